@@ -1,0 +1,120 @@
+/* Opening the context and reporting errors for every subcommand. */
+#include "cli.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+/* promote.yaml in the current folder or the nearest parent, stopping at the
+ * root of the git work tree around it. */
+static bool find_config(char *out, size_t size)
+{
+	char dir[PATH_MAX];
+	if (!getcwd(dir, sizeof dir))
+		return false;
+	for (;;) {
+		snprintf(out, size, "%s/promote.yaml", dir);
+		if (exists(out))
+			return true;
+		char git[PATH_MAX + 8];
+		snprintf(git, sizeof git, "%s/.git", dir);
+		char *slash = strrchr(dir, '/');
+		if (exists(git) || !slash || slash == dir)
+			return false;
+		*slash = '\0';
+	}
+}
+
+int cli_open(promote_context **out, const cli *c)
+{
+	int rc;
+	if (c->config) {
+		rc = promote_context_open_file(out, c->config, NULL);
+	} else if (c->repo) {
+		rc = promote_context_open_repository(out, c->repo, NULL, NULL);
+	} else {
+		char path[PATH_MAX + 16];
+		if (!find_config(path, sizeof path))
+			return cli_usage_error("no promote.yaml here or in the folders above (up to the git work tree's "
+					       "root); pass --config FILE or --repo PATH");
+		rc = promote_context_open_file(out, path, NULL);
+	}
+	return rc ? cli_fail(c) : 0;
+}
+
+int cli_exit_code(int code)
+{
+	switch (code) {
+	case PROMOTE_OK: return EXIT_OK;
+	case PROMOTE_EINVALID:
+	case PROMOTE_ELIMIT:
+	case PROMOTE_ENOTFOUND:
+	case PROMOTE_EEXISTS: return EXIT_USAGE;
+	default: return EXIT_FAILED;
+	}
+}
+
+json_object *cli_json_string(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+void cli_print_json(json_object *value)
+{
+	puts(json_object_to_json_string_ext(value, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(value);
+}
+
+static json_object *error_to_json(const promote_error *e)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "code", json_object_new_int(e->code));
+	json_object_object_add(o, "error", json_object_new_string(promote_strerror(e->code)));
+	json_object_object_add(o, "message", json_object_new_string(e->message));
+	json_object_object_add(o, "file", cli_json_string(e->file));
+	json_object_object_add(o, "line", e->line ? json_object_new_int((int)e->line) : NULL);
+	json_object_object_add(o, "column", e->column ? json_object_new_int((int)e->column) : NULL);
+	return o;
+}
+
+int cli_fail(const cli *c)
+{
+	const promote_error *first = promote_error_last();
+	size_t count = 0;
+	if (c->json) {
+		json_object *list = json_object_new_array();
+		for (const promote_error *e = first; e; e = e->next, count++)
+			json_object_array_add(list, error_to_json(e));
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "ok", json_object_new_boolean(0));
+		json_object_object_add(o, "errors", list);
+		cli_print_json(o);
+	} else {
+		for (const promote_error *e = first; e; e = e->next, count++)
+			fprintf(stderr, "%s%s\n", e->file ? "" : "promote: ", e->message);
+		if (count > 1)
+			fprintf(stderr, "promote: %zu errors\n", count);
+	}
+	return cli_exit_code(first->code);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("promote: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,123 @@
+/* promote — the command-line front end of libpromote: parse, call the API, print. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: promote [--config FILE | --repo PATH] [--json] [-q] [-v] COMMAND [ARGS]\n"
+	"\n"
+	"commands:\n"
+	"  validate                          check the configuration; every error with file:line:column\n"
+	"  env list                          the configured environments\n"
+	"  flow show [FLOW]                  a flow's trigger and steps, in waves\n"
+	"  policy explain PRODUCT ENV [--flow FLOW]\n"
+	"                                    the effective policy and which policy supplied each field\n"
+	"  help                              this text\n"
+	"\n"
+	"options:\n"
+	"  --config FILE   the configuration (default: promote.yaml here or above, up to the git root)\n"
+	"  --repo PATH     read promote.yaml from HEAD of the git repository at PATH\n"
+	"  --json          machine-readable output\n"
+	"  -q, -v          quieter, more verbose\n"
+	"  --version       print the version\n"
+	"\n"
+	"exit codes: 0 ok, 1 failed, 2 usage or bad input, 3 waiting\n";
+
+typedef struct command {
+	const char *name;
+	int (*run)(const cli *c);
+} command;
+
+static const command commands[] = {
+	{ "validate", cmd_validate },
+	{ "env", cmd_env },
+	{ "flow", cmd_flow },
+	{ "policy", cmd_policy },
+};
+
+/* Take the global options out of argv wherever they stand; the rest is the
+ * command and its arguments. Returns -1 to go on, else an exit code. */
+static int parse_globals(cli *c, int argc, char **argv)
+{
+	c->argv = calloc((size_t)argc + 1, sizeof *c->argv);
+	if (!c->argv)
+		return EXIT_FAILED;
+	bool literal = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (literal || a[0] != '-') {
+			c->argv[c->argc++] = argv[i];
+		} else if (strcmp(a, "--") == 0) {
+			literal = true;
+		} else if (strcmp(a, "--json") == 0) {
+			c->json = true;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			c->verbosity--;
+		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			c->verbosity++;
+		} else if (strcmp(a, "--config") == 0 || strcmp(a, "--repo") == 0) {
+			if (i + 1 >= argc)
+				return cli_usage_error("%s needs a value", a);
+			if (a[2] == 'c')
+				c->config = argv[++i];
+			else
+				c->repo = argv[++i];
+		} else if (strncmp(a, "--config=", 9) == 0) {
+			c->config = a + 9;
+		} else if (strncmp(a, "--repo=", 7) == 0) {
+			c->repo = a + 7;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("promote %s (libpromote %s)\n", PROMOTE_VERSION, promote_version_string());
+			return EXIT_OK;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		} else {
+			c->argv[c->argc++] = argv[i]; /* a subcommand's own option */
+		}
+	}
+	if (c->config && c->repo)
+		return cli_usage_error("--config and --repo exclude each other; pass one");
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	cli c = { 0 };
+	int rc = parse_globals(&c, argc, argv);
+	if (rc >= 0)
+		goto out;
+	if (c.argc == 0) {
+		fputs(usage, stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	const char *name = c.argv[0];
+	if (strcmp(name, "help") == 0) {
+		fputs(usage, stdout);
+		rc = EXIT_OK;
+		goto out;
+	}
+	const command *cmd = NULL;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0] && !cmd; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			cmd = &commands[i];
+	if (!cmd) {
+		rc = cli_usage_error("unknown command '%s'; see 'promote help'", name);
+		goto out;
+	}
+	if (promote_init() < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
+	c.argc--;
+	c.argv++;
+	rc = cmd->run(&c);
+	c.argv--;
+	promote_shutdown();
+out:
+	free(c.argv);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/*
+ * libpromote — GitOps promotion of products through environments.
+ *
+ * The only header to include. Everything it declares is the stable ABI:
+ * see doc/ABI.md.
+ */
+#ifndef PROMOTE_H
+#define PROMOTE_H
+
+#define PROMOTE_INSIDE
+#include "promote/common.h"
+#include "promote/version.h"
+#include "promote/errors.h"
+#include "promote/global.h"
+#include "promote/buffer.h"
+#include "promote/context.h"
+#include "promote/repository.h"
+#include "promote/environment.h"
+#include "promote/product.h"
+#include "promote/policy.h"
+#include "promote/flow.h"
+#include "promote/sys/git_provider.h"
+#include "promote/sys/deploy_backend.h"
+#undef PROMOTE_INSIDE
+
+#endif

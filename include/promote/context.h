@@ -1,0 +1,90 @@
+/*
+ * libpromote — the context: one loaded configuration (promote.yaml) and
+ * everything registered on it.
+ *
+ * A context is used by one thread at a time; separate contexts may be used
+ * from separate threads. Call promote_init() before opening one.
+ */
+#ifndef PROMOTE_CONTEXT_H
+#define PROMOTE_CONTEXT_H
+
+#include "common.h"
+
+PROMOTE_BEGIN_DECL
+
+typedef enum promote_log_level {
+	PROMOTE_LOG_ERROR = 0,
+	PROMOTE_LOG_WARNING = 1,
+	PROMOTE_LOG_INFO = 2,
+	PROMOTE_LOG_DEBUG = 3,
+	PROMOTE_LOG_TRACE = 4
+} promote_log_level;
+
+/* Receives the library's log lines; the library itself never prints.
+ * `domain` names the layer ("config", "git", ...). Both strings are
+ * borrowed for the duration of the call. */
+typedef void (*promote_log_cb)(int level, const char *domain, const char *message, void *payload);
+
+/*
+ * Options for opening a context. Initialise with PROMOTE_CONTEXT_OPTIONS_INIT
+ * or promote_context_options_init(); a NULL options pointer means defaults.
+ * Fields are only appended; each new one says "since vN".
+ */
+typedef struct promote_context_options {
+	uint32_t version;
+	/* Deepest nesting of collections in the configuration; 0 = 64. */
+	uint32_t max_depth;
+	/* Largest configuration accepted, in bytes; 0 = 1 MiB. */
+	uint64_t max_config_size;
+	/* Most YAML nodes after expanding aliases (billion-laughs guard); 0 = 100000. */
+	uint64_t max_alias_nodes;
+	/* Log sink; NULL = no logging. */
+	promote_log_cb log_cb;
+	void *log_payload;
+	/* The most verbose level delivered to log_cb (a promote_log_level). */
+	int32_t log_level;
+	uint32_t reserved;
+} promote_context_options;
+
+#define PROMOTE_CONTEXT_OPTIONS_VERSION 1
+#define PROMOTE_CONTEXT_OPTIONS_INIT \
+	{ PROMOTE_CONTEXT_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, PROMOTE_LOG_INFO, 0 }
+
+/* Fill `opts` with the defaults of `version` (1 .. PROMOTE_CONTEXT_OPTIONS_VERSION).
+ * PROMOTE_EVERSION for a version this library does not know. */
+PROMOTE_EXTERN(int) promote_context_options_init(promote_context_options *opts, unsigned int version);
+
+/*
+ * Open a context from a configuration file. On failure *out is NULL and
+ * promote_error_last() holds every problem found (chained through `next`),
+ * each with file, line and column.
+ */
+PROMOTE_EXTERN(int) promote_context_open_file(
+	promote_context **out, const char *path, const promote_context_options *opts);
+
+/* The same from bytes in memory. `name` is used in messages (NULL = "<buffer>");
+ * the bytes are copied. */
+PROMOTE_EXTERN(int) promote_context_open_buffer(
+	promote_context **out, const char *data, size_t size, const char *name,
+	const promote_context_options *opts);
+
+/*
+ * The same from a git repository without a working tree: reads `config_path`
+ * (NULL = "promote.yaml") at the repository's HEAD. `repository` is a local
+ * path (bare or not). Remote URLs need the mirror cache and give
+ * PROMOTE_ENOTSUPPORTED in this version.
+ */
+PROMOTE_EXTERN(int) promote_context_open_repository(
+	promote_context **out, const char *repository, const char *config_path,
+	const promote_context_options *opts);
+
+/* Release the context and everything it owns. NULL is fine. Objects created
+ * from it (effective policies) keep it alive until they are freed too. */
+PROMOTE_EXTERN(void) promote_context_free(promote_context *ctx);
+
+/* The name the configuration was loaded from, as used in messages. Borrowed. */
+PROMOTE_EXTERN(const char *) promote_context_source(const promote_context *ctx);
+
+PROMOTE_END_DECL
+
+#endif

@@ -1,0 +1,584 @@
+/* Reads each section of promote.yaml into the schema structures. */
+#include "loader.h"
+
+#include "reader.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *const promote__kind_names[2] = { "non-production", "production" };
+const char *const promote__strategy_names[3] = { "auto", "manual", "never" };
+const char *const promote__deploy_mode_names[2] = { "auto", "manual" };
+const char *const promote__action_names[4] = { "unset", "commit", "pull-request", "none" };
+
+#define KEYS(...) ((const char *const[]){ __VA_ARGS__ }), (sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
+
+/* "environment 'dev'" style labels for messages. */
+static const char *named(char *buf, size_t size, const char *noun, const char *name)
+{
+	snprintf(buf, size, "%s '%s'", noun, name);
+	return buf;
+}
+
+static const char *field_of(char *buf, size_t size, const char *field, const char *owner)
+{
+	snprintf(buf, size, "'%s' of %s", field, owner);
+	return buf;
+}
+
+/* The key node of each entry, so that errors can point at a name. */
+static const char *entry_name(promote__reader *r, const promote__ynode *map, size_t i)
+{
+	const promote__ynode *k = promote__ynode_resolve(map->items[2 * i]);
+	if (k->type != PROMOTE__YSCALAR)
+		return NULL;
+	return promote__arena_strndup(r->arena, k->value, k->length);
+}
+
+static void *alloc_array(promote__reader *r, size_t count, size_t size)
+{
+	return count ? promote__arena_alloc(r->arena, count * size) : NULL;
+}
+
+/* ---- repositories ---------------------------------------------------- */
+
+static void load_repository(promote__reader *r, promote_repository *repo, const promote__ynode *value)
+{
+	char what[160], field[200];
+	named(what, sizeof what, "repository", repo->name);
+	repo->provider = "local";
+	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
+	if (!map)
+		return;
+	promote__check_keys(r, map, KEYS("url", "provider", "branch"), what);
+	const promote__ynode *n;
+	if ((n = promote__map_get(map, "url")))
+		repo->url = promote__read_string(r, n, field_of(field, sizeof field, "url", what));
+	if ((n = promote__map_get(map, "provider"))) {
+		const char *p = promote__read_string(r, n, field_of(field, sizeof field, "provider", what));
+		if (p)
+			repo->provider = p;
+	}
+	if ((n = promote__map_get(map, "branch")))
+		repo->branch = promote__read_string(r, n, field_of(field, sizeof field, "branch", what));
+}
+
+static void load_repositories(promote__reader *r, promote__config *cfg, const promote__ynode *node)
+{
+	const promote__ynode *map = node ? promote__expect(r, node, PROMOTE__YMAPPING, "'repositories'") : NULL;
+	size_t count = map ? promote__ymap_size(map) : 0;
+	if (count == 0) {
+		/* The repository that holds promote.yaml. */
+		cfg->repositories = alloc_array(r, 1, sizeof *cfg->repositories);
+		if (!cfg->repositories)
+			return;
+		cfg->repositories[0].name = "default";
+		cfg->repositories[0].provider = "local";
+		cfg->repositories[0].where = promote__reader_where(r, node);
+		cfg->repository_count = 1;
+		return;
+	}
+	cfg->repositories = alloc_array(r, count, sizeof *cfg->repositories);
+	if (!cfg->repositories)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		promote_repository *repo = &cfg->repositories[cfg->repository_count];
+		if (!(repo->name = entry_name(r, map, i)))
+			continue;
+		repo->where = promote__reader_where(r, map->items[2 * i]);
+		load_repository(r, repo, map->items[2 * i + 1]);
+		cfg->repository_count++;
+	}
+}
+
+/* ---- environments ---------------------------------------------------- */
+
+static void load_clusters(promote__reader *r, promote_env *env, const promote__ynode *node, const char *what)
+{
+	char field[200];
+	field_of(field, sizeof field, "clusters", what);
+	const promote__ynode *seq = promote__expect(r, node, PROMOTE__YSEQUENCE, field);
+	if (!seq || seq->count == 0)
+		return;
+	env->clusters = alloc_array(r, seq->count, sizeof *env->clusters);
+	if (!env->clusters)
+		return;
+	for (size_t i = 0; i < seq->count; i++) {
+		const promote__ynode *item = promote__ynode_resolve(seq->items[i]);
+		promote__cluster *c = &env->clusters[env->cluster_count];
+		if (item->type == PROMOTE__YSCALAR) {
+			if ((c->name = promote__read_string(r, seq->items[i], "a cluster name")))
+				env->cluster_count++;
+			continue;
+		}
+		if (!(item = promote__expect(r, seq->items[i], PROMOTE__YMAPPING, "a cluster")))
+			continue;
+		promote__check_keys(r, item, KEYS("name", "namespace"), "a cluster");
+		const promote__ynode *n = promote__map_get(item, "name");
+		if (!n) {
+			promote__reader_error(r, seq->items[i], "a cluster of %s has no 'name'; add 'name: CLUSTER'", what);
+			continue;
+		}
+		c->name = promote__read_string(r, n, "a cluster's 'name'");
+		if ((n = promote__map_get(item, "namespace")))
+			c->namespace_ = promote__read_string(r, n, "a cluster's 'namespace'");
+		if (c->name)
+			env->cluster_count++;
+	}
+}
+
+static void load_environment(promote__reader *r, promote_env *env, const promote__ynode *key,
+	const promote__ynode *value)
+{
+	char what[160], field[200];
+	named(what, sizeof what, "environment", env->name);
+	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
+	if (!map)
+		return;
+	promote__check_keys(r, map,
+		KEYS("path", "kind", "strategy", "deployMode", "repository", "branch", "labels", "clusters"), what);
+	const promote__ynode *n;
+	if ((n = promote__map_get(map, "path")))
+		env->path = promote__read_relative_path(r, n, field_of(field, sizeof field, "path", what), false);
+	else
+		promote__reader_error(r, key, "%s has no 'path'; add the folder that holds it, e.g. 'path: envs/%s'",
+			what, env->name);
+	int v;
+	if ((n = promote__map_get(map, "kind")) &&
+		(v = promote__read_enum(r, n, field_of(field, sizeof field, "kind", what), promote__kind_names, 2)) >= 0)
+		env->kind = v;
+	if ((n = promote__map_get(map, "strategy")) &&
+		(v = promote__read_enum(r, n, field_of(field, sizeof field, "strategy", what), promote__strategy_names,
+			 3)) >= 0)
+		env->strategy = v;
+	if ((n = promote__map_get(map, "deployMode")) &&
+		(v = promote__read_enum(r, n, field_of(field, sizeof field, "deployMode", what),
+			 promote__deploy_mode_names, 2)) >= 0)
+		env->deploy_mode = v;
+	if ((n = promote__map_get(map, "repository"))) {
+		env->repository_ref.name = promote__read_string(r, n, field_of(field, sizeof field, "repository", what));
+		env->repository_ref.where = promote__reader_where(r, n);
+	}
+	if ((n = promote__map_get(map, "branch")))
+		env->branch = promote__read_string(r, n, field_of(field, sizeof field, "branch", what));
+	if ((n = promote__map_get(map, "labels")))
+		promote__read_string_map(r, n, field_of(field, sizeof field, "labels", what), &env->labels,
+			&env->label_count);
+	if ((n = promote__map_get(map, "clusters")))
+		load_clusters(r, env, n, what);
+}
+
+static void load_environments(promote__reader *r, promote__config *cfg, const promote__ynode *root,
+	const promote__ynode *node)
+{
+	if (!node) {
+		promote__reader_error(r, root,
+			"no 'environments'; add at least one, e.g. 'environments: {dev: {path: envs/dev}}'");
+		return;
+	}
+	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, "'environments'");
+	if (!map)
+		return;
+	size_t count = promote__ymap_size(map);
+	if (count == 0) {
+		promote__reader_error(r, node, "'environments' is empty; add at least one environment");
+		return;
+	}
+	cfg->envs = alloc_array(r, count, sizeof *cfg->envs);
+	if (!cfg->envs)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		promote_env *env = &cfg->envs[cfg->env_count];
+		if (!(env->name = entry_name(r, map, i)))
+			continue;
+		env->where = promote__reader_where(r, map->items[2 * i]);
+		load_environment(r, env, map->items[2 * i], map->items[2 * i + 1]);
+		cfg->env_count++;
+	}
+}
+
+/* ---- templates and products ------------------------------------------ */
+
+static void load_attributes(promote__reader *r, promote__template *t, const promote__ynode *node,
+	const char *what)
+{
+	char field[200];
+	field_of(field, sizeof field, "attributes", what);
+	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, field);
+	if (!map)
+		return;
+	size_t total = 0;
+	for (size_t i = 0; i < promote__ymap_size(map); i++) {
+		const promote__ynode *paths = promote__ynode_resolve(map->items[2 * i + 1]);
+		total += paths && paths->type == PROMOTE__YSEQUENCE ? paths->count : 1;
+	}
+	t->attributes = alloc_array(r, total, sizeof *t->attributes);
+	if (total && !t->attributes)
+		return;
+	for (size_t i = 0; i < promote__ymap_size(map); i++) {
+		const char *file = promote__read_relative_path(r, map->items[2 * i], "an attributes file", false);
+		const char **paths;
+		size_t path_count;
+		promote__read_string_list(r, map->items[2 * i + 1], "the YAML paths of an attributes file", &paths,
+			&path_count);
+		if (path_count == 0 && file)
+			promote__reader_error(r, map->items[2 * i + 1],
+				"attributes file '%s' lists no YAML paths; add one, e.g. '%s: [image.tag]'", file, file);
+		for (size_t j = 0; file && j < path_count; j++) {
+			t->attributes[t->attribute_count].file = file;
+			t->attributes[t->attribute_count].path = paths[j];
+			t->attribute_count++;
+		}
+	}
+}
+
+static void load_version(promote__reader *r, promote__template *t, const promote__ynode *node, const char *what)
+{
+	char field[200];
+	const char *v = promote__read_string(r, node, field_of(field, sizeof field, "version", what));
+	if (!v)
+		return;
+	const char *hash = strchr(v, '#');
+	if (!hash || hash == v || !hash[1]) {
+		promote__reader_error(r, node,
+			"%s is '%s'; write FILE#PATH, the attribute that is the version, e.g. 'values.yaml#image.tag'",
+			field, v);
+		return;
+	}
+	t->version_file = promote__arena_strndup(r->arena, v, (size_t)(hash - v));
+	t->version_path = hash + 1;
+}
+
+static void load_template(promote__reader *r, promote__template *t, const promote__ynode *node, const char *what)
+{
+	char field[200];
+	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, what);
+	if (!map)
+		return;
+	t->where = promote__reader_where(r, node);
+	promote__check_keys(r, map, KEYS("files", "attributes", "version"), what);
+	const promote__ynode *n;
+	if ((n = promote__map_get(map, "files"))) {
+		const char **files;
+		size_t count;
+		promote__read_string_list(r, n, field_of(field, sizeof field, "files", what), &files, &count);
+		const promote__ynode *seq = promote__ynode_resolve(n);
+		t->files = files;
+		for (size_t i = 0; i < count; i++) {
+			/* Same checks as other paths, globs allowed. */
+			const promote__ynode *item = seq->type == PROMOTE__YSEQUENCE ? seq->items[i] : n;
+			if (!promote__read_relative_path(r, item, "a template file", true))
+				continue;
+			t->files[t->file_count++] = files[i];
+		}
+	}
+	if ((n = promote__map_get(map, "attributes")))
+		load_attributes(r, t, n, what);
+	if ((n = promote__map_get(map, "version")))
+		load_version(r, t, n, what);
+	if (t->file_count == 0 && t->attribute_count == 0 && !promote__map_get(map, "files") &&
+		!promote__map_get(map, "attributes"))
+		promote__reader_error(r, node,
+			"%s moves nothing; add 'files' (copied whole) or 'attributes' (YAML paths)", what);
+}
+
+static void load_templates(promote__reader *r, promote__config *cfg, const promote__ynode *node)
+{
+	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, "'templates'");
+	if (!map)
+		return;
+	size_t count = promote__ymap_size(map);
+	cfg->templates = alloc_array(r, count, sizeof *cfg->templates);
+	for (size_t i = 0; cfg->templates && i < count; i++) {
+		promote__template *t = &cfg->templates[cfg->template_count];
+		if (!(t->name = entry_name(r, map, i)))
+			continue;
+		char what[160];
+		load_template(r, t, map->items[2 * i + 1], named(what, sizeof what, "template", t->name));
+		cfg->template_count++;
+	}
+}
+
+static void load_product(promote__reader *r, promote_product *p, const promote__ynode *key,
+	const promote__ynode *value)
+{
+	char what[160], field[200];
+	named(what, sizeof what, "product", p->name);
+	p->discovery = strcmp(p->name, "*") == 0;
+	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
+	if (!map)
+		return;
+	promote__check_keys(r, map, KEYS("path", "template"), what);
+	const promote__ynode *n;
+	if ((n = promote__map_get(map, "path"))) {
+		p->path = promote__read_relative_path(r, n, field_of(field, sizeof field, "path", what), p->discovery);
+		if (p->path && p->discovery && !strchr(p->path, '*'))
+			promote__reader_error(r, n,
+				"'path' of the discovery product '*' is '%s'; it needs a '*' where product folders "
+				"stand, e.g. 'apps/*'", p->path);
+	} else {
+		promote__reader_error(r, key, "%s has no 'path'; add its folder under each environment, e.g. "
+			"'path: apps/%s'", what, p->discovery ? "*" : p->name);
+	}
+	n = promote__map_get(map, "template");
+	const promote__ynode *t = promote__ynode_resolve(n);
+	if (!n) {
+		promote__reader_error(r, key, "%s has no 'template'; say what a promotion moves, e.g. "
+			"'template: {attributes: {values.yaml: [image.tag]}}'", what);
+	} else if (t->type == PROMOTE__YSCALAR) {
+		p->template_ref.name = promote__read_string(r, n, field_of(field, sizeof field, "template", what));
+		p->template_ref.where = promote__reader_where(r, n);
+	} else {
+		promote__template *inline_t = promote__arena_alloc(r->arena, sizeof *inline_t);
+		if (!inline_t)
+			return;
+		char tw[200];
+		snprintf(tw, sizeof tw, "the template of %s", what);
+		load_template(r, inline_t, n, tw);
+		p->tmpl = inline_t;
+	}
+}
+
+static void load_products(promote__reader *r, promote__config *cfg, const promote__ynode *node)
+{
+	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, "'products'");
+	if (!map)
+		return;
+	size_t count = promote__ymap_size(map);
+	cfg->products = alloc_array(r, count, sizeof *cfg->products);
+	for (size_t i = 0; cfg->products && i < count; i++) {
+		promote_product *p = &cfg->products[cfg->product_count];
+		if (!(p->name = entry_name(r, map, i)))
+			continue;
+		p->where = promote__reader_where(r, map->items[2 * i]);
+		load_product(r, p, map->items[2 * i], map->items[2 * i + 1]);
+		cfg->product_count++;
+	}
+}
+
+/* ---- policies -------------------------------------------------------- */
+
+/* action / pre / post: shared by top-level policies and inline step policies. */
+static void load_policy_fields(promote__reader *r, promote_policy *p, const promote__ynode *map, const char *what)
+{
+	char field[200];
+	const promote__ynode *n;
+	if ((n = promote__map_get(map, "action"))) {
+		int v = promote__read_enum(r, n, field_of(field, sizeof field, "action", what), promote__action_names + 1, 3);
+		if (v >= 0) {
+			p->action = v + 1;
+			p->sets |= PROMOTE__SETS(PROMOTE_POLICY_FIELD_ACTION);
+		}
+	}
+	if ((n = promote__map_get(map, "pre")) &&
+		promote__read_string_list(r, n, field_of(field, sizeof field, "pre", what), &p->pre, &p->pre_count))
+		p->sets |= PROMOTE__SETS(PROMOTE_POLICY_FIELD_PRE);
+	if ((n = promote__map_get(map, "post")) &&
+		promote__read_string_list(r, n, field_of(field, sizeof field, "post", what), &p->post, &p->post_count))
+		p->sets |= PROMOTE__SETS(PROMOTE_POLICY_FIELD_POST);
+}
+
+static void load_match(promote__reader *r, promote_policy *p, const promote__ynode *node, const char *what)
+{
+	char field[200];
+	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, field_of(field, sizeof field, "match", what));
+	if (!map)
+		return;
+	promote__check_keys(r, map, KEYS("products", "environments"), field);
+	const promote__ynode *n;
+	if ((n = promote__map_get(map, "products")))
+		promote__read_string_list(r, n, "'match.products'", &p->match_products, &p->match_product_count);
+	if (!(n = promote__map_get(map, "environments")))
+		return;
+	const promote__ynode *envs = promote__expect(r, n, PROMOTE__YMAPPING, "'match.environments'");
+	if (!envs)
+		return;
+	promote__check_keys(r, envs, KEYS("names", "kind", "labels"), "'match.environments'");
+	if ((n = promote__map_get(envs, "names")))
+		promote__read_ref_list(r, n, "'match.environments.names'", &p->match_envs, &p->match_env_count);
+	if ((n = promote__map_get(envs, "kind")))
+		p->match_kind = promote__read_enum(r, n, "'match.environments.kind'", promote__kind_names, 2);
+	if ((n = promote__map_get(envs, "labels")))
+		promote__read_string_map(r, n, "'match.environments.labels'", &p->match_labels, &p->match_label_count);
+}
+
+static void load_policies(promote__reader *r, promote__config *cfg, const promote__ynode *node)
+{
+	const promote__ynode *seq = promote__expect(r, node, PROMOTE__YSEQUENCE, "'policies'");
+	if (!seq)
+		return;
+	cfg->policies = alloc_array(r, seq->count, sizeof *cfg->policies);
+	for (size_t i = 0; cfg->policies && i < seq->count; i++) {
+		char what[160];
+		snprintf(what, sizeof what, "policy #%zu", i + 1);
+		const promote__ynode *map = promote__expect(r, seq->items[i], PROMOTE__YMAPPING, what);
+		if (!map)
+			continue;
+		promote_policy *p = &cfg->policies[cfg->policy_count];
+		p->match_kind = -1;
+		p->order = cfg->policy_count;
+		p->where = promote__reader_where(r, seq->items[i]);
+		const promote__ynode *n = promote__map_get(map, "name");
+		if (!n) {
+			promote__reader_error(r, seq->items[i], "%s has no 'name'; give each policy a unique name", what);
+			continue;
+		}
+		if (!(p->name = promote__read_string(r, n, "a policy's 'name'")))
+			continue;
+		for (size_t j = 0; j < cfg->policy_count; j++)
+			if (strcmp(cfg->policies[j].name, p->name) == 0) {
+				promote__reader_error(r, n,
+					"duplicate policy name '%s' (first at line %u, column %u); give each policy a "
+					"unique name", p->name, (unsigned)cfg->policies[j].where.line,
+					(unsigned)cfg->policies[j].where.column);
+				break;
+			}
+		named(what, sizeof what, "policy", p->name);
+		promote__check_keys(r, map, KEYS("name", "priority", "match", "action", "pre", "post"), what);
+		char field[200];
+		if ((n = promote__map_get(map, "priority")))
+			promote__read_int32(r, n, field_of(field, sizeof field, "priority", what), &p->priority);
+		if ((n = promote__map_get(map, "match")))
+			load_match(r, p, n, what);
+		load_policy_fields(r, p, map, what);
+		cfg->policy_count++;
+	}
+}
+
+/* ---- flows ----------------------------------------------------------- */
+
+static void load_step(promote__reader *r, promote__config *cfg, promote_flow *flow, promote_flow_step *step,
+	const promote__ynode *value)
+{
+	char what[200];
+	snprintf(what, sizeof what, "step '%s' of flow '%s'", step->env_ref.name, flow->name);
+	const promote__ynode *v = promote__ynode_resolve(value);
+	if (promote__yscalar_is_null(v))
+		return; /* `staging:` — no options */
+	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
+	if (!map)
+		return;
+	promote__check_keys(r, map, KEYS("dependsOn", "policy"), what);
+	const promote__ynode *n;
+	char field[240];
+	if ((n = promote__map_get(map, "dependsOn")))
+		promote__read_ref_list(r, n, field_of(field, sizeof field, "dependsOn", what), &step->depends_refs,
+			&step->depends_count);
+	if (!(n = promote__map_get(map, "policy")))
+		return;
+	const promote__ynode *pmap = promote__expect(r, n, PROMOTE__YMAPPING, field_of(field, sizeof field, "policy", what));
+	if (!pmap)
+		return;
+	promote__check_keys(r, pmap, KEYS("action", "pre", "post"), field);
+	promote_policy *p = promote__arena_alloc(r->arena, sizeof *p);
+	if (!p)
+		return;
+	char name[200];
+	snprintf(name, sizeof name, "%s/%s", flow->name, step->env_ref.name);
+	p->name = promote__arena_strdup(r->arena, name);
+	p->is_inline = true;
+	p->match_kind = -1;
+	p->order = (size_t)-1;
+	p->where = promote__reader_where(r, n);
+	load_policy_fields(r, p, pmap, field);
+	step->policy = p;
+	(void)cfg;
+}
+
+static void load_flow(promote__reader *r, promote__config *cfg, promote_flow *flow, const promote__ynode *key,
+	const promote__ynode *value)
+{
+	char what[160], field[200];
+	named(what, sizeof what, "flow", flow->name);
+	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
+	if (!map)
+		return;
+	promote__check_keys(r, map, KEYS("trigger", "steps"), what);
+	const promote__ynode *n;
+	if ((n = promote__map_get(map, "trigger"))) {
+		flow->trigger_ref.name = promote__read_string(r, n, field_of(field, sizeof field, "trigger", what));
+		flow->trigger_ref.where = promote__reader_where(r, n);
+	} else {
+		promote__reader_error(r, key, "%s has no 'trigger'; name the environment new versions arrive in, "
+			"e.g. 'trigger: dev'", what);
+	}
+	n = promote__map_get(map, "steps");
+	const promote__ynode *steps = n ? promote__expect(r, n, PROMOTE__YMAPPING, field_of(field, sizeof field, "steps", what)) : NULL;
+	if (!n || (steps && steps->count == 0)) {
+		promote__reader_error(r, n ? n : key, "%s has no steps; add the environments it promotes into under "
+			"'steps', e.g. 'steps: {staging: {}}'", what);
+		return;
+	}
+	if (!steps)
+		return;
+	size_t count = promote__ymap_size(steps);
+	flow->steps = alloc_array(r, count, sizeof *flow->steps);
+	for (size_t i = 0; flow->steps && i < count; i++) {
+		promote_flow_step *step = &flow->steps[flow->step_count];
+		if (!(step->env_ref.name = entry_name(r, steps, i)))
+			continue;
+		step->env_ref.where = promote__reader_where(r, steps->items[2 * i]);
+		load_step(r, cfg, flow, step, steps->items[2 * i + 1]);
+		flow->step_count++;
+	}
+}
+
+static void load_flows(promote__reader *r, promote__config *cfg, const promote__ynode *node)
+{
+	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, "'flows'");
+	if (!map)
+		return;
+	size_t count = promote__ymap_size(map);
+	cfg->flows = alloc_array(r, count, sizeof *cfg->flows);
+	for (size_t i = 0; cfg->flows && i < count; i++) {
+		promote_flow *flow = &cfg->flows[cfg->flow_count];
+		if (!(flow->name = entry_name(r, map, i)))
+			continue;
+		flow->where = promote__reader_where(r, map->items[2 * i]);
+		load_flow(r, cfg, flow, map->items[2 * i], map->items[2 * i + 1]);
+		cfg->flow_count++;
+	}
+}
+
+/* ---- the document ---------------------------------------------------- */
+
+bool promote__config_load(promote__config *cfg, const promote__ydoc *doc, promote__errlist *errors)
+{
+	promote__reader r = { cfg->arena, errors, cfg->source };
+	size_t before = promote__errlist_count(errors);
+	if (doc->count > 1) {
+		promote__reader_error(&r, doc->documents[1],
+			"the configuration holds %zu YAML documents; keep one (remove the '---' separators)", doc->count);
+	}
+	const promote__ynode *root = doc->count ? doc->documents[0] : NULL;
+	if (!root || promote__yscalar_is_null(root)) {
+		promote__reader_error(&r, root, "the configuration is empty; start with 'version: 1' and "
+			"'environments:' (see doc/CONFIG.md)");
+		return false;
+	}
+	promote__check_duplicate_keys(&r, root);
+	const promote__ynode *map = promote__expect(&r, root, PROMOTE__YMAPPING, "the configuration");
+	if (!map)
+		return false;
+	promote__check_keys(&r, map,
+		KEYS("version", "repositories", "environments", "templates", "products", "policies", "flows"),
+		"the configuration");
+	const promote__ynode *n = promote__map_get(map, "version");
+	int32_t version = 0;
+	if (!n)
+		promote__reader_error(&r, root, "no 'version'; add 'version: 1' as the first line");
+	else if (promote__read_int32(&r, n, "'version'", &version) && version != 1)
+		promote__reader_error(&r, n, "'version' is %d but this libpromote reads version 1; write 'version: 1' "
+			"or upgrade libpromote", (int)version);
+	load_repositories(&r, cfg, promote__map_get(map, "repositories"));
+	load_environments(&r, cfg, root, promote__map_get(map, "environments"));
+	if ((n = promote__map_get(map, "templates")))
+		load_templates(&r, cfg, n);
+	if ((n = promote__map_get(map, "products")))
+		load_products(&r, cfg, n);
+	if ((n = promote__map_get(map, "policies")))
+		load_policies(&r, cfg, n);
+	if ((n = promote__map_get(map, "flows")))
+		load_flows(&r, cfg, n);
+	return promote__errlist_count(errors) == before;
+}

@@ -1,0 +1,305 @@
+#include "reader.h"
+
+#include "core/strutil.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+promote__location promote__reader_where(const promote__reader *r, const promote__ynode *node)
+{
+	promote__location where = { r->file, node ? node->start.line : 1, node ? node->start.column : 1 };
+	return where;
+}
+
+void promote__reader_error(promote__reader *r, const promote__ynode *node, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	promote__location where = promote__reader_where(r, node);
+	promote__errlist_add(r->errors, PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG, &where, "%s", text);
+}
+
+const promote__ynode *promote__map_get(const promote__ynode *map, const char *key)
+{
+	map = promote__ynode_resolve(map);
+	if (!map || map->type != PROMOTE__YMAPPING)
+		return NULL;
+	for (size_t i = 0; i + 1 < map->count; i += 2) {
+		const promote__ynode *k = promote__ynode_resolve(map->items[i]);
+		if (k->type == PROMOTE__YSCALAR && strcmp(k->value, key) == 0)
+			return map->items[i + 1];
+	}
+	return NULL;
+}
+
+/* "a, b, c" into a static buffer of the thread. */
+static const char *join_names(const char *const *names, size_t count)
+{
+	static _Thread_local char text[512];
+	size_t used = 0;
+	text[0] = '\0';
+	for (size_t i = 0; i < count && used < sizeof text; i++)
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", i ? ", " : "", names[i]);
+	return text;
+}
+
+void promote__check_keys(promote__reader *r, const promote__ynode *map, const char *const *allowed,
+	size_t allowed_count, const char *what)
+{
+	map = promote__ynode_resolve(map);
+	for (size_t i = 0; i + 1 < map->count; i += 2) {
+		const promote__ynode *k = promote__ynode_resolve(map->items[i]);
+		if (k->type != PROMOTE__YSCALAR)
+			continue; /* reported by promote__check_duplicate_keys */
+		bool known = false;
+		for (size_t j = 0; j < allowed_count && !known; j++)
+			known = strcmp(k->value, allowed[j]) == 0;
+		if (!known)
+			promote__reader_error(r, map->items[i], "unknown key '%s' in %s%s; the keys allowed here are: %s",
+				k->value, what, promote__did_you_mean(k->value, allowed, allowed_count),
+				join_names(allowed, allowed_count));
+	}
+}
+
+void promote__check_duplicate_keys(promote__reader *r, const promote__ynode *node)
+{
+	/* Aliased nodes are checked where they are defined, so walk only real nodes. */
+	if (!node || node->type == PROMOTE__YALIAS || node->type == PROMOTE__YSCALAR)
+		return;
+	if (node->type == PROMOTE__YMAPPING) {
+		for (size_t i = 0; i + 1 < node->count; i += 2) {
+			const promote__ynode *k = promote__ynode_resolve(node->items[i]);
+			if (k->type != PROMOTE__YSCALAR) {
+				promote__reader_error(r, node->items[i],
+					"a key here is a %s; keys must be plain strings", promote__ynode_type_name(k));
+				continue;
+			}
+			for (size_t j = 0; j < i; j += 2) {
+				const promote__ynode *earlier = promote__ynode_resolve(node->items[j]);
+				if (earlier->type == PROMOTE__YSCALAR && strcmp(earlier->value, k->value) == 0) {
+					promote__reader_error(r, node->items[i],
+						"duplicate key '%s' (first at line %u, column %u); each name may "
+						"appear once, remove or rename one",
+						k->value, (unsigned)earlier->start.line, (unsigned)earlier->start.column);
+					break;
+				}
+			}
+		}
+	}
+	for (size_t i = 0; i < node->count; i++)
+		promote__check_duplicate_keys(r, node->items[i]);
+}
+
+static const char *type_hint(promote__ynode_type type)
+{
+	switch (type) {
+	case PROMOTE__YMAPPING: return " (write 'key: value' entries)";
+	case PROMOTE__YSEQUENCE: return " (write a list: [a, b] or '- a' lines)";
+	default: return "";
+	}
+}
+
+static const char *type_noun(promote__ynode_type type)
+{
+	switch (type) {
+	case PROMOTE__YMAPPING: return "mapping";
+	case PROMOTE__YSEQUENCE: return "list";
+	default: return "string";
+	}
+}
+
+const promote__ynode *promote__expect(promote__reader *r, const promote__ynode *node,
+	promote__ynode_type type, const char *what)
+{
+	const promote__ynode *n = promote__ynode_resolve(node);
+	if (n && n->type == type)
+		return n;
+	promote__reader_error(r, node, "%s must be a %s, not a %s%s", what, type_noun(type),
+		promote__ynode_type_name(n), type_hint(type));
+	return NULL;
+}
+
+const char *promote__read_string(promote__reader *r, const promote__ynode *node, const char *what)
+{
+	const promote__ynode *n = promote__ynode_resolve(node);
+	if (!n || n->type != PROMOTE__YSCALAR || promote__yscalar_is_null(n)) {
+		promote__reader_error(r, node, "%s must be a non-empty string, not a %s", what,
+			promote__ynode_type_name(n));
+		return NULL;
+	}
+	if (strlen(n->value) != n->length) {
+		promote__reader_error(r, node, "%s contains a NUL character; remove it", what);
+		return NULL;
+	}
+	const char *s = promote__arena_strndup(r->arena, n->value, n->length);
+	if (!s)
+		promote__errlist_add(r->errors, PROMOTE_ENOMEM, PROMOTE_ERROR_CLASS_NOMEMORY, NULL, "out of memory");
+	return s;
+}
+
+bool promote__read_int32(promote__reader *r, const promote__ynode *node, const char *what, int32_t *out)
+{
+	const promote__ynode *n = promote__ynode_resolve(node);
+	if (n && n->type == PROMOTE__YSCALAR && n->style == PROMOTE__YPLAIN && n->length > 0) {
+		char *end = NULL;
+		errno = 0;
+		long long v = strtoll(n->value, &end, 10);
+		if (*end == '\0' && errno == 0 && v >= INT32_MIN && v <= INT32_MAX) {
+			*out = (int32_t)v;
+			return true;
+		}
+	}
+	promote__reader_error(r, node, "%s must be a whole number between %d and %d, not %s%s%s", what,
+		(int)INT32_MIN, (int)INT32_MAX, n && n->type == PROMOTE__YSCALAR ? "'" : "a ",
+		n && n->type == PROMOTE__YSCALAR ? n->value : promote__ynode_type_name(n),
+		n && n->type == PROMOTE__YSCALAR ? "'" : "");
+	return false;
+}
+
+int promote__read_enum(promote__reader *r, const promote__ynode *node, const char *what,
+	const char *const *names, size_t count)
+{
+	const promote__ynode *n = promote__ynode_resolve(node);
+	if (!n || n->type != PROMOTE__YSCALAR) {
+		promote__reader_error(r, node, "%s must be one of %s, not a %s", what, join_names(names, count),
+			promote__ynode_type_name(n));
+		return -1;
+	}
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(n->value, names[i]) == 0)
+			return (int)i;
+	promote__reader_error(r, node, "%s is '%s'%s; use one of: %s", what, n->value,
+		promote__did_you_mean(n->value, names, count), join_names(names, count));
+	return -1;
+}
+
+bool promote__read_ref_list(promote__reader *r, const promote__ynode *node, const char *what,
+	promote__ref **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	const promote__ynode *n = promote__ynode_resolve(node);
+	if (n && n->type == PROMOTE__YSCALAR && !promote__yscalar_is_null(n)) {
+		const promote__ynode *one[1] = { node };
+		promote__ynode single = { .type = PROMOTE__YSEQUENCE, .items = (promote__ynode **)one, .count = 1 };
+		return promote__read_ref_list(r, &single, what, out, count);
+	}
+	if (!(n = promote__expect(r, node, PROMOTE__YSEQUENCE, what)))
+		return false;
+	if (n->count == 0)
+		return true;
+	promote__ref *refs = promote__arena_alloc(r->arena, n->count * sizeof *refs);
+	if (!refs)
+		return false;
+	bool ok = true;
+	for (size_t i = 0; i < n->count; i++) {
+		const char *s = promote__read_string(r, n->items[i], what);
+		if (!s) {
+			ok = false;
+			continue;
+		}
+		refs[*count].name = s;
+		refs[*count].where = promote__reader_where(r, n->items[i]);
+		(*count)++;
+	}
+	*out = refs;
+	return ok;
+}
+
+bool promote__read_string_list(promote__reader *r, const promote__ynode *node, const char *what,
+	const char ***out, size_t *count)
+{
+	promote__ref *refs;
+	bool ok = promote__read_ref_list(r, node, what, &refs, count);
+	*out = NULL;
+	if (*count == 0)
+		return ok;
+	const char **names = promote__arena_alloc(r->arena, *count * sizeof *names);
+	if (!names)
+		return false;
+	for (size_t i = 0; i < *count; i++)
+		names[i] = refs[i].name;
+	*out = names;
+	return ok;
+}
+
+bool promote__read_string_map(promote__reader *r, const promote__ynode *node, const char *what,
+	promote__pair **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	const promote__ynode *n = promote__expect(r, node, PROMOTE__YMAPPING, what);
+	if (!n)
+		return false;
+	size_t pairs = promote__ymap_size(n);
+	if (pairs == 0)
+		return true;
+	promote__pair *items = promote__arena_alloc(r->arena, pairs * sizeof *items);
+	if (!items)
+		return false;
+	bool ok = true;
+	for (size_t i = 0; i < pairs; i++) {
+		const char *key = promote__read_string(r, n->items[2 * i], what);
+		const char *value = promote__read_string(r, n->items[2 * i + 1], what);
+		if (!key || !value) {
+			ok = false;
+			continue;
+		}
+		items[*count].key = key;
+		items[*count].value = value;
+		(*count)++;
+	}
+	*out = items;
+	return ok;
+}
+
+const char *promote__read_relative_path(promote__reader *r, const promote__ynode *node, const char *what,
+	bool allow_glob)
+{
+	const char *s = promote__read_string(r, node, what);
+	if (!s)
+		return NULL;
+	if (s[0] == '/' || s[0] == '\\' || (s[0] && s[1] == ':')) {
+		promote__reader_error(r, node,
+			"%s '%s' is absolute; paths are relative to the repository or environment folder, "
+			"remove the leading '/'", what, s);
+		return NULL;
+	}
+	if (strcmp(s, ".") == 0)
+		return s;
+	for (const char *part = s; *part;) {
+		size_t len = strcspn(part, "/");
+		if (len == 2 && part[0] == '.' && part[1] == '.') {
+			promote__reader_error(r, node,
+				"%s '%s' contains '..' and could escape its folder; name the folder directly", what, s);
+			return NULL;
+		}
+		if (len == 0 || (len == 1 && part[0] == '.')) {
+			promote__reader_error(r, node,
+				"%s '%s' has an empty or '.' component; write it without '//', './' or a trailing '/'",
+				what, s);
+			return NULL;
+		}
+		if (!allow_glob && strcspn(part, "*?[]") < len) {
+			promote__reader_error(r, node, "%s '%s' may not contain the wildcards * ? [ ]", what, s);
+			return NULL;
+		}
+		part += len;
+		if (*part == '/') {
+			part++;
+			if (!*part) {
+				promote__reader_error(r, node,
+					"%s '%s' has an empty or '.' component; write it without '//', './' or a "
+					"trailing '/'", what, s);
+				return NULL;
+			}
+		}
+	}
+	return s;
+}

@@ -1,0 +1,68 @@
+/*
+ * Internal: typed reading of YAML nodes for the configuration loader. Every
+ * problem is added to an error list with its file:line:column and what to
+ * do; readers return false/NULL and the caller goes on, so one run reports
+ * every problem.
+ */
+#ifndef PROMOTE_CONFIG_READER_H
+#define PROMOTE_CONFIG_READER_H
+
+#include "schema.h"
+#include "yaml/tree.h"
+
+typedef struct promote__reader {
+	promote__arena *arena;
+	promote__errlist *errors;
+	const char *file;
+} promote__reader;
+
+promote__location promote__reader_where(const promote__reader *r, const promote__ynode *node);
+
+/* Add a configuration error at `node`. */
+void promote__reader_error(promote__reader *r, const promote__ynode *node, const char *fmt, ...)
+	PROMOTE_PRINTF(3, 4);
+
+/* The value of `key` in mapping `map` (aliases resolved), or NULL. */
+const promote__ynode *promote__map_get(const promote__ynode *map, const char *key);
+
+/* Report keys of `map` not in `allowed` (with a "did you mean"); `what`
+ * names the mapping in messages ("environment 'dev'"). */
+void promote__check_keys(promote__reader *r, const promote__ynode *map, const char *const *allowed,
+	size_t allowed_count, const char *what);
+
+/* Report every mapping in the tree that repeats a key. */
+void promote__check_duplicate_keys(promote__reader *r, const promote__ynode *node);
+
+/* The node, resolved, when it is of `type`; else an error naming `what`. */
+const promote__ynode *promote__expect(promote__reader *r, const promote__ynode *node,
+	promote__ynode_type type, const char *what);
+
+/* A non-null scalar as an arena string; NULL (and an error) otherwise. */
+const char *promote__read_string(promote__reader *r, const promote__ynode *node, const char *what);
+
+/* A decimal integer that fits in int32_t. */
+bool promote__read_int32(promote__reader *r, const promote__ynode *node, const char *what, int32_t *out);
+
+/* One of `names` (exact spelling); returns its index, or -1 with an error
+ * listing the accepted values. */
+int promote__read_enum(promote__reader *r, const promote__ynode *node, const char *what,
+	const char *const *names, size_t count);
+
+/* A sequence of strings (a single string is accepted as a list of one). */
+bool promote__read_string_list(promote__reader *r, const promote__ynode *node, const char *what,
+	const char ***out, size_t *count);
+
+/* The same, keeping each item's location. */
+bool promote__read_ref_list(promote__reader *r, const promote__ynode *node, const char *what,
+	promote__ref **out, size_t *count);
+
+/* A mapping of scalar keys to scalar values (labels). */
+bool promote__read_string_map(promote__reader *r, const promote__ynode *node, const char *what,
+	promote__pair **out, size_t *count);
+
+/* A path relative to the repository or an environment: not absolute, no
+ * ".." component, no empty component. `allow_glob` permits * ? [ ]. */
+const char *promote__read_relative_path(promote__reader *r, const promote__ynode *node, const char *what,
+	bool allow_glob);
+
+#endif

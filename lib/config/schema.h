@@ -1,0 +1,146 @@
+/*
+ * Internal: the configuration as loaded from promote.yaml — the structures
+ * behind the public opaque handles. The config layer fills them (structure,
+ * types, enums, keys); the model layer resolves references between them,
+ * orders flows and merges policies.
+ *
+ * Everything lives in the context's arena; names that refer to other
+ * objects keep their source location for messages.
+ */
+#ifndef PROMOTE_CONFIG_SCHEMA_H
+#define PROMOTE_CONFIG_SCHEMA_H
+
+#include "core/common.h"
+#include "core/arena.h"
+#include "core/error.h"
+
+/* A name in the file that refers to another object, and where it stands. */
+typedef struct promote__ref {
+	const char *name;
+	promote__location where;
+} promote__ref;
+
+typedef struct promote__pair {
+	const char *key;
+	const char *value;
+} promote__pair;
+
+typedef struct promote__cluster {
+	const char *name;
+	const char *namespace_;
+} promote__cluster;
+
+struct promote_repository {
+	const char *name;
+	const char *url;
+	const char *provider;
+	const char *branch;
+	promote__location where;
+};
+
+struct promote_env {
+	const char *name;
+	const char *path;
+	const char *branch;               /* own branch, or NULL */
+	int kind;
+	int strategy;
+	int deploy_mode;
+	promote__ref repository_ref;      /* name NULL: the first repository */
+	const promote_repository *repository;
+	promote__pair *labels;
+	size_t label_count;
+	promote__cluster *clusters;
+	size_t cluster_count;
+	promote__location where;
+};
+
+typedef struct promote__attribute {
+	const char *file;
+	const char *path;
+} promote__attribute;
+
+typedef struct promote__template {
+	const char *name;                 /* NULL for a product's inline template */
+	const char **files;
+	size_t file_count;
+	promote__attribute *attributes;
+	size_t attribute_count;
+	const char *version_file;
+	const char *version_path;
+	promote__location where;
+} promote__template;
+
+struct promote_product {
+	const char *name;
+	const char *path;
+	bool discovery;
+	promote__ref template_ref;        /* a named template, or name NULL */
+	const promote__template *tmpl;
+	promote__location where;
+};
+
+/* Bits of promote_policy.sets: which fields the policy sets. */
+#define PROMOTE__SETS(field) (1u << (field))
+
+struct promote_policy {
+	const char *name;
+	bool is_inline;
+	int32_t priority;
+	unsigned sets;
+	int action;
+	const char **pre;
+	size_t pre_count;
+	const char **post;
+	size_t post_count;
+	const char **match_products;
+	size_t match_product_count;
+	promote__ref *match_envs;
+	size_t match_env_count;
+	int match_kind;                   /* -1: any */
+	promote__pair *match_labels;
+	size_t match_label_count;
+	size_t order;                     /* declaration order, for ties */
+	promote__location where;
+};
+
+struct promote_flow_step {
+	promote__ref env_ref;
+	const promote_env *env;
+	promote__ref *depends_refs;
+	size_t depends_count;
+	const promote_env **deps;         /* resolved: dependsOn, or the trigger */
+	size_t dep_count;
+	const promote_policy *policy;     /* inline, or NULL */
+	size_t wave;
+};
+
+struct promote_flow {
+	const char *name;
+	promote__ref trigger_ref;
+	const promote_env *trigger;
+	promote_flow_step *steps;
+	size_t step_count;
+	const promote_flow_step **order;  /* steps by wave, then declaration order */
+	size_t *wave_start;               /* wave w is order[wave_start[w] .. wave_start[w+1]) */
+	size_t wave_count;
+	promote__location where;
+};
+
+typedef struct promote__config {
+	promote__arena *arena;
+	const char *source;
+	promote_repository *repositories;
+	size_t repository_count;
+	promote_env *envs;
+	size_t env_count;
+	promote__template *templates;
+	size_t template_count;
+	promote_product *products;
+	size_t product_count;
+	promote_policy *policies;
+	size_t policy_count;
+	promote_flow *flows;
+	size_t flow_count;
+} promote__config;
+
+#endif

@@ -1,0 +1,24 @@
+/* Internal definitions every library source includes first. */
+#ifndef PROMOTE_CORE_COMMON_H
+#define PROMOTE_CORE_COMMON_H
+
+#ifndef PROMOTE_COMPILATION
+#define PROMOTE_COMPILATION
+#endif
+
+#include <promote.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PROMOTE_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define PROMOTE_UNUSED __attribute__((unused))
+#else
+#define PROMOTE_PRINTF(fmt, args)
+#define PROMOTE_UNUSED
+#endif
+
+#define PROMOTE_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,61 @@
+#include "strutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Optimal string alignment distance, rows of at most 64 characters compared
+ * (longer words are never typos of our short key names anyway). */
+size_t promote__edit_distance(const char *a, const char *b)
+{
+	enum { MAX = 64 };
+	size_t n = strlen(a), m = strlen(b);
+	if (n > MAX || m > MAX)
+		return (size_t)-1;
+	size_t d[MAX + 1][MAX + 1];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		for (size_t j = 1; j <= m; j++) {
+			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			size_t best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < best)
+				best = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+				d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[n][m];
+}
+
+const char *promote__suggest(const char *word, const char *const *candidates, size_t count)
+{
+	const char *best = NULL;
+	size_t best_distance = (size_t)-1;
+	for (size_t i = 0; i < count; i++) {
+		size_t distance = promote__edit_distance(word, candidates[i]);
+		size_t longer = strlen(word) > strlen(candidates[i]) ? strlen(word) : strlen(candidates[i]);
+		size_t allowed = longer / 3 ? longer / 3 : 1;
+		if (distance <= allowed && distance < best_distance) {
+			best = candidates[i];
+			best_distance = distance;
+		}
+	}
+	return best;
+}
+
+const char *promote__did_you_mean(const char *word, const char *const *candidates, size_t count)
+{
+	static _Thread_local char text[160];
+	const char *best = promote__suggest(word, candidates, count);
+	if (!best)
+		return "";
+	snprintf(text, sizeof text, " (did you mean '%s'?)", best);
+	return text;
+}

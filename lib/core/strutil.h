@@ -1,0 +1,18 @@
+/* Internal: small string helpers. */
+#ifndef PROMOTE_CORE_STRUTIL_H
+#define PROMOTE_CORE_STRUTIL_H
+
+#include "common.h"
+
+/* Edit distance between two strings (insert, delete, substitute, transpose). */
+size_t promote__edit_distance(const char *a, const char *b);
+
+/* The candidate closest to `word` when close enough to be a likely typo
+ * (distance at most a third of the longer word, at least 1), else NULL. */
+const char *promote__suggest(const char *word, const char *const *candidates, size_t count);
+
+/* " (did you mean 'x'?)" for the best candidate, or "" — a static buffer
+ * of the calling thread, valid until the next call. */
+const char *promote__did_you_mean(const char *word, const char *const *candidates, size_t count);
+
+#endif

@@ -1,0 +1,294 @@
+/* Opening and freeing contexts. */
+#include "context.h"
+
+#include "config/loader.h"
+#include "core/global.h"
+#include "core/strutil.h"
+#include "yaml/tree.h"
+
+#include <errno.h>
+#include <git2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DEFAULT_MAX_DEPTH 64
+#define DEFAULT_MAX_CONFIG_SIZE (1024 * 1024)
+#define DEFAULT_MAX_ALIAS_NODES 100000
+
+int promote_context_options_init(promote_context_options *opts, unsigned int version)
+{
+	if (!opts)
+		return promote__error_arg(__func__, "opts");
+	if (version < 1 || version > PROMOTE_CONTEXT_OPTIONS_VERSION)
+		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
+			"promote_context_options version %u is not known to libpromote %s (it knows 1 to %d); "
+			"build against the headers of this library", version, PROMOTE_VERSION,
+			PROMOTE_CONTEXT_OPTIONS_VERSION);
+	promote_context_options defaults = PROMOTE_CONTEXT_OPTIONS_INIT;
+	defaults.version = version;
+	*opts = defaults;
+	return 0;
+}
+
+/* Copy the prefix of the caller's options that its version had; default the rest. */
+static int copy_options(promote_context_options *dst, const promote_context_options *src)
+{
+	promote_context_options defaults = PROMOTE_CONTEXT_OPTIONS_INIT;
+	if (!src)
+		src = &defaults;
+	if (src->version < 1 || src->version > PROMOTE_CONTEXT_OPTIONS_VERSION)
+		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
+			"promote_context_options version %u is not known to libpromote %s (it knows 1 to %d); "
+			"initialise it with PROMOTE_CONTEXT_OPTIONS_INIT", (unsigned)src->version, PROMOTE_VERSION,
+			PROMOTE_CONTEXT_OPTIONS_VERSION);
+	/* Version 1 is the whole struct today; later versions copy up to their own size. */
+	*dst = *src;
+	if (!dst->max_depth)
+		dst->max_depth = DEFAULT_MAX_DEPTH;
+	if (!dst->max_config_size)
+		dst->max_config_size = DEFAULT_MAX_CONFIG_SIZE;
+	if (!dst->max_alias_nodes)
+		dst->max_alias_nodes = DEFAULT_MAX_ALIAS_NODES;
+	return 0;
+}
+
+void promote__context_ref(promote_context *ctx)
+{
+	ctx->refcount++;
+}
+
+void promote__context_unref(promote_context *ctx)
+{
+	if (!ctx || --ctx->refcount > 0)
+		return;
+	promote__registry_clear(&ctx->git_providers, true);
+	promote__registry_clear(&ctx->deploy_backends, false);
+	promote__arena_free(ctx->cfg.arena);
+	free(ctx);
+}
+
+void promote_context_free(promote_context *ctx)
+{
+	promote__context_unref(ctx);
+}
+
+const char *promote_context_source(const promote_context *ctx)
+{
+	return ctx ? ctx->cfg.source : NULL;
+}
+
+void promote__log(const promote_context *ctx, int level, const char *domain, const char *fmt, ...)
+{
+	if (!ctx || !ctx->options.log_cb || level > ctx->options.log_level)
+		return;
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	ctx->options.log_cb(level, domain, text, ctx->options.log_payload);
+}
+
+static int check_ready(promote_context **out, const char *function)
+{
+	if (!out)
+		return promote__error_arg(function, "out");
+	*out = NULL;
+	if (!promote__initialized())
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_INVALID,
+			"%s: libpromote is not initialised; call promote_init() first", function);
+	return 0;
+}
+
+/* Parse, load and validate `data`; on success *out owns a new context. */
+static int open_from_bytes(promote_context **out, const char *data, size_t size, const char *name,
+	const promote_context_options *opts)
+{
+	promote_context *ctx = calloc(1, sizeof *ctx);
+	if (!ctx)
+		return promote__error_oom();
+	ctx->refcount = 1;
+	int rc = copy_options(&ctx->options, opts);
+	if (rc || !(ctx->cfg.arena = promote__arena_new()) ||
+		!(ctx->cfg.source = promote__arena_strdup(ctx->cfg.arena, name))) {
+		promote__context_unref(ctx);
+		return rc ? rc : promote__error_oom();
+	}
+	promote__ylimits limits = { ctx->options.max_config_size, ctx->options.max_depth,
+		ctx->options.max_alias_nodes };
+	promote__ydoc *doc = NULL;
+	if ((rc = promote__ydoc_parse(&doc, data, size, ctx->cfg.source, &limits)) < 0) {
+		promote__context_unref(ctx);
+		return rc;
+	}
+	promote__errlist *errors = promote__errlist_new();
+	if (!errors) {
+		promote__ydoc_free(doc);
+		promote__context_unref(ctx);
+		return promote__error_oom();
+	}
+	if (promote__config_load(&ctx->cfg, doc, errors))
+		promote__model_validate(&ctx->cfg, errors);
+	promote__ydoc_free(doc);
+	rc = promote__errlist_publish(errors);
+	promote__errlist_free(errors);
+	if (rc) {
+		promote__context_unref(ctx);
+		return rc;
+	}
+	promote__log(ctx, PROMOTE_LOG_DEBUG, "config",
+		"%s: %zu environments, %zu products, %zu policies, %zu flows", name, ctx->cfg.env_count,
+		ctx->cfg.product_count, ctx->cfg.policy_count, ctx->cfg.flow_count);
+	*out = ctx;
+	return 0;
+}
+
+int promote_context_open_buffer(promote_context **out, const char *data, size_t size, const char *name,
+	const promote_context_options *opts)
+{
+	int rc = check_ready(out, __func__);
+	if (rc)
+		return rc;
+	if (!data && size)
+		return promote__error_arg(__func__, "data");
+	return open_from_bytes(out, data ? data : "", size, name ? name : "<buffer>", opts);
+}
+
+/* Read a whole regular file of at most `limit` bytes. */
+static int read_file(char **out, size_t *size, const char *path, uint64_t limit)
+{
+	promote__location where = { path, 0, 0 };
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return promote__error_at(errno == ENOENT ? PROMOTE_ENOTFOUND : PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS,
+			&where, "cannot open the configuration: %s; check the path (or pass --config FILE)",
+			strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return promote__error_at(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, &where,
+			"the configuration is not a regular file; name a promote.yaml file");
+	}
+	if ((uint64_t)st.st_size > limit) {
+		fclose(f);
+		return promote__error_at(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_CONFIG, &where,
+			"the configuration has %lld bytes, more than the limit of %llu; raise max_config_size "
+			"or make it smaller", (long long)st.st_size, (unsigned long long)limit);
+	}
+	char *data = malloc((size_t)st.st_size + 1);
+	if (!data) {
+		fclose(f);
+		return promote__error_oom();
+	}
+	size_t n = fread(data, 1, (size_t)st.st_size, f);
+	bool failed = ferror(f);
+	fclose(f);
+	if (failed) {
+		free(data);
+		return promote__error_at(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, &where, "cannot read the configuration");
+	}
+	data[n] = '\0';
+	*out = data;
+	*size = n;
+	return 0;
+}
+
+int promote_context_open_file(promote_context **out, const char *path, const promote_context_options *opts)
+{
+	int rc = check_ready(out, __func__);
+	if (rc)
+		return rc;
+	if (!path)
+		return promote__error_arg(__func__, "path");
+	promote_context_options effective;
+	if ((rc = copy_options(&effective, opts)))
+		return rc;
+	char *data = NULL;
+	size_t size = 0;
+	if ((rc = read_file(&data, &size, path, effective.max_config_size)))
+		return rc;
+	rc = open_from_bytes(out, data, size, path, opts);
+	free(data);
+	return rc;
+}
+
+static int git_failure(const char *what, const char *repository)
+{
+	const git_error *e = git_error_last();
+	return promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "%s '%s': %s", what, repository,
+		e && e->message ? e->message : "unknown git error");
+}
+
+int promote_context_open_repository(promote_context **out, const char *repository, const char *config_path,
+	const promote_context_options *opts)
+{
+	int rc = check_ready(out, __func__);
+	if (rc)
+		return rc;
+	if (!repository)
+		return promote__error_arg(__func__, "repository");
+	if (!config_path)
+		config_path = "promote.yaml";
+	if (strstr(repository, "://") || (strchr(repository, ':') && !strchr(repository, '/')) ||
+		strncmp(repository, "git@", 4) == 0)
+		return promote__error(PROMOTE_ENOTSUPPORTED, PROMOTE_ERROR_CLASS_GIT,
+			"'%s' is a remote URL; this version opens local repositories only (pass a path, or "
+			"--config FILE)", repository);
+	promote_context_options effective;
+	if ((rc = copy_options(&effective, opts)))
+		return rc;
+	git_repository *repo = NULL;
+	git_object *blob = NULL;
+	char spec[4096];
+	if (git_repository_open_ext(&repo, repository, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		return git_failure("cannot open the git repository", repository);
+	snprintf(spec, sizeof spec, "HEAD:%s", config_path);
+	if (git_revparse_single(&blob, repo, spec) < 0 || git_object_type(blob) != GIT_OBJECT_BLOB) {
+		git_object_free(blob);
+		git_repository_free(repo);
+		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
+			"the repository '%s' has no '%s' at HEAD; commit one (see 'promote init') or pass --config",
+			repository, config_path);
+	}
+	const git_blob *b = (const git_blob *)blob;
+	git_object_size_t size = git_blob_rawsize(b);
+	char name[4096 + 8];
+	snprintf(name, sizeof name, "%s", config_path);
+	if (size > effective.max_config_size) {
+		promote__location where = { name, 0, 0 };
+		rc = promote__error_at(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_CONFIG, &where,
+			"the configuration has %llu bytes, more than the limit of %llu; raise max_config_size",
+			(unsigned long long)size, (unsigned long long)effective.max_config_size);
+	} else {
+		rc = open_from_bytes(out, git_blob_rawcontent(b), (size_t)size, name, opts);
+	}
+	git_object_free(blob);
+	git_repository_free(repo);
+	return rc;
+}
+
+const char *promote__closest_name(const char *word, const void *items, size_t count, size_t stride)
+{
+	const char *best = NULL;
+	const char **names = count ? malloc(count * sizeof *names) : NULL;
+	if (names) {
+		for (size_t i = 0; i < count; i++)
+			names[i] = *(const char *const *)((const char *)items + i * stride);
+		best = promote__suggest(word, names, count);
+		free(names);
+	}
+	return best;
+}
+
+int promote__error_unknown(const char *noun, const char *name, const void *items, size_t count, size_t stride)
+{
+	const char *best = promote__closest_name(name, items, count, stride);
+	if (best)
+		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
+			"no %s named '%s' (did you mean '%s'?)", noun, name, best);
+	return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
+		"no %s named '%s'; the configuration has %zu", noun, name, count);
+}

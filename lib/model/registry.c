@@ -1,0 +1,144 @@
+/* Per-context registration of git providers and deploy backends by name. */
+#include "context.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool valid_name(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 63)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* Checks shared by both kinds; on success a new zeroed slot is appended. */
+static int add(promote__registration **out, promote__registry *registry, promote_context *ctx, const char *name,
+	uint32_t version, uint32_t current, const char *kind, const char *function)
+{
+	if (!ctx || !name)
+		return promote__error_arg(function, !ctx ? "ctx" : "name");
+	if (!valid_name(name))
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
+			"%s name '%s' is not valid; use 1 to 63 of a-z, 0-9, '-' and '_'", kind, name);
+	if (version < 1 || version > current)
+		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
+			"%s '%s' has vtable version %u; libpromote %s knows 1 to %u, build against its headers", kind,
+			name, (unsigned)version, PROMOTE_VERSION, (unsigned)current);
+	for (size_t i = 0; i < registry->count; i++)
+		if (strcmp(registry->items[i].name, name) == 0)
+			return promote__error(PROMOTE_EEXISTS, PROMOTE_ERROR_CLASS_INVALID,
+				"a %s named '%s' is already registered on this context; choose another name", kind, name);
+	if (registry->count == registry->capacity) {
+		size_t cap = registry->capacity ? registry->capacity * 2 : 4;
+		promote__registration *grown = realloc(registry->items, cap * sizeof *grown);
+		if (!grown)
+			return promote__error_oom();
+		registry->items = grown;
+		registry->capacity = cap;
+	}
+	promote__registration *slot = &registry->items[registry->count];
+	memset(slot, 0, sizeof *slot);
+	if (!(slot->name = strdup(name)))
+		return promote__error_oom();
+	registry->count++;
+	*out = slot;
+	return 0;
+}
+
+int promote_git_provider_init(promote_git_provider *provider, unsigned int version)
+{
+	if (!provider)
+		return promote__error_arg(__func__, "provider");
+	if (version < 1 || version > PROMOTE_GIT_PROVIDER_VERSION)
+		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
+			"git provider vtable version %u is not known to libpromote %s", version, PROMOTE_VERSION);
+	promote_git_provider empty = PROMOTE_GIT_PROVIDER_INIT;
+	empty.version = version;
+	*provider = empty;
+	return 0;
+}
+
+int promote_git_provider_register(promote_context *ctx, const char *name, const promote_git_provider *provider,
+	void *payload)
+{
+	if (!provider)
+		return promote__error_arg(__func__, "provider");
+	promote__registration *slot;
+	int rc = add(&slot, ctx ? &ctx->git_providers : NULL, ctx, name, provider->version,
+		PROMOTE_GIT_PROVIDER_VERSION, "git provider", __func__);
+	if (rc)
+		return rc;
+	/* Version 1 is the whole vtable today; a later version copies only the
+	 * slots the caller's version had. */
+	slot->vtable.git = *provider;
+	slot->payload = payload;
+	return 0;
+}
+
+size_t promote_git_provider_count(const promote_context *ctx)
+{
+	return ctx ? ctx->git_providers.count : 0;
+}
+
+const char *promote_git_provider_name_at(const promote_context *ctx, size_t index)
+{
+	return ctx && index < ctx->git_providers.count ? ctx->git_providers.items[index].name : NULL;
+}
+
+int promote_deploy_backend_init(promote_deploy_backend *backend, unsigned int version)
+{
+	if (!backend)
+		return promote__error_arg(__func__, "backend");
+	if (version < 1 || version > PROMOTE_DEPLOY_BACKEND_VERSION)
+		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
+			"deploy backend vtable version %u is not known to libpromote %s", version, PROMOTE_VERSION);
+	promote_deploy_backend empty = PROMOTE_DEPLOY_BACKEND_INIT;
+	empty.version = version;
+	*backend = empty;
+	return 0;
+}
+
+int promote_deploy_backend_register(promote_context *ctx, const char *name, const promote_deploy_backend *backend,
+	void *payload)
+{
+	if (!backend)
+		return promote__error_arg(__func__, "backend");
+	promote__registration *slot;
+	int rc = add(&slot, ctx ? &ctx->deploy_backends : NULL, ctx, name, backend->version,
+		PROMOTE_DEPLOY_BACKEND_VERSION, "deploy backend", __func__);
+	if (rc)
+		return rc;
+	slot->vtable.deploy = *backend;
+	slot->payload = payload;
+	return 0;
+}
+
+size_t promote_deploy_backend_count(const promote_context *ctx)
+{
+	return ctx ? ctx->deploy_backends.count : 0;
+}
+
+const char *promote_deploy_backend_name_at(const promote_context *ctx, size_t index)
+{
+	return ctx && index < ctx->deploy_backends.count ? ctx->deploy_backends.items[index].name : NULL;
+}
+
+void promote__registry_clear(promote__registry *registry, bool git)
+{
+	for (size_t i = 0; i < registry->count; i++) {
+		promote__registration *r = &registry->items[i];
+		void (*release)(void *) = git ? r->vtable.git.free_payload : r->vtable.deploy.free_payload;
+		if (release)
+			release(r->payload);
+		free(r->name);
+	}
+	free(registry->items);
+	registry->items = NULL;
+	registry->count = registry->capacity = 0;
+}

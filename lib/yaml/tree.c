@@ -1,0 +1,328 @@
+/* Builds promote__ydoc trees from libyaml events, enforcing the bounds. */
+#include "tree.h"
+
+#include "core/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* An open collection while its children are being read. */
+typedef struct frame {
+	promote__ynode *node;
+	promote__ynode **items;
+	size_t count;
+	size_t capacity;
+} frame;
+
+typedef struct anchor {
+	const char *name;
+	promote__ynode *node;
+} anchor;
+
+typedef struct builder {
+	promote__ydoc *doc;
+	const char *name;
+	const promote__ylimits *limits;
+	frame *stack;
+	size_t depth;
+	size_t stack_capacity;
+	anchor *anchors;
+	size_t anchor_count;
+	size_t anchor_capacity;
+	promote__ynode *root;
+	size_t roots_capacity;
+} builder;
+
+static promote__ymark mark_of(yaml_mark_t m)
+{
+	promote__ymark out = { m.index, (uint32_t)m.line + 1, (uint32_t)m.column + 1 };
+	return out;
+}
+
+static int fail_at(const builder *b, int code, promote__ymark m, const char *fmt, const char *arg)
+{
+	promote__location where = { b->name, m.line, m.column };
+	return promote__error_at(code, PROMOTE_ERROR_CLASS_YAML, &where, fmt, arg);
+}
+
+static bool grow(void **ptr, size_t *capacity, size_t need, size_t elem)
+{
+	if (need <= *capacity)
+		return true;
+	size_t cap = *capacity ? *capacity * 2 : 8;
+	while (cap < need)
+		cap *= 2;
+	void *p = realloc(*ptr, cap * elem);
+	if (!p)
+		return false;
+	*ptr = p;
+	*capacity = cap;
+	return true;
+}
+
+static promote__ynode *new_node(builder *b, promote__ynode_type type, yaml_mark_t start, yaml_mark_t end,
+	const yaml_char_t *tag, const yaml_char_t *anchor_name)
+{
+	promote__ynode *n = promote__arena_alloc(b->doc->arena, sizeof *n);
+	if (!n)
+		return NULL;
+	n->type = type;
+	n->start = mark_of(start);
+	n->end = mark_of(end);
+	n->expanded = 1;
+	if (tag && !(n->tag = promote__arena_strdup(b->doc->arena, (const char *)tag)))
+		return NULL;
+	if (anchor_name && !(n->anchor = promote__arena_strdup(b->doc->arena, (const char *)anchor_name)))
+		return NULL;
+	return n;
+}
+
+static int remember_anchor(builder *b, promote__ynode *n)
+{
+	if (!n->anchor)
+		return 0;
+	if (!grow((void **)&b->anchors, &b->anchor_capacity, b->anchor_count + 1, sizeof *b->anchors))
+		return promote__error_oom();
+	b->anchors[b->anchor_count].name = n->anchor;
+	b->anchors[b->anchor_count].node = n;
+	b->anchor_count++;
+	return 0;
+}
+
+static promote__ynode *find_anchor(const builder *b, const char *name)
+{
+	for (size_t i = b->anchor_count; i-- > 0;) /* the latest definition wins */
+		if (strcmp(b->anchors[i].name, name) == 0)
+			return b->anchors[i].node;
+	return NULL;
+}
+
+/* The alias-expansion bound: `total` may stand for at most max_alias_nodes
+ * nodes; `culprit` is where the error points. */
+static int check_expansion(const builder *b, const promote__ynode *total, const promote__ynode *culprit)
+{
+	if (total->expanded <= b->limits->max_alias_nodes)
+		return 0;
+	char text[32];
+	snprintf(text, sizeof text, "%llu", (unsigned long long)b->limits->max_alias_nodes);
+	return fail_at(b, PROMOTE_ELIMIT, culprit->start,
+		"the document expands to more than %s nodes through aliases (a \"billion laughs\" "
+		"document?); remove the nested aliases or raise the limit", text);
+}
+
+/* Attach a finished node to the open collection, or make it the root. */
+static int attach(builder *b, promote__ynode *n)
+{
+	if (b->depth == 0) {
+		b->root = n;
+		return check_expansion(b, n, n);
+	}
+	frame *f = &b->stack[b->depth - 1];
+	if (!grow((void **)&f->items, &f->capacity, f->count + 1, sizeof *f->items))
+		return promote__error_oom();
+	f->items[f->count++] = n;
+	f->node->expanded += n->expanded;
+	return check_expansion(b, f->node, n);
+}
+
+static int open_collection(builder *b, promote__ynode *n)
+{
+	if (b->depth >= b->limits->max_depth) {
+		char text[32];
+		snprintf(text, sizeof text, "%u", (unsigned)b->limits->max_depth);
+		return fail_at(b, PROMOTE_ELIMIT, n->start,
+			"collections nested deeper than %s levels; flatten the document", text);
+	}
+	if (!grow((void **)&b->stack, &b->stack_capacity, b->depth + 1, sizeof *b->stack))
+		return promote__error_oom();
+	frame *f = &b->stack[b->depth++];
+	memset(f, 0, sizeof *f);
+	f->node = n;
+	return remember_anchor(b, n);
+}
+
+static int close_collection(builder *b, yaml_mark_t end)
+{
+	frame *f = &b->stack[--b->depth];
+	promote__ynode *n = f->node;
+	n->end = mark_of(end);
+	n->count = f->count;
+	n->items = promote__arena_memdup(b->doc->arena, f->items, f->count, sizeof *f->items);
+	free(f->items);
+	f->items = NULL;
+	if (f->count && !n->items)
+		return promote__error_oom();
+	return attach(b, n);
+}
+
+static int on_event(builder *b, const yaml_event_t *ev)
+{
+	promote__ynode *n;
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		b->root = NULL;
+		b->anchor_count = 0;
+		return 0;
+	case YAML_DOCUMENT_END_EVENT:
+		if (!grow((void **)&b->doc->documents, &b->roots_capacity, b->doc->count + 1,
+			    sizeof *b->doc->documents))
+			return promote__error_oom();
+		b->doc->documents[b->doc->count++] = b->root;
+		return 0;
+	case YAML_SCALAR_EVENT:
+		n = new_node(b, PROMOTE__YSCALAR, ev->start_mark, ev->end_mark, ev->data.scalar.tag,
+			ev->data.scalar.anchor);
+		if (!n || !(n->value = promote__arena_strndup(b->doc->arena, (const char *)ev->data.scalar.value,
+				    ev->data.scalar.length)))
+			return promote__error_oom();
+		n->length = ev->data.scalar.length;
+		switch (ev->data.scalar.style) {
+		case YAML_SINGLE_QUOTED_SCALAR_STYLE: n->style = PROMOTE__YSINGLE; break;
+		case YAML_DOUBLE_QUOTED_SCALAR_STYLE: n->style = PROMOTE__YDOUBLE; break;
+		case YAML_LITERAL_SCALAR_STYLE: n->style = PROMOTE__YLITERAL; break;
+		case YAML_FOLDED_SCALAR_STYLE: n->style = PROMOTE__YFOLDED; break;
+		default: n->style = PROMOTE__YPLAIN; break;
+		}
+		{
+			int rc = remember_anchor(b, n);
+			return rc ? rc : attach(b, n);
+		}
+	case YAML_ALIAS_EVENT: {
+		const char *name = (const char *)ev->data.alias.anchor;
+		promote__ynode *target = find_anchor(b, name);
+		if (!target)
+			return fail_at(b, PROMOTE_EINVALID, mark_of(ev->start_mark),
+				"alias '*%s' refers to no anchor defined before it; define '&name' first", name);
+		for (size_t i = 0; i < b->depth; i++)
+			if (b->stack[i].node == target)
+				return fail_at(b, PROMOTE_EINVALID, mark_of(ev->start_mark),
+					"alias '*%s' refers to a collection that contains it; recursive "
+					"structures are not supported", name);
+		n = new_node(b, PROMOTE__YALIAS, ev->start_mark, ev->end_mark, NULL, NULL);
+		if (!n)
+			return promote__error_oom();
+		n->target = target;
+		n->expanded = target->expanded;
+		return attach(b, n);
+	}
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT: {
+		bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
+		n = new_node(b, seq ? PROMOTE__YSEQUENCE : PROMOTE__YMAPPING, ev->start_mark, ev->end_mark,
+			seq ? ev->data.sequence_start.tag : ev->data.mapping_start.tag,
+			seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor);
+		if (!n)
+			return promote__error_oom();
+		return open_collection(b, n);
+	}
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		return close_collection(b, ev->end_mark);
+	default:
+		return 0;
+	}
+}
+
+static int syntax_error(const builder *b, const yaml_parser_t *p)
+{
+	yaml_mark_t m = p->problem_mark;
+	if (p->error == YAML_MEMORY_ERROR)
+		return promote__error_oom();
+	promote__location where = { b->name, (uint32_t)m.line + 1, (uint32_t)m.column + 1 };
+	if (p->context)
+		return promote__error_at(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML, &where,
+			"YAML syntax error: %s %s (line %u); fix the YAML so that it parses",
+			p->problem ? p->problem : "invalid YAML", p->context, (unsigned)p->context_mark.line + 1);
+	return promote__error_at(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML, &where,
+		"YAML syntax error: %s; fix the YAML so that it parses", p->problem ? p->problem : "invalid YAML");
+}
+
+int promote__ydoc_parse(promote__ydoc **out, const char *data, size_t size, const char *name,
+	const promote__ylimits *limits)
+{
+	*out = NULL;
+	if (size > limits->max_size) {
+		promote__location where = { name, 0, 0 };
+		return promote__error_at(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_YAML, &where,
+			"the file has %zu bytes, more than the limit of %llu; raise the limit or split the file",
+			size, (unsigned long long)limits->max_size);
+	}
+	builder b = { 0 };
+	b.name = name;
+	b.limits = limits;
+	b.doc = calloc(1, sizeof *b.doc);
+	if (!b.doc || !(b.doc->arena = promote__arena_new())) {
+		free(b.doc);
+		return promote__error_oom();
+	}
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser)) {
+		promote__ydoc_free(b.doc);
+		return promote__error_oom();
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, size);
+	int rc = 0;
+	for (bool done = false; !done && rc == 0;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = syntax_error(&b, &parser);
+			break;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		rc = on_event(&b, &ev);
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	for (size_t i = 0; i < b.depth; i++)
+		free(b.stack[i].items);
+	free(b.stack);
+	free(b.anchors);
+	if (rc) {
+		promote__ydoc_free(b.doc);
+		return rc;
+	}
+	*out = b.doc;
+	return 0;
+}
+
+void promote__ydoc_free(promote__ydoc *doc)
+{
+	if (!doc)
+		return;
+	free(doc->documents);
+	promote__arena_free(doc->arena);
+	free(doc);
+}
+
+const promote__ynode *promote__ynode_resolve(const promote__ynode *node)
+{
+	while (node && node->type == PROMOTE__YALIAS)
+		node = node->target;
+	return node;
+}
+
+bool promote__yscalar_is_null(const promote__ynode *node)
+{
+	if (!node || node->type != PROMOTE__YSCALAR || node->style != PROMOTE__YPLAIN)
+		return false;
+	if (node->tag)
+		return strcmp(node->tag, "tag:yaml.org,2002:null") == 0;
+	const char *v = node->value;
+	return v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
+		strcmp(v, "NULL") == 0;
+}
+
+const char *promote__ynode_type_name(const promote__ynode *node)
+{
+	node = promote__ynode_resolve(node);
+	if (!node)
+		return "nothing";
+	switch (node->type) {
+	case PROMOTE__YSCALAR: return promote__yscalar_is_null(node) ? "null" : "scalar";
+	case PROMOTE__YSEQUENCE: return "sequence";
+	case PROMOTE__YMAPPING: return "mapping";
+	default: return "alias";
+	}
+}

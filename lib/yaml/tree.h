@@ -1,0 +1,88 @@
+/*
+ * Internal: a YAML document tree built from libyaml's events, with every
+ * node's source span (byte offset, line, column). The configuration loader
+ * reads it; the surgical editor splices bytes at the spans it records.
+ */
+#ifndef PROMOTE_YAML_TREE_H
+#define PROMOTE_YAML_TREE_H
+
+#include "core/common.h"
+#include "core/arena.h"
+
+typedef enum promote__ynode_type {
+	PROMOTE__YSCALAR,
+	PROMOTE__YSEQUENCE,
+	PROMOTE__YMAPPING,
+	PROMOTE__YALIAS
+} promote__ynode_type;
+
+typedef enum promote__yscalar_style {
+	PROMOTE__YPLAIN,
+	PROMOTE__YSINGLE,
+	PROMOTE__YDOUBLE,
+	PROMOTE__YLITERAL,
+	PROMOTE__YFOLDED
+} promote__yscalar_style;
+
+/* A position in the source: libyaml's index, and 1-based line and column. */
+typedef struct promote__ymark {
+	size_t index;
+	uint32_t line;
+	uint32_t column;
+} promote__ymark;
+
+typedef struct promote__ynode promote__ynode;
+struct promote__ynode {
+	promote__ynode_type type;
+	promote__ymark start;
+	promote__ymark end;
+	const char *tag;             /* explicit tag or NULL */
+	const char *anchor;          /* "&name" defined here, or NULL */
+	/* scalars */
+	const char *value;           /* NUL-terminated (may also hold NULs: see length) */
+	size_t length;
+	promote__yscalar_style style;
+	/* collections: a sequence's items; a mapping's keys and values interleaved
+	 * (items[2i] key, items[2i+1] value), count = 2 * pairs */
+	promote__ynode **items;
+	size_t count;
+	/* aliases: the anchored node */
+	promote__ynode *target;
+	/* nodes this one stands for once aliases are expanded */
+	uint64_t expanded;
+};
+
+typedef struct promote__ylimits {
+	uint64_t max_size;           /* bytes */
+	uint32_t max_depth;          /* nested collections */
+	uint64_t max_alias_nodes;    /* nodes after alias expansion, per document */
+} promote__ylimits;
+
+typedef struct promote__ydoc {
+	promote__arena *arena;       /* owns every node and string */
+	promote__ynode **documents;  /* roots; NULL root for an empty document */
+	size_t count;
+} promote__ydoc;
+
+/*
+ * Parse `size` bytes named `name` (for messages). On failure returns a
+ * negative code with the thread's error set (file:line:column), and *out NULL:
+ * PROMOTE_EINVALID for YAML errors, PROMOTE_ELIMIT for a bound exceeded.
+ */
+int promote__ydoc_parse(promote__ydoc **out, const char *data, size_t size, const char *name,
+	const promote__ylimits *limits);
+void promote__ydoc_free(promote__ydoc *doc);
+
+/* An alias's target (repeatedly), the node itself otherwise; NULL for NULL. */
+const promote__ynode *promote__ynode_resolve(const promote__ynode *node);
+
+/* Number of key/value pairs of a mapping. */
+static inline size_t promote__ymap_size(const promote__ynode *map) { return map->count / 2; }
+
+/* True for a plain scalar that YAML reads as null ("", "~", "null"). */
+bool promote__yscalar_is_null(const promote__ynode *node);
+
+/* "mapping", "sequence", "string", "alias"; for messages. */
+const char *promote__ynode_type_name(const promote__ynode *node);
+
+#endif

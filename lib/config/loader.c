@@ -95,7 +95,7 @@ static void load_repositories(promote__reader *r, promote__config *cfg, const pr
 
 static void load_clusters(promote__reader *r, promote_env *env, const promote__ynode *node, const char *what)
 {
-	char field[200];
+	char field[200], cluster[240], sub[280];
 	field_of(field, sizeof field, "clusters", what);
 	const promote__ynode *seq = promote__expect(r, node, PROMOTE__YSEQUENCE, field);
 	if (!seq || seq->count == 0)
@@ -106,22 +106,23 @@ static void load_clusters(promote__reader *r, promote_env *env, const promote__y
 	for (size_t i = 0; i < seq->count; i++) {
 		const promote__ynode *item = promote__ynode_resolve(seq->items[i]);
 		promote__cluster *c = &env->clusters[env->cluster_count];
+		snprintf(cluster, sizeof cluster, "cluster #%zu of %s", i + 1, what);
 		if (item->type == PROMOTE__YSCALAR) {
-			if ((c->name = promote__read_string(r, seq->items[i], "a cluster name")))
+			if ((c->name = promote__read_string(r, seq->items[i], cluster)))
 				env->cluster_count++;
 			continue;
 		}
-		if (!(item = promote__expect(r, seq->items[i], PROMOTE__YMAPPING, "a cluster")))
+		if (!(item = promote__expect(r, seq->items[i], PROMOTE__YMAPPING, cluster)))
 			continue;
-		promote__check_keys(r, item, KEYS("name", "namespace"), "a cluster");
+		promote__check_keys(r, item, KEYS("name", "namespace"), cluster);
 		const promote__ynode *n = promote__map_get(item, "name");
 		if (!n) {
-			promote__reader_error(r, seq->items[i], "a cluster of %s has no 'name'; add 'name: CLUSTER'", what);
+			promote__reader_error(r, seq->items[i], "%s has no 'name'; add 'name: CLUSTER'", cluster);
 			continue;
 		}
-		c->name = promote__read_string(r, n, "a cluster's 'name'");
+		c->name = promote__read_string(r, n, field_of(sub, sizeof sub, "name", cluster));
 		if ((n = promote__map_get(item, "namespace")))
-			c->namespace_ = promote__read_string(r, n, "a cluster's 'namespace'");
+			c->namespace_ = promote__read_string(r, n, field_of(sub, sizeof sub, "namespace", cluster));
 		if (c->name)
 			env->cluster_count++;
 	}
@@ -216,14 +217,15 @@ static void load_attributes(promote__reader *r, promote__template *t, const prom
 	if (total && !t->attributes)
 		return;
 	for (size_t i = 0; i < promote__ymap_size(map); i++) {
-		const char *file = promote__read_relative_path(r, map->items[2 * i], "an attributes file", false);
+		const char *file = promote__read_relative_path(r, map->items[2 * i], field, false);
 		const char **paths;
 		size_t path_count;
-		promote__read_string_list(r, map->items[2 * i + 1], "the YAML paths of an attributes file", &paths,
-			&path_count);
+		char paths_what[240];
+		snprintf(paths_what, sizeof paths_what, "the YAML paths of '%s' in %s", file ? file : "?", field);
+		promote__read_string_list(r, map->items[2 * i + 1], paths_what, &paths, &path_count);
 		if (path_count == 0 && file)
 			promote__reader_error(r, map->items[2 * i + 1],
-				"attributes file '%s' lists no YAML paths; add one, e.g. '%s: [image.tag]'", file, file);
+				"%s: file '%s' lists no YAML paths; add one, e.g. '%s: [image.tag]'", field, file, file);
 		for (size_t j = 0; file && j < path_count; j++) {
 			t->attributes[t->attribute_count].file = file;
 			t->attributes[t->attribute_count].path = paths[j];
@@ -267,7 +269,7 @@ static void load_template(promote__reader *r, promote__template *t, const promot
 		for (size_t i = 0; i < count; i++) {
 			/* Same checks as other paths, globs allowed. */
 			const promote__ynode *item = seq->type == PROMOTE__YSEQUENCE ? seq->items[i] : n;
-			if (!promote__read_relative_path(r, item, "a template file", true))
+			if (!promote__read_relative_path(r, item, field, true))
 				continue;
 			t->files[t->file_count++] = files[i];
 		}
@@ -387,19 +389,24 @@ static void load_match(promote__reader *r, promote_policy *p, const promote__yno
 	promote__check_keys(r, map, KEYS("products", "environments"), field);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "products")))
-		promote__read_string_list(r, n, "'match.products'", &p->match_products, &p->match_product_count);
+		promote__read_string_list(r, n, field_of(field, sizeof field, "match.products", what), &p->match_products,
+			&p->match_product_count);
 	if (!(n = promote__map_get(map, "environments")))
 		return;
-	const promote__ynode *envs = promote__expect(r, n, PROMOTE__YMAPPING, "'match.environments'");
+	const promote__ynode *envs = promote__expect(r, n, PROMOTE__YMAPPING,
+		field_of(field, sizeof field, "match.environments", what));
 	if (!envs)
 		return;
-	promote__check_keys(r, envs, KEYS("names", "kind", "labels"), "'match.environments'");
+	promote__check_keys(r, envs, KEYS("names", "kind", "labels"), field);
 	if ((n = promote__map_get(envs, "names")))
-		promote__read_ref_list(r, n, "'match.environments.names'", &p->match_envs, &p->match_env_count);
+		promote__read_ref_list(r, n, field_of(field, sizeof field, "match.environments.names", what), &p->match_envs,
+			&p->match_env_count);
 	if ((n = promote__map_get(envs, "kind")))
-		p->match_kind = promote__read_enum(r, n, "'match.environments.kind'", promote__kind_names, 2);
+		p->match_kind = promote__read_enum(r, n, field_of(field, sizeof field, "match.environments.kind", what),
+			promote__kind_names, 2);
 	if ((n = promote__map_get(envs, "labels")))
-		promote__read_string_map(r, n, "'match.environments.labels'", &p->match_labels, &p->match_label_count);
+		promote__read_string_map(r, n, field_of(field, sizeof field, "match.environments.labels", what),
+			&p->match_labels, &p->match_label_count);
 }
 
 static void load_policies(promote__reader *r, promote__config *cfg, const promote__ynode *node)
@@ -447,7 +454,7 @@ static void load_policies(promote__reader *r, promote__config *cfg, const promot
 
 /* ---- flows ----------------------------------------------------------- */
 
-static void load_step(promote__reader *r, promote__config *cfg, promote_flow *flow, promote_flow_step *step,
+static void load_step(promote__reader *r, const promote_flow *flow, promote_flow_step *step,
 	const promote__ynode *value)
 {
 	char what[200];
@@ -482,10 +489,9 @@ static void load_step(promote__reader *r, promote__config *cfg, promote_flow *fl
 	p->where = promote__reader_where(r, n);
 	load_policy_fields(r, p, pmap, field);
 	step->policy = p;
-	(void)cfg;
 }
 
-static void load_flow(promote__reader *r, promote__config *cfg, promote_flow *flow, const promote__ynode *key,
+static void load_flow(promote__reader *r, promote_flow *flow, const promote__ynode *key,
 	const promote__ynode *value)
 {
 	char what[160], field[200];
@@ -518,7 +524,7 @@ static void load_flow(promote__reader *r, promote__config *cfg, promote_flow *fl
 		if (!(step->env_ref.name = entry_name(r, steps, i)))
 			continue;
 		step->env_ref.where = promote__reader_where(r, steps->items[2 * i]);
-		load_step(r, cfg, flow, step, steps->items[2 * i + 1]);
+		load_step(r, flow, step, steps->items[2 * i + 1]);
 		flow->step_count++;
 	}
 }
@@ -535,7 +541,7 @@ static void load_flows(promote__reader *r, promote__config *cfg, const promote__
 		if (!(flow->name = entry_name(r, map, i)))
 			continue;
 		flow->where = promote__reader_where(r, map->items[2 * i]);
-		load_flow(r, cfg, flow, map->items[2 * i], map->items[2 * i + 1]);
+		load_flow(r, flow, map->items[2 * i], map->items[2 * i + 1]);
 		cfg->flow_count++;
 	}
 }

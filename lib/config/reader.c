@@ -267,8 +267,8 @@ const char *promote__read_relative_path(promote__reader *r, const promote__ynode
 		return NULL;
 	if (s[0] == '/' || s[0] == '\\' || (s[0] && s[1] == ':')) {
 		promote__reader_error(r, node,
-			"%s '%s' is absolute; paths are relative to the repository or environment folder, "
-			"remove the leading '/'", what, s);
+			"%s is '%s', an absolute path; paths are relative to the repository or environment "
+			"folder, remove the leading '/'", what, s);
 		return NULL;
 	}
 	if (strcmp(s, ".") == 0)
@@ -277,17 +277,19 @@ const char *promote__read_relative_path(promote__reader *r, const promote__ynode
 		size_t len = strcspn(part, "/");
 		if (len == 2 && part[0] == '.' && part[1] == '.') {
 			promote__reader_error(r, node,
-				"%s '%s' contains '..' and could escape its folder; name the folder directly", what, s);
+				"%s is '%s', which contains '..' and could escape its folder; name the folder "
+				"directly", what, s);
 			return NULL;
 		}
 		if (len == 0 || (len == 1 && part[0] == '.')) {
 			promote__reader_error(r, node,
-				"%s '%s' has an empty or '.' component; write it without '//', './' or a trailing '/'",
-				what, s);
+				"%s is '%s', which has an empty or '.' component; write it without '//', './' or "
+				"a trailing '/'", what, s);
 			return NULL;
 		}
 		if (!allow_glob && strcspn(part, "*?[]") < len) {
-			promote__reader_error(r, node, "%s '%s' may not contain the wildcards * ? [ ]", what, s);
+			promote__reader_error(r, node, "%s is '%s'; wildcards (* ? [ ]) are not allowed here, name the path exactly",
+				what, s);
 			return NULL;
 		}
 		part += len;
@@ -295,8 +297,8 @@ const char *promote__read_relative_path(promote__reader *r, const promote__ynode
 			part++;
 			if (!*part) {
 				promote__reader_error(r, node,
-					"%s '%s' has an empty or '.' component; write it without '//', './' or a "
-					"trailing '/'", what, s);
+					"%s is '%s', which has an empty or '.' component; write it without '//', "
+					"'./' or a trailing '/'", what, s);
 				return NULL;
 			}
 		}

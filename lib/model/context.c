@@ -130,8 +130,9 @@ static int open_from_bytes(promote_context **out, const char *data, size_t size,
 		promote__context_unref(ctx);
 		return promote__error_oom();
 	}
-	if (promote__config_load(&ctx->cfg, doc, errors))
-		promote__model_validate(&ctx->cfg, errors);
+	/* Validate even after load errors, so that one run reports everything. */
+	promote__config_load(&ctx->cfg, doc, errors);
+	promote__model_validate(&ctx->cfg, errors);
 	promote__ydoc_free(doc);
 	rc = promote__errlist_publish(errors);
 	promote__errlist_free(errors);

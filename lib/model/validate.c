@@ -98,20 +98,25 @@ static long step_index(const validator *v, const promote_env *env)
 	return env ? v->step_of_env[env - v->cfg->envs] : -1;
 }
 
-/* Resolve trigger, steps and dependencies; false when the graph is unusable. */
-static bool resolve_flow(validator *v, promote_flow *flow)
+/*
+ * Resolve trigger, steps and dependencies. Returns false on any problem;
+ * *graph_ok says whether every step resolved, so cycles can still be looked for.
+ */
+static bool resolve_flow(validator *v, promote_flow *flow, bool *graph_ok)
 {
 	char what[200];
 	bool ok = true;
-	snprintf(what, sizeof what, "flow '%s'", flow->name);
+	snprintf(what, sizeof what, "the trigger of flow '%s'", flow->name);
 	if (flow->trigger_ref.name && !(flow->trigger = resolve_env(v, &flow->trigger_ref, what)))
 		ok = false;
+	snprintf(what, sizeof what, "a step of flow '%s'", flow->name);
 	if (!flow->trigger_ref.name || flow->step_count == 0)
 		ok = false;
 	for (size_t i = 0; i < flow->step_count; i++) {
 		promote_flow_step *step = &flow->steps[i];
 		if (!(step->env = resolve_env(v, &step->env_ref, what))) {
 			ok = false;
+			*graph_ok = false;
 			continue;
 		}
 		if (v->step_of_env[step->env - v->cfg->envs] < 0)
@@ -121,6 +126,7 @@ static bool resolve_flow(validator *v, promote_flow *flow)
 				"flow '%s' has its trigger '%s' as a step; a flow promotes out of its trigger, remove "
 				"the step", flow->name, step->env->name);
 			ok = false;
+			*graph_ok = false;
 		}
 	}
 	for (size_t i = 0; i < flow->step_count; i++) {
@@ -219,7 +225,7 @@ static bool walk_graph(validator *v, promote_flow *flow)
 					flow->steps[stack[k]].env->name);
 			if (used < sizeof text)
 				snprintf(text + used, sizeof text - used, "%s", flow->steps[d].env->name);
-			const promote__ref *where = &step->depends_refs[0];
+			const promote__ref *where = &step->env_ref;
 			for (size_t k = 0; k < step->depends_count; k++)
 				if (strcmp(step->depends_refs[k].name, flow->steps[d].env->name) == 0)
 					where = &step->depends_refs[k];
@@ -278,7 +284,10 @@ static void validate_flows(validator *v)
 		promote_flow *flow = &v->cfg->flows[i];
 		for (size_t e = 0; e < envs; e++)
 			v->step_of_env[e] = -1;
-		if (resolve_flow(v, flow) && walk_graph(v, flow))
+		bool graph_ok = true;
+		bool resolved = resolve_flow(v, flow, &graph_ok);
+		bool acyclic = graph_ok && walk_graph(v, flow);
+		if (resolved && acyclic)
 			order_waves(v, flow);
 	}
 	free(v->step_of_env);

@@ -33,6 +33,7 @@ typedef struct builder {
 	size_t anchor_capacity;
 	promote__ynode *root;
 	size_t roots_capacity;
+	uint64_t total; /* nodes of the current document, aliases expanded */
 } builder;
 
 static promote__ymark mark_of(yaml_mark_t m)
@@ -99,11 +100,12 @@ static promote__ynode *find_anchor(const builder *b, const char *name)
 	return NULL;
 }
 
-/* The alias-expansion bound: `total` may stand for at most max_alias_nodes
- * nodes; `culprit` is where the error points. */
-static int check_expansion(const builder *b, const promote__ynode *total, const promote__ynode *culprit)
+/* Count `n` nodes more in the document (after alias expansion); refuse past
+ * the bound, pointing at the node that crossed it. */
+static int count_nodes(builder *b, const promote__ynode *culprit, uint64_t n)
 {
-	if (total->expanded <= b->limits->max_alias_nodes)
+	b->total += n;
+	if (b->total <= b->limits->max_alias_nodes)
 		return 0;
 	char text[32];
 	snprintf(text, sizeof text, "%llu", (unsigned long long)b->limits->max_alias_nodes);
@@ -115,16 +117,21 @@ static int check_expansion(const builder *b, const promote__ynode *total, const 
 /* Attach a finished node to the open collection, or make it the root. */
 static int attach(builder *b, promote__ynode *n)
 {
+	if (n->type == PROMOTE__YSCALAR || n->type == PROMOTE__YALIAS) {
+		int rc = count_nodes(b, n, n->expanded);
+		if (rc)
+			return rc;
+	}
 	if (b->depth == 0) {
 		b->root = n;
-		return check_expansion(b, n, n);
+		return 0;
 	}
 	frame *f = &b->stack[b->depth - 1];
 	if (!grow((void **)&f->items, &f->capacity, f->count + 1, sizeof *f->items))
 		return promote__error_oom();
 	f->items[f->count++] = n;
 	f->node->expanded += n->expanded;
-	return check_expansion(b, f->node, n);
+	return 0;
 }
 
 static int open_collection(builder *b, promote__ynode *n)
@@ -140,7 +147,8 @@ static int open_collection(builder *b, promote__ynode *n)
 	frame *f = &b->stack[b->depth++];
 	memset(f, 0, sizeof *f);
 	f->node = n;
-	return remember_anchor(b, n);
+	int rc = count_nodes(b, n, 1);
+	return rc ? rc : remember_anchor(b, n);
 }
 
 static int close_collection(builder *b, yaml_mark_t end)
@@ -163,6 +171,7 @@ static int on_event(builder *b, const yaml_event_t *ev)
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
 		b->root = NULL;
+		b->total = 0;
 		b->anchor_count = 0;
 		return 0;
 	case YAML_DOCUMENT_END_EVENT:

@@ -1,0 +1,73 @@
+/* Shared helpers for the cmocka unit tests. */
+#ifndef PROMOTE_TEST_HELPERS_H
+#define PROMOTE_TEST_HELPERS_H
+
+#include <promote.h>
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+/* Per-group set-up: promote_init / promote_shutdown. */
+static inline int helpers_init(void **state)
+{
+	(void)state;
+	return promote_init() > 0 ? 0 : -1;
+}
+
+static inline int helpers_shutdown(void **state)
+{
+	(void)state;
+	return promote_shutdown() >= 0 ? 0 : -1;
+}
+
+/* Open YAML text as "promote.yaml"; fails the test (printing the errors) when invalid. */
+static inline promote_context *open_yaml(const char *yaml)
+{
+	promote_context *ctx = NULL;
+	int rc = promote_context_open_buffer(&ctx, yaml, strlen(yaml), "promote.yaml", NULL);
+	if (rc) {
+		for (const promote_error *e = promote_error_last(); e; e = e->next)
+			print_error("%s\n", e->message);
+		fail_msg("configuration rejected (%d)", rc);
+	}
+	return ctx;
+}
+
+/* Assert that YAML text is rejected with exactly `expected` messages, in order. */
+static inline void assert_rejected(const char *yaml, int code, const char *const *expected, size_t count)
+{
+	promote_context *ctx = NULL;
+	int rc = promote_context_open_buffer(&ctx, yaml, strlen(yaml), "promote.yaml", NULL);
+	assert_null(ctx);
+	assert_int_equal(rc, code);
+	size_t i = 0;
+	const promote_error *e = promote_error_last();
+	assert_int_equal(e->code, code);
+	for (; e; e = e->next, i++) {
+		if (i >= count)
+			fail_msg("unexpected extra error: %s", e->message);
+		assert_string_equal(e->message, expected[i]);
+		assert_non_null(e->file);
+		assert_string_equal(e->file, "promote.yaml");
+		/* The structured location agrees with the message's prefix. */
+		char prefix[64];
+		snprintf(prefix, sizeof prefix, "promote.yaml:%u:%u: ", (unsigned)e->line, (unsigned)e->column);
+		assert_true(strncmp(e->message, prefix, strlen(prefix)) == 0);
+	}
+	assert_int_equal(i, count);
+}
+
+#define ASSERT_REJECTED(yaml, ...)                                                              \
+	do {                                                                                    \
+		static const char *const expected_[] = { __VA_ARGS__ };                         \
+		assert_rejected((yaml), PROMOTE_EINVALID, expected_, sizeof expected_ / sizeof *expected_); \
+	} while (0)
+
+#endif

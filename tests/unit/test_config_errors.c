@@ -1,0 +1,492 @@
+/*
+ * Every configuration error the loader and the model report: the exact
+ * message (what is wrong and what to do) and its file:line:column. One run
+ * reports every problem, in source order.
+ */
+#include "helpers.h"
+
+static void test_bad_action(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments: {dev: {path: envs/dev}}\n"
+		"policies:\n"
+		"  - name: p\n"
+		"    action: pull_request\n",
+		"promote.yaml:5:13: 'action' of policy 'p' is 'pull_request' (did you mean 'pull-request'?); use one of: commit, pull-request, none");
+}
+
+static void test_bad_deploy_mode(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev, deployMode: [auto]}\n",
+		"promote.yaml:3:37: 'deployMode' of environment 'dev' must be one of auto, manual, not a sequence");
+}
+
+static void test_bad_kind(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  prod: {path: envs/prod, kind: prod}\n",
+		"promote.yaml:3:33: 'kind' of environment 'prod' is 'prod'; use one of: non-production, production");
+}
+
+static void test_bad_strategy(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev, strategy: manul}\n"
+		"  qa: {path: envs/qa, strategy: sometimes}\n",
+		"promote.yaml:3:35: 'strategy' of environment 'dev' is 'manul' (did you mean 'manual'?); use one of: auto, manual, never",
+		"promote.yaml:4:33: 'strategy' of environment 'qa' is 'sometimes'; use one of: auto, manual, never");
+}
+
+static void test_cycle(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n"
+		"  qa: {path: envs/qa}\n"
+		"  staging: {path: envs/staging}\n"
+		"  prod: {path: envs/prod}\n"
+		"flows:\n"
+		"  default:\n"
+		"    trigger: dev\n"
+		"    steps:\n"
+		"      qa: {dependsOn: [prod]}\n"
+		"      staging: {dependsOn: [qa]}\n"
+		"      prod: {dependsOn: [staging]}\n",
+		"promote.yaml:12:29: flow 'default' has a cycle: qa → prod → staging → qa; a step cannot wait for itself, remove one of these dependencies");
+}
+
+static void test_dependency_not_a_step(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n"
+		"  qa: {path: envs/qa}\n"
+		"  prod: {path: envs/prod}\n"
+		"flows:\n"
+		"  default:\n"
+		"    trigger: dev\n"
+		"    steps:\n"
+		"      prod: {dependsOn: [qa]}\n",
+		"promote.yaml:10:26: step 'prod' of flow 'default' depends on 'qa', which is neither the trigger nor a step of the flow; add 'qa' under steps or depend on an existing step");
+}
+
+static void test_duplicate_env(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n"
+		"  qa: {path: envs/qa}\n"
+		"  dev: {path: envs/dev2}\n",
+		"promote.yaml:5:3: duplicate key 'dev' (first at line 3, column 3); each name may appear once, remove or rename one");
+}
+
+static void test_duplicate_policy(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments: {dev: {path: envs/dev}}\n"
+		"policies:\n"
+		"  - name: prod-pr\n"
+		"    action: pull-request\n"
+		"  - name: prod-pr\n"
+		"    action: commit\n",
+		"promote.yaml:6:11: duplicate policy name 'prod-pr' (first at line 4, column 5); give each policy a unique name");
+}
+
+static void test_duplicate_product(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments: {dev: {path: envs/dev}}\n"
+		"products:\n"
+		"  shop: {path: apps/shop, template: {files: [\"*.yaml\"]}}\n"
+		"  shop: {path: apps/shop2, template: {files: [\"*.yaml\"]}}\n",
+		"promote.yaml:5:3: duplicate key 'shop' (first at line 4, column 3); each name may appear once, remove or rename one");
+}
+
+static void test_empty_flow(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n"
+		"flows:\n"
+		"  default:\n"
+		"    trigger: dev\n"
+		"    steps: {}\n"
+		"  other:\n"
+		"    trigger: dev\n",
+		"promote.yaml:7:12: flow 'default' has no steps; add the environments it promotes into under 'steps', e.g. 'steps: {staging: {}}'",
+		"promote.yaml:8:3: flow 'other' has no steps; add the environments it promotes into under 'steps', e.g. 'steps: {staging: {}}'");
+}
+
+static void test_env_path(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: /srv/envs/dev}\n"
+		"  qa: {path: \"envs//qa\"}\n"
+		"  prod: {}\n",
+		"promote.yaml:3:15: 'path' of environment 'dev' is '/srv/envs/dev', an absolute path; paths are relative to the repository or environment folder, remove the leading '/'",
+		"promote.yaml:4:14: 'path' of environment 'qa' is 'envs//qa', which has an empty or '.' component; write it without '//', './' or a trailing '/'",
+		"promote.yaml:5:3: environment 'prod' has no 'path'; add the folder that holds it, e.g. 'path: envs/prod'");
+}
+
+static void test_missing_version(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"environments: {dev: {path: envs/dev}}\n",
+		"promote.yaml:1:1: no 'version'; add 'version: 1' as the first line");
+}
+
+static void test_multi_doc(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments: {dev: {path: envs/dev}}\n"
+		"---\n"
+		"version: 1\n",
+		"promote.yaml:4:1: the configuration holds 2 YAML documents; keep one (remove the '---' separators)");
+}
+
+static void test_no_environments(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n",
+		"promote.yaml:1:1: no 'environments'; add at least one, e.g. 'environments: {dev: {path: envs/dev}}'");
+}
+
+static void test_path_escapes(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n"
+		"products:\n"
+		"  a: {path: ../shared, template: {files: [\"*.yaml\"]}}\n"
+		"  b: {path: /etc/apps, template: {files: [\"*.yaml\"]}}\n"
+		"  c: {path: apps/../../x, template: {files: [\"*.yaml\"]}}\n"
+		"  d: {path: apps/d, template: {files: [\"../*.yaml\"], attributes: {/values.yaml: [image.tag]}}}\n",
+		"promote.yaml:5:13: 'path' of product 'a' is '../shared', which contains '..' and could escape its folder; name the folder directly",
+		"promote.yaml:6:13: 'path' of product 'b' is '/etc/apps', an absolute path; paths are relative to the repository or environment folder, remove the leading '/'",
+		"promote.yaml:7:13: 'path' of product 'c' is 'apps/../../x', which contains '..' and could escape its folder; name the folder directly",
+		"promote.yaml:8:40: 'files' of the template of product 'd' is '../*.yaml', which contains '..' and could escape its folder; name the folder directly",
+		"promote.yaml:8:67: 'attributes' of the template of product 'd' is '/values.yaml', an absolute path; paths are relative to the repository or environment folder, remove the leading '/'");
+}
+
+static void test_policy_unknown_env(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  staging: {path: envs/staging}\n"
+		"policies:\n"
+		"  - name: p\n"
+		"    match: {environments: {names: [stagng], kind: prod}}\n"
+		"    pre: smoke\n",
+		"promote.yaml:6:36: policy 'p' names unknown environment 'stagng' (did you mean 'staging'?)",
+		"promote.yaml:6:51: 'match.environments.kind' of policy 'p' is 'prod'; use one of: non-production, production");
+}
+
+static void test_repository_unknown(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"repositories:\n"
+		"  gitops: {url: https://git.example.com/gitops.git, provider: github}\n"
+		"environments:\n"
+		"  dev: {path: envs/dev, repository: gitopz}\n",
+		"promote.yaml:5:37: environment 'dev' names unknown repository 'gitopz' (did you mean 'gitops'?); define it under 'repositories'");
+}
+
+static void test_scalar_root(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"just a string\n",
+		"promote.yaml:1:1: the configuration must be a mapping, not a scalar (write 'key: value' entries)");
+}
+
+static void test_self_dependency(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n"
+		"  prod: {path: envs/prod}\n"
+		"flows:\n"
+		"  default:\n"
+		"    trigger: dev\n"
+		"    steps:\n"
+		"      prod: {dependsOn: [prod]}\n",
+		"promote.yaml:9:26: step 'prod' of flow 'default' depends on itself; remove 'prod' from its dependsOn");
+}
+
+static void test_step_policy(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n"
+		"  prod: {path: envs/prod}\n"
+		"flows:\n"
+		"  default:\n"
+		"    trigger: dev\n"
+		"    steps:\n"
+		"      prod: {policy: {action: merge, priority: 5}, depends: [dev]}\n",
+		"promote.yaml:9:31: 'action' of 'policy' of step 'prod' of flow 'default' is 'merge'; use one of: commit, pull-request, none",
+		"promote.yaml:9:38: unknown key 'priority' in 'policy' of step 'prod' of flow 'default'; the keys allowed here are: action, pre, post",
+		"promote.yaml:9:52: unknown key 'depends' in step 'prod' of flow 'default' (did you mean 'dependsOn'?); the keys allowed here are: dependsOn, policy");
+}
+
+static void test_template_problems(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments: {dev: {path: envs/dev}}\n"
+		"templates:\n"
+		"  helm:\n"
+		"    attributes: {values.yaml: []}\n"
+		"    version: \"#image.tag\"\n"
+		"products:\n"
+		"  a: {path: apps/a, template: helmm}\n"
+		"  b: {path: apps/b}\n"
+		"  \"*\": {path: apps, template: helm}\n",
+		"promote.yaml:5:31: 'attributes' of template 'helm': file 'values.yaml' lists no YAML paths; add one, e.g. 'values.yaml: [image.tag]'",
+		"promote.yaml:6:14: 'version' of template 'helm' is '#image.tag'; write FILE#PATH, the attribute that is the version, e.g. 'values.yaml#image.tag'",
+		"promote.yaml:8:31: product 'a' uses unknown template 'helmm' (did you mean 'helm'?); define it under 'templates' or write the template inline",
+		"promote.yaml:9:3: product 'b' has no 'template'; say what a promotion moves, e.g. 'template: {attributes: {values.yaml: [image.tag]}}'",
+		"promote.yaml:10:15: 'path' of the discovery product '*' is 'apps'; it needs a '*' where product folders stand, e.g. 'apps/*'");
+}
+
+static void test_trigger_as_step(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n"
+		"  prod: {path: envs/prod}\n"
+		"flows:\n"
+		"  default:\n"
+		"    trigger: dev\n"
+		"    steps:\n"
+		"      dev: {}\n"
+		"      prod: {}\n",
+		"promote.yaml:9:7: flow 'default' has its trigger 'dev' as a step; a flow promotes out of its trigger, remove the step");
+}
+
+static void test_unknown_dependency(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n"
+		"  staging: {path: envs/staging}\n"
+		"  prod: {path: envs/prod}\n"
+		"flows:\n"
+		"  default:\n"
+		"    trigger: dev\n"
+		"    steps:\n"
+		"      staging: {}\n"
+		"      prod: {dependsOn: [stagin]}\n",
+		"promote.yaml:11:26: step 'prod' of flow 'default' names unknown environment 'stagin' (did you mean 'staging'?)");
+}
+
+static void test_unknown_env_key(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev:\n"
+		"    path: envs/dev\n"
+		"    stratgy: auto\n",
+		"promote.yaml:5:5: unknown key 'stratgy' in environment 'dev' (did you mean 'strategy'?); the keys allowed here are: path, kind, strategy, deployMode, repository, branch, labels, clusters");
+}
+
+static void test_unknown_key_no_suggestion(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev, color: blue}\n",
+		"promote.yaml:3:25: unknown key 'color' in environment 'dev'; the keys allowed here are: path, kind, strategy, deployMode, repository, branch, labels, clusters");
+}
+
+static void test_unknown_step_env(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n"
+		"  staging: {path: envs/staging}\n"
+		"flows:\n"
+		"  default:\n"
+		"    trigger: dev\n"
+		"    steps:\n"
+		"      stagin: {}\n",
+		"promote.yaml:9:7: a step of flow 'default' names unknown environment 'stagin' (did you mean 'staging'?)");
+}
+
+static void test_unknown_top(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments: {dev: {path: envs/dev}}\n"
+		"flow: {}\n",
+		"promote.yaml:3:1: unknown key 'flow' in the configuration (did you mean 'flows'?); the keys allowed here are: version, repositories, environments, templates, products, policies, flows");
+}
+
+static void test_unknown_trigger(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n"
+		"  staging: {path: envs/staging}\n"
+		"flows:\n"
+		"  default:\n"
+		"    trigger: development\n"
+		"    steps: {staging: {}}\n",
+		"promote.yaml:7:14: the trigger of flow 'default' names unknown environment 'development'; define it under 'environments'");
+}
+
+static void test_wrong_type_env(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: envs/dev\n",
+		"promote.yaml:3:8: environment 'dev' must be a mapping, not a scalar (write 'key: value' entries)");
+}
+
+static void test_wrong_type_environments(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments: [dev, prod]\n",
+		"promote.yaml:2:15: 'environments' must be a mapping, not a sequence (write 'key: value' entries)");
+}
+
+static void test_wrong_type_labels(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev, labels: [tier]}\n",
+		"promote.yaml:3:33: 'labels' of environment 'dev' must be a mapping, not a sequence (write 'key: value' entries)");
+}
+
+static void test_wrong_type_policies(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments: {dev: {path: envs/dev}}\n"
+		"policies: {name: p}\n",
+		"promote.yaml:3:11: 'policies' must be a list, not a mapping (write a list: [a, b] or '- a' lines)");
+}
+
+static void test_wrong_type_priority(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments: {dev: {path: envs/dev}}\n"
+		"policies:\n"
+		"  - {name: p, priority: high}\n"
+		"  - {name: q, priority: 99999999999}\n",
+		"promote.yaml:4:25: 'priority' of policy 'p' must be a whole number between -2147483648 and 2147483647, not 'high'",
+		"promote.yaml:5:25: 'priority' of policy 'q' must be a whole number between -2147483648 and 2147483647, not '99999999999'");
+}
+
+static void test_wrong_version(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 2\n"
+		"environments: {dev: {path: envs/dev}}\n",
+		"promote.yaml:1:10: 'version' is 2 but this libpromote reads version 1; write 'version: 1' or upgrade libpromote");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_action),
+		cmocka_unit_test(test_bad_deploy_mode),
+		cmocka_unit_test(test_bad_kind),
+		cmocka_unit_test(test_bad_strategy),
+		cmocka_unit_test(test_cycle),
+		cmocka_unit_test(test_dependency_not_a_step),
+		cmocka_unit_test(test_duplicate_env),
+		cmocka_unit_test(test_duplicate_policy),
+		cmocka_unit_test(test_duplicate_product),
+		cmocka_unit_test(test_empty_flow),
+		cmocka_unit_test(test_env_path),
+		cmocka_unit_test(test_missing_version),
+		cmocka_unit_test(test_multi_doc),
+		cmocka_unit_test(test_no_environments),
+		cmocka_unit_test(test_path_escapes),
+		cmocka_unit_test(test_policy_unknown_env),
+		cmocka_unit_test(test_repository_unknown),
+		cmocka_unit_test(test_scalar_root),
+		cmocka_unit_test(test_self_dependency),
+		cmocka_unit_test(test_step_policy),
+		cmocka_unit_test(test_template_problems),
+		cmocka_unit_test(test_trigger_as_step),
+		cmocka_unit_test(test_unknown_dependency),
+		cmocka_unit_test(test_unknown_env_key),
+		cmocka_unit_test(test_unknown_key_no_suggestion),
+		cmocka_unit_test(test_unknown_step_env),
+		cmocka_unit_test(test_unknown_top),
+		cmocka_unit_test(test_unknown_trigger),
+		cmocka_unit_test(test_wrong_type_env),
+		cmocka_unit_test(test_wrong_type_environments),
+		cmocka_unit_test(test_wrong_type_labels),
+		cmocka_unit_test(test_wrong_type_policies),
+		cmocka_unit_test(test_wrong_type_priority),
+		cmocka_unit_test(test_wrong_version),
+	};
+	return cmocka_run_group_tests_name("config errors", tests, helpers_init, helpers_shutdown);
+}

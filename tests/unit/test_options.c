@@ -1,0 +1,81 @@
+/* Versioned option structs: defaults, older callers, newer versions refused, log callback. */
+#include "helpers.h"
+
+static void test_options_init(void **state)
+{
+	(void)state;
+	promote_context_options opts;
+	memset(&opts, 0xab, sizeof opts);
+	assert_int_equal(promote_context_options_init(&opts, PROMOTE_CONTEXT_OPTIONS_VERSION), 0);
+	promote_context_options expected = PROMOTE_CONTEXT_OPTIONS_INIT;
+	assert_memory_equal(&opts, &expected, sizeof opts);
+	assert_int_equal(opts.version, 1);
+	assert_int_equal(opts.log_level, PROMOTE_LOG_INFO);
+	assert_int_equal(promote_context_options_init(&opts, 0), PROMOTE_EVERSION);
+	assert_int_equal(promote_context_options_init(&opts, PROMOTE_CONTEXT_OPTIONS_VERSION + 1), PROMOTE_EVERSION);
+	assert_non_null(strstr(promote_error_last()->message, "is not known to libpromote"));
+	assert_int_equal(promote_context_options_init(NULL, 1), PROMOTE_EINVALID);
+}
+
+static void test_newer_options_refused(void **state)
+{
+	(void)state;
+	promote_context_options opts = PROMOTE_CONTEXT_OPTIONS_INIT;
+	opts.version = PROMOTE_CONTEXT_OPTIONS_VERSION + 1;
+	const char *yaml = "version: 1\nenvironments: {dev: {path: envs/dev}}\n";
+	promote_context *ctx;
+	assert_int_equal(promote_context_open_buffer(&ctx, yaml, strlen(yaml), NULL, &opts), PROMOTE_EVERSION);
+	assert_null(ctx);
+	assert_int_equal(promote_error_last()->klass, PROMOTE_ERROR_CLASS_INVALID);
+}
+
+typedef struct log_capture {
+	int calls;
+	int last_level;
+	char domain[32];
+	char message[256];
+} log_capture;
+
+static void capture(int level, const char *domain, const char *message, void *payload)
+{
+	log_capture *c = payload;
+	c->calls++;
+	c->last_level = level;
+	snprintf(c->domain, sizeof c->domain, "%s", domain);
+	snprintf(c->message, sizeof c->message, "%s", message);
+}
+
+static void test_log_callback_and_level(void **state)
+{
+	(void)state;
+	const char *yaml = "version: 1\nenvironments: {dev: {path: envs/dev}, qa: {path: envs/qa}}\n";
+	log_capture seen = { 0 };
+	promote_context_options opts = PROMOTE_CONTEXT_OPTIONS_INIT;
+	opts.log_cb = capture;
+	opts.log_payload = &seen;
+	opts.log_level = PROMOTE_LOG_DEBUG;
+	promote_context *ctx;
+	assert_int_equal(promote_context_open_buffer(&ctx, yaml, strlen(yaml), "log.yaml", &opts), 0);
+	assert_int_equal(seen.calls, 1);
+	assert_int_equal(seen.last_level, PROMOTE_LOG_DEBUG);
+	assert_string_equal(seen.domain, "config");
+	assert_string_equal(seen.message, "log.yaml: 2 environments, 0 products, 0 policies, 0 flows");
+	promote_context_free(ctx);
+
+	/* At the default level (info) debug lines are not delivered. */
+	memset(&seen, 0, sizeof seen);
+	opts.log_level = PROMOTE_LOG_INFO;
+	assert_int_equal(promote_context_open_buffer(&ctx, yaml, strlen(yaml), "log.yaml", &opts), 0);
+	assert_int_equal(seen.calls, 0);
+	promote_context_free(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_options_init),
+		cmocka_unit_test(test_newer_options_refused),
+		cmocka_unit_test(test_log_callback_and_level),
+	};
+	return cmocka_run_group_tests_name("options", tests, helpers_init, helpers_shutdown);
+}

@@ -1,0 +1,35 @@
+/* Edit distance and "did you mean" suggestions. */
+#include "helpers.h"
+
+#include "core/strutil.h"
+
+static void test_edit_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(promote__edit_distance("", ""), 0);
+	assert_int_equal(promote__edit_distance("staging", "staging"), 0);
+	assert_int_equal(promote__edit_distance("stagin", "staging"), 1);
+	assert_int_equal(promote__edit_distance("prdo", "prod"), 1); /* transposition */
+	assert_int_equal(promote__edit_distance("kitten", "sitting"), 3);
+}
+
+static void test_suggest(void **state)
+{
+	(void)state;
+	const char *const keys[] = { "path", "kind", "strategy", "labels" };
+	assert_string_equal(promote__suggest("stratgy", keys, 4), "strategy");
+	assert_string_equal(promote__suggest("lables", keys, 4), "labels");
+	assert_null(promote__suggest("color", keys, 4));
+	assert_null(promote__suggest("x", keys, 0));
+	assert_string_equal(promote__did_you_mean("knd", keys, 4), " (did you mean 'kind'?)");
+	assert_string_equal(promote__did_you_mean("zzzzzz", keys, 4), "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_edit_distance),
+		cmocka_unit_test(test_suggest),
+	};
+	return cmocka_run_group_tests_name("strutil", tests, NULL, NULL);
+}

@@ -1,0 +1,118 @@
+/* The YAML tree: node spans, styles, aliases and the input bounds. */
+#include "helpers.h"
+
+#include "core/error.h"
+#include "yaml/tree.h"
+
+static const promote__ylimits limits = { 1 << 20, 64, 100000 };
+
+static promote__ydoc *parse(const char *text)
+{
+	promote__ydoc *doc = NULL;
+	int rc = promote__ydoc_parse(&doc, text, strlen(text), "t.yaml", &limits);
+	if (rc)
+		fail_msg("parse failed: %s", promote_error_last()->message);
+	return doc;
+}
+
+static void test_spans_and_styles(void **state)
+{
+	(void)state;
+	const char *text = "a: 1\nimage:\n  tag: \"v1\"  # the tag\n  name: 'web'\nlist:\n- x\n- |\n  block\n";
+	promote__ydoc *doc = parse(text);
+	assert_int_equal(doc->count, 1);
+	const promote__ynode *root = doc->documents[0];
+	assert_int_equal(root->type, PROMOTE__YMAPPING);
+	assert_int_equal(promote__ymap_size(root), 3);
+	const promote__ynode *image = promote__ynode_resolve(root->items[3]);
+	const promote__ynode *tag = image->items[1];
+	assert_string_equal(tag->value, "v1");
+	assert_int_equal(tag->style, PROMOTE__YDOUBLE);
+	assert_int_equal(tag->start.line, 3);
+	assert_int_equal(tag->start.column, 8);
+	/* The span covers the quotes: exactly the bytes an editor replaces. */
+	assert_int_equal(tag->end.index - tag->start.index, 4);
+	assert_memory_equal(text + tag->start.index, "\"v1\"", 4);
+	assert_int_equal(image->items[3]->style, PROMOTE__YSINGLE);
+	const promote__ynode *list = root->items[5];
+	assert_int_equal(list->type, PROMOTE__YSEQUENCE);
+	assert_int_equal(list->items[1]->style, PROMOTE__YLITERAL);
+	assert_string_equal(list->items[1]->value, "block\n");
+	promote__ydoc_free(doc);
+}
+
+static void test_multiple_documents_and_empty(void **state)
+{
+	(void)state;
+	promote__ydoc *doc = parse("a: 1\n---\n- b\n---\n");
+	assert_int_equal(doc->count, 3);
+	assert_int_equal(doc->documents[1]->type, PROMOTE__YSEQUENCE);
+	assert_true(promote__yscalar_is_null(doc->documents[2]));
+	promote__ydoc_free(doc);
+	doc = parse("");
+	assert_int_equal(doc->count, 0);
+	promote__ydoc_free(doc);
+}
+
+static void test_aliases_resolve(void **state)
+{
+	(void)state;
+	promote__ydoc *doc = parse("base: &b {x: 1}\ncopy: *b\n");
+	const promote__ynode *root = doc->documents[0];
+	const promote__ynode *copy = root->items[3];
+	assert_int_equal(copy->type, PROMOTE__YALIAS);
+	assert_ptr_equal(promote__ynode_resolve(copy), root->items[1]);
+	assert_string_equal(root->items[1]->anchor, "b");
+	assert_int_equal(root->expanded, 1 + 1 + 3 + 1 + 3); /* root, keys, {x:1} twice */
+	promote__ydoc_free(doc);
+}
+
+static void expect_error(const char *text, const promote__ylimits *l, int code, uint32_t line, uint32_t column,
+	const char *fragment)
+{
+	promote__ydoc *doc = (promote__ydoc *)1;
+	assert_int_equal(promote__ydoc_parse(&doc, text, strlen(text), "t.yaml", l), code);
+	assert_null(doc);
+	const promote_error *e = promote_error_last();
+	assert_string_equal(e->file, "t.yaml");
+	assert_int_equal(e->line, line);
+	assert_int_equal(e->column, column);
+	if (!strstr(e->message, fragment))
+		fail_msg("'%s' not in '%s'", fragment, e->message);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_error("a: [1, 2\n", &limits, PROMOTE_EINVALID, 2, 1, "YAML syntax error");
+	expect_error("a: *nope\n", &limits, PROMOTE_EINVALID, 1, 4, "alias '*nope' refers to no anchor");
+	expect_error("a: b: c\n", &limits, PROMOTE_EINVALID, 1, 5, "mapping values are not allowed");
+}
+
+static void test_bounds(void **state)
+{
+	(void)state;
+	promote__ylimits small = { 10, 2, 20 };
+	expect_error("key: value-longer\n", &small, PROMOTE_ELIMIT, 0, 0, "more than the limit of 10");
+	small.max_size = 1 << 20;
+	expect_error("a: [[1]]\n", &small, PROMOTE_ELIMIT, 1, 5, "nested deeper than 2 levels");
+	expect_error("a: &a [1, 2, 3, 4, 5, 6, 7, 8]\nb: [*a, *a]\n", &small, PROMOTE_ELIMIT, 2, 5,
+		"more than 20 nodes through aliases");
+	/* Deep nesting at the default bound is refused, not a crash. */
+	static char deep[4096];
+	memset(deep, '[', 2000);
+	deep[2000] = '\0';
+	expect_error(deep, &limits, PROMOTE_ELIMIT, 1, 65, "nested deeper than 64 levels");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spans_and_styles),
+		cmocka_unit_test(test_multiple_documents_and_empty),
+		cmocka_unit_test(test_aliases_resolve),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_bounds),
+	};
+	return cmocka_run_group_tests_name("yaml tree", tests, NULL, NULL);
+}

@@ -284,6 +284,22 @@ const char *promote__closest_name(const char *word, const void *items, size_t co
 	return best;
 }
 
+int promote__lookup_named(const void **out, const char *function, const char *noun, const void *items,
+	size_t count, size_t stride, const char *name)
+{
+	if (!out || !name)
+		return promote__error_arg(function, !out ? "out" : "name");
+	*out = NULL;
+	for (size_t i = 0; i < count; i++) {
+		const void *item = (const char *)items + i * stride;
+		if (strcmp(*(const char *const *)item, name) == 0) {
+			*out = item;
+			return 0;
+		}
+	}
+	return promote__error_unknown(noun, name, items, count, stride);
+}
+
 int promote__error_unknown(const char *noun, const char *name, const void *items, size_t count, size_t stride)
 {
 	const char *best = promote__closest_name(name, items, count, stride);

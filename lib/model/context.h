@@ -46,6 +46,14 @@ void promote__model_validate(promote__config *cfg, promote__errlist *errors);
  */
 int promote__error_unknown(const char *noun, const char *name, const void *items, size_t count, size_t stride);
 
+/*
+ * Find the object named `name` among such objects: 0 and *out set, or
+ * PROMOTE_ENOTFOUND (with a suggestion) and *out NULL. `function` names the
+ * public entry point for argument errors.
+ */
+int promote__lookup_named(const void **out, const char *function, const char *noun, const void *items,
+	size_t count, size_t stride, const char *name);
+
 /* The closest name to `word` among such objects, or NULL. */
 const char *promote__closest_name(const char *word, const void *items, size_t count, size_t stride);
 

@@ -19,16 +19,12 @@ const promote_repository *promote_repository_at(const promote_context *ctx, size
 
 int promote_repository_lookup(const promote_repository **out, const promote_context *ctx, const char *name)
 {
-	if (!out || !ctx || !name)
-		return promote__error_arg(__func__, !out ? "out" : !ctx ? "ctx" : "name");
-	*out = NULL;
-	for (size_t i = 0; i < ctx->cfg.repository_count; i++)
-		if (strcmp(ctx->cfg.repositories[i].name, name) == 0) {
-			*out = &ctx->cfg.repositories[i];
-			return 0;
-		}
-	return promote__error_unknown("repository", name, ctx->cfg.repositories, ctx->cfg.repository_count,
-		sizeof *ctx->cfg.repositories);
+	if (!out || !ctx)
+		return promote__error_arg(__func__, !out ? "out" : "ctx");
+	const void *found = NULL;
+	int rc = promote__lookup_named(&found, __func__, "repository", ctx->cfg.repositories, ctx->cfg.repository_count, sizeof *ctx->cfg.repositories, name);
+	*out = found;
+	return rc;
 }
 
 const char *promote_repository_name(const promote_repository *repo) { return repo ? repo->name : NULL; }
@@ -48,15 +44,12 @@ const promote_env *promote_env_at(const promote_context *ctx, size_t index)
 
 int promote_env_lookup(const promote_env **out, const promote_context *ctx, const char *name)
 {
-	if (!out || !ctx || !name)
-		return promote__error_arg(__func__, !out ? "out" : !ctx ? "ctx" : "name");
-	*out = NULL;
-	for (size_t i = 0; i < ctx->cfg.env_count; i++)
-		if (strcmp(ctx->cfg.envs[i].name, name) == 0) {
-			*out = &ctx->cfg.envs[i];
-			return 0;
-		}
-	return promote__error_unknown("environment", name, ctx->cfg.envs, ctx->cfg.env_count, sizeof *ctx->cfg.envs);
+	if (!out || !ctx)
+		return promote__error_arg(__func__, !out ? "out" : "ctx");
+	const void *found = NULL;
+	int rc = promote__lookup_named(&found, __func__, "environment", ctx->cfg.envs, ctx->cfg.env_count, sizeof *ctx->cfg.envs, name);
+	*out = found;
+	return rc;
 }
 
 const char *promote_env_name(const promote_env *env) { return env ? env->name : NULL; }

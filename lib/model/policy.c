@@ -24,16 +24,12 @@ const promote_policy *promote_policy_at(const promote_context *ctx, size_t index
 
 int promote_policy_lookup(const promote_policy **out, const promote_context *ctx, const char *name)
 {
-	if (!out || !ctx || !name)
-		return promote__error_arg(__func__, !out ? "out" : !ctx ? "ctx" : "name");
-	*out = NULL;
-	for (size_t i = 0; i < ctx->cfg.policy_count; i++)
-		if (strcmp(ctx->cfg.policies[i].name, name) == 0) {
-			*out = &ctx->cfg.policies[i];
-			return 0;
-		}
-	return promote__error_unknown("policy", name, ctx->cfg.policies, ctx->cfg.policy_count,
-		sizeof *ctx->cfg.policies);
+	if (!out || !ctx)
+		return promote__error_arg(__func__, !out ? "out" : "ctx");
+	const void *found = NULL;
+	int rc = promote__lookup_named(&found, __func__, "policy", ctx->cfg.policies, ctx->cfg.policy_count, sizeof *ctx->cfg.policies, name);
+	*out = found;
+	return rc;
 }
 
 const char *promote_policy_name(const promote_policy *p) { return p ? p->name : NULL; }

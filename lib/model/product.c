@@ -15,16 +15,12 @@ const promote_product *promote_product_at(const promote_context *ctx, size_t ind
 
 int promote_product_lookup(const promote_product **out, const promote_context *ctx, const char *name)
 {
-	if (!out || !ctx || !name)
-		return promote__error_arg(__func__, !out ? "out" : !ctx ? "ctx" : "name");
-	*out = NULL;
-	for (size_t i = 0; i < ctx->cfg.product_count; i++)
-		if (strcmp(ctx->cfg.products[i].name, name) == 0) {
-			*out = &ctx->cfg.products[i];
-			return 0;
-		}
-	return promote__error_unknown("product", name, ctx->cfg.products, ctx->cfg.product_count,
-		sizeof *ctx->cfg.products);
+	if (!out || !ctx)
+		return promote__error_arg(__func__, !out ? "out" : "ctx");
+	const void *found = NULL;
+	int rc = promote__lookup_named(&found, __func__, "product", ctx->cfg.products, ctx->cfg.product_count, sizeof *ctx->cfg.products, name);
+	*out = found;
+	return rc;
 }
 
 const char *promote_product_name(const promote_product *p) { return p ? p->name : NULL; }

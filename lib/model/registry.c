@@ -81,6 +81,11 @@ int promote_git_provider_register(promote_context *ctx, const char *name, const 
 	return 0;
 }
 
+static const char *name_at(const promote__registry *registry, size_t index)
+{
+	return index < registry->count ? registry->items[index].name : NULL;
+}
+
 size_t promote_git_provider_count(const promote_context *ctx)
 {
 	return ctx ? ctx->git_providers.count : 0;
@@ -88,7 +93,7 @@ size_t promote_git_provider_count(const promote_context *ctx)
 
 const char *promote_git_provider_name_at(const promote_context *ctx, size_t index)
 {
-	return ctx && index < ctx->git_providers.count ? ctx->git_providers.items[index].name : NULL;
+	return ctx ? name_at(&ctx->git_providers, index) : NULL;
 }
 
 int promote_deploy_backend_init(promote_deploy_backend *backend, unsigned int version)
@@ -126,7 +131,7 @@ size_t promote_deploy_backend_count(const promote_context *ctx)
 
 const char *promote_deploy_backend_name_at(const promote_context *ctx, size_t index)
 {
-	return ctx && index < ctx->deploy_backends.count ? ctx->deploy_backends.items[index].name : NULL;
+	return ctx ? name_at(&ctx->deploy_backends, index) : NULL;
 }
 
 void promote__registry_clear(promote__registry *registry, bool git)

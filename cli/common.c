@@ -49,7 +49,12 @@ int cli_open(promote_context **out, const cli *c)
 					       "root); pass --config FILE or --repo PATH");
 		rc = promote_context_open_file(out, path, NULL);
 	}
-	return rc ? cli_fail(c) : 0;
+	if (rc == 0)
+		return 0;
+	/* Whatever stops the configuration from opening (missing, not a repository,
+	 * invalid) is bad input, save running out of memory. */
+	int exit_code = cli_fail(c);
+	return rc == PROMOTE_ENOMEM ? exit_code : EXIT_USAGE;
 }
 
 int cli_exit_code(int code)

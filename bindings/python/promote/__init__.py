@@ -1,0 +1,70 @@
+"""promote -- Python bindings (ctypes) for libpromote, GitOps promotion of
+products through environments.
+
+    import promote
+    with promote.Context.from_file("promote.yaml") as ctx:
+        for env in ctx.environments:
+            print(env.name, env.kind, env.strategy)
+        eff = ctx.resolve_policy("shop", "prod", flow="default")
+        print(eff.action, eff.sources["action"])
+
+The shared library is found through PROMOTE_LIBRARY (a path), then a
+libpromote.so* beside the package, then ctypes.util.find_library("promote"),
+then the soname libpromote.so.0. promote_init() runs at import and
+promote_shutdown() at exit. Failures raise promote.PromoteError subclasses
+(see promote.errors).
+"""
+
+import atexit
+from ctypes import byref, c_int
+
+from . import _native
+from .context import Context, _live
+from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
+                     ErrorDetail, ExistsError, GitError, InputOutputError, InvalidError, LimitError,
+                     NetworkError, NotFoundError, NotSupportedError, OutOfMemoryError, PromoteError,
+                     StateError, TimedOutError, VersionError)
+from .model import (Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, Policy, PolicyField,
+                    Product, Repository)
+
+__all__ = [
+    "Context", "version", "version_string", "strerror", "library_path",
+    "Repository", "Environment", "Cluster", "Product", "Policy", "Flow", "FlowStep", "EffectivePolicy",
+    "LogLevel", "PolicyField",
+    "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",
+    "ExistsError", "InvalidError", "ConfigError", "LimitError", "VersionError", "CallbackError",
+    "InputOutputError", "GitError", "NetworkError", "AuthError", "ConflictError", "BusyError",
+    "TimedOutError", "NotSupportedError", "StateError",
+]
+
+# The file the library was loaded from (or the name given to the loader).
+library_path = _native.library_path
+
+
+def version():
+    """The run-time library version as (major, minor, patch)."""
+    major, minor, patch = c_int(), c_int(), c_int()
+    _native.lib.promote_version(byref(major), byref(minor), byref(patch))
+    return (major.value, minor.value, patch.value)
+
+
+def version_string():
+    """The run-time library version as "MAJOR.MINOR.PATCH"."""
+    return _native.lib.promote_version_string()
+
+
+def strerror(code):
+    """The library's static description of an error code ("not found")."""
+    return _native.decode(_native.lib.promote_strerror(int(code)))
+
+
+_native.lib.promote_init()
+
+
+@atexit.register
+def _shutdown():
+    # Contexts still open hold library state: free them first, whatever
+    # order the interpreter's exit hooks run in.
+    for ctx in list(_live):
+        ctx.close()
+    _native.lib.promote_shutdown()

@@ -1,0 +1,452 @@
+"""The ctypes layer: loading libpromote, the mirrored C structs and the one
+declaration table that gives every exported function its argtypes, restype
+and errcheck.
+
+Nothing here is public API; ``promote`` builds on it. Tests reach in to
+check the layout and the table against the C headers.
+"""
+
+import ctypes
+import ctypes.util
+import os
+import pathlib
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int32, c_size_t,
+                    c_uint, c_uint32, c_uint64, c_void_p)
+
+from . import errors as _errors
+
+# ---- loading ---------------------------------------------------------------
+
+SONAME = "libpromote.so.0"
+
+# Versions of the append-only structs these bindings fill (the headers'
+# PROMOTE_*_VERSION macros; test_layout.py checks them against C).
+CONTEXT_OPTIONS_VERSION = 1
+GIT_PROVIDER_VERSION = 1
+DEPLOY_BACKEND_VERSION = 1
+
+
+def _candidates():
+    """Where to look, in order, as (how it was found, what to pass to CDLL)."""
+    package_dir = pathlib.Path(__file__).resolve().parent
+    # "Beside the package": inside the package folder (a wheel-style bundle)
+    # or next to it (a build tree or a vendored copy).
+    for folder in (package_dir, package_dir.parent):
+        for path in sorted(folder.glob("libpromote.so*")):
+            yield "beside the package", str(path)
+    found = ctypes.util.find_library("promote")
+    if found:
+        yield "ctypes.util.find_library('promote')", found
+    else:
+        yield "ctypes.util.find_library('promote')", None
+    yield "the soname", SONAME
+
+
+def _load():
+    """Open libpromote once. PROMOTE_LIBRARY, when set, is the only candidate:
+    someone who names a library must never silently get another one (a test
+    run against a fresh build must not test the installed copy)."""
+    explicit = os.environ.get("PROMOTE_LIBRARY")
+    if explicit:
+        try:
+            return ctypes.CDLL(explicit), explicit
+        except OSError as exc:
+            raise ImportError(
+                "cannot load libpromote from PROMOTE_LIBRARY=%r: %s; point it at a built "
+                "libpromote.so or unset it to search the usual places" % (explicit, exc)) from exc
+    tried = ["PROMOTE_LIBRARY: not set"]
+    for how, name in _candidates():
+        if name is None:
+            tried.append("%s: nothing found" % how)
+            continue
+        try:
+            return ctypes.CDLL(name), name
+        except OSError as exc:
+            tried.append("%s: %s (%s)" % (how, name, exc))
+    raise ImportError("cannot load libpromote; tried:\n  " + "\n  ".join(tried) +
+                      "\nset PROMOTE_LIBRARY to the path of libpromote.so, or install libpromote")
+
+
+lib, library_path = _load()
+
+# ---- mirrored structs and opaque handles -------------------------------------
+
+
+class _Opaque(Structure):
+    """Base of the opaque handle types: only ever used through POINTER()."""
+    _fields_ = []
+
+
+class promote_context(_Opaque):
+    pass
+
+
+class promote_repository(_Opaque):
+    pass
+
+
+class promote_env(_Opaque):
+    pass
+
+
+class promote_product(_Opaque):
+    pass
+
+
+class promote_policy(_Opaque):
+    pass
+
+
+class promote_flow(_Opaque):
+    pass
+
+
+class promote_flow_step(_Opaque):
+    pass
+
+
+class promote_effective_policy(_Opaque):
+    pass
+
+
+class promote_change_request(_Opaque):
+    pass
+
+
+class promote_change_info(_Opaque):
+    pass
+
+
+class promote_deploy_request(_Opaque):
+    pass
+
+
+class promote_deploy_status(_Opaque):
+    pass
+
+
+class promote_workflow_request(_Opaque):
+    pass
+
+
+class promote_workflow_status(_Opaque):
+    pass
+
+
+class promote_error(Structure):
+    pass
+
+
+promote_error._fields_ = [
+    ("code", c_int),
+    ("klass", c_int),
+    ("message", c_char_p),
+    ("file", c_char_p),
+    ("line", c_uint32),
+    ("column", c_uint32),
+    ("next", POINTER(promote_error)),
+]
+
+
+class promote_buf(Structure):
+    _fields_ = [
+        ("ptr", POINTER(c_char)),
+        ("reserved", c_size_t),
+        ("size", c_size_t),
+    ]
+
+
+class promote_strarray(Structure):
+    _fields_ = [
+        ("strings", POINTER(POINTER(c_char))),
+        ("count", c_size_t),
+    ]
+
+
+# void (*)(int level, const char *domain, const char *message, void *payload)
+promote_log_cb = CFUNCTYPE(None, c_int, c_char_p, c_char_p, c_void_p)
+
+
+class promote_context_options(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("max_depth", c_uint32),
+        ("max_config_size", c_uint64),
+        ("max_alias_nodes", c_uint64),
+        ("log_cb", promote_log_cb),
+        ("log_payload", c_void_p),
+        ("log_level", c_int32),
+        ("reserved", c_uint32),
+    ]
+
+
+# The git-provider vtable's slots (sys/git_provider.h).
+open_change_cb = CFUNCTYPE(c_int, POINTER(promote_change_info), POINTER(promote_change_request), c_void_p)
+get_change_cb = CFUNCTYPE(c_int, POINTER(promote_change_info), c_char_p, c_void_p)
+find_change_cb = CFUNCTYPE(c_int, POINTER(promote_change_info), POINTER(promote_change_request), c_void_p)
+merge_change_cb = CFUNCTYPE(c_int, POINTER(promote_change_info), c_char_p, c_void_p)
+comment_change_cb = CFUNCTYPE(c_int, c_char_p, c_char_p, c_void_p)
+close_change_cb = CFUNCTYPE(c_int, c_char_p, c_void_p)
+free_payload_cb = CFUNCTYPE(None, c_void_p)
+
+
+class promote_git_provider(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("reserved", c_uint32),
+        ("open_change", open_change_cb),
+        ("get_change", get_change_cb),
+        ("find_change", find_change_cb),
+        ("merge_change", merge_change_cb),
+        ("comment_change", comment_change_cb),
+        ("close_change", close_change_cb),
+        ("free_payload", free_payload_cb),
+    ]
+
+
+# The deploy-backend vtable's slots (sys/deploy_backend.h).
+sync_cb = CFUNCTYPE(c_int, POINTER(promote_deploy_status), POINTER(promote_deploy_request), c_void_p)
+status_cb = CFUNCTYPE(c_int, POINTER(promote_deploy_status), POINTER(promote_deploy_request), c_void_p)
+run_workflow_cb = CFUNCTYPE(c_int, POINTER(promote_workflow_status), POINTER(promote_workflow_request),
+                            c_void_p)
+workflow_status_cb = CFUNCTYPE(c_int, POINTER(promote_workflow_status), POINTER(promote_workflow_request),
+                               c_void_p)
+
+
+class promote_deploy_backend(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("reserved", c_uint32),
+        ("sync", sync_cb),
+        ("status", status_cb),
+        ("run_workflow", run_workflow_cb),
+        ("workflow_status", workflow_status_cb),
+        ("free_payload", free_payload_cb),
+    ]
+
+
+# ---- errcheck helpers --------------------------------------------------------
+
+def decode(value):
+    """A borrowed C string (bytes or None) as str or None. Names come from a
+    UTF-8 YAML file; surrogateescape keeps any odd byte round-trippable."""
+    return None if value is None else value.decode("utf-8", "surrogateescape")
+
+
+def encode(text, what="argument"):
+    """A str (or bytes, or os.PathLike) as a NUL-free C string; None stays None."""
+    if text is None:
+        return None
+    if isinstance(text, os.PathLike):
+        text = os.fsencode(text)
+    if isinstance(text, str):
+        text = text.encode("utf-8", "surrogateescape")
+    if not isinstance(text, bytes):
+        raise TypeError("%s must be a str, not %s" % (what, type(text).__name__))
+    if b"\0" in text:
+        raise ValueError("%s contains a NUL character" % what)
+    return text
+
+
+def error_records():
+    """The calling thread's error chain (promote_error_last) as plain records."""
+    records = []
+    node = lib.promote_error_last()
+    while node:
+        e = node.contents
+        records.append(_errors.ErrorDetail(
+            code=_errors._enum_or_int(_errors.ErrorCode, e.code),
+            klass=_errors._enum_or_int(_errors.ErrorClass, e.klass),
+            message=decode(e.message) or "",
+            file=decode(e.file),
+            line=e.line or None,
+            column=e.column or None,
+        ))
+        node = e.next
+    return records
+
+
+def raise_last(code):
+    """Raise the PromoteError subclass for `code`, with the thread's chain."""
+    records = error_records()
+    if not records or records[0].code == _errors.ErrorCode.OK:
+        # The library returned a failure without recording detail: still
+        # raise something precise rather than "no error".
+        records = [_errors.ErrorDetail(code=code, klass=0, message=decode(lib.promote_strerror(code)),
+                                       file=None, line=None, column=None)]
+    raise _errors.PromoteError.from_records(code, records)
+
+
+def _check(result, func, arguments):
+    """errcheck for functions returning 0 (or a count) or a negative code:
+    read promote_error_last() before anything else can touch it."""
+    if result < 0:
+        raise_last(result)
+    return result
+
+
+def _string(result, func, arguments):
+    """errcheck for functions returning a borrowed const char *."""
+    return decode(result)
+
+
+# ---- the declaration table ---------------------------------------------------
+
+_P = POINTER
+ctx_p = _P(promote_context)
+repo_p = _P(promote_repository)
+env_p = _P(promote_env)
+product_p = _P(promote_product)
+policy_p = _P(promote_policy)
+flow_p = _P(promote_flow)
+step_p = _P(promote_flow_step)
+eff_p = _P(promote_effective_policy)
+
+# (name, restype, argtypes, errcheck) for every PROMOTE_EXTERN function.
+# errcheck: _check for fallible int functions, _string for borrowed strings,
+# None where the return value is the result (counts, handles, enums).
+DECLARATIONS = (
+    # global.h
+    ("promote_init", c_int, (), _check),
+    ("promote_shutdown", c_int, (), _check),
+    ("promote_version", c_int, (_P(c_int), _P(c_int), _P(c_int)), _check),
+    ("promote_version_string", c_char_p, (), _string),
+    # errors.h
+    ("promote_error_last", _P(promote_error), (), None),
+    ("promote_error_clear", None, (), None),
+    ("promote_strerror", c_char_p, (c_int,), None),
+    # buffer.h
+    ("promote_buf_dispose", None, (_P(promote_buf),), None),
+    ("promote_strarray_dispose", None, (_P(promote_strarray),), None),
+    # context.h
+    ("promote_context_options_init", c_int, (_P(promote_context_options), c_uint), _check),
+    ("promote_context_open_file", c_int, (_P(ctx_p), c_char_p, _P(promote_context_options)), _check),
+    ("promote_context_open_buffer", c_int,
+     (_P(ctx_p), c_char_p, c_size_t, c_char_p, _P(promote_context_options)), _check),
+    ("promote_context_open_repository", c_int,
+     (_P(ctx_p), c_char_p, c_char_p, _P(promote_context_options)), _check),
+    ("promote_context_free", None, (ctx_p,), None),
+    ("promote_context_source", c_char_p, (ctx_p,), _string),
+    # repository.h
+    ("promote_repository_count", c_size_t, (ctx_p,), None),
+    ("promote_repository_at", repo_p, (ctx_p, c_size_t), None),
+    ("promote_repository_lookup", c_int, (_P(repo_p), ctx_p, c_char_p), _check),
+    ("promote_repository_name", c_char_p, (repo_p,), _string),
+    ("promote_repository_url", c_char_p, (repo_p,), _string),
+    ("promote_repository_provider", c_char_p, (repo_p,), _string),
+    ("promote_repository_branch", c_char_p, (repo_p,), _string),
+    # environment.h
+    ("promote_env_count", c_size_t, (ctx_p,), None),
+    ("promote_env_at", env_p, (ctx_p, c_size_t), None),
+    ("promote_env_lookup", c_int, (_P(env_p), ctx_p, c_char_p), _check),
+    ("promote_env_name", c_char_p, (env_p,), _string),
+    ("promote_env_path", c_char_p, (env_p,), _string),
+    ("promote_env_kind", c_int, (env_p,), None),
+    ("promote_env_strategy", c_int, (env_p,), None),
+    ("promote_env_deploy_mode", c_int, (env_p,), None),
+    ("promote_env_repository", repo_p, (env_p,), None),
+    ("promote_env_branch", c_char_p, (env_p,), _string),
+    ("promote_env_label_count", c_size_t, (env_p,), None),
+    ("promote_env_label_key_at", c_char_p, (env_p, c_size_t), _string),
+    ("promote_env_label_value_at", c_char_p, (env_p, c_size_t), _string),
+    ("promote_env_label", c_char_p, (env_p, c_char_p), _string),
+    ("promote_env_cluster_count", c_size_t, (env_p,), None),
+    ("promote_env_cluster_name_at", c_char_p, (env_p, c_size_t), _string),
+    ("promote_env_cluster_namespace_at", c_char_p, (env_p, c_size_t), _string),
+    ("promote_environment_kind_name", c_char_p, (c_int,), _string),
+    ("promote_strategy_name", c_char_p, (c_int,), _string),
+    ("promote_deploy_mode_name", c_char_p, (c_int,), _string),
+    # product.h
+    ("promote_product_count", c_size_t, (ctx_p,), None),
+    ("promote_product_at", product_p, (ctx_p, c_size_t), None),
+    ("promote_product_lookup", c_int, (_P(product_p), ctx_p, c_char_p), _check),
+    ("promote_product_name", c_char_p, (product_p,), _string),
+    ("promote_product_path", c_char_p, (product_p,), _string),
+    ("promote_product_is_discovery", c_int, (product_p,), None),
+    ("promote_product_template_name", c_char_p, (product_p,), _string),
+    ("promote_product_file_count", c_size_t, (product_p,), None),
+    ("promote_product_file_at", c_char_p, (product_p, c_size_t), _string),
+    ("promote_product_attribute_count", c_size_t, (product_p,), None),
+    ("promote_product_attribute_file_at", c_char_p, (product_p, c_size_t), _string),
+    ("promote_product_attribute_path_at", c_char_p, (product_p, c_size_t), _string),
+    ("promote_product_version_file", c_char_p, (product_p,), _string),
+    ("promote_product_version_path", c_char_p, (product_p,), _string),
+    # policy.h
+    ("promote_policy_count", c_size_t, (ctx_p,), None),
+    ("promote_policy_at", policy_p, (ctx_p, c_size_t), None),
+    ("promote_policy_lookup", c_int, (_P(policy_p), ctx_p, c_char_p), _check),
+    ("promote_policy_name", c_char_p, (policy_p,), _string),
+    ("promote_policy_is_inline", c_int, (policy_p,), None),
+    ("promote_policy_priority", c_int32, (policy_p,), None),
+    ("promote_policy_sets", c_int, (policy_p, c_int), None),
+    ("promote_policy_action", c_int, (policy_p,), None),
+    ("promote_policy_pre_count", c_size_t, (policy_p,), None),
+    ("promote_policy_pre_at", c_char_p, (policy_p, c_size_t), _string),
+    ("promote_policy_post_count", c_size_t, (policy_p,), None),
+    ("promote_policy_post_at", c_char_p, (policy_p, c_size_t), _string),
+    ("promote_policy_match_product_count", c_size_t, (policy_p,), None),
+    ("promote_policy_match_product_at", c_char_p, (policy_p, c_size_t), _string),
+    ("promote_policy_match_env_count", c_size_t, (policy_p,), None),
+    ("promote_policy_match_env_at", c_char_p, (policy_p, c_size_t), _string),
+    ("promote_policy_match_kind", c_int, (policy_p,), None),
+    ("promote_policy_match_label_count", c_size_t, (policy_p,), None),
+    ("promote_policy_match_label_key_at", c_char_p, (policy_p, c_size_t), _string),
+    ("promote_policy_match_label_value_at", c_char_p, (policy_p, c_size_t), _string),
+    ("promote_policy_matches", c_int, (policy_p, c_char_p, env_p), None),
+    ("promote_policy_resolve", c_int, (_P(eff_p), ctx_p, c_char_p, c_char_p, c_char_p), _check),
+    ("promote_effective_policy_free", None, (eff_p,), None),
+    ("promote_effective_policy_action", c_int, (eff_p,), None),
+    ("promote_effective_policy_pre_count", c_size_t, (eff_p,), None),
+    ("promote_effective_policy_pre_at", c_char_p, (eff_p, c_size_t), _string),
+    ("promote_effective_policy_post_count", c_size_t, (eff_p,), None),
+    ("promote_effective_policy_post_at", c_char_p, (eff_p, c_size_t), _string),
+    ("promote_effective_policy_source", policy_p, (eff_p, c_int), None),
+    ("promote_effective_policy_match_count", c_size_t, (eff_p,), None),
+    ("promote_effective_policy_match_at", policy_p, (eff_p, c_size_t), None),
+    ("promote_action_name", c_char_p, (c_int,), _string),
+    # flow.h
+    ("promote_flow_count", c_size_t, (ctx_p,), None),
+    ("promote_flow_at", flow_p, (ctx_p, c_size_t), None),
+    ("promote_flow_lookup", c_int, (_P(flow_p), ctx_p, c_char_p), _check),
+    ("promote_flow_name", c_char_p, (flow_p,), _string),
+    ("promote_flow_trigger", env_p, (flow_p,), None),
+    ("promote_flow_step_count", c_size_t, (flow_p,), None),
+    ("promote_flow_step_at", step_p, (flow_p, c_size_t), None),
+    ("promote_flow_step_lookup", c_int, (_P(step_p), flow_p, c_char_p), _check),
+    ("promote_flow_step_env", env_p, (step_p,), None),
+    ("promote_flow_step_dependency_count", c_size_t, (step_p,), None),
+    ("promote_flow_step_dependency_at", env_p, (step_p, c_size_t), None),
+    ("promote_flow_step_policy", policy_p, (step_p,), None),
+    ("promote_flow_step_wave", c_size_t, (step_p,), None),
+    ("promote_flow_wave_count", c_size_t, (flow_p,), None),
+    ("promote_flow_wave_size", c_size_t, (flow_p, c_size_t), None),
+    ("promote_flow_wave_step_at", step_p, (flow_p, c_size_t, c_size_t), None),
+    # sys/git_provider.h
+    ("promote_git_provider_init", c_int, (_P(promote_git_provider), c_uint), _check),
+    ("promote_git_provider_register", c_int,
+     (ctx_p, c_char_p, _P(promote_git_provider), c_void_p), _check),
+    ("promote_git_provider_count", c_size_t, (ctx_p,), None),
+    ("promote_git_provider_name_at", c_char_p, (ctx_p, c_size_t), _string),
+    # sys/deploy_backend.h
+    ("promote_deploy_backend_init", c_int, (_P(promote_deploy_backend), c_uint), _check),
+    ("promote_deploy_backend_register", c_int,
+     (ctx_p, c_char_p, _P(promote_deploy_backend), c_void_p), _check),
+    ("promote_deploy_backend_count", c_size_t, (ctx_p,), None),
+    ("promote_deploy_backend_name_at", c_char_p, (ctx_p, c_size_t), _string),
+)
+
+
+def _declare():
+    for name, restype, argtypes, errcheck in DECLARATIONS:
+        try:
+            func = getattr(lib, name)
+        except AttributeError as exc:
+            raise ImportError("%s (%s) has no symbol %s; it is older than these bindings"
+                              % (library_path, SONAME, name)) from exc
+        func.restype = restype
+        func.argtypes = argtypes
+        if errcheck is not None:
+            func.errcheck = errcheck
+
+
+_declare()

@@ -1,0 +1,398 @@
+"""promote.Context: one loaded configuration (promote.yaml)."""
+
+import os
+import weakref
+from ctypes import byref
+
+from . import _native as _n
+from .errors import ErrorClass, ErrorCode, StateError
+from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, Policy,
+                    PolicyField, Product, Repository)
+
+lib = _n.lib
+
+# Every open context, so that the library's atexit hook can free them before
+# promote_shutdown() whatever order the interpreter runs its hooks in.
+_live = weakref.WeakSet()
+
+
+def _name_of(value, what):
+    """A name given as a str, or as a model object that has one."""
+    if value is not None and not isinstance(value, (str, bytes)) and hasattr(value, "name"):
+        value = value.name
+    return _n.encode(value, what)
+
+
+class _Callbacks:
+    """What the C side of one context may call back into, kept alive as long as
+    the C context lives (the finalizer holds it), and the first exception a
+    callback raised: ctypes would print it and carry on, so the trampoline
+    stores it and the Python call that triggered the callback re-raises it."""
+
+    def __init__(self, log):
+        self.pending = None
+        self._log = log
+        # The CFUNCTYPE object must outlive every call the library makes
+        # through it; it lives on this object, which lives with the context.
+        self.log_thunk = _n.promote_log_cb(self._log_trampoline) if log is not None else None
+
+    def _log_trampoline(self, level, domain, message, payload):
+        try:
+            try:
+                level = LogLevel(level)
+            except ValueError:
+                pass
+            self._log(level, _n.decode(domain), _n.decode(message))
+        except BaseException as exc:  # noqa: B902 -- must never unwind into C
+            if self.pending is None:
+                self.pending = exc
+
+    def raise_pending(self):
+        exc, self.pending = self.pending, None
+        if exc is not None:
+            raise exc
+
+
+def _free_context(handle, callbacks):
+    # `callbacks` is only here to stay alive until the C context is gone.
+    lib.promote_context_free(handle)
+
+
+def _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level):
+    opts = _n.promote_context_options()
+    lib.promote_context_options_init(byref(opts), _n.CONTEXT_OPTIONS_VERSION)
+    if max_depth is not None:
+        opts.max_depth = max_depth
+    if max_config_size is not None:
+        opts.max_config_size = max_config_size
+    if max_alias_nodes is not None:
+        opts.max_alias_nodes = max_alias_nodes
+    if callbacks.log_thunk is not None:
+        opts.log_cb = callbacks.log_thunk
+        opts.log_level = int(log_level)
+    return opts
+
+
+# ---- copying C objects out ---------------------------------------------------
+
+def _repository(p):
+    return Repository(
+        name=lib.promote_repository_name(p),
+        url=lib.promote_repository_url(p),
+        provider=lib.promote_repository_provider(p),
+        branch=lib.promote_repository_branch(p),
+    )
+
+
+def _environment(p):
+    repo = lib.promote_env_repository(p)
+    return Environment(
+        name=lib.promote_env_name(p),
+        path=lib.promote_env_path(p),
+        kind=lib.promote_environment_kind_name(lib.promote_env_kind(p)),
+        strategy=lib.promote_strategy_name(lib.promote_env_strategy(p)),
+        deploy_mode=lib.promote_deploy_mode_name(lib.promote_env_deploy_mode(p)),
+        repository=lib.promote_repository_name(repo) if repo else None,
+        branch=lib.promote_env_branch(p),
+        labels={lib.promote_env_label_key_at(p, i): lib.promote_env_label_value_at(p, i)
+                for i in range(lib.promote_env_label_count(p))},
+        clusters=[Cluster(lib.promote_env_cluster_name_at(p, i), lib.promote_env_cluster_namespace_at(p, i))
+                  for i in range(lib.promote_env_cluster_count(p))],
+    )
+
+
+def _product(p):
+    version_file = lib.promote_product_version_file(p)
+    return Product(
+        name=lib.promote_product_name(p),
+        path=lib.promote_product_path(p),
+        discovery=bool(lib.promote_product_is_discovery(p)),
+        template=lib.promote_product_template_name(p),
+        files=[lib.promote_product_file_at(p, i) for i in range(lib.promote_product_file_count(p))],
+        attributes=[(lib.promote_product_attribute_file_at(p, i), lib.promote_product_attribute_path_at(p, i))
+                    for i in range(lib.promote_product_attribute_count(p))],
+        version=(version_file, lib.promote_product_version_path(p)) if version_file is not None else None,
+    )
+
+
+def _policy(p):
+    sets = frozenset(FIELD_NAMES[f] for f in PolicyField if lib.promote_policy_sets(p, f))
+    kind = lib.promote_policy_match_kind(p)
+    return Policy(
+        name=lib.promote_policy_name(p),
+        priority=lib.promote_policy_priority(p),
+        inline=bool(lib.promote_policy_is_inline(p)),
+        action=lib.promote_action_name(lib.promote_policy_action(p)) if "action" in sets else None,
+        pre=[lib.promote_policy_pre_at(p, i) for i in range(lib.promote_policy_pre_count(p))],
+        post=[lib.promote_policy_post_at(p, i) for i in range(lib.promote_policy_post_count(p))],
+        sets=sets,
+        match_products=[lib.promote_policy_match_product_at(p, i)
+                        for i in range(lib.promote_policy_match_product_count(p))],
+        match_environments=[lib.promote_policy_match_env_at(p, i)
+                            for i in range(lib.promote_policy_match_env_count(p))],
+        match_kind=lib.promote_environment_kind_name(kind) if kind >= 0 else None,
+        match_labels={lib.promote_policy_match_label_key_at(p, i): lib.promote_policy_match_label_value_at(p, i)
+                      for i in range(lib.promote_policy_match_label_count(p))},
+    )
+
+
+def _step(s):
+    policy = lib.promote_flow_step_policy(s)
+    return FlowStep(
+        environment=lib.promote_env_name(lib.promote_flow_step_env(s)),
+        depends_on=[lib.promote_env_name(lib.promote_flow_step_dependency_at(s, i))
+                    for i in range(lib.promote_flow_step_dependency_count(s))],
+        wave=lib.promote_flow_step_wave(s),
+        policy=lib.promote_policy_name(policy) if policy else None,
+        inline_policy=_policy(policy) if policy else None,
+    )
+
+
+def _flow(f):
+    return Flow(
+        name=lib.promote_flow_name(f),
+        trigger=lib.promote_env_name(lib.promote_flow_trigger(f)),
+        steps=[_step(lib.promote_flow_step_at(f, i)) for i in range(lib.promote_flow_step_count(f))],
+        waves=[[lib.promote_env_name(lib.promote_flow_step_env(lib.promote_flow_wave_step_at(f, w, i)))
+                for i in range(lib.promote_flow_wave_size(f, w))]
+               for w in range(lib.promote_flow_wave_count(f))],
+    )
+
+
+def _effective(e, product, environment, flow):
+    return EffectivePolicy(
+        product=product,
+        environment=environment,
+        flow=flow,
+        action=lib.promote_action_name(lib.promote_effective_policy_action(e)),
+        pre=[lib.promote_effective_policy_pre_at(e, i) for i in range(lib.promote_effective_policy_pre_count(e))],
+        post=[lib.promote_effective_policy_post_at(e, i)
+              for i in range(lib.promote_effective_policy_post_count(e))],
+        sources={FIELD_NAMES[f]: (lib.promote_policy_name(p) if p else None)
+                 for f in PolicyField for p in (lib.promote_effective_policy_source(e, f),)},
+        matches=[lib.promote_policy_name(lib.promote_effective_policy_match_at(e, i))
+                 for i in range(lib.promote_effective_policy_match_count(e))],
+    )
+
+
+# ---- the context ---------------------------------------------------------------
+
+class Context:
+    """One loaded configuration.
+
+    Open one with :meth:`from_file`, :meth:`from_string` or
+    :meth:`from_repository`; loading validates everything and raises a
+    :class:`~promote.errors.ConfigError` whose ``.errors`` lists every
+    problem. Use it as a context manager or call :meth:`close` (idempotent);
+    a forgotten context is freed when it is garbage-collected.
+
+    The objects it returns (environments, products, policies, flows,
+    effective policies) are copies: they stay valid after the context is
+    closed. A context is used by one thread at a time.
+
+    Keyword options of the constructors: ``max_depth``, ``max_config_size``,
+    ``max_alias_nodes`` (the loader's bounds; None = the library's default),
+    ``log`` (a callable ``log(level, domain, message)`` receiving the
+    library's log lines) and ``log_level`` (the most verbose
+    :class:`~promote.LogLevel` delivered; default INFO). An exception raised
+    by ``log`` is re-raised by the call that logged.
+    """
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("open a context with Context.from_file(), Context.from_string() or "
+                        "Context.from_repository()")
+
+    @classmethod
+    def _open(cls, opener, args, max_depth, max_config_size, max_alias_nodes, log, log_level):
+        callbacks = _Callbacks(log)
+        opts = _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level)
+        handle = _n.ctx_p()
+        try:
+            opener(byref(handle), *args, byref(opts))
+        except Exception as exc:
+            if callbacks.pending is not None:
+                exc.__cause__ = callbacks.pending
+            raise
+        self = object.__new__(cls)
+        self._handle = handle
+        self._callbacks = callbacks
+        self._finalizer = weakref.finalize(self, _free_context, handle, callbacks)
+        _live.add(self)
+        if callbacks.pending is not None:
+            self.close()
+            callbacks.raise_pending()
+        return self
+
+    @classmethod
+    def from_file(cls, path, *, max_depth=None, max_config_size=None, max_alias_nodes=None, log=None,
+                  log_level=LogLevel.INFO):
+        """Load the configuration file at `path`."""
+        return cls._open(lib.promote_context_open_file, (_n.encode(os.fspath(path), "path"),), max_depth,
+                         max_config_size, max_alias_nodes, log, log_level)
+
+    @classmethod
+    def from_string(cls, text, name=None, *, max_depth=None, max_config_size=None, max_alias_nodes=None,
+                    log=None, log_level=LogLevel.INFO):
+        """Load a configuration from `text` (str or bytes); `name` is used in
+        messages instead of a file name (default "<buffer>")."""
+        if isinstance(text, str):
+            data = text.encode("utf-8")
+        elif isinstance(text, (bytes, bytearray, memoryview)):
+            data = bytes(text)
+        else:
+            raise TypeError("text must be str or bytes, not %s" % type(text).__name__)
+        return cls._open(lib.promote_context_open_buffer, (data, len(data), _n.encode(name, "name")),
+                         max_depth, max_config_size, max_alias_nodes, log, log_level)
+
+    @classmethod
+    def from_repository(cls, path, config_path=None, *, max_depth=None, max_config_size=None,
+                        max_alias_nodes=None, log=None, log_level=LogLevel.INFO):
+        """Load `config_path` (default "promote.yaml") from HEAD of the local git
+        repository at `path` -- what is committed, not the work tree."""
+        return cls._open(lib.promote_context_open_repository,
+                         (_n.encode(os.fspath(path), "path"), _n.encode(config_path, "config_path")),
+                         max_depth, max_config_size, max_alias_nodes, log, log_level)
+
+    # -- lifetime
+
+    def close(self):
+        """Free the C context. Calling it again does nothing."""
+        self._finalizer()
+
+    @property
+    def closed(self):
+        return not self._finalizer.alive
+
+    def __enter__(self):
+        self._ctx()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def __repr__(self):
+        if self.closed:
+            return "<promote.Context (closed)>"
+        return "<promote.Context source=%r>" % self.source
+
+    def _ctx(self):
+        if not self._finalizer.alive:
+            raise StateError("the context is closed; open a new one", code=ErrorCode.ESTATE,
+                             klass=ErrorClass.INVALID)
+        return self._handle
+
+    def _call(self, func, *args):
+        """A fallible call that may log: re-raise what a callback raised."""
+        try:
+            return func(*args)
+        finally:
+            self._callbacks.raise_pending()
+
+    # -- what is configured
+
+    @property
+    def source(self):
+        """The name the configuration was loaded from, as used in messages."""
+        return lib.promote_context_source(self._ctx())
+
+    @property
+    def repositories(self):
+        c = self._ctx()
+        return [_repository(lib.promote_repository_at(c, i)) for i in range(lib.promote_repository_count(c))]
+
+    @property
+    def environments(self):
+        """Environments in declaration order."""
+        c = self._ctx()
+        return [_environment(lib.promote_env_at(c, i)) for i in range(lib.promote_env_count(c))]
+
+    @property
+    def products(self):
+        c = self._ctx()
+        return [_product(lib.promote_product_at(c, i)) for i in range(lib.promote_product_count(c))]
+
+    @property
+    def policies(self):
+        """Top-level policies in declaration order (inline step policies are on their FlowStep)."""
+        c = self._ctx()
+        return [_policy(lib.promote_policy_at(c, i)) for i in range(lib.promote_policy_count(c))]
+
+    @property
+    def flows(self):
+        c = self._ctx()
+        return [_flow(lib.promote_flow_at(c, i)) for i in range(lib.promote_flow_count(c))]
+
+    @property
+    def git_providers(self):
+        """Names of the registered git providers, in registration order."""
+        c = self._ctx()
+        return [lib.promote_git_provider_name_at(c, i) for i in range(lib.promote_git_provider_count(c))]
+
+    @property
+    def deploy_backends(self):
+        """Names of the registered deploy backends, in registration order."""
+        c = self._ctx()
+        return [lib.promote_deploy_backend_name_at(c, i) for i in range(lib.promote_deploy_backend_count(c))]
+
+    # -- lookups: NotFoundError (with a "did you mean") when absent
+
+    def repository(self, name):
+        out = _n.repo_p()
+        self._call(lib.promote_repository_lookup, byref(out), self._ctx(), _name_of(name, "name"))
+        return _repository(out)
+
+    def environment(self, name):
+        out = _n.env_p()
+        self._call(lib.promote_env_lookup, byref(out), self._ctx(), _name_of(name, "name"))
+        return _environment(out)
+
+    def product(self, name):
+        """A configured product, by exact name (no discovery)."""
+        out = _n.product_p()
+        self._call(lib.promote_product_lookup, byref(out), self._ctx(), _name_of(name, "name"))
+        return _product(out)
+
+    def policy(self, name):
+        """A top-level policy by name."""
+        out = _n.policy_p()
+        self._call(lib.promote_policy_lookup, byref(out), self._ctx(), _name_of(name, "name"))
+        return _policy(out)
+
+    def flow(self, name=None):
+        """The flow `name`; with None, the flow named "default", else the only flow."""
+        out = _n.flow_p()
+        self._call(lib.promote_flow_lookup, byref(out), self._ctx(), _name_of(name, "name"))
+        return _flow(out)
+
+    def flow_step(self, environment, flow=None):
+        """The step of `flow` (as for :meth:`flow`) that promotes into `environment`."""
+        f = _n.flow_p()
+        self._call(lib.promote_flow_lookup, byref(f), self._ctx(), _name_of(flow, "flow"))
+        out = _n.step_p()
+        self._call(lib.promote_flow_step_lookup, byref(out), f, _name_of(environment, "environment"))
+        return _step(out)
+
+    # -- policies
+
+    def policy_matches(self, policy, product, environment):
+        """Whether top-level `policy`'s match selects (`product`, `environment`)."""
+        c = self._ctx()
+        p = _n.policy_p()
+        self._call(lib.promote_policy_lookup, byref(p), c, _name_of(policy, "policy"))
+        e = _n.env_p()
+        self._call(lib.promote_env_lookup, byref(e), c, _name_of(environment, "environment"))
+        return bool(lib.promote_policy_matches(p, _name_of(product, "product"), e))
+
+    def resolve_policy(self, product, environment, flow=None):
+        """The effective policy for promoting `product` into `environment`, as
+        step `environment` of `flow` (None: outside any flow, so no step
+        policy). Every field says which policy supplied it."""
+        product_b = _name_of(product, "product")
+        env_b = _name_of(environment, "environment")
+        flow_b = _name_of(flow, "flow")
+        out = _n.eff_p()
+        self._call(lib.promote_policy_resolve, byref(out), self._ctx(), product_b, env_b, flow_b)
+        try:
+            return _effective(out, _n.decode(product_b), _n.decode(env_b), _n.decode(flow_b))
+        finally:
+            lib.promote_effective_policy_free(out)

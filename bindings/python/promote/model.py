@@ -1,0 +1,127 @@
+"""The configuration objects a :class:`promote.Context` hands out.
+
+They are plain values copied out of the C context when asked for, so they
+stay valid after the context is closed or garbage-collected and never hold a
+C pointer. Enum values are the configuration's spellings ("production",
+"manual", "pull-request") as the C library names them.
+"""
+
+import enum
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+
+class LogLevel(enum.IntEnum):
+    """``promote_log_level``."""
+    ERROR = 0
+    WARNING = 1
+    INFO = 2
+    DEBUG = 3
+    TRACE = 4
+
+
+class PolicyField(enum.IntEnum):
+    """``promote_policy_field``: the fields that policies merge."""
+    ACTION = 0
+    PRE = 1
+    POST = 2
+
+
+# The Python spelling of each policy field, as used in Policy.sets and
+# EffectivePolicy.sources.
+FIELD_NAMES = {PolicyField.ACTION: "action", PolicyField.PRE: "pre", PolicyField.POST: "post"}
+
+
+@dataclass(frozen=True)
+class Repository:
+    name: str
+    url: Optional[str]          # None: the repository that holds the configuration
+    provider: str               # the git provider's registered name
+    branch: Optional[str]       # None: the repository's default branch
+
+
+@dataclass(frozen=True)
+class Cluster:
+    name: str
+    namespace: Optional[str]
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    path: str
+    kind: str                   # "non-production" | "production"
+    strategy: str               # "auto" | "manual" | "never"
+    deploy_mode: str            # "auto" | "manual"
+    repository: Optional[str]   # the repository's name
+    branch: Optional[str]       # None: the repository's default branch
+    labels: Dict[str, str] = field(default_factory=dict)
+    clusters: List[Cluster] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str
+    path: str
+    discovery: bool             # the product "*": every folder matching path is a product
+    template: Optional[str]     # the shared template's name; None for an inline one
+    files: List[str] = field(default_factory=list)
+    attributes: List[Tuple[str, str]] = field(default_factory=list)   # (file, YAML path)
+    version: Optional[Tuple[str, str]] = None                         # (file, YAML path)
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str                   # inline step policies are named "FLOW/STEP"
+    priority: int
+    inline: bool
+    action: Optional[str]       # None when the policy does not set it
+    pre: List[str] = field(default_factory=list)
+    post: List[str] = field(default_factory=list)
+    sets: frozenset = frozenset()          # of "action", "pre", "post"
+    match_products: List[str] = field(default_factory=list)
+    match_environments: List[str] = field(default_factory=list)
+    match_kind: Optional[str] = None       # None: any kind
+    match_labels: Dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    environment: str
+    depends_on: List[str]       # dependsOn, or the trigger
+    wave: int                   # 0-based
+    policy: Optional[str]       # the inline policy's name ("FLOW/STEP"), or None
+    inline_policy: Optional[Policy] = None
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    trigger: str
+    steps: List[FlowStep] = field(default_factory=list)
+    waves: List[List[str]] = field(default_factory=list)   # environment names, wave by wave
+
+
+@dataclass(frozen=True)
+class EffectivePolicy:
+    """The merged policy for promoting one product into one environment."""
+    product: str
+    environment: str
+    flow: Optional[str]
+    action: str                 # never "unset": the built-in default is "commit"
+    pre: List[str]
+    post: List[str]
+    sources: Dict[str, Optional[str]]   # field -> name of the policy that supplied it; None = built-in default
+    matches: List[str]                  # every matching policy, strongest first
+
+    @property
+    def action_source(self):
+        return self.sources["action"]
+
+    @property
+    def pre_source(self):
+        return self.sources["pre"]
+
+    @property
+    def post_source(self):
+        return self.sources["post"]

@@ -1,0 +1,177 @@
+"""The ctypes mirrors against what the C compiler and the headers say."""
+
+import ctypes
+import json
+import os
+import re
+import subprocess
+
+import pytest
+
+import promote
+from promote import _native
+from conftest import INCLUDE_DIR
+
+LAYOUT_PROGRAM = os.environ.get("PROMOTE_STRUCT_LAYOUT")
+
+
+@pytest.fixture(scope="module")
+def c_facts():
+    if not LAYOUT_PROGRAM:
+        pytest.skip("PROMOTE_STRUCT_LAYOUT is not set (meson builds struct_layout and sets it)")
+    out = subprocess.run([LAYOUT_PROGRAM], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+MIRRORS = {
+    "promote_error": _native.promote_error,
+    "promote_buf": _native.promote_buf,
+    "promote_strarray": _native.promote_strarray,
+    "promote_context_options": _native.promote_context_options,
+    "promote_git_provider": _native.promote_git_provider,
+    "promote_deploy_backend": _native.promote_deploy_backend,
+}
+
+
+def test_every_mirrored_struct_is_checked(c_facts):
+    assert set(c_facts["structs"]) == set(MIRRORS)
+
+
+@pytest.mark.parametrize("name", sorted(MIRRORS))
+def test_struct_layout_matches_the_c_compiler(c_facts, name):
+    c = c_facts["structs"][name]
+    mirror = MIRRORS[name]
+    assert ctypes.sizeof(mirror) == c["size"]
+    assert ctypes.alignment(mirror) == c["align"]
+    # Same members, same order, same offsets and sizes.
+    assert [f[0] for f in mirror._fields_] == list(c["members"])
+    for member, facts in c["members"].items():
+        descriptor = getattr(mirror, member)
+        assert (member, descriptor.offset, descriptor.size) == (member, facts["offset"], facts["size"])
+
+
+def test_pointer_size(c_facts):
+    assert ctypes.sizeof(ctypes.c_void_p) == c_facts["pointer_size"]
+
+
+def test_version_matches_the_c_headers(c_facts):
+    v = c_facts["version"]
+    assert promote.version() == (v["major"], v["minor"], v["patch"])
+    assert promote.version_string() == v["string"]
+
+
+def test_error_codes_match_the_c_headers(c_facts):
+    constants = c_facts["constants"]
+    c_codes = {k[len("PROMOTE_"):]: v for k, v in constants.items()
+               if re.fullmatch(r"PROMOTE_(OK|ERROR|E[A-Z]+|PASSTHROUGH|ITEROVER)", k)}
+    assert {m.name: m.value for m in promote.ErrorCode} == c_codes
+
+
+def test_error_classes_match_the_c_headers(c_facts):
+    c_classes = {k[len("PROMOTE_ERROR_CLASS_"):]: v for k, v in c_facts["constants"].items()
+                 if k.startswith("PROMOTE_ERROR_CLASS_")}
+    assert {m.name: m.value for m in promote.ErrorClass} == c_classes
+
+
+def test_log_levels_and_policy_fields_match_the_c_headers(c_facts):
+    constants = c_facts["constants"]
+    assert {m.name: m.value for m in promote.LogLevel} == {
+        k[len("PROMOTE_LOG_"):]: v for k, v in constants.items() if k.startswith("PROMOTE_LOG_")}
+    assert {m.name: m.value for m in promote.PolicyField} == {
+        k[len("PROMOTE_POLICY_FIELD_"):]: v for k, v in constants.items()
+        if k.startswith("PROMOTE_POLICY_FIELD_")}
+
+
+def test_struct_versions_match_the_c_headers(c_facts):
+    constants = c_facts["constants"]
+    assert _native.CONTEXT_OPTIONS_VERSION == constants["PROMOTE_CONTEXT_OPTIONS_VERSION"]
+    assert _native.GIT_PROVIDER_VERSION == constants["PROMOTE_GIT_PROVIDER_VERSION"]
+    assert _native.DEPLOY_BACKEND_VERSION == constants["PROMOTE_DEPLOY_BACKEND_VERSION"]
+
+
+def test_enum_spellings_come_from_the_library(c_facts):
+    constants = c_facts["constants"]
+    lib = _native.lib
+    assert lib.promote_environment_kind_name(constants["PROMOTE_ENV_PRODUCTION"]) == "production"
+    assert lib.promote_environment_kind_name(constants["PROMOTE_ENV_NON_PRODUCTION"]) == "non-production"
+    assert lib.promote_strategy_name(constants["PROMOTE_STRATEGY_NEVER"]) == "never"
+    assert lib.promote_deploy_mode_name(constants["PROMOTE_DEPLOY_MANUAL"]) == "manual"
+    assert lib.promote_action_name(constants["PROMOTE_ACTION_PULL_REQUEST"]) == "pull-request"
+    assert lib.promote_action_name(constants["PROMOTE_ACTION_UNSET"]) == "unset"
+    assert lib.promote_strategy_name(99) == "unknown"
+
+
+# ---- the declaration table against the headers ------------------------------------
+
+def _header_functions():
+    """{name: (return type, [parameter declarations])} of every PROMOTE_EXTERN."""
+    functions = {}
+    headers = sorted(INCLUDE_DIR.glob("promote/**/*.h")) + [INCLUDE_DIR / "promote.h"]
+    for header in headers:
+        text = re.sub(r"/\*.*?\*/", " ", header.read_text(), flags=re.S)
+        for m in re.finditer(r"PROMOTE_EXTERN\(([^)]*)\)\s*(\w+)\s*\(([^;]*?)\)\s*;", text):
+            ret, name, params = m.group(1).strip(), m.group(2), " ".join(m.group(3).split())
+            args = [] if params in ("", "void") else [p.strip() for p in params.split(",")]
+            functions[name] = (ret, args)
+    return functions
+
+
+HEADER_FUNCTIONS = _header_functions()
+TABLE = {name: (restype, argtypes, errcheck) for name, restype, argtypes, errcheck in _native.DECLARATIONS}
+
+
+def test_headers_were_parsed():
+    assert len(HEADER_FUNCTIONS) > 100
+    assert "promote_policy_resolve" in HEADER_FUNCTIONS
+
+
+def test_every_exported_function_is_declared_once():
+    names = [d[0] for d in _native.DECLARATIONS]
+    assert len(names) == len(set(names))
+    assert set(names) == set(HEADER_FUNCTIONS)
+
+
+def _expected_restype(c_type):
+    c_type = c_type.replace("const ", "").strip()
+    if c_type == "char *":
+        return ctypes.c_char_p
+    if c_type.endswith("*"):
+        return "pointer"
+    return {"void": None, "int": ctypes.c_int, "size_t": ctypes.c_size_t, "int32_t": ctypes.c_int32}[c_type]
+
+
+@pytest.mark.parametrize("name", sorted(HEADER_FUNCTIONS))
+def test_declaration_matches_the_header(name):
+    c_ret, c_args = HEADER_FUNCTIONS[name]
+    restype, argtypes, errcheck = TABLE[name]
+    func = getattr(_native.lib, name)
+    # What the table says is what the function object got.
+    assert func.restype is restype
+    assert tuple(func.argtypes) == tuple(argtypes)
+    assert len(argtypes) == len(c_args)
+    expected = _expected_restype(c_ret)
+    if expected == "pointer":
+        # Never the default int for a pointer, and a typed pointer at that.
+        assert isinstance(restype, type) and issubclass(restype, ctypes._Pointer), name
+    else:
+        assert restype is expected, name
+    for c_arg, argtype in zip(c_args, argtypes):
+        if "*" in c_arg:
+            assert argtype is ctypes.c_char_p or issubclass(argtype, (ctypes._Pointer, ctypes.c_void_p)), \
+                (name, c_arg)
+        else:
+            assert argtype in (ctypes.c_int, ctypes.c_uint, ctypes.c_size_t), (name, c_arg)
+    if restype is ctypes.c_char_p:
+        # Borrowed strings come back as str (promote_strerror's is decoded by its callers).
+        assert errcheck is _native._string or name == "promote_strerror"
+
+
+def test_fallible_functions_raise():
+    # Every function returning int whose header says it returns a
+    # promote_error_code (lookups, opens, inits, registrations) has the
+    # raising errcheck; value-returning ints (counts, enums, flags) do not.
+    for name, (restype, _, errcheck) in TABLE.items():
+        fallible = restype is ctypes.c_int and (
+            name.endswith(("_lookup", "_init", "_register", "_resolve", "_shutdown", "_version"))
+            or name.startswith("promote_context_open") or name == "promote_context_options_init")
+        assert (errcheck is _native._check) == fallible, name

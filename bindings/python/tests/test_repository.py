@@ -1,0 +1,119 @@
+"""Context.from_repository: promote.yaml as committed at HEAD of a git repository."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+import promote
+from conftest import EXAMPLE_CONFIG, position
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command")
+
+GIT_ENV = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull,
+               GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.com",
+               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.com")
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "-C", str(repo), *args], env=GIT_ENV, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def commit(repo, files, message="change"):
+    for name, text in files.items():
+        path = repo / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        git(repo, "add", name)
+    git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    path = tmp_path / "gitops"
+    path.mkdir()
+    git(path, "init", "-q", "-b", "main")
+    commit(path, {"promote.yaml": EXAMPLE_CONFIG.read_text()}, "add promote.yaml")
+    return path
+
+
+def env_names(ctx):
+    return [e.name for e in ctx.environments]
+
+
+def test_reads_the_committed_configuration(repo):
+    with promote.Context.from_repository(repo) as ctx:
+        assert ctx.source == "promote.yaml"
+        assert env_names(ctx) == ["dev", "qa", "staging", "prod"]
+        with promote.Context.from_file(EXAMPLE_CONFIG) as from_file:
+            assert ctx.environments == from_file.environments
+            assert ctx.flows == from_file.flows
+            assert ctx.policies == from_file.policies
+
+
+def test_the_work_tree_and_the_index_are_not_read(repo):
+    edited = EXAMPLE_CONFIG.read_text().replace("  qa:\n", "  qa-edited:\n", 1)
+    (repo / "promote.yaml").write_text(edited)
+    with promote.Context.from_repository(repo) as ctx:
+        assert "qa" in env_names(ctx)
+    git(repo, "add", "promote.yaml")
+    with promote.Context.from_repository(repo) as ctx:
+        assert "qa" in env_names(ctx)
+    # Once committed, it is what HEAD holds (and this edit breaks the flow).
+    git(repo, "commit", "-q", "-m", "rename qa")
+    with pytest.raises(promote.ConfigError) as info:
+        promote.Context.from_repository(repo)
+    # The flow's step 'qa' now names an environment that does not exist.
+    where = ("promote.yaml",) + position(edited, "qa: {}")
+    assert any((r.file, r.line, r.column) == where and "'qa'" in r.message for r in info.value.errors)
+
+
+def test_errors_point_into_the_committed_file(repo):
+    bad = EXAMPLE_CONFIG.read_text().replace("strategy: manual", "strategy: manul")
+    commit(repo, {"promote.yaml": bad})
+    with pytest.raises(promote.ConfigError) as info:
+        promote.Context.from_repository(repo)
+    e = info.value
+    assert (e.file, e.line, e.column) == ("promote.yaml",) + position(bad, "manul")
+    assert "did you mean 'manual'?" in e.message
+
+
+def test_another_config_path(repo):
+    text = EXAMPLE_CONFIG.read_text().replace("  prod:\n", "  live:\n", 1).replace(
+        "prod:\n        dependsOn", "live:\n        dependsOn")
+    commit(repo, {"deploy/promote.yaml": text})
+    with promote.Context.from_repository(repo, "deploy/promote.yaml") as ctx:
+        assert ctx.source == "deploy/promote.yaml"
+        assert env_names(ctx) == ["dev", "qa", "staging", "live"]
+
+
+def test_a_bare_repository(repo, tmp_path):
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(bare)], env=GIT_ENV, check=True)
+    with promote.Context.from_repository(bare) as ctx:
+        assert env_names(ctx) == ["dev", "qa", "staging", "prod"]
+
+
+def test_no_configuration_at_head(repo, tmp_path):
+    with pytest.raises(promote.NotFoundError, match="HEAD"):
+        promote.Context.from_repository(repo, "nothing/here.yaml")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    git(empty, "init", "-q")
+    with pytest.raises(promote.NotFoundError, match="HEAD"):
+        promote.Context.from_repository(empty)
+
+
+def test_not_a_repository(tmp_path):
+    with pytest.raises(promote.GitError) as info:
+        promote.Context.from_repository(tmp_path)
+    assert info.value.klass == promote.ErrorClass.GIT
+    assert str(tmp_path) in info.value.message
+
+
+@pytest.mark.parametrize("url", ["https://git.example.com/org/gitops.git", "git@example.com:org/gitops.git"])
+def test_remote_urls_are_not_supported_yet(url):
+    with pytest.raises(promote.NotSupportedError, match="remote"):
+        promote.Context.from_repository(url)

@@ -23,31 +23,44 @@ static bool find_config(char *out, size_t size)
 	if (!getcwd(dir, sizeof dir))
 		return false;
 	for (;;) {
-		snprintf(out, size, "%s/promote.yaml", dir);
+		snprintf(out, size, "%s/promote.yaml", strcmp(dir, "/") == 0 ? "" : dir);
 		if (exists(out))
 			return true;
 		char git[PATH_MAX + 8];
 		snprintf(git, sizeof git, "%s/.git", dir);
 		char *slash = strrchr(dir, '/');
-		if (exists(git) || !slash || slash == dir)
+		if (exists(git) || !slash || strcmp(dir, "/") == 0)
 			return false;
-		*slash = '\0';
+		slash[slash == dir ? 1 : 0] = '\0'; /* "/srv" goes up to "/" */
 	}
+}
+
+static void log_to_stderr(int level, const char *domain, const char *message, void *payload)
+{
+	(void)payload;
+	static const char *const names[] = { "error", "warning", "info", "debug", "trace" };
+	fprintf(stderr, "promote: %s: [%s] %s\n", level >= 0 && level <= 4 ? names[level] : "log", domain, message);
 }
 
 int cli_open(promote_context **out, const cli *c)
 {
 	int rc;
+	promote_context_options opts = PROMOTE_CONTEXT_OPTIONS_INIT;
+	if (c->verbosity > 0) {
+		/* -v: the library's debug lines; -vv: trace as well. */
+		opts.log_cb = log_to_stderr;
+		opts.log_level = c->verbosity > 1 ? PROMOTE_LOG_TRACE : PROMOTE_LOG_DEBUG;
+	}
 	if (c->config) {
-		rc = promote_context_open_file(out, c->config, NULL);
+		rc = promote_context_open_file(out, c->config, &opts);
 	} else if (c->repo) {
-		rc = promote_context_open_repository(out, c->repo, NULL, NULL);
+		rc = promote_context_open_repository(out, c->repo, NULL, &opts);
 	} else {
 		char path[PATH_MAX + 16];
 		if (!find_config(path, sizeof path))
 			return cli_usage_error("no promote.yaml here or in the folders above (up to the git work tree's "
 					       "root); pass --config FILE or --repo PATH");
-		rc = promote_context_open_file(out, path, NULL);
+		rc = promote_context_open_file(out, path, &opts);
 	}
 	if (rc == 0)
 		return 0;

@@ -31,7 +31,11 @@ static const char *entry_name(promote__reader *r, const promote__ynode *map, siz
 {
 	const promote__ynode *k = promote__ynode_resolve(map->items[2 * i]);
 	if (k->type != PROMOTE__YSCALAR)
+		return NULL; /* reported by promote__check_duplicate_keys */
+	if (k->length == 0 || promote__yscalar_is_null(k)) {
+		promote__reader_error(r, map->items[2 * i], "a name here is empty; give every entry a name");
 		return NULL;
+	}
 	return promote__arena_strndup(r->arena, k->value, k->length);
 }
 
@@ -140,7 +144,8 @@ static void load_environment(promote__reader *r, promote_env *env, const promote
 		KEYS("path", "kind", "strategy", "deployMode", "repository", "branch", "labels", "clusters"), what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "path")))
-		env->path = promote__read_relative_path(r, n, field_of(field, sizeof field, "path", what), false);
+		env->path = promote__read_relative_path(r, n, field_of(field, sizeof field, "path", what),
+			PROMOTE__PATH_DOT);
 	else
 		promote__reader_error(r, key, "%s has no 'path'; add the folder that holds it, e.g. 'path: envs/%s'",
 			what, env->name);
@@ -217,7 +222,7 @@ static void load_attributes(promote__reader *r, promote__template *t, const prom
 	if (total && !t->attributes)
 		return;
 	for (size_t i = 0; i < promote__ymap_size(map); i++) {
-		const char *file = promote__read_relative_path(r, map->items[2 * i], field, false);
+		const char *file = promote__read_relative_path(r, map->items[2 * i], field, 0);
 		const char **paths;
 		size_t path_count;
 		char paths_what[240];
@@ -249,6 +254,9 @@ static void load_version(promote__reader *r, promote__template *t, const promote
 	}
 	t->version_file = promote__arena_strndup(r->arena, v, (size_t)(hash - v));
 	t->version_path = hash + 1;
+	promote__location where = promote__reader_where(r, node);
+	if (t->version_file)
+		promote__check_relative_path(r, &where, "the FILE of 'version'", t->version_file, 0);
 }
 
 static void load_template(promote__reader *r, promote__template *t, const promote__ynode *node, const char *what)
@@ -260,26 +268,16 @@ static void load_template(promote__reader *r, promote__template *t, const promot
 	t->where = promote__reader_where(r, node);
 	promote__check_keys(r, map, KEYS("files", "attributes", "version"), what);
 	const promote__ynode *n;
-	if ((n = promote__map_get(map, "files"))) {
-		const char **files;
-		size_t count;
-		promote__read_string_list(r, n, field_of(field, sizeof field, "files", what), &files, &count);
-		const promote__ynode *seq = promote__ynode_resolve(n);
-		t->files = files;
-		for (size_t i = 0; i < count; i++) {
-			/* Same checks as other paths, globs allowed. */
-			const promote__ynode *item = seq->type == PROMOTE__YSEQUENCE ? seq->items[i] : n;
-			if (!promote__read_relative_path(r, item, field, true))
-				continue;
-			t->files[t->file_count++] = files[i];
-		}
-	}
+	size_t errors_before = promote__errlist_count(r->errors);
+	if ((n = promote__map_get(map, "files")))
+		promote__read_path_list(r, n, field_of(field, sizeof field, "files", what), PROMOTE__PATH_GLOB, &t->files,
+			&t->file_count);
 	if ((n = promote__map_get(map, "attributes")))
 		load_attributes(r, t, n, what);
 	if ((n = promote__map_get(map, "version")))
 		load_version(r, t, n, what);
-	if (t->file_count == 0 && t->attribute_count == 0 && !promote__map_get(map, "files") &&
-		!promote__map_get(map, "attributes"))
+	/* Only when nothing else was wrong: a bad entry already explains an empty template. */
+	if (t->file_count == 0 && t->attribute_count == 0 && promote__errlist_count(r->errors) == errors_before)
 		promote__reader_error(r, node,
 			"%s moves nothing; add 'files' (copied whole) or 'attributes' (YAML paths)", what);
 }
@@ -313,7 +311,8 @@ static void load_product(promote__reader *r, promote_product *p, const promote__
 	promote__check_keys(r, map, KEYS("path", "template"), what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "path"))) {
-		p->path = promote__read_relative_path(r, n, field_of(field, sizeof field, "path", what), p->discovery);
+		p->path = promote__read_relative_path(r, n, field_of(field, sizeof field, "path", what),
+			p->discovery ? PROMOTE__PATH_GLOB : 0);
 		if (p->path && p->discovery && !strchr(p->path, '*'))
 			promote__reader_error(r, n,
 				"'path' of the discovery product '*' is '%s'; it needs a '*' where product folders "

@@ -133,6 +133,10 @@ const char *promote__read_string(promote__reader *r, const promote__ynode *node,
 			promote__ynode_type_name(n));
 		return NULL;
 	}
+	if (n->length == 0) {
+		promote__reader_error(r, node, "%s is an empty string; give it a value", what);
+		return NULL;
+	}
 	if (strlen(n->value) != n->length) {
 		promote__reader_error(r, node, "%s contains a NUL character; remove it", what);
 		return NULL;
@@ -155,10 +159,11 @@ bool promote__read_int32(promote__reader *r, const promote__ynode *node, const c
 			return true;
 		}
 	}
-	promote__reader_error(r, node, "%s must be a whole number between %d and %d, not %s%s%s", what,
+	bool quoted = n && n->type == PROMOTE__YSCALAR && n->style != PROMOTE__YPLAIN;
+	promote__reader_error(r, node, "%s must be a whole number between %d and %d, not %s%s%s%s", what,
 		(int)INT32_MIN, (int)INT32_MAX, n && n->type == PROMOTE__YSCALAR ? "'" : "a ",
 		n && n->type == PROMOTE__YSCALAR ? n->value : promote__ynode_type_name(n),
-		n && n->type == PROMOTE__YSCALAR ? "'" : "");
+		n && n->type == PROMOTE__YSCALAR ? "'" : "", quoted ? " (write the number without quotes)" : "");
 	return false;
 }
 
@@ -259,49 +264,70 @@ bool promote__read_string_map(promote__reader *r, const promote__ynode *node, co
 	return ok;
 }
 
-const char *promote__read_relative_path(promote__reader *r, const promote__ynode *node, const char *what,
-	bool allow_glob)
+static bool path_error(promote__reader *r, const promote__location *where, const char *what, const char *s,
+	const char *problem)
 {
-	const char *s = promote__read_string(r, node, what);
-	if (!s)
-		return NULL;
-	if (s[0] == '/' || s[0] == '\\' || (s[0] && s[1] == ':')) {
-		promote__reader_error(r, node,
-			"%s is '%s', an absolute path; paths are relative to the repository or environment "
-			"folder, remove the leading '/'", what, s);
-		return NULL;
-	}
+	promote__errlist_add(r->errors, PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG, where, "%s is '%s', %s", what, s,
+		problem);
+	return false;
+}
+
+bool promote__check_relative_path(promote__reader *r, const promote__location *where, const char *what,
+	const char *s, unsigned flags)
+{
+	static const char empty_part[] =
+		"which has an empty or '.' component; write it without '//', './' or a trailing '/'";
+	if (s[0] == '/' || s[0] == '\\')
+		return path_error(r, where, what, s,
+			"an absolute path; paths are relative to the repository or environment folder, remove the "
+			"leading '/'");
+	if (((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) && s[1] == ':' &&
+		(s[2] == '/' || s[2] == '\\'))
+		return path_error(r, where, what, s,
+			"an absolute path; paths are relative to the repository or environment folder");
 	if (strcmp(s, ".") == 0)
-		return s;
+		return (flags & PROMOTE__PATH_DOT) ||
+			path_error(r, where, what, s, "which names the folder itself; name a file or folder inside it");
 	for (const char *part = s; *part;) {
 		size_t len = strcspn(part, "/");
-		if (len == 2 && part[0] == '.' && part[1] == '.') {
-			promote__reader_error(r, node,
-				"%s is '%s', which contains '..' and could escape its folder; name the folder "
-				"directly", what, s);
-			return NULL;
-		}
-		if (len == 0 || (len == 1 && part[0] == '.')) {
-			promote__reader_error(r, node,
-				"%s is '%s', which has an empty or '.' component; write it without '//', './' or "
-				"a trailing '/'", what, s);
-			return NULL;
-		}
-		if (!allow_glob && strcspn(part, "*?[]") < len) {
-			promote__reader_error(r, node, "%s is '%s'; wildcards (* ? [ ]) are not allowed here, name the path exactly",
-				what, s);
-			return NULL;
-		}
+		if (len == 2 && part[0] == '.' && part[1] == '.')
+			return path_error(r, where, what, s,
+				"which contains '..' and could escape its folder; name the folder directly");
+		if (len == 0 || (len == 1 && part[0] == '.'))
+			return path_error(r, where, what, s, empty_part);
+		if (!(flags & PROMOTE__PATH_GLOB) && strcspn(part, "*?[]") < len)
+			return path_error(r, where, what, s,
+				"wildcards (* ? [ ]) are not allowed here; name the path exactly");
 		part += len;
-		if (*part == '/') {
-			part++;
-			if (!*part) {
-				promote__reader_error(r, node,
-					"%s is '%s', which has an empty or '.' component; write it without '//', "
-					"'./' or a trailing '/'", what, s);
-				return NULL;
-			}
-		}
+		if (*part == '/' && !*++part)
+			return path_error(r, where, what, s, empty_part);
 	}
-	return s;
+	return true;
+}
+
+const char *promote__read_relative_path(promote__reader *r, const promote__ynode *node, const char *what,
+	unsigned flags)
+{
+	const char *s = promote__read_string(r, node, what);
+	promote__location where = promote__reader_where(r, node);
+	return s && promote__check_relative_path(r, &where, what, s, flags) ? s : NULL;
+}
+
+bool promote__read_path_list(promote__reader *r, const promote__ynode *node, const char *what, unsigned flags,
+	const char ***out, size_t *count)
+{
+	promote__ref *refs;
+	size_t n;
+	bool ok = promote__read_ref_list(r, node, what, &refs, &n);
+	*out = NULL;
+	*count = 0;
+	const char **paths = n ? promote__arena_alloc(r->arena, n * sizeof *paths) : NULL;
+	for (size_t i = 0; paths && i < n; i++) {
+		if (promote__check_relative_path(r, &refs[i].where, what, refs[i].name, flags))
+			paths[(*count)++] = refs[i].name;
+		else
+			ok = false;
+	}
+	*out = paths;
+	return ok;
 }

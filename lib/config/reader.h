@@ -60,9 +60,24 @@ bool promote__read_ref_list(promote__reader *r, const promote__ynode *node, cons
 bool promote__read_string_map(promote__reader *r, const promote__ynode *node, const char *what,
 	promote__pair **out, size_t *count);
 
+/* What a relative path may hold besides plain components. */
+enum {
+	PROMOTE__PATH_GLOB = 1,  /* the wildcards * ? [ ] */
+	PROMOTE__PATH_DOT = 2    /* "." alone: the folder itself */
+};
+
 /* A path relative to the repository or an environment: not absolute, no
- * ".." component, no empty component. `allow_glob` permits * ? [ ]. */
+ * ".." component, no empty or "." component; `flags` allow more. */
 const char *promote__read_relative_path(promote__reader *r, const promote__ynode *node, const char *what,
-	bool allow_glob);
+	unsigned flags);
+
+/* Check the path `s` as above, reporting at `where`; true when it is fine. */
+bool promote__check_relative_path(promote__reader *r, const promote__location *where, const char *what,
+	const char *s, unsigned flags);
+
+/* A list of such paths (a single string is a list of one); bad items are
+ * reported and left out. */
+bool promote__read_path_list(promote__reader *r, const promote__ynode *node, const char *what, unsigned flags,
+	const char ***out, size_t *count);
 
 #endif

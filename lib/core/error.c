@@ -1,6 +1,7 @@
 /* The thread-local error detail behind promote_error_last(). */
 #include "error.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,28 @@ static void tls_reset(void)
 	tls_entries = NULL;
 	tls_count = 0;
 	tls_oom = false;
+}
+
+/* A thread that exits with an error recorded frees it through this key's
+ * destructor (thread-local variables have none in C11). */
+static pthread_key_t exit_key;
+static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+
+static void on_thread_exit(void *unused)
+{
+	(void)unused;
+	tls_reset();
+}
+
+static void make_exit_key(void)
+{
+	(void)pthread_key_create(&exit_key, on_thread_exit);
+}
+
+static void arm_thread_exit(void)
+{
+	pthread_once(&exit_key_once, make_exit_key);
+	(void)pthread_setspecific(exit_key, &exit_key); /* any non-NULL value arms it */
 }
 
 static char *vformat(const char *prefix, const char *fmt, va_list ap)
@@ -113,6 +136,7 @@ static bool entry_fill(entry *e, int code, int klass, const promote__location *w
 static void publish(entry *items, size_t count)
 {
 	tls_reset();
+	arm_thread_exit();
 	tls_entries = items;
 	tls_count = count;
 	for (size_t i = 0; i < count; i++) {
@@ -257,7 +281,7 @@ const char *promote_strerror(int code)
 	case PROMOTE_EEXISTS: return "already exists";
 	case PROMOTE_EINVALID: return "invalid input";
 	case PROMOTE_ELIMIT: return "input exceeds a limit";
-	case PROMOTE_EVERSION: return "version newer than this library";
+	case PROMOTE_EVERSION: return "unsupported struct or vtable version";
 	case PROMOTE_EUSER: return "stopped by a callback";
 	case PROMOTE_EIO: return "input/output error";
 	case PROMOTE_EGIT: return "git operation failed";

@@ -173,8 +173,9 @@ static bool resolve_flow(validator *v, promote_flow *flow, bool *graph_ok)
 }
 
 /*
- * Depth-first walk over the steps (iterative: flows can be large). Reports
- * every cycle; in a graph without cycles, gives each step its wave: 0 when it
+ * Depth-first walk over the steps (iterative: flows can be large). Reports a
+ * cycle at every back edge it meets, so each tangle of steps is named at
+ * least once (not every cycle through it); in a graph without cycles, gives each step its wave: 0 when it
  * waits only for the trigger, else one more than its latest dependency.
  */
 static bool walk_graph(validator *v, promote_flow *flow)

@@ -110,8 +110,8 @@ static int count_nodes(builder *b, const promote__ynode *culprit, uint64_t n)
 	char text[32];
 	snprintf(text, sizeof text, "%llu", (unsigned long long)b->limits->max_alias_nodes);
 	return fail_at(b, PROMOTE_ELIMIT, culprit->start,
-		"the document expands to more than %s nodes through aliases (a \"billion laughs\" "
-		"document?); remove the nested aliases or raise the limit", text);
+		"the document holds more than %s nodes once aliases are expanded (nested aliases, a "
+		"\"billion laughs\" document?); make it smaller or raise the limit", text);
 }
 
 /* Attach a finished node to the open collection, or make it the root. */

@@ -1,6 +1,6 @@
 /*
  * Internal: a YAML document tree built from libyaml's events, with every
- * node's source span (byte offset, line, column). The configuration loader
+ * node's source span (libyaml's index, line, column). The configuration loader
  * reads it; the surgical editor splices bytes at the spans it records.
  */
 #ifndef PROMOTE_YAML_TREE_H
@@ -24,7 +24,8 @@ typedef enum promote__yscalar_style {
 	PROMOTE__YFOLDED
 } promote__yscalar_style;
 
-/* A position in the source: libyaml's index, and 1-based line and column. */
+/* A position in the source: libyaml's index (it counts characters, not bytes:
+ * convert before splicing bytes), and 1-based line and column. */
 typedef struct promote__ymark {
 	size_t index;
 	uint32_t line;

@@ -474,3 +474,14 @@ def test_the_search_stops_at_the_git_work_tree_root(tmp_path):
     # Without a repository boundary in between, it is found.
     r = promote("validate", cwd=tmp_path)
     assert r.code == OK, r
+
+
+def test_verbose_prints_the_library_log_on_stderr():
+    r = promote("-v", "--config", str(EXAMPLE), "policy", "explain", "shop", "prod")
+    assert r.code == 0, r
+    assert "promote: debug: [config] " in r.err
+    assert "4 environments, 2 products, 3 policies" in r.err
+    assert "promote: debug: [policy] shop in prod: 2 matching policies" in r.err
+    assert "[config]" not in r.out
+    quiet = promote("--config", str(EXAMPLE), "policy", "explain", "shop", "prod")
+    assert quiet.err == ""

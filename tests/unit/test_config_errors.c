@@ -450,9 +450,37 @@ static void test_wrong_version(void **state)
 		"promote.yaml:1:10: 'version' is 2 but this libpromote reads version 1; write 'version: 1' or upgrade libpromote");
 }
 
+static void test_empty_values_and_dot_paths(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments: {\"\": {path: \"\"}, dev: {path: d, branch: \"\", clusters: [\"\"]}}\n"
+		"templates:\n"
+		"  t1: {files: [~, \"/abs\"]}\n"
+		"  t2: {files: [], attributes: {}}\n"
+		"  t3: {attributes: {v.yaml: [a]}, version: \"/etc/passwd#a\"}\n"
+		"products:\n"
+		"  p: {path: ., template: {files: [\".\"]}}\n"
+		"  q: {path: \"a:b\", template: t1}\n"
+		"policies:\n"
+		"  - {name: x, priority: \"5\"}\n",
+		"promote.yaml:2:16: a name here is empty; give every entry a name",
+		"promote.yaml:2:55: 'branch' of environment 'dev' is an empty string; give it a value",
+		"promote.yaml:2:70: cluster #1 of environment 'dev' is an empty string; give it a value",
+		"promote.yaml:4:16: 'files' of template 't1' must be a non-empty string, not a null",
+		"promote.yaml:4:19: 'files' of template 't1' is '/abs', an absolute path; paths are relative to the repository or environment folder, remove the leading '/'",
+		"promote.yaml:5:7: template 't2' moves nothing; add 'files' (copied whole) or 'attributes' (YAML paths)",
+		"promote.yaml:6:44: the FILE of 'version' is '/etc/passwd', an absolute path; paths are relative to the repository or environment folder, remove the leading '/'",
+		"promote.yaml:8:13: 'path' of product 'p' is '.', which names the folder itself; name a file or folder inside it",
+		"promote.yaml:8:35: 'files' of the template of product 'p' is '.', which names the folder itself; name a file or folder inside it",
+		"promote.yaml:11:25: 'priority' of policy 'x' must be a whole number between -2147483648 and 2147483647, not '5' (write the number without quotes)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty_values_and_dot_paths),
 		cmocka_unit_test(test_bad_action),
 		cmocka_unit_test(test_bad_deploy_mode),
 		cmocka_unit_test(test_bad_kind),

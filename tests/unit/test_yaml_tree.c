@@ -97,7 +97,7 @@ static void test_bounds(void **state)
 	small.max_size = 1 << 20;
 	expect_error("a: [[1]]\n", &small, PROMOTE_ELIMIT, 1, 5, "nested deeper than 2 levels");
 	expect_error("a: &a [1, 2, 3, 4, 5, 6, 7, 8]\nb: [*a, *a]\n", &small, PROMOTE_ELIMIT, 2, 5,
-		"more than 20 nodes through aliases");
+		"more than 20 nodes once aliases are expanded");
 	/* Deep nesting at the default bound is refused, not a crash. */
 	static char deep[4096];
 	memset(deep, '[', 2000);

@@ -14,6 +14,10 @@ static const char usage[] =
 	"  flow show [FLOW]                  a flow's trigger and steps, in waves\n"
 	"  policy explain PRODUCT ENV [--flow FLOW]\n"
 	"                                    the effective policy and which policy supplied each field\n"
+	"  yaml get [--source] FILE PATH     print one value of a YAML file\n"
+	"  yaml set [-e PATH=VALUE]... [--create] [--typed] [--edit-anchors] FILE...\n"
+	"                                    edit YAML files in place, changing only the values' bytes\n"
+	"  yaml delete [-e PATH]... FILE...  remove keys or items\n"
 	"  help                              this text\n"
 	"\n"
 	"options:\n"
@@ -35,6 +39,7 @@ static const command commands[] = {
 	{ "env", cmd_env },
 	{ "flow", cmd_flow },
 	{ "policy", cmd_policy },
+	{ "yaml", cmd_yaml },
 };
 
 /* Take the global options out of argv wherever they stand; the rest is the

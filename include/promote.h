@@ -19,6 +19,7 @@
 #include "promote/product.h"
 #include "promote/policy.h"
 #include "promote/flow.h"
+#include "promote/yaml.h"
 #include "promote/sys/git_provider.h"
 #include "promote/sys/deploy_backend.h"
 #undef PROMOTE_INSIDE

@@ -1,7 +1,10 @@
 /* promote_buf and promote_strarray: memory handed to callers. */
-#include "common.h"
+#include "buf.h"
+
+#include "error.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void promote_buf_dispose(promote_buf *buf)
 {
@@ -23,4 +26,53 @@ void promote_strarray_dispose(promote_strarray *array)
 	free(array->strings);
 	array->strings = NULL;
 	array->count = 0;
+}
+
+int promote__buf_grow(promote_buf *buf, size_t extra)
+{
+	size_t need = buf->size + extra + 1;
+	if (buf->reserved >= need)
+		return 0;
+	size_t cap = buf->reserved ? buf->reserved : 64;
+	while (cap < need)
+		cap *= 2;
+	/* A borrowed pointer (reserved 0) is copied, never reallocated. */
+	char *p = buf->reserved ? realloc(buf->ptr, cap) : malloc(cap);
+	if (!p)
+		return promote__error_oom();
+	if (!buf->reserved && buf->ptr && buf->size)
+		memcpy(p, buf->ptr, buf->size);
+	buf->ptr = p;
+	buf->reserved = cap;
+	buf->ptr[buf->size] = '\0';
+	return 0;
+}
+
+int promote__buf_put(promote_buf *buf, const char *data, size_t len)
+{
+	int rc = promote__buf_grow(buf, len);
+	if (rc)
+		return rc;
+	if (len)
+		memcpy(buf->ptr + buf->size, data, len);
+	buf->size += len;
+	buf->ptr[buf->size] = '\0';
+	return 0;
+}
+
+int promote__buf_puts(promote_buf *buf, const char *s)
+{
+	return promote__buf_put(buf, s, strlen(s));
+}
+
+int promote__buf_putc(promote_buf *buf, char c)
+{
+	return promote__buf_put(buf, &c, 1);
+}
+
+void promote__buf_clear(promote_buf *buf)
+{
+	buf->size = 0;
+	if (buf->ptr && buf->reserved)
+		buf->ptr[0] = '\0';
 }

@@ -21,8 +21,67 @@ typedef struct anchor {
 	promote__ynode *node;
 } anchor;
 
+/* libyaml's mark.index counts characters after a byte-order mark; splicing
+ * needs bytes. For ASCII input the two agree (plus the BOM); otherwise a
+ * checkpoint every CHECKPOINT characters bounds each conversion's scan. */
+#define CHECKPOINT 64
+
+typedef struct offsets {
+	const unsigned char *data;
+	size_t size;
+	size_t bom;          /* 3 with a UTF-8 byte-order mark, else 0 */
+	size_t *checkpoint;  /* byte offset of character k * CHECKPOINT; NULL for ASCII */
+	size_t count;
+} offsets;
+
+static bool is_continuation(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
+static int offsets_init(offsets *o, const char *data, size_t size)
+{
+	memset(o, 0, sizeof *o);
+	o->data = (const unsigned char *)data;
+	o->size = size;
+	if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		o->bom = 3;
+	bool ascii = true;
+	for (size_t i = o->bom; i < size && ascii; i++)
+		ascii = o->data[i] < 0x80;
+	if (ascii)
+		return 0;
+	o->checkpoint = malloc((size / CHECKPOINT + 2) * sizeof *o->checkpoint);
+	if (!o->checkpoint)
+		return promote__error_oom();
+	size_t chars = 0;
+	for (size_t i = o->bom; i <= size; i++) {
+		if (i < size && is_continuation(o->data[i]))
+			continue;
+		if (chars % CHECKPOINT == 0)
+			o->checkpoint[o->count++] = i;
+		chars++;
+	}
+	return 0;
+}
+
+static size_t byte_offset(const offsets *o, size_t index)
+{
+	if (!o->checkpoint)
+		return o->bom + index;
+	size_t k = index / CHECKPOINT;
+	if (k >= o->count)
+		return o->size;
+	size_t i = o->checkpoint[k];
+	for (size_t chars = k * CHECKPOINT; chars < index && i < o->size; chars++)
+		for (i++; i < o->size && is_continuation(o->data[i]); i++)
+			;
+	return i;
+}
+
 typedef struct builder {
 	promote__ydoc *doc;
+	offsets offsets;
 	const char *name;
 	const promote__ylimits *limits;
 	frame *stack;
@@ -36,9 +95,9 @@ typedef struct builder {
 	uint64_t total; /* nodes of the current document, aliases expanded */
 } builder;
 
-static promote__ymark mark_of(yaml_mark_t m)
+static promote__ymark mark_of(const builder *b, yaml_mark_t m)
 {
-	promote__ymark out = { m.index, (uint32_t)m.line + 1, (uint32_t)m.column + 1 };
+	promote__ymark out = { byte_offset(&b->offsets, m.index), (uint32_t)m.line + 1, (uint32_t)m.column + 1 };
 	return out;
 }
 
@@ -70,9 +129,13 @@ static promote__ynode *new_node(builder *b, promote__ynode_type type, yaml_mark_
 	if (!n)
 		return NULL;
 	n->type = type;
-	n->start = mark_of(start);
-	n->end = mark_of(end);
+	n->start = mark_of(b, start);
+	n->end = mark_of(b, end);
 	n->expanded = 1;
+	if (b->depth) {
+		n->parent = b->stack[b->depth - 1].node;
+		n->in_flow = n->parent->flow || n->parent->in_flow;
+	}
 	if (tag && !(n->tag = promote__arena_strdup(b->doc->arena, (const char *)tag)))
 		return NULL;
 	if (anchor_name && !(n->anchor = promote__arena_strdup(b->doc->arena, (const char *)anchor_name)))
@@ -155,7 +218,7 @@ static int close_collection(builder *b, yaml_mark_t end)
 {
 	frame *f = &b->stack[--b->depth];
 	promote__ynode *n = f->node;
-	n->end = mark_of(end);
+	n->end = mark_of(b, end);
 	n->count = f->count;
 	n->items = promote__arena_memdup(b->doc->arena, f->items, f->count, sizeof *f->items);
 	free(f->items);
@@ -202,11 +265,11 @@ static int on_event(builder *b, const yaml_event_t *ev)
 		const char *name = (const char *)ev->data.alias.anchor;
 		promote__ynode *target = find_anchor(b, name);
 		if (!target)
-			return fail_at(b, PROMOTE_EINVALID, mark_of(ev->start_mark),
+			return fail_at(b, PROMOTE_EINVALID, mark_of(b, ev->start_mark),
 				"alias '*%s' refers to no anchor defined before it; define '&name' first", name);
 		for (size_t i = 0; i < b->depth; i++)
 			if (b->stack[i].node == target)
-				return fail_at(b, PROMOTE_EINVALID, mark_of(ev->start_mark),
+				return fail_at(b, PROMOTE_EINVALID, mark_of(b, ev->start_mark),
 					"alias '*%s' refers to a collection that contains it; recursive "
 					"structures are not supported", name);
 		n = new_node(b, PROMOTE__YALIAS, ev->start_mark, ev->end_mark, NULL, NULL);
@@ -214,6 +277,7 @@ static int on_event(builder *b, const yaml_event_t *ev)
 			return promote__error_oom();
 		n->target = target;
 		n->expanded = target->expanded;
+		b->doc->has_aliases = true;
 		return attach(b, n);
 	}
 	case YAML_SEQUENCE_START_EVENT:
@@ -224,6 +288,8 @@ static int on_event(builder *b, const yaml_event_t *ev)
 			seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor);
 		if (!n)
 			return promote__error_oom();
+		n->flow = seq ? ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+			      : ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
 		return open_collection(b, n);
 	}
 	case YAML_SEQUENCE_END_EVENT:
@@ -258,21 +324,31 @@ int promote__ydoc_parse(promote__ydoc **out, const char *data, size_t size, cons
 			"the file has %zu bytes, more than the limit of %llu; raise the limit or split the file",
 			size, (unsigned long long)limits->max_size);
 	}
+	if (size >= 2 && ((unsigned char)data[0] == 0xFE || (unsigned char)data[0] == 0xFF) &&
+		((unsigned char)data[1] == 0xFE || (unsigned char)data[1] == 0xFF)) {
+		promote__location where = { name, 1, 1 };
+		return promote__error_at(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML, &where,
+			"the file is UTF-16; only UTF-8 is supported, convert it (e.g. iconv -f UTF-16 -t UTF-8)");
+	}
 	builder b = { 0 };
 	b.name = name;
 	b.limits = limits;
+	int rc = offsets_init(&b.offsets, data, size);
+	if (rc)
+		return rc;
 	b.doc = calloc(1, sizeof *b.doc);
 	if (!b.doc || !(b.doc->arena = promote__arena_new())) {
 		free(b.doc);
+		free(b.offsets.checkpoint);
 		return promote__error_oom();
 	}
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser)) {
 		promote__ydoc_free(b.doc);
+		free(b.offsets.checkpoint);
 		return promote__error_oom();
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, size);
-	int rc = 0;
 	for (bool done = false; !done && rc == 0;) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&parser, &ev)) {
@@ -288,6 +364,7 @@ int promote__ydoc_parse(promote__ydoc **out, const char *data, size_t size, cons
 		free(b.stack[i].items);
 	free(b.stack);
 	free(b.anchors);
+	free(b.offsets.checkpoint);
 	if (rc) {
 		promote__ydoc_free(b.doc);
 		return rc;
@@ -321,6 +398,33 @@ bool promote__yscalar_is_null(const promote__ynode *node)
 	const char *v = node->value;
 	return v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
 		strcmp(v, "NULL") == 0;
+}
+
+/* Does any alias in `node`'s subtree point at `target` or one of its ancestors? */
+static bool aliases_into(const promote__ynode *node, const promote__ynode *target)
+{
+	if (!node)
+		return false;
+	if (node->type == PROMOTE__YALIAS) {
+		for (const promote__ynode *t = target; t; t = t->parent)
+			if (node->target == t)
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i < node->count; i++)
+		if (aliases_into(node->items[i], target))
+			return true;
+	return false;
+}
+
+bool promote__ynode_is_shared(const promote__ydoc *doc, const promote__ynode *node)
+{
+	if (!doc->has_aliases)
+		return false;
+	for (size_t i = 0; i < doc->count; i++)
+		if (aliases_into(doc->documents[i], node))
+			return true;
+	return false;
 }
 
 const char *promote__ynode_type_name(const promote__ynode *node)

@@ -24,10 +24,11 @@ typedef enum promote__yscalar_style {
 	PROMOTE__YFOLDED
 } promote__yscalar_style;
 
-/* A position in the source: libyaml's index (it counts characters, not bytes:
- * convert before splicing bytes), and 1-based line and column. */
+/* A position in the source: the byte offset (libyaml counts characters and
+ * skips a byte-order mark; the tree converts), and 1-based line and column
+ * (the column in characters). */
 typedef struct promote__ymark {
-	size_t index;
+	size_t offset;
 	uint32_t line;
 	uint32_t column;
 } promote__ymark;
@@ -47,8 +48,14 @@ struct promote__ynode {
 	 * (items[2i] key, items[2i+1] value), count = 2 * pairs */
 	promote__ynode **items;
 	size_t count;
+	/* collections: written in flow style ([a, b], {k: v}) */
+	bool flow;
+	/* inside a flow collection (plain scalars may not hold , [ ] { }) */
+	bool in_flow;
 	/* aliases: the anchored node */
 	promote__ynode *target;
+	/* the collection holding this node; NULL for a document's root */
+	promote__ynode *parent;
 	/* nodes this one stands for once aliases are expanded */
 	uint64_t expanded;
 };
@@ -63,6 +70,7 @@ typedef struct promote__ydoc {
 	promote__arena *arena;       /* owns every node and string */
 	promote__ynode **documents;  /* roots; NULL root for an empty document */
 	size_t count;
+	bool has_aliases;            /* any alias anywhere */
 } promote__ydoc;
 
 /*
@@ -82,6 +90,10 @@ static inline size_t promote__ymap_size(const promote__ynode *map) { return map-
 
 /* True for a plain scalar that YAML reads as null ("", "~", "null"). */
 bool promote__yscalar_is_null(const promote__ynode *node);
+
+/* True when some alias refers to `node` or to a collection containing it:
+ * editing it would change what those aliases stand for too. */
+bool promote__ynode_is_shared(const promote__ydoc *doc, const promote__ynode *node);
 
 /* "mapping", "sequence", "string", "alias"; for messages. */
 const char *promote__ynode_type_name(const promote__ynode *node);

@@ -31,14 +31,51 @@ static void test_spans_and_styles(void **state)
 	assert_int_equal(tag->start.line, 3);
 	assert_int_equal(tag->start.column, 8);
 	/* The span covers the quotes: exactly the bytes an editor replaces. */
-	assert_int_equal(tag->end.index - tag->start.index, 4);
-	assert_memory_equal(text + tag->start.index, "\"v1\"", 4);
+	assert_int_equal(tag->end.offset - tag->start.offset, 4);
+	assert_memory_equal(text + tag->start.offset, "\"v1\"", 4);
 	assert_int_equal(image->items[3]->style, PROMOTE__YSINGLE);
 	const promote__ynode *list = root->items[5];
 	assert_int_equal(list->type, PROMOTE__YSEQUENCE);
 	assert_int_equal(list->items[1]->style, PROMOTE__YLITERAL);
 	assert_string_equal(list->items[1]->value, "block\n");
 	promote__ydoc_free(doc);
+}
+
+/* Spans are byte offsets, whatever libyaml counts: multi-byte characters, a
+ * byte-order mark, CRLF line ends. */
+static void test_byte_offsets(void **state)
+{
+	(void)state;
+	static char text[8192];
+	size_t used = (size_t)snprintf(text, sizeof text, "\xEF\xBB\xBFk\xC3\xA9: \"\xC3\xA9\xE2\x82\xAC\"\r\n");
+	/* Enough multi-byte text to cross several conversion checkpoints. */
+	for (int i = 0; i < 100; i++)
+		used += (size_t)snprintf(text + used, sizeof text - used, "k%d: \xC3\xBC\xC3\xBC v%d \xF0\x9F\x98\x80\r\n", i, i);
+	used += (size_t)snprintf(text + used, sizeof text - used, "last: value\r\n");
+	promote__ydoc *doc = parse(text);
+	const promote__ynode *root = doc->documents[0];
+	const promote__ynode *first = root->items[1];
+	assert_memory_equal(text + first->start.offset, "\"\xC3\xA9\xE2\x82\xAC\"", first->end.offset - first->start.offset);
+	assert_int_equal(first->end.offset - first->start.offset, 7);
+	for (size_t i = 0; i < root->count; i++) {
+		if (i == 1)
+			continue; /* the quoted one above */
+		const promote__ynode *n = root->items[i];
+		assert_int_equal(n->end.offset - n->start.offset, n->length); /* plain: span == value */
+		assert_memory_equal(text + n->start.offset, n->value, n->length);
+	}
+	const promote__ynode *last = root->items[root->count - 1];
+	assert_string_equal(last->value, "value");
+	assert_memory_equal(text + last->start.offset, "value\r\n", 7);
+	promote__ydoc_free(doc);
+}
+
+static void test_utf16_refused(void **state)
+{
+	(void)state;
+	promote__ydoc *doc;
+	assert_int_equal(promote__ydoc_parse(&doc, "\xFF\xFEk\0:\0", 6, "t.yaml", &limits), PROMOTE_EINVALID);
+	assert_non_null(strstr(promote_error_last()->message, "only UTF-8 is supported"));
 }
 
 static void test_multiple_documents_and_empty(void **state)
@@ -109,6 +146,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spans_and_styles),
+		cmocka_unit_test(test_byte_offsets),
+		cmocka_unit_test(test_utf16_refused),
 		cmocka_unit_test(test_multiple_documents_and_empty),
 		cmocka_unit_test(test_aliases_resolve),
 		cmocka_unit_test(test_errors),

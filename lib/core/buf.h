@@ -1,0 +1,16 @@
+/* Internal: growing a promote_buf (always NUL-terminated once written). */
+#ifndef PROMOTE_CORE_BUF_H
+#define PROMOTE_CORE_BUF_H
+
+#include "common.h"
+
+/* Append `len` bytes; PROMOTE_ENOMEM (error set) on failure. */
+int promote__buf_put(promote_buf *buf, const char *data, size_t len);
+int promote__buf_puts(promote_buf *buf, const char *s);
+int promote__buf_putc(promote_buf *buf, char c);
+/* Make room for `extra` more bytes. */
+int promote__buf_grow(promote_buf *buf, size_t extra);
+/* Empty it, keeping the allocation. */
+void promote__buf_clear(promote_buf *buf);
+
+#endif

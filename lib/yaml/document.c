@@ -1,0 +1,320 @@
+/* promote_yaml_doc: the bytes of a YAML file, their parse, and applying splices. */
+#include "document.h"
+
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DEFAULT_MAX_SIZE (16u * 1024 * 1024)
+#define DEFAULT_MAX_DEPTH 64
+#define DEFAULT_MAX_ALIAS_NODES 1000000
+
+int promote_yaml_options_init(promote_yaml_options *opts, unsigned int version)
+{
+	if (!opts)
+		return promote__error_arg(__func__, "opts");
+	if (version < 1 || version > PROMOTE_YAML_OPTIONS_VERSION)
+		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
+			"promote_yaml_options version %u is not known to libpromote %s (it knows 1 to %d)", version,
+			PROMOTE_VERSION, PROMOTE_YAML_OPTIONS_VERSION);
+	promote_yaml_options defaults = PROMOTE_YAML_OPTIONS_INIT;
+	defaults.version = version;
+	*opts = defaults;
+	return 0;
+}
+
+static int limits_from(promote__ylimits *limits, const promote_yaml_options *opts)
+{
+	promote_yaml_options defaults = PROMOTE_YAML_OPTIONS_INIT;
+	if (!opts)
+		opts = &defaults;
+	if (opts->version < 1 || opts->version > PROMOTE_YAML_OPTIONS_VERSION)
+		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
+			"promote_yaml_options version %u is not known to libpromote %s; initialise it with "
+			"PROMOTE_YAML_OPTIONS_INIT", (unsigned)opts->version, PROMOTE_VERSION);
+	limits->max_size = opts->max_size ? opts->max_size : DEFAULT_MAX_SIZE;
+	limits->max_depth = opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
+	limits->max_alias_nodes = opts->max_alias_nodes ? opts->max_alias_nodes : DEFAULT_MAX_ALIAS_NODES;
+	return 0;
+}
+
+static const char *detect_eol(const char *text, size_t size)
+{
+	const char *nl = memchr(text, '\n', size);
+	return nl && nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
+}
+
+/* Take ownership of `text` (size bytes + NUL) and parse it. */
+static int doc_new(promote_yaml_doc **out, char *text, size_t size, const char *name, const promote__ylimits *limits)
+{
+	promote_yaml_doc *doc = calloc(1, sizeof *doc);
+	if (!doc || !(doc->name = strdup(name))) {
+		free(doc);
+		free(text);
+		return promote__error_oom();
+	}
+	doc->text = text;
+	doc->size = size;
+	doc->limits = *limits;
+	doc->eol = detect_eol(text, size);
+	int rc = promote__ydoc_parse(&doc->tree, text, size, doc->name, limits);
+	if (rc) {
+		promote_yaml_doc_free(doc);
+		return rc;
+	}
+	*out = doc;
+	return 0;
+}
+
+int promote_yaml_doc_parse(promote_yaml_doc **out, const char *data, size_t size, const char *name,
+	const promote_yaml_options *opts)
+{
+	if (!out)
+		return promote__error_arg(__func__, "out");
+	*out = NULL;
+	if (!data && size)
+		return promote__error_arg(__func__, "data");
+	promote__ylimits limits;
+	int rc = limits_from(&limits, opts);
+	if (rc)
+		return rc;
+	name = name ? name : "<buffer>";
+	if (size > limits.max_size) {
+		promote__location where = { name, 0, 0 };
+		return promote__error_at(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_YAML, &where,
+			"the file has %zu bytes, more than the limit of %llu; raise the limit or split the file", size,
+			(unsigned long long)limits.max_size);
+	}
+	char *copy = malloc(size + 1);
+	if (!copy)
+		return promote__error_oom();
+	if (size)
+		memcpy(copy, data, size);
+	copy[size] = '\0';
+	return doc_new(out, copy, size, name, &limits);
+}
+
+int promote_yaml_doc_read(promote_yaml_doc **out, const char *path, const promote_yaml_options *opts)
+{
+	if (!out || !path)
+		return promote__error_arg(__func__, !out ? "out" : "path");
+	*out = NULL;
+	promote__ylimits limits;
+	int rc = limits_from(&limits, opts);
+	if (rc)
+		return rc;
+	promote__location where = { path, 0, 0 };
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return promote__error_at(errno == ENOENT ? PROMOTE_ENOTFOUND : PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, &where,
+			"cannot open: %s", strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return promote__error_at(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, &where, "not a regular file");
+	}
+	if ((uint64_t)st.st_size > limits.max_size) {
+		fclose(f);
+		return promote__error_at(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_YAML, &where,
+			"the file has %lld bytes, more than the limit of %llu; raise the limit or split the file",
+			(long long)st.st_size, (unsigned long long)limits.max_size);
+	}
+	char *text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		fclose(f);
+		return promote__error_oom();
+	}
+	size_t size = fread(text, 1, (size_t)st.st_size, f);
+	bool failed = ferror(f);
+	fclose(f);
+	if (failed) {
+		free(text);
+		return promote__error_at(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, &where, "cannot read: %s", strerror(errno));
+	}
+	text[size] = '\0';
+	return doc_new(out, text, size, path, &limits);
+}
+
+void promote_yaml_doc_free(promote_yaml_doc *doc)
+{
+	if (!doc)
+		return;
+	promote__ydoc_free(doc->tree);
+	free(doc->text);
+	free(doc->name);
+	free(doc);
+}
+
+const char *promote_yaml_doc_content(const promote_yaml_doc *doc, size_t *size)
+{
+	if (size)
+		*size = doc ? doc->size : 0;
+	return doc ? doc->text : NULL;
+}
+
+size_t promote_yaml_doc_count(const promote_yaml_doc *doc)
+{
+	return doc ? doc->tree->count : 0;
+}
+
+int promote_yaml_doc_changed(const promote_yaml_doc *doc)
+{
+	return doc && doc->changed ? 1 : 0;
+}
+
+int promote__ydoc_error(const promote_yaml_doc *doc, int code, const promote__ynode *node, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	promote__location where = { doc->name, node ? node->start.line : 0, node ? node->start.column : 0 };
+	return promote__error_at(code, PROMOTE_ERROR_CLASS_YAML, &where, "%s", text);
+}
+
+size_t promote__yline_start(const promote_yaml_doc *doc, size_t pos)
+{
+	while (pos > 0 && doc->text[pos - 1] != '\n')
+		pos--;
+	return pos;
+}
+
+size_t promote__yline_end(const promote_yaml_doc *doc, size_t pos)
+{
+	const char *nl = pos < doc->size ? memchr(doc->text + pos, '\n', doc->size - pos) : NULL;
+	return nl ? (size_t)(nl - doc->text) : doc->size;
+}
+
+size_t promote__yvalue_start(const promote_yaml_doc *doc, const promote__ynode *node)
+{
+	size_t pos = node->start.offset;
+	const char *t = doc->text;
+	while (pos < doc->size && (t[pos] == '&' || t[pos] == '!') && (node->anchor || node->tag)) {
+		while (pos < doc->size && !strchr(" \t\r\n", t[pos]))
+			pos++;
+		while (pos < doc->size && strchr(" \t\r\n", t[pos]))
+			pos++;
+	}
+	return pos;
+}
+
+size_t promote__yextent_end(const promote_yaml_doc *doc, const promote__ynode *node)
+{
+	if ((node->type == PROMOTE__YMAPPING || node->type == PROMOTE__YSEQUENCE) && !node->flow)
+		return node->count ? promote__yextent_end(doc, node->items[node->count - 1]) : node->start.offset;
+	size_t end = node->end.offset;
+	if (node->type == PROMOTE__YSCALAR && (node->style == PROMOTE__YLITERAL || node->style == PROMOTE__YFOLDED))
+		while (end > node->start.offset && strchr(" \t\r\n", doc->text[end - 1]))
+			end--;
+	return end;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const promote__splice *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static void free_splices(promote__splice *splices, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		promote_buf_dispose(&splices[i].text);
+}
+
+/* Does the re-parsed document pass `check`? */
+static int run_check(const promote_yaml_doc *doc, const promote__check *check)
+{
+	promote__yresolved r;
+	int rc = promote__ypath_resolve(&r, doc->tree, check->path, doc->name);
+	if (rc)
+		return rc;
+	const promote__ynode *n = promote__ynode_resolve(r.node);
+	if (check->value && (n->type != PROMOTE__YSCALAR || n->length != strlen(check->value) ||
+				    memcmp(n->value, check->value, n->length) != 0))
+		return promote__error(PROMOTE_ERROR, PROMOTE_ERROR_CLASS_YAML,
+			"%s: after the edit '%s' would read back as '%s', not the value set; nothing was written "
+			"(a libpromote bug: please report it with the file)", doc->name, check->path->text,
+			n->type == PROMOTE__YSCALAR ? n->value : promote__ynode_type_name(n));
+	size_t items = n->type == PROMOTE__YMAPPING ? n->count / 2 : n->count;
+	if (check->count_set && (n->type == PROMOTE__YSCALAR || items != check->count))
+		return promote__error(PROMOTE_ERROR, PROMOTE_ERROR_CLASS_YAML,
+			"%s: after the edit '%s' holds %zu items, not %zu; nothing was written (a libpromote bug: "
+			"please report it with the file)", doc->name, check->path->text, items, check->count);
+	if (check->source) {
+		size_t start = promote__yvalue_start(doc, n), end = promote__yextent_end(doc, n);
+		if (end - start != strlen(check->source) || memcmp(doc->text + start, check->source, end - start) != 0)
+			return promote__error(PROMOTE_ERROR, PROMOTE_ERROR_CLASS_YAML,
+				"%s: after the edit '%s' does not hold the text written; nothing was written (a "
+				"libpromote bug: please report it with the file)", doc->name, check->path->text);
+	}
+	return 0;
+}
+
+int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t count, const promote__check *checks,
+	size_t check_count)
+{
+	qsort(splices, count, sizeof *splices, by_start);
+	size_t size = doc->size;
+	for (size_t i = 0; i < count; i++) {
+		if (i > 0 && splices[i].start < splices[i - 1].end) {
+			free_splices(splices, count);
+			return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML,
+				"%s: two edits change the same bytes; give each node one value", doc->name);
+		}
+		size = size - (splices[i].end - splices[i].start) + splices[i].text.size;
+	}
+	char *text = malloc(size + 1);
+	if (!text) {
+		free_splices(splices, count);
+		return promote__error_oom();
+	}
+	size_t from = 0, to = 0;
+	for (size_t i = 0; i < count; i++) {
+		memcpy(text + to, doc->text + from, splices[i].start - from);
+		to += splices[i].start - from;
+		if (splices[i].text.size)
+			memcpy(text + to, splices[i].text.ptr, splices[i].text.size);
+		to += splices[i].text.size;
+		from = splices[i].end;
+	}
+	memcpy(text + to, doc->text + from, doc->size - from);
+	text[size] = '\0';
+	free_splices(splices, count);
+
+	if (size == doc->size && memcmp(text, doc->text, size) == 0) {
+		free(text); /* nothing changed: the value was already there */
+		return 0;
+	}
+	promote__ydoc *tree = NULL;
+	int rc = promote__ydoc_parse(&tree, text, size, doc->name, &doc->limits);
+	if (rc) {
+		free(text);
+		return promote__error(PROMOTE_ERROR, PROMOTE_ERROR_CLASS_YAML,
+			"%s: the edit would not parse (%s); nothing was written (a libpromote bug: please report it "
+			"with the file)", doc->name, promote_error_last()->message);
+	}
+	/* Check against the new text and tree, then keep them or restore the old. */
+	promote_yaml_doc old = *doc;
+	doc->text = text;
+	doc->size = size;
+	doc->tree = tree;
+	for (size_t i = 0; i < check_count && rc == 0; i++)
+		rc = run_check(doc, &checks[i]);
+	if (rc) {
+		promote__ydoc_free(tree);
+		free(text);
+		*doc = old;
+		return rc;
+	}
+	promote__ydoc_free(old.tree);
+	free(old.text);
+	doc->changed = true;
+	return 0;
+}

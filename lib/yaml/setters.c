@@ -1,0 +1,210 @@
+/*
+ * Flux image-automation setters: scalars marked with a line comment
+ *   # {"$imagepolicy": "NAMESPACE:POLICY[:FIELD]"}
+ * take the policy's latest image, or its name, tag or digest.
+ */
+#include "edit.h"
+
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct image_ref {
+	char *name;   /* registry/repository */
+	char *tag;    /* NULL when absent */
+	char *digest; /* NULL when absent */
+} image_ref;
+
+static void image_ref_free(image_ref *ref)
+{
+	free(ref->name);
+	free(ref->tag);
+	free(ref->digest);
+}
+
+/* The last `c` among the first `n` bytes of `s`, or NULL. */
+static const char *last_of(const char *s, size_t n, char c)
+{
+	while (n-- > 0)
+		if (s[n] == c)
+			return s + n;
+	return NULL;
+}
+
+/* "name:tag@digest": the tag follows the last ':' after the last '/'. */
+static int parse_image(image_ref *ref, const char *image)
+{
+	memset(ref, 0, sizeof *ref);
+	const char *at = strchr(image, '@');
+	size_t name_end = at ? (size_t)(at - image) : strlen(image);
+	const char *slash = last_of(image, name_end, '/');
+	const char *from = slash ? slash : image;
+	const char *colon = last_of(from, name_end - (size_t)(from - image), ':');
+	size_t repo_end = colon ? (size_t)(colon - image) : name_end;
+	ref->name = strndup(image, repo_end);
+	if (colon)
+		ref->tag = strndup(colon + 1, name_end - repo_end - 1);
+	if (at)
+		ref->digest = strdup(at + 1);
+	if (!ref->name || (colon && !ref->tag) || (at && !ref->digest)) {
+		image_ref_free(ref);
+		return promote__error_oom();
+	}
+	if (!ref->name[0] || (ref->tag && !ref->tag[0]) || (ref->digest && !ref->digest[0])) {
+		image_ref_free(ref);
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
+			"'%s' is not an image reference; write NAME[:TAG][@DIGEST]", image);
+	}
+	return 0;
+}
+
+/* The marker on the line after `node`, as "NAMESPACE:POLICY[:FIELD]", or NULL. */
+static char *marker_after(const promote_yaml_doc *doc, const promote__ynode *node)
+{
+	size_t p = promote__yextent_end(doc, node), end = promote__yline_end(doc, p);
+	while (p < end && (doc->text[p] == ' ' || doc->text[p] == '\t'))
+		p++;
+	if (p >= end || doc->text[p] != '#')
+		return NULL;
+	char *comment = strndup(doc->text + p + 1, end - p - 1);
+	if (!comment)
+		return NULL;
+	char *result = NULL;
+	json_object *obj = json_tokener_parse(comment);
+	json_object *policy;
+	if (obj && json_object_is_type(obj, json_type_object) &&
+		json_object_object_get_ex(obj, "$imagepolicy", &policy) && json_object_is_type(policy, json_type_string))
+		result = strdup(json_object_get_string(policy));
+	json_object_put(obj);
+	free(comment);
+	return result;
+}
+
+typedef struct setter_run {
+	promote_yaml_doc *doc;
+	const char *policy;
+	const image_ref *image;
+	const char *whole;
+	promote__splice *splices;
+	promote__check *checks;
+	promote_yaml_path **paths;
+	char **values;
+	size_t count;
+	size_t capacity;
+} setter_run;
+
+/* The value a field of the marker takes, or NULL (error set). */
+static const char *field_value(const setter_run *run, const char *field, const promote__ynode *node)
+{
+	if (!field)
+		return run->whole;
+	const char *v = strcmp(field, "name") == 0 ? run->image->name
+		: strcmp(field, "tag") == 0 ? run->image->tag
+		: strcmp(field, "digest") == 0 ? run->image->digest : NULL;
+	if (v)
+		return v;
+	promote__ydoc_error(run->doc, PROMOTE_EINVALID, node,
+		strcmp(field, "name") && strcmp(field, "tag") && strcmp(field, "digest")
+			? "the image policy marker names field '%s'; Flux knows name, tag and digest"
+			: "the image policy marker asks for the %s, and the image given has none",
+		field);
+	return NULL;
+}
+
+static int visit(setter_run *run, size_t document, const promote__ynode *node)
+{
+	if (!node || node->type == PROMOTE__YALIAS)
+		return 0;
+	for (size_t i = 0; i < node->count; i++) {
+		int rc = visit(run, document, node->items[i]);
+		if (rc)
+			return rc;
+	}
+	if (node->type != PROMOTE__YSCALAR || !node->parent)
+		return 0;
+	char *marker = marker_after(run->doc, node);
+	if (!marker)
+		return 0;
+	size_t plen = strlen(run->policy);
+	int rc = 0;
+	if (strncmp(marker, run->policy, plen) == 0 && (marker[plen] == '\0' || marker[plen] == ':')) {
+		const char *value = field_value(run, marker[plen] ? marker + plen + 1 : NULL, node);
+		if (!value)
+			rc = PROMOTE_EINVALID;
+		if (rc == 0 && run->count == run->capacity) {
+			size_t cap = run->capacity ? run->capacity * 2 : 4;
+			promote__splice *s = realloc(run->splices, cap * sizeof *s);
+			if (s)
+				run->splices = s;
+			promote__check *c = realloc(run->checks, cap * sizeof *c);
+			if (c)
+				run->checks = c;
+			promote_yaml_path **p = realloc(run->paths, cap * sizeof *p);
+			if (p)
+				run->paths = p;
+			char **v = realloc(run->values, cap * sizeof *v);
+			if (v)
+				run->values = v;
+			rc = s && c && p && v ? 0 : promote__error_oom();
+			if (rc == 0)
+				run->capacity = cap;
+		}
+		if (rc == 0) {
+			size_t k = run->count;
+			memset(&run->splices[k], 0, sizeof run->splices[k]);
+			run->paths[k] = NULL;
+			run->values[k] = strdup(value);
+			rc = run->values[k] ? promote__ypath_of(&run->paths[k], run->doc->tree, document, node)
+					    : promote__error_oom();
+			if (rc == 0)
+				rc = promote__yedit_render_scalar(&run->splices[k], run->doc, node, value, 0);
+			if (rc == 0)
+				run->checks[k] = promote__yedit_check(run->paths[k], run->values[k], 0);
+			run->count++;
+		}
+	}
+	free(marker);
+	return rc;
+}
+
+int promote_yaml_set_image_policy(promote_yaml_doc *doc, const char *policy, const char *image, size_t *changed)
+{
+	if (!doc || !policy || !image)
+		return promote__error_arg(__func__, !doc ? "doc" : !policy ? "policy" : "image");
+	if (changed)
+		*changed = 0;
+	image_ref ref;
+	int rc = parse_image(&ref, image);
+	if (rc)
+		return rc;
+	setter_run run = { doc, policy, &ref, image, NULL, NULL, NULL, NULL, 0, 0 };
+	for (size_t d = 0; d < doc->tree->count && rc == 0; d++)
+		rc = visit(&run, d, doc->tree->documents[d]);
+	/* Count the scalars whose bytes change before applying consumes the splices. */
+	size_t differ = 0;
+	for (size_t i = 0; rc == 0 && i < run.count; i++) {
+		const promote__splice *s = &run.splices[i];
+		differ += s->end - s->start != s->text.size ||
+			memcmp(doc->text + s->start, s->text.ptr ? s->text.ptr : "", s->text.size) != 0;
+	}
+	if (rc == 0)
+		rc = promote__ydoc_apply(doc, run.splices, run.count, run.checks, run.count);
+	else
+		for (size_t i = 0; i < run.count; i++)
+			promote_buf_dispose(&run.splices[i].text);
+	if (rc == 0 && changed)
+		*changed = differ;
+	for (size_t i = 0; i < run.count; i++) {
+		promote_yaml_path_free(run.paths[i]);
+		free(run.values[i]);
+	}
+	free(run.splices);
+	free(run.checks);
+	free(run.paths);
+	free(run.values);
+	image_ref_free(&ref);
+	return rc;
+}

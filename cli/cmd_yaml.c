@@ -51,18 +51,20 @@ static const char *split_assignment(const char *text)
 	return NULL;
 }
 
-/* Read all of stdin into a buffer (bounded like files). */
-static int read_stdin(promote_yaml_doc **out)
+#define MAX_YAML_SIZE (16u * 1024 * 1024)
+
+/* Read all of `fd` (at most MAX_YAML_SIZE bytes) and parse it as `name`. */
+static int parse_fd(promote_yaml_doc **out, int fd, const char *name, size_t hint)
 {
-	size_t size = 0, cap = 64 * 1024;
+	size_t size = 0, cap = hint + 1 > 4096 ? hint + 1 : 4096;
 	char *data = malloc(cap);
 	if (!data)
 		return cli_usage_error("out of memory");
 	for (;;) {
 		if (size == cap) {
-			if (cap >= 16u * 1024 * 1024) {
+			if (cap > MAX_YAML_SIZE) {
 				free(data);
-				return cli_usage_error("standard input holds more than 16 MiB of YAML");
+				return cli_usage_error("%s holds more than 16 MiB of YAML", name);
 			}
 			char *grown = realloc(data, cap *= 2);
 			if (!grown) {
@@ -71,27 +73,49 @@ static int read_stdin(promote_yaml_doc **out)
 			}
 			data = grown;
 		}
-		size_t n = fread(data + size, 1, cap - size, stdin);
-		size += n;
+		ssize_t n = read(fd, data + size, cap - size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(data);
+			fprintf(stderr, "promote: %s: cannot read: %s\n", name, strerror(errno));
+			return EXIT_FAILED;
+		}
 		if (n == 0)
 			break;
+		size += (size_t)n;
 	}
-	int rc = promote_yaml_doc_parse(out, data, size, "<stdin>", NULL);
+	int rc = promote_yaml_doc_parse(out, data, size, name, NULL);
 	free(data);
 	return rc;
 }
 
-static int open_doc(promote_yaml_doc **out, const char *file)
+/* Open and parse FILE ('-': standard input); *mode receives its permissions. */
+static int open_doc(promote_yaml_doc **out, const char *file, mode_t *mode, const cli *c)
 {
-	return strcmp(file, "-") == 0 ? read_stdin(out) : promote_yaml_doc_read(out, file, NULL);
+	if (strcmp(file, "-") == 0) {
+		int rc = parse_fd(out, STDIN_FILENO, "<stdin>", 0);
+		return rc < 0 ? cli_fail(c) : rc;
+	}
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int err = fd < 0 ? errno : EINVAL;
+		if (fd >= 0)
+			close(fd);
+		fprintf(stderr, "promote: %s: %s\n", file, fd < 0 ? strerror(err) : "not a regular file");
+		return err == ENOENT || err == EINVAL ? EXIT_USAGE : EXIT_FAILED;
+	}
+	if (mode)
+		*mode = st.st_mode & 07777;
+	int rc = parse_fd(out, fd, file, (size_t)st.st_size);
+	close(fd);
+	return rc < 0 ? cli_fail(c) : rc;
 }
 
-/* Write `doc` over `file` through a temporary file in the same folder. */
-static int write_in_place(const char *file, const promote_yaml_doc *doc)
+/* Write `doc` to a new temporary file beside `file`, with `mode`; its name in *tmp_out. */
+static int write_beside(char **tmp_out, const char *file, const promote_yaml_doc *doc, mode_t mode)
 {
-	struct stat st;
-	if (stat(file, &st) != 0)
-		return fprintf(stderr, "promote: %s: %s\n", file, strerror(errno)), EXIT_FAILED;
 	size_t n = strlen(file);
 	char *tmp = malloc(n + 16);
 	if (!tmp)
@@ -105,7 +129,7 @@ static int write_in_place(const char *file, const promote_yaml_doc *doc)
 	}
 	size_t size;
 	const char *content = promote_yaml_doc_content(doc, &size);
-	bool ok = fchmod(fd, st.st_mode & 07777) == 0;
+	bool ok = fchmod(fd, mode) == 0;
 	for (size_t done = 0; ok && done < size;) {
 		ssize_t w = write(fd, content + done, size - done);
 		if (w < 0 && errno == EINTR)
@@ -114,13 +138,13 @@ static int write_in_place(const char *file, const promote_yaml_doc *doc)
 		done += ok ? (size_t)w : 0;
 	}
 	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, file) != 0) {
-		fprintf(stderr, "promote: %s: cannot write: %s; the file is unchanged\n", file, strerror(errno));
+	if (!ok) {
+		fprintf(stderr, "promote: %s: cannot write: %s\n", file, strerror(errno));
 		unlink(tmp);
 		free(tmp);
 		return EXIT_FAILED;
 	}
-	free(tmp);
+	*tmp_out = tmp;
 	return EXIT_OK;
 }
 
@@ -151,12 +175,12 @@ static int yaml_get(const cli *c)
 	promote_yaml_path *path = NULL;
 	promote_yaml_doc *doc = NULL;
 	promote_buf value = PROMOTE_BUF_INIT;
-	int rc = promote_yaml_path_compile(&path, args[1]);
+	int rc = promote_yaml_path_compile(&path, args[1]) ? cli_fail(c) : 0;
 	if (rc == 0)
-		rc = open_doc(&doc, args[0]);
-	if (rc == 0)
-		rc = source ? promote_yaml_get_source(&value, doc, path) : promote_yaml_get(&value, doc, path);
-	int exit_code = rc > 0 ? rc : rc < 0 ? cli_fail(c) : EXIT_OK;
+		rc = open_doc(&doc, args[0], NULL, c);
+	if (rc == 0 && (source ? promote_yaml_get_source(&value, doc, path) : promote_yaml_get(&value, doc, path)))
+		rc = cli_fail(c);
+	int exit_code = rc;
 	if (rc == 0) {
 		if (c->json) {
 			json_object *o = json_object_new_object();
@@ -227,8 +251,8 @@ static int yaml_edit(const cli *c, bool deleting)
 	if (rc == 0 && use_stdin && file_count > 1)
 		rc = cli_usage_error("'-' (standard input) must be the only FILE");
 
-	promote_yaml_doc **docs = rc == 0 ? calloc(file_count ? file_count : 1, sizeof *docs) : NULL;
-	if (rc == 0 && !docs)
+	char **temps = rc == 0 ? calloc(file_count ? file_count : 1, sizeof *temps) : NULL;
+	if (rc == 0 && !temps)
 		rc = EXIT_FAILED;
 	const promote_yaml_path **paths = rc == 0 ? calloc(edit_count, sizeof *paths) : NULL;
 	const char **values = rc == 0 ? calloc(edit_count, sizeof *values) : NULL;
@@ -238,35 +262,48 @@ static int yaml_edit(const cli *c, bool deleting)
 		paths[i] = edits[i].path;
 		values[i] = edits[i].value;
 	}
-	/* First every file in memory; a single failure writes nothing at all. */
-	for (size_t f = 0; rc == 0 && f < file_count; f++) {
-		int err = open_doc(&docs[f], files[f]);
-		if (err == 0 && deleting)
-			for (size_t i = 0; err == 0 && i < edit_count; i++)
-				err = promote_yaml_delete(docs[f], paths[i], flags);
-		else if (err == 0)
-			err = promote_yaml_set_many(docs[f], paths, values, edit_count, flags);
-		if (err)
-			rc = cli_fail(c);
-	}
-	if (rc && file_count > 1)
-		fprintf(stderr, "promote: no file was changed\n");
+	/* Each file edited and written to a temporary file beside it, one at a time
+	 * (memory stays that of one file); only when all succeeded are the
+	 * temporary files renamed over the originals. */
 	size_t changed = 0;
 	for (size_t f = 0; rc == 0 && f < file_count; f++) {
-		if (use_stdin) {
+		promote_yaml_doc *doc = NULL;
+		mode_t mode = 0644;
+		rc = open_doc(&doc, files[f], &mode, c);
+		int err = 0;
+		if (rc == 0 && deleting)
+			for (size_t i = 0; err == 0 && i < edit_count; i++)
+				err = promote_yaml_delete(doc, paths[i], flags);
+		else if (rc == 0)
+			err = promote_yaml_set_many(doc, paths, values, edit_count, flags);
+		if (err)
+			rc = cli_fail(c);
+		if (rc == 0 && use_stdin) {
 			size_t size;
-			const char *content = promote_yaml_doc_content(docs[f], &size);
+			const char *content = promote_yaml_doc_content(doc, &size);
 			rc = fwrite(content, 1, size, stdout) == size ? EXIT_OK : EXIT_FAILED;
-		} else if (promote_yaml_doc_changed(docs[f])) {
-			rc = write_in_place(files[f], docs[f]);
-			changed++;
+		} else if (rc == 0 && promote_yaml_doc_changed(doc)) {
+			rc = write_beside(&temps[f], files[f], doc, mode);
+			changed += rc == 0;
 		}
+		promote_yaml_doc_free(doc);
 	}
+	for (size_t f = 0; temps && f < file_count; f++) {
+		if (!temps[f])
+			continue;
+		if (rc == 0 && rename(temps[f], files[f]) != 0) {
+			fprintf(stderr, "promote: %s: cannot replace it: %s\n", files[f], strerror(errno));
+			rc = EXIT_FAILED;
+		}
+		if (rc)
+			unlink(temps[f]);
+		free(temps[f]);
+	}
+	if (rc && file_count > 1 && changed)
+		fprintf(stderr, "promote: no file was changed\n");
 	if (rc == 0 && c->verbosity > 0 && !use_stdin)
 		fprintf(stderr, "promote: %zu of %zu files changed\n", changed, file_count);
-	for (size_t f = 0; docs && f < file_count; f++)
-		promote_yaml_doc_free(docs[f]);
-	free(docs);
+	free(temps);
 	free(paths);
 	free(values);
 	free(files);

@@ -9,8 +9,10 @@
 PROMOTE_BEGIN_DECL
 
 /*
- * Initialise the library (and libgit2 and libcurl under it). Reference
- * counted and thread-safe: every call needs a matching promote_shutdown().
+ * Initialise the library. Reference counted and thread-safe: every call
+ * needs a matching promote_shutdown(). libgit2 (and, with the network
+ * layer, libcurl) is initialised on first use, not here, and released by
+ * the last promote_shutdown().
  * Returns the number of initialisations now in force (>= 1), or a negative
  * error code.
  */

@@ -1,34 +1,26 @@
-/* promote_init / promote_shutdown and the run-time version. */
-#include "common.h"
-#include "error.h"
+/*
+ * promote_init / promote_shutdown and the run-time version.
+ *
+ * libgit2 is initialised on first use, not in promote_init(): its
+ * initialisation (TLS library, threads) costs milliseconds that a process
+ * editing YAML files never needs. promote_shutdown() releases it. (libcurl
+ * joins the same way with lib/net; until then the library does not link it.)
+ */
 #include "global.h"
 
-#include <curl/curl.h>
+#include "error.h"
+
 #include <git2.h>
 #include <pthread.h>
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_count;
+static bool git_ready;
 
 int promote_init(void)
 {
-	int rc;
 	pthread_mutex_lock(&init_lock);
-	if (init_count == 0) {
-		if (git_libgit2_init() < 0) {
-			const git_error *e = git_error_last();
-			rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT,
-				"could not initialise libgit2: %s", e && e->message ? e->message : "unknown");
-			goto out;
-		}
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			git_libgit2_shutdown();
-			rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_NET, "could not initialise libcurl");
-			goto out;
-		}
-	}
-	rc = ++init_count;
-out:
+	int rc = ++init_count;
 	pthread_mutex_unlock(&init_lock);
 	return rc;
 }
@@ -43,8 +35,9 @@ int promote_shutdown(void)
 		goto out;
 	}
 	if (--init_count == 0) {
-		curl_global_cleanup();
-		git_libgit2_shutdown();
+		if (git_ready)
+			git_libgit2_shutdown();
+		git_ready = false;
 	}
 	rc = init_count;
 out:
@@ -58,6 +51,26 @@ bool promote__initialized(void)
 	bool yes = init_count > 0;
 	pthread_mutex_unlock(&init_lock);
 	return yes;
+}
+
+int promote__need_git(void)
+{
+	int rc = 0;
+	pthread_mutex_lock(&init_lock);
+	if (init_count == 0) {
+		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_INVALID,
+			"libpromote is not initialised; call promote_init() first");
+	} else if (!git_ready) {
+		if (git_libgit2_init() < 0) {
+			const git_error *e = git_error_last();
+			rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "could not initialise libgit2: %s",
+				e && e->message ? e->message : "unknown");
+		} else {
+			git_ready = true;
+		}
+	}
+	pthread_mutex_unlock(&init_lock);
+	return rc;
 }
 
 int promote_version(int *major, int *minor, int *rev)

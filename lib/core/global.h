@@ -7,4 +7,8 @@
 /* True between promote_init() and the matching promote_shutdown(). */
 bool promote__initialized(void);
 
+/* Initialise libgit2 on first use (after promote_init()). 0, or a negative
+ * code with the error set. */
+int promote__need_git(void);
+
 #endif

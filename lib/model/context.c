@@ -241,6 +241,8 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	promote_context_options effective;
 	if ((rc = copy_options(&effective, opts)))
 		return rc;
+	if ((rc = promote__need_git()))
+		return rc;
 	git_repository *repo = NULL;
 	git_object *blob = NULL;
 	char spec[4096];

@@ -97,6 +97,10 @@ static int setup(void **state)
 	snprintf(dir, sizeof dir, "/tmp/promote-test-repo-XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;
+	/* The test builds repositories with libgit2 itself, so it initialises it
+	 * too (libpromote does so only when it first needs it). */
+	if (git_libgit2_init() < 0)
+		return -1;
 	return helpers_init(state);
 }
 
@@ -106,6 +110,7 @@ static int teardown(void **state)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		return -1;
+	git_libgit2_shutdown();
 	return helpers_shutdown(state);
 }
 

@@ -14,8 +14,9 @@
 #include <unistd.h>
 
 typedef struct edit {
-	promote_yaml_path *path;
-	char *value; /* NULL for delete */
+	promote_yaml_path *path;  /* NULL for an image policy */
+	char *value;              /* NULL for delete */
+	char *policy;             /* --image-policy NAMESPACE:POLICY=IMAGE: the policy, `value` the image */
 } edit;
 
 static void edits_free(edit *edits, size_t count)
@@ -23,6 +24,7 @@ static void edits_free(edit *edits, size_t count)
 	for (size_t i = 0; i < count; i++) {
 		promote_yaml_path_free(edits[i].path);
 		free(edits[i].value);
+		free(edits[i].policy);
 	}
 	free(edits);
 }
@@ -152,7 +154,8 @@ static int usage(void)
 {
 	return cli_usage_error(
 		"usage: promote yaml get [--source] FILE PATH\n"
-		"       promote yaml set [-e PATH=VALUE]... [--create] [--typed] [--edit-anchors] FILE...\n"
+		"       promote yaml set [-e PATH=VALUE]... [--image-policy NS:POLICY=IMAGE]... [--create] [--typed]\n"
+		"                        [--edit-anchors] FILE...\n"
 		"       promote yaml delete [-e PATH]... [--edit-anchors] FILE...\n"
 		"FILE '-' reads standard input and writes standard output");
 }
@@ -237,6 +240,16 @@ static int yaml_edit(const cli *c, bool deleting)
 			if (promote_yaml_path_compile(&e->path, path_text))
 				rc = cli_fail(c);
 			free(path_text);
+		} else if (strcmp(a, "--image-policy") == 0 && !deleting) {
+			const char *spec = ++i < c->argc ? c->argv[i] : NULL;
+			const char *eq = spec ? strchr(spec, '=') : NULL;
+			if (!eq || eq == spec || !eq[1]) {
+				rc = cli_usage_error("--image-policy takes NAMESPACE:POLICY=IMAGE (e.g. flux-system:web=ghcr.io/org/web:1.2.3)");
+				break;
+			}
+			edit *e = &edits[edit_count++];
+			if (!(e->policy = strndup(spec, (size_t)(eq - spec))) || !(e->value = strdup(eq + 1)))
+				rc = EXIT_FAILED;
 		} else if (a[0] == '-' && a[1]) {
 			rc = cli_usage_error("unknown option '%s' for yaml %s", a, deleting ? "delete" : "set");
 		} else {
@@ -258,9 +271,13 @@ static int yaml_edit(const cli *c, bool deleting)
 	const char **values = rc == 0 ? calloc(edit_count, sizeof *values) : NULL;
 	if (rc == 0 && (!paths || !values))
 		rc = EXIT_FAILED;
+	/* Path edits go to set_many in one pass; image policies apply after them. */
+	size_t path_count = 0;
 	for (size_t i = 0; rc == 0 && i < edit_count; i++) {
-		paths[i] = edits[i].path;
-		values[i] = edits[i].value;
+		if (!edits[i].path)
+			continue;
+		paths[path_count] = edits[i].path;
+		values[path_count++] = edits[i].value;
 	}
 	/* Each file edited and written to a temporary file beside it, one at a time
 	 * (memory stays that of one file); only when all succeeded are the
@@ -272,10 +289,13 @@ static int yaml_edit(const cli *c, bool deleting)
 		rc = open_doc(&doc, files[f], &mode, c);
 		int err = 0;
 		if (rc == 0 && deleting)
-			for (size_t i = 0; err == 0 && i < edit_count; i++)
+			for (size_t i = 0; err == 0 && i < path_count; i++)
 				err = promote_yaml_delete(doc, paths[i], flags);
-		else if (rc == 0)
-			err = promote_yaml_set_many(doc, paths, values, edit_count, flags);
+		else if (rc == 0 && path_count)
+			err = promote_yaml_set_many(doc, paths, values, path_count, flags);
+		for (size_t i = 0; rc == 0 && err == 0 && i < edit_count; i++)
+			if (edits[i].policy)
+				err = promote_yaml_set_image_policy(doc, edits[i].policy, edits[i].value, NULL);
 		if (err)
 			rc = cli_fail(c);
 		if (rc == 0 && use_stdin) {

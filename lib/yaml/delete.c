@@ -109,8 +109,15 @@ int promote_yaml_delete(promote_yaml_doc *doc, const promote_yaml_path *path, un
 		promote_buf_dispose(&sp.text);
 		return rc;
 	}
-	promote_yaml_path holder;
-	promote__ypath_parent(&holder, path, r.document);
-	promote__check check = { &holder, NULL, NULL, true, items - 1 };
-	return promote__ydoc_apply(doc, &sp, 1, &check, 1);
+	/* The check finds the collection by position: a selector such as
+	 * [name=x] may name the very key being deleted. */
+	promote_yaml_path *holder;
+	if ((rc = promote__ypath_of(&holder, doc->tree, r.document, parent))) {
+		promote_buf_dispose(&sp.text);
+		return rc;
+	}
+	promote__check check = { holder, NULL, NULL, true, items - 1 };
+	rc = promote__ydoc_apply(doc, &sp, 1, &check, 1);
+	promote_yaml_path_free(holder);
+	return rc;
 }

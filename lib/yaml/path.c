@@ -513,12 +513,3 @@ oom:
 	promote_yaml_path_free(path);
 	return promote__error_oom();
 }
-
-int promote__ypath_parent(promote_yaml_path *out, const promote_yaml_path *path, size_t document)
-{
-	*out = *path;
-	out->count = path->count ? path->count - 1 : 0;
-	out->has_document = true;
-	out->document = (long)document;
-	return 0;
-}

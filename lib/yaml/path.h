@@ -60,8 +60,4 @@ long promote__ypath_step(const promote__ynode *node, const promote__ysegment *se
 /* A path naming `node` of document `document` exactly (quoted keys, indexes, @N). */
 int promote__ypath_of(promote_yaml_path **out, const promote__ydoc *doc, size_t document, const promote__ynode *node);
 
-/* `path` without its last segment, in document `document`: the collection
- * holding what it names. `out` borrows `path`'s memory: never free it. */
-int promote__ypath_parent(promote_yaml_path *out, const promote_yaml_path *path, size_t document);
-
 #endif

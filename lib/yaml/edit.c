@@ -22,12 +22,11 @@ int promote__yedit_resolve(promote__yresolved *r, const promote_yaml_doc *doc, c
 	return promote__ypath_resolve(r, doc->tree, path, doc->name);
 }
 
+/* A new buffer holding `size` bytes (always allocated, NUL-terminated, even when empty). */
 static int copy_out(promote_buf *out, const char *data, size_t size)
 {
 	promote_buf fresh = PROMOTE_BUF_INIT;
 	int rc = promote__buf_put(&fresh, data, size);
-	if (rc == 0 && fresh.ptr == NULL)
-		rc = promote__buf_put(&fresh, "", 0) ? PROMOTE_ENOMEM : promote__buf_grow(&fresh, 0);
 	if (rc) {
 		promote_buf_dispose(&fresh);
 		return rc;
@@ -36,31 +35,31 @@ static int copy_out(promote_buf *out, const char *data, size_t size)
 	return 0;
 }
 
-int promote_yaml_get(promote_buf *out, const promote_yaml_doc *doc, const promote_yaml_path *path)
+/* A scalar's value (when `decoded`) or a node's source text, into `out`. */
+static int get_text(promote_buf *out, const promote_yaml_doc *doc, const promote_yaml_path *path, bool decoded,
+	const char *function)
 {
 	if (!out || !doc || !path)
-		return promote__error_arg(__func__, !out ? "out" : !doc ? "doc" : "path");
+		return promote__error_arg(function, !out ? "out" : !doc ? "doc" : "path");
 	promote__yresolved r;
 	int rc = promote__yedit_resolve(&r, doc, path);
 	if (rc)
 		return rc;
-	const promote__ynode *n = promote__ynode_resolve(r.node);
-	if (n->type == PROMOTE__YSCALAR)
+	const promote__ynode *n = decoded ? promote__ynode_resolve(r.node) : r.node;
+	if (decoded && n->type == PROMOTE__YSCALAR)
 		return copy_out(out, n->value, n->length);
 	size_t start = promote__yvalue_start(doc, n);
 	return copy_out(out, doc->text + start, promote__yextent_end(doc, n) - start);
 }
 
+int promote_yaml_get(promote_buf *out, const promote_yaml_doc *doc, const promote_yaml_path *path)
+{
+	return get_text(out, doc, path, true, __func__);
+}
+
 int promote_yaml_get_source(promote_buf *out, const promote_yaml_doc *doc, const promote_yaml_path *path)
 {
-	if (!out || !doc || !path)
-		return promote__error_arg(__func__, !out ? "out" : !doc ? "doc" : "path");
-	promote__yresolved r;
-	int rc = promote__yedit_resolve(&r, doc, path);
-	if (rc)
-		return rc;
-	size_t start = promote__yvalue_start(doc, r.node);
-	return copy_out(out, doc->text + start, promote__yextent_end(doc, r.node) - start);
+	return get_text(out, doc, path, false, __func__);
 }
 
 /* ---- what may be edited --------------------------------------------- */

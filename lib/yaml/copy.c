@@ -32,6 +32,19 @@ static int reindent(promote_buf *out, const char *text, size_t n, size_t from, s
 	return rc;
 }
 
+/* An anchor or alias inside `node`: its text would not mean the same elsewhere. */
+static const promote__ynode *first_anchor_or_alias(const promote__ynode *node)
+{
+	if (node->type == PROMOTE__YALIAS || node->anchor)
+		return node;
+	for (size_t i = 0; i < node->count; i++) {
+		const promote__ynode *found = first_anchor_or_alias(node->items[i]);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
 static size_t column_of(const promote_yaml_doc *doc, size_t pos)
 {
 	return pos - promote__yline_start(doc, pos);
@@ -57,6 +70,13 @@ int promote_yaml_copy(promote_yaml_doc *dst, const promote_yaml_path *dst_path, 
 		return rc;
 	}
 	/* A collection is copied as source text, re-indented to the destination. */
+	const promote__ynode *anchored = NULL;
+	for (size_t i = 0; i < value->count && !anchored; i++)
+		anchored = first_anchor_or_alias(value->items[i]);
+	if (anchored)
+		return promote__ydoc_error(src, PROMOTE_EINVALID, anchored,
+			"'%s' holds an %s; its text would not mean the same in the destination: copy its values "
+			"one by one", src_path->text, anchored->type == PROMOTE__YALIAS ? "alias" : "anchor");
 	promote__yresolved to;
 	if ((rc = promote__yedit_resolve(&to, dst, dst_path)))
 		return rc;

@@ -147,6 +147,7 @@ void promote_yaml_doc_free(promote_yaml_doc *doc)
 		return;
 	promote__ydoc_free(doc->tree);
 	free(doc->text);
+	free(doc->original);
 	free(doc->name);
 	free(doc);
 }
@@ -165,7 +166,9 @@ size_t promote_yaml_doc_count(const promote_yaml_doc *doc)
 
 int promote_yaml_doc_changed(const promote_yaml_doc *doc)
 {
-	return doc && doc->changed ? 1 : 0;
+	if (!doc || !doc->original)
+		return 0;
+	return doc->size != doc->original_size || memcmp(doc->text, doc->original, doc->size) != 0;
 }
 
 int promote__ydoc_error(const promote_yaml_doc *doc, int code, const promote__ynode *node, const char *fmt, ...)
@@ -196,12 +199,24 @@ size_t promote__yvalue_start(const promote_yaml_doc *doc, const promote__ynode *
 {
 	size_t pos = node->start.offset;
 	const char *t = doc->text;
-	while (pos < doc->size && (t[pos] == '&' || t[pos] == '!') && (node->anchor || node->tag)) {
-		while (pos < doc->size && !strchr(" \t\r\n", t[pos]))
-			pos++;
+	/* "&anchor" (as long as libyaml read it: a ':' may follow it) and "!tag"
+	 * (up to white space, or a flow indicator inside a flow collection). */
+	for (;;) {
+		if (pos < doc->size && t[pos] == '&' && node->anchor) {
+			pos += 1 + strlen(node->anchor);
+		} else if (pos < doc->size && t[pos] == '!' && node->tag) {
+			while (pos < doc->size && !strchr(" \t\r\n", t[pos]) && !(node->in_flow && strchr(",[]{}", t[pos])))
+				pos++;
+		} else {
+			break;
+		}
 		while (pos < doc->size && strchr(" \t\r\n", t[pos]))
 			pos++;
 	}
+	/* An empty scalar after its properties ("- !!str", "key: &a") starts where
+	 * libyaml ends it, not on the next line. */
+	if (node->type == PROMOTE__YSCALAR && pos > node->end.offset)
+		pos = node->end.offset;
 	return pos;
 }
 
@@ -263,7 +278,8 @@ int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t 
 	qsort(splices, count, sizeof *splices, by_start);
 	size_t size = doc->size;
 	for (size_t i = 0; i < count; i++) {
-		if (i > 0 && splices[i].start < splices[i - 1].end) {
+		/* Overlapping, or two insertions at one place (two values for one empty node). */
+		if (i > 0 && (splices[i].start < splices[i - 1].end || splices[i].start == splices[i - 1].start)) {
 			free_splices(splices, count);
 			return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML,
 				"%s: two edits change the same bytes; give each node one value", doc->name);
@@ -297,8 +313,9 @@ int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t 
 	if (rc) {
 		free(text);
 		return promote__error(PROMOTE_ERROR, PROMOTE_ERROR_CLASS_YAML,
-			"%s: the edit would not parse (%s); nothing was written (a libpromote bug: please report it "
-			"with the file)", doc->name, promote_error_last()->message);
+			"%s: the edited text would not parse (%s); nothing was written. libyaml rejects some valid "
+			"YAML next to a changed value (a tab on a blank line after a quoted value is one case): "
+			"please report it with the file", doc->name, promote_error_last()->message);
 	}
 	/* Check against the new text and tree, then keep them or restore the old. */
 	promote_yaml_doc old = *doc;
@@ -314,7 +331,11 @@ int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t 
 		return rc;
 	}
 	promote__ydoc_free(old.tree);
-	free(old.text);
-	doc->changed = true;
+	if (doc->original) {
+		free(old.text);
+	} else {
+		doc->original = old.text; /* kept to tell whether the bytes changed */
+		doc->original_size = old.size;
+	}
 	return 0;
 }

@@ -13,7 +13,8 @@ struct promote_yaml_doc {
 	size_t size;
 	promote__ydoc *tree;   /* the parse of `text` */
 	promote__ylimits limits;
-	bool changed;
+	char *original;        /* the parsed bytes once an edit replaced them, else NULL */
+	size_t original_size;
 	const char *eol;       /* "\r\n" when the file uses CRLF, else "\n" */
 };
 

@@ -156,25 +156,51 @@ static int render_block(promote__splice *sp, const promote_yaml_doc *doc, const 
 		}
 		line = e + 1;
 	}
-	size_t key_line = promote__yline_start(doc, start), key_indent = 0;
-	while (t[key_line + key_indent] == ' ')
-		key_indent++;
+	/* An indentation indicator counts from the parent node's indentation. */
+	size_t parent_indent = 0;
+	const promote__ynode *parent = node->parent;
+	if (parent && !parent->flow) {
+		size_t at = 0;
+		while (at < parent->count && parent->items[at] != node)
+			at++;
+		size_t anchor_pos = parent->type == PROMOTE__YMAPPING && at % 2 == 1 ? parent->items[at - 1]->start.offset
+										      : node->start.offset;
+		if (parent->type == PROMOTE__YSEQUENCE)
+			while (anchor_pos > 0 && t[anchor_pos] != '-')
+				anchor_pos--;
+		parent_indent = anchor_pos - promote__yline_start(doc, anchor_pos);
+	}
 	if (digit)
-		indent = key_indent + (size_t)(digit - '0');
+		indent = parent_indent + (size_t)(digit - '0');
 	else if (!found)
-		indent = key_indent + 2;
-	/* What is replaced: the lines of text (trailing blank lines stay, unless they are kept content). */
+		indent = parent_indent + 2;
+	/* What is replaced: the content lines — with text, or with spaces past the
+	 * indentation (which are content too); trailing blank lines stay, unless
+	 * they are kept content ('+'). */
 	size_t replace_end = body_start;
 	if (old_chomp == '+') {
+		/* Kept content runs to the end, blank lines after it included. */
 		replace_end = node_end;
+		for (;;) {
+			size_t k = replace_end;
+			while (k < doc->size && (t[k] == ' ' || t[k] == '\t' || t[k] == '\r'))
+				k++;
+			if (k == replace_end || (k < doc->size && t[k] != '\n'))
+				break;
+			replace_end = k < doc->size ? k + 1 : k;
+		}
 	} else {
 		for (size_t line = body_start; line < node_end;) {
-			size_t e = promote__yline_end(doc, line);
-			for (size_t k = line; k < e; k++)
-				if (!strchr(" \t\r", t[k])) {
-					replace_end = e < doc->size ? e + 1 : e;
-					break;
-				}
+			size_t e = promote__yline_end(doc, line), spaces = 0;
+			bool text = false;
+			for (size_t k = line; k < e; k++) {
+				if (t[k] == ' ' && !text)
+					spaces++;
+				else if (!strchr(" \t\r", t[k]))
+					text = true;
+			}
+			if (text || spaces > indent)
+				replace_end = e < doc->size ? e + 1 : e;
 			line = e + 1;
 		}
 	}
@@ -207,6 +233,55 @@ static int render_block(promote__splice *sp, const promote_yaml_doc *doc, const 
 	return rc;
 }
 
+/* A space before a value that would otherwise touch what precedes it: "key:"
+ * before an empty value, or properties such as "&an" when libyaml read the
+ * rest of "&an:chor" as the value. */
+static int separate(promote__splice *sp, const promote_yaml_doc *doc, const promote__ynode *node)
+{
+	bool touching = sp->start > 0 && !strchr(" \t\r\n", doc->text[sp->start - 1]);
+	if (touching && (sp->start == sp->end || sp->start > node->start.offset))
+		return promote__buf_putc(&sp->text, ' ');
+	return 0;
+}
+
+/* Where the value of an empty scalar goes, and the text before it. */
+static int place_empty_value(promote__splice *sp, const promote_yaml_doc *doc, const promote__ynode *node)
+{
+	const char *t = doc->text;
+	const promote__ynode *parent = node->parent;
+	size_t at = 0;
+	while (parent && at < parent->count && parent->items[at] != node)
+		at++;
+	if (parent && parent->type == PROMOTE__YMAPPING && at % 2 == 1) {
+		size_t key_end = promote__yextent_end(doc, parent->items[at - 1]);
+		size_t p = key_end;
+		while (p < doc->size && p < sp->start && strchr(" \t\r\n", t[p]))
+			p++;
+		if (t[p] != ':') {
+			size_t q = parent->items[at - 1]->start.offset;
+			while (q > 0 && (t[q - 1] == ' ' || t[q - 1] == '\t'))
+				q--;
+			if (q > 0 && t[q - 1] == '?' && !parent->flow) {
+				/* "? key" alone: the value goes on a line of its own, ": value". */
+				size_t end = promote__yline_end(doc, key_end);
+				sp->start = sp->end = end;
+				int rc = promote__buf_puts(&sp->text, doc->eol);
+				for (size_t k = promote__yline_start(doc, q - 1); rc == 0 && k < q - 1; k++)
+					rc = promote__buf_putc(&sp->text, ' ');
+				return rc ? rc : promote__buf_puts(&sp->text, ": ");
+			}
+			const promote__ynode *key = parent->items[at - 1];
+			if (key->start.line != promote__ynode_resolve(key)->end.line || key->end.line != key->start.line)
+				return promote__ydoc_error(doc, PROMOTE_EINVALID, key,
+					"this key spans several lines and has no ':'; a value cannot be added "
+					"to it here, write the key on one line first");
+			sp->start = sp->end = key_end;
+			return promote__buf_puts(&sp->text, ": ");
+		}
+	}
+	return separate(sp, doc, node);
+}
+
 /* The splice that makes scalar `node` hold `value`, keeping its style and type. */
 int promote__yedit_render_scalar(promote__splice *sp, const promote_yaml_doc *doc, const promote__ynode *node,
 	const char *value, unsigned flags)
@@ -232,10 +307,9 @@ int promote__yedit_render_scalar(promote__splice *sp, const promote_yaml_doc *do
 			sp->end = promote__yline_end(doc, start);
 		return promote__yquote_double(&sp->text, value, n);
 	}
-	/* An empty plain scalar right after "key:" needs a space before the value. */
-	int rc = 0;
-	if (sp->start == sp->end && start > 0 && !strchr(" \t\r\n", doc->text[start - 1]))
-		rc = promote__buf_putc(&sp->text, ' ');
+	/* An empty value: after "key:" it needs a space before it; a key written
+	 * without ':' (an explicit "? key", or a flow "{key}") needs the ':' too. */
+	int rc = sp->start == sp->end ? place_empty_value(sp, doc, node) : separate(sp, doc, node);
 	if (rc)
 		return rc;
 	if (flags & PROMOTE_YAML_TYPED)
@@ -248,9 +322,18 @@ int promote__yedit_render_scalar(promote__splice *sp, const promote_yaml_doc *do
 		return promote__yquote_double(&sp->text, value, n);
 	default: {
 		/* Plain stays plain when it reads back as the same value of the same type. */
-		promote__ytype was = node->tag ? PROMOTE__YT_STRING : promote__yplain_type(node->value, node->length);
+		promote__ytype was = promote__yplain_type(node->value, node->length);
 		promote__ytype becomes = promote__yplain_type(value, n);
-		bool same_type = node->tag || becomes == was || (was == PROMOTE__YT_NULL && becomes == PROMOTE__YT_STRING);
+		bool same_type = becomes == was || (was == PROMOTE__YT_NULL && becomes == PROMOTE__YT_STRING);
+		if (node->tag) {
+			/* An explicit tag decides the type: a value it cannot hold is refused. */
+			promote__ytype demanded = promote__ytag_type(node->tag);
+			if (demanded != PROMOTE__YT_STRING && becomes != demanded)
+				return promote__ydoc_error(doc, PROMOTE_EINVALID, node,
+					"'%s' is not a valid value for the tag %s of this scalar; give a value of "
+					"that type or remove the tag", value, node->tag);
+			same_type = true;
+		}
 		if (same_type && promote__yplain_safe(value, n, node->in_flow))
 			return promote__buf_put(&sp->text, value, n);
 		return promote__yquote_double(&sp->text, value, n);
@@ -510,11 +593,13 @@ static int plan_create(promote__splice *sp, const promote_yaml_doc *doc, const p
 	const promote__ynode *last = at->items[at->count - 1];
 	sp->start = sp->end = after_lines_of(doc, last, &needs_eol);
 	rc = needs_eol ? promote__buf_puts(&sp->text, doc->eol) : 0;
-	if (rc)
-		return rc;
-	if (mapping)
-		return block_entry(&c, i, column_of(doc, at->items[0]->start.offset), false);
-	return block_item(&c, i, column_of(doc, dash_of(doc, at->items[0])), false);
+	if (rc == 0)
+		rc = mapping ? block_entry(&c, i, column_of(doc, at->items[0]->start.offset), false)
+			     : block_item(&c, i, column_of(doc, dash_of(doc, at->items[0])), false);
+	/* A file that ended without a line break keeps ending without one. */
+	if (rc == 0 && needs_eol)
+		sp->text.size -= strlen(doc->eol);
+	return rc;
 }
 
 /* ---- set ---------------------------------------------------------- */
@@ -567,8 +652,8 @@ promote__check promote__yedit_check(const promote_yaml_path *path, const char *v
 	return check;
 }
 
-/* Keep a copy of the text so that a batch with creations can be undone. */
-static int restore(promote_yaml_doc *doc, char *saved, size_t size, bool changed)
+/* Put back the text saved before a batch with creations. */
+static int restore(promote_yaml_doc *doc, char *saved, size_t size)
 {
 	promote__ydoc *tree;
 	int rc = promote__ydoc_parse(&tree, saved, size, doc->name, &doc->limits);
@@ -579,7 +664,6 @@ static int restore(promote_yaml_doc *doc, char *saved, size_t size, bool changed
 	doc->tree = tree;
 	doc->text = saved;
 	doc->size = size;
-	doc->changed = changed;
 	return 0;
 }
 
@@ -618,7 +702,6 @@ int promote_yaml_set_many(promote_yaml_doc *doc, const promote_yaml_path *const 
 	}
 	char *saved = NULL;
 	size_t saved_size = doc->size;
-	bool saved_changed = doc->changed;
 	if (rc == 0 && deferred && !(saved = malloc(doc->size + 1)))
 		rc = promote__error_oom();
 	if (saved)
@@ -635,6 +718,11 @@ int promote_yaml_set_many(promote_yaml_doc *doc, const promote_yaml_path *const 
 		promote__splice sp = { 0, 0, PROMOTE_BUF_INIT };
 		bool created;
 		rc = plan_set(&sp, &created, doc, paths[i], values[i], flags);
+		/* Missing before the batch, present now: an earlier edit of this batch made it. */
+		if (rc == 0 && !created)
+			rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML,
+				"%s: '%s' is created by another edit of the same batch; two edits change the same "
+				"bytes, give each node one value", doc->name, paths[i]->text);
 		promote__check check = promote__yedit_check(paths[i], values[i], flags);
 		if (rc == 0)
 			rc = promote__ydoc_apply(doc, &sp, 1, &check, 1);
@@ -642,7 +730,7 @@ int promote_yaml_set_many(promote_yaml_doc *doc, const promote_yaml_path *const 
 			promote_buf_dispose(&sp.text);
 	}
 	/* Undo a batch that failed half-way; parsing the saved text leaves the error alone. */
-	if (rc && saved && restore(doc, saved, saved_size, saved_changed) == 0)
+	if (rc && saved && restore(doc, saved, saved_size) == 0)
 		saved = NULL;
 	free(saved);
 	free(splices);

@@ -241,6 +241,8 @@ static int parse_path(parser *p)
 			if (t[p->pos] != '.')
 				return syntax(p, p->pos, "expected '.' or '['");
 			p->pos++;
+			if (t[p->pos] == '[')
+				continue; /* a.["b"] reads as a["b"] */
 		}
 		first = false;
 		size_t column = p->pos;

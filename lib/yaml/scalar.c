@@ -17,16 +17,22 @@ static bool any_of(const char *s, size_t n, const char *const *words)
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
-/* Digits (and '_' separators, YAML 1.1) from s[*i]; how many digits. */
-static size_t digits(const char *s, size_t n, size_t *i, bool (*ok)(char))
+/* Digits (and '_' separators, YAML 1.1) from s[*i]; how many digits. A
+ * leading '_' counts only after a base prefix (0x_1F is an int in 1.1). */
+static size_t digits_from(const char *s, size_t n, size_t *i, bool (*ok)(char), bool leading_underscore)
 {
 	size_t count = 0;
-	while (*i < n && (ok(s[*i]) || (s[*i] == '_' && count))) {
+	while (*i < n && (ok(s[*i]) || (s[*i] == '_' && (count || leading_underscore)))) {
 		if (s[*i] != '_')
 			count++;
 		(*i)++;
 	}
 	return count;
+}
+
+static size_t digits(const char *s, size_t n, size_t *i, bool (*ok)(char))
+{
+	return digits_from(s, n, i, ok, false);
 }
 
 static bool is_octal(char c) { return c >= '0' && c <= '7'; }
@@ -40,7 +46,7 @@ static bool is_int(const char *s, size_t n)
 	if (i + 2 < n + 1 && s[i] == '0' && i + 1 < n && (s[i + 1] == 'x' || s[i + 1] == 'o' || s[i + 1] == 'b')) {
 		char base = s[i + 1];
 		i += 2;
-		size_t d = digits(s, n, &i, base == 'x' ? is_hex : base == 'o' ? is_octal : is_binary);
+		size_t d = digits_from(s, n, &i, base == 'x' ? is_hex : base == 'o' ? is_octal : is_binary, true);
 		return d > 0 && i == n;
 	}
 	size_t d = digits(s, n, &i, is_digit);
@@ -65,6 +71,13 @@ static bool is_float(const char *s, size_t n)
 	if (any_of(s + i, n - i, special))
 		return true;
 	size_t whole = digits(s, n, &i, is_digit);
+	/* YAML 1.1 sexagesimal float: 190:20:30.15 */
+	while (whole && i < n && s[i] == ':') {
+		i++;
+		size_t part = digits(s, n, &i, is_digit);
+		if (part == 0 || part > 2)
+			return false;
+	}
 	size_t frac = 0;
 	bool dot = i < n && s[i] == '.';
 	if (dot) {
@@ -115,6 +128,23 @@ promote__ytype promote__yplain_type(const char *s, size_t n)
 		return PROMOTE__YT_FLOAT;
 	if (is_timestamp(s, n))
 		return PROMOTE__YT_TIMESTAMP;
+	/* YAML 1.1 gives '=' (value) and '<<' (merge) meanings of their own. */
+	static const char *const special[] = { "=", "<<", NULL };
+	if (any_of(s, n, special))
+		return PROMOTE__YT_SPECIAL;
+	return PROMOTE__YT_STRING;
+}
+
+promote__ytype promote__ytag_type(const char *tag)
+{
+	static const struct { const char *tag; promote__ytype type; } tags[] = {
+		{ "tag:yaml.org,2002:null", PROMOTE__YT_NULL }, { "tag:yaml.org,2002:bool", PROMOTE__YT_BOOL },
+		{ "tag:yaml.org,2002:int", PROMOTE__YT_INT }, { "tag:yaml.org,2002:float", PROMOTE__YT_FLOAT },
+		{ "tag:yaml.org,2002:timestamp", PROMOTE__YT_TIMESTAMP },
+	};
+	for (size_t i = 0; tag && i < sizeof tags / sizeof *tags; i++)
+		if (strcmp(tag, tags[i].tag) == 0)
+			return tags[i].type;
 	return PROMOTE__YT_STRING;
 }
 

@@ -16,10 +16,15 @@ typedef enum promote__ytype {
 	PROMOTE__YT_BOOL,
 	PROMOTE__YT_INT,
 	PROMOTE__YT_FLOAT,
-	PROMOTE__YT_TIMESTAMP
+	PROMOTE__YT_TIMESTAMP,
+	PROMOTE__YT_SPECIAL        /* '=' and '<<', which YAML 1.1 reserves */
 } promote__ytype;
 
 promote__ytype promote__yplain_type(const char *s, size_t n);
+
+/* The type a core-schema tag ("tag:yaml.org,2002:int", ...) demands, or
+ * PROMOTE__YT_STRING for !!str and tags of other schemas. */
+promote__ytype promote__ytag_type(const char *tag);
 
 /* True when `s` written plain reads back as exactly `s` (in a flow
  * collection when `in_flow`). The type is a separate question. */

@@ -29,7 +29,8 @@ static void edits_free(edit *edits, size_t count)
 	free(edits);
 }
 
-/* PATH=VALUE: the first '=' outside [...] and quotes separates them. */
+/* PATH=VALUE: the first '=' outside [...] separates them (quotes matter
+ * only inside brackets, where quoted keys and selector values stand). */
 static const char *split_assignment(const char *text)
 {
 	int depth = 0;
@@ -40,8 +41,10 @@ static const char *split_assignment(const char *text)
 				p++;
 			else if (*p == quote)
 				quote = 0;
-		} else if (*p == '"' || *p == '\'') {
+		} else if (depth > 0 && (*p == '"' || *p == '\'')) {
 			quote = *p;
+		} else if (*p == '\\' && p[1]) {
+			p++;
 		} else if (*p == '[') {
 			depth++;
 		} else if (*p == ']') {

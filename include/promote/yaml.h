@@ -79,7 +79,8 @@ PROMOTE_EXTERN(void) promote_yaml_doc_free(promote_yaml_doc *doc);
 PROMOTE_EXTERN(const char *) promote_yaml_doc_content(const promote_yaml_doc *doc, size_t *size);
 /* Number of YAML documents in the stream. */
 PROMOTE_EXTERN(size_t) promote_yaml_doc_count(const promote_yaml_doc *doc);
-/* 1 when edits changed the bytes since parsing, else 0. */
+/* 1 when the bytes now differ from those parsed, else 0 (edits that put the
+ * original bytes back leave it 0). */
 PROMOTE_EXTERN(int) promote_yaml_doc_changed(const promote_yaml_doc *doc);
 
 /*

@@ -144,7 +144,7 @@ static void test_create(void **state)
 	assert_set("images:\nz: 1\n", "images[name=w].t", "v", PROMOTE_YAML_CREATE, "images:\n  - name: w\n    t: v\nz: 1\n");
 	assert_set("m: {}\n", "m.k", "v", PROMOTE_YAML_CREATE, "m: {k: v}\n");
 	assert_set("m: {a: 1}\n", "m.k.j", "v", PROMOTE_YAML_CREATE, "m: {a: 1, k: {j: v}}\n");
-	assert_set("a: 1", "b", "2", PROMOTE_YAML_CREATE, "a: 1\nb: \"2\"\n");
+	assert_set("a: 1", "b", "2", PROMOTE_YAML_CREATE, "a: 1\nb: \"2\""); /* still no final line break */
 	assert_set("a: 1\r\n", "b", "x", PROMOTE_YAML_CREATE, "a: 1\r\nb: x\r\n");
 	assert_refused("l: [1]\n", "l[4]", "v", PROMOTE_YAML_CREATE, PROMOTE_ENOTFOUND, "an index names no item to create");
 	assert_refused("a: 1\n---\nb: 2\n", "c", "v", PROMOTE_YAML_CREATE, PROMOTE_EINVALID, "select the one to create it in");

@@ -13,12 +13,19 @@ libpromote.so* beside the package, then ctypes.util.find_library("promote"),
 then the soname libpromote.so.0. promote_init() runs at import and
 promote_shutdown() at exit. Failures raise promote.PromoteError subclasses
 (see promote.errors).
+
+promote.yaml edits YAML files surgically (promote.yaml.Document, promote.yaml.Path):
+
+    doc = promote.yaml.Document.read("values.yaml")
+    doc.set("image.tag", "v2")
+    pathlib.Path("values.yaml").write_bytes(doc.content)
 """
 
 import atexit
 from ctypes import byref, c_int
 
 from . import _native
+from . import yaml
 from .context import Context, _live
 from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
                      ErrorDetail, ExistsError, GitError, InputOutputError, InvalidError, LimitError,
@@ -28,7 +35,7 @@ from .model import (Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLe
                     Product, Repository)
 
 __all__ = [
-    "Context", "version", "version_string", "strerror", "library_path",
+    "Context", "yaml", "version", "version_string", "strerror", "library_path",
     "Repository", "Environment", "Cluster", "Product", "Policy", "Flow", "FlowStep", "EffectivePolicy",
     "LogLevel", "PolicyField",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",

@@ -24,6 +24,12 @@ SONAME = "libpromote.so.0"
 CONTEXT_OPTIONS_VERSION = 1
 GIT_PROVIDER_VERSION = 1
 DEPLOY_BACKEND_VERSION = 1
+YAML_OPTIONS_VERSION = 1
+
+# promote_yaml_flag (yaml.h), combined with |.
+YAML_CREATE = 1 << 0
+YAML_TYPED = 1 << 1
+YAML_EDIT_ANCHORS = 1 << 2
 
 
 def _candidates():
@@ -133,6 +139,14 @@ class promote_workflow_status(_Opaque):
     pass
 
 
+class promote_yaml_doc(_Opaque):
+    pass
+
+
+class promote_yaml_path(_Opaque):
+    pass
+
+
 class promote_error(Structure):
     pass
 
@@ -177,6 +191,15 @@ class promote_context_options(Structure):
         ("log_payload", c_void_p),
         ("log_level", c_int32),
         ("reserved", c_uint32),
+    ]
+
+
+class promote_yaml_options(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("max_depth", c_uint32),
+        ("max_size", c_uint64),
+        ("max_alias_nodes", c_uint64),
     ]
 
 
@@ -301,6 +324,8 @@ policy_p = _P(promote_policy)
 flow_p = _P(promote_flow)
 step_p = _P(promote_flow_step)
 eff_p = _P(promote_effective_policy)
+ydoc_p = _P(promote_yaml_doc)
+ypath_p = _P(promote_yaml_path)
 
 # (name, restype, argtypes, errcheck) for every PROMOTE_EXTERN function.
 # errcheck: _check for fallible int functions, _string for borrowed strings,
@@ -433,6 +458,26 @@ DECLARATIONS = (
      (ctx_p, c_char_p, _P(promote_deploy_backend), c_void_p), _check),
     ("promote_deploy_backend_count", c_size_t, (ctx_p,), None),
     ("promote_deploy_backend_name_at", c_char_p, (ctx_p, c_size_t), _string),
+    # yaml.h
+    ("promote_yaml_options_init", c_int, (_P(promote_yaml_options), c_uint), _check),
+    ("promote_yaml_path_compile", c_int, (_P(ypath_p), c_char_p), _check),
+    ("promote_yaml_path_free", None, (ypath_p,), None),
+    ("promote_yaml_path_text", c_char_p, (ypath_p,), _string),
+    ("promote_yaml_doc_parse", c_int,
+     (_P(ydoc_p), c_char_p, c_size_t, c_char_p, _P(promote_yaml_options)), _check),
+    ("promote_yaml_doc_read", c_int, (_P(ydoc_p), c_char_p, _P(promote_yaml_options)), _check),
+    ("promote_yaml_doc_free", None, (ydoc_p,), None),
+    # Sized bytes, not a C string: a typed char pointer, read with string_at(ptr, size).
+    ("promote_yaml_doc_content", _P(c_char), (ydoc_p, _P(c_size_t)), None),
+    ("promote_yaml_doc_count", c_size_t, (ydoc_p,), None),
+    ("promote_yaml_doc_changed", c_int, (ydoc_p,), None),
+    ("promote_yaml_get", c_int, (_P(promote_buf), ydoc_p, ypath_p), _check),
+    ("promote_yaml_get_source", c_int, (_P(promote_buf), ydoc_p, ypath_p), _check),
+    ("promote_yaml_set", c_int, (ydoc_p, ypath_p, c_char_p, c_uint), _check),
+    ("promote_yaml_set_many", c_int, (ydoc_p, _P(ypath_p), _P(c_char_p), c_size_t, c_uint), _check),
+    ("promote_yaml_delete", c_int, (ydoc_p, ypath_p, c_uint), _check),
+    ("promote_yaml_copy", c_int, (ydoc_p, ypath_p, ydoc_p, ypath_p, c_uint), _check),
+    ("promote_yaml_set_image_policy", c_int, (ydoc_p, c_char_p, c_char_p, _P(c_size_t)), _check),
 )
 
 

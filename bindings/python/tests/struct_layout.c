@@ -107,6 +107,13 @@ int main(void)
 	MEMBER(promote_deploy_backend, free_payload);
 	struct_end();
 
+	STRUCT(promote_yaml_options);
+	MEMBER(promote_yaml_options, version);
+	MEMBER(promote_yaml_options, max_depth);
+	MEMBER(promote_yaml_options, max_size);
+	MEMBER(promote_yaml_options, max_alias_nodes);
+	struct_end();
+
 	printf("\n  },\n  \"constants\": {");
 
 	CONSTANT(PROMOTE_OK);
@@ -168,6 +175,11 @@ int main(void)
 	CONSTANT(PROMOTE_CONTEXT_OPTIONS_VERSION);
 	CONSTANT(PROMOTE_GIT_PROVIDER_VERSION);
 	CONSTANT(PROMOTE_DEPLOY_BACKEND_VERSION);
+	CONSTANT(PROMOTE_YAML_OPTIONS_VERSION);
+
+	CONSTANT(PROMOTE_YAML_CREATE);
+	CONSTANT(PROMOTE_YAML_TYPED);
+	CONSTANT(PROMOTE_YAML_EDIT_ANCHORS);
 
 	printf("\n  }\n}\n");
 	return 0;

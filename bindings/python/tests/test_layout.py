@@ -30,6 +30,7 @@ MIRRORS = {
     "promote_context_options": _native.promote_context_options,
     "promote_git_provider": _native.promote_git_provider,
     "promote_deploy_backend": _native.promote_deploy_backend,
+    "promote_yaml_options": _native.promote_yaml_options,
 }
 
 
@@ -87,6 +88,13 @@ def test_struct_versions_match_the_c_headers(c_facts):
     assert _native.CONTEXT_OPTIONS_VERSION == constants["PROMOTE_CONTEXT_OPTIONS_VERSION"]
     assert _native.GIT_PROVIDER_VERSION == constants["PROMOTE_GIT_PROVIDER_VERSION"]
     assert _native.DEPLOY_BACKEND_VERSION == constants["PROMOTE_DEPLOY_BACKEND_VERSION"]
+    assert _native.YAML_OPTIONS_VERSION == constants["PROMOTE_YAML_OPTIONS_VERSION"]
+
+
+def test_yaml_flags_match_the_c_headers(c_facts):
+    constants = c_facts["constants"]
+    assert (_native.YAML_CREATE, _native.YAML_TYPED, _native.YAML_EDIT_ANCHORS) == (
+        constants["PROMOTE_YAML_CREATE"], constants["PROMOTE_YAML_TYPED"], constants["PROMOTE_YAML_EDIT_ANCHORS"])
 
 
 def test_enum_spellings_come_from_the_library(c_facts):
@@ -131,6 +139,13 @@ def test_every_exported_function_is_declared_once():
     assert set(names) == set(HEADER_FUNCTIONS)
 
 
+# Functions returning `const char *` that are sized bytes rather than a C string
+# (a size comes back through an out-parameter and the bytes are read with
+# ctypes.string_at): a typed char pointer, never c_char_p, which would stop at
+# the first NUL and lose the pointer.
+SIZED_BYTES = {"promote_yaml_doc_content"}
+
+
 def _expected_restype(c_type):
     c_type = c_type.replace("const ", "").strip()
     if c_type == "char *":
@@ -150,7 +165,10 @@ def test_declaration_matches_the_header(name):
     assert tuple(func.argtypes) == tuple(argtypes)
     assert len(argtypes) == len(c_args)
     expected = _expected_restype(c_ret)
-    if expected == "pointer":
+    if name in SIZED_BYTES:
+        assert restype is ctypes.POINTER(ctypes.c_char) and errcheck is None, name
+        assert any(a.endswith("size_t *size") for a in c_args), name
+    elif expected == "pointer":
         # Never the default int for a pointer, and a typed pointer at that.
         assert isinstance(restype, type) and issubclass(restype, ctypes._Pointer), name
     else:
@@ -168,10 +186,12 @@ def test_declaration_matches_the_header(name):
 
 def test_fallible_functions_raise():
     # Every function returning int whose header says it returns a
-    # promote_error_code (lookups, opens, inits, registrations) has the
-    # raising errcheck; value-returning ints (counts, enums, flags) do not.
+    # promote_error_code (lookups, opens, inits, registrations, every YAML
+    # operation) has the raising errcheck; value-returning ints (counts, enums,
+    # flags such as promote_yaml_doc_changed) do not.
     for name, (restype, _, errcheck) in TABLE.items():
         fallible = restype is ctypes.c_int and (
             name.endswith(("_lookup", "_init", "_register", "_resolve", "_shutdown", "_version"))
-            or name.startswith("promote_context_open") or name == "promote_context_options_init")
+            or name.startswith("promote_context_open") or name == "promote_context_options_init"
+            or (name.startswith("promote_yaml_") and name != "promote_yaml_doc_changed"))
         assert (errcheck is _native._check) == fallible, name

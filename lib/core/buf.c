@@ -3,6 +3,7 @@
 
 #include "error.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,8 @@ void promote_strarray_dispose(promote_strarray *array)
 
 int promote__buf_grow(promote_buf *buf, size_t extra)
 {
+	if (extra > SIZE_MAX / 2 - buf->size)
+		return promote__error_oom();
 	size_t need = buf->size + extra + 1;
 	if (buf->reserved >= need)
 		return 0;

@@ -56,6 +56,11 @@ int promote_yaml_delete(promote_yaml_doc *doc, const promote_yaml_path *path, un
 	if (!parent)
 		return promote__ydoc_error(doc, PROMOTE_EINVALID, r.node,
 			"'%s' names a whole document; delete what it holds instead", path->text);
+	const promote__ynode *aliased = promote__ynode_aliased_within(doc->tree, node);
+	if (aliased)
+		return promote__ydoc_error(doc, PROMOTE_EINVALID, aliased,
+			"'%s' holds the anchor &%s that an alias elsewhere uses; deleting it would leave the alias "
+			"pointing at nothing: remove the alias first", path->text, aliased->anchor);
 	if (r.through_alias && !(flags & PROMOTE_YAML_EDIT_ANCHORS))
 		return promote__ydoc_error(doc, PROMOTE_EINVALID, r.node, "'%s' is inside an alias", path->text);
 	bool mapping = parent->type == PROMOTE__YMAPPING;
@@ -97,8 +102,8 @@ int promote_yaml_delete(promote_yaml_doc *doc, const promote_yaml_path *path, un
 		}
 	} else {
 		size_t start = entry_start(doc, parent, i);
-		if (starts_line(doc, start)) {
-			whole_lines(&sp, doc, start, entry_last(parent, i));
+		if (starts_line(doc, start) || i + 1 == items) {
+			whole_lines(&sp, doc, promote__yline_start(doc, start), entry_last(parent, i));
 		} else {
 			/* "- name: x" losing its first key: the next key moves up beside the dash. */
 			sp.start = start;

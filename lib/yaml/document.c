@@ -182,17 +182,25 @@ int promote__ydoc_error(const promote_yaml_doc *doc, int code, const promote__yn
 	return promote__error_at(code, PROMOTE_ERROR_CLASS_YAML, &where, "%s", text);
 }
 
+/* A line break: '\n', or a '\r' not followed by '\n' (libyaml reads both). */
+static bool breaks_line(const promote_yaml_doc *doc, size_t i)
+{
+	const char *t = doc->text;
+	return t[i] == '\n' || (t[i] == '\r' && (i + 1 >= doc->size || t[i + 1] != '\n'));
+}
+
 size_t promote__yline_start(const promote_yaml_doc *doc, size_t pos)
 {
-	while (pos > 0 && doc->text[pos - 1] != '\n')
+	while (pos > 0 && !breaks_line(doc, pos - 1))
 		pos--;
 	return pos;
 }
 
 size_t promote__yline_end(const promote_yaml_doc *doc, size_t pos)
 {
-	const char *nl = pos < doc->size ? memchr(doc->text + pos, '\n', doc->size - pos) : NULL;
-	return nl ? (size_t)(nl - doc->text) : doc->size;
+	while (pos < doc->size && !breaks_line(doc, pos))
+		pos++;
+	return pos;
 }
 
 size_t promote__yvalue_start(const promote_yaml_doc *doc, const promote__ynode *node)
@@ -275,7 +283,8 @@ static int run_check(const promote_yaml_doc *doc, const promote__check *check)
 int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t count, const promote__check *checks,
 	size_t check_count)
 {
-	qsort(splices, count, sizeof *splices, by_start);
+	if (count > 1)
+		qsort(splices, count, sizeof *splices, by_start);
 	size_t size = doc->size;
 	for (size_t i = 0; i < count; i++) {
 		/* Overlapping, or two insertions at one place (two values for one empty node). */

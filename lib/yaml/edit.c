@@ -511,6 +511,18 @@ static size_t column_of(const promote_yaml_doc *doc, size_t pos)
 	return pos - promote__yline_start(doc, pos);
 }
 
+/* The column keys of a block mapping stand at: its first key's, or the '?'
+ * before it when the key is explicit. */
+static size_t key_column(const promote_yaml_doc *doc, const promote__ynode *key)
+{
+	size_t p = key->start.offset;
+	while (p > 0 && (doc->text[p - 1] == ' ' || doc->text[p - 1] == '\t'))
+		p--;
+	if (p > 0 && doc->text[p - 1] == '?')
+		return column_of(doc, p - 1);
+	return column_of(doc, key->start.offset);
+}
+
 /* Where the dash of block sequence item `item` stands. */
 static size_t dash_of(const promote_yaml_doc *doc, const promote__ynode *item)
 {
@@ -555,6 +567,13 @@ static int plan_create(promote__splice *sp, const promote_yaml_doc *doc, const p
 	if (seg->kind == PROMOTE__YINDEX)
 		return promote__ydoc_error(doc, PROMOTE_ENOTFOUND, at,
 			"'%s' not found, and an index names no item to create (use [key=value])", path->text);
+	for (size_t k = i; k < path->count; k++) {
+		const promote__ysegment *part = &path->segments[k];
+		if ((part->key && !promote__yvalid_utf8(part->key, strlen(part->key))) ||
+			(part->value && !promote__yvalid_utf8(part->value, strlen(part->value))))
+			return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML,
+				"cannot create '%s' in %s: its keys must be valid UTF-8", path->text, doc->name);
+	}
 	int rc;
 	if (at->type == PROMOTE__YSCALAR && promote__yscalar_is_null(at) && r->key) {
 		/* "key:" or "key: ~" — the new block replaces the null. */
@@ -590,11 +609,14 @@ static int plan_create(promote__splice *sp, const promote_yaml_doc *doc, const p
 		return rc;
 	}
 	bool needs_eol;
+	/* After the last entry: its value, or its key when the value is empty ("? key"). */
 	const promote__ynode *last = at->items[at->count - 1];
+	if (mapping && promote__yextent_end(doc, last) < promote__yextent_end(doc, at->items[at->count - 2]))
+		last = at->items[at->count - 2];
 	sp->start = sp->end = after_lines_of(doc, last, &needs_eol);
 	rc = needs_eol ? promote__buf_puts(&sp->text, doc->eol) : 0;
 	if (rc == 0)
-		rc = mapping ? block_entry(&c, i, column_of(doc, at->items[0]->start.offset), false)
+		rc = mapping ? block_entry(&c, i, key_column(doc, at->items[0]), false)
 			     : block_item(&c, i, column_of(doc, dash_of(doc, at->items[0])), false);
 	/* A file that ended without a line break keeps ending without one. */
 	if (rc == 0 && needs_eol)

@@ -374,7 +374,8 @@ static int not_found(promote__yresolved *r, const promote_yaml_path *path, const
 			"YAML path '%s' not found: %s", path->text, why);
 	char matched[512] = "";
 	/* The matched prefix, rebuilt from the path text up to the next segment. */
-	size_t end = r->matched < path->count ? path->segments[r->matched].column - 1 : strlen(path->text);
+	size_t len = strlen(path->text), column = r->matched < path->count ? path->segments[r->matched].column : 0;
+	size_t end = column >= 1 && column - 1 <= len ? column - 1 : len; /* built paths have no columns */
 	while (end > 0 && path->text[end - 1] == '.')
 		end--;
 	snprintf(matched, sizeof matched, "%.*s", (int)end, path->text);

@@ -174,6 +174,10 @@ static bool printable_at(const unsigned char *s, size_t n, size_t i, size_t *len
 {
 	unsigned char c = s[i];
 	*len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+	if (*len > n - i) {
+		*len = n - i; /* a truncated sequence: not printable, and never read past the end */
+		return false;
+	}
 	if (c < 0x80)
 		return c == '\t' || (c >= 0x20 && c != 0x7F);
 	if (*len == 2 && c == 0xC2 && i + 1 < n && s[i + 1] < 0xA0 && s[i + 1] != 0x85)
@@ -240,6 +244,12 @@ int promote__yquote_double(promote_buf *out, const char *s, size_t n)
 			continue;
 		}
 		if (!printable_at((const unsigned char *)s, n, i, &len)) {
+			if (len < 2 || (len == 3 && i + 2 >= n)) {
+				snprintf(esc, sizeof esc, "\\x%02X", c); /* a stray byte of broken UTF-8 */
+				len = 1;
+				rc = promote__buf_puts(out, esc);
+				continue;
+			}
 			/* C1 control, BOM, U+FFFE/U+FFFF: escape the code point. */
 			unsigned cp = len == 2 ? ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu)
 					       : ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);

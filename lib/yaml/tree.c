@@ -427,6 +427,35 @@ bool promote__ynode_is_shared(const promote__ydoc *doc, const promote__ynode *no
 	return false;
 }
 
+/* An alias in `node`'s subtree whose target lies inside `within`. */
+static const promote__ynode *alias_into_subtree(const promote__ynode *node, const promote__ynode *within)
+{
+	if (!node)
+		return NULL;
+	if (node->type == PROMOTE__YALIAS) {
+		for (const promote__ynode *t = node->target; t; t = t->parent)
+			if (t == within)
+				return node->target;
+		return NULL;
+	}
+	for (size_t i = 0; i < node->count; i++) {
+		const promote__ynode *found = alias_into_subtree(node->items[i], within);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+const promote__ynode *promote__ynode_aliased_within(const promote__ydoc *doc, const promote__ynode *node)
+{
+	for (size_t i = 0; doc->has_aliases && i < doc->count; i++) {
+		const promote__ynode *found = alias_into_subtree(doc->documents[i], node);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
 const char *promote__ynode_type_name(const promote__ynode *node)
 {
 	node = promote__ynode_resolve(node);

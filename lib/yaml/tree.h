@@ -95,6 +95,10 @@ bool promote__yscalar_is_null(const promote__ynode *node);
  * editing it would change what those aliases stand for too. */
 bool promote__ynode_is_shared(const promote__ydoc *doc, const promote__ynode *node);
 
+/* An anchored node inside `node` (or `node` itself) that some alias refers
+ * to, or NULL: deleting `node` would leave that alias dangling. */
+const promote__ynode *promote__ynode_aliased_within(const promote__ydoc *doc, const promote__ynode *node);
+
 /* "mapping", "sequence", "string", "alias"; for messages. */
 const char *promote__ynode_type_name(const promote__ynode *node);
 

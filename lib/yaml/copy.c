@@ -94,10 +94,9 @@ int promote_yaml_copy(promote_yaml_doc *dst, const promote_yaml_path *dst_path, 
 			return promote__ydoc_error(dst, PROMOTE_EINVALID, target,
 				"'%s' cannot hold a block collection here; give it one in flow style", dst_path->text);
 		size_t key_col = column_of(dst, to.key->start.offset);
-		size_t colon = promote__yextent_end(dst, to.key);
-		while (colon < dst->size && dst->text[colon] != ':')
-			colon++;
-		sp.start = colon + 1;
+		if (!(sp.start = promote__yafter_colon(dst, to.key, target)))
+			return promote__ydoc_error(dst, PROMOTE_EINVALID, to.key,
+				"the key of '%s' has no ':'; write it as 'key:' first", dst_path->text);
 		size_t indent = key_col + (value->type == PROMOTE__YMAPPING ? 2 : 0);
 		rc = promote__buf_puts(&sp.text, dst->eol);
 		for (size_t k = 0; rc == 0 && k < indent; k++)

@@ -77,11 +77,8 @@ int promote_yaml_delete(promote_yaml_doc *doc, const promote_yaml_path *path, un
 		if (parent->flow) {
 			sp.start = parent->start.offset;
 			sp.end = parent->end.offset;
-		} else if (holder && holder->type == PROMOTE__YMAPPING && at % 2 == 1) {
-			sp.start = promote__yextent_end(doc, holder->items[at - 1]);
-			while (sp.start < doc->size && doc->text[sp.start] != ':')
-				sp.start++;
-			sp.start++;
+		} else if (holder && holder->type == PROMOTE__YMAPPING && at % 2 == 1 &&
+			   (sp.start = promote__yafter_colon(doc, holder->items[at - 1], parent))) {
 			sp.end = promote__yextent_end(doc, parent);
 			rc = promote__buf_putc(&sp.text, ' ');
 		} else {

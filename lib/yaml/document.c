@@ -239,6 +239,20 @@ size_t promote__yextent_end(const promote_yaml_doc *doc, const promote__ynode *n
 	return end;
 }
 
+size_t promote__yafter_colon(const promote_yaml_doc *doc, const promote__ynode *key, const promote__ynode *value)
+{
+	size_t limit = promote__yvalue_start(doc, value);
+	for (size_t p = promote__yextent_end(doc, key); p < doc->size && p <= limit; p++) {
+		if (doc->text[p] == ':')
+			return p + 1;
+		if (doc->text[p] == '#') /* a comment: skip to its line's end */
+			p = promote__yline_end(doc, p);
+		else if (!strchr(" \t\r\n", doc->text[p]))
+			return 0;
+	}
+	return 0;
+}
+
 static int by_start(const void *a, const void *b)
 {
 	const promote__splice *x = a, *y = b;

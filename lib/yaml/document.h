@@ -54,6 +54,10 @@ size_t promote__yextent_end(const promote_yaml_doc *doc, const promote__ynode *n
 size_t promote__yline_start(const promote_yaml_doc *doc, size_t pos);
 size_t promote__yline_end(const promote_yaml_doc *doc, size_t pos);
 
+/* Just past the ':' that follows mapping key `key` (before `value`, its
+ * value node), or 0 when the key has none ("? key" alone, "{key}"). */
+size_t promote__yafter_colon(const promote_yaml_doc *doc, const promote__ynode *key, const promote__ynode *value);
+
 /* An error about `node` of `doc`, with its file:line:column. */
 int promote__ydoc_error(const promote_yaml_doc *doc, int code, const promote__ynode *node, const char *fmt, ...)
 	PROMOTE_PRINTF(4, 5);

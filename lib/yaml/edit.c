@@ -578,10 +578,10 @@ static int plan_create(promote__splice *sp, const promote_yaml_doc *doc, const p
 	if (at->type == PROMOTE__YSCALAR && promote__yscalar_is_null(at) && r->key) {
 		/* "key:" or "key: ~" — the new block replaces the null. */
 		size_t key_col = column_of(doc, r->key->start.offset);
-		size_t colon = promote__yextent_end(doc, r->key);
-		while (colon < doc->size && doc->text[colon] != ':')
-			colon++;
-		sp->start = colon + 1;
+		if (!(sp->start = promote__yafter_colon(doc, r->key, at)))
+			return promote__ydoc_error(doc, PROMOTE_EINVALID, r->key,
+				"cannot create '%s': its key has no ':' (\"? key\" or \"{key}\"); write it as 'key:' first",
+				path->text);
 		sp->end = at->end.offset > sp->start ? at->end.offset : sp->start;
 		if (at->in_flow) {
 			rc = promote__buf_putc(&sp->text, ' ');

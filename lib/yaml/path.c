@@ -473,7 +473,15 @@ int promote__ypath_of(promote_yaml_path **out, const promote__ydoc *doc, size_t 
 		while (at < parent->count && parent->items[at] != n)
 			at++;
 		if (parent->type == PROMOTE__YMAPPING) {
-			const promote__ynode *key = promote__ynode_resolve(parent->items[at - 1]);
+			const promote__ynode *key = at % 2 == 1 ? promote__ynode_resolve(parent->items[at - 1]) : NULL;
+			if (!key || key->type != PROMOTE__YSCALAR) {
+				/* A key itself, or the value of a complex key: no path names it. */
+				promote_buf_dispose(&text);
+				promote_yaml_path_free(path);
+				return promote__error(PROMOTE_ENOTSUPPORTED, PROMOTE_ERROR_CLASS_YAML,
+					"line %u: a mapping key, or a value under a key that is not a string, has no path",
+					(unsigned)node->start.line);
+			}
 			seg->kind = PROMOTE__YKEY;
 			if (!(seg->key = strndup(key->value, key->length)))
 				goto oom;

@@ -125,12 +125,29 @@ static int visit(setter_run *run, size_t document, const promote__ynode *node)
 	}
 	if (node->type != PROMOTE__YSCALAR || !node->parent)
 		return 0;
+	/* Only values carry markers: a scalar that is a mapping key is left alone. */
+	if (node->parent->type == PROMOTE__YMAPPING) {
+		size_t at = 0;
+		while (at < node->parent->count && node->parent->items[at] != node)
+			at++;
+		if (at % 2 == 0)
+			return 0;
+	}
 	char *marker = marker_after(run->doc, node);
 	if (!marker)
 		return 0;
 	size_t plen = strlen(run->policy);
-	int rc = 0;
-	if (strncmp(marker, run->policy, plen) == 0 && (marker[plen] == '\0' || marker[plen] == ':')) {
+	if (strncmp(marker, run->policy, plen) != 0 || (marker[plen] != '\0' && marker[plen] != ':')) {
+		free(marker);
+		return 0;
+	}
+	promote_yaml_path *where = NULL;
+	int rc = promote__ypath_of(&where, run->doc->tree, document, node);
+	if (rc == PROMOTE_ENOTSUPPORTED) {
+		/* Under a key that is not a string: no path can check it, so it is left alone. */
+		promote_error_clear();
+		rc = 0;
+	} else if (rc == 0) {
 		const char *value = field_value(run, marker[plen] ? marker + plen + 1 : NULL, node);
 		if (!value)
 			rc = PROMOTE_EINVALID;
@@ -155,10 +172,10 @@ static int visit(setter_run *run, size_t document, const promote__ynode *node)
 		if (rc == 0) {
 			size_t k = run->count;
 			memset(&run->splices[k], 0, sizeof run->splices[k]);
-			run->paths[k] = NULL;
+			run->paths[k] = where;
+			where = NULL;
 			run->values[k] = strdup(value);
-			rc = run->values[k] ? promote__ypath_of(&run->paths[k], run->doc->tree, document, node)
-					    : promote__error_oom();
+			rc = run->values[k] ? 0 : promote__error_oom();
 			if (rc == 0)
 				rc = promote__yedit_render_scalar(&run->splices[k], run->doc, node, value, 0);
 			if (rc == 0)
@@ -166,6 +183,7 @@ static int visit(setter_run *run, size_t document, const promote__ynode *node)
 			run->count++;
 		}
 	}
+	promote_yaml_path_free(where);
 	free(marker);
 	return rc;
 }

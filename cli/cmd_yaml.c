@@ -1,8 +1,12 @@
 /*
  * promote yaml get|set|delete: surgical edits of YAML files, in place like
- * `sed -i` (a temporary file beside the original, renamed over it, mode kept;
- * nothing is written unless every file could be edited).
+ * `sed -i`: each file is edited and written to a temporary file beside it
+ * (mode and, where allowed, owner kept; a symbolic link's target is what is
+ * edited); only when every file was edited are the temporary files renamed
+ * over the originals. A rename failing then (rare: a busy or read-only
+ * target) stops there, and the message says how many were replaced before.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
 
 #include <errno.h>
@@ -95,8 +99,8 @@ static int parse_fd(promote_yaml_doc **out, int fd, const char *name, size_t hin
 	return rc;
 }
 
-/* Open and parse FILE ('-': standard input); *mode receives its permissions. */
-static int open_doc(promote_yaml_doc **out, const char *file, mode_t *mode, const cli *c)
+/* Open and parse FILE ('-': standard input); *st (may be NULL) receives its status. */
+static int open_doc(promote_yaml_doc **out, const char *file, struct stat *status, const cli *c)
 {
 	if (strcmp(file, "-") == 0) {
 		int rc = parse_fd(out, STDIN_FILENO, "<stdin>", 0);
@@ -111,30 +115,34 @@ static int open_doc(promote_yaml_doc **out, const char *file, mode_t *mode, cons
 		fprintf(stderr, "promote: %s: %s\n", file, fd < 0 ? strerror(err) : "not a regular file");
 		return err == ENOENT || err == EINVAL ? EXIT_USAGE : EXIT_FAILED;
 	}
-	if (mode)
-		*mode = st.st_mode & 07777;
+	if (status)
+		*status = st;
 	int rc = parse_fd(out, fd, file, (size_t)st.st_size);
 	close(fd);
 	return rc < 0 ? cli_fail(c) : rc;
 }
 
-/* Write `doc` to a new temporary file beside `file`, with `mode`; its name in *tmp_out. */
-static int write_beside(char **tmp_out, const char *file, const promote_yaml_doc *doc, mode_t mode)
+/* Write `doc` to a new temporary file beside `target`, with the mode and
+ * (where allowed) the owner of `st`; its name in *tmp_out. */
+static int write_beside(char **tmp_out, const char *target, const promote_yaml_doc *doc, const struct stat *st)
 {
-	size_t n = strlen(file);
+	size_t n = strlen(target);
 	char *tmp = malloc(n + 16);
 	if (!tmp)
 		return EXIT_FAILED;
-	snprintf(tmp, n + 16, "%s.promote-XXXXXX", file);
+	snprintf(tmp, n + 16, "%s.promote-XXXXXX", target);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		fprintf(stderr, "promote: %s: cannot create a temporary file beside it: %s\n", file, strerror(errno));
+		fprintf(stderr, "promote: %s: cannot create a temporary file beside it: %s\n", target, strerror(errno));
 		free(tmp);
 		return EXIT_FAILED;
 	}
+	/* Only root may give a file away; for others the owner is already theirs. */
+	if (fchown(fd, st->st_uid, st->st_gid) != 0 && errno != EPERM)
+		fprintf(stderr, "promote: %s: cannot keep its owner: %s\n", target, strerror(errno));
 	size_t size;
 	const char *content = promote_yaml_doc_content(doc, &size);
-	bool ok = fchmod(fd, mode) == 0;
+	bool ok = fchmod(fd, st->st_mode & 07777) == 0;
 	for (size_t done = 0; ok && done < size;) {
 		ssize_t w = write(fd, content + done, size - done);
 		if (w < 0 && errno == EINTR)
@@ -144,7 +152,7 @@ static int write_beside(char **tmp_out, const char *file, const promote_yaml_doc
 	}
 	ok = close(fd) == 0 && ok;
 	if (!ok) {
-		fprintf(stderr, "promote: %s: cannot write: %s\n", file, strerror(errno));
+		fprintf(stderr, "promote: %s: cannot write: %s\n", target, strerror(errno));
 		unlink(tmp);
 		free(tmp);
 		return EXIT_FAILED;
@@ -253,6 +261,9 @@ static int yaml_edit(const cli *c, bool deleting)
 			edit *e = &edits[edit_count++];
 			if (!(e->policy = strndup(spec, (size_t)(eq - spec))) || !(e->value = strdup(eq + 1)))
 				rc = EXIT_FAILED;
+		} else if (strcmp(a, "--") == 0) {
+			while (++i < c->argc)
+				files[file_count++] = c->argv[i];
 		} else if (a[0] == '-' && a[1]) {
 			rc = cli_usage_error("unknown option '%s' for yaml %s", a, deleting ? "delete" : "set");
 		} else {
@@ -268,7 +279,8 @@ static int yaml_edit(const cli *c, bool deleting)
 		rc = cli_usage_error("'-' (standard input) must be the only FILE");
 
 	char **temps = rc == 0 ? calloc(file_count ? file_count : 1, sizeof *temps) : NULL;
-	if (rc == 0 && !temps)
+	char **targets = rc == 0 ? calloc(file_count ? file_count : 1, sizeof *targets) : NULL;
+	if (rc == 0 && (!temps || !targets))
 		rc = EXIT_FAILED;
 	const promote_yaml_path **paths = rc == 0 ? calloc(edit_count, sizeof *paths) : NULL;
 	const char **values = rc == 0 ? calloc(edit_count, sizeof *values) : NULL;
@@ -288,8 +300,8 @@ static int yaml_edit(const cli *c, bool deleting)
 	size_t changed = 0;
 	for (size_t f = 0; rc == 0 && f < file_count; f++) {
 		promote_yaml_doc *doc = NULL;
-		mode_t mode = 0644;
-		rc = open_doc(&doc, files[f], &mode, c);
+		struct stat st;
+		rc = open_doc(&doc, files[f], &st, c);
 		int err = 0;
 		if (rc == 0 && deleting)
 			for (size_t i = 0; err == 0 && i < path_count; i++)
@@ -306,23 +318,36 @@ static int yaml_edit(const cli *c, bool deleting)
 			const char *content = promote_yaml_doc_content(doc, &size);
 			rc = fwrite(content, 1, size, stdout) == size ? EXIT_OK : EXIT_FAILED;
 		} else if (rc == 0 && promote_yaml_doc_changed(doc)) {
-			rc = write_beside(&temps[f], files[f], doc, mode);
+			/* Through a symbolic link, the file it points to is what changes. */
+			struct stat link;
+			bool is_link = lstat(files[f], &link) == 0 && S_ISLNK(link.st_mode);
+			targets[f] = is_link ? realpath(files[f], NULL) : strdup(files[f]);
+			rc = targets[f] ? write_beside(&temps[f], targets[f], doc, &st) : EXIT_FAILED;
 			changed += rc == 0;
 		}
 		promote_yaml_doc_free(doc);
 	}
+	bool editing_failed = rc != 0;
+	size_t replaced = 0;
 	for (size_t f = 0; temps && f < file_count; f++) {
 		if (!temps[f])
 			continue;
-		if (rc == 0 && rename(temps[f], files[f]) != 0) {
-			fprintf(stderr, "promote: %s: cannot replace it: %s\n", files[f], strerror(errno));
+		if (rc == 0 && rename(temps[f], targets[f]) != 0) {
+			fprintf(stderr, "promote: %s: cannot replace it: %s; %zu file%s before it %s replaced, the "
+				"others are unchanged\n", files[f], strerror(errno), replaced, replaced == 1 ? "" : "s",
+				replaced == 1 ? "was" : "were");
 			rc = EXIT_FAILED;
+		} else if (rc == 0) {
+			replaced++;
 		}
 		if (rc)
 			unlink(temps[f]);
 		free(temps[f]);
 	}
-	if (rc && file_count > 1 && changed)
+	for (size_t f = 0; targets && f < file_count; f++)
+		free(targets[f]);
+	free(targets);
+	if (editing_failed && file_count > 1)
 		fprintf(stderr, "promote: no file was changed\n");
 	if (rc == 0 && c->verbosity > 0 && !use_stdin)
 		fprintf(stderr, "promote: %zu of %zu files changed\n", changed, file_count);

@@ -1,6 +1,7 @@
 /* promote — the command-line front end of libpromote: parse, call the API, print. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,10 @@ static const char usage[] =
 	"  policy explain PRODUCT ENV [--flow FLOW]\n"
 	"                                    the effective policy and which policy supplied each field\n"
 	"  yaml get [--source] FILE PATH     print one value of a YAML file\n"
-	"  yaml set [-e PATH=VALUE]... [--create] [--typed] [--edit-anchors] FILE...\n"
-	"                                    edit YAML files in place, changing only the values' bytes\n"
-	"  yaml delete [-e PATH]... FILE...  remove keys or items\n"
+	"  yaml set [-e PATH=VALUE]... [--image-policy NS:POLICY=IMAGE]... [--create] [--typed]\n"
+	"           [--edit-anchors] FILE...  edit YAML files in place, changing only the values' bytes\n"
+	"  yaml delete [-e PATH]... [--edit-anchors] FILE...\n"
+	"                                    remove keys or items\n"
 	"  help                              this text\n"
 	"\n"
 	"options:\n"
@@ -56,6 +58,7 @@ static int parse_globals(cli *c, int argc, char **argv)
 			c->argv[c->argc++] = argv[i];
 		} else if (strcmp(a, "--") == 0) {
 			literal = true;
+			c->argv[c->argc++] = argv[i]; /* the subcommand sees it too: what follows are operands */
 		} else if (strcmp(a, "--json") == 0) {
 			c->json = true;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -121,6 +124,11 @@ int main(int argc, char **argv)
 	c.argv++;
 	rc = cmd->run(&c);
 	c.argv--;
+	/* Output that could not be written (a full disk, a closed pipe) is a failure. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "promote: cannot write the output: %s\n", strerror(errno));
+		rc = EXIT_FAILED;
+	}
 	promote_shutdown();
 out:
 	free(c.argv);

@@ -65,8 +65,8 @@ PROMOTE_EXTERN(const char *) promote_yaml_path_text(const promote_yaml_path *pat
 
 /*
  * Parse `size` bytes (copied) named `name` (for messages; NULL = "<buffer>").
- * PROMOTE_EINVALID for YAML errors, PROMOTE_ELIMIT for a bound exceeded, both
- * with file:line:column.
+ * PROMOTE_EINVALID for YAML errors, PROMOTE_ELIMIT for a bound exceeded,
+ * with file:line:column (the size bound: with the file only).
  */
 PROMOTE_EXTERN(int) promote_yaml_doc_parse(promote_yaml_doc **out, const char *data, size_t size,
 	const char *name, const promote_yaml_options *opts);
@@ -86,7 +86,8 @@ PROMOTE_EXTERN(int) promote_yaml_doc_changed(const promote_yaml_doc *doc);
 /*
  * The value at `path`: a scalar's value (quotes and escapes resolved), or a
  * collection's source text. PROMOTE_ENOTFOUND names the deepest part of the
- * path that matched and where. Dispose `out` with promote_buf_dispose().
+ * path that matched and where. `out` is overwritten (not freed first): pass
+ * PROMOTE_BUF_INIT or a disposed buffer, and dispose it with promote_buf_dispose().
  */
 PROMOTE_EXTERN(int) promote_yaml_get(promote_buf *out, const promote_yaml_doc *doc, const promote_yaml_path *path);
 /* The node's source text as written (quotes included). */
@@ -119,7 +120,8 @@ PROMOTE_EXTERN(int) promote_yaml_copy(promote_yaml_doc *dst, const promote_yaml_
  * marker  # {"$imagepolicy": "NAMESPACE:POLICY[:FIELD]"}  naming `policy`
  * ("NAMESPACE:POLICY") is set from `image` ("name:tag@digest"): the whole
  * reference, or its name, tag or digest for FIELD name, tag, digest.
- * *changed (may be NULL) counts the scalars whose bytes changed.
+ * *changed (may be NULL) counts the scalars whose bytes changed. A marked
+ * scalar that is anchored and used by an alias is refused (PROMOTE_EINVALID).
  */
 PROMOTE_EXTERN(int) promote_yaml_set_image_policy(promote_yaml_doc *doc, const char *policy, const char *image,
 	size_t *changed);

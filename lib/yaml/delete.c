@@ -81,6 +81,22 @@ int promote_yaml_delete(promote_yaml_doc *doc, const promote_yaml_path *path, un
 			   (sp.start = promote__yafter_colon(doc, holder->items[at - 1], parent))) {
 			sp.end = promote__yextent_end(doc, parent);
 			rc = promote__buf_putc(&sp.text, ' ');
+			/* Its anchor and tag stay with it: "k: &x !t {}". */
+			for (size_t p = sp.start, end = promote__yvalue_start(doc, parent); rc == 0 && p < end;) {
+				if (doc->text[p] == '&' || doc->text[p] == '!') {
+					size_t q = p;
+					while (q < end && !strchr(" \t\r\n", doc->text[q]))
+						q++;
+					rc = promote__buf_put(&sp.text, doc->text + p, q - p);
+					if (rc == 0)
+						rc = promote__buf_putc(&sp.text, ' ');
+					p = q;
+				} else if (doc->text[p] == '#') {
+					p = promote__yline_end(doc, p);
+				} else {
+					p++;
+				}
+			}
 		} else {
 			sp.start = parent->type == PROMOTE__YSEQUENCE ? entry_start(doc, parent, 0)
 								       : promote__yvalue_start(doc, parent);

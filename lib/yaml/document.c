@@ -333,6 +333,12 @@ int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t 
 	}
 	promote__ydoc *tree = NULL;
 	int rc = promote__ydoc_parse(&tree, text, size, doc->name, &doc->limits);
+	if (rc == PROMOTE_ELIMIT) {
+		free(text);
+		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_YAML,
+			"%s: the edited file would cross a bound (%s); nothing was written: raise the limit", doc->name,
+			promote_error_last()->message);
+	}
 	if (rc) {
 		free(text);
 		return promote__error(PROMOTE_ERROR, PROMOTE_ERROR_CLASS_YAML,

@@ -1,8 +1,8 @@
 /*
- * The editing operations on promote_yaml_doc: get, set (with create), delete,
- * copy and Flux image-policy setters. Each computes splices of the original
- * bytes and hands them to promote__ydoc_apply, which parses the result and
- * checks it before keeping it.
+ * Reading and setting values of a promote_yaml_doc: get, set and set_many
+ * (creating what is missing), and the pieces delete.c, copy.c and setters.c
+ * share. Each edit computes splices of the original bytes and hands them to
+ * promote__ydoc_apply, which parses the result and checks it before keeping it.
  */
 #include "edit.h"
 #include "scalar.h"
@@ -10,7 +10,6 @@
 #include "core/buf.h"
 #include "core/error.h"
 
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -26,15 +26,21 @@ static int syntax(const parser *p, size_t pos, const char *what)
 		"YAML path '%s', column %zu: %s (see doc/YAML.md for the syntax)", p->text, pos + 1, what);
 }
 
+/* A new segment; NULL with the error set (too many segments, or no memory). */
 static promote__ysegment *add_segment(parser *p, promote__ypath_kind kind, size_t column)
 {
+	if (p->path->count >= MAX_PATH_SEGMENTS) {
+		promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_INVALID, "YAML path '%s' has more than %d parts",
+			p->text, MAX_PATH_SEGMENTS);
+		return NULL;
+	}
 	if (p->path->count == p->capacity) {
-		if (p->capacity >= MAX_PATH_SEGMENTS)
-			return NULL;
 		size_t cap = p->capacity ? p->capacity * 2 : 4;
 		promote__ysegment *grown = realloc(p->path->segments, cap * sizeof *grown);
-		if (!grown)
+		if (!grown) {
+			promote__error_oom();
 			return NULL;
+		}
 		p->path->segments = grown;
 		p->capacity = cap;
 	}
@@ -149,7 +155,7 @@ static int parse_bracket(parser *p)
 		promote__ysegment *s = add_segment(p, PROMOTE__YKEY, open);
 		if (!s) {
 			free(key);
-			return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_INVALID, "YAML path '%s' is too long", t);
+			return promote_error_last()->code;
 		}
 		s->key = key;
 		return 0;
@@ -191,7 +197,7 @@ static int parse_bracket(parser *p)
 		if (!s) {
 			free(field);
 			free(value);
-			return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_INVALID, "YAML path '%s' is too long", t);
+			return promote_error_last()->code;
 		}
 		s->key = field;
 		s->value = value;
@@ -205,7 +211,7 @@ static int parse_bracket(parser *p)
 	p->pos = close + 1;
 	promote__ysegment *s = add_segment(p, PROMOTE__YINDEX, open);
 	if (!s)
-		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_INVALID, "YAML path '%s' is too long", t);
+		return promote_error_last()->code;
 	s->index = index;
 	return 0;
 }
@@ -255,7 +261,7 @@ static int parse_path(parser *p)
 		promote__ysegment *s = add_segment(p, digits ? PROMOTE__YKEY_OR_INDEX : PROMOTE__YKEY, column);
 		if (!s) {
 			free(key);
-			return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_INVALID, "YAML path '%s' is too long", t);
+			return promote_error_last()->code;
 		}
 		s->key = key;
 		if (digits)

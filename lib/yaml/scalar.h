@@ -46,7 +46,8 @@ int promote__yquote_single(promote_buf *out, const char *s, size_t n);
  * `folded` writes the folded form (a line break in the value becomes an
  * empty line). *chomp receives the chomping indicator the body needs: 0
  * (clip), '-' (strip) or '+' (keep). PROMOTE_ENOTSUPPORTED when the value
- * cannot be written so (a line starting with a space or tab).
+ * cannot be written so: its first line starts with a space or tab (or, when
+ * folded, any line does), or it holds a character YAML cannot write raw.
  */
 int promote__yblock_body(promote_buf *out, const char *s, size_t n, size_t indent, bool folded, const char *eol,
 	char *chomp);

@@ -151,6 +151,10 @@ static int visit(setter_run *run, size_t document, const promote__ynode *node)
 		const char *value = field_value(run, marker[plen] ? marker + plen + 1 : NULL, node);
 		if (!value)
 			rc = PROMOTE_EINVALID;
+		else if (promote__ynode_is_shared(run->doc->tree, node))
+			rc = promote__ydoc_error(run->doc, PROMOTE_EINVALID, node,
+				"this image policy marker is on a value that an alias uses too; setting it would "
+				"change every alias: move the marker to each use");
 		if (rc == 0 && run->count == run->capacity) {
 			size_t cap = run->capacity ? run->capacity * 2 : 4;
 			promote__splice *s = realloc(run->splices, cap * sizeof *s);
@@ -194,6 +198,10 @@ int promote_yaml_set_image_policy(promote_yaml_doc *doc, const char *policy, con
 		return promote__error_arg(__func__, !doc ? "doc" : !policy ? "policy" : "image");
 	if (changed)
 		*changed = 0;
+	const char *colon = strchr(policy, ':');
+	if (!colon || colon == policy || !colon[1] || strchr(colon + 1, ':'))
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
+			"image policy '%s' must be NAMESPACE:POLICY, as its markers name it", policy);
 	image_ref ref;
 	int rc = parse_image(&ref, image);
 	if (rc)

@@ -1,6 +1,6 @@
 /*
  * Internal: a YAML document tree built from libyaml's events, with every
- * node's source span (libyaml's index, line, column). The configuration loader
+ * node's source span (byte offset, line, column). The configuration loader
  * reads it; the surgical editor splices bytes at the spans it records.
  */
 #ifndef PROMOTE_YAML_TREE_H
@@ -39,7 +39,7 @@ struct promote__ynode {
 	promote__ymark start;
 	promote__ymark end;
 	const char *tag;             /* explicit tag or NULL */
-	const char *anchor;          /* "&name" defined here, or NULL */
+	const char *anchor;          /* the anchor defined here (without the '&'), or NULL */
 	/* scalars */
 	const char *value;           /* NUL-terminated (may also hold NULs: see length) */
 	size_t length;
@@ -99,7 +99,7 @@ bool promote__ynode_is_shared(const promote__ydoc *doc, const promote__ynode *no
  * to, or NULL: deleting `node` would leave that alias dangling. */
 const promote__ynode *promote__ynode_aliased_within(const promote__ydoc *doc, const promote__ynode *node);
 
-/* "mapping", "sequence", "string", "alias"; for messages. */
+/* "mapping", "sequence", "scalar", "null", "alias" or "nothing"; for messages. */
 const char *promote__ynode_type_name(const promote__ynode *node);
 
 #endif

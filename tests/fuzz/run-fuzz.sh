@@ -42,7 +42,7 @@ ninja -C "$build" tests/yaml/fuzz_yaml >/dev/null || ninja -C "$build" tests/yam
 
 work="$build/fuzz"
 mkdir -p "$work/corpus" "$work/artifacts" "$regressions"
-python3 tests/fuzz/make-seeds.py --suite "$suite" --out "$work/seeds" >/dev/null
+/usr/bin/python3 tests/fuzz/make-seeds.py --suite "$suite" --out "$work/seeds" >/dev/null
 rm -f "$work/artifacts"/*
 
 echo "run-fuzz: fuzzing the YAML editor for ${seconds}s ($build/tests/yaml/fuzz_yaml)"

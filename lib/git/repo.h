@@ -1,0 +1,62 @@
+/*
+ * Internal: the git layer on libgit2 — reading blobs at a commit and making
+ * commits in memory, without a working tree. A commit is built from a list
+ * of edits on a base commit; only the trees along the changed paths are
+ * written (git_tree_create_updated), so its cost grows with the change, not
+ * with the repository. Branches move by compare-and-swap on the expected old
+ * value, the local equivalent of a push with a lease.
+ *
+ * The mirror cache, remote transports, push with retry and the providers
+ * build on this (issue 5).
+ */
+#ifndef PROMOTE_GIT_REPO_H
+#define PROMOTE_GIT_REPO_H
+
+#include "core/common.h"
+
+#include <git2.h>
+
+/* One change of a commit: `path` gets `data` (size bytes), or is removed. */
+typedef struct promote__git_edit {
+	const char *path;
+	const char *data;
+	size_t size;
+	bool remove;
+} promote__git_edit;
+
+/* Who a commit is by, and what it says. */
+typedef struct promote__git_commit_info {
+	const char *author_name;
+	const char *author_email;
+	int64_t time;                /* seconds since the epoch; 0 = now */
+	const char *message;         /* the whole message, trailers included */
+} promote__git_commit_info;
+
+/* Open the repository at `path` (bare or not; no search upwards). */
+int promote__git_open(git_repository **out, const char *path);
+
+/* The commit `rev` names ("main", "refs/heads/x", a commit id, "HEAD"). */
+int promote__git_resolve(git_oid *out, git_repository *repo, const char *rev);
+
+/* The bytes of `path` at `commit`: PROMOTE_ENOTFOUND when there is no such
+ * file (or it is a folder). */
+int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *commit, const char *path);
+
+/*
+ * A commit on `parent` applying `edits`. *created is false (and *out the
+ * parent) when the edits change nothing: promotion is idempotent. Paths are
+ * relative ("envs/dev/values.yaml"), without "." or ".." components.
+ */
+int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
+	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info);
+
+/*
+ * Move branch `branch` to `target` if it still points at `expected` (NULL:
+ * the branch must not exist yet). PROMOTE_ECONFLICT when it moved meanwhile;
+ * PROMOTE_ESTATE for the branch checked out in a non-bare repository (its
+ * work tree would no longer match: it is never moved under the user's feet).
+ */
+int promote__git_update_branch(git_repository *repo, const char *branch, const git_oid *target,
+	const git_oid *expected, const char *reflog);
+
+#endif

@@ -1,0 +1,169 @@
+/* The git layer: commits built in memory, read back and checked with the git CLI itself. */
+#include "helpers.h"
+
+#include "git/repo.h"
+
+#include <unistd.h>
+
+static char dir[128];
+static char bare[256];
+
+/* Run a shell command; its stdout (trimmed of the final newline) into `out`. */
+static int sh(char *out, size_t size, const char *fmt, ...) PROMOTE_PRINTF(3, 4);
+static int sh(char *out, size_t size, const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	size_t n = out ? fread(out, 1, size - 1, p) : 0;
+	if (!out) {
+		char sink[256];
+		while (fread(sink, 1, sizeof sink, p) > 0)
+			;
+	}
+	int status = pclose(p);
+	if (out) {
+		out[n] = '\0';
+		if (n && out[n - 1] == '\n')
+			out[n - 1] = '\0';
+	}
+	return status;
+}
+
+#define GIT "GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null git -c user.name=T -c user.email=t@example.com "
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof dir, "/tmp/promote-test-git-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(bare, sizeof bare, "%s/gitops.git", dir);
+	/* A bare repository with one commit on main: two environments. */
+	if (sh(NULL, 0,
+		    "cd %s && " GIT "init -q -b main work && cd work && mkdir -p envs/dev envs/prod && "
+		    "printf 'image:\\n  tag: \"1.2.0\" # dev\\n' > envs/dev/values.yaml && "
+		    "printf 'image:\\n  tag: \"1.0.0\" # prod\\n' > envs/prod/values.yaml && "
+		    "echo readme > README && " GIT "add -A && " GIT "commit -qm init && "
+		    GIT "clone -q --bare . %s", dir, bare) != 0)
+		return -1;
+	return helpers_init(state);
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		return -1;
+	return helpers_shutdown(state);
+}
+
+static void test_read(void **state)
+{
+	(void)state;
+	git_repository *repo;
+	assert_int_equal(promote__git_open(&repo, bare), 0);
+	git_oid main;
+	assert_int_equal(promote__git_resolve(&main, repo, "main"), 0);
+	promote_buf buf = PROMOTE_BUF_INIT;
+	assert_int_equal(promote__git_read(&buf, repo, &main, "envs/prod/values.yaml"), 0);
+	assert_string_equal(buf.ptr, "image:\n  tag: \"1.0.0\" # prod\n");
+	promote_buf_dispose(&buf);
+	assert_int_equal(promote__git_read(&buf, repo, &main, "envs/prod/missing.yaml"), PROMOTE_ENOTFOUND);
+	assert_non_null(strstr(promote_error_last()->message, "has no file 'envs/prod/missing.yaml'"));
+	assert_int_equal(promote__git_read(&buf, repo, &main, "envs"), PROMOTE_ENOTFOUND);
+	assert_int_equal(promote__git_resolve(&main, repo, "nope"), PROMOTE_ENOTFOUND);
+	git_repository_free(repo);
+}
+
+static void test_commit_and_move_branch(void **state)
+{
+	(void)state;
+	git_repository *repo;
+	assert_int_equal(promote__git_open(&repo, bare), 0);
+	git_oid main, commit;
+	assert_int_equal(promote__git_resolve(&main, repo, "main"), 0);
+	const char *prod = "image:\n  tag: \"1.2.0\" # prod\n";
+	promote__git_edit edits[] = {
+		{ "envs/prod/values.yaml", prod, strlen(prod), false },
+		{ "envs/prod/new/config.yaml", "a: 1\n", 5, false },
+		{ "README", NULL, 0, true },
+		{ "not/there", NULL, 0, true },
+	};
+	promote__git_commit_info info = { "Promoter", "promote@example.com", 1700000000,
+		"Promote shop 1.2.0 to prod\n\nPromote-Release: r1\nPromote-Environment: prod\n" };
+	bool created;
+	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 4, &info), 0);
+	assert_true(created);
+	assert_int_equal(promote__git_update_branch(repo, "main", &commit, &main, "promote"), 0);
+
+	/* git itself sees exactly that commit. */
+	char out[1024];
+	assert_int_equal(sh(out, sizeof out, "git -C %s show main:envs/prod/values.yaml", bare), 0);
+	assert_string_equal(out, "image:\n  tag: \"1.2.0\" # prod");
+	assert_int_equal(sh(out, sizeof out, "git -C %s diff --name-status main~1 main", bare), 0);
+	assert_string_equal(out, "D\tREADME\nA\tenvs/prod/new/config.yaml\nM\tenvs/prod/values.yaml");
+	assert_int_equal(sh(out, sizeof out, "git -C %s log -1 --format='%%an <%%ae> %%at%%n%%B' main", bare), 0);
+	assert_string_equal(out, "Promoter <promote@example.com> 1700000000\nPromote shop 1.2.0 to prod\n\n"
+				 "Promote-Release: r1\nPromote-Environment: prod\n");
+	assert_int_equal(sh(out, sizeof out, "git -C %s fsck --strict 2>&1 && echo ok", bare), 0);
+	assert_true(strstr(out, "ok") != NULL);
+
+	/* The same edits again change nothing: no commit. */
+	git_oid again;
+	assert_int_equal(promote__git_commit(&again, &created, repo, &commit, edits, 2, &info), 0);
+	assert_false(created);
+	assert_true(git_oid_equal(&again, &commit));
+
+	/* A branch that moved meanwhile is not overwritten. */
+	assert_int_equal(promote__git_update_branch(repo, "main", &main, &main, "stale"), PROMOTE_ECONFLICT);
+	assert_non_null(strstr(promote_error_last()->message, "moved while the change was prepared"));
+	assert_int_equal(sh(out, sizeof out, "git -C %s rev-list --count main", bare), 0);
+	assert_string_equal(out, "2");
+	/* A new branch: only if it does not exist yet. */
+	assert_int_equal(promote__git_update_branch(repo, "promote/r1/prod", &commit, NULL, "promote"), 0);
+	assert_int_equal(promote__git_update_branch(repo, "promote/r1/prod", &main, NULL, "promote"), PROMOTE_ECONFLICT);
+	git_repository_free(repo);
+}
+
+static void test_checked_out_branch_is_not_moved(void **state)
+{
+	(void)state;
+	char work[256];
+	snprintf(work, sizeof work, "%s/work", dir);
+	git_repository *repo;
+	assert_int_equal(promote__git_open(&repo, work), 0);
+	git_oid main, commit;
+	assert_int_equal(promote__git_resolve(&main, repo, "main"), 0);
+	promote__git_edit edit = { "envs/dev/values.yaml", "x: 1\n", 5, false };
+	promote__git_commit_info info = { "P", "p@example.com", 0, "change\n" };
+	bool created;
+	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, &edit, 1, &info), 0);
+	assert_true(created);
+	assert_int_equal(promote__git_update_branch(repo, "main", &commit, &main, "promote"), PROMOTE_ESTATE);
+	assert_non_null(strstr(promote_error_last()->message, "is checked out in the work tree"));
+	/* Another branch of the same repository is fine. */
+	assert_int_equal(promote__git_update_branch(repo, "staging", &commit, NULL, "promote"), 0);
+	char out[256];
+	assert_int_equal(sh(out, sizeof out, "git -C %s status --porcelain && git -C %s rev-parse main",
+				 work, work), 0);
+	char expected[64];
+	git_oid_tostr(expected, sizeof expected, &main);
+	assert_string_equal(out, expected); /* work tree clean, main untouched */
+	git_repository_free(repo);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_commit_and_move_branch),
+		cmocka_unit_test(test_checked_out_branch_is_not_moved),
+	};
+	return cmocka_run_group_tests_name("git", tests, setup, teardown);
+}

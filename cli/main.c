@@ -20,6 +20,10 @@ static const char usage[] =
 	"           [--edit-anchors] FILE...  edit YAML files in place, changing only the values' bytes\n"
 	"  yaml delete [-e PATH]... [--edit-anchors] FILE...\n"
 	"                                    remove keys or items\n"
+	"  plan PRODUCT --to ENV [--from ENV] [--version V]\n"
+	"                                    the diff a promotion would make; writes nothing\n"
+	"  apply PRODUCT --to ENV [--from ENV] [--version V]\n"
+	"                                    one promotion: one commit, or a change branch, as policy says\n"
 	"  help                              this text\n"
 	"\n"
 	"options:\n"
@@ -42,6 +46,8 @@ static const command commands[] = {
 	{ "flow", cmd_flow },
 	{ "policy", cmd_policy },
 	{ "yaml", cmd_yaml },
+	{ "plan", cmd_plan },
+	{ "apply", cmd_apply },
 };
 
 /* Take the global options out of argv wherever they stand; the rest is the
@@ -76,7 +82,8 @@ static int parse_globals(cli *c, int argc, char **argv)
 			c->config = a + 9;
 		} else if (strncmp(a, "--repo=", 7) == 0) {
 			c->repo = a + 7;
-		} else if (strcmp(a, "--version") == 0) {
+		} else if (strcmp(a, "--version") == 0 && c->argc == 0) {
+			/* Before a command only: `promote apply P --to E --version V` is the command's. */
 			printf("promote %s (libpromote %s)\n", PROMOTE_VERSION, promote_version_string());
 			return EXIT_OK;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {

@@ -85,6 +85,11 @@ PROMOTE_EXTERN(void) promote_context_free(promote_context *ctx);
 /* The name the configuration was loaded from, as used in messages. Borrowed. */
 PROMOTE_EXTERN(const char *) promote_context_source(const promote_context *ctx);
 
+/* The git repository promotions read and write: the one opened with
+ * promote_context_open_repository(), or the one holding the configuration
+ * file; NULL when there is none. Borrowed. */
+PROMOTE_EXTERN(const char *) promote_context_repository_path(const promote_context *ctx);
+
 PROMOTE_END_DECL
 
 #endif

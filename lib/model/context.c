@@ -67,6 +67,8 @@ void promote__context_unref(promote_context *ctx)
 	promote__registry_clear(&ctx->git_providers, true);
 	promote__registry_clear(&ctx->deploy_backends, false);
 	promote__arena_free(ctx->cfg.arena);
+	free(ctx->config_dir);
+	free(ctx->repo_path);
 	free(ctx);
 }
 
@@ -213,6 +215,16 @@ int promote_context_open_file(promote_context **out, const char *path, const pro
 		return rc;
 	rc = open_from_bytes(out, data, size, path, opts);
 	free(data);
+	if (rc == 0) {
+		/* Remember where the file is: its repository is found when first needed. */
+		const char *slash = strrchr(path, '/');
+		(*out)->config_dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+		if (!(*out)->config_dir) {
+			promote_context_free(*out);
+			*out = NULL;
+			return promote__error_oom();
+		}
+	}
 	return rc;
 }
 
@@ -267,10 +279,37 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 			(unsigned long long)size, (unsigned long long)effective.max_config_size);
 	} else {
 		rc = open_from_bytes(out, git_blob_rawcontent(b), (size_t)size, name, opts);
+		if (rc == 0) {
+			(*out)->repo_searched = true;
+			if (!((*out)->repo_path = strdup(repository))) {
+				promote_context_free(*out);
+				*out = NULL;
+				rc = promote__error_oom();
+			}
+		}
 	}
 	git_object_free(blob);
 	git_repository_free(repo);
 	return rc;
+}
+
+const char *promote__context_repository(promote_context *ctx)
+{
+	if (ctx->repo_searched || !ctx->config_dir)
+		return ctx->repo_path;
+	ctx->repo_searched = true;
+	git_buf found = { 0 };
+	if (promote__need_git() == 0 && git_repository_discover(&found, ctx->config_dir, 0, NULL) == 0)
+		ctx->repo_path = strdup(found.ptr);
+	git_buf_dispose(&found);
+	promote_error_clear();
+	return ctx->repo_path;
+}
+
+const char *promote_context_repository_path(const promote_context *ctx)
+{
+	/* Finding it once and remembering it does not change what the context is. */
+	return ctx ? promote__context_repository((promote_context *)ctx) : NULL;
 }
 
 const char *promote__closest_name(const char *word, const void *items, size_t count, size_t stride)

@@ -26,7 +26,13 @@ struct promote_context {
 	promote_context_options options;
 	promote__registry git_providers;
 	promote__registry deploy_backends;
+	char *config_dir;            /* the folder of the configuration file, or NULL */
+	char *repo_path;             /* the repository promotions use; found on first request */
+	bool repo_searched;
 };
+
+/* The repository promotions read and write (see promote_context_repository_path()). */
+const char *promote__context_repository(promote_context *ctx);
 
 /* Keep the context alive for an object made from it; release with promote__context_unref. */
 void promote__context_ref(promote_context *ctx);

@@ -203,6 +203,28 @@ class promote_yaml_options(Structure):
     ]
 
 
+class promote_plan_options(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("reserved", c_uint32),
+        ("from_", c_char_p),
+        ("set_version", c_char_p),
+    ]
+
+
+class promote_apply_options(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("max_retries", c_uint32),
+        ("author_name", c_char_p),
+        ("author_email", c_char_p),
+    ]
+
+
+class promote_plan(_Opaque):
+    pass
+
+
 # The git-provider vtable's slots (sys/git_provider.h).
 open_change_cb = CFUNCTYPE(c_int, POINTER(promote_change_info), POINTER(promote_change_request), c_void_p)
 get_change_cb = CFUNCTYPE(c_int, POINTER(promote_change_info), c_char_p, c_void_p)
@@ -326,6 +348,7 @@ step_p = _P(promote_flow_step)
 eff_p = _P(promote_effective_policy)
 ydoc_p = _P(promote_yaml_doc)
 ypath_p = _P(promote_yaml_path)
+plan_p = _P(promote_plan)
 
 # (name, restype, argtypes, errcheck) for every PROMOTE_EXTERN function.
 # errcheck: _check for fallible int functions, _string for borrowed strings,
@@ -478,6 +501,23 @@ DECLARATIONS = (
     ("promote_yaml_delete", c_int, (ydoc_p, ypath_p, c_uint), _check),
     ("promote_yaml_copy", c_int, (ydoc_p, ypath_p, ydoc_p, ypath_p, c_uint), _check),
     ("promote_yaml_set_image_policy", c_int, (ydoc_p, c_char_p, c_char_p, _P(c_size_t)), _check),
+    # context.h (since the git layer)
+    ("promote_context_repository_path", c_char_p, (ctx_p,), _string),
+    # plan.h
+    ("promote_plan_options_init", c_int, (_P(promote_plan_options), c_uint), _check),
+    ("promote_plan_create", c_int, (_P(plan_p), ctx_p, c_char_p, c_char_p, _P(promote_plan_options)), _check),
+    ("promote_plan_free", None, (plan_p,), None),
+    ("promote_plan_product", c_char_p, (plan_p,), _string),
+    ("promote_plan_from", c_char_p, (plan_p,), _string),
+    ("promote_plan_to", c_char_p, (plan_p,), _string),
+    ("promote_plan_version", c_char_p, (plan_p,), _string),
+    ("promote_plan_branch", c_char_p, (plan_p,), _string),
+    ("promote_plan_base", c_char_p, (plan_p,), _string),
+    ("promote_plan_change_count", c_size_t, (plan_p,), None),
+    ("promote_plan_change_path_at", c_char_p, (plan_p, c_size_t), _string),
+    ("promote_plan_diff", c_int, (_P(promote_buf), plan_p), _check),
+    ("promote_apply_options_init", c_int, (_P(promote_apply_options), c_uint), _check),
+    ("promote_plan_apply", c_int, (_P(promote_buf), _P(c_int), plan_p, _P(promote_apply_options)), _check),
 )
 
 

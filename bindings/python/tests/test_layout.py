@@ -187,11 +187,12 @@ def test_declaration_matches_the_header(name):
 def test_fallible_functions_raise():
     # Every function returning int whose header says it returns a
     # promote_error_code (lookups, opens, inits, registrations, every YAML
-    # operation) has the raising errcheck; value-returning ints (counts, enums,
+    # operation, planning and applying) has the raising errcheck; value-returning ints (counts, enums,
     # flags such as promote_yaml_doc_changed) do not.
     for name, (restype, _, errcheck) in TABLE.items():
         fallible = restype is ctypes.c_int and (
             name.endswith(("_lookup", "_init", "_register", "_resolve", "_shutdown", "_version"))
             or name.startswith("promote_context_open") or name == "promote_context_options_init"
-            or (name.startswith("promote_yaml_") and name != "promote_yaml_doc_changed"))
+            or (name.startswith("promote_yaml_") and name != "promote_yaml_doc_changed")
+            or name in ("promote_plan_create", "promote_plan_diff", "promote_plan_apply"))
         assert (errcheck is _native._check) == fallible, name

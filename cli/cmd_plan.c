@@ -1,0 +1,94 @@
+/* promote plan|apply PRODUCT --to ENV [--from ENV] [--version V]: one promotion. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const outcome_names[] = { "unchanged", "committed", "proposed", "skipped" };
+
+static int run(const cli *c, bool applying)
+{
+	const char *product = NULL;
+	promote_plan_options opts = PROMOTE_PLAN_OPTIONS_INIT;
+	const char *to = NULL;
+	for (int i = 0; i < c->argc; i++) {
+		const char *a = c->argv[i];
+		const char **value = strcmp(a, "--to") == 0 ? &to : strcmp(a, "--from") == 0 ? &opts.from
+			: strcmp(a, "--version") == 0 ? &opts.set_version : NULL;
+		if (value) {
+			if (++i >= c->argc)
+				return cli_usage_error("%s needs a value", a);
+			*value = c->argv[i];
+		} else if (a[0] == '-' && strcmp(a, "--") != 0) {
+			return cli_usage_error("unknown option '%s'", a);
+		} else if (strcmp(a, "--") != 0 && !product) {
+			product = a;
+		} else if (strcmp(a, "--") != 0) {
+			return cli_usage_error("one PRODUCT at a time ('%s' and '%s')", product, a);
+		}
+	}
+	if (!product || !to)
+		return cli_usage_error("usage: promote %s PRODUCT --to ENV [--from ENV] [--version V]",
+			applying ? "apply" : "plan");
+	promote_context *ctx;
+	int rc = cli_open(&ctx, c);
+	if (rc)
+		return rc;
+	promote_plan *plan = NULL;
+	promote_buf diff = PROMOTE_BUF_INIT, commit = PROMOTE_BUF_INIT;
+	int outcome = PROMOTE_APPLY_UNCHANGED;
+	if (promote_plan_create(&plan, ctx, product, to, &opts) || promote_plan_diff(&diff, plan) ||
+		(applying && promote_plan_apply(&commit, &outcome, plan, NULL))) {
+		rc = cli_fail(c);
+	} else if (c->json) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "product", cli_json_string(promote_plan_product(plan)));
+		json_object_object_add(o, "from", cli_json_string(promote_plan_from(plan)));
+		json_object_object_add(o, "to", cli_json_string(promote_plan_to(plan)));
+		json_object_object_add(o, "version", cli_json_string(promote_plan_version(plan)));
+		json_object_object_add(o, "branch", cli_json_string(promote_plan_branch(plan)));
+		json_object_object_add(o, "base", cli_json_string(promote_plan_base(plan)));
+		json_object *files = json_object_new_array();
+		for (size_t i = 0; i < promote_plan_change_count(plan); i++)
+			json_object_array_add(files, cli_json_string(promote_plan_change_path_at(plan, i)));
+		json_object_object_add(o, "changes", files);
+		json_object_object_add(o, "diff", json_object_new_string(diff.ptr));
+		if (applying) {
+			json_object_object_add(o, "outcome", json_object_new_string(outcome_names[outcome]));
+			json_object_object_add(o, "commit", cli_json_string(commit.ptr));
+		}
+		cli_print_json(o);
+	} else {
+		const char *version = promote_plan_version(plan);
+		if (!applying || c->verbosity > 0 || outcome != PROMOTE_APPLY_UNCHANGED)
+			fputs(diff.ptr, stdout);
+		if (promote_plan_change_count(plan) == 0)
+			printf("%s %s is already in %s: nothing to change\n", product, version ? version : "", to);
+		else if (!applying)
+			printf("%zu file%s would change in %s on branch %s\n", promote_plan_change_count(plan),
+				promote_plan_change_count(plan) == 1 ? "" : "s", to, promote_plan_branch(plan));
+		else if (outcome == PROMOTE_APPLY_COMMITTED)
+			printf("committed %.12s on %s: %s %s to %s\n", commit.ptr, promote_plan_branch(plan), product,
+				version ? version : "", to);
+		else if (outcome == PROMOTE_APPLY_PROPOSED)
+			printf("proposed %.12s on branch promote/%s/%s/%s (the policy asks for a pull request)\n",
+				commit.ptr, product, version ? version : "latest", to);
+		else if (outcome == PROMOTE_APPLY_SKIPPED)
+			printf("nothing written: the policy's action for %s in %s is none\n", product, to);
+	}
+	promote_buf_dispose(&diff);
+	promote_buf_dispose(&commit);
+	promote_plan_free(plan);
+	promote_context_free(ctx);
+	return rc;
+}
+
+int cmd_plan(const cli *c)
+{
+	return run(c, false);
+}
+
+int cmd_apply(const cli *c)
+{
+	return run(c, true);
+}

@@ -1,0 +1,155 @@
+/*
+ * Applying a plan: the one place that writes to git. A commit on the target
+ * branch (action commit) or on a change branch (action pull-request), moved
+ * by compare-and-swap; when the branch moved meanwhile, the plan is computed
+ * again on the new tip and the commit made again, with a jittered backoff.
+ */
+#include "plan/plan.h"
+
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_RETRIES 10
+
+int promote_apply_options_init(promote_apply_options *opts, unsigned int version)
+{
+	if (!opts)
+		return promote__error_arg(__func__, "opts");
+	if (version < 1 || version > PROMOTE_APPLY_OPTIONS_VERSION)
+		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
+			"promote_apply_options version %u is not known to libpromote %s", version, PROMOTE_VERSION);
+	promote_apply_options defaults = PROMOTE_APPLY_OPTIONS_INIT;
+	defaults.version = version;
+	*opts = defaults;
+	return 0;
+}
+
+/* "Promote shop 1.4.0 to qa" and the trailers that find the commit again. */
+static int message_of(promote_buf *out, const promote_plan *plan)
+{
+	const char *version = plan->version ? plan->version : "(no version)";
+	char head[1024];
+	snprintf(head, sizeof head, "Promote %s %s to %s\n\n", plan->product, version, promote_env_name(plan->to));
+	int rc = promote__buf_puts(out, head);
+	char trailers[2048];
+	snprintf(trailers, sizeof trailers,
+		"Promote-Product: %s\nPromote-Environment: %s\nPromote-From: %s\nPromote-Version: %s\n", plan->product,
+		promote_env_name(plan->to), promote_env_name(plan->from), version);
+	return rc ? rc : promote__buf_puts(out, trailers);
+}
+
+/* A short random pause before planning again: 5 to 100 ms, longer each time.
+ * Its own generator: a library leaves the program's rand() alone. */
+static void backoff(unsigned attempt, uint64_t *seed)
+{
+	*seed = *seed * 6364136223846793005u + 1442695040888963407u;
+	unsigned ms = 5u * (attempt < 10 ? attempt + 1 : 10);
+	ms += (unsigned)(*seed >> 33) % (ms + 1);
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static bool same_tree(git_repository *repo, const git_oid *a, const git_oid *b)
+{
+	git_commit *ca = NULL, *cb = NULL;
+	bool same = git_commit_lookup(&ca, repo, a) == 0 && git_commit_lookup(&cb, repo, b) == 0 &&
+		git_oid_equal(git_commit_tree_id(ca), git_commit_tree_id(cb));
+	git_commit_free(ca);
+	git_commit_free(cb);
+	return same;
+}
+
+int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, const promote_apply_options *opts)
+{
+	if (!outcome || !plan)
+		return promote__error_arg(__func__, !outcome ? "outcome" : "plan");
+	*outcome = PROMOTE_APPLY_UNCHANGED;
+	promote_apply_options o = PROMOTE_APPLY_OPTIONS_INIT;
+	if (opts) {
+		if (opts->version < 1 || opts->version > PROMOTE_APPLY_OPTIONS_VERSION)
+			return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
+				"promote_apply_options version %u is not known to libpromote %s", (unsigned)opts->version,
+				PROMOTE_VERSION);
+		o = *opts;
+	}
+	unsigned retries = o.max_retries ? o.max_retries : DEFAULT_RETRIES;
+	const char *env_name = getenv("PROMOTE_AUTHOR_NAME"), *env_email = getenv("PROMOTE_AUTHOR_EMAIL");
+	promote__git_commit_info info = { o.author_name ? o.author_name : env_name ? env_name : "promote",
+		o.author_email ? o.author_email : env_email ? env_email : "promote@localhost", 0, NULL };
+	if (plan->action == PROMOTE_ACTION_NONE) {
+		*outcome = PROMOTE_APPLY_SKIPPED;
+		return 0;
+	}
+	git_repository *repo = NULL;
+	int rc = promote__git_open(&repo, promote__context_repository(plan->ctx));
+	uint64_t seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)plan ^ ((uint64_t)clock() << 20);
+	for (unsigned attempt = 0; rc == 0; attempt++) {
+		if (attempt > 0 && (rc = promote__plan_compute(plan, repo)))
+			break;
+		if (plan->count == 0)
+			break; /* already in place */
+		promote__git_edit *edits = calloc(plan->count, sizeof *edits);
+		promote_buf message = PROMOTE_BUF_INIT;
+		rc = edits ? message_of(&message, plan) : promote__error_oom();
+		for (size_t i = 0; rc == 0 && i < plan->count; i++) {
+			edits[i].path = plan->changes[i].path;
+			edits[i].data = plan->changes[i].after.ptr;
+			edits[i].size = plan->changes[i].after.size;
+		}
+		info.message = message.ptr;
+		git_oid base, made;
+		bool created = false;
+		if (rc == 0 && (rc = git_oid_fromstr(&base, plan->base) < 0 ? promote__error(PROMOTE_EGIT,
+						    PROMOTE_ERROR_CLASS_GIT, "bad base commit '%s'", plan->base) : 0) == 0)
+			rc = promote__git_commit(&made, &created, repo, &base, edits, plan->count, &info);
+		free(edits);
+		promote_buf_dispose(&message);
+		if (rc || !created)
+			break;
+		char branch[1024];
+		const git_oid *expected = &base;
+		git_oid existing;
+		if (plan->action == PROMOTE_ACTION_PULL_REQUEST) {
+			/* The change request of the local provider: a branch named after what it promotes. */
+			snprintf(branch, sizeof branch, "promote/%s/%s/%s", plan->product,
+				plan->version ? plan->version : "latest", promote_env_name(plan->to));
+			char ref[1100];
+			snprintf(ref, sizeof ref, "refs/heads/%s", branch);
+			expected = git_reference_name_to_id(&existing, repo, ref) == 0 ? &existing : NULL;
+			if (expected && same_tree(repo, &existing, &made)) {
+				made = existing; /* proposed already: never a second change */
+				*outcome = PROMOTE_APPLY_PROPOSED;
+				goto done;
+			}
+		} else {
+			snprintf(branch, sizeof branch, "%s", plan->to_branch);
+		}
+		rc = promote__git_update_branch(repo, branch, &made, expected, "promote");
+		if (rc == PROMOTE_ECONFLICT && attempt < retries) {
+			promote_error_clear();
+			rc = 0;
+			backoff(attempt, &seed);
+			continue;
+		}
+		if (rc)
+			break;
+		*outcome = plan->action == PROMOTE_ACTION_PULL_REQUEST ? PROMOTE_APPLY_PROPOSED : PROMOTE_APPLY_COMMITTED;
+done:
+		if (commit) {
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(hex, sizeof hex, &made);
+			promote_buf fresh = PROMOTE_BUF_INIT;
+			rc = promote__buf_puts(&fresh, hex);
+			if (rc == 0)
+				*commit = fresh;
+		}
+		break;
+	}
+	git_repository_free(repo);
+	return rc;
+}

@@ -1,0 +1,460 @@
+/* Planning a promotion: what changes in the target environment, as data. */
+#include "plan.h"
+
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int promote_plan_options_init(promote_plan_options *opts, unsigned int version)
+{
+	if (!opts)
+		return promote__error_arg(__func__, "opts");
+	if (version < 1 || version > PROMOTE_PLAN_OPTIONS_VERSION)
+		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
+			"promote_plan_options version %u is not known to libpromote %s", version, PROMOTE_VERSION);
+	promote_plan_options defaults = PROMOTE_PLAN_OPTIONS_INIT;
+	defaults.version = version;
+	*opts = defaults;
+	return 0;
+}
+
+/* `text` with every "{env}" and "{product}" replaced. */
+static char *expand(const char *text, const char *env, const char *product)
+{
+	promote_buf out = PROMOTE_BUF_INIT;
+	int rc = 0;
+	for (const char *p = text; rc == 0 && *p;) {
+		if (strncmp(p, "{env}", 5) == 0) {
+			rc = promote__buf_puts(&out, env);
+			p += 5;
+		} else if (strncmp(p, "{product}", 9) == 0) {
+			rc = promote__buf_puts(&out, product);
+			p += 9;
+		} else {
+			rc = promote__buf_putc(&out, *p++);
+		}
+	}
+	if (rc == 0 && !out.ptr)
+		rc = promote__buf_puts(&out, "");
+	if (rc) {
+		promote_buf_dispose(&out);
+		return NULL;
+	}
+	return out.ptr;
+}
+
+/* "ENVPATH/PRODUCTPATH/FILE", without "./" for an environment at the root. */
+static char *join3(const char *a, const char *b, const char *c)
+{
+	size_t n = strlen(a) + strlen(b) + (c ? strlen(c) : 0) + 3;
+	char *out = malloc(n);
+	if (!out)
+		return NULL;
+	bool root = strcmp(a, ".") == 0;
+	snprintf(out, n, "%s%s%s%s%s", root ? "" : a, root ? "" : "/", b, c ? "/" : "", c ? c : "");
+	return out;
+}
+
+int promote__plan_branch_of(char **out, git_repository *repo, const promote_env *env)
+{
+	const char *branch = promote_env_branch(env);
+	if (branch) {
+		*out = strdup(branch);
+		return *out ? 0 : promote__error_oom();
+	}
+	git_reference *head = NULL;
+	if (git_reference_lookup(&head, repo, "HEAD") < 0 || git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+		git_reference_free(head);
+		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT,
+			"the repository's HEAD names no branch; give environment '%s' a 'branch'", promote_env_name(env));
+	}
+	const char *target = git_reference_symbolic_target(head);
+	*out = strdup(strncmp(target, "refs/heads/", 11) == 0 ? target + 11 : target);
+	git_reference_free(head);
+	return *out ? 0 : promote__error_oom();
+}
+
+static int add_change(promote_plan *plan, char *path, const promote_buf *before, bool existed, const char *after,
+	size_t after_size)
+{
+	promote__change *grown = realloc(plan->changes, (plan->count + 1) * sizeof *grown);
+	if (!grown) {
+		free(path);
+		return promote__error_oom();
+	}
+	plan->changes = grown;
+	promote__change *c = &plan->changes[plan->count];
+	memset(c, 0, sizeof *c);
+	c->path = path;
+	c->existed = existed;
+	int rc = before ? promote__buf_put(&c->before, before->ptr ? before->ptr : "", before->size) : 0;
+	if (rc == 0)
+		rc = promote__buf_put(&c->after, after, after_size);
+	if (rc) {
+		free(path);
+		promote_buf_dispose(&c->before);
+		promote_buf_dispose(&c->after);
+		return rc;
+	}
+	plan->count++;
+	return 0;
+}
+
+typedef struct sides {
+	git_repository *repo;
+	git_oid src;
+	git_oid dst;
+	const char *src_dir;  /* the product's folder in each environment */
+	const char *dst_dir;
+} sides;
+
+/* One attribute file: copy every attribute of `file` from source to target. */
+static int plan_attribute_file(promote_plan *plan, const sides *s, const char *file)
+{
+	const promote_product *p = plan->product_cfg;
+	char *src_name = expand(file, promote_env_name(plan->from), plan->product);
+	char *dst_name = expand(file, promote_env_name(plan->to), plan->product);
+	char *src_path = src_name ? join3(s->src_dir, src_name, NULL) : NULL;
+	char *dst_path = dst_name ? join3(s->dst_dir, dst_name, NULL) : NULL;
+	promote_buf src_bytes = PROMOTE_BUF_INIT, dst_bytes = PROMOTE_BUF_INIT;
+	promote_yaml_doc *src = NULL, *dst = NULL;
+	int rc = src_path && dst_path ? 0 : promote__error_oom();
+	if (rc == 0)
+		rc = promote__git_read(&src_bytes, s->repo, &s->src, src_path);
+	bool existed = true;
+	if (rc == 0) {
+		rc = promote__git_read(&dst_bytes, s->repo, &s->dst, dst_path);
+		if (rc == PROMOTE_ENOTFOUND) {
+			/* A product new to the target: the file comes whole. */
+			existed = false;
+			rc = 0;
+		}
+	}
+	if (rc == 0)
+		rc = promote_yaml_doc_parse(&src, src_bytes.ptr, src_bytes.size, src_path, NULL);
+	if (rc == 0 && existed)
+		rc = promote_yaml_doc_parse(&dst, dst_bytes.ptr, dst_bytes.size, dst_path, NULL);
+	for (size_t i = 0; rc == 0 && existed && i < promote_product_attribute_count(p); i++) {
+		if (strcmp(promote_product_attribute_file_at(p, i), file) != 0)
+			continue;
+		promote_yaml_path *path = NULL;
+		rc = promote_yaml_path_compile(&path, promote_product_attribute_path_at(p, i));
+		bool is_version = promote_product_version_file(p) && strcmp(promote_product_version_file(p), file) == 0 &&
+			strcmp(promote_product_version_path(p), promote_product_attribute_path_at(p, i)) == 0;
+		if (rc == 0 && is_version && plan->set_version)
+			rc = promote_yaml_set(dst, path, plan->set_version, PROMOTE_YAML_CREATE);
+		else if (rc == 0)
+			rc = promote_yaml_copy(dst, path, src, path, PROMOTE_YAML_CREATE);
+		promote_yaml_path_free(path);
+	}
+	/* The version: the template's version attribute, read from the source. */
+	if (rc == 0 && !plan->version && promote_product_version_file(p) && strcmp(promote_product_version_file(p), file) == 0) {
+		if (plan->set_version) {
+			plan->version = strdup(plan->set_version);
+		} else {
+			promote_yaml_path *path = NULL;
+			promote_buf v = PROMOTE_BUF_INIT;
+			rc = promote_yaml_path_compile(&path, promote_product_version_path(p));
+			if (rc == 0)
+				rc = promote_yaml_get(&v, src, path);
+			if (rc == 0)
+				plan->version = strdup(v.ptr);
+			promote_buf_dispose(&v);
+			promote_yaml_path_free(path);
+		}
+	}
+	if (rc == 0) {
+		size_t size;
+		const char *after = existed ? promote_yaml_doc_content(dst, &size) : promote_yaml_doc_content(src, &size);
+		if (!existed || promote_yaml_doc_changed(dst)) {
+			rc = add_change(plan, dst_path, existed ? &dst_bytes : NULL, existed, after, size);
+			dst_path = NULL;
+		}
+	}
+	promote_yaml_doc_free(src);
+	promote_yaml_doc_free(dst);
+	promote_buf_dispose(&src_bytes);
+	promote_buf_dispose(&dst_bytes);
+	free(src_name);
+	free(dst_name);
+	free(src_path);
+	free(dst_path);
+	return rc;
+}
+
+typedef struct walk {
+	promote_plan *plan;
+	const sides *s;
+	int rc;
+} walk;
+
+/* Files copied whole: every blob under the source folder matching a glob. */
+static int on_entry(const char *root, const git_tree_entry *entry, void *payload)
+{
+	walk *w = payload;
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+		return 0;
+	char rel[4096];
+	snprintf(rel, sizeof rel, "%s%s", root, git_tree_entry_name(entry));
+	const promote_product *p = w->plan->product_cfg;
+	bool match = false;
+	for (size_t i = 0; i < promote_product_file_count(p) && !match; i++) {
+		char *glob = expand(promote_product_file_at(p, i), promote_env_name(w->plan->from), w->plan->product);
+		match = glob && fnmatch(glob, rel, FNM_PATHNAME) == 0;
+		free(glob);
+	}
+	if (!match)
+		return 0;
+	char *src_path = join3(w->s->src_dir, rel, NULL), *dst_path = join3(w->s->dst_dir, rel, NULL);
+	promote_buf src = PROMOTE_BUF_INIT, dst = PROMOTE_BUF_INIT;
+	int rc = src_path && dst_path ? promote__git_read(&src, w->s->repo, &w->s->src, src_path) : promote__error_oom();
+	bool existed = true;
+	if (rc == 0) {
+		rc = promote__git_read(&dst, w->s->repo, &w->s->dst, dst_path);
+		if (rc == PROMOTE_ENOTFOUND) {
+			existed = false;
+			rc = 0;
+		}
+	}
+	if (rc == 0 && (!existed || dst.size != src.size || memcmp(dst.ptr, src.ptr, src.size) != 0)) {
+		rc = add_change(w->plan, dst_path, existed ? &dst : NULL, existed, src.ptr, src.size);
+		dst_path = NULL;
+	}
+	promote_buf_dispose(&src);
+	promote_buf_dispose(&dst);
+	free(src_path);
+	free(dst_path);
+	w->rc = rc;
+	return rc ? -1 : 0;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const promote__change *)a)->path, ((const promote__change *)b)->path);
+}
+
+static void clear_changes(promote_plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		free(plan->changes[i].path);
+		promote_buf_dispose(&plan->changes[i].before);
+		promote_buf_dispose(&plan->changes[i].after);
+	}
+	free(plan->changes);
+	plan->changes = NULL;
+	plan->count = 0;
+	free(plan->version);
+	plan->version = NULL;
+}
+
+int promote__plan_compute(promote_plan *plan, git_repository *repo)
+{
+	clear_changes(plan);
+	sides s = { repo, { { 0 } }, { { 0 } }, NULL, NULL };
+	int rc = promote__git_resolve(&s.src, repo, plan->from_branch);
+	if (rc == 0)
+		rc = promote__git_resolve(&s.dst, repo, plan->to_branch);
+	if (rc)
+		return rc;
+	git_oid_tostr(plan->from_commit, sizeof plan->from_commit, &s.src);
+	git_oid_tostr(plan->base, sizeof plan->base, &s.dst);
+	/* The product's folder: its path, with a discovered name where the '*' stands. */
+	char *product_path = NULL;
+	const char *path = promote_product_path(plan->product_cfg);
+	const char *star = strchr(path, '*');
+	if (star) {
+		size_t n = strlen(path) + strlen(plan->product) + 1;
+		product_path = malloc(n);
+		if (product_path)
+			snprintf(product_path, n, "%.*s%s%s", (int)(star - path), path, plan->product, star + 1);
+	} else {
+		product_path = strdup(path);
+	}
+	char *src_dir = product_path ? join3(promote_env_path(plan->from), product_path, NULL) : NULL;
+	char *dst_dir = product_path ? join3(promote_env_path(plan->to), product_path, NULL) : NULL;
+	rc = src_dir && dst_dir ? 0 : promote__error_oom();
+	s.src_dir = src_dir;
+	s.dst_dir = dst_dir;
+	/* Each attribute file once, in template order. */
+	const promote_product *p = plan->product_cfg;
+	for (size_t i = 0; rc == 0 && i < promote_product_attribute_count(p); i++) {
+		const char *file = promote_product_attribute_file_at(p, i);
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(promote_product_attribute_file_at(p, j), file) == 0;
+		if (!seen)
+			rc = plan_attribute_file(plan, &s, file);
+	}
+	if (rc == 0 && promote_product_file_count(p)) {
+		git_commit *c = NULL;
+		git_tree *tree = NULL, *folder = NULL;
+		git_tree_entry *entry = NULL;
+		if (git_commit_lookup(&c, repo, &s.src) == 0 && git_commit_tree(&tree, c) == 0 &&
+			git_tree_entry_bypath(&entry, tree, src_dir) == 0 &&
+			git_tree_lookup(&folder, repo, git_tree_entry_id(entry)) == 0) {
+			walk w = { plan, &s, 0 };
+			git_tree_walk(folder, GIT_TREEWALK_PRE, on_entry, &w);
+			rc = w.rc;
+		} else {
+			rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT,
+				"environment '%s' has no folder '%s' for product '%s' (branch %s)", promote_env_name(plan->from),
+				src_dir, plan->product, plan->from_branch);
+		}
+		git_tree_entry_free(entry);
+		git_tree_free(folder);
+		git_tree_free(tree);
+		git_commit_free(c);
+	}
+	if (rc == 0 && plan->count > 1)
+		qsort(plan->changes, plan->count, sizeof *plan->changes, by_path);
+	if (rc == 0 && !plan->version && plan->set_version && !(plan->version = strdup(plan->set_version)))
+		rc = promote__error_oom();
+	free(product_path);
+	free(src_dir);
+	free(dst_dir);
+	return rc;
+}
+
+/* The environment `to` depends on in the default flow (its first dependency). */
+static const promote_env *default_source(const promote_context *ctx, const promote_env *to)
+{
+	const promote_flow *flow;
+	const promote_flow_step *step;
+	if (promote_flow_lookup(&flow, ctx, NULL) || promote_flow_step_lookup(&step, flow, promote_env_name(to))) {
+		promote_error_clear();
+		return NULL;
+	}
+	return promote_flow_step_dependency_at(step, 0);
+}
+
+int promote_plan_create(promote_plan **out, promote_context *ctx, const char *product, const char *to,
+	const promote_plan_options *opts)
+{
+	if (!out || !ctx || !product || !to)
+		return promote__error_arg(__func__, !out ? "out" : !ctx ? "ctx" : !product ? "product" : "to");
+	*out = NULL;
+	promote_plan_options o = PROMOTE_PLAN_OPTIONS_INIT;
+	if (opts) {
+		if (opts->version < 1 || opts->version > PROMOTE_PLAN_OPTIONS_VERSION)
+			return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
+				"promote_plan_options version %u is not known to libpromote %s", (unsigned)opts->version,
+				PROMOTE_VERSION);
+		o = *opts;
+	}
+	const char *repo_path = promote__context_repository(ctx);
+	if (!repo_path)
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_CONFIG,
+			"%s is not in a git repository; open the context from a repository (--repo PATH)",
+			promote_context_source(ctx));
+	promote_plan *plan = calloc(1, sizeof *plan);
+	if (!plan)
+		return promote__error_oom();
+	plan->ctx = ctx;
+	promote__context_ref(ctx);
+	int rc = promote_env_lookup(&plan->to, ctx, to);
+	if (rc == 0 && o.from)
+		rc = promote_env_lookup(&plan->from, ctx, o.from);
+	else if (rc == 0 && !(plan->from = default_source(ctx, plan->to)))
+		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG,
+			"no flow step promotes into '%s'; name the source environment (--from ENV)", to);
+	if (rc == 0 && plan->from == plan->to)
+		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
+			"'%s' is both the source and the target; name another source (--from ENV)", to);
+	/* The product: configured by name, else discovered under "*". */
+	if (rc == 0 && promote_product_lookup(&plan->product_cfg, ctx, product)) {
+		promote_error_clear();
+		for (size_t i = 0; i < promote_product_count(ctx) && !plan->product_cfg; i++)
+			if (promote_product_is_discovery(promote_product_at(ctx, i)))
+				plan->product_cfg = promote_product_at(ctx, i);
+		if (!plan->product_cfg)
+			rc = promote_product_lookup(&plan->product_cfg, ctx, product);
+	}
+	if (rc == 0 && (!(plan->product = strdup(product)) || (o.set_version && !(plan->set_version = strdup(o.set_version)))))
+		rc = promote__error_oom();
+	git_repository *repo = NULL;
+	if (rc == 0)
+		rc = promote__git_open(&repo, repo_path);
+	if (rc == 0)
+		rc = promote__plan_branch_of(&plan->from_branch, repo, plan->from);
+	if (rc == 0)
+		rc = promote__plan_branch_of(&plan->to_branch, repo, plan->to);
+	if (rc == 0)
+		rc = promote__plan_compute(plan, repo);
+	git_repository_free(repo);
+	if (rc == 0) {
+		promote_effective_policy *eff = NULL;
+		const promote_flow *flow;
+		const promote_flow_step *step;
+		const char *flow_name = promote_flow_lookup(&flow, ctx, NULL) == 0 &&
+				promote_flow_step_lookup(&step, flow, to) == 0 ? promote_flow_name(flow) : NULL;
+		promote_error_clear();
+		rc = promote_policy_resolve(&eff, ctx, product, to, flow_name);
+		if (rc == 0)
+			plan->action = promote_effective_policy_action(eff);
+		promote_effective_policy_free(eff);
+	}
+	if (rc) {
+		promote_plan_free(plan);
+		return rc;
+	}
+	*out = plan;
+	return 0;
+}
+
+void promote_plan_free(promote_plan *plan)
+{
+	if (!plan)
+		return;
+	clear_changes(plan);
+	free(plan->product);
+	free(plan->set_version);
+	free(plan->from_branch);
+	free(plan->to_branch);
+	promote__context_unref(plan->ctx);
+	free(plan);
+}
+
+const char *promote_plan_product(const promote_plan *plan) { return plan ? plan->product : NULL; }
+const char *promote_plan_from(const promote_plan *plan) { return plan ? promote_env_name(plan->from) : NULL; }
+const char *promote_plan_to(const promote_plan *plan) { return plan ? promote_env_name(plan->to) : NULL; }
+const char *promote_plan_version(const promote_plan *plan) { return plan ? plan->version : NULL; }
+const char *promote_plan_branch(const promote_plan *plan) { return plan ? plan->to_branch : NULL; }
+const char *promote_plan_base(const promote_plan *plan) { return plan ? plan->base : NULL; }
+size_t promote_plan_change_count(const promote_plan *plan) { return plan ? plan->count : 0; }
+
+const char *promote_plan_change_path_at(const promote_plan *plan, size_t index)
+{
+	return plan && index < plan->count ? plan->changes[index].path : NULL;
+}
+
+int promote_plan_diff(promote_buf *out, const promote_plan *plan)
+{
+	if (!out || !plan)
+		return promote__error_arg(__func__, !out ? "out" : "plan");
+	promote_buf diff = PROMOTE_BUF_INIT;
+	int rc = promote__buf_puts(&diff, "");
+	for (size_t i = 0; rc == 0 && i < plan->count; i++) {
+		const promote__change *c = &plan->changes[i];
+		git_patch *patch = NULL;
+		git_buf text = { 0 };
+		/* libgit2 writes the a/ and b/ prefixes itself. */
+		if (git_patch_from_buffers(&patch, c->existed ? c->before.ptr : NULL, c->existed ? c->before.size : 0,
+			    c->existed ? c->path : NULL, c->after.ptr, c->after.size, c->path, NULL) < 0 ||
+			git_patch_to_buf(&text, patch) < 0)
+			rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "cannot make the diff of '%s'", c->path);
+		else
+			rc = promote__buf_put(&diff, text.ptr, text.size);
+		git_buf_dispose(&text);
+		git_patch_free(patch);
+	}
+	if (rc) {
+		promote_buf_dispose(&diff);
+		return rc;
+	}
+	*out = diff;
+	return 0;
+}

@@ -1,0 +1,45 @@
+/*
+ * Internal: the plan behind promote_plan — the files a promotion changes and
+ * their new bytes, computed from the template, the source environment's
+ * files and the target's, read from git. Computing writes nothing; the
+ * engine applies (lib/engine).
+ */
+#ifndef PROMOTE_PLAN_PLAN_H
+#define PROMOTE_PLAN_PLAN_H
+
+#include "git/repo.h"
+#include "model/context.h"
+
+typedef struct promote__change {
+	char *path;           /* repository-relative */
+	bool existed;         /* false: a new file */
+	promote_buf before;
+	promote_buf after;
+} promote__change;
+
+struct promote_plan {
+	promote_context *ctx; /* kept alive */
+	const promote_product *product_cfg;
+	char *product;        /* the product's name (a discovered one for "*") */
+	const promote_env *from;
+	const promote_env *to;
+	char *set_version;
+	char *version;
+	char *from_branch;
+	char *to_branch;
+	char from_commit[GIT_OID_HEXSZ + 1];
+	char base[GIT_OID_HEXSZ + 1];  /* the target branch's commit the plan was made on */
+	promote__change *changes;
+	size_t count;
+	int action;           /* the resolved policy's promote_action */
+};
+
+/* (Re)compute plan->changes and plan->version from the current tips of the
+ * source and target branches of `repo`. */
+int promote__plan_compute(promote_plan *plan, git_repository *repo);
+
+/* The branch an environment's changes land on: its own, its repository's,
+ * else the repository's HEAD branch. Freed by the caller. */
+int promote__plan_branch_of(char **out, git_repository *repo, const promote_env *env);
+
+#endif

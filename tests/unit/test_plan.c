@@ -1,0 +1,240 @@
+/* Planning and applying promotions on a bare repository, checked with the git CLI. */
+#include "helpers.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[128];
+static char bare[256];
+static char examples[512];
+
+static int sh(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int sh(char *out, size_t size, const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	size_t n = out ? fread(out, 1, size - 1, p) : 0;
+	char sink[256];
+	while (!out && fread(sink, 1, sizeof sink, p) > 0)
+		;
+	int status = pclose(p);
+	if (out) {
+		out[n] = '\0';
+		while (n && out[n - 1] == '\n')
+			out[--n] = '\0';
+	}
+	return status;
+}
+
+#define GIT "GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null git -c user.name=T -c user.email=t@example.com "
+
+static promote_context *open_repo(void)
+{
+	promote_context *ctx = NULL;
+	if (promote_context_open_repository(&ctx, bare, NULL, NULL))
+		fail_msg("open: %s", promote_error_last()->message);
+	return ctx;
+}
+
+static int setup(void **state)
+{
+	const char *src = getenv("PROMOTE_EXAMPLES");
+	snprintf(examples, sizeof examples, "%s/gitops", src ? src : "examples");
+	snprintf(dir, sizeof dir, "/tmp/promote-test-plan-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(bare, sizeof bare, "%s/gitops.git", dir);
+	/* The bundled example, plus eight discovered apps for the concurrency test. */
+	if (sh(NULL, 0,
+		    "cp -r '%s' %s/work && cd %s/work && "
+		    "for i in 1 2 3 4 5 6 7 8; do for e in dev qa; do mkdir -p envs/$e/more/app$i && "
+		    "printf 'image:\\n  tag: \"%%s.0\" # app\\n' $([ $e = dev ] && echo 2 || echo 1) > envs/$e/more/app$i/values.yaml; done; done && "
+		    "printf '  \"*\":\\n    path: more/*\\n    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}\\n' > /tmp/promote-star && "
+		    "sed -i '/^policies:/e cat /tmp/promote-star' promote.yaml && rm /tmp/promote-star && "
+		    GIT "init -q -b main && " GIT "add -A && " GIT "commit -qm example && "
+		    GIT "clone -q --bare . %s", examples, dir, dir, bare) != 0)
+		return -1;
+	return helpers_init(state);
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		return -1;
+	return helpers_shutdown(state);
+}
+
+static void test_plan_then_apply_once(void **state)
+{
+	(void)state;
+	promote_context *ctx = open_repo();
+	assert_string_equal(promote_context_repository_path(ctx), bare);
+	promote_plan *plan;
+	assert_int_equal(promote_plan_create(&plan, ctx, "shop", "qa", NULL), 0);
+	assert_string_equal(promote_plan_from(plan), "dev"); /* qa's dependency in the default flow */
+	assert_string_equal(promote_plan_version(plan), "1.4.0");
+	assert_string_equal(promote_plan_branch(plan), "main");
+	assert_int_equal(promote_plan_change_count(plan), 3);
+	assert_string_equal(promote_plan_change_path_at(plan, 0), "envs/qa/apps/shop/Chart.yaml");
+	assert_string_equal(promote_plan_change_path_at(plan, 1), "envs/qa/apps/shop/config/feature-flags.yaml");
+	assert_string_equal(promote_plan_change_path_at(plan, 2), "envs/qa/apps/shop/values.yaml");
+	promote_buf diff = PROMOTE_BUF_INIT;
+	assert_int_equal(promote_plan_diff(&diff, plan), 0);
+	assert_non_null(strstr(diff.ptr, "--- a/envs/qa/apps/shop/values.yaml\n+++ b/envs/qa/apps/shop/values.yaml\n"));
+	assert_non_null(strstr(diff.ptr, "-  tag: \"1.3.2\"\n+  tag: \"1.4.0\"\n"));
+	promote_buf_dispose(&diff);
+	/* Planning wrote nothing. */
+	char out[4096];
+	assert_int_equal(sh(out, sizeof out, "git -C %s rev-list --count main", bare), 0);
+	assert_string_equal(out, "1");
+
+	promote_buf commit = PROMOTE_BUF_INIT;
+	int outcome = -1;
+	promote_apply_options opts = PROMOTE_APPLY_OPTIONS_INIT;
+	opts.author_name = "Release Bot";
+	opts.author_email = "bot@example.com";
+	assert_int_equal(promote_plan_apply(&commit, &outcome, plan, &opts), 0);
+	assert_int_equal(outcome, PROMOTE_APPLY_COMMITTED);
+	assert_int_equal(sh(out, sizeof out, "git -C %s rev-parse main", bare), 0);
+	assert_string_equal(out, commit.ptr);
+	promote_buf_dispose(&commit);
+	promote_plan_free(plan);
+	/* git sees one commit changing exactly the promoted bytes. */
+	assert_int_equal(sh(out, sizeof out, "git -C %s diff --numstat main~1 main", bare), 0);
+	assert_string_equal(out, "1\t1\tenvs/qa/apps/shop/Chart.yaml\n1\t1\tenvs/qa/apps/shop/config/feature-flags.yaml\n"
+				 "1\t1\tenvs/qa/apps/shop/values.yaml");
+	assert_int_equal(sh(out, sizeof out, "git -C %s log -1 --format='%%an <%%ae>%%n%%B' main", bare), 0);
+	assert_string_equal(out, "Release Bot <bot@example.com>\nPromote shop 1.4.0 to qa\n\nPromote-Product: shop\n"
+				 "Promote-Environment: qa\nPromote-From: dev\nPromote-Version: 1.4.0");
+
+	/* The same promotion again: nothing to change, no second commit. */
+	assert_int_equal(promote_plan_create(&plan, ctx, "shop", "qa", NULL), 0);
+	assert_int_equal(promote_plan_change_count(plan), 0);
+	assert_int_equal(promote_plan_apply(NULL, &outcome, plan, NULL), 0);
+	assert_int_equal(outcome, PROMOTE_APPLY_UNCHANGED);
+	promote_plan_free(plan);
+	assert_int_equal(sh(out, sizeof out, "git -C %s rev-list --count main", bare), 0);
+	assert_string_equal(out, "2");
+	promote_context_free(ctx);
+}
+
+static void test_pull_request_policy_proposes_once(void **state)
+{
+	(void)state;
+	promote_context *ctx = open_repo();
+	promote_plan_options po = PROMOTE_PLAN_OPTIONS_INIT;
+	po.from = "dev";
+	po.set_version = "9.9.9";
+	promote_plan *plan;
+	int outcome;
+	promote_buf first = PROMOTE_BUF_INIT, second = PROMOTE_BUF_INIT;
+	assert_int_equal(promote_plan_create(&plan, ctx, "cart", "prod", &po), 0);
+	assert_string_equal(promote_plan_version(plan), "9.9.9");
+	assert_int_equal(promote_plan_apply(&first, &outcome, plan, NULL), 0);
+	assert_int_equal(outcome, PROMOTE_APPLY_PROPOSED); /* prod: action pull-request */
+	promote_plan_free(plan);
+	assert_int_equal(promote_plan_create(&plan, ctx, "cart", "prod", &po), 0);
+	assert_int_equal(promote_plan_apply(&second, &outcome, plan, NULL), 0);
+	assert_int_equal(outcome, PROMOTE_APPLY_PROPOSED);
+	assert_string_equal(first.ptr, second.ptr); /* never a second change */
+	promote_plan_free(plan);
+	char out[1024];
+	assert_int_equal(sh(out, sizeof out, "git -C %s show promote/cart/9.9.9/prod:envs/prod/apps/cart/values.yaml | grep tag",
+				 bare), 0);
+	assert_string_equal(out, "  tag: \"9.9.9\"");
+	assert_int_equal(sh(out, sizeof out, "git -C %s show main:envs/prod/apps/cart/values.yaml | grep tag", bare), 0);
+	assert_string_equal(out, "  tag: \"1.3.0\""); /* main untouched until the change is merged */
+	promote_buf_dispose(&first);
+	promote_buf_dispose(&second);
+	promote_context_free(ctx);
+}
+
+static void test_concurrent_promotions_all_land_once(void **state)
+{
+	(void)state;
+	char out[4096];
+	assert_int_equal(sh(out, sizeof out, "git -C %s rev-list --count main", bare), 0);
+	long before = strtol(out, NULL, 10);
+	/* Eight processes promote eight apps into the same branch at once. */
+	pid_t pids[8];
+	for (int i = 0; i < 8; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			promote_context *ctx = NULL;
+			promote_plan *plan = NULL;
+			char app[16];
+			snprintf(app, sizeof app, "app%d", i + 1);
+			promote_plan_options po = PROMOTE_PLAN_OPTIONS_INIT;
+			po.from = "dev";
+			int outcome = -1;
+			int ok = promote_context_open_repository(&ctx, bare, NULL, NULL) == 0 &&
+				promote_plan_create(&plan, ctx, app, "qa", &po) == 0 &&
+				promote_plan_apply(NULL, &outcome, plan, NULL) == 0 && outcome == PROMOTE_APPLY_COMMITTED;
+			_exit(ok ? 0 : 1);
+		}
+	}
+	for (int i = 0; i < 8; i++) {
+		int status;
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	assert_int_equal(sh(out, sizeof out, "git -C %s rev-list --count main", bare), 0);
+	assert_int_equal(strtol(out, NULL, 10), before + 8); /* every edit landed, each exactly once */
+	for (int i = 1; i <= 8; i++) {
+		assert_int_equal(sh(out, sizeof out, "git -C %s show main:envs/qa/more/app%d/values.yaml", bare, i), 0);
+		assert_string_equal(out, "image:\n  tag: \"2.0\" # app");
+		assert_int_equal(sh(out, sizeof out, "git -C %s log --format=%%s main | grep -c '^Promote app%d '", bare, i), 0);
+		assert_string_equal(out, "1");
+	}
+	assert_int_equal(sh(out, sizeof out, "git -C %s fsck --strict 2>&1 && echo ok", bare), 0);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	promote_context *ctx = open_repo();
+	promote_plan *plan = (promote_plan *)1;
+	assert_int_equal(promote_plan_create(&plan, ctx, "shop", "qq", NULL), PROMOTE_ENOTFOUND);
+	assert_null(plan);
+	assert_string_equal(promote_error_last()->message, "no environment named 'qq' (did you mean 'qa'?)");
+	assert_int_equal(promote_plan_create(&plan, ctx, "shop", "dev", NULL), PROMOTE_EINVALID);
+	assert_non_null(strstr(promote_error_last()->message, "no flow step promotes into 'dev'"));
+	promote_plan_options po = PROMOTE_PLAN_OPTIONS_INIT;
+	po.from = "dev";
+	assert_int_equal(promote_plan_create(&plan, ctx, "nosuchapp", "qa", &po), PROMOTE_ENOTFOUND);
+	assert_non_null(strstr(promote_error_last()->message, "has no file 'envs/dev/more/nosuchapp/values.yaml'"));
+	promote_context_free(ctx);
+	/* A configuration outside any repository cannot plan. */
+	char path[700];
+	snprintf(path, sizeof path, "%s/promote.yaml", examples);
+	char copy[300];
+	snprintf(copy, sizeof copy, "%s/loose.yaml", dir);
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, copy);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(promote_context_open_file(&ctx, copy, NULL), 0);
+	assert_null(promote_context_repository_path(ctx));
+	assert_int_equal(promote_plan_create(&plan, ctx, "shop", "qa", NULL), PROMOTE_ESTATE);
+	assert_non_null(strstr(promote_error_last()->message, "is not in a git repository"));
+	promote_context_free(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_then_apply_once),
+		cmocka_unit_test(test_pull_request_policy_proposes_once),
+		cmocka_unit_test(test_concurrent_promotions_all_land_once),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests_name("plan", tests, setup, teardown);
+}

@@ -1,0 +1,106 @@
+"""`promote plan` and `promote apply` on a bare repository made from the bundled example."""
+
+import json
+import shutil
+
+import pytest
+
+from conftest import EXAMPLE, git, promote
+
+OK, FAILED, USAGE = 0, 1, 2
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """The bundled example committed to a bare repository; returns its path."""
+    work = tmp_path / "work"
+    shutil.copytree(EXAMPLE.parent, work)
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "the example")
+    bare = tmp_path / "gitops.git"
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    return bare
+
+
+def count(bare, rev="main"):
+    return int(git(bare, "rev-list", "--count", rev))
+
+
+def test_plan_prints_the_diff_and_writes_nothing(repo):
+    r = promote("--repo", repo, "plan", "shop", "--to", "qa")
+    assert r.code == OK, r
+    assert "--- a/envs/qa/apps/shop/values.yaml\n+++ b/envs/qa/apps/shop/values.yaml\n" in r.out
+    assert '-  tag: "1.3.2"\n+  tag: "1.4.0"\n' in r.out
+    assert r.out.endswith("3 files would change in qa on branch main\n")
+    assert count(repo) == 1
+
+
+def test_apply_commits_once(repo):
+    r = promote("--repo", repo, "apply", "shop", "--to", "qa")
+    assert r.code == OK, r
+    assert "committed " in r.out and " on main: shop 1.4.0 to qa" in r.out
+    assert count(repo) == 2
+    # git itself: one line changed per file, the trailers in the message
+    assert git(repo, "diff", "--numstat", "main~1", "main").split("\n")[:3] == [
+        "1\t1\tenvs/qa/apps/shop/Chart.yaml",
+        "1\t1\tenvs/qa/apps/shop/config/feature-flags.yaml",
+        "1\t1\tenvs/qa/apps/shop/values.yaml"]
+    body = git(repo, "log", "-1", "--format=%B", "main")
+    assert body.startswith("Promote shop 1.4.0 to qa\n\n")
+    assert "Promote-Environment: qa\n" in body and "Promote-From: dev\n" in body
+    again = promote("--repo", repo, "apply", "shop", "--to", "qa")
+    assert again.code == OK, again
+    assert again.out == "shop 1.4.0 is already in qa: nothing to change\n"
+    assert count(repo) == 2
+
+
+def test_apply_as_json(repo):
+    r = promote("--repo", repo, "--json", "apply", "shop", "--to", "staging", "--version", "1.5.0")
+    assert r.code == OK, r
+    doc = r.json()
+    assert doc["outcome"] == "committed"
+    assert doc["version"] == "1.5.0" and doc["from"] == "dev" and doc["to"] == "staging"
+    assert doc["commit"] == git(repo, "rev-parse", "main").strip()
+    assert "envs/staging/apps/shop/values.yaml" in doc["changes"]
+    assert git(repo, "show", "main:envs/staging/apps/shop/values.yaml").count('tag: "1.5.0"') == 1
+
+
+def test_pull_request_policy_proposes_a_branch(repo):
+    # prod waits for qa and staging in the default flow: its source is qa (1.3.2)
+    r = promote("--repo", repo, "apply", "shop", "--to", "prod")
+    assert r.code == OK, r
+    assert "proposed " in r.out and "promote/shop/1.3.2/prod" in r.out
+    assert count(repo) == 1  # main is untouched
+    assert 'tag: "1.3.2"' in git(repo, "show", "promote/shop/1.3.2/prod:envs/prod/apps/shop/values.yaml")
+    tip = git(repo, "rev-parse", "promote/shop/1.3.2/prod")
+    again = promote("--repo", repo, "apply", "shop", "--to", "prod")
+    assert again.code == OK and "proposed" in again.out
+    assert git(repo, "rev-parse", "promote/shop/1.3.2/prod") == tip  # never a second change
+
+
+@pytest.mark.parametrize("args, message", [
+    (["plan", "shop", "--to", "qq"], "no environment named 'qq' (did you mean 'qa'?)"),
+    (["plan", "shop", "--to", "dev"], "no flow step promotes into 'dev'"),
+    (["plan", "shop"], "usage: promote plan PRODUCT --to ENV"),
+    (["plan", "shop", "cart", "--to", "qa"], "one PRODUCT at a time"),
+    (["apply", "--to"], "--to needs a value"),
+])
+def test_errors_are_usage_or_input_errors(repo, args, message):
+    r = promote("--repo", repo, *args)
+    assert r.code == USAGE, r
+    assert message in r.err
+    assert count(repo) == 1
+
+
+def test_a_checked_out_branch_is_not_moved(tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(EXAMPLE.parent, work)
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "the example")
+    r = promote("--config", work / "promote.yaml", "apply", "shop", "--to", "qa")
+    assert r.code == FAILED, r
+    assert "is checked out in the work tree" in r.err
+    assert int(git(work, "rev-list", "--count", "main")) == 1
+    assert git(work, "status", "--porcelain") == ""

@@ -5,6 +5,7 @@
  * again on the new tip and the commit made again, with a jittered backoff.
  */
 #include "plan/plan.h"
+#include "core/options.h"
 
 #include "core/buf.h"
 #include "core/error.h"
@@ -18,15 +19,8 @@
 
 int promote_apply_options_init(promote_apply_options *opts, unsigned int version)
 {
-	if (!opts)
-		return promote__error_arg(__func__, "opts");
-	if (version < 1 || version > PROMOTE_APPLY_OPTIONS_VERSION)
-		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
-			"promote_apply_options version %u is not known to libpromote %s", version, PROMOTE_VERSION);
-	promote_apply_options defaults = PROMOTE_APPLY_OPTIONS_INIT;
-	defaults.version = version;
-	*opts = defaults;
-	return 0;
+	static const promote_apply_options defaults = PROMOTE_APPLY_OPTIONS_INIT;
+	return promote__options_init(opts, &defaults, sizeof defaults, version, PROMOTE_APPLY_OPTIONS_VERSION, "promote_apply_options", __func__);
 }
 
 /* "Promote shop 1.4.0 to qa" and the trailers that find the commit again. */
@@ -71,11 +65,10 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 	*outcome = PROMOTE_APPLY_UNCHANGED;
 	promote_apply_options o = PROMOTE_APPLY_OPTIONS_INIT;
 	if (opts) {
-		if (opts->version < 1 || opts->version > PROMOTE_APPLY_OPTIONS_VERSION)
-			return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
-				"promote_apply_options version %u is not known to libpromote %s", (unsigned)opts->version,
-				PROMOTE_VERSION);
-		o = *opts;
+		int rc = promote__version_check(opts->version, PROMOTE_APPLY_OPTIONS_VERSION, "promote_apply_options");
+		if (rc)
+			return rc;
+		o = *opts; /* version 1 is the whole struct today */
 	}
 	unsigned retries = o.max_retries ? o.max_retries : DEFAULT_RETRIES;
 	const char *env_name = getenv("PROMOTE_AUTHOR_NAME"), *env_email = getenv("PROMOTE_AUTHOR_EMAIL");

@@ -1,5 +1,6 @@
 /* Opening and freeing contexts. */
 #include "context.h"
+#include "core/options.h"
 
 #include "config/loader.h"
 #include "core/global.h"
@@ -20,17 +21,8 @@
 
 int promote_context_options_init(promote_context_options *opts, unsigned int version)
 {
-	if (!opts)
-		return promote__error_arg(__func__, "opts");
-	if (version < 1 || version > PROMOTE_CONTEXT_OPTIONS_VERSION)
-		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
-			"promote_context_options version %u is not known to libpromote %s (it knows 1 to %d); "
-			"build against the headers of this library", version, PROMOTE_VERSION,
-			PROMOTE_CONTEXT_OPTIONS_VERSION);
-	promote_context_options defaults = PROMOTE_CONTEXT_OPTIONS_INIT;
-	defaults.version = version;
-	*opts = defaults;
-	return 0;
+	static const promote_context_options defaults = PROMOTE_CONTEXT_OPTIONS_INIT;
+	return promote__options_init(opts, &defaults, sizeof defaults, version, PROMOTE_CONTEXT_OPTIONS_VERSION, "promote_context_options", __func__);
 }
 
 /* Copy the prefix of the caller's options that its version had; default the rest. */
@@ -39,11 +31,9 @@ static int copy_options(promote_context_options *dst, const promote_context_opti
 	promote_context_options defaults = PROMOTE_CONTEXT_OPTIONS_INIT;
 	if (!src)
 		src = &defaults;
-	if (src->version < 1 || src->version > PROMOTE_CONTEXT_OPTIONS_VERSION)
-		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
-			"promote_context_options version %u is not known to libpromote %s (it knows 1 to %d); "
-			"initialise it with PROMOTE_CONTEXT_OPTIONS_INIT", (unsigned)src->version, PROMOTE_VERSION,
-			PROMOTE_CONTEXT_OPTIONS_VERSION);
+	int rc = promote__version_check(src->version, PROMOTE_CONTEXT_OPTIONS_VERSION, "promote_context_options");
+	if (rc)
+		return rc;
 	/* Version 1 is the whole struct today; later versions copy up to their own size. */
 	*dst = *src;
 	if (!dst->max_depth)

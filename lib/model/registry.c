@@ -1,5 +1,6 @@
 /* Per-context registration of git providers and deploy backends by name. */
 #include "context.h"
+#include "core/options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,9 @@ static int add(promote__registration **out, promote__registry *registry, promote
 	if (!valid_name(name))
 		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
 			"%s name '%s' is not valid; use 1 to 63 of a-z, 0-9, '-' and '_'", kind, name);
-	if (version < 1 || version > current)
-		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
-			"%s '%s' has vtable version %u; libpromote %s knows 1 to %u, build against its headers", kind,
-			name, (unsigned)version, PROMOTE_VERSION, (unsigned)current);
+	int rc = promote__version_check(version, current, kind);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < registry->count; i++)
 		if (strcmp(registry->items[i].name, name) == 0)
 			return promote__error(PROMOTE_EEXISTS, PROMOTE_ERROR_CLASS_INVALID,
@@ -53,15 +53,8 @@ static int add(promote__registration **out, promote__registry *registry, promote
 
 int promote_git_provider_init(promote_git_provider *provider, unsigned int version)
 {
-	if (!provider)
-		return promote__error_arg(__func__, "provider");
-	if (version < 1 || version > PROMOTE_GIT_PROVIDER_VERSION)
-		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
-			"git provider vtable version %u is not known to libpromote %s", version, PROMOTE_VERSION);
-	promote_git_provider empty = PROMOTE_GIT_PROVIDER_INIT;
-	empty.version = version;
-	*provider = empty;
-	return 0;
+	static const promote_git_provider defaults = PROMOTE_GIT_PROVIDER_INIT;
+	return promote__options_init(provider, &defaults, sizeof defaults, version, PROMOTE_GIT_PROVIDER_VERSION, "git provider vtable", __func__);
 }
 
 int promote_git_provider_register(promote_context *ctx, const char *name, const promote_git_provider *provider,
@@ -98,15 +91,8 @@ const char *promote_git_provider_name_at(const promote_context *ctx, size_t inde
 
 int promote_deploy_backend_init(promote_deploy_backend *backend, unsigned int version)
 {
-	if (!backend)
-		return promote__error_arg(__func__, "backend");
-	if (version < 1 || version > PROMOTE_DEPLOY_BACKEND_VERSION)
-		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
-			"deploy backend vtable version %u is not known to libpromote %s", version, PROMOTE_VERSION);
-	promote_deploy_backend empty = PROMOTE_DEPLOY_BACKEND_INIT;
-	empty.version = version;
-	*backend = empty;
-	return 0;
+	static const promote_deploy_backend defaults = PROMOTE_DEPLOY_BACKEND_INIT;
+	return promote__options_init(backend, &defaults, sizeof defaults, version, PROMOTE_DEPLOY_BACKEND_VERSION, "deploy backend vtable", __func__);
 }
 
 int promote_deploy_backend_register(promote_context *ctx, const char *name, const promote_deploy_backend *backend,

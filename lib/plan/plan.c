@@ -1,5 +1,6 @@
 /* Planning a promotion: what changes in the target environment, as data. */
 #include "plan.h"
+#include "core/options.h"
 
 #include "core/buf.h"
 #include "core/error.h"
@@ -11,15 +12,8 @@
 
 int promote_plan_options_init(promote_plan_options *opts, unsigned int version)
 {
-	if (!opts)
-		return promote__error_arg(__func__, "opts");
-	if (version < 1 || version > PROMOTE_PLAN_OPTIONS_VERSION)
-		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
-			"promote_plan_options version %u is not known to libpromote %s", version, PROMOTE_VERSION);
-	promote_plan_options defaults = PROMOTE_PLAN_OPTIONS_INIT;
-	defaults.version = version;
-	*opts = defaults;
-	return 0;
+	static const promote_plan_options defaults = PROMOTE_PLAN_OPTIONS_INIT;
+	return promote__options_init(opts, &defaults, sizeof defaults, version, PROMOTE_PLAN_OPTIONS_VERSION, "promote_plan_options", __func__);
 }
 
 /* `text` with every "{env}" and "{product}" replaced. */
@@ -339,11 +333,10 @@ int promote_plan_create(promote_plan **out, promote_context *ctx, const char *pr
 	*out = NULL;
 	promote_plan_options o = PROMOTE_PLAN_OPTIONS_INIT;
 	if (opts) {
-		if (opts->version < 1 || opts->version > PROMOTE_PLAN_OPTIONS_VERSION)
-			return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
-				"promote_plan_options version %u is not known to libpromote %s", (unsigned)opts->version,
-				PROMOTE_VERSION);
-		o = *opts;
+		int rc = promote__version_check(opts->version, PROMOTE_PLAN_OPTIONS_VERSION, "promote_plan_options");
+		if (rc)
+			return rc;
+		o = *opts; /* version 1 is the whole struct today */
 	}
 	const char *repo_path = promote__context_repository(ctx);
 	if (!repo_path)

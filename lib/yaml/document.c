@@ -1,5 +1,6 @@
 /* promote_yaml_doc: the bytes of a YAML file, their parse, and applying splices. */
 #include "document.h"
+#include "core/options.h"
 
 #include "core/buf.h"
 #include "core/error.h"
@@ -17,16 +18,8 @@
 
 int promote_yaml_options_init(promote_yaml_options *opts, unsigned int version)
 {
-	if (!opts)
-		return promote__error_arg(__func__, "opts");
-	if (version < 1 || version > PROMOTE_YAML_OPTIONS_VERSION)
-		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
-			"promote_yaml_options version %u is not known to libpromote %s (it knows 1 to %d)", version,
-			PROMOTE_VERSION, PROMOTE_YAML_OPTIONS_VERSION);
-	promote_yaml_options defaults = PROMOTE_YAML_OPTIONS_INIT;
-	defaults.version = version;
-	*opts = defaults;
-	return 0;
+	static const promote_yaml_options defaults = PROMOTE_YAML_OPTIONS_INIT;
+	return promote__options_init(opts, &defaults, sizeof defaults, version, PROMOTE_YAML_OPTIONS_VERSION, "promote_yaml_options", __func__);
 }
 
 static int limits_from(promote__ylimits *limits, const promote_yaml_options *opts)
@@ -34,10 +27,9 @@ static int limits_from(promote__ylimits *limits, const promote_yaml_options *opt
 	promote_yaml_options defaults = PROMOTE_YAML_OPTIONS_INIT;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version < 1 || opts->version > PROMOTE_YAML_OPTIONS_VERSION)
-		return promote__error(PROMOTE_EVERSION, PROMOTE_ERROR_CLASS_INVALID,
-			"promote_yaml_options version %u is not known to libpromote %s; initialise it with "
-			"PROMOTE_YAML_OPTIONS_INIT", (unsigned)opts->version, PROMOTE_VERSION);
+	int rc = promote__version_check(opts->version, PROMOTE_YAML_OPTIONS_VERSION, "promote_yaml_options");
+	if (rc)
+		return rc;
 	limits->max_size = opts->max_size ? opts->max_size : DEFAULT_MAX_SIZE;
 	limits->max_depth = opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
 	limits->max_alias_nodes = opts->max_alias_nodes ? opts->max_alias_nodes : DEFAULT_MAX_ALIAS_NODES;

@@ -16,7 +16,8 @@ enum {
 
 typedef struct cli {
 	const char *config;   /* --config FILE */
-	const char *repo;     /* --repo PATH */
+	const char *repo;     /* --repo PATH|URL */
+	const char *cache;    /* --cache DIR: mirrors of remote repositories */
 	bool json;
 	int verbosity;        /* -q: -1, -v: +1 each */
 	int argc;             /* the subcommand's arguments */

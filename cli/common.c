@@ -46,6 +46,7 @@ int cli_open(promote_context **out, const cli *c)
 {
 	int rc;
 	promote_context_options opts = PROMOTE_CONTEXT_OPTIONS_INIT;
+	opts.cache_dir = c->cache;
 	if (c->verbosity > 0) {
 		/* -v: the library's debug lines; -vv: trace as well. */
 		opts.log_cb = log_to_stderr;

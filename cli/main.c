@@ -28,7 +28,9 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  --config FILE   the configuration (default: promote.yaml here or above, up to the git root)\n"
-	"  --repo PATH     read promote.yaml from HEAD of the git repository at PATH\n"
+	"  --repo PATH|URL read promote.yaml from HEAD of that git repository (a URL is mirrored)\n"
+	"  --cache DIR     where mirrors of remote repositories are kept (default $PROMOTE_CACHE_DIR,\n"
+	"                  else $XDG_CACHE_HOME/promote)\n"
 	"  --json          machine-readable output\n"
 	"  -q, -v          quieter, more verbose\n"
 	"  --version       print the version\n"
@@ -71,13 +73,15 @@ static int parse_globals(cli *c, int argc, char **argv)
 			c->verbosity--;
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
 			c->verbosity++;
-		} else if (strcmp(a, "--config") == 0 || strcmp(a, "--repo") == 0) {
+		} else if (strcmp(a, "--config") == 0 || strcmp(a, "--repo") == 0 || strcmp(a, "--cache") == 0) {
 			if (i + 1 >= argc)
 				return cli_usage_error("%s needs a value", a);
-			if (a[2] == 'c')
+			if (strcmp(a, "--config") == 0)
 				c->config = argv[++i];
-			else
+			else if (strcmp(a, "--repo") == 0)
 				c->repo = argv[++i];
+			else
+				c->cache = argv[++i];
 		} else if (strncmp(a, "--config=", 9) == 0) {
 			c->config = a + 9;
 		} else if (strncmp(a, "--repo=", 7) == 0) {

@@ -44,11 +44,14 @@ typedef struct promote_context_options {
 	/* The most verbose level delivered to log_cb (a promote_log_level). */
 	int32_t log_level;
 	uint32_t reserved;
+	/* since v2: where mirrors of remote repositories are kept; NULL:
+	 * $PROMOTE_CACHE_DIR, else $XDG_CACHE_HOME/promote, else ~/.cache/promote. */
+	const char *cache_dir;
 } promote_context_options;
 
-#define PROMOTE_CONTEXT_OPTIONS_VERSION 1
+#define PROMOTE_CONTEXT_OPTIONS_VERSION 2
 #define PROMOTE_CONTEXT_OPTIONS_INIT \
-	{ PROMOTE_CONTEXT_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, PROMOTE_LOG_INFO, 0 }
+	{ PROMOTE_CONTEXT_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, PROMOTE_LOG_INFO, 0, NULL }
 
 /* Fill `opts` with the defaults of `version` (1 .. PROMOTE_CONTEXT_OPTIONS_VERSION).
  * PROMOTE_EVERSION for a version this library does not know. */
@@ -71,8 +74,9 @@ PROMOTE_EXTERN(int) promote_context_open_buffer(
 /*
  * The same from a git repository without a working tree: reads `config_path`
  * (NULL = "promote.yaml") at the repository's HEAD. `repository` is a local
- * path (bare or not). Remote URLs need the mirror cache and give
- * PROMOTE_ENOTSUPPORTED in this version.
+ * path (bare or not), a file:// URL, or a remote URL (http(s)://, ssh://,
+ * user@host:path), which is mirrored in the cache (options' cache_dir) and
+ * fetched; promotions then commit in the mirror and push.
  */
 PROMOTE_EXTERN(int) promote_context_open_repository(
 	promote_context **out, const char *repository, const char *config_path,

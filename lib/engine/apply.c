@@ -5,6 +5,8 @@
  * again on the new tip and the commit made again, with a jittered backoff.
  */
 #include "plan/plan.h"
+
+#include "git/mirror.h"
 #include "core/options.h"
 
 #include "core/buf.h"
@@ -123,10 +125,15 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 			snprintf(branch, sizeof branch, "%s", plan->to_branch);
 		}
 		rc = promote__git_update_branch(repo, branch, &made, expected, "promote");
+		/* A mirror of a remote: the remote is where the change lands. */
+		const char *remote = plan->ctx->remote_url;
+		if (rc == 0 && remote)
+			rc = promote__git_push(promote__context_repository(plan->ctx), remote, branch);
 		if (rc == PROMOTE_ECONFLICT && attempt < retries) {
 			promote_error_clear();
-			rc = 0;
 			backoff(attempt, &seed);
+			/* Someone else's change landed first: take it, then plan again on it. */
+			rc = remote ? promote__git_mirror_fetch(promote__context_repository(plan->ctx), remote) : 0;
 			continue;
 		}
 		if (rc)

@@ -3,6 +3,7 @@
 #include "core/options.h"
 
 #include "config/loader.h"
+#include "git/mirror.h"
 #include "core/global.h"
 #include "core/strutil.h"
 #include "yaml/tree.h"
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <git2.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +36,10 @@ static int copy_options(promote_context_options *dst, const promote_context_opti
 	int rc = promote__version_check(src->version, PROMOTE_CONTEXT_OPTIONS_VERSION, "promote_context_options");
 	if (rc)
 		return rc;
-	/* Version 1 is the whole struct today; later versions copy up to their own size. */
-	*dst = *src;
+	/* An older caller's struct is only as long as its version had it: copy that
+	 * prefix over the defaults (version 1 ended before cache_dir). */
+	*dst = defaults;
+	memcpy(dst, src, src->version == 1 ? offsetof(promote_context_options, cache_dir) : sizeof *dst);
 	if (!dst->max_depth)
 		dst->max_depth = DEFAULT_MAX_DEPTH;
 	if (!dst->max_config_size)
@@ -59,6 +63,7 @@ void promote__context_unref(promote_context *ctx)
 	promote__arena_free(ctx->cfg.arena);
 	free(ctx->config_dir);
 	free(ctx->repo_path);
+	free(ctx->remote_url);
 	free(ctx);
 }
 
@@ -235,25 +240,25 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 		return promote__error_arg(__func__, "repository");
 	if (!config_path)
 		config_path = "promote.yaml";
-	if (strstr(repository, "://") || (strchr(repository, ':') && !strchr(repository, '/')) ||
-		strncmp(repository, "git@", 4) == 0)
-		return promote__error(PROMOTE_ENOTSUPPORTED, PROMOTE_ERROR_CLASS_GIT,
-			"'%s' is a remote URL; this version opens local repositories only (pass a path, or "
-			"--config FILE)", repository);
 	promote_context_options effective;
 	if ((rc = copy_options(&effective, opts)))
 		return rc;
-	if ((rc = promote__need_git()))
+	/* A remote repository is read from its mirror in the cache, fetched now. */
+	char *local = NULL;
+	if ((rc = promote__git_mirror(&local, repository, effective.cache_dir)))
 		return rc;
 	git_repository *repo = NULL;
 	git_object *blob = NULL;
 	char spec[4096];
-	if (git_repository_open_ext(&repo, repository, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+	if (git_repository_open_ext(&repo, local, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		free(local);
 		return git_failure("cannot open the git repository", repository);
+	}
 	snprintf(spec, sizeof spec, "HEAD:%s", config_path);
 	if (git_revparse_single(&blob, repo, spec) < 0 || git_object_type(blob) != GIT_OBJECT_BLOB) {
 		git_object_free(blob);
 		git_repository_free(repo);
+		free(local);
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
 			"the repository '%s' has no '%s' at HEAD; commit one (see 'promote init') or pass --config",
 			repository, config_path);
@@ -271,7 +276,9 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 		rc = open_from_bytes(out, git_blob_rawcontent(b), (size_t)size, name, opts);
 		if (rc == 0) {
 			(*out)->repo_searched = true;
-			if (!((*out)->repo_path = strdup(repository))) {
+			(*out)->repo_path = local;
+			local = NULL;
+			if (promote__git_is_remote(repository) && !((*out)->remote_url = strdup(repository))) {
 				promote_context_free(*out);
 				*out = NULL;
 				rc = promote__error_oom();
@@ -280,6 +287,7 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	}
 	git_object_free(blob);
 	git_repository_free(repo);
+	free(local);
 	return rc;
 }
 

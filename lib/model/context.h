@@ -27,7 +27,8 @@ struct promote_context {
 	promote__registry git_providers;
 	promote__registry deploy_backends;
 	char *config_dir;            /* the folder of the configuration file, or NULL */
-	char *repo_path;             /* the repository promotions use; found on first request */
+	char *repo_path;             /* the repository promotions use (a remote's mirror); found on first request */
+	char *remote_url;            /* the remote it mirrors, or NULL for a local repository */
 	bool repo_searched;
 };
 

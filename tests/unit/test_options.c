@@ -1,6 +1,8 @@
 /* Versioned option structs: defaults, older callers, newer versions refused, log callback. */
 #include "helpers.h"
 
+#include <stddef.h>
+
 static void test_options_init(void **state)
 {
 	(void)state;
@@ -9,12 +11,31 @@ static void test_options_init(void **state)
 	assert_int_equal(promote_context_options_init(&opts, PROMOTE_CONTEXT_OPTIONS_VERSION), 0);
 	promote_context_options expected = PROMOTE_CONTEXT_OPTIONS_INIT;
 	assert_memory_equal(&opts, &expected, sizeof opts);
-	assert_int_equal(opts.version, 1);
+	assert_int_equal(opts.version, 2);
 	assert_int_equal(opts.log_level, PROMOTE_LOG_INFO);
+	assert_null(opts.cache_dir);
 	assert_int_equal(promote_context_options_init(&opts, 0), PROMOTE_EVERSION);
 	assert_int_equal(promote_context_options_init(&opts, PROMOTE_CONTEXT_OPTIONS_VERSION + 1), PROMOTE_EVERSION);
 	assert_non_null(strstr(promote_error_last()->message, "is not known to libpromote"));
 	assert_int_equal(promote_context_options_init(NULL, 1), PROMOTE_EINVALID);
+}
+
+/* A caller built against version 1 passes a struct that ends before cache_dir:
+ * only that prefix is read. */
+static void test_version_1_callers(void **state)
+{
+	(void)state;
+	size_t v1_size = offsetof(promote_context_options, cache_dir);
+	unsigned char *v1 = malloc(v1_size); /* exactly as long as a version-1 struct: ASan sees any over-read */
+	promote_context_options init = PROMOTE_CONTEXT_OPTIONS_INIT;
+	init.version = 1;
+	init.max_depth = 3;
+	memcpy(v1, &init, v1_size);
+	const char *deep = "version: 1\nenvironments: {dev: {path: envs/dev, labels: {a: b}}}\n";
+	promote_context *ctx;
+	assert_int_equal(promote_context_open_buffer(&ctx, deep, strlen(deep), "v1.yaml", (const promote_context_options *)v1),
+		PROMOTE_ELIMIT); /* its max_depth was honoured */
+	free(v1);
 }
 
 static void test_newer_options_refused(void **state)
@@ -74,6 +95,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_options_init),
+		cmocka_unit_test(test_version_1_callers),
 		cmocka_unit_test(test_newer_options_refused),
 		cmocka_unit_test(test_log_callback_and_level),
 	};

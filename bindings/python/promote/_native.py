@@ -21,7 +21,7 @@ SONAME = "libpromote.so.0"
 
 # Versions of the append-only structs these bindings fill (the headers'
 # PROMOTE_*_VERSION macros; test_layout.py checks them against C).
-CONTEXT_OPTIONS_VERSION = 1
+CONTEXT_OPTIONS_VERSION = 2
 GIT_PROVIDER_VERSION = 1
 DEPLOY_BACKEND_VERSION = 1
 YAML_OPTIONS_VERSION = 1
@@ -191,6 +191,7 @@ class promote_context_options(Structure):
         ("log_payload", c_void_p),
         ("log_level", c_int32),
         ("reserved", c_uint32),
+        ("cache_dir", c_char_p),   # since v2
     ]
 
 

@@ -83,6 +83,7 @@ int main(void)
 	MEMBER(promote_context_options, log_payload);
 	MEMBER(promote_context_options, log_level);
 	MEMBER(promote_context_options, reserved);
+	MEMBER(promote_context_options, cache_dir);
 	struct_end();
 
 	STRUCT(promote_git_provider);

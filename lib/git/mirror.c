@@ -1,0 +1,328 @@
+/* Mirrors of remote repositories in the cache, and pushing back. */
+#define _DEFAULT_SOURCE /* flock */
+#include "mirror.h"
+
+#include "core/error.h"
+#include "core/global.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOCK_WAIT_MS 60000
+
+bool promote__git_is_remote(const char *url)
+{
+	if (strncmp(url, "file://", 7) == 0)
+		return false;
+	if (strstr(url, "://"))
+		return true;
+	/* scp-like user@host:path, but not a local path holding a ':' after a '/' */
+	const char *colon = strchr(url, ':');
+	const char *slash = strchr(url, '/');
+	return colon && (!slash || colon < slash) && colon != url;
+}
+
+char *promote__git_redact(const char *url)
+{
+	const char *scheme = strstr(url, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+	if (!at || (slash && at > slash))
+		return strdup(url);
+	size_t n = strlen(url) + 8;
+	char *out = malloc(n);
+	if (out)
+		snprintf(out, n, "%.*s***%s", (int)(scheme + 3 - url), url, at);
+	return out;
+}
+
+char *promote__git_cache_dir(const char *dir)
+{
+	if (dir && *dir)
+		return strdup(dir);
+	const char *env = getenv("PROMOTE_CACHE_DIR");
+	if (env && *env)
+		return strdup(env);
+	char path[4096];
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(path, sizeof path, "%s/promote", xdg);
+	else
+		snprintf(path, sizeof path, "%s/.cache/promote", home && *home ? home : "/tmp");
+	return strdup(path);
+}
+
+/* ---- credentials and certificates ------------------------------------- */
+
+typedef struct callbacks_state {
+	int offered;   /* times the credentials were asked for */
+	bool auth_failed;
+} callbacks_state;
+
+static int credentials(git_credential **out, const char *url, const char *user_from_url, unsigned int allowed,
+	void *payload)
+{
+	(void)url;
+	callbacks_state *state = payload;
+	const char *user = getenv("PROMOTE_GIT_USERNAME"), *password = getenv("PROMOTE_GIT_PASSWORD");
+	const char *token = getenv("PROMOTE_GIT_TOKEN");
+	if (!password || !*password)
+		password = token;
+	if (!user || !*user)
+		user = user_from_url && *user_from_url ? user_from_url : token ? "x-access-token" : NULL;
+	/* Offered once: asked again means refused, and asking forever helps no one. */
+	if (state->offered++ > 0 || !(allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) || !user || !password) {
+		state->auth_failed = true;
+		return GIT_EAUTH;
+	}
+	return git_credential_userpass_plaintext_new(out, user, password);
+}
+
+static int certificate(git_cert *cert, int valid, const char *host, void *payload)
+{
+	(void)cert;
+	(void)host;
+	(void)payload;
+	const char *skip = getenv("PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY");
+	if (skip && strcmp(skip, "1") == 0)
+		return 0;
+	return valid ? GIT_PASSTHROUGH : GIT_ECERTIFICATE;
+}
+
+static void set_callbacks(git_remote_callbacks *cb, callbacks_state *state)
+{
+	cb->credentials = credentials;
+	cb->certificate_check = certificate;
+	cb->payload = state;
+}
+
+/* A network failure as ours, the URL without secrets. */
+static int remote_failed(int git_rc, const callbacks_state *state, const char *what, const char *url)
+{
+	char *shown = promote__git_redact(url);
+	const git_error *e = git_error_last();
+	int rc;
+	if (state->auth_failed || git_rc == GIT_EAUTH)
+		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_GIT,
+			"%s %s: the server refused the credentials (set PROMOTE_GIT_USERNAME and PROMOTE_GIT_PASSWORD "
+			"or PROMOTE_GIT_TOKEN)", what, shown ? shown : "the remote");
+	else if (git_rc == GIT_ECERTIFICATE)
+		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT,
+			"%s %s: the server's TLS certificate is not trusted (PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY=1 "
+			"turns the check off, on purpose only)", what, shown ? shown : "the remote");
+	else
+		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "%s %s: %s", what, shown ? shown : "the remote",
+			e && e->message ? e->message : "unknown error");
+	free(shown);
+	return rc;
+}
+
+/* ---- the mirror --------------------------------------------------------- */
+
+/* A folder name for `url`: its readable part and a hash, so different URLs never share one. */
+static void mirror_name(char *out, size_t size, const char *url)
+{
+	uint64_t h = 1469598103934665603u;
+	for (const char *p = url; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211u;
+	const char *tail = strrchr(url, '/');
+	tail = tail && tail[1] ? tail + 1 : url;
+	char clean[64];
+	size_t n = 0;
+	for (const char *p = tail; *p && n + 1 < sizeof clean; p++)
+		clean[n++] = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+				*p == '-' || *p == '_' || *p == '.' ? *p : '_';
+	clean[n] = '\0';
+	snprintf(out, size, "%s-%016llx", clean, (unsigned long long)h);
+}
+
+static int make_dirs(const char *path)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Hold the mirror's lock file, waiting a bounded time. */
+static int lock_mirror(int *fd_out, const char *path)
+{
+	char lock[4200];
+	snprintf(lock, sizeof lock, "%s.lock", path);
+	int fd = open(lock, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot open the lock %s: %s", lock, strerror(errno));
+	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 50) {
+		if (errno != EWOULDBLOCK || waited >= LOCK_WAIT_MS) {
+			close(fd);
+			return promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_GIT,
+				"the mirror %s is locked by another process for more than %d s; try again, or remove "
+				"%s if no promote is running", path, LOCK_WAIT_MS / 1000, lock);
+		}
+		struct timespec ts = { 0, 50 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+static int fetch_into(git_repository *repo, const char *url)
+{
+	git_remote *remote = NULL;
+	int git_rc = git_remote_create_anonymous(&remote, repo, url);
+	if (git_rc < 0)
+		return remote_failed(git_rc, &(callbacks_state){ 0, false }, "cannot use", url);
+	callbacks_state state = { 0, false };
+	git_fetch_options fo;
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION); /* libgit2's INIT macro names too few fields for -Werror */
+	set_callbacks(&fo.callbacks, &state);
+	fo.prune = GIT_FETCH_PRUNE;
+	/* The remote's branches are the mirror's branches, forced: a push that lost a race is forgotten. */
+	char *refspec = "+refs/heads/*:refs/heads/*";
+	git_strarray specs = { &refspec, 1 };
+	git_rc = git_remote_fetch(remote, &specs, &fo, "promote: fetch");
+	int rc = git_rc < 0 ? remote_failed(git_rc, &state, "cannot fetch", url) : 0;
+	/* The remote's default branch becomes the mirror's HEAD. */
+	git_buf head = { 0 };
+	if (rc == 0 && git_remote_default_branch(&head, remote) == 0)
+		git_repository_set_head(repo, head.ptr);
+	git_buf_dispose(&head);
+	git_remote_free(remote);
+	return rc;
+}
+
+int promote__git_mirror(char **path, const char *url, const char *cache_dir)
+{
+	*path = NULL;
+	int rc = promote__need_git();
+	if (rc)
+		return rc;
+	if (!promote__git_is_remote(url)) {
+		*path = strdup(strncmp(url, "file://", 7) == 0 ? url + 7 : url);
+		return *path ? 0 : promote__error_oom();
+	}
+	char *dir = promote__git_cache_dir(cache_dir);
+	if (!dir || make_dirs(dir) != 0) {
+		rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot create the cache folder %s: %s",
+			dir ? dir : "", strerror(errno));
+		free(dir);
+		return rc;
+	}
+	char name[128], full[4200];
+	mirror_name(name, sizeof name, url);
+	snprintf(full, sizeof full, "%s/%s.git", dir, name);
+	free(dir);
+	int lock_fd;
+	if ((rc = lock_mirror(&lock_fd, full)))
+		return rc;
+	git_repository *repo = NULL;
+	struct stat st;
+	bool fresh = stat(full, &st) != 0;
+	int git_rc = fresh ? git_repository_init(&repo, full, 1) : git_repository_open_bare(&repo, full);
+	if (git_rc < 0)
+		rc = remote_failed(git_rc, &(callbacks_state){ 0, false }, "cannot open the mirror of", url);
+	if (rc == 0)
+		rc = fetch_into(repo, url);
+	git_repository_free(repo);
+	if (rc && fresh) {
+		/* A first clone that failed leaves no half mirror behind. */
+		char cmd[4300];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", full);
+		if (system(cmd) != 0)
+			(void)0;
+	}
+	flock(lock_fd, LOCK_UN);
+	close(lock_fd);
+	if (rc == 0 && !(*path = strdup(full)))
+		rc = promote__error_oom();
+	return rc;
+}
+
+int promote__git_mirror_fetch(const char *path, const char *url)
+{
+	if (!promote__git_is_remote(url))
+		return 0;
+	int lock_fd, rc = lock_mirror(&lock_fd, path);
+	if (rc)
+		return rc;
+	git_repository *repo = NULL;
+	int git_rc = git_repository_open_bare(&repo, path);
+	rc = git_rc < 0 ? remote_failed(git_rc, &(callbacks_state){ 0, false }, "cannot open the mirror of", url)
+			: fetch_into(repo, url);
+	git_repository_free(repo);
+	flock(lock_fd, LOCK_UN);
+	close(lock_fd);
+	return rc;
+}
+
+typedef struct push_state {
+	callbacks_state auth;
+	char *rejected;  /* the server's reason for refusing the update */
+} push_state;
+
+static int on_push_update(const char *refname, const char *status, void *payload)
+{
+	(void)refname;
+	push_state *state = payload;
+	if (status && !state->rejected)
+		state->rejected = strdup(status);
+	return 0;
+}
+
+int promote__git_push(const char *path, const char *url, const char *branch)
+{
+	git_repository *repo = NULL;
+	git_remote *remote = NULL;
+	push_state state = { { 0, false }, NULL };
+	int git_rc = git_repository_open_bare(&repo, path);
+	if (git_rc < 0)
+		return remote_failed(git_rc, &state.auth, "cannot open the mirror of", url);
+	int rc = 0;
+	if ((git_rc = git_remote_create_anonymous(&remote, repo, url)) < 0) {
+		rc = remote_failed(git_rc, &state.auth, "cannot use", url);
+	} else {
+		git_push_options po;
+		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+		set_callbacks(&po.callbacks, &state.auth);
+		po.callbacks.payload = &state;
+		po.callbacks.push_update_reference = on_push_update;
+		char spec[1200];
+		snprintf(spec, sizeof spec, "refs/heads/%s:refs/heads/%s", branch, branch);
+		char *specp = spec;
+		git_strarray specs = { &specp, 1 };
+		git_rc = git_remote_push(remote, &specs, &po);
+		if (git_rc < 0 && !state.rejected) {
+			/* libgit2 reports a non-fast-forward before sending as an error. */
+			const git_error *e = git_error_last();
+			if (e && e->message && (strstr(e->message, "non-fast-forward") || strstr(e->message, "fetch first")))
+				state.rejected = strdup("non-fast-forward");
+			else
+				rc = remote_failed(git_rc, &state.auth, "cannot push to", url);
+		}
+		if (rc == 0 && state.rejected) {
+			char *shown = promote__git_redact(url);
+			rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
+				"%s refused the update of '%s' (%s): it moved meanwhile; fetch and plan again",
+				shown ? shown : "the remote", branch, state.rejected);
+			free(shown);
+		}
+	}
+	free(state.rejected);
+	git_remote_free(remote);
+	git_repository_free(repo);
+	return rc;
+}

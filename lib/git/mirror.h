@@ -1,0 +1,43 @@
+/*
+ * Internal: bare mirrors of remote repositories in a cache folder, fetched
+ * incrementally, and pushes back to the remote. One mirror per URL, locked
+ * while it is cloned or fetched (flock, bounded wait), so that processes
+ * sharing the cache take turns. Local paths and file:// URLs are used
+ * directly, without a mirror.
+ *
+ * Credentials come from PROMOTE_GIT_USERNAME / PROMOTE_GIT_PASSWORD (or
+ * PROMOTE_GIT_TOKEN as the password); they are offered once, never logged
+ * and never put in a message. TLS is verified unless
+ * PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY=1 names the exception.
+ */
+#ifndef PROMOTE_GIT_MIRROR_H
+#define PROMOTE_GIT_MIRROR_H
+
+#include "repo.h"
+
+/* True for a URL that needs a mirror (http(s)://, ssh://, git://, user@host:path). */
+bool promote__git_is_remote(const char *url);
+
+/* The cache folder: `dir`, else $PROMOTE_CACHE_DIR, else $XDG_CACHE_HOME/promote,
+ * else $HOME/.cache/promote. Freed by the caller. */
+char *promote__git_cache_dir(const char *dir);
+
+/*
+ * The mirror of `url` in `cache_dir`, cloned on first use and fetched after:
+ * *path receives its folder (freed by the caller). PROMOTE_EAUTH when the
+ * server refuses the credentials, PROMOTE_ENET when it cannot be reached,
+ * PROMOTE_EBUSY when another process holds the mirror's lock too long.
+ */
+int promote__git_mirror(char **path, const char *url, const char *cache_dir);
+
+/* Fetch `url` into the mirror at `path` again (after a rejected push). */
+int promote__git_mirror_fetch(const char *path, const char *url);
+
+/* Push `branch` of the mirror at `path` to `url`. PROMOTE_ECONFLICT when the
+ * remote branch moved (not a fast-forward): fetch, plan again, retry. */
+int promote__git_push(const char *path, const char *url, const char *branch);
+
+/* `url` without a password or token in it, for messages. Freed by the caller. */
+char *promote__git_redact(const char *url);
+
+#endif

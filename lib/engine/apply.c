@@ -124,11 +124,14 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		} else {
 			snprintf(branch, sizeof branch, "%s", plan->to_branch);
 		}
-		rc = promote__git_update_branch(repo, branch, &made, expected, "promote");
-		/* A mirror of a remote: the remote is where the change lands. */
+		/* A mirror of a remote: the remote is where the change lands (the mirror
+		 * learns it at the next fetch); a local repository's branch moves here. */
 		const char *remote = plan->ctx->remote_url;
-		if (rc == 0 && remote)
-			rc = promote__git_push(promote__context_repository(plan->ctx), remote, branch);
+		if (remote)
+			rc = promote__git_push(promote__context_repository(plan->ctx), remote, &made, branch,
+				plan->action == PROMOTE_ACTION_PULL_REQUEST);
+		else
+			rc = promote__git_update_branch(repo, branch, &made, expected, "promote");
 		if (rc == PROMOTE_ECONFLICT && attempt < retries) {
 			promote_error_clear();
 			backoff(attempt, &seed);

@@ -283,7 +283,7 @@ static int on_push_update(const char *refname, const char *status, void *payload
 	return 0;
 }
 
-int promote__git_push(const char *path, const char *url, const char *branch)
+int promote__git_push(const char *path, const char *url, const git_oid *commit, const char *branch, bool force)
 {
 	git_repository *repo = NULL;
 	git_remote *remote = NULL;
@@ -300,15 +300,21 @@ int promote__git_push(const char *path, const char *url, const char *branch)
 		set_callbacks(&po.callbacks, &state.auth);
 		po.callbacks.payload = &state;
 		po.callbacks.push_update_reference = on_push_update;
-		char spec[1200];
-		snprintf(spec, sizeof spec, "refs/heads/%s:refs/heads/%s", branch, branch);
+		char temp[128], spec[1400];
+		snprintf(temp, sizeof temp, "refs/promote/push/%ld-%p", (long)getpid(), (void *)&state);
+		git_reference *ref = NULL;
+		git_rc = git_reference_create(&ref, repo, temp, commit, 1, "promote: push");
+		git_reference_free(ref);
+		snprintf(spec, sizeof spec, "%s%s:refs/heads/%s", force ? "+" : "", temp, branch);
 		char *specp = spec;
 		git_strarray specs = { &specp, 1 };
-		git_rc = git_remote_push(remote, &specs, &po);
+		if (git_rc == 0)
+			git_rc = git_remote_push(remote, &specs, &po);
 		if (git_rc < 0 && !state.rejected) {
 			/* libgit2 reports a non-fast-forward before sending as an error. */
 			const git_error *e = git_error_last();
-			if (e && e->message && (strstr(e->message, "non-fast-forward") || strstr(e->message, "fetch first")))
+			if (e && e->message && (strstr(e->message, "non-fast-forward") || strstr(e->message, "non-fastforwardable") ||
+					       strstr(e->message, "fetch first")))
 				state.rejected = strdup("non-fast-forward");
 			else
 				rc = remote_failed(git_rc, &state.auth, "cannot push to", url);
@@ -320,6 +326,8 @@ int promote__git_push(const char *path, const char *url, const char *branch)
 				shown ? shown : "the remote", branch, state.rejected);
 			free(shown);
 		}
+		/* After the error is ours: libgit2 forgets its own at the next call. */
+		git_reference_remove(repo, temp);
 	}
 	free(state.rejected);
 	git_remote_free(remote);

@@ -33,9 +33,14 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir);
 /* Fetch `url` into the mirror at `path` again (after a rejected push). */
 int promote__git_mirror_fetch(const char *path, const char *url);
 
-/* Push `branch` of the mirror at `path` to `url`. PROMOTE_ECONFLICT when the
- * remote branch moved (not a fast-forward): fetch, plan again, retry. */
-int promote__git_push(const char *path, const char *url, const char *branch);
+/*
+ * Push `commit` of the mirror at `path` to `branch` of `url` (through a ref of
+ * this process's own: a fetch by another process sharing the mirror cannot
+ * change what is pushed). PROMOTE_ECONFLICT when the remote branch moved
+ * (not a fast-forward): fetch, plan again, retry. `force` replaces the
+ * branch (a change branch of promote's own).
+ */
+int promote__git_push(const char *path, const char *url, const git_oid *commit, const char *branch, bool force);
 
 /* `url` without a password or token in it, for messages. Freed by the caller. */
 char *promote__git_redact(const char *url);

@@ -1,0 +1,96 @@
+"""promote against a real git server over HTTP (lighttpd + git-http-backend, basic auth):
+mirrors in the cache, commits pushed, credentials from the environment, never shown."""
+
+import os
+import pathlib
+import subprocess
+import shutil
+
+from conftest import CLI
+from gitserver import run_git
+
+SOURCE_ROOT = pathlib.Path(__file__).resolve().parents[2]
+EXAMPLE = SOURCE_ROOT / "examples" / "gitops"
+
+
+def promote(server, cache, *args, password=None, env_extra=None):
+    env = dict(os.environ, PROMOTE_GIT_USERNAME=server.user,
+               PROMOTE_GIT_PASSWORD=server.password if password is None else password,
+               PROMOTE_CACHE_DIR=str(cache))
+    env.update(env_extra or {})
+    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, env=env, timeout=120,
+                          stdin=subprocess.DEVNULL)
+
+
+def remote_log(server, name="gitops"):
+    return run_git("-C", server.repo_path(name), "log", "--format=%s", "main").stdout.splitlines()
+
+
+def test_apply_pushes_one_commit(git_server, tmp_path):
+    git_server.create_repo("gitops", EXAMPLE)
+    cache = tmp_path / "cache"
+    url = git_server.url("gitops")
+    r = promote(git_server, cache, "--repo", url, "apply", "shop", "--to", "qa")
+    assert r.returncode == 0, r.stderr
+    assert "committed " in r.stdout
+    assert remote_log(git_server)[0] == "Promote shop 1.4.0 to qa"
+    shown = run_git("-C", git_server.repo_path("gitops"), "show", "main:envs/qa/apps/shop/values.yaml").stdout
+    assert 'tag: "1.4.0"' in shown
+    # one mirror in the cache, reused (fetched) the second time; no second commit
+    assert len(list(cache.glob("*.git"))) == 1
+    again = promote(git_server, cache, "--repo", url, "apply", "shop", "--to", "qa")
+    assert again.returncode == 0, again.stderr
+    assert "already in qa" in again.stdout
+    assert len(remote_log(git_server)) == 2
+
+
+def test_a_push_that_lost_a_race_is_planned_again(git_server, tmp_path):
+    git_server.create_repo("gitops", EXAMPLE)
+    url = git_server.url("gitops")
+    cache = tmp_path / "cache"
+    # the mirror is fetched, then someone else pushes before promote does
+    assert promote(git_server, cache, "--repo", url, "plan", "shop", "--to", "qa").returncode == 0
+    work = tmp_path / "other"
+    run_git("clone", "-q", git_server.url_with_credentials("gitops"), work)
+    (work / "README").write_text("someone else's change\n")
+    run_git("-C", work, "add", "README")
+    run_git("-C", work, "-c", "user.name=o", "-c", "user.email=o@x", "commit", "-qm", "another change")
+    run_git("-C", work, "push", "-q", "origin", "main")
+    r = promote(git_server, cache, "--repo", url, "apply", "cart", "--to", "qa")
+    assert r.returncode == 0, r.stderr
+    log = remote_log(git_server)
+    assert log[:2] == ["Promote cart 1.4.0 to qa", "another change"]  # both landed, each once
+
+
+def test_concurrent_processes_all_land_once(git_server, tmp_path):
+    git_server.create_repo("gitops", EXAMPLE)
+    url = git_server.url("gitops")
+    cache = tmp_path / "cache"
+    jobs = []
+    for product, env in [("shop", "qa"), ("cart", "qa"), ("shop", "staging"), ("cart", "staging")]:
+        args = [CLI, "--repo", url, "apply", product, "--to", env]
+        e = dict(os.environ, PROMOTE_GIT_USERNAME=git_server.user, PROMOTE_GIT_PASSWORD=git_server.password,
+                 PROMOTE_CACHE_DIR=str(cache))
+        jobs.append(subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e))
+    for job in jobs:
+        out, err = job.communicate(timeout=120)
+        assert job.returncode == 0, err
+    log = remote_log(git_server)
+    for message in ["Promote shop 1.4.0 to qa", "Promote cart 1.4.0 to qa", "Promote shop 1.4.0 to staging",
+                    "Promote cart 1.4.0 to staging"]:
+        assert log.count(message) == 1, log
+
+
+def test_wrong_password_is_an_auth_error_and_never_shown(git_server, tmp_path):
+    git_server.create_repo("gitops", EXAMPLE)
+    r = promote(git_server, tmp_path / "cache", "--repo", git_server.url("gitops"), "validate",
+                password="wrong-s3cret-value")
+    assert r.returncode == 2, r
+    assert "refused the credentials" in r.stderr
+    assert "wrong-s3cret-value" not in r.stderr + r.stdout
+    assert git_server.password not in r.stderr + r.stdout
+    # a password in the URL is not shown either
+    url = git_server.url_with_credentials("gitops", password="in-url-s3cret")
+    r = promote(git_server, tmp_path / "cache2", "--repo", url, "validate", password="")
+    assert r.returncode == 2
+    assert "in-url-s3cret" not in r.stderr + r.stdout

@@ -37,8 +37,9 @@ static int run(const cli *c, bool applying)
 	promote_plan *plan = NULL;
 	promote_buf diff = PROMOTE_BUF_INIT, commit = PROMOTE_BUF_INIT;
 	int outcome = PROMOTE_APPLY_UNCHANGED;
-	if (promote_plan_create(&plan, ctx, product, to, &opts) || promote_plan_diff(&diff, plan) ||
-		(applying && promote_plan_apply(&commit, &outcome, plan, NULL))) {
+	/* The diff after applying: a re-plan on a moved branch changes what is committed. */
+	if (promote_plan_create(&plan, ctx, product, to, &opts) ||
+		(applying && promote_plan_apply(&commit, &outcome, plan, NULL)) || promote_plan_diff(&diff, plan)) {
 		rc = cli_fail(c);
 	} else if (c->json) {
 		json_object *o = json_object_new_object();
@@ -63,7 +64,8 @@ static int run(const cli *c, bool applying)
 		if (!applying || c->verbosity > 0 || outcome != PROMOTE_APPLY_UNCHANGED)
 			fputs(diff.ptr, stdout);
 		if (promote_plan_change_count(plan) == 0)
-			printf("%s %s is already in %s: nothing to change\n", product, version ? version : "", to);
+			printf("%s%s%s is already in %s: nothing to change\n", product, version ? " " : "", version ? version : "",
+				to);
 		else if (!applying)
 			printf("%zu file%s would change in %s on branch %s\n", promote_plan_change_count(plan),
 				promote_plan_change_count(plan) == 1 ? "" : "s", to, promote_plan_branch(plan));

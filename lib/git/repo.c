@@ -146,14 +146,17 @@ done:
 int promote__git_update_branch(git_repository *repo, const char *branch, const git_oid *target,
 	const git_oid *expected, const char *reflog)
 {
-	char ref[512];
-	snprintf(ref, sizeof ref, "refs/heads/%s", branch);
-	if (!git_repository_is_bare(repo)) {
-		git_reference *head = NULL;
-		bool checked_out = git_reference_lookup(&head, repo, "HEAD") == 0 &&
-			git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
-			strcmp(git_reference_symbolic_target(head), ref) == 0;
-		git_reference_free(head);
+	char ref[1024];
+	if ((size_t)snprintf(ref, sizeof ref, "refs/heads/%s", branch) >= sizeof ref)
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_GIT, "branch name '%.64s...' is too long", branch);
+	if (!git_reference_is_valid_name(ref))
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_GIT,
+			"'%s' is not a valid branch name (a version with spaces or '..'?)", branch);
+	{
+		/* Checked out here or in any linked work tree: never moved under someone's feet. */
+		git_reference *existing = NULL;
+		bool checked_out = git_reference_lookup(&existing, repo, ref) == 0 && git_branch_is_checked_out(existing) == 1;
+		git_reference_free(existing);
 		if (checked_out)
 			return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_GIT,
 				"branch '%s' is checked out in the work tree of '%s'; moving it would leave the work tree "

@@ -297,10 +297,10 @@ const char *promote__context_repository(promote_context *ctx)
 		return ctx->repo_path;
 	ctx->repo_searched = true;
 	git_buf found = { 0 };
+	/* Not finding one is an answer (NULL), not an error: libgit2's own error is left alone. */
 	if (promote__need_git() == 0 && git_repository_discover(&found, ctx->config_dir, 0, NULL) == 0)
 		ctx->repo_path = strdup(found.ptr);
 	git_buf_dispose(&found);
-	promote_error_clear();
 	return ctx->repo_path;
 }
 

@@ -132,7 +132,9 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 		rc = promote_yaml_doc_parse(&src, src_bytes.ptr, src_bytes.size, src_path, NULL);
 	if (rc == 0 && existed)
 		rc = promote_yaml_doc_parse(&dst, dst_bytes.ptr, dst_bytes.size, dst_path, NULL);
-	for (size_t i = 0; rc == 0 && existed && i < promote_product_attribute_count(p); i++) {
+	else if (rc == 0) /* a new file starts as the source's, then takes the attributes like any other */
+		rc = promote_yaml_doc_parse(&dst, src_bytes.ptr, src_bytes.size, dst_path, NULL);
+	for (size_t i = 0; rc == 0 && i < promote_product_attribute_count(p); i++) {
 		if (strcmp(promote_product_attribute_file_at(p, i), file) != 0)
 			continue;
 		promote_yaml_path *path = NULL;
@@ -163,7 +165,7 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 	}
 	if (rc == 0) {
 		size_t size;
-		const char *after = existed ? promote_yaml_doc_content(dst, &size) : promote_yaml_doc_content(src, &size);
+		const char *after = promote_yaml_doc_content(dst, &size);
 		if (!existed || promote_yaml_doc_changed(dst)) {
 			rc = add_change(plan, dst_path, existed ? &dst_bytes : NULL, existed, after, size);
 			dst_path = NULL;
@@ -204,6 +206,20 @@ static int on_entry(const char *root, const git_tree_entry *entry, void *payload
 	if (!match)
 		return 0;
 	char *src_path = join3(w->s->src_dir, rel, NULL), *dst_path = join3(w->s->dst_dir, rel, NULL);
+	/* A file that is also an attribute file was planned attribute by attribute: keep that. */
+	for (size_t i = 0; dst_path && i < w->plan->count; i++)
+		if (strcmp(w->plan->changes[i].path, dst_path) == 0)
+			match = false;
+	for (size_t i = 0; match && i < promote_product_attribute_count(p); i++) {
+		char *name = expand(promote_product_attribute_file_at(p, i), promote_env_name(w->plan->from), w->plan->product);
+		match = !(name && strcmp(name, rel) == 0);
+		free(name);
+	}
+	if (!match) {
+		free(src_path);
+		free(dst_path);
+		return 0;
+	}
 	promote_buf src = PROMOTE_BUF_INIT, dst = PROMOTE_BUF_INIT;
 	int rc = src_path && dst_path ? promote__git_read(&src, w->s->repo, &w->s->src, src_path) : promote__error_oom();
 	bool existed = true;

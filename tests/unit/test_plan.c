@@ -55,6 +55,7 @@ static int setup(void **state)
 		    "cp -r '%s' %s/work && cd %s/work && "
 		    "for i in 1 2 3 4 5 6 7 8; do for e in dev qa; do mkdir -p envs/$e/more/app$i && "
 		    "printf 'image:\\n  tag: \"%%s.0\" # app\\n' $([ $e = dev ] && echo 2 || echo 1) > envs/$e/more/app$i/values.yaml; done; done && "
+		    "mkdir -p envs/dev/more/app9 && printf 'image:\\n  tag: \"3.0\"\\n' > envs/dev/more/app9/values.yaml && "
 		    "printf '  \"*\":\\n    path: more/*\\n    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}\\n' > /tmp/promote-star && "
 		    "sed -i '/^policies:/e cat /tmp/promote-star' promote.yaml && rm /tmp/promote-star && "
 		    GIT "init -q -b main && " GIT "add -A && " GIT "commit -qm example && "
@@ -198,6 +199,28 @@ static void test_concurrent_promotions_all_land_once(void **state)
 	assert_int_equal(sh(out, sizeof out, "git -C %s fsck --strict 2>&1 && echo ok", bare), 0);
 }
 
+/* A product new to the target: its file comes whole, with the version asked for. */
+static void test_new_product_takes_the_version_asked_for(void **state)
+{
+	(void)state;
+	promote_context *ctx = open_repo();
+	promote_plan_options po = PROMOTE_PLAN_OPTIONS_INIT;
+	po.from = "dev";
+	po.set_version = "9.9";
+	promote_plan *plan;
+	assert_int_equal(promote_plan_create(&plan, ctx, "app9", "qa", &po), 0);
+	assert_int_equal(promote_plan_change_count(plan), 1);
+	assert_string_equal(promote_plan_change_path_at(plan, 0), "envs/qa/more/app9/values.yaml");
+	promote_buf diff = PROMOTE_BUF_INIT;
+	assert_int_equal(promote_plan_diff(&diff, plan), 0);
+	assert_non_null(strstr(diff.ptr, "+++ b/envs/qa/more/app9/values.yaml\n"));
+	assert_non_null(strstr(diff.ptr, "+  tag: \"9.9\"\n"));
+	assert_null(strstr(diff.ptr, "3.0"));
+	promote_buf_dispose(&diff);
+	promote_plan_free(plan);
+	promote_context_free(ctx);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -234,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_plan_then_apply_once),
 		cmocka_unit_test(test_pull_request_policy_proposes_once),
 		cmocka_unit_test(test_concurrent_promotions_all_land_once),
+		cmocka_unit_test(test_new_product_takes_the_version_asked_for),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests_name("plan", tests, setup, teardown);

@@ -5,6 +5,7 @@ import weakref
 from ctypes import byref
 
 from . import _native as _n
+from ._handle import OwnsHandle
 from .errors import ErrorClass, ErrorCode, StateError
 from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, Policy,
                     PolicyField, Product, Repository)
@@ -177,7 +178,7 @@ def _effective(e, product, environment, flow):
 
 # ---- the context ---------------------------------------------------------------
 
-class Context:
+class Context(OwnsHandle):
     """One loaded configuration.
 
     Open one with :meth:`from_file`, :meth:`from_string` or
@@ -253,22 +254,10 @@ class Context:
                          (_n.encode(os.fspath(path), "path"), _n.encode(config_path, "config_path")),
                          max_depth, max_config_size, max_alias_nodes, log, log_level)
 
-    # -- lifetime
+    # -- lifetime (close, closed, with: OwnsHandle)
 
-    def close(self):
-        """Free the C context. Calling it again does nothing."""
-        self._finalizer()
-
-    @property
-    def closed(self):
-        return not self._finalizer.alive
-
-    def __enter__(self):
+    def _check_open(self):
         self._ctx()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
 
     def __repr__(self):
         if self.closed:

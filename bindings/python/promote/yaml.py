@@ -32,6 +32,7 @@ import weakref
 from ctypes import byref, c_char_p, c_size_t
 
 from . import _native as _n
+from ._handle import OwnsHandle
 
 lib = _n.lib
 
@@ -123,7 +124,7 @@ def _options(max_depth, max_size, max_alias_nodes):
     return byref(opts)
 
 
-class Document:
+class Document(OwnsHandle):
     """The bytes of one YAML file (a stream of one or more documents) and a
     parse of them. Open one with :meth:`parse` or :meth:`read`; edit it; take
     the result from :attr:`content`. Use it as a context manager or call
@@ -168,22 +169,10 @@ class Document:
                                   _options(max_depth, max_size, max_alias_nodes))
         return cls._wrap(handle, os.fsdecode(path))
 
-    # ---- lifetime
+    # ---- lifetime (close, closed, with: OwnsHandle; later calls raise StateError)
 
-    def close(self):
-        """Free the document now (later calls raise StateError)."""
-        self._finalizer()
-
-    @property
-    def closed(self):
-        return not self._finalizer.alive
-
-    def __enter__(self):
+    def _check_open(self):
         self._doc()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
 
     def __repr__(self):
         state = "closed" if self.closed else "%d document(s)%s" % (self.count, ", changed" if self.changed else "")

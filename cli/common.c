@@ -65,10 +65,12 @@ int cli_open(promote_context **out, const cli *c)
 	}
 	if (rc == 0)
 		return 0;
-	/* Whatever stops the configuration from opening (missing, not a repository,
-	 * invalid) is bad input, save running out of memory. */
+	/* What stops the configuration from opening is bad input (missing, not a
+	 * repository, invalid, credentials refused), save what is not the input's
+	 * fault: no memory, the network, a mirror busy — those failed. */
 	int exit_code = cli_fail(c);
-	return rc == PROMOTE_ENOMEM ? exit_code : EXIT_USAGE;
+	bool failed = rc == PROMOTE_ENOMEM || rc == PROMOTE_ENET || rc == PROMOTE_EBUSY;
+	return failed ? exit_code == EXIT_USAGE ? EXIT_FAILED : exit_code : EXIT_USAGE;
 }
 
 int cli_exit_code(int code)
@@ -78,7 +80,8 @@ int cli_exit_code(int code)
 	case PROMOTE_EINVALID:
 	case PROMOTE_ELIMIT:
 	case PROMOTE_ENOTFOUND:
-	case PROMOTE_EEXISTS: return EXIT_USAGE;
+	case PROMOTE_EEXISTS:
+	case PROMOTE_EAUTH: return EXIT_USAGE; /* credentials refused: the input to fix */
 	default: return EXIT_FAILED;
 	}
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: promote [--config FILE | --repo PATH] [--json] [-q] [-v] COMMAND [ARGS]\n"
+	"usage: promote [--config FILE | --repo PATH|URL] [--cache DIR] [--json] [-q] [-v] COMMAND [ARGS]\n"
 	"\n"
 	"commands:\n"
 	"  validate                          check the configuration; every error with file:line:column\n"
@@ -86,6 +86,8 @@ static int parse_globals(cli *c, int argc, char **argv)
 			c->config = a + 9;
 		} else if (strncmp(a, "--repo=", 7) == 0) {
 			c->repo = a + 7;
+		} else if (strncmp(a, "--cache=", 8) == 0) {
+			c->cache = a + 8;
 		} else if (strcmp(a, "--version") == 0 && c->argc == 0) {
 			/* Before a command only: `promote apply P --to E --version V` is the command's. */
 			printf("promote %s (libpromote %s)\n", PROMOTE_VERSION, promote_version_string());

@@ -11,8 +11,10 @@
 /* PROMOTE_EVERSION (error set, naming `what`) unless 1 <= version <= current. */
 int promote__version_check(unsigned version, unsigned current, const char *what);
 
-/* The body of every *_init(opts, version): check, copy `defaults` (`size`
- * bytes), set the version. `function` names the caller for a NULL `opts`. */
+/* The body of every *_init(opts, version): check, copy `size` bytes of
+ * `defaults` — the size the caller's `version` of the struct has, never more:
+ * an older caller's struct is shorter — and set the version. `function` names
+ * the caller for a NULL `opts`. */
 int promote__options_init(void *opts, const void *defaults, size_t size, unsigned version, unsigned current,
 	const char *what, const char *function);
 

@@ -1,5 +1,6 @@
 /* Mirrors of remote repositories in the cache, and pushing back. */
 #define _DEFAULT_SOURCE /* flock */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "mirror.h"
 
 #include "core/error.h"
@@ -7,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,17 +31,33 @@ bool promote__git_is_remote(const char *url)
 	return colon && (!slash || colon < slash) && colon != url;
 }
 
-char *promote__git_redact(const char *url)
+char *promote__git_redact(const char *text)
 {
-	const char *scheme = strstr(url, "://");
-	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-	const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
-	if (!at || (slash && at > slash))
-		return strdup(url);
-	size_t n = strlen(url) + 8;
-	char *out = malloc(n);
-	if (out)
-		snprintf(out, n, "%.*s***%s", (int)(scheme + 3 - url), url, at);
+	/* The user information of every URL in the text (between the scheme's
+	 * slashes and the '@') becomes three asterisks. */
+	size_t n = strlen(text);
+	char *out = malloc(n * 2 + 4);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		if (i + 3 <= n && memcmp(text + i, "://", 3) == 0) {
+			memcpy(out + o, "://", 3);
+			o += 3;
+			i += 3;
+			size_t end = i;
+			while (end < n && !strchr("/@ \t\r\n'\"", text[end]))
+				end++;
+			if (end < n && text[end] == '@') {
+				memcpy(out + o, "***", 3);
+				o += 3;
+				i = end;
+			}
+			continue;
+		}
+		out[o++] = text[i++];
+	}
+	out[o] = '\0';
 	return out;
 }
 
@@ -117,9 +135,12 @@ static int remote_failed(int git_rc, const callbacks_state *state, const char *w
 		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT,
 			"%s %s: the server's TLS certificate is not trusted (PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY=1 "
 			"turns the check off, on purpose only)", what, shown ? shown : "the remote");
-	else
+	else {
+		char *detail = promote__git_redact(e && e->message ? e->message : "unknown error");
 		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "%s %s: %s", what, shown ? shown : "the remote",
-			e && e->message ? e->message : "unknown error");
+			detail ? detail : "(a message that could not be shown)");
+		free(detail);
+	}
 	free(shown);
 	return rc;
 }
@@ -158,6 +179,15 @@ static int make_dirs(const char *path)
 	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
 /* Hold the mirror's lock file, waiting a bounded time. */
 static int lock_mirror(int *fd_out, const char *path)
 {
@@ -170,8 +200,8 @@ static int lock_mirror(int *fd_out, const char *path)
 		if (errno != EWOULDBLOCK || waited >= LOCK_WAIT_MS) {
 			close(fd);
 			return promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_GIT,
-				"the mirror %s is locked by another process for more than %d s; try again, or remove "
-				"%s if no promote is running", path, LOCK_WAIT_MS / 1000, lock);
+				"the mirror %s is locked by another promote for more than %d s (it holds %s while it "
+				"fetches); try again when it is done", path, LOCK_WAIT_MS / 1000, lock);
 		}
 		struct timespec ts = { 0, 50 * 1000000L };
 		nanosleep(&ts, NULL);
@@ -238,13 +268,8 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir)
 	if (rc == 0)
 		rc = fetch_into(repo, url);
 	git_repository_free(repo);
-	if (rc && fresh) {
-		/* A first clone that failed leaves no half mirror behind. */
-		char cmd[4300];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", full);
-		if (system(cmd) != 0)
-			(void)0;
-	}
+	if (rc && fresh) /* a first clone that failed leaves no half mirror behind */
+		nftw(full, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	flock(lock_fd, LOCK_UN);
 	close(lock_fd);
 	if (rc == 0 && !(*path = strdup(full)))
@@ -320,10 +345,20 @@ int promote__git_push(const char *path, const char *url, const git_oid *commit, 
 				rc = remote_failed(git_rc, &state.auth, "cannot push to", url);
 		}
 		if (rc == 0 && state.rejected) {
+			/* A branch that moved is a race to plan again; any other refusal (a hook, a
+			 * protected branch) is the server's answer and retrying will not change it. */
+			bool moved = strstr(state.rejected, "non-fast-forward") || strstr(state.rejected, "fetch first") ||
+				strstr(state.rejected, "stale info") || strstr(state.rejected, "failed to update ref") ||
+				strstr(state.rejected, "failed to lock") || strstr(state.rejected, "cannot lock ref");
 			char *shown = promote__git_redact(url);
-			rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
-				"%s refused the update of '%s' (%s): it moved meanwhile; fetch and plan again",
-				shown ? shown : "the remote", branch, state.rejected);
+			char *why = promote__git_redact(state.rejected);
+			rc = moved ? promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
+					     "%s refused the update of '%s' (%s): it moved meanwhile; fetch and plan again",
+					     shown ? shown : "the remote", branch, why ? why : "")
+				   : promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT,
+					     "%s refused the update of '%s': %s", shown ? shown : "the remote", branch,
+					     why ? why : "");
+			free(why);
 			free(shown);
 		}
 		/* After the error is ours: libgit2 forgets its own at the next call. */

@@ -42,7 +42,8 @@ int promote__git_mirror_fetch(const char *path, const char *url);
  */
 int promote__git_push(const char *path, const char *url, const git_oid *commit, const char *branch, bool force);
 
-/* `url` without a password or token in it, for messages. Freed by the caller. */
-char *promote__git_redact(const char *url);
+/* `text` (a URL, or a message holding URLs) with every password or token
+ * ("scheme://user:secret@") replaced by "***". Freed by the caller. */
+char *promote__git_redact(const char *text);
 
 #endif

@@ -24,7 +24,10 @@
 int promote_context_options_init(promote_context_options *opts, unsigned int version)
 {
 	static const promote_context_options defaults = PROMOTE_CONTEXT_OPTIONS_INIT;
-	return promote__options_init(opts, &defaults, sizeof defaults, version, PROMOTE_CONTEXT_OPTIONS_VERSION, "promote_context_options", __func__);
+	/* Version 1 of the struct ended before cache_dir. */
+	size_t size = version == 1 ? offsetof(promote_context_options, cache_dir) : sizeof defaults;
+	return promote__options_init(opts, &defaults, size, version, PROMOTE_CONTEXT_OPTIONS_VERSION,
+		"promote_context_options", __func__);
 }
 
 /* Copy the prefix of the caller's options that its version had; default the rest. */
@@ -226,8 +229,11 @@ int promote_context_open_file(promote_context **out, const char *path, const pro
 static int git_failure(const char *what, const char *repository)
 {
 	const git_error *e = git_error_last();
-	return promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "%s '%s': %s", what, repository,
-		e && e->message ? e->message : "unknown git error");
+	char *detail = promote__git_redact(e && e->message ? e->message : "unknown git error");
+	int rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "%s '%s': %s", what, repository,
+		detail ? detail : "(a message that could not be shown)");
+	free(detail);
+	return rc;
 }
 
 int promote_context_open_repository(promote_context **out, const char *repository, const char *config_path,
@@ -250,18 +256,27 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	git_repository *repo = NULL;
 	git_object *blob = NULL;
 	char spec[4096];
+	char *shown = promote__git_redact(repository);
+	if (!shown) {
+		free(local);
+		return promote__error_oom();
+	}
 	if (git_repository_open_ext(&repo, local, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
 		free(local);
-		return git_failure("cannot open the git repository", repository);
+		rc = git_failure("cannot open the git repository", shown);
+		free(shown);
+		return rc;
 	}
 	snprintf(spec, sizeof spec, "HEAD:%s", config_path);
 	if (git_revparse_single(&blob, repo, spec) < 0 || git_object_type(blob) != GIT_OBJECT_BLOB) {
 		git_object_free(blob);
 		git_repository_free(repo);
 		free(local);
-		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
+		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
 			"the repository '%s' has no '%s' at HEAD; commit one (see 'promote init') or pass --config",
-			repository, config_path);
+			shown, config_path);
+		free(shown);
+		return rc;
 	}
 	const git_blob *b = (const git_blob *)blob;
 	git_object_size_t size = git_blob_rawsize(b);
@@ -288,6 +303,7 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	git_object_free(blob);
 	git_repository_free(repo);
 	free(local);
+	free(shown);
 	return rc;
 }
 

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Promote one application's image.tag from dev to staging in a GitOps monorepo served over HTTP
+(lighttpd + git-http-backend with basic auth, the integration tests' server), three ways:
+
+  baseline    ../shared/bench/baseline-promote.sh: clone + ruamel.yaml + commit + push (what other tools do)
+  cold        promote apply with an empty mirror cache (the mirror is cloned)
+  warm        promote apply with the mirror already in the cache (fetched incrementally)
+
+on a repository of N applications (default 10 and 10000). Each run promotes a different application
+(promote pushes to main; the baseline pushes each run to a new branch, so its edit is always a change).
+Prints medians of wall time and max RSS, and the ratios the git issue targets:
+baseline/warm on the large repo (>= 20x), warm large/warm small (<= 2x), RSS <= 64 MiB.
+
+usage: bench/git-promote.py [--apps 10,10000] [--runs 5] [--promote build-bench/cli/promote]
+"""
+import argparse
+import os
+import pathlib
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+SHARED = ROOT.parent / "shared" / "bench"
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+from gitserver import GitServer, run_git  # noqa: E402
+
+CONFIG = """version: 1
+environments:
+  dev: {path: envs/dev}
+  staging: {path: envs/staging}
+  prod: {path: envs/prod, kind: production}
+products:
+  "*":
+    path: apps/*
+    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}
+flows:
+  default: {trigger: dev, steps: {staging: {}, prod: {dependsOn: [staging]}}}
+"""
+
+
+def timed(args, env=None, cwd=None):
+    """(wall seconds, max RSS MiB) of one process, measured by GNU time."""
+    start = time.monotonic()
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", *map(str, args)], env=env, cwd=cwd, capture_output=True,
+                       text=True)
+    wall = time.monotonic() - start
+    if r.returncode != 0:
+        sys.exit("failed: %s\n%s%s" % (" ".join(map(str, args)), r.stdout, r.stderr))
+    rss_kib = int(r.stderr.strip().splitlines()[-1])
+    return wall, rss_kib / 1024
+
+
+def make_repo(server, apps, scratch):
+    """gen-repo.py's monorepo with a promote.yaml committed, served as gitops-N."""
+    bare = scratch / ("gen-%d.git" % apps)
+    subprocess.run([sys.executable, SHARED / "gen-repo.py", bare, str(apps)], check=True)
+    work = scratch / ("work-%d" % apps)
+    run_git("clone", "-q", str(bare), str(work))
+    (work / "promote.yaml").write_text(CONFIG)
+    run_git("-C", work, "add", "promote.yaml")
+    run_git("-C", work, "-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-qm", "promote.yaml")
+    run_git("-C", work, "push", "-q", "origin", "main")
+    shutil.rmtree(work)
+    target = server.repo_path("gitops-%d" % apps)
+    shutil.move(str(bare), str(target))
+    return "gitops-%d" % apps
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--apps", default="10,10000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--promote", default=str(ROOT / "build-bench" / "cli" / "promote"))
+    a = ap.parse_args()
+    promote = pathlib.Path(a.promote).resolve()
+    if not promote.exists():
+        subprocess.run(["meson", "setup", "build-bench", "-Dbuildtype=release"], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        subprocess.run(["ninja", "-C", "build-bench"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    sizes = [int(x) for x in a.apps.split(",")]
+    scratch = pathlib.Path(tempfile.mkdtemp(prefix="promote-bench-"))
+    results = {}
+    try:
+        with GitServer(scratch / "repos") as server:
+            env = dict(os.environ, PROMOTE_GIT_USERNAME=server.user, PROMOTE_GIT_PASSWORD=server.password,
+                       GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null", GIT_TERMINAL_PROMPT="0")
+            for apps in sizes:
+                print("generating %d applications..." % apps, flush=True)
+                name = make_repo(server, apps, scratch)
+                url = server.url(name)
+                warm_cache = scratch / ("warm-%d" % apps)
+                subprocess.run([promote, "--repo", url, "--cache", warm_cache, "validate", "-q"], env=env, check=True)
+                rows = {"baseline": [], "cold": [], "warm": []}
+                for run in range(a.runs + 1):  # the first round is a warm-up, not counted
+                    app = "app-%05d" % (run + 1)
+                    base_env = dict(env, PUSH_BRANCH="main")
+                    rows["baseline"].append(timed(["bash", SHARED / "baseline-promote.sh",
+                                                   server.url_with_credentials(name), "dev", "staging", app],
+                                                  env=base_env))
+                    cold_cache = scratch / ("cold-%d-%d" % (apps, run))
+                    rows["cold"].append(timed([promote, "--repo", url, "--cache", cold_cache, "apply", app, "--to",
+                                               "staging"], env=env))
+                    shutil.rmtree(cold_cache, ignore_errors=True)
+                    rows["warm"].append(timed([promote, "--repo", url, "--cache", warm_cache, "apply",
+                                               "app-%05d" % (run + 1 + a.runs + 1), "--to", "staging"], env=env))
+                results[apps] = {k: v[1:] for k, v in rows.items()}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print()
+    print("| apps | tool | median wall s | min-max s | median max RSS MiB |")
+    print("|---|---|---|---|---|")
+    med = {}
+    for apps, rows in results.items():
+        for tool, samples in rows.items():
+            walls = [w for w, _ in samples]
+            rss = [r for _, r in samples]
+            med[(apps, tool)] = (statistics.median(walls), statistics.median(rss))
+            print("| %d | %s | %.3f | %.3f-%.3f | %.1f |" % (apps, tool, statistics.median(walls), min(walls),
+                                                            max(walls), statistics.median(rss)))
+    big, small = max(sizes), min(sizes)
+    print()
+    ratio = med[(big, "baseline")][0] / med[(big, "warm")][0]
+    print("baseline / promote warm, %d apps: %.1fx (target >= 20x: %s)" % (big, ratio, "MET" if ratio >= 20 else "NOT MET"))
+    growth = med[(big, "warm")][0] / med[(small, "warm")][0]
+    print("promote warm, %d apps / %d apps: %.2fx (target <= 2x: %s)" % (big, small, growth, "MET" if growth <= 2 else "NOT MET"))
+    rss = max(med[(apps, t)][1] for apps in sizes for t in ("cold", "warm"))
+    print("promote max RSS: %.1f MiB (target <= 64 MiB: %s)" % (rss, "MET" if rss <= 64 else "NOT MET"))
+    ratio_cold = med[(big, "baseline")][0] / med[(big, "cold")][0]
+    print("baseline / promote cold, %d apps: %.1fx" % (big, ratio_cold))
+
+
+main()

@@ -6,8 +6,8 @@
   cold        promote apply with an empty mirror cache (the mirror is cloned)
   warm        promote apply with the mirror already in the cache (fetched incrementally)
 
-on a repository of N applications (default 10 and 10000). Each run promotes a different application
-(promote pushes to main; the baseline pushes each run to a new branch, so its edit is always a change).
+on a repository of N applications (default 10 and 10000). Every run is a real change: promote pushes
+a new version (--version) to main each time; the baseline pushes each run to a new branch.
 Prints medians of wall time and max RSS, and the ratios the git issue targets:
 baseline/warm on the large repo (>= 20x), warm large/warm small (<= 2x), RSS <= 64 MiB.
 
@@ -97,17 +97,18 @@ def main():
                 subprocess.run([promote, "--repo", url, "--cache", warm_cache, "validate", "-q"], env=env, check=True)
                 rows = {"baseline": [], "cold": [], "warm": []}
                 for run in range(a.runs + 1):  # the first round is a warm-up, not counted
-                    app = "app-%05d" % (run + 1)
+                    app = "app-%05d" % (run % apps)
                     base_env = dict(env, PUSH_BRANCH="main")
                     rows["baseline"].append(timed(["bash", SHARED / "baseline-promote.sh",
                                                    server.url_with_credentials(name), "dev", "staging", app],
                                                   env=base_env))
+                    # a version of its own each time: every promote run is a real change and a push
                     cold_cache = scratch / ("cold-%d-%d" % (apps, run))
                     rows["cold"].append(timed([promote, "--repo", url, "--cache", cold_cache, "apply", app, "--to",
-                                               "staging"], env=env))
+                                               "staging", "--version", "9.0.%d" % run], env=env))
                     shutil.rmtree(cold_cache, ignore_errors=True)
-                    rows["warm"].append(timed([promote, "--repo", url, "--cache", warm_cache, "apply",
-                                               "app-%05d" % (run + 1 + a.runs + 1), "--to", "staging"], env=env))
+                    rows["warm"].append(timed([promote, "--repo", url, "--cache", warm_cache, "apply", app,
+                                               "--to", "staging", "--version", "9.1.%d" % run], env=env))
                 results[apps] = {k: v[1:] for k, v in rows.items()}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -64,6 +64,33 @@ static inline void assert_rejected(const char *yaml, int code, const char *const
 	assert_int_equal(i, count);
 }
 
+/* Run a shell command; its standard output, without trailing line breaks, into
+ * `out` (NULL: thrown away). Returns pclose()'s status. For checking results
+ * with the git CLI itself. */
+static inline int sh(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static inline int sh(char *out, size_t size, const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	size_t n = out ? fread(out, 1, size - 1, p) : 0;
+	char sink[256];
+	while (!out && fread(sink, 1, sizeof sink, p) > 0)
+		;
+	int status = pclose(p);
+	if (out) {
+		out[n] = '\0';
+		while (n && out[n - 1] == '\n')
+			out[--n] = '\0';
+	}
+	return status;
+}
+
 #define ASSERT_REJECTED(yaml, ...)                                                              \
 	do {                                                                                    \
 		static const char *const expected_[] = { __VA_ARGS__ };                         \

@@ -8,33 +8,6 @@
 static char dir[128];
 static char bare[256];
 
-/* Run a shell command; its stdout (trimmed of the final newline) into `out`. */
-static int sh(char *out, size_t size, const char *fmt, ...) PROMOTE_PRINTF(3, 4);
-static int sh(char *out, size_t size, const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	size_t n = out ? fread(out, 1, size - 1, p) : 0;
-	if (!out) {
-		char sink[256];
-		while (fread(sink, 1, sizeof sink, p) > 0)
-			;
-	}
-	int status = pclose(p);
-	if (out) {
-		out[n] = '\0';
-		if (n && out[n - 1] == '\n')
-			out[n - 1] = '\0';
-	}
-	return status;
-}
-
 #define GIT "GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null git -c user.name=T -c user.email=t@example.com "
 
 static int setup(void **state)
@@ -110,7 +83,7 @@ static void test_commit_and_move_branch(void **state)
 	assert_string_equal(out, "D\tREADME\nA\tenvs/prod/new/config.yaml\nM\tenvs/prod/values.yaml");
 	assert_int_equal(sh(out, sizeof out, "git -C %s log -1 --format='%%an <%%ae> %%at%%n%%B' main", bare), 0);
 	assert_string_equal(out, "Promoter <promote@example.com> 1700000000\nPromote shop 1.2.0 to prod\n\n"
-				 "Promote-Release: r1\nPromote-Environment: prod\n");
+				 "Promote-Release: r1\nPromote-Environment: prod");
 	assert_int_equal(sh(out, sizeof out, "git -C %s fsck --strict 2>&1 && echo ok", bare), 0);
 	assert_true(strstr(out, "ok") != NULL);
 

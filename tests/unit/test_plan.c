@@ -8,30 +8,6 @@ static char dir[128];
 static char bare[256];
 static char examples[512];
 
-static int sh(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int sh(char *out, size_t size, const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	size_t n = out ? fread(out, 1, size - 1, p) : 0;
-	char sink[256];
-	while (!out && fread(sink, 1, sizeof sink, p) > 0)
-		;
-	int status = pclose(p);
-	if (out) {
-		out[n] = '\0';
-		while (n && out[n - 1] == '\n')
-			out[--n] = '\0';
-	}
-	return status;
-}
-
 #define GIT "GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null git -c user.name=T -c user.email=t@example.com "
 
 static promote_context *open_repo(void)

@@ -91,6 +91,12 @@ static inline int sh(char *out, size_t size, const char *fmt, ...)
 	return status;
 }
 
+/* Remove a test's scratch folder (made with mkdtemp) and everything in it. */
+static inline int remove_scratch(const char *dir)
+{
+	return sh(NULL, 0, "rm -rf '%s'", dir) == 0 ? 0 : -1;
+}
+
 #define ASSERT_REJECTED(yaml, ...)                                                              \
 	do {                                                                                    \
 		static const char *const expected_[] = { __VA_ARGS__ };                         \

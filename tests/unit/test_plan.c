@@ -42,9 +42,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
+	if (remove_scratch(dir))
 		return -1;
 	return helpers_shutdown(state);
 }

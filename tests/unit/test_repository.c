@@ -117,9 +117,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
+	if (remove_scratch(dir))
 		return -1;
 	git_libgit2_shutdown();
 	return helpers_shutdown(state);

@@ -336,6 +336,15 @@ def _string(result, func, arguments):
     return decode(result)
 
 
+def set_given(struct, **values):
+    """Set the fields of an options struct that were given (not None); the
+    others keep the defaults its *_init() wrote."""
+    for name, value in values.items():
+        if value is not None:
+            setattr(struct, name, value)
+    return struct
+
+
 # ---- the declaration table ---------------------------------------------------
 
 _P = POINTER

@@ -62,12 +62,7 @@ def _free_context(handle, callbacks):
 def _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level):
     opts = _n.promote_context_options()
     lib.promote_context_options_init(byref(opts), _n.CONTEXT_OPTIONS_VERSION)
-    if max_depth is not None:
-        opts.max_depth = max_depth
-    if max_config_size is not None:
-        opts.max_config_size = max_config_size
-    if max_alias_nodes is not None:
-        opts.max_alias_nodes = max_alias_nodes
+    _n.set_given(opts, max_depth=max_depth, max_config_size=max_config_size, max_alias_nodes=max_alias_nodes)
     if callbacks.log_thunk is not None:
         opts.log_cb = callbacks.log_thunk
         opts.log_level = int(log_level)

@@ -115,13 +115,7 @@ def _options(max_depth, max_size, max_alias_nodes):
         return None
     opts = _n.promote_yaml_options()
     lib.promote_yaml_options_init(byref(opts), _n.YAML_OPTIONS_VERSION)
-    if max_depth is not None:
-        opts.max_depth = max_depth
-    if max_size is not None:
-        opts.max_size = max_size
-    if max_alias_nodes is not None:
-        opts.max_alias_nodes = max_alias_nodes
-    return byref(opts)
+    return byref(_n.set_given(opts, max_depth=max_depth, max_size=max_size, max_alias_nodes=max_alias_nodes))
 
 
 class Document(OwnsHandle):

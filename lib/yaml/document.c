@@ -320,8 +320,11 @@ int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t 
 	free_splices(splices, count);
 
 	if (size == doc->size && memcmp(text, doc->text, size) == 0) {
-		free(text); /* nothing changed: the value was already there */
-		return 0;
+		free(text); /* nothing changed: the value was already there, if the checks agree */
+		int rc = 0;
+		for (size_t i = 0; i < check_count && rc == 0; i++)
+			rc = run_check(doc, &checks[i]);
+		return rc;
 	}
 	promote__ydoc *tree = NULL;
 	int rc = promote__ydoc_parse(&tree, text, size, doc->name, &doc->limits);

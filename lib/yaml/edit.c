@@ -126,6 +126,16 @@ static int render_new(promote_buf *out, const char *value, bool in_flow, unsigne
 }
 
 /* Replace a block scalar's body, keeping its indicator and indentation. */
+/* Is the line starting at `at` blank (nothing but spaces, tabs and a CR)? */
+static bool blank_line_at(const promote_yaml_doc *doc, size_t at)
+{
+	if (at >= doc->size)
+		return false;
+	while (at < doc->size && strchr(" \t\r", doc->text[at]))
+		at++;
+	return at == doc->size || doc->text[at] == '\n';
+}
+
 static int render_block(promote__splice *sp, const promote_yaml_doc *doc, const promote__ynode *node, size_t start,
 	const char *value)
 {
@@ -207,6 +217,8 @@ static int render_block(promote__splice *sp, const promote_yaml_doc *doc, const 
 	char chomp;
 	int rc = promote__yblock_body(&body, value, strlen(value), indent, node->style == PROMOTE__YFOLDED, doc->eol,
 		&chomp);
+	if (rc == 0 && chomp == '+' && old_chomp != '+' && blank_line_at(doc, replace_end))
+		rc = PROMOTE_ENOTSUPPORTED; /* kept ('+') content would take in the blank lines after it */
 	if (rc) {
 		promote_buf_dispose(&body);
 		return rc; /* PROMOTE_ENOTSUPPORTED: the caller quotes instead */

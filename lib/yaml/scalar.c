@@ -281,7 +281,8 @@ int promote__yblock_body(promote_buf *out, const char *s, size_t n, size_t inden
 		end--;
 		trailing++;
 	}
-	*chomp = trailing == 0 ? '-' : trailing == 1 ? 0 : '+';
+	/* With no content, only keep chomping holds line breaks: each is one empty line. */
+	*chomp = trailing == 0 ? '-' : trailing == 1 && end > 0 ? 0 : '+';
 	for (size_t i = 0, line = 0; i <= end; i++)
 		if (i == end || s[i] == '\n') {
 			if (!all_printable(s + line, i - line, true))
@@ -320,7 +321,7 @@ int promote__yblock_body(promote_buf *out, const char *s, size_t n, size_t inden
 		for (size_t k = 0; rc == 0 && k < empty; k++)
 			rc = promote__buf_puts(out, eol);
 	}
-	for (size_t k = 1; rc == 0 && k < trailing; k++)
+	for (size_t k = end > 0 ? 1 : 0; rc == 0 && k < trailing; k++)
 		rc = promote__buf_puts(out, eol);
 	return rc;
 }

@@ -80,6 +80,12 @@ static void test_block_scalars(void **state)
 	assert_set("s: | # why\n  a\n", "s", "b\n", 0, "s: | # why\n  b\n");
 	/* Not writable as a block (a first line starting with a space): one quoted line. */
 	assert_set("s: |\n  a\nk: 1\n", "s", " indented", 0, "s: \" indented\"\nk: 1\n");
+	/* Line breaks alone are kept content ('+'), one empty line each. */
+	assert_set("s: |\n  a\nk: 1\n", "s", "\n\n", 0, "s: |+\n\n\nk: 1\n");
+	assert_set("s: >\n  a\nk: 1\n", "s", "\n", 0, "s: >+\n\nk: 1\n");
+	/* Kept content would take in the blank line after it: quoted instead. */
+	assert_set("s: |\n  a\n\nk: 1\n", "s", "b\n\n", 0, "s: \"b\\n\\n\"\n\nk: 1\n");
+	assert_set("- >\n \n \n-", "[0]", "\n", 0, "- \"\\n\"\n \n \n-");
 }
 
 static void test_bytes_elsewhere_survive(void **state)

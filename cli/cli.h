@@ -49,6 +49,7 @@ int cmd_policy(const cli *c);
 int cmd_yaml(const cli *c);
 int cmd_plan(const cli *c);
 int cmd_apply(const cli *c);
+int cmd_change(const cli *c);
 
 /* Prints "promote: MESSAGE" and returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

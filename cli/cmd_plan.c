@@ -57,6 +57,7 @@ static int run(const cli *c, bool applying)
 		if (applying) {
 			json_object_object_add(o, "outcome", json_object_new_string(outcome_names[outcome]));
 			json_object_object_add(o, "commit", cli_json_string(commit.ptr));
+			json_object_object_add(o, "change", cli_json_string(promote_plan_change_id(plan)));
 		}
 		cli_print_json(o);
 	} else {
@@ -73,8 +74,9 @@ static int run(const cli *c, bool applying)
 			printf("committed %.12s on %s: %s %s to %s\n", commit.ptr, promote_plan_branch(plan), product,
 				version ? version : "", to);
 		else if (outcome == PROMOTE_APPLY_PROPOSED)
-			printf("proposed %.12s on branch promote/%s/%s/%s (the policy asks for a pull request)\n",
-				commit.ptr, product, version ? version : "latest", to);
+			printf("proposed %.12s as change %s (the policy asks for a pull request; "
+			       "promote change approve|merge %s)\n",
+				commit.ptr, promote_plan_change_id(plan), promote_plan_change_id(plan));
 		else if (outcome == PROMOTE_APPLY_SKIPPED)
 			printf("nothing written: the policy's action for %s in %s is none\n", product, to);
 	}

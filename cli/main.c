@@ -23,7 +23,9 @@ static const char usage[] =
 	"  plan PRODUCT --to ENV [--from ENV] [--version V]\n"
 	"                                    the diff a promotion would make; writes nothing\n"
 	"  apply PRODUCT --to ENV [--from ENV] [--version V]\n"
-	"                                    one promotion: one commit, or a change branch, as policy says\n"
+	"                                    one promotion: one commit, or a change request, as policy says\n"
+	"  change show|approve|merge|close ID [--provider NAME] [--by NAME]\n"
+	"  change comment ID TEXT            a change request at its git provider (local: in the repository)\n"
 	"  help                              this text\n"
 	"\n"
 	"options:\n"
@@ -50,6 +52,7 @@ static const command commands[] = {
 	{ "yaml", cmd_yaml },
 	{ "plan", cmd_plan },
 	{ "apply", cmd_apply },
+	{ "change", cmd_change },
 };
 
 /* Take the global options out of argv wherever they stand; the rest is the

@@ -21,6 +21,7 @@
 #include "promote/flow.h"
 #include "promote/yaml.h"
 #include "promote/plan.h"
+#include "promote/change.h"
 #include "promote/sys/git_provider.h"
 #include "promote/sys/deploy_backend.h"
 #undef PROMOTE_INSIDE

@@ -66,7 +66,8 @@ PROMOTE_EXTERN(int) promote_plan_diff(promote_buf *out, const promote_plan *plan
 typedef enum promote_apply_outcome {
 	PROMOTE_APPLY_UNCHANGED = 0,   /* already in place: no commit */
 	PROMOTE_APPLY_COMMITTED = 1,   /* one commit on the environment's branch */
-	PROMOTE_APPLY_PROPOSED = 2,    /* one commit on a change branch promote/PRODUCT/VERSION/ENV */
+	PROMOTE_APPLY_PROPOSED = 2,    /* one commit on a change branch promote/PRODUCT/VERSION/ENV,
+	                                  and its change request (promote_plan_change_id()) */
 	PROMOTE_APPLY_SKIPPED = 3      /* the policy's action is none */
 } promote_apply_outcome;
 
@@ -96,6 +97,12 @@ PROMOTE_EXTERN(int) promote_apply_options_init(promote_apply_options *opts, unsi
  */
 PROMOTE_EXTERN(int) promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan,
 	const promote_apply_options *opts);
+
+/* After promote_plan_apply() proposed the change (PROMOTE_APPLY_PROPOSED):
+ * the id of its change request at the environment's git provider (see
+ * promote/change.h), opened then or found open already. NULL otherwise.
+ * Owned by the plan. */
+PROMOTE_EXTERN(const char *) promote_plan_change_id(const promote_plan *plan);
 
 PROMOTE_END_DECL
 

@@ -8,6 +8,7 @@
 
 #include "git/mirror.h"
 #include "core/options.h"
+#include "core/backoff.h"
 
 #include "core/buf.h"
 #include "core/error.h"
@@ -16,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define DEFAULT_RETRIES 10
 
 int promote_apply_options_init(promote_apply_options *opts, unsigned int version)
 {
@@ -39,15 +38,45 @@ static int message_of(promote_buf *out, const promote_plan *plan)
 	return rc ? rc : promote__buf_puts(out, trailers);
 }
 
-/* A short random pause before planning again: 5 to 100 ms, longer each time.
- * Its own generator: a library leaves the program's rand() alone. */
-static void backoff(unsigned attempt, uint64_t *seed)
+/* The change request for a change branch, through the target environment's
+ * provider: found open already (a resumed or repeated run), or opened. */
+static int open_change(promote_plan *plan, const char *branch)
 {
-	*seed = *seed * 6364136223846793005u + 1442695040888963407u;
-	unsigned ms = 5u * (attempt < 10 ? attempt + 1 : 10);
-	ms += (unsigned)(*seed >> 33) % (ms + 1);
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
+	const promote_repository *repository = promote_env_repository(plan->to);
+	const char *provider = repository ? promote_repository_provider(repository) : NULL;
+	const char *version = plan->version ? plan->version : "latest";
+	char title[1024], label[3][600];
+	snprintf(title, sizeof title, "Promote %s %s to %s", plan->product, version, promote_env_name(plan->to));
+	snprintf(label[0], sizeof label[0], "promote/product=%s", plan->product);
+	snprintf(label[1], sizeof label[1], "promote/environment=%s", promote_env_name(plan->to));
+	snprintf(label[2], sizeof label[2], "promote/version=%s", version);
+	promote_buf body = PROMOTE_BUF_INIT;
+	int rc = message_of(&body, plan);
+	promote_change_request *request = NULL;
+	if (rc == 0)
+		rc = promote_change_request_new(&request, branch, plan->to_branch);
+	if (rc == 0)
+		rc = promote_change_request_set_title(request, title);
+	if (rc == 0)
+		rc = promote_change_request_set_body(request, body.ptr);
+	for (size_t i = 0; rc == 0 && i < 3; i++)
+		rc = promote_change_request_add_label(request, label[i]);
+	if (rc == 0)
+		rc = promote_change_request_add_environment(request, promote_env_name(plan->to));
+	if (rc == 0)
+		rc = promote_change_request_set_draft(request, promote_env_strategy(plan->to) == PROMOTE_STRATEGY_MANUAL);
+	promote_change_info *info = NULL;
+	if (rc == 0)
+		rc = promote_change_open(&info, plan->ctx, provider, request);
+	if (rc == 0) {
+		free(plan->change_id);
+		if (!(plan->change_id = strdup(promote_change_info_id(info))))
+			rc = promote__error_oom();
+	}
+	promote_change_info_free(info);
+	promote_change_request_free(request);
+	promote_buf_dispose(&body);
+	return rc;
 }
 
 static bool same_tree(git_repository *repo, const git_oid *a, const git_oid *b)
@@ -72,7 +101,7 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 			return rc;
 		o = *opts; /* version 1 is the whole struct today */
 	}
-	unsigned retries = o.max_retries ? o.max_retries : DEFAULT_RETRIES;
+	unsigned retries = o.max_retries ? o.max_retries : PROMOTE__DEFAULT_RETRIES;
 	const char *env_name = getenv("PROMOTE_AUTHOR_NAME"), *env_email = getenv("PROMOTE_AUTHOR_EMAIL");
 	promote__git_commit_info info = { o.author_name ? o.author_name : env_name ? env_name : "promote",
 		o.author_email ? o.author_email : env_email ? env_email : "promote@localhost", 0, NULL };
@@ -82,7 +111,7 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 	}
 	git_repository *repo = NULL;
 	int rc = promote__git_open(&repo, promote__context_repository(plan->ctx));
-	uint64_t seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)plan ^ ((uint64_t)clock() << 20);
+	uint64_t seed = promote__backoff_seed(plan);
 	for (unsigned attempt = 0; rc == 0; attempt++) {
 		if (attempt > 0 && (rc = promote__plan_compute(plan, repo)))
 			break;
@@ -127,14 +156,13 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		/* A mirror of a remote: the remote is where the change lands (the mirror
 		 * learns it at the next fetch); a local repository's branch moves here. */
 		const char *remote = plan->ctx->remote_url;
-		if (remote)
-			rc = promote__git_push(promote__context_repository(plan->ctx), remote, &made, branch,
-				plan->action == PROMOTE_ACTION_PULL_REQUEST);
-		else
-			rc = promote__git_update_branch(repo, branch, &made, expected, "promote");
+		char ref[1100];
+		snprintf(ref, sizeof ref, "refs/heads/%s", branch);
+		rc = promote__git_publish(repo, promote__context_repository(plan->ctx), remote, ref, &made, expected,
+			plan->action == PROMOTE_ACTION_PULL_REQUEST);
 		if (rc == PROMOTE_ECONFLICT && attempt < retries) {
 			promote_error_clear();
-			backoff(attempt, &seed);
+			promote__backoff(attempt, &seed);
 			/* Someone else's change landed first: take it, then plan again on it. */
 			rc = remote ? promote__git_mirror_fetch(promote__context_repository(plan->ctx), remote) : 0;
 			continue;
@@ -143,6 +171,8 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 			break;
 		*outcome = plan->action == PROMOTE_ACTION_PULL_REQUEST ? PROMOTE_APPLY_PROPOSED : PROMOTE_APPLY_COMMITTED;
 done:
+		if (plan->action == PROMOTE_ACTION_PULL_REQUEST && (rc = open_change(plan, branch)))
+			break;
 		if (commit) {
 			char hex[GIT_OID_HEXSZ + 1];
 			git_oid_tostr(hex, sizeof hex, &made);

@@ -221,9 +221,10 @@ static int fetch_into(git_repository *repo, const char *url)
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION); /* libgit2's INIT macro names too few fields for -Werror */
 	set_callbacks(&fo.callbacks, &state);
 	fo.prune = GIT_FETCH_PRUNE;
-	/* The remote's branches are the mirror's branches, forced: a push that lost a race is forgotten. */
-	char *refspec = "+refs/heads/*:refs/heads/*";
-	git_strarray specs = { &refspec, 1 };
+	/* The remote's branches (and the local provider's change records) are the
+	 * mirror's, forced: a push that lost a race is forgotten. */
+	char *refspecs[] = { "+refs/heads/*:refs/heads/*", "+" PROMOTE__GIT_CHANGES_PREFIX "*:" PROMOTE__GIT_CHANGES_PREFIX "*" };
+	git_strarray specs = { refspecs, 2 };
 	git_rc = git_remote_fetch(remote, &specs, &fo, "promote: fetch");
 	int rc = git_rc < 0 ? remote_failed(git_rc, &state, "cannot fetch", url) : 0;
 	/* The remote's default branch becomes the mirror's HEAD. */
@@ -308,8 +309,9 @@ static int on_push_update(const char *refname, const char *status, void *payload
 	return 0;
 }
 
-int promote__git_push(const char *path, const char *url, const git_oid *commit, const char *branch, bool force)
+int promote__git_push(const char *path, const char *url, const git_oid *commit, const char *ref, bool force)
 {
+	const char *branch = strncmp(ref, "refs/heads/", 11) == 0 ? ref + 11 : ref; /* as messages name it */
 	git_repository *repo = NULL;
 	git_remote *remote = NULL;
 	push_state state = { { 0, false }, NULL };
@@ -327,10 +329,10 @@ int promote__git_push(const char *path, const char *url, const git_oid *commit, 
 		po.callbacks.push_update_reference = on_push_update;
 		char temp[128], spec[1400];
 		snprintf(temp, sizeof temp, "refs/promote/push/%ld-%p", (long)getpid(), (void *)&state);
-		git_reference *ref = NULL;
-		git_rc = git_reference_create(&ref, repo, temp, commit, 1, "promote: push");
-		git_reference_free(ref);
-		snprintf(spec, sizeof spec, "%s%s:refs/heads/%s", force ? "+" : "", temp, branch);
+		git_reference *pushed = NULL;
+		git_rc = git_reference_create(&pushed, repo, temp, commit, 1, "promote: push");
+		git_reference_free(pushed);
+		snprintf(spec, sizeof spec, "%s%s:%s", force ? "+" : "", temp, ref);
 		char *specp = spec;
 		git_strarray specs = { &specp, 1 };
 		if (git_rc == 0)
@@ -363,9 +365,30 @@ int promote__git_push(const char *path, const char *url, const git_oid *commit, 
 		}
 		/* After the error is ours: libgit2 forgets its own at the next call. */
 		git_reference_remove(repo, temp);
+		/* The mirror holds what the remote now holds, as a fetch would (under
+		 * the lock that fetches take), so the pushed ref can be read at once. */
+		int lock_fd;
+		if (rc == 0 && !state.rejected && (rc = lock_mirror(&lock_fd, path)) == 0) {
+			git_reference *mirrored = NULL;
+			if ((git_rc = git_reference_create(&mirrored, repo, ref, commit, 1, "promote: pushed")) < 0)
+				rc = remote_failed(git_rc, &state.auth, "cannot record the push in the mirror of", url);
+			git_reference_free(mirrored);
+			flock(lock_fd, LOCK_UN);
+			close(lock_fd);
+		}
 	}
 	free(state.rejected);
 	git_remote_free(remote);
 	git_repository_free(repo);
 	return rc;
+}
+
+int promote__git_publish(git_repository *repo, const char *repo_path, const char *remote_url, const char *ref,
+	const git_oid *target, const git_oid *expected, bool force)
+{
+	if (remote_url)
+		return promote__git_push(repo_path, remote_url, target, ref, force);
+	if (strncmp(ref, "refs/heads/", 11) == 0)
+		return promote__git_update_branch(repo, ref + 11, target, expected, "promote");
+	return promote__git_update_ref(repo, ref, target, expected, "promote");
 }

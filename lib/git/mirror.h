@@ -34,13 +34,24 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir);
 int promote__git_mirror_fetch(const char *path, const char *url);
 
 /*
- * Push `commit` of the mirror at `path` to `branch` of `url` (through a ref of
- * this process's own: a fetch by another process sharing the mirror cannot
- * change what is pushed). PROMOTE_ECONFLICT when the remote branch moved
- * (not a fast-forward): fetch, plan again, retry. `force` replaces the
- * branch (a change branch of promote's own).
+ * Push `commit` of the mirror at `path` to `ref` (a full name, such as
+ * "refs/heads/main") of `url`, through a ref of this process's own: a fetch
+ * by another process sharing the mirror cannot change what is pushed.
+ * PROMOTE_ECONFLICT when the remote ref moved (not a fast-forward): fetch,
+ * plan again, retry. `force` replaces the ref (a change branch of promote's
+ * own).
  */
-int promote__git_push(const char *path, const char *url, const git_oid *commit, const char *branch, bool force);
+int promote__git_push(const char *path, const char *url, const git_oid *commit, const char *ref, bool force);
+
+/*
+ * Point `ref` at `target` where changes land: pushed to `remote_url`, which
+ * the mirror `repo` (at `repo_path`) follows, or, for a local repository
+ * (remote_url NULL), moved by compare-and-swap on `expected` (NULL: the ref
+ * must not exist yet). PROMOTE_ECONFLICT when it moved meanwhile; then
+ * promote__git_mirror_fetch() and try again.
+ */
+int promote__git_publish(git_repository *repo, const char *repo_path, const char *remote_url, const char *ref,
+	const git_oid *target, const git_oid *expected, bool force);
 
 /* `text` (a URL, or a message holding URLs) with every password or token
  * ("scheme://user:secret@") replaced by "***". Freed by the caller. */

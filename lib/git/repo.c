@@ -11,7 +11,7 @@
 #include <time.h>
 
 /* The thread's libgit2 error as ours; `what` says what was being done. */
-static int git_failed(int git_rc, const char *what, const char *subject)
+int promote__git_failed(int git_rc, const char *what, const char *subject)
 {
 	const git_error *e = git_error_last();
 	int code = git_rc == GIT_ENOTFOUND ? PROMOTE_ENOTFOUND
@@ -28,7 +28,7 @@ int promote__git_open(git_repository **out, const char *path)
 	if (rc)
 		return rc;
 	int git_rc = git_repository_open_ext(out, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
-	return git_rc < 0 ? git_failed(git_rc, "cannot open the git repository", path) : 0;
+	return git_rc < 0 ? promote__git_failed(git_rc, "cannot open the git repository", path) : 0;
 }
 
 int promote__git_resolve(git_oid *out, git_repository *repo, const char *rev)
@@ -36,12 +36,12 @@ int promote__git_resolve(git_oid *out, git_repository *repo, const char *rev)
 	git_object *obj = NULL;
 	int git_rc = git_revparse_single(&obj, repo, rev);
 	if (git_rc < 0)
-		return git_failed(git_rc, "no commit named", rev);
+		return promote__git_failed(git_rc, "no commit named", rev);
 	git_object *commit = NULL;
 	git_rc = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
 	git_object_free(obj);
 	if (git_rc < 0)
-		return git_failed(git_rc, "not a commit", rev);
+		return promote__git_failed(git_rc, "not a commit", rev);
 	git_oid_cpy(out, git_object_id(commit));
 	git_object_free(commit);
 	return 0;
@@ -57,16 +57,16 @@ int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *com
 	char id[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(id, sizeof id, commit);
 	if ((git_rc = git_commit_lookup(&c, repo, commit)) < 0 || (git_rc = git_commit_tree(&tree, c)) < 0) {
-		rc = git_failed(git_rc, "cannot read commit", id);
+		rc = promote__git_failed(git_rc, "cannot read commit", id);
 	} else if ((git_rc = git_tree_entry_bypath(&entry, tree, path)) < 0) {
 		rc = git_rc == GIT_ENOTFOUND
 			? promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "commit %.12s has no file '%s'", id, path)
-			: git_failed(git_rc, "cannot read", path);
+			: promote__git_failed(git_rc, "cannot read", path);
 	} else if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
 		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT,
 			"'%s' is a folder at commit %.12s, not a file", path, id);
 	} else if ((git_rc = git_blob_lookup(&blob, repo, git_tree_entry_id(entry))) < 0) {
-		rc = git_failed(git_rc, "cannot read", path);
+		rc = promote__git_failed(git_rc, "cannot read", path);
 	} else {
 		promote_buf fresh = PROMOTE_BUF_INIT;
 		rc = promote__buf_put(&fresh, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
@@ -95,7 +95,7 @@ int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const
 	char id[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(id, sizeof id, parent);
 	if (rc == 0 && ((git_rc = git_commit_lookup(&base, repo, parent)) < 0 || (git_rc = git_commit_tree(&base_tree, base)) < 0))
-		rc = git_failed(git_rc, "cannot read commit", id);
+		rc = promote__git_failed(git_rc, "cannot read commit", id);
 	/* Blobs first; then one pass builds the trees along the changed paths. */
 	for (size_t i = 0; rc == 0 && i < count; i++) {
 		updates[i].path = edits[i].path;
@@ -112,7 +112,7 @@ int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const
 		updates[i].action = GIT_TREE_UPDATE_UPSERT;
 		updates[i].filemode = GIT_FILEMODE_BLOB;
 		if ((git_rc = git_blob_create_from_buffer(&updates[i].id, repo, edits[i].data, edits[i].size)) < 0)
-			rc = git_failed(git_rc, "cannot store", edits[i].path);
+			rc = promote__git_failed(git_rc, "cannot store", edits[i].path);
 	}
 	/* Removals of paths that do not exist drop out of the list. */
 	size_t n = 0;
@@ -121,17 +121,17 @@ int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const
 			updates[n++] = updates[i];
 	git_oid tree_id;
 	if (rc == 0 && (git_rc = git_tree_create_updated(&tree_id, repo, base_tree, n, updates)) < 0)
-		rc = git_failed(git_rc, "cannot build the tree on", id);
+		rc = promote__git_failed(git_rc, "cannot build the tree on", id);
 	if (rc == 0 && git_oid_equal(&tree_id, git_tree_id(base_tree)))
 		goto done; /* nothing changed: no commit */
 	int64_t when = info->time ? info->time : (int64_t)time(NULL);
 	if (rc == 0 && (git_rc = git_signature_new(&sig, info->author_name, info->author_email, (git_time_t)when, 0)) < 0)
-		rc = git_failed(git_rc, "invalid author", info->author_name);
+		rc = promote__git_failed(git_rc, "invalid author", info->author_name);
 	if (rc == 0 && (git_rc = git_tree_lookup(&new_tree, repo, &tree_id)) < 0)
-		rc = git_failed(git_rc, "cannot read the new tree of", id);
+		rc = promote__git_failed(git_rc, "cannot read the new tree of", id);
 	const git_commit *parents[1] = { base };
 	if (rc == 0 && (git_rc = git_commit_create(out, repo, NULL, sig, sig, NULL, info->message, new_tree, 1, parents)) < 0)
-		rc = git_failed(git_rc, "cannot commit on", id);
+		rc = promote__git_failed(git_rc, "cannot commit on", id);
 	if (rc == 0)
 		*created = true;
 done:
@@ -163,12 +163,21 @@ int promote__git_update_branch(git_repository *repo, const char *branch, const g
 				"behind: promote into a bare repository or a branch that is not checked out",
 				branch, git_repository_path(repo));
 	}
+	return promote__git_update_ref(repo, ref, target, expected, reflog);
+}
+
+int promote__git_update_ref(git_repository *repo, const char *ref, const git_oid *target, const git_oid *expected,
+	const char *reflog)
+{
+	const char *name = strncmp(ref, "refs/heads/", 11) == 0 ? ref + 11 : ref;
+	if (!git_reference_is_valid_name(ref))
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_GIT, "'%s' is not a valid ref name", name);
 	git_reference *updated = NULL;
 	int git_rc = expected ? git_reference_create_matching(&updated, repo, ref, target, 1, expected, reflog)
 			      : git_reference_create(&updated, repo, ref, target, 0, reflog);
 	git_reference_free(updated);
 	if (git_rc == GIT_EMODIFIED || git_rc == GIT_EEXISTS)
 		return promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
-			"branch '%s' moved while the change was prepared; plan again on its new tip", branch);
-	return git_rc < 0 ? git_failed(git_rc, "cannot move branch", branch) : 0;
+			"'%s' moved while the change was prepared; plan again on its new tip", name);
+	return git_rc < 0 ? promote__git_failed(git_rc, "cannot move", name) : 0;
 }

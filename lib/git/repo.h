@@ -32,6 +32,10 @@ typedef struct promote__git_commit_info {
 	const char *message;         /* the whole message, trailers included */
 } promote__git_commit_info;
 
+/* The thread's libgit2 error as ours (PROMOTE_EGIT, or ENOTFOUND, ECONFLICT,
+ * EAUTH where libgit2 says so); `what` says what was being done to `subject`. */
+int promote__git_failed(int git_rc, const char *what, const char *subject);
+
 /* Open the repository at `path` (bare or not; no search upwards). */
 int promote__git_open(git_repository **out, const char *path);
 
@@ -58,5 +62,34 @@ int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const
  */
 int promote__git_update_branch(git_repository *repo, const char *branch, const git_oid *target,
 	const git_oid *expected, const char *reflog);
+
+/* The same for any ref (a full name), without the work-tree check. */
+int promote__git_update_ref(git_repository *repo, const char *ref, const git_oid *target, const git_oid *expected,
+	const char *reflog);
+
+/* Where the local provider keeps its change records: one ref per change. */
+#define PROMOTE__GIT_CHANGES_PREFIX "refs/promote/changes/"
+
+/*
+ * A record: one small file kept as the history of a ref (each update a
+ * commit on the last), so that it is fetched, pushed and updated by
+ * compare-and-swap like a branch. Read: *tip receives the ref's commit;
+ * PROMOTE_ENOTFOUND when there is no such ref; PROMOTE_ELIMIT beyond `max`
+ * bytes.
+ */
+int promote__git_record_read(promote_buf *out, git_oid *tip, git_repository *repo, const char *ref, size_t max);
+
+/* A commit holding `data` as the record, on `parent` (NULL: the first). */
+int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid *parent, const char *data,
+	size_t size, const promote__git_commit_info *info);
+
+/*
+ * Merge `head` into `base`: *out is `head` when `base` is its ancestor (a
+ * fast-forward, *merge_made false), `base` when `head` is in it already,
+ * else a new merge commit with parents base and head (*merge_made true).
+ * PROMOTE_ECONFLICT, naming the files, when the two changed the same lines.
+ */
+int promote__git_merge(git_oid *out, bool *merge_made, git_repository *repo, const git_oid *base,
+	const git_oid *head, const promote__git_commit_info *info);
 
 #endif

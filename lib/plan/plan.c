@@ -423,6 +423,7 @@ void promote_plan_free(promote_plan *plan)
 	free(plan->set_version);
 	free(plan->from_branch);
 	free(plan->to_branch);
+	free(plan->change_id);
 	promote__context_unref(plan->ctx);
 	free(plan);
 }
@@ -433,6 +434,7 @@ const char *promote_plan_to(const promote_plan *plan) { return plan ? promote_en
 const char *promote_plan_version(const promote_plan *plan) { return plan ? plan->version : NULL; }
 const char *promote_plan_branch(const promote_plan *plan) { return plan ? plan->to_branch : NULL; }
 const char *promote_plan_base(const promote_plan *plan) { return plan ? plan->base : NULL; }
+const char *promote_plan_change_id(const promote_plan *plan) { return plan ? plan->change_id : NULL; }
 size_t promote_plan_change_count(const promote_plan *plan) { return plan ? plan->count : 0; }
 
 const char *promote_plan_change_path_at(const promote_plan *plan, size_t index)

@@ -32,6 +32,7 @@ struct promote_plan {
 	promote__change *changes;
 	size_t count;
 	int action;           /* the resolved policy's promote_action */
+	char *change_id;      /* the change request opened or found by promote_plan_apply() */
 };
 
 /* (Re)compute plan->changes and plan->version from the current tips of the

@@ -71,3 +71,16 @@ def write(tmp_path):
 
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command")
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """The bundled example committed to a bare repository; returns its path."""
+    work = tmp_path / "work"
+    shutil.copytree(EXAMPLE.parent, work)
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "the example")
+    bare = tmp_path / "gitops.git"
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    return bare

@@ -10,19 +10,6 @@ from conftest import EXAMPLE, git, promote
 OK, FAILED, USAGE = 0, 1, 2
 
 
-@pytest.fixture
-def repo(tmp_path):
-    """The bundled example committed to a bare repository; returns its path."""
-    work = tmp_path / "work"
-    shutil.copytree(EXAMPLE.parent, work)
-    git(work, "init", "-q", "-b", "main")
-    git(work, "add", "-A")
-    git(work, "commit", "-qm", "the example")
-    bare = tmp_path / "gitops.git"
-    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
-    return bare
-
-
 def count(bare, rev="main"):
     return int(git(bare, "rev-list", "--count", rev))
 

@@ -1,6 +1,7 @@
 """promote against a real git server over HTTP (lighttpd + git-http-backend, basic auth):
 mirrors in the cache, commits pushed, credentials from the environment, never shown."""
 
+import json
 import os
 import pathlib
 import subprocess
@@ -62,13 +63,30 @@ def test_a_push_that_lost_a_race_is_planned_again(git_server, tmp_path):
     assert log[:2] == ["Promote cart 1.4.0 to qa", "another change"]  # both landed, each once
 
 
+def example_with_apps(root, count):
+    """The bundled example plus a discovery product "*" with `count` apps (more/appN) in dev and qa."""
+    source = root / "example"
+    shutil.copytree(EXAMPLE, source)
+    for i in range(1, count + 1):
+        for env, tag in [("dev", "2.0"), ("qa", "1.0")]:
+            app = source / "envs" / env / "more" / ("app%d" % i)
+            app.mkdir(parents=True)
+            (app / "values.yaml").write_text('image:\n  tag: "%s" # app\n' % tag)
+    config = source / "promote.yaml"
+    star = ('  "*":\n    path: more/*\n'
+            '    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}\n')
+    config.write_text(config.read_text().replace("policies:\n", star + "policies:\n", 1))
+    return source
+
+
 def test_concurrent_processes_all_land_once(git_server, tmp_path):
-    git_server.create_repo("gitops", EXAMPLE)
+    # Eight processes promote eight applications into the same branch at once, sharing one cache.
+    git_server.create_repo("gitops", example_with_apps(tmp_path, 8))
     url = git_server.url("gitops")
     cache = tmp_path / "cache"
     jobs = []
-    for product, env in [("shop", "qa"), ("cart", "qa"), ("shop", "staging"), ("cart", "staging")]:
-        args = [CLI, "--repo", url, "apply", product, "--to", env]
+    for i in range(1, 9):
+        args = [CLI, "--repo", url, "apply", "app%d" % i, "--to", "qa"]
         e = dict(os.environ, PROMOTE_GIT_USERNAME=git_server.user, PROMOTE_GIT_PASSWORD=git_server.password,
                  PROMOTE_CACHE_DIR=str(cache))
         jobs.append(subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e))
@@ -76,9 +94,38 @@ def test_concurrent_processes_all_land_once(git_server, tmp_path):
         out, err = job.communicate(timeout=120)
         assert job.returncode == 0, err
     log = remote_log(git_server)
-    for message in ["Promote shop 1.4.0 to qa", "Promote cart 1.4.0 to qa", "Promote shop 1.4.0 to staging",
-                    "Promote cart 1.4.0 to staging"]:
-        assert log.count(message) == 1, log
+    for i in range(1, 9):
+        assert log.count("Promote app%d 2.0 to qa" % i) == 1, log
+        shown = run_git("-C", git_server.repo_path("gitops"), "show",
+                        "main:envs/qa/more/app%d/values.yaml" % i).stdout
+        assert shown == 'image:\n  tag: "2.0" # app\n'
+    assert len(log) == 9
+
+
+def test_change_request_lives_on_the_server(git_server, tmp_path):
+    # Proposed from one machine (cache), approved and merged from another: the record travels with
+    # the repository.
+    git_server.create_repo("gitops", EXAMPLE)
+    url = git_server.url("gitops")
+    change = "promote/cart/5.0/prod"
+    r = promote(git_server, tmp_path / "cache1", "--repo", url, "apply", "cart", "--to", "prod", "--version", "5.0")
+    assert r.returncode == 0, r.stderr
+    server = git_server.repo_path("gitops")
+    refs = run_git("-C", server, "for-each-ref", "--format=%(refname)", "refs/promote/").stdout.split()
+    assert refs == ["refs/promote/changes/" + change]
+    other = tmp_path / "cache2"
+    approved = promote(git_server, other, "--repo", url, "change", "approve", change, "--by", "alice")
+    assert approved.returncode == 0, approved.stderr
+    merged = promote(git_server, other, "--repo", url, "--json", "change", "merge", change)
+    assert merged.returncode == 0, merged.stderr
+    assert remote_log(git_server)[0] == "Promote cart 5.0 to prod"  # a fast-forward
+    record = json.loads(run_git("-C", server, "show", "refs/promote/changes/%s:record.json" % change).stdout)
+    assert record["state"] == "merged" and [a["by"] for a in record["approvals"]] == ["alice"]
+    assert json.loads(merged.stdout)["url"].startswith(git_server.base_url)
+    assert git_server.password not in merged.stdout
+    # The first machine sees it merged too.
+    shown = promote(git_server, tmp_path / "cache1", "--repo", url, "--json", "change", "show", change)
+    assert json.loads(shown.stdout)["state"] == "merged", shown.stderr
 
 
 def test_wrong_password_is_an_auth_error_and_never_shown(git_server, tmp_path):

@@ -97,6 +97,30 @@ static inline int remove_scratch(const char *dir)
 	return sh(NULL, 0, "rm -rf '%s'", dir) == 0 ? 0 : -1;
 }
 
+/* git with no configuration of the machine's or the user's, as a test author. */
+#define GIT "GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null git -c user.name=T -c user.email=t@example.com "
+
+/*
+ * A bare repository `dir`/gitops.git (its path into `bare`) holding the
+ * bundled example (examples/gitops, or $PROMOTE_EXAMPLES/gitops), plus a
+ * discovery product "*" with apps more/app1..8 in dev and qa and app9 in dev
+ * only, one commit on main.
+ */
+static inline int make_example_repo(char *bare, size_t size, const char *dir)
+{
+	const char *src = getenv("PROMOTE_EXAMPLES");
+	snprintf(bare, size, "%s/gitops.git", dir);
+	return sh(NULL, 0,
+		"cp -r '%s/gitops' %s/work && cd %s/work && "
+		"for i in 1 2 3 4 5 6 7 8; do for e in dev qa; do mkdir -p envs/$e/more/app$i && "
+		"printf 'image:\\n  tag: \"%%s.0\" # app\\n' $([ $e = dev ] && echo 2 || echo 1) > envs/$e/more/app$i/values.yaml; done; done && "
+		"mkdir -p envs/dev/more/app9 && printf 'image:\\n  tag: \"3.0\"\\n' > envs/dev/more/app9/values.yaml && "
+		"printf '  \"*\":\\n    path: more/*\\n    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}\\n' > star.tmp && "
+		"sed -i '/^policies:/e cat star.tmp' promote.yaml && rm star.tmp && "
+		GIT "init -q -b main && " GIT "add -A && " GIT "commit -qm example && "
+		GIT "clone -q --bare . %s", src ? src : "examples", dir, dir, bare);
+}
+
 #define ASSERT_REJECTED(yaml, ...)                                                              \
 	do {                                                                                    \
 		static const char *const expected_[] = { __VA_ARGS__ };                         \

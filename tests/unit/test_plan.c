@@ -6,9 +6,6 @@
 
 static char dir[128];
 static char bare[256];
-static char examples[512];
-
-#define GIT "GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null git -c user.name=T -c user.email=t@example.com "
 
 static promote_context *open_repo(void)
 {
@@ -20,22 +17,8 @@ static promote_context *open_repo(void)
 
 static int setup(void **state)
 {
-	const char *src = getenv("PROMOTE_EXAMPLES");
-	snprintf(examples, sizeof examples, "%s/gitops", src ? src : "examples");
 	snprintf(dir, sizeof dir, "/tmp/promote-test-plan-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(bare, sizeof bare, "%s/gitops.git", dir);
-	/* The bundled example, plus eight discovered apps for the concurrency test. */
-	if (sh(NULL, 0,
-		    "cp -r '%s' %s/work && cd %s/work && "
-		    "for i in 1 2 3 4 5 6 7 8; do for e in dev qa; do mkdir -p envs/$e/more/app$i && "
-		    "printf 'image:\\n  tag: \"%%s.0\" # app\\n' $([ $e = dev ] && echo 2 || echo 1) > envs/$e/more/app$i/values.yaml; done; done && "
-		    "mkdir -p envs/dev/more/app9 && printf 'image:\\n  tag: \"3.0\"\\n' > envs/dev/more/app9/values.yaml && "
-		    "printf '  \"*\":\\n    path: more/*\\n    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}\\n' > /tmp/promote-star && "
-		    "sed -i '/^policies:/e cat /tmp/promote-star' promote.yaml && rm /tmp/promote-star && "
-		    GIT "init -q -b main && " GIT "add -A && " GIT "commit -qm example && "
-		    GIT "clone -q --bare . %s", examples, dir, dir, bare) != 0)
+	if (!mkdtemp(dir) || make_example_repo(bare, sizeof bare, dir) != 0)
 		return -1;
 	return helpers_init(state);
 }
@@ -211,13 +194,9 @@ static void test_errors(void **state)
 	assert_non_null(strstr(promote_error_last()->message, "has no file 'envs/dev/more/nosuchapp/values.yaml'"));
 	promote_context_free(ctx);
 	/* A configuration outside any repository cannot plan. */
-	char path[700];
-	snprintf(path, sizeof path, "%s/promote.yaml", examples);
 	char copy[300];
 	snprintf(copy, sizeof copy, "%s/loose.yaml", dir);
-	char cmd[1200];
-	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, copy);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(sh(NULL, 0, "cp '%s/work/promote.yaml' '%s'", dir, copy), 0);
 	assert_int_equal(promote_context_open_file(&ctx, copy, NULL), 0);
 	assert_null(promote_context_repository_path(ctx));
 	assert_int_equal(promote_plan_create(&plan, ctx, "shop", "qa", NULL), PROMOTE_ESTATE);

@@ -234,6 +234,7 @@ merge_change_cb = CFUNCTYPE(c_int, POINTER(promote_change_info), c_char_p, c_voi
 comment_change_cb = CFUNCTYPE(c_int, c_char_p, c_char_p, c_void_p)
 close_change_cb = CFUNCTYPE(c_int, c_char_p, c_void_p)
 free_payload_cb = CFUNCTYPE(None, c_void_p)
+approve_change_cb = CFUNCTYPE(c_int, POINTER(promote_change_info), c_char_p, c_char_p, c_void_p)
 
 
 class promote_git_provider(Structure):
@@ -247,6 +248,7 @@ class promote_git_provider(Structure):
         ("comment_change", comment_change_cb),
         ("close_change", close_change_cb),
         ("free_payload", free_payload_cb),
+        ("approve_change", approve_change_cb),
     ]
 
 
@@ -359,6 +361,8 @@ eff_p = _P(promote_effective_policy)
 ydoc_p = _P(promote_yaml_doc)
 ypath_p = _P(promote_yaml_path)
 plan_p = _P(promote_plan)
+request_p = _P(promote_change_request)
+info_p = _P(promote_change_info)
 
 # (name, restype, argtypes, errcheck) for every PROMOTE_EXTERN function.
 # errcheck: _check for fallible int functions, _string for borrowed strings,
@@ -528,6 +532,56 @@ DECLARATIONS = (
     ("promote_plan_diff", c_int, (_P(promote_buf), plan_p), _check),
     ("promote_apply_options_init", c_int, (_P(promote_apply_options), c_uint), _check),
     ("promote_plan_apply", c_int, (_P(promote_buf), _P(c_int), plan_p, _P(promote_apply_options)), _check),
+    ("promote_plan_change_id", c_char_p, (plan_p,), _string),
+
+    # change.h
+    ("promote_change_request_new", c_int, (_P(request_p), c_char_p, c_char_p), _check),
+    ("promote_change_request_free", None, (request_p,), None),
+    ("promote_change_request_set_title", c_int, (request_p, c_char_p), _check),
+    ("promote_change_request_set_body", c_int, (request_p, c_char_p), _check),
+    ("promote_change_request_set_draft", c_int, (request_p, c_int), _check),
+    ("promote_change_request_add_label", c_int, (request_p, c_char_p), _check),
+    ("promote_change_request_add_environment", c_int, (request_p, c_char_p), _check),
+    ("promote_change_request_head", c_char_p, (request_p,), _string),
+    ("promote_change_request_base", c_char_p, (request_p,), _string),
+    ("promote_change_request_title", c_char_p, (request_p,), _string),
+    ("promote_change_request_body", c_char_p, (request_p,), _string),
+    ("promote_change_request_draft", c_int, (request_p,), None),
+    ("promote_change_request_label_count", c_size_t, (request_p,), None),
+    ("promote_change_request_label_at", c_char_p, (request_p, c_size_t), _string),
+    ("promote_change_request_environment_count", c_size_t, (request_p,), None),
+    ("promote_change_request_environment_at", c_char_p, (request_p, c_size_t), _string),
+    ("promote_change_info_free", None, (info_p,), None),
+    ("promote_change_info_id", c_char_p, (info_p,), _string),
+    ("promote_change_info_url", c_char_p, (info_p,), _string),
+    ("promote_change_info_head", c_char_p, (info_p,), _string),
+    ("promote_change_info_base", c_char_p, (info_p,), _string),
+    ("promote_change_info_title", c_char_p, (info_p,), _string),
+    ("promote_change_info_merge_commit", c_char_p, (info_p,), _string),
+    ("promote_change_info_state", c_int, (info_p,), None),
+    ("promote_change_info_checks", c_int, (info_p,), None),
+    ("promote_change_info_draft", c_int, (info_p,), None),
+    ("promote_change_info_approvals", c_uint, (info_p,), None),
+    ("promote_change_info_reused", c_int, (info_p,), None),
+    ("promote_change_open", c_int, (_P(info_p), ctx_p, c_char_p, request_p), _check),
+    ("promote_change_find", c_int, (_P(info_p), ctx_p, c_char_p, request_p), _check),
+    ("promote_change_get", c_int, (_P(info_p), ctx_p, c_char_p, c_char_p), _check),
+    ("promote_change_approve", c_int, (_P(info_p), ctx_p, c_char_p, c_char_p, c_char_p), _check),
+    ("promote_change_merge", c_int, (_P(info_p), ctx_p, c_char_p, c_char_p), _check),
+    ("promote_change_comment", c_int, (ctx_p, c_char_p, c_char_p, c_char_p), _check),
+    ("promote_change_close", c_int, (ctx_p, c_char_p, c_char_p), _check),
+    # sys/git_provider.h: for providers written in Python
+    ("promote_change_info_set_id", c_int, (info_p, c_char_p), _check),
+    ("promote_change_info_set_url", c_int, (info_p, c_char_p), _check),
+    ("promote_change_info_set_head", c_int, (info_p, c_char_p), _check),
+    ("promote_change_info_set_base", c_int, (info_p, c_char_p), _check),
+    ("promote_change_info_set_title", c_int, (info_p, c_char_p), _check),
+    ("promote_change_info_set_merge_commit", c_int, (info_p, c_char_p), _check),
+    ("promote_change_info_set_state", c_int, (info_p, c_int), _check),
+    ("promote_change_info_set_checks", c_int, (info_p, c_int), _check),
+    ("promote_change_info_set_draft", c_int, (info_p, c_int), _check),
+    ("promote_change_info_set_approvals", c_int, (info_p, c_uint), _check),
+    ("promote_change_info_set_reused", c_int, (info_p, c_int), _check),
 )
 
 

@@ -96,6 +96,7 @@ int main(void)
 	MEMBER(promote_git_provider, comment_change);
 	MEMBER(promote_git_provider, close_change);
 	MEMBER(promote_git_provider, free_payload);
+	MEMBER(promote_git_provider, approve_change);
 	struct_end();
 
 	STRUCT(promote_deploy_backend);

@@ -152,7 +152,8 @@ def _expected_restype(c_type):
         return ctypes.c_char_p
     if c_type.endswith("*"):
         return "pointer"
-    return {"void": None, "int": ctypes.c_int, "size_t": ctypes.c_size_t, "int32_t": ctypes.c_int32}[c_type]
+    return {"void": None, "int": ctypes.c_int, "unsigned int": ctypes.c_uint, "size_t": ctypes.c_size_t,
+            "int32_t": ctypes.c_int32}[c_type]
 
 
 @pytest.mark.parametrize("name", sorted(HEADER_FUNCTIONS))
@@ -194,5 +195,8 @@ def test_fallible_functions_raise():
             name.endswith(("_lookup", "_init", "_register", "_resolve", "_shutdown", "_version"))
             or name.startswith("promote_context_open") or name == "promote_context_options_init"
             or (name.startswith("promote_yaml_") and name != "promote_yaml_doc_changed")
-            or name in ("promote_plan_create", "promote_plan_diff", "promote_plan_apply"))
+            or name in ("promote_plan_create", "promote_plan_diff", "promote_plan_apply")
+            or (name.startswith("promote_change_") and not name.startswith("promote_change_info_")
+                and name != "promote_change_request_draft" and not name.endswith("_count"))
+            or name.startswith("promote_change_info_set_"))
         assert (errcheck is _native._check) == fallible, name

@@ -3,39 +3,22 @@
  *
  * A git provider is how a change reaches an environment's branch: it opens a
  * change request (a branch, title, body, labels and draft flag, for one or
- * several environments), reads its state, merges, comments on and closes it,
- * and finds an open one again by its labels so that a resumed release never
- * opens a second. Built in (later versions): local, github, gitlab, gitea.
+ * several environments), reads its state, approves, merges, comments on and
+ * closes it, and finds an open one again by its labels so that a resumed
+ * release never opens a second. Built in: local (this version); github,
+ * gitlab and gitea later. Callers reach a provider through promote/change.h.
  *
  * The request and result objects are opaque: callbacks read requests through
- * accessors and write results through copying setters, so no memory crosses
- * between allocators. Those accessors are added with the first built-in
- * provider; this version fixes the vtable and its registration.
+ * the promote_change_request_* getters and write results through the copying
+ * setters below, so no memory crosses between allocators.
  */
 #ifndef PROMOTE_SYS_GIT_PROVIDER_H
 #define PROMOTE_SYS_GIT_PROVIDER_H
 
 #include "../common.h"
+#include "../change.h"
 
 PROMOTE_BEGIN_DECL
-
-/* What to open or find: read through accessors, valid during the callback. */
-typedef struct promote_change_request promote_change_request;
-/* Where the provider writes what it knows of a change (id, URL, state). */
-typedef struct promote_change_info promote_change_info;
-
-typedef enum promote_change_state {
-	PROMOTE_CHANGE_OPEN = 0,
-	PROMOTE_CHANGE_MERGED = 1,
-	PROMOTE_CHANGE_CLOSED = 2
-} promote_change_state;
-
-typedef enum promote_checks_state {
-	PROMOTE_CHECKS_NONE = 0,
-	PROMOTE_CHECKS_PENDING = 1,
-	PROMOTE_CHECKS_PASSING = 2,
-	PROMOTE_CHECKS_FAILING = 3
-} promote_checks_state;
 
 /*
  * The vtable. Every slot is optional (NULL: the operation is not supported
@@ -61,11 +44,30 @@ typedef struct promote_git_provider {
 	int (*close_change)(const char *id, void *payload);
 	/* Release `payload` when the context no longer needs it. */
 	void (*free_payload)(void *payload);
+	/* Record an approval of change `id` by `by` (NULL: whoever is asking). */
+	int (*approve_change)(promote_change_info *out, const char *id, const char *by, void *payload);
 } promote_git_provider;
 
 #define PROMOTE_GIT_PROVIDER_VERSION 1
 #define PROMOTE_GIT_PROVIDER_INIT \
-	{ PROMOTE_GIT_PROVIDER_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+	{ PROMOTE_GIT_PROVIDER_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+/* For callbacks: what the provider knows of a change, written into `info`
+ * (strings are copied). The id is required; the rest default to "", open,
+ * no checks, not a draft, no approvals. State and checks take the
+ * promote_change_state and promote_checks_state values. */
+PROMOTE_EXTERN(int) promote_change_info_set_id(promote_change_info *info, const char *id);
+PROMOTE_EXTERN(int) promote_change_info_set_url(promote_change_info *info, const char *url);
+PROMOTE_EXTERN(int) promote_change_info_set_head(promote_change_info *info, const char *head);
+PROMOTE_EXTERN(int) promote_change_info_set_base(promote_change_info *info, const char *base);
+PROMOTE_EXTERN(int) promote_change_info_set_title(promote_change_info *info, const char *title);
+PROMOTE_EXTERN(int) promote_change_info_set_merge_commit(promote_change_info *info, const char *commit);
+PROMOTE_EXTERN(int) promote_change_info_set_state(promote_change_info *info, int state);
+PROMOTE_EXTERN(int) promote_change_info_set_checks(promote_change_info *info, int checks);
+PROMOTE_EXTERN(int) promote_change_info_set_draft(promote_change_info *info, int draft);
+PROMOTE_EXTERN(int) promote_change_info_set_approvals(promote_change_info *info, unsigned int approvals);
+/* open_change: the change was found open already, not opened now. */
+PROMOTE_EXTERN(int) promote_change_info_set_reused(promote_change_info *info, int reused);
 
 /* Fill `provider` with empty slots for `version`; PROMOTE_EVERSION if unknown. */
 PROMOTE_EXTERN(int) promote_git_provider_init(promote_git_provider *provider, unsigned int version);

@@ -1,0 +1,56 @@
+/* Records kept as the history of a ref: one file, one commit per update. */
+#include "repo.h"
+
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <string.h>
+#include <time.h>
+
+#define RECORD_FILE "record.json"
+
+int promote__git_record_read(promote_buf *out, git_oid *tip, git_repository *repo, const char *ref, size_t max)
+{
+	int git_rc = git_reference_name_to_id(tip, repo, ref);
+	if (git_rc == GIT_ENOTFOUND)
+		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "no record at '%s'", ref);
+	if (git_rc < 0)
+		return promote__git_failed(git_rc, "cannot read", ref);
+	int rc = promote__git_read(out, repo, tip, RECORD_FILE);
+	if (rc == 0 && out->size > max) {
+		promote_buf_dispose(out);
+		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT,
+			"the record at '%s' has more than %zu bytes; it was not written by promote", ref, max);
+	}
+	return rc;
+}
+
+int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid *parent, const char *data,
+	size_t size, const promote__git_commit_info *info)
+{
+	git_treebuilder *builder = NULL;
+	git_tree *tree = NULL;
+	git_commit *parent_commit = NULL;
+	git_signature *sig = NULL;
+	git_oid blob, tree_id;
+	int git_rc;
+	if ((git_rc = git_blob_create_from_buffer(&blob, repo, data, size)) < 0 ||
+		(git_rc = git_treebuilder_new(&builder, repo, NULL)) < 0 ||
+		(git_rc = git_treebuilder_insert(NULL, builder, RECORD_FILE, &blob, GIT_FILEMODE_BLOB)) < 0 ||
+		(git_rc = git_treebuilder_write(&tree_id, builder)) < 0 ||
+		(git_rc = git_tree_lookup(&tree, repo, &tree_id)) < 0 ||
+		(parent && (git_rc = git_commit_lookup(&parent_commit, repo, parent)) < 0) ||
+		(git_rc = git_signature_new(&sig, info->author_name, info->author_email,
+			 (git_time_t)(info->time ? info->time : (int64_t)time(NULL)), 0)) < 0) {
+		/* fall through to the error below */
+	} else {
+		const git_commit *parents[1] = { parent_commit };
+		git_rc = git_commit_create(out, repo, NULL, sig, sig, NULL, info->message, tree, parent ? 1 : 0, parents);
+	}
+	int rc = git_rc < 0 ? promote__git_failed(git_rc, "cannot write the record", info->message) : 0;
+	git_signature_free(sig);
+	git_commit_free(parent_commit);
+	git_tree_free(tree);
+	git_treebuilder_free(builder);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* Internal: the change request and change info objects behind the public handles. */
+#ifndef PROMOTE_PROVIDERS_CHANGE_H
+#define PROMOTE_PROVIDERS_CHANGE_H
+
+#include "core/common.h"
+
+/* A list of distinct strings, each owned. */
+typedef struct promote__strset {
+	char **items;
+	size_t count;
+} promote__strset;
+
+/* Add `s` unless it is there already. */
+int promote__strset_add(promote__strset *set, const char *s);
+bool promote__strset_has(const promote__strset *set, const char *s);
+void promote__strset_clear(promote__strset *set);
+
+struct promote_change_request {
+	char *head;
+	char *base;
+	char *title;
+	char *body;
+	bool draft;
+	promote__strset labels;
+	promote__strset environments;
+};
+
+struct promote_change_info {
+	char *id;
+	char *url;
+	char *head;
+	char *base;
+	char *title;
+	char *merge_commit;
+	promote_change_state state;
+	promote_checks_state checks;
+	bool draft;
+	unsigned approvals;
+	bool reused;
+};
+
+promote_change_info *promote__change_info_new(void);
+
+#endif

@@ -1,0 +1,433 @@
+/*
+ * The built-in "local" git provider: changes inside the repository itself
+ * (see local.h). Every update reads the record, changes it, and writes it
+ * back by compare-and-swap on the ref (or a push, for a remote's mirror);
+ * a lost race reads again and redoes the change, with a jittered backoff.
+ */
+#include "local.h"
+
+#include "git/mirror.h"
+#include "model/context.h"
+#include "core/backoff.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Where the changes live: the context's repository, opened for one call. */
+typedef struct local {
+	promote_context *ctx;
+	git_repository *repo;
+	const char *path;      /* the repository, or the mirror of `remote` */
+	const char *remote;    /* NULL for a local repository */
+	char *where;           /* for URLs shown: the path, or the remote without credentials */
+} local;
+
+static int local_open(local *l, void *payload)
+{
+	memset(l, 0, sizeof *l);
+	l->ctx = payload;
+	l->path = promote__context_repository(l->ctx);
+	if (!l->path)
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
+			"the local git provider keeps changes in the repository, and this context has none: open it "
+			"with promote_context_open_repository() or give --repo");
+	l->remote = l->ctx->remote_url;
+	l->where = l->remote ? promote__git_redact(l->remote) : strdup(l->path);
+	if (!l->where)
+		return promote__error_oom();
+	return promote__git_open(&l->repo, l->path);
+}
+
+static void local_close(local *l)
+{
+	git_repository_free(l->repo);
+	free(l->where);
+}
+
+/* A remote's mirror learns the latest records and branches. */
+static int refresh(local *l)
+{
+	return l->remote ? promote__git_mirror_fetch(l->path, l->remote) : 0;
+}
+
+/* Who approves or comments when the caller does not say. */
+static const char *actor(const char *by)
+{
+	const char *env;
+	if (by && *by)
+		return by;
+	if ((env = getenv("PROMOTE_AUTHOR_NAME")) && *env)
+		return env;
+	if ((env = getenv("USER")) && *env)
+		return env;
+	return "promote";
+}
+
+static int record_ref(char *ref, size_t size, const char *id)
+{
+	if (!*id || (size_t)snprintf(ref, size, PROMOTE__GIT_CHANGES_PREFIX "%s", id) >= size ||
+		!git_reference_is_valid_name(ref))
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
+			"'%s' is not a change id of the local provider (it is the change's branch name, such as "
+			"promote/shop/1.4.0/qa)", id);
+	return 0;
+}
+
+/* The record of change `id`: *record NULL (and 0) when there is none. */
+static int read_record(json_object **record, git_oid *tip, local *l, const char *ref)
+{
+	*record = NULL;
+	promote_buf bytes = PROMOTE_BUF_INIT;
+	int rc = promote__git_record_read(&bytes, tip, l->repo, ref, PROMOTE__LOCAL_RECORD_MAX);
+	if (rc == PROMOTE_ENOTFOUND) {
+		promote_error_clear();
+		return 0;
+	}
+	if (rc == 0)
+		rc = promote__local_record_parse(record, bytes.ptr, bytes.size, ref);
+	promote_buf_dispose(&bytes);
+	return rc;
+}
+
+/* What an update does to the record (NULL: there is none yet). Returns 0 with
+ * *replace set to write a new record, 0 with *changed to write this one
+ * changed, 0 with neither to write nothing, or an error. */
+typedef int (*mutation)(json_object *record, json_object **replace, bool *changed, void *arg);
+
+static int update(promote_change_info *out, local *l, const char *id, mutation mutate, void *arg,
+	const char *what)
+{
+	char ref[1100];
+	int rc = record_ref(ref, sizeof ref, id);
+	uint64_t seed = promote__backoff_seed(l);
+	for (unsigned attempt = 0; rc == 0; attempt++) {
+		json_object *record = NULL, *replacement = NULL;
+		git_oid tip, made;
+		bool changed = false;
+		if ((rc = read_record(&record, &tip, l, ref)) == 0)
+			rc = mutate(record, &replacement, &changed, arg);
+		json_object *result = replacement ? replacement : record;
+		if (rc == 0 && (replacement || changed)) {
+			size_t size = 0;
+			const char *text = json_object_to_json_string_length(result, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE, &size);
+			char message[1200];
+			snprintf(message, sizeof message, "%s %s\n", what, id);
+			promote__git_commit_info info = { actor(NULL), "promote@localhost", 0, message };
+			if (!text)
+				rc = promote__error_oom();
+			else if (size > PROMOTE__LOCAL_RECORD_MAX)
+				rc = promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_PROVIDER,
+					"change '%s' would hold more than %d bytes (too many or too long comments); "
+					"nothing was written", id, PROMOTE__LOCAL_RECORD_MAX);
+			else if ((rc = promote__git_record_commit(&made, l->repo, record ? &tip : NULL, text, size,
+					  &info)) == 0)
+				rc = promote__git_publish(l->repo, l->path, l->remote, ref, &made, record ? &tip : NULL,
+					false);
+		}
+		if (rc == PROMOTE_ECONFLICT && attempt < PROMOTE__DEFAULT_RETRIES) {
+			/* Someone else updated it first: read theirs and redo ours on it. */
+			json_object_put(replacement);
+			json_object_put(record);
+			promote_error_clear();
+			promote__backoff(attempt, &seed);
+			rc = refresh(l);
+			continue;
+		}
+		if (rc == 0 && out)
+			rc = promote__local_record_to_info(out, result, l->where);
+		json_object_put(replacement);
+		json_object_put(record);
+		break;
+	}
+	return rc;
+}
+
+static int no_change(const char *id)
+{
+	return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
+		"there is no change '%s' in this repository (promote apply opens one)", id);
+}
+
+static int branch_tip(git_oid *out, local *l, const char *branch, const char *role)
+{
+	char ref[1100];
+	snprintf(ref, sizeof ref, "refs/heads/%s", branch);
+	int git_rc = git_reference_name_to_id(out, l->repo, ref);
+	if (git_rc == GIT_ENOTFOUND)
+		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
+			"the %s branch '%s' does not exist; push it first", role, branch);
+	return git_rc < 0 ? promote__git_failed(git_rc, "cannot read branch", branch) : 0;
+}
+
+/* ---- open, find, get ------------------------------------------------------ */
+
+typedef struct open_args {
+	const promote_change_request *request;
+	promote_change_info *out;
+} open_args;
+
+static int mutate_open(json_object *record, json_object **replace, bool *changed, void *arg)
+{
+	open_args *a = arg;
+	(void)changed;
+	if (record && promote__local_record_state(record) == PROMOTE_CHANGE_OPEN) {
+		a->out->reused = true; /* never a second change for the same branch */
+		return 0;
+	}
+	/* New, or opened again after it was merged or closed: a fresh record (its
+	 * history stays in the ref's log). */
+	*replace = promote__local_record_new(a->request, (int64_t)time(NULL));
+	return *replace ? 0 : promote__error_oom();
+}
+
+static int local_open_change(promote_change_info *out, const promote_change_request *request, void *payload)
+{
+	local l;
+	int rc = local_open(&l, payload);
+	git_oid tip;
+	if (rc == 0)
+		rc = branch_tip(&tip, &l, request->head, "change's");
+	if (rc == 0)
+		rc = branch_tip(&tip, &l, request->base, "base");
+	open_args args = { request, out };
+	if (rc == 0)
+		rc = update(out, &l, request->head, mutate_open, &args, "Open change");
+	local_close(&l);
+	return rc;
+}
+
+static int local_get_change(promote_change_info *out, const char *id, void *payload)
+{
+	local l;
+	char ref[1100];
+	json_object *record = NULL;
+	git_oid tip;
+	int rc = local_open(&l, payload);
+	if (rc == 0)
+		rc = record_ref(ref, sizeof ref, id);
+	if (rc == 0)
+		rc = refresh(&l);
+	if (rc == 0)
+		rc = read_record(&record, &tip, &l, ref);
+	if (rc == 0)
+		rc = record ? promote__local_record_to_info(out, record, l.where) : no_change(id);
+	json_object_put(record);
+	local_close(&l);
+	return rc;
+}
+
+static int local_find_change(promote_change_info *out, const promote_change_request *request, void *payload)
+{
+	local l;
+	int rc = local_open(&l, payload);
+	if (rc == 0)
+		rc = refresh(&l);
+	git_reference_iterator *it = NULL;
+	if (rc == 0 && git_reference_iterator_glob_new(&it, l.repo, PROMOTE__GIT_CHANGES_PREFIX "*") < 0)
+		rc = promote__git_failed(-1, "cannot list the changes of", l.where);
+	bool found = false;
+	const char *name;
+	/* Refs come sorted by name: the same change is found every time. */
+	while (rc == 0 && !found && git_reference_next_name(&name, it) == 0) {
+		json_object *record = NULL;
+		git_oid tip;
+		if ((rc = read_record(&record, &tip, &l, name)) == 0 && record &&
+			promote__local_record_state(record) == PROMOTE_CHANGE_OPEN &&
+			promote__local_record_has_labels(record, request)) {
+			found = true;
+			rc = promote__local_record_to_info(out, record, l.where);
+		}
+		json_object_put(record);
+	}
+	git_reference_iterator_free(it);
+	if (rc == 0 && !found)
+		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
+			"no open change carries every label asked for");
+	local_close(&l);
+	return rc;
+}
+
+/* ---- approve, comment, close ---------------------------------------------- */
+
+typedef struct entry_args {
+	const char *id;
+	const char *by;
+	const char *body;  /* NULL: an approval */
+} entry_args;
+
+static int mutate_entry(json_object *record, json_object **replace, bool *changed, void *arg)
+{
+	entry_args *a = arg;
+	(void)replace;
+	if (!record)
+		return no_change(a->id);
+	if (!a->body && promote__local_record_state(record) != PROMOTE_CHANGE_OPEN)
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
+			"change '%s' is %s; only an open change can be approved", a->id,
+			promote__local_record_string(record, "state"));
+	int64_t now = (int64_t)time(NULL);
+	int rc = promote__local_record_append(record, a->body ? "comments" : "approvals", a->by, a->body, now);
+	if (rc < 0)
+		return rc;
+	*changed = rc == 0; /* 1: approved by the same person already */
+	json_object *draft = NULL;
+	if (!a->body && json_object_object_get_ex(record, "draft", &draft) && json_object_get_boolean(draft)) {
+		/* Approved: no longer a draft. */
+		if (json_object_object_add(record, "draft", json_object_new_boolean(0)) != 0)
+			return promote__error_oom();
+		*changed = true;
+	}
+	return 0;
+}
+
+static int local_approve_change(promote_change_info *out, const char *id, const char *by, void *payload)
+{
+	local l;
+	int rc = local_open(&l, payload);
+	entry_args args = { id, actor(by), NULL };
+	if (rc == 0)
+		rc = update(out, &l, id, mutate_entry, &args, "Approve change");
+	local_close(&l);
+	return rc;
+}
+
+static int local_comment_change(const char *id, const char *body, void *payload)
+{
+	local l;
+	int rc = local_open(&l, payload);
+	entry_args args = { id, actor(NULL), body };
+	if (rc == 0)
+		rc = update(NULL, &l, id, mutate_entry, &args, "Comment on change");
+	local_close(&l);
+	return rc;
+}
+
+typedef struct state_args {
+	const char *id;
+	const char *merge_commit;  /* NULL: closing */
+} state_args;
+
+static int mutate_state(json_object *record, json_object **replace, bool *changed, void *arg)
+{
+	state_args *a = arg;
+	(void)replace;
+	if (!record)
+		return no_change(a->id);
+	promote_change_state state = promote__local_record_state(record);
+	promote_change_state wanted = a->merge_commit ? PROMOTE_CHANGE_MERGED : PROMOTE_CHANGE_CLOSED;
+	if (state == wanted)
+		return 0; /* done already */
+	if (state != PROMOTE_CHANGE_OPEN)
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER, "change '%s' is %s already; it "
+			"cannot be %s", a->id, promote__local_record_string(record, "state"),
+			a->merge_commit ? "merged" : "closed");
+	int rc = promote__local_record_set_state(record, wanted, (int64_t)time(NULL));
+	if (rc == 0 && a->merge_commit)
+		rc = promote__local_record_set_string(record, "mergeCommit", a->merge_commit);
+	*changed = rc == 0;
+	return rc;
+}
+
+static int local_close_change(const char *id, void *payload)
+{
+	local l;
+	int rc = local_open(&l, payload);
+	state_args args = { id, NULL };
+	if (rc == 0)
+		rc = update(NULL, &l, id, mutate_state, &args, "Close change");
+	local_close(&l);
+	return rc;
+}
+
+/* ---- merge ---------------------------------------------------------------- */
+
+/* Can `record` be merged? 1 when it is merged already. */
+static int mergeable(json_object *record, const char *id)
+{
+	if (!record)
+		return no_change(id);
+	promote_change_state state = promote__local_record_state(record);
+	if (state == PROMOTE_CHANGE_MERGED)
+		return 1;
+	if (state == PROMOTE_CHANGE_CLOSED)
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
+			"change '%s' is closed; open it again (promote apply) to merge it", id);
+	json_object *draft = NULL;
+	if (json_object_object_get_ex(record, "draft", &draft) && json_object_get_boolean(draft))
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
+			"change '%s' is a draft awaiting approval; approve it first (promote change approve %s)", id, id);
+	return 0;
+}
+
+/* Move the base branch to the merge of the change; the record follows. */
+static int merge_branches(char *merged_hex, local *l, json_object *record, const char *id)
+{
+	const char *head = promote__local_record_string(record, "head"), *base = promote__local_record_string(record, "base");
+	char message[2048], base_ref[1100];
+	snprintf(message, sizeof message, "Merge change %s: %s\n\nPromote-Change: %s\n", id,
+		promote__local_record_string(record, "title"), id);
+	snprintf(base_ref, sizeof base_ref, "refs/heads/%s", base);
+	promote__git_commit_info info = { actor(NULL), "promote@localhost", 0, message };
+	uint64_t seed = promote__backoff_seed(l);
+	int rc = 0;
+	for (unsigned attempt = 0;; attempt++) {
+		git_oid head_tip, base_tip, merged;
+		bool made;
+		if ((rc = branch_tip(&head_tip, l, head, "change's")) || (rc = branch_tip(&base_tip, l, base, "base")) ||
+			(rc = promote__git_merge(&merged, &made, l->repo, &base_tip, &head_tip, &info)))
+			return rc;
+		git_oid_tostr(merged_hex, GIT_OID_HEXSZ + 1, &merged);
+		if (git_oid_equal(&merged, &base_tip))
+			return 0; /* in the base already: a merge that stopped before its record */
+		rc = promote__git_publish(l->repo, l->path, l->remote, base_ref, &merged, &base_tip, false);
+		if (rc != PROMOTE_ECONFLICT || attempt >= PROMOTE__DEFAULT_RETRIES)
+			return rc;
+		/* The base moved meanwhile: merge again on its new tip. */
+		promote_error_clear();
+		promote__backoff(attempt, &seed);
+		if ((rc = refresh(l)))
+			return rc;
+	}
+}
+
+static int local_merge_change(promote_change_info *out, const char *id, void *payload)
+{
+	local l;
+	char ref[1100], merged[GIT_OID_HEXSZ + 1] = "";
+	json_object *record = NULL;
+	git_oid tip;
+	int rc = local_open(&l, payload);
+	if (rc == 0)
+		rc = record_ref(ref, sizeof ref, id);
+	if (rc == 0)
+		rc = refresh(&l);
+	if (rc == 0)
+		rc = read_record(&record, &tip, &l, ref);
+	if (rc == 0 && (rc = mergeable(record, id)) == 1) {
+		rc = promote__local_record_to_info(out, record, l.where);
+	} else if (rc == 0 && (rc = merge_branches(merged, &l, record, id)) == 0) {
+		state_args args = { id, merged };
+		rc = update(out, &l, id, mutate_state, &args, "Merge change");
+	}
+	json_object_put(record);
+	local_close(&l);
+	return rc;
+}
+
+const promote_git_provider *promote__local_provider(void)
+{
+	static const promote_git_provider vtable = {
+		.version = PROMOTE_GIT_PROVIDER_VERSION,
+		.open_change = local_open_change,
+		.get_change = local_get_change,
+		.find_change = local_find_change,
+		.merge_change = local_merge_change,
+		.comment_change = local_comment_change,
+		.close_change = local_close_change,
+		.approve_change = local_approve_change,
+	};
+	return &vtable;
+}

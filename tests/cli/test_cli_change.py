@@ -1,0 +1,78 @@
+"""`promote change`: a change request proposed by `promote apply`, approved and merged with the
+local provider, on a bare repository made from the bundled example."""
+
+import json
+
+import pytest
+
+from conftest import git, promote
+
+OK, FAILED, USAGE = 0, 1, 2
+CHANGE = "promote/cart/5.0/prod"
+
+
+def record(bare):
+    return json.loads(git(bare, "show", "refs/promote/changes/%s:record.json" % CHANGE))
+
+
+def test_propose_approve_merge(repo):
+    r = promote("--repo", repo, "apply", "cart", "--to", "prod", "--version", "5.0")
+    assert r.code == OK, r
+    assert "as change %s" % CHANGE in r.out
+    main_before = git(repo, "rev-parse", "main")
+
+    shown = promote("--repo", repo, "--json", "change", "show", CHANGE)
+    assert shown.code == OK, shown
+    doc = shown.json()
+    assert doc["state"] == "open" and doc["draft"] is True and doc["approvals"] == 0
+    assert doc["title"] == "Promote cart 5.0 to prod" and doc["base"] == "main"
+    assert doc["mergeCommit"] is None
+
+    # prod's strategy is manual: a draft that waits for approval.
+    refused = promote("--repo", repo, "change", "merge", CHANGE)
+    assert refused.code == FAILED, refused
+    assert "is a draft awaiting approval; approve it first (promote change approve %s)" % CHANGE in refused.err
+    assert git(repo, "rev-parse", "main") == main_before
+
+    approved = promote("--repo", repo, "change", "approve", CHANGE, "--by", "alice")
+    assert approved.code == OK, approved
+    assert "open, 1 approval" in approved.out
+    assert [a["by"] for a in record(repo)["approvals"]] == ["alice"]
+
+    commented = promote("--repo", repo, "change", "comment", CHANGE, "smoke test passed")
+    assert commented.code == OK, commented
+    assert record(repo)["comments"][0]["body"] == "smoke test passed"
+
+    merged = promote("--repo", repo, "--json", "change", "merge", CHANGE)
+    assert merged.code == OK, merged
+    assert merged.json()["state"] == "merged"
+    assert merged.json()["mergeCommit"] == git(repo, "rev-parse", "main").strip()
+    assert 'tag: "5.0"' in git(repo, "show", "main:envs/prod/apps/cart/values.yaml")
+
+    # The promotion is in place: applying again changes nothing and opens nothing.
+    again = promote("--repo", repo, "apply", "cart", "--to", "prod", "--version", "5.0")
+    assert again.code == OK and "already in prod" in again.out, again
+    assert int(git(repo, "rev-list", "--count", "refs/promote/changes/" + CHANGE)) == 4
+
+
+def test_close(repo):
+    assert promote("--repo", repo, "apply", "cart", "--to", "prod", "--version", "5.0").code == OK
+    closed = promote("--repo", repo, "change", "close", CHANGE)
+    assert closed.code == OK and ": closed" in closed.out, closed
+    merge = promote("--repo", repo, "change", "merge", CHANGE)
+    assert merge.code == FAILED and "is closed" in merge.err, merge
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["change"], USAGE, "usage: promote change show|approve|merge|close ID"),
+    (["change", "show"], USAGE, "usage: promote change"),
+    (["change", "frob", "x"], USAGE, "usage: promote change"),
+    (["change", "comment", "x"], USAGE, "usage: promote change"),
+    (["change", "merge", "x", "--by", "me"], USAGE, "--by goes with approve"),
+    (["change", "show", "promote/none"], USAGE, "there is no change 'promote/none' in this repository"),
+    (["change", "show", "x", "--provider", "github"], USAGE, "no git provider named 'github'"),
+])
+def test_errors(repo, args, code, message):
+    r = promote("--repo", repo, *args)
+    assert r.code == code, r
+    assert message in r.err

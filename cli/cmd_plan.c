@@ -74,9 +74,8 @@ static int run(const cli *c, bool applying)
 			printf("committed %.12s on %s: %s %s to %s\n", commit.ptr, promote_plan_branch(plan), product,
 				version ? version : "", to);
 		else if (outcome == PROMOTE_APPLY_PROPOSED)
-			printf("proposed %.12s as change %s (the policy asks for a pull request; "
-			       "promote change approve|merge %s)\n",
-				commit.ptr, promote_plan_change_id(plan), promote_plan_change_id(plan));
+			printf("proposed %.12s as change %s (the policy asks for a pull request)\n", commit.ptr,
+				promote_plan_change_id(plan));
 		else if (outcome == PROMOTE_APPLY_SKIPPED)
 			printf("nothing written: the policy's action for %s in %s is none\n", product, to);
 	}

@@ -1,7 +1,8 @@
 /*
  * Asking a git provider: the one registered on the context under the name,
- * else the built-in one. Each call makes the info it returns, so a provider
- * only fills what it knows.
+ * else the built-in one. A registered provider that replaces a built-in one
+ * ("local") may answer PROMOTE_PASSTHROUGH to have the built-in one do it.
+ * Each call makes the info it returns, so a provider only fills what it knows.
  */
 #include "change.h"
 #include "local.h"
@@ -15,6 +16,8 @@ typedef struct provider {
 	const promote_git_provider *vtable;
 	void *payload;
 	const char *name;
+	const promote_git_provider *builtin;  /* the built-in one of this name, or NULL */
+	promote_context *ctx;                 /* its payload */
 } provider;
 
 static int find_provider(provider *out, promote_context *ctx, const char *name, const char *function)
@@ -24,20 +27,20 @@ static int find_provider(provider *out, promote_context *ctx, const char *name, 
 	if (!name)
 		name = ctx->cfg.repository_count ? ctx->cfg.repositories[0].provider : "local";
 	out->name = name;
+	out->ctx = ctx;
+	out->builtin = strcmp(name, "local") == 0 ? promote__local_provider() : NULL;
+	out->vtable = out->builtin;
+	out->payload = ctx;
 	for (size_t i = 0; i < ctx->git_providers.count; i++)
 		if (strcmp(ctx->git_providers.items[i].name, name) == 0) {
 			out->vtable = &ctx->git_providers.items[i].vtable.git;
 			out->payload = ctx->git_providers.items[i].payload;
-			return 0;
 		}
-	if (strcmp(name, "local") == 0) {
-		out->vtable = promote__local_provider();
-		out->payload = ctx;
-		return 0;
-	}
-	return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
-		"no git provider named '%s': the built-in one is 'local'; others are registered by the program "
-		"(promote_git_provider_register)", name);
+	if (!out->vtable)
+		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
+			"no git provider named '%s': the built-in one is 'local'; others are registered by the "
+			"program (promote_git_provider_register)", name);
+	return 0;
 }
 
 static int unsupported(const provider *p, const char *operation)
@@ -59,10 +62,41 @@ static int callback_result(int rc, const provider *p, const char *verb)
 	return rc;
 }
 
-/* After a callback that fills an info: success hands it over. */
+/* rc = the provider's `slot`(args..., payload), the built-in one's on
+ * PROMOTE_PASSTHROUGH, PROMOTE_ENOTSUPPORTED for a slot that is not there. */
+#define CALL(rc, p, slot, verb, ...)                                                        \
+	do {                                                                                \
+		promote_error_clear();                                                      \
+		if (!(p).vtable->slot) {                                                    \
+			(rc) = unsupported(&(p), (verb));                                   \
+			break;                                                              \
+		}                                                                           \
+		(rc) = (p).vtable->slot(__VA_ARGS__, (p).payload);                          \
+		if ((rc) == PROMOTE_PASSTHROUGH) {                                          \
+			promote_error_clear();                                              \
+			(rc) = (p).builtin && (p).vtable != (p).builtin && (p).builtin->slot \
+				? (p).builtin->slot(__VA_ARGS__, (p).ctx)                   \
+				: unsupported(&(p), (verb));                                \
+		}                                                                           \
+		(rc) = callback_result((rc), &(p), (verb));                                 \
+	} while (0)
+
+/* The provider and a new info for a call that answers with one. */
+static int start(provider *p, promote_change_info **info, promote_change_info **out, promote_context *ctx,
+	const char *name, const char *function)
+{
+	if (!out)
+		return promote__error_arg(function, "out");
+	*out = NULL;
+	int rc = find_provider(p, ctx, name, function);
+	if (rc == 0 && !(*info = promote__change_info_new()))
+		rc = PROMOTE_ENOMEM;
+	return rc;
+}
+
+/* After a call that fills an info: success hands it over. */
 static int finish(promote_change_info **out, promote_change_info *info, int rc, const provider *p, const char *verb)
 {
-	rc = callback_result(rc, p, verb);
 	if (rc == 0 && (!info->id || !*info->id))
 		rc = promote__error(PROMOTE_ERROR, PROMOTE_ERROR_CLASS_PROVIDER,
 			"the git provider '%s' did not say which change it meant to %s (no id)", p->name, verb);
@@ -74,93 +108,78 @@ static int finish(promote_change_info **out, promote_change_info *info, int rc, 
 	return 0;
 }
 
-#define PREPARE(op_name, verb)                                                       \
-	if (!out)                                                                \
-		return promote__error_arg(__func__, "out");                     \
-	*out = NULL;                                                             \
-	provider p;                                                              \
-	int rc = find_provider(&p, ctx, name, __func__);                        \
-	if (rc)                                                                  \
-		return rc;                                                       \
-	if (!p.vtable->op_name)                                                  \
-		return unsupported(&p, verb);                                   \
-	promote_change_info *info = promote__change_info_new();                  \
-	if (!info)                                                               \
-		return PROMOTE_ENOMEM;                                           \
-	promote_error_clear()
-
 int promote_change_open(promote_change_info **out, promote_context *ctx, const char *name,
 	const promote_change_request *request)
 {
-	if (!request)
-		return promote__error_arg(__func__, "request");
-	PREPARE(open_change, "open");
-	rc = p.vtable->open_change(info, request, p.payload);
+	provider p;
+	promote_change_info *info = NULL;
+	int rc = request ? start(&p, &info, out, ctx, name, __func__) : promote__error_arg(__func__, "request");
+	if (rc)
+		return rc;
+	CALL(rc, p, open_change, "open", info, request);
 	return finish(out, info, rc, &p, "open");
 }
 
 int promote_change_find(promote_change_info **out, promote_context *ctx, const char *name,
 	const promote_change_request *request)
 {
-	if (!request)
-		return promote__error_arg(__func__, "request");
-	PREPARE(find_change, "find");
-	rc = p.vtable->find_change(info, request, p.payload);
+	provider p;
+	promote_change_info *info = NULL;
+	int rc = request ? start(&p, &info, out, ctx, name, __func__) : promote__error_arg(__func__, "request");
+	if (rc)
+		return rc;
+	CALL(rc, p, find_change, "find", info, request);
 	return finish(out, info, rc, &p, "find");
 }
 
 int promote_change_get(promote_change_info **out, promote_context *ctx, const char *name, const char *id)
 {
-	if (!id)
-		return promote__error_arg(__func__, "id");
-	PREPARE(get_change, "read");
-	rc = p.vtable->get_change(info, id, p.payload);
+	provider p;
+	promote_change_info *info = NULL;
+	int rc = id ? start(&p, &info, out, ctx, name, __func__) : promote__error_arg(__func__, "id");
+	if (rc)
+		return rc;
+	CALL(rc, p, get_change, "read", info, id);
 	return finish(out, info, rc, &p, "read");
 }
 
 int promote_change_approve(promote_change_info **out, promote_context *ctx, const char *name, const char *id,
 	const char *by)
 {
-	if (!id)
-		return promote__error_arg(__func__, "id");
-	PREPARE(approve_change, "approve");
-	rc = p.vtable->approve_change(info, id, by, p.payload);
+	provider p;
+	promote_change_info *info = NULL;
+	int rc = id ? start(&p, &info, out, ctx, name, __func__) : promote__error_arg(__func__, "id");
+	if (rc)
+		return rc;
+	CALL(rc, p, approve_change, "approve", info, id, by);
 	return finish(out, info, rc, &p, "approve");
 }
 
 int promote_change_merge(promote_change_info **out, promote_context *ctx, const char *name, const char *id)
 {
-	if (!id)
-		return promote__error_arg(__func__, "id");
-	PREPARE(merge_change, "merge");
-	rc = p.vtable->merge_change(info, id, p.payload);
+	provider p;
+	promote_change_info *info = NULL;
+	int rc = id ? start(&p, &info, out, ctx, name, __func__) : promote__error_arg(__func__, "id");
+	if (rc)
+		return rc;
+	CALL(rc, p, merge_change, "merge", info, id);
 	return finish(out, info, rc, &p, "merge");
 }
 
 int promote_change_comment(promote_context *ctx, const char *name, const char *id, const char *body)
 {
-	if (!id || !body)
-		return promote__error_arg(__func__, !id ? "id" : "body");
 	provider p;
-	int rc = find_provider(&p, ctx, name, __func__);
-	if (rc)
-		return rc;
-	if (!p.vtable->comment_change)
-		return unsupported(&p, "comment on");
-	promote_error_clear();
-	return callback_result(p.vtable->comment_change(id, body, p.payload), &p, "comment on");
+	int rc = !id || !body ? promote__error_arg(__func__, !id ? "id" : "body") : find_provider(&p, ctx, name, __func__);
+	if (rc == 0)
+		CALL(rc, p, comment_change, "comment on", id, body);
+	return rc;
 }
 
 int promote_change_close(promote_context *ctx, const char *name, const char *id)
 {
-	if (!id)
-		return promote__error_arg(__func__, "id");
 	provider p;
-	int rc = find_provider(&p, ctx, name, __func__);
-	if (rc)
-		return rc;
-	if (!p.vtable->close_change)
-		return unsupported(&p, "close");
-	promote_error_clear();
-	return callback_result(p.vtable->close_change(id, p.payload), &p, "close");
+	int rc = !id ? promote__error_arg(__func__, "id") : find_provider(&p, ctx, name, __func__);
+	if (rc == 0)
+		CALL(rc, p, close_change, "close", id);
+	return rc;
 }

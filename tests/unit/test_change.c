@@ -383,6 +383,12 @@ static int forgetful_get(promote_change_info *out, const char *id, void *payload
 	return 0; /* says nothing: no id */
 }
 
+static int passthrough_get(promote_change_info *out, const char *id, void *payload)
+{
+	(void)out, (void)id, (void)payload;
+	return PROMOTE_PASSTHROUGH;
+}
+
 static void test_registered_providers(void **state)
 {
 	(void)state;
@@ -398,6 +404,17 @@ static void test_registered_providers(void **state)
 	assert_int_equal(promote_change_merge(&info, ctx, "fake", "42"), PROMOTE_ENOTSUPPORTED);
 	assert_string_equal(promote_error_last()->message, "the git provider 'fake' cannot merge changes");
 	assert_int_equal(promote_change_get(&info, ctx, "github", "1"), PROMOTE_ENOTFOUND);
+	/* PROMOTE_PASSTHROUGH: the built-in provider of that name answers, if there is one. */
+	fake.get_change = passthrough_get;
+	assert_int_equal(promote_git_provider_register(ctx, "other", &fake, NULL), 0);
+	assert_int_equal(promote_change_get(&info, ctx, "other", "promote/ff/prod"), PROMOTE_ENOTSUPPORTED);
+	assert_int_equal(promote_git_provider_register(ctx, "local", &fake, NULL), 0);
+	assert_int_equal(promote_change_get(&info, ctx, NULL, "promote/ff/prod"), 0);
+	assert_int_equal(promote_change_info_state(info), PROMOTE_CHANGE_MERGED);
+	promote_change_info_free(info);
+	promote_context_free(ctx);
+	/* A provider that succeeds without saying which change it means. */
+	ctx = open_repo();
 	fake.get_change = forgetful_get;
 	assert_int_equal(promote_git_provider_register(ctx, "local", &fake, NULL), 0);
 	assert_int_equal(promote_change_get(&info, ctx, NULL, "1"), PROMOTE_ERROR);

@@ -24,7 +24,8 @@ PROMOTE_BEGIN_DECL
  * The vtable. Every slot is optional (NULL: the operation is not supported
  * and callers get PROMOTE_ENOTSUPPORTED). Callbacks run synchronously on the
  * calling thread, return 0 or a negative promote_error_code, and may return
- * PROMOTE_EUSER (passed through) or PROMOTE_PASSTHROUGH (built-in behaviour).
+ * PROMOTE_EUSER (passed through) or PROMOTE_PASSTHROUGH: a provider registered
+ * under the name of a built-in one ("local") has the built-in one do it.
  * Slots are only appended; each new one says "since vN".
  */
 typedef struct promote_git_provider {

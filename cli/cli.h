@@ -44,6 +44,7 @@ json_object *cli_json_string(const char *s);
 /* Subcommands: return an exit code. */
 int cmd_validate(const cli *c);
 int cmd_env(const cli *c);
+int cmd_product(const cli *c);
 int cmd_flow(const cli *c);
 int cmd_policy(const cli *c);
 int cmd_yaml(const cli *c);

@@ -12,6 +12,7 @@ static const char usage[] =
 	"commands:\n"
 	"  validate                          check the configuration; every error with file:line:column\n"
 	"  env list                          the configured environments\n"
+	"  product list [--env ENV]          the products ENV's branch holds (configured and discovered)\n"
 	"  flow show [FLOW]                  a flow's trigger and steps, in waves\n"
 	"  policy explain PRODUCT ENV [--flow FLOW]\n"
 	"                                    the effective policy and which policy supplied each field\n"
@@ -47,6 +48,7 @@ typedef struct command {
 static const command commands[] = {
 	{ "validate", cmd_validate },
 	{ "env", cmd_env },
+	{ "product", cmd_product },
 	{ "flow", cmd_flow },
 	{ "policy", cmd_policy },
 	{ "yaml", cmd_yaml },

@@ -11,6 +11,7 @@
 #define PROMOTE_PRODUCT_H
 
 #include "common.h"
+#include "buffer.h"
 
 PROMOTE_BEGIN_DECL
 
@@ -29,6 +30,19 @@ PROMOTE_EXTERN(const char *) promote_product_path(const promote_product *product
 PROMOTE_EXTERN(int) promote_product_is_discovery(const promote_product *product);
 /* The name of the shared template it uses, or NULL for an inline one. */
 PROMOTE_EXTERN(const char *) promote_product_template_name(const promote_product *product);
+
+/*
+ * The products of environment `env` (NULL: the default flow's trigger), as
+ * its branch holds them in the context's repository: every configured
+ * product whose folder is there, and every folder the path of a discovery
+ * product ("*") matches, named by what its star stands for (path apps/STAR and
+ * folder apps/web: "web"). Sorted, each once; a configured name wins over a
+ * discovered one. Only the trees along those paths are read. Release `out`
+ * with promote_strarray_dispose(). PROMOTE_ENOTFOUND for an unknown
+ * environment (or no default flow), PROMOTE_ESTATE for a context without a
+ * repository, PROMOTE_EGIT when the branch cannot be read.
+ */
+PROMOTE_EXTERN(int) promote_product_discover(promote_strarray *out, promote_context *ctx, const char *env);
 
 /* Globs of files copied whole, relative to the product's folder. */
 PROMOTE_EXTERN(size_t) promote_product_file_count(const promote_product *product);

@@ -76,3 +76,4 @@ def test_errors(repo, args, code, message):
     r = promote("--repo", repo, *args)
     assert r.code == code, r
     assert message in r.err
+

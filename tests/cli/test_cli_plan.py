@@ -91,3 +91,13 @@ def test_a_checked_out_branch_is_not_moved(tmp_path):
     assert "is checked out in the work tree" in r.err
     assert int(git(work, "rev-list", "--count", "main")) == 1
     assert git(work, "status", "--porcelain") == ""
+
+
+def test_product_list(repo):
+    r = promote("--repo", repo, "product", "list")
+    assert r.code == OK and r.out == "cart\nshop\n", r
+    r = promote("--repo", repo, "--json", "product", "list", "--env", "prod")
+    assert r.code == OK and r.json() == ["cart", "shop"], r
+    bad = promote("--repo", repo, "product", "list", "--env", "qq")
+    assert bad.code == USAGE and "no environment named 'qq'" in bad.err, bad
+    assert promote("--repo", repo, "product", "lst").code == USAGE

@@ -178,6 +178,52 @@ static void test_new_product_takes_the_version_asked_for(void **state)
 	promote_context_free(ctx);
 }
 
+/* An environment's products: configured ones whose folder is there, and what "*" discovers. */
+static void assert_products(promote_context *ctx, const char *env, const char *expected)
+{
+	promote_strarray names = PROMOTE_STRARRAY_INIT;
+	if (promote_product_discover(&names, ctx, env))
+		fail_msg("discover: %s", promote_error_last()->message);
+	char joined[1024] = "";
+	for (size_t i = 0; i < names.count; i++)
+		snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s", i ? " " : "", names.strings[i]);
+	assert_string_equal(joined, expected);
+	promote_strarray_dispose(&names);
+	assert_null(names.strings);
+}
+
+static void test_products_are_discovered(void **state)
+{
+	(void)state;
+	promote_context *ctx = open_repo();
+	assert_products(ctx, NULL, "app1 app2 app3 app4 app5 app6 app7 app8 app9 cart shop"); /* dev, the trigger */
+	assert_products(ctx, "qa", "app1 app2 app3 app4 app5 app6 app7 app8 cart shop");
+	promote_strarray names = PROMOTE_STRARRAY_INIT;
+	assert_int_equal(promote_product_discover(&names, ctx, "qq"), PROMOTE_ENOTFOUND);
+	promote_context_free(ctx);
+
+	/* A pattern inside a folder name, with a folder below it: "svc-*" + "/deploy". */
+	char work[300], repo[300];
+	snprintf(work, sizeof work, "%s/svc", dir);
+	snprintf(repo, sizeof repo, "%s/svc.git", dir);
+	assert_int_equal(sh(NULL, 0,
+				 "mkdir -p %s && cd %s && mkdir -p envs/dev/svc-a/deploy envs/dev/svc-bb/deploy envs/dev/svc-c "
+				 "envs/dev/svc-/deploy envs/dev/other/deploy envs/dev/named && touch envs/dev/svc-a/deploy/v.yaml "
+				 "envs/dev/svc-bb/deploy/v.yaml envs/dev/svc-c/v.yaml envs/dev/svc-/deploy/v.yaml "
+				 "envs/dev/other/deploy/v.yaml envs/dev/named/v.yaml envs/dev/svc-file && "
+				 "printf 'version: 1\\nenvironments: {dev: {path: envs/dev}, qa: {path: envs/qa}}\\n"
+				 "products:\\n  named: {path: named, template: {attributes: {v.yaml: [a]}}}\\n"
+				 "  missing: {path: missing, template: {attributes: {v.yaml: [a]}}}\\n"
+				 "  \"*\": {path: \"svc-*/deploy\", template: {attributes: {v.yaml: [a]}}}\\n"
+				 "flows: {default: {trigger: dev, steps: {qa: {}}}}\\n' > promote.yaml && "
+				 GIT "init -q -b main && " GIT "add -A && " GIT "commit -qm svc && " GIT "clone -q --bare . %s",
+				 work, work, repo), 0);
+	assert_int_equal(promote_context_open_repository(&ctx, repo, NULL, NULL), 0);
+	assert_products(ctx, "dev", "a bb named");
+	assert_products(ctx, "qa", ""); /* no folder at all */
+	promote_context_free(ctx);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -201,6 +247,9 @@ static void test_errors(void **state)
 	assert_null(promote_context_repository_path(ctx));
 	assert_int_equal(promote_plan_create(&plan, ctx, "shop", "qa", NULL), PROMOTE_ESTATE);
 	assert_non_null(strstr(promote_error_last()->message, "is not in a git repository"));
+	promote_strarray names = PROMOTE_STRARRAY_INIT;
+	assert_int_equal(promote_product_discover(&names, ctx, "qa"), PROMOTE_ESTATE);
+	assert_null(names.strings);
 	promote_context_free(ctx);
 }
 
@@ -211,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_pull_request_policy_proposes_once),
 		cmocka_unit_test(test_concurrent_promotions_all_land_once),
 		cmocka_unit_test(test_new_product_takes_the_version_asked_for),
+		cmocka_unit_test(test_products_are_discovered),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests_name("plan", tests, setup, teardown);

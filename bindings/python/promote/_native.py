@@ -422,6 +422,7 @@ DECLARATIONS = (
     ("promote_product_count", c_size_t, (ctx_p,), None),
     ("promote_product_at", product_p, (ctx_p, c_size_t), None),
     ("promote_product_lookup", c_int, (_P(product_p), ctx_p, c_char_p), _check),
+    ("promote_product_discover", c_int, (_P(promote_strarray), ctx_p, c_char_p), _check),
     ("promote_product_name", c_char_p, (product_p,), _string),
     ("promote_product_path", c_char_p, (product_p,), _string),
     ("promote_product_is_discovery", c_int, (product_p,), None),

@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE /* flock */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "mirror.h"
+#include "remote_auth.h"
 
 #include "core/error.h"
 #include "core/global.h"
@@ -77,74 +78,6 @@ char *promote__git_cache_dir(const char *dir)
 	return strdup(path);
 }
 
-/* ---- credentials and certificates ------------------------------------- */
-
-typedef struct callbacks_state {
-	int offered;   /* times the credentials were asked for */
-	bool auth_failed;
-} callbacks_state;
-
-static int credentials(git_credential **out, const char *url, const char *user_from_url, unsigned int allowed,
-	void *payload)
-{
-	(void)url;
-	callbacks_state *state = payload;
-	const char *user = getenv("PROMOTE_GIT_USERNAME"), *password = getenv("PROMOTE_GIT_PASSWORD");
-	const char *token = getenv("PROMOTE_GIT_TOKEN");
-	if (!password || !*password)
-		password = token;
-	if (!user || !*user)
-		user = user_from_url && *user_from_url ? user_from_url : token ? "x-access-token" : NULL;
-	/* Offered once: asked again means refused, and asking forever helps no one. */
-	if (state->offered++ > 0 || !(allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) || !user || !password) {
-		state->auth_failed = true;
-		return GIT_EAUTH;
-	}
-	return git_credential_userpass_plaintext_new(out, user, password);
-}
-
-static int certificate(git_cert *cert, int valid, const char *host, void *payload)
-{
-	(void)cert;
-	(void)host;
-	(void)payload;
-	const char *skip = getenv("PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY");
-	if (skip && strcmp(skip, "1") == 0)
-		return 0;
-	return valid ? GIT_PASSTHROUGH : GIT_ECERTIFICATE;
-}
-
-static void set_callbacks(git_remote_callbacks *cb, callbacks_state *state)
-{
-	cb->credentials = credentials;
-	cb->certificate_check = certificate;
-	cb->payload = state;
-}
-
-/* A network failure as ours, the URL without secrets. */
-static int remote_failed(int git_rc, const callbacks_state *state, const char *what, const char *url)
-{
-	char *shown = promote__git_redact(url);
-	const git_error *e = git_error_last();
-	int rc;
-	if (state->auth_failed || git_rc == GIT_EAUTH)
-		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_GIT,
-			"%s %s: the server refused the credentials (set PROMOTE_GIT_USERNAME and PROMOTE_GIT_PASSWORD "
-			"or PROMOTE_GIT_TOKEN)", what, shown ? shown : "the remote");
-	else if (git_rc == GIT_ECERTIFICATE)
-		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT,
-			"%s %s: the server's TLS certificate is not trusted (PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY=1 "
-			"turns the check off, on purpose only)", what, shown ? shown : "the remote");
-	else {
-		char *detail = promote__git_redact(e && e->message ? e->message : "unknown error");
-		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "%s %s: %s", what, shown ? shown : "the remote",
-			detail ? detail : "(a message that could not be shown)");
-		free(detail);
-	}
-	free(shown);
-	return rc;
-}
-
 /* ---- the mirror --------------------------------------------------------- */
 
 /* A folder name for `url`: its readable part and a hash, so different URLs never share one. */
@@ -214,19 +147,20 @@ static int fetch_into(git_repository *repo, const char *url)
 {
 	git_remote *remote = NULL;
 	int git_rc = git_remote_create_anonymous(&remote, repo, url);
+	promote__remote_auth state;
+	promote__remote_auth_init(&state, url);
 	if (git_rc < 0)
-		return remote_failed(git_rc, &(callbacks_state){ 0, false }, "cannot use", url);
-	callbacks_state state = { 0, false };
+		return promote__remote_failed(git_rc, &state, "cannot use", url);
 	git_fetch_options fo;
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION); /* libgit2's INIT macro names too few fields for -Werror */
-	set_callbacks(&fo.callbacks, &state);
+	promote__remote_auth_callbacks(&fo.callbacks, &state);
 	fo.prune = GIT_FETCH_PRUNE;
 	/* The remote's branches (and the local provider's change records) are the
 	 * mirror's, forced: a push that lost a race is forgotten. */
 	char *refspecs[] = { "+refs/heads/*:refs/heads/*", "+" PROMOTE__GIT_CHANGES_PREFIX "*:" PROMOTE__GIT_CHANGES_PREFIX "*" };
 	git_strarray specs = { refspecs, 2 };
 	git_rc = git_remote_fetch(remote, &specs, &fo, "promote: fetch");
-	int rc = git_rc < 0 ? remote_failed(git_rc, &state, "cannot fetch", url) : 0;
+	int rc = git_rc < 0 ? promote__remote_failed(git_rc, &state, "cannot fetch", url) : 0;
 	/* The remote's default branch becomes the mirror's HEAD. */
 	git_buf head = { 0 };
 	if (rc == 0 && git_remote_default_branch(&head, remote) == 0)
@@ -264,8 +198,10 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir)
 	struct stat st;
 	bool fresh = stat(full, &st) != 0;
 	int git_rc = fresh ? git_repository_init(&repo, full, 1) : git_repository_open_bare(&repo, full);
+	promote__remote_auth none;
+	promote__remote_auth_init(&none, url);
 	if (git_rc < 0)
-		rc = remote_failed(git_rc, &(callbacks_state){ 0, false }, "cannot open the mirror of", url);
+		rc = promote__remote_failed(git_rc, &none, "cannot open the mirror of", url);
 	if (rc == 0)
 		rc = fetch_into(repo, url);
 	git_repository_free(repo);
@@ -287,8 +223,9 @@ int promote__git_mirror_fetch(const char *path, const char *url)
 		return rc;
 	git_repository *repo = NULL;
 	int git_rc = git_repository_open_bare(&repo, path);
-	rc = git_rc < 0 ? remote_failed(git_rc, &(callbacks_state){ 0, false }, "cannot open the mirror of", url)
-			: fetch_into(repo, url);
+	promote__remote_auth none;
+	promote__remote_auth_init(&none, url);
+	rc = git_rc < 0 ? promote__remote_failed(git_rc, &none, "cannot open the mirror of", url) : fetch_into(repo, url);
 	git_repository_free(repo);
 	flock(lock_fd, LOCK_UN);
 	close(lock_fd);
@@ -296,7 +233,7 @@ int promote__git_mirror_fetch(const char *path, const char *url)
 }
 
 typedef struct push_state {
-	callbacks_state auth;
+	promote__remote_auth auth;  /* first: the callbacks' payload is either */
 	char *rejected;  /* the server's reason for refusing the update */
 } push_state;
 
@@ -314,17 +251,19 @@ int promote__git_push(const char *path, const char *url, const git_oid *commit, 
 	const char *branch = strncmp(ref, "refs/heads/", 11) == 0 ? ref + 11 : ref; /* as messages name it */
 	git_repository *repo = NULL;
 	git_remote *remote = NULL;
-	push_state state = { { 0, false }, NULL };
+	push_state state;
+	promote__remote_auth_init(&state.auth, url);
+	state.rejected = NULL;
 	int git_rc = git_repository_open_bare(&repo, path);
 	if (git_rc < 0)
-		return remote_failed(git_rc, &state.auth, "cannot open the mirror of", url);
+		return promote__remote_failed(git_rc, &state.auth, "cannot open the mirror of", url);
 	int rc = 0;
 	if ((git_rc = git_remote_create_anonymous(&remote, repo, url)) < 0) {
-		rc = remote_failed(git_rc, &state.auth, "cannot use", url);
+		rc = promote__remote_failed(git_rc, &state.auth, "cannot use", url);
 	} else {
 		git_push_options po;
 		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
-		set_callbacks(&po.callbacks, &state.auth);
+		promote__remote_auth_callbacks(&po.callbacks, &state.auth);
 		po.callbacks.payload = &state;
 		po.callbacks.push_update_reference = on_push_update;
 		char temp[128], spec[1400];
@@ -344,7 +283,7 @@ int promote__git_push(const char *path, const char *url, const git_oid *commit, 
 					       strstr(e->message, "fetch first")))
 				state.rejected = strdup("non-fast-forward");
 			else
-				rc = remote_failed(git_rc, &state.auth, "cannot push to", url);
+				rc = promote__remote_failed(git_rc, &state.auth, "cannot push to", url);
 		}
 		if (rc == 0 && state.rejected) {
 			/* A branch that moved is a race to plan again; any other refusal (a hook, a
@@ -371,7 +310,7 @@ int promote__git_push(const char *path, const char *url, const git_oid *commit, 
 		if (rc == 0 && !state.rejected && (rc = lock_mirror(&lock_fd, path)) == 0) {
 			git_reference *mirrored = NULL;
 			if ((git_rc = git_reference_create(&mirrored, repo, ref, commit, 1, "promote: pushed")) < 0)
-				rc = remote_failed(git_rc, &state.auth, "cannot record the push in the mirror of", url);
+				rc = promote__remote_failed(git_rc, &state.auth, "cannot record the push in the mirror of", url);
 			git_reference_free(mirrored);
 			flock(lock_fd, LOCK_UN);
 			close(lock_fd);

@@ -34,3 +34,11 @@ def make_bare_repo(git_server):
     def make(name, source=None, **kwargs):
         return create_bare_repo(git_server.root, name, source, **kwargs)
     return make
+
+
+@pytest.fixture
+def ssh_server(tmp_path):
+    """A started SshServer (OpenSSH's sshd, key authentication) serving tmp_path/"ssh-repos"."""
+    from sshserver import SshServer
+    with SshServer(tmp_path / "ssh-repos") as server:
+        yield server

@@ -1,4 +1,4 @@
-/* promote plan|apply PRODUCT --to ENV [--from ENV] [--version V]: one promotion. */
+/* promote plan|apply PRODUCT --to ENV [--from ENV] [--version V] [--release ID]: one promotion. */
 #include "cli.h"
 
 #include <stdio.h>
@@ -10,11 +10,13 @@ static int run(const cli *c, bool applying)
 {
 	const char *product = NULL;
 	promote_plan_options opts = PROMOTE_PLAN_OPTIONS_INIT;
+	promote_apply_options apply = PROMOTE_APPLY_OPTIONS_INIT;
 	const char *to = NULL;
 	for (int i = 0; i < c->argc; i++) {
 		const char *a = c->argv[i];
 		const char **value = strcmp(a, "--to") == 0 ? &to : strcmp(a, "--from") == 0 ? &opts.from
-			: strcmp(a, "--version") == 0 ? &opts.set_version : NULL;
+			: strcmp(a, "--version") == 0 ? &opts.set_version
+			: applying && strcmp(a, "--release") == 0 ? &apply.release : NULL;
 		if (value) {
 			if (++i >= c->argc)
 				return cli_usage_error("%s needs a value", a);
@@ -28,8 +30,8 @@ static int run(const cli *c, bool applying)
 		}
 	}
 	if (!product || !to)
-		return cli_usage_error("usage: promote %s PRODUCT --to ENV [--from ENV] [--version V]",
-			applying ? "apply" : "plan");
+		return cli_usage_error("usage: promote %s PRODUCT --to ENV [--from ENV] [--version V]%s",
+			applying ? "apply" : "plan", applying ? " [--release ID]" : "");
 	promote_context *ctx;
 	int rc = cli_open(&ctx, c);
 	if (rc)
@@ -39,7 +41,7 @@ static int run(const cli *c, bool applying)
 	int outcome = PROMOTE_APPLY_UNCHANGED;
 	/* The diff after applying: a re-plan on a moved branch changes what is committed. */
 	if (promote_plan_create(&plan, ctx, product, to, &opts) ||
-		(applying && promote_plan_apply(&commit, &outcome, plan, NULL)) || promote_plan_diff(&diff, plan)) {
+		(applying && promote_plan_apply(&commit, &outcome, plan, &apply)) || promote_plan_diff(&diff, plan)) {
 		rc = cli_fail(c);
 	} else if (c->json) {
 		json_object *o = json_object_new_object();

@@ -23,7 +23,7 @@ static const char usage[] =
 	"                                    remove keys or items\n"
 	"  plan PRODUCT --to ENV [--from ENV] [--version V]\n"
 	"                                    the diff a promotion would make; writes nothing\n"
-	"  apply PRODUCT --to ENV [--from ENV] [--version V]\n"
+	"  apply PRODUCT --to ENV [--from ENV] [--version V] [--release ID]\n"
 	"                                    one promotion: one commit, or a change request, as policy says\n"
 	"  change show|approve|merge|close ID [--provider NAME] [--by NAME]\n"
 	"  change comment ID TEXT            a change request at its git provider (local: in the repository)\n"

@@ -79,10 +79,15 @@ typedef struct promote_apply_options {
 	 * else "promote" / "promote@localhost". */
 	const char *author_name;
 	const char *author_email;
+	/* Since version 2. The release this promotion is a step of (1 to 64 of
+	 * A-Z a-z 0-9 . _ -): the commit carries "Promote-Release: ID" and a
+	 * change branch is named promote/ID/ENV. NULL: none, and the change
+	 * branch is promote/PRODUCT/VERSION/ENV. */
+	const char *release;
 } promote_apply_options;
 
-#define PROMOTE_APPLY_OPTIONS_VERSION 1
-#define PROMOTE_APPLY_OPTIONS_INIT { PROMOTE_APPLY_OPTIONS_VERSION, 0, NULL, NULL }
+#define PROMOTE_APPLY_OPTIONS_VERSION 2
+#define PROMOTE_APPLY_OPTIONS_INIT { PROMOTE_APPLY_OPTIONS_VERSION, 0, NULL, NULL, NULL }
 
 PROMOTE_EXTERN(int) promote_apply_options_init(promote_apply_options *opts, unsigned int version);
 

@@ -13,19 +13,42 @@
 #include "core/buf.h"
 #include "core/error.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/* Version 1 of the options ended before `release`. */
+static size_t options_size(unsigned int version)
+{
+	return version == 1 ? offsetof(promote_apply_options, release) : sizeof(promote_apply_options);
+}
+
 int promote_apply_options_init(promote_apply_options *opts, unsigned int version)
 {
 	static const promote_apply_options defaults = PROMOTE_APPLY_OPTIONS_INIT;
-	return promote__options_init(opts, &defaults, sizeof defaults, version, PROMOTE_APPLY_OPTIONS_VERSION, "promote_apply_options", __func__);
+	return promote__options_init(opts, &defaults, options_size(version), version, PROMOTE_APPLY_OPTIONS_VERSION,
+		"promote_apply_options", __func__);
+}
+
+/* A release id: it names branches and trailers. */
+static int check_release(const char *release)
+{
+	size_t n = strlen(release);
+	bool ok = n >= 1 && n <= 64;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (release[i] >= 'a' && release[i] <= 'z') || (release[i] >= 'A' && release[i] <= 'Z') ||
+			(release[i] >= '0' && release[i] <= '9') || strchr("._-", release[i]);
+	if (!ok || release[0] == '.' || strstr(release, ".."))
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
+			"release id '%.80s' is not valid: use 1 to 64 of A-Z a-z 0-9 . _ -, not starting with '.'",
+			release);
+	return 0;
 }
 
 /* "Promote shop 1.4.0 to qa" and the trailers that find the commit again. */
-static int message_of(promote_buf *out, const promote_plan *plan)
+static int message_of(promote_buf *out, const promote_plan *plan, const char *release)
 {
 	const char *version = plan->version ? plan->version : "(no version)";
 	char head[1024];
@@ -35,23 +58,29 @@ static int message_of(promote_buf *out, const promote_plan *plan)
 	snprintf(trailers, sizeof trailers,
 		"Promote-Product: %s\nPromote-Environment: %s\nPromote-From: %s\nPromote-Version: %s\n", plan->product,
 		promote_env_name(plan->to), promote_env_name(plan->from), version);
+	if (rc == 0 && release) {
+		char line[128];
+		snprintf(line, sizeof line, "Promote-Release: %s\n", release);
+		rc = promote__buf_puts(out, line);
+	}
 	return rc ? rc : promote__buf_puts(out, trailers);
 }
 
 /* The change request for a change branch, through the target environment's
  * provider: found open already (a resumed or repeated run), or opened. */
-static int open_change(promote_plan *plan, const char *branch)
+static int open_change(promote_plan *plan, const char *branch, const char *release)
 {
 	const promote_repository *repository = promote_env_repository(plan->to);
 	const char *provider = repository ? promote_repository_provider(repository) : NULL;
 	const char *version = plan->version ? plan->version : "latest";
-	char title[1024], label[3][600];
+	char title[1024], label[4][600];
 	snprintf(title, sizeof title, "Promote %s %s to %s", plan->product, version, promote_env_name(plan->to));
 	snprintf(label[0], sizeof label[0], "promote/product=%s", plan->product);
 	snprintf(label[1], sizeof label[1], "promote/environment=%s", promote_env_name(plan->to));
 	snprintf(label[2], sizeof label[2], "promote/version=%s", version);
+	snprintf(label[3], sizeof label[3], "promote/release=%s", release ? release : "");
 	promote_buf body = PROMOTE_BUF_INIT;
-	int rc = message_of(&body, plan);
+	int rc = message_of(&body, plan, release);
 	promote_change_request *request = NULL;
 	if (rc == 0)
 		rc = promote_change_request_new(&request, branch, plan->to_branch);
@@ -59,7 +88,7 @@ static int open_change(promote_plan *plan, const char *branch)
 		rc = promote_change_request_set_title(request, title);
 	if (rc == 0)
 		rc = promote_change_request_set_body(request, body.ptr);
-	for (size_t i = 0; rc == 0 && i < 3; i++)
+	for (size_t i = 0; rc == 0 && i < (release ? 4u : 3u); i++)
 		rc = promote_change_request_add_label(request, label[i]);
 	if (rc == 0)
 		rc = promote_change_request_add_environment(request, promote_env_name(plan->to));
@@ -99,7 +128,12 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		int rc = promote__version_check(opts->version, PROMOTE_APPLY_OPTIONS_VERSION, "promote_apply_options");
 		if (rc)
 			return rc;
-		o = *opts; /* version 1 is the whole struct today */
+		memcpy(&o, opts, options_size(opts->version)); /* an older caller's struct is shorter */
+	}
+	if (o.release) {
+		int rc = check_release(o.release);
+		if (rc)
+			return rc;
 	}
 	unsigned retries = o.max_retries ? o.max_retries : PROMOTE__DEFAULT_RETRIES;
 	const char *env_name = getenv("PROMOTE_AUTHOR_NAME"), *env_email = getenv("PROMOTE_AUTHOR_EMAIL");
@@ -119,7 +153,7 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 			break; /* already in place */
 		promote__git_edit *edits = calloc(plan->count, sizeof *edits);
 		promote_buf message = PROMOTE_BUF_INIT;
-		rc = edits ? message_of(&message, plan) : promote__error_oom();
+		rc = edits ? message_of(&message, plan, o.release) : promote__error_oom();
 		for (size_t i = 0; rc == 0 && i < plan->count; i++) {
 			edits[i].path = plan->changes[i].path;
 			edits[i].data = plan->changes[i].after.ptr;
@@ -140,8 +174,11 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		git_oid existing;
 		if (plan->action == PROMOTE_ACTION_PULL_REQUEST) {
 			/* The change request of the local provider: a branch named after what it promotes. */
-			snprintf(branch, sizeof branch, "promote/%s/%s/%s", plan->product,
-				plan->version ? plan->version : "latest", promote_env_name(plan->to));
+			if (o.release)
+				snprintf(branch, sizeof branch, "promote/%s/%s", o.release, promote_env_name(plan->to));
+			else
+				snprintf(branch, sizeof branch, "promote/%s/%s/%s", plan->product,
+					plan->version ? plan->version : "latest", promote_env_name(plan->to));
 			char ref[1100];
 			snprintf(ref, sizeof ref, "refs/heads/%s", branch);
 			expected = git_reference_name_to_id(&existing, repo, ref) == 0 ? &existing : NULL;
@@ -171,7 +208,7 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 			break;
 		*outcome = plan->action == PROMOTE_ACTION_PULL_REQUEST ? PROMOTE_APPLY_PROPOSED : PROMOTE_APPLY_COMMITTED;
 done:
-		if (plan->action == PROMOTE_ACTION_PULL_REQUEST && (rc = open_change(plan, branch)))
+		if (plan->action == PROMOTE_ACTION_PULL_REQUEST && (rc = open_change(plan, branch, o.release)))
 			break;
 		if (commit) {
 			char hex[GIT_OID_HEXSZ + 1];

@@ -101,3 +101,13 @@ def test_product_list(repo):
     bad = promote("--repo", repo, "product", "list", "--env", "qq")
     assert bad.code == USAGE and "no environment named 'qq'" in bad.err, bad
     assert promote("--repo", repo, "product", "lst").code == USAGE
+
+
+def test_apply_with_a_release_id(repo):
+    r = promote("--repo", repo, "--json", "apply", "cart", "--to", "prod", "--release", "rel-7")
+    assert r.code == OK, r
+    assert r.json()["change"] == "promote/rel-7/prod"
+    assert "Promote-Release: rel-7\n" in git(repo, "log", "-1", "--format=%B", "promote/rel-7/prod")
+    bad = promote("--repo", repo, "apply", "cart", "--to", "prod", "--release", "../x")
+    assert bad.code == USAGE and "release id '../x' is not valid" in bad.err, bad
+    assert promote("--repo", repo, "plan", "cart", "--to", "prod", "--release", "r").code == USAGE

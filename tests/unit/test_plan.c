@@ -192,6 +192,45 @@ static void assert_products(promote_context *ctx, const char *env, const char *e
 	assert_null(names.strings);
 }
 
+/* A release id: the trailer on the commit, the change branch named after it. */
+static void test_release_id(void **state)
+{
+	(void)state;
+	promote_context *ctx = open_repo();
+	promote_plan_options po = PROMOTE_PLAN_OPTIONS_INIT;
+	po.from = "dev";
+	po.set_version = "6.6.6";
+	promote_apply_options ao = PROMOTE_APPLY_OPTIONS_INIT;
+	promote_plan *plan;
+	int outcome;
+	ao.release = "a b";
+	assert_int_equal(promote_plan_create(&plan, ctx, "cart", "prod", &po), 0);
+	assert_int_equal(promote_plan_apply(NULL, &outcome, plan, &ao), PROMOTE_EINVALID);
+	assert_non_null(strstr(promote_error_last()->message, "release id 'a b' is not valid"));
+	ao.release = "r-2026.11.24_1";
+	assert_int_equal(promote_plan_apply(NULL, &outcome, plan, &ao), 0);
+	assert_int_equal(outcome, PROMOTE_APPLY_PROPOSED);
+	assert_string_equal(promote_plan_change_id(plan), "promote/r-2026.11.24_1/prod");
+	promote_plan_free(plan);
+	char out[4096];
+	assert_int_equal(sh(out, sizeof out, "git -C %s log -1 --format=%%B promote/r-2026.11.24_1/prod", bare), 0);
+	assert_non_null(strstr(out, "\nPromote-Release: r-2026.11.24_1\nPromote-Product: cart\n"));
+	/* A caller built against version 1 of the options has no release field. */
+	struct { uint32_t version, max_retries; const char *name, *email; } v1 = { 1, 0, "Old Caller", "old@example.com" };
+	po.set_version = "6.6.7";
+	assert_int_equal(promote_plan_create(&plan, ctx, "cart", "staging", &po), 0);
+	assert_int_equal(promote_plan_apply(NULL, &outcome, plan, (const promote_apply_options *)(const void *)&v1), 0);
+	assert_int_equal(outcome, PROMOTE_APPLY_COMMITTED);
+	promote_plan_free(plan);
+	assert_int_equal(sh(out, sizeof out, "git -C %s log -1 --format='%%an%%n%%B' main", bare), 0);
+	assert_non_null(strstr(out, "Old Caller\n"));
+	assert_null(strstr(out, "Promote-Release"));
+	promote_apply_options fresh;
+	assert_int_equal(promote_apply_options_init(&fresh, 1), 0);
+	assert_int_equal(fresh.version, 1);
+	promote_context_free(ctx);
+}
+
 static void test_products_are_discovered(void **state)
 {
 	(void)state;
@@ -260,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_pull_request_policy_proposes_once),
 		cmocka_unit_test(test_concurrent_promotions_all_land_once),
 		cmocka_unit_test(test_new_product_takes_the_version_asked_for),
+		cmocka_unit_test(test_release_id),
 		cmocka_unit_test(test_products_are_discovered),
 		cmocka_unit_test(test_errors),
 	};

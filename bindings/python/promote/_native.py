@@ -219,6 +219,7 @@ class promote_apply_options(Structure):
         ("max_retries", c_uint32),
         ("author_name", c_char_p),
         ("author_email", c_char_p),
+        ("release", c_char_p),
     ]
 
 

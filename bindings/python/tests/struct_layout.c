@@ -109,6 +109,21 @@ int main(void)
 	MEMBER(promote_deploy_backend, free_payload);
 	struct_end();
 
+	STRUCT(promote_plan_options);
+	MEMBER(promote_plan_options, version);
+	MEMBER(promote_plan_options, reserved);
+	MEMBER(promote_plan_options, from);
+	MEMBER(promote_plan_options, set_version);
+	struct_end();
+
+	STRUCT(promote_apply_options);
+	MEMBER(promote_apply_options, version);
+	MEMBER(promote_apply_options, max_retries);
+	MEMBER(promote_apply_options, author_name);
+	MEMBER(promote_apply_options, author_email);
+	MEMBER(promote_apply_options, release);
+	struct_end();
+
 	STRUCT(promote_yaml_options);
 	MEMBER(promote_yaml_options, version);
 	MEMBER(promote_yaml_options, max_depth);

@@ -1,6 +1,7 @@
 """The ctypes mirrors against what the C compiler and the headers say."""
 
 import ctypes
+import keyword
 import json
 import os
 import re
@@ -31,6 +32,8 @@ MIRRORS = {
     "promote_git_provider": _native.promote_git_provider,
     "promote_deploy_backend": _native.promote_deploy_backend,
     "promote_yaml_options": _native.promote_yaml_options,
+    "promote_plan_options": _native.promote_plan_options,
+    "promote_apply_options": _native.promote_apply_options,
 }
 
 
@@ -44,10 +47,12 @@ def test_struct_layout_matches_the_c_compiler(c_facts, name):
     mirror = MIRRORS[name]
     assert ctypes.sizeof(mirror) == c["size"]
     assert ctypes.alignment(mirror) == c["align"]
-    # Same members, same order, same offsets and sizes.
-    assert [f[0] for f in mirror._fields_] == list(c["members"])
+    # Same members, same order, same offsets and sizes (a C name that is a
+    # Python keyword, such as `from`, gets a trailing underscore).
+    names = {f[0].rstrip("_") if keyword.iskeyword(f[0].rstrip("_")) else f[0]: f[0] for f in mirror._fields_}
+    assert list(names) == list(c["members"])
     for member, facts in c["members"].items():
-        descriptor = getattr(mirror, member)
+        descriptor = getattr(mirror, names[member])
         assert (member, descriptor.offset, descriptor.size) == (member, facts["offset"], facts["size"])
 
 

@@ -5,7 +5,7 @@
  * Each call makes the info it returns, so a provider only fills what it knows.
  */
 #include "change.h"
-#include "local.h"
+#include "providers/git/local.h"
 
 #include "model/context.h"
 #include "core/error.h"

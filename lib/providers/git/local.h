@@ -9,7 +9,7 @@
 #ifndef PROMOTE_PROVIDERS_LOCAL_H
 #define PROMOTE_PROVIDERS_LOCAL_H
 
-#include "change.h"
+#include "providers/change.h"
 
 #include <json-c/json.h>
 

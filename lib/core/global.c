@@ -3,19 +3,21 @@
  *
  * libgit2 is initialised on first use, not in promote_init(): its
  * initialisation (TLS library, threads) costs milliseconds that a process
- * editing YAML files never needs. promote_shutdown() releases it. (libcurl
- * joins the same way with lib/net; until then the library does not link it.)
+ * editing YAML files never needs. libcurl likewise, the first time lib/net
+ * makes a request. promote_shutdown() releases both.
  */
 #include "global.h"
 
 #include "error.h"
 
+#include <curl/curl.h>
 #include <git2.h>
 #include <pthread.h>
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_count;
 static bool git_ready;
+static bool curl_ready;
 
 int promote_init(void)
 {
@@ -37,7 +39,9 @@ int promote_shutdown(void)
 	if (--init_count == 0) {
 		if (git_ready)
 			git_libgit2_shutdown();
-		git_ready = false;
+		if (curl_ready)
+			curl_global_cleanup();
+		git_ready = curl_ready = false;
 	}
 	rc = init_count;
 out:
@@ -68,6 +72,23 @@ int promote__need_git(void)
 		} else {
 			git_ready = true;
 		}
+	}
+	pthread_mutex_unlock(&init_lock);
+	return rc;
+}
+
+int promote__need_curl(void)
+{
+	int rc = 0;
+	pthread_mutex_lock(&init_lock);
+	if (init_count == 0) {
+		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_INVALID,
+			"libpromote is not initialised; call promote_init() first");
+	} else if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_NET, "could not initialise libcurl");
+		else
+			curl_ready = true;
 	}
 	pthread_mutex_unlock(&init_lock);
 	return rc;

@@ -11,4 +11,7 @@ bool promote__initialized(void);
  * code with the error set. */
 int promote__need_git(void);
 
+/* The same for libcurl (lib/net). */
+int promote__need_curl(void);
+
 #endif

@@ -32,35 +32,6 @@ bool promote__git_is_remote(const char *url)
 	return colon && (!slash || colon < slash) && colon != url;
 }
 
-char *promote__git_redact(const char *text)
-{
-	/* The user information of every URL in the text (between the scheme's
-	 * slashes and the '@') becomes three asterisks. */
-	size_t n = strlen(text);
-	char *out = malloc(n * 2 + 4);
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	for (size_t i = 0; i < n;) {
-		if (i + 3 <= n && memcmp(text + i, "://", 3) == 0) {
-			memcpy(out + o, "://", 3);
-			o += 3;
-			i += 3;
-			size_t end = i;
-			while (end < n && !strchr("/@ \t\r\n'\"", text[end]))
-				end++;
-			if (end < n && text[end] == '@') {
-				memcpy(out + o, "***", 3);
-				o += 3;
-				i = end;
-			}
-			continue;
-		}
-		out[o++] = text[i++];
-	}
-	out[o] = '\0';
-	return out;
-}
 
 char *promote__git_cache_dir(const char *dir)
 {
@@ -246,78 +217,97 @@ static int on_push_update(const char *refname, const char *status, void *payload
 	return 0;
 }
 
-int promote__git_push(const char *path, const char *url, const git_oid *commit, const char *ref, bool force)
+int promote__git_push_refused(const char *url, const char *ref, const char *reason)
 {
-	const char *branch = strncmp(ref, "refs/heads/", 11) == 0 ? ref + 11 : ref; /* as messages name it */
-	git_repository *repo = NULL;
+	/* A ref that moved is a race to plan again; any other refusal (a hook, a
+	 * protected branch) is the server's answer and retrying will not change it. */
+	bool moved = strstr(reason, "non-fast-forward") || strstr(reason, "fetch first") ||
+		strstr(reason, "stale info") || strstr(reason, "failed to update ref") ||
+		strstr(reason, "failed to lock") || strstr(reason, "cannot lock ref");
+	const char *name = strncmp(ref, "refs/heads/", 11) == 0 ? ref + 11 : ref;
+	char *shown = promote__redact_url(url);
+	char *why = promote__redact_url(reason);
+	int rc = moved ? promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
+				 "%s refused the update of '%s' (%s): it moved meanwhile; fetch and plan again",
+				 shown ? shown : "the remote", name, why ? why : "")
+		       : promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "%s refused the update of '%s': %s",
+				 shown ? shown : "the remote", name, why ? why : "");
+	free(why);
+	free(shown);
+	return rc;
+}
+
+/* libgit2's push, through a ref of this process's own. */
+static int libgit2_push(git_repository *repo, const char *url, const git_oid *commit, const char *ref, bool force)
+{
 	git_remote *remote = NULL;
 	push_state state;
 	promote__remote_auth_init(&state.auth, url);
 	state.rejected = NULL;
-	int git_rc = git_repository_open_bare(&repo, path);
+	int rc = 0, git_rc = git_remote_create_anonymous(&remote, repo, url);
 	if (git_rc < 0)
-		return promote__remote_failed(git_rc, &state.auth, "cannot open the mirror of", url);
-	int rc = 0;
-	if ((git_rc = git_remote_create_anonymous(&remote, repo, url)) < 0) {
-		rc = promote__remote_failed(git_rc, &state.auth, "cannot use", url);
-	} else {
-		git_push_options po;
-		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
-		promote__remote_auth_callbacks(&po.callbacks, &state.auth);
-		po.callbacks.payload = &state;
-		po.callbacks.push_update_reference = on_push_update;
-		char temp[128], spec[1400];
-		snprintf(temp, sizeof temp, "refs/promote/push/%ld-%p", (long)getpid(), (void *)&state);
-		git_reference *pushed = NULL;
-		git_rc = git_reference_create(&pushed, repo, temp, commit, 1, "promote: push");
-		git_reference_free(pushed);
-		snprintf(spec, sizeof spec, "%s%s:%s", force ? "+" : "", temp, ref);
-		char *specp = spec;
-		git_strarray specs = { &specp, 1 };
-		if (git_rc == 0)
-			git_rc = git_remote_push(remote, &specs, &po);
-		if (git_rc < 0 && !state.rejected) {
-			/* libgit2 reports a non-fast-forward before sending as an error. */
-			const git_error *e = git_error_last();
-			if (e && e->message && (strstr(e->message, "non-fast-forward") || strstr(e->message, "non-fastforwardable") ||
-					       strstr(e->message, "fetch first")))
-				state.rejected = strdup("non-fast-forward");
-			else
-				rc = promote__remote_failed(git_rc, &state.auth, "cannot push to", url);
-		}
-		if (rc == 0 && state.rejected) {
-			/* A branch that moved is a race to plan again; any other refusal (a hook, a
-			 * protected branch) is the server's answer and retrying will not change it. */
-			bool moved = strstr(state.rejected, "non-fast-forward") || strstr(state.rejected, "fetch first") ||
-				strstr(state.rejected, "stale info") || strstr(state.rejected, "failed to update ref") ||
-				strstr(state.rejected, "failed to lock") || strstr(state.rejected, "cannot lock ref");
-			char *shown = promote__git_redact(url);
-			char *why = promote__git_redact(state.rejected);
-			rc = moved ? promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
-					     "%s refused the update of '%s' (%s): it moved meanwhile; fetch and plan again",
-					     shown ? shown : "the remote", branch, why ? why : "")
-				   : promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT,
-					     "%s refused the update of '%s': %s", shown ? shown : "the remote", branch,
-					     why ? why : "");
-			free(why);
-			free(shown);
-		}
-		/* After the error is ours: libgit2 forgets its own at the next call. */
-		git_reference_remove(repo, temp);
-		/* The mirror holds what the remote now holds, as a fetch would (under
-		 * the lock that fetches take), so the pushed ref can be read at once. */
-		int lock_fd;
-		if (rc == 0 && !state.rejected && (rc = lock_mirror(&lock_fd, path)) == 0) {
-			git_reference *mirrored = NULL;
-			if ((git_rc = git_reference_create(&mirrored, repo, ref, commit, 1, "promote: pushed")) < 0)
-				rc = promote__remote_failed(git_rc, &state.auth, "cannot record the push in the mirror of", url);
-			git_reference_free(mirrored);
-			flock(lock_fd, LOCK_UN);
-			close(lock_fd);
-		}
+		return promote__remote_failed(git_rc, &state.auth, "cannot use", url);
+	git_push_options po;
+	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+	promote__remote_auth_callbacks(&po.callbacks, &state.auth);
+	po.callbacks.payload = &state;
+	po.callbacks.push_update_reference = on_push_update;
+	char temp[128], spec[1400];
+	snprintf(temp, sizeof temp, "refs/promote/push/%ld-%p", (long)getpid(), (void *)&state);
+	git_reference *pushed = NULL;
+	git_rc = git_reference_create(&pushed, repo, temp, commit, 1, "promote: push");
+	git_reference_free(pushed);
+	snprintf(spec, sizeof spec, "%s%s:%s", force ? "+" : "", temp, ref);
+	char *specp = spec;
+	git_strarray specs = { &specp, 1 };
+	if (git_rc == 0)
+		git_rc = git_remote_push(remote, &specs, &po);
+	if (git_rc < 0 && !state.rejected) {
+		/* libgit2 reports a non-fast-forward before sending as an error. */
+		const git_error *e = git_error_last();
+		if (e && e->message && (strstr(e->message, "non-fast-forward") || strstr(e->message, "non-fastforwardable") ||
+				       strstr(e->message, "fetch first")))
+			state.rejected = strdup("non-fast-forward");
+		else
+			rc = promote__remote_failed(git_rc, &state.auth, "cannot push to", url);
 	}
+	if (rc == 0 && state.rejected)
+		rc = promote__git_push_refused(url, ref, state.rejected);
+	/* After the error is ours: libgit2 forgets its own at the next call. */
+	git_reference_remove(repo, temp);
 	free(state.rejected);
 	git_remote_free(remote);
+	return rc;
+}
+
+int promote__git_push(const char *path, const char *url, const git_oid *commit, const char *ref, bool force)
+{
+	git_repository *repo = NULL;
+	promote__remote_auth none;
+	promote__remote_auth_init(&none, url);
+	int git_rc = git_repository_open_bare(&repo, path);
+	if (git_rc < 0)
+		return promote__remote_failed(git_rc, &none, "cannot open the mirror of", url);
+	/* Smart HTTP sends what the commit adds, found from the commit itself;
+	 * a server that does not speak it as expected gets libgit2's push. */
+	int rc = PROMOTE_ENOTSUPPORTED;
+	if (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0)
+		rc = promote__git_http_push(repo, url, commit, ref, force);
+	if (rc == PROMOTE_ENOTSUPPORTED) {
+		promote_error_clear();
+		rc = libgit2_push(repo, url, commit, ref, force);
+	}
+	/* The mirror holds what the remote now holds, as a fetch would (under
+	 * the lock that fetches take), so the pushed ref can be read at once. */
+	int lock_fd;
+	if (rc == 0 && (rc = lock_mirror(&lock_fd, path)) == 0) {
+		git_reference *mirrored = NULL;
+		if ((git_rc = git_reference_create(&mirrored, repo, ref, commit, 1, "promote: pushed")) < 0)
+			rc = promote__remote_failed(git_rc, &none, "cannot record the push in the mirror of", url);
+		git_reference_free(mirrored);
+		flock(lock_fd, LOCK_UN);
+		close(lock_fd);
+	}
 	git_repository_free(repo);
 	return rc;
 }

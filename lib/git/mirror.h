@@ -14,6 +14,7 @@
 #define PROMOTE_GIT_MIRROR_H
 
 #include "repo.h"
+#include "net/redact.h"
 
 /* True for a URL that needs a mirror (http(s)://, ssh://, git://, user@host:path). */
 bool promote__git_is_remote(const char *url);
@@ -43,6 +44,22 @@ int promote__git_mirror_fetch(const char *path, const char *url);
  */
 int promote__git_push(const char *path, const char *url, const git_oid *commit, const char *ref, bool force);
 
+/* A push of `ref` that the server refused for `reason`: PROMOTE_ECONFLICT
+ * when the ref moved (plan again), PROMOTE_EGIT otherwise, the URL redacted. */
+int promote__git_push_refused(const char *url, const char *ref, const char *reason);
+
+/*
+ * Push `commit` to `ref` of the http(s) remote `url` with git's smart HTTP
+ * protocol (receive-pack), sending only what the commit adds to its first
+ * parent (promote__git_pack_added()), with the ref's current value on the
+ * server as the expected old value. Not `force`: that value must be an
+ * ancestor of `commit`, else PROMOTE_ECONFLICT. PROMOTE_EAUTH, PROMOTE_ENET,
+ * PROMOTE_EGIT (refused for another reason) as for a push;
+ * PROMOTE_ENOTSUPPORTED, before anything is sent, for a server that does
+ * not answer as a smart HTTP server (the caller uses libgit2's push).
+ */
+int promote__git_http_push(git_repository *repo, const char *url, const git_oid *commit, const char *ref, bool force);
+
 /*
  * Point `ref` at `target` where changes land: pushed to `remote_url`, which
  * the mirror `repo` (at `repo_path`) follows, or, for a local repository
@@ -53,8 +70,5 @@ int promote__git_push(const char *path, const char *url, const git_oid *commit, 
 int promote__git_publish(git_repository *repo, const char *repo_path, const char *remote_url, const char *ref,
 	const git_oid *target, const git_oid *expected, bool force);
 
-/* `text` (a URL, or a message holding URLs) with every password or token
- * ("scheme://user:secret@") replaced by "***". Freed by the caller. */
-char *promote__git_redact(const char *text);
 
 #endif

@@ -20,6 +20,16 @@ static const char *env(const char *name)
 	return value && *value ? value : NULL;
 }
 
+void promote__remote_userpass(const char **user, const char **password, const char *url_user)
+{
+	const char *env_user = env("PROMOTE_GIT_USERNAME"), *token = env("PROMOTE_GIT_TOKEN");
+	*password = env("PROMOTE_GIT_PASSWORD");
+	if (!*password)
+		*password = token;
+	/* $PROMOTE_GIT_USERNAME, else the URL's user, else a token's conventional name. */
+	*user = env_user ? env_user : url_user && *url_user ? url_user : token ? "x-access-token" : NULL;
+}
+
 /* ssh: a key file ($PROMOTE_GIT_SSH_KEY, its passphrase in
  * $PROMOTE_GIT_SSH_PASSPHRASE), else the ssh agent. */
 static int ssh_key(git_credential **out, const char *user)
@@ -38,8 +48,7 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 	(void)url;
 	promote__remote_auth *auth = payload;
 	const char *url_user = user_from_url && *user_from_url ? user_from_url : NULL;
-	const char *env_user = env("PROMOTE_GIT_USERNAME"), *password = env("PROMOTE_GIT_PASSWORD");
-	const char *token = env("PROMOTE_GIT_TOKEN");
+	const char *env_user = env("PROMOTE_GIT_USERNAME"), *password;
 	/* ssh: the account the URL names (git@host), else $PROMOTE_GIT_USERNAME, else "git". */
 	const char *ssh_user = url_user ? url_user : env_user ? env_user : "git";
 	/* ssh asks for the user name first when the URL has none. */
@@ -50,10 +59,8 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 		auth->auth_failed = true;
 		return GIT_EAUTH;
 	}
-	/* http(s): $PROMOTE_GIT_USERNAME, else the URL's user, else a token's conventional name. */
-	const char *user = env_user ? env_user : url_user ? url_user : token ? "x-access-token" : NULL;
-	if (!password)
-		password = token;
+	const char *user;
+	promote__remote_userpass(&user, &password, url_user);
 	int rc = GIT_EAUTH;
 	if (allowed & GIT_CREDENTIAL_SSH_KEY)
 		rc = ssh_key(out, ssh_user);
@@ -111,7 +118,7 @@ void promote__remote_auth_callbacks(git_remote_callbacks *callbacks, promote__re
 
 int promote__remote_failed(int git_rc, const promote__remote_auth *auth, const char *what, const char *url)
 {
-	char *shown = promote__git_redact(url);
+	char *shown = promote__redact_url(url);
 	const git_error *e = git_error_last();
 	const char *where = shown ? shown : "the remote";
 	int rc;
@@ -122,7 +129,7 @@ int promote__remote_failed(int git_rc, const promote__remote_auth *auth, const c
 	else if (auth->refused[0])
 		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "%s %s: %s", what, where, auth->refused);
 	else {
-		char *detail = promote__git_redact(e && e->message ? e->message : "unknown error");
+		char *detail = promote__redact_url(e && e->message ? e->message : "unknown error");
 		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "%s %s: %s", what, where,
 			detail ? detail : "(a message that could not be shown)");
 		free(detail);

@@ -22,6 +22,11 @@ typedef struct promote__remote_auth {
 
 void promote__remote_auth_init(promote__remote_auth *auth, const char *url);
 
+/* The user name and password offered over http(s) — $PROMOTE_GIT_PASSWORD
+ * (else $PROMOTE_GIT_TOKEN), $PROMOTE_GIT_USERNAME (else `url_user`, else
+ * "x-access-token" for a token) — each NULL when there is none. */
+void promote__remote_userpass(const char **user, const char **password, const char *url_user);
+
 /* Set the credentials and certificate callbacks, with `auth` as payload. */
 void promote__remote_auth_callbacks(git_remote_callbacks *callbacks, promote__remote_auth *auth);
 

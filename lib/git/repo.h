@@ -84,6 +84,13 @@ int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid
 	size_t size, const promote__git_commit_info *info);
 
 /*
+ * A pack (git's pack format, as a push sends it) of `commit` and the trees
+ * and blobs it adds to its first parent, which the receiver must have (a
+ * commit without parents: all of its tree). Appended to `out`.
+ */
+int promote__git_pack_added(promote_buf *out, git_repository *repo, const git_oid *commit);
+
+/*
  * Merge `head` into `base`: *out is `head` when `base` is its ancestor (a
  * fast-forward, *merge_made false), `base` when `head` is in it already,
  * else a new merge commit with parents base and head (*merge_made true).

@@ -229,7 +229,7 @@ int promote_context_open_file(promote_context **out, const char *path, const pro
 static int git_failure(const char *what, const char *repository)
 {
 	const git_error *e = git_error_last();
-	char *detail = promote__git_redact(e && e->message ? e->message : "unknown git error");
+	char *detail = promote__redact_url(e && e->message ? e->message : "unknown git error");
 	int rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "%s '%s': %s", what, repository,
 		detail ? detail : "(a message that could not be shown)");
 	free(detail);
@@ -256,7 +256,7 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	git_repository *repo = NULL;
 	git_object *blob = NULL;
 	char spec[4096];
-	char *shown = promote__git_redact(repository);
+	char *shown = promote__redact_url(repository);
 	if (!shown) {
 		free(local);
 		return promote__error_oom();

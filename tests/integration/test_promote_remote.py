@@ -141,3 +141,35 @@ def test_wrong_password_is_an_auth_error_and_never_shown(git_server, tmp_path):
     r = promote(git_server, tmp_path / "cache2", "--repo", url, "validate", password="")
     assert r.returncode == 2
     assert "in-url-s3cret" not in r.stderr + r.stdout
+
+
+def test_a_refusing_hook_is_reported_not_retried(git_server, tmp_path):
+    # A server-side pre-receive hook says no: promote reports the server's reason once (exit 1)
+    # instead of planning again, and the branch is untouched.
+    git_server.create_repo("gitops", EXAMPLE)
+    hook = git_server.repo_path("gitops") / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'main is frozen for the release' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    before = remote_log(git_server)
+    r = promote(git_server, tmp_path / "cache", "--repo", git_server.url("gitops"), "apply", "shop", "--to", "qa")
+    assert r.returncode == 1, r
+    assert "refused the update of 'main'" in r.stderr and "pre-receive hook declined" in r.stderr, r.stderr
+    assert "moved meanwhile" not in r.stderr
+    assert remote_log(git_server) == before
+
+
+def test_push_sends_only_what_the_commit_adds(git_server, tmp_path):
+    # The server unpacks pushes into loose objects (receive.unpackLimit): a promotion of one file
+    # adds exactly the commit, the trees along its path and the new blob.
+    git_server.create_repo("gitops", EXAMPLE)
+    server = git_server.repo_path("gitops")
+    run_git("-C", server, "config", "receive.unpackLimit", "100000")
+    run_git("-C", server, "repack", "-adq")
+    r = promote(git_server, tmp_path / "cache", "--repo", git_server.url("gitops"), "apply", "cart", "--to", "qa")
+    assert r.returncode == 0, r.stderr
+    stats = dict(line.split(": ") for line in run_git("-C", server, "count-objects", "-v").stdout.splitlines())
+    loose = int(stats["count"])
+    changed = run_git("-C", server, "diff", "--name-only", "main~1", "main").stdout.split()
+    assert changed == ["envs/qa/apps/cart/values.yaml"]
+    # commit + trees /, envs, envs/qa, envs/qa/apps, envs/qa/apps/cart + the blob
+    assert loose == 7, stats

@@ -8,8 +8,6 @@
 static char dir[128];
 static char bare[256];
 
-#define GIT "GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null git -c user.name=T -c user.email=t@example.com "
-
 static int setup(void **state)
 {
 	snprintf(dir, sizeof dir, "/tmp/promote-test-git-XXXXXX");
@@ -49,6 +47,36 @@ static void test_read(void **state)
 	assert_non_null(strstr(promote_error_last()->message, "has no file 'envs/prod/missing.yaml'"));
 	assert_int_equal(promote__git_read(&buf, repo, &main, "envs"), PROMOTE_ENOTFOUND);
 	assert_int_equal(promote__git_resolve(&main, repo, "nope"), PROMOTE_ENOTFOUND);
+	git_repository_free(repo);
+}
+
+/* The pack a push sends: the commit and what it adds, nothing the parent has. */
+static void test_pack_holds_what_the_commit_adds(void **state)
+{
+	(void)state;
+	git_repository *repo;
+	assert_int_equal(promote__git_open(&repo, bare), 0);
+	git_oid main, commit;
+	assert_int_equal(promote__git_resolve(&main, repo, "main"), 0);
+	const char *dev = "image:\n  tag: \"9.9.9\" # dev\n";
+	promote__git_edit edits[] = { { "envs/dev/values.yaml", dev, strlen(dev), false } };
+	promote__git_commit_info info = { "T", "t@example.com", 1700000000, "pack me\n" };
+	bool created;
+	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 1, &info), 0);
+	promote_buf pack = PROMOTE_BUF_INIT;
+	assert_int_equal(promote__git_pack_added(&pack, repo, &commit), 0);
+	char path[300], out[4096];
+	snprintf(path, sizeof path, "%s/push.pack", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(pack.ptr, 1, pack.size, f), pack.size);
+	fclose(f);
+	promote_buf_dispose(&pack);
+	/* git itself indexes it (a complete pack, not thin) and lists its objects by type. */
+	assert_int_equal(sh(out, sizeof out, "cd %s && git index-pack push.pack >/dev/null && git verify-pack -v push.idx | "
+				 "awk '$2 ~ /^(commit|tree|blob)$/ {print $2}' | sort | uniq -c | tr -s ' ' | tr '\\n' ';'", dir), 0);
+	/* the commit; the root, envs and envs/dev trees; the one new blob */
+	assert_string_equal(out, " 1 blob; 1 commit; 3 tree;");
 	git_repository_free(repo);
 }
 
@@ -133,6 +161,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_pack_holds_what_the_commit_adds),
 		cmocka_unit_test(test_commit_and_move_branch),
 		cmocka_unit_test(test_checked_out_branch_is_not_moved),
 	};

@@ -35,7 +35,7 @@ static int local_open(local *l, void *payload)
 			"the local git provider keeps changes in the repository, and this context has none: open it "
 			"with promote_context_open_repository() or give --repo");
 	l->remote = l->ctx->remote_url;
-	l->where = l->remote ? promote__git_redact(l->remote) : strdup(l->path);
+	l->where = l->remote ? promote__redact_url(l->remote) : strdup(l->path);
 	if (!l->where)
 		return promote__error_oom();
 	return promote__git_open(&l->repo, l->path);

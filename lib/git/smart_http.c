@@ -1,0 +1,276 @@
+/*
+ * Pushing one commit over git's smart HTTP protocol (receive-pack, protocol
+ * version 0, as git-http-backend and the forges speak it):
+ *
+ *   GET  URL/info/refs?service=git-receive-pack   the refs and capabilities
+ *   POST URL/git-receive-pack                     "OLD NEW REF\0caps", flush, the pack
+ *
+ * The pack holds what the commit adds to its first parent
+ * (promote__git_pack_added()), so the cost follows the change. The server
+ * updates the ref only if it still holds OLD: the compare-and-swap happens
+ * there. Messages are framed as pkt-lines: four hex digits of length
+ * (header included), "0000" a flush.
+ */
+#include "mirror.h"
+#include "remote_auth.h"
+
+#include "net/http.h"
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ZERO_ID "0000000000000000000000000000000000000000"
+
+/* The next pkt-line of `buf` from *pos: its payload in *line (NULL for a
+ * flush), false at the end or on a malformed length. */
+static bool next_pkt(const promote_buf *buf, size_t *pos, const char **line, size_t *len)
+{
+	if (*pos + 4 > buf->size)
+		return false;
+	unsigned n = 0;
+	for (size_t i = 0; i < 4; i++) {
+		char c = buf->ptr[*pos + i];
+		int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (digit < 0)
+			return false;
+		n = n * 16 + (unsigned)digit;
+	}
+	if (n == 0) {
+		*pos += 4;
+		*line = NULL;
+		*len = 0;
+		return true;
+	}
+	if (n < 4 || *pos + n > buf->size)
+		return false;
+	*line = buf->ptr + *pos + 4;
+	*len = n - 4;
+	*pos += n;
+	return true;
+}
+
+static int put_pkt(promote_buf *out, const char *data, size_t len)
+{
+	char head[5];
+	snprintf(head, sizeof head, "%04zx", len + 4);
+	int rc = promote__buf_put(out, head, 4);
+	return rc ? rc : promote__buf_put(out, data, len);
+}
+
+/* A URL below the repository's: "https://host/repo.git" + "/info/refs". */
+static char *below(const char *url, const char *path)
+{
+	size_t n = strlen(url);
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	size_t size = n + strlen(path) + 1;
+	char *out = malloc(size);
+	if (out)
+		snprintf(out, size, "%.*s%s", (int)n, url, path);
+	return out;
+}
+
+/* The user of "scheme://user[:password]@host...", into `out` ("" when none). */
+static void url_user(char *out, size_t size, const char *url)
+{
+	out[0] = '\0';
+	const char *start = strstr(url, "://");
+	if (!start)
+		return;
+	start += 3;
+	size_t span = strcspn(start, "/@");
+	if (start[span] != '@')
+		return;
+	size_t user = strcspn(start, ":@");
+	snprintf(out, size, "%.*s", (int)user, start);
+}
+
+typedef struct session {
+	git_repository *repo;
+	const char *url;
+	const char *user;
+	const char *password;
+	bool insecure;
+} session;
+
+static int request(promote__http_response *res, const session *s, const char *method, const char *path,
+	const char *const *headers, const promote_buf *body)
+{
+	char *target = below(s->url, path);
+	if (!target)
+		return promote__error_oom();
+	promote__http_request req = { method, target, headers, body ? body->ptr : NULL, body ? body->size : 0, s->user,
+		s->password, s->insecure, 0, 0 };
+	int rc = promote__http_run(res, &req);
+	free(target);
+	if (rc == 0 && (res->status == 401 || res->status == 403)) {
+		promote__http_response_dispose(res);
+		char *shown = promote__redact_url(s->url);
+		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_GIT,
+			"cannot push to %s: the server refused the credentials (set PROMOTE_GIT_USERNAME and "
+			"PROMOTE_GIT_PASSWORD or PROMOTE_GIT_TOKEN)", shown ? shown : "the remote");
+		free(shown);
+	}
+	return rc;
+}
+
+/* The ref's value and the server's capabilities, from the advertisement. */
+typedef struct advert {
+	char old[GIT_OID_HEXSZ + 1];
+	char caps[1024];
+} advert;
+
+static int read_advert(advert *out, const session *s, const char *ref)
+{
+	promote__http_response res;
+	int rc = request(&res, s, "GET", "/info/refs?service=git-receive-pack", NULL, NULL);
+	if (rc)
+		return rc;
+	snprintf(out->old, sizeof out->old, ZERO_ID);
+	out->caps[0] = '\0';
+	bool smart = res.status == 200 && strcmp(res.content_type, "application/x-git-receive-pack-advertisement") == 0;
+	size_t pos = 0, len, refs = 0;
+	const char *line;
+	/* "# service=git-receive-pack\n", a flush, then "ID REF[\0caps]\n" lines, a flush. */
+	if (smart && !(next_pkt(&res.body, &pos, &line, &len) && line && len >= 26 &&
+			     memcmp(line, "# service=git-receive-pack", 26) == 0 && next_pkt(&res.body, &pos, &line, &len) &&
+			     !line))
+		smart = false;
+	while (smart && next_pkt(&res.body, &pos, &line, &len) && line) {
+		if (len < GIT_OID_HEXSZ + 2 || line[GIT_OID_HEXSZ] != ' ') {
+			smart = false;
+			break;
+		}
+		const char *name = line + GIT_OID_HEXSZ + 1, *end = line + len;
+		const char *nul = memchr(name, '\0', (size_t)(end - name));
+		size_t name_len = (size_t)((nul ? nul : end) - name);
+		if (name_len > 0 && name[name_len - 1] == '\n')
+			name_len--;
+		if (refs++ == 0 && nul) {
+			size_t caps_len = (size_t)(end - nul - 1);
+			snprintf(out->caps, sizeof out->caps, "%.*s", (int)caps_len, nul + 1);
+		}
+		if (name_len == strlen(ref) && memcmp(name, ref, name_len) == 0)
+			memcpy(out->old, line, GIT_OID_HEXSZ);
+	}
+	promote__http_response_dispose(&res);
+	/* Not a smart server (a dumb one, a redirect, a proxy's page): libgit2 copes or says why. */
+	return smart && refs > 0 && strstr(out->caps, "report-status") ? 0 : PROMOTE_ENOTSUPPORTED;
+}
+
+static bool has_cap(const char *caps, const char *cap)
+{
+	size_t n = strlen(cap);
+	for (const char *p = caps; (p = strstr(p, cap)); p += n)
+		if ((p == caps || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0' || p[n] == '\n'))
+			return true;
+	return false;
+}
+
+/* The report-status lines, out of side-band channel 1 when it is used. */
+static int read_report(promote_buf *report, const promote_buf *body, bool sideband, const session *s, const char *ref)
+{
+	size_t pos = 0, len;
+	const char *line;
+	if (!sideband)
+		return promote__buf_put(report, body->ptr ? body->ptr : "", body->size);
+	while (next_pkt(body, &pos, &line, &len) && line) {
+		if (len == 0)
+			continue;
+		if (line[0] == 1) {
+			int rc = promote__buf_put(report, line + 1, len - 1);
+			if (rc)
+				return rc;
+		} else if (line[0] == 3) {
+			char reason[512];
+			snprintf(reason, sizeof reason, "%.*s", (int)(len - 1), line + 1);
+			return promote__git_push_refused(s->url, ref, reason);
+		}
+	}
+	return 0;
+}
+
+/* "unpack ok", then "ok REF" or "ng REF REASON". */
+static int check_report(const promote_buf *report, const session *s, const char *ref)
+{
+	size_t pos = 0, len;
+	const char *line;
+	bool unpacked = false, updated = false;
+	while (next_pkt(report, &pos, &line, &len) && line) {
+		while (len > 0 && line[len - 1] == '\n')
+			len--;
+		char text[600];
+		snprintf(text, sizeof text, "%.*s", (int)len, line);
+		if (strncmp(text, "unpack ", 7) == 0) {
+			if (strcmp(text + 7, "ok") != 0)
+				return promote__git_push_refused(s->url, ref, text);
+			unpacked = true;
+		} else if (strncmp(text, "ng ", 3) == 0) {
+			const char *reason = strchr(text + 3, ' ');
+			return promote__git_push_refused(s->url, ref, reason ? reason + 1 : "refused");
+		} else if (strncmp(text, "ok ", 3) == 0 && strcmp(text + 3, ref) == 0) {
+			updated = true;
+		}
+	}
+	if (unpacked && updated)
+		return 0;
+	char *shown = promote__redact_url(s->url);
+	int rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT,
+		"cannot push to %s: the server's answer says neither that it took the pack nor that it updated '%s'",
+		shown ? shown : "the remote", ref);
+	free(shown);
+	return rc;
+}
+
+int promote__git_http_push(git_repository *repo, const char *url, const git_oid *commit, const char *ref, bool force)
+{
+	char user_in_url[256];
+	url_user(user_in_url, sizeof user_in_url, url);
+	const char *skip = getenv("PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY");
+	session s = { repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0 };
+	promote__remote_userpass(&s.user, &s.password, user_in_url);
+	advert ad;
+	int rc = read_advert(&ad, &s, ref);
+	if (rc)
+		return rc;
+	char new_hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(new_hex, sizeof new_hex, commit);
+	if (strcmp(ad.old, new_hex) == 0)
+		return 0; /* there already */
+	if (!force && strcmp(ad.old, ZERO_ID) != 0) {
+		/* Only a fast-forward: what the server has must be behind the commit. */
+		git_oid old;
+		if (git_oid_fromstr(&old, ad.old) < 0 || git_graph_descendant_of(repo, commit, &old) != 1)
+			return promote__git_push_refused(url, ref, "non-fast-forward");
+	}
+	bool sideband = has_cap(ad.caps, "side-band-64k");
+	char command[1400];
+	int n = snprintf(command, sizeof command, "%s %s %s%creport-status%s agent=libpromote\n", ad.old, new_hex, ref,
+		'\0', sideband ? " side-band-64k" : "");
+	promote_buf body = PROMOTE_BUF_INIT, report = PROMOTE_BUF_INIT;
+	rc = put_pkt(&body, command, (size_t)n);
+	if (rc == 0)
+		rc = promote__buf_put(&body, "0000", 4);
+	if (rc == 0)
+		rc = promote__git_pack_added(&body, repo, commit);
+	static const char *const headers[] = { "Content-Type: application/x-git-receive-pack-request",
+		"Accept: application/x-git-receive-pack-result", "Expect:", NULL };
+	promote__http_response res = { 0, PROMOTE_BUF_INIT, "" };
+	if (rc == 0)
+		rc = request(&res, &s, "POST", "/git-receive-pack", headers, &body);
+	if (rc == 0 && res.status != 200) {
+		char *shown = promote__redact_url(url);
+		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "cannot push to %s: HTTP status %ld",
+			shown ? shown : "the remote", res.status);
+		free(shown);
+	}
+	if (rc == 0 && (rc = read_report(&report, &res.body, sideband, &s, ref)) == 0)
+		rc = check_report(&report, &s, ref);
+	promote__http_response_dispose(&res);
+	promote_buf_dispose(&report);
+	promote_buf_dispose(&body);
+	return rc;
+}

@@ -1,0 +1,115 @@
+/* HTTP requests with libcurl. */
+#include "http.h"
+#include "redact.h"
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/global.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_MAX_RESPONSE (16u * 1024 * 1024)
+#define DEFAULT_TIMEOUT_S 300L
+
+typedef struct sink {
+	promote_buf *body;
+	size_t max;
+	bool too_big;
+	bool oom;
+} sink;
+
+static size_t on_data(char *data, size_t size, size_t count, void *payload)
+{
+	sink *s = payload;
+	size_t n = size * count;
+	if (s->body->size + n > s->max) {
+		s->too_big = true;
+		return 0; /* stops the transfer */
+	}
+	if (promote__buf_put(s->body, data, n) != 0) {
+		s->oom = true;
+		return 0;
+	}
+	return n;
+}
+
+int promote__http_run(promote__http_response *out, const promote__http_request *req)
+{
+	memset(out, 0, sizeof *out);
+	int rc = promote__need_curl();
+	if (rc)
+		return rc;
+	CURL *curl = curl_easy_init();
+	if (!curl)
+		return promote__error_oom();
+	sink s = { &out->body, req->max_response ? req->max_response : DEFAULT_MAX_RESPONSE, false, false };
+	struct curl_slist *headers = NULL;
+	for (size_t i = 0; req->headers && req->headers[i]; i++) {
+		struct curl_slist *more = curl_slist_append(headers, req->headers[i]);
+		if (!more) {
+			curl_slist_free_all(headers);
+			curl_easy_cleanup(curl);
+			return promote__error_oom();
+		}
+		headers = more;
+	}
+	char error[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(curl, CURLOPT_URL, req->url);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "git/2.0 (libpromote)");
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, req->timeout_s ? req->timeout_s : DEFAULT_TIMEOUT_S);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+	if (req->insecure) {
+		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (req->user && req->password) {
+		curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(curl, CURLOPT_USERNAME, req->user);
+		curl_easy_setopt(curl, CURLOPT_PASSWORD, req->password);
+	}
+	if (strcmp(req->method, "POST") == 0) {
+		curl_easy_setopt(curl, CURLOPT_POST, 1L);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_size);
+	}
+	CURLcode cc = curl_easy_perform(curl);
+	const char *type = NULL;
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+	if (curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK && type)
+		snprintf(out->content_type, sizeof out->content_type, "%s", type);
+	if (s.oom) {
+		rc = promote__error_oom();
+	} else if (s.too_big) {
+		char *shown = promote__redact_url(req->url);
+		rc = promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_NET,
+			"%s answered with more than %zu bytes; refusing the rest", shown ? shown : "the server", s.max);
+		free(shown);
+	} else if (cc != CURLE_OK) {
+		char *shown = promote__redact_url(req->url);
+		char *why = promote__redact_url(error[0] ? error : curl_easy_strerror(cc));
+		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_NET, "%s %s: %s", req->method,
+			shown ? shown : "the server", why ? why : "transfer failed");
+		free(why);
+		free(shown);
+	}
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(curl);
+	if (rc)
+		promote__http_response_dispose(out);
+	return rc;
+}
+
+void promote__http_response_dispose(promote__http_response *res)
+{
+	promote_buf_dispose(&res->body);
+	res->status = 0;
+}

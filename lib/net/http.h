@@ -1,0 +1,38 @@
+/*
+ * Internal: one HTTP request with libcurl — bounded, TLS verified unless the
+ * caller says otherwise by name, the URL redacted in every message.
+ */
+#ifndef PROMOTE_NET_HTTP_H
+#define PROMOTE_NET_HTTP_H
+
+#include "core/common.h"
+
+typedef struct promote__http_request {
+	const char *method;          /* "GET" or "POST" */
+	const char *url;
+	const char *const *headers;  /* "Name: value" strings, NULL-terminated; may be NULL */
+	const char *body;            /* POST: body_size bytes */
+	size_t body_size;
+	const char *user;            /* basic authentication when both are set */
+	const char *password;
+	bool insecure;               /* do not verify the TLS certificate */
+	size_t max_response;         /* the body's bound; 0: 16 MiB */
+	long timeout_s;              /* the whole transfer; 0: 300 s */
+} promote__http_request;
+
+typedef struct promote__http_response {
+	long status;
+	promote_buf body;
+	char content_type[128];
+} promote__http_response;
+
+/*
+ * Run `req`. 0 with `out` filled, whatever the HTTP status (the caller
+ * decides what a 401 or a 404 means); PROMOTE_ENET when there is no answer
+ * (connection, TLS, timeout), PROMOTE_ELIMIT when the body passes the
+ * bound, PROMOTE_ENOMEM. Release `out` with promote__http_response_dispose().
+ */
+int promote__http_run(promote__http_response *out, const promote__http_request *req);
+void promote__http_response_dispose(promote__http_response *res);
+
+#endif

@@ -108,62 +108,43 @@ static int finish(promote_change_info **out, promote_change_info *info, int rc, 
 	return 0;
 }
 
+/* The body of a call that answers with a change: `argument` must be set
+ * (its name is `what`), then the slot is called with `...` and the info. */
+#define ANSWER(slot, verb, argument, what, ...)                                                         \
+	provider p;                                                                                     \
+	promote_change_info *info = NULL;                                                               \
+	int rc = (argument) ? start(&p, &info, out, ctx, name, __func__) : promote__error_arg(__func__, what); \
+	if (rc)                                                                                         \
+		return rc;                                                                              \
+	CALL(rc, p, slot, verb, info, __VA_ARGS__);                                                     \
+	return finish(out, info, rc, &p, verb)
+
 int promote_change_open(promote_change_info **out, promote_context *ctx, const char *name,
 	const promote_change_request *request)
 {
-	provider p;
-	promote_change_info *info = NULL;
-	int rc = request ? start(&p, &info, out, ctx, name, __func__) : promote__error_arg(__func__, "request");
-	if (rc)
-		return rc;
-	CALL(rc, p, open_change, "open", info, request);
-	return finish(out, info, rc, &p, "open");
+	ANSWER(open_change, "open", request, "request", request);
 }
 
 int promote_change_find(promote_change_info **out, promote_context *ctx, const char *name,
 	const promote_change_request *request)
 {
-	provider p;
-	promote_change_info *info = NULL;
-	int rc = request ? start(&p, &info, out, ctx, name, __func__) : promote__error_arg(__func__, "request");
-	if (rc)
-		return rc;
-	CALL(rc, p, find_change, "find", info, request);
-	return finish(out, info, rc, &p, "find");
+	ANSWER(find_change, "find", request, "request", request);
 }
 
 int promote_change_get(promote_change_info **out, promote_context *ctx, const char *name, const char *id)
 {
-	provider p;
-	promote_change_info *info = NULL;
-	int rc = id ? start(&p, &info, out, ctx, name, __func__) : promote__error_arg(__func__, "id");
-	if (rc)
-		return rc;
-	CALL(rc, p, get_change, "read", info, id);
-	return finish(out, info, rc, &p, "read");
+	ANSWER(get_change, "read", id, "id", id);
 }
 
 int promote_change_approve(promote_change_info **out, promote_context *ctx, const char *name, const char *id,
 	const char *by)
 {
-	provider p;
-	promote_change_info *info = NULL;
-	int rc = id ? start(&p, &info, out, ctx, name, __func__) : promote__error_arg(__func__, "id");
-	if (rc)
-		return rc;
-	CALL(rc, p, approve_change, "approve", info, id, by);
-	return finish(out, info, rc, &p, "approve");
+	ANSWER(approve_change, "approve", id, "id", id, by);
 }
 
 int promote_change_merge(promote_change_info **out, promote_context *ctx, const char *name, const char *id)
 {
-	provider p;
-	promote_change_info *info = NULL;
-	int rc = id ? start(&p, &info, out, ctx, name, __func__) : promote__error_arg(__func__, "id");
-	if (rc)
-		return rc;
-	CALL(rc, p, merge_change, "merge", info, id);
-	return finish(out, info, rc, &p, "merge");
+	ANSWER(merge_change, "merge", id, "id", id);
 }
 
 int promote_change_comment(promote_context *ctx, const char *name, const char *id, const char *body)

@@ -139,6 +139,24 @@ def _die_with_parent():
         pass
 
 
+def _signal_group(process, signum):
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signum)
+
+
+def stop_process_group(process, timeout):
+    """SIGTERM to the process group `process` leads (started with start_new_session), SIGKILL after
+    `timeout` seconds; returns when it has exited. None, or a process that exited, is fine."""
+    if process is None or process.poll() is not None:
+        return
+    _signal_group(process, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _signal_group(process, signal.SIGKILL)
+        process.wait(timeout=timeout)
+
+
 class GitServer:
     """lighttpd serving git-http-backend for the repositories in `root`, behind basic authentication."""
 
@@ -250,23 +268,13 @@ class GitServer:
     def _terminate(self):
         process, self.process = self.process, None
         try:
-            if process is not None and process.poll() is None:
-                # The whole process group: lighttpd and any git-http-backend still running.
-                self._signal_group(process, signal.SIGTERM)
-                try:
-                    process.wait(timeout=self.stop_timeout)
-                except subprocess.TimeoutExpired:
-                    self._signal_group(process, signal.SIGKILL)
-                    process.wait(timeout=self.stop_timeout)
+            # The whole process group: lighttpd and any git-http-backend still running.
+            stop_process_group(process, self.stop_timeout)
         finally:
             if self._output is not None:
                 self._output.close()
                 self._output = None
 
-    @staticmethod
-    def _signal_group(process, signum):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signum)
 
     def _write_static_files(self):
         d = pathlib.Path(self.dir)

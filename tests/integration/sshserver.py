@@ -15,13 +15,12 @@ import getpass
 import os
 import pathlib
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
 import time
 
-from gitserver import HOST, _die_with_parent, _free_port, create_bare_repo
+from gitserver import HOST, _die_with_parent, _free_port, create_bare_repo, stop_process_group
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 
@@ -142,15 +141,7 @@ class SshServer:
 
     def _terminate(self):
         process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
-            except ProcessLookupError:
-                pass
+        stop_process_group(process, 5)
 
     def stop(self):
         try:

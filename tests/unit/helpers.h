@@ -121,6 +121,23 @@ static inline int make_example_repo(char *bare, size_t size, const char *dir)
 		GIT "clone -q --bare . %s", src ? src : "examples", dir, dir, bare);
 }
 
+/* A scratch folder /tmp/promote-test-NAME-XXXXXX (into `dir`) holding
+ * make_example_repo()'s repository (its path into `bare`). */
+static inline int setup_example_repo(char *dir, size_t dir_size, char *bare, size_t bare_size, const char *name)
+{
+	snprintf(dir, dir_size, "/tmp/promote-test-%s-XXXXXX", name);
+	return mkdtemp(dir) && make_example_repo(bare, bare_size, dir) == 0 ? 0 : -1;
+}
+
+/* The context of the repository at `path`; the test fails if it does not open. */
+static inline promote_context *open_repository_or_fail(const char *path)
+{
+	promote_context *ctx = NULL;
+	if (promote_context_open_repository(&ctx, path, NULL, NULL))
+		fail_msg("open %s: %s", path, promote_error_last()->message);
+	return ctx;
+}
+
 #define ASSERT_REJECTED(yaml, ...)                                                              \
 	do {                                                                                    \
 		static const char *const expected_[] = { __VA_ARGS__ };                         \

@@ -9,18 +9,12 @@ static char bare[256];
 
 static promote_context *open_repo(void)
 {
-	promote_context *ctx = NULL;
-	if (promote_context_open_repository(&ctx, bare, NULL, NULL))
-		fail_msg("open: %s", promote_error_last()->message);
-	return ctx;
+	return open_repository_or_fail(bare);
 }
 
 static int setup(void **state)
 {
-	snprintf(dir, sizeof dir, "/tmp/promote-test-change-XXXXXX");
-	if (!mkdtemp(dir) || make_example_repo(bare, sizeof bare, dir) != 0)
-		return -1;
-	return helpers_init(state);
+	return setup_example_repo(dir, sizeof dir, bare, sizeof bare, "change") ? -1 : helpers_init(state);
 }
 
 static int teardown(void **state)

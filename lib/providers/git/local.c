@@ -199,21 +199,30 @@ static int local_open_change(promote_change_info *out, const promote_change_requ
 	return rc;
 }
 
-static int local_get_change(promote_change_info *out, const char *id, void *payload)
+/* Open the repository, fetch a remote's mirror, read change `id`'s record
+ * (PROMOTE_ENOTFOUND when there is none). */
+static int load(local *l, json_object **record, void *payload, const char *id)
 {
-	local l;
 	char ref[1100];
-	json_object *record = NULL;
 	git_oid tip;
-	int rc = local_open(&l, payload);
+	*record = NULL;
+	int rc = local_open(l, payload);
 	if (rc == 0)
 		rc = record_ref(ref, sizeof ref, id);
 	if (rc == 0)
-		rc = refresh(&l);
+		rc = refresh(l);
 	if (rc == 0)
-		rc = read_record(&record, &tip, &l, ref);
+		rc = read_record(record, &tip, l, ref);
+	return rc == 0 && !*record ? no_change(id) : rc;
+}
+
+static int local_get_change(promote_change_info *out, const char *id, void *payload)
+{
+	local l;
+	json_object *record = NULL;
+	int rc = load(&l, &record, payload, id);
 	if (rc == 0)
-		rc = record ? promote__local_record_to_info(out, record, l.where) : no_change(id);
+		rc = promote__local_record_to_info(out, record, l.where);
 	json_object_put(record);
 	local_close(&l);
 	return rc;
@@ -347,8 +356,6 @@ static int local_close_change(const char *id, void *payload)
 /* Can `record` be merged? 1 when it is merged already. */
 static int mergeable(json_object *record, const char *id)
 {
-	if (!record)
-		return no_change(id);
 	promote_change_state state = promote__local_record_state(record);
 	if (state == PROMOTE_CHANGE_MERGED)
 		return 1;
@@ -396,16 +403,9 @@ static int merge_branches(char *merged_hex, local *l, json_object *record, const
 static int local_merge_change(promote_change_info *out, const char *id, void *payload)
 {
 	local l;
-	char ref[1100], merged[GIT_OID_HEXSZ + 1] = "";
+	char merged[GIT_OID_HEXSZ + 1] = "";
 	json_object *record = NULL;
-	git_oid tip;
-	int rc = local_open(&l, payload);
-	if (rc == 0)
-		rc = record_ref(ref, sizeof ref, id);
-	if (rc == 0)
-		rc = refresh(&l);
-	if (rc == 0)
-		rc = read_record(&record, &tip, &l, ref);
+	int rc = load(&l, &record, payload, id);
 	if (rc == 0 && (rc = mergeable(record, id)) == 1) {
 		rc = promote__local_record_to_info(out, record, l.where);
 	} else if (rc == 0 && (rc = merge_branches(merged, &l, record, id)) == 0) {

@@ -157,7 +157,19 @@ def stop_process_group(process, timeout):
         process.wait(timeout=timeout)
 
 
-class GitServer:
+class Server:
+    """A test server as a context manager: started on entry, stopped on exit, even after a failure."""
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+        return False
+
+
+class GitServer(Server):
     """lighttpd serving git-http-backend for the repositories in `root`, behind basic authentication."""
 
     def __init__(self, root, user="promoter", password=None, realm="libpromote integration tests",
@@ -175,16 +187,6 @@ class GitServer:
         self._output = None  # lighttpd's stdout and stderr (lighttpd.out)
         if ":" in user or "\n" in user or "\n" in self.password:
             raise ValueError("the user may not contain ':', neither user nor password a newline")
-
-    # -- the context manager -------------------------------------------------
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
-        return False
 
     # -- addresses --------------------------------------------------------------
 

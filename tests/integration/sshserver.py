@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import time
 
-from gitserver import HOST, _die_with_parent, _free_port, create_bare_repo, stop_process_group
+from gitserver import HOST, Server, _die_with_parent, _free_port, create_bare_repo, stop_process_group
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 
@@ -35,7 +35,7 @@ def keygen(path):
     return pathlib.Path(path)
 
 
-class SshServer:
+class SshServer(Server):
     def __init__(self, root, start_timeout=10.0, attempts=5):
         self.root = pathlib.Path(root).resolve()
         self.user = getpass.getuser()
@@ -44,14 +44,6 @@ class SshServer:
         self.dir = None
         self.port = None
         self.process = None
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
-        return False
 
     # -- what tests use ------------------------------------------------------
 

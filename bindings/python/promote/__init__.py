@@ -27,6 +27,7 @@ from ctypes import byref, c_int
 from . import _native
 from . import yaml
 from .context import Context, _live
+from .promotion import Applied, ApplyOutcome, Change, ChangeState, ChecksState, Plan, _live_plans
 from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
                      ErrorDetail, ExistsError, GitError, InputOutputError, InvalidError, LimitError,
                      NetworkError, NotFoundError, NotSupportedError, OutOfMemoryError, PromoteError,
@@ -37,7 +38,7 @@ from .model import (Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLe
 __all__ = [
     "Context", "yaml", "version", "version_string", "strerror", "library_path",
     "Repository", "Environment", "Cluster", "Product", "Policy", "Flow", "FlowStep", "EffectivePolicy",
-    "LogLevel", "PolicyField",
+    "LogLevel", "PolicyField", "Plan", "Applied", "ApplyOutcome", "Change", "ChangeState", "ChecksState",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",
     "ExistsError", "InvalidError", "ConfigError", "LimitError", "VersionError", "CallbackError",
     "InputOutputError", "GitError", "NetworkError", "AuthError", "ConflictError", "BusyError",
@@ -72,6 +73,8 @@ _native.lib.promote_init()
 def _shutdown():
     # Contexts still open hold library state: free them first, whatever
     # order the interpreter's exit hooks run in.
+    for plan in list(_live_plans):
+        plan.close()
     for ctx in list(_live):
         ctx.close()
     _native.lib.promote_shutdown()

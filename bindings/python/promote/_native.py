@@ -25,6 +25,8 @@ CONTEXT_OPTIONS_VERSION = 2
 GIT_PROVIDER_VERSION = 1
 DEPLOY_BACKEND_VERSION = 1
 YAML_OPTIONS_VERSION = 1
+PLAN_OPTIONS_VERSION = 1
+APPLY_OPTIONS_VERSION = 2
 
 # promote_yaml_flag (yaml.h), combined with |.
 YAML_CREATE = 1 << 0
@@ -337,6 +339,22 @@ def _check(result, func, arguments):
 def _string(result, func, arguments):
     """errcheck for functions returning a borrowed const char *."""
     return decode(result)
+
+
+def take_buf(buf):
+    """The bytes of a promote_buf the library filled, which is then disposed."""
+    try:
+        return ctypes.string_at(buf.ptr, buf.size) if buf.ptr else b""
+    finally:
+        lib.promote_buf_dispose(ctypes.byref(buf))
+
+
+def take_strarray(array):
+    """The strings of a promote_strarray the library filled, which is then disposed."""
+    try:
+        return [decode(ctypes.string_at(array.strings[i])) for i in range(array.count)]
+    finally:
+        lib.promote_strarray_dispose(ctypes.byref(array))
 
 
 def set_given(struct, **values):

@@ -7,6 +7,7 @@ from ctypes import byref
 from . import _native as _n
 from ._handle import OwnsHandle
 from .errors import ErrorClass, ErrorCode, StateError
+from .promotion import Plan, _change, _request
 from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, Policy,
                     PolicyField, Product, Repository)
 
@@ -380,3 +381,75 @@ class Context(OwnsHandle):
             return _effective(out, _n.decode(product_b), _n.decode(env_b), _n.decode(flow_b))
         finally:
             lib.promote_effective_policy_free(out)
+
+    # -- promotions (they read the context's repository)
+
+    def plan(self, product, to, from_=None, version=None):
+        """Plan promoting `product` into environment `to` (from `from_`, default:
+        what `to` depends on in the default flow; at `version`, default: the
+        source's). Returns a :class:`~promote.Plan`; nothing is written."""
+        opts = _n.promote_plan_options()
+        lib.promote_plan_options_init(byref(opts), _n.PLAN_OPTIONS_VERSION)
+        _n.set_given(opts, from_=_name_of(from_, "from_"), set_version=_n.encode(version, "version"))
+        out = _n.plan_p()
+        self._call(lib.promote_plan_create, byref(out), self._ctx(), _name_of(product, "product"),
+                   _name_of(to, "to"), byref(opts))
+        return Plan._wrap(out, self)
+
+    def discover_products(self, environment=None):
+        """The products `environment` (default: the default flow's trigger) holds
+        on its branch: configured ones whose folder is there and discovered ones."""
+        out = _n.promote_strarray()
+        self._call(lib.promote_product_discover, byref(out), self._ctx(), _name_of(environment, "environment"))
+        return _n.take_strarray(out)
+
+    # -- change requests, at a git provider (None: the first repository's; "local" by default)
+
+    def open_change(self, head, base, *, title=None, body=None, labels=(), environments=(), draft=False,
+                    provider=None):
+        """Open a change request merging branch `head` into `base`, or return the
+        open one for `head` (its ``reused`` is True): never a second."""
+        req = _request(head, base, title, body, labels, environments, draft)
+        try:
+            out = _n.info_p()
+            self._call(lib.promote_change_open, byref(out), self._ctx(), _n.encode(provider, "provider"), req)
+            return _change(out)
+        finally:
+            lib.promote_change_request_free(req)
+
+    def find_change(self, labels, *, provider=None):
+        """The open change carrying every label; NotFoundError when none does."""
+        req = _request("-", "-", None, None, labels, (), False)
+        try:
+            out = _n.info_p()
+            self._call(lib.promote_change_find, byref(out), self._ctx(), _n.encode(provider, "provider"), req)
+            return _change(out)
+        finally:
+            lib.promote_change_request_free(req)
+
+    def get_change(self, id, *, provider=None):
+        out = _n.info_p()
+        self._call(lib.promote_change_get, byref(out), self._ctx(), _n.encode(provider, "provider"),
+                   _n.encode(id, "id"))
+        return _change(out)
+
+    def approve_change(self, id, by=None, *, provider=None):
+        """Record an approval by `by`; a draft approved is ready to merge."""
+        out = _n.info_p()
+        self._call(lib.promote_change_approve, byref(out), self._ctx(), _n.encode(provider, "provider"),
+                   _n.encode(id, "id"), _n.encode(by, "by"))
+        return _change(out)
+
+    def merge_change(self, id, *, provider=None):
+        """Merge it: a fast-forward, or a merge commit when the base moved."""
+        out = _n.info_p()
+        self._call(lib.promote_change_merge, byref(out), self._ctx(), _n.encode(provider, "provider"),
+                   _n.encode(id, "id"))
+        return _change(out)
+
+    def comment_change(self, id, text, *, provider=None):
+        self._call(lib.promote_change_comment, self._ctx(), _n.encode(provider, "provider"), _n.encode(id, "id"),
+                   _n.encode(text, "text"))
+
+    def close_change(self, id, *, provider=None):
+        self._call(lib.promote_change_close, self._ctx(), _n.encode(provider, "provider"), _n.encode(id, "id"))

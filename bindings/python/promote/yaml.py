@@ -48,14 +48,6 @@ def _flags(create=False, typed=False, edit_anchors=False):
     return (CREATE if create else 0) | (TYPED if typed else 0) | (EDIT_ANCHORS if edit_anchors else 0)
 
 
-def _take_buf(buf):
-    """The bytes of a promote_buf the library filled, which is then disposed."""
-    try:
-        return ctypes.string_at(buf.ptr, buf.size) if buf.ptr else b""
-    finally:
-        lib.promote_buf_dispose(byref(buf))
-
-
 def _value(value, what="value"):
     """A value to write: str (UTF-8) or bytes, without NUL."""
     if not isinstance(value, (str, bytes)):
@@ -217,14 +209,14 @@ class Document(OwnsHandle):
         buf = _n.promote_buf()
         p = _path(path)
         lib.promote_yaml_get(byref(buf), self._doc(), p._handle)
-        return _n.decode(_take_buf(buf))
+        return _n.decode(_n.take_buf(buf))
 
     def get_source(self, path):
         """The node's source text as written (quotes included)."""
         buf = _n.promote_buf()
         p = _path(path)
         lib.promote_yaml_get_source(byref(buf), self._doc(), p._handle)
-        return _n.decode(_take_buf(buf))
+        return _n.decode(_n.take_buf(buf))
 
     def __contains__(self, path):
         from .errors import NotFoundError

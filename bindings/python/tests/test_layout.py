@@ -94,6 +94,17 @@ def test_struct_versions_match_the_c_headers(c_facts):
     assert _native.GIT_PROVIDER_VERSION == constants["PROMOTE_GIT_PROVIDER_VERSION"]
     assert _native.DEPLOY_BACKEND_VERSION == constants["PROMOTE_DEPLOY_BACKEND_VERSION"]
     assert _native.YAML_OPTIONS_VERSION == constants["PROMOTE_YAML_OPTIONS_VERSION"]
+    assert _native.PLAN_OPTIONS_VERSION == constants["PROMOTE_PLAN_OPTIONS_VERSION"]
+    assert _native.APPLY_OPTIONS_VERSION == constants["PROMOTE_APPLY_OPTIONS_VERSION"]
+
+
+def test_promotion_enums_match_the_c_headers(c_facts):
+    constants = c_facts["constants"]
+    for enum_type, prefix in [(promote.ApplyOutcome, "PROMOTE_APPLY_"), (promote.ChangeState, "PROMOTE_CHANGE_"),
+                              (promote.ChecksState, "PROMOTE_CHECKS_")]:
+        assert {m.name: m.value for m in enum_type} == {
+            k[len(prefix):]: v for k, v in constants.items()
+            if k.startswith(prefix) and not k.endswith("_VERSION")}, enum_type
 
 
 def test_yaml_flags_match_the_c_headers(c_facts):

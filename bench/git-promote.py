@@ -5,6 +5,7 @@
   baseline    ../shared/bench/baseline-promote.sh: clone + ruamel.yaml + commit + push (what other tools do)
   cold        promote apply with an empty mirror cache (the mirror is cloned)
   warm        promote apply with the mirror already in the cache (fetched incrementally)
+  git-push    git itself on a clone kept between runs: pull, edit, commit, push (the server's floor)
 
 on a repository of N applications (default 10 and 10000). Every run is a real change: promote pushes
 a new version (--version) to main each time; the baseline pushes each run to a new branch.
@@ -95,7 +96,10 @@ def main():
                 url = server.url(name)
                 warm_cache = scratch / ("warm-%d" % apps)
                 subprocess.run([promote, "--repo", url, "--cache", warm_cache, "validate", "-q"], env=env, check=True)
-                rows = {"baseline": [], "cold": [], "warm": []}
+                # git itself on a clone kept between runs: the floor a push to this server costs
+                clone = scratch / ("clone-%d" % apps)
+                run_git("clone", "-q", server.url_with_credentials(name), str(clone))
+                rows = {"baseline": [], "cold": [], "warm": [], "git-push": []}
                 for run in range(a.runs + 1):  # the first round is a warm-up, not counted
                     app = "app-%05d" % (run % apps)
                     base_env = dict(env, PUSH_BRANCH="main")
@@ -109,6 +113,11 @@ def main():
                     shutil.rmtree(cold_cache, ignore_errors=True)
                     rows["warm"].append(timed([promote, "--repo", url, "--cache", warm_cache, "apply", app,
                                                "--to", "staging", "--version", "9.1.%d" % run], env=env))
+                    values = "envs/staging/apps/%s/values.yaml" % app
+                    script = ("git pull -q --ff-only && sed -i 's/^  tag: .*/  tag: \"9.2.%d\"/' %s && "
+                              "git -c user.name=bench -c user.email=bench@localhost commit -qam bench && "
+                              "git push -q origin HEAD:main" % (run, values))
+                    rows["git-push"].append(timed(["bash", "-c", script], env=env, cwd=clone))
                 results[apps] = {k: v[1:] for k, v in rows.items()}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -133,6 +142,11 @@ def main():
     print("promote max RSS: %.1f MiB (target <= 64 MiB: %s)" % (rss, "MET" if rss <= 64 else "NOT MET"))
     ratio_cold = med[(big, "baseline")][0] / med[(big, "cold")][0]
     print("baseline / promote cold, %d apps: %.1fx" % (big, ratio_cold))
+    floor = med[(big, "git-push")][0] / med[(small, "git-push")][0]
+    print("git push from a clone (pull, edit, commit, push), %d apps / %d apps: %.2fx (the server's own growth)"
+          % (big, small, floor))
+    print("promote warm / git push from a clone, %d apps: %.2fx" % (big, med[(big, "warm")][0] /
+                                                                    med[(big, "git-push")][0]))
 
 
 main()

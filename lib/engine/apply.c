@@ -147,8 +147,14 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 	int rc = promote__git_open(&repo, promote__context_repository(plan->ctx));
 	uint64_t seed = promote__backoff_seed(plan);
 	for (unsigned attempt = 0; rc == 0; attempt++) {
-		if (attempt > 0 && (rc = promote__plan_compute(plan, repo)))
+		if (attempt > 0 && (rc = promote__plan_compute(plan, repo))) {
+			if (rc == PROMOTE_ENOTFOUND || rc == PROMOTE_EINVALID) /* what the plan needs is gone */
+				rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
+					"'%s' moved while %s was promoted, and on its new tip the promotion cannot be "
+					"planned again: %s; nothing was written: look at what changed there, then "
+					"promote again", plan->to_branch, plan->product, promote_error_last()->message);
 			break;
+		}
 		if (plan->count == 0)
 			break; /* already in place */
 		promote__git_edit *edits = calloc(plan->count, sizeof *edits);

@@ -187,6 +187,38 @@ static void assert_products(promote_context *ctx, const char *env, const char *e
 }
 
 /* A release id: the trailer on the commit, the change branch named after it. */
+/* The branch moved and the new tip lost the file the promotion reads from: a
+ * conflict that planning again cannot resolve. (A target file that went away
+ * is planned again as a new one: promoting into an environment creates what
+ * is missing there.) */
+static void test_conflict_that_replanning_cannot_resolve(void **state)
+{
+	(void)state;
+	promote_context *ctx = open_repo();
+	promote_plan_options po = PROMOTE_PLAN_OPTIONS_INIT;
+	po.from = "dev";
+	po.set_version = "4.4.4";
+	promote_plan *plan;
+	int outcome;
+	assert_int_equal(promote_plan_create(&plan, ctx, "app3", "qa", &po), 0);
+	assert_int_equal(promote_plan_change_count(plan), 1);
+	/* Someone removes the application from dev, the source, before the plan is applied. */
+	assert_int_equal(sh(NULL, 0, "cd %s/work && " GIT "fetch -q %s main && " GIT "checkout -q -B gone FETCH_HEAD && "
+				     GIT "rm -q -r envs/dev/more/app3 && " GIT "commit -qm 'retire app3 in dev' && "
+				     GIT "push -q %s gone:main && " GIT "checkout -q --detach", dir, bare, bare), 0);
+	char before[64], after[64];
+	assert_int_equal(sh(before, sizeof before, "git -C %s rev-parse main", bare), 0);
+	assert_int_equal(promote_plan_apply(NULL, &outcome, plan, NULL), PROMOTE_ECONFLICT);
+	assert_int_equal(outcome, PROMOTE_APPLY_UNCHANGED);
+	assert_non_null(strstr(promote_error_last()->message, "'main' moved while app3 was promoted, and on its new tip "
+								 "the promotion cannot be planned again"));
+	assert_non_null(strstr(promote_error_last()->message, "envs/dev/more/app3/values.yaml"));
+	assert_int_equal(sh(after, sizeof after, "git -C %s rev-parse main", bare), 0);
+	assert_string_equal(after, before); /* nothing written */
+	promote_plan_free(plan);
+	promote_context_free(ctx);
+}
+
 static void test_release_id(void **state)
 {
 	(void)state;
@@ -296,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_release_id),
 		cmocka_unit_test(test_products_are_discovered),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_conflict_that_replanning_cannot_resolve), /* last: it retires dev's app3 */
 	};
 	return cmocka_run_group_tests_name("plan", tests, setup, teardown);
 }

@@ -25,6 +25,34 @@ typedef enum promote_log_level {
  * borrowed for the duration of the call. */
 typedef void (*promote_log_cb)(int level, const char *domain, const char *message, void *payload);
 
+/* What a remote may be offered (the `allowed` bits of a credentials callback). */
+typedef enum promote_credential_type {
+	PROMOTE_CREDENTIAL_USERPASS = 1 << 0,  /* a user name and password or token (http, https) */
+	PROMOTE_CREDENTIAL_SSH_KEY = 1 << 1    /* an ssh key (ssh) */
+} promote_credential_type;
+
+/* The answer of a credentials callback, written with the setters below. */
+typedef struct promote_credential promote_credential;
+
+/*
+ * Asked when a remote wants credentials, once per connection: `url` (its user
+ * information removed), the user the URL names (NULL if none), and the
+ * `allowed` promote_credential_type bits. Answer with one setter and return
+ * 0; return PROMOTE_PASSTHROUGH to use the environment variables
+ * (PROMOTE_GIT_USERNAME, ...); return PROMOTE_EAUTH when there is nothing to
+ * offer, or PROMOTE_EUSER to stop. The strings are copied and wiped after
+ * use; the library never logs them.
+ */
+typedef int (*promote_credential_cb)(promote_credential *out, const char *url, const char *user_from_url,
+	unsigned int allowed, void *payload);
+
+/* Offer a user name and password (or token) over http(s). */
+PROMOTE_EXTERN(int) promote_credential_set_userpass(promote_credential *cred, const char *user, const char *password);
+/* Offer an ssh key: the private key file (its public key derived when
+ * `public_key_path` is NULL) and its passphrase (NULL: none). */
+PROMOTE_EXTERN(int) promote_credential_set_ssh_key(promote_credential *cred, const char *user,
+	const char *public_key_path, const char *private_key_path, const char *passphrase);
+
 /*
  * Options for opening a context. Initialise with PROMOTE_CONTEXT_OPTIONS_INIT
  * or promote_context_options_init(); a NULL options pointer means defaults.
@@ -47,11 +75,14 @@ typedef struct promote_context_options {
 	/* since v2: where mirrors of remote repositories are kept; NULL:
 	 * $PROMOTE_CACHE_DIR, else $XDG_CACHE_HOME/promote, else ~/.cache/promote. */
 	const char *cache_dir;
+	/* since v3: credentials for remotes; NULL: from the environment only. */
+	promote_credential_cb credentials_cb;
+	void *credentials_payload;
 } promote_context_options;
 
-#define PROMOTE_CONTEXT_OPTIONS_VERSION 2
+#define PROMOTE_CONTEXT_OPTIONS_VERSION 3
 #define PROMOTE_CONTEXT_OPTIONS_INIT \
-	{ PROMOTE_CONTEXT_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, PROMOTE_LOG_INFO, 0, NULL }
+	{ PROMOTE_CONTEXT_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, PROMOTE_LOG_INFO, 0, NULL, NULL, NULL }
 
 /* Fill `opts` with the defaults of `version` (1 .. PROMOTE_CONTEXT_OPTIONS_VERSION).
  * PROMOTE_EVERSION for a version this library does not know. */

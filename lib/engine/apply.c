@@ -201,13 +201,16 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		const char *remote = plan->ctx->remote_url;
 		char ref[1100];
 		snprintf(ref, sizeof ref, "refs/heads/%s", branch);
-		rc = promote__git_publish(repo, promote__context_repository(plan->ctx), remote, ref, &made, expected,
+		rc = promote__git_publish(repo, promote__context_repository(plan->ctx), remote, &plan->ctx->creds, ref, &made,
+			expected,
 			plan->action == PROMOTE_ACTION_PULL_REQUEST);
 		if (rc == PROMOTE_ECONFLICT && attempt < retries) {
 			promote_error_clear();
 			promote__backoff(attempt, &seed);
 			/* Someone else's change landed first: take it, then plan again on it. */
-			rc = remote ? promote__git_mirror_fetch(promote__context_repository(plan->ctx), remote) : 0;
+			rc = remote ? promote__git_mirror_fetch(promote__context_repository(plan->ctx), remote,
+					      &plan->ctx->creds)
+				    : 0;
 			continue;
 		}
 		if (rc)

@@ -114,12 +114,12 @@ static int lock_mirror(int *fd_out, const char *path)
 	return 0;
 }
 
-static int fetch_into(git_repository *repo, const char *url)
+static int fetch_into(git_repository *repo, const char *url, const promote__credentials *creds)
 {
 	git_remote *remote = NULL;
 	int git_rc = git_remote_create_anonymous(&remote, repo, url);
 	promote__remote_auth state;
-	promote__remote_auth_init(&state, url);
+	promote__remote_auth_init(&state, url, creds);
 	if (git_rc < 0)
 		return promote__remote_failed(git_rc, &state, "cannot use", url);
 	git_fetch_options fo;
@@ -141,7 +141,7 @@ static int fetch_into(git_repository *repo, const char *url)
 	return rc;
 }
 
-int promote__git_mirror(char **path, const char *url, const char *cache_dir)
+int promote__git_mirror(char **path, const char *url, const char *cache_dir, const promote__credentials *creds)
 {
 	*path = NULL;
 	int rc = promote__need_git();
@@ -170,11 +170,11 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir)
 	bool fresh = stat(full, &st) != 0;
 	int git_rc = fresh ? git_repository_init(&repo, full, 1) : git_repository_open_bare(&repo, full);
 	promote__remote_auth none;
-	promote__remote_auth_init(&none, url);
+	promote__remote_auth_init(&none, url, creds);
 	if (git_rc < 0)
 		rc = promote__remote_failed(git_rc, &none, "cannot open the mirror of", url);
 	if (rc == 0)
-		rc = fetch_into(repo, url);
+		rc = fetch_into(repo, url, creds);
 	git_repository_free(repo);
 	if (rc && fresh) /* a first clone that failed leaves no half mirror behind */
 		nftw(full, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -185,7 +185,7 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir)
 	return rc;
 }
 
-int promote__git_mirror_fetch(const char *path, const char *url)
+int promote__git_mirror_fetch(const char *path, const char *url, const promote__credentials *creds)
 {
 	if (!promote__git_is_remote(url))
 		return 0;
@@ -195,8 +195,8 @@ int promote__git_mirror_fetch(const char *path, const char *url)
 	git_repository *repo = NULL;
 	int git_rc = git_repository_open_bare(&repo, path);
 	promote__remote_auth none;
-	promote__remote_auth_init(&none, url);
-	rc = git_rc < 0 ? promote__remote_failed(git_rc, &none, "cannot open the mirror of", url) : fetch_into(repo, url);
+	promote__remote_auth_init(&none, url, creds);
+	rc = git_rc < 0 ? promote__remote_failed(git_rc, &none, "cannot open the mirror of", url) : fetch_into(repo, url, creds);
 	git_repository_free(repo);
 	flock(lock_fd, LOCK_UN);
 	close(lock_fd);
@@ -238,11 +238,12 @@ int promote__git_push_refused(const char *url, const char *ref, const char *reas
 }
 
 /* libgit2's push, through a ref of this process's own. */
-static int libgit2_push(git_repository *repo, const char *url, const git_oid *commit, const char *ref, bool force)
+static int libgit2_push(git_repository *repo, const char *url, const promote__credentials *creds, const git_oid *commit,
+	const char *ref, bool force)
 {
 	git_remote *remote = NULL;
 	push_state state;
-	promote__remote_auth_init(&state.auth, url);
+	promote__remote_auth_init(&state.auth, url, creds);
 	state.rejected = NULL;
 	int rc = 0, git_rc = git_remote_create_anonymous(&remote, repo, url);
 	if (git_rc < 0)
@@ -280,11 +281,12 @@ static int libgit2_push(git_repository *repo, const char *url, const git_oid *co
 	return rc;
 }
 
-int promote__git_push(const char *path, const char *url, const git_oid *commit, const char *ref, bool force)
+int promote__git_push(const char *path, const char *url, const promote__credentials *creds, const git_oid *commit,
+	const char *ref, bool force)
 {
 	git_repository *repo = NULL;
 	promote__remote_auth none;
-	promote__remote_auth_init(&none, url);
+	promote__remote_auth_init(&none, url, creds);
 	int git_rc = git_repository_open_bare(&repo, path);
 	if (git_rc < 0)
 		return promote__remote_failed(git_rc, &none, "cannot open the mirror of", url);
@@ -292,10 +294,10 @@ int promote__git_push(const char *path, const char *url, const git_oid *commit, 
 	 * a server that does not speak it as expected gets libgit2's push. */
 	int rc = PROMOTE_ENOTSUPPORTED;
 	if (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0)
-		rc = promote__git_http_push(repo, url, commit, ref, force);
+		rc = promote__git_http_push(repo, url, creds, commit, ref, force);
 	if (rc == PROMOTE_ENOTSUPPORTED) {
 		promote_error_clear();
-		rc = libgit2_push(repo, url, commit, ref, force);
+		rc = libgit2_push(repo, url, creds, commit, ref, force);
 	}
 	/* The mirror holds what the remote now holds, as a fetch would (under
 	 * the lock that fetches take), so the pushed ref can be read at once. */
@@ -312,11 +314,11 @@ int promote__git_push(const char *path, const char *url, const git_oid *commit, 
 	return rc;
 }
 
-int promote__git_publish(git_repository *repo, const char *repo_path, const char *remote_url, const char *ref,
-	const git_oid *target, const git_oid *expected, bool force)
+int promote__git_publish(git_repository *repo, const char *repo_path, const char *remote_url,
+	const promote__credentials *creds, const char *ref, const git_oid *target, const git_oid *expected, bool force)
 {
 	if (remote_url)
-		return promote__git_push(repo_path, remote_url, target, ref, force);
+		return promote__git_push(repo_path, remote_url, creds, target, ref, force);
 	if (strncmp(ref, "refs/heads/", 11) == 0)
 		return promote__git_update_branch(repo, ref + 11, target, expected, "promote");
 	return promote__git_update_ref(repo, ref, target, expected, "promote");

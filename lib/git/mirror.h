@@ -5,9 +5,10 @@
  * sharing the cache take turns. Local paths and file:// URLs are used
  * directly, without a mirror.
  *
- * Credentials come from PROMOTE_GIT_USERNAME / PROMOTE_GIT_PASSWORD (or
- * PROMOTE_GIT_TOKEN as the password); they are offered once, never logged
- * and never put in a message. TLS is verified unless
+ * Credentials come from the context's callback (`creds`, may be NULL), else
+ * PROMOTE_GIT_USERNAME / PROMOTE_GIT_PASSWORD (or PROMOTE_GIT_TOKEN as the
+ * password), or an ssh key; they are offered once, never logged and never
+ * put in a message. TLS is verified unless
  * PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY=1 names the exception.
  */
 #ifndef PROMOTE_GIT_MIRROR_H
@@ -15,6 +16,7 @@
 
 #include "repo.h"
 #include "net/redact.h"
+#include "remote_auth.h"
 
 /* True for a URL that needs a mirror (http(s)://, ssh://, git://, user@host:path). */
 bool promote__git_is_remote(const char *url);
@@ -29,10 +31,10 @@ char *promote__git_cache_dir(const char *dir);
  * server refuses the credentials, PROMOTE_ENET when it cannot be reached,
  * PROMOTE_EBUSY when another process holds the mirror's lock too long.
  */
-int promote__git_mirror(char **path, const char *url, const char *cache_dir);
+int promote__git_mirror(char **path, const char *url, const char *cache_dir, const promote__credentials *creds);
 
 /* Fetch `url` into the mirror at `path` again (after a rejected push). */
-int promote__git_mirror_fetch(const char *path, const char *url);
+int promote__git_mirror_fetch(const char *path, const char *url, const promote__credentials *creds);
 
 /*
  * Push `commit` of the mirror at `path` to `ref` (a full name, such as
@@ -42,7 +44,8 @@ int promote__git_mirror_fetch(const char *path, const char *url);
  * plan again, retry. `force` replaces the ref (a change branch of promote's
  * own).
  */
-int promote__git_push(const char *path, const char *url, const git_oid *commit, const char *ref, bool force);
+int promote__git_push(const char *path, const char *url, const promote__credentials *creds, const git_oid *commit,
+	const char *ref, bool force);
 
 /* A push of `ref` that the server refused for `reason`: PROMOTE_ECONFLICT
  * when the ref moved (plan again), PROMOTE_EGIT otherwise, the URL redacted. */
@@ -58,7 +61,8 @@ int promote__git_push_refused(const char *url, const char *ref, const char *reas
  * PROMOTE_ENOTSUPPORTED, before anything is sent, for a server that does
  * not answer as a smart HTTP server (the caller uses libgit2's push).
  */
-int promote__git_http_push(git_repository *repo, const char *url, const git_oid *commit, const char *ref, bool force);
+int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
+	const git_oid *commit, const char *ref, bool force);
 
 /*
  * Point `ref` at `target` where changes land: pushed to `remote_url`, which
@@ -67,8 +71,8 @@ int promote__git_http_push(git_repository *repo, const char *url, const git_oid 
  * must not exist yet). PROMOTE_ECONFLICT when it moved meanwhile; then
  * promote__git_mirror_fetch() and try again.
  */
-int promote__git_publish(git_repository *repo, const char *repo_path, const char *remote_url, const char *ref,
-	const git_oid *target, const git_oid *expected, bool force);
+int promote__git_publish(git_repository *repo, const char *repo_path, const char *remote_url,
+	const promote__credentials *creds, const char *ref, const git_oid *target, const git_oid *expected, bool force);
 
 
 #endif

@@ -4,14 +4,128 @@
 
 #include "core/error.h"
 
+#include <stddef.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void promote__remote_auth_init(promote__remote_auth *auth, const char *url)
+void promote__remote_auth_init(promote__remote_auth *auth, const char *url, const promote__credentials *creds)
 {
 	memset(auth, 0, sizeof *auth);
 	auth->url = url;
+	auth->creds = creds;
+}
+
+/* ---- the context's credentials callback ------------------------------------ */
+
+static void wipe(char **s)
+{
+	if (*s) {
+		for (volatile char *p = *s; *p; p++)
+			*p = 0;
+		free(*s);
+		*s = NULL;
+	}
+}
+
+void promote__credential_clear(struct promote_credential *cred)
+{
+	wipe(&cred->user);
+	wipe(&cred->password);
+	wipe(&cred->public_key);
+	wipe(&cred->private_key);
+	wipe(&cred->passphrase);
+	cred->type = 0;
+}
+
+static int copy_field(char **field, const char *value, bool required, const char *function, const char *what)
+{
+	if (!value)
+		return required ? promote__error_arg(function, what) : 0;
+	return (*field = strdup(value)) ? 0 : promote__error_oom();
+}
+
+int promote_credential_set_userpass(promote_credential *cred, const char *user, const char *password)
+{
+	if (!cred)
+		return promote__error_arg(__func__, "cred");
+	promote__credential_clear(cred);
+	int rc = copy_field(&cred->user, user, true, __func__, "user");
+	if (rc == 0)
+		rc = copy_field(&cred->password, password, true, __func__, "password");
+	if (rc == 0)
+		cred->type = PROMOTE_CREDENTIAL_USERPASS;
+	else
+		promote__credential_clear(cred);
+	return rc;
+}
+
+int promote_credential_set_ssh_key(promote_credential *cred, const char *user, const char *public_key_path,
+	const char *private_key_path, const char *passphrase)
+{
+	if (!cred)
+		return promote__error_arg(__func__, "cred");
+	promote__credential_clear(cred);
+	int rc = copy_field(&cred->user, user, true, __func__, "user");
+	if (rc == 0)
+		rc = copy_field(&cred->private_key, private_key_path, true, __func__, "private_key_path");
+	if (rc == 0)
+		rc = copy_field(&cred->public_key, public_key_path, false, __func__, "public_key_path");
+	if (rc == 0)
+		rc = copy_field(&cred->passphrase, passphrase, false, __func__, "passphrase");
+	if (rc == 0)
+		cred->type = PROMOTE_CREDENTIAL_SSH_KEY;
+	else
+		promote__credential_clear(cred);
+	return rc;
+}
+
+int promote__credentials_ask(struct promote_credential *out, const promote__credentials *creds, const char *url,
+	const char *user_from_url, unsigned int allowed)
+{
+	memset(out, 0, sizeof *out);
+	char *shown = promote__redact_url(url);
+	promote_error_clear();
+	int rc = creds->cb(out, shown ? shown : "", user_from_url, allowed, creds->payload);
+	free(shown);
+	if (rc == PROMOTE_PASSTHROUGH || rc == PROMOTE_EUSER) {
+		promote__credential_clear(out);
+		return rc;
+	}
+	if (rc == 0 && !(out->type & allowed))
+		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_CALLBACK,
+			"the credentials callback answered with %s, and the server asked for %s",
+			out->type == 0 ? "nothing" : out->type == PROMOTE_CREDENTIAL_SSH_KEY ? "an ssh key" : "a password",
+			allowed & PROMOTE_CREDENTIAL_SSH_KEY ? "an ssh key" : "a user name and password");
+	else if (rc < 0 && promote_error_last()->code != rc)
+		rc = promote__error(rc, PROMOTE_ERROR_CLASS_CALLBACK, "the credentials callback failed (%d)", rc);
+	else if (rc > 0)
+		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_CALLBACK,
+			"the credentials callback returned %d, not 0 or an error code", rc);
+	if (rc)
+		promote__credential_clear(out);
+	return rc;
+}
+
+/* The callback's answer as libgit2's. */
+static int from_callback(git_credential **out, promote__remote_auth *auth, const char *user_from_url,
+	unsigned int allowed)
+{
+	unsigned ours = (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT ? PROMOTE_CREDENTIAL_USERPASS : 0u) |
+		(allowed & GIT_CREDENTIAL_SSH_KEY ? PROMOTE_CREDENTIAL_SSH_KEY : 0u);
+	struct promote_credential c;
+	int rc = promote__credentials_ask(&c, auth->creds, auth->url, user_from_url, ours);
+	if (rc == PROMOTE_PASSTHROUGH)
+		return GIT_PASSTHROUGH;
+	if (rc == 0)
+		rc = c.type == PROMOTE_CREDENTIAL_USERPASS
+			? git_credential_userpass_plaintext_new(out, c.user, c.password)
+			: git_credential_ssh_key_new(out, c.user, c.public_key, c.private_key, c.passphrase);
+	else
+		auth->callback_error = rc;
+	promote__credential_clear(&c);
+	return rc == 0 ? 0 : GIT_EAUTH;
 }
 
 static const char *env(const char *name)
@@ -58,6 +172,13 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 	if (auth->offered++ > 0) {
 		auth->auth_failed = true;
 		return GIT_EAUTH;
+	}
+	if (auth->creds && auth->creds->cb) {
+		int answer = from_callback(out, auth, url_user, allowed);
+		if (answer != GIT_PASSTHROUGH) {
+			auth->auth_failed = answer != 0;
+			return answer;
+		}
 	}
 	const char *user;
 	promote__remote_userpass(&user, &password, url_user);
@@ -122,7 +243,13 @@ int promote__remote_failed(int git_rc, const promote__remote_auth *auth, const c
 	const git_error *e = git_error_last();
 	const char *where = shown ? shown : "the remote";
 	int rc;
-	if (auth->auth_failed || git_rc == GIT_EAUTH)
+	if (auth->callback_error == PROMOTE_EUSER)
+		rc = promote__error(PROMOTE_EUSER, PROMOTE_ERROR_CLASS_CALLBACK,
+			"%s %s: the credentials callback asked to stop", what, where);
+	else if (auth->callback_error)
+		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_CALLBACK,
+			"%s %s: the credentials callback had nothing to offer that the server accepts", what, where);
+	else if (auth->auth_failed || git_rc == GIT_EAUTH)
 		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_GIT,
 			"%s %s: the server refused the credentials (set PROMOTE_GIT_USERNAME and PROMOTE_GIT_PASSWORD "
 			"or PROMOTE_GIT_TOKEN; for ssh, PROMOTE_GIT_SSH_KEY or an ssh agent)", what, where);

@@ -11,21 +11,48 @@
 
 #include <git2.h>
 
+/* Where credentials come from besides the environment: the context's
+ * callback (promote_context_options.credentials_cb), or none. */
+typedef struct promote__credentials {
+	promote_credential_cb cb;
+	void *payload;
+} promote__credentials;
+
 /* One connection's state: the payload of the callbacks (first member of any
  * larger payload). */
 typedef struct promote__remote_auth {
 	const char *url;
+	const promote__credentials *creds;  /* may be NULL */
 	int offered;            /* times credentials were asked for */
 	bool auth_failed;
+	int callback_error;     /* what the credentials callback returned, if it failed */
 	char refused[768];      /* why the server's identity was refused ("" if it was not) */
 } promote__remote_auth;
 
-void promote__remote_auth_init(promote__remote_auth *auth, const char *url);
+void promote__remote_auth_init(promote__remote_auth *auth, const char *url, const promote__credentials *creds);
 
 /* The user name and password offered over http(s) — $PROMOTE_GIT_PASSWORD
  * (else $PROMOTE_GIT_TOKEN), $PROMOTE_GIT_USERNAME (else `url_user`, else
  * "x-access-token" for a token) — each NULL when there is none. */
 void promote__remote_userpass(const char **user, const char **password, const char *url_user);
+
+/* What the callback answered, kept for one connection and wiped after. */
+struct promote_credential {
+	unsigned int type;   /* one promote_credential_type, 0 before an answer */
+	char *user;
+	char *password;
+	char *public_key;
+	char *private_key;
+	char *passphrase;
+};
+
+/* Ask the callback of `creds` (not NULL) for credentials of `allowed` types:
+ * 0 with `out` set, PROMOTE_PASSTHROUGH for "use the environment", or a
+ * negative code (PROMOTE_EAUTH when the answer does not fit). */
+int promote__credentials_ask(struct promote_credential *out, const promote__credentials *creds, const char *url,
+	const char *user_from_url, unsigned int allowed);
+/* Wipe and free what an answer holds. */
+void promote__credential_clear(struct promote_credential *cred);
 
 /* Set the credentials and certificate callbacks, with `auth` as payload. */
 void promote__remote_auth_callbacks(git_remote_callbacks *callbacks, promote__remote_auth *auth);

@@ -225,15 +225,11 @@ static int check_report(const promote_buf *report, const session *s, const char 
 	return rc;
 }
 
-int promote__git_http_push(git_repository *repo, const char *url, const git_oid *commit, const char *ref, bool force)
+/* The push, once the credentials are known. */
+static int push_to(const session *s, const git_oid *commit, const char *ref, bool force)
 {
-	char user_in_url[256];
-	url_user(user_in_url, sizeof user_in_url, url);
-	const char *skip = getenv("PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY");
-	session s = { repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0 };
-	promote__remote_userpass(&s.user, &s.password, user_in_url);
 	advert ad;
-	int rc = read_advert(&ad, &s, ref);
+	int rc = read_advert(&ad, s, ref);
 	if (rc)
 		return rc;
 	char new_hex[GIT_OID_HEXSZ + 1];
@@ -243,8 +239,8 @@ int promote__git_http_push(git_repository *repo, const char *url, const git_oid 
 	if (!force && strcmp(ad.old, ZERO_ID) != 0) {
 		/* Only a fast-forward: what the server has must be behind the commit. */
 		git_oid old;
-		if (git_oid_fromstr(&old, ad.old) < 0 || git_graph_descendant_of(repo, commit, &old) != 1)
-			return promote__git_push_refused(url, ref, "non-fast-forward");
+		if (git_oid_fromstr(&old, ad.old) < 0 || git_graph_descendant_of(s->repo, commit, &old) != 1)
+			return promote__git_push_refused(s->url, ref, "non-fast-forward");
 	}
 	bool sideband = has_cap(ad.caps, "side-band-64k");
 	char command[1400];
@@ -255,22 +251,47 @@ int promote__git_http_push(git_repository *repo, const char *url, const git_oid 
 	if (rc == 0)
 		rc = promote__buf_put(&body, "0000", 4);
 	if (rc == 0)
-		rc = promote__git_pack_added(&body, repo, commit);
+		rc = promote__git_pack_added(&body, s->repo, commit);
 	static const char *const headers[] = { "Content-Type: application/x-git-receive-pack-request",
 		"Accept: application/x-git-receive-pack-result", "Expect:", NULL };
 	promote__http_response res = { 0, PROMOTE_BUF_INIT, "" };
 	if (rc == 0)
-		rc = request(&res, &s, "POST", "/git-receive-pack", headers, &body);
+		rc = request(&res, s, "POST", "/git-receive-pack", headers, &body);
 	if (rc == 0 && res.status != 200) {
-		char *shown = promote__redact_url(url);
+		char *shown = promote__redact_url(s->url);
 		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "cannot push to %s: HTTP status %ld",
 			shown ? shown : "the remote", res.status);
 		free(shown);
 	}
-	if (rc == 0 && (rc = read_report(&report, &res.body, sideband, &s, ref)) == 0)
-		rc = check_report(&report, &s, ref);
+	if (rc == 0 && (rc = read_report(&report, &res.body, sideband, s, ref)) == 0)
+		rc = check_report(&report, s, ref);
 	promote__http_response_dispose(&res);
 	promote_buf_dispose(&report);
 	promote_buf_dispose(&body);
+	return rc;
+}
+
+int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
+	const git_oid *commit, const char *ref, bool force)
+{
+	char user_in_url[256];
+	url_user(user_in_url, sizeof user_in_url, url);
+	const char *skip = getenv("PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY");
+	session s = { repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0 };
+	/* The context's callback first (asked once, for a password), else the environment. */
+	struct promote_credential answer = { 0, NULL, NULL, NULL, NULL, NULL };
+	int rc = creds && creds->cb ? promote__credentials_ask(&answer, creds, url, *user_in_url ? user_in_url : NULL,
+					      PROMOTE_CREDENTIAL_USERPASS)
+				: PROMOTE_PASSTHROUGH;
+	if (rc == PROMOTE_PASSTHROUGH) {
+		promote__remote_userpass(&s.user, &s.password, user_in_url);
+		rc = 0;
+	} else if (rc == 0) {
+		s.user = answer.user;
+		s.password = answer.password;
+	}
+	if (rc == 0)
+		rc = push_to(&s, commit, ref, force);
+	promote__credential_clear(&answer);
 	return rc;
 }

@@ -21,11 +21,18 @@
 #define DEFAULT_MAX_CONFIG_SIZE (1024 * 1024)
 #define DEFAULT_MAX_ALIAS_NODES 100000
 
+/* How long the struct was in `version`: 1 ended before cache_dir, 2 before credentials_cb. */
+static size_t options_size(unsigned int version)
+{
+	return version == 1   ? offsetof(promote_context_options, cache_dir)
+		: version == 2 ? offsetof(promote_context_options, credentials_cb)
+			       : sizeof(promote_context_options);
+}
+
 int promote_context_options_init(promote_context_options *opts, unsigned int version)
 {
 	static const promote_context_options defaults = PROMOTE_CONTEXT_OPTIONS_INIT;
-	/* Version 1 of the struct ended before cache_dir. */
-	size_t size = version == 1 ? offsetof(promote_context_options, cache_dir) : sizeof defaults;
+	size_t size = options_size(version);
 	return promote__options_init(opts, &defaults, size, version, PROMOTE_CONTEXT_OPTIONS_VERSION,
 		"promote_context_options", __func__);
 }
@@ -40,9 +47,9 @@ static int copy_options(promote_context_options *dst, const promote_context_opti
 	if (rc)
 		return rc;
 	/* An older caller's struct is only as long as its version had it: copy that
-	 * prefix over the defaults (version 1 ended before cache_dir). */
+	 * prefix over the defaults. */
 	*dst = defaults;
-	memcpy(dst, src, src->version == 1 ? offsetof(promote_context_options, cache_dir) : sizeof *dst);
+	memcpy(dst, src, options_size(src->version));
 	if (!dst->max_depth)
 		dst->max_depth = DEFAULT_MAX_DEPTH;
 	if (!dst->max_config_size)
@@ -112,6 +119,8 @@ static int open_from_bytes(promote_context **out, const char *data, size_t size,
 		return promote__error_oom();
 	ctx->refcount = 1;
 	int rc = copy_options(&ctx->options, opts);
+	ctx->creds.cb = ctx->options.credentials_cb;
+	ctx->creds.payload = ctx->options.credentials_payload;
 	if (rc || !(ctx->cfg.arena = promote__arena_new()) ||
 		!(ctx->cfg.source = promote__arena_strdup(ctx->cfg.arena, name))) {
 		promote__context_unref(ctx);
@@ -251,7 +260,8 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 		return rc;
 	/* A remote repository is read from its mirror in the cache, fetched now. */
 	char *local = NULL;
-	if ((rc = promote__git_mirror(&local, repository, effective.cache_dir)))
+	promote__credentials creds = { effective.credentials_cb, effective.credentials_payload };
+	if ((rc = promote__git_mirror(&local, repository, effective.cache_dir, &creds)))
 		return rc;
 	git_repository *repo = NULL;
 	git_object *blob = NULL;

@@ -3,6 +3,7 @@
 #define PROMOTE_MODEL_CONTEXT_H
 
 #include "config/schema.h"
+#include "git/remote_auth.h"
 
 /* A registered git provider or deploy backend. */
 typedef struct promote__registration {
@@ -30,6 +31,7 @@ struct promote_context {
 	char *repo_path;             /* the repository promotions use (a remote's mirror); found on first request */
 	char *remote_url;            /* the remote it mirrors, or NULL for a local repository */
 	bool repo_searched;
+	promote__credentials creds;  /* the options' credentials callback */
 };
 
 /* The repository promotions read and write (see promote_context_repository_path()). */

@@ -11,9 +11,10 @@ static void test_options_init(void **state)
 	assert_int_equal(promote_context_options_init(&opts, PROMOTE_CONTEXT_OPTIONS_VERSION), 0);
 	promote_context_options expected = PROMOTE_CONTEXT_OPTIONS_INIT;
 	assert_memory_equal(&opts, &expected, sizeof opts);
-	assert_int_equal(opts.version, 2);
+	assert_int_equal(opts.version, 3);
 	assert_int_equal(opts.log_level, PROMOTE_LOG_INFO);
 	assert_null(opts.cache_dir);
+	assert_null(opts.credentials_cb);
 	assert_int_equal(promote_context_options_init(&opts, 0), PROMOTE_EVERSION);
 	assert_int_equal(promote_context_options_init(&opts, PROMOTE_CONTEXT_OPTIONS_VERSION + 1), PROMOTE_EVERSION);
 	assert_non_null(strstr(promote_error_last()->message, "is not known to libpromote"));
@@ -41,6 +42,14 @@ static void test_version_1_callers(void **state)
 	assert_int_equal(promote_context_open_buffer(&ctx, deep, strlen(deep), "v1.yaml", (const promote_context_options *)v1),
 		PROMOTE_ELIMIT); /* its max_depth was honoured */
 	free(v1);
+	/* Version 2 ended before the credentials callback. */
+	size_t v2_size = offsetof(promote_context_options, credentials_cb);
+	unsigned char *v2 = malloc(v2_size);
+	assert_int_equal(promote_context_options_init((promote_context_options *)v2, 2), 0);
+	const char *flat = "version: 1\nenvironments: {dev: {path: envs/dev}}\n";
+	assert_int_equal(promote_context_open_buffer(&ctx, flat, strlen(flat), "v2.yaml", (const promote_context_options *)v2), 0);
+	promote_context_free(ctx);
+	free(v2);
 }
 
 static void test_newer_options_refused(void **state)

@@ -33,12 +33,12 @@ from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictE
                      NetworkError, NotFoundError, NotSupportedError, OutOfMemoryError, PromoteError,
                      StateError, TimedOutError, VersionError)
 from .model import (Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, Policy, PolicyField,
-                    Product, Repository)
+                    Product, Repository, SshKey)
 
 __all__ = [
     "Context", "yaml", "version", "version_string", "strerror", "library_path",
     "Repository", "Environment", "Cluster", "Product", "Policy", "Flow", "FlowStep", "EffectivePolicy",
-    "LogLevel", "PolicyField", "Plan", "Applied", "ApplyOutcome", "Change", "ChangeState", "ChecksState",
+    "LogLevel", "PolicyField", "SshKey", "Plan", "Applied", "ApplyOutcome", "Change", "ChangeState", "ChecksState",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",
     "ExistsError", "InvalidError", "ConfigError", "LimitError", "VersionError", "CallbackError",
     "InputOutputError", "GitError", "NetworkError", "AuthError", "ConflictError", "BusyError",

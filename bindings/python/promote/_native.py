@@ -21,7 +21,7 @@ SONAME = "libpromote.so.0"
 
 # Versions of the append-only structs these bindings fill (the headers'
 # PROMOTE_*_VERSION macros; test_layout.py checks them against C).
-CONTEXT_OPTIONS_VERSION = 2
+CONTEXT_OPTIONS_VERSION = 3
 GIT_PROVIDER_VERSION = 1
 DEPLOY_BACKEND_VERSION = 1
 YAML_OPTIONS_VERSION = 1
@@ -183,6 +183,17 @@ class promote_strarray(Structure):
 promote_log_cb = CFUNCTYPE(None, c_int, c_char_p, c_char_p, c_void_p)
 
 
+class promote_credential(Structure):
+    pass  # opaque: written through promote_credential_set_*
+
+
+promote_credential_cb = CFUNCTYPE(c_int, POINTER(promote_credential), c_char_p, c_char_p, c_uint, c_void_p)
+
+# promote_credential_type bits
+CREDENTIAL_USERPASS = 1 << 0
+CREDENTIAL_SSH_KEY = 1 << 1
+
+
 class promote_context_options(Structure):
     _fields_ = [
         ("version", c_uint32),
@@ -194,6 +205,8 @@ class promote_context_options(Structure):
         ("log_level", c_int32),
         ("reserved", c_uint32),
         ("cache_dir", c_char_p),   # since v2
+        ("credentials_cb", promote_credential_cb),   # since v3
+        ("credentials_payload", c_void_p),
     ]
 
 
@@ -553,6 +566,11 @@ DECLARATIONS = (
     ("promote_apply_options_init", c_int, (_P(promote_apply_options), c_uint), _check),
     ("promote_plan_apply", c_int, (_P(promote_buf), _P(c_int), plan_p, _P(promote_apply_options)), _check),
     ("promote_plan_change_id", c_char_p, (plan_p,), _string),
+
+    # context.h: credentials callbacks
+    ("promote_credential_set_userpass", c_int, (_P(promote_credential), c_char_p, c_char_p), _check),
+    ("promote_credential_set_ssh_key", c_int,
+     (_P(promote_credential), c_char_p, c_char_p, c_char_p, c_char_p), _check),
 
     # change.h
     ("promote_change_request_new", c_int, (_P(request_p), c_char_p, c_char_p), _check),

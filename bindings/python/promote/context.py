@@ -9,7 +9,7 @@ from ._handle import OwnsHandle
 from .errors import ErrorClass, ErrorCode, StateError
 from .promotion import Plan, _change, _request
 from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, Policy,
-                    PolicyField, Product, Repository)
+                    PolicyField, Product, Repository, SshKey)
 
 lib = _n.lib
 
@@ -31,12 +31,34 @@ class _Callbacks:
     callback raised: ctypes would print it and carry on, so the trampoline
     stores it and the Python call that triggered the callback re-raises it."""
 
-    def __init__(self, log):
+    def __init__(self, log, credentials=None):
         self.pending = None
         self._log = log
-        # The CFUNCTYPE object must outlive every call the library makes
-        # through it; it lives on this object, which lives with the context.
+        self._credentials = credentials
+        # The CFUNCTYPE objects must outlive every call the library makes
+        # through them; they live on this object, which lives with the context.
         self.log_thunk = _n.promote_log_cb(self._log_trampoline) if log is not None else None
+        self.credentials_thunk = (_n.promote_credential_cb(self._credentials_trampoline)
+                                  if credentials is not None else None)
+
+    def _credentials_trampoline(self, out, url, user_from_url, allowed, payload):
+        try:
+            answer = self._credentials(_n.decode(url), _n.decode(user_from_url), allowed)
+            if answer is None:
+                return int(ErrorCode.PASSTHROUGH)  # the environment variables
+            if isinstance(answer, SshKey):
+                lib.promote_credential_set_ssh_key(out, _n.encode(answer.user, "user"),
+                                                   _n.encode(answer.public_key, "public_key"),
+                                                   _n.encode(answer.private_key, "private_key"),
+                                                   _n.encode(answer.passphrase, "passphrase"))
+            else:
+                user, password = answer
+                lib.promote_credential_set_userpass(out, _n.encode(user, "user"), _n.encode(password, "password"))
+            return 0
+        except BaseException as exc:  # noqa: B902 -- must never unwind into C
+            if self.pending is None:
+                self.pending = exc
+            return int(ErrorCode.EUSER)
 
     def _log_trampoline(self, level, domain, message, payload):
         try:
@@ -60,13 +82,16 @@ def _free_context(handle, callbacks):
     lib.promote_context_free(handle)
 
 
-def _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level):
+def _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level, cache_dir=None):
     opts = _n.promote_context_options()
     lib.promote_context_options_init(byref(opts), _n.CONTEXT_OPTIONS_VERSION)
-    _n.set_given(opts, max_depth=max_depth, max_config_size=max_config_size, max_alias_nodes=max_alias_nodes)
+    _n.set_given(opts, max_depth=max_depth, max_config_size=max_config_size, max_alias_nodes=max_alias_nodes,
+                 cache_dir=cache_dir)
     if callbacks.log_thunk is not None:
         opts.log_cb = callbacks.log_thunk
         opts.log_level = int(log_level)
+    if callbacks.credentials_thunk is not None:
+        opts.credentials_cb = callbacks.credentials_thunk
     return opts
 
 
@@ -200,9 +225,10 @@ class Context(OwnsHandle):
                         "Context.from_repository()")
 
     @classmethod
-    def _open(cls, opener, args, max_depth, max_config_size, max_alias_nodes, log, log_level):
-        callbacks = _Callbacks(log)
-        opts = _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level)
+    def _open(cls, opener, args, max_depth, max_config_size, max_alias_nodes, log, log_level, credentials=None,
+              cache_dir=None):
+        callbacks = _Callbacks(log, credentials)
+        opts = _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level, cache_dir)
         handle = _n.ctx_p()
         try:
             opener(byref(handle), *args, byref(opts))
@@ -243,12 +269,20 @@ class Context(OwnsHandle):
 
     @classmethod
     def from_repository(cls, path, config_path=None, *, max_depth=None, max_config_size=None,
-                        max_alias_nodes=None, log=None, log_level=LogLevel.INFO):
-        """Load `config_path` (default "promote.yaml") from HEAD of the local git
-        repository at `path` -- what is committed, not the work tree."""
+                        max_alias_nodes=None, log=None, log_level=LogLevel.INFO, credentials=None, cache_dir=None):
+        """Load `config_path` (default "promote.yaml") from HEAD of the git
+        repository at `path` -- what is committed, not the work tree -- or of
+        a remote URL, mirrored in `cache_dir` (default: $PROMOTE_CACHE_DIR,
+        else ~/.cache/promote).
+
+        `credentials`, when given, is asked when a remote wants credentials:
+        ``credentials(url, user_from_url, allowed)`` returns ``(user,
+        password)``, a :class:`promote.SshKey`, or None for the environment
+        variables; what it raises is re-raised by the call that connected."""
         return cls._open(lib.promote_context_open_repository,
                          (_n.encode(os.fspath(path), "path"), _n.encode(config_path, "config_path")),
-                         max_depth, max_config_size, max_alias_nodes, log, log_level)
+                         max_depth, max_config_size, max_alias_nodes, log, log_level, credentials,
+                         _n.encode(os.fspath(cache_dir), "cache_dir") if cache_dir is not None else None)
 
     # -- lifetime (close, closed, with: OwnsHandle)
 

@@ -33,6 +33,16 @@ FIELD_NAMES = {PolicyField.ACTION: "action", PolicyField.PRE: "pre", PolicyField
 
 
 @dataclass(frozen=True)
+class SshKey:
+    """An ssh key a credentials callback offers: the private key file, its
+    public key (None: derived) and passphrase (None: none)."""
+    user: str
+    private_key: str
+    public_key: Optional[str] = None
+    passphrase: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class Repository:
     name: str
     url: Optional[str]          # None: the repository that holds the configuration

@@ -84,6 +84,8 @@ int main(void)
 	MEMBER(promote_context_options, log_level);
 	MEMBER(promote_context_options, reserved);
 	MEMBER(promote_context_options, cache_dir);
+	MEMBER(promote_context_options, credentials_cb);
+	MEMBER(promote_context_options, credentials_payload);
 	struct_end();
 
 	STRUCT(promote_git_provider);
@@ -194,6 +196,8 @@ int main(void)
 	CONSTANT(PROMOTE_DEPLOY_BACKEND_VERSION);
 	CONSTANT(PROMOTE_YAML_OPTIONS_VERSION);
 	CONSTANT(PROMOTE_PLAN_OPTIONS_VERSION);
+	CONSTANT(PROMOTE_CREDENTIAL_USERPASS);
+	CONSTANT(PROMOTE_CREDENTIAL_SSH_KEY);
 	CONSTANT(PROMOTE_APPLY_OPTIONS_VERSION);
 	CONSTANT(PROMOTE_APPLY_UNCHANGED);
 	CONSTANT(PROMOTE_APPLY_COMMITTED);

@@ -95,6 +95,8 @@ def test_struct_versions_match_the_c_headers(c_facts):
     assert _native.DEPLOY_BACKEND_VERSION == constants["PROMOTE_DEPLOY_BACKEND_VERSION"]
     assert _native.YAML_OPTIONS_VERSION == constants["PROMOTE_YAML_OPTIONS_VERSION"]
     assert _native.PLAN_OPTIONS_VERSION == constants["PROMOTE_PLAN_OPTIONS_VERSION"]
+    assert _native.CREDENTIAL_USERPASS == constants["PROMOTE_CREDENTIAL_USERPASS"]
+    assert _native.CREDENTIAL_SSH_KEY == constants["PROMOTE_CREDENTIAL_SSH_KEY"]
     assert _native.APPLY_OPTIONS_VERSION == constants["PROMOTE_APPLY_OPTIONS_VERSION"]
 
 
@@ -214,5 +216,6 @@ def test_fallible_functions_raise():
             or name in ("promote_plan_create", "promote_plan_diff", "promote_plan_apply")
             or (name.startswith("promote_change_") and not name.startswith("promote_change_info_")
                 and name != "promote_change_request_draft" and not name.endswith("_count"))
-            or name.startswith("promote_change_info_set_") or name == "promote_product_discover")
+            or name.startswith("promote_change_info_set_") or name.startswith("promote_credential_set_")
+            or name == "promote_product_discover")
         assert (errcheck is _native._check) == fallible, name

@@ -50,7 +50,7 @@ static void local_close(local *l)
 /* A remote's mirror learns the latest records and branches. */
 static int refresh(local *l)
 {
-	return l->remote ? promote__git_mirror_fetch(l->path, l->remote) : 0;
+	return l->remote ? promote__git_mirror_fetch(l->path, l->remote, &l->ctx->creds) : 0;
 }
 
 /* Who approves or comments when the caller does not say. */
@@ -124,7 +124,8 @@ static int update(promote_change_info *out, local *l, const char *id, mutation m
 					"nothing was written", id, PROMOTE__LOCAL_RECORD_MAX);
 			else if ((rc = promote__git_record_commit(&made, l->repo, record ? &tip : NULL, text, size,
 					  &info)) == 0)
-				rc = promote__git_publish(l->repo, l->path, l->remote, ref, &made, record ? &tip : NULL,
+				rc = promote__git_publish(l->repo, l->path, l->remote, &l->ctx->creds, ref, &made,
+					record ? &tip : NULL,
 					false);
 		}
 		if (rc == PROMOTE_ECONFLICT && attempt < PROMOTE__DEFAULT_RETRIES) {
@@ -389,7 +390,8 @@ static int merge_branches(char *merged_hex, local *l, json_object *record, const
 		git_oid_tostr(merged_hex, GIT_OID_HEXSZ + 1, &merged);
 		if (git_oid_equal(&merged, &base_tip))
 			return 0; /* in the base already: a merge that stopped before its record */
-		rc = promote__git_publish(l->repo, l->path, l->remote, base_ref, &merged, &base_tip, false);
+		rc = promote__git_publish(l->repo, l->path, l->remote, &l->ctx->creds, base_ref, &merged, &base_tip,
+			false);
 		if (rc != PROMOTE_ECONFLICT || attempt >= PROMOTE__DEFAULT_RETRIES)
 			return rc;
 		/* The base moved meanwhile: merge again on its new tip. */

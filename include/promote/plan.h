@@ -39,7 +39,9 @@ PROMOTE_EXTERN(int) promote_plan_options_init(promote_plan_options *opts, unsign
  * Plan promoting `product` into environment `to`, reading the context's
  * repository (promote_context_repository_path()). PROMOTE_ENOTFOUND for an
  * unknown product, environment or file; PROMOTE_EINVALID for YAML that
- * cannot be edited; PROMOTE_ESTATE when the context has no repository.
+ * cannot be edited; PROMOTE_ESTATE when the context has no repository;
+ * PROMOTE_ENOTSUPPORTED for an environment whose repository (its `url`) is
+ * not the context's.
  * The plan keeps the context alive. Free it with promote_plan_free().
  */
 PROMOTE_EXTERN(int) promote_plan_create(promote_plan **out, promote_context *ctx, const char *product,

@@ -1,5 +1,7 @@
 /* Planning a promotion: what changes in the target environment, as data. */
 #include "plan.h"
+
+#include "net/redact.h"
 #include "core/options.h"
 
 #include "core/buf.h"
@@ -330,6 +332,25 @@ int promote__plan_compute(promote_plan *plan, git_repository *repo)
 }
 
 /* The environment `to` depends on in the default flow (its first dependency). */
+/* Every environment is read from and written to the context's repository:
+ * one configured with a repository of its own elsewhere is refused, never
+ * written into the wrong repository. */
+static int check_repository(promote_context *ctx, const promote_env *env)
+{
+	const promote_repository *repo = promote_env_repository(env);
+	const char *url = repo ? promote_repository_url(repo) : NULL;
+	if (!url || (ctx->remote_url && strcmp(url, ctx->remote_url) == 0) ||
+		(ctx->repo_path && strcmp(url, ctx->repo_path) == 0))
+		return 0;
+	char *shown = promote__redact_url(url);
+	int rc = promote__error(PROMOTE_ENOTSUPPORTED, PROMOTE_ERROR_CLASS_CONFIG,
+		"environment '%s' lives in repository '%s' (%s), and this version promotes within one repository, "
+		"the context's: open it on that repository (--repo %s) to promote there",
+		promote_env_name(env), promote_repository_name(repo), shown ? shown : url, shown ? shown : url);
+	free(shown);
+	return rc;
+}
+
 static const promote_env *default_source(const promote_context *ctx, const promote_env *to)
 {
 	const promote_flow *flow;
@@ -373,6 +394,10 @@ int promote_plan_create(promote_plan **out, promote_context *ctx, const char *pr
 	if (rc == 0 && plan->from == plan->to)
 		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
 			"'%s' is both the source and the target; name another source (--from ENV)", to);
+	if (rc == 0)
+		rc = check_repository(ctx, plan->from);
+	if (rc == 0)
+		rc = check_repository(ctx, plan->to);
 	/* The product: configured by name, else discovered under "*". */
 	if (rc == 0 && promote_product_lookup(&plan->product_cfg, ctx, product)) {
 		promote_error_clear();

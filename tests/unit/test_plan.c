@@ -219,6 +219,36 @@ static void test_conflict_that_replanning_cannot_resolve(void **state)
 	promote_context_free(ctx);
 }
 
+/* An environment in another repository is refused, never written into this one. */
+static void test_environment_in_another_repository(void **state)
+{
+	(void)state;
+	char repo[300];
+	snprintf(repo, sizeof repo, "%s/multi.git", dir);
+	assert_int_equal(sh(NULL, 0,
+				 "mkdir -p %s/multi && cd %s/multi && mkdir -p envs/dev/app envs/qa/app && "
+				 "printf 'tag: 2\\n' > envs/dev/app/v.yaml && printf 'tag: 1\\n' > envs/qa/app/v.yaml && "
+				 "printf 'version: 1\\nrepositories:\\n  here: {provider: local}\\n"
+				 "  other: {url: \"https://user:s3cret@git.example.com/org/other.git\"}\\n"
+				 "environments:\\n  dev: {path: envs/dev}\\n  qa: {path: envs/qa}\\n"
+				 "  prod: {path: envs/prod, repository: other}\\n"
+				 "products:\\n  app: {path: app, template: {attributes: {v.yaml: [tag]}, version: v.yaml#tag}}\\n"
+				 "flows:\\n  default: {trigger: dev, steps: {qa: {}, prod: {dependsOn: [qa]}}}\\n' > promote.yaml && "
+				 GIT "init -q -b main && " GIT "add -A && " GIT "commit -qm multi && " GIT "clone -q --bare . %s",
+				 dir, dir, repo), 0);
+	promote_context *ctx = open_repository_or_fail(repo);
+	promote_plan *plan = NULL;
+	assert_int_equal(promote_plan_create(&plan, ctx, "app", "qa", NULL), 0);
+	assert_int_equal(promote_plan_change_count(plan), 1);
+	promote_plan_free(plan);
+	assert_int_equal(promote_plan_create(&plan, ctx, "app", "prod", NULL), PROMOTE_ENOTSUPPORTED);
+	assert_null(plan);
+	const char *message = promote_error_last()->message;
+	assert_non_null(strstr(message, "environment 'prod' lives in repository 'other' (https://***@git.example.com/org/other.git)"));
+	assert_null(strstr(message, "s3cret"));
+	promote_context_free(ctx);
+}
+
 static void test_release_id(void **state)
 {
 	(void)state;
@@ -325,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_pull_request_policy_proposes_once),
 		cmocka_unit_test(test_concurrent_promotions_all_land_once),
 		cmocka_unit_test(test_new_product_takes_the_version_asked_for),
+		cmocka_unit_test(test_environment_in_another_repository),
 		cmocka_unit_test(test_release_id),
 		cmocka_unit_test(test_products_are_discovered),
 		cmocka_unit_test(test_errors),

@@ -89,6 +89,7 @@ static void url_user(char *out, size_t size, const char *url)
 }
 
 typedef struct session {
+	promote__http_client *http;
 	git_repository *repo;
 	const char *url;
 	const char *user;
@@ -104,7 +105,7 @@ static int request(promote__http_response *res, const session *s, const char *me
 		return promote__error_oom();
 	promote__http_request req = { method, target, headers, body ? body->ptr : NULL, body ? body->size : 0, s->user,
 		s->password, s->insecure, 0, 0 };
-	int rc = promote__http_run(res, &req);
+	int rc = promote__http_run(s->http, res, &req);
 	free(target);
 	if (rc == 0 && (res->status == 401 || res->status == 403)) {
 		promote__http_response_dispose(res);
@@ -277,7 +278,7 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 	char user_in_url[256];
 	url_user(user_in_url, sizeof user_in_url, url);
 	const char *skip = getenv("PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY");
-	session s = { repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0 };
+	session s = { NULL, repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0 };
 	/* The context's callback first (asked once, for a password), else the environment. */
 	struct promote_credential answer = { 0, NULL, NULL, NULL, NULL, NULL };
 	int rc = creds && creds->cb ? promote__credentials_ask(&answer, creds, url, *user_in_url ? user_in_url : NULL,
@@ -291,7 +292,10 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 		s.password = answer.password;
 	}
 	if (rc == 0)
+		rc = promote__http_client_new(&s.http);
+	if (rc == 0)
 		rc = push_to(&s, commit, ref, force);
+	promote__http_client_free(s.http);
 	promote__credential_clear(&answer);
 	return rc;
 }

@@ -36,22 +36,46 @@ static size_t on_data(char *data, size_t size, size_t count, void *payload)
 	return n;
 }
 
-int promote__http_run(promote__http_response *out, const promote__http_request *req)
+struct promote__http_client {
+	CURL *curl;
+};
+
+int promote__http_client_new(promote__http_client **out)
 {
-	memset(out, 0, sizeof *out);
+	*out = NULL;
 	int rc = promote__need_curl();
 	if (rc)
 		return rc;
-	CURL *curl = curl_easy_init();
-	if (!curl)
+	promote__http_client *client = calloc(1, sizeof *client);
+	if (!client || !(client->curl = curl_easy_init())) {
+		free(client);
 		return promote__error_oom();
+	}
+	*out = client;
+	return 0;
+}
+
+void promote__http_client_free(promote__http_client *client)
+{
+	if (client) {
+		curl_easy_cleanup(client->curl);
+		free(client);
+	}
+}
+
+int promote__http_run(promote__http_client *client, promote__http_response *out, const promote__http_request *req)
+{
+	memset(out, 0, sizeof *out);
+	int rc = 0;
+	CURL *curl = client->curl;
+	/* Options of the previous request go; its connections stay. */
+	curl_easy_reset(curl);
 	sink s = { &out->body, req->max_response ? req->max_response : DEFAULT_MAX_RESPONSE, false, false };
 	struct curl_slist *headers = NULL;
 	for (size_t i = 0; req->headers && req->headers[i]; i++) {
 		struct curl_slist *more = curl_slist_append(headers, req->headers[i]);
 		if (!more) {
 			curl_slist_free_all(headers);
-			curl_easy_cleanup(curl);
 			return promote__error_oom();
 		}
 		headers = more;
@@ -102,7 +126,6 @@ int promote__http_run(promote__http_response *out, const promote__http_request *
 		free(shown);
 	}
 	curl_slist_free_all(headers);
-	curl_easy_cleanup(curl);
 	if (rc)
 		promote__http_response_dispose(out);
 	return rc;

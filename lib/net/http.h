@@ -26,13 +26,21 @@ typedef struct promote__http_response {
 	char content_type[128];
 } promote__http_response;
 
+/* A client: requests made with one reuse its connections (one TCP and TLS
+ * handshake for a push's two requests). Used by one thread at a time. */
+typedef struct promote__http_client promote__http_client;
+
+int promote__http_client_new(promote__http_client **out);
+void promote__http_client_free(promote__http_client *client);
+
 /*
- * Run `req`. 0 with `out` filled, whatever the HTTP status (the caller
- * decides what a 401 or a 404 means); PROMOTE_ENET when there is no answer
- * (connection, TLS, timeout), PROMOTE_ELIMIT when the body passes the
- * bound, PROMOTE_ENOMEM. Release `out` with promote__http_response_dispose().
+ * Run `req` with `client`. 0 with `out` filled, whatever the HTTP status
+ * (the caller decides what a 401 or a 404 means); PROMOTE_ENET when there is
+ * no answer (connection, TLS, timeout), PROMOTE_ELIMIT when the body passes
+ * the bound, PROMOTE_ENOMEM. Release `out` with
+ * promote__http_response_dispose().
  */
-int promote__http_run(promote__http_response *out, const promote__http_request *req);
+int promote__http_run(promote__http_client *client, promote__http_response *out, const promote__http_request *req);
 void promote__http_response_dispose(promote__http_response *res);
 
 #endif

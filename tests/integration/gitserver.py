@@ -23,6 +23,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -173,8 +174,12 @@ class GitServer(Server):
     """lighttpd serving git-http-backend for the repositories in `root`, behind basic authentication."""
 
     def __init__(self, root, user="promoter", password=None, realm="libpromote integration tests",
-                 start_timeout=10.0, stop_timeout=5.0, attempts=5):
+                 start_timeout=10.0, stop_timeout=5.0, attempts=5, tls=False):
         self.root = pathlib.Path(root).resolve()
+        # tls: https with a self-signed certificate made for this server (self.certificate)
+        self.tls = tls
+        self.scheme = "https" if tls else "http"
+        self.certificate = None
         self.user = user
         self.password = password if password is not None else "pw-" + secrets.token_hex(12)
         self.realm = realm
@@ -192,7 +197,7 @@ class GitServer(Server):
 
     @property
     def base_url(self):
-        return "http://%s:%d/git" % (HOST, self._port())
+        return "%s://%s:%d/git" % (self.scheme, HOST, self._port())
 
     def url(self, repo_name):
         """http://127.0.0.1:PORT/git/NAME.git (no credentials)."""
@@ -204,7 +209,7 @@ class GitServer(Server):
         password = self.password if password is None else password
         netloc = "%s:%s@%s:%d" % (urllib.parse.quote(user, safe=""), urllib.parse.quote(password, safe=""),
                                   HOST, self._port())
-        return "http://%s/git/%s" % (netloc, urllib.parse.quote(_repo_dir(repo_name)))
+        return "%s://%s/git/%s" % (self.scheme, netloc, urllib.parse.quote(_repo_dir(repo_name)))
 
     def create_repo(self, name, source=None, **kwargs):
         """create_bare_repo in this server's root; returns the bare repository's path."""
@@ -287,6 +292,12 @@ class GitServer(Server):
         digest = base64.b64encode(hashlib.sha1(self.password.encode()).digest()).decode()
         (d / "htpasswd").write_text("%s:{SHA}%s\n" % (self.user, digest))
         os.chmod(d / "htpasswd", 0o600)
+        if self.tls:
+            self.certificate = d / "cert.pem"
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                            "-subj", "/CN=%s" % HOST, "-addext", "subjectAltName=IP:%s" % HOST,
+                            "-keyout", str(d / "key.pem"), "-out", str(self.certificate)],
+                           check=True, capture_output=True)
 
     def _write_config(self):
         d = pathlib.Path(self.dir)
@@ -322,6 +333,9 @@ $HTTP["url"] =~ "^/git/" {{
            errorlog=_quote(d / "error.log"),
            htpasswd=_quote(d / "htpasswd"), realm=_quote(self.realm), backend=_quote(GIT_HTTP_BACKEND),
            root=_quote(self.root))
+        if self.tls:
+            config += 'server.modules += ( "mod_openssl" )\nssl.engine = "enable"\n' \
+                      'ssl.pemfile = %s\nssl.privkey = %s\n' % (_quote(d / "cert.pem"), _quote(d / "key.pem"))
         (d / "lighttpd.conf").write_text(config)
 
     def _launch(self):
@@ -339,9 +353,12 @@ $HTTP["url"] =~ "^/git/" {{
 
     def _wait_until_ready(self):
         """None once lighttpd answers HTTP, else why not (it exited, or start_timeout passed)."""
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        handlers = [urllib.request.ProxyHandler({})]
+        if self.tls:  # the probe only asks whether it answers; the tests check the certificate
+            handlers.append(urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
+        opener = urllib.request.build_opener(*handlers)
         deadline = time.monotonic() + self.start_timeout
-        probe = "http://%s:%d/git/" % (HOST, self.port)
+        probe = "%s://%s:%d/git/" % (self.scheme, HOST, self.port)
         while True:
             code = self.process.poll()
             if code is not None:

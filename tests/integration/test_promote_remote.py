@@ -8,7 +8,7 @@ import subprocess
 import shutil
 
 from conftest import CLI
-from gitserver import run_git
+from gitserver import GitServer, run_git
 
 SOURCE_ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLE = SOURCE_ROOT / "examples" / "gitops"
@@ -173,3 +173,25 @@ def test_push_sends_only_what_the_commit_adds(git_server, tmp_path):
     assert changed == ["envs/qa/apps/cart/values.yaml"]
     # commit + trees /, envs, envs/qa, envs/qa/apps, envs/qa/apps/cart + the blob
     assert loose == 7, stats
+
+
+def test_tls_is_verified_unless_turned_off_by_name(tmp_path):
+    # https with a certificate nobody vouches for: refused by the fetch (libgit2) unless
+    # PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY=1 names the exception; then the fetch and the push
+    # (promote's own smart HTTP, libcurl) both go through.
+    with GitServer(tmp_path / "repos", tls=True) as server:
+        server.create_repo("gitops", EXAMPLE)
+        url = server.url("gitops")
+        assert url.startswith("https://")
+        r = promote(server, tmp_path / "cache", "--repo", url, "apply", "shop", "--to", "qa")
+        assert r.returncode == 1, r
+        assert "TLS certificate is not trusted" in r.stderr and "PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY" in r.stderr
+        assert server.password not in r.stderr
+        r = promote(server, tmp_path / "cache", "--repo", url, "apply", "shop", "--to", "qa",
+                    env_extra={"PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY": "1"})
+        assert r.returncode == 0, r.stderr
+        assert remote_log(server)[0] == "Promote shop 1.4.0 to qa"
+        # Anything but exactly "1" is not the switch.
+        r = promote(server, tmp_path / "cache", "--repo", url, "validate",
+                    env_extra={"PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY": "yes"})
+        assert r.returncode == 1 and "not trusted" in r.stderr, r

@@ -18,7 +18,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LOCK_WAIT_MS 60000
+#define DEFAULT_LOCK_WAIT_S 60
+#define MAX_LOCK_WAIT_S 3600
+
+/* How long to wait for a mirror's lock: $PROMOTE_CACHE_LOCK_WAIT seconds
+ * (0 to 3600), else 60. */
+static int lock_wait_s(void)
+{
+	const char *env = getenv("PROMOTE_CACHE_LOCK_WAIT");
+	char *end = NULL;
+	long s = env && *env ? strtol(env, &end, 10) : -1;
+	return env && *env && end && *end == '\0' && s >= 0 && s <= MAX_LOCK_WAIT_S ? (int)s : DEFAULT_LOCK_WAIT_S;
+}
 
 bool promote__git_is_remote(const char *url)
 {
@@ -100,12 +111,14 @@ static int lock_mirror(int *fd_out, const char *path)
 	int fd = open(lock, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot open the lock %s: %s", lock, strerror(errno));
-	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 50) {
-		if (errno != EWOULDBLOCK || waited >= LOCK_WAIT_MS) {
+	int wait_s = lock_wait_s();
+	for (long waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 50) {
+		if (errno != EWOULDBLOCK || waited >= wait_s * 1000L) {
 			close(fd);
 			return promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_GIT,
 				"the mirror %s is locked by another promote for more than %d s (it holds %s while it "
-				"fetches); try again when it is done", path, LOCK_WAIT_MS / 1000, lock);
+				"fetches); try again when it is done, or wait longer (PROMOTE_CACHE_LOCK_WAIT=SECONDS)",
+				path, wait_s, lock);
 		}
 		struct timespec ts = { 0, 50 * 1000000L };
 		nanosleep(&ts, NULL);

@@ -5,10 +5,11 @@ import json
 import os
 import pathlib
 import subprocess
+import time
 import shutil
 
 from conftest import CLI
-from gitserver import GitServer, run_git
+from gitserver import GitServer, run_git, stop_process_group
 
 SOURCE_ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLE = SOURCE_ROOT / "examples" / "gitops"
@@ -195,3 +196,26 @@ def test_tls_is_verified_unless_turned_off_by_name(tmp_path):
         r = promote(server, tmp_path / "cache", "--repo", url, "validate",
                     env_extra={"PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY": "yes"})
         assert r.returncode == 1 and "not trusted" in r.stderr, r
+
+
+def test_a_mirror_locked_too_long_is_a_clear_busy_error(git_server, tmp_path):
+    # Another process holds the mirror's lock (flock(1) here): promote waits its bound
+    # (PROMOTE_CACHE_LOCK_WAIT seconds), then says who holds what, and fails (exit 1).
+    git_server.create_repo("gitops", EXAMPLE)
+    url, cache = git_server.url("gitops"), tmp_path / "cache"
+    assert promote(git_server, cache, "--repo", url, "validate").returncode == 0
+    [lock] = list(cache.glob("*.git.lock"))
+    holder = subprocess.Popen(["flock", "-x", str(lock), "-c", "echo held; sleep 30"], stdout=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        start = time.monotonic()
+        r = promote(git_server, cache, "--repo", url, "validate", env_extra={"PROMOTE_CACHE_LOCK_WAIT": "1"})
+        waited = time.monotonic() - start
+        assert r.returncode == 1, r
+        assert "is locked by another promote for more than 1 s" in r.stderr and str(lock) in r.stderr
+        assert 1 <= waited < 10
+    finally:
+        stop_process_group(holder, 5)  # flock and its sleep, which holds the lock too
+    # Released, the same command goes through.
+    assert promote(git_server, cache, "--repo", url, "validate").returncode == 0

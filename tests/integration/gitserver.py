@@ -169,6 +169,16 @@ class Server:
         self.stop()
         return False
 
+    def stop(self):
+        """Stop the server (_terminate(): SIGTERM, then SIGKILL) and remove its temporary directory."""
+        try:
+            self._terminate()
+        finally:
+            if self.dir is not None:
+                shutil.rmtree(self.dir, ignore_errors=True)
+                self.dir = None
+            self.port = None
+
 
 class GitServer(Server):
     """lighttpd serving git-http-backend for the repositories in `root`, behind basic authentication."""
@@ -261,16 +271,6 @@ class GitServer(Server):
         except BaseException:
             self.stop()
             raise
-
-    def stop(self):
-        """Stop lighttpd (SIGTERM, then SIGKILL after stop_timeout) and remove the temporary directory."""
-        try:
-            self._terminate()
-        finally:
-            if self.dir is not None:
-                shutil.rmtree(self.dir, ignore_errors=True)
-                self.dir = None
-            self.port = None
 
     def _terminate(self):
         process, self.process = self.process, None

@@ -134,11 +134,3 @@ class SshServer(Server):
     def _terminate(self):
         process, self.process = self.process, None
         stop_process_group(process, 5)
-
-    def stop(self):
-        try:
-            self._terminate()
-        finally:
-            if self.dir is not None:
-                shutil.rmtree(self.dir, ignore_errors=True)
-                self.dir = None

@@ -9,9 +9,13 @@ import os
 import pathlib
 import shutil
 import subprocess
+import sys
 import textwrap
 
 import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "integration"))
+from gitserver import create_bare_repo  # noqa: E402
 
 SOURCE_ROOT = pathlib.Path(__file__).resolve().parents[2]
 CLI = os.path.abspath(os.environ.get("PROMOTE_CLI") or SOURCE_ROOT / "build" / "cli" / "promote")
@@ -76,11 +80,4 @@ needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs the gi
 @pytest.fixture
 def repo(tmp_path):
     """The bundled example committed to a bare repository; returns its path."""
-    work = tmp_path / "work"
-    shutil.copytree(EXAMPLE.parent, work)
-    git(work, "init", "-q", "-b", "main")
-    git(work, "add", "-A")
-    git(work, "commit", "-qm", "the example")
-    bare = tmp_path / "gitops.git"
-    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
-    return bare
+    return create_bare_repo(tmp_path, "gitops", EXAMPLE.parent)

@@ -2,7 +2,8 @@
 bundled example; results checked with the git command."""
 
 import json
-import shutil
+import pathlib
+import sys
 
 import pytest
 
@@ -10,17 +11,13 @@ import promote
 from conftest import EXAMPLE_CONFIG
 from test_repository import git
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests" / "integration"))
+from gitserver import create_bare_repo  # noqa: E402
+
 
 @pytest.fixture
 def bare(tmp_path):
-    work = tmp_path / "work"
-    shutil.copytree(EXAMPLE_CONFIG.parent, work)
-    git(work, "init", "-q", "-b", "main")
-    git(work, "add", "-A")
-    git(work, "commit", "-qm", "the example")
-    path = tmp_path / "gitops.git"
-    git(tmp_path, "clone", "-q", "--bare", str(work), str(path))
-    return path
+    return create_bare_repo(tmp_path, "gitops", EXAMPLE_CONFIG.parent)
 
 
 def test_plan_then_apply(bare):

@@ -14,9 +14,12 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define PROMOTE_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #define PROMOTE_UNUSED __attribute__((unused))
+/* The result says whether the call worked: ignoring it is a bug. */
+#define PROMOTE_WARN_UNUSED __attribute__((warn_unused_result))
 #else
 #define PROMOTE_PRINTF(fmt, args)
 #define PROMOTE_UNUSED
+#define PROMOTE_WARN_UNUSED
 #endif
 
 #define PROMOTE_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -77,8 +77,10 @@ typedef struct promote_apply_options {
 	uint32_t version;
 	/* How often to plan again when the branch moved meanwhile; 0 = 10. */
 	uint32_t max_retries;
-	/* The commit's author; NULL: $PROMOTE_AUTHOR_NAME / $PROMOTE_AUTHOR_EMAIL,
-	 * else "promote" / "promote@localhost". */
+	/* The commit's author and committer; NULL: as git finds them —
+	 * $PROMOTE_AUTHOR_NAME / $PROMOTE_AUTHOR_EMAIL, else $GIT_AUTHOR_* /
+	 * $GIT_COMMITTER_*, else user.name / user.email of the repository's and
+	 * the user's git configuration, else "promote" / "promote@localhost". */
 	const char *author_name;
 	const char *author_email;
 	/* Since version 2. The release this promotion is a step of (1 to 64 of

@@ -7,6 +7,7 @@
 #include "plan/plan.h"
 
 #include "git/mirror.h"
+#include "git/identity.h"
 #include "core/options.h"
 #include "core/backoff.h"
 
@@ -136,15 +137,17 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 			return rc;
 	}
 	unsigned retries = o.max_retries ? o.max_retries : PROMOTE__DEFAULT_RETRIES;
-	const char *env_name = getenv("PROMOTE_AUTHOR_NAME"), *env_email = getenv("PROMOTE_AUTHOR_EMAIL");
-	promote__git_commit_info info = { o.author_name ? o.author_name : env_name ? env_name : "promote",
-		o.author_email ? o.author_email : env_email ? env_email : "promote@localhost", 0, NULL };
 	if (plan->action == PROMOTE_ACTION_NONE) {
 		*outcome = PROMOTE_APPLY_SKIPPED;
 		return 0;
 	}
 	git_repository *repo = NULL;
+	promote__git_identity who = { NULL, NULL, NULL, NULL };
 	int rc = promote__git_open(&repo, promote__context_repository(plan->ctx));
+	if (rc == 0)
+		rc = promote__git_identity_read(&who, repo, o.author_name, o.author_email);
+	promote__git_commit_info info = { who.author_name, who.author_email, 0, NULL, who.committer_name,
+		who.committer_email };
 	uint64_t seed = promote__backoff_seed(plan);
 	for (unsigned attempt = 0; rc == 0; attempt++) {
 		if (attempt > 0 && (rc = promote__plan_compute(plan, repo))) {
@@ -229,6 +232,7 @@ done:
 		}
 		break;
 	}
+	promote__git_identity_dispose(&who);
 	git_repository_free(repo);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* Merging one branch into another in memory, as a merge button does. */
 #include "repo.h"
+#include "identity.h"
 
 #include "core/buf.h"
 #include "core/error.h"
@@ -53,7 +54,7 @@ int promote__git_merge(git_oid *out, bool *merge_made, git_repository *repo, con
 	git_commit *ours = NULL, *theirs = NULL;
 	git_index *index = NULL;
 	git_tree *tree = NULL;
-	git_signature *sig = NULL;
+	git_signature *author = NULL, *committer = NULL;
 	git_oid tree_id;
 	git_merge_options opts;
 	git_merge_options_init(&opts, GIT_MERGE_OPTIONS_VERSION);
@@ -65,17 +66,17 @@ int promote__git_merge(git_oid *out, bool *merge_made, git_repository *repo, con
 		rc = conflict_error(index);
 	} else if ((git_rc = git_index_write_tree_to(&tree_id, index, repo)) < 0 ||
 		(git_rc = git_tree_lookup(&tree, repo, &tree_id)) < 0 ||
-		(git_rc = git_signature_new(&sig, info->author_name, info->author_email,
-			 (git_time_t)(info->time ? info->time : (int64_t)time(NULL)), 0)) < 0) {
+		(git_rc = promote__git_signatures(&author, &committer, info)) < 0) {
 		rc = promote__git_failed(git_rc, "cannot write the merge of", "the change");
 	} else {
 		const git_commit *parents[2] = { ours, theirs };
-		if ((git_rc = git_commit_create(out, repo, NULL, sig, sig, NULL, info->message, tree, 2, parents)) < 0)
+		if ((git_rc = git_commit_create(out, repo, NULL, author, committer, NULL, info->message, tree, 2, parents)) < 0)
 			rc = promote__git_failed(git_rc, "cannot commit the merge of", "the change");
 		else
 			*merge_made = true;
 	}
-	git_signature_free(sig);
+	git_signature_free(committer);
+	git_signature_free(author);
 	git_tree_free(tree);
 	git_index_free(index);
 	git_commit_free(theirs);

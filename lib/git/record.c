@@ -1,5 +1,6 @@
 /* Records kept as the history of a ref: one file, one commit per update. */
 #include "repo.h"
+#include "identity.h"
 
 #include "core/buf.h"
 #include "core/error.h"
@@ -31,7 +32,7 @@ int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid
 	git_treebuilder *builder = NULL;
 	git_tree *tree = NULL;
 	git_commit *parent_commit = NULL;
-	git_signature *sig = NULL;
+	git_signature *author = NULL, *committer = NULL;
 	git_oid blob, tree_id;
 	int git_rc;
 	if ((git_rc = git_blob_create_from_buffer(&blob, repo, data, size)) < 0 ||
@@ -40,15 +41,15 @@ int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid
 		(git_rc = git_treebuilder_write(&tree_id, builder)) < 0 ||
 		(git_rc = git_tree_lookup(&tree, repo, &tree_id)) < 0 ||
 		(parent && (git_rc = git_commit_lookup(&parent_commit, repo, parent)) < 0) ||
-		(git_rc = git_signature_new(&sig, info->author_name, info->author_email,
-			 (git_time_t)(info->time ? info->time : (int64_t)time(NULL)), 0)) < 0) {
+		(git_rc = promote__git_signatures(&author, &committer, info)) < 0) {
 		/* fall through to the error below */
 	} else {
 		const git_commit *parents[1] = { parent_commit };
-		git_rc = git_commit_create(out, repo, NULL, sig, sig, NULL, info->message, tree, parent ? 1 : 0, parents);
+		git_rc = git_commit_create(out, repo, NULL, author, committer, NULL, info->message, tree, parent ? 1 : 0, parents);
 	}
 	int rc = git_rc < 0 ? promote__git_failed(git_rc, "cannot write the record", info->message) : 0;
-	git_signature_free(sig);
+	git_signature_free(committer);
+	git_signature_free(author);
 	git_commit_free(parent_commit);
 	git_tree_free(tree);
 	git_treebuilder_free(builder);

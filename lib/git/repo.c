@@ -1,5 +1,6 @@
 /* Reading and committing on a git repository with libgit2, no working tree. */
 #include "repo.h"
+#include "identity.h"
 
 #include "core/buf.h"
 #include "core/error.h"
@@ -89,7 +90,7 @@ int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const
 	git_oid_cpy(out, parent);
 	git_commit *base = NULL;
 	git_tree *base_tree = NULL, *new_tree = NULL;
-	git_signature *sig = NULL;
+	git_signature *author = NULL, *committer = NULL;
 	git_tree_update *updates = calloc(count ? count : 1, sizeof *updates);
 	int rc = updates ? 0 : promote__error_oom(), git_rc = 0;
 	char id[GIT_OID_HEXSZ + 1];
@@ -124,18 +125,18 @@ int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const
 		rc = promote__git_failed(git_rc, "cannot build the tree on", id);
 	if (rc == 0 && git_oid_equal(&tree_id, git_tree_id(base_tree)))
 		goto done; /* nothing changed: no commit */
-	int64_t when = info->time ? info->time : (int64_t)time(NULL);
-	if (rc == 0 && (git_rc = git_signature_new(&sig, info->author_name, info->author_email, (git_time_t)when, 0)) < 0)
+	if (rc == 0 && (git_rc = promote__git_signatures(&author, &committer, info)) < 0)
 		rc = promote__git_failed(git_rc, "invalid author", info->author_name);
 	if (rc == 0 && (git_rc = git_tree_lookup(&new_tree, repo, &tree_id)) < 0)
 		rc = promote__git_failed(git_rc, "cannot read the new tree of", id);
 	const git_commit *parents[1] = { base };
-	if (rc == 0 && (git_rc = git_commit_create(out, repo, NULL, sig, sig, NULL, info->message, new_tree, 1, parents)) < 0)
+	if (rc == 0 && (git_rc = git_commit_create(out, repo, NULL, author, committer, NULL, info->message, new_tree, 1, parents)) < 0)
 		rc = promote__git_failed(git_rc, "cannot commit on", id);
 	if (rc == 0)
 		*created = true;
 done:
-	git_signature_free(sig);
+	git_signature_free(committer);
+	git_signature_free(author);
 	git_tree_free(new_tree);
 	git_tree_free(base_tree);
 	git_commit_free(base);

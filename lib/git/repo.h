@@ -30,6 +30,8 @@ typedef struct promote__git_commit_info {
 	const char *author_email;
 	int64_t time;                /* seconds since the epoch; 0 = now */
 	const char *message;         /* the whole message, trailers included */
+	const char *committer_name;  /* NULL: the author (identity.h finds both) */
+	const char *committer_email;
 } promote__git_commit_info;
 
 /* The thread's libgit2 error as ours (PROMOTE_EGIT, or ENOTFOUND, ECONFLICT,

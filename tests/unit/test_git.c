@@ -60,7 +60,7 @@ static void test_pack_holds_what_the_commit_adds(void **state)
 	assert_int_equal(promote__git_resolve(&main, repo, "main"), 0);
 	const char *dev = "image:\n  tag: \"9.9.9\" # dev\n";
 	promote__git_edit edits[] = { { "envs/dev/values.yaml", dev, strlen(dev), false } };
-	promote__git_commit_info info = { "T", "t@example.com", 1700000000, "pack me\n" };
+	promote__git_commit_info info = { "T", "t@example.com", 1700000000, "pack me\n", NULL, NULL };
 	bool created;
 	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 1, &info), 0);
 	promote_buf pack = PROMOTE_BUF_INIT;
@@ -95,7 +95,7 @@ static void test_commit_and_move_branch(void **state)
 		{ "not/there", NULL, 0, true },
 	};
 	promote__git_commit_info info = { "Promoter", "promote@example.com", 1700000000,
-		"Promote shop 1.2.0 to prod\n\nPromote-Release: r1\nPromote-Environment: prod\n" };
+		"Promote shop 1.2.0 to prod\n\nPromote-Release: r1\nPromote-Environment: prod\n", NULL, NULL };
 	bool created;
 	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 4, &info), 0);
 	assert_true(created);
@@ -140,7 +140,7 @@ static void test_checked_out_branch_is_not_moved(void **state)
 	git_oid main, commit;
 	assert_int_equal(promote__git_resolve(&main, repo, "main"), 0);
 	promote__git_edit edit = { "envs/dev/values.yaml", "x: 1\n", 5, false };
-	promote__git_commit_info info = { "P", "p@example.com", 0, "change\n" };
+	promote__git_commit_info info = { "P", "p@example.com", 0, "change\n", NULL, NULL };
 	bool created;
 	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, &edit, 1, &info), 0);
 	assert_true(created);

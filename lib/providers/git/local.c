@@ -7,6 +7,7 @@
 #include "local.h"
 
 #include "git/mirror.h"
+#include "git/identity.h"
 #include "model/context.h"
 #include "core/backoff.h"
 #include "core/error.h"
@@ -66,6 +67,16 @@ static const char *actor(const char *by)
 	return "promote";
 }
 
+/* Who the provider's commits (records, merges) are by: as apply's. */
+static int commit_info(promote__git_commit_info *info, promote__git_identity *who, local *l, const char *message)
+{
+	int rc = promote__git_identity_read(who, l->repo, NULL, NULL);
+	promote__git_commit_info made = { who->author_name, who->author_email, 0, message, who->committer_name,
+		who->committer_email };
+	*info = made;
+	return rc;
+}
+
 static int record_ref(char *ref, size_t size, const char *id)
 {
 	if (!*id || (size_t)snprintf(ref, size, PROMOTE__GIT_CHANGES_PREFIX "%s", id) >= size ||
@@ -115,18 +126,21 @@ static int update(promote_change_info *out, local *l, const char *id, mutation m
 			const char *text = json_object_to_json_string_length(result, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE, &size);
 			char message[1200];
 			snprintf(message, sizeof message, "%s %s\n", what, id);
-			promote__git_commit_info info = { actor(NULL), "promote@localhost", 0, message };
-			if (!text)
+			promote__git_identity who;
+			promote__git_commit_info info;
+			rc = commit_info(&info, &who, l, message);
+			if (rc == 0 && !text)
 				rc = promote__error_oom();
-			else if (size > PROMOTE__LOCAL_RECORD_MAX)
+			else if (rc == 0 && size > PROMOTE__LOCAL_RECORD_MAX)
 				rc = promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_PROVIDER,
 					"change '%s' would hold more than %d bytes (too many or too long comments); "
 					"nothing was written", id, PROMOTE__LOCAL_RECORD_MAX);
-			else if ((rc = promote__git_record_commit(&made, l->repo, record ? &tip : NULL, text, size,
-					  &info)) == 0)
+			else if (rc == 0 && (rc = promote__git_record_commit(&made, l->repo, record ? &tip : NULL, text,
+						     size, &info)) == 0)
 				rc = promote__git_publish(l->repo, l->path, l->remote, &l->ctx->creds, ref, &made,
 					record ? &tip : NULL,
 					false);
+			promote__git_identity_dispose(&who);
 		}
 		if (rc == PROMOTE_ECONFLICT && attempt < PROMOTE__DEFAULT_RETRIES) {
 			/* Someone else updated it first: read theirs and redo ours on it. */
@@ -378,28 +392,30 @@ static int merge_branches(char *merged_hex, local *l, json_object *record, const
 	snprintf(message, sizeof message, "Merge change %s: %s\n\nPromote-Change: %s\n", id,
 		promote__local_record_string(record, "title"), id);
 	snprintf(base_ref, sizeof base_ref, "refs/heads/%s", base);
-	promote__git_commit_info info = { actor(NULL), "promote@localhost", 0, message };
+	promote__git_identity who;
+	promote__git_commit_info info;
+	int rc = commit_info(&info, &who, l, message);
 	uint64_t seed = promote__backoff_seed(l);
-	int rc = 0;
-	for (unsigned attempt = 0;; attempt++) {
+	for (unsigned attempt = 0; rc == 0; attempt++) {
 		git_oid head_tip, base_tip, merged;
 		bool made;
 		if ((rc = branch_tip(&head_tip, l, head, "change's")) || (rc = branch_tip(&base_tip, l, base, "base")) ||
 			(rc = promote__git_merge(&merged, &made, l->repo, &base_tip, &head_tip, &info)))
-			return rc;
+			break;
 		git_oid_tostr(merged_hex, GIT_OID_HEXSZ + 1, &merged);
 		if (git_oid_equal(&merged, &base_tip))
-			return 0; /* in the base already: a merge that stopped before its record */
+			break; /* in the base already: a merge that stopped before its record */
 		rc = promote__git_publish(l->repo, l->path, l->remote, &l->ctx->creds, base_ref, &merged, &base_tip,
 			false);
 		if (rc != PROMOTE_ECONFLICT || attempt >= PROMOTE__DEFAULT_RETRIES)
-			return rc;
+			break;
 		/* The base moved meanwhile: merge again on its new tip. */
 		promote_error_clear();
 		promote__backoff(attempt, &seed);
-		if ((rc = refresh(l)))
-			return rc;
+		rc = refresh(l);
 	}
+	promote__git_identity_dispose(&who);
+	return rc;
 }
 
 static int local_merge_change(promote_change_info *out, const char *id, void *payload)

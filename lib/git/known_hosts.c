@@ -3,11 +3,15 @@
  * with StrictHostKeyChecking=yes: a host listed with this key is accepted; a
  * host not listed, listed only with other keys, or whose key is revoked is
  * refused. Host patterns: names, '*' and '?' wildcards, '!' negation,
- * "[host]:port" for ports other than 22. Hashed names (|1|...) need
- * HMAC-SHA1, which no dependency offers: they are skipped (the message says
- * so).
+ * "[host]:port" for ports other than 22. Hashed names ("|1|SALT|HASH", as
+ * `ssh-keygen -H` and Debian's HashKnownHosts write them): HASH is the
+ * HMAC-SHA1 of the name, keyed by SALT, both base64 (OpenSSL's libcrypto).
  */
 #include "remote_auth.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +52,36 @@ static bool wildcard(const char *pattern, const char *name)
 	return !*name;
 }
 
+/* `in` (base64, n characters) decoded into `out` (at least 3 * n / 4 + 3
+ * bytes): its length, or -1 when it is not base64. */
+static int unbase64(unsigned char *out, const char *in, size_t n)
+{
+	if (n == 0 || n % 4 != 0 || n > 256)
+		return -1;
+	int len = EVP_DecodeBlock(out, (const unsigned char *)in, (int)n);
+	if (len < 0)
+		return -1;
+	/* EVP_DecodeBlock counts the padding as zero bytes. */
+	for (size_t pad = 0; pad < 2 && in[n - 1 - pad] == '='; pad++)
+		len--;
+	return len;
+}
+
+/* Is "|1|SALT|HASH" the hash of `name`? */
+static bool hashed_match(const char *field, const char *name)
+{
+	const char *salt = field + 3, *bar = strchr(salt, '|');
+	if (strncmp(field, "|1|", 3) != 0 || !bar)
+		return false;
+	unsigned char key[200], want[200], mac[EVP_MAX_MD_SIZE];
+	unsigned int mac_len = 0;
+	int key_len = unbase64(key, salt, (size_t)(bar - salt)), want_len = unbase64(want, bar + 1, strlen(bar + 1));
+	if (key_len <= 0 || want_len != SHA_DIGEST_LENGTH ||
+		!HMAC(EVP_sha1(), key, key_len, (const unsigned char *)name, strlen(name), mac, &mac_len))
+		return false;
+	return mac_len == SHA_DIGEST_LENGTH && CRYPTO_memcmp(mac, want, SHA_DIGEST_LENGTH) == 0;
+}
+
 /* Does the comma-separated pattern list match `name`? A matching negated
  * pattern means no. */
 static bool hosts_match(char *patterns, const char *name)
@@ -68,7 +102,6 @@ typedef struct verdict {
 	bool known;       /* listed with this key */
 	bool other_key;   /* listed, with another key of the same type */
 	bool revoked;
-	bool hashed;      /* some names could not be read */
 } verdict;
 
 static void check_file(verdict *v, const char *file, const char *name, const char *type, const char *key)
@@ -91,11 +124,7 @@ static void check_file(verdict *v, const char *file, const char *name, const cha
 		char *line_type = strtok_r(NULL, " \t\r\n", &save), *line_key = strtok_r(NULL, " \t\r\n", &save);
 		if (!field || !line_type || !line_key)
 			continue;
-		if (*field == '|') {
-			v->hashed = true;
-			continue;
-		}
-		if (!hosts_match(field, name))
+		if (*field == '|' ? !hashed_match(field, name) : !hosts_match(field, name))
 			continue;
 		bool same = strcmp(line_key, key) == 0;
 		if (revoked && same)
@@ -142,7 +171,7 @@ int promote__known_hosts_check(const git_cert_hostkey *cert, const char *host, i
 		snprintf(files, sizeof files, "%s", list);
 	else
 		snprintf(files, sizeof files, "%s/.ssh/known_hosts:/etc/ssh/ssh_known_hosts", home ? home : "");
-	verdict v = { false, false, false, false };
+	verdict v = { false, false, false };
 	char copy[4200];
 	snprintf(copy, sizeof copy, "%s", files);
 	for (char *save = NULL, *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save))
@@ -162,10 +191,9 @@ int promote__known_hosts_check(const git_cert_hostkey *cert, const char *host, i
 			snprintf(scan, sizeof scan, "ssh-keyscan %s", host);
 		else
 			snprintf(scan, sizeof scan, "ssh-keyscan -p %d %s", port, host);
-		snprintf(why, size, "the ssh host key of %s (%s SHA256:%s) is not in the known hosts (%s%s): check "
+		snprintf(why, size, "the ssh host key of %s (%s SHA256:%s) is not in the known hosts (%s): check "
 			"the fingerprint, then add it (%s >> ~/.ssh/known_hosts) or name a file in "
-			"PROMOTE_GIT_SSH_KNOWN_HOSTS", name, type, fingerprint, files,
-			v.hashed ? "; hashed names are not read" : "", scan);
+			"PROMOTE_GIT_SSH_KNOWN_HOSTS", name, type, fingerprint, files, scan);
 	}
 	return -1;
 }

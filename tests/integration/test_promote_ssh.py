@@ -74,3 +74,38 @@ def test_wrong_client_key_is_an_auth_error(ssh_server, tmp_path):
     assert r.returncode == 2, r
     assert "the server refused the credentials" in r.stderr
     assert str(stranger) not in r.stderr  # where the key is, is nobody's business either
+
+
+def hashed_known_hosts(ssh_server, path, public_key=None):
+    """A known_hosts file holding the server's line hashed by `ssh-keygen -H` (as Debian's ssh writes it)."""
+    path.write_text(ssh_server.known_hosts_line(public_key))
+    subprocess.run(["ssh-keygen", "-q", "-H", "-f", str(path)], check=True, capture_output=True,
+                   stdin=subprocess.DEVNULL)
+    text = path.read_text()
+    assert text.startswith("|1|") and "127.0.0.1" not in text, text
+    return path
+
+
+def test_hashed_known_hosts_entry_is_accepted(ssh_server, tmp_path):
+    ssh_server.create_repo("gitops", EXAMPLE)
+    known = hashed_known_hosts(ssh_server, tmp_path / "known_hosts")
+    r = promote(ssh_server.client_env(PROMOTE_GIT_SSH_KNOWN_HOSTS=str(known)), tmp_path / "cache",
+                "--repo", ssh_server.url("gitops"), "validate")
+    assert r.returncode == 0, r.stderr
+
+
+def test_hashed_known_hosts_entry_with_another_key_is_refused(ssh_server, tmp_path):
+    ssh_server.create_repo("gitops", EXAMPLE)
+    impostor = keygen(tmp_path / "impostor")
+    known = hashed_known_hosts(ssh_server, tmp_path / "known_hosts", impostor.with_suffix(".pub"))
+    r = promote(ssh_server.client_env(PROMOTE_GIT_SSH_KNOWN_HOSTS=str(known)), tmp_path / "cache",
+                "--repo", ssh_server.url("gitops"), "validate")
+    assert r.returncode == 1 and "has CHANGED" in r.stderr, r
+    # a hash of another name does not match this host at all
+    other = tmp_path / "other_known_hosts"
+    other.write_text(ssh_server.known_hosts_line().replace("[127.0.0.1]", "[127.0.0.2]"))
+    subprocess.run(["ssh-keygen", "-q", "-H", "-f", str(other)], check=True, capture_output=True,
+                   stdin=subprocess.DEVNULL)
+    r = promote(ssh_server.client_env(PROMOTE_GIT_SSH_KNOWN_HOSTS=str(other)), tmp_path / "cache",
+                "--repo", ssh_server.url("gitops"), "validate")
+    assert r.returncode == 1 and "is not in the known hosts" in r.stderr, r

@@ -6,8 +6,8 @@
  */
 #include "plan/plan.h"
 
-#include "git/mirror.h"
 #include "git/identity.h"
+#include "git/session.h"
 #include "core/options.h"
 #include "core/backoff.h"
 
@@ -141,16 +141,17 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		*outcome = PROMOTE_APPLY_SKIPPED;
 		return 0;
 	}
-	git_repository *repo = NULL;
+	promote__git_session *session = NULL;
 	promote__git_identity who = { NULL, NULL, NULL, NULL };
-	int rc = promote__git_open(&repo, promote__context_repository(plan->ctx));
+	int rc = promote__context_session(&session, plan->ctx);
+	git_repository *repo = session ? session->repo : NULL;
 	if (rc == 0)
 		rc = promote__git_identity_read(&who, repo, o.author_name, o.author_email);
 	promote__git_commit_info info = { who.author_name, who.author_email, 0, NULL, who.committer_name,
 		who.committer_email };
 	uint64_t seed = promote__backoff_seed(plan);
 	for (unsigned attempt = 0; rc == 0; attempt++) {
-		if (attempt > 0 && (rc = promote__plan_compute(plan, repo))) {
+		if (attempt > 0 && (rc = promote__plan_compute(plan, promote__git_session_reader(session)))) {
 			if (rc == PROMOTE_ENOTFOUND || rc == PROMOTE_EINVALID) /* what the plan needs is gone */
 				rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
 					"'%s' moved while %s was promoted, and on its new tip the promotion cannot be "
@@ -171,8 +172,8 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		info.message = message.ptr;
 		git_oid base, made;
 		bool created = false;
-		if (rc == 0 && (rc = git_oid_fromstr(&base, plan->base) < 0 ? promote__error(PROMOTE_EGIT,
-						    PROMOTE_ERROR_CLASS_GIT, "bad base commit '%s'", plan->base) : 0) == 0)
+		if (rc == 0 && (rc = git_oid_fromstr(&base, plan->base.hex) < 0 ? promote__error(PROMOTE_EGIT,
+						    PROMOTE_ERROR_CLASS_GIT, "bad base commit '%s'", plan->base.hex) : 0) == 0)
 			rc = promote__git_commit(&made, &created, repo, &base, edits, plan->count, &info);
 		free(edits);
 		promote_buf_dispose(&message);
@@ -201,19 +202,14 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		}
 		/* A mirror of a remote: the remote is where the change lands (the mirror
 		 * learns it at the next fetch); a local repository's branch moves here. */
-		const char *remote = plan->ctx->remote_url;
 		char ref[1100];
 		snprintf(ref, sizeof ref, "refs/heads/%s", branch);
-		rc = promote__git_publish(repo, promote__context_repository(plan->ctx), remote, &plan->ctx->creds, ref, &made,
-			expected,
-			plan->action == PROMOTE_ACTION_PULL_REQUEST);
+		rc = promote__git_session_publish(session, ref, &made, expected, plan->action == PROMOTE_ACTION_PULL_REQUEST);
 		if (rc == PROMOTE_ECONFLICT && attempt < retries) {
 			promote_error_clear();
 			promote__backoff(attempt, &seed);
 			/* Someone else's change landed first: take it, then plan again on it. */
-			rc = remote ? promote__git_mirror_fetch(promote__context_repository(plan->ctx), remote,
-					      &plan->ctx->creds)
-				    : 0;
+			rc = promote__git_session_refresh(session);
 			continue;
 		}
 		if (rc)
@@ -233,6 +229,5 @@ done:
 		break;
 	}
 	promote__git_identity_dispose(&who);
-	git_repository_free(repo);
 	return rc;
 }

@@ -198,19 +198,15 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 	return rc;
 }
 
-int promote__git_mirror_fetch(const char *path, const char *url, const promote__credentials *creds)
+int promote__git_mirror_fetch(git_repository *repo, const char *path, const char *url,
+	const promote__credentials *creds)
 {
 	if (!promote__git_is_remote(url))
 		return 0;
 	int lock_fd, rc = lock_mirror(&lock_fd, path);
 	if (rc)
 		return rc;
-	git_repository *repo = NULL;
-	int git_rc = git_repository_open_bare(&repo, path);
-	promote__remote_auth none;
-	promote__remote_auth_init(&none, url, creds);
-	rc = git_rc < 0 ? promote__remote_failed(git_rc, &none, "cannot open the mirror of", url) : fetch_into(repo, url, creds);
-	git_repository_free(repo);
+	rc = fetch_into(repo, url, creds);
 	flock(lock_fd, LOCK_UN);
 	close(lock_fd);
 	return rc;
@@ -294,15 +290,12 @@ static int libgit2_push(git_repository *repo, const char *url, const promote__cr
 	return rc;
 }
 
-int promote__git_push(const char *path, const char *url, const promote__credentials *creds, const git_oid *commit,
-	const char *ref, bool force)
+int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
+	const git_oid *commit, const char *ref, bool force)
 {
-	git_repository *repo = NULL;
 	promote__remote_auth none;
 	promote__remote_auth_init(&none, url, creds);
-	int git_rc = git_repository_open_bare(&repo, path);
-	if (git_rc < 0)
-		return promote__remote_failed(git_rc, &none, "cannot open the mirror of", url);
+	int git_rc;
 	/* Smart HTTP sends what the commit adds, found from the commit itself;
 	 * a server that does not speak it as expected gets libgit2's push. */
 	int rc = PROMOTE_ENOTSUPPORTED;
@@ -323,16 +316,5 @@ int promote__git_push(const char *path, const char *url, const promote__credenti
 		flock(lock_fd, LOCK_UN);
 		close(lock_fd);
 	}
-	git_repository_free(repo);
 	return rc;
-}
-
-int promote__git_publish(git_repository *repo, const char *repo_path, const char *remote_url,
-	const promote__credentials *creds, const char *ref, const git_oid *target, const git_oid *expected, bool force)
-{
-	if (remote_url)
-		return promote__git_push(repo_path, remote_url, creds, target, ref, force);
-	if (strncmp(ref, "refs/heads/", 11) == 0)
-		return promote__git_update_branch(repo, ref + 11, target, expected, "promote");
-	return promote__git_update_ref(repo, ref, target, expected, "promote");
 }

@@ -33,19 +33,21 @@ char *promote__git_cache_dir(const char *dir);
  */
 int promote__git_mirror(char **path, const char *url, const char *cache_dir, const promote__credentials *creds);
 
-/* Fetch `url` into the mirror at `path` again (after a rejected push). */
-int promote__git_mirror_fetch(const char *path, const char *url, const promote__credentials *creds);
+/* Fetch `url` again into the mirror `repo` at `path` (after a rejected push),
+ * under the mirror's lock. */
+int promote__git_mirror_fetch(git_repository *repo, const char *path, const char *url,
+	const promote__credentials *creds);
 
 /*
- * Push `commit` of the mirror at `path` to `ref` (a full name, such as
+ * Push `commit` of the mirror `repo` at `path` to `ref` (a full name, such as
  * "refs/heads/main") of `url`, through a ref of this process's own: a fetch
  * by another process sharing the mirror cannot change what is pushed.
  * PROMOTE_ECONFLICT when the remote ref moved (not a fast-forward): fetch,
  * plan again, retry. `force` replaces the ref (a change branch of promote's
  * own).
  */
-int promote__git_push(const char *path, const char *url, const promote__credentials *creds, const git_oid *commit,
-	const char *ref, bool force);
+int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
+	const git_oid *commit, const char *ref, bool force);
 
 /* A push of `ref` that the server refused for `reason`: PROMOTE_ECONFLICT
  * when the ref moved (plan again), PROMOTE_EGIT otherwise, the URL redacted. */
@@ -63,16 +65,6 @@ int promote__git_push_refused(const char *url, const char *ref, const char *reas
  */
 int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
 	const git_oid *commit, const char *ref, bool force);
-
-/*
- * Point `ref` at `target` where changes land: pushed to `remote_url`, which
- * the mirror `repo` (at `repo_path`) follows, or, for a local repository
- * (remote_url NULL), moved by compare-and-swap on `expected` (NULL: the ref
- * must not exist yet). PROMOTE_ECONFLICT when it moved meanwhile; then
- * promote__git_mirror_fetch() and try again.
- */
-int promote__git_publish(git_repository *repo, const char *repo_path, const char *remote_url,
-	const promote__credentials *creds, const char *ref, const git_oid *target, const git_oid *expected, bool force);
 
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "config/loader.h"
 #include "git/mirror.h"
+#include "git/session.h"
 #include "core/global.h"
 #include "core/strutil.h"
 #include "yaml/tree.h"
@@ -72,8 +73,10 @@ void promote__context_unref(promote_context *ctx)
 	promote__registry_clear(&ctx->deploy_backends, false);
 	promote__arena_free(ctx->cfg.arena);
 	free(ctx->config_dir);
+	promote__git_session_free(ctx->session);
 	free(ctx->repo_path);
 	free(ctx->remote_url);
+	free(ctx->cache_dir);
 	free(ctx);
 }
 
@@ -121,6 +124,9 @@ static int open_from_bytes(promote_context **out, const char *data, size_t size,
 	int rc = copy_options(&ctx->options, opts);
 	ctx->creds.cb = ctx->options.credentials_cb;
 	ctx->creds.payload = ctx->options.credentials_payload;
+	/* The caller's string need only live through this call; the session may open later. */
+	if (rc == 0 && ctx->options.cache_dir && !(ctx->options.cache_dir = ctx->cache_dir = strdup(ctx->options.cache_dir)))
+		rc = promote__error_oom();
 	if (rc || !(ctx->cfg.arena = promote__arena_new()) ||
 		!(ctx->cfg.source = promote__arena_strdup(ctx->cfg.arena, name))) {
 		promote__context_unref(ctx);
@@ -235,16 +241,6 @@ int promote_context_open_file(promote_context **out, const char *path, const pro
 	return rc;
 }
 
-static int git_failure(const char *what, const char *repository)
-{
-	const git_error *e = git_error_last();
-	char *detail = promote__redact_url(e && e->message ? e->message : "unknown git error");
-	int rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "%s '%s': %s", what, repository,
-		detail ? detail : "(a message that could not be shown)");
-	free(detail);
-	return rc;
-}
-
 int promote_context_open_repository(promote_context **out, const char *repository, const char *config_path,
 	const promote_context_options *opts)
 {
@@ -258,34 +254,24 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	promote_context_options effective;
 	if ((rc = copy_options(&effective, opts)))
 		return rc;
-	/* A remote repository is read from its mirror in the cache, fetched now. */
-	char *local = NULL;
+	/* The session: a remote repository is read from its mirror in the cache, fetched now. */
 	promote__credentials creds = { effective.credentials_cb, effective.credentials_payload };
-	if ((rc = promote__git_mirror(&local, repository, effective.cache_dir, &creds)))
+	promote__git_location where = { repository, NULL, effective.cache_dir, &creds };
+	promote__git_session *session = NULL;
+	if ((rc = promote__git_session_open(&session, &where)))
 		return rc;
-	git_repository *repo = NULL;
 	git_object *blob = NULL;
 	char spec[4096];
-	char *shown = promote__redact_url(repository);
-	if (!shown) {
-		free(local);
-		return promote__error_oom();
-	}
-	if (git_repository_open_ext(&repo, local, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-		free(local);
-		rc = git_failure("cannot open the git repository", shown);
-		free(shown);
-		return rc;
-	}
 	snprintf(spec, sizeof spec, "HEAD:%s", config_path);
-	if (git_revparse_single(&blob, repo, spec) < 0 || git_object_type(blob) != GIT_OBJECT_BLOB) {
+	if (git_revparse_single(&blob, session->repo, spec) < 0 || git_object_type(blob) != GIT_OBJECT_BLOB) {
 		git_object_free(blob);
-		git_repository_free(repo);
-		free(local);
-		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
-			"the repository '%s' has no '%s' at HEAD; commit one (see 'promote init') or pass --config",
-			shown, config_path);
+		char *shown = promote__redact_url(repository);
+		rc = shown ? promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
+				     "the repository '%s' has no '%s' at HEAD; commit one (see 'promote init') or pass --config",
+				     shown, config_path)
+			   : promote__error_oom();
 		free(shown);
+		promote__git_session_free(session);
 		return rc;
 	}
 	const git_blob *b = (const git_blob *)blob;
@@ -293,27 +279,26 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	char name[4096 + 8];
 	snprintf(name, sizeof name, "%s", config_path);
 	if (size > effective.max_config_size) {
-		promote__location where = { name, 0, 0 };
-		rc = promote__error_at(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_CONFIG, &where,
+		promote__location at = { name, 0, 0 };
+		rc = promote__error_at(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_CONFIG, &at,
 			"the configuration has %llu bytes, more than the limit of %llu; raise max_config_size",
 			(unsigned long long)size, (unsigned long long)effective.max_config_size);
-	} else {
-		rc = open_from_bytes(out, git_blob_rawcontent(b), (size_t)size, name, opts);
-		if (rc == 0) {
-			(*out)->repo_searched = true;
-			(*out)->repo_path = local;
-			local = NULL;
-			if (promote__git_is_remote(repository) && !((*out)->remote_url = strdup(repository))) {
-				promote_context_free(*out);
-				*out = NULL;
-				rc = promote__error_oom();
-			}
+	} else if ((rc = open_from_bytes(out, git_blob_rawcontent(b), (size_t)size, name, opts)) == 0) {
+		(*out)->repo_searched = true;
+		if (!((*out)->repo_path = strdup(session->path)) ||
+			(session->remote_url && !((*out)->remote_url = strdup(session->remote_url)))) {
+			promote_context_free(*out);
+			*out = NULL;
+			rc = promote__error_oom();
+		} else {
+			/* Opened once: planning, discovery, applying and the providers share it. */
+			session->creds = (*out)->creds;
+			(*out)->session = session;
+			session = NULL;
 		}
 	}
 	git_object_free(blob);
-	git_repository_free(repo);
-	free(local);
-	free(shown);
+	promote__git_session_free(session);
 	return rc;
 }
 
@@ -328,6 +313,29 @@ const char *promote__context_repository(promote_context *ctx)
 		ctx->repo_path = strdup(found.ptr);
 	git_buf_dispose(&found);
 	return ctx->repo_path;
+}
+
+int promote__context_session(promote__git_session **out, promote_context *ctx)
+{
+	*out = ctx->session;
+	if (ctx->session)
+		return 0;
+	const char *path = promote__context_repository(ctx);
+	if (!path)
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_CONFIG,
+			"%s is not in a git repository; open the context from a repository", promote_context_source(ctx));
+	promote__git_location where = { ctx->remote_url ? ctx->remote_url : path, NULL, ctx->cache_dir, &ctx->creds };
+	int rc = promote__git_session_open(&ctx->session, &where);
+	*out = ctx->session;
+	return rc;
+}
+
+int promote__context_reader(const promote__tree_reader **out, promote_context *ctx)
+{
+	promote__git_session *session = NULL;
+	int rc = promote__context_session(&session, ctx);
+	*out = rc ? NULL : promote__git_session_reader(session);
+	return rc;
 }
 
 const char *promote_context_repository_path(const promote_context *ctx)

@@ -3,7 +3,10 @@
 #define PROMOTE_MODEL_CONTEXT_H
 
 #include "config/schema.h"
+#include "git/reader.h"
 #include "git/remote_auth.h"
+
+typedef struct promote__git_session promote__git_session;
 
 /* A registered git provider or deploy backend. */
 typedef struct promote__registration {
@@ -31,11 +34,23 @@ struct promote_context {
 	char *repo_path;             /* the repository promotions use (a remote's mirror); found on first request */
 	char *remote_url;            /* the remote it mirrors, or NULL for a local repository */
 	bool repo_searched;
+	char *cache_dir;             /* the options' cache_dir, copied: the session may open after the call */
 	promote__credentials creds;  /* the options' credentials callback */
+	promote__git_session *session; /* the repository, opened on first use (at once for a repository's context) */
 };
 
 /* The repository promotions read and write (see promote_context_repository_path()). */
 const char *promote__context_repository(promote_context *ctx);
+
+/*
+ * The context's repository session, opened on first use and kept until the
+ * context is freed (see git/session.h). PROMOTE_ESTATE when the context has
+ * no repository; the errors of promote__git_session_open().
+ */
+int promote__context_session(promote__git_session **out, promote_context *ctx);
+
+/* The read-only view of that session (for lib/plan). */
+int promote__context_reader(const promote__tree_reader **out, promote_context *ctx);
 
 /* Keep the context alive for an object made from it; release with promote__context_unref. */
 void promote__context_ref(promote_context *ctx);

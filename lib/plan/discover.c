@@ -11,31 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The tree at `path` of `commit`'s tree (the root for ""); NULL and 0 when there is none. */
-static int tree_at(git_tree **out, git_repository *repo, git_tree *root, const char *path)
+static int any_entry(const char *name, promote__entry_type type, void *payload)
 {
-	*out = NULL;
-	if (!*path)
-		return git_tree_dup(out, root) < 0 ? promote__git_failed(-1, "cannot read the tree of", "the commit") : 0;
-	git_tree_entry *entry = NULL;
-	int git_rc = git_tree_entry_bypath(&entry, root, path);
-	if (git_rc == GIT_ENOTFOUND)
-		return 0;
-	int rc = git_rc < 0 ? promote__git_failed(git_rc, "cannot read", path) : 0;
-	if (rc == 0 && git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
-		(git_rc = git_tree_lookup(out, repo, git_tree_entry_id(entry))) < 0)
-		rc = promote__git_failed(git_rc, "cannot read", path);
-	git_tree_entry_free(entry);
-	return rc;
+	(void)name;
+	(void)type;
+	(void)payload;
+	return 1; /* one is enough */
 }
 
-static bool is_folder(git_repository *repo, git_tree *root, const char *path)
+/* Is there a folder at `path` of `commit`? (What cannot be read is no folder.) */
+static bool is_folder(const promote__tree_reader *r, const promote__commit_id *commit, const char *path)
 {
-	git_tree *tree = NULL;
-	bool found = tree_at(&tree, repo, root, path) == 0 && tree;
-	git_tree_free(tree);
-	promote_error_clear();
-	return found;
+	int rc = r->list(r->self, commit, path, any_entry, NULL);
+	if (rc < 0)
+		promote_error_clear();
+	return rc >= 0;
 }
 
 /* Append a copy; duplicates go after sorting. */
@@ -51,10 +41,38 @@ static int add_name(promote_strarray *list, const char *name, size_t len)
 	return 0;
 }
 
+typedef struct finding {
+	promote_strarray *list;
+	const promote__tree_reader *r;
+	const promote__commit_id *commit;
+	const char *dir;          /* ENV/DIR */
+	const char *prefix;       /* what a name starts with before the star */
+	size_t prefix_len;
+	const char *suffix;       /* and ends with after it */
+	size_t suffix_len;
+	const char *rest;         /* "/REST" that must be a folder below the name, or NULL */
+} finding;
+
+static int on_folder(const char *name, promote__entry_type type, void *payload)
+{
+	finding *f = payload;
+	size_t len = strlen(name);
+	if (type != PROMOTE__ENTRY_FOLDER || len <= f->prefix_len + f->suffix_len ||
+		strncmp(name, f->prefix, f->prefix_len) != 0 || memcmp(name + len - f->suffix_len, f->suffix, f->suffix_len) != 0)
+		return 0;
+	if (f->rest) {
+		char below[8192];
+		snprintf(below, sizeof below, "%s/%s%s", f->dir, name, f->rest);
+		if (!is_folder(f->r, f->commit, below))
+			return 0;
+	}
+	return add_name(f->list, name + f->prefix_len, len - f->prefix_len - f->suffix_len);
+}
+
 /* ENV/DIR/PREFIX, star, SUFFIX/REST: every folder of ENV/DIR named PREFIX...SUFFIX
  * (with ENV/DIR/NAME/REST a folder too) adds the name where the star stands. */
-static int discover(promote_strarray *list, git_repository *repo, git_tree *root, const char *env_path,
-	const char *pattern)
+static int discover(promote_strarray *list, const promote__tree_reader *r, const promote__commit_id *commit,
+	const char *env_path, const char *pattern)
 {
 	const char *star = strchr(pattern, '*');
 	const char *slash = NULL;
@@ -63,29 +81,16 @@ static int discover(promote_strarray *list, git_repository *repo, git_tree *root
 			slash = c;
 	size_t dir_len = slash ? (size_t)(slash - pattern) : 0;
 	const char *prefix = slash ? slash + 1 : pattern;
-	size_t prefix_len = (size_t)(star - prefix);
 	const char *rest = strchr(star, '/');
-	size_t suffix_len = rest ? (size_t)(rest - star - 1) : strlen(star + 1);
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s%s%.*s", env_path, dir_len ? "/" : "", (int)dir_len, pattern);
-	git_tree *tree = NULL;
-	int rc = tree_at(&tree, repo, root, dir);
-	for (size_t i = 0; rc == 0 && tree && i < git_tree_entrycount(tree); i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		const char *name = git_tree_entry_name(e);
-		size_t len = strlen(name);
-		if (git_tree_entry_type(e) != GIT_OBJECT_TREE || len <= prefix_len + suffix_len ||
-			strncmp(name, prefix, prefix_len) != 0 || memcmp(name + len - suffix_len, star + 1, suffix_len) != 0)
-			continue;
-		if (rest) {
-			char below[8192];
-			snprintf(below, sizeof below, "%s/%s%s", dir, name, rest);
-			if (!is_folder(repo, root, below))
-				continue;
-		}
-		rc = add_name(list, name + prefix_len, len - prefix_len - suffix_len);
+	finding f = { list, r, commit, dir, prefix, (size_t)(star - prefix), star + 1,
+		rest ? (size_t)(rest - star - 1) : strlen(star + 1), rest };
+	int rc = r->list(r->self, commit, dir, on_folder, &f);
+	if (rc == PROMOTE_ENOTFOUND) { /* no such folder: nothing found there */
+		promote_error_clear();
+		rc = 0;
 	}
-	git_tree_free(tree);
 	return rc;
 }
 
@@ -106,33 +111,25 @@ int promote_product_discover(promote_strarray *out, promote_context *ctx, const 
 		rc = promote_env_lookup(&env, ctx, env_name);
 	else if ((rc = promote_flow_lookup(&flow, ctx, NULL)) == 0)
 		env = promote_flow_trigger(flow);
-	const char *repo_path = rc == 0 ? promote__context_repository(ctx) : NULL;
-	if (rc == 0 && !repo_path)
+	if (rc == 0 && !promote__context_repository(ctx))
 		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_CONFIG,
 			"%s is not in a git repository: products are found in one (--repo)", promote_context_source(ctx));
-	git_repository *repo = NULL;
+	const promote__tree_reader *r = NULL;
 	char *branch = NULL;
-	git_oid tip;
-	git_commit *commit = NULL;
-	git_tree *root = NULL;
-	if (rc == 0 && (rc = promote__git_open(&repo, repo_path)) == 0 &&
-		(rc = promote__plan_branch_of(&branch, repo, env)) == 0 && (rc = promote__git_resolve(&tip, repo, branch)) == 0 &&
-		(git_commit_lookup(&commit, repo, &tip) < 0 || git_commit_tree(&root, commit) < 0))
-		rc = promote__git_failed(-1, "cannot read branch", branch);
+	promote__commit_id tip;
+	if (rc == 0 && (rc = promote__context_reader(&r, ctx)) == 0 && (rc = promote__plan_branch_of(&branch, r, env)) == 0)
+		rc = r->tip(&tip, r->self, branch);
 	/* Configured products first, then what discovery finds. */
 	for (size_t i = 0; rc == 0 && i < promote_product_count(ctx); i++) {
 		const promote_product *p = promote_product_at(ctx, i);
 		char folder[4096];
 		snprintf(folder, sizeof folder, "%s/%s", promote_env_path(env), promote_product_path(p));
-		if (!promote_product_is_discovery(p) && is_folder(repo, root, folder))
+		if (!promote_product_is_discovery(p) && is_folder(r, &tip, folder))
 			rc = add_name(&list, promote_product_name(p), strlen(promote_product_name(p)));
 	}
 	for (size_t i = 0; rc == 0 && i < promote_product_count(ctx); i++)
 		if (promote_product_is_discovery(promote_product_at(ctx, i)))
-			rc = discover(&list, repo, root, promote_env_path(env), promote_product_path(promote_product_at(ctx, i)));
-	git_tree_free(root);
-	git_commit_free(commit);
-	git_repository_free(repo);
+			rc = discover(&list, r, &tip, promote_env_path(env), promote_product_path(promote_product_at(ctx, i)));
 	free(branch);
 	if (rc) {
 		promote_strarray_dispose(&list);

@@ -1,6 +1,7 @@
 /* Planning a promotion: what changes in the target environment, as data. */
 #include "plan.h"
 
+#include "git/diff.h"
 #include "net/redact.h"
 #include "core/options.h"
 
@@ -55,23 +56,18 @@ static char *join3(const char *a, const char *b, const char *c)
 	return out;
 }
 
-int promote__plan_branch_of(char **out, git_repository *repo, const promote_env *env)
+int promote__plan_branch_of(char **out, const promote__tree_reader *reader, const promote_env *env)
 {
 	const char *branch = promote_env_branch(env);
 	if (branch) {
 		*out = strdup(branch);
 		return *out ? 0 : promote__error_oom();
 	}
-	git_reference *head = NULL;
-	if (git_reference_lookup(&head, repo, "HEAD") < 0 || git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
-		git_reference_free(head);
+	int rc = reader->head_branch(out, reader->self);
+	if (rc == PROMOTE_ENOTFOUND)
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT,
 			"the repository's HEAD names no branch; give environment '%s' a 'branch'", promote_env_name(env));
-	}
-	const char *target = git_reference_symbolic_target(head);
-	*out = strdup(strncmp(target, "refs/heads/", 11) == 0 ? target + 11 : target);
-	git_reference_free(head);
-	return *out ? 0 : promote__error_oom();
+	return rc;
 }
 
 static int add_change(promote_plan *plan, char *path, const promote_buf *before, bool existed, const char *after,
@@ -101,9 +97,9 @@ static int add_change(promote_plan *plan, char *path, const promote_buf *before,
 }
 
 typedef struct sides {
-	git_repository *repo;
-	git_oid src;
-	git_oid dst;
+	const promote__tree_reader *r;
+	promote__commit_id src;
+	promote__commit_id dst;
 	const char *src_dir;  /* the product's folder in each environment */
 	const char *dst_dir;
 } sides;
@@ -120,10 +116,10 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 	promote_yaml_doc *src = NULL, *dst = NULL;
 	int rc = src_path && dst_path ? 0 : promote__error_oom();
 	if (rc == 0)
-		rc = promote__git_read(&src_bytes, s->repo, &s->src, src_path);
+		rc = s->r->read(&src_bytes, s->r->self, &s->src, src_path);
 	bool existed = true;
 	if (rc == 0) {
-		rc = promote__git_read(&dst_bytes, s->repo, &s->dst, dst_path);
+		rc = s->r->read(&dst_bytes, s->r->self, &s->dst, dst_path);
 		if (rc == PROMOTE_ENOTFOUND) {
 			/* A product new to the target: the file comes whole. */
 			existed = false;
@@ -187,17 +183,15 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 typedef struct walk {
 	promote_plan *plan;
 	const sides *s;
-	int rc;
+	const char *folder;  /* relative to the source folder: "" or "sub/" */
+	int rc;              /* what stopped the walk from inside */
 } walk;
 
-/* Files copied whole: every blob under the source folder matching a glob. */
-static int on_entry(const char *root, const git_tree_entry *entry, void *payload)
+static int walk_folder(walk *w);
+
+/* One file of the source folder, `rel` below it: copied whole when a glob matches it. */
+static int copy_whole(walk *w, const char *rel)
 {
-	walk *w = payload;
-	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
-		return 0;
-	char rel[4096];
-	snprintf(rel, sizeof rel, "%s%s", root, git_tree_entry_name(entry));
 	const promote_product *p = w->plan->product_cfg;
 	bool match = false;
 	for (size_t i = 0; i < promote_product_file_count(p) && !match; i++) {
@@ -223,10 +217,10 @@ static int on_entry(const char *root, const git_tree_entry *entry, void *payload
 		return 0;
 	}
 	promote_buf src = PROMOTE_BUF_INIT, dst = PROMOTE_BUF_INIT;
-	int rc = src_path && dst_path ? promote__git_read(&src, w->s->repo, &w->s->src, src_path) : promote__error_oom();
+	int rc = src_path && dst_path ? w->s->r->read(&src, w->s->r->self, &w->s->src, src_path) : promote__error_oom();
 	bool existed = true;
 	if (rc == 0) {
-		rc = promote__git_read(&dst, w->s->repo, &w->s->dst, dst_path);
+		rc = w->s->r->read(&dst, w->s->r->self, &w->s->dst, dst_path);
 		if (rc == PROMOTE_ENOTFOUND) {
 			existed = false;
 			rc = 0;
@@ -240,8 +234,37 @@ static int on_entry(const char *root, const git_tree_entry *entry, void *payload
 	promote_buf_dispose(&dst);
 	free(src_path);
 	free(dst_path);
-	w->rc = rc;
-	return rc ? -1 : 0;
+	return rc;
+}
+
+/* Files copied whole: every file under the source folder matching a glob. */
+static int on_entry(const char *name, promote__entry_type type, void *payload)
+{
+	walk *w = payload;
+	size_t n = strlen(w->folder) + strlen(name) + 2;
+	char *rel = malloc(n);
+	if (!rel)
+		return w->rc = promote__error_oom();
+	snprintf(rel, n, "%s%s%s", w->folder, name, type == PROMOTE__ENTRY_FOLDER ? "/" : "");
+	int rc = type == PROMOTE__ENTRY_FOLDER ? walk_folder(&(walk){ w->plan, w->s, rel, 0 }) : copy_whole(w, rel);
+	free(rel);
+	if (rc)
+		w->rc = rc;
+	return rc;
+}
+
+/* Every file below w->folder of the source folder, folders first in git's order. */
+static int walk_folder(walk *w)
+{
+	size_t n = strlen(w->s->src_dir) + strlen(w->folder) + 2;
+	char *path = malloc(n);
+	if (!path)
+		return promote__error_oom();
+	snprintf(path, n, "%s%s%.*s", w->s->src_dir, *w->folder ? "/" : "", (int)(*w->folder ? strlen(w->folder) - 1 : 0),
+		w->folder);
+	int rc = w->s->r->list(w->s->r->self, &w->s->src, path, on_entry, w);
+	free(path);
+	return rc;
 }
 
 static int by_path(const void *a, const void *b)
@@ -263,17 +286,17 @@ static void clear_changes(promote_plan *plan)
 	plan->version = NULL;
 }
 
-int promote__plan_compute(promote_plan *plan, git_repository *repo)
+int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader)
 {
 	clear_changes(plan);
-	sides s = { repo, { { 0 } }, { { 0 } }, NULL, NULL };
-	int rc = promote__git_resolve(&s.src, repo, plan->from_branch);
+	sides s = { reader, { "" }, { "" }, NULL, NULL };
+	int rc = reader->tip(&s.src, reader->self, plan->from_branch);
 	if (rc == 0)
-		rc = promote__git_resolve(&s.dst, repo, plan->to_branch);
+		rc = reader->tip(&s.dst, reader->self, plan->to_branch);
 	if (rc)
 		return rc;
-	git_oid_tostr(plan->from_commit, sizeof plan->from_commit, &s.src);
-	git_oid_tostr(plan->base, sizeof plan->base, &s.dst);
+	plan->from_commit = s.src;
+	plan->base = s.dst;
 	/* The product's folder: its path, with a discovered name where the '*' stands. */
 	char *product_path = NULL;
 	const char *path = promote_product_path(plan->product_cfg);
@@ -302,24 +325,12 @@ int promote__plan_compute(promote_plan *plan, git_repository *repo)
 			rc = plan_attribute_file(plan, &s, file);
 	}
 	if (rc == 0 && promote_product_file_count(p)) {
-		git_commit *c = NULL;
-		git_tree *tree = NULL, *folder = NULL;
-		git_tree_entry *entry = NULL;
-		if (git_commit_lookup(&c, repo, &s.src) == 0 && git_commit_tree(&tree, c) == 0 &&
-			git_tree_entry_bypath(&entry, tree, src_dir) == 0 &&
-			git_tree_lookup(&folder, repo, git_tree_entry_id(entry)) == 0) {
-			walk w = { plan, &s, 0 };
-			git_tree_walk(folder, GIT_TREEWALK_PRE, on_entry, &w);
-			rc = w.rc;
-		} else {
+		walk w = { plan, &s, "", 0 };
+		rc = walk_folder(&w);
+		if (rc == PROMOTE_ENOTFOUND && w.rc == 0) /* the folder itself, not something inside */
 			rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT,
 				"environment '%s' has no folder '%s' for product '%s' (branch %s)", promote_env_name(plan->from),
 				src_dir, plan->product, plan->from_branch);
-		}
-		git_tree_entry_free(entry);
-		git_tree_free(folder);
-		git_tree_free(tree);
-		git_commit_free(c);
 	}
 	if (rc == 0 && plan->count > 1)
 		qsort(plan->changes, plan->count, sizeof *plan->changes, by_path);
@@ -368,6 +379,24 @@ int promote_plan_create(promote_plan **out, promote_context *ctx, const char *pr
 	if (!out || !ctx || !product || !to)
 		return promote__error_arg(__func__, !out ? "out" : !ctx ? "ctx" : !product ? "product" : "to");
 	*out = NULL;
+	if (opts) {
+		int rc = promote__version_check(opts->version, PROMOTE_PLAN_OPTIONS_VERSION, "promote_plan_options");
+		if (rc)
+			return rc;
+	}
+	if (!promote__context_repository(ctx))
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_CONFIG,
+			"%s is not in a git repository; open the context from a repository (--repo PATH)",
+			promote_context_source(ctx));
+	const promote__tree_reader *reader = NULL;
+	int rc = promote__context_reader(&reader, ctx);
+	return rc ? rc : promote__plan_make(out, ctx, reader, product, to, opts);
+}
+
+int promote__plan_make(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
+	const char *product, const char *to, const promote_plan_options *opts)
+{
+	*out = NULL;
 	promote_plan_options o = PROMOTE_PLAN_OPTIONS_INIT;
 	if (opts) {
 		int rc = promote__version_check(opts->version, PROMOTE_PLAN_OPTIONS_VERSION, "promote_plan_options");
@@ -375,11 +404,6 @@ int promote_plan_create(promote_plan **out, promote_context *ctx, const char *pr
 			return rc;
 		o = *opts; /* version 1 is the whole struct today */
 	}
-	const char *repo_path = promote__context_repository(ctx);
-	if (!repo_path)
-		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_CONFIG,
-			"%s is not in a git repository; open the context from a repository (--repo PATH)",
-			promote_context_source(ctx));
 	promote_plan *plan = calloc(1, sizeof *plan);
 	if (!plan)
 		return promote__error_oom();
@@ -409,16 +433,12 @@ int promote_plan_create(promote_plan **out, promote_context *ctx, const char *pr
 	}
 	if (rc == 0 && (!(plan->product = strdup(product)) || (o.set_version && !(plan->set_version = strdup(o.set_version)))))
 		rc = promote__error_oom();
-	git_repository *repo = NULL;
 	if (rc == 0)
-		rc = promote__git_open(&repo, repo_path);
+		rc = promote__plan_branch_of(&plan->from_branch, reader, plan->from);
 	if (rc == 0)
-		rc = promote__plan_branch_of(&plan->from_branch, repo, plan->from);
+		rc = promote__plan_branch_of(&plan->to_branch, reader, plan->to);
 	if (rc == 0)
-		rc = promote__plan_branch_of(&plan->to_branch, repo, plan->to);
-	if (rc == 0)
-		rc = promote__plan_compute(plan, repo);
-	git_repository_free(repo);
+		rc = promote__plan_compute(plan, reader);
 	if (rc == 0) {
 		promote_effective_policy *eff = NULL;
 		const promote_flow *flow;
@@ -458,7 +478,7 @@ const char *promote_plan_from(const promote_plan *plan) { return plan ? promote_
 const char *promote_plan_to(const promote_plan *plan) { return plan ? promote_env_name(plan->to) : NULL; }
 const char *promote_plan_version(const promote_plan *plan) { return plan ? plan->version : NULL; }
 const char *promote_plan_branch(const promote_plan *plan) { return plan ? plan->to_branch : NULL; }
-const char *promote_plan_base(const promote_plan *plan) { return plan ? plan->base : NULL; }
+const char *promote_plan_base(const promote_plan *plan) { return plan ? plan->base.hex : NULL; }
 const char *promote_plan_change_id(const promote_plan *plan) { return plan ? plan->change_id : NULL; }
 size_t promote_plan_change_count(const promote_plan *plan) { return plan ? plan->count : 0; }
 
@@ -475,17 +495,8 @@ int promote_plan_diff(promote_buf *out, const promote_plan *plan)
 	int rc = promote__buf_puts(&diff, "");
 	for (size_t i = 0; rc == 0 && i < plan->count; i++) {
 		const promote__change *c = &plan->changes[i];
-		git_patch *patch = NULL;
-		git_buf text = { 0 };
-		/* libgit2 writes the a/ and b/ prefixes itself. */
-		if (git_patch_from_buffers(&patch, c->existed ? c->before.ptr : NULL, c->existed ? c->before.size : 0,
-			    c->existed ? c->path : NULL, c->after.ptr, c->after.size, c->path, NULL) < 0 ||
-			git_patch_to_buf(&text, patch) < 0)
-			rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "cannot make the diff of '%s'", c->path);
-		else
-			rc = promote__buf_put(&diff, text.ptr, text.size);
-		git_buf_dispose(&text);
-		git_patch_free(patch);
+		const char *before = c->existed ? c->before.ptr ? c->before.ptr : "" : NULL;
+		rc = promote__git_diff(&diff, c->path, before, c->before.size, c->after.ptr, c->after.size);
 	}
 	if (rc) {
 		promote_buf_dispose(&diff);

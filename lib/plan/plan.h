@@ -7,7 +7,7 @@
 #ifndef PROMOTE_PLAN_PLAN_H
 #define PROMOTE_PLAN_PLAN_H
 
-#include "git/repo.h"
+#include "git/reader.h"
 #include "model/context.h"
 
 typedef struct promote__change {
@@ -27,20 +27,28 @@ struct promote_plan {
 	char *version;
 	char *from_branch;
 	char *to_branch;
-	char from_commit[GIT_OID_HEXSZ + 1];
-	char base[GIT_OID_HEXSZ + 1];  /* the target branch's commit the plan was made on */
+	promote__commit_id from_commit;
+	promote__commit_id base;  /* the target branch's commit the plan was made on */
 	promote__change *changes;
 	size_t count;
 	int action;           /* the resolved policy's promote_action */
 	char *change_id;      /* the change request opened or found by promote_plan_apply() */
 };
 
+/*
+ * promote_plan_create() on the trees `reader` shows (the context's session,
+ * or any other implementation: a test's in memory). Reads only; the reader
+ * must outlive the call, not the plan.
+ */
+int promote__plan_make(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
+	const char *product, const char *to, const promote_plan_options *opts);
+
 /* (Re)compute plan->changes and plan->version from the current tips of the
- * source and target branches of `repo`. */
-int promote__plan_compute(promote_plan *plan, git_repository *repo);
+ * source and target branches, as `reader` shows them. */
+int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader);
 
 /* The branch an environment's changes land on: its own, its repository's,
  * else the repository's HEAD branch. Freed by the caller. */
-int promote__plan_branch_of(char **out, git_repository *repo, const promote_env *env);
+int promote__plan_branch_of(char **out, const promote__tree_reader *reader, const promote_env *env);
 
 #endif

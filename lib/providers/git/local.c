@@ -6,8 +6,8 @@
  */
 #include "local.h"
 
-#include "git/mirror.h"
 #include "git/identity.h"
+#include "git/session.h"
 #include "model/context.h"
 #include "core/backoff.h"
 #include "core/error.h"
@@ -17,41 +17,33 @@
 #include <string.h>
 #include <time.h>
 
-/* Where the changes live: the context's repository, opened for one call. */
+/* Where the changes live: the context's repository session. */
 typedef struct local {
-	promote_context *ctx;
-	git_repository *repo;
-	const char *path;      /* the repository, or the mirror of `remote` */
-	const char *remote;    /* NULL for a local repository */
-	char *where;           /* for URLs shown: the path, or the remote without credentials */
+	promote__git_session *s;
+	git_repository *repo;  /* the session's */
+	const char *where;     /* for URLs shown: the path, or the remote without credentials */
 } local;
 
 static int local_open(local *l, void *payload)
 {
+	promote_context *ctx = payload;
 	memset(l, 0, sizeof *l);
-	l->ctx = payload;
-	l->path = promote__context_repository(l->ctx);
-	if (!l->path)
+	if (!promote__context_repository(ctx))
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
 			"the local git provider keeps changes in the repository, and this context has none: open it "
 			"with promote_context_open_repository() or give --repo");
-	l->remote = l->ctx->remote_url;
-	l->where = l->remote ? promote__redact_url(l->remote) : strdup(l->path);
-	if (!l->where)
-		return promote__error_oom();
-	return promote__git_open(&l->repo, l->path);
-}
-
-static void local_close(local *l)
-{
-	git_repository_free(l->repo);
-	free(l->where);
+	int rc = promote__context_session(&l->s, ctx);
+	if (rc == 0) {
+		l->repo = l->s->repo;
+		l->where = l->s->where;
+	}
+	return rc;
 }
 
 /* A remote's mirror learns the latest records and branches. */
 static int refresh(local *l)
 {
-	return l->remote ? promote__git_mirror_fetch(l->path, l->remote, &l->ctx->creds) : 0;
+	return promote__git_session_refresh(l->s);
 }
 
 /* Who approves or comments when the caller does not say. */
@@ -137,9 +129,7 @@ static int update(promote_change_info *out, local *l, const char *id, mutation m
 					"nothing was written", id, PROMOTE__LOCAL_RECORD_MAX);
 			else if (rc == 0 && (rc = promote__git_record_commit(&made, l->repo, record ? &tip : NULL, text,
 						     size, &info)) == 0)
-				rc = promote__git_publish(l->repo, l->path, l->remote, &l->ctx->creds, ref, &made,
-					record ? &tip : NULL,
-					false);
+				rc = promote__git_session_publish(l->s, ref, &made, record ? &tip : NULL, false);
 			promote__git_identity_dispose(&who);
 		}
 		if (rc == PROMOTE_ECONFLICT && attempt < PROMOTE__DEFAULT_RETRIES) {
@@ -210,7 +200,6 @@ static int local_open_change(promote_change_info *out, const promote_change_requ
 	open_args args = { request, out };
 	if (rc == 0)
 		rc = update(out, &l, request->head, mutate_open, &args, "Open change");
-	local_close(&l);
 	return rc;
 }
 
@@ -239,7 +228,6 @@ static int local_get_change(promote_change_info *out, const char *id, void *payl
 	if (rc == 0)
 		rc = promote__local_record_to_info(out, record, l.where);
 	json_object_put(record);
-	local_close(&l);
 	return rc;
 }
 
@@ -270,7 +258,6 @@ static int local_find_change(promote_change_info *out, const promote_change_requ
 	if (rc == 0 && !found)
 		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
 			"no open change carries every label asked for");
-	local_close(&l);
 	return rc;
 }
 
@@ -314,7 +301,6 @@ static int local_approve_change(promote_change_info *out, const char *id, const 
 	entry_args args = { id, actor(by), NULL };
 	if (rc == 0)
 		rc = update(out, &l, id, mutate_entry, &args, "Approve change");
-	local_close(&l);
 	return rc;
 }
 
@@ -325,7 +311,6 @@ static int local_comment_change(const char *id, const char *body, void *payload)
 	entry_args args = { id, actor(NULL), body };
 	if (rc == 0)
 		rc = update(NULL, &l, id, mutate_entry, &args, "Comment on change");
-	local_close(&l);
 	return rc;
 }
 
@@ -362,7 +347,6 @@ static int local_close_change(const char *id, void *payload)
 	state_args args = { id, NULL };
 	if (rc == 0)
 		rc = update(NULL, &l, id, mutate_state, &args, "Close change");
-	local_close(&l);
 	return rc;
 }
 
@@ -405,8 +389,7 @@ static int merge_branches(char *merged_hex, local *l, json_object *record, const
 		git_oid_tostr(merged_hex, GIT_OID_HEXSZ + 1, &merged);
 		if (git_oid_equal(&merged, &base_tip))
 			break; /* in the base already: a merge that stopped before its record */
-		rc = promote__git_publish(l->repo, l->path, l->remote, &l->ctx->creds, base_ref, &merged, &base_tip,
-			false);
+		rc = promote__git_session_publish(l->s, base_ref, &merged, &base_tip, false);
 		if (rc != PROMOTE_ECONFLICT || attempt >= PROMOTE__DEFAULT_RETRIES)
 			break;
 		/* The base moved meanwhile: merge again on its new tip. */
@@ -431,7 +414,6 @@ static int local_merge_change(promote_change_info *out, const char *id, void *pa
 		rc = update(out, &l, id, mutate_state, &args, "Merge change");
 	}
 	json_object_put(record);
-	local_close(&l);
 	return rc;
 }
 

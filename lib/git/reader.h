@@ -1,0 +1,52 @@
+/*
+ * Internal: the read-only view of a repository that planning needs — a
+ * branch's tip, a file's bytes at a commit, a folder's entries — and nothing
+ * that writes. The repository session implements it on libgit2
+ * (promote__git_session_reader()); a test implements it in memory. lib/plan
+ * reads trees only through it, so it includes no libgit2 header.
+ *
+ * Every slot must be provided. Each returns 0 or a negative PROMOTE_E* code
+ * with the thread's error set.
+ */
+#ifndef PROMOTE_GIT_READER_H
+#define PROMOTE_GIT_READER_H
+
+#include "core/common.h"
+
+/* A commit by its hex id (40 digits for SHA-1; room for SHA-256's 64). */
+typedef struct promote__commit_id {
+	char hex[65];
+} promote__commit_id;
+
+typedef enum promote__entry_type {
+	PROMOTE__ENTRY_FILE,
+	PROMOTE__ENTRY_FOLDER,
+} promote__entry_type;
+
+/* One entry of a folder; non-zero stops the listing and is returned by it. */
+typedef int (*promote__entry_cb)(const char *name, promote__entry_type type, void *payload);
+
+typedef struct promote__tree_reader {
+	/*
+	 * The branch the repository's HEAD names ("main"), in *out (freed by the
+	 * caller). PROMOTE_ENOTFOUND when HEAD names no branch.
+	 */
+	int (*head_branch)(char **out, void *self);
+	/* The commit `branch` points at. PROMOTE_ENOTFOUND when there is none. */
+	int (*tip)(promote__commit_id *out, void *self, const char *branch);
+	/*
+	 * The bytes of the file `path` at `commit` (a new buffer in *out).
+	 * PROMOTE_ENOTFOUND when there is no such file, or it is a folder.
+	 */
+	int (*read)(promote_buf *out, void *self, const promote__commit_id *commit, const char *path);
+	/*
+	 * Call `cb` for every entry of the folder `path` ("" for the root) at
+	 * `commit`, in git's order. PROMOTE_ENOTFOUND when there is no such
+	 * folder (nothing called).
+	 */
+	int (*list)(void *self, const promote__commit_id *commit, const char *path, promote__entry_cb cb,
+		void *payload);
+	void *self;
+} promote__tree_reader;
+
+#endif

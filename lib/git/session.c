@@ -1,0 +1,173 @@
+/* The repository session: opened once, shared by every layer that reads or writes it. */
+#include "session.h"
+#include "mirror.h"
+
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the read-only view ---------------------------------------------------- */
+
+static int head_branch(char **out, void *self)
+{
+	promote__git_session *s = self;
+	git_reference *head = NULL;
+	*out = NULL;
+	if (git_reference_lookup(&head, s->repo, "HEAD") < 0 || git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+		git_reference_free(head);
+		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "the HEAD of '%s' names no branch",
+			s->where);
+	}
+	const char *target = git_reference_symbolic_target(head);
+	*out = strdup(strncmp(target, "refs/heads/", 11) == 0 ? target + 11 : target);
+	git_reference_free(head);
+	return *out ? 0 : promote__error_oom();
+}
+
+static int tip(promote__commit_id *out, void *self, const char *branch)
+{
+	promote__git_session *s = self;
+	git_oid id;
+	int rc = promote__git_resolve(&id, s->repo, branch);
+	if (rc == 0)
+		git_oid_tostr(out->hex, sizeof out->hex, &id);
+	return rc;
+}
+
+static int commit_of(git_oid *out, const promote__commit_id *commit)
+{
+	return git_oid_fromstr(out, commit->hex) < 0
+		? promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_GIT, "'%.80s' is not a commit id", commit->hex)
+		: 0;
+}
+
+static int read_file(promote_buf *out, void *self, const promote__commit_id *commit, const char *path)
+{
+	promote__git_session *s = self;
+	git_oid id;
+	int rc = commit_of(&id, commit);
+	return rc ? rc : promote__git_read(out, s->repo, &id, path);
+}
+
+/* The tree of folder `path` ("" the root) at `commit`; PROMOTE_ENOTFOUND when there is none. */
+static int folder_at(git_tree **out, git_repository *repo, const git_oid *commit, const char *path)
+{
+	git_commit *c = NULL;
+	git_tree *root = NULL;
+	git_tree_entry *entry = NULL;
+	int rc = 0, git_rc;
+	char id[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(id, sizeof id, commit);
+	*out = NULL;
+	if ((git_rc = git_commit_lookup(&c, repo, commit)) < 0 || (git_rc = git_commit_tree(&root, c)) < 0)
+		rc = promote__git_failed(git_rc, "cannot read commit", id);
+	else if (!*path)
+		*out = root, root = NULL;
+	else if ((git_rc = git_tree_entry_bypath(&entry, root, path)) < 0)
+		rc = git_rc == GIT_ENOTFOUND ? promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT,
+						      "commit %.12s has no folder '%s'", id, path)
+					     : promote__git_failed(git_rc, "cannot read", path);
+	else if (git_tree_entry_type(entry) != GIT_OBJECT_TREE)
+		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "'%s' is a file at commit %.12s, not a folder",
+			path, id);
+	else if ((git_rc = git_tree_lookup(out, repo, git_tree_entry_id(entry))) < 0)
+		rc = promote__git_failed(git_rc, "cannot read", path);
+	git_tree_entry_free(entry);
+	git_tree_free(root);
+	git_commit_free(c);
+	return rc;
+}
+
+static int list(void *self, const promote__commit_id *commit, const char *path, promote__entry_cb cb, void *payload)
+{
+	promote__git_session *s = self;
+	git_oid id;
+	git_tree *tree = NULL;
+	int rc = commit_of(&id, commit);
+	if (rc == 0)
+		rc = folder_at(&tree, s->repo, &id, path);
+	for (size_t i = 0; rc == 0 && i < (tree ? git_tree_entrycount(tree) : 0); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		git_object_t type = git_tree_entry_type(e);
+		/* Submodules (commits) are neither: what they hold is not in this repository. */
+		if (type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE)
+			rc = cb(git_tree_entry_name(e), type == GIT_OBJECT_TREE ? PROMOTE__ENTRY_FOLDER : PROMOTE__ENTRY_FILE,
+				payload);
+	}
+	git_tree_free(tree);
+	return rc;
+}
+
+const promote__tree_reader *promote__git_session_reader(promote__git_session *s)
+{
+	return &s->reader;
+}
+
+/* ---- opening, refreshing, publishing ---------------------------------------- */
+
+/* libgit2's last error, without user information in URLs. */
+static int open_failed(const char *shown)
+{
+	const git_error *e = git_error_last();
+	char *detail = promote__redact_url(e && e->message ? e->message : "unknown git error");
+	int rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "cannot open the git repository '%s': %s", shown,
+		detail ? detail : "(a message that could not be shown)");
+	free(detail);
+	return rc;
+}
+
+int promote__git_session_open(promote__git_session **out, const promote__git_location *loc)
+{
+	*out = NULL;
+	promote__git_session *s = calloc(1, sizeof *s);
+	if (!s)
+		return promote__error_oom();
+	s->reader = (promote__tree_reader){ head_branch, tip, read_file, list, s };
+	if (loc->creds)
+		s->creds = *loc->creds;
+	int rc = promote__git_mirror(&s->path, loc->repository, loc->cache_dir, loc->creds);
+	bool remote = rc == 0 && promote__git_is_remote(loc->repository);
+	if (rc == 0 && ((remote && !(s->remote_url = strdup(loc->repository))) ||
+			       (loc->remote_name && !(s->remote_name = strdup(loc->remote_name))) ||
+			       !(s->where = remote ? promote__redact_url(loc->repository) : strdup(s->path))))
+		rc = promote__error_oom();
+	if (rc == 0 && git_repository_open_ext(&s->repo, s->path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		char *shown = promote__redact_url(loc->repository);
+		rc = shown ? open_failed(shown) : promote__error_oom();
+		free(shown);
+	}
+	if (rc) {
+		promote__git_session_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void promote__git_session_free(promote__git_session *s)
+{
+	if (!s)
+		return;
+	git_repository_free(s->repo);
+	free(s->path);
+	free(s->remote_url);
+	free(s->remote_name);
+	free(s->where);
+	free(s);
+}
+
+int promote__git_session_refresh(promote__git_session *s)
+{
+	return s->remote_url ? promote__git_mirror_fetch(s->repo, s->path, s->remote_url, &s->creds) : 0;
+}
+
+int promote__git_session_publish(promote__git_session *s, const char *ref, const git_oid *target,
+	const git_oid *expected, bool force)
+{
+	if (s->remote_url)
+		return promote__git_push(s->repo, s->path, s->remote_url, &s->creds, target, ref, force);
+	if (strncmp(ref, "refs/heads/", 11) == 0)
+		return promote__git_update_branch(s->repo, ref + 11, target, expected, "promote");
+	return promote__git_update_ref(s->repo, ref, target, expected, "promote");
+}

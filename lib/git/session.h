@@ -1,0 +1,60 @@
+/*
+ * Internal: one repository session — the repository a context promotes in,
+ * opened once and shared by planning, product discovery, applying and the
+ * git providers. It knows where changes land (a local repository, or the
+ * mirror of a remote and that remote's URL), the credentials offered to the
+ * remote, and how to learn the latest branch tips (fetch) and publish a ref
+ * (compare-and-swap, or push). Planning sees it only through its read-only
+ * view (reader.h).
+ */
+#ifndef PROMOTE_GIT_SESSION_H
+#define PROMOTE_GIT_SESSION_H
+
+#include "reader.h"
+#include "repo.h"
+#include "remote_auth.h"
+
+/* Where a session's repository is. */
+typedef struct promote__git_location {
+	const char *repository;  /* a path, a file:// URL, or a remote URL (mirrored) */
+	const char *remote_name; /* the clone's remote that `repository` is ("origin"), or NULL */
+	const char *cache_dir;   /* where mirrors are kept (NULL: the default) */
+	const promote__credentials *creds; /* offered to the remote (copied), may be NULL */
+} promote__git_location;
+
+typedef struct promote__git_session {
+	git_repository *repo;  /* the local repository, or the mirror of remote_url */
+	char *path;            /* its folder */
+	char *remote_url;      /* the remote the mirror follows; NULL for a local repository */
+	char *remote_name;     /* the clone's remote it is ("origin"), or NULL */
+	char *where;           /* for messages: the path, or the remote's URL without user information */
+	promote__credentials creds;
+	promote__tree_reader reader;
+} promote__git_session;
+
+/*
+ * Open the session on `loc`: a remote URL is mirrored in the cache (cloned
+ * or fetched now), a path opened as it is. The errors of promote__git_mirror(),
+ * and PROMOTE_EGIT "cannot open the git repository" (the location redacted).
+ */
+int promote__git_session_open(promote__git_session **out, const promote__git_location *loc);
+
+void promote__git_session_free(promote__git_session *s);
+
+/* The read-only view of the session's repository; valid while it lives. */
+const promote__tree_reader *promote__git_session_reader(promote__git_session *s);
+
+/* Learn the remote's latest branches and records (a fetch into the mirror);
+ * nothing for a local repository. */
+int promote__git_session_refresh(promote__git_session *s);
+
+/*
+ * Point `ref` (a full name) at `target` where changes land: pushed to the
+ * remote (`force`: replaced whatever it holds), or, locally, moved by
+ * compare-and-swap from `expected` (NULL: must not exist yet).
+ * PROMOTE_ECONFLICT when it moved meanwhile: refresh, plan again, retry.
+ */
+int promote__git_session_publish(promote__git_session *s, const char *ref, const git_oid *target,
+	const git_oid *expected, bool force);
+
+#endif

@@ -48,17 +48,31 @@ int promote__git_resolve(git_oid *out, git_repository *repo, const char *rev)
 	return 0;
 }
 
-int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *commit, const char *path)
+int promote__git_tree_of(git_tree **out, git_repository *repo, const git_oid *commit)
 {
 	git_commit *c = NULL;
+	char id[GIT_OID_HEXSZ + 1];
+	int git_rc;
+	*out = NULL;
+	if ((git_rc = git_commit_lookup(&c, repo, commit)) < 0 || (git_rc = git_commit_tree(out, c)) < 0) {
+		git_commit_free(c);
+		git_oid_tostr(id, sizeof id, commit);
+		return promote__git_failed(git_rc, "cannot read commit", id);
+	}
+	git_commit_free(c);
+	return 0;
+}
+
+int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *commit, const char *path)
+{
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
 	git_blob *blob = NULL;
 	int rc = 0, git_rc;
 	char id[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(id, sizeof id, commit);
-	if ((git_rc = git_commit_lookup(&c, repo, commit)) < 0 || (git_rc = git_commit_tree(&tree, c)) < 0) {
-		rc = promote__git_failed(git_rc, "cannot read commit", id);
+	if ((rc = promote__git_tree_of(&tree, repo, commit)) < 0) {
+		/* the commit cannot be read: said */
 	} else if ((git_rc = git_tree_entry_bypath(&entry, tree, path)) < 0) {
 		rc = git_rc == GIT_ENOTFOUND
 			? promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "commit %.12s has no file '%s'", id, path)
@@ -79,7 +93,6 @@ int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *com
 	git_blob_free(blob);
 	git_tree_entry_free(entry);
 	git_tree_free(tree);
-	git_commit_free(c);
 	return rc;
 }
 

@@ -44,6 +44,9 @@ int promote__git_open(git_repository **out, const char *path);
 /* The commit `rev` names ("main", "refs/heads/x", a commit id, "HEAD"). */
 int promote__git_resolve(git_oid *out, git_repository *repo, const char *rev);
 
+/* The tree of `commit` (freed by the caller); "cannot read commit" when it cannot be. */
+int promote__git_tree_of(git_tree **out, git_repository *repo, const git_oid *commit);
+
 /* The bytes of `path` at `commit`: PROMOTE_ENOTFOUND when there is no such
  * file (or it is a folder). */
 int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *commit, const char *path);

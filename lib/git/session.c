@@ -53,29 +53,27 @@ static int read_file(promote_buf *out, void *self, const promote__commit_id *com
 /* The tree of folder `path` ("" the root) at `commit`; PROMOTE_ENOTFOUND when there is none. */
 static int folder_at(git_tree **out, git_repository *repo, const git_oid *commit, const char *path)
 {
-	git_commit *c = NULL;
 	git_tree *root = NULL;
 	git_tree_entry *entry = NULL;
-	int rc = 0, git_rc;
+	int rc, git_rc;
 	char id[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(id, sizeof id, commit);
 	*out = NULL;
-	if ((git_rc = git_commit_lookup(&c, repo, commit)) < 0 || (git_rc = git_commit_tree(&root, c)) < 0)
-		rc = promote__git_failed(git_rc, "cannot read commit", id);
-	else if (!*path)
-		*out = root, root = NULL;
-	else if ((git_rc = git_tree_entry_bypath(&entry, root, path)) < 0)
+	if ((rc = promote__git_tree_of(&root, repo, commit)) == 0 && !*path) {
+		*out = root;
+		return 0;
+	}
+	if (rc == 0 && (git_rc = git_tree_entry_bypath(&entry, root, path)) < 0)
 		rc = git_rc == GIT_ENOTFOUND ? promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT,
 						      "commit %.12s has no folder '%s'", id, path)
 					     : promote__git_failed(git_rc, "cannot read", path);
-	else if (git_tree_entry_type(entry) != GIT_OBJECT_TREE)
+	else if (rc == 0 && git_tree_entry_type(entry) != GIT_OBJECT_TREE)
 		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "'%s' is a file at commit %.12s, not a folder",
 			path, id);
-	else if ((git_rc = git_tree_lookup(out, repo, git_tree_entry_id(entry))) < 0)
+	else if (rc == 0 && (git_rc = git_tree_lookup(out, repo, git_tree_entry_id(entry))) < 0)
 		rc = promote__git_failed(git_rc, "cannot read", path);
 	git_tree_entry_free(entry);
 	git_tree_free(root);
-	git_commit_free(c);
 	return rc;
 }
 

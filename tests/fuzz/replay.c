@@ -190,7 +190,7 @@ int main(int argc, char **argv)
 				ok = false;
 			} else if (n == 0 && !allow_empty) {
 				fprintf(stderr, "replay: no input in %s (is the corpus generated? for the seeds, is the "
-						"yaml-test-suite in ../shared/test-material?)\n", argv[i]);
+						"yaml-test-suite in tests/data?)\n", argv[i]);
 				ok = false;
 			}
 		}

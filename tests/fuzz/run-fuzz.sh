@@ -22,7 +22,7 @@ fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$here"
 build=${FUZZ_BUILD_DIR:-build-fuzz}
-suite="$here/../shared/test-material/yaml-test-suite-data-2022-01-17"
+suite="$here/tests/data/yaml-test-suite-data-2022-01-17"
 regressions=tests/fuzz/regressions
 
 command -v clang >/dev/null || { echo "run-fuzz: clang is needed (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }

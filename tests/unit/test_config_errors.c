@@ -190,11 +190,11 @@ static void test_path_escapes(void **state)
 		"environments:\n"
 		"  dev: {path: envs/dev}\n"
 		"products:\n"
-		"  a: {path: ../shared, template: {files: [\"*.yaml\"]}}\n"
+		"  a: {path: ../common, template: {files: [\"*.yaml\"]}}\n"
 		"  b: {path: /etc/apps, template: {files: [\"*.yaml\"]}}\n"
 		"  c: {path: apps/../../x, template: {files: [\"*.yaml\"]}}\n"
 		"  d: {path: apps/d, template: {files: [\"../*.yaml\"], attributes: {/values.yaml: [image.tag]}}}\n",
-		"promote.yaml:5:13: 'path' of product 'a' is '../shared', which contains '..' and could escape its folder; name the folder directly",
+		"promote.yaml:5:13: 'path' of product 'a' is '../common', which contains '..' and could escape its folder; name the folder directly",
 		"promote.yaml:6:13: 'path' of product 'b' is '/etc/apps', an absolute path; paths are relative to the repository or environment folder, remove the leading '/'",
 		"promote.yaml:7:13: 'path' of product 'c' is 'apps/../../x', which contains '..' and could escape its folder; name the folder directly",
 		"promote.yaml:8:40: 'files' of the template of product 'd' is '../*.yaml', which contains '..' and could escape its folder; name the folder directly",

@@ -1,8 +1,8 @@
 """Golden tests of `promote yaml` on real GitOps files (suite 'yaml').
 
 The files are third-party repositories' own YAML, copied byte for byte into
-../shared/test-material (see its SOURCES.md); meson passes that folder in
-PROMOTE_TEST_MATERIAL, the built command in PROMOTE_CLI and the library in
+tests/data (see its SOURCES.md); meson passes that folder in
+PROMOTE_TEST_DATA, the built command in PROMOTE_CLI and the library in
 PROMOTE_LIBRARY (the Python binding, bindings/python, is on PYTHONPATH). A
 missing file is a failure, never a skip.
 
@@ -35,7 +35,7 @@ import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
 SOURCE_ROOT = HERE.parents[1]
-MATERIAL = pathlib.Path(os.environ.get("PROMOTE_TEST_MATERIAL") or SOURCE_ROOT / ".." / "shared" / "test-material")
+MATERIAL = pathlib.Path(os.environ.get("PROMOTE_TEST_DATA") or HERE.parent / "data")
 CLI = os.path.abspath(os.environ.get("PROMOTE_CLI") or SOURCE_ROOT / "build" / "cli" / "promote")
 
 OK, USAGE = 0, 2
@@ -46,8 +46,8 @@ def material(relative):
     """A file of the test material; its absence fails the test."""
     path = MATERIAL / relative
     if not path.is_file():
-        pytest.fail("test material missing: %s (PROMOTE_TEST_MATERIAL=%s); it is part of the project's "
-                    "shared test data and must be present" % (path, MATERIAL))
+        pytest.fail("test material missing: %s (PROMOTE_TEST_DATA=%s); it is part of the project's "
+                    "test data (tests/data, see SOURCES.md there) and must be present" % (path, MATERIAL))
     return path
 
 

@@ -1,6 +1,6 @@
 /*
  * Conformance of the surgical YAML editor against the yaml-test-suite
- * (data-2022-01-17, in ../shared/test-material; the directory comes in
+ * (data-2022-01-17, in tests/data; the directory comes in
  * PROMOTE_YAML_TEST_SUITE).
  *
  * - Every valid case parses and promote_yaml_doc_content() gives back the
@@ -296,7 +296,7 @@ static void load_cases(void)
 	if (!top) {
 		snprintf(load_problem, sizeof load_problem,
 			"the yaml-test-suite is missing: cannot open %s (%s); it belongs in "
-			"../shared/test-material beside the source tree (see SOURCES.md there)",
+			"tests/data in the source tree (see SOURCES.md there)",
 			dir, strerror(errno));
 		fail_msg("%s", load_problem);
 	}

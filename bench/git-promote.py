@@ -2,7 +2,7 @@
 """Promote one application's image.tag from dev to staging in a GitOps monorepo served over HTTP
 (lighttpd + git-http-backend with basic auth, the integration tests' server), three ways:
 
-  baseline    ../shared/bench/baseline-promote.sh: clone + ruamel.yaml + commit + push (what other tools do)
+  baseline    bench/baseline-promote.sh: clone + ruamel.yaml + commit + push (what other tools do)
   cold        promote apply with an empty mirror cache (the mirror is cloned)
   warm        promote apply with the mirror already in the cache (fetched incrementally)
   git-push    git itself on a clone kept between runs: pull, edit, commit, push (the server's floor)
@@ -26,7 +26,6 @@ import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
-SHARED = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 from gitserver import GitServer, run_git  # noqa: E402
 
@@ -57,9 +56,9 @@ def timed(args, env=None, cwd=None):
 
 
 def make_repo(server, apps, scratch):
-    """gen-repo.py's monorepo with a promote.yaml committed, served as gitops-N."""
+    """bench/gen-repo.py's monorepo with a promote.yaml committed, served as gitops-N."""
     bare = scratch / ("gen-%d.git" % apps)
-    subprocess.run([sys.executable, SHARED / "gen-repo.py", bare, str(apps)], check=True)
+    subprocess.run([sys.executable, HERE / "gen-repo.py", bare, str(apps)], check=True)
     work = scratch / ("work-%d" % apps)
     run_git("clone", "-q", str(bare), str(work))
     (work / "promote.yaml").write_text(CONFIG)
@@ -103,7 +102,7 @@ def main():
                 for run in range(a.runs + 1):  # the first round is a warm-up, not counted
                     app = "app-%05d" % (run % apps)
                     base_env = dict(env, PUSH_BRANCH="main")
-                    rows["baseline"].append(timed(["bash", SHARED / "baseline-promote.sh",
+                    rows["baseline"].append(timed(["bash", HERE / "baseline-promote.sh",
                                                    server.url_with_credentials(name), "dev", "staging", app],
                                                   env=base_env))
                     # a version of its own each time: every promote run is a real change and a push

@@ -46,14 +46,11 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-# The test material lives in shared/ beside the repository.
+# The file to copy: the project's own copy of argocd-example-apps' values (tests/data).
 if [ -z "$source_file" ]; then
-	for cand in "$root/../shared/test-material/argocd-example-apps/helm-guestbook/values.yaml" \
-		/work/shared/test-material/argocd-example-apps/helm-guestbook/values.yaml; do
-		if [ -f "$cand" ]; then source_file=$cand; break; fi
-	done
-	[ -n "$source_file" ] || {
-		echo "yaml-set.sh: argocd-example-apps/helm-guestbook/values.yaml not found in ../shared/test-material; pass --source FILE" >&2
+	source_file=$root/tests/data/argocd-example-apps/helm-guestbook/values.yaml
+	[ -f "$source_file" ] || {
+		echo "yaml-set.sh: $source_file is missing (it belongs to the repository); pass --source FILE" >&2
 		exit 2
 	}
 fi

@@ -7,7 +7,7 @@
  * `ssh-keygen -H` and Debian's HashKnownHosts write them): HASH is the
  * HMAC-SHA1 of the name, keyed by SALT, both base64 (OpenSSL's libcrypto).
  */
-#include "remote_auth.h"
+#include "known_hosts.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

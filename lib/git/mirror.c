@@ -2,7 +2,9 @@
 #define _DEFAULT_SOURCE /* flock */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "mirror.h"
+#include "push_error.h"
 #include "remote_auth.h"
+#include "smart_http.h"
 
 #include "core/error.h"
 #include "core/global.h"
@@ -224,26 +226,6 @@ static int on_push_update(const char *refname, const char *status, void *payload
 	if (status && !state->rejected)
 		state->rejected = strdup(status);
 	return 0;
-}
-
-int promote__git_push_refused(const char *url, const char *ref, const char *reason)
-{
-	/* A ref that moved is a race to plan again; any other refusal (a hook, a
-	 * protected branch) is the server's answer and retrying will not change it. */
-	bool moved = strstr(reason, "non-fast-forward") || strstr(reason, "fetch first") ||
-		strstr(reason, "stale info") || strstr(reason, "failed to update ref") ||
-		strstr(reason, "failed to lock") || strstr(reason, "cannot lock ref");
-	const char *name = strncmp(ref, "refs/heads/", 11) == 0 ? ref + 11 : ref;
-	char *shown = promote__redact_url(url);
-	char *why = promote__redact_url(reason);
-	int rc = moved ? promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
-				 "%s refused the update of '%s' (%s): it moved meanwhile; fetch and plan again",
-				 shown ? shown : "the remote", name, why ? why : "")
-		       : promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "%s refused the update of '%s': %s",
-				 shown ? shown : "the remote", name, why ? why : "");
-	free(why);
-	free(shown);
-	return rc;
 }
 
 /* libgit2's push, through a ref of this process's own. */

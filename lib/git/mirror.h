@@ -49,22 +49,4 @@ int promote__git_mirror_fetch(git_repository *repo, const char *path, const char
 int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
 	const git_oid *commit, const char *ref, bool force);
 
-/* A push of `ref` that the server refused for `reason`: PROMOTE_ECONFLICT
- * when the ref moved (plan again), PROMOTE_EGIT otherwise, the URL redacted. */
-int promote__git_push_refused(const char *url, const char *ref, const char *reason);
-
-/*
- * Push `commit` to `ref` of the http(s) remote `url` with git's smart HTTP
- * protocol (receive-pack), sending only what the commit adds to its first
- * parent (promote__git_pack_added()), with the ref's current value on the
- * server as the expected old value. Not `force`: that value must be an
- * ancestor of `commit`, else PROMOTE_ECONFLICT. PROMOTE_EAUTH, PROMOTE_ENET,
- * PROMOTE_EGIT (refused for another reason) as for a push;
- * PROMOTE_ENOTSUPPORTED, before anything is sent, for a server that does
- * not answer as a smart HTTP server (the caller uses libgit2's push).
- */
-int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
-	const git_oid *commit, const char *ref, bool force);
-
-
 #endif

@@ -1,7 +1,8 @@
 /* Credentials and server identity for connections to remotes. */
 #include "remote_auth.h"
-#include "mirror.h"
+#include "known_hosts.h"
 
+#include "net/redact.h"
 #include "core/error.h"
 
 #include <stddef.h>

@@ -65,14 +65,4 @@ void promote__remote_auth_callbacks(git_remote_callbacks *callbacks, promote__re
  */
 int promote__remote_failed(int git_rc, const promote__remote_auth *auth, const char *what, const char *url);
 
-/*
- * Is `key` the ssh host key the known-hosts files list for `host` (port
- * `port`)? The files: $PROMOTE_GIT_SSH_KNOWN_HOSTS (':'-separated), else
- * ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts. 0 when listed; otherwise
- * -1 with the reason and what to do in `why`: not listed, listed with
- * another key (changed: refused), or revoked. Hashed host names (|1|SALT|HASH)
- * are read.
- */
-int promote__known_hosts_check(const git_cert_hostkey *key, const char *host, int port, char *why, size_t size);
-
 #endif

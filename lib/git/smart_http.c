@@ -11,10 +11,11 @@
  * there. Messages are framed as pkt-lines: four hex digits of length
  * (header included), "0000" a flush.
  */
-#include "mirror.h"
-#include "remote_auth.h"
+#include "smart_http.h"
+#include "push_error.h"
 
 #include "net/http.h"
+#include "net/redact.h"
 #include "core/buf.h"
 #include "core/error.h"
 

@@ -1,12 +1,13 @@
 /* Opening and freeing contexts. */
 #include "context.h"
+#include "names.h"
+#include "validate.h"
 #include "core/options.h"
 
 #include "config/loader.h"
 #include "git/mirror.h"
 #include "git/session.h"
 #include "core/global.h"
-#include "core/strutil.h"
 #include "yaml/tree.h"
 
 #include <errno.h>
@@ -342,43 +343,4 @@ const char *promote_context_repository_path(const promote_context *ctx)
 {
 	/* Finding it once and remembering it does not change what the context is. */
 	return ctx ? promote__context_repository((promote_context *)ctx) : NULL;
-}
-
-const char *promote__closest_name(const char *word, const void *items, size_t count, size_t stride)
-{
-	const char *best = NULL;
-	const char **names = count ? malloc(count * sizeof *names) : NULL;
-	if (names) {
-		for (size_t i = 0; i < count; i++)
-			names[i] = *(const char *const *)((const char *)items + i * stride);
-		best = promote__suggest(word, names, count);
-		free(names);
-	}
-	return best;
-}
-
-int promote__lookup_named(const void **out, const char *function, const char *noun, const void *items,
-	size_t count, size_t stride, const char *name)
-{
-	if (!out || !name)
-		return promote__error_arg(function, !out ? "out" : "name");
-	*out = NULL;
-	for (size_t i = 0; i < count; i++) {
-		const void *item = (const char *)items + i * stride;
-		if (strcmp(*(const char *const *)item, name) == 0) {
-			*out = item;
-			return 0;
-		}
-	}
-	return promote__error_unknown(noun, name, items, count, stride);
-}
-
-int promote__error_unknown(const char *noun, const char *name, const void *items, size_t count, size_t stride)
-{
-	const char *best = promote__closest_name(name, items, count, stride);
-	if (best)
-		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
-			"no %s named '%s' (did you mean '%s'?)", noun, name, best);
-	return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
-		"no %s named '%s'; the configuration has %zu", noun, name, count);
 }

@@ -5,24 +5,10 @@
 #include "config/schema.h"
 #include "git/reader.h"
 #include "git/remote_auth.h"
+#include "names.h"
+#include "registry_list.h"
 
 typedef struct promote__git_session promote__git_session;
-
-/* A registered git provider or deploy backend. */
-typedef struct promote__registration {
-	char *name;
-	union {
-		promote_git_provider git;
-		promote_deploy_backend deploy;
-	} vtable;
-	void *payload;
-} promote__registration;
-
-typedef struct promote__registry {
-	promote__registration *items;
-	size_t count;
-	size_t capacity;
-} promote__registry;
 
 struct promote_context {
 	unsigned refcount;           /* the caller's handle + every object that keeps it alive */
@@ -59,29 +45,5 @@ void promote__context_unref(promote_context *ctx);
 /* Deliver a log line if the context asked for that level. */
 void promote__log(const promote_context *ctx, int level, const char *domain, const char *fmt, ...)
 	PROMOTE_PRINTF(4, 5);
-
-/* Resolve references, check flows and order them in waves; every problem to `errors`. */
-void promote__model_validate(promote__config *cfg, promote__errlist *errors);
-
-/*
- * PROMOTE_ENOTFOUND for `name`, suggesting the closest of `count` objects at
- * `items`, `stride` bytes apart, whose first member is their name (true of
- * every schema struct).
- */
-int promote__error_unknown(const char *noun, const char *name, const void *items, size_t count, size_t stride);
-
-/*
- * Find the object named `name` among such objects: 0 and *out set, or
- * PROMOTE_ENOTFOUND (with a suggestion) and *out NULL. `function` names the
- * public entry point for argument errors.
- */
-int promote__lookup_named(const void **out, const char *function, const char *noun, const void *items,
-	size_t count, size_t stride, const char *name);
-
-/* The closest name to `word` among such objects, or NULL. */
-const char *promote__closest_name(const char *word, const void *items, size_t count, size_t stride);
-
-/* Free the registrations (calling free_payload). */
-void promote__registry_clear(promote__registry *registry, bool git);
 
 #endif

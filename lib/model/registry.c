@@ -30,25 +30,7 @@ static int add(promote__registration **out, promote__registry *registry, promote
 	int rc = promote__version_check(version, current, kind);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < registry->count; i++)
-		if (strcmp(registry->items[i].name, name) == 0)
-			return promote__error(PROMOTE_EEXISTS, PROMOTE_ERROR_CLASS_INVALID,
-				"a %s named '%s' is already registered on this context; choose another name", kind, name);
-	if (registry->count == registry->capacity) {
-		size_t cap = registry->capacity ? registry->capacity * 2 : 4;
-		promote__registration *grown = realloc(registry->items, cap * sizeof *grown);
-		if (!grown)
-			return promote__error_oom();
-		registry->items = grown;
-		registry->capacity = cap;
-	}
-	promote__registration *slot = &registry->items[registry->count];
-	memset(slot, 0, sizeof *slot);
-	if (!(slot->name = strdup(name)))
-		return promote__error_oom();
-	registry->count++;
-	*out = slot;
-	return 0;
+	return promote__registry_add(out, registry, name, kind);
 }
 
 int promote_git_provider_init(promote_git_provider *provider, unsigned int version)
@@ -76,12 +58,12 @@ int promote_git_provider_register(promote_context *ctx, const char *name, const 
 
 static const char *name_at(const promote__registry *registry, size_t index)
 {
-	return index < registry->count ? registry->items[index].name : NULL;
+	return index < registry->size ? registry->ptr[index].name : NULL;
 }
 
 size_t promote_git_provider_count(const promote_context *ctx)
 {
-	return ctx ? ctx->git_providers.count : 0;
+	return ctx ? ctx->git_providers.size : 0;
 }
 
 const char *promote_git_provider_name_at(const promote_context *ctx, size_t index)
@@ -112,24 +94,10 @@ int promote_deploy_backend_register(promote_context *ctx, const char *name, cons
 
 size_t promote_deploy_backend_count(const promote_context *ctx)
 {
-	return ctx ? ctx->deploy_backends.count : 0;
+	return ctx ? ctx->deploy_backends.size : 0;
 }
 
 const char *promote_deploy_backend_name_at(const promote_context *ctx, size_t index)
 {
 	return ctx ? name_at(&ctx->deploy_backends, index) : NULL;
-}
-
-void promote__registry_clear(promote__registry *registry, bool git)
-{
-	for (size_t i = 0; i < registry->count; i++) {
-		promote__registration *r = &registry->items[i];
-		void (*release)(void *) = git ? r->vtable.git.free_payload : r->vtable.deploy.free_payload;
-		if (release)
-			release(r->payload);
-		free(r->name);
-	}
-	free(registry->items);
-	registry->items = NULL;
-	registry->count = registry->capacity = 0;
 }

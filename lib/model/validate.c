@@ -1,5 +1,6 @@
 /* Cross-references and flow graphs: what the loader cannot check alone. */
-#include "context.h"
+#include "validate.h"
+#include "names.h"
 
 #include <stdio.h>
 #include <stdlib.h>

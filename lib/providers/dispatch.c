@@ -31,11 +31,11 @@ static int find_provider(provider *out, promote_context *ctx, const char *name, 
 	out->builtin = strcmp(name, "local") == 0 ? promote__local_provider() : NULL;
 	out->vtable = out->builtin;
 	out->payload = ctx;
-	for (size_t i = 0; i < ctx->git_providers.count; i++)
-		if (strcmp(ctx->git_providers.items[i].name, name) == 0) {
-			out->vtable = &ctx->git_providers.items[i].vtable.git;
-			out->payload = ctx->git_providers.items[i].payload;
-		}
+	const promote__registration *registered = promote__registry_find(&ctx->git_providers, name);
+	if (registered) {
+		out->vtable = &registered->vtable.git;
+		out->payload = registered->payload;
+	}
 	if (!out->vtable)
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
 			"no git provider named '%s': the built-in one is 'local'; others are registered by the "

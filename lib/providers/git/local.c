@@ -5,6 +5,7 @@
  * a lost race reads again and redoes the change, with a jittered backoff.
  */
 #include "local.h"
+#include "local_record.h"
 
 #include "git/identity.h"
 #include "git/session.h"

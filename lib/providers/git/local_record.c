@@ -1,5 +1,5 @@
 /* The local provider's change record: JSON, read and written with json-c. */
-#include "local.h"
+#include "local_record.h"
 
 #include "git/repo.h"
 #include "core/error.h"

@@ -1,0 +1,19 @@
+/* Internal: checking an ssh server's host key against the known-hosts files. */
+#ifndef PROMOTE_GIT_KNOWN_HOSTS_H
+#define PROMOTE_GIT_KNOWN_HOSTS_H
+
+#include "core/common.h"
+
+#include <git2.h>
+
+/*
+ * Is `key` the ssh host key the known-hosts files list for `host` (port
+ * `port`)? The files: $PROMOTE_GIT_SSH_KNOWN_HOSTS (':'-separated), else
+ * ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts. 0 when listed; otherwise
+ * -1 with the reason and what to do in `why`: not listed, listed with
+ * another key (changed: refused), or revoked. Hashed host names (|1|SALT|HASH)
+ * are read.
+ */
+int promote__known_hosts_check(const git_cert_hostkey *key, const char *host, int port, char *why, size_t size);
+
+#endif

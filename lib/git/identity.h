@@ -11,7 +11,9 @@
 #ifndef PROMOTE_GIT_IDENTITY_H
 #define PROMOTE_GIT_IDENTITY_H
 
-#include "repo.h"
+#include "commit_info.h"
+
+#include <git2.h>
 
 typedef struct promote__git_identity {
 	char *author_name;

@@ -13,6 +13,7 @@
 #define PROMOTE_GIT_REPO_H
 
 #include "core/common.h"
+#include "commit_info.h"
 
 #include <git2.h>
 
@@ -23,16 +24,6 @@ typedef struct promote__git_edit {
 	size_t size;
 	bool remove;
 } promote__git_edit;
-
-/* Who a commit is by, and what it says. */
-typedef struct promote__git_commit_info {
-	const char *author_name;
-	const char *author_email;
-	int64_t time;                /* seconds since the epoch; 0 = now */
-	const char *message;         /* the whole message, trailers included */
-	const char *committer_name;  /* NULL: the author (identity.h finds both) */
-	const char *committer_email;
-} promote__git_commit_info;
 
 /* The thread's libgit2 error as ours (PROMOTE_EGIT, or ENOTFOUND, ECONFLICT,
  * EAUTH where libgit2 says so); `what` says what was being done to `subject`. */

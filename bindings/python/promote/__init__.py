@@ -23,20 +23,23 @@ promote.yaml edits YAML files surgically (promote.yaml.Document, promote.yaml.Pa
 
 import atexit
 from ctypes import byref, c_int
+from typing import Tuple
 
 from . import _native
 from . import yaml
-from .context import Context, _live
+from ._version import __version__
+from .context import Context, CredentialsCallback, LogCallback, _live
 from .promotion import Applied, ApplyOutcome, Change, ChangeState, ChecksState, Plan, _live_plans
 from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
                      ErrorDetail, ExistsError, GitError, InputOutputError, InvalidError, LimitError,
                      NetworkError, NotFoundError, NotSupportedError, OutOfMemoryError, PromoteError,
                      StateError, TimedOutError, VersionError)
 from .model import (Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, Policy, PolicyField,
-                    Product, Repository, SshKey)
+                    NameArg, Named, Product, Repository, SshKey)
 
 __all__ = [
-    "Context", "yaml", "version", "version_string", "strerror", "library_path",
+    "Context", "yaml", "version", "version_string", "strerror", "library_path", "__version__",
+    "LogCallback", "CredentialsCallback", "Named", "NameArg",
     "Repository", "Environment", "Cluster", "Product", "Policy", "Flow", "FlowStep", "EffectivePolicy",
     "LogLevel", "PolicyField", "SshKey", "Plan", "Applied", "ApplyOutcome", "Change", "ChangeState", "ChecksState",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",
@@ -49,28 +52,29 @@ __all__ = [
 library_path = _native.library_path
 
 
-def version():
+def version() -> Tuple[int, int, int]:
     """The run-time library version as (major, minor, patch)."""
     major, minor, patch = c_int(), c_int(), c_int()
     _native.lib.promote_version(byref(major), byref(minor), byref(patch))
     return (major.value, minor.value, patch.value)
 
 
-def version_string():
+def version_string() -> str:
     """The run-time library version as "MAJOR.MINOR.PATCH"."""
-    return _native.lib.promote_version_string()
+    text: str = _native.lib.promote_version_string()
+    return text
 
 
-def strerror(code):
+def strerror(code: int) -> str:
     """The library's static description of an error code ("not found")."""
-    return _native.decode(_native.lib.promote_strerror(int(code)))
+    return _native.decode(_native.lib.promote_strerror(int(code))) or ""
 
 
 _native.lib.promote_init()
 
 
 @atexit.register
-def _shutdown():
+def _shutdown() -> None:
     # Contexts still open hold library state: free them first, whatever
     # order the interpreter's exit hooks run in.
     for plan in list(_live_plans):

@@ -6,12 +6,18 @@ Nothing here is public API; ``promote`` builds on it. Tests reach in to
 check the layout and the table against the C headers.
 """
 
+from __future__ import annotations
+
 import ctypes
 import ctypes.util
 import os
 import pathlib
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int32, c_size_t,
                     c_uint, c_uint32, c_uint64, c_void_p)
+from typing import TYPE_CHECKING, Any, Iterator, List, NoReturn, Optional, Sequence, Tuple, TypeVar, Union, overload
+
+if TYPE_CHECKING:
+    from ctypes import _Pointer
 
 from . import errors as _errors
 
@@ -34,7 +40,7 @@ YAML_TYPED = 1 << 1
 YAML_EDIT_ANCHORS = 1 << 2
 
 
-def _candidates():
+def _candidates() -> Iterator[Tuple[str, Optional[str]]]:
     """Where to look, in order, as (how it was found, what to pass to CDLL)."""
     package_dir = pathlib.Path(__file__).resolve().parent
     # "Beside the package": inside the package folder (a wheel-style bundle)
@@ -50,7 +56,7 @@ def _candidates():
     yield "the soname", SONAME
 
 
-def _load():
+def _load() -> Tuple[ctypes.CDLL, str]:
     """Open libpromote once. PROMOTE_LIBRARY, when set, is the only candidate:
     someone who names a library must never silently get another one (a test
     run against a fresh build must not test the installed copy)."""
@@ -82,7 +88,7 @@ lib, library_path = _load()
 
 class _Opaque(Structure):
     """Base of the opaque handle types: only ever used through POINTER()."""
-    _fields_ = []
+    _fields_: List[Tuple[str, Any]] = []
 
 
 class promote_context(_Opaque):
@@ -291,13 +297,47 @@ class promote_deploy_backend(Structure):
 
 # ---- errcheck helpers --------------------------------------------------------
 
-def decode(value):
+@overload
+def decode(value: bytes) -> str:
+    ...
+
+
+@overload
+def decode(value: None) -> None:
+    ...
+
+
+@overload
+def decode(value: Optional[bytes]) -> Optional[str]:
+    ...
+
+
+def decode(value: Optional[bytes]) -> Optional[str]:
     """A borrowed C string (bytes or None) as str or None. Names come from a
     UTF-8 YAML file; surrogateescape keeps any odd byte round-trippable."""
     return None if value is None else value.decode("utf-8", "surrogateescape")
 
 
-def encode(text, what="argument"):
+# What a C string argument accepts: text, bytes or a path; None passes NULL.
+StrArg = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+
+@overload
+def encode(text: StrArg, what: str = ...) -> bytes:
+    ...
+
+
+@overload
+def encode(text: None, what: str = ...) -> None:
+    ...
+
+
+@overload
+def encode(text: Optional[StrArg], what: str = ...) -> Optional[bytes]:
+    ...
+
+
+def encode(text: Optional[StrArg], what: str = "argument") -> Optional[bytes]:
     """A str (or bytes, or os.PathLike) as a NUL-free C string; None stays None."""
     if text is None:
         return None
@@ -312,7 +352,7 @@ def encode(text, what="argument"):
     return text
 
 
-def error_records():
+def error_records() -> List[_errors.ErrorDetail]:
     """The calling thread's error chain (promote_error_last) as plain records."""
     records = []
     node = lib.promote_error_last()
@@ -330,18 +370,18 @@ def error_records():
     return records
 
 
-def raise_last(code):
+def raise_last(code: int) -> NoReturn:
     """Raise the PromoteError subclass for `code`, with the thread's chain."""
     records = error_records()
     if not records or records[0].code == _errors.ErrorCode.OK:
         # The library returned a failure without recording detail: still
         # raise something precise rather than "no error".
-        records = [_errors.ErrorDetail(code=code, klass=0, message=decode(lib.promote_strerror(code)),
+        records = [_errors.ErrorDetail(code=code, klass=0, message=decode(lib.promote_strerror(code)) or "",
                                        file=None, line=None, column=None)]
     raise _errors.PromoteError.from_records(code, records)
 
 
-def _check(result, func, arguments):
+def _check(result: int, func: Any, arguments: Any) -> int:
     """errcheck for functions returning 0 (or a count) or a negative code:
     read promote_error_last() before anything else can touch it."""
     if result < 0:
@@ -349,12 +389,12 @@ def _check(result, func, arguments):
     return result
 
 
-def _string(result, func, arguments):
+def _string(result: Optional[bytes], func: Any, arguments: Any) -> Optional[str]:
     """errcheck for functions returning a borrowed const char *."""
     return decode(result)
 
 
-def take_buf(buf):
+def take_buf(buf: promote_buf) -> bytes:
     """The bytes of a promote_buf the library filled, which is then disposed."""
     try:
         return ctypes.string_at(buf.ptr, buf.size) if buf.ptr else b""
@@ -362,7 +402,7 @@ def take_buf(buf):
         lib.promote_buf_dispose(ctypes.byref(buf))
 
 
-def take_strarray(array):
+def take_strarray(array: promote_strarray) -> List[str]:
     """The strings of a promote_strarray the library filled, which is then disposed."""
     try:
         return [decode(ctypes.string_at(array.strings[i])) for i in range(array.count)]
@@ -370,7 +410,10 @@ def take_strarray(array):
         lib.promote_strarray_dispose(ctypes.byref(array))
 
 
-def set_given(struct, **values):
+_Struct = TypeVar("_Struct", bound=Structure)
+
+
+def set_given(struct: _Struct, **values: Any) -> _Struct:
     """Set the fields of an options struct that were given (not None); the
     others keep the defaults its *_init() wrote."""
     for name, value in values.items():
@@ -395,6 +438,22 @@ ypath_p = _P(promote_yaml_path)
 plan_p = _P(promote_plan)
 request_p = _P(promote_change_request)
 info_p = _P(promote_change_info)
+
+if TYPE_CHECKING:  # what calling the pointer types above makes, for annotations
+    CtxP = _Pointer[promote_context]
+    RepoP = _Pointer[promote_repository]
+    EnvP = _Pointer[promote_env]
+    ProductP = _Pointer[promote_product]
+    PolicyP = _Pointer[promote_policy]
+    FlowP = _Pointer[promote_flow]
+    StepP = _Pointer[promote_flow_step]
+    EffP = _Pointer[promote_effective_policy]
+    YdocP = _Pointer[promote_yaml_doc]
+    YpathP = _Pointer[promote_yaml_path]
+    PlanP = _Pointer[promote_plan]
+    RequestP = _Pointer[promote_change_request]
+    InfoP = _Pointer[promote_change_info]
+    CredentialP = _Pointer[promote_credential]
 
 # (name, restype, argtypes, errcheck) for every PROMOTE_EXTERN function.
 # errcheck: _check for fallible int functions, _string for borrowed strings,
@@ -623,7 +682,7 @@ DECLARATIONS = (
 )
 
 
-def _declare():
+def _declare() -> None:
     for name, restype, argtypes, errcheck in DECLARATIONS:
         try:
             func = getattr(lib, name)

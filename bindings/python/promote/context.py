@@ -1,28 +1,58 @@
 """promote.Context: one loaded configuration (promote.yaml)."""
 
+from __future__ import annotations
+
 import os
 import weakref
 from ctypes import byref
+from typing import Any, Callable, Iterable, List, Optional, Tuple, TypeVar, Union, cast, overload
 
 from . import _native as _n
 from ._handle import OwnsHandle
-from .errors import ErrorClass, ErrorCode, StateError
-from .promotion import Plan, _change, _request
-from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, Policy,
+from .errors import ErrorClass, ErrorCode, StateError, _enum_or_int
+from .promotion import Change, Plan, _change, _request
+from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, NameArg, Policy,
                     PolicyField, Product, Repository, SshKey)
 
 lib = _n.lib
 
+# log(level, domain, message): a LogLevel (an int for a level newer than
+# these bindings), the library's domain ("config", "git", ...) and the line.
+LogCallback = Callable[[Union[LogLevel, int], Optional[str], Optional[str]], None]
+# credentials(url, user_from_url, allowed): (user, password), an SshKey, or
+# None for the environment variables; `allowed` is a mask of
+# _native.CREDENTIAL_USERPASS / CREDENTIAL_SSH_KEY.
+CredentialsCallback = Callable[[Optional[str], Optional[str], int], Union[Tuple[str, str], SshKey, None]]
+
+_T = TypeVar("_T")
+
 # Every open context, so that the library's atexit hook can free them before
 # promote_shutdown() whatever order the interpreter runs its hooks in.
-_live = weakref.WeakSet()
+_live: weakref.WeakSet[Context] = weakref.WeakSet()
 
 
-def _name_of(value, what):
+@overload
+def _name_of(value: NameArg, what: str) -> bytes:
+    ...
+
+
+@overload
+def _name_of(value: None, what: str) -> None:
+    ...
+
+
+@overload
+def _name_of(value: Optional[NameArg], what: str) -> Optional[bytes]:
+    ...
+
+
+def _name_of(value: Optional[NameArg], what: str) -> Optional[bytes]:
     """A name given as a str, or as a model object that has one."""
-    if value is not None and not isinstance(value, (str, bytes)) and hasattr(value, "name"):
-        value = value.name
-    return _n.encode(value, what)
+    if value is None or isinstance(value, (str, bytes)):
+        return _n.encode(value, what)
+    # Anything else without a name: encode() says what was expected.
+    name: Any = getattr(value, "name", value)
+    return cast(bytes, _n.encode(name, what))
 
 
 class _Callbacks:
@@ -31,7 +61,9 @@ class _Callbacks:
     callback raised: ctypes would print it and carry on, so the trampoline
     stores it and the Python call that triggered the callback re-raises it."""
 
-    def __init__(self, log, credentials=None):
+    pending: Optional[BaseException]
+
+    def __init__(self, log: Optional[LogCallback], credentials: Optional[CredentialsCallback] = None) -> None:
         self.pending = None
         self._log = log
         self._credentials = credentials
@@ -41,8 +73,10 @@ class _Callbacks:
         self.credentials_thunk = (_n.promote_credential_cb(self._credentials_trampoline)
                                   if credentials is not None else None)
 
-    def _credentials_trampoline(self, out, url, user_from_url, allowed, payload):
+    def _credentials_trampoline(self, out: _n.CredentialP, url: Optional[bytes], user_from_url: Optional[bytes],
+                                allowed: int, payload: Optional[int]) -> int:
         try:
+            assert self._credentials is not None  # the thunk exists only with a callback
             answer = self._credentials(_n.decode(url), _n.decode(user_from_url), allowed)
             if answer is None:
                 return int(ErrorCode.PASSTHROUGH)  # the environment variables
@@ -60,29 +94,29 @@ class _Callbacks:
                 self.pending = exc
             return int(ErrorCode.EUSER)
 
-    def _log_trampoline(self, level, domain, message, payload):
+    def _log_trampoline(self, level: int, domain: Optional[bytes], message: Optional[bytes],
+                        payload: Optional[int]) -> None:
         try:
-            try:
-                level = LogLevel(level)
-            except ValueError:
-                pass
-            self._log(level, _n.decode(domain), _n.decode(message))
+            assert self._log is not None  # the thunk exists only with a callback
+            self._log(_enum_or_int(LogLevel, level), _n.decode(domain), _n.decode(message))
         except BaseException as exc:  # noqa: B902 -- must never unwind into C
             if self.pending is None:
                 self.pending = exc
 
-    def raise_pending(self):
+    def raise_pending(self) -> None:
         exc, self.pending = self.pending, None
         if exc is not None:
             raise exc
 
 
-def _free_context(handle, callbacks):
+def _free_context(handle: _n.CtxP, callbacks: _Callbacks) -> None:
     # `callbacks` is only here to stay alive until the C context is gone.
     lib.promote_context_free(handle)
 
 
-def _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level, cache_dir=None):
+def _options(callbacks: _Callbacks, max_depth: Optional[int], max_config_size: Optional[int],
+             max_alias_nodes: Optional[int], log_level: int, cache_dir: Optional[bytes] = None
+             ) -> _n.promote_context_options:
     opts = _n.promote_context_options()
     lib.promote_context_options_init(byref(opts), _n.CONTEXT_OPTIONS_VERSION)
     _n.set_given(opts, max_depth=max_depth, max_config_size=max_config_size, max_alias_nodes=max_alias_nodes,
@@ -97,7 +131,7 @@ def _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level, 
 
 # ---- copying C objects out ---------------------------------------------------
 
-def _repository(p):
+def _repository(p: _n.RepoP) -> Repository:
     return Repository(
         name=lib.promote_repository_name(p),
         url=lib.promote_repository_url(p),
@@ -106,7 +140,7 @@ def _repository(p):
     )
 
 
-def _environment(p):
+def _environment(p: _n.EnvP) -> Environment:
     repo = lib.promote_env_repository(p)
     return Environment(
         name=lib.promote_env_name(p),
@@ -123,7 +157,7 @@ def _environment(p):
     )
 
 
-def _product(p):
+def _product(p: _n.ProductP) -> Product:
     version_file = lib.promote_product_version_file(p)
     return Product(
         name=lib.promote_product_name(p),
@@ -137,7 +171,7 @@ def _product(p):
     )
 
 
-def _policy(p):
+def _policy(p: _n.PolicyP) -> Policy:
     sets = frozenset(FIELD_NAMES[f] for f in PolicyField if lib.promote_policy_sets(p, f))
     kind = lib.promote_policy_match_kind(p)
     return Policy(
@@ -158,7 +192,7 @@ def _policy(p):
     )
 
 
-def _step(s):
+def _step(s: _n.StepP) -> FlowStep:
     policy = lib.promote_flow_step_policy(s)
     return FlowStep(
         environment=lib.promote_env_name(lib.promote_flow_step_env(s)),
@@ -170,7 +204,7 @@ def _step(s):
     )
 
 
-def _flow(f):
+def _flow(f: _n.FlowP) -> Flow:
     return Flow(
         name=lib.promote_flow_name(f),
         trigger=lib.promote_env_name(lib.promote_flow_trigger(f)),
@@ -181,7 +215,7 @@ def _flow(f):
     )
 
 
-def _effective(e, product, environment, flow):
+def _effective(e: _n.EffP, product: str, environment: str, flow: Optional[str]) -> EffectivePolicy:
     return EffectivePolicy(
         product=product,
         environment=environment,
@@ -220,13 +254,18 @@ class Context(OwnsHandle):
     by ``log`` is re-raised by the call that logged.
     """
 
-    def __init__(self, *args, **kwargs):
+    _handle: _n.CtxP
+    _callbacks: _Callbacks
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("open a context with Context.from_file(), Context.from_string() or "
                         "Context.from_repository()")
 
     @classmethod
-    def _open(cls, opener, args, max_depth, max_config_size, max_alias_nodes, log, log_level, credentials=None,
-              cache_dir=None):
+    def _open(cls, opener: Callable[..., int], args: Tuple[Any, ...], max_depth: Optional[int],
+              max_config_size: Optional[int], max_alias_nodes: Optional[int], log: Optional[LogCallback],
+              log_level: int, credentials: Optional[CredentialsCallback] = None,
+              cache_dir: Optional[bytes] = None) -> Context:
         callbacks = _Callbacks(log, credentials)
         opts = _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level, cache_dir)
         handle = _n.ctx_p()
@@ -247,15 +286,18 @@ class Context(OwnsHandle):
         return self
 
     @classmethod
-    def from_file(cls, path, *, max_depth=None, max_config_size=None, max_alias_nodes=None, log=None,
-                  log_level=LogLevel.INFO):
+    def from_file(cls, path: _n.StrArg, *, max_depth: Optional[int] = None, max_config_size: Optional[int] = None,
+                  max_alias_nodes: Optional[int] = None, log: Optional[LogCallback] = None,
+                  log_level: int = LogLevel.INFO) -> Context:
         """Load the configuration file at `path`."""
         return cls._open(lib.promote_context_open_file, (_n.encode(os.fspath(path), "path"),), max_depth,
                          max_config_size, max_alias_nodes, log, log_level)
 
     @classmethod
-    def from_string(cls, text, name=None, *, max_depth=None, max_config_size=None, max_alias_nodes=None,
-                    log=None, log_level=LogLevel.INFO):
+    def from_string(cls, text: Union[str, bytes, bytearray, memoryview], name: Optional[str] = None, *,
+                    max_depth: Optional[int] = None, max_config_size: Optional[int] = None,
+                    max_alias_nodes: Optional[int] = None, log: Optional[LogCallback] = None,
+                    log_level: int = LogLevel.INFO) -> Context:
         """Load a configuration from `text` (str or bytes); `name` is used in
         messages instead of a file name (default "<buffer>")."""
         if isinstance(text, str):
@@ -268,8 +310,11 @@ class Context(OwnsHandle):
                          max_depth, max_config_size, max_alias_nodes, log, log_level)
 
     @classmethod
-    def from_repository(cls, path, config_path=None, *, max_depth=None, max_config_size=None,
-                        max_alias_nodes=None, log=None, log_level=LogLevel.INFO, credentials=None, cache_dir=None):
+    def from_repository(cls, path: _n.StrArg, config_path: Optional[str] = None, *, max_depth: Optional[int] = None,
+                        max_config_size: Optional[int] = None, max_alias_nodes: Optional[int] = None,
+                        log: Optional[LogCallback] = None, log_level: int = LogLevel.INFO,
+                        credentials: Optional[CredentialsCallback] = None,
+                        cache_dir: Optional[_n.StrArg] = None) -> Context:
         """Load `config_path` (default "promote.yaml") from HEAD of the git
         repository at `path` -- what is committed, not the work tree -- or of
         a remote URL, mirrored in `cache_dir` (default: $PROMOTE_CACHE_DIR,
@@ -286,21 +331,21 @@ class Context(OwnsHandle):
 
     # -- lifetime (close, closed, with: OwnsHandle)
 
-    def _check_open(self):
+    def _check_open(self) -> None:
         self._ctx()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if self.closed:
             return "<promote.Context (closed)>"
         return "<promote.Context source=%r>" % self.source
 
-    def _ctx(self):
+    def _ctx(self) -> _n.CtxP:
         if not self._finalizer.alive:
             raise StateError("the context is closed; open a new one", code=ErrorCode.ESTATE,
                              klass=ErrorClass.INVALID)
         return self._handle
 
-    def _call(self, func, *args):
+    def _call(self, func: Callable[..., _T], *args: Any) -> _T:
         """A fallible call that may log: re-raise what a callback raised."""
         try:
             return func(*args)
@@ -310,80 +355,80 @@ class Context(OwnsHandle):
     # -- what is configured
 
     @property
-    def source(self):
+    def source(self) -> str:
         """The name the configuration was loaded from, as used in messages."""
-        return lib.promote_context_source(self._ctx())
+        return cast(str, lib.promote_context_source(self._ctx()))
 
     @property
-    def repositories(self):
+    def repositories(self) -> List[Repository]:
         c = self._ctx()
         return [_repository(lib.promote_repository_at(c, i)) for i in range(lib.promote_repository_count(c))]
 
     @property
-    def environments(self):
+    def environments(self) -> List[Environment]:
         """Environments in declaration order."""
         c = self._ctx()
         return [_environment(lib.promote_env_at(c, i)) for i in range(lib.promote_env_count(c))]
 
     @property
-    def products(self):
+    def products(self) -> List[Product]:
         c = self._ctx()
         return [_product(lib.promote_product_at(c, i)) for i in range(lib.promote_product_count(c))]
 
     @property
-    def policies(self):
+    def policies(self) -> List[Policy]:
         """Top-level policies in declaration order (inline step policies are on their FlowStep)."""
         c = self._ctx()
         return [_policy(lib.promote_policy_at(c, i)) for i in range(lib.promote_policy_count(c))]
 
     @property
-    def flows(self):
+    def flows(self) -> List[Flow]:
         c = self._ctx()
         return [_flow(lib.promote_flow_at(c, i)) for i in range(lib.promote_flow_count(c))]
 
     @property
-    def git_providers(self):
+    def git_providers(self) -> List[str]:
         """Names of the registered git providers, in registration order."""
         c = self._ctx()
         return [lib.promote_git_provider_name_at(c, i) for i in range(lib.promote_git_provider_count(c))]
 
     @property
-    def deploy_backends(self):
+    def deploy_backends(self) -> List[str]:
         """Names of the registered deploy backends, in registration order."""
         c = self._ctx()
         return [lib.promote_deploy_backend_name_at(c, i) for i in range(lib.promote_deploy_backend_count(c))]
 
     # -- lookups: NotFoundError (with a "did you mean") when absent
 
-    def repository(self, name):
+    def repository(self, name: NameArg) -> Repository:
         out = _n.repo_p()
         self._call(lib.promote_repository_lookup, byref(out), self._ctx(), _name_of(name, "name"))
         return _repository(out)
 
-    def environment(self, name):
+    def environment(self, name: NameArg) -> Environment:
         out = _n.env_p()
         self._call(lib.promote_env_lookup, byref(out), self._ctx(), _name_of(name, "name"))
         return _environment(out)
 
-    def product(self, name):
+    def product(self, name: NameArg) -> Product:
         """A configured product, by exact name (no discovery)."""
         out = _n.product_p()
         self._call(lib.promote_product_lookup, byref(out), self._ctx(), _name_of(name, "name"))
         return _product(out)
 
-    def policy(self, name):
+    def policy(self, name: NameArg) -> Policy:
         """A top-level policy by name."""
         out = _n.policy_p()
         self._call(lib.promote_policy_lookup, byref(out), self._ctx(), _name_of(name, "name"))
         return _policy(out)
 
-    def flow(self, name=None):
+    def flow(self, name: Optional[NameArg] = None) -> Flow:
         """The flow `name`; with None, the flow named "default", else the only flow."""
         out = _n.flow_p()
         self._call(lib.promote_flow_lookup, byref(out), self._ctx(), _name_of(name, "name"))
         return _flow(out)
 
-    def flow_step(self, environment, flow=None):
+    def flow_step(self, environment: NameArg, flow: Optional[NameArg] = None) -> FlowStep:
         """The step of `flow` (as for :meth:`flow`) that promotes into `environment`."""
         f = _n.flow_p()
         self._call(lib.promote_flow_lookup, byref(f), self._ctx(), _name_of(flow, "flow"))
@@ -393,7 +438,7 @@ class Context(OwnsHandle):
 
     # -- policies
 
-    def policy_matches(self, policy, product, environment):
+    def policy_matches(self, policy: NameArg, product: NameArg, environment: NameArg) -> bool:
         """Whether top-level `policy`'s match selects (`product`, `environment`)."""
         c = self._ctx()
         p = _n.policy_p()
@@ -402,7 +447,8 @@ class Context(OwnsHandle):
         self._call(lib.promote_env_lookup, byref(e), c, _name_of(environment, "environment"))
         return bool(lib.promote_policy_matches(p, _name_of(product, "product"), e))
 
-    def resolve_policy(self, product, environment, flow=None):
+    def resolve_policy(self, product: NameArg, environment: NameArg, flow: Optional[NameArg] = None
+                       ) -> EffectivePolicy:
         """The effective policy for promoting `product` into `environment`, as
         step `environment` of `flow` (None: outside any flow, so no step
         policy). Every field says which policy supplied it."""
@@ -418,7 +464,8 @@ class Context(OwnsHandle):
 
     # -- promotions (they read the context's repository)
 
-    def plan(self, product, to, from_=None, version=None):
+    def plan(self, product: NameArg, to: NameArg, from_: Optional[NameArg] = None, version: Optional[str] = None
+             ) -> Plan:
         """Plan promoting `product` into environment `to` (from `from_`, default:
         what `to` depends on in the default flow; at `version`, default: the
         source's). Returns a :class:`~promote.Plan`; nothing is written."""
@@ -430,7 +477,7 @@ class Context(OwnsHandle):
                    _name_of(to, "to"), byref(opts))
         return Plan._wrap(out, self)
 
-    def discover_products(self, environment=None):
+    def discover_products(self, environment: Optional[NameArg] = None) -> List[str]:
         """The products `environment` (default: the default flow's trigger) holds
         on its branch: configured ones whose folder is there and discovered ones."""
         out = _n.promote_strarray()
@@ -439,8 +486,9 @@ class Context(OwnsHandle):
 
     # -- change requests, at a git provider (None: the first repository's; "local" by default)
 
-    def open_change(self, head, base, *, title=None, body=None, labels=(), environments=(), draft=False,
-                    provider=None):
+    def open_change(self, head: str, base: str, *, title: Optional[str] = None, body: Optional[str] = None,
+                    labels: Iterable[str] = (), environments: Iterable[str] = (), draft: bool = False,
+                    provider: Optional[str] = None) -> Change:
         """Open a change request merging branch `head` into `base`, or return the
         open one for `head` (its ``reused`` is True): never a second."""
         req = _request(head, base, title, body, labels, environments, draft)
@@ -451,7 +499,7 @@ class Context(OwnsHandle):
         finally:
             lib.promote_change_request_free(req)
 
-    def find_change(self, labels, *, provider=None):
+    def find_change(self, labels: Iterable[str], *, provider: Optional[str] = None) -> Change:
         """The open change carrying every label; NotFoundError when none does."""
         req = _request("-", "-", None, None, labels, (), False)
         try:
@@ -461,29 +509,29 @@ class Context(OwnsHandle):
         finally:
             lib.promote_change_request_free(req)
 
-    def get_change(self, id, *, provider=None):
+    def get_change(self, id: str, *, provider: Optional[str] = None) -> Change:
         out = _n.info_p()
         self._call(lib.promote_change_get, byref(out), self._ctx(), _n.encode(provider, "provider"),
                    _n.encode(id, "id"))
         return _change(out)
 
-    def approve_change(self, id, by=None, *, provider=None):
+    def approve_change(self, id: str, by: Optional[str] = None, *, provider: Optional[str] = None) -> Change:
         """Record an approval by `by`; a draft approved is ready to merge."""
         out = _n.info_p()
         self._call(lib.promote_change_approve, byref(out), self._ctx(), _n.encode(provider, "provider"),
                    _n.encode(id, "id"), _n.encode(by, "by"))
         return _change(out)
 
-    def merge_change(self, id, *, provider=None):
+    def merge_change(self, id: str, *, provider: Optional[str] = None) -> Change:
         """Merge it: a fast-forward, or a merge commit when the base moved."""
         out = _n.info_p()
         self._call(lib.promote_change_merge, byref(out), self._ctx(), _n.encode(provider, "provider"),
                    _n.encode(id, "id"))
         return _change(out)
 
-    def comment_change(self, id, text, *, provider=None):
+    def comment_change(self, id: str, text: str, *, provider: Optional[str] = None) -> None:
         self._call(lib.promote_change_comment, self._ctx(), _n.encode(provider, "provider"), _n.encode(id, "id"),
                    _n.encode(text, "text"))
 
-    def close_change(self, id, *, provider=None):
+    def close_change(self, id: str, *, provider: Optional[str] = None) -> None:
         self._call(lib.promote_change_close, self._ctx(), _n.encode(provider, "provider"), _n.encode(id, "id"))

@@ -9,8 +9,12 @@ carry several problems -- loading a configuration reports all of them at once
 record's.
 """
 
+from __future__ import annotations
+
 import enum
-from typing import NamedTuple, Optional
+from typing import Dict, Iterable, List, NamedTuple, Optional, Type, TypeVar, Union
+
+_Enum = TypeVar("_Enum", bound=enum.IntEnum)
 
 
 class ErrorCode(enum.IntEnum):
@@ -53,7 +57,7 @@ class ErrorClass(enum.IntEnum):
     CALLBACK = 11
 
 
-def _enum_or_int(enum_type, value):
+def _enum_or_int(enum_type: Type[_Enum], value: int) -> Union[_Enum, int]:
     try:
         return enum_type(value)
     except ValueError:  # a code added by a newer library: keep the number
@@ -78,8 +82,17 @@ class ErrorDetail(NamedTuple):
 class PromoteError(Exception):
     """A libpromote failure. See the module documentation."""
 
-    def __init__(self, message, *, code=ErrorCode.ERROR, klass=ErrorClass.NONE, file=None, line=None,
-                 column=None, errors=None):
+    code: Union[ErrorCode, int]
+    klass: Union[ErrorClass, int]
+    message: str
+    file: Optional[str]
+    line: Optional[int]
+    column: Optional[int]
+    errors: List[ErrorDetail]
+
+    def __init__(self, message: str, *, code: int = ErrorCode.ERROR, klass: int = ErrorClass.NONE,
+                 file: Optional[str] = None, line: Optional[int] = None, column: Optional[int] = None,
+                 errors: Optional[Iterable[ErrorDetail]] = None) -> None:
         self.code = _enum_or_int(ErrorCode, code)
         self.klass = _enum_or_int(ErrorClass, klass)
         self.message = message
@@ -91,20 +104,20 @@ class PromoteError(Exception):
         self.errors = list(errors)
         super().__init__(message)
 
-    def __str__(self):
+    def __str__(self) -> str:
         # Every problem, one per line: a traceback then shows all of them,
         # which is the point of reporting them at once.
         return "\n".join(e.message for e in self.errors) if self.errors else self.message
 
     @staticmethod
-    def class_for(code, klass=ErrorClass.NONE):
+    def class_for(code: int, klass: int = ErrorClass.NONE) -> Type[PromoteError]:
         """The subclass raised for a C error code (and class)."""
         if code == ErrorCode.EINVALID and klass in (ErrorClass.CONFIG, ErrorClass.YAML):
             return ConfigError
         return _BY_CODE.get(code, PromoteError)
 
     @classmethod
-    def from_records(cls, code, records):
+    def from_records(cls, code: int, records: List[ErrorDetail]) -> PromoteError:
         """The exception for a failed call that returned `code`, carrying `records`."""
         first = records[0]
         subclass = PromoteError.class_for(code, first.klass)
@@ -180,7 +193,7 @@ class StateError(PromoteError):
     """PROMOTE_ESTATE: not possible in the object's current state (also: a closed context)."""
 
 
-_BY_CODE = {
+_BY_CODE: Dict[int, Type[PromoteError]] = {
     ErrorCode.ENOMEM: OutOfMemoryError,
     ErrorCode.ENOTFOUND: NotFoundError,
     ErrorCode.EEXISTS: ExistsError,

@@ -6,9 +6,11 @@ C pointer. Enum values are the configuration's spellings ("production",
 "manual", "pull-request") as the C library names them.
 """
 
+from __future__ import annotations
+
 import enum
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Protocol, Tuple, Union
 
 
 class LogLevel(enum.IntEnum):
@@ -29,7 +31,19 @@ class PolicyField(enum.IntEnum):
 
 # The Python spelling of each policy field, as used in Policy.sets and
 # EffectivePolicy.sources.
-FIELD_NAMES = {PolicyField.ACTION: "action", PolicyField.PRE: "pre", PolicyField.POST: "post"}
+FIELD_NAMES: Dict[PolicyField, str] = {PolicyField.ACTION: "action", PolicyField.PRE: "pre", PolicyField.POST: "post"}
+
+
+class Named(Protocol):
+    """Anything with a name: the objects below, where a method takes a name."""
+
+    @property
+    def name(self) -> str:
+        ...
+
+
+# An environment, product, policy, flow or repository: its name, or an object that has one.
+NameArg = Union[str, bytes, Named]
 
 
 @dataclass(frozen=True)
@@ -88,7 +102,7 @@ class Policy:
     action: Optional[str]       # None when the policy does not set it
     pre: List[str] = field(default_factory=list)
     post: List[str] = field(default_factory=list)
-    sets: frozenset = frozenset()          # of "action", "pre", "post"
+    sets: FrozenSet[str] = frozenset()     # of "action", "pre", "post"
     match_products: List[str] = field(default_factory=list)
     match_environments: List[str] = field(default_factory=list)
     match_kind: Optional[str] = None       # None: any kind
@@ -125,13 +139,13 @@ class EffectivePolicy:
     matches: List[str]                  # every matching policy, strongest first
 
     @property
-    def action_source(self):
+    def action_source(self) -> Optional[str]:
         return self.sources["action"]
 
     @property
-    def pre_source(self):
+    def pre_source(self) -> Optional[str]:
         return self.sources["pre"]
 
     @property
-    def post_source(self):
+    def post_source(self) -> Optional[str]:
         return self.sources["post"]

@@ -7,20 +7,25 @@ copy of what a git provider knows of one change request (a pull request; the
 built-in ``local`` provider keeps it in the repository itself).
 """
 
+from __future__ import annotations
+
 import enum
 import weakref
 from ctypes import byref, c_int
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Iterable, List, Optional, cast
 
 from . import _native as _n
 from ._handle import OwnsHandle
 from .errors import ErrorClass, ErrorCode, StateError
 
+if TYPE_CHECKING:
+    from .context import Context
+
 lib = _n.lib
 
 # Every open plan, closed before promote_shutdown() at exit (see __init__).
-_live_plans = weakref.WeakSet()
+_live_plans: weakref.WeakSet[Plan] = weakref.WeakSet()
 
 
 class ApplyOutcome(enum.IntEnum):
@@ -66,7 +71,7 @@ class Change:
     reused: bool                 # open_change found it open already
 
 
-def _change(info):
+def _change(info: _n.InfoP) -> Change:
     """Copy a promote_change_info out, then free it."""
     try:
         merged = lib.promote_change_info_merge_commit(info)
@@ -81,7 +86,8 @@ def _change(info):
         lib.promote_change_info_free(info)
 
 
-def _request(head, base, title, body, labels, environments, draft):
+def _request(head: str, base: str, title: Optional[str], body: Optional[str], labels: Iterable[str],
+             environments: Iterable[str], draft: bool) -> _n.RequestP:
     """A new promote_change_request; the caller frees it."""
     req = _n.request_p()
     lib.promote_change_request_new(byref(req), _n.encode(head, "head"), _n.encode(base, "base"))
@@ -105,11 +111,14 @@ class Plan(OwnsHandle):
     """One promotion of a product into an environment, as data. Made by
     :meth:`promote.Context.plan`; it keeps the C context alive until closed."""
 
-    def __init__(self, *args, **kwargs):
+    _handle: _n.PlanP
+    _context: Context
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("make a plan with Context.plan()")
 
     @classmethod
-    def _wrap(cls, handle, context):
+    def _wrap(cls, handle: _n.PlanP, context: Context) -> Plan:
         self = object.__new__(cls)
         self._handle = handle
         self._context = context  # for its callbacks; the C plan holds the C context itself
@@ -117,41 +126,67 @@ class Plan(OwnsHandle):
         _live_plans.add(self)
         return self
 
-    def _check_open(self):
+    def _check_open(self) -> None:
         self._p()
 
-    def _p(self):
+    def _p(self) -> _n.PlanP:
         if not self._finalizer.alive:
             raise StateError("the plan is closed", code=ErrorCode.ESTATE, klass=ErrorClass.INVALID)
         return self._handle
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if self.closed:
             return "<promote.Plan (closed)>"
-        return "<promote.Plan %s %s: %s -> %s, %d file(s)>" % (self.product, self.version, self.source, self.target,
+        return "<promote.Plan %s %s: %s -> %s, %d file(s)>" % (self.product, self.version, self.from_, self.to,
                                                                len(self.changes))
 
-    product = property(lambda self: lib.promote_plan_product(self._p()))
-    source = property(lambda self: lib.promote_plan_from(self._p()), doc="The environment promoted from.")
-    target = property(lambda self: lib.promote_plan_to(self._p()), doc="The environment promoted into.")
-    version = property(lambda self: lib.promote_plan_version(self._p()))
-    branch = property(lambda self: lib.promote_plan_branch(self._p()), doc="The branch the change lands on.")
-    base = property(lambda self: lib.promote_plan_base(self._p()), doc="The commit it was planned on.")
+    # The names of promote_plan_*() and of the keys of `promote plan --json`.
 
     @property
-    def changes(self):
+    def product(self) -> str:
+        return cast(str, lib.promote_plan_product(self._p()))
+
+    @property
+    def from_(self) -> str:
+        """The environment promoted from (`from` is a Python keyword, hence
+        the underscore, as in :meth:`Context.plan`'s ``from_=``)."""
+        return cast(str, lib.promote_plan_from(self._p()))
+
+    @property
+    def to(self) -> str:
+        """The environment promoted into."""
+        return cast(str, lib.promote_plan_to(self._p()))
+
+    @property
+    def version(self) -> Optional[str]:
+        """The version promoted (None when the template names no version attribute)."""
+        return cast(Optional[str], lib.promote_plan_version(self._p()))
+
+    @property
+    def branch(self) -> str:
+        """The branch the change lands on."""
+        return cast(str, lib.promote_plan_branch(self._p()))
+
+    @property
+    def base(self) -> str:
+        """The commit it was planned on."""
+        return cast(str, lib.promote_plan_base(self._p()))
+
+    @property
+    def changes(self) -> List[str]:
         """The files that change, repository-relative, sorted."""
         p = self._p()
         return [lib.promote_plan_change_path_at(p, i) for i in range(lib.promote_plan_change_count(p))]
 
     @property
-    def diff(self):
+    def diff(self) -> str:
         """A unified diff of every change ("" when already in place)."""
         buf = _n.promote_buf()
         self._context._call(lib.promote_plan_diff, byref(buf), self._p())
         return _n.decode(_n.take_buf(buf))
 
-    def apply(self, *, author_name=None, author_email=None, release=None, max_retries=None):
+    def apply(self, *, author_name: Optional[str] = None, author_email: Optional[str] = None,
+              release: Optional[str] = None, max_retries: Optional[int] = None) -> Applied:
         """Write the plan as the policy says; returns :class:`Applied`. Applying
         twice makes one commit; a branch that moved meanwhile is planned again."""
         opts = _n.promote_apply_options()

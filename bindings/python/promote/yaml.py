@@ -26,13 +26,19 @@ path raises :class:`~promote.InvalidError`; a bound exceeded raises
 :class:`~promote.LimitError`.
 """
 
+from __future__ import annotations
+
 import ctypes
 import os
 import weakref
 from ctypes import byref, c_char_p, c_size_t
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Tuple, Union, cast
 
 from . import _native as _n
 from ._handle import OwnsHandle
+
+if TYPE_CHECKING:
+    from ctypes import _CArgObject
 
 lib = _n.lib
 
@@ -44,11 +50,11 @@ TYPED = _n.YAML_TYPED
 EDIT_ANCHORS = _n.YAML_EDIT_ANCHORS
 
 
-def _flags(create=False, typed=False, edit_anchors=False):
+def _flags(create: bool = False, typed: bool = False, edit_anchors: bool = False) -> int:
     return (CREATE if create else 0) | (TYPED if typed else 0) | (EDIT_ANCHORS if edit_anchors else 0)
 
 
-def _value(value, what="value"):
+def _value(value: Union[str, bytes], what: str = "value") -> bytes:
     """A value to write: str (UTF-8) or bytes, without NUL."""
     if not isinstance(value, (str, bytes)):
         raise TypeError("%s must be a str, not %s (pass typed=True with the YAML text, e.g. '3' or '[a, b]')"
@@ -68,7 +74,7 @@ class Path:
 
     __slots__ = ("_handle", "_finalizer", "__weakref__")
 
-    def __init__(self, text):
+    def __init__(self, text: Union[str, bytes, Path]) -> None:
         if isinstance(text, Path):
             text = text.text
         handle = _n.ypath_p()
@@ -77,24 +83,28 @@ class Path:
         self._finalizer = weakref.finalize(self, lib.promote_yaml_path_free, handle)
 
     @property
-    def text(self):
+    def text(self) -> str:
         """The text the path was compiled from."""
-        return lib.promote_yaml_path_text(self._handle)
+        return cast(str, lib.promote_yaml_path_text(self._handle))
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "promote.yaml.Path(%r)" % self.text
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Path) and other.text == self.text
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(self.text)
 
 
-def _path(path):
+# A YAML path: its text, or a Path compiled once.
+PathArg = Union[str, bytes, Path]
+
+
+def _path(path: PathArg) -> Path:
     """A Path for a Path or its text."""
     return path if isinstance(path, Path) else Path(path)
 
@@ -102,7 +112,8 @@ def _path(path):
 # ---- documents -------------------------------------------------------------------
 
 
-def _options(max_depth, max_size, max_alias_nodes):
+def _options(max_depth: Optional[int], max_size: Optional[int], max_alias_nodes: Optional[int]
+             ) -> Optional[_CArgObject]:
     if max_depth is None and max_size is None and max_alias_nodes is None:
         return None
     opts = _n.promote_yaml_options()
@@ -121,11 +132,14 @@ class Document(OwnsHandle):
     ``max_size`` and ``max_alias_nodes`` (None: the library's default).
     """
 
-    def __init__(self, *args, **kwargs):
+    _handle: _n.YdocP
+    _name: str
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("open a document with Document.parse() or Document.read()")
 
     @classmethod
-    def _wrap(cls, handle, name):
+    def _wrap(cls, handle: _n.YdocP, name: str) -> Document:
         self = object.__new__(cls)
         self._handle = handle
         self._name = name
@@ -133,7 +147,9 @@ class Document(OwnsHandle):
         return self
 
     @classmethod
-    def parse(cls, text, name=None, *, max_depth=None, max_size=None, max_alias_nodes=None):
+    def parse(cls, text: Union[str, bytes, bytearray, memoryview], name: Optional[str] = None, *,
+              max_depth: Optional[int] = None, max_size: Optional[int] = None,
+              max_alias_nodes: Optional[int] = None) -> Document:
         """Parse YAML given as str (written as UTF-8) or bytes (kept as they
         are). `name` is used in error messages (default "<buffer>")."""
         if isinstance(text, str):
@@ -148,7 +164,8 @@ class Document(OwnsHandle):
         return cls._wrap(handle, name if name is not None else "<buffer>")
 
     @classmethod
-    def read(cls, path, *, max_depth=None, max_size=None, max_alias_nodes=None):
+    def read(cls, path: _n.StrArg, *, max_depth: Optional[int] = None, max_size: Optional[int] = None,
+             max_alias_nodes: Optional[int] = None) -> Document:
         """Read and parse the file at `path` (str, bytes or os.PathLike)."""
         handle = _n.ydoc_p()
         lib.promote_yaml_doc_read(byref(handle), _n.encode(path, "path"),
@@ -157,14 +174,14 @@ class Document(OwnsHandle):
 
     # ---- lifetime (close, closed, with: OwnsHandle; later calls raise StateError)
 
-    def _check_open(self):
+    def _check_open(self) -> None:
         self._doc()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = "closed" if self.closed else "%d document(s)%s" % (self.count, ", changed" if self.changed else "")
         return "<promote.yaml.Document %r %s>" % (self._name, state)
 
-    def _doc(self):
+    def _doc(self) -> _n.YdocP:
         if not self._finalizer.alive:
             from .errors import ErrorClass, ErrorCode, StateError
             raise StateError("the YAML document %r is closed" % self._name, code=ErrorCode.ESTATE,
@@ -174,36 +191,36 @@ class Document(OwnsHandle):
     # ---- reading
 
     @property
-    def name(self):
+    def name(self) -> str:
         """The name given to parse() (or "<buffer>"), or the path read."""
         return self._name
 
     @property
-    def content(self):
+    def content(self) -> bytes:
         """The current bytes, after the edits made so far."""
         size = c_size_t()
         ptr = lib.promote_yaml_doc_content(self._doc(), byref(size))
         return ctypes.string_at(ptr, size.value) if ptr else b""
 
-    def __bytes__(self):
+    def __bytes__(self) -> bytes:
         return self.content
 
     @property
-    def text(self):
+    def text(self) -> str:
         """:attr:`content` decoded as UTF-8 (a byte-order mark stays as U+FEFF)."""
         return self.content.decode("utf-8", "surrogateescape")
 
     @property
-    def changed(self):
+    def changed(self) -> bool:
         """True when edits changed the bytes since parsing."""
         return bool(lib.promote_yaml_doc_changed(self._doc()))
 
     @property
-    def count(self):
+    def count(self) -> int:
         """The number of YAML documents in the stream."""
-        return lib.promote_yaml_doc_count(self._doc())
+        return cast(int, lib.promote_yaml_doc_count(self._doc()))
 
-    def get(self, path):
+    def get(self, path: PathArg) -> str:
         """The value at `path`: a scalar's value (quotes and escapes
         resolved), or a collection's source text."""
         buf = _n.promote_buf()
@@ -211,14 +228,14 @@ class Document(OwnsHandle):
         lib.promote_yaml_get(byref(buf), self._doc(), p._handle)
         return _n.decode(_n.take_buf(buf))
 
-    def get_source(self, path):
+    def get_source(self, path: PathArg) -> str:
         """The node's source text as written (quotes included)."""
         buf = _n.promote_buf()
         p = _path(path)
         lib.promote_yaml_get_source(byref(buf), self._doc(), p._handle)
         return _n.decode(_n.take_buf(buf))
 
-    def __contains__(self, path):
+    def __contains__(self, path: PathArg) -> bool:
         from .errors import NotFoundError
         try:
             self.get_source(path)
@@ -228,7 +245,8 @@ class Document(OwnsHandle):
 
     # ---- editing
 
-    def set(self, path, value, create=False, typed=False, edit_anchors=False):
+    def set(self, path: PathArg, value: Union[str, bytes], create: bool = False, typed: bool = False,
+            edit_anchors: bool = False) -> None:
         """Set the scalar at `path` to `value` (a str), keeping its style and
         type. ``create``: create missing keys and [key=value] items;
         ``typed``: `value` is YAML text written as given (``"3"``,
@@ -237,7 +255,8 @@ class Document(OwnsHandle):
         p = _path(path)
         lib.promote_yaml_set(self._doc(), p._handle, _value(value), _flags(create, typed, edit_anchors))
 
-    def set_many(self, values, create=False, typed=False, edit_anchors=False):
+    def set_many(self, values: Union[Mapping[PathArg, Union[str, bytes]], Iterable[Tuple[PathArg, Union[str, bytes]]]],
+                 create: bool = False, typed: bool = False, edit_anchors: bool = False) -> None:
         """Set several paths at once: a mapping {path: value} or an iterable
         of (path, value) pairs. All are applied, or none (the first failure
         is raised)."""
@@ -249,12 +268,13 @@ class Document(OwnsHandle):
         value_array = (c_char_p * max(n, 1))(*encoded)
         lib.promote_yaml_set_many(self._doc(), path_array, value_array, n, _flags(create, typed, edit_anchors))
 
-    def delete(self, path, edit_anchors=False):
+    def delete(self, path: PathArg, edit_anchors: bool = False) -> None:
         """Remove the mapping entry or sequence item at `path` with its lines."""
         p = _path(path)
         lib.promote_yaml_delete(self._doc(), p._handle, _flags(edit_anchors=edit_anchors))
 
-    def copy_from(self, source, source_path, path=None, create=False, edit_anchors=False):
+    def copy_from(self, source: Document, source_path: PathArg, path: Optional[PathArg] = None, create: bool = False,
+                  edit_anchors: bool = False) -> None:
         """Promotion: make `path` (default: `source_path`) hold the value at
         `source_path` of the Document `source`. A scalar keeps this
         document's style; a collection is copied as source text, re-indented."""
@@ -265,7 +285,7 @@ class Document(OwnsHandle):
         lib.promote_yaml_copy(self._doc(), dp._handle, source._doc(), sp._handle,
                               _flags(create=create, edit_anchors=edit_anchors))
 
-    def set_image_policy(self, policy, image):
+    def set_image_policy(self, policy: str, image: str) -> int:
         """Flux image-automation setters: set every scalar marked
         ``# {"$imagepolicy": "NAMESPACE:POLICY[:FIELD]"}`` for `policy`
         ("NAMESPACE:POLICY") from `image` ("name:tag@digest"). Returns how

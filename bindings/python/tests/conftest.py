@@ -2,8 +2,11 @@
 
 meson runs this suite with PROMOTE_LIBRARY (the library just built),
 PYTHONPATH (the package's source folder), PROMOTE_STRUCT_LAYOUT (the
-struct_layout program), PROMOTE_INCLUDE_DIR and PROMOTE_EXAMPLES. Run by
-hand, the source-tree defaults below apply.
+struct_layout program), PROMOTE_CLI, PROMOTE_INCLUDE_DIR and
+PROMOTE_EXAMPLES. Run by hand (``cd bindings/python && pytest``), each one
+that is unset defaults to the source tree and its build folder ``build/``
+(``meson setup build``): the package comes from the source folder (the
+``pythonpath`` of pyproject.toml) and the library from build/lib.
 """
 
 import os
@@ -16,6 +19,8 @@ import pytest
 
 SOURCE_ROOT = pathlib.Path(__file__).resolve().parents[3]
 PACKAGE_ROOT = pathlib.Path(__file__).resolve().parents[1]
+# The build folder the README's "meson setup build" makes.
+DEFAULT_BUILD = SOURCE_ROOT / "build"
 
 
 def _env_path(name, default):
@@ -23,8 +28,22 @@ def _env_path(name, default):
     return pathlib.Path(value) if value else default
 
 
+def _default_library():
+    """The library of the default build folder, when PROMOTE_LIBRARY is unset.
+    It is written back to the environment so that the package (which reads
+    PROMOTE_LIBRARY at import) and the interpreters the tests start load this
+    one, never an installed copy."""
+    if not os.environ.get("PROMOTE_LIBRARY"):
+        built = DEFAULT_BUILD / "lib" / "libpromote.so"
+        if built.exists():
+            os.environ["PROMOTE_LIBRARY"] = str(built)
+
+
+_default_library()
 EXAMPLES = _env_path("PROMOTE_EXAMPLES", SOURCE_ROOT / "examples")
 INCLUDE_DIR = _env_path("PROMOTE_INCLUDE_DIR", SOURCE_ROOT / "include")
+CLI = _env_path("PROMOTE_CLI", DEFAULT_BUILD / "cli" / "promote")
+STRUCT_LAYOUT = _env_path("PROMOTE_STRUCT_LAYOUT", DEFAULT_BUILD / "bindings" / "python" / "struct_layout")
 EXAMPLE_CONFIG = EXAMPLES / "gitops" / "promote.yaml"
 
 

@@ -11,16 +11,14 @@ import pytest
 
 import promote
 from promote import _native
-from conftest import INCLUDE_DIR
-
-LAYOUT_PROGRAM = os.environ.get("PROMOTE_STRUCT_LAYOUT")
+from conftest import INCLUDE_DIR, STRUCT_LAYOUT
 
 
 @pytest.fixture(scope="module")
 def c_facts():
-    if not LAYOUT_PROGRAM:
-        pytest.skip("PROMOTE_STRUCT_LAYOUT is not set (meson builds struct_layout and sets it)")
-    out = subprocess.run([LAYOUT_PROGRAM], check=True, capture_output=True, text=True).stdout
+    if not STRUCT_LAYOUT.exists():
+        pytest.skip("%s is not built (meson builds struct_layout and sets PROMOTE_STRUCT_LAYOUT)" % STRUCT_LAYOUT)
+    out = subprocess.run([str(STRUCT_LAYOUT)], check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
 

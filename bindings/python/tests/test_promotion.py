@@ -3,12 +3,14 @@ bundled example; results checked with the git command."""
 
 import json
 import pathlib
+import re
+import subprocess
 import sys
 
 import pytest
 
 import promote
-from conftest import EXAMPLE_CONFIG
+from conftest import CLI, EXAMPLE_CONFIG, INCLUDE_DIR
 from test_repository import git
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests" / "integration"))
@@ -23,7 +25,7 @@ def bare(tmp_path):
 def test_plan_then_apply(bare):
     with promote.Context.from_repository(bare) as ctx:
         plan = ctx.plan("shop", "qa")
-        assert (plan.product, plan.source, plan.target, plan.version, plan.branch) == \
+        assert (plan.product, plan.from_, plan.to, plan.version, plan.branch) == \
             ("shop", "dev", "qa", "1.4.0", "main")
         assert plan.changes == ["envs/qa/apps/shop/Chart.yaml", "envs/qa/apps/shop/config/feature-flags.yaml",
                                 "envs/qa/apps/shop/values.yaml"]
@@ -41,6 +43,30 @@ def test_plan_then_apply(bare):
         with pytest.raises(promote.NotFoundError, match="did you mean 'qa'"):
             ctx.plan("shop", "qq")
         assert ctx.discover_products("prod") == ["cart", "shop"]
+
+
+def _python_name(name):
+    """`from` is a keyword: Python spells it `from_`, as in Context.plan(from_=)."""
+    return name + "_" if name == "from" else name
+
+
+def test_plan_attributes_are_the_c_accessors_names():
+    header = (INCLUDE_DIR / "promote" / "plan.h").read_text()
+    accessors = re.findall(r"PROMOTE_EXTERN\(const char \*\) promote_plan_(\w+)\(const promote_plan \*plan\);",
+                           header)
+    assert {"from", "to", "product", "version"} <= set(accessors)
+    for name in accessors:
+        if name != "change_id":  # read through Plan.apply()'s Applied.change
+            assert isinstance(getattr(promote.Plan, _python_name(name)), property), name
+    assert not hasattr(promote.Plan, "source") and not hasattr(promote.Plan, "target")
+
+
+def test_plan_attributes_are_the_cli_json_keys_with_the_same_values(bare):
+    shown = json.loads(subprocess.run([str(CLI), "--repo", str(bare), "plan", "shop", "--to", "qa", "--json"],
+                                      check=True, capture_output=True, text=True).stdout)
+    assert {"from", "to"} <= set(shown)
+    with promote.Context.from_repository(bare) as ctx, ctx.plan("shop", "qa") as plan:
+        assert {key: getattr(plan, _python_name(key)) for key in shown} == shown
 
 
 def test_change_request_lifecycle(bare):

@@ -80,6 +80,9 @@ static int run(const cli *c, bool applying)
 				promote_plan_change_id(plan));
 		else if (outcome == PROMOTE_APPLY_SKIPPED)
 			printf("nothing written: the policy's action for %s in %s is none\n", product, to);
+		/* In a clone, the promotion went to its remote: the clone learns it as any push. */
+		if ((outcome == PROMOTE_APPLY_COMMITTED || outcome == PROMOTE_APPLY_PROPOSED) && promote_context_remote_name(ctx))
+			printf("pushed to %s; git pull to see it\n", promote_context_remote_name(ctx));
 	}
 	promote_buf_dispose(&diff);
 	promote_buf_dispose(&commit);

@@ -125,6 +125,15 @@ PROMOTE_EXTERN(const char *) promote_context_source(const promote_context *ctx);
  * file; NULL when there is none. Borrowed. */
 PROMOTE_EXTERN(const char *) promote_context_repository_path(const promote_context *ctx);
 
+/* The name of the remote ("origin") that a context opened from a
+ * configuration file in an ordinary (non-bare) clone promotes into: the
+ * clone's current branch's upstream remote, else origin. Plans read its
+ * mirror (or, for a path, the repository itself) and apply pushes to it;
+ * the clone itself is not changed. NULL when the context's repository is no
+ * clone's remote (a bare repository, a clone without remotes, a context
+ * opened on a repository or a buffer), and for NULL. Borrowed. */
+PROMOTE_EXTERN(const char *) promote_context_remote_name(const promote_context *ctx);
+
 PROMOTE_END_DECL
 
 #endif

@@ -105,6 +105,21 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 	return 0;
 }
 
+char *promote__git_mirror_folder(const char *url, const char *cache_dir)
+{
+	if (!promote__git_is_remote(url))
+		return strdup(strncmp(url, "file://", 7) == 0 ? url + 7 : url);
+	char name[128];
+	mirror_name(name, sizeof name, url);
+	char *dir = promote__git_cache_dir(cache_dir);
+	size_t n = dir ? strlen(dir) + strlen(name) + 6 : 0;
+	char *full = dir ? malloc(n) : NULL;
+	if (full)
+		snprintf(full, n, "%s/%s.git", dir, name);
+	free(dir);
+	return full;
+}
+
 /* Hold the mirror's lock file, waiting a bounded time. */
 static int lock_mirror(int *fd_out, const char *path)
 {
@@ -163,7 +178,7 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 	if (rc)
 		return rc;
 	if (!promote__git_is_remote(url)) {
-		*path = strdup(strncmp(url, "file://", 7) == 0 ? url + 7 : url);
+		*path = promote__git_mirror_folder(url, cache_dir);
 		return *path ? 0 : promote__error_oom();
 	}
 	char *dir = promote__git_cache_dir(cache_dir);
@@ -173,13 +188,15 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 		free(dir);
 		return rc;
 	}
-	char name[128], full[4200];
-	mirror_name(name, sizeof name, url);
-	snprintf(full, sizeof full, "%s/%s.git", dir, name);
 	free(dir);
+	char *full = promote__git_mirror_folder(url, cache_dir);
+	if (!full)
+		return promote__error_oom();
 	int lock_fd;
-	if ((rc = lock_mirror(&lock_fd, full)))
+	if ((rc = lock_mirror(&lock_fd, full))) {
+		free(full);
 		return rc;
+	}
 	git_repository *repo = NULL;
 	struct stat st;
 	bool fresh = stat(full, &st) != 0;
@@ -195,8 +212,10 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 		nftw(full, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	flock(lock_fd, LOCK_UN);
 	close(lock_fd);
-	if (rc == 0 && !(*path = strdup(full)))
-		rc = promote__error_oom();
+	if (rc == 0)
+		*path = full;
+	else
+		free(full);
 	return rc;
 }
 

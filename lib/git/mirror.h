@@ -25,6 +25,11 @@ bool promote__git_is_remote(const char *url);
  * else $HOME/.cache/promote. Freed by the caller. */
 char *promote__git_cache_dir(const char *dir);
 
+/* Where the repository of `url` is read and written: the path of a local one
+ * (file:// stripped), the mirror's folder in the cache for a remote one (it
+ * may not exist yet). NULL only when out of memory; freed by the caller. */
+char *promote__git_mirror_folder(const char *url, const char *cache_dir);
+
 /*
  * The mirror of `url` in `cache_dir`, cloned on first use and fetched after:
  * *path receives its folder (freed by the caller). PROMOTE_EAUTH when the

@@ -1,5 +1,6 @@
 /* The repository session: opened once, shared by every layer that reads or writes it. */
 #include "session.h"
+#include "clone.h"
 #include "mirror.h"
 
 #include "core/error.h"
@@ -124,6 +125,7 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 	s->reader = (promote__tree_reader){ head_branch, tip, read_file, list, s };
 	if (loc->creds)
 		s->creds = *loc->creds;
+	s->worktree = loc->worktree;
 	int rc = promote__git_mirror(&s->path, loc->repository, loc->cache_dir, loc->creds);
 	bool remote = rc == 0 && promote__git_is_remote(loc->repository);
 	if (rc == 0 && ((remote && !(s->remote_url = strdup(loc->repository))) ||
@@ -165,6 +167,8 @@ int promote__git_session_publish(promote__git_session *s, const char *ref, const
 {
 	if (s->remote_url)
 		return promote__git_push(s->repo, s->path, s->remote_url, &s->creds, target, ref, force);
+	if (s->worktree && promote__git_is_checked_out_here(s->repo, ref))
+		return promote__git_commit_checked_out(s->repo, ref, target, expected, "promote");
 	if (strncmp(ref, "refs/heads/", 11) == 0)
 		return promote__git_update_branch(s->repo, ref + 11, target, expected, "promote");
 	return promote__git_update_ref(s->repo, ref, target, expected, "promote");

@@ -20,6 +20,7 @@ typedef struct promote__git_location {
 	const char *remote_name; /* the clone's remote that `repository` is ("origin"), or NULL */
 	const char *cache_dir;   /* where mirrors are kept (NULL: the default) */
 	const promote__credentials *creds; /* offered to the remote (copied), may be NULL */
+	bool worktree;           /* a clone without remote: its checked-out branch moves as git commit moves it */
 } promote__git_location;
 
 typedef struct promote__git_session {
@@ -29,6 +30,7 @@ typedef struct promote__git_session {
 	char *remote_name;     /* the clone's remote it is ("origin"), or NULL */
 	char *where;           /* for messages: the path, or the remote's URL without user information */
 	promote__credentials creds;
+	bool worktree;         /* see promote__git_location */
 	promote__tree_reader reader;
 } promote__git_session;
 
@@ -51,7 +53,9 @@ int promote__git_session_refresh(promote__git_session *s);
 /*
  * Point `ref` (a full name) at `target` where changes land: pushed to the
  * remote (`force`: replaced whatever it holds), or, locally, moved by
- * compare-and-swap from `expected` (NULL: must not exist yet).
+ * compare-and-swap from `expected` (NULL: must not exist yet) — in a
+ * `worktree` session the checked-out branch with its index and work tree
+ * (promote__git_commit_checked_out()).
  * PROMOTE_ECONFLICT when it moved meanwhile: refresh, plan again, retry.
  */
 int promote__git_session_publish(promote__git_session *s, const char *ref, const git_oid *target,

@@ -5,6 +5,7 @@
 #include "core/options.h"
 
 #include "config/loader.h"
+#include "git/clone.h"
 #include "git/mirror.h"
 #include "git/session.h"
 #include "core/global.h"
@@ -77,6 +78,7 @@ void promote__context_unref(promote_context *ctx)
 	promote__git_session_free(ctx->session);
 	free(ctx->repo_path);
 	free(ctx->remote_url);
+	free(ctx->remote_name);
 	free(ctx->cache_dir);
 	free(ctx);
 }
@@ -257,7 +259,7 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 		return rc;
 	/* The session: a remote repository is read from its mirror in the cache, fetched now. */
 	promote__credentials creds = { effective.credentials_cb, effective.credentials_payload };
-	promote__git_location where = { repository, NULL, effective.cache_dir, &creds };
+	promote__git_location where = { repository, NULL, effective.cache_dir, &creds, false };
 	promote__git_session *session = NULL;
 	if ((rc = promote__git_session_open(&session, &where)))
 		return rc;
@@ -303,6 +305,37 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	return rc;
 }
 
+/*
+ * The repository that holds the configuration file. In an ordinary clone
+ * the repository promoted into is its upstream remote (a mirror in the cache
+ * for a URL, the repository itself for a path); a clone without one is
+ * itself, its checked-out branch moving with its work tree.
+ */
+static void find_repository(promote_context *ctx, const char *found)
+{
+	git_repository *repo = NULL;
+	char *name = NULL, *url = NULL;
+	if (git_repository_open_ext(&repo, found, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+		promote__git_upstream(&name, &url, repo) < 0) {
+		/* Unreadable as a clone: the repository itself, as found. */
+		promote_error_clear();
+		git_error_clear();
+	}
+	bool clone = repo && !git_repository_is_bare(repo);
+	git_repository_free(repo);
+	if (url) {
+		ctx->repo_path = promote__git_mirror_folder(url, ctx->cache_dir);
+		ctx->remote_url = promote__git_is_remote(url) ? url : NULL;
+		ctx->remote_name = name;
+		if (!ctx->remote_url)
+			free(url);
+	} else {
+		ctx->repo_path = strdup(found);
+		ctx->worktree = clone;
+		free(name);
+	}
+}
+
 const char *promote__context_repository(promote_context *ctx)
 {
 	if (ctx->repo_searched || !ctx->config_dir)
@@ -311,7 +344,7 @@ const char *promote__context_repository(promote_context *ctx)
 	git_buf found = { 0 };
 	/* Not finding one is an answer (NULL), not an error: libgit2's own error is left alone. */
 	if (promote__need_git() == 0 && git_repository_discover(&found, ctx->config_dir, 0, NULL) == 0)
-		ctx->repo_path = strdup(found.ptr);
+		find_repository(ctx, found.ptr);
 	git_buf_dispose(&found);
 	return ctx->repo_path;
 }
@@ -325,7 +358,8 @@ int promote__context_session(promote__git_session **out, promote_context *ctx)
 	if (!path)
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_CONFIG,
 			"%s is not in a git repository; open the context from a repository", promote_context_source(ctx));
-	promote__git_location where = { ctx->remote_url ? ctx->remote_url : path, NULL, ctx->cache_dir, &ctx->creds };
+	promote__git_location where = { ctx->remote_url ? ctx->remote_url : path, ctx->remote_name, ctx->cache_dir,
+		&ctx->creds, ctx->worktree };
 	int rc = promote__git_session_open(&ctx->session, &where);
 	*out = ctx->session;
 	return rc;
@@ -337,6 +371,12 @@ int promote__context_reader(const promote__tree_reader **out, promote_context *c
 	int rc = promote__context_session(&session, ctx);
 	*out = rc ? NULL : promote__git_session_reader(session);
 	return rc;
+}
+
+const char *promote_context_remote_name(const promote_context *ctx)
+{
+	/* Finding the repository once and remembering it does not change what the context is. */
+	return ctx && promote__context_repository((promote_context *)ctx) ? ctx->remote_name : NULL;
 }
 
 const char *promote_context_repository_path(const promote_context *ctx)

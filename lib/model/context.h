@@ -20,6 +20,8 @@ struct promote_context {
 	char *repo_path;             /* the repository promotions use (a remote's mirror); found on first request */
 	char *remote_url;            /* the remote it mirrors, or NULL for a local repository */
 	bool repo_searched;
+	char *remote_name;           /* a clone's remote that is the repository ("origin"), or NULL */
+	bool worktree;               /* a clone without remote: its checked-out branch moves with its work tree */
 	char *cache_dir;             /* the options' cache_dir, copied: the session may open after the call */
 	promote__credentials creds;  /* the options' credentials callback */
 	promote__git_session *session; /* the repository, opened on first use (at once for a repository's context) */

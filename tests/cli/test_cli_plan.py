@@ -1,7 +1,6 @@
 """`promote plan` and `promote apply` on a bare repository made from the bundled example."""
 
 import json
-import shutil
 
 import pytest
 
@@ -78,19 +77,6 @@ def test_errors_are_usage_or_input_errors(repo, args, message):
     assert r.code == USAGE, r
     assert message in r.err
     assert count(repo) == 1
-
-
-def test_a_checked_out_branch_is_not_moved(tmp_path):
-    work = tmp_path / "work"
-    shutil.copytree(EXAMPLE.parent, work)
-    git(work, "init", "-q", "-b", "main")
-    git(work, "add", "-A")
-    git(work, "commit", "-qm", "the example")
-    r = promote("--config", work / "promote.yaml", "apply", "shop", "--to", "qa")
-    assert r.code == FAILED, r
-    assert "is checked out in the work tree" in r.err
-    assert int(git(work, "rev-list", "--count", "main")) == 1
-    assert git(work, "status", "--porcelain") == ""
 
 
 def test_product_list(repo):

@@ -609,6 +609,7 @@ DECLARATIONS = (
     ("promote_yaml_set_image_policy", c_int, (ydoc_p, c_char_p, c_char_p, _P(c_size_t)), _check),
     # context.h (since the git layer)
     ("promote_context_repository_path", c_char_p, (ctx_p,), _string),
+    ("promote_context_remote_name", c_char_p, (ctx_p,), _string),
     # plan.h
     ("promote_plan_options_init", c_int, (_P(promote_plan_options), c_uint), _check),
     ("promote_plan_create", c_int, (_P(plan_p), ctx_p, c_char_p, c_char_p, _P(promote_plan_options)), _check),

@@ -2,6 +2,8 @@
 #ifndef PROMOTE_CLI_H
 #define PROMOTE_CLI_H
 
+#include "opt.h"
+
 #include <promote.h>
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -11,18 +13,40 @@ enum {
 	EXIT_OK = 0,
 	EXIT_FAILED = 1,
 	EXIT_USAGE = 2,     /* usage or bad input */
-	EXIT_WAITING = 3    /* approval, merge or a window pending */
+	EXIT_WAITING = 3,   /* approval, merge or a window pending */
+	EXIT_CHANGES = 4    /* plan --exit-code: there are changes */
 };
 
 typedef struct cli {
 	const char *config;   /* --config FILE */
 	const char *repo;     /* --repo PATH|URL */
 	const char *cache;    /* --cache DIR: mirrors of remote repositories */
-	bool json;
+	int json;             /* --json */
 	int verbosity;        /* -q: -1, -v: +1 each */
-	int argc;             /* the subcommand's arguments */
-	char **argv;
+	int help;             /* -h, --help */
 } cli;
+
+/* A command: a leaf runs with its option table filled in; a group holds
+ * subcommands. The tables drive parsing, usage, help and completions. */
+typedef struct cli_command {
+	const char *name;
+	const char *summary;          /* one line, for the list of commands */
+	const char *description;      /* more for --help (paragraphs, \n-separated), or NULL */
+	const cli_opt *opts;          /* a leaf's options and operands */
+	int (*run)(const cli *c);     /* a leaf's action */
+	const struct cli_command *const *subcommands; /* a group's, NULL-terminated */
+	unsigned flags;
+} cli_command;
+
+enum {
+	CLI_COMMAND_HIDDEN = 1u << 0  /* not in help, completions or the man page check */
+};
+
+/* The commands, NULL-terminated, and the options every command accepts
+ * (cli/main.c); the options before any command (--version). */
+extern const cli_command *const cli_commands[];
+extern const cli_opt cli_global_opts[];
+extern const cli_opt cli_top_opts[];
 
 /* Open the context the global options name; prints the errors and returns
  * an exit code on failure, 0 on success. */
@@ -41,16 +65,18 @@ void cli_print_json(json_object *value);
 /* Helpers for JSON output: NULL becomes JSON null. */
 json_object *cli_json_string(const char *s);
 
-/* Subcommands: return an exit code. */
-int cmd_validate(const cli *c);
-int cmd_env(const cli *c);
-int cmd_product(const cli *c);
-int cmd_flow(const cli *c);
-int cmd_policy(const cli *c);
-int cmd_yaml(const cli *c);
-int cmd_plan(const cli *c);
-int cmd_apply(const cli *c);
-int cmd_change(const cli *c);
+/* The commands (cli/cmd_*.c). */
+extern const cli_command cmd_validate, cmd_env, cmd_product, cmd_flow, cmd_policy, cmd_yaml, cmd_plan,
+	cmd_apply, cmd_change, cmd_version, cmd_help;
+
+/* Help (cli/help.c): `path` is the command and its parents, outermost first. */
+void cli_help_main(FILE *out);
+void cli_help_command(FILE *out, const cli_command *const *path, size_t depth);
+/* "usage: promote yaml set ..." for a leaf, or the subcommands of a group. */
+void cli_usage_command(FILE *out, const cli_command *const *path, size_t depth);
+/* The visible command of `list` named `name`, else NULL after printing
+ * "unknown command" with a suggestion (`parent` names the group, or NULL). */
+const cli_command *cli_command_find(const cli_command *const *list, const char *name, const char *parent);
 
 /* Prints "promote: MESSAGE" and returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <stdio.h>
-#include <string.h>
 
 static const char *const state_names[] = { "open", "merged", "closed" };
 static const char *const checks_names[] = { "none", "pending", "passing", "failing" };
@@ -37,49 +36,40 @@ static void print_info(const cli *c, const promote_change_info *info)
 		printf("  merged as %s\n", promote_change_info_merge_commit(info));
 }
 
-static const char usage_text[] =
-	"usage: promote change show|approve|merge|close ID [--provider NAME] [--by NAME]\n"
-	"       promote change comment ID TEXT [--provider NAME]";
+enum verb { SHOW, APPROVE, MERGE, CLOSE, COMMENT };
 
-int cmd_change(const cli *c)
+static const char *id, *text, *provider, *by;
+
+#define ID_OPT { CLI_OPT_ARG, "ID", 0, &id, 0, NULL, "the change (what apply printed)", CLI_OPT_REQUIRED }
+#define PROVIDER_OPT { CLI_OPT_VALUE, "provider", 0, &provider, 0, "NAME", \
+	"the git provider (default: that of the first repository, else local)", 0 }
+
+static const cli_opt show_opts[] = { ID_OPT, PROVIDER_OPT, { CLI_OPT_END } };
+static const cli_opt approve_opts[] = {
+	ID_OPT, PROVIDER_OPT,
+	{ CLI_OPT_VALUE, "by", 0, &by, 0, "NAME", "who approves (default: $PROMOTE_AUTHOR_NAME, $USER, promote)", 0 },
+	{ CLI_OPT_END }
+};
+static const cli_opt merge_opts[] = { ID_OPT, PROVIDER_OPT, { CLI_OPT_END } };
+static const cli_opt close_opts[] = { ID_OPT, PROVIDER_OPT, { CLI_OPT_END } };
+static const cli_opt comment_opts[] = {
+	ID_OPT,
+	{ CLI_OPT_ARG, "TEXT", 0, &text, 0, NULL, "the comment", CLI_OPT_REQUIRED },
+	PROVIDER_OPT,
+	{ CLI_OPT_END }
+};
+
+static int run(const cli *c, enum verb v)
 {
-	const char *verb = NULL, *id = NULL, *text = NULL, *provider = NULL, *by = NULL;
-	for (int i = 0; i < c->argc; i++) {
-		const char *a = c->argv[i];
-		const char **value = strcmp(a, "--provider") == 0 ? &provider : strcmp(a, "--by") == 0 ? &by : NULL;
-		if (value) {
-			if (++i >= c->argc)
-				return cli_usage_error("%s needs a value", a);
-			*value = c->argv[i];
-		} else if (a[0] == '-' && a[1]) {
-			return cli_usage_error("unknown option '%s'\n%s", a, usage_text);
-		} else if (!verb) {
-			verb = a;
-		} else if (!id) {
-			id = a;
-		} else if (!text && strcmp(verb, "comment") == 0) {
-			text = a;
-		} else {
-			return cli_usage_error("unexpected argument '%s'\n%s", a, usage_text);
-		}
-	}
-	static const char *const verbs[] = { "show", "approve", "merge", "close", "comment" };
-	size_t v = 0;
-	while (verb && v < sizeof verbs / sizeof *verbs && strcmp(verb, verbs[v]) != 0)
-		v++;
-	if (!verb || v == sizeof verbs / sizeof *verbs || !id || (v == 4 && !text))
-		return cli_usage_error("%s", usage_text);
-	if (by && v != 1)
-		return cli_usage_error("--by goes with approve");
 	promote_context *ctx;
 	int rc = cli_open(&ctx, c);
 	if (rc)
 		return rc;
 	promote_change_info *info = NULL;
-	int err = v == 0 ? promote_change_get(&info, ctx, provider, id)
-		: v == 1 ? promote_change_approve(&info, ctx, provider, id, by)
-		: v == 2 ? promote_change_merge(&info, ctx, provider, id)
-		: v == 3 ? promote_change_close(ctx, provider, id)
+	int err = v == SHOW ? promote_change_get(&info, ctx, provider, id)
+		: v == APPROVE ? promote_change_approve(&info, ctx, provider, id, by)
+		: v == MERGE ? promote_change_merge(&info, ctx, provider, id)
+		: v == CLOSE ? promote_change_close(ctx, provider, id)
 		: promote_change_comment(ctx, provider, id, text);
 	/* Closing and commenting answer with the change as it is now. */
 	if (err == 0 && !info)
@@ -92,3 +82,31 @@ int cmd_change(const cli *c)
 	promote_context_free(ctx);
 	return rc;
 }
+
+static int show_run(const cli *c) { return run(c, SHOW); }
+static int approve_run(const cli *c) { return run(c, APPROVE); }
+static int merge_run(const cli *c) { return run(c, MERGE); }
+static int close_run(const cli *c) { return run(c, CLOSE); }
+static int comment_run(const cli *c) { return run(c, COMMENT); }
+
+static const cli_command show = { "show", "print a change request", NULL, show_opts, show_run, NULL, 0 };
+static const cli_command approve = {
+	"approve", "record an approval (one per person; a draft approved is ready to merge)", NULL,
+	approve_opts, approve_run, NULL, 0
+};
+static const cli_command merge = {
+	"merge", "merge the change branch into its base branch",
+	"A fast-forward when the base has not moved, else a merge commit. Refused for a draft (approve it\n"
+	"first), a closed change, or when both changed the same lines.",
+	merge_opts, merge_run, NULL, 0
+};
+static const cli_command close_cmd = { "close", "close a change request without merging", NULL, close_opts, close_run,
+	NULL, 0 };
+static const cli_command comment = { "comment", "add a comment to a change request", NULL, comment_opts, comment_run,
+	NULL, 0 };
+
+const cli_command cmd_change = {
+	"change", "change requests at their git provider (local: in the repository)",
+	"Each prints the change as it is afterwards.", NULL, NULL,
+	(const cli_command *const[]){ &show, &approve, &merge, &close_cmd, &comment, NULL }, 0
+};

@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <stdio.h>
-#include <string.h>
 
 static json_object *env_to_json(const promote_env *env)
 {
@@ -43,10 +42,10 @@ static void print_env(const promote_env *env)
 		promote_env_path(env), branch ? branch : "(default)", labels);
 }
 
-int cmd_env(const cli *c)
+static const cli_opt list_opts[] = { { CLI_OPT_END } };
+
+static int list_run(const cli *c)
 {
-	if (c->argc < 1 || strcmp(c->argv[0], "list") != 0 || c->argc > 1)
-		return cli_usage_error("usage: promote env list");
 	promote_context *ctx;
 	int rc = cli_open(&ctx, c);
 	if (rc)
@@ -64,3 +63,14 @@ int cmd_env(const cli *c)
 	promote_context_free(ctx);
 	return EXIT_OK;
 }
+
+static const cli_command list = {
+	"list", "the configured environments",
+	"In declaration order: name, kind, strategy, path, branch ((default): the repository's default\n"
+	"branch) and labels; --json adds deploy mode, repository and clusters.",
+	list_opts, list_run, NULL, 0
+};
+
+const cli_command cmd_env = {
+	"env", "the configured environments", NULL, NULL, NULL, (const cli_command *const[]){ &list, NULL }, 0
+};

@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <stdio.h>
-#include <string.h>
 
 static json_object *flow_to_json(const promote_flow *flow)
 {
@@ -51,17 +50,22 @@ static void print_flow(const promote_flow *flow)
 	}
 }
 
-int cmd_flow(const cli *c)
+static const char *name;
+
+static const cli_opt show_opts[] = {
+	{ CLI_OPT_ARG, "FLOW", 0, &name, 0, NULL, "the flow (default: 'default', else the only one, else all)", 0 },
+	{ CLI_OPT_END }
+};
+
+static int show_run(const cli *c)
 {
-	if (c->argc < 1 || strcmp(c->argv[0], "show") != 0 || c->argc > 2)
-		return cli_usage_error("usage: promote flow show [FLOW]");
 	promote_context *ctx;
 	int rc = cli_open(&ctx, c);
 	if (rc)
 		return rc;
 	const promote_flow *flow;
-	if (c->argc == 2 || promote_flow_count(ctx) <= 1 || promote_flow_lookup(&flow, ctx, NULL) == 0) {
-		rc = promote_flow_lookup(&flow, ctx, c->argc == 2 ? c->argv[1] : NULL);
+	if (name || promote_flow_count(ctx) <= 1 || promote_flow_lookup(&flow, ctx, NULL) == 0) {
+		rc = promote_flow_lookup(&flow, ctx, name);
 		if (rc) {
 			rc = cli_fail(c);
 		} else if (c->json) {
@@ -85,3 +89,14 @@ int cmd_flow(const cli *c)
 	promote_context_free(ctx);
 	return rc;
 }
+
+static const cli_command show = {
+	"show", "a flow's trigger and steps, in waves",
+	"Steps of one wave can run side by side; each step is followed by the environments it waits for.\n"
+	"Without FLOW: the flow named 'default', else the only flow, else every flow.",
+	show_opts, show_run, NULL, 0
+};
+
+const cli_command cmd_flow = {
+	"flow", "the configured flows", NULL, NULL, NULL, (const cli_command *const[]){ &show, NULL }, 0
+};

@@ -6,32 +6,32 @@
 
 static const char *const outcome_names[] = { "unchanged", "committed", "proposed", "skipped" };
 
+static const char *product, *to, *from, *version, *release;
+
+#define PROMOTION_OPTS \
+	{ CLI_OPT_ARG, "PRODUCT", 0, &product, 0, NULL, "the product to promote", CLI_OPT_REQUIRED }, \
+	{ CLI_OPT_VALUE, "to", 0, &to, 0, "ENV", "the environment to promote into", CLI_OPT_REQUIRED }, \
+	{ CLI_OPT_VALUE, "from", 0, &from, 0, "ENV", "the source environment (default: the step before ENV in the flow)", 0 }, \
+	{ CLI_OPT_VALUE, "version", 0, &version, 0, "V", "the version to promote (default: the source's)", 0 }
+
+static const cli_opt plan_opts[] = {
+	PROMOTION_OPTS,
+	{ CLI_OPT_END }
+};
+
+static const cli_opt apply_opts[] = {
+	PROMOTION_OPTS,
+	{ CLI_OPT_VALUE, "release", 0, &release, 0, "ID", "the release this promotion belongs to (names the change branch)", 0 },
+	{ CLI_OPT_END }
+};
+
 static int run(const cli *c, bool applying)
 {
-	const char *product = NULL;
 	promote_plan_options opts = PROMOTE_PLAN_OPTIONS_INIT;
 	promote_apply_options apply = PROMOTE_APPLY_OPTIONS_INIT;
-	const char *to = NULL;
-	for (int i = 0; i < c->argc; i++) {
-		const char *a = c->argv[i];
-		const char **value = strcmp(a, "--to") == 0 ? &to : strcmp(a, "--from") == 0 ? &opts.from
-			: strcmp(a, "--version") == 0 ? &opts.set_version
-			: applying && strcmp(a, "--release") == 0 ? &apply.release : NULL;
-		if (value) {
-			if (++i >= c->argc)
-				return cli_usage_error("%s needs a value", a);
-			*value = c->argv[i];
-		} else if (a[0] == '-' && strcmp(a, "--") != 0) {
-			return cli_usage_error("unknown option '%s'", a);
-		} else if (strcmp(a, "--") != 0 && !product) {
-			product = a;
-		} else if (strcmp(a, "--") != 0) {
-			return cli_usage_error("one PRODUCT at a time ('%s' and '%s')", product, a);
-		}
-	}
-	if (!product || !to)
-		return cli_usage_error("usage: promote %s PRODUCT --to ENV [--from ENV] [--version V]%s",
-			applying ? "apply" : "plan", applying ? " [--release ID]" : "");
+	opts.from = from;
+	opts.set_version = version;
+	apply.release = release;
 	promote_context *ctx;
 	int rc = cli_open(&ctx, c);
 	if (rc)
@@ -63,18 +63,18 @@ static int run(const cli *c, bool applying)
 		}
 		cli_print_json(o);
 	} else {
-		const char *version = promote_plan_version(plan);
+		const char *promoted = promote_plan_version(plan);
 		if (!applying || c->verbosity > 0 || outcome != PROMOTE_APPLY_UNCHANGED)
 			fputs(diff.ptr, stdout);
 		if (promote_plan_change_count(plan) == 0)
-			printf("%s%s%s is already in %s: nothing to change\n", product, version ? " " : "", version ? version : "",
+			printf("%s%s%s is already in %s: nothing to change\n", product, promoted ? " " : "", promoted ? promoted : "",
 				to);
 		else if (!applying)
 			printf("%zu file%s would change in %s on branch %s\n", promote_plan_change_count(plan),
 				promote_plan_change_count(plan) == 1 ? "" : "s", to, promote_plan_branch(plan));
 		else if (outcome == PROMOTE_APPLY_COMMITTED)
 			printf("committed %.12s on %s: %s %s to %s\n", commit.ptr, promote_plan_branch(plan), product,
-				version ? version : "", to);
+				promoted ? promoted : "", to);
 		else if (outcome == PROMOTE_APPLY_PROPOSED)
 			printf("proposed %.12s as change %s (the policy asks for a pull request)\n", commit.ptr,
 				promote_plan_change_id(plan));
@@ -91,12 +91,25 @@ static int run(const cli *c, bool applying)
 	return rc;
 }
 
-int cmd_plan(const cli *c)
+static int plan_run(const cli *c)
 {
 	return run(c, false);
 }
 
-int cmd_apply(const cli *c)
+static int apply_run(const cli *c)
 {
 	return run(c, true);
 }
+
+const cli_command cmd_plan = {
+	"plan", "the diff a promotion would make; writes nothing",
+	"The unified diff of every file promoting PRODUCT into ENV would change, on ENV's branch.",
+	plan_opts, plan_run, NULL, 0
+};
+
+const cli_command cmd_apply = {
+	"apply", "one promotion: one commit, or a change request, as the policy says",
+	"Makes the change plan shows: one commit on ENV's branch, or a change request when the policy asks\n"
+	"for a pull request. Applying what is already in place changes nothing.",
+	apply_opts, apply_run, NULL, 0
+};

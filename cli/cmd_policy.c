@@ -3,7 +3,6 @@
 #include "cli.h"
 
 #include <stdio.h>
-#include <string.h>
 
 static const char *const field_names[] = { "action", "pre", "post" };
 
@@ -51,21 +50,17 @@ static void print_source(const promote_policy *p)
 		printf("policy %s (priority %d)\n", promote_policy_name(p), (int)promote_policy_priority(p));
 }
 
-int cmd_policy(const cli *c)
+static const char *args[2], *flow;
+
+static const cli_opt explain_opts[] = {
+	{ CLI_OPT_ARG, "PRODUCT", 0, &args[0], 0, NULL, "the product", CLI_OPT_REQUIRED },
+	{ CLI_OPT_ARG, "ENV", 0, &args[1], 0, NULL, "the environment it is promoted into", CLI_OPT_REQUIRED },
+	{ CLI_OPT_VALUE, "flow", 0, &flow, 0, "FLOW", "take the flow's step policy into account (ENV must be a step)", 0 },
+	{ CLI_OPT_END }
+};
+
+static int explain_run(const cli *c)
 {
-	const char *flow = NULL;
-	const char *args[3];
-	int n = 0;
-	for (int i = 1; i < c->argc; i++) {
-		if (strcmp(c->argv[i], "--flow") == 0 && i + 1 < c->argc)
-			flow = c->argv[++i];
-		else if (n < 3)
-			args[n++] = c->argv[i];
-		else
-			n++;
-	}
-	if (c->argc < 1 || strcmp(c->argv[0], "explain") != 0 || n != 2)
-		return cli_usage_error("usage: promote policy explain PRODUCT ENV [--flow FLOW]");
 	promote_context *ctx;
 	int rc = cli_open(&ctx, c);
 	if (rc)
@@ -115,3 +110,14 @@ int cmd_policy(const cli *c)
 	promote_context_free(ctx);
 	return EXIT_OK;
 }
+
+static const cli_command explain = {
+	"explain", "the effective policy and which policy supplied each field",
+	"Action, pre-action and post-action workflows for promoting PRODUCT into ENV, which policy\n"
+	"supplied each, then every matching policy, strongest first.",
+	explain_opts, explain_run, NULL, 0
+};
+
+const cli_command cmd_policy = {
+	"policy", "the promotion policies", NULL, NULL, NULL, (const cli_command *const[]){ &explain, NULL }, 0
+};

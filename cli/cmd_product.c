@@ -2,19 +2,16 @@
 #include "cli.h"
 
 #include <stdio.h>
-#include <string.h>
 
-int cmd_product(const cli *c)
+static const char *env;
+
+static const cli_opt list_opts[] = {
+	{ CLI_OPT_VALUE, "env", 0, &env, 0, "ENV", "the environment (default: the default flow's trigger)", 0 },
+	{ CLI_OPT_END }
+};
+
+static int list_run(const cli *c)
 {
-	const char *env = NULL;
-	if (c->argc < 1 || strcmp(c->argv[0], "list") != 0)
-		return cli_usage_error("usage: promote product list [--env ENV]");
-	for (int i = 1; i < c->argc; i++) {
-		if (strcmp(c->argv[i], "--env") == 0 && i + 1 < c->argc)
-			env = c->argv[++i];
-		else
-			return cli_usage_error("usage: promote product list [--env ENV]");
-	}
 	promote_context *ctx;
 	int rc = cli_open(&ctx, c);
 	if (rc)
@@ -35,3 +32,14 @@ int cmd_product(const cli *c)
 	promote_context_free(ctx);
 	return rc;
 }
+
+static const cli_command list = {
+	"list", "the products ENV's branch holds (configured and discovered)",
+	"Each configured product whose folder is on the environment's branch, and each folder a discovery\n"
+	"product (\"*\") finds, named by what its * stands for; sorted, one per line. Needs a repository.",
+	list_opts, list_run, NULL, 0
+};
+
+const cli_command cmd_product = {
+	"product", "the products an environment holds", NULL, NULL, NULL, (const cli_command *const[]){ &list, NULL }, 0
+};

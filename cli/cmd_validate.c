@@ -3,10 +3,10 @@
 
 #include <stdio.h>
 
-int cmd_validate(const cli *c)
+static const cli_opt opts[] = { { CLI_OPT_END } };
+
+static int run(const cli *c)
 {
-	if (c->argc > 0)
-		return cli_usage_error("validate takes no arguments (use --config FILE to choose the file)");
 	promote_context *ctx;
 	int rc = cli_open(&ctx, c);
 	if (rc)
@@ -31,3 +31,10 @@ int cmd_validate(const cli *c)
 	promote_context_free(ctx);
 	return EXIT_OK;
 }
+
+const cli_command cmd_validate = {
+	"validate", "check the configuration; every error with file:line:column",
+	"Opens the configuration, which loads and checks it completely, and reports. Every problem is\n"
+	"printed, sorted by position, then a count; the exit status is then 2. -q prints nothing on success.",
+	opts, run, NULL, 0
+};

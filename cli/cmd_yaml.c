@@ -161,31 +161,45 @@ static int write_beside(char **tmp_out, const char *target, const promote_yaml_d
 	return EXIT_OK;
 }
 
-static int usage(void)
-{
-	return cli_usage_error(
-		"usage: promote yaml get [--source] FILE PATH\n"
-		"       promote yaml set [-e PATH=VALUE]... [--image-policy NS:POLICY=IMAGE]... [--create] [--typed]\n"
-		"                        [--edit-anchors] FILE...\n"
-		"       promote yaml delete [-e PATH]... [--edit-anchors] FILE...\n"
-		"FILE '-' reads standard input and writes standard output");
-}
+static int source, create, typed, edit_anchors;
+static const char *get_args[2];
+static cli_list exprs, policies, files;
 
-static int yaml_get(const cli *c)
+#define FILES_OPT { CLI_OPT_ARG, "FILE", 0, &files, 0, NULL, \
+	"the files to edit in place ('-': standard input, edited to standard output)", CLI_OPT_REQUIRED | CLI_OPT_MULTIPLE }
+#define ANCHORS_OPT { CLI_OPT_SWITCH, "edit-anchors", 0, &edit_anchors, 0, NULL, \
+	"allow editing an anchored node (every alias sees the change) or a node behind an alias", 0 }
+
+static const cli_opt get_opts[] = {
+	{ CLI_OPT_SWITCH, "source", 0, &source, 0, NULL, "the node's source text as written (quotes included)", 0 },
+	{ CLI_OPT_ARG, "FILE", 0, &get_args[0], 0, NULL, "the YAML file ('-': standard input)", CLI_OPT_REQUIRED },
+	{ CLI_OPT_ARG, "PATH", 0, &get_args[1], 0, NULL, "the value's path, e.g. image.tag or images[name=web].newTag",
+	  CLI_OPT_REQUIRED },
+	{ CLI_OPT_END }
+};
+
+static const cli_opt set_opts[] = {
+	{ CLI_OPT_VALUE, "expression", 'e', &exprs, 0, "PATH=VALUE", "set the value at PATH (repeatable)", CLI_OPT_MULTIPLE },
+	{ CLI_OPT_VALUE, "image-policy", 0, &policies, 0, "NS:POLICY=IMAGE",
+	  "set the scalars Flux's $imagepolicy markers name (repeatable)", CLI_OPT_MULTIPLE },
+	{ CLI_OPT_SWITCH, "create", 0, &create, 0, NULL, "create missing keys and [key=value] items", 0 },
+	{ CLI_OPT_SWITCH, "typed", 0, &typed, 0, NULL, "VALUE is YAML text (a number stays a number, [a, b] a list)", 0 },
+	ANCHORS_OPT,
+	FILES_OPT,
+	{ CLI_OPT_END }
+};
+
+static const cli_opt delete_opts[] = {
+	{ CLI_OPT_VALUE, "expression", 'e', &exprs, 0, "PATH", "remove the key or item at PATH (repeatable)",
+	  CLI_OPT_MULTIPLE | CLI_OPT_REQUIRED },
+	ANCHORS_OPT,
+	FILES_OPT,
+	{ CLI_OPT_END }
+};
+
+static int get_run(const cli *c)
 {
-	bool source = false;
-	const char *args[2];
-	int n = 0;
-	for (int i = 1; i < c->argc; i++) {
-		if (strcmp(c->argv[i], "--source") == 0)
-			source = true;
-		else if (n < 2)
-			args[n++] = c->argv[i];
-		else
-			return usage();
-	}
-	if (n != 2)
-		return usage();
+	const char *const *args = get_args;
 	promote_yaml_path *path = NULL;
 	promote_yaml_doc *doc = NULL;
 	promote_buf value = PROMOTE_BUF_INIT;
@@ -217,64 +231,44 @@ static int yaml_get(const cli *c)
 /* set and delete: edit every file in memory, then write the changed ones. */
 static int yaml_edit(const cli *c, bool deleting)
 {
-	unsigned flags = 0;
-	edit *edits = calloc((size_t)c->argc, sizeof *edits);
-	const char **files = calloc((size_t)c->argc, sizeof *files);
-	size_t edit_count = 0, file_count = 0;
-	int rc = edits && files ? 0 : EXIT_FAILED;
-	for (int i = 1; rc == 0 && i < c->argc; i++) {
-		const char *a = c->argv[i];
-		if (strcmp(a, "--create") == 0 && !deleting) {
-			flags |= PROMOTE_YAML_CREATE;
-		} else if (strcmp(a, "--typed") == 0 && !deleting) {
-			flags |= PROMOTE_YAML_TYPED;
-		} else if (strcmp(a, "--edit-anchors") == 0) {
-			flags |= PROMOTE_YAML_EDIT_ANCHORS;
-		} else if (strcmp(a, "-e") == 0 || strcmp(a, "--expression") == 0) {
-			if (++i >= c->argc) {
-				rc = usage();
-				break;
-			}
-			const char *expr = c->argv[i];
-			const char *eq = deleting ? NULL : split_assignment(expr);
-			if (!deleting && !eq) {
-				rc = cli_usage_error("-e '%s': write PATH=VALUE (e.g. -e image.tag=v2)", expr);
-				break;
-			}
-			char *path_text = deleting ? strdup(expr) : strndup(expr, (size_t)(eq - expr));
-			edit *e = &edits[edit_count++];
-			if (!path_text || (!deleting && !(e->value = strdup(eq + 1)))) {
-				free(path_text);
-				rc = EXIT_FAILED;
-				break;
-			}
-			if (promote_yaml_path_compile(&e->path, path_text))
-				rc = cli_fail(c);
-			free(path_text);
-		} else if (strcmp(a, "--image-policy") == 0 && !deleting) {
-			const char *spec = ++i < c->argc ? c->argv[i] : NULL;
-			const char *eq = spec ? strchr(spec, '=') : NULL;
-			if (!eq || eq == spec || !eq[1]) {
-				rc = cli_usage_error("--image-policy takes NAMESPACE:POLICY=IMAGE (e.g. flux-system:web=ghcr.io/org/web:1.2.3)");
-				break;
-			}
-			edit *e = &edits[edit_count++];
-			if (!(e->policy = strndup(spec, (size_t)(eq - spec))) || !(e->value = strdup(eq + 1)))
-				rc = EXIT_FAILED;
-		} else if (strcmp(a, "--") == 0) {
-			while (++i < c->argc)
-				files[file_count++] = c->argv[i];
-		} else if (a[0] == '-' && a[1]) {
-			rc = cli_usage_error("unknown option '%s' for yaml %s", a, deleting ? "delete" : "set");
-		} else {
-			files[file_count++] = a;
+	unsigned flags = (create ? PROMOTE_YAML_CREATE : 0) | (typed ? PROMOTE_YAML_TYPED : 0) |
+		(edit_anchors ? PROMOTE_YAML_EDIT_ANCHORS : 0);
+	size_t file_count = files.count, edit_count = 0;
+	edit *edits = calloc(exprs.count + policies.count + 1, sizeof *edits);
+	int rc = edits ? 0 : EXIT_FAILED;
+	for (size_t i = 0; rc == 0 && i < exprs.count; i++) {
+		const char *expr = exprs.items[i];
+		const char *eq = deleting ? NULL : split_assignment(expr);
+		if (!deleting && !eq) {
+			rc = cli_usage_error("-e '%s': write PATH=VALUE (e.g. -e image.tag=v2)", expr);
+			break;
 		}
+		char *path_text = deleting ? strdup(expr) : strndup(expr, (size_t)(eq - expr));
+		edit *e = &edits[edit_count++];
+		if (!path_text || (!deleting && !(e->value = strdup(eq + 1)))) {
+			free(path_text);
+			rc = EXIT_FAILED;
+			break;
+		}
+		if (promote_yaml_path_compile(&e->path, path_text))
+			rc = cli_fail(c);
+		free(path_text);
 	}
-	if (rc == 0 && (edit_count == 0 || file_count == 0))
-		rc = usage();
+	for (size_t i = 0; rc == 0 && i < policies.count; i++) {
+		const char *spec = policies.items[i], *eq = strchr(spec, '=');
+		if (!eq || eq == spec || !eq[1]) {
+			rc = cli_usage_error("--image-policy takes NAMESPACE:POLICY=IMAGE (e.g. flux-system:web=ghcr.io/org/web:1.2.3)");
+			break;
+		}
+		edit *e = &edits[edit_count++];
+		if (!(e->policy = strndup(spec, (size_t)(eq - spec))) || !(e->value = strdup(eq + 1)))
+			rc = EXIT_FAILED;
+	}
+	if (rc == 0 && edit_count == 0)
+		rc = cli_usage_error("nothing to set: give -e PATH=VALUE or --image-policy NS:POLICY=IMAGE");
 	bool use_stdin = false;
 	for (size_t i = 0; rc == 0 && i < file_count; i++)
-		use_stdin |= strcmp(files[i], "-") == 0;
+		use_stdin |= strcmp(files.items[i], "-") == 0;
 	if (rc == 0 && use_stdin && file_count > 1)
 		rc = cli_usage_error("'-' (standard input) must be the only FILE");
 
@@ -301,7 +295,7 @@ static int yaml_edit(const cli *c, bool deleting)
 	for (size_t f = 0; rc == 0 && f < file_count; f++) {
 		promote_yaml_doc *doc = NULL;
 		struct stat st;
-		rc = open_doc(&doc, files[f], &st, c);
+		rc = open_doc(&doc, files.items[f], &st, c);
 		int err = 0;
 		if (rc == 0 && deleting)
 			for (size_t i = 0; err == 0 && i < path_count; i++)
@@ -320,8 +314,8 @@ static int yaml_edit(const cli *c, bool deleting)
 		} else if (rc == 0 && promote_yaml_doc_changed(doc)) {
 			/* Through a symbolic link, the file it points to is what changes. */
 			struct stat link;
-			bool is_link = lstat(files[f], &link) == 0 && S_ISLNK(link.st_mode);
-			targets[f] = is_link ? realpath(files[f], NULL) : strdup(files[f]);
+			bool is_link = lstat(files.items[f], &link) == 0 && S_ISLNK(link.st_mode);
+			targets[f] = is_link ? realpath(files.items[f], NULL) : strdup(files.items[f]);
 			rc = targets[f] ? write_beside(&temps[f], targets[f], doc, &st) : EXIT_FAILED;
 			changed += rc == 0;
 		}
@@ -334,7 +328,7 @@ static int yaml_edit(const cli *c, bool deleting)
 			continue;
 		if (rc == 0 && rename(temps[f], targets[f]) != 0) {
 			fprintf(stderr, "promote: %s: cannot replace it: %s; %zu file%s before it %s replaced, the "
-				"others are unchanged\n", files[f], strerror(errno), replaced, replaced == 1 ? "" : "s",
+				"others are unchanged\n", files.items[f], strerror(errno), replaced, replaced == 1 ? "" : "s",
 				replaced == 1 ? "was" : "were");
 			rc = EXIT_FAILED;
 		} else if (rc == 0) {
@@ -354,20 +348,40 @@ static int yaml_edit(const cli *c, bool deleting)
 	free(temps);
 	free(paths);
 	free(values);
-	free(files);
 	edits_free(edits, edit_count);
 	return rc;
 }
 
-int cmd_yaml(const cli *c)
+static int set_run(const cli *c)
 {
-	if (c->argc < 1)
-		return usage();
-	if (strcmp(c->argv[0], "get") == 0)
-		return yaml_get(c);
-	if (strcmp(c->argv[0], "set") == 0)
-		return yaml_edit(c, false);
-	if (strcmp(c->argv[0], "delete") == 0)
-		return yaml_edit(c, true);
-	return usage();
+	return yaml_edit(c, false);
 }
+
+static int delete_run(const cli *c)
+{
+	return yaml_edit(c, true);
+}
+
+static const cli_command get = {
+	"get", "print one value of a YAML file",
+	"A scalar's value (quotes and escapes resolved), or a collection's source text.",
+	get_opts, get_run, NULL, 0
+};
+
+static const cli_command set = {
+	"set", "edit YAML files in place, changing only the values' bytes",
+	"Comments, order, quoting and indentation stay as they were. Every file is edited in memory first;\n"
+	"only when all succeeded are they replaced.",
+	set_opts, set_run, NULL, 0
+};
+
+static const cli_command delete = {
+	"delete", "remove keys or items from YAML files in place",
+	"A key's whole entry goes, comments on its lines included.",
+	delete_opts, delete_run, NULL, 0
+};
+
+const cli_command cmd_yaml = {
+	"yaml", "surgical edits of YAML files (no configuration needed)", NULL, NULL, NULL,
+	(const cli_command *const[]){ &get, &set, &delete, NULL }, 0
+};

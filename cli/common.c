@@ -42,16 +42,23 @@ static void log_to_stderr(int level, const char *domain, const char *message, vo
 	fprintf(stderr, "promote: %s: [%s] %s\n", level >= 0 && level <= 4 ? names[level] : "log", domain, message);
 }
 
+/* What the global options ask of the library. Where the command listens to
+ * the library (its log; its events, e.g. transfer progress), it is set here. */
+static void context_options(promote_context_options *opts, const cli *c)
+{
+	opts->cache_dir = c->cache;
+	if (c->verbosity > 0) {
+		/* -v: the library's debug lines; -vv: trace as well. */
+		opts->log_cb = log_to_stderr;
+		opts->log_level = c->verbosity > 1 ? PROMOTE_LOG_TRACE : PROMOTE_LOG_DEBUG;
+	}
+}
+
 int cli_open(promote_context **out, const cli *c)
 {
 	int rc;
 	promote_context_options opts = PROMOTE_CONTEXT_OPTIONS_INIT;
-	opts.cache_dir = c->cache;
-	if (c->verbosity > 0) {
-		/* -v: the library's debug lines; -vv: trace as well. */
-		opts.log_cb = log_to_stderr;
-		opts.log_level = c->verbosity > 1 ? PROMOTE_LOG_TRACE : PROMOTE_LOG_DEBUG;
-	}
+	context_options(&opts, c);
 	if (c->config) {
 		rc = promote_context_open_file(out, c->config, &opts);
 	} else if (c->repo) {

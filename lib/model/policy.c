@@ -144,9 +144,13 @@ int promote_policy_resolve(promote_effective_policy **out, promote_context *ctx,
 	if (step_policy)
 		eff->matches[eff->match_count++] = step_policy;
 	size_t first_matching = eff->match_count;
-	for (size_t i = 0; i < ctx->cfg.policy_count; i++)
-		if (promote_policy_matches(&ctx->cfg.policies[i], product, env))
+	for (size_t i = 0; i < ctx->cfg.policy_count; i++) {
+		bool matches = promote_policy_matches(&ctx->cfg.policies[i], product, env);
+		promote__log(ctx, PROMOTE_LOG_TRACE, "policy", "policy '%s' %s %s in %s", ctx->cfg.policies[i].name,
+			matches ? "matches" : "does not match", product, env_name);
+		if (matches)
 			eff->matches[eff->match_count++] = &ctx->cfg.policies[i];
+	}
 	qsort(eff->matches + first_matching, eff->match_count - first_matching, sizeof *eff->matches, by_precedence);
 	for (int field = PROMOTE_POLICY_FIELD_ACTION; field <= PROMOTE_POLICY_FIELD_POST; field++)
 		for (size_t i = 0; i < eff->match_count && !eff->source[field]; i++)

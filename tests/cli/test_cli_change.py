@@ -64,11 +64,11 @@ def test_close(repo):
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["change"], USAGE, "usage: promote change show|approve|merge|close ID"),
-    (["change", "show"], USAGE, "usage: promote change"),
-    (["change", "frob", "x"], USAGE, "usage: promote change"),
-    (["change", "comment", "x"], USAGE, "usage: promote change"),
-    (["change", "merge", "x", "--by", "me"], USAGE, "--by goes with approve"),
+    (["change"], USAGE, "'change' needs a command\nusage: promote change show ID"),
+    (["change", "show"], USAGE, "missing ID\nusage: promote change show ID"),
+    (["change", "frob", "x"], USAGE, "unknown command 'change frob'"),
+    (["change", "comment", "x"], USAGE, "missing TEXT\nusage: promote change comment ID TEXT"),
+    (["change", "merge", "x", "--by", "me"], USAGE, "unknown option '--by'"),
     (["change", "show", "promote/none"], USAGE, "there is no change 'promote/none' in this repository"),
     (["change", "show", "x", "--provider", "github"], USAGE, "no git provider named 'github'"),
 ])

@@ -69,7 +69,7 @@ def test_pull_request_policy_proposes_a_branch(repo):
     (["plan", "shop", "--to", "qq"], "no environment named 'qq' (did you mean 'qa'?)"),
     (["plan", "shop", "--to", "dev"], "no flow step promotes into 'dev'"),
     (["plan", "shop"], "usage: promote plan PRODUCT --to ENV"),
-    (["plan", "shop", "cart", "--to", "qa"], "one PRODUCT at a time"),
+    (["plan", "shop", "cart", "--to", "qa"], "unexpected argument 'cart'"),
     (["apply", "--to"], "--to needs a value"),
 ])
 def test_errors_are_usage_or_input_errors(repo, args, message):

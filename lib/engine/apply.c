@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/strbuf.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -52,19 +53,19 @@ static int check_release(const char *release)
 static int message_of(promote_buf *out, const promote_plan *plan, const char *release)
 {
 	const char *version = plan->version ? plan->version : "(no version)";
-	char head[1024];
-	snprintf(head, sizeof head, "Promote %s %s to %s\n\n", plan->product, version, promote_env_name(plan->to));
-	int rc = promote__buf_puts(out, head);
-	char trailers[2048];
-	snprintf(trailers, sizeof trailers,
-		"Promote-Product: %s\nPromote-Environment: %s\nPromote-From: %s\nPromote-Version: %s\n", plan->product,
-		promote_env_name(plan->to), promote_env_name(plan->from), version);
-	if (rc == 0 && release) {
-		char line[128];
-		snprintf(line, sizeof line, "Promote-Release: %s\n", release);
-		rc = promote__buf_puts(out, line);
-	}
-	return rc ? rc : promote__buf_puts(out, trailers);
+	promote__strbuf text;
+	promote__strbuf_init(&text, PROMOTE__MESSAGE_MAX, "the commit message");
+	int rc = promote__strbuf_addf(&text, "Promote %s %s to %s\n\n", plan->product, version, promote_env_name(plan->to));
+	if (rc == 0 && release)
+		rc = promote__strbuf_addf(&text, "Promote-Release: %s\n", release);
+	if (rc == 0)
+		rc = promote__strbuf_addf(&text,
+			"Promote-Product: %s\nPromote-Environment: %s\nPromote-From: %s\nPromote-Version: %s\n", plan->product,
+			promote_env_name(plan->to), promote_env_name(plan->from), version);
+	if (rc == 0)
+		rc = promote__buf_put(out, promote__strbuf_cstr(&text), promote__strbuf_len(&text));
+	promote__strbuf_free(&text);
+	return rc;
 }
 
 /* The change request for a change branch, through the target environment's
@@ -74,23 +75,23 @@ static int open_change(promote_plan *plan, const char *branch, const char *relea
 	const promote_repository *repository = promote_env_repository(plan->to);
 	const char *provider = repository ? promote_repository_provider(repository) : NULL;
 	const char *version = plan->version ? plan->version : "latest";
-	char title[1024], label[4][600];
-	snprintf(title, sizeof title, "Promote %s %s to %s", plan->product, version, promote_env_name(plan->to));
-	snprintf(label[0], sizeof label[0], "promote/product=%s", plan->product);
-	snprintf(label[1], sizeof label[1], "promote/environment=%s", promote_env_name(plan->to));
-	snprintf(label[2], sizeof label[2], "promote/version=%s", version);
-	snprintf(label[3], sizeof label[3], "promote/release=%s", release ? release : "");
+	const char *const label_keys[] = { "product", "environment", "version", "release" };
+	const char *const label_values[] = { plan->product, promote_env_name(plan->to), version, release };
+	promote__strbuf text;
+	promote__strbuf_init(&text, PROMOTE__MESSAGE_MAX, "the change request's title");
 	promote_buf body = PROMOTE_BUF_INIT;
 	int rc = message_of(&body, plan, release);
 	promote_change_request *request = NULL;
 	if (rc == 0)
 		rc = promote_change_request_new(&request, branch, plan->to_branch);
-	if (rc == 0)
-		rc = promote_change_request_set_title(request, title);
+	if (rc == 0 && (rc = promote__strbuf_setf(&text, "Promote %s %s to %s", plan->product, version,
+				promote_env_name(plan->to))) == 0)
+		rc = promote_change_request_set_title(request, promote__strbuf_cstr(&text));
 	if (rc == 0)
 		rc = promote_change_request_set_body(request, body.ptr);
 	for (size_t i = 0; rc == 0 && i < (release ? 4u : 3u); i++)
-		rc = promote_change_request_add_label(request, label[i]);
+		if ((rc = promote__strbuf_setf(&text, "promote/%s=%s", label_keys[i], label_values[i])) == 0)
+			rc = promote_change_request_add_label(request, promote__strbuf_cstr(&text));
 	if (rc == 0)
 		rc = promote_change_request_add_environment(request, promote_env_name(plan->to));
 	if (rc == 0)
@@ -106,6 +107,7 @@ static int open_change(promote_plan *plan, const char *branch, const char *relea
 	promote_change_info_free(info);
 	promote_change_request_free(request);
 	promote_buf_dispose(&body);
+	promote__strbuf_free(&text);
 	return rc;
 }
 
@@ -150,6 +152,9 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 	promote__git_commit_info info = { who.author_name, who.author_email, 0, NULL, who.committer_name,
 		who.committer_email };
 	uint64_t seed = promote__backoff_seed(plan);
+	promote__strbuf branch, ref;
+	promote__strbuf_init(&branch, PROMOTE__REFNAME_MAX, "the branch's name");
+	promote__strbuf_init(&ref, PROMOTE__REFNAME_MAX, "the branch's reference name");
 	for (unsigned attempt = 0; rc == 0; attempt++) {
 		if (attempt > 0 && (rc = promote__plan_compute(plan, promote__git_session_reader(session)))) {
 			if (rc == PROMOTE_ENOTFOUND || rc == PROMOTE_EINVALID) /* what the plan needs is gone */
@@ -159,52 +164,48 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 					"promote again", plan->to_branch, plan->product, promote_error_last()->message);
 			break;
 		}
-		if (plan->count == 0)
+		if (plan->changes.size == 0)
 			break; /* already in place */
-		promote__git_edit *edits = calloc(plan->count, sizeof *edits);
+		promote__git_edit *edits = calloc(plan->changes.size, sizeof *edits);
 		promote_buf message = PROMOTE_BUF_INIT;
 		rc = edits ? message_of(&message, plan, o.release) : promote__error_oom();
-		for (size_t i = 0; rc == 0 && i < plan->count; i++) {
-			edits[i].path = plan->changes[i].path;
-			edits[i].data = plan->changes[i].after.ptr;
-			edits[i].size = plan->changes[i].after.size;
+		for (size_t i = 0; rc == 0 && i < plan->changes.size; i++) {
+			edits[i].path = plan->changes.ptr[i].path;
+			edits[i].data = plan->changes.ptr[i].after.ptr;
+			edits[i].size = plan->changes.ptr[i].after.size;
 		}
 		info.message = message.ptr;
 		git_oid base, made;
 		bool created = false;
 		if (rc == 0 && (rc = git_oid_fromstr(&base, plan->base.hex) < 0 ? promote__error(PROMOTE_EGIT,
 						    PROMOTE_ERROR_CLASS_GIT, "bad base commit '%s'", plan->base.hex) : 0) == 0)
-			rc = promote__git_commit(&made, &created, repo, &base, edits, plan->count, &info);
+			rc = promote__git_commit(&made, &created, repo, &base, edits, plan->changes.size, &info);
 		free(edits);
 		promote_buf_dispose(&message);
 		if (rc || !created)
 			break;
-		char branch[1024];
+		/* The target branch, or the change request of the local provider: a
+		 * branch named after what it promotes. */
+		bool proposing = plan->action == PROMOTE_ACTION_PULL_REQUEST;
+		rc = !proposing ? promote__strbuf_setf(&branch, "%s", plan->to_branch)
+			: o.release ? promote__strbuf_setf(&branch, "promote/%s/%s", o.release, promote_env_name(plan->to))
+				    : promote__strbuf_setf(&branch, "promote/%s/%s/%s", plan->product,
+					      plan->version ? plan->version : "latest", promote_env_name(plan->to));
+		if (rc || (rc = promote__strbuf_setf(&ref, "refs/heads/%s", promote__strbuf_cstr(&branch))))
+			break;
 		const git_oid *expected = &base;
 		git_oid existing;
-		if (plan->action == PROMOTE_ACTION_PULL_REQUEST) {
-			/* The change request of the local provider: a branch named after what it promotes. */
-			if (o.release)
-				snprintf(branch, sizeof branch, "promote/%s/%s", o.release, promote_env_name(plan->to));
-			else
-				snprintf(branch, sizeof branch, "promote/%s/%s/%s", plan->product,
-					plan->version ? plan->version : "latest", promote_env_name(plan->to));
-			char ref[1100];
-			snprintf(ref, sizeof ref, "refs/heads/%s", branch);
-			expected = git_reference_name_to_id(&existing, repo, ref) == 0 ? &existing : NULL;
+		if (proposing) {
+			expected = git_reference_name_to_id(&existing, repo, promote__strbuf_cstr(&ref)) == 0 ? &existing : NULL;
 			if (expected && same_tree(repo, &existing, &made)) {
 				made = existing; /* proposed already: never a second change */
 				*outcome = PROMOTE_APPLY_PROPOSED;
 				goto done;
 			}
-		} else {
-			snprintf(branch, sizeof branch, "%s", plan->to_branch);
 		}
 		/* A mirror of a remote: the remote is where the change lands (the mirror
 		 * learns it at the next fetch); a local repository's branch moves here. */
-		char ref[1100];
-		snprintf(ref, sizeof ref, "refs/heads/%s", branch);
-		rc = promote__git_session_publish(session, ref, &made, expected, plan->action == PROMOTE_ACTION_PULL_REQUEST);
+		rc = promote__git_session_publish(session, promote__strbuf_cstr(&ref), &made, expected, proposing);
 		if (rc == PROMOTE_ECONFLICT && attempt < retries) {
 			promote_error_clear();
 			promote__backoff(attempt, &seed);
@@ -216,7 +217,8 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 			break;
 		*outcome = plan->action == PROMOTE_ACTION_PULL_REQUEST ? PROMOTE_APPLY_PROPOSED : PROMOTE_APPLY_COMMITTED;
 done:
-		if (plan->action == PROMOTE_ACTION_PULL_REQUEST && (rc = open_change(plan, branch, o.release)))
+		if (plan->action == PROMOTE_ACTION_PULL_REQUEST &&
+			(rc = open_change(plan, promote__strbuf_cstr(&branch), o.release)))
 			break;
 		if (commit) {
 			char hex[GIT_OID_HEXSZ + 1];
@@ -229,5 +231,7 @@ done:
 		break;
 	}
 	promote__git_identity_dispose(&who);
+	promote__strbuf_free(&branch);
+	promote__strbuf_free(&ref);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/global.h"
+#include "core/strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,13 +54,14 @@ char *promote__git_cache_dir(const char *dir)
 	const char *env = getenv("PROMOTE_CACHE_DIR");
 	if (env && *env)
 		return strdup(env);
-	char path[4096];
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	if (xdg && *xdg)
-		snprintf(path, sizeof path, "%s/promote", xdg);
-	else
-		snprintf(path, sizeof path, "%s/.cache/promote", home && *home ? home : "/tmp");
-	return strdup(path);
+	promote__strbuf path;
+	promote__strbuf_init(&path, PROMOTE__PATH_MAX, "the cache folder's path");
+	int rc = xdg && *xdg ? promote__strbuf_addf(&path, "%s/promote", xdg)
+			     : promote__strbuf_addf(&path, "%s/.cache/promote", home && *home ? home : "/tmp");
+	char *out = rc == 0 ? promote__strbuf_take(&path) : NULL;
+	promote__strbuf_free(&path);
+	return out;
 }
 
 /* ---- the mirror --------------------------------------------------------- */
@@ -83,17 +85,20 @@ static void mirror_name(char *out, size_t size, const char *url)
 
 static int make_dirs(const char *path)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
+	char *tmp = strdup(path);
+	int rc = tmp ? 0 : -1;
+	for (char *p = tmp ? tmp + 1 : ""; rc == 0 && *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
 		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-			return -1;
+			rc = -1;
 		*p = '/';
 	}
-	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
+	if (rc == 0 && mkdir(tmp, 0755) != 0 && errno != EEXIST)
+		rc = -1;
+	free(tmp);
+	return rc;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -123,25 +128,30 @@ char *promote__git_mirror_folder(const char *url, const char *cache_dir)
 /* Hold the mirror's lock file, waiting a bounded time. */
 static int lock_mirror(int *fd_out, const char *path)
 {
-	char lock[4200];
-	snprintf(lock, sizeof lock, "%s.lock", path);
-	int fd = open(lock, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot open the lock %s: %s", lock, strerror(errno));
+	promote__strbuf lock;
+	promote__strbuf_init(&lock, PROMOTE__PATH_MAX, "the mirror's lock file's path");
+	int rc = promote__strbuf_addf(&lock, "%s.lock", path);
+	int fd = rc == 0 ? open(promote__strbuf_cstr(&lock), O_CREAT | O_RDWR | O_CLOEXEC, 0644) : -1;
+	if (rc == 0 && fd < 0)
+		rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot open the lock %s: %s",
+			promote__strbuf_cstr(&lock), strerror(errno));
 	int wait_s = lock_wait_s();
-	for (long waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 50) {
+	for (long waited = 0; rc == 0 && flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 50) {
 		if (errno != EWOULDBLOCK || waited >= wait_s * 1000L) {
 			close(fd);
-			return promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_GIT,
+			rc = promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_GIT,
 				"the mirror %s is locked by another promote for more than %d s (it holds %s while it "
 				"fetches); try again when it is done, or wait longer (PROMOTE_CACHE_LOCK_WAIT=SECONDS)",
-				path, wait_s, lock);
+				path, wait_s, promote__strbuf_cstr(&lock));
+			break;
 		}
 		struct timespec ts = { 0, 50 * 1000000L };
 		nanosleep(&ts, NULL);
 	}
-	*fd_out = fd;
-	return 0;
+	promote__strbuf_free(&lock);
+	if (rc == 0)
+		*fd_out = fd;
+	return rc;
 }
 
 static int fetch_into(git_repository *repo, const char *url, const promote__credentials *creds)
@@ -263,17 +273,21 @@ static int libgit2_push(git_repository *repo, const char *url, const promote__cr
 	promote__remote_auth_callbacks(&po.callbacks, &state.auth);
 	po.callbacks.payload = &state;
 	po.callbacks.push_update_reference = on_push_update;
-	char temp[128], spec[1400];
+	char temp[128]; /* a pid and an address: always fits */
 	snprintf(temp, sizeof temp, "refs/promote/push/%ld-%p", (long)getpid(), (void *)&state);
 	git_reference *pushed = NULL;
 	git_rc = git_reference_create(&pushed, repo, temp, commit, 1, "promote: push");
 	git_reference_free(pushed);
-	snprintf(spec, sizeof spec, "%s%s:%s", force ? "+" : "", temp, ref);
-	char *specp = spec;
+	promote__strbuf spec;
+	promote__strbuf_init(&spec, PROMOTE__REFNAME_MAX * 2, "the push's refspec");
+	if ((rc = promote__strbuf_addf(&spec, "%s%s:%s", force ? "+" : "", temp, ref)))
+		git_rc = 0; /* said; nothing pushed */
+	char *specp = (char *)promote__strbuf_cstr(&spec);
 	git_strarray specs = { &specp, 1 };
-	if (git_rc == 0)
+	if (rc == 0 && git_rc == 0)
 		git_rc = git_remote_push(remote, &specs, &po);
-	if (git_rc < 0 && !state.rejected) {
+	promote__strbuf_free(&spec);
+	if (rc == 0 && git_rc < 0 && !state.rejected) {
 		/* libgit2 reports a non-fast-forward before sending as an error. */
 		const git_error *e = git_error_last();
 		if (e && e->message && (strstr(e->message, "non-fast-forward") || strstr(e->message, "non-fastforwardable") ||

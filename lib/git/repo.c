@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/global.h"
+#include "core/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,24 +161,28 @@ done:
 int promote__git_update_branch(git_repository *repo, const char *branch, const git_oid *target,
 	const git_oid *expected, const char *reflog)
 {
-	char ref[1024];
-	if ((size_t)snprintf(ref, sizeof ref, "refs/heads/%s", branch) >= sizeof ref)
-		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_GIT, "branch name '%.64s...' is too long", branch);
-	if (!git_reference_is_valid_name(ref))
-		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_GIT,
+	promote__strbuf ref;
+	promote__strbuf_init(&ref, PROMOTE__REFNAME_MAX, "the branch's reference name");
+	int rc = promote__strbuf_addf(&ref, "refs/heads/%s", branch);
+	if (rc == 0 && !git_reference_is_valid_name(promote__strbuf_cstr(&ref)))
+		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_GIT,
 			"'%s' is not a valid branch name (a version with spaces or '..'?)", branch);
-	{
+	if (rc == 0) {
 		/* Checked out here or in any linked work tree: never moved under someone's feet. */
 		git_reference *existing = NULL;
-		bool checked_out = git_reference_lookup(&existing, repo, ref) == 0 && git_branch_is_checked_out(existing) == 1;
+		bool checked_out = git_reference_lookup(&existing, repo, promote__strbuf_cstr(&ref)) == 0 &&
+			git_branch_is_checked_out(existing) == 1;
 		git_reference_free(existing);
 		if (checked_out)
-			return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_GIT,
+			rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_GIT,
 				"branch '%s' is checked out in the work tree of '%s'; moving it would leave the work tree "
 				"behind: promote into a bare repository or a branch that is not checked out",
 				branch, git_repository_path(repo));
 	}
-	return promote__git_update_ref(repo, ref, target, expected, reflog);
+	if (rc == 0)
+		rc = promote__git_update_ref(repo, promote__strbuf_cstr(&ref), target, expected, reflog);
+	promote__strbuf_free(&ref);
+	return rc;
 }
 
 int promote__git_update_ref(git_repository *repo, const char *ref, const git_oid *target, const git_oid *expected,

@@ -5,7 +5,9 @@
  */
 #include "plan.h"
 
+#include "core/array.h"
 #include "core/error.h"
+#include "core/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,21 +30,20 @@ static bool is_folder(const promote__tree_reader *r, const promote__commit_id *c
 	return rc >= 0;
 }
 
+typedef PROMOTE__ARRAY(char *) names;
+
 /* Append a copy; duplicates go after sorting. */
-static int add_name(promote_strarray *list, const char *name, size_t len)
+static int add_name(names *list, const char *name, size_t len)
 {
-	char **grown = realloc(list->strings, (list->count + 1) * sizeof *grown);
-	if (!grown)
-		return promote__error_oom();
-	list->strings = grown;
-	if (!(list->strings[list->count] = strndup(name, len)))
-		return promote__error_oom();
-	list->count++;
-	return 0;
+	char *copy = strndup(name, len);
+	int rc = copy ? promote__array_push(list, copy) : promote__error_oom();
+	if (rc)
+		free(copy);
+	return rc;
 }
 
 typedef struct finding {
-	promote_strarray *list;
+	names *list;
 	const promote__tree_reader *r;
 	const promote__commit_id *commit;
 	const char *dir;          /* ENV/DIR */
@@ -61,17 +62,20 @@ static int on_folder(const char *name, promote__entry_type type, void *payload)
 		strncmp(name, f->prefix, f->prefix_len) != 0 || memcmp(name + len - f->suffix_len, f->suffix, f->suffix_len) != 0)
 		return 0;
 	if (f->rest) {
-		char below[8192];
-		snprintf(below, sizeof below, "%s/%s%s", f->dir, name, f->rest);
-		if (!is_folder(f->r, f->commit, below))
-			return 0;
+		promote__strbuf below;
+		promote__strbuf_init(&below, PROMOTE__PATH_MAX, "a product's folder");
+		int rc = promote__strbuf_addf(&below, "%s/%s%s", f->dir, name, f->rest);
+		bool there = rc == 0 && is_folder(f->r, f->commit, promote__strbuf_cstr(&below));
+		promote__strbuf_free(&below);
+		if (!there)
+			return rc;
 	}
 	return add_name(f->list, name + f->prefix_len, len - f->prefix_len - f->suffix_len);
 }
 
 /* ENV/DIR/PREFIX, star, SUFFIX/REST: every folder of ENV/DIR named PREFIX...SUFFIX
  * (with ENV/DIR/NAME/REST a folder too) adds the name where the star stands. */
-static int discover(promote_strarray *list, const promote__tree_reader *r, const promote__commit_id *commit,
+static int discover(names *list, const promote__tree_reader *r, const promote__commit_id *commit,
 	const char *env_path, const char *pattern)
 {
 	const char *star = strchr(pattern, '*');
@@ -82,15 +86,16 @@ static int discover(promote_strarray *list, const promote__tree_reader *r, const
 	size_t dir_len = slash ? (size_t)(slash - pattern) : 0;
 	const char *prefix = slash ? slash + 1 : pattern;
 	const char *rest = strchr(star, '/');
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s%s%.*s", env_path, dir_len ? "/" : "", (int)dir_len, pattern);
-	finding f = { list, r, commit, dir, prefix, (size_t)(star - prefix), star + 1,
+	promote__strbuf dir;
+	promote__strbuf_init(&dir, PROMOTE__PATH_MAX, "a discovery product's folder");
+	int rc = promote__strbuf_addf(&dir, "%s%s%.*s", env_path, dir_len ? "/" : "", (int)dir_len, pattern);
+	finding f = { list, r, commit, promote__strbuf_cstr(&dir), prefix, (size_t)(star - prefix), star + 1,
 		rest ? (size_t)(rest - star - 1) : strlen(star + 1), rest };
-	int rc = r->list(r->self, commit, dir, on_folder, &f);
-	if (rc == PROMOTE_ENOTFOUND) { /* no such folder: nothing found there */
-		promote_error_clear();
+	if (rc == 0 && (rc = r->list(r->self, commit, f.dir, on_folder, &f)) == PROMOTE_ENOTFOUND) {
+		promote_error_clear(); /* no such folder: nothing found there */
 		rc = 0;
 	}
+	promote__strbuf_free(&dir);
 	return rc;
 }
 
@@ -103,7 +108,7 @@ int promote_product_discover(promote_strarray *out, promote_context *ctx, const 
 {
 	if (!out || !ctx)
 		return promote__error_arg(__func__, !out ? "out" : "ctx");
-	promote_strarray list = PROMOTE_STRARRAY_INIT;
+	names list = PROMOTE__ARRAY_INIT;
 	const promote_env *env = NULL;
 	const promote_flow *flow = NULL;
 	int rc = 0;
@@ -120,31 +125,38 @@ int promote_product_discover(promote_strarray *out, promote_context *ctx, const 
 	if (rc == 0 && (rc = promote__context_reader(&r, ctx)) == 0 && (rc = promote__plan_branch_of(&branch, r, env)) == 0)
 		rc = r->tip(&tip, r->self, branch);
 	/* Configured products first, then what discovery finds. */
+	promote__strbuf folder;
+	promote__strbuf_init(&folder, PROMOTE__PATH_MAX, "a product's folder");
 	for (size_t i = 0; rc == 0 && i < promote_product_count(ctx); i++) {
 		const promote_product *p = promote_product_at(ctx, i);
-		char folder[4096];
-		snprintf(folder, sizeof folder, "%s/%s", promote_env_path(env), promote_product_path(p));
-		if (!promote_product_is_discovery(p) && is_folder(r, &tip, folder))
-			rc = add_name(&list, promote_product_name(p), strlen(promote_product_name(p)));
+		if (promote_product_is_discovery(p) ||
+			(rc = promote__strbuf_setf(&folder, "%s/%s", promote_env_path(env), promote_product_path(p))) ||
+			!is_folder(r, &tip, promote__strbuf_cstr(&folder)))
+			continue;
+		rc = add_name(&list, promote_product_name(p), strlen(promote_product_name(p)));
 	}
+	promote__strbuf_free(&folder);
 	for (size_t i = 0; rc == 0 && i < promote_product_count(ctx); i++)
 		if (promote_product_is_discovery(promote_product_at(ctx, i)))
 			rc = discover(&list, r, &tip, promote_env_path(env), promote_product_path(promote_product_at(ctx, i)));
 	free(branch);
 	if (rc) {
-		promote_strarray_dispose(&list);
+		for (size_t i = 0; i < list.size; i++)
+			free(list.ptr[i]);
+		promote__array_free(&list);
 		return rc;
 	}
-	if (list.count > 1)
-		qsort(list.strings, list.count, sizeof *list.strings, by_name);
+	if (list.size > 1)
+		qsort(list.ptr, list.size, sizeof *list.ptr, by_name);
 	size_t kept = 0;
-	for (size_t i = 0; i < list.count; i++) {
-		if (kept > 0 && strcmp(list.strings[kept - 1], list.strings[i]) == 0)
-			free(list.strings[i]); /* a configured product found by discovery too */
+	for (size_t i = 0; i < list.size; i++) {
+		if (kept > 0 && strcmp(list.ptr[kept - 1], list.ptr[i]) == 0)
+			free(list.ptr[i]); /* a configured product found by discovery too */
 		else
-			list.strings[kept++] = list.strings[i];
+			list.ptr[kept++] = list.ptr[i];
 	}
-	list.count = kept;
-	*out = list;
+	/* The caller's list takes the array as it is (released with promote_strarray_dispose()). */
+	out->strings = list.ptr;
+	out->count = kept;
 	return 0;
 }

@@ -73,14 +73,11 @@ int promote__plan_branch_of(char **out, const promote__tree_reader *reader, cons
 static int add_change(promote_plan *plan, char *path, const promote_buf *before, bool existed, const char *after,
 	size_t after_size)
 {
-	promote__change *grown = realloc(plan->changes, (plan->count + 1) * sizeof *grown);
-	if (!grown) {
+	promote__change *c = promote__array_alloc(&plan->changes);
+	if (!c) {
 		free(path);
-		return promote__error_oom();
+		return PROMOTE_ENOMEM;
 	}
-	plan->changes = grown;
-	promote__change *c = &plan->changes[plan->count];
-	memset(c, 0, sizeof *c);
 	c->path = path;
 	c->existed = existed;
 	int rc = before ? promote__buf_put(&c->before, before->ptr ? before->ptr : "", before->size) : 0;
@@ -90,10 +87,9 @@ static int add_change(promote_plan *plan, char *path, const promote_buf *before,
 		free(path);
 		promote_buf_dispose(&c->before);
 		promote_buf_dispose(&c->after);
-		return rc;
+		plan->changes.size--;
 	}
-	plan->count++;
-	return 0;
+	return rc;
 }
 
 typedef struct sides {
@@ -203,8 +199,8 @@ static int copy_whole(walk *w, const char *rel)
 		return 0;
 	char *src_path = join3(w->s->src_dir, rel, NULL), *dst_path = join3(w->s->dst_dir, rel, NULL);
 	/* A file that is also an attribute file was planned attribute by attribute: keep that. */
-	for (size_t i = 0; dst_path && i < w->plan->count; i++)
-		if (strcmp(w->plan->changes[i].path, dst_path) == 0)
+	for (size_t i = 0; dst_path && i < w->plan->changes.size; i++)
+		if (strcmp(w->plan->changes.ptr[i].path, dst_path) == 0)
 			match = false;
 	for (size_t i = 0; match && i < promote_product_attribute_count(p); i++) {
 		char *name = expand(promote_product_attribute_file_at(p, i), promote_env_name(w->plan->from), w->plan->product);
@@ -274,14 +270,12 @@ static int by_path(const void *a, const void *b)
 
 static void clear_changes(promote_plan *plan)
 {
-	for (size_t i = 0; i < plan->count; i++) {
-		free(plan->changes[i].path);
-		promote_buf_dispose(&plan->changes[i].before);
-		promote_buf_dispose(&plan->changes[i].after);
+	for (size_t i = 0; i < plan->changes.size; i++) {
+		free(plan->changes.ptr[i].path);
+		promote_buf_dispose(&plan->changes.ptr[i].before);
+		promote_buf_dispose(&plan->changes.ptr[i].after);
 	}
-	free(plan->changes);
-	plan->changes = NULL;
-	plan->count = 0;
+	promote__array_free(&plan->changes);
 	free(plan->version);
 	plan->version = NULL;
 }
@@ -332,8 +326,8 @@ int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader
 				"environment '%s' has no folder '%s' for product '%s' (branch %s)", promote_env_name(plan->from),
 				src_dir, plan->product, plan->from_branch);
 	}
-	if (rc == 0 && plan->count > 1)
-		qsort(plan->changes, plan->count, sizeof *plan->changes, by_path);
+	if (rc == 0 && plan->changes.size > 1)
+		qsort(plan->changes.ptr, plan->changes.size, sizeof *plan->changes.ptr, by_path);
 	if (rc == 0 && !plan->version && plan->set_version && !(plan->version = strdup(plan->set_version)))
 		rc = promote__error_oom();
 	free(product_path);
@@ -480,11 +474,11 @@ const char *promote_plan_version(const promote_plan *plan) { return plan ? plan-
 const char *promote_plan_branch(const promote_plan *plan) { return plan ? plan->to_branch : NULL; }
 const char *promote_plan_base(const promote_plan *plan) { return plan ? plan->base.hex : NULL; }
 const char *promote_plan_change_id(const promote_plan *plan) { return plan ? plan->change_id : NULL; }
-size_t promote_plan_change_count(const promote_plan *plan) { return plan ? plan->count : 0; }
+size_t promote_plan_change_count(const promote_plan *plan) { return plan ? plan->changes.size : 0; }
 
 const char *promote_plan_change_path_at(const promote_plan *plan, size_t index)
 {
-	return plan && index < plan->count ? plan->changes[index].path : NULL;
+	return plan && index < plan->changes.size ? plan->changes.ptr[index].path : NULL;
 }
 
 int promote_plan_diff(promote_buf *out, const promote_plan *plan)
@@ -493,8 +487,8 @@ int promote_plan_diff(promote_buf *out, const promote_plan *plan)
 		return promote__error_arg(__func__, !out ? "out" : "plan");
 	promote_buf diff = PROMOTE_BUF_INIT;
 	int rc = promote__buf_puts(&diff, "");
-	for (size_t i = 0; rc == 0 && i < plan->count; i++) {
-		const promote__change *c = &plan->changes[i];
+	for (size_t i = 0; rc == 0 && i < plan->changes.size; i++) {
+		const promote__change *c = &plan->changes.ptr[i];
 		const char *before = c->existed ? c->before.ptr ? c->before.ptr : "" : NULL;
 		rc = promote__git_diff(&diff, c->path, before, c->before.size, c->after.ptr, c->after.size);
 	}

@@ -7,6 +7,7 @@
 #ifndef PROMOTE_PLAN_PLAN_H
 #define PROMOTE_PLAN_PLAN_H
 
+#include "core/array.h"
 #include "git/reader.h"
 #include "model/context.h"
 
@@ -16,6 +17,8 @@ typedef struct promote__change {
 	promote_buf before;
 	promote_buf after;
 } promote__change;
+
+typedef PROMOTE__ARRAY(promote__change) promote__changes;
 
 struct promote_plan {
 	promote_context *ctx; /* kept alive */
@@ -29,8 +32,7 @@ struct promote_plan {
 	char *to_branch;
 	promote__commit_id from_commit;
 	promote__commit_id base;  /* the target branch's commit the plan was made on */
-	promote__change *changes;
-	size_t count;
+	promote__changes changes;  /* sorted by path */
 	int action;           /* the resolved policy's promote_action */
 	char *change_id;      /* the change request opened or found by promote_plan_apply() */
 };

@@ -7,8 +7,8 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/wildmatch.h"
 
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,7 +192,7 @@ static int copy_whole(walk *w, const char *rel)
 	bool match = false;
 	for (size_t i = 0; i < promote_product_file_count(p) && !match; i++) {
 		char *glob = expand(promote_product_file_at(p, i), promote_env_name(w->plan->from), w->plan->product);
-		match = glob && fnmatch(glob, rel, FNM_PATHNAME) == 0;
+		match = glob && promote__wildmatch(glob, rel);
 		free(glob);
 	}
 	if (!match)

@@ -3,9 +3,6 @@
 
 #include <stdio.h>
 
-static const char *const state_names[] = { "open", "merged", "closed" };
-static const char *const checks_names[] = { "none", "pending", "passing", "failing" };
-
 static void print_info(const cli *c, const promote_change_info *info)
 {
 	int state = promote_change_info_state(info), checks = promote_change_info_checks(info);
@@ -15,10 +12,10 @@ static void print_info(const cli *c, const promote_change_info *info)
 		json_object_object_add(o, "title", cli_json_string(promote_change_info_title(info)));
 		json_object_object_add(o, "head", cli_json_string(promote_change_info_head(info)));
 		json_object_object_add(o, "base", cli_json_string(promote_change_info_base(info)));
-		json_object_object_add(o, "state", json_object_new_string(state_names[state]));
+		json_object_object_add(o, "state", json_object_new_string(promote_change_state_name(state)));
 		json_object_object_add(o, "draft", json_object_new_boolean(promote_change_info_draft(info)));
 		json_object_object_add(o, "approvals", json_object_new_int((int)promote_change_info_approvals(info)));
-		json_object_object_add(o, "checks", json_object_new_string(checks_names[checks]));
+		json_object_object_add(o, "checks", json_object_new_string(promote_checks_state_name(checks)));
 		const char *merged = promote_change_info_merge_commit(info);
 		json_object_object_add(o, "mergeCommit", *merged ? json_object_new_string(merged) : NULL);
 		json_object_object_add(o, "url", cli_json_string(promote_change_info_url(info)));
@@ -29,9 +26,9 @@ static void print_info(const cli *c, const promote_change_info *info)
 		return;
 	printf("change %s: %s\n", promote_change_info_id(info), promote_change_info_title(info));
 	printf("  %s into %s: %s%s, %u approval%s, checks %s\n", promote_change_info_head(info),
-		promote_change_info_base(info), state_names[state], promote_change_info_draft(info) ? " (draft)" : "",
+		promote_change_info_base(info), promote_change_state_name(state), promote_change_info_draft(info) ? " (draft)" : "",
 		promote_change_info_approvals(info), promote_change_info_approvals(info) == 1 ? "" : "s",
-		checks_names[checks]);
+		promote_checks_state_name(checks));
 	if (*promote_change_info_merge_commit(info))
 		printf("  merged as %s\n", promote_change_info_merge_commit(info));
 }

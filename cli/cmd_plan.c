@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const outcome_names[] = { "unchanged", "committed", "proposed", "skipped" };
-
 static const char *product, *to, *from, *version, *release;
 
 #define PROMOTION_OPTS \
@@ -57,7 +55,7 @@ static int run(const cli *c, bool applying)
 		json_object_object_add(o, "changes", files);
 		json_object_object_add(o, "diff", json_object_new_string(diff.ptr));
 		if (applying) {
-			json_object_object_add(o, "outcome", json_object_new_string(outcome_names[outcome]));
+			json_object_object_add(o, "outcome", json_object_new_string(promote_apply_outcome_name(outcome)));
 			json_object_object_add(o, "commit", cli_json_string(commit.ptr));
 			json_object_object_add(o, "change", cli_json_string(promote_plan_change_id(plan)));
 		}

@@ -34,6 +34,12 @@ typedef enum promote_checks_state {
 	PROMOTE_CHECKS_FAILING = 3
 } promote_checks_state;
 
+/* The names of the states ("open", "merged", "closed"; "none", "pending",
+ * "passing", "failing"), as the CLI and JSON output show them; static,
+ * "unknown" for a value out of range. */
+PROMOTE_EXTERN(const char *) promote_change_state_name(int state);
+PROMOTE_EXTERN(const char *) promote_checks_state_name(int checks);
+
 /* ---- requests ------------------------------------------------------------ */
 
 /*

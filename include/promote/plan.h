@@ -73,6 +73,10 @@ typedef enum promote_apply_outcome {
 	PROMOTE_APPLY_SKIPPED = 3      /* the policy's action is none */
 } promote_apply_outcome;
 
+/* "unchanged", "committed", "proposed", "skipped"; static, "unknown" for a
+ * value out of range. */
+PROMOTE_EXTERN(const char *) promote_apply_outcome_name(int outcome);
+
 typedef struct promote_apply_options {
 	uint32_t version;
 	/* How often to plan again when the branch moved meanwhile; 0 = 10. */

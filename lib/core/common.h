@@ -24,4 +24,8 @@
 
 #define PROMOTE_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The body of every public *_name(value): the table's entry, "unknown" out of range. */
+#define PROMOTE__NAME_OF(table, value) \
+	((value) >= 0 && (size_t)(value) < PROMOTE_ARRAY_SIZE(table) ? (table)[value] : "unknown")
+
 #endif

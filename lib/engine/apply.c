@@ -34,6 +34,12 @@ int promote_apply_options_init(promote_apply_options *opts, unsigned int version
 		"promote_apply_options", __func__);
 }
 
+const char *promote_apply_outcome_name(int outcome)
+{
+	static const char *const names[] = { "unchanged", "committed", "proposed", "skipped" };
+	return PROMOTE__NAME_OF(names, outcome);
+}
+
 /* A release id: it names branches and trailers. */
 static int check_release(const char *release)
 {

@@ -100,10 +100,7 @@ const char *promote_env_cluster_namespace_at(const promote_env *env, size_t inde
 	return env && index < env->cluster_count ? env->clusters[index].namespace_ : NULL;
 }
 
-#define NAME_OF(table, value) \
-	((value) >= 0 && (size_t)(value) < PROMOTE_ARRAY_SIZE(table) ? (table)[value] : "unknown")
-
-const char *promote_environment_kind_name(int kind) { return NAME_OF(promote__kind_names, kind); }
-const char *promote_strategy_name(int strategy) { return NAME_OF(promote__strategy_names, strategy); }
-const char *promote_deploy_mode_name(int mode) { return NAME_OF(promote__deploy_mode_names, mode); }
-const char *promote_action_name(int action) { return NAME_OF(promote__action_names, action); }
+const char *promote_environment_kind_name(int kind) { return PROMOTE__NAME_OF(promote__kind_names, kind); }
+const char *promote_strategy_name(int strategy) { return PROMOTE__NAME_OF(promote__strategy_names, strategy); }
+const char *promote_deploy_mode_name(int mode) { return PROMOTE__NAME_OF(promote__deploy_mode_names, mode); }
+const char *promote_action_name(int action) { return PROMOTE__NAME_OF(promote__action_names, action); }

@@ -186,6 +186,18 @@ STRING_SETTER(base)
 STRING_SETTER(title)
 STRING_SETTER(merge_commit)
 
+const char *promote_change_state_name(int state)
+{
+	static const char *const names[] = { "open", "merged", "closed" };
+	return PROMOTE__NAME_OF(names, state);
+}
+
+const char *promote_checks_state_name(int checks)
+{
+	static const char *const names[] = { "none", "pending", "passing", "failing" };
+	return PROMOTE__NAME_OF(names, checks);
+}
+
 int promote_change_info_set_state(promote_change_info *info, int state)
 {
 	if (!info || state < PROMOTE_CHANGE_OPEN || state > PROMOTE_CHANGE_CLOSED)

@@ -89,6 +89,27 @@ static void test_requests_are_plain_data(void **state)
 	promote_change_request_free(r);
 }
 
+/* The states' names, for front ends and providers that print or store them. */
+static void test_state_names(void **state)
+{
+	(void)state;
+	assert_string_equal(promote_change_state_name(PROMOTE_CHANGE_OPEN), "open");
+	assert_string_equal(promote_change_state_name(PROMOTE_CHANGE_MERGED), "merged");
+	assert_string_equal(promote_change_state_name(PROMOTE_CHANGE_CLOSED), "closed");
+	assert_string_equal(promote_change_state_name(3), "unknown");
+	assert_string_equal(promote_change_state_name(-1), "unknown");
+	assert_string_equal(promote_checks_state_name(PROMOTE_CHECKS_NONE), "none");
+	assert_string_equal(promote_checks_state_name(PROMOTE_CHECKS_PENDING), "pending");
+	assert_string_equal(promote_checks_state_name(PROMOTE_CHECKS_PASSING), "passing");
+	assert_string_equal(promote_checks_state_name(PROMOTE_CHECKS_FAILING), "failing");
+	assert_string_equal(promote_checks_state_name(4), "unknown");
+	assert_string_equal(promote_apply_outcome_name(PROMOTE_APPLY_UNCHANGED), "unchanged");
+	assert_string_equal(promote_apply_outcome_name(PROMOTE_APPLY_COMMITTED), "committed");
+	assert_string_equal(promote_apply_outcome_name(PROMOTE_APPLY_PROPOSED), "proposed");
+	assert_string_equal(promote_apply_outcome_name(PROMOTE_APPLY_SKIPPED), "skipped");
+	assert_string_equal(promote_apply_outcome_name(4), "unknown");
+}
+
 static void test_open_is_never_twice(void **state)
 {
 	(void)state;
@@ -421,6 +442,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_requests_are_plain_data),
+		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_open_is_never_twice),
 		cmocka_unit_test(test_find_by_labels),
 		cmocka_unit_test(test_draft_waits_for_approval_then_fast_forwards),

@@ -269,8 +269,8 @@ class promote_git_provider(Structure):
         ("merge_change", merge_change_cb),
         ("comment_change", comment_change_cb),
         ("close_change", close_change_cb),
-        ("free_payload", free_payload_cb),
         ("approve_change", approve_change_cb),
+        ("free_payload", free_payload_cb),
     ]
 
 
@@ -626,6 +626,7 @@ DECLARATIONS = (
     ("promote_apply_options_init", c_int, (_P(promote_apply_options), c_uint), _check),
     ("promote_plan_apply", c_int, (_P(promote_buf), _P(c_int), plan_p, _P(promote_apply_options)), _check),
     ("promote_plan_change_id", c_char_p, (plan_p,), _string),
+    ("promote_apply_outcome_name", c_char_p, (c_int,), _string),
 
     # context.h: credentials callbacks
     ("promote_credential_set_userpass", c_int, (_P(promote_credential), c_char_p, c_char_p), _check),
@@ -661,6 +662,8 @@ DECLARATIONS = (
     ("promote_change_info_draft", c_int, (info_p,), None),
     ("promote_change_info_approvals", c_uint, (info_p,), None),
     ("promote_change_info_reused", c_int, (info_p,), None),
+    ("promote_change_state_name", c_char_p, (c_int,), _string),
+    ("promote_checks_state_name", c_char_p, (c_int,), _string),
     ("promote_change_open", c_int, (_P(info_p), ctx_p, c_char_p, request_p), _check),
     ("promote_change_find", c_int, (_P(info_p), ctx_p, c_char_p, request_p), _check),
     ("promote_change_get", c_int, (_P(info_p), ctx_p, c_char_p, c_char_p), _check),

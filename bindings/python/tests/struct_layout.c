@@ -97,8 +97,8 @@ int main(void)
 	MEMBER(promote_git_provider, merge_change);
 	MEMBER(promote_git_provider, comment_change);
 	MEMBER(promote_git_provider, close_change);
-	MEMBER(promote_git_provider, free_payload);
 	MEMBER(promote_git_provider, approve_change);
+	MEMBER(promote_git_provider, free_payload);
 	struct_end();
 
 	STRUCT(promote_deploy_backend);

@@ -125,6 +125,18 @@ def test_enum_spellings_come_from_the_library(c_facts):
     assert lib.promote_strategy_name(99) == "unknown"
 
 
+def test_change_and_apply_names_come_from_the_library():
+    lib = _native.lib
+    for outcome in promote.ApplyOutcome:
+        assert lib.promote_apply_outcome_name(outcome) == outcome.name.lower()
+    for state in promote.ChangeState:
+        assert lib.promote_change_state_name(state) == state.name.lower()
+    for checks in promote.ChecksState:
+        assert lib.promote_checks_state_name(checks) == checks.name.lower()
+    for name in (lib.promote_apply_outcome_name, lib.promote_change_state_name, lib.promote_checks_state_name):
+        assert name(-1) == "unknown" and name(99) == "unknown"
+
+
 # ---- the declaration table against the headers ------------------------------------
 
 def _header_functions():

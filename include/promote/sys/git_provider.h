@@ -43,10 +43,11 @@ typedef struct promote_git_provider {
 	int (*comment_change)(const char *id, const char *body, void *payload);
 	/* Close change `id` without merging. */
 	int (*close_change)(const char *id, void *payload);
-	/* Release `payload` when the context no longer needs it. */
-	void (*free_payload)(void *payload);
 	/* Record an approval of change `id` by `by` (NULL: whoever is asking). */
 	int (*approve_change)(promote_change_info *out, const char *id, const char *by, void *payload);
+	/* Release `payload` when the context no longer needs it. The last slot
+	 * of version 1, as in every vtable; later versions append after it. */
+	void (*free_payload)(void *payload);
 } promote_git_provider;
 
 #define PROMOTE_GIT_PROVIDER_VERSION 1

@@ -333,7 +333,7 @@ static int mutate_state(json_object *record, json_object **replace, bool *change
 	if (state != PROMOTE_CHANGE_OPEN)
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER, "change '%s' is %s already; it "
 			"cannot be %s", a->id, promote__local_record_string(record, "state"),
-			a->merge_commit ? "merged" : "closed");
+			promote_change_state_name(wanted));
 	int rc = promote__local_record_set_state(record, wanted, (int64_t)time(NULL));
 	if (rc == 0 && a->merge_commit)
 		rc = promote__local_record_set_string(record, "mergeCommit", a->merge_commit);

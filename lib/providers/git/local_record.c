@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const state_names[] = { "open", "merged", "closed" };
-
 static int put(json_object *record, const char *key, json_object *value)
 {
 	if (!value || json_object_object_add(record, key, value) != 0) {
@@ -95,8 +93,8 @@ int promote__local_record_parse(json_object **out, const char *data, size_t size
 	if (!why) {
 		const char *state = promote__local_record_string(r, "state");
 		why = "its state is none of open, merged, closed";
-		for (size_t i = 0; i < sizeof state_names / sizeof *state_names; i++)
-			if (strcmp(state, state_names[i]) == 0)
+		for (int s = PROMOTE_CHANGE_OPEN; s <= PROMOTE_CHANGE_CLOSED; s++)
+			if (strcmp(state, promote_change_state_name(s)) == 0)
 				why = NULL;
 	}
 	if (why) {
@@ -120,15 +118,15 @@ const char *promote__local_record_string(json_object *record, const char *key)
 promote_change_state promote__local_record_state(json_object *record)
 {
 	const char *s = promote__local_record_string(record, "state");
-	for (size_t i = 0; i < sizeof state_names / sizeof *state_names; i++)
-		if (strcmp(s, state_names[i]) == 0)
-			return (promote_change_state)i;
+	for (int state = PROMOTE_CHANGE_OPEN; state <= PROMOTE_CHANGE_CLOSED; state++)
+		if (strcmp(s, promote_change_state_name(state)) == 0)
+			return (promote_change_state)state;
 	return PROMOTE_CHANGE_OPEN;
 }
 
 int promote__local_record_set_state(json_object *record, promote_change_state state, int64_t now)
 {
-	int rc = put(record, "state", json_object_new_string(state_names[state]));
+	int rc = put(record, "state", json_object_new_string(promote_change_state_name(state)));
 	return rc ? rc : put(record, "updated", json_object_new_int64(now));
 }
 

@@ -15,6 +15,11 @@ Every exported name must have an entry, and every entry and every mention
 must name a function of the map: a reference row never survives its
 function, an example never calls a function that does not exist.
 
+The versions of the append-only structs too: for every `#define
+PROMOTE_X_VERSION N` under include/, doc/API.md must say "`promote_x`
+(version N", and no other page given with --also may name another version
+that way.
+
 Run by `meson test --suite abi`; `--self-test` checks the checker on
 synthetic inputs with known defects.
 """
@@ -73,6 +78,43 @@ def parse_doc(text):
     return entries, mentioned
 
 
+VERSION_DEFINE_RE = re.compile(r'^#define\s+PROMOTE_(\w+)_VERSION\s+(\d+)\s*$', re.M)
+VERSION_CLAIM_RE = re.compile(r'`(promote_\w+)`\s*\(version\s+(\d+)')
+
+
+def header_versions(files):
+    """files: {path: text} of the public headers -> {struct name: version}."""
+    versions = {}
+    for text in files.values():
+        for m in VERSION_DEFINE_RE.finditer(text):
+            versions['promote_' + m.group(1).lower()] = int(m.group(2))
+    return versions
+
+
+def version_claims(text):
+    """[(struct name, version, line)] for every "`promote_x` (version N" of a page."""
+    return [(m.group(1), int(m.group(2)), text.count('\n', 0, m.start()) + 1)
+            for m in VERSION_CLAIM_RE.finditer(text)]
+
+
+def compare_versions(versions, pages):
+    """pages: [(name, text, required)]. Returns report lines."""
+    report = []
+    for page, text, required in pages:
+        claims = version_claims(text)
+        for struct, version, line in claims:
+            if struct in versions and version != versions[struct]:
+                report.append('%s:%d says %s is version %d; the headers define %s %d'
+                              % (page, line, struct, version, 'PROMOTE_%s_VERSION' % struct[8:].upper(),
+                                 versions[struct]))
+        if required:
+            said = {struct for struct, _, _ in claims}
+            for struct in sorted(set(versions) - said):
+                report.append('%s does not give the version of %s: write "`%s` (version %d, ..." where it is '
+                              'described' % (page, struct, struct, versions[struct]))
+    return report
+
+
 def compare(exported, mapped, entries, mentioned, doc_name='doc/API.md'):
     """Returns a list of report lines; empty means the reference is complete and true."""
     report = []
@@ -105,15 +147,23 @@ def run(args):
     with open(args.map, encoding='utf-8') as f:
         mapped, _, _ = check_symbols.parse_map(f.read())
     with open(args.doc, encoding='utf-8') as f:
-        entries, mentioned = parse_doc(f.read())
+        doc = f.read()
+    entries, mentioned = parse_doc(doc)
     report = compare(exported, mapped, entries, mentioned, args.doc)
+    versions = header_versions(check_symbols.read_headers(args.include))
+    pages = [(args.doc, doc, True)]
+    for path in args.also:
+        with open(path, encoding='utf-8') as f:
+            pages.append((path, f.read(), False))
+    report += compare_versions(versions, pages)
     print('library: %d exported, map: %d names, %s: %d reference entries, %d functions mentioned'
           % (len(exported), len(mapped), args.doc, len(entries), len(mentioned)))
     if report:
         print('FAIL: %s and the exported symbols disagree' % args.doc)
         print('\n'.join('  ' + line for line in report))
         return 1
-    print('OK: every exported function has its entry, and every function documented exists')
+    print('OK: every exported function has its entry, every function documented exists, and the struct '
+          'versions are the headers\' (%s)' % ', '.join('%s %d' % kv for kv in sorted(versions.items())))
     return 0
 
 
@@ -168,6 +218,20 @@ An example calls `promote_ok()` and its own `promote_mine(x)`.
     clean = compare({'promote_ok': 'PROMOTE_0.1'}, {'promote_ok': 'PROMOTE_0.1'}, {'promote_ok': 'line 1'},
                     {'promote_ok': 'line 1'})
     expect(clean == [], 'clean input reported: %s' % clean)
+
+    versions = header_versions({'a.h': '#define PROMOTE_THING_OPTIONS_VERSION 3\n#define PROMOTE_OTHER_VERSION 1\n'
+                                       '#define PROMOTE_VERSION "0.1.0"\n'})
+    expect(versions == {'promote_thing_options': 3, 'promote_other': 1}, 'versions: %s' % versions)
+    vreport = '\n'.join(compare_versions(versions, [
+        ('api.md', 'x\n`promote_thing_options` (version 2, `PROMOTE_THING_OPTIONS_INIT`)\n', True),
+        ('arch.md', '`promote_other` (version 2: more)\n`promote_thing_options` (version 3)\n', False)]))
+    report += '\n' + vreport
+    for needle in ('api.md:2 says promote_thing_options is version 2; the headers define '
+                   'PROMOTE_THING_OPTIONS_VERSION 3',
+                   'api.md does not give the version of promote_other',
+                   'arch.md:1 says promote_other is version 2; the headers define PROMOTE_OTHER_VERSION 1'):
+        expect(needle in vreport, 'report lacks %r' % needle)
+    expect('arch.md does not give' not in vreport and 'arch.md:2' not in vreport, 'an optional page required')
     if failures:
         print('self-test FAILED:\n  ' + '\n  '.join(failures))
         print('report was:\n' + report)
@@ -183,11 +247,13 @@ def main():
     ap.add_argument('--library')
     ap.add_argument('--map')
     ap.add_argument('--doc')
+    ap.add_argument('--include', action='append', default=[], help='public header tree (repeatable)')
+    ap.add_argument('--also', action='append', default=[], help='another page whose version claims must be true')
     args = ap.parse_args()
     if args.self_test:
         return self_test()
-    if not (args.library and args.map and args.doc):
-        ap.error('--library, --map and --doc are required')
+    if not (args.library and args.map and args.doc and args.include):
+        ap.error('--library, --map, --doc and --include are required')
     return run(args)
 
 

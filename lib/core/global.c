@@ -1,33 +1,40 @@
 /*
- * promote_init / promote_shutdown and the run-time version.
+ * The run-time state (see global.h): a reference count under a mutex, and
+ * which subsystems of the table were started.
  *
- * libgit2 is initialised on first use, not in promote_init(): its
+ * Subsystems start on first use, not in promote_init(): libgit2's
  * initialisation (TLS library, threads) costs milliseconds that a process
- * editing YAML files never needs. libcurl likewise, the first time lib/net
- * makes a request. promote_shutdown() releases both.
+ * editing YAML files never needs; libcurl's likewise.
  */
 #include "global.h"
 
 #include "error.h"
 
-#include <curl/curl.h>
-#include <git2.h>
 #include <pthread.h>
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_count;
-static bool git_ready;
-static bool curl_ready;
+static const promote__subsystem *const *subsystems;
+static size_t subsystem_count;
+static bool started[PROMOTE__SUBSYSTEMS_MAX];
 
-int promote_init(void)
+int promote__runtime_init(const promote__subsystem *const *table, size_t count)
 {
+	if (count > PROMOTE__SUBSYSTEMS_MAX)
+		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_INVALID,
+			"%zu subsystems to start, more than the %d the run-time keeps; raise PROMOTE__SUBSYSTEMS_MAX",
+			count, PROMOTE__SUBSYSTEMS_MAX);
 	pthread_mutex_lock(&init_lock);
+	if (init_count == 0) {
+		subsystems = table;
+		subsystem_count = count;
+	}
 	int rc = ++init_count;
 	pthread_mutex_unlock(&init_lock);
 	return rc;
 }
 
-int promote_shutdown(void)
+int promote__runtime_shutdown(void)
 {
 	int rc;
 	pthread_mutex_lock(&init_lock);
@@ -37,11 +44,11 @@ int promote_shutdown(void)
 		goto out;
 	}
 	if (--init_count == 0) {
-		if (git_ready)
-			git_libgit2_shutdown();
-		if (curl_ready)
-			curl_global_cleanup();
-		git_ready = curl_ready = false;
+		for (size_t i = subsystem_count; i-- > 0;) {
+			if (started[i] && subsystems[i]->shutdown)
+				subsystems[i]->shutdown();
+			started[i] = false;
+		}
 	}
 	rc = init_count;
 out:
@@ -57,39 +64,21 @@ bool promote__initialized(void)
 	return yes;
 }
 
-int promote__need_git(void)
+int promote__subsystem_need(const promote__subsystem *s)
 {
 	int rc = 0;
 	pthread_mutex_lock(&init_lock);
-	if (init_count == 0) {
+	size_t i = 0;
+	while (i < subsystem_count && subsystems[i] != s)
+		i++;
+	if (init_count == 0)
 		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_INVALID,
 			"libpromote is not initialised; call promote_init() first");
-	} else if (!git_ready) {
-		if (git_libgit2_init() < 0) {
-			const git_error *e = git_error_last();
-			rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "could not initialise libgit2: %s",
-				e && e->message ? e->message : "unknown");
-		} else {
-			git_ready = true;
-		}
-	}
-	pthread_mutex_unlock(&init_lock);
-	return rc;
-}
-
-int promote__need_curl(void)
-{
-	int rc = 0;
-	pthread_mutex_lock(&init_lock);
-	if (init_count == 0) {
+	else if (i == subsystem_count)
 		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_INVALID,
-			"libpromote is not initialised; call promote_init() first");
-	} else if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_NET, "could not initialise libcurl");
-		else
-			curl_ready = true;
-	}
+			"%s is not in the table of subsystems promote_init() was given", s->name);
+	else if (!started[i] && (rc = s->init()) == 0)
+		started[i] = true;
 	pthread_mutex_unlock(&init_lock);
 	return rc;
 }

@@ -3,7 +3,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
-#include "core/global.h"
+#include "git/global_git.h"
 
 #include <git2.h>
 

@@ -7,8 +7,8 @@
 #include "smart_http.h"
 
 #include "core/error.h"
-#include "core/global.h"
 #include "core/strbuf.h"
+#include "git/global_git.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,8 +4,8 @@
 
 #include "core/buf.h"
 #include "core/error.h"
-#include "core/global.h"
 #include "core/strbuf.h"
+#include "git/global_git.h"
 
 #include <stdio.h>
 #include <stdlib.h>

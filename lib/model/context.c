@@ -8,7 +8,7 @@
 #include "git/clone.h"
 #include "git/mirror.h"
 #include "git/session.h"
-#include "core/global.h"
+#include "git/global_git.h"
 #include "yaml/tree.h"
 
 #include <errno.h>

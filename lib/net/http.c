@@ -4,7 +4,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
-#include "core/global.h"
+#include "net/global_net.h"
 
 #include <curl/curl.h>
 #include <stdio.h>

@@ -20,7 +20,9 @@ import re
 import sys
 
 # Lowest first. A folder under lib/ not listed here is an error: place it.
-LAYERS = ["core", "yaml", "net", "git", "config", "model", "plan", "providers", "engine"]
+# "libpromote" is lib/libpromote.c, the top: promote_init() and the table of
+# every layer's subsystems.
+LAYERS = ["core", "yaml", "net", "git", "config", "model", "plan", "providers", "engine", "libpromote"]
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 # A non-static function defined at the start of a line: "int promote__x(...) {".

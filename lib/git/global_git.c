@@ -1,0 +1,27 @@
+/* libgit2's start and stop, for core's run-time (see global_git.h). */
+#include "global_git.h"
+
+#include "core/error.h"
+
+#include <git2.h>
+
+static int git_start(void)
+{
+	if (git_libgit2_init() >= 0)
+		return 0;
+	const git_error *e = git_error_last();
+	return promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "could not initialise libgit2: %s",
+		e && e->message ? e->message : "unknown");
+}
+
+static void git_stop(void)
+{
+	git_libgit2_shutdown();
+}
+
+const promote__subsystem promote__git_subsystem = { "libgit2", git_start, git_stop };
+
+int promote__need_git(void)
+{
+	return promote__subsystem_need(&promote__git_subsystem);
+}

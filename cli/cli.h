@@ -55,6 +55,8 @@ int cli_open(promote_context **out, const cli *c);
 /* Print the thread's error chain (one line each) to stderr, or as JSON to
  * stdout; returns the exit code the error deserves. */
 int cli_fail(const cli *c);
+/* One promote_error as a JSON object: code, error, message, file, line, column. */
+json_object *cli_error_to_json(const promote_error *e);
 
 /* The exit code for a libpromote error code. */
 int cli_exit_code(int code);

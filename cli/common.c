@@ -104,7 +104,7 @@ void cli_print_json(json_object *value)
 	json_object_put(value);
 }
 
-static json_object *error_to_json(const promote_error *e)
+json_object *cli_error_to_json(const promote_error *e)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "code", json_object_new_int(e->code));
@@ -116,6 +116,32 @@ static json_object *error_to_json(const promote_error *e)
 	return o;
 }
 
+/* The library names what to do in its own words (an option field, a flag
+ * constant, a function); the command line's words for the same thing. */
+static const struct {
+	const char *library;
+	const char *cli;
+} hints[] = {
+	{ "promote_plan_options.from", "pass --from ENV to name the source environment" },
+	{ "promote_context_open_repository", "pass --repo PATH|URL to name the repository" },
+	{ "(config_path)", "pass --config FILE to name the configuration file" },
+	{ "set PROMOTE_YAML_EDIT_ANCHORS", "pass --edit-anchors to do so" },
+	{ "without PROMOTE_YAML_TYPED", "leave out --typed" },
+	{ "set PROMOTE_YAML_TYPED", "pass --typed to do so" },
+	{ "promote_change_approve", "approve it with: promote change approve ID" },
+};
+
+/* "promote: hint: ..." for each library word in the chain, once. */
+static void print_hints(const promote_error *first)
+{
+	for (size_t h = 0; h < sizeof hints / sizeof *hints; h++)
+		for (const promote_error *e = first; e; e = e->next)
+			if (strstr(e->message, hints[h].library)) {
+				fprintf(stderr, "promote: hint: %s\n", hints[h].cli);
+				break;
+			}
+}
+
 int cli_fail(const cli *c)
 {
 	const promote_error *first = promote_error_last();
@@ -123,7 +149,7 @@ int cli_fail(const cli *c)
 	if (c->json) {
 		json_object *list = json_object_new_array();
 		for (const promote_error *e = first; e; e = e->next, count++)
-			json_object_array_add(list, error_to_json(e));
+			json_object_array_add(list, cli_error_to_json(e));
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "ok", json_object_new_boolean(0));
 		json_object_object_add(o, "errors", list);
@@ -133,6 +159,7 @@ int cli_fail(const cli *c)
 			fprintf(stderr, "%s%s\n", e->file ? "" : "promote: ", e->message);
 		if (count > 1)
 			fprintf(stderr, "promote: %zu errors\n", count);
+		print_hints(first);
 	}
 	return cli_exit_code(first->code);
 }

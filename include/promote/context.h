@@ -9,6 +9,7 @@
 #define PROMOTE_CONTEXT_H
 
 #include "common.h"
+#include "errors.h"
 
 PROMOTE_BEGIN_DECL
 
@@ -133,6 +134,30 @@ PROMOTE_EXTERN(const char *) promote_context_repository_path(const promote_conte
  * clone's remote (a bare repository, a clone without remotes, a context
  * opened on a repository or a buffer), and for NULL. Borrowed. */
 PROMOTE_EXTERN(const char *) promote_context_remote_name(const promote_context *ctx);
+
+/* ---- checking a configuration against its repository --------------------- */
+
+/* Warnings found by promote_context_check(); freed by the caller. */
+typedef struct promote_warnings promote_warnings;
+
+/*
+ * Check what opening the context could not. Errors: each git provider
+ * (repositories.*.provider) and deploy backend (environments.*.deploy.backend)
+ * the configuration names must be built in ("local"; "none") or registered on
+ * `ctx` by now; otherwise PROMOTE_EINVALID, every unknown name in the error
+ * chain at its file:line:column with a "did you mean", and *out NULL.
+ * Warnings: with a repository and a default flow, each template `files` glob
+ * that matches no file of its product's folder on the trigger environment's
+ * branch (the promotion would copy nothing for it), at the glob's
+ * file:line:column. On success *out is a new list, possibly empty.
+ */
+PROMOTE_EXTERN(int) promote_context_check(promote_warnings **out, promote_context *ctx);
+PROMOTE_EXTERN(size_t) promote_warnings_count(const promote_warnings *warnings);
+/* Warning `index` (sorted by file, line, column) as a promote_error: code,
+ * class, message with its "file:line:column: " prefix; NULL past the end.
+ * Owned by the list. */
+PROMOTE_EXTERN(const promote_error *) promote_warnings_at(const promote_warnings *warnings, size_t index);
+PROMOTE_EXTERN(void) promote_warnings_free(promote_warnings *warnings);
 
 PROMOTE_END_DECL
 

@@ -60,8 +60,10 @@ static void load_repository(promote__reader *r, promote_repository *repo, const 
 		repo->url = promote__read_string(r, n, field_of(field, sizeof field, "url", what));
 	if ((n = promote__map_get(map, "provider"))) {
 		const char *p = promote__read_string(r, n, field_of(field, sizeof field, "provider", what));
-		if (p)
+		if (p) {
 			repo->provider = p;
+			repo->provider_where = promote__reader_where(r, n);
+		}
 	}
 	if ((n = promote__map_get(map, "branch")))
 		repo->branch = promote__read_string(r, n, field_of(field, sizeof field, "branch", what));
@@ -132,6 +134,21 @@ static void load_clusters(promote__reader *r, promote_env *env, const promote__y
 	}
 }
 
+/* deploy: {backend: NAME}. The name is checked against the deploy backends
+ * registered on the context (promote_context_check()), not here: a program
+ * registers its own after opening the context. */
+static void load_deploy(promote__reader *r, promote_env *env, const promote__ynode *node, const char *what)
+{
+	char field[240];
+	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, what);
+	if (!map)
+		return;
+	promote__check_keys(r, map, KEYS("backend"), what);
+	const promote__ynode *n = promote__map_get(map, "backend");
+	if (n && (env->deploy_backend.name = promote__read_string(r, n, field_of(field, sizeof field, "backend", what))))
+		env->deploy_backend.where = promote__reader_where(r, n);
+}
+
 static void load_environment(promote__reader *r, promote_env *env, const promote__ynode *key,
 	const promote__ynode *value)
 {
@@ -141,7 +158,8 @@ static void load_environment(promote__reader *r, promote_env *env, const promote
 	if (!map)
 		return;
 	promote__check_keys(r, map,
-		KEYS("path", "kind", "strategy", "deployMode", "repository", "branch", "labels", "clusters"), what);
+		KEYS("path", "kind", "strategy", "deployMode", "deploy", "repository", "branch", "labels", "clusters"),
+		what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "path")))
 		env->path = promote__read_relative_path(r, n, field_of(field, sizeof field, "path", what),
@@ -172,6 +190,8 @@ static void load_environment(promote__reader *r, promote_env *env, const promote
 			&env->label_count);
 	if ((n = promote__map_get(map, "clusters")))
 		load_clusters(r, env, n, what);
+	if ((n = promote__map_get(map, "deploy")))
+		load_deploy(r, env, n, field_of(field, sizeof field, "deploy", what));
 }
 
 static void load_environments(promote__reader *r, promote__config *cfg, const promote__ynode *root,

@@ -314,20 +314,16 @@ const char *promote__read_relative_path(promote__reader *r, const promote__ynode
 }
 
 bool promote__read_path_list(promote__reader *r, const promote__ynode *node, const char *what, unsigned flags,
-	const char ***out, size_t *count)
+	promote__ref **out, size_t *count)
 {
-	promote__ref *refs;
 	size_t n;
-	bool ok = promote__read_ref_list(r, node, what, &refs, &n);
-	*out = NULL;
+	bool ok = promote__read_ref_list(r, node, what, out, &n);
 	*count = 0;
-	const char **paths = n ? promote__arena_alloc(r->arena, n * sizeof *paths) : NULL;
-	for (size_t i = 0; paths && i < n; i++) {
-		if (promote__check_relative_path(r, &refs[i].where, what, refs[i].name, flags))
-			paths[(*count)++] = refs[i].name;
+	for (size_t i = 0; *out && i < n; i++) {
+		if (promote__check_relative_path(r, &(*out)[i].where, what, (*out)[i].name, flags))
+			(*out)[(*count)++] = (*out)[i];
 		else
 			ok = false;
 	}
-	*out = paths;
 	return ok;
 }

@@ -75,9 +75,9 @@ const char *promote__read_relative_path(promote__reader *r, const promote__ynode
 bool promote__check_relative_path(promote__reader *r, const promote__location *where, const char *what,
 	const char *s, unsigned flags);
 
-/* A list of such paths (a single string is a list of one); bad items are
- * reported and left out. */
+/* A list of such paths (a single string is a list of one), each with its
+ * location; bad items are reported and left out. */
 bool promote__read_path_list(promote__reader *r, const promote__ynode *node, const char *what, unsigned flags,
-	const char ***out, size_t *count);
+	promote__ref **out, size_t *count);
 
 #endif

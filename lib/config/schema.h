@@ -34,6 +34,7 @@ struct promote_repository {
 	const char *name;
 	const char *url;
 	const char *provider;
+	promote__location provider_where; /* file NULL: the default, "local" */
 	const char *branch;
 	promote__location where;
 };
@@ -51,6 +52,7 @@ struct promote_env {
 	size_t label_count;
 	promote__cluster *clusters;
 	size_t cluster_count;
+	promote__ref deploy_backend;      /* deploy.backend; name NULL: none */
 	promote__location where;
 };
 
@@ -61,7 +63,7 @@ typedef struct promote__attribute {
 
 typedef struct promote__template {
 	const char *name;                 /* NULL for a product's inline template */
-	const char **files;
+	promote__ref *files;              /* globs, each where it is written */
 	size_t file_count;
 	promote__attribute *attributes;
 	size_t attribute_count;

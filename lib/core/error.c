@@ -132,6 +132,16 @@ static bool entry_fill(entry *e, int code, int klass, const promote__location *w
 	return true;
 }
 
+/* Fill in each entry's public strings and `next`. */
+static void link_entries(entry *items, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		items[i].pub.message = items[i].message;
+		items[i].pub.file = items[i].file;
+		items[i].pub.next = i + 1 < count ? &items[i + 1].pub : NULL;
+	}
+}
+
 /* Make `items` the thread's chain; takes ownership. */
 static void publish(entry *items, size_t count)
 {
@@ -139,11 +149,7 @@ static void publish(entry *items, size_t count)
 	arm_thread_exit();
 	tls_entries = items;
 	tls_count = count;
-	for (size_t i = 0; i < count; i++) {
-		items[i].pub.message = items[i].message;
-		items[i].pub.file = items[i].file;
-		items[i].pub.next = i + 1 < count ? &items[i + 1].pub : NULL;
-	}
+	link_entries(items, count);
 }
 
 static int error_v(int code, int klass, const promote__location *where, const char *fmt, va_list ap)
@@ -243,6 +249,21 @@ static int compare_entries(const void *a, const void *b)
 	if (x->pub.column != y->pub.column)
 		return x->pub.column < y->pub.column ? -1 : 1;
 	return x->order < y->order ? -1 : (x->order > y->order);
+}
+
+int promote__errlist_seal(promote__errlist *list)
+{
+	if (list->out_of_memory)
+		return promote__error_oom();
+	if (list->count > 1)
+		qsort(list->items, list->count, sizeof *list->items, compare_entries);
+	link_entries(list->items, list->count);
+	return 0;
+}
+
+const promote_error *promote__errlist_at(const promote__errlist *list, size_t index)
+{
+	return index < list->count ? &list->items[index].pub : NULL;
 }
 
 int promote__errlist_publish(promote__errlist *list)

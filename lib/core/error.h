@@ -40,5 +40,10 @@ size_t promote__errlist_count(const promote__errlist *list);
 /* Publish as the thread's error chain (sorted by file, line, column) and
  * return the first error's code; 0 and nothing published when empty. */
 int promote__errlist_publish(promote__errlist *list);
+/* Or keep them (warnings handed to the caller): sort them the same way and
+ * chain them through `next`; PROMOTE_ENOMEM if one could not be added. */
+int promote__errlist_seal(promote__errlist *list);
+/* The entry at `index` of a sealed list, NULL past the end. */
+const promote_error *promote__errlist_at(const promote__errlist *list, size_t index);
 
 #endif

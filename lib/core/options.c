@@ -13,7 +13,7 @@ int promote__version_check(unsigned version, unsigned current, const char *what)
 		"*_INIT macro or *_init() from the headers of this library", what, version, PROMOTE_VERSION, current);
 }
 
-int promote__options_init(void *opts, const void *defaults, size_t size, unsigned version, unsigned current,
+int promote__options_init(void *opts, const void *defaults, const size_t *sizes, unsigned version, unsigned current,
 	const char *what, const char *function)
 {
 	if (!opts)
@@ -21,7 +21,17 @@ int promote__options_init(void *opts, const void *defaults, size_t size, unsigne
 	int rc = promote__version_check(version, current, what);
 	if (rc)
 		return rc;
-	memcpy(opts, defaults, size);
+	memcpy(opts, defaults, sizes[version - 1]);
 	*(uint32_t *)opts = (uint32_t)version;
 	return 0;
+}
+
+int promote__options_copy(void *dst, const void *src, const size_t *sizes, unsigned current, const char *what)
+{
+	if (!src)
+		return 0;
+	int rc = promote__version_check(*(const uint32_t *)src, current, what);
+	if (rc == 0)
+		memcpy(dst, src, sizes[*(const uint32_t *)src - 1]);
+	return rc;
 }

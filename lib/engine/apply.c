@@ -22,15 +22,13 @@
 #include <time.h>
 
 /* Version 1 of the options ended before `release`. */
-static size_t options_size(unsigned int version)
-{
-	return version == 1 ? offsetof(promote_apply_options, release) : sizeof(promote_apply_options);
-}
+static const size_t options_sizes[] = { offsetof(promote_apply_options, release), sizeof(promote_apply_options) };
+PROMOTE__OPTIONS_SIZES_CHECK(options_sizes, PROMOTE_APPLY_OPTIONS_VERSION);
 
 int promote_apply_options_init(promote_apply_options *opts, unsigned int version)
 {
 	static const promote_apply_options defaults = PROMOTE_APPLY_OPTIONS_INIT;
-	return promote__options_init(opts, &defaults, options_size(version), version, PROMOTE_APPLY_OPTIONS_VERSION,
+	return promote__options_init(opts, &defaults, options_sizes, version, PROMOTE_APPLY_OPTIONS_VERSION,
 		"promote_apply_options", __func__);
 }
 
@@ -127,23 +125,40 @@ static bool same_tree(git_repository *repo, const git_oid *a, const git_oid *b)
 	return same;
 }
 
+/* After `failed` (an error already set): the change branch `ref` this call
+ * published at `made` goes back to `previous`, or away when it was new. The
+ * error stays the one of `failed`, told that the branch was undone, or, if
+ * that failed too, what to remove by hand. */
+static int withdraw(promote__git_session *session, const char *ref, const git_oid *made, const git_oid *previous,
+	const char *branch, int failed)
+{
+	const promote_error *e = promote_error_last();
+	int klass = e->klass;
+	char *why = strdup(e->message);
+	if (!why)
+		return promote__error_oom();
+	int rc = promote__git_session_publish(session, ref, previous, made, true);
+	if (rc == 0)
+		rc = promote__error(failed, klass, "%s (the change branch '%s' was %s)", why, branch,
+			previous ? "moved back" : "removed");
+	else
+		rc = promote__error(failed, klass, "%s; and the change branch '%s' it was made on could not be %s (%s): "
+			"remove it by hand", why, branch, previous ? "moved back" : "removed", promote_error_last()->message);
+	free(why);
+	return rc;
+}
+
 int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, const promote_apply_options *opts)
 {
 	if (!outcome || !plan)
 		return promote__error_arg(__func__, !outcome ? "outcome" : "plan");
 	*outcome = PROMOTE_APPLY_UNCHANGED;
 	promote_apply_options o = PROMOTE_APPLY_OPTIONS_INIT;
-	if (opts) {
-		int rc = promote__version_check(opts->version, PROMOTE_APPLY_OPTIONS_VERSION, "promote_apply_options");
-		if (rc)
-			return rc;
-		memcpy(&o, opts, options_size(opts->version)); /* an older caller's struct is shorter */
-	}
-	if (o.release) {
-		int rc = check_release(o.release);
-		if (rc)
-			return rc;
-	}
+	int rc = promote__options_copy(&o, opts, options_sizes, PROMOTE_APPLY_OPTIONS_VERSION, "promote_apply_options");
+	if (rc == 0 && o.release)
+		rc = check_release(o.release);
+	if (rc)
+		return rc;
 	unsigned retries = o.max_retries ? o.max_retries : PROMOTE__DEFAULT_RETRIES;
 	if (plan->action == PROMOTE_ACTION_NONE) {
 		*outcome = PROMOTE_APPLY_SKIPPED;
@@ -151,7 +166,7 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 	}
 	promote__git_session *session = NULL;
 	promote__git_identity who = { NULL, NULL, NULL, NULL };
-	int rc = promote__context_session(&session, plan->ctx);
+	rc = promote__context_session(&session, plan->ctx);
 	git_repository *repo = session ? session->repo : NULL;
 	if (rc == 0)
 		rc = promote__git_identity_read(&who, repo, o.author_name, o.author_email);
@@ -161,6 +176,7 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 	promote__strbuf branch, ref;
 	promote__strbuf_init(&branch, PROMOTE__REFNAME_MAX, "the branch's name");
 	promote__strbuf_init(&ref, PROMOTE__REFNAME_MAX, "the branch's reference name");
+	bool published = false;
 	for (unsigned attempt = 0; rc == 0; attempt++) {
 		if (attempt > 0 && (rc = promote__plan_compute(plan, promote__git_session_reader(session)))) {
 			if (rc == PROMOTE_ENOTFOUND || rc == PROMOTE_EINVALID) /* what the plan needs is gone */
@@ -212,6 +228,7 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		/* A mirror of a remote: the remote is where the change lands (the mirror
 		 * learns it at the next fetch); a local repository's branch moves here. */
 		rc = promote__git_session_publish(session, promote__strbuf_cstr(&ref), &made, expected, proposing);
+		published = rc == 0;
 		if (rc == PROMOTE_ECONFLICT && attempt < retries) {
 			promote_error_clear();
 			promote__backoff(attempt, &seed);
@@ -223,9 +240,14 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 			break;
 		*outcome = plan->action == PROMOTE_ACTION_PULL_REQUEST ? PROMOTE_APPLY_PROPOSED : PROMOTE_APPLY_COMMITTED;
 done:
-		if (plan->action == PROMOTE_ACTION_PULL_REQUEST &&
-			(rc = open_change(plan, promote__strbuf_cstr(&branch), o.release)))
+		if (proposing && (rc = open_change(plan, promote__strbuf_cstr(&branch), o.release))) {
+			/* No change request: no change branch of this call left behind either. */
+			if (published)
+				rc = withdraw(session, promote__strbuf_cstr(&ref), &made, expected,
+					promote__strbuf_cstr(&branch), rc);
+			*outcome = PROMOTE_APPLY_UNCHANGED;
 			break;
+		}
 		if (commit) {
 			char hex[GIT_OID_HEXSZ + 1];
 			git_oid_tostr(hex, sizeof hex, &made);

@@ -276,11 +276,12 @@ static int libgit2_push(git_repository *repo, const char *url, const promote__cr
 	char temp[128]; /* a pid and an address: always fits */
 	snprintf(temp, sizeof temp, "refs/promote/push/%ld-%p", (long)getpid(), (void *)&state);
 	git_reference *pushed = NULL;
-	git_rc = git_reference_create(&pushed, repo, temp, commit, 1, "promote: push");
+	git_rc = commit ? git_reference_create(&pushed, repo, temp, commit, 1, "promote: push") : 0;
 	git_reference_free(pushed);
 	promote__strbuf spec;
 	promote__strbuf_init(&spec, PROMOTE__REFNAME_MAX * 2, "the push's refspec");
-	if ((rc = promote__strbuf_addf(&spec, "%s%s:%s", force ? "+" : "", temp, ref)))
+	/* No commit: ":REF" removes the remote's ref. */
+	if ((rc = promote__strbuf_addf(&spec, "%s%s:%s", force && commit ? "+" : "", commit ? temp : "", ref)))
 		git_rc = 0; /* said; nothing pushed */
 	char *specp = (char *)promote__strbuf_cstr(&spec);
 	git_strarray specs = { &specp, 1 };
@@ -314,7 +315,7 @@ int promote__git_push(git_repository *repo, const char *path, const char *url, c
 	/* Smart HTTP sends what the commit adds, found from the commit itself;
 	 * a server that does not speak it as expected gets libgit2's push. */
 	int rc = PROMOTE_ENOTSUPPORTED;
-	if (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0)
+	if (commit && (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0))
 		rc = promote__git_http_push(repo, url, creds, commit, ref, force);
 	if (rc == PROMOTE_ENOTSUPPORTED) {
 		promote_error_clear();
@@ -325,7 +326,11 @@ int promote__git_push(git_repository *repo, const char *path, const char *url, c
 	int lock_fd;
 	if (rc == 0 && (rc = lock_mirror(&lock_fd, path)) == 0) {
 		git_reference *mirrored = NULL;
-		if ((git_rc = git_reference_create(&mirrored, repo, ref, commit, 1, "promote: pushed")) < 0)
+		git_rc = commit ? git_reference_create(&mirrored, repo, ref, commit, 1, "promote: pushed")
+				: git_reference_remove(repo, ref);
+		if (git_rc == GIT_ENOTFOUND)
+			git_rc = 0;
+		if (git_rc < 0)
 			rc = promote__remote_failed(git_rc, &none, "cannot record the push in the mirror of", url);
 		git_reference_free(mirrored);
 		flock(lock_fd, LOCK_UN);

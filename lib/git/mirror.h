@@ -49,7 +49,7 @@ int promote__git_mirror_fetch(git_repository *repo, const char *path, const char
  * by another process sharing the mirror cannot change what is pushed.
  * PROMOTE_ECONFLICT when the remote ref moved (not a fast-forward): fetch,
  * plan again, retry. `force` replaces the ref (a change branch of promote's
- * own).
+ * own). `commit` NULL removes the remote's ref (and the mirror's).
  */
 int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
 	const git_oid *commit, const char *ref, bool force);

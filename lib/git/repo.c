@@ -191,6 +191,22 @@ int promote__git_update_ref(git_repository *repo, const char *ref, const git_oid
 	const char *name = strncmp(ref, "refs/heads/", 11) == 0 ? ref + 11 : ref;
 	if (!git_reference_is_valid_name(ref))
 		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_GIT, "'%s' is not a valid ref name", name);
+	if (!target) {
+		/* Removing it, only while it still points at `expected`; one already gone is fine. */
+		git_reference *current = NULL;
+		int git_rc = git_reference_lookup(&current, repo, ref);
+		if (git_rc == GIT_ENOTFOUND)
+			return 0;
+		bool moved = git_rc == 0 && expected && (git_reference_type(current) != GIT_REFERENCE_DIRECT ||
+								!git_oid_equal(git_reference_target(current), expected));
+		if (git_rc == 0 && !moved)
+			git_rc = git_reference_delete(current);
+		git_reference_free(current);
+		if (moved)
+			return promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
+				"'%s' moved meanwhile; it was left as it is", name);
+		return git_rc < 0 ? promote__git_failed(git_rc, "cannot remove", name) : 0;
+	}
 	git_reference *updated = NULL;
 	int git_rc = expected ? git_reference_create_matching(&updated, repo, ref, target, 1, expected, reflog)
 			      : git_reference_create(&updated, repo, ref, target, 0, reflog);

@@ -52,7 +52,8 @@ int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const
 
 /*
  * Move branch `branch` to `target` if it still points at `expected` (NULL:
- * the branch must not exist yet). PROMOTE_ECONFLICT when it moved meanwhile;
+ * the branch must not exist yet); `target` NULL removes it if it still
+ * points at `expected` (one that is not there is fine). PROMOTE_ECONFLICT when it moved meanwhile;
  * PROMOTE_ESTATE for the branch checked out in a non-bare repository (its
  * work tree would no longer match: it is never moved under the user's feet).
  */

@@ -57,6 +57,8 @@ int promote__git_session_refresh(promote__git_session *s);
  * `worktree` session the checked-out branch with its index and work tree
  * (promote__git_commit_checked_out()).
  * PROMOTE_ECONFLICT when it moved meanwhile: refresh, plan again, retry.
+ * `target` NULL removes `ref` (locally only while it still points at
+ * `expected`): what undoes a ref published for a step that then failed.
  */
 int promote__git_session_publish(promote__git_session *s, const char *ref, const git_oid *target,
 	const git_oid *expected, bool force);

@@ -24,35 +24,29 @@
 #define DEFAULT_MAX_CONFIG_SIZE (1024 * 1024)
 #define DEFAULT_MAX_ALIAS_NODES 100000
 
-/* How long the struct was in `version`: 1 ended before cache_dir, 2 before credentials_cb. */
-static size_t options_size(unsigned int version)
-{
-	return version == 1   ? offsetof(promote_context_options, cache_dir)
-		: version == 2 ? offsetof(promote_context_options, credentials_cb)
-			       : sizeof(promote_context_options);
-}
+/* How long the struct was in each version: 1 ended before cache_dir, 2 before credentials_cb. */
+static const size_t options_sizes[] = {
+	offsetof(promote_context_options, cache_dir),
+	offsetof(promote_context_options, credentials_cb),
+	sizeof(promote_context_options),
+};
+PROMOTE__OPTIONS_SIZES_CHECK(options_sizes, PROMOTE_CONTEXT_OPTIONS_VERSION);
 
 int promote_context_options_init(promote_context_options *opts, unsigned int version)
 {
 	static const promote_context_options defaults = PROMOTE_CONTEXT_OPTIONS_INIT;
-	size_t size = options_size(version);
-	return promote__options_init(opts, &defaults, size, version, PROMOTE_CONTEXT_OPTIONS_VERSION,
+	return promote__options_init(opts, &defaults, options_sizes, version, PROMOTE_CONTEXT_OPTIONS_VERSION,
 		"promote_context_options", __func__);
 }
 
 /* Copy the prefix of the caller's options that its version had; default the rest. */
 static int copy_options(promote_context_options *dst, const promote_context_options *src)
 {
-	promote_context_options defaults = PROMOTE_CONTEXT_OPTIONS_INIT;
-	if (!src)
-		src = &defaults;
-	int rc = promote__version_check(src->version, PROMOTE_CONTEXT_OPTIONS_VERSION, "promote_context_options");
+	*dst = (promote_context_options)PROMOTE_CONTEXT_OPTIONS_INIT;
+	int rc = promote__options_copy(dst, src, options_sizes, PROMOTE_CONTEXT_OPTIONS_VERSION,
+		"promote_context_options");
 	if (rc)
 		return rc;
-	/* An older caller's struct is only as long as its version had it: copy that
-	 * prefix over the defaults. */
-	*dst = defaults;
-	memcpy(dst, src, options_size(src->version));
 	if (!dst->max_depth)
 		dst->max_depth = DEFAULT_MAX_DEPTH;
 	if (!dst->max_config_size)
@@ -183,7 +177,7 @@ static int read_file(char **out, size_t *size, const char *path, uint64_t limit)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return promote__error_at(errno == ENOENT ? PROMOTE_ENOTFOUND : PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS,
-			&where, "cannot open the configuration: %s; check the path (or pass --config FILE)",
+			&where, "cannot open the configuration: %s; check the path",
 			strerror(errno));
 	struct stat st;
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -270,7 +264,8 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 		git_object_free(blob);
 		char *shown = promote__redact_url(repository);
 		rc = shown ? promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
-				     "the repository '%s' has no '%s' at HEAD; commit one (see 'promote init') or pass --config",
+				     "the repository '%s' has no '%s' at HEAD; commit one, or name the file that holds "
+				     "the configuration (config_path)",
 				     shown, config_path)
 			   : promote__error_oom();
 		free(shown);
@@ -322,6 +317,10 @@ static void find_repository(promote_context *ctx, const char *found)
 		git_error_clear();
 	}
 	bool clone = repo && !git_repository_is_bare(repo);
+	/* Whether the configuration file's folder is the work tree's root (the same file). */
+	struct stat root, dir;
+	ctx->config_elsewhere = !clone || stat(git_repository_workdir(repo), &root) != 0 ||
+		stat(ctx->config_dir, &dir) != 0 || root.st_dev != dir.st_dev || root.st_ino != dir.st_ino;
 	git_repository_free(repo);
 	if (url) {
 		ctx->repo_path = promote__git_mirror_folder(url, ctx->cache_dir);
@@ -347,6 +346,11 @@ const char *promote__context_repository(promote_context *ctx)
 		find_repository(ctx, found.ptr);
 	git_buf_dispose(&found);
 	return ctx->repo_path;
+}
+
+bool promote__context_config_at_root(promote_context *ctx)
+{
+	return promote__context_repository(ctx) && (!ctx->config_dir || !ctx->config_elsewhere);
 }
 
 int promote__context_session(promote__git_session **out, promote_context *ctx)

@@ -22,6 +22,7 @@ struct promote_context {
 	bool repo_searched;
 	char *remote_name;           /* a clone's remote that is the repository ("origin"), or NULL */
 	bool worktree;               /* a clone without remote: its checked-out branch moves with its work tree */
+	bool config_elsewhere;       /* the configuration file is not at the root of its repository's work tree */
 	char *cache_dir;             /* the options' cache_dir, copied: the session may open after the call */
 	promote__credentials creds;  /* the options' credentials callback */
 	promote__git_session *session; /* the repository, opened on first use (at once for a repository's context) */
@@ -29,6 +30,10 @@ struct promote_context {
 
 /* The repository promotions read and write (see promote_context_repository_path()). */
 const char *promote__context_repository(promote_context *ctx);
+
+/* The configuration is the repository's own: read from it, or a file at the
+ * root of its work tree (not, say, an example in a subfolder of a project). */
+bool promote__context_config_at_root(promote_context *ctx);
 
 /*
  * The context's repository session, opened on first use and kept until the

@@ -1,5 +1,6 @@
 /* Public accessors for flows, their steps and waves. */
 #include "context.h"
+#include "core/strbuf.h"
 
 #include <string.h>
 
@@ -55,9 +56,17 @@ int promote_flow_step_lookup(const promote_flow_step **out, const promote_flow *
 			*out = &flow->steps[i];
 			return 0;
 		}
-	return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
-		"flow '%s' has no step for environment '%s'; its steps are listed by 'promote flow show %s'",
-		flow->name, env, flow->name);
+	promote__strbuf steps;
+	promote__strbuf_init(&steps, PROMOTE__MESSAGE_MAX, "the list of a flow's steps");
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < flow->step_count; i++)
+		rc = promote__strbuf_addf(&steps, "%s'%s'", i ? ", " : "", flow->steps[i].env->name);
+	if (rc == 0)
+		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
+			"flow '%s' has no step for environment '%s'; its steps are %s", flow->name, env,
+			flow->step_count ? promote__strbuf_cstr(&steps) : "none");
+	promote__strbuf_free(&steps);
+	return rc;
 }
 
 const promote_env *promote_flow_step_env(const promote_flow_step *step) { return step ? step->env : NULL; }

@@ -32,7 +32,7 @@ size_t promote_product_file_count(const promote_product *p) { return p && p->tmp
 
 const char *promote_product_file_at(const promote_product *p, size_t index)
 {
-	return index < promote_product_file_count(p) ? p->tmpl->files[index] : NULL;
+	return index < promote_product_file_count(p) ? p->tmpl->files[index].name : NULL;
 }
 
 size_t promote_product_attribute_count(const promote_product *p)

@@ -18,6 +18,12 @@ static bool valid_name(const char *name)
 	return true;
 }
 
+/* Each vtable's size in each version (core/options.h). */
+static const size_t git_provider_sizes[] = { sizeof(promote_git_provider) };
+PROMOTE__OPTIONS_SIZES_CHECK(git_provider_sizes, PROMOTE_GIT_PROVIDER_VERSION);
+static const size_t deploy_backend_sizes[] = { sizeof(promote_deploy_backend) };
+PROMOTE__OPTIONS_SIZES_CHECK(deploy_backend_sizes, PROMOTE_DEPLOY_BACKEND_VERSION);
+
 /* Checks shared by both kinds; on success a new zeroed slot is appended. */
 static int add(promote__registration **out, promote__registry *registry, promote_context *ctx, const char *name,
 	uint32_t version, uint32_t current, const char *kind, const char *function)
@@ -36,7 +42,8 @@ static int add(promote__registration **out, promote__registry *registry, promote
 int promote_git_provider_init(promote_git_provider *provider, unsigned int version)
 {
 	static const promote_git_provider defaults = PROMOTE_GIT_PROVIDER_INIT;
-	return promote__options_init(provider, &defaults, sizeof defaults, version, PROMOTE_GIT_PROVIDER_VERSION, "git provider vtable", __func__);
+	return promote__options_init(provider, &defaults, git_provider_sizes, version, PROMOTE_GIT_PROVIDER_VERSION,
+		"git provider vtable", __func__);
 }
 
 int promote_git_provider_register(promote_context *ctx, const char *name, const promote_git_provider *provider,
@@ -49,11 +56,11 @@ int promote_git_provider_register(promote_context *ctx, const char *name, const 
 		PROMOTE_GIT_PROVIDER_VERSION, "git provider", __func__);
 	if (rc)
 		return rc;
-	/* Version 1 is the whole vtable today; a later version copies only the
-	 * slots the caller's version had. */
-	slot->vtable.git = *provider;
+	/* The slot is zeroed: the slots a caller's older version lacks stay NULL. */
+	rc = promote__options_copy(&slot->vtable.git, provider, git_provider_sizes, PROMOTE_GIT_PROVIDER_VERSION,
+		"git provider vtable");
 	slot->payload = payload;
-	return 0;
+	return rc; /* 0: add() checked the version */
 }
 
 static const char *name_at(const promote__registry *registry, size_t index)
@@ -74,7 +81,8 @@ const char *promote_git_provider_name_at(const promote_context *ctx, size_t inde
 int promote_deploy_backend_init(promote_deploy_backend *backend, unsigned int version)
 {
 	static const promote_deploy_backend defaults = PROMOTE_DEPLOY_BACKEND_INIT;
-	return promote__options_init(backend, &defaults, sizeof defaults, version, PROMOTE_DEPLOY_BACKEND_VERSION, "deploy backend vtable", __func__);
+	return promote__options_init(backend, &defaults, deploy_backend_sizes, version, PROMOTE_DEPLOY_BACKEND_VERSION,
+		"deploy backend vtable", __func__);
 }
 
 int promote_deploy_backend_register(promote_context *ctx, const char *name, const promote_deploy_backend *backend,
@@ -87,9 +95,10 @@ int promote_deploy_backend_register(promote_context *ctx, const char *name, cons
 		PROMOTE_DEPLOY_BACKEND_VERSION, "deploy backend", __func__);
 	if (rc)
 		return rc;
-	slot->vtable.deploy = *backend;
+	rc = promote__options_copy(&slot->vtable.deploy, backend, deploy_backend_sizes, PROMOTE_DEPLOY_BACKEND_VERSION,
+		"deploy backend vtable");
 	slot->payload = payload;
-	return 0;
+	return rc; /* 0: add() checked the version */
 }
 
 size_t promote_deploy_backend_count(const promote_context *ctx)

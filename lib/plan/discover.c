@@ -118,7 +118,8 @@ int promote_product_discover(promote_strarray *out, promote_context *ctx, const 
 		env = promote_flow_trigger(flow);
 	if (rc == 0 && !promote__context_repository(ctx))
 		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_CONFIG,
-			"%s is not in a git repository: products are found in one (--repo)", promote_context_source(ctx));
+			"%s is not in a git repository: products are found in one (open the context with "
+			"promote_context_open_repository())", promote_context_source(ctx));
 	const promote__tree_reader *r = NULL;
 	char *branch = NULL;
 	promote__commit_id tip;

@@ -13,14 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const size_t options_sizes[] = { sizeof(promote_plan_options) };
+PROMOTE__OPTIONS_SIZES_CHECK(options_sizes, PROMOTE_PLAN_OPTIONS_VERSION);
+
 int promote_plan_options_init(promote_plan_options *opts, unsigned int version)
 {
 	static const promote_plan_options defaults = PROMOTE_PLAN_OPTIONS_INIT;
-	return promote__options_init(opts, &defaults, sizeof defaults, version, PROMOTE_PLAN_OPTIONS_VERSION, "promote_plan_options", __func__);
+	return promote__options_init(opts, &defaults, options_sizes, version, PROMOTE_PLAN_OPTIONS_VERSION,
+		"promote_plan_options", __func__);
 }
 
-/* `text` with every "{env}" and "{product}" replaced. */
-static char *expand(const char *text, const char *env, const char *product)
+char *promote__plan_expand(const char *text, const char *env, const char *product)
 {
 	promote_buf out = PROMOTE_BUF_INIT;
 	int rc = 0;
@@ -54,6 +57,21 @@ static char *join3(const char *a, const char *b, const char *c)
 	bool root = strcmp(a, ".") == 0;
 	snprintf(out, n, "%s%s%s%s%s", root ? "" : a, root ? "" : "/", b, c ? "/" : "", c ? c : "");
 	return out;
+}
+
+char *promote__plan_product_dir(const promote_env *env, const promote_product *product, const char *name)
+{
+	const char *path = promote_product_path(product);
+	const char *star = strchr(path, '*');
+	char *with_name = NULL;
+	if (star) {
+		size_t n = strlen(path) + strlen(name) + 1;
+		if ((with_name = malloc(n)))
+			snprintf(with_name, n, "%.*s%s%s", (int)(star - path), path, name, star + 1);
+	}
+	char *dir = !star || with_name ? join3(promote_env_path(env), star ? with_name : path, NULL) : NULL;
+	free(with_name);
+	return dir;
 }
 
 int promote__plan_branch_of(char **out, const promote__tree_reader *reader, const promote_env *env)
@@ -104,8 +122,8 @@ typedef struct sides {
 static int plan_attribute_file(promote_plan *plan, const sides *s, const char *file)
 {
 	const promote_product *p = plan->product_cfg;
-	char *src_name = expand(file, promote_env_name(plan->from), plan->product);
-	char *dst_name = expand(file, promote_env_name(plan->to), plan->product);
+	char *src_name = promote__plan_expand(file, promote_env_name(plan->from), plan->product);
+	char *dst_name = promote__plan_expand(file, promote_env_name(plan->to), plan->product);
 	char *src_path = src_name ? join3(s->src_dir, src_name, NULL) : NULL;
 	char *dst_path = dst_name ? join3(s->dst_dir, dst_name, NULL) : NULL;
 	promote_buf src_bytes = PROMOTE_BUF_INIT, dst_bytes = PROMOTE_BUF_INIT;
@@ -191,7 +209,7 @@ static int copy_whole(walk *w, const char *rel)
 	const promote_product *p = w->plan->product_cfg;
 	bool match = false;
 	for (size_t i = 0; i < promote_product_file_count(p) && !match; i++) {
-		char *glob = expand(promote_product_file_at(p, i), promote_env_name(w->plan->from), w->plan->product);
+		char *glob = promote__plan_expand(promote_product_file_at(p, i), promote_env_name(w->plan->from), w->plan->product);
 		match = glob && promote__wildmatch(glob, rel);
 		free(glob);
 	}
@@ -203,7 +221,7 @@ static int copy_whole(walk *w, const char *rel)
 		if (strcmp(w->plan->changes.ptr[i].path, dst_path) == 0)
 			match = false;
 	for (size_t i = 0; match && i < promote_product_attribute_count(p); i++) {
-		char *name = expand(promote_product_attribute_file_at(p, i), promote_env_name(w->plan->from), w->plan->product);
+		char *name = promote__plan_expand(promote_product_attribute_file_at(p, i), promote_env_name(w->plan->from), w->plan->product);
 		match = !(name && strcmp(name, rel) == 0);
 		free(name);
 	}
@@ -291,20 +309,8 @@ int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader
 		return rc;
 	plan->from_commit = s.src;
 	plan->base = s.dst;
-	/* The product's folder: its path, with a discovered name where the '*' stands. */
-	char *product_path = NULL;
-	const char *path = promote_product_path(plan->product_cfg);
-	const char *star = strchr(path, '*');
-	if (star) {
-		size_t n = strlen(path) + strlen(plan->product) + 1;
-		product_path = malloc(n);
-		if (product_path)
-			snprintf(product_path, n, "%.*s%s%s", (int)(star - path), path, plan->product, star + 1);
-	} else {
-		product_path = strdup(path);
-	}
-	char *src_dir = product_path ? join3(promote_env_path(plan->from), product_path, NULL) : NULL;
-	char *dst_dir = product_path ? join3(promote_env_path(plan->to), product_path, NULL) : NULL;
+	char *src_dir = promote__plan_product_dir(plan->from, plan->product_cfg, plan->product);
+	char *dst_dir = promote__plan_product_dir(plan->to, plan->product_cfg, plan->product);
 	rc = src_dir && dst_dir ? 0 : promote__error_oom();
 	s.src_dir = src_dir;
 	s.dst_dir = dst_dir;
@@ -330,7 +336,6 @@ int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader
 		qsort(plan->changes.ptr, plan->changes.size, sizeof *plan->changes.ptr, by_path);
 	if (rc == 0 && !plan->version && plan->set_version && !(plan->version = strdup(plan->set_version)))
 		rc = promote__error_oom();
-	free(product_path);
 	free(src_dir);
 	free(dst_dir);
 	return rc;
@@ -350,7 +355,7 @@ static int check_repository(promote_context *ctx, const promote_env *env)
 	char *shown = promote__redact_url(url);
 	int rc = promote__error(PROMOTE_ENOTSUPPORTED, PROMOTE_ERROR_CLASS_CONFIG,
 		"environment '%s' lives in repository '%s' (%s), and this version promotes within one repository, "
-		"the context's: open it on that repository (--repo %s) to promote there",
+		"the context's: open it on that repository (promote_context_open_repository() of %s) to promote there",
 		promote_env_name(env), promote_repository_name(repo), shown ? shown : url, shown ? shown : url);
 	free(shown);
 	return rc;
@@ -380,7 +385,7 @@ int promote_plan_create(promote_plan **out, promote_context *ctx, const char *pr
 	}
 	if (!promote__context_repository(ctx))
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_CONFIG,
-			"%s is not in a git repository; open the context from a repository (--repo PATH)",
+			"%s is not in a git repository; open the context from a repository (promote_context_open_repository())",
 			promote_context_source(ctx));
 	const promote__tree_reader *reader = NULL;
 	int rc = promote__context_reader(&reader, ctx);
@@ -392,26 +397,23 @@ int promote__plan_make(promote_plan **out, promote_context *ctx, const promote__
 {
 	*out = NULL;
 	promote_plan_options o = PROMOTE_PLAN_OPTIONS_INIT;
-	if (opts) {
-		int rc = promote__version_check(opts->version, PROMOTE_PLAN_OPTIONS_VERSION, "promote_plan_options");
-		if (rc)
-			return rc;
-		o = *opts; /* version 1 is the whole struct today */
-	}
+	int rc = promote__options_copy(&o, opts, options_sizes, PROMOTE_PLAN_OPTIONS_VERSION, "promote_plan_options");
+	if (rc)
+		return rc;
 	promote_plan *plan = calloc(1, sizeof *plan);
 	if (!plan)
 		return promote__error_oom();
 	plan->ctx = ctx;
 	promote__context_ref(ctx);
-	int rc = promote_env_lookup(&plan->to, ctx, to);
+	rc = promote_env_lookup(&plan->to, ctx, to);
 	if (rc == 0 && o.from)
 		rc = promote_env_lookup(&plan->from, ctx, o.from);
 	else if (rc == 0 && !(plan->from = default_source(ctx, plan->to)))
 		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG,
-			"no flow step promotes into '%s'; name the source environment (--from ENV)", to);
+			"no flow step promotes into '%s'; name the source environment (promote_plan_options.from)", to);
 	if (rc == 0 && plan->from == plan->to)
 		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
-			"'%s' is both the source and the target; name another source (--from ENV)", to);
+			"'%s' is both the source and the target; name another source (promote_plan_options.from)", to);
 	if (rc == 0)
 		rc = check_repository(ctx, plan->from);
 	if (rc == 0)

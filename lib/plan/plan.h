@@ -49,6 +49,14 @@ int promote__plan_make(promote_plan **out, promote_context *ctx, const promote__
  * source and target branches, as `reader` shows them. */
 int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader);
 
+/* `text` with every "{env}" and "{product}" replaced; NULL when out of memory. */
+char *promote__plan_expand(const char *text, const char *env, const char *product);
+
+/* The folder of product `name` in `env` (configured by `product`: its path,
+ * with `name` where a discovery product's '*' stands), from the repository's
+ * root; NULL when out of memory. */
+char *promote__plan_product_dir(const promote_env *env, const promote_product *product, const char *name);
+
 /* The branch an environment's changes land on: its own, its repository's,
  * else the repository's HEAD branch. Freed by the caller. */
 int promote__plan_branch_of(char **out, const promote__tree_reader *reader, const promote_env *env);

@@ -16,23 +16,25 @@
 #define DEFAULT_MAX_DEPTH 64
 #define DEFAULT_MAX_ALIAS_NODES 1000000
 
+static const size_t options_sizes[] = { sizeof(promote_yaml_options) };
+PROMOTE__OPTIONS_SIZES_CHECK(options_sizes, PROMOTE_YAML_OPTIONS_VERSION);
+
 int promote_yaml_options_init(promote_yaml_options *opts, unsigned int version)
 {
 	static const promote_yaml_options defaults = PROMOTE_YAML_OPTIONS_INIT;
-	return promote__options_init(opts, &defaults, sizeof defaults, version, PROMOTE_YAML_OPTIONS_VERSION, "promote_yaml_options", __func__);
+	return promote__options_init(opts, &defaults, options_sizes, version, PROMOTE_YAML_OPTIONS_VERSION,
+		"promote_yaml_options", __func__);
 }
 
 static int limits_from(promote__ylimits *limits, const promote_yaml_options *opts)
 {
-	promote_yaml_options defaults = PROMOTE_YAML_OPTIONS_INIT;
-	if (!opts)
-		opts = &defaults;
-	int rc = promote__version_check(opts->version, PROMOTE_YAML_OPTIONS_VERSION, "promote_yaml_options");
+	promote_yaml_options o = PROMOTE_YAML_OPTIONS_INIT;
+	int rc = promote__options_copy(&o, opts, options_sizes, PROMOTE_YAML_OPTIONS_VERSION, "promote_yaml_options");
 	if (rc)
 		return rc;
-	limits->max_size = opts->max_size ? opts->max_size : DEFAULT_MAX_SIZE;
-	limits->max_depth = opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
-	limits->max_alias_nodes = opts->max_alias_nodes ? opts->max_alias_nodes : DEFAULT_MAX_ALIAS_NODES;
+	limits->max_size = o.max_size ? o.max_size : DEFAULT_MAX_SIZE;
+	limits->max_depth = o.max_depth ? o.max_depth : DEFAULT_MAX_DEPTH;
+	limits->max_alias_nodes = o.max_alias_nodes ? o.max_alias_nodes : DEFAULT_MAX_ALIAS_NODES;
 	return 0;
 }
 

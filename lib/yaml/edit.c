@@ -74,13 +74,13 @@ int promote__yedit_editable(const promote__ynode **out, const promote_yaml_doc *
 		if (!anchors)
 			return promote__ydoc_error(doc, PROMOTE_EINVALID, n,
 				"'%s' is reached through an alias%s%s; editing it would change the anchor and every "
-				"alias of it: pass --edit-anchors (PROMOTE_YAML_EDIT_ANCHORS) to edit the anchor once",
+				"alias of it: set PROMOTE_YAML_EDIT_ANCHORS to edit the anchor once",
 				path->text, target ? " of the anchor " : "", target && target->anchor ? target->anchor : "");
 		n = promote__ynode_resolve(n);
 	} else if (!anchors && promote__ynode_is_shared(doc->tree, n)) {
 		return promote__ydoc_error(doc, PROMOTE_EINVALID, n,
-			"'%s' is anchored and used by an alias elsewhere; editing it changes every alias too: pass "
-			"--edit-anchors (PROMOTE_YAML_EDIT_ANCHORS) to do so", path->text);
+			"'%s' is anchored and used by an alias elsewhere; editing it changes every alias too: set "
+			"PROMOTE_YAML_EDIT_ANCHORS to do so", path->text);
 	}
 	*out = n;
 	return 0;
@@ -304,7 +304,8 @@ int promote__yedit_render_scalar(promote__splice *sp, const promote_yaml_doc *do
 	if (flags & PROMOTE_YAML_TYPED) {
 		if (node->style == PROMOTE__YLITERAL || node->style == PROMOTE__YFOLDED)
 			return promote__ydoc_error(doc, PROMOTE_EINVALID, node,
-				"typed values replace one-line values; this is a block scalar ('%c'): set it without --typed",
+				"typed values replace one-line values; this is a block scalar ('%c'): set it without "
+				"PROMOTE_YAML_TYPED",
 				doc->text[start]);
 	} else if (node->style == PROMOTE__YLITERAL || node->style == PROMOTE__YFOLDED) {
 		int rc = render_block(sp, doc, node, start, value);
@@ -671,7 +672,7 @@ static int plan_set(promote__splice *sp, bool *created, const promote_yaml_doc *
 	}
 	return promote__ydoc_error(doc, PROMOTE_EINVALID, node,
 		"'%s' is a %s, not a scalar; set a path to one of its values%s", path->text,
-		promote__ynode_type_name(node), node->flow ? ", or pass --typed to replace it whole" : "");
+		promote__ynode_type_name(node), node->flow ? ", or set PROMOTE_YAML_TYPED to replace it whole" : "");
 }
 
 /* The check that makes sure the written value reads back. */

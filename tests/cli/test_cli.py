@@ -2,10 +2,11 @@
 
 import os
 import re
+import textwrap
 
 import pytest
 
-from conftest import EXAMPLE, git, needs_git, position, promote
+from conftest import EXAMPLE, create_bare_repo, git, needs_git, position, promote
 
 USAGE, OK, FAILED = 2, 0, 1
 CONFIG = ["--config", EXAMPLE]
@@ -98,7 +99,7 @@ def test_validate_the_example_as_json():
     r = promote(*CONFIG, "--json", "validate")
     assert r.code == OK, r
     assert r.json() == {"ok": True, "file": str(EXAMPLE), "environments": 4, "products": 2, "policies": 3,
-                        "flows": 1, "errors": []}
+                        "flows": 1, "errors": [], "warnings": []}
 
 
 def test_validate_counts_singular(write):
@@ -181,6 +182,51 @@ def test_validate_missing_file(tmp_path):
     (error,) = r.json()["errors"]
     assert (error["file"], error["line"], error["column"], error["error"]) == (
         str(missing), None, None, "not found")
+
+
+GLOBS = """\
+version: 1
+environments: {dev: {path: envs/dev}, qa: {path: envs/qa}}
+products:
+  app: {path: app, template: {files: ["config/**/*.yaml", "manifests/*.yaml"]}}
+flows: {default: {trigger: dev, steps: {qa: {}}}}
+"""
+
+
+@needs_git
+def test_validate_warns_of_a_glob_matching_nothing(tmp_path):
+    bare = create_bare_repo(tmp_path, "globs", {"promote.yaml": GLOBS, "envs/dev/app/config/a/b.yaml": "b: 1\n"})
+    line, column = position(GLOBS, '"manifests/*.yaml"')
+    r = promote("--repo", bare, "validate")
+    assert r.code == OK, r
+    assert r.out == "promote.yaml: valid: 2 environments, 1 product, 0 policies, 1 flow\n"
+    (warning,) = r.err.splitlines()
+    assert warning.startswith("promote.yaml:%d:%d: warning: files glob 'manifests/*.yaml' of product 'app' matches "
+                              "no file in the folder 'app' of environment 'dev'" % (line, column)), warning
+    r = promote("--repo", bare, "-q", "validate")
+    assert (r.code, r.out, len(r.err.splitlines())) == (OK, "", 1)
+    r = promote("--repo", bare, "--json", "validate")
+    assert r.code == OK, r
+    (warning,) = r.json()["warnings"]
+    assert (warning["file"], warning["line"], warning["column"], warning["error"]) == (
+        "promote.yaml", line, column, "not found")
+
+
+def test_validate_refuses_unknown_provider_and_backend(write):
+    text = """\
+        version: 1
+        repositories: {gitops: {provider: gitub}}
+        environments: {dev: {path: envs/dev, deploy: {backend: argocd}}}
+        """
+    path = write(text)
+    r = promote("--config", path, "validate")
+    assert r.code == USAGE, r
+    provider, backend, total = r.err.splitlines()
+    assert provider.startswith("%s:%d:%d: repository 'gitops' names unknown git provider 'gitub'; known: 'local'" % (
+        (path,) + position(textwrap.dedent(text), "gitub")))
+    assert backend.startswith("%s:%d:%d: environment 'dev' names unknown deploy backend 'argocd'; known: 'none'" % (
+        (path,) + position(textwrap.dedent(text), "argocd")))
+    assert total == "promote: 2 errors"
 
 
 # ---- env list ----------------------------------------------------------------------------

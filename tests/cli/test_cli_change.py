@@ -31,7 +31,8 @@ def test_propose_approve_merge(repo):
     # prod's strategy is manual: a draft that waits for approval.
     refused = promote("--repo", repo, "change", "merge", CHANGE)
     assert refused.code == FAILED, refused
-    assert "is a draft awaiting approval; approve it first (promote change approve %s)" % CHANGE in refused.err
+    assert "is a draft awaiting approval; approve it first (promote_change_approve())" in refused.err
+    assert "promote: hint: approve it with: promote change approve ID" in refused.err
     assert git(repo, "rev-parse", "main") == main_before
 
     approved = promote("--repo", repo, "change", "approve", CHANGE, "--by", "alice")

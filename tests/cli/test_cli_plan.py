@@ -97,3 +97,12 @@ def test_apply_with_a_release_id(repo):
     bad = promote("--repo", repo, "apply", "cart", "--to", "prod", "--release", "../x")
     assert bad.code == USAGE and "release id '../x' is not valid" in bad.err, bad
     assert promote("--repo", repo, "plan", "cart", "--to", "prod", "--release", "r").code == USAGE
+
+
+def test_the_library_says_what_to_set_and_the_cli_which_flag(repo):
+    r = promote("--repo", repo, "plan", "shop", "--to", "dev")
+    assert r.code == USAGE, r
+    assert r.err.splitlines() == [
+        "promote: no flow step promotes into 'dev'; name the source environment (promote_plan_options.from)",
+        "promote: hint: pass --from ENV to name the source environment",
+    ]

@@ -384,6 +384,56 @@ static void test_apply_opens_the_change_once(void **state)
 	promote_context_free(ctx);
 }
 
+/* A provider that cannot open change requests (a forge that is down). */
+static int refusing_open(promote_change_info *out, const promote_change_request *request, void *payload)
+{
+	(void)out, (void)request, (void)payload;
+	return PROMOTE_ENET;
+}
+
+/* The change branch was made, then opening its change request failed: the
+ * apply fails and leaves no change branch behind, and a change branch that
+ * was there before goes back to where it was. */
+static void test_failed_apply_leaves_no_change_branch(void **state)
+{
+	(void)state;
+	promote_context *ctx = open_repo();
+	promote_git_provider refusing = PROMOTE_GIT_PROVIDER_INIT;
+	refusing.open_change = refusing_open;
+	assert_int_equal(promote_git_provider_register(ctx, "local", &refusing, NULL), 0);
+	promote_plan_options po = PROMOTE_PLAN_OPTIONS_INIT;
+	po.from = "dev";
+	po.set_version = "8.8.8";
+	promote_plan *plan;
+	int outcome = -1;
+	promote_buf commit = PROMOTE_BUF_INIT;
+	assert_int_equal(promote_plan_create(&plan, ctx, "cart", "prod", &po), 0);
+	assert_int_equal(promote_plan_apply(&commit, &outcome, plan, NULL), PROMOTE_ENET);
+	assert_int_equal(outcome, PROMOTE_APPLY_UNCHANGED);
+	assert_null(commit.ptr);
+	assert_null(promote_plan_change_id(plan));
+	assert_string_equal(promote_error_last()->message, "the git provider 'local' could not open the change "
+							   "(the change branch 'promote/cart/8.8.8/prod' was removed)");
+	promote_plan_free(plan);
+	char out[4096];
+	assert_int_equal(sh(out, sizeof out, "git -C %s for-each-ref --format='%%(refname)' 'refs/heads/promote/cart/8.8.8'",
+				 bare), 0);
+	assert_string_equal(out, "");
+
+	/* A change branch of an earlier run, holding something else: moved back, not removed. */
+	make_branch("promote/cart/8.8.8/prod", "envs/prod/apps/cart/other.txt", "earlier");
+	assert_int_equal(sh(out, sizeof out, "git -C %s rev-parse promote/cart/8.8.8/prod", bare), 0);
+	char earlier[sizeof out];
+	memcpy(earlier, out, sizeof out);
+	assert_int_equal(promote_plan_create(&plan, ctx, "cart", "prod", &po), 0);
+	assert_int_equal(promote_plan_apply(NULL, &outcome, plan, NULL), PROMOTE_ENET);
+	assert_non_null(strstr(promote_error_last()->message, "(the change branch 'promote/cart/8.8.8/prod' was moved back)"));
+	promote_plan_free(plan);
+	assert_int_equal(sh(out, sizeof out, "git -C %s rev-parse promote/cart/8.8.8/prod", bare), 0);
+	assert_string_equal(out, earlier);
+	promote_context_free(ctx);
+}
+
 /* A registered provider replaces the built-in one of its name; missing slots are refused. */
 static int fake_get(promote_change_info *out, const char *id, void *payload)
 {
@@ -451,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_close_comment_and_reopen),
 		cmocka_unit_test(test_concurrent_updates_are_not_lost),
 		cmocka_unit_test(test_apply_opens_the_change_once),
+		cmocka_unit_test(test_failed_apply_leaves_no_change_branch),
 		cmocka_unit_test(test_registered_providers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

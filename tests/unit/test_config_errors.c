@@ -335,7 +335,7 @@ static void test_unknown_env_key(void **state)
 		"  dev:\n"
 		"    path: envs/dev\n"
 		"    stratgy: auto\n",
-		"promote.yaml:5:5: unknown key 'stratgy' in environment 'dev' (did you mean 'strategy'?); the keys allowed here are: path, kind, strategy, deployMode, repository, branch, labels, clusters");
+		"promote.yaml:5:5: unknown key 'stratgy' in environment 'dev' (did you mean 'strategy'?); the keys allowed here are: path, kind, strategy, deployMode, deploy, repository, branch, labels, clusters");
 }
 
 static void test_unknown_key_no_suggestion(void **state)
@@ -345,7 +345,7 @@ static void test_unknown_key_no_suggestion(void **state)
 		"version: 1\n"
 		"environments:\n"
 		"  dev: {path: envs/dev, color: blue}\n",
-		"promote.yaml:3:25: unknown key 'color' in environment 'dev'; the keys allowed here are: path, kind, strategy, deployMode, repository, branch, labels, clusters");
+		"promote.yaml:3:25: unknown key 'color' in environment 'dev'; the keys allowed here are: path, kind, strategy, deployMode, deploy, repository, branch, labels, clusters");
 }
 
 static void test_unknown_step_env(void **state)

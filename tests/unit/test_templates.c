@@ -57,10 +57,95 @@ static void test_globs_match_at_every_depth(void **state)
 	promote_context_free(ctx);
 }
 
+/* A glob that matches nothing in the trigger environment is a warning with
+ * its location; the others, which match, say nothing. */
+static void test_check_warns_of_a_glob_matching_nothing(void **state)
+{
+	(void)state;
+	promote_context *ctx = open_repository_or_fail(bare);
+	promote_warnings *warnings = NULL;
+	assert_int_equal(promote_context_check(&warnings, ctx), 0);
+	assert_int_equal(promote_warnings_count(warnings), 1);
+	const promote_error *w = promote_warnings_at(warnings, 0);
+	assert_int_equal(w->code, PROMOTE_ENOTFOUND);
+	assert_int_equal(w->klass, PROMOTE_ERROR_CLASS_CONFIG);
+	assert_string_equal(w->file, "promote.yaml");
+	assert_int_equal(w->line, 7);
+	assert_int_equal(w->column, 51);
+	assert_string_equal(w->message,
+		"promote.yaml:7:51: files glob 'manifests/*.yaml' of product 'app' matches no file in the folder 'app' "
+		"of environment 'dev' (branch 'main', the default flow's trigger), so a promotion copies nothing for "
+		"it; correct the glob ('**/' matches at every depth) or remove it");
+	assert_null(w->next);
+	assert_null(promote_warnings_at(warnings, 1));
+	promote_warnings_free(warnings);
+	assert_int_equal(promote_context_check(NULL, ctx), PROMOTE_EINVALID);
+	promote_context_free(ctx);
+}
+
+static void free_nothing(void *payload)
+{
+	(void)payload;
+}
+
+/* Provider and backend names are checked against the built-in ones and those
+ * registered on the context: unknown ones are errors with their location. */
+static void test_check_refuses_unknown_names(void **state)
+{
+	(void)state;
+	static const char yaml[] = "version: 1\n"
+				   "repositories: {gitops: {url: /nowhere, provider: gitlub}}\n"
+				   "environments:\n"
+				   "  dev: {path: envs/dev}\n"
+				   "  prod: {path: envs/prod, deploy: {backend: argocd}}\n"
+				   "products: {app: {path: app, template: {files: [\"*.yaml\"]}}}\n"
+				   "flows: {default: {trigger: dev, steps: {prod: {}}}}\n";
+	promote_context *ctx = open_yaml(yaml);
+	promote_warnings *warnings = (promote_warnings *)1;
+	assert_int_equal(promote_context_check(&warnings, ctx), PROMOTE_EINVALID);
+	assert_null(warnings);
+	const promote_error *e = promote_error_last();
+	assert_string_equal(e->message,
+		"promote.yaml:2:50: repository 'gitops' names unknown git provider 'gitlub'; known: 'local' (a program "
+		"registers its own with promote_git_provider_register() before the check)");
+	assert_non_null(e->next);
+	assert_string_equal(e->next->message,
+		"promote.yaml:5:45: environment 'prod' names unknown deploy backend 'argocd'; known: 'none' (a program "
+		"registers its own with promote_deploy_backend_register() before the check)");
+	assert_null(e->next->next);
+
+	/* Registered names count, and the closest one is suggested. */
+	promote_git_provider provider = PROMOTE_GIT_PROVIDER_INIT;
+	promote_deploy_backend backend = PROMOTE_DEPLOY_BACKEND_INIT;
+	provider.free_payload = free_nothing;
+	assert_int_equal(promote_git_provider_register(ctx, "gitlab", &provider, NULL), 0);
+	assert_int_equal(promote_deploy_backend_register(ctx, "argocd", &backend, NULL), 0);
+	assert_int_equal(promote_context_check(&warnings, ctx), PROMOTE_EINVALID);
+	e = promote_error_last();
+	assert_string_equal(e->message,
+		"promote.yaml:2:50: repository 'gitops' names unknown git provider 'gitlub' (did you mean 'gitlab'?); "
+		"known: 'local', 'gitlab' (a program registers its own with promote_git_provider_register() before "
+		"the check)");
+	assert_null(e->next);
+	promote_context_free(ctx);
+
+	/* Known names pass; a context without a repository has no globs to check. */
+	ctx = open_yaml("version: 1\n"
+			"repositories: {gitops: {url: /nowhere, provider: local}}\n"
+			"environments: {dev: {path: envs/dev, deploy: {backend: none}}}\n"
+			"products: {app: {path: app, template: {files: [\"*.yaml\"]}}}\n");
+	assert_int_equal(promote_context_check(&warnings, ctx), 0);
+	assert_int_equal(promote_warnings_count(warnings), 0);
+	promote_warnings_free(warnings);
+	promote_context_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_globs_match_at_every_depth),
+		cmocka_unit_test(test_check_warns_of_a_glob_matching_nothing),
+		cmocka_unit_test(test_check_refuses_unknown_names),
 	};
 	return cmocka_run_group_tests_name("templates", tests, setup, teardown);
 }

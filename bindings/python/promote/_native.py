@@ -131,6 +131,10 @@ class promote_change_info(_Opaque):
     pass
 
 
+class promote_warnings(_Opaque):
+    pass
+
+
 class promote_deploy_request(_Opaque):
     pass
 
@@ -352,10 +356,13 @@ def encode(text: Optional[StrArg], what: str = "argument") -> Optional[bytes]:
     return text
 
 
-def error_records() -> List[_errors.ErrorDetail]:
-    """The calling thread's error chain (promote_error_last) as plain records."""
+def error_records(node: Any = None) -> List[_errors.ErrorDetail]:
+    """An error chain as plain records: the calling thread's
+    (promote_error_last), or the one starting at `node` (a promote_error
+    pointer, such as a warning's)."""
     records = []
-    node = lib.promote_error_last()
+    if node is None:
+        node = lib.promote_error_last()
     while node:
         e = node.contents
         records.append(_errors.ErrorDetail(
@@ -438,6 +445,7 @@ ypath_p = _P(promote_yaml_path)
 plan_p = _P(promote_plan)
 request_p = _P(promote_change_request)
 info_p = _P(promote_change_info)
+warnings_p = _P(promote_warnings)
 
 if TYPE_CHECKING:  # what calling the pointer types above makes, for annotations
     CtxP = _Pointer[promote_context]
@@ -609,6 +617,10 @@ DECLARATIONS = (
     ("promote_yaml_set_image_policy", c_int, (ydoc_p, c_char_p, c_char_p, _P(c_size_t)), _check),
     # context.h (since the git layer)
     ("promote_context_repository_path", c_char_p, (ctx_p,), _string),
+    ("promote_context_check", c_int, (_P(warnings_p), ctx_p), _check),
+    ("promote_warnings_count", c_size_t, (warnings_p,), None),
+    ("promote_warnings_at", _P(promote_error), (warnings_p, c_size_t), None),
+    ("promote_warnings_free", None, (warnings_p,), None),
     ("promote_context_remote_name", c_char_p, (ctx_p,), _string),
     # plan.h
     ("promote_plan_options_init", c_int, (_P(promote_plan_options), c_uint), _check),

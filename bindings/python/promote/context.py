@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable, List, Optional, Tuple, TypeVar, Unio
 
 from . import _native as _n
 from ._handle import OwnsHandle
-from .errors import ErrorClass, ErrorCode, StateError, _enum_or_int
+from .errors import ErrorClass, ErrorCode, ErrorDetail, StateError, _enum_or_int
 from .promotion import Change, Plan, _change, _request
 from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, NameArg, Policy,
                     PolicyField, Product, Repository, SshKey)
@@ -351,6 +351,19 @@ class Context(OwnsHandle):
             return func(*args)
         finally:
             self._callbacks.raise_pending()
+
+    def check(self) -> List[ErrorDetail]:
+        """What opening could not check (``promote_context_check``): raises
+        ConfigError for a git provider or deploy backend that is neither built
+        in nor registered; returns the warnings, such as a template glob that
+        matches no file in the trigger environment, each with its location."""
+        out = _n.warnings_p()
+        self._call(lib.promote_context_check, byref(out), self._ctx())
+        try:
+            return [_n.error_records(lib.promote_warnings_at(out, i))[0]
+                    for i in range(lib.promote_warnings_count(out))]
+        finally:
+            lib.promote_warnings_free(out)
 
     # -- what is configured
 

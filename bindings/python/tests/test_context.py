@@ -330,3 +330,21 @@ def test_a_context_per_thread():
         t.join()
     assert not failures
     assert results == [["verify", "notify"]] * 200
+
+
+def test_check_refuses_unknown_providers_and_backends():
+    text = textwrap.dedent("""\
+        version: 1
+        repositories: {gitops: {url: /nowhere, provider: gitlub}}
+        environments: {dev: {path: envs/dev, deploy: {backend: argo}}}
+        """)
+    with promote.Context.from_string(text, name="check.yaml") as c:
+        with pytest.raises(promote.ConfigError) as raised:
+            c.check()
+        assert [(e.file, e.line) for e in raised.value.errors] == [("check.yaml", 2), ("check.yaml", 3)]
+        assert "unknown git provider 'gitlub'" in raised.value.errors[0].message
+        assert "unknown deploy backend 'argo'" in raised.value.errors[1].message
+
+
+def test_check_without_a_repository_has_no_warnings(ctx):
+    assert ctx.check() == []

@@ -32,7 +32,7 @@ static int local_open(local *l, void *payload)
 	if (!promote__context_repository(ctx))
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
 			"the local git provider keeps changes in the repository, and this context has none: open it "
-			"with promote_context_open_repository() or give --repo");
+			"with promote_context_open_repository()");
 	int rc = promote__context_session(&l->s, ctx);
 	if (rc == 0) {
 		l->repo = l->s->repo;
@@ -154,7 +154,8 @@ static int update(promote_change_info *out, local *l, const char *id, mutation m
 static int no_change(const char *id)
 {
 	return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
-		"there is no change '%s' in this repository (promote apply opens one)", id);
+		"there is no change '%s' in this repository (applying a promotion whose policy asks for a pull "
+		"request opens one)", id);
 }
 
 static int branch_tip(git_oid *out, local *l, const char *branch, const char *role)
@@ -361,11 +362,11 @@ static int mergeable(json_object *record, const char *id)
 		return 1;
 	if (state == PROMOTE_CHANGE_CLOSED)
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
-			"change '%s' is closed; open it again (promote apply) to merge it", id);
+			"change '%s' is closed; apply the promotion again to reopen it, then merge it", id);
 	json_object *draft = NULL;
 	if (json_object_object_get_ex(record, "draft", &draft) && json_object_get_boolean(draft))
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
-			"change '%s' is a draft awaiting approval; approve it first (promote change approve %s)", id, id);
+			"change '%s' is a draft awaiting approval; approve it first (promote_change_approve())", id);
 	return 0;
 }
 

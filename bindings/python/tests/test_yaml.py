@@ -296,7 +296,7 @@ def test_set_a_collection_without_typed_is_refused(doc):
     before = doc.content
     with pytest.raises(promote.InvalidError) as info:
         doc.set("args", "x")
-    assert "--typed" in str(info.value)
+    assert "PROMOTE_YAML_TYPED" in str(info.value)
     assert doc.content == before
 
 

@@ -3,7 +3,8 @@
 
 #include <stdio.h>
 
-static void print_info(const cli *c, const promote_change_info *info)
+/* The change; for a dry run, `would` names what was not done. */
+static void print_info(const cli *c, const promote_change_info *info, const char *would)
 {
 	int state = promote_change_info_state(info), checks = promote_change_info_checks(info);
 	if (c->json) {
@@ -19,6 +20,10 @@ static void print_info(const cli *c, const promote_change_info *info)
 		const char *merged = promote_change_info_merge_commit(info);
 		json_object_object_add(o, "mergeCommit", *merged ? json_object_new_string(merged) : NULL);
 		json_object_object_add(o, "url", cli_json_string(promote_change_info_url(info)));
+		if (would) {
+			json_object_object_add(o, "dryRun", json_object_new_boolean(1));
+			json_object_object_add(o, "action", json_object_new_string(would));
+		}
 		cli_print_json(o);
 		return;
 	}
@@ -31,38 +36,47 @@ static void print_info(const cli *c, const promote_change_info *info)
 		promote_checks_state_name(checks));
 	if (*promote_change_info_merge_commit(info))
 		printf("  merged as %s\n", promote_change_info_merge_commit(info));
+	if (would)
+		printf("dry run: would %s change %s; nothing written\n", would, promote_change_info_id(info));
 }
 
 enum verb { SHOW, APPROVE, MERGE, CLOSE, COMMENT };
 
 static const char *id, *text, *provider, *by;
+static int dry_run;
+static const char *const verb_names[] = { "show", "approve", "merge", "close", "comment" };
 
 #define ID_OPT { CLI_OPT_ARG, "ID", 0, &id, 0, NULL, "the change (what apply printed)", CLI_OPT_REQUIRED }
 #define PROVIDER_OPT { CLI_OPT_VALUE, "provider", 0, &provider, 0, "NAME", \
 	"the git provider (default: that of the first repository, else local)", 0 }
+#define DRY_RUN_OPT { CLI_OPT_SWITCH, "dry-run", 0, &dry_run, 0, NULL, \
+	"print the change as it is and what would be done; write nothing", 0 }
 
 static const cli_opt show_opts[] = { ID_OPT, PROVIDER_OPT, { CLI_OPT_END } };
 static const cli_opt approve_opts[] = {
-	ID_OPT, PROVIDER_OPT,
+	ID_OPT, PROVIDER_OPT, DRY_RUN_OPT,
 	{ CLI_OPT_VALUE, "by", 0, &by, 0, "NAME", "who approves (default: $PROMOTE_AUTHOR_NAME, $USER, promote)", 0 },
 	{ CLI_OPT_END }
 };
-static const cli_opt merge_opts[] = { ID_OPT, PROVIDER_OPT, { CLI_OPT_END } };
-static const cli_opt close_opts[] = { ID_OPT, PROVIDER_OPT, { CLI_OPT_END } };
+static const cli_opt merge_opts[] = { ID_OPT, PROVIDER_OPT, DRY_RUN_OPT, { CLI_OPT_END } };
+static const cli_opt close_opts[] = { ID_OPT, PROVIDER_OPT, DRY_RUN_OPT, { CLI_OPT_END } };
 static const cli_opt comment_opts[] = {
 	ID_OPT,
 	{ CLI_OPT_ARG, "TEXT", 0, &text, 0, NULL, "the comment", CLI_OPT_REQUIRED },
-	PROVIDER_OPT,
+	PROVIDER_OPT, DRY_RUN_OPT,
 	{ CLI_OPT_END }
 };
 
-static int run(const cli *c, enum verb v)
+static int run(const cli *c, enum verb requested)
 {
+	enum verb v = requested;
 	promote_context *ctx;
 	int rc = cli_open(&ctx, c);
 	if (rc)
 		return rc;
 	promote_change_info *info = NULL;
+	if (dry_run)
+		v = SHOW;
 	int err = v == SHOW ? promote_change_get(&info, ctx, provider, id)
 		: v == APPROVE ? promote_change_approve(&info, ctx, provider, id, by)
 		: v == MERGE ? promote_change_merge(&info, ctx, provider, id)
@@ -74,7 +88,7 @@ static int run(const cli *c, enum verb v)
 	if (err)
 		rc = cli_fail(c);
 	else
-		print_info(c, info);
+		print_info(c, info, dry_run ? verb_names[requested] : NULL);
 	promote_change_info_free(info);
 	promote_context_free(ctx);
 	return rc;

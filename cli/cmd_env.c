@@ -51,10 +51,11 @@ static int list_run(const cli *c)
 	if (rc)
 		return rc;
 	if (c->json) {
-		json_object *list = json_object_new_array();
+		json_object *list = json_object_new_array(), *o = json_object_new_object();
 		for (size_t i = 0; i < promote_env_count(ctx); i++)
 			json_object_array_add(list, env_to_json(promote_env_at(ctx, i)));
-		cli_print_json(list);
+		json_object_object_add(o, "environments", list);
+		cli_print_json(o);
 	} else {
 		printf("%-16s %-15s %-8s %-24s %-12s %s\n", "NAME", "KIND", "STRATEGY", "PATH", "BRANCH", "LABELS");
 		for (size_t i = 0; i < promote_env_count(ctx); i++)

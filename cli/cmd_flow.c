@@ -63,28 +63,27 @@ static int show_run(const cli *c)
 	int rc = cli_open(&ctx, c);
 	if (rc)
 		return rc;
-	const promote_flow *flow;
-	if (name || promote_flow_count(ctx) <= 1 || promote_flow_lookup(&flow, ctx, NULL) == 0) {
-		rc = promote_flow_lookup(&flow, ctx, name);
-		if (rc) {
-			rc = cli_fail(c);
-		} else if (c->json) {
-			cli_print_json(flow_to_json(flow));
-		} else {
-			print_flow(flow);
-		}
+	/* One flow (named, 'default' or the only one), else all of them; JSON
+	 * is {"flows": [...]} either way, one shape whatever the file holds. */
+	const promote_flow *flow = NULL;
+	bool one = name || promote_flow_count(ctx) <= 1 || promote_flow_lookup(&flow, ctx, NULL) == 0;
+	if (one && promote_flow_lookup(&flow, ctx, name)) {
+		rc = cli_fail(c);
 	} else {
-		/* No flow named and no default: show them all. */
-		json_object *list = c->json ? json_object_new_array() : NULL;
-		for (size_t i = 0; i < promote_flow_count(ctx); i++) {
-			if (list)
-				json_object_array_add(list, flow_to_json(promote_flow_at(ctx, i)));
-			else
-				print_flow(promote_flow_at(ctx, i));
-		}
-		if (list)
-			cli_print_json(list);
 		promote_error_clear();
+		json_object *list = c->json ? json_object_new_array() : NULL;
+		for (size_t i = 0; i < (one ? 1 : promote_flow_count(ctx)); i++) {
+			const promote_flow *f = one ? flow : promote_flow_at(ctx, i);
+			if (list)
+				json_object_array_add(list, flow_to_json(f));
+			else
+				print_flow(f);
+		}
+		if (list) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "flows", list);
+			cli_print_json(o);
+		}
 	}
 	promote_context_free(ctx);
 	return rc;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 static const char *product, *to, *from, *version, *release;
+static int dry_run, exit_code;
 
 #define PROMOTION_OPTS \
 	{ CLI_OPT_ARG, "PRODUCT", 0, &product, 0, NULL, "the product to promote", CLI_OPT_REQUIRED }, \
@@ -14,12 +15,15 @@ static const char *product, *to, *from, *version, *release;
 
 static const cli_opt plan_opts[] = {
 	PROMOTION_OPTS,
+	{ CLI_OPT_SWITCH, "exit-code", 0, &exit_code, 0, NULL,
+	  "exit status 4 when there are changes, 0 when there are none (1, 2 and 3 keep their meaning)", 0 },
 	{ CLI_OPT_END }
 };
 
 static const cli_opt apply_opts[] = {
 	PROMOTION_OPTS,
 	{ CLI_OPT_VALUE, "release", 0, &release, 0, "ID", "the release this promotion belongs to (names the change branch)", 0 },
+	{ CLI_OPT_SWITCH, "dry-run", 0, &dry_run, 0, NULL, "print what plan prints and write nothing", 0 },
 	{ CLI_OPT_END }
 };
 
@@ -82,6 +86,8 @@ static int run(const cli *c, bool applying)
 		if ((outcome == PROMOTE_APPLY_COMMITTED || outcome == PROMOTE_APPLY_PROPOSED) && promote_context_remote_name(ctx))
 			printf("pushed to %s; git pull to see it\n", promote_context_remote_name(ctx));
 	}
+	if (rc == 0 && exit_code && promote_plan_change_count(plan) > 0)
+		rc = EXIT_CHANGES;
 	promote_buf_dispose(&diff);
 	promote_buf_dispose(&commit);
 	promote_plan_free(plan);
@@ -96,12 +102,13 @@ static int plan_run(const cli *c)
 
 static int apply_run(const cli *c)
 {
-	return run(c, true);
+	return run(c, !dry_run);
 }
 
 const cli_command cmd_plan = {
 	"plan", "the diff a promotion would make; writes nothing",
-	"The unified diff of every file promoting PRODUCT into ENV would change, on ENV's branch.",
+	"The unified diff of every file promoting PRODUCT into ENV would change, on ENV's branch.\n"
+	"With --exit-code the exit status says whether there are changes: 4 there are, 0 there are none.",
 	plan_opts, plan_run, NULL, 0
 };
 

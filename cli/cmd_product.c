@@ -20,10 +20,12 @@ static int list_run(const cli *c)
 	if (promote_product_discover(&names, ctx, env)) {
 		rc = cli_fail(c);
 	} else if (c->json) {
-		json_object *list = json_object_new_array();
+		json_object *list = json_object_new_array(), *o = json_object_new_object();
 		for (size_t i = 0; i < names.count; i++)
 			json_object_array_add(list, json_object_new_string(names.strings[i]));
-		cli_print_json(list);
+		json_object_object_add(o, "environment", cli_json_string(env));
+		json_object_object_add(o, "products", list);
+		cli_print_json(o);
 	} else {
 		for (size_t i = 0; i < names.count; i++)
 			puts(names.strings[i]);

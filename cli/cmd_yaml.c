@@ -161,10 +161,12 @@ static int write_beside(char **tmp_out, const char *target, const promote_yaml_d
 	return EXIT_OK;
 }
 
-static int source, create, typed, edit_anchors;
+static int source, create, typed, edit_anchors, dry_run;
 static const char *get_args[2];
 static cli_list exprs, policies, files;
 
+#define DRY_RUN_OPT { CLI_OPT_SWITCH, "dry-run", 0, &dry_run, 0, NULL, \
+	"print the diff the edit would make and write nothing", 0 }
 #define FILES_OPT { CLI_OPT_ARG, "FILE", 0, &files, 0, NULL, \
 	"the files to edit in place ('-': standard input, edited to standard output)", CLI_OPT_REQUIRED | CLI_OPT_MULTIPLE }
 #define ANCHORS_OPT { CLI_OPT_SWITCH, "edit-anchors", 0, &edit_anchors, 0, NULL, \
@@ -185,6 +187,7 @@ static const cli_opt set_opts[] = {
 	{ CLI_OPT_SWITCH, "create", 0, &create, 0, NULL, "create missing keys and [key=value] items", 0 },
 	{ CLI_OPT_SWITCH, "typed", 0, &typed, 0, NULL, "VALUE is YAML text (a number stays a number, [a, b] a list)", 0 },
 	ANCHORS_OPT,
+	DRY_RUN_OPT,
 	FILES_OPT,
 	{ CLI_OPT_END }
 };
@@ -193,9 +196,38 @@ static const cli_opt delete_opts[] = {
 	{ CLI_OPT_VALUE, "expression", 'e', &exprs, 0, "PATH", "remove the key or item at PATH (repeatable)",
 	  CLI_OPT_MULTIPLE | CLI_OPT_REQUIRED },
 	ANCHORS_OPT,
+	DRY_RUN_OPT,
 	FILES_OPT,
 	{ CLI_OPT_END }
 };
+
+/* What became of one edited file: with --dry-run its diff, with '-' its
+ * content; with --json an entry of `list` instead of text on stdout. */
+static int report_file(json_object *list, const char *file, const promote_yaml_doc *doc, bool use_stdin)
+{
+	promote_buf diff = PROMOTE_BUF_INIT;
+	if (dry_run && promote_yaml_doc_diff(&diff, doc, use_stdin ? "<stdin>" : file))
+		return -1;
+	size_t size;
+	const char *content = promote_yaml_doc_content(doc, &size);
+	int rc = EXIT_OK;
+	if (list) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "file", json_object_new_string(file));
+		json_object_object_add(o, "changed", json_object_new_boolean(promote_yaml_doc_changed(doc)));
+		if (dry_run)
+			json_object_object_add(o, "diff", json_object_new_string_len(diff.ptr, (int)diff.size));
+		else if (use_stdin)
+			json_object_object_add(o, "content", json_object_new_string_len(content, (int)size));
+		json_object_array_add(list, o);
+	} else if (dry_run) {
+		rc = fwrite(diff.ptr, 1, diff.size, stdout) == diff.size ? EXIT_OK : EXIT_FAILED;
+	} else if (use_stdin) {
+		rc = fwrite(content, 1, size, stdout) == size ? EXIT_OK : EXIT_FAILED;
+	}
+	promote_buf_dispose(&diff);
+	return rc;
+}
 
 static int get_run(const cli *c)
 {
@@ -292,6 +324,7 @@ static int yaml_edit(const cli *c, bool deleting)
 	 * (memory stays that of one file); only when all succeeded are the
 	 * temporary files renamed over the originals. */
 	size_t changed = 0;
+	json_object *list = c->json ? json_object_new_array() : NULL;
 	for (size_t f = 0; rc == 0 && f < file_count; f++) {
 		promote_yaml_doc *doc = NULL;
 		struct stat st;
@@ -307,11 +340,9 @@ static int yaml_edit(const cli *c, bool deleting)
 				err = promote_yaml_set_image_policy(doc, edits[i].policy, edits[i].value, NULL);
 		if (err)
 			rc = cli_fail(c);
-		if (rc == 0 && use_stdin) {
-			size_t size;
-			const char *content = promote_yaml_doc_content(doc, &size);
-			rc = fwrite(content, 1, size, stdout) == size ? EXIT_OK : EXIT_FAILED;
-		} else if (rc == 0 && promote_yaml_doc_changed(doc)) {
+		if (rc == 0 && (rc = report_file(list, files.items[f], doc, use_stdin)) < 0)
+			rc = cli_fail(c);
+		if (rc == 0 && !dry_run && !use_stdin && promote_yaml_doc_changed(doc)) {
 			/* Through a symbolic link, the file it points to is what changes. */
 			struct stat link;
 			bool is_link = lstat(files.items[f], &link) == 0 && S_ISLNK(link.st_mode);
@@ -343,8 +374,16 @@ static int yaml_edit(const cli *c, bool deleting)
 	free(targets);
 	if (editing_failed && file_count > 1)
 		fprintf(stderr, "promote: no file was changed\n");
-	if (rc == 0 && c->verbosity > 0 && !use_stdin)
+	if (rc == 0 && c->verbosity > 0 && !use_stdin && !dry_run)
 		fprintf(stderr, "promote: %zu of %zu files changed\n", changed, file_count);
+	if (rc == 0 && list) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "dryRun", json_object_new_boolean(dry_run));
+		json_object_object_add(o, "files", list);
+		cli_print_json(o);
+	} else {
+		json_object_put(list);
+	}
 	free(temps);
 	free(paths);
 	free(values);

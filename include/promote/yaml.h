@@ -82,6 +82,10 @@ PROMOTE_EXTERN(size_t) promote_yaml_doc_count(const promote_yaml_doc *doc);
 /* 1 when the bytes now differ from those parsed, else 0 (edits that put the
  * original bytes back leave it 0). */
 PROMOTE_EXTERN(int) promote_yaml_doc_changed(const promote_yaml_doc *doc);
+/* A unified diff from the bytes parsed to the current ones, the file named
+ * a/PATH and b/PATH (`path` NULL: the document's name); "" when unchanged.
+ * `out` is overwritten: pass PROMOTE_BUF_INIT, dispose with promote_buf_dispose(). */
+PROMOTE_EXTERN(int) promote_yaml_doc_diff(promote_buf *out, const promote_yaml_doc *doc, const char *path);
 
 /*
  * The value at `path`: a scalar's value (quotes and escapes resolved), or a

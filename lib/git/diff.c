@@ -4,6 +4,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "git/global_git.h"
+#include "yaml/document.h"
 
 #include <git2.h>
 
@@ -25,4 +26,21 @@ int promote__git_diff(promote_buf *out, const char *path, const char *before, si
 	git_buf_dispose(&text);
 	git_patch_free(patch);
 	return rc;
+}
+
+int promote_yaml_doc_diff(promote_buf *out, const promote_yaml_doc *doc, const char *path)
+{
+	if (!out || !doc)
+		return promote__error_arg(__func__, !out ? "out" : "doc");
+	promote_buf diff = PROMOTE_BUF_INIT;
+	int rc = promote__buf_puts(&diff, "");
+	if (rc == 0 && promote_yaml_doc_changed(doc))
+		rc = promote__git_diff(&diff, path ? path : doc->name, doc->original, doc->original_size, doc->text,
+			doc->size);
+	if (rc) {
+		promote_buf_dispose(&diff);
+		return rc;
+	}
+	*out = diff;
+	return 0;
 }

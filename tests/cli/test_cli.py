@@ -247,7 +247,7 @@ def test_env_list():
 def test_env_list_as_json():
     r = promote(*CONFIG, "--json", "env", "list")
     assert r.code == OK, r
-    envs = r.json()
+    envs = r.json()["environments"]
     assert [e["name"] for e in envs] == ["dev", "qa", "staging", "prod"]
     assert envs[0] == {"name": "dev", "path": "envs/dev", "kind": "non-production", "strategy": "auto",
                        "deployMode": "auto", "repository": "default", "branch": None,
@@ -269,7 +269,7 @@ def test_env_list_with_repositories_and_branches(write):
         """)
     r = promote("--config", path, "--json", "env", "list")
     assert r.code == OK, r
-    dev, prod = r.json()
+    dev, prod = r.json()["environments"]
     assert (dev["repository"], dev["branch"], dev["deployMode"]) == ("gitops", "main", "manual")
     assert (prod["branch"], prod["strategy"]) == ("release", "never")
     assert prod["clusters"] == [{"name": "solo", "namespace": None}]
@@ -293,7 +293,7 @@ def test_flow_show():
 def test_flow_show_as_json():
     r = promote(*CONFIG, "--json", "flow", "show")
     assert r.code == OK, r
-    assert r.json() == {
+    assert r.json() == {"flows": [{
         "name": "default",
         "trigger": "dev",
         "waves": [["qa", "staging"], ["prod"]],
@@ -302,7 +302,7 @@ def test_flow_show_as_json():
             {"environment": "staging", "dependsOn": ["dev"], "wave": 0, "policy": None},
             {"environment": "prod", "dependsOn": ["qa", "staging"], "wave": 1, "policy": "default/prod"},
         ],
-    }
+    }]}
 
 
 def test_flow_show_unknown_flow():
@@ -334,9 +334,9 @@ def test_flow_show_without_a_default_shows_every_flow(write):
         "  wave 1: qa (after dev)",
         "  wave 2: prod (after qa)",
     ]
-    flows = promote("--config", path, "--json", "flow", "show").json()
+    flows = promote("--config", path, "--json", "flow", "show").json()["flows"]
     assert [(f["name"], f["waves"]) for f in flows] == [("fast", [["prod"]]), ("careful", [["qa"], ["prod"]])]
-    assert promote("--config", path, "--json", "flow", "show", "careful").json()["waves"] == [["qa"], ["prod"]]
+    assert promote("--config", path, "--json", "flow", "show", "careful").json()["flows"][0]["waves"] == [["qa"], ["prod"]]
 
 
 # ---- policy explain ----------------------------------------------------------------------
@@ -431,7 +431,7 @@ def test_repo_reads_promote_yaml_at_head(repo, tmp_path):
     assert r.code == OK, r
     assert r.out == "promote.yaml: valid: 4 environments, 2 products, 3 policies, 1 flow\n"
     r = promote("--repo", repo, "--json", "env", "list", cwd=tmp_path)
-    assert [e["name"] for e in r.json()] == ["dev", "qa", "staging", "prod"]
+    assert [e["name"] for e in r.json()["environments"]] == ["dev", "qa", "staging", "prod"]
 
 
 @needs_git
@@ -442,7 +442,7 @@ def test_repo_ignores_uncommitted_edits(repo, tmp_path):
     (repo / "promote.yaml").write_text("this is: [not valid\n")
     r = promote("--repo", repo, "--json", "env", "list", cwd=tmp_path)
     assert r.code == OK, r
-    assert [e["name"] for e in r.json()] == ["dev", "qa", "staging", "prod"]
+    assert [e["name"] for e in r.json()["environments"]] == ["dev", "qa", "staging", "prod"]
     # While the work tree itself, read with --config, is broken.
     assert promote("--config", repo / "promote.yaml", "validate").code == USAGE
 
@@ -504,7 +504,7 @@ def test_the_nearest_promote_yaml_wins(repo):
     sub.mkdir()
     (sub / "promote.yaml").write_text("version: 1\nenvironments: {solo: {path: envs/solo}}\n")
     r = promote("--json", "env", "list", cwd=sub)
-    assert [e["name"] for e in r.json()] == ["solo"]
+    assert [e["name"] for e in r.json()["environments"]] == ["solo"]
 
 
 @needs_git

@@ -83,7 +83,7 @@ def test_product_list(repo):
     r = promote("--repo", repo, "product", "list")
     assert r.code == OK and r.out == "cart\nshop\n", r
     r = promote("--repo", repo, "--json", "product", "list", "--env", "prod")
-    assert r.code == OK and r.json() == ["cart", "shop"], r
+    assert r.code == OK and r.json() == {"environment": "prod", "products": ["cart", "shop"]}, r
     bad = promote("--repo", repo, "product", "list", "--env", "qq")
     assert bad.code == USAGE and "no environment named 'qq'" in bad.err, bad
     assert promote("--repo", repo, "product", "lst").code == USAGE

@@ -608,6 +608,7 @@ DECLARATIONS = (
     ("promote_yaml_doc_content", _P(c_char), (ydoc_p, _P(c_size_t)), None),
     ("promote_yaml_doc_count", c_size_t, (ydoc_p,), None),
     ("promote_yaml_doc_changed", c_int, (ydoc_p,), None),
+    ("promote_yaml_doc_diff", c_int, (_P(promote_buf), ydoc_p, c_char_p), _check),
     ("promote_yaml_get", c_int, (_P(promote_buf), ydoc_p, ypath_p), _check),
     ("promote_yaml_get_source", c_int, (_P(promote_buf), ydoc_p, ypath_p), _check),
     ("promote_yaml_set", c_int, (ydoc_p, ypath_p, c_char_p, c_uint), _check),

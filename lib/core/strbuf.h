@@ -25,9 +25,12 @@
 #include <stdarg.h>
 
 /* Bounds for what the library builds. A reference name: git has no limit of
- * its own, but every component is a file name on some server, and paths
- * longer than this are refused by most file systems. */
-#define PROMOTE__REFNAME_MAX 4096
+ * its own, but libgit2 refuses one of 1024 bytes or more (GIT_REFNAME_MAX,
+ * with the NUL), so a longer one could be pushed and then not be recorded. */
+#define PROMOTE__REFNAME_MAX 1023
+/* A branch name the library makes: room left for the longest prefix put
+ * before one ("refs/promote/changes/" for a change's record). */
+#define PROMOTE__BRANCH_MAX (PROMOTE__REFNAME_MAX - 64)
 /* A path inside a repository's tree. */
 #define PROMOTE__PATH_MAX 4096
 /* A commit message or a change request's title and body. */

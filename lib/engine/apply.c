@@ -174,7 +174,7 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		who.committer_email };
 	uint64_t seed = promote__backoff_seed(plan);
 	promote__strbuf branch, ref;
-	promote__strbuf_init(&branch, PROMOTE__REFNAME_MAX, "the branch's name");
+	promote__strbuf_init(&branch, PROMOTE__BRANCH_MAX, "the branch's name");
 	promote__strbuf_init(&ref, PROMOTE__REFNAME_MAX, "the branch's reference name");
 	bool published = false;
 	for (unsigned attempt = 0; rc == 0; attempt++) {

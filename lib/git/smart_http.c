@@ -18,12 +18,15 @@
 #include "net/redact.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ZERO_ID "0000000000000000000000000000000000000000"
+/* The longest pkt-line payload: 65520 bytes with the four of the length. */
+#define PKT_PAYLOAD_MAX (65520 - 4)
 
 /* The next pkt-line of `buf` from *pos: its payload in *line (NULL for a
  * flush), false at the end or on a malformed length. */
@@ -55,6 +58,9 @@ static bool next_pkt(const promote_buf *buf, size_t *pos, const char **line, siz
 
 static int put_pkt(promote_buf *out, const char *data, size_t len)
 {
+	if (len > PKT_PAYLOAD_MAX)
+		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_INVALID,
+			"a git protocol line of %zu bytes is longer than the %d the protocol allows", len, PKT_PAYLOAD_MAX);
 	char head[5];
 	snprintf(head, sizeof head, "%04zx", len + 4);
 	int rc = promote__buf_put(out, head, 4);
@@ -74,19 +80,26 @@ static char *below(const char *url, const char *path)
 	return out;
 }
 
-/* The user of "scheme://user[:password]@host...", into `out` ("" when none). */
-static void url_user(char *out, size_t size, const char *url)
+/* The user of "scheme://user[:password]@host...": 0 with *out NULL when
+ * there is none or a malloc'd copy, or PROMOTE_ENOMEM. */
+static int url_user(char **out, const char *url)
 {
-	out[0] = '\0';
+	*out = NULL;
 	const char *start = strstr(url, "://");
 	if (!start)
-		return;
+		return 0;
 	start += 3;
 	size_t span = strcspn(start, "/@");
 	if (start[span] != '@')
-		return;
+		return 0;
 	size_t user = strcspn(start, ":@");
-	snprintf(out, size, "%.*s", (int)user, start);
+	if (user == 0)
+		return 0;
+	if (!(*out = malloc(user + 1)))
+		return promote__error_oom();
+	memcpy(*out, start, user);
+	(*out)[user] = '\0';
+	return 0;
 }
 
 typedef struct session {
@@ -122,17 +135,17 @@ static int request(promote__http_response *res, const session *s, const char *me
 /* The ref's value and the server's capabilities, from the advertisement. */
 typedef struct advert {
 	char old[GIT_OID_HEXSZ + 1];
-	char caps[1024];
+	promote__strbuf caps;
 } advert;
 
 static int read_advert(advert *out, const session *s, const char *ref)
 {
+	snprintf(out->old, sizeof out->old, ZERO_ID);
+	promote__strbuf_init(&out->caps, PKT_PAYLOAD_MAX, "the server's capabilities");
 	promote__http_response res;
 	int rc = request(&res, s, "GET", "/info/refs?service=git-receive-pack", NULL, NULL);
 	if (rc)
 		return rc;
-	snprintf(out->old, sizeof out->old, ZERO_ID);
-	out->caps[0] = '\0';
 	bool smart = res.status == 200 && strcmp(res.content_type, "application/x-git-receive-pack-advertisement") == 0;
 	size_t pos = 0, len, refs = 0;
 	const char *line;
@@ -151,16 +164,17 @@ static int read_advert(advert *out, const session *s, const char *ref)
 		size_t name_len = (size_t)((nul ? nul : end) - name);
 		if (name_len > 0 && name[name_len - 1] == '\n')
 			name_len--;
-		if (refs++ == 0 && nul) {
-			size_t caps_len = (size_t)(end - nul - 1);
-			snprintf(out->caps, sizeof out->caps, "%.*s", (int)caps_len, nul + 1);
-		}
+		if (refs++ == 0 && nul && (rc = promote__strbuf_add(&out->caps, nul + 1, (size_t)(end - nul - 1))) < 0)
+			break;
 		if (name_len == strlen(ref) && memcmp(name, ref, name_len) == 0)
 			memcpy(out->old, line, GIT_OID_HEXSZ);
 	}
 	promote__http_response_dispose(&res);
+	if (rc)
+		return rc;
 	/* Not a smart server (a dumb one, a redirect, a proxy's page): libgit2 copes or says why. */
-	return smart && refs > 0 && strstr(out->caps, "report-status") ? 0 : PROMOTE_ENOTSUPPORTED;
+	return smart && refs > 0 && strstr(promote__strbuf_cstr(&out->caps), "report-status") ? 0
+											   : PROMOTE_ENOTSUPPORTED;
 }
 
 static bool has_cap(const char *caps, const char *cap)
@@ -187,9 +201,13 @@ static int read_report(promote_buf *report, const promote_buf *body, bool sideba
 			if (rc)
 				return rc;
 		} else if (line[0] == 3) {
-			char reason[512];
-			snprintf(reason, sizeof reason, "%.*s", (int)(len - 1), line + 1);
-			return promote__git_push_refused(s->url, ref, reason);
+			promote__strbuf reason;
+			promote__strbuf_init(&reason, PKT_PAYLOAD_MAX, "the server's reason");
+			int rc = promote__strbuf_add(&reason, line + 1, len - 1);
+			if (rc == 0)
+				rc = promote__git_push_refused(s->url, ref, promote__strbuf_cstr(&reason));
+			promote__strbuf_free(&reason);
+			return rc;
 		}
 	}
 	return 0;
@@ -201,26 +219,32 @@ static int check_report(const promote_buf *report, const session *s, const char 
 	size_t pos = 0, len;
 	const char *line;
 	bool unpacked = false, updated = false;
-	while (next_pkt(report, &pos, &line, &len) && line) {
+	promote__strbuf text;
+	promote__strbuf_init(&text, PKT_PAYLOAD_MAX, "a line of the server's report");
+	int rc = 0;
+	while (rc == 0 && next_pkt(report, &pos, &line, &len) && line) {
 		while (len > 0 && line[len - 1] == '\n')
 			len--;
-		char text[600];
-		snprintf(text, sizeof text, "%.*s", (int)len, line);
-		if (strncmp(text, "unpack ", 7) == 0) {
-			if (strcmp(text + 7, "ok") != 0)
-				return promote__git_push_refused(s->url, ref, text);
+		promote__strbuf_reset(&text);
+		if ((rc = promote__strbuf_add(&text, line, len)) < 0)
+			break;
+		const char *t = promote__strbuf_cstr(&text);
+		if (strncmp(t, "unpack ", 7) == 0) {
+			if (strcmp(t + 7, "ok") != 0)
+				rc = promote__git_push_refused(s->url, ref, t);
 			unpacked = true;
-		} else if (strncmp(text, "ng ", 3) == 0) {
-			const char *reason = strchr(text + 3, ' ');
-			return promote__git_push_refused(s->url, ref, reason ? reason + 1 : "refused");
-		} else if (strncmp(text, "ok ", 3) == 0 && strcmp(text + 3, ref) == 0) {
+		} else if (strncmp(t, "ng ", 3) == 0) {
+			const char *reason = strchr(t + 3, ' ');
+			rc = promote__git_push_refused(s->url, ref, reason ? reason + 1 : "refused");
+		} else if (strncmp(t, "ok ", 3) == 0 && strcmp(t + 3, ref) == 0) {
 			updated = true;
 		}
 	}
-	if (unpacked && updated)
-		return 0;
+	promote__strbuf_free(&text);
+	if (rc || (unpacked && updated))
+		return rc;
 	char *shown = promote__redact_url(s->url);
-	int rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT,
+	rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT,
 		"cannot push to %s: the server's answer says neither that it took the pack nor that it updated '%s'",
 		shown ? shown : "the remote", ref);
 	free(shown);
@@ -232,24 +256,34 @@ static int push_to(const session *s, const git_oid *commit, const char *ref, boo
 {
 	advert ad;
 	int rc = read_advert(&ad, s, ref);
-	if (rc)
-		return rc;
 	char new_hex[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(new_hex, sizeof new_hex, commit);
-	if (strcmp(ad.old, new_hex) == 0)
-		return 0; /* there already */
+	if (rc || strcmp(ad.old, new_hex) == 0) { /* or there already */
+		promote__strbuf_free(&ad.caps);
+		return rc;
+	}
 	if (!force && strcmp(ad.old, ZERO_ID) != 0) {
 		/* Only a fast-forward: what the server has must be behind the commit. */
 		git_oid old;
-		if (git_oid_fromstr(&old, ad.old) < 0 || git_graph_descendant_of(s->repo, commit, &old) != 1)
+		if (git_oid_fromstr(&old, ad.old) < 0 || git_graph_descendant_of(s->repo, commit, &old) != 1) {
+			promote__strbuf_free(&ad.caps);
 			return promote__git_push_refused(s->url, ref, "non-fast-forward");
+		}
 	}
-	bool sideband = has_cap(ad.caps, "side-band-64k");
-	char command[1400];
-	int n = snprintf(command, sizeof command, "%s %s %s%creport-status%s agent=libpromote\n", ad.old, new_hex, ref,
-		'\0', sideband ? " side-band-64k" : "");
+	bool sideband = has_cap(promote__strbuf_cstr(&ad.caps), "side-band-64k");
+	promote__strbuf_free(&ad.caps);
+	/* "OLD NEW REF\0caps\n": the reference name may be as long as one pkt-line allows. */
+	promote__strbuf command;
+	promote__strbuf_init(&command, PKT_PAYLOAD_MAX, "the push command for the reference");
 	promote_buf body = PROMOTE_BUF_INIT, report = PROMOTE_BUF_INIT;
-	rc = put_pkt(&body, command, (size_t)n);
+	rc = promote__strbuf_addf(&command, "%s %s %s", ad.old, new_hex, ref);
+	if (rc == 0)
+		rc = promote__strbuf_add(&command, "", 1);
+	if (rc == 0)
+		rc = promote__strbuf_addf(&command, "report-status%s agent=libpromote\n", sideband ? " side-band-64k" : "");
+	if (rc == 0)
+		rc = put_pkt(&body, promote__strbuf_cstr(&command), promote__strbuf_len(&command));
+	promote__strbuf_free(&command);
 	if (rc == 0)
 		rc = promote__buf_put(&body, "0000", 4);
 	if (rc == 0)
@@ -276,14 +310,15 @@ static int push_to(const session *s, const git_oid *commit, const char *ref, boo
 int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
 	const git_oid *commit, const char *ref, bool force)
 {
-	char user_in_url[256];
-	url_user(user_in_url, sizeof user_in_url, url);
+	char *user_in_url;
+	int rc = url_user(&user_in_url, url);
+	if (rc)
+		return rc;
 	const char *skip = getenv("PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY");
 	session s = { NULL, repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0 };
 	/* The context's callback first (asked once, for a password), else the environment. */
 	struct promote_credential answer = { 0, NULL, NULL, NULL, NULL, NULL };
-	int rc = creds && creds->cb ? promote__credentials_ask(&answer, creds, url, *user_in_url ? user_in_url : NULL,
-					      PROMOTE_CREDENTIAL_USERPASS)
+	rc = creds && creds->cb ? promote__credentials_ask(&answer, creds, url, user_in_url, PROMOTE_CREDENTIAL_USERPASS)
 				: PROMOTE_PASSTHROUGH;
 	if (rc == PROMOTE_PASSTHROUGH) {
 		promote__remote_userpass(&s.user, &s.password, user_in_url);
@@ -298,5 +333,6 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 		rc = push_to(&s, commit, ref, force);
 	promote__http_client_free(s.http);
 	promote__credential_clear(&answer);
+	free(user_in_url);
 	return rc;
 }

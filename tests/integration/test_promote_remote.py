@@ -219,3 +219,31 @@ def test_a_mirror_locked_too_long_is_a_clear_busy_error(git_server, tmp_path):
         stop_process_group(holder, 5)  # flock and its sleep, which holds the lock too
     # Released, the same command goes through.
     assert promote(git_server, cache, "--repo", url, "validate").returncode == 0
+
+
+
+def test_a_long_reference_name_is_pushed_and_reported_pushed(git_server, tmp_path):
+    # The server's "ok REF" answer for a branch name longer than the push's old fixed buffers is
+    # read whole (folders keep each part of the name under the file system's limit on the server).
+    git_server.create_repo("gitops", EXAMPLE)
+    url = git_server.url("gitops")
+    version = "5.0-" + "/".join(["v" * 200] * 4)
+    r = promote(git_server, tmp_path / "cache", "--repo", url, "apply", "cart", "--to", "prod", "--version", version)
+    assert r.returncode == 0, r.stderr
+    branch = "refs/heads/promote/cart/%s/prod" % version
+    assert len(branch) > 800
+    server = git_server.repo_path("gitops")
+    refs = run_git("-C", server, "for-each-ref", "--format=%(refname)", "refs/heads/").stdout.split()
+    assert branch in refs
+
+
+def test_a_reference_name_too_long_to_record_is_refused_before_the_push(git_server, tmp_path):
+    git_server.create_repo("gitops", EXAMPLE)
+    url = git_server.url("gitops")
+    version = "5.0-" + "/".join(["v" * 200] * 8)
+    r = promote(git_server, tmp_path / "cache", "--repo", url, "apply", "cart", "--to", "prod", "--version", version)
+    assert r.returncode != 0
+    assert "the branch's name would be longer than" in r.stderr, r.stderr
+    server = git_server.repo_path("gitops")
+    refs = run_git("-C", server, "for-each-ref", "--format=%(refname)").stdout.split()
+    assert not any("vvvv" in ref for ref in refs)

@@ -172,6 +172,7 @@ static int fetch_into(git_repository *repo, const char *url, const promote__cred
 	git_strarray specs = { refspecs, 2 };
 	git_rc = git_remote_fetch(remote, &specs, &fo, "promote: fetch");
 	int rc = git_rc < 0 ? promote__remote_failed(git_rc, &state, "cannot fetch", url) : 0;
+	promote__remote_auth_finish(&state, rc);
 	/* The remote's default branch becomes the mirror's HEAD. */
 	git_buf head = { 0 };
 	if (rc == 0 && git_remote_default_branch(&head, remote) == 0)
@@ -299,6 +300,7 @@ static int libgit2_push(git_repository *repo, const char *url, const promote__cr
 	}
 	if (rc == 0 && state.rejected)
 		rc = promote__git_push_refused(url, ref, state.rejected);
+	promote__remote_auth_finish(&state.auth, rc == 0 || state.rejected ? 0 : rc);
 	/* After the error is ours: libgit2 forgets its own at the next call. */
 	git_reference_remove(repo, temp);
 	free(state.rejected);

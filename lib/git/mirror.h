@@ -5,7 +5,8 @@
  * sharing the cache take turns. Local paths and file:// URLs are used
  * directly, without a mirror.
  *
- * Credentials come from the context's callback (`creds`, may be NULL), else
+ * Credentials come from the context's callback (`creds`, may be NULL), then
+ * git's credential helpers (http(s); credential_helper.h), else
  * PROMOTE_GIT_USERNAME / PROMOTE_GIT_PASSWORD (or PROMOTE_GIT_TOKEN as the
  * password), or an ssh key; they are offered once, never logged and never
  * put in a message. TLS is verified unless

@@ -18,6 +18,12 @@ void promote__remote_auth_init(promote__remote_auth *auth, const char *url, cons
 	auth->creds = creds;
 }
 
+void promote__remote_auth_finish(promote__remote_auth *auth, int rc)
+{
+	/* Asked again after the helpers' answer means the server refused it. */
+	promote__git_credential_done(&auth->helper, rc == 0 ? 1 : auth->auth_failed ? -1 : 0);
+}
+
 /* ---- the context's credentials callback ------------------------------------ */
 
 static void wipe(char **s)
@@ -181,6 +187,10 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 			return answer;
 		}
 	}
+	/* Then git's credential helpers, over http(s). */
+	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) &&
+		promote__git_credential_fill(&auth->helper, auth->url, url_user) == 0)
+		return git_credential_userpass_plaintext_new(out, auth->helper.username, auth->helper.password);
 	const char *user;
 	promote__remote_userpass(&user, &password, url_user);
 	int rc = GIT_EAUTH;
@@ -250,6 +260,10 @@ int promote__remote_failed(int git_rc, const promote__remote_auth *auth, const c
 	else if (auth->callback_error)
 		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_CALLBACK,
 			"%s %s: the credentials callback had nothing to offer that the server accepts", what, where);
+	else if (auth->auth_failed && auth->helper.request)
+		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_GIT,
+			"%s %s: the server refused the credentials of git's credential helper (it is told to forget "
+			"them; the next attempt asks again)", what, where);
 	else if (auth->auth_failed || git_rc == GIT_EAUTH)
 		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_GIT,
 			"%s %s: the server refused the credentials (set PROMOTE_GIT_USERNAME and PROMOTE_GIT_PASSWORD "

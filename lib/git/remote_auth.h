@@ -8,6 +8,7 @@
 #define PROMOTE_GIT_REMOTE_AUTH_H
 
 #include "core/common.h"
+#include "credential_helper.h"
 
 #include <git2.h>
 
@@ -27,11 +28,19 @@ typedef struct promote__remote_auth {
 	bool auth_failed;
 	int callback_error;     /* what the credentials callback returned, if it failed */
 	char refused[768];      /* why the server's identity was refused ("" if it was not) */
+	promote__git_credential helper;  /* what git's credential helpers answered, if they were asked */
 } promote__remote_auth;
 
 void promote__remote_auth_init(promote__remote_auth *auth, const char *url, const promote__credentials *creds);
 
-/* The user name and password offered over http(s) — $PROMOTE_GIT_PASSWORD
+/* The connection is over, `rc` its outcome: git's credential helpers learn
+ * whether the server took their credentials (approve) or refused them
+ * (reject), and the credentials are wiped. Call once after every
+ * promote__remote_auth_init() whose callbacks were used. */
+void promote__remote_auth_finish(promote__remote_auth *auth, int rc);
+
+/* The user name and password offered over http(s) after the context's
+ * callback and git's credential helpers — $PROMOTE_GIT_PASSWORD
  * (else $PROMOTE_GIT_TOKEN), $PROMOTE_GIT_USERNAME (else `url_user`, else
  * "x-access-token" for a token) — each NULL when there is none. */
 void promote__remote_userpass(const char **user, const char **password, const char *url_user);

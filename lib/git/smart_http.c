@@ -109,6 +109,8 @@ typedef struct session {
 	const char *user;
 	const char *password;
 	bool insecure;
+	bool *unauthorized;  /* set on a 401: the credentials were refused */
+	bool from_helper;    /* the credentials are git's credential helpers' */
 } session;
 
 static int request(promote__http_response *res, const session *s, const char *method, const char *path,
@@ -122,11 +124,13 @@ static int request(promote__http_response *res, const session *s, const char *me
 	int rc = promote__http_run(s->http, res, &req);
 	free(target);
 	if (rc == 0 && (res->status == 401 || res->status == 403)) {
+		/* 403: known, and not allowed; only a 401 says the credentials are wrong. */
+		*s->unauthorized = res->status == 401;
 		promote__http_response_dispose(res);
 		char *shown = promote__redact_url(s->url);
-		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_GIT,
-			"cannot push to %s: the server refused the credentials (set PROMOTE_GIT_USERNAME and "
-			"PROMOTE_GIT_PASSWORD or PROMOTE_GIT_TOKEN)", shown ? shown : "the remote");
+		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_GIT, "cannot push to %s: the server refused %s",
+			shown ? shown : "the remote", s->from_helper ? "the credentials of git's credential helper" :
+			"the credentials (set PROMOTE_GIT_USERNAME and PROMOTE_GIT_PASSWORD or PROMOTE_GIT_TOKEN)");
 		free(shown);
 	}
 	return rc;
@@ -315,12 +319,20 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 	if (rc)
 		return rc;
 	const char *skip = getenv("PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY");
-	session s = { NULL, repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0 };
-	/* The context's callback first (asked once, for a password), else the environment. */
+	bool unauthorized = false;
+	session s = { NULL, repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0, &unauthorized, false };
+	promote__git_credential helper = PROMOTE__GIT_CREDENTIAL_INIT;
+	/* The context's callback first (asked once, for a password), then git's
+	 * credential helpers, else the environment. */
 	struct promote_credential answer = { 0, NULL, NULL, NULL, NULL, NULL };
 	rc = creds && creds->cb ? promote__credentials_ask(&answer, creds, url, user_in_url, PROMOTE_CREDENTIAL_USERPASS)
 				: PROMOTE_PASSTHROUGH;
-	if (rc == PROMOTE_PASSTHROUGH) {
+	if (rc == PROMOTE_PASSTHROUGH && promote__git_credential_fill(&helper, url, user_in_url) == 0) {
+		s.user = helper.username;
+		s.password = helper.password;
+		s.from_helper = true;
+		rc = 0;
+	} else if (rc == PROMOTE_PASSTHROUGH) {
 		promote__remote_userpass(&s.user, &s.password, user_in_url);
 		rc = 0;
 	} else if (rc == 0) {
@@ -332,6 +344,8 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 	if (rc == 0)
 		rc = push_to(&s, commit, ref, force);
 	promote__http_client_free(s.http);
+	/* The helpers learn what became of their answer: any answer but a 401 is the server's past the login. */
+	promote__git_credential_done(&helper, unauthorized ? -1 : rc == 0 || rc == PROMOTE_ECONFLICT || rc == PROMOTE_EGIT ? 1 : 0);
 	promote__credential_clear(&answer);
 	free(user_in_url);
 	return rc;

@@ -1,0 +1,138 @@
+/* git's credential helpers, through `git credential` (credential_helper.h). */
+#include "credential_helper.h"
+#include "git_program.h"
+
+#include "core/buf.h"
+#include "core/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* What the protocol's lines can hold: no newline (a value ends there) and
+ * nothing empty. */
+static bool sendable(const char *value, size_t len)
+{
+	return len > 0 && !memchr(value, '\n', len) && !memchr(value, '\0', len);
+}
+
+static void wipe(char *s, size_t len)
+{
+	for (volatile char *p = s; p && len > 0; p++, len--)
+		*p = 0;
+}
+
+static void wipe_free(char **s)
+{
+	if (*s) {
+		wipe(*s, strlen(*s));
+		free(*s);
+		*s = NULL;
+	}
+}
+
+/* "protocol=P\nhost=H[:PORT]\npath=PATH\n" for "P://[userinfo@]H[:PORT]/PATH"
+ * (the query and fragment left out), and the URL without its user
+ * information into `plain`. false for a URL the protocol cannot carry. */
+static bool describe(promote__strbuf *req, promote__strbuf *plain, const char *url)
+{
+	const char *sep = strstr(url, "://");
+	if (!sep || !sendable(url, (size_t)(sep - url)))
+		return false;
+	const char *host = sep + 3, *slash = host + strcspn(host, "/?#");
+	const char *at = memchr(host, '@', (size_t)(slash - host));
+	if (at)
+		host = at + 1;
+	const char *path = *slash == '/' ? slash + 1 : slash;
+	size_t path_len = strcspn(path, "?#");
+	if (!sendable(host, (size_t)(slash - host)) || memchr(path, '\n', path_len))
+		return false;
+	int rc = promote__strbuf_addf(req, "protocol=%.*s\nhost=%.*s\n", (int)(sep - url), url, (int)(slash - host),
+		host);
+	if (rc == 0 && path_len > 0)
+		rc = promote__strbuf_addf(req, "path=%.*s\n", (int)path_len, path);
+	if (rc == 0)
+		rc = promote__strbuf_addf(plain, "%.*s%.*s/%.*s", (int)(sep + 3 - url), url, (int)(slash - host), host,
+			(int)path_len, path);
+	return rc == 0;
+}
+
+/* Is a helper configured for `url` (git's url-matched credential.helper)? */
+static bool helper_configured(const char *url)
+{
+	promote_buf out = PROMOTE_BUF_INIT;
+	const char *const args[] = { "config", "--get-urlmatch", "credential.helper", url, NULL };
+	bool configured = promote__git_program_run(&out, args, NULL, 0) == 0 && out.ptr &&
+		strspn(out.ptr, " \t\r\n") < out.size;
+	promote_buf_dispose(&out);
+	return configured;
+}
+
+/* The value of "key=value" lines of `answer` for `key`, copied (NULL: none). */
+static char *answer_value(const char *answer, const char *key)
+{
+	size_t key_len = strlen(key);
+	for (const char *line = answer; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		size_t len = strcspn(line, "\n");
+		if (len > key_len && strncmp(line, key, key_len) == 0 && line[key_len] == '=') {
+			char *value = malloc(len - key_len);
+			if (value) {
+				memcpy(value, line + key_len + 1, len - key_len - 1);
+				value[len - key_len - 1] = '\0';
+			}
+			return value;
+		}
+	}
+	return NULL;
+}
+
+static void clear(promote__git_credential *cred)
+{
+	wipe_free(&cred->request);
+	wipe_free(&cred->username);
+	wipe_free(&cred->password);
+}
+
+int promote__git_credential_fill(promote__git_credential *cred, const char *url, const char *user)
+{
+	clear(cred);
+	promote__strbuf req, plain;
+	promote__strbuf_init(&req, 8192, "a credential request");
+	promote__strbuf_init(&plain, 8192, "a credential request's URL");
+	bool ok = describe(&req, &plain, url) && (!user || !*user || (sendable(user, strlen(user)) &&
+								     promote__strbuf_addf(&req, "username=%s\n", user) == 0));
+	ok = ok && helper_configured(promote__strbuf_cstr(&plain));
+	promote_buf answer = PROMOTE_BUF_INIT;
+	const char *const args[] = { "credential", "fill", NULL };
+	if (ok && promote__git_program_run(&answer, args, promote__strbuf_cstr(&req), promote__strbuf_len(&req)) == 0 &&
+		answer.ptr) {
+		cred->username = answer_value(answer.ptr, "username");
+		cred->password = answer_value(answer.ptr, "password");
+		cred->request = promote__strbuf_take(&req);
+	}
+	wipe(answer.ptr, answer.size);
+	promote_buf_dispose(&answer);
+	promote__strbuf_free(&req);
+	promote__strbuf_free(&plain);
+	if (!cred->request || !cred->username || !cred->password || !*cred->password ||
+		!sendable(cred->username, strlen(cred->username)) || !sendable(cred->password, strlen(cred->password))) {
+		clear(cred);
+		return PROMOTE_ENOTFOUND;
+	}
+	return 0;
+}
+
+void promote__git_credential_done(promote__git_credential *cred, int verdict)
+{
+	if (cred->request && verdict != 0) {
+		promote__strbuf said;
+		promote__strbuf_init(&said, 16384, "a credential report");
+		const char *const args[] = { "credential", verdict > 0 ? "approve" : "reject", NULL };
+		if (promote__strbuf_addf(&said, "%susername=%s\npassword=%s\n", cred->request, cred->username,
+			    cred->password) == 0)
+			promote__git_program_run(NULL, args, promote__strbuf_cstr(&said), promote__strbuf_len(&said));
+		if (said.ptr)
+			wipe(said.ptr, said.len);
+		promote__strbuf_free(&said);
+	}
+	clear(cred);
+}

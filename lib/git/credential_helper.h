@@ -1,0 +1,38 @@
+/*
+ * Internal: git's credential helpers (credential.helper), through the git
+ * program as git's credential protocol describes it: `git credential fill`
+ * is given protocol, host, path (and the user name the URL names) and
+ * answers with a user name and password; after the server accepted them,
+ * `git credential approve` (the helpers store them), after it refused them,
+ * `git credential reject` (the helpers forget them). Used only when git is
+ * installed and a helper is configured for the URL (`git config
+ * --get-urlmatch credential.helper URL`); git never prompts. The answer is
+ * never logged and is wiped when done.
+ */
+#ifndef PROMOTE_GIT_CREDENTIAL_HELPER_H
+#define PROMOTE_GIT_CREDENTIAL_HELPER_H
+
+#include "core/common.h"
+
+typedef struct promote__git_credential {
+	char *request;   /* "protocol=..\nhost=..\npath=..\n", NULL before a fill */
+	char *username;  /* the answer, NULL when there is none */
+	char *password;
+} promote__git_credential;
+
+#define PROMOTE__GIT_CREDENTIAL_INIT { NULL, NULL, NULL }
+
+/*
+ * Ask the helpers for credentials for the http(s) `url` (`user`, may be
+ * NULL: the user name the URL names). 0 with username and password set;
+ * PROMOTE_ENOTFOUND (no error set) when git is not installed, no helper is
+ * configured for the URL, or the helpers have nothing for it.
+ */
+int promote__git_credential_fill(promote__git_credential *cred, const char *url, const char *user);
+
+/* What the server said of credentials from a fill: approved (> 0), refused
+ * (< 0, the helpers forget them) or unknown (0, nothing is said). Then the
+ * credentials are wiped; nothing is done when there were none. */
+void promote__git_credential_done(promote__git_credential *cred, int verdict);
+
+#endif

@@ -40,6 +40,10 @@ def cli_commands():
 def test_library_messages_name_no_flag_and_no_command():
     found = []
     for where, text in literals("lib"):
+        # A literal that is one flag and nothing else is an argument the
+        # library passes to a program (git config --get-urlmatch), not a message.
+        if FLAG.fullmatch(text):
+            continue
         for flag in FLAG.findall(text):
             found.append("%s: flag %s in %r" % (where, flag, text))
         for word in COMMAND.findall(text):

@@ -69,7 +69,7 @@ json_object *cli_json_string(const char *s);
 
 /* The commands (cli/cmd_*.c). */
 extern const cli_command cmd_validate, cmd_env, cmd_product, cmd_flow, cmd_policy, cmd_yaml, cmd_plan,
-	cmd_apply, cmd_change, cmd_version, cmd_help;
+	cmd_apply, cmd_change, cmd_version, cmd_help, cmd_completion;
 
 /* Help (cli/help.c): `path` is the command and its parents, outermost first. */
 void cli_help_main(FILE *out);

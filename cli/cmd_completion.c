@@ -1,0 +1,165 @@
+/* promote completion bash|zsh: the shell completion script, made from the
+ * commands' option tables (hidden: the build runs it to install the scripts). */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *shell;
+
+static const cli_opt opts[] = {
+	{ CLI_OPT_ARG, "SHELL", 0, &shell, 0, NULL, "bash or zsh", CLI_OPT_REQUIRED },
+	{ CLI_OPT_END }
+};
+
+static bool shown(const cli_command *cmd)
+{
+	return !(cmd->flags & CLI_COMMAND_HIDDEN);
+}
+
+/* The visible long and short options of `table`, space-separated; with
+ * `values`, only those that take a value. */
+static void print_options(FILE *out, const cli_opt *table, bool values)
+{
+	for (const cli_opt *o = table; o->type != CLI_OPT_END; o++) {
+		if (o->type == CLI_OPT_ARG || (o->flags & CLI_OPT_HIDDEN))
+			continue;
+		if (values && o->type != CLI_OPT_VALUE)
+			continue;
+		fprintf(out, " --%s", o->name);
+		if (o->alias)
+			fprintf(out, " -%c", o->alias);
+	}
+}
+
+/* One case branch per command path: "env") subs="list"; opts="";; */
+static void print_cases(FILE *out, const cli_command *const *list, const char *prefix)
+{
+	for (; *list; list++) {
+		if (!shown(*list))
+			continue;
+		char path[128];
+		snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? " " : "", (*list)->name);
+		fprintf(out, "\t\"%s\") subs=\"", path);
+		if ((*list)->subcommands) {
+			const char *sep = "";
+			for (const cli_command *const *s = (*list)->subcommands; *s; s++) {
+				if (shown(*s)) {
+					fprintf(out, "%s%s", sep, (*s)->name);
+					sep = " ";
+				}
+			}
+			fputs("\"; opts=\"\" ;;\n", out);
+			print_cases(out, (*list)->subcommands, path);
+		} else {
+			fputs("\"; opts=\"", out);
+			print_options(out, (*list)->opts, false);
+			fputs("\" ;;\n", out);
+		}
+	}
+}
+
+/* The part both shells share: _promote_node PATH sets subs and opts. */
+static void print_table(FILE *out)
+{
+	fputs("_promote_node() {\n\tcase $1 in\n\t\"\") subs=\"", out);
+	const char *sep = "";
+	for (const cli_command *const *c = cli_commands; *c; c++) {
+		if (shown(*c)) {
+			fprintf(out, "%s%s", sep, (*c)->name);
+			sep = " ";
+		}
+	}
+	fputs("\"; opts=\"", out);
+	print_options(out, cli_top_opts, false);
+	fputs("\" ;;\n", out);
+	print_cases(out, cli_commands, "");
+	fputs("\t*) subs=\"\"; opts=\"\" ;;\n\tesac\n\topts=\"$opts", out);
+	print_options(out, cli_global_opts, false);
+	fputs("\"\n}\n\n_promote_value_opts=\"", out);
+	print_options(out, cli_global_opts, true);
+	for (const cli_command *const *c = cli_commands; *c; c++)
+		for (const cli_command *const *s = (*c)->subcommands ? (*c)->subcommands : c; *s; s++) {
+			print_options(out, (*s)->opts, true);
+			if (!(*c)->subcommands)
+				break;
+		}
+	fputs(" \"\n\n", out);
+}
+
+/* The command path of the words before the cursor (the words naming
+ * commands, past options and their values), then what may follow. In the
+ * syntax bash and zsh share, over the variables each shell's wrapper sets. */
+static const char walk[] =
+	"# _promote_candidates WORD...: after WORD... (the words before the cursor),\n"
+	"# _promote_value=1 when a value is expected, else the subcommands and the\n"
+	"# options that may follow; _promote_leaf=1 after a command that takes operands.\n"
+	"_promote_candidates() {\n"
+	"\tlocal path=\"\" w skip=0 subs opts\n"
+	"\t_promote_node \"\"\n"
+	"\tfor w in \"$@\"; do\n"
+	"\t\tif [ $skip = 1 ]; then skip=0; continue; fi\n"
+	"\t\tcase \"$_promote_value_opts\" in *\" $w \"*) skip=1; continue ;; esac\n"
+	"\t\tcase $w in -*) continue ;; esac\n"
+	"\t\tcase \" $subs \" in *\" $w \"*) path=\"${path:+$path }$w\"; _promote_node \"$path\" ;; esac\n"
+	"\tdone\n"
+	"\t_promote_value=$skip; _promote_subs=$subs; _promote_opts=$opts; _promote_leaf=0\n"
+	"\tif [ -n \"$path\" ] && [ -z \"$subs\" ]; then _promote_leaf=1; fi\n"
+	"}\n\n";
+
+static void print_bash(FILE *out)
+{
+	fputs("# bash completion for promote (made by 'promote completion bash').\n\n", out);
+	print_table(out);
+	fputs(walk, out);
+	fputs("_promote() {\n"
+	      "\tlocal cur=${COMP_WORDS[COMP_CWORD]}\n"
+	      "\t_promote_candidates \"${COMP_WORDS[@]:1:COMP_CWORD-1}\"\n"
+	      "\tif [ \"$_promote_value\" = 1 ]; then\n"
+	      "\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n"
+	      "\telif [ \"${cur#-}\" != \"$cur\" ]; then\n"
+	      "\t\tCOMPREPLY=($(compgen -W \"$_promote_opts\" -- \"$cur\"))\n"
+	      "\telif [ \"$_promote_leaf\" = 1 ]; then\n"
+	      "\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n"
+	      "\telse\n"
+	      "\t\tCOMPREPLY=($(compgen -W \"$_promote_subs\" -- \"$cur\"))\n"
+	      "\tfi\n"
+	      "}\n"
+	      "complete -F _promote promote\n",
+		out);
+}
+
+static void print_zsh(FILE *out)
+{
+	fputs("#compdef promote\n# zsh completion for promote (made by 'promote completion zsh').\n\n", out);
+	print_table(out);
+	fputs(walk, out);
+	fputs("_promote() {\n"
+	      "\t_promote_candidates \"${(@)words[2,CURRENT-1]}\"\n"
+	      "\tif [ \"$_promote_value\" = 1 ] || { [ \"$_promote_leaf\" = 1 ] && [[ $PREFIX != -* ]]; }; then\n"
+	      "\t\t_files\n"
+	      "\telif [[ $PREFIX == -* ]]; then\n"
+	      "\t\tcompadd -- ${=_promote_opts}\n"
+	      "\telse\n"
+	      "\t\tcompadd -- ${=_promote_subs}\n"
+	      "\tfi\n"
+	      "}\n\n"
+	      "_promote \"$@\"\n",
+		out);
+}
+
+static int run(const cli *c)
+{
+	(void)c;
+	if (strcmp(shell, "bash") == 0)
+		print_bash(stdout);
+	else if (strcmp(shell, "zsh") == 0)
+		print_zsh(stdout);
+	else
+		return cli_usage_error("no completion for shell '%s'; pass bash or zsh", shell);
+	return EXIT_OK;
+}
+
+const cli_command cmd_completion = {
+	"completion", "print the bash or zsh completion script", NULL, opts, run, NULL, CLI_COMMAND_HIDDEN
+};

@@ -8,6 +8,7 @@
  * HMAC-SHA1 of the name, keyed by SALT, both base64 (OpenSSL's libcrypto).
  */
 #include "known_hosts.h"
+#include "ssh_config.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -31,25 +32,6 @@ static void base64(char *out, size_t size, const unsigned char *in, size_t n, bo
 			out[o++] = i + 2 < n ? digits[v & 63] : '=';
 	}
 	out[o] = '\0';
-}
-
-/* ssh's patterns: '*' any run, '?' one character, everything else itself
- * ("[host]:port" is literal, not a bracket expression as for fnmatch). */
-static bool wildcard(const char *pattern, const char *name)
-{
-	for (; *pattern; pattern++, name++) {
-		if (*pattern == '*') {
-			for (const char *rest = name;; rest++) {
-				if (wildcard(pattern + 1, rest))
-					return true;
-				if (!*rest)
-					return false;
-			}
-		}
-		if (!*name || (*pattern != '?' && *pattern != *name))
-			return false;
-	}
-	return !*name;
 }
 
 /* `in` (base64, n characters) decoded into `out` (at least 3 * n / 4 + 3
@@ -89,7 +71,7 @@ static bool hosts_match(char *patterns, const char *name)
 	bool matched = false;
 	for (char *save = NULL, *p = strtok_r(patterns, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		bool negated = *p == '!';
-		if (wildcard(negated ? p + 1 : p, name)) {
+		if (promote__ssh_wildcard(negated ? p + 1 : p, name)) {
 			if (negated)
 				return false;
 			matched = true;

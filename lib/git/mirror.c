@@ -157,9 +157,9 @@ static int lock_mirror(int *fd_out, const char *path)
 static int fetch_into(git_repository *repo, const char *url, const promote__credentials *creds)
 {
 	git_remote *remote = NULL;
-	int git_rc = git_remote_create_anonymous(&remote, repo, url);
 	promote__remote_auth state;
 	promote__remote_auth_init(&state, url, creds);
+	int git_rc = git_remote_create_anonymous(&remote, repo, state.url); /* an ssh alias resolved */
 	if (git_rc < 0)
 		return promote__remote_failed(git_rc, &state, "cannot use", url);
 	git_fetch_options fo;
@@ -266,7 +266,7 @@ static int libgit2_push(git_repository *repo, const char *url, const promote__cr
 	push_state state;
 	promote__remote_auth_init(&state.auth, url, creds);
 	state.rejected = NULL;
-	int rc = 0, git_rc = git_remote_create_anonymous(&remote, repo, url);
+	int rc = 0, git_rc = git_remote_create_anonymous(&remote, repo, state.auth.url);
 	if (git_rc < 0)
 		return promote__remote_failed(git_rc, &state.auth, "cannot use", url);
 	git_push_options po;

@@ -1,5 +1,6 @@
 /* Credentials and server identity for connections to remotes. */
 #include "remote_auth.h"
+#include "ssh_config.h"
 #include "known_hosts.h"
 
 #include "net/redact.h"
@@ -16,6 +17,13 @@ void promote__remote_auth_init(promote__remote_auth *auth, const char *url, cons
 	memset(auth, 0, sizeof *auth);
 	auth->url = url;
 	auth->creds = creds;
+	/* An ssh host alias of ~/.ssh/config is connected to as ssh would. */
+	char *resolved = promote__ssh_config_url(url, auth->ssh_identity, sizeof auth->ssh_identity);
+	if (resolved && strlen(resolved) < sizeof auth->ssh_url) {
+		memcpy(auth->ssh_url, resolved, strlen(resolved) + 1);
+		auth->url = auth->ssh_url;
+	}
+	free(resolved);
 }
 
 void promote__remote_auth_finish(promote__remote_auth *auth, int rc)
@@ -151,11 +159,14 @@ void promote__remote_userpass(const char **user, const char **password, const ch
 	*user = env_user ? env_user : url_user && *url_user ? url_user : token ? "x-access-token" : NULL;
 }
 
-/* ssh: a key file ($PROMOTE_GIT_SSH_KEY, its passphrase in
- * $PROMOTE_GIT_SSH_PASSPHRASE), else the ssh agent. */
-static int ssh_key(git_credential **out, const char *user)
+/* ssh: a key file ($PROMOTE_GIT_SSH_KEY, else the IdentityFile of
+ * ~/.ssh/config for the host; its passphrase in $PROMOTE_GIT_SSH_PASSPHRASE),
+ * else the ssh agent. */
+static int ssh_key(git_credential **out, const char *user, const char *identity)
 {
 	const char *key = env("PROMOTE_GIT_SSH_KEY");
+	if (!key && *identity)
+		key = identity;
 	if (key)
 		return git_credential_ssh_key_new(out, user, NULL, key, env("PROMOTE_GIT_SSH_PASSPHRASE"));
 	if (env("SSH_AUTH_SOCK"))
@@ -195,7 +206,7 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 	promote__remote_userpass(&user, &password, url_user);
 	int rc = GIT_EAUTH;
 	if (allowed & GIT_CREDENTIAL_SSH_KEY)
-		rc = ssh_key(out, ssh_user);
+		rc = ssh_key(out, ssh_user, auth->ssh_identity);
 	else if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && user && password)
 		rc = git_credential_userpass_plaintext_new(out, user, password);
 	if (rc == GIT_EAUTH)

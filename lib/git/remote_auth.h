@@ -22,13 +22,15 @@ typedef struct promote__credentials {
 /* One connection's state: the payload of the callbacks (first member of any
  * larger payload). */
 typedef struct promote__remote_auth {
-	const char *url;
+	const char *url;        /* the URL connected to: an ssh alias resolved (ssh_config.h) */
 	const promote__credentials *creds;  /* may be NULL */
 	int offered;            /* times credentials were asked for */
 	bool auth_failed;
 	int callback_error;     /* what the credentials callback returned, if it failed */
 	char refused[768];      /* why the server's identity was refused ("" if it was not) */
 	promote__git_credential helper;  /* what git's credential helpers answered, if they were asked */
+	char ssh_url[4400];     /* the ssh URL ~/.ssh/config made of the caller's ("" when none) */
+	char ssh_identity[4096];  /* the key file it names for the host ("" when none) */
 } promote__remote_auth;
 
 void promote__remote_auth_init(promote__remote_auth *auth, const char *url, const promote__credentials *creds);

@@ -18,13 +18,16 @@ static bool shown(const cli_command *cmd)
 }
 
 /* The visible long and short options of `table`, space-separated; with
- * `values`, only those that take a value. */
-static void print_options(FILE *out, const cli_opt *table, bool values)
+ * `values`, only those that take a value; with `value_name`, only those
+ * whose value is so named. */
+static void print_options(FILE *out, const cli_opt *table, bool values, const char *value_name)
 {
 	for (const cli_opt *o = table; o->type != CLI_OPT_END; o++) {
 		if (o->type == CLI_OPT_ARG || (o->flags & CLI_OPT_HIDDEN))
 			continue;
 		if (values && o->type != CLI_OPT_VALUE)
+			continue;
+		if (value_name && (!o->value_name || strcmp(o->value_name, value_name) != 0))
 			continue;
 		fprintf(out, " --%s", o->name);
 		if (o->alias)
@@ -53,10 +56,22 @@ static void print_cases(FILE *out, const cli_command *const *list, const char *p
 			print_cases(out, (*list)->subcommands, path);
 		} else {
 			fputs("\"; opts=\"", out);
-			print_options(out, (*list)->opts, false);
+			print_options(out, (*list)->opts, false, NULL);
 			fputs("\" ;;\n", out);
 		}
 	}
+}
+
+/* The options of every command that take a value (named `value_name`). */
+static void print_value_options(FILE *out, const char *value_name)
+{
+	print_options(out, cli_global_opts, true, value_name);
+	for (const cli_command *const *c = cli_commands; *c; c++)
+		for (const cli_command *const *s = (*c)->subcommands ? (*c)->subcommands : c; *s; s++) {
+			print_options(out, (*s)->opts, true, value_name);
+			if (!(*c)->subcommands)
+				break;
+		}
 }
 
 /* The part both shells share: _promote_node PATH sets subs and opts. */
@@ -71,19 +86,16 @@ static void print_table(FILE *out)
 		}
 	}
 	fputs("\"; opts=\"", out);
-	print_options(out, cli_top_opts, false);
+	print_options(out, cli_top_opts, false, NULL);
 	fputs("\" ;;\n", out);
 	print_cases(out, cli_commands, "");
 	fputs("\t*) subs=\"\"; opts=\"\" ;;\n\tesac\n\topts=\"$opts", out);
-	print_options(out, cli_global_opts, false);
+	print_options(out, cli_global_opts, false, NULL);
 	fputs("\"\n}\n\n_promote_value_opts=\"", out);
-	print_options(out, cli_global_opts, true);
-	for (const cli_command *const *c = cli_commands; *c; c++)
-		for (const cli_command *const *s = (*c)->subcommands ? (*c)->subcommands : c; *s; s++) {
-			print_options(out, (*s)->opts, true);
-			if (!(*c)->subcommands)
-				break;
-		}
+	print_value_options(out, NULL);
+	/* The options whose value is an environment's name. */
+	fputs(" \"\n_promote_env_opts=\"", out);
+	print_value_options(out, "ENV");
 	fputs(" \"\n\n", out);
 }
 
@@ -95,16 +107,30 @@ static const char walk[] =
 	"# _promote_value=1 when a value is expected, else the subcommands and the\n"
 	"# options that may follow; _promote_leaf=1 after a command that takes operands.\n"
 	"_promote_candidates() {\n"
-	"\tlocal path=\"\" w skip=0 subs opts\n"
+	"\tlocal path=\"\" w skip=0 subs opts prev=\"\"\n"
 	"\t_promote_node \"\"\n"
+	"\t_promote_where=\"\"\n"
 	"\tfor w in \"$@\"; do\n"
-	"\t\tif [ $skip = 1 ]; then skip=0; continue; fi\n"
+	"\t\tif [ $skip = 1 ]; then\n"
+	"\t\t\tskip=0\n"
+	"\t\t\tcase $prev in --config | --repo | --cache) _promote_where=\"$_promote_where $prev=$w\" ;; esac\n"
+	"\t\t\tcontinue\n"
+	"\t\tfi\n"
+	"\t\tprev=$w\n"
 	"\t\tcase \"$_promote_value_opts\" in *\" $w \"*) skip=1; continue ;; esac\n"
 	"\t\tcase $w in -*) continue ;; esac\n"
 	"\t\tcase \" $subs \" in *\" $w \"*) path=\"${path:+$path }$w\"; _promote_node \"$path\" ;; esac\n"
 	"\tdone\n"
+	"\t_promote_envs=0\n"
+	"\tif [ $skip = 1 ]; then case \"$_promote_env_opts\" in *\" $prev \"*) _promote_envs=1 ;; esac; fi\n"
 	"\t_promote_value=$skip; _promote_subs=$subs; _promote_opts=$opts; _promote_leaf=0\n"
 	"\tif [ -n \"$path\" ] && [ -z \"$subs\" ]; then _promote_leaf=1; fi\n"
+	"}\n\n"
+	"# The configured environments' names, as 'promote env list --json' gives them\n"
+	"# (for the configuration the command line names, else the one found here).\n"
+	"_promote_env_names() {\n"
+	"\tcommand promote $_promote_where env list --json 2>/dev/null |\n"
+	"\t\tsed -n 's/^      \"name\":\"\\(.*\\)\",\\{0,1\\}$/\\1/p'\n"
 	"}\n\n";
 
 static void print_bash(FILE *out)
@@ -115,7 +141,9 @@ static void print_bash(FILE *out)
 	fputs("_promote() {\n"
 	      "\tlocal cur=${COMP_WORDS[COMP_CWORD]}\n"
 	      "\t_promote_candidates \"${COMP_WORDS[@]:1:COMP_CWORD-1}\"\n"
-	      "\tif [ \"$_promote_value\" = 1 ]; then\n"
+	      "\tif [ \"$_promote_envs\" = 1 ]; then\n"
+	      "\t\tCOMPREPLY=($(compgen -W \"$(_promote_env_names)\" -- \"$cur\"))\n"
+	      "\telif [ \"$_promote_value\" = 1 ]; then\n"
 	      "\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n"
 	      "\telif [ \"${cur#-}\" != \"$cur\" ]; then\n"
 	      "\t\tCOMPREPLY=($(compgen -W \"$_promote_opts\" -- \"$cur\"))\n"
@@ -135,8 +163,11 @@ static void print_zsh(FILE *out)
 	print_table(out);
 	fputs(walk, out);
 	fputs("_promote() {\n"
+	      "\tsetopt localoptions shwordsplit\n"
 	      "\t_promote_candidates \"${(@)words[2,CURRENT-1]}\"\n"
-	      "\tif [ \"$_promote_value\" = 1 ] || { [ \"$_promote_leaf\" = 1 ] && [[ $PREFIX != -* ]]; }; then\n"
+	      "\tif [ \"$_promote_envs\" = 1 ]; then\n"
+	      "\t\tcompadd -- $(_promote_env_names)\n"
+	      "\telif [ \"$_promote_value\" = 1 ] || { [ \"$_promote_leaf\" = 1 ] && [[ $PREFIX != -* ]]; }; then\n"
 	      "\t\t_files\n"
 	      "\telif [[ $PREFIX == -* ]]; then\n"
 	      "\t\tcompadd -- ${=_promote_opts}\n"

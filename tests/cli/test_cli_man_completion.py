@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 
-from conftest import SOURCE_ROOT, promote
+from conftest import CLI, EXAMPLE, SOURCE_ROOT, promote
 from test_cli_options import listed_commands
 
 MAN_SOURCE = SOURCE_ROOT / "doc" / "promote.1.scd"
@@ -77,8 +77,10 @@ def bash_complete(*words):
     _, script = completion_table()
     line = " ".join(f"'{w}'" for w in words)
     program = script + f"\nCOMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; _promote; printf '%s\\n' \"${{COMPREPLY[@]}}\"\n"
+    # The built promote first on PATH: the completion runs it for environment names.
+    env = dict(os.environ, PATH=os.path.dirname(CLI) + os.pathsep + os.environ.get("PATH", ""))
     completed = subprocess.run(["bash", "--norc", "--noprofile", "-c", program], capture_output=True, text=True,
-                               timeout=30)
+                               timeout=30, env=env)
     assert completed.returncode == 0, completed.stderr
     assert completed.stderr == ""
     return completed.stdout.split()
@@ -103,6 +105,16 @@ def test_the_bash_completion_completes_commands_and_options():
     assert bash_complete("promote", "validate", "--js") == ["--json"]
     assert bash_complete("promote", "--vers") == ["--version"]
     assert bash_complete("promote", "compl") == []  # hidden
+
+
+def test_the_bash_completion_completes_environment_names():
+    config = str(EXAMPLE)
+    assert sorted(bash_complete("promote", "--config", config, "plan", "shop", "--to", "")) == \
+        ["dev", "prod", "qa", "staging"]
+    assert bash_complete("promote", "apply", "shop", "--config", config, "--from", "q") == ["qa"]
+    assert bash_complete("promote", "--config", config, "product", "list", "--env", "st") == ["staging"]
+    # No configuration found: no names, and nothing on stderr.
+    assert bash_complete("promote", "--config", "/nonexistent.yaml", "plan", "shop", "--to", "") == []
 
 
 def test_completion_of_another_shell_is_a_usage_error():

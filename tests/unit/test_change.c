@@ -488,6 +488,46 @@ static void test_registered_providers(void **state)
 	promote_context_free(ctx);
 }
 
+static void test_a_long_title_is_merged_whole_with_its_trailer(void **state)
+{
+	(void)state;
+	make_branch("promote/lt/prod", "envs/prod/apps/shop/values.yaml", "image:\n  tag: lt\n");
+	commit_on_main("envs/prod/apps/cart/values.yaml", "image:\n  tag: lt-meanwhile\n");
+	static char title[3001];
+	memset(title, 't', 3000);
+	title[0] = 'T';
+	promote_context *ctx = open_repo();
+	promote_change_request *r = request_for("promote/lt/prod");
+	assert_int_equal(promote_change_request_set_title(r, title), 0);
+	promote_change_info *info = NULL;
+	assert_int_equal(promote_change_open(&info, ctx, NULL, r), 0);
+	promote_change_info_free(info);
+	assert_int_equal(promote_change_merge(&info, ctx, NULL, "promote/lt/prod"), 0);
+	promote_change_info_free(info);
+	static char out[8192];
+	assert_int_equal(sh(out, sizeof out, "git -C %s log -1 --format=%%B main", bare), 0);
+	assert_non_null(strstr(out, title));
+	assert_non_null(strstr(out, "\n\nPromote-Change: promote/lt/prod"));
+	promote_change_request_free(r);
+	promote_context_free(ctx);
+}
+
+static void test_a_change_id_too_long_to_record_is_refused_as_such(void **state)
+{
+	(void)state;
+	static char id[1201];
+	memset(id, 'x', 1200);
+	memcpy(id, "promote/", 8);
+	promote_context *ctx = open_repo();
+	promote_change_info *info = NULL;
+	assert_int_equal(promote_change_get(&info, ctx, NULL, id), PROMOTE_ELIMIT);
+	assert_null(info);
+	assert_non_null(strstr(promote_error_last()->message, "a change id of 1200 bytes is longer than the"));
+	assert_int_equal(promote_change_approve(&info, ctx, NULL, id, "alice"), PROMOTE_ELIMIT);
+	assert_null(info);
+	promote_context_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -503,6 +543,8 @@ int main(void)
 		cmocka_unit_test(test_apply_opens_the_change_once),
 		cmocka_unit_test(test_failed_apply_leaves_no_change_branch),
 		cmocka_unit_test(test_registered_providers),
+		cmocka_unit_test(test_a_long_title_is_merged_whole_with_its_trailer),
+		cmocka_unit_test(test_a_change_id_too_long_to_record_is_refused_as_such),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -12,6 +12,7 @@
 #include "model/context.h"
 #include "core/backoff.h"
 #include "core/error.h"
+#include "core/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,14 +71,29 @@ static int commit_info(promote__git_commit_info *info, promote__git_identity *wh
 	return rc;
 }
 
-static int record_ref(char *ref, size_t size, const char *id)
+/* The reference holding change `id`'s record, into `ref` (initialised here;
+ * the caller frees it). */
+static int record_ref(promote__strbuf *ref, const char *id)
 {
-	if (!*id || (size_t)snprintf(ref, size, PROMOTE__GIT_CHANGES_PREFIX "%s", id) >= size ||
-		!git_reference_is_valid_name(ref))
-		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
+	promote__strbuf_init(ref, PROMOTE__REFNAME_MAX, "the change's record reference name");
+	size_t room = PROMOTE__REFNAME_MAX - strlen(PROMOTE__GIT_CHANGES_PREFIX), len = strlen(id);
+	if (len > room)
+		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_PROVIDER,
+			"a change id of %zu bytes is longer than the %zu the local provider can record (the id is the "
+			"change's branch name; use shorter product, version or environment names)", len, room);
+	int rc = promote__strbuf_addf(ref, PROMOTE__GIT_CHANGES_PREFIX "%s", id);
+	if (rc == 0 && (!*id || !git_reference_is_valid_name(promote__strbuf_cstr(ref))))
+		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
 			"'%s' is not a change id of the local provider (it is the change's branch name, such as "
 			"promote/shop/1.4.0/qa)", id);
-	return 0;
+	return rc;
+}
+
+/* "refs/heads/BRANCH", into `ref` (initialised here; the caller frees it). */
+static int branch_ref(promote__strbuf *ref, const char *branch)
+{
+	promote__strbuf_init(ref, PROMOTE__REFNAME_MAX, "the branch's reference name");
+	return promote__strbuf_addf(ref, "refs/heads/%s", branch);
 }
 
 /* The record of change `id`: *record NULL (and 0) when there is none. */
@@ -104,24 +120,25 @@ typedef int (*mutation)(json_object *record, json_object **replace, bool *change
 static int update(promote_change_info *out, local *l, const char *id, mutation mutate, void *arg,
 	const char *what)
 {
-	char ref[1100];
-	int rc = record_ref(ref, sizeof ref, id);
+	promote__strbuf ref, message;
+	int rc = record_ref(&ref, id);
+	promote__strbuf_init(&message, PROMOTE__MESSAGE_MAX, "the record's commit message");
+	if (rc == 0)
+		rc = promote__strbuf_addf(&message, "%s %s\n", what, id);
 	uint64_t seed = promote__backoff_seed(l);
 	for (unsigned attempt = 0; rc == 0; attempt++) {
 		json_object *record = NULL, *replacement = NULL;
 		git_oid tip, made;
 		bool changed = false;
-		if ((rc = read_record(&record, &tip, l, ref)) == 0)
+		if ((rc = read_record(&record, &tip, l, promote__strbuf_cstr(&ref))) == 0)
 			rc = mutate(record, &replacement, &changed, arg);
 		json_object *result = replacement ? replacement : record;
 		if (rc == 0 && (replacement || changed)) {
 			size_t size = 0;
 			const char *text = json_object_to_json_string_length(result, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE, &size);
-			char message[1200];
-			snprintf(message, sizeof message, "%s %s\n", what, id);
 			promote__git_identity who;
 			promote__git_commit_info info;
-			rc = commit_info(&info, &who, l, message);
+			rc = commit_info(&info, &who, l, promote__strbuf_cstr(&message));
 			if (rc == 0 && !text)
 				rc = promote__error_oom();
 			else if (rc == 0 && size > PROMOTE__LOCAL_RECORD_MAX)
@@ -130,7 +147,8 @@ static int update(promote_change_info *out, local *l, const char *id, mutation m
 					"nothing was written", id, PROMOTE__LOCAL_RECORD_MAX);
 			else if (rc == 0 && (rc = promote__git_record_commit(&made, l->repo, record ? &tip : NULL, text,
 						     size, &info)) == 0)
-				rc = promote__git_session_publish(l->s, ref, &made, record ? &tip : NULL, false);
+				rc = promote__git_session_publish(l->s, promote__strbuf_cstr(&ref), &made, record ? &tip : NULL,
+					false);
 			promote__git_identity_dispose(&who);
 		}
 		if (rc == PROMOTE_ECONFLICT && attempt < PROMOTE__DEFAULT_RETRIES) {
@@ -148,6 +166,8 @@ static int update(promote_change_info *out, local *l, const char *id, mutation m
 		json_object_put(record);
 		break;
 	}
+	promote__strbuf_free(&message);
+	promote__strbuf_free(&ref);
 	return rc;
 }
 
@@ -160,13 +180,14 @@ static int no_change(const char *id)
 
 static int branch_tip(git_oid *out, local *l, const char *branch, const char *role)
 {
-	char ref[1100];
-	snprintf(ref, sizeof ref, "refs/heads/%s", branch);
-	int git_rc = git_reference_name_to_id(out, l->repo, ref);
+	promote__strbuf ref;
+	int rc = branch_ref(&ref, branch);
+	int git_rc = rc == 0 ? git_reference_name_to_id(out, l->repo, promote__strbuf_cstr(&ref)) : 0;
+	promote__strbuf_free(&ref);
 	if (git_rc == GIT_ENOTFOUND)
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
 			"the %s branch '%s' does not exist; push it first", role, branch);
-	return git_rc < 0 ? promote__git_failed(git_rc, "cannot read branch", branch) : 0;
+	return git_rc < 0 ? promote__git_failed(git_rc, "cannot read branch", branch) : rc;
 }
 
 /* ---- open, find, get ------------------------------------------------------ */
@@ -209,16 +230,17 @@ static int local_open_change(promote_change_info *out, const promote_change_requ
  * (PROMOTE_ENOTFOUND when there is none). */
 static int load(local *l, json_object **record, void *payload, const char *id)
 {
-	char ref[1100];
+	promote__strbuf ref;
 	git_oid tip;
 	*record = NULL;
-	int rc = local_open(l, payload);
+	int rc = record_ref(&ref, id);
 	if (rc == 0)
-		rc = record_ref(ref, sizeof ref, id);
+		rc = local_open(l, payload);
 	if (rc == 0)
 		rc = refresh(l);
 	if (rc == 0)
-		rc = read_record(record, &tip, l, ref);
+		rc = read_record(record, &tip, l, promote__strbuf_cstr(&ref));
+	promote__strbuf_free(&ref);
 	return rc == 0 && !*record ? no_change(id) : rc;
 }
 
@@ -374,13 +396,16 @@ static int mergeable(json_object *record, const char *id)
 static int merge_branches(char *merged_hex, local *l, json_object *record, const char *id)
 {
 	const char *head = promote__local_record_string(record, "head"), *base = promote__local_record_string(record, "base");
-	char message[2048], base_ref[1100];
-	snprintf(message, sizeof message, "Merge change %s: %s\n\nPromote-Change: %s\n", id,
-		promote__local_record_string(record, "title"), id);
-	snprintf(base_ref, sizeof base_ref, "refs/heads/%s", base);
-	promote__git_identity who;
+	promote__strbuf message, base_ref;
+	promote__strbuf_init(&message, PROMOTE__MESSAGE_MAX, "the merge's commit message");
+	int rc = branch_ref(&base_ref, base);
+	if (rc == 0)
+		rc = promote__strbuf_addf(&message, "Merge change %s: %s\n\nPromote-Change: %s\n", id,
+			promote__local_record_string(record, "title"), id);
+	promote__git_identity who = { NULL, NULL, NULL, NULL };
 	promote__git_commit_info info;
-	int rc = commit_info(&info, &who, l, message);
+	if (rc == 0)
+		rc = commit_info(&info, &who, l, promote__strbuf_cstr(&message));
 	uint64_t seed = promote__backoff_seed(l);
 	for (unsigned attempt = 0; rc == 0; attempt++) {
 		git_oid head_tip, base_tip, merged;
@@ -391,7 +416,7 @@ static int merge_branches(char *merged_hex, local *l, json_object *record, const
 		git_oid_tostr(merged_hex, GIT_OID_HEXSZ + 1, &merged);
 		if (git_oid_equal(&merged, &base_tip))
 			break; /* in the base already: a merge that stopped before its record */
-		rc = promote__git_session_publish(l->s, base_ref, &merged, &base_tip, false);
+		rc = promote__git_session_publish(l->s, promote__strbuf_cstr(&base_ref), &merged, &base_tip, false);
 		if (rc != PROMOTE_ECONFLICT || attempt >= PROMOTE__DEFAULT_RETRIES)
 			break;
 		/* The base moved meanwhile: merge again on its new tip. */
@@ -400,6 +425,8 @@ static int merge_branches(char *merged_hex, local *l, json_object *record, const
 		rc = refresh(l);
 	}
 	promote__git_identity_dispose(&who);
+	promote__strbuf_free(&base_ref);
+	promote__strbuf_free(&message);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
 
 #include "git/repo.h"
 #include "core/error.h"
+#include "core/strbuf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -181,14 +182,17 @@ int promote__local_record_append(json_object *record, const char *key, const cha
 int promote__local_record_to_info(promote_change_info *info, json_object *record, const char *where)
 {
 	const char *id = promote__local_record_string(record, "id");
-	char url[4096];
-	snprintf(url, sizeof url, "%s#" PROMOTE__GIT_CHANGES_PREFIX "%s", where, id);
+	promote__strbuf url;
+	promote__strbuf_init(&url, PROMOTE__MESSAGE_MAX, "the change's address");
 	json_object *approvals = NULL, *draft = NULL;
 	json_object_object_get_ex(record, "approvals", &approvals);
 	json_object_object_get_ex(record, "draft", &draft);
 	int rc = promote_change_info_set_id(info, id);
 	if (rc == 0)
-		rc = promote_change_info_set_url(info, url);
+		rc = promote__strbuf_addf(&url, "%s#" PROMOTE__GIT_CHANGES_PREFIX "%s", where, id);
+	if (rc == 0)
+		rc = promote_change_info_set_url(info, promote__strbuf_cstr(&url));
+	promote__strbuf_free(&url);
 	if (rc == 0)
 		rc = promote_change_info_set_head(info, promote__local_record_string(record, "head"));
 	if (rc == 0)

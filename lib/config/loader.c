@@ -499,9 +499,15 @@ static void load_step(promote__reader *r, const promote_flow *flow, promote_flow
 	promote_policy *p = promote__arena_alloc(r->arena, sizeof *p);
 	if (!p)
 		return;
-	char name[200];
-	snprintf(name, sizeof name, "%s/%s", flow->name, step->env_ref.name);
-	p->name = promote__arena_strdup(r->arena, name);
+	/* "FLOW/STEP", whole: a cut name could be another step's. */
+	size_t flow_len = strlen(flow->name), step_len = strlen(step->env_ref.name);
+	char *name = promote__arena_alloc(r->arena, flow_len + step_len + 2);
+	if (name) {
+		memcpy(name, flow->name, flow_len);
+		name[flow_len] = '/';
+		memcpy(name + flow_len + 1, step->env_ref.name, step_len + 1);
+	}
+	p->name = name;
 	p->is_inline = true;
 	p->match_kind = -1;
 	p->order = (size_t)-1;

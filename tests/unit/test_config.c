@@ -304,11 +304,37 @@ static void test_enum_names(void **state)
 	assert_string_equal(promote_strategy_name(-1), "unknown");
 }
 
+static void test_an_inline_policy_keeps_a_long_name_whole(void **state)
+{
+	(void)state;
+	static char flow_name[301], yaml[1024], expected[320];
+	memset(flow_name, 'f', 300);
+	snprintf(yaml, sizeof yaml,
+		"version: 1\n"
+		"environments: {dev: {path: envs/dev}, prod: {path: envs/prod}}\n"
+		"flows:\n"
+		"  %s:\n"
+		"    trigger: dev\n"
+		"    steps:\n"
+		"      prod: {policy: {action: none}}\n",
+		flow_name);
+	promote_context *c = NULL;
+	assert_int_equal(promote_context_open_buffer(&c, yaml, strlen(yaml), "promote.yaml", NULL), 0);
+	const promote_flow *flow;
+	assert_int_equal(promote_flow_lookup(&flow, c, flow_name), 0);
+	const promote_flow_step *prod;
+	assert_int_equal(promote_flow_step_lookup(&prod, flow, "prod"), 0);
+	snprintf(expected, sizeof expected, "%s/prod", flow_name);
+	assert_string_equal(promote_policy_name(promote_flow_step_policy(prod)), expected);
+	promote_context_free(c);
+}
+
 int main(void)
 {
 	const char *examples = getenv("PROMOTE_EXAMPLES");
 	snprintf(example_path, sizeof example_path, "%s/gitops/promote.yaml", examples ? examples : "examples");
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_an_inline_policy_keeps_a_long_name_whole),
 		cmocka_unit_test(test_example_environments),
 		cmocka_unit_test(test_example_products),
 		cmocka_unit_test(test_example_policies_and_flow),

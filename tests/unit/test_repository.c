@@ -95,6 +95,14 @@ static void test_not_a_repository_and_urls(void **state)
 		PROMOTE_ENET);
 	assert_null(strstr(promote_error_last()->message, "s3cret"));
 	assert_non_null(strstr(promote_error_last()->message, "http://***@127.0.0.1:1/x.git"));
+	/* Nor in the scp-like form, nor in a file:// URL, whose password libgit2's
+	 * own message repeats. */
+	assert_int_not_equal(promote_context_open_repository(&ctx, "git:s3cret@127.0.0.1:x.git", NULL, &opts), 0);
+	assert_null(strstr(promote_error_last()->message, "s3cret"));
+	assert_int_not_equal(promote_context_open_repository(&ctx, "file://user:s3cret@/nonexistent/x.git", NULL, &opts), 0);
+	assert_null(strstr(promote_error_last()->message, "s3cret"));
+	assert_int_not_equal(promote_context_open_repository(&ctx, "http://user:s3c@ret@127.0.0.1:1/x.git", NULL, &opts), 0);
+	assert_null(strstr(promote_error_last()->message, "ret@"));
 	/* A file:// URL is the local repository itself. */
 	char url[600];
 	snprintf(url, sizeof url, "file://%s/bare.git", dir);

@@ -13,6 +13,7 @@
 #include "promote/errors.h"
 #include "promote/global.h"
 #include "promote/buffer.h"
+#include "promote/event.h"
 #include "promote/context.h"
 #include "promote/repository.h"
 #include "promote/environment.h"

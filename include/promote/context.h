@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "errors.h"
+#include "event.h"
 
 PROMOTE_BEGIN_DECL
 
@@ -79,11 +80,15 @@ typedef struct promote_context_options {
 	/* since v3: credentials for remotes; NULL: from the environment only. */
 	promote_credential_cb credentials_cb;
 	void *credentials_payload;
+	/* since v4: the progress of transfers with remotes (clone, fetch, push)
+	 * and of other long operations (event.h); NULL: none. */
+	promote_event_cb event_cb;
+	void *event_payload;
 } promote_context_options;
 
-#define PROMOTE_CONTEXT_OPTIONS_VERSION 3
+#define PROMOTE_CONTEXT_OPTIONS_VERSION 4
 #define PROMOTE_CONTEXT_OPTIONS_INIT \
-	{ PROMOTE_CONTEXT_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, PROMOTE_LOG_INFO, 0, NULL, NULL, NULL }
+	{ PROMOTE_CONTEXT_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, PROMOTE_LOG_INFO, 0, NULL, NULL, NULL, NULL, NULL }
 
 /* Fill `opts` with the defaults of `version` (1 .. PROMOTE_CONTEXT_OPTIONS_VERSION).
  * PROMOTE_EVERSION for a version this library does not know. */

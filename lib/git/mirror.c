@@ -154,35 +154,81 @@ static int lock_mirror(int *fd_out, const char *path)
 	return rc;
 }
 
-static int fetch_into(git_repository *repo, const char *url, const promote__credentials *creds)
+/* A transfer's callbacks' payload: the connection's state first (remote_auth.h). */
+typedef struct transfer_state {
+	promote__remote_auth auth;
+	promote__progress progress;
+	char *shown;     /* the URL without user information, for events */
+	char *rejected;  /* a push: the server's reason for refusing the update */
+} transfer_state;
+
+static void transfer_start(transfer_state *state, const char *url, const promote__credentials *creds,
+	const promote__events *events, int kind)
+{
+	promote__remote_auth_init(&state->auth, url, creds);
+	/* Out of memory for the URL: the events name none. */
+	state->shown = events && events->cb ? promote__redact_url(url) : NULL;
+	promote__progress_start(&state->progress, events, kind, state->shown);
+	state->rejected = NULL;
+}
+
+static void transfer_end(transfer_state *state)
+{
+	free(state->shown);
+	free(state->rejected);
+}
+
+/* libgit2's indexer: objects received, then deltas resolved. */
+static int on_fetch_progress(const git_indexer_progress *stats, void *payload)
+{
+	promote__progress *p = &((transfer_state *)payload)->progress;
+	/* Receiving ends before resolving begins, even when libgit2 tells both in one call. */
+	int stop = promote__progress_report(p, PROMOTE_TRANSFER_RECEIVING, stats->received_objects,
+		stats->total_objects, stats->received_bytes);
+	if (!stop && stats->total_deltas > 0 && stats->received_objects >= stats->total_objects)
+		stop = promote__progress_report(p, PROMOTE_TRANSFER_RESOLVING, stats->indexed_deltas, stats->total_deltas, 0);
+	return stop ? GIT_EUSER : 0;
+}
+
+static int fetch_into(git_repository *repo, const char *url, const promote__credentials *creds,
+	const promote__events *events, int kind)
 {
 	git_remote *remote = NULL;
-	promote__remote_auth state;
-	promote__remote_auth_init(&state, url, creds);
-	int git_rc = git_remote_create_anonymous(&remote, repo, state.url); /* an ssh alias resolved */
-	if (git_rc < 0)
-		return promote__remote_failed(git_rc, &state, "cannot use", url);
+	transfer_state state;
+	transfer_start(&state, url, creds, events, kind);
+	int rc = 0, git_rc = git_remote_create_anonymous(&remote, repo, state.auth.url); /* an ssh alias resolved */
+	if (git_rc < 0) {
+		rc = promote__remote_failed(git_rc, &state.auth, "cannot use", url);
+		transfer_end(&state);
+		return rc;
+	}
 	git_fetch_options fo;
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION); /* libgit2's INIT macro names too few fields for -Werror */
-	promote__remote_auth_callbacks(&fo.callbacks, &state);
+	promote__remote_auth_callbacks(&fo.callbacks, &state.auth);
+	fo.callbacks.payload = &state;
+	fo.callbacks.transfer_progress = on_fetch_progress;
 	fo.prune = GIT_FETCH_PRUNE;
 	/* The remote's branches (and the local provider's change records) are the
 	 * mirror's, forced: a push that lost a race is forgotten. */
 	char *refspecs[] = { "+refs/heads/*:refs/heads/*", "+" PROMOTE__GIT_CHANGES_PREFIX "*:" PROMOTE__GIT_CHANGES_PREFIX "*" };
 	git_strarray specs = { refspecs, 2 };
 	git_rc = git_remote_fetch(remote, &specs, &fo, "promote: fetch");
-	int rc = git_rc < 0 ? promote__remote_failed(git_rc, &state, "cannot fetch", url) : 0;
-	promote__remote_auth_finish(&state, rc);
+	if (git_rc < 0 && !(rc = promote__progress_stopped(&state.progress, kind == PROMOTE_TRANSFER_CLONE
+								? "the clone of" : "the fetch of")))
+		rc = promote__remote_failed(git_rc, &state.auth, "cannot fetch", url);
+	promote__remote_auth_finish(&state.auth, rc);
 	/* The remote's default branch becomes the mirror's HEAD. */
 	git_buf head = { 0 };
 	if (rc == 0 && git_remote_default_branch(&head, remote) == 0)
 		git_repository_set_head(repo, head.ptr);
 	git_buf_dispose(&head);
 	git_remote_free(remote);
+	transfer_end(&state);
 	return rc;
 }
 
-int promote__git_mirror(char **path, const char *url, const char *cache_dir, const promote__credentials *creds)
+int promote__git_mirror(char **path, const char *url, const char *cache_dir, const promote__credentials *creds,
+	const promote__events *events)
 {
 	*path = NULL;
 	int rc = promote__need_git();
@@ -217,7 +263,7 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 	if (git_rc < 0)
 		rc = promote__remote_failed(git_rc, &none, "cannot open the mirror of", url);
 	if (rc == 0)
-		rc = fetch_into(repo, url, creds);
+		rc = fetch_into(repo, url, creds, events, fresh ? PROMOTE_TRANSFER_CLONE : PROMOTE_TRANSFER_FETCH);
 	git_repository_free(repo);
 	if (rc && fresh) /* a first clone that failed leaves no half mirror behind */
 		nftw(full, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -231,49 +277,63 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 }
 
 int promote__git_mirror_fetch(git_repository *repo, const char *path, const char *url,
-	const promote__credentials *creds)
+	const promote__credentials *creds, const promote__events *events)
 {
 	if (!promote__git_is_remote(url))
 		return 0;
 	int lock_fd, rc = lock_mirror(&lock_fd, path);
 	if (rc)
 		return rc;
-	rc = fetch_into(repo, url, creds);
+	rc = fetch_into(repo, url, creds, events, PROMOTE_TRANSFER_FETCH);
 	flock(lock_fd, LOCK_UN);
 	close(lock_fd);
 	return rc;
 }
 
-typedef struct push_state {
-	promote__remote_auth auth;  /* first: the callbacks' payload is either */
-	char *rejected;  /* the server's reason for refusing the update */
-} push_state;
-
 static int on_push_update(const char *refname, const char *status, void *payload)
 {
 	(void)refname;
-	push_state *state = payload;
+	transfer_state *state = payload;
 	if (status && !state->rejected)
 		state->rejected = strdup(status);
 	return 0;
 }
 
+/* libgit2's packbuilder: objects compressed (its deltification is git's "compressing objects"). */
+static int on_pack_progress(int stage, uint32_t current, uint32_t total, void *payload)
+{
+	promote__progress *p = &((transfer_state *)payload)->progress;
+	if (stage != GIT_PACKBUILDER_DELTAFICATION)
+		return 0;
+	return promote__progress_report(p, PROMOTE_TRANSFER_PACKING, current, total, 0) ? GIT_EUSER : 0;
+}
+
+static int on_push_progress(unsigned int current, unsigned int total, size_t bytes, void *payload)
+{
+	promote__progress *p = &((transfer_state *)payload)->progress;
+	return promote__progress_report(p, PROMOTE_TRANSFER_WRITING, current, total, bytes) ? GIT_EUSER : 0;
+}
+
 /* libgit2's push, through a ref of this process's own. */
-static int libgit2_push(git_repository *repo, const char *url, const promote__credentials *creds, const git_oid *commit,
-	const char *ref, bool force)
+static int libgit2_push(git_repository *repo, const char *url, const promote__credentials *creds,
+	const promote__events *events, const git_oid *commit, const char *ref, bool force)
 {
 	git_remote *remote = NULL;
-	push_state state;
-	promote__remote_auth_init(&state.auth, url, creds);
-	state.rejected = NULL;
+	transfer_state state;
+	transfer_start(&state, url, creds, events, PROMOTE_TRANSFER_PUSH);
 	int rc = 0, git_rc = git_remote_create_anonymous(&remote, repo, state.auth.url);
-	if (git_rc < 0)
-		return promote__remote_failed(git_rc, &state.auth, "cannot use", url);
+	if (git_rc < 0) {
+		rc = promote__remote_failed(git_rc, &state.auth, "cannot use", url);
+		transfer_end(&state);
+		return rc;
+	}
 	git_push_options po;
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	promote__remote_auth_callbacks(&po.callbacks, &state.auth);
 	po.callbacks.payload = &state;
 	po.callbacks.push_update_reference = on_push_update;
+	po.callbacks.pack_progress = on_pack_progress;
+	po.callbacks.push_transfer_progress = on_push_progress;
 	char temp[128]; /* a pid and an address: always fits */
 	snprintf(temp, sizeof temp, "refs/promote/push/%ld-%p", (long)getpid(), (void *)&state);
 	git_reference *pushed = NULL;
@@ -289,7 +349,7 @@ static int libgit2_push(git_repository *repo, const char *url, const promote__cr
 	if (rc == 0 && git_rc == 0)
 		git_rc = git_remote_push(remote, &specs, &po);
 	promote__strbuf_free(&spec);
-	if (rc == 0 && git_rc < 0 && !state.rejected) {
+	if (rc == 0 && git_rc < 0 && !state.rejected && !(rc = promote__progress_stopped(&state.progress, "the push to"))) {
 		/* libgit2 reports a non-fast-forward before sending as an error. */
 		const git_error *e = git_error_last();
 		if (e && e->message && (strstr(e->message, "non-fast-forward") || strstr(e->message, "non-fastforwardable") ||
@@ -303,13 +363,13 @@ static int libgit2_push(git_repository *repo, const char *url, const promote__cr
 	promote__remote_auth_finish(&state.auth, rc == 0 || state.rejected ? 0 : rc);
 	/* After the error is ours: libgit2 forgets its own at the next call. */
 	git_reference_remove(repo, temp);
-	free(state.rejected);
 	git_remote_free(remote);
+	transfer_end(&state);
 	return rc;
 }
 
 int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
-	const git_oid *commit, const char *ref, bool force)
+	const promote__events *events, const git_oid *commit, const char *ref, bool force)
 {
 	promote__remote_auth none;
 	promote__remote_auth_init(&none, url, creds);
@@ -318,10 +378,10 @@ int promote__git_push(git_repository *repo, const char *path, const char *url, c
 	 * a server that does not speak it as expected gets libgit2's push. */
 	int rc = PROMOTE_ENOTSUPPORTED;
 	if (commit && (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0))
-		rc = promote__git_http_push(repo, url, creds, commit, ref, force);
+		rc = promote__git_http_push(repo, url, creds, events, commit, ref, force);
 	if (rc == PROMOTE_ENOTSUPPORTED) {
 		promote_error_clear();
-		rc = libgit2_push(repo, url, creds, commit, ref, force);
+		rc = libgit2_push(repo, url, creds, events, commit, ref, force);
 	}
 	/* The mirror holds what the remote now holds, as a fetch would (under
 	 * the lock that fetches take), so the pushed ref can be read at once. */

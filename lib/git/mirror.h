@@ -11,6 +11,9 @@
  * password), or an ssh key; they are offered once, never logged and never
  * put in a message. TLS is verified unless
  * PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY=1 names the exception.
+ *
+ * Each transfer reports its progress to `events` (the context's event
+ * callback; may be NULL), which may stop it: then PROMOTE_EUSER.
  */
 #ifndef PROMOTE_GIT_MIRROR_H
 #define PROMOTE_GIT_MIRROR_H
@@ -18,6 +21,7 @@
 #include "repo.h"
 #include "net/redact.h"
 #include "remote_auth.h"
+#include "core/progress.h"
 
 /* True for a URL that needs a mirror (http(s)://, ssh://, git://, user@host:path). */
 bool promote__git_is_remote(const char *url);
@@ -37,12 +41,13 @@ char *promote__git_mirror_folder(const char *url, const char *cache_dir);
  * server refuses the credentials, PROMOTE_ENET when it cannot be reached,
  * PROMOTE_EBUSY when another process holds the mirror's lock too long.
  */
-int promote__git_mirror(char **path, const char *url, const char *cache_dir, const promote__credentials *creds);
+int promote__git_mirror(char **path, const char *url, const char *cache_dir, const promote__credentials *creds,
+	const promote__events *events);
 
 /* Fetch `url` again into the mirror `repo` at `path` (after a rejected push),
  * under the mirror's lock. */
 int promote__git_mirror_fetch(git_repository *repo, const char *path, const char *url,
-	const promote__credentials *creds);
+	const promote__credentials *creds, const promote__events *events);
 
 /*
  * Push `commit` of the mirror `repo` at `path` to `ref` (a full name, such as
@@ -53,6 +58,6 @@ int promote__git_mirror_fetch(git_repository *repo, const char *path, const char
  * own). `commit` NULL removes the remote's ref (and the mirror's).
  */
 int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
-	const git_oid *commit, const char *ref, bool force);
+	const promote__events *events, const git_oid *commit, const char *ref, bool force);
 
 #endif

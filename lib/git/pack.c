@@ -44,7 +44,7 @@ static int insert_added(git_packbuilder *pb, git_repository *repo, const git_tre
 	return git_rc;
 }
 
-int promote__git_pack_added(promote_buf *out, git_repository *repo, const git_oid *commit)
+int promote__git_pack_added(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commit)
 {
 	git_packbuilder *pb = NULL;
 	git_commit *c = NULL, *parent = NULL;
@@ -60,6 +60,7 @@ int promote__git_pack_added(promote_buf *out, git_repository *repo, const git_oi
 	int rc = git_rc < 0 ? promote__git_failed(git_rc, "cannot pack", "the commit to push") : 0;
 	if (rc == 0)
 		rc = promote__buf_put(out, pack.ptr, pack.size);
+	*objects = rc == 0 ? git_packbuilder_object_count(pb) : 0;
 	git_buf_dispose(&pack);
 	git_tree_free(old);
 	git_tree_free(tree);

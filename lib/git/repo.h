@@ -83,9 +83,10 @@ int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid
 /*
  * A pack (git's pack format, as a push sends it) of `commit` and the trees
  * and blobs it adds to its first parent, which the receiver must have (a
- * commit without parents: all of its tree). Appended to `out`.
+ * commit without parents: all of its tree). Appended to `out`; *objects
+ * receives how many objects it holds.
  */
-int promote__git_pack_added(promote_buf *out, git_repository *repo, const git_oid *commit);
+int promote__git_pack_added(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commit);
 
 /*
  * Merge `head` into `base`: *out is `head` when `base` is its ancestor (a

@@ -125,8 +125,10 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 	s->reader = (promote__tree_reader){ head_branch, tip, read_file, list, s };
 	if (loc->creds)
 		s->creds = *loc->creds;
+	if (loc->events)
+		s->events = *loc->events;
 	s->worktree = loc->worktree;
-	int rc = promote__git_mirror(&s->path, loc->repository, loc->cache_dir, loc->creds);
+	int rc = promote__git_mirror(&s->path, loc->repository, loc->cache_dir, loc->creds, loc->events);
 	bool remote = rc == 0 && promote__git_is_remote(loc->repository);
 	if (rc == 0 && ((remote && !(s->remote_url = strdup(loc->repository))) ||
 			       (loc->remote_name && !(s->remote_name = strdup(loc->remote_name))) ||
@@ -159,14 +161,14 @@ void promote__git_session_free(promote__git_session *s)
 
 int promote__git_session_refresh(promote__git_session *s)
 {
-	return s->remote_url ? promote__git_mirror_fetch(s->repo, s->path, s->remote_url, &s->creds) : 0;
+	return s->remote_url ? promote__git_mirror_fetch(s->repo, s->path, s->remote_url, &s->creds, &s->events) : 0;
 }
 
 int promote__git_session_publish(promote__git_session *s, const char *ref, const git_oid *target,
 	const git_oid *expected, bool force)
 {
 	if (s->remote_url)
-		return promote__git_push(s->repo, s->path, s->remote_url, &s->creds, target, ref, force);
+		return promote__git_push(s->repo, s->path, s->remote_url, &s->creds, &s->events, target, ref, force);
 	if (s->worktree && promote__git_is_checked_out_here(s->repo, ref))
 		return promote__git_commit_checked_out(s->repo, ref, target, expected, "promote");
 	if (strncmp(ref, "refs/heads/", 11) == 0)

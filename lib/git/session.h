@@ -13,6 +13,7 @@
 #include "reader.h"
 #include "repo.h"
 #include "remote_auth.h"
+#include "core/progress.h"
 
 /* Where a session's repository is. */
 typedef struct promote__git_location {
@@ -20,6 +21,7 @@ typedef struct promote__git_location {
 	const char *remote_name; /* the clone's remote that `repository` is ("origin"), or NULL */
 	const char *cache_dir;   /* where mirrors are kept (NULL: the default) */
 	const promote__credentials *creds; /* offered to the remote (copied), may be NULL */
+	const promote__events *events;     /* told the transfers' progress (copied), may be NULL */
 	bool worktree;           /* a clone without remote: its checked-out branch moves as git commit moves it */
 } promote__git_location;
 
@@ -30,6 +32,7 @@ typedef struct promote__git_session {
 	char *remote_name;     /* the clone's remote it is ("origin"), or NULL */
 	char *where;           /* for messages: the path, or the remote's URL without user information */
 	promote__credentials creds;
+	promote__events events;
 	bool worktree;         /* see promote__git_location */
 	promote__tree_reader reader;
 } promote__git_session;

@@ -111,6 +111,7 @@ typedef struct session {
 	bool insecure;
 	bool *unauthorized;  /* set on a 401: the credentials were refused */
 	bool from_helper;    /* the credentials are git's credential helpers' */
+	promote__progress *progress;
 } session;
 
 static int request(promote__http_response *res, const session *s, const char *method, const char *path,
@@ -290,13 +291,20 @@ static int push_to(const session *s, const git_oid *commit, const char *ref, boo
 	promote__strbuf_free(&command);
 	if (rc == 0)
 		rc = promote__buf_put(&body, "0000", 4);
+	size_t objects = 0;
 	if (rc == 0)
-		rc = promote__git_pack_added(&body, s->repo, commit);
+		rc = promote__git_pack_added(&body, &objects, s->repo, commit);
+	/* The pack is whole before a byte is sent: packed, then sent in one request. */
+	if (rc == 0 && (promote__progress_report(s->progress, PROMOTE_TRANSFER_PACKING, objects, objects, 0) ||
+			       promote__progress_report(s->progress, PROMOTE_TRANSFER_WRITING, 0, objects, 0)))
+		rc = promote__progress_stopped(s->progress, "the push to");
 	static const char *const headers[] = { "Content-Type: application/x-git-receive-pack-request",
 		"Accept: application/x-git-receive-pack-result", "Expect:", NULL };
 	promote__http_response res = { 0, PROMOTE_BUF_INIT, "" };
 	if (rc == 0)
 		rc = request(&res, s, "POST", "/git-receive-pack", headers, &body);
+	if (rc == 0) /* the server has it all: its answer to this one cannot stop anything */
+		promote__progress_report(s->progress, PROMOTE_TRANSFER_WRITING, objects, objects, body.size);
 	if (rc == 0 && res.status != 200) {
 		char *shown = promote__redact_url(s->url);
 		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "cannot push to %s: HTTP status %ld",
@@ -312,7 +320,7 @@ static int push_to(const session *s, const git_oid *commit, const char *ref, boo
 }
 
 int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
-	const git_oid *commit, const char *ref, bool force)
+	const promote__events *events, const git_oid *commit, const char *ref, bool force)
 {
 	char *user_in_url;
 	int rc = url_user(&user_in_url, url);
@@ -320,7 +328,10 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 		return rc;
 	const char *skip = getenv("PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY");
 	bool unauthorized = false;
-	session s = { NULL, repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0, &unauthorized, false };
+	promote__progress progress;
+	char *shown = events && events->cb ? promote__redact_url(url) : NULL; /* out of memory: no URL in events */
+	promote__progress_start(&progress, events, PROMOTE_TRANSFER_PUSH, shown);
+	session s = { NULL, repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0, &unauthorized, false, &progress };
 	promote__git_credential helper = PROMOTE__GIT_CREDENTIAL_INIT;
 	/* The context's callback first (asked once, for a password), then git's
 	 * credential helpers, else the environment. */
@@ -348,5 +359,6 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 	promote__git_credential_done(&helper, unauthorized ? -1 : rc == 0 || rc == PROMOTE_ECONFLICT || rc == PROMOTE_EGIT ? 1 : 0);
 	promote__credential_clear(&answer);
 	free(user_in_url);
+	free(shown);
 	return rc;
 }

@@ -4,6 +4,7 @@
 
 #include "repo.h"
 #include "remote_auth.h"
+#include "core/progress.h"
 
 /*
  * Push `commit` to `ref` of the http(s) remote `url` with git's smart HTTP
@@ -14,8 +15,11 @@
  * PROMOTE_EGIT (refused for another reason) as for a push;
  * PROMOTE_ENOTSUPPORTED, before anything is sent, for a server that does
  * not answer as a smart HTTP server (the caller uses libgit2's push).
+ * Its progress goes to `events` (may be NULL): the objects packed, then
+ * sent (before the request and once the server answered); a stop before
+ * the pack is sent is PROMOTE_EUSER, nothing sent.
  */
 int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
-	const git_oid *commit, const char *ref, bool force);
+	const promote__events *events, const git_oid *commit, const char *ref, bool force);
 
 #endif

@@ -24,10 +24,12 @@
 #define DEFAULT_MAX_CONFIG_SIZE (1024 * 1024)
 #define DEFAULT_MAX_ALIAS_NODES 100000
 
-/* How long the struct was in each version: 1 ended before cache_dir, 2 before credentials_cb. */
+/* How long the struct was in each version: 1 ended before cache_dir, 2 before credentials_cb,
+ * 3 before event_cb. */
 static const size_t options_sizes[] = {
 	offsetof(promote_context_options, cache_dir),
 	offsetof(promote_context_options, credentials_cb),
+	offsetof(promote_context_options, event_cb),
 	sizeof(promote_context_options),
 };
 PROMOTE__OPTIONS_SIZES_CHECK(options_sizes, PROMOTE_CONTEXT_OPTIONS_VERSION);
@@ -121,6 +123,8 @@ static int open_from_bytes(promote_context **out, const char *data, size_t size,
 	int rc = copy_options(&ctx->options, opts);
 	ctx->creds.cb = ctx->options.credentials_cb;
 	ctx->creds.payload = ctx->options.credentials_payload;
+	ctx->events.cb = ctx->options.event_cb;
+	ctx->events.payload = ctx->options.event_payload;
 	/* The caller's string need only live through this call; the session may open later. */
 	if (rc == 0 && ctx->options.cache_dir && !(ctx->options.cache_dir = ctx->cache_dir = strdup(ctx->options.cache_dir)))
 		rc = promote__error_oom();
@@ -253,7 +257,8 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 		return rc;
 	/* The session: a remote repository is read from its mirror in the cache, fetched now. */
 	promote__credentials creds = { effective.credentials_cb, effective.credentials_payload };
-	promote__git_location where = { repository, NULL, effective.cache_dir, &creds, false };
+	promote__events events = { effective.event_cb, effective.event_payload };
+	promote__git_location where = { repository, NULL, effective.cache_dir, &creds, &events, false };
 	promote__git_session *session = NULL;
 	if ((rc = promote__git_session_open(&session, &where)))
 		return rc;
@@ -291,6 +296,7 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 		} else {
 			/* Opened once: planning, discovery, applying and the providers share it. */
 			session->creds = (*out)->creds;
+			session->events = (*out)->events;
 			(*out)->session = session;
 			session = NULL;
 		}
@@ -363,7 +369,7 @@ int promote__context_session(promote__git_session **out, promote_context *ctx)
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_CONFIG,
 			"%s is not in a git repository; open the context from a repository", promote_context_source(ctx));
 	promote__git_location where = { ctx->remote_url ? ctx->remote_url : path, ctx->remote_name, ctx->cache_dir,
-		&ctx->creds, ctx->worktree };
+		&ctx->creds, &ctx->events, ctx->worktree };
 	int rc = promote__git_session_open(&ctx->session, &where);
 	*out = ctx->session;
 	return rc;

@@ -3,6 +3,7 @@
 #define PROMOTE_MODEL_CONTEXT_H
 
 #include "config/schema.h"
+#include "core/progress.h"
 #include "git/reader.h"
 #include "git/remote_auth.h"
 #include "names.h"
@@ -25,6 +26,7 @@ struct promote_context {
 	bool config_elsewhere;       /* the configuration file is not at the root of its repository's work tree */
 	char *cache_dir;             /* the options' cache_dir, copied: the session may open after the call */
 	promote__credentials creds;  /* the options' credentials callback */
+	promote__events events;      /* the options' event callback */
 	promote__git_session *session; /* the repository, opened on first use (at once for a repository's context) */
 };
 

@@ -64,7 +64,8 @@ static void test_pack_holds_what_the_commit_adds(void **state)
 	bool created;
 	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 1, &info), 0);
 	promote_buf pack = PROMOTE_BUF_INIT;
-	assert_int_equal(promote__git_pack_added(&pack, repo, &commit), 0);
+	size_t objects = 0;
+	assert_int_equal(promote__git_pack_added(&pack, &objects, repo, &commit), 0);
 	char path[300], out[4096];
 	snprintf(path, sizeof path, "%s/push.pack", dir);
 	FILE *f = fopen(path, "wb");
@@ -77,6 +78,7 @@ static void test_pack_holds_what_the_commit_adds(void **state)
 				 "awk '$2 ~ /^(commit|tree|blob)$/ {print $2}' | sort | uniq -c | tr -s ' ' | tr '\\n' ';'", dir), 0);
 	/* the commit; the root, envs and envs/dev trees; the one new blob */
 	assert_string_equal(out, " 1 blob; 1 commit; 3 tree;");
+	assert_int_equal(objects, 5);
 	git_repository_free(repo);
 }
 

@@ -11,10 +11,11 @@ static void test_options_init(void **state)
 	assert_int_equal(promote_context_options_init(&opts, PROMOTE_CONTEXT_OPTIONS_VERSION), 0);
 	promote_context_options expected = PROMOTE_CONTEXT_OPTIONS_INIT;
 	assert_memory_equal(&opts, &expected, sizeof opts);
-	assert_int_equal(opts.version, 3);
+	assert_int_equal(opts.version, 4);
 	assert_int_equal(opts.log_level, PROMOTE_LOG_INFO);
 	assert_null(opts.cache_dir);
 	assert_null(opts.credentials_cb);
+	assert_null(opts.event_cb);
 	assert_int_equal(promote_context_options_init(&opts, 0), PROMOTE_EVERSION);
 	assert_int_equal(promote_context_options_init(&opts, PROMOTE_CONTEXT_OPTIONS_VERSION + 1), PROMOTE_EVERSION);
 	assert_non_null(strstr(promote_error_last()->message, "is not known to libpromote"));
@@ -50,6 +51,13 @@ static void test_version_1_callers(void **state)
 	assert_int_equal(promote_context_open_buffer(&ctx, flat, strlen(flat), "v2.yaml", (const promote_context_options *)v2), 0);
 	promote_context_free(ctx);
 	free(v2);
+	/* Version 3 ended before the event callback. */
+	size_t v3_size = offsetof(promote_context_options, event_cb);
+	unsigned char *v3 = malloc(v3_size);
+	assert_int_equal(promote_context_options_init((promote_context_options *)v3, 3), 0);
+	assert_int_equal(promote_context_open_buffer(&ctx, flat, strlen(flat), "v3.yaml", (const promote_context_options *)v3), 0);
+	promote_context_free(ctx);
+	free(v3);
 }
 
 static void test_newer_options_refused(void **state)

@@ -28,18 +28,19 @@ from typing import Tuple
 from . import _native
 from . import yaml
 from ._version import __version__
-from .context import Context, CredentialsCallback, LogCallback, _live
+from .context import Context, CredentialsCallback, LogCallback, ProgressCallback, _live
 from .promotion import Applied, ApplyOutcome, Change, ChangeState, ChecksState, Plan, _live_plans
 from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
                      ErrorDetail, ExistsError, GitError, InputOutputError, InvalidError, LimitError,
                      NetworkError, NotFoundError, NotSupportedError, OutOfMemoryError, PromoteError,
                      StateError, TimedOutError, VersionError)
 from .model import (Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, Policy, PolicyField,
-                    NameArg, Named, Product, Repository, SshKey)
+                    NameArg, Named, Product, Repository, SshKey, TransferEvent, TransferKind, TransferPhase)
 
 __all__ = [
     "Context", "yaml", "version", "version_string", "strerror", "library_path", "__version__",
-    "LogCallback", "CredentialsCallback", "Named", "NameArg",
+    "LogCallback", "CredentialsCallback", "ProgressCallback", "Named", "NameArg",
+    "TransferEvent", "TransferKind", "TransferPhase",
     "Repository", "Environment", "Cluster", "Product", "Policy", "Flow", "FlowStep", "EffectivePolicy",
     "LogLevel", "PolicyField", "SshKey", "Plan", "Applied", "ApplyOutcome", "Change", "ChangeState", "ChecksState",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",

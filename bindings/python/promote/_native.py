@@ -27,7 +27,7 @@ SONAME = "libpromote.so.0"
 
 # Versions of the append-only structs these bindings fill (the headers'
 # PROMOTE_*_VERSION macros; test_layout.py checks them against C).
-CONTEXT_OPTIONS_VERSION = 3
+CONTEXT_OPTIONS_VERSION = 4
 GIT_PROVIDER_VERSION = 1
 DEPLOY_BACKEND_VERSION = 1
 YAML_OPTIONS_VERSION = 1
@@ -204,6 +204,14 @@ CREDENTIAL_USERPASS = 1 << 0
 CREDENTIAL_SSH_KEY = 1 << 1
 
 
+class promote_event(Structure):
+    pass  # opaque: read through promote_event_*
+
+
+# int (*)(const promote_event *event, void *payload)
+promote_event_cb = CFUNCTYPE(c_int, POINTER(promote_event), c_void_p)
+
+
 class promote_context_options(Structure):
     _fields_ = [
         ("version", c_uint32),
@@ -217,6 +225,8 @@ class promote_context_options(Structure):
         ("cache_dir", c_char_p),   # since v2
         ("credentials_cb", promote_credential_cb),   # since v3
         ("credentials_payload", c_void_p),
+        ("event_cb", promote_event_cb),   # since v4
+        ("event_payload", c_void_p),
     ]
 
 
@@ -462,6 +472,7 @@ if TYPE_CHECKING:  # what calling the pointer types above makes, for annotations
     RequestP = _Pointer[promote_change_request]
     InfoP = _Pointer[promote_change_info]
     CredentialP = _Pointer[promote_credential]
+    EventP = _Pointer[promote_event]
 
 # (name, restype, argtypes, errcheck) for every PROMOTE_EXTERN function.
 # errcheck: _check for fallible int functions, _string for borrowed strings,
@@ -640,6 +651,17 @@ DECLARATIONS = (
     ("promote_plan_apply", c_int, (_P(promote_buf), _P(c_int), plan_p, _P(promote_apply_options)), _check),
     ("promote_plan_change_id", c_char_p, (plan_p,), _string),
     ("promote_apply_outcome_name", c_char_p, (c_int,), _string),
+
+    # event.h
+    ("promote_event_kind", c_int, (_P(promote_event),), None),
+    ("promote_event_phase", c_int, (_P(promote_event),), None),
+    ("promote_event_current", c_uint64, (_P(promote_event),), None),
+    ("promote_event_total", c_uint64, (_P(promote_event),), None),
+    ("promote_event_bytes", c_uint64, (_P(promote_event),), None),
+    ("promote_event_done", c_int, (_P(promote_event),), None),
+    ("promote_event_url", c_char_p, (_P(promote_event),), _string),
+    ("promote_transfer_kind_name", c_char_p, (c_int,), _string),
+    ("promote_transfer_phase_name", c_char_p, (c_int,), _string),
 
     # context.h: credentials callbacks
     ("promote_credential_set_userpass", c_int, (_P(promote_credential), c_char_p, c_char_p), _check),

@@ -12,7 +12,7 @@ from ._handle import OwnsHandle
 from .errors import ErrorClass, ErrorCode, ErrorDetail, StateError, _enum_or_int
 from .promotion import Change, Plan, _change, _request
 from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, NameArg, Policy,
-                    PolicyField, Product, Repository, SshKey)
+                    PolicyField, Product, Repository, SshKey, TransferEvent, TransferKind, TransferPhase)
 
 lib = _n.lib
 
@@ -23,6 +23,9 @@ LogCallback = Callable[[Union[LogLevel, int], Optional[str], Optional[str]], Non
 # None for the environment variables; `allowed` is a mask of
 # _native.CREDENTIAL_USERPASS / CREDENTIAL_SSH_KEY.
 CredentialsCallback = Callable[[Optional[str], Optional[str], int], Union[Tuple[str, str], SshKey, None]]
+# progress(event): the progress of a clone, fetch or push; None or False to go
+# on, True to stop the transfer (CallbackError); what it raises stops it too.
+ProgressCallback = Callable[[TransferEvent], Optional[bool]]
 
 _T = TypeVar("_T")
 
@@ -63,15 +66,36 @@ class _Callbacks:
 
     pending: Optional[BaseException]
 
-    def __init__(self, log: Optional[LogCallback], credentials: Optional[CredentialsCallback] = None) -> None:
+    def __init__(self, log: Optional[LogCallback], credentials: Optional[CredentialsCallback] = None,
+                 progress: Optional[ProgressCallback] = None) -> None:
         self.pending = None
         self._log = log
         self._credentials = credentials
+        self._progress = progress
         # The CFUNCTYPE objects must outlive every call the library makes
         # through them; they live on this object, which lives with the context.
         self.log_thunk = _n.promote_log_cb(self._log_trampoline) if log is not None else None
         self.credentials_thunk = (_n.promote_credential_cb(self._credentials_trampoline)
                                   if credentials is not None else None)
+        self.event_thunk = _n.promote_event_cb(self._event_trampoline) if progress is not None else None
+
+    def _event_trampoline(self, event: _n.EventP, payload: Optional[int]) -> int:
+        try:
+            assert self._progress is not None  # the thunk exists only with a callback
+            stop = self._progress(TransferEvent(
+                kind=_enum_or_int(TransferKind, lib.promote_event_kind(event)),
+                phase=_enum_or_int(TransferPhase, lib.promote_event_phase(event)),
+                current=lib.promote_event_current(event),
+                total=lib.promote_event_total(event),
+                bytes=lib.promote_event_bytes(event),
+                done=bool(lib.promote_event_done(event)),
+                url=lib.promote_event_url(event),
+            ))
+            return 1 if stop else 0
+        except BaseException as exc:  # noqa: B902 -- must never unwind into C
+            if self.pending is None:
+                self.pending = exc
+            return int(ErrorCode.EUSER)
 
     def _credentials_trampoline(self, out: _n.CredentialP, url: Optional[bytes], user_from_url: Optional[bytes],
                                 allowed: int, payload: Optional[int]) -> int:
@@ -126,6 +150,8 @@ def _options(callbacks: _Callbacks, max_depth: Optional[int], max_config_size: O
         opts.log_level = int(log_level)
     if callbacks.credentials_thunk is not None:
         opts.credentials_cb = callbacks.credentials_thunk
+    if callbacks.event_thunk is not None:
+        opts.event_cb = callbacks.event_thunk
     return opts
 
 
@@ -251,7 +277,14 @@ class Context(OwnsHandle):
     ``log`` (a callable ``log(level, domain, message)`` receiving the
     library's log lines) and ``log_level`` (the most verbose
     :class:`~promote.LogLevel` delivered; default INFO). An exception raised
-    by ``log`` is re-raised by the call that logged.
+    by ``log`` is re-raised by the call that logged. :meth:`from_file` and
+    :meth:`from_repository` also take ``progress``, a callable
+    ``progress(event)`` receiving a :class:`~promote.TransferEvent` for the
+    progress of every clone, fetch and push with a remote (rate-limited by
+    the library: the first and last event of each phase, at most ten a
+    second between); it returns None to go on, True to stop the transfer
+    (:class:`~promote.CallbackError`), and what it raises stops it too and is
+    re-raised by the call that ran the transfer.
     """
 
     _handle: _n.CtxP
@@ -265,8 +298,8 @@ class Context(OwnsHandle):
     def _open(cls, opener: Callable[..., int], args: Tuple[Any, ...], max_depth: Optional[int],
               max_config_size: Optional[int], max_alias_nodes: Optional[int], log: Optional[LogCallback],
               log_level: int, credentials: Optional[CredentialsCallback] = None,
-              cache_dir: Optional[bytes] = None) -> Context:
-        callbacks = _Callbacks(log, credentials)
+              cache_dir: Optional[bytes] = None, progress: Optional[ProgressCallback] = None) -> Context:
+        callbacks = _Callbacks(log, credentials, progress)
         opts = _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level, cache_dir)
         handle = _n.ctx_p()
         try:
@@ -288,10 +321,11 @@ class Context(OwnsHandle):
     @classmethod
     def from_file(cls, path: _n.StrArg, *, max_depth: Optional[int] = None, max_config_size: Optional[int] = None,
                   max_alias_nodes: Optional[int] = None, log: Optional[LogCallback] = None,
-                  log_level: int = LogLevel.INFO) -> Context:
-        """Load the configuration file at `path`."""
+                  log_level: int = LogLevel.INFO, progress: Optional[ProgressCallback] = None) -> Context:
+        """Load the configuration file at `path`. In an ordinary clone, its
+        remote is what promotions read and write (:attr:`remote_name`)."""
         return cls._open(lib.promote_context_open_file, (_n.encode(os.fspath(path), "path"),), max_depth,
-                         max_config_size, max_alias_nodes, log, log_level)
+                         max_config_size, max_alias_nodes, log, log_level, progress=progress)
 
     @classmethod
     def from_string(cls, text: Union[str, bytes, bytearray, memoryview], name: Optional[str] = None, *,
@@ -314,7 +348,8 @@ class Context(OwnsHandle):
                         max_config_size: Optional[int] = None, max_alias_nodes: Optional[int] = None,
                         log: Optional[LogCallback] = None, log_level: int = LogLevel.INFO,
                         credentials: Optional[CredentialsCallback] = None,
-                        cache_dir: Optional[_n.StrArg] = None) -> Context:
+                        cache_dir: Optional[_n.StrArg] = None,
+                        progress: Optional[ProgressCallback] = None) -> Context:
         """Load `config_path` (default "promote.yaml") from HEAD of the git
         repository at `path` -- what is committed, not the work tree -- or of
         a remote URL, mirrored in `cache_dir` (default: $PROMOTE_CACHE_DIR,
@@ -327,7 +362,8 @@ class Context(OwnsHandle):
         return cls._open(lib.promote_context_open_repository,
                          (_n.encode(os.fspath(path), "path"), _n.encode(config_path, "config_path")),
                          max_depth, max_config_size, max_alias_nodes, log, log_level, credentials,
-                         _n.encode(os.fspath(cache_dir), "cache_dir") if cache_dir is not None else None)
+                         _n.encode(os.fspath(cache_dir), "cache_dir") if cache_dir is not None else None,
+                         progress)
 
     # -- lifetime (close, closed, with: OwnsHandle)
 
@@ -371,6 +407,20 @@ class Context(OwnsHandle):
     def source(self) -> str:
         """The name the configuration was loaded from, as used in messages."""
         return cast(str, lib.promote_context_source(self._ctx()))
+
+    @property
+    def repository_path(self) -> Optional[str]:
+        """The git repository on disk that plans read and apply writes (for a
+        remote, its mirror in the cache); None when there is none."""
+        return cast(Optional[str], lib.promote_context_repository_path(self._ctx()))
+
+    @property
+    def remote_name(self) -> Optional[str]:
+        """The remote ("origin") of the ordinary clone holding the
+        configuration file that promotions go to; None when the repository is
+        no clone's remote (a bare repository, a clone without remotes, a
+        context from a repository or a string)."""
+        return cast(Optional[str], lib.promote_context_remote_name(self._ctx()))
 
     @property
     def repositories(self) -> List[Repository]:

@@ -29,6 +29,33 @@ class PolicyField(enum.IntEnum):
     POST = 2
 
 
+class TransferKind(enum.IntEnum):
+    """``promote_transfer_kind``: which transfer with a remote an event is about."""
+    CLONE = 1   # the first fetch of a remote, into a new mirror in the cache
+    FETCH = 2
+    PUSH = 3
+
+
+class TransferPhase(enum.IntEnum):
+    """``promote_transfer_phase``, in the order they come."""
+    RECEIVING = 1   # clone, fetch: objects received; bytes received
+    RESOLVING = 2   # clone, fetch: deltas resolved
+    PACKING = 3     # push: objects packed
+    WRITING = 4     # push: objects sent; bytes sent
+
+
+@dataclass(frozen=True)
+class TransferEvent:
+    """The progress of a transfer (``promote_event``), copied out of the C event."""
+    kind: Union[TransferKind, int]    # an int for a kind newer than these bindings
+    phase: Union[TransferPhase, int]
+    current: int                      # items (objects, deltas) of the phase done
+    total: int                        # 0 while not known
+    bytes: int                        # received (RECEIVING) or sent (WRITING)
+    done: bool                        # the phase's last event
+    url: Optional[str]                # the remote, without user information
+
+
 # The Python spelling of each policy field, as used in Policy.sets and
 # EffectivePolicy.sources.
 FIELD_NAMES: Dict[PolicyField, str] = {PolicyField.ACTION: "action", PolicyField.PRE: "pre", PolicyField.POST: "post"}

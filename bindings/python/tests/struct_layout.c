@@ -86,6 +86,8 @@ int main(void)
 	MEMBER(promote_context_options, cache_dir);
 	MEMBER(promote_context_options, credentials_cb);
 	MEMBER(promote_context_options, credentials_payload);
+	MEMBER(promote_context_options, event_cb);
+	MEMBER(promote_context_options, event_payload);
 	struct_end();
 
 	STRUCT(promote_git_provider);
@@ -210,6 +212,14 @@ int main(void)
 	CONSTANT(PROMOTE_CHECKS_PENDING);
 	CONSTANT(PROMOTE_CHECKS_PASSING);
 	CONSTANT(PROMOTE_CHECKS_FAILING);
+
+	CONSTANT(PROMOTE_TRANSFER_CLONE);
+	CONSTANT(PROMOTE_TRANSFER_FETCH);
+	CONSTANT(PROMOTE_TRANSFER_PUSH);
+	CONSTANT(PROMOTE_TRANSFER_RECEIVING);
+	CONSTANT(PROMOTE_TRANSFER_RESOLVING);
+	CONSTANT(PROMOTE_TRANSFER_PACKING);
+	CONSTANT(PROMOTE_TRANSFER_WRITING);
 
 	CONSTANT(PROMOTE_YAML_CREATE);
 	CONSTANT(PROMOTE_YAML_TYPED);

@@ -86,6 +86,22 @@ def test_log_levels_and_policy_fields_match_the_c_headers(c_facts):
         if k.startswith("PROMOTE_POLICY_FIELD_")}
 
 
+def test_transfer_enums_match_the_c_headers(c_facts):
+    constants = c_facts["constants"]
+    kinds = {"CLONE", "FETCH", "PUSH"}
+    assert {m.name: m.value for m in promote.TransferKind} == {
+        k[len("PROMOTE_TRANSFER_"):]: v for k, v in constants.items()
+        if k.startswith("PROMOTE_TRANSFER_") and k[len("PROMOTE_TRANSFER_"):] in kinds}
+    assert {m.name: m.value for m in promote.TransferPhase} == {
+        k[len("PROMOTE_TRANSFER_"):]: v for k, v in constants.items()
+        if k.startswith("PROMOTE_TRANSFER_") and k[len("PROMOTE_TRANSFER_"):] not in kinds}
+    lib = _native.lib
+    assert [lib.promote_transfer_kind_name(k) for k in promote.TransferKind] == ["clone", "fetch", "push"]
+    assert lib.promote_transfer_phase_name(promote.TransferPhase.RESOLVING) == "resolving deltas"
+    assert lib.promote_transfer_phase_name(99) == "unknown"
+    assert lib.promote_event_kind(None) == 0 and lib.promote_event_url(None) is None
+
+
 def test_struct_versions_match_the_c_headers(c_facts):
     constants = c_facts["constants"]
     assert _native.CONTEXT_OPTIONS_VERSION == constants["PROMOTE_CONTEXT_OPTIONS_VERSION"]
@@ -181,7 +197,7 @@ def _expected_restype(c_type):
     if c_type.endswith("*"):
         return "pointer"
     return {"void": None, "int": ctypes.c_int, "unsigned int": ctypes.c_uint, "size_t": ctypes.c_size_t,
-            "int32_t": ctypes.c_int32}[c_type]
+            "int32_t": ctypes.c_int32, "uint64_t": ctypes.c_uint64}[c_type]
 
 
 @pytest.mark.parametrize("name", sorted(HEADER_FUNCTIONS))

@@ -120,3 +120,24 @@ def test_an_unreachable_remote_is_a_network_error_without_secrets(monkeypatch, t
         promote.Context.from_repository("http://user:s3cret@127.0.0.1:1/org/gitops.git")
     assert "s3cret" not in info.value.message
     assert "http://***@127.0.0.1:1/org/gitops.git" in info.value.message
+
+
+def test_remote_name_and_repository_path(repo, tmp_path):
+    # A configuration file in an ordinary clone promotes into the clone's remote.
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(bare)], env=GIT_ENV, check=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(bare), str(clone)], env=GIT_ENV, check=True)
+    git(clone, "remote", "rename", "origin", "upstream")
+    with promote.Context.from_file(clone / "promote.yaml") as ctx:
+        assert ctx.remote_name == "upstream"
+        assert os.path.samefile(ctx.repository_path, bare)
+    # A repository's own context, a bare one and a string name no clone's remote.
+    with promote.Context.from_repository(bare) as ctx:
+        assert ctx.remote_name is None
+        assert ctx.repository_path == str(bare)
+    with promote.Context.from_file(repo / "promote.yaml") as ctx:
+        assert ctx.remote_name is None
+        assert os.path.samefile(ctx.repository_path, repo / ".git")
+    with promote.Context.from_string(EXAMPLE_CONFIG.read_text()) as ctx:
+        assert ctx.remote_name is None and ctx.repository_path is None

@@ -3,7 +3,11 @@
 
 #include "reader.h"
 
+#include "core/value.h"
+#include "git/refname.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const promote__kind_names[2] = { "non-production", "production" };
@@ -39,6 +43,41 @@ static const char *entry_name(promote__reader *r, const promote__ynode *map, siz
 	return promote__arena_strndup(r->arena, k->value, k->length);
 }
 
+/* The name of an environment or a product: it becomes part of branch names,
+ * trailers, labels and (a product's) folder paths. Reported at its key. */
+static void check_name(promote__reader *r, const promote__ynode *key, const char *noun, const char *name)
+{
+	const char *why = promote__name_problem(name);
+	if (!why)
+		return;
+	char *shown = promote__value_shown(name);
+	promote__reader_error(r, key, "%s name '%s' is not valid: it %s; %s", noun, shown ? shown : "?", why,
+		PROMOTE__NAME_RULES);
+	free(shown);
+}
+
+/* A branch of an environment or a repository: a name git accepts for a
+ * branch, given short ("main", not "refs/heads/main"). */
+static const char *read_branch(promote__reader *r, const promote__ynode *node, const char *what)
+{
+	const char *branch = promote__read_string(r, node, what);
+	if (!branch)
+		return NULL;
+	bool full = strncmp(branch, "refs/", 5) == 0;
+	const char *why = full ? "starts with 'refs/'" : promote__branch_name_problem(branch);
+	if (!why)
+		return branch;
+	char *shown = promote__value_shown(branch);
+	if (full)
+		promote__reader_error(r, node, "%s is '%s', which %s; write the branch's short name, e.g. 'main' for "
+			"refs/heads/main", what, shown ? shown : "?", why);
+	else
+		promote__reader_error(r, node, "%s is '%s', which %s; %s", what, shown ? shown : "?", why,
+			PROMOTE__BRANCH_RULES);
+	free(shown);
+	return NULL;
+}
+
 static void *alloc_array(promote__reader *r, size_t count, size_t size)
 {
 	return count ? promote__arena_alloc(r->arena, count * size) : NULL;
@@ -66,7 +105,7 @@ static void load_repository(promote__reader *r, promote_repository *repo, const 
 		}
 	}
 	if ((n = promote__map_get(map, "branch")))
-		repo->branch = promote__read_string(r, n, field_of(field, sizeof field, "branch", what));
+		repo->branch = read_branch(r, n, field_of(field, sizeof field, "branch", what));
 }
 
 static void load_repositories(promote__reader *r, promote__config *cfg, const promote__ynode *node)
@@ -184,7 +223,7 @@ static void load_environment(promote__reader *r, promote_env *env, const promote
 		env->repository_ref.where = promote__reader_where(r, n);
 	}
 	if ((n = promote__map_get(map, "branch")))
-		env->branch = promote__read_string(r, n, field_of(field, sizeof field, "branch", what));
+		env->branch = read_branch(r, n, field_of(field, sizeof field, "branch", what));
 	if ((n = promote__map_get(map, "labels")))
 		promote__read_string_map(r, n, field_of(field, sizeof field, "labels", what), &env->labels,
 			&env->label_count);
@@ -218,6 +257,7 @@ static void load_environments(promote__reader *r, promote__config *cfg, const pr
 		if (!(env->name = entry_name(r, map, i)))
 			continue;
 		env->where = promote__reader_where(r, map->items[2 * i]);
+		check_name(r, map->items[2 * i], "environment", env->name);
 		load_environment(r, env, map->items[2 * i], map->items[2 * i + 1]);
 		cfg->env_count++;
 	}
@@ -372,6 +412,8 @@ static void load_products(promote__reader *r, promote__config *cfg, const promot
 		if (!(p->name = entry_name(r, map, i)))
 			continue;
 		p->where = promote__reader_where(r, map->items[2 * i]);
+		if (strcmp(p->name, "*") != 0)
+			check_name(r, map->items[2 * i], "product", p->name);
 		load_product(r, p, map->items[2 * i], map->items[2 * i + 1]);
 		cfg->product_count++;
 	}

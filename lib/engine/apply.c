@@ -195,6 +195,7 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 			edits[i].path = plan->changes.ptr[i].path;
 			edits[i].data = plan->changes.ptr[i].after.ptr;
 			edits[i].size = plan->changes.ptr[i].after.size;
+			edits[i].mode = plan->changes.ptr[i].mode;
 		}
 		info.message = message.ptr;
 		git_oid base, made;

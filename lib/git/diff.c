@@ -4,9 +4,12 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "git/global_git.h"
+#include "git/reader.h"
 #include "yaml/document.h"
 
 #include <git2.h>
+#include <stdio.h>
+#include <string.h>
 
 int promote__git_diff(promote_buf *out, const char *path, const char *before, size_t before_size, const char *after,
 	size_t after_size)
@@ -25,6 +28,68 @@ int promote__git_diff(promote_buf *out, const char *path, const char *before, si
 		rc = promote__buf_put(out, text.ptr, text.size);
 	git_buf_dispose(&text);
 	git_patch_free(patch);
+	return rc;
+}
+
+/* Line `line` of `text` (up to its '\n', included) appended to `out`, or the mode header lines instead. */
+static int put_header_line(promote_buf *out, const char *line, size_t len, unsigned before_mode, unsigned after_mode,
+	bool existed)
+{
+	char mode[16];
+	if (strncmp(line, "new file mode ", 14) == 0) {
+		snprintf(mode, sizeof mode, "%06o\n", after_mode);
+		int rc = promote__buf_puts(out, "new file mode ");
+		return rc ? rc : promote__buf_puts(out, mode);
+	}
+	if (strncmp(line, "index ", 6) == 0) {
+		/* "index A..B MODE" when the mode stays, "index A..B" when it changes (as git prints them). */
+		const char *space = memchr(line + 6, ' ', len - 6);
+		size_t keep = space ? (size_t)(space - line) : len - 1;
+		int rc = promote__buf_put(out, line, keep);
+		if (rc == 0 && existed && before_mode == after_mode) {
+			snprintf(mode, sizeof mode, " %06o", after_mode);
+			rc = promote__buf_puts(out, mode);
+		}
+		return rc ? rc : promote__buf_putc(out, '\n');
+	}
+	return promote__buf_put(out, line, len);
+}
+
+int promote__git_diff_modes(promote_buf *out, const char *path, const char *before, size_t before_size,
+	unsigned before_mode, const char *after, size_t after_size, unsigned after_mode)
+{
+	bool existed = before != NULL;
+	if ((existed ? before_mode : PROMOTE__MODE_FILE) == after_mode && after_mode == PROMOTE__MODE_FILE)
+		return promote__git_diff(out, path, before, before_size, after, after_size);
+	promote_buf text = PROMOTE_BUF_INIT;
+	int rc = promote__git_diff(&text, path, before, before_size, after, after_size);
+	const char *p = text.ptr ? text.ptr : "", *end = p + text.size;
+	/* libgit2's first line, or git's own when the bytes are the same (only the mode changes). */
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	if (rc == 0 && eol) {
+		rc = promote__buf_put(out, p, (size_t)(eol + 1 - p));
+		p = eol + 1;
+	} else if (rc == 0) {
+		/* git's header line, its option word a literal of its own (no message names a flag). */
+		const char *const parts[] = { "diff ", "--git", " a/", path, " b/", path, "\n" };
+		for (size_t i = 0; rc == 0 && i < sizeof parts / sizeof *parts; i++)
+			rc = promote__buf_puts(out, parts[i]);
+	}
+	if (rc == 0 && existed && before_mode != after_mode) {
+		char modes[48];
+		snprintf(modes, sizeof modes, "old mode %06o\nnew mode %06o\n", before_mode, after_mode);
+		rc = promote__buf_puts(out, modes);
+	}
+	/* The header lines up to "--- ", then the hunks as they are. */
+	bool header = true;
+	while (rc == 0 && p < end) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		size_t len = eol ? (size_t)(eol + 1 - p) : (size_t)(end - p);
+		header = header && strncmp(p, "--- ", 4) != 0 && strncmp(p, "Binary", 6) != 0;
+		rc = header ? put_header_line(out, p, len, before_mode, after_mode, existed) : promote__buf_put(out, p, len);
+		p += len;
+	}
+	promote_buf_dispose(&text);
 	return rc;
 }
 

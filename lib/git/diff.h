@@ -12,4 +12,9 @@
 int promote__git_diff(promote_buf *out, const char *path, const char *before, size_t before_size, const char *after,
 	size_t after_size);
 
+/* The same, with the files' modes (PROMOTE__MODE_*, git/reader.h): git's "old mode" / "new mode"
+ * lines when the mode changes (even alone), "new file mode" as the new file's. */
+int promote__git_diff_modes(promote_buf *out, const char *path, const char *before, size_t before_size,
+	unsigned before_mode, const char *after, size_t after_size, unsigned after_mode);
+
 #endif

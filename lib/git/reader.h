@@ -23,6 +23,13 @@ typedef enum promote__entry_type {
 	PROMOTE__ENTRY_FOLDER,
 } promote__entry_type;
 
+/* A file's mode, as git records it in a tree. */
+enum {
+	PROMOTE__MODE_FILE = 0100644,
+	PROMOTE__MODE_EXECUTABLE = 0100755,
+	PROMOTE__MODE_LINK = 0120000  /* a symbolic link: its bytes are the link's target, never followed */
+};
+
 /* One entry of a folder; non-zero stops the listing and is returned by it. */
 typedef int (*promote__entry_cb)(const char *name, promote__entry_type type, void *payload);
 
@@ -35,10 +42,11 @@ typedef struct promote__tree_reader {
 	/* The commit `branch` points at. PROMOTE_ENOTFOUND when there is none. */
 	int (*tip)(promote__commit_id *out, void *self, const char *branch);
 	/*
-	 * The bytes of the file `path` at `commit` (a new buffer in *out).
-	 * PROMOTE_ENOTFOUND when there is no such file, or it is a folder.
+	 * The bytes of the file `path` at `commit` (a new buffer in *out), and
+	 * its mode (one of PROMOTE__MODE_*) in *mode. PROMOTE_ENOTFOUND when
+	 * there is no such file, or it is a folder.
 	 */
-	int (*read)(promote_buf *out, void *self, const promote__commit_id *commit, const char *path);
+	int (*read)(promote_buf *out, unsigned *mode, void *self, const promote__commit_id *commit, const char *path);
 	/*
 	 * Call `cb` for every entry of the folder `path` ("" for the root) at
 	 * `commit`, in git's order. PROMOTE_ENOTFOUND when there is no such

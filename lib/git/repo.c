@@ -33,20 +33,27 @@ int promote__git_open(git_repository **out, const char *path)
 	return git_rc < 0 ? promote__git_failed(git_rc, "cannot open the git repository", path) : 0;
 }
 
-int promote__git_resolve(git_oid *out, git_repository *repo, const char *rev)
+int promote__git_branch_tip(git_oid *out, git_repository *repo, const char *branch)
 {
-	git_object *obj = NULL;
-	int git_rc = git_revparse_single(&obj, repo, rev);
-	if (git_rc < 0)
-		return promote__git_failed(git_rc, "no commit named", rev);
+	/* refs/heads/ only: a tag or a remote-tracking ref of the same short name is not the branch. */
+	promote__strbuf ref;
+	promote__strbuf_init(&ref, PROMOTE__REFNAME_MAX, "the branch's reference name");
+	int rc = promote__strbuf_addf(&ref, "refs/heads/%s", branch);
+	git_reference *found = NULL;
 	git_object *commit = NULL;
-	git_rc = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
-	git_object_free(obj);
-	if (git_rc < 0)
-		return promote__git_failed(git_rc, "not a commit", rev);
-	git_oid_cpy(out, git_object_id(commit));
+	int git_rc = rc == 0 ? git_reference_lookup(&found, repo, promote__strbuf_cstr(&ref)) : 0;
+	if (rc == 0 && git_rc == GIT_ENOTFOUND)
+		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "no branch named '%s'", branch);
+	else if (rc == 0 && git_rc < 0)
+		rc = promote__git_failed(git_rc, "cannot read branch", branch);
+	else if (rc == 0 && (git_rc = git_reference_peel(&commit, found, GIT_OBJECT_COMMIT)) < 0)
+		rc = promote__git_failed(git_rc, "no commit at branch", branch);
+	if (rc == 0)
+		git_oid_cpy(out, git_object_id(commit));
 	git_object_free(commit);
-	return 0;
+	git_reference_free(found);
+	promote__strbuf_free(&ref);
+	return rc;
 }
 
 int promote__git_tree_of(git_tree **out, git_repository *repo, const git_oid *commit)
@@ -65,6 +72,12 @@ int promote__git_tree_of(git_tree **out, git_repository *repo, const git_oid *co
 }
 
 int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *commit, const char *path)
+{
+	return promote__git_read_file(out, NULL, repo, commit, path);
+}
+
+int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *repo, const git_oid *commit,
+	const char *path)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
@@ -86,6 +99,10 @@ int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *com
 	} else {
 		promote_buf fresh = PROMOTE_BUF_INIT;
 		rc = promote__buf_put(&fresh, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+		git_filemode_t m = git_tree_entry_filemode(entry);
+		if (rc == 0 && mode)
+			*mode = m == GIT_FILEMODE_LINK ? PROMOTE__MODE_LINK
+				: m == GIT_FILEMODE_BLOB_EXECUTABLE ? PROMOTE__MODE_EXECUTABLE : PROMOTE__MODE_FILE;
 		if (rc == 0)
 			*out = fresh;
 		else
@@ -125,7 +142,8 @@ int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const
 			continue;
 		}
 		updates[i].action = GIT_TREE_UPDATE_UPSERT;
-		updates[i].filemode = GIT_FILEMODE_BLOB;
+		updates[i].filemode = edits[i].mode == PROMOTE__MODE_LINK ? GIT_FILEMODE_LINK
+			: edits[i].mode == PROMOTE__MODE_EXECUTABLE ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
 		if ((git_rc = git_blob_create_from_buffer(&updates[i].id, repo, edits[i].data, edits[i].size)) < 0)
 			rc = promote__git_failed(git_rc, "cannot store", edits[i].path);
 	}

@@ -14,15 +14,18 @@
 
 #include "core/common.h"
 #include "commit_info.h"
+#include "reader.h"
 
 #include <git2.h>
 
-/* One change of a commit: `path` gets `data` (size bytes), or is removed. */
+/* One change of a commit: `path` gets `data` (size bytes) with `mode` (a
+ * PROMOTE__MODE_*; 0 is a regular file), or is removed. */
 typedef struct promote__git_edit {
 	const char *path;
 	const char *data;
 	size_t size;
 	bool remove;
+	unsigned mode;
 } promote__git_edit;
 
 /* The thread's libgit2 error as ours (PROMOTE_EGIT, or ENOTFOUND, ECONFLICT,
@@ -32,8 +35,9 @@ int promote__git_failed(int git_rc, const char *what, const char *subject);
 /* Open the repository at `path` (bare or not; no search upwards). */
 int promote__git_open(git_repository **out, const char *path);
 
-/* The commit `rev` names ("main", "refs/heads/x", a commit id, "HEAD"). */
-int promote__git_resolve(git_oid *out, git_repository *repo, const char *rev);
+/* The commit branch `branch` ("main": refs/heads/main, never a tag or another
+ * ref of that short name) points at. PROMOTE_ENOTFOUND when there is none. */
+int promote__git_branch_tip(git_oid *out, git_repository *repo, const char *branch);
 
 /* The tree of `commit` (freed by the caller); "cannot read commit" when it cannot be. */
 int promote__git_tree_of(git_tree **out, git_repository *repo, const git_oid *commit);
@@ -41,6 +45,11 @@ int promote__git_tree_of(git_tree **out, git_repository *repo, const git_oid *co
 /* The bytes of `path` at `commit`: PROMOTE_ENOTFOUND when there is no such
  * file (or it is a folder). */
 int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *commit, const char *path);
+
+/* The same, and the file's mode in *mode (PROMOTE__MODE_FILE, _EXECUTABLE
+ * or _LINK: a link's bytes are its target, never followed). */
+int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *repo, const git_oid *commit,
+	const char *path);
 
 /*
  * A commit on `parent` applying `edits`. *created is false (and *out the

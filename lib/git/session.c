@@ -15,7 +15,11 @@ static int head_branch(char **out, void *self)
 	promote__git_session *s = self;
 	git_reference *head = NULL;
 	*out = NULL;
-	if (git_reference_lookup(&head, s->repo, "HEAD") < 0 || git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+	int git_rc = git_reference_lookup(&head, s->repo, "HEAD");
+	/* A HEAD that cannot be read (EACCES, EIO, garbage) is that error, not a HEAD naming no branch. */
+	if (git_rc < 0 && git_rc != GIT_ENOTFOUND)
+		return promote__git_failed(git_rc, "cannot read the HEAD of", s->where);
+	if (git_rc < 0 || git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
 		git_reference_free(head);
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "the HEAD of '%s' names no branch",
 			s->where);
@@ -30,7 +34,7 @@ static int tip(promote__commit_id *out, void *self, const char *branch)
 {
 	promote__git_session *s = self;
 	git_oid id;
-	int rc = promote__git_resolve(&id, s->repo, branch);
+	int rc = promote__git_branch_tip(&id, s->repo, branch);
 	if (rc == 0)
 		git_oid_tostr(out->hex, sizeof out->hex, &id);
 	return rc;
@@ -43,12 +47,13 @@ static int commit_of(git_oid *out, const promote__commit_id *commit)
 		: 0;
 }
 
-static int read_file(promote_buf *out, void *self, const promote__commit_id *commit, const char *path)
+static int read_file(promote_buf *out, unsigned *mode, void *self, const promote__commit_id *commit,
+	const char *path)
 {
 	promote__git_session *s = self;
 	git_oid id;
 	int rc = commit_of(&id, commit);
-	return rc ? rc : promote__git_read(out, s->repo, &id, path);
+	return rc ? rc : promote__git_read_file(out, mode, s->repo, &id, path);
 }
 
 /* The tree of folder `path` ("" the root) at `commit`; PROMOTE_ENOTFOUND when there is none. */

@@ -7,7 +7,9 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/value.h"
 #include "core/wildmatch.h"
+#include "git/refname.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,8 +90,13 @@ int promote__plan_branch_of(char **out, const promote__tree_reader *reader, cons
 	return rc;
 }
 
+/* The modes a change takes a file from and to. */
+typedef struct modes {
+	unsigned before, after;
+} modes;
+
 static int add_change(promote_plan *plan, char *path, const promote_buf *before, bool existed, const char *after,
-	size_t after_size)
+	size_t after_size, modes m)
 {
 	promote__change *c = promote__array_alloc(&plan->changes);
 	if (!c) {
@@ -98,6 +105,8 @@ static int add_change(promote_plan *plan, char *path, const promote_buf *before,
 	}
 	c->path = path;
 	c->existed = existed;
+	c->before_mode = m.before;
+	c->mode = m.after;
 	int rc = before ? promote__buf_put(&c->before, before->ptr ? before->ptr : "", before->size) : 0;
 	if (rc == 0)
 		rc = promote__buf_put(&c->after, after, after_size);
@@ -118,6 +127,17 @@ typedef struct sides {
 	const char *dst_dir;
 } sides;
 
+/* An attribute file is edited as YAML: a symbolic link is not one (its bytes
+ * are the path it points to), and following it could leave the repository. */
+static int refuse_link(const char *path, unsigned mode, const char *branch)
+{
+	if (mode != PROMOTE__MODE_LINK)
+		return 0;
+	return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
+		"'%s' on branch %s is a symbolic link, and its attributes are edited as YAML in place: links are "
+		"never followed; make it a regular file, or copy it whole (the template's 'files')", path, branch);
+}
+
 /* One attribute file: copy every attribute of `file` from source to target. */
 static int plan_attribute_file(promote_plan *plan, const sides *s, const char *file)
 {
@@ -129,15 +149,22 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 	promote_buf src_bytes = PROMOTE_BUF_INIT, dst_bytes = PROMOTE_BUF_INIT;
 	promote_yaml_doc *src = NULL, *dst = NULL;
 	int rc = src_path && dst_path ? 0 : promote__error_oom();
+	modes m = { PROMOTE__MODE_FILE, PROMOTE__MODE_FILE };
 	if (rc == 0)
-		rc = s->r->read(&src_bytes, s->r->self, &s->src, src_path);
+		rc = s->r->read(&src_bytes, &m.after, s->r->self, &s->src, src_path);
+	if (rc == 0)
+		rc = refuse_link(src_path, m.after, plan->from_branch);
 	bool existed = true;
 	if (rc == 0) {
-		rc = s->r->read(&dst_bytes, s->r->self, &s->dst, dst_path);
+		rc = s->r->read(&dst_bytes, &m.before, s->r->self, &s->dst, dst_path);
 		if (rc == PROMOTE_ENOTFOUND) {
-			/* A product new to the target: the file comes whole. */
+			/* A product new to the target: the file comes whole, with the source's mode. */
 			existed = false;
 			rc = 0;
+		} else if (rc == 0) {
+			/* Its values change, not its mode. */
+			m.after = m.before;
+			rc = refuse_link(dst_path, m.before, plan->to_branch);
 		}
 	}
 	if (rc == 0)
@@ -169,8 +196,17 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 			rc = promote_yaml_path_compile(&path, promote_product_version_path(p));
 			if (rc == 0)
 				rc = promote_yaml_get(&v, src, path);
-			if (rc == 0)
-				plan->version = strdup(v.ptr);
+			/* It goes into the commit message and its trailers: one line, as a given version. */
+			const char *why = rc == 0 ? promote__value_problem(v.ptr, PROMOTE__VERSION_MAX) : NULL;
+			char *shown = why ? promote__value_shown(v.ptr) : NULL;
+			if (why)
+				rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
+					"the version '%s' at %s#%s %s; a version is one line of 1 to %d bytes without control "
+					"characters: correct it there, or give the version to promote", shown ? shown : "?",
+					src_path, promote_product_version_path(p), why, PROMOTE__VERSION_MAX);
+			free(shown);
+			if (rc == 0 && !(plan->version = strdup(v.ptr)))
+				rc = promote__error_oom();
 			promote_buf_dispose(&v);
 			promote_yaml_path_free(path);
 		}
@@ -179,7 +215,7 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 		size_t size;
 		const char *after = promote_yaml_doc_content(dst, &size);
 		if (!existed || promote_yaml_doc_changed(dst)) {
-			rc = add_change(plan, dst_path, existed ? &dst_bytes : NULL, existed, after, size);
+			rc = add_change(plan, dst_path, existed ? &dst_bytes : NULL, existed, after, size, m);
 			dst_path = NULL;
 		}
 	}
@@ -230,18 +266,23 @@ static int copy_whole(walk *w, const char *rel)
 		free(dst_path);
 		return 0;
 	}
+	/* Copied as git holds it: a symbolic link stays a link to the same target
+	 * (never followed), an executable stays executable. */
 	promote_buf src = PROMOTE_BUF_INIT, dst = PROMOTE_BUF_INIT;
-	int rc = src_path && dst_path ? w->s->r->read(&src, w->s->r->self, &w->s->src, src_path) : promote__error_oom();
+	modes m = { PROMOTE__MODE_FILE, PROMOTE__MODE_FILE };
+	int rc = src_path && dst_path ? w->s->r->read(&src, &m.after, w->s->r->self, &w->s->src, src_path)
+				      : promote__error_oom();
 	bool existed = true;
 	if (rc == 0) {
-		rc = w->s->r->read(&dst, w->s->r->self, &w->s->dst, dst_path);
+		rc = w->s->r->read(&dst, &m.before, w->s->r->self, &w->s->dst, dst_path);
 		if (rc == PROMOTE_ENOTFOUND) {
 			existed = false;
 			rc = 0;
 		}
 	}
-	if (rc == 0 && (!existed || dst.size != src.size || memcmp(dst.ptr, src.ptr, src.size) != 0)) {
-		rc = add_change(w->plan, dst_path, existed ? &dst : NULL, existed, src.ptr, src.size);
+	if (rc == 0 && (!existed || m.before != m.after || dst.size != src.size ||
+			       memcmp(dst.ptr, src.ptr, src.size) != 0)) {
+		rc = add_change(w->plan, dst_path, existed ? &dst : NULL, existed, src.ptr, src.size, m);
 		dst_path = NULL;
 	}
 	promote_buf_dispose(&src);
@@ -400,6 +441,10 @@ int promote__plan_make(promote_plan **out, promote_context *ctx, const promote__
 	int rc = promote__options_copy(&o, opts, options_sizes, PROMOTE_PLAN_OPTIONS_VERSION, "promote_plan_options");
 	if (rc)
 		return rc;
+	/* Both end up in commit messages, trailers and branch names; the product's in a folder's path. */
+	if ((rc = promote__name_check("product", product)) < 0 ||
+		(o.set_version && (rc = promote__value_check("the version", o.set_version, PROMOTE__VERSION_MAX)) < 0))
+		return rc;
 	promote_plan *plan = calloc(1, sizeof *plan);
 	if (!plan)
 		return promote__error_oom();
@@ -492,7 +537,8 @@ int promote_plan_diff(promote_buf *out, const promote_plan *plan)
 	for (size_t i = 0; rc == 0 && i < plan->changes.size; i++) {
 		const promote__change *c = &plan->changes.ptr[i];
 		const char *before = c->existed ? c->before.ptr ? c->before.ptr : "" : NULL;
-		rc = promote__git_diff(&diff, c->path, before, c->before.size, c->after.ptr, c->after.size);
+		rc = promote__git_diff_modes(&diff, c->path, before, c->before.size, c->before_mode, c->after.ptr,
+			c->after.size, c->mode);
 	}
 	if (rc) {
 		promote_buf_dispose(&diff);

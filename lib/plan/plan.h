@@ -14,6 +14,8 @@
 typedef struct promote__change {
 	char *path;           /* repository-relative */
 	bool existed;         /* false: a new file */
+	unsigned before_mode; /* PROMOTE__MODE_* (git/reader.h), when it existed */
+	unsigned mode;        /* the mode it gets: a link stays a link, an executable executable */
 	promote_buf before;
 	promote_buf after;
 } promote__change;

@@ -1,6 +1,8 @@
 /* Change requests and change infos: plain data with getters and copying setters. */
 #include "change.h"
 
+#include "core/value.h"
+#include "git/refname.h"
 #include "core/error.h"
 
 #include <stdlib.h>
@@ -84,9 +86,14 @@ void promote_change_request_free(promote_change_request *r)
 	free(r);
 }
 
+/* A title, a label and an environment's name go into commit messages (a
+ * merge's "Merge change ID: TITLE") and a forge's one-line fields: one line. */
 int promote_change_request_set_title(promote_change_request *r, const char *title)
 {
-	return r ? replace(&r->title, title, __func__, "title") : promote__error_arg(__func__, "request");
+	if (!r)
+		return promote__error_arg(__func__, "request");
+	int rc = title ? promote__value_check("the change request's title", title, PROMOTE__TITLE_MAX) : 0;
+	return rc ? rc : replace(&r->title, title, __func__, "title");
 }
 
 int promote_change_request_set_body(promote_change_request *r, const char *body)
@@ -106,14 +113,16 @@ int promote_change_request_add_label(promote_change_request *r, const char *labe
 {
 	if (!r || !label || !*label)
 		return promote__error_arg(__func__, !r ? "request" : "label");
-	return promote__strset_add(&r->labels, label);
+	int rc = promote__value_check("the change request's label", label, PROMOTE__TITLE_MAX);
+	return rc ? rc : promote__strset_add(&r->labels, label);
 }
 
 int promote_change_request_add_environment(promote_change_request *r, const char *environment)
 {
 	if (!r || !environment || !*environment)
 		return promote__error_arg(__func__, !r ? "request" : "environment");
-	return promote__strset_add(&r->environments, environment);
+	int rc = promote__name_check("environment", environment);
+	return rc ? rc : promote__strset_add(&r->environments, environment);
 }
 
 const char *promote_change_request_head(const promote_change_request *r) { return r ? r->head : ""; }

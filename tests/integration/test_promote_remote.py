@@ -240,7 +240,7 @@ def test_a_long_reference_name_is_pushed_and_reported_pushed(git_server, tmp_pat
 def test_a_reference_name_too_long_to_record_is_refused_before_the_push(git_server, tmp_path):
     git_server.create_repo("gitops", EXAMPLE)
     url = git_server.url("gitops")
-    version = "5.0-" + "/".join(["v" * 200] * 8)
+    version = "5.0-" + "/".join(["v" * 200] * 5)  # within the bound of a version, not of a branch
     r = promote(git_server, tmp_path / "cache", "--repo", url, "apply", "cart", "--to", "prod", "--version", version)
     assert r.returncode != 0
     assert "the branch's name would be longer than" in r.stderr, r.stderr

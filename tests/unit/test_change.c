@@ -89,6 +89,25 @@ static void test_requests_are_plain_data(void **state)
 	promote_change_request_free(r);
 }
 
+/* What reaches a merge's message or a forge's one-line fields is one line: a
+ * line break in a title would forge a trailer after "Merge change ID: ". */
+static void test_titles_labels_and_environments_are_one_line(void **state)
+{
+	(void)state;
+	promote_change_request *r = NULL;
+	assert_int_equal(promote_change_request_new(&r, "promote/x", "main"), 0);
+	assert_int_equal(promote_change_request_set_title(r, "T\n\nPromote-Change: other"), PROMOTE_EINVALID);
+	assert_non_null(strstr(promote_error_last()->message,
+		"the change request's title 'T\\n\\nPromote-Change: other' holds a line break"));
+	assert_string_equal(promote_change_request_title(r), "");
+	assert_int_equal(promote_change_request_add_label(r, "a\x1b[31m"), PROMOTE_EINVALID);
+	assert_non_null(strstr(promote_error_last()->message, "label 'a\\x1b[31m' holds a control character"));
+	assert_int_equal(promote_change_request_add_environment(r, "q a"), PROMOTE_EINVALID);
+	assert_non_null(strstr(promote_error_last()->message, "environment name 'q a' is not valid"));
+	assert_int_equal(promote_change_request_label_count(r) + promote_change_request_environment_count(r), 0);
+	promote_change_request_free(r);
+}
+
 /* The states' names, for front ends and providers that print or store them. */
 static void test_state_names(void **state)
 {
@@ -545,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_registered_providers),
 		cmocka_unit_test(test_a_long_title_is_merged_whole_with_its_trailer),
 		cmocka_unit_test(test_a_change_id_too_long_to_record_is_refused_as_such),
+		cmocka_unit_test(test_titles_labels_and_environments_are_one_line),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

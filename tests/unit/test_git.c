@@ -38,7 +38,7 @@ static void test_read(void **state)
 	git_repository *repo;
 	assert_int_equal(promote__git_open(&repo, bare), 0);
 	git_oid main;
-	assert_int_equal(promote__git_resolve(&main, repo, "main"), 0);
+	assert_int_equal(promote__git_branch_tip(&main, repo, "main"), 0);
 	promote_buf buf = PROMOTE_BUF_INIT;
 	assert_int_equal(promote__git_read(&buf, repo, &main, "envs/prod/values.yaml"), 0);
 	assert_string_equal(buf.ptr, "image:\n  tag: \"1.0.0\" # prod\n");
@@ -46,7 +46,7 @@ static void test_read(void **state)
 	assert_int_equal(promote__git_read(&buf, repo, &main, "envs/prod/missing.yaml"), PROMOTE_ENOTFOUND);
 	assert_non_null(strstr(promote_error_last()->message, "has no file 'envs/prod/missing.yaml'"));
 	assert_int_equal(promote__git_read(&buf, repo, &main, "envs"), PROMOTE_ENOTFOUND);
-	assert_int_equal(promote__git_resolve(&main, repo, "nope"), PROMOTE_ENOTFOUND);
+	assert_int_equal(promote__git_branch_tip(&main, repo, "nope"), PROMOTE_ENOTFOUND);
 	git_repository_free(repo);
 }
 
@@ -57,9 +57,9 @@ static void test_pack_holds_what_the_commit_adds(void **state)
 	git_repository *repo;
 	assert_int_equal(promote__git_open(&repo, bare), 0);
 	git_oid main, commit;
-	assert_int_equal(promote__git_resolve(&main, repo, "main"), 0);
+	assert_int_equal(promote__git_branch_tip(&main, repo, "main"), 0);
 	const char *dev = "image:\n  tag: \"9.9.9\" # dev\n";
-	promote__git_edit edits[] = { { "envs/dev/values.yaml", dev, strlen(dev), false } };
+	promote__git_edit edits[] = { { "envs/dev/values.yaml", dev, strlen(dev), false, 0 } };
 	promote__git_commit_info info = { "T", "t@example.com", 1700000000, "pack me\n", NULL, NULL };
 	bool created;
 	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 1, &info), 0);
@@ -88,13 +88,13 @@ static void test_commit_and_move_branch(void **state)
 	git_repository *repo;
 	assert_int_equal(promote__git_open(&repo, bare), 0);
 	git_oid main, commit;
-	assert_int_equal(promote__git_resolve(&main, repo, "main"), 0);
+	assert_int_equal(promote__git_branch_tip(&main, repo, "main"), 0);
 	const char *prod = "image:\n  tag: \"1.2.0\" # prod\n";
 	promote__git_edit edits[] = {
-		{ "envs/prod/values.yaml", prod, strlen(prod), false },
-		{ "envs/prod/new/config.yaml", "a: 1\n", 5, false },
-		{ "README", NULL, 0, true },
-		{ "not/there", NULL, 0, true },
+		{ "envs/prod/values.yaml", prod, strlen(prod), false, 0 },
+		{ "envs/prod/new/config.yaml", "a: 1\n", 5, false, 0 },
+		{ "README", NULL, 0, true, 0 },
+		{ "not/there", NULL, 0, true, 0 },
 	};
 	promote__git_commit_info info = { "Promoter", "promote@example.com", 1700000000,
 		"Promote shop 1.2.0 to prod\n\nPromote-Release: r1\nPromote-Environment: prod\n", NULL, NULL };
@@ -140,8 +140,8 @@ static void test_checked_out_branch_is_not_moved(void **state)
 	git_repository *repo;
 	assert_int_equal(promote__git_open(&repo, work), 0);
 	git_oid main, commit;
-	assert_int_equal(promote__git_resolve(&main, repo, "main"), 0);
-	promote__git_edit edit = { "envs/dev/values.yaml", "x: 1\n", 5, false };
+	assert_int_equal(promote__git_branch_tip(&main, repo, "main"), 0);
+	promote__git_edit edit = { "envs/dev/values.yaml", "x: 1\n", 5, false, 0 };
 	promote__git_commit_info info = { "P", "p@example.com", 0, "change\n", NULL, NULL };
 	bool created;
 	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, &edit, 1, &info), 0);

@@ -57,8 +57,9 @@ static int mem_tip(promote__commit_id *out, void *self, const char *branch)
 	return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "no branch '%s'", branch);
 }
 
-static int mem_read(promote_buf *out, void *self, const promote__commit_id *commit, const char *path)
+static int mem_read(promote_buf *out, unsigned *mode, void *self, const promote__commit_id *commit, const char *path)
 {
+	*mode = PROMOTE__MODE_FILE;
 	mem_repo *m = self;
 	m->reads++;
 	const mem_commit *c = commit_by_id(m, commit);

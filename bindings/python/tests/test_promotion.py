@@ -109,3 +109,20 @@ def test_a_plan_outlives_its_context(bare):
     plan.close()
     with pytest.raises(promote.StateError, match="the plan is closed"):
         plan.changes
+
+
+@pytest.mark.parametrize("product", ["..", "../shop", "", "*", "shop\nPromote-Product: cart"])
+def test_a_product_name_is_checked_as_a_name_where_it_enters(bare, product):
+    with promote.Context.from_repository(bare) as ctx:
+        with pytest.raises(promote.InvalidError, match="product name '.*' is not valid: it "):
+            ctx.plan(product, "qa")
+
+
+def test_a_version_is_one_line_where_it_enters(bare):
+    with promote.Context.from_repository(bare) as ctx:
+        with pytest.raises(promote.InvalidError, match=r"the version '1.5.0\\nPromote-Environment: prod' "
+                           "holds a line break"):
+            ctx.plan("shop", "qa", version="1.5.0\nPromote-Environment: prod")
+        with pytest.raises(promote.InvalidError, match="the version '' is empty"):
+            ctx.plan("shop", "qa", version="")
+    assert int(git(bare, "rev-list", "--count", "main")) == 1

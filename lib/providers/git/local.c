@@ -13,6 +13,7 @@
 #include "core/backoff.h"
 #include "core/error.h"
 #include "core/strbuf.h"
+#include "core/value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -398,10 +399,13 @@ static int merge_branches(char *merged_hex, local *l, json_object *record, const
 	const char *head = promote__local_record_string(record, "head"), *base = promote__local_record_string(record, "base");
 	promote__strbuf message, base_ref;
 	promote__strbuf_init(&message, PROMOTE__MESSAGE_MAX, "the merge's commit message");
+	const char *title = promote__local_record_string(record, "title");
 	int rc = branch_ref(&base_ref, base);
+	/* One line, as promote_change_request_set_title() takes it: a record changed by hand forges no trailer. */
+	if (rc == 0 && *title)
+		rc = promote__value_check("the change's title in its record", title, PROMOTE__TITLE_MAX);
 	if (rc == 0)
-		rc = promote__strbuf_addf(&message, "Merge change %s: %s\n\nPromote-Change: %s\n", id,
-			promote__local_record_string(record, "title"), id);
+		rc = promote__strbuf_addf(&message, "Merge change %s: %s\n\nPromote-Change: %s\n", id, title, id);
 	promote__git_identity who = { NULL, NULL, NULL, NULL };
 	promote__git_commit_info info;
 	if (rc == 0)

@@ -1,6 +1,8 @@
 #include "reader.h"
 
+#include "core/strbuf.h"
 #include "core/strutil.h"
+#include "yaml/keys.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -67,33 +69,38 @@ void promote__check_keys(promote__reader *r, const promote__ynode *map, const ch
 	}
 }
 
-void promote__check_duplicate_keys(promote__reader *r, const promote__ynode *node)
+static int report_duplicate(const promote__ynode *first, const promote__ynode *second, void *payload)
+{
+	promote__strbuf text;
+	promote__strbuf_init(&text, 1024, "a message about a duplicate key");
+	if (promote__yduplicate_describe(&text, first, second) == 0)
+		promote__reader_error(payload, second, "%s; each name may appear once, remove or rename one",
+			promote__strbuf_cstr(&text));
+	promote__strbuf_free(&text);
+	return 0;
+}
+
+/* Keys that are not scalars, in every mapping of the tree. */
+static void check_scalar_keys(promote__reader *r, const promote__ynode *node)
 {
 	/* Aliased nodes are checked where they are defined, so walk only real nodes. */
 	if (!node || node->type == PROMOTE__YALIAS || node->type == PROMOTE__YSCALAR)
 		return;
-	if (node->type == PROMOTE__YMAPPING) {
-		for (size_t i = 0; i + 1 < node->count; i += 2) {
-			const promote__ynode *k = promote__ynode_resolve(node->items[i]);
-			if (k->type != PROMOTE__YSCALAR) {
-				promote__reader_error(r, node->items[i],
-					"a key here is a %s; keys must be plain strings", promote__ynode_type_name(k));
-				continue;
-			}
-			for (size_t j = 0; j < i; j += 2) {
-				const promote__ynode *earlier = promote__ynode_resolve(node->items[j]);
-				if (earlier->type == PROMOTE__YSCALAR && strcmp(earlier->value, k->value) == 0) {
-					promote__reader_error(r, node->items[i],
-						"duplicate key '%s' (first at line %u, column %u); each name may "
-						"appear once, remove or rename one",
-						k->value, (unsigned)earlier->start.line, (unsigned)earlier->start.column);
-					break;
-				}
-			}
-		}
+	for (size_t i = 0; node->type == PROMOTE__YMAPPING && i + 1 < node->count; i += 2) {
+		const promote__ynode *k = promote__ynode_resolve(node->items[i]);
+		if (k->type != PROMOTE__YSCALAR)
+			promote__reader_error(r, node->items[i], "a key here is a %s; keys must be plain strings",
+				promote__ynode_type_name(k));
 	}
 	for (size_t i = 0; i < node->count; i++)
-		promote__check_duplicate_keys(r, node->items[i]);
+		check_scalar_keys(r, node->items[i]);
+}
+
+void promote__check_duplicate_keys(promote__reader *r, const promote__ynode *node)
+{
+	check_scalar_keys(r, node);
+	if (promote__yduplicate_keys(node, report_duplicate, r) < 0)
+		promote__reader_error(r, node, "out of memory while looking for duplicate keys; try again");
 }
 
 static const char *type_hint(promote__ynode_type type)

@@ -4,6 +4,8 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/strbuf.h"
+#include "yaml/keys.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -44,6 +46,39 @@ static const char *detect_eol(const char *text, size_t size)
 	return nl && nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
 }
 
+/* A repeated key, refused: readers disagree about which of the two counts. */
+typedef struct duplicate {
+	const char *name;
+	const char *advice;
+} duplicate;
+
+static int refuse_duplicate(const promote__ynode *first, const promote__ynode *second, void *payload)
+{
+	const duplicate *d = payload;
+	promote__strbuf text;
+	promote__strbuf_init(&text, 4096, "a message about a duplicate key");
+	int rc = promote__yduplicate_describe(&text, first, second);
+	if (rc == 0) {
+		promote__location where = { d->name, second->start.line, second->start.column };
+		rc = promote__error_at(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML, &where, "%s; %s",
+			promote__strbuf_cstr(&text), d->advice);
+	}
+	promote__strbuf_free(&text);
+	return rc;
+}
+
+/* PROMOTE_EINVALID, naming both keys, when a mapping of `tree` repeats a key. */
+static int check_duplicates(const promote__ydoc *tree, const char *name, const char *advice)
+{
+	duplicate d = { name, advice };
+	for (size_t i = 0; i < tree->count; i++) {
+		int rc = promote__yduplicate_keys(tree->documents[i], refuse_duplicate, &d);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* Take ownership of `text` (size bytes + NUL) and parse it. */
 static int doc_new(promote_yaml_doc **out, char *text, size_t size, const char *name, const promote__ylimits *limits)
 {
@@ -58,6 +93,9 @@ static int doc_new(promote_yaml_doc **out, char *text, size_t size, const char *
 	doc->limits = *limits;
 	doc->eol = detect_eol(text, size);
 	int rc = promote__ydoc_parse(&doc->tree, text, size, doc->name, limits);
+	if (rc == 0)
+		rc = check_duplicates(doc->tree, doc->name, "YAML readers disagree about which one counts (most "
+			"take the last), so the file is refused: remove or rename one");
 	if (rc) {
 		promote_yaml_doc_free(doc);
 		return rc;
@@ -342,6 +380,12 @@ int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t 
 			"%s: the edited text would not parse (%s); nothing was written. libyaml rejects some valid "
 			"YAML next to a changed value (a tab on a blank line after a quoted value is one case): "
 			"please report it with the file", doc->name, promote_error_last()->message);
+	}
+	if ((rc = check_duplicates(tree, doc->name, "the edit would add a key the mapping already has, spelled "
+		     "otherwise; nothing was written: set the existing key"))) {
+		promote__ydoc_free(tree);
+		free(text);
+		return rc;
 	}
 	/* Check against the new text and tree, then keep them or restore the old. */
 	promote_yaml_doc old = *doc;

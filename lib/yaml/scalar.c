@@ -3,7 +3,9 @@
 
 #include "core/buf.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool any_of(const char *s, size_t n, const char *const *words)
@@ -324,4 +326,112 @@ int promote__yblock_body(promote_buf *out, const char *s, size_t n, size_t inden
 	for (size_t k = end > 0 ? 1 : 0; rc == 0 && k < trailing; k++)
 		rc = promote__buf_puts(out, eol);
 	return rc;
+}
+
+/* ---- the values a plain scalar stands for (duplicate keys) ---------------- */
+
+/* Digits of `s` (without '_') in `base`, added to *value; false on overflow or
+ * a digit outside the base. */
+static bool accumulate(const char *s, size_t n, unsigned base, unsigned long long *value)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '_')
+			continue;
+		unsigned d = is_digit(s[i]) ? (unsigned)(s[i] - '0') : (unsigned)((s[i] | 0x20) - 'a' + 10);
+		if (d >= base || *value > (ULLONG_MAX - d) / base)
+			return false;
+		*value = *value * base + d;
+	}
+	return true;
+}
+
+static size_t add_int(char forms[][PROMOTE__YFORM_MAX], size_t count, bool negative, unsigned long long value)
+{
+	snprintf(forms[count], PROMOTE__YFORM_MAX, "%s%llu", negative && value ? "-" : "", value);
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(forms[i], forms[count]) == 0)
+			return count;
+	return count + 1;
+}
+
+/* An int: its value as YAML 1.2 reads it and, when different, as YAML 1.1
+ * does ("010" is ten, or eight; "1:30" is ninety to 1.1 only). */
+static size_t int_values(const char *s, size_t n, char forms[][PROMOTE__YFORM_MAX])
+{
+	bool negative = n && s[0] == '-';
+	if (n && (s[0] == '-' || s[0] == '+'))
+		s++, n--;
+	unsigned long long v = 0, sixty = 0;
+	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o' || s[1] == 'b'))
+		return accumulate(s + 2, n - 2, s[1] == 'x' ? 16 : s[1] == 'o' ? 8 : 2, &v) ? add_int(forms, 0, negative, v)
+											     : 0;
+	const char *colon = memchr(s, ':', n);
+	if (colon) {
+		for (const char *part = s, *end = s + n; part < end;) {
+			const char *stop = memchr(part, ':', (size_t)(end - part));
+			stop = stop ? stop : end;
+			unsigned long long p = 0;
+			if (!accumulate(part, (size_t)(stop - part), 10, &p) || sixty > (ULLONG_MAX - p) / 60)
+				return 0;
+			sixty = sixty * 60 + p;
+			part = stop + 1;
+		}
+		return add_int(forms, 0, negative, sixty);
+	}
+	if (!accumulate(s, n, 10, &v))
+		return 0;
+	size_t count = add_int(forms, 0, negative, v);
+	unsigned long long octal = 0;
+	if (n > 1 && s[0] == '0' && accumulate(s, n, 8, &octal))
+		count = add_int(forms, count, negative, octal);
+	return count;
+}
+
+/* A float: an integral value is written as the int it equals (1.0 and 1 are
+ * one key to a reader that turns keys into strings, and to Python); others
+ * as the shortest text that reads back as the same double. */
+static size_t float_values(const char *s, size_t n, char forms[][PROMOTE__YFORM_MAX])
+{
+	char text[PROMOTE__YFORM_MAX];
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '_')
+			continue;
+		if (s[i] == ':' || len + 1 >= sizeof text)
+			return 0; /* sexagesimal floats, and very long numbers, compare as text */
+		text[len++] = s[i];
+	}
+	text[len] = '\0';
+	const char *body = text + (text[0] == '-' || text[0] == '+');
+	if (body[0] == '.' && (body[1] | 0x20) == 'n')
+		return 0; /* .nan never equals another key */
+	if (body[0] == '.' && (body[1] | 0x20) == 'i')
+		return snprintf(forms[0], PROMOTE__YFORM_MAX, "%sinf", text[0] == '-' ? "-" : ""), 1;
+	double d = strtod(text, NULL);
+	if (d > -9.2e18 && d < 9.2e18 && d == (double)(long long)d)
+		return add_int(forms, 0, d < 0, (unsigned long long)(d < 0 ? -(long long)d : (long long)d));
+	for (int precision = 1; precision <= 17; precision++) {
+		snprintf(forms[0], PROMOTE__YFORM_MAX, "%.*g", precision, d);
+		if (strtod(forms[0], NULL) == d)
+			break;
+	}
+	return 1;
+}
+
+size_t promote__yplain_values(const char *s, size_t n, char forms[][PROMOTE__YFORM_MAX])
+{
+	static const char *const truths[] = { "true", "True", "TRUE", "y", "Y", "yes", "Yes", "YES", "on", "On",
+		"ON", NULL };
+	switch (promote__yplain_type(s, n)) {
+	case PROMOTE__YT_NULL:
+		return snprintf(forms[0], PROMOTE__YFORM_MAX, "null"), 1;
+	case PROMOTE__YT_BOOL:
+		return snprintf(forms[0], PROMOTE__YFORM_MAX, "%s", any_of(s, n, truths) ? "true" : "false"), 1;
+	case PROMOTE__YT_INT:
+		return int_values(s, n, forms);
+	case PROMOTE__YT_FLOAT:
+		return float_values(s, n, forms);
+	default:
+		return 0;
+	}
 }

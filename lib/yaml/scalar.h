@@ -22,6 +22,18 @@ typedef enum promote__ytype {
 
 promote__ytype promote__yplain_type(const char *s, size_t n);
 
+/*
+ * The values a reader may take plain scalar `s` for, when it is not a string
+ * (null, bool, int, float), each written as a reader that turns keys into
+ * strings (Helm's) writes it: "null", "true", "false", a decimal integer
+ * (1.0 and 0x1 are "1"), a float's shortest text. Up to PROMOTE__YFORMS:
+ * "010" is 10 to YAML 1.2 and 8 to YAML 1.1. Returns how many (0 for a
+ * string, a timestamp, .nan, or a number too long to compare by value).
+ */
+#define PROMOTE__YFORMS 2
+#define PROMOTE__YFORM_MAX 32
+size_t promote__yplain_values(const char *s, size_t n, char forms[][PROMOTE__YFORM_MAX]);
+
 /* The type a core-schema tag ("tag:yaml.org,2002:int", ...) demands, or
  * PROMOTE__YT_STRING for !!str and tags of other schemas. */
 promote__ytype promote__ytag_type(const char *tag);

@@ -1,0 +1,183 @@
+/* Duplicate keys: which keys are one key to a reader, found per mapping. */
+#include "keys.h"
+
+#include "core/error.h"
+#include "yaml/scalar.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The values a reader may take a scalar key for, beside its text. */
+typedef struct values {
+	char form[PROMOTE__YFORMS][PROMOTE__YFORM_MAX];
+	size_t count;
+} values;
+
+static void values_of(values *v, const promote__ynode *scalar)
+{
+	v->count = 0;
+	if (scalar->style == PROMOTE__YPLAIN && !scalar->tag)
+		v->count = promote__yplain_values(scalar->value, scalar->length, v->form);
+}
+
+static bool same_scalar(const promote__ynode *a, const promote__ynode *b)
+{
+	if (a->length == b->length && memcmp(a->value, b->value, a->length) == 0)
+		return true;
+	values va, vb;
+	values_of(&va, a);
+	values_of(&vb, b);
+	for (size_t i = 0; i < va.count; i++)
+		for (size_t j = 0; j < vb.count; j++)
+			if (strcmp(va.form[i], vb.form[j]) == 0)
+				return true;
+	for (size_t i = 0; i < va.count; i++)
+		if (strlen(va.form[i]) == b->length && memcmp(va.form[i], b->value, b->length) == 0)
+			return true;
+	for (size_t j = 0; j < vb.count; j++)
+		if (strlen(vb.form[j]) == a->length && memcmp(vb.form[j], a->value, a->length) == 0)
+			return true;
+	return false;
+}
+
+static bool same_node(const promote__ynode *a, const promote__ynode *b)
+{
+	a = promote__ynode_resolve(a);
+	b = promote__ynode_resolve(b);
+	if (a == b)
+		return true;
+	if (a->type != b->type)
+		return false;
+	if (a->type == PROMOTE__YSCALAR)
+		return same_scalar(a, b);
+	if (a->count != b->count)
+		return false;
+	if (a->type == PROMOTE__YSEQUENCE) {
+		for (size_t i = 0; i < a->count; i++)
+			if (!same_node(a->items[i], b->items[i]))
+				return false;
+		return true;
+	}
+	/* Mappings: every pair of `a` is in `b` (both without repeats, so the counts settle it). */
+	for (size_t i = 0; i + 1 < a->count; i += 2) {
+		bool found = false;
+		for (size_t j = 0; j + 1 < b->count && !found; j += 2)
+			found = same_node(a->items[i], b->items[j]) && same_node(a->items[i + 1], b->items[j + 1]);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* One spelling of a scalar key: its text, or a value it stands for. */
+typedef struct entry {
+	const char *s;
+	size_t n;
+	size_t key;
+} entry;
+
+static bool same_form(const entry *a, const entry *b)
+{
+	return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
+}
+
+static int by_form(const void *x, const void *y)
+{
+	const entry *a = x, *b = y;
+	int c = memcmp(a->s, b->s, a->n < b->n ? a->n : b->n);
+	if (c)
+		return c;
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* For each key of `map`, the earliest key it repeats (SIZE_MAX: none). Scalar
+ * keys are sorted by each of their spellings, so that a big mapping costs
+ * n log n; collection keys, rare, are compared pair by pair. */
+static int find_repeats(const promote__ynode *map, size_t *first_of)
+{
+	size_t keys = map->count / 2;
+	if (keys > SIZE_MAX / ((1 + PROMOTE__YFORMS) * sizeof(entry) + sizeof(values)))
+		return promote__error_oom();
+	entry *entries = malloc(keys * (1 + PROMOTE__YFORMS) * sizeof *entries);
+	values *vals = malloc(keys * sizeof *vals);
+	if (!entries || !vals) {
+		free(entries);
+		free(vals);
+		return promote__error_oom();
+	}
+	size_t count = 0;
+	for (size_t k = 0; k < keys; k++) {
+		first_of[k] = SIZE_MAX;
+		const promote__ynode *key = promote__ynode_resolve(map->items[2 * k]);
+		if (key->type != PROMOTE__YSCALAR) {
+			for (size_t j = 0; j < k && first_of[k] == SIZE_MAX; j++) {
+				const promote__ynode *other = promote__ynode_resolve(map->items[2 * j]);
+				if (other->type != PROMOTE__YSCALAR && same_node(key, other))
+					first_of[k] = j;
+			}
+			continue;
+		}
+		entries[count++] = (entry){ key->value, key->length, k };
+		values_of(&vals[k], key);
+		for (size_t i = 0; i < vals[k].count; i++) {
+			size_t n = strlen(vals[k].form[i]);
+			if (n != key->length || memcmp(vals[k].form[i], key->value, n) != 0)
+				entries[count++] = (entry){ vals[k].form[i], n, k };
+		}
+	}
+	qsort(entries, count, sizeof *entries, by_form);
+	for (size_t i = 0, run = 0; i < count; i++) {
+		if (!same_form(&entries[i], &entries[run]))
+			run = i;
+		size_t k = entries[i].key, first = entries[run].key;
+		if (first != k && first < first_of[k])
+			first_of[k] = first;
+	}
+	free(entries);
+	free(vals);
+	return 0;
+}
+
+int promote__yduplicate_keys(const promote__ynode *node, promote__yduplicate_cb cb, void *payload)
+{
+	if (!node || node->type == PROMOTE__YALIAS || node->type == PROMOTE__YSCALAR)
+		return 0;
+	if (node->type == PROMOTE__YMAPPING && node->count >= 4) {
+		size_t keys = node->count / 2;
+		size_t *first_of = malloc(keys * sizeof *first_of);
+		if (!first_of)
+			return promote__error_oom();
+		int rc = find_repeats(node, first_of);
+		for (size_t k = 0; rc == 0 && k < keys; k++)
+			if (first_of[k] != SIZE_MAX)
+				rc = cb(node->items[2 * first_of[k]], node->items[2 * k], payload);
+		free(first_of);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < node->count; i++) {
+		int rc = promote__yduplicate_keys(node->items[i], cb, payload);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int promote__yduplicate_describe(promote__strbuf *out, const promote__ynode *first, const promote__ynode *second)
+{
+	const promote__ynode *a = promote__ynode_resolve(first), *b = promote__ynode_resolve(second);
+	int rc;
+	if (b->type == PROMOTE__YSCALAR)
+		rc = promote__strbuf_addf(out, "duplicate key '%s'", b->value);
+	else
+		rc = promote__strbuf_addf(out, "duplicate key (a %s)", promote__ynode_type_name(b));
+	if (rc == 0)
+		rc = promote__strbuf_addf(out, " (first at line %u, column %u", (unsigned)first->start.line,
+			(unsigned)first->start.column);
+	if (rc == 0 && b->type == PROMOTE__YSCALAR && strcmp(a->value, b->value) != 0)
+		rc = promote__strbuf_addf(out, ", written '%s'", a->value);
+	return rc ? rc : promote__strbuf_adds(out, ")");
+}

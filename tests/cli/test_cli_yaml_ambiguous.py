@@ -1,0 +1,111 @@
+"""YAML that means two things is refused (duplicate keys), bad bytes are
+reported where they are, and edits that used to end in "please report it"
+either work (a byte-order mark) or are usage errors (a comment in a typed
+value). Through the command as a user runs it: nothing is written."""
+
+import pytest
+
+from conftest import EXAMPLE, git, position, promote
+from gitserver import create_bare_repo
+from test_cli_yaml import snapshot
+
+USAGE, OK, FAILED = 2, 0, 1
+
+DUPLICATE = """\
+image:
+  repository: registry.example.com/team/shop
+  tag: "1.3.2"
+  pullPolicy: IfNotPresent
+  tag: "1.3.2"
+"""
+
+
+def both_locations(err, path, text, token):
+    """The message names file:line:column of the second `token` and line/column of the first."""
+    second = "%s:%d:%d: " % ((path,) + position(text, token, 2))
+    first = "first at line %d, column %d" % position(text, token, 1)
+    return second in err and first in err
+
+
+# ---- duplicate keys ------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [["get", "{f}", "image.tag"], ["get", "{f}", "image.repository"],
+                                     ["set", "-e", "image.tag=1.4.0", "{f}"],
+                                     ["set", "-e", "image.pullPolicy=Always", "{f}"],
+                                     ["delete", "-e", "image.repository", "{f}"]])
+def test_duplicate_key_is_refused_with_both_locations(tmp_path, command):
+    f = tmp_path / "values.yaml"
+    f.write_text(DUPLICATE)
+    before = snapshot(tmp_path)
+    r = promote("yaml", *[a.format(f=f) for a in command])
+    assert r.code == USAGE, r
+    assert both_locations(r.err, f, DUPLICATE, "tag:"), r.err
+    assert "duplicate key 'tag'" in r.err, r.err
+    assert r.out == ""
+    assert snapshot(tmp_path) == before
+
+
+def get_mapping(tmp_path, first, second, first_value="1"):
+    """`promote yaml get` of a mapping `m` whose keys are `first` and `second` ("? ..." for complex keys)."""
+    text = "k: &k k\nb: &b {x: 1}\nm:\n  %s: %s\n  %s: 2\n" % (first, first_value, second)
+    if first.startswith("?"):
+        text = "m:\n  %s\n  : 1\n  %s\n  : 2\n" % (first, second)
+    f = tmp_path / "v.yaml"
+    f.write_text(text)
+    return promote("yaml", "get", f, "m")
+
+
+@pytest.mark.parametrize("first, second", [
+    ("a", '"a"'), ("a", "'a'"), ("1", '"1"'), ("0x1", "1"), ("1.0", "1"), ("~", "null"), ("Null", "NULL"),
+    ("yes", "true"), ("True", '"true"'), ("010", "8"), ("? [x, y]", "? [x, y]"), ("*k", "k"),
+    ("!!int 1", "0x1"), ('"1"', "0x1"), ("{y: 2, x: 1}", "{x: 1, y: 2}"),
+])
+def test_keys_are_the_same_after_resolution(tmp_path, first, second):
+    r = get_mapping(tmp_path, first, second)
+    assert r.code == USAGE, r
+    assert "duplicate key" in r.err and "first at line" in r.err, r.err
+
+
+@pytest.mark.parametrize("first, second", [("a", "b"), ("1", "2"), ("true", "false"), ("1", "1.5"),
+                                           ("<<", "a"), ("? [x]", "? [x, y]"), ('"0x1"', "1")])
+def test_different_keys_are_accepted(tmp_path, first, second):
+    r = get_mapping(tmp_path, first, second, first_value="*b")
+    assert r.code == OK, r
+
+
+def test_two_merge_keys_are_a_duplicate(tmp_path):
+    text = "a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n"
+    f = tmp_path / "v.yaml"
+    f.write_text(text)
+    r = promote("yaml", "get", f, "a.x")
+    assert r.code == USAGE, r
+    assert both_locations(r.err, f, text, "<<:"), r.err
+
+
+def test_a_duplicate_made_by_an_edit_is_refused(tmp_path):
+    text = "m:\n  yes: 1\n"
+    f = tmp_path / "v.yaml"
+    f.write_text(text)
+    before = snapshot(tmp_path)
+    r = promote("yaml", "set", "--create", "-e", "m.true=2", f)
+    assert r.code == USAGE, r
+    assert "duplicate key" in r.err and "first at line 2, column 3" in r.err, r.err
+    assert "please report" not in r.err
+    assert snapshot(tmp_path) == before
+
+
+def test_apply_refuses_a_duplicate_key_and_commits_nothing(tmp_path):
+    qa = (EXAMPLE.parent / "envs" / "qa" / "apps" / "shop" / "values.yaml").read_text()
+    source = {str(p.relative_to(EXAMPLE.parent)): p.read_bytes()
+              for p in EXAMPLE.parent.rglob("*") if p.is_file()}
+    # the duplicate goes under 'image:' (the last mapping of the file is 'service:')
+    doubled = qa.replace('  tag: "1.3.2"\n', '  tag: "1.3.2"\n  tag: "1.3.2"\n')
+    assert doubled.count("tag:") == 2
+    source["envs/qa/apps/shop/values.yaml"] = doubled.encode()
+    repo = create_bare_repo(tmp_path, "gitops", source)
+    before = git(repo, "for-each-ref", "--format=%(refname) %(objectname)")
+    r = promote("--repo", repo, "apply", "shop", "--to", "qa")
+    assert r.code != OK, r
+    assert "committed" not in r.out, r
+    assert both_locations(r.err, "envs/qa/apps/shop/values.yaml", doubled, "tag:"), r.err
+    assert git(repo, "for-each-ref", "--format=%(refname) %(objectname)") == before

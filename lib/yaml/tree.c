@@ -300,12 +300,77 @@ static int on_event(builder *b, const yaml_event_t *ev)
 	}
 }
 
+/* Bytes from `i` to the end of a line break as libyaml reads them (\n, \r\n,
+ * a lone \r, NEL, LS, PS); 0 when none starts there. */
+static size_t line_break_at(const offsets *o, size_t i)
+{
+	const unsigned char *d = o->data;
+	size_t left = o->size - i;
+	if (d[i] == '\n')
+		return 1;
+	if (d[i] == '\r')
+		return left > 1 && d[i + 1] == '\n' ? 2 : 1;
+	if (left > 1 && d[i] == 0xC2 && d[i + 1] == 0x85)
+		return 2;
+	if (left > 2 && d[i] == 0xE2 && d[i + 1] == 0x80 && (d[i + 2] == 0xA8 || d[i + 2] == 0xA9))
+		return 3;
+	return 0;
+}
+
+/* How many bytes a UTF-8 sequence led by `c` holds (1 for anything else). */
+static size_t sequence_length(unsigned char c)
+{
+	return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+/*
+ * libyaml reports bytes it cannot read (invalid UTF-8, a control character
+ * such as NUL) by their byte offset only: its mark stays at the start of the
+ * input. The line and column (in characters, a byte-order mark not counted,
+ * as libyaml counts) are worked out from the bytes before the offset. An
+ * offset inside a multi-byte sequence cut short ("\xE2\x82\n": libyaml names
+ * the '\n') is moved back to the sequence's first byte.
+ */
+static promote__location reader_error_at(const builder *b, size_t offset)
+{
+	const offsets *o = &b->offsets;
+	if (offset > o->size)
+		offset = o->size;
+	size_t lead = offset;
+	while (lead > 0 && offset - lead < 3 && is_continuation(o->data[lead - 1]))
+		lead--;
+	if (lead > 0 && lead > o->bom && offset - lead < 3 && o->data[lead - 1] >= 0xC0 &&
+		lead - 1 + sequence_length(o->data[lead - 1]) > offset)
+		offset = lead - 1;
+	promote__location where = { b->name, 1, 1 };
+	for (size_t i = o->bom; i < offset;) {
+		size_t n = line_break_at(o, i);
+		if (n) {
+			where.line++;
+			where.column = 1;
+			i += n;
+			continue;
+		}
+		where.column++;
+		for (i++; i < offset && is_continuation(o->data[i]); i++)
+			;
+	}
+	return where;
+}
+
 static int syntax_error(const builder *b, const yaml_parser_t *p)
 {
 	yaml_mark_t m = p->problem_mark;
 	if (p->error == YAML_MEMORY_ERROR)
 		return promote__error_oom();
 	promote__location where = { b->name, (uint32_t)m.line + 1, (uint32_t)m.column + 1 };
+	if (p->error == YAML_READER_ERROR) {
+		where = reader_error_at(b, p->problem_offset);
+		return promote__error_at(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML, &where,
+			"cannot read the text here: %s (0x%02X); a YAML file must be UTF-8 without control "
+			"characters: fix these bytes, or convert the file to UTF-8 (e.g. iconv -t UTF-8)",
+			p->problem ? p->problem : "invalid bytes", (unsigned)p->problem_value);
+	}
 	if (p->context)
 		return promote__error_at(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML, &where,
 			"YAML syntax error: %s %s (line %u); fix the YAML so that it parses",

@@ -109,3 +109,22 @@ def test_apply_refuses_a_duplicate_key_and_commits_nothing(tmp_path):
     assert "committed" not in r.out, r
     assert both_locations(r.err, "envs/qa/apps/shop/values.yaml", doubled, "tag:"), r.err
     assert git(repo, "for-each-ref", "--format=%(refname) %(objectname)") == before
+
+
+# ---- bytes that are not UTF-8 ----------------------------------------------------------
+
+@pytest.mark.parametrize("data, line, column", [
+    (b"a: 1\nb: 2\nc: x\xffy\n", 3, 5),          # invalid UTF-8 on line 3
+    (b"a: 1\nb: ab\x00cd\n", 2, 6),              # a NUL in the middle of a line
+    (b"a: \xc3\xa9\xc3\xa9\nb: \xe2\x82\n", 2, 4),  # a truncated sequence after multi-byte characters
+    (b"a: \xc3\xa9\xc3\xa9\xff\n", 1, 6),     # columns count characters
+    (b"\xef\xbb\xbfa: \x01\n", 1, 4),          # a byte-order mark is not a column
+    (b"a: 1\r\nb: x\x01\r\n", 2, 5),           # CRLF line endings
+    (b"a: 1\rb: 2\rc: \x00\r", 3, 4),           # old Mac line endings
+])
+def test_bad_bytes_are_reported_where_they_are(tmp_path, data, line, column):
+    f = tmp_path / "v.yaml"
+    f.write_bytes(data)
+    r = promote("yaml", "get", f, "a")
+    assert r.code == USAGE, r
+    assert r.err.startswith("%s:%d:%d: " % (f, line, column)), r.err

@@ -223,7 +223,12 @@ static bool breaks_line(const promote_yaml_doc *doc, size_t i)
 
 size_t promote__yline_start(const promote_yaml_doc *doc, size_t pos)
 {
-	while (pos > 0 && !breaks_line(doc, pos - 1))
+	/* A byte-order mark is not part of the first line: columns and whole-line
+	 * edits start after it. */
+	size_t first = doc->size >= 3 && memcmp(doc->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	if (pos < first)
+		return pos;
+	while (pos > first && !breaks_line(doc, pos - 1))
 		pos--;
 	return pos;
 }

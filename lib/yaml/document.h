@@ -49,8 +49,9 @@ size_t promote__yvalue_start(const promote_yaml_doc *doc, const promote__ynode *
  * block scalars with their last line of text (trailing blank lines excluded). */
 size_t promote__yextent_end(const promote_yaml_doc *doc, const promote__ynode *node);
 
-/* The start of the line holding `pos`, and the position of its line break
- * ('\n', or a lone '\r'; the end when there is none). */
+/* The start of the line holding `pos` (after a byte-order mark on the first
+ * line), and the position of its line break ('\n', or a lone '\r'; the end
+ * when there is none). */
 size_t promote__yline_start(const promote_yaml_doc *doc, size_t pos);
 size_t promote__yline_end(const promote_yaml_doc *doc, size_t pos);
 

@@ -128,3 +128,30 @@ def test_bad_bytes_are_reported_where_they_are(tmp_path, data, line, column):
     r = promote("yaml", "get", f, "a")
     assert r.code == USAGE, r
     assert r.err.startswith("%s:%d:%d: " % (f, line, column)), r.err
+
+
+# ---- a byte-order mark and --create ---------------------------------------------------------
+
+def test_create_a_top_level_key_in_a_file_with_a_byte_order_mark(tmp_path):
+    f = tmp_path / "v.yaml"
+    f.write_bytes(b"\xef\xbb\xbfa: 1\n")
+    r = promote("yaml", "set", "--create", "-e", "b=2", f)
+    assert r.code == OK, r
+    assert f.read_bytes() == b"\xef\xbb\xbfa: 1\nb: \"2\"\n"
+    r = promote("yaml", "set", "--create", "-e", "c.d=x", f)
+    assert r.code == OK, r
+    assert f.read_bytes() == b"\xef\xbb\xbfa: 1\nb: \"2\"\nc:\n  d: x\n"
+
+
+@pytest.mark.parametrize("command, before, after", [
+    (["delete", "-e", "a"], b"a: 1\nb: 2\n", b"b: 2\n"),
+    (["set", "-e", "a=yy"], b"a: |\n  x\nb: 2\n", b"a: |-\n  yy\nb: 2\n"),
+    (["set", "--create", "-e", "[name=x].v=1"], b"- a\n", b"- a\n- name: x\n  v: \"1\"\n"),
+])
+def test_the_byte_order_mark_stays_through_edits_on_the_first_line(tmp_path, command, before, after):
+    f = tmp_path / "v.yaml"
+    f.write_bytes(b"\xef\xbb\xbf" + before)
+    r = promote("yaml", *command, f)
+    assert r.code == OK, r
+    assert f.read_bytes() == b"\xef\xbb\xbf" + after
+

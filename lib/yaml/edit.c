@@ -103,11 +103,22 @@ static int check_typed(const promote_yaml_doc *doc, const char *value)
 	bool ok = root && root->type != PROMOTE__YALIAS && !root->anchor &&
 		(root->type == PROMOTE__YSCALAR ? root->style != PROMOTE__YLITERAL && root->style != PROMOTE__YFOLDED
 						 : root->flow);
+	/* What follows the value: a comment, or a "..." document end. */
+	size_t end = ok ? root->end.offset : n;
 	promote__ydoc_free(parsed);
 	(void)doc;
 	if (!ok)
 		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML,
 			"typed value '%s' must be one scalar or flow collection ([a, b], {k: v})", value);
+	const char *rest = value + end + strspn(value + end, " \t");
+	if (*rest == '#')
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML,
+			"typed value '%s' ends in a comment ('%s'); a typed value is written as given and cannot "
+			"hold one: give the value alone (a comment already on the line is kept)", value, rest);
+	if (*rest)
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML,
+			"typed value '%s' holds more than the value: '%s' was not understood; give one scalar or "
+			"flow collection alone", value, rest);
 	return 0;
 }
 

@@ -155,3 +155,16 @@ def test_the_byte_order_mark_stays_through_edits_on_the_first_line(tmp_path, com
     assert r.code == OK, r
     assert f.read_bytes() == b"\xef\xbb\xbf" + after
 
+
+# ---- a comment in a typed value ---------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["v2 # c", "[a, b] # c", "v2 #"])
+def test_a_comment_in_a_typed_value_is_a_usage_error(tmp_path, value):
+    f = tmp_path / "v.yaml"
+    f.write_text("image:\n  tag: v1\n")
+    before = snapshot(tmp_path)
+    r = promote("yaml", "set", "--typed", "-e", "image.tag=" + value, f)
+    assert r.code == USAGE, r
+    assert "please report" not in r.err, r.err
+    assert "ends in a comment" in r.err and "give the value alone" in r.err, r.err
+    assert snapshot(tmp_path) == before

@@ -166,6 +166,10 @@ static void test_typed(void **state)
 	assert_refused("x: 1\n", "x", "a: b", PROMOTE_YAML_TYPED, PROMOTE_EINVALID, "must be one scalar or flow collection");
 	assert_refused("x: 1\n", "x", "[a", PROMOTE_YAML_TYPED, PROMOTE_EINVALID, "is not YAML");
 	assert_refused("x: |\n  a\n", "x", "1", PROMOTE_YAML_TYPED, PROMOTE_EINVALID, "block scalar");
+	/* A comment after the value is the caller's mistake, not a failed edit. */
+	assert_refused("x: 1 # c\n", "x", "2 # d", PROMOTE_YAML_TYPED, PROMOTE_EINVALID, "ends in a comment ('# d')");
+	assert_refused("x: 1\n", "x", "[a] #", PROMOTE_YAML_TYPED, PROMOTE_EINVALID, "ends in a comment ('#')");
+	assert_set("x: 1 # c\n", "x", "2 ...", PROMOTE_YAML_TYPED, "x: 2 ... # c\n");
 }
 
 static void test_anchors(void **state)

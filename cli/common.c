@@ -74,9 +74,9 @@ int cli_open(promote_context **out, const cli *c)
 		return 0;
 	/* What stops the configuration from opening is bad input (missing, not a
 	 * repository, invalid, credentials refused), save what is not the input's
-	 * fault: no memory, the network, a mirror busy — those failed. */
+	 * fault: no memory, the network (failed or silent), a mirror busy — those failed. */
 	int exit_code = cli_fail(c);
-	bool failed = rc == PROMOTE_ENOMEM || rc == PROMOTE_ENET || rc == PROMOTE_EBUSY;
+	bool failed = rc == PROMOTE_ENOMEM || rc == PROMOTE_ENET || rc == PROMOTE_ETIMEOUT || rc == PROMOTE_EBUSY;
 	return failed ? exit_code == EXIT_USAGE ? EXIT_FAILED : exit_code : EXIT_USAGE;
 }
 

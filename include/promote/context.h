@@ -84,11 +84,15 @@ typedef struct promote_context_options {
 	 * and of other long operations (event.h); NULL: none. */
 	promote_event_cb event_cb;
 	void *event_payload;
+	/* since v4: seconds the network may keep a fetch, clone or push waiting —
+	 * for a connection, and then without receiving (or having acknowledged)
+	 * a byte; then PROMOTE_ETIMEOUT. 0: $PROMOTE_NET_TIMEOUT, else 30. */
+	uint32_t net_timeout;
 } promote_context_options;
 
 #define PROMOTE_CONTEXT_OPTIONS_VERSION 4
 #define PROMOTE_CONTEXT_OPTIONS_INIT \
-	{ PROMOTE_CONTEXT_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, PROMOTE_LOG_INFO, 0, NULL, NULL, NULL, NULL, NULL }
+	{ PROMOTE_CONTEXT_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, PROMOTE_LOG_INFO, 0, NULL, NULL, NULL, NULL, NULL, 0 }
 
 /* Fill `opts` with the defaults of `version` (1 .. PROMOTE_CONTEXT_OPTIONS_VERSION).
  * PROMOTE_EVERSION for a version this library does not know. */

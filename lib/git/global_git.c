@@ -1,5 +1,6 @@
 /* libgit2's start and stop, for core's run-time (see global_git.h). */
 #include "global_git.h"
+#include "net_stream.h"
 
 #include "core/error.h"
 
@@ -7,7 +8,8 @@
 
 static int git_start(void)
 {
-	if (git_libgit2_init() >= 0)
+	/* Connections bounded in time (net_stream.h). */
+	if (git_libgit2_init() >= 0 && promote__git_stream_register() == 0)
 		return 0;
 	const git_error *e = git_error_last();
 	return promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "could not initialise libgit2: %s",
@@ -16,6 +18,7 @@ static int git_start(void)
 
 static void git_stop(void)
 {
+	promote__git_stream_unregister();
 	git_libgit2_shutdown();
 }
 

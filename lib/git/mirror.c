@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE /* flock */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "mirror.h"
+#include "lock_note.h"
 #include "push_error.h"
 #include "remote_auth.h"
 #include "smart_http.h"
@@ -125,8 +126,10 @@ char *promote__git_mirror_folder(const char *url, const char *cache_dir)
 	return full;
 }
 
-/* Hold the mirror's lock file, waiting a bounded time. */
-static int lock_mirror(int *fd_out, const char *path)
+/* Hold the mirror's lock file, waiting a bounded time; say in it what for
+ * (`doing` `url`, `creds`' network bound), for whoever waits. */
+static int lock_mirror(int *fd_out, const char *path, const char *doing, const char *url,
+	const promote__credentials *creds)
 {
 	promote__strbuf lock;
 	promote__strbuf_init(&lock, PROMOTE__PATH_MAX, "the mirror's lock file's path");
@@ -138,20 +141,31 @@ static int lock_mirror(int *fd_out, const char *path)
 	int wait_s = lock_wait_s();
 	for (long waited = 0; rc == 0 && flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 50) {
 		if (errno != EWOULDBLOCK || waited >= wait_s * 1000L) {
+			char *holder = promote__lock_note_describe(fd);
 			close(fd);
 			rc = promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_GIT,
 				"the mirror %s is locked by another promote for more than %d s (it holds %s while it "
-				"fetches); try again when it is done, or wait longer (PROMOTE_CACHE_LOCK_WAIT=SECONDS)",
-				path, wait_s, promote__strbuf_cstr(&lock));
+				"fetches%s%s); try again when it is done, or wait longer (PROMOTE_CACHE_LOCK_WAIT=SECONDS)",
+				path, wait_s, promote__strbuf_cstr(&lock), holder ? ": " : "", holder ? holder : "");
+			free(holder);
 			break;
 		}
 		struct timespec ts = { 0, 50 * 1000000L };
 		nanosleep(&ts, NULL);
 	}
 	promote__strbuf_free(&lock);
-	if (rc == 0)
+	if (rc == 0) {
+		promote__lock_note_write(fd, doing, url, promote__net_timeout_s(creds ? creds->net_timeout_s : 0));
 		*fd_out = fd;
+	}
 	return rc;
+}
+
+static void unlock_mirror(int fd)
+{
+	promote__lock_note_clear(fd);
+	flock(fd, LOCK_UN);
+	close(fd);
 }
 
 /* A transfer's callbacks' payload: the connection's state first (remote_auth.h). */
@@ -212,7 +226,9 @@ static int fetch_into(git_repository *repo, const char *url, const promote__cred
 	 * mirror's, forced: a push that lost a race is forgotten. */
 	char *refspecs[] = { "+refs/heads/*:refs/heads/*", "+" PROMOTE__GIT_CHANGES_PREFIX "*:" PROMOTE__GIT_CHANGES_PREFIX "*" };
 	git_strarray specs = { refspecs, 2 };
+	promote__remote_watch_begin(&state.auth);
 	git_rc = git_remote_fetch(remote, &specs, &fo, "promote: fetch");
+	promote__remote_watch_end(&state.auth);
 	if (git_rc < 0 && !(rc = promote__progress_stopped(&state.progress, kind == PROMOTE_TRANSFER_CLONE
 								? "the clone of" : "the fetch of")))
 		rc = promote__remote_failed(git_rc, &state.auth, "cannot fetch", url);
@@ -250,7 +266,7 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 	if (!full)
 		return promote__error_oom();
 	int lock_fd;
-	if ((rc = lock_mirror(&lock_fd, full))) {
+	if ((rc = lock_mirror(&lock_fd, full, "fetching", url, creds))) {
 		free(full);
 		return rc;
 	}
@@ -267,8 +283,7 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 	git_repository_free(repo);
 	if (rc && fresh) /* a first clone that failed leaves no half mirror behind */
 		nftw(full, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	flock(lock_fd, LOCK_UN);
-	close(lock_fd);
+	unlock_mirror(lock_fd);
 	if (rc == 0)
 		*path = full;
 	else
@@ -281,12 +296,11 @@ int promote__git_mirror_fetch(git_repository *repo, const char *path, const char
 {
 	if (!promote__git_is_remote(url))
 		return 0;
-	int lock_fd, rc = lock_mirror(&lock_fd, path);
+	int lock_fd, rc = lock_mirror(&lock_fd, path, "fetching", url, creds);
 	if (rc)
 		return rc;
 	rc = fetch_into(repo, url, creds, events, PROMOTE_TRANSFER_FETCH);
-	flock(lock_fd, LOCK_UN);
-	close(lock_fd);
+	unlock_mirror(lock_fd);
 	return rc;
 }
 
@@ -346,8 +360,11 @@ static int libgit2_push(git_repository *repo, const char *url, const promote__cr
 		git_rc = 0; /* said; nothing pushed */
 	char *specp = (char *)promote__strbuf_cstr(&spec);
 	git_strarray specs = { &specp, 1 };
-	if (rc == 0 && git_rc == 0)
+	if (rc == 0 && git_rc == 0) {
+		promote__remote_watch_begin(&state.auth);
 		git_rc = git_remote_push(remote, &specs, &po);
+		promote__remote_watch_end(&state.auth);
+	}
 	promote__strbuf_free(&spec);
 	if (rc == 0 && git_rc < 0 && !state.rejected && !(rc = promote__progress_stopped(&state.progress, "the push to"))) {
 		/* libgit2 reports a non-fast-forward before sending as an error. */
@@ -386,7 +403,7 @@ int promote__git_push(git_repository *repo, const char *path, const char *url, c
 	/* The mirror holds what the remote now holds, as a fetch would (under
 	 * the lock that fetches take), so the pushed ref can be read at once. */
 	int lock_fd;
-	if (rc == 0 && (rc = lock_mirror(&lock_fd, path)) == 0) {
+	if (rc == 0 && (rc = lock_mirror(&lock_fd, path, "pushing", url, creds)) == 0) {
 		git_reference *mirrored = NULL;
 		git_rc = commit ? git_reference_create(&mirrored, repo, ref, commit, 1, "promote: pushed")
 				: git_reference_remove(repo, ref);
@@ -395,8 +412,7 @@ int promote__git_push(git_repository *repo, const char *path, const char *url, c
 		if (git_rc < 0)
 			rc = promote__remote_failed(git_rc, &none, "cannot record the push in the mirror of", url);
 		git_reference_free(mirrored);
-		flock(lock_fd, LOCK_UN);
-		close(lock_fd);
+		unlock_mirror(lock_fd);
 	}
 	return rc;
 }

@@ -26,6 +26,16 @@ void promote__remote_auth_init(promote__remote_auth *auth, const char *url, cons
 	free(resolved);
 }
 
+void promote__remote_watch_begin(promote__remote_auth *auth)
+{
+	promote__git_watch_begin(&auth->watch, promote__net_timeout_s(auth->creds ? auth->creds->net_timeout_s : 0));
+}
+
+void promote__remote_watch_end(promote__remote_auth *auth)
+{
+	promote__git_watch_end(&auth->watch);
+}
+
 void promote__remote_auth_finish(promote__remote_auth *auth, int rc)
 {
 	/* Asked again after the helpers' answer means the server refused it. */
@@ -174,7 +184,7 @@ static int ssh_key(git_credential **out, const char *user, const char *identity)
 	return GIT_EAUTH;
 }
 
-static int credentials(git_credential **out, const char *url, const char *user_from_url, unsigned int allowed,
+static int credentials_now(git_credential **out, const char *url, const char *user_from_url, unsigned int allowed,
 	void *payload)
 {
 	(void)url;
@@ -211,6 +221,17 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 		rc = git_credential_userpass_plaintext_new(out, user, password);
 	if (rc == GIT_EAUTH)
 		auth->auth_failed = true;
+	return rc;
+}
+
+/* The time a callback or a credential helper takes is not the server's silence. */
+static int credentials(git_credential **out, const char *url, const char *user_from_url, unsigned int allowed,
+	void *payload)
+{
+	promote__remote_auth *auth = payload;
+	promote__git_watch_pause(&auth->watch);
+	int rc = credentials_now(out, url, user_from_url, allowed, payload);
+	promote__git_watch_resume(&auth->watch);
 	return rc;
 }
 
@@ -265,6 +286,10 @@ int promote__remote_failed(int git_rc, const promote__remote_auth *auth, const c
 	const git_error *e = git_error_last();
 	const char *where = shown ? shown : "the remote";
 	int rc;
+	if (auth->watch.stall) {
+		free(shown);
+		return promote__net_timed_out(what, url, auth->watch.host, auth->watch.stall, auth->watch.seconds);
+	}
 	if (auth->callback_error == PROMOTE_EUSER)
 		rc = promote__error(PROMOTE_EUSER, PROMOTE_ERROR_CLASS_CALLBACK,
 			"%s %s: the credentials callback asked to stop", what, where);

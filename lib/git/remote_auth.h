@@ -9,14 +9,17 @@
 
 #include "core/common.h"
 #include "credential_helper.h"
+#include "net_stream.h"
 
 #include <git2.h>
 
 /* Where credentials come from besides the environment: the context's
- * callback (promote_context_options.credentials_cb), or none. */
+ * callback (promote_context_options.credentials_cb), or none; and the
+ * context's bound on waiting for the network (net_timeout, 0: unset). */
 typedef struct promote__credentials {
 	promote_credential_cb cb;
 	void *payload;
+	uint32_t net_timeout_s;
 } promote__credentials;
 
 /* One connection's state: the payload of the callbacks (first member of any
@@ -31,6 +34,7 @@ typedef struct promote__remote_auth {
 	promote__git_credential helper;  /* what git's credential helpers answered, if they were asked */
 	char ssh_url[4400];     /* the ssh URL ~/.ssh/config made of the caller's ("" when none) */
 	char ssh_identity[4096];  /* the key file it names for the host ("" when none) */
+	promote__git_watch watch; /* the network's bound while libgit2 talks to the remote */
 } promote__remote_auth;
 
 void promote__remote_auth_init(promote__remote_auth *auth, const char *url, const promote__credentials *creds);
@@ -64,6 +68,13 @@ int promote__credentials_ask(struct promote_credential *out, const promote__cred
 	const char *user_from_url, unsigned int allowed);
 /* Wipe and free what an answer holds. */
 void promote__credential_clear(struct promote_credential *cred);
+
+/* libgit2's exchanges with the remote between these two are bounded by the
+ * context's net_timeout (else $PROMOTE_NET_TIMEOUT); promote__remote_failed()
+ * then reports a bound that ran out (PROMOTE_ETIMEOUT). `auth` must not move
+ * in between. */
+void promote__remote_watch_begin(promote__remote_auth *auth);
+void promote__remote_watch_end(promote__remote_auth *auth);
 
 /* Set the credentials and certificate callbacks, with `auth` as payload. */
 void promote__remote_auth_callbacks(git_remote_callbacks *callbacks, promote__remote_auth *auth);

@@ -112,6 +112,7 @@ typedef struct session {
 	bool *unauthorized;  /* set on a 401: the credentials were refused */
 	bool from_helper;    /* the credentials are git's credential helpers' */
 	promote__progress *progress;
+	uint32_t net_timeout_s;  /* the context's bound (0: unset) */
 } session;
 
 static int request(promote__http_response *res, const session *s, const char *method, const char *path,
@@ -121,7 +122,7 @@ static int request(promote__http_response *res, const session *s, const char *me
 	if (!target)
 		return promote__error_oom();
 	promote__http_request req = { method, target, headers, body ? body->ptr : NULL, body ? body->size : 0, s->user,
-		s->password, s->insecure, 0, 0 };
+		s->password, s->insecure, 0, 0, s->net_timeout_s };
 	int rc = promote__http_run(s->http, res, &req);
 	free(target);
 	if (rc == 0 && (res->status == 401 || res->status == 403)) {
@@ -331,7 +332,8 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 	promote__progress progress;
 	char *shown = events && events->cb ? promote__redact_url(url) : NULL; /* out of memory: no URL in events */
 	promote__progress_start(&progress, events, PROMOTE_TRANSFER_PUSH, shown);
-	session s = { NULL, repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0, &unauthorized, false, &progress };
+	session s = { NULL, repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0, &unauthorized, false, &progress,
+		creds ? creds->net_timeout_s : 0 };
 	promote__git_credential helper = PROMOTE__GIT_CREDENTIAL_INIT;
 	/* The context's callback first (asked once, for a password), then git's
 	 * credential helpers, else the environment. */

@@ -125,6 +125,7 @@ static int open_from_bytes(promote_context **out, const char *data, size_t size,
 	ctx->creds.payload = ctx->options.credentials_payload;
 	ctx->events.cb = ctx->options.event_cb;
 	ctx->events.payload = ctx->options.event_payload;
+	ctx->creds.net_timeout_s = ctx->options.net_timeout;
 	/* The caller's string need only live through this call; the session may open later. */
 	if (rc == 0 && ctx->options.cache_dir && !(ctx->options.cache_dir = ctx->cache_dir = strdup(ctx->options.cache_dir)))
 		rc = promote__error_oom();
@@ -256,7 +257,7 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	if ((rc = copy_options(&effective, opts)))
 		return rc;
 	/* The session: a remote repository is read from its mirror in the cache, fetched now. */
-	promote__credentials creds = { effective.credentials_cb, effective.credentials_payload };
+	promote__credentials creds = { effective.credentials_cb, effective.credentials_payload, effective.net_timeout };
 	promote__events events = { effective.event_cb, effective.event_payload };
 	promote__git_location where = { repository, NULL, effective.cache_dir, &creds, &events, false };
 	promote__git_session *session = NULL;

@@ -1,5 +1,6 @@
 /* HTTP requests with libcurl. */
 #include "http.h"
+#include "bound.h"
 #include "redact.h"
 
 #include "core/buf.h"
@@ -34,6 +35,27 @@ static size_t on_data(char *data, size_t size, size_t count, void *payload)
 		return 0;
 	}
 	return n;
+}
+
+/* Whether a timeout was the network's bound, not the whole transfer's `limit_s`. */
+static bool stalled(CURL *curl, long limit_s)
+{
+	curl_off_t total = 0;
+	curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total);
+	return total < (curl_off_t)limit_s * 1000000;
+}
+
+/* The host of `url`, for a message; NULL when out of memory. */
+static char *url_host(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK)
+		curl_url_get(u, CURLUPART_HOST, &host, 0);
+	char *out = strdup(host ? host : "the server");
+	curl_free(host);
+	curl_url_cleanup(u);
+	return out;
 }
 
 struct promote__http_client {
@@ -89,6 +111,11 @@ int promote__http_run(promote__http_client *client, promote__http_response *out,
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "git/2.0 (libpromote)");
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, req->timeout_s ? req->timeout_s : DEFAULT_TIMEOUT_S);
+	/* A server that accepts and then says nothing ends after the bound, as one that never accepts. */
+	unsigned bound = promote__net_timeout_s(req->net_timeout_s);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)bound);
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)bound);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
 	if (req->insecure) {
@@ -117,6 +144,14 @@ int promote__http_run(promote__http_client *client, promote__http_response *out,
 		rc = promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_NET,
 			"%s answered with more than %zu bytes; refusing the rest", shown ? shown : "the server", s.max);
 		free(shown);
+	} else if (cc == CURLE_OPERATION_TIMEDOUT && stalled(curl, req->timeout_s ? req->timeout_s : DEFAULT_TIMEOUT_S)) {
+		curl_off_t connected = 0;
+		curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected);
+		char *host = url_host(req->url);
+		rc = host ? promote__net_timed_out(req->method, req->url, host,
+				    connected > 0 ? PROMOTE__NET_NO_DATA : PROMOTE__NET_CONNECT, bound)
+			  : promote__error_oom();
+		free(host);
 	} else if (cc != CURLE_OK) {
 		char *shown = promote__redact_url(req->url);
 		char *why = promote__redact_url(error[0] ? error : curl_easy_strerror(cc));

@@ -18,6 +18,7 @@ typedef struct promote__http_request {
 	bool insecure;               /* do not verify the TLS certificate */
 	size_t max_response;         /* the body's bound; 0: 16 MiB */
 	long timeout_s;              /* the whole transfer; 0: 300 s */
+	uint32_t net_timeout_s;      /* to connect, and without data (bound.h); 0: $PROMOTE_NET_TIMEOUT, else 30 */
 } promote__http_request;
 
 typedef struct promote__http_response {
@@ -36,7 +37,9 @@ void promote__http_client_free(promote__http_client *client);
 /*
  * Run `req` with `client`. 0 with `out` filled, whatever the HTTP status
  * (the caller decides what a 401 or a 404 means); PROMOTE_ENET when there is
- * no answer (connection, TLS, timeout), PROMOTE_ELIMIT when the body passes
+ * no answer (connection, TLS, the whole transfer's bound), PROMOTE_ETIMEOUT
+ * when no connection was made or no data came within the network's bound
+ * (the host named), PROMOTE_ELIMIT when the body passes
  * the bound, PROMOTE_ENOMEM. Release `out` with
  * promote__http_response_dispose().
  */

@@ -12,6 +12,7 @@ static void test_options_init(void **state)
 	promote_context_options expected = PROMOTE_CONTEXT_OPTIONS_INIT;
 	assert_memory_equal(&opts, &expected, sizeof opts);
 	assert_int_equal(opts.version, 4);
+	assert_int_equal(opts.net_timeout, 0);
 	assert_int_equal(opts.log_level, PROMOTE_LOG_INFO);
 	assert_null(opts.cache_dir);
 	assert_null(opts.credentials_cb);

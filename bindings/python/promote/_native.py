@@ -227,6 +227,7 @@ class promote_context_options(Structure):
         ("credentials_payload", c_void_p),
         ("event_cb", promote_event_cb),   # since v4
         ("event_payload", c_void_p),
+        ("net_timeout", c_uint32),   # since v4
     ]
 
 

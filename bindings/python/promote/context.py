@@ -139,12 +139,12 @@ def _free_context(handle: _n.CtxP, callbacks: _Callbacks) -> None:
 
 
 def _options(callbacks: _Callbacks, max_depth: Optional[int], max_config_size: Optional[int],
-             max_alias_nodes: Optional[int], log_level: int, cache_dir: Optional[bytes] = None
-             ) -> _n.promote_context_options:
+             max_alias_nodes: Optional[int], log_level: int, cache_dir: Optional[bytes] = None,
+             net_timeout: Optional[int] = None) -> _n.promote_context_options:
     opts = _n.promote_context_options()
     lib.promote_context_options_init(byref(opts), _n.CONTEXT_OPTIONS_VERSION)
     _n.set_given(opts, max_depth=max_depth, max_config_size=max_config_size, max_alias_nodes=max_alias_nodes,
-                 cache_dir=cache_dir)
+                 cache_dir=cache_dir, net_timeout=net_timeout)
     if callbacks.log_thunk is not None:
         opts.log_cb = callbacks.log_thunk
         opts.log_level = int(log_level)
@@ -298,9 +298,10 @@ class Context(OwnsHandle):
     def _open(cls, opener: Callable[..., int], args: Tuple[Any, ...], max_depth: Optional[int],
               max_config_size: Optional[int], max_alias_nodes: Optional[int], log: Optional[LogCallback],
               log_level: int, credentials: Optional[CredentialsCallback] = None,
-              cache_dir: Optional[bytes] = None, progress: Optional[ProgressCallback] = None) -> Context:
+              cache_dir: Optional[bytes] = None, progress: Optional[ProgressCallback] = None,
+              net_timeout: Optional[int] = None) -> Context:
         callbacks = _Callbacks(log, credentials, progress)
-        opts = _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level, cache_dir)
+        opts = _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level, cache_dir, net_timeout)
         handle = _n.ctx_p()
         try:
             opener(byref(handle), *args, byref(opts))
@@ -321,11 +322,14 @@ class Context(OwnsHandle):
     @classmethod
     def from_file(cls, path: _n.StrArg, *, max_depth: Optional[int] = None, max_config_size: Optional[int] = None,
                   max_alias_nodes: Optional[int] = None, log: Optional[LogCallback] = None,
-                  log_level: int = LogLevel.INFO, progress: Optional[ProgressCallback] = None) -> Context:
+                  log_level: int = LogLevel.INFO, progress: Optional[ProgressCallback] = None,
+                  net_timeout: Optional[int] = None) -> Context:
         """Load the configuration file at `path`. In an ordinary clone, its
-        remote is what promotions read and write (:attr:`remote_name`)."""
+        remote is what promotions read and write (:attr:`remote_name`), with
+        `net_timeout` as for :meth:`from_repository`."""
         return cls._open(lib.promote_context_open_file, (_n.encode(os.fspath(path), "path"),), max_depth,
-                         max_config_size, max_alias_nodes, log, log_level, progress=progress)
+                         max_config_size, max_alias_nodes, log, log_level, progress=progress,
+                         net_timeout=net_timeout)
 
     @classmethod
     def from_string(cls, text: Union[str, bytes, bytearray, memoryview], name: Optional[str] = None, *,
@@ -349,7 +353,8 @@ class Context(OwnsHandle):
                         log: Optional[LogCallback] = None, log_level: int = LogLevel.INFO,
                         credentials: Optional[CredentialsCallback] = None,
                         cache_dir: Optional[_n.StrArg] = None,
-                        progress: Optional[ProgressCallback] = None) -> Context:
+                        progress: Optional[ProgressCallback] = None,
+                        net_timeout: Optional[int] = None) -> Context:
         """Load `config_path` (default "promote.yaml") from HEAD of the git
         repository at `path` -- what is committed, not the work tree -- or of
         a remote URL, mirrored in `cache_dir` (default: $PROMOTE_CACHE_DIR,
@@ -358,12 +363,17 @@ class Context(OwnsHandle):
         `credentials`, when given, is asked when a remote wants credentials:
         ``credentials(url, user_from_url, allowed)`` returns ``(user,
         password)``, a :class:`promote.SshKey`, or None for the environment
-        variables; what it raises is re-raised by the call that connected."""
+        variables; what it raises is re-raised by the call that connected.
+
+        `net_timeout`: seconds a fetch, clone or push may wait for a
+        connection, and then without data, before it fails with
+        :class:`promote.TimedOutError` (default: $PROMOTE_NET_TIMEOUT, else
+        30)."""
         return cls._open(lib.promote_context_open_repository,
                          (_n.encode(os.fspath(path), "path"), _n.encode(config_path, "config_path")),
                          max_depth, max_config_size, max_alias_nodes, log, log_level, credentials,
                          _n.encode(os.fspath(cache_dir), "cache_dir") if cache_dir is not None else None,
-                         progress)
+                         progress, net_timeout)
 
     # -- lifetime (close, closed, with: OwnsHandle)
 

@@ -88,6 +88,7 @@ int main(void)
 	MEMBER(promote_context_options, credentials_payload);
 	MEMBER(promote_context_options, event_cb);
 	MEMBER(promote_context_options, event_payload);
+	MEMBER(promote_context_options, net_timeout);
 	struct_end();
 
 	STRUCT(promote_git_provider);

@@ -141,3 +141,16 @@ def test_remote_name_and_repository_path(repo, tmp_path):
         assert os.path.samefile(ctx.repository_path, repo / ".git")
     with promote.Context.from_string(EXAMPLE_CONFIG.read_text()) as ctx:
         assert ctx.remote_name is None and ctx.repository_path is None
+
+
+def test_a_silent_remote_times_out_after_net_timeout(monkeypatch, tmp_path):
+    # A server that accepts the connection and never answers: the context's bound ends the clone,
+    # over the environment's.
+    import socket
+    monkeypatch.setenv("PROMOTE_NET_TIMEOUT", "600")
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        url = "http://127.0.0.1:%d/org/gitops.git" % listener.getsockname()[1]
+        with pytest.raises(promote.TimedOutError) as info:
+            promote.Context.from_repository(url, cache_dir=tmp_path / "cache", net_timeout=1)
+    assert info.value.code == promote.ErrorCode.ETIMEOUT
+    assert "no data from 127.0.0.1 for 1 s" in info.value.message

@@ -1,0 +1,107 @@
+"""A TCP server on 127.0.0.1 that stops talking: the network as it fails without closing.
+
+    with StallServer("silent") as s:          # accepts, never answers
+    with StallServer("trickle") as s:         # answers a few bytes, then nothing
+    with StallServer("full") as s:            # a full accept queue: a connection is never made
+    with StallServer("forward", upstream=(host, port), stall_on=b"git-receive-pack") as s:
+        # passes bytes to and from `upstream`, save a connection whose first bytes hold
+        # `stall_on` (a request for that service), which gets silence; s.stall_all = True
+        # from then on silences every new connection; delay=SECONDS holds each piece of the
+        # answer that long: slow, but never silent for longer
+
+Connections are held open until the server stops, as a hung server holds them.
+"""
+
+import socket
+import threading
+import time
+
+HOST = "127.0.0.1"
+TRICKLE = b"HTTP/1.1 200 OK\r\nContent-Type: application/x-git-upload-pack-advertisement\r\n"
+
+
+class StallServer:
+    def __init__(self, mode, upstream=None, stall_on=None, delay=0):
+        if mode not in ("silent", "trickle", "forward", "full"):
+            raise ValueError("mode: silent, trickle, forward or full")
+        self.mode = mode
+        self.upstream = upstream
+        self.stall_on = stall_on
+        self.delay = delay
+        self.stall_all = False
+        self.accepted = 0
+        self._held = []
+        self._lock = threading.Lock()
+        self._listener = socket.create_server((HOST, 0), backlog=0 if mode == "full" else 16)
+        self.port = self._listener.getsockname()[1]
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def __enter__(self):
+        if self.mode == "full":
+            # Never accepted: once the queue is full, the kernel drops the next connection's SYN.
+            for _ in range(4):
+                c = socket.socket()
+                c.setblocking(False)
+                c.connect_ex((HOST, self.port))
+                self._hold(c)
+            time.sleep(0.2)
+        else:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+        return False
+
+    def url(self, scheme="http", path="/git/x.git", user=None):
+        return "%s://%s%s:%d%s" % (scheme, user + "@" if user else "", HOST, self.port, path)
+
+    def stop(self):
+        self._listener.close()
+        with self._lock:
+            for s in self._held:
+                s.close()
+            self._held.clear()
+
+    def _hold(self, s):
+        with self._lock:
+            self._held.append(s)
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            self._hold(conn)
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        try:
+            if self.mode == "trickle":
+                conn.recv(65536)
+                conn.sendall(TRICKLE)
+            elif self.mode == "forward" and not self.stall_all:
+                first = conn.recv(65536)
+                if first and not (self.stall_on and self.stall_on in first):
+                    up = socket.create_connection(self.upstream)
+                    self._hold(up)
+                    up.sendall(first)
+                    threading.Thread(target=_pump, args=(up, conn, self.delay), daemon=True).start()
+                    _pump(conn, up)
+        except OSError:
+            pass
+
+
+def _pump(src, dst, delay=0):
+    try:
+        while True:
+            data = src.recv(65536)
+            if not data:
+                dst.shutdown(socket.SHUT_WR)
+                return
+            time.sleep(delay)
+            dst.sendall(data)
+    except OSError:
+        pass

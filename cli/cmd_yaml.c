@@ -106,14 +106,21 @@ static int open_doc(promote_yaml_doc **out, const char *file, struct stat *statu
 		int rc = parse_fd(out, STDIN_FILENO, "<stdin>", 0);
 		return rc < 0 ? cli_fail(c) : rc;
 	}
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	/* A FIFO or a device opens at once and is refused, instead of waiting for a writer. */
+	int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		int err = fd < 0 ? errno : EINVAL;
 		if (fd >= 0)
 			close(fd);
-		fprintf(stderr, "promote: %s: %s\n", file, fd < 0 ? strerror(err) : "not a regular file");
+		fprintf(stderr, "promote: %s: %s\n", file, fd < 0 ? strerror(err) : "not a regular file; name a YAML file");
 		return err == ENOENT || err == EINVAL ? EXIT_USAGE : EXIT_FAILED;
+	}
+	/* Too large: refused from its size, before a byte is read. */
+	if ((uintmax_t)st.st_size > MAX_YAML_SIZE) {
+		close(fd);
+		return cli_usage_error("%s: the file has %jd bytes, more than the limit of %u; split the file", file,
+			(intmax_t)st.st_size, MAX_YAML_SIZE);
 	}
 	if (status)
 		*status = st;

@@ -44,9 +44,11 @@ typedef struct promote__tree_reader {
 	/*
 	 * The bytes of the file `path` at `commit` (a new buffer in *out), and
 	 * its mode (one of PROMOTE__MODE_*) in *mode. PROMOTE_ENOTFOUND when
-	 * there is no such file, or it is a folder.
+	 * there is no such file, or it is a folder; PROMOTE_ELIMIT, before
+	 * anything of it is read, when it has more than `max` bytes.
 	 */
-	int (*read)(promote_buf *out, unsigned *mode, void *self, const promote__commit_id *commit, const char *path);
+	int (*read)(promote_buf *out, unsigned *mode, void *self, const promote__commit_id *commit, const char *path,
+		size_t max);
 	/*
 	 * Call `cb` for every entry of the folder `path` ("" for the root) at
 	 * `commit`, in git's order. PROMOTE_ENOTFOUND when there is no such

@@ -17,12 +17,10 @@ int promote__git_record_read(promote_buf *out, git_oid *tip, git_repository *rep
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "no record at '%s'", ref);
 	if (git_rc < 0)
 		return promote__git_failed(git_rc, "cannot read", ref);
-	int rc = promote__git_read(out, repo, tip, RECORD_FILE);
-	if (rc == 0 && out->size > max) {
-		promote_buf_dispose(out);
+	int rc = promote__git_read(out, repo, tip, RECORD_FILE, max);
+	if (rc == PROMOTE_ELIMIT)
 		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT,
 			"the record at '%s' has more than %zu bytes; it was not written by promote", ref, max);
-	}
 	return rc;
 }
 

@@ -71,17 +71,12 @@ int promote__git_tree_of(git_tree **out, git_repository *repo, const git_oid *co
 	return 0;
 }
 
-int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *commit, const char *path)
-{
-	return promote__git_read_file(out, NULL, repo, commit, path);
-}
-
-int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *repo, const git_oid *commit,
+int promote__git_file_at(git_oid *blob, uint64_t *size, unsigned *mode, git_repository *repo, const git_oid *commit,
 	const char *path)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
-	git_blob *blob = NULL;
+	git_odb *odb = NULL;
 	int rc = 0, git_rc;
 	char id[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(id, sizeof id, commit);
@@ -94,24 +89,57 @@ int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *rep
 	} else if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
 		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT,
 			"'%s' is a folder at commit %.12s, not a file", path, id);
-	} else if ((git_rc = git_blob_lookup(&blob, repo, git_tree_entry_id(entry))) < 0) {
+	} else {
+		/* The object's header only: a huge blob costs nothing to refuse. */
+		size_t n = 0;
+		git_object_t type;
+		git_oid_cpy(blob, git_tree_entry_id(entry));
+		if ((git_rc = git_repository_odb(&odb, repo)) < 0 || (git_rc = git_odb_read_header(&n, &type, odb, blob)) < 0)
+			rc = promote__git_failed(git_rc, "cannot read", path);
+		*size = n;
+		git_filemode_t m = git_tree_entry_filemode(entry);
+		if (mode)
+			*mode = m == GIT_FILEMODE_LINK ? PROMOTE__MODE_LINK
+				: m == GIT_FILEMODE_BLOB_EXECUTABLE ? PROMOTE__MODE_EXECUTABLE : PROMOTE__MODE_FILE;
+	}
+	git_odb_free(odb);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	return rc;
+}
+
+int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *repo, const git_oid *commit,
+	const char *path, size_t max)
+{
+	git_oid id;
+	uint64_t size = 0;
+	git_blob *blob = NULL;
+	int rc = promote__git_file_at(&id, &size, mode, repo, commit, path), git_rc;
+	if (rc < 0) {
+		/* said */
+	} else if (size > max) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof hex, commit);
+		rc = promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT,
+			"'%s' at commit %.12s has %llu bytes, more than the limit of %zu; it was not read", path, hex,
+			(unsigned long long)size, max);
+	} else if ((git_rc = git_blob_lookup(&blob, repo, &id)) < 0) {
 		rc = promote__git_failed(git_rc, "cannot read", path);
 	} else {
 		promote_buf fresh = PROMOTE_BUF_INIT;
 		rc = promote__buf_put(&fresh, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-		git_filemode_t m = git_tree_entry_filemode(entry);
-		if (rc == 0 && mode)
-			*mode = m == GIT_FILEMODE_LINK ? PROMOTE__MODE_LINK
-				: m == GIT_FILEMODE_BLOB_EXECUTABLE ? PROMOTE__MODE_EXECUTABLE : PROMOTE__MODE_FILE;
 		if (rc == 0)
 			*out = fresh;
 		else
 			promote_buf_dispose(&fresh);
 	}
 	git_blob_free(blob);
-	git_tree_entry_free(entry);
-	git_tree_free(tree);
 	return rc;
+}
+
+int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *commit, const char *path, size_t max)
+{
+	return promote__git_read_file(out, NULL, repo, commit, path, max);
 }
 
 int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,

@@ -42,14 +42,21 @@ int promote__git_branch_tip(git_oid *out, git_repository *repo, const char *bran
 /* The tree of `commit` (freed by the caller); "cannot read commit" when it cannot be. */
 int promote__git_tree_of(git_tree **out, git_repository *repo, const git_oid *commit);
 
+/* The blob of `path` at `commit`, its size from the object's header (nothing
+ * of its content is read) and its mode (one of PROMOTE__MODE_*; `mode` may be
+ * NULL). PROMOTE_ENOTFOUND when there is no such file (or it is a folder). */
+int promote__git_file_at(git_oid *blob, uint64_t *size, unsigned *mode, git_repository *repo, const git_oid *commit,
+	const char *path);
+
 /* The bytes of `path` at `commit`: PROMOTE_ENOTFOUND when there is no such
- * file (or it is a folder). */
-int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *commit, const char *path);
+ * file (or it is a folder), PROMOTE_ELIMIT — before it is read — when it
+ * has more than `max` bytes. */
+int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *commit, const char *path, size_t max);
 
 /* The same, and the file's mode in *mode (PROMOTE__MODE_FILE, _EXECUTABLE
  * or _LINK: a link's bytes are its target, never followed). */
 int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *repo, const git_oid *commit,
-	const char *path);
+	const char *path, size_t max);
 
 /*
  * A commit on `parent` applying `edits`. *created is false (and *out the

@@ -48,12 +48,12 @@ static int commit_of(git_oid *out, const promote__commit_id *commit)
 }
 
 static int read_file(promote_buf *out, unsigned *mode, void *self, const promote__commit_id *commit,
-	const char *path)
+	const char *path, size_t max)
 {
 	promote__git_session *s = self;
 	git_oid id;
 	int rc = commit_of(&id, commit);
-	return rc ? rc : promote__git_read_file(out, mode, s->repo, &id, path);
+	return rc ? rc : promote__git_read_file(out, mode, s->repo, &id, path, max);
 }
 
 /* The tree of folder `path` ("" the root) at `commit`; PROMOTE_ENOTFOUND when there is none. */

@@ -2,6 +2,7 @@
 #include "context.h"
 #include "names.h"
 #include "validate.h"
+#include "core/file.h"
 #include "core/options.h"
 
 #include "config/loader.h"
@@ -179,13 +180,13 @@ int promote_context_open_buffer(promote_context **out, const char *data, size_t 
 static int read_file(char **out, size_t *size, const char *path, uint64_t limit)
 {
 	promote__location where = { path, 0, 0 };
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	FILE *f = promote__fopen_status(path, &st); /* a FIFO does not block */
 	if (!f)
 		return promote__error_at(errno == ENOENT ? PROMOTE_ENOTFOUND : PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS,
 			&where, "cannot open the configuration: %s; check the path",
 			strerror(errno));
-	struct stat st;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode)) {
 		fclose(f);
 		return promote__error_at(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, &where,
 			"the configuration is not a regular file; name a promote.yaml file");
@@ -263,11 +264,13 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	promote__git_session *session = NULL;
 	if ((rc = promote__git_session_open(&session, &where)))
 		return rc;
-	git_object *blob = NULL;
-	char spec[4096];
-	snprintf(spec, sizeof spec, "HEAD:%s", config_path);
-	if (git_revparse_single(&blob, session->repo, spec) < 0 || git_object_type(blob) != GIT_OBJECT_BLOB) {
-		git_object_free(blob);
+	/* Its size from the object's header first: a huge file is refused before it is read. */
+	git_oid head, blob;
+	uint64_t size = 0;
+	rc = git_reference_name_to_id(&head, session->repo, "HEAD") == 0
+		? promote__git_file_at(&blob, &size, NULL, session->repo, &head, config_path)
+		: PROMOTE_ENOTFOUND;
+	if (rc == PROMOTE_ENOTFOUND) {
 		char *shown = promote__redact_url(repository);
 		rc = shown ? promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
 				     "the repository '%s' has no '%s' at HEAD; commit one, or name the file that holds "
@@ -275,19 +278,21 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 				     shown, config_path)
 			   : promote__error_oom();
 		free(shown);
+	}
+	if (rc) {
 		promote__git_session_free(session);
 		return rc;
 	}
-	const git_blob *b = (const git_blob *)blob;
-	git_object_size_t size = git_blob_rawsize(b);
 	char name[4096 + 8];
 	snprintf(name, sizeof name, "%s", config_path);
+	promote_buf bytes = PROMOTE_BUF_INIT;
 	if (size > effective.max_config_size) {
 		promote__location at = { name, 0, 0 };
 		rc = promote__error_at(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_CONFIG, &at,
 			"the configuration has %llu bytes, more than the limit of %llu; raise max_config_size",
 			(unsigned long long)size, (unsigned long long)effective.max_config_size);
-	} else if ((rc = open_from_bytes(out, git_blob_rawcontent(b), (size_t)size, name, opts)) == 0) {
+	} else if ((rc = promote__git_read(&bytes, session->repo, &head, config_path, (size_t)size)) == 0 &&
+		   (rc = open_from_bytes(out, bytes.ptr ? bytes.ptr : "", bytes.size, name, opts)) == 0) {
 		(*out)->repo_searched = true;
 		if (!((*out)->repo_path = strdup(session->path)) ||
 			(session->remote_url && !((*out)->remote_url = strdup(session->remote_url)))) {
@@ -302,7 +307,7 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 			session = NULL;
 		}
 	}
-	git_object_free(blob);
+	promote_buf_dispose(&bytes);
 	promote__git_session_free(session);
 	return rc;
 }

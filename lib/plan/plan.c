@@ -10,10 +10,15 @@
 #include "core/value.h"
 #include "core/wildmatch.h"
 #include "git/refname.h"
+#include "yaml/document.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The largest file a template's `files` copy whole (YAML files are read up to
+ * the YAML editor's limit): a larger one is refused before it is read. */
+#define COPY_MAX (64u * 1024 * 1024)
 
 static const size_t options_sizes[] = { sizeof(promote_plan_options) };
 PROMOTE__OPTIONS_SIZES_CHECK(options_sizes, PROMOTE_PLAN_OPTIONS_VERSION);
@@ -151,12 +156,12 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 	int rc = src_path && dst_path ? 0 : promote__error_oom();
 	modes m = { PROMOTE__MODE_FILE, PROMOTE__MODE_FILE };
 	if (rc == 0)
-		rc = s->r->read(&src_bytes, &m.after, s->r->self, &s->src, src_path);
+		rc = s->r->read(&src_bytes, &m.after, s->r->self, &s->src, src_path, PROMOTE__YAML_DEFAULT_MAX_SIZE);
 	if (rc == 0)
 		rc = refuse_link(src_path, m.after, plan->from_branch);
 	bool existed = true;
 	if (rc == 0) {
-		rc = s->r->read(&dst_bytes, &m.before, s->r->self, &s->dst, dst_path);
+		rc = s->r->read(&dst_bytes, &m.before, s->r->self, &s->dst, dst_path, PROMOTE__YAML_DEFAULT_MAX_SIZE);
 		if (rc == PROMOTE_ENOTFOUND) {
 			/* A product new to the target: the file comes whole, with the source's mode. */
 			existed = false;
@@ -270,11 +275,11 @@ static int copy_whole(walk *w, const char *rel)
 	 * (never followed), an executable stays executable. */
 	promote_buf src = PROMOTE_BUF_INIT, dst = PROMOTE_BUF_INIT;
 	modes m = { PROMOTE__MODE_FILE, PROMOTE__MODE_FILE };
-	int rc = src_path && dst_path ? w->s->r->read(&src, &m.after, w->s->r->self, &w->s->src, src_path)
+	int rc = src_path && dst_path ? w->s->r->read(&src, &m.after, w->s->r->self, &w->s->src, src_path, COPY_MAX)
 				      : promote__error_oom();
 	bool existed = true;
 	if (rc == 0) {
-		rc = w->s->r->read(&dst, &m.before, w->s->r->self, &w->s->dst, dst_path);
+		rc = w->s->r->read(&dst, &m.before, w->s->r->self, &w->s->dst, dst_path, COPY_MAX);
 		if (rc == PROMOTE_ENOTFOUND) {
 			existed = false;
 			rc = 0;

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/strbuf.h"
 #include "yaml/keys.h"
+#include "core/file.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -14,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define DEFAULT_MAX_SIZE (16u * 1024 * 1024)
+#define DEFAULT_MAX_SIZE PROMOTE__YAML_DEFAULT_MAX_SIZE
 #define DEFAULT_MAX_DEPTH 64
 #define DEFAULT_MAX_ALIAS_NODES 1000000
 
@@ -142,12 +143,12 @@ int promote_yaml_doc_read(promote_yaml_doc **out, const char *path, const promot
 	if (rc)
 		return rc;
 	promote__location where = { path, 0, 0 };
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	FILE *f = promote__fopen_status(path, &st); /* a FIFO does not block */
 	if (!f)
 		return promote__error_at(errno == ENOENT ? PROMOTE_ENOTFOUND : PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, &where,
 			"cannot open: %s", strerror(errno));
-	struct stat st;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode)) {
 		fclose(f);
 		return promote__error_at(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, &where, "not a regular file");
 	}

@@ -7,6 +7,9 @@
 #include "yaml/path.h"
 #include "yaml/tree.h"
 
+/* The largest document read when the options give no limit (max_size 0). */
+#define PROMOTE__YAML_DEFAULT_MAX_SIZE (16u * 1024 * 1024)
+
 struct promote_yaml_doc {
 	char *name;
 	char *text;            /* current bytes, NUL-terminated */

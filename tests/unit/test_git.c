@@ -40,12 +40,16 @@ static void test_read(void **state)
 	git_oid main;
 	assert_int_equal(promote__git_branch_tip(&main, repo, "main"), 0);
 	promote_buf buf = PROMOTE_BUF_INIT;
-	assert_int_equal(promote__git_read(&buf, repo, &main, "envs/prod/values.yaml"), 0);
+	assert_int_equal(promote__git_read(&buf, repo, &main, "envs/prod/values.yaml", 1024), 0);
 	assert_string_equal(buf.ptr, "image:\n  tag: \"1.0.0\" # prod\n");
 	promote_buf_dispose(&buf);
-	assert_int_equal(promote__git_read(&buf, repo, &main, "envs/prod/missing.yaml"), PROMOTE_ENOTFOUND);
+	assert_int_equal(promote__git_read(&buf, repo, &main, "envs/prod/missing.yaml", 1024), PROMOTE_ENOTFOUND);
 	assert_non_null(strstr(promote_error_last()->message, "has no file 'envs/prod/missing.yaml'"));
-	assert_int_equal(promote__git_read(&buf, repo, &main, "envs"), PROMOTE_ENOTFOUND);
+	assert_int_equal(promote__git_read(&buf, repo, &main, "envs", 1024), PROMOTE_ENOTFOUND);
+	/* Over the limit: refused from the object's header, before it is read. */
+	assert_int_equal(promote__git_read(&buf, repo, &main, "envs/prod/values.yaml", 10), PROMOTE_ELIMIT);
+	assert_non_null(strstr(promote_error_last()->message, "has 29 bytes, more than the limit of 10"));
+	assert_null(buf.ptr);
 	assert_int_equal(promote__git_branch_tip(&main, repo, "nope"), PROMOTE_ENOTFOUND);
 	git_repository_free(repo);
 }

@@ -57,7 +57,8 @@ static int mem_tip(promote__commit_id *out, void *self, const char *branch)
 	return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "no branch '%s'", branch);
 }
 
-static int mem_read(promote_buf *out, unsigned *mode, void *self, const promote__commit_id *commit, const char *path)
+static int mem_read(promote_buf *out, unsigned *mode, void *self, const promote__commit_id *commit, const char *path,
+	size_t max)
 {
 	*mode = PROMOTE__MODE_FILE;
 	mem_repo *m = self;
@@ -65,6 +66,8 @@ static int mem_read(promote_buf *out, unsigned *mode, void *self, const promote_
 	const mem_commit *c = commit_by_id(m, commit);
 	for (const mem_file *f = c ? c->files : NULL; f && f->path; f++)
 		if (strcmp(f->path, path) == 0) {
+			if (strlen(f->data) > max)
+				return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT, "'%s' is too large", path);
 			promote_buf fresh = PROMOTE_BUF_INIT;
 			int rc = promote__buf_put(&fresh, f->data, strlen(f->data));
 			if (rc == 0)

@@ -1,0 +1,19 @@
+/* Internal: opening a file to read it whole, without waiting on what is not a file. */
+#ifndef PROMOTE_CORE_FILE_H
+#define PROMOTE_CORE_FILE_H
+
+#include "core/common.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+
+/*
+ * Open `path` for reading, its status in *st. A FIFO or a device opens at
+ * once (O_NONBLOCK) instead of waiting for a writer: the caller refuses what
+ * is not a regular file (S_ISREG(st->st_mode)), and one larger than its
+ * limit (st->st_size), before reading a byte. NULL with errno set when it
+ * cannot be opened.
+ */
+FILE *promote__fopen_status(const char *path, struct stat *st);
+
+#endif

@@ -2,10 +2,14 @@
 #include "identity.h"
 
 #include "core/error.h"
+#include "core/value.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* The longest name or address of an author or a committer. */
+#define IDENTITY_MAX 1024
 
 static const char *env(const char *name)
 {
@@ -68,7 +72,14 @@ int promote__git_identity_read(promote__git_identity *out, git_repository *repo,
 	if (rc == 0)
 		rc = pick(&out->committer_email, email, committer_email_vars, cfg, committer_email_keys,
 			mail ? mail : "promote@localhost");
+	/* They go into the commit's header lines: a line break there would forge a header or a trailer. */
+	if (rc == 0 && (rc = promote__value_check("the commit's author name", out->author_name, IDENTITY_MAX)) == 0 &&
+		(rc = promote__value_check("the commit's author email", out->author_email, IDENTITY_MAX)) == 0 &&
+		(rc = promote__value_check("the commit's committer name", out->committer_name, IDENTITY_MAX)) == 0)
+		rc = promote__value_check("the commit's committer email", out->committer_email, IDENTITY_MAX);
 	git_config_free(cfg);
+	if (rc)
+		promote__git_identity_dispose(out);
 	return rc;
 }
 

@@ -253,3 +253,20 @@ def test_an_io_error_reading_head_is_that_error(clone):
     assert r.returncode != OK, r
     assert "'%s': Input/output error" % head in r.stderr, r.stderr
     assert "give environment" not in r.stderr
+
+
+# ---- who made the commit ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variable, what", [
+    ("PROMOTE_AUTHOR_NAME", "the commit's author name 'Bob\\nPromote-Environment: prod' holds a line break"),
+    ("GIT_COMMITTER_NAME", "the commit's committer name 'Bob\\nPromote-Environment: prod' holds a line break"),
+    ("GIT_AUTHOR_EMAIL", "the commit's author email 'Bob\\nPromote-Environment: prod' holds a line break"),
+])
+def test_an_author_with_a_line_break_forges_no_header(repo, variable, what):
+    env = dict(os.environ, **{variable: "Bob\nPromote-Environment: prod"})
+    r = subprocess.run([CLI, "--repo", str(repo), "apply", "shop", "--to", "qa"], env=env, capture_output=True,
+                       text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert r.returncode != OK, r
+    assert what in r.stderr, r.stderr
+    assert commits(repo) == 1

@@ -6,7 +6,9 @@
 #include "core/value.h"
 #include "git/refname.h"
 
-#include <stdio.h>
+#include "core/strbuf.h"
+
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,17 +19,38 @@ const char *const promote__action_names[4] = { "unset", "commit", "pull-request"
 
 #define KEYS(...) ((const char *const[]){ __VA_ARGS__ }), (sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
 
-/* "environment 'dev'" style labels for messages. */
-static const char *named(char *buf, size_t size, const char *noun, const char *name)
+/* Labels that name a thing in messages ("environment 'dev'", "'path' of
+ * environment 'dev'"), built whole — a long name is never cut — and kept in
+ * the reader's scratch arena, freed when loading ends. */
+#define LABEL_MAX PROMOTE__MESSAGE_MAX
+
+static const char *labelf(promote__reader *r, const char *fmt, ...) PROMOTE_PRINTF(2, 3);
+static const char *labelf(promote__reader *r, const char *fmt, ...)
 {
-	snprintf(buf, size, "%s '%s'", noun, name);
-	return buf;
+	promote__strbuf sb;
+	promote__strbuf_init(&sb, LABEL_MAX, "a label for a message");
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = promote__strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	const char *label = rc == 0 ? promote__arena_strndup(r->scratch, promote__strbuf_cstr(&sb), promote__strbuf_len(&sb))
+				    : NULL;
+	promote__strbuf_free(&sb);
+	if (!label) {
+		promote__errlist_add(r->errors, PROMOTE_ENOMEM, PROMOTE_ERROR_CLASS_NOMEMORY, NULL, "out of memory");
+		return "?";
+	}
+	return label;
 }
 
-static const char *field_of(char *buf, size_t size, const char *field, const char *owner)
+static const char *named(promote__reader *r, const char *noun, const char *name)
 {
-	snprintf(buf, size, "'%s' of %s", field, owner);
-	return buf;
+	return labelf(r, "%s '%s'", noun, name);
+}
+
+static const char *field_of(promote__reader *r, const char *field, const char *owner)
+{
+	return labelf(r, "'%s' of %s", field, owner);
 }
 
 /* The key node of each entry, so that errors can point at a name. */
@@ -87,8 +110,7 @@ static void *alloc_array(promote__reader *r, size_t count, size_t size)
 
 static void load_repository(promote__reader *r, promote_repository *repo, const promote__ynode *value)
 {
-	char what[160], field[200];
-	named(what, sizeof what, "repository", repo->name);
+	const char *what = named(r, "repository", repo->name);
 	repo->provider = "local";
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
@@ -96,16 +118,16 @@ static void load_repository(promote__reader *r, promote_repository *repo, const 
 	promote__check_keys(r, map, KEYS("url", "provider", "branch"), what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "url")))
-		repo->url = promote__read_string(r, n, field_of(field, sizeof field, "url", what));
+		repo->url = promote__read_string(r, n, field_of(r, "url", what));
 	if ((n = promote__map_get(map, "provider"))) {
-		const char *p = promote__read_string(r, n, field_of(field, sizeof field, "provider", what));
+		const char *p = promote__read_string(r, n, field_of(r, "provider", what));
 		if (p) {
 			repo->provider = p;
 			repo->provider_where = promote__reader_where(r, n);
 		}
 	}
 	if ((n = promote__map_get(map, "branch")))
-		repo->branch = read_branch(r, n, field_of(field, sizeof field, "branch", what));
+		repo->branch = read_branch(r, n, field_of(r, "branch", what));
 }
 
 static void load_repositories(promote__reader *r, promote__config *cfg, const promote__ynode *node)
@@ -140,8 +162,7 @@ static void load_repositories(promote__reader *r, promote__config *cfg, const pr
 
 static void load_clusters(promote__reader *r, promote_env *env, const promote__ynode *node, const char *what)
 {
-	char field[200], cluster[240], sub[280];
-	field_of(field, sizeof field, "clusters", what);
+	const char *field = field_of(r, "clusters", what), *cluster = NULL;
 	const promote__ynode *seq = promote__expect(r, node, PROMOTE__YSEQUENCE, field);
 	if (!seq || seq->count == 0)
 		return;
@@ -151,7 +172,7 @@ static void load_clusters(promote__reader *r, promote_env *env, const promote__y
 	for (size_t i = 0; i < seq->count; i++) {
 		const promote__ynode *item = promote__ynode_resolve(seq->items[i]);
 		promote__cluster *c = &env->clusters[env->cluster_count];
-		snprintf(cluster, sizeof cluster, "cluster #%zu of %s", i + 1, what);
+		cluster = labelf(r, "cluster #%zu of %s", i + 1, what);
 		if (item->type == PROMOTE__YSCALAR) {
 			if ((c->name = promote__read_string(r, seq->items[i], cluster)))
 				env->cluster_count++;
@@ -165,9 +186,9 @@ static void load_clusters(promote__reader *r, promote_env *env, const promote__y
 			promote__reader_error(r, seq->items[i], "%s has no 'name'; add 'name: CLUSTER'", cluster);
 			continue;
 		}
-		c->name = promote__read_string(r, n, field_of(sub, sizeof sub, "name", cluster));
+		c->name = promote__read_string(r, n, field_of(r, "name", cluster));
 		if ((n = promote__map_get(item, "namespace")))
-			c->namespace_ = promote__read_string(r, n, field_of(sub, sizeof sub, "namespace", cluster));
+			c->namespace_ = promote__read_string(r, n, field_of(r, "namespace", cluster));
 		if (c->name)
 			env->cluster_count++;
 	}
@@ -178,21 +199,19 @@ static void load_clusters(promote__reader *r, promote_env *env, const promote__y
  * registers its own after opening the context. */
 static void load_deploy(promote__reader *r, promote_env *env, const promote__ynode *node, const char *what)
 {
-	char field[240];
 	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
 	promote__check_keys(r, map, KEYS("backend"), what);
 	const promote__ynode *n = promote__map_get(map, "backend");
-	if (n && (env->deploy_backend.name = promote__read_string(r, n, field_of(field, sizeof field, "backend", what))))
+	if (n && (env->deploy_backend.name = promote__read_string(r, n, field_of(r, "backend", what))))
 		env->deploy_backend.where = promote__reader_where(r, n);
 }
 
 static void load_environment(promote__reader *r, promote_env *env, const promote__ynode *key,
 	const promote__ynode *value)
 {
-	char what[160], field[200];
-	named(what, sizeof what, "environment", env->name);
+	const char *what = named(r, "environment", env->name);
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
@@ -201,36 +220,36 @@ static void load_environment(promote__reader *r, promote_env *env, const promote
 		what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "path")))
-		env->path = promote__read_relative_path(r, n, field_of(field, sizeof field, "path", what),
+		env->path = promote__read_relative_path(r, n, field_of(r, "path", what),
 			PROMOTE__PATH_DOT);
 	else
 		promote__reader_error(r, key, "%s has no 'path'; add the folder that holds it, e.g. 'path: envs/%s'",
 			what, env->name);
 	int v;
 	if ((n = promote__map_get(map, "kind")) &&
-		(v = promote__read_enum(r, n, field_of(field, sizeof field, "kind", what), promote__kind_names, 2)) >= 0)
+		(v = promote__read_enum(r, n, field_of(r, "kind", what), promote__kind_names, 2)) >= 0)
 		env->kind = v;
 	if ((n = promote__map_get(map, "strategy")) &&
-		(v = promote__read_enum(r, n, field_of(field, sizeof field, "strategy", what), promote__strategy_names,
+		(v = promote__read_enum(r, n, field_of(r, "strategy", what), promote__strategy_names,
 			 3)) >= 0)
 		env->strategy = v;
 	if ((n = promote__map_get(map, "deployMode")) &&
-		(v = promote__read_enum(r, n, field_of(field, sizeof field, "deployMode", what),
+		(v = promote__read_enum(r, n, field_of(r, "deployMode", what),
 			 promote__deploy_mode_names, 2)) >= 0)
 		env->deploy_mode = v;
 	if ((n = promote__map_get(map, "repository"))) {
-		env->repository_ref.name = promote__read_string(r, n, field_of(field, sizeof field, "repository", what));
+		env->repository_ref.name = promote__read_string(r, n, field_of(r, "repository", what));
 		env->repository_ref.where = promote__reader_where(r, n);
 	}
 	if ((n = promote__map_get(map, "branch")))
-		env->branch = read_branch(r, n, field_of(field, sizeof field, "branch", what));
+		env->branch = read_branch(r, n, field_of(r, "branch", what));
 	if ((n = promote__map_get(map, "labels")))
-		promote__read_string_map(r, n, field_of(field, sizeof field, "labels", what), &env->labels,
+		promote__read_string_map(r, n, field_of(r, "labels", what), &env->labels,
 			&env->label_count);
 	if ((n = promote__map_get(map, "clusters")))
 		load_clusters(r, env, n, what);
 	if ((n = promote__map_get(map, "deploy")))
-		load_deploy(r, env, n, field_of(field, sizeof field, "deploy", what));
+		load_deploy(r, env, n, field_of(r, "deploy", what));
 }
 
 static void load_environments(promote__reader *r, promote__config *cfg, const promote__ynode *root,
@@ -268,8 +287,7 @@ static void load_environments(promote__reader *r, promote__config *cfg, const pr
 static void load_attributes(promote__reader *r, promote__template *t, const promote__ynode *node,
 	const char *what)
 {
-	char field[200];
-	field_of(field, sizeof field, "attributes", what);
+	const char *field = field_of(r, "attributes", what);
 	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, field);
 	if (!map)
 		return;
@@ -285,8 +303,7 @@ static void load_attributes(promote__reader *r, promote__template *t, const prom
 		const char *file = promote__read_relative_path(r, map->items[2 * i], field, 0);
 		const char **paths;
 		size_t path_count;
-		char paths_what[240];
-		snprintf(paths_what, sizeof paths_what, "the YAML paths of '%s' in %s", file ? file : "?", field);
+		const char *paths_what = labelf(r, "the YAML paths of '%s' in %s", file ? file : "?", field);
 		promote__read_string_list(r, map->items[2 * i + 1], paths_what, &paths, &path_count);
 		if (path_count == 0 && file)
 			promote__reader_error(r, map->items[2 * i + 1],
@@ -301,8 +318,8 @@ static void load_attributes(promote__reader *r, promote__template *t, const prom
 
 static void load_version(promote__reader *r, promote__template *t, const promote__ynode *node, const char *what)
 {
-	char field[200];
-	const char *v = promote__read_string(r, node, field_of(field, sizeof field, "version", what));
+	const char *field = field_of(r, "version", what);
+	const char *v = promote__read_string(r, node, field);
 	if (!v)
 		return;
 	const char *hash = strchr(v, '#');
@@ -321,7 +338,6 @@ static void load_version(promote__reader *r, promote__template *t, const promote
 
 static void load_template(promote__reader *r, promote__template *t, const promote__ynode *node, const char *what)
 {
-	char field[200];
 	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
@@ -330,7 +346,7 @@ static void load_template(promote__reader *r, promote__template *t, const promot
 	const promote__ynode *n;
 	size_t errors_before = promote__errlist_count(r->errors);
 	if ((n = promote__map_get(map, "files")))
-		promote__read_path_list(r, n, field_of(field, sizeof field, "files", what), PROMOTE__PATH_GLOB, &t->files,
+		promote__read_path_list(r, n, field_of(r, "files", what), PROMOTE__PATH_GLOB, &t->files,
 			&t->file_count);
 	if ((n = promote__map_get(map, "attributes")))
 		load_attributes(r, t, n, what);
@@ -353,8 +369,7 @@ static void load_templates(promote__reader *r, promote__config *cfg, const promo
 		promote__template *t = &cfg->templates[cfg->template_count];
 		if (!(t->name = entry_name(r, map, i)))
 			continue;
-		char what[160];
-		load_template(r, t, map->items[2 * i + 1], named(what, sizeof what, "template", t->name));
+		load_template(r, t, map->items[2 * i + 1], named(r, "template", t->name));
 		cfg->template_count++;
 	}
 }
@@ -362,8 +377,7 @@ static void load_templates(promote__reader *r, promote__config *cfg, const promo
 static void load_product(promote__reader *r, promote_product *p, const promote__ynode *key,
 	const promote__ynode *value)
 {
-	char what[160], field[200];
-	named(what, sizeof what, "product", p->name);
+	const char *what = named(r, "product", p->name);
 	p->discovery = strcmp(p->name, "*") == 0;
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
@@ -371,7 +385,7 @@ static void load_product(promote__reader *r, promote_product *p, const promote__
 	promote__check_keys(r, map, KEYS("path", "template"), what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "path"))) {
-		p->path = promote__read_relative_path(r, n, field_of(field, sizeof field, "path", what),
+		p->path = promote__read_relative_path(r, n, field_of(r, "path", what),
 			p->discovery ? PROMOTE__PATH_GLOB : 0);
 		if (p->path && p->discovery && !strchr(p->path, '*'))
 			promote__reader_error(r, n,
@@ -387,14 +401,13 @@ static void load_product(promote__reader *r, promote_product *p, const promote__
 		promote__reader_error(r, key, "%s has no 'template'; say what a promotion moves, e.g. "
 			"'template: {attributes: {values.yaml: [image.tag]}}'", what);
 	} else if (t->type == PROMOTE__YSCALAR) {
-		p->template_ref.name = promote__read_string(r, n, field_of(field, sizeof field, "template", what));
+		p->template_ref.name = promote__read_string(r, n, field_of(r, "template", what));
 		p->template_ref.where = promote__reader_where(r, n);
 	} else {
 		promote__template *inline_t = promote__arena_alloc(r->arena, sizeof *inline_t);
 		if (!inline_t)
 			return;
-		char tw[200];
-		snprintf(tw, sizeof tw, "the template of %s", what);
+		const char *tw = labelf(r, "the template of %s", what);
 		load_template(r, inline_t, n, tw);
 		p->tmpl = inline_t;
 	}
@@ -424,49 +437,48 @@ static void load_products(promote__reader *r, promote__config *cfg, const promot
 /* action / pre / post: shared by top-level policies and inline step policies. */
 static void load_policy_fields(promote__reader *r, promote_policy *p, const promote__ynode *map, const char *what)
 {
-	char field[200];
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "action"))) {
-		int v = promote__read_enum(r, n, field_of(field, sizeof field, "action", what), promote__action_names + 1, 3);
+		int v = promote__read_enum(r, n, field_of(r, "action", what), promote__action_names + 1, 3);
 		if (v >= 0) {
 			p->action = v + 1;
 			p->sets |= PROMOTE__SETS(PROMOTE_POLICY_FIELD_ACTION);
 		}
 	}
 	if ((n = promote__map_get(map, "pre")) &&
-		promote__read_string_list(r, n, field_of(field, sizeof field, "pre", what), &p->pre, &p->pre_count))
+		promote__read_string_list(r, n, field_of(r, "pre", what), &p->pre, &p->pre_count))
 		p->sets |= PROMOTE__SETS(PROMOTE_POLICY_FIELD_PRE);
 	if ((n = promote__map_get(map, "post")) &&
-		promote__read_string_list(r, n, field_of(field, sizeof field, "post", what), &p->post, &p->post_count))
+		promote__read_string_list(r, n, field_of(r, "post", what), &p->post, &p->post_count))
 		p->sets |= PROMOTE__SETS(PROMOTE_POLICY_FIELD_POST);
 }
 
 static void load_match(promote__reader *r, promote_policy *p, const promote__ynode *node, const char *what)
 {
-	char field[200];
-	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, field_of(field, sizeof field, "match", what));
+	const char *field = field_of(r, "match", what);
+	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, field);
 	if (!map)
 		return;
 	promote__check_keys(r, map, KEYS("products", "environments"), field);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "products")))
-		promote__read_string_list(r, n, field_of(field, sizeof field, "match.products", what), &p->match_products,
+		promote__read_string_list(r, n, field_of(r, "match.products", what), &p->match_products,
 			&p->match_product_count);
 	if (!(n = promote__map_get(map, "environments")))
 		return;
-	const promote__ynode *envs = promote__expect(r, n, PROMOTE__YMAPPING,
-		field_of(field, sizeof field, "match.environments", what));
+	field = field_of(r, "match.environments", what);
+	const promote__ynode *envs = promote__expect(r, n, PROMOTE__YMAPPING, field);
 	if (!envs)
 		return;
 	promote__check_keys(r, envs, KEYS("names", "kind", "labels"), field);
 	if ((n = promote__map_get(envs, "names")))
-		promote__read_ref_list(r, n, field_of(field, sizeof field, "match.environments.names", what), &p->match_envs,
+		promote__read_ref_list(r, n, field_of(r, "match.environments.names", what), &p->match_envs,
 			&p->match_env_count);
 	if ((n = promote__map_get(envs, "kind")))
-		p->match_kind = promote__read_enum(r, n, field_of(field, sizeof field, "match.environments.kind", what),
+		p->match_kind = promote__read_enum(r, n, field_of(r, "match.environments.kind", what),
 			promote__kind_names, 2);
 	if ((n = promote__map_get(envs, "labels")))
-		promote__read_string_map(r, n, field_of(field, sizeof field, "match.environments.labels", what),
+		promote__read_string_map(r, n, field_of(r, "match.environments.labels", what),
 			&p->match_labels, &p->match_label_count);
 }
 
@@ -477,8 +489,7 @@ static void load_policies(promote__reader *r, promote__config *cfg, const promot
 		return;
 	cfg->policies = alloc_array(r, seq->count, sizeof *cfg->policies);
 	for (size_t i = 0; cfg->policies && i < seq->count; i++) {
-		char what[160];
-		snprintf(what, sizeof what, "policy #%zu", i + 1);
+		const char *what = labelf(r, "policy #%zu", i + 1);
 		const promote__ynode *map = promote__expect(r, seq->items[i], PROMOTE__YMAPPING, what);
 		if (!map)
 			continue;
@@ -501,11 +512,10 @@ static void load_policies(promote__reader *r, promote__config *cfg, const promot
 					(unsigned)cfg->policies[j].where.column);
 				break;
 			}
-		named(what, sizeof what, "policy", p->name);
+		what = named(r, "policy", p->name);
 		promote__check_keys(r, map, KEYS("name", "priority", "match", "action", "pre", "post"), what);
-		char field[200];
 		if ((n = promote__map_get(map, "priority")))
-			promote__read_int32(r, n, field_of(field, sizeof field, "priority", what), &p->priority);
+			promote__read_int32(r, n, field_of(r, "priority", what), &p->priority);
 		if ((n = promote__map_get(map, "match")))
 			load_match(r, p, n, what);
 		load_policy_fields(r, p, map, what);
@@ -518,8 +528,7 @@ static void load_policies(promote__reader *r, promote__config *cfg, const promot
 static void load_step(promote__reader *r, const promote_flow *flow, promote_flow_step *step,
 	const promote__ynode *value)
 {
-	char what[200];
-	snprintf(what, sizeof what, "step '%s' of flow '%s'", step->env_ref.name, flow->name);
+	const char *what = labelf(r, "step '%s' of flow '%s'", step->env_ref.name, flow->name);
 	const promote__ynode *v = promote__ynode_resolve(value);
 	if (promote__yscalar_is_null(v))
 		return; /* `staging:` — no options */
@@ -528,13 +537,13 @@ static void load_step(promote__reader *r, const promote_flow *flow, promote_flow
 		return;
 	promote__check_keys(r, map, KEYS("dependsOn", "policy"), what);
 	const promote__ynode *n;
-	char field[240];
 	if ((n = promote__map_get(map, "dependsOn")))
-		promote__read_ref_list(r, n, field_of(field, sizeof field, "dependsOn", what), &step->depends_refs,
+		promote__read_ref_list(r, n, field_of(r, "dependsOn", what), &step->depends_refs,
 			&step->depends_count);
 	if (!(n = promote__map_get(map, "policy")))
 		return;
-	const promote__ynode *pmap = promote__expect(r, n, PROMOTE__YMAPPING, field_of(field, sizeof field, "policy", what));
+	const char *field = field_of(r, "policy", what);
+	const promote__ynode *pmap = promote__expect(r, n, PROMOTE__YMAPPING, field);
 	if (!pmap)
 		return;
 	promote__check_keys(r, pmap, KEYS("action", "pre", "post"), field);
@@ -561,22 +570,21 @@ static void load_step(promote__reader *r, const promote_flow *flow, promote_flow
 static void load_flow(promote__reader *r, promote_flow *flow, const promote__ynode *key,
 	const promote__ynode *value)
 {
-	char what[160], field[200];
-	named(what, sizeof what, "flow", flow->name);
+	const char *what = named(r, "flow", flow->name);
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
 	promote__check_keys(r, map, KEYS("trigger", "steps"), what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "trigger"))) {
-		flow->trigger_ref.name = promote__read_string(r, n, field_of(field, sizeof field, "trigger", what));
+		flow->trigger_ref.name = promote__read_string(r, n, field_of(r, "trigger", what));
 		flow->trigger_ref.where = promote__reader_where(r, n);
 	} else {
 		promote__reader_error(r, key, "%s has no 'trigger'; name the environment new versions arrive in, "
 			"e.g. 'trigger: dev'", what);
 	}
 	n = promote__map_get(map, "steps");
-	const promote__ynode *steps = n ? promote__expect(r, n, PROMOTE__YMAPPING, field_of(field, sizeof field, "steps", what)) : NULL;
+	const promote__ynode *steps = n ? promote__expect(r, n, PROMOTE__YMAPPING, field_of(r, "steps", what)) : NULL;
 	if (!n || (steps && steps->count == 0)) {
 		promote__reader_error(r, n ? n : key, "%s has no steps; add the environments it promotes into under "
 			"'steps', e.g. 'steps: {staging: {}}'", what);
@@ -615,43 +623,52 @@ static void load_flows(promote__reader *r, promote__config *cfg, const promote__
 
 /* ---- the document ---------------------------------------------------- */
 
-bool promote__config_load(promote__config *cfg, const promote__ydoc *doc, promote__errlist *errors)
+static void load_document(promote__reader *r, promote__config *cfg, const promote__ydoc *doc)
 {
-	promote__reader r = { cfg->arena, errors, cfg->source };
-	size_t before = promote__errlist_count(errors);
 	if (doc->count > 1) {
-		promote__reader_error(&r, doc->documents[1],
+		promote__reader_error(r, doc->documents[1],
 			"the configuration holds %zu YAML documents; keep one (remove the '---' separators)", doc->count);
 	}
 	const promote__ynode *root = doc->count ? doc->documents[0] : NULL;
 	if (!root || promote__yscalar_is_null(root)) {
-		promote__reader_error(&r, root, "the configuration is empty; start with 'version: 1' and "
+		promote__reader_error(r, root, "the configuration is empty; start with 'version: 1' and "
 			"'environments:' (see doc/CONFIG.md)");
-		return false;
+		return;
 	}
-	promote__check_duplicate_keys(&r, root);
-	const promote__ynode *map = promote__expect(&r, root, PROMOTE__YMAPPING, "the configuration");
+	promote__check_duplicate_keys(r, root);
+	const promote__ynode *map = promote__expect(r, root, PROMOTE__YMAPPING, "the configuration");
 	if (!map)
-		return false;
-	promote__check_keys(&r, map,
+		return;
+	promote__check_keys(r, map,
 		KEYS("version", "repositories", "environments", "templates", "products", "policies", "flows"),
 		"the configuration");
 	const promote__ynode *n = promote__map_get(map, "version");
 	int32_t version = 0;
 	if (!n)
-		promote__reader_error(&r, root, "no 'version'; add 'version: 1' as the first line");
-	else if (promote__read_int32(&r, n, "'version'", &version) && version != 1)
-		promote__reader_error(&r, n, "'version' is %d but this libpromote reads version 1; write 'version: 1' "
+		promote__reader_error(r, root, "no 'version'; add 'version: 1' as the first line");
+	else if (promote__read_int32(r, n, "'version'", &version) && version != 1)
+		promote__reader_error(r, n, "'version' is %d but this libpromote reads version 1; write 'version: 1' "
 			"or upgrade libpromote", (int)version);
-	load_repositories(&r, cfg, promote__map_get(map, "repositories"));
-	load_environments(&r, cfg, root, promote__map_get(map, "environments"));
+	load_repositories(r, cfg, promote__map_get(map, "repositories"));
+	load_environments(r, cfg, root, promote__map_get(map, "environments"));
 	if ((n = promote__map_get(map, "templates")))
-		load_templates(&r, cfg, n);
+		load_templates(r, cfg, n);
 	if ((n = promote__map_get(map, "products")))
-		load_products(&r, cfg, n);
+		load_products(r, cfg, n);
 	if ((n = promote__map_get(map, "policies")))
-		load_policies(&r, cfg, n);
+		load_policies(r, cfg, n);
 	if ((n = promote__map_get(map, "flows")))
-		load_flows(&r, cfg, n);
+		load_flows(r, cfg, n);
+}
+
+bool promote__config_load(promote__config *cfg, const promote__ydoc *doc, promote__errlist *errors)
+{
+	promote__reader r = { cfg->arena, errors, cfg->source, promote__arena_new() };
+	size_t before = promote__errlist_count(errors);
+	if (!r.scratch)
+		promote__errlist_add(errors, PROMOTE_ENOMEM, PROMOTE_ERROR_CLASS_NOMEMORY, NULL, "out of memory");
+	else
+		load_document(&r, cfg, doc);
+	promote__arena_free(r.scratch);
 	return promote__errlist_count(errors) == before;
 }

@@ -14,6 +14,7 @@ typedef struct promote__reader {
 	promote__arena *arena;
 	promote__errlist *errors;
 	const char *file;
+	promote__arena *scratch;  /* what lives only while loading: labels for messages */
 } promote__reader;
 
 promote__location promote__reader_where(const promote__reader *r, const promote__ynode *node);

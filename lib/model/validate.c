@@ -2,7 +2,9 @@
 #include "validate.h"
 #include "names.h"
 
-#include <stdio.h>
+#include "core/strbuf.h"
+
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +16,27 @@ typedef struct validator {
 
 #define ERROR_AT(v, where, ...) \
 	promote__errlist_add((v)->errors, PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG, (where), __VA_ARGS__)
+
+static void out_of_memory(validator *v)
+{
+	promote__errlist_add(v->errors, PROMOTE_ENOMEM, PROMOTE_ERROR_CLASS_NOMEMORY, NULL, "out of memory");
+}
+
+/* A label for messages ("step 'qa' of flow 'default'"), built whole in `sb`
+ * (a long name is never cut); "?" when memory ran out, which is reported. */
+static const char *label(validator *v, promote__strbuf *sb, const char *fmt, ...) PROMOTE_PRINTF(3, 4);
+static const char *label(validator *v, promote__strbuf *sb, const char *fmt, ...)
+{
+	promote__strbuf_reset(sb);
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = promote__strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+	if (rc == 0)
+		return promote__strbuf_cstr(sb);
+	out_of_memory(v);
+	return "?";
+}
 
 static const promote_env *find_env(const promote__config *cfg, const char *name)
 {
@@ -85,10 +108,11 @@ static void resolve_policies(validator *v)
 {
 	for (size_t i = 0; i < v->cfg->policy_count; i++) {
 		promote_policy *p = &v->cfg->policies[i];
-		char what[200];
-		snprintf(what, sizeof what, "policy '%s'", p->name);
+		promote__strbuf what;
+		promote__strbuf_init(&what, PROMOTE__MESSAGE_MAX, "a label for a message");
 		for (size_t j = 0; j < p->match_env_count; j++)
-			resolve_env(v, &p->match_envs[j], what);
+			resolve_env(v, &p->match_envs[j], label(v, &what, "policy '%s'", p->name));
+		promote__strbuf_free(&what);
 	}
 }
 
@@ -105,17 +129,17 @@ static long step_index(const validator *v, const promote_env *env)
  */
 static bool resolve_flow(validator *v, promote_flow *flow, bool *graph_ok)
 {
-	char what[200];
+	promote__strbuf what;
+	promote__strbuf_init(&what, PROMOTE__MESSAGE_MAX, "a label for a message");
 	bool ok = true;
-	snprintf(what, sizeof what, "the trigger of flow '%s'", flow->name);
-	if (flow->trigger_ref.name && !(flow->trigger = resolve_env(v, &flow->trigger_ref, what)))
+	if (flow->trigger_ref.name && !(flow->trigger = resolve_env(v, &flow->trigger_ref,
+						label(v, &what, "the trigger of flow '%s'", flow->name))))
 		ok = false;
-	snprintf(what, sizeof what, "a step of flow '%s'", flow->name);
 	if (!flow->trigger_ref.name || flow->step_count == 0)
 		ok = false;
 	for (size_t i = 0; i < flow->step_count; i++) {
 		promote_flow_step *step = &flow->steps[i];
-		if (!(step->env = resolve_env(v, &step->env_ref, what))) {
+		if (!(step->env = resolve_env(v, &step->env_ref, label(v, &what, "a step of flow '%s'", flow->name)))) {
 			ok = false;
 			*graph_ok = false;
 			continue;
@@ -132,11 +156,12 @@ static bool resolve_flow(validator *v, promote_flow *flow, bool *graph_ok)
 	}
 	for (size_t i = 0; i < flow->step_count; i++) {
 		promote_flow_step *step = &flow->steps[i];
-		snprintf(what, sizeof what, "step '%s' of flow '%s'", step->env_ref.name, flow->name);
 		size_t n = step->depends_count ? step->depends_count : 1;
 		step->deps = promote__arena_alloc(v->cfg->arena, n * sizeof *step->deps);
-		if (!step->deps)
+		if (!step->deps) {
+			promote__strbuf_free(&what);
 			return false;
+		}
 		if (step->depends_count == 0) {
 			if (flow->trigger)
 				step->deps[step->dep_count++] = flow->trigger;
@@ -144,7 +169,8 @@ static bool resolve_flow(validator *v, promote_flow *flow, bool *graph_ok)
 		}
 		for (size_t j = 0; j < step->depends_count; j++) {
 			const promote__ref *ref = &step->depends_refs[j];
-			const promote_env *dep = resolve_env(v, ref, what);
+			const promote_env *dep = resolve_env(v, ref,
+				label(v, &what, "step '%s' of flow '%s'", step->env_ref.name, flow->name));
 			if (!dep) {
 				ok = false;
 				continue;
@@ -170,6 +196,7 @@ static bool resolve_flow(validator *v, promote_flow *flow, bool *graph_ok)
 				step->deps[step->dep_count++] = dep;
 		}
 	}
+	promote__strbuf_free(&what);
 	return ok;
 }
 
@@ -216,24 +243,27 @@ static bool walk_graph(validator *v, promote_flow *flow)
 				stack[depth++] = (size_t)d;
 				continue;
 			}
-			/* A back edge s -> d: the cycle is d ... s on the path, then d again. */
-			char text[900];
-			size_t used = 0;
+			/* A back edge s -> d: the cycle is d ... s on the path, then d again, named whole. */
+			promote__strbuf text;
+			promote__strbuf_init(&text, PROMOTE__MESSAGE_MAX, "the steps of a cycle");
 			size_t from = depth;
 			while (from > 0 && stack[from - 1] != (size_t)d)
 				from--;
-			for (size_t k = from - 1; k < depth && used < sizeof text; k++)
-				used += (size_t)snprintf(text + used, sizeof text - used, "%s → ",
-					flow->steps[stack[k]].env->name);
-			if (used < sizeof text)
-				snprintf(text + used, sizeof text - used, "%s", flow->steps[d].env->name);
+			int rc = 0;
+			for (size_t k = from - 1; rc == 0 && k < depth; k++)
+				rc = promote__strbuf_addf(&text, "%s → ", flow->steps[stack[k]].env->name);
+			if (rc == 0)
+				rc = promote__strbuf_adds(&text, flow->steps[d].env->name);
+			if (rc)
+				out_of_memory(v);
 			const promote__ref *where = &step->env_ref;
 			for (size_t k = 0; k < step->depends_count; k++)
 				if (strcmp(step->depends_refs[k].name, flow->steps[d].env->name) == 0)
 					where = &step->depends_refs[k];
 			ERROR_AT(v, &where->where,
 				"flow '%s' has a cycle: %s; a step cannot wait for itself, remove one of these "
-				"dependencies", flow->name, text);
+				"dependencies", flow->name, rc == 0 ? promote__strbuf_cstr(&text) : "?");
+			promote__strbuf_free(&text);
 			cycle = true; /* keep walking: every other cycle is reported too */
 		}
 	}
@@ -241,7 +271,7 @@ static bool walk_graph(validator *v, promote_flow *flow)
 	free(stack);
 	free(next_dep);
 	if (!complete)
-		promote__errlist_add(v->errors, PROMOTE_ENOMEM, PROMOTE_ERROR_CLASS_NOMEMORY, NULL, "out of memory");
+		out_of_memory(v);
 	return complete && !cycle;
 }
 
@@ -255,7 +285,7 @@ static void order_waves(validator *v, promote_flow *flow)
 	flow->order = promote__arena_alloc(v->cfg->arena, n * sizeof *flow->order);
 	flow->wave_start = promote__arena_alloc(v->cfg->arena, (flow->wave_count + 1) * sizeof *flow->wave_start);
 	if (!flow->order || !flow->wave_start) {
-		promote__errlist_add(v->errors, PROMOTE_ENOMEM, PROMOTE_ERROR_CLASS_NOMEMORY, NULL, "out of memory");
+		out_of_memory(v);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -264,7 +294,7 @@ static void order_waves(validator *v, promote_flow *flow)
 		flow->wave_start[w + 1] += flow->wave_start[w];
 	size_t *fill = calloc(flow->wave_count, sizeof *fill);
 	if (!fill) {
-		promote__errlist_add(v->errors, PROMOTE_ENOMEM, PROMOTE_ERROR_CLASS_NOMEMORY, NULL, "out of memory");
+		out_of_memory(v);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -279,7 +309,7 @@ static void validate_flows(validator *v)
 	size_t envs = v->cfg->env_count;
 	v->step_of_env = malloc((envs ? envs : 1) * sizeof *v->step_of_env);
 	if (!v->step_of_env) {
-		promote__errlist_add(v->errors, PROMOTE_ENOMEM, PROMOTE_ERROR_CLASS_NOMEMORY, NULL, "out of memory");
+		out_of_memory(v);
 		return;
 	}
 	for (size_t i = 0; i < v->cfg->flow_count; i++) {

@@ -270,3 +270,64 @@ def test_an_author_with_a_line_break_forges_no_header(repo, variable, what):
     assert r.returncode != OK, r
     assert what in r.stderr, r.stderr
     assert commits(repo) == 1
+
+
+# ---- long names are never cut in messages --------------------------------------------------
+
+
+def test_messages_name_long_names_whole(write):
+    flow, policy, env = "f" * 300, "p" * 300, "e" * 100
+    text = """\
+        version: 1
+        environments:
+          dev: {path: envs/dev}
+          %(env)s: {path: envs/e, strategy: sometimes}
+        products:
+          shop: {path: apps/shop, template: {files: ['*.yaml']}}
+        policies:
+          - {name: %(policy)s, priority: high, match: {environments: {names: [nowhere]}}}
+        flows:
+          %(flow)s:
+            steps: {%(env)s: {dependsOn: [elsewhere]}}
+          other:
+            trigger: nowhere
+            steps: {dev: {}}
+        """ % dict(flow=flow, policy=policy, env=env)
+    config = write(text)
+    r = promote("--config", config, "validate")
+    assert r.code != OK, r
+    # the loader's labels
+    assert "'strategy' of environment '%s' is 'sometimes'" % env in r.err, r
+    assert "'priority' of policy '%s' must be a whole number" % policy in r.err, r
+    assert "flow '%s' has no 'trigger'" % flow in r.err, r
+    # the validator's labels
+    assert "policy '%s' names unknown environment 'nowhere'" % policy in r.err, r
+    assert "step '%s' of flow '%s' names unknown environment 'elsewhere'" % (env, flow) in r.err, r
+    assert "the trigger of flow 'other' names unknown environment 'nowhere'" in r.err, r
+
+
+def test_a_cycle_of_long_names_is_named_whole(write):
+    a, b, c = "a" * 300, "b" * 300, "c" * 300  # names too long are refused, and still named whole
+    text = """\
+        version: 1
+        environments:
+          dev: {path: envs/dev}
+          %(a)s: {path: envs/a}
+          %(b)s: {path: envs/b}
+          %(c)s: {path: envs/c}
+        products:
+          shop: {path: apps/shop, template: {files: ['*.yaml']}}
+        flows:
+          default:
+            trigger: dev
+            steps:
+              %(a)s: {dependsOn: [%(c)s]}
+              %(b)s: {dependsOn: [%(a)s]}
+              %(c)s: {dependsOn: [%(b)s]}
+        """ % dict(a=a, b=b, c=c)
+    config = write(text)
+    r = promote("--config", config, "validate")
+    assert r.code != OK, r
+    assert "flow 'default' has a cycle: %s → %s → %s → %s; a step cannot wait for itself" % (a, c, b, a) in r.err \
+        or "flow 'default' has a cycle: %s → %s → %s → %s;" % (b, a, c, b) in r.err \
+        or "flow 'default' has a cycle: %s → %s → %s → %s;" % (c, b, a, c) in r.err, r

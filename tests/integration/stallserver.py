@@ -6,8 +6,9 @@
     with StallServer("forward", upstream=(host, port), stall_on=b"git-receive-pack") as s:
         # passes bytes to and from `upstream`, save a connection whose first bytes hold
         # `stall_on` (a request for that service), which gets silence; s.stall_all = True
-        # from then on silences every new connection; delay=SECONDS holds each piece of the
-        # answer that long: slow, but never silent for longer
+        # from then on silences every new connection (stall_after=N: every one after the
+        # first N); delay=SECONDS holds each piece of the answer that long: slow, but never
+        # silent for longer
 
 Connections are held open until the server stops, as a hung server holds them.
 """
@@ -21,13 +22,14 @@ TRICKLE = b"HTTP/1.1 200 OK\r\nContent-Type: application/x-git-upload-pack-adver
 
 
 class StallServer:
-    def __init__(self, mode, upstream=None, stall_on=None, delay=0):
+    def __init__(self, mode, upstream=None, stall_on=None, delay=0, stall_after=None):
         if mode not in ("silent", "trickle", "forward", "full"):
             raise ValueError("mode: silent, trickle, forward or full")
         self.mode = mode
         self.upstream = upstream
         self.stall_on = stall_on
         self.delay = delay
+        self.stall_after = stall_after
         self.stall_all = False
         self.accepted = 0
         self._held = []
@@ -75,19 +77,22 @@ class StallServer:
                 return
             self.accepted += 1
             self._hold(conn)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            late = self.stall_after is not None and self.accepted > self.stall_after
+            threading.Thread(target=self._serve, args=(conn, late), daemon=True).start()
 
-    def _serve(self, conn):
+    def _serve(self, conn, late):
         try:
             if self.mode == "trickle":
                 conn.recv(65536)
                 conn.sendall(TRICKLE)
-            elif self.mode == "forward" and not self.stall_all:
-                first = conn.recv(65536)
-                if first and not (self.stall_on and self.stall_on in first):
+            elif self.mode == "forward" and not self.stall_all and not late:
+                # Without stall_on, nothing is awaited from the client: ssh's server speaks first.
+                first = conn.recv(65536) if self.stall_on else b""
+                if not (self.stall_on and (not first or self.stall_on in first)):
                     up = socket.create_connection(self.upstream)
                     self._hold(up)
-                    up.sendall(first)
+                    if first:
+                        up.sendall(first)
                     threading.Thread(target=_pump, args=(up, conn, self.delay), daemon=True).start()
                     _pump(conn, up)
         except OSError:

@@ -52,6 +52,13 @@ extern const cli_opt cli_top_opts[];
  * an exit code on failure, 0 on success. */
 int cli_open(promote_context **out, const cli *c);
 
+/* Transfer progress (cli/progress.c): when stderr is a terminal and -q was
+ * not given, `opts` gets the event callback that draws it there. */
+void cli_progress_options(promote_context_options *opts, const cli *c);
+/* End a progress line left open (a transfer that failed or stopped), before
+ * anything else is written to the terminal. */
+void cli_progress_finish(void);
+
 /* Print the thread's error chain (one line each) to stderr, or as JSON to
  * stdout; returns the exit code the error deserves. */
 int cli_fail(const cli *c);

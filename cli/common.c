@@ -39,6 +39,7 @@ static void log_to_stderr(int level, const char *domain, const char *message, vo
 {
 	(void)payload;
 	static const char *const names[] = { "error", "warning", "info", "debug", "trace" };
+	cli_progress_finish();
 	fprintf(stderr, "promote: %s: [%s] %s\n", level >= 0 && level <= 4 ? names[level] : "log", domain, message);
 }
 
@@ -47,6 +48,7 @@ static void log_to_stderr(int level, const char *domain, const char *message, vo
 static void context_options(promote_context_options *opts, const cli *c)
 {
 	opts->cache_dir = c->cache;
+	cli_progress_options(opts, c);
 	if (c->verbosity > 0) {
 		/* -v: the library's debug lines; -vv: trace as well. */
 		opts->log_cb = log_to_stderr;
@@ -145,6 +147,7 @@ static void print_hints(const promote_error *first)
 int cli_fail(const cli *c)
 {
 	const promote_error *first = promote_error_last();
+	cli_progress_finish();
 	size_t count = 0;
 	if (c->json) {
 		json_object *list = json_object_new_array();

@@ -43,6 +43,7 @@ static int run(const cli_command *cmd)
 	if (promote_init() < 0)
 		return cli_fail(&state);
 	int rc = cmd->run(&state);
+	cli_progress_finish();
 	/* Output that could not be written (a full disk, a closed pipe) is a failure. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "promote: cannot write the output: %s\n", strerror(errno));

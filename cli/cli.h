@@ -73,16 +73,27 @@ void cli_print_json(json_object *value);
 
 /* Helpers for JSON output: NULL becomes JSON null. */
 json_object *cli_json_string(const char *s);
+/* "remote": the clone's remote that `ctx` reads and writes ("origin"), or
+ * null when its repository is no clone's remote. */
+void cli_json_add_remote(json_object *o, const promote_context *ctx);
 
 /* The commands (cli/cmd_*.c). */
 extern const cli_command cmd_validate, cmd_env, cmd_product, cmd_flow, cmd_policy, cmd_yaml, cmd_plan,
 	cmd_apply, cmd_change, cmd_version, cmd_help, cmd_completion;
+
+/* How deep commands nest: a group, its subcommand, ... */
+#define CLI_MAX_DEPTH 4
 
 /* Help (cli/help.c): `path` is the command and its parents, outermost first. */
 void cli_help_main(FILE *out);
 void cli_help_command(FILE *out, const cli_command *const *path, size_t depth);
 /* "usage: promote yaml set ..." for a leaf, or the subcommands of a group. */
 void cli_usage_command(FILE *out, const cli_command *const *path, size_t depth);
+/* The help of the command that `names` name below the `depth` commands of
+ * `path` (room for CLI_MAX_DEPTH): `promote help env list`, and
+ * `promote --help env list`. EXIT_OK, or EXIT_USAGE after "unknown command"
+ * for a name that is none. */
+int cli_help_for(const cli_command **path, size_t depth, const char *const *names, size_t count);
 /* The visible command of `list` named `name`, else NULL after printing
  * "unknown command" with a suggestion (`parent` names the group, or NULL). */
 const cli_command *cli_command_find(const cli_command *const *list, const char *name, const char *parent);

@@ -135,16 +135,13 @@ static const cli_opt help_opts[] = {
 	{ CLI_OPT_END }
 };
 
-static int help_run(const cli *c)
+int cli_help_for(const cli_command **path, size_t depth, const char *const *names, size_t count)
 {
-	(void)c;
-	const cli_command *path[4];
-	const cli_command *const *list = cli_commands;
-	size_t depth = 0;
-	for (size_t i = 0; i < words.count; i++) {
-		if (!list || depth == 4)
-			return cli_usage_error("'%s' has no subcommand '%s'", path[depth - 1]->name, words.items[i]);
-		const cli_command *cmd = cli_command_find(list, words.items[i], depth ? path[depth - 1]->name : NULL);
+	const cli_command *const *list = depth ? path[depth - 1]->subcommands : cli_commands;
+	for (size_t i = 0; i < count; i++) {
+		if (!list || depth == CLI_MAX_DEPTH)
+			return cli_usage_error("'%s' has no subcommand '%s'", path[depth - 1]->name, names[i]);
+		const cli_command *cmd = cli_command_find(list, names[i], depth ? path[depth - 1]->name : NULL);
 		if (!cmd)
 			return EXIT_USAGE;
 		path[depth++] = cmd;
@@ -155,6 +152,13 @@ static int help_run(const cli *c)
 	else
 		cli_help_command(stdout, path, depth);
 	return EXIT_OK;
+}
+
+static int help_run(const cli *c)
+{
+	(void)c;
+	const cli_command *path[CLI_MAX_DEPTH];
+	return cli_help_for(path, 0, words.items, words.count);
 }
 
 const cli_command cmd_help = {

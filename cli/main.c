@@ -65,9 +65,19 @@ static int parse_error(const cli_opt_result *res, const cli_opt *const *tables, 
 	return EXIT_USAGE;
 }
 
+/* How many arguments from `from` on are words (not options): what follows
+ * --help names the command to explain. */
+static size_t words_from(int argc, char **argv, int from)
+{
+	int n = from;
+	while (n < argc && argv[n][0] != '-')
+		n++;
+	return (size_t)(n - from);
+}
+
 static int dispatch(int argc, char **argv)
 {
-	const cli_command *path[4];
+	const cli_command *path[CLI_MAX_DEPTH];
 	size_t depth = 0;
 	cli_opt_result res;
 	/* The global options, then the command's name; then, through groups,
@@ -76,8 +86,8 @@ static int dispatch(int argc, char **argv)
 	if (cli_opt_parse(&res, top, 2, argc, argv, 1, CLI_OPT_PARSE_UNTIL_OPERAND) == CLI_OPT_STOPPED) {
 		if (want_version)
 			return run(&cmd_version);
-		cli_help_main(stdout);
-		return EXIT_OK;
+		/* `promote --help plan` is `promote help plan`. */
+		return cli_help_for(path, 0, (const char *const *)argv + res.next, words_from(argc, argv, res.next));
 	}
 	if (res.status != CLI_OPT_OK)
 		return parse_error(&res, top, 2, path, 0);
@@ -102,10 +112,8 @@ static int dispatch(int argc, char **argv)
 		list = cmd->subcommands;
 		const cli_opt *const globals[] = { cli_global_opts };
 		cli_opt_parse(&res, globals, 1, argc, argv, next + 1, CLI_OPT_PARSE_UNTIL_OPERAND);
-		if (res.status == CLI_OPT_STOPPED) {
-			cli_help_command(stdout, path, depth);
-			return EXIT_OK;
-		}
+		if (res.status == CLI_OPT_STOPPED) /* `promote env --help list` too */
+			return cli_help_for(path, depth, (const char *const *)argv + res.next, words_from(argc, argv, res.next));
 		if (res.status != CLI_OPT_OK)
 			return parse_error(&res, globals, 1, path, depth);
 		next = res.next;

@@ -41,6 +41,24 @@ def test_help_for_each_command(command):
         assert (r.code, r.out, r.err) == (OK, by_help.out, ""), (flag, r)
 
 
+@pytest.mark.parametrize("args", [["--help", "plan"], ["-h", "plan"], ["--help", "env", "list"],
+                                  ["env", "--help", "list"], ["--json", "--help", "yaml", "set", "-e", "a=1"]],
+                         ids=" ".join)
+def test_help_before_the_command_names_it(args):
+    # `promote --help plan` is `promote help plan`, as with git
+    words = [a for a in args if a not in ("--help", "-h", "--json")][:2 if "yaml" in args or "env" in args else 1]
+    r = promote(*args)
+    assert (r.code, r.err) == (OK, ""), r
+    assert r.out == promote("help", *words).out, r
+    assert r.out.startswith("usage: promote %s" % " ".join(words)), r.out
+
+
+def test_help_before_an_unknown_command_is_an_error():
+    r = promote("--help", "plna")
+    assert r.code == USAGE and r.out == "", r
+    assert "unknown command 'plna' (did you mean 'plan'?)" in r.err
+
+
 def test_help_after_arguments_and_options():
     # --help wins over what is missing or wrong after it, and needs no configuration
     r = promote("plan", "shop", "--help", "--to")

@@ -117,6 +117,26 @@ def test_the_bash_completion_completes_environment_names():
     assert bash_complete("promote", "--config", "/nonexistent.yaml", "plan", "shop", "--to", "") == []
 
 
+def test_the_bash_completion_takes_the_equals_forms():
+    config = str(EXAMPLE)
+    # --config=FILE names the configuration the environment names come from
+    assert bash_complete("promote", "--config=" + config, "plan", "shop", "--to", "q") == ["qa"]
+    # bash splits --to=q at the '=' (COMP_WORDBREAKS): --to, =, q
+    assert bash_complete("promote", "--config", config, "plan", "shop", "--to", "=", "q") == ["qa"]
+    assert sorted(bash_complete("promote", "--config", config, "plan", "shop", "--to", "=")) == \
+        ["dev", "prod", "qa", "staging"]
+    assert bash_complete("promote", "--config", "=", config, "apply", "shop", "--from", "=", "st") == ["staging"]
+    # one word when '=' does not break words
+    assert bash_complete("promote", "--config", config, "plan", "shop", "--to=st") == ["--to=staging"]
+    assert bash_complete("promote", "plan", "--config=" + config, "shop", "--from=d") == ["--from=dev"]
+    # a value given with '=' takes no word after it
+    assert bash_complete("promote", "--config=" + config, "plan", "shop", "--to=qa", "--fr") == ["--from"]
+    assert bash_complete("promote", "--config=" + config, "ch") == ["change"]
+    # a file after --config=
+    assert bash_complete("promote", "--config=" + config[:-len("promote.yaml")] + "promote.y") == \
+        ["--config=" + config]
+
+
 def test_completion_of_another_shell_is_a_usage_error():
     result = promote("completion", "fish")
     assert result.code == 2

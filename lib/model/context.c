@@ -1,4 +1,5 @@
 /* Opening and freeing contexts. */
+#define _DEFAULT_SOURCE /* realpath */
 #include "context.h"
 #include "names.h"
 #include "validate.h"
@@ -77,6 +78,7 @@ void promote__context_unref(promote_context *ctx)
 	free(ctx->remote_url);
 	free(ctx->remote_name);
 	free(ctx->cache_dir);
+	free(ctx->folder);
 	free(ctx);
 }
 
@@ -294,7 +296,9 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	} else if ((rc = promote__git_read(&bytes, session->repo, &head, config_path, (size_t)size)) == 0 &&
 		   (rc = open_from_bytes(out, bytes.ptr ? bytes.ptr : "", bytes.size, name, opts)) == 0) {
 		(*out)->repo_searched = true;
+		const char *slash = strrchr(config_path, '/');
 		if (!((*out)->repo_path = strdup(session->path)) ||
+			(slash && slash > config_path && !((*out)->folder = strndup(config_path, (size_t)(slash - config_path)))) ||
 			(session->remote_url && !((*out)->remote_url = strdup(session->remote_url)))) {
 			promote_context_free(*out);
 			*out = NULL;
@@ -310,6 +314,21 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	promote_buf_dispose(&bytes);
 	promote__git_session_free(session);
 	return rc;
+}
+
+/* The folder `dir` below the work tree `root` ("" for the root itself), or
+ * NULL when it is not below it or out of memory. */
+static char *folder_below(const char *root, const char *dir)
+{
+	char *r = realpath(root, NULL), *d = realpath(dir, NULL), *out = NULL;
+	size_t n = r ? strlen(r) : 0;
+	if (n == 1) /* the root of the file system */
+		n = 0;
+	if (r && d && strncmp(r, d, n) == 0 && (d[n] == '\0' || d[n] == '/'))
+		out = strdup(d[n] == '/' ? d + n + 1 : d + n);
+	free(r);
+	free(d);
+	return out;
 }
 
 /*
@@ -329,10 +348,13 @@ static void find_repository(promote_context *ctx, const char *found)
 		git_error_clear();
 	}
 	bool clone = repo && !git_repository_is_bare(repo);
-	/* Whether the configuration file's folder is the work tree's root (the same file). */
-	struct stat root, dir;
-	ctx->config_elsewhere = !clone || stat(git_repository_workdir(repo), &root) != 0 ||
-		stat(ctx->config_dir, &dir) != 0 || root.st_dev != dir.st_dev || root.st_ino != dir.st_ino;
+	/* Where in the work tree the configuration file is: its environments' paths start there. */
+	char *folder = clone ? folder_below(git_repository_workdir(repo), ctx->config_dir) : NULL;
+	ctx->config_elsewhere = !folder;
+	if (folder && *folder)
+		ctx->folder = folder;
+	else
+		free(folder);
 	git_repository_free(repo);
 	if (url) {
 		ctx->repo_path = promote__git_mirror_folder(url, ctx->cache_dir);
@@ -360,9 +382,15 @@ const char *promote__context_repository(promote_context *ctx)
 	return ctx->repo_path;
 }
 
-bool promote__context_config_at_root(promote_context *ctx)
+bool promote__context_config_in_repository(promote_context *ctx)
 {
 	return promote__context_repository(ctx) && (!ctx->config_dir || !ctx->config_elsewhere);
+}
+
+const char *promote__context_folder(promote_context *ctx)
+{
+	promote__context_repository(ctx);
+	return ctx->folder ? ctx->folder : "";
 }
 
 int promote__context_session(promote__git_session **out, promote_context *ctx)

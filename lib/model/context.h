@@ -23,7 +23,9 @@ struct promote_context {
 	bool repo_searched;
 	char *remote_name;           /* a clone's remote that is the repository ("origin"), or NULL */
 	bool worktree;               /* a clone without remote: its checked-out branch moves with its work tree */
-	bool config_elsewhere;       /* the configuration file is not at the root of its repository's work tree */
+	bool config_elsewhere;       /* the configuration file is in no folder of its repository's work tree */
+	char *folder;                /* the configuration's folder in its repository ("a/b"; NULL: the root):
+	                                where environment paths start */
 	char *cache_dir;             /* the options' cache_dir, copied: the session may open after the call */
 	promote__credentials creds;  /* the options' credentials callback */
 	promote__events events;      /* the options' event callback */
@@ -33,9 +35,15 @@ struct promote_context {
 /* The repository promotions read and write (see promote_context_repository_path()). */
 const char *promote__context_repository(promote_context *ctx);
 
-/* The configuration is the repository's own: read from it, or a file at the
- * root of its work tree (not, say, an example in a subfolder of a project). */
-bool promote__context_config_at_root(promote_context *ctx);
+/* The configuration is the repository's own: read from it, or a file in
+ * its work tree (not, say, a file in a bare repository's folder). */
+bool promote__context_config_in_repository(promote_context *ctx);
+
+/* The folder of the configuration file in its repository, where the
+ * environments' paths start: "" at the root (and without a repository),
+ * else "a/b" — promote.yaml in a clone's subfolder (promote_context_open_file),
+ * or a config_path in a folder (promote_context_open_repository). */
+const char *promote__context_folder(promote_context *ctx);
 
 /*
  * The context's repository session, opened on first use and kept until the

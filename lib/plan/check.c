@@ -129,10 +129,10 @@ static int list_below(const scan *s, const char *rel)
 
 /* Mark the globs of `product` that match a file of its folder `name` in
  * `env`; *found tells whether that folder is there. */
-static int match_folder(bool *matched, bool *found, const promote__tree_reader *r, const promote__commit_id *tip,
-	const promote_env *env, const promote_product *product, const char *name)
+static int match_folder(bool *matched, bool *found, promote_context *ctx, const promote__tree_reader *r,
+	const promote__commit_id *tip, const promote_env *env, const promote_product *product, const char *name)
 {
-	char *dir = promote__plan_product_dir(env, product, name);
+	char *dir = promote__plan_product_dir(ctx, env, product, name);
 	if (!dir)
 		return promote__error_oom();
 	scan s = { r, tip, product, promote_env_name(env), name, dir, matched };
@@ -188,7 +188,7 @@ static int check_product_globs(promote__errlist *warnings, promote_context *ctx,
 	int rc = matched ? product_names(&names, ctx, product, env) : promote__error_oom();
 	bool found = false;
 	for (size_t i = 0; rc == 0 && i < names.count; i++)
-		rc = match_folder(matched, &found, r, tip, env, product, names.strings[i]);
+		rc = match_folder(matched, &found, ctx, r, tip, env, product, names.strings[i]);
 	/* No folder at all: the product is not in that environment, which says nothing of its globs. */
 	for (size_t i = 0; rc == 0 && found && i < count; i++) {
 		if (matched[i])
@@ -209,9 +209,9 @@ static int check_product_globs(promote__errlist *warnings, promote_context *ctx,
 static int check_globs(promote__errlist *warnings, promote_context *ctx)
 {
 	const promote_flow *flow;
-	/* No repository, a configuration that is not the repository's own (an
-	 * example in a project's subfolder), or no flow: nothing to look at. */
-	if (!promote__context_config_at_root(ctx) || promote_flow_lookup(&flow, ctx, NULL) != 0) {
+	/* No repository, a configuration that is not the repository's own (a
+	 * file in a bare repository's folder), or no flow: nothing to look at. */
+	if (!promote__context_config_in_repository(ctx) || promote_flow_lookup(&flow, ctx, NULL) != 0) {
 		promote_error_clear();
 		return 0;
 	}

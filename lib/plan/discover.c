@@ -126,20 +126,23 @@ int promote_product_discover(promote_strarray *out, promote_context *ctx, const 
 	if (rc == 0 && (rc = promote__context_reader(&r, ctx)) == 0 && (rc = promote__plan_branch_of(&branch, r, env)) == 0)
 		rc = r->tip(&tip, r->self, branch);
 	/* Configured products first, then what discovery finds. */
-	promote__strbuf folder;
-	promote__strbuf_init(&folder, PROMOTE__PATH_MAX, "a product's folder");
 	for (size_t i = 0; rc == 0 && i < promote_product_count(ctx); i++) {
 		const promote_product *p = promote_product_at(ctx, i);
-		if (promote_product_is_discovery(p) ||
-			(rc = promote__strbuf_setf(&folder, "%s/%s", promote_env_path(env), promote_product_path(p))) ||
-			!is_folder(r, &tip, promote__strbuf_cstr(&folder)))
-			continue;
-		rc = add_name(&list, promote_product_name(p), strlen(promote_product_name(p)));
+		char *folder = promote_product_is_discovery(p) ? NULL
+							   : promote__plan_product_dir(ctx, env, p, promote_product_name(p));
+		if (!promote_product_is_discovery(p) && !folder)
+			rc = promote__error_oom();
+		else if (folder && is_folder(r, &tip, folder))
+			rc = add_name(&list, promote_product_name(p), strlen(promote_product_name(p)));
+		free(folder);
 	}
-	promote__strbuf_free(&folder);
+	char *env_dir = rc == 0 ? promote__plan_env_dir(ctx, env) : NULL;
+	if (rc == 0 && !env_dir)
+		rc = promote__error_oom();
 	for (size_t i = 0; rc == 0 && i < promote_product_count(ctx); i++)
 		if (promote_product_is_discovery(promote_product_at(ctx, i)))
-			rc = discover(&list, r, &tip, promote_env_path(env), promote_product_path(promote_product_at(ctx, i)));
+			rc = discover(&list, r, &tip, env_dir, promote_product_path(promote_product_at(ctx, i)));
+	free(env_dir);
 	free(branch);
 	if (rc) {
 		for (size_t i = 0; i < list.size; i++)

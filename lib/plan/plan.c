@@ -66,18 +66,26 @@ static char *join3(const char *a, const char *b, const char *c)
 	return out;
 }
 
-char *promote__plan_product_dir(const promote_env *env, const promote_product *product, const char *name)
+char *promote__plan_env_dir(promote_context *ctx, const promote_env *env)
+{
+	const char *folder = promote__context_folder(ctx), *path = promote_env_path(env);
+	return !*folder || strcmp(path, ".") == 0 ? strdup(*folder ? folder : path) : join3(folder, path, NULL);
+}
+
+char *promote__plan_product_dir(promote_context *ctx, const promote_env *env, const promote_product *product,
+	const char *name)
 {
 	const char *path = promote_product_path(product);
 	const char *star = strchr(path, '*');
-	char *with_name = NULL;
+	char *with_name = NULL, *env_dir = promote__plan_env_dir(ctx, env);
 	if (star) {
 		size_t n = strlen(path) + strlen(name) + 1;
 		if ((with_name = malloc(n)))
 			snprintf(with_name, n, "%.*s%s%s", (int)(star - path), path, name, star + 1);
 	}
-	char *dir = !star || with_name ? join3(promote_env_path(env), star ? with_name : path, NULL) : NULL;
+	char *dir = env_dir && (!star || with_name) ? join3(env_dir, star ? with_name : path, NULL) : NULL;
 	free(with_name);
+	free(env_dir);
 	return dir;
 }
 
@@ -355,8 +363,8 @@ int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader
 		return rc;
 	plan->from_commit = s.src;
 	plan->base = s.dst;
-	char *src_dir = promote__plan_product_dir(plan->from, plan->product_cfg, plan->product);
-	char *dst_dir = promote__plan_product_dir(plan->to, plan->product_cfg, plan->product);
+	char *src_dir = promote__plan_product_dir(plan->ctx, plan->from, plan->product_cfg, plan->product);
+	char *dst_dir = promote__plan_product_dir(plan->ctx, plan->to, plan->product_cfg, plan->product);
 	rc = src_dir && dst_dir ? 0 : promote__error_oom();
 	s.src_dir = src_dir;
 	s.dst_dir = dst_dir;

@@ -54,10 +54,16 @@ int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader
 /* `text` with every "{env}" and "{product}" replaced; NULL when out of memory. */
 char *promote__plan_expand(const char *text, const char *env, const char *product);
 
+/* The folder of environment `env` from the repository's root: its path
+ * below the configuration's folder (promote__context_folder()), "." for the
+ * root itself; NULL when out of memory. */
+char *promote__plan_env_dir(promote_context *ctx, const promote_env *env);
+
 /* The folder of product `name` in `env` (configured by `product`: its path,
  * with `name` where a discovery product's '*' stands), from the repository's
  * root; NULL when out of memory. */
-char *promote__plan_product_dir(const promote_env *env, const promote_product *product, const char *name);
+char *promote__plan_product_dir(promote_context *ctx, const promote_env *env, const promote_product *product,
+	const char *name);
 
 /* The branch an environment's changes land on: its own, its repository's,
  * else the repository's HEAD branch. Freed by the caller. */

@@ -154,3 +154,15 @@ def test_a_silent_remote_times_out_after_net_timeout(monkeypatch, tmp_path):
             promote.Context.from_repository(url, cache_dir=tmp_path / "cache", net_timeout=1)
     assert info.value.code == promote.ErrorCode.ETIMEOUT
     assert "no data from 127.0.0.1 for 1 s" in info.value.message
+
+
+def test_paths_start_at_the_folder_of_config_path(repo):
+    # config_path in a folder: the environments' paths are that folder's, as for a file there
+    examples = EXAMPLE_CONFIG.parent
+    files = {str(p.relative_to(examples.parent)): p.read_text() for p in examples.rglob("*") if p.is_file()}
+    commit(repo, files, "the example in a folder")
+    with promote.Context.from_repository(repo, "gitops/promote.yaml") as ctx:
+        assert ctx.discover_products() == ["cart", "shop"]
+        assert ctx.plan("shop", "qa").changes[0].startswith("gitops/envs/qa/apps/shop/")
+    with promote.Context.from_file(repo / "gitops" / "promote.yaml") as ctx:
+        assert ctx.discover_products() == ["cart", "shop"]

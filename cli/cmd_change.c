@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 /* The change; for a dry run, `would` names what was not done. */
-static void print_info(const cli *c, const promote_change_info *info, const char *would)
+static void print_info(const cli *c, const promote_context *ctx, const promote_change_info *info, const char *would)
 {
 	int state = promote_change_info_state(info), checks = promote_change_info_checks(info);
 	if (c->json) {
@@ -20,6 +20,7 @@ static void print_info(const cli *c, const promote_change_info *info, const char
 		const char *merged = promote_change_info_merge_commit(info);
 		json_object_object_add(o, "mergeCommit", *merged ? json_object_new_string(merged) : NULL);
 		json_object_object_add(o, "url", cli_json_string(promote_change_info_url(info)));
+		cli_json_add_remote(o, ctx);
 		if (would) {
 			json_object_object_add(o, "dryRun", json_object_new_boolean(1));
 			json_object_object_add(o, "action", json_object_new_string(would));
@@ -88,7 +89,7 @@ static int run(const cli *c, enum verb requested)
 	if (err)
 		rc = cli_fail(c);
 	else
-		print_info(c, info, dry_run ? verb_names[requested] : NULL);
+		print_info(c, ctx, info, dry_run ? verb_names[requested] : NULL);
 	promote_change_info_free(info);
 	promote_context_free(ctx);
 	return rc;

@@ -58,6 +58,7 @@ static int run(const cli *c, bool applying)
 			json_object_array_add(files, cli_json_string(promote_plan_change_path_at(plan, i)));
 		json_object_object_add(o, "changes", files);
 		json_object_object_add(o, "diff", json_object_new_string(diff.ptr));
+		cli_json_add_remote(o, ctx);
 		if (applying) {
 			json_object_object_add(o, "outcome", json_object_new_string(promote_apply_outcome_name(outcome)));
 			json_object_object_add(o, "commit", cli_json_string(commit.ptr));

@@ -100,6 +100,11 @@ json_object *cli_json_string(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
+void cli_json_add_remote(json_object *o, const promote_context *ctx)
+{
+	json_object_object_add(o, "remote", cli_json_string(promote_context_remote_name(ctx)));
+}
+
 void cli_print_json(json_object *value)
 {
 	puts(json_object_to_json_string_ext(value, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));

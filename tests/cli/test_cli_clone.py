@@ -129,3 +129,47 @@ def test_a_checked_out_branch_of_a_repository_named_by_repo_is_not_moved(tmp_pat
     assert "is checked out in the work tree" in r.err
     assert count(work) == 1
     assert git(work, "status", "--porcelain") == ""
+
+
+def test_json_names_the_remote(repo, tmp_path):
+    import json
+    work = clone(repo, tmp_path / "mine")
+    git(work, "remote", "rename", "origin", "upstream")
+    for args in (["plan", "shop", "--to", "qa"], ["apply", "shop", "--to", "prod"]):
+        r = promote("--json", *args, cwd=work)
+        assert r.code == OK, r
+        assert json.loads(r.out)["remote"] == "upstream", r.out
+    shown = promote("--json", "change", "show", "promote/shop/1.3.2/prod", cwd=work)
+    assert shown.code == OK, shown
+    assert json.loads(shown.out)["remote"] == "upstream"
+    # No clone's remote: null, the same shape.
+    for where in (["--repo", str(repo)], ["--config", str(alone(tmp_path) / "promote.yaml")]):
+        r = promote("--json", *where, "plan", "shop", "--to", "qa")
+        assert r.code == OK, r
+        assert json.loads(r.out)["remote"] is None
+
+
+def test_paths_start_at_the_configuration_files_folder(tmp_path):
+    # promote.yaml in a folder of its repository (as examples/gitops/ in this project): the
+    # environments' paths are that folder's, whether the command runs at the root or inside.
+    work = tmp_path / "project"
+    shutil.copytree(EXAMPLE.parent, work / "deploy" / "gitops")
+    (work / "README").write_text("a project with its deployment in a folder\n")
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "the project")
+    for cwd, config in [(work, "deploy/gitops/promote.yaml"), (work / "deploy", "gitops/promote.yaml"),
+                        (work / "deploy" / "gitops", "promote.yaml")]:
+        listed = promote("--config", config, "product", "list", cwd=cwd)
+        assert (listed.code, listed.out) == (OK, "cart\nshop\n"), (cwd, listed)
+    plan = promote("--config", "deploy/gitops/promote.yaml", "plan", "shop", "--to", "qa", cwd=work)
+    assert plan.code == OK, plan
+    assert "+++ b/deploy/gitops/envs/qa/apps/shop/values.yaml" in plan.out, plan.out
+    assert plan.out.endswith("3 files would change in qa on branch main\n")
+    # the template globs are checked there too: no warning for the example's
+    checked = promote("--config", "deploy/gitops/promote.yaml", "validate", cwd=work)
+    assert checked.code == OK and "warning" not in checked.err, checked
+    applied = promote("--config", "deploy/gitops/promote.yaml", "apply", "shop", "--to", "qa", cwd=work)
+    assert applied.code == OK, applied
+    assert git(work, "diff", "--numstat", "main~1", "main").splitlines() == [
+        line.replace("\tenvs/", "\tdeploy/gitops/envs/") for line in PROMOTED]

@@ -179,6 +179,13 @@ class Plan(OwnsHandle):
         return [lib.promote_plan_change_path_at(p, i) for i in range(lib.promote_plan_change_count(p))]
 
     @property
+    def remote(self) -> Optional[str]:
+        """The clone's remote ("origin") the plan was read from and apply pushes
+        to (:attr:`Context.remote_name`); None when the repository is no clone's remote."""
+        self._p()
+        return self._context.remote_name
+
+    @property
     def diff(self) -> str:
         """A unified diff of every change ("" when already in place)."""
         buf = _n.promote_buf()

@@ -168,3 +168,20 @@ def test_a_comment_in_a_typed_value_is_a_usage_error(tmp_path, value):
     assert "please report" not in r.err, r.err
     assert "ends in a comment" in r.err and "give the value alone" in r.err, r.err
     assert snapshot(tmp_path) == before
+
+
+# ---- what libyaml cannot read back is not called a libpromote bug ---------------------------------
+
+def test_a_tab_on_a_blank_line_after_a_value_that_must_be_quoted(tmp_path):
+    f = tmp_path / "v.yaml"
+    f.write_text("a: |\n  x\nfoo: 1\n \t\nbar: 2\n")
+    before = snapshot(tmp_path)
+    r = promote("yaml", "set", "-e", "a=x\ny\nz", "-e", "foo=v2", f)
+    assert r.code == FAILED, r
+    assert r.err.startswith("%s:4:1: this blank line holds a tab" % f), r.err
+    assert "remove the tab" in r.err and "please report" not in r.err, r.err
+    assert snapshot(tmp_path) == before
+    f.write_text("a: |\n  x\nfoo: 1\n\nbar: 2\n")
+    r = promote("yaml", "set", "-e", "a=x\ny\nz", "-e", "foo=v2", f)
+    assert r.code == OK, r
+    assert f.read_text() == 'a: |-\n  x\n  y\n  z\nfoo: "v2"\n\nbar: 2\n'

@@ -22,7 +22,9 @@
  *   are skipped and counted; leaves with an unusual key or a typed value may
  *   be refused with a reason (counted); any other refusal, PROMOTE_ERROR
  *   (the editor's "this is a bug") above all, fails, but for the cases where
- *   libyaml cannot read what must be written ("edits" in the list).
+ *   libyaml cannot read what must be written ("edits" in the list: refused
+ *   with PROMOTE_ENOTSUPPORTED when the editor recognises the case, else
+ *   PROMOTE_ERROR).
  *
  * Failures are collected and printed (case, path, what differs), and each
  * test fails at its end, so that one run shows every problem.
@@ -1109,7 +1111,7 @@ static void edit_leaf(edit_stats *st, test_case *c, const events *before, const 
 		/* An unusual key may be refused with a reason; PROMOTE_ERROR is the
 		 * library's own "this is a bug" (an edit it made does not read back),
 		 * but for the cases where libyaml refuses what the edit must write. */
-		if (rc == PROMOTE_ERROR && c->edit_deviation) {
+		if ((rc == PROMOTE_ERROR || rc == PROMOTE_ENOTSUPPORTED) && c->edit_deviation) {
 			c->edit_deviation->seen = true;
 			char detail[600];
 			snprintf(detail, sizeof detail, "%s: %s", example, show(e->message, strlen(e->message)));

@@ -606,6 +606,21 @@ static int plan_create(promote__splice *sp, const promote_yaml_doc *doc, const p
 				"cannot create '%s': its key has no ':' (\"? key\" or \"{key}\"); write it as 'key:' first",
 				path->text);
 		sp->end = at->end.offset > sp->start ? at->end.offset : sp->start;
+		if (at->tag)
+			return promote__ydoc_error(doc, PROMOTE_EINVALID, at,
+				"cannot create '%s': the null it goes under has a tag (%s), which the new collection "
+				"would take; remove the tag first", path->text, at->tag);
+		if (at->anchor) {
+			/* "key: &a" keeps its anchor, which then names the new collection. */
+			if (promote__ynode_is_shared(doc->tree, at) && !(flags & PROMOTE_YAML_EDIT_ANCHORS))
+				return promote__ydoc_error(doc, PROMOTE_EINVALID, at,
+					"cannot create '%s': the null it goes under is anchored (&%s) and used by an "
+					"alias, which would hold the new keys too: set PROMOTE_YAML_EDIT_ANCHORS to do so",
+					path->text, at->anchor);
+			sp->start = promote__yvalue_start(doc, at);
+			while (sp->start > 0 && strchr(" \t", doc->text[sp->start - 1]))
+				sp->start--;
+		}
 		if (at->in_flow) {
 			rc = promote__buf_putc(&sp->text, ' ');
 			return rc ? rc : flow_value(&c, i);

@@ -185,3 +185,18 @@ def test_a_tab_on_a_blank_line_after_a_value_that_must_be_quoted(tmp_path):
     r = promote("yaml", "set", "-e", "a=x\ny\nz", "-e", "foo=v2", f)
     assert r.code == OK, r
     assert f.read_text() == 'a: |-\n  x\n  y\n  z\nfoo: "v2"\n\nbar: 2\n'
+
+
+@pytest.mark.parametrize("text, flags, code, after", [
+    ("a: &x\nb: *x\n", [], USAGE, None),
+    ("a: &x ~\nb: *x\n", ["--edit-anchors"], OK, 'a: &x\n  c: "1"\nb: *x\n'),
+    ("a: &x\nc: 1\n", [], OK, 'a: &x\n  c: "1"\nc: 1\n'),
+    ("a: !!null\n", [], USAGE, None),
+])
+def test_create_under_an_anchored_or_tagged_null(tmp_path, text, flags, code, after):
+    f = tmp_path / "v.yaml"
+    f.write_text(text)
+    r = promote("yaml", "set", "--create", *flags, "-e", "a.c=1", f)
+    assert r.code == code, r
+    assert "please report" not in r.err, r.err
+    assert f.read_text() == (after or text)

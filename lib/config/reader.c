@@ -72,7 +72,7 @@ void promote__check_keys(promote__reader *r, const promote__ynode *map, const ch
 static int report_duplicate(const promote__ynode *first, const promote__ynode *second, void *payload)
 {
 	promote__strbuf text;
-	promote__strbuf_init(&text, 1024, "a message about a duplicate key");
+	promote__strbuf_init(&text, PROMOTE__MESSAGE_MAX, "a message about a duplicate key");
 	if (promote__yduplicate_describe(&text, first, second) == 0)
 		promote__reader_error(payload, second, "%s; each name may appear once, remove or rename one",
 			promote__strbuf_cstr(&text));

@@ -166,18 +166,28 @@ int promote__yduplicate_keys(const promote__ynode *node, promote__yduplicate_cb 
 	return 0;
 }
 
+/* A key's text for a message: its first KEY_SHOWN bytes, "..." after them. */
+#define KEY_SHOWN 200
+
+static int add_key(promote__strbuf *out, const char *fmt, const promote__ynode *key)
+{
+	int shown = key->length > KEY_SHOWN ? KEY_SHOWN : (int)key->length;
+	return promote__strbuf_addf(out, fmt, shown, key->value, key->length > KEY_SHOWN ? "..." : "");
+}
+
 int promote__yduplicate_describe(promote__strbuf *out, const promote__ynode *first, const promote__ynode *second)
 {
 	const promote__ynode *a = promote__ynode_resolve(first), *b = promote__ynode_resolve(second);
 	int rc;
 	if (b->type == PROMOTE__YSCALAR)
-		rc = promote__strbuf_addf(out, "duplicate key '%s'", b->value);
+		rc = add_key(out, "duplicate key '%.*s%s'", b);
 	else
 		rc = promote__strbuf_addf(out, "duplicate key (a %s)", promote__ynode_type_name(b));
 	if (rc == 0)
 		rc = promote__strbuf_addf(out, " (first at line %u, column %u", (unsigned)first->start.line,
 			(unsigned)first->start.column);
-	if (rc == 0 && b->type == PROMOTE__YSCALAR && strcmp(a->value, b->value) != 0)
-		rc = promote__strbuf_addf(out, ", written '%s'", a->value);
+	bool respelled = a->length != b->length || memcmp(a->value, b->value, a->length) != 0;
+	if (rc == 0 && b->type == PROMOTE__YSCALAR && respelled)
+		rc = add_key(out, ", written '%.*s%s'", a);
 	return rc ? rc : promote__strbuf_adds(out, ")");
 }

@@ -200,3 +200,12 @@ def test_create_under_an_anchored_or_tagged_null(tmp_path, text, flags, code, af
     assert r.code == code, r
     assert "please report" not in r.err, r.err
     assert f.read_text() == (after or text)
+
+
+def test_a_long_duplicate_key_is_named_shortened(tmp_path):
+    key = "k" * 5000
+    f = tmp_path / "v.yaml"
+    f.write_text("? %s\n: 1\n? %s\n: 2\n" % (key, key))  # an implicit key holds at most 1024 characters
+    r = promote("yaml", "get", f, "x")
+    assert r.code == USAGE, r
+    assert r.err.startswith("%s:3:3: duplicate key '%s...' (first at line 1, column 3)" % (f, "k" * 200)), r.err[:400]

@@ -57,7 +57,7 @@ static int refuse_duplicate(const promote__ynode *first, const promote__ynode *s
 {
 	const duplicate *d = payload;
 	promote__strbuf text;
-	promote__strbuf_init(&text, 4096, "a message about a duplicate key");
+	promote__strbuf_init(&text, PROMOTE__MESSAGE_MAX, "a message about a duplicate key");
 	int rc = promote__yduplicate_describe(&text, first, second);
 	if (rc == 0) {
 		promote__location where = { d->name, second->start.line, second->start.column };
@@ -206,13 +206,18 @@ int promote_yaml_doc_changed(const promote_yaml_doc *doc)
 
 int promote__ydoc_error(const promote_yaml_doc *doc, int code, const promote__ynode *node, const char *fmt, ...)
 {
-	char text[1024];
+	promote__strbuf text;
+	promote__strbuf_init(&text, PROMOTE__MESSAGE_MAX, "a message about a YAML file");
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	int rc = promote__strbuf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	promote__location where = { doc->name, node ? node->start.line : 0, node ? node->start.column : 0 };
-	return promote__error_at(code, PROMOTE_ERROR_CLASS_YAML, &where, "%s", text);
+	if (rc == 0) {
+		promote__location where = { doc->name, node ? node->start.line : 0, node ? node->start.column : 0 };
+		rc = promote__error_at(code, PROMOTE_ERROR_CLASS_YAML, &where, "%s", promote__strbuf_cstr(&text));
+	}
+	promote__strbuf_free(&text);
+	return rc;
 }
 
 /* A line break: '\n', or a '\r' not followed by '\n' (libyaml reads both). */
@@ -401,7 +406,7 @@ int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t 
 		return promote__error_oom();
 	}
 	/* Where each splice ends in the new text and the old, to name a line of the old text. */
-	splice_end *moves = malloc(count * sizeof *moves);
+	splice_end *moves = malloc((count ? count : 1) * sizeof *moves);
 	if (!moves) {
 		free(text);
 		free_splices(splices, count);

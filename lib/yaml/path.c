@@ -1,8 +1,10 @@
 /* Compiling and resolving YAML paths. */
 #include "path.h"
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/strbuf.h"
 #include "core/strutil.h"
 
 #include <errno.h>
@@ -17,7 +19,7 @@ typedef struct parser {
 	const char *text;
 	size_t pos;
 	promote_yaml_path *path;
-	size_t capacity;
+	size_t capacity; /* of path->segments */
 } parser;
 
 static int syntax(const parser *p, size_t pos, const char *what)
@@ -34,16 +36,8 @@ static promote__ysegment *add_segment(parser *p, promote__ypath_kind kind, size_
 			p->text, MAX_PATH_SEGMENTS);
 		return NULL;
 	}
-	if (p->path->count == p->capacity) {
-		size_t cap = p->capacity ? p->capacity * 2 : 4;
-		promote__ysegment *grown = realloc(p->path->segments, cap * sizeof *grown);
-		if (!grown) {
-			promote__error_oom();
-			return NULL;
-		}
-		p->path->segments = grown;
-		p->capacity = cap;
-	}
+	if (promote__array_grow(&p->path->segments, &p->capacity, p->path->count, 1, sizeof *p->path->segments))
+		return NULL;
 	promote__ysegment *s = &p->path->segments[p->path->count++];
 	memset(s, 0, sizeof *s);
 	s->kind = kind;
@@ -341,18 +335,14 @@ long promote__ypath_step(const promote__ynode *node, const promote__ysegment *se
 }
 
 /* What the path expected where it stopped, for the message. */
-static void describe_miss(char *out, size_t size, const promote__ynode *node, const promote__ysegment *seg)
+static int describe_miss(promote__strbuf *out, const promote__ynode *node, const promote__ysegment *seg)
 {
 	const promote__ynode *n = promote__ynode_resolve(node);
-	if (!n || n->type == PROMOTE__YSCALAR) {
-		snprintf(out, size, "it is a %s, not a collection", promote__ynode_type_name(n));
-		return;
-	}
+	if (!n || n->type == PROMOTE__YSCALAR)
+		return promote__strbuf_addf(out, "it is a %s, not a collection", promote__ynode_type_name(n));
 	if (n->type == PROMOTE__YMAPPING) {
-		if (seg->kind == PROMOTE__YINDEX || seg->kind == PROMOTE__YSELECT) {
-			snprintf(out, size, "it is a mapping, not a sequence");
-			return;
-		}
+		if (seg->kind == PROMOTE__YINDEX || seg->kind == PROMOTE__YSELECT)
+			return promote__strbuf_adds(out, "it is a mapping, not a sequence");
 		const char *names[64];
 		size_t count = 0;
 		for (size_t i = 0; i + 1 < n->count && count < 64; i += 2) {
@@ -360,15 +350,14 @@ static void describe_miss(char *out, size_t size, const promote__ynode *node, co
 			if (k->type == PROMOTE__YSCALAR)
 				names[count++] = k->value;
 		}
-		snprintf(out, size, "it has no key '%s'%s", seg->key, promote__did_you_mean(seg->key, names, count));
-		return;
+		return promote__strbuf_addf(out, "it has no key '%s'%s", seg->key,
+			promote__did_you_mean(seg->key, names, count));
 	}
 	if (seg->kind == PROMOTE__YKEY)
-		snprintf(out, size, "it is a sequence, not a mapping (use [N] or [key=value])");
-	else if (seg->kind == PROMOTE__YSELECT)
-		snprintf(out, size, "none of its %zu items has %s: %s", n->count, seg->key, seg->value);
-	else
-		snprintf(out, size, "it has %zu items, no index %ld", n->count, seg->index);
+		return promote__strbuf_adds(out, "it is a sequence, not a mapping (use [N] or [key=value])");
+	if (seg->kind == PROMOTE__YSELECT)
+		return promote__strbuf_addf(out, "none of its %zu items has %s: %s", n->count, seg->key, seg->value);
+	return promote__strbuf_addf(out, "it has %zu items, no index %ld", n->count, seg->index);
 }
 
 static int not_found(promote__yresolved *r, const promote_yaml_path *path, const char *file, const char *why)
@@ -378,30 +367,38 @@ static int not_found(promote__yresolved *r, const promote_yaml_path *path, const
 	if (r->matched == 0 && !at)
 		return promote__error_at(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_YAML, &where,
 			"YAML path '%s' not found: %s", path->text, why);
-	char matched[512] = "";
-	/* The matched prefix, rebuilt from the path text up to the next segment. */
+	/* The matched prefix, the path text up to the next segment (a path is
+	 * at most 256 segments, and its text far shorter than INT_MAX). */
 	size_t len = strlen(path->text), column = r->matched < path->count ? path->segments[r->matched].column : 0;
 	size_t end = column >= 1 && column - 1 <= len ? column - 1 : len; /* built paths have no columns */
 	while (end > 0 && path->text[end - 1] == '.')
 		end--;
-	snprintf(matched, sizeof matched, "%.*s", (int)end, path->text);
+	if (end == 0)
+		return promote__error_at(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_YAML, &where,
+			"YAML path '%s' not found: '(root)' matched here, but %s", path->text, why);
 	return promote__error_at(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_YAML, &where,
-		"YAML path '%s' not found: '%s' matched here, but %s", path->text, matched[0] ? matched : "(root)", why);
+		"YAML path '%s' not found: '%.*s' matched here, but %s", path->text, end > INT_MAX ? INT_MAX : (int)end,
+		path->text, why);
 }
 
 int promote__ypath_resolve(promote__yresolved *r, const promote__ydoc *doc, const promote_yaml_path *path,
 	const char *file)
 {
 	memset(r, 0, sizeof *r);
-	char why[400];
 	if (doc->count == 0)
 		return not_found(r, path, file, "the file holds no YAML document");
 	size_t first = 0, last = doc->count;
 	if (path->has_document) {
 		long d = path->document < 0 ? (long)doc->count + path->document : path->document;
 		if (d < 0 || (size_t)d >= doc->count) {
-			snprintf(why, sizeof why, "the file holds %zu documents, no @%ld", doc->count, path->document);
-			return not_found(r, path, file, why);
+			promote__strbuf why;
+			promote__strbuf_init(&why, PROMOTE__MESSAGE_MAX, "a message about a YAML path not found");
+			int rc = promote__strbuf_addf(&why, "the file holds %zu documents, no @%ld", doc->count,
+				path->document);
+			if (rc == 0)
+				rc = not_found(r, path, file, promote__strbuf_cstr(&why));
+			promote__strbuf_free(&why);
+			return rc;
 		}
 		first = (size_t)d;
 		last = first + 1;
@@ -451,12 +448,16 @@ int promote__ypath_resolve(promote__yresolved *r, const promote__ydoc *doc, cons
 	if (found == 1)
 		return 0;
 	if (!doc->documents[best.document] && path->count) {
-		snprintf(why, sizeof why, "the document is empty");
 		r->deepest = NULL;
-		return not_found(r, path, file, why);
+		return not_found(r, path, file, "the document is empty");
 	}
-	describe_miss(why, sizeof why, best.deepest, &path->segments[best.matched]);
-	return not_found(r, path, file, why);
+	promote__strbuf why;
+	promote__strbuf_init(&why, PROMOTE__MESSAGE_MAX, "a message about a YAML path not found");
+	int rc = describe_miss(&why, best.deepest, &path->segments[best.matched]);
+	if (rc == 0)
+		rc = not_found(r, path, file, promote__strbuf_cstr(&why));
+	promote__strbuf_free(&why);
+	return rc;
 }
 
 int promote__ypath_of(promote_yaml_path **out, const promote__ydoc *doc, size_t document, const promote__ynode *node)

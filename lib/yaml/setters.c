@@ -5,6 +5,7 @@
  */
 #include "edit.h"
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/error.h"
 
@@ -83,17 +84,23 @@ static char *marker_after(const promote_yaml_doc *doc, const promote__ynode *nod
 	return result;
 }
 
+/* A scalar to set: the path that checks it, and its new value. */
+typedef struct target {
+	promote_yaml_path *path;
+	char *value;
+} target;
+
 typedef struct setter_run {
 	promote_yaml_doc *doc;
 	const char *policy;
 	const image_ref *image;
 	const char *whole;
-	promote__splice *splices;
-	promote__check *checks;
-	promote_yaml_path **paths;
-	char **values;
-	size_t count;
-	size_t capacity;
+	/* One entry each per marked scalar, in step: the splices and checks
+	 * go to promote__ydoc_apply() as arrays; the targets own what the
+	 * checks point at. */
+	PROMOTE__ARRAY(promote__splice) splices;
+	PROMOTE__ARRAY(promote__check) checks;
+	PROMOTE__ARRAY(target) targets;
 } setter_run;
 
 /* The value a field of the marker takes, or NULL (error set). */
@@ -155,36 +162,20 @@ static int visit(setter_run *run, size_t document, const promote__ynode *node)
 			rc = promote__ydoc_error(run->doc, PROMOTE_EINVALID, node,
 				"this image policy marker is on a value that an alias uses too; setting it would "
 				"change every alias: move the marker to each use");
-		if (rc == 0 && run->count == run->capacity) {
-			size_t cap = run->capacity ? run->capacity * 2 : 4;
-			promote__splice *s = realloc(run->splices, cap * sizeof *s);
-			if (s)
-				run->splices = s;
-			promote__check *c = realloc(run->checks, cap * sizeof *c);
-			if (c)
-				run->checks = c;
-			promote_yaml_path **p = realloc(run->paths, cap * sizeof *p);
-			if (p)
-				run->paths = p;
-			char **v = realloc(run->values, cap * sizeof *v);
-			if (v)
-				run->values = v;
-			rc = s && c && p && v ? 0 : promote__error_oom();
-			if (rc == 0)
-				run->capacity = cap;
-		}
+		if (rc == 0 && (rc = promote__array_reserve(&run->splices, 1)) == 0 &&
+			(rc = promote__array_reserve(&run->checks, 1)) == 0)
+			rc = promote__array_reserve(&run->targets, 1);
 		if (rc == 0) {
-			size_t k = run->count;
-			memset(&run->splices[k], 0, sizeof run->splices[k]);
-			run->paths[k] = where;
+			target *t = &run->targets.ptr[run->targets.size++];
+			promote__splice *sp = &run->splices.ptr[run->splices.size++];
+			memset(sp, 0, sizeof *sp);
+			t->path = where;
 			where = NULL;
-			run->values[k] = strdup(value);
-			rc = run->values[k] ? 0 : promote__error_oom();
+			t->value = strdup(value);
+			rc = t->value ? 0 : promote__error_oom();
 			if (rc == 0)
-				rc = promote__yedit_render_scalar(&run->splices[k], run->doc, node, value, 0);
-			if (rc == 0)
-				run->checks[k] = promote__yedit_check(run->paths[k], run->values[k], 0);
-			run->count++;
+				rc = promote__yedit_render_scalar(sp, run->doc, node, value, 0);
+			run->checks.ptr[run->checks.size++] = promote__yedit_check(t->path, t->value, 0);
 		}
 	}
 	promote_yaml_path_free(where);
@@ -206,31 +197,30 @@ int promote_yaml_set_image_policy(promote_yaml_doc *doc, const char *policy, con
 	int rc = parse_image(&ref, image);
 	if (rc)
 		return rc;
-	setter_run run = { doc, policy, &ref, image, NULL, NULL, NULL, NULL, 0, 0 };
+	setter_run run = { doc, policy, &ref, image, PROMOTE__ARRAY_INIT, PROMOTE__ARRAY_INIT, PROMOTE__ARRAY_INIT };
 	for (size_t d = 0; d < doc->tree->count && rc == 0; d++)
 		rc = visit(&run, d, doc->tree->documents[d]);
 	/* Count the scalars whose bytes change before applying consumes the splices. */
 	size_t differ = 0;
-	for (size_t i = 0; rc == 0 && i < run.count; i++) {
-		const promote__splice *s = &run.splices[i];
+	for (size_t i = 0; rc == 0 && i < run.splices.size; i++) {
+		const promote__splice *s = &run.splices.ptr[i];
 		differ += s->end - s->start != s->text.size ||
 			memcmp(doc->text + s->start, s->text.ptr ? s->text.ptr : "", s->text.size) != 0;
 	}
 	if (rc == 0)
-		rc = promote__ydoc_apply(doc, run.splices, run.count, run.checks, run.count);
+		rc = promote__ydoc_apply(doc, run.splices.ptr, run.splices.size, run.checks.ptr, run.checks.size);
 	else
-		for (size_t i = 0; i < run.count; i++)
-			promote_buf_dispose(&run.splices[i].text);
+		for (size_t i = 0; i < run.splices.size; i++)
+			promote_buf_dispose(&run.splices.ptr[i].text);
 	if (rc == 0 && changed)
 		*changed = differ;
-	for (size_t i = 0; i < run.count; i++) {
-		promote_yaml_path_free(run.paths[i]);
-		free(run.values[i]);
+	for (size_t i = 0; i < run.targets.size; i++) {
+		promote_yaml_path_free(run.targets.ptr[i].path);
+		free(run.targets.ptr[i].value);
 	}
-	free(run.splices);
-	free(run.checks);
-	free(run.paths);
-	free(run.values);
+	promote__array_free(&run.splices);
+	promote__array_free(&run.checks);
+	promote__array_free(&run.targets);
 	image_ref_free(&ref);
 	return rc;
 }

@@ -1,25 +1,28 @@
 /* Builds promote__ydoc trees from libyaml events, enforcing the bounds. */
 #include "tree.h"
 
+#include "core/array.h"
 #include "core/error.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+typedef PROMOTE__ARRAY(promote__ynode *) node_array;
+
 /* An open collection while its children are being read. */
 typedef struct frame {
 	promote__ynode *node;
-	promote__ynode **items;
-	size_t count;
-	size_t capacity;
+	node_array items;
 } frame;
 
 typedef struct anchor {
 	const char *name;
 	promote__ynode *node;
 } anchor;
+
+typedef PROMOTE__ARRAY(frame) frame_array;
+typedef PROMOTE__ARRAY(anchor) anchor_array;
 
 /* libyaml's mark.index counts characters after a byte-order mark; splicing
  * needs bytes. For ASCII input the two agree (plus the BOM); otherwise a
@@ -84,14 +87,10 @@ typedef struct builder {
 	offsets offsets;
 	const char *name;
 	const promote__ylimits *limits;
-	frame *stack;
-	size_t depth;
-	size_t stack_capacity;
-	anchor *anchors;
-	size_t anchor_count;
-	size_t anchor_capacity;
+	frame_array stack;     /* the open collections; .size is the depth */
+	anchor_array anchors;
 	promote__ynode *root;
-	size_t roots_capacity;
+	size_t roots_capacity; /* of doc->documents */
 	uint64_t total; /* nodes of the current document, aliases expanded */
 } builder;
 
@@ -101,25 +100,10 @@ static promote__ymark mark_of(const builder *b, yaml_mark_t m)
 	return out;
 }
 
-static int fail_at(const builder *b, int code, promote__ymark m, const char *fmt, const char *arg)
+static promote__location where_of(const builder *b, promote__ymark m)
 {
 	promote__location where = { b->name, m.line, m.column };
-	return promote__error_at(code, PROMOTE_ERROR_CLASS_YAML, &where, fmt, arg);
-}
-
-static bool grow(void **ptr, size_t *capacity, size_t need, size_t elem)
-{
-	if (need <= *capacity)
-		return true;
-	size_t cap = *capacity ? *capacity * 2 : 8;
-	while (cap < need)
-		cap *= 2;
-	void *p = realloc(*ptr, cap * elem);
-	if (!p)
-		return false;
-	*ptr = p;
-	*capacity = cap;
-	return true;
+	return where;
 }
 
 static promote__ynode *new_node(builder *b, promote__ynode_type type, yaml_mark_t start, yaml_mark_t end,
@@ -132,8 +116,8 @@ static promote__ynode *new_node(builder *b, promote__ynode_type type, yaml_mark_
 	n->start = mark_of(b, start);
 	n->end = mark_of(b, end);
 	n->expanded = 1;
-	if (b->depth) {
-		n->parent = b->stack[b->depth - 1].node;
+	if (b->stack.size) {
+		n->parent = b->stack.ptr[b->stack.size - 1].node;
 		n->in_flow = n->parent->flow || n->parent->in_flow;
 	}
 	if (tag && !(n->tag = promote__arena_strdup(b->doc->arena, (const char *)tag)))
@@ -147,19 +131,15 @@ static int remember_anchor(builder *b, promote__ynode *n)
 {
 	if (!n->anchor)
 		return 0;
-	if (!grow((void **)&b->anchors, &b->anchor_capacity, b->anchor_count + 1, sizeof *b->anchors))
-		return promote__error_oom();
-	b->anchors[b->anchor_count].name = n->anchor;
-	b->anchors[b->anchor_count].node = n;
-	b->anchor_count++;
-	return 0;
+	anchor a = { n->anchor, n };
+	return promote__array_push(&b->anchors, a);
 }
 
 static promote__ynode *find_anchor(const builder *b, const char *name)
 {
-	for (size_t i = b->anchor_count; i-- > 0;) /* the latest definition wins */
-		if (strcmp(b->anchors[i].name, name) == 0)
-			return b->anchors[i].node;
+	for (size_t i = b->anchors.size; i-- > 0;) /* the latest definition wins */
+		if (strcmp(b->anchors.ptr[i].name, name) == 0)
+			return b->anchors.ptr[i].node;
 	return NULL;
 }
 
@@ -170,11 +150,11 @@ static int count_nodes(builder *b, const promote__ynode *culprit, uint64_t n)
 	b->total += n;
 	if (b->total <= b->limits->max_alias_nodes)
 		return 0;
-	char text[32];
-	snprintf(text, sizeof text, "%llu", (unsigned long long)b->limits->max_alias_nodes);
-	return fail_at(b, PROMOTE_ELIMIT, culprit->start,
-		"the document holds more than %s nodes once aliases are expanded (nested aliases, a "
-		"\"billion laughs\" document?); make it smaller or raise the limit", text);
+	promote__location where = where_of(b, culprit->start);
+	return promote__error_at(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_YAML, &where,
+		"the document holds more than %llu nodes once aliases are expanded (nested aliases, a "
+		"\"billion laughs\" document?); make it smaller or raise the limit",
+		(unsigned long long)b->limits->max_alias_nodes);
 }
 
 /* Attach a finished node to the open collection, or make it the root. */
@@ -185,30 +165,27 @@ static int attach(builder *b, promote__ynode *n)
 		if (rc)
 			return rc;
 	}
-	if (b->depth == 0) {
+	if (b->stack.size == 0) {
 		b->root = n;
 		return 0;
 	}
-	frame *f = &b->stack[b->depth - 1];
-	if (!grow((void **)&f->items, &f->capacity, f->count + 1, sizeof *f->items))
-		return promote__error_oom();
-	f->items[f->count++] = n;
-	f->node->expanded += n->expanded;
-	return 0;
+	frame *f = promote__array_last(&b->stack);
+	int rc = promote__array_push(&f->items, n);
+	if (rc == 0)
+		f->node->expanded += n->expanded;
+	return rc;
 }
 
 static int open_collection(builder *b, promote__ynode *n)
 {
-	if (b->depth >= b->limits->max_depth) {
-		char text[32];
-		snprintf(text, sizeof text, "%u", (unsigned)b->limits->max_depth);
-		return fail_at(b, PROMOTE_ELIMIT, n->start,
-			"collections nested deeper than %s levels; flatten the document", text);
+	if (b->stack.size >= b->limits->max_depth) {
+		promote__location where = where_of(b, n->start);
+		return promote__error_at(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_YAML, &where,
+			"collections nested deeper than %u levels; flatten the document", (unsigned)b->limits->max_depth);
 	}
-	if (!grow((void **)&b->stack, &b->stack_capacity, b->depth + 1, sizeof *b->stack))
-		return promote__error_oom();
-	frame *f = &b->stack[b->depth++];
-	memset(f, 0, sizeof *f);
+	frame *f = promote__array_alloc(&b->stack);
+	if (!f)
+		return PROMOTE_ENOMEM;
 	f->node = n;
 	int rc = count_nodes(b, n, 1);
 	return rc ? rc : remember_anchor(b, n);
@@ -216,14 +193,13 @@ static int open_collection(builder *b, promote__ynode *n)
 
 static int close_collection(builder *b, yaml_mark_t end)
 {
-	frame *f = &b->stack[--b->depth];
+	frame *f = &b->stack.ptr[--b->stack.size];
 	promote__ynode *n = f->node;
 	n->end = mark_of(b, end);
-	n->count = f->count;
-	n->items = promote__arena_memdup(b->doc->arena, f->items, f->count, sizeof *f->items);
-	free(f->items);
-	f->items = NULL;
-	if (f->count && !n->items)
+	n->count = f->items.size;
+	n->items = promote__arena_memdup(b->doc->arena, f->items.ptr, f->items.size, sizeof *f->items.ptr);
+	promote__array_free(&f->items);
+	if (n->count && !n->items)
 		return promote__error_oom();
 	return attach(b, n);
 }
@@ -235,14 +211,15 @@ static int on_event(builder *b, const yaml_event_t *ev)
 	case YAML_DOCUMENT_START_EVENT:
 		b->root = NULL;
 		b->total = 0;
-		b->anchor_count = 0;
+		b->anchors.size = 0;
 		return 0;
-	case YAML_DOCUMENT_END_EVENT:
-		if (!grow((void **)&b->doc->documents, &b->roots_capacity, b->doc->count + 1,
-			    sizeof *b->doc->documents))
-			return promote__error_oom();
-		b->doc->documents[b->doc->count++] = b->root;
-		return 0;
+	case YAML_DOCUMENT_END_EVENT: {
+		int rc = promote__array_grow(&b->doc->documents, &b->roots_capacity, b->doc->count, 1,
+			sizeof *b->doc->documents);
+		if (rc == 0)
+			b->doc->documents[b->doc->count++] = b->root;
+		return rc;
+	}
 	case YAML_SCALAR_EVENT:
 		n = new_node(b, PROMOTE__YSCALAR, ev->start_mark, ev->end_mark, ev->data.scalar.tag,
 			ev->data.scalar.anchor);
@@ -264,12 +241,13 @@ static int on_event(builder *b, const yaml_event_t *ev)
 	case YAML_ALIAS_EVENT: {
 		const char *name = (const char *)ev->data.alias.anchor;
 		promote__ynode *target = find_anchor(b, name);
+		promote__location where = where_of(b, mark_of(b, ev->start_mark));
 		if (!target)
-			return fail_at(b, PROMOTE_EINVALID, mark_of(b, ev->start_mark),
+			return promote__error_at(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML, &where,
 				"alias '*%s' refers to no anchor defined before it; define '&name' first", name);
-		for (size_t i = 0; i < b->depth; i++)
-			if (b->stack[i].node == target)
-				return fail_at(b, PROMOTE_EINVALID, mark_of(b, ev->start_mark),
+		for (size_t i = 0; i < b->stack.size; i++)
+			if (b->stack.ptr[i].node == target)
+				return promote__error_at(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_YAML, &where,
 					"alias '*%s' refers to a collection that contains it; recursive "
 					"structures are not supported", name);
 		n = new_node(b, PROMOTE__YALIAS, ev->start_mark, ev->end_mark, NULL, NULL);
@@ -425,10 +403,10 @@ int promote__ydoc_parse(promote__ydoc **out, const char *data, size_t size, cons
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
-	for (size_t i = 0; i < b.depth; i++)
-		free(b.stack[i].items);
-	free(b.stack);
-	free(b.anchors);
+	for (size_t i = 0; i < b.stack.size; i++)
+		promote__array_free(&b.stack.ptr[i].items);
+	promote__array_free(&b.stack);
+	promote__array_free(&b.anchors);
 	free(b.offsets.checkpoint);
 	if (rc) {
 		promote__ydoc_free(b.doc);

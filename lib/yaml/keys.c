@@ -186,8 +186,9 @@ int promote__yduplicate_describe(promote__strbuf *out, const promote__ynode *fir
 	if (rc == 0)
 		rc = promote__strbuf_addf(out, " (first at line %u, column %u", (unsigned)first->start.line,
 			(unsigned)first->start.column);
-	bool respelled = a->length != b->length || memcmp(a->value, b->value, a->length) != 0;
-	if (rc == 0 && b->type == PROMOTE__YSCALAR && respelled)
+	bool respelled = b->type == PROMOTE__YSCALAR &&
+		(a->length != b->length || memcmp(a->value, b->value, a->length) != 0);
+	if (rc == 0 && respelled)
 		rc = add_key(out, ", written '%.*s%s'", a);
 	return rc ? rc : promote__strbuf_adds(out, ")");
 }

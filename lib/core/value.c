@@ -18,6 +18,9 @@ static size_t control_at(const unsigned char *p)
 	return 0;
 }
 
+/* The most bytes of a value a message shows (a name or a version is shorter). */
+#define SHOWN_MAX 1024
+
 const char *promote__value_problem(const char *value, size_t max)
 {
 	if (!value || !*value)
@@ -31,10 +34,10 @@ const char *promote__value_problem(const char *value, size_t max)
 char *promote__value_shown(const char *value)
 {
 	promote__strbuf sb;
-	promote__strbuf_init(&sb, 400, "a value shown in a message");
+	promote__strbuf_init(&sb, 4 * SHOWN_MAX + 8, "a value shown in a message");
 	int rc = promote__strbuf_adds(&sb, "");
-	size_t shown = 0;
-	for (const unsigned char *p = (const unsigned char *)value; rc == 0 && *p && shown < 80; p++, shown++) {
+	const unsigned char *start = (const unsigned char *)value, *p = start;
+	while (rc == 0 && *p && (size_t)(p - start) < SHOWN_MAX) {
 		size_t n = control_at(p);
 		if (n == 0)
 			rc = promote__strbuf_add(&sb, p, 1);
@@ -42,9 +45,9 @@ char *promote__value_shown(const char *value)
 			rc = promote__strbuf_addf(&sb, "\\%c", *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't');
 		else
 			rc = promote__strbuf_addf(&sb, "\\x%02x", p[n - 1]);
-		p += n ? n - 1 : 0;
+		p += n ? n : 1;
 	}
-	if (rc == 0 && shown >= 80 && value[shown])
+	if (rc == 0 && *p)
 		rc = promote__strbuf_adds(&sb, "...");
 	char *out = rc == 0 ? promote__strbuf_take(&sb) : NULL;
 	promote__strbuf_free(&sb);

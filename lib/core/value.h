@@ -35,7 +35,8 @@ const char *promote__value_problem(const char *value, size_t max);
 int promote__value_check(const char *what, const char *value, size_t max);
 
 /* `value` made printable for a message: control characters as \n, \t,
- * \xNN, cut after 80 bytes ("..." then). A new string (NULL when out of
+ * \xNN; a value longer than 1024 bytes (longer than any name or version)
+ * is cut there, with "..." to say so. A new string (NULL when out of
  * memory). */
 char *promote__value_shown(const char *value);
 

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/strutil.h"
+#include "core/value.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +40,12 @@ int promote__lookup_named(const void **out, const char *function, const char *no
 int promote__error_unknown(const char *noun, const char *name, const void *items, size_t count, size_t stride)
 {
 	const char *best = promote__closest_name(name, items, count, stride);
-	if (best)
-		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
-			"no %s named '%s' (did you mean '%s'?)", noun, name, best);
-	return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
-		"no %s named '%s'; the configuration has %zu", noun, name, count);
+	/* The name as given, control characters escaped: a message is one line on a terminal. */
+	char *shown = promote__value_shown(name);
+	int rc = best ? promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
+				"no %s named '%s' (did you mean '%s'?)", noun, shown ? shown : name, best)
+		      : promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
+				"no %s named '%s'; the configuration has %zu", noun, shown ? shown : name, count);
+	free(shown);
+	return rc;
 }

@@ -136,6 +136,10 @@ static const struct {
 	{ "without PROMOTE_YAML_TYPED", "leave out --typed" },
 	{ "set PROMOTE_YAML_TYPED", "pass --typed to do so" },
 	{ "promote_change_approve", "approve it with: promote change approve ID" },
+	{ "promote_context_doctor() with PROMOTE_DOCTOR_FIX",
+	  "promote doctor --fix removes it (with the same --repo or --config)" },
+	{ "promote_context_doctor() and PROMOTE_DOCTOR_FIX",
+	  "promote doctor --fix removes it (with the same --repo or --config)" },
 };
 
 /* "promote: hint: ..." for each library word in the chain, once. */

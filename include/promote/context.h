@@ -168,6 +168,33 @@ PROMOTE_EXTERN(size_t) promote_warnings_count(const promote_warnings *warnings);
 PROMOTE_EXTERN(const promote_error *) promote_warnings_at(const promote_warnings *warnings, size_t index);
 PROMOTE_EXTERN(void) promote_warnings_free(promote_warnings *warnings);
 
+/* ---- what a crash left behind --------------------------------------------- */
+
+/* Flags of promote_context_doctor(). */
+typedef enum promote_doctor_flag {
+	PROMOTE_DOCTOR_FIX = 1 << 0  /* remove the stale locks found */
+} promote_doctor_flag;
+
+/*
+ * Look in the repository promotions write (the context's, or the mirror of
+ * its remote) for what a git or promote process that was killed left behind
+ * and that makes later runs fail: lock files (refs/heads/main.lock,
+ * refs/promote/changes/...lock, packed-refs.lock, HEAD.lock, config.lock,
+ * index.lock, ...). git records no owner in a lock file, so its age tells:
+ * one older than $PROMOTE_STALE_LOCK_AGE seconds (default 600) is stale,
+ * a younger one may belong to a process at work and is never removed. A
+ * mirror in the cache is promote's own: its locks are removed whenever it is
+ * opened under its flock, this call included.
+ *
+ * With PROMOTE_DOCTOR_FIX the stale locks are removed. *out receives one
+ * entry per lock found (file: its path): code PROMOTE_EBUSY while it stays
+ * in the way, PROMOTE_OK once removed; `in_the_way` (may be NULL) how many
+ * stay. 0 when the repository could be examined, even if locks stay; the
+ * errors of opening the repository otherwise (*out NULL).
+ */
+PROMOTE_EXTERN(int) promote_context_doctor(promote_warnings **out, size_t *in_the_way, promote_context *ctx,
+	unsigned int flags);
+
 PROMOTE_END_DECL
 
 #endif

@@ -59,3 +59,11 @@ const char *promote__did_you_mean(const char *word, const char *const *candidate
 	snprintf(text, sizeof text, " (did you mean '%s'?)", best);
 	return text;
 }
+
+long promote__env_seconds(const char *name, long max, long fallback)
+{
+	const char *env = getenv(name);
+	char *end = NULL;
+	long s = env && *env ? strtol(env, &end, 10) : -1;
+	return env && *env && end && *end == '\0' && s >= 0 && s <= max ? s : fallback;
+}

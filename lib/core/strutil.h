@@ -15,4 +15,9 @@ const char *promote__suggest(const char *word, const char *const *candidates, si
  * of the calling thread, valid until the next call. */
 const char *promote__did_you_mean(const char *word, const char *const *candidates, size_t count);
 
+/* The whole number of seconds environment variable `name` holds, when it is
+ * one from 0 to `max`; otherwise (unset, empty, not a number, out of range)
+ * `fallback`. */
+long promote__env_seconds(const char *name, long max, long fallback);
+
 #endif

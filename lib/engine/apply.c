@@ -186,8 +186,13 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 					"promote again", plan->to_branch, plan->product, promote_error_last()->message);
 			break;
 		}
-		if (plan->changes.size == 0)
-			break; /* already in place */
+		if (plan->changes.size == 0) {
+			/* Already in place — perhaps by a run killed before it could
+			 * remove its lock on the branch: not left for the next one. */
+			if ((rc = promote__strbuf_setf(&ref, "refs/heads/%s", plan->to_branch)) == 0)
+				rc = promote__git_session_settle(session, promote__strbuf_cstr(&ref));
+			break;
+		}
 		promote__git_edit *edits = calloc(plan->changes.size, sizeof *edits);
 		promote_buf message = PROMOTE_BUF_INIT;
 		rc = edits ? message_of(&message, plan, o.release) : promote__error_oom();
@@ -221,7 +226,9 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		if (proposing) {
 			expected = git_reference_name_to_id(&existing, repo, promote__strbuf_cstr(&ref)) == 0 ? &existing : NULL;
 			if (expected && same_tree(repo, &existing, &made)) {
-				made = existing; /* proposed already: never a second change */
+				made = existing; /* proposed already: never a second change, nor its lock left */
+				if ((rc = promote__git_session_settle(session, promote__strbuf_cstr(&ref))))
+					break;
 				*outcome = PROMOTE_APPLY_PROPOSED;
 				goto done;
 			}

@@ -9,7 +9,9 @@
 
 #include "core/error.h"
 #include "core/strbuf.h"
+#include "core/strutil.h"
 #include "git/global_git.h"
+#include "git/locks.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,10 +31,7 @@
  * (0 to 3600), else 60. */
 static int lock_wait_s(void)
 {
-	const char *env = getenv("PROMOTE_CACHE_LOCK_WAIT");
-	char *end = NULL;
-	long s = env && *env ? strtol(env, &end, 10) : -1;
-	return env && *env && end && *end == '\0' && s >= 0 && s <= MAX_LOCK_WAIT_S ? (int)s : DEFAULT_LOCK_WAIT_S;
+	return (int)promote__env_seconds("PROMOTE_CACHE_LOCK_WAIT", MAX_LOCK_WAIT_S, DEFAULT_LOCK_WAIT_S);
 }
 
 bool promote__git_is_remote(const char *url)
@@ -273,7 +272,17 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 	git_repository *repo = NULL;
 	struct stat st;
 	bool fresh = stat(full, &st) != 0;
-	int git_rc = fresh ? git_repository_init(&repo, full, 1) : git_repository_open_bare(&repo, full);
+	/* Ours, and locked: what a killed promote left there is removed — its
+	 * lock files, or a first clone that never became a repository. */
+	int git_rc = fresh ? 0 : git_repository_open_bare(&repo, full);
+	if (!fresh && git_rc < 0) {
+		nftw(full, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		fresh = true;
+	}
+	if (fresh)
+		git_rc = git_repository_init(&repo, full, 1);
+	if (git_rc == 0)
+		rc = promote__git_locks_clear(full, NULL);
 	promote__remote_auth none;
 	promote__remote_auth_init(&none, url, creds);
 	if (git_rc < 0)
@@ -299,7 +308,9 @@ int promote__git_mirror_fetch(git_repository *repo, const char *path, const char
 	int lock_fd, rc = lock_mirror(&lock_fd, path, "fetching", url, creds);
 	if (rc)
 		return rc;
-	rc = fetch_into(repo, url, creds, events, PROMOTE_TRANSFER_FETCH);
+	rc = promote__git_locks_clear(path, NULL);
+	if (rc == 0)
+		rc = fetch_into(repo, url, creds, events, PROMOTE_TRANSFER_FETCH);
 	unlock_mirror(lock_fd);
 	return rc;
 }
@@ -329,7 +340,7 @@ static int on_push_progress(unsigned int current, unsigned int total, size_t byt
 }
 
 /* libgit2's push, through a ref of this process's own. */
-static int libgit2_push(git_repository *repo, const char *url, const promote__credentials *creds,
+static int libgit2_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
 	const promote__events *events, const git_oid *commit, const char *ref, bool force)
 {
 	git_remote *remote = NULL;
@@ -350,9 +361,20 @@ static int libgit2_push(git_repository *repo, const char *url, const promote__cr
 	po.callbacks.push_transfer_progress = on_push_progress;
 	char temp[128]; /* a pid and an address: always fits */
 	snprintf(temp, sizeof temp, "refs/promote/push/%ld-%p", (long)getpid(), (void *)&state);
-	git_reference *pushed = NULL;
-	git_rc = commit ? git_reference_create(&pushed, repo, temp, commit, 1, "promote: push") : 0;
-	git_reference_free(pushed);
+	/* The mirror's refs change only under its lock (which clears what a
+	 * killed process left); the push itself runs without it. */
+	int lock_fd;
+	if (commit && (rc = lock_mirror(&lock_fd, path, "pushing", url, creds)) == 0) {
+		git_reference *pushed = NULL;
+		git_rc = git_reference_create(&pushed, repo, temp, commit, 1, "promote: push");
+		git_reference_free(pushed);
+		unlock_mirror(lock_fd);
+	}
+	if (rc) {
+		git_remote_free(remote);
+		transfer_end(&state);
+		return rc;
+	}
 	promote__strbuf spec;
 	promote__strbuf_init(&spec, PROMOTE__REFNAME_MAX * 2, "the push's refspec");
 	/* No commit: ":REF" removes the remote's ref. */
@@ -379,7 +401,10 @@ static int libgit2_push(git_repository *repo, const char *url, const promote__cr
 		rc = promote__git_push_refused(url, ref, state.rejected);
 	promote__remote_auth_finish(&state.auth, rc == 0 || state.rejected ? 0 : rc);
 	/* After the error is ours: libgit2 forgets its own at the next call. */
-	git_reference_remove(repo, temp);
+	if (commit && lock_mirror(&lock_fd, path, "pushing", url, creds) == 0) {
+		git_reference_remove(repo, temp);
+		unlock_mirror(lock_fd);
+	}
 	git_remote_free(remote);
 	transfer_end(&state);
 	return rc;
@@ -398,14 +423,15 @@ int promote__git_push(git_repository *repo, const char *path, const char *url, c
 		rc = promote__git_http_push(repo, url, creds, events, commit, ref, force);
 	if (rc == PROMOTE_ENOTSUPPORTED) {
 		promote_error_clear();
-		rc = libgit2_push(repo, url, creds, events, commit, ref, force);
+		rc = libgit2_push(repo, path, url, creds, events, commit, ref, force);
 	}
 	/* The mirror holds what the remote now holds, as a fetch would (under
 	 * the lock that fetches take), so the pushed ref can be read at once. */
 	int lock_fd;
 	if (rc == 0 && (rc = lock_mirror(&lock_fd, path, "pushing", url, creds)) == 0) {
 		git_reference *mirrored = NULL;
-		git_rc = commit ? git_reference_create(&mirrored, repo, ref, commit, 1, "promote: pushed")
+		rc = promote__git_locks_clear(path, NULL);
+		git_rc = rc ? 0 : commit ? git_reference_create(&mirrored, repo, ref, commit, 1, "promote: pushed")
 				: git_reference_remove(repo, ref);
 		if (git_rc == GIT_ENOTFOUND)
 			git_rc = 0;

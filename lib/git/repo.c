@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/strbuf.h"
 #include "git/global_git.h"
+#include "git/locks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,12 +232,13 @@ int promote__git_update_branch(git_repository *repo, const char *branch, const g
 	return rc;
 }
 
-int promote__git_update_ref(git_repository *repo, const char *ref, const git_oid *target, const git_oid *expected,
+/* update_once()'s answer when the ref to remove no longer points at `expected`. */
+#define MOVED_AWAY 1
+
+/* One compare-and-swap of `ref`: libgit2's code, or MOVED_AWAY. */
+static int update_once(git_repository *repo, const char *ref, const git_oid *target, const git_oid *expected,
 	const char *reflog)
 {
-	const char *name = strncmp(ref, "refs/heads/", 11) == 0 ? ref + 11 : ref;
-	if (!git_reference_is_valid_name(ref))
-		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_GIT, "'%s' is not a valid ref name", name);
 	if (!target) {
 		/* Removing it, only while it still points at `expected`; one already gone is fine. */
 		git_reference *current = NULL;
@@ -248,15 +250,35 @@ int promote__git_update_ref(git_repository *repo, const char *ref, const git_oid
 		if (git_rc == 0 && !moved)
 			git_rc = git_reference_delete(current);
 		git_reference_free(current);
-		if (moved)
-			return promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
-				"'%s' moved meanwhile; it was left as it is", name);
-		return git_rc < 0 ? promote__git_failed(git_rc, "cannot remove", name) : 0;
+		return moved ? MOVED_AWAY : git_rc;
 	}
 	git_reference *updated = NULL;
 	int git_rc = expected ? git_reference_create_matching(&updated, repo, ref, target, 1, expected, reflog)
 			      : git_reference_create(&updated, repo, ref, target, 0, reflog);
 	git_reference_free(updated);
+	return git_rc;
+}
+
+int promote__git_update_ref(git_repository *repo, const char *ref, const git_oid *target, const git_oid *expected,
+	const char *reflog)
+{
+	const char *name = strncmp(ref, "refs/heads/", 11) == 0 ? ref + 11 : ref;
+	if (!git_reference_is_valid_name(ref))
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_GIT, "'%s' is not a valid ref name", name);
+	/* A lock in the way: waited for, or the leftover of a finished update
+	 * removed, or reported with how to remove it (locks.h). */
+	long waited_ms = 0;
+	int git_rc, rc = 0;
+	do
+		git_rc = update_once(repo, ref, target, expected, reflog);
+	while (git_rc == GIT_ELOCKED && (rc = promote__git_lock_wait(repo, ref, &waited_ms)) == 0);
+	if (git_rc == GIT_ELOCKED)
+		return rc;
+	if (git_rc == MOVED_AWAY)
+		return promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
+			"'%s' moved meanwhile; it was left as it is", name);
+	if (!target)
+		return git_rc < 0 ? promote__git_failed(git_rc, "cannot remove", name) : 0;
 	if (git_rc == GIT_EMODIFIED || git_rc == GIT_EEXISTS)
 		return promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
 			"'%s' moved while the change was prepared; plan again on its new tip", name);

@@ -1,12 +1,15 @@
 /* The repository session: opened once, shared by every layer that reads or writes it. */
 #include "session.h"
 #include "clone.h"
+#include "locks.h"
 #include "mirror.h"
 
 #include "core/error.h"
+#include "core/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- the read-only view ---------------------------------------------------- */
 
@@ -179,4 +182,19 @@ int promote__git_session_publish(promote__git_session *s, const char *ref, const
 	if (strncmp(ref, "refs/heads/", 11) == 0)
 		return promote__git_update_branch(s->repo, ref + 11, target, expected, "promote");
 	return promote__git_update_ref(s->repo, ref, target, expected, "promote");
+}
+
+int promote__git_session_settle(promote__git_session *s, const char *ref)
+{
+	if (s->remote_url)
+		return 0; /* a mirror: its locks went when it was opened */
+	promote__strbuf lock;
+	promote__strbuf_init(&lock, PROMOTE__PATH_MAX, "the lock file's path");
+	int rc = promote__strbuf_addf(&lock, "%s/%s.lock", git_repository_path(s->repo), ref);
+	struct stat st;
+	long waited_ms = 0;
+	if (rc == 0 && stat(promote__strbuf_cstr(&lock), &st) == 0)
+		rc = promote__git_lock_wait(s->repo, ref, &waited_ms);
+	promote__strbuf_free(&lock);
+	return rc;
 }

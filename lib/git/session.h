@@ -66,4 +66,13 @@ int promote__git_session_refresh(promote__git_session *s);
 int promote__git_session_publish(promote__git_session *s, const char *ref, const git_oid *target,
 	const git_oid *expected, bool force);
 
+/*
+ * `ref` (a full name) is already where a promotion wants it: a lock file a
+ * killed process left on it after the update is removed, so that it blocks
+ * no later update (locks.h; a mirror's are cleared when it is opened).
+ * PROMOTE_EBUSY, said as promote__git_lock_wait() says it, for a lock that
+ * holds something else.
+ */
+int promote__git_session_settle(promote__git_session *s, const char *ref);
+
 #endif

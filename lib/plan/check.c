@@ -18,10 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct promote_warnings {
-	promote__errlist *list;
-};
-
 /* `name` is built in or registered; otherwise an error at `where` naming
  * what is known, with the closest as a suggestion. */
 static int check_name(promote__errlist *errors, const promote__registry *registry, const char *builtin,

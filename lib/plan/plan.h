@@ -10,6 +10,12 @@
 #include "core/array.h"
 #include "git/reader.h"
 #include "model/context.h"
+#include "core/error.h"
+
+/* The list promote_context_check() and promote_context_doctor() hand out. */
+struct promote_warnings {
+	promote__errlist *list;
+};
 
 typedef struct promote__change {
 	char *path;           /* repository-relative */

@@ -14,7 +14,7 @@ COMMANDS = [
     ["validate"], ["env", "list"], ["product", "list"], ["flow", "show"], ["policy", "explain"],
     ["yaml", "get"], ["yaml", "set"], ["yaml", "delete"], ["plan"], ["apply"],
     ["change", "show"], ["change", "approve"], ["change", "merge"], ["change", "close"], ["change", "comment"],
-    ["version"], ["help"],
+    ["doctor"], ["version"], ["help"],
 ]
 GROUPS = [["env"], ["product"], ["flow"], ["policy"], ["yaml"], ["change"]]
 

@@ -39,6 +39,9 @@ YAML_CREATE = 1 << 0
 YAML_TYPED = 1 << 1
 YAML_EDIT_ANCHORS = 1 << 2
 
+# promote_doctor_flag (context.h).
+DOCTOR_FIX = 1 << 0
+
 
 def _candidates() -> Iterator[Tuple[str, Optional[str]]]:
     """Where to look, in order, as (how it was found, what to pass to CDLL)."""
@@ -631,6 +634,7 @@ DECLARATIONS = (
     # context.h (since the git layer)
     ("promote_context_repository_path", c_char_p, (ctx_p,), _string),
     ("promote_context_check", c_int, (_P(warnings_p), ctx_p), _check),
+    ("promote_context_doctor", c_int, (_P(warnings_p), _P(c_size_t), ctx_p, c_uint), _check),
     ("promote_warnings_count", c_size_t, (warnings_p,), None),
     ("promote_warnings_at", _P(promote_error), (warnings_p, c_size_t), None),
     ("promote_warnings_free", None, (warnings_p,), None),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from ctypes import byref
+from ctypes import byref, c_size_t
 from typing import Any, Callable, Iterable, List, Optional, Tuple, TypeVar, Union, cast, overload
 
 from . import _native as _n
@@ -405,6 +405,21 @@ class Context(OwnsHandle):
         matches no file in the trigger environment, each with its location."""
         out = _n.warnings_p()
         self._call(lib.promote_context_check, byref(out), self._ctx())
+        try:
+            return [_n.error_records(lib.promote_warnings_at(out, i))[0]
+                    for i in range(lib.promote_warnings_count(out))]
+        finally:
+            lib.promote_warnings_free(out)
+
+    def doctor(self, fix: bool = False) -> List[ErrorDetail]:
+        """The lock files a killed git or promote left in the repository
+        promotions write (``promote_context_doctor``), each with its ``file``
+        and a message saying its age; ``fix``: the stale ones are removed
+        (code 0 then; PROMOTE_EBUSY for one that stays in the way)."""
+        out = _n.warnings_p()
+        in_the_way = c_size_t(0)
+        self._call(lib.promote_context_doctor, byref(out), byref(in_the_way), self._ctx(),
+                   _n.DOCTOR_FIX if fix else 0)
         try:
             return [_n.error_records(lib.promote_warnings_at(out, i))[0]
                     for i in range(lib.promote_warnings_count(out))]

@@ -243,5 +243,5 @@ def test_fallible_functions_raise():
             or (name.startswith("promote_change_") and not name.startswith("promote_change_info_")
                 and name != "promote_change_request_draft" and not name.endswith("_count"))
             or name.startswith("promote_change_info_set_") or name.startswith("promote_credential_set_")
-            or name in ("promote_product_discover", "promote_context_check"))
+            or name in ("promote_product_discover", "promote_context_check", "promote_context_doctor"))
         assert (errcheck is _native._check) == fallible, name

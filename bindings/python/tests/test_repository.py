@@ -166,3 +166,23 @@ def test_paths_start_at_the_folder_of_config_path(repo):
         assert ctx.plan("shop", "qa").changes[0].startswith("gitops/envs/qa/apps/shop/")
     with promote.Context.from_file(repo / "gitops" / "promote.yaml") as ctx:
         assert ctx.discover_products() == ["cart", "shop"]
+
+
+def test_doctor_lists_and_removes_stale_locks(repo, tmp_path, monkeypatch):
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(bare)], env=GIT_ENV, check=True)
+    stale, young = bare / "refs" / "heads" / "main.lock", bare / "packed-refs.lock"
+    stale.write_text("0" * 40 + "\n")
+    young.write_text("")
+    old = os.stat(stale).st_mtime - 3600
+    os.utime(stale, (old, old))
+    monkeypatch.setenv("PROMOTE_STALE_LOCK_AGE", "600")
+    with promote.Context.from_repository(bare) as ctx:
+        found = {os.path.basename(f.file): f for f in ctx.doctor()}
+        assert set(found) == {"main.lock", "packed-refs.lock"}
+        assert found["main.lock"].code == promote.ErrorCode.EBUSY and "60 min old" in found["main.lock"].message
+        assert stale.exists()
+        fixed = {os.path.basename(f.file): f.code for f in ctx.doctor(fix=True)}
+        # the stale one removed, the young one (a writer may be at work) left
+        assert fixed == {"main.lock": 0, "packed-refs.lock": promote.ErrorCode.EBUSY}
+        assert not stale.exists() and young.exists()

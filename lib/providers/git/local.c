@@ -151,6 +151,9 @@ static int update(promote_change_info *out, local *l, const char *id, mutation m
 				rc = promote__git_session_publish(l->s, promote__strbuf_cstr(&ref), &made, record ? &tip : NULL,
 					false);
 			promote__git_identity_dispose(&who);
+		} else if (rc == 0) {
+			/* Recorded already — perhaps by a run killed before it removed its lock. */
+			rc = promote__git_session_settle(l->s, promote__strbuf_cstr(&ref));
 		}
 		if (rc == PROMOTE_ECONFLICT && attempt < PROMOTE__DEFAULT_RETRIES) {
 			/* Someone else updated it first: read theirs and redo ours on it. */
@@ -418,8 +421,11 @@ static int merge_branches(char *merged_hex, local *l, json_object *record, const
 			(rc = promote__git_merge(&merged, &made, l->repo, &base_tip, &head_tip, &info)))
 			break;
 		git_oid_tostr(merged_hex, GIT_OID_HEXSZ + 1, &merged);
-		if (git_oid_equal(&merged, &base_tip))
-			break; /* in the base already: a merge that stopped before its record */
+		if (git_oid_equal(&merged, &base_tip)) {
+			/* In the base already: a merge that stopped before its record (its lock on the base too). */
+			rc = promote__git_session_settle(l->s, promote__strbuf_cstr(&base_ref));
+			break;
+		}
 		rc = promote__git_session_publish(l->s, promote__strbuf_cstr(&base_ref), &merged, &base_tip, false);
 		if (rc != PROMOTE_ECONFLICT || attempt >= PROMOTE__DEFAULT_RETRIES)
 			break;
@@ -440,8 +446,12 @@ static int local_merge_change(promote_change_info *out, const char *id, void *pa
 	char merged[GIT_OID_HEXSZ + 1] = "";
 	json_object *record = NULL;
 	int rc = load(&l, &record, payload, id);
+	promote__strbuf ref;
 	if (rc == 0 && (rc = mergeable(record, id)) == 1) {
-		rc = promote__local_record_to_info(out, record, l.where);
+		/* Merged already: its record's lock, if the run that merged was killed, is not left behind. */
+		if ((rc = record_ref(&ref, id)) == 0 && (rc = promote__git_session_settle(l.s, promote__strbuf_cstr(&ref))) == 0)
+			rc = promote__local_record_to_info(out, record, l.where);
+		promote__strbuf_free(&ref);
 	} else if (rc == 0 && (rc = merge_branches(merged, &l, record, id)) == 0) {
 		state_args args = { id, merged };
 		rc = update(out, &l, id, mutate_state, &args, "Merge change");

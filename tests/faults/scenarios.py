@@ -1,0 +1,106 @@
+"""The commands the fault tests break, locally and over HTTP with a cache shared by the runs, each with
+what must hold afterwards: one commit or change for the step, never two."""
+
+import os
+import shutil
+
+from faults import CHANGE, change_state, promote, subjects
+
+APPLY = ["apply", "shop", "--to", "staging"]
+PROPOSE = ["apply", "shop", "--to", "prod"]
+APPROVE = ["change", "approve", CHANGE, "--by", "alice"]
+MERGE = ["change", "merge", CHANGE]
+
+
+def _count(repo, subject):
+    return subjects(repo).count(subject)
+
+
+def _applied(where, done):
+    n = _count(where.repo, "Promote shop 1.4.0 to staging")
+    return None if n == (1 if done else n) and n <= 1 else "%d commits 'Promote shop 1.4.0 to staging'" % n
+
+
+def _approved(where, done):
+    state = change_state(where.prefix, where.env)
+    if state is None:
+        return "the change cannot be read"
+    if state["approvals"] > 1 or (done and state["approvals"] != 1) or state["state"] != "open":
+        return "change %s: %s, %d approvals" % (CHANGE, state["state"], state["approvals"])
+    return None
+
+
+def _merged(where, done):
+    n = _count(where.repo, "Promote shop 1.3.2 to prod")
+    state = change_state(where.prefix, where.env)
+    if n > 1 or (done and (n != 1 or not state or state["state"] != "merged")):
+        return "%d commits 'Promote shop 1.3.2 to prod' on main, change %s" % (n, state and state["state"])
+    return None
+
+
+# name -> (commands that prepare the repository, the command broken, the check)
+SCENARIOS = {
+    "apply": ([], APPLY, _applied),
+    "change-approve": ([PROPOSE], APPROVE, _approved),
+    "change-merge": ([PROPOSE, APPROVE], MERGE, _merged),
+}
+
+
+class Where:
+    """Where a case runs: `prefix` (--repo ...), `env`, the repository to check (`repo`) and the
+    repositories to fsck besides the mirrors in the cache (`checked`)."""
+
+    def __init__(self, prefix, env, repo, checked):
+        self.prefix, self.env, self.repo, self.checked = prefix, env, repo, checked
+
+
+class Local:
+    """A bare repository of its own per case, copied from a prepared template."""
+
+    def __init__(self, template, scratch):
+        self.template, self.scratch, self.n = template, scratch, 0
+
+    def fresh(self):
+        self.n += 1
+        repo = self.scratch / ("case-%d.git" % self.n)
+        shutil.copytree(self.template, repo, symlinks=True)
+        env = dict(os.environ, PROMOTE_CACHE_DIR=str(self.scratch / "unused-cache"))
+        return Where(["--repo", repo], env, repo, [repo])
+
+    def done(self, where):
+        shutil.rmtree(where.repo, ignore_errors=True)
+
+
+class Http:
+    """The server's repository and the cache restored from snapshots per case, at the same URL: the
+    killed run and the next one share the cache (its mirror), as two processes on one machine do."""
+
+    def __init__(self, server, snapshot, cache_snapshot, scratch):
+        self.server, self.snapshot, self.cache_snapshot, self.scratch, self.n = (server, snapshot, cache_snapshot,
+                                                                                  scratch, 0)
+
+    def fresh(self):
+        self.n += 1
+        served = self.server.repo_path("gitops")
+        shutil.rmtree(served, ignore_errors=True)
+        shutil.copytree(self.snapshot, served, symlinks=True)
+        cache = self.scratch / ("cache-%d" % self.n)
+        if self.cache_snapshot:
+            shutil.copytree(self.cache_snapshot, cache, symlinks=True)
+        env = http_env(self.server, cache)
+        return Where(["--repo", self.server.url("gitops")], env, served, [served])
+
+    def done(self, where):
+        shutil.rmtree(where.env["PROMOTE_CACHE_DIR"], ignore_errors=True)
+
+
+def http_env(server, cache):
+    return dict(os.environ, PROMOTE_GIT_USERNAME=server.user, PROMOTE_GIT_PASSWORD=server.password,
+                PROMOTE_CACHE_DIR=str(cache))
+
+
+def prepare(prefix, env, commands):
+    env = dict(os.environ, **env)
+    for args in commands:
+        done = promote([*prefix, *args], env)
+        assert done.returncode == 0, done.stderr

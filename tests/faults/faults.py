@@ -66,16 +66,18 @@ def kill_points(args, env, scratch):
 
 
 def choose(points, count):
-    """All points when exhaustive; else every point at a lock file, the points after each (the
-    window while it is held), and a deterministic stride over the rest, about `count` in all."""
+    """All points when exhaustive; else about `count`: half of them at lock files (each writing call
+    naming one and the call after it, while it is held; a stride over those when there are more),
+    the rest a deterministic stride over every point."""
     if exhaustive():
         return points
-    chosen = set()
-    for i, (_, _, call) in enumerate(points):
-        if ".lock" in call:
-            chosen.update(j for j in range(i, min(i + 3, len(points))) if points[j][0] in WRITING)
-    stride = max(1, len(points) // max(1, count - len(chosen)))
-    chosen.update(range(stride // 2, len(points), stride))
+    at_locks = sorted({j for i, (_, _, call) in enumerate(points) if ".lock" in call and points[i][0] in WRITING
+                       for j in (i, i + 1) if j < len(points)})
+    half = max(1, count // 2)
+    if len(at_locks) > half:
+        at_locks = at_locks[::-(-len(at_locks) // half)]
+    stride = max(1, len(points) // max(1, count - len(at_locks)))
+    chosen = set(at_locks) | set(range(stride // 2, len(points), stride))
     return [points[i] for i in sorted(chosen)]
 
 

@@ -104,3 +104,25 @@ def prepare(prefix, env, commands):
     for args in commands:
         done = promote([*prefix, *args], env)
         assert done.returncode == 0, done.stderr
+
+
+def local_place(example_repo, scratch, before):
+    """Local cases on copies of the example prepared by the commands `before`."""
+    template = scratch / "template.git"
+    shutil.copytree(example_repo, template)
+    prepare(["--repo", template], {}, before)
+    return Local(template, scratch)
+
+
+def http_place(example_repo, server, scratch, before, warm=True):
+    """HTTP cases on the example served by `server`, prepared by the commands `before`, with the
+    cache those left (`warm`) or none (a first clone)."""
+    served = server.repo_path("gitops")
+    shutil.rmtree(served, ignore_errors=True)
+    shutil.copytree(example_repo, served)
+    cache = scratch / "template-cache" if warm else None
+    if warm:
+        prepare(["--repo", server.url("gitops")], http_env(server, cache), before or [["validate"]])
+    snapshot = scratch / "snapshot.git"
+    shutil.copytree(served, snapshot)
+    return Http(server, snapshot, cache, scratch)

@@ -1,0 +1,81 @@
+"""One fault case: break a command, then check the repository and make the next run."""
+
+import pathlib
+
+from faults import STALE_MESSAGE, fsck, kill_points, promote
+
+
+def _folders(where):
+    """The repository and the mirrors in the case's cache."""
+    folders = list(where.checked)
+    cache = where.env.get("PROMOTE_CACHE_DIR")
+    if cache:
+        folders += [m for m in pathlib.Path(cache).glob("*.git") if m not in folders]
+    return folders
+
+
+def _left_locks(where):
+    """A lock file left in the repository or a mirror after a run that succeeded."""
+    for folder in _folders(where):
+        left = [str(p) for p in pathlib.Path(folder).rglob("*.lock") if "objects" not in p.parts]
+        if left:
+            return "lock files left after the next run succeeded: " + ", ".join(left)
+    return None
+
+
+def _fsck_all(where, mirrors=True):
+    """git fsck of the repository, and of the mirrors unless `mirrors` is False (a mirror whose first
+    clone was killed is no repository yet: the next run makes it again)."""
+    for folder in _folders(where) if mirrors else where.checked:
+        ok, out = fsck(folder)
+        if not ok:
+            return "git fsck %s: %s" % (folder, out.strip()[:400])
+    return None
+
+
+def run_case(where, command, check, inject, owned):
+    """The problem found (a sentence), or None. `inject(args, env)` runs the broken command; `owned`:
+    the repository written is a mirror of promote's own (no lock may stop the next run)."""
+    args = [*where.prefix, *command]
+    broken = inject(args, where.env)
+    if broken.returncode < 0 and broken.returncode != -9:
+        return "the broken run died of signal %d: %s" % (-broken.returncode, broken.stderr[-400:])
+    if "please report" in broken.stderr:
+        return "the broken run: %s" % broken.stderr.strip()[-400:]
+    problem = _fsck_all(where, mirrors=False) or check(where, False)
+    if problem:
+        return "after the broken run: " + problem
+    # The next run, without faults; a lock is stale at once, not after a wait.
+    env = dict(where.env, PROMOTE_STALE_LOCK_AGE="0")
+    again = promote(args, env)
+    if again.returncode != 0:
+        if owned or STALE_MESSAGE not in again.stderr:
+            return "the next run failed (exit %d): %s" % (again.returncode, again.stderr.strip()[-600:])
+        fixed = promote([*where.prefix, "doctor", "--fix"], env)
+        if fixed.returncode != 0:
+            return "promote doctor --fix failed (exit %d): %s" % (fixed.returncode, fixed.stderr.strip()[-400:])
+        again = promote(args, env)
+        if again.returncode != 0:
+            return "the run after doctor --fix failed (exit %d): %s" % (again.returncode,
+                                                                       again.stderr.strip()[-400:])
+    return _fsck_all(where) or check(where, True) or _left_locks(where)
+
+
+def probe(place, command, scratch):
+    """The system calls of a clean run of `command` where `place` runs its cases (faults.kill_points)."""
+    where = place.fresh()
+    points = kill_points([*where.prefix, *command], where.env, scratch)
+    place.done(where)
+    return points
+
+
+def run_cases(place, command, check, cases, owned):
+    """Each (label, inject) of `cases` on a fresh copy from `place`; the failures, labelled."""
+    failures = []
+    for label, inject in cases:
+        where = place.fresh()
+        problem = run_case(where, command, check, inject, owned)
+        place.done(where)
+        if problem:
+            failures.append("%s: %s" % (label, problem))
+    return failures

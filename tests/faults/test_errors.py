@@ -1,0 +1,48 @@
+"""Errors from the disk (ENOSPC, EIO, EACCES) at the system calls that write — open, write, fsync,
+link, rename, unlink — of `apply`, `change approve` and `change merge`, locally and over HTTP: the run
+fails with a message or succeeds, the repository stays sound, the step has one commit or change, and
+the next run succeeds (or, locally, needs only `promote doctor --fix`).
+
+A deterministic sample by default; PROMOTE_FAULTS_EXHAUSTIVE=1 tries every call of those kinds with
+each error."""
+
+import pytest
+
+from cases import probe, run_cases
+from faults import exhaustive, failed_at, sample_size
+from scenarios import SCENARIOS, http_place, local_place
+
+ERRORS = ("ENOSPC", "EIO", "EACCES")
+WRITES = {"openat", "write", "fsync", "fdatasync", "link", "rename", "renameat", "unlink"}
+
+
+def _failer(name, n, errno):
+    return lambda args, env: failed_at(args, env, name, n, errno)
+
+
+def _run_all(place, command, check, scratch, owned, count):
+    """Each chosen call, and every later one of its kind, fails with one of ERRORS (in turn; all
+    three when exhaustive); `run_case` checks the broken run failed cleanly or succeeded, and what
+    follows."""
+    points = [p for p in probe(place, command, scratch) if p[0] in WRITES]
+    stride = 1 if exhaustive() else max(1, len(points) // max(1, count))
+    cases = []
+    for i, (name, n, call) in enumerate(points[::stride]):
+        for errno in ERRORS if exhaustive() else ERRORS[i % len(ERRORS):][:1]:
+            cases.append(("%s at %s #%d (%s)" % (errno, name, n, call[:100]), _failer(name, n, errno)))
+    failures = run_cases(place, command, check, cases, owned)
+    print("%d writing calls, %d cases, %d failed" % (len(points), len(cases), len(failures)))
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_errors_local(scenario, example_repo, tmp_path):
+    before, command, check = SCENARIOS[scenario]
+    place = local_place(example_repo, tmp_path, before)
+    _run_all(place, command, check, tmp_path, False, sample_size(9))
+
+
+def test_errors_http_apply(example_repo, git_server, tmp_path):
+    before, command, check = SCENARIOS["apply"]
+    place = http_place(example_repo, git_server, tmp_path, before)
+    _run_all(place, command, check, tmp_path, True, sample_size(6))

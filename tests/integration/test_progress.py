@@ -100,3 +100,22 @@ def test_a_failed_transfer_ends_the_line_before_the_error(git_server, tmp_path):
     assert "promote: " in text and "refused the credentials" in text
     assert "not-the-password" not in text
     assert all(line.startswith(("Cloning ", "promote: ")) for line in text.split("\r\n") if line), text
+
+
+def test_a_terminal_gets_the_progress_over_ssh_too(ssh_server, tmp_path):
+    # Over ssh both directions are libgit2's: its indexer's progress for the clone, its packbuilder's
+    # and its push's for the push.
+    ssh_server.create_repo("gitops", EXAMPLE)
+    url = ssh_server.url("gitops")
+    env = dict(ssh_server.client_env(), TERM="xterm")
+    status, out, terminal = run_on_a_terminal(["--cache", tmp_path / "cache", "--repo", url, "apply", "shop",
+                                               "--to", "qa"], env)
+    text = terminal.decode()
+    assert status == 0, text
+    assert b"committed " in out
+    shown = url.replace(ssh_server.user + "@", "***@")  # no user information in what is shown
+    assert "Cloning %s\r\n" % shown in text and "\rReceiving objects: 100% (35/35), " in text, text
+    assert "Pushing to %s\r\n" % shown in text, text
+    assert "\rWriting objects: 100% (" in text and text.endswith(", done.\x1b[K\r\n"), text
+    assert run_git("-C", ssh_server.repo_path("gitops"), "log", "-1", "--format=%s", "main").stdout.strip() == \
+        "Promote shop 1.4.0 to qa"

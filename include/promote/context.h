@@ -24,7 +24,8 @@ typedef enum promote_log_level {
 
 /* Receives the library's log lines; the library itself never prints.
  * `domain` names the layer ("config", "git", ...). Both strings are
- * borrowed for the duration of the call. */
+ * borrowed for the duration of the call. A message longer than 64 KiB is
+ * cut, ending in "…". */
 typedef void (*promote_log_cb)(int level, const char *domain, const char *message, void *payload);
 
 /* What a remote may be offered (the `allowed` bits of a credentials callback). */

@@ -92,16 +92,43 @@ const char *promote_context_source(const promote_context *ctx)
 	return ctx ? ctx->cfg.source : NULL;
 }
 
+/* The longest log line delivered: a line longer is cut on purpose, ending in
+ * "…" (a log line is for reading, and one this long is a runaway value). */
+#define LOG_LINE_MAX (64 * 1024)
+static const char ellipsis[] = "\xe2\x80\xa6";
+
 void promote__log(const promote_context *ctx, int level, const char *domain, const char *fmt, ...)
 {
 	if (!ctx || !ctx->options.log_cb || level > ctx->options.log_level)
 		return;
+	/* Not a promote__strbuf: logging must leave promote_error_last() as it
+	 * is, and a strbuf that fails records an error. Most lines fit the stack
+	 * buffer; a longer one is formatted again into an allocation. */
 	char text[1024];
-	va_list ap;
+	va_list ap, again;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	va_copy(again, ap);
+	int n = vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	ctx->options.log_cb(level, domain, text, ctx->options.log_payload);
+	char *line = NULL;
+	if (n >= (int)sizeof text) {
+		size_t size = (size_t)n < LOG_LINE_MAX ? (size_t)n + 1 : LOG_LINE_MAX + 1;
+		if ((line = malloc(size)) != NULL)
+			vsnprintf(line, size, fmt, again);
+		/* Cut (or out of memory: the stack buffer's part), said with "…". */
+		if ((size_t)n >= size || !line) {
+			char *cut = line ? line : text;
+			size_t room = line ? size : sizeof text;
+			size_t at = room - sizeof ellipsis;
+			while (at > 0 && ((unsigned char)cut[at] & 0xC0) == 0x80)
+				at--; /* not inside a UTF-8 character */
+			memcpy(cut + at, ellipsis, sizeof ellipsis);
+		}
+	}
+	va_end(again);
+	ctx->options.log_cb(level, domain, line ? line : n < 0 ? "(a log line that could not be formatted)" : text,
+		ctx->options.log_payload);
+	free(line);
 }
 
 static int check_ready(promote_context **out, const char *function)
@@ -285,16 +312,14 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 		promote__git_session_free(session);
 		return rc;
 	}
-	char name[4096 + 8];
-	snprintf(name, sizeof name, "%s", config_path);
 	promote_buf bytes = PROMOTE_BUF_INIT;
 	if (size > effective.max_config_size) {
-		promote__location at = { name, 0, 0 };
+		promote__location at = { config_path, 0, 0 };
 		rc = promote__error_at(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_CONFIG, &at,
 			"the configuration has %llu bytes, more than the limit of %llu; raise max_config_size",
 			(unsigned long long)size, (unsigned long long)effective.max_config_size);
 	} else if ((rc = promote__git_read(&bytes, session->repo, &head, config_path, (size_t)size)) == 0 &&
-		   (rc = open_from_bytes(out, bytes.ptr ? bytes.ptr : "", bytes.size, name, opts)) == 0) {
+		   (rc = open_from_bytes(out, bytes.ptr ? bytes.ptr : "", bytes.size, config_path, opts)) == 0) {
 		(*out)->repo_searched = true;
 		const char *slash = strrchr(config_path, '/');
 		if (!((*out)->repo_path = strdup(session->path)) ||

@@ -114,6 +114,50 @@ static void test_log_callback_and_level(void **state)
 	promote_context_free(ctx);
 }
 
+static void keep_last(int level, const char *domain, const char *message, void *payload)
+{
+	(void)level;
+	(void)domain;
+	char **last = payload;
+	free(*last);
+	*last = strdup(message);
+}
+
+/* A log line longer than 1 KiB arrives whole; one past the bound of 64 KiB is
+ * cut on purpose, ending in "…". */
+static void test_long_log_lines(void **state)
+{
+	(void)state;
+	const char *yaml = "version: 1\nenvironments: {dev: {path: envs/dev}}\n";
+	const char *tail = ": 1 environments, 0 products, 0 policies, 0 flows";
+	char *last = NULL;
+	promote_context_options opts = PROMOTE_CONTEXT_OPTIONS_INIT;
+	opts.log_cb = keep_last;
+	opts.log_payload = &last;
+	opts.log_level = PROMOTE_LOG_DEBUG;
+	const size_t lengths[] = { 3000, 70000 };
+	for (size_t i = 0; i < 2; i++) {
+		char *name = malloc(lengths[i] + 1);
+		assert_non_null(name);
+		memset(name, 'n', lengths[i]);
+		name[lengths[i]] = '\0';
+		promote_context *ctx;
+		assert_int_equal(promote_context_open_buffer(&ctx, yaml, strlen(yaml), name, &opts), 0);
+		assert_non_null(last);
+		if (i == 0) {
+			assert_int_equal(strlen(last), lengths[i] + strlen(tail));
+			assert_string_equal(last + lengths[i], tail);
+		} else {
+			assert_int_equal(strlen(last), 64 * 1024);
+			assert_string_equal(last + strlen(last) - 3, "\xe2\x80\xa6");
+			assert_int_equal(strspn(last, "n"), 64 * 1024 - 3);
+		}
+		promote_context_free(ctx);
+		free(name);
+	}
+	free(last);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_version_1_callers),
 		cmocka_unit_test(test_newer_options_refused),
 		cmocka_unit_test(test_log_callback_and_level),
+		cmocka_unit_test(test_long_log_lines),
 	};
 	return cmocka_run_group_tests_name("options", tests, helpers_init, helpers_shutdown);
 }

@@ -111,6 +111,34 @@ static void test_not_a_repository_and_urls(void **state)
 	assert_int_equal(promote_context_open_repository(&ctx, NULL, NULL, NULL), PROMOTE_EINVALID);
 }
 
+/* A configuration path longer than 4 KiB is looked up whole: a file whose
+ * name is only its beginning is not taken for it. */
+static void test_long_config_path_is_not_cut(void **state)
+{
+	(void)state;
+	enum { LONG = 4090 };
+	char *name = malloc(LONG + 1), *longer = malloc(LONG + 8);
+	assert_non_null(name);
+	assert_non_null(longer);
+	memset(name, 'c', LONG);
+	name[LONG] = '\0';
+	snprintf(longer, LONG + 8, "%s.yaml", name);
+	const char *const files[] = { name, "version: 1\nenvironments: {dev: {path: envs/dev}}\n" };
+	char path[512];
+	snprintf(path, sizeof path, "%s/long.git", dir);
+	make_repo(path, true, files, 2);
+	promote_context *ctx = NULL;
+	assert_int_equal(promote_context_open_repository(&ctx, path, name, NULL), 0);
+	assert_int_equal(promote_env_count(ctx), 1);
+	promote_context_free(ctx);
+	ctx = NULL;
+	assert_int_equal(promote_context_open_repository(&ctx, path, longer, NULL), PROMOTE_ENOTFOUND);
+	assert_null(ctx);
+	assert_non_null(strstr(promote_error_last()->message, ".yaml' at HEAD"));
+	free(name);
+	free(longer);
+}
+
 static int setup(void **state)
 {
 	snprintf(dir, sizeof dir, "/tmp/promote-test-repo-XXXXXX");
@@ -137,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_bare_repository),
 		cmocka_unit_test(test_work_tree_reads_head_not_files),
 		cmocka_unit_test(test_not_a_repository_and_urls),
+		cmocka_unit_test(test_long_config_path_is_not_cut),
 	};
 	return cmocka_run_group_tests_name("repository", tests, setup, teardown);
 }

@@ -2,6 +2,7 @@
 #include "array.h"
 
 #include "error.h"
+#include "growth.h"
 
 static int too_large(size_t size, size_t extra, size_t elem_size)
 {
@@ -12,18 +13,10 @@ static int too_large(size_t size, size_t extra, size_t elem_size)
 
 int promote__array_grow(void *ptrp, size_t *alloc, size_t size, size_t extra, size_t elem_size)
 {
-	if (extra <= *alloc - size)
+	size_t cap = promote__grown_capacity(*alloc, size, extra, elem_size);
+	if (cap == *alloc)
 		return 0;
-	if (extra > SIZE_MAX - size)
-		return too_large(size, extra, elem_size);
-	size_t need = size + extra;
-	size_t cap = *alloc ? *alloc : 8;
-	while (cap < need) {
-		if (cap > SIZE_MAX / 2)
-			return too_large(size, extra, elem_size);
-		cap *= 2;
-	}
-	if (cap > SIZE_MAX / elem_size)
+	if (cap == 0)
 		return too_large(size, extra, elem_size);
 	void *old;
 	memcpy(&old, ptrp, sizeof old);

@@ -1,5 +1,6 @@
 /* The thread-local error detail behind promote_error_last(). */
 #include "error.h"
+#include "growth.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -16,9 +17,10 @@ typedef struct entry {
 } entry;
 
 struct promote__errlist {
-	entry *items;
-	size_t count;
-	size_t capacity;
+	struct {
+		entry *ptr;
+		size_t size, alloc;
+	} items;
 	bool out_of_memory;
 };
 
@@ -94,7 +96,7 @@ static char *location_prefix(const promote__location *where)
 {
 	if (!where || !where->file)
 		return NULL;
-	char tmp[64];
+	char tmp[64]; /* two 32-bit numbers and punctuation: always fits */
 	if (where->line && where->column)
 		snprintf(tmp, sizeof tmp, ":%u:%u: ", (unsigned)where->line, (unsigned)where->column);
 	else if (where->line)
@@ -204,38 +206,45 @@ void promote__errlist_free(promote__errlist *list)
 {
 	if (!list)
 		return;
-	entries_free(list->items, list->count);
+	entries_free(list->items.ptr, list->items.size);
 	free(list);
+}
+
+void promote__errlist_vadd(promote__errlist *list, int code, int klass, const promote__location *where,
+	const char *fmt, va_list ap)
+{
+	/* Grown as array.h's arrays grow; not one of them, since their failures
+	 * are reported through this file. */
+	size_t cap = promote__grown_capacity(list->items.alloc, list->items.size, 1, sizeof(entry));
+	entry *grown = cap == list->items.alloc ? list->items.ptr
+		: cap ? realloc(list->items.ptr, cap * sizeof(entry)) : NULL;
+	if (!grown) {
+		list->out_of_memory = true;
+		return;
+	}
+	list->items.ptr = grown;
+	list->items.alloc = cap;
+	entry *e = &list->items.ptr[list->items.size];
+	if (entry_fill(e, code, klass, where, fmt, ap)) {
+		e->order = list->items.size;
+		list->items.size++;
+	} else {
+		list->out_of_memory = true;
+	}
 }
 
 void promote__errlist_add(promote__errlist *list, int code, int klass, const promote__location *where,
 	const char *fmt, ...)
 {
-	if (list->count == list->capacity) {
-		size_t cap = list->capacity ? list->capacity * 2 : 8;
-		entry *grown = realloc(list->items, cap * sizeof *grown);
-		if (!grown) {
-			list->out_of_memory = true;
-			return;
-		}
-		list->items = grown;
-		list->capacity = cap;
-	}
 	va_list ap;
 	va_start(ap, fmt);
-	entry *e = &list->items[list->count];
-	if (entry_fill(e, code, klass, where, fmt, ap)) {
-		e->order = list->count;
-		list->count++;
-	} else {
-		list->out_of_memory = true;
-	}
+	promote__errlist_vadd(list, code, klass, where, fmt, ap);
 	va_end(ap);
 }
 
 size_t promote__errlist_count(const promote__errlist *list)
 {
-	return list->count + (list->out_of_memory ? 1 : 0);
+	return list->items.size + (list->out_of_memory ? 1 : 0);
 }
 
 static int compare_entries(const void *a, const void *b)
@@ -255,28 +264,28 @@ int promote__errlist_seal(promote__errlist *list)
 {
 	if (list->out_of_memory)
 		return promote__error_oom();
-	if (list->count > 1)
-		qsort(list->items, list->count, sizeof *list->items, compare_entries);
-	link_entries(list->items, list->count);
+	if (list->items.size > 1)
+		qsort(list->items.ptr, list->items.size, sizeof *list->items.ptr, compare_entries);
+	link_entries(list->items.ptr, list->items.size);
 	return 0;
 }
 
 const promote_error *promote__errlist_at(const promote__errlist *list, size_t index)
 {
-	return index < list->count ? &list->items[index].pub : NULL;
+	return index < list->items.size ? &list->items.ptr[index].pub : NULL;
 }
 
 int promote__errlist_publish(promote__errlist *list)
 {
 	if (list->out_of_memory)
 		return promote__error_oom();
-	if (list->count == 0)
+	if (list->items.size == 0)
 		return 0;
-	qsort(list->items, list->count, sizeof *list->items, compare_entries);
-	int code = list->items[0].pub.code;
-	publish(list->items, list->count);
-	list->items = NULL;
-	list->count = list->capacity = 0;
+	qsort(list->items.ptr, list->items.size, sizeof *list->items.ptr, compare_entries);
+	int code = list->items.ptr[0].pub.code;
+	publish(list->items.ptr, list->items.size);
+	list->items.ptr = NULL;
+	list->items.size = list->items.alloc = 0;
 	return code;
 }
 

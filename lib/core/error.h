@@ -4,6 +4,8 @@
 
 #include "common.h"
 
+#include <stdarg.h>
+
 /* An input location; file NULL when there is none. Line and column 1-based. */
 typedef struct promote__location {
 	const char *file;
@@ -36,6 +38,8 @@ void promote__errlist_free(promote__errlist *list);
 /* Add one error; keeps going on allocation failure (the list notes it). */
 void promote__errlist_add(promote__errlist *list, int code, int klass, const promote__location *where,
 	const char *fmt, ...) PROMOTE_PRINTF(5, 6);
+void promote__errlist_vadd(promote__errlist *list, int code, int klass, const promote__location *where,
+	const char *fmt, va_list ap) PROMOTE_PRINTF(5, 0);
 size_t promote__errlist_count(const promote__errlist *list);
 /* Publish as the thread's error chain (sorted by file, line, column) and
  * return the first error's code; 0 and nothing published when empty. */

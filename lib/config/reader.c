@@ -18,13 +18,11 @@ promote__location promote__reader_where(const promote__reader *r, const promote_
 
 void promote__reader_error(promote__reader *r, const promote__ynode *node, const char *fmt, ...)
 {
-	char text[1024];
+	promote__location where = promote__reader_where(r, node);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	promote__errlist_vadd(r->errors, PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG, &where, fmt, ap);
 	va_end(ap);
-	promote__location where = promote__reader_where(r, node);
-	promote__errlist_add(r->errors, PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG, &where, "%s", text);
 }
 
 const promote__ynode *promote__map_get(const promote__ynode *map, const char *key)
@@ -40,21 +38,33 @@ const promote__ynode *promote__map_get(const promote__ynode *map, const char *ke
 	return NULL;
 }
 
-/* "a, b, c" into a static buffer of the thread. */
-static const char *join_names(const char *const *names, size_t count)
+/* "a, b, c" built in `list` (once: kept for the next call with the same
+ * names), or NULL when out of memory, noted in the reader's errors. */
+static const char *join_names(promote__reader *r, promote__strbuf *list, const char *const *names, size_t count)
 {
-	static _Thread_local char text[512];
-	size_t used = 0;
-	text[0] = '\0';
-	for (size_t i = 0; i < count && used < sizeof text; i++)
-		used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", i ? ", " : "", names[i]);
-	return text;
+	if (promote__strbuf_len(list))
+		return promote__strbuf_cstr(list);
+	for (size_t i = 0; i < count; i++) {
+		if (promote__strbuf_addf(list, "%s%s", i ? ", " : "", names[i]) < 0) {
+			promote__strbuf_reset(list);
+			promote__errlist_add(r->errors, PROMOTE_ENOMEM, PROMOTE_ERROR_CLASS_NOMEMORY, NULL, "out of memory");
+			return NULL;
+		}
+	}
+	return promote__strbuf_cstr(list);
+}
+
+static void names_init(promote__strbuf *list)
+{
+	promote__strbuf_init(list, PROMOTE__MESSAGE_MAX, "the list of accepted names");
 }
 
 void promote__check_keys(promote__reader *r, const promote__ynode *map, const char *const *allowed,
 	size_t allowed_count, const char *what)
 {
 	map = promote__ynode_resolve(map);
+	promote__strbuf list;
+	names_init(&list);
 	for (size_t i = 0; i + 1 < map->count; i += 2) {
 		const promote__ynode *k = promote__ynode_resolve(map->items[i]);
 		if (k->type != PROMOTE__YSCALAR)
@@ -62,11 +72,12 @@ void promote__check_keys(promote__reader *r, const promote__ynode *map, const ch
 		bool known = false;
 		for (size_t j = 0; j < allowed_count && !known; j++)
 			known = strcmp(k->value, allowed[j]) == 0;
-		if (!known)
+		const char *names = known ? NULL : join_names(r, &list, allowed, allowed_count);
+		if (names)
 			promote__reader_error(r, map->items[i], "unknown key '%s' in %s%s; the keys allowed here are: %s",
-				k->value, what, promote__did_you_mean(k->value, allowed, allowed_count),
-				join_names(allowed, allowed_count));
+				k->value, what, promote__did_you_mean(k->value, allowed, allowed_count), names);
 	}
+	promote__strbuf_free(&list);
 }
 
 static int report_duplicate(const promote__ynode *first, const promote__ynode *second, void *payload)
@@ -178,16 +189,20 @@ int promote__read_enum(promote__reader *r, const promote__ynode *node, const cha
 	const char *const *names, size_t count)
 {
 	const promote__ynode *n = promote__ynode_resolve(node);
-	if (!n || n->type != PROMOTE__YSCALAR) {
-		promote__reader_error(r, node, "%s must be one of %s, not a %s", what, join_names(names, count),
+	if (n && n->type == PROMOTE__YSCALAR)
+		for (size_t i = 0; i < count; i++)
+			if (strcmp(n->value, names[i]) == 0)
+				return (int)i;
+	promote__strbuf list;
+	names_init(&list);
+	const char *accepted = join_names(r, &list, names, count);
+	if (accepted && (!n || n->type != PROMOTE__YSCALAR))
+		promote__reader_error(r, node, "%s must be one of %s, not a %s", what, accepted,
 			promote__ynode_type_name(n));
-		return -1;
-	}
-	for (size_t i = 0; i < count; i++)
-		if (strcmp(n->value, names[i]) == 0)
-			return (int)i;
-	promote__reader_error(r, node, "%s is '%s'%s; use one of: %s", what, n->value,
-		promote__did_you_mean(n->value, names, count), join_names(names, count));
+	else if (accepted)
+		promote__reader_error(r, node, "%s is '%s'%s; use one of: %s", what, n->value,
+			promote__did_you_mean(n->value, names, count), accepted);
+	promote__strbuf_free(&list);
 	return -1;
 }
 

@@ -338,6 +338,21 @@ static void test_unknown_env_key(void **state)
 		"promote.yaml:5:5: unknown key 'stratgy' in environment 'dev' (did you mean 'strategy'?); the keys allowed here are: path, kind, strategy, deployMode, deploy, repository, branch, labels, clusters");
 }
 
+/* A message quoting a long value is whole, its advice included. */
+static void test_long_value_message_whole(void **state)
+{
+	(void)state;
+	enum { LONG = 1200 };
+	char value[LONG + 1], yaml[LONG + 128], message[LONG + 256];
+	memset(value, 'v', LONG);
+	value[LONG] = '\0';
+	snprintf(yaml, sizeof yaml, "version: 1\nenvironments:\n  dev:\n    path: envs/dev\n    strategy: %s\n", value);
+	snprintf(message, sizeof message, "promote.yaml:5:15: 'strategy' of environment 'dev' is '%s'; use one of: "
+		"auto, manual, never", value);
+	const char *expected[] = { message };
+	assert_rejected(yaml, PROMOTE_EINVALID, expected, 1);
+}
+
 static void test_unknown_key_no_suggestion(void **state)
 {
 	(void)state;
@@ -515,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_type_policies),
 		cmocka_unit_test(test_wrong_type_priority),
 		cmocka_unit_test(test_wrong_version),
+		cmocka_unit_test(test_long_value_message_whole),
 	};
 	return cmocka_run_group_tests_name("config errors", tests, helpers_init, helpers_shutdown);
 }

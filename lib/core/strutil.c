@@ -4,11 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Optimal string alignment distance, rows of at most 64 characters compared
- * (longer words are never typos of our short key names anyway). */
+/* Optimal string alignment distance, rows of at most PROMOTE__SUGGEST_MAX
+ * characters compared (longer words are never typos of our short key names
+ * anyway). */
 size_t promote__edit_distance(const char *a, const char *b)
 {
-	enum { MAX = 64 };
+	enum { MAX = PROMOTE__SUGGEST_MAX };
 	size_t n = strlen(a), m = strlen(b);
 	if (n > MAX || m > MAX)
 		return (size_t)-1;
@@ -52,7 +53,9 @@ const char *promote__suggest(const char *word, const char *const *candidates, si
 
 const char *promote__did_you_mean(const char *word, const char *const *candidates, size_t count)
 {
-	static _Thread_local char text[160];
+	/* A suggestion is at most PROMOTE__SUGGEST_MAX bytes (a longer one has no
+	 * edit distance), so the sentence always fits: nothing is ever cut. */
+	static _Thread_local char text[sizeof " (did you mean ''?)" + PROMOTE__SUGGEST_MAX];
 	const char *best = promote__suggest(word, candidates, count);
 	if (!best)
 		return "";

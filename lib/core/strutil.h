@@ -4,7 +4,11 @@
 
 #include "common.h"
 
-/* Edit distance between two strings (insert, delete, substitute, transpose). */
+/* The longest word compared: longer ones are never suggested. */
+#define PROMOTE__SUGGEST_MAX 64
+
+/* Edit distance between two strings (insert, delete, substitute, transpose);
+ * SIZE_MAX when either is longer than PROMOTE__SUGGEST_MAX. */
 size_t promote__edit_distance(const char *a, const char *b);
 
 /* The candidate closest to `word` when close enough to be a likely typo

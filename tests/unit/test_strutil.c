@@ -25,11 +25,33 @@ static void test_suggest(void **state)
 	assert_string_equal(promote__did_you_mean("zzzzzz", keys, 4), "");
 }
 
+/* The longest word that can be suggested comes whole; a longer one is never
+ * suggested (so the sentence's buffer always holds it). */
+static void test_longest_suggestion_whole(void **state)
+{
+	(void)state;
+	char longest[PROMOTE__SUGGEST_MAX + 1], typo[PROMOTE__SUGGEST_MAX + 1], expected[128];
+	memset(longest, 'a', PROMOTE__SUGGEST_MAX);
+	longest[PROMOTE__SUGGEST_MAX] = '\0';
+	memcpy(typo, longest, sizeof typo);
+	typo[0] = 'b';
+	const char *const keys[] = { longest };
+	snprintf(expected, sizeof expected, " (did you mean '%s'?)", longest);
+	assert_string_equal(promote__did_you_mean(typo, keys, 1), expected);
+	char longer[PROMOTE__SUGGEST_MAX + 2];
+	memset(longer, 'a', PROMOTE__SUGGEST_MAX + 1);
+	longer[PROMOTE__SUGGEST_MAX + 1] = '\0';
+	const char *const too_long[] = { longer };
+	assert_int_equal(promote__edit_distance(typo, longer), SIZE_MAX);
+	assert_string_equal(promote__did_you_mean(typo, too_long, 1), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edit_distance),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_longest_suggestion_whole),
 	};
 	return cmocka_run_group_tests_name("strutil", tests, NULL, NULL);
 }

@@ -12,31 +12,28 @@ int promote__strset_add(promote__strset *set, const char *s)
 {
 	if (promote__strset_has(set, s))
 		return 0;
-	char **grown = realloc(set->items, (set->count + 1) * sizeof *grown);
-	if (!grown)
+	char *copy = strdup(s);
+	if (!copy)
 		return promote__error_oom();
-	set->items = grown;
-	if (!(set->items[set->count] = strdup(s)))
-		return promote__error_oom();
-	set->count++;
-	return 0;
+	int rc = promote__array_push(&set->items, copy);
+	if (rc < 0)
+		free(copy);
+	return rc;
 }
 
 bool promote__strset_has(const promote__strset *set, const char *s)
 {
-	for (size_t i = 0; i < set->count; i++)
-		if (strcmp(set->items[i], s) == 0)
+	for (size_t i = 0; i < set->items.size; i++)
+		if (strcmp(set->items.ptr[i], s) == 0)
 			return true;
 	return false;
 }
 
 void promote__strset_clear(promote__strset *set)
 {
-	for (size_t i = 0; i < set->count; i++)
-		free(set->items[i]);
-	free(set->items);
-	set->items = NULL;
-	set->count = 0;
+	for (size_t i = 0; i < set->items.size; i++)
+		free(set->items.ptr[i]);
+	promote__array_free(&set->items);
 }
 
 /* Replace *field with a copy of `value`. */
@@ -130,20 +127,23 @@ const char *promote_change_request_base(const promote_change_request *r) { retur
 const char *promote_change_request_title(const promote_change_request *r) { return r ? or_empty(r->title) : ""; }
 const char *promote_change_request_body(const promote_change_request *r) { return r ? or_empty(r->body) : ""; }
 int promote_change_request_draft(const promote_change_request *r) { return r && r->draft ? 1 : 0; }
-size_t promote_change_request_label_count(const promote_change_request *r) { return r ? r->labels.count : 0; }
+size_t promote_change_request_label_count(const promote_change_request *r)
+{
+	return r ? r->labels.items.size : 0;
+}
 size_t promote_change_request_environment_count(const promote_change_request *r)
 {
-	return r ? r->environments.count : 0;
+	return r ? r->environments.items.size : 0;
 }
 
 const char *promote_change_request_label_at(const promote_change_request *r, size_t index)
 {
-	return r && index < r->labels.count ? r->labels.items[index] : NULL;
+	return r && index < r->labels.items.size ? r->labels.items.ptr[index] : NULL;
 }
 
 const char *promote_change_request_environment_at(const promote_change_request *r, size_t index)
 {
-	return r && index < r->environments.count ? r->environments.items[index] : NULL;
+	return r && index < r->environments.items.size ? r->environments.items.ptr[index] : NULL;
 }
 
 /* ---- infos --------------------------------------------------------------- */

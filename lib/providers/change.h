@@ -3,11 +3,11 @@
 #define PROMOTE_PROVIDERS_CHANGE_H
 
 #include "core/common.h"
+#include "core/array.h"
 
-/* A list of distinct strings, each owned. */
+/* A list of distinct strings, each owned (items.ptr[0 .. items.size)). */
 typedef struct promote__strset {
-	char **items;
-	size_t count;
+	PROMOTE__ARRAY(char *) items;
 } promote__strset;
 
 /* Add `s` unless it is there already. */

@@ -20,8 +20,8 @@ static int put(json_object *record, const char *key, json_object *value)
 static json_object *string_array(const promote__strset *set)
 {
 	json_object *array = json_object_new_array();
-	for (size_t i = 0; array && i < set->count; i++)
-		if (json_object_array_add(array, json_object_new_string(set->items[i])) != 0) {
+	for (size_t i = 0; array && i < set->items.size; i++)
+		if (json_object_array_add(array, json_object_new_string(set->items.ptr[i])) != 0) {
 			json_object_put(array);
 			return NULL;
 		}
@@ -140,11 +140,11 @@ bool promote__local_record_has_labels(json_object *record, const promote_change_
 {
 	json_object *labels = NULL;
 	json_object_object_get_ex(record, "labels", &labels);
-	for (size_t i = 0; i < request->labels.count; i++) {
+	for (size_t i = 0; i < request->labels.items.size; i++) {
 		bool found = false;
 		for (size_t k = 0; !found && k < json_object_array_length(labels); k++) {
 			const char *s = json_object_get_string(json_object_array_get_idx(labels, k));
-			found = s && strcmp(s, request->labels.items[i]) == 0;
+			found = s && strcmp(s, request->labels.items.ptr[i]) == 0;
 		}
 		if (!found)
 			return false;

@@ -10,6 +10,8 @@
 #include "known_hosts.h"
 #include "ssh_config.h"
 
+#include "core/error.h"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -18,11 +20,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void base64(char *out, size_t size, const unsigned char *in, size_t n, bool pad)
+/* `n` bytes as base64 (with '=' padding when `pad`): a malloc'd string, NULL
+ * when out of memory. */
+static char *base64(const unsigned char *in, size_t n, bool pad)
 {
 	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc((n + 2) / 3 * 4 + 1);
+	if (!out)
+		return NULL;
 	size_t o = 0;
-	for (size_t i = 0; i < n && o + 5 < size; i += 3) {
+	for (size_t i = 0; i < n; i += 3) {
 		unsigned v = (unsigned)in[i] << 16 | (i + 1 < n ? (unsigned)in[i + 1] << 8 : 0) | (i + 2 < n ? in[i + 2] : 0);
 		out[o++] = digits[v >> 18 & 63];
 		out[o++] = digits[v >> 12 & 63];
@@ -32,6 +39,7 @@ static void base64(char *out, size_t size, const unsigned char *in, size_t n, bo
 			out[o++] = i + 2 < n ? digits[v & 63] : '=';
 	}
 	out[o] = '\0';
+	return out;
 }
 
 /* `in` (base64, n characters) decoded into `out` (at least 3 * n / 4 + 3
@@ -55,6 +63,8 @@ static bool hashed_match(const char *field, const char *name)
 	const char *salt = field + 3, *bar = strchr(salt, '|');
 	if (strncmp(field, "|1|", 3) != 0 || !bar)
 		return false;
+	/* unbase64 reads at most 256 characters (192 bytes): ssh writes 20-byte
+	 * salts and hashes, and anything longer is no match. */
 	unsigned char key[200], want[200], mac[EVP_MAX_MD_SIZE];
 	unsigned int mac_len = 0;
 	int key_len = unbase64(key, salt, (size_t)(bar - salt)), want_len = unbase64(want, bar + 1, strlen(bar + 1));
@@ -91,8 +101,11 @@ static void check_file(verdict *v, const char *file, const char *name, const cha
 	FILE *f = fopen(file, "r");
 	if (!f)
 		return;
-	char line[16384];
-	while (fgets(line, sizeof line, f)) {
+	/* Lines of any length: a part of a long line must never be read as a
+	 * line of its own. */
+	char *line = NULL;
+	size_t size = 0;
+	while (getline(&line, &size, f) >= 0) {
 		char *save = NULL, *field = strtok_r(line, " \t\r\n", &save);
 		bool revoked = false;
 		if (!field || *field == '#')
@@ -116,6 +129,7 @@ static void check_file(verdict *v, const char *file, const char *name, const cha
 		else if (!revoked && strcmp(line_type, type) == 0)
 			v->other_key = true;
 	}
+	free(line);
 	fclose(f);
 }
 
@@ -132,50 +146,90 @@ static const char *type_name(int raw_type)
 	}
 }
 
-int promote__known_hosts_check(const git_cert_hostkey *cert, const char *host, int port, char *why, size_t size)
+/* The files to read: $PROMOTE_GIT_SSH_KNOWN_HOSTS, else ssh's own two. */
+static int known_hosts_files(promote__strbuf *files)
 {
-	char name[1100], files[4200];
-	if (port == 22)
-		snprintf(name, sizeof name, "%s", host);
-	else
-		snprintf(name, sizeof name, "[%s]:%d", host, port);
-	if (!(cert->type & GIT_CERT_SSH_RAW) || cert->hostkey_len > 8192) {
-		snprintf(why, size, "the ssh host key of %s cannot be checked (libssh2 gave no key)", name);
-		return -1;
-	}
-	char key[11000], fingerprint[64] = "";
-	base64(key, sizeof key, (const unsigned char *)cert->hostkey, cert->hostkey_len, true);
-	if (cert->type & GIT_CERT_SSH_SHA256)
-		base64(fingerprint, sizeof fingerprint, cert->hash_sha256, sizeof cert->hash_sha256, false);
-	const char *type = type_name(cert->raw_type), *list = getenv("PROMOTE_GIT_SSH_KNOWN_HOSTS");
-	const char *home = getenv("HOME");
+	const char *list = getenv("PROMOTE_GIT_SSH_KNOWN_HOSTS");
 	if (list && *list)
-		snprintf(files, sizeof files, "%s", list);
-	else
-		snprintf(files, sizeof files, "%s/.ssh/known_hosts:/etc/ssh/ssh_known_hosts", home ? home : "");
-	verdict v = { false, false, false };
-	char copy[4200];
-	snprintf(copy, sizeof copy, "%s", files);
-	for (char *save = NULL, *f = strtok_r(copy, ":", &save); f; f = strtok_r(NULL, ":", &save))
-		check_file(&v, f, name, type, key);
-	if (v.known && !v.revoked)
-		return 0;
-	if (v.revoked)
-		snprintf(why, size, "the ssh host key of %s (%s SHA256:%s) is revoked in %s; refusing to connect", name,
-			type, fingerprint, files);
-	else if (v.other_key)
-		snprintf(why, size, "the ssh host key of %s has CHANGED (now %s SHA256:%s, not the one in %s): someone "
-			"may be impersonating the server; refusing to connect. If the change is expected, replace the "
-			"key in the known hosts", name, type, fingerprint, files);
-	else {
-		char scan[1200];
-		if (port == 22)
-			snprintf(scan, sizeof scan, "ssh-keyscan %s", host);
-		else
-			snprintf(scan, sizeof scan, "ssh-keyscan -p %d %s", port, host);
-		snprintf(why, size, "the ssh host key of %s (%s SHA256:%s) is not in the known hosts (%s): check "
-			"the fingerprint, then add it (%s >> ~/.ssh/known_hosts) or name a file in "
-			"PROMOTE_GIT_SSH_KNOWN_HOSTS", name, type, fingerprint, files, scan);
+		return promote__strbuf_adds(files, list);
+	const char *home = getenv("HOME");
+	return promote__strbuf_addf(files, "%s/.ssh/known_hosts:/etc/ssh/ssh_known_hosts", home ? home : "");
+}
+
+/* Every file of the ':'-separated `files` checked. */
+static int check_files(verdict *v, const char *files, const char *name, const char *type, const char *key)
+{
+	promote__strbuf one;
+	promote__strbuf_init(&one, PROMOTE__PATH_MAX, "a known-hosts file's name");
+	int rc = 0;
+	for (const char *f = files; rc == 0 && *f;) {
+		size_t len = strcspn(f, ":");
+		promote__strbuf_reset(&one);
+		if (len && (rc = promote__strbuf_add(&one, f, len)) == 0)
+			check_file(v, promote__strbuf_cstr(&one), name, type, key);
+		f += len + (f[len] == ':');
 	}
-	return -1;
+	promote__strbuf_free(&one);
+	return rc;
+}
+
+/* Why the key was refused, and what to do, into `why`. */
+static int explain(promote__strbuf *why, const verdict *v, const char *host, int port, const char *name,
+	const char *type, const char *fingerprint, const char *files)
+{
+	if (v->revoked)
+		return promote__strbuf_addf(why, "the ssh host key of %s (%s SHA256:%s) is revoked in %s; refusing to "
+			"connect", name, type, fingerprint, files);
+	if (v->other_key)
+		return promote__strbuf_addf(why, "the ssh host key of %s has CHANGED (now %s SHA256:%s, not the one in "
+			"%s): someone may be impersonating the server; refusing to connect. If the change is expected, "
+			"replace the key in the known hosts", name, type, fingerprint, files);
+	char port_option[16] = ""; /* " -p " and a port number: always fits */
+	if (port != 22)
+		snprintf(port_option, sizeof port_option, " -p %d", port);
+	return promote__strbuf_addf(why, "the ssh host key of %s (%s SHA256:%s) is not in the known hosts (%s): check "
+		"the fingerprint, then add it (ssh-keyscan%s %s >> ~/.ssh/known_hosts) or name a file in "
+		"PROMOTE_GIT_SSH_KNOWN_HOSTS", name, type, fingerprint, files, port_option, host);
+}
+
+int promote__known_hosts_check(const git_cert_hostkey *cert, const char *host, int port, promote__strbuf *why)
+{
+	promote__strbuf name, files;
+	promote__strbuf_init(&name, PROMOTE__PATH_MAX, "the ssh host's name");
+	promote__strbuf_init(&files, PROMOTE__MESSAGE_MAX, "the list of known-hosts files");
+	char *key = NULL, *fingerprint = NULL;
+	verdict v = { false, false, false };
+	bool accepted = false;
+	int rc = port == 22 ? promote__strbuf_adds(&name, host) : promote__strbuf_addf(&name, "[%s]:%d", host, port);
+	if (rc < 0)
+		goto done;
+	if (!(cert->type & GIT_CERT_SSH_RAW)) {
+		rc = promote__strbuf_addf(why, "the ssh host key of %s cannot be checked (libssh2 gave no key)",
+			promote__strbuf_cstr(&name));
+		goto done;
+	}
+	key = base64((const unsigned char *)cert->hostkey, cert->hostkey_len, true);
+	fingerprint = cert->type & GIT_CERT_SSH_SHA256 ? base64(cert->hash_sha256, sizeof cert->hash_sha256, false)
+						     : strdup("");
+	if (!key || !fingerprint) {
+		rc = promote__error_oom();
+		goto done;
+	}
+	const char *type = type_name(cert->raw_type);
+	if ((rc = known_hosts_files(&files)) < 0 ||
+		(rc = check_files(&v, promote__strbuf_cstr(&files), promote__strbuf_cstr(&name), type, key)) < 0)
+		goto done;
+	if ((accepted = v.known && !v.revoked))
+		goto done;
+	rc = explain(why, &v, host, port, promote__strbuf_cstr(&name), type, fingerprint, promote__strbuf_cstr(&files));
+done:
+	/* Refused whenever it could not be checked to the end, saying why. */
+	if (rc < 0 && !promote__strbuf_len(why) &&
+		promote__strbuf_addf(why, "the ssh host key cannot be checked: %s", promote_error_last()->message) < 0)
+		promote__strbuf_reset(why);
+	free(key);
+	free(fingerprint);
+	promote__strbuf_free(&name);
+	promote__strbuf_free(&files);
+	return accepted ? 0 : -1;
 }

@@ -175,14 +175,18 @@ typedef struct transfer_state {
 	char *rejected;  /* a push: the server's reason for refusing the update */
 } transfer_state;
 
-static void transfer_start(transfer_state *state, const char *url, const promote__credentials *creds,
+/* 0, or a negative code with nothing to end (remote_auth.h). */
+static int transfer_start(transfer_state *state, const char *url, const promote__credentials *creds,
 	const promote__events *events, int kind)
 {
-	promote__remote_auth_init(&state->auth, url, creds);
+	int rc = promote__remote_auth_init(&state->auth, url, creds);
+	if (rc < 0)
+		return rc;
 	/* Out of memory for the URL: the events name none. */
 	state->shown = events && events->cb ? promote__redact_url(url) : NULL;
 	promote__progress_start(&state->progress, events, kind, state->shown);
 	state->rejected = NULL;
+	return 0;
 }
 
 static void transfer_end(transfer_state *state)
@@ -208,10 +212,13 @@ static int fetch_into(git_repository *repo, const char *url, const promote__cred
 {
 	git_remote *remote = NULL;
 	transfer_state state;
-	transfer_start(&state, url, creds, events, kind);
-	int rc = 0, git_rc = git_remote_create_anonymous(&remote, repo, state.auth.url); /* an ssh alias resolved */
+	int rc = transfer_start(&state, url, creds, events, kind);
+	if (rc < 0)
+		return rc;
+	int git_rc = git_remote_create_anonymous(&remote, repo, state.auth.url); /* an ssh alias resolved */
 	if (git_rc < 0) {
 		rc = promote__remote_failed(git_rc, &state.auth, "cannot use", url);
+		promote__remote_auth_finish(&state.auth, rc);
 		transfer_end(&state);
 		return rc;
 	}
@@ -283,10 +290,13 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 		git_rc = git_repository_init(&repo, full, 1);
 	if (git_rc == 0)
 		rc = promote__git_locks_clear(full, NULL);
-	promote__remote_auth none;
-	promote__remote_auth_init(&none, url, creds);
-	if (git_rc < 0)
-		rc = promote__remote_failed(git_rc, &none, "cannot open the mirror of", url);
+	if (git_rc < 0) {
+		promote__remote_auth none;
+		if ((rc = promote__remote_auth_init(&none, url, creds)) == 0) {
+			rc = promote__remote_failed(git_rc, &none, "cannot open the mirror of", url);
+			promote__remote_auth_finish(&none, rc);
+		}
+	}
 	if (rc == 0)
 		rc = fetch_into(repo, url, creds, events, fresh ? PROMOTE_TRANSFER_CLONE : PROMOTE_TRANSFER_FETCH);
 	git_repository_free(repo);
@@ -345,10 +355,13 @@ static int libgit2_push(git_repository *repo, const char *path, const char *url,
 {
 	git_remote *remote = NULL;
 	transfer_state state;
-	transfer_start(&state, url, creds, events, PROMOTE_TRANSFER_PUSH);
-	int rc = 0, git_rc = git_remote_create_anonymous(&remote, repo, state.auth.url);
+	int rc = transfer_start(&state, url, creds, events, PROMOTE_TRANSFER_PUSH);
+	if (rc < 0)
+		return rc;
+	int git_rc = git_remote_create_anonymous(&remote, repo, state.auth.url);
 	if (git_rc < 0) {
 		rc = promote__remote_failed(git_rc, &state.auth, "cannot use", url);
+		promote__remote_auth_finish(&state.auth, rc);
 		transfer_end(&state);
 		return rc;
 	}
@@ -413,8 +426,6 @@ static int libgit2_push(git_repository *repo, const char *path, const char *url,
 int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
 	const promote__events *events, const git_oid *commit, const char *ref, bool force)
 {
-	promote__remote_auth none;
-	promote__remote_auth_init(&none, url, creds);
 	int git_rc;
 	/* Smart HTTP sends what the commit adds, found from the commit itself;
 	 * a server that does not speak it as expected gets libgit2's push. */
@@ -435,8 +446,11 @@ int promote__git_push(git_repository *repo, const char *path, const char *url, c
 				: git_reference_remove(repo, ref);
 		if (git_rc == GIT_ENOTFOUND)
 			git_rc = 0;
-		if (git_rc < 0)
+		promote__remote_auth none;
+		if (git_rc < 0 && (rc = promote__remote_auth_init(&none, url, creds)) == 0) {
 			rc = promote__remote_failed(git_rc, &none, "cannot record the push in the mirror of", url);
+			promote__remote_auth_finish(&none, rc);
+		}
 		git_reference_free(mirrored);
 		unlock_mirror(lock_fd);
 	}

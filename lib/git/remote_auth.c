@@ -12,18 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-void promote__remote_auth_init(promote__remote_auth *auth, const char *url, const promote__credentials *creds)
+int promote__remote_auth_init(promote__remote_auth *auth, const char *url, const promote__credentials *creds)
 {
 	memset(auth, 0, sizeof *auth);
 	auth->url = url;
 	auth->creds = creds;
+	promote__strbuf_init(&auth->refused, PROMOTE__MESSAGE_MAX, "why the server's identity was refused");
 	/* An ssh host alias of ~/.ssh/config is connected to as ssh would. */
-	char *resolved = promote__ssh_config_url(url, auth->ssh_identity, sizeof auth->ssh_identity);
-	if (resolved && strlen(resolved) < sizeof auth->ssh_url) {
-		memcpy(auth->ssh_url, resolved, strlen(resolved) + 1);
+	int rc = promote__ssh_config_url(&auth->ssh_url, &auth->ssh_identity, url);
+	if (auth->ssh_url)
 		auth->url = auth->ssh_url;
-	}
-	free(resolved);
+	return rc;
 }
 
 void promote__remote_watch_begin(promote__remote_auth *auth)
@@ -40,6 +39,11 @@ void promote__remote_auth_finish(promote__remote_auth *auth, int rc)
 {
 	/* Asked again after the helpers' answer means the server refused it. */
 	promote__git_credential_done(&auth->helper, rc == 0 ? 1 : auth->auth_failed ? -1 : 0);
+	promote__strbuf_free(&auth->refused);
+	free(auth->ssh_url);
+	free(auth->ssh_identity);
+	auth->ssh_url = auth->ssh_identity = NULL;
+	auth->url = NULL;
 }
 
 /* ---- the context's credentials callback ------------------------------------ */
@@ -175,7 +179,7 @@ void promote__remote_userpass(const char **user, const char **password, const ch
 static int ssh_key(git_credential **out, const char *user, const char *identity)
 {
 	const char *key = env("PROMOTE_GIT_SSH_KEY");
-	if (!key && *identity)
+	if (!key && identity)
 		key = identity;
 	if (key)
 		return git_credential_ssh_key_new(out, user, NULL, key, env("PROMOTE_GIT_SSH_PASSPHRASE"));
@@ -259,17 +263,19 @@ static int certificate(git_cert *cert, int valid, const char *host, void *payloa
 	promote__remote_auth *auth = payload;
 	if (cert->cert_type == GIT_CERT_HOSTKEY_LIBSSH2) {
 		/* libgit2 does not check ssh host keys: the known hosts decide. */
-		return promote__known_hosts_check((const git_cert_hostkey *)cert, host, ssh_port(auth->url), auth->refused,
-			       sizeof auth->refused) == 0 ? 0 : GIT_ECERTIFICATE;
+		promote__strbuf_reset(&auth->refused);
+		return promote__known_hosts_check((const git_cert_hostkey *)cert, host, ssh_port(auth->url),
+			       &auth->refused) == 0 ? 0 : GIT_ECERTIFICATE;
 	}
 	const char *skip = getenv("PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY");
 	if (skip && strcmp(skip, "1") == 0)
 		return 0;
 	if (valid)
 		return GIT_PASSTHROUGH;
-	snprintf(auth->refused, sizeof auth->refused,
-		"the server's TLS certificate is not trusted (PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY=1 turns the check "
-		"off, on purpose only)");
+	promote__strbuf_reset(&auth->refused);
+	if (promote__strbuf_adds(&auth->refused, "the server's TLS certificate is not trusted "
+		    "(PROMOTE_GIT_INSECURE_SKIP_TLS_VERIFY=1 turns the check off, on purpose only)") < 0)
+		promote__strbuf_reset(&auth->refused); /* out of memory: libgit2's message then */
 	return GIT_ECERTIFICATE;
 }
 
@@ -304,8 +310,9 @@ int promote__remote_failed(int git_rc, const promote__remote_auth *auth, const c
 		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_GIT,
 			"%s %s: the server refused the credentials (set PROMOTE_GIT_USERNAME and PROMOTE_GIT_PASSWORD "
 			"or PROMOTE_GIT_TOKEN; for ssh, PROMOTE_GIT_SSH_KEY or an ssh agent)", what, where);
-	else if (auth->refused[0])
-		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "%s %s: %s", what, where, auth->refused);
+	else if (promote__strbuf_len(&auth->refused))
+		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "%s %s: %s", what, where,
+			promote__strbuf_cstr(&auth->refused));
 	else {
 		char *detail = promote__redact_url(e && e->message ? e->message : "unknown error");
 		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "%s %s: %s", what, where,

@@ -8,6 +8,7 @@
 #define PROMOTE_GIT_REMOTE_AUTH_H
 
 #include "core/common.h"
+#include "core/strbuf.h"
 #include "credential_helper.h"
 #include "net_stream.h"
 
@@ -30,19 +31,22 @@ typedef struct promote__remote_auth {
 	int offered;            /* times credentials were asked for */
 	bool auth_failed;
 	int callback_error;     /* what the credentials callback returned, if it failed */
-	char refused[768];      /* why the server's identity was refused ("" if it was not) */
+	promote__strbuf refused;  /* why the server's identity was refused (empty if it was not) */
 	promote__git_credential helper;  /* what git's credential helpers answered, if they were asked */
-	char ssh_url[4400];     /* the ssh URL ~/.ssh/config made of the caller's ("" when none) */
-	char ssh_identity[4096];  /* the key file it names for the host ("" when none) */
+	char *ssh_url;          /* the ssh URL ~/.ssh/config made of the caller's (NULL when none) */
+	char *ssh_identity;     /* the key file it names for the host (NULL when none) */
 	promote__git_watch watch; /* the network's bound while libgit2 talks to the remote */
 } promote__remote_auth;
 
-void promote__remote_auth_init(promote__remote_auth *auth, const char *url, const promote__credentials *creds);
+/* 0, or a negative code (error set, nothing to finish): out of memory, or a
+ * value of ~/.ssh/config too long. */
+PROMOTE_WARN_UNUSED int promote__remote_auth_init(promote__remote_auth *auth, const char *url,
+	const promote__credentials *creds);
 
 /* The connection is over, `rc` its outcome: git's credential helpers learn
  * whether the server took their credentials (approve) or refused them
- * (reject), and the credentials are wiped. Call once after every
- * promote__remote_auth_init() whose callbacks were used. */
+ * (reject), the credentials are wiped and what `auth` holds is freed. Call
+ * once after every promote__remote_auth_init() that succeeded. */
 void promote__remote_auth_finish(promote__remote_auth *auth, int rc);
 
 /* The user name and password offered over http(s) after the context's

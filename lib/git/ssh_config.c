@@ -1,6 +1,9 @@
 /* Reading ~/.ssh/config's Host blocks for an alias (ssh_config.h). */
 #include "ssh_config.h"
 
+#include "core/error.h"
+#include "core/strbuf.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,66 +70,84 @@ static bool host_matches(char *patterns, const char *alias)
 }
 
 /* `value` with `~/` (at the start), `%d` (the home folder), `%h` (the
- * alias) and `%%` expanded into `out`. */
-static void expand(char *out, size_t size, const char *value, const char *alias)
+ * alias) and `%%` expanded, as a malloc'd string into *out. */
+static int expand(char **out, const char *value, const char *alias, const char *what)
 {
 	const char *home = getenv("HOME");
 	home = home ? home : "";
-	size_t o = 0;
-	out[0] = '\0';
+	promote__strbuf sb;
+	promote__strbuf_init(&sb, PROMOTE__PATH_MAX, what);
+	int rc = 0;
 	if (value[0] == '~' && (value[1] == '/' || value[1] == '\0')) {
-		o = (size_t)snprintf(out, size, "%s", home);
+		rc = promote__strbuf_adds(&sb, home);
 		value++;
 	}
-	for (; *value && o + 1 < size; value++) {
-		const char *piece = NULL;
-		char one[2] = { *value, '\0' };
+	for (; rc == 0 && *value; value++) {
 		if (*value == '%' && (value[1] == 'd' || value[1] == 'h' || value[1] == '%')) {
 			value++;
-			piece = *value == 'd' ? home : *value == 'h' ? alias : "%";
+			rc = promote__strbuf_adds(&sb, *value == 'd' ? home : *value == 'h' ? alias : "%");
+		} else {
+			rc = promote__strbuf_add(&sb, value, 1);
 		}
-		o += (size_t)snprintf(out + o, size - o, "%s", piece ? piece : one);
 	}
-	if (o >= size)
-		out[size - 1] = '\0';
+	if (rc == 0 && !(*out = promote__strbuf_take(&sb)))
+		rc = PROMOTE_ENOMEM;
+	promote__strbuf_free(&sb);
+	return rc;
 }
 
 /* One "Keyword value" line of an applying block: the first value wins. */
-static void apply_line(promote__ssh_host *out, const char *key, char *rest, const char *alias)
+static int apply_line(promote__ssh_host *out, const char *key, char *rest, const char *alias)
 {
 	char *value = next_arg(&rest);
 	if (!value)
-		return;
-	if (strcasecmp(key, "HostName") == 0 && !out->hostname[0])
-		expand(out->hostname, sizeof out->hostname, value, alias);
-	else if (strcasecmp(key, "Port") == 0 && !out->port) {
+		return 0;
+	if (strcasecmp(key, "HostName") == 0 && !out->hostname)
+		return expand(&out->hostname, value, alias, "the HostName of ~/.ssh/config");
+	if (strcasecmp(key, "Port") == 0 && !out->port) {
 		char *end = NULL;
 		long port = strtol(value, &end, 10);
 		out->port = end && !*end && port > 0 && port < 65536 ? (int)port : 0;
-	} else if (strcasecmp(key, "User") == 0 && !out->user[0])
-		snprintf(out->user, sizeof out->user, "%s", value);
-	else if (strcasecmp(key, "IdentityFile") == 0 && !out->identity[0])
-		expand(out->identity, sizeof out->identity, value, alias);
+	} else if (strcasecmp(key, "User") == 0 && !out->user) {
+		if (!(out->user = strdup(value)))
+			return promote__error_oom();
+	} else if (strcasecmp(key, "IdentityFile") == 0 && !out->identity)
+		return expand(&out->identity, value, alias, "the IdentityFile of ~/.ssh/config");
+	return 0;
 }
 
-void promote__ssh_config_lookup(promote__ssh_host *out, const char *path, const char *alias)
+void promote__ssh_host_clear(promote__ssh_host *host)
+{
+	free(host->hostname);
+	free(host->user);
+	free(host->identity);
+	memset(host, 0, sizeof *host);
+}
+
+int promote__ssh_config_lookup(promote__ssh_host *out, const char *path, const char *alias)
 {
 	memset(out, 0, sizeof *out);
-	char file[4200];
+	promote__strbuf file;
+	promote__strbuf_init(&file, PROMOTE__PATH_MAX, "the path of ~/.ssh/config");
+	int rc = 0;
 	if (!path) {
 		const char *home = getenv("HOME");
 		if (!home || !*home)
-			return;
-		snprintf(file, sizeof file, "%s/.ssh/config", home);
-		path = file;
+			return 0;
+		if ((rc = promote__strbuf_addf(&file, "%s/.ssh/config", home)) < 0)
+			return rc;
+		path = promote__strbuf_cstr(&file);
 	}
 	FILE *f = fopen(path, "r");
+	promote__strbuf_free(&file);
 	if (!f)
-		return;
+		return 0;
+	/* Lines longer than this are skipped whole, never read in parts (the
+	 * header says so): no option ssh takes needs one. */
 	char line[MAX_LINE];
 	size_t read_bytes = 0;
 	bool applies = true; /* before the first Host: every host */
-	while (fgets(line, sizeof line, f)) {
+	while (rc == 0 && fgets(line, sizeof line, f)) {
 		size_t len = strlen(line);
 		read_bytes += len;
 		if (read_bytes > MAX_FILE)
@@ -157,14 +178,17 @@ void promote__ssh_config_lookup(promote__ssh_host *out, const char *path, const 
 		else if (strcasecmp(key, "Match") == 0)
 			applies = false;
 		else if (applies)
-			apply_line(out, key, p, alias);
+			rc = apply_line(out, key, p, alias);
 	}
 	fclose(f);
+	if (rc < 0)
+		promote__ssh_host_clear(out);
+	return rc;
 }
 
-char *promote__ssh_config_url(const char *url, char *identity, size_t size)
+int promote__ssh_config_url(char **out, char **identity, const char *url)
 {
-	identity[0] = '\0';
+	*out = *identity = NULL;
 	const char *rest, *slash;
 	bool scp = false;
 	if (strncmp(url, "ssh://", 6) == 0)
@@ -175,7 +199,7 @@ char *promote__ssh_config_url(const char *url, char *identity, size_t size)
 		 (!strchr(url, '/') || slash < strchr(url, '/')))
 		rest = url, scp = true;
 	else
-		return NULL;
+		return 0;
 	/* [user@]host[:port] then the path */
 	size_t authority = scp ? strcspn(rest, ":") : strcspn(rest, "/");
 	const char *at = memchr(rest, '@', authority);
@@ -186,22 +210,16 @@ char *promote__ssh_config_url(const char *url, char *identity, size_t size)
 		if (colon)
 			host_len = (size_t)(colon - host);
 	}
-	char alias[1024];
-	if (host_len == 0 || host_len >= sizeof alias || host[0] == '[')
-		return NULL;
-	memcpy(alias, host, host_len);
-	alias[host_len] = '\0';
+	if (host_len == 0 || host[0] == '[')
+		return 0;
+	char *alias = strndup(host, host_len);
+	if (!alias)
+		return promote__error_oom();
 	promote__ssh_host found;
-	promote__ssh_config_lookup(&found, NULL, alias);
-	if (!found.hostname[0] && !found.port && !found.user[0] && !found.identity[0])
-		return NULL;
-	snprintf(identity, size, "%s", found.identity);
+	int rc = promote__ssh_config_lookup(&found, NULL, alias);
+	if (rc < 0 || (!found.hostname && !found.port && !found.user && !found.identity))
+		goto done;
 	/* The URL's own user and port win over the file's. */
-	char user[300] = "";
-	if (at)
-		snprintf(user, sizeof user, "%.*s@", (int)(at - rest), rest);
-	else if (found.user[0])
-		snprintf(user, sizeof user, "%s@", found.user);
 	int port = found.port;
 	if (!scp) {
 		const char *colon = memchr(host, ':', (size_t)(rest + authority - host));
@@ -209,16 +227,29 @@ char *promote__ssh_config_url(const char *url, char *identity, size_t size)
 			port = atoi(colon + 1);
 	}
 	const char *path = rest + authority + (scp ? 1 : 0);
-	char port_text[16] = "";
-	if (port > 0 && port != 22)
-		snprintf(port_text, sizeof port_text, ":%d", port);
+	promote__strbuf sb;
+	promote__strbuf_init(&sb, PROMOTE__MESSAGE_MAX, "the ssh URL made with ~/.ssh/config");
+	rc = promote__strbuf_adds(&sb, "ssh://");
+	if (rc == 0 && at)
+		rc = promote__strbuf_addf(&sb, "%.*s@", (int)(at - rest), rest);
+	else if (rc == 0 && found.user)
+		rc = promote__strbuf_addf(&sb, "%s@", found.user);
+	if (rc == 0)
+		rc = promote__strbuf_adds(&sb, found.hostname ? found.hostname : alias);
+	if (rc == 0 && port > 0 && port != 22)
+		rc = promote__strbuf_addf(&sb, ":%d", port);
 	/* scp-like paths are relative to the home folder unless absolute. */
-	const char *lead = scp ? (*path == '/' ? "" : "/~/") : "";
-	size_t n = strlen(user) + strlen(found.hostname[0] ? found.hostname : alias) + strlen(port_text) +
-		strlen(lead) + strlen(path) + 16;
-	char *out = malloc(n);
-	if (out)
-		snprintf(out, n, "ssh://%s%s%s%s%s", user, found.hostname[0] ? found.hostname : alias, port_text, lead,
-			path);
-	return out;
+	if (rc == 0)
+		rc = promote__strbuf_addf(&sb, "%s%s", scp ? (*path == '/' ? "" : "/~/") : "", path);
+	if (rc == 0 && !(*out = promote__strbuf_take(&sb)))
+		rc = PROMOTE_ENOMEM;
+	promote__strbuf_free(&sb);
+	if (rc == 0) {
+		*identity = found.identity;
+		found.identity = NULL;
+	}
+done:
+	promote__ssh_host_clear(&found);
+	free(alias);
+	return rc;
 }

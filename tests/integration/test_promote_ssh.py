@@ -66,6 +66,27 @@ def test_changed_host_key_is_refused(ssh_server, tmp_path):
     assert r.returncode == 1 and "is revoked" in r.stderr, r
 
 
+def test_long_lines_and_lists_of_known_hosts_are_read_whole(ssh_server, tmp_path):
+    ssh_server.create_repo("gitops", EXAMPLE)
+    # The end of a long comment line is no entry, even when it reads like one.
+    known = tmp_path / "known_hosts"
+    known.write_text("#" + "x" * 16382 + ssh_server.known_hosts_line())
+    r = promote(ssh_server.client_env(PROMOTE_GIT_SSH_KNOWN_HOSTS=str(known)), tmp_path / "cache",
+                "--repo", ssh_server.url("gitops"), "validate")
+    assert r.returncode == 1 and "is not in the known hosts" in r.stderr, r
+    # A long list of files is read to its end, and a refusal names it whole with its advice.
+    missing = ":".join(str(tmp_path / ("missing-%03d-%s" % (i, "m" * 60))) for i in range(60))
+    r = promote(ssh_server.client_env(PROMOTE_GIT_SSH_KNOWN_HOSTS=missing), tmp_path / "cache",
+                "--repo", ssh_server.url("gitops"), "validate")
+    assert r.returncode == 1, r
+    assert ("is not in the known hosts (%s): check the fingerprint" % missing) in r.stderr, r.stderr
+    assert r.stderr.rstrip().endswith("or name a file in PROMOTE_GIT_SSH_KNOWN_HOSTS"), r.stderr
+    known.write_text(ssh_server.known_hosts_line())
+    r = promote(ssh_server.client_env(PROMOTE_GIT_SSH_KNOWN_HOSTS=missing + ":" + str(known)), tmp_path / "cache",
+                "--repo", ssh_server.url("gitops"), "validate")
+    assert r.returncode == 0, r.stderr
+
+
 def test_wrong_client_key_is_an_auth_error(ssh_server, tmp_path):
     ssh_server.create_repo("gitops", EXAMPLE)
     stranger = keygen(tmp_path / "stranger")

@@ -126,6 +126,19 @@ char *promote__strbuf_take(promote__strbuf *sb)
 	return out;
 }
 
+char *promote__strdupf(const char *fmt, ...)
+{
+	promote__strbuf sb;
+	promote__strbuf_init(&sb, SIZE_MAX, "a formatted string");
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = promote__strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	char *out = rc == 0 ? promote__strbuf_take(&sb) : NULL;
+	promote__strbuf_free(&sb);
+	return out;
+}
+
 void promote__strbuf_reset(promote__strbuf *sb)
 {
 	sb->len = 0;

@@ -70,6 +70,12 @@ size_t promote__strbuf_len(const promote__strbuf *sb);
  * when out of memory (error set). */
 PROMOTE_WARN_UNUSED char *promote__strbuf_take(promote__strbuf *sb);
 
+/* A formatted string made whole in one call, malloc'd for the caller to free:
+ * for a path or a key made of strings already in memory, instead of adding
+ * up their lengths by hand for malloc() and snprintf(). Bounded only by
+ * memory; NULL (error set) when out of memory or the format fails. */
+PROMOTE_WARN_UNUSED char *promote__strdupf(const char *fmt, ...) PROMOTE_PRINTF(1, 2);
+
 /* Empty it, keeping the allocation. */
 void promote__strbuf_reset(promote__strbuf *sb);
 /* Release the allocation; the buffer is empty and usable again, same bound. */

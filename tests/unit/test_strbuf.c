@@ -110,6 +110,29 @@ static void test_take(void **state)
 	promote__strbuf_free(&sb);
 }
 
+/* strdupf() formats a whole string of any length into one allocation. */
+static void test_strdupf(void **state)
+{
+	(void)state;
+	char *s = promote__strdupf("%s/%s.git", "/cache", "repo");
+	assert_string_equal(s, "/cache/repo.git");
+	free(s);
+	s = promote__strdupf("%s", "");
+	assert_string_equal(s, "");
+	free(s);
+	char *long_part = malloc(100001);
+	assert_non_null(long_part);
+	memset(long_part, 'p', 100000);
+	long_part[100000] = '\0';
+	s = promote__strdupf("%s/%s%s", long_part, long_part, "/");
+	assert_non_null(s);
+	assert_int_equal(strlen(s), 200002);
+	assert_int_equal(s[100000], '/');
+	assert_int_equal(s[200001], '/');
+	free(s);
+	free(long_part);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_grows),
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_take),
+		cmocka_unit_test(test_strdupf),
 	};
 	return cmocka_run_group_tests_name("strbuf", tests, NULL, NULL);
 }

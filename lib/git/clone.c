@@ -2,8 +2,8 @@
 #include "clone.h"
 
 #include "core/error.h"
+#include "core/strbuf.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,12 +42,9 @@ int promote__git_upstream(char **name, char **url, git_repository *repo)
 	const char *branch = head_target(&head, repo);
 	char *remote_name = NULL;
 	if (branch && strncmp(branch, "refs/heads/", 11) == 0) {
-		size_t n = strlen(branch) + 16;
-		char *key = malloc(n);
-		if (key) {
-			snprintf(key, n, "branch.%s.remote", branch + 11);
+		char *key = promote__strdupf("branch.%s.remote", branch + 11);
+		if (key)
 			remote_name = config_string(repo, key);
-		}
 		free(key);
 		if (!remote_name) {
 			git_reference_free(head);
@@ -73,9 +70,7 @@ int promote__git_upstream(char **name, char **url, git_repository *repo)
 		/* A relative path is taken from the work tree's root, as git does there. */
 		const char *workdir = git_repository_workdir(repo);
 		bool relative = found[0] != '/' && !strstr(found, "://") && !strchr(found, ':') && workdir;
-		size_t n = strlen(found) + (relative ? strlen(workdir) : 0) + 1;
-		if ((*url = malloc(n)))
-			snprintf(*url, n, "%s%s", relative ? workdir : "", found);
+		*url = promote__strdupf("%s%s", relative ? workdir : "", found);
 		*name = remote_name;
 		remote_name = NULL;
 		if (!*url) {
@@ -116,10 +111,7 @@ static int first_change(char **out, git_repository *repo)
 		const git_status_entry *e = git_status_byindex(list, 0);
 		const git_diff_delta *d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
 		const char *path = d && d->new_file.path ? d->new_file.path : d && d->old_file.path ? d->old_file.path : "?";
-		size_t n = strlen(path) + 64;
-		if ((*out = malloc(n)))
-			snprintf(*out, n, "'%s'%s", path, count > 1 ? " and more" : "");
-		else
+		if (!(*out = promote__strdupf("'%s'%s", path, count > 1 ? " and more" : "")))
 			rc = promote__error_oom();
 	}
 	git_status_list_free(list);

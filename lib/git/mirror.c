@@ -74,7 +74,7 @@ static void mirror_name(char *out, size_t size, const char *url)
 		h = (h ^ (unsigned char)*p) * 1099511628211u;
 	const char *tail = strrchr(url, '/');
 	tail = tail && tail[1] ? tail + 1 : url;
-	char clean[64];
+	char clean[64]; /* the URL's last part, cut on purpose: the hash after it tells mirrors apart */
 	size_t n = 0;
 	for (const char *p = tail; *p && n + 1 < sizeof clean; p++)
 		clean[n++] = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
@@ -114,13 +114,10 @@ char *promote__git_mirror_folder(const char *url, const char *cache_dir)
 {
 	if (!promote__git_is_remote(url))
 		return strdup(strncmp(url, "file://", 7) == 0 ? url + 7 : url);
-	char name[128];
+	char name[128]; /* 63 bytes of name, '-' and 16 hex digits: always fits */
 	mirror_name(name, sizeof name, url);
 	char *dir = promote__git_cache_dir(cache_dir);
-	size_t n = dir ? strlen(dir) + strlen(name) + 6 : 0;
-	char *full = dir ? malloc(n) : NULL;
-	if (full)
-		snprintf(full, n, "%s/%s.git", dir, name);
+	char *full = dir ? promote__strdupf("%s/%s.git", dir, name) : NULL;
 	free(dir);
 	return full;
 }

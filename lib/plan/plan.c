@@ -8,11 +8,11 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/value.h"
+#include "core/strbuf.h"
 #include "core/wildmatch.h"
 #include "git/refname.h"
 #include "yaml/document.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,22 +54,17 @@ char *promote__plan_expand(const char *text, const char *env, const char *produc
 	return out.ptr;
 }
 
-/* "ENVPATH/PRODUCTPATH/FILE", without "./" for an environment at the root. */
-static char *join3(const char *a, const char *b, const char *c)
+/* "FOLDER/PATH", without "./" for a folder at the root; NULL when out of memory. */
+static char *join(const char *folder, const char *path)
 {
-	size_t n = strlen(a) + strlen(b) + (c ? strlen(c) : 0) + 3;
-	char *out = malloc(n);
-	if (!out)
-		return NULL;
-	bool root = strcmp(a, ".") == 0;
-	snprintf(out, n, "%s%s%s%s%s", root ? "" : a, root ? "" : "/", b, c ? "/" : "", c ? c : "");
-	return out;
+	bool root = strcmp(folder, ".") == 0;
+	return promote__strdupf("%s%s%s", root ? "" : folder, root ? "" : "/", path);
 }
 
 char *promote__plan_env_dir(promote_context *ctx, const promote_env *env)
 {
 	const char *folder = promote__context_folder(ctx), *path = promote_env_path(env);
-	return !*folder || strcmp(path, ".") == 0 ? strdup(*folder ? folder : path) : join3(folder, path, NULL);
+	return !*folder || strcmp(path, ".") == 0 ? strdup(*folder ? folder : path) : join(folder, path);
 }
 
 char *promote__plan_product_dir(promote_context *ctx, const promote_env *env, const promote_product *product,
@@ -77,13 +72,9 @@ char *promote__plan_product_dir(promote_context *ctx, const promote_env *env, co
 {
 	const char *path = promote_product_path(product);
 	const char *star = strchr(path, '*');
-	char *with_name = NULL, *env_dir = promote__plan_env_dir(ctx, env);
-	if (star) {
-		size_t n = strlen(path) + strlen(name) + 1;
-		if ((with_name = malloc(n)))
-			snprintf(with_name, n, "%.*s%s%s", (int)(star - path), path, name, star + 1);
-	}
-	char *dir = env_dir && (!star || with_name) ? join3(env_dir, star ? with_name : path, NULL) : NULL;
+	char *with_name = star ? promote__strdupf("%.*s%s%s", (int)(star - path), path, name, star + 1) : NULL;
+	char *env_dir = promote__plan_env_dir(ctx, env);
+	char *dir = env_dir && (!star || with_name) ? join(env_dir, star ? with_name : path) : NULL;
 	free(with_name);
 	free(env_dir);
 	return dir;
@@ -157,8 +148,8 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 	const promote_product *p = plan->product_cfg;
 	char *src_name = promote__plan_expand(file, promote_env_name(plan->from), plan->product);
 	char *dst_name = promote__plan_expand(file, promote_env_name(plan->to), plan->product);
-	char *src_path = src_name ? join3(s->src_dir, src_name, NULL) : NULL;
-	char *dst_path = dst_name ? join3(s->dst_dir, dst_name, NULL) : NULL;
+	char *src_path = src_name ? join(s->src_dir, src_name) : NULL;
+	char *dst_path = dst_name ? join(s->dst_dir, dst_name) : NULL;
 	promote_buf src_bytes = PROMOTE_BUF_INIT, dst_bytes = PROMOTE_BUF_INIT;
 	promote_yaml_doc *src = NULL, *dst = NULL;
 	int rc = src_path && dst_path ? 0 : promote__error_oom();
@@ -264,7 +255,7 @@ static int copy_whole(walk *w, const char *rel)
 	}
 	if (!match)
 		return 0;
-	char *src_path = join3(w->s->src_dir, rel, NULL), *dst_path = join3(w->s->dst_dir, rel, NULL);
+	char *src_path = join(w->s->src_dir, rel), *dst_path = join(w->s->dst_dir, rel);
 	/* A file that is also an attribute file was planned attribute by attribute: keep that. */
 	for (size_t i = 0; dst_path && i < w->plan->changes.size; i++)
 		if (strcmp(w->plan->changes.ptr[i].path, dst_path) == 0)
@@ -309,11 +300,9 @@ static int copy_whole(walk *w, const char *rel)
 static int on_entry(const char *name, promote__entry_type type, void *payload)
 {
 	walk *w = payload;
-	size_t n = strlen(w->folder) + strlen(name) + 2;
-	char *rel = malloc(n);
+	char *rel = promote__strdupf("%s%s%s", w->folder, name, type == PROMOTE__ENTRY_FOLDER ? "/" : "");
 	if (!rel)
 		return w->rc = promote__error_oom();
-	snprintf(rel, n, "%s%s%s", w->folder, name, type == PROMOTE__ENTRY_FOLDER ? "/" : "");
 	int rc = type == PROMOTE__ENTRY_FOLDER ? walk_folder(&(walk){ w->plan, w->s, rel, 0 }) : copy_whole(w, rel);
 	free(rel);
 	if (rc)
@@ -324,12 +313,11 @@ static int on_entry(const char *name, promote__entry_type type, void *payload)
 /* Every file below w->folder of the source folder, folders first in git's order. */
 static int walk_folder(walk *w)
 {
-	size_t n = strlen(w->s->src_dir) + strlen(w->folder) + 2;
-	char *path = malloc(n);
+	/* The folder without its trailing '/'. */
+	char *path = promote__strdupf("%s%s%.*s", w->s->src_dir, *w->folder ? "/" : "",
+		(int)(*w->folder ? strlen(w->folder) - 1 : 0), w->folder);
 	if (!path)
 		return promote__error_oom();
-	snprintf(path, n, "%s%s%.*s", w->s->src_dir, *w->folder ? "/" : "", (int)(*w->folder ? strlen(w->folder) - 1 : 0),
-		w->folder);
 	int rc = w->s->r->list(w->s->r->self, &w->s->src, path, on_entry, w);
 	free(path);
 	return rc;

@@ -14,7 +14,6 @@
 #include "core/strutil.h"
 #include "core/wildmatch.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,20 +54,22 @@ static int check_names(promote__errlist *errors, const promote_context *ctx)
 {
 	const promote__config *cfg = &ctx->cfg;
 	int rc = 0;
-	char owner[200];
+	promote__strbuf owner;
+	promote__strbuf_init(&owner, PROMOTE__MESSAGE_MAX, "the name of a repository or an environment");
 	for (size_t i = 0; rc == 0 && i < cfg->repository_count; i++) {
 		const promote_repository *repo = &cfg->repositories[i];
-		snprintf(owner, sizeof owner, "repository '%.150s'", repo->name);
-		rc = check_name(errors, &ctx->git_providers, "local", repo->provider, &repo->provider_where, owner,
-			"git provider", "promote_git_provider_register()");
+		if ((rc = promote__strbuf_setf(&owner, "repository '%s'", repo->name)) == 0)
+			rc = check_name(errors, &ctx->git_providers, "local", repo->provider, &repo->provider_where,
+				promote__strbuf_cstr(&owner), "git provider", "promote_git_provider_register()");
 	}
 	for (size_t i = 0; rc == 0 && i < cfg->env_count; i++) {
 		const promote_env *env = &cfg->envs[i];
-		snprintf(owner, sizeof owner, "environment '%.150s'", env->name);
-		if (env->deploy_backend.name)
+		if (env->deploy_backend.name && (rc = promote__strbuf_setf(&owner, "environment '%s'", env->name)) == 0)
 			rc = check_name(errors, &ctx->deploy_backends, "none", env->deploy_backend.name,
-				&env->deploy_backend.where, owner, "deploy backend", "promote_deploy_backend_register()");
+				&env->deploy_backend.where, promote__strbuf_cstr(&owner), "deploy backend",
+				"promote_deploy_backend_register()");
 	}
+	promote__strbuf_free(&owner);
 	return rc;
 }
 

@@ -8,8 +8,8 @@ import shutil
 import threading
 import time
 
-from faults import STALE_MESSAGE, kill_points, killed_at, promote, subjects
-from scenarios import APPLY, http_env
+from faults import STALE_MESSAGE, failed_at, kill_points, killed_at, promote, subjects
+from scenarios import APPLY, APPROVE, MERGE, PROPOSE, http_env
 
 CART = ["apply", "cart", "--to", "staging"]
 
@@ -145,3 +145,21 @@ def test_a_mirror_whose_first_clone_was_killed_is_made_again(example_repo, git_s
     done = promote(["--repo", url, *APPLY], env)
     assert done.returncode == 0, done.stderr
     assert subjects(git_server.repo_path("gitops"))[0] == "Promote shop 1.4.0 to staging"
+
+
+def test_a_merge_rerun_removes_the_base_branch_lock_its_broken_run_left(example_repo, tmp_path):
+    repo, env = _local(example_repo, tmp_path)
+    for step in (PROPOSE, APPROVE):
+        assert promote(["--repo", repo, *step], env).returncode == 0
+    probe = tmp_path / "probe.git"
+    shutil.copytree(repo, probe)
+    points = kill_points(["--repo", probe, *MERGE], env, tmp_path)
+    _, n, _ = next(p for p in points if p[0] == "unlink" and "refs/heads/main.lock" in p[2])
+    # main moved (its lock was linked into place) but no unlink succeeds after: both locks stay
+    broken = failed_at(["--repo", repo, *MERGE], env, "unlink", n, "EIO")
+    assert (repo / "refs/heads/main.lock").exists(), broken.stderr
+    again = promote(["--repo", repo, *MERGE], env)
+    assert again.returncode == 0, again.stderr
+    assert not (repo / "refs/heads/main.lock").exists()
+    assert promote(["--repo", repo, *CART], env).returncode == 0
+    assert subjects(repo).count("Promote shop 1.3.2 to prod") == 1

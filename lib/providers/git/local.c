@@ -446,12 +446,18 @@ static int local_merge_change(promote_change_info *out, const char *id, void *pa
 	char merged[GIT_OID_HEXSZ + 1] = "";
 	json_object *record = NULL;
 	int rc = load(&l, &record, payload, id);
-	promote__strbuf ref;
 	if (rc == 0 && (rc = mergeable(record, id)) == 1) {
-		/* Merged already: its record's lock, if the run that merged was killed, is not left behind. */
-		if ((rc = record_ref(&ref, id)) == 0 && (rc = promote__git_session_settle(l.s, promote__strbuf_cstr(&ref))) == 0)
-			rc = promote__local_record_to_info(out, record, l.where);
+		/* Merged already: the locks a killed or broken run that merged left on its record and on the
+		 * base branch are not left behind for the next run. */
+		promote__strbuf ref, base_ref;
+		int base_rc = branch_ref(&base_ref, promote__local_record_string(record, "base"));
+		if ((rc = record_ref(&ref, id)) == 0 && (rc = base_rc) == 0 &&
+			(rc = promote__git_session_settle(l.s, promote__strbuf_cstr(&ref))) == 0)
+			rc = promote__git_session_settle(l.s, promote__strbuf_cstr(&base_ref));
 		promote__strbuf_free(&ref);
+		if (rc == 0)
+			rc = promote__local_record_to_info(out, record, l.where);
+		promote__strbuf_free(&base_ref);
 	} else if (rc == 0 && (rc = merge_branches(merged, &l, record, id)) == 0) {
 		state_args args = { id, merged };
 		rc = update(out, &l, id, mutate_state, &args, "Merge change");

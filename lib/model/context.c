@@ -296,9 +296,14 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	/* Its size from the object's header first: a huge file is refused before it is read. */
 	git_oid head, blob;
 	uint64_t size = 0;
-	rc = git_reference_name_to_id(&head, session->repo, "HEAD") == 0
-		? promote__git_file_at(&blob, &size, NULL, session->repo, &head, config_path)
-		: PROMOTE_ENOTFOUND;
+	/* No HEAD (unborn, missing) is "no configuration"; a HEAD that cannot be read is that error. */
+	int git_rc = git_reference_name_to_id(&head, session->repo, "HEAD");
+	if (git_rc == 0)
+		rc = promote__git_file_at(&blob, &size, NULL, session->repo, &head, config_path);
+	else if (git_rc == GIT_ENOTFOUND || git_rc == GIT_EUNBORNBRANCH)
+		rc = PROMOTE_ENOTFOUND;
+	else
+		rc = promote__git_failed(git_rc, "cannot read", "HEAD");
 	if (rc == PROMOTE_ENOTFOUND) {
 		char *shown = promote__redact_url(repository);
 		rc = shown ? promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,

@@ -255,6 +255,17 @@ def test_an_io_error_reading_head_is_that_error(clone):
     assert "give environment" not in r.stderr
 
 
+def test_an_io_error_reading_the_repositorys_head_is_that_error(repo):
+    strace = shutil.which("strace")
+    assert strace, "strace is needed (.ci/setup installs it)"
+    head = pathlib.Path(repo / "HEAD").resolve()
+    r = subprocess.run([strace, "-f", "-qq", "-o", os.devnull, "-P", str(head), "-e", "inject=openat:error=EIO",
+                        CLI, "--repo", str(repo), "validate"], capture_output=True, text=True, timeout=60)
+    assert r.returncode != OK, r
+    assert "'%s': Input/output error" % head in r.stderr, r.stderr
+    assert "has no 'promote.yaml'" not in r.stderr
+
+
 # ---- who made the commit ------------------------------------------------------------------
 
 

@@ -53,8 +53,23 @@ struct promote_env {
 	promote__cluster *clusters;
 	size_t cluster_count;
 	promote__ref deploy_backend;      /* deploy.backend; name NULL: none */
+	const char **deploy_sync;         /* deploy.sync: argv of the exec backend, or NULL */
+	size_t deploy_sync_count;
+	const char **deploy_health;       /* deploy.health: argv (exit 0 healthy, 75 progressing) */
+	size_t deploy_health_count;
+	uint32_t deploy_timeout_s;        /* deploy.timeout; 0: the default (10 min) */
 	promote__location where;
 };
+
+/* workflows: {NAME: {run: [argv...], timeout: 10m}} — a check that policies
+ * name in pre/post, run by the environment's deploy backend. */
+typedef struct promote__workflow {
+	const char *name;
+	const char **argv;                /* argv[0] is the program; "{env}" etc. expanded when run */
+	size_t argc;
+	uint32_t timeout_s;               /* 0: the default (10 min) */
+	promote__location where;
+} promote__workflow;
 
 typedef struct promote__attribute {
 	const char *file;
@@ -78,6 +93,8 @@ struct promote_product {
 	bool discovery;
 	promote__ref template_ref;        /* a named template, or name NULL */
 	const promote__template *tmpl;
+	promote__ref *flows;              /* flows: [NAME...] — the first that applies runs its releases */
+	size_t flow_count;
 	promote__location where;
 };
 
@@ -125,6 +142,8 @@ struct promote_flow {
 	const promote_flow_step **order;  /* steps by wave, then declaration order */
 	size_t *wave_start;               /* wave w is order[wave_start[w] .. wave_start[w+1]) */
 	size_t wave_count;
+	uint32_t timeout_s;               /* timeout: a release's bound; 0: the default (24 h) */
+	uint32_t retries;                 /* retries: transient errors retried per step; 0: the default (3) */
 	promote__location where;
 };
 
@@ -143,6 +162,8 @@ typedef struct promote__config {
 	size_t policy_count;
 	promote_flow *flows;
 	size_t flow_count;
+	promote__workflow *workflows;
+	size_t workflow_count;
 } promote__config;
 
 #endif

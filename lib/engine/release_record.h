@@ -22,6 +22,26 @@
 #include <git2.h>
 #include <stdbool.h>
 
+/*
+ * The record's JSON (doc/RELEASES.md documents it for users; keys are only
+ * added). Times are UTC "2026-12-05T03:20:00Z" or null; strings "" when none.
+ *
+ * {"schema": 1, "id": "shop-1.4.0-3fa9c1", "flow": "default", "product": "shop",
+ *  "version": "1.4.0", "state": "waiting", "reason": "waiting for approval of ...",
+ *  "trigger": {"environment": "dev", "set_version": true, "commit": "<hex>"},
+ *  "group": true, "forced": "", "timeout": 86400,
+ *  "created": "...", "updated": "...", "finished": null,
+ *  "steps": [{"environment": "qa", "from": "dev", "depends_on": ["dev"],
+ *             "strategy": "auto", "action": "commit", "pre": ["smoke"], "post": [],
+ *             "group": "qa+staging", "state": "succeeded", "reason": "", "attempts": 1,
+ *             "commit": "<hex>", "change": "", "head": "", "merge_commit": "",
+ *             "approvals": [{"by": "alice", "at": "..."}],
+ *             "checks": [{"name": "smoke", "phase": "pre", "run_id": "", "done": true,
+ *                         "status": 0, "output": "...", "started": "...", "finished": "..."}],
+ *             "deploy": "", "error": "", "claim": {"owner": "", "at": null},
+ *             "started": "...", "finished": "..."}]}
+ */
+
 #define PROMOTE__RELEASES_PREFIX "refs/promote/releases/"
 /* The record's JSON is bounded (a step keeps the last 4 KiB of each check). */
 #define PROMOTE__RELEASE_RECORD_MAX (4u << 20)

@@ -82,6 +82,8 @@ int promote__git_update_ref(git_repository *repo, const char *ref, const git_oid
 
 /* Where the local provider keeps its change records: one ref per change. */
 #define PROMOTE__GIT_CHANGES_PREFIX "refs/promote/changes/"
+/* Where the releases keep their records: one ref per release. */
+#define PROMOTE__GIT_RELEASES_PREFIX "refs/promote/releases/"
 
 /*
  * A record: one small file kept as the history of a ref (each update a

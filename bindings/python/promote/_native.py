@@ -12,7 +12,7 @@ import ctypes
 import ctypes.util
 import os
 import pathlib
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int32, c_size_t,
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int32, c_int64, c_size_t,
                     c_uint, c_uint32, c_uint64, c_void_p)
 from typing import TYPE_CHECKING, Any, Iterator, List, NoReturn, Optional, Sequence, Tuple, TypeVar, Union, overload
 
@@ -33,6 +33,7 @@ DEPLOY_BACKEND_VERSION = 1
 YAML_OPTIONS_VERSION = 1
 PLAN_OPTIONS_VERSION = 1
 APPLY_OPTIONS_VERSION = 2
+RELEASE_LIST_OPTIONS_VERSION = 1
 
 # promote_yaml_flag (yaml.h), combined with |.
 YAML_CREATE = 1 << 0
@@ -266,6 +267,27 @@ class promote_plan(_Opaque):
     pass
 
 
+class promote_release(_Opaque):
+    pass
+
+
+class promote_release_step(_Opaque):
+    pass
+
+
+class promote_release_list(_Opaque):
+    pass
+
+
+class promote_release_list_options(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("product", c_char_p),
+        ("state", c_int32),
+        ("limit", c_uint32),
+    ]
+
+
 # The git-provider vtable's slots (sys/git_provider.h).
 open_change_cb = CFUNCTYPE(c_int, POINTER(promote_change_info), POINTER(promote_change_request), c_void_p)
 get_change_cb = CFUNCTYPE(c_int, POINTER(promote_change_info), c_char_p, c_void_p)
@@ -459,6 +481,9 @@ ypath_p = _P(promote_yaml_path)
 plan_p = _P(promote_plan)
 request_p = _P(promote_change_request)
 info_p = _P(promote_change_info)
+release_p = _P(promote_release)
+rstep_p = _P(promote_release_step)
+rlist_p = _P(promote_release_list)
 warnings_p = _P(promote_warnings)
 
 if TYPE_CHECKING:  # what calling the pointer types above makes, for annotations
@@ -711,6 +736,43 @@ DECLARATIONS = (
     ("promote_change_merge", c_int, (_P(info_p), ctx_p, c_char_p, c_char_p), _check),
     ("promote_change_comment", c_int, (ctx_p, c_char_p, c_char_p, c_char_p), _check),
     ("promote_change_close", c_int, (ctx_p, c_char_p, c_char_p), _check),
+    # release.h
+    ("promote_step_state_name", c_char_p, (c_int,), _string),
+    ("promote_release_state_name", c_char_p, (c_int,), _string),
+    ("promote_release_free", None, (release_p,), None),
+    ("promote_release_id", c_char_p, (release_p,), _string),
+    ("promote_release_product", c_char_p, (release_p,), _string),
+    ("promote_release_version", c_char_p, (release_p,), _string),
+    ("promote_release_flow", c_char_p, (release_p,), _string),
+    ("promote_release_state", c_int, (release_p,), None),
+    ("promote_release_reason", c_char_p, (release_p,), _string),
+    ("promote_release_created", c_int64, (release_p,), None),
+    ("promote_release_finished", c_int64, (release_p,), None),
+    ("promote_release_step_count", c_size_t, (release_p,), None),
+    ("promote_release_step_at", rstep_p, (release_p, c_size_t), None),
+    ("promote_release_step_lookup", rstep_p, (release_p, c_char_p), None),
+    ("promote_release_step_environment", c_char_p, (rstep_p,), _string),
+    ("promote_release_step_state", c_int, (rstep_p,), None),
+    ("promote_release_step_reason", c_char_p, (rstep_p,), _string),
+    ("promote_release_step_attempts", c_uint, (rstep_p,), None),
+    ("promote_release_step_commit", c_char_p, (rstep_p,), _string),
+    ("promote_release_step_change", c_char_p, (rstep_p,), _string),
+    ("promote_release_step_head", c_char_p, (rstep_p,), _string),
+    ("promote_release_step_merge_commit", c_char_p, (rstep_p,), _string),
+    ("promote_release_step_error", c_char_p, (rstep_p,), _string),
+    ("promote_release_step_started", c_int64, (rstep_p,), None),
+    ("promote_release_step_finished", c_int64, (rstep_p,), None),
+    ("promote_release_step_check_count", c_size_t, (rstep_p,), None),
+    ("promote_release_step_check_name_at", c_char_p, (rstep_p, c_size_t), _string),
+    ("promote_release_step_check_phase_at", c_char_p, (rstep_p, c_size_t), _string),
+    ("promote_release_step_check_status_at", c_int, (rstep_p, c_size_t), None),
+    ("promote_release_step_check_output_at", c_char_p, (rstep_p, c_size_t), _string),
+    ("promote_release_to_json", c_int, (_P(promote_buf), release_p), _check),
+    ("promote_release_list_options_init", c_int, (_P(promote_release_list_options), c_uint), _check),
+    ("promote_release_list_new", c_int, (_P(rlist_p), ctx_p, _P(promote_release_list_options)), _check),
+    ("promote_release_list_count", c_size_t, (rlist_p,), None),
+    ("promote_release_list_at", release_p, (rlist_p, c_size_t), None),
+    ("promote_release_list_free", None, (rlist_p,), None),
     # sys/git_provider.h: for providers written in Python
     ("promote_change_info_set_id", c_int, (info_p, c_char_p), _check),
     ("promote_change_info_set_url", c_int, (info_p, c_char_p), _check),

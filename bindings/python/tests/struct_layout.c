@@ -121,6 +121,13 @@ int main(void)
 	MEMBER(promote_plan_options, set_version);
 	struct_end();
 
+	STRUCT(promote_release_list_options);
+	MEMBER(promote_release_list_options, version);
+	MEMBER(promote_release_list_options, product);
+	MEMBER(promote_release_list_options, state);
+	MEMBER(promote_release_list_options, limit);
+	struct_end();
+
 	STRUCT(promote_apply_options);
 	MEMBER(promote_apply_options, version);
 	MEMBER(promote_apply_options, max_retries);
@@ -202,6 +209,7 @@ int main(void)
 	CONSTANT(PROMOTE_CREDENTIAL_USERPASS);
 	CONSTANT(PROMOTE_CREDENTIAL_SSH_KEY);
 	CONSTANT(PROMOTE_APPLY_OPTIONS_VERSION);
+	CONSTANT(PROMOTE_RELEASE_LIST_OPTIONS_VERSION);
 	CONSTANT(PROMOTE_APPLY_UNCHANGED);
 	CONSTANT(PROMOTE_APPLY_COMMITTED);
 	CONSTANT(PROMOTE_APPLY_PROPOSED);

@@ -31,6 +31,7 @@ MIRRORS = {
     "promote_deploy_backend": _native.promote_deploy_backend,
     "promote_yaml_options": _native.promote_yaml_options,
     "promote_plan_options": _native.promote_plan_options,
+    "promote_release_list_options": _native.promote_release_list_options,
     "promote_apply_options": _native.promote_apply_options,
 }
 
@@ -112,6 +113,7 @@ def test_struct_versions_match_the_c_headers(c_facts):
     assert _native.CREDENTIAL_USERPASS == constants["PROMOTE_CREDENTIAL_USERPASS"]
     assert _native.CREDENTIAL_SSH_KEY == constants["PROMOTE_CREDENTIAL_SSH_KEY"]
     assert _native.APPLY_OPTIONS_VERSION == constants["PROMOTE_APPLY_OPTIONS_VERSION"]
+    assert _native.RELEASE_LIST_OPTIONS_VERSION == constants["PROMOTE_RELEASE_LIST_OPTIONS_VERSION"]
 
 
 def test_promotion_enums_match_the_c_headers(c_facts):
@@ -197,7 +199,7 @@ def _expected_restype(c_type):
     if c_type.endswith("*"):
         return "pointer"
     return {"void": None, "int": ctypes.c_int, "unsigned int": ctypes.c_uint, "size_t": ctypes.c_size_t,
-            "int32_t": ctypes.c_int32, "uint64_t": ctypes.c_uint64}[c_type]
+            "int32_t": ctypes.c_int32, "uint64_t": ctypes.c_uint64, "int64_t": ctypes.c_int64}[c_type]
 
 
 @pytest.mark.parametrize("name", sorted(HEADER_FUNCTIONS))
@@ -243,5 +245,8 @@ def test_fallible_functions_raise():
             or (name.startswith("promote_change_") and not name.startswith("promote_change_info_")
                 and name != "promote_change_request_draft" and not name.endswith("_count"))
             or name.startswith("promote_change_info_set_") or name.startswith("promote_credential_set_")
-            or name in ("promote_product_discover", "promote_context_check", "promote_context_doctor"))
+            or name in ("promote_product_discover", "promote_context_check", "promote_context_doctor")
+            or name in ("promote_release_to_json", "promote_release_list_new", "promote_release_start",
+                        "promote_release_open", "promote_release_poll", "promote_release_run",
+                        "promote_release_approve", "promote_release_abort", "promote_release_retry"))
         assert (errcheck is _native._check) == fallible, name

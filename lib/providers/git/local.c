@@ -9,6 +9,7 @@
 
 #include "git/identity.h"
 #include "git/session.h"
+#include "git/record_update.h"
 #include "model/context.h"
 #include "core/backoff.h"
 #include "core/error.h"
@@ -118,6 +119,39 @@ static int read_record(json_object **record, git_oid *tip, local *l, const char 
  * changed, 0 with neither to write nothing, or an error. */
 typedef int (*mutation)(json_object *record, json_object **replace, bool *changed, void *arg);
 
+/* A mutation of the JSON record, as the record updater sees it: bytes in,
+ * bytes out; `result` keeps the last record seen or made. */
+typedef struct json_update {
+	mutation mutate;
+	void *arg;
+	const char *ref;
+	json_object *result;
+} json_update;
+
+static int mutate_json(promote_buf *next, bool *write, const promote_buf *current, void *arg)
+{
+	json_update *u = arg;
+	json_object *record = NULL, *replacement = NULL;
+	bool changed = false;
+	json_object_put(u->result);
+	u->result = NULL;
+	int rc = current ? promote__local_record_parse(&record, current->ptr, current->size, u->ref) : 0;
+	if (rc == 0)
+		rc = u->mutate(record, &replacement, &changed, u->arg);
+	json_object *result = replacement ? replacement : record;
+	if (rc == 0 && (replacement || changed)) {
+		size_t size = 0;
+		const char *text = json_object_to_json_string_length(result,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE, &size);
+		rc = text ? promote__buf_put(next, text, size) : promote__error_oom();
+		*write = rc == 0;
+	}
+	if (replacement)
+		json_object_put(record);
+	u->result = result;
+	return rc;
+}
+
 static int update(promote_change_info *out, local *l, const char *id, mutation mutate, void *arg,
 	const char *what)
 {
@@ -126,50 +160,14 @@ static int update(promote_change_info *out, local *l, const char *id, mutation m
 	promote__strbuf_init(&message, PROMOTE__MESSAGE_MAX, "the record's commit message");
 	if (rc == 0)
 		rc = promote__strbuf_addf(&message, "%s %s\n", what, id);
-	uint64_t seed = promote__backoff_seed(l);
-	for (unsigned attempt = 0; rc == 0; attempt++) {
-		json_object *record = NULL, *replacement = NULL;
-		git_oid tip, made;
-		bool changed = false;
-		if ((rc = read_record(&record, &tip, l, promote__strbuf_cstr(&ref))) == 0)
-			rc = mutate(record, &replacement, &changed, arg);
-		json_object *result = replacement ? replacement : record;
-		if (rc == 0 && (replacement || changed)) {
-			size_t size = 0;
-			const char *text = json_object_to_json_string_length(result, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE, &size);
-			promote__git_identity who;
-			promote__git_commit_info info;
-			rc = commit_info(&info, &who, l, promote__strbuf_cstr(&message));
-			if (rc == 0 && !text)
-				rc = promote__error_oom();
-			else if (rc == 0 && size > PROMOTE__LOCAL_RECORD_MAX)
-				rc = promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_PROVIDER,
-					"change '%s' would hold more than %d bytes (too many or too long comments); "
-					"nothing was written", id, PROMOTE__LOCAL_RECORD_MAX);
-			else if (rc == 0 && (rc = promote__git_record_commit(&made, l->repo, record ? &tip : NULL, text,
-						     size, &info)) == 0)
-				rc = promote__git_session_publish(l->s, promote__strbuf_cstr(&ref), &made, record ? &tip : NULL,
-					false);
-			promote__git_identity_dispose(&who);
-		} else if (rc == 0) {
-			/* Recorded already — perhaps by a run killed before it removed its lock. */
-			rc = promote__git_session_settle(l->s, promote__strbuf_cstr(&ref));
-		}
-		if (rc == PROMOTE_ECONFLICT && attempt < PROMOTE__DEFAULT_RETRIES) {
-			/* Someone else updated it first: read theirs and redo ours on it. */
-			json_object_put(replacement);
-			json_object_put(record);
-			promote_error_clear();
-			promote__backoff(attempt, &seed);
-			rc = refresh(l);
-			continue;
-		}
-		if (rc == 0 && out)
-			rc = promote__local_record_to_info(out, result, l->where);
-		json_object_put(replacement);
-		json_object_put(record);
-		break;
-	}
+	json_update u = { mutate, arg, promote__strbuf_cstr(&ref), NULL };
+	promote__git_record_target target = { promote__strbuf_cstr(&ref), PROMOTE__LOCAL_RECORD_MAX,
+		promote__strbuf_cstr(&message), NULL, NULL };
+	if (rc == 0)
+		rc = promote__git_record_update(NULL, NULL, l->s, &target, mutate_json, &u);
+	if (rc == 0 && out)
+		rc = promote__local_record_to_info(out, u.result, l->where);
+	json_object_put(u.result);
 	promote__strbuf_free(&message);
 	promote__strbuf_free(&ref);
 	return rc;

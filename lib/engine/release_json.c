@@ -1,0 +1,527 @@
+/* A release's record as JSON (release_record.h shows the shape), and back. */
+#include "release_json.h"
+
+#include "config/loader.h"
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- writing -------------------------------------------------------------- */
+
+static json_object *time_value(int64_t t)
+{
+	if (t <= 0)
+		return NULL; /* null */
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char text[32];
+	if (!gmtime_r(&tt, &tm) || !strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return NULL;
+	return json_object_new_string(text);
+}
+
+static json_object *strings(char *const *items, size_t count)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; a && i < count; i++)
+		if (json_object_array_add(a, json_object_new_string(items[i])) != 0) {
+			json_object_put(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* Adds `value` under `key`; a NULL value is JSON null only where `nullable`. */
+static int put(json_object *o, const char *key, json_object *value, bool nullable)
+{
+	if ((!value && !nullable) || json_object_object_add(o, key, value) != 0) {
+		json_object_put(value);
+		return promote__error_oom();
+	}
+	return 0;
+}
+
+static int put_str(json_object *o, const char *key, const char *value)
+{
+	return put(o, key, json_object_new_string(value ? value : ""), false);
+}
+
+static const char *name_of(const char *const *names, size_t count, int value)
+{
+	return value >= 0 && (size_t)value < count ? names[value] : "unset";
+}
+
+static json_object *check_json(const promote__check *c)
+{
+	json_object *o = json_object_new_object();
+	int rc = o ? 0 : promote__error_oom();
+	if (rc == 0)
+		rc = put_str(o, "name", c->name);
+	if (rc == 0)
+		rc = put_str(o, "phase", c->post ? "post" : "pre");
+	if (rc == 0)
+		rc = put_str(o, "run_id", c->run_id);
+	if (rc == 0)
+		rc = put(o, "done", json_object_new_boolean(c->done), false);
+	if (rc == 0)
+		rc = put(o, "status", json_object_new_int(c->status), false);
+	if (rc == 0)
+		rc = put_str(o, "output", c->output);
+	if (rc == 0)
+		rc = put(o, "started", time_value(c->started), true);
+	if (rc == 0)
+		rc = put(o, "finished", time_value(c->finished), true);
+	if (rc && o) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+static json_object *approvals_json(const promote_release_step *s)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; a && i < s->approval_count; i++) {
+		json_object *o = json_object_new_object();
+		if (!o || put_str(o, "by", s->approvals[i].by) || put(o, "at", time_value(s->approvals[i].at), true) ||
+			json_object_array_add(a, o) != 0) {
+			json_object_put(o);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static json_object *checks_json(const promote_release_step *s)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; a && i < s->check_count; i++) {
+		json_object *o = check_json(&s->checks[i]);
+		if (!o || json_object_array_add(a, o) != 0) {
+			json_object_put(o);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static json_object *step_json(const promote_release_step *s)
+{
+	json_object *o = json_object_new_object(), *claim = json_object_new_object();
+	int rc = o && claim ? 0 : promote__error_oom();
+	if (rc == 0)
+		rc = put_str(o, "environment", s->environment);
+	if (rc == 0)
+		rc = put_str(o, "from", s->from);
+	if (rc == 0)
+		rc = put(o, "depends_on", strings(s->depends_on, s->depends_count), false);
+	if (rc == 0)
+		rc = put_str(o, "strategy", name_of(promote__strategy_names, 3, s->strategy));
+	if (rc == 0)
+		rc = put_str(o, "action", name_of(promote__action_names, 4, s->action));
+	if (rc == 0)
+		rc = put(o, "pre", strings(s->pre, s->pre_count), false);
+	if (rc == 0)
+		rc = put(o, "post", strings(s->post, s->post_count), false);
+	if (rc == 0)
+		rc = put_str(o, "group", s->group);
+	if (rc == 0)
+		rc = put_str(o, "state", promote_step_state_name(s->state));
+	if (rc == 0)
+		rc = put_str(o, "reason", s->reason);
+	if (rc == 0)
+		rc = put(o, "attempts", json_object_new_int64(s->attempts), false);
+	if (rc == 0)
+		rc = put_str(o, "commit", s->commit);
+	if (rc == 0)
+		rc = put_str(o, "change", s->change);
+	if (rc == 0)
+		rc = put_str(o, "head", s->head);
+	if (rc == 0)
+		rc = put_str(o, "merge_commit", s->merge_commit);
+	if (rc == 0)
+		rc = put(o, "approvals", approvals_json(s), false);
+	if (rc == 0)
+		rc = put(o, "checks", checks_json(s), false);
+	if (rc == 0)
+		rc = put_str(o, "deploy", s->deploy);
+	if (rc == 0)
+		rc = put_str(o, "error", s->error);
+	if (rc == 0)
+		rc = put_str(claim, "owner", s->claim);
+	if (rc == 0)
+		rc = put(claim, "at", time_value(s->claimed), true);
+	if (rc == 0) {
+		rc = put(o, "claim", claim, false);
+		claim = NULL;
+	}
+	if (rc == 0)
+		rc = put(o, "next_attempt", time_value(s->next_attempt), true);
+	if (rc == 0)
+		rc = put(o, "started", time_value(s->started), true);
+	if (rc == 0)
+		rc = put(o, "finished", time_value(s->finished), true);
+	json_object_put(claim);
+	if (rc) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_object *release_json(const promote_release *r)
+{
+	json_object *o = json_object_new_object(), *trigger = json_object_new_object(), *steps = json_object_new_array();
+	int rc = o && trigger && steps ? 0 : promote__error_oom();
+	if (rc == 0)
+		rc = put(o, "schema", json_object_new_int(PROMOTE__RELEASE_SCHEMA), false);
+	if (rc == 0)
+		rc = put_str(o, "id", r->id);
+	if (rc == 0)
+		rc = put_str(o, "flow", r->flow);
+	if (rc == 0)
+		rc = put_str(o, "product", r->product);
+	if (rc == 0)
+		rc = put_str(o, "version", r->version);
+	if (rc == 0)
+		rc = put_str(o, "state", promote_release_state_name(r->state));
+	if (rc == 0)
+		rc = put_str(o, "reason", r->reason);
+	if (rc == 0)
+		rc = put_str(trigger, "environment", r->trigger);
+	if (rc == 0)
+		rc = put(trigger, "set_version", json_object_new_boolean(r->set_version), false);
+	if (rc == 0)
+		rc = put_str(trigger, "commit", r->trigger_commit);
+	if (rc == 0) {
+		rc = put(o, "trigger", trigger, false);
+		trigger = NULL;
+	}
+	if (rc == 0)
+		rc = put(o, "group", json_object_new_boolean(r->group), false);
+	if (rc == 0)
+		rc = put_str(o, "forced", r->forced);
+	if (rc == 0)
+		rc = put(o, "timeout", json_object_new_int64(r->timeout_s), false);
+	if (rc == 0)
+		rc = put(o, "created", time_value(r->created), true);
+	if (rc == 0)
+		rc = put(o, "updated", time_value(r->updated), true);
+	if (rc == 0)
+		rc = put(o, "finished", time_value(r->finished), true);
+	for (size_t i = 0; rc == 0 && i < r->step_count; i++) {
+		json_object *s = step_json(&r->steps[i]);
+		if (!s || json_object_array_add(steps, s) != 0) {
+			json_object_put(s);
+			rc = promote__error_oom();
+		}
+	}
+	if (rc == 0) {
+		rc = put(o, "steps", steps, false);
+		steps = NULL;
+	}
+	json_object_put(trigger);
+	json_object_put(steps);
+	if (rc) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+int promote__release_to_json(promote_buf *out, const promote_release *r)
+{
+	json_object *o = release_json(r);
+	if (!o)
+		return promote_error_last()->code ? promote_error_last()->code : promote__error_oom();
+	size_t size = 0;
+	const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE |
+		JSON_C_TO_STRING_SPACED, &size);
+	int rc = text ? promote__buf_put(out, text, size) : promote__error_oom();
+	if (rc == 0)
+		rc = promote__buf_put(out, "\n", 1);
+	json_object_put(o);
+	return rc;
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+/* Reading one record: where it is, for messages, and the first problem. */
+typedef struct reader {
+	const char *where;
+	int rc;
+} reader;
+
+static int bad(reader *rd, const char *what)
+{
+	if (rd->rc == 0)
+		rd->rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_RELEASE,
+			"the release record at '%s' is damaged (%s); it was not written by this version of libpromote: "
+			"look at it with git show, and start the release again", rd->where, what);
+	return rd->rc;
+}
+
+static json_object *field(reader *rd, json_object *o, const char *key, json_type type, bool nullable)
+{
+	json_object *v = NULL;
+	if (rd->rc)
+		return NULL;
+	if (!json_object_object_get_ex(o, key, &v) || (v ? !json_object_is_type(v, type) : !nullable)) {
+		char what[96];
+		snprintf(what, sizeof what, "'%s' is missing or not a %s", key, json_type_to_name(type));
+		bad(rd, what);
+		return NULL;
+	}
+	return v;
+}
+
+static void get_str(reader *rd, char **out, json_object *o, const char *key)
+{
+	json_object *v = field(rd, o, key, json_type_string, false);
+	if (v && promote__set_string(out, json_object_get_string(v)))
+		rd->rc = promote_error_last()->code;
+}
+
+static void get_bool(reader *rd, bool *out, json_object *o, const char *key)
+{
+	json_object *v = field(rd, o, key, json_type_boolean, false);
+	if (v)
+		*out = json_object_get_boolean(v);
+}
+
+static void get_int(reader *rd, int64_t *out, json_object *o, const char *key)
+{
+	json_object *v = field(rd, o, key, json_type_int, false);
+	if (v)
+		*out = json_object_get_int64(v);
+}
+
+/* Seconds since the epoch of a UTC civil time (days from 1970-03-01 style
+ * arithmetic, so February needs no table). */
+static int64_t utc_seconds(int y, int mo, int d, int h, int mi, int sec)
+{
+	y -= mo <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	int64_t days = era * 146097 + doe - 719468;
+	return days * 86400 + h * 3600 + mi * 60 + sec;
+}
+
+static void get_time(reader *rd, int64_t *out, json_object *o, const char *key)
+{
+	json_object *v = field(rd, o, key, json_type_string, true);
+	*out = 0;
+	if (!v)
+		return;
+	int y, mo, d, h, mi, sec, end = 0;
+	const char *text = json_object_get_string(v);
+	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &sec, &end) != 6 || text[end] ||
+		mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		bad(rd, "a time is not YYYY-MM-DDTHH:MM:SSZ");
+	else
+		*out = utc_seconds(y, mo, d, h, mi, sec);
+}
+
+static int index_of(const char *const *names, size_t count, const char *(*name)(int), const char *text)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(names ? names[i] : name((int)i), text) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void get_enum(reader *rd, int *out, json_object *o, const char *key, const char *const *names, size_t count,
+	const char *(*name)(int))
+{
+	json_object *v = field(rd, o, key, json_type_string, false);
+	if (!v)
+		return;
+	int i = index_of(names, count, name, json_object_get_string(v));
+	if (i < 0) {
+		char what[96];
+		snprintf(what, sizeof what, "'%s' is not a known value", key);
+		bad(rd, what);
+	} else
+		*out = i;
+}
+
+static void get_strings(reader *rd, char ***out, size_t *count, json_object *o, const char *key)
+{
+	json_object *a = field(rd, o, key, json_type_array, false);
+	size_t n = a ? json_object_array_length(a) : 0;
+	if (!a || n == 0)
+		return;
+	if (!(*out = calloc(n, sizeof **out))) {
+		rd->rc = promote__error_oom();
+		return;
+	}
+	for (size_t i = 0; i < n && rd->rc == 0; i++) {
+		json_object *v = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(v, json_type_string))
+			bad(rd, "a list holds something else than text");
+		else if (promote__set_string(&(*out)[i], json_object_get_string(v)))
+			rd->rc = promote_error_last()->code;
+		else
+			*count = i + 1;
+	}
+}
+
+static void get_checks(reader *rd, promote_release_step *s, json_object *o)
+{
+	json_object *a = field(rd, o, "checks", json_type_array, false);
+	size_t n = a ? json_object_array_length(a) : 0;
+	if (n == 0)
+		return;
+	if (!(s->checks = calloc(n, sizeof *s->checks))) {
+		rd->rc = promote__error_oom();
+		return;
+	}
+	for (size_t i = 0; i < n && rd->rc == 0; i++) {
+		json_object *c = json_object_array_get_idx(a, i);
+		promote__check *k = &s->checks[i];
+		s->check_count = i + 1;
+		if (!json_object_is_type(c, json_type_object)) {
+			bad(rd, "a check is not an object");
+			break;
+		}
+		char *phase = NULL;
+		int64_t status = -1;
+		get_str(rd, &k->name, c, "name");
+		get_str(rd, &phase, c, "phase");
+		get_str(rd, &k->run_id, c, "run_id");
+		get_bool(rd, &k->done, c, "done");
+		get_int(rd, &status, c, "status");
+		get_str(rd, &k->output, c, "output");
+		get_time(rd, &k->started, c, "started");
+		get_time(rd, &k->finished, c, "finished");
+		k->post = phase && strcmp(phase, "post") == 0;
+		k->status = (int)status;
+		free(phase);
+	}
+}
+
+static void get_approvals(reader *rd, promote_release_step *s, json_object *o)
+{
+	json_object *a = field(rd, o, "approvals", json_type_array, false);
+	size_t n = a ? json_object_array_length(a) : 0;
+	if (n == 0)
+		return;
+	if (!(s->approvals = calloc(n, sizeof *s->approvals))) {
+		rd->rc = promote__error_oom();
+		return;
+	}
+	for (size_t i = 0; i < n && rd->rc == 0; i++) {
+		json_object *v = json_object_array_get_idx(a, i);
+		s->approval_count = i + 1;
+		if (!json_object_is_type(v, json_type_object)) {
+			bad(rd, "an approval is not an object");
+			break;
+		}
+		get_str(rd, &s->approvals[i].by, v, "by");
+		get_time(rd, &s->approvals[i].at, v, "at");
+	}
+}
+
+static void get_step(reader *rd, promote_release_step *s, json_object *o)
+{
+	int64_t attempts = 0;
+	get_str(rd, &s->environment, o, "environment");
+	get_str(rd, &s->from, o, "from");
+	get_strings(rd, &s->depends_on, &s->depends_count, o, "depends_on");
+	get_enum(rd, &s->strategy, o, "strategy", promote__strategy_names, 3, NULL);
+	get_enum(rd, &s->action, o, "action", promote__action_names, 4, NULL);
+	get_strings(rd, &s->pre, &s->pre_count, o, "pre");
+	get_strings(rd, &s->post, &s->post_count, o, "post");
+	get_str(rd, &s->group, o, "group");
+	get_enum(rd, &s->state, o, "state", NULL, PROMOTE__STEP_STATE_COUNT, promote_step_state_name);
+	get_str(rd, &s->reason, o, "reason");
+	get_int(rd, &attempts, o, "attempts");
+	get_str(rd, &s->commit, o, "commit");
+	get_str(rd, &s->change, o, "change");
+	get_str(rd, &s->head, o, "head");
+	get_str(rd, &s->merge_commit, o, "merge_commit");
+	get_approvals(rd, s, o);
+	get_checks(rd, s, o);
+	get_str(rd, &s->deploy, o, "deploy");
+	get_str(rd, &s->error, o, "error");
+	json_object *claim = field(rd, o, "claim", json_type_object, false);
+	if (claim) {
+		get_str(rd, &s->claim, claim, "owner");
+		get_time(rd, &s->claimed, claim, "at");
+	}
+	get_time(rd, &s->next_attempt, o, "next_attempt");
+	get_time(rd, &s->started, o, "started");
+	get_time(rd, &s->finished, o, "finished");
+	s->attempts = attempts < 0 ? 0 : (unsigned)attempts;
+}
+
+static void get_release(reader *rd, promote_release *r, json_object *o)
+{
+	int64_t schema = 0, timeout = 0;
+	get_int(rd, &schema, o, "schema");
+	if (rd->rc == 0 && schema != PROMOTE__RELEASE_SCHEMA) {
+		rd->rc = promote__error(PROMOTE_ENOTSUPPORTED, PROMOTE_ERROR_CLASS_RELEASE,
+			"the release record at '%s' has schema %lld, and this libpromote reads schema %d: use a newer libpromote",
+			rd->where, (long long)schema, PROMOTE__RELEASE_SCHEMA);
+		return;
+	}
+	get_str(rd, &r->id, o, "id");
+	get_str(rd, &r->flow, o, "flow");
+	get_str(rd, &r->product, o, "product");
+	get_str(rd, &r->version, o, "version");
+	get_enum(rd, &r->state, o, "state", NULL, PROMOTE__RELEASE_STATE_COUNT, promote_release_state_name);
+	get_str(rd, &r->reason, o, "reason");
+	json_object *trigger = field(rd, o, "trigger", json_type_object, false);
+	if (trigger) {
+		get_str(rd, &r->trigger, trigger, "environment");
+		get_bool(rd, &r->set_version, trigger, "set_version");
+		get_str(rd, &r->trigger_commit, trigger, "commit");
+	}
+	get_bool(rd, &r->group, o, "group");
+	get_str(rd, &r->forced, o, "forced");
+	get_int(rd, &timeout, o, "timeout");
+	get_time(rd, &r->created, o, "created");
+	get_time(rd, &r->updated, o, "updated");
+	get_time(rd, &r->finished, o, "finished");
+	r->timeout_s = timeout < 0 || timeout > UINT32_MAX ? 0 : (uint32_t)timeout;
+	json_object *steps = field(rd, o, "steps", json_type_array, false);
+	size_t n = steps ? json_object_array_length(steps) : 0;
+	if (n && !(r->steps = calloc(n, sizeof *r->steps)))
+		rd->rc = promote__error_oom();
+	for (size_t i = 0; i < n && rd->rc == 0; i++) {
+		json_object *s = json_object_array_get_idx(steps, i);
+		r->step_count = i + 1;
+		if (!json_object_is_type(s, json_type_object))
+			bad(rd, "a step is not an object");
+		else
+			get_step(rd, &r->steps[i], s);
+	}
+}
+
+int promote__release_parse(promote_release *r, const char *data, size_t size, const char *where)
+{
+	reader rd = { where, 0 };
+	promote__release_clear(r);
+	json_tokener *tok = json_tokener_new_ex(32);
+	if (!tok)
+		return promote__error_oom();
+	json_object *o = size <= INT32_MAX ? json_tokener_parse_ex(tok, data, (int)size) : NULL;
+	if (!o || json_tokener_get_error(tok) != json_tokener_success || !json_object_is_type(o, json_type_object))
+		bad(&rd, "not a JSON object");
+	else
+		get_release(&rd, r, o);
+	json_object_put(o);
+	json_tokener_free(tok);
+	if (rd.rc)
+		promote__release_clear(r);
+	return rd.rc;
+}

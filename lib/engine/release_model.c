@@ -1,0 +1,106 @@
+/* A release's record in memory: made, cleared, freed. */
+#include "release_model.h"
+
+#include "model/context.h"
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int promote__set_string(char **field, const char *value)
+{
+	char *copy = strdup(value ? value : "");
+	if (!copy)
+		return promote__error_oom();
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+static void free_strings(char **items, size_t count)
+{
+	for (size_t i = 0; items && i < count; i++)
+		free(items[i]);
+	free(items);
+}
+
+static void clear_step(promote_release_step *s)
+{
+	free(s->environment);
+	free(s->reason);
+	free_strings(s->depends_on, s->depends_count);
+	free(s->from);
+	free_strings(s->pre, s->pre_count);
+	free_strings(s->post, s->post_count);
+	free(s->group);
+	free(s->commit);
+	free(s->change);
+	free(s->head);
+	free(s->merge_commit);
+	for (size_t i = 0; i < s->approval_count; i++)
+		free(s->approvals[i].by);
+	free(s->approvals);
+	for (size_t i = 0; i < s->check_count; i++) {
+		free(s->checks[i].name);
+		free(s->checks[i].run_id);
+		free(s->checks[i].output);
+	}
+	free(s->checks);
+	free(s->deploy);
+	free(s->error);
+	free(s->claim);
+	memset(s, 0, sizeof *s);
+}
+
+void promote__release_clear(promote_release *r)
+{
+	for (size_t i = 0; i < r->step_count; i++)
+		clear_step(&r->steps[i]);
+	free(r->steps);
+	free(r->id);
+	free(r->flow);
+	free(r->product);
+	free(r->version);
+	free(r->reason);
+	free(r->trigger);
+	free(r->trigger_commit);
+	free(r->forced);
+	promote_context *ctx = r->ctx;
+	promote_release_options opts = r->opts;
+	bool listed = r->listed;
+	memset(r, 0, sizeof *r);
+	r->ctx = ctx;
+	r->opts = opts;
+	r->listed = listed;
+}
+
+int promote__release_alloc(promote_release **out, promote_context *ctx)
+{
+	promote_release *r = calloc(1, sizeof *r);
+	if (!r)
+		return promote__error_oom();
+	promote_release_options defaults = PROMOTE_RELEASE_OPTIONS_INIT;
+	r->opts = defaults;
+	r->ctx = ctx;
+	promote__context_ref(ctx);
+	*out = r;
+	return 0;
+}
+
+void promote__release_free(promote_release *r)
+{
+	if (!r)
+		return;
+	promote__release_clear(r);
+	promote__context_unref(r->ctx);
+	free(r);
+}
+
+promote_release_step *promote__release_step(promote_release *r, const char *env)
+{
+	for (size_t i = 0; env && i < r->step_count; i++)
+		if (strcmp(r->steps[i].environment, env) == 0)
+			return &r->steps[i];
+	return NULL;
+}
+

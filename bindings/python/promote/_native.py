@@ -484,6 +484,10 @@ info_p = _P(promote_change_info)
 release_p = _P(promote_release)
 rstep_p = _P(promote_release_step)
 rlist_p = _P(promote_release_list)
+dreq_p = _P(promote_deploy_request)
+dstatus_p = _P(promote_deploy_status)
+wreq_p = _P(promote_workflow_request)
+wstatus_p = _P(promote_workflow_status)
 warnings_p = _P(promote_warnings)
 
 if TYPE_CHECKING:  # what calling the pointer types above makes, for annotations
@@ -785,6 +789,44 @@ DECLARATIONS = (
     ("promote_change_info_set_draft", c_int, (info_p, c_int), _check),
     ("promote_change_info_set_approvals", c_int, (info_p, c_uint), _check),
     ("promote_change_info_set_reused", c_int, (info_p, c_int), _check),
+    # sys/deploy_backend.h: for backends written in Python
+    ("promote_deploy_request_product", c_char_p, (dreq_p,), _string),
+    ("promote_deploy_request_environment", c_char_p, (dreq_p,), _string),
+    ("promote_deploy_request_revision", c_char_p, (dreq_p,), _string),
+    ("promote_deploy_request_version", c_char_p, (dreq_p,), _string),
+    ("promote_deploy_request_release", c_char_p, (dreq_p,), _string),
+    ("promote_deploy_request_timeout", c_uint32, (dreq_p,), None),
+    ("promote_deploy_request_cluster_count", c_size_t, (dreq_p,), None),
+    ("promote_deploy_request_cluster_name_at", c_char_p, (dreq_p, c_size_t), _string),
+    ("promote_deploy_request_cluster_namespace_at", c_char_p, (dreq_p, c_size_t), _string),
+    ("promote_deploy_request_sync_arg_count", c_size_t, (dreq_p,), None),
+    ("promote_deploy_request_sync_arg_at", c_char_p, (dreq_p, c_size_t), _string),
+    ("promote_deploy_request_health_arg_count", c_size_t, (dreq_p,), None),
+    ("promote_deploy_request_health_arg_at", c_char_p, (dreq_p, c_size_t), _string),
+    ("promote_workflow_request_name", c_char_p, (wreq_p,), _string),
+    ("promote_workflow_request_run_id", c_char_p, (wreq_p,), _string),
+    ("promote_workflow_request_product", c_char_p, (wreq_p,), _string),
+    ("promote_workflow_request_environment", c_char_p, (wreq_p,), _string),
+    ("promote_workflow_request_revision", c_char_p, (wreq_p,), _string),
+    ("promote_workflow_request_version", c_char_p, (wreq_p,), _string),
+    ("promote_workflow_request_release", c_char_p, (wreq_p,), _string),
+    ("promote_workflow_request_timeout", c_uint32, (wreq_p,), None),
+    ("promote_workflow_request_cluster_count", c_size_t, (wreq_p,), None),
+    ("promote_workflow_request_cluster_name_at", c_char_p, (wreq_p, c_size_t), _string),
+    ("promote_workflow_request_cluster_namespace_at", c_char_p, (wreq_p, c_size_t), _string),
+    ("promote_workflow_request_arg_count", c_size_t, (wreq_p,), None),
+    ("promote_workflow_request_arg_at", c_char_p, (wreq_p, c_size_t), _string),
+    ("promote_deploy_status_set_sync", c_int, (dstatus_p, c_int), _check),
+    ("promote_deploy_status_set_health", c_int, (dstatus_p, c_int), _check),
+    ("promote_deploy_status_set_revision", c_int, (dstatus_p, c_char_p), _check),
+    ("promote_deploy_status_set_message", c_int, (dstatus_p, c_char_p), _check),
+    ("promote_workflow_status_set_run_id", c_int, (wstatus_p, c_char_p), _check),
+    ("promote_workflow_status_set_state", c_int, (wstatus_p, c_int), _check),
+    ("promote_workflow_status_set_exit_status", c_int, (wstatus_p, c_int), _check),
+    ("promote_workflow_status_set_output", c_int, (wstatus_p, c_char_p, c_size_t), _check),
+    ("promote_sync_state_name", c_char_p, (c_int,), _string),
+    ("promote_health_state_name", c_char_p, (c_int,), _string),
+    ("promote_workflow_state_name", c_char_p, (c_int,), _string),
 )
 
 

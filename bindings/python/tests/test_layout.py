@@ -199,7 +199,8 @@ def _expected_restype(c_type):
     if c_type.endswith("*"):
         return "pointer"
     return {"void": None, "int": ctypes.c_int, "unsigned int": ctypes.c_uint, "size_t": ctypes.c_size_t,
-            "int32_t": ctypes.c_int32, "uint64_t": ctypes.c_uint64, "int64_t": ctypes.c_int64}[c_type]
+            "int32_t": ctypes.c_int32, "uint32_t": ctypes.c_uint32, "uint64_t": ctypes.c_uint64,
+            "int64_t": ctypes.c_int64}[c_type]
 
 
 @pytest.mark.parametrize("name", sorted(HEADER_FUNCTIONS))
@@ -245,6 +246,7 @@ def test_fallible_functions_raise():
             or (name.startswith("promote_change_") and not name.startswith("promote_change_info_")
                 and name != "promote_change_request_draft" and not name.endswith("_count"))
             or name.startswith("promote_change_info_set_") or name.startswith("promote_credential_set_")
+            or name.startswith(("promote_deploy_status_set_", "promote_workflow_status_set_"))
             or name in ("promote_product_discover", "promote_context_check", "promote_context_doctor")
             or name in ("promote_release_to_json", "promote_release_list_new", "promote_release_start",
                         "promote_release_open", "promote_release_poll", "promote_release_run",

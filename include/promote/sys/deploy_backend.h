@@ -4,12 +4,17 @@
  * A deploy backend is what happens on the cluster side after a change lands:
  * ask for a sync of an application at a revision, read its sync and health
  * status, run a named workflow (a pre- or post-action check) and read its
- * result. Built in (later versions): none (the commit is the deploy), exec,
- * argocd.
+ * result. Built in: none (the commit is the deploy) and exec (local
+ * commands); an environment names its backend in promote.yaml
+ * (deploy: {backend: NAME}), and a backend registered on the context under
+ * that name is the one asked.
  *
- * As for git providers, requests and results are opaque objects read and
- * written through accessors, added with the first built-in backend; this
- * version fixes the vtable and its registration.
+ * As for git providers, requests and results are opaque objects: callbacks
+ * read requests through the promote_deploy_request_* and
+ * promote_workflow_request_* getters and write results through the copying
+ * promote_deploy_status_set_* and promote_workflow_status_set_* setters, so
+ * no memory crosses between allocators. The built-in backends are written
+ * on exactly this API.
  */
 #ifndef PROMOTE_SYS_DEPLOY_BACKEND_H
 #define PROMOTE_SYS_DEPLOY_BACKEND_H
@@ -51,18 +56,31 @@ typedef enum promote_workflow_state {
 	PROMOTE_WORKFLOW_FAILED = 3
 } promote_workflow_state;
 
-/* Every slot optional (NULL: not supported); same calling rules as the git
- * provider. Slots are only appended; each new one says "since vN". */
+/*
+ * Every slot optional (NULL: not supported; callers get
+ * PROMOTE_ENOTSUPPORTED); same calling rules as the git provider: callbacks
+ * run synchronously on the calling thread, must not block for long (start
+ * the work and answer; the engine polls), return 0 or a negative
+ * promote_error_code, and may return PROMOTE_EUSER (passed through) or
+ * PROMOTE_PASSTHROUGH: a backend registered under a built-in one's name
+ * ("none", "exec") has the built-in one do it. Slots are only appended;
+ * each new one says "since vN".
+ */
 typedef struct promote_deploy_backend {
 	uint32_t version;
 	uint32_t reserved;
-	/* Ask for the application to be synced at the request's revision. */
+	/* Ask for the application to be synced at the request's revision; may
+	 * fill `out` with how it stands now (the caller polls `status` next). */
 	int (*sync)(promote_deploy_status *out, const promote_deploy_request *request, void *payload);
-	/* Read the application's sync state, health and deployed revision. */
+	/* Read the application's sync state, health and deployed revision.
+	 * PROMOTE_ENOTFOUND when no sync of it is known (the caller asks again). */
 	int (*status)(promote_deploy_status *out, const promote_deploy_request *request, void *payload);
-	/* Start a workflow; fill `out` with its run id and state. */
+	/* Start a workflow; must set the run id in `out` (and may set its state). */
 	int (*run_workflow)(promote_workflow_status *out, const promote_workflow_request *request, void *payload);
-	/* Read the state of a workflow run started earlier. */
+	/* Read the state of the run promote_workflow_request_run_id() names,
+	 * started earlier; once finished, its exit status and output.
+	 * PROMOTE_ENOTFOUND for a run this backend does not know (started by a
+	 * process that is gone): the caller starts the workflow again. */
 	int (*workflow_status)(promote_workflow_status *out, const promote_workflow_request *request, void *payload);
 	/* Release `payload` when the context no longer needs it. */
 	void (*free_payload)(void *payload);
@@ -71,6 +89,93 @@ typedef struct promote_deploy_backend {
 #define PROMOTE_DEPLOY_BACKEND_VERSION 1
 #define PROMOTE_DEPLOY_BACKEND_INIT \
 	{ PROMOTE_DEPLOY_BACKEND_VERSION, 0, NULL, NULL, NULL, NULL, NULL }
+
+/* ---- requests: what to deploy or check (read-only, valid during the call) ---- */
+
+/*
+ * Strings are owned by the request and never NULL ("" when unknown). The
+ * revision is the commit's hex id: the promoted commit on the environment's
+ * branch, or that branch's tip for a check that runs before anything was
+ * written. The timeout is the configured bound in seconds (deploy.timeout,
+ * workflows.NAME.timeout; 600 when not set); a backend stops work that runs
+ * longer. Clusters are the environment's `clusters:`, in order; _at returns
+ * NULL out of range.
+ */
+PROMOTE_EXTERN(const char *) promote_deploy_request_product(const promote_deploy_request *request);
+PROMOTE_EXTERN(const char *) promote_deploy_request_environment(const promote_deploy_request *request);
+PROMOTE_EXTERN(const char *) promote_deploy_request_revision(const promote_deploy_request *request);
+PROMOTE_EXTERN(const char *) promote_deploy_request_version(const promote_deploy_request *request);
+PROMOTE_EXTERN(const char *) promote_deploy_request_release(const promote_deploy_request *request);
+PROMOTE_EXTERN(uint32_t) promote_deploy_request_timeout(const promote_deploy_request *request);
+PROMOTE_EXTERN(size_t) promote_deploy_request_cluster_count(const promote_deploy_request *request);
+PROMOTE_EXTERN(const char *) promote_deploy_request_cluster_name_at(const promote_deploy_request *request, size_t index);
+PROMOTE_EXTERN(const char *) promote_deploy_request_cluster_namespace_at(
+	const promote_deploy_request *request, size_t index);
+/* The environment's deploy.sync and deploy.health commands (argv, placeholders
+ * such as "{env}" expanded): what the exec backend runs; empty when not set. */
+PROMOTE_EXTERN(size_t) promote_deploy_request_sync_arg_count(const promote_deploy_request *request);
+PROMOTE_EXTERN(const char *) promote_deploy_request_sync_arg_at(const promote_deploy_request *request, size_t index);
+PROMOTE_EXTERN(size_t) promote_deploy_request_health_arg_count(const promote_deploy_request *request);
+PROMOTE_EXTERN(const char *) promote_deploy_request_health_arg_at(const promote_deploy_request *request, size_t index);
+
+/* The same for a workflow; also its name (under `workflows:`), its `run:`
+ * command (argv, placeholders expanded), and for workflow_status the run id
+ * run_workflow set ("" for run_workflow). */
+PROMOTE_EXTERN(const char *) promote_workflow_request_name(const promote_workflow_request *request);
+PROMOTE_EXTERN(const char *) promote_workflow_request_run_id(const promote_workflow_request *request);
+PROMOTE_EXTERN(const char *) promote_workflow_request_product(const promote_workflow_request *request);
+PROMOTE_EXTERN(const char *) promote_workflow_request_environment(const promote_workflow_request *request);
+PROMOTE_EXTERN(const char *) promote_workflow_request_revision(const promote_workflow_request *request);
+PROMOTE_EXTERN(const char *) promote_workflow_request_version(const promote_workflow_request *request);
+PROMOTE_EXTERN(const char *) promote_workflow_request_release(const promote_workflow_request *request);
+PROMOTE_EXTERN(uint32_t) promote_workflow_request_timeout(const promote_workflow_request *request);
+PROMOTE_EXTERN(size_t) promote_workflow_request_cluster_count(const promote_workflow_request *request);
+PROMOTE_EXTERN(const char *) promote_workflow_request_cluster_name_at(
+	const promote_workflow_request *request, size_t index);
+PROMOTE_EXTERN(const char *) promote_workflow_request_cluster_namespace_at(
+	const promote_workflow_request *request, size_t index);
+PROMOTE_EXTERN(size_t) promote_workflow_request_arg_count(const promote_workflow_request *request);
+PROMOTE_EXTERN(const char *) promote_workflow_request_arg_at(const promote_workflow_request *request, size_t index);
+
+/* ---- results: written by the callbacks (strings copied) ------------------ */
+
+/* Maximum bytes of a workflow's output kept: the last ones. */
+#define PROMOTE_WORKFLOW_OUTPUT_MAX 4096
+
+/*
+ * A deploy's status: a promote_sync_state, a promote_health_state, the
+ * revision deployed (hex), and a short message a person reads in the step's
+ * reason ("rollout 2 of 3 replicas"). Defaults: unknown, unknown, "", "".
+ * PROMOTE_EINVALID for NULL arguments or a state out of range.
+ */
+PROMOTE_EXTERN(int) promote_deploy_status_set_sync(promote_deploy_status *status, int sync);
+PROMOTE_EXTERN(int) promote_deploy_status_set_health(promote_deploy_status *status, int health);
+PROMOTE_EXTERN(int) promote_deploy_status_set_revision(promote_deploy_status *status, const char *revision);
+PROMOTE_EXTERN(int) promote_deploy_status_set_message(promote_deploy_status *status, const char *message);
+
+/*
+ * A workflow run: its id (required from run_workflow: what workflow_status
+ * is asked with later), a promote_workflow_state (default: running), its
+ * exit status once finished (-1: killed; when not set, 0 for succeeded and
+ * 1 for failed), and its output: `size` bytes of which the last
+ * PROMOTE_WORKFLOW_OUTPUT_MAX are kept (cut at a character boundary of
+ * UTF-8 text). PROMOTE_EINVALID for NULL arguments or a state out of range.
+ */
+PROMOTE_EXTERN(int) promote_workflow_status_set_run_id(promote_workflow_status *status, const char *run_id);
+PROMOTE_EXTERN(int) promote_workflow_status_set_state(promote_workflow_status *status, int state);
+PROMOTE_EXTERN(int) promote_workflow_status_set_exit_status(promote_workflow_status *status, int exit_status);
+PROMOTE_EXTERN(int) promote_workflow_status_set_output(promote_workflow_status *status, const char *output,
+	size_t size);
+
+/* The names of the states, as the CLI and the release record show them;
+ * static, "unknown" out of range: "unknown", "synced", "out-of-sync",
+ * "syncing", "failed"; "unknown", "healthy", "progressing", "degraded",
+ * "missing", "suspended"; "pending", "running", "succeeded", "failed". */
+PROMOTE_EXTERN(const char *) promote_sync_state_name(int sync);
+PROMOTE_EXTERN(const char *) promote_health_state_name(int health);
+PROMOTE_EXTERN(const char *) promote_workflow_state_name(int state);
+
+/* ---- the vtable ---------------------------------------------------------- */
 
 /* Fill `backend` with empty slots for `version`; PROMOTE_EVERSION if unknown. */
 PROMOTE_EXTERN(int) promote_deploy_backend_init(promote_deploy_backend *backend, unsigned int version);

@@ -79,3 +79,25 @@ void promote__buf_clear(promote_buf *buf)
 	if (buf->ptr && buf->reserved)
 		buf->ptr[0] = '\0';
 }
+
+char *promote__expand(const char *text, const char *const *names, const char *const *values, size_t count)
+{
+	promote_buf out = PROMOTE_BUF_INIT;
+	int rc = promote__buf_puts(&out, "");
+	for (const char *p = text; rc == 0 && *p;) {
+		size_t i = 0;
+		while (i < count && strncmp(p, names[i], strlen(names[i])) != 0)
+			i++;
+		if (i < count) {
+			rc = promote__buf_puts(&out, values[i]);
+			p += strlen(names[i]);
+		} else {
+			rc = promote__buf_putc(&out, *p++);
+		}
+	}
+	if (rc) {
+		promote_buf_dispose(&out);
+		return NULL;
+	}
+	return out.ptr;
+}

@@ -13,4 +13,9 @@ int promote__buf_grow(promote_buf *buf, size_t extra);
 /* Empty it, keeping the allocation. */
 void promote__buf_clear(promote_buf *buf);
 
+/* `text` with every placeholder names[i] ("{env}") replaced by values[i];
+ * anything else kept as it is. A new string, or NULL (error set) when out of
+ * memory. */
+char *promote__expand(const char *text, const char *const *names, const char *const *values, size_t count);
+
 #endif

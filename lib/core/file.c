@@ -1,6 +1,9 @@
-/* Opening a file to read it whole (see file.h). */
+/* Opening a file to read it whole, removing a folder tree (see file.h). */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "file.h"
 
+#include <ftw.h>
+#include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -21,4 +24,18 @@ FILE *promote__fopen_status(const char *path, struct stat *st)
 		errno = err;
 	}
 	return f;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void promote__remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

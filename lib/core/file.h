@@ -1,4 +1,5 @@
-/* Internal: opening a file to read it whole, without waiting on what is not a file. */
+/* Internal: opening a file to read it whole, without waiting on what is not a file;
+ * removing a folder tree. */
 #ifndef PROMOTE_CORE_FILE_H
 #define PROMOTE_CORE_FILE_H
 
@@ -15,5 +16,9 @@
  * cannot be opened.
  */
 FILE *promote__fopen_status(const char *path, struct stat *st);
+
+/* Remove `path` and everything below it, best effort (links are removed,
+ * never followed); nothing when it is not there. */
+void promote__remove_tree(const char *path);
 
 #endif

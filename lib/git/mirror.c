@@ -1,6 +1,5 @@
 /* Mirrors of remote repositories in the cache, and pushing back. */
 #define _DEFAULT_SOURCE /* flock */
-#define _XOPEN_SOURCE 700 /* nftw */
 #include "mirror.h"
 #include "lock_note.h"
 #include "push_error.h"
@@ -8,6 +7,7 @@
 #include "smart_http.h"
 
 #include "core/error.h"
+#include "core/file.h"
 #include "core/strbuf.h"
 #include "core/strutil.h"
 #include "git/global_git.h"
@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,15 +98,6 @@ static int make_dirs(const char *path)
 		rc = -1;
 	free(tmp);
 	return rc;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	remove(path);
-	return 0;
 }
 
 char *promote__git_mirror_folder(const char *url, const char *cache_dir)
@@ -281,7 +271,7 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 	 * lock files, or a first clone that never became a repository. */
 	int git_rc = fresh ? 0 : git_repository_open_bare(&repo, full);
 	if (!fresh && git_rc < 0) {
-		nftw(full, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		promote__remove_tree(full);
 		fresh = true;
 	}
 	if (fresh)
@@ -299,7 +289,7 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 		rc = fetch_into(repo, url, creds, events, fresh ? PROMOTE_TRANSFER_CLONE : PROMOTE_TRANSFER_FETCH);
 	git_repository_free(repo);
 	if (rc && fresh) /* a first clone that failed leaves no half mirror behind */
-		nftw(full, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		promote__remove_tree(full);
 	unlock_mirror(lock_fd);
 	if (rc == 0)
 		*path = full;

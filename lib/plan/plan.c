@@ -32,26 +32,9 @@ int promote_plan_options_init(promote_plan_options *opts, unsigned int version)
 
 char *promote__plan_expand(const char *text, const char *env, const char *product)
 {
-	promote_buf out = PROMOTE_BUF_INIT;
-	int rc = 0;
-	for (const char *p = text; rc == 0 && *p;) {
-		if (strncmp(p, "{env}", 5) == 0) {
-			rc = promote__buf_puts(&out, env);
-			p += 5;
-		} else if (strncmp(p, "{product}", 9) == 0) {
-			rc = promote__buf_puts(&out, product);
-			p += 9;
-		} else {
-			rc = promote__buf_putc(&out, *p++);
-		}
-	}
-	if (rc == 0 && !out.ptr)
-		rc = promote__buf_puts(&out, "");
-	if (rc) {
-		promote_buf_dispose(&out);
-		return NULL;
-	}
-	return out.ptr;
+	static const char *const names[] = { "{env}", "{product}" };
+	const char *const values[] = { env, product };
+	return promote__expand(text, names, values, PROMOTE_ARRAY_SIZE(names));
 }
 
 /* "FOLDER/PATH", without "./" for a folder at the root; NULL when out of memory. */

@@ -5,6 +5,7 @@
  * Each call makes the info it returns, so a provider only fills what it knows.
  */
 #include "change.h"
+#include "call.h"
 #include "providers/git/local.h"
 
 #include "model/context.h"
@@ -49,36 +50,12 @@ static int unsupported(const provider *p, const char *operation)
 		"the git provider '%s' cannot %s changes", p->name, operation);
 }
 
-/* A callback's result: 0, or an error of its own (one that forgot to set
- * it, or returned a positive value, gets a generic one). */
-static int callback_result(int rc, const provider *p, const char *verb)
-{
-	if (rc > 0)
-		return promote__error(PROMOTE_ERROR, PROMOTE_ERROR_CLASS_PROVIDER,
-			"the git provider '%s' returned %d, not 0 or an error code, asked to %s a change", p->name, rc, verb);
-	if (rc < 0 && rc != PROMOTE_EUSER && promote_error_last()->code != rc)
-		return promote__error(rc, PROMOTE_ERROR_CLASS_PROVIDER, "the git provider '%s' could not %s the change",
-			p->name, verb);
-	return rc;
-}
-
-/* rc = the provider's `slot`(args..., payload), the built-in one's on
- * PROMOTE_PASSTHROUGH, PROMOTE_ENOTSUPPORTED for a slot that is not there. */
-#define CALL(rc, p, slot, verb, ...)                                                        \
-	do {                                                                                \
-		promote_error_clear();                                                      \
-		if (!(p).vtable->slot) {                                                    \
-			(rc) = unsupported(&(p), (verb));                                   \
-			break;                                                              \
-		}                                                                           \
-		(rc) = (p).vtable->slot(__VA_ARGS__, (p).payload);                          \
-		if ((rc) == PROMOTE_PASSTHROUGH) {                                          \
-			promote_error_clear();                                              \
-			(rc) = (p).builtin && (p).vtable != (p).builtin && (p).builtin->slot \
-				? (p).builtin->slot(__VA_ARGS__, (p).ctx)                   \
-				: unsupported(&(p), (verb));                                \
-		}                                                                           \
-		(rc) = callback_result((rc), &(p), (verb));                                 \
+/* rc = the provider's `slot`(args..., payload), by the rules of call.h. */
+#define CALL(rc, p, slot, verb, ...)                                                                \
+	do {                                                                                        \
+		PROMOTE__CALL_SLOT(rc, p, slot, unsupported(&(p), (verb)), __VA_ARGS__);            \
+		(rc) = promote__callback_result((rc), PROMOTE_ERROR_CLASS_PROVIDER, "git provider", \
+			(p).name, (verb), "the change");                                            \
 	} while (0)
 
 /* The provider and a new info for a call that answers with one. */

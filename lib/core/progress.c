@@ -1,15 +1,8 @@
 /* Transfer progress through the event callback, rate-limited at the source. */
 #include "progress.h"
+#include "clock.h"
 #include "error.h"
 
-#include <time.h>
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 void promote__progress_start(promote__progress *p, const promote__events *events, int kind, const char *url)
 {
@@ -30,7 +23,7 @@ int promote__progress_report(promote__progress *p, int phase, uint64_t current, 
 		return 0; /* libgit2 repeats the last numbers */
 	if (!begins && !ends && current == e->current && total == e->total && bytes == e->bytes)
 		return 0; /* nothing new */
-	uint64_t now = now_ms();
+	uint64_t now = (uint64_t)promote__now_ms();
 	if (!begins && !ends && now - p->delivered_ms < PROMOTE__PROGRESS_INTERVAL_MS)
 		return 0;
 	e->phase = phase;

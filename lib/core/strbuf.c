@@ -153,3 +153,15 @@ void promote__strbuf_free(promote__strbuf *sb)
 	sb->len = 0;
 	sb->alloc = 0;
 }
+
+int promote__string_replace(char **field, const char *value, const char *function, const char *what)
+{
+	if (!value)
+		return promote__error_arg(function, what);
+	char *copy = strdup(value);
+	if (!copy)
+		return promote__error_oom();
+	free(*field);
+	*field = copy;
+	return 0;
+}

@@ -76,6 +76,11 @@ PROMOTE_WARN_UNUSED char *promote__strbuf_take(promote__strbuf *sb);
  * memory; NULL (error set) when out of memory or the format fails. */
 PROMOTE_WARN_UNUSED char *promote__strdupf(const char *fmt, ...) PROMOTE_PRINTF(1, 2);
 
+/* Replace the malloc'd string *field with a copy of `value` (the old one
+ * freed): for copying setters. PROMOTE_EINVALID, naming `function`'s
+ * argument `what`, for a NULL value; PROMOTE_ENOMEM. */
+int promote__string_replace(char **field, const char *value, const char *function, const char *what);
+
 /* Empty it, keeping the allocation. */
 void promote__strbuf_reset(promote__strbuf *sb);
 /* Release the allocation; the buffer is empty and usable again, same bound. */

@@ -2,6 +2,7 @@
 #include "git_program.h"
 
 #include "core/buf.h"
+#include "core/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,13 +16,6 @@
 #include <unistd.h>
 
 extern char **environ;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The caller's environment, with git told never to prompt. NULL when out of
  * memory; the strings are borrowed (only the array is freed). */
@@ -77,7 +71,7 @@ static bool read_all(promote_buf *out, int fd, long long deadline)
 	char chunk[4096];
 	size_t total = 0;
 	for (;;) {
-		int left = (int)(deadline - now_ms());
+		int left = (int)(deadline - promote__now_ms());
 		if (left <= 0)
 			return false;
 		struct pollfd p = { fd, POLLIN, 0 };
@@ -111,7 +105,7 @@ static int reap(pid_t pid, long long deadline)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		if (done < 0 && errno != EINTR)
 			return -1;
-		if (now_ms() >= deadline) {
+		if (promote__now_ms() >= deadline) {
 			kill(pid, SIGKILL);
 			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 				;
@@ -172,7 +166,7 @@ int promote__git_program_run(promote_buf *out, const char *const *args, const ch
 	close(in[0]);
 	close(outp[1]);
 	in[0] = outp[1] = -1;
-	long long deadline = now_ms() + PROMOTE__GIT_PROGRAM_TIMEOUT_MS;
+	long long deadline = promote__now_ms() + PROMOTE__GIT_PROGRAM_TIMEOUT_MS;
 	/* The input is small (a few lines): the pipe takes it whole, so git
 	 * reading it and us reading its answer cannot wait on each other. */
 	bool ok = write_all(in[1], input ? input : "", input ? size : 0);
@@ -181,7 +175,7 @@ int promote__git_program_run(promote_buf *out, const char *const *args, const ch
 	ok = read_all(out, outp[0], deadline) && ok;
 	close(outp[0]);
 	outp[0] = -1;
-	int status = reap(pid, ok ? deadline : now_ms());
+	int status = reap(pid, ok ? deadline : promote__now_ms());
 	rc = ok && status == 0 ? 0 : PROMOTE_EGIT;
 done:
 	close_pipe(in);

@@ -69,6 +69,8 @@ void promote__context_unref(promote_context *ctx)
 {
 	if (!ctx || --ctx->refcount > 0)
 		return;
+	if (ctx->deploy_runs_free)
+		ctx->deploy_runs_free(ctx->deploy_runs);
 	promote__registry_clear(&ctx->git_providers, true);
 	promote__registry_clear(&ctx->deploy_backends, false);
 	promote__arena_free(ctx->cfg.arena);

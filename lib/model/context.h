@@ -30,6 +30,8 @@ struct promote_context {
 	promote__credentials creds;  /* the options' credentials callback */
 	promote__events events;      /* the options' event callback */
 	promote__git_session *session; /* the repository, opened on first use (at once for a repository's context) */
+	void *deploy_runs;           /* the built-in exec deploy backend's runs (providers/deploy/exec.c), or NULL */
+	void (*deploy_runs_free)(void *runs); /* ends them (kills what runs, removes its files) with the context */
 };
 
 /* The repository promotions read and write (see promote_context_repository_path()). */

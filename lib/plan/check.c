@@ -17,15 +17,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* `name` is built in or registered; otherwise an error at `where` naming
- * what is known, with the closest as a suggestion. */
-static int check_name(promote__errlist *errors, const promote__registry *registry, const char *builtin,
+/* `name` is one of the `builtins` (a NULL-terminated list) or registered;
+ * otherwise an error at `where` naming what is known, with the closest as a
+ * suggestion. */
+static int check_name(promote__errlist *errors, const promote__registry *registry, const char *const *builtins,
 	const char *name, const promote__location *where, const char *owner, const char *kind, const char *how)
 {
-	if (strcmp(name, builtin) == 0)
-		return 0;
 	PROMOTE__ARRAY(const char *) known = PROMOTE__ARRAY_INIT;
-	int rc = promote__array_push(&known, builtin);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && builtins[i]; i++) {
+		if (strcmp(name, builtins[i]) == 0) {
+			promote__array_free(&known);
+			return 0;
+		}
+		rc = promote__array_push(&known, builtins[i]);
+	}
 	for (size_t i = 0; rc == 0 && i < registry->size; i++) {
 		if (strcmp(registry->ptr[i].name, name) == 0) {
 			promote__array_free(&known);
@@ -52,6 +58,8 @@ static int check_name(promote__errlist *errors, const promote__registry *registr
 
 static int check_names(promote__errlist *errors, const promote_context *ctx)
 {
+	static const char *const git_builtins[] = { "local", NULL };
+	static const char *const deploy_builtins[] = { "none", "exec", NULL };
 	const promote__config *cfg = &ctx->cfg;
 	int rc = 0;
 	promote__strbuf owner;
@@ -59,13 +67,13 @@ static int check_names(promote__errlist *errors, const promote_context *ctx)
 	for (size_t i = 0; rc == 0 && i < cfg->repository_count; i++) {
 		const promote_repository *repo = &cfg->repositories[i];
 		if ((rc = promote__strbuf_setf(&owner, "repository '%s'", repo->name)) == 0)
-			rc = check_name(errors, &ctx->git_providers, "local", repo->provider, &repo->provider_where,
+			rc = check_name(errors, &ctx->git_providers, git_builtins, repo->provider, &repo->provider_where,
 				promote__strbuf_cstr(&owner), "git provider", "promote_git_provider_register()");
 	}
 	for (size_t i = 0; rc == 0 && i < cfg->env_count; i++) {
 		const promote_env *env = &cfg->envs[i];
 		if (env->deploy_backend.name && (rc = promote__strbuf_setf(&owner, "environment '%s'", env->name)) == 0)
-			rc = check_name(errors, &ctx->deploy_backends, "none", env->deploy_backend.name,
+			rc = check_name(errors, &ctx->deploy_backends, deploy_builtins, env->deploy_backend.name,
 				&env->deploy_backend.where, promote__strbuf_cstr(&owner), "deploy backend",
 				"promote_deploy_backend_register()");
 	}

@@ -4,6 +4,7 @@
 #include "core/value.h"
 #include "git/refname.h"
 #include "core/error.h"
+#include "core/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,19 +35,6 @@ void promote__strset_clear(promote__strset *set)
 	for (size_t i = 0; i < set->items.size; i++)
 		free(set->items.ptr[i]);
 	promote__array_free(&set->items);
-}
-
-/* Replace *field with a copy of `value`. */
-static int replace(char **field, const char *value, const char *function, const char *what)
-{
-	if (!value)
-		return promote__error_arg(function, what);
-	char *copy = strdup(value);
-	if (!copy)
-		return promote__error_oom();
-	free(*field);
-	*field = copy;
-	return 0;
 }
 
 static const char *or_empty(const char *s)
@@ -90,12 +78,12 @@ int promote_change_request_set_title(promote_change_request *r, const char *titl
 	if (!r)
 		return promote__error_arg(__func__, "request");
 	int rc = title ? promote__value_check("the change request's title", title, PROMOTE__TITLE_MAX) : 0;
-	return rc ? rc : replace(&r->title, title, __func__, "title");
+	return rc ? rc : promote__string_replace(&r->title, title, __func__, "title");
 }
 
 int promote_change_request_set_body(promote_change_request *r, const char *body)
 {
-	return r ? replace(&r->body, body, __func__, "body") : promote__error_arg(__func__, "request");
+	return r ? promote__string_replace(&r->body, body, __func__, "body") : promote__error_arg(__func__, "request");
 }
 
 int promote_change_request_set_draft(promote_change_request *r, int draft)
@@ -185,8 +173,8 @@ int promote_change_info_reused(const promote_change_info *i) { return i && i->re
 	int promote_change_info_set_##field(promote_change_info *info, const char *value) \
 	{                                                                                 \
 		if (!info)                                                                \
-			return promote__error_arg(__func__, "info");                     \
-		return replace(&info->field, value, __func__, #field);                   \
+			return promote__error_arg(__func__, "info");                      \
+		return promote__string_replace(&info->field, value, __func__, #field);    \
 	}
 STRING_SETTER(id)
 STRING_SETTER(url)

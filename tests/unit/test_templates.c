@@ -110,7 +110,8 @@ static void test_check_refuses_unknown_names(void **state)
 		"registers its own with promote_git_provider_register() before the check)");
 	assert_non_null(e->next);
 	assert_string_equal(e->next->message,
-		"promote.yaml:5:45: environment 'prod' names unknown deploy backend 'argocd'; known: 'none' (a program "
+		"promote.yaml:5:45: environment 'prod' names unknown deploy backend 'argocd'; known: 'none', 'exec' (a "
+		"program "
 		"registers its own with promote_deploy_backend_register() before the check)");
 	assert_null(e->next->next);
 
@@ -132,7 +133,8 @@ static void test_check_refuses_unknown_names(void **state)
 	/* Known names pass; a context without a repository has no globs to check. */
 	ctx = open_yaml("version: 1\n"
 			"repositories: {gitops: {url: /nowhere, provider: local}}\n"
-			"environments: {dev: {path: envs/dev, deploy: {backend: none}}}\n"
+			"environments: {dev: {path: envs/dev, deploy: {backend: none}}, qa: {path: envs/qa, deploy: {backend: "
+			"exec}}}\n"
 			"products: {app: {path: app, template: {files: [\"*.yaml\"]}}}\n");
 	assert_int_equal(promote_context_check(&warnings, ctx), 0);
 	assert_int_equal(promote_warnings_count(warnings), 0);

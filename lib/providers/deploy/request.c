@@ -2,6 +2,7 @@
 #include "request.h"
 
 #include "core/error.h"
+#include "core/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -138,19 +139,6 @@ size_t promote__tail_start(const char *data, size_t size, size_t max)
 	return start;
 }
 
-/* Replace *field with a copy of `value`. */
-static int replace(char **field, const char *value, const char *function, const char *what)
-{
-	if (!value)
-		return promote__error_arg(function, what);
-	char *copy = strdup(value);
-	if (!copy)
-		return promote__error_oom();
-	free(*field);
-	*field = copy;
-	return 0;
-}
-
 int promote_deploy_status_set_sync(promote_deploy_status *status, int sync)
 {
 	if (!status || sync < PROMOTE_SYNC_UNKNOWN || sync > PROMOTE_SYNC_FAILED)
@@ -169,19 +157,19 @@ int promote_deploy_status_set_health(promote_deploy_status *status, int health)
 
 int promote_deploy_status_set_revision(promote_deploy_status *status, const char *revision)
 {
-	return status ? replace(&status->revision, revision, __func__, "revision") : promote__error_arg(__func__, "status");
+	return status ? promote__string_replace(&status->revision, revision, __func__, "revision") : promote__error_arg(__func__, "status");
 }
 
 int promote_deploy_status_set_message(promote_deploy_status *status, const char *message)
 {
-	return status ? replace(&status->message, message, __func__, "message") : promote__error_arg(__func__, "status");
+	return status ? promote__string_replace(&status->message, message, __func__, "message") : promote__error_arg(__func__, "status");
 }
 
 int promote_workflow_status_set_run_id(promote_workflow_status *status, const char *run_id)
 {
 	if (!status || !run_id || !*run_id)
 		return promote__error_arg(__func__, !status ? "status" : "run_id");
-	return replace(&status->run_id, run_id, __func__, "run_id");
+	return promote__string_replace(&status->run_id, run_id, __func__, "run_id");
 }
 
 int promote_workflow_status_set_state(promote_workflow_status *status, int state)

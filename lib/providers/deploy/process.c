@@ -1,0 +1,241 @@
+/* A command run in its own process group, polled (see process.h). */
+#define _GNU_SOURCE /* pipe2, mkostemp */
+#include "process.h"
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/strbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct promote__process {
+	pid_t pid;            /* also its group's id */
+	int out_fd;           /* the output file, already unlinked */
+	int64_t deadline_ms;  /* 0: none */
+	int64_t term_ms;      /* when SIGTERM was sent, or 0 */
+	bool killed;          /* SIGKILL sent after the grace */
+	bool finished;
+	int exit_status;
+};
+
+/* What the child reports through the error pipe when it cannot run. */
+typedef struct child_failure {
+	int stage;  /* 0: entering the folder, 1: executing the program, 2: setting up its files */
+	int err;
+} child_failure;
+
+/* In the child: only async-signal-safe calls from here to exec. */
+static void child_fail(int fd, int stage)
+{
+	child_failure f = { stage, errno };
+	ssize_t n = write(fd, &f, sizeof f);
+	(void)n;
+	_exit(127);
+}
+
+static void child(const promote__process_spec *spec, int out_fd, int err_fd, int max_fd)
+{
+	static const int reset[] = { SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2 };
+	setpgid(0, 0);
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	for (size_t i = 0; i < PROMOTE_ARRAY_SIZE(reset); i++)
+		sigaction(reset[i], &dfl, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	int null = open("/dev/null", O_RDONLY);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
+		child_fail(err_fd, 2);
+	if (chdir(spec->cwd) < 0)
+		child_fail(err_fd, 0);
+	for (int fd = 3; fd < max_fd; fd++)
+		if (fd != err_fd)
+			close(fd);
+	execve(spec->program, spec->argv, spec->envp);
+	child_fail(err_fd, 1);
+}
+
+/* The highest file descriptor the child closes below. */
+static int fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 65536)
+		return (int)rl.rlim_cur;
+	return 65536;
+}
+
+/* How the child failed, or 0 once it runs the program (the pipe closed on exec). */
+static int read_failure(child_failure *f, int fd)
+{
+	size_t got = 0;
+	while (got < sizeof *f) {
+		ssize_t n = read(fd, (char *)f + got, sizeof *f - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got == sizeof *f ? 1 : 0;
+}
+
+static int reap(pid_t pid, int *status)
+{
+	pid_t r;
+	while ((r = waitpid(pid, status, 0)) < 0 && errno == EINTR)
+		;
+	return r == pid ? 0 : -1;
+}
+
+static int failed_to_run(const promote__process_spec *spec, const child_failure *f)
+{
+	static const char *const stages[] = { "cannot enter the folder '%s' to run '%s': %s",
+		"cannot run '%2$s': %3$s", "cannot set up the output of '%2$s': %3$s" };
+	int code = f->err == ENOENT || f->err == ENOTDIR ? PROMOTE_ENOTFOUND : PROMOTE_EIO;
+	int stage = f->stage >= 0 && f->stage <= 2 ? f->stage : 1;
+	return promote__error(code, PROMOTE_ERROR_CLASS_DEPLOY, stages[stage], spec->cwd, spec->shown,
+		strerror(f->err));
+}
+
+int promote__process_start(promote__process **out, const promote__process_spec *spec)
+{
+	*out = NULL;
+	promote__process *p = calloc(1, sizeof *p);
+	char *path = promote__strdupf("%s/output-XXXXXX", spec->output_dir);
+	int pipe_fds[2] = { -1, -1 };
+	int rc = !p || !path ? promote__error_oom() : 0;
+	if (rc == 0 && (p->out_fd = mkostemp(path, O_CLOEXEC | O_APPEND)) < 0)
+		rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot create '%s' for the output of '%s': %s",
+			path, spec->shown, strerror(errno));
+	else if (rc == 0)
+		unlink(path);
+	if (rc == 0 && pipe2(pipe_fds, O_CLOEXEC) < 0)
+		rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot run '%s': pipe: %s", spec->shown,
+			strerror(errno));
+	free(path);
+	if (rc) {
+		if (p && p->out_fd > 0)
+			close(p->out_fd);
+		free(p);
+		return rc;
+	}
+	int max_fd = fd_limit();
+	pid_t pid = fork();
+	if (pid == 0)
+		child(spec, p->out_fd, pipe_fds[1], max_fd);
+	int fork_err = errno;
+	close(pipe_fds[1]);
+	child_failure f;
+	if (pid < 0)
+		rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot run '%s': fork: %s", spec->shown,
+			strerror(fork_err));
+	else {
+		setpgid(pid, pid); /* as the child does: whichever runs first */
+		if (read_failure(&f, pipe_fds[0])) {
+			reap(pid, NULL);
+			rc = failed_to_run(spec, &f);
+		}
+	}
+	close(pipe_fds[0]);
+	if (rc) {
+		close(p->out_fd);
+		free(p);
+		return rc;
+	}
+	p->pid = pid;
+	p->deadline_ms = spec->timeout_s ? promote__now_ms() + (int64_t)spec->timeout_s * 1000 : 0;
+	*out = p;
+	return 0;
+}
+
+/* The program ended (a zombie still, keeping its group's id reserved): what
+ * it left in its group is killed, then it is reaped. */
+static void finish(promote__process *p)
+{
+	kill(-p->pid, SIGKILL);
+	int status = 0;
+	bool reaped = reap(p->pid, &status) == 0;
+	p->finished = true;
+	if (p->term_ms || !reaped)
+		p->exit_status = -1;
+	else
+		p->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+bool promote__process_poll(promote__process *p, int *exit_status)
+{
+	if (!p->finished) {
+		siginfo_t info;
+		memset(&info, 0, sizeof info);
+		int r = waitid(P_PID, (id_t)p->pid, &info, WEXITED | WNOHANG | WNOWAIT);
+		if ((r == 0 && info.si_pid == p->pid) || (r < 0 && errno == ECHILD)) {
+			finish(p);
+		} else {
+			int64_t now = promote__now_ms();
+			if (p->deadline_ms && !p->term_ms && now >= p->deadline_ms) {
+				kill(-p->pid, SIGTERM);
+				p->term_ms = now;
+			} else if (p->term_ms && !p->killed && now >= p->term_ms + PROMOTE__PROCESS_GRACE_MS) {
+				kill(-p->pid, SIGKILL);
+				p->killed = true;
+			}
+		}
+	}
+	if (p->finished)
+		*exit_status = p->exit_status;
+	return p->finished;
+}
+
+bool promote__process_timed_out(const promote__process *p)
+{
+	return p->term_ms != 0;
+}
+
+int promote__process_output(promote_buf *out, const promote__process *p, size_t max)
+{
+	struct stat st;
+	if (fstat(p->out_fd, &st) < 0)
+		return promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot read a command's output: %s",
+			strerror(errno));
+	size_t size = (size_t)st.st_size, start = size > max ? size - max : 0;
+	int rc = promote__buf_grow(out, size - start);
+	while (rc == 0 && start < size) {
+		ssize_t n = pread(p->out_fd, out->ptr + out->size, size - start, (off_t)start);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot read a command's output: %s",
+				strerror(errno));
+		if (n <= 0)
+			break;
+		out->size += (size_t)n;
+		start += (size_t)n;
+	}
+	if (rc == 0)
+		out->ptr[out->size] = '\0';
+	return rc;
+}
+
+void promote__process_free(promote__process *p)
+{
+	if (!p)
+		return;
+	if (!p->finished) {
+		kill(-p->pid, SIGKILL);
+		reap(p->pid, NULL);
+	}
+	close(p->out_fd);
+	free(p);
+}

@@ -2,8 +2,12 @@
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "file.h"
 
+#include "error.h"
+
 #include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -38,4 +42,26 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 void promote__remove_tree(const char *path)
 {
 	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int promote__make_folders(const char *path)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return promote__error_oom();
+	int rc = 0;
+	for (char *p = copy + 1; rc == 0; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+			rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot create the folder '%s': %s", copy,
+				strerror(errno));
+		*p = c;
+		if (!c)
+			break;
+	}
+	free(copy);
+	return rc;
 }

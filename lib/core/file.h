@@ -17,6 +17,11 @@
  */
 FILE *promote__fopen_status(const char *path, struct stat *st);
 
+/* Create folder `path` and its missing parents (mode 0755 before the
+ * umask); one that is there is fine. PROMOTE_EIO naming the folder that
+ * cannot be made. */
+int promote__make_folders(const char *path);
+
 /* Remove `path` and everything below it, best effort (links are removed,
  * never followed); nothing when it is not there. */
 void promote__remove_tree(const char *path);

@@ -3,6 +3,7 @@
 #include "repo.h"
 
 #include "core/error.h"
+#include "core/file.h"
 #include "core/strbuf.h"
 
 #include <errno.h>
@@ -125,29 +126,12 @@ static int write_tree(const writer *w, int dir, const git_tree *tree, unsigned d
 	return rc;
 }
 
-/* mkdir -p `dest`; its folder opened into *fd. */
+/* `dest` made with its parents, and opened into *fd. */
 static int make_dest(int *fd, const char *dest)
 {
-	char *copy = strdup(dest);
-	if (!copy)
-		return promote__error_oom();
-	for (char *p = copy + 1; ; p++) {
-		if (*p != '/' && *p)
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
-			int err = errno;
-			int rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot create the folder '%s': %s",
-				copy, strerror(err));
-			free(copy);
-			return rc;
-		}
-		*p = c;
-		if (!c)
-			break;
-	}
-	free(copy);
+	int rc = promote__make_folders(dest);
+	if (rc)
+		return rc;
 	*fd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (*fd < 0) {
 		int err = errno;
@@ -181,15 +165,18 @@ static int folder_at(git_tree **out, git_repository *repo, const git_oid *commit
 	return rc;
 }
 
-int promote__git_write_folder(git_repository *repo, const git_oid *commit, const char *path, const char *dest)
+int promote__git_write_folder(git_repository *repo, const git_oid *commit, const char *path, const char *dest,
+	bool missing_empty)
 {
 	git_tree *tree = NULL;
 	int fd = -1;
 	writer w = { repo, dest, "" };
 	int rc = folder_at(&tree, repo, commit, path);
+	if (rc == PROMOTE_ENOTFOUND && missing_empty)
+		rc = 0;
 	if (rc == 0)
 		rc = make_dest(&fd, dest);
-	if (rc == 0)
+	if (rc == 0 && tree)
 		rc = write_tree(&w, fd, tree, 0);
 	if (fd >= 0)
 		close(fd);

@@ -17,11 +17,12 @@
 /*
  * Write the folder `path` ("" or "." for the root; "envs/dev") of `commit`
  * into `dest`, which is created with its missing parents and must not hold
- * any of the files written. PROMOTE_ENOTFOUND when `commit` has no folder
- * `path`; PROMOTE_EIO (naming the file) when the disk refuses; PROMOTE_EGIT
- * when an object cannot be read; PROMOTE_ELIMIT for folders nested deeper
- * than 256.
+ * any of the files written. When `commit` has no folder `path`:
+ * PROMOTE_ENOTFOUND, or with `missing_empty` an empty `dest`.
+ * PROMOTE_EIO (naming the file) when the disk refuses; PROMOTE_EGIT when an
+ * object cannot be read; PROMOTE_ELIMIT for folders nested deeper than 256.
  */
-int promote__git_write_folder(git_repository *repo, const git_oid *commit, const char *path, const char *dest);
+int promote__git_write_folder(git_repository *repo, const git_oid *commit, const char *path, const char *dest,
+	bool missing_empty);
 
 #endif

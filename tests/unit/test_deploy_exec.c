@@ -18,6 +18,7 @@ static const char yaml[] =
 	"  dev: {path: envs/dev, clusters: [{name: c1, namespace: ns1}], deploy: {backend: exec}}\n"
 	"  prod: {path: envs/prod}\n"
 	"  qa: {path: envs/dev, deploy: {backend: argo}}\n"
+	"  fresh: {path: envs/fresh, deploy: {backend: exec}}\n"
 	"products:\n"
 	"  shop: {path: apps/shop, template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}}\n";
 
@@ -172,6 +173,29 @@ static void test_a_check_before_the_commit_runs_on_the_tip(void **state)
 	promote_buf out = PROMOTE_BUF_INIT;
 	assert_int_equal(wait_workflow(f->ctx, "show", id, &t, &exit_status, &out), PROMOTE_WORKFLOW_SUCCEEDED);
 	assert_string_equal(out.ptr, "image:\n  tag: \"2\"\n");
+	promote_buf_dispose(&out);
+	free(id);
+}
+
+static void test_a_new_environment_is_checked_in_an_empty_folder(void **state)
+{
+	fixture *f = *state;
+	static const char *const argv[] = { "./checks/show.sh", NULL };
+	static const char *const count[] = { "sh", "-c", "echo \"$(basename \"$PWD\") $(ls -A | wc -l)\"", NULL };
+	set_workflow(f->ctx, "show", 0, argv);
+	set_workflow(f->ctx, "count", 0, count);
+	promote__deploy_target t = { "r", "shop", "fresh", "1", f->first };
+	char *id = NULL;
+	int exit_status;
+	promote_buf out = PROMOTE_BUF_INIT;
+	assert_int_equal(promote__workflow_start(&id, f->ctx, "count", &t), 0);
+	assert_int_equal(wait_workflow(f->ctx, "count", id, &t, &exit_status, &out), PROMOTE_WORKFLOW_SUCCEEDED);
+	assert_string_equal(out.ptr, "fresh 0\n");
+	free(id);
+	/* The same with the program's folder written too. */
+	assert_int_equal(promote__workflow_start(&id, f->ctx, "show", &t), 0);
+	assert_int_equal(wait_workflow(f->ctx, "show", id, &t, &exit_status, &out), PROMOTE_WORKFLOW_FAILED);
+	assert_true(strstr(out.ptr, "in=fresh\n") != NULL);
 	promote_buf_dispose(&out);
 	free(id);
 }
@@ -396,6 +420,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		FRESH(test_workflow_sees_its_argv_environment_and_checkout),
 		FRESH(test_a_check_before_the_commit_runs_on_the_tip),
+		FRESH(test_a_new_environment_is_checked_in_an_empty_folder),
 		FRESH(test_exit_status_and_bounded_output),
 		FRESH(test_a_timeout_kills_the_process_group),
 		FRESH(test_unknown_runs_workflows_and_programs),

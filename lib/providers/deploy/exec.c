@@ -210,25 +210,30 @@ static bool holds(const char *a, const char *b)
 	return !*a || strcmp(a, ".") == 0 || (strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/'));
 }
 
-static int write_folder(git_repository *repo, const git_oid *commit, const char *files, const char *path)
+static int write_folder(git_repository *repo, const git_oid *commit, const char *files, const char *path,
+	bool missing_empty)
 {
 	bool root = !*path || strcmp(path, ".") == 0;
 	char *dest = root ? strdup(files) : promote__strdupf("%s/%s", files, path);
-	int rc = dest ? promote__git_write_folder(repo, commit, root ? "" : path, dest) : promote__error_oom();
+	int rc = dest ? promote__git_write_folder(repo, commit, root ? "" : path, dest, missing_empty)
+		: promote__error_oom();
 	free(dest);
 	return rc;
 }
 
-/* The files of the checkout: the environment's folder and, for a program in
- * the repository, the folder holding it (its neighbours with it). */
+/* The files of the checkout: the environment's folder (empty when it is not
+ * there yet: a new environment's check) and, for a program in the
+ * repository, the folder holding it (its neighbours with it). */
 static int check_out(git_repository *repo, const git_oid *commit, const char *files, const char *env_dir,
 	const char *program_dir)
 {
+	int rc = 0;
 	if (program_dir && holds(program_dir, env_dir))
-		return write_folder(repo, commit, files, program_dir);
-	int rc = write_folder(repo, commit, files, env_dir);
-	if (rc == 0 && program_dir && !holds(env_dir, program_dir))
-		rc = write_folder(repo, commit, files, program_dir);
+		rc = write_folder(repo, commit, files, program_dir, false);
+	else
+		rc = write_folder(repo, commit, files, env_dir, true);
+	if (rc == 0 && program_dir && !holds(program_dir, env_dir) && !holds(env_dir, program_dir))
+		rc = write_folder(repo, commit, files, program_dir, false);
 	return rc;
 }
 
@@ -366,6 +371,9 @@ static int start_run(run **out, promote_context *ctx, const command *c)
 		rc = plan_layout(&l, ctx, c, files);
 	if (rc == 0)
 		rc = check_out(s->repo, &commit, files, l.env_dir, l.program_dir);
+	/* In the program's folder, the environment's may not be there yet. */
+	if (rc == 0)
+		rc = promote__make_folders(l.cwd);
 	if (rc == 0)
 		rc = make_env(&envp, c);
 	if (rc == 0) {

@@ -109,6 +109,18 @@ static int failed_to_run(const promote__process_spec *spec, const child_failure 
 		strerror(f->err));
 }
 
+/* `fd` moved above the standard descriptors (a caller that closed its
+ * stdout would otherwise have the child's dup2() onto it keep
+ * close-on-exec); -1 when it cannot be. */
+static int above_std(int fd)
+{
+	if (fd < 0 || fd > 2)
+		return fd;
+	int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return moved;
+}
+
 int promote__process_start(promote__process **out, const promote__process_spec *spec)
 {
 	*out = NULL;
@@ -116,17 +128,23 @@ int promote__process_start(promote__process **out, const promote__process_spec *
 	char *path = promote__strdupf("%s/output-XXXXXX", spec->output_dir);
 	int pipe_fds[2] = { -1, -1 };
 	int rc = !p || !path ? promote__error_oom() : 0;
-	if (rc == 0 && (p->out_fd = mkostemp(path, O_CLOEXEC | O_APPEND)) < 0)
+	if (p)
+		p->out_fd = -1;
+	if (rc == 0 && (p->out_fd = above_std(mkostemp(path, O_CLOEXEC | O_APPEND))) < 0)
 		rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot create '%s' for the output of '%s': %s",
 			path, spec->shown, strerror(errno));
 	else if (rc == 0)
 		unlink(path);
-	if (rc == 0 && pipe2(pipe_fds, O_CLOEXEC) < 0)
+	if (rc == 0 && (pipe2(pipe_fds, O_CLOEXEC) < 0 || (pipe_fds[0] = above_std(pipe_fds[0])) < 0 ||
+		(pipe_fds[1] = above_std(pipe_fds[1])) < 0))
 		rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot run '%s': pipe: %s", spec->shown,
 			strerror(errno));
 	free(path);
 	if (rc) {
-		if (p && p->out_fd > 0)
+		for (int i = 0; i < 2; i++)
+			if (pipe_fds[i] >= 0)
+				close(pipe_fds[i]);
+		if (p && p->out_fd >= 0)
 			close(p->out_fd);
 		free(p);
 		return rc;

@@ -12,11 +12,11 @@ CONFIG = ["--config", EXAMPLE]
 # Every command a user runs (the leaves of the command tree).
 COMMANDS = [
     ["validate"], ["env", "list"], ["product", "list"], ["flow", "show"], ["policy", "explain"],
-    ["yaml", "get"], ["yaml", "set"], ["yaml", "delete"], ["plan"], ["apply"],
+    ["yaml", "get"], ["yaml", "set"], ["yaml", "delete"], ["plan"], ["apply"], ["release", "list"],
     ["change", "show"], ["change", "approve"], ["change", "merge"], ["change", "close"], ["change", "comment"],
     ["doctor"], ["version"], ["help"],
 ]
-GROUPS = [["env"], ["product"], ["flow"], ["policy"], ["yaml"], ["change"]]
+GROUPS = [["env"], ["product"], ["flow"], ["policy"], ["yaml"], ["release"], ["change"]]
 
 
 def listed_commands():

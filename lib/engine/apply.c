@@ -4,6 +4,7 @@
  * by compare-and-swap; when the branch moved meanwhile, the plan is computed
  * again on the new tip and the commit made again, with a jittered backoff.
  */
+#include "apply.h"
 #include "plan/plan.h"
 
 #include "git/identity.h"
@@ -53,19 +54,43 @@ static int check_release(const char *release)
 	return 0;
 }
 
-/* "Promote shop 1.4.0 to qa" and the trailers that find the commit again. */
-static int message_of(promote_buf *out, const promote_plan *plan, const char *release)
+/* "qa", or "qa, staging" (sep ", ") or "qa+staging" (sep "+"): the environments promoted together. */
+static int env_names(promote__strbuf *out, promote_plan *const *plans, size_t count, const char *sep)
 {
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		rc = promote__strbuf_addf(out, "%s%s", i ? sep : "", promote_env_name(plans[i]->to));
+	return rc;
+}
+
+/* "Promote shop 1.4.0 to qa" (or "to qa, staging") and the trailers that find the commit again: one
+ * Promote-Environment per environment, one Promote-From per source. */
+static int message_of(promote_buf *out, promote_plan *const *plans, size_t count, const char *release)
+{
+	const promote_plan *plan = plans[0];
 	const char *version = plan->version ? plan->version : "(no version)";
 	promote__strbuf text;
 	promote__strbuf_init(&text, PROMOTE__MESSAGE_MAX, "the commit message");
-	int rc = promote__strbuf_addf(&text, "Promote %s %s to %s\n\n", plan->product, version, promote_env_name(plan->to));
+	int rc = promote__strbuf_addf(&text, "Promote %s %s to ", plan->product, version);
+	if (rc == 0)
+		rc = env_names(&text, plans, count, ", ");
+	if (rc == 0)
+		rc = promote__strbuf_adds(&text, "\n\n");
 	if (rc == 0 && release)
 		rc = promote__strbuf_addf(&text, "Promote-Release: %s\n", release);
 	if (rc == 0)
-		rc = promote__strbuf_addf(&text,
-			"Promote-Product: %s\nPromote-Environment: %s\nPromote-From: %s\nPromote-Version: %s\n", plan->product,
-			promote_env_name(plan->to), promote_env_name(plan->from), version);
+		rc = promote__strbuf_addf(&text, "Promote-Product: %s\n", plan->product);
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		rc = promote__strbuf_addf(&text, "Promote-Environment: %s\n", promote_env_name(plans[i]->to));
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = plans[j]->from == plans[i]->from;
+		if (!seen)
+			rc = promote__strbuf_addf(&text, "Promote-From: %s\n", promote_env_name(plans[i]->from));
+	}
+	if (rc == 0)
+		rc = promote__strbuf_addf(&text, "Promote-Version: %s\n", version);
 	if (rc == 0)
 		rc = promote__buf_put(out, promote__strbuf_cstr(&text), promote__strbuf_len(&text));
 	promote__strbuf_free(&text);
@@ -74,38 +99,43 @@ static int message_of(promote_buf *out, const promote_plan *plan, const char *re
 
 /* The change request for a change branch, through the target environment's
  * provider: found open already (a resumed or repeated run), or opened. */
-static int open_change(promote_plan *plan, const char *branch, const char *release)
+static int open_change(promote_plan *const *plans, size_t count, const char *branch, const char *release)
 {
+	promote_plan *plan = plans[0];
 	const promote_repository *repository = promote_env_repository(plan->to);
 	const char *provider = repository ? promote_repository_provider(repository) : NULL;
 	const char *version = plan->version ? plan->version : "latest";
-	const char *const label_keys[] = { "product", "environment", "version", "release" };
-	const char *const label_values[] = { plan->product, promote_env_name(plan->to), version, release };
 	promote__strbuf text;
 	promote__strbuf_init(&text, PROMOTE__MESSAGE_MAX, "the change request's title");
 	promote_buf body = PROMOTE_BUF_INIT;
-	int rc = message_of(&body, plan, release);
+	int rc = message_of(&body, plans, count, release);
 	promote_change_request *request = NULL;
 	if (rc == 0)
 		rc = promote_change_request_new(&request, branch, plan->to_branch);
-	if (rc == 0 && (rc = promote__strbuf_setf(&text, "Promote %s %s to %s", plan->product, version,
-				promote_env_name(plan->to))) == 0)
+	if (rc == 0 && (rc = promote__strbuf_setf(&text, "Promote %s %s to ", plan->product, version)) == 0 &&
+		(rc = env_names(&text, plans, count, ", ")) == 0)
 		rc = promote_change_request_set_title(request, promote__strbuf_cstr(&text));
 	if (rc == 0)
 		rc = promote_change_request_set_body(request, body.ptr);
-	for (size_t i = 0; rc == 0 && i < (release ? 4u : 3u); i++)
-		if ((rc = promote__strbuf_setf(&text, "promote/%s=%s", label_keys[i], label_values[i])) == 0)
+	if (rc == 0 && (rc = promote__strbuf_setf(&text, "promote/product=%s", plan->product)) == 0)
+		rc = promote_change_request_add_label(request, promote__strbuf_cstr(&text));
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		if ((rc = promote__strbuf_setf(&text, "promote/environment=%s", promote_env_name(plans[i]->to))) == 0)
 			rc = promote_change_request_add_label(request, promote__strbuf_cstr(&text));
-	if (rc == 0)
-		rc = promote_change_request_add_environment(request, promote_env_name(plan->to));
+	if (rc == 0 && (rc = promote__strbuf_setf(&text, "promote/version=%s", version)) == 0)
+		rc = promote_change_request_add_label(request, promote__strbuf_cstr(&text));
+	if (rc == 0 && release && (rc = promote__strbuf_setf(&text, "promote/release=%s", release)) == 0)
+		rc = promote_change_request_add_label(request, promote__strbuf_cstr(&text));
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		rc = promote_change_request_add_environment(request, promote_env_name(plans[i]->to));
 	if (rc == 0)
 		rc = promote_change_request_set_draft(request, promote_env_strategy(plan->to) == PROMOTE_STRATEGY_MANUAL);
 	promote_change_info *info = NULL;
 	if (rc == 0)
 		rc = promote_change_open(&info, plan->ctx, provider, request);
-	if (rc == 0) {
-		free(plan->change_id);
-		if (!(plan->change_id = strdup(promote_change_info_id(info))))
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		free(plans[i]->change_id);
+		if (!(plans[i]->change_id = strdup(promote_change_info_id(info))))
 			rc = promote__error_oom();
 	}
 	promote_change_info_free(info);
@@ -148,17 +178,75 @@ static int withdraw(promote__git_session *session, const char *ref, const git_oi
 	return rc;
 }
 
-int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, const promote_apply_options *opts)
+/* Compute every plan again on the current tips (attempt > 0, or plans made on different tips of their
+ * common branch). */
+static int replan(promote_plan *const *plans, size_t count, promote__git_session *session)
 {
-	if (!outcome || !plan)
-		return promote__error_arg(__func__, !outcome ? "outcome" : "plan");
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		rc = promote__plan_compute(plans[i], promote__git_session_reader(session));
+	if (rc == PROMOTE_ENOTFOUND || rc == PROMOTE_EINVALID) /* what the plan needs is gone */
+		rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
+			"'%s' moved while %s was promoted, and on its new tip the promotion cannot be "
+			"planned again: %s; nothing was written: look at what changed there, then "
+			"promote again", plans[0]->to_branch, plans[0]->product, promote_error_last()->message);
+	return rc;
+}
+
+static bool same_base(promote_plan *const *plans, size_t count)
+{
+	for (size_t i = 1; i < count; i++)
+		if (strcmp(plans[i]->base.hex, plans[0]->base.hex) != 0)
+			return false;
+	return true;
+}
+
+/* The edits of every plan, in one array (the paths are the plans'). */
+static int edits_of(promote__git_edit **out, size_t *n, promote_plan *const *plans, size_t count)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < count; i++)
+		total += plans[i]->changes.size;
+	promote__git_edit *edits = calloc(total ? total : 1, sizeof *edits);
+	if (!edits)
+		return promote__error_oom();
+	size_t k = 0;
+	for (size_t i = 0; i < count; i++)
+		for (size_t j = 0; j < plans[i]->changes.size; j++, k++) {
+			const promote__change *c = &plans[i]->changes.ptr[j];
+			edits[k] = (promote__git_edit){ c->path, c->after.ptr, c->after.size, false, c->mode };
+		}
+	*out = edits;
+	*n = total;
+	return 0;
+}
+
+/* Plans that are written together: one product and version, one target branch, one action. */
+static int check_together(promote_plan *const *plans, size_t count)
+{
+	for (size_t i = 1; i < count; i++)
+		if (strcmp(plans[i]->to_branch, plans[0]->to_branch) != 0 || plans[i]->action != plans[0]->action ||
+			strcmp(plans[i]->product, plans[0]->product) != 0)
+			return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
+				"promotions into '%s' and '%s' cannot be written in one commit: they need the same "
+				"product, target branch and action", promote_env_name(plans[0]->to),
+				promote_env_name(plans[i]->to));
+	return 0;
+}
+
+int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
+	const promote_apply_options *opts)
+{
 	*outcome = PROMOTE_APPLY_UNCHANGED;
 	promote_apply_options o = PROMOTE_APPLY_OPTIONS_INIT;
 	int rc = promote__options_copy(&o, opts, options_sizes, PROMOTE_APPLY_OPTIONS_VERSION, "promote_apply_options");
 	if (rc == 0 && o.release)
 		rc = check_release(o.release);
+	if (rc == 0)
+		rc = check_together(plans, count);
 	if (rc)
 		return rc;
+	promote_plan *plan = plans[0];
 	unsigned retries = o.max_retries ? o.max_retries : PROMOTE__DEFAULT_RETRIES;
 	if (plan->action == PROMOTE_ACTION_NONE) {
 		*outcome = PROMOTE_APPLY_SKIPPED;
@@ -178,36 +266,29 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 	promote__strbuf_init(&ref, PROMOTE__REFNAME_MAX, "the branch's reference name");
 	bool published = false;
 	for (unsigned attempt = 0; rc == 0; attempt++) {
-		if (attempt > 0 && (rc = promote__plan_compute(plan, promote__git_session_reader(session)))) {
-			if (rc == PROMOTE_ENOTFOUND || rc == PROMOTE_EINVALID) /* what the plan needs is gone */
-				rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
-					"'%s' moved while %s was promoted, and on its new tip the promotion cannot be "
-					"planned again: %s; nothing was written: look at what changed there, then "
-					"promote again", plan->to_branch, plan->product, promote_error_last()->message);
+		if ((attempt > 0 || !same_base(plans, count)) && (rc = replan(plans, count, session)))
 			break;
-		}
-		if (plan->changes.size == 0) {
+		size_t n = 0;
+		for (size_t i = 0; i < count; i++)
+			n += plans[i]->changes.size;
+		if (n == 0) {
 			/* Already in place — perhaps by a run killed before it could
 			 * remove its lock on the branch: not left for the next one. */
 			if ((rc = promote__strbuf_setf(&ref, "refs/heads/%s", plan->to_branch)) == 0)
 				rc = promote__git_session_settle(session, promote__strbuf_cstr(&ref));
 			break;
 		}
-		promote__git_edit *edits = calloc(plan->changes.size, sizeof *edits);
+		promote__git_edit *edits = NULL;
 		promote_buf message = PROMOTE_BUF_INIT;
-		rc = edits ? message_of(&message, plan, o.release) : promote__error_oom();
-		for (size_t i = 0; rc == 0 && i < plan->changes.size; i++) {
-			edits[i].path = plan->changes.ptr[i].path;
-			edits[i].data = plan->changes.ptr[i].after.ptr;
-			edits[i].size = plan->changes.ptr[i].after.size;
-			edits[i].mode = plan->changes.ptr[i].mode;
-		}
+		rc = edits_of(&edits, &n, plans, count);
+		if (rc == 0)
+			rc = message_of(&message, plans, count, o.release);
 		info.message = message.ptr;
 		git_oid base, made;
 		bool created = false;
 		if (rc == 0 && (rc = git_oid_fromstr(&base, plan->base.hex) < 0 ? promote__error(PROMOTE_EGIT,
 						    PROMOTE_ERROR_CLASS_GIT, "bad base commit '%s'", plan->base.hex) : 0) == 0)
-			rc = promote__git_commit(&made, &created, repo, &base, edits, plan->changes.size, &info);
+			rc = promote__git_commit(&made, &created, repo, &base, edits, n, &info);
 		free(edits);
 		promote_buf_dispose(&message);
 		if (rc || !created)
@@ -215,10 +296,13 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		/* The target branch, or the change request of the local provider: a
 		 * branch named after what it promotes. */
 		bool proposing = plan->action == PROMOTE_ACTION_PULL_REQUEST;
-		rc = !proposing ? promote__strbuf_setf(&branch, "%s", plan->to_branch)
-			: o.release ? promote__strbuf_setf(&branch, "promote/%s/%s", o.release, promote_env_name(plan->to))
-				    : promote__strbuf_setf(&branch, "promote/%s/%s/%s", plan->product,
-					      plan->version ? plan->version : "latest", promote_env_name(plan->to));
+		if (!proposing)
+			rc = promote__strbuf_setf(&branch, "%s", plan->to_branch);
+		else if (o.release && (rc = promote__strbuf_setf(&branch, "promote/%s/", o.release)) == 0)
+			rc = env_names(&branch, plans, count, "+");
+		else if (!o.release)
+			rc = promote__strbuf_setf(&branch, "promote/%s/%s/%s", plan->product,
+				plan->version ? plan->version : "latest", promote_env_name(plan->to));
 		if (rc || (rc = promote__strbuf_setf(&ref, "refs/heads/%s", promote__strbuf_cstr(&branch))))
 			break;
 		const git_oid *expected = &base;
@@ -246,9 +330,9 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 		}
 		if (rc)
 			break;
-		*outcome = plan->action == PROMOTE_ACTION_PULL_REQUEST ? PROMOTE_APPLY_PROPOSED : PROMOTE_APPLY_COMMITTED;
+		*outcome = proposing ? PROMOTE_APPLY_PROPOSED : PROMOTE_APPLY_COMMITTED;
 done:
-		if (proposing && (rc = open_change(plan, promote__strbuf_cstr(&branch), o.release))) {
+		if (proposing && (rc = open_change(plans, count, promote__strbuf_cstr(&branch), o.release))) {
 			/* No change request: no change branch of this call left behind either. */
 			if (published)
 				rc = withdraw(session, promote__strbuf_cstr(&ref), &made, expected,
@@ -270,4 +354,11 @@ done:
 	promote__strbuf_free(&branch);
 	promote__strbuf_free(&ref);
 	return rc;
+}
+
+int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, const promote_apply_options *opts)
+{
+	if (!outcome || !plan)
+		return promote__error_arg(__func__, !outcome ? "outcome" : "plan");
+	return promote__plans_apply(commit, outcome, &plan, 1, opts);
 }

@@ -417,8 +417,27 @@ int promote_plan_create(promote_plan **out, promote_context *ctx, const char *pr
 	return rc ? rc : promote__plan_make(out, ctx, reader, product, to, opts);
 }
 
+static int make(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader, const char *product,
+	const char *to, const promote_plan_options *opts, bool in_place);
+
 int promote__plan_make(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
 	const char *product, const char *to, const promote_plan_options *opts)
+{
+	return make(out, ctx, reader, product, to, opts, false);
+}
+
+int promote__plan_set_version(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
+	const char *product, const char *env, const char *version)
+{
+	promote_plan_options o = PROMOTE_PLAN_OPTIONS_INIT;
+	o.from = env;
+	o.set_version = version;
+	return make(out, ctx, reader, product, env, &o, true);
+}
+
+/* `in_place`: the source is the target itself, and only the version changes. */
+static int make(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader, const char *product,
+	const char *to, const promote_plan_options *opts, bool in_place)
 {
 	*out = NULL;
 	promote_plan_options o = PROMOTE_PLAN_OPTIONS_INIT;
@@ -440,7 +459,7 @@ int promote__plan_make(promote_plan **out, promote_context *ctx, const promote__
 	else if (rc == 0 && !(plan->from = default_source(ctx, plan->to)))
 		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG,
 			"no flow step promotes into '%s'; name the source environment (promote_plan_options.from)", to);
-	if (rc == 0 && plan->from == plan->to)
+	if (rc == 0 && plan->from == plan->to && !in_place)
 		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
 			"'%s' is both the source and the target; name another source (promote_plan_options.from)", to);
 	if (rc == 0)

@@ -53,6 +53,12 @@ struct promote_plan {
 int promote__plan_make(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
 	const char *product, const char *to, const promote_plan_options *opts);
 
+/* A plan that sets the version attribute of `product` in `env` to `version`
+ * and changes nothing else (from and to are both `env`): what a release
+ * that starts from a new version writes into its trigger environment first. */
+int promote__plan_set_version(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
+	const char *product, const char *env, const char *version);
+
 /* (Re)compute plan->changes and plan->version from the current tips of the
  * source and target branches, as `reader` shows them. */
 int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader);

@@ -10,7 +10,6 @@
 #include "core/array.h"
 
 #include <promote.h>
-#include "engine/release_api.h"
 
 #include "git/repo.h"
 

@@ -234,3 +234,15 @@ int promote_change_info_set_reused(promote_change_info *info, int reused)
 	info->reused = reused != 0;
 	return 0;
 }
+
+const char *promote__change_actor(const char *by)
+{
+	const char *env;
+	if (by && *by)
+		return by;
+	if ((env = getenv("PROMOTE_AUTHOR_NAME")) && *env)
+		return env;
+	if ((env = getenv("USER")) && *env)
+		return env;
+	return "promote";
+}

@@ -41,4 +41,8 @@ struct promote_change_info {
 
 promote_change_info *promote__change_info_new(void);
 
+/* Who approves or comments when the caller does not say: `by`, else
+ * $PROMOTE_AUTHOR_NAME, else $USER, else "promote". */
+const char *promote__change_actor(const char *by);
+
 #endif

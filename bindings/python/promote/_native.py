@@ -34,6 +34,7 @@ YAML_OPTIONS_VERSION = 1
 PLAN_OPTIONS_VERSION = 1
 APPLY_OPTIONS_VERSION = 2
 RELEASE_LIST_OPTIONS_VERSION = 1
+RELEASE_OPTIONS_VERSION = 1
 
 # promote_yaml_flag (yaml.h), combined with |.
 YAML_CREATE = 1 << 0
@@ -288,6 +289,32 @@ class promote_release_list_options(Structure):
     ]
 
 
+class promote_release_event(Structure):
+    pass  # opaque: read through promote_release_event_*
+
+
+# int (*)(const promote_release_event *event, void *payload)
+promote_release_event_cb = CFUNCTYPE(c_int, POINTER(promote_release_event), c_void_p)
+
+
+class promote_release_options(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("no_group", c_uint32),
+        ("flow", c_char_p),
+        ("set_version", c_char_p),
+        ("to", c_char_p),
+        ("from_", c_char_p),
+        ("force", c_uint32),
+        ("reserved", c_uint32),
+        ("reason", c_char_p),
+        ("author_name", c_char_p),
+        ("author_email", c_char_p),
+        ("event_cb", promote_release_event_cb),
+        ("event_payload", c_void_p),
+    ]
+
+
 # The git-provider vtable's slots (sys/git_provider.h).
 open_change_cb = CFUNCTYPE(c_int, POINTER(promote_change_info), POINTER(promote_change_request), c_void_p)
 get_change_cb = CFUNCTYPE(c_int, POINTER(promote_change_info), c_char_p, c_void_p)
@@ -488,6 +515,7 @@ dreq_p = _P(promote_deploy_request)
 dstatus_p = _P(promote_deploy_status)
 wreq_p = _P(promote_workflow_request)
 wstatus_p = _P(promote_workflow_status)
+revent_p = _P(promote_release_event)
 warnings_p = _P(promote_warnings)
 
 if TYPE_CHECKING:  # what calling the pointer types above makes, for annotations
@@ -772,6 +800,24 @@ DECLARATIONS = (
     ("promote_release_step_check_status_at", c_int, (rstep_p, c_size_t), None),
     ("promote_release_step_check_output_at", c_char_p, (rstep_p, c_size_t), _string),
     ("promote_release_to_json", c_int, (_P(promote_buf), release_p), _check),
+    ("promote_release_options_init", c_int, (_P(promote_release_options), c_uint), _check),
+    ("promote_release_start", c_int, (_P(release_p), ctx_p, c_char_p, _P(promote_release_options)), _check),
+    ("promote_release_open", c_int, (_P(release_p), ctx_p, c_char_p, _P(promote_release_options)), _check),
+    ("promote_release_poll", c_int, (release_p, _P(c_uint32)), _check),
+    ("promote_release_run", c_int, (release_p, c_uint32), _check),
+    ("promote_release_approve", c_int, (release_p, c_char_p, c_char_p), _check),
+    ("promote_release_abort", c_int, (release_p, c_char_p), _check),
+    ("promote_release_retry", c_int, (release_p, c_char_p), _check),
+    ("promote_release_event_kind", c_int, (revent_p,), None),
+    ("promote_release_event_kind_name", c_char_p, (c_int,), _string),
+    ("promote_release_event_release", c_char_p, (revent_p,), _string),
+    ("promote_release_event_environment", c_char_p, (revent_p,), _string),
+    ("promote_release_event_reason", c_char_p, (revent_p,), _string),
+    ("promote_release_event_commit", c_char_p, (revent_p,), _string),
+    ("promote_release_event_change", c_char_p, (revent_p,), _string),
+    ("promote_release_event_check", c_char_p, (revent_p,), _string),
+    ("promote_release_event_state", c_int, (revent_p,), None),
+    ("promote_release_event_exit_status", c_int, (revent_p,), None),
     ("promote_release_list_options_init", c_int, (_P(promote_release_list_options), c_uint), _check),
     ("promote_release_list_new", c_int, (_P(rlist_p), ctx_p, _P(promote_release_list_options)), _check),
     ("promote_release_list_count", c_size_t, (rlist_p,), None),

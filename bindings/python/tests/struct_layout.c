@@ -128,6 +128,22 @@ int main(void)
 	MEMBER(promote_release_list_options, limit);
 	struct_end();
 
+	STRUCT(promote_release_options);
+	MEMBER(promote_release_options, version);
+	MEMBER(promote_release_options, no_group);
+	MEMBER(promote_release_options, flow);
+	MEMBER(promote_release_options, set_version);
+	MEMBER(promote_release_options, to);
+	MEMBER(promote_release_options, from);
+	MEMBER(promote_release_options, force);
+	MEMBER(promote_release_options, reserved);
+	MEMBER(promote_release_options, reason);
+	MEMBER(promote_release_options, author_name);
+	MEMBER(promote_release_options, author_email);
+	MEMBER(promote_release_options, event_cb);
+	MEMBER(promote_release_options, event_payload);
+	struct_end();
+
 	STRUCT(promote_apply_options);
 	MEMBER(promote_apply_options, version);
 	MEMBER(promote_apply_options, max_retries);
@@ -210,6 +226,7 @@ int main(void)
 	CONSTANT(PROMOTE_CREDENTIAL_SSH_KEY);
 	CONSTANT(PROMOTE_APPLY_OPTIONS_VERSION);
 	CONSTANT(PROMOTE_RELEASE_LIST_OPTIONS_VERSION);
+	CONSTANT(PROMOTE_RELEASE_OPTIONS_VERSION);
 	CONSTANT(PROMOTE_APPLY_UNCHANGED);
 	CONSTANT(PROMOTE_APPLY_COMMITTED);
 	CONSTANT(PROMOTE_APPLY_PROPOSED);

@@ -32,6 +32,7 @@ MIRRORS = {
     "promote_yaml_options": _native.promote_yaml_options,
     "promote_plan_options": _native.promote_plan_options,
     "promote_release_list_options": _native.promote_release_list_options,
+    "promote_release_options": _native.promote_release_options,
     "promote_apply_options": _native.promote_apply_options,
 }
 
@@ -114,6 +115,7 @@ def test_struct_versions_match_the_c_headers(c_facts):
     assert _native.CREDENTIAL_SSH_KEY == constants["PROMOTE_CREDENTIAL_SSH_KEY"]
     assert _native.APPLY_OPTIONS_VERSION == constants["PROMOTE_APPLY_OPTIONS_VERSION"]
     assert _native.RELEASE_LIST_OPTIONS_VERSION == constants["PROMOTE_RELEASE_LIST_OPTIONS_VERSION"]
+    assert _native.RELEASE_OPTIONS_VERSION == constants["PROMOTE_RELEASE_OPTIONS_VERSION"]
 
 
 def test_promotion_enums_match_the_c_headers(c_facts):

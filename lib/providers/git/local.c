@@ -6,6 +6,7 @@
  */
 #include "local.h"
 #include "local_record.h"
+#include "providers/change.h"
 
 #include "git/identity.h"
 #include "git/session.h"
@@ -48,19 +49,6 @@ static int local_open(local *l, void *payload)
 static int refresh(local *l)
 {
 	return promote__git_session_refresh(l->s);
-}
-
-/* Who approves or comments when the caller does not say. */
-static const char *actor(const char *by)
-{
-	const char *env;
-	if (by && *by)
-		return by;
-	if ((env = getenv("PROMOTE_AUTHOR_NAME")) && *env)
-		return env;
-	if ((env = getenv("USER")) && *env)
-		return env;
-	return "promote";
 }
 
 /* Who the provider's commits (records, merges) are by: as apply's. */
@@ -324,7 +312,7 @@ static int local_approve_change(promote_change_info *out, const char *id, const 
 {
 	local l;
 	int rc = local_open(&l, payload);
-	entry_args args = { id, actor(by), NULL };
+	entry_args args = { id, promote__change_actor(by), NULL };
 	if (rc == 0)
 		rc = update(out, &l, id, mutate_entry, &args, "Approve change");
 	return rc;
@@ -334,7 +322,7 @@ static int local_comment_change(const char *id, const char *body, void *payload)
 {
 	local l;
 	int rc = local_open(&l, payload);
-	entry_args args = { id, actor(NULL), body };
+	entry_args args = { id, promote__change_actor(NULL), body };
 	if (rc == 0)
 		rc = update(NULL, &l, id, mutate_entry, &args, "Comment on change");
 	return rc;

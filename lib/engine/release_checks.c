@@ -1,0 +1,300 @@
+/*
+ * A step's checks and deploy, through its environment's deploy backend
+ * (providers/deploy/deploy.h): the policy's pre-action workflows one after
+ * another before the action, the sync and health of the deploy after it
+ * landed, then the post-action workflows. Nothing blocks: a run is started,
+ * recorded, and read again at the next poll. A run whose process is gone
+ * (the backend no longer knows it) is started again: checks may run twice,
+ * commits never do.
+ */
+#include "release_machine.h"
+
+#include "providers/deploy/deploy.h"
+#include "core/error.h"
+#include "core/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* How soon to look at a running check or deploy again (ms). */
+#define CHECK_POLL_MS 200u
+
+static promote__check *find_check(promote_release_step *s, const char *name, bool post)
+{
+	for (size_t i = 0; i < s->check_count; i++)
+		if (s->checks[i].post == post && strcmp(s->checks[i].name, name) == 0)
+			return &s->checks[i];
+	return NULL;
+}
+
+static promote__deploy_target target_of(const promote_release *r, const promote_release_step *s)
+{
+	const char *commit = s->merge_commit && *s->merge_commit ? s->merge_commit : s->commit ? s->commit : "";
+	promote__deploy_target t = { r->id, r->product, s->environment, r->version, commit };
+	return t;
+}
+
+/* ---- recording a check ----------------------------------------------------- */
+
+typedef struct check_args {
+	const char *env;
+	const char *name;
+	bool post;
+	int step_state;
+	const char *run_id;     /* started (again): its run id */
+	bool finished;          /* ended: status and output */
+	int status;
+	const char *output;
+	bool recorded;
+} check_args;
+
+static int mutate_check(promote_release *r, bool *changed, void *arg)
+{
+	check_args *a = arg;
+	a->recorded = false;
+	promote_release_step *s = promote__release_step(r, a->env);
+	if (r->state == PROMOTE_RELEASE_ABORTED || !s || s->state != a->step_state)
+		return 0;
+	promote__check *c = find_check(s, a->name, a->post);
+	if (!c) {
+		promote__check *grown = realloc(s->checks, (s->check_count + 1) * sizeof *grown);
+		if (!grown)
+			return promote__error_oom();
+		s->checks = grown;
+		c = &s->checks[s->check_count++];
+		memset(c, 0, sizeof *c);
+		c->post = a->post;
+		c->status = -1;
+		int rc = promote__set_string(&c->name, a->name);
+		if (rc == 0)
+			rc = promote__set_string(&c->output, "");
+		if (rc == 0)
+			rc = promote__set_string(&c->run_id, "");
+		if (rc)
+			return rc;
+	} else if (c->done) {
+		return 0; /* recorded by someone else */
+	}
+	int64_t now = promote__now();
+	int rc = 0;
+	if (a->run_id) {
+		rc = promote__set_string(&c->run_id, a->run_id);
+		c->started = now;
+	}
+	if (rc == 0 && a->finished) {
+		c->done = true;
+		c->status = a->status;
+		c->finished = now;
+		rc = promote__set_string(&c->output, a->output ? a->output : "");
+	}
+	a->recorded = rc == 0;
+	*changed = rc == 0;
+	return rc;
+}
+
+static const char *phase(bool post)
+{
+	return post ? "post-check" : "pre-check";
+}
+
+/* "post-check verify exited 1", "... timed out after 600s". */
+static char *check_failure(promote_context *ctx, const promote__check *c)
+{
+	if (c->status < 0)
+		return promote__strdupf("%s %s timed out after %us", phase(c->post), c->name, promote__workflow_timeout(ctx, c->name));
+	return promote__strdupf("%s %s exited %d", phase(c->post), c->name, c->status);
+}
+
+static int start_check(promote_release *r, promote_release_step *s, const char *name, bool post,
+	promote__poll_state *ps)
+{
+	promote__deploy_target t = target_of(r, s);
+	/* Copies: the record is read again by the update below. */
+	char *run_id = NULL, *env = strdup(s->environment), *own = strdup(name);
+	int state = s->state;
+	name = own;
+	int rc = env && own ? promote__workflow_start(&run_id, r->ctx, name, &t) : promote__error_oom();
+	if (rc == PROMOTE_EUSER || rc == PROMOTE_ENOMEM) {
+		free(env);
+		free(own);
+		return rc;
+	}
+	if (rc) {
+		char *why = promote__strdupf("%s %s could not start: %s", phase(post), name, promote_error_last()->message);
+		rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
+		free(why);
+		free(env);
+		free(own);
+		ps->progressed = true;
+		return rc;
+	}
+	check_args a = { env, name, post, state, run_id, false, -1, NULL, false };
+	rc = promote__release_update(r, mutate_check, &a, "Start check");
+	ps->progressed |= rc == 0 && a.recorded;
+	promote__poll_soon(ps, CHECK_POLL_MS);
+	free(run_id);
+	free(env);
+	free(own);
+	return rc;
+}
+
+int promote__checks_advance(promote_release *r, const char *env, bool post, bool *done, promote__poll_state *ps)
+{
+	*done = false;
+	promote_release_step *s = promote__release_step(r, env);
+	char **names = post ? s->post : s->pre;
+	size_t count = post ? s->post_count : s->pre_count;
+	for (size_t i = 0; i < count; i++) {
+		promote__check *c = find_check(s, names[i], post);
+		if (!c || !c->run_id || !*c->run_id)
+			return start_check(r, s, names[i], post, ps);
+		if (c->done && c->status == 0)
+			continue;
+		if (c->done) {
+			char *why = check_failure(r->ctx, c);
+			int rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
+			free(why);
+			return rc;
+		}
+		promote__deploy_target t = target_of(r, s);
+		int state = PROMOTE_WORKFLOW_RUNNING, status = -1;
+		promote_buf output = PROMOTE_BUF_INIT;
+		int rc = promote__workflow_poll(&state, &status, &output, r->ctx, c->name, c->run_id, &t);
+		if (rc == PROMOTE_ENOTFOUND) {
+			/* Started by a process that is gone: start it again. */
+			promote_error_clear();
+			promote_buf_dispose(&output);
+			return start_check(r, s, names[i], post, ps);
+		}
+		if (rc == 0 && (state == PROMOTE_WORKFLOW_SUCCEEDED || state == PROMOTE_WORKFLOW_FAILED)) {
+			char *name = strdup(c->name);
+			check_args a = { env, name, post, s->state, NULL, true,
+				state == PROMOTE_WORKFLOW_FAILED && status == 0 ? 1 : status, output.ptr ? output.ptr : "", false };
+			rc = name ? promote__release_update(r, mutate_check, &a, "Check finished") : promote__error_oom();
+			if (rc == 0 && a.recorded) {
+				ps->progressed = true;
+				s = promote__release_step(r, env);
+				c = find_check(s, name, post);
+				rc = promote__release_emit_check(r, s, c);
+				if (rc == 0 && c->status != 0) {
+					char *why = check_failure(r->ctx, c);
+					rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
+					free(why);
+				}
+			}
+			free(name);
+		} else if (rc == 0) {
+			promote__poll_soon(ps, CHECK_POLL_MS);
+		} else if (rc != PROMOTE_EUSER) {
+			char *why = promote__strdupf("%s %s could not be read: %s", phase(post), c->name, promote_error_last()->message);
+			rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
+			free(why);
+		}
+		promote_buf_dispose(&output);
+		return rc;
+	}
+	*done = true;
+	return 0;
+}
+
+int promote__step_after_landing(promote_context *ctx, const promote_release_step *step)
+{
+	if (promote__deploy_configured(ctx, step->environment))
+		return PROMOTE_STEP_DEPLOYING;
+	return step->post_count ? PROMOTE_STEP_POST_CHECK : PROMOTE_STEP_SUCCEEDED;
+}
+
+/* ---- the deploy ------------------------------------------------------------- */
+
+typedef struct deploy_args {
+	const char *env;
+	const char *status;   /* the deploy's words */
+	bool requested;       /* a sync was asked for now: its time is the deploy's start */
+	bool recorded;
+} deploy_args;
+
+static int mutate_deploy(promote_release *r, bool *changed, void *arg)
+{
+	deploy_args *a = arg;
+	a->recorded = false;
+	promote_release_step *s = promote__release_step(r, a->env);
+	if (r->state == PROMOTE_RELEASE_ABORTED || !s || s->state != PROMOTE_STEP_DEPLOYING)
+		return 0;
+	int rc = promote__set_string(&s->deploy, a->status);
+	if (rc == 0 && !a->requested)
+		rc = promote__set_string(&s->reason, a->status);
+	if (rc == 0 && a->requested) {
+		/* The deploy's bound counts from here (no claim is held: a sync may be asked twice). */
+		s->claimed = promote__now();
+		rc = promote__set_string(&s->claim, "");
+	}
+	a->recorded = rc == 0;
+	*changed = rc == 0;
+	return rc;
+}
+
+static int request_sync(promote_release *r, promote_release_step *s, promote__poll_state *ps)
+{
+	promote__deploy_target t = target_of(r, s);
+	char *env = strdup(s->environment);
+	int rc = env ? promote__deploy_sync(r->ctx, &t) : promote__error_oom();
+	if (rc == 0) {
+		deploy_args a = { env, "syncing", true, false };
+		rc = promote__release_update(r, mutate_deploy, &a, "Sync");
+		ps->progressed |= rc == 0 && a.recorded;
+		promote__poll_soon(ps, CHECK_POLL_MS);
+	} else if (rc != PROMOTE_EUSER && rc != PROMOTE_ENOMEM) {
+		char *why = promote__strdupf("the deploy could not start: %s", promote_error_last()->message);
+		rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
+		free(why);
+	}
+	free(env);
+	return rc;
+}
+
+int promote__deploy_advance(promote_release *r, const char *env, bool *done, promote__poll_state *ps)
+{
+	*done = false;
+	promote_release_step *s = promote__release_step(r, env);
+	if (!promote__deploy_configured(r->ctx, env)) {
+		*done = true;
+		return 0;
+	}
+	if (!s->deploy || !*s->deploy)
+		return request_sync(r, s, ps);
+	promote__deploy_target t = target_of(r, s);
+	int sync = PROMOTE_SYNC_UNKNOWN, health = PROMOTE_HEALTH_UNKNOWN;
+	promote_buf detail = PROMOTE_BUF_INIT;
+	int rc = promote__deploy_poll(&sync, &health, &detail, r->ctx, &t);
+	uint32_t bound = promote__deploy_timeout(r->ctx, env);
+	char *why = NULL;
+	if (rc == PROMOTE_ENOTFOUND) {
+		promote_error_clear();
+		rc = request_sync(r, s, ps); /* asked for by a process that is gone */
+	} else if (rc == 0 && health == PROMOTE_HEALTH_HEALTHY && sync != PROMOTE_SYNC_FAILED) {
+		*done = true;
+	} else if (rc == 0 && (health == PROMOTE_HEALTH_DEGRADED || sync == PROMOTE_SYNC_FAILED)) {
+		why = promote__strdupf("the deploy failed: %s", detail.ptr && *detail.ptr ? detail.ptr
+			: sync == PROMOTE_SYNC_FAILED ? "sync failed" : "health Degraded");
+		rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
+	} else if (rc == 0 && promote__now() - s->claimed >= (int64_t)bound) {
+		why = promote__strdupf("the deploy was not healthy within %us (%s)", bound,
+			detail.ptr && *detail.ptr ? detail.ptr : "health Progressing");
+		rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
+	} else if (rc == 0) {
+		why = promote__strdupf("syncing: %s", detail.ptr && *detail.ptr ? detail.ptr : "health Progressing");
+		if (why && strcmp(why, s->reason ? s->reason : "") != 0) {
+			deploy_args a = { env, why, false, false };
+			rc = promote__release_update(r, mutate_deploy, &a, "Deploying");
+		} else if (!why) {
+			rc = promote__error_oom();
+		}
+		promote__poll_soon(ps, CHECK_POLL_MS);
+	} else if (rc != PROMOTE_EUSER) {
+		why = promote__strdupf("the deploy's state could not be read: %s", promote_error_last()->message);
+		rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
+	}
+	free(why);
+	promote_buf_dispose(&detail);
+	return rc;
+}

@@ -1,0 +1,198 @@
+/*
+ * A step's side effects: the commit on the environment's branch, or the
+ * change branch and change request — for one step or a group written
+ * together — and the trigger's version commit. Each is looked for before it
+ * is made: a commit by its trailers on the branch (a bounded first-parent
+ * walk), a change request by its labels. So a process that died after the
+ * effect and before the record is followed by one that adopts the effect.
+ */
+#include "release_machine.h"
+#include "apply.h"
+
+#include "git/session.h"
+#include "git/trailers.h"
+#include "model/context.h"
+#include "core/error.h"
+#include "core/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void promote__effect_dispose(promote__effect *e)
+{
+	free(e->commit);
+	free(e->change);
+	free(e->head);
+	memset(e, 0, sizeof *e);
+}
+
+const char *promote__effect_provider(promote_context *ctx, const char *env)
+{
+	const promote_env *e = NULL;
+	const promote_repository *repository = NULL;
+	if (env && promote_env_lookup(&e, ctx, env) == 0)
+		repository = promote_env_repository(e);
+	else
+		promote_error_clear();
+	return repository ? promote_repository_provider(repository) : NULL;
+}
+
+/* The commit on `branch` whose trailers name release `r` and environment `env`: 0 with *hex set
+ * (malloc'd), or 0 with *hex NULL when there is none. */
+static int find_commit(char **hex, promote_release *r, const char *branch, const char *env)
+{
+	*hex = NULL;
+	promote__git_session *session = NULL;
+	int rc = promote__context_session(&session, r->ctx);
+	git_oid tip, found;
+	if (rc == 0 && (rc = promote__git_branch_tip(&tip, session->repo, branch)) == PROMOTE_ENOTFOUND) {
+		promote_error_clear();
+		return 0;
+	}
+	char *release_line = rc == 0 ? promote__strdupf("Promote-Release: %s", r->id) : NULL;
+	char *env_line = rc == 0 ? promote__strdupf("Promote-Environment: %s", env) : NULL;
+	if (rc == 0 && (!release_line || !env_line))
+		rc = promote__error_oom();
+	if (rc == 0) {
+		const char *lines[] = { release_line, env_line };
+		rc = promote__git_find_by_trailers(&found, session->repo, &tip, lines, 2, PROMOTE__TRAILER_SEARCH_DEPTH);
+		if (rc == 0 && !(*hex = strdup(git_oid_tostr_s(&found))))
+			rc = promote__error_oom();
+		else if (rc == PROMOTE_ENOTFOUND)
+			rc = 0;
+	}
+	free(release_line);
+	free(env_line);
+	return rc;
+}
+
+/* The open change request of release `r` for `env`: 0 with *info set, or 0 with *info NULL. */
+static int find_change(promote_change_info **info, promote_release *r, const char *env)
+{
+	*info = NULL;
+	promote_change_request *request = NULL;
+	char *release_label = promote__strdupf("promote/release=%s", r->id);
+	char *env_label = promote__strdupf("promote/environment=%s", env);
+	int rc = release_label && env_label ? promote_change_request_new(&request, "-", "-") : promote__error_oom();
+	if (rc == 0)
+		rc = promote_change_request_add_label(request, release_label);
+	if (rc == 0)
+		rc = promote_change_request_add_label(request, env_label);
+	if (rc == 0 && (rc = promote_change_find(info, r->ctx, promote__effect_provider(r->ctx, env), request)) ==
+			PROMOTE_ENOTFOUND) {
+		promote_error_clear();
+		rc = 0;
+	}
+	promote_change_request_free(request);
+	free(release_label);
+	free(env_label);
+	return rc;
+}
+
+static int dup_into(char **field, const char *value)
+{
+	free(*field);
+	*field = strdup(value ? value : "");
+	return *field ? 0 : promote__error_oom();
+}
+
+/* The plans of the steps `envs`: each from its recorded source, at the release's version, with the
+ * action fixed in the record. */
+static int make_plans(promote_plan **plans, size_t *failed, promote_release *r, const char *const *envs, size_t count)
+{
+	const promote__tree_reader *reader = NULL;
+	int rc = promote__context_reader(&reader, r->ctx);
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		const promote_release_step *step = promote__release_step(r, envs[i]);
+		promote_plan_options o = PROMOTE_PLAN_OPTIONS_INIT;
+		o.from = step->from;
+		o.set_version = r->version;
+		if ((rc = promote__plan_make(&plans[i], r->ctx, reader, r->product, envs[i], &o)) == 0)
+			plans[i]->action = step->action;
+		else
+			*failed = i + 1;
+	}
+	return rc;
+}
+
+/* The plans written as the release's: its id in the trailers and branch names, its author. */
+static int apply(promote_buf *made, int *outcome, const promote_release *r, promote_plan **plans, size_t count)
+{
+	promote_apply_options o = PROMOTE_APPLY_OPTIONS_INIT;
+	o.release = r->id;
+	o.author_name = r->opts.author_name;
+	o.author_email = r->opts.author_email;
+	return promote__plans_apply(made, outcome, plans, count, &o);
+}
+
+int promote__effect_make(promote__effect *e, promote_release *r, const char *const *envs, size_t count)
+{
+	memset(e, 0, sizeof *e);
+	promote_plan **plans = calloc(count, sizeof *plans);
+	int rc = plans ? make_plans(plans, &e->failed, r, envs, count) : promote__error_oom();
+	int action = rc == 0 ? plans[0]->action : PROMOTE_ACTION_NONE;
+	if (rc == 0 && action == PROMOTE_ACTION_NONE) {
+		e->landed = true;
+		goto done;
+	}
+	/* Made already, by a process that died before it could record it? */
+	if (rc == 0 && action == PROMOTE_ACTION_COMMIT &&
+		(rc = find_commit(&e->commit, r, plans[0]->to_branch, envs[0])) == 0 && e->commit) {
+		e->landed = true;
+		goto done;
+	}
+	if (rc == 0 && action == PROMOTE_ACTION_PULL_REQUEST) {
+		promote_change_info *info = NULL;
+		if ((rc = find_change(&info, r, envs[0])) == 0 && info) {
+			rc = dup_into(&e->change, promote_change_info_id(info));
+			if (rc == 0)
+				rc = dup_into(&e->head, promote_change_info_head(info));
+			promote_change_info_free(info);
+			goto done;
+		}
+	}
+	promote_buf made = PROMOTE_BUF_INIT;
+	int outcome = PROMOTE_APPLY_UNCHANGED;
+	if (rc == 0)
+		rc = apply(&made, &outcome, r, plans, count);
+	if (rc == 0 && outcome == PROMOTE_APPLY_PROPOSED) {
+		rc = dup_into(&e->change, plans[0]->change_id);
+		if (rc == 0)
+			rc = dup_into(&e->head, made.ptr);
+	} else if (rc == 0) {
+		/* Committed now, or in place already (nothing to write). */
+		e->landed = true;
+		if (outcome == PROMOTE_APPLY_COMMITTED)
+			rc = dup_into(&e->commit, made.ptr);
+	}
+	promote_buf_dispose(&made);
+done:
+	for (size_t i = 0; plans && i < count; i++)
+		promote_plan_free(plans[i]);
+	free(plans);
+	return rc;
+}
+
+int promote__effect_trigger(char **commit, promote_release *r)
+{
+	*commit = NULL;
+	const promote__tree_reader *reader = NULL;
+	promote_plan *plan = NULL;
+	int rc = promote__context_reader(&reader, r->ctx);
+	if (rc == 0)
+		rc = promote__plan_set_version(&plan, r->ctx, reader, r->product, r->trigger, r->version);
+	if (rc == 0)
+		rc = find_commit(commit, r, plan->to_branch, r->trigger);
+	if (rc == 0 && !*commit) {
+		promote_buf made = PROMOTE_BUF_INIT;
+		int outcome = PROMOTE_APPLY_UNCHANGED;
+		plan->action = PROMOTE_ACTION_COMMIT;
+		rc = apply(&made, &outcome, r, &plan, 1);
+		/* Unchanged: the trigger holds the version already; nothing was written. */
+		if (rc == 0)
+			rc = dup_into(commit, outcome == PROMOTE_APPLY_COMMITTED ? made.ptr : "");
+		promote_buf_dispose(&made);
+	}
+	promote_plan_free(plan);
+	return rc;
+}

@@ -1,0 +1,156 @@
+/*
+ * Internal: the release state machine (release.c and the release_*.c files
+ * beside it). A poll reads the latest record, then advances every step whose
+ * turn it is; each transition is one promote__release_update() of its own,
+ * so that a process killed between two of them leaves a record another
+ * process resumes from. Before every side effect the step is claimed (a
+ * transition of its own), then the effect is looked for (and adopted when a
+ * dead process made it before it could record it), then made, then recorded.
+ */
+#ifndef PROMOTE_ENGINE_RELEASE_MACHINE_H
+#define PROMOTE_ENGINE_RELEASE_MACHINE_H
+
+#include "release_record.h"
+
+/* How long a claim holds when its owner is not known to be gone (seconds). */
+#define PROMOTE__CLAIM_LEASE_S 300
+/* How long to wait before polling again while something runs elsewhere (ms). */
+#define PROMOTE__POLL_MS 1000u
+/* The defaults of a flow's bounds. */
+#define PROMOTE__RELEASE_TIMEOUT_S (24u * 3600u)
+#define PROMOTE__RELEASE_RETRIES 3u
+
+/* What one poll learned, besides the record: when to come back. */
+typedef struct promote__poll_state {
+	uint32_t next_ms;     /* the soonest a step can move again (UINT32_MAX: nothing runs) */
+	bool progressed;      /* a transition was recorded in this pass */
+	bool refreshed;       /* the session fetched the remote's latest in this poll */
+} promote__poll_state;
+
+/* Poll again in `ms` at the latest. */
+void promote__poll_soon(promote__poll_state *ps, uint32_t ms);
+
+/* ---- events (release_events.c) ------------------------------------------- */
+
+struct promote_release_event {
+	int kind;
+	const char *release, *environment, *reason, *commit, *change, *check;
+	int state;
+	int exit_status;
+};
+
+/* Tell the caller's event callback about step `step` (NULL: the release);
+ * PROMOTE_EUSER (error set) when it asks to stop. */
+int promote__release_emit(promote_release *r, int kind, const promote_release_step *step);
+/* The same for a check that finished. */
+int promote__release_emit_check(promote_release *r, const promote_release_step *step, const promote__check *check);
+
+/* ---- transitions (release_step.c) ---------------------------------------- */
+
+
+typedef struct promote__step_result {
+	const char *const *envs;
+	size_t count;
+	int from;             /* the state they must be in; -1: any open state */
+	int to;
+	const char *reason;   /* NULL: "" */
+	const char *commit, *change, *head, *merge_commit; /* NULL: unchanged */
+	const char *error;    /* kept when the step has none yet */
+	bool moved;           /* out: recorded (false: someone else moved them first) */
+} promote__step_result;
+
+/* Record the result `a` (one update): the steps `a->envs`, all in `a->from`, move to `a->to`. */
+int promote__step_record(promote_release *r, promote__step_result *a, const char *what);
+/* Tell the event callback what the steps' new state means (waiting, finished), after `extra_kind` (0: none). */
+int promote__step_tell(promote_release *r, const char *const *envs, size_t count, int extra_kind);
+/* Fail the steps `envs` (from any open state) with `error`. */
+int promote__steps_fail(promote_release *r, const char *const *envs, size_t count, const char *error);
+/* A final step state: succeeded, failed, skipped, aborted. */
+bool promote__step_final(int state);
+
+/* Record `step` of `r` (by environment) as moving from `from` to `to` with
+ * `reason` (NULL: ""); nothing happens when another process moved it away
+ * from `from` first (*moved false). Final states set `finished`. */
+int promote__step_move(promote_release *r, const char *env, int from, int to, const char *reason, bool *moved);
+/* Fail the step (from whatever open state it is in) with `error` (kept only
+ * when it has none yet) and the reason. */
+int promote__step_fail(promote_release *r, const char *env, const char *error);
+/* A step failed: what it shows ("staging failed (post-check verify exited 1)"). */
+char *promote__step_failure(const promote_release_step *step);
+
+/* The step's first transition, once every step it depends on succeeded. */
+int promote__step_first_state(const promote_release_step *step);
+/* "waiting for approval of change promote/ID/prod (0 of 1)", or of a commit; malloc'd. */
+char *promote__step_approval_reason(const promote_release *r, const promote_release_step *step, const char *change,
+	unsigned approvals);
+
+/* Advance one step from its current state as far as one transition goes
+ * (group effects advance all the steps of their group). */
+int promote__step_advance(promote_release *r, const char *env, promote__poll_state *ps);
+
+/* ---- claims (release_claim.c) -------------------------------------------- */
+
+/* "host:pid:nonce" of this process and release handle (static storage per call site: copy it). */
+int promote__claim_owner(char **out, const promote_release *r);
+/* Claim every step of `envs` (all in state `state`) for a side effect: one
+ * update, all or none. *claimed false when another process holds a live
+ * claim on one of them, or moved one away from `state`, or a transient
+ * retry's pause has not passed (ps told when to come back). */
+int promote__claim(promote_release *r, const char *const *envs, size_t count, int state, bool *claimed,
+	promote__poll_state *ps);
+/* A claim that is still held by someone else (not `owner`) who may act. */
+bool promote__claim_live(const promote_release_step *step, const char *owner, int64_t now);
+
+/* ---- effects (release_effects.c) ------------------------------------------ */
+
+/* Make (or adopt) the commit or change request of the steps `envs` (one
+ * group, claimed, state promoting): *commit / *change receive what exists
+ * now ("" none); *landed true when nothing is left to do for the action
+ * (committed, in place already, or action none). */
+typedef struct promote__effect {
+	char *commit;        /* the step's commit on the environment's branch */
+	char *change;        /* the change request's id */
+	char *head;          /* the change branch's commit */
+	bool landed;         /* the change is on the environment's branch (no change request to wait for) */
+	size_t failed;       /* an error: 1 + the index of the step whose promotion could not be planned (0: all could) */
+} promote__effect;
+
+void promote__effect_dispose(promote__effect *e);
+int promote__effect_make(promote__effect *e, promote_release *r, const char *const *envs, size_t count);
+/* The trigger's version commit of a release that sets the version (made or adopted). */
+int promote__effect_trigger(char **commit, promote_release *r);
+/* The git provider of environment `env` (NULL: the context's first repository's). */
+const char *promote__effect_provider(promote_context *ctx, const char *env);
+
+/* ---- checks and deploys (release_checks.c) -------------------------------- */
+
+int promote__release_poll(promote_release *r, uint32_t *next_poll_ms);
+
+/* Advance the pre- or post-action checks of `env` (state pre_check or
+ * post_check): *done when every check of the phase passed; a failing one
+ * fails the step. */
+int promote__checks_advance(promote_release *r, const char *env, bool post, bool *done, promote__poll_state *ps);
+/* The step's next state once its change is in place: deploying, post_check or succeeded. */
+int promote__step_after_landing(promote_context *ctx, const promote_release_step *step);
+/* Advance the deploy of `env` (state deploying): *done when healthy. */
+int promote__deploy_advance(promote_release *r, const char *env, bool *done, promote__poll_state *ps);
+
+/* ---- errors --------------------------------------------------------------- */
+
+/* A failure that may pass by itself (network, a timeout, a lost race, a server's 5xx). */
+bool promote__release_transient(int code);
+/* Record a failed side effect of the steps `envs` (claimed): a transient
+ * error within the flow's retries leaves them to be tried again after a
+ * pause (reason "retrying ..."), anything else fails them with the message. */
+int promote__release_effect_failed(promote_release *r, const char *const *envs, size_t count, int code,
+	promote__poll_state *ps);
+
+/* The flow's retries for transient errors (from the context's configuration). */
+unsigned promote__release_retries(const promote_release *r);
+/* The pause before attempt `attempts` + 1 after a transient error (ms). */
+uint32_t promote__release_backoff_ms(unsigned attempts);
+
+/* Now, in seconds since the epoch. */
+int64_t promote__now(void);
+
+#endif

@@ -1,0 +1,227 @@
+/*
+ * The transitions every part of the release machine records: a step moved
+ * from one state to another with its results, failed, or left to try again
+ * after a transient error — each one promote__release_update() — and what
+ * the event callback is told of them. Also the small rules they share (a
+ * final state, the pause before a retry, the flow's retries).
+ */
+#include "release_machine.h"
+
+#include "model/context.h"
+#include "core/error.h"
+#include "core/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int64_t promote__now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+void promote__poll_soon(promote__poll_state *ps, uint32_t ms)
+{
+	if (ms < ps->next_ms)
+		ps->next_ms = ms;
+}
+
+static const promote_flow *flow_of(const promote_release *r)
+{
+	const promote_flow *flow = NULL;
+	if (promote_flow_lookup(&flow, r->ctx, r->flow) != 0) {
+		promote_error_clear();
+		return NULL;
+	}
+	return flow;
+}
+
+unsigned promote__release_retries(const promote_release *r)
+{
+	const promote_flow *flow = flow_of(r);
+	return flow && flow->retries ? flow->retries : PROMOTE__RELEASE_RETRIES;
+}
+
+bool promote__step_final(int state)
+{
+	return state == PROMOTE_STEP_SUCCEEDED || state == PROMOTE_STEP_FAILED || state == PROMOTE_STEP_SKIPPED ||
+		state == PROMOTE_STEP_ABORTED;
+}
+
+char *promote__step_failure(const promote_release_step *step)
+{
+	const char *why = step->error && *step->error ? step->error : step->reason && *step->reason ? step->reason : "";
+	return *why ? promote__strdupf("%s %s (%s)", step->environment,
+			      step->state == PROMOTE_STEP_SKIPPED ? "was skipped" : "failed", why)
+		    : promote__strdupf("%s %s", step->environment, step->state == PROMOTE_STEP_SKIPPED ? "was skipped" : "failed");
+}
+
+/* ---- recording a result --------------------------------------------------- */
+
+static int set_if(char **field, const char *value)
+{
+	return value ? promote__set_string(field, value) : 0;
+}
+
+static int mutate_result(promote_release *r, bool *changed, void *arg)
+{
+	promote__step_result *a = arg;
+	a->moved = false;
+	if (r->state == PROMOTE_RELEASE_ABORTED)
+		return 0;
+	for (size_t i = 0; i < a->count; i++) {
+		promote_release_step *s = promote__release_step(r, a->envs[i]);
+		if (!s || (a->from >= 0 ? s->state != a->from : promote__step_final(s->state)))
+			return 0; /* someone else moved it first: continue from there */
+	}
+	int64_t now = promote__now();
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < a->count; i++) {
+		promote_release_step *s = promote__release_step(r, a->envs[i]);
+		s->state = a->to;
+		if ((rc = promote__set_string(&s->reason, a->reason)) || (rc = set_if(&s->commit, a->commit)) ||
+			(rc = set_if(&s->change, a->change)) || (rc = set_if(&s->head, a->head)) ||
+			(rc = set_if(&s->merge_commit, a->merge_commit)) || (rc = promote__set_string(&s->claim, "")))
+			break;
+		if (a->error && (!s->error || !*s->error))
+			rc = promote__set_string(&s->error, a->error);
+		if (!s->started)
+			s->started = now;
+		if (promote__step_final(a->to))
+			s->finished = now;
+	}
+	a->moved = rc == 0;
+	*changed = rc == 0;
+	return rc;
+}
+
+int promote__step_record(promote_release *r, promote__step_result *a, const char *what)
+{
+	return promote__release_update(r, mutate_result, a, what);
+}
+
+/* Tell what the steps' new state means: waiting, finished. */
+int promote__step_tell(promote_release *r, const char *const *envs, size_t count, int extra_kind)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		const promote_release_step *s = promote__release_step(r, envs[i]);
+		if (!s)
+			continue;
+		if (extra_kind)
+			rc = promote__release_emit(r, extra_kind, s);
+		if (rc == 0 && s->state == PROMOTE_STEP_AWAITING_APPROVAL)
+			rc = promote__release_emit(r, PROMOTE_RELEASE_EVENT_STEP_WAITING, s);
+		else if (rc == 0 && promote__step_final(s->state))
+			rc = promote__release_emit(r, PROMOTE_RELEASE_EVENT_STEP_FINISHED, s);
+	}
+	return rc;
+}
+
+int promote__step_move(promote_release *r, const char *env, int from, int to, const char *reason, bool *moved)
+{
+	const char *envs[] = { env };
+	promote__step_result a = { envs, 1, from, to, reason, NULL, NULL, NULL, NULL, NULL, false };
+	int rc = promote__step_record(r, &a, "Move");
+	*moved = rc == 0 && a.moved;
+	return rc == 0 && a.moved ? promote__step_tell(r, envs, 1, 0) : rc;
+}
+
+int promote__steps_fail(promote_release *r, const char *const *envs, size_t count, const char *error)
+{
+	promote__step_result a = { envs, count, -1, PROMOTE_STEP_FAILED, error, NULL, NULL, NULL, NULL, error, false };
+	int rc = promote__step_record(r, &a, "Fail");
+	return rc == 0 && a.moved ? promote__step_tell(r, envs, count, 0) : rc;
+}
+
+int promote__step_fail(promote_release *r, const char *env, const char *error)
+{
+	const char *envs[] = { env };
+	return promote__steps_fail(r, envs, 1, error);
+}
+
+/* ---- errors of side effects ---------------------------------------------- */
+
+bool promote__release_transient(int code)
+{
+	return code == PROMOTE_ENET || code == PROMOTE_ETIMEOUT || code == PROMOTE_ECONFLICT || code == PROMOTE_EBUSY;
+}
+
+uint32_t promote__release_backoff_ms(unsigned attempts)
+{
+	uint32_t ms = 1000;
+	for (unsigned i = 1; i < attempts && ms < 60000; i++)
+		ms *= 2;
+	return ms < 60000 ? ms : 60000;
+}
+
+typedef struct retry_args {
+	const char *const *envs;
+	size_t count;
+	int state;
+	const char *reason;
+	int64_t next_attempt;
+	bool moved;
+} retry_args;
+
+/* A transient failure: the claim is let go, and the steps wait for their next attempt. */
+static int mutate_retry_later(promote_release *r, bool *changed, void *arg)
+{
+	retry_args *a = arg;
+	a->moved = false;
+	if (r->state == PROMOTE_RELEASE_ABORTED)
+		return 0;
+	for (size_t i = 0; i < a->count; i++) {
+		promote_release_step *s = promote__release_step(r, a->envs[i]);
+		if (!s || s->state != a->state)
+			return 0;
+	}
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < a->count; i++) {
+		promote_release_step *s = promote__release_step(r, a->envs[i]);
+		s->next_attempt = a->next_attempt;
+		if ((rc = promote__set_string(&s->reason, a->reason)) == 0)
+			rc = promote__set_string(&s->claim, "");
+	}
+	a->moved = rc == 0;
+	*changed = rc == 0;
+	return rc;
+}
+
+int promote__release_effect_failed(promote_release *r, const char *const *envs, size_t count, int code,
+	promote__poll_state *ps)
+{
+	if (code == PROMOTE_EUSER)
+		return code;
+	char *message = strdup(promote_error_last()->message);
+	if (!message)
+		return promote__error_oom();
+	const promote_release_step *first = promote__release_step(r, envs[0]);
+	unsigned retries = promote__release_retries(r), attempts = first ? first->attempts : 0;
+	int rc;
+	if (promote__release_transient(code) && attempts <= retries) {
+		uint32_t wait = promote__release_backoff_ms(attempts);
+		char *reason = promote__strdupf("retrying in %us after: %s (attempt %u of %u)", (wait + 999) / 1000, message,
+			attempts, retries + 1);
+		retry_args a = { envs, count, first ? first->state : -1, reason, promote__now() + (wait + 999) / 1000, false };
+		rc = reason ? promote__release_update(r, mutate_retry_later, &a, "Retry later") : promote__error_oom();
+		promote__poll_soon(ps, wait);
+		free(reason);
+	} else {
+		rc = promote__steps_fail(r, envs, count, message);
+	}
+	free(message);
+	ps->progressed = true;
+	return rc;
+}
+
+/* ---- words ---------------------------------------------------------------- */
+
+char *promote__step_approval_reason(const promote_release *r, const promote_release_step *s, const char *change,
+	unsigned approvals)
+{
+	if (s->action == PROMOTE_ACTION_PULL_REQUEST && change && *change)
+		return promote__strdupf("waiting for approval of change %s (%u of 1)", change, approvals > 1 ? 1 : approvals);
+	return promote__strdupf("waiting for approval to promote %s %s to %s", r->product, r->version, s->environment);
+}
+

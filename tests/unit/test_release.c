@@ -1,0 +1,706 @@
+/*
+ * Releases on real repositories, built here and checked with the git CLI:
+ * strategies × actions, grouping, blocked dependents, approvals from another
+ * context, retry, abort, adopting an effect a dead process made, and two
+ * processes resuming one release at once.
+ */
+#include "helpers.h"
+
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[128];
+static char bare[256];
+
+/* The flow dev → qa + staging → prod; `prod` and `policy` vary per test. */
+#define CONFIG(prod_strategy, prod_action) \
+	"version: 1\n" \
+	"environments:\n" \
+	"  dev: {path: envs/dev, strategy: auto}\n" \
+	"  qa: {path: envs/qa, strategy: auto}\n" \
+	"  staging: {path: envs/staging, strategy: auto}\n" \
+	"  prod: {path: envs/prod, strategy: " prod_strategy ", kind: production}\n" \
+	"products:\n" \
+	"  shop:\n" \
+	"    path: apps/shop\n" \
+	"    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}\n" \
+	"policies:\n" \
+	"  - {name: default, action: commit}\n" \
+	"  - {name: prod, priority: 100, match: {environments: {kind: production}}, action: " prod_action "}\n" \
+	"flows:\n" \
+	"  default:\n" \
+	"    trigger: dev\n" \
+	"    steps:\n" \
+	"      qa: {}\n" \
+	"      staging: {}\n" \
+	"      prod: {dependsOn: [qa, staging]}\n"
+
+/* A fresh bare repository holding `config` and shop 1.0 in every environment (1.1 in dev). */
+static void make_repo(const char *config)
+{
+	snprintf(dir, sizeof dir, "/tmp/promote-test-release-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(bare, sizeof bare, "%s/gitops.git", dir);
+	FILE *f = NULL;
+	char path[512];
+	assert_int_equal(sh(NULL, 0, "mkdir -p %s/work && cd %s/work && for e in dev qa staging prod; do "
+				     "mkdir -p envs/$e/apps/shop && printf 'image:\\n  tag: \"1.0\"  # the tag\\n' "
+				     "> envs/$e/apps/shop/values.yaml; done && "
+				     "printf 'image:\\n  tag: \"1.1\"  # the tag\\n' > envs/dev/apps/shop/values.yaml",
+				 dir, dir), 0);
+	snprintf(path, sizeof path, "%s/work/promote.yaml", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(config, f);
+	fclose(f);
+	assert_int_equal(sh(NULL, 0, "cd %s/work && " GIT "init -q -b main && " GIT "add -A && " GIT
+				     "commit -qm start && " GIT "clone -q --bare . %s", dir, bare), 0);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return remove_scratch(dir);
+}
+
+static promote_context *open_ctx(void)
+{
+	return open_repository_or_fail(bare);
+}
+
+/* How many commits on main carry `trailer` (a whole line). */
+static int commits_with(const char *trailer)
+{
+	char out[64];
+	assert_int_equal(sh(out, sizeof out, "git -C %s log --first-parent --format=%%B main | grep -cx '%s'", bare, trailer) >> 8 <= 1, 1);
+	return atoi(out);
+}
+
+/* The tag of shop in `env` on main. */
+static void tag_of(char *out, size_t size, const char *env)
+{
+	assert_int_equal(sh(out, size, "git -C %s show main:envs/%s/apps/shop/values.yaml | sed -n 's/.*tag: \"\\(.*\\)\".*/\\1/p'",
+				 bare, env), 0);
+}
+
+static void assert_tag(const char *env, const char *expected)
+{
+	char tag[64];
+	tag_of(tag, sizeof tag, env);
+	assert_string_equal(tag, expected);
+}
+
+static promote_release *start(promote_context *ctx, const char *version, int no_group)
+{
+	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
+	o.set_version = version;
+	o.no_group = (uint32_t)no_group;
+	promote_release *r = NULL;
+	if (promote_release_start(&r, ctx, "shop", &o))
+		fail_msg("start: %s", promote_error_last()->message);
+	return r;
+}
+
+static void run(promote_release *r)
+{
+	if (promote_release_run(r, 60000))
+		fail_msg("run: %s", promote_error_last()->message);
+}
+
+static int step_state(const promote_release *r, const char *env)
+{
+	const promote_release_step *s = promote_release_step_lookup(r, env);
+	assert_non_null(s);
+	return promote_release_step_state(s);
+}
+
+static const char *step_reason(const promote_release *r, const char *env)
+{
+	return promote_release_step_reason(promote_release_step_lookup(r, env));
+}
+
+/* ---- auto + commit, grouping --------------------------------------------------------- */
+
+/* The events a callback saw, one line each: "kind env". */
+typedef struct seen {
+	char text[8192];
+} seen;
+
+static int on_event(const promote_release_event *e, void *payload)
+{
+	seen *s = payload;
+	size_t n = strlen(s->text);
+	snprintf(s->text + n, sizeof s->text - n, "%s %s\n", promote_release_event_kind_name(promote_release_event_kind(e)),
+		promote_release_event_environment(e));
+	return 0;
+}
+
+static void test_auto_commits_grouped(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("auto", "commit"));
+	promote_context *ctx = open_ctx();
+	seen events = { "" };
+	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
+	o.set_version = "2.0";
+	o.event_cb = on_event;
+	o.event_payload = &events;
+	promote_release *r = NULL;
+	assert_int_equal(promote_release_start(&r, ctx, "shop", &o), 0);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_RUNNING);
+	assert_string_equal(promote_release_flow(r), "default");
+	assert_string_equal(promote_release_version(r), "2.0");
+	assert_int_equal(strncmp(promote_release_id(r), "shop-2.0-", 9), 0);
+	assert_int_equal(promote_release_step_count(r), 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(promote_release_step_state(promote_release_step_at(r, i)), PROMOTE_STEP_PENDING);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	assert_tag("dev", "2.0");
+	assert_tag("qa", "2.0");
+	assert_tag("staging", "2.0");
+	assert_tag("prod", "2.0");
+	char line[256];
+	snprintf(line, sizeof line, "Promote-Release: %s", promote_release_id(r));
+	/* The trigger's version, qa + staging in one commit, prod: three commits. */
+	assert_int_equal(commits_with(line), 3);
+	assert_int_equal(commits_with("Promote-Environment: qa"), 1);
+	assert_int_equal(commits_with("Promote-Environment: staging"), 1);
+	char out[4096];
+	assert_int_equal(sh(out, sizeof out, "git -C %s log -1 --format=%%B main~1", bare), 0);
+	assert_non_null(strstr(out, "Promote shop 2.0 to qa, staging\n"));
+	assert_non_null(strstr(out, "Promote-Environment: qa\nPromote-Environment: staging\n"));
+	const promote_release_step *qa = promote_release_step_lookup(r, "qa"), *staging = promote_release_step_lookup(r, "staging");
+	assert_string_equal(promote_release_step_commit(qa), promote_release_step_commit(staging));
+	assert_int_equal(strlen(promote_release_step_commit(qa)), 40);
+	assert_int_equal(promote_release_step_attempts(qa), 1);
+	if (!strstr(events.text, "step started qa\nstep started staging\ncommitted qa\nstep finished qa\n"
+					    "committed staging\nstep finished staging\nstep started prod\ncommitted prod\n"
+					    "step finished prod\nrelease finished \n"))
+		print_error("events:\n%s", events.text);
+	assert_non_null(strstr(events.text, "step started qa\nstep started staging\ncommitted qa\nstep finished qa\n"
+					    "committed staging\nstep finished staging\nstep started prod\ncommitted prod\n"
+					    "step finished prod\nrelease finished \n"));
+	/* Opened again by id: the same record. */
+	promote_release *again = NULL;
+	assert_int_equal(promote_release_open(&again, ctx, promote_release_id(r), NULL), 0);
+	assert_int_equal(promote_release_state(again), PROMOTE_RELEASE_SUCCEEDED);
+	assert_string_equal(promote_release_step_commit(promote_release_step_lookup(again, "prod")),
+		promote_release_step_commit(promote_release_step_lookup(r, "prod")));
+	uint32_t next = 7;
+	assert_int_equal(promote_release_poll(again, &next), 0);
+	assert_int_equal(next, 0);
+	promote_release_free(again);
+	promote_release_free(r);
+	assert_int_equal(promote_release_open(&again, ctx, "shop-9-000000", NULL), PROMOTE_ENOTFOUND);
+	promote_context_free(ctx);
+}
+
+/* A callback that asks to stop at the first commit: the call stops with PROMOTE_EUSER, the record stays
+ * consistent, and the next poll goes on from there. */
+static int stop_at_commit(const promote_release_event *e, void *payload)
+{
+	int *stops = payload;
+	if (promote_release_event_kind(e) == PROMOTE_RELEASE_EVENT_COMMITTED && (*stops)-- > 0)
+		return 1;
+	return 0;
+}
+
+static void test_event_callback_can_stop(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("auto", "commit"));
+	promote_context *ctx = open_ctx();
+	int stops = 1;
+	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
+	o.event_cb = stop_at_commit;
+	o.event_payload = &stops;
+	promote_release *r = NULL;
+	assert_int_equal(promote_release_start(&r, ctx, "shop", &o), 0);
+	assert_int_equal(promote_release_run(r, 60000), PROMOTE_EUSER);
+	assert_int_equal(step_state(r, "qa"), PROMOTE_STEP_SUCCEEDED);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_PENDING);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	assert_int_equal(commits_with("Promote-Environment: qa"), 1);
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
+static void test_no_group_writes_each_step_alone(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("auto", "commit"));
+	promote_context *ctx = open_ctx();
+	promote_release *r = start(ctx, NULL, 1);
+	assert_string_equal(promote_release_version(r), "1.1"); /* what dev holds */
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	char line[256];
+	snprintf(line, sizeof line, "Promote-Release: %s", promote_release_id(r));
+	assert_int_equal(commits_with(line), 3); /* qa, staging, prod: dev was not written */
+	assert_string_not_equal(promote_release_step_commit(promote_release_step_lookup(r, "qa")),
+		promote_release_step_commit(promote_release_step_lookup(r, "staging")));
+	assert_tag("prod", "1.1");
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
+/* `apply --to`: a one-step release, flow "manual", from what the step depends on in the default flow. */
+static void test_one_step_release(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("manual", "pull-request"));
+	promote_context *ctx = open_ctx();
+	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
+	o.to = "qa";
+	promote_release *r = NULL;
+	assert_int_equal(promote_release_start(&r, ctx, "shop", &o), 0);
+	assert_string_equal(promote_release_flow(r), "manual");
+	assert_string_equal(promote_release_version(r), "1.1");
+	assert_int_equal(promote_release_step_count(r), 1);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	assert_tag("qa", "1.1");
+	assert_tag("staging", "1.0");
+	promote_release_free(r);
+	/* A manual environment whose policy asks for a pull request: a draft that waits, as apply made it. */
+	o.to = "prod";
+	o.from = "qa";
+	o.force = 1;
+	assert_int_equal(promote_release_start(&r, ctx, "shop", &o), PROMOTE_EINVALID); /* forced without a reason */
+	assert_non_null(strstr(promote_error_last()->message, "needs a reason"));
+	o.reason = "hotfix";
+	assert_int_equal(promote_release_start(&r, ctx, "shop", &o), 0);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_WAITING);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_AWAITING_APPROVAL);
+	promote_buf json = PROMOTE_BUF_INIT;
+	assert_int_equal(promote_release_to_json(&json, r), 0);
+	assert_non_null(strstr(json.ptr, "hotfix"));
+	promote_buf_dispose(&json);
+	promote_release_free(r);
+	o.from = "nowhere";
+	assert_int_equal(promote_release_start(&r, ctx, "shop", &o), PROMOTE_ENOTFOUND);
+	promote_context_free(ctx);
+}
+
+/* ---- never, manual ------------------------------------------------------------------ */
+
+static void test_never_skips_the_step(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("never", "commit"));
+	promote_context *ctx = open_ctx();
+	promote_release *r = start(ctx, "2.0", 0);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_SKIPPED);
+	assert_string_equal(step_reason(r, "prod"), "prod never promotes automatically");
+	assert_tag("prod", "1.0");
+	assert_tag("staging", "2.0");
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
+/* A manual commit step waits before writing anything; an approval from another context lets it go. */
+static void test_manual_commit_waits_for_an_approval_from_elsewhere(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("manual", "commit"));
+	promote_context *ctx = open_ctx();
+	promote_release *r = start(ctx, "2.0", 0);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_WAITING);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_AWAITING_APPROVAL);
+	assert_non_null(strstr(step_reason(r, "prod"), "waiting for approval to promote shop 2.0 to prod"));
+	assert_string_equal(promote_release_reason(r), step_reason(r, "prod"));
+	assert_tag("prod", "1.0");
+	assert_int_equal(promote_release_approve(r, "qa", "alice"), PROMOTE_ESTATE);
+	assert_int_equal(promote_release_approve(r, "nowhere", "alice"), PROMOTE_ENOTFOUND);
+	/* Another context (another process would do the same) approves. */
+	promote_context *other = open_ctx();
+	promote_release *theirs = NULL;
+	assert_int_equal(promote_release_open(&theirs, other, promote_release_id(r), NULL), 0);
+	assert_int_equal(promote_release_approve(theirs, "prod", "alice"), 0);
+	promote_release_free(theirs);
+	promote_context_free(other);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	assert_tag("prod", "2.0");
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
+/* ---- pull requests ------------------------------------------------------------------ */
+
+static void test_auto_pull_request_merges_at_once(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("auto", "pull-request"));
+	promote_context *ctx = open_ctx();
+	seen events = { "" };
+	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
+	o.set_version = "2.0";
+	o.event_cb = on_event;
+	o.event_payload = &events;
+	promote_release *r = NULL;
+	assert_int_equal(promote_release_start(&r, ctx, "shop", &o), 0);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	const promote_release_step *prod = promote_release_step_lookup(r, "prod");
+	char change[256];
+	snprintf(change, sizeof change, "promote/%s/prod", promote_release_id(r));
+	assert_string_equal(promote_release_step_change(prod), change);
+	assert_int_equal(strlen(promote_release_step_head(prod)), 40);
+	assert_int_equal(strlen(promote_release_step_merge_commit(prod)), 40);
+	assert_tag("prod", "2.0");
+	assert_non_null(strstr(events.text, "change opened prod\nchange merged prod\nstep finished prod\n"));
+	promote_change_info *info = NULL;
+	assert_int_equal(promote_change_get(&info, ctx, NULL, change), 0);
+	assert_int_equal(promote_change_info_state(info), PROMOTE_CHANGE_MERGED);
+	promote_change_info_free(info);
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
+/* Grouped steps with a pull-request action share one change branch promote/ID/qa+staging. */
+static void test_grouped_pull_request(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("auto", "commit") "  # every step by pull request\n");
+	assert_int_equal(sh(NULL, 0, "cd %s/work && sed -i 's/{name: default, action: commit}/{name: default, action: pull-request}/' "
+				     "promote.yaml && " GIT "commit -qam pr && " GIT "push -q %s main", dir, bare), 0);
+	promote_context *ctx = open_ctx();
+	promote_release *r = start(ctx, "2.0", 0);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	char change[256];
+	snprintf(change, sizeof change, "promote/%s/qa+staging", promote_release_id(r));
+	assert_string_equal(promote_release_step_change(promote_release_step_lookup(r, "qa")), change);
+	assert_string_equal(promote_release_step_change(promote_release_step_lookup(r, "staging")), change);
+	assert_tag("qa", "2.0");
+	assert_tag("staging", "2.0");
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
+/* Manual + pull request: a draft opened at once, approved (the draft becomes ready), merged. */
+static void test_manual_pull_request_draft_then_approval(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("manual", "pull-request"));
+	promote_context *ctx = open_ctx();
+	promote_release *r = start(ctx, "2.0", 0);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_WAITING);
+	const promote_release_step *prod = promote_release_step_lookup(r, "prod");
+	assert_int_equal(promote_release_step_state(prod), PROMOTE_STEP_AWAITING_APPROVAL);
+	char reason[256];
+	snprintf(reason, sizeof reason, "waiting for approval of change promote/%s/prod (0 of 1)", promote_release_id(r));
+	assert_string_equal(promote_release_step_reason(prod), reason);
+	promote_change_info *info = NULL;
+	assert_int_equal(promote_change_get(&info, ctx, NULL, promote_release_step_change(prod)), 0);
+	assert_int_equal(promote_change_info_draft(info), 1);
+	promote_change_info_free(info);
+	assert_tag("prod", "1.0");
+	assert_int_equal(promote_release_approve(r, "prod", "bob"), 0);
+	prod = promote_release_step_lookup(r, "prod");
+	assert_int_equal(promote_change_get(&info, ctx, NULL, promote_release_step_change(prod)), 0);
+	assert_int_equal(promote_change_info_draft(info), 0);
+	assert_int_equal(promote_change_info_approvals(info), 1);
+	promote_change_info_free(info);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	assert_tag("prod", "2.0");
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
+/* Abort: no further writes, and the open change request is closed with a comment. */
+static void test_abort_closes_the_change(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("manual", "pull-request"));
+	promote_context *ctx = open_ctx();
+	promote_release *r = start(ctx, "2.0", 0);
+	run(r);
+	char change[256];
+	snprintf(change, sizeof change, "%s", promote_release_step_change(promote_release_step_lookup(r, "prod")));
+	assert_int_equal(promote_release_abort(r, "wrong build"), 0);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_ABORTED);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_ABORTED);
+	assert_int_equal(step_state(r, "qa"), PROMOTE_STEP_SUCCEEDED);
+	promote_change_info *info = NULL;
+	assert_int_equal(promote_change_get(&info, ctx, NULL, change), 0);
+	assert_int_equal(promote_change_info_state(info), PROMOTE_CHANGE_CLOSED);
+	promote_change_info_free(info);
+	char out[4096];
+	assert_int_equal(sh(out, sizeof out, "git -C %s show 'refs/promote/changes/%s:record.json'", bare, change), 0);
+	assert_non_null(strstr(out, "was aborted: wrong build"));
+	assert_int_equal(promote_release_approve(r, "prod", "bob"), PROMOTE_ESTATE);
+	uint32_t next = 5;
+	assert_int_equal(promote_release_poll(r, &next), 0);
+	assert_int_equal(next, 0);
+	assert_int_equal(promote_release_abort(r, NULL), PROMOTE_ESTATE);
+	assert_tag("prod", "1.0");
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
+/* ---- failures, retry ---------------------------------------------------------------- */
+
+/* qa cannot be planned (its file is no YAML): prod is blocked, staging goes on; after the file is
+ * mended, retry resumes qa and prod and keeps staging's commit. */
+static void test_failure_blocks_dependents_and_retry_resumes(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("auto", "commit"));
+	assert_int_equal(sh(NULL, 0, "cd %s/work && printf 'image: [\\n' > envs/qa/apps/shop/values.yaml && " GIT
+				     "commit -qam broken && " GIT "push -q %s main", dir, bare), 0);
+	promote_context *ctx = open_ctx();
+	promote_release *r = start(ctx, "2.0", 0);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_FAILED);
+	assert_int_equal(step_state(r, "qa"), PROMOTE_STEP_FAILED);
+	assert_int_equal(step_state(r, "staging"), PROMOTE_STEP_SUCCEEDED);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_SKIPPED);
+	const char *error = promote_release_step_error(promote_release_step_lookup(r, "qa"));
+	assert_true(*error);
+	char blocked[4096];
+	snprintf(blocked, sizeof blocked, "blocked: qa failed (%s)", error);
+	assert_string_equal(step_reason(r, "prod"), blocked);
+	char staging_commit[64];
+	snprintf(staging_commit, sizeof staging_commit, "%s", promote_release_step_commit(promote_release_step_lookup(r, "staging")));
+	assert_tag("staging", "2.0");
+	assert_int_equal(promote_release_retry(r, "staging"), PROMOTE_ESTATE);
+	assert_int_equal(sh(NULL, 0, "cd %s/work && " GIT "pull -q %s main && printf 'image:\\n  tag: \"1.0\"\\n' > "
+				     "envs/qa/apps/shop/values.yaml && " GIT "commit -qam mended && " GIT "push -q %s HEAD:main",
+				 dir, bare, bare), 0);
+	assert_int_equal(promote_release_retry(r, NULL), 0);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_RUNNING);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_PENDING);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	assert_string_equal(promote_release_step_commit(promote_release_step_lookup(r, "staging")), staging_commit);
+	assert_true(promote_release_step_attempts(promote_release_step_lookup(r, "qa")) >= 2);
+	assert_tag("qa", "2.0");
+	assert_tag("prod", "2.0");
+	assert_int_equal(promote_release_retry(r, NULL), PROMOTE_ESTATE);
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
+/* A provider that fails with a network error the first `failures` times it opens a change. */
+static int flaky_failures;
+
+static int flaky_open(promote_change_info *out, const promote_change_request *request, void *payload)
+{
+	(void)out;
+	(void)request;
+	(void)payload;
+	if (flaky_failures > 0) {
+		flaky_failures--;
+		return PROMOTE_ENET;
+	}
+	return PROMOTE_PASSTHROUGH;
+}
+
+/* Everything else: the built-in provider does it. */
+static int pass_info(promote_change_info *out, const char *id, void *payload)
+{
+	(void)out;
+	(void)id;
+	(void)payload;
+	return PROMOTE_PASSTHROUGH;
+}
+
+static int pass_request(promote_change_info *out, const promote_change_request *request, void *payload)
+{
+	(void)out;
+	(void)request;
+	(void)payload;
+	return PROMOTE_PASSTHROUGH;
+}
+
+static int pass_approve(promote_change_info *out, const char *id, const char *by, void *payload)
+{
+	(void)out;
+	(void)id;
+	(void)by;
+	(void)payload;
+	return PROMOTE_PASSTHROUGH;
+}
+
+static int pass_comment(const char *id, const char *body, void *payload)
+{
+	(void)id;
+	(void)body;
+	(void)payload;
+	return PROMOTE_PASSTHROUGH;
+}
+
+static int pass_close(const char *id, void *payload)
+{
+	(void)id;
+	(void)payload;
+	return PROMOTE_PASSTHROUGH;
+}
+
+static void test_transient_error_is_retried(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("auto", "pull-request"));
+	promote_context *ctx = open_ctx();
+	promote_git_provider flaky = PROMOTE_GIT_PROVIDER_INIT;
+	flaky.open_change = flaky_open;
+	flaky.get_change = pass_info;
+	flaky.merge_change = pass_info;
+	flaky.find_change = pass_request;
+	flaky.approve_change = pass_approve;
+	flaky.comment_change = pass_comment;
+	flaky.close_change = pass_close;
+	assert_int_equal(promote_git_provider_register(ctx, "local", &flaky, NULL), 0);
+	flaky_failures = 1;
+	promote_release *r = start(ctx, "2.0", 0);
+	uint32_t next = 0;
+	for (int i = 0; i < 10 && step_state(r, "prod") != PROMOTE_STEP_PROMOTING; i++)
+		assert_int_equal(promote_release_poll(r, &next), 0);
+	/* The first attempt failed: the step waits a second, then tries again. */
+	assert_int_equal(promote_release_poll(r, &next), 0);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_PROMOTING);
+	assert_non_null(strstr(step_reason(r, "prod"), "retrying in 1s after: "));
+	assert_true(next > 0 && next <= 1000);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	/* Each side effect claimed counts: the failed opening, the opening, the merge. */
+	assert_int_equal(promote_release_step_attempts(promote_release_step_lookup(r, "prod")), 3);
+	assert_tag("prod", "2.0");
+	promote_release_free(r);
+	/* More failures than the flow's retries (3): the step fails with the error. */
+	flaky_failures = 10;
+	r = start(ctx, "3.0", 0);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_FAILED);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_FAILED);
+	assert_int_equal(promote_release_step_attempts(promote_release_step_lookup(r, "prod")), 4);
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
+/* ---- exactly once -------------------------------------------------------------------- */
+
+/* The record's commit of the first transition whose message starts with `what`. */
+static void record_at(char *out, size_t size, const char *id, const char *what)
+{
+	assert_int_equal(sh(out, size, "git -C %s log --reverse --format='%%H %%s' refs/promote/releases/%s | "
+				       "grep -m1 ' %s' | cut -d' ' -f1", bare, id, what), 0);
+	assert_int_equal(strlen(out), 40);
+}
+
+/* A process made the grouped commit and died before recording it: the next one adopts it. */
+static void test_adopts_a_commit_made_before_a_crash(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("auto", "commit"));
+	promote_context *ctx = open_ctx();
+	promote_release *r = start(ctx, "2.0", 0);
+	char id[128];
+	snprintf(id, sizeof id, "%s", promote_release_id(r));
+	promote_release_free(r);
+	pid_t pid = fork();
+	if (pid == 0) {
+		promote_context *child = NULL;
+		promote_release *mine = NULL;
+		int rc = promote_context_open_repository(&child, bare, NULL, NULL);
+		if (rc == 0)
+			rc = promote_release_open(&mine, child, id, NULL);
+		if (rc == 0)
+			rc = promote_release_run(mine, 60000);
+		_exit(rc ? 1 : 0);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* Back to the record as it was when the grouped step was claimed (by a process now gone). */
+	char claim[64];
+	record_at(claim, sizeof claim, id, "Claim");
+	assert_int_equal(sh(NULL, 0, "git -C %s update-ref refs/promote/releases/%s %s", bare, id, claim), 0);
+	assert_int_equal(promote_release_open(&r, ctx, id, NULL), 0);
+	assert_int_equal(step_state(r, "qa"), PROMOTE_STEP_PROMOTING);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	char line[256];
+	snprintf(line, sizeof line, "Promote-Release: %s", id);
+	assert_int_equal(commits_with(line), 3);
+	assert_int_equal(commits_with("Promote-Environment: qa"), 1);
+	assert_int_equal(promote_release_step_attempts(promote_release_step_lookup(r, "qa")), 2);
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
+/* Two processes resume one release at once: one commit or change per step. */
+static void test_two_processes_resume_at_once(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("auto", "pull-request"));
+	promote_context *ctx = open_ctx();
+	promote_release *r = start(ctx, "2.0", 0);
+	char id[128];
+	snprintf(id, sizeof id, "%s", promote_release_id(r));
+	promote_release_free(r);
+	pid_t pids[2];
+	for (int i = 0; i < 2; i++) {
+		if ((pids[i] = fork()) == 0) {
+			promote_context *child = NULL;
+			promote_release *mine = NULL;
+			int rc = promote_context_open_repository(&child, bare, NULL, NULL);
+			if (rc == 0)
+				rc = promote_release_open(&mine, child, id, NULL);
+			if (rc == 0)
+				rc = promote_release_run(mine, 60000);
+			if (rc)
+				fprintf(stderr, "resumer %d: %s\n", i, promote_error_last()->message);
+			_exit(rc ? 1 : 0);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		int status;
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	assert_int_equal(promote_release_open(&r, ctx, id, NULL), 0);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	char line[256];
+	snprintf(line, sizeof line, "Promote-Release: %s", id);
+	/* The trigger's version, qa + staging in one commit, prod's change (fast-forwarded). */
+	assert_int_equal(commits_with(line), 3);
+	assert_int_equal(commits_with("Promote-Environment: staging"), 1);
+	char out[64];
+	assert_int_equal(sh(out, sizeof out, "git -C %s for-each-ref 'refs/promote/changes/promote/%s/*' | wc -l", bare, id), 0);
+	assert_string_equal(out, "1"); /* prod's */
+	assert_tag("prod", "2.0");
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_auto_commits_grouped, teardown),
+		cmocka_unit_test_teardown(test_event_callback_can_stop, teardown),
+		cmocka_unit_test_teardown(test_no_group_writes_each_step_alone, teardown),
+		cmocka_unit_test_teardown(test_one_step_release, teardown),
+		cmocka_unit_test_teardown(test_never_skips_the_step, teardown),
+		cmocka_unit_test_teardown(test_manual_commit_waits_for_an_approval_from_elsewhere, teardown),
+		cmocka_unit_test_teardown(test_auto_pull_request_merges_at_once, teardown),
+		cmocka_unit_test_teardown(test_grouped_pull_request, teardown),
+		cmocka_unit_test_teardown(test_manual_pull_request_draft_then_approval, teardown),
+		cmocka_unit_test_teardown(test_abort_closes_the_change, teardown),
+		cmocka_unit_test_teardown(test_failure_blocks_dependents_and_retry_resumes, teardown),
+		cmocka_unit_test_teardown(test_transient_error_is_retried, teardown),
+		cmocka_unit_test_teardown(test_adopts_a_commit_made_before_a_crash, teardown),
+		cmocka_unit_test_teardown(test_two_processes_resume_at_once, teardown),
+	};
+	return cmocka_run_group_tests(tests, helpers_init, helpers_shutdown);
+}

@@ -10,11 +10,13 @@
 # bench/gen-repo.py: envs/ENV/apps/APP/values.yaml); APP '*' means every
 # application of FROM_ENV. The commit is pushed to main, or, when
 # PUSH_BRANCH is set, to a new branch PUSH_BRANCH-PID-RANDOM (so that every
-# run is a new change). Needs git and python3-ruamel.yaml.
+# run is a new change). When TAG is set, each APP's tag in TO_ENV becomes TAG
+# instead (FROM_ENV is not read): what a pipeline does when a new image is built.
+# Needs git and python3-ruamel.yaml.
 set -euo pipefail
 
 if [ $# -lt 4 ]; then
-	sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 fi
 repo=$1 from=$2 to=$3
@@ -29,7 +31,8 @@ if [ "$1" = '*' ]; then
 	set -- $(ls "envs/$from/apps")
 fi
 
-/usr/bin/python3 - "$from" "$to" "$@" <<'PY'
+TAG=${TAG:-} /usr/bin/python3 - "$from" "$to" "$@" <<'PY'
+import os
 import sys
 from ruamel.yaml import YAML
 
@@ -37,12 +40,14 @@ yaml = YAML()
 yaml.preserve_quotes = True
 source_env, target_env, apps = sys.argv[1], sys.argv[2], sys.argv[3:]
 for app in apps:
-    with open("envs/%s/apps/%s/values.yaml" % (source_env, app)) as f:
-        source = yaml.load(f)
+    tag = os.environ["TAG"]
+    if not tag:
+        with open("envs/%s/apps/%s/values.yaml" % (source_env, app)) as f:
+            tag = yaml.load(f)["image"]["tag"]
     target_path = "envs/%s/apps/%s/values.yaml" % (target_env, app)
     with open(target_path) as f:
         target = yaml.load(f)
-    target["image"]["tag"] = source["image"]["tag"]
+    target["image"]["tag"] = tag
     with open(target_path, "w") as f:
         yaml.dump(target, f)
 PY

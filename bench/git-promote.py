@@ -15,19 +15,13 @@ baseline/warm on the large repo (>= 20x), warm large/warm small (<= 2x), RSS <= 
 usage: bench/git-promote.py [--apps 10,10000] [--runs 5] [--promote build-bench/cli/promote]
 """
 import argparse
-import os
 import pathlib
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
 
-HERE = pathlib.Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT / "tests" / "integration"))
-from gitserver import GitServer, run_git  # noqa: E402
+from gitbench import HERE, ROOT, GitServer, client_env, make_repo, promote_binary, run_git, timed
 
 CONFIG = """version: 1
 environments:
@@ -43,55 +37,22 @@ flows:
 """
 
 
-def timed(args, env=None, cwd=None):
-    """(wall seconds, max RSS MiB) of one process, measured by GNU time."""
-    start = time.monotonic()
-    r = subprocess.run(["/usr/bin/time", "-f", "%M", *map(str, args)], env=env, cwd=cwd, capture_output=True,
-                       text=True)
-    wall = time.monotonic() - start
-    if r.returncode != 0:
-        sys.exit("failed: %s\n%s%s" % (" ".join(map(str, args)), r.stdout, r.stderr))
-    rss_kib = int(r.stderr.strip().splitlines()[-1])
-    return wall, rss_kib / 1024
-
-
-def make_repo(server, apps, scratch):
-    """bench/gen-repo.py's monorepo with a promote.yaml committed, served as gitops-N."""
-    bare = scratch / ("gen-%d.git" % apps)
-    subprocess.run([sys.executable, HERE / "gen-repo.py", bare, str(apps)], check=True)
-    work = scratch / ("work-%d" % apps)
-    run_git("clone", "-q", str(bare), str(work))
-    (work / "promote.yaml").write_text(CONFIG)
-    run_git("-C", work, "add", "promote.yaml")
-    run_git("-C", work, "-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-qm", "promote.yaml")
-    run_git("-C", work, "push", "-q", "origin", "main")
-    shutil.rmtree(work)
-    target = server.repo_path("gitops-%d" % apps)
-    shutil.move(str(bare), str(target))
-    return "gitops-%d" % apps
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--apps", default="10,10000")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--promote", default=str(ROOT / "build-bench" / "cli" / "promote"))
     a = ap.parse_args()
-    promote = pathlib.Path(a.promote).resolve()
-    if not promote.exists():
-        subprocess.run(["meson", "setup", "build-bench", "-Dbuildtype=release"], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-        subprocess.run(["ninja", "-C", "build-bench"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    promote = promote_binary(a.promote)
     sizes = [int(x) for x in a.apps.split(",")]
     scratch = pathlib.Path(tempfile.mkdtemp(prefix="promote-bench-"))
     results = {}
     try:
         with GitServer(scratch / "repos") as server:
-            env = dict(os.environ, PROMOTE_GIT_USERNAME=server.user, PROMOTE_GIT_PASSWORD=server.password,
-                       GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null", GIT_TERMINAL_PROMPT="0")
+            env = client_env(server)
             for apps in sizes:
                 print("generating %d applications..." % apps, flush=True)
-                name = make_repo(server, apps, scratch)
+                name = make_repo(server, apps, scratch, CONFIG, "gitops-%d" % apps)
                 url = server.url(name)
                 warm_cache = scratch / ("warm-%d" % apps)
                 subprocess.run([promote, "--repo", url, "--cache", warm_cache, "validate", "-q"], env=env, check=True)

@@ -7,6 +7,7 @@
 
 #include "providers/change.h"
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/strbuf.h"
 
 #include <stdlib.h>
@@ -83,6 +84,8 @@ int promote_release_approve(promote_release *release, const char *env, const cha
 	if (rc == 0 && s->action == PROMOTE_ACTION_PULL_REQUEST && s->change && *s->change) {
 		promote_change_info *info = NULL;
 		rc = promote_change_approve(&info, release->ctx, promote__effect_provider(release->ctx, env), s->change, who);
+		if (rc == 0)
+			promote__fault_point("(change approved)");
 		promote_change_info_free(info);
 	}
 	approve_args a = { name, who, false };

@@ -13,6 +13,7 @@
 #include "git/trailers.h"
 #include "model/context.h"
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/strbuf.h"
 
 #include <stdlib.h>
@@ -155,6 +156,9 @@ int promote__effect_make(promote__effect *e, promote_release *r, const char *con
 	int outcome = PROMOTE_APPLY_UNCHANGED;
 	if (rc == 0)
 		rc = apply(&made, &outcome, r, plans, count);
+	/* A test build may die here: the effect made, not yet recorded (found again by its trailers). */
+	if (rc == 0 && outcome != PROMOTE_APPLY_UNCHANGED)
+		promote__fault_point(outcome == PROMOTE_APPLY_PROPOSED ? "(change opened)" : "(commit published)");
 	if (rc == 0 && outcome == PROMOTE_APPLY_PROPOSED) {
 		rc = dup_into(&e->change, plans[0]->change_id);
 		if (rc == 0)
@@ -188,6 +192,8 @@ int promote__effect_trigger(char **commit, promote_release *r)
 		int outcome = PROMOTE_APPLY_UNCHANGED;
 		plan->action = PROMOTE_ACTION_COMMIT;
 		rc = apply(&made, &outcome, r, &plan, 1);
+		if (rc == 0 && outcome == PROMOTE_APPLY_COMMITTED)
+			promote__fault_point("(version commit published)");
 		/* Unchanged: the trigger holds the version already; nothing was written. */
 		if (rc == 0)
 			rc = dup_into(commit, outcome == PROMOTE_APPLY_COMMITTED ? made.ptr : "");

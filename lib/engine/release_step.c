@@ -7,6 +7,7 @@
 #include "release_machine.h"
 
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/strbuf.h"
 
 #include <stdlib.h>
@@ -153,6 +154,8 @@ static int await_approval(promote_release *r, const char *env, promote__poll_sta
 		promote_change_info *approved = NULL;
 		rc = promote_change_approve(&approved, r->ctx, promote__effect_provider(r->ctx, env), s->change,
 			s->approvals[0].by);
+		if (rc == 0)
+			promote__fault_point("(change approved)");
 		promote_change_info_free(approved);
 		if (rc && rc != PROMOTE_EUSER)
 			rc = promote__release_effect_failed(r, envs, 1, rc, ps);
@@ -215,6 +218,7 @@ static int await_merge(promote_release *r, const char *env, promote__poll_state 
 				rc = promote__release_effect_failed(r, names, count, made, ps);
 				goto merged_done;
 			}
+			promote__fault_point("(change merged)"); /* a test build may die here: merged, not recorded */
 		}
 		const char *merge_commit = promote_change_info_merge_commit(merged ? merged : info);
 		const promote_release_step *first = promote__release_step(r, env);

@@ -21,6 +21,7 @@ typedef struct writer {
 	git_repository *repo;
 	const char *dest;
 	const char *rel;  /* "" at the top */
+	bool files_only;  /* the top folder's files, no subfolder */
 } writer;
 
 static int disk_failed(const writer *w, const char *name, const char *what)
@@ -93,7 +94,7 @@ static int write_subtree(const writer *w, int dir, const git_tree_entry *entry, 
 	if (git_rc < 0)
 		return promote__git_failed(git_rc, "cannot read folder", name);
 	int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	writer below = { w->repo, w->dest, NULL };
+	writer below = { w->repo, w->dest, NULL, false };
 	int rc = fd < 0 ? disk_failed(w, name, "open the folder") : 0;
 	if (rc == 0 && !(below.rel = promote__strdupf("%s%s%s", w->rel, *w->rel ? "/" : "", name)))
 		rc = PROMOTE_ENOMEM;
@@ -120,7 +121,7 @@ static int write_tree(const writer *w, int dir, const git_tree *tree, unsigned d
 			continue;
 		else if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB)
 			rc = write_blob(w, dir, entry);
-		else
+		else if (!w->files_only)
 			rc = write_subtree(w, dir, entry, depth);
 	}
 	return rc;
@@ -166,13 +167,13 @@ static int folder_at(git_tree **out, git_repository *repo, const git_oid *commit
 }
 
 int promote__git_write_folder(git_repository *repo, const git_oid *commit, const char *path, const char *dest,
-	bool missing_empty)
+	unsigned flags)
 {
 	git_tree *tree = NULL;
 	int fd = -1;
-	writer w = { repo, dest, "" };
+	writer w = { repo, dest, "", (flags & PROMOTE__CHECKOUT_FILES_ONLY) != 0 };
 	int rc = folder_at(&tree, repo, commit, path);
-	if (rc == PROMOTE_ENOTFOUND && missing_empty)
+	if (rc == PROMOTE_ENOTFOUND && (flags & PROMOTE__CHECKOUT_MISSING_EMPTY))
 		rc = 0;
 	if (rc == 0)
 		rc = make_dest(&fd, dest);

@@ -14,15 +14,21 @@
 
 #include <git2.h>
 
+/* How promote__git_write_folder() writes. */
+enum {
+	PROMOTE__CHECKOUT_MISSING_EMPTY = 1, /* no such folder: `dest` made empty, not PROMOTE_ENOTFOUND */
+	PROMOTE__CHECKOUT_FILES_ONLY = 2     /* the folder's files, not its subfolders */
+};
+
 /*
  * Write the folder `path` ("" or "." for the root; "envs/dev") of `commit`
  * into `dest`, which is created with its missing parents and must not hold
- * any of the files written. When `commit` has no folder `path`:
- * PROMOTE_ENOTFOUND, or with `missing_empty` an empty `dest`.
- * PROMOTE_EIO (naming the file) when the disk refuses; PROMOTE_EGIT when an
- * object cannot be read; PROMOTE_ELIMIT for folders nested deeper than 256.
+ * any of the files written; `flags` are PROMOTE__CHECKOUT_* bits.
+ * PROMOTE_ENOTFOUND when `commit` has no folder `path`; PROMOTE_EIO (naming
+ * the file) when the disk refuses; PROMOTE_EGIT when an object cannot be
+ * read; PROMOTE_ELIMIT for folders nested deeper than 256.
  */
 int promote__git_write_folder(git_repository *repo, const git_oid *commit, const char *path, const char *dest,
-	bool missing_empty);
+	unsigned flags);
 
 #endif

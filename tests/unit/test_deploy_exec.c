@@ -30,8 +30,8 @@ static const char scripts[] =
 	"echo \"args: $*\"\\n"
 	"echo \"release=$PROMOTE_RELEASE product=$PROMOTE_PRODUCT env=$PROMOTE_ENV version=$PROMOTE_VERSION "
 	"commit=$PROMOTE_COMMIT\"\\n"
-	"echo \"in=$(basename \"$PWD\")\"\\n"
-	"cat apps/shop/values.yaml\\n' > checks/show.sh && "
+	"echo \"in=$(basename \"$PWD\")\"\\nls\\nls envs\\n"
+	"cat envs/dev/apps/shop/values.yaml\\n' > checks/show.sh && "
 	"printf '#!/bin/sh\\nn=$(cat \"$1\" 2>/dev/null || echo 0)\\necho $((n + 1)) > \"$1\"\\n"
 	"[ \"$n\" -ge 1 ] && exit 0\\necho \"2 of 3 replicas\"\\nexit 75\\n' > checks/health.sh";
 
@@ -142,7 +142,9 @@ static void test_workflow_sees_its_argv_environment_and_checkout(void **state)
 		"lib loaded\n"
 		"args: dev shop 1.4.0 shop-1.4.0-abc123 %s xdevy\n"
 		"release=shop-1.4.0-abc123 product=shop env=dev version=1.4.0 commit=%s\n"
-		"in=dev\n"
+		"in=files\n"
+		"checks\nenvs\npromote.yaml\n"
+		"dev\n"
 		"image:\n  tag: \"1\"\n", f->first, f->first);
 	assert_string_equal(out.ptr, expected);
 	/* Asked again, the ended run says the same. */
@@ -164,7 +166,7 @@ static void test_workflow_sees_its_argv_environment_and_checkout(void **state)
 static void test_a_check_before_the_commit_runs_on_the_tip(void **state)
 {
 	fixture *f = *state;
-	static const char *const argv[] = { "cat", "apps/shop/values.yaml", NULL };
+	static const char *const argv[] = { "cat", "envs/dev/apps/shop/values.yaml", NULL };
 	set_workflow(f->ctx, "show", 0, argv);
 	promote__deploy_target t = { "r", "shop", "dev", "2", "" };
 	char *id = NULL;
@@ -181,7 +183,7 @@ static void test_a_new_environment_is_checked_in_an_empty_folder(void **state)
 {
 	fixture *f = *state;
 	static const char *const argv[] = { "./checks/show.sh", NULL };
-	static const char *const count[] = { "sh", "-c", "echo \"$(basename \"$PWD\") $(ls -A | wc -l)\"", NULL };
+	static const char *const count[] = { "sh", "-c", "echo \"$(ls) $(ls -A envs/fresh | wc -l)\"", NULL };
 	set_workflow(f->ctx, "show", 0, argv);
 	set_workflow(f->ctx, "count", 0, count);
 	promote__deploy_target t = { "r", "shop", "fresh", "1", f->first };
@@ -190,12 +192,14 @@ static void test_a_new_environment_is_checked_in_an_empty_folder(void **state)
 	promote_buf out = PROMOTE_BUF_INIT;
 	assert_int_equal(promote__workflow_start(&id, f->ctx, "count", &t), 0);
 	assert_int_equal(wait_workflow(f->ctx, "count", id, &t, &exit_status, &out), PROMOTE_WORKFLOW_SUCCEEDED);
-	assert_string_equal(out.ptr, "fresh 0\n");
+	assert_string_equal(out.ptr, "envs\npromote.yaml 0\n");
 	free(id);
 	/* The same with the program's folder written too. */
 	assert_int_equal(promote__workflow_start(&id, f->ctx, "show", &t), 0);
 	assert_int_equal(wait_workflow(f->ctx, "show", id, &t, &exit_status, &out), PROMOTE_WORKFLOW_FAILED);
-	assert_true(strstr(out.ptr, "in=fresh\n") != NULL);
+	static const char start[] = "lib loaded\nargs: \nrelease=r product=shop env=fresh";
+	assert_true(strncmp(out.ptr, start, strlen(start)) == 0);
+	assert_true(strstr(out.ptr, "in=files\nchecks\nenvs\npromote.yaml\nfresh\n") != NULL);
 	promote_buf_dispose(&out);
 	free(id);
 }

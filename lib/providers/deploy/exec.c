@@ -211,29 +211,32 @@ static bool holds(const char *a, const char *b)
 }
 
 static int write_folder(git_repository *repo, const git_oid *commit, const char *files, const char *path,
-	bool missing_empty)
+	unsigned flags)
 {
 	bool root = !*path || strcmp(path, ".") == 0;
 	char *dest = root ? strdup(files) : promote__strdupf("%s/%s", files, path);
-	int rc = dest ? promote__git_write_folder(repo, commit, root ? "" : path, dest, missing_empty)
-		: promote__error_oom();
+	int rc = dest ? promote__git_write_folder(repo, commit, root ? "" : path, dest, flags) : promote__error_oom();
 	free(dest);
 	return rc;
 }
 
 /* The files of the checkout: the environment's folder (empty when it is not
- * there yet: a new environment's check) and, for a program in the
- * repository, the folder holding it (its neighbours with it). */
-static int check_out(git_repository *repo, const git_oid *commit, const char *files, const char *env_dir,
-	const char *program_dir)
+ * there yet: a new environment's check), for a program in the repository
+ * the folder holding it (its neighbours with it), and the files beside
+ * promote.yaml in `folder` (a FREEZE file a check looks for, the
+ * configuration itself) — not the other folders of the repository. */
+static int check_out(git_repository *repo, const git_oid *commit, const char *files, const char *folder,
+	const char *env_dir, const char *program_dir)
 {
 	int rc = 0;
 	if (program_dir && holds(program_dir, env_dir))
-		rc = write_folder(repo, commit, files, program_dir, false);
+		rc = write_folder(repo, commit, files, program_dir, 0);
 	else
-		rc = write_folder(repo, commit, files, env_dir, true);
+		rc = write_folder(repo, commit, files, env_dir, PROMOTE__CHECKOUT_MISSING_EMPTY);
 	if (rc == 0 && program_dir && !holds(program_dir, env_dir) && !holds(env_dir, program_dir))
-		rc = write_folder(repo, commit, files, program_dir, false);
+		rc = write_folder(repo, commit, files, program_dir, 0);
+	if (rc == 0 && !holds(env_dir, folder) && !(program_dir && holds(program_dir, folder)))
+		rc = write_folder(repo, commit, files, folder, PROMOTE__CHECKOUT_FILES_ONLY | PROMOTE__CHECKOUT_MISSING_EMPTY);
 	return rc;
 }
 
@@ -300,7 +303,8 @@ typedef struct layout {
 	char *program;       /* what is executed */
 	char *program_dir;   /* for a program in the repository: its folder there */
 	char *env_dir;       /* the environment's folder in the repository */
-	char *cwd;
+	char *env_path;      /* ... in the checkout */
+	char *cwd;           /* the configuration's folder in the checkout */
 } layout;
 
 static void layout_dispose(layout *l)
@@ -308,6 +312,7 @@ static void layout_dispose(layout *l)
 	free(l->program);
 	free(l->program_dir);
 	free(l->env_dir);
+	free(l->env_path);
 	free(l->cwd);
 }
 
@@ -332,8 +337,11 @@ static int plan_layout(layout *l, promote_context *ctx, const command *c, const 
 		}
 		free(in_repo);
 	}
+	const char *folder = promote__context_folder(ctx);
 	bool root = l->env_dir && strcmp(l->env_dir, ".") == 0;
-	if (rc == 0 && !(l->cwd = root ? strdup(files) : promote__strdupf("%s/%s", files, l->env_dir)))
+	if (rc == 0 && !(l->env_path = root ? strdup(files) : promote__strdupf("%s/%s", files, l->env_dir)))
+		rc = promote__error_oom();
+	if (rc == 0 && !(l->cwd = *folder ? promote__strdupf("%s/%s", files, folder) : strdup(files)))
 		rc = promote__error_oom();
 	if (rc == 0 && (!l->program || (argv0[0] != '/' && strchr(argv0, '/') && !l->program_dir)))
 		rc = promote__error_oom();
@@ -370,8 +378,10 @@ static int start_run(run **out, promote_context *ctx, const command *c)
 	if (rc == 0)
 		rc = plan_layout(&l, ctx, c, files);
 	if (rc == 0)
-		rc = check_out(s->repo, &commit, files, l.env_dir, l.program_dir);
+		rc = check_out(s->repo, &commit, files, promote__context_folder(ctx), l.env_dir, l.program_dir);
 	/* In the program's folder, the environment's may not be there yet. */
+	if (rc == 0)
+		rc = promote__make_folders(l.env_path);
 	if (rc == 0)
 		rc = promote__make_folders(l.cwd);
 	if (rc == 0)

@@ -1,7 +1,8 @@
 /*
  * Internal: the built-in "exec" deploy backend — workflows and deploys are
  * local commands (argv, no shell), each run in a scratch checkout of the
- * environment's files at the commit, in its own process group, bounded by
+ * environment's files at the commit (from the configuration's folder, as
+ * paths in promote.yaml are), in its own process group, bounded by
  * its timeout, its output kept (the last 4 KiB). A workflow runs its
  * `run:` command; a deploy runs deploy.sync once, then deploy.health until
  * it says healthy (exit 0) or degraded (any exit but 75, "progressing"),

@@ -24,7 +24,7 @@
 typedef struct promote__poll_state {
 	uint32_t next_ms;     /* the soonest a step can move again (UINT32_MAX: nothing runs) */
 	bool progressed;      /* a transition was recorded in this pass */
-	bool refreshed;       /* the session fetched the remote's latest in this poll */
+	PROMOTE__ARRAY(char *) idle; /* steps that could not move in this poll: not read again in it */
 } promote__poll_state;
 
 /* Poll again in `ms` at the latest. */

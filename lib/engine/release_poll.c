@@ -367,6 +367,16 @@ static int open_steps(char ***out, size_t *count, const promote_release *r)
 	return 0;
 }
 
+/* `env` waits on something outside in this poll (a check or deploy running, a change's checks): it is
+ * read once per poll, not again in each pass that other steps' progress makes. */
+static bool idle(const promote__poll_state *ps, const char *env)
+{
+	for (size_t i = 0; i < ps->idle.size; i++)
+		if (strcmp(ps->idle.ptr[i], env) == 0)
+			return true;
+	return false;
+}
+
 static int one_pass(promote_release *r, promote__poll_state *ps)
 {
 	int rc = set_trigger_version(r, ps);
@@ -376,8 +386,20 @@ static int one_pass(promote_release *r, promote__poll_state *ps)
 	size_t count = 0;
 	if (rc == 0)
 		rc = open_steps(&names, &count, r);
-	for (size_t i = 0; rc == 0 && i < count && !release_final(r->state); i++)
+	for (size_t i = 0; rc == 0 && i < count && !release_final(r->state); i++) {
+		if (idle(ps, names[i]))
+			continue;
+		bool before = ps->progressed;
+		ps->progressed = false;
 		rc = promote__step_advance(r, names[i], ps);
+		if (rc == 0 && !ps->progressed) {
+			char *name = strdup(names[i]);
+			rc = name ? promote__array_push(&ps->idle, name) : promote__error_oom();
+			if (rc)
+				free(name);
+		}
+		ps->progressed |= before;
+	}
 	for (size_t i = 0; names && i < count; i++)
 		free(names[i]);
 	free(names);
@@ -386,7 +408,7 @@ static int one_pass(promote_release *r, promote__poll_state *ps)
 
 int promote__release_poll(promote_release *r, uint32_t *next_poll_ms)
 {
-	promote__poll_state ps = { UINT32_MAX, false, false };
+	promote__poll_state ps = { UINT32_MAX, false, PROMOTE__ARRAY_INIT };
 	promote__git_session *session = NULL;
 	int rc = promote__context_session(&session, r->ctx);
 	if (rc == 0)
@@ -405,6 +427,9 @@ int promote__release_poll(promote_release *r, uint32_t *next_poll_ms)
 	}
 	if (rc == 0 && !release_final(r->state))
 		rc = settle_state(r, false);
+	for (size_t i = 0; i < ps.idle.size; i++)
+		free(ps.idle.ptr[i]);
+	promote__array_free(&ps.idle);
 	if (next_poll_ms) {
 		bool idle = rc != 0 || release_final(r->state) || r->state == PROMOTE_RELEASE_WAITING;
 		*next_poll_ms = idle ? 0 : ps.next_ms == UINT32_MAX ? PROMOTE__POLL_MS : ps.next_ms;

@@ -384,6 +384,38 @@ static void test_deploy_syncs_then_checks_health_until_healthy(void **state)
 	promote_buf_dispose(&detail);
 }
 
+/* promote.yaml in a folder of the repository: paths start there, for the
+ * environment's folder, the program and the working folder alike. */
+static void test_a_configuration_in_a_folder(void **state)
+{
+	fixture *f = *state;
+	char dir[128];
+	snprintf(dir, sizeof dir, "%s/sub", f->dir);
+	assert_int_equal(sh(NULL, 0,
+		"mkdir -p %s/work/deploy/checks %s/work/deploy/envs/dev %s/work/other && cd %s/work && "
+		"printf 'version: 1\\nenvironments: {dev: {path: envs/dev, deploy: {backend: exec}}}\\n' > deploy/promote.yaml && "
+		"printf '#!/bin/sh\\necho \"$(basename \"$PWD\")\"; ls; ls envs; cat envs/dev/x\\n' > deploy/checks/where.sh && "
+		"chmod +x deploy/checks/where.sh && echo one > deploy/envs/dev/x && echo no > other/y && echo root > top && "
+		GIT "init -q -b main && " GIT "add -A && " GIT "commit -qm one && " GIT "clone -q --bare . %s/sub.git",
+		dir, dir, dir, dir, f->dir), 0);
+	char bare[160];
+	snprintf(bare, sizeof bare, "%s/sub.git", f->dir);
+	promote_context *ctx = NULL;
+	assert_int_equal(promote_context_open_repository(&ctx, bare, "deploy/promote.yaml", NULL), 0);
+	static const char *const argv[] = { "./checks/where.sh", NULL };
+	set_workflow(ctx, "where", 0, argv);
+	promote__deploy_target t = { "r", "shop", "dev", "1", "" };
+	char *id = NULL;
+	int exit_status;
+	promote_buf out = PROMOTE_BUF_INIT;
+	assert_int_equal(promote__workflow_start(&id, ctx, "where", &t), 0);
+	assert_int_equal(wait_workflow(ctx, "where", id, &t, &exit_status, &out), PROMOTE_WORKFLOW_SUCCEEDED);
+	assert_string_equal(out.ptr, "deploy\nchecks\nenvs\npromote.yaml\ndev\none\n");
+	promote_buf_dispose(&out);
+	free(id);
+	promote_context_free(ctx);
+}
+
 static void test_none_deploys_nothing_and_runs_no_workflow(void **state)
 {
 	fixture *f = *state;
@@ -430,6 +462,7 @@ int main(void)
 		FRESH(test_unknown_runs_workflows_and_programs),
 		FRESH(test_freeing_the_context_ends_its_runs),
 		FRESH(test_deploy_syncs_then_checks_health_until_healthy),
+		FRESH(test_a_configuration_in_a_folder),
 		FRESH(test_none_deploys_nothing_and_runs_no_workflow),
 	};
 	return cmocka_run_group_tests_name("deploy_exec", tests, setup, teardown);

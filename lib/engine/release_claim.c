@@ -63,6 +63,19 @@ bool promote__claim_live(const promote_release_step *step, const char *owner, in
 	return true;
 }
 
+int promote__claim_step(promote_release_step *s, const char *owner, int64_t now)
+{
+	int rc = promote__set_string(&s->claim, owner);
+	if (rc)
+		return rc;
+	s->claimed = now;
+	s->next_attempt = 0;
+	s->attempts++;
+	if (!s->started)
+		s->started = now;
+	return 0;
+}
+
 typedef struct claim_args {
 	const char *const *envs;
 	size_t count;
@@ -94,16 +107,19 @@ static int mutate_claim(promote_release *r, bool *changed, void *arg)
 			return 0;
 		}
 	}
+	bool ours = true;
+	for (size_t i = 0; i < a->count && ours; i++)
+		ours = strcmp(promote__release_step(r, a->envs[i])->claim, a->owner) == 0;
+	if (ours) {
+		/* Claimed by this handle already (when the steps started): nothing to write. */
+		a->claimed = true;
+		return 0;
+	}
 	for (size_t i = 0; i < a->count; i++) {
 		promote_release_step *s = promote__release_step(r, a->envs[i]);
-		int rc = promote__set_string(&s->claim, a->owner);
+		int rc = promote__claim_step(s, a->owner, a->now);
 		if (rc)
 			return rc;
-		s->claimed = a->now;
-		s->next_attempt = 0;
-		s->attempts++;
-		if (!s->started)
-			s->started = a->now;
 	}
 	a->claimed = true;
 	*changed = true;

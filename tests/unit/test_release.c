@@ -624,7 +624,7 @@ static void test_adopts_a_commit_made_before_a_crash(void **state)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	/* Back to the record as it was when the grouped step was claimed (by a process now gone). */
 	char claim[64];
-	record_at(claim, sizeof claim, id, "Claim");
+	record_at(claim, sizeof claim, id, "Start steps"); /* the steps started and claimed */
 	assert_int_equal(sh(NULL, 0, "git -C %s update-ref refs/promote/releases/%s %s", bare, id, claim), 0);
 	assert_int_equal(promote_release_open(&r, ctx, id, NULL), 0);
 	assert_int_equal(step_state(r, "qa"), PROMOTE_STEP_PROMOTING);

@@ -52,11 +52,12 @@ def promote(args, env, tool=()):
                           stdin=subprocess.DEVNULL)
 
 
-def kill_points(args, env, scratch):
-    """The (name, n, line) of every system call the main process of a clean run makes, in order."""
+def kill_points(args, env, scratch, expected=0):
+    """The (name, n, line) of every system call the main process of a clean run makes, in order; the run
+    must exit `expected`."""
     log = pathlib.Path(scratch) / "trace.log"
     done = promote(args, env, ("strace", "-f", "-qq", "-o", str(log)))
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == expected, done.stderr
     points, seen, main = [], {}, None
     for line in log.read_text(errors="replace").splitlines():
         pid, _, call = line.partition(" ")

@@ -153,10 +153,12 @@ typedef struct promote_warnings promote_warnings;
 /*
  * Check what opening the context could not. Errors: each git provider
  * (repositories.*.provider) and deploy backend (environments.*.deploy.backend)
- * the configuration names must be built in ("local"; "none") or registered on
- * `ctx` by now; otherwise PROMOTE_EINVALID, every unknown name in the error
- * chain at its file:line:column with a "did you mean", and *out NULL.
- * Warnings: with a repository and a default flow, each template `files` glob
+ * the configuration names must be built in ("local"; "none", "exec") or
+ * registered on `ctx` by now; otherwise PROMOTE_EINVALID, every unknown name
+ * in the error chain at its file:line:column with a "did you mean", and *out
+ * NULL. Warnings: a flow step of a `never` environment that other steps wait
+ * for (they can never run), at the step's file:line:column; with a
+ * repository and a default flow, each template `files` glob
  * that matches no file of its product's folder on the trigger environment's
  * branch (the promotion would copy nothing for it), at the glob's
  * file:line:column. On success *out is a new list, possibly empty.

@@ -44,6 +44,8 @@ PROMOTE_EXTERN(int) promote_env_kind(const promote_env *env);
 PROMOTE_EXTERN(int) promote_env_strategy(const promote_env *env);
 /* A promote_deploy_mode. */
 PROMOTE_EXTERN(int) promote_env_deploy_mode(const promote_env *env);
+/* The name of its deploy backend (deploy.backend): "none" when not set. */
+PROMOTE_EXTERN(const char *) promote_env_deploy_backend(const promote_env *env);
 PROMOTE_EXTERN(const promote_repository *) promote_env_repository(const promote_env *env);
 /* The branch changes land on: the environment's own, else its repository's;
  * NULL means the repository's default branch. */

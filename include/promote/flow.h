@@ -24,6 +24,10 @@ PROMOTE_EXTERN(int) promote_flow_lookup(const promote_flow **out, const promote_
 
 PROMOTE_EXTERN(const char *) promote_flow_name(const promote_flow *flow);
 PROMOTE_EXTERN(const promote_env *) promote_flow_trigger(const promote_flow *flow);
+/* The bound of a release of this flow, in seconds (`timeout:`, default 24 h); 0 for NULL. */
+PROMOTE_EXTERN(uint32_t) promote_flow_timeout(const promote_flow *flow);
+/* How often a step retries a transient error (`retries:`, 0 to 20, default 3); -1 for NULL. */
+PROMOTE_EXTERN(int) promote_flow_retries(const promote_flow *flow);
 
 /* Steps in declaration order. */
 PROMOTE_EXTERN(size_t) promote_flow_step_count(const promote_flow *flow);

@@ -58,6 +58,11 @@ PROMOTE_EXTERN(const char *) promote_product_attribute_path_at(const promote_pro
 PROMOTE_EXTERN(const char *) promote_product_version_file(const promote_product *product);
 PROMOTE_EXTERN(const char *) promote_product_version_path(const promote_product *product);
 
+/* The flows its releases run (`flows:`), in order: the first is used when a
+ * release names none; no flows: the default flow. */
+PROMOTE_EXTERN(size_t) promote_product_flow_count(const promote_product *product);
+PROMOTE_EXTERN(const char *) promote_product_flow_at(const promote_product *product, size_t index);
+
 PROMOTE_END_DECL
 
 #endif

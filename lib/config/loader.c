@@ -2,6 +2,8 @@
 #include "loader.h"
 
 #include "reader.h"
+#include "labels.h"
+#include "loader_deploy.h"
 
 #include "core/value.h"
 #include "git/refname.h"
@@ -16,68 +18,6 @@ const char *const promote__kind_names[2] = { "non-production", "production" };
 const char *const promote__strategy_names[3] = { "auto", "manual", "never" };
 const char *const promote__deploy_mode_names[2] = { "auto", "manual" };
 const char *const promote__action_names[4] = { "unset", "commit", "pull-request", "none" };
-
-#define KEYS(...) ((const char *const[]){ __VA_ARGS__ }), (sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
-
-/* Labels that name a thing in messages ("environment 'dev'", "'path' of
- * environment 'dev'"), built whole — a long name is never cut — and kept in
- * the reader's scratch arena, freed when loading ends. */
-#define LABEL_MAX PROMOTE__MESSAGE_MAX
-
-static const char *labelf(promote__reader *r, const char *fmt, ...) PROMOTE_PRINTF(2, 3);
-static const char *labelf(promote__reader *r, const char *fmt, ...)
-{
-	promote__strbuf sb;
-	promote__strbuf_init(&sb, LABEL_MAX, "a label for a message");
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = promote__strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	const char *label = rc == 0 ? promote__arena_strndup(r->scratch, promote__strbuf_cstr(&sb), promote__strbuf_len(&sb))
-				    : NULL;
-	promote__strbuf_free(&sb);
-	if (!label) {
-		promote__errlist_add(r->errors, PROMOTE_ENOMEM, PROMOTE_ERROR_CLASS_NOMEMORY, NULL, "out of memory");
-		return "?";
-	}
-	return label;
-}
-
-static const char *named(promote__reader *r, const char *noun, const char *name)
-{
-	return labelf(r, "%s '%s'", noun, name);
-}
-
-static const char *field_of(promote__reader *r, const char *field, const char *owner)
-{
-	return labelf(r, "'%s' of %s", field, owner);
-}
-
-/* The key node of each entry, so that errors can point at a name. */
-static const char *entry_name(promote__reader *r, const promote__ynode *map, size_t i)
-{
-	const promote__ynode *k = promote__ynode_resolve(map->items[2 * i]);
-	if (k->type != PROMOTE__YSCALAR)
-		return NULL; /* reported by promote__check_duplicate_keys */
-	if (k->length == 0 || promote__yscalar_is_null(k)) {
-		promote__reader_error(r, map->items[2 * i], "a name here is empty; give every entry a name");
-		return NULL;
-	}
-	return promote__arena_strndup(r->arena, k->value, k->length);
-}
-
-/* The name of an environment or a product: it becomes part of branch names,
- * trailers, labels and (a product's) folder paths. Reported at its key. */
-static void check_name(promote__reader *r, const promote__ynode *key, const char *noun, const char *name)
-{
-	const char *why = promote__name_problem(name);
-	if (!why)
-		return;
-	char *shown = promote__value_shown(name);
-	promote__reader_error(r, key, "%s name '%s' is not valid: it %s; %s", noun, shown ? shown : "?", why,
-		PROMOTE__NAME_RULES);
-	free(shown);
-}
 
 /* A branch of an environment or a repository: a name git accepts for a
  * branch, given short ("main", not "refs/heads/main"). */
@@ -101,16 +41,11 @@ static const char *read_branch(promote__reader *r, const promote__ynode *node, c
 	return NULL;
 }
 
-static void *alloc_array(promote__reader *r, size_t count, size_t size)
-{
-	return count ? promote__arena_alloc(r->arena, count * size) : NULL;
-}
-
 /* ---- repositories ---------------------------------------------------- */
 
 static void load_repository(promote__reader *r, promote_repository *repo, const promote__ynode *value)
 {
-	const char *what = named(r, "repository", repo->name);
+	const char *what = promote__label_named(r, "repository", repo->name);
 	repo->provider = "local";
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
@@ -118,16 +53,16 @@ static void load_repository(promote__reader *r, promote_repository *repo, const 
 	promote__check_keys(r, map, KEYS("url", "provider", "branch"), what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "url")))
-		repo->url = promote__read_string(r, n, field_of(r, "url", what));
+		repo->url = promote__read_string(r, n, promote__label_field(r, "url", what));
 	if ((n = promote__map_get(map, "provider"))) {
-		const char *p = promote__read_string(r, n, field_of(r, "provider", what));
+		const char *p = promote__read_string(r, n, promote__label_field(r, "provider", what));
 		if (p) {
 			repo->provider = p;
 			repo->provider_where = promote__reader_where(r, n);
 		}
 	}
 	if ((n = promote__map_get(map, "branch")))
-		repo->branch = read_branch(r, n, field_of(r, "branch", what));
+		repo->branch = read_branch(r, n, promote__label_field(r, "branch", what));
 }
 
 static void load_repositories(promote__reader *r, promote__config *cfg, const promote__ynode *node)
@@ -136,7 +71,7 @@ static void load_repositories(promote__reader *r, promote__config *cfg, const pr
 	size_t count = map ? promote__ymap_size(map) : 0;
 	if (count == 0) {
 		/* The repository that holds promote.yaml. */
-		cfg->repositories = alloc_array(r, 1, sizeof *cfg->repositories);
+		cfg->repositories = promote__reader_array(r, 1, sizeof *cfg->repositories);
 		if (!cfg->repositories)
 			return;
 		cfg->repositories[0].name = "default";
@@ -145,12 +80,12 @@ static void load_repositories(promote__reader *r, promote__config *cfg, const pr
 		cfg->repository_count = 1;
 		return;
 	}
-	cfg->repositories = alloc_array(r, count, sizeof *cfg->repositories);
+	cfg->repositories = promote__reader_array(r, count, sizeof *cfg->repositories);
 	if (!cfg->repositories)
 		return;
 	for (size_t i = 0; i < count; i++) {
 		promote_repository *repo = &cfg->repositories[cfg->repository_count];
-		if (!(repo->name = entry_name(r, map, i)))
+		if (!(repo->name = promote__entry_name(r, map, i)))
 			continue;
 		repo->where = promote__reader_where(r, map->items[2 * i]);
 		load_repository(r, repo, map->items[2 * i + 1]);
@@ -162,17 +97,17 @@ static void load_repositories(promote__reader *r, promote__config *cfg, const pr
 
 static void load_clusters(promote__reader *r, promote_env *env, const promote__ynode *node, const char *what)
 {
-	const char *field = field_of(r, "clusters", what), *cluster = NULL;
+	const char *field = promote__label_field(r, "clusters", what), *cluster = NULL;
 	const promote__ynode *seq = promote__expect(r, node, PROMOTE__YSEQUENCE, field);
 	if (!seq || seq->count == 0)
 		return;
-	env->clusters = alloc_array(r, seq->count, sizeof *env->clusters);
+	env->clusters = promote__reader_array(r, seq->count, sizeof *env->clusters);
 	if (!env->clusters)
 		return;
 	for (size_t i = 0; i < seq->count; i++) {
 		const promote__ynode *item = promote__ynode_resolve(seq->items[i]);
 		promote__cluster *c = &env->clusters[env->cluster_count];
-		cluster = labelf(r, "cluster #%zu of %s", i + 1, what);
+		cluster = promote__labelf(r, "cluster #%zu of %s", i + 1, what);
 		if (item->type == PROMOTE__YSCALAR) {
 			if ((c->name = promote__read_string(r, seq->items[i], cluster)))
 				env->cluster_count++;
@@ -186,32 +121,18 @@ static void load_clusters(promote__reader *r, promote_env *env, const promote__y
 			promote__reader_error(r, seq->items[i], "%s has no 'name'; add 'name: CLUSTER'", cluster);
 			continue;
 		}
-		c->name = promote__read_string(r, n, field_of(r, "name", cluster));
+		c->name = promote__read_string(r, n, promote__label_field(r, "name", cluster));
 		if ((n = promote__map_get(item, "namespace")))
-			c->namespace_ = promote__read_string(r, n, field_of(r, "namespace", cluster));
+			c->namespace_ = promote__read_string(r, n, promote__label_field(r, "namespace", cluster));
 		if (c->name)
 			env->cluster_count++;
 	}
 }
 
-/* deploy: {backend: NAME}. The name is checked against the deploy backends
- * registered on the context (promote_context_check()), not here: a program
- * registers its own after opening the context. */
-static void load_deploy(promote__reader *r, promote_env *env, const promote__ynode *node, const char *what)
-{
-	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, what);
-	if (!map)
-		return;
-	promote__check_keys(r, map, KEYS("backend"), what);
-	const promote__ynode *n = promote__map_get(map, "backend");
-	if (n && (env->deploy_backend.name = promote__read_string(r, n, field_of(r, "backend", what))))
-		env->deploy_backend.where = promote__reader_where(r, n);
-}
-
 static void load_environment(promote__reader *r, promote_env *env, const promote__ynode *key,
 	const promote__ynode *value)
 {
-	const char *what = named(r, "environment", env->name);
+	const char *what = promote__label_named(r, "environment", env->name);
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
@@ -220,36 +141,36 @@ static void load_environment(promote__reader *r, promote_env *env, const promote
 		what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "path")))
-		env->path = promote__read_relative_path(r, n, field_of(r, "path", what),
+		env->path = promote__read_relative_path(r, n, promote__label_field(r, "path", what),
 			PROMOTE__PATH_DOT);
 	else
 		promote__reader_error(r, key, "%s has no 'path'; add the folder that holds it, e.g. 'path: envs/%s'",
 			what, env->name);
 	int v;
 	if ((n = promote__map_get(map, "kind")) &&
-		(v = promote__read_enum(r, n, field_of(r, "kind", what), promote__kind_names, 2)) >= 0)
+		(v = promote__read_enum(r, n, promote__label_field(r, "kind", what), promote__kind_names, 2)) >= 0)
 		env->kind = v;
 	if ((n = promote__map_get(map, "strategy")) &&
-		(v = promote__read_enum(r, n, field_of(r, "strategy", what), promote__strategy_names,
+		(v = promote__read_enum(r, n, promote__label_field(r, "strategy", what), promote__strategy_names,
 			 3)) >= 0)
 		env->strategy = v;
 	if ((n = promote__map_get(map, "deployMode")) &&
-		(v = promote__read_enum(r, n, field_of(r, "deployMode", what),
+		(v = promote__read_enum(r, n, promote__label_field(r, "deployMode", what),
 			 promote__deploy_mode_names, 2)) >= 0)
 		env->deploy_mode = v;
 	if ((n = promote__map_get(map, "repository"))) {
-		env->repository_ref.name = promote__read_string(r, n, field_of(r, "repository", what));
+		env->repository_ref.name = promote__read_string(r, n, promote__label_field(r, "repository", what));
 		env->repository_ref.where = promote__reader_where(r, n);
 	}
 	if ((n = promote__map_get(map, "branch")))
-		env->branch = read_branch(r, n, field_of(r, "branch", what));
+		env->branch = read_branch(r, n, promote__label_field(r, "branch", what));
 	if ((n = promote__map_get(map, "labels")))
-		promote__read_string_map(r, n, field_of(r, "labels", what), &env->labels,
+		promote__read_string_map(r, n, promote__label_field(r, "labels", what), &env->labels,
 			&env->label_count);
 	if ((n = promote__map_get(map, "clusters")))
 		load_clusters(r, env, n, what);
 	if ((n = promote__map_get(map, "deploy")))
-		load_deploy(r, env, n, field_of(r, "deploy", what));
+		promote__load_deploy(r, env, n, promote__label_field(r, "deploy", what));
 }
 
 static void load_environments(promote__reader *r, promote__config *cfg, const promote__ynode *root,
@@ -268,15 +189,15 @@ static void load_environments(promote__reader *r, promote__config *cfg, const pr
 		promote__reader_error(r, node, "'environments' is empty; add at least one environment");
 		return;
 	}
-	cfg->envs = alloc_array(r, count, sizeof *cfg->envs);
+	cfg->envs = promote__reader_array(r, count, sizeof *cfg->envs);
 	if (!cfg->envs)
 		return;
 	for (size_t i = 0; i < count; i++) {
 		promote_env *env = &cfg->envs[cfg->env_count];
-		if (!(env->name = entry_name(r, map, i)))
+		if (!(env->name = promote__entry_name(r, map, i)))
 			continue;
 		env->where = promote__reader_where(r, map->items[2 * i]);
-		check_name(r, map->items[2 * i], "environment", env->name);
+		promote__check_config_name(r, map->items[2 * i], "environment", env->name);
 		load_environment(r, env, map->items[2 * i], map->items[2 * i + 1]);
 		cfg->env_count++;
 	}
@@ -287,7 +208,7 @@ static void load_environments(promote__reader *r, promote__config *cfg, const pr
 static void load_attributes(promote__reader *r, promote__template *t, const promote__ynode *node,
 	const char *what)
 {
-	const char *field = field_of(r, "attributes", what);
+	const char *field = promote__label_field(r, "attributes", what);
 	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, field);
 	if (!map)
 		return;
@@ -296,14 +217,14 @@ static void load_attributes(promote__reader *r, promote__template *t, const prom
 		const promote__ynode *paths = promote__ynode_resolve(map->items[2 * i + 1]);
 		total += paths && paths->type == PROMOTE__YSEQUENCE ? paths->count : 1;
 	}
-	t->attributes = alloc_array(r, total, sizeof *t->attributes);
+	t->attributes = promote__reader_array(r, total, sizeof *t->attributes);
 	if (total && !t->attributes)
 		return;
 	for (size_t i = 0; i < promote__ymap_size(map); i++) {
 		const char *file = promote__read_relative_path(r, map->items[2 * i], field, 0);
 		const char **paths;
 		size_t path_count;
-		const char *paths_what = labelf(r, "the YAML paths of '%s' in %s", file ? file : "?", field);
+		const char *paths_what = promote__labelf(r, "the YAML paths of '%s' in %s", file ? file : "?", field);
 		promote__read_string_list(r, map->items[2 * i + 1], paths_what, &paths, &path_count);
 		if (path_count == 0 && file)
 			promote__reader_error(r, map->items[2 * i + 1],
@@ -318,7 +239,7 @@ static void load_attributes(promote__reader *r, promote__template *t, const prom
 
 static void load_version(promote__reader *r, promote__template *t, const promote__ynode *node, const char *what)
 {
-	const char *field = field_of(r, "version", what);
+	const char *field = promote__label_field(r, "version", what);
 	const char *v = promote__read_string(r, node, field);
 	if (!v)
 		return;
@@ -346,7 +267,7 @@ static void load_template(promote__reader *r, promote__template *t, const promot
 	const promote__ynode *n;
 	size_t errors_before = promote__errlist_count(r->errors);
 	if ((n = promote__map_get(map, "files")))
-		promote__read_path_list(r, n, field_of(r, "files", what), PROMOTE__PATH_GLOB, &t->files,
+		promote__read_path_list(r, n, promote__label_field(r, "files", what), PROMOTE__PATH_GLOB, &t->files,
 			&t->file_count);
 	if ((n = promote__map_get(map, "attributes")))
 		load_attributes(r, t, n, what);
@@ -364,12 +285,12 @@ static void load_templates(promote__reader *r, promote__config *cfg, const promo
 	if (!map)
 		return;
 	size_t count = promote__ymap_size(map);
-	cfg->templates = alloc_array(r, count, sizeof *cfg->templates);
+	cfg->templates = promote__reader_array(r, count, sizeof *cfg->templates);
 	for (size_t i = 0; cfg->templates && i < count; i++) {
 		promote__template *t = &cfg->templates[cfg->template_count];
-		if (!(t->name = entry_name(r, map, i)))
+		if (!(t->name = promote__entry_name(r, map, i)))
 			continue;
-		load_template(r, t, map->items[2 * i + 1], named(r, "template", t->name));
+		load_template(r, t, map->items[2 * i + 1], promote__label_named(r, "template", t->name));
 		cfg->template_count++;
 	}
 }
@@ -377,15 +298,15 @@ static void load_templates(promote__reader *r, promote__config *cfg, const promo
 static void load_product(promote__reader *r, promote_product *p, const promote__ynode *key,
 	const promote__ynode *value)
 {
-	const char *what = named(r, "product", p->name);
+	const char *what = promote__label_named(r, "product", p->name);
 	p->discovery = strcmp(p->name, "*") == 0;
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
-	promote__check_keys(r, map, KEYS("path", "template"), what);
+	promote__check_keys(r, map, KEYS("path", "template", "flows"), what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "path"))) {
-		p->path = promote__read_relative_path(r, n, field_of(r, "path", what),
+		p->path = promote__read_relative_path(r, n, promote__label_field(r, "path", what),
 			p->discovery ? PROMOTE__PATH_GLOB : 0);
 		if (p->path && p->discovery && !strchr(p->path, '*'))
 			promote__reader_error(r, n,
@@ -395,19 +316,21 @@ static void load_product(promote__reader *r, promote_product *p, const promote__
 		promote__reader_error(r, key, "%s has no 'path'; add its folder under each environment, e.g. "
 			"'path: apps/%s'", what, p->discovery ? "*" : p->name);
 	}
+	if ((n = promote__map_get(map, "flows")))
+		promote__read_ref_list(r, n, promote__label_field(r, "flows", what), &p->flows, &p->flow_count);
 	n = promote__map_get(map, "template");
 	const promote__ynode *t = promote__ynode_resolve(n);
 	if (!n) {
 		promote__reader_error(r, key, "%s has no 'template'; say what a promotion moves, e.g. "
 			"'template: {attributes: {values.yaml: [image.tag]}}'", what);
 	} else if (t->type == PROMOTE__YSCALAR) {
-		p->template_ref.name = promote__read_string(r, n, field_of(r, "template", what));
+		p->template_ref.name = promote__read_string(r, n, promote__label_field(r, "template", what));
 		p->template_ref.where = promote__reader_where(r, n);
 	} else {
 		promote__template *inline_t = promote__arena_alloc(r->arena, sizeof *inline_t);
 		if (!inline_t)
 			return;
-		const char *tw = labelf(r, "the template of %s", what);
+		const char *tw = promote__labelf(r, "the template of %s", what);
 		load_template(r, inline_t, n, tw);
 		p->tmpl = inline_t;
 	}
@@ -419,14 +342,14 @@ static void load_products(promote__reader *r, promote__config *cfg, const promot
 	if (!map)
 		return;
 	size_t count = promote__ymap_size(map);
-	cfg->products = alloc_array(r, count, sizeof *cfg->products);
+	cfg->products = promote__reader_array(r, count, sizeof *cfg->products);
 	for (size_t i = 0; cfg->products && i < count; i++) {
 		promote_product *p = &cfg->products[cfg->product_count];
-		if (!(p->name = entry_name(r, map, i)))
+		if (!(p->name = promote__entry_name(r, map, i)))
 			continue;
 		p->where = promote__reader_where(r, map->items[2 * i]);
 		if (strcmp(p->name, "*") != 0)
-			check_name(r, map->items[2 * i], "product", p->name);
+			promote__check_config_name(r, map->items[2 * i], "product", p->name);
 		load_product(r, p, map->items[2 * i], map->items[2 * i + 1]);
 		cfg->product_count++;
 	}
@@ -434,51 +357,73 @@ static void load_products(promote__reader *r, promote__config *cfg, const promot
 
 /* ---- policies -------------------------------------------------------- */
 
+/* pre / post: workflow names, each with where it stands (the model checks them). */
+static bool read_workflow_names(promote__reader *r, const promote__ynode *node, const char *what,
+	const char ***names, const promote__location **where, size_t *count)
+{
+	promote__ref *refs;
+	bool ok = promote__read_ref_list(r, node, what, &refs, count);
+	*names = NULL;
+	*where = NULL;
+	const char **n = promote__reader_array(r, *count, sizeof *n);
+	promote__location *w = promote__reader_array(r, *count, sizeof *w);
+	if (*count && (!n || !w))
+		return false;
+	for (size_t i = 0; i < *count; i++) {
+		n[i] = refs[i].name;
+		w[i] = refs[i].where;
+	}
+	*names = n;
+	*where = w;
+	return ok;
+}
+
 /* action / pre / post: shared by top-level policies and inline step policies. */
 static void load_policy_fields(promote__reader *r, promote_policy *p, const promote__ynode *map, const char *what)
 {
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "action"))) {
-		int v = promote__read_enum(r, n, field_of(r, "action", what), promote__action_names + 1, 3);
+		int v = promote__read_enum(r, n, promote__label_field(r, "action", what), promote__action_names + 1, 3);
 		if (v >= 0) {
 			p->action = v + 1;
 			p->sets |= PROMOTE__SETS(PROMOTE_POLICY_FIELD_ACTION);
 		}
 	}
 	if ((n = promote__map_get(map, "pre")) &&
-		promote__read_string_list(r, n, field_of(r, "pre", what), &p->pre, &p->pre_count))
+		read_workflow_names(r, n, promote__label_field(r, "pre", what), &p->pre, &p->pre_where, &p->pre_count))
 		p->sets |= PROMOTE__SETS(PROMOTE_POLICY_FIELD_PRE);
 	if ((n = promote__map_get(map, "post")) &&
-		promote__read_string_list(r, n, field_of(r, "post", what), &p->post, &p->post_count))
+		read_workflow_names(r, n, promote__label_field(r, "post", what), &p->post, &p->post_where,
+			&p->post_count))
 		p->sets |= PROMOTE__SETS(PROMOTE_POLICY_FIELD_POST);
 }
 
 static void load_match(promote__reader *r, promote_policy *p, const promote__ynode *node, const char *what)
 {
-	const char *field = field_of(r, "match", what);
+	const char *field = promote__label_field(r, "match", what);
 	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, field);
 	if (!map)
 		return;
 	promote__check_keys(r, map, KEYS("products", "environments"), field);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "products")))
-		promote__read_string_list(r, n, field_of(r, "match.products", what), &p->match_products,
+		promote__read_string_list(r, n, promote__label_field(r, "match.products", what), &p->match_products,
 			&p->match_product_count);
 	if (!(n = promote__map_get(map, "environments")))
 		return;
-	field = field_of(r, "match.environments", what);
+	field = promote__label_field(r, "match.environments", what);
 	const promote__ynode *envs = promote__expect(r, n, PROMOTE__YMAPPING, field);
 	if (!envs)
 		return;
 	promote__check_keys(r, envs, KEYS("names", "kind", "labels"), field);
 	if ((n = promote__map_get(envs, "names")))
-		promote__read_ref_list(r, n, field_of(r, "match.environments.names", what), &p->match_envs,
+		promote__read_ref_list(r, n, promote__label_field(r, "match.environments.names", what), &p->match_envs,
 			&p->match_env_count);
 	if ((n = promote__map_get(envs, "kind")))
-		p->match_kind = promote__read_enum(r, n, field_of(r, "match.environments.kind", what),
+		p->match_kind = promote__read_enum(r, n, promote__label_field(r, "match.environments.kind", what),
 			promote__kind_names, 2);
 	if ((n = promote__map_get(envs, "labels")))
-		promote__read_string_map(r, n, field_of(r, "match.environments.labels", what),
+		promote__read_string_map(r, n, promote__label_field(r, "match.environments.labels", what),
 			&p->match_labels, &p->match_label_count);
 }
 
@@ -487,9 +432,9 @@ static void load_policies(promote__reader *r, promote__config *cfg, const promot
 	const promote__ynode *seq = promote__expect(r, node, PROMOTE__YSEQUENCE, "'policies'");
 	if (!seq)
 		return;
-	cfg->policies = alloc_array(r, seq->count, sizeof *cfg->policies);
+	cfg->policies = promote__reader_array(r, seq->count, sizeof *cfg->policies);
 	for (size_t i = 0; cfg->policies && i < seq->count; i++) {
-		const char *what = labelf(r, "policy #%zu", i + 1);
+		const char *what = promote__labelf(r, "policy #%zu", i + 1);
 		const promote__ynode *map = promote__expect(r, seq->items[i], PROMOTE__YMAPPING, what);
 		if (!map)
 			continue;
@@ -512,10 +457,10 @@ static void load_policies(promote__reader *r, promote__config *cfg, const promot
 					(unsigned)cfg->policies[j].where.column);
 				break;
 			}
-		what = named(r, "policy", p->name);
+		what = promote__label_named(r, "policy", p->name);
 		promote__check_keys(r, map, KEYS("name", "priority", "match", "action", "pre", "post"), what);
 		if ((n = promote__map_get(map, "priority")))
-			promote__read_int32(r, n, field_of(r, "priority", what), &p->priority);
+			promote__read_int32(r, n, promote__label_field(r, "priority", what), &p->priority);
 		if ((n = promote__map_get(map, "match")))
 			load_match(r, p, n, what);
 		load_policy_fields(r, p, map, what);
@@ -528,7 +473,7 @@ static void load_policies(promote__reader *r, promote__config *cfg, const promot
 static void load_step(promote__reader *r, const promote_flow *flow, promote_flow_step *step,
 	const promote__ynode *value)
 {
-	const char *what = labelf(r, "step '%s' of flow '%s'", step->env_ref.name, flow->name);
+	const char *what = promote__labelf(r, "step '%s' of flow '%s'", step->env_ref.name, flow->name);
 	const promote__ynode *v = promote__ynode_resolve(value);
 	if (promote__yscalar_is_null(v))
 		return; /* `staging:` — no options */
@@ -538,11 +483,11 @@ static void load_step(promote__reader *r, const promote_flow *flow, promote_flow
 	promote__check_keys(r, map, KEYS("dependsOn", "policy"), what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "dependsOn")))
-		promote__read_ref_list(r, n, field_of(r, "dependsOn", what), &step->depends_refs,
+		promote__read_ref_list(r, n, promote__label_field(r, "dependsOn", what), &step->depends_refs,
 			&step->depends_count);
 	if (!(n = promote__map_get(map, "policy")))
 		return;
-	const char *field = field_of(r, "policy", what);
+	const char *field = promote__label_field(r, "policy", what);
 	const promote__ynode *pmap = promote__expect(r, n, PROMOTE__YMAPPING, field);
 	if (!pmap)
 		return;
@@ -570,21 +515,30 @@ static void load_step(promote__reader *r, const promote_flow *flow, promote_flow
 static void load_flow(promote__reader *r, promote_flow *flow, const promote__ynode *key,
 	const promote__ynode *value)
 {
-	const char *what = named(r, "flow", flow->name);
+	const char *what = promote__label_named(r, "flow", flow->name);
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
-	promote__check_keys(r, map, KEYS("trigger", "steps"), what);
+	promote__check_keys(r, map, KEYS("trigger", "steps", "timeout", "retries"), what);
 	const promote__ynode *n;
+	flow->timeout_s = PROMOTE__RELEASE_TIMEOUT_DEFAULT;
+	flow->retries = PROMOTE__RETRIES_DEFAULT;
+	if ((n = promote__map_get(map, "timeout")))
+		promote__read_duration(r, n, promote__label_field(r, "timeout", what), PROMOTE__RELEASE_TIMEOUT_MAX,
+			&flow->timeout_s);
+	int32_t retries;
+	if ((n = promote__map_get(map, "retries")) &&
+		promote__read_bounded(r, n, promote__label_field(r, "retries", what), 0, PROMOTE__RETRIES_MAX, &retries))
+		flow->retries = (uint32_t)retries;
 	if ((n = promote__map_get(map, "trigger"))) {
-		flow->trigger_ref.name = promote__read_string(r, n, field_of(r, "trigger", what));
+		flow->trigger_ref.name = promote__read_string(r, n, promote__label_field(r, "trigger", what));
 		flow->trigger_ref.where = promote__reader_where(r, n);
 	} else {
 		promote__reader_error(r, key, "%s has no 'trigger'; name the environment new versions arrive in, "
 			"e.g. 'trigger: dev'", what);
 	}
 	n = promote__map_get(map, "steps");
-	const promote__ynode *steps = n ? promote__expect(r, n, PROMOTE__YMAPPING, field_of(r, "steps", what)) : NULL;
+	const promote__ynode *steps = n ? promote__expect(r, n, PROMOTE__YMAPPING, promote__label_field(r, "steps", what)) : NULL;
 	if (!n || (steps && steps->count == 0)) {
 		promote__reader_error(r, n ? n : key, "%s has no steps; add the environments it promotes into under "
 			"'steps', e.g. 'steps: {staging: {}}'", what);
@@ -593,10 +547,10 @@ static void load_flow(promote__reader *r, promote_flow *flow, const promote__yno
 	if (!steps)
 		return;
 	size_t count = promote__ymap_size(steps);
-	flow->steps = alloc_array(r, count, sizeof *flow->steps);
+	flow->steps = promote__reader_array(r, count, sizeof *flow->steps);
 	for (size_t i = 0; flow->steps && i < count; i++) {
 		promote_flow_step *step = &flow->steps[flow->step_count];
-		if (!(step->env_ref.name = entry_name(r, steps, i)))
+		if (!(step->env_ref.name = promote__entry_name(r, steps, i)))
 			continue;
 		step->env_ref.where = promote__reader_where(r, steps->items[2 * i]);
 		load_step(r, flow, step, steps->items[2 * i + 1]);
@@ -610,10 +564,10 @@ static void load_flows(promote__reader *r, promote__config *cfg, const promote__
 	if (!map)
 		return;
 	size_t count = promote__ymap_size(map);
-	cfg->flows = alloc_array(r, count, sizeof *cfg->flows);
+	cfg->flows = promote__reader_array(r, count, sizeof *cfg->flows);
 	for (size_t i = 0; cfg->flows && i < count; i++) {
 		promote_flow *flow = &cfg->flows[cfg->flow_count];
-		if (!(flow->name = entry_name(r, map, i)))
+		if (!(flow->name = promote__entry_name(r, map, i)))
 			continue;
 		flow->where = promote__reader_where(r, map->items[2 * i]);
 		load_flow(r, flow, map->items[2 * i], map->items[2 * i + 1]);
@@ -640,7 +594,8 @@ static void load_document(promote__reader *r, promote__config *cfg, const promot
 	if (!map)
 		return;
 	promote__check_keys(r, map,
-		KEYS("version", "repositories", "environments", "templates", "products", "policies", "flows"),
+		KEYS("version", "repositories", "environments", "templates", "products", "workflows", "policies",
+			"flows"),
 		"the configuration");
 	const promote__ynode *n = promote__map_get(map, "version");
 	int32_t version = 0;
@@ -655,6 +610,8 @@ static void load_document(promote__reader *r, promote__config *cfg, const promot
 		load_templates(r, cfg, n);
 	if ((n = promote__map_get(map, "products")))
 		load_products(r, cfg, n);
+	if ((n = promote__map_get(map, "workflows")))
+		promote__load_workflows(r, cfg, n);
 	if ((n = promote__map_get(map, "policies")))
 		load_policies(r, cfg, n);
 	if ((n = promote__map_get(map, "flows")))

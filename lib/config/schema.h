@@ -111,6 +111,8 @@ struct promote_policy {
 	size_t pre_count;
 	const char **post;
 	size_t post_count;
+	const promote__location *pre_where;  /* where each workflow name of pre and post stands */
+	const promote__location *post_where;
 	const char **match_products;
 	size_t match_product_count;
 	promote__ref *match_envs;
@@ -142,8 +144,9 @@ struct promote_flow {
 	const promote_flow_step **order;  /* steps by wave, then declaration order */
 	size_t *wave_start;               /* wave w is order[wave_start[w] .. wave_start[w+1]) */
 	size_t wave_count;
-	uint32_t timeout_s;               /* timeout: a release's bound; 0: the default (24 h) */
-	uint32_t retries;                 /* retries: transient errors retried per step; 0: the default (3) */
+	uint32_t timeout_s;               /* timeout: a release's bound; the loader sets the default (24 h) */
+	uint32_t retries;                 /* retries: transient errors retried per step, 0..20; the loader
+	                                     sets the default (3), so 0 means no retry */
 	promote__location where;
 };
 

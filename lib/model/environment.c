@@ -57,6 +57,11 @@ const char *promote_env_path(const promote_env *env) { return env ? env->path : 
 int promote_env_kind(const promote_env *env) { return env ? env->kind : -1; }
 int promote_env_strategy(const promote_env *env) { return env ? env->strategy : -1; }
 int promote_env_deploy_mode(const promote_env *env) { return env ? env->deploy_mode : -1; }
+
+const char *promote_env_deploy_backend(const promote_env *env)
+{
+	return env ? env->deploy_backend.name ? env->deploy_backend.name : "none" : NULL;
+}
 const promote_repository *promote_env_repository(const promote_env *env) { return env ? env->repository : NULL; }
 
 const char *promote_env_branch(const promote_env *env)

@@ -39,6 +39,8 @@ int promote_flow_lookup(const promote_flow **out, const promote_context *ctx, co
 
 const char *promote_flow_name(const promote_flow *flow) { return flow ? flow->name : NULL; }
 const promote_env *promote_flow_trigger(const promote_flow *flow) { return flow ? flow->trigger : NULL; }
+uint32_t promote_flow_timeout(const promote_flow *flow) { return flow ? flow->timeout_s : 0; }
+int promote_flow_retries(const promote_flow *flow) { return flow ? (int)flow->retries : -1; }
 size_t promote_flow_step_count(const promote_flow *flow) { return flow ? flow->step_count : 0; }
 
 const promote_flow_step *promote_flow_step_at(const promote_flow *flow, size_t index)

@@ -1,5 +1,6 @@
 /* Policies: accessors, selection and the field-by-field merge. */
 #include "context.h"
+#include "checks.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -83,19 +84,7 @@ int promote_policy_matches(const promote_policy *p, const char *product, const p
 	bool ok = p->match_product_count == 0;
 	for (size_t i = 0; i < p->match_product_count && !ok; i++)
 		ok = fnmatch(p->match_products[i], product, 0) == 0;
-	if (!ok)
-		return 0;
-	ok = p->match_env_count == 0;
-	for (size_t i = 0; i < p->match_env_count && !ok; i++)
-		ok = strcmp(p->match_envs[i].name, env->name) == 0;
-	if (!ok || (p->match_kind >= 0 && p->match_kind != env->kind))
-		return 0;
-	for (size_t i = 0; i < p->match_label_count; i++) {
-		const char *value = promote_env_label(env, p->match_labels[i].key);
-		if (!value || strcmp(value, p->match_labels[i].value) != 0)
-			return 0;
-	}
-	return 1;
+	return ok && promote__policy_matches_env(p, env) ? 1 : 0;
 }
 
 /* Higher priority first; equal priority: declared first wins. */

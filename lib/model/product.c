@@ -52,3 +52,9 @@ const char *promote_product_attribute_path_at(const promote_product *p, size_t i
 
 const char *promote_product_version_file(const promote_product *p) { return p && p->tmpl ? p->tmpl->version_file : NULL; }
 const char *promote_product_version_path(const promote_product *p) { return p && p->tmpl ? p->tmpl->version_path : NULL; }
+size_t promote_product_flow_count(const promote_product *p) { return p ? p->flow_count : 0; }
+
+const char *promote_product_flow_at(const promote_product *p, size_t index)
+{
+	return p && index < p->flow_count ? p->flows[index].name : NULL;
+}

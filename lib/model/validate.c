@@ -1,6 +1,7 @@
 /* Cross-references and flow graphs: what the loader cannot check alone. */
 #include "validate.h"
 #include "names.h"
+#include "checks.h"
 
 #include "core/strbuf.h"
 
@@ -333,4 +334,5 @@ void promote__model_validate(promote__config *cfg, promote__errlist *errors)
 	resolve_templates(&v);
 	resolve_policies(&v);
 	validate_flows(&v);
+	promote__model_validate_workflows(cfg, errors);
 }

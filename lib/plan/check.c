@@ -4,7 +4,9 @@
  * and those the program registered on the context since it opened it (an
  * unknown one is an error), and every template `files` glob against the
  * default flow's trigger environment on its branch (one that matches no file
- * there is a warning: the promotion would silently copy nothing for it).
+ * there is a warning: the promotion would silently copy nothing for it), and
+ * a flow that routes through an environment whose strategy is never (its
+ * later steps can never run) is a warning too.
  */
 #include "plan.h"
 
@@ -13,6 +15,7 @@
 #include "core/strbuf.h"
 #include "core/strutil.h"
 #include "core/wildmatch.h"
+#include "model/checks.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +259,8 @@ int promote_context_check(promote_warnings **out, promote_context *ctx)
 		rc = check_names(errors, ctx);
 	if (rc == 0)
 		rc = promote__errlist_publish(errors);
+	if (rc == 0)
+		promote__model_warnings(&ctx->cfg, w->list);
 	if (rc == 0)
 		rc = check_globs(w->list, ctx);
 	if (rc == 0)

@@ -224,7 +224,7 @@ def test_validate_refuses_unknown_provider_and_backend(write):
     provider, backend, total = r.err.splitlines()
     assert provider.startswith("%s:%d:%d: repository 'gitops' names unknown git provider 'gitub'; known: 'local'" % (
         (path,) + position(textwrap.dedent(text), "gitub")))
-    assert backend.startswith("%s:%d:%d: environment 'dev' names unknown deploy backend 'argocd'; known: 'none'" % (
+    assert backend.startswith("%s:%d:%d: environment 'dev' names unknown deploy backend 'argocd'; known: 'none', 'exec'" % (
         (path,) + position(textwrap.dedent(text), "argocd")))
     assert total == "promote: 2 errors"
 

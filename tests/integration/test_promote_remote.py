@@ -76,7 +76,7 @@ def example_with_apps(root, count):
     config = source / "promote.yaml"
     star = ('  "*":\n    path: more/*\n'
             '    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}\n')
-    config.write_text(config.read_text().replace("policies:\n", star + "policies:\n", 1))
+    config.write_text(config.read_text().replace("\nworkflows:", "\n" + star + "workflows:", 1))
     return source
 
 

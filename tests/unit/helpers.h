@@ -116,7 +116,7 @@ static inline int make_example_repo(char *bare, size_t size, const char *dir)
 		"printf 'image:\\n  tag: \"%%s.0\" # app\\n' $([ $e = dev ] && echo 2 || echo 1) > envs/$e/more/app$i/values.yaml; done; done && "
 		"mkdir -p envs/dev/more/app9 && printf 'image:\\n  tag: \"3.0\"\\n' > envs/dev/more/app9/values.yaml && "
 		"printf '  \"*\":\\n    path: more/*\\n    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}\\n' > star.tmp && "
-		"sed -i '/^policies:/e cat star.tmp' promote.yaml && rm star.tmp && "
+		"sed -i '/^workflows:/e cat star.tmp' promote.yaml && rm star.tmp && "
 		GIT "init -q -b main && " GIT "add -A && " GIT "commit -qm example && "
 		GIT "clone -q --bare . %s", src ? src : "examples", dir, dir, bare);
 }

@@ -213,7 +213,9 @@ static void test_policy_unknown_env(void **state)
 		"    match: {environments: {names: [stagng], kind: prod}}\n"
 		"    pre: smoke\n",
 		"promote.yaml:6:36: policy 'p' names unknown environment 'stagng' (did you mean 'staging'?)",
-		"promote.yaml:6:51: 'match.environments.kind' of policy 'p' is 'prod'; use one of: non-production, production");
+		"promote.yaml:6:51: 'match.environments.kind' of policy 'p' is 'prod'; use one of: non-production, production",
+		"promote.yaml:7:10: policy 'p' names unknown workflow 'smoke' in 'pre'; define it under 'workflows', e.g. "
+		"'workflows: {smoke: {run: [./checks/smoke.sh, \"{env}\"]}}'");
 }
 
 static void test_repository_unknown(void **state)
@@ -386,7 +388,7 @@ static void test_unknown_top(void **state)
 		"version: 1\n"
 		"environments: {dev: {path: envs/dev}}\n"
 		"flow: {}\n",
-		"promote.yaml:3:1: unknown key 'flow' in the configuration (did you mean 'flows'?); the keys allowed here are: version, repositories, environments, templates, products, policies, flows");
+		"promote.yaml:3:1: unknown key 'flow' in the configuration (did you mean 'flows'?); the keys allowed here are: version, repositories, environments, templates, products, workflows, policies, flows");
 }
 
 static void test_unknown_trigger(void **state)

@@ -4,13 +4,14 @@
 static const char *const config =
 	"version: 1\n"
 	"environments:\n"
-	"  dev: {path: envs/dev, labels: {tier: dev}}\n"
-	"  staging: {path: envs/staging, labels: {tier: pre, region: eu}}\n"
-	"  prod: {path: envs/prod, kind: production, labels: {region: eu}}\n"
+	"  dev: {path: envs/dev, labels: {tier: dev}, deploy: {backend: exec, health: [./h]}}\n"
+	"  staging: {path: envs/staging, labels: {tier: pre, region: eu}, deploy: {backend: exec, health: [./h]}}\n"
+	"  prod: {path: envs/prod, kind: production, labels: {region: eu}, deploy: {backend: exec, health: [./h]}}\n"
 	"products:\n"
 	"  shop: {path: apps/shop, template: {attributes: {values.yaml: [image.tag]}}}\n"
 	"  shop-api: {path: apps/shop-api, template: {attributes: {values.yaml: [image.tag]}}}\n"
 	"  billing: {path: apps/billing, template: {attributes: {values.yaml: [image.tag]}}}\n"
+	"workflows: {lint: {run: [./lint]}, eu-smoke: {run: [./smoke]}, shop-e2e: {run: [./e2e]}}\n"
 	"policies:\n"
 	"  - name: base\n"                                  /* 0: matches everything */
 	"    action: commit\n"

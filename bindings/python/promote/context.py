@@ -180,6 +180,7 @@ def _environment(p: _n.EnvP) -> Environment:
                 for i in range(lib.promote_env_label_count(p))},
         clusters=[Cluster(lib.promote_env_cluster_name_at(p, i), lib.promote_env_cluster_namespace_at(p, i))
                   for i in range(lib.promote_env_cluster_count(p))],
+        deploy_backend=lib.promote_env_deploy_backend(p),
     )
 
 
@@ -194,6 +195,7 @@ def _product(p: _n.ProductP) -> Product:
         attributes=[(lib.promote_product_attribute_file_at(p, i), lib.promote_product_attribute_path_at(p, i))
                     for i in range(lib.promote_product_attribute_count(p))],
         version=(version_file, lib.promote_product_version_path(p)) if version_file is not None else None,
+        flows=[lib.promote_product_flow_at(p, i) for i in range(lib.promote_product_flow_count(p))],
     )
 
 
@@ -238,6 +240,8 @@ def _flow(f: _n.FlowP) -> Flow:
         waves=[[lib.promote_env_name(lib.promote_flow_step_env(lib.promote_flow_wave_step_at(f, w, i)))
                 for i in range(lib.promote_flow_wave_size(f, w))]
                for w in range(lib.promote_flow_wave_count(f))],
+        timeout=lib.promote_flow_timeout(f),
+        retries=lib.promote_flow_retries(f),
     )
 
 

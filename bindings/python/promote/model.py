@@ -108,6 +108,7 @@ class Environment:
     branch: Optional[str]       # None: the repository's default branch
     labels: Dict[str, str] = field(default_factory=dict)
     clusters: List[Cluster] = field(default_factory=list)
+    deploy_backend: str = "none"   # deploy.backend: "none", "exec" or a registered name
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class Product:
     files: List[str] = field(default_factory=list)
     attributes: List[Tuple[str, str]] = field(default_factory=list)   # (file, YAML path)
     version: Optional[Tuple[str, str]] = None                         # (file, YAML path)
+    flows: List[str] = field(default_factory=list)    # its releases run the first; none: the default flow
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ class Flow:
     trigger: str
     steps: List[FlowStep] = field(default_factory=list)
     waves: List[List[str]] = field(default_factory=list)   # environment names, wave by wave
+    timeout: int = 86400        # a release's bound, in seconds
+    retries: int = 3            # transient errors retried per step
 
 
 @dataclass(frozen=True)

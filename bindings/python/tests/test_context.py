@@ -36,7 +36,9 @@ def test_environments(ctx):
     assert staging.clusters == [Cluster(name="stage-eu", namespace="shop")]
     assert prod == Environment(name="prod", path="envs/prod", kind="production", strategy="manual",
                                deploy_mode="auto", repository="default", branch=None, labels={},
-                               clusters=[Cluster("prod-eu", "shop"), Cluster("prod-us", "shop")])
+                               clusters=[Cluster("prod-eu", "shop"), Cluster("prod-us", "shop")],
+                               deploy_backend="exec")
+    assert (dev.deploy_backend, qa.deploy_backend) == ("none", "exec")
 
 
 def test_environment_lookup(ctx):
@@ -205,10 +207,14 @@ environments:
     repository: other
     branch: release
     clusters: [bare-cluster]
+    deploy: {backend: exec, health: [./checks/health.sh, "{env}"]}
 products:
   "*":
     path: apps/*
     template: {attributes: {values.yaml: [image.tag, "images[name=web].newTag"]}}
+    flows: [release]
+workflows:
+  approve: {run: [./checks/approve.sh], timeout: 90s}
 policies:
   - name: shops-in-prod
     priority: -5
@@ -219,6 +225,8 @@ policies:
 flows:
   release:
     trigger: dev
+    timeout: 1h30m
+    retries: 0
     steps: {prod: {policy: {action: pull-request, pre: [approve]}}}
 """
 
@@ -243,13 +251,14 @@ def test_environment_repository_and_branch(full):
     assert (prod.repository, prod.branch) == ("other", "release")
     assert (prod.kind, prod.strategy, prod.deploy_mode) == ("production", "never", "manual")
     assert prod.clusters == [Cluster("bare-cluster", None)]
+    assert (dev.deploy_backend, prod.deploy_backend) == ("none", "exec")
 
 
 def test_discovery_product(full):
     (star,) = full.products
     assert star == Product(name="*", path="apps/*", discovery=True, template=None, files=[],
                            attributes=[("values.yaml", "image.tag"), ("values.yaml", "images[name=web].newTag")],
-                           version=None)
+                           version=None, flows=["release"])
     # Exact lookup only: discovery happens against a repository.
     with pytest.raises(promote.NotFoundError):
         full.product("anything")
@@ -291,6 +300,7 @@ def test_product_glob_selector():
 
 def test_single_flow_not_named_default_is_the_default(full):
     assert full.flow().name == "release"
+    assert (full.flow().timeout, full.flow().retries) == (5400, 0)
     assert full.flow_step("prod").inline_policy.pre == ["approve"]
 
 

@@ -32,7 +32,7 @@ def test_max_depth():
     with promote.Context.from_string(text, max_depth=7):
         pass
     # Too deep: the first collection, in document order, beyond the bound.
-    for depth, culprit in ((6, "[verify, notify]"), (5, "[image.tag]}"), (4, "{name: stage-eu"),
+    for depth, culprit in ((6, "[verify, notify]"), (5, "[image.tag]}"), (4, "[./checks/health.sh"),
                            (3, "{tier: dev}")):
         with pytest.raises(promote.LimitError) as info:
             promote.Context.from_string(text, name="deep.yaml", max_depth=depth)

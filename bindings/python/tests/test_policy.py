@@ -70,8 +70,16 @@ def resolve(text, product="app", env="dev", flow=None):
 
 BASE = """\
 version: 1
-environments: {dev: {path: envs/dev}, prod: {path: envs/prod, kind: production}}
+environments:
+  dev: {path: envs/dev, deploy: {backend: exec, health: [./health.sh]}}
+  prod: {path: envs/prod, kind: production, deploy: {backend: exec, health: [./health.sh]}}
 products: {app: {path: apps/app, template: {files: ["*.yaml"]}}}
+workflows:
+  low-pre: {run: [./low-pre.sh]}
+  low-post: {run: [./low-post.sh]}
+  first: {run: [./first.sh]}
+  second: {run: [./second.sh]}
+  strong: {run: [./strong.sh]}
 """
 
 

@@ -56,6 +56,12 @@ typedef struct promote__tree_reader {
 	 */
 	int (*list)(void *self, const promote__commit_id *commit, const char *path, promote__entry_cb cb,
 		void *payload);
+	/*
+	 * The first parent of `commit` (the commit the branch was at before it,
+	 * for a branch moved by commits and merges into it). PROMOTE_ENOTFOUND
+	 * for a commit without parents.
+	 */
+	int (*parent)(promote__commit_id *out, void *self, const promote__commit_id *commit);
 	void *self;
 } promote__tree_reader;
 

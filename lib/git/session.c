@@ -106,6 +106,22 @@ static int list(void *self, const promote__commit_id *commit, const char *path, 
 	return rc;
 }
 
+static int parent(promote__commit_id *out, void *self, const promote__commit_id *commit)
+{
+	promote__git_session *s = self;
+	git_oid id;
+	git_commit *c = NULL;
+	int rc = commit_of(&id, commit), git_rc;
+	if (rc == 0 && (git_rc = git_commit_lookup(&c, s->repo, &id)) < 0)
+		rc = promote__git_failed(git_rc, "cannot read commit", commit->hex);
+	if (rc == 0 && git_commit_parentcount(c) == 0)
+		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "commit %.12s has no parent", commit->hex);
+	if (rc == 0)
+		git_oid_tostr(out->hex, sizeof out->hex, git_commit_parent_id(c, 0));
+	git_commit_free(c);
+	return rc;
+}
+
 const promote__tree_reader *promote__git_session_reader(promote__git_session *s)
 {
 	return &s->reader;
@@ -130,7 +146,7 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 	promote__git_session *s = calloc(1, sizeof *s);
 	if (!s)
 		return promote__error_oom();
-	s->reader = (promote__tree_reader){ head_branch, tip, read_file, list, s };
+	s->reader = (promote__tree_reader){ head_branch, tip, read_file, list, parent, s };
 	if (loc->creds)
 		s->creds = *loc->creds;
 	if (loc->events)

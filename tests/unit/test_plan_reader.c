@@ -106,9 +106,17 @@ static int mem_list(void *self, const promote__commit_id *commit, const char *pa
 	return found ? 0 : promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "no folder '%s'", path);
 }
 
+/* The commits here have no history. */
+static int mem_parent(promote__commit_id *out, void *self, const promote__commit_id *commit)
+{
+	(void)out;
+	(void)self;
+	return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "commit %s has no parent", commit->hex);
+}
+
 static promote__tree_reader reader_of(mem_repo *m)
 {
-	return (promote__tree_reader){ mem_head_branch, mem_tip, mem_read, mem_list, m };
+	return (promote__tree_reader){ mem_head_branch, mem_tip, mem_read, mem_list, mem_parent, m };
 }
 
 /* ---- the planner on it ------------------------------------------------------ */

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Pre-action check of production promotions, run in a checkout of the
-# environment's folder: a file FREEZE there is a change freeze.
+# Pre-action check of production promotions: a file FREEZE beside
+# promote.yaml is a change freeze.
 set -eu
 if [ -e FREEZE ]; then
 	echo "change-window: a change freeze is in place: $(cat FREEZE)"

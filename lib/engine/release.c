@@ -7,6 +7,8 @@
 #include "release_machine.h"
 
 #include "plan/plan.h"
+#include "plan/gate.h"
+#include "model/workflow.h"
 #include "model/context.h"
 #include "core/error.h"
 #include "core/options.h"
@@ -96,14 +98,10 @@ static int fill_step(promote_release_step *s, promote_release *r, const char *en
 	return rc;
 }
 
-/* The flow a release of `product` runs: the options', else the product's first, else "default". */
+/* The flow a release of `product` runs: the options', else the product's (model/workflow.h). */
 static int resolve_flow(const promote_flow **out, promote_context *ctx, const char *product, const char *name)
 {
-	const promote_product *p = NULL;
-	if (!name && promote_product_lookup(&p, ctx, product) == 0 && p->flow_count)
-		name = p->flows[0].name;
-	promote_error_clear();
-	return promote_flow_lookup(out, ctx, name ? name : "default");
+	return name ? promote_flow_lookup(out, ctx, name) : promote__product_flow(out, ctx, product);
 }
 
 /* The version the trigger (or the source, for a one-step release) holds: as a plan into `to` reads it. */
@@ -190,14 +188,23 @@ static int one_step(promote_release *r, const char *to, const char *from)
 	return rc;
 }
 
-/* A one-step release refuses a version the environments upstream of `to` do not hold, unless forced
- * or a rollback: the configuration's apply gate (lib/plan). */
+/* A one-step release refuses a version the environments upstream of `to` in the default flow do not
+ * hold (PROMOTE_ESTATE, naming them), unless forced (the reason is recorded) or `to` held it before
+ * (a rollback). */
 static int gate(promote_release *r, const char *to, bool force)
 {
-	(void)r;
-	(void)to;
-	(void)force;
-	return 0;
+	if (force)
+		return 0;
+	const promote__tree_reader *reader = NULL;
+	promote__gate g;
+	memset(&g, 0, sizeof g);
+	int rc = promote__context_reader(&reader, r->ctx);
+	if (rc == 0)
+		rc = promote__plan_gate(&g, r->ctx, reader, r->product, to, r->version, 0);
+	if (rc == 0 && promote__gate_refuses(&g))
+		rc = promote__gate_refusal(&g, r->product, to, r->version);
+	promote__gate_dispose(&g);
+	return rc;
 }
 
 static int mutate_create(promote_release *r, bool *changed, void *arg)
@@ -281,7 +288,7 @@ int promote_release_start(promote_release **out, promote_context *ctx, const cha
 		r->set_version = o.set_version && !o.to;
 		r->group = !o.no_group;
 		r->created = r->updated = promote__now();
-		r->timeout_s = flow && flow->timeout_s ? flow->timeout_s : PROMOTE__RELEASE_TIMEOUT_S;
+		r->timeout_s = flow && flow->timeout_s ? flow->timeout_s : PROMOTE__RELEASE_TIMEOUT_DEFAULT;
 		if ((rc = promote__set_string(&r->reason, "")) == 0 && (rc = promote__set_string(&r->trigger_commit, "")) == 0)
 			rc = promote__set_string(&r->forced, o.force ? o.reason : "");
 	}

@@ -11,14 +11,12 @@
 #define PROMOTE_ENGINE_RELEASE_MACHINE_H
 
 #include "release_record.h"
+#include "config/loader_deploy.h"
 
 /* How long a claim holds when its owner is not known to be gone (seconds). */
 #define PROMOTE__CLAIM_LEASE_S 300
 /* How long to wait before polling again while something runs elsewhere (ms). */
 #define PROMOTE__POLL_MS 1000u
-/* The defaults of a flow's bounds. */
-#define PROMOTE__RELEASE_TIMEOUT_S (24u * 3600u)
-#define PROMOTE__RELEASE_RETRIES 3u
 
 /* What one poll learned, besides the record: when to come back. */
 typedef struct promote__poll_state {

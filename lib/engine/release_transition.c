@@ -38,8 +38,9 @@ static const promote_flow *flow_of(const promote_release *r)
 
 unsigned promote__release_retries(const promote_release *r)
 {
+	/* The loader sets the default (3): 0 is a flow that retries nothing. */
 	const promote_flow *flow = flow_of(r);
-	return flow && flow->retries ? flow->retries : PROMOTE__RELEASE_RETRIES;
+	return flow ? flow->retries : PROMOTE__RETRIES_DEFAULT;
 }
 
 bool promote__step_final(int state)

@@ -1,0 +1,34 @@
+/* Shared by the release tests: a repository built for a release. */
+#ifndef PROMOTE_TEST_RELEASE_HELPERS_H
+#define PROMOTE_TEST_RELEASE_HELPERS_H
+
+#include "helpers.h"
+
+/*
+ * A scratch folder /tmp/promote-test-NAME-XXXXXX (into `dir`) holding a bare
+ * repository gitops.git (its path into `bare`) with `config` as promote.yaml
+ * and product shop at tag 1.0 in envs/{dev,qa,staging,prod}/apps/shop
+ * (values.yaml), `dev_tag` in dev; one commit on main.
+ */
+static inline void make_release_repo(char *dir, size_t dir_size, char *bare, size_t bare_size, const char *name,
+	const char *config, const char *dev_tag)
+{
+	snprintf(dir, dir_size, "/tmp/promote-test-%s-XXXXXX", name);
+	assert_non_null(mkdtemp(dir));
+	snprintf(bare, bare_size, "%s/gitops.git", dir);
+	char path[512];
+	assert_int_equal(sh(NULL, 0, "mkdir -p %s/work && cd %s/work && for e in dev qa staging prod; do "
+				     "mkdir -p envs/$e/apps/shop && printf 'image:\\n  tag: \"1.0\"  # the tag\\n' "
+				     "> envs/$e/apps/shop/values.yaml; done && "
+				     "printf 'image:\\n  tag: \"%s\"  # the tag\\n' > envs/dev/apps/shop/values.yaml",
+				 dir, dir, dev_tag), 0);
+	snprintf(path, sizeof path, "%s/work/promote.yaml", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(config, f);
+	fclose(f);
+	assert_int_equal(sh(NULL, 0, "cd %s/work && " GIT "init -q -b main && " GIT "add -A && " GIT
+				     "commit -qm start && " GIT "clone -q --bare . %s", dir, bare), 0);
+}
+
+#endif

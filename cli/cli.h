@@ -7,6 +7,7 @@
 #include <promote.h>
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Exit codes (doc/CLI.md). */
 enum {
@@ -58,6 +59,9 @@ void cli_progress_options(promote_context_options *opts, const cli *c);
 /* End a progress line left open (a transfer that failed or stopped), before
  * anything else is written to the terminal. */
 void cli_progress_finish(void);
+/* No transfer progress from the next cli_open() on: a command that draws a
+ * live table of its own on the terminal (cli/release_table.c). */
+void cli_progress_suppress(void);
 
 /* Print the thread's error chain (one line each) to stderr, or as JSON to
  * stdout; returns the exit code the error deserves. */
@@ -77,9 +81,13 @@ json_object *cli_json_string(const char *s);
  * null when its repository is no clone's remote. */
 void cli_json_add_remote(json_object *o, const promote_context *ctx);
 
+/* "90", "90s", "10m", "1h30m", "2d" as milliseconds into *ms (at most
+ * UINT32_MAX); 0, or EXIT_USAGE after saying what is wrong with `option`. */
+int cli_parse_duration(uint32_t *ms, const char *text, const char *option);
+
 /* The commands (cli/cmd_*.c). */
 extern const cli_command cmd_validate, cmd_env, cmd_product, cmd_flow, cmd_policy, cmd_yaml, cmd_plan,
-	cmd_apply, cmd_release, cmd_release_list, cmd_change, cmd_doctor, cmd_version, cmd_help, cmd_completion;
+	cmd_apply, cmd_run, cmd_release, cmd_release_list, cmd_change, cmd_doctor, cmd_version, cmd_help, cmd_completion;
 
 /* How deep commands nest: a group, its subcommand, ... */
 #define CLI_MAX_DEPTH 4

@@ -130,6 +130,11 @@ static const struct {
 	const char *cli;
 } hints[] = {
 	{ "promote_plan_options.from", "pass --from ENV to name the source environment" },
+	{ "promote_release_options.from", "pass --from ENV to name the source environment" },
+	{ "promote_release_options.force and .reason", "pass --force --reason TEXT to promote it anyway (the reason is recorded)" },
+	{ "promote_release_options.reason", "pass --reason TEXT to say why" },
+	{ "promote_release_approve", "approve it with: promote release approve ID --env ENV" },
+	{ "a listing of the releases shows them", "promote release list shows them" },
 	{ "promote_context_open_repository", "pass --repo PATH|URL to name the repository" },
 	{ "(config_path)", "pass --config FILE to name the configuration file" },
 	{ "set PROMOTE_YAML_EDIT_ANCHORS", "pass --edit-anchors to do so" },
@@ -174,6 +179,38 @@ int cli_fail(const cli *c)
 		print_hints(first);
 	}
 	return cli_exit_code(first->code);
+}
+
+int cli_parse_duration(uint32_t *ms, const char *text, const char *option)
+{
+	/* A number alone is seconds; else number-unit pairs: 1h30m. */
+	static const struct {
+		char unit;
+		uint64_t ms;
+	} units[] = { { 's', 1000 }, { 'm', 60000 }, { 'h', 3600000 }, { 'd', 86400000 } };
+	uint64_t total = 0;
+	const char *p = text;
+	bool any = false;
+	while (*p >= '0' && *p <= '9') {
+		uint64_t n = 0;
+		while (*p >= '0' && *p <= '9' && n <= UINT32_MAX)
+			n = n * 10 + (uint64_t)(*p++ - '0');
+		uint64_t scale = 0;
+		for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+			if (*p == units[i].unit)
+				scale = units[i].ms;
+		if (!scale && (*p || any))
+			return cli_usage_error("%s takes a duration such as 90s, 10m or 1h30m, not '%s'", option, text);
+		total += n * (scale ? scale : 1000);
+		p += scale ? 1 : 0;
+		any = true;
+		if (total > UINT32_MAX)
+			return cli_usage_error("%s %s is too long; at most 49 days (49d)", option, text);
+	}
+	if (!any || *p)
+		return cli_usage_error("%s takes a duration such as 90s, 10m or 1h30m, not '%s'", option, text);
+	*ms = (uint32_t)total;
+	return 0;
 }
 
 int cli_usage_error(const char *fmt, ...)

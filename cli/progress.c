@@ -23,6 +23,7 @@ static struct {
 	bool clear_eol;   /* the terminal understands "erase to the end of the line" */
 	size_t drawn;     /* the length of the line drawn last (to pad over it without that) */
 	int kind;         /* the transfer the last event was about */
+	bool suppressed;  /* a live table of the command's own is on the terminal */
 	char url[1024];
 } line;
 
@@ -99,10 +100,15 @@ static int draw(const promote_event *event, void *payload)
 
 void cli_progress_options(promote_context_options *opts, const cli *c)
 {
-	if (c->verbosity < 0 || !isatty(STDERR_FILENO))
+	if (c->verbosity < 0 || line.suppressed || !isatty(STDERR_FILENO))
 		return;
 	const char *term = getenv("TERM");
 	line.clear_eol = term && *term && strcmp(term, "dumb") != 0;
 	opts->event_cb = draw;
 	opts->event_payload = NULL;
+}
+
+void cli_progress_suppress(void)
+{
+	line.suppressed = true;
 }

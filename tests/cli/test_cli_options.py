@@ -12,7 +12,8 @@ CONFIG = ["--config", EXAMPLE]
 # Every command a user runs (the leaves of the command tree).
 COMMANDS = [
     ["validate"], ["env", "list"], ["product", "list"], ["flow", "show"], ["policy", "explain"],
-    ["yaml", "get"], ["yaml", "set"], ["yaml", "delete"], ["plan"], ["apply"], ["release", "list"],
+    ["yaml", "get"], ["yaml", "set"], ["yaml", "delete"], ["plan"], ["apply"], ["run"],
+    ["release", "list"], ["release", "status"], ["release", "approve"], ["release", "abort"], ["release", "retry"],
     ["change", "show"], ["change", "approve"], ["change", "merge"], ["change", "close"], ["change", "comment"],
     ["doctor"], ["version"], ["help"],
 ]

@@ -5,11 +5,11 @@ it is a pipe (compared byte for byte with -q)."""
 import os
 import pathlib
 import pty
-import select
 import subprocess
 
 from conftest import CLI
 from gitserver import run_git
+from terminal import read_until_closed
 
 SOURCE_ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLE = SOURCE_ROOT / "examples" / "gitops"
@@ -28,18 +28,7 @@ def run_on_a_terminal(args, env):
     proc = subprocess.Popen([CLI, *map(str, args)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=slave, env=env)
     os.close(slave)
-    terminal = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 120)
-        assert ready, "promote wrote nothing for 120 s"
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:  # EIO: the last holder of the terminal's other side is gone
-            break
-        if not chunk:
-            break
-        terminal += chunk
-    os.close(master)
+    terminal = read_until_closed(master)
     out = proc.stdout.read()
     proc.stdout.close()
     return proc.wait(timeout=60), out, terminal

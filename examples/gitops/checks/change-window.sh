@@ -1,9 +1,14 @@
 #!/bin/sh
-# Pre-action check of production promotions: a file FREEZE beside
-# promote.yaml is a change freeze.
+# change-window ENV: before a production change is prepared, the
+# environment is not frozen: a file FREEZE in its folder (envs/prod/FREEZE)
+# says why it is, and fails this check.
 set -eu
-if [ -e FREEZE ]; then
-	echo "change-window: a change freeze is in place: $(cat FREEZE)"
-	exit 1
-fi
-echo "change-window: open"
+. "$(dirname "$0")/lib.sh"
+
+for freeze in "envs/$env/FREEZE" FREEZE; do
+	if [ -f "$freeze" ]; then
+		echo "change-window $env: frozen: $(head -n 1 "$freeze")"
+		exit 1
+	fi
+done
+echo "change-window $env: open for $product $version (no FREEZE file in its folder)"

@@ -1,10 +1,13 @@
 #!/bin/sh
-# Health of a deploy (exec backend): exit 0 healthy, 75 progressing, anything
-# else degraded. In the example the commit is the deploy: healthy as soon as
-# the product's folder is in ENV's.
-env=${1:?usage: health.sh ENV}
-if [ ! -d "envs/$env/apps/${PROMOTE_PRODUCT:-shop}" ]; then
-	echo "health: envs/$env has no apps/${PROMOTE_PRODUCT:-shop}"
+# health ENV: the exec deploy backend's health command: exit 0 healthy, 75
+# progressing (asked again later), anything else degraded. The example has no
+# cluster: the deploy is healthy when the checkout holds the promoted version.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+tag=$(held "$app/values.yaml" tag)
+if [ "$tag" != "$version" ]; then
+	echo "$env: degraded: image.tag is $tag, not $version"
 	exit 1
 fi
-echo "health: $env Healthy"
+echo "$env: healthy at $product $version"

@@ -1,4 +1,6 @@
 #!/bin/sh
-# Post-action notice: says what was released where (a real setup would post
-# to a chat or a ticket here).
-echo "released ${PROMOTE_PRODUCT:-?} ${PROMOTE_VERSION:-?} to ${1:-?} (release ${PROMOTE_RELEASE:-?})"
+# notify ENV: says that the release reached ENV (a real one would post to a chat).
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+echo "notify: $product $version is live in $env (release ${PROMOTE_RELEASE:-?}, commit $(printf %.12s "${PROMOTE_COMMIT:-}"))"

@@ -1,9 +1,12 @@
 #!/bin/sh
-# Smoke test of a promotion into ENV (argv: ENV), run by the exec deploy
-# backend in the configuration's folder of a checkout of the promoted commit
-# (ENV's folder in it): the product's values.yaml there holds an image tag.
+# smoke-test ENV: after a promotion into a pre-production environment, the
+# product's values.yaml there holds the promoted version as its image tag.
 set -eu
-env=${1:?usage: smoke-test.sh ENV}
-product=${PROMOTE_PRODUCT:-shop}
-echo "smoke-test: $product ${PROMOTE_VERSION:-?} in $env"
-grep -q 'tag:' "envs/$env/apps/$product/values.yaml"
+. "$(dirname "$0")/lib.sh"
+
+tag=$(held "$app/values.yaml" tag)
+if [ "$tag" != "$version" ]; then
+	echo "smoke-test $env: $app/values.yaml has image.tag $tag, expected $version"
+	exit 1
+fi
+echo "smoke-test $env: $product $version is in $app/values.yaml at $(printf %.12s "${PROMOTE_COMMIT:-}")"

@@ -1,11 +1,15 @@
 #!/bin/sh
-# Post-action check, run on the promoted commit: ENV's values.yaml of the
-# product holds the promoted version.
+# verify ENV: after a production change landed and deployed, the product's
+# version attribute there (values.yaml's image.tag) is the promoted version;
+# says which chart appVersion goes with it.
 set -eu
-env=${1:?usage: verify.sh ENV}
-file="envs/$env/apps/${PROMOTE_PRODUCT:-shop}/values.yaml"
-if ! grep -q "tag: \"${PROMOTE_VERSION:-}\"" "$file"; then
-	echo "verify: $file does not hold ${PROMOTE_VERSION:-?}"
+. "$(dirname "$0")/lib.sh"
+
+tag=$(held "$app/values.yaml" tag)
+if [ "$tag" != "$version" ]; then
+	echo "verify $env: $app/values.yaml has image.tag $tag, expected $version"
 	exit 1
 fi
-echo "verify: $env holds ${PROMOTE_VERSION:-?}"
+chart=""
+[ ! -f "$app/Chart.yaml" ] || chart=" (chart appVersion $(held "$app/Chart.yaml" appVersion))"
+echo "verify $env: $product runs $version$chart"

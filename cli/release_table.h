@@ -1,0 +1,64 @@
+/*
+ * What the release commands (run, release approve|retry|status, apply) show
+ * of a release while it advances and when it stops:
+ *
+ * - on a terminal (stdout), a live table: one line per step (environment,
+ *   state, commit or change, reason), redrawn in place with cursor moves as
+ *   the release's events arrive;
+ * - elsewhere (a pipe, a file, a CI log; or with -v, whose log lines would
+ *   break the cursor arithmetic), one plain line per event;
+ * - with -q, nothing while it runs;
+ * - with --json, nothing while it runs: the record is printed at the end.
+ *
+ * The table is the command's one view of the release: it is told every
+ * event (cli_release_view_options() installs the callback) and, between
+ * calls that advance the release, the release itself.
+ */
+#ifndef PROMOTE_CLI_RELEASE_TABLE_H
+#define PROMOTE_CLI_RELEASE_TABLE_H
+
+#include "cli.h"
+
+#include <promote.h>
+
+/* Decide how the release is shown for these global options, and hand the
+ * event callback to `opts` (for promote_release_start() or _open()). Call
+ * before cli_open(): a live table turns the transfer progress off. */
+void cli_release_view_options(promote_release_options *opts, const cli *c);
+
+/* What every release command does first: `timeout` (--timeout, may be
+ * NULL) into *timeout_ms (0 when not given), the view chosen and its event
+ * callback set in `opts`, the context opened. 0, or the exit status. */
+int cli_release_begin(promote_context **ctx, uint32_t *timeout_ms, const char *timeout,
+	promote_release_options *opts, const cli *c);
+
+/* The release as it is now (after start, open, or a call that advanced it):
+ * the live table is redrawn from it. */
+void cli_release_view_update(const promote_release *release);
+
+/* The end of the command: the last table (a live one stays as drawn; plain
+ * lines are followed by the table once) and the result line, or the record
+ * as JSON. Returns the exit status the release's state deserves: 0
+ * succeeded, 1 failed or aborted, 3 waiting or still running. */
+int cli_release_view_finish(const cli *c, const promote_release *release);
+
+/* Advance `release` (promote_release_run() for up to `timeout_ms`, 0: the
+ * release's own bound; with `poll_only`, one promote_release_poll()), then
+ * cli_release_view_finish(). A timeout is no failure: the release is shown
+ * as it is, still running (exit status 3). */
+int cli_release_advance(const cli *c, promote_release *release, uint32_t timeout_ms, bool poll_only);
+
+/* The table of `release`, once, to `out` (release status, release list -v). */
+void cli_release_print_table(FILE *out, const promote_release *release);
+
+/* "shop-1.4.0-3fa9c1 waiting: prod waiting for approval ..." and what to do next. */
+void cli_release_print_result(FILE *out, const promote_release *release);
+
+/* Print the record of `release` as JSON to stdout (pretty, as every
+ * command's JSON); 0, or the exit status of the failure. */
+int cli_release_print_json(const cli *c, const promote_release *release);
+
+/* The exit status for a release's state: 0, 1 or 3. */
+int cli_release_exit_code(const promote_release *release);
+
+#endif

@@ -1,0 +1,21 @@
+# Shared by the example's checks (sourced): where the product's files are in
+# the checkout the deploy backend runs us in, and the version they hold.
+#
+# The exec backend runs a check in a scratch checkout of the repository at
+# the promoted commit, with PROMOTE_RELEASE, PROMOTE_PRODUCT, PROMOTE_ENV,
+# PROMOTE_VERSION and PROMOTE_COMMIT set; the environment is also our $1.
+
+env=${1:-${PROMOTE_ENV:?}}
+product=${PROMOTE_PRODUCT:?}
+version=${PROMOTE_VERSION:?}
+
+# The product's folder in the environment: from the repository's root, or
+# from the environment's own folder.
+app=envs/$env/apps/$product
+[ -d "$app" ] || app=apps/$product
+[ -d "$app" ] || { echo "no folder for $product in $env (looked for envs/$env/apps/$product in $(pwd))"; exit 2; }
+
+# held FILE KEY: the value of the first "KEY:" line of FILE, without quotes.
+held() {
+	sed -n "s/^ *$2: *\"\{0,1\}\([^\"#]*\)\"\{0,1\} *\(#.*\)\{0,1\}$/\1/p" "$1" | head -n 1 | sed 's/ *$//'
+}

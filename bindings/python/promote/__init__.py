@@ -14,6 +14,14 @@ then the soname libpromote.so.0. promote_init() runs at import and
 promote_shutdown() at exit. Failures raise promote.PromoteError subclasses
 (see promote.errors).
 
+Releases move a product's version through a whole flow:
+
+    release = ctx.run("shop", version="1.5.0")
+    release.run()                       # until done, or waiting for a person
+    if release.state is promote.ReleaseState.WAITING:
+        release.approve("prod", by="alice")
+        release.run()
+
 promote.yaml edits YAML files surgically (promote.yaml.Document, promote.yaml.Path):
 
     doc = promote.yaml.Document.read("values.yaml")
@@ -30,6 +38,8 @@ from . import yaml
 from ._version import __version__
 from .context import Context, CredentialsCallback, LogCallback, ProgressCallback, _live
 from .promotion import Applied, ApplyOutcome, Change, ChangeState, ChecksState, Plan, _live_plans
+from .release import (Check, Release, ReleaseEvent, ReleaseEventCallback, ReleaseEventKind, ReleaseInfo, ReleaseState,
+                      Step, StepState, _live_releases)
 from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
                      ErrorDetail, ExistsError, GitError, InputOutputError, InvalidError, LimitError,
                      NetworkError, NotFoundError, NotSupportedError, OutOfMemoryError, PromoteError,
@@ -43,6 +53,8 @@ __all__ = [
     "TransferEvent", "TransferKind", "TransferPhase",
     "Repository", "Environment", "Cluster", "Product", "Policy", "Flow", "FlowStep", "EffectivePolicy",
     "LogLevel", "PolicyField", "SshKey", "Plan", "Applied", "ApplyOutcome", "Change", "ChangeState", "ChecksState",
+    "Release", "ReleaseInfo", "ReleaseState", "Step", "StepState", "Check", "ReleaseEvent", "ReleaseEventKind",
+    "ReleaseEventCallback",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",
     "ExistsError", "InvalidError", "ConfigError", "LimitError", "VersionError", "CallbackError",
     "InputOutputError", "GitError", "NetworkError", "AuthError", "ConflictError", "BusyError",
@@ -80,6 +92,8 @@ def _shutdown() -> None:
     # order the interpreter's exit hooks run in.
     for plan in list(_live_plans):
         plan.close()
+    for release in list(_live_releases):
+        release.close()
     for ctx in list(_live):
         ctx.close()
     _native.lib.promote_shutdown()

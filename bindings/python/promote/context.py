@@ -11,6 +11,7 @@ from . import _native as _n
 from ._handle import OwnsHandle
 from .errors import ErrorClass, ErrorCode, ErrorDetail, StateError, _enum_or_int
 from .promotion import Change, Plan, _change, _request
+from .release import Release, ReleaseEventCallback, ReleaseInfo, ReleaseState, _Events, _info, _options as _release_options
 from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, NameArg, Policy,
                     PolicyField, Product, Repository, SshKey, TransferEvent, TransferKind, TransferPhase)
 
@@ -627,3 +628,75 @@ class Context(OwnsHandle):
 
     def close_change(self, id: str, *, provider: Optional[str] = None) -> None:
         self._call(lib.promote_change_close, self._ctx(), _n.encode(provider, "provider"), _n.encode(id, "id"))
+
+    # -- releases (recorded in the context's repository, refs/promote/releases/ID)
+
+    def run(self, product: NameArg, version: Optional[str] = None, flow: Optional[NameArg] = None, group: bool = True,
+            events: Optional[ReleaseEventCallback] = None, *, author_name: Optional[str] = None,
+            author_email: Optional[str] = None) -> Release:
+        """Start a release of `product` through `flow` (None: the product's
+        ``flows``, else "default"); with `version`, the trigger environment's
+        version is set to it first. Its record is written, nothing else yet:
+        advance it with :meth:`Release.run` or :meth:`Release.poll`. `group`
+        False gives every step its own commit or change request. `events`
+        receives a :class:`~promote.ReleaseEvent` after every transition."""
+        callbacks = _Events(events)
+        opts = _release_options(callbacks, author_name, author_email, flow=_name_of(flow, "flow"),
+                                set_version=_n.encode(version, "version"), no_group=0 if group else 1)
+        out = _n.release_p()
+        self._call_with(callbacks, lib.promote_release_start, byref(out), self._ctx(), _name_of(product, "product"),
+                        byref(opts))
+        return Release._wrap(out, self, callbacks, opts)
+
+    def apply(self, product: NameArg, to: NameArg, from_: Optional[NameArg] = None, version: Optional[str] = None,
+              *, force: bool = False, reason: Optional[str] = None, events: Optional[ReleaseEventCallback] = None,
+              author_name: Optional[str] = None, author_email: Optional[str] = None) -> Release:
+        """Start a one-step release (flow "manual") promoting `product` into
+        `to`, as ``promote apply`` does. A version the environments upstream of
+        `to` do not hold is refused (:class:`~promote.StateError`, naming them)
+        unless `force` with a `reason` (recorded) or it is a rollback."""
+        callbacks = _Events(events)
+        opts = _release_options(callbacks, author_name, author_email, to=_name_of(to, "to"),
+                                from_=_name_of(from_, "from_"), set_version=_n.encode(version, "version"),
+                                force=1 if force else 0, reason=_n.encode(reason, "reason"))
+        out = _n.release_p()
+        self._call_with(callbacks, lib.promote_release_start, byref(out), self._ctx(), _name_of(product, "product"),
+                        byref(opts))
+        return Release._wrap(out, self, callbacks, opts)
+
+    def release(self, id: str, events: Optional[ReleaseEventCallback] = None, *, author_name: Optional[str] = None,
+                author_email: Optional[str] = None) -> Release:
+        """Open the release `id` (its latest record); NotFoundError if none."""
+        callbacks = _Events(events)
+        opts = _release_options(callbacks, author_name, author_email)
+        out = _n.release_p()
+        self._call_with(callbacks, lib.promote_release_open, byref(out), self._ctx(), _n.encode(id, "id"), byref(opts))
+        return Release._wrap(out, self, callbacks, opts)
+
+    def releases(self, product: Optional[NameArg] = None, state: Optional[Union[ReleaseState, str]] = None,
+                 limit: int = 0) -> List[ReleaseInfo]:
+        """The releases recorded in the repository, newest first: of `product`
+        only, in `state` only (a ReleaseState or its name), at most `limit` (0: all)."""
+        if isinstance(state, str):
+            try:
+                state = ReleaseState[state.upper()]
+            except KeyError:
+                raise ValueError("state must be one of %s, not %r"
+                                 % (", ".join(s.name.lower() for s in ReleaseState), state)) from None
+        opts = _n.promote_release_list_options()
+        lib.promote_release_list_options_init(byref(opts), _n.RELEASE_LIST_OPTIONS_VERSION)
+        _n.set_given(opts, product=_name_of(product, "product"), state=None if state is None else int(state),
+                     limit=int(limit))
+        out = _n.rlist_p()
+        self._call(lib.promote_release_list_new, byref(out), self._ctx(), byref(opts))
+        try:
+            return [_info(lib.promote_release_list_at(out, i)) for i in range(lib.promote_release_list_count(out))]
+        finally:
+            lib.promote_release_list_free(out)
+
+    def _call_with(self, callbacks: _Events, func: Callable[..., _T], *args: Any) -> _T:
+        """A call that may tell a release's events: re-raise what its callback raised."""
+        try:
+            return self._call(func, *args)
+        finally:
+            callbacks.raise_pending()

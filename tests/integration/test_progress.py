@@ -45,7 +45,7 @@ def test_a_terminal_gets_the_progress_of_the_clone_and_the_push(git_server, tmp_
     assert "Cloning %s\r\n" % url in text
     # Each phase's line rewritten in place ("\r", the text, then erased to the end of the line), and
     # finished when it is done.
-    assert "\rReceiving objects: 100% (41/41), " in text
+    assert "\rReceiving objects: 100% (42/42), " in text
     assert "\rResolving deltas: 100% (" in text
     assert text.count(", done.\x1b[K\r\n") == 4  # receiving, resolving; packing, writing
     assert "Pushing to %s\r\n" % url in text
@@ -103,7 +103,7 @@ def test_a_terminal_gets_the_progress_over_ssh_too(ssh_server, tmp_path):
     assert status == 0, text
     assert b"committed " in out
     shown = url.replace(ssh_server.user + "@", "***@")  # no user information in what is shown
-    assert "Cloning %s\r\n" % shown in text and "\rReceiving objects: 100% (41/41), " in text, text
+    assert "Cloning %s\r\n" % shown in text and "\rReceiving objects: 100% (42/42), " in text, text
     assert "Pushing to %s\r\n" % shown in text, text
     assert "\rWriting objects: 100% (" in text and text.endswith(", done.\x1b[K\r\n"), text
     assert run_git("-C", ssh_server.repo_path("gitops"), "log", "-1", "--format=%s", "main").stdout.strip() == \

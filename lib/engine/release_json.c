@@ -4,6 +4,7 @@
 #include "config/loader.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/json_util.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -25,30 +26,10 @@ static json_object *time_value(int64_t t)
 	return json_object_new_string(text);
 }
 
-static json_object *strings(char *const *items, size_t count)
-{
-	json_object *a = json_object_new_array();
-	for (size_t i = 0; a && i < count; i++)
-		if (json_object_array_add(a, json_object_new_string(items[i])) != 0) {
-			json_object_put(a);
-			return NULL;
-		}
-	return a;
-}
-
-/* Adds `value` under `key`; a NULL value is JSON null only where `nullable`. */
-static int put(json_object *o, const char *key, json_object *value, bool nullable)
-{
-	if ((!value && !nullable) || json_object_object_add(o, key, value) != 0) {
-		json_object_put(value);
-		return promote__error_oom();
-	}
-	return 0;
-}
 
 static int put_str(json_object *o, const char *key, const char *value)
 {
-	return put(o, key, json_object_new_string(value ? value : ""), false);
+	return promote__json_put(o, key, json_object_new_string(value ? value : ""), false);
 }
 
 static const char *name_of(const char *const *names, size_t count, int value)
@@ -67,15 +48,15 @@ static json_object *check_json(const promote__check *c)
 	if (rc == 0)
 		rc = put_str(o, "run_id", c->run_id);
 	if (rc == 0)
-		rc = put(o, "done", json_object_new_boolean(c->done), false);
+		rc = promote__json_put(o, "done", json_object_new_boolean(c->done), false);
 	if (rc == 0)
-		rc = put(o, "status", json_object_new_int(c->status), false);
+		rc = promote__json_put(o, "status", json_object_new_int(c->status), false);
 	if (rc == 0)
 		rc = put_str(o, "output", c->output);
 	if (rc == 0)
-		rc = put(o, "started", time_value(c->started), true);
+		rc = promote__json_put(o, "started", time_value(c->started), true);
 	if (rc == 0)
-		rc = put(o, "finished", time_value(c->finished), true);
+		rc = promote__json_put(o, "finished", time_value(c->finished), true);
 	if (rc && o) {
 		json_object_put(o);
 		o = NULL;
@@ -88,8 +69,8 @@ static json_object *approvals_json(const promote_release_step *s)
 	json_object *a = json_object_new_array();
 	for (size_t i = 0; a && i < s->approval_count; i++) {
 		json_object *o = json_object_new_object();
-		if (!o || put_str(o, "by", s->approvals[i].by) || put(o, "at", time_value(s->approvals[i].at), true) ||
-			json_object_array_add(a, o) != 0) {
+		if (!o || put_str(o, "by", s->approvals[i].by) ||
+			promote__json_put(o, "at", time_value(s->approvals[i].at), true) || json_object_array_add(a, o) != 0) {
 			json_object_put(o);
 			json_object_put(a);
 			return NULL;
@@ -121,15 +102,15 @@ static json_object *step_json(const promote_release_step *s)
 	if (rc == 0)
 		rc = put_str(o, "from", s->from);
 	if (rc == 0)
-		rc = put(o, "depends_on", strings(s->depends_on, s->depends_count), false);
+		rc = promote__json_put(o, "depends_on", promote__json_strings(s->depends_on, s->depends_count), false);
 	if (rc == 0)
 		rc = put_str(o, "strategy", name_of(promote__strategy_names, 3, s->strategy));
 	if (rc == 0)
 		rc = put_str(o, "action", name_of(promote__action_names, 4, s->action));
 	if (rc == 0)
-		rc = put(o, "pre", strings(s->pre, s->pre_count), false);
+		rc = promote__json_put(o, "pre", promote__json_strings(s->pre, s->pre_count), false);
 	if (rc == 0)
-		rc = put(o, "post", strings(s->post, s->post_count), false);
+		rc = promote__json_put(o, "post", promote__json_strings(s->post, s->post_count), false);
 	if (rc == 0)
 		rc = put_str(o, "group", s->group);
 	if (rc == 0)
@@ -137,7 +118,7 @@ static json_object *step_json(const promote_release_step *s)
 	if (rc == 0)
 		rc = put_str(o, "reason", s->reason);
 	if (rc == 0)
-		rc = put(o, "attempts", json_object_new_int64(s->attempts), false);
+		rc = promote__json_put(o, "attempts", json_object_new_int64(s->attempts), false);
 	if (rc == 0)
 		rc = put_str(o, "commit", s->commit);
 	if (rc == 0)
@@ -147,9 +128,9 @@ static json_object *step_json(const promote_release_step *s)
 	if (rc == 0)
 		rc = put_str(o, "merge_commit", s->merge_commit);
 	if (rc == 0)
-		rc = put(o, "approvals", approvals_json(s), false);
+		rc = promote__json_put(o, "approvals", approvals_json(s), false);
 	if (rc == 0)
-		rc = put(o, "checks", checks_json(s), false);
+		rc = promote__json_put(o, "checks", checks_json(s), false);
 	if (rc == 0)
 		rc = put_str(o, "deploy", s->deploy);
 	if (rc == 0)
@@ -157,17 +138,17 @@ static json_object *step_json(const promote_release_step *s)
 	if (rc == 0)
 		rc = put_str(claim, "owner", s->claim);
 	if (rc == 0)
-		rc = put(claim, "at", time_value(s->claimed), true);
+		rc = promote__json_put(claim, "at", time_value(s->claimed), true);
 	if (rc == 0) {
-		rc = put(o, "claim", claim, false);
+		rc = promote__json_put(o, "claim", claim, false);
 		claim = NULL;
 	}
 	if (rc == 0)
-		rc = put(o, "next_attempt", time_value(s->next_attempt), true);
+		rc = promote__json_put(o, "next_attempt", time_value(s->next_attempt), true);
 	if (rc == 0)
-		rc = put(o, "started", time_value(s->started), true);
+		rc = promote__json_put(o, "started", time_value(s->started), true);
 	if (rc == 0)
-		rc = put(o, "finished", time_value(s->finished), true);
+		rc = promote__json_put(o, "finished", time_value(s->finished), true);
 	json_object_put(claim);
 	if (rc) {
 		json_object_put(o);
@@ -181,7 +162,7 @@ static json_object *release_json(const promote_release *r)
 	json_object *o = json_object_new_object(), *trigger = json_object_new_object(), *steps = json_object_new_array();
 	int rc = o && trigger && steps ? 0 : promote__error_oom();
 	if (rc == 0)
-		rc = put(o, "schema", json_object_new_int(PROMOTE__RELEASE_SCHEMA), false);
+		rc = promote__json_put(o, "schema", json_object_new_int(PROMOTE__RELEASE_SCHEMA), false);
 	if (rc == 0)
 		rc = put_str(o, "id", r->id);
 	if (rc == 0)
@@ -197,25 +178,25 @@ static json_object *release_json(const promote_release *r)
 	if (rc == 0)
 		rc = put_str(trigger, "environment", r->trigger);
 	if (rc == 0)
-		rc = put(trigger, "set_version", json_object_new_boolean(r->set_version), false);
+		rc = promote__json_put(trigger, "set_version", json_object_new_boolean(r->set_version), false);
 	if (rc == 0)
 		rc = put_str(trigger, "commit", r->trigger_commit);
 	if (rc == 0) {
-		rc = put(o, "trigger", trigger, false);
+		rc = promote__json_put(o, "trigger", trigger, false);
 		trigger = NULL;
 	}
 	if (rc == 0)
-		rc = put(o, "group", json_object_new_boolean(r->group), false);
+		rc = promote__json_put(o, "group", json_object_new_boolean(r->group), false);
 	if (rc == 0)
 		rc = put_str(o, "forced", r->forced);
 	if (rc == 0)
-		rc = put(o, "timeout", json_object_new_int64(r->timeout_s), false);
+		rc = promote__json_put(o, "timeout", json_object_new_int64(r->timeout_s), false);
 	if (rc == 0)
-		rc = put(o, "created", time_value(r->created), true);
+		rc = promote__json_put(o, "created", time_value(r->created), true);
 	if (rc == 0)
-		rc = put(o, "updated", time_value(r->updated), true);
+		rc = promote__json_put(o, "updated", time_value(r->updated), true);
 	if (rc == 0)
-		rc = put(o, "finished", time_value(r->finished), true);
+		rc = promote__json_put(o, "finished", time_value(r->finished), true);
 	for (size_t i = 0; rc == 0 && i < r->step_count; i++) {
 		json_object *s = step_json(&r->steps[i]);
 		if (!s || json_object_array_add(steps, s) != 0) {
@@ -224,7 +205,7 @@ static json_object *release_json(const promote_release *r)
 		}
 	}
 	if (rc == 0) {
-		rc = put(o, "steps", steps, false);
+		rc = promote__json_put(o, "steps", steps, false);
 		steps = NULL;
 	}
 	json_object_put(trigger);
@@ -273,7 +254,7 @@ static json_object *field(reader *rd, json_object *o, const char *key, json_type
 	json_object *v = NULL;
 	if (rd->rc)
 		return NULL;
-	if (!json_object_object_get_ex(o, key, &v) || (v ? !json_object_is_type(v, type) : !nullable)) {
+	if (!promote__json_get(&v, o, key, type, nullable)) {
 		char what[96];
 		snprintf(what, sizeof what, "'%s' is missing or not a %s", key, json_type_to_name(type));
 		bad(rd, what);
@@ -511,16 +492,16 @@ int promote__release_parse(promote_release *r, const char *data, size_t size, co
 {
 	reader rd = { where, 0 };
 	promote__release_clear(r);
-	json_tokener *tok = json_tokener_new_ex(32);
-	if (!tok)
-		return promote__error_oom();
-	json_object *o = size <= INT32_MAX ? json_tokener_parse_ex(tok, data, (int)size) : NULL;
-	if (!o || json_tokener_get_error(tok) != json_tokener_success || !json_object_is_type(o, json_type_object))
+	json_object *o = NULL;
+	const char *why = NULL;
+	int rc = promote__json_parse_object(&o, data, size, 32, &why);
+	if (rc)
+		return rc;
+	if (!o)
 		bad(&rd, "not a JSON object");
 	else
 		get_release(&rd, r, o);
 	json_object_put(o);
-	json_tokener_free(tok);
 	if (rd.rc)
 		promote__release_clear(r);
 	return rd.rc;

@@ -3,29 +3,21 @@
 
 #include "git/repo.h"
 #include "core/error.h"
+#include "core/json_util.h"
 #include "core/strbuf.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* Adds `value` (taken) under `key`; a NULL value (out of memory) is an error. */
 static int put(json_object *record, const char *key, json_object *value)
 {
-	if (!value || json_object_object_add(record, key, value) != 0) {
-		json_object_put(value);
-		return promote__error_oom();
-	}
-	return 0;
+	return promote__json_put(record, key, value, false);
 }
 
 static json_object *string_array(const promote__strset *set)
 {
-	json_object *array = json_object_new_array();
-	for (size_t i = 0; array && i < set->items.size; i++)
-		if (json_object_array_add(array, json_object_new_string(set->items.ptr[i])) != 0) {
-			json_object_put(array);
-			return NULL;
-		}
-	return array;
+	return promote__json_strings(set->items.ptr, set->items.size);
 }
 
 json_object *promote__local_record_new(const promote_change_request *request, int64_t now)
@@ -68,28 +60,23 @@ json_object *promote__local_record_new(const promote_change_request *request, in
 static bool has(json_object *record, const char *key, json_type type)
 {
 	json_object *v = NULL;
-	return json_object_object_get_ex(record, key, &v) && json_object_is_type(v, type);
+	return promote__json_get(&v, record, key, type, false);
 }
 
 int promote__local_record_parse(json_object **out, const char *data, size_t size, const char *ref)
 {
 	*out = NULL;
-	json_tokener *tok = json_tokener_new_ex(16);
-	if (!tok)
-		return promote__error_oom();
-	json_object *r = json_tokener_parse_ex(tok, data, (int)size);
-	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	json_tokener_free(tok);
+	json_object *r = NULL;
 	const char *why = NULL;
-	if (!r || jerr != json_tokener_success)
-		why = jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "empty";
-	else if (!json_object_is_type(r, json_type_object))
-		why = "not a JSON object";
-	else if (!has(r, "id", json_type_string) || !has(r, "head", json_type_string) ||
-		 !has(r, "base", json_type_string) || !has(r, "state", json_type_string))
+	int rc = promote__json_parse_object(&r, data, size, 16, &why);
+	if (rc)
+		return rc;
+	/* `why` already says what is wrong when the bytes are not a JSON object */
+	if (!why && (!has(r, "id", json_type_string) || !has(r, "head", json_type_string) ||
+		     !has(r, "base", json_type_string) || !has(r, "state", json_type_string)))
 		why = "'id', 'head', 'base' or 'state' is missing";
-	else if (!has(r, "approvals", json_type_array) || !has(r, "comments", json_type_array) ||
-		 !has(r, "labels", json_type_array))
+	if (!why && (!has(r, "approvals", json_type_array) || !has(r, "comments", json_type_array) ||
+		     !has(r, "labels", json_type_array)))
 		why = "'approvals', 'comments' or 'labels' is not a list";
 	if (!why) {
 		const char *state = promote__local_record_string(r, "state");
@@ -111,9 +98,7 @@ int promote__local_record_parse(json_object **out, const char *data, size_t size
 const char *promote__local_record_string(json_object *record, const char *key)
 {
 	json_object *v = NULL;
-	if (json_object_object_get_ex(record, key, &v) && json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
-	return "";
+	return promote__json_get(&v, record, key, json_type_string, false) ? json_object_get_string(v) : "";
 }
 
 promote_change_state promote__local_record_state(json_object *record)

@@ -37,8 +37,25 @@ static const char *name_of(const char *const *names, size_t count, int value)
 	return value >= 0 && (size_t)value < count ? names[value] : "unset";
 }
 
-static json_object *check_json(const promote__check *c)
+/* A JSON array of the `count` items of `size` bytes at `items`, each made by
+ * `item`; NULL when out of memory. */
+static json_object *array_json(const void *items, size_t count, size_t size, json_object *(*item)(const void *))
 {
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; a && i < count; i++) {
+		json_object *o = item((const char *)items + i * size);
+		if (!o || json_object_array_add(a, o) != 0) {
+			json_object_put(o);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static json_object *check_json(const void *item)
+{
+	const promote__check *c = item;
 	json_object *o = json_object_new_object();
 	int rc = o ? 0 : promote__error_oom();
 	if (rc == 0)
@@ -64,37 +81,20 @@ static json_object *check_json(const promote__check *c)
 	return o;
 }
 
-static json_object *approvals_json(const promote_release_step *s)
+static json_object *approval_json(const void *item)
 {
-	json_object *a = json_object_new_array();
-	for (size_t i = 0; a && i < s->approval_count; i++) {
-		json_object *o = json_object_new_object();
-		if (!o || put_str(o, "by", s->approvals[i].by) ||
-			promote__json_put(o, "at", time_value(s->approvals[i].at), true) || json_object_array_add(a, o) != 0) {
-			json_object_put(o);
-			json_object_put(a);
-			return NULL;
-		}
+	const promote__approval *a = item;
+	json_object *o = json_object_new_object();
+	if (!o || put_str(o, "by", a->by) || promote__json_put(o, "at", time_value(a->at), true)) {
+		json_object_put(o);
+		return NULL;
 	}
-	return a;
+	return o;
 }
 
-static json_object *checks_json(const promote_release_step *s)
+static json_object *step_json(const void *item)
 {
-	json_object *a = json_object_new_array();
-	for (size_t i = 0; a && i < s->check_count; i++) {
-		json_object *o = check_json(&s->checks[i]);
-		if (!o || json_object_array_add(a, o) != 0) {
-			json_object_put(o);
-			json_object_put(a);
-			return NULL;
-		}
-	}
-	return a;
-}
-
-static json_object *step_json(const promote_release_step *s)
-{
+	const promote_release_step *s = item;
 	json_object *o = json_object_new_object(), *claim = json_object_new_object();
 	int rc = o && claim ? 0 : promote__error_oom();
 	if (rc == 0)
@@ -128,9 +128,11 @@ static json_object *step_json(const promote_release_step *s)
 	if (rc == 0)
 		rc = put_str(o, "merge_commit", s->merge_commit);
 	if (rc == 0)
-		rc = promote__json_put(o, "approvals", approvals_json(s), false);
+		rc = promote__json_put(o, "approvals",
+			array_json(s->approvals, s->approval_count, sizeof *s->approvals, approval_json), false);
 	if (rc == 0)
-		rc = promote__json_put(o, "checks", checks_json(s), false);
+		rc = promote__json_put(o, "checks",
+			array_json(s->checks, s->check_count, sizeof *s->checks, check_json), false);
 	if (rc == 0)
 		rc = put_str(o, "deploy", s->deploy);
 	if (rc == 0)
@@ -159,8 +161,8 @@ static json_object *step_json(const promote_release_step *s)
 
 static json_object *release_json(const promote_release *r)
 {
-	json_object *o = json_object_new_object(), *trigger = json_object_new_object(), *steps = json_object_new_array();
-	int rc = o && trigger && steps ? 0 : promote__error_oom();
+	json_object *o = json_object_new_object(), *trigger = json_object_new_object();
+	int rc = o && trigger ? 0 : promote__error_oom();
 	if (rc == 0)
 		rc = promote__json_put(o, "schema", json_object_new_int(PROMOTE__RELEASE_SCHEMA), false);
 	if (rc == 0)
@@ -197,19 +199,10 @@ static json_object *release_json(const promote_release *r)
 		rc = promote__json_put(o, "updated", time_value(r->updated), true);
 	if (rc == 0)
 		rc = promote__json_put(o, "finished", time_value(r->finished), true);
-	for (size_t i = 0; rc == 0 && i < r->step_count; i++) {
-		json_object *s = step_json(&r->steps[i]);
-		if (!s || json_object_array_add(steps, s) != 0) {
-			json_object_put(s);
-			rc = promote__error_oom();
-		}
-	}
-	if (rc == 0) {
-		rc = promote__json_put(o, "steps", steps, false);
-		steps = NULL;
-	}
+	if (rc == 0)
+		rc = promote__json_put(o, "steps",
+			array_json(r->steps, r->step_count, sizeof *r->steps, step_json), false);
 	json_object_put(trigger);
-	json_object_put(steps);
 	if (rc) {
 		json_object_put(o);
 		return NULL;
@@ -356,64 +349,61 @@ static void get_strings(reader *rd, char ***out, size_t *count, json_object *o, 
 	}
 }
 
-static void get_checks(reader *rd, promote_release_step *s, json_object *o)
+/* The array `key` of `o` read into a new array of `size`-byte items (NULL
+ * when it is empty), each an object read by `item`; `what` names one in
+ * messages ("a step"). *count counts the items as they are begun, so that
+ * clearing frees what a damaged one left half-read. */
+static void *get_objects(reader *rd, size_t *count, json_object *o, const char *key, size_t size, const char *what,
+	void (*item)(reader *, void *, json_object *))
 {
-	json_object *a = field(rd, o, "checks", json_type_array, false);
+	json_object *a = field(rd, o, key, json_type_array, false);
 	size_t n = a ? json_object_array_length(a) : 0;
-	if (n == 0)
-		return;
-	if (!(s->checks = calloc(n, sizeof *s->checks))) {
+	char *items = n ? calloc(n, size) : NULL;
+	if (n && !items) {
 		rd->rc = promote__error_oom();
-		return;
-	}
-	for (size_t i = 0; i < n && rd->rc == 0; i++) {
-		json_object *c = json_object_array_get_idx(a, i);
-		promote__check *k = &s->checks[i];
-		s->check_count = i + 1;
-		if (!json_object_is_type(c, json_type_object)) {
-			bad(rd, "a check is not an object");
-			break;
-		}
-		char *phase = NULL;
-		int64_t status = -1;
-		get_str(rd, &k->name, c, "name");
-		get_str(rd, &phase, c, "phase");
-		get_str(rd, &k->run_id, c, "run_id");
-		get_bool(rd, &k->done, c, "done");
-		get_int(rd, &status, c, "status");
-		get_str(rd, &k->output, c, "output");
-		get_time(rd, &k->started, c, "started");
-		get_time(rd, &k->finished, c, "finished");
-		k->post = phase && strcmp(phase, "post") == 0;
-		k->status = (int)status;
-		free(phase);
-	}
-}
-
-static void get_approvals(reader *rd, promote_release_step *s, json_object *o)
-{
-	json_object *a = field(rd, o, "approvals", json_type_array, false);
-	size_t n = a ? json_object_array_length(a) : 0;
-	if (n == 0)
-		return;
-	if (!(s->approvals = calloc(n, sizeof *s->approvals))) {
-		rd->rc = promote__error_oom();
-		return;
+		return NULL;
 	}
 	for (size_t i = 0; i < n && rd->rc == 0; i++) {
 		json_object *v = json_object_array_get_idx(a, i);
-		s->approval_count = i + 1;
+		*count = i + 1;
 		if (!json_object_is_type(v, json_type_object)) {
-			bad(rd, "an approval is not an object");
-			break;
-		}
-		get_str(rd, &s->approvals[i].by, v, "by");
-		get_time(rd, &s->approvals[i].at, v, "at");
+			char what_is_wrong[64];
+			snprintf(what_is_wrong, sizeof what_is_wrong, "%s is not an object", what);
+			bad(rd, what_is_wrong);
+		} else
+			item(rd, items + i * size, v);
 	}
+	return items;
 }
 
-static void get_step(reader *rd, promote_release_step *s, json_object *o)
+static void get_check(reader *rd, void *item, json_object *c)
 {
+	promote__check *k = item;
+	char *phase = NULL;
+	int64_t status = -1;
+	get_str(rd, &k->name, c, "name");
+	get_str(rd, &phase, c, "phase");
+	get_str(rd, &k->run_id, c, "run_id");
+	get_bool(rd, &k->done, c, "done");
+	get_int(rd, &status, c, "status");
+	get_str(rd, &k->output, c, "output");
+	get_time(rd, &k->started, c, "started");
+	get_time(rd, &k->finished, c, "finished");
+	k->post = phase && strcmp(phase, "post") == 0;
+	k->status = (int)status;
+	free(phase);
+}
+
+static void get_approval(reader *rd, void *item, json_object *o)
+{
+	promote__approval *a = item;
+	get_str(rd, &a->by, o, "by");
+	get_time(rd, &a->at, o, "at");
+}
+
+static void get_step(reader *rd, void *item, json_object *o)
+{
+	promote_release_step *s = item;
 	int64_t attempts = 0;
 	get_str(rd, &s->environment, o, "environment");
 	get_str(rd, &s->from, o, "from");
@@ -430,8 +420,9 @@ static void get_step(reader *rd, promote_release_step *s, json_object *o)
 	get_str(rd, &s->change, o, "change");
 	get_str(rd, &s->head, o, "head");
 	get_str(rd, &s->merge_commit, o, "merge_commit");
-	get_approvals(rd, s, o);
-	get_checks(rd, s, o);
+	s->approvals = get_objects(rd, &s->approval_count, o, "approvals", sizeof *s->approvals, "an approval",
+		get_approval);
+	s->checks = get_objects(rd, &s->check_count, o, "checks", sizeof *s->checks, "a check", get_check);
 	get_str(rd, &s->deploy, o, "deploy");
 	get_str(rd, &s->error, o, "error");
 	json_object *claim = field(rd, o, "claim", json_type_object, false);
@@ -474,18 +465,7 @@ static void get_release(reader *rd, promote_release *r, json_object *o)
 	get_time(rd, &r->updated, o, "updated");
 	get_time(rd, &r->finished, o, "finished");
 	r->timeout_s = timeout < 0 || timeout > UINT32_MAX ? 0 : (uint32_t)timeout;
-	json_object *steps = field(rd, o, "steps", json_type_array, false);
-	size_t n = steps ? json_object_array_length(steps) : 0;
-	if (n && !(r->steps = calloc(n, sizeof *r->steps)))
-		rd->rc = promote__error_oom();
-	for (size_t i = 0; i < n && rd->rc == 0; i++) {
-		json_object *s = json_object_array_get_idx(steps, i);
-		r->step_count = i + 1;
-		if (!json_object_is_type(s, json_type_object))
-			bad(rd, "a step is not an object");
-		else
-			get_step(rd, &r->steps[i], s);
-	}
+	r->steps = get_objects(rd, &r->step_count, o, "steps", sizeof *r->steps, "a step", get_step);
 }
 
 int promote__release_parse(promote_release *r, const char *data, size_t size, const char *where)

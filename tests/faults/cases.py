@@ -79,3 +79,14 @@ def run_cases(place, command, check, cases, owned):
         if problem:
             failures.append("%s: %s" % (label, problem))
     return failures
+
+
+def run_all(place, command, check, scratch, owned, make_cases, what):
+    """The cases `make_cases(points)` makes from the system calls of a clean run (probe), each run
+    (run_cases); prints how many points there were (`what`: "kill points"), cases and failures, and
+    fails with every failure."""
+    points = probe(place, command, scratch)
+    cases = make_cases(points)
+    failures = run_cases(place, command, check, cases, owned)
+    print("%d %s, %d cases, %d failed" % (len(points), what, len(cases), len(failures)))
+    assert not failures, "\n".join(failures)

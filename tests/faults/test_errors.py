@@ -8,7 +8,7 @@ each error."""
 
 import pytest
 
-from cases import probe, run_cases
+from cases import run_all
 from faults import exhaustive, failed_at, sample_size
 from scenarios import SCENARIOS, http_place, local_place
 
@@ -24,15 +24,15 @@ def _run_all(place, command, check, scratch, owned, count):
     """Each chosen call, and every later one of its kind, fails with one of ERRORS (in turn; all
     three when exhaustive); `run_case` checks the broken run failed cleanly or succeeded, and what
     follows."""
-    points = [p for p in probe(place, command, scratch) if p[0] in WRITES]
-    stride = 1 if exhaustive() else max(1, len(points) // max(1, count))
-    cases = []
-    for i, (name, n, call) in enumerate(points[::stride]):
-        for errno in ERRORS if exhaustive() else ERRORS[i % len(ERRORS):][:1]:
-            cases.append(("%s at %s #%d (%s)" % (errno, name, n, call[:100]), _failer(name, n, errno)))
-    failures = run_cases(place, command, check, cases, owned)
-    print("%d writing calls, %d cases, %d failed" % (len(points), len(cases), len(failures)))
-    assert not failures, "\n".join(failures)
+    def cases(points):
+        writes = [p for p in points if p[0] in WRITES]
+        stride = 1 if exhaustive() else max(1, len(writes) // max(1, count))
+        made = []
+        for i, (name, n, call) in enumerate(writes[::stride]):
+            for errno in ERRORS if exhaustive() else ERRORS[i % len(ERRORS):][:1]:
+                made.append(("%s at %s #%d (%s)" % (errno, name, n, call[:100]), _failer(name, n, errno)))
+        return made
+    run_all(place, command, check, scratch, owned, cases, "system calls")
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))

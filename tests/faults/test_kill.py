@@ -8,7 +8,7 @@ PROMOTE_FAULTS_EXHAUSTIVE=1 tries every one, PROMOTE_FAULTS_POINTS=N changes the
 
 import pytest
 
-from cases import probe, run_cases
+from cases import run_all
 from faults import choose, killed_at, sample_size
 from scenarios import SCENARIOS, http_place, local_place
 
@@ -18,12 +18,11 @@ def _killer(name, n):
 
 
 def _run_all(place, command, check, scratch, owned, count):
-    points = probe(place, command, scratch)
-    chosen = choose(points, count)
-    cases = [("killed at %s #%d (%s)" % (name, n, call[:100]), _killer(name, n)) for name, n, call in chosen]
-    failures = run_cases(place, command, check, cases, owned)
-    print("%d kill points, %d tried, %d failed" % (len(points), len(chosen), len(failures)))
-    assert not failures, "\n".join(failures)
+    """A kill at each point `choose` picks (about `count`)."""
+    def cases(points):
+        return [("killed at %s #%d (%s)" % (name, n, call[:100]), _killer(name, n))
+                for name, n, call in choose(points, count)]
+    run_all(place, command, check, scratch, owned, cases, "kill points")
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))

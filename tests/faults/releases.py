@@ -2,9 +2,10 @@
 
 dev -> qa + staging (auto, commit: grouped into one commit) -> uat (auto, pull request: a change merged
 at once by the local provider) -> prod (manual, pull request: a draft change that waits for an approval
-given by another process). The runs use a promote built with fault points (PROMOTE_FAULT_CLI, from the
-build folder PROMOTE_FAULT_BUILD, meson -Dfault_points=true): PROMOTE_FAULT_TRACE=FILE appends "N WHERE"
-for every point a process passes, PROMOTE_FAULT_KILL_AT=N sends it SIGKILL at its Nth point.
+given by another process): the repository of tests/integration/release_repo.py, with uat. The runs
+use a promote built with fault points (PROMOTE_FAULT_CLI, from the build folder PROMOTE_FAULT_BUILD,
+meson -Dfault_points=true): PROMOTE_FAULT_TRACE=FILE appends "N WHERE" for every point a process
+passes, PROMOTE_FAULT_KILL_AT=N sends it SIGKILL at its Nth point.
 """
 
 import json
@@ -17,12 +18,12 @@ import sys
 SOURCE_ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(SOURCE_ROOT / "tests" / "integration"))
 from gitserver import create_bare_repo, run_git  # noqa: E402
+from release_repo import files  # noqa: E402
 
 FAULT_BUILD = os.environ.get("PROMOTE_FAULT_BUILD", "")
 FAULT_CLI = os.environ.get("PROMOTE_FAULT_CLI", "")
 
 PRODUCT, VERSION, OLD = "shop", "2.0.0", "1.0.0"
-ENVIRONMENTS = ["dev", "qa", "staging", "uat", "prod"]
 STEPS = ["qa", "staging", "uat", "prod"]
 COMMIT_STEPS = ["qa", "staging"]          # one grouped commit carries both
 CHANGE_STEPS = ["uat", "prod"]            # one change request each
@@ -31,46 +32,12 @@ CHANGES = "refs/promote/changes/"
 # A bound on every command that advances the release (it blocks while something runs elsewhere).
 BOUND = ["--timeout", "90s"]
 
-CONFIG = """\
-version: 1
-environments:
-  dev: {path: envs/dev, strategy: auto}
-  qa: {path: envs/qa, strategy: auto}
-  staging: {path: envs/staging, strategy: auto}
-  uat: {path: envs/uat, strategy: auto}
-  prod: {path: envs/prod, kind: production, strategy: manual}
-products:
-  shop:
-    path: apps/shop
-    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}
-policies:
-  - name: default
-    action: commit
-  - name: prod-by-pull-request
-    priority: 100
-    match: {environments: {kind: production}}
-    action: pull-request
-flows:
-  default:
-    trigger: dev
-    steps:
-      qa: {}
-      staging: {}
-      uat:
-        dependsOn: [qa, staging]
-        policy: {action: pull-request}
-      prod: {dependsOn: [uat]}
-"""
-
 VALUES = 'image:\n  repository: registry.example.com/shop\n  tag: "%s"\nreplicas: 2\n'
 
 
 def make_repo(root, name):
     """The release's repository, bare, at root/NAME.git: every environment holds shop 1.0.0."""
-    files = {"promote.yaml": CONFIG}
-    for env in ENVIRONMENTS:
-        files["envs/%s/apps/shop/values.yaml" % env] = VALUES % OLD
-    return create_bare_repo(root, name, files, message="shop 1.0.0 everywhere")
+    return create_bare_repo(root, name, files(VALUES % OLD, uat=True), message="shop 1.0.0 everywhere")
 
 
 def promote(args, env, kill_at=None, trace=None, timeout=180):

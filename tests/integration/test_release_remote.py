@@ -1,6 +1,7 @@
 """Releases against a real git server over HTTP: every effect and every record
 transition is pushed, a second process (another mirror) resumes and approves,
-and nothing is made twice. Driven through the C API (ctypes, promote._native)."""
+and nothing is made twice. Driven through the C API (ctypes, promote._native), on the repository of
+release_repo.py without uat."""
 
 import ctypes
 import os
@@ -11,39 +12,10 @@ import sys
 import pytest
 
 from gitserver import run_git
+from release_repo import files
 
 SOURCE_ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(SOURCE_ROOT / "bindings" / "python"))
-
-CONFIG = """version: 1
-environments:
-  dev: {path: envs/dev, strategy: auto}
-  qa: {path: envs/qa, strategy: auto}
-  staging: {path: envs/staging, strategy: auto}
-  prod: {path: envs/prod, strategy: manual, kind: production}
-products:
-  shop:
-    path: apps/shop
-    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}
-policies:
-  - {name: default, action: commit}
-  - {name: prod, priority: 100, match: {environments: {kind: production}}, action: pull-request}
-flows:
-  default:
-    trigger: dev
-    steps:
-      qa: {}
-      staging: {}
-      prod: {dependsOn: [qa, staging]}
-"""
-
-
-def files():
-    out = {"promote.yaml": CONFIG}
-    for env in ("dev", "qa", "staging", "prod"):
-        out["envs/%s/apps/shop/values.yaml" % env] = 'image:\n  tag: "1.0"\n'
-    return out
-
 
 @pytest.fixture
 def native(monkeypatch, git_server, tmp_path):
@@ -83,7 +55,7 @@ def remote(server, *args):
 
 
 def test_release_over_http(native, git_server, tmp_path):
-    git_server.create_repo("gitops", files())
+    git_server.create_repo("gitops", files('image:\n  tag: "1.0"\n'))
     url = git_server.url("gitops")
     ctx = open_context(native, url, tmp_path / "cache-a")
     release = start(native, ctx, "2.0")

@@ -61,6 +61,14 @@ static int commits_with(const char *trailer)
 	return atoi(out);
 }
 
+/* How many commits on main belong to the release `id` (their trailer Promote-Release names it). */
+static int commits_of_release(const char *id)
+{
+	char line[256];
+	snprintf(line, sizeof line, "Promote-Release: %s", id);
+	return commits_with(line);
+}
+
 /* The tag of shop in `env` on main. */
 static void tag_of(char *out, size_t size, const char *env)
 {
@@ -75,21 +83,50 @@ static void assert_tag(const char *env, const char *expected)
 	assert_string_equal(tag, expected);
 }
 
-static promote_release *start(promote_context *ctx, const char *version, int no_group)
+/* A release of shop started with the options `o`. */
+static promote_release *start_with(promote_context *ctx, const promote_release_options *o)
+{
+	promote_release *r = NULL;
+	if (promote_release_start(&r, ctx, "shop", o))
+		fail_msg("start: %s", promote_error_last()->message);
+	return r;
+}
+
+/* The same with `version` (NULL: what dev holds), grouped. */
+static promote_release *start(promote_context *ctx, const char *version)
 {
 	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
 	o.set_version = version;
-	o.no_group = (uint32_t)no_group;
-	promote_release *r = NULL;
-	if (promote_release_start(&r, ctx, "shop", &o))
-		fail_msg("start: %s", promote_error_last()->message);
-	return r;
+	return start_with(ctx, &o);
 }
 
 static void run(promote_release *r)
 {
 	if (promote_release_run(r, 60000))
 		fail_msg("run: %s", promote_error_last()->message);
+}
+
+/* The set-up of most tests: a fresh repository holding `config`, a context on it (into *ctx), and a
+ * release of shop started there with the options `o`... */
+static promote_release *begin_with(promote_context **ctx, const char *config, const promote_release_options *o)
+{
+	make_repo(config);
+	*ctx = open_ctx();
+	return start_with(*ctx, o);
+}
+
+/* ... or with `version` (NULL: what dev holds), grouped. */
+static promote_release *begin(promote_context **ctx, const char *config, const char *version)
+{
+	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
+	o.set_version = version;
+	return begin_with(ctx, config, &o);
+}
+
+static void finish(promote_release *r, promote_context *ctx)
+{
+	promote_release_free(r);
+	promote_context_free(ctx);
 }
 
 static int step_state(const promote_release *r, const char *env)
@@ -123,15 +160,13 @@ static int on_event(const promote_release_event *e, void *payload)
 static void test_auto_commits_grouped(void **state)
 {
 	(void)state;
-	make_repo(CONFIG("auto", "commit"));
-	promote_context *ctx = open_ctx();
 	seen events = { "" };
 	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
 	o.set_version = "2.0";
 	o.event_cb = on_event;
 	o.event_payload = &events;
-	promote_release *r = NULL;
-	assert_int_equal(promote_release_start(&r, ctx, "shop", &o), 0);
+	promote_context *ctx = NULL;
+	promote_release *r = begin_with(&ctx, CONFIG("auto", "commit"), &o);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_RUNNING);
 	assert_string_equal(promote_release_flow(r), "default");
 	assert_string_equal(promote_release_version(r), "2.0");
@@ -145,10 +180,8 @@ static void test_auto_commits_grouped(void **state)
 	assert_tag("qa", "2.0");
 	assert_tag("staging", "2.0");
 	assert_tag("prod", "2.0");
-	char line[256];
-	snprintf(line, sizeof line, "Promote-Release: %s", promote_release_id(r));
 	/* The trigger's version, qa + staging in one commit, prod: three commits. */
-	assert_int_equal(commits_with(line), 3);
+	assert_int_equal(commits_of_release(promote_release_id(r)), 3);
 	assert_int_equal(commits_with("Promote-Environment: qa"), 1);
 	assert_int_equal(commits_with("Promote-Environment: staging"), 1);
 	char out[4096];
@@ -194,53 +227,46 @@ static int stop_at_commit(const promote_release_event *e, void *payload)
 static void test_event_callback_can_stop(void **state)
 {
 	(void)state;
-	make_repo(CONFIG("auto", "commit"));
-	promote_context *ctx = open_ctx();
 	int stops = 1;
 	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
 	o.event_cb = stop_at_commit;
 	o.event_payload = &stops;
-	promote_release *r = NULL;
-	assert_int_equal(promote_release_start(&r, ctx, "shop", &o), 0);
+	promote_context *ctx = NULL;
+	promote_release *r = begin_with(&ctx, CONFIG("auto", "commit"), &o);
 	assert_int_equal(promote_release_run(r, 60000), PROMOTE_EUSER);
 	assert_int_equal(step_state(r, "qa"), PROMOTE_STEP_SUCCEEDED);
 	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_PENDING);
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
 	assert_int_equal(commits_with("Promote-Environment: qa"), 1);
-	promote_release_free(r);
-	promote_context_free(ctx);
+	finish(r, ctx);
 }
 
 static void test_no_group_writes_each_step_alone(void **state)
 {
 	(void)state;
-	make_repo(CONFIG("auto", "commit"));
-	promote_context *ctx = open_ctx();
-	promote_release *r = start(ctx, NULL, 1);
+	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
+	o.no_group = 1;
+	promote_context *ctx = NULL;
+	promote_release *r = begin_with(&ctx, CONFIG("auto", "commit"), &o);
 	assert_string_equal(promote_release_version(r), "1.1"); /* what dev holds */
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
-	char line[256];
-	snprintf(line, sizeof line, "Promote-Release: %s", promote_release_id(r));
-	assert_int_equal(commits_with(line), 3); /* qa, staging, prod: dev was not written */
+	assert_int_equal(commits_of_release(promote_release_id(r)), 3); /* qa, staging, prod: dev was not written */
 	assert_string_not_equal(promote_release_step_commit(promote_release_step_lookup(r, "qa")),
 		promote_release_step_commit(promote_release_step_lookup(r, "staging")));
 	assert_tag("prod", "1.1");
-	promote_release_free(r);
-	promote_context_free(ctx);
+	finish(r, ctx);
 }
 
 /* `apply --to`: a one-step release, flow "manual", from what the step depends on in the default flow. */
 static void test_one_step_release(void **state)
 {
 	(void)state;
-	make_repo(CONFIG("manual", "pull-request"));
-	promote_context *ctx = open_ctx();
 	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
 	o.to = "qa";
-	promote_release *r = NULL;
-	assert_int_equal(promote_release_start(&r, ctx, "shop", &o), 0);
+	promote_context *ctx = NULL;
+	promote_release *r = begin_with(&ctx, CONFIG("manual", "pull-request"), &o);
 	assert_string_equal(promote_release_flow(r), "manual");
 	assert_string_equal(promote_release_version(r), "1.1");
 	assert_int_equal(promote_release_step_count(r), 1);
@@ -297,26 +323,23 @@ static void test_one_step_release(void **state)
 static void test_never_skips_the_step(void **state)
 {
 	(void)state;
-	make_repo(CONFIG("never", "commit"));
-	promote_context *ctx = open_ctx();
-	promote_release *r = start(ctx, "2.0", 0);
+	promote_context *ctx = NULL;
+	promote_release *r = begin(&ctx, CONFIG("never", "commit"), "2.0");
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
 	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_SKIPPED);
 	assert_string_equal(step_reason(r, "prod"), "prod never promotes automatically");
 	assert_tag("prod", "1.0");
 	assert_tag("staging", "2.0");
-	promote_release_free(r);
-	promote_context_free(ctx);
+	finish(r, ctx);
 }
 
 /* A manual commit step waits before writing anything; an approval from another context lets it go. */
 static void test_manual_commit_waits_for_an_approval_from_elsewhere(void **state)
 {
 	(void)state;
-	make_repo(CONFIG("manual", "commit"));
-	promote_context *ctx = open_ctx();
-	promote_release *r = start(ctx, "2.0", 0);
+	promote_context *ctx = NULL;
+	promote_release *r = begin(&ctx, CONFIG("manual", "commit"), "2.0");
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_WAITING);
 	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_AWAITING_APPROVAL);
@@ -335,8 +358,7 @@ static void test_manual_commit_waits_for_an_approval_from_elsewhere(void **state
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
 	assert_tag("prod", "2.0");
-	promote_release_free(r);
-	promote_context_free(ctx);
+	finish(r, ctx);
 }
 
 /* ---- pull requests ------------------------------------------------------------------ */
@@ -344,15 +366,13 @@ static void test_manual_commit_waits_for_an_approval_from_elsewhere(void **state
 static void test_auto_pull_request_merges_at_once(void **state)
 {
 	(void)state;
-	make_repo(CONFIG("auto", "pull-request"));
-	promote_context *ctx = open_ctx();
 	seen events = { "" };
 	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
 	o.set_version = "2.0";
 	o.event_cb = on_event;
 	o.event_payload = &events;
-	promote_release *r = NULL;
-	assert_int_equal(promote_release_start(&r, ctx, "shop", &o), 0);
+	promote_context *ctx = NULL;
+	promote_release *r = begin_with(&ctx, CONFIG("auto", "pull-request"), &o);
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
 	const promote_release_step *prod = promote_release_step_lookup(r, "prod");
@@ -367,8 +387,7 @@ static void test_auto_pull_request_merges_at_once(void **state)
 	assert_int_equal(promote_change_get(&info, ctx, NULL, change), 0);
 	assert_int_equal(promote_change_info_state(info), PROMOTE_CHANGE_MERGED);
 	promote_change_info_free(info);
-	promote_release_free(r);
-	promote_context_free(ctx);
+	finish(r, ctx);
 }
 
 /* Grouped steps with a pull-request action share one change branch promote/ID/qa+staging. */
@@ -379,7 +398,7 @@ static void test_grouped_pull_request(void **state)
 	assert_int_equal(sh(NULL, 0, "cd %s/work && sed -i 's/{name: default, action: commit}/{name: default, action: pull-request}/' "
 				     "promote.yaml && " GIT "commit -qam pr && " GIT "push -q %s main", dir, bare), 0);
 	promote_context *ctx = open_ctx();
-	promote_release *r = start(ctx, "2.0", 0);
+	promote_release *r = start(ctx, "2.0");
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
 	char change[256];
@@ -388,17 +407,15 @@ static void test_grouped_pull_request(void **state)
 	assert_string_equal(promote_release_step_change(promote_release_step_lookup(r, "staging")), change);
 	assert_tag("qa", "2.0");
 	assert_tag("staging", "2.0");
-	promote_release_free(r);
-	promote_context_free(ctx);
+	finish(r, ctx);
 }
 
 /* Manual + pull request: a draft opened at once, approved (the draft becomes ready), merged. */
 static void test_manual_pull_request_draft_then_approval(void **state)
 {
 	(void)state;
-	make_repo(CONFIG("manual", "pull-request"));
-	promote_context *ctx = open_ctx();
-	promote_release *r = start(ctx, "2.0", 0);
+	promote_context *ctx = NULL;
+	promote_release *r = begin(&ctx, CONFIG("manual", "pull-request"), "2.0");
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_WAITING);
 	const promote_release_step *prod = promote_release_step_lookup(r, "prod");
@@ -420,17 +437,15 @@ static void test_manual_pull_request_draft_then_approval(void **state)
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
 	assert_tag("prod", "2.0");
-	promote_release_free(r);
-	promote_context_free(ctx);
+	finish(r, ctx);
 }
 
 /* Abort: no further writes, and the open change request is closed with a comment. */
 static void test_abort_closes_the_change(void **state)
 {
 	(void)state;
-	make_repo(CONFIG("manual", "pull-request"));
-	promote_context *ctx = open_ctx();
-	promote_release *r = start(ctx, "2.0", 0);
+	promote_context *ctx = NULL;
+	promote_release *r = begin(&ctx, CONFIG("manual", "pull-request"), "2.0");
 	run(r);
 	char change[256];
 	snprintf(change, sizeof change, "%s", promote_release_step_change(promote_release_step_lookup(r, "prod")));
@@ -451,8 +466,7 @@ static void test_abort_closes_the_change(void **state)
 	assert_int_equal(next, 0);
 	assert_int_equal(promote_release_abort(r, NULL), PROMOTE_ESTATE);
 	assert_tag("prod", "1.0");
-	promote_release_free(r);
-	promote_context_free(ctx);
+	finish(r, ctx);
 }
 
 /* ---- failures, retry ---------------------------------------------------------------- */
@@ -466,7 +480,7 @@ static void test_failure_blocks_dependents_and_retry_resumes(void **state)
 	assert_int_equal(sh(NULL, 0, "cd %s/work && printf 'image: [\\n' > envs/qa/apps/shop/values.yaml && " GIT
 				     "commit -qam broken && " GIT "push -q %s main", dir, bare), 0);
 	promote_context *ctx = open_ctx();
-	promote_release *r = start(ctx, "2.0", 0);
+	promote_release *r = start(ctx, "2.0");
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_FAILED);
 	assert_int_equal(step_state(r, "qa"), PROMOTE_STEP_FAILED);
@@ -494,8 +508,7 @@ static void test_failure_blocks_dependents_and_retry_resumes(void **state)
 	assert_tag("qa", "2.0");
 	assert_tag("prod", "2.0");
 	assert_int_equal(promote_release_retry(r, NULL), PROMOTE_ESTATE);
-	promote_release_free(r);
-	promote_context_free(ctx);
+	finish(r, ctx);
 }
 
 /* A provider that fails with a network error the first `failures` times it opens a change. */
@@ -569,7 +582,7 @@ static void test_transient_error_is_retried(void **state)
 	flaky.close_change = pass_close;
 	assert_int_equal(promote_git_provider_register(ctx, "local", &flaky, NULL), 0);
 	flaky_failures = 1;
-	promote_release *r = start(ctx, "2.0", 0);
+	promote_release *r = start(ctx, "2.0");
 	uint32_t next = 0;
 	for (int i = 0; i < 10 && step_state(r, "prod") != PROMOTE_STEP_PROMOTING; i++)
 		assert_int_equal(promote_release_poll(r, &next), 0);
@@ -586,13 +599,12 @@ static void test_transient_error_is_retried(void **state)
 	promote_release_free(r);
 	/* More failures than the flow's retries (3): the step fails with the error. */
 	flaky_failures = 10;
-	r = start(ctx, "3.0", 0);
+	r = start(ctx, "3.0");
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_FAILED);
 	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_FAILED);
 	assert_int_equal(promote_release_step_attempts(promote_release_step_lookup(r, "prod")), 4);
-	promote_release_free(r);
-	promote_context_free(ctx);
+	finish(r, ctx);
 }
 
 /* ---- exactly once -------------------------------------------------------------------- */
@@ -605,17 +617,12 @@ static void record_at(char *out, size_t size, const char *id, const char *what)
 	assert_int_equal(strlen(out), 40);
 }
 
-/* A process made the grouped commit and died before recording it: the next one adopts it. */
-static void test_adopts_a_commit_made_before_a_crash(void **state)
+/* Another process (forked; its pid returned) opens the repository and runs the release `id` to its end:
+ * it exits 0 when that succeeded, else 1 after saying why on stderr as `who`. */
+static pid_t resume_elsewhere(const char *id, const char *who)
 {
-	(void)state;
-	make_repo(CONFIG("auto", "commit"));
-	promote_context *ctx = open_ctx();
-	promote_release *r = start(ctx, "2.0", 0);
-	char id[128];
-	snprintf(id, sizeof id, "%s", promote_release_id(r));
-	promote_release_free(r);
 	pid_t pid = fork();
+	assert_true(pid >= 0);
 	if (pid == 0) {
 		promote_context *child = NULL;
 		promote_release *mine = NULL;
@@ -624,11 +631,38 @@ static void test_adopts_a_commit_made_before_a_crash(void **state)
 			rc = promote_release_open(&mine, child, id, NULL);
 		if (rc == 0)
 			rc = promote_release_run(mine, 60000);
+		if (rc)
+			fprintf(stderr, "%s: %s\n", who, promote_error_last()->message);
 		_exit(rc ? 1 : 0);
 	}
+	return pid;
+}
+
+/* A release of shop 2.0 begun (begin) and freed at once, its id in `id`: the context. */
+static promote_context *begin_and_let_go(char *id, size_t size, const char *config)
+{
+	promote_context *ctx = NULL;
+	promote_release *r = begin(&ctx, config, "2.0");
+	snprintf(id, size, "%s", promote_release_id(r));
+	promote_release_free(r);
+	return ctx;
+}
+
+static void assert_exited_0(pid_t pid)
+{
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* A process made the grouped commit and died before recording it: the next one adopts it. */
+static void test_adopts_a_commit_made_before_a_crash(void **state)
+{
+	(void)state;
+	char id[128];
+	promote_context *ctx = begin_and_let_go(id, sizeof id, CONFIG("auto", "commit"));
+	promote_release *r = NULL;
+	assert_exited_0(resume_elsewhere(id, "the process that dies"));
 	/* Back to the record as it was when the grouped step was claimed (by a process now gone). */
 	char claim[64];
 	record_at(claim, sizeof claim, id, "Start steps"); /* the steps started and claimed */
@@ -637,58 +671,32 @@ static void test_adopts_a_commit_made_before_a_crash(void **state)
 	assert_int_equal(step_state(r, "qa"), PROMOTE_STEP_PROMOTING);
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
-	char line[256];
-	snprintf(line, sizeof line, "Promote-Release: %s", id);
-	assert_int_equal(commits_with(line), 3);
+	assert_int_equal(commits_of_release(id), 3);
 	assert_int_equal(commits_with("Promote-Environment: qa"), 1);
 	assert_int_equal(promote_release_step_attempts(promote_release_step_lookup(r, "qa")), 2);
-	promote_release_free(r);
-	promote_context_free(ctx);
+	finish(r, ctx);
 }
 
 /* Two processes resume one release at once: one commit or change per step. */
 static void test_two_processes_resume_at_once(void **state)
 {
 	(void)state;
-	make_repo(CONFIG("auto", "pull-request"));
-	promote_context *ctx = open_ctx();
-	promote_release *r = start(ctx, "2.0", 0);
 	char id[128];
-	snprintf(id, sizeof id, "%s", promote_release_id(r));
-	promote_release_free(r);
-	pid_t pids[2];
-	for (int i = 0; i < 2; i++) {
-		if ((pids[i] = fork()) == 0) {
-			promote_context *child = NULL;
-			promote_release *mine = NULL;
-			int rc = promote_context_open_repository(&child, bare, NULL, NULL);
-			if (rc == 0)
-				rc = promote_release_open(&mine, child, id, NULL);
-			if (rc == 0)
-				rc = promote_release_run(mine, 60000);
-			if (rc)
-				fprintf(stderr, "resumer %d: %s\n", i, promote_error_last()->message);
-			_exit(rc ? 1 : 0);
-		}
-	}
-	for (int i = 0; i < 2; i++) {
-		int status;
-		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
-		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	}
+	promote_context *ctx = begin_and_let_go(id, sizeof id, CONFIG("auto", "pull-request"));
+	promote_release *r = NULL;
+	pid_t first = resume_elsewhere(id, "resumer 0"), second = resume_elsewhere(id, "resumer 1");
+	assert_exited_0(first);
+	assert_exited_0(second);
 	assert_int_equal(promote_release_open(&r, ctx, id, NULL), 0);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
-	char line[256];
-	snprintf(line, sizeof line, "Promote-Release: %s", id);
 	/* The trigger's version, qa + staging in one commit, prod's change (fast-forwarded). */
-	assert_int_equal(commits_with(line), 3);
+	assert_int_equal(commits_of_release(id), 3);
 	assert_int_equal(commits_with("Promote-Environment: staging"), 1);
 	char out[64];
 	assert_int_equal(sh(out, sizeof out, "git -C %s for-each-ref 'refs/promote/changes/promote/%s/*' | wc -l", bare, id), 0);
 	assert_string_equal(out, "1"); /* prod's */
 	assert_tag("prod", "2.0");
-	promote_release_free(r);
-	promote_context_free(ctx);
+	finish(r, ctx);
 }
 
 int main(void)

@@ -1,4 +1,5 @@
 #include "reader.h"
+#include "duration.h"
 
 #include "core/strbuf.h"
 #include "core/strutil.h"
@@ -208,67 +209,25 @@ bool promote__read_bounded(promote__reader *r, const promote__ynode *node, const
 	return false;
 }
 
-/* "1h30m" into seconds; false when it is not a duration or overflows. */
-static bool parse_duration(const char *s, uint64_t *out)
-{
-	static const char units[] = "hms";
-	static const uint64_t scale[] = { 3600, 60, 1 };
-	uint64_t total = 0;
-	size_t next_unit = 0; /* units go largest first, each once */
-	if (!*s)
-		return false;
-	while (*s) {
-		uint64_t n = 0;
-		size_t digits = 0;
-		for (; *s >= '0' && *s <= '9'; s++, digits++) {
-			if (digits >= 9)
-				return false;
-			n = n * 10 + (uint64_t)(*s - '0');
-		}
-		const char *unit = *s ? strchr(units + next_unit, *s) : NULL;
-		if (!digits || !unit)
-			return false;
-		next_unit = (size_t)(unit - units) + 1;
-		total += n * scale[unit - units];
-		s++;
-	}
-	*out = total;
-	return true;
-}
-
-void promote__duration_format(char *out, size_t size, uint32_t seconds)
-{
-	uint32_t h = seconds / 3600, m = seconds / 60 % 60, s = seconds % 60;
-	int n = 0;
-	out[0] = '\0';
-	if (h)
-		n += snprintf(out + n, size - (size_t)n, "%uh", (unsigned)h);
-	if (m && (size_t)n < size)
-		n += snprintf(out + n, size - (size_t)n, "%um", (unsigned)m);
-	if ((s || !seconds) && (size_t)n < size)
-		snprintf(out + n, size - (size_t)n, "%us", (unsigned)s);
-}
-
 bool promote__read_duration(promote__reader *r, const promote__ynode *node, const char *what, uint32_t max_s,
 	uint32_t *out)
 {
 	const promote__ynode *n = promote__ynode_resolve(node);
 	uint64_t seconds = 0;
-	char most[24];
-	promote__duration_format(most, sizeof most, max_s);
 	if (!n || n->type != PROMOTE__YSCALAR || promote__yscalar_is_null(n)) {
 		promote__reader_error(r, node, "%s must be a duration such as 90s, 10m, 24h or 1h30m, not a %s", what,
 			promote__ynode_type_name(n));
 		return false;
 	}
-	if (strlen(n->value) != n->length || !parse_duration(n->value, &seconds)) {
+	if (strlen(n->value) != n->length || !promote__duration_parse(n->value, &seconds)) {
 		bool number = n->length && strspn(n->value, "0123456789") == n->length;
 		promote__reader_error(r, node, "%s is '%s'; write a duration such as 90s, 10m, 24h or 1h30m%s", what,
 			n->value, number ? " (a number needs its unit: s, m or h)" : "");
 		return false;
 	}
 	if (seconds == 0 || seconds > max_s) {
-		promote__reader_error(r, node, "%s is '%s'; write a duration from 1s to %s", what, n->value, most);
+		promote__reader_error(r, node, "%s is '%s'; write a duration from 1s to %s", what, n->value,
+			promote__duration(max_s).text);
 		return false;
 	}
 	*out = (uint32_t)seconds;

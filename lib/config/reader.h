@@ -49,13 +49,9 @@ bool promote__read_bounded(promote__reader *r, const promote__ynode *node, const
 	int32_t max, int32_t *out);
 
 /* A duration: numbers with the units h, m and s, largest first, each at most
- * once ("90s", "10m", "24h", "1h30m"), from 1 second to `max_s` seconds. */
+ * once ("90s", "10m", "24h", "1h30m"; duration.h), from 1 second to `max_s` seconds. */
 bool promote__read_duration(promote__reader *r, const promote__ynode *node, const char *what, uint32_t max_s,
 	uint32_t *out);
-
-/* A duration as the configuration writes it: "1h30m", "10m", "90s". `out`
- * holds at least 24 bytes. */
-void promote__duration_format(char *out, size_t size, uint32_t seconds);
 
 /* One of `names` (exact spelling); returns its index, or -1 with an error
  * listing the accepted values. */

@@ -97,11 +97,12 @@ static const char *phase(bool post)
 	return post ? "post-check" : "pre-check";
 }
 
-/* "post-check verify exited 1", "... timed out after 600s". */
+/* "post-check verify exited 1", "... timed out after 10m". */
 static char *check_failure(promote_context *ctx, const promote__check *c)
 {
 	if (c->status < 0)
-		return promote__strdupf("%s %s timed out after %us", phase(c->post), c->name, promote__workflow_timeout(ctx, c->name));
+		return promote__strdupf("%s %s timed out after %s", phase(c->post), c->name,
+			promote__duration(promote__workflow_timeout(ctx, c->name)).text);
 	return promote__strdupf("%s %s exited %d", phase(c->post), c->name, c->status);
 }
 
@@ -278,7 +279,7 @@ int promote__deploy_advance(promote_release *r, const char *env, bool *done, pro
 			: sync == PROMOTE_SYNC_FAILED ? "sync failed" : "health Degraded");
 		rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
 	} else if (rc == 0 && promote__now() - s->claimed >= (int64_t)bound) {
-		why = promote__strdupf("the deploy was not healthy within %us (%s)", bound,
+		why = promote__strdupf("the deploy was not healthy within %s (%s)", promote__duration(bound).text,
 			detail.ptr && *detail.ptr ? detail.ptr : "health Progressing");
 		rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
 	} else if (rc == 0) {

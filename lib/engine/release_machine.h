@@ -12,6 +12,7 @@
 
 #include "release_record.h"
 #include "config/loader_deploy.h"
+#include "config/duration.h"
 
 /* How long a claim holds when its owner is not known to be gone (seconds). */
 #define PROMOTE__CLAIM_LEASE_S 300

@@ -322,7 +322,7 @@ static int mutate_state(promote_release *r, bool *changed, void *arg)
 	int rc = 0;
 	char *timeout_reason = NULL;
 	if (a->timed_out) {
-		timeout_reason = promote__strdupf("the release timed out after %us", r->timeout_s);
+		timeout_reason = promote__strdupf("the release timed out after %s", promote__duration(r->timeout_s).text);
 		if (!timeout_reason)
 			return promote__error_oom();
 		for (size_t i = 0; rc == 0 && i < r->step_count; i++) {

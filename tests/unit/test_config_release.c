@@ -8,6 +8,34 @@
 #include "helpers.h"
 
 #include "model/workflow.h"
+#include "config/duration.h"
+
+/* Durations both ways, as promote.yaml writes them: what a message names is what a timeout reads. */
+static void test_durations(void **state)
+{
+	(void)state;
+	assert_string_equal(promote__duration(0).text, "0s");
+	assert_string_equal(promote__duration(1).text, "1s");
+	assert_string_equal(promote__duration(90).text, "1m30s");
+	assert_string_equal(promote__duration(600).text, "10m");
+	assert_string_equal(promote__duration(5400).text, "1h30m");
+	assert_string_equal(promote__duration(86400).text, "24h");
+	assert_string_equal(promote__duration(3661).text, "1h1m1s");
+	assert_string_equal(promote__duration(UINT32_MAX).text, "1193046h28m15s");
+	const char *texts[] = { "1s", "1m30s", "10m", "1h30m", "24h", "1h1m1s", "1193046h28m15s" };
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		uint64_t seconds = 0;
+		assert_true(promote__duration_parse(texts[i], &seconds));
+		assert_true(seconds <= UINT32_MAX);
+		assert_string_equal(promote__duration((uint32_t)seconds).text, texts[i]);
+	}
+	uint64_t seconds = 7;
+	assert_false(promote__duration_parse("", &seconds));
+	assert_false(promote__duration_parse("30m1h", &seconds));
+	assert_false(promote__duration_parse("10", &seconds));
+	assert_false(promote__duration_parse("1000000000s", &seconds));
+	assert_int_equal(seconds, 7);
+}
 
 static void test_keys_and_defaults(void **state)
 {
@@ -322,6 +350,7 @@ static void test_never_environment_warning(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_keys_and_defaults),
 		cmocka_unit_test(test_workflow_errors),
 		cmocka_unit_test(test_deploy_errors),

@@ -275,7 +275,7 @@ static void test_check_timing_out(void **state)
 	run(r);
 	assert_int_equal(step_state(r, "staging"), PROMOTE_STEP_FAILED);
 	const promote_release_step *staging = promote_release_step_lookup(r, "staging");
-	assert_string_equal(promote_release_step_error(staging), "pre-check smoke timed out after 600s");
+	assert_string_equal(promote_release_step_error(staging), "pre-check smoke timed out after 10m");
 	assert_int_equal(promote_release_step_check_status_at(staging, 0), -1);
 	assert_string_equal(promote_release_step_commit(staging), "");
 	assert_null(strstr(the_script.log, "sync staging"));

@@ -7,6 +7,7 @@
 #include "git/session.h"
 #include "plan/plan.h"
 #include "model/context.h"
+#include "config/duration.h"
 #include "core/array.h"
 #include "core/buf.h"
 #include "core/clock.h"
@@ -79,17 +80,6 @@ typedef struct command {
 	uint32_t timeout_s;
 } command;
 
-/* "10m", "1h", "90s": as promote.yaml writes a timeout. */
-static void duration(char *out, size_t size, uint32_t s)
-{
-	if (s && s % 3600 == 0)
-		snprintf(out, size, "%uh", (unsigned)(s / 3600));
-	else if (s && s % 60 == 0)
-		snprintf(out, size, "%um", (unsigned)(s / 60));
-	else
-		snprintf(out, size, "%us", (unsigned)s);
-}
-
 /* ---- runs ---------------------------------------------------------------- */
 
 static void run_free(run *r)
@@ -113,10 +103,9 @@ static int settle(run *r, int exit_status)
 	r->timed_out = promote__process_timed_out(r->proc);
 	int rc = promote__process_output(&r->output, r->proc, PROMOTE_WORKFLOW_OUTPUT_MAX);
 	if (rc == 0 && r->timed_out) {
-		char took[24];
-		duration(took, sizeof took, r->timeout_s);
 		char *line = promote__strdupf("%spromote: %s timed out after %s; its process group was killed\n",
-			r->output.size && r->output.ptr[r->output.size - 1] != '\n' ? "\n" : "", r->what, took);
+			r->output.size && r->output.ptr[r->output.size - 1] != '\n' ? "\n" : "", r->what,
+			promote__duration(r->timeout_s).text);
 		rc = line ? promote__buf_puts(&r->output, line) : PROMOTE_ENOMEM;
 		free(line);
 	}
@@ -554,11 +543,9 @@ static int begin_health(deployment *d, promote_context *ctx, const promote_deplo
 static int ended_message(deployment *d)
 {
 	char *line = last_line(d->current);
-	char took[24];
-	duration(took, sizeof took, d->current->timeout_s);
 	int status = d->current->exit_status;
 	char *message = !line ? NULL : d->current->timed_out
-		? promote__strdupf("%s timed out after %s", d->current->what, took)
+		? promote__strdupf("%s timed out after %s", d->current->what, promote__duration(d->current->timeout_s).text)
 		: d->phase == RESTING ? promote__strdupf("progressing%s%s", *line ? ": " : "", line)
 		: promote__strdupf("%s exited %d%s%s", d->current->what, status, *line ? ": " : "", line);
 	free(line);
@@ -571,11 +558,10 @@ static int advance_deployment(deployment *d, promote_context *ctx, const promote
 	int rc = 0;
 	if (d->phase == RESTING) {
 		if (promote__now_ms() >= d->deadline_ms) {
-			char took[24];
-			duration(took, sizeof took, promote_deploy_request_timeout(req));
 			d->health = PROMOTE_HEALTH_DEGRADED;
 			d->phase = SETTLED;
-			return set_message(d, promote__strdupf("still progressing after %s (deploy.timeout)", took));
+			return set_message(d, promote__strdupf("still progressing after %s (deploy.timeout)",
+				promote__duration(promote_deploy_request_timeout(req)).text));
 		}
 		if (promote__now_ms() >= d->next_check_ms)
 			rc = (d->phase = CHECKING, start_deploy_command(d, ctx, req, true));

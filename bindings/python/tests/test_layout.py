@@ -234,23 +234,56 @@ def test_declaration_matches_the_header(name):
         assert errcheck is _native._string or name == "promote_strerror"
 
 
+def _writes_through(param):
+    """Whether the function may write through a parameter declaration: a pointer whose pointee is not
+    const (`promote_release *r`, `promote_buf *out`, `const promote_env **out`), unlike
+    `const promote_release *r` or `const char *name`."""
+    kind = re.sub(r"\s*\b\w+$", "", param)  # the declaration without its name
+    if not kind.endswith("*"):
+        return False
+    pointee = kind[:-1].strip()
+    return not ((pointee.startswith("const ") and "*" not in pointee) or pointee.endswith("const"))
+
+
+# The fallible functions, from the headers. errors.h: "every fallible function returns 0 on success or
+# one of the negative codes"; doc/API.md ("Return values"): output parameters come first, and accessors
+# cannot fail — they read their (const) handle and return the value (counts, states, flags such as
+# promote_yaml_doc_changed). So an int function is fallible when it takes no argument (promote_init,
+# promote_shutdown) or one it writes through: an output (`**out`, `promote_buf *out`, `int *major`) or
+# a handle it changes (setters, approve, poll).
+FALLIBLE = {name for name, (ret, args) in HEADER_FUNCTIONS.items()
+            if ret == "int" and (not args or any(_writes_through(a) for a in args))}
+
+
+def _doc_comments():
+    """{function: the comment right above the run of declarations holding it (no blank line between)}."""
+    docs = {}
+    headers = sorted(INCLUDE_DIR.glob("promote/**/*.h")) + [INCLUDE_DIR / "promote.h"]
+    for header in headers:
+        for block in re.split(r"\n\s*\n", header.read_text()):
+            m = re.match(r"\s*/\*(.*?)\*/(.*)", block, flags=re.S)
+            for name in re.findall(r"PROMOTE_EXTERN\([^)]*\)\s*(\w+)\s*\(", m.group(2)) if m else ():
+                docs[name] = m.group(1)
+    return docs
+
+
+def test_fallible_functions_are_derived_from_the_headers():
+    # Every int function whose comment names an error code it returns is among them; an accessor
+    # documented as returning a value never is.
+    docs = _doc_comments()
+    ints = {name for name, (ret, _) in HEADER_FUNCTIONS.items() if ret == "int"}
+    naming_codes = {name for name in ints if re.search(r"\bPROMOTE_E[A-Z]+\b", docs.get(name, ""))}
+    assert naming_codes and naming_codes <= FALLIBLE, sorted(naming_codes - FALLIBLE)
+    for accessor in ("promote_yaml_doc_changed", "promote_change_info_state", "promote_release_step_state",
+                     "promote_policy_matches", "promote_event_done", "promote_flow_retries"):
+        assert accessor in ints and accessor not in FALLIBLE, accessor
+    for fallible in ("promote_init", "promote_version", "promote_env_lookup", "promote_release_to_json",
+                     "promote_change_request_set_draft", "promote_release_poll"):
+        assert fallible in FALLIBLE, fallible
+
+
 def test_fallible_functions_raise():
-    # Every function returning int whose header says it returns a
-    # promote_error_code (lookups, opens, inits, registrations, every YAML
-    # operation, planning and applying) has the raising errcheck; value-returning ints (counts, enums,
-    # flags such as promote_yaml_doc_changed) do not.
+    # Every fallible function (FALLIBLE) has the raising errcheck; value-returning ints do not.
     for name, (restype, _, errcheck) in TABLE.items():
-        fallible = restype is ctypes.c_int and (
-            name.endswith(("_lookup", "_init", "_register", "_resolve", "_shutdown", "_version"))
-            or name.startswith("promote_context_open") or name == "promote_context_options_init"
-            or (name.startswith("promote_yaml_") and name != "promote_yaml_doc_changed")
-            or name in ("promote_plan_create", "promote_plan_diff", "promote_plan_apply")
-            or (name.startswith("promote_change_") and not name.startswith("promote_change_info_")
-                and name != "promote_change_request_draft" and not name.endswith("_count"))
-            or name.startswith("promote_change_info_set_") or name.startswith("promote_credential_set_")
-            or name.startswith(("promote_deploy_status_set_", "promote_workflow_status_set_"))
-            or name in ("promote_product_discover", "promote_context_check", "promote_context_doctor")
-            or name in ("promote_release_to_json", "promote_release_list_new", "promote_release_start",
-                        "promote_release_open", "promote_release_poll", "promote_release_run",
-                        "promote_release_approve", "promote_release_abort", "promote_release_retry"))
+        fallible = restype is ctypes.c_int and name in FALLIBLE
         assert (errcheck is _native._check) == fallible, name

@@ -56,14 +56,28 @@ static bool describe(promote__strbuf *req, promote__strbuf *plain, const char *u
 	return rc == 0;
 }
 
-/* Is a helper configured for `url` (git's url-matched credential.helper)? */
-static bool helper_configured(const char *url)
+void promote__git_helper_memo_dispose(promote__git_helper_memo *memo)
 {
+	free(memo->url);
+	memo->url = NULL;
+}
+
+/* Is a helper configured for `url` (git's url-matched credential.helper)? Asked once per `memo`. */
+static bool helper_configured(const char *url, promote__git_helper_memo *memo)
+{
+	if (memo && memo->url && strcmp(memo->url, url) == 0)
+		return memo->configured;
 	promote_buf out = PROMOTE_BUF_INIT;
 	const char *const args[] = { "config", "--get-urlmatch", "credential.helper", url, NULL };
 	bool configured = promote__git_program_run(&out, args, NULL, 0) == 0 && out.ptr &&
 		strspn(out.ptr, " \t\r\n") < out.size;
 	promote_buf_dispose(&out);
+	char *copy = memo ? strdup(url) : NULL;
+	if (copy) { /* out of memory: asked again next time */
+		free(memo->url);
+		memo->url = copy;
+		memo->configured = configured;
+	}
 	return configured;
 }
 
@@ -92,7 +106,8 @@ static void clear(promote__git_credential *cred)
 	wipe_free(&cred->password);
 }
 
-int promote__git_credential_fill(promote__git_credential *cred, const char *url, const char *user)
+int promote__git_credential_fill(promote__git_credential *cred, const char *url, const char *user,
+	promote__git_helper_memo *memo)
 {
 	clear(cred);
 	promote__strbuf req, plain;
@@ -100,7 +115,7 @@ int promote__git_credential_fill(promote__git_credential *cred, const char *url,
 	promote__strbuf_init(&plain, 8192, "a credential request's URL");
 	bool ok = describe(&req, &plain, url) && (!user || !*user || (sendable(user, strlen(user)) &&
 								     promote__strbuf_addf(&req, "username=%s\n", user) == 0));
-	ok = ok && helper_configured(promote__strbuf_cstr(&plain));
+	ok = ok && helper_configured(promote__strbuf_cstr(&plain), memo);
 	promote_buf answer = PROMOTE_BUF_INIT;
 	const char *const args[] = { "credential", "fill", NULL };
 	if (ok && promote__git_program_run(&answer, args, promote__strbuf_cstr(&req), promote__strbuf_len(&req)) == 0 &&

@@ -22,13 +22,25 @@ typedef struct promote__git_credential {
 
 #define PROMOTE__GIT_CREDENTIAL_INIT { NULL, NULL, NULL }
 
+/* Whether a helper is configured for one URL, as `git config` said it: kept
+ * by a repository session, so that its transfers run git for it once, not
+ * once each. */
+typedef struct promote__git_helper_memo {
+	char *url;        /* the URL asked about, without user information; NULL: not asked yet */
+	bool configured;
+} promote__git_helper_memo;
+
+void promote__git_helper_memo_dispose(promote__git_helper_memo *memo);
+
 /*
  * Ask the helpers for credentials for the http(s) `url` (`user`, may be
  * NULL: the user name the URL names). 0 with username and password set;
  * PROMOTE_ENOTFOUND (no error set) when git is not installed, no helper is
- * configured for the URL, or the helpers have nothing for it.
+ * configured for the URL, or the helpers have nothing for it. `memo` (may
+ * be NULL) remembers whether a helper is configured for the URL.
  */
-int promote__git_credential_fill(promote__git_credential *cred, const char *url, const char *user);
+int promote__git_credential_fill(promote__git_credential *cred, const char *url, const char *user,
+	promote__git_helper_memo *memo);
 
 /* What the server said of credentials from a fill: approved (> 0), refused
  * (< 0, the helpers forget them) or unknown (0, nothing is said). Then the

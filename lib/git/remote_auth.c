@@ -214,7 +214,7 @@ static int credentials_now(git_credential **out, const char *url, const char *us
 	}
 	/* Then git's credential helpers, over http(s). */
 	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) &&
-		promote__git_credential_fill(&auth->helper, auth->url, url_user) == 0)
+		promote__git_credential_fill(&auth->helper, auth->url, url_user, auth->creds ? auth->creds->helpers : NULL) == 0)
 		return git_credential_userpass_plaintext_new(out, auth->helper.username, auth->helper.password);
 	const char *user;
 	promote__remote_userpass(&user, &password, url_user);

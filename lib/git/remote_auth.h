@@ -21,6 +21,7 @@ typedef struct promote__credentials {
 	promote_credential_cb cb;
 	void *payload;
 	uint32_t net_timeout_s;
+	promote__git_helper_memo *helpers;  /* the session's memo of git's helpers (NULL: none) */
 } promote__credentials;
 
 /* One connection's state: the payload of the callbacks (first member of any

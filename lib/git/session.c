@@ -149,10 +149,11 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 	s->reader = (promote__tree_reader){ head_branch, tip, read_file, list, parent, s };
 	if (loc->creds)
 		s->creds = *loc->creds;
+	s->creds.helpers = &s->helpers; /* git is asked once whether a helper serves the remote */
 	if (loc->events)
 		s->events = *loc->events;
 	s->worktree = loc->worktree;
-	int rc = promote__git_mirror(&s->path, loc->repository, loc->cache_dir, loc->creds, loc->events);
+	int rc = promote__git_mirror(&s->path, loc->repository, loc->cache_dir, &s->creds, loc->events);
 	bool remote = rc == 0 && promote__git_is_remote(loc->repository);
 	if (rc == 0 && ((remote && !(s->remote_url = strdup(loc->repository))) ||
 			       (loc->remote_name && !(s->remote_name = strdup(loc->remote_name))) ||
@@ -180,6 +181,7 @@ void promote__git_session_free(promote__git_session *s)
 	free(s->remote_url);
 	free(s->remote_name);
 	free(s->where);
+	promote__git_helper_memo_dispose(&s->helpers);
 	free(s);
 }
 

@@ -31,7 +31,8 @@ typedef struct promote__git_session {
 	char *remote_url;      /* the remote the mirror follows; NULL for a local repository */
 	char *remote_name;     /* the clone's remote it is ("origin"), or NULL */
 	char *where;           /* for messages: the path, or the remote's URL without user information */
-	promote__credentials creds;
+	promote__credentials creds;  /* creds.helpers points at `helpers` */
+	promote__git_helper_memo helpers;
 	promote__events events;
 	bool worktree;         /* see promote__git_location */
 	promote__tree_reader reader;

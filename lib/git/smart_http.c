@@ -340,7 +340,7 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 	struct promote_credential answer = { 0, NULL, NULL, NULL, NULL, NULL };
 	rc = creds && creds->cb ? promote__credentials_ask(&answer, creds, url, user_in_url, PROMOTE_CREDENTIAL_USERPASS)
 				: PROMOTE_PASSTHROUGH;
-	if (rc == PROMOTE_PASSTHROUGH && promote__git_credential_fill(&helper, url, user_in_url) == 0) {
+	if (rc == PROMOTE_PASSTHROUGH && promote__git_credential_fill(&helper, url, user_in_url, creds ? creds->helpers : NULL) == 0) {
 		s.user = helper.username;
 		s.password = helper.password;
 		s.from_helper = true;

@@ -289,7 +289,8 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 	if ((rc = copy_options(&effective, opts)))
 		return rc;
 	/* The session: a remote repository is read from its mirror in the cache, fetched now. */
-	promote__credentials creds = { effective.credentials_cb, effective.credentials_payload, effective.net_timeout };
+	promote__credentials creds = { effective.credentials_cb, effective.credentials_payload, effective.net_timeout,
+		NULL };
 	promote__events events = { effective.event_cb, effective.event_payload };
 	promote__git_location where = { repository, NULL, effective.cache_dir, &creds, &events, false };
 	promote__git_session *session = NULL;
@@ -338,6 +339,7 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 		} else {
 			/* Opened once: planning, discovery, applying and the providers share it. */
 			session->creds = (*out)->creds;
+			session->creds.helpers = &session->helpers;
 			session->events = (*out)->events;
 			(*out)->session = session;
 			session = NULL;

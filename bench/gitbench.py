@@ -11,7 +11,7 @@ import time
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
-from gitserver import GitServer, run_git  # noqa: E402
+from gitserver import GitServer, LoggingGitServer, run_git  # noqa: E402,F401 (for the benchmarks)
 
 
 def timed(args, env=None, cwd=None, ok=(0,)):
@@ -53,36 +53,8 @@ def make_repo(server, apps, scratch, config, name):
     return name
 
 
+
 def client_env(server):
     """The environment of every client: the server's credentials, no git configuration of the user's."""
     return dict(os.environ, PROMOTE_GIT_USERNAME=server.user, PROMOTE_GIT_PASSWORD=server.password,
                 GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null", GIT_TERMINAL_PROMPT="0")
-
-
-class LoggingGitServer(GitServer):
-    """The test server, logging each request as it ends: how long lighttpd took to serve it
-    (microseconds, from reading the request to the last byte of the answer, git-http-backend's work
-    included), the request line and the status. Through a pipe, so that each line is there as soon as
-    the request ends."""
-
-    def _write_config(self):
-        super()._write_config()
-        d = pathlib.Path(self.dir)
-        with open(d / "lighttpd.conf", "a") as f:
-            f.write('server.modules += ( "mod_accesslog" )\n'
-                    'accesslog.filename = "|/usr/bin/tee -a %s >/dev/null"\n'
-                    'accesslog.format = "%%D %%r %%>s"\n' % (d / "access.log"))
-
-    def mark(self):
-        """Where the log ends now: requests(mark) returns what was served after it."""
-        time.sleep(0.1)  # the pipe's last line
-        path = pathlib.Path(self.dir) / "access.log"
-        return path.stat().st_size if path.exists() else 0
-
-    def requests(self, since):
-        """[(seconds, request line and status)] of the requests served since the mark `since`."""
-        time.sleep(0.1)
-        with open(pathlib.Path(self.dir) / "access.log", "rb") as f:
-            f.seek(since)
-            lines = f.read().decode(errors="replace").splitlines()
-        return [(int(took) / 1e6, rest) for took, _, rest in (line.partition(" ") for line in lines if line)]

@@ -133,9 +133,14 @@ int promote__claim(promote_release *r, const char *const *envs, size_t count, in
 	int rc = promote__claim_owner(&owner, r);
 	claim_args a = { envs, count, state, owner, promote__now(), false, 0 };
 	if (rc == 0)
-		rc = promote__release_update(r, mutate_claim, &a, "Claim");
+		rc = promote__release_update_later(r, mutate_claim, &a, "Claim");
+	/* The claim is the lease: it is pushed (with what this poll recorded before it) before the
+	 * side effect; lost to another process, it holds nothing and the record is theirs. */
+	bool lost = false;
+	if (rc == 0 && a.claimed && (rc = promote__release_flush(r, &lost)) == 0 && lost)
+		a.claimed = false;
 	*claimed = rc == 0 && a.claimed;
-	if (rc == 0 && a.claimed)
+	if (rc == 0 && (a.claimed || lost))
 		ps->progressed = true;
 	if (rc == 0 && a.wait_ms)
 		promote__poll_soon(ps, a.wait_ms);

@@ -3,7 +3,9 @@
  * first (a release that sets it), start the steps whose dependencies
  * succeeded (grouping the automatic ones that share a branch), advance every
  * open step, and again while anything moved; then the release's own state.
- * Every transition is recorded on its own (promote__release_update()).
+ * Every transition is a commit of its own in the record; over a remote they
+ * are pushed together (promote__release_update_later()): before each side
+ * effect (a claim is pushed before its step acts) and at the end of the poll.
  */
 #include "release_machine.h"
 
@@ -46,7 +48,14 @@ static int set_trigger_version(promote_release *r, promote__poll_state *ps)
 	if (!r->set_version || (r->trigger_commit && *r->trigger_commit))
 		return 0;
 	char *commit = NULL;
-	int rc = promote__effect_trigger(&commit, r);
+	bool lost = false;
+	/* What this poll recorded is pushed before the commit that names the release. */
+	int rc = promote__release_flush(r, &lost);
+	if (rc || lost || (r->trigger_commit && *r->trigger_commit)) {
+		ps->progressed |= lost;
+		return rc;
+	}
+	rc = promote__effect_trigger(&commit, r);
 	if (rc == 0 && !*commit) {
 		/* The trigger held the version already: what it holds it at is the release's start. */
 		promote__git_session *session = NULL;
@@ -80,7 +89,7 @@ static int set_trigger_version(promote_release *r, promote__poll_state *ps)
 	}
 	if (rc == 0) {
 		trigger_args a = { commit };
-		rc = promote__release_update(r, mutate_trigger, &a, "Set the version");
+		rc = promote__release_update_later(r, mutate_trigger, &a, "Set the version");
 		ps->progressed = true;
 	}
 	free(commit);
@@ -260,7 +269,7 @@ static int start_ready(promote_release *r, promote__poll_state *ps)
 	int rc = promote__claim_owner(&owner, r);
 	start_args a = { owner, PROMOTE__ARRAY_INIT, PROMOTE__ARRAY_INIT };
 	if (rc == 0)
-		rc = promote__release_update(r, mutate_start, &a, "Start steps");
+		rc = promote__release_update_later(r, mutate_start, &a, "Start steps");
 	for (size_t i = 0; rc == 0 && i < a.started.size; i++) {
 		const promote_release_step *s = promote__release_step(r, a.started.ptr[i]);
 		rc = promote__release_emit(r, PROMOTE_RELEASE_EVENT_STEP_STARTED, s);
@@ -362,7 +371,7 @@ static int mutate_state(promote_release *r, bool *changed, void *arg)
 static int settle_state(promote_release *r, bool timed_out)
 {
 	state_args a = { timed_out, false };
-	int rc = promote__release_update(r, mutate_state, &a, timed_out ? "Time out" : "State");
+	int rc = promote__release_update_later(r, mutate_state, &a, timed_out ? "Time out" : "State");
 	for (size_t i = 0; rc == 0 && timed_out && i < r->step_count; i++)
 		if (r->steps[i].state == PROMOTE_STEP_FAILED && r->steps[i].finished >= r->updated)
 			rc = promote__release_emit(r, PROMOTE_RELEASE_EVENT_STEP_FINISHED, &r->steps[i]);
@@ -450,6 +459,13 @@ int promote__release_poll(promote_release *r, uint32_t *next_poll_ms)
 	}
 	if (rc == 0 && !release_final(r->state))
 		rc = settle_state(r, false);
+	/* What the poll recorded is pushed, even when it stops on an error (a step's failure is kept). */
+	bool lost = false;
+	int flushed = promote__release_flush(r, &lost);
+	if (rc == 0 && flushed)
+		rc = flushed;
+	else if (rc == 0 && lost)
+		promote__poll_soon(&ps, 1); /* another process moved first: poll again at once, from its record */
 	for (size_t i = 0; i < ps.idle.size; i++)
 		free(ps.idle.ptr[i]);
 	promote__array_free(&ps.idle);

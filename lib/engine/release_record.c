@@ -73,7 +73,7 @@ int promote__release_load(promote_release *r)
 	promote_buf bytes = PROMOTE_BUF_INIT;
 	git_oid tip;
 	if (rc == 0)
-		rc = promote__git_record_read(&bytes, &tip, s->repo, promote__strbuf_cstr(&ref), PROMOTE__RELEASE_RECORD_MAX);
+		rc = promote__git_record_get(&bytes, &tip, s, promote__strbuf_cstr(&ref), PROMOTE__RELEASE_RECORD_MAX);
 	if (rc == PROMOTE_ENOTFOUND)
 		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_RELEASE,
 			"there is no release '%s' in %s (a listing of the releases shows them)", id, s->where);
@@ -118,7 +118,7 @@ static int mutate_bytes(promote_buf *next, bool *write, const promote_buf *curre
 	return rc;
 }
 
-int promote__release_update(promote_release *r, promote__release_mutation mutate, void *arg, const char *what)
+static int update(promote_release *r, promote__release_mutation mutate, void *arg, const char *what, bool later)
 {
 	if (r->listed)
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_INVALID,
@@ -133,7 +133,7 @@ int promote__release_update(promote_release *r, promote__release_mutation mutate
 		rc = promote__context_session(&s, r->ctx);
 	update_args a = { r, mutate, arg, promote__strbuf_cstr(&ref), !r->has_tip };
 	promote__git_record_target target = { promote__strbuf_cstr(&ref), PROMOTE__RELEASE_RECORD_MAX,
-		promote__strbuf_cstr(&message), r->opts.author_name, r->opts.author_email };
+		promote__strbuf_cstr(&message), r->opts.author_name, r->opts.author_email, later };
 	git_oid tip;
 	if (rc == 0)
 		rc = promote__git_record_update(&tip, NULL, s, &target, mutate_bytes, &a);
@@ -145,5 +145,36 @@ int promote__release_update(promote_release *r, promote__release_mutation mutate
 	}
 	promote__strbuf_free(&message);
 	promote__strbuf_free(&ref);
+	return rc;
+}
+
+int promote__release_update(promote_release *r, promote__release_mutation mutate, void *arg, const char *what)
+{
+	return update(r, mutate, arg, what, false);
+}
+
+int promote__release_update_later(promote_release *r, promote__release_mutation mutate, void *arg, const char *what)
+{
+	return update(r, mutate, arg, what, true);
+}
+
+int promote__release_flush(promote_release *r, bool *lost)
+{
+	promote__git_session *s = NULL;
+	*lost = false;
+	int rc = promote__context_session(&s, r->ctx);
+	if (rc == 0 && s->pending_count == 0)
+		return 0;
+	if (rc == 0)
+		rc = promote__git_record_flush(s);
+	if (rc == PROMOTE_ECONFLICT) {
+		/* Another process moved the record first: what this one recorded since its last push is
+		 * gone; it goes on from the other's (and adopts any effect it made meanwhile). */
+		promote_error_clear();
+		*lost = true;
+		rc = promote__release_load(r);
+	}
+	if (rc == 0)
+		promote__fault_point("(record pushed)");
 	return rc;
 }

@@ -33,4 +33,17 @@ typedef int (*promote__release_mutation)(promote_release *r, bool *changed, void
  * return r holds the record as written (or as read, when nothing changed). */
 int promote__release_update(promote_release *r, promote__release_mutation mutate, void *arg, const char *what);
 
+/* The same, kept in this process (a remote's record is not pushed yet) until
+ * promote__release_flush(): for transitions that no side effect follows
+ * before the next flush. A process killed before the flush loses them, as
+ * if killed before they were made: the next one redoes them (adopting what
+ * was made). */
+int promote__release_update_later(promote_release *r, promote__release_mutation mutate, void *arg, const char *what);
+
+/* Push what promote__release_update_later() kept: due before any side effect
+ * and at the end of a poll. *lost when another process had moved the record
+ * first: r then holds that process's record (nothing of this one's since its
+ * last push is in it) and the caller goes on from it. */
+int promote__release_flush(promote_release *r, bool *lost);
+
 #endif

@@ -98,7 +98,7 @@ static int mutate_result(promote_release *r, bool *changed, void *arg)
 
 int promote__step_record(promote_release *r, promote__step_result *a, const char *what)
 {
-	return promote__release_update(r, mutate_result, a, what);
+	return promote__release_update_later(r, mutate_result, a, what);
 }
 
 /* Tell what the steps' new state means: waiting, finished. */
@@ -205,7 +205,7 @@ int promote__release_effect_failed(promote_release *r, const char *const *envs, 
 		char *reason = promote__strdupf("retrying in %us after: %s (attempt %u of %u)", (wait + 999) / 1000, message,
 			attempts, retries + 1);
 		retry_args a = { envs, count, first ? first->state : -1, reason, promote__now() + (wait + 999) / 1000, false };
-		rc = reason ? promote__release_update(r, mutate_retry_later, &a, "Retry later") : promote__error_oom();
+		rc = reason ? promote__release_update_later(r, mutate_retry_later, &a, "Retry later") : promote__error_oom();
 		promote__poll_soon(ps, wait);
 		free(reason);
 	} else {

@@ -17,7 +17,13 @@ int promote__git_record_read(promote_buf *out, git_oid *tip, git_repository *rep
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "no record at '%s'", ref);
 	if (git_rc < 0)
 		return promote__git_failed(git_rc, "cannot read", ref);
-	int rc = promote__git_read(out, repo, tip, RECORD_FILE, max);
+	return promote__git_record_read_at(out, repo, tip, ref, max);
+}
+
+int promote__git_record_read_at(promote_buf *out, git_repository *repo, const git_oid *commit, const char *ref,
+	size_t max)
+{
+	int rc = promote__git_read(out, repo, commit, RECORD_FILE, max);
 	if (rc == PROMOTE_ELIMIT)
 		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT,
 			"the record at '%s' has more than %zu bytes; it was not written by promote", ref, max);

@@ -93,6 +93,9 @@ int promote__git_update_ref(git_repository *repo, const char *ref, const git_oid
  * bytes.
  */
 int promote__git_record_read(promote_buf *out, git_oid *tip, git_repository *repo, const char *ref, size_t max);
+/* The record as commit `commit` of `ref`'s history holds it. */
+int promote__git_record_read_at(promote_buf *out, git_repository *repo, const git_oid *commit, const char *ref,
+	size_t max);
 
 /* A commit holding `data` as the record, on `parent` (NULL: the first). */
 int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid *parent, const char *data,
@@ -101,10 +104,14 @@ int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid
 /*
  * A pack (git's pack format, as a push sends it) of `commit` and the trees
  * and blobs it adds to its first parent, which the receiver must have (a
- * commit without parents: all of its tree). Appended to `out`; *objects
- * receives how many objects it holds.
+ * commit without parents: all of its tree). When `have` (may be NULL), the
+ * receiver's commit, is a first-parent ancestor of `commit` a few commits
+ * back, every commit between them is packed the same way (a record's
+ * versions pushed together). Appended to `out`; *objects receives how many
+ * objects it holds.
  */
-int promote__git_pack_added(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commit);
+int promote__git_pack_added(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commit,
+	const git_oid *have);
 
 /*
  * Merge `head` into `base`: *out is `head` when `base` is its ancestor (a

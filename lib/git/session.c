@@ -182,6 +182,9 @@ void promote__git_session_free(promote__git_session *s)
 	free(s->remote_name);
 	free(s->where);
 	promote__git_helper_memo_dispose(&s->helpers);
+	for (size_t i = 0; i < s->pending_count; i++)
+		free(s->pending[i].ref);
+	free(s->pending);
 	free(s);
 }
 

@@ -36,7 +36,19 @@ typedef struct promote__git_session {
 	promote__events events;
 	bool worktree;         /* see promote__git_location */
 	promote__tree_reader reader;
+	/* Records written in this process and not pushed yet (record_update.h). */
+	struct promote__git_pending_record *pending;
+	size_t pending_count;
 } promote__git_session;
+
+/* A record's versions written in a remote's mirror and kept in this process
+ * until they are pushed together (record_update.h): `base` is what the
+ * remote held (has_base false: nothing), `tip` the latest version. */
+typedef struct promote__git_pending_record {
+	char *ref;
+	git_oid base, tip;
+	bool has_base;
+} promote__git_pending_record;
 
 /*
  * Open the session on `loc`: a remote URL is mirrored in the cache (cloned

@@ -293,8 +293,11 @@ static int push_to(const session *s, const git_oid *commit, const char *ref, boo
 	if (rc == 0)
 		rc = promote__buf_put(&body, "0000", 4);
 	size_t objects = 0;
+	git_oid have;
+	if (rc == 0 && git_oid_fromstr(&have, ad.old) < 0)
+		memset(&have, 0, sizeof have);
 	if (rc == 0)
-		rc = promote__git_pack_added(&body, &objects, s->repo, commit);
+		rc = promote__git_pack_added(&body, &objects, s->repo, commit, &have);
 	/* The pack is whole before a byte is sent: packed, then sent in one request. */
 	if (rc == 0 && (promote__progress_report(s->progress, PROMOTE_TRANSFER_PACKING, objects, objects, 0) ||
 			       promote__progress_report(s->progress, PROMOTE_TRANSFER_WRITING, 0, objects, 0)))

@@ -23,9 +23,9 @@ import pytest
 
 from faults import choose as choose_syscalls
 from faults import STALE_MESSAGE, exhaustive, fsck, kill_points, killed_at, sample_size
-from releases import (FAULT_BUILD, FAULT_CLI, approve_command, copy_tree, expected_shape, make_repo, outcome,
-                      promote, record, release_ids, retry_command, run_command, start, status_command,
-                      step)
+from releases import (FAULT_BUILD, FAULT_CLI, RECORDS, approve_command, commits_by_environment, copy_tree,
+                      expected_shape, git, make_repo, outcome, promote, record, release_ids, retry_command,
+                      run_command, start, status_command, step)
 
 # Exit statuses of the commands that advance a release: succeeded, waiting.
 SUCCEEDED, WAITING = 0, 3
@@ -237,6 +237,27 @@ def test_release_kill_local(tmp_path):
 
 def test_release_kill_http(git_server, tmp_path):
     run_kills(Http(git_server, tmp_path), tmp_path, sample_size(8))
+
+
+def test_release_killed_before_its_record_is_pushed(git_server, tmp_path):
+    """Over HTTP the transitions of a poll are kept in the process and pushed together, before the next
+    side effect and at the end: `run` killed right after it recorded the grouped commit leaves that commit
+    on the server's main and the server's record without it (only the claim before it was pushed). The
+    release resumed from the server's record adopts the commit: one commit, the uninterrupted outcome."""
+    place = Http(git_server, tmp_path)
+    expected, _, points = reference(place, tmp_path)
+    where = place.fresh(0)
+    k = next(k for i, k, what in points if i == 0 and what == "Commit")
+    killed = promote([*where.prefix, *run_command()], where.env, kill_at=k)
+    assert killed.returncode == -9, _failed(killed, "run killed once it recorded the commit")
+    ids = release_ids(where.repo)
+    assert len(ids) == 1, ids
+    subjects = git(where.repo, "log", "--format=%s", RECORDS + ids[0]).splitlines()
+    assert subjects and not subjects[0].endswith(": Commit"), subjects
+    assert commits_by_environment(where.repo)[0].get("qa") == 1, "the grouped commit is not on main"
+    problem = resume(where) or check(where, expected)
+    assert problem is None, problem
+    place.done(where)
 
 
 def test_release_kill_syscalls_local(tmp_path):

@@ -376,3 +376,32 @@ $HTTP["url"] =~ "^/git/" {{
             if time.monotonic() > deadline:
                 return "no answer after %.0f s" % self.start_timeout
             time.sleep(0.02)
+
+
+class LoggingGitServer(GitServer):
+    """The server, logging each request as it ends: how long lighttpd took to serve it
+    (microseconds, from reading the request to the last byte of the answer, git-http-backend's work
+    included), the request line and the status. Through a pipe, so that each line is there as soon as
+    the request ends."""
+
+    def _write_config(self):
+        super()._write_config()
+        d = pathlib.Path(self.dir)
+        with open(d / "lighttpd.conf", "a") as f:
+            f.write('server.modules += ( "mod_accesslog" )\n'
+                    'accesslog.filename = "|/usr/bin/tee -a %s >/dev/null"\n'
+                    'accesslog.format = "%%D %%r %%>s"\n' % (d / "access.log"))
+
+    def mark(self):
+        """Where the log ends now: requests(mark) returns what was served after it."""
+        time.sleep(0.1)  # the pipe's last line
+        path = pathlib.Path(self.dir) / "access.log"
+        return path.stat().st_size if path.exists() else 0
+
+    def requests(self, since):
+        """[(seconds, request line and status)] of the requests served since the mark `since`."""
+        time.sleep(0.1)
+        with open(pathlib.Path(self.dir) / "access.log", "rb") as f:
+            f.seek(since)
+            lines = f.read().decode(errors="replace").splitlines()
+        return [(int(took) / 1e6, rest) for took, _, rest in (line.partition(" ") for line in lines if line)]

@@ -5,34 +5,83 @@
  * uninteresting side) to learn the same, which costs time and memory in
  * proportion to the repository (libgit2 issue #3364); this costs what the
  * commit changed.
+ *
+ * Written here in git's pack format (version 2): "PACK", the version, the
+ * number of objects, each object (a header of its type and size, then its
+ * data deflated), the SHA-1 of all of it. A tree or blob that replaces one
+ * at the same path is sent, when it is large, as a delta against the one it
+ * replaces (a REF_DELTA naming it) — a thin pack, which git's receive-pack
+ * completes from what it has (index-pack --fix-thin), as git push sends.
+ * So the folder of a monorepo's 10,000 applications, where one entry
+ * changed, travels as a few dozen bytes instead of being deflated whole.
  */
 #include "repo.h"
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/error.h"
 
+#include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
-/* Insert what `tree` has that `old` (NULL: nothing) has not, recursively. */
-static int insert_added(git_packbuilder *pb, git_repository *repo, const git_tree *tree, const git_tree *old)
+/* How many commits a push of several sends at most (a record's versions of one poll). */
+#define CHAIN_MAX 64
+/* Below this size an object is sent whole: a delta would save nothing worth its reading. */
+#define DELTA_MIN 1024
+/* git's pack object type of a delta against an object named by its id. */
+#define OBJ_REF_DELTA 7
+/* The largest copy one delta instruction makes without naming its size (git's limit for all). */
+#define COPY_MAX 0x10000
+
+/* An object to send, and the object it replaces at its path (zero: none), the delta's base. */
+typedef struct wanted {
+	git_oid id, base;
+} wanted;
+
+typedef struct objects {
+	PROMOTE__ARRAY(wanted) list;
+	git_repository *repo;
+	bool oom;  /* the list could not grow (its error set) */
+} objects;
+
+static int want(objects *o, const git_oid *id, const git_oid *base)
 {
-	int git_rc = git_packbuilder_insert(pb, git_tree_id(tree), NULL);
+	for (size_t i = 0; i < o->list.size; i++)
+		if (git_oid_equal(&o->list.ptr[i].id, id))
+			return 0;
+	wanted w;
+	w.id = *id;
+	if (base)
+		w.base = *base;
+	else
+		memset(&w.base, 0, sizeof w.base);
+	o->oom = promote__array_push(&o->list, w) != 0;
+	return o->oom ? GIT_ERROR : 0;
+}
+
+/* What `tree` has that `old` (NULL: nothing) has not, recursively. */
+static int want_added(objects *o, const git_tree *tree, const git_tree *old)
+{
+	int git_rc = want(o, git_tree_id(tree), old ? git_tree_id(old) : NULL);
 	for (size_t i = 0; git_rc == 0 && i < git_tree_entrycount(tree); i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
 		const git_tree_entry *was = old ? git_tree_entry_byname(old, git_tree_entry_name(e)) : NULL;
 		if (was && git_oid_equal(git_tree_entry_id(was), git_tree_entry_id(e)))
 			continue; /* the receiver has it */
+		bool same_type = was && git_tree_entry_type(was) == git_tree_entry_type(e);
 		switch (git_tree_entry_type(e)) {
 		case GIT_OBJECT_BLOB:
-			git_rc = git_packbuilder_insert(pb, git_tree_entry_id(e), git_tree_entry_name(e));
+			git_rc = want(o, git_tree_entry_id(e), same_type ? git_tree_entry_id(was) : NULL);
 			break;
 		case GIT_OBJECT_TREE: {
 			git_tree *sub = NULL, *old_sub = NULL;
-			git_rc = git_tree_lookup(&sub, repo, git_tree_entry_id(e));
-			if (git_rc == 0 && was && git_tree_entry_type(was) == GIT_OBJECT_TREE)
-				git_rc = git_tree_lookup(&old_sub, repo, git_tree_entry_id(was));
+			git_rc = git_tree_lookup(&sub, o->repo, git_tree_entry_id(e));
+			if (git_rc == 0 && same_type)
+				git_rc = git_tree_lookup(&old_sub, o->repo, git_tree_entry_id(was));
 			if (git_rc == 0)
-				git_rc = insert_added(pb, repo, sub, old_sub);
+				git_rc = want_added(o, sub, old_sub);
 			git_tree_free(old_sub);
 			git_tree_free(sub);
 			break;
@@ -44,20 +93,17 @@ static int insert_added(git_packbuilder *pb, git_repository *repo, const git_tre
 	return git_rc;
 }
 
-/* How many commits a push of several sends at most (a record's versions of one poll). */
-#define CHAIN_MAX 64
-
 /* The commit and what it adds to its first parent. */
-static int insert_commit(git_packbuilder *pb, git_repository *repo, const git_oid *commit)
+static int want_commit(objects *o, const git_oid *commit)
 {
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *old = NULL;
 	int git_rc;
-	if ((git_rc = git_commit_lookup(&c, repo, commit)) == 0 && (git_rc = git_commit_tree(&tree, c)) == 0 &&
-		(git_rc = git_packbuilder_insert(pb, commit, NULL)) == 0 &&
+	if ((git_rc = git_commit_lookup(&c, o->repo, commit)) == 0 && (git_rc = git_commit_tree(&tree, c)) == 0 &&
+		(git_rc = want(o, commit, NULL)) == 0 &&
 		(git_commit_parentcount(c) == 0 || ((git_rc = git_commit_parent(&parent, c, 0)) == 0 &&
 						      (git_rc = git_commit_tree(&old, parent)) == 0)))
-		git_rc = insert_added(pb, repo, tree, old);
+		git_rc = want_added(o, tree, old);
 	git_tree_free(old);
 	git_tree_free(tree);
 	git_commit_free(parent);
@@ -93,26 +139,185 @@ static int chain_to(git_oid *chain, size_t *count, git_repository *repo, const g
 	return 0;
 }
 
-int promote__git_pack_added(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commit,
-	const git_oid *have)
+/* ---- git's pack format --------------------------------------------------------- */
+
+static int put_byte(promote_buf *out, unsigned value)
 {
-	git_packbuilder *pb = NULL;
-	git_buf pack = { 0 };
+	return promote__buf_putc(out, (char)(unsigned char)value);
+}
+
+/* An object's header: its type and size, 4 bits then 7 per byte, the high bit saying more follow. */
+static int put_header(promote_buf *out, unsigned type, size_t size)
+{
+	unsigned c = (type << 4) | (unsigned)(size & 15);
+	int rc = 0;
+	for (size >>= 4; rc == 0 && size; size >>= 7) {
+		rc = put_byte(out, c | 0x80);
+		c = (unsigned)(size & 0x7f);
+	}
+	return rc ? rc : put_byte(out, c);
+}
+
+/* A size in a delta's header: 7 bits per byte, least significant first. */
+static int put_varint(promote_buf *out, size_t v)
+{
+	int rc = 0;
+	for (; rc == 0 && v >= 0x80; v >>= 7)
+		rc = put_byte(out, (unsigned)(v & 0x7f) | 0x80);
+	return rc ? rc : put_byte(out, (unsigned)v);
+}
+
+/* Copy `len` bytes from `offset` of the base: the offset's and size's non-zero bytes, flagged. */
+static int put_copy(promote_buf *out, size_t offset, size_t len)
+{
+	int rc = 0;
+	while (rc == 0 && len > 0) {
+		size_t n = len < COPY_MAX ? len : COPY_MAX;
+		unsigned char op[8];
+		size_t k = 1;
+		op[0] = 0x80;
+		for (unsigned i = 0; i < 4; i++)
+			if ((offset >> (8 * i)) & 0xff) {
+				op[0] |= (unsigned char)(1u << i);
+				op[k++] = (unsigned char)((offset >> (8 * i)) & 0xff);
+			}
+		for (unsigned i = 0; n < COPY_MAX && i < 3; i++) /* no size bytes: 0x10000 */
+			if ((n >> (8 * i)) & 0xff) {
+				op[0] |= (unsigned char)(0x10u << i);
+				op[k++] = (unsigned char)((n >> (8 * i)) & 0xff);
+			}
+		rc = promote__buf_put(out, (const char *)op, k);
+		offset += n;
+		len -= n;
+	}
+	return rc;
+}
+
+/* Insert `len` bytes of `data`, at most 127 per instruction. */
+static int put_insert(promote_buf *out, const unsigned char *data, size_t len)
+{
+	int rc = 0;
+	while (rc == 0 && len > 0) {
+		size_t n = len < 127 ? len : 127;
+		if ((rc = put_byte(out, (unsigned)n)) == 0)
+			rc = promote__buf_put(out, (const char *)data, n);
+		data += n;
+		len -= n;
+	}
+	return rc;
+}
+
+/* `target` as a delta against `base`: what they share at the start and at the end is copied, the rest
+ * inserted — a promotion changes a few bytes in the middle of a tree or a file. */
+static int make_delta(promote_buf *out, const unsigned char *base, size_t base_len, const unsigned char *target,
+	size_t target_len)
+{
+	size_t shorter = base_len < target_len ? base_len : target_len, head = 0, tail = 0;
+	while (head < shorter && base[head] == target[head])
+		head++;
+	while (tail < shorter - head && base[base_len - 1 - tail] == target[target_len - 1 - tail])
+		tail++;
+	int rc = put_varint(out, base_len);
+	if (rc == 0)
+		rc = put_varint(out, target_len);
+	if (rc == 0)
+		rc = put_copy(out, 0, head);
+	if (rc == 0)
+		rc = put_insert(out, target + head, target_len - head - tail);
+	if (rc == 0)
+		rc = put_copy(out, base_len - tail, tail);
+	return rc;
+}
+
+static int put_deflated(promote_buf *out, const void *data, size_t len)
+{
+	uLongf size = compressBound((uLong)len);
+	int rc = promote__buf_grow(out, size);
+	if (rc)
+		return rc;
+	if (compress2((Bytef *)out->ptr + out->size, &size, data, (uLong)len, Z_DEFAULT_COMPRESSION) != Z_OK)
+		return promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "cannot compress an object of %zu bytes", len);
+	out->size += size;
+	out->ptr[out->size] = '\0';
+	return 0;
+}
+
+/* One object: as a delta against its base when that is much smaller, else whole. */
+static int put_object(promote_buf *out, git_odb *odb, const wanted *w, bool thin)
+{
+	git_odb_object *obj = NULL, *base = NULL;
+	int git_rc = git_odb_read(&obj, odb, &w->id);
+	if (git_rc < 0)
+		return promote__git_failed(git_rc, "cannot read an object to push", git_oid_tostr_s(&w->id));
+	const unsigned char *data = git_odb_object_data(obj);
+	size_t len = git_odb_object_size(obj);
+	promote_buf delta = PROMOTE_BUF_INIT;
+	int rc = 0;
+	if (thin && len >= DELTA_MIN && !git_oid_is_zero(&w->base) && git_odb_read(&base, odb, &w->base) == 0 &&
+		git_odb_object_type(base) == git_odb_object_type(obj))
+		rc = make_delta(&delta, git_odb_object_data(base), git_odb_object_size(base), data, len);
+	if (rc == 0 && delta.size > 0 && delta.size < len / 2) {
+		if ((rc = put_header(out, OBJ_REF_DELTA, delta.size)) == 0 &&
+			(rc = promote__buf_put(out, (const char *)w->base.id, GIT_OID_RAWSZ)) == 0)
+			rc = put_deflated(out, delta.ptr, delta.size);
+	} else if (rc == 0 && (rc = put_header(out, (unsigned)git_odb_object_type(obj), len)) == 0) {
+		rc = put_deflated(out, data, len);
+	}
+	promote_buf_dispose(&delta);
+	git_odb_object_free(base);
+	git_odb_object_free(obj);
+	return rc;
+}
+
+static int put_be32(promote_buf *out, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+		(unsigned char)v };
+	return promote__buf_put(out, (const char *)b, 4);
+}
+
+static int write_pack(promote_buf *out, git_repository *repo, const objects *o, bool thin)
+{
+	git_odb *odb = NULL;
+	int git_rc = git_repository_odb(&odb, repo);
+	if (git_rc < 0)
+		return promote__git_failed(git_rc, "cannot open the objects of", git_repository_path(repo));
+	size_t start = out->size;
+	int rc = promote__buf_put(out, "PACK", 4);
+	if (rc == 0)
+		rc = put_be32(out, 2);
+	if (rc == 0)
+		rc = put_be32(out, (uint32_t)o->list.size);
+	for (size_t i = 0; rc == 0 && i < o->list.size; i++)
+		rc = put_object(out, odb, &o->list.ptr[i], thin);
+	unsigned char sum[EVP_MAX_MD_SIZE];
+	unsigned int sum_len = 0;
+	if (rc == 0 && !EVP_Digest(out->ptr + start, out->size - start, sum, &sum_len, EVP_sha1(), NULL))
+		rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "cannot compute the pack's SHA-1");
+	if (rc == 0)
+		rc = promote__buf_put(out, (const char *)sum, sum_len);
+	git_odb_free(odb);
+	return rc;
+}
+
+int promote__git_pack_added(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commit,
+	const git_oid *have, bool thin)
+{
+	objects o = { PROMOTE__ARRAY_INIT, repo, false };
 	git_oid chain[CHAIN_MAX];
 	size_t count = 0;
+	*objects_out = 0;
 	int git_rc = chain_to(chain, &count, repo, commit, have);
-	if (git_rc == 0)
-		git_rc = git_packbuilder_new(&pb, repo);
-	/* Oldest first: a tree the older ones add is then known to the later ones' walks. */
+	/* Oldest first: what an older commit adds is not sent again for a later one. */
 	for (size_t i = count; git_rc == 0 && i > 0; i--)
-		git_rc = insert_commit(pb, repo, &chain[i - 1]);
-	if (git_rc == 0)
-		git_rc = git_packbuilder_write_buf(&pack, pb);
-	int rc = git_rc < 0 ? promote__git_failed(git_rc, "cannot pack", "the commit to push") : 0;
+		git_rc = want_commit(&o, &chain[i - 1]);
+	int rc = o.oom ? PROMOTE_ENOMEM : git_rc < 0 ? promote__git_failed(git_rc, "cannot pack", "the commit to push") : 0;
+	if (rc == 0 && o.list.size > UINT32_MAX)
+		rc = promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT, "a push of more than 2^32 objects");
 	if (rc == 0)
-		rc = promote__buf_put(out, pack.ptr, pack.size);
-	*objects = rc == 0 ? git_packbuilder_object_count(pb) : 0;
-	git_buf_dispose(&pack);
-	git_packbuilder_free(pb);
+		rc = write_pack(out, repo, &o, thin);
+	if (rc == 0)
+		*objects_out = o.list.size;
+	promote__array_free(&o.list);
 	return rc;
 }

@@ -107,11 +107,14 @@ int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid
  * commit without parents: all of its tree). When `have` (may be NULL), the
  * receiver's commit, is a first-parent ancestor of `commit` a few commits
  * back, every commit between them is packed the same way (a record's
- * versions pushed together). Appended to `out`; *objects receives how many
+ * versions pushed together). `thin`: a large tree or blob that replaces one
+ * at its path is sent as a delta against that one, which the receiver has
+ * or finds in the pack (a thin pack: git's receive-pack takes one unless it
+ * advertises no-thin). Appended to `out`; *objects receives how many
  * objects it holds.
  */
 int promote__git_pack_added(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commit,
-	const git_oid *have);
+	const git_oid *have, bool thin);
 
 /*
  * Merge `head` into `base`: *out is `head` when `base` is its ancestor (a

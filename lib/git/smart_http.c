@@ -277,6 +277,7 @@ static int push_to(const session *s, const git_oid *commit, const char *ref, boo
 		}
 	}
 	bool sideband = has_cap(promote__strbuf_cstr(&ad.caps), "side-band-64k");
+	bool thin = !has_cap(promote__strbuf_cstr(&ad.caps), "no-thin");
 	promote__strbuf_free(&ad.caps);
 	/* "OLD NEW REF\0caps\n": the reference name may be as long as one pkt-line allows. */
 	promote__strbuf command;
@@ -297,7 +298,7 @@ static int push_to(const session *s, const git_oid *commit, const char *ref, boo
 	if (rc == 0 && git_oid_fromstr(&have, ad.old) < 0)
 		memset(&have, 0, sizeof have);
 	if (rc == 0)
-		rc = promote__git_pack_added(&body, &objects, s->repo, commit, &have);
+		rc = promote__git_pack_added(&body, &objects, s->repo, commit, &have, thin);
 	/* The pack is whole before a byte is sent: packed, then sent in one request. */
 	if (rc == 0 && (promote__progress_report(s->progress, PROMOTE_TRANSFER_PACKING, objects, objects, 0) ||
 			       promote__progress_report(s->progress, PROMOTE_TRANSFER_WRITING, 0, objects, 0)))

@@ -69,7 +69,7 @@ static void test_pack_holds_what_the_commit_adds(void **state)
 	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 1, &info), 0);
 	promote_buf pack = PROMOTE_BUF_INIT;
 	size_t objects = 0;
-	assert_int_equal(promote__git_pack_added(&pack, &objects, repo, &commit, NULL), 0);
+	assert_int_equal(promote__git_pack_added(&pack, &objects, repo, &commit, NULL, false), 0);
 	char path[300], out[4096];
 	snprintf(path, sizeof path, "%s/push.pack", dir);
 	FILE *f = fopen(path, "wb");

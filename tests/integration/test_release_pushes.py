@@ -1,9 +1,10 @@
 """What a release costs the server over HTTP: its record's transitions are pushed together — before
 each side effect (the claim with what came before it) and at the end — not one push each, and git is
-asked once per run whether a credential helper serves the remote, not before every transfer.
+asked once per run whether a credential helper serves the remote, not before every transfer. The
+server's repository stays sound (git fsck) with the thin packs the pushes send.
 
 The release: dev -> staging -> prod, every environment auto, the policy's action commit (the
-benchmark's flow, bench/release.py), with a warm mirror. The requests are counted from the server's
+benchmark's flow, bench/release.py, in a small monorepo), with a warm mirror. The requests are counted from the server's
 access log (gitserver.LoggingGitServer), git's own runs from GIT_TRACE."""
 
 import json
@@ -19,15 +20,21 @@ environments:
   dev: {path: envs/dev, strategy: auto}
   staging: {path: envs/staging, strategy: auto}
   prod: {path: envs/prod, kind: production, strategy: auto}
+templates:
+  image: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}
 products:
-  "*":
-    path: apps/*
-    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}
+  shop: {path: apps/shop, template: image}
 policies:
   - {name: default, action: commit}
 flows:
-  default: {trigger: dev, steps: {staging: {}, prod: {dependsOn: [staging]}}}
+  default:
+    trigger: dev
+    steps: {staging: {}, prod: {dependsOn: [staging]}}
 """
+
+# Other applications beside shop: each environment's folder of applications is a tree of a few KiB,
+# which a push sends as a delta against the one it replaces (a thin pack the server completes).
+OTHERS = 150
 
 VALUES = 'image:\n  repository: registry.example.com/shop\n  tag: "%s"\n'
 RECORDS = "refs/promote/releases/"
@@ -46,6 +53,8 @@ def test_release_pushes_its_record_together(tmp_path):
     files = {"promote.yaml": CONFIG}
     for env in ("dev", "staging", "prod"):
         files["envs/%s/apps/shop/values.yaml" % env] = VALUES % "1.0.0"
+        for n in range(OTHERS):
+            files["envs/%s/apps/app-%03d/values.yaml" % (env, n)] = VALUES % ("0.%d.0" % n)
     trace = tmp_path / "git-trace.log"
     with LoggingGitServer(tmp_path / "repos") as server:
         repo = create_bare_repo(server.root, "gitops", files)
@@ -60,6 +69,8 @@ def test_release_pushes_its_record_together(tmp_path):
         assert done.returncode == 0, done.stdout + done.stderr
         requests = [line for _, line in server.requests(since)]
 
+    fsck = run_git("--git-dir", repo, "fsck", "--strict", check=False)
+    assert fsck.returncode == 0, fsck.stdout + fsck.stderr
     tags = [run_git("--git-dir", repo, "show", "main:envs/%s/apps/shop/values.yaml" % e).stdout
             for e in ("dev", "staging", "prod")]
     assert all('tag: "2.0.0"' in t for t in tags), tags

@@ -365,7 +365,7 @@ int promote_release_run(promote_release *release, uint32_t timeout_ms)
 	if (rc)
 		return rc;
 	/* 0: the release's own bound, which a poll enforces (the release fails then); a little past it. */
-	int64_t left_s = release->created + (int64_t)release->timeout_s - promote__now() + 5;
+	int64_t left_s = promote__release_deadline(release) - promote__now() + 5;
 	int64_t deadline = now_ms() + (timeout_ms ? (int64_t)timeout_ms : (left_s > 0 ? left_s : 5) * 1000);
 	for (;;) {
 		uint32_t next = 0;

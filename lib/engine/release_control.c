@@ -247,6 +247,7 @@ static int mutate_retry(promote_release *r, bool *changed, void *arg)
 	if (rc == 0 && a->count) {
 		r->state = PROMOTE_RELEASE_RUNNING;
 		r->finished = 0;
+		r->restarted = promote__now(); /* the release's timeout counts from here */
 		rc = promote__set_string(&r->reason, "");
 		*changed = rc == 0;
 	}

@@ -200,6 +200,8 @@ static json_object *release_json(const promote_release *r)
 	if (rc == 0)
 		rc = promote__json_put(o, "finished", time_value(r->finished), true);
 	if (rc == 0)
+		rc = promote__json_put(o, "restarted", time_value(r->restarted), true);
+	if (rc == 0)
 		rc = promote__json_put(o, "steps",
 			array_json(r->steps, r->step_count, sizeof *r->steps, step_json), false);
 	json_object_put(trigger);
@@ -464,6 +466,9 @@ static void get_release(reader *rd, promote_release *r, json_object *o)
 	get_time(rd, &r->created, o, "created");
 	get_time(rd, &r->updated, o, "updated");
 	get_time(rd, &r->finished, o, "finished");
+	r->restarted = 0;
+	if (json_object_object_get_ex(o, "restarted", NULL)) /* added later: absent in older records */
+		get_time(rd, &r->restarted, o, "restarted");
 	r->timeout_s = timeout < 0 || timeout > UINT32_MAX ? 0 : (uint32_t)timeout;
 	r->steps = get_objects(rd, &r->step_count, o, "steps", sizeof *r->steps, "a step", get_step);
 }

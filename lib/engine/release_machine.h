@@ -151,6 +151,9 @@ unsigned promote__release_retries(const promote_release *r);
 /* The pause before attempt `attempts` + 1 after a transient error (ms). */
 uint32_t promote__release_backoff_ms(unsigned attempts);
 
+/* When the release's timeout runs out: its bound from its start or its latest retry (seconds since the epoch). */
+int64_t promote__release_deadline(const promote_release *r);
+
 /* Now, in seconds since the epoch. */
 int64_t promote__now(void);
 

@@ -24,7 +24,7 @@
  *  "version": "1.4.0", "state": "waiting", "reason": "waiting for approval of ...",
  *  "trigger": {"environment": "dev", "set_version": true, "commit": "<hex>"},
  *  "group": true, "forced": "", "timeout": 86400,
- *  "created": "...", "updated": "...", "finished": null,
+ *  "created": "...", "updated": "...", "finished": null, "restarted": null,
  *  "steps": [{"environment": "qa", "from": "dev", "depends_on": ["dev"],
  *             "strategy": "auto", "action": "commit", "pre": ["smoke"], "post": [],
  *             "group": "qa+staging", "state": "succeeded", "reason": "", "attempts": 1,
@@ -100,6 +100,7 @@ struct promote_release {
 	bool group;            /* steps ready together share a commit */
 	char *forced;          /* --force's reason ("" none) */
 	int64_t created, updated, finished;
+	int64_t restarted;     /* the last retry: the release's timeout counts from it (0: from created) */
 	uint32_t timeout_s;    /* the whole release's bound */
 	promote_release_step *steps;
 	size_t step_count;

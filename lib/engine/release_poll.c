@@ -448,7 +448,7 @@ int promote__release_poll(promote_release *r, uint32_t *next_poll_ms)
 	if (rc == 0)
 		rc = promote__release_load(r);
 	for (int pass = 0; rc == 0 && pass < MAX_PASSES && !release_final(r->state); pass++) {
-		if (r->timeout_s && promote__now() >= r->created + (int64_t)r->timeout_s) {
+		if (r->timeout_s && promote__now() >= promote__release_deadline(r)) {
 			rc = settle_state(r, true);
 			break;
 		}

@@ -20,6 +20,11 @@ int64_t promote__now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t promote__release_deadline(const promote_release *r)
+{
+	return (r->restarted > r->created ? r->restarted : r->created) + (int64_t)r->timeout_s;
+}
+
 void promote__poll_soon(promote__poll_state *ps, uint32_t ms)
 {
 	if (ms < ps->next_ms)

@@ -102,7 +102,7 @@ def test_a_release_waits_for_prod_then_an_approval_from_another_process_finishes
 def test_the_record_as_json_has_the_documented_shape(repo):
     _, record = start(repo)
     for key in ("schema", "id", "flow", "product", "version", "state", "reason", "trigger", "group", "forced",
-                "timeout", "created", "updated", "finished", "steps"):
+                "timeout", "created", "updated", "finished", "restarted", "steps"):
         assert key in record, key
     assert record["trigger"]["environment"] == "dev" and record["trigger"]["set_version"] is True
     for step in record["steps"]:

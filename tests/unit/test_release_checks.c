@@ -364,6 +364,18 @@ static void test_release_timeout(void **state)
 	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_FAILED);
 	assert_string_equal(promote_release_step_error(promote_release_step_lookup(r, "qa")),
 		"the deploy failed: health Degraded: crash loop");
+	/* Retried once the check is mended, long past the first bound: the clock starts again at the retry. */
+	the_script.forever = NULL;
+	the_script.qa_health = "h";
+	assert_int_equal(promote_release_retry(r, NULL), 0);
+	run(r);
+	assert_string_equal(promote_release_reason(r), "");
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	/* The record says when the clock started again. */
+	promote_buf json = PROMOTE_BUF_INIT;
+	assert_int_equal(promote_release_to_json(&json, r), 0);
+	assert_non_null(strstr(json.ptr, "\"restarted\": \"20"));
+	promote_buf_dispose(&json);
 	promote_release_free(r);
 	promote_context_free(ctx);
 }

@@ -69,8 +69,11 @@ int promote__claim_step(promote_release_step *s, const char *owner, int64_t now)
 	if (rc)
 		return rc;
 	s->claimed = now;
+	/* An attempt of the step's action: its commit or change request made, or one of its effects tried
+	 * again after a transient error (a merge too); merging the change it opened is the same attempt. */
+	if (s->state == PROMOTE_STEP_PROMOTING || s->next_attempt)
+		s->attempts++;
 	s->next_attempt = 0;
-	s->attempts++;
 	if (!s->started)
 		s->started = now;
 	return 0;

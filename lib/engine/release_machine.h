@@ -97,7 +97,8 @@ int promote__claim_owner(char **out, const promote_release *r);
  * retry's pause has not passed (ps told when to come back). */
 int promote__claim(promote_release *r, const char *const *envs, size_t count, int state, bool *claimed,
 	promote__poll_state *ps);
-/* Within a mutation: claim step `s` for `owner` (its attempts counted). */
+/* Within a mutation: claim step `s` for `owner`; an attempt of its action is counted when the claim is for
+ * its commit or change request (state promoting) or follows a transient error. */
 int promote__claim_step(promote_release_step *s, const char *owner, int64_t now);
 /* A claim that is still held by someone else (not `owner`) who may act. */
 bool promote__claim_live(const promote_release_step *step, const char *owner, int64_t now);

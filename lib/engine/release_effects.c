@@ -5,6 +5,8 @@
  * is made: a commit by its trailers on the branch (a bounded first-parent
  * walk), a change request by its labels. So a process that died after the
  * effect and before the record is followed by one that adopts the effect.
+ * Also: a change branch that someone merged outside the provider, found on
+ * its base branch.
  */
 #include "release_machine.h"
 #include "apply.h"
@@ -88,6 +90,43 @@ static int find_change(promote_change_info **info, promote_release *r, const cha
 	free(release_label);
 	free(env_label);
 	return rc;
+}
+
+/* `commit` is `head` or has it among its ancestors. */
+static bool holds(git_repository *repo, const git_oid *commit, const git_oid *head)
+{
+	return git_oid_equal(commit, head) || git_graph_descendant_of(repo, commit, head) == 1;
+}
+
+int promote__effect_merged_outside(char **merge_commit, promote_release *r, const char *base, const char *head)
+{
+	*merge_commit = NULL;
+	promote__git_session *session = NULL;
+	git_oid tip, wanted;
+	if (!head || git_oid_fromstr(&wanted, head) < 0)
+		return 0; /* no head recorded: nothing to look for */
+	int rc = promote__context_session(&session, r->ctx);
+	if (rc == 0 && (rc = promote__git_branch_tip(&tip, session->repo, base)) == PROMOTE_ENOTFOUND) {
+		promote_error_clear();
+		return 0;
+	}
+	if (rc || !holds(session->repo, &tip, &wanted))
+		return rc;
+	/* Down the base's first-parent line to the first commit that holds it: the merge. */
+	git_oid at = tip;
+	for (unsigned depth = 0; depth < PROMOTE__TRAILER_SEARCH_DEPTH && !git_oid_equal(&at, &wanted); depth++) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, session->repo, &at) < 0)
+			break;
+		bool older = git_commit_parentcount(c) > 0 && holds(session->repo, git_commit_parent_id(c, 0), &wanted);
+		if (older)
+			at = *git_commit_parent_id(c, 0);
+		git_commit_free(c);
+		if (!older)
+			break;
+	}
+	*merge_commit = strdup(git_oid_tostr_s(&at));
+	return *merge_commit ? 0 : promote__error_oom();
 }
 
 static int dup_into(char **field, const char *value)

@@ -119,6 +119,10 @@ typedef struct promote__effect {
 
 void promote__effect_dispose(promote__effect *e);
 int promote__effect_make(promote__effect *e, promote_release *r, const char *const *envs, size_t count);
+/* The change branch's commit `head` is on branch `base` already (merged by someone outside the provider,
+ * with git): *merge_commit receives the first commit of base's first-parent line that holds it (malloc'd);
+ * NULL when base does not hold it. */
+int promote__effect_merged_outside(char **merge_commit, promote_release *r, const char *base, const char *head);
 /* The trigger's version commit of a release that sets the version (made or adopted). */
 int promote__effect_trigger(char **commit, promote_release *r);
 /* The git provider of environment `env` (NULL: the context's first repository's). */

@@ -126,6 +126,47 @@ static int read_change(promote_change_info **info, promote_release *r, const pro
 	return rc;
 }
 
+/* The change of the steps `envs` (all in `from`) was merged by someone else: at the provider (it says
+ * merged), or with git outside it (its head is on the base branch already). That merge is recorded as the
+ * steps' own (*adopted; also when another process recorded it first). */
+static int adopt_merge(promote_release *r, const char *const *envs, size_t count, int from,
+	const promote_change_info *info, bool *adopted, promote__poll_state *ps)
+{
+	const promote_release_step *s = promote__release_step(r, envs[0]);
+	char *outside = NULL;
+	const char *merge_commit = NULL;
+	int rc = 0, state = promote_change_info_state(info);
+	*adopted = false;
+	if (state == PROMOTE_CHANGE_MERGED)
+		merge_commit = promote_change_info_merge_commit(info);
+	else if (state == PROMOTE_CHANGE_OPEN &&
+		 (rc = promote__effect_merged_outside(&outside, r, promote_change_info_base(info), s->head)) == 0)
+		merge_commit = outside;
+	if (rc || !merge_commit) {
+		free(outside);
+		return rc;
+	}
+	promote__step_result a = { envs, count, from, promote__step_after_landing(r->ctx, s), "", NULL, NULL, NULL,
+		merge_commit, NULL, false };
+	rc = promote__step_record(r, &a, "Merged by someone else");
+	*adopted = rc == 0;
+	if (rc == 0 && a.moved) {
+		ps->progressed = true;
+		rc = promote__step_tell(r, envs, count, PROMOTE_RELEASE_EVENT_CHANGE_MERGED);
+	}
+	free(outside);
+	return rc;
+}
+
+/* The change of the steps `envs` was closed without merging by someone else: they fail, naming it. */
+static int closed_change(promote_release *r, const char *const *envs, size_t count, const char *change)
+{
+	char *message = promote__strdupf("change %s was closed without merging", change);
+	int rc = message ? promote__steps_fail(r, envs, count, message) : promote__error_oom();
+	free(message);
+	return rc;
+}
+
 /* Manual: the approval recorded (promote_release_approve()) or given at the provider. */
 static int await_approval(promote_release *r, const char *env, promote__poll_state *ps)
 {
@@ -142,7 +183,15 @@ static int await_approval(promote_release *r, const char *env, promote__poll_sta
 		return rc;
 	unsigned approvals = promote_change_info_approvals(info);
 	int state = promote_change_info_state(info);
-	if (state != PROMOTE_CHANGE_OPEN || (approvals > 0 && !promote_change_info_draft(info))) {
+	bool adopted = false;
+	if (state == PROMOTE_CHANGE_CLOSED) {
+		char *change = strdup(s->change);
+		rc = change ? closed_change(r, envs, 1, change) : promote__error_oom();
+		free(change);
+		ps->progressed = true;
+	} else if ((rc = adopt_merge(r, envs, 1, PROMOTE_STEP_AWAITING_APPROVAL, info, &adopted, ps)) || adopted) {
+		/* merged by someone else: adopted */
+	} else if (approvals > 0 && !promote_change_info_draft(info)) {
 		char *reason = promote__strdupf("waiting for change %s to merge", s->change);
 		rc = reason ? promote__step_move(r, env, PROMOTE_STEP_AWAITING_APPROVAL, PROMOTE_STEP_AWAITING_MERGE, reason,
 				      &moved)
@@ -171,7 +220,7 @@ static int await_merge(promote_release *r, const char *env, promote__poll_state 
 {
 	const char **found = NULL;
 	size_t count = 0;
-	bool blocked = false, claimed = false;
+	bool blocked = false, claimed = false, adopted = false;
 	int rc = members(&found, &count, &blocked, r, env, PROMOTE_STEP_AWAITING_MERGE);
 	char **envs = rc == 0 ? copy_names(found, count) : NULL;
 	free(found);
@@ -192,8 +241,9 @@ static int await_merge(promote_release *r, const char *env, promote__poll_state 
 	if (rc || !info) {
 		/* failed and recorded, or an error */
 	} else if (state == PROMOTE_CHANGE_CLOSED) {
-		message = promote__strdupf("change %s was closed without merging", change);
-		rc = message ? promote__steps_fail(r, names, count, message) : promote__error_oom();
+		rc = closed_change(r, names, count, change);
+	} else if ((rc = adopt_merge(r, names, count, PROMOTE_STEP_AWAITING_MERGE, info, &adopted, ps)) || adopted) {
+		/* merged by someone else: adopted */
 	} else if (state == PROMOTE_CHANGE_OPEN && checks == PROMOTE_CHECKS_FAILING) {
 		message = promote__strdupf("checks failing on change %s", change);
 		rc = message ? promote__steps_fail(r, names, count, message) : promote__error_oom();

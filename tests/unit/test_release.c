@@ -570,20 +570,28 @@ static int pass_close(const char *id, void *payload)
 	return PROMOTE_PASSTHROUGH;
 }
 
-static void test_transient_error_is_retried(void **state)
+/* The local provider, wrapped: opening and merging changes go through `open` and `merge` first. */
+static void register_flaky(promote_context *ctx,
+	int (*open)(promote_change_info *, const promote_change_request *, void *),
+	int (*merge)(promote_change_info *, const char *, void *))
 {
-	(void)state;
-	make_repo(CONFIG("auto", "pull-request"));
-	promote_context *ctx = open_ctx();
 	promote_git_provider flaky = PROMOTE_GIT_PROVIDER_INIT;
-	flaky.open_change = flaky_open;
+	flaky.open_change = open;
 	flaky.get_change = pass_info;
-	flaky.merge_change = pass_info;
+	flaky.merge_change = merge;
 	flaky.find_change = pass_request;
 	flaky.approve_change = pass_approve;
 	flaky.comment_change = pass_comment;
 	flaky.close_change = pass_close;
 	assert_int_equal(promote_git_provider_register(ctx, "local", &flaky, NULL), 0);
+}
+
+static void test_transient_error_is_retried(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("auto", "pull-request"));
+	promote_context *ctx = open_ctx();
+	register_flaky(ctx, flaky_open, pass_info);
 	flaky_failures = 1;
 	promote_release *r = start(ctx, "2.0");
 	uint32_t next = 0;
@@ -607,6 +615,138 @@ static void test_transient_error_is_retried(void **state)
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_FAILED);
 	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_FAILED);
 	assert_int_equal(promote_release_step_attempts(promote_release_step_lookup(r, "prod")), 4);
+	finish(r, ctx);
+}
+
+/* ---- changes that people merge or close themselves ----------------------------------------- */
+
+/* The change of prod (manual, pull request) as a person sees it: from a context of their own. */
+static void person_merges(const char *change, bool approve_first)
+{
+	promote_context *other = open_ctx();
+	promote_change_info *info = NULL;
+	if (approve_first) {
+		assert_int_equal(promote_change_approve(&info, other, NULL, change, "carol"), 0);
+		promote_change_info_free(info);
+	}
+	if (promote_change_merge(&info, other, NULL, change))
+		fail_msg("merge %s: %s", change, promote_error_last()->message);
+	promote_change_info_free(info);
+	promote_context_free(other);
+}
+
+static void merge_commit_of(char *out, size_t size, promote_context *ctx, const char *change)
+{
+	promote_change_info *info = NULL;
+	assert_int_equal(promote_change_get(&info, ctx, NULL, change), 0);
+	assert_int_equal(promote_change_info_state(info), PROMOTE_CHANGE_MERGED);
+	snprintf(out, size, "%s", promote_change_info_merge_commit(info));
+	promote_change_info_free(info);
+}
+
+/* While prod waits for its approval, a person approves and merges its change at the provider: the
+ * release adopts that merge and finishes. */
+static void test_change_merged_by_someone_else_while_awaiting_approval(void **state)
+{
+	(void)state;
+	promote_context *ctx = NULL;
+	promote_release *r = begin(&ctx, CONFIG("manual", "pull-request"), "2.0");
+	run(r);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_AWAITING_APPROVAL);
+	char change[256], merged[64];
+	snprintf(change, sizeof change, "%s", promote_release_step_change(promote_release_step_lookup(r, "prod")));
+	person_merges(change, true);
+	merge_commit_of(merged, sizeof merged, ctx, change);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	assert_string_equal(step_reason(r, "prod"), "");
+	assert_string_equal(promote_release_step_merge_commit(promote_release_step_lookup(r, "prod")), merged);
+	assert_tag("prod", "2.0");
+	finish(r, ctx);
+}
+
+/* The merge fails at the provider for a moment: a person merges the change meanwhile; the release adopts it. */
+static int flaky_merges;
+
+static int flaky_merge(promote_change_info *out, const char *id, void *payload)
+{
+	(void)out;
+	(void)id;
+	(void)payload;
+	if (flaky_merges > 0) {
+		flaky_merges--;
+		return PROMOTE_ENET;
+	}
+	return PROMOTE_PASSTHROUGH;
+}
+
+static void test_change_merged_by_someone_else_while_awaiting_merge(void **state)
+{
+	(void)state;
+	promote_context *ctx = NULL;
+	promote_release *r = begin(&ctx, CONFIG("manual", "pull-request"), "2.0");
+	register_flaky(ctx, pass_request, flaky_merge);
+	run(r);
+	assert_int_equal(promote_release_approve(r, "prod", "bob"), 0);
+	flaky_merges = 1;
+	uint32_t next = 0;
+	assert_int_equal(promote_release_poll(r, &next), 0);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_AWAITING_MERGE);
+	assert_non_null(strstr(step_reason(r, "prod"), "retrying in 1s after: "));
+	char change[256], merged[64];
+	snprintf(change, sizeof change, "%s", promote_release_step_change(promote_release_step_lookup(r, "prod")));
+	person_merges(change, false);
+	merge_commit_of(merged, sizeof merged, ctx, change);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	assert_string_equal(promote_release_step_merge_commit(promote_release_step_lookup(r, "prod")), merged);
+	/* One attempt: the merge that failed was not tried again, the person's was adopted. */
+	assert_int_equal(promote_release_step_attempts(promote_release_step_lookup(r, "prod")), 1);
+	assert_tag("prod", "2.0");
+	finish(r, ctx);
+}
+
+/* While prod waits for its approval, a person merges its change branch into main with git, outside the
+ * provider (whose record still says open, draft): the release finds the branch merged and adopts that merge. */
+static void test_change_branch_merged_with_git_while_awaiting_approval(void **state)
+{
+	(void)state;
+	promote_context *ctx = NULL;
+	promote_release *r = begin(&ctx, CONFIG("manual", "pull-request"), "2.0");
+	run(r);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_AWAITING_APPROVAL);
+	char change[256], merged[64];
+	snprintf(change, sizeof change, "%s", promote_release_step_change(promote_release_step_lookup(r, "prod")));
+	assert_int_equal(sh(NULL, 0, "cd %s/work && " GIT "fetch -q %s main && " GIT "reset -q --hard FETCH_HEAD && "
+				     GIT "fetch -q %s %s && " GIT "merge -q --no-ff -m 'merged by hand' FETCH_HEAD && "
+				     GIT "push -q %s HEAD:main", dir, bare, bare, change, bare), 0);
+	assert_int_equal(sh(merged, sizeof merged, "git -C %s rev-parse main", bare), 0);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	assert_string_equal(promote_release_step_merge_commit(promote_release_step_lookup(r, "prod")), merged);
+	assert_tag("prod", "2.0");
+	finish(r, ctx);
+}
+
+/* A person closes prod's change while it waits: the step fails, naming the change. */
+static void test_change_closed_by_someone_else(void **state)
+{
+	(void)state;
+	promote_context *ctx = NULL;
+	promote_release *r = begin(&ctx, CONFIG("manual", "pull-request"), "2.0");
+	run(r);
+	char change[256], expected[512];
+	snprintf(change, sizeof change, "%s", promote_release_step_change(promote_release_step_lookup(r, "prod")));
+	promote_context *other = open_ctx();
+	assert_int_equal(promote_change_close(other, NULL, change), 0);
+	promote_context_free(other);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_FAILED);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_FAILED);
+	snprintf(expected, sizeof expected, "change %s was closed without merging", change);
+	assert_string_equal(promote_release_step_error(promote_release_step_lookup(r, "prod")), expected);
+	assert_string_equal(step_reason(r, "prod"), expected);
+	assert_tag("prod", "1.0");
 	finish(r, ctx);
 }
 
@@ -717,6 +857,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_abort_closes_the_change, teardown),
 		cmocka_unit_test_teardown(test_failure_blocks_dependents_and_retry_resumes, teardown),
 		cmocka_unit_test_teardown(test_transient_error_is_retried, teardown),
+		cmocka_unit_test_teardown(test_change_merged_by_someone_else_while_awaiting_approval, teardown),
+		cmocka_unit_test_teardown(test_change_merged_by_someone_else_while_awaiting_merge, teardown),
+		cmocka_unit_test_teardown(test_change_branch_merged_with_git_while_awaiting_approval, teardown),
+		cmocka_unit_test_teardown(test_change_closed_by_someone_else, teardown),
 		cmocka_unit_test_teardown(test_adopts_a_commit_made_before_a_crash, teardown),
 		cmocka_unit_test_teardown(test_two_processes_resume_at_once, teardown),
 	};

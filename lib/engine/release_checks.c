@@ -278,7 +278,9 @@ int promote__deploy_advance(promote_release *r, const char *env, bool *done, pro
 		why = promote__strdupf("the deploy failed: %s", detail.ptr && *detail.ptr ? detail.ptr
 			: sync == PROMOTE_SYNC_FAILED ? "sync failed" : "health Degraded");
 		rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
-	} else if (rc == 0 && promote__now() - s->claimed >= (int64_t)bound) {
+	} else if (rc == 0 && promote__now() - s->claimed > (int64_t)bound) {
+		/* Strictly past the bound, counted in whole seconds from the sync: the backend's own deadline
+		 * has passed too, so a backend that enforces it (exec kills its command) has had its say first. */
 		why = promote__strdupf("the deploy was not healthy within %s (%s)", promote__duration(bound).text,
 			detail.ptr && *detail.ptr ? detail.ptr : "health Progressing");
 		rc = why ? promote__step_fail(r, env, why) : promote__error_oom();

@@ -7,7 +7,9 @@
  */
 #include "release_helpers.h"
 
+#include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 static char dir[128];
 static char bare[256];
@@ -380,6 +382,69 @@ static void test_release_timeout(void **state)
 	promote_context_free(ctx);
 }
 
+/* ---- the exec backend: commands that hang ----------------------------------------------- */
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* The process whose id is in `file` runs no more. */
+static bool gone(const char *file)
+{
+	char out[32] = "";
+	assert_int_equal(sh(out, sizeof out, "cat %s", file), 0);
+	long pid = atol(out);
+	assert_true(pid > 0);
+	return kill((pid_t)pid, 0) != 0;
+}
+
+/* qa's health command hangs: while the release runs, it is killed (its process group) at the deploy's
+ * timeout, and the step fails then, saying so; nothing of it is left running. */
+static void test_a_hanging_health_command_is_killed_at_its_timeout(void **state)
+{
+	(void)state;
+	char config[2048];
+	snprintf(config, sizeof config,
+		"version: 1\n"
+		"environments:\n"
+		"  dev: {path: envs/dev, strategy: auto}\n"
+		"  qa: {path: envs/qa, strategy: auto, deploy: {backend: exec, timeout: 1s,\n"
+		"       health: [sh, -c, 'echo $$ > \"$0\"; sleep 30 & wait', /tmp/promote-health-%ld.pid]}}\n"
+		"products:\n"
+		"  shop:\n"
+		"    path: apps/shop\n"
+		"    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}\n"
+		"policies:\n"
+		"  - {name: default, action: commit}\n"
+		"flows:\n"
+		"  default:\n"
+		"    trigger: dev\n"
+		"    steps:\n"
+		"      qa: {}\n", (long)getpid());
+	make_repo(config);
+	char pid_file[64];
+	snprintf(pid_file, sizeof pid_file, "/tmp/promote-health-%ld.pid", (long)getpid());
+	promote_context *ctx = open_repository_or_fail(bare);
+	promote_release *r = start(ctx, NULL);
+	struct timespec began;
+	clock_gettime(CLOCK_MONOTONIC, &began);
+	run(r);
+	double took = seconds_since(&began);
+	assert_int_equal(step_state(r, "qa"), PROMOTE_STEP_FAILED);
+	const char *error = promote_release_step_error(promote_release_step_lookup(r, "qa"));
+	if (!strstr(error, "deploy.health timed out after 1s"))
+		fail_msg("qa failed with: %s", error);
+	assert_true(took >= 1.0 && took < 3.0);
+	/* Killed then, with the context still open: not when it is freed. */
+	assert_true(gone(pid_file));
+	promote_release_free(r);
+	promote_context_free(ctx);
+	unlink(pid_file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +455,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_deploy_degraded_fails, teardown),
 		cmocka_unit_test_teardown(test_deploy_timeout_fails, teardown),
 		cmocka_unit_test_teardown(test_release_timeout, teardown),
+		cmocka_unit_test_teardown(test_a_hanging_health_command_is_killed_at_its_timeout, teardown),
 	};
 	return cmocka_run_group_tests(tests, helpers_init, helpers_shutdown);
 }

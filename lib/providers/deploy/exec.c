@@ -552,6 +552,22 @@ static int ended_message(deployment *d)
 	return set_message(d, message);
 }
 
+/* The deploy's timeout ran out while its sync or health command runs: the command's process group is
+ * killed now (its own bound, rounded up to a second, could come later), and the deploy has failed. */
+static int out_of_time(deployment *d, const promote_deploy_request *req)
+{
+	char *message = promote__strdupf("%s timed out after %s (deploy.timeout); its process group was killed",
+		d->current->what, promote__duration(promote_deploy_request_timeout(req)).text);
+	if (d->phase == SYNCING)
+		d->sync = PROMOTE_SYNC_FAILED;
+	else
+		d->health = PROMOTE_HEALTH_DEGRADED;
+	d->phase = SETTLED;
+	run_free(d->current);
+	d->current = NULL;
+	return set_message(d, message);
+}
+
 static int advance_deployment(deployment *d, promote_context *ctx, const promote_deploy_request *req)
 {
 	bool ended = false;
@@ -567,6 +583,8 @@ static int advance_deployment(deployment *d, promote_context *ctx, const promote
 			rc = (d->phase = CHECKING, start_deploy_command(d, ctx, req, true));
 		return rc;
 	}
+	if (d->phase != SETTLED && d->current && promote__now_ms() >= d->deadline_ms)
+		return out_of_time(d, req);
 	if (d->phase == SETTLED || (rc = advance_run(&ended, d->current)) || !ended)
 		return rc;
 	int status = d->current->exit_status;

@@ -87,6 +87,9 @@ static int mutate_check(promote_release *r, bool *changed, void *arg)
 		c->finished = now;
 		rc = promote__set_string(&c->output, a->output ? a->output : "");
 	}
+	/* The reason follows the checks: the one running now, or that they passed. */
+	if (rc == 0 && (rc = promote__set_string(&s->reason, "")) == 0)
+		rc = promote__step_set_default_reason(s);
 	a->recorded = rc == 0;
 	*changed = rc == 0;
 	return rc;
@@ -222,7 +225,7 @@ static int mutate_deploy(promote_release *r, bool *changed, void *arg)
 	if (r->state == PROMOTE_RELEASE_ABORTED || !s || s->state != PROMOTE_STEP_DEPLOYING)
 		return 0;
 	int rc = promote__set_string(&s->deploy, a->status);
-	if (rc == 0 && !a->requested)
+	if (rc == 0)
 		rc = promote__set_string(&s->reason, a->status);
 	if (rc == 0 && a->requested) {
 		/* The deploy's bound counts from here (no claim is held: a sync may be asked twice). */

@@ -64,6 +64,9 @@ int promote__step_record(promote_release *r, promote__step_result *a, const char
 int promote__step_tell(promote_release *r, const char *const *envs, size_t count, int extra_kind);
 /* Fail the steps `envs` (from any open state) with `error`. */
 int promote__steps_fail(promote_release *r, const char *const *envs, size_t count, const char *error);
+/* Within a mutation: give step `s`, when its reason is "", the one its state means ("running pre-check
+ * smoke (1 of 2)", "syncing: ...", "promoting: writing the commit"); final and waiting states keep theirs. */
+int promote__step_set_default_reason(promote_release_step *s);
 /* A final step state: succeeded, failed, skipped, aborted. */
 bool promote__step_final(int state);
 

@@ -242,6 +242,8 @@ static int mutate_start(promote_release *r, bool *changed, void *arg)
 			break;
 		}
 		rc = promote__set_string(&s->reason, reason);
+		if (rc == 0)
+			rc = promote__step_set_default_reason(s);
 		free(reason);
 		char *name = rc == 0 ? strdup(s->environment) : NULL;
 		if (rc == 0 && !name)

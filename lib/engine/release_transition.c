@@ -69,6 +69,50 @@ static int set_if(char **field, const char *value)
 	return value ? promote__set_string(field, value) : 0;
 }
 
+static const promote__check *check_of(const promote_release_step *s, const char *name, bool post)
+{
+	for (size_t i = 0; i < s->check_count; i++)
+		if (s->checks[i].post == post && strcmp(s->checks[i].name, name) == 0)
+			return &s->checks[i];
+	return NULL;
+}
+
+/* "running pre-check smoke (1 of 2)": the first check of the phase that has not passed yet. */
+static char *checks_reason(const promote_release_step *s, bool post)
+{
+	char **names = post ? s->post : s->pre;
+	size_t count = post ? s->post_count : s->pre_count, next = 0;
+	const promote__check *c = NULL;
+	for (; next < count; next++) {
+		c = check_of(s, names[next], post);
+		if (!c || !c->done || c->status != 0)
+			break;
+	}
+	const char *phase = post ? "post" : "pre";
+	return next == count ? promote__strdupf("%s-checks passed", phase)
+		: c && c->done ? promote__strdupf("%s-check %s failed", phase, names[next])
+		: promote__strdupf("running %s-check %s (%zu of %zu)", phase, names[next], next + 1, count);
+}
+
+int promote__step_set_default_reason(promote_release_step *s)
+{
+	if (s->reason && *s->reason)
+		return 0;
+	char *reason = NULL;
+	if (s->state == PROMOTE_STEP_PRE_CHECK || s->state == PROMOTE_STEP_POST_CHECK)
+		reason = checks_reason(s, s->state == PROMOTE_STEP_POST_CHECK);
+	else if (s->state == PROMOTE_STEP_PROMOTING)
+		reason = strdup(s->action == PROMOTE_ACTION_PULL_REQUEST ? "promoting: opening the change request"
+			: s->action == PROMOTE_ACTION_COMMIT ? "promoting: writing the commit" : "promoting");
+	else if (s->state == PROMOTE_STEP_DEPLOYING)
+		reason = strdup("syncing: the deploy is asked for");
+	else
+		return 0;
+	int rc = reason ? promote__set_string(&s->reason, reason) : promote__error_oom();
+	free(reason);
+	return rc;
+}
+
 static int mutate_result(promote_release *r, bool *changed, void *arg)
 {
 	promote__step_result *a = arg;
@@ -84,8 +128,13 @@ static int mutate_result(promote_release *r, bool *changed, void *arg)
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < a->count; i++) {
 		promote_release_step *s = promote__release_step(r, a->envs[i]);
+		/* Healthy: the deploy's words say so once the step has gone past it. */
+		if (s->state == PROMOTE_STEP_DEPLOYING && a->to != PROMOTE_STEP_DEPLOYING && a->to != PROMOTE_STEP_FAILED &&
+			(rc = promote__set_string(&s->deploy, "healthy")))
+			break;
 		s->state = a->to;
-		if ((rc = promote__set_string(&s->reason, a->reason)) || (rc = set_if(&s->commit, a->commit)) ||
+		if ((rc = promote__set_string(&s->reason, a->reason)) || (rc = promote__step_set_default_reason(s)) ||
+			(rc = set_if(&s->commit, a->commit)) ||
 			(rc = set_if(&s->change, a->change)) || (rc = set_if(&s->head, a->head)) ||
 			(rc = set_if(&s->merge_commit, a->merge_commit)) || (rc = promote__set_string(&s->claim, "")))
 			break;

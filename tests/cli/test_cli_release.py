@@ -5,6 +5,7 @@ by the exec deploy backend. Each command is its own process, as on separate mach
 lives in the repository."""
 
 import fcntl
+import json
 import os
 import pty
 import re
@@ -113,6 +114,43 @@ def test_the_record_as_json_has_the_documented_shape(repo):
     assert steps(record)["prod"]["depends_on"] == ["qa", "staging"]
     status = promote("--repo", repo, "--json", "release", "status", record["id"])
     assert status.code == WAITING and status.json()["id"] == record["id"], status
+
+
+# What a step's reason says in each state (the start of it); succeeded: nothing.
+REASONS = {
+    "pre_check": ("running pre-check ", "pre-checks passed", "pre-check "),
+    "post_check": ("running post-check ", "post-checks passed", "post-check "),
+    "promoting": ("promoting", "approved", "retrying in "),
+    "awaiting_approval": ("waiting for approval ",),
+    "awaiting_merge": ("waiting for change ", "checks pending on change ", "retrying in "),
+    "deploying": ("syncing",),
+}
+
+
+def test_every_recorded_transition_gives_each_step_the_reason_of_its_state(repo):
+    """The record's JSON at each of its commits: a step's reason matches its state there (no "syncing"
+    once the deploy was healthy, no empty reason while it checks or deploys), and the deploy's words
+    say "healthy" once it is past its deploy."""
+    code, record = start(repo)
+    assert code == WAITING, record
+    done = promote("--repo", repo, "release", "approve", record["id"], "--env", "prod", "--by", "alice")
+    assert done.code == OK, done
+    ref = "refs/promote/releases/" + record["id"]
+    problems, seen = [], set()
+    for line in git(repo, "log", "--reverse", "--format=%H %s", ref).splitlines():
+        commit, _, subject = line.partition(" ")
+        for s in json.loads(git(repo, "show", commit + ":record.json"))["steps"]:
+            state, reason = s["state"], s["reason"]
+            where = "%s (%s): %s" % (subject, s["environment"], state)
+            seen.add(state)
+            if state in REASONS and not reason.startswith(REASONS[state]):
+                problems.append("%s with reason %r" % (where, reason))
+            if state == "succeeded" and reason:
+                problems.append("%s with reason %r" % (where, reason))
+            if state in ("post_check", "succeeded") and s["deploy"] and s["deploy"] != "healthy":
+                problems.append("%s with deploy %r" % (where, s["deploy"]))
+    assert not problems, "\n".join(problems)
+    assert {"pre_check", "promoting", "deploying", "post_check", "awaiting_approval", "awaiting_merge"} <= seen, seen
 
 
 def test_no_group_gives_each_step_its_own_commit(repo):

@@ -2,7 +2,8 @@
 the repository stays sound (git fsck), each commit step has one commit and each pull-request step one
 change, no step is lost, and the final tree is the uninterrupted run's. Locally and over HTTP
 (tests/integration/gitserver.py) with a cache shared by the runs. Also: `run` killed at a sample of its
-system calls (strace), and two processes resuming the same release at once.
+system calls (strace), two processes resuming the same release at once, and a grouped commit published
+by a process killed before it could record it, adopted by the resume (found by its trailers).
 
 The release (releases.py): dev -> qa + staging (grouped commit) -> uat (pull request) -> prod (manual
 pull request, approved by another process). Its commands: `run` (stops waiting for the approval),
@@ -23,9 +24,9 @@ import pytest
 
 from faults import choose as choose_syscalls
 from faults import STALE_MESSAGE, exhaustive, fsck, kill_points, killed_at, sample_size
-from releases import (FAULT_BUILD, FAULT_CLI, RECORDS, approve_command, commits_by_environment, copy_tree,
-                      expected_shape, git, make_repo, outcome, promote, record, release_ids, retry_command,
-                      run_command, start, status_command, step)
+from releases import (COMMIT_STEPS, FAULT_BUILD, FAULT_CLI, RECORDS, approve_command, commits_by_environment,
+                      copy_tree, expected_shape, git, make_repo, outcome, promote, record, release_ids,
+                      retry_command, run_command, start, status_command, step)
 
 # Exit statuses of the commands that advance a release: succeeded, waiting.
 SUCCEEDED, WAITING = 0, 3
@@ -281,6 +282,51 @@ def test_release_kill_syscalls_local(tmp_path):
         place.done(where)
     print("%d system calls, %d tried, %d failed" % (len(points), len(chosen), len(failures)))
     assert not failures, "\n".join(failures)
+
+
+def commits_of_release(repo, rid):
+    """The commits on main whose trailers name release `rid`: [(sha, [environments])]."""
+    out = git(repo, "log", "--format=%H%x00%(trailers:key=Promote-Release,valueonly,separator=%x2C)%x00"
+              "%(trailers:key=Promote-Environment,valueonly,separator=%x2C)%x1e", "main")
+    found = []
+    for entry in filter(None, (e.strip() for e in out.split("\x1e"))):
+        sha, releases, envs = entry.split("\x00")
+        if rid in [r.strip() for r in releases.split(",")]:
+            found.append((sha, sorted(filter(None, (e.strip() for e in envs.split(","))))))
+    return found
+
+
+def grouped_commit_adopted(place, scratch):
+    """`run` killed just after it published the grouped commit of qa and staging, before the record says
+    so: the commit is on main, found by its Promote-Release and Promote-Environment trailers, and the
+    resumed release adopts it (the record names that very commit) instead of making a second one."""
+    expected, rid, points = reference(place, scratch)
+    where = place.fresh(0)
+    published = [k for i, k, what in points if i == 0 and what == "(commit published)"]
+    assert published, "run passed no (commit published) point: %s" % points
+    killed = promote([*where.prefix, *run_command()], where.env, kill_at=published[0])
+    assert killed.returncode == -9, _failed(killed, "run killed once the grouped commit was published")
+    ids = release_ids(where.repo)
+    assert len(ids) == 1, "releases %s" % ids
+    rec = record(where.repo, ids[0])
+    assert [step(rec, env)["commit"] for env in COMMIT_STEPS] == ["", ""], "recorded already: %s" % rec
+    made = [(sha, envs) for sha, envs in commits_of_release(where.repo, ids[0]) if envs == sorted(COMMIT_STEPS)]
+    assert len(made) == 1, "the grouped commit on main before the resume: %s" % made
+    problem = resume(where) or check(where, expected)
+    assert problem is None, problem
+    rec = record(where.repo, ids[0])
+    assert [step(rec, env)["commit"] for env in COMMIT_STEPS] == [made[0][0]] * 2, rec["steps"]
+    assert [envs for _, envs in commits_of_release(where.repo, ids[0]) if set(envs) & set(COMMIT_STEPS)] == \
+        [sorted(COMMIT_STEPS)], "exactly one commit for qa and staging"
+    place.done(where)
+
+
+def test_grouped_commit_adopted_local(tmp_path):
+    grouped_commit_adopted(Local(tmp_path), tmp_path)
+
+
+def test_grouped_commit_adopted_http(git_server, tmp_path):
+    grouped_commit_adopted(Http(git_server, tmp_path), tmp_path)
 
 
 def _two_at_once(where, args, expected):

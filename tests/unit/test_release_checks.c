@@ -401,32 +401,38 @@ static bool gone(const char *file)
 	return kill((pid_t)pid, 0) != 0;
 }
 
-/* qa's health command hangs: while the release runs, it is killed (its process group) at the deploy's
- * timeout, and the step fails then, saying so; nothing of it is left running. */
-static void test_a_hanging_health_command_is_killed_at_its_timeout(void **state)
+/* Where a hanging command writes its process id, and the command itself (YAML flow sequence). */
+static const char *pid_file(void)
 {
-	(void)state;
+	static char path[64];
+	snprintf(path, sizeof path, "/tmp/promote-hang-%ld.pid", (long)getpid());
+	return path;
+}
+
+/* A release of shop into qa alone, qa's line of promote.yaml ending with `qa_extra`, the policies with
+ * `policies`: it runs until final, and its step fails with `expected` (a part of its error) at about one
+ * second — the timeout of the command that hangs — which is then gone, the context still open. */
+static void expect_killed_at_timeout(const char *qa_extra, const char *policies, const char *expected)
+{
 	char config[2048];
 	snprintf(config, sizeof config,
 		"version: 1\n"
 		"environments:\n"
 		"  dev: {path: envs/dev, strategy: auto}\n"
-		"  qa: {path: envs/qa, strategy: auto, deploy: {backend: exec, timeout: 1s,\n"
-		"       health: [sh, -c, 'echo $$ > \"$0\"; sleep 30 & wait', /tmp/promote-health-%ld.pid]}}\n"
+		"  qa: {path: envs/qa, strategy: auto%s}\n"
 		"products:\n"
 		"  shop:\n"
 		"    path: apps/shop\n"
 		"    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}\n"
 		"policies:\n"
 		"  - {name: default, action: commit}\n"
+		"%s"
 		"flows:\n"
 		"  default:\n"
 		"    trigger: dev\n"
 		"    steps:\n"
-		"      qa: {}\n", (long)getpid());
+		"      qa: {}\n", qa_extra, policies);
 	make_repo(config);
-	char pid_file[64];
-	snprintf(pid_file, sizeof pid_file, "/tmp/promote-health-%ld.pid", (long)getpid());
 	promote_context *ctx = open_repository_or_fail(bare);
 	promote_release *r = start(ctx, NULL);
 	struct timespec began;
@@ -435,14 +441,35 @@ static void test_a_hanging_health_command_is_killed_at_its_timeout(void **state)
 	double took = seconds_since(&began);
 	assert_int_equal(step_state(r, "qa"), PROMOTE_STEP_FAILED);
 	const char *error = promote_release_step_error(promote_release_step_lookup(r, "qa"));
-	if (!strstr(error, "deploy.health timed out after 1s"))
+	if (!strstr(error, expected))
 		fail_msg("qa failed with: %s", error);
 	assert_true(took >= 1.0 && took < 3.0);
 	/* Killed then, with the context still open: not when it is freed. */
-	assert_true(gone(pid_file));
+	assert_true(gone(pid_file()));
 	promote_release_free(r);
 	promote_context_free(ctx);
-	unlink(pid_file);
+	unlink(pid_file());
+}
+
+#define HANG "[sh, -c, 'echo $$ > \"$0\"; sleep 30 & wait', %s]"
+
+/* qa's health command hangs: killed (its process group) at the deploy's timeout, and the step fails then. */
+static void test_a_hanging_health_command_is_killed_at_its_timeout(void **state)
+{
+	(void)state;
+	char qa[256];
+	snprintf(qa, sizeof qa, ", deploy: {backend: exec, timeout: 1s, health: " HANG "}", pid_file());
+	expect_killed_at_timeout(qa, "", "deploy.health timed out after 1s");
+}
+
+/* qa's pre-check hangs: killed at the workflow's timeout, and the step fails then, before writing anything. */
+static void test_a_hanging_check_is_killed_at_its_timeout(void **state)
+{
+	(void)state;
+	char workflows[256];
+	snprintf(workflows, sizeof workflows, "  - {name: hang, match: {environments: {names: [qa]}}, pre: [hang]}\n"
+		"workflows:\n  hang: {run: " HANG ", timeout: 1s}\n", pid_file());
+	expect_killed_at_timeout(", deploy: {backend: exec}", workflows, "pre-check hang timed out after 1s");
 }
 
 int main(void)
@@ -456,6 +483,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_deploy_timeout_fails, teardown),
 		cmocka_unit_test_teardown(test_release_timeout, teardown),
 		cmocka_unit_test_teardown(test_a_hanging_health_command_is_killed_at_its_timeout, teardown),
+		cmocka_unit_test_teardown(test_a_hanging_check_is_killed_at_its_timeout, teardown),
 	};
 	return cmocka_run_group_tests(tests, helpers_init, helpers_shutdown);
 }

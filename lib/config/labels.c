@@ -11,15 +11,13 @@
 
 const char *promote__labelf(promote__reader *r, const char *fmt, ...)
 {
-	promote__strbuf sb;
-	promote__strbuf_init(&sb, PROMOTE__MESSAGE_MAX, "a label for a message");
+	char *text = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = promote__strbuf_vaddf(&sb, fmt, ap);
+	int rc = promote__strbuf_vformat(&text, PROMOTE__MESSAGE_MAX, "a label for a message", fmt, ap);
 	va_end(ap);
-	const char *label = rc == 0 ? promote__arena_strndup(r->scratch, promote__strbuf_cstr(&sb), promote__strbuf_len(&sb))
-				    : NULL;
-	promote__strbuf_free(&sb);
+	const char *label = rc == 0 ? promote__arena_strdup(r->scratch, text) : NULL;
+	free(text);
 	if (!label) {
 		promote__errlist_add(r->errors, PROMOTE_ENOMEM, PROMOTE_ERROR_CLASS_NOMEMORY, NULL, "out of memory");
 		return "?";

@@ -126,16 +126,24 @@ char *promote__strbuf_take(promote__strbuf *sb)
 	return out;
 }
 
-char *promote__strdupf(const char *fmt, ...)
+int promote__strbuf_vformat(char **out, size_t max, const char *what, const char *fmt, va_list ap)
 {
 	promote__strbuf sb;
-	promote__strbuf_init(&sb, SIZE_MAX, "a formatted string");
+	promote__strbuf_init(&sb, max, what);
+	int rc = promote__strbuf_vaddf(&sb, fmt, ap);
+	*out = rc == 0 ? promote__strbuf_take(&sb) : NULL;
+	promote__strbuf_free(&sb);
+	return rc == 0 && !*out ? PROMOTE_ENOMEM : rc;
+}
+
+char *promote__strdupf(const char *fmt, ...)
+{
+	char *out = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = promote__strbuf_vaddf(&sb, fmt, ap);
+	if (promote__strbuf_vformat(&out, SIZE_MAX, "a formatted string", fmt, ap) != 0)
+		out = NULL; /* the error is set */
 	va_end(ap);
-	char *out = rc == 0 ? promote__strbuf_take(&sb) : NULL;
-	promote__strbuf_free(&sb);
 	return out;
 }
 

@@ -70,6 +70,13 @@ size_t promote__strbuf_len(const promote__strbuf *sb);
  * when out of memory (error set). */
 PROMOTE_WARN_UNUSED char *promote__strbuf_take(promote__strbuf *sb);
 
+/* A formatted string made whole (at most `max` bytes, `what` naming it in the
+ * PROMOTE_ELIMIT message) into *out, malloc'd for the caller to free; 0, or
+ * the error (set) and *out NULL. What the variadic formatters below and
+ * beside (labels, messages) share. */
+PROMOTE_WARN_UNUSED int promote__strbuf_vformat(char **out, size_t max, const char *what, const char *fmt,
+	va_list ap) PROMOTE_PRINTF(4, 0);
+
 /* A formatted string made whole in one call, malloc'd for the caller to free:
  * for a path or a key made of strings already in memory, instead of adding
  * up their lengths by hand for malloc() and snprintf(). Bounded only by

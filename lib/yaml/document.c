@@ -206,17 +206,16 @@ int promote_yaml_doc_changed(const promote_yaml_doc *doc)
 
 int promote__ydoc_error(const promote_yaml_doc *doc, int code, const promote__ynode *node, const char *fmt, ...)
 {
-	promote__strbuf text;
-	promote__strbuf_init(&text, PROMOTE__MESSAGE_MAX, "a message about a YAML file");
+	char *text = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = promote__strbuf_vaddf(&text, fmt, ap);
+	int rc = promote__strbuf_vformat(&text, PROMOTE__MESSAGE_MAX, "a message about a YAML file", fmt, ap);
 	va_end(ap);
 	if (rc == 0) {
 		promote__location where = { doc->name, node ? node->start.line : 0, node ? node->start.column : 0 };
-		rc = promote__error_at(code, PROMOTE_ERROR_CLASS_YAML, &where, "%s", promote__strbuf_cstr(&text));
+		rc = promote__error_at(code, PROMOTE_ERROR_CLASS_YAML, &where, "%s", text);
 	}
-	promote__strbuf_free(&text);
+	free(text);
 	return rc;
 }
 

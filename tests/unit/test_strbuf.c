@@ -3,6 +3,8 @@
 
 #include "core/strbuf.h"
 
+#include <stdarg.h>
+
 static void test_add_and_format(void **state)
 {
 	(void)state;
@@ -133,6 +135,35 @@ static void test_strdupf(void **state)
 	free(long_part);
 }
 
+/* vformat() (behind strdupf, labels and YAML messages): whole within its bound, else PROMOTE_ELIMIT naming
+ * what it was and nothing handed over. */
+static int vformat(char **out, size_t max, const char *fmt, ...) PROMOTE_PRINTF(3, 4);
+static int vformat(char **out, size_t max, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = promote__strbuf_vformat(out, max, "a test label", fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static void test_vformat(void **state)
+{
+	(void)state;
+	char *s = (char *)"unset";
+	assert_int_equal(vformat(&s, 16, "%s '%s'", "flow", "fast"), 0);
+	assert_string_equal(s, "flow 'fast'");
+	free(s);
+	s = (char *)"unset";
+	assert_int_equal(vformat(&s, 10, "%s", "0123456789"), 0);
+	assert_string_equal(s, "0123456789");
+	free(s);
+	s = (char *)"unset";
+	assert_int_equal(vformat(&s, 10, "%s!", "0123456789"), PROMOTE_ELIMIT);
+	assert_null(s);
+	assert_non_null(strstr(promote_error_last()->message, "a test label would be longer than 10 bytes"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_take),
 		cmocka_unit_test(test_strdupf),
+		cmocka_unit_test(test_vformat),
 	};
 	return cmocka_run_group_tests_name("strbuf", tests, NULL, NULL);
 }

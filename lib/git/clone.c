@@ -7,13 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The branch HEAD names ("refs/heads/main"), or NULL (detached, unborn is fine). */
+/* The branch HEAD names ("refs/heads/main"), or NULL (detached, or HEAD cannot be read: no branch
+ * to follow; unborn is fine). */
 static const char *head_target(git_reference **head, git_repository *repo)
 {
-	*head = NULL;
-	if (git_reference_lookup(head, repo, "HEAD") < 0 || git_reference_type(*head) != GIT_REFERENCE_SYMBOLIC)
-		return NULL;
-	return git_reference_symbolic_target(*head);
+	const char *target = NULL;
+	return promote__git_head_target(&target, head, repo) == 0 ? target : NULL;
 }
 
 /* "" when the configuration has no `key`; NULL when out of memory. */

@@ -34,6 +34,18 @@ int promote__git_open(git_repository **out, const char *path)
 	return git_rc < 0 ? promote__git_failed(git_rc, "cannot open the git repository", path) : 0;
 }
 
+int promote__git_head_target(const char **target, git_reference **head, git_repository *repo)
+{
+	*target = NULL;
+	*head = NULL;
+	int git_rc = git_reference_lookup(head, repo, "HEAD");
+	if (git_rc < 0)
+		return git_rc == GIT_ENOTFOUND ? 0 : git_rc;
+	if (git_reference_type(*head) == GIT_REFERENCE_SYMBOLIC)
+		*target = git_reference_symbolic_target(*head);
+	return 0;
+}
+
 int promote__git_branch_tip(git_oid *out, git_repository *repo, const char *branch)
 {
 	/* refs/heads/ only: a tag or a remote-tracking ref of the same short name is not the branch. */

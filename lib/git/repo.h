@@ -35,6 +35,12 @@ int promote__git_failed(int git_rc, const char *what, const char *subject);
 /* Open the repository at `path` (bare or not; no search upwards). */
 int promote__git_open(git_repository **out, const char *path);
 
+/* The reference HEAD names ("refs/heads/main"; its branch may be unborn) into
+ * *target, borrowed from *head, which the caller frees; *target NULL when HEAD
+ * is detached or missing. 0, or libgit2's code when HEAD is there but cannot
+ * be read (EACCES, EIO, garbage): that error, not a HEAD naming no branch. */
+int promote__git_head_target(const char **target, git_reference **head, git_repository *repo);
+
 /* The commit branch `branch` ("main": refs/heads/main, never a tag or another
  * ref of that short name) points at. PROMOTE_ENOTFOUND when there is none. */
 int promote__git_branch_tip(git_oid *out, git_repository *repo, const char *branch);

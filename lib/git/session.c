@@ -17,17 +17,16 @@ static int head_branch(char **out, void *self)
 {
 	promote__git_session *s = self;
 	git_reference *head = NULL;
+	const char *target = NULL;
 	*out = NULL;
-	int git_rc = git_reference_lookup(&head, s->repo, "HEAD");
-	/* A HEAD that cannot be read (EACCES, EIO, garbage) is that error, not a HEAD naming no branch. */
-	if (git_rc < 0 && git_rc != GIT_ENOTFOUND)
+	int git_rc = promote__git_head_target(&target, &head, s->repo);
+	if (git_rc < 0)
 		return promote__git_failed(git_rc, "cannot read the HEAD of", s->where);
-	if (git_rc < 0 || git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+	if (!target) {
 		git_reference_free(head);
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "the HEAD of '%s' names no branch",
 			s->where);
 	}
-	const char *target = git_reference_symbolic_target(head);
 	*out = strdup(strncmp(target, "refs/heads/", 11) == 0 ? target + 11 : target);
 	git_reference_free(head);
 	return *out ? 0 : promote__error_oom();

@@ -10,18 +10,20 @@
         # first N); delay=SECONDS holds each piece of the answer that long: slow, but never
         # silent for longer
 
-Connections are held open until the server stops, as a hung server holds them.
+Connections are held open until the server stops, as a hung server holds them. Started and stopped
+as the other test servers are (gitserver.Server).
 """
 
 import socket
 import threading
 import time
 
-HOST = "127.0.0.1"
+from gitserver import HOST, Server
+
 TRICKLE = b"HTTP/1.1 200 OK\r\nContent-Type: application/x-git-upload-pack-advertisement\r\n"
 
 
-class StallServer:
+class StallServer(Server):
     def __init__(self, mode, upstream=None, stall_on=None, delay=0, stall_after=None):
         if mode not in ("silent", "trickle", "forward", "full"):
             raise ValueError("mode: silent, trickle, forward or full")
@@ -36,9 +38,10 @@ class StallServer:
         self._lock = threading.Lock()
         self._listener = socket.create_server((HOST, 0), backlog=0 if mode == "full" else 16)
         self.port = self._listener.getsockname()[1]
+        self.dir = None  # no folder of its own (Server.stop)
         self._thread = threading.Thread(target=self._accept, daemon=True)
 
-    def __enter__(self):
+    def start(self):
         if self.mode == "full":
             # Never accepted: once the queue is full, the kernel drops the next connection's SYN.
             for _ in range(4):
@@ -49,16 +52,11 @@ class StallServer:
             time.sleep(0.2)
         else:
             self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
-        return False
 
     def url(self, scheme="http", path="/git/x.git", user=None):
         return "%s://%s%s:%d%s" % (scheme, user + "@" if user else "", HOST, self.port, path)
 
-    def stop(self):
+    def _terminate(self):
         self._listener.close()
         with self._lock:
             for s in self._held:

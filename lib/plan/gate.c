@@ -107,6 +107,9 @@ static int held_now(char **out, promote_buf *bytes, promote__commit_id *tip, boo
 
 /* ---- upstream environments --------------------------------------------- */
 
+static int held_before(bool *held_it, promote__commit_id *at, size_t *read, const source *s, promote_buf *bytes,
+	bool present, const promote__commit_id *tip, const char *version, size_t max_commits);
+
 typedef struct upstream {
 	const promote_env *env;
 	long wave;   /* the trigger: -1 */
@@ -170,7 +173,7 @@ static int upstream_of(upstream **out, size_t *count, const promote_flow *flow, 
 }
 
 static int check_upstream(promote__gate *gate, promote_context *ctx, const promote__tree_reader *r,
-	const promote_env *to, const promote_product *cfg, const char *product, const char *version)
+	const promote_env *to, const promote_product *cfg, const char *product, const char *version, size_t max_commits)
 {
 	upstream *list = NULL;
 	size_t count = 0;
@@ -186,7 +189,13 @@ static int check_upstream(promote__gate *gate, promote_context *ctx, const promo
 		rc = source_of(&s, ctx, r, list[i].env, cfg, product);
 		if (rc == 0)
 			rc = held_now(&held, &bytes, &tip, &found, &s, list[i].env);
-		if (rc == 0 && (!held || strcmp(held, version) != 0)) {
+		/* An environment the version went through, and that moved on since, does not miss it. */
+		bool passed = held && strcmp(held, version) == 0;
+		size_t read = 0;
+		promote__commit_id at;
+		if (rc == 0 && !passed && found)
+			rc = held_before(&passed, &at, &read, &s, &bytes, held != NULL, &tip, version, max_commits);
+		if (rc == 0 && !passed) {
 			gate->missing[gate->missing_count++] = (promote__gate_miss){ list[i].env, held };
 			held = NULL;
 		}
@@ -198,17 +207,20 @@ static int check_upstream(promote__gate *gate, promote_context *ctx, const promo
 	return rc;
 }
 
-/* ---- ENV's own history -------------------------------------------------- */
+/* ---- history -------------------------------------------------------------- */
 
-/* Walk the first-parent history of ENV's branch below its tip, whose file
- * is `bytes` (`present`), for a commit where ENV held `version`. */
-static int look_back(promote__gate *gate, const source *s, promote_buf *bytes, bool present,
-	const promote__commit_id *tip, const char *version, size_t max_commits)
+/* Walk the first-parent history of an environment's branch below its tip,
+ * whose file is `bytes` (`present`), for a commit where it held `version`:
+ * *at set and true returned when one is found. At most `max_commits` commits
+ * are read (*read counts them, the tip included). */
+static int held_before(bool *held_it, promote__commit_id *at, size_t *read, const source *s, promote_buf *bytes,
+	bool present, const promote__commit_id *tip, const char *version, size_t max_commits)
 {
 	promote__commit_id commit = *tip;
 	promote_buf older = PROMOTE_BUF_INIT;
 	int rc = 0;
-	for (gate->commits_read = 1; rc == 0 && !gate->rollback && gate->commits_read < max_commits;) {
+	*held_it = false;
+	for (*read = 1; rc == 0 && !*held_it && *read < max_commits;) {
 		promote__commit_id next;
 		if ((rc = s->r->parent(&next, s->r->self, &commit)) == PROMOTE_ENOTFOUND) {
 			promote_error_clear();
@@ -220,7 +232,7 @@ static int look_back(promote__gate *gate, const source *s, promote_buf *bytes, b
 			rc = read_bytes(&older, &was_present, s, &next);
 		if (rc)
 			break;
-		gate->commits_read++;
+		(*read)++;
 		commit = next;
 		/* The same bytes as the newer commit: the same version, which was not it. */
 		bool same = was_present == present &&
@@ -229,8 +241,8 @@ static int look_back(promote__gate *gate, const source *s, promote_buf *bytes, b
 		if (!same && was_present && parse_version(&held, s, &older) != 0)
 			promote_error_clear(); /* a file broken then says nothing of the version */
 		if (held && strcmp(held, version) == 0) {
-			gate->rollback = true;
-			gate->held_at = commit;
+			*held_it = true;
+			*at = commit;
 		}
 		free(held);
 		promote_buf swap = *bytes;
@@ -270,11 +282,13 @@ int promote__plan_gate(promote__gate *out, promote_context *ctx, const promote__
 	if (rc == 0)
 		rc = held_now(&held, &bytes, &tip, &found, &s, to);
 	out->current = held && strcmp(held, version) == 0;
+	if (!max_commits)
+		max_commits = PROMOTE__GATE_HISTORY_MAX;
 	if (rc == 0 && out->flow)
-		rc = check_upstream(out, ctx, r, to, cfg, product, version);
+		rc = check_upstream(out, ctx, r, to, cfg, product, version, max_commits);
 	if (rc == 0 && found && out->missing_count && !out->current)
-		rc = look_back(out, &s, &bytes, held != NULL, &tip, version,
-			max_commits ? max_commits : PROMOTE__GATE_HISTORY_MAX);
+		rc = held_before(&out->rollback, &out->held_at, &out->commits_read, &s, &bytes, held != NULL, &tip,
+			version, max_commits);
 	free(held);
 	promote_buf_dispose(&bytes);
 	source_dispose(&s);

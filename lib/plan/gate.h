@@ -5,13 +5,15 @@
  * A version reaches an environment through the environments the default
  * flow promotes it after: every environment ENV depends on in that flow,
  * directly or not, the trigger included ("upstream"). The gate names the
- * upstream environments that do not hold the version (their version
- * attribute at their branch's tip), and says whether ENV held the version
+ * upstream environments that the version has not been through: that do not
+ * hold it (their version attribute at their branch's tip) and never held it
+ * (in their branch's history: dev moving on to 1.5.0 does not take back
+ * that 1.4.0 went through it). It also says whether ENV held the version
  * before — going back to it is a rollback, not a skipped gate. Read only:
  * everything through the session's tree reader, as planning does.
  *
- * A rollback is found by reading the product's version attribute in ENV at
- * each commit of the first-parent history of ENV's branch, newest first,
+ * Whether an environment held a version is found by reading the product's
+ * version attribute at each commit of the first-parent history of its branch, newest first,
  * at most `max_commits` commits (PROMOTE__GATE_HISTORY_MAX by default). The
  * value itself is compared, not the commits' trailers: a version written by
  * hand, or by a commit of another tool, has no trailers, and a commit with
@@ -27,7 +29,7 @@
 
 #define PROMOTE__GATE_HISTORY_MAX 1000
 
-/* An upstream environment that does not hold the version. */
+/* An upstream environment that does not hold the version and never held it. */
 typedef struct promote__gate_miss {
 	const promote_env *env;
 	char *version;          /* what it holds; NULL when the product is not there (or its branch is not) */
@@ -40,14 +42,15 @@ typedef struct promote__gate {
 	bool current;                 /* ENV holds the version now (at its branch's tip) */
 	bool rollback;                /* ENV held it at an older commit of its branch's first-parent history */
 	promote__commit_id held_at;   /* that commit, when rollback */
-	size_t commits_read;          /* how much of that history was read (only when something is missing) */
+	size_t commits_read;          /* how much of ENV's history was read (only when something is missing) */
 } promote__gate;
 
 /*
  * The gate for promoting `product` at `version` into `env`: *out filled
- * (dispose it with promote__gate_dispose(), also after a failure). The
- * history is read only when an upstream environment misses the version and
- * ENV does not hold it now; `max_commits` 0 means PROMOTE__GATE_HISTORY_MAX.
+ * (dispose it with promote__gate_dispose(), also after a failure). An
+ * environment's history is read only when it does not hold the version now
+ * (ENV's: when an upstream environment misses it); at most `max_commits`
+ * commits of each (0: PROMOTE__GATE_HISTORY_MAX).
  * ENV without upstream environments (the trigger, an environment that is no
  * step of the default flow, no default flow) misses nothing. Errors:
  * PROMOTE_ENOTFOUND for an unknown environment or product, a version file

@@ -115,6 +115,33 @@ static void test_passes_what_upstream_holds(void **state)
 	promote_context_free(ctx);
 }
 
+static void test_an_upstream_that_moved_on_held_it(void **state)
+{
+	(void)state;
+	/* 1.4.0 went through dev, qa and staging; then dev and qa moved on to 1.5.0. */
+	set_version("shop", "1.4.0", (const char *const[]){ "qa", "staging", NULL });
+	set_version("shop", "1.5.0", (const char *const[]){ "dev", "qa", NULL });
+	promote_context *ctx = open_repository_or_fail(bare);
+	promote__gate gate;
+	assert_int_equal(gate_of(&gate, ctx, "shop", "prod", "1.4.0", 0), 0);
+	assert_int_equal(gate.missing_count, 0);
+	assert_false(promote__gate_refuses(&gate));
+	promote__gate_dispose(&gate);
+	/* 1.5.0 is where dev and qa are, but staging never held it. */
+	assert_int_equal(gate_of(&gate, ctx, "shop", "prod", "1.5.0", 0), 0);
+	assert_int_equal(gate.missing_count, 1);
+	assert_string_equal(promote_env_name(gate.missing[0].env), "staging");
+	assert_string_equal(gate.missing[0].version, "1.4.0");
+	promote__gate_dispose(&gate);
+	/* History is read only so far back: with one commit of it, dev's 1.4.0 is out of sight. */
+	assert_int_equal(gate_of(&gate, ctx, "shop", "prod", "1.4.0", 1), 0);
+	assert_int_equal(gate.missing_count, 2);
+	assert_string_equal(promote_env_name(gate.missing[0].env), "qa");
+	assert_string_equal(promote_env_name(gate.missing[1].env), "dev");
+	promote__gate_dispose(&gate);
+	promote_context_free(ctx);
+}
+
 static void test_a_version_held_before_is_a_rollback(void **state)
 {
 	(void)state;
@@ -186,6 +213,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_refuses_naming_every_upstream_environment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_passes_what_upstream_holds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_an_upstream_that_moved_on_held_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_version_held_before_is_a_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_product_missing_upstream, setup, teardown),
 	};

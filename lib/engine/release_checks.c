@@ -203,7 +203,8 @@ int promote__checks_advance(promote_release *r, const char *env, bool post, bool
 
 int promote__step_after_landing(promote_context *ctx, const promote_release_step *step)
 {
-	if (promote__deploy_configured(ctx, step->environment))
+	/* Action none wrote nothing: there is no new revision to sync; the post workflows still run. */
+	if (step->action != PROMOTE_ACTION_NONE && promote__deploy_configured(ctx, step->environment))
 		return PROMOTE_STEP_DEPLOYING;
 	return step->post_count ? PROMOTE_STEP_POST_CHECK : PROMOTE_STEP_SUCCEEDED;
 }

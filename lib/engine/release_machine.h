@@ -139,7 +139,8 @@ int promote__release_poll(promote_release *r, uint32_t *next_poll_ms);
  * post_check): *done when every check of the phase passed; a failing one
  * fails the step. */
 int promote__checks_advance(promote_release *r, const char *env, bool post, bool *done, promote__poll_state *ps);
-/* The step's next state once its change is in place: deploying, post_check or succeeded. */
+/* The step's next state once its change is in place: deploying (not after action none, which wrote
+ * nothing to sync), post_check or succeeded. */
 int promote__step_after_landing(promote_context *ctx, const promote_release_step *step);
 /* Advance the deploy of `env` (state deploying): *done when healthy. */
 int promote__deploy_advance(promote_release *r, const char *env, bool *done, promote__poll_state *ps);

@@ -472,6 +472,26 @@ static void test_a_hanging_check_is_killed_at_its_timeout(void **state)
 	expect_killed_at_timeout(", deploy: {backend: exec}", workflows, "pre-check hang timed out after 1s");
 }
 
+/* Action none writes nothing: there is nothing to deploy, the post-check still runs. */
+static void test_action_none_deploys_nothing(void **state)
+{
+	(void)state;
+	make_repo(CONFIG("  - {name: frozen, priority: 50, match: {environments: {names: [staging]}}, action: none, "
+			 "post: [verify]}\n", "", ""));
+	promote_context *ctx = open_ctx();
+	promote_release *r = start(ctx, NULL);
+	run(r);
+	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	const promote_release_step *staging = promote_release_step_lookup(r, "staging");
+	assert_int_equal(promote_release_step_state(staging), PROMOTE_STEP_SUCCEEDED);
+	assert_string_equal(promote_release_step_commit(staging), "");
+	assert_null(strstr(the_script.log, "sync staging "));
+	assert_non_null(strstr(the_script.log, "run verify staging\n"));
+	assert_non_null(strstr(the_script.log, "sync qa ")); /* qa's commit is deployed as always */
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +504,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_release_timeout, teardown),
 		cmocka_unit_test_teardown(test_a_hanging_health_command_is_killed_at_its_timeout, teardown),
 		cmocka_unit_test_teardown(test_a_hanging_check_is_killed_at_its_timeout, teardown),
+		cmocka_unit_test_teardown(test_action_none_deploys_nothing, teardown),
 	};
 	return cmocka_run_group_tests(tests, helpers_init, helpers_shutdown);
 }

@@ -227,6 +227,11 @@ PROMOTE_EXTERN(const char *) promote_release_step_environment(const promote_rele
 PROMOTE_EXTERN(int) promote_release_step_state(const promote_release_step *step);
 PROMOTE_EXTERN(const char *) promote_release_step_reason(const promote_release_step *step);
 PROMOTE_EXTERN(unsigned int) promote_release_step_attempts(const promote_release_step *step);
+/* The promote_strategy and promote_action of the effective policy for the
+ * step, fixed when the release started (promote_strategy_name(),
+ * promote_action_name()). */
+PROMOTE_EXTERN(int) promote_release_step_strategy(const promote_release_step *step);
+PROMOTE_EXTERN(int) promote_release_step_action(const promote_release_step *step);
 /* The step's commit on the environment's branch; its change request and
  * that change's head commit and merge commit. */
 PROMOTE_EXTERN(const char *) promote_release_step_commit(const promote_release_step *step);

@@ -56,6 +56,8 @@ const char *promote_release_step_merge_commit(const promote_release_step *s) { r
 const char *promote_release_step_error(const promote_release_step *s) { return TEXT(s, error); }
 int promote_release_step_state(const promote_release_step *s) { return s ? s->state : PROMOTE_STEP_PENDING; }
 unsigned int promote_release_step_attempts(const promote_release_step *s) { return s ? s->attempts : 0; }
+int promote_release_step_strategy(const promote_release_step *s) { return s ? s->strategy : PROMOTE_STRATEGY_AUTO; }
+int promote_release_step_action(const promote_release_step *s) { return s ? s->action : PROMOTE_ACTION_COMMIT; }
 int64_t promote_release_step_started(const promote_release_step *s) { return s ? s->started : 0; }
 int64_t promote_release_step_finished(const promote_release_step *s) { return s ? s->finished : 0; }
 size_t promote_release_step_check_count(const promote_release_step *s) { return s ? s->check_count : 0; }

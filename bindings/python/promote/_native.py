@@ -792,6 +792,8 @@ DECLARATIONS = (
     ("promote_release_step_state", c_int, (rstep_p,), None),
     ("promote_release_step_reason", c_char_p, (rstep_p,), _string),
     ("promote_release_step_attempts", c_uint, (rstep_p,), None),
+    ("promote_release_step_strategy", c_int, (rstep_p,), None),
+    ("promote_release_step_action", c_int, (rstep_p,), None),
     ("promote_release_step_commit", c_char_p, (rstep_p,), _string),
     ("promote_release_step_change", c_char_p, (rstep_p,), _string),
     ("promote_release_step_head", c_char_p, (rstep_p,), _string),

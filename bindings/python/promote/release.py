@@ -90,6 +90,8 @@ class Step:
     state: Union[StepState, int]
     reason: str
     attempts: int
+    strategy: str               # "auto", "manual" or "never", as the policy said when the release started
+    action: str                 # "commit", "pull-request" or "none"
     commit: Optional[str]
     change: Optional[str]
     head: Optional[str]
@@ -153,6 +155,8 @@ def _steps(p: Any) -> List[Step]:
             state=_enum_or_int(StepState, lib.promote_release_step_state(s)),
             reason=lib.promote_release_step_reason(s) or "",
             attempts=lib.promote_release_step_attempts(s),
+            strategy=lib.promote_strategy_name(lib.promote_release_step_strategy(s)),
+            action=lib.promote_action_name(lib.promote_release_step_action(s)),
             commit=_opt(lib.promote_release_step_commit(s)),
             change=_opt(lib.promote_release_step_change(s)),
             head=_opt(lib.promote_release_step_head(s)),

@@ -42,6 +42,7 @@ def test_a_release_waits_for_approval_and_another_context_finishes_it(repo):
         assert qa.checks == [promote.Check("smoke-test", "post", 0, qa.checks[0].output)]
         assert "shop 1.5.0" in qa.checks[0].output
         assert prod.state is Step.AWAITING_APPROVAL and prod.change == "promote/%s/prod" % release.id
+        assert (qa.strategy, qa.action, prod.strategy, prod.action) == ("auto", "commit", "manual", "pull-request")
         assert release.step("prod") == prod
         with pytest.raises(KeyError):
             release.step("dev")

@@ -56,12 +56,6 @@ static bool describe(promote__strbuf *req, promote__strbuf *plain, const char *u
 	return rc == 0;
 }
 
-void promote__git_helper_memo_dispose(promote__git_helper_memo *memo)
-{
-	free(memo->url);
-	memo->url = NULL;
-}
-
 /* Is a helper configured for `url` (git's url-matched credential.helper)? Asked once per `memo`. */
 static bool helper_configured(const char *url, promote__git_helper_memo *memo)
 {
@@ -106,6 +100,13 @@ static void clear(promote__git_credential *cred)
 	wipe_free(&cred->password);
 }
 
+void promote__git_helper_memo_dispose(promote__git_helper_memo *memo)
+{
+	free(memo->url);
+	memo->url = NULL;
+	clear(&memo->accepted);
+}
+
 int promote__git_credential_fill(promote__git_credential *cred, const char *url, const char *user,
 	promote__git_helper_memo *memo)
 {
@@ -136,7 +137,7 @@ int promote__git_credential_fill(promote__git_credential *cred, const char *url,
 	return 0;
 }
 
-void promote__git_credential_done(promote__git_credential *cred, int verdict)
+static void report(const promote__git_credential *cred, int verdict)
 {
 	if (cred->request && verdict != 0) {
 		promote__strbuf said;
@@ -149,5 +150,25 @@ void promote__git_credential_done(promote__git_credential *cred, int verdict)
 			wipe(said.ptr, said.len);
 		promote__strbuf_free(&said);
 	}
+}
+
+void promote__git_credential_done(promote__git_credential *cred, int verdict)
+{
+	report(cred, verdict);
 	clear(cred);
+}
+
+void promote__git_credential_settle(promote__git_helper_memo *memo, promote__git_credential *filled, bool from_kept,
+	int verdict)
+{
+	promote__git_credential *kept = memo ? &memo->accepted : NULL;
+	if (from_kept && kept && verdict < 0) {
+		promote__git_credential_done(kept, -1);
+	} else if (!from_kept && verdict > 0 && kept && filled->request) {
+		report(filled, 1);
+		clear(kept);
+		*kept = *filled;
+		*filled = (promote__git_credential)PROMOTE__GIT_CREDENTIAL_INIT;
+	}
+	promote__git_credential_done(filled, from_kept ? 0 : verdict);
 }

@@ -22,12 +22,14 @@ typedef struct promote__git_credential {
 
 #define PROMOTE__GIT_CREDENTIAL_INIT { NULL, NULL, NULL }
 
-/* Whether a helper is configured for one URL, as `git config` said it: kept
- * by a repository session, so that its transfers run git for it once, not
- * once each. */
+/* What a repository session learned of git's helpers, so that its fetches
+ * and pushes ask git once, not once each (as git asks once per command):
+ * whether a helper is configured for one URL, as `git config` said it, and
+ * the helpers' answer once a server accepted it. */
 typedef struct promote__git_helper_memo {
 	char *url;        /* the URL asked about, without user information; NULL: not asked yet */
 	bool configured;
+	promote__git_credential accepted; /* request NULL until then; wiped when disposed */
 } promote__git_helper_memo;
 
 void promote__git_helper_memo_dispose(promote__git_helper_memo *memo);
@@ -46,5 +48,17 @@ int promote__git_credential_fill(promote__git_credential *cred, const char *url,
  * (< 0, the helpers forget them) or unknown (0, nothing is said). Then the
  * credentials are wiped; nothing is done when there were none. */
 void promote__git_credential_done(promote__git_credential *cred, int verdict);
+
+/*
+ * A connection is over, and `verdict` is what the server said of the
+ * credentials from the helpers it was offered (as promote__git_credential_done()):
+ * `filled` the ones a fill answered for it, or, when `from_kept`, the ones
+ * `memo` had accepted. Accepted ones from a fill are approved and move into
+ * `memo` (when not NULL) for the session's later connections to the same
+ * remote; accepted ones refused now are rejected and forgotten. `filled` is
+ * wiped in every case.
+ */
+void promote__git_credential_settle(promote__git_helper_memo *memo, promote__git_credential *filled, bool from_kept,
+	int verdict);
 
 #endif

@@ -38,7 +38,8 @@ void promote__remote_watch_end(promote__remote_auth *auth)
 void promote__remote_auth_finish(promote__remote_auth *auth, int rc)
 {
 	/* Asked again after the helpers' answer means the server refused it. */
-	promote__git_credential_done(&auth->helper, rc == 0 ? 1 : auth->auth_failed ? -1 : 0);
+	promote__git_credential_settle(auth->creds ? auth->creds->helpers : NULL, &auth->helper, auth->from_kept,
+		rc == 0 ? 1 : auth->auth_failed ? -1 : 0);
 	promote__strbuf_free(&auth->refused);
 	free(auth->ssh_url);
 	free(auth->ssh_identity);
@@ -212,7 +213,12 @@ static int credentials_now(git_credential **out, const char *url, const char *us
 			return answer;
 		}
 	}
-	/* Then git's credential helpers, over http(s). */
+	/* Then git's credential helpers, over http(s): what they answered earlier in the session, else a fill. */
+	promote__git_credential *kept = auth->creds && auth->creds->helpers ? &auth->creds->helpers->accepted : NULL;
+	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && kept && kept->request) {
+		auth->from_kept = true;
+		return git_credential_userpass_plaintext_new(out, kept->username, kept->password);
+	}
 	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) &&
 		promote__git_credential_fill(&auth->helper, auth->url, url_user, auth->creds ? auth->creds->helpers : NULL) == 0)
 		return git_credential_userpass_plaintext_new(out, auth->helper.username, auth->helper.password);

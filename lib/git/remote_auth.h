@@ -34,6 +34,7 @@ typedef struct promote__remote_auth {
 	int callback_error;     /* what the credentials callback returned, if it failed */
 	promote__strbuf refused;  /* why the server's identity was refused (empty if it was not) */
 	promote__git_credential helper;  /* what git's credential helpers answered, if they were asked */
+	bool from_kept;         /* offered the session's accepted credentials instead (promote__git_helper_memo) */
 	char *ssh_url;          /* the ssh URL ~/.ssh/config made of the caller's (NULL when none) */
 	char *ssh_identity;     /* the key file it names for the host (NULL when none) */
 	promote__git_watch watch; /* the network's bound while libgit2 talks to the remote */

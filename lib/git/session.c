@@ -148,7 +148,7 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 	s->reader = (promote__tree_reader){ head_branch, tip, read_file, list, parent, s };
 	if (loc->creds)
 		s->creds = *loc->creds;
-	s->creds.helpers = &s->helpers; /* git is asked once whether a helper serves the remote */
+	s->creds.helpers = &s->helpers; /* git's helpers asked once for the remote (credential_helper.h) */
 	if (loc->events)
 		s->events = *loc->events;
 	s->worktree = loc->worktree;
@@ -169,6 +169,14 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 	}
 	*out = s;
 	return 0;
+}
+
+void promote__git_session_adopt(promote__git_session *s, const promote__credentials *creds,
+	const promote__events *events)
+{
+	s->creds = *creds;
+	s->creds.helpers = &s->helpers;
+	s->events = *events;
 }
 
 void promote__git_session_free(promote__git_session *s)
@@ -195,8 +203,10 @@ int promote__git_session_refresh(promote__git_session *s)
 int promote__git_session_publish(promote__git_session *s, const char *ref, const git_oid *target,
 	const git_oid *expected, bool force)
 {
+	/* The records under refs/promote/ are bookkeeping: their pushes show no progress. */
 	if (s->remote_url)
-		return promote__git_push(s->repo, s->path, s->remote_url, &s->creds, &s->events, target, ref, force);
+		return promote__git_push(s->repo, s->path, s->remote_url, &s->creds,
+			strncmp(ref, "refs/promote/", 13) == 0 ? NULL : &s->events, target, ref, force);
 	if (s->worktree && promote__git_is_checked_out_here(s->repo, ref))
 		return promote__git_commit_checked_out(s->repo, ref, target, expected, "promote");
 	if (strncmp(ref, "refs/heads/", 11) == 0)

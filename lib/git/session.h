@@ -59,6 +59,11 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 
 void promote__git_session_free(promote__git_session *s);
 
+/* The session now offers `creds` and tells `events` (copied; what it learned
+ * of git's helpers stays): the owner that takes it over has its own. */
+void promote__git_session_adopt(promote__git_session *s, const promote__credentials *creds,
+	const promote__events *events);
+
 /* The read-only view of the session's repository; valid while it lives. */
 const promote__tree_reader *promote__git_session_reader(promote__git_session *s);
 

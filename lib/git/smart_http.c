@@ -344,7 +344,14 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 	struct promote_credential answer = { 0, NULL, NULL, NULL, NULL, NULL };
 	rc = creds && creds->cb ? promote__credentials_ask(&answer, creds, url, user_in_url, PROMOTE_CREDENTIAL_USERPASS)
 				: PROMOTE_PASSTHROUGH;
-	if (rc == PROMOTE_PASSTHROUGH && promote__git_credential_fill(&helper, url, user_in_url, creds ? creds->helpers : NULL) == 0) {
+	promote__git_credential *kept = creds && creds->helpers ? &creds->helpers->accepted : NULL;
+	bool from_kept = rc == PROMOTE_PASSTHROUGH && kept && kept->request;
+	if (from_kept) {
+		s.user = kept->username;
+		s.password = kept->password;
+		s.from_helper = true;
+		rc = 0;
+	} else if (rc == PROMOTE_PASSTHROUGH && promote__git_credential_fill(&helper, url, user_in_url, creds ? creds->helpers : NULL) == 0) {
 		s.user = helper.username;
 		s.password = helper.password;
 		s.from_helper = true;
@@ -361,8 +368,10 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 	if (rc == 0)
 		rc = push_to(&s, commit, ref, force);
 	promote__http_client_free(s.http);
-	/* The helpers learn what became of their answer: any answer but a 401 is the server's past the login. */
-	promote__git_credential_done(&helper, unauthorized ? -1 : rc == 0 || rc == PROMOTE_ECONFLICT || rc == PROMOTE_EGIT ? 1 : 0);
+	/* The helpers learn what became of their answer: any answer but a 401 is the server's past the login.
+	 * Accepted ones are kept for the session's next push; kept ones refused now are forgotten. */
+	promote__git_credential_settle(creds ? creds->helpers : NULL, &helper, from_kept,
+		unauthorized ? -1 : rc == 0 || rc == PROMOTE_ECONFLICT || rc == PROMOTE_EGIT ? 1 : 0);
 	promote__credential_clear(&answer);
 	free(user_in_url);
 	free(shown);

@@ -338,9 +338,7 @@ int promote_context_open_repository(promote_context **out, const char *repositor
 			rc = promote__error_oom();
 		} else {
 			/* Opened once: planning, discovery, applying and the providers share it. */
-			session->creds = (*out)->creds;
-			session->creds.helpers = &session->helpers;
-			session->events = (*out)->events;
+			promote__git_session_adopt(session, &(*out)->creds, &(*out)->events);
 			(*out)->session = session;
 			session = NULL;
 		}

@@ -45,8 +45,9 @@ def test_stored_credentials_are_used_and_approved(git_server, tmp_path):
     env, store, log = helper_env(tmp_path, git_server, git_server.password)
     r = promote(env, "--repo", git_server.url("gitops"), "apply", "shop", "--to", "qa")
     assert r.returncode == 0, r.stderr
-    # fetched (libgit2's credentials) and pushed (our smart HTTP) with the helper's answer, approved each time
-    assert log.read_text().split() == ["get", "store", "get", "store"]
+    # fetched (libgit2's credentials) and pushed (our smart HTTP) with the helper's answer, asked for and
+    # approved once in the run, however many pushes the release made
+    assert log.read_text().split() == ["get", "store"]
     assert git_server.password in store.read_text()
     subject = run_git("-C", git_server.repo_path("gitops"), "log", "-1", "--format=%s", "main").stdout.strip()
     assert subject == "Promote shop 1.4.0 to qa"

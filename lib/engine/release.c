@@ -8,6 +8,8 @@
 
 #include "plan/plan.h"
 #include "plan/gate.h"
+#include "git/locks.h"
+#include "git/session.h"
 #include "model/workflow.h"
 #include "model/context.h"
 #include "core/error.h"
@@ -292,6 +294,10 @@ int promote_release_start(promote_release **out, promote_context *ctx, const cha
 		if ((rc = promote__set_string(&r->reason, "")) == 0 && (rc = promote__set_string(&r->trigger_commit, "")) == 0)
 			rc = promote__set_string(&r->forced, o.force ? o.reason : "");
 	}
+	/* A release killed while its record was being created left a lock that no one will ask for again. */
+	promote__git_session *session = NULL;
+	if (rc == 0 && (rc = promote__context_session(&session, ctx)) == 0)
+		rc = promote__git_clear_abandoned_creations(session->repo, "refs/promote/releases");
 	if (rc == 0)
 		rc = promote__release_update(r, mutate_create, NULL, "Start release");
 	if (rc) {

@@ -41,7 +41,9 @@ const char *promote__effect_provider(promote_context *ctx, const char *env)
 }
 
 /* The commit on `branch` whose trailers name release `r` and environment `env`: 0 with *hex set
- * (malloc'd), or 0 with *hex NULL when there is none. */
+ * (malloc'd), or 0 with *hex NULL when there is none. A commit found was made by a process that died
+ * before it could record it — perhaps before it could remove its lock on the branch: not left for the
+ * next writer. */
 static int find_commit(char **hex, promote_release *r, const char *branch, const char *env)
 {
 	*hex = NULL;
@@ -64,6 +66,10 @@ static int find_commit(char **hex, promote_release *r, const char *branch, const
 		else if (rc == PROMOTE_ENOTFOUND)
 			rc = 0;
 	}
+	char *ref = rc == 0 && *hex ? promote__strdupf("refs/heads/%s", branch) : NULL;
+	if (rc == 0 && *hex)
+		rc = ref ? promote__git_session_settle(session, ref) : promote__error_oom();
+	free(ref);
 	free(release_line);
 	free(env_line);
 	return rc;

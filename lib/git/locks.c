@@ -112,6 +112,43 @@ int promote__git_locks_clear(const char *gitdir, size_t *removed)
 	return rc;
 }
 
+typedef struct abandoned {
+	git_repository *repo;
+	size_t gitdir_len;  /* the lock's path past it is the reference's name and ".lock" */
+	long stale_s;
+} abandoned;
+
+static int remove_if_abandoned(const char *path, long age_s, void *payload)
+{
+	abandoned *a = payload;
+	char *ref = strndup(path + a->gitdir_len + 1, strlen(path) - a->gitdir_len - 1 - 5);
+	if (!ref)
+		return promote__error_oom();
+	git_reference *existing = NULL;
+	int found = git_reference_lookup(&existing, a->repo, ref);
+	git_reference_free(existing);
+	free(ref);
+	if (found != GIT_ENOTFOUND || age_s < a->stale_s)
+		return 0;
+	return remove_lock(path, age_s, &(size_t){ 0 });
+}
+
+int promote__git_clear_abandoned_creations(git_repository *repo, const char *folder)
+{
+	const char *gitdir = git_repository_path(repo);
+	size_t n = strlen(gitdir);
+	while (n > 1 && gitdir[n - 1] == '/')
+		n--;
+	abandoned a = { repo, n, promote__git_stale_lock_age() };
+	promote__strbuf dir;
+	promote__strbuf_init(&dir, PROMOTE__PATH_MAX, "a path in the repository's folder");
+	int rc = promote__strbuf_addf(&dir, "%.*s/%s", (int)n, gitdir, folder);
+	if (rc == 0)
+		rc = walk(promote__strbuf_cstr(&dir), false, 0, remove_if_abandoned, &a);
+	promote__strbuf_free(&dir);
+	return rc;
+}
+
 /* "42 s", "7 min", "3 h", "2 days": an age as people say it. */
 void promote__git_say_age(char *out, size_t size, long s)
 {

@@ -52,4 +52,15 @@ int promote__git_locks_clear(const char *gitdir, size_t *removed);
  */
 int promote__git_lock_wait(git_repository *repo, const char *ref, long *waited_ms);
 
+/*
+ * Remove the lock files in the folder of references `folder` ("refs/promote/releases",
+ * not its subfolders) of references that do not exist and that are at least
+ * promote__git_stale_lock_age() old: each left by a process killed while it
+ * created its reference, under a name no one will ask for again (a new
+ * release has an id of its own), so nothing else would ever remove it. A
+ * lock of a reference that exists is left to promote__git_lock_wait() and to
+ * doctor. 0, or PROMOTE_EIO when one cannot be removed.
+ */
+int promote__git_clear_abandoned_creations(git_repository *repo, const char *folder);
+
 #endif

@@ -85,6 +85,27 @@ void cli_json_add_remote(json_object *o, const promote_context *ctx);
  * UINT32_MAX); 0, or EXIT_USAGE after saying what is wrong with `option`. */
 int cli_parse_duration(uint32_t *ms, const char *text, const char *option);
 
+/* The operands and options plan and apply share (their variables). */
+#define CLI_PROMOTION_OPTS(product, to, from, version) \
+	{ CLI_OPT_ARG, "PRODUCT", 0, &product, 0, NULL, "the product to promote", CLI_OPT_REQUIRED }, \
+	{ CLI_OPT_VALUE, "to", 0, &to, 0, "ENV", "the environment to promote into", CLI_OPT_REQUIRED }, \
+	{ CLI_OPT_VALUE, "from", 0, &from, 0, "ENV", "the source environment (default: the step before ENV in the flow)", 0 }, \
+	{ CLI_OPT_VALUE, "version", 0, &version, 0, "V", "the version to promote (default: the source's)", 0 }
+
+/* "promote: hint: ..." on stderr for each thing `message` (a library's
+ * message kept elsewhere than the thread's error: a release step's) says in
+ * the library's words (cli_fail() does it for the thread's error). */
+void cli_print_hints(const char *message);
+
+/* cli/cmd_plan.c: what `promote plan` prints (apply --dry-run prints it too);
+ * with_exit_code: 4 when there are changes. */
+int cli_plan_print(const cli *c, const char *product, const char *to, const char *from, const char *version,
+	bool with_exit_code);
+/* The plan as `plan --json` prints it; `diff` its promote_plan_diff(). */
+json_object *cli_plan_json(const promote_context *ctx, const promote_plan *plan, const char *diff);
+/* "shop 1.4.0 is already in qa: nothing to change" */
+void cli_plan_print_unchanged(const promote_plan *plan);
+
 /* The commands (cli/cmd_*.c). */
 extern const cli_command cmd_validate, cmd_env, cmd_product, cmd_flow, cmd_policy, cmd_yaml, cmd_plan,
 	cmd_apply, cmd_run, cmd_release, cmd_release_list, cmd_change, cmd_doctor, cmd_version, cmd_help, cmd_completion;

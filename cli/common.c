@@ -147,15 +147,30 @@ static const struct {
 	  "promote doctor --fix removes it (with the same --repo or --config)" },
 };
 
-/* "promote: hint: ..." for each library word in the chain, once. */
-static void print_hints(const promote_error *first)
+/* "promote: hint: ..." for each library word that `says` finds, once. */
+static void print_hints_where(bool (*says)(const void *where, const char *word), const void *where)
 {
 	for (size_t h = 0; h < sizeof hints / sizeof *hints; h++)
-		for (const promote_error *e = first; e; e = e->next)
-			if (strstr(e->message, hints[h].library)) {
-				fprintf(stderr, "promote: hint: %s\n", hints[h].cli);
-				break;
-			}
+		if (says(where, hints[h].library))
+			fprintf(stderr, "promote: hint: %s\n", hints[h].cli);
+}
+
+static bool chain_says(const void *where, const char *word)
+{
+	for (const promote_error *e = where; e; e = e->next)
+		if (strstr(e->message, word))
+			return true;
+	return false;
+}
+
+static bool message_says(const void *where, const char *word)
+{
+	return strstr(where, word) != NULL;
+}
+
+void cli_print_hints(const char *message)
+{
+	print_hints_where(message_says, message);
 }
 
 int cli_fail(const cli *c)
@@ -176,7 +191,7 @@ int cli_fail(const cli *c)
 			fprintf(stderr, "%s%s\n", e->file ? "" : "promote: ", e->message);
 		if (count > 1)
 			fprintf(stderr, "promote: %zu errors\n", count);
-		print_hints(first);
+		print_hints_where(chain_says, first);
 	}
 	return cli_exit_code(first->code);
 }

@@ -21,6 +21,11 @@ SOURCE_ROOT = pathlib.Path(__file__).resolve().parents[2]
 CLI = os.path.abspath(os.environ.get("PROMOTE_CLI") or SOURCE_ROOT / "build" / "cli" / "promote")
 EXAMPLE = pathlib.Path(os.environ.get("PROMOTE_EXAMPLE") or SOURCE_ROOT / "examples" / "gitops" / "promote.yaml")
 
+# The example's prod is promoted from qa and staging (1.3.2), but dev has only ever held 1.4.0 in the
+# one commit of a test repository: the apply gate refuses 1.3.2 into prod unless forced. Tests of what
+# a promotion into prod does (a draft change, its approval) force it, as a person would.
+FORCED = ("--force", "--reason", "a test of prod's change request")
+
 GIT_ENV = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull,
                GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.com",
                GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.com")

@@ -7,18 +7,25 @@ import pytest
 
 from conftest import git, promote
 
-OK, FAILED, USAGE = 0, 1, 2
-CHANGE = "promote/cart/5.0/prod"
+OK, FAILED, USAGE, WAITING = 0, 1, 2, 3
 
 
-def record(bare):
-    return json.loads(git(bare, "show", "refs/promote/changes/%s:record.json" % CHANGE))
+def propose(repo):
+    """`apply cart --to prod` at a version the flow has not brought there (forced): prod's strategy is
+    manual, so a draft change request waits for its approval. Returns the change's id."""
+    r = promote("--repo", repo, "--json", "apply", "cart", "--to", "prod", "--version", "5.0", "--force", "--reason",
+                "a test of change requests")
+    assert r.code == WAITING, r
+    assert r.json()["outcome"] == "proposed" and r.json()["change"] == "promote/%s/prod" % r.json()["release"], r
+    return r.json()["change"]
+
+
+def record(bare, change):
+    return json.loads(git(bare, "show", "refs/promote/changes/%s:record.json" % change))
 
 
 def test_propose_approve_merge(repo):
-    r = promote("--repo", repo, "apply", "cart", "--to", "prod", "--version", "5.0")
-    assert r.code == OK, r
-    assert "as change %s" % CHANGE in r.out
+    CHANGE = propose(repo)
     main_before = git(repo, "rev-parse", "main")
 
     shown = promote("--repo", repo, "--json", "change", "show", CHANGE)
@@ -38,11 +45,11 @@ def test_propose_approve_merge(repo):
     approved = promote("--repo", repo, "change", "approve", CHANGE, "--by", "alice")
     assert approved.code == OK, approved
     assert "open, 1 approval" in approved.out
-    assert [a["by"] for a in record(repo)["approvals"]] == ["alice"]
+    assert [a["by"] for a in record(repo, CHANGE)["approvals"]] == ["alice"]
 
     commented = promote("--repo", repo, "change", "comment", CHANGE, "smoke test passed")
     assert commented.code == OK, commented
-    assert record(repo)["comments"][0]["body"] == "smoke test passed"
+    assert record(repo, CHANGE)["comments"][0]["body"] == "smoke test passed"
 
     merged = promote("--repo", repo, "--json", "change", "merge", CHANGE)
     assert merged.code == OK, merged
@@ -57,7 +64,7 @@ def test_propose_approve_merge(repo):
 
 
 def test_close(repo):
-    assert promote("--repo", repo, "apply", "cart", "--to", "prod", "--version", "5.0").code == OK
+    CHANGE = propose(repo)
     closed = promote("--repo", repo, "change", "close", CHANGE)
     assert closed.code == OK and ": closed" in closed.out, closed
     merge = promote("--repo", repo, "change", "merge", CHANGE)

@@ -5,7 +5,6 @@ import pytest
 from conftest import EXAMPLE, git, promote
 
 OK, FAILED, USAGE, WAITING, CHANGES = 0, 1, 2, 3, 4
-CHANGE = "promote/cart/5.0/prod"
 
 
 def refs(bare):
@@ -52,7 +51,10 @@ def test_apply_dry_run_prints_the_plan_and_writes_nothing(repo):
     ("approve", ["--by", "alice"]), ("merge", []), ("close", []), ("comment", ["looks good"]),
 ])
 def test_change_dry_run_writes_nothing(repo, verb, extra):
-    assert promote("--repo", repo, "apply", "cart", "--to", "prod", "--version", "5.0").code == OK
+    proposed = promote("--repo", repo, "--json", "apply", "cart", "--to", "prod", "--version", "5.0", "--force",
+                       "--reason", "a dry run's change")
+    assert proposed.code == WAITING, proposed
+    CHANGE = proposed.json()["change"]
     before = refs(repo)
     r = promote("--repo", repo, "change", verb, CHANGE, *extra, "--dry-run")
     assert r.code == OK, r
@@ -109,7 +111,7 @@ def test_every_command_prints_one_object(repo, tmp_path):
         ["yaml", "get", values, "image.tag"], ["yaml", "set", "--dry-run", "-e", "image.tag=v3", values],
         ["yaml", "delete", "-e", "replicas", values], ["yaml", "set", "-e", "image.tag=v4", values],
         ["--repo", repo, "plan", "shop", "--to", "qa"], ["--repo", repo, "apply", "cart", "--to", "prod"],
-        ["--repo", repo, "change", "show", "promote/cart/1.3.0/prod"], ["version"],
+        ["--repo", repo, "change", "show", "promote/none/prod"], ["version"],
         ["--repo", repo, "run", "cart"], ["--repo", repo, "release", "list"],
         [*config, "policy", "explain", "shop", "prd"],  # a failure
     ]

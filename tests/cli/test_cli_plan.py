@@ -1,12 +1,13 @@
 """`promote plan` and `promote apply` on a bare repository made from the bundled example."""
 
 import json
+import re
 
 import pytest
 
-from conftest import EXAMPLE, git, promote
+from conftest import EXAMPLE, FORCED, git, promote
 
-OK, FAILED, USAGE = 0, 1, 2
+OK, FAILED, USAGE, WAITING = 0, 1, 2, 3
 
 
 def count(bare, rev="main"):
@@ -42,10 +43,12 @@ def test_apply_commits_once(repo):
 
 
 def test_apply_as_json(repo):
-    r = promote("--repo", repo, "--json", "apply", "shop", "--to", "staging", "--version", "1.5.0")
+    # 1.5.0 is in no environment before staging: forced, with the reason recorded in the release.
+    r = promote("--repo", repo, "--json", "apply", "shop", "--to", "staging", "--version", "1.5.0", "--force",
+                "--reason", "a hotfix built for staging")
     assert r.code == OK, r
     doc = r.json()
-    assert doc["outcome"] == "committed"
+    assert doc["outcome"] == "committed" and doc["state"] == "succeeded" and doc["error"] is None
     assert doc["version"] == "1.5.0" and doc["from"] == "dev" and doc["to"] == "staging"
     assert doc["commit"] == git(repo, "rev-parse", "main").strip()
     assert "envs/staging/apps/shop/values.yaml" in doc["changes"]
@@ -53,16 +56,22 @@ def test_apply_as_json(repo):
 
 
 def test_pull_request_policy_proposes_a_branch(repo):
-    # prod waits for qa and staging in the default flow: its source is qa (1.3.2)
-    r = promote("--repo", repo, "apply", "shop", "--to", "prod")
-    assert r.code == OK, r
-    assert "proposed " in r.out and "promote/shop/1.3.2/prod" in r.out
+    # prod waits for qa and staging in the default flow: its source is qa (1.3.2); prod is manual,
+    # so the change is a draft waiting for its approval (exit status 3)
+    r = promote("--repo", repo, "apply", "shop", "--to", "prod", *FORCED)
+    assert r.code == WAITING, r
+    found = re.search(r"^proposed [0-9a-f]{12} as change (promote/(shop-1\.3\.2-\w+)/prod) ", r.out, re.M)
+    assert found, r.out
+    change, release = found.groups()
+    assert "approve it with: promote release approve %s --env prod" % release in r.out
     assert count(repo) == 1  # main is untouched
-    assert 'tag: "1.3.2"' in git(repo, "show", "promote/shop/1.3.2/prod:envs/prod/apps/shop/values.yaml")
-    tip = git(repo, "rev-parse", "promote/shop/1.3.2/prod")
-    again = promote("--repo", repo, "apply", "shop", "--to", "prod")
-    assert again.code == OK and "proposed" in again.out
-    assert git(repo, "rev-parse", "promote/shop/1.3.2/prod") == tip  # never a second change
+    assert 'tag: "1.3.2"' in git(repo, "show", change + ":envs/prod/apps/shop/values.yaml")
+    tip = git(repo, "rev-parse", change)
+    # Applying again goes on with the release that waits: never a second change.
+    again = promote("--repo", repo, "apply", "shop", "--to", "prod", *FORCED)
+    assert again.code == WAITING and "as change %s " % change in again.out, again
+    assert git(repo, "rev-parse", change) == tip
+    assert git(repo, "branch", "--list", "promote/*").split() == [change]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -89,14 +98,17 @@ def test_product_list(repo):
     assert promote("--repo", repo, "product", "lst").code == USAGE
 
 
-def test_apply_with_a_release_id(repo):
-    r = promote("--repo", repo, "--json", "apply", "cart", "--to", "prod", "--release", "rel-7")
+def test_apply_is_a_one_step_release(repo):
+    r = promote("--repo", repo, "--json", "apply", "cart", "--to", "qa")
     assert r.code == OK, r
-    assert r.json()["change"] == "promote/rel-7/prod"
-    assert "Promote-Release: rel-7\n" in git(repo, "log", "-1", "--format=%B", "promote/rel-7/prod")
-    bad = promote("--repo", repo, "apply", "cart", "--to", "prod", "--release", "../x")
-    assert bad.code == USAGE and "release id '../x' is not valid" in bad.err, bad
-    assert promote("--repo", repo, "plan", "cart", "--to", "prod", "--release", "r").code == USAGE
+    release = r.json()["release"]
+    record = promote("--repo", repo, "--json", "release", "status", release).json()
+    assert record["flow"] == "manual" and record["forced"] == ""
+    assert [(s["environment"], s["from"], s["state"]) for s in record["steps"]] == [("qa", "dev", "succeeded")]
+    assert record["steps"][0]["commit"] == r.json()["commit"]
+    assert "Promote-Release: %s\n" % release in git(repo, "log", "-1", "--format=%B", "main")
+    # --release is gone: the release names itself
+    assert promote("--repo", repo, "apply", "cart", "--to", "prod", "--release", "r").code == USAGE
 
 
 def test_the_library_says_what_to_set_and_the_cli_which_flag(repo):

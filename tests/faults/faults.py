@@ -19,8 +19,9 @@ from gitserver import git_env, run_git  # noqa: E402
 
 CLI = os.path.abspath(os.environ.get("PROMOTE_CLI") or SOURCE_ROOT / "build" / "cli" / "promote")
 EXAMPLE = SOURCE_ROOT / "examples" / "gitops"
-# The change the example's prod policy proposes (prod's source, staging, holds shop 1.3.2).
-CHANGE = "promote/shop/1.3.2/prod"
+# In a command, the change request that the preparing commands opened (its name holds the id of
+# their release: see the_change()).
+CHANGE = "{change}"
 STALE_MESSAGE = "left it, and git never removes one by itself"
 
 # The system calls that change what is on disk: every point at one of them is always tried.
@@ -88,7 +89,10 @@ def choose(points, count):
 
 
 def killed_at(args, env, name, n):
-    return promote(args, env, ("strace", "-f", "-qq", "-o", os.devnull,
+    """`kill -9` of promote at the n-th call of `name` by its main process. Not followed into the
+    processes it starts (a deploy's health check): strace counts calls per process, and a check's
+    own n-th call is no kill of promote (a check that dies is a check that failed)."""
+    return promote(args, env, ("strace", "-qq", "-o", os.devnull,
                                "-e", "trace=" + name, "-e", "inject=%s:signal=SIGKILL:when=%d" % (name, n)))
 
 
@@ -109,8 +113,20 @@ def subjects(path, ref="main"):
     return run_git("-C", path, "log", "--format=%s", ref).stdout.splitlines()
 
 
-def change_state(args_prefix, env):
-    done = promote([*args_prefix, "--json", "change", "show", CHANGE], env)
+def the_change(repo):
+    """The name of the one change request recorded in `repo` (refs/promote/changes/NAME), or None."""
+    refs = run_git("-C", repo, "for-each-ref", "--format=%(refname)", "refs/promote/changes/").stdout.split()
+    assert len(refs) <= 1, refs
+    return refs[0][len("refs/promote/changes/"):] if refs else None
+
+
+def with_change(command, change):
+    """`command` with CHANGE replaced by `change`'s name."""
+    return [change if arg == CHANGE else arg for arg in command]
+
+
+def change_state(args_prefix, env, change):
+    done = promote([*args_prefix, "--json", "change", "show", change], env)
     return json.loads(done.stdout) if done.returncode == 0 else None
 
 

@@ -4,10 +4,12 @@ what must hold afterwards: one commit or change for the step, never two."""
 import os
 import shutil
 
-from faults import CHANGE, change_state, promote, subjects
+from faults import CHANGE, change_state, promote, subjects, the_change, with_change
 
 APPLY = ["apply", "shop", "--to", "staging"]
-PROPOSE = ["apply", "shop", "--to", "prod"]
+# Prod's policy asks for a pull request; its source, qa, holds shop 1.3.2, which dev never held in the
+# example's one commit: forced past the gate. Prod is manual: the release waits (exit status 3).
+PROPOSE = ["apply", "shop", "--to", "prod", "--force", "--reason", "the fault tests' change request"]
 APPROVE = ["change", "approve", CHANGE, "--by", "alice"]
 MERGE = ["change", "merge", CHANGE]
 
@@ -22,17 +24,17 @@ def _applied(where, done):
 
 
 def _approved(where, done):
-    state = change_state(where.prefix, where.env)
+    state = change_state(where.prefix, where.env, where.change)
     if state is None:
         return "the change cannot be read"
     if state["approvals"] > 1 or (done and state["approvals"] != 1) or state["state"] != "open":
-        return "change %s: %s, %d approvals" % (CHANGE, state["state"], state["approvals"])
+        return "change %s: %s, %d approvals" % (where.change, state["state"], state["approvals"])
     return None
 
 
 def _merged(where, done):
     n = _count(where.repo, "Promote shop 1.3.2 to prod")
-    state = change_state(where.prefix, where.env)
+    state = change_state(where.prefix, where.env, where.change)
     if n > 1 or (done and (n != 1 or not state or state["state"] != "merged")):
         return "%d commits 'Promote shop 1.3.2 to prod' on main, change %s" % (n, state and state["state"])
     return None
@@ -47,11 +49,12 @@ SCENARIOS = {
 
 
 class Where:
-    """Where a case runs: `prefix` (--repo ...), `env`, the repository to check (`repo`) and the
-    repositories to fsck besides the mirrors in the cache (`checked`)."""
+    """Where a case runs: `prefix` (--repo ...), `env`, the repository to check (`repo`), the
+    repositories to fsck besides the mirrors in the cache (`checked`) and the change request the
+    preparing commands opened (`change`, or None)."""
 
-    def __init__(self, prefix, env, repo, checked):
-        self.prefix, self.env, self.repo, self.checked = prefix, env, repo, checked
+    def __init__(self, prefix, env, repo, checked, change):
+        self.prefix, self.env, self.repo, self.checked, self.change = prefix, env, repo, checked, change
 
 
 class Local:
@@ -59,13 +62,17 @@ class Local:
 
     def __init__(self, template, scratch):
         self.template, self.scratch, self.n = template, scratch, 0
+        self.change = the_change(template)
+
+    def command(self, command):
+        return with_change(command, self.change)
 
     def fresh(self):
         self.n += 1
         repo = self.scratch / ("case-%d.git" % self.n)
         shutil.copytree(self.template, repo, symlinks=True)
         env = dict(os.environ, PROMOTE_CACHE_DIR=str(self.scratch / "unused-cache"))
-        return Where(["--repo", repo], env, repo, [repo])
+        return Where(["--repo", repo], env, repo, [repo], self.change)
 
     def done(self, where):
         shutil.rmtree(where.repo, ignore_errors=True)
@@ -78,6 +85,10 @@ class Http:
     def __init__(self, server, snapshot, cache_snapshot, scratch):
         self.server, self.snapshot, self.cache_snapshot, self.scratch, self.n = (server, snapshot, cache_snapshot,
                                                                                   scratch, 0)
+        self.change = the_change(snapshot)
+
+    def command(self, command):
+        return with_change(command, self.change)
 
     def fresh(self):
         self.n += 1
@@ -88,7 +99,7 @@ class Http:
         if self.cache_snapshot:
             shutil.copytree(self.cache_snapshot, cache, symlinks=True)
         env = http_env(self.server, cache)
-        return Where(["--repo", self.server.url("gitops")], env, served, [served])
+        return Where(["--repo", self.server.url("gitops")], env, served, [served], self.change)
 
     def done(self, where):
         shutil.rmtree(where.env["PROMOTE_CACHE_DIR"], ignore_errors=True)
@@ -99,18 +110,19 @@ def http_env(server, cache):
                 PROMOTE_CACHE_DIR=str(cache))
 
 
-def prepare(prefix, env, commands):
+def prepare(prefix, env, commands, repo):
+    """Run `commands` on the repository `repo` (CHANGE in them: the change request opened so far)."""
     env = dict(os.environ, **env)
     for args in commands:
-        done = promote([*prefix, *args], env)
-        assert done.returncode == 0, done.stderr
+        done = promote([*prefix, *with_change(args, the_change(repo))], env)
+        assert done.returncode in (0, 3), done.stderr  # 3: a release waiting for an approval
 
 
 def local_place(example_repo, scratch, before):
     """Local cases on copies of the example prepared by the commands `before`."""
     template = scratch / "template.git"
     shutil.copytree(example_repo, template)
-    prepare(["--repo", template], {}, before)
+    prepare(["--repo", template], {}, before, template)
     return Local(template, scratch)
 
 
@@ -122,7 +134,7 @@ def http_place(example_repo, server, scratch, before, warm=True):
     shutil.copytree(example_repo, served)
     cache = scratch / "template-cache" if warm else None
     if warm:
-        prepare(["--repo", server.url("gitops")], http_env(server, cache), before or [["validate"]])
+        prepare(["--repo", server.url("gitops")], http_env(server, cache), before or [["validate"]], served)
     snapshot = scratch / "snapshot.git"
     shutil.copytree(served, snapshot)
     return Http(server, snapshot, cache, scratch)

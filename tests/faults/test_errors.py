@@ -39,7 +39,7 @@ def _run_all(place, command, check, scratch, owned, count):
 def test_errors_local(scenario, example_repo, tmp_path):
     before, command, check = SCENARIOS[scenario]
     place = local_place(example_repo, tmp_path, before)
-    _run_all(place, command, check, tmp_path, False, sample_size(9))
+    _run_all(place, place.command(command), check, tmp_path, False, sample_size(9))
 
 
 def test_errors_http_apply(example_repo, git_server, tmp_path):

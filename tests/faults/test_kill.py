@@ -29,14 +29,14 @@ def _run_all(place, command, check, scratch, owned, count):
 def test_kill_local(scenario, example_repo, tmp_path):
     before, command, check = SCENARIOS[scenario]
     place = local_place(example_repo, tmp_path, before)
-    _run_all(place, command, check, tmp_path, False, sample_size(24))
+    _run_all(place, place.command(command), check, tmp_path, False, sample_size(24))
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 def test_kill_http(scenario, example_repo, git_server, tmp_path):
     before, command, check = SCENARIOS[scenario]
     place = http_place(example_repo, git_server, tmp_path, before)
-    _run_all(place, command, check, tmp_path, True, sample_size(10))
+    _run_all(place, place.command(command), check, tmp_path, True, sample_size(10))
 
 
 def test_kill_http_first_clone(example_repo, git_server, tmp_path):

@@ -4,11 +4,12 @@ remove it; `promote doctor` lists them, `--fix` removes the stale ones."""
 
 import json
 import os
+import re
 import shutil
 import threading
 import time
 
-from faults import STALE_MESSAGE, failed_at, kill_points, killed_at, promote, subjects
+from faults import STALE_MESSAGE, failed_at, kill_points, killed_at, promote, subjects, the_change, with_change
 from scenarios import APPLY, APPROVE, MERGE, PROPOSE, http_env
 
 CART = ["apply", "cart", "--to", "staging"]
@@ -45,9 +46,18 @@ def test_killed_after_the_branch_moved_the_next_run_is_not_stuck(example_repo, t
 def test_a_rerun_that_finds_the_promotion_done_removes_the_lock(example_repo, tmp_path):
     repo, env = _local(example_repo, tmp_path)
     _kill_at_branch_lock(repo, env, tmp_path, "unlink")
+    # The rerun goes on with the killed run's release: finds its commit (by its trailers), records it,
+    # and leaves no lock.
     again = promote(["--repo", repo, *APPLY], env)
     assert again.returncode == 0, again.stderr
-    assert "already in staging" in again.stdout
+    assert "committed " in again.stdout and re.search(r"^release shop-1\.4\.0-\w+ succeeded$", again.stdout, re.M)
+    assert not (repo / "refs/heads/main.lock").exists()
+    # Once more: nothing to change, no release, no lock.
+    (repo / "refs/heads/main.lock").write_bytes((repo / "refs/heads/main").read_bytes())
+    old = time.time() - 60
+    os.utime(repo / "refs/heads/main.lock", (old, old))
+    third = promote(["--repo", repo, *APPLY], env)
+    assert third.returncode == 0 and "already in staging" in third.stdout, third
     assert not (repo / "refs/heads/main.lock").exists()
     assert promote(["--repo", repo, *CART], env).returncode == 0
     assert subjects(repo).count("Promote shop 1.4.0 to staging") == 1
@@ -108,6 +118,24 @@ def test_a_lock_that_goes_away_during_the_wait_is_no_error(example_repo, tmp_pat
     assert subjects(repo)[0] == "Promote cart 1.4.0 to staging"
 
 
+def test_a_lock_of_a_release_record_never_created_is_removed_once_stale(example_repo, tmp_path):
+    # A run killed while it created its release's record leaves the record's lock, for an id no one
+    # will ask for again: the next release removes it once it is stale, and leaves a young one.
+    repo, env = _local(example_repo, tmp_path)
+    releases = repo / "refs/promote/releases"
+    releases.mkdir(parents=True)
+    stale, young = releases / "shop-1.4.0-dead01.lock", releases / "shop-1.4.0-dead02.lock"
+    for lock in (stale, young):
+        lock.write_text("0" * 40 + "\n")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    done = promote(["--repo", repo, *APPLY], env)
+    assert done.returncode == 0, done.stderr
+    assert not stale.exists() and young.exists()
+    assert promote(["--repo", repo, *CART], dict(env, PROMOTE_STALE_LOCK_AGE="0")).returncode == 0
+    assert not young.exists()
+
+
 def _mirror(git_server, example_repo, tmp_path):
     served = git_server.repo_path("gitops")
     shutil.rmtree(served, ignore_errors=True)
@@ -150,15 +178,16 @@ def test_a_mirror_whose_first_clone_was_killed_is_made_again(example_repo, git_s
 def test_a_merge_rerun_removes_the_base_branch_lock_its_broken_run_left(example_repo, tmp_path):
     repo, env = _local(example_repo, tmp_path)
     for step in (PROPOSE, APPROVE):
-        assert promote(["--repo", repo, *step], env).returncode == 0
+        assert promote(["--repo", repo, *with_change(step, the_change(repo))], env).returncode in (0, 3)
+    merge = with_change(MERGE, the_change(repo))
     probe = tmp_path / "probe.git"
     shutil.copytree(repo, probe)
-    points = kill_points(["--repo", probe, *MERGE], env, tmp_path)
+    points = kill_points(["--repo", probe, *merge], env, tmp_path)
     _, n, _ = next(p for p in points if p[0] == "unlink" and "refs/heads/main.lock" in p[2])
     # main moved (its lock was linked into place) but no unlink succeeds after: both locks stay
-    broken = failed_at(["--repo", repo, *MERGE], env, "unlink", n, "EIO")
+    broken = failed_at(["--repo", repo, *merge], env, "unlink", n, "EIO")
     assert (repo / "refs/heads/main.lock").exists(), broken.stderr
-    again = promote(["--repo", repo, *MERGE], env)
+    again = promote(["--repo", repo, *merge], env)
     assert again.returncode == 0, again.stderr
     assert not (repo / "refs/heads/main.lock").exists()
     assert promote(["--repo", repo, *CART], env).returncode == 0

@@ -6,6 +6,7 @@ import os
 import pathlib
 import subprocess
 import time
+import re
 import shutil
 
 from conftest import CLI
@@ -74,9 +75,10 @@ def example_with_apps(root, count):
             app.mkdir(parents=True)
             (app / "values.yaml").write_text('image:\n  tag: "%s" # app\n' % tag)
     config = source / "promote.yaml"
+    text = config.read_text()
     star = ('  "*":\n    path: more/*\n'
             '    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}\n')
-    config.write_text(config.read_text().replace("\nworkflows:", "\n" + star + "workflows:", 1))
+    config.write_text(text.replace("\nworkflows:", "\n" + star + "workflows:", 1))
     return source
 
 
@@ -108,12 +110,14 @@ def test_change_request_lives_on_the_server(git_server, tmp_path):
     # the repository.
     git_server.create_repo("gitops", EXAMPLE)
     url = git_server.url("gitops")
-    change = "promote/cart/5.0/prod"
-    r = promote(git_server, tmp_path / "cache1", "--repo", url, "apply", "cart", "--to", "prod", "--version", "5.0")
-    assert r.returncode == 0, r.stderr
+    r = promote(git_server, tmp_path / "cache1", "--repo", url, "apply", "cart", "--to", "prod", "--version", "5.0",
+                "--force", "--reason", "a test of the change request")
+    assert r.returncode == 3, r.stderr  # prod is manual: the release waits for its approval
+    release = re.search(r"^release (cart-5\.0-\w+) waiting", r.stdout, re.M).group(1)
+    change = "promote/%s/prod" % release
     server = git_server.repo_path("gitops")
     refs = run_git("-C", server, "for-each-ref", "--format=%(refname)", "refs/promote/").stdout.split()
-    assert refs == ["refs/promote/changes/" + change]
+    assert refs == ["refs/promote/changes/" + change, "refs/promote/releases/" + release]
     other = tmp_path / "cache2"
     approved = promote(git_server, other, "--repo", url, "change", "approve", change, "--by", "alice")
     assert approved.returncode == 0, approved.stderr
@@ -149,7 +153,9 @@ def test_a_refusing_hook_is_reported_not_retried(git_server, tmp_path):
     # instead of planning again, and the branch is untouched.
     git_server.create_repo("gitops", EXAMPLE)
     hook = git_server.repo_path("gitops") / "hooks" / "pre-receive"
-    hook.write_text("#!/bin/sh\necho 'main is frozen for the release' >&2\nexit 1\n")
+    # (It takes the release's record, under refs/promote/, and refuses main.)
+    hook.write_text("#!/bin/sh\nwhile read old new ref; do\n  if [ \"$ref\" = refs/heads/main ]; then\n"
+                    "    echo 'main is frozen for the release' >&2; exit 1\n  fi\ndone\n")
     hook.chmod(0o755)
     before = remote_log(git_server)
     r = promote(git_server, tmp_path / "cache", "--repo", git_server.url("gitops"), "apply", "shop", "--to", "qa")
@@ -172,8 +178,10 @@ def test_push_sends_only_what_the_commit_adds(git_server, tmp_path):
     loose = int(stats["count"])
     changed = run_git("-C", server, "diff", "--name-only", "main~1", "main").stdout.split()
     assert changed == ["envs/qa/apps/cart/values.yaml"]
-    # commit + trees /, envs, envs/qa, envs/qa/apps, envs/qa/apps/cart + the blob
-    assert loose == 7, stats
+    # commit + trees /, envs, envs/qa, envs/qa/apps, envs/qa/apps/cart + the blob, and the objects of the
+    # release's record (each a commit, its tree and its record.json), nothing else
+    records = run_git("-C", server, "rev-list", "--objects", "--glob=refs/promote/releases").stdout.split("\n")
+    assert loose == 7 + len([line for line in records if line]), stats
 
 
 def test_tls_is_verified_unless_turned_off_by_name(tmp_path):
@@ -224,26 +232,18 @@ def test_a_mirror_locked_too_long_is_a_clear_busy_error(git_server, tmp_path):
 
 def test_a_long_reference_name_is_pushed_and_reported_pushed(git_server, tmp_path):
     # The server's "ok REF" answer for a branch name longer than the push's old fixed buffers is
-    # read whole (folders keep each part of the name under the file system's limit on the server).
-    git_server.create_repo("gitops", EXAMPLE)
+    # read whole (folders keep each part of the name under the file system's limit on the server):
+    # qa lives on such a branch.
+    branch = "env/qa-" + "/".join(["v" * 200] * 4)
+    source = tmp_path / "source"
+    shutil.copytree(EXAMPLE, source)
+    config = source / "promote.yaml"
+    config.write_text(config.read_text().replace("    path: envs/qa\n", "    path: envs/qa\n    branch: %s\n" % branch, 1))
+    server = git_server.create_repo("gitops", source)
+    run_git("-C", server, "branch", branch, "main")
     url = git_server.url("gitops")
-    version = "5.0-" + "/".join(["v" * 200] * 4)
-    r = promote(git_server, tmp_path / "cache", "--repo", url, "apply", "cart", "--to", "prod", "--version", version)
+    r = promote(git_server, tmp_path / "cache", "--repo", url, "apply", "cart", "--to", "qa")
     assert r.returncode == 0, r.stderr
-    branch = "refs/heads/promote/cart/%s/prod" % version
-    assert len(branch) > 800
-    server = git_server.repo_path("gitops")
-    refs = run_git("-C", server, "for-each-ref", "--format=%(refname)", "refs/heads/").stdout.split()
-    assert branch in refs
-
-
-def test_a_reference_name_too_long_to_record_is_refused_before_the_push(git_server, tmp_path):
-    git_server.create_repo("gitops", EXAMPLE)
-    url = git_server.url("gitops")
-    version = "5.0-" + "/".join(["v" * 200] * 5)  # within the bound of a version, not of a branch
-    r = promote(git_server, tmp_path / "cache", "--repo", url, "apply", "cart", "--to", "prod", "--version", version)
-    assert r.returncode != 0
-    assert "the branch's name would be longer than" in r.stderr, r.stderr
-    server = git_server.repo_path("gitops")
-    refs = run_git("-C", server, "for-each-ref", "--format=%(refname)").stdout.split()
-    assert not any("vvvv" in ref for ref in refs)
+    assert len("refs/heads/" + branch) > 800
+    assert " on %s: cart 1.4.0 to qa" % branch in r.stdout, r.stdout
+    assert run_git("-C", server, "log", "-1", "--format=%s", branch).stdout == "Promote cart 1.4.0 to qa\n"

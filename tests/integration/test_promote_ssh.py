@@ -1,6 +1,7 @@
 """promote against a real ssh git server (OpenSSH's sshd, key authentication): the host key checked
 against known hosts, the client key from PROMOTE_GIT_SSH_KEY, clone, fetch and push."""
 
+import re
 import pathlib
 import subprocess
 
@@ -24,12 +25,15 @@ def test_apply_over_ssh(ssh_server, tmp_path):
     assert r.returncode == 0, r.stderr
     log = run_git("-C", ssh_server.repo_path("gitops"), "log", "--format=%s", "main").stdout.splitlines()
     assert log[0] == "Promote shop 1.4.0 to qa"
-    # A change request pushed over ssh, approved and merged from a second cache.
-    assert promote(env, tmp_path / "cache", "--repo", url, "apply", "cart", "--to", "prod").returncode == 0
-    approved = promote(env, tmp_path / "cache2", "--repo", url, "change", "approve", "promote/cart/1.3.2/prod")
-    assert approved.returncode == 0 and "1 approval" in approved.stdout, approved.stderr
-    merged = promote(env, tmp_path / "cache2", "--repo", url, "change", "merge", "promote/cart/1.3.2/prod")
-    assert merged.returncode == 0, merged.stderr
+    # A change request pushed over ssh (prod is manual: it waits, exit status 3), approved and merged
+    # from a second cache.
+    proposed = promote(env, tmp_path / "cache", "--repo", url, "apply", "cart", "--to", "prod", "--force", "--reason",
+                       "a test over ssh")
+    assert proposed.returncode == 3, proposed.stderr
+    release = re.search(r"^release (cart-1\.3\.2-\w+) waiting", proposed.stdout, re.M).group(1)
+    assert "refs/heads/promote/%s/prod" % release in run_git("-C", ssh_server.repo_path("gitops"), "for-each-ref").stdout
+    approved = promote(env, tmp_path / "cache2", "--repo", url, "release", "approve", release, "--env", "prod")
+    assert approved.returncode == 0 and "release %s succeeded" % release in approved.stdout, approved.stderr
     assert run_git("-C", ssh_server.repo_path("gitops"), "log", "-1", "--format=%s", "main").stdout.strip() == \
         "Promote cart 1.3.2 to prod"
     again = promote(env, tmp_path / "cache", "--repo", url, "apply", "shop", "--to", "qa")

@@ -109,6 +109,36 @@ static void test_pull_request_policy_proposes_once(void **state)
 	promote_context_free(ctx);
 }
 
+/* A change branch named after a version too long to name a reference that
+ * can be recorded is refused before anything is written. */
+static void test_a_change_branch_too_long_is_refused(void **state)
+{
+	(void)state;
+	char version[1100] = "5.0-";
+	for (int part = 0; part < 5; part++) {
+		size_t n = strlen(version);
+		if (part)
+			version[n++] = '/';
+		memset(version + n, 'v', 200);
+		version[n + 200] = '\0';
+	}
+	char before[4096], after[4096];
+	assert_int_equal(sh(before, sizeof before, "git -C %s for-each-ref", bare), 0);
+	promote_context *ctx = open_repo();
+	promote_plan_options po = PROMOTE_PLAN_OPTIONS_INIT;
+	po.from = "dev";
+	po.set_version = version;
+	promote_plan *plan;
+	int outcome = -1;
+	assert_int_equal(promote_plan_create(&plan, ctx, "cart", "prod", &po), 0);
+	assert_int_equal(promote_plan_apply(NULL, &outcome, plan, NULL), PROMOTE_ELIMIT);
+	assert_non_null(strstr(promote_error_last()->message, "the branch's name would be longer than"));
+	promote_plan_free(plan);
+	assert_int_equal(sh(after, sizeof after, "git -C %s for-each-ref", bare), 0);
+	assert_string_equal(after, before); /* nothing written */
+	promote_context_free(ctx);
+}
+
 static void test_concurrent_promotions_all_land_once(void **state)
 {
 	(void)state;
@@ -353,6 +383,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_then_apply_once),
 		cmocka_unit_test(test_pull_request_policy_proposes_once),
+		cmocka_unit_test(test_a_change_branch_too_long_is_refused),
 		cmocka_unit_test(test_concurrent_promotions_all_land_once),
 		cmocka_unit_test(test_new_product_takes_the_version_asked_for),
 		cmocka_unit_test(test_environment_in_another_repository),

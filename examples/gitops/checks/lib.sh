@@ -10,10 +10,12 @@ product=${PROMOTE_PRODUCT:?}
 version=${PROMOTE_VERSION:?}
 
 # The product's folder in the environment: from the repository's root, or
-# from the environment's own folder.
+# from the environment's own folder, else the folder of that name anywhere
+# under the environment's (products found by a path pattern, more/*).
 app=envs/$env/apps/$product
 [ -d "$app" ] || app=apps/$product
-[ -d "$app" ] || { echo "no folder for $product in $env (looked for envs/$env/apps/$product in $(pwd))"; exit 2; }
+[ -d "$app" ] || app=$(find "envs/$env" -type d -name "$product" 2>/dev/null | head -n 1)
+[ -n "$app" ] && [ -d "$app" ] || { echo "no folder for $product in $env (looked under envs/$env in $(pwd))"; exit 2; }
 
 # held FILE KEY: the value of the first "KEY:" line of FILE, without quotes.
 held() {

@@ -57,10 +57,16 @@ def test_propose_approve_merge(repo):
     assert merged.json()["mergeCommit"] == git(repo, "rev-parse", "main").strip()
     assert 'tag: "5.0"' in git(repo, "show", "main:envs/prod/apps/cart/values.yaml")
 
-    # The promotion is in place: applying again changes nothing and opens nothing.
+    # The promotion is in place: applying again finishes the release that waited for that change (merged
+    # by hand, it is adopted) and opens nothing.
     again = promote("--repo", repo, "apply", "cart", "--to", "prod", "--version", "5.0")
-    assert again.code == OK and "already in prod" in again.out, again
+    release = CHANGE.split("/")[1]
+    assert again.code == OK and "release %s succeeded" % release in again.out, again
     assert int(git(repo, "rev-list", "--count", "refs/promote/changes/" + CHANGE)) == 4
+    assert git(repo, "for-each-ref", "--format=%(refname)", "refs/promote/changes/").split() == [
+        "refs/promote/changes/" + CHANGE]
+    once_more = promote("--repo", repo, "apply", "cart", "--to", "prod", "--version", "5.0")
+    assert once_more.code == OK and "already in prod" in once_more.out, once_more
 
 
 def test_close(repo):

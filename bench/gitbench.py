@@ -17,14 +17,21 @@ from gitserver import GitServer, LoggingGitServer, run_git  # noqa: E402,F401 (f
 def timed(args, env=None, cwd=None, ok=(0,)):
     """(wall seconds, max RSS MiB) of one process, measured by GNU time. Exits the benchmark when the
     process exits with a status not in `ok`."""
+    wall, rss, _ = timed_cpu(args, env, cwd, ok)
+    return wall, rss
+
+
+def timed_cpu(args, env=None, cwd=None, ok=(0,)):
+    """(wall seconds, max RSS MiB, CPU seconds: user + system, its children's included) of one process,
+    measured by GNU time; as timed()."""
     began = time.monotonic()
-    r = subprocess.run(["/usr/bin/time", "-f", "%M", *map(str, args)], env=env, cwd=cwd, capture_output=True,
+    r = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *map(str, args)], env=env, cwd=cwd, capture_output=True,
                        text=True)
     wall = time.monotonic() - began
     if r.returncode not in ok:
         sys.exit("failed (exit %d): %s\n%s%s" % (r.returncode, " ".join(map(str, args)), r.stdout, r.stderr))
-    rss_kib = int(r.stderr.strip().splitlines()[-1])
-    return wall, rss_kib / 1024
+    user, system, rss_kib = r.stderr.strip().splitlines()[-1].split()
+    return wall, int(rss_kib) / 1024, float(user) + float(system)
 
 
 def promote_binary(path):

@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 
-from gitbench import HERE, ROOT, LoggingGitServer, client_env, make_repo, promote_binary, run_git, timed
+from gitbench import HERE, ROOT, LoggingGitServer, client_env, make_repo, promote_binary, run_git, timed_cpu
 
 CONFIG = """version: 1
 environments:
@@ -73,14 +73,14 @@ def written(mode):
 
 
 def measured(server, commands, env):
-    """Run `commands` one after the other: (wall s, max RSS MiB, server s, [request lines])."""
+    """Run `commands` one after the other: (wall s, max RSS MiB, server s, [request lines], CPU s)."""
     since = server.mark()
-    wall, rss = 0.0, 0.0
+    wall, rss, cpu = 0.0, 0.0, 0.0
     for args in commands:
-        w, r = timed(args, env=env)
-        wall, rss = wall + w, max(rss, r)
+        w, r, c = timed_cpu(args, env=env)
+        wall, rss, cpu = wall + w, max(rss, r), cpu + c
     served = server.requests(since)
-    return wall, rss, sum(t for t, _ in served), [line for _, line in served]
+    return wall, rss, sum(t for t, _ in served), [line for _, line in served], cpu
 
 
 def tag_of(server, name, env, app):
@@ -124,19 +124,19 @@ def main():
                 got = [tag_of(server, name, e, app) for e in written(mode)]
                 if got != [version] * len(got):
                     sys.exit("the release of %s %s left the tags %s in %s" % (app, version, got, written(mode)))
-                print("release %s %s: %.3f s, %.1f MiB, server %.3f s in %d requests" % (
-                    app, version, sample[0], sample[1], sample[2], len(sample[3])), flush=True)
+                print("release %s %s: %.3f s, %.1f MiB, server %.3f s in %d requests, promote's CPU %.3f s" % (
+                    app, version, sample[0], sample[1], sample[2], len(sample[3]), sample[4]), flush=True)
                 if run:
                     releases.append(sample)
                     requests = sample[3]
             for rnd in range(a.baseline_rounds):
                 app, version = "app-%05d" % ((rnd * 104729 + 13) % a.apps), "8.%d.0" % rnd
                 steps = [("dev", "dev", dict(env, TAG=version)), ("dev", "staging", env), ("staging", "prod", env)]
-                sample = (0.0, 0.0, 0.0, [])
+                sample = (0.0, 0.0, 0.0, [], 0.0)
                 for src, dst, e in steps:
-                    w, r, s, lines = measured(server, [["bash", HERE / "baseline-promote.sh",
-                                                        server.url_with_credentials(name), src, dst, app]], e)
-                    sample = (sample[0] + w, max(sample[1], r), sample[2] + s, sample[3] + lines)
+                    w, r, s, lines, c = measured(server, [["bash", HERE / "baseline-promote.sh",
+                                                           server.url_with_credentials(name), src, dst, app]], e)
+                    sample = (sample[0] + w, max(sample[1], r), sample[2] + s, sample[3] + lines, sample[4] + c)
                 got = [tag_of(server, name, e, app) for e in ("dev", "staging", "prod")]
                 if got != [version] * 3:
                     sys.exit("the baseline release of %s %s left the tags %s" % (app, version, got))
@@ -150,18 +150,21 @@ def main():
 
 def report(releases, baselines, requests, mode, a):
     rel, base = summary(releases), summary(baselines)
-    overheads = sorted((w - s) / w for w, _, s, _ in releases)
+    overheads = sorted((w - s) / w for w, _, s, _, _ in releases)
     overhead = statistics.median(overheads)
     print()
     print("%d applications; release = `promote %s` (%d measured, after a warm-up), baseline = 3 runs of "
           "bench/baseline-promote.sh (%d rounds)" % (a.apps, "run" if mode == "run" else "apply x2",
                                                      len(releases), len(baselines)))
     print()
-    print("| | median wall s | min-max s | max RSS MiB | server s (median) | engine's own s (median) |")
-    print("|---|---|---|---|---|---|")
-    print("| release | %.3f | %.3f-%.3f | %.1f | %.3f | %.3f |" % (rel[0], rel[1], rel[2], rel[3], rel[4],
-                                                              statistics.median(w - s for w, _, s, _ in releases)))
-    print("| baseline (3 runs) | %.3f | %.3f-%.3f | %.1f | %.3f | |" % base)
+    print("| | median wall s | min-max s | max RSS MiB | server s (median) | engine's own s (median) | "
+          "CPU s (median) |")
+    print("|---|---|---|---|---|---|---|")
+    print("| release | %.3f | %.3f-%.3f | %.1f | %.3f | %.3f | %.3f |" % (
+        rel[0], rel[1], rel[2], rel[3], rel[4], statistics.median(w - s for w, _, s, _, _ in releases),
+        statistics.median(s[4] for s in releases)))
+    print("| baseline (3 runs) | %.3f | %.3f-%.3f | %.1f | %.3f | | %.3f |" % (
+        *base, statistics.median(s[4] for s in baselines)))
     print()
     kinds = {}
     for line in requests:

@@ -443,15 +443,24 @@ static void test_manual_pull_request_draft_then_approval(void **state)
 	finish(r, ctx);
 }
 
+/* A release of 2.0 whose prod step (manual, pull request) waits for its approval, its draft open:
+ * the release, its context in *ctx and prod's change in `change`. */
+static promote_release *prod_waiting(promote_context **ctx, char *change, size_t size)
+{
+	promote_release *r = begin(ctx, CONFIG("manual", "pull-request"), "2.0");
+	run(r);
+	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_AWAITING_APPROVAL);
+	snprintf(change, size, "%s", promote_release_step_change(promote_release_step_lookup(r, "prod")));
+	return r;
+}
+
 /* Abort: no further writes, and the open change request is closed with a comment. */
 static void test_abort_closes_the_change(void **state)
 {
 	(void)state;
 	promote_context *ctx = NULL;
-	promote_release *r = begin(&ctx, CONFIG("manual", "pull-request"), "2.0");
-	run(r);
 	char change[256];
-	snprintf(change, sizeof change, "%s", promote_release_step_change(promote_release_step_lookup(r, "prod")));
+	promote_release *r = prod_waiting(&ctx, change, sizeof change);
 	assert_int_equal(promote_release_abort(r, "wrong build"), 0);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_ABORTED);
 	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_ABORTED);
@@ -650,11 +659,8 @@ static void test_change_merged_by_someone_else_while_awaiting_approval(void **st
 {
 	(void)state;
 	promote_context *ctx = NULL;
-	promote_release *r = begin(&ctx, CONFIG("manual", "pull-request"), "2.0");
-	run(r);
-	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_AWAITING_APPROVAL);
 	char change[256], merged[64];
-	snprintf(change, sizeof change, "%s", promote_release_step_change(promote_release_step_lookup(r, "prod")));
+	promote_release *r = prod_waiting(&ctx, change, sizeof change);
 	person_merges(change, true);
 	merge_commit_of(merged, sizeof merged, ctx, change);
 	run(r);
@@ -712,11 +718,8 @@ static void test_change_branch_merged_with_git_while_awaiting_approval(void **st
 {
 	(void)state;
 	promote_context *ctx = NULL;
-	promote_release *r = begin(&ctx, CONFIG("manual", "pull-request"), "2.0");
-	run(r);
-	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_AWAITING_APPROVAL);
 	char change[256], merged[64];
-	snprintf(change, sizeof change, "%s", promote_release_step_change(promote_release_step_lookup(r, "prod")));
+	promote_release *r = prod_waiting(&ctx, change, sizeof change);
 	assert_int_equal(sh(NULL, 0, "cd %s/work && " GIT "fetch -q %s main && " GIT "reset -q --hard FETCH_HEAD && "
 				     GIT "fetch -q %s %s && " GIT "merge -q --no-ff -m 'merged by hand' FETCH_HEAD && "
 				     GIT "push -q %s HEAD:main", dir, bare, bare, change, bare), 0);
@@ -733,10 +736,8 @@ static void test_change_closed_by_someone_else(void **state)
 {
 	(void)state;
 	promote_context *ctx = NULL;
-	promote_release *r = begin(&ctx, CONFIG("manual", "pull-request"), "2.0");
-	run(r);
 	char change[256], expected[512];
-	snprintf(change, sizeof change, "%s", promote_release_step_change(promote_release_step_lookup(r, "prod")));
+	promote_release *r = prod_waiting(&ctx, change, sizeof change);
 	promote_context *other = open_ctx();
 	assert_int_equal(promote_change_close(other, NULL, change), 0);
 	promote_context_free(other);

@@ -4,6 +4,8 @@
 
 #include "helpers.h"
 
+#include <stdarg.h>
+
 /*
  * A scratch folder /tmp/promote-test-NAME-XXXXXX (into `dir`) holding a bare
  * repository gitops.git (its path into `bare`) with `config` as promote.yaml
@@ -29,6 +31,22 @@ static inline void make_release_repo(char *dir, size_t dir_size, char *bare, siz
 	fclose(f);
 	assert_int_equal(sh(NULL, 0, "cd %s/work && " GIT "init -q -b main && " GIT "add -A && " GIT
 				     "commit -qm start && " GIT "clone -q --bare . %s", dir, bare), 0);
+}
+
+/* What a release's event callback was told, one line each, in order. */
+typedef struct seen {
+	char text[8192];
+} seen;
+
+/* Add one formatted line to `s` (cut at its size). */
+static inline void seen_add(seen *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline void seen_add(seen *s, const char *fmt, ...)
+{
+	size_t n = strlen(s->text);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->text + n, sizeof s->text - n, fmt, ap);
+	va_end(ap);
 }
 
 #endif

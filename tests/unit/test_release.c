@@ -144,15 +144,9 @@ static const char *step_reason(const promote_release *r, const char *env)
 /* ---- auto + commit, grouping --------------------------------------------------------- */
 
 /* The events a callback saw, one line each: "kind env". */
-typedef struct seen {
-	char text[8192];
-} seen;
-
 static int on_event(const promote_release_event *e, void *payload)
 {
-	seen *s = payload;
-	size_t n = strlen(s->text);
-	snprintf(s->text + n, sizeof s->text - n, "%s %s\n", promote_release_event_kind_name(promote_release_event_kind(e)),
+	seen_add(payload, "%s %s\n", promote_release_event_kind_name(promote_release_event_kind(e)),
 		promote_release_event_environment(e));
 	return 0;
 }

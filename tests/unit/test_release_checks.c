@@ -149,21 +149,14 @@ static promote_context *open_ctx(void)
 	return ctx;
 }
 
-typedef struct seen {
-	char text[8192];
-} seen;
-
 static int on_event(const promote_release_event *e, void *payload)
 {
-	seen *s = payload;
-	size_t n = strlen(s->text);
 	int kind = promote_release_event_kind(e);
 	if (kind == PROMOTE_RELEASE_EVENT_CHECK_FINISHED)
-		snprintf(s->text + n, sizeof s->text - n, "check %s %s %d\n", promote_release_event_check(e),
-			promote_release_event_environment(e), promote_release_event_exit_status(e));
+		seen_add(payload, "check %s %s %d\n", promote_release_event_check(e), promote_release_event_environment(e),
+			promote_release_event_exit_status(e));
 	else if (kind == PROMOTE_RELEASE_EVENT_DEPLOYED || kind == PROMOTE_RELEASE_EVENT_STEP_FINISHED)
-		snprintf(s->text + n, sizeof s->text - n, "%s %s\n", promote_release_event_kind_name(kind),
-			promote_release_event_environment(e));
+		seen_add(payload, "%s %s\n", promote_release_event_kind_name(kind), promote_release_event_environment(e));
 	return 0;
 }
 

@@ -224,6 +224,8 @@ static int reset_step(promote_release_step *s)
 		rc = promote__set_string(&s->claim, "");
 	if (rc == 0)
 		rc = promote__set_string(&s->deploy, "");
+	if (rc == 0)
+		rc = promote__set_string(&s->gate, "");
 	return rc;
 }
 

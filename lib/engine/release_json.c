@@ -136,6 +136,8 @@ static json_object *step_json(const void *item)
 	if (rc == 0)
 		rc = put_str(o, "deploy", s->deploy);
 	if (rc == 0)
+		rc = put_str(o, "gate", s->gate);
+	if (rc == 0)
 		rc = put_str(o, "error", s->error);
 	if (rc == 0)
 		rc = put_str(claim, "owner", s->claim);
@@ -426,6 +428,7 @@ static void get_step(reader *rd, void *item, json_object *o)
 		get_approval);
 	s->checks = get_objects(rd, &s->check_count, o, "checks", sizeof *s->checks, "a check", get_check);
 	get_str(rd, &s->deploy, o, "deploy");
+	get_str(rd, &s->gate, o, "gate");
 	get_str(rd, &s->error, o, "error");
 	json_object *claim = field(rd, o, "claim", json_type_object, false);
 	if (claim) {

@@ -47,6 +47,7 @@ static void clear_step(promote_release_step *s)
 	}
 	free(s->checks);
 	free(s->deploy);
+	free(s->gate);
 	free(s->error);
 	free(s->claim);
 	memset(s, 0, sizeof *s);

@@ -32,7 +32,7 @@
  *             "approvals": [{"by": "alice", "at": "..."}],
  *             "checks": [{"name": "smoke", "phase": "pre", "run_id": "", "done": true,
  *                         "status": 0, "output": "...", "started": "...", "finished": "..."}],
- *             "deploy": "", "error": "", "claim": {"owner": "", "at": null},
+ *             "deploy": "", "gate": "", "error": "", "claim": {"owner": "", "at": null},
  *             "next_attempt": null,
  *             "started": "...", "finished": "..."}]}
  */
@@ -82,6 +82,7 @@ struct promote_release_step {
 	promote__check *checks;
 	size_t check_count;
 	char *deploy;         /* the deploy's last status in words ("" when none) */
+	char *gate;           /* pending: the gate that stops it (release_admit.h: "hold", ...; "" none) */
 	char *error;          /* the first error that failed the step */
 	char *claim;          /* who acts on the step now: "host:pid:nonce" ("" none) */
 	int64_t claimed;      /* when the claim was made */

@@ -8,6 +8,7 @@
  * effect (a claim is pushed before its step acts) and at the end of the poll.
  */
 #include "release_machine.h"
+#include "release_admit.h"
 
 #include "git/session.h"
 #include "plan/plan.h"
@@ -100,6 +101,8 @@ static int set_trigger_version(promote_release *r, promote__poll_state *ps)
 
 typedef struct start_args {
 	const char *owner;               /* this handle's claim */
+	promote__admission *admission;   /* the gates outside the release */
+	int64_t retry_at;                /* the soonest a gate may let a step through by time alone (0: none) */
 	PROMOTE__ARRAY(char *) started;  /* the steps started (names copied) */
 	PROMOTE__ARRAY(char *) finished; /* the steps skipped */
 } start_args;
@@ -111,6 +114,30 @@ static void start_args_reset(start_args *a)
 	for (size_t i = 0; i < a->finished.size; i++)
 		free(a->finished.ptr[i]);
 	a->started.size = a->finished.size = 0;
+	a->retry_at = 0;
+}
+
+/* Within the start: ask the gates about pending step `s`, whose dependencies succeeded. *admitted false:
+ * it stays pending, its reason and gate say why (*changed when they are new). */
+static int admit(promote_release *r, promote_release_step *s, start_args *a, int64_t now, bool *admitted,
+	bool *changed)
+{
+	promote__verdict v;
+	const char *gate = "";
+	int rc = promote__admission_check(a->admission, r, s, now, &v, &gate);
+	*admitted = rc == 0 && v.admitted;
+	if (rc || v.admitted)
+		return rc;
+	if (v.retry_at && (!a->retry_at || v.retry_at < a->retry_at))
+		a->retry_at = v.retry_at;
+	if (strcmp(s->reason ? s->reason : "", v.reason) != 0 || strcmp(s->gate ? s->gate : "", gate) != 0) {
+		rc = promote__set_string(&s->reason, v.reason);
+		if (rc == 0)
+			rc = promote__set_string(&s->gate, gate);
+		*changed = rc == 0;
+	}
+	free(v.reason);
+	return rc;
 }
 
 /* The step that promotes into `env`, or NULL (the trigger, or no step). */
@@ -228,6 +255,11 @@ static int mutate_start(promote_release *r, bool *changed, void *arg)
 			reason = failure ? promote__strdupf("blocked: %s", failure) : NULL;
 			free(failure);
 		} else if (ready) {
+			bool admitted = false;
+			if ((rc = admit(r, s, a, now, &admitted, changed)) != 0 || !admitted)
+				continue;
+			if ((rc = promote__set_string(&s->gate, "")) != 0)
+				break;
 			s->state = promote__step_first_state(s);
 			if (s->state == PROMOTE_STEP_AWAITING_APPROVAL)
 				reason = promote__step_approval_reason(r, s, NULL, 0);
@@ -269,9 +301,15 @@ static int start_ready(promote_release *r, promote__poll_state *ps)
 {
 	char *owner = NULL;
 	int rc = promote__claim_owner(&owner, r);
-	start_args a = { owner, PROMOTE__ARRAY_INIT, PROMOTE__ARRAY_INIT };
+	start_args a = { owner, NULL, 0, PROMOTE__ARRAY_INIT, PROMOTE__ARRAY_INIT };
+	if (rc == 0)
+		rc = promote__admission_new(&a.admission, r);
 	if (rc == 0)
 		rc = promote__release_update_later(r, mutate_start, &a, "Start steps");
+	if (rc == 0 && a.retry_at) {
+		int64_t wait_s = a.retry_at - promote__now();
+		promote__poll_soon(ps, wait_s <= 0 ? 1 : wait_s >= UINT32_MAX / 1000 ? UINT32_MAX - 1 : (uint32_t)wait_s * 1000);
+	}
 	for (size_t i = 0; rc == 0 && i < a.started.size; i++) {
 		const promote_release_step *s = promote__release_step(r, a.started.ptr[i]);
 		rc = promote__release_emit(r, PROMOTE_RELEASE_EVENT_STEP_STARTED, s);
@@ -283,6 +321,7 @@ static int start_ready(promote_release *r, promote__poll_state *ps)
 	if (a.started.size || a.finished.size)
 		ps->progressed = true;
 	start_args_reset(&a);
+	promote__admission_free(a.admission);
 	promote__array_free(&a.started);
 	promote__array_free(&a.finished);
 	free(owner);
@@ -300,7 +339,7 @@ typedef struct state_args {
 static int state_of(const promote_release *r, const promote_release_step **why)
 {
 	bool open = false, only_people = true;
-	const promote_release_step *failed = NULL, *waiting = NULL;
+	const promote_release_step *failed = NULL, *waiting = NULL, *gated = NULL;
 	for (size_t i = 0; i < r->step_count; i++) {
 		const promote_release_step *s = &r->steps[i];
 		if (s->state == PROMOTE_STEP_FAILED && !failed)
@@ -308,10 +347,13 @@ static int state_of(const promote_release *r, const promote_release_step **why)
 		if (promote__step_final(s->state))
 			continue;
 		open = true;
-		if (s->state == PROMOTE_STEP_AWAITING_APPROVAL)
+		bool held = s->state == PROMOTE_STEP_PENDING && promote__gate_waits_for_person(s->gate);
+		if (s->state == PROMOTE_STEP_AWAITING_APPROVAL || held)
 			waiting = waiting ? waiting : s;
 		else if (s->state != PROMOTE_STEP_PENDING)
 			only_people = false;
+		else if (s->gate && *s->gate)
+			gated = gated ? gated : s; /* waits for time or for another release */
 	}
 	*why = failed ? failed : waiting;
 	if (!open)
@@ -320,6 +362,8 @@ static int state_of(const promote_release *r, const promote_release_step **why)
 		*why = waiting;
 		return PROMOTE_RELEASE_WAITING;
 	}
+	/* Running, but nothing moves until a gate opens: the release says which. */
+	*why = only_people ? gated : NULL;
 	return PROMOTE_RELEASE_RUNNING;
 }
 
@@ -352,7 +396,7 @@ static int mutate_state(promote_release *r, bool *changed, void *arg)
 	int state = state_of(r, &why);
 	char *reason = timeout_reason ? strdup(timeout_reason)
 		: state == PROMOTE_RELEASE_FAILED && why ? promote__step_failure(why)
-		: state == PROMOTE_RELEASE_WAITING && why ? strdup(why->reason ? why->reason : "")
+		: state != PROMOTE_RELEASE_SUCCEEDED && why ? strdup(why->reason ? why->reason : "")
 		: strdup("");
 	free(timeout_reason);
 	if (rc == 0 && !reason)

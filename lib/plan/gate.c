@@ -1,107 +1,25 @@
 /* The apply gate: upstream environments that miss a version, and rollbacks (gate.h). */
 #include "gate.h"
 #include "plan.h"
+#include "version.h"
 
 #include "core/error.h"
 #include "core/strbuf.h"
 #include "model/workflow.h"
-#include "yaml/document.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Where the product's version attribute is, in one environment. */
-typedef struct source {
-	const promote__tree_reader *r;
-	char *file;               /* repository-relative path of the version file */
-	promote_yaml_path *path;  /* the attribute in it */
-} source;
-
-static void source_dispose(source *s)
-{
-	free(s->file);
-	promote_yaml_path_free(s->path);
-}
-
-static int source_of(source *out, promote_context *ctx, const promote__tree_reader *r, const promote_env *env,
-	const promote_product *cfg, const char *product)
-{
-	*out = (source){ r, NULL, NULL };
-	if (!promote_product_version_file(cfg))
-		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG,
-			"product '%s' has no version attribute, so which version an environment holds cannot be told; give "
-			"its template one, e.g. 'version: values.yaml#image.tag'", product);
-	char *dir = promote__plan_product_dir(ctx, env, cfg, product);
-	char *name = promote__plan_expand(promote_product_version_file(cfg), promote_env_name(env), product);
-	int rc = dir && name && (out->file = promote__strdupf("%s/%s", dir, name)) ? 0 : promote__error_oom();
-	if (rc == 0)
-		rc = promote_yaml_path_compile(&out->path, promote_product_version_path(cfg));
-	free(dir);
-	free(name);
-	return rc;
-}
-
-/* The file's bytes at `commit`; *present false (and no error) when it is not there. */
-static int read_bytes(promote_buf *out, bool *present, const source *s, const promote__commit_id *commit)
-{
-	unsigned mode;
-	promote_buf_dispose(out);
-	int rc = s->r->read(out, &mode, s->r->self, commit, s->file, PROMOTE__YAML_DEFAULT_MAX_SIZE);
-	*present = rc == 0;
-	if (rc == PROMOTE_ENOTFOUND) {
-		promote_error_clear();
-		rc = 0;
-	}
-	return rc;
-}
-
-/* The attribute's value in `bytes` (malloc'd), or NULL (and no error) when the file does not hold it. */
-static int parse_version(char **out, const source *s, const promote_buf *bytes)
-{
-	*out = NULL;
-	promote_yaml_doc *doc = NULL;
-	promote_buf v = PROMOTE_BUF_INIT;
-	int rc = promote_yaml_doc_parse(&doc, bytes->ptr, bytes->size, s->file, NULL);
-	if (rc == 0)
-		rc = promote_yaml_get(&v, doc, s->path);
-	if (rc == PROMOTE_ENOTFOUND) {
-		promote_error_clear();
-		rc = 0;
-	} else if (rc == 0 && !(*out = strdup(v.ptr))) {
-		rc = promote__error_oom();
-	}
-	promote_buf_dispose(&v);
-	promote_yaml_doc_free(doc);
-	return rc;
-}
-
-/* The tip of `env`'s branch; *found false (and no error) when the branch is not there. */
-static int tip_of(promote__commit_id *out, bool *found, const promote__tree_reader *r, const promote_env *env)
-{
-	char *branch = NULL;
-	int rc = promote__plan_branch_of(&branch, r, env);
-	if (rc == 0)
-		rc = r->tip(out, r->self, branch);
-	*found = rc == 0;
-	if (rc == PROMOTE_ENOTFOUND && branch) {
-		promote_error_clear();
-		rc = 0;
-	}
-	free(branch);
-	return rc;
-}
+typedef promote__version_source source;
 
 /* The version `env` holds at its branch's tip (NULL: none), and the file's bytes there. */
 static int held_now(char **out, promote_buf *bytes, promote__commit_id *tip, bool *found, const source *s,
 	const promote_env *env)
 {
-	bool present = false;
 	*out = NULL;
-	int rc = tip_of(tip, found, s->r, env);
+	int rc = promote__version_tip(tip, found, s->r, env);
 	if (rc == 0 && *found)
-		rc = read_bytes(bytes, &present, s, tip);
-	if (rc == 0 && present)
-		rc = parse_version(out, s, bytes);
+		rc = promote__version_at(out, bytes, s, tip);
 	return rc;
 }
 
@@ -186,7 +104,7 @@ static int check_upstream(promote__gate *gate, promote_context *ctx, const promo
 		promote_buf bytes = PROMOTE_BUF_INIT;
 		promote__commit_id tip;
 		bool found;
-		rc = source_of(&s, ctx, r, list[i].env, cfg, product);
+		rc = promote__version_source_init(&s, ctx, r, list[i].env, cfg, product);
 		if (rc == 0)
 			rc = held_now(&held, &bytes, &tip, &found, &s, list[i].env);
 		/* An environment the version went through, and that moved on since, does not miss it. */
@@ -201,7 +119,7 @@ static int check_upstream(promote__gate *gate, promote_context *ctx, const promo
 		}
 		free(held);
 		promote_buf_dispose(&bytes);
-		source_dispose(&s);
+		promote__version_source_dispose(&s);
 	}
 	free(list);
 	return rc;
@@ -229,7 +147,7 @@ static int held_before(bool *held_it, promote__commit_id *at, size_t *read, cons
 		}
 		bool was_present = false;
 		if (rc == 0)
-			rc = read_bytes(&older, &was_present, s, &next);
+			rc = promote__version_read(&older, &was_present, s, &next);
 		if (rc)
 			break;
 		(*read)++;
@@ -238,7 +156,7 @@ static int held_before(bool *held_it, promote__commit_id *at, size_t *read, cons
 		bool same = was_present == present &&
 			(!present || (older.size == bytes->size && memcmp(older.ptr, bytes->ptr, older.size) == 0));
 		char *held = NULL;
-		if (!same && was_present && parse_version(&held, s, &older) != 0)
+		if (!same && was_present && promote__version_parse(&held, s, &older) != 0)
 			promote_error_clear(); /* a file broken then says nothing of the version */
 		if (held && strcmp(held, version) == 0) {
 			*held_it = true;
@@ -278,7 +196,7 @@ int promote__plan_gate(promote__gate *out, promote_context *ctx, const promote__
 	promote__commit_id tip;
 	bool found = false;
 	char *held = NULL;
-	rc = source_of(&s, ctx, r, to, cfg, product);
+	rc = promote__version_source_init(&s, ctx, r, to, cfg, product);
 	if (rc == 0)
 		rc = held_now(&held, &bytes, &tip, &found, &s, to);
 	out->current = held && strcmp(held, version) == 0;
@@ -291,7 +209,7 @@ int promote__plan_gate(promote__gate *out, promote_context *ctx, const promote__
 			version, max_commits);
 	free(held);
 	promote_buf_dispose(&bytes);
-	source_dispose(&s);
+	promote__version_source_dispose(&s);
 	return rc;
 }
 

@@ -24,6 +24,7 @@
 #include "promote/plan.h"
 #include "promote/change.h"
 #include "promote/release.h"
+#include "promote/status.h"
 #include "promote/sys/git_provider.h"
 #include "promote/sys/deploy_backend.h"
 #undef PROMOTE_INSIDE

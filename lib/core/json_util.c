@@ -1,9 +1,11 @@
 /* What the library's json-c writers and readers share (see json_util.h). */
 #include "json_util.h"
 
+#include "buf.h"
 #include "error.h"
 
 #include <stdint.h>
+#include <time.h>
 
 int promote__json_put(json_object *o, const char *key, json_object *value, bool nullable)
 {
@@ -55,4 +57,27 @@ int promote__json_parse_object(json_object **out, const char *data, size_t size,
 	}
 	json_object_put(o);
 	return 0;
+}
+
+json_object *promote__json_time(int64_t t)
+{
+	if (t <= 0)
+		return NULL;
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char text[32];
+	if (!gmtime_r(&tt, &tm) || !strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return NULL;
+	return json_object_new_string(text);
+}
+
+int promote__json_to_buf(promote_buf *out, json_object *o)
+{
+	size_t size = 0;
+	const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE |
+		JSON_C_TO_STRING_SPACED, &size);
+	int rc = text ? promote__buf_put(out, text, size) : promote__error_oom();
+	if (rc == 0)
+		rc = promote__buf_put(out, "\n", 1);
+	return rc;
 }

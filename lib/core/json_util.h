@@ -21,6 +21,11 @@ int promote__json_put(json_object *o, const char *key, json_object *value, bool 
 /* A JSON array of the `count` strings of `items`; NULL when out of memory. */
 json_object *promote__json_strings(char *const *items, size_t count);
 
+/* A time, seconds since the epoch, as UTC "2026-12-05T03:20:00Z"; NULL (JSON
+ * null with promote__json_put(..., true)) for 0 or less. */
+json_object *promote__json_time(int64_t t);
+/* `o` as pretty JSON and a newline appended to `out`: 0 or PROMOTE_ENOMEM. */
+int promote__json_to_buf(promote_buf *out, json_object *o);
 /* Whether `o` has the member `key` of `type` (or, where `nullable`, JSON
  * null); its value in *out (NULL for null). */
 bool promote__json_get(json_object **out, json_object *o, const char *key, json_type type, bool nullable);

@@ -14,19 +14,6 @@
 
 /* ---- writing -------------------------------------------------------------- */
 
-static json_object *time_value(int64_t t)
-{
-	if (t <= 0)
-		return NULL; /* null */
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char text[32];
-	if (!gmtime_r(&tt, &tm) || !strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return NULL;
-	return json_object_new_string(text);
-}
-
-
 static int put_str(json_object *o, const char *key, const char *value)
 {
 	return promote__json_put(o, key, json_object_new_string(value ? value : ""), false);
@@ -71,9 +58,9 @@ static json_object *check_json(const void *item)
 	if (rc == 0)
 		rc = put_str(o, "output", c->output);
 	if (rc == 0)
-		rc = promote__json_put(o, "started", time_value(c->started), true);
+		rc = promote__json_put(o, "started", promote__json_time(c->started), true);
 	if (rc == 0)
-		rc = promote__json_put(o, "finished", time_value(c->finished), true);
+		rc = promote__json_put(o, "finished", promote__json_time(c->finished), true);
 	if (rc && o) {
 		json_object_put(o);
 		o = NULL;
@@ -85,7 +72,7 @@ static json_object *approval_json(const void *item)
 {
 	const promote__approval *a = item;
 	json_object *o = json_object_new_object();
-	if (!o || put_str(o, "by", a->by) || promote__json_put(o, "at", time_value(a->at), true)) {
+	if (!o || put_str(o, "by", a->by) || promote__json_put(o, "at", promote__json_time(a->at), true)) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -142,17 +129,17 @@ static json_object *step_json(const void *item)
 	if (rc == 0)
 		rc = put_str(claim, "owner", s->claim);
 	if (rc == 0)
-		rc = promote__json_put(claim, "at", time_value(s->claimed), true);
+		rc = promote__json_put(claim, "at", promote__json_time(s->claimed), true);
 	if (rc == 0) {
 		rc = promote__json_put(o, "claim", claim, false);
 		claim = NULL;
 	}
 	if (rc == 0)
-		rc = promote__json_put(o, "next_attempt", time_value(s->next_attempt), true);
+		rc = promote__json_put(o, "next_attempt", promote__json_time(s->next_attempt), true);
 	if (rc == 0)
-		rc = promote__json_put(o, "started", time_value(s->started), true);
+		rc = promote__json_put(o, "started", promote__json_time(s->started), true);
 	if (rc == 0)
-		rc = promote__json_put(o, "finished", time_value(s->finished), true);
+		rc = promote__json_put(o, "finished", promote__json_time(s->finished), true);
 	json_object_put(claim);
 	if (rc) {
 		json_object_put(o);
@@ -196,13 +183,13 @@ static json_object *release_json(const promote_release *r)
 	if (rc == 0)
 		rc = promote__json_put(o, "timeout", json_object_new_int64(r->timeout_s), false);
 	if (rc == 0)
-		rc = promote__json_put(o, "created", time_value(r->created), true);
+		rc = promote__json_put(o, "created", promote__json_time(r->created), true);
 	if (rc == 0)
-		rc = promote__json_put(o, "updated", time_value(r->updated), true);
+		rc = promote__json_put(o, "updated", promote__json_time(r->updated), true);
 	if (rc == 0)
-		rc = promote__json_put(o, "finished", time_value(r->finished), true);
+		rc = promote__json_put(o, "finished", promote__json_time(r->finished), true);
 	if (rc == 0)
-		rc = promote__json_put(o, "restarted", time_value(r->restarted), true);
+		rc = promote__json_put(o, "restarted", promote__json_time(r->restarted), true);
 	if (rc == 0)
 		rc = promote__json_put(o, "steps",
 			array_json(r->steps, r->step_count, sizeof *r->steps, step_json), false);
@@ -219,12 +206,7 @@ int promote__release_to_json(promote_buf *out, const promote_release *r)
 	json_object *o = release_json(r);
 	if (!o)
 		return promote_error_last()->code ? promote_error_last()->code : promote__error_oom();
-	size_t size = 0;
-	const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE |
-		JSON_C_TO_STRING_SPACED, &size);
-	int rc = text ? promote__buf_put(out, text, size) : promote__error_oom();
-	if (rc == 0)
-		rc = promote__buf_put(out, "\n", 1);
+	int rc = promote__json_to_buf(out, o);
 	json_object_put(o);
 	return rc;
 }

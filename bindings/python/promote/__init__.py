@@ -40,6 +40,7 @@ from .context import Context, CredentialsCallback, LogCallback, ProgressCallback
 from .promotion import Applied, ApplyOutcome, Change, ChangeState, ChecksState, Plan, _live_plans
 from .release import (Check, Release, ReleaseEvent, ReleaseEventCallback, ReleaseEventKind, ReleaseInfo, ReleaseState,
                       Step, StepState, _live_releases)
+from .status import Status, StatusCell, StatusRow
 from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
                      ErrorDetail, ExistsError, GitError, InputOutputError, InvalidError, LimitError,
                      NetworkError, NotFoundError, NotSupportedError, OutOfMemoryError, PromoteError,
@@ -54,7 +55,7 @@ __all__ = [
     "Repository", "Environment", "Cluster", "Product", "Policy", "Flow", "FlowStep", "EffectivePolicy",
     "LogLevel", "PolicyField", "SshKey", "Plan", "Applied", "ApplyOutcome", "Change", "ChangeState", "ChecksState",
     "Release", "ReleaseInfo", "ReleaseState", "Step", "StepState", "Check", "ReleaseEvent", "ReleaseEventKind",
-    "ReleaseEventCallback",
+    "ReleaseEventCallback", "Status", "StatusRow", "StatusCell",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",
     "ExistsError", "InvalidError", "ConfigError", "LimitError", "VersionError", "CallbackError",
     "InputOutputError", "GitError", "NetworkError", "AuthError", "ConflictError", "BusyError",

@@ -35,6 +35,7 @@ PLAN_OPTIONS_VERSION = 1
 APPLY_OPTIONS_VERSION = 2
 RELEASE_LIST_OPTIONS_VERSION = 1
 RELEASE_OPTIONS_VERSION = 1
+STATUS_OPTIONS_VERSION = 1
 
 # promote_yaml_flag (yaml.h), combined with |.
 YAML_CREATE = 1 << 0
@@ -289,6 +290,23 @@ class promote_release_list_options(Structure):
     ]
 
 
+class promote_status(_Opaque):
+    pass
+
+
+class promote_status_cell(_Opaque):
+    pass
+
+
+class promote_status_options(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("reserved", c_uint32),
+        ("product", c_char_p),
+        ("environment", c_char_p),
+    ]
+
+
 class promote_release_event(Structure):
     pass  # opaque: read through promote_release_event_*
 
@@ -511,6 +529,8 @@ info_p = _P(promote_change_info)
 release_p = _P(promote_release)
 rstep_p = _P(promote_release_step)
 rlist_p = _P(promote_release_list)
+status_p = _P(promote_status)
+cell_p = _P(promote_status_cell)
 dreq_p = _P(promote_deploy_request)
 dstatus_p = _P(promote_deploy_status)
 wreq_p = _P(promote_workflow_request)
@@ -830,6 +850,22 @@ DECLARATIONS = (
     ("promote_release_list_count", c_size_t, (rlist_p,), None),
     ("promote_release_list_at", release_p, (rlist_p, c_size_t), None),
     ("promote_release_list_free", None, (rlist_p,), None),
+    # status.h
+    ("promote_status_options_init", c_int, (_P(promote_status_options), c_uint), _check),
+    ("promote_status_new", c_int, (_P(status_p), ctx_p, _P(promote_status_options)), _check),
+    ("promote_status_free", None, (status_p,), None),
+    ("promote_status_environment_count", c_size_t, (status_p,), None),
+    ("promote_status_environment_at", c_char_p, (status_p, c_size_t), _string),
+    ("promote_status_product_count", c_size_t, (status_p,), None),
+    ("promote_status_product_at", c_char_p, (status_p, c_size_t), _string),
+    ("promote_status_cell_at", cell_p, (status_p, c_size_t, c_size_t), None),
+    ("promote_status_cell_present", c_int, (cell_p,), None),
+    ("promote_status_cell_version", c_char_p, (cell_p,), _string),
+    ("promote_status_cell_error", c_char_p, (cell_p,), _string),
+    ("promote_status_cell_release", release_p, (cell_p,), None),
+    ("promote_status_cell_step", rstep_p, (cell_p,), None),
+    ("promote_status_cell_waiting", c_size_t, (cell_p,), None),
+    ("promote_status_to_json", c_int, (_P(promote_buf), status_p), _check),
     # sys/git_provider.h: for providers written in Python
     ("promote_change_info_set_id", c_int, (info_p, c_char_p), _check),
     ("promote_change_info_set_url", c_int, (info_p, c_char_p), _check),

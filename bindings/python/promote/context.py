@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import weakref
 from ctypes import byref, c_size_t
-from typing import Any, Callable, Iterable, List, Optional, Tuple, TypeVar, Union, cast, overload
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, TypeVar, Union, cast, overload
 
 from . import _native as _n
 from ._handle import OwnsHandle
 from .errors import ErrorClass, ErrorCode, ErrorDetail, StateError, _enum_or_int
 from .promotion import Change, Plan, _change, _request
+from .status import Status, _options as _status_options, _read as _read_status
 from .release import Release, ReleaseEventCallback, ReleaseInfo, ReleaseState, _Events, _info, _options as _release_options
 from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, NameArg, Policy,
                     PolicyField, Product, Repository, SshKey, TransferEvent, TransferKind, TransferPhase)
@@ -693,6 +695,32 @@ class Context(OwnsHandle):
             return [_info(lib.promote_release_list_at(out, i)) for i in range(lib.promote_release_list_count(out))]
         finally:
             lib.promote_release_list_free(out)
+
+    def _status(self, product: Optional[str], env: Optional[NameArg]) -> Any:
+        opts = _status_options(None if product is None else _n.encode(product, "product"), _name_of(env, "env"))
+        out = _n.status_p()
+        self._call(lib.promote_status_new, byref(out), self._ctx(), byref(opts))
+        return out
+
+    def status(self, product: Optional[str] = None, env: Optional[NameArg] = None) -> Status:
+        """Every product in every environment: the version there and the open
+        release moving it (promote_status_new). `product`: a glob of product
+        names ("app-0*"); `env`: that environment only."""
+        st = self._status(product, env)
+        try:
+            return _read_status(st)
+        finally:
+            lib.promote_status_free(st)
+
+    def status_json(self, product: Optional[str] = None, env: Optional[NameArg] = None) -> Dict[str, Any]:
+        """The same as the library's JSON document (promote_status_to_json), parsed."""
+        st = self._status(product, env)
+        try:
+            buf = _n.promote_buf()
+            self._call(lib.promote_status_to_json, byref(buf), st)
+            return cast(Dict[str, Any], json.loads(_n.decode(_n.take_buf(buf)) or "null"))
+        finally:
+            lib.promote_status_free(st)
 
     def _call_with(self, callbacks: _Events, func: Callable[..., _T], *args: Any) -> _T:
         """A call that may tell a release's events: re-raise what its callback raised."""

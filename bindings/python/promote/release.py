@@ -139,33 +139,33 @@ def _opt(text: Optional[str]) -> Optional[str]:
     return text or None
 
 
+def _step(s: Any) -> Step:
+    checks = []
+    for k in range(lib.promote_release_step_check_count(s)):
+        status = lib.promote_release_step_check_status_at(s, k)
+        checks.append(Check(name=lib.promote_release_step_check_name_at(s, k),
+                            phase=lib.promote_release_step_check_phase_at(s, k),
+                            status=None if status < 0 else status,
+                            output=lib.promote_release_step_check_output_at(s, k) or ""))
+    return Step(
+        environment=lib.promote_release_step_environment(s),
+        state=_enum_or_int(StepState, lib.promote_release_step_state(s)),
+        reason=lib.promote_release_step_reason(s) or "",
+        attempts=lib.promote_release_step_attempts(s),
+        strategy=lib.promote_strategy_name(lib.promote_release_step_strategy(s)),
+        action=lib.promote_action_name(lib.promote_release_step_action(s)),
+        commit=_opt(lib.promote_release_step_commit(s)),
+        change=_opt(lib.promote_release_step_change(s)),
+        head=_opt(lib.promote_release_step_head(s)),
+        merge_commit=_opt(lib.promote_release_step_merge_commit(s)),
+        error=_opt(lib.promote_release_step_error(s)),
+        started=lib.promote_release_step_started(s) or None,
+        finished=lib.promote_release_step_finished(s) or None,
+        checks=checks)
+
+
 def _steps(p: Any) -> List[Step]:
-    steps = []
-    for i in range(lib.promote_release_step_count(p)):
-        s = lib.promote_release_step_at(p, i)
-        checks = []
-        for k in range(lib.promote_release_step_check_count(s)):
-            status = lib.promote_release_step_check_status_at(s, k)
-            checks.append(Check(name=lib.promote_release_step_check_name_at(s, k),
-                                phase=lib.promote_release_step_check_phase_at(s, k),
-                                status=None if status < 0 else status,
-                                output=lib.promote_release_step_check_output_at(s, k) or ""))
-        steps.append(Step(
-            environment=lib.promote_release_step_environment(s),
-            state=_enum_or_int(StepState, lib.promote_release_step_state(s)),
-            reason=lib.promote_release_step_reason(s) or "",
-            attempts=lib.promote_release_step_attempts(s),
-            strategy=lib.promote_strategy_name(lib.promote_release_step_strategy(s)),
-            action=lib.promote_action_name(lib.promote_release_step_action(s)),
-            commit=_opt(lib.promote_release_step_commit(s)),
-            change=_opt(lib.promote_release_step_change(s)),
-            head=_opt(lib.promote_release_step_head(s)),
-            merge_commit=_opt(lib.promote_release_step_merge_commit(s)),
-            error=_opt(lib.promote_release_step_error(s)),
-            started=lib.promote_release_step_started(s) or None,
-            finished=lib.promote_release_step_finished(s) or None,
-            checks=checks))
-    return steps
+    return [_step(lib.promote_release_step_at(p, i)) for i in range(lib.promote_release_step_count(p))]
 
 
 def _info(p: Any) -> ReleaseInfo:

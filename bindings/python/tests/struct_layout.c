@@ -128,6 +128,13 @@ int main(void)
 	MEMBER(promote_release_list_options, limit);
 	struct_end();
 
+	STRUCT(promote_status_options);
+	MEMBER(promote_status_options, version);
+	MEMBER(promote_status_options, reserved);
+	MEMBER(promote_status_options, product);
+	MEMBER(promote_status_options, environment);
+	struct_end();
+
 	STRUCT(promote_release_options);
 	MEMBER(promote_release_options, version);
 	MEMBER(promote_release_options, no_group);

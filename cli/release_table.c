@@ -170,7 +170,7 @@ static void redraw(void)
 /* ---- events -------------------------------------------------------------- */
 
 /* "qa: committed 3f2a1b9c0d1e" — one line per event. */
-static void print_event(const promote_release_event *e)
+void cli_release_print_event(FILE *to, const char *prefix, const promote_release_event *e)
 {
 	int kind = promote_release_event_kind(e);
 	const char *env = promote_release_event_environment(e), *reason = promote_release_event_reason(e);
@@ -180,6 +180,8 @@ static void print_event(const promote_release_event *e)
 	FILE *out = open_memstream(&line, &size);
 	if (!out)
 		return;
+	if (prefix)
+		fprintf(out, "%s ", prefix);
 	if (*env)
 		fprintf(out, "%s: ", env);
 	switch (kind) {
@@ -217,8 +219,8 @@ static void print_event(const promote_release_event *e)
 	}
 	fclose(out);
 	char *clean = copy_line(line);
-	puts(clean);
-	fflush(stdout);
+	fprintf(to, "%s\n", clean);
+	fflush(to);
 	free(clean);
 	free(line);
 }
@@ -253,7 +255,7 @@ static int on_event(const promote_release_event *e, void *payload)
 	if (view.mode == LINES) {
 		/* The release's end is the result line the command prints last. */
 		if (promote_release_event_kind(e) != PROMOTE_RELEASE_EVENT_RELEASE_FINISHED)
-			print_event(e);
+			cli_release_print_event(stdout, NULL, e);
 		return 0;
 	}
 	apply_event(e);

@@ -233,11 +233,9 @@ static int check_start(const char *product, const promote_release_options *o)
 	return rc;
 }
 
-int promote_release_start(promote_release **out, promote_context *ctx, const char *product,
-	const promote_release_options *opts)
+static int start(promote_release **out, promote_context *ctx, const char *product,
+	const promote_release_options *opts, const promote__release_seed *seed)
 {
-	if (!out || !ctx || !product)
-		return promote__error_arg(__func__, !out ? "out" : !ctx ? "ctx" : "product");
 	*out = NULL;
 	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
 	int rc = promote__options_copy(&o, opts, options_sizes, PROMOTE_RELEASE_OPTIONS_VERSION, "promote_release_options");
@@ -264,8 +262,8 @@ int promote_release_start(promote_release **out, promote_context *ctx, const cha
 		rc = promote__set_string(&r->trigger, o.to ? from : promote_env_name(promote_flow_trigger(flow)));
 	/* The version: given, or what the trigger (the source) holds now. */
 	char *version = NULL;
-	if (rc == 0 && o.set_version)
-		rc = (version = strdup(o.set_version)) ? 0 : promote__error_oom();
+	if (rc == 0 && (o.set_version || seed))
+		rc = (version = strdup(seed ? seed->version : o.set_version)) ? 0 : promote__error_oom();
 	else if (rc == 0 && o.to)
 		rc = current_version(&version, ctx, product, o.to, from);
 	else if (rc == 0 && flow->step_count)
@@ -282,7 +280,8 @@ int promote_release_start(promote_release **out, promote_context *ctx, const cha
 	if (rc == 0 && o.to)
 		rc = gate(r, o.to, o.force != 0);
 	char *id = NULL;
-	if (rc == 0 && (rc = promote__release_make_id(&id, product, r->version)) == 0)
+	if (rc == 0 && (rc = seed ? ((id = strdup(seed->id)) ? 0 : promote__error_oom())
+				  : promote__release_make_id(&id, product, r->version)) == 0)
 		rc = promote__set_string(&r->id, id);
 	free(id);
 	if (rc == 0) {
@@ -291,7 +290,8 @@ int promote_release_start(promote_release **out, promote_context *ctx, const cha
 		r->group = !o.no_group;
 		r->created = r->updated = promote__now();
 		r->timeout_s = flow && flow->timeout_s ? flow->timeout_s : PROMOTE__RELEASE_TIMEOUT_DEFAULT;
-		if ((rc = promote__set_string(&r->reason, "")) == 0 && (rc = promote__set_string(&r->trigger_commit, "")) == 0)
+		if ((rc = promote__set_string(&r->reason, "")) == 0 &&
+			(rc = promote__set_string(&r->trigger_commit, seed ? seed->trigger_commit : "")) == 0)
 			rc = promote__set_string(&r->forced, o.force ? o.reason : "");
 	}
 	/* A release killed while its record was being created left a lock that no one will ask for again. */
@@ -299,13 +299,27 @@ int promote_release_start(promote_release **out, promote_context *ctx, const cha
 	if (rc == 0 && (rc = promote__context_session(&session, ctx)) == 0)
 		rc = promote__git_clear_abandoned_creations(session->repo, "refs/promote/releases");
 	if (rc == 0)
-		rc = promote__release_update(r, mutate_create, NULL, "Start release");
+		rc = promote__release_update(r, mutate_create, NULL, seed ? seed->what : "Start release");
 	if (rc) {
 		promote_release_free(r);
 		return rc;
 	}
 	*out = r;
 	return 0;
+}
+
+int promote_release_start(promote_release **out, promote_context *ctx, const char *product,
+	const promote_release_options *opts)
+{
+	if (!out || !ctx || !product)
+		return promote__error_arg(__func__, !out ? "out" : !ctx ? "ctx" : "product");
+	return start(out, ctx, product, opts, NULL);
+}
+
+int promote__release_start_seeded(promote_release **out, promote_context *ctx, const char *product,
+	const promote_release_options *opts, const promote__release_seed *seed)
+{
+	return start(out, ctx, product, opts, seed);
 }
 
 int promote_release_open(promote_release **out, promote_context *ctx, const char *id,

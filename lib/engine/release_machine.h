@@ -134,6 +134,8 @@ const char *promote__effect_provider(promote_context *ctx, const char *env);
 /* ---- checks and deploys (release_checks.c) -------------------------------- */
 
 int promote__release_poll(promote_release *r, uint32_t *next_poll_ms);
+/* The same without fetching first: the caller fetched the repository for many releases (a watcher's pass). */
+int promote__release_poll_fetched(promote_release *r, uint32_t *next_poll_ms);
 
 /* Advance the pre- or post-action checks of `env` (state pre_check or
  * post_check): *done when every check of the phase passed; a failing one

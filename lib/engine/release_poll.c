@@ -484,12 +484,12 @@ static int one_pass(promote_release *r, promote__poll_state *ps)
 	return rc;
 }
 
-int promote__release_poll(promote_release *r, uint32_t *next_poll_ms)
+static int poll(promote_release *r, uint32_t *next_poll_ms, bool fetch)
 {
 	promote__poll_state ps = { UINT32_MAX, false, PROMOTE__ARRAY_INIT };
 	promote__git_session *session = NULL;
 	int rc = promote__context_session(&session, r->ctx);
-	if (rc == 0)
+	if (rc == 0 && fetch)
 		rc = promote__git_session_refresh(session);
 	if (rc == 0)
 		rc = promote__release_load(r);
@@ -520,4 +520,14 @@ int promote__release_poll(promote_release *r, uint32_t *next_poll_ms)
 		*next_poll_ms = idle ? 0 : ps.next_ms == UINT32_MAX ? PROMOTE__POLL_MS : ps.next_ms;
 	}
 	return rc;
+}
+
+int promote__release_poll(promote_release *r, uint32_t *next_poll_ms)
+{
+	return poll(r, next_poll_ms, true);
+}
+
+int promote__release_poll_fetched(promote_release *r, uint32_t *next_poll_ms)
+{
+	return poll(r, next_poll_ms, false);
 }

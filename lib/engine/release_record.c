@@ -33,6 +33,11 @@ int promote__release_make_id(char **out, const char *product, const char *versio
 	if (got != (ssize_t)sizeof random)
 		return promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS,
 			"cannot read /dev/urandom for a release id: is /dev mounted?");
+	return promote__release_make_id_with(out, product, version, random);
+}
+
+int promote__release_make_id_with(char **out, const char *product, const char *version, const unsigned char suffix[3])
+{
 	/* PRODUCT-VERSION cut so that "-xxxxxx" still fits. */
 	size_t room = PROMOTE__RELEASE_ID_MAX - 7;
 	char *id = malloc(PROMOTE__RELEASE_ID_MAX + 1);
@@ -45,7 +50,7 @@ int promote__release_make_id(char **out, const char *product, const char *versio
 			id[i] = '-';
 	if (len && id[0] == '.')
 		id[0] = '_';
-	snprintf(id + len, PROMOTE__RELEASE_ID_MAX + 1 - len, "-%02x%02x%02x", random[0], random[1], random[2]);
+	snprintf(id + len, PROMOTE__RELEASE_ID_MAX + 1 - len, "-%02x%02x%02x", suffix[0], suffix[1], suffix[2]);
 	*out = id;
 	return 0;
 }

@@ -18,6 +18,23 @@
 /* A fresh id: PRODUCT-VERSION-xxxxxx, characters outside [A-Za-z0-9._-]
  * replaced, cut to PROMOTE__RELEASE_ID_MAX. */
 int promote__release_make_id(char **out, const char *product, const char *version);
+/* The same with the given last six digits (a watcher's id, derived from what started it). */
+int promote__release_make_id_with(char **out, const char *product, const char *version, const unsigned char suffix[3]);
+
+/* What a watcher knows of a release before it starts it (engine/watch.c). */
+typedef struct promote__release_seed {
+	const char *id;             /* its id, derived from what started it: the creation of its record fails
+	                               (PROMOTE_EEXISTS) when someone started it already */
+	const char *version;        /* the version it promotes, as read at trigger_commit */
+	const char *trigger_commit; /* recorded as trigger.commit */
+	const char *what;           /* the creation's commit message: names the watcher, so that two
+	                               watchers' records differ and only one creation wins */
+} promote__release_seed;
+
+/* promote_release_start() of a release the watcher found: flow and options
+ * as given, the id, version and trigger commit from `seed`. */
+int promote__release_start_seeded(promote_release **out, promote_context *ctx, const char *product,
+	const promote_release_options *opts, const promote__release_seed *seed);
 
 /* Read the latest record of r->id into r (r->tip set); PROMOTE_ENOTFOUND. */
 int promote__release_load(promote_release *r);

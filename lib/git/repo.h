@@ -90,6 +90,8 @@ int promote__git_update_ref(git_repository *repo, const char *ref, const git_oid
 #define PROMOTE__GIT_CHANGES_PREFIX "refs/promote/changes/"
 /* Where the releases keep their records: one ref per release. */
 #define PROMOTE__GIT_RELEASES_PREFIX "refs/promote/releases/"
+/* Where watchers record the trigger commit up to which each flow was handled. */
+#define PROMOTE__GIT_WATCH_PREFIX "refs/promote/watch/"
 
 /*
  * A record: one small file kept as the history of a ref (each update a

@@ -100,34 +100,6 @@ int promote_watcher_stopped(const promote_watcher *w)
 	return w && w->stop ? 1 : 0;
 }
 
-bool promote__watch_stopping(const promote_watcher *w, int rc)
-{
-	if (rc != PROMOTE_EUSER || !w->stop)
-		return false;
-	promote_error_clear();
-	return true;
-}
-
-/* Every release's events reach the caller's callback through here: after the transition is recorded, a stop
- * asked for meanwhile ends the call that advances the release (PROMOTE_EUSER, the record consistent). */
-static int on_release_event(const promote_release_event *event, void *payload)
-{
-	promote_watcher *w = payload;
-	int rc = w->opts.release_event_cb ? w->opts.release_event_cb(event, w->opts.payload) : 0;
-	return rc ? rc : w->stop ? 1 : 0;
-}
-
-promote_release_options promote__watch_release_options(promote_watcher *w)
-{
-	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
-	o.no_group = w->opts.no_group;
-	o.author_name = w->author_name;
-	o.author_email = w->author_email;
-	o.event_cb = on_release_event;
-	o.event_payload = w;
-	return o;
-}
-
 /* ---- a pass ---------------------------------------------------------------------- */
 
 int promote_watcher_pass(promote_watcher *w, uint32_t *next_pass_ms)

@@ -1,4 +1,4 @@
-/* What a watcher's pass tells its caller (include/promote/watch.h). */
+/* What a watcher's pass tells its caller (include/promote/watch.h), and how a stop reaches a release's transition. */
 #include "watch_model.h"
 
 #include "core/error.h"
@@ -10,6 +10,38 @@ static const char *or_empty(const char *s)
 {
 	return s ? s : "";
 }
+
+/* ---- stopping at a transition --------------------------------------------------- */
+
+bool promote__watch_stopping(const promote_watcher *w, int rc)
+{
+	if (rc != PROMOTE_EUSER || !w->stop)
+		return false;
+	promote_error_clear();
+	return true;
+}
+
+/* Every release's events reach the caller's callback through here: after the transition is recorded, a stop
+ * asked for meanwhile ends the call that advances the release (PROMOTE_EUSER, the record consistent). */
+static int on_release_event(const promote_release_event *event, void *payload)
+{
+	promote_watcher *w = payload;
+	int rc = w->opts.release_event_cb ? w->opts.release_event_cb(event, w->opts.payload) : 0;
+	return rc ? rc : w->stop ? 1 : 0;
+}
+
+promote_release_options promote__watch_release_options(promote_watcher *w)
+{
+	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
+	o.no_group = w->opts.no_group;
+	o.author_name = w->author_name;
+	o.author_email = w->author_email;
+	o.event_cb = on_release_event;
+	o.event_payload = w;
+	return o;
+}
+
+/* ---- the watcher's own events ----------------------------------------------------- */
 
 int promote__watch_emit(promote_watcher *w, const promote_watch_event *e)
 {

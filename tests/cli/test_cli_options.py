@@ -12,7 +12,7 @@ CONFIG = ["--config", EXAMPLE]
 # Every command a user runs (the leaves of the command tree).
 COMMANDS = [
     ["validate"], ["env", "list"], ["product", "list"], ["flow", "show"], ["policy", "explain"],
-    ["yaml", "get"], ["yaml", "set"], ["yaml", "delete"], ["plan"], ["apply"], ["run"],
+    ["yaml", "get"], ["yaml", "set"], ["yaml", "delete"], ["plan"], ["apply"], ["run"], ["watch"],
     ["release", "list"], ["release", "status"], ["release", "approve"], ["release", "abort"], ["release", "retry"],
     ["status"],
     ["change", "show"], ["change", "approve"], ["change", "merge"], ["change", "close"], ["change", "comment"],

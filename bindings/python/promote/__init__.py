@@ -41,6 +41,7 @@ from .promotion import Applied, ApplyOutcome, Change, ChangeState, ChecksState, 
 from .release import (Check, Release, ReleaseEvent, ReleaseEventCallback, ReleaseEventKind, ReleaseInfo, ReleaseState,
                       Step, StepState, _live_releases)
 from .status import Status, StatusCell, StatusRow
+from .watch import WatchEvent, WatchEventCallback, WatchEventKind, Watcher, _live_watchers
 from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
                      ErrorDetail, ExistsError, GitError, InputOutputError, InvalidError, LimitError,
                      NetworkError, NotFoundError, NotSupportedError, OutOfMemoryError, PromoteError,
@@ -56,6 +57,7 @@ __all__ = [
     "LogLevel", "PolicyField", "SshKey", "Plan", "Applied", "ApplyOutcome", "Change", "ChangeState", "ChecksState",
     "Release", "ReleaseInfo", "ReleaseState", "Step", "StepState", "Check", "ReleaseEvent", "ReleaseEventKind",
     "ReleaseEventCallback", "Status", "StatusRow", "StatusCell",
+    "Watcher", "WatchEvent", "WatchEventKind", "WatchEventCallback",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",
     "ExistsError", "InvalidError", "ConfigError", "LimitError", "VersionError", "CallbackError",
     "InputOutputError", "GitError", "NetworkError", "AuthError", "ConflictError", "BusyError",
@@ -93,6 +95,8 @@ def _shutdown() -> None:
     # order the interpreter's exit hooks run in.
     for plan in list(_live_plans):
         plan.close()
+    for watcher in list(_live_watchers):
+        watcher.close()
     for release in list(_live_releases):
         release.close()
     for ctx in list(_live):

@@ -36,6 +36,7 @@ APPLY_OPTIONS_VERSION = 2
 RELEASE_LIST_OPTIONS_VERSION = 1
 RELEASE_OPTIONS_VERSION = 1
 STATUS_OPTIONS_VERSION = 1
+WATCHER_OPTIONS_VERSION = 1
 
 # promote_yaml_flag (yaml.h), combined with |.
 YAML_CREATE = 1 << 0
@@ -273,6 +274,10 @@ class promote_release(_Opaque):
     pass
 
 
+class promote_watcher(_Opaque):
+    pass
+
+
 class promote_release_step(_Opaque):
     pass
 
@@ -330,6 +335,26 @@ class promote_release_options(Structure):
         ("author_email", c_char_p),
         ("event_cb", promote_release_event_cb),
         ("event_payload", c_void_p),
+    ]
+
+
+class promote_watch_event(Structure):
+    pass  # opaque: read through promote_watch_event_*
+
+
+# int (*)(const promote_watch_event *event, void *payload)
+promote_watch_event_cb = CFUNCTYPE(c_int, POINTER(promote_watch_event), c_void_p)
+
+
+class promote_watcher_options(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("no_group", c_uint32),
+        ("author_name", c_char_p),
+        ("author_email", c_char_p),
+        ("release_event_cb", promote_release_event_cb),
+        ("watch_event_cb", promote_watch_event_cb),
+        ("payload", c_void_p),
     ]
 
 
@@ -531,6 +556,8 @@ rstep_p = _P(promote_release_step)
 rlist_p = _P(promote_release_list)
 status_p = _P(promote_status)
 cell_p = _P(promote_status_cell)
+watcher_p = _P(promote_watcher)
+wevent_p = _P(promote_watch_event)
 dreq_p = _P(promote_deploy_request)
 dstatus_p = _P(promote_deploy_status)
 wreq_p = _P(promote_workflow_request)
@@ -866,6 +893,27 @@ DECLARATIONS = (
     ("promote_status_cell_step", rstep_p, (cell_p,), None),
     ("promote_status_cell_waiting", c_size_t, (cell_p,), None),
     ("promote_status_to_json", c_int, (_P(promote_buf), status_p), _check),
+    # watch.h
+    ("promote_watcher_options_init", c_int, (_P(promote_watcher_options), c_uint), _check),
+    ("promote_watcher_new", c_int, (_P(watcher_p), ctx_p, _P(promote_watcher_options)), _check),
+    ("promote_watcher_free", None, (watcher_p,), None),
+    ("promote_watcher_pass", c_int, (watcher_p, _P(c_uint32)), _check),
+    ("promote_watcher_stop", None, (watcher_p,), None),
+    ("promote_watcher_stopped", c_int, (watcher_p,), None),
+    ("promote_watcher_started_count", c_size_t, (watcher_p,), None),
+    ("promote_watcher_started_at", c_char_p, (watcher_p, c_size_t), _string),
+    ("promote_watcher_polled_count", c_size_t, (watcher_p,), None),
+    ("promote_watcher_skipped_count", c_size_t, (watcher_p,), None),
+    ("promote_watcher_open_count", c_size_t, (watcher_p,), None),
+    ("promote_watcher_failed_count", c_size_t, (watcher_p,), None),
+    ("promote_watch_event_kind", c_int, (wevent_p,), None),
+    ("promote_watch_event_kind_name", c_char_p, (c_int,), _string),
+    ("promote_watch_event_flow", c_char_p, (wevent_p,), _string),
+    ("promote_watch_event_product", c_char_p, (wevent_p,), _string),
+    ("promote_watch_event_version", c_char_p, (wevent_p,), _string),
+    ("promote_watch_event_release", c_char_p, (wevent_p,), _string),
+    ("promote_watch_event_commit", c_char_p, (wevent_p,), _string),
+    ("promote_watch_event_message", c_char_p, (wevent_p,), _string),
     # sys/git_provider.h: for providers written in Python
     ("promote_change_info_set_id", c_int, (info_p, c_char_p), _check),
     ("promote_change_info_set_url", c_int, (info_p, c_char_p), _check),

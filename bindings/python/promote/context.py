@@ -14,6 +14,7 @@ from .errors import ErrorClass, ErrorCode, ErrorDetail, StateError, _enum_or_int
 from .promotion import Change, Plan, _change, _request
 from .status import Status, _options as _status_options, _read as _read_status
 from .release import Release, ReleaseEventCallback, ReleaseInfo, ReleaseState, _Events, _info, _options as _release_options
+from .watch import WatchEventCallback, Watcher
 from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, NameArg, Policy,
                     PolicyField, Product, Repository, SshKey, TransferEvent, TransferKind, TransferPhase)
 
@@ -674,6 +675,17 @@ class Context(OwnsHandle):
         out = _n.release_p()
         self._call_with(callbacks, lib.promote_release_open, byref(out), self._ctx(), _n.encode(id, "id"), byref(opts))
         return Release._wrap(out, self, callbacks, opts)
+
+    def watcher(self, events: Optional[ReleaseEventCallback] = None,
+                watch_events: Optional[WatchEventCallback] = None, *, group: bool = True,
+                author_name: Optional[str] = None, author_email: Optional[str] = None) -> Watcher:
+        """A :class:`~promote.Watcher` of this context's repository: passes
+        that start a release of every product whose version changed in a
+        flow's trigger environment and advance every open release, as
+        ``promote watch`` does. `events` receives every release's
+        :class:`~promote.ReleaseEvent`, `watch_events` each
+        :class:`~promote.WatchEvent` of the passes."""
+        return Watcher._new(self, events, watch_events, group, author_name, author_email)
 
     def releases(self, product: Optional[NameArg] = None, state: Optional[Union[ReleaseState, str]] = None,
                  limit: int = 0) -> List[ReleaseInfo]:

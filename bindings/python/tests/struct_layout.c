@@ -151,6 +151,16 @@ int main(void)
 	MEMBER(promote_release_options, event_payload);
 	struct_end();
 
+	STRUCT(promote_watcher_options);
+	MEMBER(promote_watcher_options, version);
+	MEMBER(promote_watcher_options, no_group);
+	MEMBER(promote_watcher_options, author_name);
+	MEMBER(promote_watcher_options, author_email);
+	MEMBER(promote_watcher_options, release_event_cb);
+	MEMBER(promote_watcher_options, watch_event_cb);
+	MEMBER(promote_watcher_options, payload);
+	struct_end();
+
 	STRUCT(promote_apply_options);
 	MEMBER(promote_apply_options, version);
 	MEMBER(promote_apply_options, max_retries);

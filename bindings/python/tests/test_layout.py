@@ -34,6 +34,7 @@ MIRRORS = {
     "promote_release_list_options": _native.promote_release_list_options,
     "promote_release_options": _native.promote_release_options,
     "promote_status_options": _native.promote_status_options,
+    "promote_watcher_options": _native.promote_watcher_options,
     "promote_apply_options": _native.promote_apply_options,
 }
 

@@ -106,6 +106,8 @@ class Watcher(OwnsHandle):
 
     _handle: Any
     _context: Context
+    _events: _Events
+    _watch_events: _WatchEvents
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("make a watcher with Context.watcher()")
@@ -152,10 +154,11 @@ class Watcher(OwnsHandle):
         try:
             self._context._call(lib.promote_watcher_pass, self._p(), byref(next_ms))
         finally:
-            for callbacks in (self._events, self._watch_events):
-                exc, callbacks.pending = callbacks.pending, None
-                if exc is not None:
-                    raise exc
+            # What a callback raised, first the releases' (the pass stopped there), replaces the EUSER.
+            exc = self._events.pending or self._watch_events.pending
+            self._events.pending = self._watch_events.pending = None
+            if exc is not None:
+                raise exc
         return next_ms.value
 
     def stop(self) -> None:

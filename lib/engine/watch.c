@@ -117,6 +117,9 @@ int promote_watcher_pass(promote_watcher *w, uint32_t *next_pass_ms)
 	int rc = promote__context_session(&session, w->ctx);
 	if (rc == 0)
 		rc = promote__git_session_refresh(session);
+	/* One listing of the releases: what the changes started already, and what to poll. */
+	if (rc == 0)
+		rc = promote__watch_list_releases(w);
 	if (rc == 0)
 		rc = promote__watch_start_releases(w);
 	if (rc == 0 && !w->stop)

@@ -390,9 +390,28 @@ static int release_id(char **out, const flow_pass *f, const char *product, const
 	return promote__release_make_id_with(out, product, version, hash.id);
 }
 
-/* A release of `product` at `version` through the flow exists already: one set off by `commit` (its trigger
- * commit), or one started after it (`promote run` by hand). Only the releases whose id begins with
- * PRODUCT-VERSION- are read. */
+/* Whether the release `id` is of `product` at `version` through the flow, set off by `commit` (its trigger
+ * commit) or started after it (`promote run` by hand). */
+static int same_release(bool *out, const flow_pass *f, const char *id, const char *product, const char *version,
+	const promote__commit_id *commit, int64_t since)
+{
+	promote_release *r = NULL;
+	int rc = promote__release_alloc(&r, f->w->ctx);
+	if (rc == 0 && (rc = promote__set_string(&r->id, id)) == 0 && (rc = promote__release_load(r)) == 0)
+		*out = strcmp(r->product, product) == 0 && strcmp(r->version, version) == 0 &&
+			strcmp(r->flow, promote_flow_name(f->flow)) == 0 &&
+			(strcmp(r->trigger_commit, commit->hex) == 0 || (since && r->created >= since));
+	else if (rc != PROMOTE_ENOMEM) {
+		promote_error_clear(); /* a record that cannot be read is no release of this */
+		rc = 0;
+	}
+	promote__release_free(r);
+	return rc;
+}
+
+/* A release of `product` at `version` through the flow exists already: one set off by `commit`, or one started
+ * after it. Only the releases whose id begins with PRODUCT-VERSION- are read: of the pass's listing, and those
+ * this pass started. */
 static int released(bool *out, const flow_pass *f, const char *product, const char *version,
 	const promote__commit_id *commit)
 {
@@ -400,39 +419,24 @@ static int released(bool *out, const flow_pass *f, const char *product, const ch
 	char *id = NULL;
 	static const unsigned char zero[3] = { 0, 0, 0 };
 	int rc = promote__release_make_id_with(&id, product, version, zero);
-	char *glob = rc == 0 ? promote__strdupf(PROMOTE__GIT_RELEASES_PREFIX "%.*s*", (int)(strlen(id) - 6), id) : NULL;
-	if (rc == 0 && !glob)
-		rc = promote__error_oom();
+	if (rc)
+		return rc;
+	id[strlen(id) - 6] = '\0'; /* PRODUCT-VERSION- */
 	git_oid at;
 	git_commit *c = NULL;
 	int64_t since = 0;
-	if (rc == 0 && git_oid_fromstr(&at, commit->hex) == 0 && git_commit_lookup(&c, f->s->repo, &at) == 0)
+	if (git_oid_fromstr(&at, commit->hex) == 0 && git_commit_lookup(&c, f->s->repo, &at) == 0)
 		since = git_commit_time(c);
 	git_error_clear();
 	git_commit_free(c);
-	git_reference_iterator *it = NULL;
-	const char *name = NULL;
-	int git_rc = rc == 0 ? git_reference_iterator_glob_new(&it, f->s->repo, glob) : 0;
-	if (git_rc < 0)
-		rc = promote__git_failed(git_rc, "cannot list", glob);
-	while (rc == 0 && !*out && it && (git_rc = git_reference_next_name(&name, it)) == 0) {
-		promote_release *r = NULL;
-		if ((rc = promote__release_alloc(&r, f->w->ctx)) == 0 &&
-			(rc = promote__set_string(&r->id, name + strlen(PROMOTE__GIT_RELEASES_PREFIX))) == 0 &&
-			(rc = promote__release_load(r)) == 0)
-			*out = strcmp(r->product, product) == 0 && strcmp(r->version, version) == 0 &&
-				strcmp(r->flow, promote_flow_name(f->flow)) == 0 &&
-				(strcmp(r->trigger_commit, commit->hex) == 0 || (since && r->created >= since));
-		else if (rc != PROMOTE_ENOMEM) {
-			promote_error_clear(); /* a record that cannot be read is no release of this */
-			rc = 0;
-		}
-		promote__release_free(r);
-	}
-	if (rc == 0 && it && !*out && git_rc != GIT_ITEROVER)
-		rc = promote__git_failed(git_rc, "cannot list", glob);
-	git_reference_iterator_free(it);
-	free(glob);
+	const promote_watcher *w = f->w;
+	size_t first, end;
+	promote__watch_seen_prefix(w, id, &first, &end);
+	for (size_t i = first; rc == 0 && !*out && i < end; i++)
+		rc = same_release(out, f, w->seen.ptr[i].id, product, version, commit, since);
+	for (size_t i = 0; rc == 0 && !*out && i < w->started.size; i++)
+		if (strncmp(w->started.ptr[i], id, strlen(id)) == 0)
+			rc = same_release(out, f, w->started.ptr[i], product, version, commit, since);
 	free(id);
 	return rc;
 }

@@ -64,9 +64,15 @@ int promote__watch_emit(promote_watcher *w, const promote_watch_event *e);
 int promote__watch_emit_failure(promote_watcher *w, int kind, const char *flow, const char *product,
 	const char *version, const char *release);
 
+/* List the releases' records into w->seen: new ones added, moved ones to be read again (watch_poll.c). */
+int promote__watch_list_releases(promote_watcher *w);
+/* The entries of w->seen whose id begins with `prefix`: [*first, *end). */
+void promote__watch_seen_prefix(const promote_watcher *w, const char *prefix, size_t *first, size_t *end);
+
 /* Start the releases of every flow's changes (watch_changes.c). */
 int promote__watch_start_releases(promote_watcher *w);
-/* Poll the open releases; *next_ms: the soonest one asked (0: none) (watch_poll.c). */
+/* Poll the open releases listed and started in this pass; *next_ms: the soonest one asked (0: none)
+ * (watch_poll.c). */
 int promote__watch_poll_releases(promote_watcher *w, uint32_t *next_ms);
 void promote__watch_seen_free(promote__watch_seen_list *seen);
 

@@ -129,13 +129,49 @@ static int poll_one(promote_watcher *w, promote__watch_seen *s, const promote_re
 	return rc;
 }
 
+int promote__watch_list_releases(promote_watcher *w)
+{
+	promote__git_session *session = NULL;
+	int rc = promote__context_session(&session, w->ctx);
+	return rc ? rc : list_releases(&w->seen, session->repo);
+}
+
+void promote__watch_seen_prefix(const promote_watcher *w, const char *prefix, size_t *first, size_t *end)
+{
+	size_t n = strlen(prefix), lo = 0, hi = w->seen.size;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(w->seen.ptr[mid].id, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = *end = lo;
+	while (*end < w->seen.size && strncmp(w->seen.ptr[*end].id, prefix, n) == 0)
+		(*end)++;
+}
+
+/* The releases this pass started, to be polled in it (their records were not listed yet). */
+static int add_started(promote_watcher *w)
+{
+	for (size_t i = 0; i < w->started.size; i++) {
+		promote__watch_seen *added = promote__array_alloc(&w->seen);
+		if (!added || !(added->id = strdup(w->started.ptr[i]))) {
+			if (added)
+				w->seen.size--;
+			return added ? promote__error_oom() : PROMOTE_ENOMEM;
+		}
+		added->listed = true;
+	}
+	if (w->seen.size > 1)
+		qsort(w->seen.ptr, w->seen.size, sizeof *w->seen.ptr, by_id);
+	return 0;
+}
+
 int promote__watch_poll_releases(promote_watcher *w, uint32_t *next_ms)
 {
 	*next_ms = 0;
-	promote__git_session *session = NULL;
-	int rc = promote__context_session(&session, w->ctx);
-	if (rc == 0)
-		rc = list_releases(&w->seen, session->repo);
+	int rc = add_started(w);
 	promote_release_options ropts = promote__watch_release_options(w);
 	int64_t soonest = 0;
 	for (size_t i = 0; rc == 0 && i < w->seen.size && !w->stop; i++) {

@@ -4,6 +4,7 @@
 #include "reader.h"
 #include "labels.h"
 #include "loader_deploy.h"
+#include "loader_concurrency.h"
 
 #include "core/value.h"
 #include "git/refname.h"
@@ -480,11 +481,12 @@ static void load_step(promote__reader *r, const promote_flow *flow, promote_flow
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
-	promote__check_keys(r, map, KEYS("dependsOn", "policy"), what);
+	promote__check_keys(r, map, KEYS("dependsOn", "policy", "soak"), what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "dependsOn")))
 		promote__read_ref_list(r, n, promote__label_field(r, "dependsOn", what), &step->depends_refs,
 			&step->depends_count);
+	promote__load_step_soak(r, step, map, what);
 	if (!(n = promote__map_get(map, "policy")))
 		return;
 	const char *field = promote__label_field(r, "policy", what);
@@ -519,7 +521,7 @@ static void load_flow(promote__reader *r, promote_flow *flow, const promote__yno
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
-	promote__check_keys(r, map, KEYS("trigger", "steps", "timeout", "retries"), what);
+	promote__check_keys(r, map, KEYS("trigger", "steps", "timeout", "retries", "concurrency", "queueLimit"), what);
 	const promote__ynode *n;
 	flow->timeout_s = PROMOTE__RELEASE_TIMEOUT_DEFAULT;
 	flow->retries = PROMOTE__RETRIES_DEFAULT;
@@ -530,6 +532,7 @@ static void load_flow(promote__reader *r, promote_flow *flow, const promote__yno
 	if ((n = promote__map_get(map, "retries")) &&
 		promote__read_bounded(r, n, promote__label_field(r, "retries", what), 0, PROMOTE__RETRIES_MAX, &retries))
 		flow->retries = (uint32_t)retries;
+	promote__load_flow_concurrency(r, flow, map, what);
 	if ((n = promote__map_get(map, "trigger"))) {
 		flow->trigger_ref.name = promote__read_string(r, n, promote__label_field(r, "trigger", what));
 		flow->trigger_ref.where = promote__reader_where(r, n);

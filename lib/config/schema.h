@@ -133,6 +133,7 @@ struct promote_flow_step {
 	size_t dep_count;
 	const promote_policy *policy;     /* inline, or NULL */
 	size_t wave;
+	uint32_t soak_s;                  /* soak: its dependents start this long after it succeeded (0: at once) */
 };
 
 struct promote_flow {
@@ -147,6 +148,8 @@ struct promote_flow {
 	uint32_t timeout_s;               /* timeout: a release's bound; the loader sets the default (24 h) */
 	uint32_t retries;                 /* retries: transient errors retried per step, 0..20; the loader
 	                                     sets the default (3), so 0 means no retry */
+	int concurrency;                  /* concurrency: PROMOTE__CONCURRENCY_* (loader_concurrency.h) */
+	uint32_t queue_limit;             /* queueLimit: releases waiting for one environment, 1..10000 (50) */
 	promote__location where;
 };
 

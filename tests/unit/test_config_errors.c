@@ -269,7 +269,7 @@ static void test_step_policy(void **state)
 		"      prod: {policy: {action: merge, priority: 5}, depends: [dev]}\n",
 		"promote.yaml:9:31: 'action' of 'policy' of step 'prod' of flow 'default' is 'merge'; use one of: commit, pull-request, none",
 		"promote.yaml:9:38: unknown key 'priority' in 'policy' of step 'prod' of flow 'default'; the keys allowed here are: action, pre, post",
-		"promote.yaml:9:52: unknown key 'depends' in step 'prod' of flow 'default' (did you mean 'dependsOn'?); the keys allowed here are: dependsOn, policy");
+		"promote.yaml:9:52: unknown key 'depends' in step 'prod' of flow 'default' (did you mean 'dependsOn'?); the keys allowed here are: dependsOn, policy, soak");
 }
 
 static void test_template_problems(void **state)

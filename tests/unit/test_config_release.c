@@ -9,6 +9,7 @@
 
 #include "model/workflow.h"
 #include "config/duration.h"
+#include "config/loader_concurrency.h"
 
 /* Durations both ways, as promote.yaml writes them: what a message names is what a timeout reads. */
 static void test_durations(void **state)
@@ -244,7 +245,57 @@ static void test_product_and_flow_errors(void **state)
 		"promote.yaml:15:14: 'retries' of flow 'other' is 'three'; write a whole number from 0 to 20",
 		"promote.yaml:17:35: 'retries' of flow 'quoted' is '2'; write a whole number from 0 to 20 (without quotes)",
 		"promote.yaml:17:57: unknown key 'retry' in flow 'quoted'; the keys allowed here are: trigger, steps, "
-		"timeout, retries");
+		"timeout, retries, concurrency, queueLimit");
+}
+
+/* A flow's concurrency and queueLimit, a step's soak: read, defaulted, and every misuse at its place. */
+static void test_concurrency_and_soak(void **state)
+{
+	(void)state;
+	promote_context *ctx = open_yaml(
+		"version: 1\n"
+		"environments: {dev: {path: envs/dev}, qa: {path: envs/qa}, prod: {path: envs/prod}}\n"
+		"flows:\n"
+		"  default: {trigger: dev, steps: {qa: {soak: 30m}, prod: {dependsOn: [qa]}}}\n"
+		"  fast: {trigger: dev, concurrency: supersede, queueLimit: 3, steps: {prod: ~}}\n"
+		"  hard: {trigger: dev, concurrency: terminate, steps: {prod: {soak: 1h30m}}}\n");
+	const promote_flow *flow;
+	const promote_flow_step *step;
+	assert_int_equal(promote_flow_lookup(&flow, ctx, "default"), 0);
+	assert_int_equal(flow->concurrency, PROMOTE__CONCURRENCY_QUEUE);
+	assert_int_equal(flow->queue_limit, 50);
+	assert_int_equal(promote_flow_step_lookup(&step, flow, "qa"), 0);
+	assert_int_equal(step->soak_s, 1800);
+	assert_int_equal(promote_flow_step_lookup(&step, flow, "prod"), 0);
+	assert_int_equal(step->soak_s, 0);
+	assert_int_equal(promote_flow_lookup(&flow, ctx, "fast"), 0);
+	assert_int_equal(flow->concurrency, PROMOTE__CONCURRENCY_SUPERSEDE);
+	assert_int_equal(flow->queue_limit, 3);
+	assert_int_equal(promote_flow_step_lookup(&step, flow, "prod"), 0);
+	assert_int_equal(step->soak_s, 0);
+	assert_int_equal(promote_flow_lookup(&flow, ctx, "hard"), 0);
+	assert_int_equal(flow->concurrency, PROMOTE__CONCURRENCY_TERMINATE);
+	assert_string_equal(promote__concurrency_name(flow->concurrency), "terminate");
+	assert_int_equal(promote_flow_step_lookup(&step, flow, "prod"), 0);
+	assert_int_equal(step->soak_s, 5400);
+	promote_context_free(ctx);
+
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments: {dev: {path: envs/dev}, qa: {path: envs/qa}}\n"
+		"flows:\n"
+		"  a: {trigger: dev, concurrency: supercede, steps: {qa: {soak: 30}}}\n"
+		"  b: {trigger: dev, concurrency: [queue], queueLimit: 0, steps: {qa: {soak: 31d}}}\n"
+		"  c: {trigger: dev, queueLimit: many, steps: {qa: {soak: 721h}}}\n",
+		"promote.yaml:4:34: 'concurrency' of flow 'a' is 'supercede' (did you mean 'supersede'?); use one of: "
+		"queue, supersede, terminate",
+		"promote.yaml:4:64: 'soak' of step 'qa' of flow 'a' is '30'; write a duration such as 90s, 10m, 24h or 1h30m "
+		"(a number needs its unit: s, m or h)",
+		"promote.yaml:5:34: 'concurrency' of flow 'b' must be one of queue, supersede, terminate, not a sequence",
+		"promote.yaml:5:55: 'queueLimit' of flow 'b' is '0'; write a whole number from 1 to 10000",
+		"promote.yaml:5:77: 'soak' of step 'qa' of flow 'b' is '31d'; write a duration such as 90s, 10m, 24h or 1h30m",
+		"promote.yaml:6:33: 'queueLimit' of flow 'c' is 'many'; write a whole number from 1 to 10000",
+		"promote.yaml:6:58: 'soak' of step 'qa' of flow 'c' is '721h'; write a duration from 1s to 720h");
 }
 
 static void test_policy_workflows(void **state)
@@ -357,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_argv_bounds),
 		cmocka_unit_test(test_product_and_flow_errors),
 		cmocka_unit_test(test_policy_workflows),
+		cmocka_unit_test(test_concurrency_and_soak),
 		cmocka_unit_test(test_never_environment_warning),
 	};
 	return cmocka_run_group_tests_name("config_release", tests, helpers_init, helpers_shutdown);

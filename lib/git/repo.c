@@ -264,9 +264,13 @@ static int update_once(git_repository *repo, const char *ref, const git_oid *tar
 		git_reference_free(current);
 		return moved ? MOVED_AWAY : git_rc;
 	}
+	/* Created only if absent: matched against the zero id, which libgit2 compares under the ref's lock
+	 * (git_reference_create() without force looks for an existing ref before taking the lock, so that
+	 * two processes creating it at once could both succeed). */
+	git_oid absent;
+	memset(&absent, 0, sizeof absent);
 	git_reference *updated = NULL;
-	int git_rc = expected ? git_reference_create_matching(&updated, repo, ref, target, 1, expected, reflog)
-			      : git_reference_create(&updated, repo, ref, target, 0, reflog);
+	int git_rc = git_reference_create_matching(&updated, repo, ref, target, 1, expected ? expected : &absent, reflog);
 	git_reference_free(updated);
 	return git_rc;
 }

@@ -11,6 +11,8 @@
 
 /* In the order they are asked: the first that stops a step gives its reason. */
 static const promote__gate *const gates[] = {
+	&promote__gate_soak,
+	&promote__gate_queue, /* last: it takes the environment's lease when it lets a step go */
 	NULL /* the table's end: gates are added above this line */
 };
 

@@ -35,6 +35,10 @@ typedef struct promote__gate {
 		promote__verdict *v);
 } promote__gate;
 
+/* The gates (gate_*.c). */
+extern const promote__gate promote__gate_soak;
+extern const promote__gate promote__gate_queue;
+
 typedef struct promote__admission promote__admission;
 
 /* An admission for one poll of `r` (nothing read yet). */

@@ -92,6 +92,8 @@ int promote__git_update_ref(git_repository *repo, const char *ref, const git_oid
 #define PROMOTE__GIT_RELEASES_PREFIX "refs/promote/releases/"
 /* Where watchers record the trigger commit up to which each flow was handled. */
 #define PROMOTE__GIT_WATCH_PREFIX "refs/promote/watch/"
+/* Where the leases of environments are: which release of a product may act there (engine/release_lease.c). */
+#define PROMOTE__GIT_LEASES_PREFIX "refs/promote/leases/"
 
 /*
  * A record: one small file kept as the history of a ref (each update a

@@ -92,6 +92,21 @@ class Gitops:
         assert r.returncode in (OK, FAILED, WAITING), r.stderr
         return json.loads(r.stdout)
 
+    def until(self, cache, record, done, what):
+        """Advance `record`'s release from `cache` until done(record) (bounded: a loaded machine is slow)."""
+        deadline = time.time() + 90
+        while not done(record):
+            assert time.time() < deadline, "%s: %s" % (what, json.dumps(record, indent=1))
+            record = self.status(cache, record["id"])
+        return record
+
+    def queued(self, cache, record):
+        return self.until(cache, record, lambda r: step(r, "prod")["gate"] == "queue", "queued in prod")
+
+    def in_prod(self, cache, record):
+        return self.until(cache, record, lambda r: step(r, "prod")["state"] == "awaiting_approval",
+                          "awaiting approval in prod")
+
     def approve(self, cache, release_id):
         r = self.run(cache, "release", "approve", release_id, "--env", "prod")
         assert r.returncode in (OK, WAITING), r.stderr
@@ -106,10 +121,9 @@ def step(record, env):
 
 def test_queue_first_come_first_served_and_its_limit(git_server, tmp_path):
     g = Gitops(git_server, tmp_path, limit=2)
-    code, a = g.start("m1", "1.1")
-    assert code == WAITING and step(a, "prod")["state"] == "awaiting_approval"
-    _, b = g.start("m2", "1.2")
-    _, c = g.start("m3", "1.3")
+    a = g.in_prod("m1", g.start("m1", "1.1")[1])
+    b = g.queued("m2", g.start("m2", "1.2")[1])
+    c = g.queued("m3", g.start("m3", "1.3")[1])
     assert step(b, "prod")["state"] == "pending" and step(b, "prod")["gate"] == "queue"
     assert step(b, "prod")["reason"] == "queued behind %s (position 1)" % a["id"]
     assert step(c, "prod")["reason"] == "queued behind %s (position 2)" % a["id"]
@@ -120,16 +134,15 @@ def test_queue_first_come_first_served_and_its_limit(git_server, tmp_path):
     assert lease == a["id"] + "\n"
 
     # A fourth one overflows the queue of two: the oldest waiting one (b) is let go.
-    _, d = g.start("m4", "1.4")
+    d = g.queued("m4", g.start("m4", "1.4")[1])
     assert step(d, "prod")["reason"] == "queued behind %s (position 2)" % a["id"]
     b = g.status("m2", b["id"])
     assert b["state"] == "aborted" and b["reason"] == "aborted: queue full"
 
     # a is approved on one machine; c, polled first on another, still waits for nobody but a's end...
     g.approve("m1", a["id"])
-    assert g.status("m1", a["id"])["state"] == "succeeded"
-    c = g.status("m3", c["id"])
-    assert step(c, "prod")["state"] == "awaiting_approval"
+    assert g.until("m1", a, lambda r: r["state"] == "succeeded", "a succeeded")
+    c = g.in_prod("m3", c)
     d = g.status("m4", d["id"])
     assert step(d, "prod")["reason"] == "queued behind %s (position 1)" % c["id"]
 
@@ -138,8 +151,8 @@ def test_supersede_a_pending_release_and_not_one_in_a_check(git_server, tmp_path
     go = tmp_path / "go"
     go.touch()
     g = Gitops(git_server, tmp_path, mode="supersede", go=go)
-    code, a = g.start("m1", "1.1", timeout="30s")
-    assert code == WAITING and step(a, "prod")["state"] == "awaiting_approval"
+    a = g.in_prod("m1", g.start("m1", "1.1")[1])
+    a = g.until("m1", a, lambda r: step(r, "qa")["state"] == "succeeded", "a's qa")
     go.unlink()
     # b, on its own machine, runs its qa check (it waits for `go`) while its prod queues behind a.
     started_b = g.background("m2", "--json", "run", "shop", "--version", "1.2", "--timeout", "60s")
@@ -156,7 +169,7 @@ def test_supersede_a_pending_release_and_not_one_in_a_check(git_server, tmp_path
     assert b and step(b, "qa")["state"] == "post_check", b
     time.sleep(1.1)
     # c reaches prod while b is in the middle of its check: b is left alone.
-    _, c = g.start("m3", "1.3")
+    c = g.queued("m3", g.start("m3", "1.3")[1])
     assert step(c, "prod")["reason"] == "queued behind %s (position 1)" % a["id"]
     b = json.loads(g.remote("show", "refs/promote/releases/%s:record.json" % b["id"]))
     assert b["state"] == "running" and step(b, "qa")["state"] == "post_check"
@@ -169,19 +182,18 @@ def test_supersede_a_pending_release_and_not_one_in_a_check(git_server, tmp_path
     assert step(b, "qa")["state"] == "succeeded"
     # c still runs every step: prod after a leaves it.
     g.approve("m1", a["id"])
-    g.status("m1", a["id"])
-    c = g.status("m3", c["id"])
+    g.until("m1", a, lambda r: r["state"] == "succeeded", "a succeeded")
+    c = g.in_prod("m3", c)
     assert [step(c, e)["state"] for e in ("qa", "staging", "prod")] == ["succeeded", "succeeded",
                                                                          "awaiting_approval"]
 
 
 def test_terminate_closes_the_running_releases_change_with_a_comment(git_server, tmp_path):
     g = Gitops(git_server, tmp_path, mode="terminate", prod_action="pull-request")
-    _, a = g.start("m1", "1.1")
+    a = g.in_prod("m1", g.start("m1", "1.1")[1])
     change = step(a, "prod")["change"]
-    assert step(a, "prod")["state"] == "awaiting_approval" and change
-    _, b = g.start("m2", "1.2")
-    assert step(b, "prod")["state"] == "awaiting_approval"
+    assert change
+    b = g.in_prod("m2", g.start("m2", "1.2")[1])
     a = g.status("m1", a["id"])
     assert a["state"] == "aborted" and a["reason"] == "aborted: superseded by %s" % b["id"]
     shown = g.run("m1", "--json", "change", "show", change)
@@ -195,9 +207,9 @@ def test_terminate_closes_the_running_releases_change_with_a_comment(git_server,
 
 def test_two_processes_start_two_releases_into_one_environment_at_once(git_server, tmp_path):
     g = Gitops(git_server, tmp_path)
-    _, x = g.start("m0", "1.0.1")
-    _, a = g.start("m1", "1.1")
-    _, b = g.start("m2", "1.2")
+    x = g.in_prod("m0", g.start("m0", "1.0.1")[1])
+    a = g.queued("m1", g.start("m1", "1.1")[1])
+    b = g.queued("m2", g.start("m2", "1.2")[1])
     assert step(a, "prod")["gate"] == step(b, "prod")["gate"] == "queue"
     g.approve("m0", x["id"])
     # x leaves prod, a and b go for it: three processes at once, each on its own machine.
@@ -218,9 +230,8 @@ def test_two_processes_start_two_releases_into_one_environment_at_once(git_serve
 
 
 def test_soak_survives_a_restart(git_server, tmp_path):
-    g = Gitops(git_server, tmp_path, soak="soak: 3s")
-    code, a = g.start("m1", "1.1", timeout="1s")
-    assert code == WAITING
+    g = Gitops(git_server, tmp_path, soak="soak: 5s")
+    a = g.until("m1", g.start("m1", "1.1")[1], lambda r: step(r, "prod")["gate"] == "soak", "soaking")
     prod = step(a, "prod")
     assert prod["state"] == "pending" and prod["gate"] == "soak"
     assert prod["reason"].startswith("soaking in staging until ") and prod["reason"].endswith(" UTC")
@@ -229,4 +240,4 @@ def test_soak_survives_a_restart(git_server, tmp_path):
     assert step(a, "prod")["state"] == "awaiting_approval"
     def seconds(text):
         return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").timestamp()
-    assert seconds(step(a, "prod")["started"]) >= seconds(step(a, "staging")["finished"]) + 3
+    assert seconds(step(a, "prod")["started"]) >= seconds(step(a, "staging")["finished"]) + 5

@@ -259,25 +259,31 @@ static void test_concurrency_and_soak(void **state)
 		"  default: {trigger: dev, steps: {qa: {soak: 30m}, prod: {dependsOn: [qa]}}}\n"
 		"  fast: {trigger: dev, concurrency: supersede, queueLimit: 3, steps: {prod: ~}}\n"
 		"  hard: {trigger: dev, concurrency: terminate, steps: {prod: {soak: 1h30m}}}\n");
-	const promote_flow *flow;
-	const promote_flow_step *step;
-	assert_int_equal(promote_flow_lookup(&flow, ctx, "default"), 0);
-	assert_int_equal(flow->concurrency, PROMOTE__CONCURRENCY_QUEUE);
-	assert_int_equal(flow->queue_limit, 50);
-	assert_int_equal(promote_flow_step_lookup(&step, flow, "qa"), 0);
-	assert_int_equal(step->soak_s, 1800);
-	assert_int_equal(promote_flow_step_lookup(&step, flow, "prod"), 0);
-	assert_int_equal(step->soak_s, 0);
-	assert_int_equal(promote_flow_lookup(&flow, ctx, "fast"), 0);
-	assert_int_equal(flow->concurrency, PROMOTE__CONCURRENCY_SUPERSEDE);
-	assert_int_equal(flow->queue_limit, 3);
-	assert_int_equal(promote_flow_step_lookup(&step, flow, "prod"), 0);
-	assert_int_equal(step->soak_s, 0);
-	assert_int_equal(promote_flow_lookup(&flow, ctx, "hard"), 0);
-	assert_int_equal(flow->concurrency, PROMOTE__CONCURRENCY_TERMINATE);
-	assert_string_equal(promote__concurrency_name(flow->concurrency), "terminate");
-	assert_int_equal(promote_flow_step_lookup(&step, flow, "prod"), 0);
-	assert_int_equal(step->soak_s, 5400);
+	/* flow, its concurrency and queueLimit, then the soak of each of its steps in order */
+	static const struct {
+		const char *flow;
+		int mode;
+		uint32_t limit;
+		const char *steps[2];
+		uint32_t soak[2];
+	} expected[] = {
+		{ "default", PROMOTE__CONCURRENCY_QUEUE, 50, { "qa", "prod" }, { 1800, 0 } },
+		{ "fast", PROMOTE__CONCURRENCY_SUPERSEDE, 3, { "prod", NULL }, { 0, 0 } },
+		{ "hard", PROMOTE__CONCURRENCY_TERMINATE, 50, { "prod", NULL }, { 5400, 0 } },
+	};
+	for (size_t i = 0; i < PROMOTE_ARRAY_SIZE(expected); i++) {
+		const promote_flow *flow;
+		assert_int_equal(promote_flow_lookup(&flow, ctx, expected[i].flow), 0);
+		assert_int_equal(flow->concurrency, expected[i].mode);
+		assert_int_equal(flow->queue_limit, expected[i].limit);
+		for (size_t j = 0; j < 2 && expected[i].steps[j]; j++) {
+			const promote_flow_step *step;
+			assert_int_equal(promote_flow_step_lookup(&step, flow, expected[i].steps[j]), 0);
+			assert_int_equal(step->soak_s, expected[i].soak[j]);
+		}
+	}
+	assert_string_equal(promote__concurrency_name(PROMOTE__CONCURRENCY_TERMINATE), "terminate");
+	assert_string_equal(promote__concurrency_name(7), "queue");
 	promote_context_free(ctx);
 
 	ASSERT_REJECTED(

@@ -117,7 +117,8 @@ def test_change_request_lives_on_the_server(git_server, tmp_path):
     change = "promote/%s/prod" % release
     server = git_server.repo_path("gitops")
     refs = run_git("-C", server, "for-each-ref", "--format=%(refname)", "refs/promote/").stdout.split()
-    assert refs == ["refs/promote/changes/" + change, "refs/promote/releases/" + release]
+    assert refs == ["refs/promote/changes/" + change, "refs/promote/leases/cart/prod",
+                    "refs/promote/releases/" + release]
     other = tmp_path / "cache2"
     approved = promote(git_server, other, "--repo", url, "change", "approve", change, "--by", "alice")
     assert approved.returncode == 0, approved.stderr
@@ -179,8 +180,9 @@ def test_push_sends_only_what_the_commit_adds(git_server, tmp_path):
     changed = run_git("-C", server, "diff", "--name-only", "main~1", "main").stdout.split()
     assert changed == ["envs/qa/apps/cart/values.yaml"]
     # commit + trees /, envs, envs/qa, envs/qa/apps, envs/qa/apps/cart + the blob, and the objects of the
-    # release's record (each a commit, its tree and its record.json), nothing else
-    records = run_git("-C", server, "rev-list", "--objects", "--glob=refs/promote/releases").stdout.split("\n")
+    # release's record and of the lease of qa it took (each a commit, its tree and its record.json), nothing else
+    records = run_git("-C", server, "rev-list", "--objects", "--glob=refs/promote/releases",
+                      "--glob=refs/promote/leases").stdout.split("\n")
     assert loose == 7 + len([line for line in records if line]), stats
 
 

@@ -40,8 +40,10 @@ VALUES = 'image:\n  repository: registry.example.com/shop\n  tag: "%s"\n'
 RECORDS = "refs/promote/releases/"
 
 # Three commits (dev's version, staging, prod), each after a push of the record that claims it
-# (the record's creation for dev's), and the record's last transitions at the end.
-MAX_PUSHES = 7
+# (the record's creation for dev's), and the record's last transitions at the end; and before each
+# of the two steps starts, the push of its environment's lease (one release of a product in an
+# environment at a time: a compare-and-swap of its own, refs/promote/leases/shop/ENV).
+MAX_PUSHES = 9
 
 
 def promote(args, env):

@@ -124,7 +124,8 @@ def release_id(out):
 
 
 def check_release_cells(run_status, first, second):
-    """After two releases of web (2.0.0, then 2.1.0): both promoted staging, both wait for prod's approval."""
+    """After two releases of web (2.0.0, then 2.1.0): both promoted staging; the first waits for prod's
+    approval, the second is queued behind it."""
     table = lines(run_status())
     assert table[("web", "dev")] == ["2.1.0", "-"]
     assert table[("web", "staging")] == ["2.1.0", "-"]
@@ -153,11 +154,14 @@ def test_open_releases_on_a_local_repository(repo):
         return r.out if "--json" in args else r
     first = promote("--repo", repo, "--json", "run", "web", "--version", "2.0.0")
     assert first.code == WAITING, first
-    second = promote("--repo", repo, "--json", "run", "web", "--version", "2.1.0")
+    # The second waits behind the first in prod (one release of a product there at a time): still
+    # running when its --timeout ends.
+    second = promote("--repo", repo, "--json", "run", "web", "--version", "2.1.0", "--timeout", "2s")
     assert second.code == WAITING, second
     check_release_cells(status, release_id(first.out), release_id(second.out))
-    # Approved and finished: the release leaves the line, prod holds its version.
+    # Approved and finished: the release leaves the line, prod holds its version; the second goes on.
     assert promote("--repo", repo, "release", "approve", release_id(first.out), "--env", "prod").code == OK
+    assert promote("--repo", repo, "release", "status", release_id(second.out)).code == WAITING
     table = lines(status())
     assert table[("web", "prod")][:4] == ["2.0.0", release_id(second.out), "waiting", "awaiting_approval"], table
 
@@ -174,7 +178,7 @@ def test_open_releases_over_http_from_a_fresh_machine(tmp_path):
                                   capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
         first = run("cache-a", "--json", "run", "web", "--version", "2.0.0")
         assert first.returncode == WAITING, first
-        second = run("cache-a", "--json", "run", "web", "--version", "2.1.0")
+        second = run("cache-a", "--json", "run", "web", "--version", "2.1.0", "--timeout", "2s")
         assert second.returncode == WAITING, second
 
         machines = itertools.count()

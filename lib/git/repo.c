@@ -1,5 +1,6 @@
 /* Reading and committing on a git repository with libgit2, no working tree. */
 #include "repo.h"
+#include "tree_patch.h"
 #include "identity.h"
 
 #include "core/buf.h"
@@ -155,6 +156,25 @@ int promote__git_read(promote_buf *out, git_repository *repo, const git_oid *com
 	return promote__git_read_file(out, NULL, repo, commit, path, max);
 }
 
+/* The common case, files that exist given new content, without the tree builder (tree_patch.h): *patched
+ * false when an update is anything else (a removal, a new file, a mode changed). */
+static int patch_files(git_oid *tree, bool *patched, git_repository *repo, const git_oid *base,
+	const git_tree_update *updates, size_t count)
+{
+	*patched = false;
+	promote__tree_patch *patches = calloc(count ? count : 1, sizeof *patches);
+	if (!patches)
+		return promote__error_oom();
+	bool plain = true;
+	for (size_t i = 0; i < count && plain; i++) {
+		plain = updates[i].action == GIT_TREE_UPDATE_UPSERT;
+		patches[i] = (promote__tree_patch){ updates[i].path, updates[i].id, updates[i].filemode };
+	}
+	int rc = plain ? promote__git_tree_patch(tree, patched, repo, base, patches, count) : 0;
+	free(patches);
+	return rc;
+}
+
 int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
 	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info)
 {
@@ -194,7 +214,10 @@ int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const
 		if (updates[i].path)
 			updates[n++] = updates[i];
 	git_oid tree_id;
-	if (rc == 0 && (git_rc = git_tree_create_updated(&tree_id, repo, base_tree, n, updates)) < 0)
+	bool patched = false;
+	if (rc == 0 && n == count)
+		rc = patch_files(&tree_id, &patched, repo, git_tree_id(base_tree), updates, n);
+	if (rc == 0 && !patched && (git_rc = git_tree_create_updated(&tree_id, repo, base_tree, n, updates)) < 0)
 		rc = promote__git_failed(git_rc, "cannot build the tree on", id);
 	if (rc == 0 && git_oid_equal(&tree_id, git_tree_id(base_tree)))
 		goto done; /* nothing changed: no commit */

@@ -2,6 +2,7 @@
 #include "helpers.h"
 
 #include "git/repo.h"
+#include "git/tree_patch.h"
 
 #include <unistd.h>
 
@@ -83,6 +84,59 @@ static void test_pack_holds_what_the_commit_adds(void **state)
 	/* the commit; the root, envs and envs/dev trees; the one new blob */
 	assert_string_equal(out, " 1 blob; 1 commit; 3 tree;");
 	assert_int_equal(objects, 5);
+	git_repository_free(repo);
+}
+
+/* Files given new content are written into their trees in place: the very trees the tree builder writes. */
+static void test_tree_patch_writes_what_the_builder_writes(void **state)
+{
+	(void)state;
+	git_repository *repo;
+	assert_int_equal(promote__git_open(&repo, bare), 0);
+	git_oid main;
+	assert_int_equal(promote__git_branch_tip(&main, repo, "main"), 0);
+	git_commit *commit;
+	git_tree *tree;
+	assert_int_equal(git_commit_lookup(&commit, repo, &main), 0);
+	assert_int_equal(git_commit_tree(&tree, commit), 0);
+	git_oid dev, prod, readme;
+	assert_int_equal(git_blob_create_from_buffer(&dev, repo, "dev: 2\n", 7), 0);
+	assert_int_equal(git_blob_create_from_buffer(&prod, repo, "prod: 2\n", 8), 0);
+	assert_int_equal(git_blob_create_from_buffer(&readme, repo, "read me\n", 8), 0);
+	promote__tree_patch patches[] = {
+		{ "envs/prod/values.yaml", prod, GIT_FILEMODE_BLOB },
+		{ "README", readme, GIT_FILEMODE_BLOB },
+		{ "envs/dev/values.yaml", dev, GIT_FILEMODE_BLOB },
+	};
+	git_tree_update updates[3];
+	for (size_t i = 0; i < 3; i++)
+		updates[i] = (git_tree_update){ GIT_TREE_UPDATE_UPSERT, patches[i].id, patches[i].mode, patches[i].path };
+	/* one file, then files in several folders and at the top */
+	for (size_t count = 1; count <= 3; count++) {
+		git_oid patched, built;
+		bool applicable = false;
+		assert_int_equal(promote__git_tree_patch(&patched, &applicable, repo, git_tree_id(tree), patches, count), 0);
+		assert_true(applicable);
+		assert_int_equal(git_tree_create_updated(&built, repo, tree, count, updates), 0);
+		assert_true(git_oid_equal(&patched, &built));
+	}
+	/* anything but a replacement is left to the builder, and nothing is written */
+	promote__tree_patch other[][2] = {
+		{ { "envs/qa/values.yaml", dev, GIT_FILEMODE_BLOB }, { "README", readme, GIT_FILEMODE_BLOB } },
+		{ { "envs/dev/values.yaml", dev, GIT_FILEMODE_BLOB_EXECUTABLE }, { "README", readme, GIT_FILEMODE_BLOB } },
+		{ { "envs/dev", dev, GIT_FILEMODE_BLOB }, { "README", readme, GIT_FILEMODE_BLOB } },
+		{ { "README/x", dev, GIT_FILEMODE_BLOB }, { "README", readme, GIT_FILEMODE_BLOB } },
+		{ { "README", dev, GIT_FILEMODE_BLOB }, { "README", readme, GIT_FILEMODE_BLOB } },
+		{ { "envs//dev/values.yaml", dev, GIT_FILEMODE_BLOB }, { "README", readme, GIT_FILEMODE_BLOB } },
+	};
+	for (size_t i = 0; i < sizeof other / sizeof *other; i++) {
+		git_oid patched;
+		bool applicable = true;
+		assert_int_equal(promote__git_tree_patch(&patched, &applicable, repo, git_tree_id(tree), other[i], 2), 0);
+		assert_false(applicable);
+	}
+	git_tree_free(tree);
+	git_commit_free(commit);
 	git_repository_free(repo);
 }
 
@@ -168,6 +222,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_pack_holds_what_the_commit_adds),
+		cmocka_unit_test(test_tree_patch_writes_what_the_builder_writes),
 		cmocka_unit_test(test_commit_and_move_branch),
 		cmocka_unit_test(test_checked_out_branch_is_not_moved),
 	};

@@ -1,0 +1,151 @@
+/* Files' new ids written into the trees on their paths, in place (tree_patch.h). */
+#include "tree_patch.h"
+
+#include "repo.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TREE_MODE "40000"
+
+/* One patch seen from the tree being patched: the rest of its path below it. */
+typedef struct pending {
+	const char *rest;
+	const promote__tree_patch *patch;
+} pending;
+
+static size_t first_component(const char *path)
+{
+	const char *slash = strchr(path, '/');
+	return slash ? (size_t)(slash - path) : strlen(path);
+}
+
+/* The entry `name` (len bytes) of the raw tree: where its id starts and its mode; NULL when absent. */
+static unsigned char *find_entry(unsigned char *tree, size_t size, const char *name, size_t len, const char **mode,
+	size_t *mode_len)
+{
+	size_t at = 0;
+	while (at < size) {
+		unsigned char *space = memchr(tree + at, ' ', size - at);
+		unsigned char *nul = space ? memchr(space, '\0', size - (size_t)(space - tree)) : NULL;
+		if (!nul || (size_t)(nul - tree) + 1 + GIT_OID_RAWSZ > size)
+			return NULL; /* not a tree libgit2 wrote: left to the builder */
+		const char *entry = (const char *)space + 1;
+		if ((size_t)((const char *)nul - entry) == len && memcmp(entry, name, len) == 0) {
+			*mode = (const char *)tree + at;
+			*mode_len = (size_t)(space - (tree + at));
+			return nul + 1;
+		}
+		at = (size_t)(nul - tree) + 1 + GIT_OID_RAWSZ;
+	}
+	return NULL;
+}
+
+static bool mode_is(const char *mode, size_t len, const char *want)
+{
+	return strlen(want) == len && memcmp(mode, want, len) == 0;
+}
+
+static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oid *base, pending *todo, size_t count);
+
+/* Patch the entry named by todo[0]'s first component, with every other patch below it (moved to the front). */
+static int patch_entry(unsigned char *tree, size_t size, bool *applicable, git_odb *odb, pending *todo, size_t count,
+	size_t *used)
+{
+	size_t len = first_component(todo[0].rest);
+	/* The patches below the same entry, gathered at the front. */
+	size_t n = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (first_component(todo[i].rest) == len && strncmp(todo[i].rest, todo[0].rest, len) == 0) {
+			pending moved = todo[i];
+			todo[i] = todo[n];
+			todo[n++] = moved;
+		}
+	}
+	*used = n;
+	const char *mode;
+	size_t mode_len;
+	unsigned char *id = len ? find_entry(tree, size, todo[0].rest, len, &mode, &mode_len) : NULL;
+	if (!id) {
+		*applicable = false;
+		return 0;
+	}
+	bool file = todo[0].rest[len] == '\0';
+	if (file) {
+		char want[16];
+		snprintf(want, sizeof want, "%o", (unsigned)todo[0].patch->mode);
+		if (n != 1 || !mode_is(mode, mode_len, want)) {
+			*applicable = false;
+			return 0;
+		}
+		memcpy(id, todo[0].patch->id.id, GIT_OID_RAWSZ);
+		return 0;
+	}
+	if (!mode_is(mode, mode_len, TREE_MODE)) {
+		*applicable = false;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (todo[i].rest[len] != '/') { /* a file and a folder of the same name */
+			*applicable = false;
+			return 0;
+		}
+		todo[i].rest += len + 1;
+	}
+	git_oid sub, patched;
+	git_oid_fromraw(&sub, id);
+	int rc = patch_tree(&patched, applicable, odb, &sub, todo, n);
+	if (rc == 0 && *applicable)
+		memcpy(id, patched.id, GIT_OID_RAWSZ);
+	return rc;
+}
+
+static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oid *base, pending *todo, size_t count)
+{
+	git_odb_object *object = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof hex, base);
+	int git_rc = git_odb_read(&object, odb, base);
+	if (git_rc < 0)
+		return promote__git_failed(git_rc, "cannot read the tree", hex);
+	if (git_odb_object_type(object) != GIT_OBJECT_TREE) {
+		git_odb_object_free(object);
+		*applicable = false;
+		return 0;
+	}
+	size_t size = git_odb_object_size(object);
+	unsigned char *tree = malloc(size ? size : 1);
+	int rc = tree ? 0 : promote__error_oom();
+	if (rc == 0)
+		memcpy(tree, git_odb_object_data(object), size);
+	git_odb_object_free(object);
+	for (size_t done = 0; rc == 0 && *applicable && done < count;) {
+		size_t used = 0;
+		rc = patch_entry(tree, size, applicable, odb, todo + done, count - done, &used);
+		done += used;
+	}
+	if (rc == 0 && *applicable && (git_rc = git_odb_write(out, odb, tree, size, GIT_OBJECT_TREE)) < 0)
+		rc = promote__git_failed(git_rc, "cannot write a tree patched from", hex);
+	free(tree);
+	return rc;
+}
+
+int promote__git_tree_patch(git_oid *out, bool *applicable, git_repository *repo, const git_oid *base,
+	const promote__tree_patch *patches, size_t count)
+{
+	*applicable = true;
+	pending *todo = calloc(count ? count : 1, sizeof *todo);
+	git_odb *odb = NULL;
+	int rc = todo ? 0 : promote__error_oom(), git_rc;
+	if (rc == 0 && (git_rc = git_repository_odb(&odb, repo)) < 0)
+		rc = promote__git_failed(git_rc, "cannot open the object database of", git_repository_path(repo));
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		todo[i] = (pending){ patches[i].path, &patches[i] };
+	if (rc == 0)
+		rc = patch_tree(out, applicable, odb, base, todo, count);
+	git_odb_free(odb);
+	free(todo);
+	return rc;
+}

@@ -414,14 +414,14 @@ static int libgit2_push(git_repository *repo, const char *path, const char *url,
 }
 
 int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
-	const promote__events *events, const git_oid *commit, const char *ref, bool force)
+	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force)
 {
 	int git_rc;
 	/* Smart HTTP sends what the commit adds, found from the commit itself;
 	 * a server that does not speak it as expected gets libgit2's push. */
 	int rc = PROMOTE_ENOTSUPPORTED;
 	if (commit && (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0))
-		rc = promote__git_http_push(repo, url, creds, events, commit, ref, force);
+		rc = promote__git_http_push(repo, url, creds, events, commit, expected, ref, force);
 	if (rc == PROMOTE_ENOTSUPPORTED) {
 		promote_error_clear();
 		rc = libgit2_push(repo, path, url, creds, events, commit, ref, force);

@@ -56,8 +56,10 @@ int promote__git_mirror_fetch(git_repository *repo, const char *path, const char
  * PROMOTE_ECONFLICT when the remote ref moved (not a fast-forward): fetch,
  * plan again, retry. `force` replaces the ref (a change branch of promote's
  * own). `commit` NULL removes the remote's ref (and the mirror's).
+ * `expected` (may be NULL: unknown; zero: no such ref): what the caller
+ * believes the remote's ref holds, which spares a round trip over HTTP.
  */
 int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
-	const promote__events *events, const git_oid *commit, const char *ref, bool force);
+	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force);
 
 #endif

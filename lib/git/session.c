@@ -203,10 +203,14 @@ int promote__git_session_refresh(promote__git_session *s)
 int promote__git_session_publish(promote__git_session *s, const char *ref, const git_oid *target,
 	const git_oid *expected, bool force)
 {
-	/* The records under refs/promote/ are bookkeeping: their pushes show no progress. */
+	/* The records under refs/promote/ are bookkeeping: their pushes show no progress. What the caller
+	 * expects the remote to hold (NULL: no such ref) spares asking the server first. */
+	git_oid none;
+	memset(&none, 0, sizeof none);
 	if (s->remote_url)
 		return promote__git_push(s->repo, s->path, s->remote_url, &s->creds,
-			strncmp(ref, "refs/promote/", 13) == 0 ? NULL : &s->events, target, ref, force);
+			strncmp(ref, "refs/promote/", 13) == 0 ? NULL : &s->events, target, expected ? expected : &none, ref,
+			force);
 	if (s->worktree && promote__git_is_checked_out_here(s->repo, ref))
 		return promote__git_commit_checked_out(s->repo, ref, target, expected, "promote");
 	if (strncmp(ref, "refs/heads/", 11) == 0)

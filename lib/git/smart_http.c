@@ -5,6 +5,10 @@
  *   GET  URL/info/refs?service=git-receive-pack   the refs and capabilities
  *   POST URL/git-receive-pack                     "OLD NEW REF\0caps", flush, the pack
  *
+ * or, when the caller knows what the ref should hold (the commit it built
+ * on, the record's version it read), the POST alone, from that value: the
+ * GET is made only when the server refuses it (push_to()).
+ *
  * The pack holds what the commit adds to its first parent
  * (promote__git_pack_added()), so the cost follows the change. The server
  * updates the ref only if it still holds OLD: the compare-and-swap happens
@@ -257,8 +261,68 @@ static int check_report(const promote_buf *report, const session *s, const char 
 	return rc;
 }
 
-/* The push, once the credentials are known. */
-static int push_to(const session *s, const git_oid *commit, const char *ref, bool force)
+/* What answered a push's POST. */
+typedef enum push_answer { NO_ANSWER, NOT_SMART, SMART } push_answer;
+
+/* The POST of the push: "OLD NEW REF\0caps", a flush, the pack of what `commit` adds to OLD (zero: to
+ * nothing). *by: whether an HTTP answer came, and whether it was a receive-pack result. */
+static int send_push(const session *s, const char *old_hex, const git_oid *commit, const char *ref,
+	bool sideband, bool thin, push_answer *by)
+{
+	char new_hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(new_hex, sizeof new_hex, commit);
+	*by = NO_ANSWER;
+	/* "OLD NEW REF\0caps\n": the reference name may be as long as one pkt-line allows. */
+	promote__strbuf command;
+	promote__strbuf_init(&command, PKT_PAYLOAD_MAX, "the push command for the reference");
+	promote_buf body = PROMOTE_BUF_INIT, report = PROMOTE_BUF_INIT;
+	int rc = promote__strbuf_addf(&command, "%s %s %s", old_hex, new_hex, ref);
+	if (rc == 0)
+		rc = promote__strbuf_add(&command, "", 1);
+	if (rc == 0)
+		rc = promote__strbuf_addf(&command, "report-status%s agent=libpromote\n", sideband ? " side-band-64k" : "");
+	if (rc == 0)
+		rc = put_pkt(&body, promote__strbuf_cstr(&command), promote__strbuf_len(&command));
+	promote__strbuf_free(&command);
+	if (rc == 0)
+		rc = promote__buf_put(&body, "0000", 4);
+	size_t objects = 0;
+	git_oid have;
+	if (rc == 0 && git_oid_fromstr(&have, old_hex) < 0)
+		memset(&have, 0, sizeof have);
+	if (rc == 0)
+		rc = promote__git_pack_added(&body, &objects, s->repo, commit, &have, thin);
+	/* The pack is whole before a byte is sent: packed, then sent in one request. */
+	if (rc == 0 && (promote__progress_report(s->progress, PROMOTE_TRANSFER_PACKING, objects, objects, 0) ||
+			       promote__progress_report(s->progress, PROMOTE_TRANSFER_WRITING, 0, objects, 0)))
+		rc = promote__progress_stopped(s->progress, "the push to");
+	static const char *const headers[] = { "Content-Type: application/x-git-receive-pack-request",
+		"Accept: application/x-git-receive-pack-result", "Expect:", NULL };
+	promote__http_response res = { 0, PROMOTE_BUF_INIT, "" };
+	if (rc == 0)
+		rc = request(&res, s, "POST", "/git-receive-pack", headers, &body);
+	if (rc == 0) /* the server has it all: its answer to this one cannot stop anything */
+		promote__progress_report(s->progress, PROMOTE_TRANSFER_WRITING, objects, objects, body.size);
+	if (rc == 0)
+		*by = res.status == 200 && strcmp(res.content_type, "application/x-git-receive-pack-result") == 0 ? SMART
+														       : NOT_SMART;
+	if (rc == 0 && res.status != 200) {
+		char *shown = promote__redact_url(s->url);
+		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "cannot push to %s: HTTP status %ld",
+			shown ? shown : "the remote", res.status);
+		free(shown);
+	}
+	if (rc == 0 && (rc = read_report(&report, &res.body, sideband, s, ref)) == 0)
+		rc = check_report(&report, s, ref);
+	promote__http_response_dispose(&res);
+	promote_buf_dispose(&report);
+	promote_buf_dispose(&body);
+	return rc;
+}
+
+/* The push as git makes it: the ref's value and the server's capabilities read first (GET info/refs), then
+ * the POST from that value; a ref already at `commit` is not pushed again. */
+static int push_advertised(const session *s, const git_oid *commit, const char *ref, bool force)
 {
 	advert ad;
 	int rc = read_advert(&ad, s, ref);
@@ -279,53 +343,37 @@ static int push_to(const session *s, const git_oid *commit, const char *ref, boo
 	bool sideband = has_cap(promote__strbuf_cstr(&ad.caps), "side-band-64k");
 	bool thin = !has_cap(promote__strbuf_cstr(&ad.caps), "no-thin");
 	promote__strbuf_free(&ad.caps);
-	/* "OLD NEW REF\0caps\n": the reference name may be as long as one pkt-line allows. */
-	promote__strbuf command;
-	promote__strbuf_init(&command, PKT_PAYLOAD_MAX, "the push command for the reference");
-	promote_buf body = PROMOTE_BUF_INIT, report = PROMOTE_BUF_INIT;
-	rc = promote__strbuf_addf(&command, "%s %s %s", ad.old, new_hex, ref);
-	if (rc == 0)
-		rc = promote__strbuf_add(&command, "", 1);
-	if (rc == 0)
-		rc = promote__strbuf_addf(&command, "report-status%s agent=libpromote\n", sideband ? " side-band-64k" : "");
-	if (rc == 0)
-		rc = put_pkt(&body, promote__strbuf_cstr(&command), promote__strbuf_len(&command));
-	promote__strbuf_free(&command);
-	if (rc == 0)
-		rc = promote__buf_put(&body, "0000", 4);
-	size_t objects = 0;
-	git_oid have;
-	if (rc == 0 && git_oid_fromstr(&have, ad.old) < 0)
-		memset(&have, 0, sizeof have);
-	if (rc == 0)
-		rc = promote__git_pack_added(&body, &objects, s->repo, commit, &have, thin);
-	/* The pack is whole before a byte is sent: packed, then sent in one request. */
-	if (rc == 0 && (promote__progress_report(s->progress, PROMOTE_TRANSFER_PACKING, objects, objects, 0) ||
-			       promote__progress_report(s->progress, PROMOTE_TRANSFER_WRITING, 0, objects, 0)))
-		rc = promote__progress_stopped(s->progress, "the push to");
-	static const char *const headers[] = { "Content-Type: application/x-git-receive-pack-request",
-		"Accept: application/x-git-receive-pack-result", "Expect:", NULL };
-	promote__http_response res = { 0, PROMOTE_BUF_INIT, "" };
-	if (rc == 0)
-		rc = request(&res, s, "POST", "/git-receive-pack", headers, &body);
-	if (rc == 0) /* the server has it all: its answer to this one cannot stop anything */
-		promote__progress_report(s->progress, PROMOTE_TRANSFER_WRITING, objects, objects, body.size);
-	if (rc == 0 && res.status != 200) {
-		char *shown = promote__redact_url(s->url);
-		rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT, "cannot push to %s: HTTP status %ld",
-			shown ? shown : "the remote", res.status);
-		free(shown);
+	push_answer by;
+	return send_push(s, ad.old, commit, ref, sideband, thin, &by);
+}
+
+/*
+ * The push, once the credentials are known. With the value the caller expects the ref to hold (`expected`,
+ * zero: none), the POST goes first, from that value, with the capabilities every git server has (report-status,
+ * side-band-64k, thin packs): one round trip instead of two, the server's compare-and-swap the same. When
+ * the server refuses it (the ref is elsewhere: moved, or already at `commit`) or is not a smart server,
+ * the push is made again as git makes it, which tells those apart. A push that got no answer (the network,
+ * a timeout) is not made again: said as it is, within its bound.
+ */
+static int push_to(const session *s, const git_oid *commit, const git_oid *expected, const char *ref, bool force)
+{
+	if (expected && !force) {
+		char old_hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(old_hex, sizeof old_hex, expected);
+		push_answer by = NOT_SMART;
+		/* (Not a fast-forward of what the caller expects: the server's value decides, as git's push.) */
+		bool descends = git_oid_is_zero(expected) || git_graph_descendant_of(s->repo, commit, expected) == 1;
+		int rc = descends ? send_push(s, old_hex, commit, ref, true, true, &by) : PROMOTE_ECONFLICT;
+		bool refused = rc == PROMOTE_ECONFLICT || rc == PROMOTE_EGIT;
+		if (!(by == NOT_SMART || (by == SMART && refused)))
+			return rc;
+		promote_error_clear();
 	}
-	if (rc == 0 && (rc = read_report(&report, &res.body, sideband, s, ref)) == 0)
-		rc = check_report(&report, s, ref);
-	promote__http_response_dispose(&res);
-	promote_buf_dispose(&report);
-	promote_buf_dispose(&body);
-	return rc;
+	return push_advertised(s, commit, ref, force);
 }
 
 int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
-	const promote__events *events, const git_oid *commit, const char *ref, bool force)
+	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force)
 {
 	char *user_in_url;
 	int rc = url_user(&user_in_url, url);
@@ -366,7 +414,7 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 	if (rc == 0)
 		rc = promote__http_client_new(&s.http);
 	if (rc == 0)
-		rc = push_to(&s, commit, ref, force);
+		rc = push_to(&s, commit, expected, ref, force);
 	promote__http_client_free(s.http);
 	/* The helpers learn what became of their answer: any answer but a 401 is the server's past the login.
 	 * Accepted ones are kept for the session's next push; kept ones refused now are forgotten. */

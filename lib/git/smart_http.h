@@ -11,7 +11,9 @@
  * protocol (receive-pack), sending only what the commit adds to its first
  * parent (promote__git_pack_added()), with the ref's current value on the
  * server as the expected old value. Not `force`: that value must be an
- * ancestor of `commit`, else PROMOTE_ECONFLICT. PROMOTE_EAUTH, PROMOTE_ENET,
+ * ancestor of `commit`, else PROMOTE_ECONFLICT. `expected` (may be NULL:
+ * unknown; zero: no such ref) is what the caller believes the ref holds:
+ * the push is then tried from it first, without asking the server. PROMOTE_EAUTH, PROMOTE_ENET,
  * PROMOTE_EGIT (refused for another reason) as for a push;
  * PROMOTE_ENOTSUPPORTED, before anything is sent, for a server that does
  * not answer as a smart HTTP server (the caller uses libgit2's push).
@@ -20,6 +22,6 @@
  * the pack is sent is PROMOTE_EUSER, nothing sent.
  */
 int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
-	const promote__events *events, const git_oid *commit, const char *ref, bool force);
+	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force);
 
 #endif

@@ -1,5 +1,6 @@
 """What a release costs the server over HTTP: its record's transitions are pushed together — before
-each side effect (the claim with what came before it) and at the end — not one push each, and git is
+each side effect (the claim with what came before it) and at the end — not one push each, each push is
+one request (no GET of the server's refs first when the engine knows what the ref holds), and git is
 asked once per run whether a credential helper serves the remote, not before every transfer. The
 server's repository stays sound (git fsck) with the thin packs the pushes send.
 
@@ -89,6 +90,10 @@ def test_release_pushes_its_record_together(tmp_path):
     pushes = [r for r in requests if r.startswith("POST ") and r.split()[1].endswith("/git-receive-pack")]
     assert 3 < len(pushes) <= MAX_PUSHES, "%d pushes for a release of three commits:\n%s" % (
         len(pushes), "\n".join(requests))
+    # Each push is one request: the POST from the value the engine expects the ref to hold (the commit it
+    # built on, the record's version it read), not first a GET of every ref's value from the server.
+    adverts = [r for r in requests if "info/refs?service=git-receive-pack" in r]
+    assert not adverts, "%d pushes asked the server for its refs first:\n%s" % (len(adverts), "\n".join(requests))
     helper_lookups = [line for line in trace.read_text().splitlines() if "credential.helper" in line]
     assert len(helper_lookups) <= 1, "git asked %d times for the credential helper:\n%s" % (
         len(helper_lookups), "\n".join(helper_lookups))

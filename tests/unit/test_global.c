@@ -209,6 +209,20 @@ static void test_library_table(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The object cache of libgit2 is bounded well below its default of 256 MiB: a watcher that makes hundreds
+ * of commits in a monorepo would keep every large tree it parsed up to that (bench/watch.py). */
+static void test_object_cache_bounded(void **state)
+{
+	(void)state;
+	assert_int_equal(promote_init(), 1);
+	assert_int_equal(promote__need_git(), 0);
+	ssize_t used = -1, allowed = -1;
+	assert_int_equal(git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &used, &allowed), 0);
+	assert_true(allowed > 0);
+	assert_true(allowed <= (ssize_t)32 << 20);
+	assert_int_equal(promote_shutdown(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +232,7 @@ int main(void)
 		cmocka_unit_test_setup(test_not_in_table, reset),
 		cmocka_unit_test_setup(test_threads, reset),
 		cmocka_unit_test(test_library_table),
+		cmocka_unit_test(test_object_cache_bounded),
 	};
 	return cmocka_run_group_tests_name("global", tests, NULL, NULL);
 }

@@ -364,7 +364,9 @@ static int push_to(const session *s, const git_oid *commit, const git_oid *expec
 		/* (Not a fast-forward of what the caller expects: the server's value decides, as git's push.) */
 		bool descends = git_oid_is_zero(expected) || git_graph_descendant_of(s->repo, commit, expected) == 1;
 		int rc = descends ? send_push(s, old_hex, commit, ref, true, true, &by) : PROMOTE_ECONFLICT;
-		bool refused = rc == PROMOTE_ECONFLICT || rc == PROMOTE_EGIT;
+		/* (Only "the ref holds another value": a hook's or a protected branch's refusal is final, and a
+		 * hook is not run twice.) */
+		bool refused = rc == PROMOTE_ECONFLICT;
 		if (!(by == NOT_SMART || (by == SMART && refused)))
 			return rc;
 		promote_error_clear();

@@ -155,8 +155,10 @@ def test_a_refusing_hook_is_reported_not_retried(git_server, tmp_path):
     git_server.create_repo("gitops", EXAMPLE)
     hook = git_server.repo_path("gitops") / "hooks" / "pre-receive"
     # (It takes the release's record, under refs/promote/, and refuses main.)
+    runs = tmp_path / "hook-runs"
     hook.write_text("#!/bin/sh\nwhile read old new ref; do\n  if [ \"$ref\" = refs/heads/main ]; then\n"
-                    "    echo 'main is frozen for the release' >&2; exit 1\n  fi\ndone\n")
+                    "    echo run >> %s\n"
+                    "    echo 'main is frozen for the release' >&2; exit 1\n  fi\ndone\n" % runs)
     hook.chmod(0o755)
     before = remote_log(git_server)
     r = promote(git_server, tmp_path / "cache", "--repo", git_server.url("gitops"), "apply", "shop", "--to", "qa")
@@ -164,6 +166,8 @@ def test_a_refusing_hook_is_reported_not_retried(git_server, tmp_path):
     assert "refused the update of 'main'" in r.stderr and "pre-receive hook declined" in r.stderr, r.stderr
     assert "moved meanwhile" not in r.stderr
     assert remote_log(git_server) == before
+    # The hook was asked once: a refusal other than "the ref holds another value" is not pushed again.
+    assert runs.read_text() == "run\n"
 
 
 def test_push_sends_only_what_the_commit_adds(git_server, tmp_path):

@@ -1,7 +1,6 @@
 /* Files' new ids written into the trees on their paths, in place (tree_patch.h). */
 #include "tree_patch.h"
 
-#include "repo.h"
 #include "core/error.h"
 
 #include <stdio.h>
@@ -105,12 +104,8 @@ static int patch_entry(unsigned char *tree, size_t size, bool *applicable, git_o
 static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oid *base, pending *todo, size_t count)
 {
 	git_odb_object *object = NULL;
-	char hex[GIT_OID_HEXSZ + 1];
-	git_oid_tostr(hex, sizeof hex, base);
-	int git_rc = git_odb_read(&object, odb, base);
-	if (git_rc < 0)
-		return promote__git_failed(git_rc, "cannot read the tree", hex);
-	if (git_odb_object_type(object) != GIT_OBJECT_TREE) {
+	if (git_odb_read(&object, odb, base) < 0 || git_odb_object_type(object) != GIT_OBJECT_TREE) {
+		git_error_clear();
 		git_odb_object_free(object);
 		*applicable = false;
 		return 0;
@@ -126,8 +121,10 @@ static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oi
 		rc = patch_entry(tree, size, applicable, odb, todo + done, count - done, &used);
 		done += used;
 	}
-	if (rc == 0 && *applicable && (git_rc = git_odb_write(out, odb, tree, size, GIT_OBJECT_TREE)) < 0)
-		rc = promote__git_failed(git_rc, "cannot write a tree patched from", hex);
+	if (rc == 0 && *applicable && git_odb_write(out, odb, tree, size, GIT_OBJECT_TREE) < 0) {
+		git_error_clear();
+		*applicable = false;
+	}
 	free(tree);
 	return rc;
 }
@@ -138,12 +135,14 @@ int promote__git_tree_patch(git_oid *out, bool *applicable, git_repository *repo
 	*applicable = true;
 	pending *todo = calloc(count ? count : 1, sizeof *todo);
 	git_odb *odb = NULL;
-	int rc = todo ? 0 : promote__error_oom(), git_rc;
-	if (rc == 0 && (git_rc = git_repository_odb(&odb, repo)) < 0)
-		rc = promote__git_failed(git_rc, "cannot open the object database of", git_repository_path(repo));
+	int rc = todo ? 0 : promote__error_oom();
+	if (rc == 0 && git_repository_odb(&odb, repo) < 0) {
+		git_error_clear();
+		*applicable = false;
+	}
 	for (size_t i = 0; rc == 0 && i < count; i++)
 		todo[i] = (pending){ patches[i].path, &patches[i] };
-	if (rc == 0)
+	if (rc == 0 && *applicable)
 		rc = patch_tree(out, applicable, odb, base, todo, count);
 	git_odb_free(odb);
 	free(todo);

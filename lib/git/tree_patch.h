@@ -25,7 +25,9 @@ typedef struct promote__tree_patch {
  * Write the tree `base` with the files `patches` given their new ids: *out
  * the new tree. *applicable false (nothing else done) when a patch is not
  * a plain replacement — its path is missing, or names a folder, or its mode
- * differs, or two patches name one file — which the tree builder does instead.
+ * differs, or two patches name one file — which the tree builder does instead;
+ * also when the object database fails, so that the builder says how.
+ * PROMOTE_ENOMEM only.
  */
 int promote__git_tree_patch(git_oid *out, bool *applicable, git_repository *repo, const git_oid *base,
 	const promote__tree_patch *patches, size_t count);

@@ -410,7 +410,8 @@ static void get_step(reader *rd, void *item, json_object *o)
 		get_approval);
 	s->checks = get_objects(rd, &s->check_count, o, "checks", sizeof *s->checks, "a check", get_check);
 	get_str(rd, &s->deploy, o, "deploy");
-	get_str(rd, &s->gate, o, "gate");
+	if (json_object_object_get_ex(o, "gate", NULL)) /* added later: absent in older records */
+		get_str(rd, &s->gate, o, "gate");
 	get_str(rd, &s->error, o, "error");
 	json_object *claim = field(rd, o, "claim", json_type_object, false);
 	if (claim) {

@@ -248,6 +248,34 @@ static void test_damaged_record(void **state)
 	promote_context_free(ctx);
 }
 
+/* A record written before a key was added (a step's "gate") is read as it was written. */
+static void test_record_of_an_earlier_version(void **state)
+{
+	(void)state;
+	promote_context *ctx = open_repository_or_fail(bare);
+	promote_release *r = sample(ctx, "shop-1.3.0-bbbbbb", "shop", 1764900000);
+	assert_int_equal(promote__release_update(r, NULL, NULL, "start"), 0);
+	assert_int_equal(sh(NULL, 0,
+				 "cd %s && blob=$(git -C %s show refs/promote/releases/shop-1.3.0-bbbbbb:record.json | python3 -c "
+				 "'import json,sys; d=json.load(sys.stdin); [s.pop(\"gate\") for s in d[\"steps\"]]; print(json.dumps(d))' | "
+				 "git -C %s hash-object -w --stdin) && "
+				 "tree=$(printf '100644 blob %%s\\trecord.json\\n' $blob | git -C %s mktree) && "
+				 "c=$(" GIT "-C %s commit-tree -m x $tree) && git -C %s update-ref refs/promote/releases/shop-1.3.0-cccccc $c",
+				 dir, bare, bare, bare, bare, bare), 0);
+	promote_release *old = NULL;
+	assert_int_equal(promote__release_alloc(&old, ctx), 0);
+	assert_int_equal(promote__set_string(&old->id, "shop-1.3.0-cccccc"), 0);
+	assert_int_equal(promote__release_load(old), 0);
+	assert_int_equal(promote_release_step_count(old), 2);
+	assert_string_equal(promote_step_state_name(promote_release_step_state(promote_release_step_lookup(old, "qa"))),
+		"succeeded");
+	assert_int_equal(sh(NULL, 0, "git -C %s update-ref -d refs/promote/releases/shop-1.3.0-cccccc && "
+				     "git -C %s update-ref -d refs/promote/releases/shop-1.3.0-bbbbbb", bare, bare), 0);
+	promote_release_free(old);
+	promote_release_free(r);
+	promote_context_free(ctx);
+}
+
 /* Listing: newest first, by product, by state, at most N; a listed release
  * is read-only. */
 static void test_list(void **state)
@@ -343,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_lost_race_reapplies_on_the_winner),
 		cmocka_unit_test(test_no_change_and_existing_id),
 		cmocka_unit_test(test_damaged_record),
+		cmocka_unit_test(test_record_of_an_earlier_version),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_make_id),
 		cmocka_unit_test(test_getters_on_nothing),

@@ -208,6 +208,8 @@ static void test_supersede_aborts_a_pending_one(void **state)
 	promote_context *ctx = setup_repo(config("supersede", 50, "", "commit"));
 	promote_release *a = start(ctx, "1.1");
 	poll_until(a, "prod", PROMOTE_STEP_AWAITING_APPROVAL, NULL);
+	/* (a's qa may still be in its post-check when prod waits: b's qa waits behind it until it is done) */
+	poll_until(a, "qa", PROMOTE_STEP_SUCCEEDED, NULL);
 	promote_release *b = start(ctx, "1.2");
 	poll_until(b, "prod", PROMOTE_STEP_PENDING, "queued behind");
 	poll_until(b, "qa", PROMOTE_STEP_SUCCEEDED, NULL);

@@ -53,6 +53,10 @@ extern const cli_opt cli_top_opts[];
  * an exit code on failure, 0 on success. */
 int cli_open(promote_context **out, const cli *c);
 
+/* The clock of releases from $PROMOTE_NOW (cli/clock.c), when set; an exit
+ * code after a message when it is not a time. */
+int cli_clock_options(promote_context_options *opts);
+
 /* Transfer progress (cli/progress.c): when stderr is a terminal and -q was
  * not given, `opts` gets the event callback that draws it there. */
 void cli_progress_options(promote_context_options *opts, const cli *c);

@@ -61,6 +61,8 @@ int cli_open(promote_context **out, const cli *c)
 	int rc;
 	promote_context_options opts = PROMOTE_CONTEXT_OPTIONS_INIT;
 	context_options(&opts, c);
+	if ((rc = cli_clock_options(&opts)) != 0)
+		return rc;
 	if (c->config) {
 		rc = promote_context_open_file(out, c->config, &opts);
 	} else if (c->repo) {

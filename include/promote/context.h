@@ -57,6 +57,14 @@ PROMOTE_EXTERN(int) promote_credential_set_ssh_key(promote_credential *cred, con
 	const char *public_key_path, const char *private_key_path, const char *passphrase);
 
 /*
+ * The wall clock a context reads: the seconds since 1970-01-01 00:00 UTC
+ * (Unix time) it is now. It cannot fail; it is called on the thread that
+ * uses the context, whenever the engine needs the time. Tests and
+ * simulations set it to run releases at another time or faster than real.
+ */
+typedef int64_t (*promote_clock_cb)(void *payload);
+
+/*
  * Options for opening a context. Initialise with PROMOTE_CONTEXT_OPTIONS_INIT
  * or promote_context_options_init(); a NULL options pointer means defaults.
  * Fields are only appended; each new one says "since vN".
@@ -89,11 +97,17 @@ typedef struct promote_context_options {
 	 * for a connection, and then without receiving (or having acknowledged)
 	 * a byte; then PROMOTE_ETIMEOUT. 0: $PROMOTE_NET_TIMEOUT, else 30. */
 	uint32_t net_timeout;
+	/* since v5: the wall clock of releases (their times, claims, timeouts,
+	 * freeze windows, soak); NULL: the system's. Network deadlines keep the
+	 * monotonic clock. */
+	promote_clock_cb clock_cb;
+	void *clock_payload;
 } promote_context_options;
 
-#define PROMOTE_CONTEXT_OPTIONS_VERSION 4
+#define PROMOTE_CONTEXT_OPTIONS_VERSION 5
 #define PROMOTE_CONTEXT_OPTIONS_INIT \
-	{ PROMOTE_CONTEXT_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, PROMOTE_LOG_INFO, 0, NULL, NULL, NULL, NULL, NULL, 0 }
+	{ PROMOTE_CONTEXT_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, PROMOTE_LOG_INFO, 0, NULL, NULL, NULL, NULL, NULL, 0, \
+	  NULL, NULL }
 
 /* Fill `opts` with the defaults of `version` (1 .. PROMOTE_CONTEXT_OPTIONS_VERSION).
  * PROMOTE_EVERSION for a version this library does not know. */

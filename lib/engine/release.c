@@ -288,7 +288,7 @@ static int start(promote_release **out, promote_context *ctx, const char *produc
 		r->state = PROMOTE_RELEASE_RUNNING;
 		r->set_version = o.set_version && !o.to;
 		r->group = !o.no_group;
-		r->created = r->updated = promote__now();
+		r->created = r->updated = promote__now(ctx);
 		r->timeout_s = flow && flow->timeout_s ? flow->timeout_s : PROMOTE__RELEASE_TIMEOUT_DEFAULT;
 		if ((rc = promote__set_string(&r->reason, "")) == 0 &&
 			(rc = promote__set_string(&r->trigger_commit, seed ? seed->trigger_commit : "")) == 0)
@@ -385,7 +385,7 @@ int promote_release_run(promote_release *release, uint32_t timeout_ms)
 	if (rc)
 		return rc;
 	/* 0: the release's own bound, which a poll enforces (the release fails then); a little past it. */
-	int64_t left_s = promote__release_deadline(release) - promote__now() + 5;
+	int64_t left_s = promote__release_deadline(release) - promote__now(release->ctx) + 5;
 	int64_t deadline = now_ms() + (timeout_ms ? (int64_t)timeout_ms : (left_s > 0 ? left_s : 5) * 1000);
 	for (;;) {
 		uint32_t next = 0;

@@ -75,7 +75,7 @@ static int mutate_check(promote_release *r, bool *changed, void *arg)
 	} else if (c->done) {
 		return 0; /* recorded by someone else */
 	}
-	int64_t now = promote__now();
+	int64_t now = promote__now(r->ctx);
 	int rc = 0;
 	if (a->run_id) {
 		rc = promote__set_string(&c->run_id, a->run_id);
@@ -230,7 +230,7 @@ static int mutate_deploy(promote_release *r, bool *changed, void *arg)
 		rc = promote__set_string(&s->reason, a->status);
 	if (rc == 0 && a->requested) {
 		/* The deploy's bound counts from here (no claim is held: a sync may be asked twice). */
-		s->claimed = promote__now();
+		s->claimed = promote__now(r->ctx);
 		rc = promote__set_string(&s->claim, "");
 	}
 	a->recorded = rc == 0;
@@ -282,7 +282,7 @@ int promote__deploy_advance(promote_release *r, const char *env, bool *done, pro
 		why = promote__strdupf("the deploy failed: %s", detail.ptr && *detail.ptr ? detail.ptr
 			: sync == PROMOTE_SYNC_FAILED ? "sync failed" : "health Degraded");
 		rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
-	} else if (rc == 0 && promote__now() - s->claimed > (int64_t)bound) {
+	} else if (rc == 0 && promote__now(r->ctx) - s->claimed > (int64_t)bound) {
 		/* Strictly past the bound, counted in whole seconds from the sync: the backend's own deadline
 		 * has passed too, so a backend that enforces it (exec kills its command) has had its say first. */
 		why = promote__strdupf("the deploy was not healthy within %s (%s)", promote__duration(bound).text,

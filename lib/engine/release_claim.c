@@ -134,7 +134,7 @@ int promote__claim(promote_release *r, const char *const *envs, size_t count, in
 {
 	char *owner = NULL;
 	int rc = promote__claim_owner(&owner, r);
-	claim_args a = { envs, count, state, owner, promote__now(), false, 0 };
+	claim_args a = { envs, count, state, owner, promote__now(r->ctx), false, 0 };
 	if (rc == 0)
 		rc = promote__release_update_later(r, mutate_claim, &a, "Claim");
 	/* The claim is the lease: it is pushed (with what this poll recorded before it) before the

@@ -54,7 +54,7 @@ static int mutate_approve(promote_release *r, bool *changed, void *arg)
 	s->approvals = grown;
 	promote__approval *added = &s->approvals[s->approval_count];
 	added->by = NULL;
-	added->at = promote__now();
+	added->at = promote__now(r->ctx);
 	int rc = promote__set_string(&added->by, a->by);
 	if (rc)
 		return rc;
@@ -120,7 +120,7 @@ static int mutate_abort(promote_release *r, bool *changed, void *arg)
 	abort_args_reset(a);
 	if (r->state == PROMOTE_RELEASE_SUCCEEDED || r->state == PROMOTE_RELEASE_ABORTED)
 		return 0;
-	int64_t now = promote__now();
+	int64_t now = promote__now(r->ctx);
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < r->step_count; i++) {
 		promote_release_step *s = &r->steps[i];
@@ -249,7 +249,7 @@ static int mutate_retry(promote_release *r, bool *changed, void *arg)
 	if (rc == 0 && a->count) {
 		r->state = PROMOTE_RELEASE_RUNNING;
 		r->finished = 0;
-		r->restarted = promote__now(); /* the release's timeout counts from here */
+		r->restarted = promote__now(r->ctx); /* the release's timeout counts from here */
 		rc = promote__set_string(&r->reason, "");
 		*changed = rc == 0;
 	}

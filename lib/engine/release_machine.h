@@ -165,7 +165,7 @@ uint32_t promote__release_backoff_ms(unsigned attempts);
 /* When the release's timeout runs out: its bound from its start or its latest retry (seconds since the epoch). */
 int64_t promote__release_deadline(const promote_release *r);
 
-/* Now, in seconds since the epoch. */
-int64_t promote__now(void);
+/* Now, in seconds since the epoch, on the context's clock (promote_context_options.clock_cb). */
+int64_t promote__now(const promote_context *ctx);
 
 #endif

@@ -225,7 +225,7 @@ static int mutate_start(promote_release *r, bool *changed, void *arg)
 	start_args_reset(a);
 	if (release_final(r->state))
 		return 0;
-	int64_t now = promote__now();
+	int64_t now = promote__now(r->ctx);
 	int rc = 0;
 	/* Skips travel down the flow in one call: steps are in the flow's order. */
 	for (size_t i = 0; rc == 0 && i < r->step_count; i++) {
@@ -307,7 +307,7 @@ static int start_ready(promote_release *r, promote__poll_state *ps)
 	if (rc == 0)
 		rc = promote__release_update_later(r, mutate_start, &a, "Start steps");
 	if (rc == 0 && a.retry_at) {
-		int64_t wait_s = a.retry_at - promote__now();
+		int64_t wait_s = a.retry_at - promote__now(r->ctx);
 		promote__poll_soon(ps, wait_s <= 0 ? 1 : wait_s >= UINT32_MAX / 1000 ? UINT32_MAX - 1 : (uint32_t)wait_s * 1000);
 	}
 	for (size_t i = 0; rc == 0 && i < a.started.size; i++) {
@@ -373,7 +373,7 @@ static int mutate_state(promote_release *r, bool *changed, void *arg)
 	a->became_final = false;
 	if (release_final(r->state))
 		return 0;
-	int64_t now = promote__now();
+	int64_t now = promote__now(r->ctx);
 	int rc = 0;
 	char *timeout_reason = NULL;
 	if (a->timed_out) {
@@ -494,7 +494,7 @@ static int poll(promote_release *r, uint32_t *next_poll_ms, bool fetch)
 	if (rc == 0)
 		rc = promote__release_load(r);
 	for (int pass = 0; rc == 0 && pass < MAX_PASSES && !release_final(r->state); pass++) {
-		if (r->timeout_s && promote__now() >= promote__release_deadline(r)) {
+		if (r->timeout_s && promote__now(r->ctx) >= promote__release_deadline(r)) {
 			rc = settle_state(r, true);
 			break;
 		}

@@ -116,7 +116,7 @@ static int mutate_bytes(promote_buf *next, bool *write, const promote_buf *curre
 	if (rc == 0)
 		rc = a->mutate ? a->mutate(r, &changed, a->arg) : 0;
 	if (rc == 0 && changed) {
-		r->updated = (int64_t)time(NULL);
+		r->updated = promote__context_now(r->ctx);
 		rc = promote__release_to_json(next, r);
 		*write = rc == 0;
 	}

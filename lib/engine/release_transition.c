@@ -15,9 +15,9 @@
 #include <string.h>
 #include <time.h>
 
-int64_t promote__now(void)
+int64_t promote__now(const promote_context *ctx)
 {
-	return (int64_t)time(NULL);
+	return promote__context_now(ctx);
 }
 
 int64_t promote__release_deadline(const promote_release *r)
@@ -124,7 +124,7 @@ static int mutate_result(promote_release *r, bool *changed, void *arg)
 		if (!s || (a->from >= 0 ? s->state != a->from : promote__step_final(s->state)))
 			return 0; /* someone else moved it first: continue from there */
 	}
-	int64_t now = promote__now();
+	int64_t now = promote__now(r->ctx);
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < a->count; i++) {
 		promote_release_step *s = promote__release_step(r, a->envs[i]);
@@ -258,7 +258,7 @@ int promote__release_effect_failed(promote_release *r, const char *const *envs, 
 		uint32_t wait = promote__release_backoff_ms(attempts);
 		char *reason = promote__strdupf("retrying in %us after: %s (attempt %u of %u)", (wait + 999) / 1000, message,
 			attempts, retries + 1);
-		retry_args a = { envs, count, first ? first->state : -1, reason, promote__now() + (wait + 999) / 1000, false };
+		retry_args a = { envs, count, first ? first->state : -1, reason, promote__now(r->ctx) + (wait + 999) / 1000, false };
 		rc = reason ? promote__release_update_later(r, mutate_retry_later, &a, "Retry later") : promote__error_oom();
 		promote__poll_soon(ps, wait);
 		free(reason);

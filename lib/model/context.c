@@ -21,17 +21,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define DEFAULT_MAX_DEPTH 64
 #define DEFAULT_MAX_CONFIG_SIZE (1024 * 1024)
 #define DEFAULT_MAX_ALIAS_NODES 100000
 
 /* How long the struct was in each version: 1 ended before cache_dir, 2 before credentials_cb,
- * 3 before event_cb. */
+ * 3 before event_cb, 4 before clock_cb. */
 static const size_t options_sizes[] = {
 	offsetof(promote_context_options, cache_dir),
 	offsetof(promote_context_options, credentials_cb),
 	offsetof(promote_context_options, event_cb),
+	offsetof(promote_context_options, clock_cb),
 	sizeof(promote_context_options),
 };
 PROMOTE__OPTIONS_SIZES_CHECK(options_sizes, PROMOTE_CONTEXT_OPTIONS_VERSION);
@@ -87,6 +89,13 @@ void promote__context_unref(promote_context *ctx)
 void promote_context_free(promote_context *ctx)
 {
 	promote__context_unref(ctx);
+}
+
+int64_t promote__context_now(const promote_context *ctx)
+{
+	if (ctx && ctx->options.clock_cb)
+		return ctx->options.clock_cb(ctx->options.clock_payload);
+	return (int64_t)time(NULL);
 }
 
 const char *promote_context_source(const promote_context *ctx)

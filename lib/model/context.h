@@ -34,6 +34,9 @@ struct promote_context {
 	void (*deploy_runs_free)(void *runs); /* ends them (kills what runs, removes its files) with the context */
 };
 
+/* The wall clock of releases (Unix seconds): the options' clock_cb, else the system's. */
+int64_t promote__context_now(const promote_context *ctx);
+
 /* The repository promotions read and write (see promote_context_repository_path()). */
 const char *promote__context_repository(promote_context *ctx);
 

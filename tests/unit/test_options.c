@@ -11,7 +11,8 @@ static void test_options_init(void **state)
 	assert_int_equal(promote_context_options_init(&opts, PROMOTE_CONTEXT_OPTIONS_VERSION), 0);
 	promote_context_options expected = PROMOTE_CONTEXT_OPTIONS_INIT;
 	assert_memory_equal(&opts, &expected, sizeof opts);
-	assert_int_equal(opts.version, 4);
+	assert_int_equal(opts.version, 5);
+	assert_null(opts.clock_cb);
 	assert_int_equal(opts.net_timeout, 0);
 	assert_int_equal(opts.log_level, PROMOTE_LOG_INFO);
 	assert_null(opts.cache_dir);
@@ -44,21 +45,19 @@ static void test_version_1_callers(void **state)
 	assert_int_equal(promote_context_open_buffer(&ctx, deep, strlen(deep), "v1.yaml", (const promote_context_options *)v1),
 		PROMOTE_ELIMIT); /* its max_depth was honoured */
 	free(v1);
-	/* Version 2 ended before the credentials callback. */
-	size_t v2_size = offsetof(promote_context_options, credentials_cb);
-	unsigned char *v2 = malloc(v2_size);
-	assert_int_equal(promote_context_options_init((promote_context_options *)v2, 2), 0);
+	/* Versions 2, 3 and 4 ended before the credentials callback, the event callback and the clock:
+	 * each is exactly as long as it was, initialised and read only that far. */
+	const size_t sizes[] = { offsetof(promote_context_options, credentials_cb),
+		offsetof(promote_context_options, event_cb), offsetof(promote_context_options, clock_cb) };
 	const char *flat = "version: 1\nenvironments: {dev: {path: envs/dev}}\n";
-	assert_int_equal(promote_context_open_buffer(&ctx, flat, strlen(flat), "v2.yaml", (const promote_context_options *)v2), 0);
-	promote_context_free(ctx);
-	free(v2);
-	/* Version 3 ended before the event callback. */
-	size_t v3_size = offsetof(promote_context_options, event_cb);
-	unsigned char *v3 = malloc(v3_size);
-	assert_int_equal(promote_context_options_init((promote_context_options *)v3, 3), 0);
-	assert_int_equal(promote_context_open_buffer(&ctx, flat, strlen(flat), "v3.yaml", (const promote_context_options *)v3), 0);
-	promote_context_free(ctx);
-	free(v3);
+	for (unsigned version = 2; version <= 4; version++) {
+		unsigned char *old = malloc(sizes[version - 2]);
+		assert_int_equal(promote_context_options_init((promote_context_options *)old, version), 0);
+		assert_int_equal(promote_context_open_buffer(&ctx, flat, strlen(flat), "old.yaml",
+			(const promote_context_options *)old), 0);
+		promote_context_free(ctx);
+		free(old);
+	}
 }
 
 static void test_newer_options_refused(void **state)

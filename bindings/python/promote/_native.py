@@ -27,7 +27,7 @@ SONAME = "libpromote.so.0"
 
 # Versions of the append-only structs these bindings fill (the headers'
 # PROMOTE_*_VERSION macros; test_layout.py checks them against C).
-CONTEXT_OPTIONS_VERSION = 4
+CONTEXT_OPTIONS_VERSION = 5
 GIT_PROVIDER_VERSION = 1
 DEPLOY_BACKEND_VERSION = 1
 YAML_OPTIONS_VERSION = 1
@@ -218,6 +218,9 @@ class promote_event(Structure):
 # int (*)(const promote_event *event, void *payload)
 promote_event_cb = CFUNCTYPE(c_int, POINTER(promote_event), c_void_p)
 
+# int64_t (*)(void *payload): the wall clock, Unix seconds
+promote_clock_cb = CFUNCTYPE(c_int64, c_void_p)
+
 
 class promote_context_options(Structure):
     _fields_ = [
@@ -235,6 +238,8 @@ class promote_context_options(Structure):
         ("event_cb", promote_event_cb),   # since v4
         ("event_payload", c_void_p),
         ("net_timeout", c_uint32),   # since v4
+        ("clock_cb", promote_clock_cb),   # since v5
+        ("clock_payload", c_void_p),
     ]
 
 

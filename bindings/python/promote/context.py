@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import weakref
 from ctypes import byref, c_size_t
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, TypeVar, Union, cast, overload
@@ -30,6 +31,8 @@ CredentialsCallback = Callable[[Optional[str], Optional[str], int], Union[Tuple[
 # progress(event): the progress of a clone, fetch or push; None or False to go
 # on, True to stop the transfer (CallbackError); what it raises stops it too.
 ProgressCallback = Callable[[TransferEvent], Optional[bool]]
+# clock(): the wall clock of releases, Unix seconds (an int, or a float cut to one).
+ClockCallback = Callable[[], Union[int, float]]
 
 _T = TypeVar("_T")
 
@@ -71,17 +74,29 @@ class _Callbacks:
     pending: Optional[BaseException]
 
     def __init__(self, log: Optional[LogCallback], credentials: Optional[CredentialsCallback] = None,
-                 progress: Optional[ProgressCallback] = None) -> None:
+                 progress: Optional[ProgressCallback] = None, clock: Optional[ClockCallback] = None) -> None:
         self.pending = None
         self._log = log
         self._credentials = credentials
         self._progress = progress
+        self._clock = clock
         # The CFUNCTYPE objects must outlive every call the library makes
         # through them; they live on this object, which lives with the context.
         self.log_thunk = _n.promote_log_cb(self._log_trampoline) if log is not None else None
         self.credentials_thunk = (_n.promote_credential_cb(self._credentials_trampoline)
                                   if credentials is not None else None)
         self.event_thunk = _n.promote_event_cb(self._event_trampoline) if progress is not None else None
+        self.clock_thunk = _n.promote_clock_cb(self._clock_trampoline) if clock is not None else None
+
+    def _clock_trampoline(self, payload: Optional[int]) -> int:
+        try:
+            assert self._clock is not None  # the thunk exists only with a callback
+            return int(self._clock())
+        except BaseException as exc:  # noqa: B902 -- must never unwind into C
+            # The clock cannot fail in C: the system's time, and the exception re-raised after the call.
+            if self.pending is None:
+                self.pending = exc
+            return int(time.time())
 
     def _event_trampoline(self, event: _n.EventP, payload: Optional[int]) -> int:
         try:
@@ -156,6 +171,8 @@ def _options(callbacks: _Callbacks, max_depth: Optional[int], max_config_size: O
         opts.credentials_cb = callbacks.credentials_thunk
     if callbacks.event_thunk is not None:
         opts.event_cb = callbacks.event_thunk
+    if callbacks.clock_thunk is not None:
+        opts.clock_cb = callbacks.clock_thunk
     return opts
 
 
@@ -307,8 +324,8 @@ class Context(OwnsHandle):
               max_config_size: Optional[int], max_alias_nodes: Optional[int], log: Optional[LogCallback],
               log_level: int, credentials: Optional[CredentialsCallback] = None,
               cache_dir: Optional[bytes] = None, progress: Optional[ProgressCallback] = None,
-              net_timeout: Optional[int] = None) -> Context:
-        callbacks = _Callbacks(log, credentials, progress)
+              net_timeout: Optional[int] = None, clock: Optional[ClockCallback] = None) -> Context:
+        callbacks = _Callbacks(log, credentials, progress, clock)
         opts = _options(callbacks, max_depth, max_config_size, max_alias_nodes, log_level, cache_dir, net_timeout)
         handle = _n.ctx_p()
         try:
@@ -331,13 +348,13 @@ class Context(OwnsHandle):
     def from_file(cls, path: _n.StrArg, *, max_depth: Optional[int] = None, max_config_size: Optional[int] = None,
                   max_alias_nodes: Optional[int] = None, log: Optional[LogCallback] = None,
                   log_level: int = LogLevel.INFO, progress: Optional[ProgressCallback] = None,
-                  net_timeout: Optional[int] = None) -> Context:
+                  net_timeout: Optional[int] = None, clock: Optional[ClockCallback] = None) -> Context:
         """Load the configuration file at `path`. In an ordinary clone, its
         remote is what promotions read and write (:attr:`remote_name`), with
-        `net_timeout` as for :meth:`from_repository`."""
+        `net_timeout` and `clock` as for :meth:`from_repository`."""
         return cls._open(lib.promote_context_open_file, (_n.encode(os.fspath(path), "path"),), max_depth,
                          max_config_size, max_alias_nodes, log, log_level, progress=progress,
-                         net_timeout=net_timeout)
+                         net_timeout=net_timeout, clock=clock)
 
     @classmethod
     def from_string(cls, text: Union[str, bytes, bytearray, memoryview], name: Optional[str] = None, *,
@@ -362,7 +379,7 @@ class Context(OwnsHandle):
                         credentials: Optional[CredentialsCallback] = None,
                         cache_dir: Optional[_n.StrArg] = None,
                         progress: Optional[ProgressCallback] = None,
-                        net_timeout: Optional[int] = None) -> Context:
+                        net_timeout: Optional[int] = None, clock: Optional[ClockCallback] = None) -> Context:
         """Load `config_path` (default "promote.yaml") from HEAD of the git
         repository at `path` -- what is committed, not the work tree -- or of
         a remote URL, mirrored in `cache_dir` (default: $PROMOTE_CACHE_DIR,
@@ -376,12 +393,17 @@ class Context(OwnsHandle):
         `net_timeout`: seconds a fetch, clone or push may wait for a
         connection, and then without data, before it fails with
         :class:`promote.TimedOutError` (default: $PROMOTE_NET_TIMEOUT, else
-        30)."""
+        30).
+
+        `clock`, when given, is the wall clock of releases: ``clock()``
+        returns Unix seconds (the record's times, timeouts, freeze windows,
+        soak follow it); what it raises is re-raised after the call that
+        asked, which used the system's time meanwhile."""
         return cls._open(lib.promote_context_open_repository,
                          (_n.encode(os.fspath(path), "path"), _n.encode(config_path, "config_path")),
                          max_depth, max_config_size, max_alias_nodes, log, log_level, credentials,
                          _n.encode(os.fspath(cache_dir), "cache_dir") if cache_dir is not None else None,
-                         progress, net_timeout)
+                         progress, net_timeout, clock)
 
     # -- lifetime (close, closed, with: OwnsHandle)
 

@@ -89,6 +89,8 @@ int main(void)
 	MEMBER(promote_context_options, event_cb);
 	MEMBER(promote_context_options, event_payload);
 	MEMBER(promote_context_options, net_timeout);
+	MEMBER(promote_context_options, clock_cb);
+	MEMBER(promote_context_options, clock_payload);
 	struct_end();
 
 	STRUCT(promote_git_provider);

@@ -155,3 +155,22 @@ def test_poll_says_when_to_poll_again(repo):
         assert release.state is State.WAITING and release.poll() == 0
         qa, staging, _ = release.steps
         assert qa.commit != staging.commit
+
+
+def test_the_context_clock_is_the_records_clock(repo):
+    """Context(clock=...) is the wall clock of releases: the record's times follow it; what it raises comes
+    back from the call that asked."""
+    now = [1796400000]  # 2026-12-04T16:00:00Z
+    with promote.Context.from_repository(repo, clock=lambda: now[0]) as ctx:
+        release = ctx.run("shop", version="1.5.0")
+        assert release.created == 1796400000
+        now[0] += 90
+        release.run()
+        assert release.steps[0].started == 1796400090
+
+    def broken():
+        raise RuntimeError("the clock broke")
+
+    with promote.Context.from_repository(repo, clock=broken) as ctx:
+        with pytest.raises(RuntimeError, match="the clock broke"):
+            ctx.run("shop", version="1.5.1")

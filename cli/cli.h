@@ -112,7 +112,8 @@ void cli_plan_print_unchanged(const promote_plan *plan);
 
 /* The commands (cli/cmd_*.c). */
 extern const cli_command cmd_validate, cmd_env, cmd_product, cmd_flow, cmd_policy, cmd_yaml, cmd_plan,
-	cmd_apply, cmd_run, cmd_watch, cmd_release, cmd_release_list, cmd_status, cmd_change, cmd_doctor, cmd_version, cmd_help, cmd_completion;
+	cmd_apply, cmd_run, cmd_watch, cmd_release, cmd_release_list, cmd_status, cmd_change, cmd_doctor, cmd_version, cmd_help, cmd_completion,
+	cmd_hold, cmd_unhold, cmd_rollback;
 
 /* How deep commands nest: a group, its subcommand, ... */
 #define CLI_MAX_DEPTH 4

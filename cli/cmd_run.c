@@ -1,8 +1,8 @@
 /* promote run [--flow F] PRODUCT [--version V] [--no-group] [--timeout DURATION]: a release through a whole flow. */
 #include "release_table.h"
 
-static const char *product, *flow, *version, *timeout;
-static int no_group;
+static const char *product, *flow, *version, *timeout, *reason;
+static int no_group, force;
 
 static const cli_opt opts[] = {
 	{ CLI_OPT_ARG, "PRODUCT", 0, &product, 0, NULL, "the product to release", CLI_OPT_REQUIRED },
@@ -14,13 +14,21 @@ static const cli_opt opts[] = {
 	  "every step gets its own commit or change request (default: auto steps ready together share one)", 0 },
 	{ CLI_OPT_VALUE, "timeout", 0, &timeout, 0, "DURATION",
 	  "stop waiting after DURATION, e.g. 10m (the release stays as it is; default: the flow's timeout)", 0 },
+	{ CLI_OPT_SWITCH, "force", 0, &force, 0, NULL, "go through the environments' freeze windows (needs --reason)", 0 },
+	{ CLI_OPT_VALUE, "reason", 0, &reason, 0, "TEXT", "why --force overrides the windows (recorded in the release)",
+	  0 },
 	{ CLI_OPT_END }
 };
 
 static int run(const cli *c)
 {
 	uint32_t timeout_ms;
+	if (force != (reason != NULL))
+		return cli_usage_error("--force and --reason go together: --force needs --reason TEXT, why the freeze "
+				       "windows are overridden (it is recorded in the release)");
 	promote_release_options ropts = PROMOTE_RELEASE_OPTIONS_INIT;
+	ropts.force = force ? 1 : 0;
+	ropts.reason = reason;
 	ropts.flow = flow;
 	ropts.set_version = version;
 	ropts.no_group = no_group ? 1 : 0;

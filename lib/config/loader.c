@@ -5,6 +5,7 @@
 #include "labels.h"
 #include "loader_deploy.h"
 #include "loader_concurrency.h"
+#include "loader_windows.h"
 
 #include "core/value.h"
 #include "git/refname.h"
@@ -138,7 +139,8 @@ static void load_environment(promote__reader *r, promote_env *env, const promote
 	if (!map)
 		return;
 	promote__check_keys(r, map,
-		KEYS("path", "kind", "strategy", "deployMode", "deploy", "repository", "branch", "labels", "clusters"),
+		KEYS("path", "kind", "strategy", "deployMode", "deploy", "repository", "branch", "labels", "clusters",
+			"windows"),
 		what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "path")))
@@ -172,6 +174,8 @@ static void load_environment(promote__reader *r, promote_env *env, const promote
 		load_clusters(r, env, n, what);
 	if ((n = promote__map_get(map, "deploy")))
 		promote__load_deploy(r, env, n, promote__label_field(r, "deploy", what));
+	if ((n = promote__map_get(map, "windows")))
+		promote__load_windows(r, env, n, promote__label_field(r, "windows", what));
 }
 
 static void load_environments(promote__reader *r, promote__config *cfg, const promote__ynode *root,

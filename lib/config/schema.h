@@ -58,6 +58,8 @@ struct promote_env {
 	const char **deploy_health;       /* deploy.health: argv (exit 0 healthy, 75 progressing) */
 	size_t deploy_health_count;
 	uint32_t deploy_timeout_s;        /* deploy.timeout; 0: the default (10 min) */
+	struct promote__window *windows;  /* windows: freeze windows (window.h) */
+	size_t window_count;
 	promote__location where;
 };
 

@@ -94,3 +94,4 @@ bool promote__parse_rfc3339(int64_t *out, const char *text)
 	*out = days * 86400 + h * 3600 + mi * 60 + s - offset;
 	return true;
 }
+

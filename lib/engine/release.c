@@ -5,6 +5,7 @@
  * release_*.c files beside it).
  */
 #include "release_machine.h"
+#include "holds.h"
 
 #include "plan/plan.h"
 #include "plan/gate.h"
@@ -298,6 +299,9 @@ static int start(promote_release **out, promote_context *ctx, const char *produc
 	promote__git_session *session = NULL;
 	if (rc == 0 && (rc = promote__context_session(&session, ctx)) == 0)
 		rc = promote__git_clear_abandoned_creations(session->repo, "refs/promote/releases");
+	/* A person promoting into `to` explicitly lifts a rollback's pin there (holds.h). */
+	if (rc == 0 && o.to)
+		rc = promote__holds_unpin(ctx, o.to, product, o.author_name);
 	if (rc == 0)
 		rc = promote__release_update(r, mutate_create, NULL, seed ? seed->what : "Start release");
 	if (rc) {
@@ -394,7 +398,11 @@ int promote_release_run(promote_release *release, uint32_t timeout_ms)
 		if (next == 0)
 			return 0; /* final, or waiting for a person */
 		int64_t now = now_ms();
-		if (now >= deadline)
+		/* A long wait that ends past the deadline is not slept through; nor, without a timeout of the
+		 * caller's, a long wait on gates only (a freeze window, a hold's neighbour, soak): the release is
+		 * left running for a later poll (promote watch). */
+		bool long_wait = next > 60000 && (now + next > deadline || (!timeout_ms && promote__release_gated(release)));
+		if (now >= deadline || long_wait)
 			return promote__error(PROMOTE_ETIMEOUT, PROMOTE_ERROR_CLASS_RELEASE,
 				"release %s is still %s when the wait ran out (%s); it goes on from where it is: run or "
 				"poll it again", release->id, promote_release_state_name(release->state),

@@ -10,7 +10,12 @@
 #include <string.h>
 
 /* In the order they are asked: the first that stops a step gives its reason. */
+extern const promote__gate promote__gate_hold;   /* gate_hold.c: holds and rollback pins */
+extern const promote__gate promote__gate_window; /* gate_window.c: freeze windows */
+
 static const promote__gate *const gates[] = {
+	&promote__gate_hold,
+	&promote__gate_window,
 	&promote__gate_soak,
 	&promote__gate_queue, /* last: it takes the environment's lease when it lets a step go */
 	NULL /* the table's end: gates are added above this line */

@@ -3,6 +3,7 @@
 
 #include "config/loader.h"
 #include "core/buf.h"
+#include "core/civil.h"
 #include "core/error.h"
 #include "core/json_util.h"
 
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* ---- writing -------------------------------------------------------------- */
 
@@ -263,17 +263,10 @@ static void get_int(reader *rd, int64_t *out, json_object *o, const char *key)
 		*out = json_object_get_int64(v);
 }
 
-/* Seconds since the epoch of a UTC civil time (days from 1970-03-01 style
- * arithmetic, so February needs no table). */
+/* Seconds since the epoch of a UTC civil time. */
 static int64_t utc_seconds(int y, int mo, int d, int h, int mi, int sec)
 {
-	y -= mo <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	int64_t days = era * 146097 + doe - 719468;
-	return days * 86400 + h * 3600 + mi * 60 + sec;
+	return promote__days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
 }
 
 static void get_time(reader *rd, int64_t *out, json_object *o, const char *key)

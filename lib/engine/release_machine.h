@@ -165,6 +165,10 @@ uint32_t promote__release_backoff_ms(unsigned attempts);
 /* When the release's timeout runs out: its bound from its start or its latest retry (seconds since the epoch). */
 int64_t promote__release_deadline(const promote_release *r);
 
+/* Every open step is pending and one of them is stopped by a gate (release_admit.h): the release waits
+ * on holds, windows or soak, not on its own work — and does not time out meanwhile. */
+bool promote__release_gated(const promote_release *r);
+
 /* Now, in seconds since the epoch, on the context's clock (promote_context_options.clock_cb). */
 int64_t promote__now(const promote_context *ctx);
 

@@ -258,6 +258,10 @@ static int mutate_start(promote_release *r, bool *changed, void *arg)
 			bool admitted = false;
 			if ((rc = admit(r, s, a, now, &admitted, changed)) != 0 || !admitted)
 				continue;
+			/* Time spent stopped by a gate (a hold, a freeze window) is not the release's: its timeout
+			 * counts from when the gate let the step through. */
+			if (s->gate && *s->gate)
+				r->restarted = now;
 			if ((rc = promote__set_string(&s->gate, "")) != 0)
 				break;
 			s->state = promote__step_first_state(s);
@@ -484,6 +488,20 @@ static int one_pass(promote_release *r, promote__poll_state *ps)
 	return rc;
 }
 
+bool promote__release_gated(const promote_release *r)
+{
+	bool gated = false;
+	for (size_t i = 0; i < r->step_count; i++) {
+		const promote_release_step *s = &r->steps[i];
+		if (promote__step_final(s->state))
+			continue;
+		if (s->state != PROMOTE_STEP_PENDING)
+			return false;
+		gated |= s->gate && *s->gate;
+	}
+	return gated;
+}
+
 static int poll(promote_release *r, uint32_t *next_poll_ms, bool fetch)
 {
 	promote__poll_state ps = { UINT32_MAX, false, PROMOTE__ARRAY_INIT };
@@ -494,7 +512,7 @@ static int poll(promote_release *r, uint32_t *next_poll_ms, bool fetch)
 	if (rc == 0)
 		rc = promote__release_load(r);
 	for (int pass = 0; rc == 0 && pass < MAX_PASSES && !release_final(r->state); pass++) {
-		if (r->timeout_s && promote__now(r->ctx) >= promote__release_deadline(r)) {
+		if (r->timeout_s && promote__now(r->ctx) >= promote__release_deadline(r) && !promote__release_gated(r)) {
 			rc = settle_state(r, true);
 			break;
 		}

@@ -215,12 +215,13 @@ static int fetch_into(git_repository *repo, const char *url, const promote__cred
 	fo.callbacks.payload = &state;
 	fo.callbacks.transfer_progress = on_fetch_progress;
 	fo.prune = GIT_FETCH_PRUNE;
-	/* The remote's branches (and the change and release records, where watchers handled each flow, and the
-	 * environments' leases) are the mirror's, forced: a push that lost a race is forgotten. */
+	/* The remote's branches (and the change and release records, where watchers handled each flow, the
+	 * environments' leases and the holds) are the mirror's, forced: a push that lost a race is forgotten. */
 	char *refspecs[] = { "+refs/heads/*:refs/heads/*", "+" PROMOTE__GIT_CHANGES_PREFIX "*:" PROMOTE__GIT_CHANGES_PREFIX "*",
 		"+" PROMOTE__GIT_RELEASES_PREFIX "*:" PROMOTE__GIT_RELEASES_PREFIX "*",
 		"+" PROMOTE__GIT_WATCH_PREFIX "*:" PROMOTE__GIT_WATCH_PREFIX "*",
-		"+" PROMOTE__GIT_LEASES_PREFIX "*:" PROMOTE__GIT_LEASES_PREFIX "*" };
+		"+" PROMOTE__GIT_LEASES_PREFIX "*:" PROMOTE__GIT_LEASES_PREFIX "*",
+		"+" PROMOTE__GIT_HOLDS_REF ":" PROMOTE__GIT_HOLDS_REF };
 	git_strarray specs = { refspecs, PROMOTE_ARRAY_SIZE(refspecs) };
 	promote__remote_watch_begin(&state.auth);
 	git_rc = git_remote_fetch(remote, &specs, &fo, "promote: fetch");

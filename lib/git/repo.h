@@ -94,6 +94,8 @@ int promote__git_update_ref(git_repository *repo, const char *ref, const git_oid
 #define PROMOTE__GIT_WATCH_PREFIX "refs/promote/watch/"
 /* Where the leases of environments are: which release of a product may act there (engine/release_lease.c). */
 #define PROMOTE__GIT_LEASES_PREFIX "refs/promote/leases/"
+/* Where holds and rollback pins are kept (engine/holds.h): one ref. */
+#define PROMOTE__GIT_HOLDS_REF "refs/promote/holds"
 
 /*
  * A record: one small file kept as the history of a ref (each update a

@@ -15,6 +15,7 @@ COMMANDS = [
     ["yaml", "get"], ["yaml", "set"], ["yaml", "delete"], ["plan"], ["apply"], ["run"], ["watch"],
     ["release", "list"], ["release", "status"], ["release", "approve"], ["release", "abort"], ["release", "retry"],
     ["status"],
+    ["hold"], ["unhold"], ["rollback"],
     ["change", "show"], ["change", "approve"], ["change", "merge"], ["change", "close"], ["change", "comment"],
     ["doctor"], ["version"], ["help"],
 ]

@@ -337,7 +337,7 @@ static void test_unknown_env_key(void **state)
 		"  dev:\n"
 		"    path: envs/dev\n"
 		"    stratgy: auto\n",
-		"promote.yaml:5:5: unknown key 'stratgy' in environment 'dev' (did you mean 'strategy'?); the keys allowed here are: path, kind, strategy, deployMode, deploy, repository, branch, labels, clusters");
+		"promote.yaml:5:5: unknown key 'stratgy' in environment 'dev' (did you mean 'strategy'?); the keys allowed here are: path, kind, strategy, deployMode, deploy, repository, branch, labels, clusters, windows");
 }
 
 /* A message quoting a long value is whole, its advice included. */
@@ -355,6 +355,34 @@ static void test_long_value_message_whole(void **state)
 	assert_rejected(yaml, PROMOTE_EINVALID, expected, 1);
 }
 
+/* Freeze windows: a bad day, time or zone is an error at its value; deny and allow exclude each other. */
+static void test_bad_windows(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments:\n"
+		"  prod:\n"
+		"    path: envs/prod\n"
+		"    windows:\n"
+		"      - {deny: \"Fry 16:00 - Mon 08:00\"}\n"
+		"      - {allow: \"Mon-Fri 09:00 - 17:00\", timezone: Europe/Berlin}\n"
+		"      - {deny: \"Fri 16:00 - Mon 08:00\", allow: \"Mon 09:00 - 10:00\"}\n"
+		"      - {deny: \"22:00 - 06:00\", timezone: \"+2\"}\n"
+		"      - {deny: \"Sat 00:00 - 24:00\", zone: UTC}\n",
+		"promote.yaml:6:16: 'deny' of window #1 of environment 'prod' is 'Fry 16:00 - Mon 08:00': write it as "
+		"'Fri 16:00 - Mon 08:00', 'Mon-Fri 09:00 - 17:00' or '22:00 - 06:00'",
+		"promote.yaml:7:52: 'timezone' of window #2 of environment 'prod' is 'Europe/Berlin': time zone names "
+		"(IANA, such as Europe/Berlin) are not supported yet; give UTC or a fixed offset such as +01:00 (which "
+		"does not follow daylight saving time)",
+		"promote.yaml:8:9: window #3 of environment 'prod' needs one of 'deny' or 'allow' (a window is one or "
+		"the other), e.g. {deny: \"Fri 16:00 - Mon 08:00\", timezone: UTC}",
+		"promote.yaml:9:43: 'timezone' of window #4 of environment 'prod' is '+2': use UTC or a fixed offset "
+		"such as +02:00 or -05:30",
+		"promote.yaml:10:37: unknown key 'zone' in window #5 of environment 'prod'; the keys allowed here are: "
+		"deny, allow, timezone");
+}
+
 static void test_unknown_key_no_suggestion(void **state)
 {
 	(void)state;
@@ -362,7 +390,7 @@ static void test_unknown_key_no_suggestion(void **state)
 		"version: 1\n"
 		"environments:\n"
 		"  dev: {path: envs/dev, color: blue}\n",
-		"promote.yaml:3:25: unknown key 'color' in environment 'dev'; the keys allowed here are: path, kind, strategy, deployMode, deploy, repository, branch, labels, clusters");
+		"promote.yaml:3:25: unknown key 'color' in environment 'dev'; the keys allowed here are: path, kind, strategy, deployMode, deploy, repository, branch, labels, clusters, windows");
 }
 
 static void test_unknown_step_env(void **state)
@@ -518,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_scalar_root),
 		cmocka_unit_test(test_self_dependency),
 		cmocka_unit_test(test_step_policy),
+		cmocka_unit_test(test_bad_windows),
 		cmocka_unit_test(test_template_problems),
 		cmocka_unit_test(test_trigger_as_step),
 		cmocka_unit_test(test_unknown_dependency),

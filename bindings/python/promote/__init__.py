@@ -38,8 +38,8 @@ from . import yaml
 from ._version import __version__
 from .context import Context, CredentialsCallback, LogCallback, ProgressCallback, _live
 from .promotion import Applied, ApplyOutcome, Change, ChangeState, ChecksState, Plan, _live_plans
-from .release import (Check, Release, ReleaseEvent, ReleaseEventCallback, ReleaseEventKind, ReleaseInfo, ReleaseState,
-                      Step, StepState, _live_releases)
+from .release import (Check, Hold, HoldKind, Release, ReleaseEvent, ReleaseEventCallback, ReleaseEventKind,
+                      ReleaseInfo, ReleaseState, Step, StepState, _live_releases)
 from .status import Status, StatusCell, StatusRow
 from .watch import WatchEvent, WatchEventCallback, WatchEventKind, Watcher, _live_watchers
 from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
@@ -56,7 +56,7 @@ __all__ = [
     "Repository", "Environment", "Cluster", "Product", "Policy", "Flow", "FlowStep", "EffectivePolicy",
     "LogLevel", "PolicyField", "SshKey", "Plan", "Applied", "ApplyOutcome", "Change", "ChangeState", "ChecksState",
     "Release", "ReleaseInfo", "ReleaseState", "Step", "StepState", "Check", "ReleaseEvent", "ReleaseEventKind",
-    "ReleaseEventCallback", "Status", "StatusRow", "StatusCell",
+    "ReleaseEventCallback", "Status", "StatusRow", "StatusCell", "Hold", "HoldKind",
     "Watcher", "WatchEvent", "WatchEventKind", "WatchEventCallback",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",
     "ExistsError", "InvalidError", "ConfigError", "LimitError", "VersionError", "CallbackError",

@@ -291,6 +291,14 @@ class promote_release_list(_Opaque):
     pass
 
 
+class promote_hold(_Opaque):
+    pass
+
+
+class promote_hold_list(_Opaque):
+    pass
+
+
 class promote_release_list_options(Structure):
     _fields_ = [
         ("version", c_uint32),
@@ -563,6 +571,8 @@ status_p = _P(promote_status)
 cell_p = _P(promote_status_cell)
 watcher_p = _P(promote_watcher)
 wevent_p = _P(promote_watch_event)
+hold_p = _P(promote_hold)
+hlist_p = _P(promote_hold_list)
 dreq_p = _P(promote_deploy_request)
 dstatus_p = _P(promote_deploy_status)
 wreq_p = _P(promote_workflow_request)
@@ -919,6 +929,23 @@ DECLARATIONS = (
     ("promote_watch_event_release", c_char_p, (wevent_p,), _string),
     ("promote_watch_event_commit", c_char_p, (wevent_p,), _string),
     ("promote_watch_event_message", c_char_p, (wevent_p,), _string),
+    # hold.h
+    ("promote_hold_add", c_int, (ctx_p, c_char_p, c_char_p, c_char_p, c_char_p), _check),
+    ("promote_hold_remove", c_int, (_P(c_size_t), ctx_p, c_char_p, c_char_p, c_char_p), _check),
+    ("promote_hold_list_new", c_int, (_P(hlist_p), ctx_p), _check),
+    ("promote_hold_list_count", c_size_t, (hlist_p,), None),
+    ("promote_hold_list_at", hold_p, (hlist_p, c_size_t), None),
+    ("promote_hold_list_free", None, (hlist_p,), None),
+    ("promote_hold_kind_of", c_int, (hold_p,), None),
+    ("promote_hold_environment", c_char_p, (hold_p,), _string),
+    ("promote_hold_product", c_char_p, (hold_p,), _string),
+    ("promote_hold_reason", c_char_p, (hold_p,), _string),
+    ("promote_hold_by", c_char_p, (hold_p,), _string),
+    ("promote_hold_at", c_int64, (hold_p,), None),
+    ("promote_hold_version", c_char_p, (hold_p,), _string),
+    ("promote_hold_release", c_char_p, (hold_p,), _string),
+    ("promote_release_rollback", c_int, (_P(release_p), ctx_p, c_char_p, c_char_p, c_char_p,
+                                         _P(promote_release_options)), _check),
     # sys/git_provider.h: for providers written in Python
     ("promote_change_info_set_id", c_int, (info_p, c_char_p), _check),
     ("promote_change_info_set_url", c_int, (info_p, c_char_p), _check),

@@ -14,7 +14,8 @@ from ._handle import OwnsHandle
 from .errors import ErrorClass, ErrorCode, ErrorDetail, StateError, _enum_or_int
 from .promotion import Change, Plan, _change, _request
 from .status import Status, _options as _status_options, _read as _read_status
-from .release import Release, ReleaseEventCallback, ReleaseInfo, ReleaseState, _Events, _info, _options as _release_options
+from .release import (Hold, Release, ReleaseEventCallback, ReleaseInfo, ReleaseState, _Events, _hold, _info,
+                      _options as _release_options)
 from .watch import WatchEventCallback, Watcher
 from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, NameArg, Policy,
                     PolicyField, Product, Repository, SshKey, TransferEvent, TransferKind, TransferPhase)
@@ -755,6 +756,47 @@ class Context(OwnsHandle):
             return cast(Dict[str, Any], json.loads(_n.decode(_n.take_buf(buf)) or "null"))
         finally:
             lib.promote_status_free(st)
+
+    def hold(self, env: NameArg, reason: str, product: Optional[NameArg] = None, by: Optional[str] = None) -> None:
+        """Hold the automatic steps into `env` (of `product` only, when given)
+        with `reason`, as `by` (None: the author git finds for commits).
+        Recorded in the repository (refs/promote/holds), so every process
+        sees it; a hold of the same environment and product is replaced."""
+        self._call(lib.promote_hold_add, self._ctx(), _name_of(env, "env"), _name_of(product, "product"),
+                   _n.encode(reason, "reason"), _n.encode(by, "by"))
+
+    def unhold(self, env: NameArg, product: Optional[NameArg] = None, by: Optional[str] = None) -> int:
+        """Lift the hold of `env` (and `product`; with a product, its rollback
+        pin too); returns how many entries went. NotFoundError when there was none."""
+        removed = c_size_t(0)
+        self._call(lib.promote_hold_remove, byref(removed), self._ctx(), _name_of(env, "env"),
+                   _name_of(product, "product"), _n.encode(by, "by"))
+        return removed.value
+
+    def holds(self) -> List[Hold]:
+        """The holds and rollback pins recorded in the repository, oldest first."""
+        out = _n.hlist_p()
+        self._call(lib.promote_hold_list_new, byref(out), self._ctx())
+        try:
+            return [_hold(lib.promote_hold_list_at(out, i)) for i in range(lib.promote_hold_list_count(out))]
+        finally:
+            lib.promote_hold_list_free(out)
+
+    def rollback(self, product: NameArg, env: NameArg, version: Optional[str] = None, *,
+                 events: Optional[ReleaseEventCallback] = None, author_name: Optional[str] = None,
+                 author_email: Optional[str] = None) -> Release:
+        """Start a one-step release promoting `version` of `product` back into
+        `env` (None: the version before the current one, from the release
+        history) and pin it there: automatic releases of the product into
+        `env` wait until :meth:`unhold` with the product, or until a person
+        applies a version there. Advance the release as any other."""
+        callbacks = _Events(events)
+        opts = _release_options(callbacks, author_name, author_email)
+        out = _n.release_p()
+        self._call_with(callbacks, lib.promote_release_rollback, byref(out), self._ctx(),
+                        _name_of(product, "product"), _name_of(env, "env"), _n.encode(version, "version"),
+                        byref(opts))
+        return Release._wrap(out, self, callbacks, opts)
 
     def _call_with(self, callbacks: _Events, func: Callable[..., _T], *args: Any) -> _T:
         """A call that may tell a release's events: re-raise what its callback raised."""

@@ -131,6 +131,33 @@ class ReleaseInfo:
     steps: List[Step]
 
 
+class HoldKind(enum.IntEnum):
+    """What a :class:`Hold` is (promote_hold_kind)."""
+    HOLD = 0  # a person's hold (Context.hold)
+    PIN = 1   # what a rollback left (Context.rollback)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A hold or rollback pin as :meth:`Context.holds` lists it (a copy)."""
+    kind: Union[HoldKind, int]
+    environment: str
+    product: Optional[str]      # None: every product (a hold only)
+    reason: str
+    by: str
+    at: int                     # seconds since the epoch
+    version: Optional[str]      # a pin: the version pinned
+    release: Optional[str]      # a pin: the rollback release
+
+
+def _hold(h: Any) -> Hold:
+    kind = lib.promote_hold_kind_of(h)
+    return Hold(kind=HoldKind(kind) if kind in HoldKind._value2member_map_ else kind,
+                environment=lib.promote_hold_environment(h), product=lib.promote_hold_product(h),
+                reason=lib.promote_hold_reason(h) or "", by=lib.promote_hold_by(h) or "", at=lib.promote_hold_at(h),
+                version=lib.promote_hold_version(h), release=lib.promote_hold_release(h))
+
+
 # events(event): None to go on; what it raises stops the call and is re-raised.
 ReleaseEventCallback = Callable[[ReleaseEvent], None]
 

@@ -174,3 +174,26 @@ def test_the_context_clock_is_the_records_clock(repo):
     with promote.Context.from_repository(repo, clock=broken) as ctx:
         with pytest.raises(RuntimeError, match="the clock broke"):
             ctx.run("shop", version="1.5.1")
+
+
+def test_holds_and_rollback_pins(repo):
+    """Context.hold / unhold / holds / rollback: a hold stops the automatic step into prod, another
+    context lifts it; a rollback pins the version it goes back to."""
+    with open_repo(repo) as ctx:
+        ctx.hold("staging", "incident 42", by="alice")
+        assert [(h.kind, h.environment, h.product, h.reason, h.by) for h in ctx.holds()] == [
+            (promote.HoldKind.HOLD, "staging", None, "incident 42", "alice")]
+        release = ctx.run("shop", version="1.5.0")
+        assert release.run() is State.WAITING
+        assert release.step("staging").reason == "held by alice: incident 42"
+        with pytest.raises(promote.NotFoundError):
+            ctx.unhold("qa")
+        with open_repo(repo) as other:
+            assert other.unhold("staging", by="bob") == 1
+        assert ctx.holds() == []
+        rollback = ctx.rollback("shop", "qa", "1.4.0")
+        assert rollback.flow == "manual" and rollback.version == "1.4.0"
+        pins = ctx.holds()
+        assert [(p.kind, p.environment, p.product, p.version, p.release) for p in pins] == [
+            (promote.HoldKind.PIN, "qa", "shop", "1.4.0", rollback.id)]
+        assert ctx.unhold("qa", "shop") == 1

@@ -213,14 +213,14 @@ static void test_rollback_pins_until_an_explicit_promotion(void **state)
 	char expected[256];
 	snprintf(expected, sizeof expected, "pinned at 1.1 by rollback %s", id);
 	assert_string_equal(step_reason(r, "prod"), expected);
-	/* A person applies 1.3 into prod: the pin goes, and the waiting release finishes. */
+	/* A person applies 1.3 into prod: the pin goes as the apply starts, and the waiting release, first in
+	 * prod's queue, finishes; then the apply, behind it. */
 	promote_release *apply = NULL;
 	promote_release_options a = PROMOTE_RELEASE_OPTIONS_INIT;
 	a.to = "prod";
 	a.set_version = "1.3";
+	now_s += 60; /* (the queue's order is by creation) */
 	apply = start(ctx, &a);
-	run(apply);
-	promote_release_free(apply);
 	promote_hold_list *list = NULL;
 	assert_int_equal(promote_hold_list_new(&list, ctx), 0);
 	assert_int_equal(promote_hold_list_count(list), 0);
@@ -228,6 +228,9 @@ static void test_rollback_pins_until_an_explicit_promotion(void **state)
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
 	promote_release_free(r);
+	run(apply);
+	assert_int_equal(promote_release_state(apply), PROMOTE_RELEASE_SUCCEEDED);
+	promote_release_free(apply);
 	/* Rolled back again by name, then unheld by product: the pin is lifted. */
 	assert_int_equal(promote_release_rollback(&r, ctx, "shop", "prod", "1.2", NULL), 0);
 	run(r);

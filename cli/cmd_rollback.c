@@ -27,14 +27,8 @@ static int run(const cli *c)
 	if (rc)
 		return rc;
 	promote_release *release = NULL;
-	int err = promote_release_rollback(&release, ctx, product, env, version, &ropts);
-	if (err < 0)
-		rc = cli_fail(c);
-	else
-		rc = cli_release_advance(c, release, timeout_ms, false);
-	promote_release_free(release);
-	promote_context_free(ctx);
-	return rc;
+	int made = promote_release_rollback(&release, ctx, product, env, version, &ropts);
+	return cli_release_started(c, ctx, release, made, timeout_ms);
 }
 
 const cli_command cmd_rollback = {

@@ -37,13 +37,8 @@ static int run(const cli *c)
 	if (rc)
 		return rc;
 	promote_release *release = NULL;
-	if (promote_release_start(&release, ctx, product, &ropts) < 0)
-		rc = cli_fail(c);
-	else
-		rc = cli_release_advance(c, release, timeout_ms, false);
-	promote_release_free(release);
-	promote_context_free(ctx);
-	return rc;
+	int made = promote_release_start(&release, ctx, product, &ropts);
+	return cli_release_started(c, ctx, release, made, timeout_ms);
 }
 
 const cli_command cmd_run = {

@@ -443,6 +443,14 @@ int cli_release_begin(promote_context **ctx, uint32_t *timeout_ms, const char *t
 	return cli_open(ctx, c);
 }
 
+int cli_release_started(const cli *c, promote_context *ctx, promote_release *release, int made, uint32_t timeout_ms)
+{
+	int rc = made < 0 ? cli_fail(c) : cli_release_advance(c, release, timeout_ms, false);
+	promote_release_free(release);
+	promote_context_free(ctx);
+	return rc;
+}
+
 int cli_release_advance(const cli *c, promote_release *release, uint32_t timeout_ms, bool poll_only)
 {
 	cli_release_view_update(release);

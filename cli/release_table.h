@@ -48,6 +48,10 @@ int cli_release_view_finish(const cli *c, const promote_release *release);
  * as it is, still running (exit status 3). */
 int cli_release_advance(const cli *c, promote_release *release, uint32_t timeout_ms, bool poll_only);
 
+/* The end of a command that started a release: `made` is what starting it returned (< 0: the error is
+ * shown), else the release is advanced (cli_release_advance()); then the release and `ctx` are freed. */
+int cli_release_started(const cli *c, promote_context *ctx, promote_release *release, int made, uint32_t timeout_ms);
+
 /* One line for one event of a release ("qa: committed 3f2a1b9c0d1e"),
  * after `prefix` and a space when not NULL (promote watch: the release id). */
 void cli_release_print_event(FILE *out, const char *prefix, const promote_release_event *e);

@@ -14,6 +14,7 @@
  */
 #include "status_model.h"
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "core/json_util.h"
 
@@ -115,48 +116,64 @@ static json_object *row_json(const promote_status *st, size_t p)
 	return o;
 }
 
-static json_object *status_json(const promote_status *st)
+/* The document before its products: schema and environments, as one pretty object without its closing brace. */
+static int put_head(promote_buf *out, const promote_status *st)
 {
-	json_object *o = json_object_new_object(), *envs = json_object_new_array(),
-		    *rows = json_object_new_array_ext((int)st->product_count);
-	int rc = o && envs && rows ? 0 : promote__error_oom();
+	json_object *o = json_object_new_object(), *envs = json_object_new_array();
+	int rc = o && envs ? 0 : promote__error_oom();
 	if (rc == 0)
 		rc = promote__json_put(o, "schema", json_object_new_int(PROMOTE__STATUS_SCHEMA), false);
 	for (size_t e = 0; rc == 0 && e < st->env_count; e++)
 		if (json_object_array_add(envs, json_object_new_string(promote_env_name(st->envs[e]))) != 0)
 			rc = promote__error_oom();
-	for (size_t p = 0; rc == 0 && p < st->product_count; p++) {
-		json_object *row = row_json(st, p);
-		if (!row || json_object_array_add(rows, row) != 0) {
-			json_object_put(row);
-			rc = promote__error_oom();
-		}
-	}
 	if (rc == 0) {
 		rc = promote__json_put(o, "environments", envs, false);
 		envs = NULL;
 	}
-	if (rc == 0) {
-		rc = promote__json_put(o, "products", rows, false);
-		rows = NULL;
-	}
+	promote_buf head = PROMOTE_BUF_INIT;
+	if (rc == 0)
+		rc = promote__json_to_buf(&head, o);
+	/* "{ ... ]\n}\n": everything but the closing "\n}\n". */
+	if (rc == 0)
+		rc = promote__buf_put(out, head.ptr, head.size - 3);
+	promote_buf_dispose(&head);
 	json_object_put(envs);
-	json_object_put(rows);
-	if (rc && o) {
-		json_object_put(o);
-		o = NULL;
-	}
-	return o;
+	json_object_put(o);
+	return rc;
 }
 
+/* One product's object, pretty, indented as an item of "products" (four spaces). */
+static int put_row(promote_buf *out, const promote_status *st, size_t p)
+{
+	json_object *row = row_json(st, p);
+	if (!row)
+		return promote_error_last()->code ? promote_error_last()->code : promote__error_oom();
+	promote_buf text = PROMOTE_BUF_INIT;
+	int rc = promote__json_to_buf(&text, row);
+	json_object_put(row);
+	if (rc == 0)
+		rc = promote__buf_puts(out, p ? ",\n    " : "\n    ");
+	for (size_t i = 0; rc == 0 && i + 1 < text.size; i++) /* (its last newline left out) */
+		rc = text.ptr[i] == '\n' ? promote__buf_puts(out, "\n    ") : promote__buf_putc(out, text.ptr[i]);
+	promote_buf_dispose(&text);
+	return rc;
+}
+
+/*
+ * Written row by row, so that a table of 10,000 products never needs all
+ * its JSON objects at once; the bytes are what json-c prints for the whole
+ * document (JSON_C_TO_STRING_PRETTY | _SPACED | _NOSLASHESCAPE).
+ */
 int promote__status_to_json(promote_buf *out, const promote_status *st)
 {
-	json_object *o = status_json(st);
-	if (!o)
-		return promote_error_last()->code ? promote_error_last()->code : promote__error_oom();
 	promote_buf fresh = PROMOTE_BUF_INIT;
-	int rc = promote__json_to_buf(&fresh, o);
-	json_object_put(o);
+	int rc = put_head(&fresh, st);
+	if (rc == 0)
+		rc = promote__buf_puts(&fresh, ",\n  \"products\": [");
+	for (size_t p = 0; rc == 0 && p < st->product_count; p++)
+		rc = put_row(&fresh, st, p);
+	if (rc == 0)
+		rc = promote__buf_puts(&fresh, "\n  ]\n}\n");
 	if (rc == 0)
 		*out = fresh;
 	else

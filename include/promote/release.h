@@ -242,6 +242,13 @@ PROMOTE_EXTERN(const char *) promote_release_step_merge_commit(const promote_rel
 PROMOTE_EXTERN(const char *) promote_release_step_error(const promote_release_step *step);
 PROMOTE_EXTERN(int64_t) promote_release_step_started(const promote_release_step *step);
 PROMOTE_EXTERN(int64_t) promote_release_step_finished(const promote_release_step *step);
+/* The gate that keeps a pending step from starting while the steps it
+ * depends on have succeeded — "hold" (a hold or rollback pin on its
+ * environment), "window" (a freeze window), "soak" (a step before it is
+ * soaking), "queue" (another release of the product goes first there) —
+ * its reason says the rest; "" when no gate stops it. Names are only
+ * added. Owned by the release. */
+PROMOTE_EXTERN(const char *) promote_release_step_gate(const promote_release_step *step);
 
 /* The checks (pre- and post-action workflows) run so far, in order. */
 PROMOTE_EXTERN(size_t) promote_release_step_check_count(const promote_release_step *step);

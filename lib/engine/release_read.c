@@ -54,6 +54,7 @@ const char *promote_release_step_change(const promote_release_step *s) { return 
 const char *promote_release_step_head(const promote_release_step *s) { return TEXT(s, head); }
 const char *promote_release_step_merge_commit(const promote_release_step *s) { return TEXT(s, merge_commit); }
 const char *promote_release_step_error(const promote_release_step *s) { return TEXT(s, error); }
+const char *promote_release_step_gate(const promote_release_step *s) { return TEXT(s, gate); }
 int promote_release_step_state(const promote_release_step *s) { return s ? s->state : PROMOTE_STEP_PENDING; }
 unsigned int promote_release_step_attempts(const promote_release_step *s) { return s ? s->attempts : 0; }
 int promote_release_step_strategy(const promote_release_step *s) { return s ? s->strategy : PROMOTE_STRATEGY_AUTO; }

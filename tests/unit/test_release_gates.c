@@ -120,6 +120,10 @@ static void test_a_hold_stops_automatic_steps_until_lifted(void **state)
 	assert_int_equal(step_state(r, "staging"), PROMOTE_STEP_SUCCEEDED);
 	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_PENDING);
 	assert_string_equal(step_reason(r, "prod"), "held by alice: incident 42");
+	/* The gate that stops it, by name; none on a step that went on, or on no step. */
+	assert_string_equal(promote_release_step_gate(promote_release_step_lookup(r, "prod")), "hold");
+	assert_string_equal(promote_release_step_gate(promote_release_step_lookup(r, "staging")), "");
+	assert_string_equal(promote_release_step_gate(NULL), "");
 	promote_buf json = PROMOTE_BUF_INIT;
 	assert_int_equal(promote_release_to_json(&json, r), 0);
 	assert_non_null(strstr(json.ptr, "\"gate\": \"hold\""));
@@ -146,6 +150,7 @@ static void test_a_hold_stops_automatic_steps_until_lifted(void **state)
 	promote_context_free(other);
 	run(r);
 	assert_int_equal(promote_release_state(r), PROMOTE_RELEASE_SUCCEEDED);
+	assert_string_equal(promote_release_step_gate(promote_release_step_lookup(r, "prod")), "");
 	promote_release_free(r);
 	/* The ref's history says who held and who lifted. */
 	char log[256];
@@ -262,6 +267,7 @@ static void test_a_freeze_window_holds_until_it_opens(void **state)
 	assert_int_equal(step_state(r, "staging"), PROMOTE_STEP_SUCCEEDED);
 	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_PENDING);
 	assert_string_equal(step_reason(r, "prod"), "prod is frozen (Fri 16:00 - Mon 08:00 UTC) until Mon 08:00 UTC");
+	assert_string_equal(promote_release_step_gate(promote_release_step_lookup(r, "prod")), "window");
 	int64_t opens = 1796400000 + 2 * 86400 + 16 * 3600; /* Mon 08:00 */
 	assert_true(next >= (opens - now_s - 1) * 1000 && next <= (opens - now_s + 1) * 1000);
 	/* run() does not sleep through a wait longer than its bound. */

@@ -861,6 +861,7 @@ DECLARATIONS = (
     ("promote_release_step_head", c_char_p, (rstep_p,), _string),
     ("promote_release_step_merge_commit", c_char_p, (rstep_p,), _string),
     ("promote_release_step_error", c_char_p, (rstep_p,), _string),
+    ("promote_release_step_gate", c_char_p, (rstep_p,), _string),
     ("promote_release_step_started", c_int64, (rstep_p,), None),
     ("promote_release_step_finished", c_int64, (rstep_p,), None),
     ("promote_release_step_check_count", c_size_t, (rstep_p,), None),

@@ -100,6 +100,8 @@ class Step:
     started: Optional[int]      # seconds since the epoch
     finished: Optional[int]
     checks: List[Check]
+    # Pending: the gate that stops it ("hold", "window", "soak", "queue"); None when none does.
+    gate: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,8 @@ def _step(s: Any) -> Step:
         error=_opt(lib.promote_release_step_error(s)),
         started=lib.promote_release_step_started(s) or None,
         finished=lib.promote_release_step_finished(s) or None,
-        checks=checks)
+        checks=checks,
+        gate=_opt(lib.promote_release_step_gate(s)))
 
 
 def _steps(p: Any) -> List[Step]:

@@ -186,6 +186,9 @@ def test_holds_and_rollback_pins(repo):
         release = ctx.run("shop", version="1.5.0")
         assert release.run() is State.WAITING
         assert release.step("staging").reason == "held by alice: incident 42"
+        # The gate that stops it, by name (promote_release_step_gate); none on a step that went on.
+        assert release.step("staging").gate == "hold"
+        assert release.step("qa").gate is None
         with pytest.raises(promote.NotFoundError):
             ctx.unhold("qa")
         with open_repo(repo) as other:

@@ -109,7 +109,7 @@ def main():
                     lines = run_status(promote, url, cache, env, "status").splitlines()
                     if len(lines) != cells + 1:
                         sys.exit("status printed %d lines for %d cells" % (len(lines) - 1, cells))
-                    moving = sum(1 for line in lines[1:] if line.split()[3] != "-")
+                    moving = sum(1 for line in lines[1:] if line.split()[4] != "-")  # RELEASE, after HOLD
                     if moving != 2 * releases:
                         sys.exit("%d cells show a release, not %d" % (moving, 2 * releases))
                 return check

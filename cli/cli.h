@@ -85,6 +85,9 @@ json_object *cli_json_string(const char *s);
  * null when its repository is no clone's remote. */
 void cli_json_add_remote(json_object *o, const promote_context *ctx);
 
+/* `when` (seconds since the epoch) as "2026-12-05 03:20" (UTC); "-" for 0. */
+void cli_format_time(char *out, size_t size, int64_t when);
+
 /* "90", "90s", "10m", "1h30m", "2d" as milliseconds into *ms (at most
  * UINT32_MAX); 0, or EXIT_USAGE after saying what is wrong with `option`. */
 int cli_parse_duration(uint32_t *ms, const char *text, const char *option);

@@ -5,7 +5,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char *product, *state, *limit;
 
@@ -15,15 +14,6 @@ static const cli_opt list_opts[] = {
 	{ CLI_OPT_VALUE, "limit", 0, &limit, 0, "N", "at most N, the newest (default: all)", 0 },
 	{ CLI_OPT_END }
 };
-
-/* "2026-12-05 03:20" (UTC). */
-static void format_time(char *out, size_t size, int64_t when)
-{
-	time_t t = (time_t)when;
-	struct tm tm;
-	if (!when || !gmtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%d %H:%M", &tm))
-		snprintf(out, size, "-");
-}
 
 static int parse_state(int32_t *out)
 {
@@ -85,7 +75,7 @@ static void print_list(const cli *c, const promote_release_list *list)
 	for (size_t i = 0; i < n; i++) {
 		const promote_release *r = promote_release_list_at(list, i);
 		char created[32];
-		format_time(created, sizeof created, promote_release_created(r));
+		cli_format_time(created, sizeof created, promote_release_created(r));
 		printf("%-*s  %-*s  %-*s  %-*s  %-9s  %-16s  ", (int)wid, promote_release_id(r), (int)wprod,
 			promote_release_product(r), (int)wver, promote_release_version(r), (int)wflow, promote_release_flow(r),
 			promote_release_state_name(promote_release_state(r)), created);

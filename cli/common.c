@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static bool exists(const char *path)
@@ -239,4 +240,12 @@ int cli_usage_error(const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 	return EXIT_USAGE;
+}
+
+void cli_format_time(char *out, size_t size, int64_t when)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+	if (!when || !gmtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%d %H:%M", &tm))
+		snprintf(out, size, "-");
 }

@@ -4,21 +4,22 @@
  * One table, read from the repository alone (what `promote status` prints
  * and a web view serves): a row per product, a cell per environment, each
  * cell holding the version the environment has (its template's version
- * attribute on the environment's branch) and the open release moving the
+ * attribute on the environment's branch), the open release moving the
  * product there — its state, and the state and reason of its step into that
- * environment.
+ * environment — and the hold and rollback pin that stop automatic steps
+ * there (hold.h).
  *
  * The rows are every configured product and every product a discovery
  * product ("*") finds in any environment, sorted by name; the columns are the
  * context's environments in configuration order. Versions are read at the
  * tips of the environments' branches; the open releases (running or
- * waiting) are read once from refs/promote/releases/ and indexed by
- * product, so the cost grows with the products shown and the releases
- * recorded, not with their product.
+ * waiting) are read once from refs/promote/releases/ and the holds once
+ * from refs/promote/holds, each indexed by product, so the cost grows with
+ * the products shown and the releases recorded, not with their product.
  *
  * A promote_status is a snapshot, owned by the caller (promote_status_free())
- * and keeping its context alive. Cells, and the releases and steps they
- * point to, are borrowed from it and valid until it is freed.
+ * and keeping its context alive. Cells, and the releases, steps and holds
+ * they point to, are borrowed from it and valid until it is freed.
  */
 #ifndef PROMOTE_STATUS_H
 #define PROMOTE_STATUS_H
@@ -26,6 +27,7 @@
 #include "common.h"
 #include "buffer.h"
 #include "release.h"
+#include "hold.h"
 
 PROMOTE_BEGIN_DECL
 
@@ -52,11 +54,12 @@ PROMOTE_EXTERN(int) promote_status_options_init(promote_status_options *opts, un
 /*
  * Read the status of the context's repository: the versions at the
  * environments' branches as the repository session has them (a remote
- * repository is fetched once, when the session opens) and the open
- * releases. PROMOTE_ESTATE for a context without a repository,
- * PROMOTE_ENOTFOUND for an unknown environment, the errors of reading the
- * repository or a release record. A version file that cannot be read as
- * YAML does not fail the call: its cell says why (promote_status_cell_error()).
+ * repository is fetched once, when the session opens), the open releases,
+ * and the holds and pins. PROMOTE_ESTATE for a context without a
+ * repository, PROMOTE_ENOTFOUND for an unknown environment, the errors of
+ * reading the repository, a release record or the record of holds. A
+ * version file that cannot be read as YAML does not fail the call: its cell
+ * says why (promote_status_cell_error()).
  */
 PROMOTE_EXTERN(int) promote_status_new(promote_status **out, promote_context *ctx, const promote_status_options *opts);
 /* NULL is fine. */
@@ -97,6 +100,25 @@ PROMOTE_EXTERN(const promote_release_step *) promote_status_cell_step(const prom
 /* How many other open releases have a step into this environment that has
  * not succeeded (they wait behind the one above). */
 PROMOTE_EXTERN(size_t) promote_status_cell_waiting(const promote_status_cell *cell);
+
+/*
+ * The hold that stops automatic steps of the product into this environment:
+ * the environment's own (every product; promote_hold_product() NULL) first,
+ * else the product's — as a step's reason says "held by NAME: TEXT". NULL
+ * when none. Read it with the promote_hold_* accessors; borrowed from the
+ * status.
+ */
+PROMOTE_EXTERN(const promote_hold *) promote_status_cell_hold(const promote_status_cell *cell);
+/* The rollback pin of the product in this environment (promote_hold_version():
+ * the version pinned, promote_hold_release(): the rollback); NULL when none.
+ * Borrowed from the status. */
+PROMOTE_EXTERN(const promote_hold *) promote_status_cell_pin(const promote_status_cell *cell);
+
+/* Every hold and pin on the columns — of every product (also when no row is
+ * shown), or of a product that has a row — in the order they were recorded
+ * (oldest first). Borrowed from the status; NULL out of range. */
+PROMOTE_EXTERN(size_t) promote_status_hold_count(const promote_status *status);
+PROMOTE_EXTERN(const promote_hold *) promote_status_hold_at(const promote_status *status, size_t index);
 
 /* The status as JSON (doc/OPERATIONS.md, "The JSON of promote status"), into a new buffer the caller disposes. */
 PROMOTE_EXTERN(int) promote_status_to_json(promote_buf *out, const promote_status *status);

@@ -45,7 +45,7 @@ static int put_opt(json_object *o, const char *key, const char *value)
 	return promote__json_put(o, key, value ? json_object_new_string(value) : NULL, value == NULL);
 }
 
-static json_object *hold_json(const struct promote_hold *h)
+json_object *promote__hold_json(const struct promote_hold *h)
 {
 	json_object *o = json_object_new_object();
 	int rc = o ? 0 : PROMOTE_ENOMEM;
@@ -77,7 +77,7 @@ static int holds_to_json(promote_buf *out, const promote__holds *holds)
 	json_object *doc = json_object_new_object(), *list = json_object_new_array();
 	int rc = doc && list ? 0 : promote__error_oom();
 	for (size_t i = 0; rc == 0 && i < holds->count; i++) {
-		json_object *h = hold_json(&holds->items[i]);
+		json_object *h = promote__hold_json(&holds->items[i]);
 		if (!h || json_object_array_add(list, h) != 0) {
 			json_object_put(h);
 			rc = promote__error_oom();

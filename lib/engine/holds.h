@@ -7,7 +7,8 @@
  * ref's history says who held and who lifted what, and when (each commit's
  * author and message).
  *
- * Readers elsewhere: `promote status` lists them (promote__holds_read);
+ * Readers elsewhere: `promote status` lists them (promote__holds_read,
+ * promote__hold_json);
  * `promote watch` polls again a release that waits on a hold when the ref
  * moves (promote__holds_read's `tip`, or the public promote_hold_list_*).
  */
@@ -15,6 +16,7 @@
 #define PROMOTE_ENGINE_HOLDS_H
 
 #include "core/common.h"
+#include "core/json_util.h"
 #include "git/repo.h"
 
 #include <git2.h>
@@ -44,6 +46,11 @@ typedef struct promote__holds {
  * fetch); none (count 0) when there is no record. */
 int promote__holds_read(promote__holds *out, promote_context *ctx);
 void promote__holds_dispose(promote__holds *holds);
+
+/* One entry as the record writes it: {"kind": "hold"|"pin", "environment", "product" (null: every
+ * product), "reason", "by", "at" (RFC 3339, UTC), and a pin's "version" and "release"}; NULL when out of
+ * memory. */
+json_object *promote__hold_json(const struct promote_hold *h);
 
 /* The hold or pin that stops an automatic step of `product` into `env`: an
  * environment-wide hold first, then the product's hold, then its pin; NULL

@@ -1,10 +1,11 @@
 /*
  * promote_status: every product × environment — the version there (read
  * through the product's template at the environment's branch tip) and the
- * open release moving it (status.h). The releases are listed once and
- * matched to rows by a binary search on the sorted product names, so the
- * cost is (products × environments) version reads plus one pass over the
- * releases.
+ * open release moving it, the hold and the rollback pin there (status.h).
+ * The releases and the holds are each read once and matched to rows by a
+ * binary search on the sorted product names, so the cost is (products ×
+ * environments) version reads plus one pass over the releases and one over
+ * the holds.
  */
 #include "status_model.h"
 
@@ -193,6 +194,52 @@ static int place_releases(promote_status *st)
 	return rc;
 }
 
+/* ---- the cells: holds and pins ------------------------------------------- */
+
+static int column_of(const promote_status *st, const char *env)
+{
+	for (size_t e = 0; e < st->env_count; e++)
+		if (strcmp(promote_env_name(st->envs[e]), env) == 0)
+			return (int)e;
+	return -1;
+}
+
+/* Hold `h` into the cells it stops: a product's hold or pin into its row's cell, an environment's hold
+ * into every cell of its column. As the hold gate decides (promote__holds_match), an environment's hold
+ * comes before a product's. */
+static void place_hold(promote_status *st, const struct promote_hold *h, size_t e, int row)
+{
+	if (!h->product) {
+		for (size_t p = 0; p < st->product_count; p++)
+			st->cells[p * st->env_count + e].hold = h;
+		return;
+	}
+	promote_status_cell *cell = &st->cells[(size_t)row * st->env_count + e];
+	if (h->kind == PROMOTE_HOLD_PIN)
+		cell->pin = h;
+	else if (!cell->hold)
+		cell->hold = h;
+}
+
+/* The record of holds, read once; each hold or pin on a column shown, of every product or of a row,
+ * listed (st->shown) and placed in its cells. */
+static int place_holds(promote_status *st)
+{
+	int rc = promote__holds_read(&st->holds, st->ctx);
+	if (rc == 0 && st->holds.count && !(st->shown = calloc(st->holds.count, sizeof *st->shown)))
+		rc = promote__error_oom();
+	for (size_t i = 0; rc == 0 && i < st->holds.count; i++) {
+		const struct promote_hold *h = &st->holds.items[i];
+		int e = column_of(st, h->environment);
+		int row = h->product ? row_of(st, h->product) : 0;
+		if (e < 0 || row < 0)
+			continue;
+		st->shown[st->shown_count++] = h;
+		place_hold(st, h, (size_t)e, row);
+	}
+	return rc;
+}
+
 /* ---- the status ------------------------------------------------------------ */
 
 static int columns(promote_status *st, const char *only)
@@ -264,6 +311,8 @@ int promote_status_new(promote_status **out, promote_context *ctx, const promote
 		rc = read_cells(st, r, branches);
 	if (rc == 0)
 		rc = place_releases(st);
+	if (rc == 0)
+		rc = place_holds(st);
 	for (size_t e = 0; branches && e < env_count; e++)
 		promote_strarray_dispose(&branches[e].products);
 	free(branches);
@@ -289,6 +338,8 @@ void promote_status_free(promote_status *st)
 	free(st->products);
 	free(st->envs);
 	promote_release_list_free(st->releases);
+	free(st->shown);
+	promote__holds_dispose(&st->holds);
 	promote__context_unref(st->ctx);
 	free(st);
 }
@@ -327,6 +378,18 @@ const char *promote_status_cell_error(const promote_status_cell *cell) { return 
 const promote_release *promote_status_cell_release(const promote_status_cell *cell) { return cell ? cell->release : NULL; }
 const promote_release_step *promote_status_cell_step(const promote_status_cell *cell) { return cell ? cell->step : NULL; }
 size_t promote_status_cell_waiting(const promote_status_cell *cell) { return cell ? cell->waiting : 0; }
+const promote_hold *promote_status_cell_hold(const promote_status_cell *cell) { return cell ? cell->hold : NULL; }
+const promote_hold *promote_status_cell_pin(const promote_status_cell *cell) { return cell ? cell->pin : NULL; }
+
+size_t promote_status_hold_count(const promote_status *st)
+{
+	return st ? st->shown_count : 0;
+}
+
+const promote_hold *promote_status_hold_at(const promote_status *st, size_t index)
+{
+	return st && index < st->shown_count ? st->shown[index] : NULL;
+}
 
 int promote_status_to_json(promote_buf *out, const promote_status *st)
 {

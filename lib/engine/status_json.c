@@ -3,20 +3,27 @@
  * are only added):
  *
  * {"schema": 1, "environments": ["dev", "staging", "prod"],
+ *  "holds": [{"kind": "hold", "environment": "prod", "product": null, "reason": "incident 42", "by": "alice",
+ *             "at": "..."}],
  *  "products": [{"name": "shop", "environments": {
- *     "dev": {"present": true, "version": "1.5.0", "error": null, "release": null, "waiting": 0},
+ *     "dev": {"present": true, "version": "1.5.0", "error": null, "release": null, "waiting": 0,
+ *             "hold": null, "pin": null},
  *     "prod": {"present": true, "version": "1.4.0", "error": null, "waiting": 0,
  *              "release": {"id": "shop-1.5.0-3fa9c1", "flow": "default", "version": "1.5.0",
  *                          "state": "waiting", "reason": "...", "created": "...",
- *                          "step": {"state": "awaiting_approval", "reason": "waiting for approval of ...",
- *                                   "attempts": 1, "commit": "", "change": "promote/shop-1.5.0-3fa9c1/prod",
- *                                   "started": "..."}}}}}]}
+ *                          "step": {"state": "pending", "reason": "held by alice: incident 42",
+ *                                   "attempts": 0, "commit": "", "change": "", "started": null,
+ *                                   "gate": "hold"}},
+ *              "hold": {the hold above}, "pin": null}}}]}
+ *
+ * A hold or pin is written as the record of holds writes it (promote__hold_json()).
  */
 #include "status_model.h"
 
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/json_util.h"
+#include "holds.h"
 
 #include <json-c/json.h>
 
@@ -42,6 +49,8 @@ static json_object *step_json(const promote_release_step *s)
 		rc = put_str(o, "change", promote_release_step_change(s), false);
 	if (rc == 0)
 		rc = promote__json_put(o, "started", promote__json_time(promote_release_step_started(s)), true);
+	if (rc == 0)
+		rc = put_str(o, "gate", promote_release_step_gate(s), false);
 	if (rc && o) {
 		json_object_put(o);
 		o = NULL;
@@ -88,6 +97,10 @@ static json_object *cell_json(const promote_status_cell *c)
 		rc = promote__json_put(o, "release", c->release ? release_json(c->release, c->step) : NULL, !c->release);
 	if (rc == 0)
 		rc = promote__json_put(o, "waiting", json_object_new_int64((int64_t)c->waiting), false);
+	if (rc == 0)
+		rc = promote__json_put(o, "hold", c->hold ? promote__hold_json(c->hold) : NULL, !c->hold);
+	if (rc == 0)
+		rc = promote__json_put(o, "pin", c->pin ? promote__hold_json(c->pin) : NULL, !c->pin);
 	if (rc && o) {
 		json_object_put(o);
 		o = NULL;
@@ -116,19 +129,34 @@ static json_object *row_json(const promote_status *st, size_t p)
 	return o;
 }
 
-/* The document before its products: schema and environments, as one pretty object without its closing brace. */
+/* json_object_array_add() that takes `item` (NULL: out of memory) in any case. */
+static int add_item(json_object *array, json_object *item)
+{
+	if (item && json_object_array_add(array, item) == 0)
+		return 0;
+	json_object_put(item);
+	return promote__error_oom();
+}
+
+/* The document before its products: schema, environments and holds, as one pretty object without its
+ * closing brace. */
 static int put_head(promote_buf *out, const promote_status *st)
 {
-	json_object *o = json_object_new_object(), *envs = json_object_new_array();
-	int rc = o && envs ? 0 : promote__error_oom();
+	json_object *o = json_object_new_object(), *envs = json_object_new_array(), *holds = json_object_new_array();
+	int rc = o && envs && holds ? 0 : promote__error_oom();
 	if (rc == 0)
 		rc = promote__json_put(o, "schema", json_object_new_int(PROMOTE__STATUS_SCHEMA), false);
 	for (size_t e = 0; rc == 0 && e < st->env_count; e++)
-		if (json_object_array_add(envs, json_object_new_string(promote_env_name(st->envs[e]))) != 0)
-			rc = promote__error_oom();
+		rc = add_item(envs, json_object_new_string(promote_env_name(st->envs[e])));
 	if (rc == 0) {
 		rc = promote__json_put(o, "environments", envs, false);
 		envs = NULL;
+	}
+	for (size_t i = 0; rc == 0 && i < st->shown_count; i++)
+		rc = add_item(holds, promote__hold_json(st->shown[i]));
+	if (rc == 0) {
+		rc = promote__json_put(o, "holds", holds, false);
+		holds = NULL;
 	}
 	promote_buf head = PROMOTE_BUF_INIT;
 	if (rc == 0)
@@ -137,6 +165,7 @@ static int put_head(promote_buf *out, const promote_status *st)
 	if (rc == 0)
 		rc = promote__buf_put(out, head.ptr, head.size - 3);
 	promote_buf_dispose(&head);
+	json_object_put(holds);
 	json_object_put(envs);
 	json_object_put(o);
 	return rc;

@@ -7,6 +7,7 @@
 #define PROMOTE_ENGINE_STATUS_MODEL_H
 
 #include "core/common.h"
+#include "holds.h"
 
 #include <promote.h>
 #include <stdbool.h>
@@ -20,6 +21,8 @@ struct promote_status_cell {
 	const promote_release *release;    /* the open release moving it here (borrowed from `releases`) */
 	const promote_release_step *step;  /* its step into this environment */
 	size_t waiting;                    /* other open releases with an unfinished step here */
+	const struct promote_hold *hold;   /* the hold stopping its automatic steps (borrowed from `holds`) */
+	const struct promote_hold *pin;    /* its rollback pin */
 };
 
 struct promote_status {
@@ -30,6 +33,9 @@ struct promote_status {
 	size_t product_count;
 	promote_status_cell *cells;        /* product_count × env_count, row by row */
 	promote_release_list *releases;    /* every release recorded; the cells point into it */
+	promote__holds holds;              /* every hold and pin recorded; the cells point into it */
+	const struct promote_hold **shown; /* those on the columns, of every product or a row's */
+	size_t shown_count;
 };
 
 /* The JSON document of promote_status_to_json(). */

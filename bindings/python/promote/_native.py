@@ -908,6 +908,10 @@ DECLARATIONS = (
     ("promote_status_cell_release", release_p, (cell_p,), None),
     ("promote_status_cell_step", rstep_p, (cell_p,), None),
     ("promote_status_cell_waiting", c_size_t, (cell_p,), None),
+    ("promote_status_cell_hold", hold_p, (cell_p,), None),
+    ("promote_status_cell_pin", hold_p, (cell_p,), None),
+    ("promote_status_hold_count", c_size_t, (status_p,), None),
+    ("promote_status_hold_at", hold_p, (status_p, c_size_t), None),
     ("promote_status_to_json", c_int, (_P(promote_buf), status_p), _check),
     # watch.h
     ("promote_watcher_options_init", c_int, (_P(promote_watcher_options), c_uint), _check),

@@ -3,13 +3,16 @@
 A :class:`Status` is a snapshot read from the repository alone: a row per
 product (configured, or found by discovery in any environment), a cell per
 environment holding the version there and the open release moving the
-product there, with its step into that environment::
+product there, with its step into that environment, and the hold and
+rollback pin that stop automatic steps there::
 
     st = ctx.status(product="shop*")
     for row in st.products:
         for env, cell in row.cells.items():
             if cell.release:
                 print(row.product, env, cell.version, cell.release.id, cell.step.state, cell.step.reason)
+            if cell.hold:
+                print(row.product, env, "held by", cell.hold.by, cell.hold.reason)
 
 :meth:`Context.status_json` gives the same as the library's JSON document
 (doc/OPERATIONS.md, "The JSON of promote status").
@@ -17,11 +20,11 @@ product there, with its step into that environment::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from . import _native as _n
-from .release import ReleaseInfo, Step, _info, _step
+from .release import Hold, ReleaseInfo, Step, _hold, _info, _step
 
 lib = _n.lib
 
@@ -36,6 +39,9 @@ class StatusCell:
     release: Optional[ReleaseInfo]  # the open release moving it here
     step: Optional[Step]            # that release's step into this environment
     waiting: int                    # other open releases waiting behind it here
+    # The hold stopping automatic steps here: the environment's (product None) first, else the product's.
+    hold: Optional[Hold] = None
+    pin: Optional[Hold] = None      # the rollback pin here (pin.version: the version pinned)
 
 
 @dataclass(frozen=True)
@@ -48,12 +54,19 @@ class StatusRow:
 class Status:
     environments: List[str]
     products: List[StatusRow]
+    # Every hold and pin on the environments shown, of every product or of a product shown, oldest first
+    # (an environment's hold also when no product is shown).
+    holds: List[Hold] = field(default_factory=list)
 
     def row(self, product: str) -> StatusRow:
         for r in self.products:
             if r.product == product:
                 return r
         raise KeyError(product)
+
+
+def _maybe_hold(h: Any) -> Optional[Hold]:
+    return _hold(h) if h else None
 
 
 def _cell(c: Any, environment: str) -> StatusCell:
@@ -65,7 +78,9 @@ def _cell(c: Any, environment: str) -> StatusCell:
         error=lib.promote_status_cell_error(c),
         release=_info(release) if release else None,
         step=_step(lib.promote_status_cell_step(c)) if release else None,
-        waiting=lib.promote_status_cell_waiting(c))
+        waiting=lib.promote_status_cell_waiting(c),
+        hold=_maybe_hold(lib.promote_status_cell_hold(c)),
+        pin=_maybe_hold(lib.promote_status_cell_pin(c)))
 
 
 def _read(st: Any) -> Status:
@@ -74,7 +89,8 @@ def _read(st: Any) -> Status:
     for p in range(lib.promote_status_product_count(st)):
         cells = {env: _cell(lib.promote_status_cell_at(st, p, e), env) for e, env in enumerate(envs)}
         rows.append(StatusRow(product=lib.promote_status_product_at(st, p), cells=cells))
-    return Status(environments=envs, products=rows)
+    holds = [_hold(lib.promote_status_hold_at(st, i)) for i in range(lib.promote_status_hold_count(st))]
+    return Status(environments=envs, products=rows, holds=holds)
 
 
 def _options(product: Optional[bytes], environment: Optional[bytes]) -> _n.promote_status_options:

@@ -49,6 +49,34 @@ def test_versions_and_the_release_moving_a_product(repo):
         release.close()
 
 
+def test_holds_and_pins(repo):
+    """A hold of prod is in every prod cell and in the list also with no row shown; shop's own hold and a
+    rollback's pin in their cells; a release's step the hold stops names its gate."""
+    with promote.Context.from_repository(repo) as ctx:
+        ctx.hold("prod", "incident 42", by="alice")
+        ctx.hold("qa", "shop only", product="shop", by="bob")
+        release = ctx.run("shop", version="1.5.0")
+        assert release.run() is promote.ReleaseState.WAITING
+        st = ctx.status()
+        assert [(h.kind, h.environment, h.product, h.by) for h in st.holds] == [
+            (promote.HoldKind.HOLD, "prod", None, "alice"), (promote.HoldKind.HOLD, "qa", "shop", "bob")]
+        shop, cart = st.row("shop").cells, st.row("cart").cells
+        assert shop["prod"].hold == cart["prod"].hold == st.holds[0]
+        assert (shop["qa"].hold, cart["qa"].hold, shop["dev"].hold) == (st.holds[1], None, None)
+        assert all(c.pin is None for c in shop.values())
+        assert shop["qa"].step.gate == "hold" and shop["qa"].step.reason == "held by bob: shop only"
+        assert ctx.status(product="nothing*").holds == [st.holds[0]]
+        assert ctx.status(env="dev").holds == []
+        assert ctx.status_json(env="qa")["holds"][0]["reason"] == "shop only"
+        assert ctx.unhold("qa", "shop", by="bob") == 1
+        assert release.run() is promote.ReleaseState.WAITING  # prod: held, and manual
+        rollback = ctx.rollback("cart", "qa", "1.4.0")
+        pin = ctx.status(product="cart").row("cart").cells["qa"].pin
+        assert (pin.kind, pin.version, pin.release) == (promote.HoldKind.PIN, "1.4.0", rollback.id)
+        release.close()
+        rollback.close()
+
+
 def test_filters_and_errors(repo):
     with promote.Context.from_repository(repo) as ctx:
         assert ctx.status(product="nothing*").products == []

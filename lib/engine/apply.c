@@ -235,7 +235,7 @@ static int check_together(promote_plan *const *plans, size_t count)
 }
 
 int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
-	const promote_apply_options *opts)
+	const promote_apply_options *opts, bool later)
 {
 	*outcome = PROMOTE_APPLY_UNCHANGED;
 	promote_apply_options o = PROMOTE_APPLY_OPTIONS_INIT;
@@ -318,8 +318,13 @@ int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const 
 			}
 		}
 		/* A mirror of a remote: the remote is where the change lands (the mirror
-		 * learns it at the next fetch); a local repository's branch moves here. */
-		rc = promote__git_session_publish(session, promote__strbuf_cstr(&ref), &made, expected, proposing);
+		 * learns it at the next fetch); a local repository's branch moves here.
+		 * Later: kept for the caller's next flush, with its record (no race to
+		 * lose before then). */
+		if (later && !proposing && session->remote_url)
+			rc = promote__git_session_publish_later(session, promote__strbuf_cstr(&ref), &made, expected);
+		else
+			rc = promote__git_session_publish(session, promote__strbuf_cstr(&ref), &made, expected, proposing);
 		published = rc == 0;
 		if (rc == PROMOTE_ECONFLICT && attempt < retries) {
 			promote_error_clear();
@@ -360,5 +365,5 @@ int promote_plan_apply(promote_buf *commit, int *outcome, promote_plan *plan, co
 {
 	if (!outcome || !plan)
 		return promote__error_arg(__func__, !outcome ? "outcome" : "plan");
-	return promote__plans_apply(commit, outcome, &plan, 1, opts);
+	return promote__plans_apply(commit, outcome, &plan, 1, opts, false);
 }

@@ -11,8 +11,11 @@
  * Promote-Environment trailer per environment), or one change branch
  * promote/RELEASE/qa+staging and one change request. Every plan is computed
  * again when the branch moved. Each plan's change id is set.
+ * `later`: over a remote, a commit is not pushed but kept in the session
+ * (promote__git_session_publish_later()), pushed by the caller's next flush
+ * together with the record that says it was made.
  */
 int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
-	const promote_apply_options *opts);
+	const promote_apply_options *opts, bool later);
 
 #endif

@@ -129,8 +129,8 @@ static int mutate_claim(promote_release *r, bool *changed, void *arg)
 	return 0;
 }
 
-int promote__claim(promote_release *r, const char *const *envs, size_t count, int state, bool *claimed,
-	promote__poll_state *ps)
+static int claim(promote_release *r, const char *const *envs, size_t count, int state, bool *claimed,
+	promote__poll_state *ps, bool push)
 {
 	char *owner = NULL;
 	int rc = promote__claim_owner(&owner, r);
@@ -140,7 +140,7 @@ int promote__claim(promote_release *r, const char *const *envs, size_t count, in
 	/* The claim is the lease: it is pushed (with what this poll recorded before it) before the
 	 * side effect; lost to another process, it holds nothing and the record is theirs. */
 	bool lost = false;
-	if (rc == 0 && a.claimed && (rc = promote__release_flush(r, &lost)) == 0 && lost)
+	if (rc == 0 && a.claimed && push && (rc = promote__release_flush(r, &lost)) == 0 && lost)
 		a.claimed = false;
 	*claimed = rc == 0 && a.claimed;
 	if (rc == 0 && (a.claimed || lost))
@@ -149,4 +149,16 @@ int promote__claim(promote_release *r, const char *const *envs, size_t count, in
 		promote__poll_soon(ps, a.wait_ms);
 	free(owner);
 	return rc;
+}
+
+int promote__claim(promote_release *r, const char *const *envs, size_t count, int state, bool *claimed,
+	promote__poll_state *ps)
+{
+	return claim(r, envs, count, state, claimed, ps, true);
+}
+
+int promote__claim_later(promote_release *r, const char *const *envs, size_t count, int state, bool *claimed,
+	promote__poll_state *ps)
+{
+	return claim(r, envs, count, state, claimed, ps, false);
 }

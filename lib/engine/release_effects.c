@@ -161,14 +161,40 @@ static int make_plans(promote_plan **plans, size_t *failed, promote_release *r, 
 	return rc;
 }
 
-/* The plans written as the release's: its id in the trailers and branch names, its author. */
+/* The plans written as the release's: its id in the trailers and branch names, its author. A commit over
+ * a remote is kept for the caller's next flush, which pushes it with the record that names it. */
 static int apply(promote_buf *made, int *outcome, const promote_release *r, promote_plan **plans, size_t count)
 {
 	promote_apply_options o = PROMOTE_APPLY_OPTIONS_INIT;
 	o.release = r->id;
 	o.author_name = r->opts.author_name;
 	o.author_email = r->opts.author_email;
-	return promote__plans_apply(made, outcome, plans, count, &o);
+	return promote__plans_apply(made, outcome, plans, count, &o, true);
+}
+
+/* A commit made is kept for the push that carries its record too (over a remote), not published at once
+ * (a local repository's branch moves when it is made). */
+static bool kept_for_flush(const promote_release *r)
+{
+	promote__git_session *session = NULL;
+	return promote__context_session(&session, r->ctx) == 0 && session->remote_url;
+}
+
+/* Where a test build may die once a commit (a step's, or the trigger's version) is made. */
+static const char *commit_point(const promote_release *r, bool version)
+{
+	return kept_for_flush(r) ? version ? "(version commit kept)" : "(commit kept)"
+		: version ? "(version commit published)" : "(commit published)";
+}
+
+void promote__effect_forget(promote_release *r)
+{
+	promote__git_session *session = NULL;
+	if (promote__context_session(&session, r->ctx))
+		return;
+	for (size_t i = session->pending_count; i > 0; i--)
+		if (strncmp(session->pending[i - 1].ref, "refs/heads/", 11) == 0)
+			promote__git_pending_drop(session, &session->pending[i - 1]);
 }
 
 int promote__effect_make(promote__effect *e, promote_release *r, const char *const *envs, size_t count)
@@ -203,7 +229,7 @@ int promote__effect_make(promote__effect *e, promote_release *r, const char *con
 		rc = apply(&made, &outcome, r, plans, count);
 	/* A test build may die here: the effect made, not yet recorded (found again by its trailers). */
 	if (rc == 0 && outcome != PROMOTE_APPLY_UNCHANGED)
-		promote__fault_point(outcome == PROMOTE_APPLY_PROPOSED ? "(change opened)" : "(commit published)");
+		promote__fault_point(outcome == PROMOTE_APPLY_PROPOSED ? "(change opened)" : commit_point(r, false));
 	if (rc == 0 && outcome == PROMOTE_APPLY_PROPOSED) {
 		rc = dup_into(&e->change, plans[0]->change_id);
 		if (rc == 0)
@@ -211,6 +237,7 @@ int promote__effect_make(promote__effect *e, promote_release *r, const char *con
 	} else if (rc == 0) {
 		/* Committed now, or in place already (nothing to write). */
 		e->landed = true;
+		e->kept = outcome == PROMOTE_APPLY_COMMITTED && kept_for_flush(r);
 		if (outcome == PROMOTE_APPLY_COMMITTED)
 			rc = dup_into(&e->commit, made.ptr);
 	}
@@ -238,7 +265,7 @@ int promote__effect_trigger(char **commit, promote_release *r)
 		plan->action = PROMOTE_ACTION_COMMIT;
 		rc = apply(&made, &outcome, r, &plan, 1);
 		if (rc == 0 && outcome == PROMOTE_APPLY_COMMITTED)
-			promote__fault_point("(version commit published)");
+			promote__fault_point(commit_point(r, true));
 		/* Unchanged: the trigger holds the version already; nothing was written. */
 		if (rc == 0)
 			rc = dup_into(commit, outcome == PROMOTE_APPLY_COMMITTED ? made.ptr : "");

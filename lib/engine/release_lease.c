@@ -130,8 +130,10 @@ int promote__lease_take(char **holder, const promote_release *r, const char *env
 	if (rc == 0)
 		rc = promote__context_session(&s, r->ctx);
 	take_args a = { r, s, env, NULL };
+	/* Kept for the release's next push, with its record (the step that takes it): a compare-and-swap among
+	 * the others of that push — lost, none of them lands. */
 	promote__git_record_target target = { promote__strbuf_cstr(&ref), LEASE_MAX, promote__strbuf_cstr(&message),
-		r->opts.author_name, r->opts.author_email, false };
+		r->opts.author_name, r->opts.author_email, true };
 	if (rc == 0)
 		rc = promote__git_record_update(NULL, NULL, s, &target, mutate_take, &a);
 	if (rc == 0)

@@ -100,6 +100,11 @@ int promote__claim_owner(char **out, const promote_release *r);
  * retry's pause has not passed (ps told when to come back). */
 int promote__claim(promote_release *r, const char *const *envs, size_t count, int state, bool *claimed,
 	promote__poll_state *ps);
+/* The same, kept for the next flush instead of pushed now: for an effect that stays in the repository (a
+ * commit), pushed together with the claim and the record that names it — the record's compare-and-swap is
+ * then what keeps a second process from making it too. */
+int promote__claim_later(promote_release *r, const char *const *envs, size_t count, int state, bool *claimed,
+	promote__poll_state *ps);
 /* Within a mutation: claim step `s` for `owner`; an attempt of its action is counted when the claim is for
  * its commit or change request (state promoting) or follows a transient error. */
 int promote__claim_step(promote_release_step *s, const char *owner, int64_t now);
@@ -117,11 +122,16 @@ typedef struct promote__effect {
 	char *change;        /* the change request's id */
 	char *head;          /* the change branch's commit */
 	bool landed;         /* the change is on the environment's branch (no change request to wait for) */
+	bool kept;           /* the commit is made but kept for the next flush (over a remote), not pushed yet */
 	size_t failed;       /* an error: 1 + the index of the step whose promotion could not be planned (0: all could) */
 } promote__effect;
 
 void promote__effect_dispose(promote__effect *e);
+/* A commit over a remote is not pushed here but kept in the session: the caller records it, then pushes
+ * both with promote__release_flush() — or, when it cannot record it, forgets it (promote__effect_forget()). */
 int promote__effect_make(promote__effect *e, promote_release *r, const char *const *envs, size_t count);
+/* The commits kept by promote__effect_make()/promote__effect_trigger() and not pushed yet: dropped. */
+void promote__effect_forget(promote_release *r);
 /* The change branch's commit `head` is on branch `base` already (merged by someone outside the provider,
  * with git): *merge_commit receives the first commit of base's first-parent line that holds it (malloc'd);
  * NULL when base does not hold it. */

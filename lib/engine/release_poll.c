@@ -89,8 +89,13 @@ static int set_trigger_version(promote_release *r, promote__poll_state *ps)
 		return rc;
 	}
 	if (rc == 0) {
+		/* The version's commit (kept, over a remote) is pushed with the record that names it. */
 		trigger_args a = { commit };
 		rc = promote__release_update_later(r, mutate_trigger, &a, "Set the version");
+		if (rc == 0)
+			rc = promote__release_flush(r, &lost); /* lost: read again, the version made again or adopted */
+		else
+			promote__effect_forget(r);
 		ps->progressed = true;
 	}
 	free(commit);

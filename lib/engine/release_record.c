@@ -171,7 +171,7 @@ int promote__release_flush(promote_release *r, bool *lost)
 	if (rc == 0 && s->pending_count == 0)
 		return 0;
 	if (rc == 0)
-		rc = promote__git_record_flush(s);
+		rc = promote__git_session_flush(s);
 	if (rc == PROMOTE_ECONFLICT) {
 		/* Another process moved the record first: what this one recorded since its last push is
 		 * gone; it goes on from the other's (and adopts any effect it made meanwhile). */

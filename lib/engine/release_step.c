@@ -64,6 +64,18 @@ static void free_names(char **names, size_t count)
 
 /* ---- the action ------------------------------------------------------------ */
 
+/* The commit kept by the effect, pushed with the claim and the record that names it: both land or
+ * neither does. *lost: another process moved the record or the branch first — nothing of this poll
+ * landed, the release is read again from theirs and the step made again from there (found by its
+ * trailers, when theirs made it). */
+static int land(promote_release *r, bool *lost, promote__poll_state *ps)
+{
+	int rc = promote__release_flush(r, lost);
+	if (rc == 0 && *lost)
+		ps->progressed = true;
+	return rc;
+}
+
 /* The group's commit or change request: made (or adopted) once, recorded for every member. */
 static int promote_group(promote_release *r, const char *env, promote__poll_state *ps)
 {
@@ -77,7 +89,11 @@ static int promote_group(promote_release *r, const char *env, promote__poll_stat
 		rc = promote__error_oom();
 	if (rc || blocked || count == 0 || strcmp(envs[0], env) != 0) /* the group's first member acts for it */
 		goto done;
-	if ((rc = promote__claim(r, (const char *const *)envs, count, PROMOTE_STEP_PROMOTING, &claimed, ps)) || !claimed)
+	/* A change request is made at a forge: claimed (pushed) first. A commit stays in the repository: its
+	 * claim, the commit and the record that names it are pushed together, after it is made. */
+	bool commit = promote__release_step(r, env)->action != PROMOTE_ACTION_PULL_REQUEST;
+	if ((rc = (commit ? promote__claim_later : promote__claim)(r, (const char *const *)envs, count,
+		     PROMOTE_STEP_PROMOTING, &claimed, ps)) || !claimed)
 		goto done;
 	promote__effect e;
 	int made;
@@ -91,6 +107,7 @@ static int promote_group(promote_release *r, const char *env, promote__poll_stat
 		count--;
 	}
 	if (made) {
+		promote__effect_forget(r);
 		rc = promote__release_effect_failed(r, (const char *const *)envs, count, made, ps);
 		goto done;
 	}
@@ -104,7 +121,12 @@ static int promote_group(promote_release *r, const char *env, promote__poll_stat
 		e.change, e.head, NULL, NULL, false };
 	rc = (to == PROMOTE_STEP_AWAITING_APPROVAL || to == PROMOTE_STEP_AWAITING_MERGE) && !reason
 		? promote__error_oom() : promote__step_record(r, &a, e.landed ? "Commit" : "Open change");
-	if (rc == 0 && a.moved) {
+	bool lost = false;
+	if (rc == 0 && a.moved && e.kept)
+		rc = land(r, &lost, ps);
+	else if (e.kept)
+		promote__effect_forget(r); /* not recorded: not pushed either */
+	if (rc == 0 && a.moved && !lost) {
 		ps->progressed = true;
 		rc = promote__step_tell(r, (const char *const *)envs, count,
 			e.change ? PROMOTE_RELEASE_EVENT_CHANGE_OPENED : e.commit ? PROMOTE_RELEASE_EVENT_COMMITTED : 0);

@@ -33,6 +33,11 @@ static int lock_wait_s(void)
 	return (int)promote__env_seconds("PROMOTE_CACHE_LOCK_WAIT", MAX_LOCK_WAIT_S, DEFAULT_LOCK_WAIT_S);
 }
 
+bool promote__git_is_http(const char *url)
+{
+	return strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
+}
+
 bool promote__git_is_remote(const char *url)
 {
 	if (strncmp(url, "file://", 7) == 0)
@@ -414,36 +419,57 @@ static int libgit2_push(git_repository *repo, const char *path, const char *url,
 	return rc;
 }
 
+/* The mirror holds what the remote now holds, as a fetch would (under the lock that fetches take), so
+ * the pushed refs can be read at once: each of `count` refs at its target (NULL: removed). */
+static int mirror_pushed(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
+	const promote__git_ref_update *updates, const bool *removed, size_t count)
+{
+	int lock_fd;
+	int rc = lock_mirror(&lock_fd, path, "pushing", url, creds);
+	if (rc)
+		return rc;
+	rc = promote__git_locks_clear(path, NULL);
+	int git_rc = 0;
+	for (size_t i = 0; rc == 0 && git_rc >= 0 && i < count; i++) {
+		git_reference *mirrored = NULL;
+		git_rc = removed && removed[i] ? git_reference_remove(repo, updates[i].ref)
+			: git_reference_create(&mirrored, repo, updates[i].ref, &updates[i].target, 1, "promote: pushed");
+		if (git_rc == GIT_ENOTFOUND)
+			git_rc = 0;
+		git_reference_free(mirrored);
+	}
+	promote__remote_auth none;
+	if (git_rc < 0 && (rc = promote__remote_auth_init(&none, url, creds)) == 0) {
+		rc = promote__remote_failed(git_rc, &none, "cannot record the push in the mirror of", url);
+		promote__remote_auth_finish(&none, rc);
+	}
+	unlock_mirror(lock_fd);
+	return rc;
+}
+
 int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
 	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force)
 {
-	int git_rc;
 	/* Smart HTTP sends what the commit adds, found from the commit itself;
 	 * a server that does not speak it as expected gets libgit2's push. */
 	int rc = PROMOTE_ENOTSUPPORTED;
-	if (commit && (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0))
+	if (commit && promote__git_is_http(url))
 		rc = promote__git_http_push(repo, url, creds, events, commit, expected, ref, force);
 	if (rc == PROMOTE_ENOTSUPPORTED) {
 		promote_error_clear();
 		rc = libgit2_push(repo, path, url, creds, events, commit, ref, force);
 	}
-	/* The mirror holds what the remote now holds, as a fetch would (under
-	 * the lock that fetches take), so the pushed ref can be read at once. */
-	int lock_fd;
-	if (rc == 0 && (rc = lock_mirror(&lock_fd, path, "pushing", url, creds)) == 0) {
-		git_reference *mirrored = NULL;
-		rc = promote__git_locks_clear(path, NULL);
-		git_rc = rc ? 0 : commit ? git_reference_create(&mirrored, repo, ref, commit, 1, "promote: pushed")
-				: git_reference_remove(repo, ref);
-		if (git_rc == GIT_ENOTFOUND)
-			git_rc = 0;
-		promote__remote_auth none;
-		if (git_rc < 0 && (rc = promote__remote_auth_init(&none, url, creds)) == 0) {
-			rc = promote__remote_failed(git_rc, &none, "cannot record the push in the mirror of", url);
-			promote__remote_auth_finish(&none, rc);
-		}
-		git_reference_free(mirrored);
-		unlock_mirror(lock_fd);
-	}
-	return rc;
+	promote__git_ref_update pushed = { ref, { { 0 } }, { { 0 } } };
+	if (commit)
+		pushed.target = *commit;
+	bool removed = commit == NULL;
+	return rc ? rc : mirror_pushed(repo, path, url, creds, &pushed, &removed, 1);
+}
+
+int promote__git_push_atomic(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
+	const promote__events *events, const promote__git_ref_update *updates, size_t count, int *atomic)
+{
+	int rc = promote__git_is_http(url) ? promote__git_http_push_atomic(repo, url, creds, events, updates, count, atomic)
+		: PROMOTE_ENOTSUPPORTED;
+	return rc ? rc : mirror_pushed(repo, path, url, creds, updates, NULL, count);
 }

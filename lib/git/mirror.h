@@ -21,10 +21,14 @@
 #include "repo.h"
 #include "net/redact.h"
 #include "remote_auth.h"
+#include "smart_http.h"
 #include "core/progress.h"
 
 /* True for a URL that needs a mirror (http(s)://, ssh://, git://, user@host:path). */
 bool promote__git_is_remote(const char *url);
+
+/* `url` is an http:// or https:// one. */
+bool promote__git_is_http(const char *url);
 
 /* The cache folder: `dir`, else $PROMOTE_CACHE_DIR, else $XDG_CACHE_HOME/promote,
  * else $HOME/.cache/promote. Freed by the caller. */
@@ -61,5 +65,15 @@ int promote__git_mirror_fetch(git_repository *repo, const char *path, const char
  */
 int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
 	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force);
+
+/*
+ * Push the `count` updates of the mirror `repo` at `path` to `url` in one
+ * atomic request (promote__git_http_push_atomic(): *atomic remembers whether
+ * the server takes one), then the mirror holds them. PROMOTE_ENOTSUPPORTED,
+ * nothing sent, for a remote that is not smart HTTP or has no atomic push:
+ * the caller pushes the refs one by one.
+ */
+int promote__git_push_atomic(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
+	const promote__events *events, const promote__git_ref_update *updates, size_t count, int *atomic);
 
 #endif

@@ -300,17 +300,20 @@ static int write_pack(promote_buf *out, git_repository *repo, const objects *o, 
 	return rc;
 }
 
-int promote__git_pack_added(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commit,
-	const git_oid *have, bool thin)
+int promote__git_pack_added_many(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commits,
+	const git_oid *haves, size_t count, bool thin)
 {
 	objects o = { PROMOTE__ARRAY_INIT, repo, false };
 	git_oid chain[CHAIN_MAX];
-	size_t count = 0;
+	size_t length = 0;
 	*objects_out = 0;
-	int git_rc = chain_to(chain, &count, repo, commit, have);
-	/* Oldest first: what an older commit adds is not sent again for a later one. */
-	for (size_t i = count; git_rc == 0 && i > 0; i--)
-		git_rc = want_commit(&o, &chain[i - 1]);
+	int git_rc = 0;
+	for (size_t k = 0; git_rc == 0 && k < count; k++) {
+		git_rc = chain_to(chain, &length, repo, &commits[k], haves ? &haves[k] : NULL);
+		/* Oldest first: what an older commit adds is not sent again for a later one. */
+		for (size_t i = length; git_rc == 0 && i > 0; i--)
+			git_rc = want_commit(&o, &chain[i - 1]);
+	}
 	int rc = o.oom ? PROMOTE_ENOMEM : git_rc < 0 ? promote__git_failed(git_rc, "cannot pack", "the commit to push") : 0;
 	if (rc == 0 && o.list.size > UINT32_MAX)
 		rc = promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT, "a push of more than 2^32 objects");
@@ -320,4 +323,10 @@ int promote__git_pack_added(promote_buf *out, size_t *objects_out, git_repositor
 		*objects_out = o.list.size;
 	promote__array_free(&o.list);
 	return rc;
+}
+
+int promote__git_pack_added(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commit,
+	const git_oid *have, bool thin)
+{
+	return promote__git_pack_added_many(out, objects_out, repo, commit, have, 1, thin);
 }

@@ -13,7 +13,9 @@ int promote__git_push_refused(const char *url, const char *ref, const char *reas
 	 * protected branch) is the server's answer and retrying will not change it. */
 	bool moved = strstr(reason, "non-fast-forward") || strstr(reason, "fetch first") ||
 		strstr(reason, "stale info") || strstr(reason, "failed to update ref") ||
-		strstr(reason, "failed to lock") || strstr(reason, "cannot lock ref") || strstr(reason, "already exists");
+		strstr(reason, "failed to lock") || strstr(reason, "cannot lock ref") || strstr(reason, "already exists") ||
+		/* an atomic push whose refs could not all be moved from the values it named */
+		strstr(reason, "atomic transaction failed");
 	const char *name = strncmp(ref, "refs/heads/", 11) == 0 ? ref + 11 : ref;
 	char *shown = promote__redact_url(url);
 	char *why = promote__redact_url(reason);

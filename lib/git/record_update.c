@@ -8,73 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- versions kept in this process until they are pushed ----------------------- */
-
-static promote__git_pending_record *pending_of(promote__git_session *s, const char *ref)
-{
-	for (size_t i = 0; i < s->pending_count; i++)
-		if (strcmp(s->pending[i].ref, ref) == 0)
-			return &s->pending[i];
-	return NULL;
-}
-
-static void pending_drop(promote__git_session *s, promote__git_pending_record *p)
-{
-	free(p->ref);
-	*p = s->pending[--s->pending_count];
-}
-
-/* `made` is the record's latest version, on `parent` (NULL: the first), not pushed yet. */
-static int pending_keep(promote__git_session *s, const char *ref, const git_oid *parent, const git_oid *made)
-{
-	promote__git_pending_record *p = pending_of(s, ref);
-	if (p) {
-		p->tip = *made;
-		return 0;
-	}
-	promote__git_pending_record *grown = realloc(s->pending, (s->pending_count + 1) * sizeof *grown);
-	if (!grown)
-		return promote__error_oom();
-	s->pending = grown;
-	p = &s->pending[s->pending_count];
-	memset(p, 0, sizeof *p);
-	if (!(p->ref = strdup(ref)))
-		return promote__error_oom();
-	p->has_base = parent != NULL;
-	if (parent)
-		p->base = *parent;
-	p->tip = *made;
-	s->pending_count++;
-	return 0;
-}
-
 int promote__git_record_get(promote_buf *out, git_oid *tip, promote__git_session *s, const char *ref, size_t max)
 {
-	const promote__git_pending_record *p = pending_of(s, ref);
+	const promote__git_pending_record *p = promote__git_pending_of(s, ref);
 	if (!p)
 		return promote__git_record_read(out, tip, s->repo, ref, max);
 	*tip = p->tip;
 	return promote__git_record_read_at(out, s->repo, tip, ref, max);
-}
-
-int promote__git_record_flush(promote__git_session *s)
-{
-	int rc = 0;
-	while (s->pending_count) {
-		promote__git_pending_record *p = &s->pending[s->pending_count - 1];
-		if (rc == 0)
-			rc = promote__git_session_publish(s, p->ref, &p->tip, p->has_base ? &p->base : NULL, false);
-		pending_drop(s, p);
-	}
-	if (rc == PROMOTE_ECONFLICT) {
-		/* Someone else's versions are the record now: learn them (the caller goes on from there). */
-		int fetched = promote__git_session_refresh(s);
-		if (fetched)
-			return fetched;
-		rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
-			"another process updated the record first; its version was read again");
-	}
-	return rc;
 }
 
 /* ---- one update ------------------------------------------------------------------ */
@@ -106,14 +46,14 @@ static int write_next(git_oid *made, promote__git_session *s, const promote__git
 		who.committer_email };
 	if (rc == 0)
 		rc = promote__git_record_commit(made, s->repo, parent, next->ptr ? next->ptr : "", next->size, &info);
-	promote__git_pending_record *p = rc == 0 ? pending_of(s, t->ref) : NULL;
+	promote__git_pending_record *p = rc == 0 ? promote__git_pending_of(s, t->ref) : NULL;
 	if (rc == 0 && t->defer && s->remote_url)
-		rc = pending_keep(s, t->ref, p ? (p->has_base ? &p->base : NULL) : parent, made);
+		rc = promote__git_session_publish_later(s, t->ref, made, p ? (p->has_base ? &p->base : NULL) : parent);
 	else if (rc == 0) {
 		/* Pushed with the versions deferred before it (the push sends what the remote lacks). */
 		rc = promote__git_session_publish(s, t->ref, made, p ? (p->has_base ? &p->base : NULL) : parent, false);
-		if (rc == 0 && (p = pending_of(s, t->ref)))
-			pending_drop(s, p);
+		if (rc == 0 && (p = promote__git_pending_of(s, t->ref)))
+			promote__git_pending_drop(s, p);
 	}
 	promote__git_identity_dispose(&who);
 	return rc;
@@ -139,9 +79,9 @@ int promote__git_record_update(git_oid *tip, promote_buf *now, promote__git_sess
 		if (rc == PROMOTE_ECONFLICT && attempt < PROMOTE__DEFAULT_RETRIES) {
 			/* Someone else updated it first: learn theirs and redo ours on it (what this
 			 * process deferred is lost with the race: its caller goes on from theirs). */
-			promote__git_pending_record *lost = pending_of(s, t->ref);
+			promote__git_pending_record *lost = promote__git_pending_of(s, t->ref);
 			if (lost)
-				pending_drop(s, lost);
+				promote__git_pending_drop(s, lost);
 			promote_buf_dispose(&current);
 			promote_buf_dispose(&next);
 			promote_error_clear();

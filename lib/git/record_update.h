@@ -24,7 +24,7 @@ typedef struct promote__git_record_target {
 	const char *author_name;  /* NULL: as git finds them (identity.h) */
 	const char *author_email;
 	/* In a remote's mirror: keep the new version in this process, pushed by
-	 * the next promote__git_record_flush() (or the next update that is not
+	 * the next promote__git_session_flush() (or the next update that is not
 	 * deferred) with every version written before it — one push for many
 	 * updates. Until then the updates of this session read it; another
 	 * process sees it only once it is pushed, and a process killed before
@@ -46,15 +46,5 @@ int promote__git_record_update(git_oid *tip, promote_buf *now, promote__git_sess
 /* The record at `ref` as this session sees it: a deferred version not yet
  * pushed, else the repository's (the mirror's). As promote__git_record_read(). */
 int promote__git_record_get(promote_buf *out, git_oid *tip, promote__git_session *s, const char *ref, size_t max);
-
-/*
- * Push the deferred versions of every record (one push per record, each
- * from what the remote held to the latest version, as a compare-and-swap).
- * Whatever happens, none is kept deferred afterwards. PROMOTE_ECONFLICT
- * when the remote's record moved meanwhile: the versions are dropped and
- * the mirror fetched, so that the caller reads the winner's and goes on
- * from it; the errors of a push.
- */
-int promote__git_record_flush(promote__git_session *s);
 
 #endif

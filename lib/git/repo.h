@@ -128,6 +128,11 @@ int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid
 int promote__git_pack_added(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commit,
 	const git_oid *have, bool thin);
 
+/* The same for `count` commits at once, each with its receiver's commit `haves[i]` (`haves` may be NULL):
+ * one pack, an object that two of them add sent once (several refs pushed in one request). */
+int promote__git_pack_added_many(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commits,
+	const git_oid *haves, size_t count, bool thin);
+
 /*
  * Merge `head` into `base`: *out is `head` when `base` is its ancestor (a
  * fast-forward, *merge_made false), `base` when `head` is in it already,

@@ -39,6 +39,7 @@ typedef struct promote__git_session {
 	/* Records written in this process and not pushed yet (record_update.h). */
 	struct promote__git_pending_record *pending;
 	size_t pending_count;
+	int atomic; /* whether the remote takes atomic pushes: 0 not known yet, 1 yes, -1 no */
 } promote__git_session;
 
 /* A record's versions written in a remote's mirror and kept in this process
@@ -92,5 +93,30 @@ int promote__git_session_publish(promote__git_session *s, const char *ref, const
  * holds something else.
  */
 int promote__git_session_settle(promote__git_session *s, const char *ref);
+
+/*
+ * In a remote's mirror: `ref` will point at `target`, pushed by the next
+ * promote__git_session_flush() with every ref kept before it, from
+ * `expected` (NULL: no such ref) — the value the remote held when the first
+ * of them was kept. Until then this process reads it only through
+ * promote__git_pending_of(); another process sees it only once it is pushed,
+ * and a process killed before the push loses it.
+ */
+int promote__git_session_publish_later(promote__git_session *s, const char *ref, const git_oid *target,
+	const git_oid *expected);
+
+/* The ref kept for the next flush, or NULL; a kept ref dropped unpushed. */
+struct promote__git_pending_record *promote__git_pending_of(promote__git_session *s, const char *ref);
+void promote__git_pending_drop(promote__git_session *s, struct promote__git_pending_record *p);
+
+/*
+ * Push every ref kept (publish_later.c): in one atomic request where the
+ * remote takes one, else one by one. Whatever happens, none is kept
+ * afterwards. PROMOTE_ECONFLICT when one of them moved on the remote
+ * meanwhile (over an atomic push: none was pushed): the mirror is fetched,
+ * so that the caller reads the winner's and goes on from it; the errors of
+ * a push.
+ */
+int promote__git_session_flush(promote__git_session *s);
 
 #endif

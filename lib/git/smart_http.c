@@ -223,14 +223,33 @@ static int read_report(promote_buf *report, const promote_buf *body, bool sideba
 	return 0;
 }
 
-/* "unpack ok", then "ok REF" or "ng REF REASON". */
-static int check_report(const promote_buf *report, const session *s, const char *ref)
+/* Whether `t` ("ok REF") names one of the updates' refs. */
+static bool names_ref(const char *t, const promote__git_ref_update *u, size_t n)
 {
-	size_t pos = 0, len;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t, u[i].ref) == 0)
+			return true;
+	return false;
+}
+
+/* Which refusal ("REF REASON") of several says most: a ref's own reason before the one an atomic push
+ * gives the others ("atomic push failure"), and a branch before the bookkeeping refs pushed with it
+ * (a hook that refuses the whole push names the branch, as it would for the branch alone). */
+static int refusal_rank(const char *ref_reason)
+{
+	return (strstr(ref_reason, "atomic push failure") ? 0 : 2) + (strncmp(ref_reason, "refs/heads/", 11) == 0 ? 1 : 0);
+}
+
+/* "unpack ok", then "ok REF" or "ng REF REASON" for each ref. Refused: the reason that says most
+ * (refusal_rank()), so that a ref that moved is a race and a hook's refusal is final. */
+static int check_report(const promote_buf *report, const session *s, const promote__git_ref_update *u, size_t n)
+{
+	size_t pos = 0, len, updated = 0;
 	const char *line;
-	bool unpacked = false, updated = false;
-	promote__strbuf text;
+	bool unpacked = false;
+	promote__strbuf text, refused;
 	promote__strbuf_init(&text, PKT_PAYLOAD_MAX, "a line of the server's report");
+	promote__strbuf_init(&refused, PKT_PAYLOAD_MAX, "the server's refusal");
 	int rc = 0;
 	while (rc == 0 && next_pkt(report, &pos, &line, &len) && line) {
 		while (len > 0 && line[len - 1] == '\n')
@@ -241,22 +260,34 @@ static int check_report(const promote_buf *report, const session *s, const char 
 		const char *t = promote__strbuf_cstr(&text);
 		if (strncmp(t, "unpack ", 7) == 0) {
 			if (strcmp(t + 7, "ok") != 0)
-				rc = promote__git_push_refused(s->url, ref, t);
+				rc = promote__git_push_refused(s->url, u[0].ref, t);
 			unpacked = true;
 		} else if (strncmp(t, "ng ", 3) == 0) {
-			const char *reason = strchr(t + 3, ' ');
-			rc = promote__git_push_refused(s->url, ref, reason ? reason + 1 : "refused");
-		} else if (strncmp(t, "ok ", 3) == 0 && strcmp(t + 3, ref) == 0) {
-			updated = true;
+			if (promote__strbuf_len(&refused) == 0 || refusal_rank(t + 3) > refusal_rank(promote__strbuf_cstr(&refused))) {
+				promote__strbuf_reset(&refused);
+				rc = promote__strbuf_addf(&refused, "%s", t + 3);
+			}
+		} else if (strncmp(t, "ok ", 3) == 0 && names_ref(t + 3, u, n)) {
+			updated++;
 		}
 	}
 	promote__strbuf_free(&text);
-	if (rc || (unpacked && updated))
+	if (rc == 0 && promote__strbuf_len(&refused)) {
+		/* "REF REASON" */
+		char *ref = strdup(promote__strbuf_cstr(&refused));
+		char *space = ref ? strchr(ref, ' ') : NULL;
+		if (space)
+			*space = '\0';
+		rc = ref ? promote__git_push_refused(s->url, ref, space ? space + 1 : "refused") : promote__error_oom();
+		free(ref);
+	}
+	promote__strbuf_free(&refused);
+	if (rc || (unpacked && updated == n))
 		return rc;
 	char *shown = promote__redact_url(s->url);
 	rc = promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_GIT,
 		"cannot push to %s: the server's answer says neither that it took the pack nor that it updated '%s'",
-		shown ? shown : "the remote", ref);
+		shown ? shown : "the remote", u[0].ref);
 	free(shown);
 	return rc;
 }
@@ -264,34 +295,47 @@ static int check_report(const promote_buf *report, const session *s, const char 
 /* What answered a push's POST. */
 typedef enum push_answer { NO_ANSWER, NOT_SMART, SMART } push_answer;
 
-/* The POST of the push: "OLD NEW REF\0caps", a flush, the pack of what `commit` adds to OLD (zero: to
- * nothing). *by: whether an HTTP answer came, and whether it was a receive-pack result. */
-static int send_push(const session *s, const char *old_hex, const git_oid *commit, const char *ref,
-	bool sideband, bool thin, push_answer *by)
+/* The POST of the push: "OLD NEW REF\0caps" and "OLD NEW REF" for the others, a flush, the pack of what
+ * each target adds to its expected value (zero: to nothing). `atomic`: all of them or none. *by: whether
+ * an HTTP answer came, and whether it was a receive-pack result. */
+static int send_push(const session *s, const promote__git_ref_update *u, size_t n, bool sideband, bool thin,
+	bool atomic, push_answer *by)
 {
-	char new_hex[GIT_OID_HEXSZ + 1];
-	git_oid_tostr(new_hex, sizeof new_hex, commit);
 	*by = NO_ANSWER;
 	/* "OLD NEW REF\0caps\n": the reference name may be as long as one pkt-line allows. */
 	promote__strbuf command;
 	promote__strbuf_init(&command, PKT_PAYLOAD_MAX, "the push command for the reference");
 	promote_buf body = PROMOTE_BUF_INIT, report = PROMOTE_BUF_INIT;
-	int rc = promote__strbuf_addf(&command, "%s %s %s", old_hex, new_hex, ref);
-	if (rc == 0)
-		rc = promote__strbuf_add(&command, "", 1);
-	if (rc == 0)
-		rc = promote__strbuf_addf(&command, "report-status%s agent=libpromote\n", sideband ? " side-band-64k" : "");
-	if (rc == 0)
-		rc = put_pkt(&body, promote__strbuf_cstr(&command), promote__strbuf_len(&command));
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(old_hex, sizeof old_hex, &u[i].expected);
+		git_oid_tostr(new_hex, sizeof new_hex, &u[i].target);
+		promote__strbuf_reset(&command);
+		rc = promote__strbuf_addf(&command, "%s %s %s", old_hex, new_hex, u[i].ref);
+		if (rc == 0 && i == 0 && (rc = promote__strbuf_add(&command, "", 1)) == 0)
+			rc = promote__strbuf_addf(&command, "report-status%s%s agent=libpromote", sideband ? " side-band-64k" : "",
+				atomic ? " atomic" : "");
+		if (rc == 0)
+			rc = promote__strbuf_add(&command, "\n", 1);
+		if (rc == 0)
+			rc = put_pkt(&body, promote__strbuf_cstr(&command), promote__strbuf_len(&command));
+	}
 	promote__strbuf_free(&command);
 	if (rc == 0)
 		rc = promote__buf_put(&body, "0000", 4);
 	size_t objects = 0;
-	git_oid have;
-	if (rc == 0 && git_oid_fromstr(&have, old_hex) < 0)
-		memset(&have, 0, sizeof have);
+	git_oid *targets = calloc(n, sizeof *targets), *haves = calloc(n, sizeof *haves);
+	if (rc == 0 && (!targets || !haves))
+		rc = promote__error_oom();
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		targets[i] = u[i].target;
+		haves[i] = u[i].expected;
+	}
 	if (rc == 0)
-		rc = promote__git_pack_added(&body, &objects, s->repo, commit, &have, thin);
+		rc = promote__git_pack_added_many(&body, &objects, s->repo, targets, haves, n, thin);
+	free(targets);
+	free(haves);
 	/* The pack is whole before a byte is sent: packed, then sent in one request. */
 	if (rc == 0 && (promote__progress_report(s->progress, PROMOTE_TRANSFER_PACKING, objects, objects, 0) ||
 			       promote__progress_report(s->progress, PROMOTE_TRANSFER_WRITING, 0, objects, 0)))
@@ -312,8 +356,8 @@ static int send_push(const session *s, const char *old_hex, const git_oid *commi
 			shown ? shown : "the remote", res.status);
 		free(shown);
 	}
-	if (rc == 0 && (rc = read_report(&report, &res.body, sideband, s, ref)) == 0)
-		rc = check_report(&report, s, ref);
+	if (rc == 0 && (rc = read_report(&report, &res.body, sideband, s, u[0].ref)) == 0)
+		rc = check_report(&report, s, u, n);
 	promote__http_response_dispose(&res);
 	promote_buf_dispose(&report);
 	promote_buf_dispose(&body);
@@ -343,8 +387,11 @@ static int push_advertised(const session *s, const git_oid *commit, const char *
 	bool sideband = has_cap(promote__strbuf_cstr(&ad.caps), "side-band-64k");
 	bool thin = !has_cap(promote__strbuf_cstr(&ad.caps), "no-thin");
 	promote__strbuf_free(&ad.caps);
+	promote__git_ref_update u = { ref, *commit, { { 0 } } };
+	if (git_oid_fromstr(&u.expected, ad.old) < 0)
+		memset(&u.expected, 0, sizeof u.expected);
 	push_answer by;
-	return send_push(s, ad.old, commit, ref, sideband, thin, &by);
+	return send_push(s, &u, 1, sideband, thin, false, &by);
 }
 
 /*
@@ -358,12 +405,11 @@ static int push_advertised(const session *s, const git_oid *commit, const char *
 static int push_to(const session *s, const git_oid *commit, const git_oid *expected, const char *ref, bool force)
 {
 	if (expected && !force) {
-		char old_hex[GIT_OID_HEXSZ + 1];
-		git_oid_tostr(old_hex, sizeof old_hex, expected);
+		promote__git_ref_update u = { ref, *commit, *expected };
 		push_answer by = NOT_SMART;
 		/* (Not a fast-forward of what the caller expects: the server's value decides, as git's push.) */
 		bool descends = git_oid_is_zero(expected) || git_graph_descendant_of(s->repo, commit, expected) == 1;
-		int rc = descends ? send_push(s, old_hex, commit, ref, true, true, &by) : PROMOTE_ECONFLICT;
+		int rc = descends ? send_push(s, &u, 1, true, true, false, &by) : PROMOTE_ECONFLICT;
 		/* (Only "the ref holds another value": a hook's or a protected branch's refusal is final, and a
 		 * hook is not run twice.) */
 		bool refused = rc == PROMOTE_ECONFLICT;
@@ -374,8 +420,13 @@ static int push_to(const session *s, const git_oid *commit, const git_oid *expec
 	return push_advertised(s, commit, ref, force);
 }
 
-int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
-	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force)
+/* What a push does once it has its session (the server's URL, the credentials). */
+typedef int (*push_op)(const session *s, void *arg);
+
+/* `op` with the credentials to offer: the context's callback first (asked once, for a password), then git's
+ * credential helpers, else the environment; the helpers learn what became of their answer. */
+static int with_login(git_repository *repo, const char *url, const promote__credentials *creds,
+	const promote__events *events, push_op op, void *arg)
 {
 	char *user_in_url;
 	int rc = url_user(&user_in_url, url);
@@ -389,8 +440,6 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 	session s = { NULL, repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0, &unauthorized, false, &progress,
 		creds ? creds->net_timeout_s : 0 };
 	promote__git_credential helper = PROMOTE__GIT_CREDENTIAL_INIT;
-	/* The context's callback first (asked once, for a password), then git's
-	 * credential helpers, else the environment. */
 	struct promote_credential answer = { 0, NULL, NULL, NULL, NULL, NULL };
 	rc = creds && creds->cb ? promote__credentials_ask(&answer, creds, url, user_in_url, PROMOTE_CREDENTIAL_USERPASS)
 				: PROMOTE_PASSTHROUGH;
@@ -416,14 +465,67 @@ int promote__git_http_push(git_repository *repo, const char *url, const promote_
 	if (rc == 0)
 		rc = promote__http_client_new(&s.http);
 	if (rc == 0)
-		rc = push_to(&s, commit, expected, ref, force);
+		rc = op(&s, arg);
 	promote__http_client_free(s.http);
-	/* The helpers learn what became of their answer: any answer but a 401 is the server's past the login.
-	 * Accepted ones are kept for the session's next push; kept ones refused now are forgotten. */
+	/* Any answer but a 401 is the server's past the login. Accepted ones are kept for the session's next
+	 * push; kept ones refused now are forgotten. */
 	promote__git_credential_settle(creds ? creds->helpers : NULL, &helper, from_kept,
 		unauthorized ? -1 : rc == 0 || rc == PROMOTE_ECONFLICT || rc == PROMOTE_EGIT ? 1 : 0);
 	promote__credential_clear(&answer);
 	free(user_in_url);
 	free(shown);
 	return rc;
+}
+
+typedef struct one_push {
+	const git_oid *commit, *expected;
+	const char *ref;
+	bool force;
+} one_push;
+
+static int push_one(const session *s, void *arg)
+{
+	const one_push *p = arg;
+	return push_to(s, p->commit, p->expected, p->ref, p->force);
+}
+
+int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
+	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force)
+{
+	one_push p = { commit, expected, ref, force };
+	return with_login(repo, url, creds, events, push_one, &p);
+}
+
+typedef struct many_push {
+	const promote__git_ref_update *updates;
+	size_t count;
+	int *atomic;
+} many_push;
+
+/* Whether the server takes atomic pushes is asked once (its advertisement), then known. */
+static int push_many(const session *s, void *arg)
+{
+	const many_push *p = arg;
+	if (*p->atomic == 0) {
+		advert ad;
+		int rc = read_advert(&ad, s, p->updates[0].ref);
+		if (rc == 0)
+			*p->atomic = has_cap(promote__strbuf_cstr(&ad.caps), "atomic") &&
+				has_cap(promote__strbuf_cstr(&ad.caps), "side-band-64k") ? 1 : -1;
+		promote__strbuf_free(&ad.caps);
+		if (rc)
+			return rc;
+	}
+	if (*p->atomic < 0)
+		return PROMOTE_ENOTSUPPORTED;
+	push_answer by;
+	int rc = send_push(s, p->updates, p->count, true, true, true, &by);
+	return by == NOT_SMART ? PROMOTE_ENOTSUPPORTED : rc;
+}
+
+int promote__git_http_push_atomic(git_repository *repo, const char *url, const promote__credentials *creds,
+	const promote__events *events, const promote__git_ref_update *updates, size_t count, int *atomic)
+{
+	many_push p = { updates, count, atomic };
+	return with_login(repo, url, creds, events, push_many, &p);
 }

@@ -24,4 +24,22 @@
 int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
 	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force);
 
+/* One ref of a push of several: `ref` (a full name) from `expected` (zero: no such ref) to `target`. */
+typedef struct promote__git_ref_update {
+	const char *ref;
+	git_oid target, expected;
+} promote__git_ref_update;
+
+/*
+ * Push the `count` updates in one request, atomically: the server updates
+ * every ref or none (git's "atomic" capability). *atomic remembers whether
+ * the server has it (0: not known yet — its advertisement is read once, a
+ * request more; 1: yes; -1: no). PROMOTE_ENOTSUPPORTED, nothing sent, when
+ * it has not (the caller pushes the refs one by one) or does not answer as
+ * a smart HTTP server. PROMOTE_ECONFLICT when a ref was not at its
+ * `expected` value: none was updated. Otherwise as promote__git_http_push().
+ */
+int promote__git_http_push_atomic(git_repository *repo, const char *url, const promote__credentials *creds,
+	const promote__events *events, const promote__git_ref_update *updates, size_t count, int *atomic);
+
 #endif

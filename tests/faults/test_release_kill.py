@@ -240,25 +240,38 @@ def test_release_kill_http(git_server, tmp_path):
     run_kills(Http(git_server, tmp_path), tmp_path, sample_size(8))
 
 
-def test_release_killed_before_its_record_is_pushed(git_server, tmp_path):
-    """Over HTTP the transitions of a poll are kept in the process and pushed together, before the next
-    side effect and at the end: `run` killed right after it recorded the grouped commit leaves that commit
-    on the server's main and the server's record without it (only the claim before it was pushed). The
-    release resumed from the server's record adopts the commit: one commit, the uninterrupted outcome."""
+def test_release_commit_lands_with_its_record(git_server, tmp_path):
+    """Over HTTP a step's commit is not pushed on its own: it is kept in the process with the claim and
+    the record that names it, and the three go to the server in one atomic push (all or none). `run`
+    killed after it made the grouped commit, or after it recorded it, leaves neither the commit on the
+    server's main nor the record saying it; killed right after that push, both are there. Every time,
+    the release resumed from the server's record ends with one commit for qa and staging."""
     place = Http(git_server, tmp_path)
     expected, _, points = reference(place, tmp_path)
-    where = place.fresh(0)
-    k = next(k for i, k, what in points if i == 0 and what == "Commit")
-    killed = promote([*where.prefix, *run_command()], where.env, kill_at=k)
-    assert killed.returncode == -9, _failed(killed, "run killed once it recorded the commit")
-    ids = release_ids(where.repo)
-    assert len(ids) == 1, ids
-    subjects = git(where.repo, "log", "--format=%s", RECORDS + ids[0]).splitlines()
-    assert subjects and not subjects[0].endswith(": Commit"), subjects
-    assert commits_by_environment(where.repo)[0].get("qa") == 1, "the grouped commit is not on main"
-    problem = resume(where) or check(where, expected)
-    assert problem is None, problem
-    place.done(where)
+    first_run = [(k, what) for i, k, what in points if i == 0]
+    kept = next(k for k, what in first_run if what == "(commit kept)" and
+                any(w == "Commit" and j > k for j, w in first_run))
+    recorded = next(k for k, what in first_run if what == "Commit" and k > kept)
+    pushed = next(k for k, what in first_run if what == "(record pushed)" and k > recorded)
+    for kill_at, landed in ((kept, False), (recorded, False), (pushed, True)):
+        where = place.fresh(0)
+        killed = promote([*where.prefix, *run_command()], where.env, kill_at=kill_at)
+        assert killed.returncode == -9, _failed(killed, "run killed at point %d" % kill_at)
+        ids = release_ids(where.repo)
+        assert len(ids) == 1, ids
+        rec = record(where.repo, ids[0])
+        on_main = commits_of_release(where.repo, ids[0])
+        grouped = [sha for sha, envs in on_main if envs == sorted(COMMIT_STEPS)]
+        named = [step(rec, env)["commit"] for env in COMMIT_STEPS]
+        if landed:
+            assert len(grouped) == 1 and named == grouped * 2, (kill_at, on_main, rec["steps"])
+        else:
+            assert grouped == [] and named == ["", ""], (kill_at, on_main, rec["steps"])
+        problem = resume(where) or check(where, expected)
+        assert problem is None, problem
+        assert [envs for _, envs in commits_of_release(where.repo, ids[0]) if set(envs) & set(COMMIT_STEPS)] == \
+            [sorted(COMMIT_STEPS)], "exactly one commit for qa and staging"
+        place.done(where)
 
 
 def test_release_kill_syscalls_local(tmp_path):
@@ -299,7 +312,9 @@ def commits_of_release(repo, rid):
 def grouped_commit_adopted(place, scratch):
     """`run` killed just after it published the grouped commit of qa and staging, before the record says
     so: the commit is on main, found by its Promote-Release and Promote-Environment trailers, and the
-    resumed release adopts it (the record names that very commit) instead of making a second one."""
+    resumed release adopts it (the record names that very commit) instead of making a second one. (Locally:
+    a branch and a record are two refs. Over HTTP the two are pushed in one atomic request, so this state
+    cannot be reached by a kill: test_release_commit_lands_with_its_record.)"""
     expected, rid, points = reference(place, scratch)
     where = place.fresh(0)
     published = [k for i, k, what in points if i == 0 and what == "(commit published)"]
@@ -323,10 +338,6 @@ def grouped_commit_adopted(place, scratch):
 
 def test_grouped_commit_adopted_local(tmp_path):
     grouped_commit_adopted(Local(tmp_path), tmp_path)
-
-
-def test_grouped_commit_adopted_http(git_server, tmp_path):
-    grouped_commit_adopted(Http(git_server, tmp_path), tmp_path)
 
 
 def _two_at_once(where, args, expected):

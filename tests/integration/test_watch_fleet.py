@@ -3,8 +3,8 @@ the same remote repository (the HTTP test server). N products change in the trig
 commit; every release is started once (one record per product under refs/promote/releases/), every
 environment's commit is made once (one commit per release and environment carrying its
 Promote-Release / Promote-Environment trailers), and every release ends succeeded. Then one watcher is
-killed with SIGKILL while it holds a step (claimed in the record, its commit on the way to the server):
-the other two finish its releases, each step still once.
+killed with SIGKILL while it pushes a step's commit (with the claim and the record that names it, in
+one atomic push the server holds for a second): the other two finish its releases, each step still once.
 
 A claim names its owner "host:pid:nonce"; a claim by a process of this host that is gone holds nothing
 (lib/engine/release_claim.c), whatever its cache folder — so the takeover needs no lease to expire.
@@ -17,8 +17,8 @@ import os
 
 from conftest import CLI
 from gitserver import run_git
-from watch_fleet import (Watcher, app_name, claim_pid, claimants, environment_commits, records, set_versions,
-                         slow_branch_pushes, small_repo, wait_for, watched)
+from watch_fleet import (Watcher, app_name, claim_pid, claimants, environment_commits, inflight_records, records,
+                         set_versions, slow_branch_pushes, small_repo, wait_for, watched)
 
 PRODUCTS = int(os.environ.get("PROMOTE_TEST_FLEET_PRODUCTS", "4"))
 WATCHERS = 3
@@ -100,8 +100,9 @@ def test_three_watchers_start_and_promote_each_release_once(git_server, tmp_path
 
 
 def held_step(repo, pids):
-    """(release id, environment, pid) of a step being promoted whose claim names one of `pids`, or None."""
-    for rid, r in records(repo).items():
+    """(release id, environment, pid) of a step being promoted, claimed by one of `pids`, whose commit is
+    on its way to the server (in a push the server's hook holds), or None."""
+    for rid, r in inflight_records(repo):
         for s in r["steps"]:
             pid = claim_pid(s)
             if pid in pids and s["state"] == "promoting":
@@ -111,8 +112,8 @@ def held_step(repo, pids):
 
 def test_a_watcher_killed_mid_pass_leaves_its_releases_to_the_others(git_server, tmp_path):
     repo = git_server.create_repo("gitops", small_repo(PRODUCTS))
-    # Each commit's push takes the server a second: the step that makes it stays claimed (the claim is
-    # pushed before the commit) long enough to kill its owner mid-step.
+    # Each push of a commit takes the server a second: the watcher that made it can be killed while the
+    # commit, its claim and its record are in flight together.
     slow_branch_pushes(repo, 1)
     watchers = start_watchers(git_server, tmp_path)
     try:
@@ -120,15 +121,17 @@ def test_a_watcher_killed_mid_pass_leaves_its_releases_to_the_others(git_server,
         changed = [app_name(n) for n in range(PRODUCTS)]
         set_versions(repo, "dev", {app: "2.0.0" for app in changed})
         pids = {w.pid: w for w in watchers}
-        rid, env, pid = wait_for("a step claimed by a watcher, its commit in flight", lambda: held_step(repo, pids),
+        rid, env, pid = wait_for("a step's commit in flight, pushed by a watcher", lambda: held_step(repo, pids),
                                  FINISH_S, every=0.05)
         pids[pid].kill()
         survivors = [w for w in watchers if w.pid != pid]
         wait_for("every release final", lambda: all_final(repo, PRODUCTS), FINISH_S, every=0.25)
-        check_once_each(repo, changed)
-        # The step the killed watcher held was claimed again by a survivor, which finished it.
+        recs = check_once_each(repo, changed)
+        # The killed watcher's push landed whole (the step's claim is its) or not at all (a survivor
+        # claimed the step and made its commit): either way the survivors finished the release.
         took = claimants(repo, rid, env)
-        assert took[0] == pid and set(took[1:]) & {w.pid for w in survivors}, (pid, took)
+        assert took and (took[0] == pid or set(took) & {w.pid for w in survivors}), (pid, took)
+        assert recs[rid]["state"] == "succeeded", recs[rid]
         stop_all(survivors)
     finally:
         for w in watchers:

@@ -82,11 +82,33 @@ def set_versions(bare, env, versions, message="ci: new images", branch="main"):
 
 def slow_branch_pushes(bare, seconds):
     """Make the server take `seconds` over every push that updates a branch (a pre-receive hook of the
-    bare repository): the step's commit is then in flight that long, its step claimed."""
+    bare repository): a step's commit is then in flight that long, pushed in one request with its claim
+    and its record. The hook keeps every version of the release records such a push carries (their
+    objects are readable from the hook, before the push is accepted) in BARE/inflight/ID@COMMIT.json,
+    for inflight_records()."""
     hook = pathlib.Path(bare) / "hooks" / "pre-receive"
-    hook.write_text("#!/bin/sh\nwhile read old new ref; do\n  case $ref in refs/heads/*) sleep %s ;; esac\n"
-                    "done\n" % seconds)
+    hook.write_text("#!/bin/sh\nkept=\"$(pwd)/inflight\"\nmkdir -p \"$kept\"\nslow=0\n"
+                    "while read old new ref; do\n  case $ref in\n"
+                    "    refs/heads/*) slow=1 ;;\n"
+                    "    refs/promote/releases/*)\n"
+                    "      case $old in 0000000000000000000000000000000000000000) range=$new ;; *) range=$old..$new ;; esac\n"
+                    "      for c in $(git rev-list $range); do\n"
+                    "        git cat-file blob \"$c:record.json\" > \"$kept/${ref##*/}@$c.json\" 2>/dev/null\n"
+                    "      done ;;\n"
+                    "  esac\ndone\n"
+                    "[ $slow = 1 ] && sleep %s\nexit 0\n" % seconds)
     hook.chmod(0o755)
+
+
+def inflight_records(bare):
+    """[(release id, record)]: the versions of records that pushes slowed by slow_branch_pushes() carried."""
+    found = []
+    for path in (pathlib.Path(bare) / "inflight").glob("*@*.json"):
+        try:
+            found.append((path.stem.rsplit("@", 1)[0], json.loads(path.read_text())))
+        except ValueError:
+            continue  # being written
+    return found
 
 
 def read_blobs(bare, specs):

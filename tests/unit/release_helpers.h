@@ -5,6 +5,9 @@
 #include "helpers.h"
 
 #include <stdarg.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /*
  * A scratch folder /tmp/promote-test-NAME-XXXXXX (into `dir`) holding a bare
@@ -47,6 +50,34 @@ static inline void seen_add(seen *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->text + n, sizeof s->text - n, fmt, ap);
 	va_end(ap);
+}
+
+/* Another process (forked; its pid returned) opens the repository `bare` and runs the release `id` to its
+ * end: it exits 0 when that succeeded, else 1 after saying why on stderr as `who`. */
+static inline pid_t resume_elsewhere(const char *bare, const char *id, const char *who)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		promote_context *child = NULL;
+		promote_release *mine = NULL;
+		int rc = promote_context_open_repository(&child, bare, NULL, NULL);
+		if (rc == 0)
+			rc = promote_release_open(&mine, child, id, NULL);
+		if (rc == 0)
+			rc = promote_release_run(mine, 60000);
+		if (rc)
+			fprintf(stderr, "%s: %s\n", who, promote_error_last()->message);
+		_exit(rc ? 1 : 0);
+	}
+	return pid;
+}
+
+static inline void assert_exited_0(pid_t pid)
+{
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 #endif

@@ -772,27 +772,6 @@ static void record_at(char *out, size_t size, const char *id, const char *what)
 	assert_int_equal(strlen(out), 40);
 }
 
-/* Another process (forked; its pid returned) opens the repository and runs the release `id` to its end:
- * it exits 0 when that succeeded, else 1 after saying why on stderr as `who`. */
-static pid_t resume_elsewhere(const char *id, const char *who)
-{
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		promote_context *child = NULL;
-		promote_release *mine = NULL;
-		int rc = promote_context_open_repository(&child, bare, NULL, NULL);
-		if (rc == 0)
-			rc = promote_release_open(&mine, child, id, NULL);
-		if (rc == 0)
-			rc = promote_release_run(mine, 60000);
-		if (rc)
-			fprintf(stderr, "%s: %s\n", who, promote_error_last()->message);
-		_exit(rc ? 1 : 0);
-	}
-	return pid;
-}
-
 /* A release of shop 2.0 begun (begin) and freed at once, its id in `id`: the context. */
 static promote_context *begin_and_let_go(char *id, size_t size, const char *config)
 {
@@ -803,13 +782,6 @@ static promote_context *begin_and_let_go(char *id, size_t size, const char *conf
 	return ctx;
 }
 
-static void assert_exited_0(pid_t pid)
-{
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
 /* A process made the grouped commit and died before recording it: the next one adopts it. */
 static void test_adopts_a_commit_made_before_a_crash(void **state)
 {
@@ -817,7 +789,7 @@ static void test_adopts_a_commit_made_before_a_crash(void **state)
 	char id[128];
 	promote_context *ctx = begin_and_let_go(id, sizeof id, CONFIG("auto", "commit"));
 	promote_release *r = NULL;
-	assert_exited_0(resume_elsewhere(id, "the process that dies"));
+	assert_exited_0(resume_elsewhere(bare, id, "the process that dies"));
 	/* Back to the record as it was when the grouped step was claimed (by a process now gone). */
 	char claim[64];
 	record_at(claim, sizeof claim, id, "Start steps"); /* the steps started and claimed */
@@ -839,7 +811,7 @@ static void test_two_processes_resume_at_once(void **state)
 	char id[128];
 	promote_context *ctx = begin_and_let_go(id, sizeof id, CONFIG("auto", "pull-request"));
 	promote_release *r = NULL;
-	pid_t first = resume_elsewhere(id, "resumer 0"), second = resume_elsewhere(id, "resumer 1");
+	pid_t first = resume_elsewhere(bare, id, "resumer 0"), second = resume_elsewhere(bare, id, "resumer 1");
 	assert_exited_0(first);
 	assert_exited_0(second);
 	assert_int_equal(promote_release_open(&r, ctx, id, NULL), 0);

@@ -3,14 +3,18 @@
  * (providers/deploy/deploy.h): the policy's pre-action workflows one after
  * another before the action, the sync and health of the deploy after it
  * landed, then the post-action workflows. Nothing blocks: a run is started,
- * recorded, and read again at the next poll. A run whose process is gone
- * (the backend no longer knows it) is started again: checks may run twice,
- * commits never do.
+ * recorded, and read again at the next poll. Any process may poll a run
+ * whose id is recorded; only starting one is claimed (the step's claim,
+ * release_claim.c, held through its checks): a process that does not hold
+ * it starts nothing. A run whose owner is gone (the backend no longer knows
+ * it) is started again by the next owner: after a crash a check may run
+ * twice, commits never do.
  */
 #include "release_machine.h"
 
 #include "providers/deploy/deploy.h"
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/strbuf.h"
 
 #include <stdlib.h>
@@ -42,6 +46,7 @@ typedef struct check_args {
 	bool post;
 	int step_state;
 	const char *run_id;     /* started (again): its run id */
+	const char *owner;      /* who started it: recorded only while the step's claim is still theirs */
 	bool finished;          /* ended: status and output */
 	int status;
 	const char *output;
@@ -75,6 +80,8 @@ static int mutate_check(promote_release *r, bool *changed, void *arg)
 	} else if (c->done) {
 		return 0; /* recorded by someone else */
 	}
+	if (a->run_id && strcmp(s->claim ? s->claim : "", a->owner) != 0)
+		return 0; /* taken over meanwhile (its owner thought this one gone): the new owner's run counts */
 	int64_t now = promote__now(r->ctx);
 	int rc = 0;
 	if (a->run_id) {
@@ -109,36 +116,59 @@ static char *check_failure(promote_context *ctx, const promote__check *c)
 	return promote__strdupf("%s %s exited %d", phase(c->post), c->name, c->status);
 }
 
-static int start_check(promote_release *r, promote_release_step *s, const char *name, bool post,
+/* Start check `name` of step `env` (in `state`): the step is claimed first — a process that does not win the
+ * claim (its owner lives, and polls the run it starts) leaves the check alone and polls again later — then
+ * the check started and its run id recorded. `seen` is the run id the caller read ("" none): when the record
+ * holds another one once claimed, someone started it meanwhile, and this process polls that run instead. */
+static int start_check(promote_release *r, const char *env, const char *name, bool post, int state, const char *seen,
 	promote__poll_state *ps)
 {
-	promote__deploy_target t = target_of(r, s);
-	/* Copies: the record is read again by the update below. */
-	char *run_id = NULL, *env = strdup(s->environment), *own = strdup(name);
-	int state = s->state;
-	name = own;
-	int rc = env && own ? promote__workflow_start(&run_id, r->ctx, name, &t) : promote__error_oom();
-	if (rc == PROMOTE_EUSER || rc == PROMOTE_ENOMEM) {
-		free(env);
-		free(own);
+	const char *envs[] = { env };
+	bool claimed = false;
+	int rc = promote__claim(r, envs, 1, state, &claimed, ps);
+	if (rc || !claimed)
 		return rc;
+	promote_release_step *s = promote__release_step(r, env);
+	const promote__check *c = find_check(s, name, post);
+	if (strcmp(c && c->run_id ? c->run_id : "", seen) != 0) {
+		promote__poll_soon(ps, 0);
+		return 0;
 	}
+	promote__deploy_target t = target_of(r, s);
+	char *run_id = NULL, *owner = NULL;
+	rc = promote__workflow_start(&run_id, r->ctx, name, &t);
+	if (rc == PROMOTE_EUSER || rc == PROMOTE_ENOMEM)
+		return rc;
 	if (rc) {
 		char *why = promote__strdupf("%s %s could not start: %s", phase(post), name, promote_error_last()->message);
 		rc = why ? promote__step_fail(r, env, why) : promote__error_oom();
 		free(why);
-		free(env);
-		free(own);
 		ps->progressed = true;
 		return rc;
 	}
-	check_args a = { env, name, post, state, run_id, false, -1, NULL, false };
-	rc = promote__release_update(r, mutate_check, &a, "Start check");
+	promote__fault_point("(check started)"); /* a test build may die here: started, not recorded */
+	/* Recorded with the poll's other transitions: until then, the claim keeps others from starting it. */
+	check_args a = { env, name, post, state, run_id, NULL, false, -1, NULL, false };
+	rc = promote__claim_owner(&owner, r);
+	a.owner = owner;
+	if (rc == 0)
+		rc = promote__release_update_later(r, mutate_check, &a, "Start check");
 	ps->progressed |= rc == 0 && a.recorded;
 	promote__poll_soon(ps, CHECK_POLL_MS);
+	free(owner);
 	free(run_id);
-	free(env);
-	free(own);
+	return rc;
+}
+
+/* The same with copies of the check's name and the run id seen, which belong to the record it reads again. */
+static int start_check_copied(promote_release *r, const char *env, const char *name, bool post, const char *seen,
+	promote__poll_state *ps)
+{
+	int state = promote__release_step(r, env)->state;
+	char *own_name = strdup(name), *own_seen = strdup(seen);
+	int rc = own_name && own_seen ? start_check(r, env, own_name, post, state, own_seen, ps) : promote__error_oom();
+	free(own_name);
+	free(own_seen);
 	return rc;
 }
 
@@ -151,7 +181,7 @@ int promote__checks_advance(promote_release *r, const char *env, bool post, bool
 	for (size_t i = 0; i < count; i++) {
 		promote__check *c = find_check(s, names[i], post);
 		if (!c || !c->run_id || !*c->run_id)
-			return start_check(r, s, names[i], post, ps);
+			return start_check_copied(r, env, names[i], post, "", ps);
 		if (c->done && c->status == 0)
 			continue;
 		if (c->done) {
@@ -165,14 +195,15 @@ int promote__checks_advance(promote_release *r, const char *env, bool post, bool
 		promote_buf output = PROMOTE_BUF_INIT;
 		int rc = promote__workflow_poll(&state, &status, &output, r->ctx, c->name, c->run_id, &t);
 		if (rc == PROMOTE_ENOTFOUND) {
-			/* Started by a process that is gone: start it again. */
+			/* Unknown here: started by another process (or context), which polls it while it lives and
+			 * holds the step's claim; a run whose owner is gone is started again by the next owner. */
 			promote_error_clear();
 			promote_buf_dispose(&output);
-			return start_check(r, s, names[i], post, ps);
+			return start_check_copied(r, env, names[i], post, c->run_id, ps);
 		}
 		if (rc == 0 && (state == PROMOTE_WORKFLOW_SUCCEEDED || state == PROMOTE_WORKFLOW_FAILED)) {
 			char *name = strdup(c->name);
-			check_args a = { env, name, post, s->state, NULL, true,
+			check_args a = { env, name, post, s->state, NULL, NULL, true,
 				state == PROMOTE_WORKFLOW_FAILED && status == 0 ? 1 : status, output.ptr ? output.ptr : "", false };
 			rc = name ? promote__release_update(r, mutate_check, &a, "Check finished") : promote__error_oom();
 			if (rc == 0 && a.recorded) {
@@ -188,6 +219,8 @@ int promote__checks_advance(promote_release *r, const char *env, bool post, bool
 			}
 			free(name);
 		} else if (rc == 0) {
+			/* Still running: its owner keeps the step's claim live for as long as it takes. */
+			rc = promote__claim_renew(r, env);
 			promote__poll_soon(ps, CHECK_POLL_MS);
 		} else if (rc != PROMOTE_EUSER) {
 			char *why = promote__strdupf("%s %s could not be read: %s", phase(post), c->name, promote_error_last()->message);

@@ -5,7 +5,9 @@
  * and, seeing a live claim by someone else, does not act. A claim is live
  * for a lease of a few minutes, unless its owner is on this host and its
  * process is gone (killed between the claim and the record): then the next
- * process takes the step over and adopts whatever the dead one made.
+ * process takes the step over and adopts whatever the dead one made. An
+ * owner whose side effect takes longer than a lease (a check that runs for
+ * many minutes) renews its claim while it waits for it.
  */
 #include "release_machine.h"
 
@@ -161,4 +163,37 @@ int promote__claim_later(promote_release *r, const char *const *envs, size_t cou
 	promote__poll_state *ps)
 {
 	return claim(r, envs, count, state, claimed, ps, false);
+}
+
+typedef struct renew_args {
+	const char *env;
+	int state;
+	const char *owner;
+	int64_t now;
+} renew_args;
+
+static int mutate_renew(promote_release *r, bool *changed, void *arg)
+{
+	renew_args *a = arg;
+	promote_release_step *s = promote__release_step(r, a->env);
+	if (r->state == PROMOTE_RELEASE_ABORTED || !s || s->state != a->state || !s->claim ||
+		strcmp(s->claim, a->owner) != 0 || a->now - s->claimed < PROMOTE__CLAIM_RENEW_S)
+		return 0; /* moved on, taken over, or renewed already */
+	s->claimed = a->now;
+	*changed = true;
+	return 0;
+}
+
+int promote__claim_renew(promote_release *r, const char *env)
+{
+	const promote_release_step *s = promote__release_step(r, env);
+	if (!s || !s->claim || !*s->claim || promote__now(r->ctx) - s->claimed < PROMOTE__CLAIM_RENEW_S)
+		return 0;
+	char *owner = NULL;
+	int rc = promote__claim_owner(&owner, r);
+	renew_args a = { env, s->state, owner, promote__now(r->ctx) };
+	if (rc == 0 && strcmp(s->claim, owner) == 0)
+		rc = promote__release_update_later(r, mutate_renew, &a, "Renew claim");
+	free(owner);
+	return rc;
 }

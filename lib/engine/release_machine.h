@@ -16,6 +16,8 @@
 
 /* How long a claim holds when its owner is not known to be gone (seconds). */
 #define PROMOTE__CLAIM_LEASE_S 300
+/* How old its claim is when an owner still at work renews it (seconds): well within the lease. */
+#define PROMOTE__CLAIM_RENEW_S (PROMOTE__CLAIM_LEASE_S / 3)
 /* How long to wait before polling again while something runs elsewhere (ms). */
 #define PROMOTE__POLL_MS 1000u
 
@@ -110,6 +112,10 @@ int promote__claim_later(promote_release *r, const char *const *envs, size_t cou
 int promote__claim_step(promote_release_step *s, const char *owner, int64_t now);
 /* A claim that is still held by someone else (not `owner`) who may act. */
 bool promote__claim_live(const promote_release_step *step, const char *owner, int64_t now);
+/* The step `env`, claimed by this handle, is still at work (a check runs): its claim is renewed (with the
+ * poll's other transitions) once PROMOTE__CLAIM_RENEW_S have passed since it was made or last renewed, so
+ * that it stays live while its owner lives. Nothing when the claim is someone else's or recent. */
+int promote__claim_renew(promote_release *r, const char *env);
 
 /* ---- effects (release_effects.c) ------------------------------------------ */
 

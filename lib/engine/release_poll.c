@@ -208,13 +208,18 @@ static int assign_groups(promote_release *r, start_args *a)
 	return rc;
 }
 
-/* The steps that start straight with their action, with every step of their group, are claimed in the
- * same update: the claim that comes before the side effect, one write fewer. */
+/* The steps that start straight with their action, with every step of their group, and those that start
+ * with their pre-checks are claimed in the same update: the claim that comes before the side effect (the
+ * commit, the first check's run), one write fewer. */
 static int claim_started(promote_release *r, start_args *a, int64_t now)
 {
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < a->started.size; i++) {
 		promote_release_step *s = promote__release_step(r, a->started.ptr[i]);
+		if (s->state == PROMOTE_STEP_PRE_CHECK) {
+			rc = promote__claim_step(s, a->owner, now);
+			continue;
+		}
 		bool ready = s->state == PROMOTE_STEP_PROMOTING;
 		for (size_t j = 0; ready && *s->group && j < r->step_count; j++)
 			ready = strcmp(r->steps[j].group, s->group) != 0 || r->steps[j].state == PROMOTE_STEP_PROMOTING;

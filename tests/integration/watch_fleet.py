@@ -51,9 +51,10 @@ def app_name(n):
     return "app-%05d" % n
 
 
-def small_repo(apps):
-    """{path: text} of a monorepo of `apps` applications in dev, staging and prod, all at 1.0.0."""
-    out = {"promote.yaml": config()}
+def small_repo(apps, promote_yaml=None):
+    """{path: text} of a monorepo of `apps` applications in dev, staging and prod, all at 1.0.0; its
+    promote.yaml `promote_yaml` (default: config())."""
+    out = {"promote.yaml": promote_yaml or config()}
     for env in ("dev", "staging", "prod"):
         for n in range(apps):
             out["envs/%s/apps/%s/values.yaml" % (env, app_name(n))] = values(app_name(n), "1.0.0")

@@ -131,7 +131,7 @@ static int start_check(promote_release *r, const char *env, const char *name, bo
 	promote_release_step *s = promote__release_step(r, env);
 	const promote__check *c = find_check(s, name, post);
 	if (strcmp(c && c->run_id ? c->run_id : "", seen) != 0) {
-		promote__poll_soon(ps, 0);
+		promote__poll_soon(ps, 1); /* its run is polled at once */
 		return 0;
 	}
 	promote__deploy_target t = target_of(r, s);

@@ -10,6 +10,7 @@ where a check runs twice — and the releases finish.
 PROMOTE_TEST_FLEET_PRODUCTS sets the number of products (default 3)."""
 
 import collections
+import contextlib
 import os
 
 from test_watch_fleet import all_final, client_env, settled, stop_all
@@ -43,12 +44,21 @@ flows:
 """
 
 
-def start(git_server, tmp_path):
+@contextlib.contextmanager
+def fleet(git_server, tmp_path):
+    """Three watchers on the repository, settled, then every product changed in dev: (the bare repository,
+    the runs file, the watchers); the watchers are closed afterwards."""
     runs = tmp_path / "runs"
     repo = git_server.create_repo("gitops", small_repo(PRODUCTS, CONFIG.replace("RUNS", str(runs))))
     watchers = [Watcher(CLI, git_server.url("gitops"), tmp_path / ("cache-%d" % i), client_env(git_server),
                         ["--interval", "1s"]) for i in range(WATCHERS)]
-    return repo, runs, watchers
+    try:
+        settled(repo, watchers)
+        set_versions(repo, "dev", {app_name(n): "2.0.0" for n in range(PRODUCTS)})
+        yield repo, runs, watchers
+    finally:
+        for w in watchers:
+            w.close()
 
 
 def check_runs(runs):
@@ -64,18 +74,12 @@ def succeeded(repo):
 
 
 def test_three_watchers_run_each_check_once(git_server, tmp_path):
-    repo, runs, watchers = start(git_server, tmp_path)
-    try:
-        settled(repo, watchers)
-        set_versions(repo, "dev", {app_name(n): "2.0.0" for n in range(PRODUCTS)})
+    with fleet(git_server, tmp_path) as (repo, runs, watchers):
         wait_for("every release final", lambda: all_final(repo, PRODUCTS), FINISH_S, every=0.25)
         recs = succeeded(repo)
         expected = collections.Counter({(rid, check): 1 for rid in recs for check in ("smoke", "verify")})
         assert check_runs(runs) == expected
         stop_all(watchers)
-    finally:
-        for w in watchers:
-            w.close()
 
 
 def running_check(repo, pids):
@@ -90,10 +94,7 @@ def running_check(repo, pids):
 
 
 def test_a_watcher_killed_while_its_check_runs(git_server, tmp_path):
-    repo, runs, watchers = start(git_server, tmp_path)
-    try:
-        settled(repo, watchers)
-        set_versions(repo, "dev", {app_name(n): "2.0.0" for n in range(PRODUCTS)})
+    with fleet(git_server, tmp_path) as (repo, runs, watchers):
         pids = {w.pid: w for w in watchers}
         rid, pid = wait_for("a pre-check running under a watcher's claim", lambda: running_check(repo, pids),
                             FINISH_S, every=0.05)
@@ -101,7 +102,8 @@ def test_a_watcher_killed_while_its_check_runs(git_server, tmp_path):
         survivors = [w for w in watchers if w.pid != pid]
         wait_for("every release final", lambda: all_final(repo, PRODUCTS), FINISH_S, every=0.25)
         recs = succeeded(repo)
-        # The pre-check the killed watcher was running ran again under a survivor (its run died with it).
+        # The pre-check the killed watcher was running ran again under a survivor (its run, a child of the
+        # killed watcher, is known to no other process).
         # So may the pre-checks of other releases whose staging it held — a check it had started but not
         # yet recorded — but no other check, and none more than twice.
         ran = check_runs(runs)
@@ -114,6 +116,3 @@ def test_a_watcher_killed_while_its_check_runs(git_server, tmp_path):
         took = claimants(repo, rid, "staging")
         assert took[0] == pid and set(took[1:]) & {w.pid for w in survivors}, (pid, took)
         stop_all(survivors)
-    finally:
-        for w in watchers:
-            w.close()

@@ -119,6 +119,24 @@ static void claimants(char *out, size_t size, const char *id)
 				       "awk '!seen[$0]++'", bare, id, bare), 0);
 }
 
+/* A second handle, in a context of its own, of the release `r`. */
+static promote_release *open_elsewhere(promote_context **ctx, const promote_release *r)
+{
+	promote_release *other = NULL;
+	*ctx = open_ctx();
+	if (promote_release_open(&other, *ctx, promote_release_id(r), NULL))
+		fail_msg("open %s: %s", promote_release_id(r), promote_error_last()->message);
+	return other;
+}
+
+static void free_both(promote_release *ra, promote_release *rb, promote_context *a, promote_context *b)
+{
+	promote_release_free(ra);
+	promote_release_free(rb);
+	promote_context_free(a);
+	promote_context_free(b);
+}
+
 /* ---- tests ---------------------------------------------------------------------------- */
 
 /* Two handles (two contexts) of one release polled in turn: each check runs once, in the context that
@@ -127,9 +145,8 @@ static void test_two_handles_run_each_check_once(void **state)
 {
 	(void)state;
 	make_repo("sleep 1");
-	promote_context *a = open_ctx(), *b = open_ctx();
-	promote_release *ra = start(a), *rb = NULL;
-	assert_int_equal(promote_release_open(&rb, b, promote_release_id(ra), NULL), 0);
+	promote_context *a = open_ctx(), *b = NULL;
+	promote_release *ra = start(a), *rb = open_elsewhere(&b, ra);
 	for (int i = 0; i < 400 && !(final(ra) && final(rb)); i++) {
 		/* b first: the handle that did not start the release claims the pre-check. */
 		poll_once(i % 2 ? ra : rb);
@@ -140,10 +157,7 @@ static void test_two_handles_run_each_check_once(void **state)
 			promote_release_step_reason(promote_release_step_lookup(rb, "qa")));
 	assert_int_equal(promote_release_state(ra), PROMOTE_RELEASE_SUCCEEDED);
 	assert_int_equal(promote_release_state(rb), PROMOTE_RELEASE_SUCCEEDED);
-	promote_release_free(ra);
-	promote_release_free(rb);
-	promote_context_free(a);
-	promote_context_free(b);
+	free_both(ra, rb, a, b);
 }
 
 /* Two processes run one release at once: its slow pre-check and post-check run once each. */
@@ -172,9 +186,8 @@ static void test_a_long_check_keeps_its_claim(void **state)
 	(void)state;
 	make_repo("while [ ! -e \"$0.go\" ]; do sleep 0.05; done");
 	clock_s = (int64_t)time(NULL);
-	promote_context *a = open_ctx(), *b = open_ctx();
-	promote_release *ra = start(a), *rb = NULL;
-	assert_int_equal(promote_release_open(&rb, b, promote_release_id(ra), NULL), 0);
+	promote_context *a = open_ctx(), *b = NULL;
+	promote_release *ra = start(a), *rb = open_elsewhere(&b, ra);
 	for (int i = 0; i < 100 && runs_of("before") == 0; i++) {
 		poll_once(ra);
 		pause_ms(20);
@@ -200,10 +213,7 @@ static void test_a_long_check_keeps_its_claim(void **state)
 	assert_int_equal(runs_of("before"), 1);
 	assert_int_equal(runs_of("after"), 1);
 	clock_s = 0;
-	promote_release_free(ra);
-	promote_release_free(rb);
-	promote_context_free(a);
-	promote_context_free(b);
+	free_both(ra, rb, a, b);
 }
 
 /* The process running the pre-check is killed (SIGKILL, by the check itself) while the check runs: the

@@ -11,7 +11,14 @@
  *    starts a release of each through the flow (only the products whose
  *    releases run that flow: their `flows:`, else the default flow);
  * 3. polls every open release that can move (promote_release_poll()),
- *    each no sooner than it asked.
+ *    each no sooner than it asked;
+ * 4. over a remote repository, pushes what the pass recorded — the
+ *    releases' records, leases, claims and commits, the flows' handled
+ *    commits — in one push, atomic where the server allows (all or none).
+ *    Only an effect outside git (a change request, a check, a sync) pushes
+ *    earlier. A push lost to another writer lands nothing; the next pass,
+ *    asked for at once (*next_pass_ms 1), makes the work again from the
+ *    remote's refs, and the release events of the lost work are told again.
  *
  * Where each flow was last handled is kept in the repository itself, at
  * refs/promote/watch/FLOW, and moved only after the releases it implies

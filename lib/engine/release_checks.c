@@ -273,9 +273,17 @@ static int mutate_deploy(promote_release *r, bool *changed, void *arg)
 
 static int request_sync(promote_release *r, promote_release_step *s, promote__poll_state *ps)
 {
+	/* The commit to deploy, and what the release kept with it, are on the remote before it is asked for. */
+	bool lost = false;
+	int rc = promote__release_flush(r, &lost);
+	if (rc || lost) {
+		ps->progressed |= lost;
+		return rc;
+	}
+	s = promote__release_step(r, s->environment);
 	promote__deploy_target t = target_of(r, s);
 	char *env = strdup(s->environment);
-	int rc = env ? promote__deploy_sync(r->ctx, &t) : promote__error_oom();
+	rc = env ? promote__deploy_sync(r->ctx, &t) : promote__error_oom();
 	if (rc == 0) {
 		deploy_args a = { env, "syncing", true, false };
 		rc = promote__release_update(r, mutate_deploy, &a, "Sync");

@@ -50,7 +50,7 @@ static int find_commit(char **hex, promote_release *r, const char *branch, const
 	promote__git_session *session = NULL;
 	int rc = promote__context_session(&session, r->ctx);
 	git_oid tip, found;
-	if (rc == 0 && (rc = promote__git_branch_tip(&tip, session->repo, branch)) == PROMOTE_ENOTFOUND) {
+	if (rc == 0 && (rc = promote__git_session_branch_tip(&tip, session, branch)) == PROMOTE_ENOTFOUND) {
 		promote_error_clear();
 		return 0;
 	}
@@ -112,7 +112,7 @@ int promote__effect_merged_outside(char **merge_commit, promote_release *r, cons
 	if (!head || git_oid_fromstr(&wanted, head) < 0)
 		return 0; /* no head recorded: nothing to look for */
 	int rc = promote__context_session(&session, r->ctx);
-	if (rc == 0 && (rc = promote__git_branch_tip(&tip, session->repo, base)) == PROMOTE_ENOTFOUND) {
+	if (rc == 0 && (rc = promote__git_session_branch_tip(&tip, session, base)) == PROMOTE_ENOTFOUND) {
 		promote_error_clear();
 		return 0;
 	}

@@ -51,7 +51,7 @@ static int set_trigger_version(promote_release *r, promote__poll_state *ps)
 	char *commit = NULL;
 	bool lost = false;
 	/* What this poll recorded is pushed before the commit that names the release. */
-	int rc = promote__release_flush(r, &lost);
+	int rc = promote__release_flush_or_batch(r, &lost);
 	if (rc || lost || (r->trigger_commit && *r->trigger_commit)) {
 		ps->progressed |= lost;
 		return rc;
@@ -66,7 +66,7 @@ static int set_trigger_version(promote_release *r, promote__poll_state *ps)
 		if ((rc = promote__context_session(&session, r->ctx)) == 0 &&
 			(rc = promote_env_lookup(&env, r->ctx, r->trigger)) == 0 &&
 			(rc = promote__plan_branch_of(&branch, promote__git_session_reader(session), env)) == 0 &&
-			(rc = promote__git_branch_tip(&tip, session->repo, branch)) == 0) {
+			(rc = promote__git_session_branch_tip(&tip, session, branch)) == 0) {
 			free(commit);
 			commit = strdup(git_oid_tostr_s(&tip));
 			rc = commit ? 0 : promote__error_oom();
@@ -93,7 +93,7 @@ static int set_trigger_version(promote_release *r, promote__poll_state *ps)
 		trigger_args a = { commit };
 		rc = promote__release_update_later(r, mutate_trigger, &a, "Set the version");
 		if (rc == 0)
-			rc = promote__release_flush(r, &lost); /* lost: read again, the version made again or adopted */
+			rc = promote__release_flush_or_batch(r, &lost); /* lost: read again, the version made again or adopted */
 		else
 			promote__effect_forget(r);
 		ps->progressed = true;
@@ -535,7 +535,7 @@ static int poll(promote_release *r, uint32_t *next_poll_ms, bool fetch)
 		rc = settle_state(r, false);
 	/* What the poll recorded is pushed, even when it stops on an error (a step's failure is kept). */
 	bool lost = false;
-	int flushed = promote__release_flush(r, &lost);
+	int flushed = promote__release_flush_or_batch(r, &lost);
 	if (rc == 0 && flushed)
 		rc = flushed;
 	else if (rc == 0 && lost)

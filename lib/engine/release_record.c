@@ -137,8 +137,10 @@ static int update(promote_release *r, promote__release_mutation mutate, void *ar
 	if (rc == 0)
 		rc = promote__context_session(&s, r->ctx);
 	update_args a = { r, mutate, arg, promote__strbuf_cstr(&ref), !r->has_tip };
+	/* In a batch even a release's creation is kept: its compare-and-swap is made by the batch's push. */
 	promote__git_record_target target = { promote__strbuf_cstr(&ref), PROMOTE__RELEASE_RECORD_MAX,
-		promote__strbuf_cstr(&message), r->opts.author_name, r->opts.author_email, later };
+		promote__strbuf_cstr(&message), r->opts.author_name, r->opts.author_email,
+		later || (s && s->batch && !r->has_tip) };
 	git_oid tip;
 	if (rc == 0)
 		rc = promote__git_record_update(&tip, NULL, s, &target, mutate_bytes, &a);
@@ -182,4 +184,12 @@ int promote__release_flush(promote_release *r, bool *lost)
 	if (rc == 0)
 		promote__fault_point("(record pushed)");
 	return rc;
+}
+
+int promote__release_flush_or_batch(promote_release *r, bool *lost)
+{
+	promote__git_session *s = NULL;
+	*lost = false;
+	int rc = promote__context_session(&s, r->ctx);
+	return rc ? rc : s->batch ? 0 : promote__release_flush(r, lost);
 }

@@ -63,4 +63,9 @@ int promote__release_update_later(promote_release *r, promote__release_mutation 
  * last push is in it) and the caller goes on from it. */
 int promote__release_flush(promote_release *r, bool *lost);
 
+/* The same, unless the session is a batch (a watcher's pass, promote__git_session.batch): then nothing is
+ * pushed here — the batch's owner pushes what every release of it kept, once. For what is kept only to
+ * be pushed (a commit and its record, a poll's last transitions), never before an effect outside git. */
+int promote__release_flush_or_batch(promote_release *r, bool *lost);
+
 #endif

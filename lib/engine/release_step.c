@@ -70,7 +70,7 @@ static void free_names(char **names, size_t count)
  * trailers, when theirs made it). */
 static int land(promote_release *r, bool *lost, promote__poll_state *ps)
 {
-	int rc = promote__release_flush(r, lost);
+	int rc = promote__release_flush_or_batch(r, lost);
 	if (rc == 0 && *lost)
 		ps->progressed = true;
 	return rc;

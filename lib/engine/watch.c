@@ -102,6 +102,22 @@ int promote_watcher_stopped(const promote_watcher *w)
 
 /* ---- a pass ---------------------------------------------------------------------- */
 
+/* The pass's batch pushed. Lost to another writer (another watcher moved a record or the branch first):
+ * nothing of it landed, and every release it touched is read again at the next pass, which comes at once
+ * (the listing shows their records where the remote holds them, not where this pass left them). */
+static int push_pass(promote_watcher *w, promote__git_session *session, bool *lost)
+{
+	int rc = promote__git_session_flush(session);
+	*lost = rc == PROMOTE_ECONFLICT;
+	if (*lost) {
+		promote_error_clear();
+		for (size_t i = 0; i < w->seen.size; i++)
+			w->seen.ptr[i].due_ms = 0;
+		rc = 0;
+	}
+	return rc;
+}
+
 int promote_watcher_pass(promote_watcher *w, uint32_t *next_pass_ms)
 {
 	if (next_pass_ms)
@@ -120,10 +136,22 @@ int promote_watcher_pass(promote_watcher *w, uint32_t *next_pass_ms)
 	/* One listing of the releases: what the changes started already, and what to poll. */
 	if (rc == 0)
 		rc = promote__watch_list_releases(w);
+	/* The pass is one batch: what its releases record (their creations, commits, claims, leases, the
+	 * flows' handled commits) is pushed at its end in one request, atomic where the remote allows. */
+	if (rc == 0)
+		session->batch = true;
 	if (rc == 0)
 		rc = promote__watch_start_releases(w);
 	if (rc == 0 && !w->stop)
 		rc = promote__watch_poll_releases(w, &next);
+	if (session)
+		session->batch = false;
+	bool lost = false;
+	int pushed = session ? push_pass(w, session, &lost) : 0;
+	if (rc == 0 || rc == PROMOTE_EUSER)
+		rc = pushed ? pushed : rc;
+	if (lost)
+		next = 1; /* made again at once, from the remote's refs */
 	if (promote__watch_stopping(w, rc))
 		rc = 0;
 	if (rc == 0 && next_pass_ms && !w->stop)

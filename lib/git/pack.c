@@ -26,8 +26,11 @@
 #include <string.h>
 #include <zlib.h>
 
-/* How many commits a push of several sends at most (a record's versions of one poll). */
-#define CHAIN_MAX 64
+/* How many commits one ref's push sends at most (a record's versions of one poll, the commits a
+ * watcher's pass stacks on a branch). */
+#define CHAIN_MAX 100000
+/* How far back a ref the receiver has not is walked to its root (its versions since it was created). */
+#define NEW_CHAIN_MAX 256
 /* Below this size an object is sent whole: a delta would save nothing worth its reading. */
 #define DELTA_MIN 1024
 /* git's pack object type of a delta against an object named by its id. */
@@ -44,13 +47,53 @@ typedef struct objects {
 	PROMOTE__ARRAY(wanted) list;
 	git_repository *repo;
 	bool oom;  /* the list could not grow (its error set) */
+	/* Which ids are in the list: an open-addressing table of list indexes + 1 (0: empty), a power of
+	 * two at least twice the list's size, so that a push of thousands of objects finds each in O(1). */
+	size_t *slots;
+	size_t slot_count;
 } objects;
+
+static size_t slot_of(const objects *o, const git_oid *id)
+{
+	uint64_t h;
+	memcpy(&h, id->id, sizeof h);
+	size_t i = (size_t)h & (o->slot_count - 1);
+	while (o->slots[i] && !git_oid_equal(&o->list.ptr[o->slots[i] - 1].id, id))
+		i = (i + 1) & (o->slot_count - 1);
+	return i;
+}
+
+/* The table grown to twice the list's size (rehashed), or false out of memory. */
+static bool slots_grow(objects *o)
+{
+	size_t count = o->slot_count ? o->slot_count * 2 : 64;
+	size_t *slots = calloc(count, sizeof *slots);
+	if (!slots)
+		return false;
+	free(o->slots);
+	o->slots = slots;
+	o->slot_count = count;
+	for (size_t k = 0; k < o->list.size; k++)
+		o->slots[slot_of(o, &o->list.ptr[k].id)] = k + 1;
+	return true;
+}
+
+static void objects_free(objects *o)
+{
+	promote__array_free(&o->list);
+	free(o->slots);
+}
 
 static int want(objects *o, const git_oid *id, const git_oid *base)
 {
-	for (size_t i = 0; i < o->list.size; i++)
-		if (git_oid_equal(&o->list.ptr[i].id, id))
-			return 0;
+	if ((o->list.size + 1) * 2 > o->slot_count && !slots_grow(o)) {
+		o->oom = true;
+		promote__error_oom();
+		return GIT_ERROR;
+	}
+	size_t slot = slot_of(o, id);
+	if (o->slots[slot])
+		return 0;
 	wanted w;
 	w.id = *id;
 	if (base)
@@ -58,7 +101,10 @@ static int want(objects *o, const git_oid *id, const git_oid *base)
 	else
 		memset(&w.base, 0, sizeof w.base);
 	o->oom = promote__array_push(&o->list, w) != 0;
-	return o->oom ? GIT_ERROR : 0;
+	if (o->oom)
+		return GIT_ERROR;
+	o->slots[slot] = o->list.size;
+	return 0;
 }
 
 /* What `tree` has that `old` (NULL: nothing) has not, recursively. */
@@ -111,31 +157,41 @@ static int want_commit(objects *o, const git_oid *commit)
 	return git_rc;
 }
 
-/* The commits from `commit` back to `have` (excluded) along first parents, newest first: all of
- * them when `have` is found within CHAIN_MAX, else `commit` alone. */
-static int chain_to(git_oid *chain, size_t *count, git_repository *repo, const git_oid *commit, const git_oid *have)
+/* The commits from `commit` back to `have` (excluded) along first parents, newest first, into `chain`
+ * (emptied first): all of them when `have` is found within CHAIN_MAX. Without `have` (a ref the receiver
+ * has not): all of them back to the root when it is within NEW_CHAIN_MAX (a record created and moved on
+ * before its first push). Else `commit` alone (its first parent is the receiver's). */
+static int chain_to(objects *chain, git_repository *repo, const git_oid *commit, const git_oid *have)
 {
-	chain[0] = *commit;
-	*count = 1;
-	if (!have || git_oid_is_zero(have))
-		return 0;
-	size_t n = 0;
+	bool none = !have || git_oid_is_zero(have);
+	size_t max = none ? NEW_CHAIN_MAX : CHAIN_MAX;
+	chain->list.size = 0;
 	git_oid at = *commit;
-	while (n < CHAIN_MAX && !git_oid_equal(&at, have)) {
+	bool found = false;
+	while (chain->list.size < max && !(found = !none && git_oid_equal(&at, have))) {
 		git_commit *c = NULL;
 		int git_rc = git_commit_lookup(&c, repo, &at);
 		if (git_rc < 0)
 			return git_rc;
-		chain[n++] = at;
-		bool more = git_commit_parentcount(c) > 0;
+		wanted w = { at, { { 0 } } };
+		chain->oom = promote__array_push(&chain->list, w) != 0;
+		bool more = !chain->oom && git_commit_parentcount(c) > 0;
 		if (more)
 			at = *git_commit_parent_id(c, 0);
 		git_commit_free(c);
-		if (!more)
-			return 0; /* a root before `have`: the commit alone, as without it */
+		if (chain->oom)
+			return GIT_ERROR;
+		if (!more) {
+			found = none; /* the root of a new ref's history */
+			break;
+		}
 	}
-	if (git_oid_equal(&at, have))
-		*count = n;
+	if (!found) {
+		wanted alone = { *commit, { { 0 } } };
+		chain->list.size = 0;
+		chain->oom = promote__array_push(&chain->list, alone) != 0;
+		return chain->oom ? GIT_ERROR : 0;
+	}
 	return 0;
 }
 
@@ -303,17 +359,17 @@ static int write_pack(promote_buf *out, git_repository *repo, const objects *o, 
 int promote__git_pack_added_many(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commits,
 	const git_oid *haves, size_t count, bool thin)
 {
-	objects o = { PROMOTE__ARRAY_INIT, repo, false };
-	git_oid chain[CHAIN_MAX];
-	size_t length = 0;
+	objects o = { PROMOTE__ARRAY_INIT, repo, false, NULL, 0 }, chain = { PROMOTE__ARRAY_INIT, repo, false, NULL, 0 };
 	*objects_out = 0;
 	int git_rc = 0;
 	for (size_t k = 0; git_rc == 0 && k < count; k++) {
-		git_rc = chain_to(chain, &length, repo, &commits[k], haves ? &haves[k] : NULL);
+		git_rc = chain_to(&chain, repo, &commits[k], haves ? &haves[k] : NULL);
 		/* Oldest first: what an older commit adds is not sent again for a later one. */
-		for (size_t i = length; git_rc == 0 && i > 0; i--)
-			git_rc = want_commit(&o, &chain[i - 1]);
+		for (size_t i = chain.list.size; git_rc == 0 && i > 0; i--)
+			git_rc = want_commit(&o, &chain.list.ptr[i - 1].id);
 	}
+	o.oom |= chain.oom;
+	objects_free(&chain);
 	int rc = o.oom ? PROMOTE_ENOMEM : git_rc < 0 ? promote__git_failed(git_rc, "cannot pack", "the commit to push") : 0;
 	if (rc == 0 && o.list.size > UINT32_MAX)
 		rc = promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT, "a push of more than 2^32 objects");
@@ -321,7 +377,7 @@ int promote__git_pack_added_many(promote_buf *out, size_t *objects_out, git_repo
 		rc = write_pack(out, repo, &o, thin);
 	if (rc == 0)
 		*objects_out = o.list.size;
-	promote__array_free(&o.list);
+	objects_free(&o);
 	return rc;
 }
 

@@ -49,7 +49,13 @@ static int write_next(git_oid *made, promote__git_session *s, const promote__git
 	promote__git_pending_record *p = rc == 0 ? promote__git_pending_of(s, t->ref) : NULL;
 	if (rc == 0 && t->defer && s->remote_url)
 		rc = promote__git_session_publish_later(s, t->ref, made, p ? (p->has_base ? &p->base : NULL) : parent);
-	else if (rc == 0) {
+	else if (rc == 0 && s->remote_url && s->pending_count > (p ? 1u : 0u)) {
+		/* Other refs are kept (a lease, a commit, other records of a batch): this one goes with them, in
+		 * one push, so that the remote never holds it without what it says was done before it. */
+		rc = promote__git_session_publish_later(s, t->ref, made, p ? (p->has_base ? &p->base : NULL) : parent);
+		if (rc == 0)
+			rc = promote__git_session_flush(s);
+	} else if (rc == 0) {
 		/* Pushed with the versions deferred before it (the push sends what the remote lacks). */
 		rc = promote__git_session_publish(s, t->ref, made, p ? (p->has_base ? &p->base : NULL) : parent, false);
 		if (rc == 0 && (p = promote__git_pending_of(s, t->ref)))

@@ -36,7 +36,7 @@ static int tip(promote__commit_id *out, void *self, const char *branch)
 {
 	promote__git_session *s = self;
 	git_oid id;
-	int rc = promote__git_branch_tip(&id, s->repo, branch);
+	int rc = promote__git_session_branch_tip(&id, s, branch);
 	if (rc == 0)
 		git_oid_tostr(out->hex, sizeof out->hex, &id);
 	return rc;

@@ -40,6 +40,9 @@ typedef struct promote__git_session {
 	struct promote__git_pending_record *pending;
 	size_t pending_count;
 	int atomic; /* whether the remote takes atomic pushes: 0 not known yet, 1 yes, -1 no */
+	/* A batch (a watcher's pass): what the releases record is kept, and pushed once by the batch's
+	 * owner with promote__git_session_flush() — except before an effect outside git. */
+	bool batch;
 } promote__git_session;
 
 /* A record's versions written in a remote's mirror and kept in this process
@@ -104,6 +107,10 @@ int promote__git_session_settle(promote__git_session *s, const char *ref);
  */
 int promote__git_session_publish_later(promote__git_session *s, const char *ref, const git_oid *target,
 	const git_oid *expected);
+
+/* The tip of `branch` as this session sees it: a commit kept for the next flush, else the repository's
+ * (the mirror's). As promote__git_branch_tip(). */
+int promote__git_session_branch_tip(git_oid *out, promote__git_session *s, const char *branch);
 
 /* The ref kept for the next flush, or NULL; a kept ref dropped unpushed. */
 struct promote__git_pending_record *promote__git_pending_of(promote__git_session *s, const char *ref);

@@ -158,12 +158,19 @@ static int want_commit(objects *o, const git_oid *commit)
 }
 
 /* The commits from `commit` back to `have` (excluded) along first parents, newest first, into `chain`
- * (emptied first): all of them when `have` is found within CHAIN_MAX. Without `have` (a ref the receiver
- * has not): all of them back to the root when it is within NEW_CHAIN_MAX (a record created and moved on
- * before its first push). Else `commit` alone (its first parent is the receiver's). */
-static int chain_to(objects *chain, git_repository *repo, const git_oid *commit, const git_oid *have)
+ * (emptied first): all of them when `have` is found within CHAIN_MAX. `from_root` (a ref new to the
+ * receiver whose history is new too: a record created and moved on before its first push): all of them
+ * back to the root, when it is within NEW_CHAIN_MAX. Else `commit` alone (its first parent is the
+ * receiver's). */
+static int chain_to(objects *chain, git_repository *repo, const git_oid *commit, const git_oid *have, bool from_root)
 {
 	bool none = !have || git_oid_is_zero(have);
+	if (none && !from_root) {
+		wanted alone = { *commit, { { 0 } } };
+		chain->list.size = 0;
+		chain->oom = promote__array_push(&chain->list, alone) != 0;
+		return chain->oom ? GIT_ERROR : 0;
+	}
 	size_t max = none ? NEW_CHAIN_MAX : CHAIN_MAX;
 	chain->list.size = 0;
 	git_oid at = *commit;
@@ -357,13 +364,13 @@ static int write_pack(promote_buf *out, git_repository *repo, const objects *o, 
 }
 
 int promote__git_pack_added_many(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commits,
-	const git_oid *haves, size_t count, bool thin)
+	const git_oid *haves, const bool *from_root, size_t count, bool thin)
 {
 	objects o = { PROMOTE__ARRAY_INIT, repo, false, NULL, 0 }, chain = { PROMOTE__ARRAY_INIT, repo, false, NULL, 0 };
 	*objects_out = 0;
 	int git_rc = 0;
 	for (size_t k = 0; git_rc == 0 && k < count; k++) {
-		git_rc = chain_to(&chain, repo, &commits[k], haves ? &haves[k] : NULL);
+		git_rc = chain_to(&chain, repo, &commits[k], haves ? &haves[k] : NULL, from_root && from_root[k]);
 		/* Oldest first: what an older commit adds is not sent again for a later one. */
 		for (size_t i = chain.list.size; git_rc == 0 && i > 0; i--)
 			git_rc = want_commit(&o, &chain.list.ptr[i - 1].id);
@@ -384,5 +391,5 @@ int promote__git_pack_added_many(promote_buf *out, size_t *objects_out, git_repo
 int promote__git_pack_added(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commit,
 	const git_oid *have, bool thin)
 {
-	return promote__git_pack_added_many(out, objects_out, repo, commit, have, 1, thin);
+	return promote__git_pack_added_many(out, objects_out, repo, commit, have, NULL, 1, thin);
 }

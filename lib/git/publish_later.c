@@ -54,18 +54,6 @@ int promote__git_session_publish_later(promote__git_session *s, const char *ref,
 	return 0;
 }
 
-int promote__git_session_branch_tip(git_oid *out, promote__git_session *s, const char *branch)
-{
-	for (size_t i = 0; i < s->pending_count; i++) {
-		const char *ref = s->pending[i].ref;
-		if (strncmp(ref, "refs/heads/", 11) == 0 && strcmp(ref + 11, branch) == 0) {
-			*out = s->pending[i].tip;
-			return 0;
-		}
-	}
-	return promote__git_branch_tip(out, s->repo, branch);
-}
-
 /* Where a ref goes in a push made one ref at a time. */
 static int rank(const char *ref)
 {

@@ -129,9 +129,11 @@ int promote__git_pack_added(promote_buf *out, size_t *objects, git_repository *r
 	const git_oid *have, bool thin);
 
 /* The same for `count` commits at once, each with its receiver's commit `haves[i]` (`haves` may be NULL):
- * one pack, an object that two of them add sent once (several refs pushed in one request). */
+ * one pack, an object that two of them add sent once (several refs pushed in one request). `from_root`
+ * (may be NULL): for a commit without `have` whose whole history is new to the receiver (a record created
+ * and moved on before its first push), every commit back to its root is packed, when it has at most 256. */
 int promote__git_pack_added_many(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commits,
-	const git_oid *haves, size_t count, bool thin);
+	const git_oid *haves, const bool *from_root, size_t count, bool thin);
 
 /*
  * Merge `head` into `base`: *out is `head` when `base` is its ancestor (a

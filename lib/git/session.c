@@ -32,6 +32,18 @@ static int head_branch(char **out, void *self)
 	return *out ? 0 : promote__error_oom();
 }
 
+int promote__git_session_branch_tip(git_oid *out, promote__git_session *s, const char *branch)
+{
+	for (size_t i = 0; i < s->pending_count; i++) {
+		const char *ref = s->pending[i].ref;
+		if (strncmp(ref, "refs/heads/", 11) == 0 && strcmp(ref + 11, branch) == 0) {
+			*out = s->pending[i].tip;
+			return 0;
+		}
+	}
+	return promote__git_branch_tip(out, s->repo, branch);
+}
+
 static int tip(promote__commit_id *out, void *self, const char *branch)
 {
 	promote__git_session *s = self;

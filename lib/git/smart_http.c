@@ -326,16 +326,20 @@ static int send_push(const session *s, const promote__git_ref_update *u, size_t 
 		rc = promote__buf_put(&body, "0000", 4);
 	size_t objects = 0;
 	git_oid *targets = calloc(n, sizeof *targets), *haves = calloc(n, sizeof *haves);
-	if (rc == 0 && (!targets || !haves))
+	bool *from_root = calloc(n, sizeof *from_root);
+	if (rc == 0 && (!targets || !haves || !from_root))
 		rc = promote__error_oom();
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		targets[i] = u[i].target;
 		haves[i] = u[i].expected;
+		/* A new record: created and moved on in this process, all its versions are new to the server. */
+		from_root[i] = git_oid_is_zero(&u[i].expected) && strncmp(u[i].ref, "refs/promote/", 13) == 0;
 	}
 	if (rc == 0)
-		rc = promote__git_pack_added_many(&body, &objects, s->repo, targets, haves, n, thin);
+		rc = promote__git_pack_added_many(&body, &objects, s->repo, targets, haves, from_root, n, thin);
 	free(targets);
 	free(haves);
+	free(from_root);
 	/* The pack is whole before a byte is sent: packed, then sent in one request. */
 	if (rc == 0 && (promote__progress_report(s->progress, PROMOTE_TRANSFER_PACKING, objects, objects, 0) ||
 			       promote__progress_report(s->progress, PROMOTE_TRANSFER_WRITING, 0, objects, 0)))

@@ -33,21 +33,10 @@ import sys
 import tempfile
 
 from gitbench import HERE, ROOT, LoggingGitServer, client_env, make_repo, promote_binary, run_git, timed_cpu
+from watch_fleet import config  # (gitbench puts tests/integration on the path)
 
-CONFIG = """version: 1
-environments:
-  dev: {path: envs/dev, strategy: auto}
-  staging: {path: envs/staging, strategy: auto}
-  prod: {path: envs/prod, kind: production, strategy: auto}
-products:
-  "*":
-    path: apps/*
-    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}
-policies:
-  - {name: default, action: commit}
-flows:
-  default: {trigger: dev, steps: {staging: {}, prod: {dependsOn: [staging]}}}
-"""
+# The flow dev -> staging -> prod of the watcher's benchmark and tests (watch_fleet.py).
+CONFIG = config(staging="auto", prod="auto")
 
 TARGET_RATIO, TARGET_OVERHEAD, TARGET_RSS = 50.0, 0.10, 64.0
 

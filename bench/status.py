@@ -30,21 +30,10 @@ import sys
 import tempfile
 
 from gitbench import ROOT, GitServer, client_env, make_repo, promote_binary, timed_cpu
+from watch_fleet import config  # (gitbench puts tests/integration on the path)
 
-CONFIG = """version: 1
-environments:
-  dev: {path: envs/dev, strategy: auto}
-  staging: {path: envs/staging, strategy: auto}
-  prod: {path: envs/prod, kind: production, strategy: manual}
-products:
-  "*":
-    path: apps/*
-    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}
-policies:
-  - {name: default, action: commit}
-flows:
-  default: {trigger: dev, steps: {staging: {}, prod: {dependsOn: [staging]}}}
-"""
+# The flow dev -> staging -> prod of the watcher's benchmark and tests (watch_fleet.py).
+CONFIG = config(staging="auto", prod="manual")
 
 
 def start_releases(promote, bare, apps, count):

@@ -49,9 +49,25 @@ static int teardown(void **state)
 	return remove_scratch(dir);
 }
 
+/* A clock that stands still while frozen_s is set (a loaded machine must not see the retry fall due
+ * between two polls), and is the real one otherwise. */
+static int64_t frozen_s;
+
+static int64_t freezable_clock(void *payload)
+{
+	(void)payload;
+	return frozen_s ? frozen_s : (int64_t)time(NULL);
+}
+
+/* A context on the scratch repository, on the freezable clock. */
 static promote_context *open_ctx(void)
 {
-	return open_repository_or_fail(bare);
+	promote_context_options opts = PROMOTE_CONTEXT_OPTIONS_INIT;
+	opts.clock_cb = freezable_clock;
+	promote_context *ctx = NULL;
+	if (promote_context_open_repository(&ctx, bare, NULL, &opts))
+		fail_msg("open %s: %s", bare, promote_error_last()->message);
+	return ctx;
 }
 
 /* How many commits on main carry `trailer` (a whole line). */
@@ -590,25 +606,11 @@ static void register_flaky(promote_context *ctx,
 	assert_int_equal(promote_git_provider_register(ctx, "local", &flaky, NULL), 0);
 }
 
-/* A clock that stands still while frozen_s is set (a loaded machine must not see the retry fall due
- * between two polls), and is the real one otherwise. */
-static int64_t frozen_s;
-
-static int64_t freezable_clock(void *payload)
-{
-	(void)payload;
-	return frozen_s ? frozen_s : (int64_t)time(NULL);
-}
-
 static void test_transient_error_is_retried(void **state)
 {
 	(void)state;
 	make_repo(CONFIG("auto", "pull-request"));
-	promote_context_options opts = PROMOTE_CONTEXT_OPTIONS_INIT;
-	opts.clock_cb = freezable_clock;
-	promote_context *ctx = NULL;
-	if (promote_context_open_repository(&ctx, bare, NULL, &opts))
-		fail_msg("open %s: %s", bare, promote_error_last()->message);
+	promote_context *ctx = open_ctx();
 	frozen_s = (int64_t)time(NULL);
 	register_flaky(ctx, flaky_open, pass_info);
 	flaky_failures = 1;
@@ -707,7 +709,9 @@ static void test_change_merged_by_someone_else_while_awaiting_merge(void **state
 	assert_int_equal(promote_release_approve(r, "prod", "bob"), 0);
 	flaky_merges = 1;
 	uint32_t next = 0;
+	frozen_s = (int64_t)time(NULL); /* the retry does not fall due within the poll, however slow it is */
 	assert_int_equal(promote_release_poll(r, &next), 0);
+	frozen_s = 0;
 	assert_int_equal(step_state(r, "prod"), PROMOTE_STEP_AWAITING_MERGE);
 	assert_non_null(strstr(step_reason(r, "prod"), "retrying in 1s after: "));
 	char change[256], merged[64];

@@ -392,6 +392,21 @@ static int release_id(char **out, const flow_pass *f, const char *product, const
 	return promote__release_make_id_with(out, product, version, hash.id);
 }
 
+/* Whether release `r` was started after `commit` (by hand, `promote run`): the trigger commit it started
+ * from holds `commit` (the same version set again later is not held by an earlier release's); a release
+ * that names no trigger commit, by its creation (`since`: the commit's time). */
+static bool started_after(const flow_pass *f, const promote_release *r, const promote__commit_id *commit, int64_t since)
+{
+	git_oid started, set;
+	if (!r->trigger_commit || !*r->trigger_commit)
+		return since && r->created >= since;
+	if (git_oid_fromstr(&started, r->trigger_commit) < 0 || git_oid_fromstr(&set, commit->hex) < 0)
+		return false;
+	bool after = git_graph_descendant_of(f->s->repo, &started, &set) == 1;
+	git_error_clear();
+	return after;
+}
+
 /* Whether the release `id` is of `product` at `version` through the flow, set off by `commit` (its trigger
  * commit) or started after it (`promote run` by hand). */
 static int same_release(bool *out, const flow_pass *f, const char *id, const char *product, const char *version,
@@ -402,7 +417,7 @@ static int same_release(bool *out, const flow_pass *f, const char *id, const cha
 	if (rc == 0 && (rc = promote__set_string(&r->id, id)) == 0 && (rc = promote__release_load(r)) == 0)
 		*out = strcmp(r->product, product) == 0 && strcmp(r->version, version) == 0 &&
 			strcmp(r->flow, promote_flow_name(f->flow)) == 0 &&
-			(strcmp(r->trigger_commit, commit->hex) == 0 || (since && r->created >= since));
+			(strcmp(r->trigger_commit, commit->hex) == 0 || started_after(f, r, commit, since));
 	else if (rc != PROMOTE_ENOMEM) {
 		promote_error_clear(); /* a record that cannot be read is no release of this */
 		rc = 0;

@@ -12,6 +12,8 @@
  */
 #include "release_machine.h"
 
+#include "git/session.h"
+#include "model/context.h"
 #include "providers/deploy/deploy.h"
 #include "core/error.h"
 #include "core/fault.h"
@@ -153,7 +155,14 @@ static int start_check(promote_release *r, const char *env, const char *name, bo
 	a.owner = owner;
 	if (rc == 0)
 		rc = promote__release_update_later(r, mutate_check, &a, "Start check");
-	ps->progressed |= rc == 0 && a.recorded;
+	/* In a watcher's batch the pass's push comes later and may be lost with all it carries: the id of a run
+	 * started outside git goes now, else the claim's owner (this handle, gone with the pass) would be all the
+	 * others see of it. */
+	promote__git_session *session = NULL;
+	bool lost = false;
+	if (rc == 0 && promote__context_session(&session, r->ctx) == 0 && session->batch)
+		rc = promote__release_flush(r, &lost);
+	ps->progressed |= rc == 0 && (a.recorded || lost);
 	promote__poll_soon(ps, CHECK_POLL_MS);
 	free(owner);
 	free(run_id);

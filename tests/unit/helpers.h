@@ -138,6 +138,17 @@ static inline promote_context *open_repository_or_fail(const char *path)
 	return ctx;
 }
 
+/* The same on the clock `clock` (the context option clock_cb: the tests' own time). */
+static inline promote_context *open_repository_on_clock_or_fail(const char *path, promote_clock_cb clock)
+{
+	promote_context_options opts = PROMOTE_CONTEXT_OPTIONS_INIT;
+	opts.clock_cb = clock;
+	promote_context *ctx = NULL;
+	if (promote_context_open_repository(&ctx, path, NULL, &opts))
+		fail_msg("open %s: %s", path, promote_error_last()->message);
+	return ctx;
+}
+
 #define ASSERT_REJECTED(yaml, ...)                                                              \
 	do {                                                                                    \
 		static const char *const expected_[] = { __VA_ARGS__ };                         \

@@ -62,12 +62,7 @@ static int64_t freezable_clock(void *payload)
 /* A context on the scratch repository, on the freezable clock. */
 static promote_context *open_ctx(void)
 {
-	promote_context_options opts = PROMOTE_CONTEXT_OPTIONS_INIT;
-	opts.clock_cb = freezable_clock;
-	promote_context *ctx = NULL;
-	if (promote_context_open_repository(&ctx, bare, NULL, &opts))
-		fail_msg("open %s: %s", bare, promote_error_last()->message);
-	return ctx;
+	return open_repository_on_clock_or_fail(bare, freezable_clock);
 }
 
 /* How many commits on main carry `trailer` (a whole line). */

@@ -69,12 +69,7 @@ static int64_t test_clock(void *payload)
 
 static promote_context *open_ctx(void)
 {
-	promote_context_options opts = PROMOTE_CONTEXT_OPTIONS_INIT;
-	opts.clock_cb = test_clock;
-	promote_context *ctx = NULL;
-	if (promote_context_open_repository(&ctx, bare, NULL, &opts))
-		fail_msg("open %s: %s", bare, promote_error_last()->message);
-	return ctx;
+	return open_repository_on_clock_or_fail(bare, test_clock);
 }
 
 static promote_release *start(promote_context *ctx)

@@ -313,12 +313,7 @@ static int by_path(const void *a, const void *b)
 
 static void clear_changes(promote_plan *plan)
 {
-	for (size_t i = 0; i < plan->changes.size; i++) {
-		free(plan->changes.ptr[i].path);
-		promote_buf_dispose(&plan->changes.ptr[i].before);
-		promote_buf_dispose(&plan->changes.ptr[i].after);
-	}
-	promote__array_free(&plan->changes);
+	promote__changes_dispose(&plan->changes);
 	free(plan->version);
 	plan->version = NULL;
 }

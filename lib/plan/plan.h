@@ -7,7 +7,7 @@
 #ifndef PROMOTE_PLAN_PLAN_H
 #define PROMOTE_PLAN_PLAN_H
 
-#include "core/array.h"
+#include "changes.h"
 #include "git/reader.h"
 #include "model/context.h"
 #include "core/error.h"
@@ -17,16 +17,6 @@ struct promote_warnings {
 	promote__errlist *list;
 };
 
-typedef struct promote__change {
-	char *path;           /* repository-relative */
-	bool existed;         /* false: a new file */
-	unsigned before_mode; /* PROMOTE__MODE_* (git/reader.h), when it existed */
-	unsigned mode;        /* the mode it gets: a link stays a link, an executable executable */
-	promote_buf before;
-	promote_buf after;
-} promote__change;
-
-typedef PROMOTE__ARRAY(promote__change) promote__changes;
 
 struct promote_plan {
 	promote_context *ctx; /* kept alive */

@@ -37,8 +37,9 @@ static int list_run(const cli *c)
 
 static const cli_command list = {
 	"list", "the products ENV's branch holds (configured and discovered)",
-	"Each configured product whose folder is on the environment's branch, and each folder a discovery\n"
-	"product (\"*\") finds, named by what its * stands for; sorted, one per line. Needs a repository.",
+	"Each configured product that is on the environment's branch, each folder a discovery product (\"*\")\n"
+	"finds, named by what its * stands for, and each entry of the list a discovery product of a list layout\n"
+	"names (doc/CONFIG.md#layouts); sorted, one per line. Needs a repository.",
 	list_opts, list_run, NULL, 0
 };
 

@@ -237,6 +237,7 @@ static void load_attributes(promote__reader *r, promote__template *t, const prom
 		for (size_t j = 0; file && j < path_count; j++) {
 			t->attributes[t->attribute_count].file = file;
 			t->attributes[t->attribute_count].path = paths[j];
+			t->attributes[t->attribute_count].where = promote__reader_where(r, map->items[2 * i + 1]);
 			t->attribute_count++;
 		}
 	}
@@ -258,6 +259,7 @@ static void load_version(promote__reader *r, promote__template *t, const promote
 	t->version_file = promote__arena_strndup(r->arena, v, (size_t)(hash - v));
 	t->version_path = hash + 1;
 	promote__location where = promote__reader_where(r, node);
+	t->version_where = where;
 	if (t->version_file)
 		promote__check_relative_path(r, &where, "the FILE of 'version'", t->version_file, 0);
 }
@@ -308,18 +310,21 @@ static void load_product(promote__reader *r, promote_product *p, const promote__
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
-	promote__check_keys(r, map, KEYS("path", "template", "flows"), what);
+	promote__check_keys(r, map, KEYS("path", "template", "flows", "vars"), what);
 	const promote__ynode *n;
+	/* "." : the environment's folder, where the product's files are shared with others (layout.h). A
+	 * discovery product's path without '*' is checked with its template (validate_layouts.c). */
 	if ((n = promote__map_get(map, "path"))) {
 		p->path = promote__read_relative_path(r, n, promote__label_field(r, "path", what),
-			p->discovery ? PROMOTE__PATH_GLOB : 0);
-		if (p->path && p->discovery && !strchr(p->path, '*'))
-			promote__reader_error(r, n,
-				"'path' of the discovery product '*' is '%s'; it needs a '*' where product folders "
-				"stand, e.g. 'apps/*'", p->path);
-	} else {
+			PROMOTE__PATH_DOT | (p->discovery ? PROMOTE__PATH_GLOB : 0));
+		p->path_where = promote__reader_where(r, n);
+	} else
 		promote__reader_error(r, key, "%s has no 'path'; add its folder under each environment, e.g. "
-			"'path: apps/%s'", what, p->discovery ? "*" : p->name);
+			"'path: apps/%s' ('path: .' for files the product shares with others in the environment's "
+			"folder)", what, p->discovery ? "*" : p->name);
+	if ((n = promote__map_get(map, "vars"))) {
+		promote__read_string_map(r, n, promote__label_field(r, "vars", what), &p->vars, &p->var_count);
+		p->vars_where = promote__reader_where(r, n);
 	}
 	if ((n = promote__map_get(map, "flows")))
 		promote__read_ref_list(r, n, promote__label_field(r, "flows", what), &p->flows, &p->flow_count);

@@ -76,6 +76,7 @@ typedef struct promote__workflow {
 typedef struct promote__attribute {
 	const char *file;
 	const char *path;
+	promote__location where;          /* the file's list of YAML paths */
 } promote__attribute;
 
 typedef struct promote__template {
@@ -86,13 +87,18 @@ typedef struct promote__template {
 	size_t attribute_count;
 	const char *version_file;
 	const char *version_path;
+	promote__location version_where;
 	promote__location where;
 } promote__template;
 
 struct promote_product {
 	const char *name;
-	const char *path;
+	const char *path;                 /* "." : the environment's folder, shared with other products */
+	promote__location path_where;
 	bool discovery;
+	promote__pair *vars;              /* vars: {NAME: VALUE}, the template's {NAME} placeholders */
+	size_t var_count;
+	promote__location vars_where;
 	promote__ref template_ref;        /* a named template, or name NULL */
 	const promote__template *tmpl;
 	promote__ref *flows;              /* flows: [NAME...] — the first that applies runs its releases */

@@ -27,6 +27,7 @@
 #include "release_machine.h"
 
 #include "plan/plan.h"
+#include "plan/layout_find.h"
 #include "plan/version.h"
 #include "git/record_update.h"
 #include "git/session.h"
@@ -283,6 +284,23 @@ static int discovered(promote__watch_names *names, const flow_pass *f, const pro
 	return rc;
 }
 
+/* A discovery product of a list layout: every entry of its list when the list's file changed (which
+ * entry's version moved, consider() tells). A configured product of that name is that product. */
+static int listed(promote__watch_names *names, const flow_pass *f, const promote_product *p)
+{
+	promote__commit_id now;
+	hex_of(&now, &f->now);
+	promote__layout_names found = PROMOTE__ARRAY_INIT;
+	int rc = promote__layout_entries(&found, f->w->ctx, f->r, &now, f->trigger, p);
+	for (size_t i = 0; i < found.size; i++) {
+		if (rc == 0 && promote__product_config(f->w->ctx, found.ptr[i]) == p)
+			rc = add_name(names, found.ptr[i], strlen(found.ptr[i]));
+		free(found.ptr[i]);
+	}
+	promote__array_free(&found);
+	return rc;
+}
+
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -296,7 +314,9 @@ static int changed_products(promote__watch_names *names, const flow_pass *f)
 	for (size_t i = 0; rc == 0 && any && i < promote_product_count(f->w->ctx); i++) {
 		const promote_product *p = promote_product_at(f->w->ctx, i);
 		bool moved = false;
-		if (promote_product_is_discovery(p))
+		if (promote__layout_is_list(p))
+			rc = listed(names, f, p);
+		else if (promote_product_is_discovery(p))
 			rc = discovered(names, f, p);
 		else if ((rc = product_changed(&moved, f, p, promote_product_name(p))) == 0 && moved)
 			rc = add_name(names, promote_product_name(p), strlen(promote_product_name(p)));

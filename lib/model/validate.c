@@ -1,5 +1,6 @@
 /* Cross-references and flow graphs: what the loader cannot check alone. */
 #include "validate.h"
+#include "validate_layouts.h"
 #include "names.h"
 #include "checks.h"
 
@@ -332,6 +333,7 @@ void promote__model_validate(promote__config *cfg, promote__errlist *errors)
 	validator v = { cfg, errors, NULL };
 	resolve_repositories(&v);
 	resolve_templates(&v);
+	promote__model_validate_layouts(cfg, errors);
 	resolve_policies(&v);
 	validate_flows(&v);
 	promote__model_validate_workflows(cfg, errors);

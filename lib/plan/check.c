@@ -9,6 +9,7 @@
  * later steps can never run) is a warning too.
  */
 #include "plan.h"
+#include "layout.h"
 
 #include "core/array.h"
 #include "core/error.h"
@@ -113,7 +114,8 @@ static int on_entry(const char *name, promote__entry_type type, void *payload)
 	for (size_t i = 0; rc == 0 && type == PROMOTE__ENTRY_FILE && i < promote_product_file_count(l->s->product); i++) {
 		if (l->s->matched[i])
 			continue;
-		char *glob = promote__plan_expand(promote_product_file_at(l->s->product, i), l->s->env, l->s->name);
+		char *glob = promote__layout_expand(promote_product_file_at(l->s->product, i), l->s->env, l->s->product,
+			l->s->name);
 		if (glob)
 			l->s->matched[i] = promote__wildmatch(glob, promote__strbuf_cstr(&path));
 		else

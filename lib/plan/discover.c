@@ -1,9 +1,13 @@
 /*
  * Listing an environment's products from its branch: every configured
- * product whose folder is there, and every folder a discovery product's
- * path (such as apps/STAR) matches. Reads only the trees along those paths.
+ * product that is there (layout.h: its folder, and in a shared layout its
+ * version attribute), every folder a discovery product's path (such as
+ * apps/STAR) matches, and every entry of the list a discovery product of a
+ * list layout names (releases[name={product}]). Reads only the trees along
+ * those paths.
  */
 #include "plan.h"
+#include "layout_find.h"
 
 #include "core/array.h"
 #include "core/error.h"
@@ -30,7 +34,7 @@ static bool is_folder(const promote__tree_reader *r, const promote__commit_id *c
 	return rc >= 0;
 }
 
-typedef PROMOTE__ARRAY(char *) names;
+typedef promote__layout_names names;
 
 /* Append a copy; duplicates go after sorting. */
 static int add_name(names *list, const char *name, size_t len)
@@ -44,6 +48,9 @@ static int add_name(names *list, const char *name, size_t len)
 
 typedef struct finding {
 	names *list;
+	promote_context *ctx;
+	const promote_env *env;
+	const promote_product *cfg;
 	const promote__tree_reader *r;
 	const promote__commit_id *commit;
 	const char *dir;          /* ENV/DIR */
@@ -64,20 +71,30 @@ static int on_folder(const char *name, promote__entry_type type, void *payload)
 	if (f->rest) {
 		promote__strbuf below;
 		promote__strbuf_init(&below, PROMOTE__PATH_MAX, "a product's folder");
-		int rc = promote__strbuf_addf(&below, "%s/%s%s", f->dir, name, f->rest);
+		int rc = strcmp(f->dir, ".") == 0 ? promote__strbuf_addf(&below, "%s%s", name, f->rest)
+						  : promote__strbuf_addf(&below, "%s/%s%s", f->dir, name, f->rest);
 		bool there = rc == 0 && is_folder(f->r, f->commit, promote__strbuf_cstr(&below));
 		promote__strbuf_free(&below);
 		if (!there)
 			return rc;
 	}
-	return add_name(f->list, name + f->prefix_len, len - f->prefix_len - f->suffix_len);
+	char *product = strndup(name + f->prefix_len, len - f->prefix_len - f->suffix_len);
+	/* A folder of its own is the product; in a shared layout, its version attribute must be there too. */
+	bool there = !promote__layout_shared(f->cfg);
+	int rc = !product ? promote__error_oom()
+		 : there ? 0 : promote__layout_present(&there, f->ctx, f->r, f->commit, f->env, f->cfg, product);
+	if (rc == 0 && there)
+		rc = add_name(f->list, product, strlen(product));
+	free(product);
+	return rc;
 }
 
 /* ENV/DIR/PREFIX, star, SUFFIX/REST: every folder of ENV/DIR named PREFIX...SUFFIX
  * (with ENV/DIR/NAME/REST a folder too) adds the name where the star stands. */
-static int discover(names *list, const promote__tree_reader *r, const promote__commit_id *commit,
-	const char *env_path, const char *pattern)
+static int discover(names *list, promote_context *ctx, const promote__tree_reader *r,
+	const promote__commit_id *commit, const promote_env *env, const char *env_path, const promote_product *cfg)
 {
+	const char *pattern = promote_product_path(cfg);
 	const char *star = strchr(pattern, '*');
 	const char *slash = NULL;
 	for (const char *c = pattern; c < star; c++)
@@ -88,10 +105,14 @@ static int discover(names *list, const promote__tree_reader *r, const promote__c
 	const char *rest = strchr(star, '/');
 	promote__strbuf dir;
 	promote__strbuf_init(&dir, PROMOTE__PATH_MAX, "a discovery product's folder");
-	int rc = promote__strbuf_addf(&dir, "%s%s%.*s", env_path, dir_len ? "/" : "", (int)dir_len, pattern);
-	finding f = { list, r, commit, promote__strbuf_cstr(&dir), prefix, (size_t)(star - prefix), star + 1,
+	/* An environment at the repository's root (path "."): the folder without "./". */
+	bool root = strcmp(env_path, ".") == 0;
+	int rc = promote__strbuf_addf(&dir, "%s%s%.*s", root && dir_len ? "" : env_path, dir_len && !root ? "/" : "",
+		(int)dir_len, pattern);
+	finding f = { list, ctx, env, cfg, r, commit, promote__strbuf_cstr(&dir), prefix, (size_t)(star - prefix), star + 1,
 		rest ? (size_t)(rest - star - 1) : strlen(star + 1), rest };
-	if (rc == 0 && (rc = r->list(r->self, commit, f.dir, on_folder, &f)) == PROMOTE_ENOTFOUND) {
+	if (rc == 0 && (rc = r->list(r->self, commit, strcmp(f.dir, ".") == 0 ? "" : f.dir, on_folder, &f)) ==
+			PROMOTE_ENOTFOUND) {
 		promote_error_clear(); /* no such folder: nothing found there */
 		rc = 0;
 	}
@@ -128,20 +149,19 @@ int promote_product_discover(promote_strarray *out, promote_context *ctx, const 
 	/* Configured products first, then what discovery finds. */
 	for (size_t i = 0; rc == 0 && i < promote_product_count(ctx); i++) {
 		const promote_product *p = promote_product_at(ctx, i);
-		char *folder = promote_product_is_discovery(p) ? NULL
-							   : promote__plan_product_dir(ctx, env, p, promote_product_name(p));
-		if (!promote_product_is_discovery(p) && !folder)
-			rc = promote__error_oom();
-		else if (folder && is_folder(r, &tip, folder))
+		bool there = false;
+		if (!promote_product_is_discovery(p) &&
+			(rc = promote__layout_present(&there, ctx, r, &tip, env, p, promote_product_name(p))) == 0 && there)
 			rc = add_name(&list, promote_product_name(p), strlen(promote_product_name(p)));
-		free(folder);
 	}
 	char *env_dir = rc == 0 ? promote__plan_env_dir(ctx, env) : NULL;
 	if (rc == 0 && !env_dir)
 		rc = promote__error_oom();
 	for (size_t i = 0; rc == 0 && i < promote_product_count(ctx); i++)
-		if (promote_product_is_discovery(promote_product_at(ctx, i)))
-			rc = discover(&list, r, &tip, env_dir, promote_product_path(promote_product_at(ctx, i)));
+		if (promote__layout_is_list(promote_product_at(ctx, i)))
+			rc = promote__layout_entries(&list, ctx, r, &tip, env, promote_product_at(ctx, i));
+		else if (promote_product_is_discovery(promote_product_at(ctx, i)))
+			rc = discover(&list, ctx, r, &tip, env, env_dir, promote_product_at(ctx, i));
 	free(env_dir);
 	free(branch);
 	if (rc) {

@@ -1,5 +1,6 @@
 /* Planning a promotion: what changes in the target environment, as data. */
 #include "plan.h"
+#include "layout.h"
 
 #include "git/diff.h"
 #include "net/redact.h"
@@ -28,39 +29,6 @@ int promote_plan_options_init(promote_plan_options *opts, unsigned int version)
 	static const promote_plan_options defaults = PROMOTE_PLAN_OPTIONS_INIT;
 	return promote__options_init(opts, &defaults, options_sizes, version, PROMOTE_PLAN_OPTIONS_VERSION,
 		"promote_plan_options", __func__);
-}
-
-char *promote__plan_expand(const char *text, const char *env, const char *product)
-{
-	static const char *const names[] = { "{env}", "{product}" };
-	const char *const values[] = { env, product };
-	return promote__expand(text, names, values, PROMOTE_ARRAY_SIZE(names));
-}
-
-/* "FOLDER/PATH", without "./" for a folder at the root; NULL when out of memory. */
-static char *join(const char *folder, const char *path)
-{
-	bool root = strcmp(folder, ".") == 0;
-	return promote__strdupf("%s%s%s", root ? "" : folder, root ? "" : "/", path);
-}
-
-char *promote__plan_env_dir(promote_context *ctx, const promote_env *env)
-{
-	const char *folder = promote__context_folder(ctx), *path = promote_env_path(env);
-	return !*folder || strcmp(path, ".") == 0 ? strdup(*folder ? folder : path) : join(folder, path);
-}
-
-char *promote__plan_product_dir(promote_context *ctx, const promote_env *env, const promote_product *product,
-	const char *name)
-{
-	const char *path = promote_product_path(product);
-	const char *star = strchr(path, '*');
-	char *with_name = star ? promote__strdupf("%.*s%s%s", (int)(star - path), path, name, star + 1) : NULL;
-	char *env_dir = promote__plan_env_dir(ctx, env);
-	char *dir = env_dir && (!star || with_name) ? join(env_dir, star ? with_name : path) : NULL;
-	free(with_name);
-	free(env_dir);
-	return dir;
 }
 
 int promote__plan_branch_of(char **out, const promote__tree_reader *reader, const promote_env *env)
@@ -129,10 +97,10 @@ static int refuse_link(const char *path, unsigned mode, const char *branch)
 static int plan_attribute_file(promote_plan *plan, const sides *s, const char *file)
 {
 	const promote_product *p = plan->product_cfg;
-	char *src_name = promote__plan_expand(file, promote_env_name(plan->from), plan->product);
-	char *dst_name = promote__plan_expand(file, promote_env_name(plan->to), plan->product);
-	char *src_path = src_name ? join(s->src_dir, src_name) : NULL;
-	char *dst_path = dst_name ? join(s->dst_dir, dst_name) : NULL;
+	char *src_name = promote__layout_expand(file, promote_env_name(plan->from), p, plan->product);
+	char *dst_name = promote__layout_expand(file, promote_env_name(plan->to), p, plan->product);
+	char *src_path = src_name ? promote__plan_join(s->src_dir, src_name) : NULL;
+	char *dst_path = dst_name ? promote__plan_join(s->dst_dir, dst_name) : NULL;
 	promote_buf src_bytes = PROMOTE_BUF_INIT, dst_bytes = PROMOTE_BUF_INIT;
 	promote_yaml_doc *src = NULL, *dst = NULL;
 	int rc = src_path && dst_path ? 0 : promote__error_oom();
@@ -163,15 +131,38 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 	for (size_t i = 0; rc == 0 && i < promote_product_attribute_count(p); i++) {
 		if (strcmp(promote_product_attribute_file_at(p, i), file) != 0)
 			continue;
-		promote_yaml_path *path = NULL;
-		rc = promote_yaml_path_compile(&path, promote_product_attribute_path_at(p, i));
+		/* Each side's path: {env} may stand in it. A path ending in '?' is moved when the source has it. */
+		const char *text = promote_product_attribute_path_at(p, i);
+		size_t len = strlen(text);
+		bool optional = len > 1 && text[len - 1] == '?';
+		char *written = optional ? strndup(text, len - 1) : NULL;
+		promote_yaml_path *src_at = NULL, *dst_at = NULL;
+		rc = optional && !written ? promote__error_oom() : 0;
+		if (rc == 0)
+			rc = promote__layout_path(&src_at, optional ? written : text, promote_env_name(plan->from), p,
+				plan->product);
+		if (rc == 0)
+			rc = promote__layout_path(&dst_at, optional ? written : text, promote_env_name(plan->to), p,
+				plan->product);
+		free(written);
 		bool is_version = promote_product_version_file(p) && strcmp(promote_product_version_file(p), file) == 0 &&
-			strcmp(promote_product_version_path(p), promote_product_attribute_path_at(p, i)) == 0;
+			strcmp(promote_product_version_path(p), text) == 0;
+		promote_buf there = PROMOTE_BUF_INIT;
+		if (rc == 0 && optional && (rc = promote_yaml_get(&there, src, src_at)) == PROMOTE_ENOTFOUND) {
+			promote_error_clear();
+			rc = 0;
+			promote_buf_dispose(&there);
+			promote_yaml_path_free(src_at);
+			promote_yaml_path_free(dst_at);
+			continue;
+		}
+		promote_buf_dispose(&there);
 		if (rc == 0 && is_version && plan->set_version)
-			rc = promote_yaml_set(dst, path, plan->set_version, PROMOTE_YAML_CREATE);
+			rc = promote_yaml_set(dst, dst_at, plan->set_version, PROMOTE_YAML_CREATE);
 		else if (rc == 0)
-			rc = promote_yaml_copy(dst, path, src, path, PROMOTE_YAML_CREATE);
-		promote_yaml_path_free(path);
+			rc = promote_yaml_copy(dst, dst_at, src, src_at, PROMOTE_YAML_CREATE);
+		promote_yaml_path_free(src_at);
+		promote_yaml_path_free(dst_at);
 	}
 	/* The version: the template's version attribute, read from the source. */
 	if (rc == 0 && !plan->version && promote_product_version_file(p) && strcmp(promote_product_version_file(p), file) == 0) {
@@ -180,7 +171,8 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 		} else {
 			promote_yaml_path *path = NULL;
 			promote_buf v = PROMOTE_BUF_INIT;
-			rc = promote_yaml_path_compile(&path, promote_product_version_path(p));
+			rc = promote__layout_path(&path, promote_product_version_path(p), promote_env_name(plan->from), p,
+				plan->product);
 			if (rc == 0)
 				rc = promote_yaml_get(&v, src, path);
 			/* It goes into the commit message and its trailers: one line, as a given version. */
@@ -232,19 +224,21 @@ static int copy_whole(walk *w, const char *rel)
 	const promote_product *p = w->plan->product_cfg;
 	bool match = false;
 	for (size_t i = 0; i < promote_product_file_count(p) && !match; i++) {
-		char *glob = promote__plan_expand(promote_product_file_at(p, i), promote_env_name(w->plan->from), w->plan->product);
+		char *glob = promote__layout_expand(promote_product_file_at(p, i), promote_env_name(w->plan->from), p,
+			w->plan->product);
 		match = glob && promote__wildmatch(glob, rel);
 		free(glob);
 	}
 	if (!match)
 		return 0;
-	char *src_path = join(w->s->src_dir, rel), *dst_path = join(w->s->dst_dir, rel);
+	char *src_path = promote__plan_join(w->s->src_dir, rel), *dst_path = promote__plan_join(w->s->dst_dir, rel);
 	/* A file that is also an attribute file was planned attribute by attribute: keep that. */
 	for (size_t i = 0; dst_path && i < w->plan->changes.size; i++)
 		if (strcmp(w->plan->changes.ptr[i].path, dst_path) == 0)
 			match = false;
 	for (size_t i = 0; match && i < promote_product_attribute_count(p); i++) {
-		char *name = promote__plan_expand(promote_product_attribute_file_at(p, i), promote_env_name(w->plan->from), w->plan->product);
+		char *name = promote__layout_expand(promote_product_attribute_file_at(p, i), promote_env_name(w->plan->from),
+			p, w->plan->product);
 		match = !(name && strcmp(name, rel) == 0);
 		free(name);
 	}
@@ -297,7 +291,8 @@ static int on_entry(const char *name, promote__entry_type type, void *payload)
 static int walk_folder(walk *w)
 {
 	/* The folder without its trailing '/'. */
-	char *path = promote__strdupf("%s%s%.*s", w->s->src_dir, *w->folder ? "/" : "",
+	bool root = strcmp(w->s->src_dir, ".") == 0;
+	char *path = promote__strdupf("%s%s%.*s", root ? "" : w->s->src_dir, *w->folder && !root ? "/" : "",
 		(int)(*w->folder ? strlen(w->folder) - 1 : 0), w->folder);
 	if (!path)
 		return promote__error_oom();

@@ -10,6 +10,7 @@
 #include "changes.h"
 #include "git/reader.h"
 #include "model/context.h"
+#include "layout.h"
 #include "core/error.h"
 
 /* The list promote_context_check() and promote_context_doctor() hand out. */
@@ -52,20 +53,6 @@ int promote__plan_set_version(promote_plan **out, promote_context *ctx, const pr
 /* (Re)compute plan->changes and plan->version from the current tips of the
  * source and target branches, as `reader` shows them. */
 int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader);
-
-/* `text` with every "{env}" and "{product}" replaced; NULL when out of memory. */
-char *promote__plan_expand(const char *text, const char *env, const char *product);
-
-/* The folder of environment `env` from the repository's root: its path
- * below the configuration's folder (promote__context_folder()), "." for the
- * root itself; NULL when out of memory. */
-char *promote__plan_env_dir(promote_context *ctx, const promote_env *env);
-
-/* The folder of product `name` in `env` (configured by `product`: its path,
- * with `name` where a discovery product's '*' stands), from the repository's
- * root; NULL when out of memory. */
-char *promote__plan_product_dir(promote_context *ctx, const promote_env *env, const promote_product *product,
-	const char *name);
 
 /* The branch an environment's changes land on: its own, its repository's,
  * else the repository's HEAD branch. Freed by the caller. */

@@ -1,6 +1,7 @@
 /* The version a product has in an environment (version.h). */
 #include "version.h"
 #include "plan.h"
+#include "layout.h"
 
 #include "core/error.h"
 #include "core/strbuf.h"
@@ -33,10 +34,10 @@ int promote__version_source_init(promote__version_source *out, promote_context *
 			"product '%s' has no version attribute, so which version an environment holds cannot be told; give "
 			"its template one, e.g. 'version: values.yaml#image.tag'", name);
 	char *dir = promote__plan_product_dir(ctx, env, cfg, name);
-	char *file = promote__plan_expand(promote_product_version_file(cfg), promote_env_name(env), name);
-	int rc = dir && file && (out->file = promote__strdupf("%s/%s", dir, file)) ? 0 : promote__error_oom();
+	char *file = promote__layout_expand(promote_product_version_file(cfg), promote_env_name(env), cfg, name);
+	int rc = dir && file && (out->file = promote__plan_join(dir, file)) ? 0 : promote__error_oom();
 	if (rc == 0)
-		rc = promote_yaml_path_compile(&out->path, promote_product_version_path(cfg));
+		rc = promote__layout_path(&out->path, promote_product_version_path(cfg), promote_env_name(env), cfg, name);
 	free(dir);
 	free(file);
 	return rc;

@@ -290,7 +290,7 @@ static void test_template_problems(void **state)
 		"promote.yaml:6:14: 'version' of template 'helm' is '#image.tag'; write FILE#PATH, the attribute that is the version, e.g. 'values.yaml#image.tag'",
 		"promote.yaml:8:31: product 'a' uses unknown template 'helmm' (did you mean 'helm'?); define it under 'templates' or write the template inline",
 		"promote.yaml:9:3: product 'b' has no 'template'; say what a promotion moves, e.g. 'template: {attributes: {values.yaml: [image.tag]}}'",
-		"promote.yaml:10:15: 'path' of the discovery product '*' is 'apps'; it needs a '*' where product folders stand, e.g. 'apps/*'");
+		"promote.yaml:10:15: 'path' of the discovery product '*' is 'apps'; it needs a '*' where product folders stand, e.g. 'apps/*', or, when the products are the entries of a list, its template's version a selector '[FIELD={product}]' where they stand, e.g. 'helmfile.yaml#releases[name={product}].version'");
 }
 
 static void test_trigger_as_step(void **state)
@@ -517,14 +517,40 @@ static void test_empty_values_and_dot_paths(void **state)
 		"promote.yaml:4:19: 'files' of template 't1' is '/abs', an absolute path; paths are relative to the repository or environment folder, remove the leading '/'",
 		"promote.yaml:5:7: template 't2' moves nothing; add 'files' (copied whole) or 'attributes' (YAML paths)",
 		"promote.yaml:6:44: the FILE of 'version' is '/etc/passwd', an absolute path; paths are relative to the repository or environment folder, remove the leading '/'",
-		"promote.yaml:8:13: 'path' of product 'p' is '.', which names the folder itself; name a file or folder inside it",
 		"promote.yaml:8:35: 'files' of the template of product 'p' is '.', which names the folder itself; name a file or folder inside it",
 		"promote.yaml:11:25: 'priority' of policy 'x' must be a whole number between -2147483648 and 2147483647, not '5' (write the number without quotes)");
+}
+
+/* Layouts: placeholders a product does not define, vars named like the built-in ones or not as a name, a
+ * discovery product that finds neither folders nor the entries of a list. */
+static void test_layout_placeholders_and_vars(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"environments: {dev: {path: envs/dev}}\n"
+		"products:\n"
+		"  a:\n"
+		"    path: .\n"
+		"    vars: {env: x, 9x: y}\n"
+		"    template:\n"
+		"      attributes: {\"{app}.yaml\": [\"releases[name={release}].version\"]}\n"
+		"      version: \"helmfile.yaml#releases[name={product].version\"\n"
+		"  \"*\":\n"
+		"    path: .\n"
+		"    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}\n",
+		"promote.yaml:6:11: 'vars' of product 'a' defines 'env', a placeholder of its own ({env} is the environment's name); give the var another name",
+		"promote.yaml:6:11: 'vars' of product 'a' defines '9x'; a var's name is a letter, then letters, digits, '_' or '-' (it is written {NAME} in the template)",
+		"promote.yaml:8:34: the attribute file '{app}.yaml' names the placeholder {app}, which product 'a' does not define; use {env}, {product}, {env}, {9x}, or give the product 'vars: {app: VALUE}'",
+		"promote.yaml:8:34: the YAML path 'releases[name={release}].version' of '{app}.yaml' names the placeholder {release}, which product 'a' does not define; use {env}, {product}, {env}, {9x}, or give the product 'vars: {release: VALUE}'",
+		"promote.yaml:9:16: the YAML path of 'version' 'releases[name={product].version' opens a placeholder with '{' and never closes it; write {env}, {product} or {NAME} of the product's 'vars'",
+		"promote.yaml:11:11: 'path' of the discovery product '*' is '.'; it needs a '*' where product folders stand, e.g. 'apps/*', or, when the products are the entries of a list, its template's version a selector '[FIELD={product}]' where they stand, e.g. 'helmfile.yaml#releases[name={product}].version'");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_layout_placeholders_and_vars),
 		cmocka_unit_test(test_empty_values_and_dot_paths),
 		cmocka_unit_test(test_bad_action),
 		cmocka_unit_test(test_bad_deploy_mode),

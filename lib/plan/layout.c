@@ -1,0 +1,111 @@
+/* What a product is in an environment, whatever the layout (layout.h). */
+#include "layout.h"
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/strbuf.h"
+#include "git/refname.h"
+#include "yaml/document.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- placeholders ------------------------------------------------------- */
+
+/* The value of placeholder `name` (`len` bytes, without braces), or NULL. */
+static const char *value_of(const char *name, size_t len, const char *env, const promote_product *cfg,
+	const char *product)
+{
+	if (len == 3 && memcmp(name, "env", 3) == 0)
+		return env;
+	if (len == 7 && memcmp(name, "product", 7) == 0)
+		return product;
+	for (size_t i = 0; cfg && i < cfg->var_count; i++)
+		if (strlen(cfg->vars[i].key) == len && memcmp(cfg->vars[i].key, name, len) == 0)
+			return cfg->vars[i].value;
+	return NULL;
+}
+
+/* `text` expanded; in a YAML path (`path`), a value outside brackets escaped. */
+static char *expand(const char *text, const char *env, const promote_product *cfg, const char *product, bool path)
+{
+	promote_buf out = PROMOTE_BUF_INIT;
+	int rc = promote__buf_puts(&out, "");
+	bool in_bracket = false;
+	for (const char *p = text; rc == 0 && *p;) {
+		const char *close = *p == '{' ? strchr(p, '}') : NULL;
+		const char *value = close ? value_of(p + 1, (size_t)(close - p - 1), env, cfg, product) : NULL;
+		if (!value) {
+			if (path && *p == '[')
+				in_bracket = true;
+			else if (path && *p == ']')
+				in_bracket = false;
+			rc = promote__buf_putc(&out, *p++);
+			continue;
+		}
+		for (const char *v = value; rc == 0 && *v; v++) {
+			if (path && !in_bracket && strchr(".[]\\", *v))
+				rc = promote__buf_putc(&out, '\\');
+			if (rc == 0)
+				rc = promote__buf_putc(&out, *v);
+		}
+		p = close + 1;
+	}
+	if (rc) {
+		promote_buf_dispose(&out);
+		return NULL;
+	}
+	return out.ptr;
+}
+
+char *promote__layout_expand(const char *text, const char *env, const promote_product *cfg, const char *name)
+{
+	return expand(text, env, cfg, name, false);
+}
+
+int promote__layout_path(promote_yaml_path **out, const char *text, const char *env, const promote_product *cfg,
+	const char *name)
+{
+	*out = NULL;
+	char *expanded = expand(text, env, cfg, name, true);
+	if (!expanded)
+		return promote__error_oom();
+	int rc = promote_yaml_path_compile(out, expanded);
+	free(expanded);
+	return rc;
+}
+
+bool promote__layout_shared(const promote_product *cfg)
+{
+	const char *file = promote_product_version_file(cfg), *path = promote_product_version_path(cfg);
+	return (file && strchr(file, '{')) || (path && strchr(path, '{'));
+}
+
+/* ---- folders ------------------------------------------------------------ */
+
+char *promote__plan_join(const char *folder, const char *path)
+{
+	bool root = strcmp(folder, ".") == 0;
+	return promote__strdupf("%s%s%s", root ? "" : folder, root ? "" : "/", path);
+}
+
+char *promote__plan_env_dir(promote_context *ctx, const promote_env *env)
+{
+	const char *folder = promote__context_folder(ctx), *path = promote_env_path(env);
+	return !*folder || strcmp(path, ".") == 0 ? strdup(*folder ? folder : path) : promote__plan_join(folder, path);
+}
+
+char *promote__plan_product_dir(promote_context *ctx, const promote_env *env, const promote_product *product,
+	const char *name)
+{
+	const char *path = promote_product_path(product);
+	const char *star = strchr(path, '*');
+	char *with_name = star ? promote__strdupf("%.*s%s%s", (int)(star - path), path, name, star + 1) : NULL;
+	char *env_dir = promote__plan_env_dir(ctx, env);
+	if (strcmp(path, ".") == 0) /* the environment's folder itself */
+		return env_dir;
+	char *dir = env_dir && (!star || with_name) ? promote__plan_join(env_dir, star ? with_name : path) : NULL;
+	free(with_name);
+	free(env_dir);
+	return dir;
+}

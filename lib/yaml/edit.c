@@ -568,10 +568,14 @@ static int plan_create(promote__splice *sp, const promote_yaml_doc *doc, const p
 	const promote_yaml_path *path, const char *value, unsigned flags)
 {
 	const promote__ynode *at = promote__ynode_resolve(r->deepest);
+	if (!at && path->doc_field)
+		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_YAML,
+			"%s: no document of the file has %s: %s, and a document is never created; add it by hand",
+			doc->name, path->doc_field->text, path->doc_value);
 	if (!at)
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_YAML,
 			"%s: cannot create '%s' in an empty document; write its first key by hand", doc->name, path->text);
-	if (!path->has_document && doc->tree->count > 1)
+	if (!path->has_document && !path->doc_field && doc->tree->count > 1)
 		return promote__ydoc_error(doc, PROMOTE_EINVALID, at,
 			"'%s' is missing and the file holds %zu documents: select the one to create it in with @N",
 			path->text, doc->tree->count);

@@ -210,11 +210,39 @@ static int parse_bracket(parser *p)
 	return 0;
 }
 
+/* @[FIELD=VALUE] at the start: the document whose FIELD is VALUE (metadata.name=web). */
+static int parse_document_selector(parser *p)
+{
+	p->pos = 1;
+	int rc = parse_bracket(p);
+	if (rc)
+		return rc;
+	promote__ysegment *s = &p->path->segments[--p->path->count];
+	if (s->kind != PROMOTE__YSELECT) {
+		free(s->key);
+		return syntax(p, 1, "expected a document number after '@', or a selector '[metadata.name=web]'");
+	}
+	p->path->doc_value = s->value;
+	rc = s->key[0] == '@' ? syntax(p, 2, "a document selector's field is a path inside the document")
+			      : promote_yaml_path_compile(&p->path->doc_field, s->key);
+	free(s->key);
+	if (rc)
+		return rc;
+	if (p->text[p->pos] == '.')
+		p->pos++;
+	if (!p->text[p->pos])
+		return syntax(p, p->pos, "a document selector needs a path after it");
+	return 0;
+}
+
 static int parse_path(parser *p)
 {
 	const char *t = p->text;
 	int rc;
-	if (t[0] == '@') {
+	if (t[0] == '@' && t[1] == '[') {
+		if ((rc = parse_document_selector(p)))
+			return rc;
+	} else if (t[0] == '@') {
 		size_t end = 1;
 		while (t[end] && t[end] != '.' && t[end] != '[')
 			end++;
@@ -274,6 +302,8 @@ void promote_yaml_path_free(promote_yaml_path *path)
 	}
 	free(path->segments);
 	free(path->text);
+	promote_yaml_path_free(path->doc_field);
+	free(path->doc_value);
 	free(path);
 }
 
@@ -381,6 +411,35 @@ static int not_found(promote__yresolved *r, const promote_yaml_path *path, const
 		path->text, why);
 }
 
+/* The first document whose selector field holds the selector's value; PROMOTE_ENOTFOUND saying so. */
+static int select_document(size_t *out, const promote__ydoc *doc, const promote_yaml_path *path, const char *file)
+{
+	promote_yaml_path *field = path->doc_field;
+	bool had = field->has_document;
+	long was = field->document;
+	int rc = PROMOTE_ENOTFOUND;
+	for (size_t d = 0; rc == PROMOTE_ENOTFOUND && d < doc->count; d++) {
+		promote__yresolved found;
+		field->has_document = true;
+		field->document = (long)d;
+		rc = promote__ypath_resolve(&found, doc, field, file);
+		if (rc == 0 && !scalar_is(found.node, path->doc_value))
+			rc = PROMOTE_ENOTFOUND;
+		if (rc == PROMOTE_ENOTFOUND)
+			promote_error_clear();
+		else if (rc == 0)
+			*out = d;
+	}
+	field->has_document = had;
+	field->document = was;
+	if (rc != PROMOTE_ENOTFOUND)
+		return rc;
+	promote__location where = { file, 1, 1 };
+	return promote__error_at(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_YAML, &where,
+		"YAML path '%s' not found: none of the file's %zu documents has %s: %s", path->text, doc->count,
+		field->text, path->doc_value);
+}
+
 int promote__ypath_resolve(promote__yresolved *r, const promote__ydoc *doc, const promote_yaml_path *path,
 	const char *file)
 {
@@ -401,6 +460,13 @@ int promote__ypath_resolve(promote__yresolved *r, const promote__ydoc *doc, cons
 			return rc;
 		}
 		first = (size_t)d;
+		last = first + 1;
+	} else if (path->doc_field) {
+		int rc = select_document(&first, doc, path, file);
+		if (rc) {
+			r->deepest = NULL;
+			return rc;
+		}
 		last = first + 1;
 	}
 	/* Without @N: the one document where the path matches. */

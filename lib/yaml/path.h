@@ -3,6 +3,7 @@
  * trees. Syntax (doc/YAML.md):
  *
  *   [@N.]segment...   N selects a document of a multi-document stream
+ *   [@[FIELD=VALUE].]segment...   the first document whose FIELD (a path) is VALUE
  *   key   .key   ["any key"]   ['any key']   [3]   [-1]   .3   [name=web]
  */
 #ifndef PROMOTE_YAML_PATH_H
@@ -30,6 +31,8 @@ struct promote_yaml_path {
 	char *text;
 	bool has_document;      /* an @N selector */
 	long document;
+	promote_yaml_path *doc_field; /* an @[FIELD=VALUE] selector: the first document whose FIELD (a path) */
+	char *doc_value;              /* is VALUE */
 	promote__ysegment *segments;
 	size_t count;
 };

@@ -81,7 +81,7 @@ def products(repo, env):
 
 def test_every_layout_snippet_is_valid(tmp_path):
     for title in ("A folder per product", "A file per environment", "A helmfile release", "An Argo CD Application",
-                  "A Flux HelmRelease", "A kustomization image"):
+                  "Argo CD Applications in one file", "A Flux HelmRelease", "A kustomization image"):
         config = tmp_path / ("%s.yaml" % title.replace(" ", "-"))
         config.write_text(layout_config(title))
         r = promote("--config", config, "validate")
@@ -269,6 +269,30 @@ def test_argo_applications(tmp_path):
         # jx updatebot's expected files are its input with the one line changed: byte for byte.
         assert show(repo, "production/" + f.name) == f.read_bytes(), f.name
     assert set(status(repo)["myapp"].values()) == {"v0.0.5", "v1.2.3"}
+
+
+def applications_file(side):
+    """jx-updatebot's argo sync 'simple' case, app1 and app2 of one side, as two documents of one file."""
+    case = UPDATEBOT / "argo" / "sync" / "test_data" / "simple" / side
+    return (case / "app1.yaml").read_bytes() + b"\n---\n" + (case / "somedir" / "app2.yaml").read_bytes()
+
+
+def test_argo_applications_in_one_file(tmp_path):
+    source, target = applications_file("source"), applications_file("target")
+    repo = repository(tmp_path, "Argo CD Applications in one file",
+                      {"staging/apps.yaml": source, "production/apps.yaml": target})
+    assert products(repo, "production") == ["app1", "app2"]
+    assert status(repo) == {"app1": {"staging": "v0.0.52", "production": "v0.0.51"},
+                            "app2": {"staging": "v1.2.3", "production": "v1.2.1"}}
+    apply(repo, "app1", "--to", "production")
+    after = show(repo, "production/apps.yaml")
+    # app1's document, and in it the one line; app2 untouched.
+    assert changed_lines(target.decode(), after.decode()) == [("    targetRevision: v0.0.51\n",
+                                                               "    targetRevision: v0.0.52\n")]
+    apply(repo, "app2", "--to", "production")
+    expected = UPDATEBOT / "argo" / "sync" / "test_data" / "simple" / "expected"
+    assert show(repo, "production/apps.yaml") == (expected / "app1.yaml").read_bytes() + b"\n---\n" + (
+        expected / "somedir" / "app2.yaml").read_bytes()
 
 
 def test_flux_helmrelease(tmp_path):

@@ -114,6 +114,19 @@ static void test_paths(void **state)
 	assert_set("a: 1\n---\na: 2\n", "@1.a", "3", 0, "a: 1\n---\na: 3\n");
 	assert_set("a: 1\n---\nb: 2\n", "b", "3", 0, "a: 1\n---\nb: 3\n");
 	assert_refused("a: 1\n---\na: 2\n", "a", "3", 0, PROMOTE_EINVALID, "matches in 2 of the file's 2 documents");
+	/* A document chosen by a field: the first whose metadata.name is b; a key created there. */
+	const char *apps = "metadata: {name: a}\nspec: {v: 1}\n---\nmetadata:\n  name: b\nspec:\n  v: 1\n";
+	assert_set(apps, "@[metadata.name=b].spec.v", "2", 0,
+		"metadata: {name: a}\nspec: {v: 1}\n---\nmetadata:\n  name: b\nspec:\n  v: 2\n");
+	assert_set(apps, "@[metadata.name=a]spec.v", "3", 0,
+		"metadata: {name: a}\nspec: {v: 3}\n---\nmetadata:\n  name: b\nspec:\n  v: 1\n");
+	assert_set(apps, "@[metadata.name=\"b\"].spec.w", "x", PROMOTE_YAML_CREATE,
+		"metadata: {name: a}\nspec: {v: 1}\n---\nmetadata:\n  name: b\nspec:\n  v: 1\n  w: x\n");
+	assert_refused(apps, "@[metadata.name=c].spec.v", "2", PROMOTE_YAML_CREATE, PROMOTE_ENOTFOUND,
+		"no document of the file has metadata.name: c, and a document is never created");
+	assert_refused(apps, "@[metadata.name=c].spec.v", "2", 0, PROMOTE_ENOTFOUND,
+		"t.yaml:1:1: YAML path '@[metadata.name=c].spec.v' not found: none of the file's 2 documents has "
+		"metadata.name: c");
 	assert_refused("image:\n  tag: v1\n", "image.tagg", "v2", 0, PROMOTE_ENOTFOUND,
 		"t.yaml:2:3: YAML path 'image.tagg' not found: 'image' matched here, but it has no key 'tagg' (did you mean 'tag'?)");
 	assert_refused("l: [1]\n", "l[3]", "v", 0, PROMOTE_ENOTFOUND, "it has 1 items, no index 3");
@@ -123,7 +136,8 @@ static void test_paths(void **state)
 static void test_path_syntax_errors(void **state)
 {
 	(void)state;
-	const char *bad[] = { "", "a..b", "a.", "a[", "a[x", "[\"unclosed]", "a]b", "@x.a", "@1", "a[=1]" };
+	const char *bad[] = { "", "a..b", "a.", "a[", "a[x", "[\"unclosed]", "a]b", "@x.a", "@1", "a[=1]", "@[0].a",
+		"@[a=b]", "@[a..b=c].d", "@[@1.a=b].c" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		promote_yaml_path *p = (promote_yaml_path *)1;
 		assert_int_equal(promote_yaml_path_compile(&p, bad[i]), PROMOTE_EINVALID);

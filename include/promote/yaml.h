@@ -10,7 +10,8 @@
  *
  * Paths (doc/YAML.md): a.b.c   a[0].b   a.0.b   images[name=web].newTag
  * ["key.with.dots"].x   ['x']   [0].a (top-level sequence)   a[-1]
- * @1.spec.replicas (document 1 of a multi-document file).
+ * @1.spec.replicas (document 1 of a multi-document file)
+ * @[metadata.name=web].spec.replicas (the first document whose metadata.name is web).
  */
 #ifndef PROMOTE_YAML_H
 #define PROMOTE_YAML_H

@@ -1,9 +1,11 @@
 /* What a product is in an environment, whatever the layout (layout.h). */
 #include "layout.h"
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/strbuf.h"
+#include "core/wildmatch.h"
 #include "git/refname.h"
 #include "yaml/document.h"
 
@@ -73,6 +75,60 @@ int promote__layout_path(promote_yaml_path **out, const char *text, const char *
 	int rc = promote_yaml_path_compile(out, expanded);
 	free(expanded);
 	return rc;
+}
+
+/* Does `rel` split into pieces matching parts[i..] with `from` between each two? The pieces, with `to`
+ * between them, are appended to `out`. */
+static bool split_match(char *const *parts, size_t count, size_t i, const char *rel, const char *from,
+	const char *to, promote_buf *out)
+{
+	if (i + 1 == count)
+		return promote__wildmatch(parts[i], rel) && promote__buf_puts(out, rel) == 0;
+	size_t from_len = strlen(from), kept = out->size;
+	for (const char *at = strstr(rel, from); at; at = strstr(at + 1, from)) {
+		char *piece = strndup(rel, (size_t)(at - rel));
+		bool ok = piece && promote__wildmatch(parts[i], piece) && promote__buf_puts(out, piece) == 0 &&
+			promote__buf_puts(out, to) == 0 && split_match(parts, count, i + 1, at + from_len, from, to, out);
+		free(piece);
+		if (ok)
+			return true;
+		out->size = kept;
+		if (out->ptr)
+			out->ptr[kept] = '\0';
+	}
+	return false;
+}
+
+char *promote__layout_target_name(const char *glob, const char *rel, const char *from, const char *to,
+	const promote_product *cfg, const char *name)
+{
+	PROMOTE__ARRAY(char *) parts = PROMOTE__ARRAY_INIT;
+	bool ok = true;
+	for (const char *start = glob;;) {
+		const char *env = strstr(start, "{env}");
+		char *raw = env ? strndup(start, (size_t)(env - start)) : strdup(start);
+		char *part = raw ? expand(raw, from, cfg, name, false) : NULL;
+		free(raw);
+		if (!part || promote__array_push(&parts, part)) {
+			free(part);
+			ok = false;
+			break;
+		}
+		if (!env)
+			break;
+		start = env + 5;
+	}
+	promote_buf out = PROMOTE_BUF_INIT;
+	char *target = NULL;
+	if (ok && parts.size > 1 && promote__buf_puts(&out, "") == 0 &&
+		split_match(parts.ptr, parts.size, 0, rel, from, to, &out))
+		target = out.ptr;
+	else
+		promote_buf_dispose(&out);
+	for (size_t i = 0; i < parts.size; i++)
+		free(parts.ptr[i]);
+	promote__array_free(&parts);
+	return target || !ok ? target : strdup(rel);
 }
 
 bool promote__layout_shared(const promote_product *cfg)

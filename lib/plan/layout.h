@@ -28,6 +28,13 @@ char *promote__layout_expand(const char *text, const char *env, const promote_pr
 int promote__layout_path(promote_yaml_path **out, const char *text, const char *env, const promote_product *cfg,
 	const char *name);
 
+/* The name in the target environment of the source's file `rel`, copied whole because `glob` (a
+ * template's `files` glob, as written) matched it: where the glob says {env}, the source's name becomes
+ * the target's (staging-settings.yaml -> prod-settings.yaml for '{env}-settings.yaml'); a glob without
+ * {env} keeps the name. NULL when out of memory. */
+char *promote__layout_target_name(const char *glob, const char *rel, const char *from, const char *to,
+	const promote_product *cfg, const char *name);
+
 /* Does the product's version attribute depend on the environment or the
  * product (a placeholder in its file or its YAML path)? Then its folder
  * holds more than this product in this environment, and the product is

@@ -223,15 +223,21 @@ static int copy_whole(walk *w, const char *rel)
 {
 	const promote_product *p = w->plan->product_cfg;
 	bool match = false;
+	const char *from = promote_env_name(w->plan->from), *matched = NULL;
 	for (size_t i = 0; i < promote_product_file_count(p) && !match; i++) {
-		char *glob = promote__layout_expand(promote_product_file_at(p, i), promote_env_name(w->plan->from), p,
-			w->plan->product);
-		match = glob && promote__wildmatch(glob, rel);
+		char *glob = promote__layout_expand(promote_product_file_at(p, i), from, p, w->plan->product);
+		if ((match = glob && promote__wildmatch(glob, rel)))
+			matched = promote_product_file_at(p, i);
 		free(glob);
 	}
 	if (!match)
 		return 0;
-	char *src_path = promote__plan_join(w->s->src_dir, rel), *dst_path = promote__plan_join(w->s->dst_dir, rel);
+	/* A file named after its environment takes the target's name ({env} in the glob). */
+	char *target = promote__layout_target_name(matched, rel, from, promote_env_name(w->plan->to), p,
+		w->plan->product);
+	char *src_path = promote__plan_join(w->s->src_dir, rel);
+	char *dst_path = target ? promote__plan_join(w->s->dst_dir, target) : NULL;
+	free(target);
 	/* A file that is also an attribute file was planned attribute by attribute: keep that. */
 	for (size_t i = 0; dst_path && i < w->plan->changes.size; i++)
 		if (strcmp(w->plan->changes.ptr[i].path, dst_path) == 0)

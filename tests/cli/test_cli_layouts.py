@@ -154,6 +154,25 @@ def test_file_per_environment_configured_product(tmp_path):
     assert show(repo, "values/app1/app-version/staging-values.yaml") == b'imageVersion: "3.0"'
 
 
+def test_file_per_environment_copied_whole_under_the_targets_name(tmp_path):
+    """A file named after its environment, copied whole ({env} in a `files` glob), lands in the target under
+    the target's name, beside the source's in the shared folder (it was copied onto itself: no change)."""
+    config = layout_config("A file per environment").replace(
+        '      attributes:', '      files: ["envs/{env}-values.yaml"]\n      attributes:')
+    files = multi_app_files()
+    files["promote.yaml"] = config
+    staging = data("multi-app-multi-value-argocd/values/app1/envs/staging-values.yaml")
+    files["values/app1/envs/staging-values.yaml"] = staging
+    repo = create_bare_repo(tmp_path, "gitops", files)
+    plan = promote("--repo", repo, "plan", "app1", "--to", "qa", "--from", "staging")
+    assert plan.code == OK, plan
+    apply(repo, "app1", "--to", "qa", "--from", "staging")
+    assert show(repo, "values/app1/envs/qa-values.yaml") == staging
+    assert show(repo, "values/app1/envs/staging-values.yaml") == staging
+    assert sorted(git(repo, "show", "--name-only", "--format=", "main").split()) == [
+        "values/app1/app-version/qa-values.yaml", "values/app1/envs/qa-values.yaml"]
+
+
 # ---- a helmfile release: jx-promote's rule cases ---------------------------------------------------
 
 def helmfile_repo(tmp_path, case, staging, production, name="gitops"):

@@ -113,9 +113,13 @@ json_object *cli_plan_json(const promote_context *ctx, const promote_plan *plan,
 /* "shop 1.4.0 is already in qa: nothing to change" */
 void cli_plan_print_unchanged(const promote_plan *plan);
 
+/* cli/cmd_sync.c: sync `target` with `source` (NULL: its flow's) and print
+ * it — what `promote sync` and a several-product `promote apply` do. */
+int cli_sync_run(const cli *c, const char *source, const char *target, const promote_sync_options *opts, bool dry);
+
 /* The commands (cli/cmd_*.c). */
 extern const cli_command cmd_validate, cmd_env, cmd_product, cmd_flow, cmd_policy, cmd_yaml, cmd_plan,
-	cmd_apply, cmd_run, cmd_watch, cmd_release, cmd_release_list, cmd_status, cmd_change, cmd_doctor, cmd_version, cmd_help, cmd_completion,
+	cmd_apply, cmd_run, cmd_watch, cmd_release, cmd_release_list, cmd_status, cmd_sync, cmd_change, cmd_doctor, cmd_version, cmd_help, cmd_completion,
 	cmd_hold, cmd_unhold, cmd_rollback;
 
 /* How deep commands nest: a group, its subcommand, ... */

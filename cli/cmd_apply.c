@@ -3,16 +3,24 @@
  * one promotion, made as a one-step release (flow "manual"): the policy's
  * checks run, and the release is recorded in the repository beside the
  * releases of `promote run`.
+ * promote apply P1 P2 ... --to ENV, promote apply --all --to ENV: several
+ * products in one change, as `promote sync` writes it (cmd_sync.c).
  */
 #include "release_table.h"
 
 #include <string.h>
 
 static const char *product, *to, *from, *version, *reason;
-static int dry_run, force;
+static cli_list products;
+static int dry_run, force, all;
 
 static const cli_opt opts[] = {
-	CLI_PROMOTION_OPTS(product, to, from, version),
+	{ CLI_OPT_ARG, "PRODUCT", 0, &products, 0, NULL,
+	  "the product to promote; several are promoted in one change", CLI_OPT_MULTIPLE },
+	{ CLI_OPT_VALUE, "to", 0, &to, 0, "ENV", "the environment to promote into", CLI_OPT_REQUIRED },
+	{ CLI_OPT_VALUE, "from", 0, &from, 0, "ENV", "the source environment (default: the step before ENV in the flow)", 0 },
+	{ CLI_OPT_VALUE, "version", 0, &version, 0, "V", "the version to promote (default: the source's; one product only)", 0 },
+	{ CLI_OPT_SWITCH, "all", 0, &all, 0, NULL, "promote every product of the source environment, in one change", 0 },
 	{ CLI_OPT_SWITCH, "force", 0, &force, 0, NULL,
 	  "promote a version the environments before ENV in the default flow never held (needs --reason)", 0 },
 	{ CLI_OPT_VALUE, "reason", 0, &reason, 0, "TEXT", "why --force skips the flow (recorded in the release)", 0 },
@@ -171,8 +179,27 @@ static int apply(const cli *c, promote_context *ctx, promote_plan *plan, const c
 	return rc;
 }
 
+/* Several products (or --all): one change of them all, as sync writes it. */
+static int apply_several(const cli *c)
+{
+	if (version || force || reason)
+		return cli_usage_error("--version, --force and --reason promote one product: name one PRODUCT, "
+				       "or promote several at the source's versions without them");
+	promote_sync_options sopts = PROMOTE_SYNC_OPTIONS_INIT;
+	sopts.products = all ? NULL : products.items;
+	sopts.product_count = all ? 0 : products.count;
+	return cli_sync_run(c, from, to, &sopts, dry_run);
+}
+
 static int run(const cli *c)
 {
+	if (all && products.count)
+		return cli_usage_error("--all promotes every product: name no PRODUCT with it");
+	if (!all && products.count == 0)
+		return cli_usage_error("name the PRODUCT to promote (several for one change of them all), or --all");
+	if (all || products.count > 1)
+		return apply_several(c);
+	product = products.items[0];
 	if (force && !reason)
 		return cli_usage_error("--force needs --reason TEXT: why the flow is skipped (it is recorded in the release)");
 	if (reason && !force)

@@ -27,6 +27,7 @@
 #include "promote/status.h"
 #include "promote/watch.h"
 #include "promote/hold.h"
+#include "promote/sync.h"
 #include "promote/sys/git_provider.h"
 #include "promote/sys/deploy_backend.h"
 #undef PROMOTE_INSIDE

@@ -97,27 +97,16 @@ static int message_of(promote_buf *out, promote_plan *const *plans, size_t count
 	return rc;
 }
 
-/* The change request for a change branch, through the target environment's
- * provider: found open already (a resumed or repeated run), or opened. */
-static int open_change(promote_plan *const *plans, size_t count, const char *branch, const char *release)
+/* The labels of one product's change request: promote/product=, one
+ * promote/environment= per environment, promote/version=, promote/release=. */
+static int product_labels(promote_change_request *request, promote_plan *const *plans, size_t count,
+	const char *release)
 {
-	promote_plan *plan = plans[0];
-	const promote_repository *repository = promote_env_repository(plan->to);
-	const char *provider = repository ? promote_repository_provider(repository) : NULL;
-	const char *version = plan->version ? plan->version : "latest";
+	const char *version = plans[0]->version ? plans[0]->version : "latest";
 	promote__strbuf text;
-	promote__strbuf_init(&text, PROMOTE__MESSAGE_MAX, "the change request's title");
-	promote_buf body = PROMOTE_BUF_INIT;
-	int rc = message_of(&body, plans, count, release);
-	promote_change_request *request = NULL;
+	promote__strbuf_init(&text, PROMOTE__MESSAGE_MAX, "a change request's label");
+	int rc = promote__strbuf_setf(&text, "promote/product=%s", plans[0]->product);
 	if (rc == 0)
-		rc = promote_change_request_new(&request, branch, plan->to_branch);
-	if (rc == 0 && (rc = promote__strbuf_setf(&text, "Promote %s %s to ", plan->product, version)) == 0 &&
-		(rc = env_names(&text, plans, count, ", ")) == 0)
-		rc = promote_change_request_set_title(request, promote__strbuf_cstr(&text));
-	if (rc == 0)
-		rc = promote_change_request_set_body(request, body.ptr);
-	if (rc == 0 && (rc = promote__strbuf_setf(&text, "promote/product=%s", plan->product)) == 0)
 		rc = promote_change_request_add_label(request, promote__strbuf_cstr(&text));
 	for (size_t i = 0; rc == 0 && i < count; i++)
 		if ((rc = promote__strbuf_setf(&text, "promote/environment=%s", promote_env_name(plans[i]->to))) == 0)
@@ -126,8 +115,39 @@ static int open_change(promote_plan *const *plans, size_t count, const char *bra
 		rc = promote_change_request_add_label(request, promote__strbuf_cstr(&text));
 	if (rc == 0 && release && (rc = promote__strbuf_setf(&text, "promote/release=%s", release)) == 0)
 		rc = promote_change_request_add_label(request, promote__strbuf_cstr(&text));
+	promote__strbuf_free(&text);
+	return rc;
+}
+
+/* The change request for a change branch, through the target environment's
+ * provider: found open already (a resumed or repeated run), or opened. */
+static int open_change(promote_plan *const *plans, size_t count, const char *branch, const char *release,
+	const promote__apply_group *group)
+{
+	promote_plan *plan = plans[0];
+	const promote_repository *repository = promote_env_repository(plan->to);
+	const char *provider = repository ? promote_repository_provider(repository) : NULL;
+	promote__strbuf title;
+	promote__strbuf_init(&title, PROMOTE__MESSAGE_MAX, "the change request's title");
+	promote_buf body = PROMOTE_BUF_INIT;
+	int rc = group ? group->message(&body, group->self, release) : message_of(&body, plans, count, release);
+	promote_change_request *request = NULL;
+	if (rc == 0)
+		rc = promote_change_request_new(&request, branch, plan->to_branch);
+	/* The title is the message's first line. */
+	if (rc == 0)
+		rc = promote__strbuf_setf(&title, "%.*s", (int)strcspn(body.ptr, "\n"), body.ptr);
+	if (rc == 0)
+		rc = promote_change_request_set_title(request, promote__strbuf_cstr(&title));
+	if (rc == 0)
+		rc = promote_change_request_set_body(request, body.ptr);
+	if (rc == 0 && !group)
+		rc = product_labels(request, plans, count, release);
+	for (size_t i = 0; rc == 0 && group && i < group->label_count; i++)
+		rc = promote_change_request_add_label(request, group->labels[i]);
 	for (size_t i = 0; rc == 0 && i < count; i++)
-		rc = promote_change_request_add_environment(request, promote_env_name(plans[i]->to));
+		if (i == 0 || plans[i]->to != plans[i - 1]->to)
+			rc = promote_change_request_add_environment(request, promote_env_name(plans[i]->to));
 	if (rc == 0)
 		rc = promote_change_request_set_draft(request, promote_env_strategy(plan->to) == PROMOTE_STRATEGY_MANUAL);
 	promote_change_info *info = NULL;
@@ -141,7 +161,7 @@ static int open_change(promote_plan *const *plans, size_t count, const char *bra
 	promote_change_info_free(info);
 	promote_change_request_free(request);
 	promote_buf_dispose(&body);
-	promote__strbuf_free(&text);
+	promote__strbuf_free(&title);
 	return rc;
 }
 
@@ -180,10 +200,13 @@ static int withdraw(promote__git_session *session, const char *ref, const git_oi
 
 /* Compute every plan again on the current tips (attempt > 0, or plans made on different tips of their
  * common branch). */
-static int replan(promote_plan *const *plans, size_t count, promote__git_session *session)
+static int replan(promote_plan *const *plans, size_t count, promote__git_session *session,
+	const promote__apply_group *group)
 {
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < count; i++)
+	if (group)
+		rc = group->replan(group->self, promote__git_session_reader(session));
+	for (size_t i = 0; rc == 0 && !group && i < count; i++)
 		rc = promote__plan_compute(plans[i], promote__git_session_reader(session));
 	if (rc == PROMOTE_ENOTFOUND || rc == PROMOTE_EINVALID) /* what the plan needs is gone */
 		rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_GIT,
@@ -201,41 +224,83 @@ static bool same_base(promote_plan *const *plans, size_t count)
 	return true;
 }
 
-/* The edits of every plan, in one array (the paths are the plans'). */
+typedef struct numbered_edit {
+	promote__git_edit edit;
+	size_t order;
+} numbered_edit;
+
+static int by_path_then_order(const void *a, const void *b)
+{
+	const numbered_edit *x = a, *y = b;
+	int c = strcmp(x->edit.path, y->edit.path);
+	return c ? c : x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The edits of every plan, in one array (the paths are the plans'). A file
+ * several plans changed (each on what the one before left) is written once,
+ * as the last one left it. */
 static int edits_of(promote__git_edit **out, size_t *n, promote_plan *const *plans, size_t count)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < count; i++)
 		total += plans[i]->changes.size;
+	numbered_edit *all = calloc(total ? total : 1, sizeof *all);
 	promote__git_edit *edits = calloc(total ? total : 1, sizeof *edits);
-	if (!edits)
+	if (!all || !edits) {
+		free(all);
+		free(edits);
 		return promote__error_oom();
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < count; i++)
 		for (size_t j = 0; j < plans[i]->changes.size; j++, k++) {
 			const promote__change *c = &plans[i]->changes.ptr[j];
-			edits[k] = (promote__git_edit){ c->path, c->after.ptr, c->after.size, false, c->mode };
+			all[k] = (numbered_edit){ { c->path, c->after.ptr, c->after.size, false, c->mode }, k };
 		}
+	if (count > 1)
+		qsort(all, total, sizeof *all, by_path_then_order);
+	size_t kept = 0;
+	for (size_t i = 0; i < total; i++) {
+		if (i + 1 < total && strcmp(all[i].edit.path, all[i + 1].edit.path) == 0)
+			continue; /* a later plan wrote it again */
+		edits[kept++] = all[i].edit;
+	}
+	free(all);
 	*out = edits;
-	*n = total;
+	*n = kept;
 	return 0;
 }
 
-/* Plans that are written together: one product and version, one target branch, one action. */
-static int check_together(promote_plan *const *plans, size_t count)
+/* Plans that are written together: one target branch and action, and one product unless a group says otherwise. */
+static int check_together(promote_plan *const *plans, size_t count, bool one_product)
 {
 	for (size_t i = 1; i < count; i++)
 		if (strcmp(plans[i]->to_branch, plans[0]->to_branch) != 0 || plans[i]->action != plans[0]->action ||
-			strcmp(plans[i]->product, plans[0]->product) != 0)
+			(one_product && strcmp(plans[i]->product, plans[0]->product) != 0))
 			return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
 				"promotions into '%s' and '%s' cannot be written in one commit: they need the same "
-				"product, target branch and action", promote_env_name(plans[0]->to),
-				promote_env_name(plans[i]->to));
+				"%starget branch and action", promote_env_name(plans[0]->to),
+				promote_env_name(plans[i]->to), one_product ? "product, " : "");
 	return 0;
 }
 
+static int apply_plans(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
+	const promote_apply_options *opts, bool later, const promote__apply_group *group);
+
 int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
 	const promote_apply_options *opts, bool later)
+{
+	return apply_plans(commit, outcome, plans, count, opts, later, NULL);
+}
+
+int promote__group_apply(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
+	const promote_apply_options *opts, const promote__apply_group *group)
+{
+	return apply_plans(commit, outcome, plans, count, opts, false, group);
+}
+
+static int apply_plans(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
+	const promote_apply_options *opts, bool later, const promote__apply_group *group)
 {
 	*outcome = PROMOTE_APPLY_UNCHANGED;
 	promote_apply_options o = PROMOTE_APPLY_OPTIONS_INIT;
@@ -243,7 +308,7 @@ int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const 
 	if (rc == 0 && o.release)
 		rc = check_release(o.release);
 	if (rc == 0)
-		rc = check_together(plans, count);
+		rc = check_together(plans, count, !group);
 	if (rc)
 		return rc;
 	promote_plan *plan = plans[0];
@@ -266,7 +331,7 @@ int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const 
 	promote__strbuf_init(&ref, PROMOTE__REFNAME_MAX, "the branch's reference name");
 	bool published = false;
 	for (unsigned attempt = 0; rc == 0; attempt++) {
-		if ((attempt > 0 || !same_base(plans, count)) && (rc = replan(plans, count, session)))
+		if ((attempt > 0 || !same_base(plans, count)) && (rc = replan(plans, count, session, group)))
 			break;
 		size_t n = 0;
 		for (size_t i = 0; i < count; i++)
@@ -282,7 +347,8 @@ int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const 
 		promote_buf message = PROMOTE_BUF_INIT;
 		rc = edits_of(&edits, &n, plans, count);
 		if (rc == 0)
-			rc = message_of(&message, plans, count, o.release);
+			rc = group ? group->message(&message, group->self, o.release)
+				   : message_of(&message, plans, count, o.release);
 		info.message = message.ptr;
 		git_oid base, made;
 		bool created = false;
@@ -298,6 +364,8 @@ int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const 
 		bool proposing = plan->action == PROMOTE_ACTION_PULL_REQUEST;
 		if (!proposing)
 			rc = promote__strbuf_setf(&branch, "%s", plan->to_branch);
+		else if (group)
+			rc = promote__strbuf_setf(&branch, "%s", group->branch);
 		else if (o.release && (rc = promote__strbuf_setf(&branch, "promote/%s/", o.release)) == 0)
 			rc = env_names(&branch, plans, count, "+");
 		else if (!o.release)
@@ -337,7 +405,7 @@ int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const 
 			break;
 		*outcome = proposing ? PROMOTE_APPLY_PROPOSED : PROMOTE_APPLY_COMMITTED;
 done:
-		if (proposing && (rc = open_change(plans, count, promote__strbuf_cstr(&branch), o.release))) {
+		if (proposing && (rc = open_change(plans, count, promote__strbuf_cstr(&branch), o.release, group))) {
 			/* No change request: no change branch of this call left behind either. */
 			if (published)
 				rc = withdraw(session, promote__strbuf_cstr(&ref), &made, expected,

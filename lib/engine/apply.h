@@ -18,4 +18,28 @@
 int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
 	const promote_apply_options *opts, bool later);
 
+/*
+ * Plans of several products written together into one environment (a
+ * sync): what they say about themselves instead of "Promote PRODUCT
+ * VERSION to ENV", and how they are computed again when the branch moved
+ * (in order, each on what the ones before it left: they may share a file).
+ */
+typedef struct promote__apply_group {
+	/* The commit message; its first line is the change request's title, the
+	 * whole its body. Made again after every replan. */
+	int (*message)(promote_buf *out, void *self, const char *release);
+	/* Compute every plan again on the branches' current tips. */
+	int (*replan)(void *self, const promote__tree_reader *reader);
+	const char *branch;          /* the change branch of action pull-request */
+	const char *const *labels;   /* the change request's labels */
+	size_t label_count;
+	void *self;
+} promote__apply_group;
+
+/* promote__plans_apply() of a group: the plans may be of different products
+ * (one target branch and action still), and a file several of them edit is
+ * written once, as the last one left it. */
+int promote__group_apply(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
+	const promote_apply_options *opts, const promote__apply_group *group);
+
 #endif

@@ -382,7 +382,7 @@ static int check_repository(promote_context *ctx, const promote_env *env)
 	return rc;
 }
 
-static const promote_env *default_source(const promote_context *ctx, const promote_env *to)
+const promote_env *promote__plan_default_source(const promote_context *ctx, const promote_env *to)
 {
 	const promote_flow *flow;
 	const promote_flow_step *step;
@@ -452,7 +452,7 @@ static int make(promote_plan **out, promote_context *ctx, const promote__tree_re
 	rc = promote_env_lookup(&plan->to, ctx, to);
 	if (rc == 0 && o.from)
 		rc = promote_env_lookup(&plan->from, ctx, o.from);
-	else if (rc == 0 && !(plan->from = default_source(ctx, plan->to)))
+	else if (rc == 0 && !(plan->from = promote__plan_default_source(ctx, plan->to)))
 		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG,
 			"no flow step promotes into '%s'; name the source environment (promote_plan_options.from)", to);
 	if (rc == 0 && plan->from == plan->to && !in_place)

@@ -54,6 +54,10 @@ int promote__plan_set_version(promote_plan **out, promote_context *ctx, const pr
  * source and target branches, as `reader` shows them. */
 int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader);
 
+/* The environment `to` follows in the default flow (its first), or NULL
+ * (no error set) when it is no step of it. */
+const promote_env *promote__plan_default_source(const promote_context *ctx, const promote_env *to);
+
 /* The branch an environment's changes land on: its own, its repository's,
  * else the repository's HEAD branch. Freed by the caller. */
 int promote__plan_branch_of(char **out, const promote__tree_reader *reader, const promote_env *env);

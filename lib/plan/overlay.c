@@ -1,0 +1,151 @@
+/* A tree reader over the files earlier plans changed (overlay.h). */
+#include "overlay.h"
+
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct promote__overlay_file {
+	promote__commit_id commit;
+	char *path;
+	promote_buf bytes;
+	unsigned mode;
+};
+
+/* FNV-1a over the commit's id and the path. */
+static size_t hash_of(const promote__commit_id *commit, const char *path)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *s = commit->hex; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	for (const char *s = path; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static promote__overlay_file **slot_of(promote__overlay_file **slots, size_t capacity,
+	const promote__commit_id *commit, const char *path)
+{
+	size_t i = hash_of(commit, path) & (capacity - 1);
+	while (slots[i] && (strcmp(slots[i]->path, path) != 0 || strcmp(slots[i]->commit.hex, commit->hex) != 0))
+		i = (i + 1) & (capacity - 1);
+	return &slots[i];
+}
+
+static const promote__overlay_file *find(const promote__overlay *o, const promote__commit_id *commit,
+	const char *path)
+{
+	return o->capacity ? *slot_of(o->slots, o->capacity, commit, path) : NULL;
+}
+
+static int grow(promote__overlay *o)
+{
+	size_t capacity = o->capacity ? o->capacity * 2 : 64;
+	promote__overlay_file **slots = calloc(capacity, sizeof *slots);
+	if (!slots)
+		return promote__error_oom();
+	for (size_t i = 0; i < o->capacity; i++)
+		if (o->slots[i])
+			*slot_of(slots, capacity, &o->slots[i]->commit, o->slots[i]->path) = o->slots[i];
+	free(o->slots);
+	o->slots = slots;
+	o->capacity = capacity;
+	return 0;
+}
+
+static int head_branch(char **out, void *self)
+{
+	const promote__overlay *o = self;
+	return o->base->head_branch(out, o->base->self);
+}
+
+static int tip(promote__commit_id *out, void *self, const char *branch)
+{
+	const promote__overlay *o = self;
+	return o->base->tip(out, o->base->self, branch);
+}
+
+static int read_file(promote_buf *out, unsigned *mode, void *self, const promote__commit_id *commit, const char *path,
+	size_t max)
+{
+	const promote__overlay *o = self;
+	const promote__overlay_file *f = find(o, commit, path);
+	if (!f)
+		return o->base->read(out, mode, o->base->self, commit, path, max);
+	if (f->bytes.size > max)
+		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_INVALID,
+			"'%s' would have %zu bytes after the promotions before it, more than the %zu allowed", path,
+			f->bytes.size, max);
+	promote_buf copy = PROMOTE_BUF_INIT;
+	int rc = promote__buf_put(&copy, f->bytes.ptr ? f->bytes.ptr : "", f->bytes.size);
+	if (rc == 0) {
+		*out = copy;
+		*mode = f->mode;
+	}
+	return rc;
+}
+
+static int list(void *self, const promote__commit_id *commit, const char *path, promote__entry_cb cb, void *payload)
+{
+	const promote__overlay *o = self;
+	return o->base->list(o->base->self, commit, path, cb, payload);
+}
+
+static int parent(promote__commit_id *out, void *self, const promote__commit_id *commit)
+{
+	const promote__overlay *o = self;
+	return o->base->parent(out, o->base->self, commit);
+}
+
+void promote__overlay_init(promote__overlay *o, const promote__tree_reader *base)
+{
+	*o = (promote__overlay){ { head_branch, tip, read_file, list, parent, NULL }, base, NULL, 0, 0 };
+	o->reader.self = o;
+}
+
+void promote__overlay_clear(promote__overlay *o)
+{
+	for (size_t i = 0; i < o->capacity; i++)
+		if (o->slots[i]) {
+			free(o->slots[i]->path);
+			promote_buf_dispose(&o->slots[i]->bytes);
+			free(o->slots[i]);
+			o->slots[i] = NULL;
+		}
+	o->count = 0;
+}
+
+void promote__overlay_dispose(promote__overlay *o)
+{
+	promote__overlay_clear(o);
+	free(o->slots);
+	o->slots = NULL;
+	o->capacity = 0;
+}
+
+int promote__overlay_put(promote__overlay *o, const promote__commit_id *commit, const char *path, const char *bytes,
+	size_t size, unsigned mode)
+{
+	if ((o->count + 1) * 2 > o->capacity) {
+		int rc = grow(o);
+		if (rc)
+			return rc;
+	}
+	promote__overlay_file **slot = slot_of(o->slots, o->capacity, commit, path);
+	promote__overlay_file *f = *slot;
+	if (!f) {
+		if (!(f = calloc(1, sizeof *f)) || !(f->path = strdup(path))) {
+			free(f);
+			return promote__error_oom();
+		}
+		f->commit = *commit;
+		*slot = f;
+		o->count++;
+	}
+	promote_buf_dispose(&f->bytes);
+	f->mode = mode;
+	return promote__buf_put(&f->bytes, bytes ? bytes : "", size);
+}

@@ -1,0 +1,36 @@
+/*
+ * Internal: a tree reader that shows files as several plans leave them.
+ *
+ * Plans written together in one commit (a sync of many products) may edit
+ * one file between them — a helmfile holding every product's release, a
+ * kustomization holding every image. Each plan edits the file as the plans
+ * before it left it, so the last one holds every edit: reads of a file an
+ * earlier plan changed return its new bytes; everything else goes to the
+ * reader underneath. Folder listings and branch tips are the base's.
+ */
+#ifndef PROMOTE_PLAN_OVERLAY_H
+#define PROMOTE_PLAN_OVERLAY_H
+
+#include "git/reader.h"
+
+typedef struct promote__overlay_file promote__overlay_file;
+
+typedef struct promote__overlay {
+	promote__tree_reader reader;  /* hand this to the plans; self is the overlay */
+	const promote__tree_reader *base;
+	promote__overlay_file **slots; /* open addressing on (commit, path) */
+	size_t capacity;
+	size_t count;
+} promote__overlay;
+
+/* An overlay with no file changed yet, over `base` (which must outlive it). */
+void promote__overlay_init(promote__overlay *o, const promote__tree_reader *base);
+void promote__overlay_dispose(promote__overlay *o);
+/* Forget every change (the plans are computed again from the start). */
+void promote__overlay_clear(promote__overlay *o);
+
+/* From now on, `path` at `commit` reads as `bytes` with `mode` (copied). */
+int promote__overlay_put(promote__overlay *o, const promote__commit_id *commit, const char *path, const char *bytes,
+	size_t size, unsigned mode);
+
+#endif

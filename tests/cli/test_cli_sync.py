@@ -1,0 +1,160 @@
+"""`promote sync` and `promote apply P1 P2 …`: many products in one change."""
+
+import json
+
+from conftest import EXAMPLE, git, promote
+from gitserver import create_bare_repo
+
+OK, FAILED, USAGE = 0, 1, 2
+
+
+def count(bare, rev="main"):
+    return int(git(bare, "rev-list", "--count", rev))
+
+
+def numstat(bare, old="main~1", new="main"):
+    return [line for line in git(bare, "diff", "--numstat", old, new).split("\n") if line]
+
+
+def test_sync_updates_every_product_in_one_commit(repo):
+    r = promote("--repo", repo, "sync", "--to", "qa")
+    assert r.code == OK, r
+    assert r.out.startswith("update cart 1.3.2 -> 1.4.0\nupdate shop 1.3.2 -> 1.4.0\ncommitted ")
+    assert r.out.endswith(" on main: qa synced with dev, 2 updated, 0 added\n")
+    assert count(repo) == 2
+    # exactly the promoted bytes: one line per file
+    assert numstat(repo) == ["1\t1\tenvs/qa/apps/cart/values.yaml", "1\t1\tenvs/qa/apps/shop/Chart.yaml",
+                             "1\t1\tenvs/qa/apps/shop/config/feature-flags.yaml",
+                             "1\t1\tenvs/qa/apps/shop/values.yaml"]
+    body = git(repo, "log", "-1", "--format=%B", "main")
+    assert body == ("Sync qa with dev: 2 products updated, 0 added\n\ncart 1.3.2 -> 1.4.0\nshop 1.3.2 -> 1.4.0\n\n"
+                    "Promote-Sync-From: dev\nPromote-Sync-To: qa\n\n")
+    again = promote("--repo", repo, "sync", "--from", "dev", "--to", "qa")
+    assert again.code == OK, again
+    assert again.out == "qa holds every product of dev at its version: nothing to change\n"
+    assert count(repo) == 2
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(repo):
+    r = promote("--repo", repo, "sync", "--to", "staging", "--dry-run")
+    assert r.code == OK, r
+    assert '-  tag: "1.3.2"\n+  tag: "1.4.0"\n' in r.out
+    assert r.out.endswith("would update cart 1.3.2 -> 1.4.0\nwould update shop 1.3.2 -> 1.4.0\n"
+                          "4 files would change in staging on branch main\n")
+    assert count(repo) == 1
+
+
+def test_json_names_each_product_and_the_outcome(repo):
+    r = promote("--repo", repo, "--json", "sync", "--to", "qa", "--only", "sh*")
+    assert r.code == OK, r
+    doc = r.json()
+    assert doc["from"] == "dev" and doc["to"] == "qa" and doc["action"] == "commit" and doc["outcome"] == "committed"
+    assert doc["products"] == [{"name": "shop", "kind": "update", "version": "1.4.0", "previous": "1.3.2"}]
+    assert doc["changes"] == ["envs/qa/apps/shop/Chart.yaml", "envs/qa/apps/shop/config/feature-flags.yaml",
+                              "envs/qa/apps/shop/values.yaml"]
+    assert doc["commit"] == git(repo, "rev-parse", "main").strip() and doc["change"] is None
+    excluded = promote("--repo", repo, "--json", "sync", "--to", "qa", "--exclude", "shop", "--dry-run").json()
+    assert [p["name"] for p in excluded["products"]] == ["cart"] and excluded["outcome"] is None
+
+
+def shared_file_repo(tmp_path, versions_dev, versions_qa, extra=None):
+    config = """\
+version: 1
+environments:
+  dev: {path: envs/dev, strategy: auto}
+  qa: {path: envs/qa, strategy: auto}
+templates:
+  pinned:
+    attributes: {versions.yaml: ["{product}.tag"]}
+    version: "versions.yaml#{product}.tag"
+products:
+  api: {path: apps, template: {attributes: {versions.yaml: [api.tag]}, version: "versions.yaml#api.tag"}}
+  web: {path: apps, template: {attributes: {versions.yaml: [web.tag]}, version: "versions.yaml#web.tag"}}
+flows:
+  default:
+    trigger: dev
+    steps: {qa: {}}
+"""
+    files = {"promote.yaml": config, "envs/dev/apps/versions.yaml": versions_dev,
+             "envs/qa/apps/versions.yaml": versions_qa}
+    files.update(extra or {})
+    return create_bare_repo(tmp_path, "shared", files)
+
+
+def test_products_sharing_a_file_are_written_together_byte_exact(tmp_path):
+    qa = "# pinned versions\napi:\n  tag: '1.0.0'   # api\nweb:\n  tag: \"2.0.0\"\n"
+    dev = "api:\n  tag: '1.1.0'\nweb:\n  tag: \"2.1.0\"\n"
+    bare = shared_file_repo(tmp_path, dev, qa)
+    r = promote("--repo", bare, "sync", "--to", "qa")
+    assert r.code == OK, r
+    assert "update api 1.0.0 -> 1.1.0\nupdate web 2.0.0 -> 2.1.0\n" in r.out
+    assert git(bare, "show", "main:envs/qa/apps/versions.yaml") == \
+        "# pinned versions\napi:\n  tag: '1.1.0'   # api\nweb:\n  tag: \"2.1.0\"\n"
+    assert count(bare) == 2
+
+
+def example_without(tmp_path, missing):
+    """The bundled example without the folder `missing`, in a bare repository."""
+    root = EXAMPLE.parent
+    files = {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*")
+             if p.is_file() and not str(p.relative_to(root)).startswith(missing + "/")}
+    return create_bare_repo(tmp_path, "partial", files)
+
+
+def test_a_product_the_target_lacks_is_added_unless_update_only(tmp_path):
+    bare = example_without(tmp_path, "envs/staging/apps/cart")
+    r = promote("--repo", bare, "sync", "--to", "staging", "--update-only")
+    assert r.code == OK, r
+    assert r.out.startswith("update shop 1.3.2 -> 1.4.0\ncommitted ")
+    assert r.out.endswith("1 product left out (not in staging with --update-only, or the policy's action is none)\n")
+    assert git(bare, "ls-tree", "--name-only", "main", "envs/staging/apps/") == "envs/staging/apps/shop\n"
+    r = promote("--repo", bare, "sync", "--to", "staging")
+    assert r.code == OK, r
+    assert r.out.startswith("add cart 1.4.0\ncommitted ") and "0 updated, 1 added" in r.out
+    # the added product is the source's, with the target's name where the source's was
+    assert git(bare, "show", "main:envs/staging/apps/cart/values.yaml") == \
+        (EXAMPLE.parent / "envs/dev/apps/cart/values.yaml").read_text()
+
+
+def test_apply_several_products_is_one_change(repo):
+    r = promote("--repo", repo, "apply", "shop", "cart", "--to", "qa")
+    assert r.code == OK, r
+    assert "committed " in r.out and "qa synced with dev, 2 updated, 0 added" in r.out
+    assert count(repo) == 2
+    assert promote("--repo", repo, "apply", "--all", "--to", "qa").out.endswith("nothing to change\n")
+    assert count(repo) == 2
+
+
+def test_apply_several_refuses_what_only_one_product_takes(repo):
+    for args, says in [(["--all", "shop"], "--all promotes every product"),
+                       (["shop", "cart", "--version", "9.9.9"], "--version, --force and --reason promote one product"),
+                       ([], "name the PRODUCT to promote")]:
+        r = promote("--repo", repo, "apply", *args, "--to", "qa")
+        assert r.code == USAGE, r
+        assert says in r.err
+    r = promote("--repo", repo, "apply", "shop", "nope", "--to", "qa")
+    assert r.code == USAGE, r
+    assert "'dev' has no product 'nope'" in r.err
+    assert count(repo) == 1
+
+
+def test_sync_into_a_manual_environment_is_one_change_request_reused(repo):
+    r = promote("--repo", repo, "--json", "sync", "--from", "staging", "--to", "prod")
+    assert r.code == OK, r
+    doc = r.json()
+    assert doc["action"] == "pull-request" and doc["outcome"] == "proposed" and doc["change"]
+    branch = git(repo, "rev-parse", "promote/sync/staging/prod").strip()
+    assert count(repo) == 1  # main does not move
+    again = promote("--repo", repo, "--json", "sync", "--from", "staging", "--to", "prod").json()
+    assert again["change"] == doc["change"]
+    assert git(repo, "rev-parse", "promote/sync/staging/prod").strip() == branch
+    shown = promote("--repo", repo, "--json", "change", "show", doc["change"])
+    assert shown.code == OK, shown
+    assert shown.json()["title"] == "Sync prod with staging: 2 products updated, 0 added"
+
+
+def test_unknown_and_equal_environments_are_refused(repo):
+    r = promote("--repo", repo, "sync", "--to", "qaa")
+    assert r.code == USAGE and "qaa" in r.err, r
+    r = promote("--repo", repo, "sync", "--from", "qa", "--to", "qa")
+    assert r.code == USAGE and "cannot be synced with itself" in r.err, r

@@ -287,6 +287,26 @@ static int check_together(promote_plan *const *plans, size_t count, bool one_pro
 static int apply_plans(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
 	const promote_apply_options *opts, bool later, const promote__apply_group *group);
 
+/* Already in place — perhaps by a run killed before it could remove its
+ * lock on the branch: that lock is not left for the next one. */
+static int settle(promote__git_session *session, const char *branch)
+{
+	promote__strbuf ref;
+	promote__strbuf_init(&ref, PROMOTE__REFNAME_MAX, "the branch's reference name");
+	int rc = promote__strbuf_setf(&ref, "refs/heads/%s", branch);
+	if (rc == 0)
+		rc = promote__git_session_settle(session, promote__strbuf_cstr(&ref));
+	promote__strbuf_free(&ref);
+	return rc;
+}
+
+int promote__apply_settle(promote_context *ctx, const char *branch)
+{
+	promote__git_session *session = NULL;
+	int rc = promote__context_session(&session, ctx);
+	return rc ? rc : settle(session, branch);
+}
+
 int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
 	const promote_apply_options *opts, bool later)
 {
@@ -337,10 +357,7 @@ static int apply_plans(promote_buf *commit, int *outcome, promote_plan *const *p
 		for (size_t i = 0; i < count; i++)
 			n += plans[i]->changes.size;
 		if (n == 0) {
-			/* Already in place — perhaps by a run killed before it could
-			 * remove its lock on the branch: not left for the next one. */
-			if ((rc = promote__strbuf_setf(&ref, "refs/heads/%s", plan->to_branch)) == 0)
-				rc = promote__git_session_settle(session, promote__strbuf_cstr(&ref));
+			rc = settle(session, plan->to_branch);
 			break;
 		}
 		promote__git_edit *edits = NULL;

@@ -18,6 +18,10 @@
 int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
 	const promote_apply_options *opts, bool later);
 
+/* Nothing to write on `branch`: a lock a killed run left on it after its
+ * update is removed (what applying an empty plan does). */
+int promote__apply_settle(promote_context *ctx, const char *branch);
+
 /*
  * Plans of several products written together into one environment (a
  * sync): what they say about themselves instead of "Promote PRODUCT

@@ -73,8 +73,8 @@ int promote_sync_apply(promote_buf *commit, int *outcome, promote_sync *s, const
 		*outcome = s->count ? PROMOTE_APPLY_SKIPPED : PROMOTE_APPLY_UNCHANGED;
 		return 0;
 	}
-	if (s->written_count == 0)
-		return 0; /* every product is in place already */
+	if (s->written_count == 0) /* every product is in place already */
+		return promote__apply_settle(s->ctx, s->items[0].plan->to_branch);
 	promote_apply_options o = PROMOTE_APPLY_OPTIONS_INIT;
 	if (opts) {
 		int rc = promote__version_check(opts->version, PROMOTE_APPLY_OPTIONS_VERSION, "promote_apply_options");

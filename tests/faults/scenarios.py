@@ -4,7 +4,7 @@ what must hold afterwards: one commit or change for the step, never two."""
 import os
 import shutil
 
-from faults import CHANGE, change_state, promote, subjects, the_change, with_change
+from faults import CHANGE, change_state, promote, run_git, subjects, the_change, with_change
 
 APPLY = ["apply", "shop", "--to", "staging"]
 # Prod's policy asks for a pull request; its source, qa, holds shop 1.3.2, which dev never held in the
@@ -12,6 +12,10 @@ APPLY = ["apply", "shop", "--to", "staging"]
 PROPOSE = ["apply", "shop", "--to", "prod", "--force", "--reason", "the fault tests' change request"]
 APPROVE = ["change", "approve", CHANGE, "--by", "alice"]
 MERGE = ["change", "merge", CHANGE]
+# Every product of dev into staging in one commit; every product of staging into prod in one change
+# request (prod's policy asks for a pull request).
+SYNC = ["sync", "--to", "staging"]
+SYNC_PROPOSE = ["sync", "--from", "staging", "--to", "prod"]
 
 
 def _count(repo, subject):
@@ -40,12 +44,38 @@ def _merged(where, done):
     return None
 
 
+def _synced(where, done):
+    n = _count(where.repo, "Sync staging with dev: 2 products updated, 0 added")
+    return None if n == (1 if done else n) and n <= 1 else "%d sync commits on main" % n
+
+
+def _sync_proposed(where, done):
+    refs = run_git("-C", where.repo, "for-each-ref", "--format=%(refname)", "refs/promote/changes/").stdout.split()
+    heads = run_git("-C", where.repo, "for-each-ref", "--format=%(refname)", "refs/heads/promote/").stdout.split()
+    on_branch = subjects(where.repo, "refs/heads/promote/sync/staging/prod").count(
+        "Sync prod with staging: 2 products updated, 0 added") if heads else 0
+    if len(refs) > 1 or len(heads) > 1 or on_branch > 1 or (done and (len(refs), heads, on_branch) != (
+            1, ["refs/heads/promote/sync/staging/prod"], 1)):
+        return "change requests %s, change branches %s, %d sync commits on it" % (refs, heads, on_branch)
+    return None
+
+
 # name -> (commands that prepare the repository, the command broken, the check)
 SCENARIOS = {
     "apply": ([], APPLY, _applied),
     "change-approve": ([PROPOSE], APPROVE, _approved),
     "change-merge": ([PROPOSE, APPROVE], MERGE, _merged),
+    "sync": ([], SYNC, _synced),
+    "sync-propose": ([], SYNC_PROPOSE, _sync_proposed),
 }
+
+# The share of the default sample a scenario's kill tests take (the exhaustive run tries every point of
+# each): a sync writes through the same commit and change paths as apply, so fewer points cover it.
+SAMPLE_SHARE = {"sync": 0.5, "sync-propose": 0.3}
+
+
+def sample_share(scenario, count):
+    return max(1, round(count * SAMPLE_SHARE.get(scenario, 1.0)))
 
 
 class Where:

@@ -10,7 +10,7 @@ import pytest
 
 from cases import run_all
 from faults import exhaustive, failed_at, sample_size
-from scenarios import SCENARIOS, http_place, local_place
+from scenarios import SCENARIOS, http_place, local_place, sample_share
 
 ERRORS = ("ENOSPC", "EIO", "EACCES")
 WRITES = {"openat", "write", "fsync", "fdatasync", "link", "rename", "renameat", "unlink"}
@@ -39,7 +39,7 @@ def _run_all(place, command, check, scratch, owned, count):
 def test_errors_local(scenario, example_repo, tmp_path):
     before, command, check = SCENARIOS[scenario]
     place = local_place(example_repo, tmp_path, before)
-    _run_all(place, place.command(command), check, tmp_path, False, sample_size(9))
+    _run_all(place, place.command(command), check, tmp_path, False, sample_share(scenario, sample_size(9)))
 
 
 def test_errors_http_apply(example_repo, git_server, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from cases import run_all
 from faults import choose, killed_at, sample_size
-from scenarios import SCENARIOS, http_place, local_place
+from scenarios import SCENARIOS, http_place, local_place, sample_share
 
 
 def _killer(name, n):
@@ -29,14 +29,14 @@ def _run_all(place, command, check, scratch, owned, count):
 def test_kill_local(scenario, example_repo, tmp_path):
     before, command, check = SCENARIOS[scenario]
     place = local_place(example_repo, tmp_path, before)
-    _run_all(place, place.command(command), check, tmp_path, False, sample_size(24))
+    _run_all(place, place.command(command), check, tmp_path, False, sample_share(scenario, sample_size(24)))
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 def test_kill_http(scenario, example_repo, git_server, tmp_path):
     before, command, check = SCENARIOS[scenario]
     place = http_place(example_repo, git_server, tmp_path, before)
-    _run_all(place, place.command(command), check, tmp_path, True, sample_size(10))
+    _run_all(place, place.command(command), check, tmp_path, True, sample_share(scenario, sample_size(10)))
 
 
 def test_kill_http_first_clone(example_repo, git_server, tmp_path):

@@ -41,6 +41,7 @@ from .promotion import Applied, ApplyOutcome, Change, ChangeState, ChecksState, 
 from .release import (Check, Hold, HoldKind, Release, ReleaseEvent, ReleaseEventCallback, ReleaseEventKind,
                       ReleaseInfo, ReleaseState, Step, StepState, _live_releases)
 from .status import Status, StatusCell, StatusRow
+from .sync import SyncKind, Synced, SyncedProduct
 from .watch import WatchEvent, WatchEventCallback, WatchEventKind, Watcher, _live_watchers
 from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
                      ErrorDetail, ExistsError, GitError, InputOutputError, InvalidError, LimitError,
@@ -57,7 +58,7 @@ __all__ = [
     "LogLevel", "PolicyField", "SshKey", "Plan", "Applied", "ApplyOutcome", "Change", "ChangeState", "ChecksState",
     "Release", "ReleaseInfo", "ReleaseState", "Step", "StepState", "Check", "ReleaseEvent", "ReleaseEventKind",
     "ReleaseEventCallback", "Status", "StatusRow", "StatusCell", "Hold", "HoldKind",
-    "Watcher", "WatchEvent", "WatchEventKind", "WatchEventCallback",
+    "Watcher", "WatchEvent", "WatchEventKind", "WatchEventCallback", "Synced", "SyncedProduct", "SyncKind",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",
     "ExistsError", "InvalidError", "ConfigError", "LimitError", "VersionError", "CallbackError",
     "InputOutputError", "GitError", "NetworkError", "AuthError", "ConflictError", "BusyError",

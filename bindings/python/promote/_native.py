@@ -36,6 +36,7 @@ APPLY_OPTIONS_VERSION = 2
 RELEASE_LIST_OPTIONS_VERSION = 1
 RELEASE_OPTIONS_VERSION = 1
 STATUS_OPTIONS_VERSION = 1
+SYNC_OPTIONS_VERSION = 1
 WATCHER_OPTIONS_VERSION = 1
 
 # promote_yaml_flag (yaml.h), combined with |.
@@ -325,6 +326,23 @@ class promote_status_options(Structure):
     ]
 
 
+class promote_sync(_Opaque):
+    pass
+
+
+class promote_sync_options(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("update_only", c_uint32),
+        ("only", POINTER(c_char_p)),
+        ("only_count", c_size_t),
+        ("exclude", POINTER(c_char_p)),
+        ("exclude_count", c_size_t),
+        ("products", POINTER(c_char_p)),
+        ("product_count", c_size_t),
+    ]
+
+
 class promote_release_event(Structure):
     pass  # opaque: read through promote_release_event_*
 
@@ -569,6 +587,7 @@ rstep_p = _P(promote_release_step)
 rlist_p = _P(promote_release_list)
 status_p = _P(promote_status)
 cell_p = _P(promote_status_cell)
+sync_p = _P(promote_sync)
 watcher_p = _P(promote_watcher)
 wevent_p = _P(promote_watch_event)
 hold_p = _P(promote_hold)
@@ -913,6 +932,28 @@ DECLARATIONS = (
     ("promote_status_hold_count", c_size_t, (status_p,), None),
     ("promote_status_hold_at", hold_p, (status_p, c_size_t), None),
     ("promote_status_to_json", c_int, (_P(promote_buf), status_p), _check),
+    # sync.h
+    ("promote_sync_options_init", c_int, (_P(promote_sync_options), c_uint), _check),
+    ("promote_sync_kind_name", c_char_p, (c_int,), _string),
+    ("promote_sync_create", c_int, (_P(sync_p), ctx_p, c_char_p, c_char_p, _P(promote_sync_options)), _check),
+    ("promote_sync_free", None, (sync_p,), None),
+    ("promote_sync_from", c_char_p, (sync_p,), _string),
+    ("promote_sync_to", c_char_p, (sync_p,), _string),
+    ("promote_sync_branch", c_char_p, (sync_p,), _string),
+    ("promote_sync_base", c_char_p, (sync_p,), _string),
+    ("promote_sync_action", c_int, (sync_p,), None),
+    ("promote_sync_product_count", c_size_t, (sync_p,), None),
+    ("promote_sync_product_at", c_char_p, (sync_p, c_size_t), _string),
+    ("promote_sync_product_kind_at", c_int, (sync_p, c_size_t), None),
+    ("promote_sync_product_version_at", c_char_p, (sync_p, c_size_t), _string),
+    ("promote_sync_product_previous_at", c_char_p, (sync_p, c_size_t), _string),
+    ("promote_sync_count_of", c_size_t, (sync_p, c_int), None),
+    ("promote_sync_change_count", c_size_t, (sync_p,), None),
+    ("promote_sync_change_path_at", c_char_p, (sync_p, c_size_t), _string),
+    ("promote_sync_diff", c_int, (_P(promote_buf), sync_p), _check),
+    ("promote_sync_apply", c_int, (_P(promote_buf), _P(c_int), sync_p, _P(promote_apply_options)), _check),
+    ("promote_sync_change_id", c_char_p, (sync_p,), _string),
+    ("promote_sync_to_json", c_int, (_P(promote_buf), sync_p), _check),
     # watch.h
     ("promote_watcher_options_init", c_int, (_P(promote_watcher_options), c_uint), _check),
     ("promote_watcher_new", c_int, (_P(watcher_p), ctx_p, _P(promote_watcher_options)), _check),

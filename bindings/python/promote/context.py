@@ -14,6 +14,7 @@ from ._handle import OwnsHandle
 from .errors import ErrorClass, ErrorCode, ErrorDetail, StateError, _enum_or_int
 from .promotion import Change, Plan, _change, _request
 from .status import Status, _options as _status_options, _read as _read_status
+from .sync import Synced, sync as _sync
 from .release import (Hold, Release, ReleaseEventCallback, ReleaseInfo, ReleaseState, _Events, _hold, _info,
                       _options as _release_options)
 from .watch import WatchEventCallback, Watcher
@@ -595,6 +596,19 @@ class Context(OwnsHandle):
         self._call(lib.promote_plan_create, byref(out), self._ctx(), _name_of(product, "product"),
                    _name_of(to, "to"), byref(opts))
         return Plan._wrap(out, self)
+
+    def sync(self, to: NameArg, from_: Optional[NameArg] = None, *, update_only: bool = False,
+             only: Iterable[str] = (), exclude: Iterable[str] = (), products: Iterable[str] = (),
+             dry_run: bool = False) -> Synced:
+        """One change making `to` hold every product of `from_` (default: what
+        `to` follows in the default flow) at its version: products `to` has
+        are updated, products it lacks added (not with `update_only`); `only`
+        and `exclude` are globs of product names, `products` exact names.
+        One commit, or one change request when `to`'s policy or strategy asks
+        for one (promote_sync_create + promote_sync_apply). With `dry_run`
+        nothing is written. Running it again changes nothing."""
+        return _sync(self, _name_of(to, "to"), _name_of(from_, "from_"), update_only=update_only, only=only,
+                     exclude=exclude, products=products, dry_run=dry_run)
 
     def discover_products(self, environment: Optional[NameArg] = None) -> List[str]:
         """The products `environment` (default: the default flow's trigger) holds

@@ -130,6 +130,17 @@ int main(void)
 	MEMBER(promote_release_list_options, limit);
 	struct_end();
 
+	STRUCT(promote_sync_options);
+	MEMBER(promote_sync_options, version);
+	MEMBER(promote_sync_options, update_only);
+	MEMBER(promote_sync_options, only);
+	MEMBER(promote_sync_options, only_count);
+	MEMBER(promote_sync_options, exclude);
+	MEMBER(promote_sync_options, exclude_count);
+	MEMBER(promote_sync_options, products);
+	MEMBER(promote_sync_options, product_count);
+	struct_end();
+
 	STRUCT(promote_status_options);
 	MEMBER(promote_status_options, version);
 	MEMBER(promote_status_options, reserved);
@@ -241,6 +252,7 @@ int main(void)
 	CONSTANT(PROMOTE_DEPLOY_BACKEND_VERSION);
 	CONSTANT(PROMOTE_YAML_OPTIONS_VERSION);
 	CONSTANT(PROMOTE_PLAN_OPTIONS_VERSION);
+	CONSTANT(PROMOTE_SYNC_OPTIONS_VERSION);
 	CONSTANT(PROMOTE_CREDENTIAL_USERPASS);
 	CONSTANT(PROMOTE_CREDENTIAL_SSH_KEY);
 	CONSTANT(PROMOTE_APPLY_OPTIONS_VERSION);

@@ -34,6 +34,7 @@ MIRRORS = {
     "promote_release_list_options": _native.promote_release_list_options,
     "promote_release_options": _native.promote_release_options,
     "promote_status_options": _native.promote_status_options,
+    "promote_sync_options": _native.promote_sync_options,
     "promote_watcher_options": _native.promote_watcher_options,
     "promote_apply_options": _native.promote_apply_options,
 }
@@ -113,6 +114,7 @@ def test_struct_versions_match_the_c_headers(c_facts):
     assert _native.DEPLOY_BACKEND_VERSION == constants["PROMOTE_DEPLOY_BACKEND_VERSION"]
     assert _native.YAML_OPTIONS_VERSION == constants["PROMOTE_YAML_OPTIONS_VERSION"]
     assert _native.PLAN_OPTIONS_VERSION == constants["PROMOTE_PLAN_OPTIONS_VERSION"]
+    assert _native.SYNC_OPTIONS_VERSION == constants["PROMOTE_SYNC_OPTIONS_VERSION"]
     assert _native.CREDENTIAL_USERPASS == constants["PROMOTE_CREDENTIAL_USERPASS"]
     assert _native.CREDENTIAL_SSH_KEY == constants["PROMOTE_CREDENTIAL_SSH_KEY"]
     assert _native.APPLY_OPTIONS_VERSION == constants["PROMOTE_APPLY_OPTIONS_VERSION"]

@@ -20,7 +20,7 @@ static const cli_opt opts[] = {
 	{ CLI_OPT_VALUE, "to", 0, &to, 0, "ENV", "the environment to promote into", CLI_OPT_REQUIRED },
 	{ CLI_OPT_VALUE, "from", 0, &from, 0, "ENV", "the source environment (default: the step before ENV in the flow)", 0 },
 	{ CLI_OPT_VALUE, "version", 0, &version, 0, "V", "the version to promote (default: the source's; one product only)", 0 },
-	{ CLI_OPT_SWITCH, "all", 0, &all, 0, NULL, "promote every product of the source environment, in one change", 0 },
+	{ CLI_OPT_SWITCH, "all", 0, &all, 0, NULL, "every product of the source environment, in one change", 0 },
 	{ CLI_OPT_SWITCH, "force", 0, &force, 0, NULL,
 	  "promote a version the environments before ENV in the default flow never held (needs --reason)", 0 },
 	{ CLI_OPT_VALUE, "reason", 0, &reason, 0, "TEXT", "why --force skips the flow (recorded in the release)", 0 },
@@ -183,8 +183,8 @@ static int apply(const cli *c, promote_context *ctx, promote_plan *plan, const c
 static int apply_several(const cli *c)
 {
 	if (version || force || reason)
-		return cli_usage_error("--version, --force and --reason promote one product: name one PRODUCT, "
-				       "or promote several at the source's versions without them");
+		return cli_usage_error("--version, --force and --reason are for one product: name one PRODUCT, "
+				       "or name several without them (each at the source's version)");
 	promote_sync_options sopts = PROMOTE_SYNC_OPTIONS_INIT;
 	sopts.products = all ? NULL : products.items;
 	sopts.product_count = all ? 0 : products.count;

@@ -6,7 +6,6 @@
  */
 #include "sync_model.h"
 
-#include "plan/version.h"
 #include "core/buf.h"
 #include "core/options.h"
 #include "core/error.h"
@@ -68,7 +67,8 @@ static int chosen_products(promote_strarray *out, promote_context *ctx, const pr
 		if (!listed(&all, o->products[i]))
 			rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_CONFIG,
 				"'%s' has no product '%s' (there is no folder of it there); name a product of '%s' "
-				"(promote status lists them)", promote_env_name(from), o->products[i], promote_env_name(from));
+				"(promote_product_discover() lists them)", promote_env_name(from), o->products[i],
+				promote_env_name(from));
 	size_t kept = 0;
 	for (size_t i = 0; rc == 0 && i < all.count; i++) {
 		const char *name = all.strings[i];
@@ -89,28 +89,6 @@ static int chosen_products(promote_strarray *out, promote_context *ctx, const pr
 	return 0;
 }
 
-/* The version product `name` has in the target before the sync (NULL: none). */
-static int previous_version(char **out, promote_sync *s, const promote__tree_reader *r, const promote_plan *plan)
-{
-	*out = NULL;
-	if (!promote_product_version_file(plan->product_cfg))
-		return 0;
-	promote__version_source src;
-	promote__commit_id base;
-	snprintf(base.hex, sizeof base.hex, "%s", plan->base.hex);
-	int rc = promote__version_source_init(&src, s->ctx, r, s->to, plan->product_cfg, plan->product);
-	promote_buf bytes = PROMOTE_BUF_INIT;
-	if (rc == 0)
-		rc = promote__version_at(out, &bytes, &src, &base);
-	if (rc == PROMOTE_EINVALID) { /* the target's file is broken: the plan would have said so */
-		promote_error_clear();
-		rc = 0;
-	}
-	promote_buf_dispose(&bytes);
-	promote__version_source_dispose(&src);
-	return rc;
-}
-
 /* What the plan made: its changes, seen by the plans after it. */
 static int overlay_changes(promote_sync *s, const promote_plan *plan)
 {
@@ -122,16 +100,6 @@ static int overlay_changes(promote_sync *s, const promote_plan *plan)
 		rc = promote__overlay_put(&s->overlay, &base, c->path, c->after.ptr, c->after.size, c->mode);
 	}
 	return rc;
-}
-
-static void clear_merged(promote_sync *s)
-{
-	for (size_t i = 0; i < s->merged.size; i++) {
-		free(s->merged.ptr[i].path);
-		promote_buf_dispose(&s->merged.ptr[i].before);
-		promote_buf_dispose(&s->merged.ptr[i].after);
-	}
-	promote__array_free(&s->merged);
 }
 
 typedef struct ordered_change {
@@ -146,44 +114,34 @@ static int by_path_then_order(const void *a, const void *b)
 	return c ? c : x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int copy_buf(promote_buf *out, const promote_buf *in)
-{
-	*out = (promote_buf)PROMOTE_BUF_INIT;
-	return in->ptr ? promote__buf_put(out, in->ptr, in->size) : 0;
-}
-
 /* Every file the written plans change, once, sorted by path: as it was
  * before the first plan that changed it, as the last one left it. */
 static int merge_changes(promote_sync *s)
 {
-	clear_merged(s);
+	free(s->merged);
+	s->merged = NULL;
+	s->merged_count = 0;
 	size_t total = 0, k = 0;
 	for (size_t i = 0; i < s->written_count; i++)
 		total += s->written[i]->changes.size;
 	ordered_change *all = calloc(total ? total : 1, sizeof *all);
-	if (!all)
+	if (!all || !(s->merged = calloc(total ? total : 1, sizeof *s->merged))) {
+		free(all);
 		return promote__error_oom();
+	}
 	for (size_t i = 0; i < s->written_count; i++)
 		for (size_t j = 0; j < s->written[i]->changes.size; j++, k++)
 			all[k] = (ordered_change){ &s->written[i]->changes.ptr[j], k };
 	qsort(all, total, sizeof *all, by_path_then_order);
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < total; i++) {
+	for (size_t i = 0; i < total; i++) {
 		const promote__change *first = all[i].change, *last = first;
 		while (i + 1 < total && strcmp(all[i + 1].change->path, first->path) == 0)
 			last = all[++i].change;
-		promote__change m = { strdup(first->path), first->existed, first->before_mode, last->mode,
-			PROMOTE_BUF_INIT, PROMOTE_BUF_INIT };
-		if (!m.path || (rc = copy_buf(&m.before, &first->before)) || (rc = copy_buf(&m.after, &last->after)) ||
-			(rc = promote__array_push(&s->merged, m))) {
-			free(m.path);
-			promote_buf_dispose(&m.before);
-			promote_buf_dispose(&m.after);
-			rc = rc ? rc : promote__error_oom();
-		}
+		s->merged[s->merged_count++] = (promote__sync_change){ first->path, first->existed, first->before_mode,
+			last->mode, &first->before, &last->after };
 	}
 	free(all);
-	return rc;
+	return 0;
 }
 
 /* Plan `item` into the target, through the overlay of what the plans before it changed. */
@@ -192,10 +150,10 @@ static int plan_item(promote_sync *s, promote__sync_item *item, bool in_target, 
 	promote_plan_options po = PROMOTE_PLAN_OPTIONS_INIT;
 	po.from = promote_env_name(s->from);
 	int rc = promote__plan_make(&item->plan, s->ctx, &s->overlay.reader, item->name, promote_env_name(s->to), &po);
-	if (rc == 0 && in_target)
-		rc = previous_version(&item->previous, s, s->overlay.base, item->plan);
 	if (rc)
 		return rc;
+	if (in_target && item->plan->previous && !(item->previous = strdup(item->plan->previous)))
+		return promote__error_oom();
 	if ((!in_target && update_only) || item->plan->action == PROMOTE_ACTION_NONE)
 		item->kind = PROMOTE_SYNC_SKIP;
 	else if (item->plan->changes.size == 0)
@@ -331,7 +289,7 @@ void promote_sync_free(promote_sync *s)
 	}
 	free(s->items);
 	free(s->written);
-	clear_merged(s);
+	free(s->merged);
 	promote__overlay_dispose(&s->overlay);
 	free(s->branch);
 	for (size_t i = 0; i < PROMOTE_ARRAY_SIZE(s->labels); i++)
@@ -351,7 +309,7 @@ const char *promote_sync_to(const promote_sync *s) { return s ? promote_env_name
 int promote_sync_action(const promote_sync *s) { return s ? s->action : PROMOTE_ACTION_NONE; }
 size_t promote_sync_product_count(const promote_sync *s) { return s ? s->count : 0; }
 const char *promote_sync_change_id(const promote_sync *s) { return s ? s->change_id : NULL; }
-size_t promote_sync_change_count(const promote_sync *s) { return s ? s->merged.size : 0; }
+size_t promote_sync_change_count(const promote_sync *s) { return s ? s->merged_count : 0; }
 
 const char *promote_sync_branch(const promote_sync *s)
 {
@@ -397,5 +355,5 @@ size_t promote_sync_count_of(const promote_sync *s, int kind)
 
 const char *promote_sync_change_path_at(const promote_sync *s, size_t i)
 {
-	return s && i < s->merged.size ? s->merged.ptr[i].path : NULL;
+	return s && i < s->merged_count ? s->merged[i].path : NULL;
 }

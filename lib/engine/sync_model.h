@@ -13,6 +13,16 @@ typedef struct promote__sync_item {
 	promote_plan *plan; /* NULL for a product left out */
 } promote__sync_item;
 
+/* A file the sync changes, as the plans hold it (borrowed from them). */
+typedef struct promote__sync_change {
+	const char *path;
+	bool existed;
+	unsigned before_mode;
+	unsigned mode;
+	const promote_buf *before;  /* before the first plan that changed it */
+	const promote_buf *after;   /* as the last one left it */
+} promote__sync_change;
+
 struct promote_sync {
 	promote_context *ctx;  /* kept alive */
 	const promote_env *from;
@@ -25,7 +35,8 @@ struct promote_sync {
 	promote__overlay overlay;    /* the target's files as the plans before leave them */
 	char *branch;                /* the change branch: promote/sync/FROM/TO */
 	char *labels[3];
-	promote__changes merged;     /* every changed file once: first before, last after */
+	promote__sync_change *merged; /* every changed file once, sorted by path */
+	size_t merged_count;
 	char *change_id;
 };
 

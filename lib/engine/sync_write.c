@@ -101,11 +101,11 @@ int promote_sync_diff(promote_buf *out, const promote_sync *s)
 		return promote__error_arg(__func__, !out ? "out" : "sync");
 	promote_buf diff = PROMOTE_BUF_INIT;
 	int rc = promote__buf_puts(&diff, "");
-	for (size_t i = 0; rc == 0 && i < s->merged.size; i++) {
-		const promote__change *c = &s->merged.ptr[i];
-		const char *before = c->existed ? c->before.ptr ? c->before.ptr : "" : NULL;
-		rc = promote__git_diff_modes(&diff, c->path, before, c->before.size, c->before_mode, c->after.ptr,
-			c->after.size, c->mode);
+	for (size_t i = 0; rc == 0 && i < s->merged_count; i++) {
+		const promote__sync_change *c = &s->merged[i];
+		const char *before = c->existed ? c->before->ptr ? c->before->ptr : "" : NULL;
+		rc = promote__git_diff_modes(&diff, c->path, before, c->before->size, c->before_mode, c->after->ptr,
+			c->after->size, c->mode);
 	}
 	if (rc) {
 		promote_buf_dispose(&diff);
@@ -163,8 +163,8 @@ int promote_sync_to_json(promote_buf *out, const promote_sync *s)
 			rc = promote__error_oom();
 		}
 	}
-	for (size_t i = 0; rc == 0 && i < s->merged.size; i++) {
-		json_object *p = json_object_new_string(s->merged.ptr[i].path);
+	for (size_t i = 0; rc == 0 && i < s->merged_count; i++) {
+		json_object *p = json_object_new_string(s->merged[i].path);
 		if (!p || json_object_array_add(changes, p)) {
 			json_object_put(p);
 			rc = promote__error_oom();

@@ -9,6 +9,10 @@
 #include "git/global_git.h"
 #include "git/locks.h"
 
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,7 +179,7 @@ static int patch_files(git_oid *tree, bool *patched, git_repository *repo, const
 	return rc;
 }
 
-int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
+static int commit_into(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
 	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info)
 {
 	*created = false;
@@ -238,6 +242,68 @@ done:
 	git_commit_free(base);
 	free(updates);
 	return rc;
+}
+
+/* From this many files on, a commit's objects are written as one pack
+ * rather than a file each (a sync of thousands of products). */
+#define PACKED_EDITS 256
+
+/*
+ * commit_into() a repository that writes into memory (libgit2's mempack)
+ * and reads `repo`'s objects, then what the commit adds into `repo` as one
+ * pack (written as a push's, pack.c: no delta search): thousands of loose
+ * files cost more than the commit itself.
+ */
+static int commit_packed(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
+	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info)
+{
+	git_odb *memory_odb = NULL, *odb = NULL;
+	git_odb_backend *memory = NULL;
+	git_repository *staging = NULL;
+	git_odb_writepack *writepack = NULL;
+	git_indexer_progress stats = { 0 };
+	promote_buf pack = PROMOTE_BUF_INIT;
+	size_t packed = 0;
+	const char *objects = NULL;
+	int rc = 0, git_rc;
+	if ((git_rc = git_repository_odb(&odb, repo)) < 0 || (git_rc = git_odb_new(&memory_odb)) < 0 ||
+		(git_rc = git_mempack_new(&memory)) < 0)
+		rc = promote__git_failed(git_rc, "cannot prepare the objects of a commit of", "the repository");
+	else if ((git_rc = git_odb_add_backend(memory_odb, memory, 1000)) < 0) {
+		memory->free(memory);
+		rc = promote__git_failed(git_rc, "cannot prepare the objects of a commit of", "the repository");
+	}
+	objects = rc == 0 ? git_repository_path(repo) : NULL;
+	promote__strbuf dir;
+	promote__strbuf_init(&dir, PROMOTE__PATH_MAX, "the repository's objects folder");
+	if (rc == 0 && (rc = promote__strbuf_setf(&dir, "%sobjects", objects)) == 0 &&
+		((git_rc = git_odb_add_disk_alternate(memory_odb, promote__strbuf_cstr(&dir))) < 0 ||
+			(git_rc = git_repository_wrap_odb(&staging, memory_odb)) < 0))
+		rc = promote__git_failed(git_rc, "cannot read the objects of", promote__strbuf_cstr(&dir));
+	if (rc == 0)
+		rc = commit_into(out, created, staging, parent, edits, count, info);
+	if (rc == 0 && *created)
+		rc = promote__git_pack_added(&pack, &packed, staging, out, NULL, false);
+	if (rc == 0 && *created && (git_rc = git_odb_write_pack(&writepack, odb, NULL, NULL)) < 0)
+		rc = promote__git_failed(git_rc, "cannot store the new objects in", promote__strbuf_cstr(&dir));
+	if (rc == 0 && *created && ((git_rc = writepack->append(writepack, pack.ptr, pack.size, &stats)) < 0 ||
+					   (git_rc = writepack->commit(writepack, &stats)) < 0))
+		rc = promote__git_failed(git_rc, "cannot store the new objects in", promote__strbuf_cstr(&dir));
+	if (writepack)
+		writepack->free(writepack);
+	promote_buf_dispose(&pack);
+	git_repository_free(staging);
+	git_odb_free(memory_odb); /* and the memory backend with it */
+	git_odb_free(odb);
+	promote__strbuf_free(&dir);
+	return rc;
+}
+
+int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
+	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info)
+{
+	return count >= PACKED_EDITS ? commit_packed(out, created, repo, parent, edits, count, info)
+				     : commit_into(out, created, repo, parent, edits, count, info);
 }
 
 int promote__git_update_branch(git_repository *repo, const char *branch, const git_oid *target,

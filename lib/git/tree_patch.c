@@ -21,23 +21,30 @@ static size_t first_component(const char *path)
 	return slash ? (size_t)(slash - path) : strlen(path);
 }
 
-/* The entry `name` (len bytes) of the raw tree: where its id starts and its mode; NULL when absent. */
-static unsigned char *find_entry(unsigned char *tree, size_t size, const char *name, size_t len, const char **mode,
-	size_t *mode_len)
+/* The entry `name` (len bytes) of the raw tree, looked for from byte *from
+ * on, then from the start: where its id starts and its mode; NULL when
+ * absent. *from moves past it: the patches come sorted, and so do a tree's
+ * entries, so the next one is found soon after. */
+static unsigned char *find_entry(unsigned char *tree, size_t size, size_t *from, const char *name, size_t len,
+	const char **mode, size_t *mode_len)
 {
-	size_t at = 0;
-	while (at < size) {
-		unsigned char *space = memchr(tree + at, ' ', size - at);
-		unsigned char *nul = space ? memchr(space, '\0', size - (size_t)(space - tree)) : NULL;
-		if (!nul || (size_t)(nul - tree) + 1 + GIT_OID_RAWSZ > size)
-			return NULL; /* not a tree libgit2 wrote: left to the builder */
-		const char *entry = (const char *)space + 1;
-		if ((size_t)((const char *)nul - entry) == len && memcmp(entry, name, len) == 0) {
-			*mode = (const char *)tree + at;
-			*mode_len = (size_t)(space - (tree + at));
-			return nul + 1;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t at = pass ? 0 : *from, end = pass ? *from : size;
+		while (at < end) {
+			unsigned char *space = memchr(tree + at, ' ', size - at);
+			unsigned char *nul = space ? memchr(space, '\0', size - (size_t)(space - tree)) : NULL;
+			if (!nul || (size_t)(nul - tree) + 1 + GIT_OID_RAWSZ > size)
+				return NULL; /* not a tree libgit2 wrote: left to the builder */
+			const char *entry = (const char *)space + 1;
+			size_t next = (size_t)(nul - tree) + 1 + GIT_OID_RAWSZ;
+			if ((size_t)((const char *)nul - entry) == len && memcmp(entry, name, len) == 0) {
+				*mode = (const char *)tree + at;
+				*mode_len = (size_t)(space - (tree + at));
+				*from = next;
+				return nul + 1;
+			}
+			at = next;
 		}
-		at = (size_t)(nul - tree) + 1 + GIT_OID_RAWSZ;
 	}
 	return NULL;
 }
@@ -49,24 +56,21 @@ static bool mode_is(const char *mode, size_t len, const char *want)
 
 static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oid *base, pending *todo, size_t count);
 
-/* Patch the entry named by todo[0]'s first component, with every other patch below it (moved to the front). */
-static int patch_entry(unsigned char *tree, size_t size, bool *applicable, git_odb *odb, pending *todo, size_t count,
-	size_t *used)
+/* Patch the entry named by todo[0]'s first component, with every other patch below it: the patches are
+ * sorted by path, so those are the ones that follow it. (A file and a folder of one name are not next to
+ * each other then; one of them finds the other's mode and leaves the whole to the builder.) */
+static int patch_entry(unsigned char *tree, size_t size, size_t *cursor, bool *applicable, git_odb *odb,
+	pending *todo, size_t count, size_t *used)
 {
 	size_t len = first_component(todo[0].rest);
-	/* The patches below the same entry, gathered at the front. */
-	size_t n = 0;
-	for (size_t i = 0; i < count; i++) {
-		if (first_component(todo[i].rest) == len && strncmp(todo[i].rest, todo[0].rest, len) == 0) {
-			pending moved = todo[i];
-			todo[i] = todo[n];
-			todo[n++] = moved;
-		}
-	}
+	size_t n = 1;
+	while (n < count && strncmp(todo[n].rest, todo[0].rest, len) == 0 &&
+		(todo[n].rest[len] == '/' || todo[n].rest[len] == '\0'))
+		n++;
 	*used = n;
 	const char *mode;
 	size_t mode_len;
-	unsigned char *id = len ? find_entry(tree, size, todo[0].rest, len, &mode, &mode_len) : NULL;
+	unsigned char *id = len ? find_entry(tree, size, cursor, todo[0].rest, len, &mode, &mode_len) : NULL;
 	if (!id) {
 		*applicable = false;
 		return 0;
@@ -116,9 +120,10 @@ static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oi
 	if (rc == 0)
 		memcpy(tree, git_odb_object_data(object), size);
 	git_odb_object_free(object);
+	size_t cursor = 0;
 	for (size_t done = 0; rc == 0 && *applicable && done < count;) {
 		size_t used = 0;
-		rc = patch_entry(tree, size, applicable, odb, todo + done, count - done, &used);
+		rc = patch_entry(tree, size, &cursor, applicable, odb, todo + done, count - done, &used);
 		done += used;
 	}
 	if (rc == 0 && *applicable && git_odb_write(out, odb, tree, size, GIT_OBJECT_TREE) < 0) {
@@ -127,6 +132,11 @@ static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oi
 	}
 	free(tree);
 	return rc;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const pending *)a)->rest, ((const pending *)b)->rest);
 }
 
 int promote__git_tree_patch(git_oid *out, bool *applicable, git_repository *repo, const git_oid *base,
@@ -142,6 +152,8 @@ int promote__git_tree_patch(git_oid *out, bool *applicable, git_repository *repo
 	}
 	for (size_t i = 0; rc == 0 && i < count; i++)
 		todo[i] = (pending){ patches[i].path, &patches[i] };
+	if (rc == 0 && count > 1)
+		qsort(todo, count, sizeof *todo, by_path);
 	if (rc == 0 && *applicable)
 		rc = patch_tree(out, applicable, odb, base, todo, count);
 	git_odb_free(odb);

@@ -2,6 +2,7 @@
 #include "overlay.h"
 
 #include "core/buf.h"
+#include "core/common.h"
 #include "core/error.h"
 
 #include <stdint.h>
@@ -58,14 +59,28 @@ static int grow(promote__overlay *o)
 
 static int head_branch(char **out, void *self)
 {
-	const promote__overlay *o = self;
-	return o->base->head_branch(out, o->base->self);
+	promote__overlay *o = self;
+	if (!o->head) {
+		int rc = o->base->head_branch(&o->head, o->base->self);
+		if (rc)
+			return rc;
+	}
+	*out = strdup(o->head);
+	return *out ? 0 : promote__error_oom();
 }
 
 static int tip(promote__commit_id *out, void *self, const char *branch)
 {
-	const promote__overlay *o = self;
-	return o->base->tip(out, o->base->self, branch);
+	promote__overlay *o = self;
+	for (size_t i = 0; i < o->tip_count; i++)
+		if (strcmp(o->tips[i].branch, branch) == 0) {
+			*out = o->tips[i].commit;
+			return 0;
+		}
+	int rc = o->base->tip(out, o->base->self, branch);
+	if (rc == 0 && o->tip_count < PROMOTE_ARRAY_SIZE(o->tips) && (o->tips[o->tip_count].branch = strdup(branch)))
+		o->tips[o->tip_count++].commit = *out;
+	return rc;
 }
 
 static int read_file(promote_buf *out, unsigned *mode, void *self, const promote__commit_id *commit, const char *path,
@@ -102,7 +117,7 @@ static int parent(promote__commit_id *out, void *self, const promote__commit_id 
 
 void promote__overlay_init(promote__overlay *o, const promote__tree_reader *base)
 {
-	*o = (promote__overlay){ { head_branch, tip, read_file, list, parent, NULL }, base, NULL, 0, 0 };
+	*o = (promote__overlay){ .reader = { head_branch, tip, read_file, list, parent, NULL }, .base = base };
 	o->reader.self = o;
 }
 
@@ -116,6 +131,11 @@ void promote__overlay_clear(promote__overlay *o)
 			o->slots[i] = NULL;
 		}
 	o->count = 0;
+	for (size_t i = 0; i < o->tip_count; i++)
+		free(o->tips[i].branch);
+	o->tip_count = 0;
+	free(o->head);
+	o->head = NULL;
 }
 
 void promote__overlay_dispose(promote__overlay *o)

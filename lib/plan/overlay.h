@@ -6,7 +6,9 @@
  * kustomization holding every image. Each plan edits the file as the plans
  * before it left it, so the last one holds every edit: reads of a file an
  * earlier plan changed return its new bytes; everything else goes to the
- * reader underneath. Folder listings and branch tips are the base's.
+ * reader underneath. Folder listings are the base's; branch tips too, read
+ * once and kept until promote__overlay_clear() (thousands of plans ask for
+ * the same two branches).
  */
 #ifndef PROMOTE_PLAN_OVERLAY_H
 #define PROMOTE_PLAN_OVERLAY_H
@@ -15,18 +17,27 @@
 
 typedef struct promote__overlay_file promote__overlay_file;
 
+/* A branch's tip as the base said it. */
+typedef struct promote__overlay_tip {
+	char *branch;
+	promote__commit_id commit;
+} promote__overlay_tip;
+
 typedef struct promote__overlay {
 	promote__tree_reader reader;  /* hand this to the plans; self is the overlay */
 	const promote__tree_reader *base;
 	promote__overlay_file **slots; /* open addressing on (commit, path) */
 	size_t capacity;
 	size_t count;
+	promote__overlay_tip tips[8]; /* the branches asked for, the first 8 kept */
+	char *head;                   /* the HEAD's branch, once asked */
+	size_t tip_count;
 } promote__overlay;
 
 /* An overlay with no file changed yet, over `base` (which must outlive it). */
 void promote__overlay_init(promote__overlay *o, const promote__tree_reader *base);
 void promote__overlay_dispose(promote__overlay *o);
-/* Forget every change (the plans are computed again from the start). */
+/* Forget every change and every tip (the plans are computed again from the start). */
 void promote__overlay_clear(promote__overlay *o);
 
 /* From now on, `path` at `commit` reads as `bytes` with `mode` (copied). */

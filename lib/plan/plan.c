@@ -93,6 +93,25 @@ static int refuse_link(const char *path, unsigned mode, const char *branch)
 		"never followed; make it a regular file, or copy it whole (the template's 'files')", path, branch);
 }
 
+/* The target's version before the plan, when `file` holds the version attribute (read once, as the
+ * target's file is: no second read of it). */
+static int read_previous(promote_plan *plan, const promote_yaml_doc *dst, const char *file)
+{
+	const promote_product *p = plan->product_cfg;
+	if (!promote_product_version_file(p) || strcmp(promote_product_version_file(p), file) != 0)
+		return 0;
+	promote_yaml_path *path = NULL;
+	promote_buf v = PROMOTE_BUF_INIT;
+	int rc = promote_yaml_path_compile(&path, promote_product_version_path(p));
+	if (rc == 0 && promote_yaml_get(&v, dst, path) < 0)
+		promote_error_clear(); /* no such attribute there: no previous version */
+	else if (rc == 0 && !(plan->previous = strdup(v.ptr)))
+		rc = promote__error_oom();
+	promote_buf_dispose(&v);
+	promote_yaml_path_free(path);
+	return rc;
+}
+
 /* One attribute file: copy every attribute of `file` from source to target. */
 static int plan_attribute_file(promote_plan *plan, const sides *s, const char *file)
 {
@@ -128,6 +147,8 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 		rc = promote_yaml_doc_parse(&dst, dst_bytes.ptr, dst_bytes.size, dst_path, NULL);
 	else if (rc == 0) /* a new file starts as the source's, then takes the attributes like any other */
 		rc = promote_yaml_doc_parse(&dst, src_bytes.ptr, src_bytes.size, dst_path, NULL);
+	if (rc == 0 && existed)
+		rc = read_previous(plan, dst, file);
 	for (size_t i = 0; rc == 0 && i < promote_product_attribute_count(p); i++) {
 		if (strcmp(promote_product_attribute_file_at(p, i), file) != 0)
 			continue;
@@ -317,6 +338,8 @@ static void clear_changes(promote_plan *plan)
 	promote__changes_dispose(&plan->changes);
 	free(plan->version);
 	plan->version = NULL;
+	free(plan->previous);
+	plan->previous = NULL;
 }
 
 int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader)

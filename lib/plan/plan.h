@@ -27,6 +27,7 @@ struct promote_plan {
 	const promote_env *to;
 	char *set_version;
 	char *version;
+	char *previous;       /* the target's version attribute before the plan; NULL: none there */
 	char *from_branch;
 	char *to_branch;
 	promote__commit_id from_commit;

@@ -127,7 +127,7 @@ def test_apply_several_products_is_one_change(repo):
 
 def test_apply_several_refuses_what_only_one_product_takes(repo):
     for args, says in [(["--all", "shop"], "--all promotes every product"),
-                       (["shop", "cart", "--version", "9.9.9"], "--version, --force and --reason promote one product"),
+                       (["shop", "cart", "--version", "9.9.9"], "--version, --force and --reason are for one product"),
                        ([], "name the PRODUCT to promote")]:
         r = promote("--repo", repo, "apply", *args, "--to", "qa")
         assert r.code == USAGE, r

@@ -36,7 +36,9 @@ int promote__buf_grow(promote_buf *buf, size_t extra)
 	size_t need = buf->size + extra + 1;
 	if (buf->reserved >= need)
 		return 0;
-	size_t cap = buf->reserved ? buf->reserved : 64;
+	/* A first write takes what it needs (a copy of a file is often all a buffer ever holds); growing
+	 * doubles. */
+	size_t cap = buf->reserved ? buf->reserved : need > 64 ? need : 64;
 	while (cap < need)
 		cap *= 2;
 	/* A borrowed pointer (reserved 0) is copied, never reallocated. */

@@ -7,6 +7,7 @@
 #include "apply.h"
 #include "plan/plan.h"
 
+#include "git/commit.h"
 #include "git/identity.h"
 #include "git/session.h"
 #include "core/options.h"

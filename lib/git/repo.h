@@ -65,14 +65,6 @@ int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *rep
 	const char *path, size_t max);
 
 /*
- * A commit on `parent` applying `edits`. *created is false (and *out the
- * parent) when the edits change nothing: promotion is idempotent. Paths are
- * relative ("envs/dev/values.yaml"), without "." or ".." components.
- */
-int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
-	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info);
-
-/*
  * Move branch `branch` to `target` if it still points at `expected` (NULL:
  * the branch must not exist yet); `target` NULL removes it if it still
  * points at `expected` (one that is not there is fine). PROMOTE_ECONFLICT when it moved meanwhile;

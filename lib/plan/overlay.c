@@ -12,7 +12,8 @@
 struct promote__overlay_file {
 	promote__commit_id commit;
 	char *path;
-	promote_buf bytes;
+	const char *bytes;  /* borrowed */
+	size_t size;
 	unsigned mode;
 };
 
@@ -90,12 +91,12 @@ static int read_file(promote_buf *out, unsigned *mode, void *self, const promote
 	const promote__overlay_file *f = find(o, commit, path);
 	if (!f)
 		return o->base->read(out, mode, o->base->self, commit, path, max);
-	if (f->bytes.size > max)
+	if (f->size > max)
 		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_INVALID,
 			"'%s' would have %zu bytes after the promotions before it, more than the %zu allowed", path,
-			f->bytes.size, max);
+			f->size, max);
 	promote_buf copy = PROMOTE_BUF_INIT;
-	int rc = promote__buf_put(&copy, f->bytes.ptr ? f->bytes.ptr : "", f->bytes.size);
+	int rc = promote__buf_put(&copy, f->bytes, f->size);
 	if (rc == 0) {
 		*out = copy;
 		*mode = f->mode;
@@ -126,7 +127,6 @@ void promote__overlay_clear(promote__overlay *o)
 	for (size_t i = 0; i < o->capacity; i++)
 		if (o->slots[i]) {
 			free(o->slots[i]->path);
-			promote_buf_dispose(&o->slots[i]->bytes);
 			free(o->slots[i]);
 			o->slots[i] = NULL;
 		}
@@ -165,7 +165,8 @@ int promote__overlay_put(promote__overlay *o, const promote__commit_id *commit, 
 		*slot = f;
 		o->count++;
 	}
-	promote_buf_dispose(&f->bytes);
+	f->bytes = bytes ? bytes : "";
+	f->size = size;
 	f->mode = mode;
-	return promote__buf_put(&f->bytes, bytes ? bytes : "", size);
+	return 0;
 }

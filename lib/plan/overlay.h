@@ -40,7 +40,10 @@ void promote__overlay_dispose(promote__overlay *o);
 /* Forget every change and every tip (the plans are computed again from the start). */
 void promote__overlay_clear(promote__overlay *o);
 
-/* From now on, `path` at `commit` reads as `bytes` with `mode` (copied). */
+/* From now on, `path` at `commit` reads as `bytes` with `mode`. The path
+ * is copied; the bytes are borrowed: they must stay as they are until the
+ * overlay is cleared or the file put again (a plan's changes, which only a
+ * new computation of the plan replaces: clear the overlay before that). */
 int promote__overlay_put(promote__overlay *o, const promote__commit_id *commit, const char *path, const char *bytes,
 	size_t size, unsigned mode);
 

@@ -1,6 +1,7 @@
 /* The git layer: commits built in memory, read back and checked with the git CLI itself. */
 #include "helpers.h"
 
+#include "git/commit.h"
 #include "git/repo.h"
 #include "git/tree_patch.h"
 

@@ -1,0 +1,16 @@
+/* Internal: a commit of file edits on a parent, written without a work tree. */
+#ifndef PROMOTE_GIT_COMMIT_H
+#define PROMOTE_GIT_COMMIT_H
+
+#include "repo.h"
+
+/*
+ * A commit on `parent` applying `edits`. *created is false (and *out the
+ * parent) when the edits change nothing: promotion is idempotent. Paths are
+ * relative ("envs/dev/values.yaml"), without "." or ".." components. A
+ * commit of many files stores its objects as one pack.
+ */
+int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
+	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info);
+
+#endif

@@ -102,7 +102,8 @@ static int read_previous(promote_plan *plan, const promote_yaml_doc *dst, const 
 		return 0;
 	promote_yaml_path *path = NULL;
 	promote_buf v = PROMOTE_BUF_INIT;
-	int rc = promote_yaml_path_compile(&path, promote_product_version_path(p));
+	int rc = promote__layout_path(&path, promote_product_version_path(p), promote_env_name(plan->to), p,
+		plan->product);
 	if (rc == 0 && promote_yaml_get(&v, dst, path) < 0)
 		promote_error_clear(); /* no such attribute there: no previous version */
 	else if (rc == 0 && !(plan->previous = strdup(v.ptr)))

@@ -6,6 +6,7 @@
  */
 #include "sync_model.h"
 
+#include "plan/env_copy.h"
 #include "core/buf.h"
 #include "core/options.h"
 #include "core/error.h"
@@ -144,6 +145,33 @@ static int merge_changes(promote_sync *s)
 	return 0;
 }
 
+/* A product the target lacks, in a folder of its own: the whole folder comes, as the source has it,
+ * with the source environment's name renamed in paths, names and namespaces (env_copy.h) — not only
+ * the template's files. A product in a file it shares with others (a list's entry) is the plan's. */
+static int copy_folder(promote_sync *s, promote_plan *plan, const promote__tree_reader *reader)
+{
+	char *src_dir = promote__plan_product_dir(s->ctx, s->from, plan->product_cfg, plan->product);
+	char *dst_dir = promote__plan_product_dir(s->ctx, s->to, plan->product_cfg, plan->product);
+	char *src_env = promote__plan_env_dir(s->ctx, s->from);
+	int rc = src_dir && dst_dir && src_env ? 0 : promote__error_oom();
+	promote__changes copied = PROMOTE__ARRAY_INIT;
+	if (rc == 0 && strcmp(src_dir, dst_dir) != 0 && strcmp(src_dir, src_env) != 0) {
+		promote__env_copy how = { reader, plan->from_commit, src_dir, &plan->base, dst_dir,
+			promote_env_name(s->from), promote_env_name(s->to), NULL, NULL, NULL, 0 };
+		rc = promote__env_copy_plan(&copied, &how);
+		if (rc == 0) {
+			promote__changes_dispose(&plan->changes);
+			plan->changes = copied;
+			copied = (promote__changes)PROMOTE__ARRAY_INIT;
+		}
+	}
+	promote__changes_dispose(&copied);
+	free(src_dir);
+	free(dst_dir);
+	free(src_env);
+	return rc;
+}
+
 /* Plan `item` into the target, through the overlay of what the plans before it changed. */
 static int plan_item(promote_sync *s, promote__sync_item *item, bool in_target, bool update_only)
 {
@@ -160,7 +188,10 @@ static int plan_item(promote_sync *s, promote__sync_item *item, bool in_target, 
 		item->kind = PROMOTE_SYNC_EQUAL;
 	else
 		item->kind = in_target ? PROMOTE_SYNC_UPDATE : PROMOTE_SYNC_ADD;
-	return item->kind == PROMOTE_SYNC_UPDATE || item->kind == PROMOTE_SYNC_ADD ? overlay_changes(s, item->plan) : 0;
+	if (item->kind == PROMOTE_SYNC_ADD)
+		rc = copy_folder(s, item->plan, &s->overlay.reader);
+	return rc == 0 && (item->kind == PROMOTE_SYNC_UPDATE || item->kind == PROMOTE_SYNC_ADD)
+		? overlay_changes(s, item->plan) : rc;
 }
 
 /* One change request for all when any product's policy asks for one or the
@@ -188,10 +219,15 @@ int promote__sync_replan(promote_sync *s, const promote__tree_reader *reader)
 	promote__overlay_clear(&s->overlay);
 	s->overlay.base = reader;
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < s->written_count; i++) {
-		rc = promote__plan_compute(s->written[i], &s->overlay.reader);
+	for (size_t i = 0; rc == 0 && i < s->count; i++) {
+		promote__sync_item *item = &s->items[i];
+		if (item->kind != PROMOTE_SYNC_UPDATE && item->kind != PROMOTE_SYNC_ADD)
+			continue;
+		rc = promote__plan_compute(item->plan, &s->overlay.reader);
+		if (rc == 0 && item->kind == PROMOTE_SYNC_ADD)
+			rc = copy_folder(s, item->plan, &s->overlay.reader);
 		if (rc == 0)
-			rc = overlay_changes(s, s->written[i]);
+			rc = overlay_changes(s, item->plan);
 	}
 	return rc ? rc : merge_changes(s);
 }

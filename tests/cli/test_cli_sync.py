@@ -158,3 +158,45 @@ def test_unknown_and_equal_environments_are_refused(repo):
     assert r.code == USAGE and "qaa" in r.err, r
     r = promote("--repo", repo, "sync", "--from", "qa", "--to", "qa")
     assert r.code == USAGE and "cannot be synced with itself" in r.err, r
+
+
+def test_an_added_product_is_its_whole_folder_with_the_environment_renamed(tmp_path):
+    """A product the target lacks comes with every file of its folder, the source environment's name
+    renamed where a namespace, a name or a path holds it; nothing else of a file changes."""
+    config = """\
+version: 1
+environments:
+  dev: {path: envs/dev, strategy: auto}
+  prod: {path: envs/prod, strategy: auto}
+products:
+  "*":
+    path: apps/*
+    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}
+flows:
+  default: {trigger: dev, steps: {prod: {}}}
+"""
+    kustomization = ("# web in dev\nnamespace: web-dev   # the namespace\nresources:\n  - deployment.yaml\n"
+                     "  - ../../../base/web-dev.yaml\n")
+    deployment = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: web-dev\n"
+                  "spec:\n  replicas: 1\n")
+    values = 'image:\n  tag: "2.0.0"  # dev is ahead\n'
+    bare = create_bare_repo(tmp_path, "folders", {
+        "promote.yaml": config,
+        "envs/dev/apps/web/values.yaml": values,
+        "envs/dev/apps/web/kustomization.yaml": kustomization,
+        "envs/dev/apps/web/deployment.yaml": deployment,
+        "envs/dev/apps/web/README": "notes on web in dev\n",
+        "envs/prod/apps/other/values.yaml": 'image:\n  tag: "1.0.0"\n'})
+    r = promote("--repo", bare, "sync", "--to", "prod")
+    assert r.code == OK, r
+    assert r.out.startswith("add web 2.0.0\ncommitted ")
+    files = git(bare, "ls-tree", "-r", "--name-only", "main", "envs/prod/apps/web").split()
+    assert files == ["envs/prod/apps/web/README", "envs/prod/apps/web/deployment.yaml",
+                     "envs/prod/apps/web/kustomization.yaml", "envs/prod/apps/web/values.yaml"]
+    show = lambda name: git(bare, "show", "main:envs/prod/apps/web/" + name)  # noqa: E731
+    assert show("kustomization.yaml") == kustomization.replace("namespace: web-dev", "namespace: web-prod").replace(
+        "base/web-dev.yaml", "base/web-prod.yaml")
+    assert show("deployment.yaml") == deployment.replace("namespace: web-dev", "namespace: web-prod")
+    assert show("values.yaml") == values and show("README") == "notes on web in dev\n"
+    again = promote("--repo", bare, "sync", "--to", "prod")
+    assert again.code == OK and again.out.endswith("nothing to change\n"), again

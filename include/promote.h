@@ -28,6 +28,7 @@
 #include "promote/watch.h"
 #include "promote/hold.h"
 #include "promote/sync.h"
+#include "promote/import.h"
 #include "promote/sys/git_provider.h"
 #include "promote/sys/deploy_backend.h"
 #undef PROMOTE_INSIDE

@@ -145,10 +145,15 @@ char *promote__plan_join(const char *folder, const char *path)
 	return promote__strdupf("%s%s%s", root ? "" : folder, root ? "" : "/", path);
 }
 
+char *promote__plan_folder(promote_context *ctx, const char *path)
+{
+	const char *folder = promote__context_folder(ctx);
+	return !*folder || strcmp(path, ".") == 0 ? strdup(*folder ? folder : path) : promote__plan_join(folder, path);
+}
+
 char *promote__plan_env_dir(promote_context *ctx, const promote_env *env)
 {
-	const char *folder = promote__context_folder(ctx), *path = promote_env_path(env);
-	return !*folder || strcmp(path, ".") == 0 ? strdup(*folder ? folder : path) : promote__plan_join(folder, path);
+	return promote__plan_folder(ctx, promote_env_path(env));
 }
 
 char *promote__plan_product_dir(promote_context *ctx, const promote_env *env, const promote_product *product,

@@ -44,6 +44,9 @@ bool promote__layout_shared(const promote_product *cfg);
 /* "FOLDER/PATH", without "./" for a folder at the root; NULL when out of memory. */
 char *promote__plan_join(const char *folder, const char *path);
 
+/* The folder `path` (relative to the configuration's folder) from the repository's root, as below. */
+char *promote__plan_folder(promote_context *ctx, const char *path);
+
 /* The folder of environment `env` from the repository's root: its path
  * below the configuration's folder (promote__context_folder()), "." for the
  * root itself; NULL when out of memory. */

@@ -11,7 +11,7 @@ CONFIG = ["--config", EXAMPLE]
 
 # Every command a user runs (the leaves of the command tree).
 COMMANDS = [
-    ["validate"], ["env", "list"], ["product", "list"], ["flow", "show"], ["policy", "explain"],
+    ["validate"], ["env", "list"], ["import"], ["product", "list"], ["flow", "show"], ["policy", "explain"],
     ["yaml", "get"], ["yaml", "set"], ["yaml", "delete"], ["plan"], ["apply"], ["run"], ["watch"],
     ["release", "list"], ["release", "status"], ["release", "approve"], ["release", "abort"], ["release", "retry"],
     ["status"], ["sync"],

@@ -37,7 +37,7 @@ from . import _native
 from . import yaml
 from ._version import __version__
 from .context import Context, CredentialsCallback, LogCallback, ProgressCallback, _live
-from .promotion import Applied, ApplyOutcome, Change, ChangeState, ChecksState, Plan, _live_plans
+from .promotion import Applied, ApplyOutcome, Imported, Change, ChangeState, ChecksState, Plan, _live_plans
 from .release import (Check, Hold, HoldKind, Release, ReleaseEvent, ReleaseEventCallback, ReleaseEventKind,
                       ReleaseInfo, ReleaseState, Step, StepState, _live_releases)
 from .status import Status, StatusCell, StatusRow
@@ -55,7 +55,7 @@ __all__ = [
     "LogCallback", "CredentialsCallback", "ProgressCallback", "Named", "NameArg",
     "TransferEvent", "TransferKind", "TransferPhase",
     "Repository", "Environment", "Cluster", "Product", "Policy", "Flow", "FlowStep", "EffectivePolicy",
-    "LogLevel", "PolicyField", "SshKey", "Plan", "Applied", "ApplyOutcome", "Change", "ChangeState", "ChecksState",
+    "LogLevel", "PolicyField", "SshKey", "Plan", "Applied", "ApplyOutcome", "Imported", "Change", "ChangeState", "ChecksState",
     "Release", "ReleaseInfo", "ReleaseState", "Step", "StepState", "Check", "ReleaseEvent", "ReleaseEventKind",
     "ReleaseEventCallback", "Status", "StatusRow", "StatusCell", "Hold", "HoldKind",
     "Watcher", "WatchEvent", "WatchEventKind", "WatchEventCallback", "Synced", "SyncedProduct", "SyncKind",

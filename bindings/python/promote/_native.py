@@ -38,6 +38,7 @@ RELEASE_OPTIONS_VERSION = 1
 STATUS_OPTIONS_VERSION = 1
 SYNC_OPTIONS_VERSION = 1
 WATCHER_OPTIONS_VERSION = 1
+ENV_IMPORT_OPTIONS_VERSION = 1
 
 # promote_yaml_flag (yaml.h), combined with |.
 YAML_CREATE = 1 << 0
@@ -269,6 +270,23 @@ class promote_apply_options(Structure):
         ("author_name", c_char_p),
         ("author_email", c_char_p),
         ("release", c_char_p),
+    ]
+
+
+class promote_env_import_options(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("path", c_char_p),
+        ("target_namespace", c_char_p),
+        ("only", POINTER(c_char_p)),
+        ("only_count", c_size_t),
+        ("kind", c_int),
+        ("strategy", c_int),
+        ("labels", POINTER(c_char_p)),
+        ("label_count", c_size_t),
+        ("author_name", c_char_p),
+        ("author_email", c_char_p),
+        ("max_retries", c_uint32),
     ]
 
 
@@ -977,6 +995,9 @@ DECLARATIONS = (
     ("promote_watch_event_message", c_char_p, (wevent_p,), _string),
     # hold.h
     ("promote_hold_add", c_int, (ctx_p, c_char_p, c_char_p, c_char_p, c_char_p), _check),
+    ("promote_env_import_options_init", c_int, (_P(promote_env_import_options), c_uint), _check),
+    ("promote_env_import", c_int,
+     (_P(promote_buf), _P(c_int), ctx_p, c_char_p, c_char_p, _P(promote_env_import_options)), _check),
     ("promote_hold_remove", c_int, (_P(c_size_t), ctx_p, c_char_p, c_char_p, c_char_p), _check),
     ("promote_hold_list_new", c_int, (_P(hlist_p), ctx_p), _check),
     ("promote_hold_list_count", c_size_t, (hlist_p,), None),

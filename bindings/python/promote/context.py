@@ -6,13 +6,13 @@ import json
 import os
 import time
 import weakref
-from ctypes import byref, c_size_t
+from ctypes import byref, c_char_p, c_int, c_size_t
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, TypeVar, Union, cast, overload
 
 from . import _native as _n
 from ._handle import OwnsHandle
 from .errors import ErrorClass, ErrorCode, ErrorDetail, StateError, _enum_or_int
-from .promotion import Change, Plan, _change, _request
+from .promotion import ApplyOutcome, Change, Imported, Plan, _change, _request
 from .status import Status, _options as _status_options, _read as _read_status
 from .sync import Synced, sync as _sync
 from .release import (Hold, Release, ReleaseEventCallback, ReleaseInfo, ReleaseState, _Events, _hold, _info,
@@ -778,6 +778,42 @@ class Context(OwnsHandle):
         sees it; a hold of the same environment and product is replaced."""
         self._call(lib.promote_hold_add, self._ctx(), _name_of(env, "env"), _name_of(product, "product"),
                    _n.encode(reason, "reason"), _n.encode(by, "by"))
+
+    def import_environment(self, name: str, from_: NameArg, *, path: Optional[str] = None,
+                           namespace: Optional[str] = None, only: Iterable[str] = (), kind: Optional[str] = None,
+                           strategy: Optional[str] = None, labels: Optional[Dict[str, str]] = None,
+                           author_name: Optional[str] = None, author_email: Optional[str] = None) -> Imported:
+        """Make environment `name` from `from_` in one commit (promote_env_import,
+        doc/IMPORT.md): its folder (`path`; default: the source's with its last
+        component replaced) holds the source's files (those the `only` globs
+        select), the namespace rewritten (`namespace`; default: the source's with
+        its name replaced, else `name`); promote.yaml gets the environment with
+        `kind` ("production" | "non-production"; default: the source's),
+        `strategy` ("auto" | "manual" | "never"; default manual) and `labels`
+        (default: the source's). AlreadyExistsError when it is configured or its
+        folder exists — unless this very import made it: then UNCHANGED."""
+        kinds, strategies = ("non-production", "production"), ("auto", "manual", "never")
+        if kind is not None and kind not in kinds:
+            raise ValueError("kind must be 'non-production' or 'production', not %r" % (kind,))
+        if strategy is not None and strategy not in strategies:
+            raise ValueError("strategy must be 'auto', 'manual' or 'never', not %r" % (strategy,))
+        opts = _n.promote_env_import_options()
+        lib.promote_env_import_options_init(byref(opts), _n.ENV_IMPORT_OPTIONS_VERSION)
+        globs = [_n.encode(g, "only") for g in only]
+        pairs = [_n.encode("%s=%s" % (k, v), "labels") for k, v in (labels or {}).items()]
+        only_array = (c_char_p * max(len(globs), 1))(*globs)
+        label_array = (c_char_p * max(len(pairs), 1))(*pairs)
+        _n.set_given(opts, path=_n.encode(path, "path"), target_namespace=_n.encode(namespace, "namespace"),
+                     author_name=_n.encode(author_name, "author_name"),
+                     author_email=_n.encode(author_email, "author_email"),
+                     kind=None if kind is None else kinds.index(kind),
+                     strategy=None if strategy is None else strategies.index(strategy))
+        opts.only, opts.only_count = only_array, len(globs)
+        opts.labels, opts.label_count = label_array, len(pairs)
+        buf, outcome = _n.promote_buf(), c_int(0)
+        self._call(lib.promote_env_import, byref(buf), byref(outcome), self._ctx(), _n.encode(name, "name"),
+                   _name_of(from_, "from_"), byref(opts))
+        return Imported(ApplyOutcome(outcome.value), _n.decode(_n.take_buf(buf)))
 
     def unhold(self, env: NameArg, product: Optional[NameArg] = None, by: Optional[str] = None) -> int:
         """Lift the hold of `env` (and `product`; with a product, its rollback

@@ -57,6 +57,14 @@ class Applied:
 
 
 @dataclass(frozen=True)
+class Imported:
+    """What :meth:`Context.import_environment` did: COMMITTED, or UNCHANGED when
+    this very import was made already (a run repeated after a crash)."""
+    outcome: ApplyOutcome
+    commit: str                 # the import's commit
+
+
+@dataclass(frozen=True)
 class Change:
     id: str
     url: str

@@ -182,6 +182,21 @@ int main(void)
 	MEMBER(promote_apply_options, release);
 	struct_end();
 
+	STRUCT(promote_env_import_options);
+	MEMBER(promote_env_import_options, version);
+	MEMBER(promote_env_import_options, path);
+	MEMBER(promote_env_import_options, target_namespace);
+	MEMBER(promote_env_import_options, only);
+	MEMBER(promote_env_import_options, only_count);
+	MEMBER(promote_env_import_options, kind);
+	MEMBER(promote_env_import_options, strategy);
+	MEMBER(promote_env_import_options, labels);
+	MEMBER(promote_env_import_options, label_count);
+	MEMBER(promote_env_import_options, author_name);
+	MEMBER(promote_env_import_options, author_email);
+	MEMBER(promote_env_import_options, max_retries);
+	struct_end();
+
 	STRUCT(promote_yaml_options);
 	MEMBER(promote_yaml_options, version);
 	MEMBER(promote_yaml_options, max_depth);
@@ -256,6 +271,7 @@ int main(void)
 	CONSTANT(PROMOTE_CREDENTIAL_USERPASS);
 	CONSTANT(PROMOTE_CREDENTIAL_SSH_KEY);
 	CONSTANT(PROMOTE_APPLY_OPTIONS_VERSION);
+	CONSTANT(PROMOTE_ENV_IMPORT_OPTIONS_VERSION);
 	CONSTANT(PROMOTE_RELEASE_LIST_OPTIONS_VERSION);
 	CONSTANT(PROMOTE_RELEASE_OPTIONS_VERSION);
 	CONSTANT(PROMOTE_APPLY_UNCHANGED);

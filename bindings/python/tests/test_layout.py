@@ -37,6 +37,7 @@ MIRRORS = {
     "promote_sync_options": _native.promote_sync_options,
     "promote_watcher_options": _native.promote_watcher_options,
     "promote_apply_options": _native.promote_apply_options,
+    "promote_env_import_options": _native.promote_env_import_options,
 }
 
 
@@ -118,6 +119,7 @@ def test_struct_versions_match_the_c_headers(c_facts):
     assert _native.CREDENTIAL_USERPASS == constants["PROMOTE_CREDENTIAL_USERPASS"]
     assert _native.CREDENTIAL_SSH_KEY == constants["PROMOTE_CREDENTIAL_SSH_KEY"]
     assert _native.APPLY_OPTIONS_VERSION == constants["PROMOTE_APPLY_OPTIONS_VERSION"]
+    assert _native.ENV_IMPORT_OPTIONS_VERSION == constants["PROMOTE_ENV_IMPORT_OPTIONS_VERSION"]
     assert _native.RELEASE_LIST_OPTIONS_VERSION == constants["PROMOTE_RELEASE_LIST_OPTIONS_VERSION"]
     assert _native.RELEASE_OPTIONS_VERSION == constants["PROMOTE_RELEASE_OPTIONS_VERSION"]
 

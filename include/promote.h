@@ -25,6 +25,7 @@
 #include "promote/change.h"
 #include "promote/release.h"
 #include "promote/status.h"
+#include "promote/drift.h"
 #include "promote/watch.h"
 #include "promote/hold.h"
 #include "promote/sync.h"

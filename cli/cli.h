@@ -40,7 +40,10 @@ typedef struct cli_command {
 } cli_command;
 
 enum {
-	CLI_COMMAND_HIDDEN = 1u << 0  /* not in help, completions or the man page check */
+	CLI_COMMAND_HIDDEN = 1u << 0,  /* not in help, completions or the man page check */
+	/* Exit status 1 is an answer (drift: the environments differ), so every failure is EXIT_USAGE:
+	 * the command maps its own, run() those around it (promote_init(), writing the output). */
+	CLI_COMMAND_FAILURE_IS_2 = 1u << 1
 };
 
 /* The commands, NULL-terminated, and the options every command accepts
@@ -75,6 +78,9 @@ json_object *cli_error_to_json(const promote_error *e);
 
 /* The exit code for a libpromote error code. */
 int cli_exit_code(int code);
+
+/* Whether standard output is a terminal that draws tables (TERM set, not "dumb"). */
+bool cli_stdout_is_terminal(void);
 
 /* Print `value` to stdout as pretty JSON and release it. */
 void cli_print_json(json_object *value);
@@ -120,7 +126,7 @@ int cli_sync_run(const cli *c, const char *source, const char *target, const pro
 /* The commands (cli/cmd_*.c). */
 extern const cli_command cmd_validate, cmd_env, cmd_product, cmd_flow, cmd_policy, cmd_yaml, cmd_plan,
 	cmd_apply, cmd_run, cmd_watch, cmd_release, cmd_release_list, cmd_status, cmd_sync, cmd_change, cmd_doctor, cmd_version, cmd_help, cmd_completion,
-	cmd_hold, cmd_unhold, cmd_rollback, cmd_import;
+	cmd_hold, cmd_unhold, cmd_rollback, cmd_import, cmd_drift;
 
 /* How deep commands nest: a group, its subcommand, ... */
 #define CLI_MAX_DEPTH 4

@@ -108,6 +108,12 @@ void cli_json_add_remote(json_object *o, const promote_context *ctx)
 	json_object_object_add(o, "remote", cli_json_string(promote_context_remote_name(ctx)));
 }
 
+bool cli_stdout_is_terminal(void)
+{
+	const char *term = getenv("TERM");
+	return isatty(STDOUT_FILENO) && term && *term && strcmp(term, "dumb") != 0;
+}
+
 void cli_print_json(json_object *value)
 {
 	puts(json_object_to_json_string_ext(value, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));

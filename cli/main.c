@@ -32,7 +32,7 @@ const cli_opt cli_top_opts[] = {
 
 const cli_command *const cli_commands[] = {
 	&cmd_validate, &cmd_env, &cmd_import, &cmd_product, &cmd_flow, &cmd_policy, &cmd_yaml, &cmd_plan, &cmd_apply,
-	&cmd_run, &cmd_watch, &cmd_release, &cmd_status, &cmd_sync, &cmd_hold, &cmd_unhold, &cmd_rollback, &cmd_change, &cmd_doctor, &cmd_version, &cmd_help, &cmd_completion, NULL
+	&cmd_run, &cmd_watch, &cmd_release, &cmd_status, &cmd_sync, &cmd_drift, &cmd_hold, &cmd_unhold, &cmd_rollback, &cmd_change, &cmd_doctor, &cmd_version, &cmd_help, &cmd_completion, NULL
 };
 
 /* Run a leaf with its option table filled in. */
@@ -40,14 +40,17 @@ static int run(const cli_command *cmd)
 {
 	if (state.config && state.repo)
 		return cli_usage_error("--config and --repo exclude each other; pass one");
-	if (promote_init() < 0)
-		return cli_fail(&state);
+	int failed = cmd->flags & CLI_COMMAND_FAILURE_IS_2 ? EXIT_USAGE : EXIT_FAILED;
+	if (promote_init() < 0) {
+		int rc = cli_fail(&state);
+		return rc == EXIT_FAILED ? failed : rc;
+	}
 	int rc = cmd->run(&state);
 	cli_progress_finish();
 	/* Output that could not be written (a full disk, a closed pipe) is a failure. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "promote: cannot write the output: %s\n", strerror(errno));
-		rc = EXIT_FAILED;
+		rc = failed;
 	}
 	promote_shutdown();
 	return rc;

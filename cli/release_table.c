@@ -267,9 +267,7 @@ static int on_event(const promote_release_event *e, void *payload)
 
 void cli_release_view_options(promote_release_options *opts, const cli *c)
 {
-	const char *term = getenv("TERM");
-	bool terminal = isatty(STDOUT_FILENO) && term && *term && strcmp(term, "dumb") != 0;
-	view.mode = c->json || c->verbosity < 0 ? QUIET : c->verbosity == 0 && terminal ? LIVE : LINES;
+	view.mode = c->json || c->verbosity < 0 ? QUIET : c->verbosity == 0 && cli_stdout_is_terminal() ? LIVE : LINES;
 	if (view.mode == LIVE)
 		cli_progress_suppress();
 	if (view.mode != QUIET) {

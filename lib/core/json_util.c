@@ -16,6 +16,14 @@ int promote__json_put(json_object *o, const char *key, json_object *value, bool 
 	return 0;
 }
 
+int promote__json_append(json_object *array, json_object *item)
+{
+	if (item && json_object_array_add(array, item) == 0)
+		return 0;
+	json_object_put(item);
+	return promote__error_oom();
+}
+
 json_object *promote__json_strings(char *const *items, size_t count)
 {
 	json_object *a = json_object_new_array();

@@ -18,6 +18,11 @@
  * then it is written as JSON null. */
 int promote__json_put(json_object *o, const char *key, json_object *value, bool nullable);
 
+/* Appends `item` (taken) to the array `array`: 0, or PROMOTE_ENOMEM with
+ * `item` released when it cannot be added — also when `item` is NULL (its
+ * constructor ran out of memory). */
+int promote__json_append(json_object *array, json_object *item);
+
 /* A JSON array of the `count` strings of `items`; NULL when out of memory. */
 json_object *promote__json_strings(char *const *items, size_t count);
 

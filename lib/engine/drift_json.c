@@ -67,17 +67,6 @@ static json_object *row_json(const struct promote_drift_row *row)
 	return o;
 }
 
-/* json_object_array_add() that takes `item` (NULL: its error is set) in any case. */
-static int add_item(json_object *array, json_object *item)
-{
-	if (!item)
-		return promote_error_last()->code ? promote_error_last()->code : promote__error_oom();
-	if (json_object_array_add(array, item) == 0)
-		return 0;
-	json_object_put(item);
-	return promote__error_oom();
-}
-
 int promote__drift_to_json(promote_buf *out, const promote_drift *d)
 {
 	json_object *o = json_object_new_object(), *pairs = json_object_new_array(), *rows = json_object_new_array();
@@ -89,13 +78,13 @@ int promote__drift_to_json(promote_buf *out, const promote_drift *d)
 	if (rc == 0)
 		rc = promote__json_put(o, "drifted", json_object_new_int64((int64_t)d->drifted), false);
 	for (size_t i = 0; rc == 0 && i < d->pair_count; i++)
-		rc = add_item(pairs, pair_json(&d->pairs[i]));
+		rc = promote__json_append(pairs, pair_json(&d->pairs[i]));
 	if (rc == 0) {
 		rc = promote__json_put(o, "pairs", pairs, false);
 		pairs = NULL;
 	}
 	for (size_t i = 0; rc == 0 && i < d->row_count; i++)
-		rc = add_item(rows, row_json(&d->rows[i]));
+		rc = promote__json_append(rows, row_json(&d->rows[i]));
 	if (rc == 0) {
 		rc = promote__json_put(o, "rows", rows, false);
 		rows = NULL;

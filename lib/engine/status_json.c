@@ -129,15 +129,6 @@ static json_object *row_json(const promote_status *st, size_t p)
 	return o;
 }
 
-/* json_object_array_add() that takes `item` (NULL: out of memory) in any case. */
-static int add_item(json_object *array, json_object *item)
-{
-	if (item && json_object_array_add(array, item) == 0)
-		return 0;
-	json_object_put(item);
-	return promote__error_oom();
-}
-
 /* The document before its products: schema, environments and holds, as one pretty object without its
  * closing brace. */
 static int put_head(promote_buf *out, const promote_status *st)
@@ -147,13 +138,13 @@ static int put_head(promote_buf *out, const promote_status *st)
 	if (rc == 0)
 		rc = promote__json_put(o, "schema", json_object_new_int(PROMOTE__STATUS_SCHEMA), false);
 	for (size_t e = 0; rc == 0 && e < st->env_count; e++)
-		rc = add_item(envs, json_object_new_string(promote_env_name(st->envs[e])));
+		rc = promote__json_append(envs, json_object_new_string(promote_env_name(st->envs[e])));
 	if (rc == 0) {
 		rc = promote__json_put(o, "environments", envs, false);
 		envs = NULL;
 	}
 	for (size_t i = 0; rc == 0 && i < st->shown_count; i++)
-		rc = add_item(holds, promote__hold_json(st->shown[i]));
+		rc = promote__json_append(holds, promote__hold_json(st->shown[i]));
 	if (rc == 0) {
 		rc = promote__json_put(o, "holds", holds, false);
 		holds = NULL;

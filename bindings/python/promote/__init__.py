@@ -42,6 +42,7 @@ from .release import (Check, Hold, HoldKind, Release, ReleaseEvent, ReleaseEvent
                       ReleaseInfo, ReleaseState, Step, StepState, _live_releases)
 from .status import Status, StatusCell, StatusRow
 from .sync import SyncKind, Synced, SyncedProduct
+from .drift import Drift, DriftComparison, DriftRelation, DriftRow
 from .watch import WatchEvent, WatchEventCallback, WatchEventKind, Watcher, _live_watchers
 from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
                      ErrorDetail, ExistsError, GitError, InputOutputError, InvalidError, LimitError,
@@ -58,6 +59,7 @@ __all__ = [
     "LogLevel", "PolicyField", "SshKey", "Plan", "Applied", "ApplyOutcome", "Imported", "Change", "ChangeState", "ChecksState",
     "Release", "ReleaseInfo", "ReleaseState", "Step", "StepState", "Check", "ReleaseEvent", "ReleaseEventKind",
     "ReleaseEventCallback", "Status", "StatusRow", "StatusCell", "Hold", "HoldKind",
+    "Drift", "DriftRow", "DriftRelation", "DriftComparison",
     "Watcher", "WatchEvent", "WatchEventKind", "WatchEventCallback", "Synced", "SyncedProduct", "SyncKind",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",
     "ExistsError", "InvalidError", "ConfigError", "LimitError", "VersionError", "CallbackError",

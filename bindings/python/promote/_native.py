@@ -37,6 +37,7 @@ RELEASE_LIST_OPTIONS_VERSION = 1
 RELEASE_OPTIONS_VERSION = 1
 STATUS_OPTIONS_VERSION = 1
 SYNC_OPTIONS_VERSION = 1
+DRIFT_OPTIONS_VERSION = 1
 WATCHER_OPTIONS_VERSION = 1
 ENV_IMPORT_OPTIONS_VERSION = 1
 
@@ -358,6 +359,21 @@ class promote_sync_options(Structure):
         ("exclude_count", c_size_t),
         ("products", POINTER(c_char_p)),
         ("product_count", c_size_t),
+class promote_drift(_Opaque):
+    pass
+
+
+class promote_drift_row(_Opaque):
+    pass
+
+
+class promote_drift_options(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("reserved", c_uint32),
+        ("product", c_char_p),
+        ("from_", c_char_p),   # "from" is a Python keyword
+        ("to", c_char_p),
     ]
 
 
@@ -606,6 +622,8 @@ rlist_p = _P(promote_release_list)
 status_p = _P(promote_status)
 cell_p = _P(promote_status_cell)
 sync_p = _P(promote_sync)
+drift_p = _P(promote_drift)
+drow_p = _P(promote_drift_row)
 watcher_p = _P(promote_watcher)
 wevent_p = _P(promote_watch_event)
 hold_p = _P(promote_hold)
@@ -972,6 +990,27 @@ DECLARATIONS = (
     ("promote_sync_apply", c_int, (_P(promote_buf), _P(c_int), sync_p, _P(promote_apply_options)), _check),
     ("promote_sync_change_id", c_char_p, (sync_p,), _string),
     ("promote_sync_to_json", c_int, (_P(promote_buf), sync_p), _check),
+    # drift.h
+    ("promote_drift_relation_name", c_char_p, (c_int,), _string),
+    ("promote_drift_comparison_name", c_char_p, (c_int,), _string),
+    ("promote_drift_options_init", c_int, (_P(promote_drift_options), c_uint), _check),
+    ("promote_drift_new", c_int, (_P(drift_p), ctx_p, _P(promote_drift_options)), _check),
+    ("promote_drift_free", None, (drift_p,), None),
+    ("promote_drift_pair_count", c_size_t, (drift_p,), None),
+    ("promote_drift_pair_from", c_char_p, (drift_p, c_size_t), _string),
+    ("promote_drift_pair_to", c_char_p, (drift_p, c_size_t), _string),
+    ("promote_drift_row_count", c_size_t, (drift_p,), None),
+    ("promote_drift_row_at", drow_p, (drift_p, c_size_t), None),
+    ("promote_drift_drifted_count", c_size_t, (drift_p,), None),
+    ("promote_drift_row_product", c_char_p, (drow_p,), _string),
+    ("promote_drift_row_from", c_char_p, (drow_p,), _string),
+    ("promote_drift_row_to", c_char_p, (drow_p,), _string),
+    ("promote_drift_row_from_version", c_char_p, (drow_p,), _string),
+    ("promote_drift_row_to_version", c_char_p, (drow_p,), _string),
+    ("promote_drift_row_relation", c_int, (drow_p,), None),
+    ("promote_drift_row_comparison", c_int, (drow_p,), None),
+    ("promote_drift_row_error", c_char_p, (drow_p,), _string),
+    ("promote_drift_to_json", c_int, (_P(promote_buf), drift_p), _check),
     # watch.h
     ("promote_watcher_options_init", c_int, (_P(promote_watcher_options), c_uint), _check),
     ("promote_watcher_new", c_int, (_P(watcher_p), ctx_p, _P(promote_watcher_options)), _check),

@@ -15,6 +15,7 @@ from .errors import ErrorClass, ErrorCode, ErrorDetail, StateError, _enum_or_int
 from .promotion import ApplyOutcome, Change, Imported, Plan, _change, _request
 from .status import Status, _options as _status_options, _read as _read_status
 from .sync import Synced, sync as _sync
+from .drift import Drift, _options as _drift_options, _read as _read_drift
 from .release import (Hold, Release, ReleaseEventCallback, ReleaseInfo, ReleaseState, _Events, _hold, _info,
                       _options as _release_options)
 from .watch import WatchEventCallback, Watcher
@@ -763,13 +764,39 @@ class Context(OwnsHandle):
 
     def status_json(self, product: Optional[str] = None, env: Optional[NameArg] = None) -> Dict[str, Any]:
         """The same as the library's JSON document (promote_status_to_json), parsed."""
-        st = self._status(product, env)
+        return self._json(self._status(product, env), lib.promote_status_to_json, lib.promote_status_free)
+
+    def _drift(self, a: Optional[NameArg], b: Optional[NameArg], product: Optional[str]) -> Any:
+        opts = _drift_options(None if product is None else _n.encode(product, "product"), _name_of(a, "a"),
+                              _name_of(b, "b"))
+        out = _n.drift_p()
+        self._call(lib.promote_drift_new, byref(out), self._ctx(), byref(opts))
+        return out
+
+    def drift(self, a: Optional[NameArg] = None, b: Optional[NameArg] = None, product: Optional[str] = None) -> Drift:
+        """Where every product stands in environment `b` against `a` (both or
+        neither: then every edge of the default flow), promote_drift_new.
+        `product`: a glob of product names."""
+        d = self._drift(a, b, product)
+        try:
+            return _read_drift(d)
+        finally:
+            lib.promote_drift_free(d)
+
+    def drift_json(self, a: Optional[NameArg] = None, b: Optional[NameArg] = None,
+                   product: Optional[str] = None) -> Dict[str, Any]:
+        """The same as the library's JSON document (promote_drift_to_json), parsed."""
+        return self._json(self._drift(a, b, product), lib.promote_drift_to_json, lib.promote_drift_free)
+
+    def _json(self, handle: Any, to_json: Any, free: Any) -> Dict[str, Any]:
+        """The JSON document `to_json` writes of `handle` (a snapshot: status, drift), parsed; `handle`
+        freed with `free` in any case."""
         try:
             buf = _n.promote_buf()
-            self._call(lib.promote_status_to_json, byref(buf), st)
+            self._call(to_json, byref(buf), handle)
             return cast(Dict[str, Any], json.loads(_n.decode(_n.take_buf(buf)) or "null"))
         finally:
-            lib.promote_status_free(st)
+            free(handle)
 
     def hold(self, env: NameArg, reason: str, product: Optional[NameArg] = None, by: Optional[str] = None) -> None:
         """Hold the automatic steps into `env` (of `product` only, when given)

@@ -148,6 +148,14 @@ int main(void)
 	MEMBER(promote_status_options, environment);
 	struct_end();
 
+	STRUCT(promote_drift_options);
+	MEMBER(promote_drift_options, version);
+	MEMBER(promote_drift_options, reserved);
+	MEMBER(promote_drift_options, product);
+	MEMBER(promote_drift_options, from);
+	MEMBER(promote_drift_options, to);
+	struct_end();
+
 	STRUCT(promote_release_options);
 	MEMBER(promote_release_options, version);
 	MEMBER(promote_release_options, no_group);
@@ -261,6 +269,16 @@ int main(void)
 	CONSTANT(PROMOTE_POLICY_FIELD_ACTION);
 	CONSTANT(PROMOTE_POLICY_FIELD_PRE);
 	CONSTANT(PROMOTE_POLICY_FIELD_POST);
+
+	CONSTANT(PROMOTE_DRIFT_EQUAL);
+	CONSTANT(PROMOTE_DRIFT_BEHIND);
+	CONSTANT(PROMOTE_DRIFT_AHEAD);
+	CONSTANT(PROMOTE_DRIFT_MISSING);
+	CONSTANT(PROMOTE_DRIFT_EXTRA);
+	CONSTANT(PROMOTE_DRIFT_UNKNOWN);
+	CONSTANT(PROMOTE_DRIFT_NOT_COMPARED);
+	CONSTANT(PROMOTE_DRIFT_SEMVER);
+	CONSTANT(PROMOTE_DRIFT_TEXT);
 
 	CONSTANT(PROMOTE_CONTEXT_OPTIONS_VERSION);
 	CONSTANT(PROMOTE_GIT_PROVIDER_VERSION);

@@ -35,6 +35,7 @@ MIRRORS = {
     "promote_release_options": _native.promote_release_options,
     "promote_status_options": _native.promote_status_options,
     "promote_sync_options": _native.promote_sync_options,
+    "promote_drift_options": _native.promote_drift_options,
     "promote_watcher_options": _native.promote_watcher_options,
     "promote_apply_options": _native.promote_apply_options,
     "promote_env_import_options": _native.promote_env_import_options,
@@ -293,3 +294,9 @@ def test_fallible_functions_raise():
     for name, (restype, _, errcheck) in TABLE.items():
         fallible = restype is ctypes.c_int and name in FALLIBLE
         assert (errcheck is _native._check) == fallible, name
+
+
+def test_drift_relations_and_comparisons_match_the_c_headers(c_facts):
+    constants = c_facts["constants"]
+    assert {m.name: m.value for m in [*promote.DriftRelation, *promote.DriftComparison]} == {
+        k[len("PROMOTE_DRIFT_"):]: v for k, v in constants.items() if k.startswith("PROMOTE_DRIFT_")}

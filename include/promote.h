@@ -26,6 +26,7 @@
 #include "promote/release.h"
 #include "promote/status.h"
 #include "promote/drift.h"
+#include "promote/scaffold.h"
 #include "promote/watch.h"
 #include "promote/hold.h"
 #include "promote/sync.h"

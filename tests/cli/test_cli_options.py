@@ -14,7 +14,7 @@ COMMANDS = [
     ["validate"], ["env", "list"], ["import"], ["product", "list"], ["flow", "show"], ["policy", "explain"],
     ["yaml", "get"], ["yaml", "set"], ["yaml", "delete"], ["plan"], ["apply"], ["run"], ["watch"],
     ["release", "list"], ["release", "status"], ["release", "approve"], ["release", "abort"], ["release", "retry"],
-    ["status"], ["sync"], ["drift"],
+    ["status"], ["sync"], ["drift"], ["init"],
     ["hold"], ["unhold"], ["rollback"],
     ["change", "show"], ["change", "approve"], ["change", "merge"], ["change", "close"], ["change", "comment"],
     ["doctor"], ["version"], ["help"],

@@ -34,6 +34,7 @@ from ctypes import byref, c_int
 from typing import Tuple
 
 from . import _native
+from . import scaffold
 from . import yaml
 from ._version import __version__
 from .context import Context, CredentialsCallback, LogCallback, ProgressCallback, _live
@@ -52,7 +53,7 @@ from .model import (Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLe
                     NameArg, Named, Product, Repository, SshKey, TransferEvent, TransferKind, TransferPhase)
 
 __all__ = [
-    "Context", "yaml", "version", "version_string", "strerror", "library_path", "__version__",
+    "Context", "yaml", "scaffold", "version", "version_string", "strerror", "library_path", "__version__",
     "LogCallback", "CredentialsCallback", "ProgressCallback", "Named", "NameArg",
     "TransferEvent", "TransferKind", "TransferPhase",
     "Repository", "Environment", "Cluster", "Product", "Policy", "Flow", "FlowStep", "EffectivePolicy",

@@ -38,6 +38,7 @@ RELEASE_OPTIONS_VERSION = 1
 STATUS_OPTIONS_VERSION = 1
 SYNC_OPTIONS_VERSION = 1
 DRIFT_OPTIONS_VERSION = 1
+SCAFFOLD_OPTIONS_VERSION = 1
 WATCHER_OPTIONS_VERSION = 1
 ENV_IMPORT_OPTIONS_VERSION = 1
 
@@ -374,6 +375,14 @@ class promote_drift_options(Structure):
         ("product", c_char_p),
         ("from_", c_char_p),   # "from" is a Python keyword
         ("to", c_char_p),
+    ]
+
+
+class promote_scaffold_options(Structure):
+    _fields_ = [
+        ("version", c_uint32),
+        ("reserved", c_uint32),
+        ("branch", c_char_p),
     ]
 
 
@@ -1011,6 +1020,10 @@ DECLARATIONS = (
     ("promote_drift_row_comparison", c_int, (drow_p,), None),
     ("promote_drift_row_error", c_char_p, (drow_p,), _string),
     ("promote_drift_to_json", c_int, (_P(promote_buf), drift_p), _check),
+    # scaffold.h
+    ("promote_scaffold_from_jx", c_int, (_P(promote_buf), c_char_p, c_size_t, c_char_p), _check),
+    ("promote_scaffold_options_init", c_int, (_P(promote_scaffold_options), c_uint), _check),
+    ("promote_scaffold_from_repository", c_int, (_P(promote_buf), c_char_p, _P(promote_scaffold_options)), _check),
     # watch.h
     ("promote_watcher_options_init", c_int, (_P(promote_watcher_options), c_uint), _check),
     ("promote_watcher_new", c_int, (_P(watcher_p), ctx_p, _P(promote_watcher_options)), _check),

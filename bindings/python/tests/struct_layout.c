@@ -148,6 +148,12 @@ int main(void)
 	MEMBER(promote_status_options, environment);
 	struct_end();
 
+	STRUCT(promote_scaffold_options);
+	MEMBER(promote_scaffold_options, version);
+	MEMBER(promote_scaffold_options, reserved);
+	MEMBER(promote_scaffold_options, branch);
+	struct_end();
+
 	STRUCT(promote_drift_options);
 	MEMBER(promote_drift_options, version);
 	MEMBER(promote_drift_options, reserved);

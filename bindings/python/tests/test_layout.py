@@ -36,6 +36,7 @@ MIRRORS = {
     "promote_status_options": _native.promote_status_options,
     "promote_sync_options": _native.promote_sync_options,
     "promote_drift_options": _native.promote_drift_options,
+    "promote_scaffold_options": _native.promote_scaffold_options,
     "promote_watcher_options": _native.promote_watcher_options,
     "promote_apply_options": _native.promote_apply_options,
     "promote_env_import_options": _native.promote_env_import_options,

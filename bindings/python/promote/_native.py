@@ -360,6 +360,9 @@ class promote_sync_options(Structure):
         ("exclude_count", c_size_t),
         ("products", POINTER(c_char_p)),
         ("product_count", c_size_t),
+    ]
+
+
 class promote_drift(_Opaque):
     pass
 

@@ -89,3 +89,9 @@ int promote__json_to_buf(promote_buf *out, json_object *o)
 		rc = promote__buf_put(out, "\n", 1);
 	return rc;
 }
+
+int promote__json_put_string(json_object *o, const char *key, const char *value, bool nullable)
+{
+	return promote__json_put(o, key, value || !nullable ? json_object_new_string(value ? value : "") : NULL,
+		nullable);
+}

@@ -23,6 +23,10 @@ int promote__json_put(json_object *o, const char *key, json_object *value, bool 
  * constructor ran out of memory). */
 int promote__json_append(json_object *array, json_object *item);
 
+/* `value` as a string member `key` of `o`; NULL is JSON null when
+ * `nullable`, else "". 0 or PROMOTE_ENOMEM. */
+int promote__json_put_string(json_object *o, const char *key, const char *value, bool nullable);
+
 /* A JSON array of the `count` strings of `items`; NULL when out of memory. */
 json_object *promote__json_strings(char *const *items, size_t count);
 

@@ -14,11 +14,6 @@
 
 /* ---- writing -------------------------------------------------------------- */
 
-static int put_str(json_object *o, const char *key, const char *value)
-{
-	return promote__json_put(o, key, json_object_new_string(value ? value : ""), false);
-}
-
 static const char *name_of(const char *const *names, size_t count, int value)
 {
 	return value >= 0 && (size_t)value < count ? names[value] : "unset";
@@ -46,17 +41,17 @@ static json_object *check_json(const void *item)
 	json_object *o = json_object_new_object();
 	int rc = o ? 0 : promote__error_oom();
 	if (rc == 0)
-		rc = put_str(o, "name", c->name);
+		rc = promote__json_put_string(o, "name", c->name, false);
 	if (rc == 0)
-		rc = put_str(o, "phase", c->post ? "post" : "pre");
+		rc = promote__json_put_string(o, "phase", c->post ? "post" : "pre", false);
 	if (rc == 0)
-		rc = put_str(o, "run_id", c->run_id);
+		rc = promote__json_put_string(o, "run_id", c->run_id, false);
 	if (rc == 0)
 		rc = promote__json_put(o, "done", json_object_new_boolean(c->done), false);
 	if (rc == 0)
 		rc = promote__json_put(o, "status", json_object_new_int(c->status), false);
 	if (rc == 0)
-		rc = put_str(o, "output", c->output);
+		rc = promote__json_put_string(o, "output", c->output, false);
 	if (rc == 0)
 		rc = promote__json_put(o, "started", promote__json_time(c->started), true);
 	if (rc == 0)
@@ -72,7 +67,7 @@ static json_object *approval_json(const void *item)
 {
 	const promote__approval *a = item;
 	json_object *o = json_object_new_object();
-	if (!o || put_str(o, "by", a->by) || promote__json_put(o, "at", promote__json_time(a->at), true)) {
+	if (!o || promote__json_put_string(o, "by", a->by, false) || promote__json_put(o, "at", promote__json_time(a->at), true)) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -85,35 +80,35 @@ static json_object *step_json(const void *item)
 	json_object *o = json_object_new_object(), *claim = json_object_new_object();
 	int rc = o && claim ? 0 : promote__error_oom();
 	if (rc == 0)
-		rc = put_str(o, "environment", s->environment);
+		rc = promote__json_put_string(o, "environment", s->environment, false);
 	if (rc == 0)
-		rc = put_str(o, "from", s->from);
+		rc = promote__json_put_string(o, "from", s->from, false);
 	if (rc == 0)
 		rc = promote__json_put(o, "depends_on", promote__json_strings(s->depends_on, s->depends_count), false);
 	if (rc == 0)
-		rc = put_str(o, "strategy", name_of(promote__strategy_names, 3, s->strategy));
+		rc = promote__json_put_string(o, "strategy", name_of(promote__strategy_names, 3, s->strategy), false);
 	if (rc == 0)
-		rc = put_str(o, "action", name_of(promote__action_names, 4, s->action));
+		rc = promote__json_put_string(o, "action", name_of(promote__action_names, 4, s->action), false);
 	if (rc == 0)
 		rc = promote__json_put(o, "pre", promote__json_strings(s->pre, s->pre_count), false);
 	if (rc == 0)
 		rc = promote__json_put(o, "post", promote__json_strings(s->post, s->post_count), false);
 	if (rc == 0)
-		rc = put_str(o, "group", s->group);
+		rc = promote__json_put_string(o, "group", s->group, false);
 	if (rc == 0)
-		rc = put_str(o, "state", promote_step_state_name(s->state));
+		rc = promote__json_put_string(o, "state", promote_step_state_name(s->state), false);
 	if (rc == 0)
-		rc = put_str(o, "reason", s->reason);
+		rc = promote__json_put_string(o, "reason", s->reason, false);
 	if (rc == 0)
 		rc = promote__json_put(o, "attempts", json_object_new_int64(s->attempts), false);
 	if (rc == 0)
-		rc = put_str(o, "commit", s->commit);
+		rc = promote__json_put_string(o, "commit", s->commit, false);
 	if (rc == 0)
-		rc = put_str(o, "change", s->change);
+		rc = promote__json_put_string(o, "change", s->change, false);
 	if (rc == 0)
-		rc = put_str(o, "head", s->head);
+		rc = promote__json_put_string(o, "head", s->head, false);
 	if (rc == 0)
-		rc = put_str(o, "merge_commit", s->merge_commit);
+		rc = promote__json_put_string(o, "merge_commit", s->merge_commit, false);
 	if (rc == 0)
 		rc = promote__json_put(o, "approvals",
 			array_json(s->approvals, s->approval_count, sizeof *s->approvals, approval_json), false);
@@ -121,13 +116,13 @@ static json_object *step_json(const void *item)
 		rc = promote__json_put(o, "checks",
 			array_json(s->checks, s->check_count, sizeof *s->checks, check_json), false);
 	if (rc == 0)
-		rc = put_str(o, "deploy", s->deploy);
+		rc = promote__json_put_string(o, "deploy", s->deploy, false);
 	if (rc == 0)
-		rc = put_str(o, "gate", s->gate);
+		rc = promote__json_put_string(o, "gate", s->gate, false);
 	if (rc == 0)
-		rc = put_str(o, "error", s->error);
+		rc = promote__json_put_string(o, "error", s->error, false);
 	if (rc == 0)
-		rc = put_str(claim, "owner", s->claim);
+		rc = promote__json_put_string(claim, "owner", s->claim, false);
 	if (rc == 0)
 		rc = promote__json_put(claim, "at", promote__json_time(s->claimed), true);
 	if (rc == 0) {
@@ -155,23 +150,23 @@ static json_object *release_json(const promote_release *r)
 	if (rc == 0)
 		rc = promote__json_put(o, "schema", json_object_new_int(PROMOTE__RELEASE_SCHEMA), false);
 	if (rc == 0)
-		rc = put_str(o, "id", r->id);
+		rc = promote__json_put_string(o, "id", r->id, false);
 	if (rc == 0)
-		rc = put_str(o, "flow", r->flow);
+		rc = promote__json_put_string(o, "flow", r->flow, false);
 	if (rc == 0)
-		rc = put_str(o, "product", r->product);
+		rc = promote__json_put_string(o, "product", r->product, false);
 	if (rc == 0)
-		rc = put_str(o, "version", r->version);
+		rc = promote__json_put_string(o, "version", r->version, false);
 	if (rc == 0)
-		rc = put_str(o, "state", promote_release_state_name(r->state));
+		rc = promote__json_put_string(o, "state", promote_release_state_name(r->state), false);
 	if (rc == 0)
-		rc = put_str(o, "reason", r->reason);
+		rc = promote__json_put_string(o, "reason", r->reason, false);
 	if (rc == 0)
-		rc = put_str(trigger, "environment", r->trigger);
+		rc = promote__json_put_string(trigger, "environment", r->trigger, false);
 	if (rc == 0)
 		rc = promote__json_put(trigger, "set_version", json_object_new_boolean(r->set_version), false);
 	if (rc == 0)
-		rc = put_str(trigger, "commit", r->trigger_commit);
+		rc = promote__json_put_string(trigger, "commit", r->trigger_commit, false);
 	if (rc == 0) {
 		rc = promote__json_put(o, "trigger", trigger, false);
 		trigger = NULL;
@@ -179,7 +174,7 @@ static json_object *release_json(const promote_release *r)
 	if (rc == 0)
 		rc = promote__json_put(o, "group", json_object_new_boolean(r->group), false);
 	if (rc == 0)
-		rc = put_str(o, "forced", r->forced);
+		rc = promote__json_put_string(o, "forced", r->forced, false);
 	if (rc == 0)
 		rc = promote__json_put(o, "timeout", json_object_new_int64(r->timeout_s), false);
 	if (rc == 0)

@@ -27,30 +27,24 @@
 
 #include <json-c/json.h>
 
-static int put_str(json_object *o, const char *key, const char *value, bool nullable)
-{
-	return promote__json_put(o, key, value || !nullable ? json_object_new_string(value ? value : "") : NULL,
-		nullable);
-}
-
 static json_object *step_json(const promote_release_step *s)
 {
 	json_object *o = json_object_new_object();
 	int rc = o ? 0 : promote__error_oom();
 	if (rc == 0)
-		rc = put_str(o, "state", promote_step_state_name(promote_release_step_state(s)), false);
+		rc = promote__json_put_string(o, "state", promote_step_state_name(promote_release_step_state(s)), false);
 	if (rc == 0)
-		rc = put_str(o, "reason", promote_release_step_reason(s), false);
+		rc = promote__json_put_string(o, "reason", promote_release_step_reason(s), false);
 	if (rc == 0)
 		rc = promote__json_put(o, "attempts", json_object_new_int64(promote_release_step_attempts(s)), false);
 	if (rc == 0)
-		rc = put_str(o, "commit", promote_release_step_commit(s), false);
+		rc = promote__json_put_string(o, "commit", promote_release_step_commit(s), false);
 	if (rc == 0)
-		rc = put_str(o, "change", promote_release_step_change(s), false);
+		rc = promote__json_put_string(o, "change", promote_release_step_change(s), false);
 	if (rc == 0)
 		rc = promote__json_put(o, "started", promote__json_time(promote_release_step_started(s)), true);
 	if (rc == 0)
-		rc = put_str(o, "gate", promote_release_step_gate(s), false);
+		rc = promote__json_put_string(o, "gate", promote_release_step_gate(s), false);
 	if (rc && o) {
 		json_object_put(o);
 		o = NULL;
@@ -63,15 +57,15 @@ static json_object *release_json(const promote_release *r, const promote_release
 	json_object *o = json_object_new_object();
 	int rc = o ? 0 : promote__error_oom();
 	if (rc == 0)
-		rc = put_str(o, "id", promote_release_id(r), false);
+		rc = promote__json_put_string(o, "id", promote_release_id(r), false);
 	if (rc == 0)
-		rc = put_str(o, "flow", promote_release_flow(r), false);
+		rc = promote__json_put_string(o, "flow", promote_release_flow(r), false);
 	if (rc == 0)
-		rc = put_str(o, "version", promote_release_version(r), false);
+		rc = promote__json_put_string(o, "version", promote_release_version(r), false);
 	if (rc == 0)
-		rc = put_str(o, "state", promote_release_state_name(promote_release_state(r)), false);
+		rc = promote__json_put_string(o, "state", promote_release_state_name(promote_release_state(r)), false);
 	if (rc == 0)
-		rc = put_str(o, "reason", promote_release_reason(r), false);
+		rc = promote__json_put_string(o, "reason", promote_release_reason(r), false);
 	if (rc == 0)
 		rc = promote__json_put(o, "created", promote__json_time(promote_release_created(r)), true);
 	if (rc == 0)
@@ -90,9 +84,9 @@ static json_object *cell_json(const promote_status_cell *c)
 	if (rc == 0)
 		rc = promote__json_put(o, "present", json_object_new_boolean(c->present), false);
 	if (rc == 0)
-		rc = put_str(o, "version", c->version, true);
+		rc = promote__json_put_string(o, "version", c->version, true);
 	if (rc == 0)
-		rc = put_str(o, "error", c->error, true);
+		rc = promote__json_put_string(o, "error", c->error, true);
 	if (rc == 0)
 		rc = promote__json_put(o, "release", c->release ? release_json(c->release, c->step) : NULL, !c->release);
 	if (rc == 0)
@@ -113,7 +107,7 @@ static json_object *row_json(const promote_status *st, size_t p)
 	json_object *o = json_object_new_object(), *envs = json_object_new_object();
 	int rc = o && envs ? 0 : promote__error_oom();
 	if (rc == 0)
-		rc = put_str(o, "name", st->products[p], false);
+		rc = promote__json_put_string(o, "name", st->products[p], false);
 	for (size_t e = 0; rc == 0 && e < st->env_count; e++)
 		rc = promote__json_put(envs, promote_env_name(st->envs[e]), cell_json(&st->cells[p * st->env_count + e]),
 			false);

@@ -9,7 +9,6 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/json_util.h"
-#include "core/options.h"
 #include "core/strbuf.h"
 #include "git/diff.h"
 
@@ -75,18 +74,9 @@ int promote_sync_apply(promote_buf *commit, int *outcome, promote_sync *s, const
 	}
 	if (s->written_count == 0) /* every product is in place already */
 		return promote__apply_settle(s->ctx, s->items[0].plan->to_branch);
-	promote_apply_options o = PROMOTE_APPLY_OPTIONS_INIT;
-	if (opts) {
-		int rc = promote__version_check(opts->version, PROMOTE_APPLY_OPTIONS_VERSION, "promote_apply_options");
-		if (rc)
-			return rc;
-		o.max_retries = opts->max_retries;
-		o.author_name = opts->author_name;
-		o.author_email = opts->author_email;
-	}
 	promote__apply_group group = { message, replan, s->branch, (const char *const *)s->labels,
 		PROMOTE_ARRAY_SIZE(s->labels), s };
-	int rc = promote__group_apply(commit, outcome, s->written, s->written_count, &o, &group);
+	int rc = promote__group_apply(commit, outcome, s->written, s->written_count, opts, &group);
 	if (rc == 0 && *outcome == PROMOTE_APPLY_PROPOSED) {
 		free(s->change_id);
 		if (!(s->change_id = strdup(s->written[0]->change_id)))
@@ -115,23 +105,18 @@ int promote_sync_diff(promote_buf *out, const promote_sync *s)
 	return 0;
 }
 
-static int put_text(json_object *o, const char *key, const char *value)
-{
-	return promote__json_put(o, key, value ? json_object_new_string(value) : NULL, true);
-}
-
 static json_object *product_json(const promote__sync_item *item)
 {
 	json_object *o = json_object_new_object();
 	int rc = o ? 0 : promote__error_oom();
 	if (rc == 0)
-		rc = put_text(o, "name", item->name);
+		rc = promote__json_put_string(o, "name", item->name, true);
 	if (rc == 0)
-		rc = put_text(o, "kind", promote_sync_kind_name(item->kind));
+		rc = promote__json_put_string(o, "kind", promote_sync_kind_name(item->kind), true);
 	if (rc == 0)
-		rc = put_text(o, "version", item->plan->version);
+		rc = promote__json_put_string(o, "version", item->plan->version, true);
 	if (rc == 0)
-		rc = put_text(o, "previous", item->previous);
+		rc = promote__json_put_string(o, "previous", item->previous, true);
 	if (rc) {
 		json_object_put(o);
 		return NULL;
@@ -147,15 +132,15 @@ int promote_sync_to_json(promote_buf *out, const promote_sync *s)
 	json_object *o = json_object_new_object(), *products = json_object_new_array(), *changes = json_object_new_array();
 	int rc = o && products && changes ? 0 : promote__error_oom();
 	if (rc == 0)
-		rc = put_text(o, "from", promote_sync_from(s));
+		rc = promote__json_put_string(o, "from", promote_sync_from(s), true);
 	if (rc == 0)
-		rc = put_text(o, "to", promote_sync_to(s));
+		rc = promote__json_put_string(o, "to", promote_sync_to(s), true);
 	if (rc == 0)
-		rc = put_text(o, "branch", promote_sync_branch(s));
+		rc = promote__json_put_string(o, "branch", promote_sync_branch(s), true);
 	if (rc == 0)
-		rc = put_text(o, "base", promote_sync_base(s));
+		rc = promote__json_put_string(o, "base", promote_sync_base(s), true);
 	if (rc == 0)
-		rc = put_text(o, "action", actions[s->action]);
+		rc = promote__json_put_string(o, "action", actions[s->action], true);
 	for (size_t i = 0; rc == 0 && i < s->count; i++) {
 		json_object *p = product_json(&s->items[i]);
 		if (!p || json_object_array_add(products, p)) {

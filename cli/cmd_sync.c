@@ -83,14 +83,16 @@ int cli_sync_run(const cli *c, const char *source, const char *target, const pro
 	promote_sync *sync = NULL;
 	promote_buf diff = PROMOTE_BUF_INIT, commit = PROMOTE_BUF_INIT;
 	int outcome = PROMOTE_APPLY_UNCHANGED;
-	if (promote_sync_create(&sync, ctx, source, target, opts) || promote_sync_diff(&diff, sync) ||
+	/* The diff of thousands of files is made only to be shown. */
+	bool show_diff = dry || c->verbosity > 0;
+	if (promote_sync_create(&sync, ctx, source, target, opts) || (show_diff && promote_sync_diff(&diff, sync)) ||
 		(!dry && promote_sync_apply(&commit, &outcome, sync, NULL))) {
 		rc = cli_fail(c);
 	} else if (c->json) {
 		cli_print_json(sync_json(sync, dry ? NULL : promote_apply_outcome_name(outcome), commit.ptr,
-			dry || c->verbosity > 0 ? diff.ptr : NULL));
+			show_diff ? diff.ptr : NULL));
 	} else {
-		if (dry || c->verbosity > 0)
+		if (show_diff)
 			fputs(diff.ptr, stdout);
 		if (c->verbosity >= 0)
 			print_products(sync, dry ? "would " : "");

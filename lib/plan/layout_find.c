@@ -59,8 +59,7 @@ int promote__layout_present(bool *out, promote_context *ctx, const promote__tree
 
 /* ---- the entries of a list (discovery) ---------------------------------- */
 
-/* The selector [FIELD={product}] of a version path: where its '[' is, and FIELD's length; NULL without one. */
-static const char *list_selector(const char *path, size_t *field_len)
+const char *promote__layout_selector(const char *path, size_t *field_len)
 {
 	const char *end = path ? strstr(path, "={product}]") : NULL;
 	const char *open = end;
@@ -76,7 +75,7 @@ bool promote__layout_is_list(const promote_product *cfg)
 {
 	size_t len;
 	return promote_product_is_discovery(cfg) && !strchr(promote_product_path(cfg), '*') &&
-		list_selector(promote_product_version_path(cfg), &len);
+		promote__layout_selector(promote_product_version_path(cfg), &len);
 }
 
 /* A copy of `value` appended when it is a scalar that can be a product's name. */
@@ -142,7 +141,7 @@ int promote__layout_entries(promote__layout_names *names, promote_context *ctx, 
 {
 	size_t field_len = 0;
 	const char *text = promote_product_version_path(cfg);
-	const char *open = list_selector(text, &field_len);
+	const char *open = promote__layout_selector(text, &field_len);
 	if (!open)
 		return 0;
 	/* The version file: the list's, the same for every product. */

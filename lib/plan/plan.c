@@ -1,6 +1,7 @@
 /* Planning a promotion: what changes in the target environment, as data. */
 #include "plan.h"
 #include "layout.h"
+#include "layout_find.h"
 
 #include "git/diff.h"
 #include "net/redact.h"
@@ -148,6 +149,9 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 		rc = promote_yaml_doc_parse(&dst, dst_bytes.ptr, dst_bytes.size, dst_path, NULL);
 	else if (rc == 0) /* a new file starts as the source's, then takes the attributes like any other */
 		rc = promote_yaml_doc_parse(&dst, src_bytes.ptr, src_bytes.size, dst_path, NULL);
+	/* ... but not the other entries of a list the product shares with others: those are not promoted. */
+	if (rc == 0 && !existed && promote_product_version_file(p) && strcmp(promote_product_version_file(p), file) == 0)
+		rc = promote__layout_prune(dst, p, promote_env_name(plan->to), plan->product);
 	if (rc == 0 && existed)
 		rc = read_previous(plan, dst, file);
 	for (size_t i = 0; rc == 0 && i < promote_product_attribute_count(p); i++) {

@@ -365,9 +365,8 @@ static int on_value(const promote__ynode *node, size_t document, role r, void *p
 	return rc;
 }
 
-/* `bytes` (YAML named `name`) with A's namespaces, names and paths rewritten, in *out. A file that is
- * not YAML comes back as it is (*out NULL). */
-static int rewrite(promote_buf *out, const promote__env_copy *how, const promote_buf *bytes, const char *name)
+int promote__env_copy_rewrite(promote_buf *out, const promote__env_copy *how, const promote_buf *bytes,
+	const char *name)
 {
 	promote_yaml_doc *doc = NULL;
 	if (promote_yaml_doc_parse(&doc, bytes->ptr ? bytes->ptr : "", bytes->size, name, NULL) < 0) {
@@ -409,7 +408,7 @@ static int copy_file(promote__changes *out, const promote__env_copy *how, const 
 	int rc = src_path && dst_path ? how->reader->read(&src, &mode, how->reader->self, &how->src, src_path, COPY_MAX)
 				      : promote__error_oom();
 	if (rc == 0 && mode != PROMOTE__MODE_LINK && is_yaml(rel))
-		rc = rewrite(&edited, how, &src, src_path);
+		rc = promote__env_copy_rewrite(&edited, how, &src, src_path);
 	const promote_buf *after = edited.ptr ? &edited : &src;
 	bool existed = false;
 	if (rc == 0 && how->dst) {

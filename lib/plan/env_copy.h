@@ -98,6 +98,12 @@ int promote__env_copy_plan(promote__changes *out, const promote__env_copy *how);
  */
 int promote__env_copy_namespace(char **out, const promote__env_copy *how);
 
+/* `bytes`, A's YAML file `name` (its path: which YAML it is goes by the name), with A's namespaces, names
+ * and paths rewritten as above, in *out (left empty when nothing changes, or the file is not YAML: its
+ * bytes stay as they are). Only from_name, to_name, from_namespace and to_namespace of `how` are used. */
+int promote__env_copy_rewrite(promote_buf *out, const promote__env_copy *how, const promote_buf *bytes,
+	const char *name);
+
 /* `text` with every whole-token occurrence of `from` replaced by `to` (see above); a copy of `text`
  * when `from` is NULL or empty. NULL when out of memory. */
 char *promote__env_rename(const char *text, const char *from, const char *to);

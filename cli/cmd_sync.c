@@ -53,7 +53,7 @@ static void print_products(const promote_sync *sync, const char *would)
 	}
 }
 
-static void print_summary(const promote_sync *sync, int outcome, const char *commit)
+static void print_summary(const promote_sync *sync, const promote_sync_options *opts, int outcome, const char *commit)
 {
 	size_t updated = promote_sync_count_of(sync, PROMOTE_SYNC_UPDATE);
 	size_t added = promote_sync_count_of(sync, PROMOTE_SYNC_ADD);
@@ -67,6 +67,10 @@ static void print_summary(const promote_sync *sync, int outcome, const char *com
 			promote_sync_change_id(sync), target, source, updated, added);
 	else if (outcome == PROMOTE_APPLY_SKIPPED)
 		printf("nothing written: the policy's action in %s is none for every product\n", target);
+	else if (promote_sync_product_count(sync) == 0 && (opts->only_count || opts->exclude_count || opts->product_count))
+		printf("no product of %s is chosen: nothing to change\n", source);
+	else if (promote_sync_product_count(sync) == 0)
+		printf("%s has no product: nothing to change\n", source);
 	else
 		printf("%s holds every product of %s at its version: nothing to change\n", target, source);
 	if (skipped)
@@ -101,7 +105,7 @@ int cli_sync_run(const cli *c, const char *source, const char *target, const pro
 				promote_sync_change_count(sync) == 1 ? "" : "s", target,
 				promote_sync_branch(sync) ? promote_sync_branch(sync) : "-");
 		else
-			print_summary(sync, outcome, commit.ptr);
+			print_summary(sync, opts, outcome, commit.ptr);
 		if (!dry && (outcome == PROMOTE_APPLY_COMMITTED || outcome == PROMOTE_APPLY_PROPOSED) &&
 			promote_context_remote_name(ctx))
 			printf("pushed to %s; git pull to see it\n", promote_context_remote_name(ctx));

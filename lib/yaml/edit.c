@@ -422,10 +422,20 @@ static int put_key(promote_buf *out, const char *key, bool in_flow)
 
 static int block_entry(creator *c, size_t i, size_t indent, bool indented);
 
+/* A path that ends in [field=value].field: the item is created with its field set to the value set (once:
+ * writing the selector's, then the key again, would repeat the key). */
+static bool sets_its_field(const creator *c, size_t i)
+{
+	const promote__ysegment *seg = &c->path->segments[i], *next = seg + 1;
+	return i + 2 == c->path->count && (next->kind == PROMOTE__YKEY || next->kind == PROMOTE__YKEY_OR_INDEX) &&
+		strcmp(next->key, seg->key) == 0;
+}
+
 /* "- field: value" at `indent`, then the rest of the path inside the item. */
 static int block_item(creator *c, size_t i, size_t indent, bool indented)
 {
 	const promote__ysegment *seg = &c->path->segments[i];
+	bool own = sets_its_field(c, i);
 	int rc = indented ? 0 : put_spaces(c->out, indent);
 	if (rc == 0)
 		rc = promote__buf_puts(c->out, "- ");
@@ -434,10 +444,10 @@ static int block_item(creator *c, size_t i, size_t indent, bool indented)
 	if (rc == 0)
 		rc = promote__buf_puts(c->out, ": ");
 	if (rc == 0)
-		rc = put_key(c->out, seg->value, false);
+		rc = own ? render_new(c->out, c->value, false, c->flags) : put_key(c->out, seg->value, false);
 	if (rc == 0)
 		rc = promote__buf_puts(c->out, c->doc->eol);
-	if (rc == 0 && i + 1 < c->path->count)
+	if (rc == 0 && !own && i + 1 < c->path->count)
 		rc = block_entry(c, i + 1, indent + 2, false);
 	return rc;
 }
@@ -500,9 +510,10 @@ static int flow_item(creator *c, size_t i)
 		rc = put_key(c->out, seg->key, true);
 	if (rc == 0)
 		rc = promote__buf_puts(c->out, ": ");
+	bool own = sets_its_field(c, i);
 	if (rc == 0)
-		rc = put_key(c->out, seg->value, true);
-	if (rc == 0 && i + 1 < c->path->count) {
+		rc = own ? render_new(c->out, c->value, true, c->flags) : put_key(c->out, seg->value, true);
+	if (rc == 0 && !own && i + 1 < c->path->count) {
 		rc = promote__buf_puts(c->out, ", ");
 		if (rc == 0)
 			rc = flow_entry(c, i + 1);

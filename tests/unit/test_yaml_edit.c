@@ -158,6 +158,10 @@ static void test_create(void **state)
 		"kind: K\nresources:\n  - a\nimages:\n  - name: web\n    newTag: v1\n");
 	assert_set("images:\n- name: a\n  newTag: v1\n", "images[name=b].newTag", "v2", PROMOTE_YAML_CREATE,
 		"images:\n- name: a\n  newTag: v1\n- name: b\n  newTag: v2\n");
+	/* The item's own field as the path's last key: written once (a helmfile's helmfiles[path=P].path). */
+	assert_set("helmfiles:\n- path: a\n", "helmfiles[path=h/b.yaml].path", "h/b.yaml", PROMOTE_YAML_CREATE,
+		"helmfiles:\n- path: a\n- path: h/b.yaml\n");
+	assert_set("h: [{path: a}]\n", "h[path=b].path", "b", PROMOTE_YAML_CREATE, "h: [{path: a}, {path: b}]\n");
 	assert_set("image:\n    repo: x\n", "image.tag", "v1", PROMOTE_YAML_CREATE, "image:\n    repo: x\n    tag: v1\n");
 	assert_set("a:\n  b: 1\nc: 2\n", "a.d.e", "x", PROMOTE_YAML_CREATE, "a:\n  b: 1\n  d:\n    e: x\nc: 2\n");
 	/* No sequence in the file to follow: items are indented by the step. */

@@ -170,3 +170,15 @@ char *promote__plan_product_dir(promote_context *ctx, const promote_env *env, co
 	free(env_dir);
 	return dir;
 }
+
+const char *promote__layout_selector(const char *path, size_t *field_len)
+{
+	const char *end = path ? strstr(path, "={product}]") : NULL;
+	const char *open = end;
+	while (open && open > path && open[-1] != '[')
+		open--;
+	if (!end || !open || open == path || open == end)
+		return NULL;
+	*field_len = (size_t)(end - open);
+	return open - 1;
+}

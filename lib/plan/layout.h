@@ -41,6 +41,10 @@ char *promote__layout_target_name(const char *glob, const char *rel, const char 
  * there only where its version attribute is. */
 bool promote__layout_shared(const promote_product *cfg);
 
+/* The selector [FIELD={product}] of a version's YAML path `path`: where its
+ * '[' is, and FIELD's length in *field_len; NULL without one. */
+const char *promote__layout_selector(const char *path, size_t *field_len);
+
 /* "FOLDER/PATH", without "./" for a folder at the root; NULL when out of memory. */
 char *promote__plan_join(const char *folder, const char *path);
 

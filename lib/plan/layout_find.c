@@ -59,18 +59,6 @@ int promote__layout_present(bool *out, promote_context *ctx, const promote__tree
 
 /* ---- the entries of a list (discovery) ---------------------------------- */
 
-const char *promote__layout_selector(const char *path, size_t *field_len)
-{
-	const char *end = path ? strstr(path, "={product}]") : NULL;
-	const char *open = end;
-	while (open && open > path && open[-1] != '[')
-		open--;
-	if (!end || !open || open == path || open == end)
-		return NULL;
-	*field_len = (size_t)(end - open);
-	return open - 1;
-}
-
 bool promote__layout_is_list(const promote_product *cfg)
 {
 	size_t len;

@@ -1,5 +1,5 @@
-/* A new file of a list layout without the list's other entries (layout_find.h). */
-#include "layout_find.h"
+/* A new file of a list layout without the list's other entries (layout_prune.h). */
+#include "layout_prune.h"
 
 #include "core/error.h"
 #include "git/refname.h"

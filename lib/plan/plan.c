@@ -1,7 +1,7 @@
 /* Planning a promotion: what changes in the target environment, as data. */
 #include "plan.h"
 #include "layout.h"
-#include "layout_find.h"
+#include "layout_prune.h"
 
 #include "git/diff.h"
 #include "net/redact.h"

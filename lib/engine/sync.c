@@ -145,32 +145,9 @@ static int merge_changes(promote_sync *s)
 	return 0;
 }
 
-/* A file new to the target for a product that shares its folder with others (a helmfile's release): it
- * starts as the source's (plan.h), and gets the source environment's name renamed in its namespaces,
- * names and paths like a folder that is copied (`namespace: jx-staging` becomes `jx-production`). */
-static int rename_new_files(promote_sync *s, promote_plan *plan)
-{
-	promote__env_copy how = { .from_name = promote_env_name(s->from), .to_name = promote_env_name(s->to) };
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < plan->changes.size; i++) {
-		promote__change *c = &plan->changes.ptr[i];
-		promote_buf edited = PROMOTE_BUF_INIT;
-		if (!c->existed)
-			rc = promote__env_copy_rewrite(&edited, &how, &c->after, c->path);
-		if (rc == 0 && edited.ptr) {
-			promote_buf_dispose(&c->after);
-			c->after = edited;
-		} else {
-			promote_buf_dispose(&edited);
-		}
-	}
-	return rc;
-}
-
 /* A product the target lacks, in a folder of its own: the whole folder comes, as the source has it,
  * with the source environment's name renamed in paths, names and namespaces (env_copy.h) — not only
- * the template's files. A product in a file it shares with others (a list's entry) is the plan's, with
- * the files new to the target renamed as above. */
+ * the template's files. A product in a file it shares with others (a list's entry) is the plan's. */
 static int copy_folder(promote_sync *s, promote_plan *plan, const promote__tree_reader *reader)
 {
 	char *src_dir = promote__plan_product_dir(s->ctx, s->from, plan->product_cfg, plan->product);
@@ -188,8 +165,6 @@ static int copy_folder(promote_sync *s, promote_plan *plan, const promote__tree_
 			copied = (promote__changes)PROMOTE__ARRAY_INIT;
 		}
 	}
-	else if (rc == 0 && strcmp(src_dir, src_env) == 0)
-		rc = rename_new_files(s, plan);
 	promote__changes_dispose(&copied);
 	free(src_dir);
 	free(dst_dir);

@@ -2,6 +2,7 @@
 #include "plan.h"
 #include "layout.h"
 #include "layout_prune.h"
+#include "env_copy.h"
 
 #include "git/diff.h"
 #include "net/redact.h"
@@ -114,6 +115,17 @@ static int read_previous(promote_plan *plan, const promote_yaml_doc *dst, const 
 	return rc;
 }
 
+/* A file new to the target that the product shares with others (a helmfile of releases): it starts as
+ * the source's, so the source environment's name is renamed in its namespaces, names and paths as in a
+ * copied folder (env_copy.h: `namespace: jx-staging` becomes `jx-production` from staging to production). */
+static int rename_new_file(promote_buf *out, const promote_plan *plan, const char *path, const char *bytes,
+	size_t size)
+{
+	promote__env_copy how = { .from_name = promote_env_name(plan->from), .to_name = promote_env_name(plan->to) };
+	promote_buf view = { (char *)bytes, 0, size };
+	return promote__env_copy_rewrite(out, &how, &view, path);
+}
+
 /* One attribute file: copy every attribute of `file` from source to target. */
 static int plan_attribute_file(promote_plan *plan, const sides *s, const char *file)
 {
@@ -216,14 +228,22 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 			promote_yaml_path_free(path);
 		}
 	}
+	promote_buf renamed = PROMOTE_BUF_INIT;
 	if (rc == 0) {
 		size_t size;
 		const char *after = promote_yaml_doc_content(dst, &size);
-		if (!existed || promote_yaml_doc_changed(dst)) {
+		if (!existed && promote__layout_shared(p))
+			rc = rename_new_file(&renamed, plan, dst_path, after, size);
+		if (renamed.ptr) {
+			after = renamed.ptr;
+			size = renamed.size;
+		}
+		if (rc == 0 && (!existed || promote_yaml_doc_changed(dst))) {
 			rc = add_change(plan, dst_path, existed ? &dst_bytes : NULL, existed, after, size, m);
 			dst_path = NULL;
 		}
 	}
+	promote_buf_dispose(&renamed);
 	promote_yaml_doc_free(src);
 	promote_yaml_doc_free(dst);
 	promote_buf_dispose(&src_bytes);

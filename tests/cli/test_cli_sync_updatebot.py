@@ -249,3 +249,17 @@ def test_no_change_commits_nothing(tmp_path):
         assert parsed(show(bare, "target/" + path)) == parsed((CASES / case / "expected" / path).read_bytes()) \
             or path == "helmfile.yaml"
     assert expected(case, "helmfile.yaml")["releases"] == parsed(show(bare, "target/helmfile.yaml"))["releases"]
+
+
+def test_apply_one_release_into_a_namespace_the_target_lacks(tmp_path):
+    """ns-prod's files, one release promoted with `promote apply`: the new helmfile holds that release
+    only (the source's `another` stays out) and the target's namespace."""
+    case = "ns-prod"
+    bare = case_repo(tmp_path, case, {"staging": "source/helmfiles/jx-staging",
+                                      "production": "target/helmfiles/jx-production"})
+    r = promote("--repo", bare, "apply", "myapp", "--from", "staging", "--to", "production",
+                "--force", "--reason", "a golden test")
+    assert r.code == 0, r
+    ours = parsed(show(bare, "target/helmfiles/jx-production/helmfile.yaml"))
+    assert ours["namespace"] == "jx-production"
+    assert [(x["name"], x["version"]) for x in ours["releases"]] == [("myapp", "0.0.3")]

@@ -144,3 +144,18 @@ def test_nested_two_releases_of_one_chart(tmp_path, case, release, line):
     assert after.decode().splitlines()[versions[line - 1]] == "    version: 1.2.4"
     assert parsed(after) == parsed(read(case, JX + ".2.expected"))
     assert git(bare, "show", "--name-only", "--format=", "main").split() == [JX]
+
+
+def test_nested_sync_lists_the_new_helmfile_in_the_root(tmp_path):
+    """The same first step as a `promote sync` of the environment: one commit, the root's line and the
+    new helmfile."""
+    case = "helmfile-nested"
+    root = read(case, "helmfile.yaml")
+    bare = create_bare_repo(tmp_path, "jx", {"promote.yaml": CONFIG, "helmfile.yaml": root, NGINX: read(case, NGINX)})
+    set_staging(tmp_path, bare, staging_files(case, 1))
+    r = promote("--repo", bare, "sync", "--from", "staging", "--to", "jx")
+    assert r.code == 0 and r.out.startswith("add myapp 1.2.3\ncommitted "), r
+    assert r.out.endswith(" on main: jx synced with staging, 0 updated, 1 added\n"), r
+    assert sorted(git(bare, "show", "--name-only", "--format=", "main").split()) == ["helmfile.yaml", JX]
+    assert parsed(show(bare, "helmfile.yaml")) == parsed(read(case, "helmfile.yaml.expected"))
+    assert show(bare, JX) == read(case, JX + ".1.expected")

@@ -1,0 +1,175 @@
+"""`promote sync`, `plan`, `apply` and `drift` from an environment that lives in another repository:
+read there, written only into the context's repository (doc/SYNC.md#across-repositories)."""
+
+import os
+import shutil
+
+from conftest import EXAMPLE, git, promote
+from gitserver import create_bare_repo
+
+OK, FAILED, USAGE = 0, 1, 2
+
+APPS = EXAMPLE.parent / "envs" / "dev" / "apps"
+
+CONFIG = """\
+version: 1
+repositories:
+  gitops: {}
+  apps: {url: "%s"}
+environments:
+  dev: {path: envs/dev, repository: apps}
+  qa: {path: envs/qa, repository: gitops}
+  staging: {path: envs/staging, repository: gitops}
+products:
+  shop:
+    path: apps/shop
+    template:
+      files: ["config/*.yaml"]
+      attributes: {values.yaml: [image.tag], Chart.yaml: [appVersion]}
+      version: values.yaml#image.tag
+  cart:
+    path: apps/cart
+    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}
+flows:
+  default: {trigger: dev, steps: {qa: {}, staging: {dependsOn: [qa]}}}
+"""
+
+
+def tree(folder, prefix):
+    """The files under `folder`, as create_bare_repo takes them, each under `prefix`."""
+    return {prefix + "/" + str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def source_repo(tmp_path, name="apps"):
+    """The example's dev environment (shop and cart at 1.4.0), alone in a repository of its own."""
+    return create_bare_repo(tmp_path, name, tree(APPS, "envs/dev/apps"))
+
+
+def target_repo(tmp_path, url, without=()):
+    """The configuration and the example's qa and staging (at 1.3.2), without the folders `without`."""
+    files = {"promote.yaml": CONFIG % url}
+    for env in ("qa", "staging"):
+        files.update(tree(EXAMPLE.parent / "envs" / env, "envs/" + env))
+    for folder in without:
+        files = {k: v for k, v in files.items() if not k.startswith(folder + "/")}
+    return create_bare_repo(tmp_path, "gitops", files)
+
+
+def refs(bare):
+    """Every ref and the object it names, and the objects the repository holds."""
+    return git(bare, "for-each-ref", "--format=%(refname) %(objectname)"), \
+        git(bare, "count-objects", "-v"), sorted(os.listdir(os.path.join(bare, "objects")))
+
+
+def count(bare, rev="main"):
+    return int(git(bare, "rev-list", "--count", rev))
+
+
+def test_sync_reads_the_source_repository_and_commits_in_the_target(tmp_path):
+    apps = source_repo(tmp_path)
+    gitops = target_repo(tmp_path, apps)
+    before = refs(apps)
+    r = promote("--repo", gitops, "--cache", tmp_path / "cache", "sync", "--from", "dev", "--to", "qa")
+    assert r.code == OK, r
+    assert r.out.startswith("update cart 1.3.2 -> 1.4.0\nupdate shop 1.3.2 -> 1.4.0\ncommitted ")
+    assert count(gitops) == 2
+    # surgical: the version lines change, every other byte is qa's; a file copied whole is dev's
+    for path in ("apps/cart/values.yaml", "apps/shop/values.yaml", "apps/shop/Chart.yaml"):
+        assert git(gitops, "show", "main:envs/qa/" + path) == \
+            (EXAMPLE.parent / "envs/qa" / path).read_text().replace("1.3.2", "1.4.0"), path
+    assert git(gitops, "show", "main:envs/qa/apps/shop/config/feature-flags.yaml") == \
+        (APPS / "shop/config/feature-flags.yaml").read_text()
+    assert "Promote-Sync-From: dev\nPromote-Sync-To: qa\n" in git(gitops, "log", "-1", "--format=%B", "main")
+    # nothing written where the source lives
+    assert refs(apps) == before
+    again = promote("--repo", gitops, "--cache", tmp_path / "cache", "sync", "--from", "dev", "--to", "qa")
+    assert again.code == OK, again
+    assert again.out == "qa holds every product of dev at its version: nothing to change\n"
+    assert count(gitops) == 2 and refs(apps) == before
+
+
+def test_a_product_the_target_lacks_comes_whole_from_the_other_repository(tmp_path):
+    apps = source_repo(tmp_path)
+    gitops = target_repo(tmp_path, apps, without=["envs/qa/apps/shop"])
+    r = promote("--repo", gitops, "sync", "--from", "dev", "--to", "qa")
+    assert r.code == OK, r
+    assert "add shop 1.4.0\n" in r.out
+    for path in ("values.yaml", "Chart.yaml", "config/feature-flags.yaml"):
+        assert git(gitops, "show", "main:envs/qa/apps/shop/" + path) == (APPS / "shop" / path).read_text()
+    # the target's own object database holds every object of its tree: nothing points into the source's
+    assert git(gitops, "fsck", "--strict", "--no-dangling") == ""
+
+
+def test_a_relative_url_starts_at_the_repository_holding_the_configuration(tmp_path):
+    apps = source_repo(tmp_path)
+    gitops = target_repo(tmp_path, "../" + os.path.basename(apps))
+    r = promote("--repo", gitops, "sync", "--from", "dev", "--to", "qa", "--only", "cart")
+    assert r.code == OK, r
+    assert r.out.startswith("update cart 1.3.2 -> 1.4.0\ncommitted ")
+
+
+def test_a_relative_url_in_a_clone_starts_at_the_configuration_file(tmp_path):
+    """promote.yaml in a clone without remote: its folder is where '../apps.git' starts."""
+    apps = source_repo(tmp_path, "apps")
+    clone = tmp_path / "work" / "gitops"
+    gitops = target_repo(tmp_path, "../../" + os.path.basename(apps))
+    git(tmp_path, "clone", "-q", str(gitops), str(clone))
+    git(clone, "remote", "remove", "origin")
+    r = promote("--config", clone / "promote.yaml", "plan", "cart", "--to", "qa")
+    assert r.code == OK, r
+    assert '-  tag: "1.3.2"\n+  tag: "1.4.0"\n' in r.out
+
+
+def test_a_source_repository_that_is_not_there_is_a_clear_error_and_nothing_is_written(tmp_path):
+    gitops = target_repo(tmp_path, str(tmp_path / "nowhere.git"))
+    before = refs(gitops)
+    r = promote("--repo", gitops, "sync", "--from", "dev", "--to", "qa")
+    assert r.code != OK, r
+    assert "environment 'dev' lives in repository 'apps' (%s), which cannot be read" % (tmp_path / "nowhere.git") \
+        in r.err, r
+    assert refs(gitops) == before
+    climbing = target_repo(tmp_path / "climb", "../../../../../../../../../../../../../../../../../../../x.git")
+    r = promote("--repo", climbing, "plan", "cart", "--to", "qa")
+    assert r.code == USAGE or r.code == FAILED, r
+    assert "the url '../../" in r.err and "climbs above the folder it starts from" in r.err, r
+
+
+def test_writing_into_an_environment_of_another_repository_is_refused(tmp_path):
+    apps = source_repo(tmp_path)
+    gitops = target_repo(tmp_path, apps)
+    before = refs(apps), refs(gitops)
+    for args in (["sync", "--from", "qa", "--to", "dev"], ["apply", "cart", "--from", "qa", "--to", "dev"]):
+        r = promote("--repo", gitops, *args)
+        assert r.code != OK, r
+        assert "environment 'dev' lives in repository 'apps' (%s), and changes are written only into the " \
+            "context's repository" % apps in r.err, r
+    assert (refs(apps), refs(gitops)) == before
+
+
+def test_plan_and_apply_from_the_other_repository(tmp_path):
+    apps = source_repo(tmp_path)
+    gitops = target_repo(tmp_path, apps)
+    before = refs(apps)
+    r = promote("--repo", gitops, "plan", "shop", "--to", "qa")
+    assert r.code == OK, r
+    assert '-appVersion: "1.3.2"\n+appVersion: "1.4.0"\n' in r.out
+    r = promote("--repo", gitops, "apply", "shop", "--to", "qa")
+    assert r.code == OK, r
+    assert count(gitops) == 2
+    assert git(gitops, "show", "main:envs/qa/apps/shop/values.yaml") == \
+        (EXAMPLE.parent / "envs/qa/apps/shop/values.yaml").read_text().replace("1.3.2", "1.4.0")
+    assert "Promote-From: dev\n" in git(gitops, "log", "-1", "--format=%B", "main")
+    assert refs(apps) == before
+
+
+def test_drift_reads_each_environment_from_its_own_repository(tmp_path):
+    apps = source_repo(tmp_path)
+    gitops = target_repo(tmp_path, apps)
+    r = promote("--repo", gitops, "--json", "drift", "dev", "qa")
+    assert r.code == FAILED, r
+    rows = {row["product"]: row for row in r.json()["rows"]}
+    assert rows["shop"]["from_version"] == "1.4.0" and rows["shop"]["to_version"] == "1.3.2"
+    assert rows["shop"]["relation"] == "behind" and rows["cart"]["relation"] == "behind"
+    assert promote("--repo", gitops, "sync", "--from", "dev", "--to", "qa").code == OK
+    r = promote("--repo", gitops, "drift", "dev", "qa")
+    assert r.code == OK, r

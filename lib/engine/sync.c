@@ -155,7 +155,8 @@ static int copy_folder(promote_sync *s, promote_plan *plan, const promote__tree_
 	char *src_env = promote__plan_env_dir(s->ctx, s->from);
 	int rc = src_dir && dst_dir && src_env ? 0 : promote__error_oom();
 	promote__changes copied = PROMOTE__ARRAY_INIT;
-	if (rc == 0 && strcmp(src_dir, dst_dir) != 0 && strcmp(src_dir, src_env) != 0) {
+	/* (The same folder is another one when the source lives in another repository.) */
+	if (rc == 0 && (plan->from_reader || strcmp(src_dir, dst_dir) != 0) && strcmp(src_dir, src_env) != 0) {
 		/* A's files through A's reader (its own repository's, when it lives in another), B's through `reader`. */
 		promote__env_copy how = { promote__plan_source_reader(plan, reader), plan->from_commit, src_dir, &plan->base,
 			reader, dst_dir, promote_env_name(s->from), promote_env_name(s->to), NULL, NULL, NULL, 0 };

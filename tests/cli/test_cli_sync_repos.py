@@ -2,10 +2,12 @@
 read there, written only into the context's repository (doc/SYNC.md#across-repositories)."""
 
 import os
-import shutil
+
+import yaml
 
 from conftest import EXAMPLE, git, promote
 from gitserver import create_bare_repo
+from test_cli_layouts import UPDATEBOT, layout_config
 
 OK, FAILED, USAGE = 0, 1, 2
 
@@ -40,9 +42,15 @@ def tree(folder, prefix):
     return {prefix + "/" + str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+# A file of shop's folder that no template names: a product the target lacks comes with its whole folder.
+SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\n  namespace: shop-dev\n"
+
+
 def source_repo(tmp_path, name="apps"):
     """The example's dev environment (shop and cart at 1.4.0), alone in a repository of its own."""
-    return create_bare_repo(tmp_path, name, tree(APPS, "envs/dev/apps"))
+    files = tree(APPS, "envs/dev/apps")
+    files["envs/dev/apps/shop/templates/service.yaml"] = SERVICE
+    return create_bare_repo(tmp_path, name, files)
 
 
 def target_repo(tmp_path, url, without=()):
@@ -96,6 +104,8 @@ def test_a_product_the_target_lacks_comes_whole_from_the_other_repository(tmp_pa
     assert "add shop 1.4.0\n" in r.out
     for path in ("values.yaml", "Chart.yaml", "config/feature-flags.yaml"):
         assert git(gitops, "show", "main:envs/qa/apps/shop/" + path) == (APPS / "shop" / path).read_text()
+    # the whole folder, the source environment's name renamed
+    assert git(gitops, "show", "main:envs/qa/apps/shop/templates/service.yaml") == SERVICE.replace("-dev", "-qa")
     # the target's own object database holds every object of its tree: nothing points into the source's
     assert git(gitops, "fsck", "--strict", "--no-dangling") == ""
 
@@ -173,3 +183,54 @@ def test_drift_reads_each_environment_from_its_own_repository(tmp_path):
     assert promote("--repo", gitops, "sync", "--from", "dev", "--to", "qa").code == OK
     r = promote("--repo", gitops, "drift", "dev", "qa")
     assert r.code == OK, r
+
+
+def test_the_same_folder_in_another_repository_is_another_folder(tmp_path):
+    """Both environments at envs/dev, each in its own repository: a product the target lacks is copied
+    whole, one it has is updated."""
+    apps = source_repo(tmp_path)
+    files = tree(EXAMPLE.parent / "envs/qa/apps/cart", "envs/dev/apps/cart")
+    files["promote.yaml"] = CONFIG.replace("qa: {path: envs/qa", "qa: {path: envs/dev") % apps
+    gitops = create_bare_repo(tmp_path, "gitops", files)
+    r = promote("--repo", gitops, "sync", "--from", "dev", "--to", "qa")
+    assert r.code == OK, r
+    assert r.out.startswith("update cart 1.3.2 -> 1.4.0\nadd shop 1.4.0\ncommitted "), r
+    assert git(gitops, "ls-tree", "-r", "--name-only", "main", "envs/dev/apps/shop") == "".join(
+        "envs/dev/apps/shop/%s\n" % f for f in ("Chart.yaml", "config/feature-flags.yaml", "templates/service.yaml",
+                                                 "values.yaml"))
+
+
+# jx-updatebot's own case of a sync between two clusters' repositories (tests/data/SOURCES.md): the
+# source cluster's jx-staging namespace, into a target cluster that has none yet.
+NS_STAGING = UPDATEBOT / "sync" / "test_data" / "ns-staging"
+HELMFILE = "helmfiles/jx-staging/helmfile.yaml"
+
+
+def releases(helmfile):
+    return [{k: rel[k] for k in ("name", "chart", "version")} for rel in helmfile["releases"]]
+
+
+def test_jx_updatebot_ns_staging_between_two_repositories(tmp_path):
+    source = create_bare_repo(tmp_path, "source", NS_STAGING / "source")
+    config = layout_config("A helmfile release").replace(
+        "version: 1\n", "version: 1\nrepositories:\n  cluster: {}\n  source: {url: ../source.git}\n").replace(
+        "staging: {path: helmfiles/jx-staging}", "staging: {path: helmfiles/jx-staging, repository: source}").replace(
+        "production: {path: helmfiles/jx-production}", "production: {path: helmfiles/jx-staging, repository: cluster}")
+    target = create_bare_repo(tmp_path, "target", {
+        "promote.yaml": config, "helmfile.yaml": (NS_STAGING / "target/helmfile.yaml").read_bytes()})
+    before = refs(source)
+    r = promote("--repo", target, "sync", "--from", "staging", "--to", "production")
+    assert r.code == OK, r
+    assert r.out.startswith("add myapp 0.0.3\ncommitted "), r
+    assert git(target, "diff", "--name-status", "main~1", "main") == "A\t%s\n" % HELMFILE
+    # compared parsed, as jx-updatebot's harness compares helmfiles: the namespace, the chart repository
+    # and the release at the source's version (the new file is the source's whole, so its `environments`
+    # and the release's `values` come too; the target's root helmfile.yaml is not given a `helmfiles` entry)
+    after, expected = yaml.safe_load(git(target, "show", "main:" + HELMFILE)), \
+        yaml.safe_load((NS_STAGING / "expected" / HELMFILE).read_text())
+    assert after["namespace"] == expected["namespace"] == "jx-staging"
+    assert after["repositories"] == expected["repositories"]
+    assert releases(after) == releases(expected)
+    assert refs(source) == before
+    again = promote("--repo", target, "sync", "--from", "staging", "--to", "production")
+    assert again.code == OK and again.out.endswith("nothing to change\n"), again

@@ -8,6 +8,7 @@
 #include "git/remote_auth.h"
 #include "names.h"
 #include "registry_list.h"
+#include "repo_set.h"
 
 typedef struct promote__git_session promote__git_session;
 
@@ -30,8 +31,7 @@ struct promote_context {
 	promote__credentials creds;  /* the options' credentials callback */
 	promote__events events;      /* the options' event callback */
 	promote__git_session *session; /* the repository, opened on first use (at once for a repository's context) */
-	struct promote__context_repo *repos; /* the other repositories environments live in (context_repos.c) */
-	size_t repo_count;
+	promote__repo_set repos;     /* the other repositories environments live in (context_repos.c) */
 	void *deploy_runs;           /* the built-in exec deploy backend's runs (providers/deploy/exec.c), or NULL */
 	void (*deploy_runs_free)(void *runs); /* ends them (kills what runs, removes its files) with the context */
 };
@@ -82,9 +82,6 @@ int promote__context_env_elsewhere(const char **out, promote_context *ctx, const
  * repository needed it.
  */
 int promote__context_env_reader(const promote__tree_reader **out, promote_context *ctx, const promote_env *env);
-
-/* Close those sessions (with the context). */
-void promote__context_repos_free(promote_context *ctx);
 
 /* Keep the context alive for an object made from it; release with promote__context_unref. */
 void promote__context_ref(promote_context *ctx);

@@ -2,37 +2,17 @@
 is a remote too (named relative to the target's URL, as git names a submodule), mirrored in the cache
 and only read; the one commit lands in the target's repository."""
 
-import os
-import subprocess
-
-from conftest import CLI
 from gitserver import run_git
-from watch_fleet import app_name, values
+from test_sync_remote import promote
+from watch_fleet import app_name, config, values
 
 APPS = 30
 
-CONFIG = """\
-version: 1
-repositories:
-  gitops: {}
-  apps: {url: ../apps.git}
-environments:
-  dev: {path: envs/dev, repository: apps}
-  staging: {path: envs/staging, repository: gitops}
-products:
-  "*":
-    path: apps/*
-    template: {attributes: {values.yaml: [image.tag]}, version: values.yaml#image.tag}
-flows:
-  default: {trigger: dev, steps: {staging: {}}}
-"""
-
-
-def promote(server, cache, *args):
-    env = dict(os.environ, PROMOTE_GIT_USERNAME=server.user, PROMOTE_GIT_PASSWORD=server.password,
-               PROMOTE_CACHE_DIR=str(cache))
-    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, env=env, timeout=120,
-                          stdin=subprocess.DEVNULL)
+# The monorepo's flow dev -> staging -> prod, dev in a repository of its own: the target's URL with
+# apps.git for gitops.git.
+CONFIG = config().replace("version: 1\n", "version: 1\nrepositories:\n  gitops: {}\n  apps: {url: ../apps.git}\n") \
+    .replace("dev: {path: envs/dev, strategy: auto}", "dev: {path: envs/dev, strategy: auto, repository: apps}")
+assert "repository: apps" in CONFIG
 
 
 def refs(server, name):

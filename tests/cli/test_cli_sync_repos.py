@@ -234,3 +234,24 @@ def test_jx_updatebot_ns_staging_between_two_repositories(tmp_path):
     assert refs(source) == before
     again = promote("--repo", target, "sync", "--from", "staging", "--to", "production")
     assert again.code == OK and again.out.endswith("nothing to change\n"), again
+
+
+def test_a_release_reads_its_trigger_there_and_a_watcher_refuses_it(tmp_path):
+    apps = source_repo(tmp_path)
+    gitops = target_repo(tmp_path, apps)
+    before, records = refs(apps), refs(gitops)
+    # a version given would be written into the trigger: refused before any record is made
+    r = promote("--repo", gitops, "run", "cart", "--version", "9.9.9")
+    assert r.code != OK and "environment 'dev' lives in repository 'apps'" in r.err, r
+    assert refs(gitops) == records
+    r = promote("--repo", gitops, "run", "cart")
+    assert r.code == OK, r
+    assert "release cart-1.4.0-" in r.out and "succeeded" in r.out
+    assert git(gitops, "show", "main:envs/staging/apps/cart/values.yaml") == \
+        (EXAMPLE.parent / "envs/staging/apps/cart/values.yaml").read_text().replace("1.3.2", "1.4.0")
+    # the release's record is in the context's repository, nothing in the source's
+    assert "refs/promote/releases/cart-1.4.0-" in git(gitops, "for-each-ref", "refs/promote/")
+    assert refs(apps) == before
+    r = promote("--repo", gitops, "watch", "--once")
+    assert "flow 'default' cannot be watched: its trigger 'dev' lives in repository 'apps' (%s)" % apps in r.err, r
+    assert refs(apps) == before

@@ -110,12 +110,8 @@ int promote__context_env_reader(const promote__tree_reader **out, promote_contex
 	int rc = entry_of(&e, ctx, env);
 	if (rc || !e || e->here)
 		return rc ? rc : promote__context_reader(out, ctx);
-	if (!e->session) {
-		/* A remote is mirrored in the cache (cloned or fetched) once per context; a path is opened as it is. */
-		promote__git_location where = { e->location, NULL, ctx->cache_dir, &ctx->creds, &ctx->events, false };
-		if ((rc = promote__git_session_open(&e->session, &where)) != 0)
-			return open_failed(rc, ctx, env, e);
-	}
-	*out = promote__git_session_reader(e->session);
-	return 0;
+	/* A remote is mirrored in the cache (cloned or fetched) once per context; a path is opened as it is. */
+	promote__git_location where = { e->location, NULL, ctx->cache_dir, &ctx->creds, &ctx->events, false };
+	rc = promote__repo_set_reader(out, e, &where);
+	return rc ? open_failed(rc, ctx, env, e) : 0;
 }

@@ -5,65 +5,63 @@
 
 #include <stdlib.h>
 
-/* `rel` against `base`: `want`, or NULL when it climbs too far. */
-static void assert_resolves(const char *base, const char *rel, const char *want)
-{
-	char *got = (char *)"(not set)";
-	assert_int_equal(promote__repo_resolve(&got, base, rel), 0);
-	if (want)
-		assert_string_equal(got, want);
-	else
-		assert_null(got);
-	free(got);
-}
+typedef struct resolution {
+	const char *base, *rel;
+	const char *want; /* NULL: it climbs too far */
+} resolution;
 
-static void test_paths(void **state)
-{
-	(void)state;
-	assert_resolves("/srv/git/gitops.git", "../apps.git", "/srv/git/apps.git");
-	assert_resolves("/srv/git/gitops.git/", "../apps.git", "/srv/git/apps.git");
-	assert_resolves("/srv/git/gitops", "../../infra", "/srv/infra");
-	assert_resolves("/work/gitops", "./infra.git", "/work/gitops/infra.git");
-	assert_resolves("/work/gitops", "infra.git", "/work/gitops/infra.git");
-	assert_resolves("/work/gitops", "..", "/work");
-	assert_resolves("/work", "../x", "/x");
-	assert_resolves("/work", "../../x", NULL);
-	assert_resolves("/", "../x", NULL);
-}
-
-static void test_urls(void **state)
-{
-	(void)state;
-	assert_resolves("https://git.example.com/org/gitops.git", "../apps.git", "https://git.example.com/org/apps.git");
-	assert_resolves("https://git.example.com/org/gitops.git", "../../team/apps.git",
-		"https://git.example.com/team/apps.git");
-	/* never above the host */
-	assert_resolves("https://git.example.com/org/gitops.git", "../../../x.git", NULL);
-	assert_resolves("https://git.example.com:8443/gitops.git", "../apps.git", "https://git.example.com:8443/apps.git");
+static const resolution cases[] = {
+	/* paths */
+	{ "/srv/git/gitops.git", "../apps.git", "/srv/git/apps.git" },
+	{ "/srv/git/gitops.git/", "../apps.git", "/srv/git/apps.git" },
+	{ "/srv/git/gitops", "../../infra", "/srv/infra" },
+	{ "/work/gitops", "./infra.git", "/work/gitops/infra.git" },
+	{ "/work/gitops", "infra.git", "/work/gitops/infra.git" },
+	{ "/work/gitops", "..", "/work" },
+	{ "/work", "../x", "/x" },
+	{ "/work", "../../x", NULL },
+	{ "/", "../x", NULL },
+	/* URLs: never above the host */
+	{ "https://git.example.com/org/gitops.git", "../apps.git", "https://git.example.com/org/apps.git" },
+	{ "https://git.example.com/org/gitops.git", "../../team/apps.git", "https://git.example.com/team/apps.git" },
+	{ "https://git.example.com/org/gitops.git", "../../../x.git", NULL },
+	{ "https://git.example.com:8443/gitops.git", "../apps.git", "https://git.example.com:8443/apps.git" },
 	/* scp-like: the host keeps its ':' */
-	assert_resolves("git@git.example.com:org/gitops.git", "../apps.git", "git@git.example.com:org/apps.git");
-	assert_resolves("git@git.example.com:org/gitops.git", "../../apps.git", "git@git.example.com:apps.git");
-	assert_resolves("git@git.example.com:gitops.git", "../../apps.git", NULL);
+	{ "git@git.example.com:org/gitops.git", "../apps.git", "git@git.example.com:org/apps.git" },
+	{ "git@git.example.com:org/gitops.git", "../../apps.git", "git@git.example.com:apps.git" },
+	{ "git@git.example.com:gitops.git", "../../apps.git", NULL },
+};
+
+static void test_resolve(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *got = (char *)"(not set)";
+		assert_int_equal(promote__repo_resolve(&got, cases[i].base, cases[i].rel), 0);
+		if (cases[i].want ? !got || strcmp(got, cases[i].want) != 0 : got != NULL)
+			fail_msg("'%s' against '%s': '%s', not '%s'", cases[i].rel, cases[i].base, got ? got : "(NULL)",
+				cases[i].want ? cases[i].want : "(NULL)");
+		free(got);
+	}
 }
 
 static void test_absolute(void **state)
 {
 	(void)state;
-	assert_true(promote__repo_is_absolute("/srv/git/apps.git"));
-	assert_true(promote__repo_is_absolute("file:///srv/git/apps.git"));
-	assert_true(promote__repo_is_absolute("https://git.example.com/org/apps.git"));
-	assert_true(promote__repo_is_absolute("git@git.example.com:org/apps.git"));
-	assert_false(promote__repo_is_absolute("../apps.git"));
-	assert_false(promote__repo_is_absolute("apps.git"));
-	assert_false(promote__repo_is_absolute("sub/dir:x"));
+	const char *absolute[] = { "/srv/git/apps.git", "file:///srv/git/apps.git", "https://git.example.com/org/apps.git",
+		"git@git.example.com:org/apps.git" };
+	const char *relative[] = { "../apps.git", "apps.git", "sub/dir:x" };
+	for (size_t i = 0; i < sizeof absolute / sizeof *absolute; i++)
+		assert_true(promote__repo_is_absolute(absolute[i]));
+	for (size_t i = 0; i < sizeof relative / sizeof *relative; i++)
+		assert_false(promote__repo_is_absolute(relative[i]));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_urls),
+		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_absolute),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("repo_set", tests, NULL, NULL);
 }

@@ -419,7 +419,6 @@ int promote__plan_check_target(promote_context *ctx, const promote_env *env)
 }
 
 /* The environment `to` depends on in the default flow (its first dependency). */
-
 const promote_env *promote__plan_default_source(const promote_context *ctx, const promote_env *to)
 {
 	const promote_flow *flow;

@@ -255,3 +255,16 @@ def test_a_release_reads_its_trigger_there_and_a_watcher_refuses_it(tmp_path):
     r = promote("--repo", gitops, "watch", "--once")
     assert "flow 'default' cannot be watched: its trigger 'dev' lives in repository 'apps' (%s)" % apps in r.err, r
     assert refs(apps) == before
+
+
+def test_a_url_that_names_the_context_repository_is_written_into(tmp_path):
+    """gitops's own url, relative ('.': the repository holding the configuration) or absolute, is the
+    context's repository: qa is written into, as without a url."""
+    apps = source_repo(tmp_path)
+    for folder, own in (("relative", "."), ("absolute", str(tmp_path / "absolute" / "gitops.git"))):
+        files = {"promote.yaml": (CONFIG % apps).replace("gitops: {}", "gitops: {url: '%s'}" % own)}
+        files.update(tree(EXAMPLE.parent / "envs/qa", "envs/qa"))
+        gitops = create_bare_repo(tmp_path / folder, "gitops", files)
+        r = promote("--repo", gitops, "sync", "--from", "dev", "--to", "qa", "--only", "cart")
+        assert r.code == OK, (folder, r)
+        assert count(gitops) == 2

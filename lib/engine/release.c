@@ -261,6 +261,9 @@ static int start(promote_release **out, promote_context *ctx, const char *produc
 		rc = promote__set_string(&r->flow, o.to ? "manual" : promote_flow_name(flow));
 	if (rc == 0)
 		rc = promote__set_string(&r->trigger, o.to ? from : promote_env_name(promote_flow_trigger(flow)));
+	/* A version given is written into the trigger first: one in another repository is refused before any record. */
+	if (rc == 0 && o.set_version && !o.to)
+		rc = promote__plan_check_target(ctx, promote_flow_trigger(flow));
 	/* The version: given, or what the trigger (the source) holds now. */
 	char *version = NULL;
 	if (rc == 0 && (o.set_version || seed))

@@ -34,6 +34,7 @@ int promote_status_options_init(promote_status_options *opts, unsigned int versi
 
 /* One environment's branch: its tip, and the products there (sorted). */
 typedef struct branch {
+	const promote__tree_reader *r; /* the environment's repository (the context's, or the one it lives in) */
 	promote__commit_id tip;
 	bool found;
 	promote_strarray products;
@@ -94,12 +95,14 @@ static int collect_rows(promote_status *st, const branch *branches, size_t count
 
 /* The tip of every environment's branch and the products on it (a missing
  * branch holds none). */
-static int read_branches(branch *branches, promote_context *ctx, const promote__tree_reader *r)
+static int read_branches(branch *branches, promote_context *ctx)
 {
 	int rc = 0;
 	for (size_t e = 0; rc == 0 && e < promote_env_count(ctx); e++) {
 		const promote_env *env = promote_env_at(ctx, e);
-		rc = promote__version_tip(&branches[e].tip, &branches[e].found, r, env);
+		rc = promote__context_env_reader(&branches[e].r, ctx, env);
+		if (rc == 0)
+			rc = promote__version_tip(&branches[e].tip, &branches[e].found, branches[e].r, env);
 		if (rc == 0 && branches[e].found)
 			rc = promote_product_discover(&branches[e].products, ctx, promote_env_name(env));
 	}
@@ -266,7 +269,7 @@ static size_t env_index(const promote_status *st, size_t e)
 	return 0;
 }
 
-static int read_cells(promote_status *st, const promote__tree_reader *r, const branch *branches)
+static int read_cells(promote_status *st, const branch *branches)
 {
 	size_t n = st->product_count * st->env_count;
 	if (n && !(st->cells = calloc(n, sizeof *st->cells)))
@@ -275,7 +278,7 @@ static int read_cells(promote_status *st, const promote__tree_reader *r, const b
 	for (size_t e = 0; rc == 0 && e < st->env_count; e++) {
 		const branch *b = &branches[env_index(st, e)];
 		for (size_t p = 0; rc == 0 && p < st->product_count; p++)
-			rc = read_cell(&st->cells[p * st->env_count + e], st->ctx, r, st->envs[e], b, st->products[p]);
+			rc = read_cell(&st->cells[p * st->env_count + e], st->ctx, b->r, st->envs[e], b, st->products[p]);
 	}
 	return rc;
 }
@@ -297,18 +300,18 @@ int promote_status_new(promote_status **out, promote_context *ctx, const promote
 	const promote__tree_reader *r = NULL;
 	if (rc == 0)
 		rc = columns(st, o.environment);
-	if (rc == 0)
+	if (rc == 0) /* the context's repository: its releases and holds are there */
 		rc = promote__context_reader(&r, ctx);
 	size_t env_count = promote_env_count(ctx);
 	branch *branches = rc == 0 ? calloc(env_count ? env_count : 1, sizeof *branches) : NULL;
 	if (rc == 0 && !branches)
 		rc = promote__error_oom();
 	if (rc == 0)
-		rc = read_branches(branches, ctx, r);
+		rc = read_branches(branches, ctx);
 	if (rc == 0)
 		rc = collect_rows(st, branches, env_count, o.product);
 	if (rc == 0)
-		rc = read_cells(st, r, branches);
+		rc = read_cells(st, branches);
 	if (rc == 0)
 		rc = place_releases(st);
 	if (rc == 0)

@@ -155,9 +155,11 @@ static int copy_folder(promote_sync *s, promote_plan *plan, const promote__tree_
 	char *src_env = promote__plan_env_dir(s->ctx, s->from);
 	int rc = src_dir && dst_dir && src_env ? 0 : promote__error_oom();
 	promote__changes copied = PROMOTE__ARRAY_INIT;
-	if (rc == 0 && strcmp(src_dir, dst_dir) != 0 && strcmp(src_dir, src_env) != 0) {
-		promote__env_copy how = { reader, plan->from_commit, src_dir, &plan->base, dst_dir,
-			promote_env_name(s->from), promote_env_name(s->to), NULL, NULL, NULL, 0 };
+	/* (The same folder is another one when the source lives in another repository.) */
+	if (rc == 0 && (plan->from_reader || strcmp(src_dir, dst_dir) != 0) && strcmp(src_dir, src_env) != 0) {
+		/* A's files through A's reader (its own repository's, when it lives in another), B's through `reader`. */
+		promote__env_copy how = { promote__plan_source_reader(plan, reader), plan->from_commit, src_dir, &plan->base,
+			reader, dst_dir, promote_env_name(s->from), promote_env_name(s->to), NULL, NULL, NULL, 0 };
 		rc = promote__env_copy_plan(&copied, &how);
 		if (rc == 0) {
 			promote__changes_dispose(&plan->changes);
@@ -299,6 +301,8 @@ int promote_sync_create(promote_sync **out, promote_context *ctx, const char *fr
 	if (rc == 0 && s->from == s->to)
 		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
 			"'%s' cannot be synced with itself; name another source environment", to);
+	if (rc == 0) /* before anything is read: the source may live in another repository, the target not */
+		rc = promote__plan_check_target(ctx, s->to);
 	if (rc == 0 && (!(s->branch = promote__strdupf("promote/sync/%s/%s", promote_env_name(s->from), to)) ||
 			       !(s->labels[0] = strdup("promote/sync")) ||
 			       !(s->labels[1] = promote__strdupf("promote/environment=%s", to)) ||

@@ -31,6 +31,7 @@
 #include "plan/version.h"
 #include "git/record_update.h"
 #include "git/session.h"
+#include "net/redact.h"
 #include "model/context.h"
 #include "model/workflow.h"
 #include "core/error.h"
@@ -585,12 +586,31 @@ static int baseline(flow_pass *f)
 	return rc;
 }
 
+/* A watcher follows the context's repository (its fetches, its record of the last commit handled): a
+ * trigger that lives in another one is refused, not looked for at the wrong place. */
+static int refuse_elsewhere(promote_context *ctx, const promote_flow *flow, const promote_env *trigger)
+{
+	const char *elsewhere = NULL;
+	int rc = promote__context_env_elsewhere(&elsewhere, ctx, trigger);
+	char *shown = rc == 0 && elsewhere ? promote__redact_url(elsewhere) : NULL;
+	if (rc == 0 && elsewhere)
+		rc = promote__error(PROMOTE_ENOTSUPPORTED, PROMOTE_ERROR_CLASS_CONFIG,
+			"flow '%s' cannot be watched: its trigger '%s' lives in repository '%s' (%s), and a watcher follows "
+			"the context's repository only; start its releases with promote_release_start() (the version read there)",
+			promote_flow_name(flow), promote_env_name(trigger),
+			promote_repository_name(promote_env_repository(trigger)), shown ? shown : "?");
+	free(shown);
+	return rc;
+}
+
 static int watch_flow(promote_watcher *w, promote__git_session *s, const promote_flow *flow)
 {
 	flow_pass f = { w, s, promote__git_session_reader(s), flow, promote_flow_trigger(flow), NULL, NULL, false,
 		{ { 0 } }, { { 0 } }, NULL, NULL, NULL, false };
 	promote__commit_id tip;
-	int rc = promote__plan_branch_of(&f.branch, f.r, f.trigger);
+	int rc = refuse_elsewhere(w->ctx, flow, f.trigger);
+	if (rc == 0)
+		rc = promote__plan_branch_of(&f.branch, f.r, f.trigger);
 	if (rc == 0 && (rc = f.r->tip(&tip, f.r->self, f.branch)) == PROMOTE_ENOTFOUND) {
 		promote_error_clear(); /* no trigger branch (yet): nothing to release */
 		flow_dispose(&f);

@@ -78,6 +78,7 @@ void promote__context_unref(promote_context *ctx)
 	promote__arena_free(ctx->cfg.arena);
 	free(ctx->config_dir);
 	promote__git_session_free(ctx->session);
+	promote__repo_set_dispose(&ctx->repos);
 	free(ctx->repo_path);
 	free(ctx->remote_url);
 	free(ctx->remote_name);

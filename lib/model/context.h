@@ -8,6 +8,7 @@
 #include "git/remote_auth.h"
 #include "names.h"
 #include "registry_list.h"
+#include "repo_set.h"
 
 typedef struct promote__git_session promote__git_session;
 
@@ -30,6 +31,7 @@ struct promote_context {
 	promote__credentials creds;  /* the options' credentials callback */
 	promote__events events;      /* the options' event callback */
 	promote__git_session *session; /* the repository, opened on first use (at once for a repository's context) */
+	promote__repo_set repos;     /* the other repositories environments live in (context_repos.c) */
 	void *deploy_runs;           /* the built-in exec deploy backend's runs (providers/deploy/exec.c), or NULL */
 	void (*deploy_runs_free)(void *runs); /* ends them (kills what runs, removes its files) with the context */
 };
@@ -59,6 +61,27 @@ int promote__context_session(promote__git_session **out, promote_context *ctx);
 
 /* The read-only view of that session (for lib/plan). */
 int promote__context_reader(const promote__tree_reader **out, promote_context *ctx);
+
+/*
+ * The repository `env` lives in, when it is not the context's: *out the
+ * location its `repositories.NAME.url` names (a relative path resolved from
+ * the configuration file's folder, or, for a configuration read from a
+ * repository, from that repository's path or URL), owned by the context; NULL
+ * for the context's own repository (no url, or the context's). PROMOTE_EINVALID
+ * (file:line:column) for a relative url that climbs too far.
+ */
+int promote__context_env_elsewhere(const char **out, promote_context *ctx, const promote_env *env);
+
+/*
+ * What planning reads `env` through: the context's reader for an environment
+ * in the context's repository, else a read-only session on the other one (a
+ * remote mirrored in the cache, fetched once per context, with the context's
+ * credentials and events; a path opened as it is), kept by location until
+ * the context is freed. Nothing is written through it. The errors of
+ * promote__context_reader(); the session's, told which environment and
+ * repository needed it.
+ */
+int promote__context_env_reader(const promote__tree_reader **out, promote_context *ctx, const promote_env *env);
 
 /* Keep the context alive for an object made from it; release with promote__context_unref. */
 void promote__context_ref(promote_context *ctx);

@@ -229,7 +229,7 @@ static int check_globs(promote__errlist *warnings, promote_context *ctx)
 	const promote__tree_reader *r = NULL;
 	char *branch = NULL;
 	promote__commit_id tip;
-	int rc = promote__context_reader(&r, ctx);
+	int rc = promote__context_env_reader(&r, ctx, env); /* its own repository's, when it lives in another */
 	if (rc == 0)
 		rc = promote__plan_branch_of(&branch, r, env);
 	if (rc == 0)

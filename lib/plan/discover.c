@@ -144,7 +144,9 @@ int promote_product_discover(promote_strarray *out, promote_context *ctx, const 
 	const promote__tree_reader *r = NULL;
 	char *branch = NULL;
 	promote__commit_id tip;
-	if (rc == 0 && (rc = promote__context_reader(&r, ctx)) == 0 && (rc = promote__plan_branch_of(&branch, r, env)) == 0)
+	/* An environment in another repository is read there. */
+	if (rc == 0 && (rc = promote__context_env_reader(&r, ctx, env)) == 0 &&
+		(rc = promote__plan_branch_of(&branch, r, env)) == 0)
 		rc = r->tip(&tip, r->self, branch);
 	/* Configured products first, then what discovery finds. */
 	for (size_t i = 0; rc == 0 && i < promote_product_count(ctx); i++) {

@@ -412,7 +412,8 @@ static int copy_file(promote__changes *out, const promote__env_copy *how, const 
 	const promote_buf *after = edited.ptr ? &edited : &src;
 	bool existed = false;
 	if (rc == 0 && how->dst) {
-		rc = how->reader->read(&dst, &before_mode, how->reader->self, how->dst, dst_path, COPY_MAX);
+		const promote__tree_reader *r = how->dst_reader ? how->dst_reader : how->reader;
+		rc = r->read(&dst, &before_mode, r->self, how->dst, dst_path, COPY_MAX);
 		existed = rc == 0;
 		if (rc == PROMOTE_ENOTFOUND) {
 			promote_error_clear();

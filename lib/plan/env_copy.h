@@ -52,6 +52,7 @@
 #include "git/reader.h"
 
 typedef struct promote__env_copy {
+	/* What A's files are read through. */
 	const promote__tree_reader *reader;
 	/* The commit A's files are read at (its branch's tip). */
 	promote__commit_id src;
@@ -61,6 +62,9 @@ typedef struct promote__env_copy {
 	 * a file B has already gets `existed`, its `before` bytes and mode, and is left out when it would
 	 * not change. */
 	const promote__commit_id *dst;
+	/* What B's files are read through: NULL, `reader` (one repository); else B's repository's (A lives
+	 * in another: only bytes cross, never an object id of one repository into the other). */
+	const promote__tree_reader *dst_reader;
 	/* Where the files go: B's folder from the repository's root ("envs/qa"). */
 	const char *dst_dir;
 	/* The names renamed as tokens (see above): A's and B's. from_name NULL or "": nothing renamed. */

@@ -241,7 +241,7 @@ int promote__import_make(promote__import *imp, promote_context *ctx, const promo
 		rc = reader->tip(&imp->base, reader->self, imp->branch);
 	if (rc == 0)
 		rc = promote__plan_branch_of(&imp->from_branch, reader, req->from);
-	promote__env_copy how = { reader, { "" }, NULL, NULL, NULL, promote_env_name(req->from), req->name, NULL, NULL,
+	promote__env_copy how = { reader, { "" }, NULL, NULL, NULL, NULL, promote_env_name(req->from), req->name, NULL, NULL,
 		req->only, req->only_count };
 	char *src_dir = rc == 0 ? promote__plan_env_dir(ctx, req->from) : NULL;
 	if (rc == 0 && (!src_dir || !(imp->dir = promote__plan_folder(ctx, req->path))))

@@ -99,12 +99,15 @@ static int check_upstream(promote__gate *gate, promote_context *ctx, const promo
 	if (rc == 0 && count && !(gate->missing = calloc(count, sizeof *gate->missing)))
 		rc = promote__error_oom();
 	for (size_t i = 0; rc == 0 && i < count; i++) {
-		source s;
+		source s = { NULL, NULL, NULL };
 		char *held = NULL;
 		promote_buf bytes = PROMOTE_BUF_INIT;
 		promote__commit_id tip;
 		bool found;
-		rc = promote__version_source_init(&s, ctx, r, list[i].env, cfg, product);
+		const promote__tree_reader *er = NULL; /* the environment's repository: the context's or its own */
+		rc = promote__plan_reader_of(&er, ctx, list[i].env, r);
+		if (rc == 0)
+			rc = promote__version_source_init(&s, ctx, er, list[i].env, cfg, product);
 		if (rc == 0)
 			rc = held_now(&held, &bytes, &tip, &found, &s, list[i].env);
 		/* An environment the version went through, and that moved on since, does not miss it. */

@@ -77,7 +77,8 @@ static int add_change(promote_plan *plan, char *path, const promote_buf *before,
 }
 
 typedef struct sides {
-	const promote__tree_reader *r;
+	const promote__tree_reader *r;      /* the target's repository */
+	const promote__tree_reader *src_r;  /* the source's: `r`, or another repository's */
 	promote__commit_id src;
 	promote__commit_id dst;
 	const char *src_dir;  /* the product's folder in each environment */
@@ -139,7 +140,7 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 	int rc = src_path && dst_path ? 0 : promote__error_oom();
 	modes m = { PROMOTE__MODE_FILE, PROMOTE__MODE_FILE };
 	if (rc == 0)
-		rc = s->r->read(&src_bytes, &m.after, s->r->self, &s->src, src_path, PROMOTE__YAML_DEFAULT_MAX_SIZE);
+		rc = s->src_r->read(&src_bytes, &m.after, s->src_r->self, &s->src, src_path, PROMOTE__YAML_DEFAULT_MAX_SIZE);
 	if (rc == 0)
 		rc = refuse_link(src_path, m.after, plan->from_branch);
 	bool existed = true;
@@ -303,7 +304,7 @@ static int copy_whole(walk *w, const char *rel)
 	 * (never followed), an executable stays executable. */
 	promote_buf src = PROMOTE_BUF_INIT, dst = PROMOTE_BUF_INIT;
 	modes m = { PROMOTE__MODE_FILE, PROMOTE__MODE_FILE };
-	int rc = src_path && dst_path ? w->s->r->read(&src, &m.after, w->s->r->self, &w->s->src, src_path, COPY_MAX)
+	int rc = src_path && dst_path ? w->s->src_r->read(&src, &m.after, w->s->src_r->self, &w->s->src, src_path, COPY_MAX)
 				      : promote__error_oom();
 	bool existed = true;
 	if (rc == 0) {
@@ -348,7 +349,7 @@ static int walk_folder(walk *w)
 		(int)(*w->folder ? strlen(w->folder) - 1 : 0), w->folder);
 	if (!path)
 		return promote__error_oom();
-	int rc = w->s->r->list(w->s->r->self, &w->s->src, path, on_entry, w);
+	int rc = w->s->src_r->list(w->s->src_r->self, &w->s->src, path, on_entry, w);
 	free(path);
 	return rc;
 }
@@ -370,8 +371,8 @@ static void clear_changes(promote_plan *plan)
 int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader)
 {
 	clear_changes(plan);
-	sides s = { reader, { "" }, { "" }, NULL, NULL };
-	int rc = reader->tip(&s.src, reader->self, plan->from_branch);
+	sides s = { reader, promote__plan_source_reader(plan, reader), { "" }, { "" }, NULL, NULL };
+	int rc = s.src_r->tip(&s.src, s.src_r->self, plan->from_branch);
 	if (rc == 0)
 		rc = reader->tip(&s.dst, reader->self, plan->to_branch);
 	if (rc)
@@ -410,26 +411,38 @@ int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader
 	return rc;
 }
 
-/* The environment `to` depends on in the default flow (its first dependency). */
-/* Every environment is read from and written to the context's repository:
- * one configured with a repository of its own elsewhere is refused, never
- * written into the wrong repository. */
-static int check_repository(promote_context *ctx, const promote_env *env)
+int promote__plan_reader_of(const promote__tree_reader **out, promote_context *ctx, const promote_env *env,
+	const promote__tree_reader *reader)
 {
+	const char *elsewhere = NULL;
+	int rc = promote__context_env_elsewhere(&elsewhere, ctx, env);
+	*out = reader;
+	return rc || !elsewhere ? rc : promote__context_env_reader(out, ctx, env);
+}
+
+const promote__tree_reader *promote__plan_source_reader(const promote_plan *plan, const promote__tree_reader *reader)
+{
+	return plan->from_reader ? plan->from_reader : reader;
+}
+
+int promote__plan_check_target(promote_context *ctx, const promote_env *env)
+{
+	const char *elsewhere = NULL;
+	int rc = promote__context_env_elsewhere(&elsewhere, ctx, env);
+	if (rc || !elsewhere)
+		return rc;
 	const promote_repository *repo = promote_env_repository(env);
-	const char *url = repo ? promote_repository_url(repo) : NULL;
-	if (!url || (ctx->remote_url && strcmp(url, ctx->remote_url) == 0) ||
-		(ctx->repo_path && strcmp(url, ctx->repo_path) == 0))
-		return 0;
-	char *shown = promote__redact_url(url);
-	int rc = promote__error(PROMOTE_ENOTSUPPORTED, PROMOTE_ERROR_CLASS_CONFIG,
-		"environment '%s' lives in repository '%s' (%s), and this version promotes within one repository, "
-		"the context's: open it on that repository (promote_context_open_repository() of %s) to promote there",
-		promote_env_name(env), promote_repository_name(repo), shown ? shown : url, shown ? shown : url);
+	char *shown = promote__redact_url(elsewhere);
+	rc = promote__error(PROMOTE_ENOTSUPPORTED, PROMOTE_ERROR_CLASS_CONFIG,
+		"environment '%s' lives in repository '%s' (%s), and changes are written only into the context's "
+		"repository (environments elsewhere are only read): open the context on that repository "
+		"(promote_context_open_repository() of %s) to promote there",
+		promote_env_name(env), promote_repository_name(repo), shown ? shown : "?", shown ? shown : "?");
 	free(shown);
 	return rc;
 }
 
+/* The environment `to` depends on in the default flow (its first dependency). */
 const promote_env *promote__plan_default_source(const promote_context *ctx, const promote_env *to)
 {
 	const promote_flow *flow;
@@ -507,9 +520,10 @@ static int make(promote_plan **out, promote_context *ctx, const promote__tree_re
 		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_INVALID,
 			"'%s' is both the source and the target; name another source (promote_plan_options.from)", to);
 	if (rc == 0)
-		rc = check_repository(ctx, plan->from);
-	if (rc == 0)
-		rc = check_repository(ctx, plan->to);
+		rc = promote__plan_check_target(ctx, plan->to);
+	/* A source in another repository is read there (the context keeps its reader). */
+	if (rc == 0 && !in_place)
+		rc = promote__plan_reader_of(&plan->from_reader, ctx, plan->from, NULL);
 	/* The product: configured by name, else discovered under "*". */
 	if (rc == 0 && promote_product_lookup(&plan->product_cfg, ctx, product)) {
 		promote_error_clear();
@@ -522,7 +536,7 @@ static int make(promote_plan **out, promote_context *ctx, const promote__tree_re
 	if (rc == 0 && (!(plan->product = strdup(product)) || (o.set_version && !(plan->set_version = strdup(o.set_version)))))
 		rc = promote__error_oom();
 	if (rc == 0)
-		rc = promote__plan_branch_of(&plan->from_branch, reader, plan->from);
+		rc = promote__plan_branch_of(&plan->from_branch, promote__plan_source_reader(plan, reader), plan->from);
 	if (rc == 0)
 		rc = promote__plan_branch_of(&plan->to_branch, reader, plan->to);
 	if (rc == 0)

@@ -30,7 +30,10 @@ struct promote_plan {
 	char *previous;       /* the target's version attribute before the plan; NULL: none there */
 	char *from_branch;
 	char *to_branch;
-	promote__commit_id from_commit;
+	/* The source environment's repository when it is not the context's (owned by the context); NULL:
+	 * the source is read through the reader the plan is computed with, as the target. */
+	const promote__tree_reader *from_reader;
+	promote__commit_id from_commit;  /* in the source's repository */
 	promote__commit_id base;  /* the target branch's commit the plan was made on */
 	promote__changes changes;  /* sorted by path */
 	int action;           /* the resolved policy's promote_action */
@@ -51,8 +54,23 @@ int promote__plan_make(promote_plan **out, promote_context *ctx, const promote__
 int promote__plan_set_version(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
 	const char *product, const char *env, const char *version);
 
+/* Changes are written only into the context's repository: PROMOTE_ENOTSUPPORTED, naming the
+ * repository, for a target `env` that lives in another (never written into the wrong one). A source
+ * may live anywhere: it is only read. */
+int promote__plan_check_target(promote_context *ctx, const promote_env *env);
+
+/* What `env` is read through when `reader` shows the context's repository: `reader` (NULL or not),
+ * or, for an environment that lives in another repository, that one's (promote__context_env_reader()). */
+int promote__plan_reader_of(const promote__tree_reader **out, promote_context *ctx, const promote_env *env,
+	const promote__tree_reader *reader);
+
+/* What the plan reads its source through when `reader` shows the target: `reader` itself, or the
+ * reader of the source's own repository (from_reader). */
+const promote__tree_reader *promote__plan_source_reader(const promote_plan *plan, const promote__tree_reader *reader);
+
 /* (Re)compute plan->changes and plan->version from the current tips of the
- * source and target branches, as `reader` shows them. */
+ * source and target branches, as `reader` shows the target (and the source,
+ * unless it lives in another repository: promote__plan_source_reader()). */
 int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader);
 
 /* The environment `to` follows in the default flow (its first), or NULL

@@ -196,7 +196,7 @@ static const promote__change *change_at(const promote__changes *c, const char *p
 
 static promote__env_copy copy_of(const char *src_dir, const char *dst_dir, const char *from, const char *to)
 {
-	promote__env_copy how = { &data_reader, { "0" }, src_dir, NULL, dst_dir, from, to, NULL, NULL, NULL, 0 };
+	promote__env_copy how = { &data_reader, { "0" }, src_dir, NULL, NULL, dst_dir, from, to, NULL, NULL, NULL, 0 };
 	return how;
 }
 
@@ -471,7 +471,7 @@ static void test_documents_templates_links(void **state)
 		dir, dir), 0);
 	data_disk.roots[1] = dir;
 	promote__changes out = PROMOTE__ARRAY_INIT;
-	promote__env_copy how = { &data_reader, { "1" }, "envs/dev", NULL, "envs/qa", "dev", "qa", "shop-dev", "shop",
+	promote__env_copy how = { &data_reader, { "1" }, "envs/dev", NULL, NULL, "envs/qa", "dev", "qa", "shop-dev", "shop",
 		NULL, 0 };
 	int rc = promote__env_copy_plan(&out, &how);
 	char *ns = NULL;

@@ -28,26 +28,6 @@ static const cli_opt opts[] = {
 	{ CLI_OPT_END }
 };
 
-/* What the release wrote for the promotion: a commit, a change, nothing by
- * the policy's word (action none, or a strategy that skips the step),
- * nothing yet (waiting for an approval), nothing because it failed first. */
-enum outcome { UNCHANGED, COMMITTED, PROPOSED, SKIPPED, WAITING, FAILED };
-static const char *const outcome_names[] = { "unchanged", "committed", "proposed", "skipped", "waiting", "failed" };
-
-static enum outcome outcome_of(const promote_release_step *step)
-{
-	int state = promote_release_step_state(step);
-	if (*promote_release_step_change(step))
-		return PROPOSED;
-	if (*promote_release_step_commit(step))
-		return COMMITTED;
-	if (promote_release_step_action(step) == PROMOTE_ACTION_NONE || state == PROMOTE_STEP_SKIPPED)
-		return SKIPPED;
-	if (state == PROMOTE_STEP_SUCCEEDED)
-		return UNCHANGED;
-	return state == PROMOTE_STEP_FAILED || state == PROMOTE_STEP_ABORTED ? FAILED : WAITING;
-}
-
 static bool same_version(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "") == 0;
@@ -76,30 +56,30 @@ static int open_release(const char **id, promote_release_list **list, promote_co
 }
 
 static void print_text(const cli *c, promote_context *ctx, const promote_plan *plan, const char *diff,
-	const promote_release *release, enum outcome outcome)
+	const promote_release *release, enum cli_outcome outcome)
 {
 	const promote_release_step *step = promote_release_step_at(release, 0);
 	const char *promoted = promote_plan_version(plan);
-	if (c->verbosity >= 0 && (c->verbosity > 0 || outcome != UNCHANGED))
+	if (c->verbosity >= 0 && (c->verbosity > 0 || outcome != CLI_UNCHANGED))
 		fputs(diff, stdout);
-	if (outcome == COMMITTED)
+	if (outcome == CLI_COMMITTED)
 		printf("committed %.12s on %s: %s %s to %s\n", promote_release_step_commit(step), promote_plan_branch(plan),
 			product, promoted ? promoted : "", to);
-	else if (outcome == PROPOSED)
+	else if (outcome == CLI_PROPOSED)
 		printf("proposed %.12s as change %s (the policy asks for a pull request)\n", promote_release_step_head(step),
 			promote_release_step_change(step));
-	else if (outcome == SKIPPED && promote_release_step_action(step) == PROMOTE_ACTION_NONE)
+	else if (outcome == CLI_SKIPPED && promote_release_step_action(step) == PROMOTE_ACTION_NONE)
 		printf("nothing written: the policy's action for %s in %s is none\n", product, to);
-	else if (outcome == SKIPPED)
+	else if (outcome == CLI_SKIPPED)
 		printf("nothing written: %s\n", promote_release_step_reason(step));
-	else if (outcome == UNCHANGED)
+	else if (outcome == CLI_UNCHANGED)
 		cli_plan_print_unchanged(plan);
-	if (outcome == PROPOSED && *promote_release_step_merge_commit(step))
+	if (outcome == CLI_PROPOSED && *promote_release_step_merge_commit(step))
 		printf("merged change %s as %.12s\n", promote_release_step_change(step),
 			promote_release_step_merge_commit(step));
 	cli_release_print_result(stdout, release);
 	/* In a clone, the promotion went to its remote: the clone learns it as any push. */
-	if ((outcome == COMMITTED || outcome == PROPOSED) && promote_context_remote_name(ctx))
+	if ((outcome == CLI_COMMITTED || outcome == CLI_PROPOSED) && promote_context_remote_name(ctx))
 		printf("pushed to %s; git pull to see it\n", promote_context_remote_name(ctx));
 }
 
@@ -110,24 +90,12 @@ static void print_unchanged(const cli *c, promote_context *ctx, const promote_pl
 		return;
 	}
 	json_object *o = cli_plan_json(ctx, plan, diff);
-	json_object_object_add(o, "outcome", json_object_new_string(outcome_names[UNCHANGED]));
+	json_object_object_add(o, "outcome", json_object_new_string(cli_outcome_names[CLI_UNCHANGED]));
 	json_object_object_add(o, "commit", NULL);
 	json_object_object_add(o, "change", NULL);
 	json_object_object_add(o, "release", NULL);
 	json_object_object_add(o, "state", NULL);
 	cli_print_json(o);
-}
-
-/* The promotion failed: what stopped it, on stderr as any error (the release
- * is recorded as failed: retry resumes it). */
-static void print_failure(const promote_release *release)
-{
-	const char *id = promote_release_id(release);
-	const char *error = promote_release_step_error(promote_release_step_at(release, 0));
-	fprintf(stderr, "promote: %s\n", error);
-	cli_print_hints(error);
-	fprintf(stderr, "promote: release %s %s; once that is mended, resume it with: promote release retry %s\n", id,
-		promote_release_state_name(promote_release_state(release)), id);
 }
 
 static int apply(const cli *c, promote_context *ctx, promote_plan *plan, const char *diff, const char *going)
@@ -152,13 +120,13 @@ static int apply(const cli *c, promote_context *ctx, promote_plan *plan, const c
 	if (err < 0 && err != PROMOTE_ETIMEOUT) {
 		rc = cli_fail(c);
 	} else {
-		enum outcome outcome = outcome_of(promote_release_step_at(release, 0));
+		enum cli_outcome outcome = cli_step_outcome(promote_release_step_at(release, 0));
 		if (c->json) {
 			const promote_release_step *step = promote_release_step_at(release, 0);
 			json_object *o = cli_plan_json(ctx, plan, diff);
-			const char *commit = outcome == PROPOSED ? promote_release_step_head(step)
+			const char *commit = outcome == CLI_PROPOSED ? promote_release_step_head(step)
 				: promote_release_step_commit(step);
-			json_object_object_add(o, "outcome", json_object_new_string(outcome_names[outcome]));
+			json_object_object_add(o, "outcome", json_object_new_string(cli_outcome_names[outcome]));
 			json_object_object_add(o, "commit", *commit ? json_object_new_string(commit) : NULL);
 			const char *change = promote_release_step_change(step);
 			json_object_object_add(o, "change", *change ? json_object_new_string(change) : NULL);
@@ -169,7 +137,7 @@ static int apply(const cli *c, promote_context *ctx, promote_plan *plan, const c
 			json_object_object_add(o, "error", *error ? json_object_new_string(error) : NULL);
 			cli_print_json(o);
 		} else if (*promote_release_step_error(promote_release_step_at(release, 0))) {
-			print_failure(release);
+			cli_release_print_failure(release);
 		} else {
 			print_text(c, ctx, plan, diff, release, outcome);
 		}

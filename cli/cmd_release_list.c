@@ -1,5 +1,6 @@
 /* promote release list [--product P] [--state S] [--limit N]: the releases recorded in the repository. */
 #include "cli.h"
+#include "release_table.h"
 
 #include "core/strutil.h"
 
@@ -61,7 +62,7 @@ static void print_list(const cli *c, const promote_release_list *list)
 		const promote_release *r = promote_release_list_at(list, i);
 		size_t l;
 		if ((l = strlen(promote_release_id(r))) > wid) wid = l;
-		if ((l = strlen(promote_release_product(r))) > wprod) wprod = l;
+		if ((l = strlen(cli_release_subject(r))) > wprod) wprod = l;
 		if ((l = strlen(promote_release_version(r))) > wver) wver = l;
 		if ((l = strlen(promote_release_flow(r))) > wflow) wflow = l;
 	}
@@ -77,7 +78,7 @@ static void print_list(const cli *c, const promote_release_list *list)
 		char created[32];
 		cli_format_time(created, sizeof created, promote_release_created(r));
 		printf("%-*s  %-*s  %-*s  %-*s  %-9s  %-16s  ", (int)wid, promote_release_id(r), (int)wprod,
-			promote_release_product(r), (int)wver, promote_release_version(r), (int)wflow, promote_release_flow(r),
+			cli_release_subject(r), (int)wver, promote_release_version(r), (int)wflow, promote_release_flow(r),
 			promote_release_state_name(promote_release_state(r)), created);
 		/* "qa succeeded, staging succeeded, prod awaiting_approval" */
 		for (size_t k = 0; k < promote_release_step_count(r); k++) {

@@ -1,10 +1,12 @@
 /*
  * promote sync --to B [--from A] [--update-only] [--only GLOB]... [--exclude GLOB]... [--dry-run]:
- * one change making B hold every product of A at A's version (sync.h).
+ * one change making B hold every product of A at A's version (sync.h), as a
+ * release of one step (promote_sync_release()).
  * `promote apply P1 P2 ... --to B` and `apply --all --to B` print through
  * cli_sync_run() too.
  */
 #include "cli.h"
+#include "release_table.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -53,29 +55,97 @@ static void print_products(const promote_sync *sync, const char *would)
 	}
 }
 
-static void print_summary(const promote_sync *sync, const promote_sync_options *opts, int outcome, const char *commit)
+/* What the sync release wrote, in one line; "nothing to change" when there was no release to make. */
+static void print_summary(const promote_sync *sync, const promote_sync_options *opts, enum cli_outcome outcome,
+	const promote_release *release)
 {
 	size_t updated = promote_sync_count_of(sync, PROMOTE_SYNC_UPDATE);
 	size_t added = promote_sync_count_of(sync, PROMOTE_SYNC_ADD);
 	size_t skipped = promote_sync_count_of(sync, PROMOTE_SYNC_SKIP);
 	const char *target = promote_sync_to(sync), *source = promote_sync_from(sync);
-	if (outcome == PROMOTE_APPLY_COMMITTED)
-		printf("committed %.12s on %s: %s synced with %s, %zu updated, %zu added\n", commit,
-			promote_sync_branch(sync), target, source, updated, added);
-	else if (outcome == PROMOTE_APPLY_PROPOSED)
-		printf("proposed %.12s as change %s: %s synced with %s, %zu updated, %zu added\n", commit,
-			promote_sync_change_id(sync), target, source, updated, added);
-	else if (outcome == PROMOTE_APPLY_SKIPPED)
+	const promote_release_step *step = release ? promote_release_step_at(release, 0) : NULL;
+	if (outcome == CLI_COMMITTED)
+		printf("committed %.12s on %s: %s synced with %s, %zu updated, %zu added\n",
+			promote_release_step_commit(step), promote_sync_branch(sync), target, source, updated, added);
+	else if (outcome == CLI_PROPOSED)
+		printf("proposed %.12s as change %s: %s synced with %s, %zu updated, %zu added\n",
+			promote_release_step_head(step), promote_release_step_change(step), target, source, updated, added);
+	else if (outcome == CLI_SKIPPED)
 		printf("nothing written: the policy's action in %s is none for every product\n", target);
-	else if (promote_sync_product_count(sync) == 0 && (opts->only_count || opts->exclude_count || opts->product_count))
+	else if (outcome == CLI_UNCHANGED && promote_sync_product_count(sync) == 0 &&
+		(opts->only_count || opts->exclude_count || opts->product_count))
 		printf("no product of %s is chosen: nothing to change\n", source);
-	else if (promote_sync_product_count(sync) == 0)
+	else if (outcome == CLI_UNCHANGED && promote_sync_product_count(sync) == 0)
 		printf("%s has no product: nothing to change\n", source);
-	else
+	else if (outcome == CLI_UNCHANGED)
 		printf("%s holds every product of %s at its version: nothing to change\n", target, source);
+	if (step && *promote_release_step_merge_commit(step))
+		printf("merged change %s as %.12s\n", promote_release_step_change(step),
+			promote_release_step_merge_commit(step));
 	if (skipped)
 		printf("%zu product%s left out (not in %s with --update-only, or the policy's action is none)\n", skipped,
 			skipped == 1 ? "" : "s", target);
+	if (release)
+		cli_release_print_result(stdout, release);
+}
+
+static void print_json(const promote_sync *sync, enum cli_outcome outcome, const promote_release *release,
+	const char *diff)
+{
+	const promote_release_step *step = release ? promote_release_step_at(release, 0) : NULL;
+	const char *commit = !step ? NULL : outcome == CLI_PROPOSED ? promote_release_step_head(step)
+		: promote_release_step_commit(step);
+	json_object *o = sync_json(sync, cli_outcome_names[outcome], commit && *commit ? commit : NULL, diff);
+	if (o) {
+		json_object_object_add(o, "change", cli_json_string(step && *promote_release_step_change(step)
+				? promote_release_step_change(step) : NULL));
+		json_object_object_add(o, "release", cli_json_string(release ? promote_release_id(release) : NULL));
+		json_object_object_add(o, "state", cli_json_string(release
+				? promote_release_state_name(promote_release_state(release)) : NULL));
+		const char *error = step ? promote_release_step_error(step) : "";
+		json_object_object_add(o, "error", cli_json_string(*error ? error : NULL));
+	}
+	cli_print_json(o);
+}
+
+/* The sync as a release (sync.h): started, or an unfinished one of the same two environments resumed,
+ * and run until it is done or waits for a person. No release when there is nothing to write. */
+static int write_sync(const cli *c, promote_context *ctx, promote_sync *sync, const promote_sync_options *opts,
+	const char *diff)
+{
+	promote_release_options ropts = PROMOTE_RELEASE_OPTIONS_INIT;
+	promote_release *release = NULL;
+	int outcome = PROMOTE_APPLY_UNCHANGED;
+	if (promote_sync_release(&release, sync, &ropts))
+		return cli_fail(c);
+	/* Nothing to write: applying writes nothing, and removes a lock a killed run may have left. */
+	if (!release && promote_sync_apply(NULL, &outcome, sync, NULL))
+		return cli_fail(c);
+	int err = release ? promote_release_run(release, 0) : 0;
+	if (err < 0 && err != PROMOTE_ETIMEOUT) {
+		int rc = cli_fail(c);
+		promote_release_free(release);
+		return rc;
+	}
+	enum cli_outcome shown = release ? cli_step_outcome(promote_release_step_at(release, 0))
+		: outcome == PROMOTE_APPLY_SKIPPED ? CLI_SKIPPED : CLI_UNCHANGED;
+	const promote_release_step *step = release ? promote_release_step_at(release, 0) : NULL;
+	if (c->json) {
+		print_json(sync, shown, release, diff);
+	} else if (step && *promote_release_step_error(step)) {
+		cli_release_print_failure(release);
+	} else {
+		if (diff)
+			fputs(diff, stdout);
+		if (c->verbosity >= 0)
+			print_products(sync, "");
+		print_summary(sync, opts, shown, release);
+		if ((shown == CLI_COMMITTED || shown == CLI_PROPOSED) && promote_context_remote_name(ctx))
+			printf("pushed to %s; git pull to see it\n", promote_context_remote_name(ctx));
+	}
+	int rc = release ? cli_release_exit_code(release) : EXIT_OK;
+	promote_release_free(release);
+	return rc;
 }
 
 int cli_sync_run(const cli *c, const char *source, const char *target, const promote_sync_options *opts, bool dry)
@@ -85,33 +155,24 @@ int cli_sync_run(const cli *c, const char *source, const char *target, const pro
 	if (rc)
 		return rc;
 	promote_sync *sync = NULL;
-	promote_buf diff = PROMOTE_BUF_INIT, commit = PROMOTE_BUF_INIT;
-	int outcome = PROMOTE_APPLY_UNCHANGED;
+	promote_buf diff = PROMOTE_BUF_INIT;
 	/* The diff of thousands of files is made only to be shown. */
 	bool show_diff = dry || c->verbosity > 0;
-	if (promote_sync_create(&sync, ctx, source, target, opts) || (show_diff && promote_sync_diff(&diff, sync)) ||
-		(!dry && promote_sync_apply(&commit, &outcome, sync, NULL))) {
+	if (promote_sync_create(&sync, ctx, source, target, opts) || (show_diff && promote_sync_diff(&diff, sync))) {
 		rc = cli_fail(c);
+	} else if (!dry) {
+		rc = write_sync(c, ctx, sync, opts, show_diff ? diff.ptr : NULL);
 	} else if (c->json) {
-		cli_print_json(sync_json(sync, dry ? NULL : promote_apply_outcome_name(outcome), commit.ptr,
-			show_diff ? diff.ptr : NULL));
+		cli_print_json(sync_json(sync, NULL, NULL, diff.ptr));
 	} else {
-		if (show_diff)
-			fputs(diff.ptr, stdout);
+		fputs(diff.ptr, stdout);
 		if (c->verbosity >= 0)
-			print_products(sync, dry ? "would " : "");
-		if (dry)
-			printf("%zu file%s would change in %s on branch %s\n", promote_sync_change_count(sync),
-				promote_sync_change_count(sync) == 1 ? "" : "s", target,
-				promote_sync_branch(sync) ? promote_sync_branch(sync) : "-");
-		else
-			print_summary(sync, opts, outcome, commit.ptr);
-		if (!dry && (outcome == PROMOTE_APPLY_COMMITTED || outcome == PROMOTE_APPLY_PROPOSED) &&
-			promote_context_remote_name(ctx))
-			printf("pushed to %s; git pull to see it\n", promote_context_remote_name(ctx));
+			print_products(sync, "would ");
+		printf("%zu file%s would change in %s on branch %s\n", promote_sync_change_count(sync),
+			promote_sync_change_count(sync) == 1 ? "" : "s", target,
+			promote_sync_branch(sync) ? promote_sync_branch(sync) : "-");
 	}
 	promote_buf_dispose(&diff);
-	promote_buf_dispose(&commit);
 	promote_sync_free(sync);
 	promote_context_free(ctx);
 	return rc;
@@ -133,6 +194,9 @@ const cli_command cmd_sync = {
 	"Every product the source environment has is planned into ENV: updated through its template when ENV\n"
 	"has it (only the promoted bytes change), added when it does not (unless --update-only). All of it is\n"
 	"written as one commit on ENV's branch, or one change request when ENV's policy for any of the products\n"
-	"asks for a pull request or ENV's strategy is manual. Nothing to change writes nothing (exit status 0).",
+	"asks for a pull request or ENV's strategy is manual, as a release of one step (flow \"sync\"): the\n"
+	"policies' checks run, a manual ENV waits for promote release approve, an unfinished sync of the same\n"
+	"environments is resumed. Nothing to change writes nothing (exit status 0). Exit status 0 done, 1 failed,\n"
+	"3 waiting (an approval).",
 	sync_opts, run, NULL, 0
 };

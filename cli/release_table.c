@@ -286,7 +286,7 @@ static void take(const promote_release *release)
 	size_t size = 0;
 	FILE *out = open_memstream(&title, &size);
 	if (out) {
-		fprintf(out, "%s %s, flow %s", promote_release_product(release), promote_release_version(release),
+		fprintf(out, "%s %s, flow %s", cli_release_subject(release), promote_release_version(release),
 			promote_release_flow(release));
 		fclose(out);
 		view.title = title;
@@ -461,4 +461,36 @@ int cli_release_advance(const cli *c, promote_release *release, uint32_t timeout
 		return rc;
 	}
 	return cli_release_view_finish(c, release);
+}
+
+const char *cli_release_subject(const promote_release *release)
+{
+	const char *product = promote_release_product(release);
+	return *product ? product : "(sync)";
+}
+
+const char *const cli_outcome_names[] = { "unchanged", "committed", "proposed", "skipped", "waiting", "failed" };
+
+enum cli_outcome cli_step_outcome(const promote_release_step *step)
+{
+	int state = promote_release_step_state(step);
+	if (*promote_release_step_change(step))
+		return CLI_PROPOSED;
+	if (*promote_release_step_commit(step))
+		return CLI_COMMITTED;
+	if (promote_release_step_action(step) == PROMOTE_ACTION_NONE || state == PROMOTE_STEP_SKIPPED)
+		return CLI_SKIPPED;
+	if (state == PROMOTE_STEP_SUCCEEDED)
+		return CLI_UNCHANGED;
+	return state == PROMOTE_STEP_FAILED || state == PROMOTE_STEP_ABORTED ? CLI_FAILED : CLI_WAITING;
+}
+
+void cli_release_print_failure(const promote_release *release)
+{
+	const char *id = promote_release_id(release);
+	const char *error = promote_release_step_error(promote_release_step_at(release, 0));
+	fprintf(stderr, "promote: %s\n", error);
+	cli_print_hints(error);
+	fprintf(stderr, "promote: release %s %s; once that is mended, resume it with: promote release retry %s\n", id,
+		promote_release_state_name(promote_release_state(release)), id);
 }

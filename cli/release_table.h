@@ -52,6 +52,22 @@ int cli_release_advance(const cli *c, promote_release *release, uint32_t timeout
  * shown), else the release is advanced (cli_release_advance()); then the release and `ctx` are freed. */
 int cli_release_started(const cli *c, promote_context *ctx, promote_release *release, int made, uint32_t timeout_ms);
 
+/* What a one-step release (apply, sync) wrote: a commit, a change, nothing
+ * by the policy's word (action none, or a strategy that skips the step),
+ * nothing yet (waiting for an approval), nothing because it failed first;
+ * and its word in --json's "outcome". */
+enum cli_outcome { CLI_UNCHANGED, CLI_COMMITTED, CLI_PROPOSED, CLI_SKIPPED, CLI_WAITING, CLI_FAILED };
+extern const char *const cli_outcome_names[];
+enum cli_outcome cli_step_outcome(const promote_release_step *step);
+
+/* A one-step release failed: the step's error on stderr, as any error, and
+ * how to resume it (the release is recorded as failed). */
+void cli_release_print_failure(const promote_release *release);
+
+/* What a release promotes, shown: its product, or "(sync)" for a sync's
+ * (no product of its own: every product it writes). */
+const char *cli_release_subject(const promote_release *release);
+
 /* One line for one event of a release ("qa: committed 3f2a1b9c0d1e"),
  * after `prefix` and a space when not NULL (promote watch: the release id). */
 void cli_release_print_event(FILE *out, const char *prefix, const promote_release_event *e);

@@ -20,6 +20,7 @@
 
 #include "common.h"
 #include "buffer.h"
+#include "release.h"
 #include "plan.h"
 
 PROMOTE_BEGIN_DECL
@@ -114,10 +115,32 @@ PROMOTE_EXTERN(int) promote_sync_diff(promote_buf *out, const promote_sync *sync
  * meanwhile every product is planned again on the new tip, up to
  * opts->max_retries times, then PROMOTE_ECONFLICT. *outcome is a
  * promote_apply_outcome; `commit` (may be NULL) receives the new commit's
- * id. opts->release is not used. Applying twice makes one change.
+ * id. opts->release, when given, is the release the change belongs to
+ * (its trailers, change branch promote/RELEASE/ENV and label); a sync
+ * release (promote_sync_release()) sets it. Applying twice makes one change.
  */
 PROMOTE_EXTERN(int) promote_sync_apply(promote_buf *commit, int *outcome, promote_sync *sync,
 	const promote_apply_options *opts);
+
+/*
+ * The sync as a release of one step (flow "sync", no product; see
+ * release.h): recorded in the repository like every release, the step into
+ * the target runs the pre-action checks of every product it writes (each
+ * once), the change as promote_sync_action() says (a manual target's change
+ * request is a draft that waits for promote_release_approve()), the deploy
+ * and the post-action checks. The record fixes the source's commit and the
+ * products written (only the ones that change): whichever process advances
+ * the release writes exactly those, as they are at that commit, even if the
+ * source moved on. Advance it with promote_release_run() or _poll().
+ *
+ * Exactly once: when an unfinished sync release from the same source into
+ * the same target exists, *out is that one (opened; `sync` is not used),
+ * never a second. When the sync has nothing to write and none is
+ * unfinished, *out is NULL and 0 is returned. The release keeps `sync`
+ * alive for its step (promote_sync_free() may be called at once).
+ */
+PROMOTE_EXTERN(int) promote_sync_release(promote_release **out, promote_sync *sync,
+	const promote_release_options *opts);
 
 /* After promote_sync_apply() proposed the change: its change request's id
  * at the environment's git provider; NULL otherwise. Owned by the sync. */

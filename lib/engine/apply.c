@@ -315,9 +315,9 @@ int promote__plans_apply(promote_buf *commit, int *outcome, promote_plan *const 
 }
 
 int promote__group_apply(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
-	const promote_apply_options *opts, const promote__apply_group *group)
+	const promote_apply_options *opts, bool later, const promote__apply_group *group)
 {
-	return apply_plans(commit, outcome, plans, count, opts, false, group);
+	return apply_plans(commit, outcome, plans, count, opts, later, group);
 }
 
 static int apply_plans(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,

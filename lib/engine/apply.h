@@ -44,6 +44,6 @@ typedef struct promote__apply_group {
  * (one target branch and action still), and a file several of them edit is
  * written once, as the last one left it. */
 int promote__group_apply(promote_buf *commit, int *outcome, promote_plan *const *plans, size_t count,
-	const promote_apply_options *opts, const promote__apply_group *group);
+	const promote_apply_options *opts, bool later, const promote__apply_group *group);
 
 #endif

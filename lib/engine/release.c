@@ -234,26 +234,52 @@ static int check_start(const char *product, const promote_release_options *o)
 	return rc;
 }
 
-static int start(promote_release **out, promote_context *ctx, const char *product,
-	const promote_release_options *opts, const promote__release_seed *seed)
+int promote__release_begin(promote_release **out, promote_release_options *o, promote_context *ctx,
+	const promote_release_options *opts, const char *subject)
 {
 	*out = NULL;
-	promote_release_options o = PROMOTE_RELEASE_OPTIONS_INIT;
-	int rc = promote__options_copy(&o, opts, options_sizes, PROMOTE_RELEASE_OPTIONS_VERSION, "promote_release_options");
+	promote_release_options defaults = PROMOTE_RELEASE_OPTIONS_INIT;
+	*o = defaults;
+	int rc = promote__options_copy(o, opts, options_sizes, PROMOTE_RELEASE_OPTIONS_VERSION, "promote_release_options");
 	if (rc == 0)
-		rc = check_start(product, &o);
+		rc = check_start(subject, o);
 	if (rc == 0 && !promote__context_repository(ctx))
 		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_CONFIG,
 			"%s is not in a git repository, and a release is recorded in one: open the context from a "
 			"repository (promote_context_open_repository())", promote_context_source(ctx));
+	if (rc == 0 && (rc = promote__release_alloc(out, ctx)) == 0)
+		keep_options(*out, o);
+	return rc;
+}
+
+int promote__release_create(promote_release *r, const char *what)
+{
+	r->state = PROMOTE_RELEASE_RUNNING;
+	r->created = r->updated = promote__now(r->ctx);
+	char **fields[] = { &r->reason, &r->trigger_commit, &r->forced };
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < PROMOTE_ARRAY_SIZE(fields); i++)
+		if (!*fields[i])
+			rc = promote__set_string(fields[i], "");
+	/* A release killed while its record was being created left a lock that no one will ask for again. */
+	promote__git_session *session = NULL;
+	if (rc == 0 && (rc = promote__context_session(&session, r->ctx)) == 0)
+		rc = promote__git_clear_abandoned_creations(session->repo, "refs/promote/releases");
+	return rc ? rc : promote__release_update(r, mutate_create, NULL, what);
+}
+
+static int start(promote_release **out, promote_context *ctx, const char *product,
+	const promote_release_options *opts, const promote__release_seed *seed)
+{
+	*out = NULL;
+	promote_release_options o;
+	promote_release *r = NULL;
+	int rc = promote__release_begin(&r, &o, ctx, opts, product);
 	if (rc)
 		return rc;
-	promote_release *r = NULL;
 	const promote_flow *flow = NULL;
 	const char *from = NULL;
-	if ((rc = promote__release_alloc(&r, ctx)) == 0)
-		keep_options(r, &o);
-	if (rc == 0 && o.to)
+	if (o.to)
 		rc = source_of(&from, ctx, o.to, o.from);
 	else if (rc == 0)
 		rc = resolve_flow(&flow, ctx, product, o.flow);
@@ -289,24 +315,17 @@ static int start(promote_release **out, promote_context *ctx, const char *produc
 		rc = promote__set_string(&r->id, id);
 	free(id);
 	if (rc == 0) {
-		r->state = PROMOTE_RELEASE_RUNNING;
 		r->set_version = o.set_version && !o.to;
 		r->group = !o.no_group;
-		r->created = r->updated = promote__now(ctx);
 		r->timeout_s = flow && flow->timeout_s ? flow->timeout_s : PROMOTE__RELEASE_TIMEOUT_DEFAULT;
-		if ((rc = promote__set_string(&r->reason, "")) == 0 &&
-			(rc = promote__set_string(&r->trigger_commit, seed ? seed->trigger_commit : "")) == 0)
+		if ((rc = promote__set_string(&r->trigger_commit, seed ? seed->trigger_commit : "")) == 0)
 			rc = promote__set_string(&r->forced, o.force ? o.reason : "");
 	}
-	/* A release killed while its record was being created left a lock that no one will ask for again. */
-	promote__git_session *session = NULL;
-	if (rc == 0 && (rc = promote__context_session(&session, ctx)) == 0)
-		rc = promote__git_clear_abandoned_creations(session->repo, "refs/promote/releases");
 	/* A person promoting into `to` explicitly lifts a rollback's pin there (holds.h). */
 	if (rc == 0 && o.to)
 		rc = promote__holds_unpin(ctx, o.to, product, o.author_name);
 	if (rc == 0)
-		rc = promote__release_update(r, mutate_create, NULL, seed ? seed->what : "Start release");
+		rc = promote__release_create(r, seed ? seed->what : "Start release");
 	if (rc) {
 		promote_release_free(r);
 		return rc;

@@ -36,7 +36,8 @@ static promote__check *find_check(promote_release_step *s, const char *name, boo
 static promote__deploy_target target_of(const promote_release *r, const promote_release_step *s)
 {
 	const char *commit = s->merge_commit && *s->merge_commit ? s->merge_commit : s->commit ? s->commit : "";
-	promote__deploy_target t = { r->id, r->product, s->environment, r->version, commit };
+	promote__deploy_target t = { r->id, r->product, s->environment, r->version, commit,
+		r->sync ? promote__release_sync_products(r) : NULL };
 	return t;
 }
 

@@ -10,6 +10,7 @@
  */
 #include "release_machine.h"
 #include "apply.h"
+#include "sync_model.h"
 
 #include "git/session.h"
 #include "git/trailers.h"
@@ -161,14 +162,21 @@ static int make_plans(promote_plan **plans, size_t *failed, promote_release *r, 
 	return rc;
 }
 
-/* The plans written as the release's: its id in the trailers and branch names, its author. A commit over
- * a remote is kept for the caller's next flush, which pushes it with the record that names it. */
-static int apply(promote_buf *made, int *outcome, const promote_release *r, promote_plan **plans, size_t count)
+/* How the release writes: its id in the trailers and branch names, its author. */
+static promote_apply_options apply_options(const promote_release *r)
 {
 	promote_apply_options o = PROMOTE_APPLY_OPTIONS_INIT;
 	o.release = r->id;
 	o.author_name = r->opts.author_name;
 	o.author_email = r->opts.author_email;
+	return o;
+}
+
+/* The plans written as the release's. A commit over a remote is kept for the caller's next flush, which
+ * pushes it with the record that names it. */
+static int apply(promote_buf *made, int *outcome, const promote_release *r, promote_plan **plans, size_t count)
+{
+	promote_apply_options o = apply_options(r);
 	return promote__plans_apply(made, outcome, plans, count, &o, true);
 }
 
@@ -197,19 +205,114 @@ void promote__effect_forget(promote_release *r)
 			promote__git_pending_drop(session, &session->pending[i - 1]);
 }
 
+/* The sync a sync release's step writes (a reference: promote_sync_free()): the one it started with, in
+ * its process (sync_release.c), the first time; else planned again from the recorded source commit and
+ * products. */
+static int sync_of(promote_sync **out, promote_release *r, const promote_release_step *step)
+{
+	*out = NULL;
+	promote_sync *s = r->prepared_sync;
+	/* Once: the release's reference passes to the caller. A write that has to be made again (a push
+	 * race lost at the flush) plans on the branch's new tip, never again on this sync's old base. */
+	r->prepared_sync = NULL;
+	if (s && strcmp(s->written_count ? s->written[0]->from_commit.hex : "", r->sync->source_commit) == 0) {
+		*out = s;
+		return 0;
+	}
+	promote_sync_free(s);
+	/* Another process (or after a crash): the recorded products, read at the recorded commit. */
+	promote__commit_id source;
+	if (strlen(r->sync->source_commit) >= sizeof source.hex)
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_RELEASE,
+			"release %s records no valid source commit; start the sync again", r->id);
+	strcpy(source.hex, r->sync->source_commit);
+	const char **names = calloc(r->sync->product_count ? r->sync->product_count : 1, sizeof *names);
+	if (!names)
+		return promote__error_oom();
+	for (size_t i = 0; i < r->sync->product_count; i++)
+		names[i] = r->sync->products[i].name;
+	promote_sync_options o = PROMOTE_SYNC_OPTIONS_INIT;
+	o.products = names;
+	o.product_count = r->sync->product_count;
+	o.update_only = r->sync->update_only;
+	int rc = promote__sync_make(&s, r->ctx, step->from, step->environment, &o, &source);
+	free(names);
+	if (rc)
+		return rc;
+	*out = s;
+	return 0;
+}
+
+/* What a step writes: one product's plans (several steps grouped), or a sync's. */
+typedef struct writing {
+	promote_plan **plans;
+	size_t count;
+	promote_sync *sync;
+} writing;
+
+static void writing_dispose(writing *w)
+{
+	for (size_t i = 0; w->plans && i < w->count; i++)
+		promote_plan_free(w->plans[i]);
+	free(w->plans);
+	promote_sync_free(w->sync);
+}
+
+static int writing_make(writing *w, size_t *failed, promote_release *r, const char *const *envs, size_t count)
+{
+	memset(w, 0, sizeof *w);
+	if (r->sync) {
+		const promote_release_step *step = promote__release_step(r, envs[0]);
+		int rc = sync_of(&w->sync, r, step);
+		if (rc == 0) { /* the action fixed in the record */
+			w->sync->action = step->action;
+			for (size_t i = 0; i < w->sync->written_count; i++)
+				w->sync->written[i]->action = step->action;
+		} else
+			*failed = 1;
+		return rc;
+	}
+	w->count = count;
+	w->plans = calloc(count, sizeof *w->plans);
+	return w->plans ? make_plans(w->plans, failed, r, envs, count) : promote__error_oom();
+}
+
+static int writing_action(const writing *w)
+{
+	return w->sync ? w->sync->action : w->plans[0]->action;
+}
+
+static const char *writing_branch(const writing *w)
+{
+	return w->sync ? promote_sync_branch(w->sync) : w->plans[0]->to_branch;
+}
+
+static int writing_apply(promote_buf *made, int *outcome, const promote_release *r, writing *w)
+{
+	if (!w->sync)
+		return apply(made, outcome, r, w->plans, w->count);
+	promote_apply_options o = apply_options(r);
+	return promote__sync_write(made, outcome, w->sync, &o, true);
+}
+
+static const char *writing_change(const writing *w)
+{
+	return w->sync ? w->sync->change_id : w->plans[0]->change_id;
+}
+
 int promote__effect_make(promote__effect *e, promote_release *r, const char *const *envs, size_t count)
 {
 	memset(e, 0, sizeof *e);
-	promote_plan **plans = calloc(count, sizeof *plans);
-	int rc = plans ? make_plans(plans, &e->failed, r, envs, count) : promote__error_oom();
-	int action = rc == 0 ? plans[0]->action : PROMOTE_ACTION_NONE;
+	writing w;
+	int rc = writing_make(&w, &e->failed, r, envs, count);
+	int action = rc == 0 ? writing_action(&w) : PROMOTE_ACTION_NONE;
 	if (rc == 0 && action == PROMOTE_ACTION_NONE) {
 		e->landed = true;
 		goto done;
 	}
 	/* Made already, by a process that died before it could record it? */
 	if (rc == 0 && action == PROMOTE_ACTION_COMMIT &&
-		(rc = find_commit(&e->commit, r, plans[0]->to_branch, envs[0])) == 0 && e->commit) {
+		(rc = find_commit(&e->commit, r, writing_branch(&w), envs[0])) == 0 && e->commit) {
 		e->landed = true;
 		goto done;
 	}
@@ -226,12 +329,12 @@ int promote__effect_make(promote__effect *e, promote_release *r, const char *con
 	promote_buf made = PROMOTE_BUF_INIT;
 	int outcome = PROMOTE_APPLY_UNCHANGED;
 	if (rc == 0)
-		rc = apply(&made, &outcome, r, plans, count);
+		rc = writing_apply(&made, &outcome, r, &w);
 	/* A test build may die here: the effect made, not yet recorded (found again by its trailers). */
 	if (rc == 0 && outcome != PROMOTE_APPLY_UNCHANGED)
 		promote__fault_point(outcome == PROMOTE_APPLY_PROPOSED ? "(change opened)" : commit_point(r, false));
 	if (rc == 0 && outcome == PROMOTE_APPLY_PROPOSED) {
-		rc = dup_into(&e->change, plans[0]->change_id);
+		rc = dup_into(&e->change, writing_change(&w));
 		if (rc == 0)
 			rc = dup_into(&e->head, made.ptr);
 	} else if (rc == 0) {
@@ -243,9 +346,7 @@ int promote__effect_make(promote__effect *e, promote_release *r, const char *con
 	}
 	promote_buf_dispose(&made);
 done:
-	for (size_t i = 0; plans && i < count; i++)
-		promote_plan_free(plans[i]);
-	free(plans);
+	writing_dispose(&w);
 	return rc;
 }
 

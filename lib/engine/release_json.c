@@ -143,6 +143,49 @@ static json_object *step_json(const void *item)
 	return o;
 }
 
+static json_object *product_json(const void *item)
+{
+	const promote__release_product *p = item;
+	json_object *o = json_object_new_object();
+	int rc = o ? 0 : promote__error_oom();
+	if (rc == 0)
+		rc = promote__json_put_string(o, "name", p->name, false);
+	if (rc == 0)
+		rc = promote__json_put_string(o, "kind", promote_sync_kind_name(p->kind), false);
+	if (rc == 0)
+		rc = promote__json_put_string(o, "version", p->version, false);
+	if (rc == 0)
+		rc = promote__json_put_string(o, "previous", p->previous, false);
+	if (rc) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* A sync's part, or null. */
+static json_object *sync_json(const promote__release_sync *sync)
+{
+	if (!sync)
+		return NULL;
+	json_object *o = json_object_new_object();
+	int rc = o ? 0 : promote__error_oom();
+	if (rc == 0)
+		rc = promote__json_put_string(o, "source_commit", sync->source_commit, false);
+	if (rc == 0)
+		rc = promote__json_put(o, "update_only", json_object_new_boolean(sync->update_only), false);
+	if (rc == 0)
+		rc = promote__json_put(o, "filters", promote__json_strings(sync->filters, sync->filter_count), false);
+	if (rc == 0)
+		rc = promote__json_put(o, "products",
+			array_json(sync->products, sync->product_count, sizeof *sync->products, product_json), false);
+	if (rc) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_object *release_json(const promote_release *r)
 {
 	json_object *o = json_object_new_object(), *trigger = json_object_new_object();
@@ -188,6 +231,11 @@ static json_object *release_json(const promote_release *r)
 	if (rc == 0)
 		rc = promote__json_put(o, "steps",
 			array_json(r->steps, r->step_count, sizeof *r->steps, step_json), false);
+	json_object *sync = rc == 0 ? sync_json(r->sync) : NULL;
+	if (rc == 0 && r->sync && !sync)
+		rc = promote__error_oom();
+	if (rc == 0)
+		rc = promote__json_put(o, "sync", sync, true);
 	json_object_put(trigger);
 	if (rc) {
 		json_object_put(o);
@@ -412,6 +460,37 @@ static void get_step(reader *rd, void *item, json_object *o)
 	s->attempts = attempts < 0 ? 0 : (unsigned)attempts;
 }
 
+static void get_product(reader *rd, void *item, json_object *o)
+{
+	promote__release_product *p = item;
+	static const char *const kinds[] = { "equal", "update", "add", "skip" };
+	get_str(rd, &p->name, o, "name");
+	get_enum(rd, &p->kind, o, "kind", kinds, PROMOTE_ARRAY_SIZE(kinds), NULL);
+	get_str(rd, &p->version, o, "version");
+	get_str(rd, &p->previous, o, "previous");
+}
+
+/* "sync": added later, absent in older records; null for a product's release. */
+static void get_sync(reader *rd, promote_release *r, json_object *o)
+{
+	json_object *v = NULL;
+	if (!json_object_object_get_ex(o, "sync", &v) || !v || rd->rc)
+		return;
+	if (!json_object_is_type(v, json_type_object)) {
+		bad(rd, "'sync' is not an object");
+		return;
+	}
+	if (!(r->sync = calloc(1, sizeof *r->sync))) {
+		rd->rc = promote__error_oom();
+		return;
+	}
+	get_str(rd, &r->sync->source_commit, v, "source_commit");
+	get_bool(rd, &r->sync->update_only, v, "update_only");
+	get_strings(rd, &r->sync->filters, &r->sync->filter_count, v, "filters");
+	r->sync->products = get_objects(rd, &r->sync->product_count, v, "products", sizeof *r->sync->products,
+		"a product", get_product);
+}
+
 static void get_release(reader *rd, promote_release *r, json_object *o)
 {
 	int64_t schema = 0, timeout = 0;
@@ -445,6 +524,7 @@ static void get_release(reader *rd, promote_release *r, json_object *o)
 		get_time(rd, &r->restarted, o, "restarted");
 	r->timeout_s = timeout < 0 || timeout > UINT32_MAX ? 0 : (uint32_t)timeout;
 	r->steps = get_objects(rd, &r->step_count, o, "steps", sizeof *r->steps, "a step", get_step);
+	get_sync(rd, r, o);
 }
 
 int promote__release_parse(promote_release *r, const char *data, size_t size, const char *where)

@@ -124,9 +124,9 @@ int promote__lease_take(char **holder, const promote_release *r, const char *env
 	promote__git_session *s = NULL;
 	promote__strbuf ref, message;
 	promote__strbuf_init(&message, PROMOTE__MESSAGE_MAX, "the lease's commit message");
-	int rc = lease_ref(&ref, r->product, env);
+	int rc = lease_ref(&ref, promote__release_subject(r), env);
 	if (rc == 0)
-		rc = promote__strbuf_addf(&message, "Lease %s in %s: %s\n", r->product, env, r->id);
+		rc = promote__strbuf_addf(&message, "Lease %s in %s: %s\n", promote__release_subject(r), env, r->id);
 	if (rc == 0)
 		rc = promote__context_session(&s, r->ctx);
 	take_args a = { r, s, env, NULL };

@@ -4,6 +4,7 @@
 #include "model/context.h"
 #include "core/error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,8 +54,25 @@ static void clear_step(promote_release_step *s)
 	memset(s, 0, sizeof *s);
 }
 
+static void free_sync(promote__release_sync *sync)
+{
+	if (!sync)
+		return;
+	for (size_t i = 0; i < sync->product_count; i++) {
+		free(sync->products[i].name);
+		free(sync->products[i].version);
+		free(sync->products[i].previous);
+	}
+	free(sync->products);
+	free_strings(sync->filters, sync->filter_count);
+	free(sync->source_commit);
+	free(sync->listed);
+	free(sync);
+}
+
 void promote__release_clear(promote_release *r)
 {
+	free_sync(r->sync);
 	for (size_t i = 0; i < r->step_count; i++)
 		clear_step(&r->steps[i]);
 	free(r->steps);
@@ -69,10 +87,12 @@ void promote__release_clear(promote_release *r)
 	promote_context *ctx = r->ctx;
 	promote_release_options opts = r->opts;
 	bool listed = r->listed;
+	promote_sync *prepared = r->prepared_sync;
 	memset(r, 0, sizeof *r);
 	r->ctx = ctx;
 	r->opts = opts;
 	r->listed = listed;
+	r->prepared_sync = prepared;
 }
 
 int promote__release_alloc(promote_release **out, promote_context *ctx)
@@ -93,8 +113,32 @@ void promote__release_free(promote_release *r)
 	if (!r)
 		return;
 	promote__release_clear(r);
+	promote_sync_free(r->prepared_sync);
 	promote__context_unref(r->ctx);
 	free(r);
+}
+
+const char *promote__release_sync_products(const promote_release *r)
+{
+	promote__release_sync *sync = r->sync;
+	if (!sync->listed) {
+		size_t size = 1;
+		for (size_t i = 0; i < sync->product_count; i++)
+			size += strlen(sync->products[i].name) + strlen(sync->products[i].version) + 2;
+		if (!(sync->listed = malloc(size)))
+			return "";
+		size_t at = 0;
+		for (size_t i = 0; i < sync->product_count; i++)
+			at += (size_t)snprintf(sync->listed + at, size - at, "%s%s=%s", i ? " " : "", sync->products[i].name,
+				sync->products[i].version);
+		sync->listed[at] = '\0';
+	}
+	return sync->listed;
+}
+
+const char *promote__release_subject(const promote_release *r)
+{
+	return r->sync ? "sync" : r->product;
 }
 
 promote_release_step *promote__release_step(promote_release *r, const char *env)

@@ -90,6 +90,28 @@ struct promote_release_step {
 	int64_t started, finished;
 };
 
+/* A product a sync release writes: what its start found. */
+typedef struct promote__release_product {
+	char *name;
+	int kind;              /* promote_sync_kind: update or add */
+	char *version;         /* the source's ("" none) */
+	char *previous;        /* the target's before ("" none) */
+} promote__release_product;
+
+/* What makes a release a sync's (flow "sync", no product, one step into the
+ * target from the trigger): the source's commit it takes every product from
+ * (so that the step writes what was checked and approved, even if the
+ * source moved on), and the products it writes. */
+typedef struct promote__release_sync {
+	char *source_commit;
+	bool update_only;
+	char **filters;        /* the request, as promote_sync keeps it: resumed only by the same */
+	size_t filter_count;
+	promote__release_product *products;
+	size_t product_count;
+	char *listed;          /* "NAME=VERSION ..." made once for deploys and checks (not recorded) */
+} promote__release_sync;
+
 struct promote_release {
 	promote_context *ctx;  /* kept alive (a reference) */
 	char *id, *flow, *product, *version;
@@ -105,6 +127,8 @@ struct promote_release {
 	uint32_t timeout_s;    /* the whole release's bound */
 	promote_release_step *steps;
 	size_t step_count;
+	promote__release_sync *sync; /* a sync's release; NULL for a product's */
+	promote_sync *prepared_sync; /* the sync it was started with, written by its step here (a reference) */
 	/* Where the record is: the commit the snapshot was read from. */
 	git_oid tip;
 	bool has_tip;
@@ -118,6 +142,15 @@ int promote__release_alloc(promote_release **out, promote_context *ctx);
 void promote__release_clear(promote_release *r);
 /* Free `r` and drop its reference on the context. */
 void promote__release_free(promote_release *r);
+
+/* What the release's leases and queue are taken for: its product, or for a
+ * sync (which has none) "sync" — a product of that name shares them: the
+ * two wait for each other, never both act. */
+const char *promote__release_subject(const promote_release *r);
+
+/* A sync release's products as deploys and checks are told them:
+ * "NAME=VERSION NAME=VERSION" ("" when out of memory). */
+const char *promote__release_sync_products(const promote_release *r);
 
 /* Steps' small helpers, shared by the machine and the CLI-facing getters. */
 promote_release_step *promote__release_step(promote_release *r, const char *env);

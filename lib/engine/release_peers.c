@@ -134,7 +134,7 @@ static int read_peer(promote_release **out, promote_release *self, promote__git_
 		rc = promote__release_parse(r, bytes.ptr, bytes.size, ref);
 	if (rc == 0 && promote__release_state_final(r->state))
 		final_remember(&tip);
-	else if (rc == 0 && strcmp(r->product, self->product) == 0) {
+	else if (rc == 0 && strcmp(promote__release_subject(r), promote__release_subject(self)) == 0) {
 		r->tip = tip;
 		r->has_tip = true;
 		r->listed = true;
@@ -153,7 +153,7 @@ int promote__peers_load(promote__peers *out, promote_release *self)
 	char *glob = NULL;
 	int rc = promote__context_session(&s, self->ctx);
 	if (rc == 0)
-		rc = glob_of(&glob, self->product);
+		rc = glob_of(&glob, promote__release_subject(self));
 	git_reference_iterator *it = NULL;
 	int git_rc = 0;
 	if (rc == 0 && (git_rc = git_reference_iterator_glob_new(&it, s->repo, glob)) < 0)

@@ -33,6 +33,15 @@ typedef struct promote__release_seed {
 
 /* promote_release_start() of a release the watcher found: flow and options
  * as given, the id, version and trigger commit from `seed`. */
+/* The beginning of every start: `opts` copied into *o and checked (`subject`
+ * names the release in messages), the repository checked, an empty release
+ * made that keeps the caller's author and events. */
+int promote__release_begin(promote_release **out, promote_release_options *o, promote_context *ctx,
+	const promote_release_options *opts, const char *subject);
+/* Its end: `r`, filled (id, steps, ...), recorded as a new running release;
+ * fields left NULL become "". */
+int promote__release_create(promote_release *r, const char *what);
+
 int promote__release_start_seeded(promote_release **out, promote_context *ctx, const char *product,
 	const promote_release_options *opts, const promote__release_seed *seed);
 

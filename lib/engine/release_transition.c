@@ -277,6 +277,8 @@ char *promote__step_approval_reason(const promote_release *r, const promote_rele
 {
 	if (s->action == PROMOTE_ACTION_PULL_REQUEST && change && *change)
 		return promote__strdupf("waiting for approval of change %s (%u of 1)", change, approvals > 1 ? 1 : approvals);
+	if (r->sync)
+		return promote__strdupf("waiting for approval to sync %s with %s", s->environment, s->from);
 	return promote__strdupf("waiting for approval to promote %s %s to %s", r->product, r->version, s->environment);
 }
 

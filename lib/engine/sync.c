@@ -179,7 +179,8 @@ static int plan_item(promote_sync *s, promote__sync_item *item, bool in_target, 
 {
 	promote_plan_options po = PROMOTE_PLAN_OPTIONS_INIT;
 	po.from = promote_env_name(s->from);
-	int rc = promote__plan_make(&item->plan, s->ctx, &s->overlay.reader, item->name, promote_env_name(s->to), &po);
+	int rc = promote__plan_make_at(&item->plan, s->ctx, &s->overlay.reader, item->name, promote_env_name(s->to), &po,
+		s->source_pin.hex[0] ? &s->source_pin : NULL);
 	if (rc)
 		return rc;
 	if (in_target && item->plan->previous && !(item->previous = strdup(item->plan->previous)))
@@ -273,11 +274,43 @@ static int plan_all(promote_sync *s, const promote_sync_options *o)
 	return rc;
 }
 
+static int add_filter(promote_sync *s, const char *kind, const char *value)
+{
+	char **grown = realloc(s->filters, (s->filter_count + 1) * sizeof *s->filters);
+	if (!grown)
+		return promote__error_oom();
+	s->filters = grown;
+	if (!(grown[s->filter_count] = value ? promote__strdupf("%s:%s", kind, value) : strdup(kind)))
+		return promote__error_oom();
+	s->filter_count++;
+	return 0;
+}
+
+static int filters_of(promote_sync *s, const promote_sync_options *o)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < o->product_count; i++)
+		rc = add_filter(s, "product", o->products[i]);
+	for (size_t i = 0; rc == 0 && i < o->only_count; i++)
+		rc = add_filter(s, "only", o->only[i]);
+	for (size_t i = 0; rc == 0 && i < o->exclude_count; i++)
+		rc = add_filter(s, "exclude", o->exclude[i]);
+	if (rc == 0 && o->update_only)
+		rc = add_filter(s, "update_only", NULL);
+	return rc;
+}
+
 int promote_sync_create(promote_sync **out, promote_context *ctx, const char *from, const char *to,
 	const promote_sync_options *opts)
 {
 	if (!out || !ctx || !to)
 		return promote__error_arg(__func__, !out ? "out" : !ctx ? "ctx" : "to");
+	return promote__sync_make(out, ctx, from, to, opts, NULL);
+}
+
+int promote__sync_make(promote_sync **out, promote_context *ctx, const char *from, const char *to,
+	const promote_sync_options *opts, const promote__commit_id *source)
+{
 	*out = NULL;
 	promote_sync_options o = PROMOTE_SYNC_OPTIONS_INIT;
 	int rc = promote__options_copy(&o, opts, options_sizes, PROMOTE_SYNC_OPTIONS_VERSION, "promote_sync_options");
@@ -292,6 +325,8 @@ int promote_sync_create(promote_sync **out, promote_context *ctx, const char *fr
 		return promote__error_oom();
 	s->ctx = ctx;
 	promote__context_ref(ctx);
+	if (source)
+		s->source_pin = *source;
 	rc = promote_env_lookup(&s->to, ctx, to);
 	if (rc == 0 && from)
 		rc = promote_env_lookup(&s->from, ctx, from);
@@ -303,11 +338,9 @@ int promote_sync_create(promote_sync **out, promote_context *ctx, const char *fr
 			"'%s' cannot be synced with itself; name another source environment", to);
 	if (rc == 0) /* before anything is read: the source may live in another repository, the target not */
 		rc = promote__plan_check_target(ctx, s->to);
-	if (rc == 0 && (!(s->branch = promote__strdupf("promote/sync/%s/%s", promote_env_name(s->from), to)) ||
-			       !(s->labels[0] = strdup("promote/sync")) ||
-			       !(s->labels[1] = promote__strdupf("promote/environment=%s", to)) ||
-			       !(s->labels[2] = promote__strdupf("promote/sync-from=%s", promote_env_name(s->from)))))
-		rc = promote__error_oom();
+	s->update_only = o.update_only != 0;
+	if (rc == 0)
+		rc = filters_of(s, &o);
 	if (rc == 0)
 		rc = plan_all(s, &o);
 	if (rc) {
@@ -322,18 +355,22 @@ void promote_sync_free(promote_sync *s)
 {
 	if (!s)
 		return;
+	if (s->refs) {
+		s->refs--;
+		return;
+	}
 	for (size_t i = 0; i < s->count; i++) {
 		free(s->items[i].name);
 		free(s->items[i].previous);
 		promote_plan_free(s->items[i].plan);
 	}
 	free(s->items);
+	for (size_t i = 0; i < s->filter_count; i++)
+		free(s->filters[i]);
+	free(s->filters);
 	free(s->written);
 	free(s->merged);
 	promote__overlay_dispose(&s->overlay);
-	free(s->branch);
-	for (size_t i = 0; i < PROMOTE_ARRAY_SIZE(s->labels); i++)
-		free(s->labels[i]);
 	free(s->change_id);
 	promote__context_unref(s->ctx);
 	free(s);

@@ -23,7 +23,6 @@
  * product that changes, and trailers that find the commit again. */
 static int message(promote_buf *out, void *self, const char *release)
 {
-	(void)release;
 	const promote_sync *s = self;
 	size_t updated = 0, added = 0, named = 0;
 	for (size_t i = 0; i < s->count; i++) {
@@ -51,7 +50,11 @@ static int message(promote_buf *out, void *self, const char *release)
 	if (rc == 0 && named > NAMED_MAX)
 		rc = promote__strbuf_addf(&text, "... and %zu more\n", named - NAMED_MAX);
 	if (rc == 0)
-		rc = promote__strbuf_addf(&text, "\nPromote-Sync-From: %s\nPromote-Sync-To: %s\n", from, to);
+		rc = promote__strbuf_addf(&text, "\n");
+	if (rc == 0 && release)
+		rc = promote__strbuf_addf(&text, "Promote-Release: %s\nPromote-Environment: %s\n", release, to);
+	if (rc == 0)
+		rc = promote__strbuf_addf(&text, "Promote-Sync-From: %s\nPromote-Sync-To: %s\n", from, to);
 	if (rc == 0)
 		rc = promote__buf_put(out, promote__strbuf_cstr(&text), promote__strbuf_len(&text));
 	promote__strbuf_free(&text);
@@ -63,10 +66,40 @@ static int replan(void *self, const promote__tree_reader *reader)
 	return promote__sync_replan(self, reader);
 }
 
-int promote_sync_apply(promote_buf *commit, int *outcome, promote_sync *s, const promote_apply_options *opts)
+/* The change branch and labels of a sync's change request: promote/sync/FROM/TO, or the release's
+ * promote/RELEASE/TO with its label promote/release=RELEASE. */
+typedef struct change_names {
+	char *branch;
+	char *labels[4];
+	size_t label_count;
+} change_names;
+
+static void change_names_dispose(change_names *n)
 {
-	if (!outcome || !s)
-		return promote__error_arg(__func__, !outcome ? "outcome" : "sync");
+	free(n->branch);
+	for (size_t i = 0; i < n->label_count; i++)
+		free(n->labels[i]);
+}
+
+static int change_names_of(change_names *n, const promote_sync *s, const char *release)
+{
+	const char *from = promote_env_name(s->from), *to = promote_env_name(s->to);
+	memset(n, 0, sizeof *n);
+	n->branch = release ? promote__strdupf("promote/%s/%s", release, to) : promote__strdupf("promote/sync/%s/%s", from, to);
+	n->labels[n->label_count++] = strdup("promote/sync");
+	n->labels[n->label_count++] = promote__strdupf("promote/environment=%s", to);
+	n->labels[n->label_count++] = promote__strdupf("promote/sync-from=%s", from);
+	if (release)
+		n->labels[n->label_count++] = promote__strdupf("promote/release=%s", release);
+	bool ok = n->branch != NULL;
+	for (size_t i = 0; i < n->label_count; i++)
+		ok = ok && n->labels[i];
+	return ok ? 0 : promote__error_oom();
+}
+
+int promote__sync_write(promote_buf *commit, int *outcome, promote_sync *s, const promote_apply_options *opts,
+	bool later)
+{
 	*outcome = PROMOTE_APPLY_UNCHANGED;
 	if (s->action == PROMOTE_ACTION_NONE) {
 		*outcome = s->count ? PROMOTE_APPLY_SKIPPED : PROMOTE_APPLY_UNCHANGED;
@@ -74,15 +107,26 @@ int promote_sync_apply(promote_buf *commit, int *outcome, promote_sync *s, const
 	}
 	if (s->written_count == 0) /* every product is in place already */
 		return promote__apply_settle(s->ctx, s->items[0].plan->to_branch);
-	promote__apply_group group = { message, replan, s->branch, (const char *const *)s->labels,
-		PROMOTE_ARRAY_SIZE(s->labels), s };
-	int rc = promote__group_apply(commit, outcome, s->written, s->written_count, opts, &group);
+	change_names names;
+	int rc = change_names_of(&names, s, opts ? opts->release : NULL);
+	promote__apply_group group = { message, replan, names.branch, (const char *const *)names.labels,
+		names.label_count, s };
+	if (rc == 0)
+		rc = promote__group_apply(commit, outcome, s->written, s->written_count, opts, later, &group);
 	if (rc == 0 && *outcome == PROMOTE_APPLY_PROPOSED) {
 		free(s->change_id);
 		if (!(s->change_id = strdup(s->written[0]->change_id)))
 			rc = promote__error_oom();
 	}
+	change_names_dispose(&names);
 	return rc;
+}
+
+int promote_sync_apply(promote_buf *commit, int *outcome, promote_sync *s, const promote_apply_options *opts)
+{
+	if (!outcome || !s)
+		return promote__error_arg(__func__, !outcome ? "outcome" : "sync");
+	return promote__sync_write(commit, outcome, s, opts, false);
 }
 
 int promote_sync_diff(promote_buf *out, const promote_sync *s)

@@ -372,7 +372,11 @@ int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader
 {
 	clear_changes(plan);
 	sides s = { reader, promote__plan_source_reader(plan, reader), { "" }, { "" }, NULL, NULL };
-	int rc = s.src_r->tip(&s.src, s.src_r->self, plan->from_branch);
+	int rc = 0;
+	if (plan->source_pin.hex[0])
+		s.src = plan->source_pin;
+	else
+		rc = s.src_r->tip(&s.src, s.src_r->self, plan->from_branch);
 	if (rc == 0)
 		rc = reader->tip(&s.dst, reader->self, plan->to_branch);
 	if (rc)
@@ -475,12 +479,18 @@ int promote_plan_create(promote_plan **out, promote_context *ctx, const char *pr
 }
 
 static int make(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader, const char *product,
-	const char *to, const promote_plan_options *opts, bool in_place);
+	const char *to, const promote_plan_options *opts, bool in_place, const promote__commit_id *source);
 
 int promote__plan_make(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
 	const char *product, const char *to, const promote_plan_options *opts)
 {
-	return make(out, ctx, reader, product, to, opts, false);
+	return make(out, ctx, reader, product, to, opts, false, NULL);
+}
+
+int promote__plan_make_at(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
+	const char *product, const char *to, const promote_plan_options *opts, const promote__commit_id *source)
+{
+	return make(out, ctx, reader, product, to, opts, false, source);
 }
 
 int promote__plan_set_version(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
@@ -489,12 +499,12 @@ int promote__plan_set_version(promote_plan **out, promote_context *ctx, const pr
 	promote_plan_options o = PROMOTE_PLAN_OPTIONS_INIT;
 	o.from = env;
 	o.set_version = version;
-	return make(out, ctx, reader, product, env, &o, true);
+	return make(out, ctx, reader, product, env, &o, true, NULL);
 }
 
 /* `in_place`: the source is the target itself, and only the version changes. */
 static int make(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader, const char *product,
-	const char *to, const promote_plan_options *opts, bool in_place)
+	const char *to, const promote_plan_options *opts, bool in_place, const promote__commit_id *source)
 {
 	*out = NULL;
 	promote_plan_options o = PROMOTE_PLAN_OPTIONS_INIT;
@@ -510,6 +520,8 @@ static int make(promote_plan **out, promote_context *ctx, const promote__tree_re
 		return promote__error_oom();
 	plan->ctx = ctx;
 	promote__context_ref(ctx);
+	if (source)
+		plan->source_pin = *source;
 	rc = promote_env_lookup(&plan->to, ctx, to);
 	if (rc == 0 && o.from)
 		rc = promote_env_lookup(&plan->from, ctx, o.from);

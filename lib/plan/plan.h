@@ -34,6 +34,7 @@ struct promote_plan {
 	 * the source is read through the reader the plan is computed with, as the target. */
 	const promote__tree_reader *from_reader;
 	promote__commit_id from_commit;  /* in the source's repository */
+	promote__commit_id source_pin;   /* "" none: the source branch's tip; else always this commit of it */
 	promote__commit_id base;  /* the target branch's commit the plan was made on */
 	promote__changes changes;  /* sorted by path */
 	int action;           /* the resolved policy's promote_action */
@@ -47,6 +48,11 @@ struct promote_plan {
  */
 int promote__plan_make(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
 	const char *product, const char *to, const promote_plan_options *opts);
+
+/* promote__plan_make() reading the source at its commit `source` (NULL: its
+ * branch's tip), now and whenever the plan is computed again. */
+int promote__plan_make_at(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
+	const char *product, const char *to, const promote_plan_options *opts, const promote__commit_id *source);
 
 /* A plan that sets the version attribute of `product` in `env` to `version`
  * and changes nothing else (from and to are both `env`): what a release

@@ -155,7 +155,7 @@ def test_nested_sync_lists_the_new_helmfile_in_the_root(tmp_path):
     set_staging(tmp_path, bare, staging_files(case, 1))
     r = promote("--repo", bare, "sync", "--from", "staging", "--to", "jx")
     assert r.code == 0 and r.out.startswith("add myapp 1.2.3\ncommitted "), r
-    assert r.out.endswith(" on main: jx synced with staging, 0 updated, 1 added\n"), r
+    assert " on main: jx synced with staging, 0 updated, 1 added\nrelease sync-jx-" in r.out, r
     assert sorted(git(bare, "show", "--name-only", "--format=", "main").split()) == ["helmfile.yaml", JX]
     assert parsed(show(bare, "helmfile.yaml")) == parsed(read(case, "helmfile.yaml.expected"))
     assert show(bare, JX) == read(case, JX + ".1.expected")

@@ -1,11 +1,18 @@
 """`promote sync` and `promote apply P1 P2 …`: many products in one change."""
 
 import json
+import shutil
 
 from conftest import EXAMPLE, git, promote
 from gitserver import create_bare_repo
 
-OK, FAILED, USAGE = 0, 1, 2
+OK, FAILED, USAGE, WAITING = 0, 1, 2, 3
+
+
+def releases(bare):
+    """The ids of the releases recorded in `bare`."""
+    refs = git(bare, "for-each-ref", "--format=%(refname)", "refs/promote/releases/").split()
+    return [ref[len("refs/promote/releases/"):] for ref in refs]
 
 
 def count(bare, rev="main"):
@@ -20,7 +27,8 @@ def test_sync_updates_every_product_in_one_commit(repo):
     r = promote("--repo", repo, "sync", "--to", "qa")
     assert r.code == OK, r
     assert r.out.startswith("update cart 1.3.2 -> 1.4.0\nupdate shop 1.3.2 -> 1.4.0\ncommitted ")
-    assert r.out.endswith(" on main: qa synced with dev, 2 updated, 0 added\n")
+    release = releases(repo)[0]
+    assert r.out.endswith(" on main: qa synced with dev, 2 updated, 0 added\nrelease %s succeeded\n" % release)
     assert count(repo) == 2
     # exactly the promoted bytes: one line per file
     assert numstat(repo) == ["1\t1\tenvs/qa/apps/cart/values.yaml", "1\t1\tenvs/qa/apps/shop/Chart.yaml",
@@ -28,7 +36,8 @@ def test_sync_updates_every_product_in_one_commit(repo):
                              "1\t1\tenvs/qa/apps/shop/values.yaml"]
     body = git(repo, "log", "-1", "--format=%B", "main")
     assert body == ("Sync qa with dev: 2 products updated, 0 added\n\ncart 1.3.2 -> 1.4.0\nshop 1.3.2 -> 1.4.0\n\n"
-                    "Promote-Sync-From: dev\nPromote-Sync-To: qa\n\n")
+                    "Promote-Release: %s\nPromote-Environment: qa\nPromote-Sync-From: dev\nPromote-Sync-To: qa\n\n"
+                    % release)
     again = promote("--repo", repo, "sync", "--from", "dev", "--to", "qa")
     assert again.code == OK, again
     assert again.out == "qa holds every product of dev at its version: nothing to change\n"
@@ -94,11 +103,12 @@ def test_products_sharing_a_file_are_written_together_byte_exact(tmp_path):
 
 
 def example_without(tmp_path, missing):
-    """The bundled example without the folder `missing`, in a bare repository."""
-    root = EXAMPLE.parent
-    files = {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*")
-             if p.is_file() and not str(p.relative_to(root)).startswith(missing + "/")}
-    return create_bare_repo(tmp_path, "partial", files)
+    """The bundled example without the folder `missing`, in a bare repository (its checks keep their
+    executable mode: the sync's release runs them)."""
+    copy = tmp_path / "example-copy"
+    shutil.copytree(EXAMPLE.parent, copy)
+    shutil.rmtree(copy / missing)
+    return create_bare_repo(tmp_path, "partial", copy)
 
 
 def test_a_product_the_target_lacks_is_added_unless_update_only(tmp_path):
@@ -106,7 +116,7 @@ def test_a_product_the_target_lacks_is_added_unless_update_only(tmp_path):
     r = promote("--repo", bare, "sync", "--to", "staging", "--update-only")
     assert r.code == OK, r
     assert r.out.startswith("update shop 1.3.2 -> 1.4.0\ncommitted ")
-    assert r.out.endswith("1 product left out (not in staging with --update-only, or the policy's action is none)\n")
+    assert "\n1 product left out (not in staging with --update-only, or the policy's action is none)\n" in r.out
     assert git(bare, "ls-tree", "--name-only", "main", "envs/staging/apps/") == "envs/staging/apps/shop\n"
     r = promote("--repo", bare, "sync", "--to", "staging")
     assert r.code == OK, r
@@ -139,18 +149,32 @@ def test_apply_several_refuses_what_only_one_product_takes(repo):
 
 
 def test_sync_into_a_manual_environment_is_one_change_request_reused(repo):
+    """prod is manual: the sync's release opens one draft change request and waits for its approval
+    (exit status 3); syncing again goes on with that release, never a second change; approved, it merges
+    and runs prod's deploy and checks."""
     r = promote("--repo", repo, "--json", "sync", "--from", "staging", "--to", "prod")
-    assert r.code == OK, r
+    assert r.code == WAITING, r
     doc = r.json()
-    assert doc["action"] == "pull-request" and doc["outcome"] == "proposed" and doc["change"]
-    branch = git(repo, "rev-parse", "promote/sync/staging/prod").strip()
+    assert doc["action"] == "pull-request" and doc["outcome"] == "proposed" and doc["state"] == "waiting"
+    release = doc["release"]
+    assert releases(repo) == [release] and doc["change"] == "promote/%s/prod" % release
+    head = git(repo, "rev-parse", doc["change"]).strip()
     assert count(repo) == 1  # main does not move
-    again = promote("--repo", repo, "--json", "sync", "--from", "staging", "--to", "prod").json()
-    assert again["change"] == doc["change"]
-    assert git(repo, "rev-parse", "promote/sync/staging/prod").strip() == branch
+    again = promote("--repo", repo, "--json", "sync", "--from", "staging", "--to", "prod")
+    assert again.code == WAITING, again
+    assert again.json()["release"] == release and again.json()["change"] == doc["change"]
+    assert git(repo, "rev-parse", doc["change"]).strip() == head and releases(repo) == [release]
     shown = promote("--repo", repo, "--json", "change", "show", doc["change"])
     assert shown.code == OK, shown
     assert shown.json()["title"] == "Sync prod with staging: 2 products updated, 0 added"
+    approved = promote("--repo", repo, "release", "approve", release, "--env", "prod", "--by", "alice")
+    assert approved.code == OK, approved
+    record = json.loads(git(repo, "show", "refs/promote/releases/%s:record.json" % release))
+    assert record["state"] == "succeeded" and record["flow"] == "sync" and record["product"] == ""
+    assert [p["name"] for p in record["sync"]["products"]] == ["cart", "shop"]
+    step = record["steps"][0]
+    assert step["environment"] == "prod" and step["from"] == "staging" and step["merge_commit"]
+    assert git(repo, "rev-parse", "main").strip() == step["merge_commit"]
 
 
 def test_unknown_and_equal_environments_are_refused(repo):

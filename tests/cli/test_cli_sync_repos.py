@@ -214,12 +214,17 @@ def test_jx_updatebot_ns_staging_between_two_repositories(tmp_path):
     source = create_bare_repo(tmp_path, "source", NS_STAGING / "source")
     config = layout_config("A helmfile release").replace(
         "version: 1\n", "version: 1\nrepositories:\n  cluster: {}\n  source: {url: ../source.git}\n").replace(
-        "staging: {path: helmfiles/jx-staging}", "staging: {path: helmfiles/jx-staging, repository: source}").replace(
-        "production: {path: helmfiles/jx-production}", "production: {path: helmfiles/jx-staging, repository: cluster}")
+        "staging: {path: helmfiles/jx-staging}",
+        "source-jx-staging: {path: helmfiles/jx-staging, repository: source}").replace(
+        "production: {path: helmfiles/jx-production}",
+        "target-jx-staging: {path: helmfiles/jx-staging, repository: cluster}").replace(
+        "trigger: staging, steps: {production: {}}", "trigger: source-jx-staging, steps: {target-jx-staging: {}}")
     target = create_bare_repo(tmp_path, "target", {
         "promote.yaml": config, "helmfile.yaml": (NS_STAGING / "target/helmfile.yaml").read_bytes()})
     before = refs(source)
-    r = promote("--repo", target, "sync", "--from", "staging", "--to", "production")
+    # the two sides named as jx-updatebot's harness names them: no environment's name is in the file, so
+    # nothing of the new helmfile is renamed (the namespace is jx-staging in both clusters)
+    r = promote("--repo", target, "sync", "--from", "source-jx-staging", "--to", "target-jx-staging")
     assert r.code == OK, r
     assert r.out.startswith("add myapp 0.0.3\ncommitted "), r
     assert git(target, "diff", "--name-status", "main~1", "main") == "A\t%s\n" % HELMFILE
@@ -232,7 +237,7 @@ def test_jx_updatebot_ns_staging_between_two_repositories(tmp_path):
     assert after["repositories"] == expected["repositories"]
     assert releases(after) == releases(expected)
     assert refs(source) == before
-    again = promote("--repo", target, "sync", "--from", "staging", "--to", "production")
+    again = promote("--repo", target, "sync", "--from", "source-jx-staging", "--to", "target-jx-staging")
     assert again.code == OK and again.out.endswith("nothing to change\n"), again
 
 

@@ -44,7 +44,7 @@ from gitserver import create_bare_repo
 from test_cli_layouts import UPDATEBOT, only_lines_added
 
 CASES = UPDATEBOT / "sync" / "test_data"
-COMMITTED = r"committed [0-9a-f]{12} on main: %s synced with %s, %d updated, %d added\n"
+COMMITTED = r"committed [0-9a-f]{12} on main: %s synced with %s, %d updated, %d added\nrelease sync-[-a-z0-9]+ succeeded\n"
 
 # doc/CONFIG.md's helmfile layout with the releases of the cases named one by one, each with its chart
 # repository.

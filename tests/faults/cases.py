@@ -33,9 +33,10 @@ def _fsck_all(where, mirrors=True):
     return None
 
 
-def run_case(where, command, check, inject, owned):
+def run_case(where, command, check, inject, owned, expected=0):
     """The problem found (a sentence), or None. `inject(args, env)` runs the broken command; `owned`:
-    the repository written is a mirror of promote's own (no lock may stop the next run)."""
+    the repository written is a mirror of promote's own (no lock may stop the next run); `expected`: the
+    exit status of a run that did its work (3: it waits for a person)."""
     args = [*where.prefix, *command]
     broken = inject(args, where.env)
     if broken.returncode < 0 and broken.returncode != -9:
@@ -48,45 +49,45 @@ def run_case(where, command, check, inject, owned):
     # The next run, without faults; a lock is stale at once, not after a wait.
     env = dict(where.env, PROMOTE_STALE_LOCK_AGE="0")
     again = promote(args, env)
-    if again.returncode != 0:
+    if again.returncode != expected:
         if owned or STALE_MESSAGE not in again.stderr:
             return "the next run failed (exit %d): %s" % (again.returncode, again.stderr.strip()[-600:])
         fixed = promote([*where.prefix, "doctor", "--fix"], env)
         if fixed.returncode != 0:
             return "promote doctor --fix failed (exit %d): %s" % (fixed.returncode, fixed.stderr.strip()[-400:])
         again = promote(args, env)
-        if again.returncode != 0:
+        if again.returncode != expected:
             return "the run after doctor --fix failed (exit %d): %s" % (again.returncode,
                                                                        again.stderr.strip()[-400:])
     return _fsck_all(where) or check(where, True) or _left_locks(where)
 
 
-def probe(place, command, scratch):
+def probe(place, command, scratch, expected=0):
     """The system calls of a clean run of `command` where `place` runs its cases (faults.kill_points)."""
     where = place.fresh()
-    points = kill_points([*where.prefix, *command], where.env, scratch)
+    points = kill_points([*where.prefix, *command], where.env, scratch, expected)
     place.done(where)
     return points
 
 
-def run_cases(place, command, check, cases, owned):
+def run_cases(place, command, check, cases, owned, expected=0):
     """Each (label, inject) of `cases` on a fresh copy from `place`; the failures, labelled."""
     failures = []
     for label, inject in cases:
         where = place.fresh()
-        problem = run_case(where, command, check, inject, owned)
+        problem = run_case(where, command, check, inject, owned, expected)
         place.done(where)
         if problem:
             failures.append("%s: %s" % (label, problem))
     return failures
 
 
-def run_all(place, command, check, scratch, owned, make_cases, what):
+def run_all(place, command, check, scratch, owned, make_cases, what, expected=0):
     """The cases `make_cases(points)` makes from the system calls of a clean run (probe), each run
     (run_cases); prints how many points there were (`what`: "kill points"), cases and failures, and
     fails with every failure."""
-    points = probe(place, command, scratch)
+    points = probe(place, command, scratch, expected)
     cases = make_cases(points)
-    failures = run_cases(place, command, check, cases, owned)
+    failures = run_cases(place, command, check, cases, owned, expected)
     print("%d %s, %d cases, %d failed" % (len(points), what, len(cases), len(failures)))
     assert not failures, "\n".join(failures)

@@ -50,13 +50,20 @@ def _synced(where, done):
 
 
 def _sync_proposed(where, done):
+    """One change request on one change branch of the sync's release (promote/RELEASE/prod), one commit
+    on it, one release; never a second of any."""
     refs = run_git("-C", where.repo, "for-each-ref", "--format=%(refname)", "refs/promote/changes/").stdout.split()
     heads = run_git("-C", where.repo, "for-each-ref", "--format=%(refname)", "refs/heads/promote/").stdout.split()
-    on_branch = subjects(where.repo, "refs/heads/promote/sync/staging/prod").count(
-        "Sync prod with staging: 2 products updated, 0 added") if heads else 0
-    if len(refs) > 1 or len(heads) > 1 or on_branch > 1 or (done and (len(refs), heads, on_branch) != (
-            1, ["refs/heads/promote/sync/staging/prod"], 1)):
-        return "change requests %s, change branches %s, %d sync commits on it" % (refs, heads, on_branch)
+    releases = run_git("-C", where.repo, "for-each-ref", "--format=%(refname)",
+                       "refs/promote/releases/").stdout.split()
+    on_branch = subjects(where.repo, heads[0]).count(
+        "Sync prod with staging: 2 products updated, 0 added") if len(heads) == 1 else 0
+    ours = len(heads) == 1 and len(releases) == 1 and \
+        heads[0] == "refs/heads/promote/%s/prod" % releases[0][len("refs/promote/releases/"):]
+    if len(refs) > 1 or len(heads) > 1 or len(releases) > 1 or on_branch > 1 or (heads and not ours) or (
+            done and (len(refs), ours, on_branch) != (1, True, 1)):
+        return "change requests %s, change branches %s, releases %s, %d sync commits on it" % (
+            refs, heads, releases, on_branch)
     return None
 
 
@@ -68,6 +75,14 @@ SCENARIOS = {
     "sync": ([], SYNC, _synced),
     "sync-propose": ([], SYNC_PROPOSE, _sync_proposed),
 }
+
+# The exit status of a run that did its work, when not 0: the sync into manual prod waits for approval.
+EXPECTED_EXIT = {"sync-propose": 3}
+
+
+def expected_exit(scenario):
+    return EXPECTED_EXIT.get(scenario, 0)
+
 
 # The share of the default sample a scenario's kill tests take (the exhaustive run tries every point of
 # each): a sync writes through the same commit and change paths as apply, so fewer points cover it.

@@ -10,7 +10,7 @@ import pytest
 
 from cases import run_all
 from faults import exhaustive, failed_at, sample_size
-from scenarios import SCENARIOS, http_place, local_place, sample_share
+from scenarios import SCENARIOS, expected_exit, http_place, local_place, sample_share
 
 ERRORS = ("ENOSPC", "EIO", "EACCES")
 WRITES = {"openat", "write", "fsync", "fdatasync", "link", "rename", "renameat", "unlink"}
@@ -20,7 +20,7 @@ def _failer(name, n, errno):
     return lambda args, env: failed_at(args, env, name, n, errno)
 
 
-def _run_all(place, command, check, scratch, owned, count):
+def _run_all(place, command, check, scratch, owned, count, expected=0):
     """Each chosen call, and every later one of its kind, fails with one of ERRORS (in turn; all
     three when exhaustive); `run_case` checks the broken run failed cleanly or succeeded, and what
     follows."""
@@ -32,14 +32,15 @@ def _run_all(place, command, check, scratch, owned, count):
             for errno in ERRORS if exhaustive() else ERRORS[i % len(ERRORS):][:1]:
                 made.append(("%s at %s #%d (%s)" % (errno, name, n, call[:100]), _failer(name, n, errno)))
         return made
-    run_all(place, command, check, scratch, owned, cases, "system calls")
+    run_all(place, command, check, scratch, owned, cases, "system calls", expected)
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 def test_errors_local(scenario, example_repo, tmp_path):
     before, command, check = SCENARIOS[scenario]
     place = local_place(example_repo, tmp_path, before)
-    _run_all(place, place.command(command), check, tmp_path, False, sample_share(scenario, sample_size(9)))
+    _run_all(place, place.command(command), check, tmp_path, False, sample_share(scenario, sample_size(9)),
+             expected_exit(scenario))
 
 
 def test_errors_http_apply(example_repo, git_server, tmp_path):

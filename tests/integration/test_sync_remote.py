@@ -36,7 +36,8 @@ def test_a_sync_of_300_applications_is_one_commit(git_server, tmp_path):
     url, cache = git_server.url("mono"), tmp_path / "cache"
     r = promote(git_server, cache, "--repo", url, "-q", "sync", "--to", "staging")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.endswith("staging synced with dev, %d updated, 0 added\n" % APPS)
+    assert "staging synced with dev, %d updated, 0 added\nrelease sync-staging-" % APPS in r.stdout, r.stdout
+    assert r.stdout.endswith(" succeeded\n")
     assert git(git_server, "rev-list", "--count", "main") == "2\n"
     stats = git(git_server, "diff", "--numstat", "main~1", "main").splitlines()
     assert stats == ["1\t1\tenvs/staging/apps/%s/values.yaml" % app_name(n) for n in range(APPS)]

@@ -197,7 +197,7 @@ static void test_the_backend_sees_the_request_and_is_heard(void **state)
 {
 	fixture *f = *state;
 	assert_true(promote__deploy_configured(f->ctx, "staging"));
-	promote__deploy_target t = { "shop-1.4.0-a1b2c3", "shop", "staging", "1.4.0", f->first };
+	promote__deploy_target t = { "shop-1.4.0-a1b2c3", "shop", "staging", "1.4.0", f->first, NULL };
 	char *id = NULL;
 	assert_int_equal(promote__workflow_start(&id, f->ctx, "verify", &t), 0);
 	assert_string_equal(id, "argo-run-7");
@@ -248,7 +248,7 @@ static void test_a_check_before_the_commit_gets_the_branch_tip(void **state)
 	fixture *f = *state;
 	char tip[64];
 	assert_int_equal(sh(tip, sizeof tip, "git --git-dir=%s rev-parse main", f->bare), 0);
-	promote__deploy_target t = { "", "shop", "staging", "2", "" };
+	promote__deploy_target t = { "", "shop", "staging", "2", "", NULL };
 	char *id = NULL;
 	assert_int_equal(promote__workflow_start(&id, f->ctx, "verify", &t), 0);
 	char expected[512];
@@ -260,7 +260,7 @@ static void test_a_check_before_the_commit_gets_the_branch_tip(void **state)
 static void test_a_backend_that_breaks_the_rules_is_named(void **state)
 {
 	fixture *f = *state;
-	promote__deploy_target t = { "r", "shop", "staging", "1", f->first };
+	promote__deploy_target t = { "r", "shop", "staging", "1", f->first, NULL };
 	char *id = NULL;
 	f->seen.forget_run_id = true;
 	assert_int_equal(promote__workflow_start(&id, f->ctx, "verify", &t), PROMOTE_ERROR);
@@ -293,7 +293,7 @@ static void test_a_backend_named_none_passes_through(void **state)
 	backend.run_workflow = pass;
 	assert_int_equal(promote_deploy_backend_register(f->ctx, "none", &backend, NULL), 0);
 	assert_true(promote__deploy_configured(f->ctx, "prod"));
-	promote__deploy_target t = { "r", "shop", "prod", "1", "" };
+	promote__deploy_target t = { "r", "shop", "prod", "1", "", NULL };
 	char *id = NULL;
 	assert_int_equal(promote__workflow_start(&id, f->ctx, "verify", &t), PROMOTE_ENOTSUPPORTED);
 	assert_true(strncmp(promote_error_last()->message, "environment 'prod' has no deploy backend to run workflow", 56) == 0);

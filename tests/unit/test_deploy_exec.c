@@ -116,7 +116,7 @@ static bool gone(long pid)
 
 static promote__deploy_target dev_at_first(const fixture *f)
 {
-	promote__deploy_target t = { "shop-1.4.0-abc123", "shop", "dev", "1.4.0", f->first };
+	promote__deploy_target t = { "shop-1.4.0-abc123", "shop", "dev", "1.4.0", f->first, NULL };
 	return t;
 }
 
@@ -168,7 +168,7 @@ static void test_a_check_before_the_commit_runs_on_the_tip(void **state)
 	fixture *f = *state;
 	static const char *const argv[] = { "cat", "envs/dev/apps/shop/values.yaml", NULL };
 	set_workflow(f->ctx, "show", 0, argv);
-	promote__deploy_target t = { "r", "shop", "dev", "2", "" };
+	promote__deploy_target t = { "r", "shop", "dev", "2", "", NULL };
 	char *id = NULL;
 	assert_int_equal(promote__workflow_start(&id, f->ctx, "show", &t), 0);
 	int exit_status;
@@ -186,7 +186,7 @@ static void test_a_new_environment_is_checked_in_an_empty_folder(void **state)
 	static const char *const count[] = { "sh", "-c", "echo \"$(ls) $(ls -A envs/fresh | wc -l)\"", NULL };
 	set_workflow(f->ctx, "show", 0, argv);
 	set_workflow(f->ctx, "count", 0, count);
-	promote__deploy_target t = { "r", "shop", "fresh", "1", f->first };
+	promote__deploy_target t = { "r", "shop", "fresh", "1", f->first, NULL };
 	char *id = NULL;
 	int exit_status;
 	promote_buf out = PROMOTE_BUF_INIT;
@@ -404,7 +404,7 @@ static void test_a_configuration_in_a_folder(void **state)
 	assert_int_equal(promote_context_open_repository(&ctx, bare, "deploy/promote.yaml", NULL), 0);
 	static const char *const argv[] = { "./checks/where.sh", NULL };
 	set_workflow(ctx, "where", 0, argv);
-	promote__deploy_target t = { "r", "shop", "dev", "1", "" };
+	promote__deploy_target t = { "r", "shop", "dev", "1", "", NULL };
 	char *id = NULL;
 	int exit_status;
 	promote_buf out = PROMOTE_BUF_INIT;
@@ -421,7 +421,7 @@ static void test_none_deploys_nothing_and_runs_no_workflow(void **state)
 	fixture *f = *state;
 	static const char *const argv[] = { "true", NULL };
 	set_workflow(f->ctx, "verify", 0, argv);
-	promote__deploy_target t = { "r", "shop", "prod", "1.4.0", "" };
+	promote__deploy_target t = { "r", "shop", "prod", "1.4.0", "", NULL };
 	assert_false(promote__deploy_configured(f->ctx, "prod"));
 	char *id = NULL;
 	assert_int_equal(promote__workflow_start(&id, f->ctx, "verify", &t), PROMOTE_ENOTSUPPORTED);
@@ -437,13 +437,13 @@ static void test_none_deploys_nothing_and_runs_no_workflow(void **state)
 	promote_buf_dispose(&detail);
 
 	/* A backend that is neither built in nor registered. */
-	promote__deploy_target qa = { "r", "shop", "qa", "1.4.0", "" };
+	promote__deploy_target qa = { "r", "shop", "qa", "1.4.0", "", NULL };
 	assert_true(promote__deploy_configured(f->ctx, "qa"));
 	assert_int_equal(promote__deploy_sync(f->ctx, &qa), PROMOTE_ENOTFOUND);
 	assert_string_equal(promote_error_last()->message,
 		"environment 'qa' names deploy backend 'argo', which is neither built in ('none', 'exec') nor registered "
 		"on this context (promote_deploy_backend_register())");
-	promote__deploy_target nowhere = { "r", "shop", "stagign", "1.4.0", "" };
+	promote__deploy_target nowhere = { "r", "shop", "stagign", "1.4.0", "", NULL };
 	assert_int_equal(promote__deploy_sync(f->ctx, &nowhere), PROMOTE_ENOTFOUND);
 	assert_false(promote__deploy_configured(f->ctx, "stagign"));
 	assert_int_equal(promote__workflow_timeout(f->ctx, "verify"), 600);

@@ -1000,6 +1000,7 @@ DECLARATIONS = (
     ("promote_sync_change_path_at", c_char_p, (sync_p, c_size_t), _string),
     ("promote_sync_diff", c_int, (_P(promote_buf), sync_p), _check),
     ("promote_sync_apply", c_int, (_P(promote_buf), _P(c_int), sync_p, _P(promote_apply_options)), _check),
+    ("promote_sync_release", c_int, (_P(release_p), sync_p, _P(promote_release_options)), _check),
     ("promote_sync_change_id", c_char_p, (sync_p,), _string),
     ("promote_sync_to_json", c_int, (_P(promote_buf), sync_p), _check),
     # drift.h
@@ -1086,6 +1087,7 @@ DECLARATIONS = (
     ("promote_deploy_request_revision", c_char_p, (dreq_p,), _string),
     ("promote_deploy_request_version", c_char_p, (dreq_p,), _string),
     ("promote_deploy_request_release", c_char_p, (dreq_p,), _string),
+    ("promote_deploy_request_products", c_char_p, (dreq_p,), _string),
     ("promote_deploy_request_timeout", c_uint32, (dreq_p,), None),
     ("promote_deploy_request_cluster_count", c_size_t, (dreq_p,), None),
     ("promote_deploy_request_cluster_name_at", c_char_p, (dreq_p, c_size_t), _string),
@@ -1101,6 +1103,7 @@ DECLARATIONS = (
     ("promote_workflow_request_revision", c_char_p, (wreq_p,), _string),
     ("promote_workflow_request_version", c_char_p, (wreq_p,), _string),
     ("promote_workflow_request_release", c_char_p, (wreq_p,), _string),
+    ("promote_workflow_request_products", c_char_p, (wreq_p,), _string),
     ("promote_workflow_request_timeout", c_uint32, (wreq_p,), None),
     ("promote_workflow_request_cluster_count", c_size_t, (wreq_p,), None),
     ("promote_workflow_request_cluster_name_at", c_char_p, (wreq_p, c_size_t), _string),

@@ -14,7 +14,7 @@ from ._handle import OwnsHandle
 from .errors import ErrorClass, ErrorCode, ErrorDetail, StateError, _enum_or_int
 from .promotion import ApplyOutcome, Change, Imported, Plan, _change, _request
 from .status import Status, _options as _status_options, _read as _read_status
-from .sync import Synced, sync as _sync
+from .sync import Synced, start_release as _sync_release, sync as _sync
 from .drift import Drift, _options as _drift_options, _read as _read_drift
 from .release import (Hold, Release, ReleaseEventCallback, ReleaseInfo, ReleaseState, _Events, _hold, _info,
                       _options as _release_options)
@@ -607,9 +607,27 @@ class Context(OwnsHandle):
         and `exclude` are globs of product names, `products` exact names.
         One commit, or one change request when `to`'s policy or strategy asks
         for one (promote_sync_create + promote_sync_apply). With `dry_run`
-        nothing is written. Running it again changes nothing."""
+        nothing is written. Running it again changes nothing. Not recorded as
+        a release: :meth:`sync_release` is what ``promote sync`` does."""
         return _sync(self, _name_of(to, "to"), _name_of(from_, "from_"), update_only=update_only, only=only,
                      exclude=exclude, products=products, dry_run=dry_run)
+
+    def sync_release(self, to: NameArg, from_: Optional[NameArg] = None, *, update_only: bool = False,
+                     only: Iterable[str] = (), exclude: Iterable[str] = (), products: Iterable[str] = (),
+                     events: Optional[ReleaseEventCallback] = None, author_name: Optional[str] = None,
+                     author_email: Optional[str] = None) -> Optional[Release]:
+        """The sync of :meth:`sync` as a release of one step (flow "sync"), as
+        ``promote sync`` makes it: recorded, with the policy's checks, the
+        approval of a manual target, the deploy (promote_sync_release). An
+        unfinished sync release of the same two environments is returned
+        instead of a second one; None when there is nothing to write. Advance
+        it with :meth:`Release.run`."""
+        callbacks = _Events(events)
+        opts = _release_options(callbacks, author_name, author_email)
+        out = _sync_release(self, _name_of(to, "to"), _name_of(from_, "from_"), update_only=update_only, only=only,
+                            exclude=exclude, products=products, release_options=opts,
+                            call=lambda f, *args: self._call_with(callbacks, f, *args))
+        return Release._wrap(out, self, callbacks, opts) if out is not None else None
 
     def discover_products(self, environment: Optional[NameArg] = None) -> List[str]:
         """The products `environment` (default: the default flow's trigger) holds

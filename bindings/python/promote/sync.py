@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 from ctypes import byref, c_char_p, c_int
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Optional
 
 from . import _native as _n
 from .promotion import ApplyOutcome
@@ -64,8 +64,9 @@ def _strings(items: Iterable[str], what: str) -> Any:
     return (c_char_p * max(len(values), 1))(*values), len(values)
 
 
-def sync(context: Context, to: bytes, from_: Optional[bytes], *, update_only: bool, only: Iterable[str],
-         exclude: Iterable[str], products: Iterable[str], dry_run: bool) -> Synced:
+def _create(context: Context, to: bytes, from_: Optional[bytes], update_only: bool, only: Iterable[str],
+            exclude: Iterable[str], products: Iterable[str]) -> Any:
+    """promote_sync_create: the planned sync's handle (the caller frees it)."""
     opts = _n.promote_sync_options()
     lib.promote_sync_options_init(byref(opts), _n.SYNC_OPTIONS_VERSION)
     only_a, only_n = _strings(only, "only")
@@ -77,6 +78,26 @@ def sync(context: Context, to: bytes, from_: Optional[bytes], *, update_only: bo
     opts.products, opts.product_count = products_a, products_n
     handle = _n.sync_p()
     context._call(lib.promote_sync_create, byref(handle), context._ctx(), from_, to, byref(opts))
+    return handle
+
+
+def start_release(context: Context, to: bytes, from_: Optional[bytes], *, update_only: bool, only: Iterable[str],
+                  exclude: Iterable[str], products: Iterable[str], release_options: Any,
+                  call: Callable[..., int]) -> Optional[Any]:
+    """promote_sync_release of the sync planned now: the release's handle, or None (nothing to write).
+    `call` runs the C function (the context's, with its release events)."""
+    handle = _create(context, to, from_, update_only, only, exclude, products)
+    try:
+        out = _n.release_p()
+        call(lib.promote_sync_release, byref(out), handle, byref(release_options))
+        return out if out else None
+    finally:
+        lib.promote_sync_free(handle)
+
+
+def sync(context: Context, to: bytes, from_: Optional[bytes], *, update_only: bool, only: Iterable[str],
+         exclude: Iterable[str], products: Iterable[str], dry_run: bool) -> Synced:
+    handle = _create(context, to, from_, update_only, only, exclude, products)
     try:
         diff = _n.promote_buf()
         context._call(lib.promote_sync_diff, byref(diff), handle)

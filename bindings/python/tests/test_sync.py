@@ -57,3 +57,20 @@ def test_a_pull_request_sync_is_one_change(repo):
         assert first.outcome is promote.ApplyOutcome.PROPOSED and first.change
         second = ctx.sync("prod", from_="staging")
         assert second.change == first.change
+
+
+def test_sync_release_is_recorded_and_runs_the_policy(repo):
+    """Context.sync_release is what `promote sync` does: a release of flow "sync" with one step, its
+    commit found by the release's trailers; nothing to write is no release."""
+    with promote.Context.from_repository(repo) as ctx:
+        with ctx.sync_release("qa") as release:
+            release_id = release.id
+            assert release.flow == "sync" and release.product == ""
+            release.run()
+            assert release.state is promote.ReleaseState.SUCCEEDED
+            step = release.steps[0]
+            assert step.environment == "qa" and len(step.commit) == 40 and commits(repo) == 2
+        assert ctx.sync_release("qa") is None and commits(repo) == 2
+        body = subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%B", "main"], check=True,
+                              capture_output=True, text=True).stdout
+        assert "Promote-Release: %s\nPromote-Environment: qa\n" % release_id in body

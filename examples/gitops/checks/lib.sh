@@ -5,6 +5,17 @@
 # the promoted commit, with PROMOTE_RELEASE, PROMOTE_PRODUCT, PROMOTE_ENV,
 # PROMOTE_VERSION and PROMOTE_COMMIT set; the environment is also our $1.
 
+# A sync's release writes several products at once (PROMOTE_PRODUCT is empty,
+# PROMOTE_PRODUCTS is "NAME=VERSION NAME=VERSION ..."): the check runs once
+# for each, and fails when any of them fails.
+if [ -z "${PROMOTE_PRODUCT:-}" ] && [ -n "${PROMOTE_PRODUCTS:-}" ]; then
+	status=0
+	for item in $PROMOTE_PRODUCTS; do
+		PROMOTE_PRODUCT=${item%%=*} PROMOTE_VERSION=${item#*=} "$0" "$@" || status=$?
+	done
+	exit "$status"
+fi
+
 env=${1:-${PROMOTE_ENV:?}}
 product=${PROMOTE_PRODUCT:?}
 version=${PROMOTE_VERSION:?}

@@ -106,6 +106,9 @@ PROMOTE_EXTERN(const char *) promote_deploy_request_environment(const promote_de
 PROMOTE_EXTERN(const char *) promote_deploy_request_revision(const promote_deploy_request *request);
 PROMOTE_EXTERN(const char *) promote_deploy_request_version(const promote_deploy_request *request);
 PROMOTE_EXTERN(const char *) promote_deploy_request_release(const promote_deploy_request *request);
+/* A sync's release (product ""): every product it wrote with its version,
+ * "NAME=VERSION NAME=VERSION ..." in name order; "" for one product's. */
+PROMOTE_EXTERN(const char *) promote_deploy_request_products(const promote_deploy_request *request);
 PROMOTE_EXTERN(uint32_t) promote_deploy_request_timeout(const promote_deploy_request *request);
 PROMOTE_EXTERN(size_t) promote_deploy_request_cluster_count(const promote_deploy_request *request);
 PROMOTE_EXTERN(const char *) promote_deploy_request_cluster_name_at(const promote_deploy_request *request, size_t index);
@@ -128,6 +131,7 @@ PROMOTE_EXTERN(const char *) promote_workflow_request_environment(const promote_
 PROMOTE_EXTERN(const char *) promote_workflow_request_revision(const promote_workflow_request *request);
 PROMOTE_EXTERN(const char *) promote_workflow_request_version(const promote_workflow_request *request);
 PROMOTE_EXTERN(const char *) promote_workflow_request_release(const promote_workflow_request *request);
+PROMOTE_EXTERN(const char *) promote_workflow_request_products(const promote_workflow_request *request);
 PROMOTE_EXTERN(uint32_t) promote_workflow_request_timeout(const promote_workflow_request *request);
 PROMOTE_EXTERN(size_t) promote_workflow_request_cluster_count(const promote_workflow_request *request);
 PROMOTE_EXTERN(const char *) promote_workflow_request_cluster_name_at(

@@ -26,6 +26,7 @@ typedef struct promote__deploy_target {
 	const char *environment;
 	const char *version;
 	const char *commit;   /* hex: the promoted commit on the environment's branch */
+	const char *products; /* a sync's products, "NAME=VERSION NAME=VERSION" (NULL: one product's) */
 } promote__deploy_target;
 
 /* 1 when `environment` has a deploy backend other than "none". */

@@ -139,6 +139,7 @@ static void subject_of(promote__deploy_subject *s, const promote__deploy_target 
 	s->revision = revision;
 	s->version = t->version;
 	s->release = t->release;
+	s->products = t->products ? t->products : "";
 	s->timeout_s = timeout_s;
 	s->clusters = env->clusters;
 	s->cluster_count = env->cluster_count;

@@ -77,6 +77,7 @@ typedef struct command {
 	const char *version;
 	const char *release;
 	const char *revision;
+	const char *products;
 	uint32_t timeout_s;
 } command;
 
@@ -233,8 +234,9 @@ static int check_out(git_repository *repo, const git_oid *commit, const char *fi
 static int make_env(char ***out, const command *c)
 {
 	const char *const names[] = { "PROMOTE_RELEASE", "PROMOTE_PRODUCT", "PROMOTE_ENV", "PROMOTE_VERSION",
-		"PROMOTE_COMMIT" };
-	const char *const values[] = { c->release, c->product, c->environment, c->version, c->revision };
+		"PROMOTE_COMMIT", "PROMOTE_PRODUCTS" };
+	const char *const values[] = { c->release, c->product, c->environment, c->version, c->revision,
+		c->products ? c->products : "" };
 	size_t count = 0, n = 0;
 	while (environ && environ[count])
 		count++;
@@ -449,7 +451,7 @@ static int exec_run_workflow(promote_workflow_status *out, const promote_workflo
 	command c = { what, argv, argc, promote_workflow_request_environment(req),
 		promote_workflow_request_product(req), promote_workflow_request_version(req),
 		promote_workflow_request_release(req), promote_workflow_request_revision(req),
-		promote_workflow_request_timeout(req) };
+		promote_workflow_request_products(req), promote_workflow_request_timeout(req) };
 	run *r = NULL;
 	rc = argv && what ? start_run(&r, payload, &c) : promote__error_oom();
 	if (rc == 0 && !(r->id = promote__strdupf("%s-%lu", st->prefix, ++st->next)))
@@ -516,7 +518,7 @@ static int start_deploy_command(deployment *d, promote_context *ctx, const promo
 	int64_t left = d->deadline_ms - promote__now_ms();
 	command c = { health ? "deploy.health" : "deploy.sync", argv, argc, d->environment, d->product,
 		promote_deploy_request_version(req), promote_deploy_request_release(req), d->revision,
-		left > 1000 ? (uint32_t)((left + 999) / 1000) : 1 };
+		promote_deploy_request_products(req), left > 1000 ? (uint32_t)((left + 999) / 1000) : 1 };
 	int rc = argv ? start_run(&d->current, ctx, &c) : promote__error_oom();
 	free(argv);
 	/* A health check run again keeps saying what the last one said. */

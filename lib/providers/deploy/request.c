@@ -45,6 +45,10 @@ static const char *arg_at(const promote__argv *args, size_t index)
 	{                                                                                         \
 		return r ? r->s.release : "";                                                     \
 	}                                                                                         \
+	const char *promote_##type##_request_products(const promote_##type##_request *r)          \
+	{                                                                                         \
+		return r ? r->s.products : "";                                                    \
+	}                                                                                         \
 	uint32_t promote_##type##_request_timeout(const promote_##type##_request *r)              \
 	{                                                                                         \
 		return r ? r->s.timeout_s : 0;                                                    \

@@ -25,6 +25,7 @@ typedef struct promote__deploy_subject {
 	const char *revision;
 	const char *version;
 	const char *release;
+	const char *products; /* a sync's "NAME=VERSION ..." ("" for one product) */
 	uint32_t timeout_s;
 	const promote__cluster *clusters;
 	size_t cluster_count;

@@ -28,7 +28,7 @@ def test_a_sync_from_a_remote_source_repository(git_server, tmp_path):
     url, cache, source = git_server.url("gitops"), tmp_path / "cache", refs(git_server, "apps")
     r = promote(git_server, cache, "--repo", url, "-q", "sync", "--from", "dev", "--to", "staging")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.endswith("staging synced with dev, %d updated, 1 added\n" % (APPS - 1))
+    assert "staging synced with dev, %d updated, 1 added\nrelease sync-staging-" % (APPS - 1) in r.stdout, r.stdout
     gitops = ("--git-dir", git_server.repo_path("gitops"))
     assert run_git(*gitops, "rev-list", "--count", "main").stdout == "2\n"
     stats = run_git(*gitops, "diff", "--numstat", "main~1", "main").stdout.splitlines()

@@ -110,11 +110,12 @@ done:
 /*
  * commit_into() a repository that writes into memory (libgit2's mempack)
  * and reads `repo`'s objects, then what the commit adds into `repo` as one
- * pack (written as a push's, pack.c: no delta search): thousands of loose
- * files cost more than the commit itself.
+ * pack (written as a push's, pack.c: whole objects, no delta search):
+ * thousands of loose files cost more than the commit itself. `keep` takes
+ * the pack for the push.
  */
 static int commit_packed(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
-	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info)
+	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info, promote__git_pack_kept *keep)
 {
 	git_odb *memory_odb = NULL, *odb = NULL;
 	git_odb_backend *memory = NULL;
@@ -159,6 +160,13 @@ static int commit_packed(git_oid *out, bool *created, git_repository *repo, cons
 		rc = promote__git_failed(git_rc, "cannot store the new objects in", promote__strbuf_cstr(&dir));
 	if (writepack)
 		writepack->free(writepack);
+	if (rc == 0 && *created && keep) { /* for the push: not packed again */
+		keep->commit = *out;
+		keep->parent = *parent;
+		keep->pack = pack;
+		keep->objects = packed;
+		pack = (promote_buf)PROMOTE_BUF_INIT;
+	}
 	promote_buf_dispose(&pack);
 	git_repository_free(staging);
 	git_odb_free(memory_odb); /* and the memory backend with it */
@@ -168,8 +176,9 @@ static int commit_packed(git_oid *out, bool *created, git_repository *repo, cons
 }
 
 int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
-	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info)
+	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info, promote__git_pack_kept *keep)
 {
-	return count >= PACKED_EDITS ? commit_packed(out, created, repo, parent, edits, count, info)
+	promote__git_pack_kept_dispose(keep);
+	return count >= PACKED_EDITS ? commit_packed(out, created, repo, parent, edits, count, info, keep)
 				     : commit_into(out, created, repo, parent, edits, count, info);
 }

@@ -3,6 +3,8 @@
 
 #include "core/error.h"
 
+#include <git2/sys/odb_backend.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,12 +56,20 @@ static bool mode_is(const char *mode, size_t len, const char *want)
 	return strlen(want) == len && memcmp(mode, want, len) == 0;
 }
 
-static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oid *base, pending *todo, size_t count);
+/* Where trees are read and written: the repository's object database, and the backend new trees go to
+ * (NULL: the database). */
+typedef struct store {
+	git_odb *odb;
+	git_odb_backend *into;
+} store;
+
+static int patch_tree(git_oid *out, bool *applicable, const store *db, const git_oid *base, pending *todo,
+	size_t count);
 
 /* Patch the entry named by todo[0]'s first component, with every other patch below it: the patches are
  * sorted by path, so those are the ones that follow it. (A file and a folder of one name are not next to
  * each other then; one of them finds the other's mode and leaves the whole to the builder.) */
-static int patch_entry(unsigned char *tree, size_t size, size_t *cursor, bool *applicable, git_odb *odb,
+static int patch_entry(unsigned char *tree, size_t size, size_t *cursor, bool *applicable, const store *db,
 	pending *todo, size_t count, size_t *used)
 {
 	size_t len = first_component(todo[0].rest);
@@ -99,16 +109,26 @@ static int patch_entry(unsigned char *tree, size_t size, size_t *cursor, bool *a
 	}
 	git_oid sub, patched;
 	git_oid_fromraw(&sub, id);
-	int rc = patch_tree(&patched, applicable, odb, &sub, todo, n);
+	int rc = patch_tree(&patched, applicable, db, &sub, todo, n);
 	if (rc == 0 && *applicable)
 		memcpy(id, patched.id, GIT_OID_RAWSZ);
 	return rc;
 }
 
-static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oid *base, pending *todo, size_t count)
+/* The tree written where `db` writes. */
+static int write_tree(git_oid *out, const store *db, const unsigned char *tree, size_t size)
+{
+	if (!db->into)
+		return git_odb_write(out, db->odb, tree, size, GIT_OBJECT_TREE);
+	int git_rc = git_odb_hash(out, tree, size, GIT_OBJECT_TREE);
+	return git_rc < 0 ? git_rc : db->into->write(db->into, out, tree, size, GIT_OBJECT_TREE);
+}
+
+static int patch_tree(git_oid *out, bool *applicable, const store *db, const git_oid *base, pending *todo,
+	size_t count)
 {
 	git_odb_object *object = NULL;
-	if (git_odb_read(&object, odb, base) < 0 || git_odb_object_type(object) != GIT_OBJECT_TREE) {
+	if (git_odb_read(&object, db->odb, base) < 0 || git_odb_object_type(object) != GIT_OBJECT_TREE) {
 		git_error_clear();
 		git_odb_object_free(object);
 		*applicable = false;
@@ -123,10 +143,10 @@ static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oi
 	size_t cursor = 0;
 	for (size_t done = 0; rc == 0 && *applicable && done < count;) {
 		size_t used = 0;
-		rc = patch_entry(tree, size, &cursor, applicable, odb, todo + done, count - done, &used);
+		rc = patch_entry(tree, size, &cursor, applicable, db, todo + done, count - done, &used);
 		done += used;
 	}
-	if (rc == 0 && *applicable && git_odb_write(out, odb, tree, size, GIT_OBJECT_TREE) < 0) {
+	if (rc == 0 && *applicable && write_tree(out, db, tree, size) < 0) {
 		git_error_clear();
 		*applicable = false;
 	}
@@ -140,7 +160,7 @@ static int by_path(const void *a, const void *b)
 }
 
 int promote__git_tree_patch(git_oid *out, bool *applicable, git_repository *repo, const git_oid *base,
-	const promote__tree_patch *patches, size_t count)
+	const promote__tree_patch *patches, size_t count, git_odb_backend *into)
 {
 	*applicable = true;
 	pending *todo = calloc(count ? count : 1, sizeof *todo);
@@ -155,7 +175,7 @@ int promote__git_tree_patch(git_oid *out, bool *applicable, git_repository *repo
 	if (rc == 0 && count > 1)
 		qsort(todo, count, sizeof *todo, by_path);
 	if (rc == 0 && *applicable)
-		rc = patch_tree(out, applicable, odb, base, todo, count);
+		rc = patch_tree(out, applicable, &(store){ odb, into }, base, todo, count);
 	git_odb_free(odb);
 	free(todo);
 	return rc;

@@ -27,9 +27,12 @@ typedef struct promote__tree_patch {
  * a plain replacement — its path is missing, or names a folder, or its mode
  * differs, or two patches name one file — which the tree builder does instead;
  * also when the object database fails, so that the builder says how.
- * PROMOTE_ENOMEM only.
+ * PROMOTE_ENOMEM only. `into` (may be NULL: the repository's object
+ * database): the backend the new trees are written to, straight (through
+ * the object database, each new object makes it look for packs added on
+ * disk since).
  */
 int promote__git_tree_patch(git_oid *out, bool *applicable, git_repository *repo, const git_oid *base,
-	const promote__tree_patch *patches, size_t count);
+	const promote__tree_patch *patches, size_t count, git_odb_backend *into);
 
 #endif

@@ -116,7 +116,7 @@ static void test_tree_patch_writes_what_the_builder_writes(void **state)
 	for (size_t count = 1; count <= 3; count++) {
 		git_oid patched, built;
 		bool applicable = false;
-		assert_int_equal(promote__git_tree_patch(&patched, &applicable, repo, git_tree_id(tree), patches, count), 0);
+		assert_int_equal(promote__git_tree_patch(&patched, &applicable, repo, git_tree_id(tree), patches, count, NULL), 0);
 		assert_true(applicable);
 		assert_int_equal(git_tree_create_updated(&built, repo, tree, count, updates), 0);
 		assert_true(git_oid_equal(&patched, &built));
@@ -133,7 +133,7 @@ static void test_tree_patch_writes_what_the_builder_writes(void **state)
 	for (size_t i = 0; i < sizeof other / sizeof *other; i++) {
 		git_oid patched;
 		bool applicable = true;
-		assert_int_equal(promote__git_tree_patch(&patched, &applicable, repo, git_tree_id(tree), other[i], 2), 0);
+		assert_int_equal(promote__git_tree_patch(&patched, &applicable, repo, git_tree_id(tree), other[i], 2, NULL), 0);
 		assert_false(applicable);
 	}
 	git_tree_free(tree);

@@ -23,18 +23,15 @@ static size_t first_component(const char *path)
 	return slash ? (size_t)(slash - path) : strlen(path);
 }
 
-/* The entry `name` (len bytes) of the raw tree, looked for from byte *from
- * on, then from the start: where its id starts and its mode; NULL when
- * absent. *from moves past it: the patches come sorted, and so do a tree's
- * entries, so the next one is found soon after. */
-static unsigned char *find_entry(unsigned char *tree, size_t size, size_t *from, const char *name, size_t len,
-	const char **mode, size_t *mode_len)
+/* (The patches come sorted, and so do a tree's entries: the next one is found soon after the last.) */
+const unsigned char *promote__git_tree_raw_find(const unsigned char *tree, size_t size, size_t *from, const char *name,
+	size_t len, const char **mode, size_t *mode_len)
 {
 	for (int pass = 0; pass < 2; pass++) {
 		size_t at = pass ? 0 : *from, end = pass ? *from : size;
 		while (at < end) {
-			unsigned char *space = memchr(tree + at, ' ', size - at);
-			unsigned char *nul = space ? memchr(space, '\0', size - (size_t)(space - tree)) : NULL;
+			const unsigned char *space = memchr(tree + at, ' ', size - at);
+			const unsigned char *nul = space ? memchr(space, '\0', size - (size_t)(space - tree)) : NULL;
 			if (!nul || (size_t)(nul - tree) + 1 + GIT_OID_RAWSZ > size)
 				return NULL; /* not a tree libgit2 wrote: left to the builder */
 			const char *entry = (const char *)space + 1;
@@ -80,11 +77,13 @@ static int patch_entry(unsigned char *tree, size_t size, size_t *cursor, bool *a
 	*used = n;
 	const char *mode;
 	size_t mode_len;
-	unsigned char *id = len ? find_entry(tree, size, cursor, todo[0].rest, len, &mode, &mode_len) : NULL;
-	if (!id) {
+	const unsigned char *found = len ? promote__git_tree_raw_find(tree, size, cursor, todo[0].rest, len, &mode,
+		&mode_len) : NULL;
+	if (!found) {
 		*applicable = false;
 		return 0;
 	}
+	unsigned char *id = tree + (found - tree);
 	bool file = todo[0].rest[len] == '\0';
 	if (file) {
 		char want[16];

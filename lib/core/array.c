@@ -27,3 +27,16 @@ int promote__array_grow(void *ptrp, size_t *alloc, size_t size, size_t extra, si
 	*alloc = cap;
 	return 0;
 }
+
+void promote__array_shrink(void *ptrp, size_t *alloc, size_t size, size_t elem_size)
+{
+	void *old;
+	memcpy(&old, ptrp, sizeof old);
+	if (!old || size == 0 || size >= *alloc)
+		return;
+	void *shrunk = realloc(old, size * elem_size);
+	if (!shrunk)
+		return;
+	memcpy(ptrp, &shrunk, sizeof shrunk);
+	*alloc = size;
+}

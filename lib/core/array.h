@@ -34,6 +34,12 @@
 PROMOTE_WARN_UNUSED int promote__array_grow(void *ptrp, size_t *alloc, size_t size, size_t extra,
 	size_t elem_size);
 
+/* The memory beyond `size` elements given back (a list kept long once complete: thousands of them
+ * grown from 8 each). Nothing changes when the allocator cannot: no error. */
+void promote__array_shrink(void *ptrp, size_t *alloc, size_t size, size_t elem_size);
+
+#define promote__array_trim(a) promote__array_shrink(&(a)->ptr, &(a)->alloc, (a)->size, sizeof(*(a)->ptr))
+
 /* Room for `n` more elements without another allocation: 0 or PROMOTE_ENOMEM. */
 #define promote__array_reserve(a, n) \
 	promote__array_grow(&(a)->ptr, &(a)->alloc, (a)->size, (n), sizeof(*(a)->ptr))

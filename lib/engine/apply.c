@@ -372,7 +372,8 @@ static int apply_plans(promote_buf *commit, int *outcome, promote_plan *const *p
 		bool created = false;
 		if (rc == 0 && (rc = git_oid_fromstr(&base, plan->base.hex) < 0 ? promote__error(PROMOTE_EGIT,
 						    PROMOTE_ERROR_CLASS_GIT, "bad base commit '%s'", plan->base.hex) : 0) == 0)
-			rc = promote__git_commit(&made, &created, repo, &base, edits, n, &info);
+			rc = promote__git_commit(&made, &created, repo, &base, edits, n, &info,
+				promote__git_session_pack_keeper(session));
 		free(edits);
 		promote_buf_dispose(&message);
 		if (rc || !created)

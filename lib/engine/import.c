@@ -52,7 +52,7 @@ static int commit_of(git_oid *out, bool *created, git_repository *repo, const pr
 	}
 	info->message = message.ptr;
 	if (rc == 0)
-		rc = promote__git_commit(out, created, repo, base, edits, imp->changes.size, info);
+		rc = promote__git_commit(out, created, repo, base, edits, imp->changes.size, info, NULL);
 	info->message = NULL;
 	promote_buf_dispose(&message);
 	free(edits);

@@ -22,7 +22,7 @@
 /* The common case, files that exist given new content, without the tree builder (tree_patch.h): *patched
  * false when an update is anything else (a removal, a new file, a mode changed). */
 static int patch_files(git_oid *tree, bool *patched, git_repository *repo, const git_oid *base,
-	const git_tree_update *updates, size_t count)
+	const git_tree_update *updates, size_t count, git_odb_backend *memory)
 {
 	*patched = false;
 	promote__tree_patch *patches = calloc(count ? count : 1, sizeof *patches);
@@ -33,13 +33,24 @@ static int patch_files(git_oid *tree, bool *patched, git_repository *repo, const
 		plain = updates[i].action == GIT_TREE_UPDATE_UPSERT;
 		patches[i] = (promote__tree_patch){ updates[i].path, updates[i].id, updates[i].filemode };
 	}
-	int rc = plain ? promote__git_tree_patch(tree, patched, repo, base, patches, count) : 0;
+	int rc = plain ? promote__git_tree_patch(tree, patched, repo, base, patches, count, memory) : 0;
 	free(patches);
 	return rc;
 }
 
+/* A blob: into `memory` straight when given (see commit_packed()), else through the object database. */
+static int store_blob(git_oid *id, git_repository *repo, git_odb_backend *memory, const char *data, size_t size)
+{
+	if (!memory)
+		return git_blob_create_from_buffer(id, repo, data, size);
+	int git_rc = git_odb_hash(id, data, size, GIT_OBJECT_BLOB);
+	return git_rc < 0 ? git_rc : memory->write(memory, id, data, size, GIT_OBJECT_BLOB);
+}
+
+/* The commit in `repo`; its blobs and patched trees written into `memory` when given (NULL: through the
+ * object database). */
 static int commit_into(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
-	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info)
+	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info, git_odb_backend *memory)
 {
 	*created = false;
 	git_oid_cpy(out, parent);
@@ -68,7 +79,7 @@ static int commit_into(git_oid *out, bool *created, git_repository *repo, const 
 		updates[i].action = GIT_TREE_UPDATE_UPSERT;
 		updates[i].filemode = edits[i].mode == PROMOTE__MODE_LINK ? GIT_FILEMODE_LINK
 			: edits[i].mode == PROMOTE__MODE_EXECUTABLE ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
-		if ((git_rc = git_blob_create_from_buffer(&updates[i].id, repo, edits[i].data, edits[i].size)) < 0)
+		if ((git_rc = store_blob(&updates[i].id, repo, memory, edits[i].data, edits[i].size)) < 0)
 			rc = promote__git_failed(git_rc, "cannot store", edits[i].path);
 	}
 	/* Removals of paths that do not exist drop out of the list. */
@@ -79,7 +90,7 @@ static int commit_into(git_oid *out, bool *created, git_repository *repo, const 
 	git_oid tree_id;
 	bool patched = false;
 	if (rc == 0 && n == count)
-		rc = patch_files(&tree_id, &patched, repo, git_tree_id(base_tree), updates, n);
+		rc = patch_files(&tree_id, &patched, repo, git_tree_id(base_tree), updates, n, memory);
 	if (rc == 0 && !patched && (git_rc = git_tree_create_updated(&tree_id, repo, base_tree, n, updates)) < 0)
 		rc = promote__git_failed(git_rc, "cannot build the tree on", id);
 	if (rc == 0 && git_oid_equal(&tree_id, git_tree_id(base_tree)))
@@ -110,11 +121,12 @@ done:
 /*
  * commit_into() a repository that writes into memory (libgit2's mempack)
  * and reads `repo`'s objects, then what the commit adds into `repo` as one
- * pack (written as a push's, pack.c: no delta search): thousands of loose
- * files cost more than the commit itself.
+ * pack (written as a push's, pack.c: whole objects, no delta search):
+ * thousands of loose files cost more than the commit itself. `keep` takes
+ * the pack for the push.
  */
 static int commit_packed(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
-	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info)
+	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info, promote__git_pack_kept *keep)
 {
 	git_odb *memory_odb = NULL, *odb = NULL;
 	git_odb_backend *memory = NULL;
@@ -139,17 +151,10 @@ static int commit_packed(git_oid *out, bool *created, git_repository *repo, cons
 		((git_rc = git_odb_add_disk_alternate(memory_odb, promote__strbuf_cstr(&dir))) < 0 ||
 			(git_rc = git_repository_wrap_odb(&staging, memory_odb)) < 0))
 		rc = promote__git_failed(git_rc, "cannot read the objects of", promote__strbuf_cstr(&dir));
-	/* The blobs straight into memory: written through the object database, each new one would make it
-	 * look for packs added on disk since (a refresh per object). */
-	for (size_t i = 0; rc == 0 && i < count; i++) {
-		git_oid blob;
-		if (!edits[i].remove && ((git_rc = git_odb_hash(&blob, edits[i].data, edits[i].size, GIT_OBJECT_BLOB)) < 0 ||
-					(git_rc = memory->write(memory, &blob, edits[i].data, edits[i].size,
-						 GIT_OBJECT_BLOB)) < 0))
-			rc = promote__git_failed(git_rc, "cannot store", edits[i].path);
-	}
+	/* The blobs and patched trees straight into memory: written through the object database, each new
+	 * one would make it look for packs added on disk since (a refresh per object). */
 	if (rc == 0)
-		rc = commit_into(out, created, staging, parent, edits, count, info);
+		rc = commit_into(out, created, staging, parent, edits, count, info, memory);
 	if (rc == 0 && *created)
 		rc = promote__git_pack_added(&pack, &packed, staging, out, NULL, false);
 	if (rc == 0 && *created && (git_rc = git_odb_write_pack(&writepack, odb, NULL, NULL)) < 0)
@@ -159,6 +164,13 @@ static int commit_packed(git_oid *out, bool *created, git_repository *repo, cons
 		rc = promote__git_failed(git_rc, "cannot store the new objects in", promote__strbuf_cstr(&dir));
 	if (writepack)
 		writepack->free(writepack);
+	if (rc == 0 && *created && keep) { /* for the push: not packed again */
+		keep->commit = *out;
+		keep->parent = *parent;
+		keep->pack = pack;
+		keep->objects = packed;
+		pack = (promote_buf)PROMOTE_BUF_INIT;
+	}
 	promote_buf_dispose(&pack);
 	git_repository_free(staging);
 	git_odb_free(memory_odb); /* and the memory backend with it */
@@ -168,8 +180,9 @@ static int commit_packed(git_oid *out, bool *created, git_repository *repo, cons
 }
 
 int promote__git_commit(git_oid *out, bool *created, git_repository *repo, const git_oid *parent,
-	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info)
+	const promote__git_edit *edits, size_t count, const promote__git_commit_info *info, promote__git_pack_kept *keep)
 {
-	return count >= PACKED_EDITS ? commit_packed(out, created, repo, parent, edits, count, info)
-				     : commit_into(out, created, repo, parent, edits, count, info);
+	promote__git_pack_kept_dispose(keep);
+	return count >= PACKED_EDITS ? commit_packed(out, created, repo, parent, edits, count, info, keep)
+				     : commit_into(out, created, repo, parent, edits, count, info, NULL);
 }

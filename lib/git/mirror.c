@@ -448,13 +448,14 @@ static int mirror_pushed(git_repository *repo, const char *path, const char *url
 }
 
 int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
-	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force)
+	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force,
+	const promote__git_pack_kept *kept)
 {
 	/* Smart HTTP sends what the commit adds, found from the commit itself;
 	 * a server that does not speak it as expected gets libgit2's push. */
 	int rc = PROMOTE_ENOTSUPPORTED;
 	if (commit && promote__git_is_http(url))
-		rc = promote__git_http_push(repo, url, creds, events, commit, expected, ref, force);
+		rc = promote__git_http_push(repo, url, creds, events, commit, expected, ref, force, kept);
 	if (rc == PROMOTE_ENOTSUPPORTED) {
 		promote_error_clear();
 		rc = libgit2_push(repo, path, url, creds, events, commit, ref, force);

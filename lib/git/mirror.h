@@ -62,9 +62,12 @@ int promote__git_mirror_fetch(git_repository *repo, const char *path, const char
  * own). `commit` NULL removes the remote's ref (and the mirror's).
  * `expected` (may be NULL: unknown; zero: no such ref): what the caller
  * believes the remote's ref holds, which spares a round trip over HTTP.
+ * `kept` (may be NULL): a pack made already, sent as it is over HTTP when it
+ * is the pack of `commit` on what the remote's ref holds.
  */
 int promote__git_push(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
-	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force);
+	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force,
+	const promote__git_pack_kept *kept);
 
 /*
  * Push the `count` updates of the mirror `repo` at `path` to `url` in one

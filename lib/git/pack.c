@@ -393,3 +393,11 @@ int promote__git_pack_added(promote_buf *out, size_t *objects_out, git_repositor
 {
 	return promote__git_pack_added_many(out, objects_out, repo, commit, have, NULL, 1, thin);
 }
+
+void promote__git_pack_kept_dispose(promote__git_pack_kept *kept)
+{
+	if (!kept)
+		return;
+	promote_buf_dispose(&kept->pack);
+	memset(kept, 0, sizeof *kept);
+}

@@ -85,6 +85,68 @@ int promote__git_tree_of(git_tree **out, git_repository *repo, const git_oid *co
 	return 0;
 }
 
+/* The mode of a tree entry as git writes it ("100644"), as a reader's (PROMOTE__MODE_*); 0: not a file. */
+static unsigned file_mode(const char *text, size_t len)
+{
+	static const struct {
+		const char *text;
+		unsigned mode;
+	} modes[] = { { "100644", PROMOTE__MODE_FILE }, { "100755", PROMOTE__MODE_EXECUTABLE },
+		{ "120000", PROMOTE__MODE_LINK } };
+	for (size_t i = 0; i < PROMOTE_ARRAY_SIZE(modes); i++)
+		if (strlen(modes[i].text) == len && memcmp(modes[i].text, text, len) == 0)
+			return modes[i].mode;
+	return 0;
+}
+
+/*
+ * The file `path` of `root` found with its own folder read as git stores it,
+ * not through libgit2's trees: the folders above it are looked up (cached:
+ * every file of a folder of thousands of applications passes there), but
+ * the small folder of one application is read once for one file, and its
+ * tree kept in the cache would stay to the end (a sync reads a file in each
+ * of 10,000 folders of each environment). *found false, no error set, for
+ * anything but a file there: the caller's lookup then says what is there.
+ */
+static int file_in_folder(git_oid *blob, unsigned *mode, bool *found, git_odb *odb, git_tree *root, const char *path)
+{
+	*found = false;
+	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+	git_oid folder;
+	git_oid_cpy(&folder, git_tree_id(root));
+	if (slash) {
+		char *dir = strndup(path, (size_t)(slash - path));
+		git_tree_entry *entry = NULL;
+		if (!dir)
+			return promote__error_oom();
+		bool tree = git_tree_entry_bypath(&entry, root, dir) == 0 && git_tree_entry_type(entry) == GIT_OBJECT_TREE;
+		if (tree)
+			git_oid_cpy(&folder, git_tree_entry_id(entry));
+		git_tree_entry_free(entry);
+		free(dir);
+		if (!tree) {
+			git_error_clear();
+			return 0;
+		}
+	}
+	git_odb_object *object = NULL;
+	if (git_odb_read(&object, odb, &folder) < 0 || git_odb_object_type(object) != GIT_OBJECT_TREE) {
+		git_error_clear();
+		git_odb_object_free(object);
+		return 0;
+	}
+	const unsigned char *data = git_odb_object_data(object), *id;
+	size_t from = 0, mode_len = 0;
+	const char *mode_text = NULL;
+	if (*name && (id = promote__git_tree_raw_find(data, git_odb_object_size(object), &from, name, strlen(name),
+			      &mode_text, &mode_len)) && (*mode = file_mode(mode_text, mode_len)) != 0) {
+		git_oid_fromraw(blob, id);
+		*found = true;
+	}
+	git_odb_object_free(object);
+	return 0;
+}
+
 int promote__git_file_at(git_oid *blob, uint64_t *size, unsigned *mode, git_repository *repo, const git_oid *commit,
 	const char *path)
 {
@@ -94,8 +156,23 @@ int promote__git_file_at(git_oid *blob, uint64_t *size, unsigned *mode, git_repo
 	int rc = 0, git_rc;
 	char id[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(id, sizeof id, commit);
+	bool found = false;
+	unsigned found_mode = 0;
 	if ((rc = promote__git_tree_of(&tree, repo, commit)) < 0) {
 		/* the commit cannot be read: said */
+	} else if ((git_rc = git_repository_odb(&odb, repo)) < 0) {
+		rc = promote__git_failed(git_rc, "cannot read", path);
+	} else if ((rc = file_in_folder(blob, &found_mode, &found, odb, tree, path)) < 0) {
+		/* out of memory: said */
+	} else if (found) {
+		/* The object's header only: a huge blob costs nothing to refuse. */
+		size_t n = 0;
+		git_object_t type;
+		if ((git_rc = git_odb_read_header(&n, &type, odb, blob)) < 0)
+			rc = promote__git_failed(git_rc, "cannot read", path);
+		*size = n;
+		if (mode)
+			*mode = found_mode;
 	} else if ((git_rc = git_tree_entry_bypath(&entry, tree, path)) < 0) {
 		rc = git_rc == GIT_ENOTFOUND
 			? promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "commit %.12s has no file '%s'", id, path)
@@ -108,7 +185,7 @@ int promote__git_file_at(git_oid *blob, uint64_t *size, unsigned *mode, git_repo
 		size_t n = 0;
 		git_object_t type;
 		git_oid_cpy(blob, git_tree_entry_id(entry));
-		if ((git_rc = git_repository_odb(&odb, repo)) < 0 || (git_rc = git_odb_read_header(&n, &type, odb, blob)) < 0)
+		if ((git_rc = git_odb_read_header(&n, &type, odb, blob)) < 0)
 			rc = promote__git_failed(git_rc, "cannot read", path);
 		*size = n;
 		git_filemode_t m = git_tree_entry_filemode(entry);

@@ -120,6 +120,23 @@ int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid
 int promote__git_pack_added(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commit,
 	const git_oid *have, bool thin);
 
+/*
+ * The pack a commit of many files was stored as (commit.c), kept for its
+ * push: `commit`, the `parent` it was made on, and the pack of `objects`
+ * objects, the commit and what it adds to the parent, each object whole
+ * (no delta). Pushed as it is when the receiver has `parent`: its objects
+ * are not compressed a second time, and the receiver completes no thin
+ * pack (for thousands of files, the larger cost of the two).
+ */
+typedef struct promote__git_pack_kept {
+	git_oid commit, parent;
+	promote_buf pack;
+	size_t objects;
+} promote__git_pack_kept;
+
+/* The pack forgotten (may be NULL). */
+void promote__git_pack_kept_dispose(promote__git_pack_kept *kept);
+
 /* The same for `count` commits at once, each with its receiver's commit `haves[i]` (`haves` may be NULL):
  * one pack, an object that two of them add sent once (several refs pushed in one request). `from_root`
  * (may be NULL): for a commit without `have` whose whole history is new to the receiver (a record created

@@ -201,10 +201,16 @@ void promote__git_session_free(promote__git_session *s)
 	free(s->remote_name);
 	free(s->where);
 	promote__git_helper_memo_dispose(&s->helpers);
+	promote__git_pack_kept_dispose(&s->kept);
 	for (size_t i = 0; i < s->pending_count; i++)
 		free(s->pending[i].ref);
 	free(s->pending);
 	free(s);
+}
+
+promote__git_pack_kept *promote__git_session_pack_keeper(promote__git_session *s)
+{
+	return s->remote_url ? &s->kept : NULL;
 }
 
 int promote__git_session_refresh(promote__git_session *s)
@@ -219,10 +225,14 @@ int promote__git_session_publish(promote__git_session *s, const char *ref, const
 	 * expects the remote to hold (NULL: no such ref) spares asking the server first. */
 	git_oid none;
 	memset(&none, 0, sizeof none);
-	if (s->remote_url)
-		return promote__git_push(s->repo, s->path, s->remote_url, &s->creds,
+	if (s->remote_url) {
+		int rc = promote__git_push(s->repo, s->path, s->remote_url, &s->creds,
 			strncmp(ref, "refs/promote/", 13) == 0 ? NULL : &s->events, target, expected ? expected : &none, ref,
-			force);
+			force, &s->kept);
+		if (target && git_oid_equal(target, &s->kept.commit)) /* pushed, or to be made again */
+			promote__git_pack_kept_dispose(&s->kept);
+		return rc;
+	}
 	if (s->worktree && promote__git_is_checked_out_here(s->repo, ref))
 		return promote__git_commit_checked_out(s->repo, ref, target, expected, "promote");
 	if (strncmp(ref, "refs/heads/", 11) == 0)

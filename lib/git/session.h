@@ -43,6 +43,8 @@ typedef struct promote__git_session {
 	/* A batch (a watcher's pass): what the releases record is kept, and pushed once by the batch's
 	 * owner with promote__git_session_flush() — except before an effect outside git. */
 	bool batch;
+	/* The pack of the last commit made for a remote, until it is pushed (promote__git_commit()). */
+	promote__git_pack_kept kept;
 } promote__git_session;
 
 /* A record's versions written in a remote's mirror and kept in this process
@@ -67,6 +69,10 @@ void promote__git_session_free(promote__git_session *s);
  * of git's helpers stays): the owner that takes it over has its own. */
 void promote__git_session_adopt(promote__git_session *s, const promote__credentials *creds,
 	const promote__events *events);
+
+/* Where a commit to be published keeps its pack for the push (promote__git_commit()'s `keep`): the
+ * session's, for a remote's mirror; NULL for a local repository (nothing is pushed). */
+promote__git_pack_kept *promote__git_session_pack_keeper(promote__git_session *s);
 
 /* The read-only view of the session's repository; valid while it lives. */
 const promote__tree_reader *promote__git_session_reader(promote__git_session *s);

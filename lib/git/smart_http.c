@@ -117,6 +117,7 @@ typedef struct session {
 	bool from_helper;    /* the credentials are git's credential helpers' */
 	promote__progress *progress;
 	uint32_t net_timeout_s;  /* the context's bound (0: unset) */
+	const promote__git_pack_kept *kept;  /* a pack made already (may be NULL) */
 } session;
 
 static int request(promote__http_response *res, const session *s, const char *method, const char *path,
@@ -335,8 +336,15 @@ static int send_push(const session *s, const promote__git_ref_update *u, size_t 
 		/* A new record: created and moved on in this process, all its versions are new to the server. */
 		from_root[i] = git_oid_is_zero(&u[i].expected) && strncmp(u[i].ref, "refs/promote/", 13) == 0;
 	}
-	if (rc == 0)
+	/* The pack the commit was stored as, when it is this push's: sent as it is. */
+	const promote__git_pack_kept *kept = s->kept;
+	if (rc == 0 && n == 1 && kept && kept->pack.size && git_oid_equal(&kept->commit, &u[0].target) &&
+		git_oid_equal(&kept->parent, &u[0].expected)) {
+		rc = promote__buf_put(&body, kept->pack.ptr, kept->pack.size);
+		objects = kept->objects;
+	} else if (rc == 0) {
 		rc = promote__git_pack_added_many(&body, &objects, s->repo, targets, haves, from_root, n, thin);
+	}
 	free(targets);
 	free(haves);
 	free(from_root);
@@ -442,7 +450,7 @@ static int with_login(git_repository *repo, const char *url, const promote__cred
 	char *shown = events && events->cb ? promote__redact_url(url) : NULL; /* out of memory: no URL in events */
 	promote__progress_start(&progress, events, PROMOTE_TRANSFER_PUSH, shown);
 	session s = { NULL, repo, url, NULL, NULL, skip && strcmp(skip, "1") == 0, &unauthorized, false, &progress,
-		creds ? creds->net_timeout_s : 0 };
+		creds ? creds->net_timeout_s : 0, NULL };
 	promote__git_credential helper = PROMOTE__GIT_CREDENTIAL_INIT;
 	struct promote_credential answer = { 0, NULL, NULL, NULL, NULL, NULL };
 	rc = creds && creds->cb ? promote__credentials_ask(&answer, creds, url, user_in_url, PROMOTE_CREDENTIAL_USERPASS)
@@ -485,18 +493,22 @@ typedef struct one_push {
 	const git_oid *commit, *expected;
 	const char *ref;
 	bool force;
+	const promote__git_pack_kept *kept;
 } one_push;
 
 static int push_one(const session *s, void *arg)
 {
 	const one_push *p = arg;
-	return push_to(s, p->commit, p->expected, p->ref, p->force);
+	session with = *s;
+	with.kept = p->kept;
+	return push_to(&with, p->commit, p->expected, p->ref, p->force);
 }
 
 int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
-	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force)
+	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force,
+	const promote__git_pack_kept *kept)
 {
-	one_push p = { commit, expected, ref, force };
+	one_push p = { commit, expected, ref, force, kept };
 	return with_login(repo, url, creds, events, push_one, &p);
 }
 

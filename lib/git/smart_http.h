@@ -19,10 +19,13 @@
  * not answer as a smart HTTP server (the caller uses libgit2's push).
  * Its progress goes to `events` (may be NULL): the objects packed, then
  * sent (before the request and once the server answered); a stop before
- * the pack is sent is PROMOTE_EUSER, nothing sent.
+ * the pack is sent is PROMOTE_EUSER, nothing sent. `kept` (may be NULL):
+ * the pack sent instead of one made here when it is `commit`'s on what the
+ * ref holds.
  */
 int promote__git_http_push(git_repository *repo, const char *url, const promote__credentials *creds,
-	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force);
+	const promote__events *events, const git_oid *commit, const git_oid *expected, const char *ref, bool force,
+	const promote__git_pack_kept *kept);
 
 /* One ref of a push of several: `ref` (a full name) from `expected` (zero: no such ref) to `target`. */
 typedef struct promote__git_ref_update {

@@ -3,6 +3,8 @@
 
 #include "core/error.h"
 
+#include <git2/sys/odb_backend.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,18 +23,15 @@ static size_t first_component(const char *path)
 	return slash ? (size_t)(slash - path) : strlen(path);
 }
 
-/* The entry `name` (len bytes) of the raw tree, looked for from byte *from
- * on, then from the start: where its id starts and its mode; NULL when
- * absent. *from moves past it: the patches come sorted, and so do a tree's
- * entries, so the next one is found soon after. */
-static unsigned char *find_entry(unsigned char *tree, size_t size, size_t *from, const char *name, size_t len,
-	const char **mode, size_t *mode_len)
+/* (The patches come sorted, and so do a tree's entries: the next one is found soon after the last.) */
+const unsigned char *promote__git_tree_raw_find(const unsigned char *tree, size_t size, size_t *from, const char *name,
+	size_t len, const char **mode, size_t *mode_len)
 {
 	for (int pass = 0; pass < 2; pass++) {
 		size_t at = pass ? 0 : *from, end = pass ? *from : size;
 		while (at < end) {
-			unsigned char *space = memchr(tree + at, ' ', size - at);
-			unsigned char *nul = space ? memchr(space, '\0', size - (size_t)(space - tree)) : NULL;
+			const unsigned char *space = memchr(tree + at, ' ', size - at);
+			const unsigned char *nul = space ? memchr(space, '\0', size - (size_t)(space - tree)) : NULL;
 			if (!nul || (size_t)(nul - tree) + 1 + GIT_OID_RAWSZ > size)
 				return NULL; /* not a tree libgit2 wrote: left to the builder */
 			const char *entry = (const char *)space + 1;
@@ -54,12 +53,20 @@ static bool mode_is(const char *mode, size_t len, const char *want)
 	return strlen(want) == len && memcmp(mode, want, len) == 0;
 }
 
-static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oid *base, pending *todo, size_t count);
+/* Where trees are read and written: the repository's object database, and the backend new trees go to
+ * (NULL: the database). */
+typedef struct store {
+	git_odb *odb;
+	git_odb_backend *into;
+} store;
+
+static int patch_tree(git_oid *out, bool *applicable, const store *db, const git_oid *base, pending *todo,
+	size_t count);
 
 /* Patch the entry named by todo[0]'s first component, with every other patch below it: the patches are
  * sorted by path, so those are the ones that follow it. (A file and a folder of one name are not next to
  * each other then; one of them finds the other's mode and leaves the whole to the builder.) */
-static int patch_entry(unsigned char *tree, size_t size, size_t *cursor, bool *applicable, git_odb *odb,
+static int patch_entry(unsigned char *tree, size_t size, size_t *cursor, bool *applicable, const store *db,
 	pending *todo, size_t count, size_t *used)
 {
 	size_t len = first_component(todo[0].rest);
@@ -70,11 +77,13 @@ static int patch_entry(unsigned char *tree, size_t size, size_t *cursor, bool *a
 	*used = n;
 	const char *mode;
 	size_t mode_len;
-	unsigned char *id = len ? find_entry(tree, size, cursor, todo[0].rest, len, &mode, &mode_len) : NULL;
-	if (!id) {
+	const unsigned char *found = len ? promote__git_tree_raw_find(tree, size, cursor, todo[0].rest, len, &mode,
+		&mode_len) : NULL;
+	if (!found) {
 		*applicable = false;
 		return 0;
 	}
+	unsigned char *id = tree + (found - tree);
 	bool file = todo[0].rest[len] == '\0';
 	if (file) {
 		char want[16];
@@ -99,16 +108,26 @@ static int patch_entry(unsigned char *tree, size_t size, size_t *cursor, bool *a
 	}
 	git_oid sub, patched;
 	git_oid_fromraw(&sub, id);
-	int rc = patch_tree(&patched, applicable, odb, &sub, todo, n);
+	int rc = patch_tree(&patched, applicable, db, &sub, todo, n);
 	if (rc == 0 && *applicable)
 		memcpy(id, patched.id, GIT_OID_RAWSZ);
 	return rc;
 }
 
-static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oid *base, pending *todo, size_t count)
+/* The tree written where `db` writes. */
+static int write_tree(git_oid *out, const store *db, const unsigned char *tree, size_t size)
+{
+	if (!db->into)
+		return git_odb_write(out, db->odb, tree, size, GIT_OBJECT_TREE);
+	int git_rc = git_odb_hash(out, tree, size, GIT_OBJECT_TREE);
+	return git_rc < 0 ? git_rc : db->into->write(db->into, out, tree, size, GIT_OBJECT_TREE);
+}
+
+static int patch_tree(git_oid *out, bool *applicable, const store *db, const git_oid *base, pending *todo,
+	size_t count)
 {
 	git_odb_object *object = NULL;
-	if (git_odb_read(&object, odb, base) < 0 || git_odb_object_type(object) != GIT_OBJECT_TREE) {
+	if (git_odb_read(&object, db->odb, base) < 0 || git_odb_object_type(object) != GIT_OBJECT_TREE) {
 		git_error_clear();
 		git_odb_object_free(object);
 		*applicable = false;
@@ -123,10 +142,10 @@ static int patch_tree(git_oid *out, bool *applicable, git_odb *odb, const git_oi
 	size_t cursor = 0;
 	for (size_t done = 0; rc == 0 && *applicable && done < count;) {
 		size_t used = 0;
-		rc = patch_entry(tree, size, &cursor, applicable, odb, todo + done, count - done, &used);
+		rc = patch_entry(tree, size, &cursor, applicable, db, todo + done, count - done, &used);
 		done += used;
 	}
-	if (rc == 0 && *applicable && git_odb_write(out, odb, tree, size, GIT_OBJECT_TREE) < 0) {
+	if (rc == 0 && *applicable && write_tree(out, db, tree, size) < 0) {
 		git_error_clear();
 		*applicable = false;
 	}
@@ -140,7 +159,7 @@ static int by_path(const void *a, const void *b)
 }
 
 int promote__git_tree_patch(git_oid *out, bool *applicable, git_repository *repo, const git_oid *base,
-	const promote__tree_patch *patches, size_t count)
+	const promote__tree_patch *patches, size_t count, git_odb_backend *into)
 {
 	*applicable = true;
 	pending *todo = calloc(count ? count : 1, sizeof *todo);
@@ -155,7 +174,7 @@ int promote__git_tree_patch(git_oid *out, bool *applicable, git_repository *repo
 	if (rc == 0 && count > 1)
 		qsort(todo, count, sizeof *todo, by_path);
 	if (rc == 0 && *applicable)
-		rc = patch_tree(out, applicable, odb, base, todo, count);
+		rc = patch_tree(out, applicable, &(store){ odb, into }, base, todo, count);
 	git_odb_free(odb);
 	free(todo);
 	return rc;

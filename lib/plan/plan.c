@@ -408,6 +408,7 @@ int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader
 	}
 	if (rc == 0 && plan->changes.size > 1)
 		qsort(plan->changes.ptr, plan->changes.size, sizeof *plan->changes.ptr, by_path);
+	promote__array_trim(&plan->changes); /* kept until the commit: a sync keeps thousands */
 	if (rc == 0 && !plan->version && plan->set_version && !(plan->version = strdup(plan->set_version)))
 		rc = promote__error_oom();
 	free(src_dir);

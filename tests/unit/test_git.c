@@ -68,7 +68,7 @@ static void test_pack_holds_what_the_commit_adds(void **state)
 	promote__git_edit edits[] = { { "envs/dev/values.yaml", dev, strlen(dev), false, 0 } };
 	promote__git_commit_info info = { "T", "t@example.com", 1700000000, "pack me\n", NULL, NULL };
 	bool created;
-	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 1, &info), 0);
+	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 1, &info, NULL), 0);
 	promote_buf pack = PROMOTE_BUF_INIT;
 	size_t objects = 0;
 	assert_int_equal(promote__git_pack_added(&pack, &objects, repo, &commit, NULL, false), 0);
@@ -116,7 +116,7 @@ static void test_tree_patch_writes_what_the_builder_writes(void **state)
 	for (size_t count = 1; count <= 3; count++) {
 		git_oid patched, built;
 		bool applicable = false;
-		assert_int_equal(promote__git_tree_patch(&patched, &applicable, repo, git_tree_id(tree), patches, count), 0);
+		assert_int_equal(promote__git_tree_patch(&patched, &applicable, repo, git_tree_id(tree), patches, count, NULL), 0);
 		assert_true(applicable);
 		assert_int_equal(git_tree_create_updated(&built, repo, tree, count, updates), 0);
 		assert_true(git_oid_equal(&patched, &built));
@@ -133,7 +133,7 @@ static void test_tree_patch_writes_what_the_builder_writes(void **state)
 	for (size_t i = 0; i < sizeof other / sizeof *other; i++) {
 		git_oid patched;
 		bool applicable = true;
-		assert_int_equal(promote__git_tree_patch(&patched, &applicable, repo, git_tree_id(tree), other[i], 2), 0);
+		assert_int_equal(promote__git_tree_patch(&patched, &applicable, repo, git_tree_id(tree), other[i], 2, NULL), 0);
 		assert_false(applicable);
 	}
 	git_tree_free(tree);
@@ -158,7 +158,7 @@ static void test_commit_and_move_branch(void **state)
 	promote__git_commit_info info = { "Promoter", "promote@example.com", 1700000000,
 		"Promote shop 1.2.0 to prod\n\nPromote-Release: r1\nPromote-Environment: prod\n", NULL, NULL };
 	bool created;
-	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 4, &info), 0);
+	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 4, &info, NULL), 0);
 	assert_true(created);
 	assert_int_equal(promote__git_update_branch(repo, "main", &commit, &main, "promote"), 0);
 
@@ -176,7 +176,7 @@ static void test_commit_and_move_branch(void **state)
 
 	/* The same edits again change nothing: no commit. */
 	git_oid again;
-	assert_int_equal(promote__git_commit(&again, &created, repo, &commit, edits, 2, &info), 0);
+	assert_int_equal(promote__git_commit(&again, &created, repo, &commit, edits, 2, &info, NULL), 0);
 	assert_false(created);
 	assert_true(git_oid_equal(&again, &commit));
 
@@ -203,7 +203,7 @@ static void test_checked_out_branch_is_not_moved(void **state)
 	promote__git_edit edit = { "envs/dev/values.yaml", "x: 1\n", 5, false, 0 };
 	promote__git_commit_info info = { "P", "p@example.com", 0, "change\n", NULL, NULL };
 	bool created;
-	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, &edit, 1, &info), 0);
+	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, &edit, 1, &info, NULL), 0);
 	assert_true(created);
 	assert_int_equal(promote__git_update_branch(repo, "main", &commit, &main, "promote"), PROMOTE_ESTATE);
 	assert_non_null(strstr(promote_error_last()->message, "is checked out in the work tree"));

@@ -468,9 +468,11 @@ int promote__git_push(git_repository *repo, const char *path, const char *url, c
 }
 
 int promote__git_push_atomic(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
-	const promote__events *events, const promote__git_ref_update *updates, size_t count, int *atomic)
+	const promote__events *events, const promote__git_ref_update *updates, size_t count, int *atomic,
+	const promote__git_pack_kept *kept)
 {
-	int rc = promote__git_is_http(url) ? promote__git_http_push_atomic(repo, url, creds, events, updates, count, atomic)
+	int rc = promote__git_is_http(url)
+		? promote__git_http_push_atomic(repo, url, creds, events, updates, count, atomic, kept)
 		: PROMOTE_ENOTSUPPORTED;
 	return rc ? rc : mirror_pushed(repo, path, url, creds, updates, NULL, count);
 }

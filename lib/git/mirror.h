@@ -74,9 +74,11 @@ int promote__git_push(git_repository *repo, const char *path, const char *url, c
  * atomic request (promote__git_http_push_atomic(): *atomic remembers whether
  * the server takes one), then the mirror holds them. PROMOTE_ENOTSUPPORTED,
  * nothing sent, for a remote that is not smart HTTP or has no atomic push:
- * the caller pushes the refs one by one.
+ * the caller pushes the refs one by one. `kept` (may be NULL): as
+ * promote__git_push()'s.
  */
 int promote__git_push_atomic(git_repository *repo, const char *path, const char *url, const promote__credentials *creds,
-	const promote__events *events, const promote__git_ref_update *updates, size_t count, int *atomic);
+	const promote__events *events, const promote__git_ref_update *updates, size_t count, int *atomic,
+	const promote__git_pack_kept *kept);
 
 #endif

@@ -339,6 +339,16 @@ static int put_be32(promote_buf *out, uint32_t v)
 	return promote__buf_put(out, (const char *)b, 4);
 }
 
+/* A pack's trailer: the SHA-1 of everything from its header at `start`. */
+static int put_checksum(promote_buf *out, size_t start)
+{
+	unsigned char sum[EVP_MAX_MD_SIZE];
+	unsigned int sum_len = 0;
+	if (!EVP_Digest(out->ptr + start, out->size - start, sum, &sum_len, EVP_sha1(), NULL))
+		return promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "cannot compute the pack's SHA-1");
+	return promote__buf_put(out, (const char *)sum, sum_len);
+}
+
 static int write_pack(promote_buf *out, git_repository *repo, const objects *o, bool thin)
 {
 	git_odb *odb = NULL;
@@ -353,12 +363,8 @@ static int write_pack(promote_buf *out, git_repository *repo, const objects *o, 
 		rc = put_be32(out, (uint32_t)o->list.size);
 	for (size_t i = 0; rc == 0 && i < o->list.size; i++)
 		rc = put_object(out, odb, &o->list.ptr[i], thin);
-	unsigned char sum[EVP_MAX_MD_SIZE];
-	unsigned int sum_len = 0;
-	if (rc == 0 && !EVP_Digest(out->ptr + start, out->size - start, sum, &sum_len, EVP_sha1(), NULL))
-		rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "cannot compute the pack's SHA-1");
 	if (rc == 0)
-		rc = promote__buf_put(out, (const char *)sum, sum_len);
+		rc = put_checksum(out, start);
 	git_odb_free(odb);
 	return rc;
 }
@@ -392,6 +398,36 @@ int promote__git_pack_added(promote_buf *out, size_t *objects_out, git_repositor
 	const git_oid *have, bool thin)
 {
 	return promote__git_pack_added_many(out, objects_out, repo, commit, have, NULL, 1, thin);
+}
+
+/* The object count of a whole pack, or -1 when it is none. */
+static int64_t pack_count(const promote_buf *pack)
+{
+	const unsigned char *p = (const unsigned char *)pack->ptr;
+	if (pack->size < 32 || memcmp(p, "PACK", 4) != 0)
+		return -1;
+	return (int64_t)((uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11]);
+}
+
+int promote__git_pack_join(promote_buf *out, const promote_buf *first, const promote_buf *second)
+{
+	int64_t a = pack_count(first), b = pack_count(second);
+	if (a < 0 || b < 0 || a + b > UINT32_MAX)
+		return promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "cannot join two packs: one is no pack");
+	size_t start = out->size;
+	int rc = promote__buf_put(out, "PACK", 4);
+	if (rc == 0)
+		rc = put_be32(out, 2);
+	if (rc == 0)
+		rc = put_be32(out, (uint32_t)(a + b));
+	/* The entries: between each pack's 12-byte header and its 20-byte checksum. */
+	if (rc == 0)
+		rc = promote__buf_put(out, first->ptr + 12, first->size - 32);
+	if (rc == 0)
+		rc = promote__buf_put(out, second->ptr + 12, second->size - 32);
+	if (rc == 0)
+		rc = put_checksum(out, start);
+	return rc;
 }
 
 void promote__git_pack_kept_dispose(promote__git_pack_kept *kept)

@@ -137,6 +137,14 @@ typedef struct promote__git_pack_kept {
 /* The pack forgotten (may be NULL). */
 void promote__git_pack_kept_dispose(promote__git_pack_kept *kept);
 
+/* Append to `out` one pack holding the objects of the packs `first` and
+ * `second` (each whole: header, entries, checksum), in that order: their
+ * entries as they are (a delta's base stays where it was, relative to it),
+ * under a header that counts both and a checksum of the whole. For the kept
+ * pack of a branch's commit pushed with the small records that say it was
+ * made (one request, one pack). */
+int promote__git_pack_join(promote_buf *out, const promote_buf *first, const promote_buf *second);
+
 /* The same for `count` commits at once, each with its receiver's commit `haves[i]` (`haves` may be NULL):
  * one pack, an object that two of them add sent once (several refs pushed in one request). `from_root`
  * (may be NULL): for a commit without `have` whose whole history is new to the receiver (a record created

@@ -336,12 +336,27 @@ static int send_push(const session *s, const promote__git_ref_update *u, size_t 
 		/* A new record: created and moved on in this process, all its versions are new to the server. */
 		from_root[i] = git_oid_is_zero(&u[i].expected) && strncmp(u[i].ref, "refs/promote/", 13) == 0;
 	}
-	/* The pack the commit was stored as, when it is this push's: sent as it is. */
+	/* The pack the commit was stored as, when it is this push's: sent as it is — with the pack of the
+	 * other refs (a release's records, pushed with the commit they name) joined to it. */
 	const promote__git_pack_kept *kept = s->kept;
-	if (rc == 0 && n == 1 && kept && kept->pack.size && git_oid_equal(&kept->commit, &u[0].target) &&
-		git_oid_equal(&kept->parent, &u[0].expected)) {
+	size_t k = n;
+	for (size_t i = 0; kept && kept->pack.size && i < n; i++)
+		if (git_oid_equal(&kept->commit, &u[i].target) && git_oid_equal(&kept->parent, &u[i].expected))
+			k = i;
+	if (rc == 0 && k < n && n == 1) {
 		rc = promote__buf_put(&body, kept->pack.ptr, kept->pack.size);
 		objects = kept->objects;
+	} else if (rc == 0 && k < n) {
+		promote_buf rest = PROMOTE_BUF_INIT;
+		size_t others = 0;
+		targets[k] = targets[n - 1];
+		haves[k] = haves[n - 1];
+		from_root[k] = from_root[n - 1];
+		rc = promote__git_pack_added_many(&rest, &others, s->repo, targets, haves, from_root, n - 1, thin);
+		if (rc == 0)
+			rc = promote__git_pack_join(&body, &kept->pack, &rest);
+		objects = kept->objects + others;
+		promote_buf_dispose(&rest);
 	} else if (rc == 0) {
 		rc = promote__git_pack_added_many(&body, &objects, s->repo, targets, haves, from_root, n, thin);
 	}
@@ -516,6 +531,7 @@ typedef struct many_push {
 	const promote__git_ref_update *updates;
 	size_t count;
 	int *atomic;
+	const promote__git_pack_kept *kept;
 } many_push;
 
 /* Whether the server takes atomic pushes is asked once (its advertisement), then known. */
@@ -535,13 +551,16 @@ static int push_many(const session *s, void *arg)
 	if (*p->atomic < 0)
 		return PROMOTE_ENOTSUPPORTED;
 	push_answer by;
-	int rc = send_push(s, p->updates, p->count, true, true, true, &by);
+	session with = *s;
+	with.kept = p->kept;
+	int rc = send_push(&with, p->updates, p->count, true, true, true, &by);
 	return by == NOT_SMART ? PROMOTE_ENOTSUPPORTED : rc;
 }
 
 int promote__git_http_push_atomic(git_repository *repo, const char *url, const promote__credentials *creds,
-	const promote__events *events, const promote__git_ref_update *updates, size_t count, int *atomic)
+	const promote__events *events, const promote__git_ref_update *updates, size_t count, int *atomic,
+	const promote__git_pack_kept *kept)
 {
-	many_push p = { updates, count, atomic };
+	many_push p = { updates, count, atomic, kept };
 	return with_login(repo, url, creds, events, push_many, &p);
 }

@@ -40,9 +40,12 @@ typedef struct promote__git_ref_update {
  * request more; 1: yes; -1: no). PROMOTE_ENOTSUPPORTED, nothing sent, when
  * it has not (the caller pushes the refs one by one) or does not answer as
  * a smart HTTP server. PROMOTE_ECONFLICT when a ref was not at its
- * `expected` value: none was updated. Otherwise as promote__git_http_push().
+ * `expected` value: none was updated. Otherwise as promote__git_http_push();
+ * `kept`: the pack one of the updates' commit was stored as, joined to the
+ * others' (promote__git_pack_join()).
  */
 int promote__git_http_push_atomic(git_repository *repo, const char *url, const promote__credentials *creds,
-	const promote__events *events, const promote__git_ref_update *updates, size_t count, int *atomic);
+	const promote__events *events, const promote__git_ref_update *updates, size_t count, int *atomic,
+	const promote__git_pack_kept *kept);
 
 #endif

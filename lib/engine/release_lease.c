@@ -145,6 +145,17 @@ int promote__lease_take(char **holder, const promote_release *r, const char *env
 	return rc;
 }
 
+int promote__lease_settle(promote_context *ctx, const char *subject, const char *env)
+{
+	promote__strbuf ref;
+	int rc = lease_ref(&ref, subject, env);
+	promote__git_session *session = NULL;
+	if (rc == 0 && (rc = promote__context_session(&session, ctx)) == 0)
+		rc = promote__git_session_settle(session, promote__strbuf_cstr(&ref));
+	promote__strbuf_free(&ref);
+	return rc;
+}
+
 int promote__lease_read(char **holder, promote_context *ctx, const char *product, const char *env)
 {
 	*holder = NULL;

@@ -18,6 +18,11 @@
  * as r's anew); else the id of the release that holds it (malloc'd) and nothing was written. */
 int promote__lease_take(char **holder, const promote_release *r, const char *env);
 
+/* Nothing to take the lease of `subject` in `env` for (a sync with nothing to write): a lock a run
+ * left on it after its update is not left for the next one — removed when that update finished, else
+ * reported as any stale lock (locks.h). */
+int promote__lease_settle(promote_context *ctx, const char *subject, const char *env);
+
 /* The id of the release the lease of `product` in `env` names ("" when none: malloc'd). */
 int promote__lease_read(char **holder, promote_context *ctx, const char *product, const char *env);
 

@@ -9,6 +9,7 @@
  */
 #include "release_machine.h"
 #include "release_peers.h"
+#include "release_lease.h"
 #include "sync_model.h"
 
 #include "core/error.h"
@@ -191,8 +192,9 @@ int promote_sync_release(promote_release **out, promote_sync *s, const promote_r
 		r = NULL;
 		rc = promote_release_open(&r, s->ctx, open_id, opts);
 	} else if (rc == 0 && (s->action == PROMOTE_ACTION_NONE || s->written_count == 0)) {
-		promote_release_free(r); /* nothing to write: no release */
+		promote_release_free(r); /* nothing to write: no release, and no lock of an earlier one's lease left */
 		r = NULL;
+		rc = promote__lease_settle(s->ctx, "sync", promote_env_name(s->to));
 	} else if (rc == 0) {
 		free(r->sync);
 		r->sync = NULL;

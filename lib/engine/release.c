@@ -93,10 +93,8 @@ static int fill_step(promote_release_step *s, promote_release *r, const char *en
 	}
 	if (rc == 0)
 		rc = copy_names(&s->post, &s->post_count, promote_effective_policy_post_count(eff), post_at, eff);
-	char **fields[] = { &s->reason, &s->group, &s->commit, &s->change, &s->head, &s->merge_commit, &s->deploy,
-		&s->gate, &s->error, &s->claim };
-	for (size_t i = 0; rc == 0 && i < PROMOTE_ARRAY_SIZE(fields); i++)
-		rc = promote__set_string(fields[i], "");
+	if (rc == 0)
+		rc = promote__release_step_blank(s);
 	promote_effective_policy_free(eff);
 	return rc;
 }

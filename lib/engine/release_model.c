@@ -118,6 +118,16 @@ void promote__release_free(promote_release *r)
 	free(r);
 }
 
+int promote__release_step_blank(promote_release_step *s)
+{
+	char **fields[] = { &s->reason, &s->group, &s->commit, &s->change, &s->head, &s->merge_commit, &s->deploy,
+		&s->gate, &s->error, &s->claim };
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < PROMOTE_ARRAY_SIZE(fields); i++)
+		rc = promote__set_string(fields[i], "");
+	return rc;
+}
+
 const char *promote__release_sync_products(const promote_release *r)
 {
 	promote__release_sync *sync = r->sync;

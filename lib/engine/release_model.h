@@ -155,5 +155,7 @@ const char *promote__release_sync_products(const promote_release *r);
 /* Steps' small helpers, shared by the machine and the CLI-facing getters. */
 promote_release_step *promote__release_step(promote_release *r, const char *env);
 int promote__set_string(char **field, const char *value); /* copies; NULL becomes "" */
+/* A new step's text fields that start empty (reason, group, commit, change, ...) set to "". */
+int promote__release_step_blank(promote_release_step *s);
 
 #endif

@@ -106,10 +106,8 @@ static int fill(promote_release *r, const promote_sync *s)
 			       !(step->depends_on[0] = strdup(from))))
 		rc = promote__error_oom();
 	step->depends_count = step->depends_on && step->depends_on[0] ? 1 : 0;
-	char **fields[] = { &step->reason, &step->group, &step->commit, &step->change, &step->head, &step->merge_commit,
-		&step->deploy, &step->gate, &step->error, &step->claim };
-	for (size_t i = 0; rc == 0 && i < PROMOTE_ARRAY_SIZE(fields); i++)
-		rc = promote__set_string(fields[i], "");
+	if (rc == 0)
+		rc = promote__release_step_blank(step);
 	if (rc == 0)
 		rc = checks_of(step, s);
 	if (rc == 0)

@@ -81,6 +81,17 @@ PROMOTE_EXTERN(const promote_error *) promote_error_last(void);
 /* Forget the calling thread's last error. */
 PROMOTE_EXTERN(void) promote_error_clear(void);
 
+/*
+ * For callbacks (a git provider, a deploy backend, credentials): record
+ * `message` (copied; NULL: the code's description) as the calling thread's
+ * error with `code` (negative) and `klass`, and return `code`, so that
+ * `return promote_error_set_str(code, PROMOTE_ERROR_CLASS_PROVIDER, "the
+ * token was refused");` reaches the caller with that message. Not a fallible
+ * call: it returns the code it was given (-1, the generic one, for a code
+ * that is not negative).
+ */
+PROMOTE_EXTERN(int) promote_error_set_str(int code, int klass, const char *message);
+
 /* A static description of a code ("not found"); never NULL. */
 PROMOTE_EXTERN(const char *) promote_strerror(int code);
 

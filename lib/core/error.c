@@ -301,6 +301,13 @@ void promote_error_clear(void)
 	tls_reset();
 }
 
+int promote_error_set_str(int code, int klass, const char *message)
+{
+	if (code >= 0)
+		code = PROMOTE_ERROR;
+	return promote__error(code, klass, "%s", message ? message : promote_strerror(code));
+}
+
 const char *promote_strerror(int code)
 {
 	switch (code) {

@@ -57,6 +57,23 @@ static void test_no_error_and_clear(void **state)
 	assert_int_equal(promote_error_last()->code, PROMOTE_OK);
 }
 
+/* What a callback uses to give its failure a message. */
+static void test_set_str(void **state)
+{
+	(void)state;
+	assert_int_equal(promote_error_set_str(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_PROVIDER, "the token was refused"),
+		PROMOTE_EAUTH);
+	assert_int_equal(promote_error_last()->code, PROMOTE_EAUTH);
+	assert_int_equal(promote_error_last()->klass, PROMOTE_ERROR_CLASS_PROVIDER);
+	assert_string_equal(promote_error_last()->message, "the token was refused");
+	assert_int_equal(promote_error_set_str(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_DEPLOY, NULL), PROMOTE_ENOTFOUND);
+	assert_string_equal(promote_error_last()->message, "not found");
+	/* Not an error code: the generic one. */
+	assert_int_equal(promote_error_set_str(3, PROMOTE_ERROR_CLASS_CALLBACK, "odd"), PROMOTE_ERROR);
+	assert_int_equal(promote_error_last()->code, PROMOTE_ERROR);
+	promote_error_clear();
+}
+
 static void *other_thread(void *arg)
 {
 	(void)arg;
@@ -155,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_codes_are_fixed),
 		cmocka_unit_test(test_no_error_and_clear),
+		cmocka_unit_test(test_set_str),
 		cmocka_unit_test(test_thread_local),
 		cmocka_unit_test(test_init_refcount),
 		cmocka_unit_test(test_shutdown_without_init),

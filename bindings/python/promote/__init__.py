@@ -44,6 +44,8 @@ from .release import (Check, Hold, HoldKind, Release, ReleaseEvent, ReleaseEvent
 from .status import Status, StatusCell, StatusRow
 from .sync import SyncKind, Synced, SyncedProduct
 from .drift import Drift, DriftComparison, DriftRelation, DriftRow
+from .providers import (PASSTHROUGH, ChangeRequest, DeployBackend, DeployRequest, DeployStatus, GitProvider,
+                        HealthState, SyncState, WorkflowRequest, WorkflowState, WorkflowStatus)
 from .watch import WatchEvent, WatchEventCallback, WatchEventKind, Watcher, _live_watchers
 from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
                      ErrorDetail, ExistsError, GitError, InputOutputError, InvalidError, LimitError,
@@ -61,6 +63,8 @@ __all__ = [
     "Release", "ReleaseInfo", "ReleaseState", "Step", "StepState", "Check", "ReleaseEvent", "ReleaseEventKind",
     "ReleaseEventCallback", "Status", "StatusRow", "StatusCell", "Hold", "HoldKind",
     "Drift", "DriftRow", "DriftRelation", "DriftComparison",
+    "GitProvider", "DeployBackend", "ChangeRequest", "DeployRequest", "DeployStatus", "WorkflowRequest",
+    "WorkflowStatus", "SyncState", "HealthState", "WorkflowState", "PASSTHROUGH",
     "Watcher", "WatchEvent", "WatchEventKind", "WatchEventCallback", "Synced", "SyncedProduct", "SyncKind",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",
     "ExistsError", "InvalidError", "ConfigError", "LimitError", "VersionError", "CallbackError",

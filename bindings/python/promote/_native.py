@@ -676,6 +676,7 @@ DECLARATIONS = (
     # errors.h
     ("promote_error_last", _P(promote_error), (), None),
     ("promote_error_clear", None, (), None),
+    ("promote_error_set_str", c_int, (c_int, c_int, c_char_p), None),
     ("promote_strerror", c_char_p, (c_int,), None),
     # buffer.h
     ("promote_buf_dispose", None, (_P(promote_buf),), None),

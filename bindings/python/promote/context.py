@@ -19,6 +19,8 @@ from .drift import Drift, _options as _drift_options, _read as _read_drift
 from .release import (Hold, Release, ReleaseEventCallback, ReleaseInfo, ReleaseState, _Events, _hold, _info,
                       _options as _release_options)
 from .watch import WatchEventCallback, Watcher
+from .providers import (DeployBackend, GitProvider, deploy_backend_vtable as _deploy_backend_vtable,
+                        git_provider_vtable as _git_provider_vtable)
 from .model import (FIELD_NAMES, Cluster, EffectivePolicy, Environment, Flow, FlowStep, LogLevel, NameArg, Policy,
                     PolicyField, Product, Repository, SshKey, TransferEvent, TransferKind, TransferPhase)
 
@@ -79,6 +81,8 @@ class _Callbacks:
     def __init__(self, log: Optional[LogCallback], credentials: Optional[CredentialsCallback] = None,
                  progress: Optional[ProgressCallback] = None, clock: Optional[ClockCallback] = None) -> None:
         self.pending = None
+        # The registered Python providers' vtables and thunks (providers.py).
+        self.registrations: List[Any] = []
         self._log = log
         self._credentials = credentials
         self._progress = progress
@@ -518,6 +522,24 @@ class Context(OwnsHandle):
         """Names of the registered deploy backends, in registration order."""
         c = self._ctx()
         return [lib.promote_deploy_backend_name_at(c, i) for i in range(lib.promote_deploy_backend_count(c))]
+
+    def register_git_provider(self, name: str, provider: GitProvider) -> None:
+        """Register `provider` (a :class:`GitProvider` subclass's instance) under
+        `name`, the name ``promote.yaml`` gives a repository's ``provider``:
+        releases, applies and change commands on this context then ask it.
+        Under ``local`` it stands in front of the built-in provider
+        (:data:`PASSTHROUGH`). ExistsError when the name is taken."""
+        vtable, registration = _git_provider_vtable(name, provider, self._callbacks)
+        lib.promote_git_provider_register(self._ctx(), _n.encode(name, "name"), byref(vtable), None)
+        self._callbacks.registrations.append(registration)
+
+    def register_deploy_backend(self, name: str, backend: DeployBackend) -> None:
+        """Register `backend` (a :class:`DeployBackend` subclass's instance) under
+        `name`, the name an environment's ``deploy.backend`` gives. ExistsError
+        when the name is taken."""
+        vtable, registration = _deploy_backend_vtable(name, backend, self._callbacks)
+        lib.promote_deploy_backend_register(self._ctx(), _n.encode(name, "name"), byref(vtable), None)
+        self._callbacks.registrations.append(registration)
 
     # -- lookups: NotFoundError (with a "did you mean") when absent
 

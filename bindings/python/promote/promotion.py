@@ -67,16 +67,16 @@ class Imported:
 @dataclass(frozen=True)
 class Change:
     id: str
-    url: str
-    head: str
-    base: str
-    title: str
-    state: ChangeState
-    checks: ChecksState
-    draft: bool
-    approvals: int
-    merge_commit: Optional[str]  # None until merged
-    reused: bool                 # open_change found it open already
+    url: str = ""
+    head: str = ""
+    base: str = ""
+    title: str = ""
+    state: ChangeState = ChangeState.OPEN
+    checks: ChecksState = ChecksState.NONE
+    draft: bool = False
+    approvals: int = 0
+    merge_commit: Optional[str] = None  # None until merged
+    reused: bool = False                # open_change found it open already
 
 
 def _change(info: _n.InfoP) -> Change:

@@ -126,7 +126,7 @@ int cli_sync_run(const cli *c, const char *source, const char *target, const pro
 /* The commands (cli/cmd_*.c). */
 extern const cli_command cmd_validate, cmd_env, cmd_product, cmd_flow, cmd_policy, cmd_yaml, cmd_plan,
 	cmd_apply, cmd_run, cmd_watch, cmd_release, cmd_release_list, cmd_status, cmd_sync, cmd_change, cmd_doctor, cmd_version, cmd_help, cmd_completion,
-	cmd_hold, cmd_unhold, cmd_rollback, cmd_import, cmd_drift, cmd_init;
+	cmd_hold, cmd_unhold, cmd_rollback, cmd_import, cmd_drift, cmd_init, cmd_providers;
 
 /* How deep commands nest: a group, its subcommand, ... */
 #define CLI_MAX_DEPTH 4

@@ -32,7 +32,7 @@ const cli_opt cli_top_opts[] = {
 
 const cli_command *const cli_commands[] = {
 	&cmd_validate, &cmd_env, &cmd_import, &cmd_product, &cmd_flow, &cmd_policy, &cmd_yaml, &cmd_plan, &cmd_apply,
-	&cmd_run, &cmd_watch, &cmd_release, &cmd_status, &cmd_sync, &cmd_drift, &cmd_init, &cmd_hold, &cmd_unhold, &cmd_rollback, &cmd_change, &cmd_doctor, &cmd_version, &cmd_help, &cmd_completion, NULL
+	&cmd_run, &cmd_watch, &cmd_release, &cmd_status, &cmd_sync, &cmd_drift, &cmd_init, &cmd_hold, &cmd_unhold, &cmd_rollback, &cmd_change, &cmd_providers, &cmd_doctor, &cmd_version, &cmd_help, &cmd_completion, NULL
 };
 
 /* Run a leaf with its option table filled in. */

@@ -5,6 +5,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const promote__builtin_git_providers[] = { "local", NULL };
+const char *const promote__builtin_deploy_backends[] = { "none", "exec", NULL };
+
+static const char *builtin_at(const char *const *names, size_t index)
+{
+	for (size_t i = 0; names[i]; i++)
+		if (i == index)
+			return names[i];
+	return NULL;
+}
+
+const char *promote_git_provider_builtin_at(size_t index)
+{
+	return builtin_at(promote__builtin_git_providers, index);
+}
+
+const char *promote_deploy_backend_builtin_at(size_t index)
+{
+	return builtin_at(promote__builtin_deploy_backends, index);
+}
+
 static bool valid_name(const char *name)
 {
 	size_t n = strlen(name);

@@ -25,6 +25,11 @@ promote__registration *promote__registry_find(const promote__registry *registry,
 int promote__registry_add(promote__registration **out, promote__registry *registry, const char *name,
 	const char *kind);
 
+/* The names of the built-in git providers and deploy backends, NULL-terminated:
+ * what a configuration may name without registering anything. */
+extern const char *const promote__builtin_git_providers[];
+extern const char *const promote__builtin_deploy_backends[];
+
 /* Free the registrations (calling free_payload). */
 void promote__registry_clear(promote__registry *registry, bool git);
 

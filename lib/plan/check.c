@@ -62,8 +62,6 @@ static int check_name(promote__errlist *errors, const promote__registry *registr
 
 static int check_names(promote__errlist *errors, const promote_context *ctx)
 {
-	static const char *const git_builtins[] = { "local", NULL };
-	static const char *const deploy_builtins[] = { "none", "exec", NULL };
 	const promote__config *cfg = &ctx->cfg;
 	int rc = 0;
 	promote__strbuf owner;
@@ -71,13 +69,13 @@ static int check_names(promote__errlist *errors, const promote_context *ctx)
 	for (size_t i = 0; rc == 0 && i < cfg->repository_count; i++) {
 		const promote_repository *repo = &cfg->repositories[i];
 		if ((rc = promote__strbuf_setf(&owner, "repository '%s'", repo->name)) == 0)
-			rc = check_name(errors, &ctx->git_providers, git_builtins, repo->provider, &repo->provider_where,
+			rc = check_name(errors, &ctx->git_providers, promote__builtin_git_providers, repo->provider, &repo->provider_where,
 				promote__strbuf_cstr(&owner), "git provider", "promote_git_provider_register()");
 	}
 	for (size_t i = 0; rc == 0 && i < cfg->env_count; i++) {
 		const promote_env *env = &cfg->envs[i];
 		if (env->deploy_backend.name && (rc = promote__strbuf_setf(&owner, "environment '%s'", env->name)) == 0)
-			rc = check_name(errors, &ctx->deploy_backends, deploy_builtins, env->deploy_backend.name,
+			rc = check_name(errors, &ctx->deploy_backends, promote__builtin_deploy_backends, env->deploy_backend.name,
 				&env->deploy_backend.where, promote__strbuf_cstr(&owner), "deploy backend",
 				"promote_deploy_backend_register()");
 	}

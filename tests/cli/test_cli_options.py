@@ -17,7 +17,7 @@ COMMANDS = [
     ["status"], ["sync"], ["drift"], ["init"],
     ["hold"], ["unhold"], ["rollback"],
     ["change", "show"], ["change", "approve"], ["change", "merge"], ["change", "close"], ["change", "comment"],
-    ["doctor"], ["version"], ["help"],
+    ["providers"], ["doctor"], ["version"], ["help"],
 ]
 GROUPS = [["env"], ["product"], ["flow"], ["policy"], ["yaml"], ["release"], ["change"]]
 

@@ -794,12 +794,14 @@ DECLARATIONS = (
     ("promote_git_provider_init", c_int, (_P(promote_git_provider), c_uint), _check),
     ("promote_git_provider_register", c_int,
      (ctx_p, c_char_p, _P(promote_git_provider), c_void_p), _check),
+    ("promote_git_provider_builtin_at", c_char_p, (c_size_t,), _string),
     ("promote_git_provider_count", c_size_t, (ctx_p,), None),
     ("promote_git_provider_name_at", c_char_p, (ctx_p, c_size_t), _string),
     # sys/deploy_backend.h
     ("promote_deploy_backend_init", c_int, (_P(promote_deploy_backend), c_uint), _check),
     ("promote_deploy_backend_register", c_int,
      (ctx_p, c_char_p, _P(promote_deploy_backend), c_void_p), _check),
+    ("promote_deploy_backend_builtin_at", c_char_p, (c_size_t,), _string),
     ("promote_deploy_backend_count", c_size_t, (ctx_p,), None),
     ("promote_deploy_backend_name_at", c_char_p, (ctx_p, c_size_t), _string),
     # yaml.h

@@ -189,6 +189,10 @@ PROMOTE_EXTERN(int) promote_deploy_backend_init(promote_deploy_backend *backend,
 PROMOTE_EXTERN(int) promote_deploy_backend_register(
 	promote_context *ctx, const char *name, const promote_deploy_backend *backend, void *payload);
 
+/* The built-in deploy backends' names ("none", "exec"), index 0 up; NULL
+ * past the last. Static. */
+PROMOTE_EXTERN(const char *) promote_deploy_backend_builtin_at(size_t index);
+
 /* Registered deploy backends, in registration order. */
 PROMOTE_EXTERN(size_t) promote_deploy_backend_count(const promote_context *ctx);
 PROMOTE_EXTERN(const char *) promote_deploy_backend_name_at(const promote_context *ctx, size_t index);

@@ -84,6 +84,10 @@ PROMOTE_EXTERN(int) promote_git_provider_init(promote_git_provider *provider, un
 PROMOTE_EXTERN(int) promote_git_provider_register(
 	promote_context *ctx, const char *name, const promote_git_provider *provider, void *payload);
 
+/* The built-in git providers' names ("local"), index 0 up; NULL past the
+ * last. Static. A configuration may name these without registering. */
+PROMOTE_EXTERN(const char *) promote_git_provider_builtin_at(size_t index);
+
 /* Registered git providers, in registration order. */
 PROMOTE_EXTERN(size_t) promote_git_provider_count(const promote_context *ctx);
 PROMOTE_EXTERN(const char *) promote_git_provider_name_at(const promote_context *ctx, size_t index);

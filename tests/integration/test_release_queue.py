@@ -183,7 +183,9 @@ def test_supersede_a_pending_release_and_not_one_in_a_check(git_server, tmp_path
     # c still runs every step: prod after a leaves it.
     g.approve("m1", a["id"])
     g.until("m1", a, lambda r: r["state"] == "succeeded", "a succeeded")
-    c = g.in_prod("m3", c)
+    # qa is a branch of its own (its post-check may still run while prod waits): wait for both.
+    c = g.until("m3", c, lambda r: step(r, "prod")["state"] == "awaiting_approval"
+                and step(r, "qa")["state"] == "succeeded", "qa succeeded and prod awaiting approval")
     assert [step(c, e)["state"] for e in ("qa", "staging", "prod")] == ["succeeded", "succeeded",
                                                                          "awaiting_approval"]
 

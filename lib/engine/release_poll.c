@@ -517,6 +517,8 @@ static int poll(promote_release *r, uint32_t *next_poll_ms, bool fetch)
 	promote__poll_state ps = { UINT32_MAX, false, PROMOTE__ARRAY_INIT };
 	promote__git_session *session = NULL;
 	int rc = promote__context_session(&session, r->ctx);
+	if (rc == 0)
+		rc = promote__git_session_settle_own(session);
 	if (rc == 0 && fetch)
 		rc = promote__git_session_refresh(session);
 	if (rc == 0)

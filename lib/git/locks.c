@@ -133,7 +133,36 @@ static int remove_if_abandoned(const char *path, long age_s, void *payload)
 	return remove_lock(path, age_s, &(size_t){ 0 });
 }
 
+static int walk_refs(git_repository *repo, const char *folder, bool deep, promote__git_lock_cb cb);
+
 int promote__git_clear_abandoned_creations(git_repository *repo, const char *folder)
+{
+	return walk_refs(repo, folder, false, remove_if_abandoned);
+}
+
+static bool holds_current_value(git_repository *repo, const char *ref, const char *path);
+
+/* How long a lock holding its reference's value must have been there to be a finished update's: a
+ * second (a live writer holds one for far less), or less when every lock counts as stale sooner
+ * (PROMOTE_STALE_LOCK_AGE=0: no other process writes). */
+static long finished_ms(long stale_s)
+{
+	return stale_s * 1000 < FINISHED_MS ? stale_s * 1000 : FINISHED_MS;
+}
+
+static int remove_if_finished(const char *path, long age_s, void *payload)
+{
+	abandoned *a = payload;
+	char *ref = strndup(path + a->gitdir_len + 1, strlen(path) - a->gitdir_len - 1 - 5);
+	if (!ref)
+		return promote__error_oom();
+	bool finished = age_s * 1000 >= finished_ms(a->stale_s) && holds_current_value(a->repo, ref, path);
+	free(ref);
+	return finished ? remove_lock(path, age_s, &(size_t){ 0 }) : 0;
+}
+
+/* Walk the folder `folder` of `repo`'s references with `cb` (given an `abandoned`). */
+static int walk_refs(git_repository *repo, const char *folder, bool deep, promote__git_lock_cb cb)
 {
 	const char *gitdir = git_repository_path(repo);
 	size_t n = strlen(gitdir);
@@ -144,9 +173,14 @@ int promote__git_clear_abandoned_creations(git_repository *repo, const char *fol
 	promote__strbuf_init(&dir, PROMOTE__PATH_MAX, "a path in the repository's folder");
 	int rc = promote__strbuf_addf(&dir, "%.*s/%s", (int)n, gitdir, folder);
 	if (rc == 0)
-		rc = walk(promote__strbuf_cstr(&dir), false, 0, remove_if_abandoned, &a);
+		rc = walk(promote__strbuf_cstr(&dir), deep, 0, cb, &a);
 	promote__strbuf_free(&dir);
 	return rc;
+}
+
+int promote__git_settle_finished(git_repository *repo, const char *folder)
+{
+	return walk_refs(repo, folder, true, remove_if_finished);
 }
 
 /* "42 s", "7 min", "3 h", "2 days": an age as people say it. */
@@ -203,7 +237,7 @@ int promote__git_lock_wait(git_repository *repo, const char *ref, long *waited_m
 		long age_ms = age_ms_of(&st), age = age_ms / 1000;
 		char said[32];
 		promote__git_say_age(said, sizeof said, age);
-		if (lock == promote__strbuf_cstr(&own) && age_ms >= FINISHED_MS &&
+		if (lock == promote__strbuf_cstr(&own) && age_ms >= finished_ms(stale) &&
 			holds_current_value(repo, ref, lock)) {
 			if (unlink(lock) != 0 && errno != ENOENT)
 				rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS,

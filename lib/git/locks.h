@@ -63,4 +63,15 @@ int promote__git_lock_wait(git_repository *repo, const char *ref, long *waited_m
  */
 int promote__git_clear_abandoned_creations(git_repository *repo, const char *folder);
 
+/*
+ * Remove the lock files under the folder of references `folder`
+ * ("refs/promote", its subfolders too) that hold exactly what their
+ * reference holds, for a second at least: updates that had finished when a
+ * process could not remove their lock (killed, or unlink() failing), which
+ * no later reader would remove. Any other lock is left to
+ * promote__git_lock_wait() and to doctor. 0, or PROMOTE_EIO when one cannot
+ * be removed.
+ */
+int promote__git_settle_finished(git_repository *repo, const char *folder);
+
 #endif

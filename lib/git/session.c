@@ -240,6 +240,17 @@ int promote__git_session_publish(promote__git_session *s, const char *ref, const
 	return promote__git_update_ref(s->repo, ref, target, expected, "promote");
 }
 
+int promote__git_session_settle_own(promote__git_session *s)
+{
+	if (s->remote_url || s->own_locks_settled)
+		return 0;
+	int rc = promote__git_settle_finished(s->repo, "refs/promote");
+	if (rc == 0)
+		rc = promote__git_settle_finished(s->repo, "refs/heads/promote");
+	s->own_locks_settled = rc == 0;
+	return rc;
+}
+
 int promote__git_session_settle(promote__git_session *s, const char *ref)
 {
 	if (s->remote_url)

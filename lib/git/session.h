@@ -45,6 +45,7 @@ typedef struct promote__git_session {
 	bool batch;
 	/* The pack of the last commit made for a remote, until it is pushed (promote__git_commit()). */
 	promote__git_pack_kept kept;
+	bool own_locks_settled; /* promote__git_session_settle_own() ran */
 } promote__git_session;
 
 /* A record's versions written in a remote's mirror and kept in this process
@@ -102,6 +103,16 @@ int promote__git_session_publish(promote__git_session *s, const char *ref, const
  * holds something else.
  */
 int promote__git_session_settle(promote__git_session *s, const char *ref);
+
+/*
+ * Once per session, before it writes promote's own references (a release's
+ * poll): in a repository promote does not own, the lock files under
+ * refs/promote/ and refs/heads/promote/ that hold what their reference holds
+ * (updates that finished, by a process that could not remove the lock) are
+ * removed, so that a run that finds its work done leaves none of them for
+ * the next (locks.h). A mirror's went when it was opened.
+ */
+int promote__git_session_settle_own(promote__git_session *s);
 
 /*
  * In a remote's mirror: `ref` will point at `target`, pushed by the next

@@ -8,7 +8,7 @@ each error."""
 
 import pytest
 
-from cases import run_all
+from cases import run_all, run_cases
 from faults import exhaustive, failed_at, sample_size
 from scenarios import SCENARIOS, expected_exit, http_place, local_place, sample_share
 
@@ -47,3 +47,16 @@ def test_errors_http_apply(example_repo, git_server, tmp_path):
     before, command, check = SCENARIOS["apply"]
     place = http_place(example_repo, git_server, tmp_path, before)
     _run_all(place, command, check, tmp_path, True, sample_size(6))
+
+
+def test_a_sync_whose_unlinks_fail_leaves_no_lock_after_the_next_run(example_repo, tmp_path):
+    # With unlink() failing from some call on, the sync into manual prod still proposes its change
+    # and waits, but every reference it updated keeps its lock (libgit2 cannot remove it). The next
+    # run finds the release waiting and writes nothing: it must still not leave those locks (the
+    # default sample picks such a case only when the system calls happen to number that way).
+    before, command, check = SCENARIOS["sync-propose"]
+    place = local_place(example_repo, tmp_path, before)
+    # From the first few calls on: where exactly the lock-leaving stretch starts moves with the code.
+    cases = [("EIO at unlink #%d and after" % n, _failer("unlink", n, "EIO")) for n in range(2, 12)]
+    failures = run_cases(place, place.command(command), check, cases, False, expected_exit("sync-propose"))
+    assert not failures, "\n".join(failures)

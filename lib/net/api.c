@@ -12,6 +12,7 @@
 #include "core/strbuf.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #define DEFAULT_MAX_ATTEMPTS 5u
 #define DEFAULT_MAX_WAIT_S 60u
 #define DEFAULT_BACKOFF_MS 1000u
+#define MAX_WAIT_S 86400u
 #define JSON_DEPTH 64
 #define USER_AGENT "libpromote/" PROMOTE_VERSION
 
@@ -170,7 +172,8 @@ int promote__api_new(promote__api **out, const promote__api_options *options)
 	api->max_response = options->max_response;
 	api->net_timeout_s = options->net_timeout_s;
 	api->max_attempts = options->max_attempts ? options->max_attempts : DEFAULT_MAX_ATTEMPTS;
-	api->max_wait_s = options->max_wait_s ? options->max_wait_s : DEFAULT_MAX_WAIT_S;
+	api->max_wait_s = !options->max_wait_s ? DEFAULT_MAX_WAIT_S
+		: options->max_wait_s > MAX_WAIT_S ? MAX_WAIT_S : options->max_wait_s;
 	api->backoff_ms = options->backoff_ms ? options->backoff_ms : DEFAULT_BACKOFF_MS;
 	api->sleep_ms = options->sleep_ms;
 	api->sleep_payload = options->sleep_payload;
@@ -199,7 +202,7 @@ static void pause_ms(promote__api *api, int64_t ms)
 		return;
 	}
 	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0)
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
 }
 
@@ -344,8 +347,14 @@ static int refused(const call *c, const promote__api_reply *out, const promote__
 static int unanswered(const call *c, int rc, const promote__http_response *res, unsigned attempt, bool *again)
 {
 	*again = false;
-	if (rc == PROMOTE_ENOMEM || rc == PROMOTE_ELIMIT)
-		return rewrap(c->api, rc, "");
+	if (rc == PROMOTE_ELIMIT) {
+		char *why = strdup(promote_error_last()->message);
+		rc = why ? fail(c->api, rc, "%s %s", c->method, why) : promote__error_oom();
+		free(why);
+		return rc;
+	}
+	if (rc == PROMOTE_ENOMEM)
+		return rc;
 	if (res->tls_failed) {
 		char *why = strdup(promote_error_last()->message);
 		rc = fail(c->api, PROMOTE_ENET,
@@ -364,6 +373,24 @@ static int unanswered(const call *c, int rc, const promote__http_response *res, 
 	}
 	*again = true;
 	return rc;
+}
+
+/* A redirection is not followed (the authentication header is for the base URL's host only): the
+ * message says where it points. 0, or PROMOTE_ENOMEM. */
+static int redirected(const call *c, const promote__http_response *res, char **message)
+{
+	char *location = promote__http_header(res, "Location");
+	char *shown = location ? promote__redact_url(location) : NULL;
+	char *m = promote__strdupf("%s%sredirected to %s, not followed: the token is only sent to %s; use the URL it "
+				   "names", *message ? *message : "", *message ? ": " : "",
+		shown ? shown : "an unnamed place", c->api->host);
+	free(shown);
+	free(location);
+	if (!m)
+		return PROMOTE_ENOMEM;
+	free(*message);
+	*message = m;
+	return 0;
 }
 
 static int attempt_once(call *c, promote__api_reply *out, const promote__http_request *req, unsigned attempt,
@@ -398,8 +425,13 @@ static int attempt_once(call *c, promote__api_reply *out, const promote__http_re
 	if (!parse_json(&out->json, &res.body))
 		out->json = NULL;
 	char *message = promote__api_message(out->json, out->json ? NULL : res.body.ptr, res.body.size);
+	if (res.status >= 300 && res.status < 400 && (rc = redirected(c, &res, &message)) != 0) {
+		promote__http_response_dispose(&res);
+		return rc;
+	}
 	promote__api_pause p;
-	promote__api_pause_of(&p, api->flavor, res.status, &res, message, (int64_t)time(NULL));
+	promote__api_pause_of(&p, api->flavor == PROMOTE__API_GITHUB || api->flavor == PROMOTE__API_GENERIC,
+		api->flavor == PROMOTE__API_GITLAB || api->flavor == PROMOTE__API_GENERIC, res.status, &res, message, (int64_t)time(NULL));
 	promote__http_response_dispose(&res);
 	if (p.retry && p.wait_ms > (int64_t)api->max_wait_s * 1000)
 		rc = too_long(c, out, &p, message);
@@ -459,4 +491,14 @@ done:
 	free(c.shown);
 	free(url);
 	return rc;
+}
+
+promote__api_class promote__api_classify(long status, int rc)
+{
+	if (rc == PROMOTE_EBUSY || status == 405 || status == 425)
+		return PROMOTE__API_NOT_READY;
+	if (rc == PROMOTE_ENET || rc == PROMOTE_ETIMEOUT || status == 429 || status == 500 || status == 502 ||
+		status == 503 || status == 504)
+		return PROMOTE__API_TRANSIENT;
+	return PROMOTE__API_PERMANENT;
 }

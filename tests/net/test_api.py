@@ -136,6 +136,16 @@ def test_a_url_on_another_host_is_refused_and_the_token_not_sent():
     assert other.requests == [] and s.requests == []
 
 
+def test_a_redirect_is_not_followed():
+    with ScriptServer() as s, ScriptServer() as elsewhere:
+        s.answer(301, {"message": "Moved Permanently", "url": elsewhere.url + "/repositories/9"},
+                 headers={"Location": elsewhere.url + "/repositories/9"})
+        res, _ = run(s, [get()])
+    failed(res[0], ERROR, "HTTP 301: Moved Permanently: redirected to %s/repositories/9, not followed" % elsewhere.url,
+           "the token is only sent to 127.0.0.1")
+    assert elsewhere.requests == [] and len(s.requests) == 1
+
+
 def test_not_modified_is_success():
     with ScriptServer() as s:
         s.answer(304, "", headers={"ETag": '"e2"'})
@@ -235,6 +245,14 @@ def test_retry_after_in_seconds_and_as_a_date():
     assert waits[0] == 7000 and 18000 <= waits[1] <= 21000
 
 
+def test_an_absurd_retry_after_fails_at_once():
+    with ScriptServer() as s:
+        s.answer(429, "", headers={"Retry-After": "99999999999999999999"})
+        res, waits = run(s, [get()])
+    failed(res[0], EBUSY, "HTTP 429: rate limited until", "longer than the 60 s")
+    assert waits == []
+
+
 def test_github_primary_rate_limit_waits_until_the_reset():
     reset = int(time.time()) + 5
     with ScriptServer() as s:
@@ -314,7 +332,7 @@ def test_a_response_over_the_cap():
     with ScriptServer() as s:
         s.answer(200, {"blob": "x" * 5000})
         res, _ = run(s, [get()], max_response=4096)
-    failed(res[0], ELIMIT, "more than 4096 bytes")
+    failed(res[0], ELIMIT, "GET http://127.0.0.1:%d/repos/o/r/pulls answered with more than 4096 bytes" % s.port)
     assert len(s.requests) == 1
 
 

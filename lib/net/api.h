@@ -40,8 +40,8 @@
  *   system's store; off only with `insecure`. A certificate that does not
  *   verify fails naming the host and how to give a CA bundle.
  * - Proxies: libcurl's own reading of http_proxy, https_proxy, all_proxy and
- *   no_proxy (lower or upper case; HTTP_PROXY only upper) stays on: nothing
- *   here sets CURLOPT_PROXY.
+ *   no_proxy (upper case too, save HTTP_PROXY) stays on: nothing here sets
+ *   CURLOPT_PROXY or CURLOPT_NOPROXY.
  * - User agent "libpromote/VERSION"; Accept "application/json" (GitHub's
  *   "application/vnd.github+json" and "X-GitHub-Api-Version" for
  *   PROMOTE__API_GITHUB).

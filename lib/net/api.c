@@ -337,8 +337,8 @@ static int refused(const call *c, const promote__api_reply *out, const promote__
 			"before trying again)", c->method, c->shown, out->status, *m ? ": " : "", m);
 	if (p->retry)
 		return fail(c->api, PROMOTE_ENET,
-			"%s %s: HTTP %ld%s%s; gave up after %u attempts: the server is failing or overloaded, try "
-			"again later", c->method, c->shown, out->status, *m ? ": " : "", m, attempts);
+			"%s %s: HTTP %ld%s%s; gave up after %u attempt%s: the server is failing or overloaded, try "
+			"again later", c->method, c->shown, out->status, *m ? ": " : "", m, attempts, attempts == 1 ? "" : "s");
 	return fail(c->api, code, "%s %s: HTTP %ld%s%s%s%s", c->method, c->shown, out->status, *m ? ": " : "", m,
 		*advice ? "; " : "", advice);
 }
@@ -368,7 +368,7 @@ static int unanswered(const call *c, int rc, const promote__http_response *res, 
 			"; not sent again: the server may have acted on it (read the state before trying again)");
 	if (attempt >= c->api->max_attempts) {
 		char suffix[64];
-		snprintf(suffix, sizeof suffix, "; gave up after %u attempts", attempt);
+		snprintf(suffix, sizeof suffix, "; gave up after %u attempt%s", attempt, attempt == 1 ? "" : "s");
 		return rewrap(c->api, rc, suffix);
 	}
 	*again = true;

@@ -128,6 +128,27 @@ def test_pagination_follows_next_on_the_same_host():
     assert s.requests[1]["path"] == "/api/v3/repos/o/r/pulls?page=2"
 
 
+@pytest.mark.parametrize("link", [
+    '<{next}>; rel="next"',
+    '<{base}/p?page=1>; rel="first", <{next}>; rel=next',
+    '<{next}>; rel="next last"',
+    '<{base}/p?page=1>;rel="prev",<{next}>;rel="next"',
+])
+def test_next_link_forms(link):
+    with ScriptServer() as s:
+        nxt = s.url + "/p?page=2&per_page=100"
+        s.answer(200, [], headers={"Link": link.format(next=nxt, base=s.url)})
+        res, _ = run(s, [get("/p")])
+    assert res[0]["next"] == nxt
+
+
+def test_no_next_link():
+    with ScriptServer() as s:
+        s.answer(200, [], headers={"Link": '<%s/p?page=1>; rel="prev", <%s/p?page=1>; rel="nextish"' % (s.url, s.url)})
+        res, _ = run(s, [get("/p")])
+    assert res[0]["next"] is None
+
+
 def test_a_url_on_another_host_is_refused_and_the_token_not_sent():
     with ScriptServer() as s, ScriptServer() as other:
         res, _ = run(s, [get(other.url + "/steal"), get("http://localhost:%d/x" % s.port)])

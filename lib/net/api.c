@@ -400,8 +400,9 @@ static int attempt_once(call *c, promote__api_reply *out, const promote__http_re
 	*wait_ms = -1;
 	if (api->used >= api->max_requests)
 		return fail(api, PROMOTE_ELIMIT,
-			"%s %s: this client's budget of %u requests to %s is spent; not sending more, so that one run "
-			"cannot use up the token's quota", c->method, c->shown, api->max_requests, api->host);
+			"%s %s: this client's budget of %u request%s to %s is spent; not sending more, so that one run "
+			"cannot use up the token's quota", c->method, c->shown, api->max_requests,
+			api->max_requests == 1 ? "" : "s", api->host);
 	api->used++;
 	promote__http_response res;
 	int rc = promote__http_run(api->http, &res, req);
@@ -478,7 +479,7 @@ int promote__api_call(promote__api *api, promote__api_reply *out, const char *me
 	headers[n++] = "Expect:"; /* no 100-continue round trip before a body */
 	headers[n] = NULL;
 	promote__http_request req = { method, url, headers, text, text ? strlen(text) : 0, NULL, NULL, api->insecure,
-		api->max_response, 0, api->net_timeout_s, api->ca_bundle, USER_AGENT };
+		api->max_response, 0, api->net_timeout_s, api->ca_bundle, USER_AGENT, c.post };
 	for (unsigned attempt = 1;; attempt++) {
 		int64_t wait = -1;
 		rc = attempt_once(&c, out, &req, attempt, &wait);

@@ -25,7 +25,9 @@
  *   request or a second sync could follow): PROMOTE_ENET, the caller reads
  *   the state and decides. GET, PUT, PATCH and DELETE are retried: the APIs
  *   this serves define them as setting a state (PATCH sets the fields it
- *   names; PUT .../merge carries the head's sha).
+ *   names; PUT .../merge carries the head's sha). A POST goes on a connection
+ *   of its own: on a kept one that closes without an answer, libcurl would
+ *   send it again by itself.
  * - A budget of `max_requests` requests per host for the client's life,
  *   retries included: the next one fails with PROMOTE_ELIMIT, so one run
  *   cannot spend a token's whole quota.

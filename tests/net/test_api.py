@@ -109,11 +109,24 @@ def test_other_flavors_and_their_auth_headers():
 
 def test_one_connection_for_several_calls():
     with ScriptServer() as s:
-        for i in range(4):
+        for i in range(5):
             s.answer(200, {"n": i})
-        res, _ = run(s, [get("/a"), post("/b"), get("/c"), {"method": "DELETE", "path": "/d"}])
-    assert [r["json"] for r in res] == [{"n": i} for i in range(4)]
-    assert [q["connection"] for q in s.requests] == [1, 1, 1, 1]
+        res, _ = run(s, [get("/a"), {"method": "PATCH", "path": "/b", "body": {}}, get("/c"),
+                         {"method": "PUT", "path": "/d"}, {"method": "DELETE", "path": "/e"}])
+    assert [r["json"] for r in res] == [{"n": i} for i in range(5)]
+    assert [q["connection"] for q in s.requests] == [1, 1, 1, 1, 1]
+
+
+def test_a_post_goes_on_a_connection_of_its_own():
+    """libcurl sends a request again by itself when a kept connection closes without an answer:
+    a POST the server read must not be, so it never rides a kept connection."""
+    with ScriptServer() as s:
+        s.answer(200, {}).drop().answer(200, {"n": 3})
+        res, waits = run(s, [get("/a"), post("/b"), get("/c")])
+    failed(res[1], ENET, "POST", "not sent again: the server may have acted on it")
+    assert [q["method"] for q in s.requests] == ["GET", "POST", "GET"]
+    assert s.requests[1]["connection"] != s.requests[0]["connection"] and waits == []
+    assert res[2]["json"] == {"n": 3}
 
 
 def test_pagination_follows_next_on_the_same_host():

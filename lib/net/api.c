@@ -43,27 +43,48 @@ struct promote__api {
 	unsigned max_attempts, max_wait_s, backoff_ms;
 	void (*sleep_ms)(unsigned ms, void *payload);
 	void *sleep_payload;
+	void (*trace)(const char *line, void *payload);
+	void *trace_payload;
 	uint64_t seed;
 };
 
-/* Every message of this client goes through here: the secret never shows. */
+/* Every message and trace line of this client is made here: the secret never shows. */
+PROMOTE_PRINTF(3, 0) static int scrubbed(char **out, const promote__api *api, const char *fmt, va_list ap)
+{
+	int rc = promote__strbuf_vformat(out, PROMOTE__MESSAGE_MAX, "an API error message", fmt, ap);
+	size_t n = !rc && api->secret ? strlen(api->secret) : 0;
+	for (char *p = n ? strstr(*out, api->secret) : NULL; p; p = strstr(p + 3, api->secret)) {
+		memcpy(p, "***", 3);
+		memmove(p + 3, p + n, strlen(p + n) + 1);
+	}
+	return rc;
+}
+
 PROMOTE_PRINTF(3, 4) static int fail(const promote__api *api, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	char *text = NULL;
-	int rc = promote__strbuf_vformat(&text, PROMOTE__MESSAGE_MAX, "an API error message", fmt, ap);
+	int rc = scrubbed(&text, api, fmt, ap);
 	va_end(ap);
 	if (rc)
 		return rc;
-	size_t n = api->secret ? strlen(api->secret) : 0;
-	for (char *p = n ? strstr(text, api->secret) : NULL; p; p = strstr(p + 3, api->secret)) {
-		memcpy(p, "***", 3);
-		memmove(p + 3, p + n, strlen(p + n) + 1);
-	}
 	rc = promote__error(code, PROMOTE_ERROR_CLASS_NET, "%s", text);
 	free(text);
 	return rc;
+}
+
+PROMOTE_PRINTF(2, 3) static void trace(const promote__api *api, const char *fmt, ...)
+{
+	if (!api->trace)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = NULL;
+	if (scrubbed(&text, api, fmt, ap) == 0)
+		api->trace(text, api->trace_payload);
+	va_end(ap);
+	free(text);
 }
 
 /* The error last set (by http.c) with `suffix`, through fail(). */
@@ -177,6 +198,8 @@ int promote__api_new(promote__api **out, const promote__api_options *options)
 	api->backoff_ms = options->backoff_ms ? options->backoff_ms : DEFAULT_BACKOFF_MS;
 	api->sleep_ms = options->sleep_ms;
 	api->sleep_payload = options->sleep_payload;
+	api->trace = options->trace;
+	api->trace_payload = options->trace_payload;
 	api->seed = promote__backoff_seed(api);
 	*out = api;
 	return 0;
@@ -483,6 +506,14 @@ int promote__api_call(promote__api *api, promote__api_reply *out, const char *me
 	for (unsigned attempt = 1;; attempt++) {
 		int64_t wait = -1;
 		rc = attempt_once(&c, out, &req, attempt, &wait);
+		char again[48] = "";
+		if (wait >= 0)
+			snprintf(again, sizeof again, "; again in %lld ms", (long long)wait);
+		if (out->status)
+			trace(api, "%s %s: HTTP %ld, attempt %u of %u%s", method, c.shown, out->status, attempt,
+				api->max_attempts, again);
+		else
+			trace(api, "%s, attempt %u of %u%s", promote_error_last()->message, attempt, api->max_attempts, again);
 		if (wait < 0)
 			break;
 		promote__api_reply_dispose(out);

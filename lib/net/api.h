@@ -37,7 +37,7 @@
  *   absolute URL on another host is refused, PROMOTE_EINVALID) and its value
  *   is never shown: every message of this client has it replaced by "***",
  *   even when a server echoes it; nothing traces the request's headers
- *   (libcurl's verbose mode is never turned on).
+ *   (libcurl's verbose mode is never turned on; `trace` gets outcomes only).
  * - TLS verified against `ca_bundle`, else $PROMOTE_CA_BUNDLE, else the
  *   system's store; off only with `insecure`. A certificate that does not
  *   verify fails naming the host and how to give a CA bundle.
@@ -83,6 +83,10 @@ typedef struct promote__api_options {
 	/* How a pause is taken; NULL: nanosleep(). Tests record the pauses instead of waiting them out. */
 	void (*sleep_ms)(unsigned ms, void *payload);
 	void *sleep_payload;
+	/* Each request's outcome, one line ("GET URL: HTTP 503, attempt 1 of 5; again in 850 ms"), for
+	 * a caller's debug log; NULL: none. Never a header; the secret replaced by "***" as in errors. */
+	void (*trace)(const char *line, void *payload);
+	void *trace_payload;
 } promote__api_options;
 
 typedef struct promote__api promote__api;

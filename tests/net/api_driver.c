@@ -6,8 +6,10 @@
  *                "max_wait_s", "backoff_ms", "net_timeout_s"},
  *    "calls": [{"method", "path", "body"}]}
  * makes the calls with one client, and writes on standard output
- *   {"results": [{"rc", "status", "json", "next", "etag", "message", "class"}], "waits": [ms, ...]}
- * where "waits" are the pauses the client asked for (recorded, not taken: the tests stay fast).
+ *   {"results": [{"rc", "status", "json", "next", "etag", "message", "class"}], "waits": [ms, ...],
+ *    "trace": [line, ...]}
+ * where "waits" are the pauses the client asked for (recorded, not taken: the tests stay fast) and
+ * "trace" the lines of its trace callback.
  */
 #include "net/api.h"
 
@@ -20,6 +22,11 @@
 static void record(unsigned ms, void *payload)
 {
 	json_object_array_add(payload, json_object_new_int64(ms));
+}
+
+static void traced(const char *line, void *payload)
+{
+	json_object_array_add(payload, json_object_new_string(line));
 }
 
 static const char *text(json_object *o, const char *key)
@@ -55,7 +62,7 @@ int main(void)
 	}
 	if (promote_init() < 1)
 		return 2;
-	json_object *waits = json_object_new_array(), *results = json_object_new_array();
+	json_object *waits = json_object_new_array(), *results = json_object_new_array(), *trace = json_object_new_array();
 	promote__api_options o = { 0 };
 	o.base_url = text(opts, "base_url");
 	o.auth_header = text(opts, "auth_header");
@@ -70,6 +77,8 @@ int main(void)
 	o.backoff_ms = (unsigned)number(opts, "backoff_ms");
 	o.sleep_ms = record;
 	o.sleep_payload = waits;
+	o.trace = traced;
+	o.trace_payload = trace;
 	promote__api *api = NULL;
 	int rc = promote__api_new(&api, &o);
 	if (rc) {
@@ -102,6 +111,7 @@ int main(void)
 	json_object *out = json_object_new_object();
 	json_object_object_add(out, "results", results);
 	json_object_object_add(out, "waits", waits);
+	json_object_object_add(out, "trace", trace);
 	puts(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN));
 	json_object_put(out);
 	json_object_put(doc);

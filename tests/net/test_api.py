@@ -44,6 +44,9 @@ def run(server_or_url, calls, env=None, **options):
                        env=env or clean_env())
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
+    run.trace = out["trace"]
+    for line in out["trace"]:
+        assert TOKEN not in line, line
     return out["results"], out["waits"]
 
 
@@ -197,6 +200,23 @@ def test_retried_statuses(status):
     assert res[0]["rc"] == OK and res[0]["json"] == {"ok": True}
     assert len(s.requests) == 2
     assert len(waits) == 1 and BACKOFF / 2 <= waits[0] <= BACKOFF
+
+
+def test_each_attempt_is_traced():
+    with ScriptServer() as s:
+        s.answer(503, {}, headers={"Retry-After": "2"}).answer(502, {}).answer(200, {})
+        res, waits = run(s, [get()])
+        url = s.url + "/repos/o/r/pulls"
+        assert res[0]["rc"] == OK and run.trace == [
+            "GET %s: HTTP 503, attempt 1 of 5; again in 2000 ms" % url,
+            "GET %s: HTTP 502, attempt 2 of 5; again in %d ms" % (url, waits[1]),
+            "GET %s: HTTP 200, attempt 3 of 5" % url]
+    with ScriptServer() as gone:
+        url = gone.url
+    res, waits = run(url, [get()], max_attempts=2)
+    assert len(run.trace) == 2 and run.trace[0].startswith("GET %s/repos/o/r/pulls: " % url)
+    assert run.trace[0].endswith(", attempt 1 of 2; again in %d ms" % waits[0])
+    assert run.trace[1].endswith("; gave up after 2 attempts, attempt 2 of 2")
 
 
 @pytest.mark.parametrize("status", [501, 505])

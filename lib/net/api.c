@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_MAX_REQUESTS 1000u
 #define DEFAULT_MAX_ATTEMPTS 5u
@@ -180,6 +181,12 @@ int promote__api_new(promote__api **out, const promote__api_options *options)
 	}
 	if (h && (rc = secret_of(&api->secret, h)) != 0)
 		goto fail;
+	if (api->ca_bundle && access(api->ca_bundle, R_OK) != 0) {
+		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_NET,
+			"the CA bundle '%s'%s cannot be read: %s; give a PEM file of CA certificates", api->ca_bundle,
+			options->ca_bundle ? "" : " ($PROMOTE_CA_BUNDLE)", strerror(errno));
+		goto fail;
+	}
 	if (!(api->origin = origin_of(api->base, &api->host)) || !api->host) {
 		char *shown = promote__redact_url(api->base);
 		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_NET,

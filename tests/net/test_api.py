@@ -261,12 +261,14 @@ def test_a_post_the_server_may_have_acted_on_is_not_sent_again():
         s.drop()
         s.answer(502, {"message": "bad gateway"})
         s.answer(500, {"message": "oops"})
-        res, waits = run(s, [post(), post(), post()])
+        s.answer(503, {"message": "unavailable"})
+        s.answer(504, {"message": "gateway timeout"})
+        res, waits = run(s, [post(), post(), post(), post(), post()])
     for r in res:
         failed(r, ENET, "POST", "not sent again: the server may have acted on it")
         assert r["class"] == TRANSIENT
     assert "HTTP 502: bad gateway" in res[1]["message"]
-    assert len(s.requests) == 3 and waits == []
+    assert len(s.requests) == 5 and waits == []
 
 
 def test_a_post_the_server_refused_unprocessed_is_sent_again():
@@ -515,6 +517,15 @@ def test_tls_accepted_with_the_ca_bundle(certificate):
         res2, _ = run(s, [get()], env=clean_env(PROMOTE_CA_BUNDLE=certificate[0]))
     assert res[0]["rc"] == OK and res[0]["json"] == {"tls": True}
     assert res2[0]["rc"] == OK and res2[0]["json"] == {"tls": "env"}
+
+
+def test_an_unreadable_ca_bundle_is_named(tmp_path):
+    missing = str(tmp_path / "no-such.pem")
+    res, _ = run("https://127.0.0.1:9", [get()], ca_bundle=missing)
+    assert res[0]["rc"] == EINVALID
+    assert "the CA bundle '%s' cannot be read: No such file or directory" % missing in res[0]["message"]
+    res, _ = run("https://127.0.0.1:9", [get()], env=clean_env(PROMOTE_CA_BUNDLE=missing))
+    assert "'%s' ($PROMOTE_CA_BUNDLE) cannot be read" % missing in res[0]["message"]
 
 
 def test_tls_accepted_when_insecure(certificate):

@@ -1,6 +1,7 @@
 /* A REST/JSON client for forges and Argo CD (see api.h). */
 #include "api.h"
 #include "api_error.h"
+#include "api_reply.h"
 #include "api_wait.h"
 #include "http.h"
 #include "redact.h"
@@ -245,54 +246,6 @@ static int64_t backoff_ms(promote__api *api, unsigned attempt)
 	return ms / 2 + (int64_t)(promote__backoff_random(&api->seed) % (uint32_t)(ms / 2 + 1));
 }
 
-/* The URL of `link`'s rel="next" (RFC 8288: `<URL>; rel="next", <URL>; rel="last"`), or NULL. */
-static char *next_link(const char *link)
-{
-	for (const char *p = link ? strchr(link, '<') : NULL; p; p = strchr(p, '<')) {
-		const char *close = strchr(p, '>');
-		if (!close)
-			return NULL;
-		const char *params = close + 1, *end = strchr(params, '<');
-		size_t len = end ? (size_t)(end - params) : strlen(params);
-		for (const char *r = params; (r = strstr(r, "rel=")) != NULL && r < params + len; r += 4) {
-			const char *v = r + 4 + (r[4] == '"');
-			/* rel may list several relations: "next last". */
-			for (const char *w = v; w < params + len && *w != '"' && *w != ';' && *w != ','; w++)
-				if ((w == v || w[-1] == ' ') && strncmp(w, "next", 4) == 0 &&
-					strchr("\" ;,", w[4] ? w[4] : ' '))
-					return strndup(p + 1, (size_t)(close - p - 1));
-		}
-		p = close;
-	}
-	return NULL;
-}
-
-/* `body` parsed whole, at most JSON_DEPTH deep: 0 with *out (NULL for an empty body), or false. */
-static bool parse_json(json_object **out, const promote_buf *body)
-{
-	*out = NULL;
-	size_t i = 0;
-	while (i < body->size && strchr(" \t\r\n", body->ptr[i]))
-		i++;
-	if (i == body->size)
-		return true;
-	json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
-	if (!tok)
-		return false;
-	json_object *o = json_tokener_parse_ex(tok, body->ptr, (int)(body->size > INT32_MAX ? INT32_MAX : body->size));
-	size_t used = json_tokener_get_parse_end(tok);
-	bool ok = o && json_tokener_get_error(tok) == json_tokener_success;
-	json_tokener_free(tok);
-	for (size_t j = used; ok && j < body->size; j++)
-		ok = strchr(" \t\r\n", body->ptr[j]) != NULL;
-	if (!ok) {
-		json_object_put(o);
-		return false;
-	}
-	*out = o;
-	return true;
-}
-
 /* The URL of `path`: below the base, or an absolute URL on the base's host. */
 static int target_of(char **out, const promote__api *api, const char *path)
 {
@@ -333,7 +286,7 @@ typedef struct call {
 /* A 2xx or 304 answer: the reply's JSON. */
 static int succeeded(const call *c, promote__api_reply *out, const promote__http_response *res)
 {
-	if (out->status == 304 || parse_json(&out->json, &res->body))
+	if (out->status == 304 || promote__api_parse_json(&out->json, &res->body, JSON_DEPTH))
 		return 0;
 	return fail(c->api, PROMOTE_ERROR,
 		"%s %s: HTTP %ld answered with %s, not JSON (at most %d deep); is the base URL the API's "
@@ -445,7 +398,7 @@ static int attempt_once(call *c, promote__api_reply *out, const promote__http_re
 	}
 	out->status = res.status;
 	char *link = promote__http_header(&res, "Link");
-	out->next = next_link(link);
+	out->next = promote__link_next(link);
 	free(link);
 	out->etag = promote__http_header(&res, "ETag");
 	if ((res.status >= 200 && res.status < 300) || res.status == 304) {
@@ -453,7 +406,7 @@ static int attempt_once(call *c, promote__api_reply *out, const promote__http_re
 		promote__http_response_dispose(&res);
 		return rc;
 	}
-	if (!parse_json(&out->json, &res.body))
+	if (!promote__api_parse_json(&out->json, &res.body, JSON_DEPTH))
 		out->json = NULL;
 	char *message = promote__api_message(out->json, out->json ? NULL : res.body.ptr, res.body.size);
 	if (res.status >= 300 && res.status < 400 && (rc = redirected(c, &res, &message)) != 0) {

@@ -428,8 +428,9 @@ static int attempt_once(call *c, promote__api_reply *out, const promote__http_re
 	return *wait_ms >= 0 ? -1 : rc;
 }
 
-int promote__api_call(promote__api *api, promote__api_reply *out, const char *method, const char *path,
-	json_object *body)
+/* A call, with `if_none_match` (an ETag, or NULL) asked for. */
+static int call_with(promote__api *api, promote__api_reply *out, const char *method, const char *path,
+	json_object *body, const char *if_none_match)
 {
 	memset(out, 0, sizeof *out);
 	if (!api)
@@ -446,12 +447,20 @@ int promote__api_call(promote__api *api, promote__api_reply *out, const char *me
 	call c = { api, method, url, promote__redact_url(url), strcmp(method, "POST") == 0 };
 	const char *text = body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 				: NULL;
+	char *condition = NULL;
 	if (!c.shown || (body && !text)) {
 		rc = promote__error_oom();
 		goto done;
 	}
-	const char *headers[6];
+	condition = if_none_match ? promote__strdupf("If-None-Match: %s", if_none_match) : NULL;
+	if (if_none_match && !condition) {
+		rc = PROMOTE_ENOMEM;
+		goto done;
+	}
+	const char *headers[7];
 	size_t n = 0;
+	if (condition)
+		headers[n++] = condition;
 	if (api->auth)
 		headers[n++] = api->auth;
 	headers[n++] = api->flavor == PROMOTE__API_GITHUB ? "Accept: application/vnd.github+json" : "Accept: application/json";
@@ -480,9 +489,25 @@ int promote__api_call(promote__api *api, promote__api_reply *out, const char *me
 		pause_ms(api, wait);
 	}
 done:
+	free(condition);
 	free(c.shown);
 	free(url);
 	return rc;
+}
+
+int promote__api_call(promote__api *api, promote__api_reply *out, const char *method, const char *path,
+	json_object *body)
+{
+	return call_with(api, out, method, path, body, NULL);
+}
+
+int promote__api_get_if_changed(promote__api *api, promote__api_reply *out, const char *path, const char *etag)
+{
+	if (etag && strpbrk(etag, "\r\n")) {
+		memset(out, 0, sizeof *out);
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_NET, "an ETag must be one line");
+	}
+	return call_with(api, out, "GET", path, NULL, etag && *etag ? etag : NULL);
 }
 
 promote__api_class promote__api_classify(long status, int rc)

@@ -128,6 +128,12 @@ int promote__api_call(promote__api *api, promote__api_reply *out, const char *me
 	json_object *body);
 void promote__api_reply_dispose(promote__api_reply *reply);
 
+/* A GET that asks the server for the body only if it changed since `etag`
+ * (an earlier reply's, as it came; NULL or "": a plain GET). An unchanged
+ * resource answers 304: 0, status 304, json NULL. GitHub does not count a 304
+ * against the rate limit: for polling. Otherwise as promote__api_call(). */
+int promote__api_get_if_changed(promote__api *api, promote__api_reply *out, const char *path, const char *etag);
+
 /* How a failed call should be treated by its caller. */
 typedef enum promote__api_class {
 	PROMOTE__API_TRANSIENT = 1,  /* the same call may succeed later: no answer, 5xx, 429 */

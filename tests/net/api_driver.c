@@ -4,7 +4,7 @@
  *   {"options": {"base_url", "auth_header", "flavor": "github"|"gitlab"|"gitea"|"argocd"|"generic",
  *                "ca_bundle", "insecure", "max_requests", "max_response", "max_attempts",
  *                "max_wait_s", "backoff_ms", "net_timeout_s"},
- *    "calls": [{"method", "path", "body"}]}
+ *    "calls": [{"method", "path", "body"} or {"path", "etag"}: a GET if changed since the ETag]}
  * makes the calls with one client, and writes on standard output
  *   {"results": [{"rc", "status", "json", "next", "etag", "message", "class"}], "waits": [ms, ...],
  *    "trace": [line, ...]}
@@ -91,7 +91,8 @@ int main(void)
 		json_object *c = json_object_array_get_idx(calls, i), *body = NULL;
 		json_object_object_get_ex(c, "body", &body);
 		promote__api_reply reply;
-		int call_rc = promote__api_call(api, &reply, text(c, "method"), text(c, "path"), body);
+		int call_rc = text(c, "etag") ? promote__api_get_if_changed(api, &reply, text(c, "path"), text(c, "etag"))
+					      : promote__api_call(api, &reply, text(c, "method"), text(c, "path"), body);
 		json_object *r = json_object_new_object();
 		json_object_object_add(r, "rc", json_object_new_int(call_rc));
 		json_object_object_add(r, "status", json_object_new_int64(reply.status));

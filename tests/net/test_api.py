@@ -183,6 +183,22 @@ def test_a_redirect_is_not_followed():
     assert elsewhere.requests == [] and len(s.requests) == 1
 
 
+def test_a_get_if_changed_since_an_etag():
+    with ScriptServer() as s:
+        s.answer(200, {"state": "open"}, headers={"ETag": 'W/"v1"'})
+        s.answer(304, "", headers={"ETag": 'W/"v1"'})
+        s.answer(200, {"state": "closed"}, headers={"ETag": 'W/"v2"'})
+        res, _ = run(s, [get("/pulls/1")])
+        res += run(s, [{"path": "/pulls/1", "etag": res[0]["etag"]}, {"path": "/pulls/1", "etag": 'W/"v1"'},
+                       {"path": "/pulls/1", "etag": 'x"\r\nX-Injected: 1'}])[0]
+    assert res[1]["rc"] == OK and res[1]["status"] == 304 and res[1]["json"] is None
+    assert res[2]["json"] == {"state": "closed"} and res[2]["etag"] == 'W/"v2"'
+    assert res[3]["rc"] == EINVALID and "one line" in res[3]["message"]
+    assert "if-none-match" not in s.requests[0]["headers"]
+    assert [q["headers"].get("if-none-match") for q in s.requests[1:]] == ['W/"v1"', 'W/"v1"']
+    assert len(s.requests) == 3
+
+
 def test_not_modified_is_success():
     with ScriptServer() as s:
         s.answer(304, "", headers={"ETag": '"e2"'})

@@ -250,7 +250,7 @@ static int64_t backoff_ms(promote__api *api, unsigned attempt)
 static int target_of(char **out, const promote__api *api, const char *path)
 {
 	*out = NULL;
-	if (strstr(path, "://")) {
+	if (strncasecmp(path, "http://", 7) == 0 || strncasecmp(path, "https://", 8) == 0) {
 		char *origin = origin_of(path, NULL);
 		bool same = origin && strcmp(origin, api->origin) == 0;
 		free(origin);

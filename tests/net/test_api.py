@@ -144,6 +144,13 @@ def test_pagination_follows_next_on_the_same_host():
     assert s.requests[1]["path"] == "/api/v3/repos/o/r/pulls?page=2"
 
 
+def test_a_path_whose_query_holds_a_url_stays_below_the_base():
+    with ScriptServer() as s:
+        s.answer(200, {"total_count": 0})
+        res, _ = run(s.url + "/api/v3", [get("/search/code?q=http://example.org")])
+    assert res[0]["rc"] == OK and s.requests[0]["path"] == "/api/v3/search/code?q=http://example.org"
+
+
 @pytest.mark.parametrize("link", [
     '<{next}>; rel="next"',
     '<{base}/p?page=1>; rel="first", <{next}>; rel=next',

@@ -274,7 +274,7 @@ int promote__holds_change(size_t *removed, promote_context *ctx, const char *env
 	if (rc == 0)
 		rc = promote__git_identity_read(&who, s->repo, by, NULL);
 	change_args a = { env, product, remove_kinds, add, who.author_name, promote__context_now(ctx), 0 };
-	promote__git_record_target target = { PROMOTE__HOLDS_REF, PROMOTE__HOLDS_MAX, what, by, NULL, false };
+	promote__git_record_target target = { PROMOTE__HOLDS_REF, PROMOTE__HOLDS_MAX, what, by, NULL, false, NULL };
 	if (rc == 0)
 		rc = promote__git_record_update(NULL, NULL, s, &target, mutate, &a);
 	if (rc == 0 && removed)

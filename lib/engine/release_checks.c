@@ -33,12 +33,14 @@ static promote__check *find_check(promote_release_step *s, const char *name, boo
 	return NULL;
 }
 
-static promote__deploy_target target_of(const promote_release *r, const promote_release_step *s)
+/* What a deploy or a check is told of the step (a sync's products read first). */
+static int target_of(promote__deploy_target *t, const promote_release *r, const promote_release_step *s)
 {
 	const char *commit = s->merge_commit && *s->merge_commit ? s->merge_commit : s->commit ? s->commit : "";
-	promote__deploy_target t = { r->id, r->product, s->environment, r->version, commit,
-		r->sync ? promote__release_sync_products(r) : NULL };
-	return t;
+	int rc = promote__release_sync_read(r);
+	*t = (promote__deploy_target){ r->id, r->product, s->environment, r->version, commit,
+		r->sync && rc == 0 ? promote__release_sync_products(r) : NULL };
+	return rc;
 }
 
 /* ---- recording a check ----------------------------------------------------- */
@@ -137,7 +139,9 @@ static int start_check(promote_release *r, const char *env, const char *name, bo
 		promote__poll_soon(ps, 1); /* its run is polled at once */
 		return 0;
 	}
-	promote__deploy_target t = target_of(r, s);
+	promote__deploy_target t;
+	if ((rc = target_of(&t, r, s)))
+		return rc;
 	char *run_id = NULL, *owner = NULL;
 	rc = promote__workflow_start(&run_id, r->ctx, name, &t);
 	if (rc == PROMOTE_EUSER || rc == PROMOTE_ENOMEM)
@@ -200,10 +204,13 @@ int promote__checks_advance(promote_release *r, const char *env, bool post, bool
 			free(why);
 			return rc;
 		}
-		promote__deploy_target t = target_of(r, s);
+		promote__deploy_target t;
+		int rc = target_of(&t, r, s);
+		if (rc)
+			return rc;
 		int state = PROMOTE_WORKFLOW_RUNNING, status = -1;
 		promote_buf output = PROMOTE_BUF_INIT;
-		int rc = promote__workflow_poll(&state, &status, &output, r->ctx, c->name, c->run_id, &t);
+		rc = promote__workflow_poll(&state, &status, &output, r->ctx, c->name, c->run_id, &t);
 		if (rc == PROMOTE_ENOTFOUND) {
 			/* Unknown here: started by another process (or context), which polls it while it lives and
 			 * holds the step's claim; a run whose owner is gone is started again by the next owner. */
@@ -291,7 +298,9 @@ static int request_sync(promote_release *r, promote_release_step *s, promote__po
 		return rc;
 	}
 	s = promote__release_step(r, s->environment);
-	promote__deploy_target t = target_of(r, s);
+	promote__deploy_target t;
+	if ((rc = target_of(&t, r, s)))
+		return rc;
 	char *env = strdup(s->environment);
 	rc = env ? promote__deploy_sync(r->ctx, &t) : promote__error_oom();
 	if (rc == 0) {
@@ -318,10 +327,13 @@ int promote__deploy_advance(promote_release *r, const char *env, bool *done, pro
 	}
 	if (!s->deploy || !*s->deploy)
 		return request_sync(r, s, ps);
-	promote__deploy_target t = target_of(r, s);
+	promote__deploy_target t;
+	int rc = target_of(&t, r, s);
+	if (rc)
+		return rc;
 	int sync = PROMOTE_SYNC_UNKNOWN, health = PROMOTE_HEALTH_UNKNOWN;
 	promote_buf detail = PROMOTE_BUF_INIT;
-	int rc = promote__deploy_poll(&sync, &health, &detail, r->ctx, &t);
+	rc = promote__deploy_poll(&sync, &health, &detail, r->ctx, &t);
 	uint32_t bound = promote__deploy_timeout(r->ctx, env);
 	char *why = NULL;
 	if (rc == PROMOTE_ENOTFOUND) {

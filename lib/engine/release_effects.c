@@ -226,6 +226,9 @@ static int sync_of(promote_sync **out, promote_release *r, const promote_release
 		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_RELEASE,
 			"release %s records no valid source commit; start the sync again", r->id);
 	strcpy(source.hex, r->sync->source_commit);
+	int rc = promote__release_sync_read(r);
+	if (rc)
+		return rc;
 	const char **names = calloc(r->sync->product_count ? r->sync->product_count : 1, sizeof *names);
 	if (!names)
 		return promote__error_oom();
@@ -235,7 +238,7 @@ static int sync_of(promote_sync **out, promote_release *r, const promote_release
 	o.products = names;
 	o.product_count = r->sync->product_count;
 	o.update_only = r->sync->update_only;
-	int rc = promote__sync_make(&s, r->ctx, step->from, step->environment, &o, &source);
+	rc = promote__sync_make(&s, r->ctx, step->from, step->environment, &o, &source);
 	free(names);
 	if (rc)
 		return rc;

@@ -163,8 +163,9 @@ static json_object *product_json(const void *item)
 	return o;
 }
 
-/* A sync's part, or null. */
-static json_object *sync_json(const promote__release_sync *sync)
+/* A sync's part, or null: its products named by their file (`apart`, as the record holds them when they are
+ * kept beside it), else in full. */
+static json_object *sync_json(const promote__release_sync *sync, bool apart)
 {
 	if (!sync)
 		return NULL;
@@ -176,7 +177,9 @@ static json_object *sync_json(const promote__release_sync *sync)
 		rc = promote__json_put(o, "update_only", json_object_new_boolean(sync->update_only), false);
 	if (rc == 0)
 		rc = promote__json_put(o, "filters", promote__json_strings(sync->filters, sync->filter_count), false);
-	if (rc == 0)
+	if (rc == 0 && apart)
+		rc = promote__json_put_string(o, "products_file", sync->products_file, false);
+	else if (rc == 0)
 		rc = promote__json_put(o, "products",
 			array_json(sync->products, sync->product_count, sizeof *sync->products, product_json), false);
 	if (rc) {
@@ -186,7 +189,7 @@ static json_object *sync_json(const promote__release_sync *sync)
 	return o;
 }
 
-static json_object *release_json(const promote_release *r)
+static json_object *release_json(const promote_release *r, bool products_apart)
 {
 	json_object *o = json_object_new_object(), *trigger = json_object_new_object();
 	int rc = o && trigger ? 0 : promote__error_oom();
@@ -231,7 +234,7 @@ static json_object *release_json(const promote_release *r)
 	if (rc == 0)
 		rc = promote__json_put(o, "steps",
 			array_json(r->steps, r->step_count, sizeof *r->steps, step_json), false);
-	json_object *sync = rc == 0 ? sync_json(r->sync) : NULL;
+	json_object *sync = rc == 0 ? sync_json(r->sync, products_apart && r->sync && *r->sync->products_file) : NULL;
 	if (rc == 0 && r->sync && !sync)
 		rc = promote__error_oom();
 	if (rc == 0)
@@ -244,14 +247,39 @@ static json_object *release_json(const promote_release *r)
 	return o;
 }
 
-int promote__release_to_json(promote_buf *out, const promote_release *r)
+static int to_buf(promote_buf *out, json_object *o)
 {
-	json_object *o = release_json(r);
 	if (!o)
 		return promote_error_last()->code ? promote_error_last()->code : promote__error_oom();
 	int rc = promote__json_to_buf(out, o);
 	json_object_put(o);
 	return rc;
+}
+
+int promote__release_to_json(promote_buf *out, const promote_release *r)
+{
+	return to_buf(out, release_json(r, true));
+}
+
+int promote__release_to_json_whole(promote_buf *out, const promote_release *r)
+{
+	if (r->sync && !r->sync->products_read)
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_RELEASE,
+			"the products of release '%s' were not read from its record", r->id);
+	return to_buf(out, release_json(r, false));
+}
+
+int promote__release_products_to_json(promote_buf *out, const promote__release_sync *sync)
+{
+	json_object *o = json_object_new_object();
+	int rc = o ? promote__json_put(o, "products",
+		array_json(sync->products, sync->product_count, sizeof *sync->products, product_json), false)
+		   : promote__error_oom();
+	if (rc) {
+		json_object_put(o);
+		return rc;
+	}
+	return to_buf(out, o);
 }
 
 /* ---- reading -------------------------------------------------------------- */
@@ -470,6 +498,14 @@ static void get_product(reader *rd, void *item, json_object *o)
 	get_str(rd, &p->previous, o, "previous");
 }
 
+/* The "products" of `o` into `sync` (read). */
+static void get_products(reader *rd, promote__release_sync *sync, json_object *o)
+{
+	sync->products = get_objects(rd, &sync->product_count, o, "products", sizeof *sync->products, "a product",
+		get_product);
+	sync->products_read = rd->rc == 0;
+}
+
 /* "sync": added later, absent in older records; null for a product's release. */
 static void get_sync(reader *rd, promote_release *r, json_object *o)
 {
@@ -487,8 +523,16 @@ static void get_sync(reader *rd, promote_release *r, json_object *o)
 	get_str(rd, &r->sync->source_commit, v, "source_commit");
 	get_bool(rd, &r->sync->update_only, v, "update_only");
 	get_strings(rd, &r->sync->filters, &r->sync->filter_count, v, "filters");
-	r->sync->products = get_objects(rd, &r->sync->product_count, v, "products", sizeof *r->sync->products,
-		"a product", get_product);
+	if (json_object_object_get_ex(v, "products_file", NULL)) { /* kept beside the record: read when needed */
+		get_str(rd, &r->sync->products_file, v, "products_file");
+		if (rd->rc == 0 && !*r->sync->products_file)
+			bad(rd, "'products_file' is empty");
+		return;
+	}
+	/* An older record: the products in its JSON. */
+	if (rd->rc == 0 && promote__set_string(&r->sync->products_file, ""))
+		rd->rc = promote_error_last()->code;
+	get_products(rd, r->sync, v);
 }
 
 static void get_release(reader *rd, promote_release *r, json_object *o)
@@ -527,9 +571,68 @@ static void get_release(reader *rd, promote_release *r, json_object *o)
 	get_sync(rd, r, o);
 }
 
+/* A sync release's products, once read, stay with it: they never change while it lives. */
+typedef struct kept_products {
+	char *id;
+	promote__release_product *products;
+	size_t count;
+} kept_products;
+
+static kept_products keep_products(promote_release *r)
+{
+	kept_products k = { NULL, NULL, 0 };
+	promote__release_sync *sync = r->sync;
+	if (sync && sync->products_read && sync->products_file && *sync->products_file && r->id) {
+		k = (kept_products){ r->id, sync->products, sync->product_count };
+		r->id = NULL;
+		sync->products = NULL;
+		sync->product_count = 0;
+	}
+	return k;
+}
+
+static void give_back_products(promote_release *r, kept_products *k)
+{
+	promote__release_sync *sync = r->sync;
+	if (k->id && sync && *sync->products_file && !sync->products_read && r->id && strcmp(r->id, k->id) == 0) {
+		sync->products = k->products;
+		sync->product_count = k->count;
+		sync->products_read = true;
+	} else
+		promote__release_products_free(k->products, k->count);
+	free(k->id);
+}
+
+int promote__release_products_parse(promote__release_sync *sync, const char *data, size_t size, const char *where)
+{
+	reader rd = { where, 0 };
+	json_object *o = NULL;
+	const char *why = NULL;
+	int rc = promote__json_parse_object(&o, data, size, 8, &why);
+	if (rc)
+		return rc;
+	promote__release_products_free(sync->products, sync->product_count);
+	sync->products = NULL;
+	sync->product_count = 0;
+	sync->products_read = false;
+	if (!o)
+		bad(&rd, why ? why : "not a JSON object");
+	else
+		get_products(&rd, sync, o);
+	json_object_put(o);
+	if (rd.rc) {
+		promote__release_products_free(sync->products, sync->product_count);
+		sync->products = NULL;
+		sync->product_count = 0;
+		sync->products_read = false;
+	}
+	return rd.rc;
+}
+
 int promote__release_parse(promote_release *r, const char *data, size_t size, const char *where)
 {
 	reader rd = { where, 0 };
+	kept_products kept = keep_products(r);
 	promote__release_clear(r);
 	json_object *o = NULL;
 	const char *why = NULL;
@@ -543,5 +646,6 @@ int promote__release_parse(promote_release *r, const char *data, size_t size, co
 	json_object_put(o);
 	if (rd.rc)
 		promote__release_clear(r);
+	give_back_products(r, &kept);
 	return rd.rc;
 }

@@ -133,7 +133,7 @@ int promote__lease_take(char **holder, const promote_release *r, const char *env
 	/* Kept for the release's next push, with its record (the step that takes it): a compare-and-swap among
 	 * the others of that push — lost, none of them lands. */
 	promote__git_record_target target = { promote__strbuf_cstr(&ref), LEASE_MAX, promote__strbuf_cstr(&message),
-		r->opts.author_name, r->opts.author_email, true };
+		r->opts.author_name, r->opts.author_email, true, NULL };
 	if (rc == 0)
 		rc = promote__git_record_update(NULL, NULL, s, &target, mutate_take, &a);
 	if (rc == 0)

@@ -54,16 +54,22 @@ static void clear_step(promote_release_step *s)
 	memset(s, 0, sizeof *s);
 }
 
+void promote__release_products_free(promote__release_product *products, size_t count)
+{
+	for (size_t i = 0; products && i < count; i++) {
+		free(products[i].name);
+		free(products[i].version);
+		free(products[i].previous);
+	}
+	free(products);
+}
+
 static void free_sync(promote__release_sync *sync)
 {
 	if (!sync)
 		return;
-	for (size_t i = 0; i < sync->product_count; i++) {
-		free(sync->products[i].name);
-		free(sync->products[i].version);
-		free(sync->products[i].previous);
-	}
-	free(sync->products);
+	promote__release_products_free(sync->products, sync->product_count);
+	free(sync->products_file);
 	free_strings(sync->filters, sync->filter_count);
 	free(sync->source_commit);
 	free(sync->listed);

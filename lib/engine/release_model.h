@@ -107,10 +107,20 @@ typedef struct promote__release_sync {
 	bool update_only;
 	char **filters;        /* the request, as promote_sync keeps it: resumed only by the same */
 	size_t filter_count;
+	/* The products, kept beside the record in its commit's tree, in the file named here (written once, with
+	 * the record's creation; read only where they are needed: promote__release_sync_read()); "" in older
+	 * records, which hold them in their JSON. */
+	char *products_file;
+	bool products_read;    /* products and product_count hold them (always, for an older record) */
 	promote__release_product *products;
 	size_t product_count;
 	char *listed;          /* "NAME=VERSION ..." made once for deploys and checks (not recorded) */
 } promote__release_sync;
+
+/* The file a sync release's products are kept in, beside its record. */
+#define PROMOTE__RELEASE_PRODUCTS_FILE "products.json"
+/* Its bound: about 100 bytes a product. */
+#define PROMOTE__RELEASE_PRODUCTS_MAX (256u << 20)
 
 struct promote_release {
 	promote_context *ctx;  /* kept alive (a reference) */
@@ -138,6 +148,8 @@ struct promote_release {
 
 /* An empty release for `ctx` (a reference is taken). */
 int promote__release_alloc(promote_release **out, promote_context *ctx);
+/* Free `count` products. */
+void promote__release_products_free(promote__release_product *products, size_t count);
 /* Free the fields of `r`, keeping ctx/opts, so it can be parsed again. */
 void promote__release_clear(promote_release *r);
 /* Free `r` and drop its reference on the context. */
@@ -148,8 +160,9 @@ void promote__release_free(promote_release *r);
  * two wait for each other, never both act. */
 const char *promote__release_subject(const promote_release *r);
 
-/* A sync release's products as deploys and checks are told them:
- * "NAME=VERSION NAME=VERSION" ("" when out of memory). */
+/* A sync release's products as deploys and checks are told them, once read
+ * (promote__release_sync_read()): "NAME=VERSION NAME=VERSION" ("" when out
+ * of memory). */
 const char *promote__release_sync_products(const promote_release *r);
 
 /* Steps' small helpers, shared by the machine and the CLI-facing getters. */

@@ -1,5 +1,6 @@
 /* Reading a release and its steps: the public getters, names and JSON. */
 #include "release_json.h"
+#include "release_record.h"
 
 #include "core/error.h"
 #include "core/options.h"
@@ -97,7 +98,9 @@ int promote_release_to_json(promote_buf *out, const promote_release *release)
 	if (!out || !release)
 		return promote__error_arg(__func__, !out ? "out" : "release");
 	promote_buf fresh = PROMOTE_BUF_INIT;
-	int rc = promote__release_to_json(&fresh, release);
+	int rc = promote__release_sync_read(release);
+	if (rc == 0)
+		rc = promote__release_to_json_whole(&fresh, release);
 	if (rc == 0)
 		*out = fresh;
 	else

@@ -140,7 +140,15 @@ static int update(promote_release *r, promote__release_mutation mutate, void *ar
 	/* In a batch even a release's creation is kept: its compare-and-swap is made by the batch's push. */
 	promote__git_record_target target = { promote__strbuf_cstr(&ref), PROMOTE__RELEASE_RECORD_MAX,
 		promote__strbuf_cstr(&message), r->opts.author_name, r->opts.author_email,
-		later || (s && s->batch && !r->has_tip) };
+		later || (s && s->batch && !r->has_tip), NULL };
+	/* A sync's products are written once, beside the record that creates it; every later commit keeps them. */
+	promote_buf products = PROMOTE_BUF_INIT;
+	promote__git_record_file attach = { NULL, NULL, 0 };
+	if (rc == 0 && !r->has_tip && r->sync && *r->sync->products_file &&
+		(rc = promote__release_products_to_json(&products, r->sync)) == 0) {
+		attach = (promote__git_record_file){ r->sync->products_file, products.ptr, products.size };
+		target.attach = &attach;
+	}
 	git_oid tip;
 	if (rc == 0)
 		rc = promote__git_record_update(&tip, NULL, s, &target, mutate_bytes, &a);
@@ -150,8 +158,37 @@ static int update(promote_release *r, promote__release_mutation mutate, void *ar
 		/* A test build may die here: after the transition is recorded. */
 		promote__fault_point(what);
 	}
+	promote_buf_dispose(&products);
 	promote__strbuf_free(&message);
 	promote__strbuf_free(&ref);
+	return rc;
+}
+
+int promote__release_sync_read(const promote_release *r)
+{
+	promote__release_sync *sync = r->sync;
+	if (!sync || sync->products_read)
+		return 0;
+	if (!r->has_tip)
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_RELEASE,
+			"release '%s' has no record to read its products from", r->id);
+	promote__git_session *s = NULL;
+	promote__strbuf where;
+	promote__strbuf_init(&where, PROMOTE__REFNAME_MAX + 64, "the products' place");
+	promote_buf bytes = PROMOTE_BUF_INIT;
+	int rc = promote__strbuf_addf(&where, PROMOTE__RELEASES_PREFIX "%s:%s", r->id, sync->products_file);
+	if (rc == 0)
+		rc = promote__context_session(&s, r->ctx);
+	if (rc == 0)
+		rc = promote__git_read(&bytes, s->repo, &r->tip, sync->products_file, PROMOTE__RELEASE_PRODUCTS_MAX);
+	if (rc == PROMOTE_ENOTFOUND)
+		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_RELEASE,
+			"the release record at '%s' is damaged (its products file is missing): look at it with git show, "
+			"and start the release again", promote__strbuf_cstr(&where));
+	if (rc == 0)
+		rc = promote__release_products_parse(sync, bytes.ptr, bytes.size, promote__strbuf_cstr(&where));
+	promote_buf_dispose(&bytes);
+	promote__strbuf_free(&where);
 	return rc;
 }
 

@@ -48,6 +48,13 @@ int promote__release_start_seeded(promote_release **out, promote_context *ctx, c
 /* Read the latest record of r->id into r (r->tip set); PROMOTE_ENOTFOUND. */
 int promote__release_load(promote_release *r);
 
+/* A sync release's products, kept beside its record (written with its
+ * creation), read into r->sync at r->tip unless read already (a release
+ * that is not a sync's: nothing to do). Only what needs them reads them:
+ * the step's write in another process than the one that started it, the
+ * deploys and checks, the release's whole JSON. */
+int promote__release_sync_read(const promote_release *r);
+
 /* What a transition does to the record. Return 0 with *changed set to
  * write it, 0 with *changed false to write nothing, or an error (nothing
  * written). Called again on the re-read record after a lost race. */

@@ -114,6 +114,9 @@ static int fill(promote_release *r, const promote_sync *s)
 		rc = promote__set_string(&r->sync->source_commit, s->written[0]->from_commit.hex);
 	if (rc == 0)
 		rc = record_products(r->sync, s);
+	/* Kept beside the record, written once with its creation (not with every transition). */
+	if (rc == 0 && (rc = promote__set_string(&r->sync->products_file, PROMOTE__RELEASE_PRODUCTS_FILE)) == 0)
+		r->sync->products_read = true;
 	r->sync->filters = calloc(s->filter_count ? s->filter_count : 1, sizeof *r->sync->filters);
 	for (size_t i = 0; rc == 0 && i < s->filter_count; i++)
 		if (!r->sync->filters || !(r->sync->filters[r->sync->filter_count++] = strdup(s->filters[i])))

@@ -152,7 +152,7 @@ static int record_write(flow_pass *f, bool baseline, bool *written)
 	char *message = promote__strdupf("Watch %s: handled %s at %.12s\n", promote_flow_name(f->flow), f->branch, hex.hex);
 	/* In a batch, pushed with the releases it started (all or none, over an atomic push). */
 	promote__git_record_target target = { f->ref, RECORD_MAX, message, f->w->author_name, f->w->author_email,
-		f->s->batch };
+		f->s->batch, NULL };
 	record_args a = { f, baseline, false };
 	int rc = message ? promote__git_record_update(NULL, NULL, f->s, &target, mutate_record, &a) : promote__error_oom();
 	*written = rc == 0 && a.written;

@@ -21,7 +21,9 @@
 #include "core/buf.h"
 #include "core/error.h"
 
+#include <limits.h>
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -292,15 +294,41 @@ static int make_delta(promote_buf *out, const unsigned char *base, size_t base_l
 	return rc;
 }
 
+/* zlib's window and hash sized to the object: its defaults (a 32 KiB window, 32K hash heads) are cleared
+ * for every stream, 64 KiB and more, which costs more than compressing a file of a few hundred bytes. */
+static int window_bits(size_t len)
+{
+	int bits = 9; /* zlib's smallest */
+	while (bits < MAX_WBITS && ((size_t)1 << bits) < len)
+		bits++;
+	return bits;
+}
+
 static int put_deflated(promote_buf *out, const void *data, size_t len)
 {
-	uLongf size = compressBound((uLong)len);
-	int rc = promote__buf_grow(out, size);
+	if (len > UINT_MAX)
+		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT, "an object of %zu bytes is too large to pack", len);
+	int bits = window_bits(len);
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, bits, bits - 7, Z_DEFAULT_STRATEGY) != Z_OK)
+		return promote__error_oom();
+	uLong bound = deflateBound(&z, (uLong)len);
+	int rc = promote__buf_grow(out, bound), zrc = Z_OK;
+	if (rc == 0) {
+		z.next_in = (Bytef *)(uintptr_t)data;
+		z.avail_in = (uInt)len;
+		z.next_out = (Bytef *)out->ptr + out->size;
+		z.avail_out = (uInt)bound;
+		zrc = deflate(&z, Z_FINISH);
+	}
+	size_t made = bound - z.avail_out;
+	deflateEnd(&z);
 	if (rc)
 		return rc;
-	if (compress2((Bytef *)out->ptr + out->size, &size, data, (uLong)len, Z_DEFAULT_COMPRESSION) != Z_OK)
+	if (zrc != Z_STREAM_END)
 		return promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "cannot compress an object of %zu bytes", len);
-	out->size += size;
+	out->size += made;
 	out->ptr[out->size] = '\0';
 	return 0;
 }

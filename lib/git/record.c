@@ -31,20 +31,24 @@ int promote__git_record_read_at(promote_buf *out, git_repository *repo, const gi
 }
 
 int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid *parent, const char *data,
-	size_t size, const promote__git_commit_info *info)
+	size_t size, const promote__git_record_file *attach, const promote__git_commit_info *info)
 {
 	git_treebuilder *builder = NULL;
-	git_tree *tree = NULL;
+	git_tree *tree = NULL, *parent_tree = NULL;
 	git_commit *parent_commit = NULL;
 	git_signature *author = NULL, *committer = NULL;
-	git_oid blob, tree_id;
+	git_oid blob, attached, tree_id;
 	int git_rc;
-	if ((git_rc = git_blob_create_from_buffer(&blob, repo, data, size)) < 0 ||
-		(git_rc = git_treebuilder_new(&builder, repo, NULL)) < 0 ||
+	/* The parent's tree is the new one's start: what is kept beside the record stays, unread. */
+	if ((parent && ((git_rc = git_commit_lookup(&parent_commit, repo, parent)) < 0 ||
+			       (git_rc = git_commit_tree(&parent_tree, parent_commit)) < 0)) ||
+		(git_rc = git_blob_create_from_buffer(&blob, repo, data, size)) < 0 ||
+		(git_rc = git_treebuilder_new(&builder, repo, parent_tree)) < 0 ||
 		(git_rc = git_treebuilder_insert(NULL, builder, RECORD_FILE, &blob, GIT_FILEMODE_BLOB)) < 0 ||
+		(attach && ((git_rc = git_blob_create_from_buffer(&attached, repo, attach->data, attach->size)) < 0 ||
+			(git_rc = git_treebuilder_insert(NULL, builder, attach->name, &attached, GIT_FILEMODE_BLOB)) < 0)) ||
 		(git_rc = git_treebuilder_write(&tree_id, builder)) < 0 ||
 		(git_rc = git_tree_lookup(&tree, repo, &tree_id)) < 0 ||
-		(parent && (git_rc = git_commit_lookup(&parent_commit, repo, parent)) < 0) ||
 		(git_rc = promote__git_signatures(&author, &committer, info)) < 0) {
 		/* fall through to the error below */
 	} else {
@@ -55,6 +59,7 @@ int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid
 	git_signature_free(committer);
 	git_signature_free(author);
 	git_commit_free(parent_commit);
+	git_tree_free(parent_tree);
 	git_tree_free(tree);
 	git_treebuilder_free(builder);
 	return rc;

@@ -45,7 +45,8 @@ static int write_next(git_oid *made, promote__git_session *s, const promote__git
 	promote__git_commit_info info = { who.author_name, who.author_email, 0, t->message, who.committer_name,
 		who.committer_email };
 	if (rc == 0)
-		rc = promote__git_record_commit(made, s->repo, parent, next->ptr ? next->ptr : "", next->size, &info);
+		rc = promote__git_record_commit(made, s->repo, parent, next->ptr ? next->ptr : "", next->size, t->attach,
+			&info);
 	promote__git_pending_record *p = rc == 0 ? promote__git_pending_of(s, t->ref) : NULL;
 	if (rc == 0 && t->defer && s->remote_url)
 		rc = promote__git_session_publish_later(s, t->ref, made, p ? (p->has_base ? &p->base : NULL) : parent);

@@ -31,6 +31,9 @@ typedef struct promote__git_record_target {
 	 * the push loses it, as if it had been killed before the update. Ignored
 	 * for a local repository (written at once). */
 	bool defer;
+	/* Written beside the record by this update (NULL: none); the files an
+	 * earlier update wrote beside it are kept as they are. */
+	const promote__git_record_file *attach;
 } promote__git_record_target;
 
 /*

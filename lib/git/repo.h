@@ -101,9 +101,20 @@ int promote__git_record_read(promote_buf *out, git_oid *tip, git_repository *rep
 int promote__git_record_read_at(promote_buf *out, git_repository *repo, const git_oid *commit, const char *ref,
 	size_t max);
 
-/* A commit holding `data` as the record, on `parent` (NULL: the first). */
+/* A file kept beside the record in its commit's tree (a large part that
+ * does not change with every update, such as a sync release's products). */
+typedef struct promote__git_record_file {
+	const char *name;
+	const void *data;
+	size_t size;
+} promote__git_record_file;
+
+/* A commit holding `data` as the record, on `parent` (NULL: the first);
+ * the parent's other files are kept as they are, and `attach` (may be
+ * NULL) is written beside the record. */
 int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid *parent, const char *data,
-	size_t size, const promote__git_commit_info *info);
+	size_t size, const promote__git_record_file *attach, const promote__git_commit_info *info);
+/* (A file kept beside the record is read as any file of its commit: promote__git_read().) */
 
 /*
  * A pack (git's pack format, as a push sends it) of `commit` and the trees

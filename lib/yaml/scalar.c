@@ -120,6 +120,11 @@ promote__ytype promote__yplain_type(const char *s, size_t n)
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
 	static const char *const bools[] = { "true", "True", "TRUE", "false", "False", "FALSE", "y", "Y", "yes",
 		"Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", NULL };
+	/* Most keys are words: one whose first letter starts no null or bool (numbers, timestamps, ".inf", "="
+	 * and "<<" start otherwise) is a string, without the comparisons below — for every key of every file
+	 * read, since duplicate keys are looked for by value. */
+	if (n > 0 && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')) && !strchr("nNtTfFyYoO", s[0]))
+		return PROMOTE__YT_STRING;
 	if (any_of(s, n, nulls))
 		return PROMOTE__YT_NULL;
 	if (any_of(s, n, bools))

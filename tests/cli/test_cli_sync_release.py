@@ -57,7 +57,16 @@ def test_a_failing_pre_check_stops_the_sync_before_anything_is_written(tmp_path)
     step = rec["steps"][0]
     assert step["pre"] == ["gate"] and step["commit"] == ""
     assert step["checks"][0]["status"] == 1 and "the change window is closed" in step["checks"][0]["output"]
-    assert rec["sync"]["products"] == [{"name": "shop", "kind": "update", "version": "1.4.0", "previous": "1.3.0"}]
+    # The products are kept beside the record, written once (not with each of its transitions); the
+    # release's JSON shows them in its "sync" as before.
+    products = [{"name": "shop", "kind": "update", "version": "1.4.0", "previous": "1.3.0"}]
+    assert rec["sync"]["products_file"] == "products.json" and "products" not in rec["sync"]
+    ref = "refs/promote/releases/" + rec["id"]
+    assert json.loads(git(bare, "show", ref + ":products.json")) == {"products": products}
+    assert git(bare, "rev-list", "--count", ref).strip() != "1"
+    assert git(bare, "rev-parse", ref + ":products.json") == git(bare, "rev-parse", ref + "~1:products.json")
+    shown = promote("--repo", bare, "--json", "release", "status", rec["id"])
+    assert shown.code == FAILED and json.loads(shown.out)["sync"]["products"] == products, shown
 
 
 def test_a_passing_pre_check_runs_before_the_one_commit(tmp_path):

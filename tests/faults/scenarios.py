@@ -1,6 +1,7 @@
 """The commands the fault tests break, locally and over HTTP with a cache shared by the runs, each with
 what must hold afterwards: one commit or change for the step, never two."""
 
+import json
 import os
 import shutil
 
@@ -44,9 +45,26 @@ def _merged(where, done):
     return None
 
 
+def _sync_records(repo, products):
+    """Every sync release's record names its products file, and every commit of the record's history holds
+    that file as the creation wrote it: the products `products`, whatever transition a kill interrupted."""
+    releases = run_git("-C", repo, "for-each-ref", "--format=%(refname)", "refs/promote/releases/").stdout.split()
+    for ref in releases:
+        for commit in run_git("-C", repo, "rev-list", ref).stdout.split():
+            record = json.loads(run_git("-C", repo, "show", commit + ":record.json").stdout)
+            name = record["sync"]["products_file"]
+            shown = run_git("-C", repo, "show", "%s:%s" % (commit, name), check=False)
+            if shown.returncode or [p["name"] for p in json.loads(shown.stdout)["products"]] != products:
+                return "release %s at %s: its products file %s is %s" % (
+                    ref, commit[:12], name, "missing" if shown.returncode else shown.stdout[:200])
+    return None
+
+
 def _synced(where, done):
     n = _count(where.repo, "Sync staging with dev: 2 products updated, 0 added")
-    return None if n == (1 if done else n) and n <= 1 else "%d sync commits on main" % n
+    if n != (1 if done else n) or n > 1:
+        return "%d sync commits on main" % n
+    return _sync_records(where.repo, ["cart", "shop"])
 
 
 def _sync_proposed(where, done):
@@ -64,7 +82,7 @@ def _sync_proposed(where, done):
             done and (len(refs), ours, on_branch) != (1, True, 1)):
         return "change requests %s, change branches %s, releases %s, %d sync commits on it" % (
             refs, heads, releases, on_branch)
-    return None
+    return _sync_records(where.repo, ["cart", "shop"])
 
 
 # name -> (commands that prepare the repository, the command broken, the check)

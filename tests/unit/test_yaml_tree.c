@@ -2,6 +2,7 @@
 #include "helpers.h"
 
 #include "core/error.h"
+#include "yaml/scalar.h"
 #include "yaml/tree.h"
 
 static const promote__ylimits limits = { 1 << 20, 64, 100000 };
@@ -142,6 +143,27 @@ static void test_bounds(void **state)
 	expect_error(deep, &limits, PROMOTE_ELIMIT, 1, 65, "nested deeper than 64 levels");
 }
 
+/* Plain scalars' types: the words that start with a letter of no null or bool are strings at once; the
+ * others are still looked at whole. */
+static void test_plain_types(void **state)
+{
+	(void)state;
+	static const struct { const char *text; promote__ytype type; } cases[] = {
+		{ "replicaCount", PROMOTE__YT_STRING }, { "image", PROMOTE__YT_STRING }, { "Inf", PROMOTE__YT_STRING },
+		{ "x1", PROMOTE__YT_STRING }, { "nodeSelector", PROMOTE__YT_STRING }, { "tag", PROMOTE__YT_STRING },
+		{ "null", PROMOTE__YT_NULL }, { "Null", PROMOTE__YT_NULL }, { "~", PROMOTE__YT_NULL }, { "", PROMOTE__YT_NULL },
+		{ "true", PROMOTE__YT_BOOL }, { "False", PROMOTE__YT_BOOL }, { "yes", PROMOTE__YT_BOOL },
+		{ "Y", PROMOTE__YT_BOOL }, { "n", PROMOTE__YT_BOOL }, { "On", PROMOTE__YT_BOOL }, { "OFF", PROMOTE__YT_BOOL },
+		{ "0x1F", PROMOTE__YT_INT }, { "-12", PROMOTE__YT_INT }, { "1:30", PROMOTE__YT_INT },
+		{ ".inf", PROMOTE__YT_FLOAT }, { "-.NaN", PROMOTE__YT_FLOAT }, { "1.5e3", PROMOTE__YT_FLOAT },
+		{ "2026-12-05", PROMOTE__YT_TIMESTAMP }, { "<<", PROMOTE__YT_SPECIAL }, { "=", PROMOTE__YT_SPECIAL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		if (promote__yplain_type(cases[i].text, strlen(cases[i].text)) != cases[i].type)
+			fail_msg("'%s': type %d, expected %d", cases[i].text,
+				(int)promote__yplain_type(cases[i].text, strlen(cases[i].text)), (int)cases[i].type);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_aliases_resolve),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_plain_types),
 	};
 	return cmocka_run_group_tests_name("yaml tree", tests, NULL, NULL);
 }

@@ -150,7 +150,7 @@ static int update(promote_change_info *out, local *l, const char *id, mutation m
 		rc = promote__strbuf_addf(&message, "%s %s\n", what, id);
 	json_update u = { mutate, arg, promote__strbuf_cstr(&ref), NULL };
 	promote__git_record_target target = { promote__strbuf_cstr(&ref), PROMOTE__LOCAL_RECORD_MAX,
-		promote__strbuf_cstr(&message), NULL, NULL, false };
+		promote__strbuf_cstr(&message), NULL, NULL, false, NULL };
 	if (rc == 0)
 		rc = promote__git_record_update(NULL, NULL, l->s, &target, mutate_json, &u);
 	if (rc == 0 && out)

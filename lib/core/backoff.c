@@ -10,11 +10,16 @@ uint64_t promote__backoff_seed(const void *salt)
 		((uint64_t)getpid() << 32);
 }
 
-void promote__backoff(unsigned attempt, uint64_t *seed)
+uint32_t promote__backoff_random(uint64_t *seed)
 {
 	*seed = *seed * 6364136223846793005u + 1442695040888963407u;
+	return (uint32_t)(*seed >> 33);
+}
+
+void promote__backoff(unsigned attempt, uint64_t *seed)
+{
 	unsigned ms = 5u * (attempt < 10 ? attempt + 1 : 10);
-	ms += (unsigned)(*seed >> 33) % (ms + 1);
+	ms += promote__backoff_random(seed) % (ms + 1);
 	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
 	nanosleep(&ts, NULL);
 }

@@ -6,6 +6,7 @@
  */
 #include "civil.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Days from civil and back: the era arithmetic of the proleptic Gregorian
@@ -95,3 +96,12 @@ bool promote__parse_rfc3339(int64_t *out, const char *text)
 	return true;
 }
 
+
+void promote__format_rfc3339(char out[PROMOTE__RFC3339_SIZE], int64_t t)
+{
+	int64_t days = (t >= 0 ? t : t - 86399) / 86400, s = t - days * 86400, year = 0;
+	unsigned month = 0, day = 0;
+	promote__civil_from_days(days, &year, &month, &day);
+	snprintf(out, PROMOTE__RFC3339_SIZE, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)year, month, day,
+		(int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+}

@@ -20,4 +20,8 @@ unsigned promote__weekday(int64_t days);
  */
 bool promote__parse_rfc3339(int64_t *out, const char *text);
 
+/* Unix seconds `t` as UTC "2026-12-04T16:00:00Z" in `out` (NUL-terminated). */
+#define PROMOTE__RFC3339_SIZE 32
+void promote__format_rfc3339(char out[PROMOTE__RFC3339_SIZE], int64_t t);
+
 #endif

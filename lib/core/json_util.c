@@ -2,10 +2,10 @@
 #include "json_util.h"
 
 #include "buf.h"
+#include "civil.h"
 #include "error.h"
 
 #include <stdint.h>
-#include <time.h>
 
 int promote__json_put(json_object *o, const char *key, json_object *value, bool nullable)
 {
@@ -71,11 +71,8 @@ json_object *promote__json_time(int64_t t)
 {
 	if (t <= 0)
 		return NULL;
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char text[32];
-	if (!gmtime_r(&tt, &tm) || !strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return NULL;
+	char text[PROMOTE__RFC3339_SIZE];
+	promote__format_rfc3339(text, t);
 	return json_object_new_string(text);
 }
 

@@ -127,7 +127,7 @@ static int request(promote__http_response *res, const session *s, const char *me
 	if (!target)
 		return promote__error_oom();
 	promote__http_request req = { method, target, headers, body ? body->ptr : NULL, body ? body->size : 0, s->user,
-		s->password, s->insecure, 0, 0, s->net_timeout_s };
+		s->password, s->insecure, 0, 0, s->net_timeout_s, NULL, NULL };
 	int rc = promote__http_run(s->http, res, &req);
 	free(target);
 	if (rc == 0 && (res->status == 401 || res->status == 403)) {
@@ -369,7 +369,7 @@ static int send_push(const session *s, const promote__git_ref_update *u, size_t 
 		rc = promote__progress_stopped(s->progress, "the push to");
 	static const char *const headers[] = { "Content-Type: application/x-git-receive-pack-request",
 		"Accept: application/x-git-receive-pack-result", "Expect:", NULL };
-	promote__http_response res = { 0, PROMOTE_BUF_INIT, "" };
+	promote__http_response res = { 0, PROMOTE_BUF_INIT, "", PROMOTE_BUF_INIT, false, false };
 	if (rc == 0)
 		rc = request(&res, s, "POST", "/git-receive-pack", headers, &body);
 	if (rc == 0) /* the server has it all: its answer to this one cannot stop anything */

@@ -11,12 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DEFAULT_MAX_RESPONSE (16u * 1024 * 1024)
 #define DEFAULT_TIMEOUT_S 300L
+#define MAX_HEADERS (64u * 1024)
 
 typedef struct sink {
 	promote_buf *body;
+	promote_buf *headers;
 	size_t max;
 	bool too_big;
 	bool oom;
@@ -31,6 +34,24 @@ static size_t on_data(char *data, size_t size, size_t count, void *payload)
 		return 0; /* stops the transfer */
 	}
 	if (promote__buf_put(s->body, data, n) != 0) {
+		s->oom = true;
+		return 0;
+	}
+	return n;
+}
+
+/* The header lines of the final answer: those of an interim one (100 Continue) are dropped. */
+static size_t on_header(char *data, size_t size, size_t count, void *payload)
+{
+	sink *s = payload;
+	size_t n = size * count;
+	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
+		promote__buf_clear(s->headers);
+	if (s->headers->size + n > MAX_HEADERS) {
+		s->too_big = true;
+		return 0;
+	}
+	if (promote__buf_put(s->headers, data, n) != 0) {
 		s->oom = true;
 		return 0;
 	}
@@ -92,7 +113,8 @@ int promote__http_run(promote__http_client *client, promote__http_response *out,
 	CURL *curl = client->curl;
 	/* Options of the previous request go; its connections stay. */
 	curl_easy_reset(curl);
-	sink s = { &out->body, req->max_response ? req->max_response : DEFAULT_MAX_RESPONSE, false, false };
+	sink s = { &out->body, &out->headers, req->max_response ? req->max_response : DEFAULT_MAX_RESPONSE, false,
+		false };
 	struct curl_slist *headers = NULL;
 	for (size_t i = 0; req->headers && req->headers[i]; i++) {
 		struct curl_slist *more = curl_slist_append(headers, req->headers[i]);
@@ -109,7 +131,9 @@ int promote__http_run(promote__http_client *client, promote__http_response *out,
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &s);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "git/2.0 (libpromote)");
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &s);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, req->user_agent ? req->user_agent : "git/2.0 (libpromote)");
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, req->timeout_s ? req->timeout_s : DEFAULT_TIMEOUT_S);
 	/* A server that accepts and then says nothing ends after the bound, as one that never accepts. */
 	unsigned bound = promote__net_timeout_s(req->net_timeout_s);
@@ -118,6 +142,9 @@ int promote__http_run(promote__http_client *client, promote__http_response *out,
 	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)bound);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+	/* Never CURLOPT_PROXY or CURLOPT_NOPROXY: libcurl reads http_proxy, https_proxy and no_proxy itself. */
+	if (req->ca_bundle)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, req->ca_bundle);
 	if (req->insecure) {
 		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -127,12 +154,19 @@ int promote__http_run(promote__http_client *client, promote__http_response *out,
 		curl_easy_setopt(curl, CURLOPT_USERNAME, req->user);
 		curl_easy_setopt(curl, CURLOPT_PASSWORD, req->password);
 	}
-	if (strcmp(req->method, "POST") == 0) {
+	if (strcmp(req->method, "GET") != 0 && (req->body || strcmp(req->method, "DELETE") != 0)) {
 		curl_easy_setopt(curl, CURLOPT_POST, 1L);
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body);
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_size);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->body ? req->body_size : 0));
 	}
+	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "POST") != 0)
+		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req->method);
 	CURLcode cc = curl_easy_perform(curl);
+	long sent = 0;
+	curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &sent);
+	bool request_sent = sent > 0;
+	bool tls_failed = cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
+		cc == CURLE_SSL_ISSUER_ERROR;
 	const char *type = NULL;
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
 	if (curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK && type)
@@ -163,11 +197,35 @@ int promote__http_run(promote__http_client *client, promote__http_response *out,
 	curl_slist_free_all(headers);
 	if (rc)
 		promote__http_response_dispose(out);
+	out->request_sent = request_sent;
+	out->tls_failed = tls_failed;
 	return rc;
 }
 
 void promote__http_response_dispose(promote__http_response *res)
 {
 	promote_buf_dispose(&res->body);
+	promote_buf_dispose(&res->headers);
 	res->status = 0;
+}
+
+char *promote__http_header(const promote__http_response *res, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = res->headers.ptr, *end = p ? p + res->headers.size : NULL;
+	while (p && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *line_end = eol ? eol : end;
+		if ((size_t)(line_end - p) > n && p[n] == ':' && strncasecmp(p, name, n) == 0) {
+			const char *v = p + n + 1;
+			while (v < line_end && (*v == ' ' || *v == '\t'))
+				v++;
+			const char *e = line_end;
+			while (e > v && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			return strndup(v, (size_t)(e - v));
+		}
+		p = eol ? eol + 1 : end;
+	}
+	return NULL;
 }

@@ -8,10 +8,10 @@
 #include "core/common.h"
 
 typedef struct promote__http_request {
-	const char *method;          /* "GET" or "POST" */
+	const char *method;          /* "GET", "POST", "PUT", "PATCH" or "DELETE" */
 	const char *url;
 	const char *const *headers;  /* "Name: value" strings, NULL-terminated; may be NULL */
-	const char *body;            /* POST: body_size bytes */
+	const char *body;            /* body_size bytes (NULL: none; POST, PUT and PATCH send an empty one) */
 	size_t body_size;
 	const char *user;            /* basic authentication when both are set */
 	const char *password;
@@ -19,12 +19,20 @@ typedef struct promote__http_request {
 	size_t max_response;         /* the body's bound; 0: 16 MiB */
 	long timeout_s;              /* the whole transfer; 0: 300 s */
 	uint32_t net_timeout_s;      /* to connect, and without data (bound.h); 0: $PROMOTE_NET_TIMEOUT, else 30 */
+	const char *ca_bundle;       /* the CA certificates to verify with (a PEM file); NULL: the system's */
+	const char *user_agent;      /* NULL: "git/2.0 (libpromote)", as git's own transport */
 } promote__http_request;
 
 typedef struct promote__http_response {
 	long status;
 	promote_buf body;
 	char content_type[128];
+	promote_buf headers;         /* the final answer's header lines, "Name: value\r\n" each (at most 64 KiB) */
+	/* Set on failure too: whether any byte of the request was sent (a POST
+	 * that was not may be sent again), and whether the TLS certificate did
+	 * not verify (or the CA bundle could not be read). */
+	bool request_sent;
+	bool tls_failed;
 } promote__http_response;
 
 /* A client: requests made with one reuse its connections (one TCP and TLS
@@ -45,5 +53,9 @@ void promote__http_client_free(promote__http_client *client);
  */
 int promote__http_run(promote__http_client *client, promote__http_response *out, const promote__http_request *req);
 void promote__http_response_dispose(promote__http_response *res);
+
+/* The value of the answer's first header `name` (any case), blanks around it
+ * cut: a malloc'd string, or NULL when there is none (or out of memory). */
+char *promote__http_header(const promote__http_response *res, const char *name);
 
 #endif

@@ -62,7 +62,7 @@ static int check_name(promote__errlist *errors, const promote__registry *registr
 
 static int check_names(promote__errlist *errors, const promote_context *ctx)
 {
-	static const char *const git_builtins[] = { "local", NULL };
+	static const char *const git_builtins[] = { "local", "github", NULL };
 	static const char *const deploy_builtins[] = { "none", "exec", NULL };
 	const promote__config *cfg = &ctx->cfg;
 	int rc = 0;

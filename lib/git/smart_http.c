@@ -127,7 +127,7 @@ static int request(promote__http_response *res, const session *s, const char *me
 	if (!target)
 		return promote__error_oom();
 	promote__http_request req = { method, target, headers, body ? body->ptr : NULL, body ? body->size : 0, s->user,
-		s->password, s->insecure, 0, 0, s->net_timeout_s, NULL, NULL };
+		s->password, s->insecure, 0, 0, s->net_timeout_s, NULL, NULL, false };
 	int rc = promote__http_run(s->http, res, &req);
 	free(target);
 	if (rc == 0 && (res->status == 401 || res->status == 403)) {

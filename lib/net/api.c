@@ -1,6 +1,7 @@
 /* A REST/JSON client for forges and Argo CD (see api.h). */
 #include "api.h"
 #include "api_error.h"
+#include "api_reply.h"
 #include "api_wait.h"
 #include "http.h"
 #include "redact.h"
@@ -12,16 +13,19 @@
 #include "core/strbuf.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_MAX_REQUESTS 1000u
 #define DEFAULT_MAX_ATTEMPTS 5u
 #define DEFAULT_MAX_WAIT_S 60u
 #define DEFAULT_BACKOFF_MS 1000u
+#define MAX_WAIT_S 86400u
 #define JSON_DEPTH 64
 #define USER_AGENT "libpromote/" PROMOTE_VERSION
 
@@ -41,27 +45,48 @@ struct promote__api {
 	unsigned max_attempts, max_wait_s, backoff_ms;
 	void (*sleep_ms)(unsigned ms, void *payload);
 	void *sleep_payload;
+	void (*trace)(const char *line, void *payload);
+	void *trace_payload;
 	uint64_t seed;
 };
 
-/* Every message of this client goes through here: the secret never shows. */
+/* Every message and trace line of this client is made here: the secret never shows. */
+PROMOTE_PRINTF(3, 0) static int scrubbed(char **out, const promote__api *api, const char *fmt, va_list ap)
+{
+	int rc = promote__strbuf_vformat(out, PROMOTE__MESSAGE_MAX, "an API error message", fmt, ap);
+	size_t n = !rc && api->secret ? strlen(api->secret) : 0;
+	for (char *p = n ? strstr(*out, api->secret) : NULL; p; p = strstr(p + 3, api->secret)) {
+		memcpy(p, "***", 3);
+		memmove(p + 3, p + n, strlen(p + n) + 1);
+	}
+	return rc;
+}
+
 PROMOTE_PRINTF(3, 4) static int fail(const promote__api *api, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	char *text = NULL;
-	int rc = promote__strbuf_vformat(&text, PROMOTE__MESSAGE_MAX, "an API error message", fmt, ap);
+	int rc = scrubbed(&text, api, fmt, ap);
 	va_end(ap);
 	if (rc)
 		return rc;
-	size_t n = api->secret ? strlen(api->secret) : 0;
-	for (char *p = n ? strstr(text, api->secret) : NULL; p; p = strstr(p + 3, api->secret)) {
-		memcpy(p, "***", 3);
-		memmove(p + 3, p + n, strlen(p + n) + 1);
-	}
 	rc = promote__error(code, PROMOTE_ERROR_CLASS_NET, "%s", text);
 	free(text);
 	return rc;
+}
+
+PROMOTE_PRINTF(2, 3) static void trace(const promote__api *api, const char *fmt, ...)
+{
+	if (!api->trace)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = NULL;
+	if (scrubbed(&text, api, fmt, ap) == 0)
+		api->trace(text, api->trace_payload);
+	va_end(ap);
+	free(text);
 }
 
 /* The error last set (by http.c) with `suffix`, through fail(). */
@@ -157,6 +182,12 @@ int promote__api_new(promote__api **out, const promote__api_options *options)
 	}
 	if (h && (rc = secret_of(&api->secret, h)) != 0)
 		goto fail;
+	if (api->ca_bundle && access(api->ca_bundle, R_OK) != 0) {
+		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_NET,
+			"the CA bundle '%s'%s cannot be read: %s; give a PEM file of CA certificates", api->ca_bundle,
+			options->ca_bundle ? "" : " ($PROMOTE_CA_BUNDLE)", strerror(errno));
+		goto fail;
+	}
 	if (!(api->origin = origin_of(api->base, &api->host)) || !api->host) {
 		char *shown = promote__redact_url(api->base);
 		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_NET,
@@ -170,10 +201,13 @@ int promote__api_new(promote__api **out, const promote__api_options *options)
 	api->max_response = options->max_response;
 	api->net_timeout_s = options->net_timeout_s;
 	api->max_attempts = options->max_attempts ? options->max_attempts : DEFAULT_MAX_ATTEMPTS;
-	api->max_wait_s = options->max_wait_s ? options->max_wait_s : DEFAULT_MAX_WAIT_S;
+	api->max_wait_s = !options->max_wait_s ? DEFAULT_MAX_WAIT_S
+		: options->max_wait_s > MAX_WAIT_S ? MAX_WAIT_S : options->max_wait_s;
 	api->backoff_ms = options->backoff_ms ? options->backoff_ms : DEFAULT_BACKOFF_MS;
 	api->sleep_ms = options->sleep_ms;
 	api->sleep_payload = options->sleep_payload;
+	api->trace = options->trace;
+	api->trace_payload = options->trace_payload;
 	api->seed = promote__backoff_seed(api);
 	*out = api;
 	return 0;
@@ -199,7 +233,7 @@ static void pause_ms(promote__api *api, int64_t ms)
 		return;
 	}
 	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0)
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
 }
 
@@ -212,59 +246,11 @@ static int64_t backoff_ms(promote__api *api, unsigned attempt)
 	return ms / 2 + (int64_t)(promote__backoff_random(&api->seed) % (uint32_t)(ms / 2 + 1));
 }
 
-/* The URL of `link`'s rel="next" (RFC 8288: `<URL>; rel="next", <URL>; rel="last"`), or NULL. */
-static char *next_link(const char *link)
-{
-	for (const char *p = link ? strchr(link, '<') : NULL; p; p = strchr(p, '<')) {
-		const char *close = strchr(p, '>');
-		if (!close)
-			return NULL;
-		const char *params = close + 1, *end = strchr(params, '<');
-		size_t len = end ? (size_t)(end - params) : strlen(params);
-		for (const char *r = params; (r = strstr(r, "rel=")) != NULL && r < params + len; r += 4) {
-			const char *v = r + 4 + (r[4] == '"');
-			/* rel may list several relations: "next last". */
-			for (const char *w = v; w < params + len && *w != '"' && *w != ';' && *w != ','; w++)
-				if ((w == v || w[-1] == ' ') && strncmp(w, "next", 4) == 0 &&
-					strchr("\" ;,", w[4] ? w[4] : ' '))
-					return strndup(p + 1, (size_t)(close - p - 1));
-		}
-		p = close;
-	}
-	return NULL;
-}
-
-/* `body` parsed whole, at most JSON_DEPTH deep: 0 with *out (NULL for an empty body), or false. */
-static bool parse_json(json_object **out, const promote_buf *body)
-{
-	*out = NULL;
-	size_t i = 0;
-	while (i < body->size && strchr(" \t\r\n", body->ptr[i]))
-		i++;
-	if (i == body->size)
-		return true;
-	json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
-	if (!tok)
-		return false;
-	json_object *o = json_tokener_parse_ex(tok, body->ptr, (int)(body->size > INT32_MAX ? INT32_MAX : body->size));
-	size_t used = json_tokener_get_parse_end(tok);
-	bool ok = o && json_tokener_get_error(tok) == json_tokener_success;
-	json_tokener_free(tok);
-	for (size_t j = used; ok && j < body->size; j++)
-		ok = strchr(" \t\r\n", body->ptr[j]) != NULL;
-	if (!ok) {
-		json_object_put(o);
-		return false;
-	}
-	*out = o;
-	return true;
-}
-
 /* The URL of `path`: below the base, or an absolute URL on the base's host. */
 static int target_of(char **out, const promote__api *api, const char *path)
 {
 	*out = NULL;
-	if (strstr(path, "://")) {
+	if (strncasecmp(path, "http://", 7) == 0 || strncasecmp(path, "https://", 8) == 0) {
 		char *origin = origin_of(path, NULL);
 		bool same = origin && strcmp(origin, api->origin) == 0;
 		free(origin);
@@ -300,7 +286,7 @@ typedef struct call {
 /* A 2xx or 304 answer: the reply's JSON. */
 static int succeeded(const call *c, promote__api_reply *out, const promote__http_response *res)
 {
-	if (out->status == 304 || parse_json(&out->json, &res->body))
+	if (out->status == 304 || promote__api_parse_json(&out->json, &res->body, JSON_DEPTH))
 		return 0;
 	return fail(c->api, PROMOTE_ERROR,
 		"%s %s: HTTP %ld answered with %s, not JSON (at most %d deep); is the base URL the API's "
@@ -334,8 +320,8 @@ static int refused(const call *c, const promote__api_reply *out, const promote__
 			"before trying again)", c->method, c->shown, out->status, *m ? ": " : "", m);
 	if (p->retry)
 		return fail(c->api, PROMOTE_ENET,
-			"%s %s: HTTP %ld%s%s; gave up after %u attempts: the server is failing or overloaded, try "
-			"again later", c->method, c->shown, out->status, *m ? ": " : "", m, attempts);
+			"%s %s: HTTP %ld%s%s; gave up after %u attempt%s: the server is failing or overloaded, try "
+			"again later", c->method, c->shown, out->status, *m ? ": " : "", m, attempts, attempts == 1 ? "" : "s");
 	return fail(c->api, code, "%s %s: HTTP %ld%s%s%s%s", c->method, c->shown, out->status, *m ? ": " : "", m,
 		*advice ? "; " : "", advice);
 }
@@ -344,8 +330,14 @@ static int refused(const call *c, const promote__api_reply *out, const promote__
 static int unanswered(const call *c, int rc, const promote__http_response *res, unsigned attempt, bool *again)
 {
 	*again = false;
-	if (rc == PROMOTE_ENOMEM || rc == PROMOTE_ELIMIT)
-		return rewrap(c->api, rc, "");
+	if (rc == PROMOTE_ELIMIT) {
+		char *why = strdup(promote_error_last()->message);
+		rc = why ? fail(c->api, rc, "%s %s", c->method, why) : promote__error_oom();
+		free(why);
+		return rc;
+	}
+	if (rc == PROMOTE_ENOMEM)
+		return rc;
 	if (res->tls_failed) {
 		char *why = strdup(promote_error_last()->message);
 		rc = fail(c->api, PROMOTE_ENET,
@@ -359,11 +351,29 @@ static int unanswered(const call *c, int rc, const promote__http_response *res, 
 			"; not sent again: the server may have acted on it (read the state before trying again)");
 	if (attempt >= c->api->max_attempts) {
 		char suffix[64];
-		snprintf(suffix, sizeof suffix, "; gave up after %u attempts", attempt);
+		snprintf(suffix, sizeof suffix, "; gave up after %u attempt%s", attempt, attempt == 1 ? "" : "s");
 		return rewrap(c->api, rc, suffix);
 	}
 	*again = true;
 	return rc;
+}
+
+/* A redirection is not followed (the authentication header is for the base URL's host only): the
+ * message says where it points. 0, or PROMOTE_ENOMEM. */
+static int redirected(const call *c, const promote__http_response *res, char **message)
+{
+	char *location = promote__http_header(res, "Location");
+	char *shown = location ? promote__redact_url(location) : NULL;
+	char *m = promote__strdupf("%s%sredirected to %s, not followed: the token is only sent to %s; use the URL it "
+				   "names", *message ? *message : "", *message ? ": " : "",
+		shown ? shown : "an unnamed place", c->api->host);
+	free(shown);
+	free(location);
+	if (!m)
+		return PROMOTE_ENOMEM;
+	free(*message);
+	*message = m;
+	return 0;
 }
 
 static int attempt_once(call *c, promote__api_reply *out, const promote__http_request *req, unsigned attempt,
@@ -373,8 +383,9 @@ static int attempt_once(call *c, promote__api_reply *out, const promote__http_re
 	*wait_ms = -1;
 	if (api->used >= api->max_requests)
 		return fail(api, PROMOTE_ELIMIT,
-			"%s %s: this client's budget of %u requests to %s is spent; not sending more, so that one run "
-			"cannot use up the token's quota", c->method, c->shown, api->max_requests, api->host);
+			"%s %s: this client's budget of %u request%s to %s is spent; not sending more, so that one run "
+			"cannot use up the token's quota", c->method, c->shown, api->max_requests,
+			api->max_requests == 1 ? "" : "s", api->host);
 	api->used++;
 	promote__http_response res;
 	int rc = promote__http_run(api->http, &res, req);
@@ -387,7 +398,7 @@ static int attempt_once(call *c, promote__api_reply *out, const promote__http_re
 	}
 	out->status = res.status;
 	char *link = promote__http_header(&res, "Link");
-	out->next = next_link(link);
+	out->next = promote__link_next(link);
 	free(link);
 	out->etag = promote__http_header(&res, "ETag");
 	if ((res.status >= 200 && res.status < 300) || res.status == 304) {
@@ -395,11 +406,16 @@ static int attempt_once(call *c, promote__api_reply *out, const promote__http_re
 		promote__http_response_dispose(&res);
 		return rc;
 	}
-	if (!parse_json(&out->json, &res.body))
+	if (!promote__api_parse_json(&out->json, &res.body, JSON_DEPTH))
 		out->json = NULL;
 	char *message = promote__api_message(out->json, out->json ? NULL : res.body.ptr, res.body.size);
+	if (res.status >= 300 && res.status < 400 && (rc = redirected(c, &res, &message)) != 0) {
+		promote__http_response_dispose(&res);
+		return rc;
+	}
 	promote__api_pause p;
-	promote__api_pause_of(&p, api->flavor, res.status, &res, message, (int64_t)time(NULL));
+	promote__api_pause_of(&p, api->flavor == PROMOTE__API_GITHUB || api->flavor == PROMOTE__API_GENERIC,
+		api->flavor == PROMOTE__API_GITLAB || api->flavor == PROMOTE__API_GENERIC, res.status, &res, message, (int64_t)time(NULL));
 	promote__http_response_dispose(&res);
 	if (p.retry && p.wait_ms > (int64_t)api->max_wait_s * 1000)
 		rc = too_long(c, out, &p, message);
@@ -412,8 +428,9 @@ static int attempt_once(call *c, promote__api_reply *out, const promote__http_re
 	return *wait_ms >= 0 ? -1 : rc;
 }
 
-int promote__api_call(promote__api *api, promote__api_reply *out, const char *method, const char *path,
-	json_object *body)
+/* A call, with `if_none_match` (an ETag, or NULL) asked for. */
+static int call_with(promote__api *api, promote__api_reply *out, const char *method, const char *path,
+	json_object *body, const char *if_none_match)
 {
 	memset(out, 0, sizeof *out);
 	if (!api)
@@ -430,12 +447,20 @@ int promote__api_call(promote__api *api, promote__api_reply *out, const char *me
 	call c = { api, method, url, promote__redact_url(url), strcmp(method, "POST") == 0 };
 	const char *text = body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 				: NULL;
+	char *condition = NULL;
 	if (!c.shown || (body && !text)) {
 		rc = promote__error_oom();
 		goto done;
 	}
-	const char *headers[6];
+	condition = if_none_match ? promote__strdupf("If-None-Match: %s", if_none_match) : NULL;
+	if (if_none_match && !condition) {
+		rc = PROMOTE_ENOMEM;
+		goto done;
+	}
+	const char *headers[7];
 	size_t n = 0;
+	if (condition)
+		headers[n++] = condition;
 	if (api->auth)
 		headers[n++] = api->auth;
 	headers[n++] = api->flavor == PROMOTE__API_GITHUB ? "Accept: application/vnd.github+json" : "Accept: application/json";
@@ -446,17 +471,51 @@ int promote__api_call(promote__api *api, promote__api_reply *out, const char *me
 	headers[n++] = "Expect:"; /* no 100-continue round trip before a body */
 	headers[n] = NULL;
 	promote__http_request req = { method, url, headers, text, text ? strlen(text) : 0, NULL, NULL, api->insecure,
-		api->max_response, 0, api->net_timeout_s, api->ca_bundle, USER_AGENT };
+		api->max_response, 0, api->net_timeout_s, api->ca_bundle, USER_AGENT, c.post };
 	for (unsigned attempt = 1;; attempt++) {
 		int64_t wait = -1;
 		rc = attempt_once(&c, out, &req, attempt, &wait);
+		char again[48] = "";
+		if (wait >= 0)
+			snprintf(again, sizeof again, "; again in %lld ms", (long long)wait);
+		if (out->status)
+			trace(api, "%s %s: HTTP %ld, attempt %u of %u%s", method, c.shown, out->status, attempt,
+				api->max_attempts, again);
+		else
+			trace(api, "%s, attempt %u of %u%s", promote_error_last()->message, attempt, api->max_attempts, again);
 		if (wait < 0)
 			break;
 		promote__api_reply_dispose(out);
 		pause_ms(api, wait);
 	}
 done:
+	free(condition);
 	free(c.shown);
 	free(url);
 	return rc;
+}
+
+int promote__api_call(promote__api *api, promote__api_reply *out, const char *method, const char *path,
+	json_object *body)
+{
+	return call_with(api, out, method, path, body, NULL);
+}
+
+int promote__api_get_if_changed(promote__api *api, promote__api_reply *out, const char *path, const char *etag)
+{
+	if (etag && strpbrk(etag, "\r\n")) {
+		memset(out, 0, sizeof *out);
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_NET, "an ETag must be one line");
+	}
+	return call_with(api, out, "GET", path, NULL, etag && *etag ? etag : NULL);
+}
+
+promote__api_class promote__api_classify(long status, int rc)
+{
+	if (rc == PROMOTE_EBUSY || status == 405 || status == 425)
+		return PROMOTE__API_NOT_READY;
+	if (rc == PROMOTE_ENET || rc == PROMOTE_ETIMEOUT || status == 429 || status == 500 || status == 502 ||
+		status == 503 || status == 504)
+		return PROMOTE__API_TRANSIENT;
+	return PROMOTE__API_PERMANENT;
 }

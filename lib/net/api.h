@@ -25,7 +25,9 @@
  *   request or a second sync could follow): PROMOTE_ENET, the caller reads
  *   the state and decides. GET, PUT, PATCH and DELETE are retried: the APIs
  *   this serves define them as setting a state (PATCH sets the fields it
- *   names; PUT .../merge carries the head's sha).
+ *   names; PUT .../merge carries the head's sha). A POST goes on a connection
+ *   of its own: on a kept one that closes without an answer, libcurl would
+ *   send it again by itself.
  * - A budget of `max_requests` requests per host for the client's life,
  *   retries included: the next one fails with PROMOTE_ELIMIT, so one run
  *   cannot spend a token's whole quota.
@@ -35,13 +37,13 @@
  *   absolute URL on another host is refused, PROMOTE_EINVALID) and its value
  *   is never shown: every message of this client has it replaced by "***",
  *   even when a server echoes it; nothing traces the request's headers
- *   (libcurl's verbose mode is never turned on).
+ *   (libcurl's verbose mode is never turned on; `trace` gets outcomes only).
  * - TLS verified against `ca_bundle`, else $PROMOTE_CA_BUNDLE, else the
  *   system's store; off only with `insecure`. A certificate that does not
  *   verify fails naming the host and how to give a CA bundle.
  * - Proxies: libcurl's own reading of http_proxy, https_proxy, all_proxy and
- *   no_proxy (lower or upper case; HTTP_PROXY only upper) stays on: nothing
- *   here sets CURLOPT_PROXY.
+ *   no_proxy (upper case too, save HTTP_PROXY) stays on: nothing here sets
+ *   CURLOPT_PROXY or CURLOPT_NOPROXY.
  * - User agent "libpromote/VERSION"; Accept "application/json" (GitHub's
  *   "application/vnd.github+json" and "X-GitHub-Api-Version" for
  *   PROMOTE__API_GITHUB).
@@ -81,6 +83,10 @@ typedef struct promote__api_options {
 	/* How a pause is taken; NULL: nanosleep(). Tests record the pauses instead of waiting them out. */
 	void (*sleep_ms)(unsigned ms, void *payload);
 	void *sleep_payload;
+	/* Each request's outcome, one line ("GET URL: HTTP 503, attempt 1 of 5; again in 850 ms"), for
+	 * a caller's debug log; NULL: none. Never a header; the secret replaced by "***" as in errors. */
+	void (*trace)(const char *line, void *payload);
+	void *trace_payload;
 } promote__api_options;
 
 typedef struct promote__api promote__api;
@@ -121,6 +127,12 @@ typedef struct promote__api_reply {
 int promote__api_call(promote__api *api, promote__api_reply *out, const char *method, const char *path,
 	json_object *body);
 void promote__api_reply_dispose(promote__api_reply *reply);
+
+/* A GET that asks the server for the body only if it changed since `etag`
+ * (an earlier reply's, as it came; NULL or "": a plain GET). An unchanged
+ * resource answers 304: 0, status 304, json NULL. GitHub does not count a 304
+ * against the rate limit: for polling. Otherwise as promote__api_call(). */
+int promote__api_get_if_changed(promote__api *api, promote__api_reply *out, const char *path, const char *etag);
 
 /* How a failed call should be treated by its caller. */
 typedef enum promote__api_class {

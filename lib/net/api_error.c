@@ -115,13 +115,3 @@ int promote__api_status_code(long status, const char **advice)
 		return PROMOTE_ERROR;
 	}
 }
-
-promote__api_class promote__api_classify(long status, int rc)
-{
-	if (rc == PROMOTE_EBUSY || status == 405 || status == 425)
-		return PROMOTE__API_NOT_READY;
-	if (rc == PROMOTE_ENET || rc == PROMOTE_ETIMEOUT || status == 429 || status == 500 || status == 502 ||
-		status == 503 || status == 504)
-		return PROMOTE__API_TRANSIENT;
-	return PROMOTE__API_PERMANENT;
-}

@@ -1,12 +1,13 @@
 /*
  * Internal: what an API's refusal means — its own message read from the
- * body (each API's shape), the error code and advice of a status, and how a
- * caller should treat a failed call (promote__api_classify, api.h).
+ * body (each API's shape), and the error code and advice of a status.
  */
 #ifndef PROMOTE_NET_API_ERROR_H
 #define PROMOTE_NET_API_ERROR_H
 
-#include "api.h"
+#include "core/common.h"
+
+#include <json-c/json.h>
 
 /* The longest API message shown, in bytes. */
 #define PROMOTE__API_MESSAGE_MAX 1000

@@ -8,6 +8,8 @@
 
 /* GitHub's documentation: without Retry-After, a secondary limit's wait is at least a minute. */
 #define SECONDARY_WAIT_S 60
+/* Longer waits are all "too long" alike; the bound keeps the milliseconds from overflowing. */
+#define WAIT_MAX_S (400LL * 86400)
 
 int64_t promote__retry_after_s(const char *value, int64_t now)
 {
@@ -16,11 +18,12 @@ int64_t promote__retry_after_s(const char *value, int64_t now)
 	char *end = NULL;
 	long long s = strtoll(value, &end, 10);
 	if (end != value && *end == '\0')
-		return s < 0 ? 0 : s;
+		return s < 0 ? 0 : s > WAIT_MAX_S ? WAIT_MAX_S : s;
 	time_t when = curl_getdate(value, NULL);
 	if (when == (time_t)-1)
 		return -1;
-	return (int64_t)when > now ? (int64_t)when - now : 0;
+	int64_t left = (int64_t)when > now ? (int64_t)when - now : 0;
+	return left > WAIT_MAX_S ? WAIT_MAX_S : left;
 }
 
 /* A header holding a non-negative integer, or -1. */
@@ -54,21 +57,20 @@ static bool spent(promote__api_pause *out, const promote__http_response *res, co
 	int64_t at = header_int(res, reset);
 	out->rate_limit = out->retry = out->refused = true;
 	if (at >= 0) {
-		out->reset_at = at;
-		out->wait_ms = at > now ? (at - now) * 1000 : 0;
+		int64_t left = at > now ? at - now : 0;
+		out->wait_ms = (left > WAIT_MAX_S ? WAIT_MAX_S : left) * 1000;
+		out->reset_at = now + out->wait_ms / 1000;
 	}
 	return true;
 }
 
-void promote__api_pause_of(promote__api_pause *out, promote__api_flavor flavor, long status,
+void promote__api_pause_of(promote__api_pause *out, bool github, bool gitlab, long status,
 	const promote__http_response *res, const char *message, int64_t now)
 {
 	*out = (promote__api_pause){ false, false, false, -1, 0 };
 	char *ra = promote__http_header(res, "Retry-After");
 	int64_t after = promote__retry_after_s(ra, now);
 	free(ra);
-	bool github = flavor == PROMOTE__API_GITHUB || flavor == PROMOTE__API_GENERIC;
-	bool gitlab = flavor == PROMOTE__API_GITLAB || flavor == PROMOTE__API_GENERIC;
 	if (status == 403 || status == 429) {
 		if (after < 0 && github)
 			spent(out, res, "X-RateLimit-Remaining", "X-RateLimit-Reset", now);

@@ -6,7 +6,6 @@
 #ifndef PROMOTE_NET_API_WAIT_H
 #define PROMOTE_NET_API_WAIT_H
 
-#include "api.h"
 #include "http.h"
 
 typedef struct promote__api_pause {
@@ -18,8 +17,9 @@ typedef struct promote__api_pause {
 } promote__api_pause;
 
 /* The pause for an answer of `status` with `res`'s headers, `message` the
- * API's own message (NULL: none), at `now` (Unix seconds). */
-void promote__api_pause_of(promote__api_pause *out, promote__api_flavor flavor, long status,
+ * API's own message (NULL: none), at `now` (Unix seconds); `github`: read
+ * GitHub's X-RateLimit-* and secondary limit, `gitlab`: GitLab's RateLimit-*. */
+void promote__api_pause_of(promote__api_pause *out, bool github, bool gitlab, long status,
 	const promote__http_response *res, const char *message, int64_t now);
 
 /* A Retry-After value, seconds or an HTTP-date, as the seconds to wait from

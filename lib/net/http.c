@@ -143,6 +143,8 @@ int promote__http_run(promote__http_client *client, promote__http_response *out,
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
 	/* Never CURLOPT_PROXY or CURLOPT_NOPROXY: libcurl reads http_proxy, https_proxy and no_proxy itself. */
+	if (req->fresh_connection)
+		curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
 	if (req->ca_bundle)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, req->ca_bundle);
 	if (req->insecure) {

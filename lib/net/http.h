@@ -21,6 +21,10 @@ typedef struct promote__http_request {
 	uint32_t net_timeout_s;      /* to connect, and without data (bound.h); 0: $PROMOTE_NET_TIMEOUT, else 30 */
 	const char *ca_bundle;       /* the CA certificates to verify with (a PEM file); NULL: the system's */
 	const char *user_agent;      /* NULL: "git/2.0 (libpromote)", as git's own transport */
+	/* On a connection of its own, not one kept from an earlier request: when a
+	 * kept connection closes without an answer, libcurl sends the request again
+	 * by itself, which a POST that the server may have acted on must not be. */
+	bool fresh_connection;
 } promote__http_request;
 
 typedef struct promote__http_response {

@@ -43,11 +43,31 @@ static void test_rfc3339(void **state)
 	assert_int_equal(t, 42); /* untouched */
 }
 
+static void test_format_rfc3339(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t t;
+		const char *text;
+	} cases[] = { { 0, "1970-01-01T00:00:00Z" }, { 951782400, "2000-02-29T00:00:00Z" },
+		{ 1796400000, "2026-12-04T16:00:00Z" }, { 4102444799, "2099-12-31T23:59:59Z" },
+		{ -1, "1969-12-31T23:59:59Z" } };
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[PROMOTE__RFC3339_SIZE];
+		promote__format_rfc3339(text, cases[i].t);
+		assert_string_equal(text, cases[i].text);
+		int64_t back = 0;
+		assert_true(promote__parse_rfc3339(&back, text));
+		assert_int_equal(back, cases[i].t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_days_and_dates),
 		cmocka_unit_test(test_rfc3339),
+		cmocka_unit_test(test_format_rfc3339),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

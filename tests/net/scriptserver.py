@@ -1,0 +1,110 @@
+"""A scripted HTTP(S) server on 127.0.0.1 for the API client's tests (lib/net/api.c).
+
+    with ScriptServer() as s:                       # or ScriptServer(tls=(certfile, keyfile))
+        s.answer(200, {"id": 1}, headers={"ETag": '"x"'})   # queued answers, served in order
+        s.answer(503, "", headers={"Retry-After": "1"})
+        s.drop()                                    # read the request, then close without answering
+        ... run the client against s.url ...
+        s.requests                                  # what came: method, path, headers, body, connection
+
+A body given as a dict or a list is sent as JSON (application/json); a str or bytes as it is, with
+the content type given (text/plain by default). `echo` names a request header whose value is put in
+the body's "message" (a server that echoes what it got). HTTP/1.1 with keep-alive: every request names
+the connection it came on (1, 2, ...), so a test sees whether the client reused one. With nothing
+queued, the answer is 599 and the request is still recorded: the test fails on what it did not expect.
+"""
+
+import http.server
+import json
+import socket
+import ssl
+import threading
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        with self.server.script.lock:
+            self.server.script.connections += 1
+            self.connection_number = self.server.script.connections
+
+    def log_message(self, fmt, *args):  # quiet
+        pass
+
+    def _serve(self):
+        script = self.server.script
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        with script.lock:
+            script.requests.append({
+                "method": self.command,
+                "path": self.path,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "body": body,
+                "connection": self.connection_number,
+            })
+            step = script.queue.pop(0) if script.queue else None
+        if step is None:
+            step = {"status": 599, "body": {"message": "nothing queued for this request"}, "headers": {}}
+        if step.get("drop"):
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        payload = step["body"]
+        headers = dict(step.get("headers") or {})
+        if step.get("echo"):
+            payload = dict(payload or {}, message="you sent " + self.headers.get(step["echo"], ""))
+        if isinstance(payload, (dict, list)):
+            data = json.dumps(payload).encode()
+            headers.setdefault("Content-Type", "application/json; charset=utf-8")
+        else:
+            data = payload.encode() if isinstance(payload, str) else payload
+            if data:
+                headers.setdefault("Content-Type", "text/plain")
+        self.send_response(step["status"])
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+
+class ScriptServer:
+    def __init__(self, tls=None):
+        self.queue = []
+        self.requests = []
+        self.connections = 0
+        self.lock = threading.Lock()
+        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd.daemon_threads = True
+        self._httpd.script = self
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+        self.port = self._httpd.server_address[1]
+        self.url = "%s://127.0.0.1:%d" % ("https" if tls else "http", self.port)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+
+    def answer(self, status, body=None, headers=None, echo=None):
+        with self.lock:
+            self.queue.append({"status": status, "body": body, "headers": headers or {}, "echo": echo})
+        return self
+
+    def drop(self):
+        with self.lock:
+            self.queue.append({"drop": True})
+        return self
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()

@@ -6,16 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *copy(const char *from, size_t len)
-{
-	char *s = malloc(len + 1);
-	if (s) {
-		memcpy(s, from, len);
-		s[len] = '\0';
-	}
-	return s;
-}
-
 void promote__forge_url_dispose(promote__forge_url *url)
 {
 	free(url->scheme);
@@ -64,10 +54,10 @@ int promote__forge_url_parse(promote__forge_url *out, const char *url)
 	bool ssh = scheme_len == 0 || (scheme_len == 3 && memcmp(url, "ssh", 3) == 0);
 	if (ssh && memchr(host, ':', host_len))
 		host_len = (size_t)((const char *)memchr(host, ':', host_len) - host);  /* an ssh port is not the API's */
-	out->scheme = scheme_len ? copy(url, scheme_len) : copy("ssh", 3);
-	out->host = copy(host, host_len);
-	out->owner = copy(path, (size_t)(slash - path));
-	out->name = copy(slash + 1, path_len - (size_t)(slash - path) - 1);
+	out->scheme = scheme_len ? strndup(url, scheme_len) : strdup("ssh");
+	out->host = strndup(host, host_len);
+	out->owner = strndup(path, (size_t)(slash - path));
+	out->name = strndup(slash + 1, path_len - (size_t)(slash - path) - 1);
 	if (!out->scheme || !out->host || !out->owner || !out->name) {
 		promote__forge_url_dispose(out);
 		return promote__error_oom();

@@ -16,7 +16,13 @@ import pytest
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "integration"))
 
-from gitserver import GitServer  # noqa: E402
+import importlib.util  # noqa: E402
+
+# The integration tests' git_server fixture (a real git server over HTTP), shared, not copied.
+_spec = importlib.util.spec_from_file_location("integration_conftest", HERE.parent / "integration" / "conftest.py")
+_integration = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_integration)
+git_server = _integration.git_server
 from github_server import GitHubServer, GitHubState  # noqa: E402
 from prism import GITHUB_SPEC, PrismMissing, PrismProxy, require_tools  # noqa: E402
 
@@ -34,12 +40,6 @@ def github_behind_prism(tmp_path_factory):
     with GitHubServer(placeholder) as server:
         with PrismProxy(GITHUB_SPEC, server.url) as prism:
             yield server, prism
-
-
-@pytest.fixture
-def git_server(tmp_path):
-    with GitServer(tmp_path / "repos") as server:
-        yield server
 
 
 @pytest.fixture

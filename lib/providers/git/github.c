@@ -146,52 +146,46 @@ static int create(json_object **pull, promote__github *gh, const promote_change_
 	return rc;
 }
 
-static int github_open_change(promote_change_info *out, const promote_change_request *request, void *payload)
+/* The pull request for `request`: an open one reused, else a new one (never for an empty change). */
+static int open_pull(json_object **pull, promote_change_info *out, promote__github *gh,
+	const promote_change_request *request)
 {
-	promote__github gh;
-	int rc = promote__github_open(&gh, payload, request_env(request), NULL);
-	if (rc)
-		return rc;
-	json_object *pull = NULL;
 	bool diff = true;
-	rc = find_open(&pull, &gh, request, true);
-	if (rc == 0 && !pull && promote_change_request_label_count(request))
-		rc = find_open(&pull, &gh, request, false);
-	if (rc == 0 && pull) {
+	int rc = find_open(pull, gh, request, true);
+	if (rc == 0 && !*pull && promote_change_request_label_count(request))
+		rc = find_open(pull, gh, request, false);
+	if (rc == 0 && *pull) {
 		rc = promote_change_info_set_reused(out, 1);
-	} else if (rc == 0 && (rc = has_diff(&diff, &gh, request)) == 0 && !diff) {
+	} else if (rc == 0 && (rc = has_diff(&diff, gh, request)) == 0 && !diff) {
 		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
 			"branch '%s' changes nothing in '%s' of %s/%s: no pull request was opened for an empty change",
-			promote_change_request_head(request), promote_change_request_base(request), gh.owner, gh.name);
+			promote_change_request_head(request), promote_change_request_base(request), gh->owner, gh->name);
 	} else if (rc == 0) {
-		rc = create(&pull, &gh, request);
+		rc = create(pull, gh, request);
 		if (rc == PROMOTE_EINVALID && strstr(promote_error_last()->message, "already exists")) {
 			/* "A pull request already exists": opened by a run that raced this one. */
 			promote_error_clear();
-			rc = find_open(&pull, &gh, request, true);
-			if (rc == 0 && !pull)
-				rc = create(&pull, &gh, request);  /* the same refusal again, with GitHub's words */
+			rc = find_open(pull, gh, request, true);
+			if (rc == 0 && !*pull)
+				rc = create(pull, gh, request);  /* the same refusal again, with GitHub's words */
 			else if (rc == 0)
 				rc = promote_change_info_set_reused(out, 1);
 		}
 	}
 	if (rc == 0)
-		rc = set_labels(&gh, promote__github_int(pull, "number"), request);
-	if (rc == 0)
-		rc = pull_info(out, &gh, pull);
-	json_object_put(pull);
-	promote__github_close(&gh);
+		rc = set_labels(gh, promote__github_int(*pull, "number"), request);
 	return rc;
 }
 
-static int github_find_change(promote_change_info *out, const promote_change_request *request, void *payload)
+/* open_change (`open`) or find_change: the pull request into `out`. */
+static int answer_request(promote_change_info *out, const promote_change_request *request, void *payload, bool open)
 {
 	promote__github gh;
 	int rc = promote__github_open(&gh, payload, request_env(request), NULL);
 	if (rc)
 		return rc;
 	json_object *pull = NULL;
-	rc = find_open(&pull, &gh, request, false);
+	rc = open ? open_pull(&pull, out, &gh, request) : find_open(&pull, &gh, request, false);
 	if (rc == 0 && !pull)
 		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
 			"no open pull request of %s/%s carries every label asked for", gh.owner, gh.name);
@@ -200,6 +194,16 @@ static int github_find_change(promote_change_info *out, const promote_change_req
 	json_object_put(pull);
 	promote__github_close(&gh);
 	return rc;
+}
+
+static int github_open_change(promote_change_info *out, const promote_change_request *request, void *payload)
+{
+	return answer_request(out, request, payload, true);
+}
+
+static int github_find_change(promote_change_info *out, const promote_change_request *request, void *payload)
+{
+	return answer_request(out, request, payload, false);
 }
 
 /* GET .../pulls/N into *pull. */
@@ -352,7 +356,9 @@ static int github_merge_change(promote_change_info *out, const char *id, void *p
 	return rc;
 }
 
-static int github_comment_change(const char *id, const char *body, void *payload)
+/* METHOD /repos/OWNER/NAME`format`(the number of change `id`) with the body {key: value}. */
+static int send_to(void *payload, const char *id, const char *method, const char *format, const char *key,
+	const char *value)
 {
 	promote__github gh;
 	int64_t number;
@@ -360,10 +366,10 @@ static int github_comment_change(const char *id, const char *body, void *payload
 	if (rc)
 		return rc;
 	json_object *request = json_object_new_object(), *answer = NULL;
-	char *suffix = promote__strdupf("/issues/%lld/comments", (long long)number);
-	rc = request && suffix ? promote__json_put_string(request, "body", body, false) : promote__error_oom();
+	char *suffix = promote__strdupf(format, (long long)number);
+	rc = request && suffix ? promote__json_put_string(request, key, value, false) : promote__error_oom();
 	if (rc == 0)
-		rc = promote__github_call(&answer, NULL, &gh, "POST", suffix, request);
+		rc = promote__github_call(&answer, NULL, &gh, method, suffix, request);
 	json_object_put(answer);
 	json_object_put(request);
 	free(suffix);
@@ -371,23 +377,14 @@ static int github_comment_change(const char *id, const char *body, void *payload
 	return rc;
 }
 
+static int github_comment_change(const char *id, const char *body, void *payload)
+{
+	return send_to(payload, id, "POST", "/issues/%lld/comments", "body", body);
+}
+
 static int github_close_change(const char *id, void *payload)
 {
-	promote__github gh;
-	int64_t number;
-	int rc = open_change_id(&gh, &number, payload, id);
-	if (rc)
-		return rc;
-	json_object *request = json_object_new_object(), *answer = NULL;
-	char *suffix = promote__strdupf("/pulls/%lld", (long long)number);
-	rc = request && suffix ? promote__json_put_string(request, "state", "closed", false) : promote__error_oom();
-	if (rc == 0)
-		rc = promote__github_call(&answer, NULL, &gh, "PATCH", suffix, request);
-	json_object_put(answer);
-	json_object_put(request);
-	free(suffix);
-	promote__github_close(&gh);
-	return rc;
+	return send_to(payload, id, "PATCH", "/pulls/%lld", "state", "closed");
 }
 
 static int github_approve_change(promote_change_info *out, const char *id, const char *by, void *payload)

@@ -276,3 +276,54 @@ def test_prism_reports_an_answer_out_of_the_contract(github_behind_prism, tmp_pa
         violations = json.loads(e.headers["sl-violations"])
         assert any("required property" in v["message"] for v in violations), violations
     wait_for(lambda: prism.violations(mark), "Prism to log the violation", timeout=10)
+
+
+def test_manual_environment_opens_a_draft_and_change_commands_act_on_it(git_server, github, tmp_path):
+    """strategy: manual opens a draft, which counts no approval until a person marks it ready; `promote
+    change show|approve|comment|close` read and act on the pull request at GitHub."""
+    server, _ = github
+    url, bare = setup_repo(git_server, github, strategy="manual")
+    server.state.checks_on_open = "success"
+    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+    assert r.returncode == 3, r.stdout + r.stderr  # waiting for a person
+    [pr] = server.pulls()
+    assert pr["draft"] and pr["state"] == "open"
+    shown = promote(git_server, tmp_path, "--repo", url, "--json", "change", "show", "git/gitops#1")
+    assert shown.returncode == 0, shown.stderr
+    info = json.loads(shown.stdout)
+    assert (info["state"], info["draft"], info["checks"], info["approvals"]) == ("open", True, "passing", 0)
+    assert info["head"] == pr["head"] and info["base"] == "main"
+    assert info["url"] == "https://github.com/git/gitops/pull/1"
+    approved = promote(git_server, tmp_path, "--repo", url, "--json", "change", "approve", "git/gitops#1")
+    assert approved.returncode == 0, approved.stderr
+    assert json.loads(approved.stdout)["approvals"] == 0  # a draft: not yet
+    assert [rv["state"] for rv in server.state.pulls[1]["reviews"]] == ["APPROVED"]
+    with server.state.lock:
+        server.state.pulls[1]["draft"] = False  # a person marks it ready for review at GitHub
+    info = json.loads(promote(git_server, tmp_path, "--repo", url, "--json", "change", "show", "git/gitops#1").stdout)
+    assert (info["draft"], info["approvals"]) == (False, 1)
+    commented = promote(git_server, tmp_path, "--repo", url, "change", "comment", "git/gitops#1", "hello")
+    assert commented.returncode == 0, commented.stderr
+    assert [c["body"] for c in server.state.pulls[1]["comments"]] == ["hello"]
+    closed = promote(git_server, tmp_path, "--repo", url, "change", "close", "git/gitops#1")
+    assert closed.returncode == 0, closed.stderr
+    assert server.pulls()[0]["state"] == "closed"
+    info = json.loads(promote(git_server, tmp_path, "--repo", url, "--json", "change", "show", "git/gitops#1").stdout)
+    assert info["state"] == "closed"
+
+
+def test_a_conflict_is_told_from_not_ready(git_server, github, tmp_path):
+    server, _ = github
+    url, bare = setup_repo(git_server, github, strategy="manual")
+    server.state.checks_on_open = "success"
+    assert promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod").returncode == 3
+    with server.state.lock:
+        server.state.pulls[1]["draft"] = False
+        server.state.pulls[1]["mergeable_state"] = "blocked"
+    r = promote(git_server, tmp_path, "--repo", url, "change", "merge", "git/gitops#1")
+    assert r.returncode != 0 and "cannot be merged yet: branch protection blocks it" in r.stderr, r.stderr
+    with server.state.lock:
+        server.state.pulls[1]["mergeable_state"] = "dirty"
+    r = promote(git_server, tmp_path, "--repo", url, "change", "merge", "git/gitops#1")
+    assert r.returncode != 0 and "conflicts with its base branch" in r.stderr, r.stderr
+    assert server.state.merge_calls == 0 and server.pulls()[0]["state"] == "open"

@@ -320,6 +320,9 @@ def test_a_conflict_is_told_from_not_ready(git_server, github, tmp_path):
     with server.state.lock:
         server.state.pulls[1]["draft"] = False
         server.state.pulls[1]["mergeable_state"] = "blocked"
+    # Not ready yet: read as checks pending (a release waits), a merge refused with the reason.
+    info = json.loads(promote(git_server, tmp_path, "--repo", url, "--json", "change", "show", "git/gitops#1").stdout)
+    assert info["checks"] == "pending", info
     r = promote(git_server, tmp_path, "--repo", url, "change", "merge", "git/gitops#1")
     assert r.returncode != 0 and "cannot be merged yet: branch protection blocks it" in r.stderr, r.stderr
     with server.state.lock:

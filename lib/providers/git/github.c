@@ -10,8 +10,9 @@
  * - never a blind merge: the merge names the head commit whose checks were
  *   just read (`sha`); a head that moved meanwhile is refused by GitHub (409)
  *   and reported, not merged;
- * - "not ready yet" (mergeable_state unknown, blocked, behind, a draft) told
- *   from "conflict" (dirty).
+ * - "not ready yet" (mergeable_state unknown, blocked, behind) told from
+ *   "conflict" (dirty): the first reads as checks pending (a release waits)
+ *   and refuses a merge with PROMOTE_EBUSY, the second PROMOTE_ECONFLICT.
  * A draft (a manual environment's) counts no approval until a person marks it
  * ready for review at GitHub.
  */
@@ -242,7 +243,12 @@ static int read_change(promote_change_info *out, json_object **pull, promote__gi
 	json_object_object_get_ex(*pull, "head", &head);
 	if (rc == 0)
 		rc = pull_info(out, gh, *pull);
-	if (rc == 0 && (rc = read_checks(&checks, gh, promote__github_string(head, "sha"))) == 0)
+	bool conflict = false;
+	if (rc == 0 && (rc = read_checks(&checks, gh, promote__github_string(head, "sha"))) == 0 &&
+		checks != PROMOTE_CHECKS_FAILING && promote_change_info_state(out) == PROMOTE_CHANGE_OPEN &&
+		!promote__github_bool(*pull, "draft") && promote__github_not_mergeable(*pull, &conflict) && !conflict)
+		checks = PROMOTE_CHECKS_PENDING;  /* not ready yet (unknown, blocked, behind): a release waits */
+	if (rc == 0)
 		rc = promote_change_info_set_checks(out, checks);
 	char *suffix = promote__strdupf("/pulls/%lld/reviews?per_page=100", (long long)number);
 	if (rc == 0)
@@ -337,7 +343,8 @@ static int github_merge_change(promote_change_info *out, const char *id, void *p
 		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
 			"pull request %s is closed; reopen it at GitHub or apply the promotion again", id);
 	} else if (why) {
-		rc = promote__error(conflict ? PROMOTE_ECONFLICT : PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
+		/* Not ready yet is EBUSY: a release tries again later; a conflict waits for a person. */
+		rc = promote__error(conflict ? PROMOTE_ECONFLICT : PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER,
 			"pull request %s cannot be merged yet: %s", id, why);
 	} else if (promote_change_info_checks(out) == PROMOTE_CHECKS_PENDING ||
 		   promote_change_info_checks(out) == PROMOTE_CHECKS_FAILING) {

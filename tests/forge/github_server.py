@@ -31,6 +31,7 @@ import pathlib
 import re
 import subprocess
 import threading
+import time
 import urllib.parse
 
 DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "go-scm" / "scm" / "driver" / "github" / "testdata"
@@ -54,7 +55,7 @@ class GitHubState:
         self.statuses = {}       # sha -> "pending" | "success" | "failure"
         self.check_runs = {}     # sha -> "queued" | "success" | "failure"
         self.faults = []         # [method, path regex, status, headers, body] answered once
-        self.requests = []       # (method, path, headers dict, body) of every request
+        self.requests = []       # (method, path, headers dict, body, time.monotonic()) of every request
         self.next_number = 1
         self.merge_calls = 0
         self.checks_on_open = None  # "pending": a new pull request's head gets a pending status and check run
@@ -172,7 +173,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         query = dict(urllib.parse.parse_qsl(url.query))
         st = self.state
         with st.lock:
-            st.requests.append((method, url.path, dict(self.headers.items()), payload))
+            st.requests.append((method, url.path, dict(self.headers.items()), payload, time.monotonic()))
             for fault in st.faults:
                 if fault[0] == method and re.search(fault[1], url.path):
                     st.faults.remove(fault)

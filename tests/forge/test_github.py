@@ -220,7 +220,24 @@ def test_rate_limit_and_retry_after_are_honoured(git_server, github, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert len(server.pulls()) == 1
     lists = [q for q in server.state.requests if q[0] == "GET" and q[1].endswith("/pulls")]
-    assert len(lists) >= 2  # the one refused, then the same again after the pause
+    assert len(lists) >= 2  # the one refused, then the same again after the pause it asked for
+    assert lists[1][4] - lists[0][4] >= 0.9, lists[1][4] - lists[0][4]
+
+
+def test_a_release_through_the_flow_merges_at_github(git_server, github, tmp_path):
+    """promote run: the flow's prod step (policy pull-request) opens the pull request, and with no
+    checks at all merges it; the release record names the change and holds no token."""
+    server, _ = github
+    url, bare = setup_repo(git_server, github)
+    r = promote(git_server, tmp_path, "--repo", url, "--json", "run", "shop", "--version", "1.5.0")
+    assert r.returncode == 0, r.stdout + r.stderr
+    record = json.loads(r.stdout)
+    assert record["state"] == "succeeded", record
+    [step] = [s for s in record["steps"] if s["environment"] == "prod"]
+    assert step["change"] == "git/gitops#1" and step["state"] == "succeeded", step
+    [pr] = server.pulls()
+    assert pr["state"] == "merged" and pr["merge_commit_sha"] == branch_tip(bare, "main")
+    assert_no_token(bare, r.stdout, r.stderr)
 
 
 def test_refused_token_is_said_and_never_shown(git_server, github, tmp_path):

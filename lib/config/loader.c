@@ -9,6 +9,7 @@
 
 #include "core/value.h"
 #include "git/refname.h"
+#include "net/forge_url.h"
 
 #include "core/strbuf.h"
 
@@ -45,6 +46,48 @@ static const char *read_branch(promote__reader *r, const promote__ynode *node, c
 
 /* ---- repositories ---------------------------------------------------- */
 
+/* api: an http(s) URL (a forge's REST API base, such as a GitHub Enterprise server's). */
+static const char *read_api(promote__reader *r, const promote__ynode *node, const char *what)
+{
+	const char *url = promote__read_string(r, node, what);
+	if (url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
+		promote__reader_error(r, node, "%s is '%s', which is not an http(s) URL; give the API's base, such as "
+			"https://api.github.com or https://github.example.com/api/v3", what, url);
+		return NULL;
+	}
+	return url;
+}
+
+static const char *read_merge_method(promote__reader *r, const promote__ynode *node, const char *what)
+{
+	const char *method = promote__read_string(r, node, what);
+	if (method && strcmp(method, "merge") != 0 && strcmp(method, "squash") != 0 && strcmp(method, "rebase") != 0) {
+		promote__reader_error(r, node, "%s is '%s'; use merge, squash or rebase", what, method);
+		return NULL;
+	}
+	return method;
+}
+
+/* A github repository names its owner and name in its URL's path, and needs an API to talk to: one
+ * derived from the URL's host, or `api`. */
+static void check_github(promote__reader *r, promote_repository *repo, const promote__ynode *map, const char *what)
+{
+	const promote__ynode *url = promote__map_get(map, "url");
+	if (!url) {
+		promote__reader_error(r, promote__map_get(map, "provider"), "%s has provider github but no url: give the "
+			"repository's URL (https://github.com/OWNER/REPO.git), from which the owner, the name and the API "
+			"are taken", what);
+		return;
+	}
+	promote__forge_url parts;
+	int rc = repo->url ? promote__forge_url_parse(&parts, repo->url) : 0;
+	if (rc == 0 && repo->url)
+		promote__forge_url_dispose(&parts);
+	if (rc == PROMOTE_EINVALID)
+		promote__reader_error(r, url, "%s has provider github, and its url '%s' does not end in OWNER/REPO; use "
+			"https://HOST/OWNER/REPO(.git)", what, repo->url);
+}
+
 static void load_repository(promote__reader *r, promote_repository *repo, const promote__ynode *value)
 {
 	const char *what = promote__label_named(r, "repository", repo->name);
@@ -52,10 +95,14 @@ static void load_repository(promote__reader *r, promote_repository *repo, const 
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
-	promote__check_keys(r, map, KEYS("url", "provider", "branch"), what);
+	promote__check_keys(r, map, KEYS("url", "provider", "branch", "api", "mergeMethod"), what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "url")))
 		repo->url = promote__read_string(r, n, promote__label_field(r, "url", what));
+	if ((n = promote__map_get(map, "api")))
+		repo->api = read_api(r, n, promote__label_field(r, "api", what));
+	if ((n = promote__map_get(map, "mergeMethod")))
+		repo->merge_method = read_merge_method(r, n, promote__label_field(r, "mergeMethod", what));
 	if ((n = promote__map_get(map, "provider"))) {
 		const char *p = promote__read_string(r, n, promote__label_field(r, "provider", what));
 		if (p) {
@@ -65,6 +112,8 @@ static void load_repository(promote__reader *r, promote_repository *repo, const 
 	}
 	if ((n = promote__map_get(map, "branch")))
 		repo->branch = read_branch(r, n, promote__label_field(r, "branch", what));
+	if (strcmp(repo->provider, "github") == 0)
+		check_github(r, repo, map, what);
 }
 
 static void load_repositories(promote__reader *r, promote__config *cfg, const promote__ynode *node)

@@ -37,6 +37,8 @@ struct promote_repository {
 	promote__location provider_where; /* file NULL: the default, "local" */
 	const char *branch;
 	promote__location where;
+	const char *api;                  /* api: a forge provider's API base URL; NULL: derived from url */
+	const char *merge_method;         /* mergeMethod: merge (NULL) | squash | rebase */
 };
 
 struct promote_env {

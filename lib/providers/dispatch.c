@@ -7,6 +7,7 @@
 #include "change.h"
 #include "call.h"
 #include "providers/git/local.h"
+#include "providers/git/github.h"
 
 #include "model/context.h"
 #include "core/error.h"
@@ -29,7 +30,8 @@ static int find_provider(provider *out, promote_context *ctx, const char *name, 
 		name = ctx->cfg.repository_count ? ctx->cfg.repositories[0].provider : "local";
 	out->name = name;
 	out->ctx = ctx;
-	out->builtin = strcmp(name, "local") == 0 ? promote__local_provider() : NULL;
+	out->builtin = strcmp(name, "local") == 0 ? promote__local_provider() :
+		strcmp(name, "github") == 0 ? promote__github_provider() : NULL;
 	out->vtable = out->builtin;
 	out->payload = ctx;
 	const promote__registration *registered = promote__registry_find(&ctx->git_providers, name);
@@ -39,7 +41,7 @@ static int find_provider(provider *out, promote_context *ctx, const char *name, 
 	}
 	if (!out->vtable)
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
-			"no git provider named '%s': the built-in one is 'local'; others are registered by the "
+			"no git provider named '%s': the built-in ones are 'local' and 'github'; others are registered by the "
 			"program (promote_git_provider_register)", name);
 	return 0;
 }

@@ -222,7 +222,7 @@ def test_validate_refuses_unknown_provider_and_backend(write):
     r = promote("--config", path, "validate")
     assert r.code == USAGE, r
     provider, backend, total = r.err.splitlines()
-    assert provider.startswith("%s:%d:%d: repository 'gitops' names unknown git provider 'gitub'; known: 'local'" % (
+    assert provider.startswith("%s:%d:%d: repository 'gitops' names unknown git provider 'gitub' (did you mean 'github'?); known: 'local', 'github'" % (
         (path,) + position(textwrap.dedent(text), "gitub")))
     assert backend.startswith("%s:%d:%d: environment 'dev' names unknown deploy backend 'argocd'; known: 'none', 'exec'" % (
         (path,) + position(textwrap.dedent(text), "argocd")))

@@ -224,10 +224,35 @@ static void test_repository_unknown(void **state)
 	ASSERT_REJECTED(
 		"version: 1\n"
 		"repositories:\n"
-		"  gitops: {url: https://git.example.com/gitops.git, provider: github}\n"
+		"  gitops: {url: https://git.example.com/org/gitops.git, provider: github}\n"
 		"environments:\n"
 		"  dev: {path: envs/dev, repository: gitopz}\n",
 		"promote.yaml:5:37: environment 'dev' names unknown repository 'gitopz' (did you mean 'gitops'?); define it under 'repositories'");
+}
+
+/* provider: github needs a url ending in OWNER/REPO; api is an http(s) URL; mergeMethod one of three. */
+static void test_github_repository(void **state)
+{
+	(void)state;
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"repositories:\n"
+		"  gitops: {provider: github}\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n",
+		"promote.yaml:3:22: repository 'gitops' has provider github but no url: give the repository's URL "
+		"(https://github.com/OWNER/REPO.git), from which the owner, the name and the API are taken");
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"repositories:\n"
+		"  gitops: {url: https://github.com/gitops.git, provider: github, api: ftp://x, mergeMethod: fast}\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n",
+		"promote.yaml:3:17: repository 'gitops' has provider github, and its url 'https://github.com/gitops.git' "
+		"does not end in OWNER/REPO; use https://HOST/OWNER/REPO(.git)",
+		"promote.yaml:3:71: 'api' of repository 'gitops' is 'ftp://x', which is not an http(s) URL; give the API's "
+		"base, such as https://api.github.com or https://github.example.com/api/v3",
+		"promote.yaml:3:93: 'mergeMethod' of repository 'gitops' is 'fast'; use merge, squash or rebase");
 }
 
 static void test_scalar_root(void **state)
@@ -569,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_path_escapes),
 		cmocka_unit_test(test_policy_unknown_env),
 		cmocka_unit_test(test_repository_unknown),
+		cmocka_unit_test(test_github_repository),
 		cmocka_unit_test(test_scalar_root),
 		cmocka_unit_test(test_self_dependency),
 		cmocka_unit_test(test_step_policy),

@@ -106,8 +106,9 @@ static void test_check_refuses_unknown_names(void **state)
 	assert_null(warnings);
 	const promote_error *e = promote_error_last();
 	assert_string_equal(e->message,
-		"promote.yaml:2:50: repository 'gitops' names unknown git provider 'gitlub'; known: 'local' (a program "
-		"registers its own with promote_git_provider_register() before the check)");
+		"promote.yaml:2:50: repository 'gitops' names unknown git provider 'gitlub' (did you mean 'github'?); "
+		"known: 'local', 'github' (a program registers its own with promote_git_provider_register() before the "
+		"check)");
 	assert_non_null(e->next);
 	assert_string_equal(e->next->message,
 		"promote.yaml:5:45: environment 'prod' names unknown deploy backend 'argocd'; known: 'none', 'exec' (a "
@@ -124,9 +125,9 @@ static void test_check_refuses_unknown_names(void **state)
 	assert_int_equal(promote_context_check(&warnings, ctx), PROMOTE_EINVALID);
 	e = promote_error_last();
 	assert_string_equal(e->message,
-		"promote.yaml:2:50: repository 'gitops' names unknown git provider 'gitlub' (did you mean 'gitlab'?); "
-		"known: 'local', 'gitlab' (a program registers its own with promote_git_provider_register() before "
-		"the check)");
+		"promote.yaml:2:50: repository 'gitops' names unknown git provider 'gitlub' (did you mean 'github'?); "
+		"known: 'local', 'github', 'gitlab' (a program registers its own with promote_git_provider_register() "
+		"before the check)");
 	assert_null(e->next);
 	promote_context_free(ctx);
 

@@ -8,10 +8,9 @@ def test_the_example_uses_the_built_in_ones():
     shown = promote("--config", EXAMPLE, "providers")
     assert shown.code == 0, shown.err
     rows = [line.split(None, 4) for line in shown.out.splitlines()[1:]]
-    assert [(r[0], r[1] + " " + r[2], r[3]) for r in rows] == [
-        ("local", "git provider", "builtin"), ("none", "deploy backend", "builtin"),
-        ("exec", "deploy backend", "builtin")]
-    assert rows[2][4] == "qa, staging, prod" and rows[1][4] == "dev" and rows[0][4] == "default"
+    assert [(r[0], r[1] + " " + r[2], r[3], r[4]) for r in rows] == [
+        ("local", "git provider", "builtin", "default"), ("github", "git provider", "builtin", "-"),
+        ("none", "deploy backend", "builtin", "dev"), ("exec", "deploy backend", "builtin", "qa, staging, prod")]
 
 
 def test_json_names_an_unknown_provider_and_who_uses_it(write):
@@ -30,6 +29,7 @@ def test_json_names_an_unknown_provider_and_who_uses_it(write):
     assert shown.json() == {
         "git_providers": [
             {"name": "local", "origin": "builtin", "used_by": []},
+            {"name": "github", "origin": "builtin", "used_by": []},
             {"name": "myforge", "origin": "unknown", "used_by": ["gitops"]},
         ],
         "deploy_backends": [

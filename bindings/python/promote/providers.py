@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import _native as _n
 from .errors import ErrorClass, ErrorCode, PromoteError
@@ -213,16 +213,21 @@ def _change_request(req: Any) -> ChangeRequest:
                               lambda i: lib.promote_change_request_environment_at(req, i)))
 
 
+def _request_fields(req: Any, kind: str) -> Dict[str, Any]:
+    """What deploy and workflow requests share, read with promote_KIND_request_*."""
+    def get(name: str) -> Any:
+        return getattr(lib, "promote_%s_request_%s" % (kind, name))
+    return dict(
+        product=get("product")(req), environment=get("environment")(req), revision=get("revision")(req),
+        version=get("version")(req), release=get("release")(req), products=_products(get("products")(req)),
+        timeout=get("timeout")(req),
+        clusters=tuple(Cluster(get("cluster_name_at")(req, i), get("cluster_namespace_at")(req, i) or None)
+                       for i in range(get("cluster_count")(req))))
+
+
 def _deploy_request(req: Any) -> DeployRequest:
     return DeployRequest(
-        product=lib.promote_deploy_request_product(req), environment=lib.promote_deploy_request_environment(req),
-        revision=lib.promote_deploy_request_revision(req), version=lib.promote_deploy_request_version(req),
-        release=lib.promote_deploy_request_release(req),
-        products=_products(lib.promote_deploy_request_products(req)),
-        timeout=lib.promote_deploy_request_timeout(req),
-        clusters=tuple(Cluster(lib.promote_deploy_request_cluster_name_at(req, i),
-                               lib.promote_deploy_request_cluster_namespace_at(req, i) or None)
-                       for i in range(lib.promote_deploy_request_cluster_count(req))),
+        **_request_fields(req, "deploy"),
         sync_args=_strings(lib.promote_deploy_request_sync_arg_count(req),
                            lambda i: lib.promote_deploy_request_sync_arg_at(req, i)),
         health_args=_strings(lib.promote_deploy_request_health_arg_count(req),
@@ -232,15 +237,7 @@ def _deploy_request(req: Any) -> DeployRequest:
 def _workflow_request(req: Any) -> WorkflowRequest:
     return WorkflowRequest(
         name=lib.promote_workflow_request_name(req), run_id=lib.promote_workflow_request_run_id(req),
-        product=lib.promote_workflow_request_product(req),
-        environment=lib.promote_workflow_request_environment(req),
-        revision=lib.promote_workflow_request_revision(req), version=lib.promote_workflow_request_version(req),
-        release=lib.promote_workflow_request_release(req),
-        products=_products(lib.promote_workflow_request_products(req)),
-        timeout=lib.promote_workflow_request_timeout(req),
-        clusters=tuple(Cluster(lib.promote_workflow_request_cluster_name_at(req, i),
-                               lib.promote_workflow_request_cluster_namespace_at(req, i) or None)
-                       for i in range(lib.promote_workflow_request_cluster_count(req))),
+        **_request_fields(req, "workflow"),
         args=_strings(lib.promote_workflow_request_arg_count(req),
                       lambda i: lib.promote_workflow_request_arg_at(req, i)))
 

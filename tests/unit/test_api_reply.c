@@ -36,7 +36,8 @@ static bool parses(const char *text, size_t size, int depth, json_object **out)
 	assert_non_null(body.ptr);
 	memcpy(body.ptr, text, size);
 	body.ptr[size] = '\0';
-	body.size = body.reserved = size;
+	body.size = size;
+	body.reserved = size + 1; /* what was allocated: an empty body still owns its byte */
 	bool ok = promote__api_parse_json(out, &body, depth);
 	promote_buf_dispose(&body);
 	return ok;

@@ -13,7 +13,7 @@ import pytest
 from conftest import CLI
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "net"))
-from scriptserver import ScriptServer  # noqa: E402
+from scriptserver import ScriptServer, self_signed_certificate  # noqa: E402
 
 TOKEN = "ghp_TransportS3cret0123456789abcdef"
 
@@ -30,12 +30,7 @@ products:
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
-    d = tmp_path_factory.mktemp("tls")
-    cert, key = d / "cert.pem", d / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
-    return str(cert), str(key)
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 def show(tmp_path, server, **env_extra):

@@ -16,8 +16,10 @@ queued, the answer is 599 and the request is still recorded: the test fails on w
 
 import http.server
 import json
+import pathlib
 import socket
 import ssl
+import subprocess
 import threading
 
 
@@ -108,3 +110,14 @@ class ScriptServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join()
+
+
+def self_signed_certificate(folder):
+    """A certificate for 127.0.0.1 signed by itself, and its key, made with openssl in `folder`:
+    (cert path, key path), what ScriptServer(tls=...) takes."""
+    folder = pathlib.Path(folder)
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return str(cert), str(key)

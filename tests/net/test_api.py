@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from scriptserver import ScriptServer
+from scriptserver import ScriptServer, self_signed_certificate
 
 DRIVER = os.environ.get("PROMOTE_API_DRIVER")
 TOKEN = "ghp_S3cretT0kenValue42"
@@ -517,12 +517,7 @@ def test_a_malformed_auth_header_is_refused_without_showing_it():
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
-    d = tmp_path_factory.mktemp("tls")
-    cert, key = d / "cert.pem", d / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
-    return str(cert), str(key)
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 def test_tls_self_signed_is_refused_by_default(certificate):

@@ -183,6 +183,8 @@ static void test_queue_full(void **state)
 	promote_context *ctx = setup_repo(config("queue", 1, "", "commit"));
 	promote_release *a = start(ctx, "1.1"), *b = start(ctx, "1.2");
 	poll_until(a, "prod", PROMOTE_STEP_AWAITING_APPROVAL, NULL);
+	/* qa is a branch of its own, with a post-check: a waits only once it is done too. */
+	poll_until(a, "qa", PROMOTE_STEP_SUCCEEDED, NULL);
 	poll_until(b, "prod", PROMOTE_STEP_PENDING, "queued behind");
 	promote_release *c = start(ctx, "1.3");
 	poll_until(c, "prod", PROMOTE_STEP_PENDING, "queued behind");

@@ -1,5 +1,5 @@
-/* The github provider's connection to one repository (github_client.h). */
-#include "github_client.h"
+/* A forge provider's connection to one repository (forge.h). */
+#include "forge.h"
 
 #include "git/remote_auth.h"
 #include "model/context.h"
@@ -13,9 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
-static bool is_github(const promote_repository *repo)
+static bool is_kind(const promote_repository *repo, const promote__forge_kind *kind)
 {
-	return repo && repo->provider && strcmp(repo->provider, "github") == 0;
+	return repo && repo->provider && strcmp(repo->provider, kind->provider) == 0;
 }
 
 /* The owner and name of "OWNER/NAME#N" into `owner` (a copy, NULL when `id` names none). */
@@ -29,17 +29,18 @@ static bool same_repository(const char *id, const promote__forge_url *url)
 	       strlen(url->name) == name_len && strncasecmp(slash + 1, url->name, name_len) == 0;
 }
 
-/* Which configured repository: see github_client.h. */
-static const promote_repository *choose(promote_context *ctx, const char *env, const char *id)
+/* Which configured repository: see forge.h. */
+static const promote_repository *choose(promote_context *ctx, const promote__forge_kind *kind, const char *env,
+	const char *id)
 {
 	const promote_env *e = NULL;
-	if (env && promote_env_lookup(&e, ctx, env) == 0 && is_github(promote_env_repository(e)))
+	if (env && promote_env_lookup(&e, ctx, env) == 0 && is_kind(promote_env_repository(e), kind))
 		return promote_env_repository(e);
 	promote_error_clear();
 	const promote_repository *first = NULL;
 	for (size_t i = 0; i < ctx->cfg.repository_count; i++) {
 		const promote_repository *repo = &ctx->cfg.repositories[i];
-		if (!is_github(repo) || !repo->url)
+		if (!is_kind(repo, kind) || !repo->url)
 			continue;
 		if (!first)
 			first = repo;
@@ -54,13 +55,13 @@ static const promote_repository *choose(promote_context *ctx, const char *env, c
 	return first;
 }
 
-/* "Authorization: Bearer TOKEN" (malloc'd) from the environment or the credentials callback. */
-static int auth_header(char **out, promote_context *ctx, const char *api_url)
+/* The kind's authorization header (malloc'd) with the token from the environment or the credentials callback. */
+static int auth_header(char **out, const promote__forge_kind *kind, promote_context *ctx, const char *api_url)
 {
 	*out = NULL;
-	const char *token = getenv("PROMOTE_GITHUB_TOKEN");
-	if (!token || !*token)
-		token = getenv("GITHUB_TOKEN");
+	const char *token = getenv(kind->token_vars[0]);
+	if ((!token || !*token) && kind->token_vars[1])
+		token = getenv(kind->token_vars[1]);
 	struct promote_credential cred = { 0, NULL, NULL, NULL, NULL, NULL };
 	int rc = 0;
 	if ((!token || !*token) && ctx->creds.cb) {
@@ -74,32 +75,25 @@ static int auth_header(char **out, promote_context *ctx, const char *api_url)
 	}
 	if (rc == 0 && (!token || !*token))
 		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_PROVIDER,
-			"no GitHub token for %s: set PROMOTE_GITHUB_TOKEN or GITHUB_TOKEN to a token that may write "
-			"contents and pull requests and read statuses and checks (classic: repo), or answer the "
-			"context's credentials callback with it as the password", api_url);
-	if (rc == 0 && !(*out = promote__strdupf("Authorization: Bearer %s", token)))
+			"no %s token for %s: set %s%s%s to a token that %s, or answer the context's credentials callback "
+			"with it as the password", kind->forge, api_url, kind->token_vars[0], kind->token_vars[1] ? " or " : "",
+			kind->token_vars[1] ? kind->token_vars[1] : "", kind->token_help);
+	if (rc == 0 && !(*out = promote__strdupf(kind->auth_format, token)))
 		rc = promote__error_oom();
 	promote__credential_clear(&cred);
 	return rc;
 }
 
-/* The API's base: `api:`, else https://api.github.com for github.com, else GitHub Enterprise's /api/v3. */
-static char *api_base(const promote_repository *repo, const promote__forge_url *url)
+int promote__forge_open(promote__forge *f, const promote__forge_kind *kind, promote_context *ctx, const char *env,
+	const char *id)
 {
-	if (repo->api)
-		return promote__strdupf("%s", repo->api);
-	if (strcasecmp(url->host, "github.com") == 0 || strcasecmp(url->host, "www.github.com") == 0)
-		return promote__strdupf("https://api.github.com");
-	return promote__strdupf("%s://%s/api/v3", strcmp(url->scheme, "http") == 0 ? "http" : "https", url->host);
-}
-
-int promote__github_open(promote__github *gh, promote_context *ctx, const char *env, const char *id)
-{
-	memset(gh, 0, sizeof *gh);
-	const promote_repository *repo = choose(ctx, env, id);
+	memset(f, 0, sizeof *f);
+	f->kind = kind;
+	const promote_repository *repo = choose(ctx, kind, env, id);
 	if (!repo)
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
-			"no repository of the configuration has provider github and a url: add one under 'repositories'");
+			"no repository of the configuration has provider %s and a url: add one under 'repositories'",
+			kind->provider);
 	promote__forge_url url;
 	int rc = promote__forge_url_parse(&url, repo->url);
 	if (rc == PROMOTE_EINVALID)
@@ -107,20 +101,20 @@ int promote__github_open(promote__github *gh, promote_context *ctx, const char *
 			"repository '%s': its url does not end in OWNER/REPO", repo->name);
 	if (rc)
 		return rc;
-	char *base = api_base(repo, &url), *header = NULL;
-	gh->owner = url.owner;
-	gh->name = url.name;
+	char *base = repo->api ? promote__strdupf("%s", repo->api) : kind->api_base(&url), *header = NULL;
+	f->owner = url.owner;
+	f->name = url.name;
 	url.owner = url.name = NULL;
-	gh->merge_method = repo->merge_method ? repo->merge_method : "merge";
+	f->merge_method = repo->merge_method ? repo->merge_method : "merge";
 	promote__forge_url_dispose(&url);
-	rc = base ? auth_header(&header, ctx, base) : promote__error_oom();
+	rc = base ? auth_header(&header, kind, ctx, base) : promote__error_oom();
 	if (rc == 0) {
 		promote__api_options options = { 0 };
 		options.base_url = base;
 		options.auth_header = header;
-		options.flavor = PROMOTE__API_GITHUB;
+		options.flavor = kind->flavor;
 		options.net_timeout_s = ctx->creds.net_timeout_s;
-		rc = promote__api_new(&gh->api, &options);
+		rc = promote__api_new(&f->api, &options);
 	}
 	if (header) {
 		memset(header, 0, strlen(header));
@@ -128,27 +122,27 @@ int promote__github_open(promote__github *gh, promote_context *ctx, const char *
 	}
 	free(base);
 	if (rc)
-		promote__github_close(gh);
+		promote__forge_close(f);
 	return rc;
 }
 
-void promote__github_close(promote__github *gh)
+void promote__forge_close(promote__forge *f)
 {
-	promote__api_free(gh->api);
-	free(gh->owner);
-	free(gh->name);
-	memset(gh, 0, sizeof *gh);
+	promote__api_free(f->api);
+	free(f->owner);
+	free(f->name);
+	memset(f, 0, sizeof *f);
 }
 
-int promote__github_call(json_object **out, long *status, promote__github *gh, const char *method, const char *suffix,
+int promote__forge_call(json_object **out, long *status, promote__forge *f, const char *method, const char *suffix,
 	json_object *body)
 {
 	*out = NULL;
-	char *path = promote__strdupf("/repos/%s/%s%s", gh->owner, gh->name, suffix);
+	char *path = promote__strdupf("/repos/%s/%s%s", f->owner, f->name, suffix);
 	if (!path)
 		return promote__error_oom();
 	promote__api_reply reply = { 0, NULL, NULL, NULL };
-	int rc = promote__api_call(gh->api, &reply, method, path, body);
+	int rc = promote__api_call(f->api, &reply, method, path, body);
 	if (status)
 		*status = reply.status;
 	if (rc == 0) {
@@ -160,31 +154,32 @@ int promote__github_call(json_object **out, long *status, promote__github *gh, c
 	return rc;
 }
 
-char *promote__github_change_id(const promote__github *gh, int64_t number)
+char *promote__forge_change_id(const promote__forge *f, int64_t number)
 {
-	return promote__strdupf("%s/%s#%lld", gh->owner, gh->name, (long long)number);
+	return promote__strdupf("%s/%s#%lld", f->owner, f->name, (long long)number);
 }
 
-int promote__github_change_number(int64_t *number, const char *id)
+int promote__forge_change_number(int64_t *number, const char *id, const char *provider)
 {
 	const char *hash = strrchr(id, '#'), *digits = hash ? hash + 1 : id;
 	char *end = NULL;
 	long long n = isdigit((unsigned char)*digits) ? strtoll(digits, &end, 10) : 0;
 	if (n <= 0 || !end || *end)
 		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
-			"'%s' is not a change id of the github provider: it is OWNER/REPO#NUMBER, the pull request's", id);
+			"'%s' is not a change id of the %s provider: it is OWNER/REPO#NUMBER, the pull request's", id,
+			provider);
 	*number = n;
 	return 0;
 }
 
-int promote__github_list(json_object **out, promote__github *gh, const char *suffix)
+int promote__forge_list(json_object **out, promote__forge *f, const char *suffix)
 {
 	*out = json_object_new_array();
-	char *path = promote__strdupf("/repos/%s/%s%s", gh->owner, gh->name, suffix);
+	char *path = promote__strdupf("/repos/%s/%s%s", f->owner, f->name, suffix);
 	int rc = *out && path ? 0 : promote__error_oom();
 	for (unsigned page = 0; rc == 0 && path && page < 20; page++) {
 		promote__api_reply reply = { 0, NULL, NULL, NULL };
-		rc = promote__api_call(gh->api, &reply, "GET", path, NULL);
+		rc = promote__api_call(f->api, &reply, "GET", path, NULL);
 		size_t n = rc == 0 && json_object_is_type(reply.json, json_type_array) ? json_object_array_length(reply.json) : 0;
 		for (size_t i = 0; rc == 0 && i < n; i++)
 			rc = promote__json_append(*out, json_object_get(json_object_array_get_idx(reply.json, i)));
@@ -201,7 +196,7 @@ int promote__github_list(json_object **out, promote__github *gh, const char *suf
 	return rc;
 }
 
-char *promote__github_escape(const char *s, bool in_path)
+char *promote__forge_escape(const char *s, bool in_path)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char *out = malloc(3 * strlen(s) + 1), *o = out;

@@ -23,8 +23,9 @@ _spec = importlib.util.spec_from_file_location("integration_conftest", HERE.pare
 _integration = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_integration)
 git_server = _integration.git_server
+from gitea_server import GiteaServer  # noqa: E402
 from github_server import GitHubServer, GitHubState  # noqa: E402
-from prism import GITHUB_SPEC, PrismMissing, PrismProxy, require_tools  # noqa: E402
+from prism import GITEA_SPEC, GITHUB_SPEC, PrismMissing, PrismProxy, require_tools  # noqa: E402
 
 SOURCE_ROOT = HERE.parents[1]
 CLI = os.path.abspath(os.environ.get("PROMOTE_CLI") or SOURCE_ROOT / "build" / "cli" / "promote")
@@ -52,3 +53,29 @@ def github(github_behind_prism):
     yield server, prism
     violations = prism.violations(mark)
     assert not violations, "requests or answers out of GitHub's contract:\n" + "\n".join(violations)
+
+
+@pytest.fixture(scope="module")
+def gitea_behind_prism(tmp_path_factory):
+    """The stateful Gitea server behind Prism validating against Gitea's Swagger description. Its
+    document has a basePath (/api/v1) but no host, so Prism serves its paths at its root: the API's
+    base is Prism's URL, and Prism forwards to the server's /api/v1."""
+    try:
+        require_tools(GITEA_SPEC)
+    except PrismMissing as e:
+        pytest.fail(str(e), pytrace=False)
+    placeholder = tmp_path_factory.mktemp("none")
+    with GiteaServer(placeholder) as server:
+        with PrismProxy(GITEA_SPEC, server.url + "/api/v1") as prism:
+            yield server, prism
+
+
+@pytest.fixture
+def gitea(gitea_behind_prism):
+    """(server, prism) with a fresh state, as `github` above, against Gitea's contract."""
+    server, prism = gitea_behind_prism
+    server.reset(None)
+    mark = prism.mark()
+    yield server, prism
+    violations = prism.violations(mark)
+    assert not violations, "requests or answers out of Gitea's contract:\n" + "\n".join(violations)

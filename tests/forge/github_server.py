@@ -73,6 +73,30 @@ class GitHubState:
     def tip(self, branch):
         return self.git("rev-parse", "--verify", "-q", "refs/heads/" + branch, check=False)
 
+    def merge(self, pr, method, title):
+        """Pull request `pr` really merged into its base ("merge": a merge commit; "squash", "rebase": one
+        commit), the base branch moved and `pr` marked merged: the new commit, or None for a conflict."""
+        base, head = self.tip(pr["base"]), self.tip(pr["head"])
+        tree = self.git("merge-tree", "--write-tree", base, head, check=False)
+        if tree is None:
+            return None
+        parents = ["-p", base] + (["-p", head] if method == "merge" else [])
+        commit = self.git("commit-tree", tree.splitlines()[0], *parents, "-m", title)
+        self.git("update-ref", "refs/heads/" + pr["base"], commit, base)
+        pr.update(state="merged", merge_commit_sha=commit, merged_at="2026-12-05T12:00:00Z",
+                  closed_at="2026-12-05T12:00:00Z", head_sha_at_close=head)
+        return commit
+
+    def compared(self, base, head):
+        """(base sha, head sha, the commits of base..head oldest first, the files base...head changes),
+        None when a side is no commit."""
+        base_sha, head_sha = self.tip(base) or base, self.tip(head) or head
+        if any(self.git("cat-file", "-e", sha + "^{commit}", check=False) != "" for sha in (base_sha, head_sha)):
+            return None
+        commits = self.git("rev-list", "--reverse", "%s..%s" % (base_sha, head_sha)).split()
+        names = self.git("diff", "--name-only", "%s...%s" % (base_sha, head_sha)).splitlines()
+        return base_sha, head_sha, commits, names
+
 
 def _user(login):
     user = copy.deepcopy(recorded("pr.json")["user"])
@@ -142,6 +166,11 @@ def simple_pull_body(state, pr):
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     state = None  # set per server
+    # What a forge of GitHub's lineage (gitea_server.py) changes: the API's path, the authorization's
+    # scheme and the answer to a wrong one.
+    API_PREFIX = ""
+    AUTH_SCHEME = "Bearer "
+    BAD_CREDENTIALS = "Bad credentials"
 
     def log_message(self, fmt, *args):
         pass
@@ -183,9 +212,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     st.hooks.remove(hook)
                     hook[2](st)
                     break
-            if self.headers.get("Authorization") != "Bearer " + st.token:
-                return self.error(401, "Bad credentials")
-            prefix = "/repos/%s/%s" % (st.owner, st.repo)
+            if self.headers.get("Authorization") != self.AUTH_SCHEME + st.token:
+                return self.error(401, self.BAD_CREDENTIALS)
+            prefix = "%s/repos/%s/%s" % (self.API_PREFIX, st.owner, st.repo)
             if not url.path.startswith(prefix + "/"):
                 return self.error(404, "Not Found")
             return self.route(method, url.path[len(prefix):], query, payload)
@@ -197,7 +226,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_DELETE = lambda self: self.handle_any("DELETE")    # noqa: E731
 
     def route(self, method, path, query, payload):
-        routes = (
+        for verb, pattern, handler in self.routes():
+            match = re.fullmatch(pattern, path)
+            if verb == method and match:
+                return handler(query, payload, *[urllib.parse.unquote(g) for g in match.groups()])
+        return self.error(404, "Not Found")
+
+    def routes(self):
+        return (
             ("GET", r"/pulls", self.list_pulls),
             ("POST", r"/pulls", self.create_pull),
             ("GET", r"/pulls/(\d+)", self.get_pull),
@@ -212,11 +248,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
             ("GET", r"/compare/(.+)", self.compare),
             ("DELETE", r"/git/refs/(.+)", self.delete_ref),
         )
-        for verb, pattern, handler in routes:
-            match = re.fullmatch(pattern, path)
-            if verb == method and match:
-                return handler(query, payload, *[urllib.parse.unquote(g) for g in match.groups()])
-        return self.error(404, "Not Found")
 
     def pull(self, number):
         return self.state.pulls.get(int(number))
@@ -293,21 +324,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         head = st.tip(pr["head"])
         if payload.get("sha") and payload["sha"] != head:
             return self.error(409, "Head branch was modified. Review and try the merge again.")
-        base = st.tip(pr["base"])
-        tree = st.git("merge-tree", "--write-tree", base, head, check=False)
-        if tree is None:
+        method = payload.get("merge_method", "merge")
+        commit = st.merge(pr, method, payload.get("commit_title") or (
+            "Merge pull request #%s from %s/%s" % (number, st.owner, pr["head"]) if method == "merge"
+            else "%s (#%s)" % (pr["title"], number)))
+        if commit is None:
             pr["mergeable_state"] = "dirty"
             return self.error(405, "Pull Request is not mergeable")
-        tree = tree.splitlines()[0]
-        method = payload.get("merge_method", "merge")
-        title = payload.get("commit_title") or (
-            "Merge pull request #%s from %s/%s" % (number, st.owner, pr["head"]) if method == "merge"
-            else "%s (#%s)" % (pr["title"], number))
-        parents = ["-p", base] + (["-p", head] if method == "merge" else [])
-        commit = st.git("commit-tree", tree, *parents, "-m", title)
-        st.git("update-ref", "refs/heads/" + pr["base"], commit, base)
-        pr.update(state="merged", merge_commit_sha=commit, merged_at="2026-12-05T12:00:00Z",
-                  closed_at="2026-12-05T12:00:00Z", head_sha_at_close=head)
         return self.send(200, {"sha": commit, "merged": True, "message": "Pull Request successfully merged"})
 
     def list_reviews(self, query, payload, number):
@@ -388,15 +411,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def compare(self, query, payload, basehead):
         st = self.state
         base, _, head = basehead.partition("...")
-        base_sha, head_sha = st.tip(base) or base, st.tip(head) or head
-        if not base_sha or not head_sha or not st.git("cat-file", "-e", base_sha + "^{commit}", check=False) == "":
+        compared = st.compared(base, head)
+        if compared is None:
             return self.error(404, "Not Found")
-        ahead = int(st.git("rev-list", "--count", "%s..%s" % (base_sha, head_sha)))
+        base_sha, head_sha, shas, names = compared
+        ahead = len(shas)
         behind = int(st.git("rev-list", "--count", "%s..%s" % (head_sha, base_sha)))
-        names = st.git("diff", "--name-only", "%s...%s" % (base_sha, head_sha)).splitlines()
         commit = recorded("commit.json")
         commits = []
-        for sha in st.git("rev-list", "--reverse", "%s..%s" % (base_sha, head_sha)).split():
+        for sha in shas:
             c = copy.deepcopy(commit)
             c.update(sha=sha, node_id="MDY6Q29tbWl0MQ==")
             c.pop("files", None)
@@ -423,10 +446,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class GitHubServer:
     """The server on a free port of 127.0.0.1, in a thread of the test's process."""
+    STATE = GitHubState
+    HANDLER = Handler
 
     def __init__(self, repo_path, owner="org", repo="gitops", token="ghp_testtoken"):
-        self.state = GitHubState(repo_path, owner, repo, token)
-        self.handler = type("BoundHandler", (Handler,), {"state": self.state})
+        self.state = self.STATE(repo_path, owner, repo, token)
+        self.handler = type("BoundHandler", (self.HANDLER,), {"state": self.state})
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
         self.httpd.daemon_threads = True
         self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
@@ -444,7 +469,7 @@ class GitHubServer:
     # ---- what tests change -------------------------------------------------------------------
     def reset(self, repo_path, owner="org", repo="gitops", token="ghp_testtoken"):
         """A fresh state (no pull requests, statuses or faults) over `repo_path`."""
-        self.state = GitHubState(repo_path, owner, repo, token)
+        self.state = self.STATE(repo_path, owner, repo, token)
         self.handler.state = self.state
 
     def set_checks(self, sha, state):

@@ -53,8 +53,12 @@ def setup_repo(git_server, github, strategy="auto", extra=""):
     return url, bare
 
 
+# Every forge's token variables (test_gitea.py uses these helpers with its own): none leaks in from outside.
+TOKEN_VARIABLES = ("GITHUB_TOKEN", "PROMOTE_GITHUB_TOKEN", "GITEA_TOKEN", "PROMOTE_GITEA_TOKEN")
+
+
 def promote_env(git_server, tmp_path, token=TOKEN, variable="GITHUB_TOKEN"):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "PROMOTE_GITHUB_TOKEN")}
+    env = {k: v for k, v in os.environ.items() if k not in TOKEN_VARIABLES}
     env.update(PROMOTE_GIT_USERNAME=git_server.user, PROMOTE_GIT_PASSWORD=git_server.password,
                PROMOTE_CACHE_DIR=str(tmp_path / "cache"), no_proxy="127.0.0.1", NO_PROXY="127.0.0.1")
     if token is not None:
@@ -62,14 +66,14 @@ def promote_env(git_server, tmp_path, token=TOKEN, variable="GITHUB_TOKEN"):
     return env
 
 
-def promote(git_server, tmp_path, *args, token=TOKEN):
+def promote(git_server, tmp_path, *args, token=TOKEN, variable="GITHUB_TOKEN"):
     return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=120,
-                          env=promote_env(git_server, tmp_path, token), stdin=subprocess.DEVNULL)
+                          env=promote_env(git_server, tmp_path, token, variable), stdin=subprocess.DEVNULL)
 
 
-def promote_background(git_server, tmp_path, *args, variable="GITHUB_TOKEN"):
+def promote_background(git_server, tmp_path, *args, variable="GITHUB_TOKEN", token=TOKEN):
     """promote ARGS started, not waited for (it polls a pull request whose checks run)."""
-    return subprocess.Popen([CLI, *map(str, args)], env=promote_env(git_server, tmp_path, TOKEN, variable),
+    return subprocess.Popen([CLI, *map(str, args)], env=promote_env(git_server, tmp_path, token, variable),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
 
 
@@ -85,26 +89,26 @@ def branch_tip(bare, branch):
     return r.stdout.strip() if r.returncode == 0 else None
 
 
-def release_record(git_server, tmp_path, url, release_id):
-    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "status", release_id)
+def release_record(git_server, tmp_path, url, release_id, **token):
+    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "status", release_id, **token)
     assert r.returncode in (0, 3), r.stdout + r.stderr
     return json.loads(r.stdout)
 
 
-def release_id_of(git_server, tmp_path, url):
-    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "list")
+def release_id_of(git_server, tmp_path, url, **token):
+    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "list", **token)
     releases = json.loads(r.stdout)["releases"]
     assert len(releases) == 1, releases
     return releases[0]["id"]
 
 
-def assert_no_token(bare, *outputs):
+def assert_no_token(bare, *outputs, token=TOKEN):
     """The token is in no output, and in no release record (every commit of refs/promote/)."""
     for text in outputs:
-        assert TOKEN not in text
+        assert token not in text
     records = run_git("-C", bare, "log", "-p", "--all", "--format=%H %B").stdout
     assert "refs/promote" in run_git("-C", bare, "for-each-ref", "--format=%(refname)", "refs/promote/").stdout
-    assert TOKEN not in records
+    assert token not in records
 
 
 def test_checks_pending_then_passing_then_merged(git_server, github, tmp_path):

@@ -7,6 +7,7 @@ each test gets a fresh GitHub state over its own repository, and fails on any co
 Prism logged during it. Without Prism the tests fail with the reason (never skipped).
 """
 
+import contextlib
 import os
 import pathlib
 import sys
@@ -31,28 +32,39 @@ SOURCE_ROOT = HERE.parents[1]
 CLI = os.path.abspath(os.environ.get("PROMOTE_CLI") or SOURCE_ROOT / "build" / "cli" / "promote")
 
 
-@pytest.fixture(scope="module")
-def github_behind_prism(tmp_path_factory):
+@contextlib.contextmanager
+def _behind_prism(tmp_path_factory, server_class, spec, upstream_path=""):
     try:
-        require_tools()
+        require_tools(spec)
     except PrismMissing as e:
         pytest.fail(str(e), pytrace=False)
     placeholder = tmp_path_factory.mktemp("none")
-    with GitHubServer(placeholder) as server:
-        with PrismProxy(GITHUB_SPEC, server.url) as prism:
+    with server_class(placeholder) as server:
+        with PrismProxy(spec, server.url + upstream_path) as prism:
             yield server, prism
+
+
+def _fresh(pair, forge):
+    """(server, prism) with a fresh state; the test fails when Prism logged a violation while it ran."""
+    server, prism = pair
+    server.reset(None)
+    mark = prism.mark()
+    yield server, prism
+    violations = prism.violations(mark)
+    assert not violations, "requests or answers out of %s's contract:\n" % forge + "\n".join(violations)
+
+
+@pytest.fixture(scope="module")
+def github_behind_prism(tmp_path_factory):
+    with _behind_prism(tmp_path_factory, GitHubServer, GITHUB_SPEC) as pair:
+        yield pair
 
 
 @pytest.fixture
 def github(github_behind_prism):
     """(server, prism) with a fresh state; server.use(repo_path, owner, repo) points it at a repository.
     The test fails when Prism logged a violation of the contract while it ran."""
-    server, prism = github_behind_prism
-    server.reset(None)
-    mark = prism.mark()
-    yield server, prism
-    violations = prism.violations(mark)
-    assert not violations, "requests or answers out of GitHub's contract:\n" + "\n".join(violations)
+    yield from _fresh(github_behind_prism, "GitHub")
 
 
 @pytest.fixture(scope="module")
@@ -60,22 +72,11 @@ def gitea_behind_prism(tmp_path_factory):
     """The stateful Gitea server behind Prism validating against Gitea's Swagger description. Its
     document has a basePath (/api/v1) but no host, so Prism serves its paths at its root: the API's
     base is Prism's URL, and Prism forwards to the server's /api/v1."""
-    try:
-        require_tools(GITEA_SPEC)
-    except PrismMissing as e:
-        pytest.fail(str(e), pytrace=False)
-    placeholder = tmp_path_factory.mktemp("none")
-    with GiteaServer(placeholder) as server:
-        with PrismProxy(GITEA_SPEC, server.url + "/api/v1") as prism:
-            yield server, prism
+    with _behind_prism(tmp_path_factory, GiteaServer, GITEA_SPEC, "/api/v1") as pair:
+        yield pair
 
 
 @pytest.fixture
 def gitea(gitea_behind_prism):
     """(server, prism) with a fresh state, as `github` above, against Gitea's contract."""
-    server, prism = gitea_behind_prism
-    server.reset(None)
-    mark = prism.mark()
-    yield server, prism
-    violations = prism.violations(mark)
-    assert not violations, "requests or answers out of Gitea's contract:\n" + "\n".join(violations)
+    yield from _fresh(gitea_behind_prism, "Gitea")

@@ -106,32 +106,28 @@ class GiteaHandler(Handler):
     API_PREFIX = "/api/v1"
     AUTH_SCHEME = "token "
     BAD_CREDENTIALS = "invalid username, password or token"
+    NO_PULL = "pull request does not exist"
+    NO_COMPARE = "The target couldn't be found."
+    EDITED = 201  # Gitea answers an edit with 201
+
+    def body_of(self, pr):
+        return pull_body(self.state, pr)
 
     def error(self, status, message, **extra):
         self.send(status, {"message": message, "url": "https://gitea.example/api/swagger"})
 
     def routes(self):
-        return (
-            ("GET", r"/pulls", self.list_pulls),
-            ("POST", r"/pulls", self.create_pull),
-            ("GET", r"/pulls/(\d+)", self.get_pull),
-            ("PATCH", r"/pulls/(\d+)", self.update_pull),
+        return self.shared_routes() + (
             ("POST", r"/pulls/(\d+)/merge", self.merge_pull),
-            ("GET", r"/pulls/(\d+)/reviews", self.list_reviews),
-            ("POST", r"/pulls/(\d+)/reviews", self.create_review),
             ("GET", r"/labels", self.list_labels),
             ("POST", r"/labels", self.create_label),
-            ("POST", r"/issues/(\d+)/labels", self.add_labels),
-            ("POST", r"/issues/(\d+)/comments", self.add_comment),
-            ("GET", r"/commits/([^/]+)/status", self.combined_status),
-            ("GET", r"/compare/(.+)", self.compare),
         )
 
     # ---- pull requests -----------------------------------------------------------------------
     def list_pulls(self, query, payload):
         st = self.state
         wanted = query.get("state", "open")
-        out = [pull_body(st, pr) for pr in sorted(st.pulls.values(), key=lambda p: p["number"])
+        out = [self.body_of(pr) for pr in sorted(st.pulls.values(), key=lambda p: p["number"])
                if wanted == "all" or ("open" if pr["state"] == "open" else "closed") == wanted]
         return self.send(200, out)
 
@@ -147,33 +143,8 @@ class GiteaHandler(Handler):
             if pr["state"] == "open" and pr["head"] == head and pr["base"] == payload["base"]:
                 return self.error(409, "pull request already exists for these targets [id: %d, head_branch: %s, "
                                        "base_branch: %s]" % (pr["number"], head, pr["base"]))
-        number = st.next_number
-        st.next_number += 1
-        st.pulls[number] = pr = {
-            "number": number, "title": payload["title"], "body": payload.get("body", ""), "head": head,
-            "base": payload["base"], "state": "open", "labels": [], "reviews": [], "comments": [],
-            "mergeable": True, "draft": False, "mergeable_state": "clean"}
-        if st.checks_on_open:
-            st.statuses[st.tip(head)] = st.checks_on_open
-        for hook in [h for h in st.hooks if h[0] == "AFTER POST" and h[1] == "/pulls"]:
-            st.hooks.remove(hook)
-            hook[2](st)
-        return self.send(201, pull_body(st, pr))
-
-    def get_pull(self, query, payload, number):
-        pr = self.pull(number)
-        return self.send(200, pull_body(self.state, pr)) if pr else self.error(404, "pull request does not exist")
-
-    def update_pull(self, query, payload, number):
-        pr = self.pull(number)
-        if not pr:
-            return self.error(404, "pull request does not exist")
-        payload = payload or {}
-        if payload.get("state") == "closed" and pr["state"] == "open":
-            pr.update(state="closed", closed_at="2026-12-05T12:00:00Z")
-        if "title" in payload:
-            pr["title"] = payload["title"]
-        return self.send(201, pull_body(self.state, pr))  # Gitea answers an edit with 201
+        return self.opened({"title": payload["title"], "body": payload.get("body", ""), "head": head,
+                            "base": payload["base"], "mergeable": True})
 
     def merge_pull(self, query, payload, number):
         st = self.state
@@ -181,7 +152,7 @@ class GiteaHandler(Handler):
         pr = self.pull(number)
         payload = payload or {}
         if not pr or pr["state"] == "closed":
-            return self.error(404, "pull request does not exist")
+            return self.error(404, self.NO_PULL)
         if pr["state"] == "merged":
             return self.error(405, "PR already merged")
         if is_wip(pr["title"]):
@@ -204,15 +175,11 @@ class GiteaHandler(Handler):
             st.git("update-ref", "-d", "refs/heads/" + pr["head"])
         return self.send(200)
 
-    def list_reviews(self, query, payload, number):
-        pr = self.pull(number)
-        return self.send(200, pr["reviews"]) if pr else self.error(404, "pull request does not exist")
-
     def create_review(self, query, payload, number):
         st = self.state
         pr = self.pull(number)
         if not pr:
-            return self.error(404, "pull request does not exist")
+            return self.error(404, self.NO_PULL)
         payload = payload or {}
         event = payload.get("event", "")
         if event not in ("APPROVED", "REQUEST_CHANGES", "COMMENT", "PENDING"):
@@ -276,13 +243,8 @@ class GiteaHandler(Handler):
                                "url": "https://gitea.example/api/v1/repos/%s/%s/commits/%s/status"
                                       % (st.owner, st.repo, sha)})
 
-    def compare(self, query, payload, basehead):
+    def compared(self, basehead, base_sha, head_sha, shas, names):
         st = self.state
-        base, _, head = basehead.partition("...")
-        compared = st.compared(base, head)
-        if compared is None:
-            return self.error(404, "The target couldn't be found.")
-        _, _, shas, _ = compared
         commits = []
         for sha in shas:
             commit = copy.deepcopy(recorded("commit.json"))

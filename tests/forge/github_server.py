@@ -171,6 +171,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     API_PREFIX = ""
     AUTH_SCHEME = "Bearer "
     BAD_CREDENTIALS = "Bad credentials"
+    NO_PULL = "Not Found"  # the 404's message for a pull request that is not there
+    NO_COMPARE = "Not Found"  # ... for a compare of a branch that is not there
+    EDITED = 200           # the status of an answer to PATCH .../pulls/N
+
+    def body_of(self, pr):
+        return pull_body(self.state, pr)
 
     def log_message(self, fmt, *args):
         pass
@@ -232,20 +238,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return handler(query, payload, *[urllib.parse.unquote(g) for g in match.groups()])
         return self.error(404, "Not Found")
 
-    def routes(self):
+    def shared_routes(self):
+        """The operations Gitea's API copies from GitHub's, with the same paths (gitea_server.py)."""
         return (
             ("GET", r"/pulls", self.list_pulls),
             ("POST", r"/pulls", self.create_pull),
             ("GET", r"/pulls/(\d+)", self.get_pull),
             ("PATCH", r"/pulls/(\d+)", self.update_pull),
-            ("PUT", r"/pulls/(\d+)/merge", self.merge_pull),
             ("GET", r"/pulls/(\d+)/reviews", self.list_reviews),
             ("POST", r"/pulls/(\d+)/reviews", self.create_review),
             ("POST", r"/issues/(\d+)/labels", self.add_labels),
             ("POST", r"/issues/(\d+)/comments", self.add_comment),
             ("GET", r"/commits/([^/]+)/status", self.combined_status),
-            ("GET", r"/commits/([^/]+)/check-runs", self.check_runs),
             ("GET", r"/compare/(.+)", self.compare),
+        )
+
+    def routes(self):
+        return self.shared_routes() + (
+            ("PUT", r"/pulls/(\d+)/merge", self.merge_pull),
+            ("GET", r"/commits/([^/]+)/check-runs", self.check_runs),
             ("DELETE", r"/git/refs/(.+)", self.delete_ref),
         )
 
@@ -284,33 +295,42 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.error(422, "Validation Failed", errors=[{
                     "resource": "PullRequest", "code": "custom",
                     "message": "A pull request already exists for %s:%s." % (st.owner, head)}])
+        return self.opened({
+            "title": payload.get("title", ""), "body": payload.get("body", ""), "head": head,
+            "base": payload["base"], "draft": bool(payload.get("draft")), "mergeable_state": "clean"})
+
+    def opened(self, fields):
+        """A new open pull request of `fields`: numbered, stored, its head's checks started as the test
+        asked (checks_on_open), the hooks "AFTER POST" run, and the answer sent (201)."""
+        st = self.state
         number = st.next_number
         st.next_number += 1
-        st.pulls[number] = pr = {
-            "number": number, "title": payload.get("title", ""), "body": payload.get("body", ""), "head": head,
-            "base": payload["base"], "draft": bool(payload.get("draft")), "state": "open", "labels": [],
-            "reviews": [], "comments": [], "mergeable_state": "clean"}
+        st.pulls[number] = pr = {"number": number, "state": "open", "labels": [], "reviews": [], "comments": [],
+                                 **fields}
         if st.checks_on_open:
-            st.statuses[st.tip(head)] = st.checks_on_open
-            st.check_runs[st.tip(head)] = "queued" if st.checks_on_open == "pending" else st.checks_on_open
+            st.statuses[st.tip(pr["head"])] = st.checks_on_open
+            st.check_runs[st.tip(pr["head"])] = "queued" if st.checks_on_open == "pending" else st.checks_on_open
         after = [h for h in st.hooks if h[0] == "AFTER POST" and re.search(h[1], "/pulls")]
         for hook in after:
             st.hooks.remove(hook)
             hook[2](st)
-        return self.send(201, pull_body(st, pr))
+        return self.send(201, self.body_of(pr))
 
     def get_pull(self, query, payload, number):
         pr = self.pull(number)
-        return self.send(200, pull_body(self.state, pr)) if pr else self.error(404, "Not Found")
+        return self.send(200, self.body_of(pr)) if pr else self.error(404, self.NO_PULL)
 
     def update_pull(self, query, payload, number):
         pr = self.pull(number)
         if not pr:
-            return self.error(404, "Not Found")
-        if (payload or {}).get("state") == "closed" and pr["state"] == "open":
+            return self.error(404, self.NO_PULL)
+        payload = payload or {}
+        if payload.get("state") == "closed" and pr["state"] == "open":
             pr["state"] = "closed"
             pr["closed_at"] = "2026-12-05T12:00:00Z"
-        return self.send(200, pull_body(self.state, pr))
+        if "title" in payload:
+            pr["title"] = payload["title"]
+        return self.send(self.EDITED, self.body_of(pr))
 
     def merge_pull(self, query, payload, number):
         st = self.state
@@ -335,7 +355,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def list_reviews(self, query, payload, number):
         pr = self.pull(number)
-        return self.send(200, pr["reviews"]) if pr else self.error(404, "Not Found")
+        return self.send(200, pr["reviews"]) if pr else self.error(404, self.NO_PULL)
 
     def create_review(self, query, payload, number):
         st = self.state
@@ -409,12 +429,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.send(200, {"total_count": len(runs), "check_runs": runs})
 
     def compare(self, query, payload, basehead):
-        st = self.state
         base, _, head = basehead.partition("...")
-        compared = st.compared(base, head)
-        if compared is None:
-            return self.error(404, "Not Found")
-        base_sha, head_sha, shas, names = compared
+        compared = self.state.compared(base, head)
+        return self.error(404, self.NO_COMPARE) if compared is None else self.compared(basehead, *compared)
+
+    def compared(self, basehead, base_sha, head_sha, shas, names):
+        """The answer to GET .../compare/BASEHEAD: the commits `shas` of base..head, `names` the files changed."""
+        st = self.state
         ahead = len(shas)
         behind = int(st.git("rev-list", "--count", "%s..%s" % (head_sha, base_sha)))
         commit = recorded("commit.json")

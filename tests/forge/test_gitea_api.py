@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from test_gitea import TOKEN, requests_of, setup_repo
+from forge_cli import requests_of
+from test_gitea import TOKEN, setup_repo
 from test_github_api import open_context, push_branch
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "bindings" / "python"))

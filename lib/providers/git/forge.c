@@ -214,3 +214,33 @@ char *promote__forge_escape(const char *s, bool in_path)
 		*o = '\0';
 	return out;
 }
+
+int promote__forge_compare(json_object **out, promote__forge *f, const promote_change_request *request,
+	const char *query)
+{
+	char *base = promote__forge_escape(promote_change_request_base(request), true);
+	char *head = promote__forge_escape(promote_change_request_head(request), true);
+	char *suffix = base && head ? promote__strdupf("/compare/%s...%s%s", base, head, query) : NULL;
+	int rc = suffix ? promote__forge_call(out, NULL, f, "GET", suffix, NULL) : promote__error_oom();
+	free(suffix);
+	free(head);
+	free(base);
+	return rc;
+}
+
+int promote__forge_pull_body(json_object **out, const promote_change_request *request, const char *title)
+{
+	json_object *body = *out = json_object_new_object();
+	int rc = body ? promote__json_put_string(body, "title", title, false) : promote__error_oom();
+	if (rc == 0)
+		rc = promote__json_put_string(body, "body", promote_change_request_body(request), false);
+	if (rc == 0)
+		rc = promote__json_put_string(body, "head", promote_change_request_head(request), false);
+	if (rc == 0)
+		rc = promote__json_put_string(body, "base", promote_change_request_base(request), false);
+	if (rc) {
+		json_object_put(body);
+		*out = NULL;
+	}
+	return rc;
+}

@@ -91,6 +91,15 @@ int promote__forge_call(json_object **out, long *status, promote__forge *f, cons
  * pages) appended: 0 with *out an array (the caller puts it), or the call's code. */
 int promote__forge_list(json_object **out, promote__forge *f, const char *suffix);
 
+/* GET /repos/OWNER/NAME/compare/BASE...HEAD`query` of `request`'s branches (each escaped as one path
+ * segment): 0 with *out the answer (the caller puts it), or the call's code. `query` "" for none. */
+int promote__forge_compare(json_object **out, promote__forge *f, const promote_change_request *request,
+	const char *query);
+
+/* A new pull request's body for `request`: {"title": `title`, "body", "head", "base"}; 0 with *out (the
+ * caller puts it), or PROMOTE_ENOMEM. */
+int promote__forge_pull_body(json_object **out, const promote_change_request *request, const char *title);
+
 /* `s` percent-encoded for a query's value, or for one segment of a path (`in_path`: a branch's
  * slashes too); malloc'd, NULL when out of memory. */
 char *promote__forge_escape(const char *s, bool in_path);

@@ -159,17 +159,30 @@ static int open_change_id(promote__forge *f, int64_t *number, const promote__for
 	return rc ? rc : promote__forge_open(f, kind, payload, NULL, id);
 }
 
+/* Open the repository of change `id` and read the change into `out` and *pull; on failure *f is closed. */
+static int open_and_read(promote__forge *f, int64_t *number, json_object **pull, promote_change_info *out,
+	const promote__forge_kind *kind, void *payload, const char *id)
+{
+	*pull = NULL;
+	int rc = open_change_id(f, number, kind, payload, id);
+	if (rc == 0 && (rc = read_change(out, pull, f, *number)) != 0) {
+		json_object_put(*pull);
+		*pull = NULL;
+		promote__forge_close(f);
+	}
+	return rc;
+}
+
 int promote__forge_get_change(const promote__forge_kind *kind, promote_change_info *out, const char *id, void *payload)
 {
 	promote__forge f;
 	int64_t number;
-	int rc = open_change_id(&f, &number, kind, payload, id);
-	if (rc)
-		return rc;
-	json_object *pull = NULL;
-	rc = read_change(out, &pull, &f, number);
-	json_object_put(pull);
-	promote__forge_close(&f);
+	json_object *pull;
+	int rc = open_and_read(&f, &number, &pull, out, kind, payload, id);
+	if (rc == 0) {
+		json_object_put(pull);
+		promote__forge_close(&f);
+	}
 	return rc;
 }
 
@@ -197,14 +210,13 @@ int promote__forge_merge_change(const promote__forge_kind *kind, promote_change_
 {
 	promote__forge f;
 	int64_t number;
-	int rc = open_change_id(&f, &number, kind, payload, id);
+	json_object *pull;
+	int rc = open_and_read(&f, &number, &pull, out, kind, payload, id);
 	if (rc)
 		return rc;
-	json_object *pull = NULL;
 	char *merge_sha = NULL;
-	rc = read_change(out, &pull, &f, number);
 	/* Merged already (a run that died after the merge): nothing to do. */
-	if (rc == 0 && promote_change_info_state(out) != PROMOTE_CHANGE_MERGED &&
+	if (promote_change_info_state(out) != PROMOTE_CHANGE_MERGED &&
 		(rc = merge_guard(&f, out, pull, id)) == 0 && (rc = kind->merge(&merge_sha, &f, pull, number, id)) == 0) {
 		rc = promote_change_info_set_state(out, PROMOTE_CHANGE_MERGED);
 		if (rc == 0)

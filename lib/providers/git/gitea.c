@@ -62,11 +62,8 @@ static bool is_draft(json_object *pull)
  * without the commits' files: any commit). */
 static int has_diff(bool *diff, promote__forge *f, const promote_change_request *request)
 {
-	char *base = promote__forge_escape(promote_change_request_base(request), true);
-	char *head = promote__forge_escape(promote_change_request_head(request), true);
-	char *suffix = base && head ? promote__strdupf("/compare/%s...%s", base, head) : NULL;
 	json_object *answer = NULL, *commits = NULL;
-	int rc = suffix ? promote__forge_call(&answer, NULL, f, "GET", suffix, NULL) : promote__error_oom();
+	int rc = promote__forge_compare(&answer, f, request, "");
 	size_t n = rc == 0 && json_object_object_get_ex(answer, "commits", &commits) &&
 			   json_object_is_type(commits, json_type_array) ? json_object_array_length(commits) : 0;
 	if (rc == 0)
@@ -77,9 +74,6 @@ static int has_diff(bool *diff, promote__forge *f, const promote_change_request 
 			json_object_array_length(files) > 0;
 	}
 	json_object_put(answer);
-	free(suffix);
-	free(head);
-	free(base);
 	return rc;
 }
 
@@ -88,16 +82,8 @@ static int create(json_object **pull, promote__forge *f, const promote_change_re
 	const char *title = promote_change_request_title(request);
 	bool prefix = promote_change_request_draft(request) && !wip_title(title);
 	char *shown = prefix ? promote__strdupf(WIP_PREFIX "%s", title) : NULL;
-	json_object *body = json_object_new_object();
-	int rc = body && (shown || !prefix) ? 0 : promote__error_oom();
-	if (rc == 0)
-		rc = promote__json_put_string(body, "title", shown ? shown : title, false);
-	if (rc == 0)
-		rc = promote__json_put_string(body, "body", promote_change_request_body(request), false);
-	if (rc == 0)
-		rc = promote__json_put_string(body, "head", promote_change_request_head(request), false);
-	if (rc == 0)
-		rc = promote__json_put_string(body, "base", promote_change_request_base(request), false);
+	json_object *body = NULL;
+	int rc = shown || !prefix ? promote__forge_pull_body(&body, request, shown ? shown : title) : promote__error_oom();
 	if (rc == 0)
 		rc = promote__forge_call(pull, NULL, f, "POST", "/pulls", body);
 	json_object_put(body);

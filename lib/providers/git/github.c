@@ -69,33 +69,19 @@ static int set_labels(promote__forge *f, json_object *pull, const promote_change
 /* Whether base...head changes anything (GitHub's compare of the two branches). */
 static int has_diff(bool *diff, promote__forge *f, const promote_change_request *request)
 {
-	char *base = promote__forge_escape(promote_change_request_base(request), true);
-	char *head = promote__forge_escape(promote_change_request_head(request), true);
-	char *suffix = base && head ? promote__strdupf("/compare/%s...%s?per_page=1", base, head) : NULL;
 	json_object *answer = NULL, *files = NULL;
-	int rc = suffix ? promote__forge_call(&answer, NULL, f, "GET", suffix, NULL) : promote__error_oom();
+	int rc = promote__forge_compare(&answer, f, request, "?per_page=1");
 	if (rc == 0)
 		*diff = json_object_object_get_ex(answer, "files", &files) && json_object_is_type(files, json_type_array) ?
 			json_object_array_length(files) > 0 : promote__forge_int(answer, "ahead_by") > 0;
 	json_object_put(answer);
-	free(suffix);
-	free(head);
-	free(base);
 	return rc;
 }
 
 static int create(json_object **pull, promote__forge *f, const promote_change_request *request)
 {
-	json_object *body = json_object_new_object();
-	int rc = body ? 0 : promote__error_oom();
-	if (rc == 0)
-		rc = promote__json_put_string(body, "title", promote_change_request_title(request), false);
-	if (rc == 0)
-		rc = promote__json_put_string(body, "body", promote_change_request_body(request), false);
-	if (rc == 0)
-		rc = promote__json_put_string(body, "head", promote_change_request_head(request), false);
-	if (rc == 0)
-		rc = promote__json_put_string(body, "base", promote_change_request_base(request), false);
+	json_object *body = NULL;
+	int rc = promote__forge_pull_body(&body, request, promote_change_request_title(request));
 	if (rc == 0)
 		rc = promote__json_put(body, "draft", json_object_new_boolean(promote_change_request_draft(request)), false);
 	if (rc == 0)

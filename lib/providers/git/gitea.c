@@ -124,6 +124,8 @@ static int label_made(int64_t *id, promote__forge *f, json_object *labels, const
 	if (rc == 0 && !(*id = promote__forge_int(made, "id")))
 		rc = promote__error(PROMOTE_ERROR, PROMOTE_ERROR_CLASS_PROVIDER,
 			"Gitea made label '%s' of %s/%s but answered no id for it", name, f->owner, f->name);
+	if (rc == 0) /* known from now on: a name asked twice is made once */
+		rc = promote__json_append(labels, json_object_get(made));
 	json_object_put(made);
 	json_object_put(body);
 	return rc;

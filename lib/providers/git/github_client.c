@@ -83,6 +83,20 @@ static int auth_header(char **out, promote_context *ctx, const char *api_url)
 	return rc;
 }
 
+/* GitHub's GraphQL endpoint: `graphql:`, else beside the REST API's base — https://api.github.com/graphql,
+ * GitHub Enterprise's /api/graphql beside its /api/v3, else BASE/graphql. */
+static char *graphql_url(const promote_repository *repo, const char *base)
+{
+	if (repo->graphql)
+		return promote__strdupf("%s", repo->graphql);
+	size_t n = strlen(base);
+	while (n && base[n - 1] == '/')
+		n--;
+	if (n >= 7 && strncmp(base + n - 7, "/api/v3", 7) == 0)
+		return promote__strdupf("%.*s/api/graphql", (int)(n - 7), base);
+	return promote__strdupf("%.*s/graphql", (int)n, base);
+}
+
 /* The API's base: `api:`, else https://api.github.com for github.com, else GitHub Enterprise's /api/v3. */
 static char *api_base(const promote_repository *repo, const promote__forge_url *url)
 {
@@ -113,19 +127,25 @@ int promote__github_open(promote__github *gh, promote_context *ctx, const char *
 	url.owner = url.name = NULL;
 	gh->merge_method = repo->merge_method ? repo->merge_method : "merge";
 	promote__forge_url_dispose(&url);
-	rc = base ? auth_header(&header, ctx, base) : promote__error_oom();
+	char *graphql = base ? graphql_url(repo, base) : NULL;
+	rc = base && graphql ? auth_header(&header, ctx, base) : promote__error_oom();
+	promote__api_options options = { 0 };
+	options.auth_header = header;
+	options.flavor = PROMOTE__API_GITHUB;
+	options.net_timeout_s = ctx->creds.net_timeout_s;
 	if (rc == 0) {
-		promote__api_options options = { 0 };
 		options.base_url = base;
-		options.auth_header = header;
-		options.flavor = PROMOTE__API_GITHUB;
-		options.net_timeout_s = ctx->creds.net_timeout_s;
 		rc = promote__api_new(&gh->api, &options);
+	}
+	if (rc == 0) {
+		options.base_url = graphql;
+		rc = promote__api_new(&gh->graphql, &options);
 	}
 	if (header) {
 		memset(header, 0, strlen(header));
 		free(header);
 	}
+	free(graphql);
 	free(base);
 	if (rc)
 		promote__github_close(gh);
@@ -135,6 +155,7 @@ int promote__github_open(promote__github *gh, promote_context *ctx, const char *
 void promote__github_close(promote__github *gh)
 {
 	promote__api_free(gh->api);
+	promote__api_free(gh->graphql);
 	free(gh->owner);
 	free(gh->name);
 	memset(gh, 0, sizeof *gh);

@@ -11,6 +11,8 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from conftest import CLI
 from github_server import pull_node_id as pr_node_id
 from gitserver import run_git
@@ -445,3 +447,21 @@ def test_graphql_out_of_the_schema_is_caught(github_behind_prism, tmp_path):
     server.state.graphql_violations.clear()
     answer = post("query($id: ID!) { node(id: $id) { ... on PullRequest { isInMergeQueue } } }", {"id": "x"})
     assert answer["errors"][0]["type"] == "NOT_FOUND" and not server.state.graphql_violations
+
+
+
+@pytest.mark.parametrize("method", ["squash", "rebase"])
+def test_squash_and_rebase_merge_as_configured(git_server, github, tmp_path, method):
+    """mergeMethod squash / rebase: the merge asks GitHub for that method, and main gets one commit on top of
+    the old main (no merge commit), holding the promoted version."""
+    server, _ = github
+    url, bare = setup_repo(git_server, github, extra=", mergeMethod: " + method)
+    server.state.checks_on_open = "success"
+    main_before = branch_tip(bare, "main")
+    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+    assert r.returncode == 0, r.stdout + r.stderr
+    [merge] = [q for q in server.state.requests if q[0] == "PUT"]
+    assert merge[3]["merge_method"] == method
+    main = branch_tip(bare, "main")
+    assert run_git("-C", bare, "rev-list", "--parents", "-n1", main).stdout.split() == [main, main_before]
+    assert '"1.5.0"' in run_git("-C", bare, "show", "main:envs/prod/apps/shop/values.yaml").stdout

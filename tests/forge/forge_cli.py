@@ -17,7 +17,7 @@ from gitserver import run_git
 CONFIG = """\
 version: 1
 repositories:
-  gitops: {{url: {url}, provider: {provider}, api: {api}{extra}}}
+  gitops: {{url: {url}, provider: {provider}, api: {api}{more}{extra}}}
 environments:
   dev: {{path: envs/dev}}
   prod: {{path: envs/prod, kind: production, strategy: {strategy}}}
@@ -61,17 +61,18 @@ def requests_of(server, method, suffix):
 
 
 class Forge:
-    def __init__(self, provider, token, variables, auth_scheme, merge_method, head_key):
+    def __init__(self, provider, token, variables, auth_scheme, merge_method, head_key, repo_config=None):
         self.provider, self.token, self.variables = provider, token, variables
         self.auth_scheme, self.merge_method, self.head_key = auth_scheme, merge_method, head_key
+        self.repo_config = repo_config or (lambda server: "")  # more of the repository's entry, from the server
 
     def setup_repo(self, git_server, pair, strategy="auto", extra=""):
         """The gitops repository (dev at 1.5.0, prod at 1.4.0) on the git server; the forge's server over it."""
         server, prism = pair
         url = git_server.url("gitops")
         files = {
-            "promote.yaml": CONFIG.format(url=url, provider=self.provider, api=prism.url, strategy=strategy,
-                                          extra=extra),
+            "promote.yaml": CONFIG.format(url=url, provider=self.provider, api=prism.url,
+                                          more=self.repo_config(server), strategy=strategy, extra=extra),
             "envs/dev/apps/shop/values.yaml": 'image:\n  tag: "1.5.0"\n',
             "envs/prod/apps/shop/values.yaml": 'image:\n  tag: "1.4.0"\n',
         }

@@ -48,9 +48,8 @@ def test_merge_method_squash(git_server, gitea, tmp_path):
 
 def test_manual_release_waits_for_a_person_at_gitea_then_merges(git_server, gitea, tmp_path):
     """A release into a manual environment: the pull request is work in progress ("WIP: ", Gitea has no
-    draft flag in its API) and counts no approval; `promote change show|comment` read and act on it;
-    a person removes the prefix at Gitea, `promote release approve` approves it there, and the
-    release merges it."""
+    draft flag in its API) and counts no approval; `promote change show|comment|merge` read and act on
+    it; `promote release approve` takes the prefix off and approves it at Gitea, and the release merges it."""
     server, _ = gitea
     url, bare, r, pr = forge_cli.waiting_for_a_person(GITEA, git_server, gitea, tmp_path, "run", "shop", "--version",
                                                       "1.5.0")
@@ -68,16 +67,18 @@ def test_manual_release_waits_for_a_person_at_gitea_then_merges(git_server, gite
     assert commented.returncode == 0, commented.stderr
     assert [c["body"] for c in server.state.pulls[1]["comments"]] == ["hello"]
     release_id = GITEA.release_id_of(git_server, tmp_path, url)
-    with server.state.lock:  # a person marks it ready at Gitea
-        server.state.pulls[1]["title"] = server.state.pulls[1]["title"][len("WIP: "):]
+    # The person approving through promote is the one a work in progress waits for: the prefix goes
+    # (as a person marks it ready at Gitea), the approval is a review at Gitea, and the release merges.
     approved = promote(git_server, tmp_path, "--repo", url, "release", "approve", release_id, "--env", "prod",
                        "--by", "alice")
     assert approved.returncode in (0, 3), approved.stdout + approved.stderr
-    [review] = server.state.pulls[1]["reviews"]
-    assert review["state"] == "APPROVED" and "alice" in review["body"]
-    if approved.returncode == 3:
+    if approved.returncode == 3:  # recorded; the next poll merges
         resumed = promote(git_server, tmp_path, "--repo", url, "watch", "--once")
         assert resumed.returncode in (0, 3), resumed.stdout + resumed.stderr
+    [review] = server.state.pulls[1]["reviews"]
+    assert review["state"] == "APPROVED" and "alice" in review["body"]
+    [retitled] = requests_of(server, "PATCH", "/pulls/1")
+    assert retitled[3] == {"title": pr["title"][len("WIP: "):]}
     record = GITEA.release_record(git_server, tmp_path, url, release_id)
     assert record["state"] == "succeeded", record
     assert server.pulls()[0]["state"] == "merged"

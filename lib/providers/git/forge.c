@@ -107,19 +107,25 @@ int promote__forge_open(promote__forge *f, const promote__forge_kind *kind, prom
 	url.owner = url.name = NULL;
 	f->merge_method = repo->merge_method ? repo->merge_method : "merge";
 	promote__forge_url_dispose(&url);
-	rc = base ? auth_header(&header, kind, ctx, base) : promote__error_oom();
+	char *graphql = base && kind->graphql_url ? kind->graphql_url(repo->graphql, base) : NULL;
+	rc = base && (graphql || !kind->graphql_url) ? auth_header(&header, kind, ctx, base) : promote__error_oom();
+	promote__api_options options = { 0 };
+	options.auth_header = header;
+	options.flavor = kind->flavor;
+	options.net_timeout_s = ctx->creds.net_timeout_s;
 	if (rc == 0) {
-		promote__api_options options = { 0 };
 		options.base_url = base;
-		options.auth_header = header;
-		options.flavor = kind->flavor;
-		options.net_timeout_s = ctx->creds.net_timeout_s;
 		rc = promote__api_new(&f->api, &options);
+	}
+	if (rc == 0 && graphql) {
+		options.base_url = graphql;
+		rc = promote__api_new(&f->graphql, &options);
 	}
 	if (header) {
 		memset(header, 0, strlen(header));
 		free(header);
 	}
+	free(graphql);
 	free(base);
 	if (rc)
 		promote__forge_close(f);
@@ -129,6 +135,7 @@ int promote__forge_open(promote__forge *f, const promote__forge_kind *kind, prom
 void promote__forge_close(promote__forge *f)
 {
 	promote__api_free(f->api);
+	promote__api_free(f->graphql);
 	free(f->owner);
 	free(f->name);
 	memset(f, 0, sizeof *f);

@@ -38,6 +38,9 @@ typedef struct promote__forge_kind {
 
 	/* The API's base for a repository without `api:` (malloc'd; NULL: out of memory). */
 	char *(*api_base)(const promote__forge_url *url);
+	/* The forge's GraphQL endpoint (malloc'd; NULL: out of memory) from the repository's `graphql:`
+	 * (`configured`, NULL when not given) and the REST base; may be NULL: the forge has none used. */
+	char *(*graphql_url)(const char *configured, const char *base);
 	/* The query that narrows GET /pulls?state=open to head branch `head` ("&head=OWNER:BRANCH"),
 	 * malloc'd; may be NULL: every open pull request is listed and matched by head.ref. */
 	char *(*head_query)(const promote__forge *f, const char *head);
@@ -58,6 +61,17 @@ typedef struct promote__forge_kind {
 	/* Why the forge would not merge `pull` now: NULL when it would, else a sentence; *conflict true
 	 * when a person must resolve a conflict (otherwise it is "not ready yet"). */
 	const char *(*not_mergeable)(json_object *pull, bool *conflict);
+	/* Where the forge itself holds open pull request `pull` (GitHub: its auto-merge on, its merge queue):
+	 * *reason a sentence (malloc'd), or NULL when it holds nothing; a release then waits for the forge's
+	 * merge and promote never merges it. May be NULL: never. */
+	int (*waiting)(char **reason, promote__forge *f, json_object *pull);
+	/* Whether `pull`, not mergeable now (not_mergeable) but no conflict, still goes to `merge` once its
+	 * checks pass, which hands it to the forge's own merge (GitHub: blocked by branch protection, handed to
+	 * auto-merge or the merge queue). May be NULL: never. */
+	bool (*merge_anyway)(json_object *pull);
+	/* Called before the approving review of pull request `number` (GitHub: a draft is marked ready, as
+	 * the person approving through promote is the one a draft waits for). May be NULL. */
+	int (*approving)(promote__forge *f, int64_t number);
 	/* Merge open pull request `pull` (number `number`, id `id`) naming its head pull->head.sha so a
 	 * moved head is refused, as the repository's merge_method says, its branch deleted after: 0
 	 * with *merge_sha (malloc'd), PROMOTE_ECONFLICT when the head moved or it conflicts, else the
@@ -68,6 +82,7 @@ typedef struct promote__forge_kind {
 struct promote__forge {
 	const promote__forge_kind *kind;
 	promote__api *api;
+	promote__api *graphql;     /* the kind's GraphQL endpoint (graphql_url), the same token; or NULL */
 	char *owner;
 	char *name;
 	const char *merge_method;  /* "merge", "squash" or "rebase" (the repository's mergeMethod) */

@@ -21,6 +21,11 @@ static bool is_draft(const promote__forge *f, json_object *pull)
 	return f->kind->is_draft ? f->kind->is_draft(pull) : promote__forge_bool(pull, "draft");
 }
 
+static bool merges_anyway(const promote__forge *f, json_object *pull)
+{
+	return f->kind->merge_anyway && f->kind->merge_anyway(pull);
+}
+
 /* A pull request's JSON into `out`, with its id. */
 static int pull_info(promote_change_info *out, promote__forge *f, json_object *pull)
 {
@@ -134,10 +139,18 @@ static int read_change(promote_change_info *out, json_object **pull, promote__fo
 	if (rc == 0)
 		rc = pull_info(out, f, *pull);
 	bool conflict = false, draft = rc == 0 && is_draft(f, *pull);
+	char *waiting = NULL;
 	if (rc == 0 && (rc = f->kind->read_checks(&checks, f, *pull)) == 0 && checks != PROMOTE_CHECKS_FAILING &&
-		promote_change_info_state(out) == PROMOTE_CHANGE_OPEN && !draft &&
-		f->kind->not_mergeable(*pull, &conflict) && !conflict)
-		checks = PROMOTE_CHECKS_PENDING;  /* not ready yet: a release waits */
+		promote_change_info_state(out) == PROMOTE_CHANGE_OPEN && !draft) {
+		/* The forge holds it (its own merge): a release waits for that merge. Else not ready yet reads as
+		 * checks pending, unless it goes on to the merge anyway (merge_anyway). */
+		rc = f->kind->waiting ? f->kind->waiting(&waiting, f, *pull) : 0;
+		if (rc == 0 && waiting)
+			rc = promote_change_info_set_waiting(out, waiting);
+		else if (rc == 0 && f->kind->not_mergeable(*pull, &conflict) && !conflict && !merges_anyway(f, *pull))
+			checks = PROMOTE_CHECKS_PENDING;
+	}
+	free(waiting);
 	if (rc == 0)
 		rc = promote_change_info_set_checks(out, checks);
 	char *suffix = promote__strdupf("/pulls/%lld/reviews?%s", (long long)number, f->kind->page_query);
@@ -192,13 +205,18 @@ static int merge_guard(const promote__forge *f, promote_change_info *out, json_o
 	int state = promote_change_info_state(out), checks = promote_change_info_checks(out);
 	bool conflict = false;
 	const char *why = state == PROMOTE_CHANGE_OPEN ? f->kind->not_mergeable(pull, &conflict) : NULL;
+	bool pending = checks == PROMOTE_CHECKS_PENDING || checks == PROMOTE_CHECKS_FAILING;
 	if (state == PROMOTE_CHANGE_CLOSED)
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
 			"pull request %s is closed; reopen it at %s or apply the promotion again", id, f->kind->forge);
-	if (why) /* Not ready yet is EBUSY: a release tries again later; a conflict waits for a person. */
+	if (*promote_change_info_waiting(out))
+		return promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER, "pull request %s is not merged by "
+			"promote: %s", id, promote_change_info_waiting(out));
+	if (why && !(!conflict && !pending && merges_anyway(f, pull)))
+		/* Not ready yet is EBUSY: a release tries again later; a conflict waits for a person. */
 		return promote__error(conflict ? PROMOTE_ECONFLICT : PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER,
 			"pull request %s cannot be merged yet: %s", id, why);
-	if (checks == PROMOTE_CHECKS_PENDING || checks == PROMOTE_CHECKS_FAILING)
+	if (pending)
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
 			"pull request %s is not merged: the checks of its head %.12s are %s", id,
 			promote__forge_string_in(pull, "head", "sha"), promote_checks_state_name(checks));
@@ -229,9 +247,11 @@ int promote__forge_merge_change(const promote__forge_kind *kind, promote_change_
 }
 
 /* METHOD /repos/OWNER/NAME`format`(the number of change `id`) with the body {key: value, text_key: text}
- * (`text_key` NULL: only the first); the pull request read again into `out` when it is not NULL. */
+ * (`text_key` NULL: only the first), after `before` (NULL: none); the pull request read again into `out`
+ * when it is not NULL. */
 static int send_to(const promote__forge_kind *kind, promote_change_info *out, void *payload, const char *id,
-	const char *method, const char *format, const char *key, const char *value, const char *text_key, const char *text)
+	int (*before)(promote__forge *f, int64_t number), const char *method, const char *format, const char *key,
+	const char *value, const char *text_key, const char *text)
 {
 	promote__forge f;
 	int64_t number;
@@ -241,6 +261,8 @@ static int send_to(const promote__forge_kind *kind, promote_change_info *out, vo
 	json_object *request = json_object_new_object(), *answer = NULL, *pull = NULL;
 	char *suffix = promote__strdupf(format, (long long)number);
 	rc = request && suffix ? promote__json_put_string(request, key, value, false) : promote__error_oom();
+	if (rc == 0 && before)
+		rc = before(&f, number);
 	if (rc == 0 && text_key)
 		rc = promote__json_put_string(request, text_key, text, false);
 	if (rc == 0)
@@ -257,12 +279,12 @@ static int send_to(const promote__forge_kind *kind, promote_change_info *out, vo
 
 int promote__forge_comment_change(const promote__forge_kind *kind, const char *id, const char *body, void *payload)
 {
-	return send_to(kind, NULL, payload, id, "POST", "/issues/%lld/comments", "body", body, NULL, NULL);
+	return send_to(kind, NULL, payload, id, NULL, "POST", "/issues/%lld/comments", "body", body, NULL, NULL);
 }
 
 int promote__forge_close_change(const promote__forge_kind *kind, const char *id, void *payload)
 {
-	return send_to(kind, NULL, payload, id, "PATCH", "/pulls/%lld", "state", "closed", NULL, NULL);
+	return send_to(kind, NULL, payload, id, NULL, "PATCH", "/pulls/%lld", "state", "closed", NULL, NULL);
 }
 
 int promote__forge_approve_change(const promote__forge_kind *kind, promote_change_info *out, const char *id,
@@ -270,8 +292,8 @@ int promote__forge_approve_change(const promote__forge_kind *kind, promote_chang
 {
 	/* The forge records the token's owner as the reviewer; `by` is said in the review's text. */
 	char *text = promote__strdupf("Approved with libpromote by %s", promote__change_actor(by));
-	int rc = text ? send_to(kind, out, payload, id, "POST", "/pulls/%lld/reviews", "event", kind->approve_event,
-				"body", text) : promote__error_oom();
+	int rc = text ? send_to(kind, out, payload, id, kind->approving, "POST", "/pulls/%lld/reviews", "event",
+				kind->approve_event, "body", text) : promote__error_oom();
 	free(text);
 	return rc;
 }

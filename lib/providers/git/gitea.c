@@ -8,7 +8,8 @@
  *   (Gitea served under a sub-path); "Authorization: token";
  * - no draft flag in the API: a manual environment's pull request gets the
  *   title prefix "WIP: ", which Gitea reads as work in progress (it will not
- *   merge it; its `draft` says so) until a person removes it;
+ *   merge it; its `draft` says so) until a person removes it at Gitea, or
+ *   approves it through promote (the prefix is taken off, then approved);
  * - open pull requests cannot be listed by head: every open one is listed
  *   and matched by head.ref;
  * - labels are ids: looked up by name in the repository's labels, and made
@@ -159,6 +160,29 @@ static int set_labels(promote__forge *f, json_object *pull, const promote_change
 	return rc;
 }
 
+/* A person approving through promote is the one a work in progress waits for: its "WIP:" or "[WIP]"
+ * title prefix goes (PATCH .../pulls/N {title}), as a person marks it ready at Gitea. */
+static int approving(promote__forge *f, int64_t number)
+{
+	json_object *pull = NULL, *body = NULL, *answer = NULL;
+	int rc = promote__forge_read_pull(&pull, f, number);
+	const char *title = rc == 0 ? promote__forge_string(pull, "title") : "";
+	if (rc == 0 && wip_title(title)) {
+		title += title[0] == '[' ? 5 : 4;
+		title += strspn(title, " ");
+		char *suffix = promote__strdupf("/pulls/%lld", (long long)number);
+		body = json_object_new_object();
+		rc = body && suffix ? promote__json_put_string(body, "title", title, false) : promote__error_oom();
+		if (rc == 0)
+			rc = promote__forge_call(&answer, NULL, f, "PATCH", suffix, body);
+		free(suffix);
+	}
+	json_object_put(answer);
+	json_object_put(body);
+	json_object_put(pull);
+	return rc;
+}
+
 static int read_checks(int *checks, promote__forge *f, json_object *pull)
 {
 	char *path = promote__strdupf("/commits/%s/status", promote__forge_string_in(pull, "head", "sha"));
@@ -253,6 +277,7 @@ static const promote__forge_kind gitea = {
 	.is_draft = is_draft,
 	.read_checks = read_checks,
 	.not_mergeable = not_mergeable,
+	.approving = approving,
 	.merge = merge,
 };
 

@@ -13,9 +13,15 @@
  *   mergeable_state tells "not ready yet" (unknown, blocked, behind) from
  *   "conflict" (dirty);
  * - the merge names the head (`sha`): a head that moved is refused (409); the
- *   head branch is deleted after the merge.
+ *   head branch is deleted after the merge;
+ * - branch protection that keeps a direct merge out (blocked; a merge refused
+ *   for a merge queue) hands the pull request to GitHub's own merge —
+ *   auto-merge or the merge queue, through GraphQL (github_graphql.h) — and
+ *   a pull request GitHub holds so is waited for, never merged by promote;
+ * - a draft is marked ready when a person approves it through promote.
  */
 #include "github.h"
+#include "github_graphql.h"
 #include "github_state.h"
 #include "forge.h"
 #include "forge_change.h"
@@ -43,6 +49,20 @@ static char *head_query(const promote__forge *f, const char *head)
 	char *query = escaped ? promote__strdupf("&head=%s:%s", f->owner, escaped) : NULL;
 	free(escaped);
 	return query;
+}
+
+/* GitHub's GraphQL endpoint: `graphql:`, else beside the REST API's base — https://api.github.com/graphql,
+ * GitHub Enterprise's /api/graphql beside its /api/v3, else BASE/graphql. */
+static char *graphql_url(const char *configured, const char *base)
+{
+	if (configured)
+		return promote__strdupf("%s", configured);
+	size_t n = strlen(base);
+	while (n && base[n - 1] == '/')
+		n--;
+	if (n >= 7 && strncmp(base + n - 7, "/api/v3", 7) == 0)
+		return promote__strdupf("%.*s/api/graphql", (int)(n - 7), base);
+	return promote__strdupf("%.*s/graphql", (int)n, base);
 }
 
 /* Labels of `request` added to the pull request (the issues endpoint: a pull request is an issue). */
@@ -116,6 +136,38 @@ static int read_checks(int *checks, promote__forge *f, json_object *pull)
 	return rc;
 }
 
+/* Whether branch protection blocks a direct merge of `pull` (required reviews or checks, a merge queue):
+ * it goes on to the merge, which hands it to GitHub's own. */
+static bool blocked(json_object *pull)
+{
+	return strcmp(promote__forge_string(pull, "mergeable_state"), "blocked") == 0;
+}
+
+/* Branch protection keeps a direct merge out: the pull request goes to GitHub's auto-merge or merge queue
+ * (EBUSY: merged later, by GitHub). When GitHub refuses that too, EBUSY still, with both reasons: a
+ * release tries again later and fails when its retries are spent. */
+static int hand_over(promote__forge *f, json_object *pull, const char *id, bool queue, const char *why)
+{
+	char *refused = strdup(why);
+	int rc = refused ? promote__github_hand_over(f, pull, id, queue) : promote__error_oom();
+	if (rc == PROMOTE_ESTATE || rc == PROMOTE_EINVALID)
+		rc = promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER, "pull request %s cannot be merged yet: %s; "
+			"and GitHub's own merge could not take it: %s", id, refused, promote_error_last()->message);
+	free(refused);
+	return rc;
+}
+
+/* A manual environment's pull request is a draft until a person approves it: this is that person. */
+static int approving(promote__forge *f, int64_t number)
+{
+	json_object *pull = NULL;
+	int rc = promote__forge_read_pull(&pull, f, number);
+	if (rc == 0 && promote__forge_bool(pull, "draft"))
+		rc = promote__github_mark_ready(f, pull);
+	json_object_put(pull);
+	return rc;
+}
+
 /* After the merge: the head branch goes (an error there is not the merge's: it is left). */
 static void delete_branch(promote__forge *f, const char *branch)
 {
@@ -131,9 +183,13 @@ static void delete_branch(promote__forge *f, const char *branch)
 	free(escaped);
 }
 
-/* PUT .../merge naming head `sha`: GitHub refuses it (409) when the head moved since. */
+/* PUT .../merge naming head `sha`: GitHub refuses it (409) when the head moved since. Blocked by branch
+ * protection, or refused for a merge queue: handed to GitHub's own merge. */
 static int merge(char **merge_sha, promote__forge *f, json_object *pull, int64_t number, const char *id)
 {
+	bool conflict = false;
+	if (blocked(pull))
+		return hand_over(f, pull, id, false, promote__github_not_mergeable(pull, &conflict));
 	const char *sha = promote__forge_string_in(pull, "head", "sha");
 	json_object *body = json_object_new_object(), *answer = NULL;
 	char *suffix = promote__strdupf("/pulls/%lld/merge", (long long)number);
@@ -142,7 +198,9 @@ static int merge(char **merge_sha, promote__forge *f, json_object *pull, int64_t
 		rc = promote__json_put_string(body, "merge_method", f->merge_method, false);
 	if (rc == 0)
 		rc = promote__forge_call(&answer, NULL, f, "PUT", suffix, body);
-	if (rc == PROMOTE_ECONFLICT)
+	if (rc == PROMOTE_ESTATE && strstr(promote_error_last()->message, "merge queue"))
+		rc = hand_over(f, pull, id, true, promote_error_last()->message);
+	else if (rc == PROMOTE_ECONFLICT)
 		rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_PROVIDER,
 			"pull request %s was not merged: its head moved since commit %.12s, whose checks were read; "
 			"the new head's checks are read again before it is merged", id, sha);
@@ -169,6 +227,7 @@ static const promote__forge_kind github = {
 	.page_query = "per_page=100",
 	.approve_event = "APPROVE",
 	.api_base = api_base,
+	.graphql_url = graphql_url,
 	.head_query = head_query,
 	.has_diff = has_diff,
 	.create = create,
@@ -176,6 +235,9 @@ static const promote__forge_kind github = {
 	.set_labels = set_labels,
 	.read_checks = read_checks,
 	.not_mergeable = promote__github_not_mergeable,
+	.waiting = promote__github_forge_waiting,
+	.merge_anyway = blocked,
+	.approving = approving,
 	.merge = merge,
 };
 

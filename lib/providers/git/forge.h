@@ -9,9 +9,10 @@
  * The connection (this header): which repository of the configuration a
  * change belongs to, the API base (`api:`, else the kind's from the URL),
  * the token (environment variables, else the context's credentials callback;
- * never kept in a message or record), and calls under the kind's repository
- * path (/repos/OWNER/NAME unless the kind says otherwise) with Link-header
- * pagination.
+ * never kept in a message or record), and calls under /repos/OWNER/NAME with
+ * Link-header pagination. The sequences (forge_change.h) use GitHub's and
+ * Gitea's shared paths (/pulls, /pulls/N/reviews, /issues/N/comments): a
+ * forge with other paths (GitLab's merge_requests) adds adapters for them.
  */
 #ifndef PROMOTE_PROVIDERS_GIT_FORGE_H
 #define PROMOTE_PROVIDERS_GIT_FORGE_H

@@ -19,6 +19,7 @@
 #include "github.h"
 #include "github_client.h"
 #include "github_state.h"
+#include "forge_common.h"
 #include "providers/change.h"
 
 #include "core/error.h"
@@ -28,45 +29,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The first environment of a request: whose repository the change belongs to. */
-static const char *request_env(const promote_change_request *request)
-{
-	return promote_change_request_environment_count(request) ?
-		promote_change_request_environment_at(request, 0) : NULL;
-}
-
 /* A pull request's JSON into `out`, with its id. */
 static int pull_info(promote_change_info *out, promote__github *gh, json_object *pull)
 {
-	char *id = promote__github_change_id(gh, promote__github_int(pull, "number"));
+	char *id = promote__github_change_id(gh, promote__forge_int(pull, "number"));
 	int rc = id ? promote__github_pull_to_info(out, pull, id) : promote__error_oom();
 	free(id);
 	return rc;
 }
 
-/* Whether `pull` carries every label of `request`. */
-static bool has_labels(json_object *pull, const promote_change_request *request)
-{
-	json_object *labels = NULL;
-	json_object_object_get_ex(pull, "labels", &labels);
-	size_t n = json_object_is_type(labels, json_type_array) ? json_object_array_length(labels) : 0;
-	for (size_t i = 0; i < promote_change_request_label_count(request); i++) {
-		bool found = false;
-		for (size_t j = 0; j < n && !found; j++)
-			found = strcmp(promote__github_string(json_object_array_get_idx(labels, j), "name"),
-					promote_change_request_label_at(request, i)) == 0;
-		if (!found)
-			return false;
-	}
-	return true;
-}
-
 /* The open pull request of head branch `head` (by_head), else one with every label of `request`:
  * *pull NULL when there is none. */
-static int find_open(json_object **pull, promote__github *gh, const promote_change_request *request, bool by_head)
+static int find_open(json_object **pull, void *forge, const promote_change_request *request, bool by_head)
 {
+	promote__github *gh = forge;
 	*pull = NULL;
-	char *head = by_head ? promote__github_escape(promote_change_request_head(request), false) : NULL;
+	char *head = by_head ? promote__forge_escape(promote_change_request_head(request), false) : NULL;
 	char *suffix = by_head ? (head ? promote__strdupf("/pulls?state=open&per_page=100&head=%s:%s", gh->owner, head) : NULL)
 			       : promote__strdupf("/pulls?state=open&per_page=100");
 	json_object *list = NULL;
@@ -74,9 +52,9 @@ static int find_open(json_object **pull, promote__github *gh, const promote_chan
 	size_t n = rc == 0 ? json_object_array_length(list) : 0;
 	for (size_t i = 0; i < n && !*pull; i++) {
 		json_object *candidate = json_object_array_get_idx(list, i);
-		if (by_head ? strcmp(promote__github_string(json_object_object_get(candidate, "head"), "ref"),
+		if (by_head ? strcmp(promote__forge_string(json_object_object_get(candidate, "head"), "ref"),
 				      promote_change_request_head(request)) == 0
-			    : has_labels(candidate, request))
+			    : promote__forge_has_labels(json_object_object_get(candidate, "labels"), request))
 			*pull = json_object_get(candidate);
 	}
 	json_object_put(list);
@@ -110,16 +88,17 @@ static int set_labels(promote__github *gh, int64_t number, const promote_change_
 }
 
 /* Whether base...head changes anything (GitHub's compare of the two branches). */
-static int has_diff(bool *diff, promote__github *gh, const promote_change_request *request)
+static int has_diff(bool *diff, void *forge, const promote_change_request *request)
 {
-	char *base = promote__github_escape(promote_change_request_base(request), true);
-	char *head = promote__github_escape(promote_change_request_head(request), true);
+	promote__github *gh = forge;
+	char *base = promote__forge_escape(promote_change_request_base(request), true);
+	char *head = promote__forge_escape(promote_change_request_head(request), true);
 	char *suffix = base && head ? promote__strdupf("/compare/%s...%s?per_page=1", base, head) : NULL;
 	json_object *answer = NULL, *files = NULL;
 	int rc = suffix ? promote__github_call(&answer, NULL, gh, "GET", suffix, NULL) : promote__error_oom();
 	if (rc == 0)
 		*diff = json_object_object_get_ex(answer, "files", &files) && json_object_is_type(files, json_type_array) ?
-			json_object_array_length(files) > 0 : promote__github_int(answer, "ahead_by") > 0;
+			json_object_array_length(files) > 0 : promote__forge_int(answer, "ahead_by") > 0;
 	json_object_put(answer);
 	free(suffix);
 	free(head);
@@ -127,8 +106,9 @@ static int has_diff(bool *diff, promote__github *gh, const promote_change_reques
 	return rc;
 }
 
-static int create(json_object **pull, promote__github *gh, const promote_change_request *request)
+static int create(json_object **pull, void *forge, const promote_change_request *request)
 {
+	promote__github *gh = forge;
 	json_object *body = json_object_new_object();
 	int rc = body ? 0 : promote__error_oom();
 	if (rc == 0)
@@ -151,30 +131,12 @@ static int create(json_object **pull, promote__github *gh, const promote_change_
 static int open_pull(json_object **pull, promote_change_info *out, promote__github *gh,
 	const promote_change_request *request)
 {
-	bool diff = true;
-	int rc = find_open(pull, gh, request, true);
-	if (rc == 0 && !*pull && promote_change_request_label_count(request))
-		rc = find_open(pull, gh, request, false);
-	if (rc == 0 && *pull) {
-		rc = promote_change_info_set_reused(out, 1);
-	} else if (rc == 0 && (rc = has_diff(&diff, gh, request)) == 0 && !diff) {
-		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
-			"branch '%s' changes nothing in '%s' of %s/%s: no pull request was opened for an empty change",
-			promote_change_request_head(request), promote_change_request_base(request), gh->owner, gh->name);
-	} else if (rc == 0) {
-		rc = create(pull, gh, request);
-		if (rc == PROMOTE_EINVALID && strstr(promote_error_last()->message, "already exists")) {
-			/* "A pull request already exists": opened by a run that raced this one. */
-			promote_error_clear();
-			rc = find_open(pull, gh, request, true);
-			if (rc == 0 && !*pull)
-				rc = create(pull, gh, request);  /* the same refusal again, with GitHub's words */
-			else if (rc == 0)
-				rc = promote_change_info_set_reused(out, 1);
-		}
-	}
+	char *where = promote__strdupf("%s/%s", gh->owner, gh->name);
+	promote__forge_ops ops = { "pull request", where, gh, find_open, has_diff, create };
+	int rc = where ? promote__forge_reuse_or_open(pull, out, &ops, request) : promote__error_oom();
+	free(where);
 	if (rc == 0)
-		rc = set_labels(gh, promote__github_int(*pull, "number"), request);
+		rc = set_labels(gh, promote__forge_int(*pull, "number"), request);
 	return rc;
 }
 
@@ -182,7 +144,7 @@ static int open_pull(json_object **pull, promote_change_info *out, promote__gith
 static int answer_request(promote_change_info *out, const promote_change_request *request, void *payload, bool open)
 {
 	promote__github gh;
-	int rc = promote__github_open(&gh, payload, request_env(request), NULL);
+	int rc = promote__github_open(&gh, payload, promote__forge_request_env(request), NULL);
 	if (rc)
 		return rc;
 	json_object *pull = NULL;
@@ -244,10 +206,8 @@ static int read_change(promote_change_info *out, json_object **pull, promote__gi
 	if (rc == 0)
 		rc = pull_info(out, gh, *pull);
 	bool conflict = false;
-	if (rc == 0 && (rc = read_checks(&checks, gh, promote__github_string(head, "sha"))) == 0 &&
-		checks != PROMOTE_CHECKS_FAILING && promote_change_info_state(out) == PROMOTE_CHANGE_OPEN &&
-		!promote__github_bool(*pull, "draft") && promote__github_not_mergeable(*pull, &conflict) && !conflict)
-		checks = PROMOTE_CHECKS_PENDING;  /* not ready yet (unknown, blocked, behind): a release waits */
+	if (rc == 0 && (rc = read_checks(&checks, gh, promote__forge_string(head, "sha"))) == 0)
+		checks = promote__forge_checks_seen(checks, out, promote__github_not_mergeable(*pull, &conflict), conflict);
 	if (rc == 0)
 		rc = promote_change_info_set_checks(out, checks);
 	char *suffix = promote__strdupf("/pulls/%lld/reviews?per_page=100", (long long)number);
@@ -256,7 +216,7 @@ static int read_change(promote_change_info *out, json_object **pull, promote__gi
 	/* A draft is a person's turn at GitHub: no approval counts until it is marked ready. */
 	if (rc == 0)
 		rc = promote_change_info_set_approvals(out,
-			promote__github_bool(*pull, "draft") ? 0 : promote__github_approvals(reviews));
+			promote__forge_bool(*pull, "draft") ? 0 : promote__github_approvals(reviews));
 	json_object_put(reviews);
 	free(suffix);
 	return rc;
@@ -293,14 +253,8 @@ static int put_merge(char **merge_sha, promote__github *gh, int64_t number, cons
 		rc = promote__json_put_string(body, "merge_method", gh->merge_method, false);
 	if (rc == 0)
 		rc = promote__github_call(&answer, NULL, gh, "PUT", suffix, body);
-	if (rc == PROMOTE_ECONFLICT)
-		rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_PROVIDER,
-			"pull request %s was not merged: its head moved since commit %.12s, whose checks were read; "
-			"the new head's checks are read again before it is merged", id, sha);
-	else if (rc == PROMOTE_ESTATE)
-		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
-			"GitHub does not merge pull request %s now (%s)", id, promote_error_last()->message);
-	if (rc == 0 && !(*merge_sha = promote__strdupf("%s", promote__github_string(answer, "sha"))))
+	rc = promote__forge_merge_refused(rc, "pull request", "GitHub", id, sha);
+	if (rc == 0 && !(*merge_sha = promote__strdupf("%s", promote__forge_string(answer, "sha"))))
 		rc = promote__error_oom();
 	json_object_put(answer);
 	json_object_put(body);
@@ -312,7 +266,7 @@ static int put_merge(char **merge_sha, promote__github *gh, int64_t number, cons
 static void delete_branch(promote__github *gh, const char *branch)
 {
 	/* The ref as one path segment ("heads%2FBRANCH"), as /compare/ takes its branches. */
-	char *ref = promote__strdupf("heads/%s", branch), *escaped = ref ? promote__github_escape(ref, true) : NULL;
+	char *ref = promote__strdupf("heads/%s", branch), *escaped = ref ? promote__forge_escape(ref, true) : NULL;
 	char *suffix = escaped ? promote__strdupf("/git/refs/%s", escaped) : NULL;
 	free(ref);
 	json_object *answer = NULL;
@@ -334,25 +288,14 @@ static int github_merge_change(promote_change_info *out, const char *id, void *p
 	char *merge_sha = NULL;
 	rc = read_change(out, &pull, &gh, number);
 	json_object_object_get_ex(pull, "head", &head);
-	int state = rc == 0 ? promote_change_info_state(out) : PROMOTE_CHANGE_OPEN;
 	bool conflict = false;
-	const char *why = rc == 0 && state == PROMOTE_CHANGE_OPEN ? promote__github_not_mergeable(pull, &conflict) : NULL;
-	if (rc || state == PROMOTE_CHANGE_MERGED) {
-		/* merged already (a run that died after the merge): nothing to do */
-	} else if (state == PROMOTE_CHANGE_CLOSED) {
-		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
-			"pull request %s is closed; reopen it at GitHub or apply the promotion again", id);
-	} else if (why) {
-		/* Not ready yet is EBUSY: a release tries again later; a conflict waits for a person. */
-		rc = promote__error(conflict ? PROMOTE_ECONFLICT : PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER,
-			"pull request %s cannot be merged yet: %s", id, why);
-	} else if (promote_change_info_checks(out) == PROMOTE_CHECKS_PENDING ||
-		   promote_change_info_checks(out) == PROMOTE_CHECKS_FAILING) {
-		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
-			"pull request %s is not merged: the checks of its head %.12s are %s", id,
-			promote__github_string(head, "sha"), promote_checks_state_name(promote_change_info_checks(out)));
-	} else if ((rc = put_merge(&merge_sha, &gh, number, promote__github_string(head, "sha"), id)) == 0) {
-		delete_branch(&gh, promote__github_string(head, "ref"));
+	const char *why = rc == 0 && promote_change_info_state(out) == PROMOTE_CHANGE_OPEN ?
+		promote__github_not_mergeable(pull, &conflict) : NULL;
+	if (rc || (rc = promote__forge_merge_guard(out, why, conflict, id, "pull request", "GitHub",
+			   promote__forge_string(head, "sha"))) != 0) {
+		rc = rc > 0 ? 0 : rc;  /* 1: merged already */
+	} else if ((rc = put_merge(&merge_sha, &gh, number, promote__forge_string(head, "sha"), id)) == 0) {
+		delete_branch(&gh, promote__forge_string(head, "ref"));
 		rc = promote_change_info_set_state(out, PROMOTE_CHANGE_MERGED);
 		if (rc == 0)
 			rc = promote_change_info_set_merge_commit(out, merge_sha);

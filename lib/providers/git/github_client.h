@@ -36,11 +36,6 @@ int promote__github_call(json_object **out, long *status, promote__github *gh, c
  * pages) appended: 0 with *out an array (the caller puts it), or the call's code. */
 int promote__github_list(json_object **out, promote__github *gh, const char *suffix);
 
-/* `s` percent-encoded for a query's value, or for one segment of a path (`in_path`: a branch's
- * slashes too, as GitHub takes them in /compare/BASE...HEAD and /git/refs/heads/BRANCH); malloc'd,
- * NULL when out of memory. */
-char *promote__github_escape(const char *s, bool in_path);
-
 /* A change's id, "OWNER/NAME#N", from a pull request's number. */
 char *promote__github_change_id(const promote__github *gh, int64_t number);
 /* The number of change `id` ("OWNER/NAME#N" or "N"): 0 or PROMOTE_EINVALID saying what an id looks like. */

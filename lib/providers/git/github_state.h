@@ -9,11 +9,6 @@
 
 #include <json-c/json.h>
 
-/* A member of `o` as a string ("" when absent or not a string), an integer (0) or a boolean (false). */
-const char *promote__github_string(json_object *o, const char *key);
-int64_t promote__github_int(json_object *o, const char *key);
-bool promote__github_bool(json_object *o, const char *key);
-
 /* Id, URL, head and base branches, title, state (merged when `merged` or a merged_at is set),
  * draft and merge commit of a pull request ("pull-request" or "pull-request-simple") into `out`. */
 int promote__github_pull_to_info(promote_change_info *out, json_object *pull, const char *id);

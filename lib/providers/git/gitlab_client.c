@@ -1,0 +1,92 @@
+/* The gitlab provider's connection to one project (gitlab_client.h). */
+#include "gitlab_client.h"
+
+#include "forge_common.h"
+
+#include "net/forge_url.h"
+#include "core/error.h"
+#include "core/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const promote__forge_token TOKEN = {
+	{ "PROMOTE_GITLAB_TOKEN", "GITLAB_TOKEN" }, "PRIVATE-TOKEN: %s",
+	"no GitLab token for %s: set PROMOTE_GITLAB_TOKEN or GITLAB_TOKEN to a personal, project or group "
+	"access token with the api scope (and a role that may push and merge: Developer or higher), or answer "
+	"the context's credentials callback with it as the password",
+};
+
+/* The API's base: `api:`, else https://HOST/api/v4 (http for an http URL; https for ssh). */
+static char *api_base(const promote_repository *repo, const promote__forge_url *url)
+{
+	if (repo->api)
+		return promote__strdupf("%s", repo->api);
+	return promote__strdupf("%s://%s/api/v4", strcmp(url->scheme, "http") == 0 ? "http" : "https", url->host);
+}
+
+int promote__gitlab_open(promote__gitlab *gl, promote_context *ctx, const char *env, const char *id)
+{
+	memset(gl, 0, sizeof *gl);
+	const promote_repository *repo = promote__forge_choose(ctx, "gitlab", env, id, '!');
+	if (!repo)
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
+			"no repository of the configuration has provider gitlab and a url: add one under 'repositories'");
+	promote__forge_url url;
+	int rc = promote__forge_url_parse(&url, repo->url);
+	if (rc == PROMOTE_EINVALID)
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
+			"repository '%s': its url does not end in GROUP/PROJECT", repo->name);
+	if (rc)
+		return rc;
+	char *base = api_base(repo, &url);
+	gl->path = promote__strdupf("%s/%s", url.owner, url.name);
+	char *escaped = gl->path ? promote__forge_escape(gl->path, true) : NULL;
+	gl->project = escaped ? promote__strdupf("/projects/%s", escaped) : NULL;
+	free(escaped);
+	gl->merge_method = repo->merge_method ? repo->merge_method : "merge";
+	promote__forge_url_dispose(&url);
+	rc = base && gl->project ? promote__forge_api_new(&gl->api, ctx, base, &TOKEN, PROMOTE__API_GITLAB)
+				 : promote__error_oom();
+	free(base);
+	if (rc)
+		promote__gitlab_close(gl);
+	return rc;
+}
+
+void promote__gitlab_close(promote__gitlab *gl)
+{
+	promote__api_free(gl->api);
+	free(gl->path);
+	free(gl->project);
+	memset(gl, 0, sizeof *gl);
+}
+
+int promote__gitlab_call(json_object **out, long *status, promote__gitlab *gl, const char *method, const char *suffix,
+	json_object *body)
+{
+	*out = NULL;
+	char *path = promote__strdupf("%s%s", gl->project, suffix);
+	int rc = path ? promote__forge_call(out, status, gl->api, method, path, body) : promote__error_oom();
+	free(path);
+	return rc;
+}
+
+int promote__gitlab_list(json_object **out, promote__gitlab *gl, const char *suffix)
+{
+	*out = NULL;
+	char *path = promote__strdupf("%s%s", gl->project, suffix);
+	int rc = path ? promote__forge_list(out, gl->api, path) : promote__error_oom();
+	free(path);
+	return rc;
+}
+
+char *promote__gitlab_change_id(const promote__gitlab *gl, int64_t iid)
+{
+	return promote__strdupf("%s!%lld", gl->path, (long long)iid);
+}
+
+int promote__gitlab_change_iid(int64_t *iid, const char *id)
+{
+	return promote__forge_change_number(iid, id, '!', "gitlab", "merge request");
+}

@@ -150,6 +150,33 @@ int promote__forge_api_new(promote__api **out, promote_context *ctx, const char 
 	return rc;
 }
 
+int promote__forge_connect(promote__api **api, promote__forge_url *url, const promote_repository **repo,
+	promote_context *ctx, const char *provider, const char *env, const char *id, char sep,
+	char *(*default_base)(const promote__forge_url *url), const promote__forge_token *how, promote__api_flavor flavor,
+	const char *shape)
+{
+	*api = NULL;
+	memset(url, 0, sizeof *url);
+	const promote_repository *chosen = promote__forge_choose(ctx, provider, env, id, sep);
+	if (repo)
+		*repo = chosen;
+	if (!chosen)
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
+			"no repository of the configuration has provider %s and a url: add one under 'repositories'", provider);
+	int rc = promote__forge_url_parse(url, chosen->url);
+	if (rc == PROMOTE_EINVALID)
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
+			"repository '%s': its url does not end in %s", chosen->name, shape);
+	if (rc)
+		return rc;
+	char *base = chosen->api ? promote__strdupf("%s", chosen->api) : default_base(url);
+	rc = base ? promote__forge_api_new(api, ctx, base, how, flavor) : promote__error_oom();
+	free(base);
+	if (rc)
+		promote__forge_url_dispose(url);
+	return rc;
+}
+
 int promote__forge_call(json_object **out, long *status, promote__api *api, const char *method, const char *path,
 	json_object *body)
 {
@@ -163,6 +190,17 @@ int promote__forge_call(json_object **out, long *status, promote__api *api, cons
 		reply.json = NULL;
 	}
 	promote__api_reply_dispose(&reply);
+	return rc;
+}
+
+int promote__forge_send(promote__api *api, const char *method, const char *path, const char *key, const char *value)
+{
+	json_object *request = json_object_new_object(), *answer = NULL;
+	int rc = request ? promote__json_put_string(request, key, value, false) : promote__error_oom();
+	if (rc == 0)
+		rc = promote__forge_call(&answer, NULL, api, method, path, request);
+	json_object_put(answer);
+	json_object_put(request);
 	return rc;
 }
 

@@ -47,11 +47,24 @@ typedef struct promote__forge_token {
 int promote__forge_api_new(promote__api **out, promote_context *ctx, const char *base, const promote__forge_token *how,
 	promote__api_flavor flavor);
 
+/* The repository of promote__forge_choose() with its URL read into `url` (free with
+ * promote__forge_url_dispose()) and a client for its API (promote__forge_api_new()): at `api:`, else
+ * at default_base(url) (malloc'd). `*repo` (may be NULL) gets the repository. PROMOTE_ESTATE when no
+ * repository has provider `provider`; PROMOTE_EINVALID when its url does not end in `shape`
+ * ("OWNER/REPO"). */
+int promote__forge_connect(promote__api **api, promote__forge_url *url, const promote_repository **repo,
+	promote_context *ctx, const char *provider, const char *env, const char *id, char sep,
+	char *(*default_base)(const promote__forge_url *url), const promote__forge_token *how, promote__api_flavor flavor,
+	const char *shape);
+
 /* METHOD `path` with `body` (borrowed; NULL: none): 0 with *out the answer's JSON (the caller puts it;
  * NULL for an empty one), or the code of promote__api_call() with its message. `status` (may be NULL)
  * gets the HTTP status either way. */
 int promote__forge_call(json_object **out, long *status, promote__api *api, const char *method, const char *path,
 	json_object *body);
+
+/* METHOD `path` with the body {key: value}, its answer dropped: 0 or the call's code. */
+int promote__forge_send(promote__api *api, const char *method, const char *path, const char *key, const char *value);
 
 /* GET `path`, a list, with every page after it (Link rel="next", at most 20 pages) appended: 0 with
  * *out an array (the caller puts it), or the call's code. */

@@ -315,13 +315,10 @@ static int send_to(void *payload, const char *id, const char *method, const char
 	int rc = open_change_id(&gh, &number, payload, id);
 	if (rc)
 		return rc;
-	json_object *request = json_object_new_object(), *answer = NULL;
 	char *suffix = promote__strdupf(format, (long long)number);
-	rc = request && suffix ? promote__json_put_string(request, key, value, false) : promote__error_oom();
-	if (rc == 0)
-		rc = promote__github_call(&answer, NULL, &gh, method, suffix, request);
-	json_object_put(answer);
-	json_object_put(request);
+	char *path = suffix ? promote__strdupf("/repos/%s/%s%s", gh.owner, gh.name, suffix) : NULL;
+	rc = path ? promote__forge_send(gh.api, method, path, key, value) : promote__error_oom();
+	free(path);
 	free(suffix);
 	promote__github_close(&gh);
 	return rc;

@@ -18,11 +18,9 @@ static const promote__forge_token TOKEN = {
 	"context's credentials callback with it as the password",
 };
 
-/* The API's base: `api:`, else https://api.github.com for github.com, else GitHub Enterprise's /api/v3. */
-static char *api_base(const promote_repository *repo, const promote__forge_url *url)
+/* The API's base without `api:`: https://api.github.com for github.com, else GitHub Enterprise's /api/v3. */
+static char *api_base(const promote__forge_url *url)
 {
-	if (repo->api)
-		return promote__strdupf("%s", repo->api);
 	if (strcasecmp(url->host, "github.com") == 0 || strcasecmp(url->host, "www.github.com") == 0)
 		return promote__strdupf("https://api.github.com");
 	return promote__strdupf("%s://%s/api/v3", strcmp(url->scheme, "http") == 0 ? "http" : "https", url->host);
@@ -31,28 +29,18 @@ static char *api_base(const promote_repository *repo, const promote__forge_url *
 int promote__github_open(promote__github *gh, promote_context *ctx, const char *env, const char *id)
 {
 	memset(gh, 0, sizeof *gh);
-	const promote_repository *repo = promote__forge_choose(ctx, "github", env, id, '#');
-	if (!repo)
-		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
-			"no repository of the configuration has provider github and a url: add one under 'repositories'");
 	promote__forge_url url;
-	int rc = promote__forge_url_parse(&url, repo->url);
-	if (rc == PROMOTE_EINVALID)
-		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
-			"repository '%s': its url does not end in OWNER/REPO", repo->name);
+	const promote_repository *repo = NULL;
+	int rc = promote__forge_connect(&gh->api, &url, &repo, ctx, "github", env, id, '#', api_base, &TOKEN,
+		PROMOTE__API_GITHUB, "OWNER/REPO");
 	if (rc)
 		return rc;
-	char *base = api_base(repo, &url);
 	gh->owner = url.owner;
 	gh->name = url.name;
 	url.owner = url.name = NULL;
 	gh->merge_method = repo->merge_method ? repo->merge_method : "merge";
 	promote__forge_url_dispose(&url);
-	rc = base ? promote__forge_api_new(&gh->api, ctx, base, &TOKEN, PROMOTE__API_GITHUB) : promote__error_oom();
-	free(base);
-	if (rc)
-		promote__github_close(gh);
-	return rc;
+	return 0;
 }
 
 void promote__github_close(promote__github *gh)

@@ -301,13 +301,10 @@ static int send_to(void *payload, const char *id, const char *method, const char
 	int rc = open_change_id(&gl, &iid, payload, id);
 	if (rc)
 		return rc;
-	json_object *request = json_object_new_object(), *answer = NULL;
 	char *suffix = promote__strdupf(format, (long long)iid);
-	rc = request && suffix ? promote__json_put_string(request, key, value, false) : promote__error_oom();
-	if (rc == 0)
-		rc = promote__gitlab_call(&answer, NULL, &gl, method, suffix, request);
-	json_object_put(answer);
-	json_object_put(request);
+	char *path = suffix ? promote__strdupf("%s%s", gl.project, suffix) : NULL;
+	rc = path ? promote__forge_send(gl.api, method, path, key, value) : promote__error_oom();
+	free(path);
 	free(suffix);
 	promote__gitlab_close(&gl);
 	return rc;

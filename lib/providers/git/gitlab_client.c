@@ -17,41 +17,32 @@ static const promote__forge_token TOKEN = {
 	"the context's credentials callback with it as the password",
 };
 
-/* The API's base: `api:`, else https://HOST/api/v4 (http for an http URL; https for ssh). */
-static char *api_base(const promote_repository *repo, const promote__forge_url *url)
+/* The API's base without `api:`: https://HOST/api/v4 (http for an http URL; https for ssh). */
+static char *api_base(const promote__forge_url *url)
 {
-	if (repo->api)
-		return promote__strdupf("%s", repo->api);
 	return promote__strdupf("%s://%s/api/v4", strcmp(url->scheme, "http") == 0 ? "http" : "https", url->host);
 }
 
 int promote__gitlab_open(promote__gitlab *gl, promote_context *ctx, const char *env, const char *id)
 {
 	memset(gl, 0, sizeof *gl);
-	const promote_repository *repo = promote__forge_choose(ctx, "gitlab", env, id, '!');
-	if (!repo)
-		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
-			"no repository of the configuration has provider gitlab and a url: add one under 'repositories'");
 	promote__forge_url url;
-	int rc = promote__forge_url_parse(&url, repo->url);
-	if (rc == PROMOTE_EINVALID)
-		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
-			"repository '%s': its url does not end in GROUP/PROJECT", repo->name);
+	const promote_repository *repo = NULL;
+	int rc = promote__forge_connect(&gl->api, &url, &repo, ctx, "gitlab", env, id, '!', api_base, &TOKEN,
+		PROMOTE__API_GITLAB, "GROUP/PROJECT");
 	if (rc)
 		return rc;
-	char *base = api_base(repo, &url);
 	gl->path = promote__strdupf("%s/%s", url.owner, url.name);
 	char *escaped = gl->path ? promote__forge_escape(gl->path, true) : NULL;
 	gl->project = escaped ? promote__strdupf("/projects/%s", escaped) : NULL;
 	free(escaped);
 	gl->merge_method = repo->merge_method ? repo->merge_method : "merge";
 	promote__forge_url_dispose(&url);
-	rc = base && gl->project ? promote__forge_api_new(&gl->api, ctx, base, &TOKEN, PROMOTE__API_GITLAB)
-				 : promote__error_oom();
-	free(base);
-	if (rc)
+	if (!gl->project) {
 		promote__gitlab_close(gl);
-	return rc;
+		return promote__error_oom();
+	}
+	return 0;
 }
 
 void promote__gitlab_close(promote__gitlab *gl)

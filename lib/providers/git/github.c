@@ -206,8 +206,9 @@ static int read_change(promote_change_info *out, json_object **pull, promote__gi
 	if (rc == 0)
 		rc = pull_info(out, gh, *pull);
 	bool conflict = false;
+	const char *why = rc == 0 ? promote__github_not_mergeable(*pull, &conflict) : NULL;
 	if (rc == 0 && (rc = read_checks(&checks, gh, promote__forge_string(head, "sha"))) == 0)
-		checks = promote__forge_checks_seen(checks, out, promote__github_not_mergeable(*pull, &conflict), conflict);
+		checks = promote__forge_checks_seen(checks, out, why, conflict);
 	if (rc == 0)
 		rc = promote_change_info_set_checks(out, checks);
 	char *suffix = promote__strdupf("/pulls/%lld/reviews?per_page=100", (long long)number);

@@ -20,7 +20,9 @@
  *   to GitLab: "merge when pipeline succeeds" (auto_merge), still with `sha`;
  *   the call says so with PROMOTE_EBUSY (a release reads it merged later).
  * A draft (a manual environment's, "Draft:" in its title) counts no approval
- * until a person marks it ready at GitLab.
+ * until it is marked ready: by a person at GitLab, or by approve_change, which
+ * approves it (naming the head read: GitLab refuses if it moved) and takes the
+ * draft prefix off its title.
  */
 #include "gitlab.h"
 #include "gitlab_client.h"
@@ -198,9 +200,10 @@ static int read_change(promote_change_info *out, json_object **mr, promote__gitl
 	if (rc == 0)
 		rc = mr_info(out, gl, *mr);
 	bool conflict = false;
+	const char *why = rc == 0 ? promote__gitlab_not_mergeable(*mr, &conflict) : NULL;
 	if (rc == 0)
-		rc = promote_change_info_set_checks(out, promote__forge_checks_seen(promote__gitlab_checks(*mr), out,
-			promote__gitlab_not_mergeable(*mr, &conflict), conflict));
+		rc = promote_change_info_set_checks(out,
+			promote__forge_checks_seen(promote__gitlab_checks(*mr), out, why, conflict));
 	if (rc == 0)
 		rc = promote__gitlab_call(&approvals, NULL, gl, "GET", approvals_path, NULL);
 	/* A draft is a person's turn at GitLab: no approval counts until it is marked ready. */
@@ -337,6 +340,12 @@ static int gitlab_approve_change(promote_change_info *out, const char *id, const
 		rc = promote__json_put_string(request, "sha", promote__forge_string(mr, "sha"), false);
 	if (rc == 0)
 		rc = promote__gitlab_call(&answer, NULL, &gl, "POST", approve, request);
+	/* A draft approved is ready to merge (promote/sys/git_provider.h): its draft prefix goes. */
+	json_object *ready = rc == 0 && promote__gitlab_draft(mr) ? json_object_new_object() : NULL;
+	if (ready && (rc = promote__json_put_string(ready, "title", promote__gitlab_ready_title(mr), false)) == 0)
+		rc = update(NULL, &gl, iid, ready);
+	else
+		json_object_put(ready);
 	json_object_put(mr);
 	mr = NULL;
 	if (rc == 0)

@@ -7,16 +7,23 @@
 #include <string.h>
 #include <strings.h>
 
+static const char *const DRAFT_PREFIXES[] = { "Draft:", "[Draft]", "(Draft)", "WIP:", "[WIP]" };
+
+const char *promote__gitlab_ready_title(json_object *mr)
+{
+	const char *title = promote__forge_string(mr, "title");
+	for (size_t i = 0; i < sizeof DRAFT_PREFIXES / sizeof *DRAFT_PREFIXES; i++)
+		if (strncasecmp(title, DRAFT_PREFIXES[i], strlen(DRAFT_PREFIXES[i])) == 0) {
+			title += strlen(DRAFT_PREFIXES[i]);
+			return title + strspn(title, " ");
+		}
+	return title;
+}
+
 bool promote__gitlab_draft(json_object *mr)
 {
-	static const char *const prefixes[] = { "Draft:", "[Draft]", "(Draft)", "WIP:", "[WIP]" };
-	if (promote__forge_bool(mr, "draft") || promote__forge_bool(mr, "work_in_progress"))
-		return true;
-	const char *title = promote__forge_string(mr, "title");
-	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
-		if (strncasecmp(title, prefixes[i], strlen(prefixes[i])) == 0)
-			return true;
-	return false;
+	return promote__forge_bool(mr, "draft") || promote__forge_bool(mr, "work_in_progress") ||
+	       promote__gitlab_ready_title(mr) != promote__forge_string(mr, "title");
 }
 
 const char *promote__gitlab_merged_commit(json_object *mr)

@@ -13,6 +13,9 @@
  * "Draft:", "[Draft]", "(Draft)" or "WIP:" prefix. */
 bool promote__gitlab_draft(json_object *mr);
 
+/* Its title without the draft prefix (the whole title when it has none): what marks it ready. */
+const char *promote__gitlab_ready_title(json_object *mr);
+
 /* The commit its target branch got when it was merged: merge_commit_sha, else squash_commit_sha (a
  * squash fast-forwarded), else its head (fast-forwarded). */
 const char *promote__gitlab_merged_commit(json_object *mr);

@@ -1,0 +1,193 @@
+/* What GitLab's answers say of a merge request (lib/providers/git/gitlab_state.c) and the change ids
+ * and label matching the forge providers share (lib/providers/git/forge_common.c): pure functions. */
+#include "helpers.h"
+
+#include "providers/change.h"
+#include "providers/git/forge_common.h"
+#include "providers/git/gitlab_state.h"
+
+static json_object *parse(const char *text)
+{
+	json_object *o = json_tokener_parse(text);
+	assert_non_null(o);
+	return o;
+}
+
+static int checks_of(const char *mr)
+{
+	json_object *m = parse(mr);
+	int checks = promote__gitlab_checks(m);
+	json_object_put(m);
+	return checks;
+}
+
+#define PIPELINE(status) "{\"sha\": \"abc\", \"head_pipeline\": {\"sha\": \"abc\", \"status\": \"" status "\"}}"
+
+static void test_checks(void **state)
+{
+	(void)state;
+	assert_int_equal(checks_of("{\"sha\": \"abc\", \"head_pipeline\": null}"), PROMOTE_CHECKS_NONE);
+	assert_int_equal(checks_of("{\"sha\": \"abc\"}"), PROMOTE_CHECKS_NONE);
+	assert_int_equal(checks_of(PIPELINE("success")), PROMOTE_CHECKS_PASSING);
+	assert_int_equal(checks_of(PIPELINE("skipped")), PROMOTE_CHECKS_PASSING);
+	assert_int_equal(checks_of(PIPELINE("failed")), PROMOTE_CHECKS_FAILING);
+	assert_int_equal(checks_of(PIPELINE("canceled")), PROMOTE_CHECKS_FAILING);
+	static const char *const running[] = { "created", "waiting_for_resource", "preparing", "pending", "running",
+		"manual", "scheduled" };
+	for (size_t i = 0; i < sizeof running / sizeof *running; i++) {
+		char mr[160];
+		snprintf(mr, sizeof mr, "{\"sha\": \"abc\", \"head_pipeline\": {\"sha\": \"abc\", \"status\": \"%s\"}}",
+			running[i]);
+		assert_int_equal(checks_of(mr), PROMOTE_CHECKS_PENDING);
+	}
+	/* A passed pipeline of an older head: the new head's pipeline is not there yet. */
+	assert_int_equal(checks_of("{\"sha\": \"new\", \"head_pipeline\": {\"sha\": \"old\", \"status\": \"success\"}}"),
+		PROMOTE_CHECKS_PENDING);
+}
+
+static void not_mergeable_is(const char *mr, const char *expected, bool conflict)
+{
+	json_object *m = parse(mr);
+	bool is_conflict = !conflict;
+	const char *why = promote__gitlab_not_mergeable(m, &is_conflict);
+	if (expected) {
+		assert_non_null(why);
+		assert_non_null(strstr(why, expected));
+	} else {
+		assert_null(why);
+	}
+	assert_int_equal(is_conflict, conflict);
+	json_object_put(m);
+}
+
+#define DETAILED(s) "{\"detailed_merge_status\": \"" s "\"}"
+
+static void test_detailed_merge_status(void **state)
+{
+	(void)state;
+	not_mergeable_is(DETAILED("mergeable"), NULL, false);
+	not_mergeable_is(DETAILED("conflict"), "conflicts with its target branch", true);
+	not_mergeable_is(DETAILED("need_rebase"), "must be rebased", true);
+	not_mergeable_is(DETAILED("checking"), "checking", false);
+	not_mergeable_is(DETAILED("unchecked"), "not checked yet", false);
+	not_mergeable_is(DETAILED("ci_must_pass"), "pipeline to succeed", false);
+	not_mergeable_is(DETAILED("ci_still_running"), "pipeline is still running", false);
+	not_mergeable_is(DETAILED("not_approved"), "lacks the approvals", false);
+	not_mergeable_is(DETAILED("draft_status"), "a draft", false);
+	not_mergeable_is(DETAILED("discussions_not_resolved"), "discussions", false);
+	not_mergeable_is(DETAILED("approvals_syncing"), "syncing its approval rules", false);
+	not_mergeable_is(DETAILED("some_future_status"), "does not say it can be merged", false);
+	/* GitLab before 15.6: merge_status (and has_conflicts) only. */
+	not_mergeable_is("{\"merge_status\": \"can_be_merged\"}", NULL, false);
+	not_mergeable_is("{\"merge_status\": \"cannot_be_merged\"}", "conflicts", true);
+	not_mergeable_is("{\"merge_status\": \"can_be_merged\", \"has_conflicts\": true}", "conflicts", true);
+	not_mergeable_is("{\"merge_status\": \"unchecked\"}", "checking", false);
+}
+
+static void test_waits_for_pipeline(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *mr;
+		bool waits;
+	} cases[] = {
+		{ "{\"sha\": \"a\", \"detailed_merge_status\": \"ci_still_running\", "
+		  "\"head_pipeline\": {\"sha\": \"a\", \"status\": \"running\"}}", true },
+		{ "{\"sha\": \"a\", \"detailed_merge_status\": \"mergeable\", "
+		  "\"head_pipeline\": {\"sha\": \"a\", \"status\": \"pending\"}}", true },
+		{ "{\"sha\": \"a\", \"detailed_merge_status\": \"not_approved\", "
+		  "\"head_pipeline\": {\"sha\": \"a\", \"status\": \"running\"}}", false },
+		{ "{\"sha\": \"a\", \"detailed_merge_status\": \"mergeable\", "
+		  "\"head_pipeline\": {\"sha\": \"a\", \"status\": \"success\"}}", false },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		json_object *m = parse(cases[i].mr);
+		assert_int_equal(promote__gitlab_waits_for_pipeline(m), cases[i].waits);
+		json_object_put(m);
+	}
+}
+
+static void test_mr_to_info_and_draft(void **state)
+{
+	(void)state;
+	json_object *mr = parse("{\"iid\": 3, \"state\": \"merged\", \"title\": \"Promote shop\", "
+		"\"web_url\": \"https://gitlab.com/g/s/p/-/merge_requests/3\", \"source_branch\": \"promote/x\", "
+		"\"target_branch\": \"main\", \"sha\": \"head\", \"merge_commit_sha\": null, \"squash_commit_sha\": \"sq\"}");
+	promote_change_info *info = promote__change_info_new();
+	assert_int_equal(promote__gitlab_mr_to_info(info, mr, "g/s/p!3"), 0);
+	assert_string_equal(promote_change_info_id(info), "g/s/p!3");
+	assert_int_equal(promote_change_info_state(info), PROMOTE_CHANGE_MERGED);
+	assert_string_equal(promote_change_info_merge_commit(info), "sq");  /* squashed, fast-forwarded */
+	assert_string_equal(promote_change_info_head(info), "promote/x");
+	assert_string_equal(promote_change_info_base(info), "main");
+	assert_false(promote_change_info_draft(info));
+	promote_change_info_free(info);
+	json_object_put(mr);
+	/* Being merged ("locked") is still open; a draft by its title. */
+	mr = parse("{\"iid\": 4, \"state\": \"locked\", \"title\": \"Draft: Promote shop\"}");
+	info = promote__change_info_new();
+	assert_int_equal(promote__gitlab_mr_to_info(info, mr, "g/s/p!4"), 0);
+	assert_int_equal(promote_change_info_state(info), PROMOTE_CHANGE_OPEN);
+	assert_true(promote_change_info_draft(info));
+	assert_string_equal(promote__gitlab_ready_title(mr), "Promote shop");
+	promote_change_info_free(info);
+	json_object_put(mr);
+	static const char *const drafts[] = { "{\"title\": \"[Draft] x\"}", "{\"title\": \"(draft) x\"}",
+		"{\"title\": \"WIP: x\"}", "{\"title\": \"x\", \"draft\": true}", "{\"title\": \"x\", \"work_in_progress\": true}" };
+	for (size_t i = 0; i < sizeof drafts / sizeof *drafts; i++) {
+		mr = parse(drafts[i]);
+		assert_true(promote__gitlab_draft(mr));
+		json_object_put(mr);
+	}
+	mr = parse("{\"title\": \"Drafting the release\", \"state\": \"closed\"}");
+	assert_false(promote__gitlab_draft(mr));
+	json_object_put(mr);
+}
+
+static void test_approvals(void **state)
+{
+	(void)state;
+	json_object *a = parse("{\"approved\": true, \"approved_by\": [{\"user\": {\"username\": \"ann\"}}, "
+		"{\"user\": {\"username\": \"bob\"}}]}");
+	assert_int_equal(promote__gitlab_approvals(a), 2);
+	json_object_put(a);
+	a = parse("{\"approved\": false, \"approved_by\": []}");
+	assert_int_equal(promote__gitlab_approvals(a), 0);
+	json_object_put(a);
+}
+
+static void test_change_ids_and_labels(void **state)
+{
+	(void)state;
+	int64_t n = 0;
+	assert_int_equal(promote__forge_change_number(&n, "g/sub/p!12", '!', "gitlab", "merge request"), 0);
+	assert_int_equal(n, 12);
+	assert_int_equal(promote__forge_change_number(&n, "7", '!', "gitlab", "merge request"), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(promote__forge_change_number(&n, "g/p#3", '!', "gitlab", "merge request"), PROMOTE_EINVALID);
+	assert_string_equal(promote_error_last()->message,
+		"'g/p#3' is not a change id of the gitlab provider: it is OWNER/REPO!NUMBER, the merge request's");
+	promote_change_request *request = NULL;
+	assert_int_equal(promote_change_request_new(&request, "promote/x", "main"), 0);
+	assert_int_equal(promote_change_request_add_label(request, "a"), 0);
+	assert_int_equal(promote_change_request_add_label(request, "b"), 0);
+	json_object *names = parse("[\"b\", \"c\", \"a\"]"), *objects = parse("[{\"name\": \"a\"}, {\"name\": \"c\"}]");
+	assert_true(promote__forge_has_labels(names, request));     /* GitLab: names */
+	assert_false(promote__forge_has_labels(objects, request));  /* GitHub: objects with a name */
+	json_object_put(names);
+	json_object_put(objects);
+	promote_change_request_free(request);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_detailed_merge_status),
+		cmocka_unit_test(test_waits_for_pipeline),
+		cmocka_unit_test(test_mr_to_info_and_draft),
+		cmocka_unit_test(test_approvals),
+		cmocka_unit_test(test_change_ids_and_labels),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

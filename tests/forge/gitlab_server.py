@@ -30,14 +30,13 @@ otherwise). Standard library only.
 """
 
 import copy
-import http.server
 import json
 import pathlib
 import re
-import subprocess
-import threading
 import time
 import urllib.parse
+
+from forge_server import ForgeHandler, ForgeServer, ForgeState
 
 DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "go-scm" / "scm" / "driver" / "gitlab" / "testdata"
 IDENTITY = ["-c", "user.name=GitLab", "-c", "user.email=noreply@gitlab.com"]
@@ -116,35 +115,26 @@ def check_parameters(kind, allowed, required, values):
     return None
 
 
-class GitLabState:
+class GitLabState(ForgeState):
     """What the server knows; tests read and change it directly (under `lock`)."""
 
+    IDENTITY = IDENTITY
+
     def __init__(self, repo_path, project, token):
-        self.repo_path = str(repo_path)
-        self.project, self.token = project, token
+        super().__init__(repo_path, token)
+        self.project = project
         self.project_id = 4711
-        self.lock = threading.RLock()
         self.mrs = {}               # iid -> dict (our own fields, not GitLab's shape)
         self.pipelines = {}         # sha -> status
         self.pipelines_must_succeed = True  # only_allow_merge_if_pipeline_succeeds
-        self.faults = []            # [method, path regex, status, headers, body] answered once
-        self.hooks = []             # [method, path regex, fn(state)] run once before the request
-        self.requests = []          # (method, path, headers dict, query, body, time.monotonic())
         self.violations = []        # requests out of the documented API
         self.next_iid = 1
         self.merge_calls = 0
         self.pipeline_on_open = None  # "running": a new merge request's head gets a running pipeline
 
-    def git(self, *args, check=True):
-        done = subprocess.run(["git", *IDENTITY, "-C", self.repo_path, *args], capture_output=True, text=True,
-                              env={"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
-                                   "PATH": "/usr/bin:/bin"})
-        if check and done.returncode:
-            raise RuntimeError("git %s: %s" % (" ".join(args), done.stderr))
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    def tip(self, branch):
-        return self.git("rev-parse", "--verify", "-q", "refs/heads/" + branch, check=False)
+    def record(self, method, path, headers, query, body):
+        # (method, path, headers dict, query dict, body, time.monotonic()) of every request
+        self.requests.append((method, path, headers, query, body, time.monotonic()))
 
     # ---- what GitLab computes ---------------------------------------------------------------
     def head_sha(self, mr):
@@ -260,74 +250,39 @@ def approvals_body(state, mr):
     }
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    state = None  # set per server
+class Handler(ForgeHandler):
 
-    def log_message(self, fmt, *args):
-        pass
+    def bad_json(self):
+        return self.send(400, {"error": "The request body is not valid JSON"})
 
-    def send(self, status, body=None, headers=None):
-        data = b"" if body is None else json.dumps(body).encode()
-        self.send_response(status)
-        if body is not None:
-            self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def handle_any(self, method):
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+    def answer(self, method, path, query, payload):
         st = self.state
-        try:
-            payload = json.loads(raw) if raw else None
-        except ValueError:
-            return self.send(400, {"error": "The request body is not valid JSON"})
-        url = urllib.parse.urlsplit(self.path)
-        query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
-        with st.lock:
-            st.requests.append((method, url.path, dict(self.headers.items()), query, payload, time.monotonic()))
-            for fault in st.faults:
-                if fault[0] == method and re.search(fault[1], url.path):
-                    st.faults.remove(fault)
-                    return self.send(fault[2], fault[4], fault[3]() if callable(fault[3]) else fault[3])
-            for hook in st.hooks:
-                if hook[0] == method and re.search(hook[1], url.path):
-                    st.hooks.remove(hook)
-                    hook[2](st)
-                    break
-            if self.headers.get("PRIVATE-TOKEN") != st.token:
-                return self.send(401, {"message": "401 Unauthorized"})
-            # The project is addressed by its URL-encoded path ("group%2Fsub%2Fproject"), never raw slashes.
-            prefix = "/api/v4/projects/" + urllib.parse.quote(st.project, safe="")
-            if not url.path.startswith(prefix + "/"):
-                return self.send(404, {"message": "404 Project Not Found"})
-            path = url.path[len(prefix):]
-            for (verb, pattern), (kind, allowed, required) in REQUESTS.items():
-                match = re.fullmatch(pattern, path)
-                if verb == method and match:
-                    if kind == "query" and payload is not None:
-                        problem = "%s %s takes no body" % (method, pattern)
-                    else:
-                        problem = check_parameters(kind, allowed, required, query if kind == "query" else payload)
-                        if problem is None and kind == "body" and query:
-                            problem = "%s is not a parameter of this endpoint" % next(iter(query))
-                    if problem:
-                        st.violations.append("%s %s: %s" % (method, url.path, problem))
-                        return self.send(400, {"error": problem})
-                    handler = getattr(self, HANDLERS[(verb, pattern)])
-                    return handler(query, payload or {}, *match.groups())
-            st.violations.append("%s %s: no such endpoint" % (method, url.path))
-            return self.send(404, {"error": "404 Not Found"})
+        if self.headers.get("PRIVATE-TOKEN") != st.token:
+            return self.send(401, {"message": "401 Unauthorized"})
+        # The project is addressed by its URL-encoded path ("group%2Fsub%2Fproject"), never raw slashes.
+        prefix = "/api/v4/projects/" + urllib.parse.quote(st.project, safe="")
+        if not path.startswith(prefix + "/"):
+            return self.send(404, {"message": "404 Project Not Found"})
+        full, path = path, path[len(prefix):]
+        for (verb, pattern), (kind, allowed, required) in REQUESTS.items():
+            match = re.fullmatch(pattern, path)
+            if verb == method and match:
+                problem = self.problem(method, pattern, kind, allowed, required, query, payload)
+                if problem:
+                    st.violations.append("%s %s: %s" % (method, full, problem))
+                    return self.send(400, {"error": problem})
+                return getattr(self, HANDLERS[(verb, pattern)])(query, payload or {}, *match.groups())
+        st.violations.append("%s %s: no such endpoint" % (method, full))
+        return self.send(404, {"error": "404 Not Found"})
 
-    do_GET = lambda self: self.handle_any("GET")          # noqa: E731
-    do_POST = lambda self: self.handle_any("POST")        # noqa: E731
-    do_PUT = lambda self: self.handle_any("PUT")          # noqa: E731
-    do_PATCH = lambda self: self.handle_any("PATCH")      # noqa: E731
-    do_DELETE = lambda self: self.handle_any("DELETE")    # noqa: E731
+    @staticmethod
+    def problem(method, pattern, kind, allowed, required, query, payload):
+        """What is wrong with a request by GitLab's documentation, or None."""
+        if kind == "query" and payload is not None:
+            return "%s %s takes no body" % (method, pattern)
+        if kind == "body" and query:
+            return "%s is not a parameter of this endpoint" % next(iter(query))
+        return check_parameters(kind, allowed, required, query if kind == "query" else payload)
 
     def mr(self, iid):
         return self.state.mrs.get(int(iid))
@@ -373,10 +328,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "squash": payload.get("squash", False)}
         if st.pipeline_on_open:
             st.pipelines[st.tip(source)] = st.pipeline_on_open
-        after = [h for h in st.hooks if h[0] == "AFTER POST" and re.search(h[1], "/merge_requests")]
-        for hook in after:
-            st.hooks.remove(hook)
-            hook[2](st)
+        self.run_after("AFTER POST", "/merge_requests")
         return self.send(201, mr_body(st, mr))
 
     def get_mr(self, query, payload, iid):
@@ -448,7 +400,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.send(201, approvals_body(st, mr))
 
     def add_note(self, query, payload, iid):
-        st = self.state
         mr = self.mr(iid)
         if not mr:
             return self.not_found()
@@ -495,25 +446,13 @@ HANDLERS = {
 }
 
 
-class GitLabServer:
-    """The server on a free port of 127.0.0.1, in a thread of the test's process."""
+class GitLabServer(ForgeServer):
+    """The server on a free port of 127.0.0.1, in a thread of the test's process; `url` is its API base."""
+
+    HANDLER = Handler
 
     def __init__(self, repo_path, project="git/gitops", token="glpat-testtoken"):
-        self.state = GitLabState(repo_path, project, token)
-        self.handler = type("BoundHandler", (Handler,), {"state": self.state})
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
-        self.httpd.daemon_threads = True
-        self.url = "http://127.0.0.1:%d/api/v4" % self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
+        super().__init__(GitLabState(repo_path, project, token), "/api/v4")
 
     # ---- what tests change -------------------------------------------------------------------
     def set_pipeline(self, sha, status):
@@ -521,19 +460,6 @@ class GitLabServer:
         with self.state.lock:
             self.state.pipelines[sha] = status
             self.state.pipeline_changed(sha)
-
-    def hook_once(self, method, path_regex, fn):
-        """fn(state) runs once before the first request of `method` whose path matches (method "AFTER
-        POST" with "/merge_requests": after a merge request is made, before its answer is sent)."""
-        with self.state.lock:
-            self.state.hooks.append([method, path_regex, fn])
-
-    def fail_once(self, method, path_regex, status, headers=None, body=None):
-        """The next request of `method` whose path matches is answered `status` with `headers` (a dict,
-        or a function making one when it is answered) and `body`."""
-        with self.state.lock:
-            self.state.faults.append([method, path_regex, status, headers or {},
-                                      body if body is not None else {"message": "injected"}])
 
     def mrs(self):
         with self.state.lock:

@@ -8,12 +8,11 @@ import os
 import pathlib
 import re
 import sys
-import subprocess
 import time
 
 import pytest
 
-from conftest import CLI
+from forge_cli import Runner, branch_tip, wait_for
 from gitlab_server import GitLabServer
 from gitserver import run_git
 
@@ -65,48 +64,9 @@ def setup_repo(git_server, gitlab, strategy="auto", extra="", prod_tag="1.4.0"):
     return url, bare
 
 
-def promote_env(git_server, tmp_path, token=TOKEN, variable="GITLAB_TOKEN"):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITLAB_TOKEN", "PROMOTE_GITLAB_TOKEN")}
-    env.update(PROMOTE_GIT_USERNAME=git_server.user, PROMOTE_GIT_PASSWORD=git_server.password,
-               PROMOTE_CACHE_DIR=str(tmp_path / "cache"), no_proxy="127.0.0.1", NO_PROXY="127.0.0.1")
-    if token is not None:
-        env[variable] = token
-    return env
-
-
-def promote(git_server, tmp_path, *args, token=TOKEN, variable="GITLAB_TOKEN"):
-    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=120,
-                          env=promote_env(git_server, tmp_path, token, variable), stdin=subprocess.DEVNULL)
-
-
-def promote_background(git_server, tmp_path, *args, variable="GITLAB_TOKEN"):
-    return subprocess.Popen([CLI, *map(str, args)], env=promote_env(git_server, tmp_path, TOKEN, variable),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
-
-
-def wait_for(predicate, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "still waiting for %s" % what
-        time.sleep(0.2)
-
-
-def branch_tip(bare, branch):
-    r = run_git("-C", bare, "rev-parse", "--verify", "-q", "refs/heads/" + branch, check=False)
-    return r.stdout.strip() if r.returncode == 0 else None
-
-
-def release_record(git_server, tmp_path, url, release_id):
-    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "status", release_id)
-    assert r.returncode in (0, 3), r.stdout + r.stderr
-    return json.loads(r.stdout)
-
-
-def release_id_of(git_server, tmp_path, url):
-    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "list")
-    releases = json.loads(r.stdout)["releases"]
-    assert len(releases) == 1, releases
-    return releases[0]["id"]
+RUN = Runner(TOKEN, ("GITLAB_TOKEN", "PROMOTE_GITLAB_TOKEN"))
+promote_env, promote, promote_background = RUN.promote_env, RUN.promote, RUN.promote_background
+release_record, release_id_of, assert_no_token = RUN.release_record, RUN.release_id_of, RUN.assert_no_token
 
 
 def show(git_server, tmp_path, url, change):
@@ -117,14 +77,6 @@ def show(git_server, tmp_path, url, change):
 
 def calls(gitlab, method, suffix):
     return [q for q in list(gitlab.state.requests) if q[0] == method and q[1].endswith(suffix)]
-
-
-def assert_no_token(bare, *outputs):
-    """The token is in no output, and in no release record (every commit of refs/promote/)."""
-    for text in outputs:
-        assert TOKEN not in text
-    assert "refs/promote" in run_git("-C", bare, "for-each-ref", "--format=%(refname)", "refs/promote/").stdout
-    assert TOKEN not in run_git("-C", bare, "log", "-p", "--all", "--format=%H %B").stdout
 
 
 def test_pipeline_running_then_success_then_merged(git_server, gitlab, tmp_path):
@@ -406,7 +358,7 @@ def test_a_token_echoed_by_the_server_is_redacted(git_server, gitlab, tmp_path):
 
 def test_no_token_says_where_to_put_one(git_server, gitlab, tmp_path):
     url, bare = setup_repo(git_server, gitlab)
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", token=None)
+    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", token=False)
     assert r.returncode != 0
     assert "PROMOTE_GITLAB_TOKEN" in r.stderr and "api scope" in r.stderr, r.stderr
 

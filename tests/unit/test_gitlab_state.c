@@ -45,43 +45,47 @@ static void test_checks(void **state)
 		PROMOTE_CHECKS_PENDING);
 }
 
-static void not_mergeable_is(const char *mr, const char *expected, bool conflict)
-{
-	json_object *m = parse(mr);
-	bool is_conflict = !conflict;
-	const char *why = promote__gitlab_not_mergeable(m, &is_conflict);
-	if (expected) {
-		assert_non_null(why);
-		assert_non_null(strstr(why, expected));
-	} else {
-		assert_null(why);
-	}
-	assert_int_equal(is_conflict, conflict);
-	json_object_put(m);
-}
-
 #define DETAILED(s) "{\"detailed_merge_status\": \"" s "\"}"
+
+/* A merge request's JSON, the words expected in why it is not mergeable (NULL: it is), a conflict. */
+static const struct {
+	const char *mr;
+	const char *why;
+	bool conflict;
+} MERGE_STATUSES[] = {
+	{ DETAILED("mergeable"), NULL, false },
+	{ DETAILED("conflict"), "conflicts with its target branch", true },
+	{ DETAILED("need_rebase"), "must be rebased", true },
+	{ DETAILED("checking"), "checking", false },
+	{ DETAILED("unchecked"), "not checked yet", false },
+	{ DETAILED("ci_must_pass"), "pipeline to succeed", false },
+	{ DETAILED("ci_still_running"), "pipeline is still running", false },
+	{ DETAILED("not_approved"), "lacks the approvals", false },
+	{ DETAILED("draft_status"), "a draft", false },
+	{ DETAILED("discussions_not_resolved"), "discussions", false },
+	{ DETAILED("approvals_syncing"), "syncing its approval rules", false },
+	{ DETAILED("some_future_status"), "does not say it can be merged", false },
+	/* GitLab before 15.6: merge_status (and has_conflicts) only. */
+	{ "{\"merge_status\": \"can_be_merged\"}", NULL, false },
+	{ "{\"merge_status\": \"cannot_be_merged\"}", "conflicts", true },
+	{ "{\"merge_status\": \"can_be_merged\", \"has_conflicts\": true}", "conflicts", true },
+	{ "{\"merge_status\": \"unchecked\"}", "checking", false },
+};
 
 static void test_detailed_merge_status(void **state)
 {
 	(void)state;
-	not_mergeable_is(DETAILED("mergeable"), NULL, false);
-	not_mergeable_is(DETAILED("conflict"), "conflicts with its target branch", true);
-	not_mergeable_is(DETAILED("need_rebase"), "must be rebased", true);
-	not_mergeable_is(DETAILED("checking"), "checking", false);
-	not_mergeable_is(DETAILED("unchecked"), "not checked yet", false);
-	not_mergeable_is(DETAILED("ci_must_pass"), "pipeline to succeed", false);
-	not_mergeable_is(DETAILED("ci_still_running"), "pipeline is still running", false);
-	not_mergeable_is(DETAILED("not_approved"), "lacks the approvals", false);
-	not_mergeable_is(DETAILED("draft_status"), "a draft", false);
-	not_mergeable_is(DETAILED("discussions_not_resolved"), "discussions", false);
-	not_mergeable_is(DETAILED("approvals_syncing"), "syncing its approval rules", false);
-	not_mergeable_is(DETAILED("some_future_status"), "does not say it can be merged", false);
-	/* GitLab before 15.6: merge_status (and has_conflicts) only. */
-	not_mergeable_is("{\"merge_status\": \"can_be_merged\"}", NULL, false);
-	not_mergeable_is("{\"merge_status\": \"cannot_be_merged\"}", "conflicts", true);
-	not_mergeable_is("{\"merge_status\": \"can_be_merged\", \"has_conflicts\": true}", "conflicts", true);
-	not_mergeable_is("{\"merge_status\": \"unchecked\"}", "checking", false);
+	for (size_t i = 0; i < sizeof MERGE_STATUSES / sizeof *MERGE_STATUSES; i++) {
+		json_object *m = parse(MERGE_STATUSES[i].mr);
+		bool conflict = !MERGE_STATUSES[i].conflict;
+		const char *why = promote__gitlab_not_mergeable(m, &conflict);
+		if (MERGE_STATUSES[i].why)
+			assert_non_null(strstr(why ? why : "", MERGE_STATUSES[i].why));
+		else
+			assert_null(why);
+		assert_int_equal(conflict, MERGE_STATUSES[i].conflict);
+		json_object_put(m);
+	}
 }
 
 static void test_waits_for_pipeline(void **state)

@@ -193,6 +193,25 @@ int promote__forge_call(json_object **out, long *status, promote__api *api, cons
 	return rc;
 }
 
+int promote__forge_call_at(json_object **out, long *status, promote__api *api, const char *method, const char *prefix,
+	const char *suffix, json_object *body)
+{
+	*out = NULL;
+	char *path = promote__strdupf("%s%s", prefix, suffix);
+	int rc = path ? promote__forge_call(out, status, api, method, path, body) : promote__error_oom();
+	free(path);
+	return rc;
+}
+
+int promote__forge_list_at(json_object **out, promote__api *api, const char *prefix, const char *suffix)
+{
+	*out = NULL;
+	char *path = promote__strdupf("%s%s", prefix, suffix);
+	int rc = path ? promote__forge_list(out, api, path) : promote__error_oom();
+	free(path);
+	return rc;
+}
+
 int promote__forge_send(promote__api *api, const char *method, const char *path, const char *key, const char *value)
 {
 	json_object *request = json_object_new_object(), *answer = NULL;
@@ -293,7 +312,7 @@ int promote__forge_reuse_or_open(json_object **out, promote_change_info *info, c
 			promote_change_request_head(request), promote_change_request_base(request), ops->where, ops->what);
 	if (rc == 0)
 		rc = ops->create(out, ops->forge, request);
-	if (rc && (rc == PROMOTE_EINVALID || rc == PROMOTE_ECONFLICT) && strstr(promote_error_last()->message, "already exists")) {
+	if ((rc == PROMOTE_EINVALID || rc == PROMOTE_ECONFLICT) && strstr(promote_error_last()->message, "already exists")) {
 		/* Opened by a run that raced this one. */
 		promote_error_clear();
 		rc = ops->find_open(out, ops->forge, request, true);

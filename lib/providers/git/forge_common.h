@@ -62,6 +62,9 @@ int promote__forge_connect(promote__api **api, promote__forge_url *url, const pr
  * gets the HTTP status either way. */
 int promote__forge_call(json_object **out, long *status, promote__api *api, const char *method, const char *path,
 	json_object *body);
+/* The same at `prefix` then `suffix` ("/projects/ID" "/merge_requests"). */
+int promote__forge_call_at(json_object **out, long *status, promote__api *api, const char *method, const char *prefix,
+	const char *suffix, json_object *body);
 
 /* METHOD `path` with the body {key: value}, its answer dropped: 0 or the call's code. */
 int promote__forge_send(promote__api *api, const char *method, const char *path, const char *key, const char *value);
@@ -69,6 +72,7 @@ int promote__forge_send(promote__api *api, const char *method, const char *path,
 /* GET `path`, a list, with every page after it (Link rel="next", at most 20 pages) appended: 0 with
  * *out an array (the caller puts it), or the call's code. */
 int promote__forge_list(json_object **out, promote__api *api, const char *path);
+int promote__forge_list_at(json_object **out, promote__api *api, const char *prefix, const char *suffix);
 
 /* The number of change `id` ("PATH<sep>N" or "N"): 0, or PROMOTE_EINVALID saying that a change id of
  * `provider` is OWNER/REPO<sep>NUMBER, the `what`'s. */

@@ -40,7 +40,7 @@
 /* A merge request's JSON into `out`, with its id. */
 static int mr_info(promote_change_info *out, promote__gitlab *gl, json_object *mr)
 {
-	char *id = promote__gitlab_change_id(gl, promote__forge_int(mr, "iid"));
+	char *id = promote__strdupf("%s!%lld", gl->path, (long long)promote__forge_int(mr, "iid"));
 	int rc = id ? promote__gitlab_mr_to_info(out, mr, id) : promote__error_oom();
 	free(id);
 	return rc;
@@ -70,7 +70,7 @@ static int find_open(json_object **mr, void *forge, const promote_change_request
 	char *suffix = value ? promote__strdupf("/merge_requests?state=opened&per_page=100&%s=%s",
 				       by_head ? "source_branch" : "labels", value) : NULL;
 	json_object *list = NULL;
-	int rc = suffix ? promote__gitlab_list(&list, gl, suffix) : promote__error_oom();
+	int rc = suffix ? promote__forge_list_at(&list, gl->api, gl->project, suffix) : promote__error_oom();
 	size_t n = rc == 0 ? json_object_array_length(list) : 0;
 	for (size_t i = 0; i < n && !*mr; i++) {
 		json_object *candidate = json_object_array_get_idx(list, i);
@@ -93,7 +93,8 @@ static int has_diff(bool *diff, void *forge, const promote_change_request *reque
 	char *head = promote__forge_escape(promote_change_request_head(request), false);
 	char *suffix = base && head ? promote__strdupf("/repository/compare?from=%s&to=%s&straight=false", base, head) : NULL;
 	json_object *answer = NULL, *diffs = NULL;
-	int rc = suffix ? promote__gitlab_call(&answer, NULL, gl, "GET", suffix, NULL) : promote__error_oom();
+	int rc = suffix ? promote__forge_call_at(&answer, NULL, gl->api, "GET", gl->project, suffix, NULL)
+			: promote__error_oom();
 	if (rc == 0)
 		*diff = json_object_object_get_ex(answer, "diffs", &diffs) && json_object_is_type(diffs, json_type_array) &&
 			json_object_array_length(diffs) > 0;
@@ -124,7 +125,7 @@ static int create(json_object **mr, void *forge, const promote_change_request *r
 	if (rc == 0 && *labels)
 		rc = promote__json_put_string(body, "labels", labels, false);
 	if (rc == 0)
-		rc = promote__gitlab_call(mr, NULL, gl, "POST", "/merge_requests", body);
+		rc = promote__forge_call_at(mr, NULL, gl->api, "POST", gl->project, "/merge_requests", body);
 	json_object_put(body);
 	free(labels);
 	free(title);
@@ -136,7 +137,8 @@ static int update(json_object **mr, promote__gitlab *gl, int64_t iid, json_objec
 {
 	json_object *answer = NULL;
 	char *suffix = promote__strdupf("/merge_requests/%lld", (long long)iid);
-	int rc = body && suffix ? promote__gitlab_call(&answer, NULL, gl, "PUT", suffix, body) : promote__error_oom();
+	int rc = body && suffix ? promote__forge_call_at(&answer, NULL, gl->api, "PUT", gl->project, suffix, body)
+				: promote__error_oom();
 	if (mr)
 		*mr = answer;
 	else
@@ -196,7 +198,8 @@ static int read_change(promote_change_info *out, json_object **mr, promote__gitl
 	char *suffix = promote__strdupf("/merge_requests/%lld", (long long)iid);
 	char *approvals_path = promote__strdupf("/merge_requests/%lld/approvals", (long long)iid);
 	json_object *approvals = NULL;
-	int rc = suffix && approvals_path ? promote__gitlab_call(mr, NULL, gl, "GET", suffix, NULL) : promote__error_oom();
+	int rc = suffix && approvals_path ? promote__forge_call_at(mr, NULL, gl->api, "GET", gl->project, suffix, NULL)
+					  : promote__error_oom();
 	if (rc == 0)
 		rc = mr_info(out, gl, *mr);
 	bool conflict = false;
@@ -205,7 +208,7 @@ static int read_change(promote_change_info *out, json_object **mr, promote__gitl
 		rc = promote_change_info_set_checks(out,
 			promote__forge_checks_seen(promote__gitlab_checks(*mr), out, why, conflict));
 	if (rc == 0)
-		rc = promote__gitlab_call(&approvals, NULL, gl, "GET", approvals_path, NULL);
+		rc = promote__forge_call_at(&approvals, NULL, gl->api, "GET", gl->project, approvals_path, NULL);
 	/* A draft is a person's turn at GitLab: no approval counts until it is marked ready. */
 	if (rc == 0)
 		rc = promote_change_info_set_approvals(out, promote__gitlab_draft(*mr) ? 0 : promote__gitlab_approvals(approvals));
@@ -218,7 +221,7 @@ static int read_change(promote_change_info *out, json_object **mr, promote__gitl
 /* Open the project of change `id` and read its iid. */
 static int open_change_id(promote__gitlab *gl, int64_t *iid, void *payload, const char *id)
 {
-	int rc = promote__gitlab_change_iid(iid, id);
+	int rc = promote__forge_change_number(iid, id, '!', "gitlab", "merge request");
 	return rc ? rc : promote__gitlab_open(gl, payload, NULL, id);
 }
 
@@ -238,7 +241,8 @@ static int gitlab_get_change(promote_change_info *out, const char *id, void *pay
 
 /* PUT .../merge naming head `sha` (GitLab answers 409 when the head moved since); `automatic`: when
  * the pipeline succeeds. The answer, the merge request, into *mr. */
-static int put_merge(json_object **mr, promote__gitlab *gl, int64_t iid, const char *sha, bool automatic, const char *id)
+static int put_merge(json_object **mr, promote__gitlab *gl, int64_t iid, const char *sha, bool automatic,
+	const char *id)
 {
 	json_object *body = json_object_new_object();
 	char *suffix = promote__strdupf("/merge_requests/%lld/merge", (long long)iid);
@@ -253,7 +257,7 @@ static int put_merge(json_object **mr, promote__gitlab *gl, int64_t iid, const c
 	if (rc == 0 && automatic)
 		rc = promote__json_put(body, "auto_merge", json_object_new_boolean(1), false);
 	if (rc == 0)
-		rc = promote__gitlab_call(mr, NULL, gl, "PUT", suffix, body);
+		rc = promote__forge_call_at(mr, NULL, gl->api, "PUT", gl->project, suffix, body);
 	rc = promote__forge_merge_refused(rc, "merge request", "GitLab", id, sha);
 	json_object_put(body);
 	free(suffix);
@@ -334,12 +338,13 @@ static int gitlab_approve_change(promote_change_info *out, const char *id, const
 	json_object *mr = NULL, *request = json_object_new_object(), *answer = NULL;
 	char *suffix = promote__strdupf("/merge_requests/%lld", (long long)iid);
 	char *approve = promote__strdupf("/merge_requests/%lld/approve", (long long)iid);
-	rc = request && suffix && approve ? promote__gitlab_call(&mr, NULL, &gl, "GET", suffix, NULL) : promote__error_oom();
+	rc = request && suffix && approve ? promote__forge_call_at(&mr, NULL, gl.api, "GET", gl.project, suffix, NULL)
+					  : promote__error_oom();
 	/* The head read is the one approved: GitLab refuses (409) if it moved meanwhile. */
 	if (rc == 0)
 		rc = promote__json_put_string(request, "sha", promote__forge_string(mr, "sha"), false);
 	if (rc == 0)
-		rc = promote__gitlab_call(&answer, NULL, &gl, "POST", approve, request);
+		rc = promote__forge_call_at(&answer, NULL, gl.api, "POST", gl.project, approve, request);
 	/* A draft approved is ready to merge (promote/sys/git_provider.h): its draft prefix goes. */
 	json_object *ready = rc == 0 && promote__gitlab_draft(mr) ? json_object_new_object() : NULL;
 	if (ready && (rc = promote__json_put_string(ready, "title", promote__gitlab_ready_title(mr), false)) == 0)

@@ -52,32 +52,3 @@ void promote__gitlab_close(promote__gitlab *gl)
 	free(gl->project);
 	memset(gl, 0, sizeof *gl);
 }
-
-int promote__gitlab_call(json_object **out, long *status, promote__gitlab *gl, const char *method, const char *suffix,
-	json_object *body)
-{
-	*out = NULL;
-	char *path = promote__strdupf("%s%s", gl->project, suffix);
-	int rc = path ? promote__forge_call(out, status, gl->api, method, path, body) : promote__error_oom();
-	free(path);
-	return rc;
-}
-
-int promote__gitlab_list(json_object **out, promote__gitlab *gl, const char *suffix)
-{
-	*out = NULL;
-	char *path = promote__strdupf("%s%s", gl->project, suffix);
-	int rc = path ? promote__forge_list(out, gl->api, path) : promote__error_oom();
-	free(path);
-	return rc;
-}
-
-char *promote__gitlab_change_id(const promote__gitlab *gl, int64_t iid)
-{
-	return promote__strdupf("%s!%lld", gl->path, (long long)iid);
-}
-
-int promote__gitlab_change_iid(int64_t *iid, const char *id)
-{
-	return promote__forge_change_number(iid, id, '!', "gitlab", "merge request");
-}

@@ -27,16 +27,4 @@ typedef struct promote__gitlab {
 int promote__gitlab_open(promote__gitlab *gl, promote_context *ctx, const char *env, const char *id);
 void promote__gitlab_close(promote__gitlab *gl);
 
-/* METHOD /projects/ID`suffix` with `body` (borrowed; NULL: none): as promote__forge_call(). */
-int promote__gitlab_call(json_object **out, long *status, promote__gitlab *gl, const char *method, const char *suffix,
-	json_object *body);
-
-/* GET /projects/ID`suffix`, a list, every page of it: as promote__forge_list(). */
-int promote__gitlab_list(json_object **out, promote__gitlab *gl, const char *suffix);
-
-/* A change's id, "PATH!IID" (GitLab's own reference to a merge request), from a merge request's iid. */
-char *promote__gitlab_change_id(const promote__gitlab *gl, int64_t iid);
-/* The iid of change `id` ("PATH!IID" or "IID"): 0 or PROMOTE_EINVALID saying what an id looks like. */
-int promote__gitlab_change_iid(int64_t *iid, const char *id);
-
 #endif

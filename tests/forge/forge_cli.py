@@ -1,0 +1,67 @@
+"""What the forge tests share to run promote as a user does (test_github.py, test_gitlab.py): the CLI
+with a forge's token in its environment (and no other of that forge's), a release's record and id,
+waiting for a state, a branch's tip, and the check that a token is in no output and no release record."""
+
+import json
+import os
+import subprocess
+import time
+
+from conftest import CLI
+from gitserver import run_git
+
+
+def wait_for(predicate, what, timeout=60, show=lambda: ""):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "still waiting for %s %s" % (what, show())
+        time.sleep(0.2)
+
+
+def branch_tip(bare, branch):
+    r = run_git("-C", bare, "rev-parse", "--verify", "-q", "refs/heads/" + branch, check=False)
+    return r.stdout.strip() if r.returncode == 0 else None
+
+
+class Runner:
+    """promote as a user of one forge runs it: `token` in the first of `variables` (unless told another)."""
+
+    def __init__(self, token, variables):
+        self.token, self.variables = token, variables
+
+    def promote_env(self, git_server, tmp_path, token=None, variable=None):
+        env = {k: v for k, v in os.environ.items() if k not in self.variables}
+        env.update(PROMOTE_GIT_USERNAME=git_server.user, PROMOTE_GIT_PASSWORD=git_server.password,
+                   PROMOTE_CACHE_DIR=str(tmp_path / "cache"), no_proxy="127.0.0.1", NO_PROXY="127.0.0.1")
+        if token is not False:
+            env[variable or self.variables[0]] = token or self.token
+        return env
+
+    def promote(self, git_server, tmp_path, *args, token=None, variable=None):
+        """promote ARGS, waited for; token=False: none."""
+        return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=120,
+                              env=self.promote_env(git_server, tmp_path, token, variable), stdin=subprocess.DEVNULL)
+
+    def promote_background(self, git_server, tmp_path, *args, variable=None):
+        """promote ARGS started, not waited for (it polls a change whose checks run)."""
+        return subprocess.Popen([CLI, *map(str, args)], env=self.promote_env(git_server, tmp_path, None, variable),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+
+    def release_record(self, git_server, tmp_path, url, release_id):
+        r = self.promote(git_server, tmp_path, "--repo", url, "--json", "release", "status", release_id)
+        assert r.returncode in (0, 3), r.stdout + r.stderr
+        return json.loads(r.stdout)
+
+    def release_id_of(self, git_server, tmp_path, url):
+        r = self.promote(git_server, tmp_path, "--repo", url, "--json", "release", "list")
+        releases = json.loads(r.stdout)["releases"]
+        assert len(releases) == 1, releases
+        return releases[0]["id"]
+
+    def assert_no_token(self, bare, *outputs):
+        """The token is in no output, and in no release record (every commit of refs/promote/)."""
+        for text in outputs:
+            assert self.token not in text
+        records = run_git("-C", bare, "log", "-p", "--all", "--format=%H %B").stdout
+        assert "refs/promote" in run_git("-C", bare, "for-each-ref", "--format=%(refname)", "refs/promote/").stdout
+        assert self.token not in records

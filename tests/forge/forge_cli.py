@@ -11,6 +11,41 @@ from conftest import CLI
 from gitserver import run_git
 
 
+CONFIG = """\
+version: 1
+repositories:
+  gitops: {{url: {url}, provider: {provider}, api: {api}{extra}}}
+environments:
+  dev: {{path: envs/dev}}
+  prod: {{path: envs/prod, kind: production, strategy: {strategy}}}
+products:
+  shop:
+    path: apps/shop
+    template: {{attributes: {{values.yaml: [image.tag]}}, version: values.yaml#image.tag}}
+policies:
+  - name: prod-by-change-request
+    match: {{environments: {{names: [prod]}}}}
+    action: pull-request
+flows:
+  default:
+    trigger: dev
+    steps:
+      prod: {{}}
+"""
+
+
+def create_gitops(git_server, name, provider, api, strategy="auto", extra=""):
+    """The gitops repository `name` on the git server: dev at 1.5.0, prod at 1.4.0, prod's policy a change
+    request at `provider` (its API at `api`). Its URL and bare repository's path."""
+    url = git_server.url(name)
+    files = {
+        "promote.yaml": CONFIG.format(url=url, provider=provider, api=api, strategy=strategy, extra=extra),
+        "envs/dev/apps/shop/values.yaml": 'image:\n  tag: "1.5.0"\n',
+        "envs/prod/apps/shop/values.yaml": 'image:\n  tag: "1.4.0"\n',
+    }
+    return url, git_server.create_repo(name, files)
+
+
 def wait_for(predicate, what, timeout=60, show=lambda: ""):
     deadline = time.monotonic() + timeout
     while not predicate():

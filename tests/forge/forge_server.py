@@ -38,6 +38,13 @@ class ForgeState:
     def tip(self, branch):
         return self.git("rev-parse", "--verify", "-q", "refs/heads/" + branch, check=False)
 
+    def push_late(self, branch, head):
+        """Someone pushes a commit (the same tree) onto `branch` at `head`: the new tip."""
+        tree = self.git("rev-parse", head + "^{tree}")
+        moved = self.git("commit-tree", tree, "-p", head, "-m", "a late push")
+        self.git("update-ref", "refs/heads/" + branch, moved, head)
+        return moved
+
 
 class ForgeHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"

@@ -9,44 +9,16 @@ import re
 import urllib.error
 import urllib.request
 
-from forge_cli import Runner, branch_tip, wait_for
+from forge_cli import Runner, branch_tip, create_gitops, wait_for
 from gitserver import run_git
 
 TOKEN = "ghp_S3cretTokenValue0123456789abcdef"
-
-CONFIG = """\
-version: 1
-repositories:
-  gitops: {{url: {url}, provider: github, api: {api}{extra}}}
-environments:
-  dev: {{path: envs/dev}}
-  prod: {{path: envs/prod, kind: production, strategy: {strategy}}}
-products:
-  shop:
-    path: apps/shop
-    template: {{attributes: {{values.yaml: [image.tag]}}, version: values.yaml#image.tag}}
-policies:
-  - name: prod-by-pull-request
-    match: {{environments: {{names: [prod]}}}}
-    action: pull-request
-flows:
-  default:
-    trigger: dev
-    steps:
-      prod: {{}}
-"""
 
 
 def setup_repo(git_server, github, strategy="auto", extra=""):
     """The gitops repository (dev at 1.5.0, prod at 1.4.0) on the git server; the GitHub server over it."""
     server, prism = github
-    url = git_server.url("gitops")
-    files = {
-        "promote.yaml": CONFIG.format(url=url, api=prism.url, strategy=strategy, extra=extra),
-        "envs/dev/apps/shop/values.yaml": 'image:\n  tag: "1.5.0"\n',
-        "envs/prod/apps/shop/values.yaml": 'image:\n  tag: "1.4.0"\n',
-    }
-    bare = git_server.create_repo("gitops", files)
+    url, bare = create_gitops(git_server, "gitops", "github", prism.url, strategy, extra)
     server.reset(bare, owner="git", repo="gitops", token=TOKEN)
     return url, bare
 
@@ -107,10 +79,7 @@ def test_head_moved_before_merge_is_not_merged(git_server, github, tmp_path):
 
     def push_to_head(state):
         # Someone pushes to the pull request's branch after its checks were read, before the merge.
-        tree = state.git("rev-parse", head + "^{tree}")
-        moved = state.git("commit-tree", tree, "-p", head, "-m", "a late push")
-        state.git("update-ref", "refs/heads/" + pr["head"], moved, head)
-        state.statuses[moved] = "pending"  # its CI starts
+        state.statuses[state.push_late(pr["head"], head)] = "pending"  # its CI starts
 
     server.hook_once("PUT", r"/merge$", push_to_head)
     server.set_checks(head, "success")

@@ -5,41 +5,17 @@ a nested group (git/platform/gitops), so the URL-encoded project path is exercis
 
 import json
 import os
-import pathlib
 import re
-import sys
 import time
 
 import pytest
 
-from forge_cli import Runner, branch_tip, wait_for
+from forge_cli import Runner, branch_tip, create_gitops, wait_for
 from gitlab_server import GitLabServer
 from gitserver import run_git
 
 TOKEN = "glpat-S3cretTokenValue0123456789"
 PROJECT = "git/platform/gitops"
-
-CONFIG = """\
-version: 1
-repositories:
-  gitops: {{url: {url}, provider: gitlab, api: {api}{extra}}}
-environments:
-  dev: {{path: envs/dev}}
-  prod: {{path: envs/prod, kind: production, strategy: {strategy}}}
-products:
-  shop:
-    path: apps/shop
-    template: {{attributes: {{values.yaml: [image.tag]}}, version: values.yaml#image.tag}}
-policies:
-  - name: prod-by-merge-request
-    match: {{environments: {{names: [prod]}}}}
-    action: pull-request
-flows:
-  default:
-    trigger: dev
-    steps:
-      prod: {{}}
-"""
 
 
 @pytest.fixture
@@ -51,15 +27,9 @@ def gitlab(tmp_path):
             "\n".join(server.state.violations)
 
 
-def setup_repo(git_server, gitlab, strategy="auto", extra="", prod_tag="1.4.0"):
-    """The gitops repository (dev at 1.5.0, prod at `prod_tag`) on the git server; GitLab over it."""
-    url = git_server.url("platform/gitops")
-    files = {
-        "promote.yaml": CONFIG.format(url=url, api=gitlab.url, strategy=strategy, extra=extra),
-        "envs/dev/apps/shop/values.yaml": 'image:\n  tag: "1.5.0"\n',
-        "envs/prod/apps/shop/values.yaml": 'image:\n  tag: "%s"\n' % prod_tag,
-    }
-    bare = git_server.create_repo("platform/gitops", files)
+def setup_repo(git_server, gitlab, strategy="auto", extra=""):
+    """The gitops repository (dev at 1.5.0, prod at 1.4.0) on the git server; GitLab over it."""
+    url, bare = create_gitops(git_server, "platform/gitops", "gitlab", gitlab.url, strategy, extra)
     gitlab.state.repo_path = str(bare)
     return url, bare
 
@@ -190,22 +160,11 @@ def test_through_the_c_api_token_from_callback_no_empty_merge_request_reuse_by_l
     """Through the C API (the Python binding): the token from the context's credentials callback; a
     branch that changes nothing opens nothing (GitLab's compare is asked first); an open merge request
     is found again by its source branch, and by its labels."""
-    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "bindings" / "python"))
-    import promote as binding
-    from test_github_api import push_branch
-    monkeypatch.delenv("GITLAB_TOKEN", raising=False)
-    monkeypatch.delenv("PROMOTE_GITLAB_TOKEN", raising=False)
+    from test_github_api import open_context, promote as binding, push_branches
     url, bare = setup_repo(git_server, gitlab)
-    push_branch(bare, "same", change=False)   # a commit, but no file changed
-    push_branch(bare, "feature", change=True)
+    push_branches(bare, monkeypatch, RUN.variables)
     asked = []
-
-    def credentials(url, user_from_url, allowed):
-        asked.append(url)
-        return (git_server.user, git_server.password) if "/git/" in url else ("oauth2", TOKEN)
-
-    with binding.Context.from_repository(git_server.url("platform/gitops"), credentials=credentials,
-                                         cache_dir=tmp_path / "cache") as ctx:
+    with open_context(git_server, tmp_path, asked, TOKEN, "platform/gitops") as ctx:
         with pytest.raises(binding.PromoteError) as caught:
             ctx.open_change("same", "main", title="nothing", labels=["x"])
         assert "changes nothing" in str(caught.value) and "no merge request was opened" in str(caught.value)
@@ -232,10 +191,7 @@ def test_head_moved_before_merge_is_not_merged(git_server, gitlab, tmp_path):
 
     def push_to_head(state):
         # Someone pushes to the source branch after its pipeline was read, before the merge.
-        tree = state.git("rev-parse", head + "^{tree}")
-        moved = state.git("commit-tree", tree, "-p", head, "-m", "a late push")
-        state.git("update-ref", "refs/heads/" + mr["source"], moved, head)
-        state.pipelines[moved] = "running"  # its pipeline starts
+        state.pipelines[state.push_late(mr["source"], head)] = "running"  # its pipeline starts
 
     gitlab.hook_once("PUT", r"/merge$", push_to_head)
     gitlab.set_pipeline(head, "success")

@@ -111,40 +111,56 @@ static void test_waits_for_pipeline(void **state)
 	}
 }
 
+/* A merge request read into a change's info: its state, draft and merge commit. */
+static const struct {
+	const char *mr;
+	int state;
+	bool draft;
+	const char *merge_commit;
+} MRS[] = {
+	/* Squashed and fast-forwarded: no merge commit, the squash commit is the target's. */
+	{ "{\"iid\": 3, \"state\": \"merged\", \"title\": \"Promote shop\", \"sha\": \"head\", "
+	  "\"merge_commit_sha\": null, \"squash_commit_sha\": \"sq\"}", PROMOTE_CHANGE_MERGED, false, "sq" },
+	{ "{\"iid\": 3, \"state\": \"merged\", \"title\": \"x\", \"sha\": \"head\", \"merge_commit_sha\": \"mc\"}",
+	  PROMOTE_CHANGE_MERGED, false, "mc" },
+	/* Fast-forwarded: the head is the target's. */
+	{ "{\"iid\": 3, \"state\": \"merged\", \"title\": \"x\", \"sha\": \"head\"}", PROMOTE_CHANGE_MERGED, false,
+	  "head" },
+	/* Being merged ("locked") is still open; a draft by its title. */
+	{ "{\"iid\": 4, \"state\": \"locked\", \"title\": \"Draft: Promote shop\"}", PROMOTE_CHANGE_OPEN, true, "" },
+	{ "{\"iid\": 5, \"state\": \"closed\", \"title\": \"Drafting the release\"}", PROMOTE_CHANGE_CLOSED, false,
+	  "" },
+	{ "{\"iid\": 6, \"state\": \"opened\", \"title\": \"[Draft] x\"}", PROMOTE_CHANGE_OPEN, true, "" },
+	{ "{\"iid\": 6, \"state\": \"opened\", \"title\": \"(draft) x\"}", PROMOTE_CHANGE_OPEN, true, "" },
+	{ "{\"iid\": 6, \"state\": \"opened\", \"title\": \"WIP: x\"}", PROMOTE_CHANGE_OPEN, true, "" },
+	{ "{\"iid\": 6, \"state\": \"opened\", \"title\": \"x\", \"draft\": true}", PROMOTE_CHANGE_OPEN, true, "" },
+	{ "{\"iid\": 6, \"state\": \"opened\", \"title\": \"x\", \"work_in_progress\": true}", PROMOTE_CHANGE_OPEN,
+	  true, "" },
+};
+
 static void test_mr_to_info_and_draft(void **state)
 {
 	(void)state;
-	json_object *mr = parse("{\"iid\": 3, \"state\": \"merged\", \"title\": \"Promote shop\", "
-		"\"web_url\": \"https://gitlab.com/g/s/p/-/merge_requests/3\", \"source_branch\": \"promote/x\", "
-		"\"target_branch\": \"main\", \"sha\": \"head\", \"merge_commit_sha\": null, \"squash_commit_sha\": \"sq\"}");
-	promote_change_info *info = promote__change_info_new();
-	assert_int_equal(promote__gitlab_mr_to_info(info, mr, "g/s/p!3"), 0);
-	assert_string_equal(promote_change_info_id(info), "g/s/p!3");
-	assert_int_equal(promote_change_info_state(info), PROMOTE_CHANGE_MERGED);
-	assert_string_equal(promote_change_info_merge_commit(info), "sq");  /* squashed, fast-forwarded */
-	assert_string_equal(promote_change_info_head(info), "promote/x");
-	assert_string_equal(promote_change_info_base(info), "main");
-	assert_false(promote_change_info_draft(info));
-	promote_change_info_free(info);
-	json_object_put(mr);
-	/* Being merged ("locked") is still open; a draft by its title. */
-	mr = parse("{\"iid\": 4, \"state\": \"locked\", \"title\": \"Draft: Promote shop\"}");
-	info = promote__change_info_new();
-	assert_int_equal(promote__gitlab_mr_to_info(info, mr, "g/s/p!4"), 0);
-	assert_int_equal(promote_change_info_state(info), PROMOTE_CHANGE_OPEN);
-	assert_true(promote_change_info_draft(info));
-	assert_string_equal(promote__gitlab_ready_title(mr), "Promote shop");
-	promote_change_info_free(info);
-	json_object_put(mr);
-	static const char *const drafts[] = { "{\"title\": \"[Draft] x\"}", "{\"title\": \"(draft) x\"}",
-		"{\"title\": \"WIP: x\"}", "{\"title\": \"x\", \"draft\": true}", "{\"title\": \"x\", \"work_in_progress\": true}" };
-	for (size_t i = 0; i < sizeof drafts / sizeof *drafts; i++) {
-		mr = parse(drafts[i]);
-		assert_true(promote__gitlab_draft(mr));
+	for (size_t i = 0; i < sizeof MRS / sizeof *MRS; i++) {
+		json_object *mr = parse(MRS[i].mr);
+		promote_change_info *info = promote__change_info_new();
+		assert_int_equal(promote__gitlab_mr_to_info(info, mr, "g/s/p!3"), 0);
+		assert_string_equal(promote_change_info_id(info), "g/s/p!3");
+		assert_int_equal(promote_change_info_state(info), MRS[i].state);
+		assert_int_equal(promote_change_info_draft(info), MRS[i].draft);
+		assert_string_equal(promote_change_info_merge_commit(info), MRS[i].merge_commit);
+		promote_change_info_free(info);
 		json_object_put(mr);
 	}
-	mr = parse("{\"title\": \"Drafting the release\", \"state\": \"closed\"}");
-	assert_false(promote__gitlab_draft(mr));
+	json_object *mr = parse("{\"title\": \"Draft:  Promote shop\", \"source_branch\": \"promote/x\", "
+		"\"target_branch\": \"main\", \"web_url\": \"https://gitlab.com/g/s/p/-/merge_requests/3\"}");
+	assert_string_equal(promote__gitlab_ready_title(mr), "Promote shop");
+	promote_change_info *info = promote__change_info_new();
+	assert_int_equal(promote__gitlab_mr_to_info(info, mr, "g/s/p!3"), 0);
+	assert_string_equal(promote_change_info_head(info), "promote/x");
+	assert_string_equal(promote_change_info_base(info), "main");
+	assert_string_equal(promote_change_info_url(info), "https://gitlab.com/g/s/p/-/merge_requests/3");
+	promote_change_info_free(info);
 	json_object_put(mr);
 }
 

@@ -150,30 +150,34 @@ int promote__forge_api_new(promote__api **out, promote_context *ctx, const char 
 	return rc;
 }
 
-int promote__forge_connect(promote__api **api, promote__forge_url *url, const promote_repository **repo,
+int promote__forge_connect(promote__api **api, char **owner, char **name, const char **merge_method,
 	promote_context *ctx, const char *provider, const char *env, const char *id, char sep,
 	char *(*default_base)(const promote__forge_url *url), const promote__forge_token *how, promote__api_flavor flavor,
 	const char *shape)
 {
 	*api = NULL;
-	memset(url, 0, sizeof *url);
-	const promote_repository *chosen = promote__forge_choose(ctx, provider, env, id, sep);
-	if (repo)
-		*repo = chosen;
-	if (!chosen)
+	*owner = *name = NULL;
+	const promote_repository *repo = promote__forge_choose(ctx, provider, env, id, sep);
+	if (!repo)
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
 			"no repository of the configuration has provider %s and a url: add one under 'repositories'", provider);
-	int rc = promote__forge_url_parse(url, chosen->url);
+	promote__forge_url url;
+	int rc = promote__forge_url_parse(&url, repo->url);
 	if (rc == PROMOTE_EINVALID)
 		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
-			"repository '%s': its url does not end in %s", chosen->name, shape);
+			"repository '%s': its url does not end in %s", repo->name, shape);
 	if (rc)
 		return rc;
-	char *base = chosen->api ? promote__strdupf("%s", chosen->api) : default_base(url);
+	*merge_method = repo->merge_method ? repo->merge_method : "merge";
+	char *base = repo->api ? promote__strdupf("%s", repo->api) : default_base(&url);
 	rc = base ? promote__forge_api_new(api, ctx, base, how, flavor) : promote__error_oom();
 	free(base);
-	if (rc)
-		promote__forge_url_dispose(url);
+	if (rc == 0) {
+		*owner = url.owner;
+		*name = url.name;
+		url.owner = url.name = NULL;
+	}
+	promote__forge_url_dispose(&url);
 	return rc;
 }
 

@@ -47,12 +47,12 @@ typedef struct promote__forge_token {
 int promote__forge_api_new(promote__api **out, promote_context *ctx, const char *base, const promote__forge_token *how,
 	promote__api_flavor flavor);
 
-/* The repository of promote__forge_choose() with its URL read into `url` (free with
- * promote__forge_url_dispose()) and a client for its API (promote__forge_api_new()): at `api:`, else
- * at default_base(url) (malloc'd). `*repo` (may be NULL) gets the repository. PROMOTE_ESTATE when no
- * repository has provider `provider`; PROMOTE_EINVALID when its url does not end in `shape`
- * ("OWNER/REPO"). */
-int promote__forge_connect(promote__api **api, promote__forge_url *url, const promote_repository **repo,
+/* The repository of promote__forge_choose() connected: *api a client for its API
+ * (promote__forge_api_new()) at `api:`, else at default_base(its URL read) (malloc'd); *owner and
+ * *name (malloc'd) from its URL's path; *merge_method its mergeMethod ("merge" when unset).
+ * PROMOTE_ESTATE when no repository has provider `provider`; PROMOTE_EINVALID when its url does not
+ * end in `shape` ("OWNER/REPO"). Nothing is left to free on an error. */
+int promote__forge_connect(promote__api **api, char **owner, char **name, const char **merge_method,
 	promote_context *ctx, const char *provider, const char *env, const char *id, char sep,
 	char *(*default_base)(const promote__forge_url *url), const promote__forge_token *how, promote__api_flavor flavor,
 	const char *shape);

@@ -29,18 +29,8 @@ static char *api_base(const promote__forge_url *url)
 int promote__github_open(promote__github *gh, promote_context *ctx, const char *env, const char *id)
 {
 	memset(gh, 0, sizeof *gh);
-	promote__forge_url url;
-	const promote_repository *repo = NULL;
-	int rc = promote__forge_connect(&gh->api, &url, &repo, ctx, "github", env, id, '#', api_base, &TOKEN,
-		PROMOTE__API_GITHUB, "OWNER/REPO");
-	if (rc)
-		return rc;
-	gh->owner = url.owner;
-	gh->name = url.name;
-	url.owner = url.name = NULL;
-	gh->merge_method = repo->merge_method ? repo->merge_method : "merge";
-	promote__forge_url_dispose(&url);
-	return 0;
+	return promote__forge_connect(&gh->api, &gh->owner, &gh->name, &gh->merge_method, ctx, "github", env, id, '#',
+		api_base, &TOKEN, PROMOTE__API_GITHUB, "OWNER/REPO");
 }
 
 void promote__github_close(promote__github *gh)

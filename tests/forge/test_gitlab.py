@@ -340,6 +340,23 @@ def test_a_merge_refused_at_gitlab_is_reported(git_server, gitlab, tmp_path):
     assert r.returncode != 0 and "GitLab does not merge merge request %s!1 now" % PROJECT in r.stderr, r.stderr
 
 
+def test_a_merge_gitlab_is_still_carrying_out_is_not_recorded_as_done(git_server, gitlab, tmp_path):
+    """GitLab may answer the merge with the merge request "locked" (being merged): not merged yet — read
+    again later, never taken for merged without its commit."""
+    from gitlab_server import mr_body
+    url, bare = open_manual(git_server, gitlab, tmp_path)
+    with gitlab.state.lock:
+        locked = dict(mr_body(gitlab.state, gitlab.state.mrs[1]), state="locked")
+    gitlab.fail_once("PUT", r"/merge$", 200, {}, locked)
+    r = promote(git_server, tmp_path, "--repo", url, "change", "merge", PROJECT + "!1")
+    assert r.returncode != 0 and "GitLab accepted the merge of head" in r.stderr and "'locked'" in r.stderr, r.stderr
+    gitlab.state.mrs[1]["state"] = "locked"
+    info = show(git_server, tmp_path, url, PROJECT + "!1")
+    assert (info["state"], info["checks"]) == ("open", "pending"), info
+    r = promote(git_server, tmp_path, "--repo", url, "change", "merge", PROJECT + "!1")
+    assert r.returncode != 0 and "GitLab is merging it now" in r.stderr, r.stderr
+
+
 @pytest.mark.parametrize("headers", [
     {"RateLimit-Remaining": "0", "RateLimit-Reset": None},  # epoch seconds, filled in below
     {"Retry-After": "1"},

@@ -70,6 +70,8 @@ static const struct {
 	{ "{\"merge_status\": \"cannot_be_merged\"}", "conflicts", true },
 	{ "{\"merge_status\": \"can_be_merged\", \"has_conflicts\": true}", "conflicts", true },
 	{ "{\"merge_status\": \"unchecked\"}", "checking", false },
+	/* Being merged. */
+	{ "{\"state\": \"locked\", \"detailed_merge_status\": \"mergeable\"}", "merging it now", false },
 };
 
 static void test_detailed_merge_status(void **state)

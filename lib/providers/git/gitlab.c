@@ -281,16 +281,21 @@ static int gitlab_merge_change(promote_change_info *out, const char *id, void *p
 		/* the read failed */
 	} else if (automatic) {
 		/* Its pipeline runs: GitLab merges it when the pipeline succeeds, if the head is still `sha`. */
-		if ((rc = put_merge(&merged, &gl, iid, sha, true, id)) == 0 &&
-			strcmp(promote__forge_string(merged, "state"), "merged") != 0)
-			rc = promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER,
-				"merge request %s is not merged yet: its pipeline is running, and GitLab merges it when the "
-				"pipeline succeeds (auto-merge is set for head %.12s)", id, sha);
+		rc = put_merge(&merged, &gl, iid, sha, true, id);
 	} else if ((rc = promote__forge_merge_guard(out, why, conflict, id, "merge request", "GitLab", sha)) != 0) {
 		rc = rc > 0 ? 0 : rc;  /* 1: merged already */
 	} else {
 		rc = put_merge(&merged, &gl, iid, sha, false, id);
 	}
+	/* Merged only when GitLab says so: an automatic merge waits for the pipeline, and a merge GitLab
+	 * is still carrying out ("locked") is read again later — never recorded without its commit. */
+	if (rc == 0 && merged && strcmp(promote__forge_string(merged, "state"), "merged") != 0)
+		rc = automatic ? promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER,
+				"merge request %s is not merged yet: its pipeline is running, and GitLab merges it when "
+				"the pipeline succeeds (auto-merge is set for head %.12s)", id, sha)
+			       : promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER,
+				"merge request %s is not merged yet: GitLab accepted the merge of head %.12s and is still "
+				"carrying it out (its state is '%s')", id, sha, promote__forge_string(merged, "state"));
 	if (rc == 0 && merged)
 		rc = mr_info(out, &gl, merged);
 	json_object_put(merged);

@@ -97,6 +97,8 @@ const char *promote__gitlab_not_mergeable(json_object *mr, bool *conflict)
 {
 	const char *status = promote__forge_string(mr, "detailed_merge_status");
 	*conflict = false;
+	if (strcmp(promote__forge_string(mr, "state"), "locked") == 0)
+		return "GitLab is merging it now; ask again shortly";
 	if (!*status) {
 		/* GitLab before 15.6: merge_status only (and has_conflicts). */
 		const char *old = promote__forge_string(mr, "merge_status");

@@ -32,7 +32,7 @@ int promote__gitlab_checks(json_object *mr);
 
 /* Why GitLab would not merge it now, from detailed_merge_status (merge_status before GitLab 15.6):
  * NULL when it would ("mergeable"), else a sentence; *conflict is true for "conflict" and
- * "need_rebase" (a person must resolve or rebase). */
+ * "need_rebase" (a person must resolve or rebase). One being merged (state "locked") is not ready. */
 const char *promote__gitlab_not_mergeable(json_object *mr, bool *conflict);
 
 /* Whether GitLab would merge it but for its running pipeline: the status is ci_still_running or

@@ -68,15 +68,17 @@ static const char *read_merge_method(promote__reader *r, const promote__ynode *n
 	return method;
 }
 
-/* A forge's repository (github, gitea) names its owner and name in its URL's path, and needs an API to
- * talk to: one derived from the URL's host, or `api`. */
+/* A forge's repository (github, gitea, gitlab) names its owner (a GitLab group path) and name in its URL's
+ * path, and needs an API to talk to: one derived from the URL's host, or `api`. */
 static void check_forge(promote__reader *r, promote_repository *repo, const promote__ynode *map, const char *what)
 {
 	const promote__ynode *url = promote__map_get(map, "url");
+	bool gitlab = strcmp(repo->provider, "gitlab") == 0;
 	if (!url) {
 		promote__reader_error(r, promote__map_get(map, "provider"), "%s has provider %s but no url: give the "
-			"repository's URL (https://%s/OWNER/REPO.git), from which the owner, the name and the API "
-			"are taken", what, repo->provider, strcmp(repo->provider, "github") == 0 ? "github.com" : "HOST");
+			"repository's URL (%s), from which the owner, the name and the API are taken", what, repo->provider,
+			gitlab ? "https://gitlab.com/GROUP/PROJECT.git" :
+			strcmp(repo->provider, "github") == 0 ? "https://github.com/OWNER/REPO.git" : "https://HOST/OWNER/REPO.git");
 		return;
 	}
 	promote__forge_url parts;
@@ -84,8 +86,9 @@ static void check_forge(promote__reader *r, promote_repository *repo, const prom
 	if (rc == 0 && repo->url)
 		promote__forge_url_dispose(&parts);
 	if (rc == PROMOTE_EINVALID)
-		promote__reader_error(r, url, "%s has provider %s, and its url '%s' does not end in OWNER/REPO; use "
-			"https://HOST/OWNER/REPO(.git)", what, repo->provider, repo->url);
+		promote__reader_error(r, url, "%s has provider %s, and its url '%s' does not end in %s; use "
+			"https://HOST/%s(.git)", what, repo->provider, repo->url, gitlab ? "GROUP/PROJECT" : "OWNER/REPO",
+			gitlab ? "GROUP/PROJECT" : "OWNER/REPO");
 }
 
 static void load_repository(promote__reader *r, promote_repository *repo, const promote__ynode *value)
@@ -114,7 +117,8 @@ static void load_repository(promote__reader *r, promote_repository *repo, const 
 	}
 	if ((n = promote__map_get(map, "branch")))
 		repo->branch = read_branch(r, n, promote__label_field(r, "branch", what));
-	if (strcmp(repo->provider, "github") == 0 || strcmp(repo->provider, "gitea") == 0)
+	if (strcmp(repo->provider, "github") == 0 || strcmp(repo->provider, "gitea") == 0 ||
+		strcmp(repo->provider, "gitlab") == 0)
 		check_forge(r, repo, map, what);
 }
 

@@ -84,7 +84,7 @@ def test_close(repo):
     (["change", "comment", "x"], USAGE, "missing TEXT\nusage: promote change comment ID TEXT"),
     (["change", "merge", "x", "--by", "me"], USAGE, "unknown option '--by'"),
     (["change", "show", "promote/none"], USAGE, "there is no change 'promote/none' in this repository"),
-    (["change", "show", "x", "--provider", "gitlab"], USAGE, "no git provider named 'gitlab'"),
+    (["change", "show", "x", "--provider", "bitbucket"], USAGE, "no git provider named 'bitbucket'"),
 ])
 def test_errors(repo, args, code, message):
     r = promote("--repo", repo, *args)

@@ -1,4 +1,4 @@
-"""What the forge providers' CLI tests share (test_github.py, test_gitea.py): the gitops repository
+"""What the forge providers' CLI tests share (test_github.py, test_gitea.py, test_gitlab.py): the gitops repository
 on the real git server with a `promote.yaml` naming the forge, `promote` run with the forge's token,
 and the scenarios every forge must pass alike — checks pending then passing then merged, a head that
 moved before the merge, a run killed after opening, a refused token, no token. A `Forge` says what
@@ -37,7 +37,8 @@ flows:
 """
 
 # Every forge's token variables: none leaks in from outside.
-TOKEN_VARIABLES = ("GITHUB_TOKEN", "PROMOTE_GITHUB_TOKEN", "GITEA_TOKEN", "PROMOTE_GITEA_TOKEN")
+TOKEN_VARIABLES = ("GITHUB_TOKEN", "PROMOTE_GITHUB_TOKEN", "GITEA_TOKEN", "PROMOTE_GITEA_TOKEN", "GITLAB_TOKEN",
+                   "PROMOTE_GITLAB_TOKEN")
 # Forges answer 401, 403 and 429 on every operation, while their descriptions list them on few: Prism
 # warns it cannot match the status; that warning alone is allowed where a test asks for one.
 UNLISTED_STATUS = "Unable to match the returned status code"
@@ -66,17 +67,23 @@ class Forge:
         self.auth_scheme, self.merge_method, self.head_key = auth_scheme, merge_method, head_key
         self.repo_config = repo_config or (lambda server: "")  # more of the repository's entry, from the server
 
-    def setup_repo(self, git_server, pair, strategy="auto", extra=""):
-        """The gitops repository (dev at 1.5.0, prod at 1.4.0) on the git server; the forge's server over it."""
-        server, prism = pair
-        url = git_server.url("gitops")
+    def create_gitops(self, git_server, api, name="gitops", strategy="auto", extra="", more=""):
+        """The gitops repository `name` (dev at 1.5.0, prod at 1.4.0) on the git server, the forge's API at
+        `api`: its URL and bare repository's path."""
+        url = git_server.url(name)
         files = {
-            "promote.yaml": CONFIG.format(url=url, provider=self.provider, api=prism.url,
-                                          more=self.repo_config(server), strategy=strategy, extra=extra),
+            "promote.yaml": CONFIG.format(url=url, provider=self.provider, api=api, more=more, strategy=strategy,
+                                          extra=extra),
             "envs/dev/apps/shop/values.yaml": 'image:\n  tag: "1.5.0"\n',
             "envs/prod/apps/shop/values.yaml": 'image:\n  tag: "1.4.0"\n',
         }
-        bare = git_server.create_repo("gitops", files)
+        return url, git_server.create_repo(name, files)
+
+    def setup_repo(self, git_server, pair, strategy="auto", extra=""):
+        """The gitops repository on the git server; the forge's server (behind Prism) over it."""
+        server, prism = pair
+        url, bare = self.create_gitops(git_server, prism.url, strategy=strategy, extra=extra,
+                                       more=self.repo_config(server))
         server.reset(bare, owner="git", repo="gitops", token=self.token)
         return url, bare
 
@@ -183,10 +190,7 @@ def head_moved_before_merge(forge, git_server, pair, tmp_path):
     head = branch_tip(bare, pr["head"])
 
     def push_to_head(state):
-        tree = state.git("rev-parse", head + "^{tree}")
-        moved = state.git("commit-tree", tree, "-p", head, "-m", "a late push")
-        state.git("update-ref", "refs/heads/" + pr["head"], moved, head)
-        state.statuses[moved] = "pending"  # its CI starts
+        state.statuses[state.push_late(pr["head"], head)] = "pending"  # its CI starts
 
     server.hook_once(forge.merge_method, r"/merge$", push_to_head)
     server.set_checks(head, "success")

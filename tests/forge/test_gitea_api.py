@@ -9,7 +9,7 @@ import pytest
 
 from forge_cli import requests_of
 from test_gitea import TOKEN, setup_repo
-from test_github_api import open_context, push_branch
+from test_github_api import open_context, push_branches
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "bindings" / "python"))
 import promote  # noqa: E402
@@ -18,11 +18,8 @@ import promote  # noqa: E402
 def test_token_from_the_credentials_callback_no_empty_pull_request_and_reuse(git_server, gitea, tmp_path,
                                                                              monkeypatch):
     server, prism = gitea
-    for variable in ("GITEA_TOKEN", "PROMOTE_GITEA_TOKEN"):
-        monkeypatch.delenv(variable, raising=False)
     url, bare = setup_repo(git_server, gitea)
-    push_branch(bare, "same", change=False)   # a commit, but no file changed
-    push_branch(bare, "feature", change=True)
+    push_branches(bare, monkeypatch, ("GITEA_TOKEN", "PROMOTE_GITEA_TOKEN"))
     asked = []
     with open_context(git_server, tmp_path, asked, token=TOKEN) as ctx:
         with pytest.raises(promote.PromoteError) as caught:

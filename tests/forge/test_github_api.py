@@ -15,14 +15,16 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "bindings" 
 import promote  # noqa: E402
 
 
-def open_context(git_server, tmp_path, asked, token=TOKEN):
+def open_context(git_server, tmp_path, asked, token=TOKEN, repository="gitops"):
+    """A context over `repository` whose credentials callback answers the git server's credentials for
+    git, and `token` as the password for the forge's API (the URLs it was asked with into `asked`)."""
     def credentials(url, user_from_url, allowed):
         asked.append(url)
         if "/git/" in url:
             return (git_server.user, git_server.password)
         return ("x-access-token", token)  # the forge API's: the token is the password
 
-    return promote.Context.from_repository(git_server.url("gitops"), credentials=credentials,
+    return promote.Context.from_repository(git_server.url(repository), credentials=credentials,
                                            cache_dir=tmp_path / "cache")
 
 
@@ -37,13 +39,19 @@ def push_branch(bare, name, change):
     run_git("-C", work, "push", "-q", "origin", name)
 
 
+def push_branches(bare, monkeypatch, variables):
+    """Branches "same" (a commit that changes no file) and "feature" (one that does) pushed; no token in
+    the environment (`variables` unset): only the credentials callback has one."""
+    for variable in variables:
+        monkeypatch.delenv(variable, raising=False)
+    push_branch(bare, "same", change=False)
+    push_branch(bare, "feature", change=True)
+
+
 def test_token_from_the_credentials_callback_and_no_empty_pull_request(git_server, github, tmp_path, monkeypatch):
     server, _ = github
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    monkeypatch.delenv("PROMOTE_GITHUB_TOKEN", raising=False)
     url, bare = setup_repo(git_server, github)
-    push_branch(bare, "same", change=False)   # a commit, but no file changed
-    push_branch(bare, "feature", change=True)
+    push_branches(bare, monkeypatch, ("GITHUB_TOKEN", "PROMOTE_GITHUB_TOKEN"))
     asked = []
     with open_context(git_server, tmp_path, asked) as ctx:
         with pytest.raises(promote.PromoteError) as caught:

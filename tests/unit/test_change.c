@@ -487,7 +487,7 @@ static void test_registered_providers(void **state)
 	promote_change_info_free(info);
 	assert_int_equal(promote_change_merge(&info, ctx, "fake", "42"), PROMOTE_ENOTSUPPORTED);
 	assert_string_equal(promote_error_last()->message, "the git provider 'fake' cannot merge changes");
-	assert_int_equal(promote_change_get(&info, ctx, "gitlab", "1"), PROMOTE_ENOTFOUND);
+	assert_int_equal(promote_change_get(&info, ctx, "bitbucket", "1"), PROMOTE_ENOTFOUND);
 	/* PROMOTE_PASSTHROUGH: the built-in provider of that name answers, if there is one. */
 	fake.get_change = passthrough_get;
 	assert_int_equal(promote_git_provider_register(ctx, "other", &fake, NULL), 0);

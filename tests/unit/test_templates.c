@@ -107,7 +107,7 @@ static void test_check_refuses_unknown_names(void **state)
 	const promote_error *e = promote_error_last();
 	assert_string_equal(e->message,
 		"promote.yaml:2:50: repository 'gitops' names unknown git provider 'gitlub' (did you mean 'github'?); "
-		"known: 'local', 'github', 'gitea' (a program registers its own with promote_git_provider_register() "
+		"known: 'local', 'github', 'gitea', 'gitlab' (a program registers its own with promote_git_provider_register() "
 		"before the check)");
 	assert_non_null(e->next);
 	assert_string_equal(e->next->message,
@@ -120,14 +120,14 @@ static void test_check_refuses_unknown_names(void **state)
 	promote_git_provider provider = PROMOTE_GIT_PROVIDER_INIT;
 	promote_deploy_backend backend = PROMOTE_DEPLOY_BACKEND_INIT;
 	provider.free_payload = free_nothing;
-	assert_int_equal(promote_git_provider_register(ctx, "gitlab", &provider, NULL), 0);
+	assert_int_equal(promote_git_provider_register(ctx, "myforge", &provider, NULL), 0);
 	assert_int_equal(promote_deploy_backend_register(ctx, "argocd", &backend, NULL), 0);
 	assert_int_equal(promote_context_check(&warnings, ctx), PROMOTE_EINVALID);
 	e = promote_error_last();
 	assert_string_equal(e->message,
 		"promote.yaml:2:50: repository 'gitops' names unknown git provider 'gitlub' (did you mean 'github'?); "
-		"known: 'local', 'github', 'gitea', 'gitlab' (a program registers its own with promote_git_provider_register() "
-		"before the check)");
+		"known: 'local', 'github', 'gitea', 'gitlab', 'myforge' (a program registers its own with "
+		"promote_git_provider_register() before the check)");
 	assert_null(e->next);
 	promote_context_free(ctx);
 

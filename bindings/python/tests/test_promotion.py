@@ -97,8 +97,8 @@ def test_change_request_lifecycle(bare):
         assert ctx.open_change("feature", "main").reused
         ctx.close_change("feature")
         assert ctx.get_change("feature").state is promote.ChangeState.CLOSED
-        with pytest.raises(promote.NotFoundError, match="no git provider named 'gitlab'"):
-            ctx.get_change("1", provider="gitlab")
+        with pytest.raises(promote.NotFoundError, match="no git provider named 'bitbucket'"):
+            ctx.get_change("1", provider="bitbucket")
 
 
 def test_a_plan_outlives_its_context(bare):

@@ -18,15 +18,38 @@ static bool is_kind(const promote_repository *repo, const promote__forge_kind *k
 	return repo && repo->provider && strcmp(repo->provider, kind->provider) == 0;
 }
 
-/* The owner and name of "OWNER/NAME#N" into `owner` (a copy, NULL when `id` names none). */
-static bool same_repository(const char *id, const promote__forge_url *url)
+/* Whether change id "PATH<sep>N" names the repository of `url` (OWNER/NAME, case aside; a GitLab
+ * owner is a group path: the name follows the last slash). */
+static bool same_repository(const char *id, char sep, const promote__forge_url *url)
 {
-	const char *hash = id ? strrchr(id, '#') : NULL, *slash = id ? strchr(id, '/') : NULL;
-	if (!hash || !slash || slash > hash)
+	const char *mark = id ? strrchr(id, sep) : NULL, *slash = NULL;
+	for (const char *p = id; mark && p < mark; p++)
+		slash = *p == '/' ? p : slash;
+	if (!mark || !slash)
 		return false;
-	size_t owner_len = (size_t)(slash - id), name_len = (size_t)(hash - slash - 1);
+	size_t owner_len = (size_t)(slash - id), name_len = (size_t)(mark - slash - 1);
 	return strlen(url->owner) == owner_len && strncasecmp(id, url->owner, owner_len) == 0 &&
 	       strlen(url->name) == name_len && strncasecmp(slash + 1, url->name, name_len) == 0;
+}
+
+const char *promote__forge_what(const promote__forge_kind *kind)
+{
+	return kind->what ? kind->what : "pull request";
+}
+
+char promote__forge_sep(const promote__forge_kind *kind)
+{
+	return kind->id_sep ? kind->id_sep : '#';
+}
+
+const char *promote__forge_pulls(const promote__forge_kind *kind)
+{
+	return kind->pulls ? kind->pulls : "/pulls";
+}
+
+const char *promote__forge_number_key(const promote__forge_kind *kind)
+{
+	return kind->number_key ? kind->number_key : "number";
 }
 
 /* Which configured repository: see forge.h. */
@@ -46,7 +69,7 @@ static const promote_repository *choose(promote_context *ctx, const promote__for
 			first = repo;
 		promote__forge_url url;
 		if (id && promote__forge_url_parse(&url, repo->url) == 0) {
-			bool same = same_repository(id, &url);
+			bool same = same_repository(id, promote__forge_sep(kind), &url);
 			promote__forge_url_dispose(&url);
 			if (same)
 				return repo;
@@ -98,7 +121,7 @@ int promote__forge_open(promote__forge *f, const promote__forge_kind *kind, prom
 	int rc = promote__forge_url_parse(&url, repo->url);
 	if (rc == PROMOTE_EINVALID)
 		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
-			"repository '%s': its url does not end in OWNER/REPO", repo->name);
+			"repository '%s': its url does not end in %s", repo->name, kind->shape ? kind->shape : "OWNER/REPO");
 	if (rc)
 		return rc;
 	char *base = repo->api ? promote__strdupf("%s", repo->api) : kind->api_base(&url), *header = NULL;
@@ -107,8 +130,12 @@ int promote__forge_open(promote__forge *f, const promote__forge_kind *kind, prom
 	url.owner = url.name = NULL;
 	f->merge_method = repo->merge_method ? repo->merge_method : "merge";
 	promote__forge_url_dispose(&url);
+	f->prefix = kind->prefix ? kind->prefix(f) : promote__strdupf("/repos/%s/%s", f->owner, f->name);
+	if (!f->prefix)
+		rc = promote__error_oom();
 	char *graphql = base && kind->graphql_url ? kind->graphql_url(repo->graphql, base) : NULL;
-	rc = base && (graphql || !kind->graphql_url) ? auth_header(&header, kind, ctx, base) : promote__error_oom();
+	if (rc == 0)
+		rc = base && (graphql || !kind->graphql_url) ? auth_header(&header, kind, ctx, base) : promote__error_oom();
 	promote__api_options options = { 0 };
 	options.auth_header = header;
 	options.flavor = kind->flavor;
@@ -138,6 +165,7 @@ void promote__forge_close(promote__forge *f)
 	promote__api_free(f->graphql);
 	free(f->owner);
 	free(f->name);
+	free(f->prefix);
 	memset(f, 0, sizeof *f);
 }
 
@@ -145,7 +173,7 @@ int promote__forge_call(json_object **out, long *status, promote__forge *f, cons
 	json_object *body)
 {
 	*out = NULL;
-	char *path = promote__strdupf("/repos/%s/%s%s", f->owner, f->name, suffix);
+	char *path = promote__strdupf("%s%s", f->prefix, suffix);
 	if (!path)
 		return promote__error_oom();
 	promote__api_reply reply = { 0, NULL, NULL, NULL };
@@ -163,18 +191,18 @@ int promote__forge_call(json_object **out, long *status, promote__forge *f, cons
 
 char *promote__forge_change_id(const promote__forge *f, int64_t number)
 {
-	return promote__strdupf("%s/%s#%lld", f->owner, f->name, (long long)number);
+	return promote__strdupf("%s/%s%c%lld", f->owner, f->name, promote__forge_sep(f->kind), (long long)number);
 }
 
-int promote__forge_change_number(int64_t *number, const char *id, const char *provider)
+int promote__forge_change_number(int64_t *number, const char *id, const promote__forge_kind *kind)
 {
-	const char *hash = strrchr(id, '#'), *digits = hash ? hash + 1 : id;
+	const char *hash = strrchr(id, promote__forge_sep(kind)), *digits = hash ? hash + 1 : id;
 	char *end = NULL;
 	long long n = isdigit((unsigned char)*digits) ? strtoll(digits, &end, 10) : 0;
 	if (n <= 0 || !end || *end)
 		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
-			"'%s' is not a change id of the %s provider: it is OWNER/REPO#NUMBER, the pull request's", id,
-			provider);
+			"'%s' is not a change id of the %s provider: it is %s%cNUMBER, the %s's", id, kind->provider,
+			kind->shape ? kind->shape : "OWNER/REPO", promote__forge_sep(kind), promote__forge_what(kind));
 	*number = n;
 	return 0;
 }
@@ -182,7 +210,7 @@ int promote__forge_change_number(int64_t *number, const char *id, const char *pr
 int promote__forge_list(json_object **out, promote__forge *f, const char *suffix)
 {
 	*out = json_object_new_array();
-	char *path = promote__strdupf("/repos/%s/%s%s", f->owner, f->name, suffix);
+	char *path = promote__strdupf("%s%s", f->prefix, suffix);
 	int rc = *out && path ? 0 : promote__error_oom();
 	for (unsigned page = 0; rc == 0 && path && page < 20; page++) {
 		promote__api_reply reply = { 0, NULL, NULL, NULL };
@@ -250,4 +278,11 @@ int promote__forge_pull_body(json_object **out, const promote_change_request *re
 		*out = NULL;
 	}
 	return rc;
+}
+
+int promote__forge_head_moved(const promote__forge *f, const char *id, const char *sha)
+{
+	return promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_PROVIDER,
+		"%s %s was not merged: its head moved since commit %.12s, whose checks were read; the new head's checks "
+		"are read again before it is merged", promote__forge_what(f->kind), id, sha);
 }

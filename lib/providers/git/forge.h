@@ -1,5 +1,5 @@
 /*
- * Internal: what the forge providers (github, gitea; gitlab may join) share —
+ * Internal: what the forge providers (github, gitea, gitlab) share —
  * one repository at a forge reached through lib/net's client, and the
  * pull-request sequences that are the same at every forge. A provider is a
  * `promote__forge_kind`: its words (names, token variables, header), its
@@ -9,10 +9,11 @@
  * The connection (this header): which repository of the configuration a
  * change belongs to, the API base (`api:`, else the kind's from the URL),
  * the token (environment variables, else the context's credentials callback;
- * never kept in a message or record), and calls under /repos/OWNER/NAME with
- * Link-header pagination. The sequences (forge_change.h) use GitHub's and
- * Gitea's shared paths (/pulls, /pulls/N/reviews, /issues/N/comments): a
- * forge with other paths (GitLab's merge_requests) adds adapters for them.
+ * never kept in a message or record), and calls under /repos/OWNER/NAME (or
+ * the kind's prefix: GitLab's /projects/ID) with Link-header pagination. The
+ * sequences (forge_change.h) use GitHub's and Gitea's shared paths (/pulls,
+ * /pulls/N/reviews, /issues/N/comments) unless the kind names others: the
+ * optional members and adapters below, NULL (or 0) for GitHub's and Gitea's.
  */
 #ifndef PROMOTE_PROVIDERS_GIT_FORGE_H
 #define PROMOTE_PROVIDERS_GIT_FORGE_H
@@ -26,6 +27,12 @@
 
 typedef struct promote__forge promote__forge;
 
+/* One request the sequences send about change N: METHOD `path` (a format with one %lld, the number)
+ * with the body {key: value}; `value` NULL: the text the sequence gives (a comment's). */
+typedef struct promote__forge_send {
+	const char *method, *path, *key, *value;
+} promote__forge_send;
+
 /* A forge: constants and adapters. Adapters marked "may be NULL" have the default said. */
 typedef struct promote__forge_kind {
 	const char *provider;        /* the provider's name in promote.yaml: "github" */
@@ -37,14 +44,35 @@ typedef struct promote__forge_kind {
 	const char *page_query;      /* a list's largest page: "per_page=100" (GitHub), "limit=50" (Gitea) */
 	const char *approve_event;   /* a review's event that approves: "APPROVE" (GitHub), "APPROVED" (Gitea) */
 
+	/* Optional words and paths: NULL (0) for GitHub's and Gitea's, said after each. */
+	const char *what;            /* a change in messages: "pull request"; GitLab's "merge request" */
+	char id_sep;                 /* between repository and number in a change id: '#'; GitLab's '!' */
+	const char *shape;           /* what a repository's URL ends in: "OWNER/REPO"; GitLab's "GROUP/PROJECT" */
+	const char *pulls;           /* the changes' path: "/pulls"; GitLab's "/merge_requests" */
+	const char *open_state;      /* the list's state= of open changes: "open"; GitLab's "opened" */
+	const char *number_key;      /* the member holding a change's number: "number"; GitLab's "iid" */
+	const promote__forge_send *comment;  /* POST /issues/%lld/comments {"body": the text} */
+	const promote__forge_send *close;    /* PATCH /pulls/%lld {"state": "closed"} */
+
 	/* The API's base for a repository without `api:` (malloc'd; NULL: out of memory). */
 	char *(*api_base)(const promote__forge_url *url);
 	/* The forge's GraphQL endpoint (malloc'd; NULL: out of memory) from the repository's `graphql:`
 	 * (`configured`, NULL when not given) and the REST base; may be NULL: the forge has none used. */
 	char *(*graphql_url)(const char *configured, const char *base);
+	/* The repository's path prefix (malloc'd; NULL: out of memory) from f->owner and f->name; may be
+	 * NULL: /repos/OWNER/NAME. */
+	char *(*prefix)(const promote__forge *f);
 	/* The query that narrows GET /pulls?state=open to head branch `head` ("&head=OWNER:BRANCH"),
 	 * malloc'd; may be NULL: every open pull request is listed and matched by head.ref. */
 	char *(*head_query)(const promote__forge *f, const char *head);
+	/* The query that narrows the open list to changes carrying every label of `request` ("&labels=..."),
+	 * malloc'd; may be NULL: every open one is listed and matched by its labels. */
+	char *(*labels_query)(const promote__forge *f, const promote_change_request *request);
+	/* The head branch and the head commit of `pull`; may be NULL: head.ref and head.sha. */
+	const char *(*head_branch)(json_object *pull);
+	const char *(*head_sha)(json_object *pull);
+	/* `pull` into `out` with its id; may be NULL: promote__forge_pull_to_info() with is_draft. */
+	int (*to_info)(promote_change_info *out, json_object *pull, const char *id);
 	/* Whether base...head of `request` changes anything. */
 	int (*has_diff)(bool *diff, promote__forge *f, const promote_change_request *request);
 	/* POST a new pull request for `request` (labels are set after, by set_labels). */
@@ -70,6 +98,15 @@ typedef struct promote__forge_kind {
 	 * checks pass, which hands it to the forge's own merge (GitHub: blocked by branch protection, handed to
 	 * auto-merge or the merge queue). May be NULL: never. */
 	bool (*merge_anyway)(json_object *pull);
+	/* The approvals of change `number`; may be NULL: its reviews (GET /pulls/N/reviews), each reviewer's
+	 * latest verdict (promote__forge_approvals()). */
+	int (*read_approvals)(unsigned *approvals, promote__forge *f, int64_t number);
+	/* Whether open `pull`, its checks pending, is handed to the forge's merge now, the merge guard skipped:
+	 * the forge merges it itself once they pass (GitLab: merge when pipeline succeeds). May be NULL: never. */
+	bool (*merge_pending)(json_object *pull);
+	/* Approve change `number` as the token's owner, `by` (promote__change_actor()) said where the forge
+	 * takes a text. May be NULL: a review with approve_event after `approving`. */
+	int (*approve)(promote__forge *f, int64_t number, const char *by);
 	/* Called before the approving review of pull request `number` (GitHub: a draft is marked ready, as
 	 * the person approving through promote is the one a draft waits for). May be NULL. */
 	int (*approving)(promote__forge *f, int64_t number);
@@ -86,6 +123,7 @@ struct promote__forge {
 	promote__api *graphql;     /* the kind's GraphQL endpoint (graphql_url), the same token; or NULL */
 	char *owner;
 	char *name;
+	char *prefix;              /* the repository's path prefix: "/repos/OWNER/NAME" (kind->prefix) */
 	const char *merge_method;  /* "merge", "squash" or "rebase" (the repository's mergeMethod) */
 };
 
@@ -97,13 +135,19 @@ int promote__forge_open(promote__forge *f, const promote__forge_kind *kind, prom
 	const char *id);
 void promote__forge_close(promote__forge *f);
 
-/* METHOD /repos/OWNER/NAME`suffix` with `body` (borrowed; NULL: none): 0 with *out the answer's JSON
+/* The kind's optional words: kind->what, id_sep, pulls, number_key or their defaults. */
+const char *promote__forge_what(const promote__forge_kind *kind);
+char promote__forge_sep(const promote__forge_kind *kind);
+const char *promote__forge_pulls(const promote__forge_kind *kind);
+const char *promote__forge_number_key(const promote__forge_kind *kind);
+
+/* METHOD /repos/OWNER/NAME`suffix` (f->prefix) with `body` (borrowed; NULL: none): 0 with *out the answer's JSON
  * (the caller puts it; NULL for an empty one), or the code of promote__api_call() with its message.
  * `status` (may be NULL) gets the HTTP status either way. */
 int promote__forge_call(json_object **out, long *status, promote__forge *f, const char *method, const char *suffix,
 	json_object *body);
 
-/* GET /repos/OWNER/NAME`suffix`, a list, with every page after it (Link rel="next", at most 20
+/* GET f->prefix`suffix`, a list, with every page after it (Link rel="next", at most 20
  * pages) appended: 0 with *out an array (the caller puts it), or the call's code. */
 int promote__forge_list(json_object **out, promote__forge *f, const char *suffix);
 
@@ -120,10 +164,14 @@ int promote__forge_pull_body(json_object **out, const promote_change_request *re
  * slashes too); malloc'd, NULL when out of memory. */
 char *promote__forge_escape(const char *s, bool in_path);
 
-/* A change's id, "OWNER/NAME#N", from a pull request's number. */
+/* A change's id, "OWNER/NAME#N" (the kind's id_sep), from a pull request's number. */
 char *promote__forge_change_id(const promote__forge *f, int64_t number);
 /* The number of change `id` ("OWNER/NAME#N" or "N"): 0 or PROMOTE_EINVALID saying what an id of
- * `provider`'s looks like. */
-int promote__forge_change_number(int64_t *number, const char *id, const char *provider);
+ * `kind`'s looks like. */
+int promote__forge_change_number(int64_t *number, const char *id, const promote__forge_kind *kind);
+
+/* The merge of change `id` refused as its head moved since `sha` (whose checks were read): PROMOTE_ECONFLICT
+ * saying so. */
+int promote__forge_head_moved(const promote__forge *f, const char *id, const char *sha);
 
 #endif

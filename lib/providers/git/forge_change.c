@@ -26,11 +26,22 @@ static bool merges_anyway(const promote__forge *f, json_object *pull)
 	return f->kind->merge_anyway && f->kind->merge_anyway(pull);
 }
 
+static const char *head_branch(const promote__forge *f, json_object *pull)
+{
+	return f->kind->head_branch ? f->kind->head_branch(pull) : promote__forge_string_in(pull, "head", "ref");
+}
+
+static const char *head_sha(const promote__forge *f, json_object *pull)
+{
+	return f->kind->head_sha ? f->kind->head_sha(pull) : promote__forge_string_in(pull, "head", "sha");
+}
+
 /* A pull request's JSON into `out`, with its id. */
 static int pull_info(promote_change_info *out, promote__forge *f, json_object *pull)
 {
-	char *id = promote__forge_change_id(f, promote__forge_int(pull, "number"));
-	int rc = id ? promote__forge_pull_to_info(out, pull, id, is_draft(f, pull)) : promote__error_oom();
+	char *id = promote__forge_change_id(f, promote__forge_int(pull, promote__forge_number_key(f->kind)));
+	int rc = !id ? promote__error_oom() : f->kind->to_info ? f->kind->to_info(out, pull, id) :
+		promote__forge_pull_to_info(out, pull, id, is_draft(f, pull));
 	free(id);
 	return rc;
 }
@@ -41,15 +52,18 @@ static int find_open(json_object **pull, promote__forge *f, const promote_change
 {
 	*pull = NULL;
 	const char *head = promote_change_request_head(request);
-	char *narrow = by_head && f->kind->head_query ? f->kind->head_query(f, head) : NULL;
-	bool oom = by_head && f->kind->head_query && !narrow;
-	char *suffix = oom ? NULL : promote__strdupf("/pulls?state=open&%s%s", f->kind->page_query, narrow ? narrow : "");
+	char *(*query)(const promote__forge *, const promote_change_request *) = by_head ? NULL : f->kind->labels_query;
+	char *narrow = by_head && f->kind->head_query ? f->kind->head_query(f, head) : query ? query(f, request) : NULL;
+	bool oom = ((by_head && f->kind->head_query) || query) && !narrow;
+	char *suffix = oom ? NULL : promote__strdupf("%s?state=%s&%s%s", promote__forge_pulls(f->kind),
+					 f->kind->open_state ? f->kind->open_state : "open", f->kind->page_query,
+					 narrow ? narrow : "");
 	json_object *list = NULL;
 	int rc = suffix ? promote__forge_list(&list, f, suffix) : promote__error_oom();
 	size_t n = rc == 0 ? json_object_array_length(list) : 0;
 	for (size_t i = 0; i < n && !*pull; i++) {
 		json_object *candidate = json_object_array_get_idx(list, i);
-		if (by_head ? strcmp(promote__forge_string_in(candidate, "head", "ref"), head) == 0
+		if (by_head ? strcmp(head_branch(f, candidate), head) == 0
 			    : promote__forge_has_labels(candidate, request))
 			*pull = json_object_get(candidate);
 	}
@@ -72,8 +86,9 @@ static int open_pull(json_object **pull, promote_change_info *out, promote__forg
 		rc = promote_change_info_set_reused(out, 1);
 	} else if (rc == 0 && (rc = kind->has_diff(&diff, f, request)) == 0 && !diff) {
 		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
-			"branch '%s' changes nothing in '%s' of %s/%s: no pull request was opened for an empty change",
-			promote_change_request_head(request), promote_change_request_base(request), f->owner, f->name);
+			"branch '%s' changes nothing in '%s' of %s/%s: no %s was opened for an empty change",
+			promote_change_request_head(request), promote_change_request_base(request), f->owner, f->name,
+			promote__forge_what(kind));
 	} else if (rc == 0) {
 		rc = kind->create(pull, f, request);
 		if (rc && kind->already_exists(rc)) {
@@ -103,7 +118,7 @@ static int answer_request(const promote__forge_kind *kind, promote_change_info *
 	rc = open ? open_pull(&pull, out, &f, request) : find_open(&pull, &f, request, false);
 	if (rc == 0 && !pull)
 		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
-			"no open pull request of %s/%s carries every label asked for", f.owner, f.name);
+			"no open %s of %s/%s carries every label asked for", promote__forge_what(kind), f.owner, f.name);
 	if (rc == 0)
 		rc = pull_info(out, &f, pull);
 	json_object_put(pull);
@@ -125,8 +140,21 @@ int promote__forge_find_change(const promote__forge_kind *kind, promote_change_i
 
 int promote__forge_read_pull(json_object **pull, promote__forge *f, int64_t number)
 {
-	char *suffix = promote__strdupf("/pulls/%lld", (long long)number);
+	char *suffix = promote__strdupf("%s/%lld", promote__forge_pulls(f->kind), (long long)number);
 	int rc = suffix ? promote__forge_call(pull, NULL, f, "GET", suffix, NULL) : promote__error_oom();
+	free(suffix);
+	return rc;
+}
+
+/* The approvals of GitHub's and Gitea's reviews of pull request `number`. */
+static int read_reviews(unsigned *approvals, promote__forge *f, int64_t number)
+{
+	json_object *reviews = NULL;
+	char *suffix = promote__strdupf("/pulls/%lld/reviews?%s", (long long)number, f->kind->page_query);
+	int rc = suffix ? promote__forge_list(&reviews, f, suffix) : promote__error_oom();
+	if (rc == 0)
+		*approvals = promote__forge_approvals(reviews);
+	json_object_put(reviews);
 	free(suffix);
 	return rc;
 }
@@ -135,7 +163,6 @@ int promote__forge_read_pull(json_object **pull, promote__forge *f, int64_t numb
 static int read_change(promote_change_info *out, json_object **pull, promote__forge *f, int64_t number)
 {
 	int rc = promote__forge_read_pull(pull, f, number), checks = PROMOTE_CHECKS_NONE;
-	json_object *reviews = NULL;
 	if (rc == 0)
 		rc = pull_info(out, f, *pull);
 	bool conflict = false, draft = rc == 0 && is_draft(f, *pull);
@@ -153,14 +180,12 @@ static int read_change(promote_change_info *out, json_object **pull, promote__fo
 	free(waiting);
 	if (rc == 0)
 		rc = promote_change_info_set_checks(out, checks);
-	char *suffix = promote__strdupf("/pulls/%lld/reviews?%s", (long long)number, f->kind->page_query);
+	unsigned approvals = 0;
 	if (rc == 0)
-		rc = suffix ? promote__forge_list(&reviews, f, suffix) : promote__error_oom();
+		rc = f->kind->read_approvals ? f->kind->read_approvals(&approvals, f, number) : read_reviews(&approvals, f, number);
 	/* A draft is a person's turn at the forge: no approval counts until it is marked ready. */
 	if (rc == 0)
-		rc = promote_change_info_set_approvals(out, draft ? 0 : promote__forge_approvals(reviews));
-	json_object_put(reviews);
-	free(suffix);
+		rc = promote_change_info_set_approvals(out, draft ? 0 : approvals);
 	return rc;
 }
 
@@ -168,7 +193,7 @@ static int read_change(promote_change_info *out, json_object **pull, promote__fo
 static int open_change_id(promote__forge *f, int64_t *number, const promote__forge_kind *kind, void *payload,
 	const char *id)
 {
-	int rc = promote__forge_change_number(number, id, kind->provider);
+	int rc = promote__forge_change_number(number, id, kind);
 	return rc ? rc : promote__forge_open(f, kind, payload, NULL, id);
 }
 
@@ -205,21 +230,25 @@ static int merge_guard(const promote__forge *f, promote_change_info *out, json_o
 	int state = promote_change_info_state(out), checks = promote_change_info_checks(out);
 	bool conflict = false;
 	const char *why = state == PROMOTE_CHANGE_OPEN ? f->kind->not_mergeable(pull, &conflict) : NULL;
+	const char *what = promote__forge_what(f->kind);
 	bool pending = checks == PROMOTE_CHECKS_PENDING || checks == PROMOTE_CHECKS_FAILING;
 	if (state == PROMOTE_CHANGE_CLOSED)
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
-			"pull request %s is closed; reopen it at %s or apply the promotion again", id, f->kind->forge);
+			"%s %s is closed; reopen it at %s or apply the promotion again", what, id, f->kind->forge);
 	if (*promote_change_info_waiting(out))
-		return promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER, "pull request %s is not merged by "
-			"promote: %s", id, promote_change_info_waiting(out));
+		return promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER, "%s %s is not merged by "
+			"promote: %s", what, id, promote_change_info_waiting(out));
+	/* Handed to the forge's own merge while its checks run (it refuses a moved head itself). */
+	if (state == PROMOTE_CHANGE_OPEN && f->kind->merge_pending && f->kind->merge_pending(pull))
+		return 0;
 	if (why && !(!conflict && !pending && merges_anyway(f, pull)))
 		/* Not ready yet is EBUSY: a release tries again later; a conflict waits for a person. */
 		return promote__error(conflict ? PROMOTE_ECONFLICT : PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER,
-			"pull request %s cannot be merged yet: %s", id, why);
+			"%s %s cannot be merged yet: %s", what, id, why);
 	if (pending)
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
-			"pull request %s is not merged: the checks of its head %.12s are %s", id,
-			promote__forge_string_in(pull, "head", "sha"), promote_checks_state_name(checks));
+			"%s %s is not merged: the checks of its head %.12s are %s", what, id, head_sha(f, pull),
+			promote_checks_state_name(checks));
 	return 0;
 }
 
@@ -279,17 +308,42 @@ static int send_to(const promote__forge_kind *kind, promote_change_info *out, vo
 
 int promote__forge_comment_change(const promote__forge_kind *kind, const char *id, const char *body, void *payload)
 {
-	return send_to(kind, NULL, payload, id, NULL, "POST", "/issues/%lld/comments", "body", body, NULL, NULL);
+	static const promote__forge_send by_default = { "POST", "/issues/%lld/comments", "body", NULL };
+	const promote__forge_send *how = kind->comment ? kind->comment : &by_default;
+	return send_to(kind, NULL, payload, id, NULL, how->method, how->path, how->key, how->value ? how->value : body,
+		NULL, NULL);
 }
 
 int promote__forge_close_change(const promote__forge_kind *kind, const char *id, void *payload)
 {
-	return send_to(kind, NULL, payload, id, NULL, "PATCH", "/pulls/%lld", "state", "closed", NULL, NULL);
+	static const promote__forge_send by_default = { "PATCH", "/pulls/%lld", "state", "closed" };
+	const promote__forge_send *how = kind->close ? kind->close : &by_default;
+	return send_to(kind, NULL, payload, id, NULL, how->method, how->path, how->key, how->value, NULL, NULL);
+}
+
+/* The kind's own approval of change `id` (kind->approve), then the change read into `out`. */
+static int approve_by_kind(const promote__forge_kind *kind, promote_change_info *out, const char *id, const char *by,
+	void *payload)
+{
+	promote__forge f;
+	int64_t number;
+	json_object *pull = NULL;
+	int rc = open_change_id(&f, &number, kind, payload, id);
+	if (rc)
+		return rc;
+	rc = kind->approve(&f, number, promote__change_actor(by));
+	if (rc == 0)
+		rc = read_change(out, &pull, &f, number);
+	json_object_put(pull);
+	promote__forge_close(&f);
+	return rc;
 }
 
 int promote__forge_approve_change(const promote__forge_kind *kind, promote_change_info *out, const char *id,
 	const char *by, void *payload)
 {
+	if (kind->approve)
+		return approve_by_kind(kind, out, id, by, payload);
 	/* The forge records the token's owner as the reviewer; `by` is said in the review's text. */
 	char *text = promote__strdupf("Approved with libpromote by %s", promote__change_actor(by));
 	int rc = text ? send_to(kind, out, payload, id, kind->approving, "POST", "/pulls/%lld/reviews", "event",

@@ -1,6 +1,6 @@
 /*
- * Internal: the pull-request sequences every forge provider shares, over a
- * promote__forge_kind's adapters (forge.h). A provider's vtable slots call
+ * Internal: the pull-request sequences every forge provider (github, gitea,
+ * gitlab) shares, over a promote__forge_kind's adapters (forge.h). A provider's vtable slots call
  * these with its kind; `payload` is the context, as for every built-in
  * provider. The traps they guard against, at every forge:
  * - never a second pull request: an open one with the same head branch, else

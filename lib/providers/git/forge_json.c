@@ -34,27 +34,38 @@ const char *promote__forge_string_in(json_object *o, const char *member, const c
 	return promote__forge_string(inner, key);
 }
 
+int promote__forge_fill_info(promote_change_info *out, const char *id, const promote__forge_fields *f)
+{
+	int rc = promote_change_info_set_id(out, id);
+	if (rc == 0)
+		rc = promote_change_info_set_url(out, f->url);
+	if (rc == 0)
+		rc = promote_change_info_set_head(out, f->head);
+	if (rc == 0)
+		rc = promote_change_info_set_base(out, f->base);
+	if (rc == 0)
+		rc = promote_change_info_set_title(out, f->title);
+	if (rc == 0)
+		rc = promote_change_info_set_state(out, f->state);
+	if (rc == 0)
+		rc = promote_change_info_set_draft(out, f->draft);
+	if (rc == 0 && f->state == PROMOTE_CHANGE_MERGED)
+		rc = promote_change_info_set_merge_commit(out, f->merge_commit);
+	return rc;
+}
+
 int promote__forge_pull_to_info(promote_change_info *out, json_object *pull, const char *id, bool draft)
 {
 	bool merged = promote__forge_bool(pull, "merged") || *promote__forge_string(pull, "merged_at");
-	int state = merged ? PROMOTE_CHANGE_MERGED :
-		strcmp(promote__forge_string(pull, "state"), "open") == 0 ? PROMOTE_CHANGE_OPEN : PROMOTE_CHANGE_CLOSED;
-	int rc = promote_change_info_set_id(out, id);
-	if (rc == 0)
-		rc = promote_change_info_set_url(out, promote__forge_string(pull, "html_url"));
-	if (rc == 0)
-		rc = promote_change_info_set_head(out, promote__forge_string_in(pull, "head", "ref"));
-	if (rc == 0)
-		rc = promote_change_info_set_base(out, promote__forge_string_in(pull, "base", "ref"));
-	if (rc == 0)
-		rc = promote_change_info_set_title(out, promote__forge_string(pull, "title"));
-	if (rc == 0)
-		rc = promote_change_info_set_state(out, state);
-	if (rc == 0)
-		rc = promote_change_info_set_draft(out, draft);
-	if (rc == 0 && merged)
-		rc = promote_change_info_set_merge_commit(out, promote__forge_string(pull, "merge_commit_sha"));
-	return rc;
+	promote__forge_fields fields = {
+		promote__forge_string(pull, "html_url"), promote__forge_string_in(pull, "head", "ref"),
+		promote__forge_string_in(pull, "base", "ref"), promote__forge_string(pull, "title"),
+		promote__forge_string(pull, "merge_commit_sha"),
+		merged ? PROMOTE_CHANGE_MERGED :
+		strcmp(promote__forge_string(pull, "state"), "open") == 0 ? PROMOTE_CHANGE_OPEN : PROMOTE_CHANGE_CLOSED,
+		draft,
+	};
+	return promote__forge_fill_info(out, id, &fields);
 }
 
 bool promote__forge_has_label(json_object *pull, const char *name)
@@ -62,9 +73,12 @@ bool promote__forge_has_label(json_object *pull, const char *name)
 	json_object *labels = NULL;
 	json_object_object_get_ex(pull, "labels", &labels);
 	size_t n = json_object_is_type(labels, json_type_array) ? json_object_array_length(labels) : 0;
-	for (size_t j = 0; j < n; j++)
-		if (strcmp(promote__forge_string(json_object_array_get_idx(labels, j), "name"), name) == 0)
+	for (size_t j = 0; j < n; j++) {
+		json_object *label = json_object_array_get_idx(labels, j);
+		if (strcmp(json_object_is_type(label, json_type_string) ? json_object_get_string(label) :
+			promote__forge_string(label, "name"), name) == 0)
 			return true;
+	}
 	return false;
 }
 

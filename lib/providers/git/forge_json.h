@@ -1,7 +1,8 @@
 /*
  * Internal: what a forge's answers say of a pull request, in the words of
  * promote/change.h — pure functions over the JSON, no calls. GitHub's and
- * Gitea's shapes agree on what is read here (Gitea's API copies GitHub's).
+ * Gitea's shapes agree on what is read here (Gitea's API copies GitHub's);
+ * GitLab's merge requests share the info's filling and the labels' match.
  */
 #ifndef PROMOTE_PROVIDERS_GIT_FORGE_JSON_H
 #define PROMOTE_PROVIDERS_GIT_FORGE_JSON_H
@@ -18,11 +19,22 @@ bool promote__forge_bool(json_object *o, const char *key);
 /* The string `key` of the object `member` of `o` ("head" "sha"), "" when absent. */
 const char *promote__forge_string_in(json_object *o, const char *member, const char *key);
 
+/* What a forge says of one change, borrowed from its answer. */
+typedef struct promote__forge_fields {
+	const char *url, *head, *base, *title;
+	const char *merge_commit;  /* read only when merged */
+	promote_change_state state;
+	bool draft;
+} promote__forge_fields;
+
+/* A change's id and `fields` into `out`. */
+int promote__forge_fill_info(promote_change_info *out, const char *id, const promote__forge_fields *fields);
+
 /* Id, URL (html_url), head and base branches, title, state (merged when `merged` or a merged_at is
  * set), `draft` and merge commit of a pull request into `out`. */
 int promote__forge_pull_to_info(promote_change_info *out, json_object *pull, const char *id, bool draft);
 
-/* Whether `pull` carries a label named `name` (its "labels", objects with a "name"). */
+/* Whether `pull` carries a label named `name` (its "labels": objects with a "name", or GitLab's names). */
 bool promote__forge_has_label(json_object *pull, const char *name);
 /* Whether `pull` carries every label of `request`. */
 bool promote__forge_has_labels(json_object *pull, const promote_change_request *request);

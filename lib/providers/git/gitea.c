@@ -218,9 +218,7 @@ static int refused_merge(promote__forge *f, int64_t number, const char *sha, con
 	int rc = promote__forge_read_pull(&now, f, number);
 	const char *head = rc == 0 ? promote__forge_string_in(now, "head", "sha") : "";
 	if (rc == 0 && strcmp(head, sha) != 0)
-		rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_PROVIDER,
-			"pull request %s was not merged: its head moved since commit %.12s, whose checks were read; "
-			"the new head's checks are read again before it is merged", id, sha);
+		rc = promote__forge_head_moved(f, id, sha);
 	else if (rc == 0)
 		rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_PROVIDER,
 			"pull request %s was not merged: Gitea refused the merge of head %.12s (%s); if it conflicts with "

@@ -201,9 +201,7 @@ static int merge(char **merge_sha, promote__forge *f, json_object *pull, int64_t
 	if (rc == PROMOTE_ESTATE && strstr(promote_error_last()->message, "merge queue"))
 		rc = hand_over(f, pull, id, true, promote_error_last()->message);
 	else if (rc == PROMOTE_ECONFLICT)
-		rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_PROVIDER,
-			"pull request %s was not merged: its head moved since commit %.12s, whose checks were read; "
-			"the new head's checks are read again before it is merged", id, sha);
+		rc = promote__forge_head_moved(f, id, sha);
 	else if (rc == PROMOTE_ESTATE)
 		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
 			"GitHub does not merge pull request %s now (%s)", id, promote_error_last()->message);

@@ -253,6 +253,22 @@ static void test_github_repository(void **state)
 	ASSERT_REJECTED(
 		"version: 1\n"
 		"repositories:\n"
+		"  gitops: {provider: gitlab}\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n",
+		"promote.yaml:3:22: repository 'gitops' has provider gitlab but no url: give the repository's URL "
+		"(https://gitlab.com/GROUP/PROJECT.git), from which the owner, the name and the API are taken");
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"repositories:\n"
+		"  gitops: {url: https://gitlab.com/gitops.git, provider: gitlab}\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n",
+		"promote.yaml:3:17: repository 'gitops' has provider gitlab, and its url 'https://gitlab.com/gitops.git' "
+		"does not end in GROUP/PROJECT; use https://HOST/GROUP/PROJECT(.git)");
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"repositories:\n"
 		"  gitops: {url: https://github.com/gitops.git, provider: github, api: ftp://x, mergeMethod: fast}\n"
 		"environments:\n"
 		"  dev: {path: envs/dev}\n",

@@ -61,6 +61,16 @@ def requests_of(server, method, suffix):
     return [q for q in list(server.state.requests) if q[0] == method and q[1].endswith(suffix)]
 
 
+def move_head_at_merge(server, branch, head, start_checks, pass_checks, method="PUT"):
+    """Someone pushes to `branch` after the checks of its `head` were read, before the merge: the push is
+    hooked on the merge call (`method` .../merge; start_checks(state, new_tip): its CI starts), `head`'s
+    checks are made to pass (pass_checks(head)), and the merge call waited for. The new tip."""
+    server.hook_once(method, r"/merge$", lambda state: start_checks(state, state.push_late(branch, head)))
+    pass_checks(head)
+    wait_for(lambda: server.state.merge_calls, "the merge")
+    return server.state.tip(branch)
+
+
 class Forge:
     def __init__(self, provider, token, variables, auth_scheme, merge_method, head_key, repo_config=None):
         self.provider, self.token, self.variables = provider, token, variables
@@ -92,7 +102,7 @@ class Forge:
         env.update(PROMOTE_GIT_USERNAME=git_server.user, PROMOTE_GIT_PASSWORD=git_server.password,
                    PROMOTE_CACHE_DIR=str(tmp_path / "cache"), no_proxy="127.0.0.1", NO_PROXY="127.0.0.1")
         token = self.token if token is DEFAULT else token
-        if token is not None:
+        if token not in (None, False):  # None or False: no token
             env[variable or self.variables[-1]] = token
         return env
 
@@ -100,10 +110,34 @@ class Forge:
         return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=120,
                               env=self.env(git_server, tmp_path, token, variable), stdin=subprocess.DEVNULL)
 
+    def apply_prod(self, git_server, tmp_path, url, **kwargs):
+        """promote apply shop --to prod in the repository at `url`, waited for (promote()'s options)."""
+        return self.promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", **kwargs)
+
     def background(self, git_server, tmp_path, *args, variable=None):
         """promote ARGS started, not waited for (it polls a pull request whose checks run)."""
         return subprocess.Popen([CLI, *map(str, args)], env=self.env(git_server, tmp_path, variable=variable),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+
+    def start_apply(self, git_server, tmp_path, url, bare, changes, branch):
+        """promote apply shop --to prod started (it waits on the change's checks); once the forge has the
+        change — `changes()` lists the forge's, `branch(change)` names its branch — (the process, the
+        change, main's tip, the change branch's tip)."""
+        process = self.background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+        wait_for(changes, "the change request")
+        [change] = changes()
+        return process, change, branch_tip(bare, "main"), branch_tip(bare, branch(change))
+
+    def killed_after_open(self, git_server, tmp_path, url, server, path):
+        """promote apply (the token in the first variable this time) killed with -9 once the forge made the
+        change (`server`'s "AFTER POST" hook on `path`), before promote heard of it; then the release read
+        again, which resumes it: its record."""
+        server.hook_once("AFTER POST", path, lambda state: os.kill(process.pid, 9))
+        process = self.background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod",
+                                  variable=self.variables[0])
+        process.communicate(timeout=120)
+        assert process.returncode == -9
+        return self.release_record(git_server, tmp_path, url, self.release_id_of(git_server, tmp_path, url))
 
     def release_record(self, git_server, tmp_path, url, release_id):
         r = self.promote(git_server, tmp_path, "--repo", url, "--json", "release", "status", release_id)
@@ -183,20 +217,10 @@ def head_moved_before_merge(forge, git_server, pair, tmp_path):
     server, _ = pair
     url, bare = forge.setup_repo(git_server, pair)
     server.state.checks_on_open = "pending"
-    apply = forge.background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
-    wait_for(lambda: server.pulls(), "the pull request")
-    [pr] = server.pulls()
-    main_before = branch_tip(bare, "main")
-    head = branch_tip(bare, pr["head"])
-
-    def push_to_head(state):
-        state.statuses[state.push_late(pr["head"], head)] = "pending"  # its CI starts
-
-    server.hook_once(forge.merge_method, r"/merge$", push_to_head)
-    server.set_checks(head, "success")
-    wait_for(lambda: server.state.merge_calls, "the merge")
+    apply, pr, main_before, head = forge.start_apply(git_server, tmp_path, url, bare, server.pulls, lambda p: p["head"])
+    moved = move_head_at_merge(server, pr["head"], head, lambda state, sha: state.statuses.update({sha: "pending"}),
+                               lambda sha: server.set_checks(sha, "success"), forge.merge_method)
     release_id = forge.release_id_of(git_server, tmp_path, url)
-    moved = branch_tip(bare, pr["head"])
     wait_for(lambda: requests_of(server, "GET", "/commits/%s/status" % moved), "the checks of the new head to be read")
     assert server.pulls()[0]["state"] == "open" and branch_tip(bare, "main") == main_before
     step = forge.release_record(git_server, tmp_path, url, release_id)["steps"][0]
@@ -217,14 +241,7 @@ def killed_after_opening(forge, git_server, pair, tmp_path):
     server, _ = pair
     url, bare = forge.setup_repo(git_server, pair)
     server.state.checks_on_open = "pending"
-    server.hook_once("AFTER POST", "/pulls", lambda state: os.kill(process.pid, 9))
-    process = forge.background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod",
-                               variable=forge.variables[0])
-    process.communicate(timeout=120)
-    assert process.returncode == -9
-    assert len(server.pulls()) == 1
-    release_id = forge.release_id_of(git_server, tmp_path, url)
-    record = forge.release_record(git_server, tmp_path, url, release_id)
+    record = forge.killed_after_open(git_server, tmp_path, url, server, "/pulls")
     assert len(server.pulls()) == 1, server.pulls()
     assert record["steps"][0]["change"] == "git/gitops#1", record
     assert record["steps"][0]["state"] == "awaiting_merge", record
@@ -235,7 +252,7 @@ def refused_token(forge, git_server, pair, tmp_path, wrong, said):
     """A token the forge refuses: 401 and the forge's words are said, the token never."""
     pair[1].allow(UNLISTED_STATUS)
     url, bare = forge.setup_repo(git_server, pair)
-    r = forge.promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", token=wrong)
+    r = forge.apply_prod(git_server, tmp_path, url, token=wrong)
     assert r.returncode != 0
     assert "401" in r.stderr and said in r.stderr, r.stderr
     assert wrong not in r.stdout + r.stderr
@@ -244,7 +261,7 @@ def refused_token(forge, git_server, pair, tmp_path, wrong, said):
 
 def no_token(forge, git_server, pair, tmp_path, *said):
     url, bare = forge.setup_repo(git_server, pair)
-    r = forge.promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", token=None)
+    r = forge.apply_prod(git_server, tmp_path, url, token=None)
     assert r.returncode != 0
     assert all(words in r.stderr for words in forge.variables + said), r.stderr
 

@@ -182,7 +182,8 @@ static int read_change(promote_change_info *out, json_object **pull, promote__fo
 		rc = promote_change_info_set_checks(out, checks);
 	unsigned approvals = 0;
 	if (rc == 0)
-		rc = f->kind->read_approvals ? f->kind->read_approvals(&approvals, f, number) : read_reviews(&approvals, f, number);
+		rc = f->kind->read_approvals ? f->kind->read_approvals(&approvals, f, number)
+					     : read_reviews(&approvals, f, number);
 	/* A draft is a person's turn at the forge: no approval counts until it is marked ready. */
 	if (rc == 0)
 		rc = promote_change_info_set_approvals(out, draft ? 0 : approvals);

@@ -68,15 +68,15 @@ static const char *read_merge_method(promote__reader *r, const promote__ynode *n
 	return method;
 }
 
-/* A github repository names its owner and name in its URL's path, and needs an API to talk to: one
- * derived from the URL's host, or `api`. */
-static void check_github(promote__reader *r, promote_repository *repo, const promote__ynode *map, const char *what)
+/* A forge's repository (github, gitea) names its owner and name in its URL's path, and needs an API to
+ * talk to: one derived from the URL's host, or `api`. */
+static void check_forge(promote__reader *r, promote_repository *repo, const promote__ynode *map, const char *what)
 {
 	const promote__ynode *url = promote__map_get(map, "url");
 	if (!url) {
-		promote__reader_error(r, promote__map_get(map, "provider"), "%s has provider github but no url: give the "
-			"repository's URL (https://github.com/OWNER/REPO.git), from which the owner, the name and the API "
-			"are taken", what);
+		promote__reader_error(r, promote__map_get(map, "provider"), "%s has provider %s but no url: give the "
+			"repository's URL (https://%s/OWNER/REPO.git), from which the owner, the name and the API "
+			"are taken", what, repo->provider, strcmp(repo->provider, "github") == 0 ? "github.com" : "HOST");
 		return;
 	}
 	promote__forge_url parts;
@@ -84,8 +84,8 @@ static void check_github(promote__reader *r, promote_repository *repo, const pro
 	if (rc == 0 && repo->url)
 		promote__forge_url_dispose(&parts);
 	if (rc == PROMOTE_EINVALID)
-		promote__reader_error(r, url, "%s has provider github, and its url '%s' does not end in OWNER/REPO; use "
-			"https://HOST/OWNER/REPO(.git)", what, repo->url);
+		promote__reader_error(r, url, "%s has provider %s, and its url '%s' does not end in OWNER/REPO; use "
+			"https://HOST/OWNER/REPO(.git)", what, repo->provider, repo->url);
 }
 
 static void load_repository(promote__reader *r, promote_repository *repo, const promote__ynode *value)
@@ -114,8 +114,8 @@ static void load_repository(promote__reader *r, promote_repository *repo, const 
 	}
 	if ((n = promote__map_get(map, "branch")))
 		repo->branch = read_branch(r, n, promote__label_field(r, "branch", what));
-	if (strcmp(repo->provider, "github") == 0)
-		check_github(r, repo, map, what);
+	if (strcmp(repo->provider, "github") == 0 || strcmp(repo->provider, "gitea") == 0)
+		check_forge(r, repo, map, what);
 }
 
 static void load_repositories(promote__reader *r, promote__config *cfg, const promote__ynode *node)

@@ -8,6 +8,7 @@
 #include "call.h"
 #include "providers/git/local.h"
 #include "providers/git/github.h"
+#include "providers/git/gitea.h"
 
 #include "model/context.h"
 #include "core/error.h"
@@ -31,7 +32,8 @@ static int find_provider(provider *out, promote_context *ctx, const char *name, 
 	out->name = name;
 	out->ctx = ctx;
 	out->builtin = strcmp(name, "local") == 0 ? promote__local_provider() :
-		strcmp(name, "github") == 0 ? promote__github_provider() : NULL;
+		strcmp(name, "github") == 0 ? promote__github_provider() :
+		strcmp(name, "gitea") == 0 ? promote__gitea_provider() : NULL;
 	out->vtable = out->builtin;
 	out->payload = ctx;
 	const promote__registration *registered = promote__registry_find(&ctx->git_providers, name);
@@ -41,7 +43,7 @@ static int find_provider(provider *out, promote_context *ctx, const char *name, 
 	}
 	if (!out->vtable)
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
-			"no git provider named '%s': the built-in ones are 'local' and 'github'; others are registered by the "
+			"no git provider named '%s': the built-in ones are 'local', 'github' and 'gitea'; others are registered by the "
 			"program (promote_git_provider_register)", name);
 	return 0;
 }

@@ -10,6 +10,7 @@ def test_the_example_uses_the_built_in_ones():
     rows = [line.split(None, 4) for line in shown.out.splitlines()[1:]]
     assert [(r[0], r[1] + " " + r[2], r[3], r[4]) for r in rows] == [
         ("local", "git provider", "builtin", "default"), ("github", "git provider", "builtin", "-"),
+        ("gitea", "git provider", "builtin", "-"),
         ("none", "deploy backend", "builtin", "dev"), ("exec", "deploy backend", "builtin", "qa, staging, prod")]
 
 
@@ -30,6 +31,7 @@ def test_json_names_an_unknown_provider_and_who_uses_it(write):
         "git_providers": [
             {"name": "local", "origin": "builtin", "used_by": []},
             {"name": "github", "origin": "builtin", "used_by": []},
+            {"name": "gitea", "origin": "builtin", "used_by": []},
             {"name": "myforge", "origin": "unknown", "used_by": ["gitops"]},
         ],
         "deploy_backends": [

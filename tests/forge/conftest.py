@@ -8,6 +8,7 @@ each test gets a fresh GitHub state over its own repository, and fails on any co
 Prism logged during it. Without Prism the tests fail with the reason (never skipped).
 """
 
+import contextlib
 import os
 import pathlib
 import sys
@@ -24,34 +25,61 @@ _spec = importlib.util.spec_from_file_location("integration_conftest", HERE.pare
 _integration = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_integration)
 git_server = _integration.git_server
+from gitea_server import GiteaServer  # noqa: E402
 from github_server import GitHubServer, GitHubState  # noqa: E402
-from prism import GITHUB_SPEC, PrismMissing, PrismProxy, require_tools  # noqa: E402
+from prism import GITEA_SPEC, GITHUB_SPEC, PrismMissing, PrismProxy, require_tools  # noqa: E402
 
 SOURCE_ROOT = HERE.parents[1]
 CLI = os.path.abspath(os.environ.get("PROMOTE_CLI") or SOURCE_ROOT / "build" / "cli" / "promote")
 
 
-@pytest.fixture(scope="module")
-def github_behind_prism(tmp_path_factory):
+@contextlib.contextmanager
+def _behind_prism(tmp_path_factory, server_class, spec, upstream_path=""):
     try:
-        require_tools()
+        require_tools(spec)
     except PrismMissing as e:
         pytest.fail(str(e), pytrace=False)
     placeholder = tmp_path_factory.mktemp("none")
-    with GitHubServer(placeholder) as server:
-        with PrismProxy(GITHUB_SPEC, server.url) as prism:
+    with server_class(placeholder) as server:
+        with PrismProxy(spec, server.url + upstream_path) as prism:
             yield server, prism
+
+
+def _fresh(pair, forge):
+    """(server, prism) with a fresh state; the test fails when Prism logged a violation while it ran."""
+    server, prism = pair
+    server.reset(None)
+    mark = prism.mark()
+    yield server, prism
+    violations = prism.violations(mark)
+    assert not violations, "requests or answers out of %s's contract:\n" % forge + "\n".join(violations)
+
+
+@pytest.fixture(scope="module")
+def github_behind_prism(tmp_path_factory):
+    with _behind_prism(tmp_path_factory, GitHubServer, GITHUB_SPEC) as pair:
+        yield pair
 
 
 @pytest.fixture
 def github(github_behind_prism):
     """(server, prism) with a fresh state; server.use(repo_path, owner, repo) points it at a repository.
     The test fails when Prism logged a violation of the contract while it ran."""
-    server, prism = github_behind_prism
-    server.reset(None)
-    mark = prism.mark()
-    yield server, prism
-    violations = prism.violations(mark)
-    assert not violations, "requests or answers out of GitHub's contract:\n" + "\n".join(violations)
-    graphql = server.state.graphql_violations
+    yield from _fresh(github_behind_prism, "GitHub")
+    graphql = github_behind_prism[0].state.graphql_violations
     assert not graphql, "GraphQL requests or answers out of GitHub's schema:\n%s" % graphql
+
+
+@pytest.fixture(scope="module")
+def gitea_behind_prism(tmp_path_factory):
+    """The stateful Gitea server behind Prism validating against Gitea's Swagger description. Its
+    document has a basePath (/api/v1) but no host, so Prism serves its paths at its root: the API's
+    base is Prism's URL, and Prism forwards to the server's /api/v1."""
+    with _behind_prism(tmp_path_factory, GiteaServer, GITEA_SPEC, "/api/v1") as pair:
+        yield pair
+
+
+@pytest.fixture
+def gitea(gitea_behind_prism):
+    """(server, prism) with a fresh state, as `github` above, against Gitea's contract."""
+    yield from _fresh(gitea_behind_prism, "Gitea")

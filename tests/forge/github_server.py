@@ -150,15 +150,16 @@ class GitHubState:
         sha = self.tip(pr["head"])
         return self.statuses.get(sha, "success") == "success" and self.check_runs.get(sha, "success") == "success"
 
-    def merge(self, pr, method):
-        """Merge `pr` in the repository as GitHub does: the merge commit's sha, or None for a conflict."""
+    def merge(self, pr, method, title=None):
+        """Merge `pr` in the repository as GitHub does ("merge": a merge commit; "squash", "rebase": one
+        commit; `title` the commit's, else GitHub's): the merge commit's sha, or None for a conflict."""
         head, base = self.tip(pr["head"]), self.tip(pr["base"])
         tree = self.git("merge-tree", "--write-tree", base, head, check=False)
         if tree is None:
             pr["mergeable_state"] = "dirty"
             return None
         number = pr["number"]
-        title = "Merge pull request #%s from %s/%s" % (number, self.owner, pr["head"]) if method == "merge" \
+        title = title or "Merge pull request #%s from %s/%s" % (number, self.owner, pr["head"]) if method == "merge" \
             else "%s (#%s)" % (pr["title"], number)
         parents = ["-p", base] + (["-p", head] if method == "merge" else [])
         commit = self.git("commit-tree", tree.splitlines()[0], *parents, "-m", title)
@@ -187,6 +188,16 @@ class GitHubState:
             for number in self.queue:
                 self.merge(self.pulls[number], "merge")
             self.queue = []
+
+    def compared(self, base, head):
+        """(base sha, head sha, the commits of base..head oldest first, the files base...head changes),
+        None when a side is no commit."""
+        base_sha, head_sha = self.tip(base) or base, self.tip(head) or head
+        if any(self.git("cat-file", "-e", sha + "^{commit}", check=False) != "" for sha in (base_sha, head_sha)):
+            return None
+        commits = self.git("rev-list", "--reverse", "%s..%s" % (base_sha, head_sha)).split()
+        names = self.git("diff", "--name-only", "%s...%s" % (base_sha, head_sha)).splitlines()
+        return base_sha, head_sha, commits, names
 
 
 def _user(login):
@@ -260,6 +271,17 @@ def simple_pull_body(state, pr):
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     state = None  # set per server
+    # What a forge of GitHub's lineage (gitea_server.py) changes: the API's path, the authorization's
+    # scheme and the answer to a wrong one.
+    API_PREFIX = ""
+    AUTH_SCHEME = "Bearer "
+    BAD_CREDENTIALS = "Bad credentials"
+    NO_PULL = "Not Found"  # the 404's message for a pull request that is not there
+    NO_COMPARE = "Not Found"  # ... for a compare of a branch that is not there
+    EDITED = 200           # the status of an answer to PATCH .../pulls/N
+
+    def body_of(self, pr):
+        return pull_body(self.state, pr)
 
     def log_message(self, fmt, *args):
         pass
@@ -301,12 +323,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     st.hooks.remove(hook)
                     hook[2](st)
                     break
-            if self.headers.get("Authorization") != "Bearer " + st.token:
-                return self.error(401, "Bad credentials")
+            if self.headers.get("Authorization") != self.AUTH_SCHEME + st.token:
+                return self.error(401, self.BAD_CREDENTIALS)
             st.tick()
             if method == "POST" and url.path == "/graphql":
                 return self.graphql(payload or {})
-            prefix = "/repos/%s/%s" % (st.owner, st.repo)
+            prefix = "%s/repos/%s/%s" % (self.API_PREFIX, st.owner, st.repo)
             if not url.path.startswith(prefix + "/"):
                 return self.error(404, "Not Found")
             return self.route(method, url.path[len(prefix):], query, payload)
@@ -318,26 +340,33 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_DELETE = lambda self: self.handle_any("DELETE")    # noqa: E731
 
     def route(self, method, path, query, payload):
-        routes = (
+        for verb, pattern, handler in self.routes():
+            match = re.fullmatch(pattern, path)
+            if verb == method and match:
+                return handler(query, payload, *[urllib.parse.unquote(g) for g in match.groups()])
+        return self.error(404, "Not Found")
+
+    def shared_routes(self):
+        """The operations Gitea's API copies from GitHub's, with the same paths (gitea_server.py)."""
+        return (
             ("GET", r"/pulls", self.list_pulls),
             ("POST", r"/pulls", self.create_pull),
             ("GET", r"/pulls/(\d+)", self.get_pull),
             ("PATCH", r"/pulls/(\d+)", self.update_pull),
-            ("PUT", r"/pulls/(\d+)/merge", self.merge_pull),
             ("GET", r"/pulls/(\d+)/reviews", self.list_reviews),
             ("POST", r"/pulls/(\d+)/reviews", self.create_review),
             ("POST", r"/issues/(\d+)/labels", self.add_labels),
             ("POST", r"/issues/(\d+)/comments", self.add_comment),
             ("GET", r"/commits/([^/]+)/status", self.combined_status),
-            ("GET", r"/commits/([^/]+)/check-runs", self.check_runs),
             ("GET", r"/compare/(.+)", self.compare),
+        )
+
+    def routes(self):
+        return self.shared_routes() + (
+            ("PUT", r"/pulls/(\d+)/merge", self.merge_pull),
+            ("GET", r"/commits/([^/]+)/check-runs", self.check_runs),
             ("DELETE", r"/git/refs/(.+)", self.delete_ref),
         )
-        for verb, pattern, handler in routes:
-            match = re.fullmatch(pattern, path)
-            if verb == method and match:
-                return handler(query, payload, *[urllib.parse.unquote(g) for g in match.groups()])
-        return self.error(404, "Not Found")
 
     def pull(self, number):
         return self.state.pulls.get(int(number))
@@ -374,33 +403,42 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.error(422, "Validation Failed", errors=[{
                     "resource": "PullRequest", "code": "custom",
                     "message": "A pull request already exists for %s:%s." % (st.owner, head)}])
+        return self.opened({
+            "title": payload.get("title", ""), "body": payload.get("body", ""), "head": head,
+            "base": payload["base"], "draft": bool(payload.get("draft")), "mergeable_state": "clean"})
+
+    def opened(self, fields):
+        """A new open pull request of `fields`: numbered, stored, its head's checks started as the test
+        asked (checks_on_open), the hooks "AFTER POST" run, and the answer sent (201)."""
+        st = self.state
         number = st.next_number
         st.next_number += 1
-        st.pulls[number] = pr = {
-            "number": number, "title": payload.get("title", ""), "body": payload.get("body", ""), "head": head,
-            "base": payload["base"], "draft": bool(payload.get("draft")), "state": "open", "labels": [],
-            "reviews": [], "comments": [], "mergeable_state": "clean"}
+        st.pulls[number] = pr = {"number": number, "state": "open", "labels": [], "reviews": [], "comments": [],
+                                 **fields}
         if st.checks_on_open:
-            st.statuses[st.tip(head)] = st.checks_on_open
-            st.check_runs[st.tip(head)] = "queued" if st.checks_on_open == "pending" else st.checks_on_open
+            st.statuses[st.tip(pr["head"])] = st.checks_on_open
+            st.check_runs[st.tip(pr["head"])] = "queued" if st.checks_on_open == "pending" else st.checks_on_open
         after = [h for h in st.hooks if h[0] == "AFTER POST" and re.search(h[1], "/pulls")]
         for hook in after:
             st.hooks.remove(hook)
             hook[2](st)
-        return self.send(201, pull_body(st, pr))
+        return self.send(201, self.body_of(pr))
 
     def get_pull(self, query, payload, number):
         pr = self.pull(number)
-        return self.send(200, pull_body(self.state, pr)) if pr else self.error(404, "Not Found")
+        return self.send(200, self.body_of(pr)) if pr else self.error(404, self.NO_PULL)
 
     def update_pull(self, query, payload, number):
         pr = self.pull(number)
         if not pr:
-            return self.error(404, "Not Found")
-        if (payload or {}).get("state") == "closed" and pr["state"] == "open":
+            return self.error(404, self.NO_PULL)
+        payload = payload or {}
+        if payload.get("state") == "closed" and pr["state"] == "open":
             pr["state"] = "closed"
             pr["closed_at"] = "2026-12-05T12:00:00Z"
-        return self.send(200, pull_body(self.state, pr))
+        if "title" in payload:
+            pr["title"] = payload["title"]
+        return self.send(self.EDITED, self.body_of(pr))
 
     def merge_pull(self, query, payload, number):
         st = self.state
@@ -416,14 +454,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.error(405, "Pull Request is not mergeable")
         if payload.get("sha") and payload["sha"] != st.tip(pr["head"]):
             return self.error(409, "Head branch was modified. Review and try the merge again.")
-        commit = st.merge(pr, payload.get("merge_method", "merge"))
+        commit = st.merge(pr, payload.get("merge_method", "merge"), payload.get("commit_title"))
         if commit is None:
             return self.error(405, "Pull Request is not mergeable")
         return self.send(200, {"sha": commit, "merged": True, "message": "Pull Request successfully merged"})
 
     def list_reviews(self, query, payload, number):
         pr = self.pull(number)
-        return self.send(200, pr["reviews"]) if pr else self.error(404, "Not Found")
+        return self.send(200, pr["reviews"]) if pr else self.error(404, self.NO_PULL)
 
     def create_review(self, query, payload, number):
         st = self.state
@@ -492,17 +530,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.send(200, {"total_count": len(runs), "check_runs": runs})
 
     def compare(self, query, payload, basehead):
-        st = self.state
         base, _, head = basehead.partition("...")
-        base_sha, head_sha = st.tip(base) or base, st.tip(head) or head
-        if not base_sha or not head_sha or not st.git("cat-file", "-e", base_sha + "^{commit}", check=False) == "":
-            return self.error(404, "Not Found")
-        ahead = int(st.git("rev-list", "--count", "%s..%s" % (base_sha, head_sha)))
+        compared = self.state.compared(base, head)
+        return self.error(404, self.NO_COMPARE) if compared is None else self.compared(basehead, *compared)
+
+    def compared(self, basehead, base_sha, head_sha, shas, names):
+        """The answer to GET .../compare/BASEHEAD: the commits `shas` of base..head, `names` the files changed."""
+        st = self.state
+        ahead = len(shas)
         behind = int(st.git("rev-list", "--count", "%s..%s" % (head_sha, base_sha)))
-        names = st.git("diff", "--name-only", "%s...%s" % (base_sha, head_sha)).splitlines()
         commit = recorded("commit.json")
         commits = []
-        for sha in st.git("rev-list", "--reverse", "%s..%s" % (base_sha, head_sha)).split():
+        for sha in shas:
             c = copy.deepcopy(commit)
             c.update(sha=sha, node_id="MDY6Q29tbWl0MQ==")
             c.pop("files", None)
@@ -612,11 +651,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class GitHubServer:
     """The server on a free port of 127.0.0.1, in a thread of the test's process."""
+    STATE = GitHubState
+    HANDLER = Handler
 
     def __init__(self, repo_path, owner="org", repo="gitops", token="ghp_testtoken"):
-        self.state = GitHubState(repo_path, owner, repo, token)
+        self.state = self.STATE(repo_path, owner, repo, token)
         self.checker = GraphQLChecker()
-        self.handler = type("BoundHandler", (Handler,), {"state": self.state, "checker": self.checker})
+        self.handler = type("BoundHandler", (self.HANDLER,), {"state": self.state, "checker": self.checker})
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
         self.httpd.daemon_threads = True
         self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
@@ -635,7 +676,7 @@ class GitHubServer:
     # ---- what tests change -------------------------------------------------------------------
     def reset(self, repo_path, owner="org", repo="gitops", token="ghp_testtoken"):
         """A fresh state (no pull requests, statuses or faults) over `repo_path`."""
-        self.state = GitHubState(repo_path, owner, repo, token)
+        self.state = self.STATE(repo_path, owner, repo, token)
         self.handler.state = self.state
 
     def set_checks(self, sha, state):

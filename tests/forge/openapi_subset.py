@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Derive a small OpenAPI document from a forge's official one, mechanically.
+"""Derive a small OpenAPI (3.x) or Swagger (2.0) document from a forge's official one, mechanically.
 
     openapi_subset.py OFFICIAL.json PATHS.txt OUT.json
 
 PATHS.txt lists one "METHOD /path/template" a line (as the official document
 spells the path; '#' starts a comment). OUT.json holds the official document's
-top-level fields, only those operations, and every component they reference,
-directly or through other components: nothing is edited, only left out. Prism
+top-level fields, only those operations, and every component they reference
+(OpenAPI's "#/components/...", Swagger 2.0's "#/definitions/...",
+"#/responses/...", "#/parameters/..."), directly or through other components:
+nothing is edited, only left out. Prism
 starts in about a second on the result instead of a minute or more on GitHub's
 13 MB description. Standard library only.
 """
@@ -30,11 +32,15 @@ def wanted_operations(lines):
     return wanted
 
 
+# Where a document keeps what "$ref" points at: OpenAPI 3 under components, Swagger 2.0 at the top.
+REF_PREFIXES = ("#/components/", "#/definitions/", "#/responses/", "#/parameters/")
+
+
 def refs_in(node, found):
-    """Every "#/components/..." reference anywhere in `node`, into `found` (a list of pointers)."""
+    """Every local reference anywhere in `node` (REF_PREFIXES), into `found` (a list of pointers)."""
     if isinstance(node, dict):
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/components/"):
+        if isinstance(ref, str) and ref.startswith(REF_PREFIXES):
             found.append(ref)
         for value in node.values():
             refs_in(value, found)
@@ -46,7 +52,8 @@ def refs_in(node, found):
 def subset(official, wanted):
     # The top-level fields that describe the API itself (not its webhooks, which reference components too).
     out = {key: value for key, value in official.items()
-           if key in ("openapi", "info", "servers", "security", "tags", "externalDocs", "jsonSchemaDialect")}
+           if key in ("openapi", "info", "servers", "security", "tags", "externalDocs", "jsonSchemaDialect",
+                      "swagger", "basePath", "schemes", "consumes", "produces", "securityDefinitions")}
     out["paths"] = {}
     missing = []
     for path, methods in sorted(wanted.items()):
@@ -61,7 +68,7 @@ def subset(official, wanted):
         out["paths"][path] = kept
     if missing:
         raise SystemExit("not in the official document: " + ", ".join(missing))
-    components = {}
+    found = {}  # ("components", section) or (section,) -> {name: value}
     pending = []
     refs_in(out["paths"], pending)
     seen = set()
@@ -70,14 +77,22 @@ def subset(official, wanted):
         if ref in seen:
             continue
         seen.add(ref)
-        _, _, section, name = ref.split("/", 3)
-        value = official["components"][section][name]
-        components.setdefault(section, {})[name] = value
+        parts = ref[2:].split("/")
+        where, name = tuple(parts[:-1]), parts[-1]
+        value = official
+        for part in parts:
+            value = value[part]
+        found.setdefault(where, {})[name] = value
         refs_in(value, pending)
-    # Security schemes are named by the operations, not referenced with $ref.
-    if "securitySchemes" in official.get("components", {}):
-        components["securitySchemes"] = official["components"]["securitySchemes"]
-    out["components"] = {section: dict(sorted(items.items())) for section, items in sorted(components.items())}
+    components = {where[1]: items for where, items in found.items() if where[0] == "components"}
+    if "openapi" in official:
+        # Security schemes are named by the operations, not referenced with $ref.
+        if "securitySchemes" in official.get("components", {}):
+            components["securitySchemes"] = official["components"]["securitySchemes"]
+        out["components"] = {section: dict(sorted(items.items())) for section, items in sorted(components.items())}
+    for where, items in sorted(found.items()):
+        if where[0] != "components":
+            out[where[0]] = dict(sorted(items.items()))
     return out
 
 

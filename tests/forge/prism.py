@@ -30,19 +30,21 @@ SOURCE_ROOT = pathlib.Path(__file__).resolve().parents[2]
 TOOLS = pathlib.Path(os.environ.get("PROMOTE_FORGE_TOOLS") or SOURCE_ROOT / "build-tools")
 PRISM = TOOLS / "prism" / "node_modules" / ".bin" / "prism"
 GITHUB_SPEC = TOOLS / "github" / "api.github.com.subset.json"
+# Gitea's is small enough to keep in the tree: derived by openapi_subset.py (tests/data/SOURCES.md).
+GITEA_SPEC = SOURCE_ROOT / "tests" / "data" / "gitea" / "v1.22.subset.json"
 
 
 class PrismMissing(RuntimeError):
     pass
 
 
-def require_tools():
-    """The Prism program and GitHub's description, or PrismMissing saying how to get them."""
-    missing = [str(p) for p in (PRISM, GITHUB_SPEC) if not p.exists()]
+def require_tools(spec=GITHUB_SPEC):
+    """The Prism program and the description `spec`, or PrismMissing saying how to get them."""
+    missing = [str(p) for p in (PRISM, pathlib.Path(spec)) if not p.exists()]
     if missing:
         raise PrismMissing("the forge contract tools are missing (%s): run `bash .ci/setup build` (it needs node "
                            ">= 18.20 and npm), or set PROMOTE_FORGE_TOOLS to where they are" % ", ".join(missing))
-    return PRISM, GITHUB_SPEC
+    return PRISM, spec
 
 
 def _free_port():
@@ -61,7 +63,7 @@ class PrismProxy:
         self.allowed = []
 
     def __enter__(self):
-        prism, _ = require_tools()
+        prism, _ = require_tools(self.spec)
         self.process = subprocess.Popen(
             [str(prism), "proxy", "--errors", "-h", "127.0.0.1", "-p", str(self.port), self.spec, self.upstream],
             stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)

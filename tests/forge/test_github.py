@@ -4,214 +4,37 @@ server over HTTP: `promote apply` / `promote run` into an environment whose poli
 request, and `promote change ...`."""
 
 import json
-import os
-import re
-import subprocess
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import CLI
+import forge_cli
+from forge_cli import UNLISTED_STATUS, branch_tip, wait_for
 from github_server import pull_node_id as pr_node_id
 from gitserver import run_git
 
 TOKEN = "ghp_S3cretTokenValue0123456789abcdef"
-
-CONFIG = """\
-version: 1
-repositories:
-  gitops: {{url: {url}, provider: github, api: {api}, graphql: {graphql}{extra}}}
-environments:
-  dev: {{path: envs/dev}}
-  prod: {{path: envs/prod, kind: production, strategy: {strategy}}}
-products:
-  shop:
-    path: apps/shop
-    template: {{attributes: {{values.yaml: [image.tag]}}, version: values.yaml#image.tag}}
-policies:
-  - name: prod-by-pull-request
-    match: {{environments: {{names: [prod]}}}}
-    action: pull-request
-flows:
-  default:
-    trigger: dev
-    steps:
-      prod: {{}}
-"""
+# GraphQL goes to the server directly (Prism does not check GraphQL: github_server.py checks it against
+# GitHub's schema).
+GITHUB = forge_cli.Forge("github", TOKEN, ("PROMOTE_GITHUB_TOKEN", "GITHUB_TOKEN"), "Bearer ", "PUT", "sha",
+                         repo_config=lambda server: ", graphql: %s/graphql" % server.url)
+setup_repo, promote, assert_no_token = GITHUB.setup_repo, GITHUB.promote, GITHUB.assert_no_token
+promote_background, release_record, release_id_of = GITHUB.background, GITHUB.release_record, GITHUB.release_id_of
 
 
-def setup_repo(git_server, github, strategy="auto", extra=""):
-    """The gitops repository (dev at 1.5.0, prod at 1.4.0) on the git server; the GitHub server over it."""
-    server, prism = github
-    url = git_server.url("gitops")
-    files = {
-        "promote.yaml": CONFIG.format(url=url, api=prism.url, graphql=server.url + "/graphql", strategy=strategy,
-                                      extra=extra),
-        "envs/dev/apps/shop/values.yaml": 'image:\n  tag: "1.5.0"\n',
-        "envs/prod/apps/shop/values.yaml": 'image:\n  tag: "1.4.0"\n',
-    }
-    bare = git_server.create_repo("gitops", files)
-    server.reset(bare, owner="git", repo="gitops", token=TOKEN)
-    return url, bare
-
-
-def promote_env(git_server, tmp_path, token=TOKEN, variable="GITHUB_TOKEN"):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "PROMOTE_GITHUB_TOKEN")}
-    env.update(PROMOTE_GIT_USERNAME=git_server.user, PROMOTE_GIT_PASSWORD=git_server.password,
-               PROMOTE_CACHE_DIR=str(tmp_path / "cache"), no_proxy="127.0.0.1", NO_PROXY="127.0.0.1")
-    if token is not None:
-        env[variable] = token
-    return env
-
-
-def promote(git_server, tmp_path, *args, token=TOKEN):
-    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=120,
-                          env=promote_env(git_server, tmp_path, token), stdin=subprocess.DEVNULL)
-
-
-def promote_background(git_server, tmp_path, *args, variable="GITHUB_TOKEN"):
-    """promote ARGS started, not waited for (it polls a pull request whose checks run)."""
-    return subprocess.Popen([CLI, *map(str, args)], env=promote_env(git_server, tmp_path, TOKEN, variable),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
-
-
-def wait_for(predicate, what, timeout=60, show=lambda: ""):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "still waiting for %s %s" % (what, show())
-        time.sleep(0.2)
-
-
-def branch_tip(bare, branch):
-    r = run_git("-C", bare, "rev-parse", "--verify", "-q", "refs/heads/" + branch, check=False)
-    return r.stdout.strip() if r.returncode == 0 else None
-
-
-def release_record(git_server, tmp_path, url, release_id):
-    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "status", release_id)
-    assert r.returncode in (0, 3), r.stdout + r.stderr
-    return json.loads(r.stdout)
-
-
-def release_id_of(git_server, tmp_path, url):
-    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "list")
-    releases = json.loads(r.stdout)["releases"]
-    assert len(releases) == 1, releases
-    return releases[0]["id"]
-
-
-def assert_no_token(bare, *outputs):
-    """The token is in no output, and in no release record (every commit of refs/promote/)."""
-    for text in outputs:
-        assert TOKEN not in text
-    records = run_git("-C", bare, "log", "-p", "--all", "--format=%H %B").stdout
-    assert "refs/promote" in run_git("-C", bare, "for-each-ref", "--format=%(refname)", "refs/promote/").stdout
-    assert TOKEN not in records
+# The scenarios every forge passes alike (forge_cli.py): a head that moved before the merge is not merged;
+# a run killed after opening finds its pull request again; a refused token is said, never shown; no token
+# says where to put one.
+(test_head_moved_before_merge_is_not_merged, test_killed_after_opening_reuses_the_pull_request,
+ test_refused_token_is_said_and_never_shown, test_no_token_says_where_to_put_one) = forge_cli.scenario_tests(
+    GITHUB, "github", "ghp_WrongTokenValue9876543210", "Bad credentials")
 
 
 def test_checks_pending_then_passing_then_merged(git_server, github, tmp_path):
-    server, _ = github
-    url, bare = setup_repo(git_server, github)
-    server.state.checks_on_open = "pending"
-    main_before = branch_tip(bare, "main")
-    apply = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
-    wait_for(lambda: server.pulls() and server.pulls()[0]["labels"], "the pull request and its labels")
-    [pr] = server.pulls()
-    assert pr["state"] == "open" and pr["head"].startswith("promote/") and pr["base"] == "main"
-    assert pr["labels"] and all(l.startswith("promote/") for l in pr["labels"]), pr["labels"]
-    release_id = release_id_of(git_server, tmp_path, url)
-    wait_for(lambda: "checks pending" in (release_record(git_server, tmp_path, url, release_id)["steps"][0]
-                                          .get("reason") or ""), "the checks to be read")
-    [step] = release_record(git_server, tmp_path, url, release_id)["steps"]
-    assert step["state"] == "awaiting_merge" and step["change"] == "git/gitops#1", step
-    assert branch_tip(bare, "main") == main_before  # nothing merged while checks run
-    head = branch_tip(bare, pr["head"])
-    server.set_checks(head, "success")
-    out, err = apply.communicate(timeout=60)
-    assert apply.returncode == 0, out + err
-    [pr] = server.pulls()
-    assert pr["state"] == "merged", pr
-    record = release_record(git_server, tmp_path, url, release_id)
-    assert record["steps"][0]["state"] == "succeeded", record
-    main = branch_tip(bare, "main")
-    assert pr["merge_commit_sha"] == main
-    parents = run_git("-C", bare, "rev-list", "--parents", "-n1", main).stdout.split()
-    assert parents[1:] == [main_before, head]  # a merge commit (mergeMethod default: merge)
-    shown = run_git("-C", bare, "show", "main:envs/prod/apps/shop/values.yaml").stdout
-    assert '"1.5.0"' in shown
-    assert branch_tip(bare, pr["head"]) is None  # the branch was deleted after the merge
-    # The sha guard was sent: the merge named the head whose checks were read.
-    [merge] = [q for q in server.state.requests if q[0] == "PUT"]
-    assert merge[3]["sha"] == head and merge[3]["merge_method"] == "merge"
-    assert_no_token(bare, out, err)
-    assert all({k.lower(): v for k, v in q[2].items()}.get("authorization") == "Bearer " + TOKEN
-               for q in server.state.requests)
-
-
-def test_head_moved_before_merge_is_not_merged(git_server, github, tmp_path):
-    server, _ = github
-    url, bare = setup_repo(git_server, github)
-    server.state.checks_on_open = "pending"
-    apply = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
-    wait_for(lambda: server.pulls(), "the pull request")
-    [pr] = server.pulls()
-    main_before = branch_tip(bare, "main")
-    head = branch_tip(bare, pr["head"])
-
-    def push_to_head(state):
-        # Someone pushes to the pull request's branch after its checks were read, before the merge.
-        tree = state.git("rev-parse", head + "^{tree}")
-        moved = state.git("commit-tree", tree, "-p", head, "-m", "a late push")
-        state.git("update-ref", "refs/heads/" + pr["head"], moved, head)
-        state.statuses[moved] = "pending"  # its CI starts
-
-    server.hook_once("PUT", r"/merge$", push_to_head)
-    server.set_checks(head, "success")
-    wait_for(lambda: server.state.merge_calls, "the merge")
-    release_id = release_id_of(git_server, tmp_path, url)
-    moved = branch_tip(bare, pr["head"])
-    wait_for(lambda: any(q[1].endswith("/commits/%s/status" % moved) for q in list(server.state.requests)),
-             "the checks of the new head to be read")
-    [after] = server.pulls()
-    assert after["state"] == "open", after
-    assert branch_tip(bare, "main") == main_before
-    step = release_record(git_server, tmp_path, url, release_id)["steps"][0]
-    assert step["state"] == "awaiting_merge" and "checks pending" in step["reason"], step
-    # The new head's checks run, then pass: it is merged — naming the new head.
-    server.set_checks(moved, "success")
-    out, err = apply.communicate(timeout=60)
-    assert apply.returncode == 0, out + err
-    assert [q[3]["sha"] for q in server.state.requests if q[0] == "PUT"] == [head, moved]
-    assert server.pulls()[0]["state"] == "merged"
-    # Why it waited is in the release record's history (a commit per transition).
-    history = run_git("-C", bare, "log", "-p", "--format=%s", "refs/promote/releases/" + release_id).stdout
-    assert re.search(r"git/gitops#1 was not merged: its head moved since commit %s" % head[:12], history), history
-
-
-def test_killed_after_opening_reuses_the_pull_request(git_server, github, tmp_path):
-    """kill -9 after GitHub made the pull request, before promote heard of it: resuming finds it by its
-    head branch and never opens a second."""
-    server, _ = github
-    url, bare = setup_repo(git_server, github)
-    server.state.checks_on_open = "pending"
-    server.hook_once("AFTER POST", "/pulls", lambda state: os.kill(process.pid, 9))
-    process = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod",
-                                 variable="PROMOTE_GITHUB_TOKEN")
-    process.communicate(timeout=120)
-    assert process.returncode == -9
-    assert len(server.pulls()) == 1
-    release_id = release_id_of(git_server, tmp_path, url)
-    record = release_record(git_server, tmp_path, url, release_id)
-    assert len(server.pulls()) == 1, server.pulls()
-    assert record["steps"][0]["change"] == "git/gitops#1", record
-    assert record["steps"][0]["state"] == "awaiting_merge", record
-
-
-# GitHub answers 401, 403 and 429 on every operation (its documentation says so in general), while its
-# description lists them on few: Prism warns it cannot match the status; that warning alone is allowed.
-UNLISTED_STATUS = "Unable to match the returned status code"
+    _, _, _, merge = forge_cli.checks_pending_then_passing_then_merged(GITHUB, git_server, github, tmp_path)
+    assert merge["merge_method"] == "merge"
 
 
 def test_rate_limit_and_retry_after_are_honoured(git_server, github, tmp_path):
@@ -242,24 +65,6 @@ def test_a_release_through_the_flow_merges_at_github(git_server, github, tmp_pat
     [pr] = server.pulls()
     assert pr["state"] == "merged" and pr["merge_commit_sha"] == branch_tip(bare, "main")
     assert_no_token(bare, r.stdout, r.stderr)
-
-
-def test_refused_token_is_said_and_never_shown(git_server, github, tmp_path):
-    github[1].allow(UNLISTED_STATUS)
-    url, bare = setup_repo(git_server, github)
-    wrong = "ghp_WrongTokenValue9876543210"
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", token=wrong)
-    assert r.returncode != 0
-    assert "401" in r.stderr and "Bad credentials" in r.stderr, r.stderr
-    assert wrong not in r.stdout + r.stderr
-    assert_no_token(bare, r.stdout, r.stderr)
-
-
-def test_no_token_says_where_to_put_one(git_server, github, tmp_path):
-    url, bare = setup_repo(git_server, github)
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", token=None)
-    assert r.returncode != 0
-    assert "PROMOTE_GITHUB_TOKEN" in r.stderr and "GITHUB_TOKEN" in r.stderr, r.stderr
 
 
 def test_forbidden_not_found_and_invalid_are_said(git_server, github, tmp_path):
@@ -303,12 +108,8 @@ def test_manual_environment_opens_a_draft_and_change_commands_act_on_it(git_serv
     """strategy: manual opens a draft, which counts no approval until a person marks it ready; `promote
     change show|approve|comment|close` read and act on the pull request at GitHub."""
     server, _ = github
-    url, bare = setup_repo(git_server, github, strategy="manual")
-    server.state.checks_on_open = "success"
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
-    assert r.returncode == 3, r.stdout + r.stderr  # waiting for a person
-    [pr] = server.pulls()
-    assert pr["draft"] and pr["state"] == "open"
+    url, bare, _, pr = forge_cli.waiting_for_a_person(GITHUB, git_server, github, tmp_path)
+    assert pr["draft"]
     shown = promote(git_server, tmp_path, "--repo", url, "--json", "change", "show", "git/gitops#1")
     assert shown.returncode == 0, shown.stderr
     info = json.loads(shown.stdout)
@@ -337,9 +138,7 @@ def test_manual_environment_opens_a_draft_and_change_commands_act_on_it(git_serv
 
 def test_a_conflict_is_told_from_not_ready(git_server, github, tmp_path):
     server, _ = github
-    url, bare = setup_repo(git_server, github, strategy="manual")
-    server.state.checks_on_open = "success"
-    assert promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod").returncode == 3
+    url, _, _, _ = forge_cli.waiting_for_a_person(GITHUB, git_server, github, tmp_path)
     with server.state.lock:
         server.state.pulls[1]["draft"] = False
         server.state.pulls[1]["mergeable_state"] = "behind"

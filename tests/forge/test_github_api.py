@@ -15,12 +15,12 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "bindings" 
 import promote  # noqa: E402
 
 
-def open_context(git_server, tmp_path, asked):
+def open_context(git_server, tmp_path, asked, token=TOKEN):
     def credentials(url, user_from_url, allowed):
         asked.append(url)
         if "/git/" in url:
             return (git_server.user, git_server.password)
-        return ("x-access-token", TOKEN)  # the GitHub API's: the token is the password
+        return ("x-access-token", token)  # the forge API's: the token is the password
 
     return promote.Context.from_repository(git_server.url("gitops"), credentials=credentials,
                                            cache_dir=tmp_path / "cache")

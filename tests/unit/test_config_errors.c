@@ -245,6 +245,14 @@ static void test_github_repository(void **state)
 	ASSERT_REJECTED(
 		"version: 1\n"
 		"repositories:\n"
+		"  gitops: {provider: gitea}\n"
+		"environments:\n"
+		"  dev: {path: envs/dev}\n",
+		"promote.yaml:3:22: repository 'gitops' has provider gitea but no url: give the repository's URL "
+		"(https://HOST/OWNER/REPO.git), from which the owner, the name and the API are taken");
+	ASSERT_REJECTED(
+		"version: 1\n"
+		"repositories:\n"
 		"  gitops: {url: https://github.com/gitops.git, provider: github, api: ftp://x, mergeMethod: fast}\n"
 		"environments:\n"
 		"  dev: {path: envs/dev}\n",

@@ -1,9 +1,11 @@
-/* What GitHub's answers say of a pull request (lib/providers/git/github_state.c) and a forge URL read
- * as host, owner and name (lib/net/forge_url.c): pure functions over JSON and strings. */
+/* What GitHub's and Gitea's answers say of a pull request (lib/providers/git/github_state.c and
+ * forge_json.c) and a forge URL read as host, owner and name (lib/net/forge_url.c): pure functions over
+ * JSON and strings. */
 #include "helpers.h"
 
 #include "net/forge_url.h"
 #include "providers/change.h"
+#include "providers/git/forge_json.h"
 #include "providers/git/github_state.h"
 
 static json_object *parse(const char *text)
@@ -52,7 +54,7 @@ static void test_checks(void **state)
 static unsigned approvals_of(const char *reviews)
 {
 	json_object *r = parse(reviews);
-	unsigned n = promote__github_approvals(r);
+	unsigned n = promote__forge_approvals(r);
 	json_object_put(r);
 	return n;
 }
@@ -67,6 +69,30 @@ static void test_approvals(void **state)
 	assert_int_equal(approvals_of("[" REVIEW("ann", "APPROVED") "," REVIEW("ann", "CHANGES_REQUESTED") "]"), 0);
 	assert_int_equal(approvals_of("[" REVIEW("ann", "CHANGES_REQUESTED") "," REVIEW("ann", "APPROVED") "]"), 1);
 	assert_int_equal(approvals_of("[" REVIEW("ann", "APPROVED") "," REVIEW("ann", "COMMENTED") "]"), 1);
+	/* Gitea's words: REQUEST_CHANGES takes an approval back; a dismissed review neither counts nor
+	 * takes one back. */
+	assert_int_equal(approvals_of("[" REVIEW("ann", "APPROVED") "," REVIEW("ann", "REQUEST_CHANGES") "]"), 0);
+	assert_int_equal(approvals_of("[{\"user\": {\"login\": \"ann\"}, \"state\": \"APPROVED\", \"dismissed\": true}]"), 0);
+	assert_int_equal(approvals_of("[" REVIEW("ann", "APPROVED") ", {\"user\": {\"login\": \"ann\"}, "
+		"\"state\": \"REQUEST_CHANGES\", \"dismissed\": true}]"), 1);
+}
+
+static int status_of(const char *combined)
+{
+	json_object *c = parse(combined);
+	int checks = promote__forge_status_checks(c);
+	json_object_put(c);
+	return checks;
+}
+
+static void test_gitea_status(void **state)
+{
+	(void)state;
+	/* Gitea answers an empty state with no status at all; its warning passes, its error fails. */
+	assert_int_equal(status_of("{\"state\": \"\", \"total_count\": 0}"), PROMOTE_CHECKS_NONE);
+	assert_int_equal(status_of("{\"state\": \"warning\", \"total_count\": 1}"), PROMOTE_CHECKS_PASSING);
+	assert_int_equal(status_of("{\"state\": \"pending\", \"total_count\": 1}"), PROMOTE_CHECKS_PENDING);
+	assert_int_equal(status_of("{\"state\": \"error\", \"total_count\": 2}"), PROMOTE_CHECKS_FAILING);
 }
 
 static void not_mergeable_is(const char *pull, const char *expected, bool conflict)
@@ -106,7 +132,7 @@ static void test_pull_to_info(void **state)
 		"\"title\": \"Promote shop\", \"html_url\": \"https://github.com/o/r/pull/7\", "
 		"\"merge_commit_sha\": \"abc\", \"head\": {\"ref\": \"promote/x\"}, \"base\": {\"ref\": \"main\"}}");
 	promote_change_info *info = promote__change_info_new();
-	assert_int_equal(promote__github_pull_to_info(info, pull, "o/r#7"), 0);
+	assert_int_equal(promote__forge_pull_to_info(info, pull, "o/r#7", false), 0);
 	assert_string_equal(promote_change_info_id(info), "o/r#7");
 	assert_int_equal(promote_change_info_state(info), PROMOTE_CHANGE_MERGED);
 	assert_string_equal(promote_change_info_merge_commit(info), "abc");
@@ -117,7 +143,7 @@ static void test_pull_to_info(void **state)
 	/* Closed without a merge (the simple shape has merged_at, not merged). */
 	pull = parse("{\"number\": 8, \"state\": \"closed\", \"merged_at\": null, \"draft\": true}");
 	info = promote__change_info_new();
-	assert_int_equal(promote__github_pull_to_info(info, pull, "o/r#8"), 0);
+	assert_int_equal(promote__forge_pull_to_info(info, pull, "o/r#8", true), 0);
 	assert_int_equal(promote_change_info_state(info), PROMOTE_CHANGE_CLOSED);
 	assert_true(promote_change_info_draft(info));
 	promote_change_info_free(info);
@@ -159,6 +185,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_approvals),
+		cmocka_unit_test(test_gitea_status),
 		cmocka_unit_test(test_mergeable_state),
 		cmocka_unit_test(test_pull_to_info),
 		cmocka_unit_test(test_forge_url),

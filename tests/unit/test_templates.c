@@ -107,8 +107,8 @@ static void test_check_refuses_unknown_names(void **state)
 	const promote_error *e = promote_error_last();
 	assert_string_equal(e->message,
 		"promote.yaml:2:50: repository 'gitops' names unknown git provider 'gitlub' (did you mean 'github'?); "
-		"known: 'local', 'github' (a program registers its own with promote_git_provider_register() before the "
-		"check)");
+		"known: 'local', 'github', 'gitea' (a program registers its own with promote_git_provider_register() "
+		"before the check)");
 	assert_non_null(e->next);
 	assert_string_equal(e->next->message,
 		"promote.yaml:5:45: environment 'prod' names unknown deploy backend 'argocd'; known: 'none', 'exec' (a "
@@ -126,7 +126,7 @@ static void test_check_refuses_unknown_names(void **state)
 	e = promote_error_last();
 	assert_string_equal(e->message,
 		"promote.yaml:2:50: repository 'gitops' names unknown git provider 'gitlub' (did you mean 'github'?); "
-		"known: 'local', 'github', 'gitlab' (a program registers its own with promote_git_provider_register() "
+		"known: 'local', 'github', 'gitea', 'gitlab' (a program registers its own with promote_git_provider_register() "
 		"before the check)");
 	assert_null(e->next);
 	promote_context_free(ctx);

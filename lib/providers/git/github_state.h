@@ -1,6 +1,6 @@
 /*
- * Internal: what GitHub's answers say of a pull request, in the words of
- * promote/change.h — pure functions over the JSON, no calls.
+ * Internal: what GitHub's answers say of a pull request that other forges do
+ * not (forge_json.h reads what they share) — pure functions over the JSON.
  */
 #ifndef PROMOTE_PROVIDERS_GIT_GITHUB_STATE_H
 #define PROMOTE_PROVIDERS_GIT_GITHUB_STATE_H
@@ -9,24 +9,11 @@
 
 #include <json-c/json.h>
 
-/* A member of `o` as a string ("" when absent or not a string), an integer (0) or a boolean (false). */
-const char *promote__github_string(json_object *o, const char *key);
-int64_t promote__github_int(json_object *o, const char *key);
-bool promote__github_bool(json_object *o, const char *key);
-
-/* Id, URL, head and base branches, title, state (merged when `merged` or a merged_at is set),
- * draft and merge commit of a pull request ("pull-request" or "pull-request-simple") into `out`. */
-int promote__github_pull_to_info(promote_change_info *out, json_object *pull, const char *id);
-
 /* The checks of a head: the combined commit status (GET .../commits/REF/status) and the check runs
  * (GET .../commits/REF/check-runs) together — failing if any failed, else pending if any has not
  * finished, else passing if there is any, else none. GitHub answers "pending" with no status at
  * all: that is no status, not a pending one. */
 int promote__github_checks(json_object *combined, json_object *runs);
-
-/* Approvals: the latest review of each reviewer (dismissed and commented reviews do not replace an
- * earlier verdict) that is APPROVED. */
-unsigned promote__github_approvals(json_object *reviews);
 
 /* Why GitHub would not merge it now, from its mergeable_state: NULL when it would (clean,
  * unstable, has_hooks), else a sentence; *conflict is true for "dirty" (a person must resolve). */

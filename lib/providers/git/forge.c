@@ -1,0 +1,253 @@
+/* A forge provider's connection to one repository (forge.h). */
+#include "forge.h"
+
+#include "git/remote_auth.h"
+#include "model/context.h"
+#include "net/forge_url.h"
+#include "core/error.h"
+#include "core/strbuf.h"
+#include "core/json_util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool is_kind(const promote_repository *repo, const promote__forge_kind *kind)
+{
+	return repo && repo->provider && strcmp(repo->provider, kind->provider) == 0;
+}
+
+/* The owner and name of "OWNER/NAME#N" into `owner` (a copy, NULL when `id` names none). */
+static bool same_repository(const char *id, const promote__forge_url *url)
+{
+	const char *hash = id ? strrchr(id, '#') : NULL, *slash = id ? strchr(id, '/') : NULL;
+	if (!hash || !slash || slash > hash)
+		return false;
+	size_t owner_len = (size_t)(slash - id), name_len = (size_t)(hash - slash - 1);
+	return strlen(url->owner) == owner_len && strncasecmp(id, url->owner, owner_len) == 0 &&
+	       strlen(url->name) == name_len && strncasecmp(slash + 1, url->name, name_len) == 0;
+}
+
+/* Which configured repository: see forge.h. */
+static const promote_repository *choose(promote_context *ctx, const promote__forge_kind *kind, const char *env,
+	const char *id)
+{
+	const promote_env *e = NULL;
+	if (env && promote_env_lookup(&e, ctx, env) == 0 && is_kind(promote_env_repository(e), kind))
+		return promote_env_repository(e);
+	promote_error_clear();
+	const promote_repository *first = NULL;
+	for (size_t i = 0; i < ctx->cfg.repository_count; i++) {
+		const promote_repository *repo = &ctx->cfg.repositories[i];
+		if (!is_kind(repo, kind) || !repo->url)
+			continue;
+		if (!first)
+			first = repo;
+		promote__forge_url url;
+		if (id && promote__forge_url_parse(&url, repo->url) == 0) {
+			bool same = same_repository(id, &url);
+			promote__forge_url_dispose(&url);
+			if (same)
+				return repo;
+		}
+	}
+	return first;
+}
+
+/* The kind's authorization header (malloc'd) with the token from the environment or the credentials callback. */
+static int auth_header(char **out, const promote__forge_kind *kind, promote_context *ctx, const char *api_url)
+{
+	*out = NULL;
+	const char *token = getenv(kind->token_vars[0]);
+	if ((!token || !*token) && kind->token_vars[1])
+		token = getenv(kind->token_vars[1]);
+	struct promote_credential cred = { 0, NULL, NULL, NULL, NULL, NULL };
+	int rc = 0;
+	if ((!token || !*token) && ctx->creds.cb) {
+		rc = promote__credentials_ask(&cred, &ctx->creds, api_url, NULL, PROMOTE_CREDENTIAL_USERPASS);
+		if (rc == PROMOTE_PASSTHROUGH) {
+			promote_error_clear();
+			rc = 0;
+		} else if (rc == 0) {
+			token = cred.password;
+		}
+	}
+	if (rc == 0 && (!token || !*token))
+		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_PROVIDER,
+			"no %s token for %s: set %s%s%s to a token that %s, or answer the context's credentials callback "
+			"with it as the password", kind->forge, api_url, kind->token_vars[0], kind->token_vars[1] ? " or " : "",
+			kind->token_vars[1] ? kind->token_vars[1] : "", kind->token_help);
+	if (rc == 0 && !(*out = promote__strdupf(kind->auth_format, token)))
+		rc = promote__error_oom();
+	promote__credential_clear(&cred);
+	return rc;
+}
+
+int promote__forge_open(promote__forge *f, const promote__forge_kind *kind, promote_context *ctx, const char *env,
+	const char *id)
+{
+	memset(f, 0, sizeof *f);
+	f->kind = kind;
+	const promote_repository *repo = choose(ctx, kind, env, id);
+	if (!repo)
+		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
+			"no repository of the configuration has provider %s and a url: add one under 'repositories'",
+			kind->provider);
+	promote__forge_url url;
+	int rc = promote__forge_url_parse(&url, repo->url);
+	if (rc == PROMOTE_EINVALID)
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
+			"repository '%s': its url does not end in OWNER/REPO", repo->name);
+	if (rc)
+		return rc;
+	char *base = repo->api ? promote__strdupf("%s", repo->api) : kind->api_base(&url), *header = NULL;
+	f->owner = url.owner;
+	f->name = url.name;
+	url.owner = url.name = NULL;
+	f->merge_method = repo->merge_method ? repo->merge_method : "merge";
+	promote__forge_url_dispose(&url);
+	char *graphql = base && kind->graphql_url ? kind->graphql_url(repo->graphql, base) : NULL;
+	rc = base && (graphql || !kind->graphql_url) ? auth_header(&header, kind, ctx, base) : promote__error_oom();
+	promote__api_options options = { 0 };
+	options.auth_header = header;
+	options.flavor = kind->flavor;
+	options.net_timeout_s = ctx->creds.net_timeout_s;
+	if (rc == 0) {
+		options.base_url = base;
+		rc = promote__api_new(&f->api, &options);
+	}
+	if (rc == 0 && graphql) {
+		options.base_url = graphql;
+		rc = promote__api_new(&f->graphql, &options);
+	}
+	if (header) {
+		memset(header, 0, strlen(header));
+		free(header);
+	}
+	free(graphql);
+	free(base);
+	if (rc)
+		promote__forge_close(f);
+	return rc;
+}
+
+void promote__forge_close(promote__forge *f)
+{
+	promote__api_free(f->api);
+	promote__api_free(f->graphql);
+	free(f->owner);
+	free(f->name);
+	memset(f, 0, sizeof *f);
+}
+
+int promote__forge_call(json_object **out, long *status, promote__forge *f, const char *method, const char *suffix,
+	json_object *body)
+{
+	*out = NULL;
+	char *path = promote__strdupf("/repos/%s/%s%s", f->owner, f->name, suffix);
+	if (!path)
+		return promote__error_oom();
+	promote__api_reply reply = { 0, NULL, NULL, NULL };
+	int rc = promote__api_call(f->api, &reply, method, path, body);
+	if (status)
+		*status = reply.status;
+	if (rc == 0) {
+		*out = reply.json;
+		reply.json = NULL;
+	}
+	promote__api_reply_dispose(&reply);
+	free(path);
+	return rc;
+}
+
+char *promote__forge_change_id(const promote__forge *f, int64_t number)
+{
+	return promote__strdupf("%s/%s#%lld", f->owner, f->name, (long long)number);
+}
+
+int promote__forge_change_number(int64_t *number, const char *id, const char *provider)
+{
+	const char *hash = strrchr(id, '#'), *digits = hash ? hash + 1 : id;
+	char *end = NULL;
+	long long n = isdigit((unsigned char)*digits) ? strtoll(digits, &end, 10) : 0;
+	if (n <= 0 || !end || *end)
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_PROVIDER,
+			"'%s' is not a change id of the %s provider: it is OWNER/REPO#NUMBER, the pull request's", id,
+			provider);
+	*number = n;
+	return 0;
+}
+
+int promote__forge_list(json_object **out, promote__forge *f, const char *suffix)
+{
+	*out = json_object_new_array();
+	char *path = promote__strdupf("/repos/%s/%s%s", f->owner, f->name, suffix);
+	int rc = *out && path ? 0 : promote__error_oom();
+	for (unsigned page = 0; rc == 0 && path && page < 20; page++) {
+		promote__api_reply reply = { 0, NULL, NULL, NULL };
+		rc = promote__api_call(f->api, &reply, "GET", path, NULL);
+		size_t n = rc == 0 && json_object_is_type(reply.json, json_type_array) ? json_object_array_length(reply.json) : 0;
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			rc = promote__json_append(*out, json_object_get(json_object_array_get_idx(reply.json, i)));
+		free(path);
+		path = reply.next;  /* an absolute URL on the same host, or NULL: the last page */
+		reply.next = NULL;
+		promote__api_reply_dispose(&reply);
+	}
+	free(path);
+	if (rc) {
+		json_object_put(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+char *promote__forge_escape(const char *s, bool in_path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = malloc(3 * strlen(s) + 1), *o = out;
+	for (; out && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || strchr(in_path ? "-._~" : "-._~/:", c)) {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	if (out)
+		*o = '\0';
+	return out;
+}
+
+int promote__forge_compare(json_object **out, promote__forge *f, const promote_change_request *request,
+	const char *query)
+{
+	char *base = promote__forge_escape(promote_change_request_base(request), true);
+	char *head = promote__forge_escape(promote_change_request_head(request), true);
+	char *suffix = base && head ? promote__strdupf("/compare/%s...%s%s", base, head, query) : NULL;
+	int rc = suffix ? promote__forge_call(out, NULL, f, "GET", suffix, NULL) : promote__error_oom();
+	free(suffix);
+	free(head);
+	free(base);
+	return rc;
+}
+
+int promote__forge_pull_body(json_object **out, const promote_change_request *request, const char *title)
+{
+	json_object *body = *out = json_object_new_object();
+	int rc = body ? promote__json_put_string(body, "title", title, false) : promote__error_oom();
+	if (rc == 0)
+		rc = promote__json_put_string(body, "body", promote_change_request_body(request), false);
+	if (rc == 0)
+		rc = promote__json_put_string(body, "head", promote_change_request_head(request), false);
+	if (rc == 0)
+		rc = promote__json_put_string(body, "base", promote_change_request_base(request), false);
+	if (rc) {
+		json_object_put(body);
+		*out = NULL;
+	}
+	return rc;
+}

@@ -1,0 +1,129 @@
+/*
+ * Internal: what the forge providers (github, gitea; gitlab may join) share —
+ * one repository at a forge reached through lib/net's client, and the
+ * pull-request sequences that are the same at every forge. A provider is a
+ * `promote__forge_kind`: its words (names, token variables, header), its
+ * API's shapes (a few adapter functions), and the vtable slots it forwards
+ * to forge_change.h.
+ *
+ * The connection (this header): which repository of the configuration a
+ * change belongs to, the API base (`api:`, else the kind's from the URL),
+ * the token (environment variables, else the context's credentials callback;
+ * never kept in a message or record), and calls under /repos/OWNER/NAME with
+ * Link-header pagination. The sequences (forge_change.h) use GitHub's and
+ * Gitea's shared paths (/pulls, /pulls/N/reviews, /issues/N/comments): a
+ * forge with other paths (GitLab's merge_requests) adds adapters for them.
+ */
+#ifndef PROMOTE_PROVIDERS_GIT_FORGE_H
+#define PROMOTE_PROVIDERS_GIT_FORGE_H
+
+#include "core/common.h"
+#include "net/api.h"
+#include "net/forge_url.h"
+#include "providers/change.h"
+
+#include <json-c/json.h>
+
+typedef struct promote__forge promote__forge;
+
+/* A forge: constants and adapters. Adapters marked "may be NULL" have the default said. */
+typedef struct promote__forge_kind {
+	const char *provider;        /* the provider's name in promote.yaml: "github" */
+	const char *forge;           /* the forge's name in messages: "GitHub" */
+	const char *token_vars[2];   /* the environment variables read for the token, in order */
+	const char *auth_format;     /* the whole header, "%s" the token: "Authorization: Bearer %s" */
+	const char *token_help;      /* what the token must be allowed, said when there is none */
+	promote__api_flavor flavor;
+	const char *page_query;      /* a list's largest page: "per_page=100" (GitHub), "limit=50" (Gitea) */
+	const char *approve_event;   /* a review's event that approves: "APPROVE" (GitHub), "APPROVED" (Gitea) */
+
+	/* The API's base for a repository without `api:` (malloc'd; NULL: out of memory). */
+	char *(*api_base)(const promote__forge_url *url);
+	/* The forge's GraphQL endpoint (malloc'd; NULL: out of memory) from the repository's `graphql:`
+	 * (`configured`, NULL when not given) and the REST base; may be NULL: the forge has none used. */
+	char *(*graphql_url)(const char *configured, const char *base);
+	/* The query that narrows GET /pulls?state=open to head branch `head` ("&head=OWNER:BRANCH"),
+	 * malloc'd; may be NULL: every open pull request is listed and matched by head.ref. */
+	char *(*head_query)(const promote__forge *f, const char *head);
+	/* Whether base...head of `request` changes anything. */
+	int (*has_diff)(bool *diff, promote__forge *f, const promote_change_request *request);
+	/* POST a new pull request for `request` (labels are set after, by set_labels). */
+	int (*create)(json_object **pull, promote__forge *f, const promote_change_request *request);
+	/* Whether create's failure `rc` (its message in promote_error_last()) says an open pull request of
+	 * the same head exists already: one opened by a run that raced this one. */
+	bool (*already_exists)(int rc);
+	/* The labels of `request` put on pull request `pull` (which may carry some already). */
+	int (*set_labels)(promote__forge *f, json_object *pull, const promote_change_request *request);
+	/* Whether `pull` is a draft (a person's turn: no approval counts, no merge); may be NULL: its
+	 * boolean "draft". */
+	bool (*is_draft)(json_object *pull);
+	/* PROMOTE_CHECKS_* of the head of `pull` (pull->head.sha). */
+	int (*read_checks)(int *checks, promote__forge *f, json_object *pull);
+	/* Why the forge would not merge `pull` now: NULL when it would, else a sentence; *conflict true
+	 * when a person must resolve a conflict (otherwise it is "not ready yet"). */
+	const char *(*not_mergeable)(json_object *pull, bool *conflict);
+	/* Where the forge itself holds open pull request `pull` (GitHub: its auto-merge on, its merge queue):
+	 * *reason a sentence (malloc'd), or NULL when it holds nothing; a release then waits for the forge's
+	 * merge and promote never merges it. May be NULL: never. */
+	int (*waiting)(char **reason, promote__forge *f, json_object *pull);
+	/* Whether `pull`, not mergeable now (not_mergeable) but no conflict, still goes to `merge` once its
+	 * checks pass, which hands it to the forge's own merge (GitHub: blocked by branch protection, handed to
+	 * auto-merge or the merge queue). May be NULL: never. */
+	bool (*merge_anyway)(json_object *pull);
+	/* Called before the approving review of pull request `number` (GitHub: a draft is marked ready, as
+	 * the person approving through promote is the one a draft waits for). May be NULL. */
+	int (*approving)(promote__forge *f, int64_t number);
+	/* Merge open pull request `pull` (number `number`, id `id`) naming its head pull->head.sha so a
+	 * moved head is refused, as the repository's merge_method says, its branch deleted after: 0
+	 * with *merge_sha (malloc'd), PROMOTE_ECONFLICT when the head moved or it conflicts, else the
+	 * call's code with a message naming `id`. */
+	int (*merge)(char **merge_sha, promote__forge *f, json_object *pull, int64_t number, const char *id);
+} promote__forge_kind;
+
+struct promote__forge {
+	const promote__forge_kind *kind;
+	promote__api *api;
+	promote__api *graphql;     /* the kind's GraphQL endpoint (graphql_url), the same token; or NULL */
+	char *owner;
+	char *name;
+	const char *merge_method;  /* "merge", "squash" or "rebase" (the repository's mergeMethod) */
+};
+
+/* The repository of environment `env` (NULL: none named), else the one a change id "OWNER/NAME#N"
+ * names (`id` NULL: none), else the first whose provider is kind->provider; connected with the
+ * token of kind->token_vars, else the context's credentials callback (its password).
+ * PROMOTE_EAUTH when there is none, saying kind->token_help. */
+int promote__forge_open(promote__forge *f, const promote__forge_kind *kind, promote_context *ctx, const char *env,
+	const char *id);
+void promote__forge_close(promote__forge *f);
+
+/* METHOD /repos/OWNER/NAME`suffix` with `body` (borrowed; NULL: none): 0 with *out the answer's JSON
+ * (the caller puts it; NULL for an empty one), or the code of promote__api_call() with its message.
+ * `status` (may be NULL) gets the HTTP status either way. */
+int promote__forge_call(json_object **out, long *status, promote__forge *f, const char *method, const char *suffix,
+	json_object *body);
+
+/* GET /repos/OWNER/NAME`suffix`, a list, with every page after it (Link rel="next", at most 20
+ * pages) appended: 0 with *out an array (the caller puts it), or the call's code. */
+int promote__forge_list(json_object **out, promote__forge *f, const char *suffix);
+
+/* GET /repos/OWNER/NAME/compare/BASE...HEAD`query` of `request`'s branches (each escaped as one path
+ * segment): 0 with *out the answer (the caller puts it), or the call's code. `query` "" for none. */
+int promote__forge_compare(json_object **out, promote__forge *f, const promote_change_request *request,
+	const char *query);
+
+/* A new pull request's body for `request`: {"title": `title`, "body", "head", "base"}; 0 with *out (the
+ * caller puts it), or PROMOTE_ENOMEM. */
+int promote__forge_pull_body(json_object **out, const promote_change_request *request, const char *title);
+
+/* `s` percent-encoded for a query's value, or for one segment of a path (`in_path`: a branch's
+ * slashes too); malloc'd, NULL when out of memory. */
+char *promote__forge_escape(const char *s, bool in_path);
+
+/* A change's id, "OWNER/NAME#N", from a pull request's number. */
+char *promote__forge_change_id(const promote__forge *f, int64_t number);
+/* The number of change `id` ("OWNER/NAME#N" or "N"): 0 or PROMOTE_EINVALID saying what an id of
+ * `provider`'s looks like. */
+int promote__forge_change_number(int64_t *number, const char *id, const char *provider);
+
+#endif

@@ -267,7 +267,7 @@ static void test_repositories_and_branches(void **state)
 		"version: 1\n"
 		"repositories:\n"
 		"  apps: {url: https://git.example.com/apps.git}\n"
-		"  infra: {url: /srv/git/infra.git, provider: bitbucket, branch: release}\n"
+		"  infra: {url: https://gitea.example.com/ops/infra.git, provider: gitea, branch: release}\n"
 		"environments:\n"
 		"  dev: {path: envs/dev, deployMode: manual}\n"
 		"  prod: {path: ., repository: infra}\n"
@@ -275,8 +275,8 @@ static void test_repositories_and_branches(void **state)
 	assert_int_equal(promote_repository_count(ctx), 2);
 	const promote_repository *infra;
 	assert_int_equal(promote_repository_lookup(&infra, ctx, "infra"), 0);
-	assert_string_equal(promote_repository_provider(infra), "bitbucket");
-	assert_string_equal(promote_repository_url(infra), "/srv/git/infra.git");
+	assert_string_equal(promote_repository_provider(infra), "gitea");
+	assert_string_equal(promote_repository_url(infra), "https://gitea.example.com/ops/infra.git");
 	const promote_env *dev, *prod, *perf;
 	assert_int_equal(promote_env_lookup(&dev, ctx, "dev"), 0);
 	assert_int_equal(promote_env_lookup(&prod, ctx, "prod"), 0);

@@ -71,6 +71,25 @@ def move_head_at_merge(server, branch, head, start_checks, pass_checks, method="
     return server.state.tip(branch)
 
 
+def finish_when_checks_pass(apply, pass_checks, sha):
+    """The checks of `sha` made to pass (pass_checks(sha)); `apply` (a promote started in the background)
+    waited for, and succeeded: its (stdout, stderr)."""
+    pass_checks(sha)
+    out, err = apply.communicate(timeout=60)
+    assert apply.returncode == 0, out + err
+    return out, err
+
+
+def assert_merged_into_main(bare, main_before, head, branch, merge_commit):
+    """main is now `merge_commit`, a merge commit of `main_before` and `head` (mergeMethod default: merge)
+    that puts 1.5.0 in prod, and the change's `branch` was deleted after the merge."""
+    main = branch_tip(bare, "main")
+    assert merge_commit == main
+    assert run_git("-C", bare, "rev-list", "--parents", "-n1", main).stdout.split()[1:] == [main_before, head]
+    assert '"1.5.0"' in run_git("-C", bare, "show", "main:envs/prod/apps/shop/values.yaml").stdout
+    assert branch_tip(bare, branch) is None
+
+
 class Forge:
     def __init__(self, provider, token, variables, auth_scheme, merge_method, head_key, repo_config=None):
         self.provider, self.token, self.variables = provider, token, variables
@@ -144,6 +163,16 @@ class Forge:
         assert r.returncode in (0, 3), r.stdout + r.stderr
         return json.loads(r.stdout)
 
+    def awaiting_checks(self, git_server, tmp_path, url):
+        """The release (the only one) once its step waits with the change's checks read as pending: (its id,
+        the step)."""
+        release_id = self.release_id_of(git_server, tmp_path, url)
+        wait_for(lambda: "checks pending" in (self.release_record(git_server, tmp_path, url, release_id)["steps"][0]
+                                              .get("reason") or ""), "the checks to be read")
+        [step] = self.release_record(git_server, tmp_path, url, release_id)["steps"]
+        assert step["state"] == "awaiting_merge", step
+        return release_id, step
+
     def release_id_of(self, git_server, tmp_path, url):
         r = self.promote(git_server, tmp_path, "--repo", url, "--json", "release", "list")
         releases = json.loads(r.stdout)["releases"]
@@ -184,26 +213,16 @@ def checks_pending_then_passing_then_merged(forge, git_server, pair, tmp_path):
     [pr] = server.pulls()
     assert pr["state"] == "open" and pr["head"].startswith("promote/") and pr["base"] == "main"
     assert pr["labels"] and all(l.startswith("promote/") for l in pr["labels"]), pr["labels"]
-    release_id = forge.release_id_of(git_server, tmp_path, url)
-    wait_for(lambda: "checks pending" in (forge.release_record(git_server, tmp_path, url, release_id)["steps"][0]
-                                          .get("reason") or ""), "the checks to be read")
-    [step] = forge.release_record(git_server, tmp_path, url, release_id)["steps"]
-    assert step["state"] == "awaiting_merge" and step["change"] == "git/gitops#1", step
+    release_id, step = forge.awaiting_checks(git_server, tmp_path, url)
+    assert step["change"] == "git/gitops#1", step
     assert branch_tip(bare, "main") == main_before  # nothing merged while checks run
     head = branch_tip(bare, pr["head"])
-    server.set_checks(head, "success")
-    out, err = apply.communicate(timeout=60)
-    assert apply.returncode == 0, out + err
+    out, err = finish_when_checks_pass(apply, lambda sha: server.set_checks(sha, "success"), head)
     [pr] = server.pulls()
     assert pr["state"] == "merged", pr
     record = forge.release_record(git_server, tmp_path, url, release_id)
     assert record["steps"][0]["state"] == "succeeded", record
-    main = branch_tip(bare, "main")
-    assert pr["merge_commit_sha"] == main
-    parents = run_git("-C", bare, "rev-list", "--parents", "-n1", main).stdout.split()
-    assert parents[1:] == [main_before, head]  # a merge commit (mergeMethod default: merge)
-    assert '"1.5.0"' in run_git("-C", bare, "show", "main:envs/prod/apps/shop/values.yaml").stdout
-    assert branch_tip(bare, pr["head"]) is None  # the branch was deleted after the merge
+    assert_merged_into_main(bare, main_before, head, pr["head"], pr["merge_commit_sha"])
     [merge] = forge.merges(server)
     assert merge[forge.head_key] == head  # the guard: the merge named the head whose checks were read
     forge.assert_no_token(bare, out, err)
@@ -225,9 +244,7 @@ def head_moved_before_merge(forge, git_server, pair, tmp_path):
     assert server.pulls()[0]["state"] == "open" and branch_tip(bare, "main") == main_before
     step = forge.release_record(git_server, tmp_path, url, release_id)["steps"][0]
     assert step["state"] == "awaiting_merge" and "checks pending" in step["reason"], step
-    server.set_checks(moved, "success")
-    out, err = apply.communicate(timeout=60)
-    assert apply.returncode == 0, out + err
+    finish_when_checks_pass(apply, lambda sha: server.set_checks(sha, "success"), moved)
     assert [m[forge.head_key] for m in forge.merges(server)] == [head, moved]
     assert server.pulls()[0]["state"] == "merged"
     # Why it waited is in the release record's history (a commit per transition).

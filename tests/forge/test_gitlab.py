@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from forge_cli import Forge, branch_tip, move_head_at_merge, wait_for
+from forge_cli import Forge, assert_merged_into_main, branch_tip, finish_when_checks_pass, move_head_at_merge, wait_for
 from gitlab_server import GitLabServer
 from gitserver import run_git
 
@@ -65,24 +65,15 @@ def test_pipeline_running_then_success_then_merged(git_server, gitlab, tmp_path)
     assert create[4]["labels"] == ",".join(mr["labels"])
     # The project is addressed by its URL-encoded path.
     assert create[1] == "/api/v4/projects/git%2Fplatform%2Fgitops/merge_requests"
-    release_id = release_id_of(git_server, tmp_path, url)
-    wait_for(lambda: "checks pending" in (release_record(git_server, tmp_path, url, release_id)["steps"][0]
-                                          .get("reason") or ""), "the pipeline to be read")
-    [step] = release_record(git_server, tmp_path, url, release_id)["steps"]
-    assert step["state"] == "awaiting_merge" and step["change"] == PROJECT + "!1", step
+    release_id, step = RUN.awaiting_checks(git_server, tmp_path, url)
+    assert step["change"] == PROJECT + "!1", step
     assert branch_tip(bare, "main") == main_before and gitlab.state.merge_calls == 0  # nothing merged while it runs
     head = branch_tip(bare, mr["source"])
-    gitlab.set_pipeline(head, "success")
-    out, err = apply.communicate(timeout=60)
-    assert apply.returncode == 0, out + err
+    out, err = finish_when_checks_pass(apply, lambda sha: gitlab.set_pipeline(sha, "success"), head)
     [mr] = gitlab.mrs()
     assert mr["state"] == "merged", mr
     assert release_record(git_server, tmp_path, url, release_id)["steps"][0]["state"] == "succeeded"
-    main = branch_tip(bare, "main")
-    assert mr["merge_commit_sha"] == main
-    assert run_git("-C", bare, "rev-list", "--parents", "-n1", main).stdout.split()[1:] == [main_before, head]
-    assert '"1.5.0"' in run_git("-C", bare, "show", "main:envs/prod/apps/shop/values.yaml").stdout
-    assert branch_tip(bare, mr["source"]) is None  # should_remove_source_branch
+    assert_merged_into_main(bare, main_before, head, mr["source"], mr["merge_commit_sha"])  # should_remove_source_branch
     [merge] = calls(gitlab, "PUT", "/merge")
     assert merge[4] == {"sha": head, "should_remove_source_branch": True}, merge[4]
     assert_no_token(bare, out, err)
@@ -187,9 +178,7 @@ def test_head_moved_before_merge_is_not_merged(git_server, gitlab, tmp_path):
              "checks pending" in (release_record(git_server, tmp_path, url, release_id)["steps"][0].get("reason") or ""),
              "the new head's pipeline to be read")
     assert gitlab.mrs()[0]["state"] == "opened" and branch_tip(bare, "main") == main_before
-    gitlab.set_pipeline(moved, "success")
-    out, err = apply.communicate(timeout=60)
-    assert apply.returncode == 0, out + err
+    finish_when_checks_pass(apply, lambda sha: gitlab.set_pipeline(sha, "success"), moved)
     assert [q[4]["sha"] for q in calls(gitlab, "PUT", "/merge")] == [head, moved]
     assert gitlab.mrs()[0]["state"] == "merged"
     history = run_git("-C", bare, "log", "-p", "--format=%s", "refs/promote/releases/" + release_id).stdout
@@ -248,9 +237,8 @@ def test_merge_when_pipeline_succeeds(git_server, gitlab, tmp_path):
     assert merge[4] == {"sha": head, "should_remove_source_branch": True, "squash": True,
                         "merge_when_pipeline_succeeds": True, "auto_merge": True}, merge[4]
     assert gitlab.mrs()[0]["state"] == "opened" and gitlab.mrs()[0]["auto_merge"]["sha"] == head
-    gitlab.set_pipeline(head, "success")  # GitLab merges it itself
-    out, err = apply.communicate(timeout=60)
-    assert apply.returncode == 0, out + err  # the release reads it merged (by someone else: GitLab)
+    # GitLab merges it itself; the release reads it merged (by someone else: GitLab).
+    finish_when_checks_pass(apply, lambda sha: gitlab.set_pipeline(sha, "success"), head)
     [mr] = gitlab.mrs()
     assert mr["state"] == "merged" and mr["squash_commit_sha"] == branch_tip(bare, "main")
     info = show(git_server, tmp_path, url, PROJECT + "!1")

@@ -58,6 +58,16 @@ def branch_tip(bare, branch):
     return r.stdout.strip() if r.returncode == 0 else None
 
 
+def move_head_at_merge(server, branch, head, start_checks, pass_checks):
+    """Someone pushes to `branch` after the checks of its `head` were read, before the merge: the push is
+    hooked on the merge call (start_checks(state, new_tip): its CI starts), `head`'s checks are made to
+    pass (pass_checks(head)), and the merge call waited for. The new tip."""
+    server.hook_once("PUT", r"/merge$", lambda state: start_checks(state, state.push_late(branch, head)))
+    pass_checks(head)
+    wait_for(lambda: server.state.merge_calls, "the merge")
+    return server.state.tip(branch)
+
+
 class Runner:
     """promote as a user of one forge runs it: `token` in the first of `variables` (unless told another)."""
 
@@ -77,10 +87,23 @@ class Runner:
         return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=120,
                               env=self.promote_env(git_server, tmp_path, token, variable), stdin=subprocess.DEVNULL)
 
+    def apply_prod(self, git_server, tmp_path, url, **kwargs):
+        """promote apply shop --to prod in the repository at `url`, waited for (promote()'s options)."""
+        return self.promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", **kwargs)
+
     def promote_background(self, git_server, tmp_path, *args, variable=None):
         """promote ARGS started, not waited for (it polls a change whose checks run)."""
         return subprocess.Popen([CLI, *map(str, args)], env=self.promote_env(git_server, tmp_path, None, variable),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+
+    def start_apply(self, git_server, tmp_path, url, bare, changes, branch):
+        """promote apply shop --to prod started (it waits on the change's checks); once the forge has the
+        change — `changes()` lists the forge's, `branch(change)` names its branch — (the process, the
+        change, main's tip, the change branch's tip)."""
+        process = self.promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+        wait_for(changes, "the change request")
+        [change] = changes()
+        return process, change, branch_tip(bare, "main"), branch_tip(bare, branch(change))
 
     def release_record(self, git_server, tmp_path, url, release_id):
         r = self.promote(git_server, tmp_path, "--repo", url, "--json", "release", "status", release_id)

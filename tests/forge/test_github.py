@@ -9,7 +9,7 @@ import re
 import urllib.error
 import urllib.request
 
-from forge_cli import Runner, branch_tip, create_gitops, wait_for
+from forge_cli import Runner, branch_tip, create_gitops, move_head_at_merge, wait_for
 from gitserver import run_git
 
 TOKEN = "ghp_S3cretTokenValue0123456789abcdef"
@@ -71,21 +71,10 @@ def test_head_moved_before_merge_is_not_merged(git_server, github, tmp_path):
     server, _ = github
     url, bare = setup_repo(git_server, github)
     server.state.checks_on_open = "pending"
-    apply = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
-    wait_for(lambda: server.pulls(), "the pull request")
-    [pr] = server.pulls()
-    main_before = branch_tip(bare, "main")
-    head = branch_tip(bare, pr["head"])
-
-    def push_to_head(state):
-        # Someone pushes to the pull request's branch after its checks were read, before the merge.
-        state.statuses[state.push_late(pr["head"], head)] = "pending"  # its CI starts
-
-    server.hook_once("PUT", r"/merge$", push_to_head)
-    server.set_checks(head, "success")
-    wait_for(lambda: server.state.merge_calls, "the merge")
+    apply, pr, main_before, head = RUN.start_apply(git_server, tmp_path, url, bare, server.pulls, lambda p: p["head"])
+    moved = move_head_at_merge(server, pr["head"], head, lambda state, sha: state.statuses.update({sha: "pending"}),
+                               lambda sha: server.set_checks(sha, "success"))
     release_id = release_id_of(git_server, tmp_path, url)
-    moved = branch_tip(bare, pr["head"])
     wait_for(lambda: any(q[1].endswith("/commits/%s/status" % moved) for q in list(server.state.requests)),
              "the checks of the new head to be read")
     [after] = server.pulls()

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from forge_cli import Runner, branch_tip, create_gitops, wait_for
+from forge_cli import Runner, branch_tip, create_gitops, move_head_at_merge, wait_for
 from gitlab_server import GitLabServer
 from gitserver import run_git
 
@@ -147,7 +147,7 @@ def test_a_race_answered_409_reuses_the_merge_request(git_server, gitlab, tmp_pa
         state.next_iid = 2
 
     gitlab.hook_once("POST", r"/merge_requests$", open_first)
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+    r = RUN.apply_prod(git_server, tmp_path, url)
     assert r.returncode == 0, r.stdout + r.stderr
     assert len(gitlab.mrs()) == 1 and gitlab.mrs()[0]["state"] == "merged"
     # The labels it lacked were added to it (add_labels keeps GitLab's others).
@@ -183,21 +183,10 @@ def test_through_the_c_api_token_from_callback_no_empty_merge_request_reuse_by_l
 def test_head_moved_before_merge_is_not_merged(git_server, gitlab, tmp_path):
     url, bare = setup_repo(git_server, gitlab)
     gitlab.state.pipeline_on_open = "running"
-    apply = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
-    wait_for(lambda: gitlab.mrs(), "the merge request")
-    [mr] = gitlab.mrs()
-    main_before = branch_tip(bare, "main")
-    head = branch_tip(bare, mr["source"])
-
-    def push_to_head(state):
-        # Someone pushes to the source branch after its pipeline was read, before the merge.
-        state.pipelines[state.push_late(mr["source"], head)] = "running"  # its pipeline starts
-
-    gitlab.hook_once("PUT", r"/merge$", push_to_head)
-    gitlab.set_pipeline(head, "success")
-    wait_for(lambda: gitlab.state.merge_calls, "the merge")
+    apply, mr, main_before, head = RUN.start_apply(git_server, tmp_path, url, bare, gitlab.mrs, lambda m: m["source"])
+    moved = move_head_at_merge(gitlab, mr["source"], head, lambda state, sha: state.pipelines.update({sha: "running"}),
+                               lambda sha: gitlab.set_pipeline(sha, "success"))
     release_id = release_id_of(git_server, tmp_path, url)
-    moved = branch_tip(bare, mr["source"])
     assert moved != head
     wait_for(lambda: len(calls(gitlab, "GET", "/merge_requests/1")) > 2 and
              "checks pending" in (release_record(git_server, tmp_path, url, release_id)["steps"][0].get("reason") or ""),
@@ -216,7 +205,7 @@ def open_manual(git_server, gitlab, tmp_path, **kwargs):
     """A merge request opened by a manual environment (a draft, pipeline passed), then marked ready."""
     url, bare = setup_repo(git_server, gitlab, strategy="manual", **kwargs)
     gitlab.state.pipeline_on_open = "success"
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+    r = RUN.apply_prod(git_server, tmp_path, url)
     assert r.returncode == 3, r.stdout + r.stderr
     with gitlab.state.lock:
         mr = gitlab.state.mrs[1]
@@ -257,9 +246,7 @@ def test_merge_when_pipeline_succeeds(git_server, gitlab, tmp_path):
     left to GitLab — naming the head — and GitLab merges it when the pipeline succeeds."""
     url, bare = setup_repo(git_server, gitlab, extra=", mergeMethod: squash")
     gitlab.state.pipeline_on_open = "running"
-    apply = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
-    wait_for(lambda: gitlab.mrs(), "the merge request")
-    head = branch_tip(bare, gitlab.mrs()[0]["source"])
+    apply, _, _, head = RUN.start_apply(git_server, tmp_path, url, bare, gitlab.mrs, lambda m: m["source"])
     r = promote(git_server, tmp_path, "--repo", url, "change", "merge", PROJECT + "!1")
     assert r.returncode != 0 and "GitLab merges it when the pipeline succeeds" in r.stderr, r.stderr
     [merge] = calls(gitlab, "PUT", "/merge")
@@ -278,7 +265,7 @@ def test_merge_when_pipeline_succeeds(git_server, gitlab, tmp_path):
 def test_a_draft_is_never_left_to_merge_itself(git_server, gitlab, tmp_path):
     url, bare = setup_repo(git_server, gitlab, strategy="manual")
     gitlab.state.pipeline_on_open = "running"
-    assert promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod").returncode == 3
+    assert RUN.apply_prod(git_server, tmp_path, url).returncode == 3
     r = promote(git_server, tmp_path, "--repo", url, "change", "merge", PROJECT + "!1")
     assert r.returncode != 0 and "it is a draft" in r.stderr, r.stderr
     assert gitlab.state.merge_calls == 0
@@ -298,7 +285,7 @@ def test_comment_and_close(git_server, gitlab, tmp_path):
 def test_refused_token_is_said_and_never_shown(git_server, gitlab, tmp_path):
     url, bare = setup_repo(git_server, gitlab)
     wrong = "glpat-WrongTokenValue9876543210"
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", token=wrong)
+    r = RUN.apply_prod(git_server, tmp_path, url, token=wrong)
     assert r.returncode != 0 and "401" in r.stderr and "401 Unauthorized" in r.stderr, r.stderr
     assert wrong not in r.stdout + r.stderr
     assert_no_token(bare, r.stdout, r.stderr)
@@ -307,14 +294,14 @@ def test_refused_token_is_said_and_never_shown(git_server, gitlab, tmp_path):
 def test_a_token_echoed_by_the_server_is_redacted(git_server, gitlab, tmp_path):
     url, bare = setup_repo(git_server, gitlab)
     gitlab.fail_once("GET", r"/merge_requests$", 403, {}, {"message": "403 Forbidden - token %s lacks api" % TOKEN})
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+    r = RUN.apply_prod(git_server, tmp_path, url)
     assert r.returncode != 0 and "403 Forbidden - token *** lacks api" in r.stderr, r.stderr
     assert_no_token(bare, r.stdout, r.stderr)
 
 
 def test_no_token_says_where_to_put_one(git_server, gitlab, tmp_path):
     url, bare = setup_repo(git_server, gitlab)
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", token=False)
+    r = RUN.apply_prod(git_server, tmp_path, url, token=False)
     assert r.returncode != 0
     assert "PROMOTE_GITLAB_TOKEN" in r.stderr and "api scope" in r.stderr, r.stderr
 
@@ -324,7 +311,7 @@ def test_not_found_and_refusals_are_said(git_server, gitlab, tmp_path):
     r = promote(git_server, tmp_path, "--repo", url, "change", "show", PROJECT + "!7")
     assert r.returncode == 2 and "404" in r.stderr, r.stdout + r.stderr
     gitlab.fail_once("POST", r"/merge_requests$", 422, {}, {"message": ["Validation failed: title is too long"]})
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+    r = RUN.apply_prod(git_server, tmp_path, url)
     assert r.returncode != 0 and "422" in r.stderr and "title is too long" in r.stderr, r.stderr
     assert gitlab.mrs() == []
 
@@ -367,7 +354,7 @@ def test_rate_limit_is_honoured(git_server, gitlab, tmp_path, headers):
     gitlab.fail_once("GET", r"/merge_requests$", 429,
                      lambda: {k: (v if v is not None else str(int(time.time()) + 2)) for k, v in headers.items()},
                      {"message": "Retry later"})
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+    r = RUN.apply_prod(git_server, tmp_path, url)
     assert r.returncode == 0, r.stdout + r.stderr
     lists = calls(gitlab, "GET", "/merge_requests")
     assert len(lists) >= 2 and lists[1][5] - lists[0][5] >= 0.9, [q[5] for q in lists]

@@ -105,6 +105,17 @@ class Runner:
         [change] = changes()
         return process, change, branch_tip(bare, "main"), branch_tip(bare, branch(change))
 
+    def killed_after_open(self, git_server, tmp_path, url, server, path):
+        """promote apply (the token in the second variable) killed with -9 once the forge made the change
+        (`server`'s "AFTER POST" hook on `path`), before promote heard of it; then the release read again,
+        which resumes it: its record."""
+        server.hook_once("AFTER POST", path, lambda state: os.kill(process.pid, 9))
+        process = self.promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod",
+                                          variable=self.variables[1])
+        process.communicate(timeout=120)
+        assert process.returncode == -9
+        return self.release_record(git_server, tmp_path, url, self.release_id_of(git_server, tmp_path, url))
+
     def release_record(self, git_server, tmp_path, url, release_id):
         r = self.promote(git_server, tmp_path, "--repo", url, "--json", "release", "status", release_id)
         assert r.returncode in (0, 3), r.stdout + r.stderr

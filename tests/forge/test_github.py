@@ -4,7 +4,6 @@ server over HTTP: `promote apply` / `promote run` into an environment whose poli
 request, and `promote change ...`."""
 
 import json
-import os
 import re
 import urllib.error
 import urllib.request
@@ -99,14 +98,7 @@ def test_killed_after_opening_reuses_the_pull_request(git_server, github, tmp_pa
     server, _ = github
     url, bare = setup_repo(git_server, github)
     server.state.checks_on_open = "pending"
-    server.hook_once("AFTER POST", "/pulls", lambda state: os.kill(process.pid, 9))
-    process = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod",
-                                 variable="PROMOTE_GITHUB_TOKEN")
-    process.communicate(timeout=120)
-    assert process.returncode == -9
-    assert len(server.pulls()) == 1
-    release_id = release_id_of(git_server, tmp_path, url)
-    record = release_record(git_server, tmp_path, url, release_id)
+    record = RUN.killed_after_open(git_server, tmp_path, url, server, "/pulls")
     assert len(server.pulls()) == 1, server.pulls()
     assert record["steps"][0]["change"] == "git/gitops#1", record
     assert record["steps"][0]["state"] == "awaiting_merge", record

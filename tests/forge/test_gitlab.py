@@ -4,7 +4,6 @@ really sent (gitlab_server.py), with the branches on a real git server over HTTP
 a nested group (git/platform/gitops), so the URL-encoded project path is exercised on every call."""
 
 import json
-import os
 import re
 import time
 
@@ -120,13 +119,7 @@ def test_killed_after_opening_reuses_the_merge_request(git_server, gitlab, tmp_p
     source branch and never opens a second."""
     url, bare = setup_repo(git_server, gitlab)
     gitlab.state.pipeline_on_open = "running"
-    gitlab.hook_once("AFTER POST", "/merge_requests", lambda state: os.kill(process.pid, 9))
-    process = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod",
-                                 variable="PROMOTE_GITLAB_TOKEN")
-    process.communicate(timeout=120)
-    assert process.returncode == -9
-    release_id = release_id_of(git_server, tmp_path, url)
-    record = release_record(git_server, tmp_path, url, release_id)
+    record = RUN.killed_after_open(git_server, tmp_path, url, gitlab, "/merge_requests")
     assert len(gitlab.mrs()) == 1, gitlab.mrs()
     assert record["steps"][0]["change"] == PROJECT + "!1", record
     assert record["steps"][0]["state"] == "awaiting_merge", record

@@ -32,11 +32,10 @@ static const char *env_name_at(const promote_context *ctx, size_t i)
 	return promote_env_name(promote_env_at(ctx, i));
 }
 
-/* An environment without a deploy backend has the built-in "none". */
+/* "none" for an environment that names no backend (promote_env_deploy_backend() says so). */
 static const char *env_backend_at(const promote_context *ctx, size_t i)
 {
-	const char *name = promote_env_deploy_backend(promote_env_at(ctx, i));
-	return name ? name : "none";
+	return promote_env_deploy_backend(promote_env_at(ctx, i));
 }
 
 static const kind kinds[] = {

@@ -89,6 +89,12 @@ PROMOTE_EXTERN(int) promote_change_info_draft(const promote_change_info *info);
 PROMOTE_EXTERN(unsigned int) promote_change_info_approvals(const promote_change_info *info);
 /* 1 when the change was found open already instead of opened now (promote_change_open). */
 PROMOTE_EXTERN(int) promote_change_info_reused(const promote_change_info *info);
+/* Why an open change is not merged yet when the forge itself holds it, in a
+ * person's words ("in GitHub's merge queue at position 2", "GitHub's
+ * auto-merge is on: it merges once branch protection is satisfied"); ""
+ * when nothing does. A release does not merge such a change: it waits,
+ * with this as the step's reason, for the forge to merge it. */
+PROMOTE_EXTERN(const char *) promote_change_info_waiting(const promote_change_info *info);
 
 /* ---- asking a provider ---------------------------------------------------- */
 

@@ -97,12 +97,14 @@ static void load_repository(promote__reader *r, promote_repository *repo, const 
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
-	promote__check_keys(r, map, KEYS("url", "provider", "branch", "api", "mergeMethod"), what);
+	promote__check_keys(r, map, KEYS("url", "provider", "branch", "api", "graphql", "mergeMethod"), what);
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "url")))
 		repo->url = promote__read_string(r, n, promote__label_field(r, "url", what));
 	if ((n = promote__map_get(map, "api")))
 		repo->api = read_api(r, n, promote__label_field(r, "api", what));
+	if ((n = promote__map_get(map, "graphql")))
+		repo->graphql = read_api(r, n, promote__label_field(r, "graphql", what));
 	if ((n = promote__map_get(map, "mergeMethod")))
 		repo->merge_method = read_merge_method(r, n, promote__label_field(r, "mergeMethod", what));
 	if ((n = promote__map_get(map, "provider"))) {

@@ -38,6 +38,7 @@ struct promote_repository {
 	const char *branch;
 	promote__location where;
 	const char *api;                  /* api: a forge provider's API base URL; NULL: derived from url */
+	const char *graphql;              /* graphql: GitHub's GraphQL endpoint; NULL: derived from the API's base */
 	const char *merge_method;         /* mergeMethod: merge (NULL) | squash | rebase */
 };
 

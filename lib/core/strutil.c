@@ -70,3 +70,9 @@ long promote__env_seconds(const char *name, long max, long fallback)
 	long s = env && *env ? strtol(env, &end, 10) : -1;
 	return env && *env && end && *end == '\0' && s >= 0 && s <= max ? s : fallback;
 }
+
+const char *promote__scp_like_colon(const char *url)
+{
+	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+	return colon && colon != url && (!slash || colon < slash) ? colon : NULL;
+}

@@ -24,4 +24,9 @@ const char *promote__did_you_mean(const char *word, const char *const *candidate
  * `fallback`. */
 long promote__env_seconds(const char *name, long max, long fallback);
 
+/* The colon of an scp-like git URL, "[user@]host:path" (git's rule: a colon
+ * before any '/', not the first character; "a/b:c" is a local path), or NULL
+ * when `url` is not one. */
+const char *promote__scp_like_colon(const char *url);
+
 #endif

@@ -269,8 +269,12 @@ static int await_merge(promote_release *r, const char *env, promote__poll_state 
 	} else if (state == PROMOTE_CHANGE_OPEN && checks == PROMOTE_CHECKS_FAILING) {
 		message = promote__strdupf("checks failing on change %s", change);
 		rc = message ? promote__steps_fail(r, names, count, message) : promote__error_oom();
-	} else if (state == PROMOTE_CHANGE_OPEN && checks == PROMOTE_CHECKS_PENDING) {
-		message = promote__strdupf("checks pending on change %s", change);
+	} else if (state == PROMOTE_CHANGE_OPEN && (checks == PROMOTE_CHECKS_PENDING || *promote_change_info_waiting(info))) {
+		/* Checks still running, or the forge itself holds the change (auto-merge, a merge queue):
+		 * the forge's merge is adopted when it comes. */
+		message = *promote_change_info_waiting(info) ?
+			promote__strdupf("change %s: %s", change, promote_change_info_waiting(info)) :
+			promote__strdupf("checks pending on change %s", change);
 		bool moved = false;
 		if (message && strcmp(s->reason ? s->reason : "", message) != 0)
 			rc = promote__step_move(r, env, PROMOTE_STEP_AWAITING_MERGE, PROMOTE_STEP_AWAITING_MERGE, message, &moved);

@@ -44,10 +44,7 @@ bool promote__git_is_remote(const char *url)
 		return false;
 	if (strstr(url, "://"))
 		return true;
-	/* scp-like user@host:path, but not a local path holding a ':' after a '/' */
-	const char *colon = strchr(url, ':');
-	const char *slash = strchr(url, '/');
-	return colon && (!slash || colon < slash) && colon != url;
+	return promote__scp_like_colon(url) != NULL;
 }
 
 

@@ -246,7 +246,7 @@ static int64_t backoff_ms(promote__api *api, unsigned attempt)
 	return ms / 2 + (int64_t)(promote__backoff_random(&api->seed) % (uint32_t)(ms / 2 + 1));
 }
 
-/* The URL of `path`: below the base, or an absolute URL on the base's host. */
+/* The URL of `path`: below the base (the base itself for ""), or an absolute URL on the base's host. */
 static int target_of(char **out, const promote__api *api, const char *path)
 {
 	*out = NULL;
@@ -260,7 +260,7 @@ static int target_of(char **out, const promote__api *api, const char *path)
 				api->host, api->host);
 		*out = strdup(path);
 	} else {
-		*out = promote__strdupf("%s%s%s", api->base, path[0] == '/' ? "" : "/", path);
+		*out = promote__strdupf("%s%s%s", api->base, path[0] == '/' || !path[0] ? "" : "/", path);
 	}
 	return *out ? 0 : promote__error_oom();
 }

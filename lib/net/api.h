@@ -106,7 +106,7 @@ typedef struct promote__api_reply {
 
 /*
  * method: GET POST PUT PATCH DELETE. path: "/repos/o/r/pulls" (appended to
- * base_url) or an absolute URL on the same host (a `next` link). body: sent
+ * base_url; "" for base_url itself, a GraphQL endpoint) or an absolute URL on the same host (a `next` link). body: sent
  * as JSON (NULL: none). Returns 0 for 2xx (and 304), else a negative code
  * with a message naming the method, the redacted URL, the status and the
  * API's own message (GitHub's/Gitea's "message" and "errors", GitLab's

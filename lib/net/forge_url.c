@@ -2,6 +2,7 @@
 #include "forge_url.h"
 
 #include "core/error.h"
+#include "core/strutil.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +26,8 @@ int promote__forge_url_parse(promote__forge_url *out, const char *url)
 		host = scheme_end + 3;
 		path = strchr(host, '/');
 	} else {
-		/* scp-like: [user@]host:path */
-		const char *colon = strchr(url, ':');
-		if (!colon || strchr(url, '/') < colon)
+		const char *colon = promote__scp_like_colon(url);
+		if (!colon)
 			return PROMOTE_EINVALID;
 		scheme_len = 0;
 		host = url;

@@ -154,6 +154,7 @@ void promote_change_info_free(promote_change_info *info)
 	free(info->base);
 	free(info->title);
 	free(info->merge_commit);
+	free(info->waiting);
 	free(info);
 }
 
@@ -168,6 +169,7 @@ int promote_change_info_checks(const promote_change_info *i) { return i ? i->che
 int promote_change_info_draft(const promote_change_info *i) { return i && i->draft ? 1 : 0; }
 unsigned int promote_change_info_approvals(const promote_change_info *i) { return i ? i->approvals : 0; }
 int promote_change_info_reused(const promote_change_info *i) { return i && i->reused ? 1 : 0; }
+const char *promote_change_info_waiting(const promote_change_info *i) { return i ? or_empty(i->waiting) : ""; }
 
 #define STRING_SETTER(field)                                                              \
 	int promote_change_info_set_##field(promote_change_info *info, const char *value) \
@@ -182,6 +184,7 @@ STRING_SETTER(head)
 STRING_SETTER(base)
 STRING_SETTER(title)
 STRING_SETTER(merge_commit)
+STRING_SETTER(waiting)
 
 const char *promote_change_state_name(int state)
 {

@@ -37,6 +37,7 @@ struct promote_change_info {
 	bool draft;
 	unsigned approvals;
 	bool reused;
+	char *waiting;
 };
 
 promote_change_info *promote__change_info_new(void);

@@ -1,6 +1,7 @@
 """Fixtures for the forge contract tests: a real git server (tests/integration/gitserver.py), the
 stateful GitHub server over its bare repository (github_server.py), and Prism validating every
-request and answer between them and promote against GitHub's official description (prism.py).
+request and answer between them and promote against GitHub's official description (prism.py); GraphQL
+requests go to the server itself, which checks them against GitHub's GraphQL schema.
 
 meson passes the built `promote` in PROMOTE_CLI. Prism starts once per module (ten seconds or so);
 each test gets a fresh GitHub state over its own repository, and fails on any contract violation
@@ -52,3 +53,5 @@ def github(github_behind_prism):
     yield server, prism
     violations = prism.violations(mark)
     assert not violations, "requests or answers out of GitHub's contract:\n" + "\n".join(violations)
+    graphql = server.state.graphql_violations
+    assert not graphql, "GraphQL requests or answers out of GitHub's schema:\n%s" % graphql

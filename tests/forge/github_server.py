@@ -15,7 +15,20 @@ auto_merge, ...). It runs behind Prism's validating proxy in the tests
 
 State: pull requests (open, draft, labels, reviews, comments, closed,
 merged), commit statuses and check runs per commit, each pull request's
-`mergeable_state` (clean unless a test sets it). A merge checks the `sha`
+`mergeable_state` (clean unless a test sets it, or branch protection blocks
+it: `required_approvals`), its auto-merge and its place in the merge queue
+(`merge_queue`: a direct merge is refused, 405, as GitHub does).
+
+GraphQL (POST /graphql, which the REST description does not cover): every
+request is checked against GitHub's official GraphQL schema by graphql-js
+(graphql_check.cjs; a request out of it is answered with GitHub's kind of
+error and kept in `graphql_violations`), and every answer is the query
+executed by graphql-js over the state, so its shape is the schema's. It
+turns auto-merge on (enablePullRequestAutoMerge), adds to the merge queue
+(enqueuePullRequest), reads a pull request's queue entry, and marks a draft
+ready (markPullRequestReadyForReview). Like GitHub, it merges by itself a
+pull request whose auto-merge is on once protection is satisfied and its
+checks pass, and the queue when a test says (process_merge_queue()). A merge checks the `sha`
 given against the head branch's tip in the bare repository (409 "Head
 branch was modified" when it moved), refuses a pull request that is not
 mergeable (405), and then really merges in the repository with the git CLI
@@ -24,18 +37,53 @@ branch. Every request must carry "Authorization: Bearer TOKEN" (401
 otherwise). Standard library only.
 """
 
+import base64
 import copy
+import http.server
 import json
+import os
 import pathlib
 import re
+import subprocess
+import threading
 import time
 import urllib.parse
 
-from forge_server import ForgeHandler, ForgeServer, ForgeState
-
-DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "go-scm" / "scm" / "driver" / "github" / "testdata"
+HERE = pathlib.Path(__file__).resolve().parent
+DATA = HERE.parent / "data" / "go-scm" / "scm" / "driver" / "github" / "testdata"
 IDENTITY = ["-c", "user.name=GitHub", "-c", "user.email=noreply@github.com"]
-NODE_ID = "MDExOlB1bGxSZXF1ZXN0MQ=="
+TOOLS = pathlib.Path(os.environ.get("PROMOTE_FORGE_TOOLS") or HERE.parents[1] / "build-tools")
+GRAPHQL_TOOLS = TOOLS / "graphql"
+
+
+def pull_node_id(number):
+    """A pull request's global node id, as GitHub's legacy ones are made ("PullRequest" + number)."""
+    return base64.b64encode(("012:PullRequest%d" % number).encode()).decode()
+
+
+class GraphQLChecker:
+    """graphql_check.cjs as a child process (GitHub's schema loads once, in about a second)."""
+
+    def __init__(self):
+        self.process = None
+
+    def ask(self, request):
+        if self.process is None:
+            if not (GRAPHQL_TOOLS / "node_modules" / "graphql").exists():
+                raise RuntimeError("GitHub's GraphQL schema and graphql-js are missing from %s: run `bash .ci/setup "
+                                   "build`, or set PROMOTE_FORGE_TOOLS" % GRAPHQL_TOOLS)
+            self.process = subprocess.Popen(["node", str(HERE / "graphql_check.cjs"), str(GRAPHQL_TOOLS)],
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            json.loads(self.process.stdout.readline())  # {"ready": true}
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self):
+        if self.process:
+            self.process.stdin.close()
+            self.process.wait(10)
+            self.process = None
 
 
 def recorded(name):
@@ -43,24 +91,102 @@ def recorded(name):
         return json.load(f)
 
 
-class GitHubState(ForgeState):
+class GitHubState:
     """What the server knows; tests read and change it directly (under `lock`)."""
 
-    IDENTITY = IDENTITY
-
     def __init__(self, repo_path, owner, repo, token):
-        super().__init__(repo_path, token)
-        self.owner, self.repo = owner, repo
+        self.repo_path = str(repo_path)
+        self.owner, self.repo, self.token = owner, repo, token
+        self.lock = threading.RLock()
         self.pulls = {}          # number -> dict (our own fields, not GitHub's shape)
         self.statuses = {}       # sha -> "pending" | "success" | "failure"
         self.check_runs = {}     # sha -> "queued" | "success" | "failure"
+        self.faults = []         # [method, path regex, status, headers, body] answered once
+        self.requests = []       # (method, path, headers dict, body, time.monotonic()) of every request
         self.next_number = 1
         self.merge_calls = 0
         self.checks_on_open = None  # "pending": a new pull request's head gets a pending status and check run
+        self.hooks = []             # [method, path regex, fn(state)] run once, before the request is handled
+        self.required_approvals = 0  # branch protection: approvals a merge needs ("blocked" until then)
+        self.merge_queue = False     # branch protection: merges only through the merge queue
+        self.graphql_requests = []   # (operation, variables) of every valid GraphQL request
+        self.graphql_violations = []  # [query, [messages]] of every GraphQL request out of the schema
+        self.queue = []              # numbers of the pull requests in the merge queue, first first
 
-    def record(self, method, path, headers, query, body):
-        # (method, path, headers dict, body, time.monotonic()) of every request
-        self.requests.append((method, path, headers, body, time.monotonic()))
+    # ---- git -------------------------------------------------------------------------------
+    def git(self, *args, check=True):
+        done = subprocess.run(["git", *IDENTITY, "-C", self.repo_path, *args], capture_output=True, text=True,
+                              env={"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
+                                   "PATH": "/usr/bin:/bin"})
+        if check and done.returncode:
+            raise RuntimeError("git %s: %s" % (" ".join(args), done.stderr))
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    def tip(self, branch):
+        return self.git("rev-parse", "--verify", "-q", "refs/heads/" + branch, check=False)
+
+    # ---- branch protection and GitHub's own merges --------------------------------------------
+    def approvals(self, pr):
+        return sum(1 for review in pr["reviews"] if review["state"] == "APPROVED")
+
+    def mergeable_state(self, pr):
+        """What GitHub says: the state a test set, else "blocked" while protection is not satisfied."""
+        if pr["mergeable_state"] != "clean":
+            return pr["mergeable_state"]
+        if self.approvals(pr) < self.required_approvals:
+            return "blocked"
+        return "clean"
+
+    def review(self, pr, login, event, body=""):
+        """A review of `pr` by `login` (event APPROVE, REQUEST_CHANGES or COMMENT), as GitHub keeps it."""
+        review = copy.deepcopy(recorded("reviews_list.json")[0])
+        review.update(id=len(pr["reviews"]) + 1, user=_user(login),
+                      state={"APPROVE": "APPROVED", "REQUEST_CHANGES": "CHANGES_REQUESTED"}.get(event, "COMMENTED"),
+                      commit_id=self.tip(pr["head"]), body=body, author_association="COLLABORATOR")
+        pr["reviews"].append(review)
+        return review
+
+    def checks_green(self, pr):
+        sha = self.tip(pr["head"])
+        return self.statuses.get(sha, "success") == "success" and self.check_runs.get(sha, "success") == "success"
+
+    def merge(self, pr, method):
+        """Merge `pr` in the repository as GitHub does: the merge commit's sha, or None for a conflict."""
+        head, base = self.tip(pr["head"]), self.tip(pr["base"])
+        tree = self.git("merge-tree", "--write-tree", base, head, check=False)
+        if tree is None:
+            pr["mergeable_state"] = "dirty"
+            return None
+        number = pr["number"]
+        title = "Merge pull request #%s from %s/%s" % (number, self.owner, pr["head"]) if method == "merge" \
+            else "%s (#%s)" % (pr["title"], number)
+        parents = ["-p", base] + (["-p", head] if method == "merge" else [])
+        commit = self.git("commit-tree", tree.splitlines()[0], *parents, "-m", title)
+        self.git("update-ref", "refs/heads/" + pr["base"], commit, base)
+        pr.update(state="merged", merge_commit_sha=commit, merged_at="2026-12-05T12:00:00Z",
+                  closed_at="2026-12-05T12:00:00Z", head_sha_at_close=head, auto_merge=None)
+        return commit
+
+    def tick(self):
+        """GitHub's auto-merge: an open pull request whose auto-merge is on is merged (or, with a merge queue,
+        queued) once its reviews are there and its checks pass."""
+        for pr in self.pulls.values():
+            if pr["state"] != "open" or not pr.get("auto_merge") or pr["draft"] or not self.checks_green(pr):
+                continue
+            if self.approvals(pr) < self.required_approvals or pr["mergeable_state"] != "clean":
+                continue
+            if self.merge_queue:
+                if pr["number"] not in self.queue:
+                    self.queue.append(pr["number"])
+            else:
+                self.merge(pr, pr["auto_merge"]["merge_method"])
+
+    def process_merge_queue(self):
+        """The merge queue's turn: every pull request in it merged, in order."""
+        with self.lock:
+            for number in self.queue:
+                self.merge(self.pulls[number], "merge")
+            self.queue = []
 
 
 def _user(login):
@@ -101,14 +227,17 @@ def pull_body(state, pr):
     api = "https://api.github.com/repos/%s" % full
     head_sha = state.tip(pr["head"]) or pr.get("head_sha_at_close") or "0" * 40
     base_sha = state.tip(pr["base"]) or "0" * 40
+    auto_merge = pr.get("auto_merge") and dict(enabled_by=_user(pr["auto_merge"]["enabled_by"]),
+                                               merge_method=pr["auto_merge"]["merge_method"],
+                                               commit_title="", commit_message="")
     body.update(
-        id=number, number=number, node_id=NODE_ID, title=pr["title"], body=pr["body"], draft=pr["draft"],
+        id=number, number=number, node_id=pull_node_id(number), title=pr["title"], body=pr["body"], draft=pr["draft"],
         state="open" if pr["state"] == "open" else "closed", merged=pr["state"] == "merged",
         merge_commit_sha=pr.get("merge_commit_sha"), labels=_labels(pr["labels"]),
         url="%s/pulls/%d" % (api, number), html_url="https://github.com/%s/pull/%d" % (full, number),
-        issue_url="%s/issues/%d" % (api, number), author_association="CONTRIBUTOR", auto_merge=None,
+        issue_url="%s/issues/%d" % (api, number), author_association="CONTRIBUTOR", auto_merge=auto_merge or None,
         review_comments=0, comments=len(pr["comments"]), closed_at=pr.get("closed_at"), merged_at=pr.get("merged_at"),
-        mergeable=pr["mergeable_state"] != "dirty", mergeable_state=pr["mergeable_state"],
+        mergeable=pr["mergeable_state"] != "dirty", mergeable_state=state.mergeable_state(pr),
         user=_user("promote-bot"), merged_by=_user("promote-bot") if pr["state"] == "merged" else None,
         # No milestone, assignee or requested reviewer here (the recording's predate node_id).
         milestone=None, assignee=None, assignees=[], requested_reviewers=[], requested_teams=[])
@@ -128,24 +257,65 @@ def simple_pull_body(state, pr):
     return body
 
 
-class Handler(ForgeHandler):
-    content_type = "application/json; charset=utf-8"
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    state = None  # set per server
+
+    def log_message(self, fmt, *args):
+        pass
+
+    # ---- plumbing ----------------------------------------------------------------------------
+    def send(self, status, body=None, headers=None):
+        data = b"" if body is None else json.dumps(body).encode()
+        self.send_response(status)
+        if body is not None:
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
 
     def error(self, status, message, **extra):
         body = {"message": message, "documentation_url": "https://docs.github.com/rest", **extra}
         self.send(status, body)
 
-    def bad_json(self):
-        return self.error(400, "Problems parsing JSON")
-
-    def answer(self, method, path, query, payload):
+    def handle_any(self, method):
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            payload = json.loads(raw) if raw else None
+        except ValueError:
+            return self.error(400, "Problems parsing JSON")
+        url = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
         st = self.state
-        if self.headers.get("Authorization") != "Bearer " + st.token:
-            return self.error(401, "Bad credentials")
-        prefix = "/repos/%s/%s" % (st.owner, st.repo)
-        if not path.startswith(prefix + "/"):
-            return self.error(404, "Not Found")
-        return self.route(method, path[len(prefix):], query, payload)
+        with st.lock:
+            st.requests.append((method, url.path, dict(self.headers.items()), payload, time.monotonic()))
+            for fault in st.faults:
+                if fault[0] == method and re.search(fault[1], url.path):
+                    st.faults.remove(fault)
+                    return self.send(fault[2], fault[4], fault[3])
+            for hook in st.hooks:
+                if hook[0] == method and re.search(hook[1], url.path):
+                    st.hooks.remove(hook)
+                    hook[2](st)
+                    break
+            if self.headers.get("Authorization") != "Bearer " + st.token:
+                return self.error(401, "Bad credentials")
+            st.tick()
+            if method == "POST" and url.path == "/graphql":
+                return self.graphql(payload or {})
+            prefix = "/repos/%s/%s" % (st.owner, st.repo)
+            if not url.path.startswith(prefix + "/"):
+                return self.error(404, "Not Found")
+            return self.route(method, url.path[len(prefix):], query, payload)
+
+    do_GET = lambda self: self.handle_any("GET")          # noqa: E731
+    do_POST = lambda self: self.handle_any("POST")        # noqa: E731
+    do_PUT = lambda self: self.handle_any("PUT")          # noqa: E731
+    do_PATCH = lambda self: self.handle_any("PATCH")      # noqa: E731
+    do_DELETE = lambda self: self.handle_any("DELETE")    # noqa: E731
 
     def route(self, method, path, query, payload):
         routes = (
@@ -213,7 +383,10 @@ class Handler(ForgeHandler):
         if st.checks_on_open:
             st.statuses[st.tip(head)] = st.checks_on_open
             st.check_runs[st.tip(head)] = "queued" if st.checks_on_open == "pending" else st.checks_on_open
-        self.run_after("AFTER POST", "/pulls")
+        after = [h for h in st.hooks if h[0] == "AFTER POST" and re.search(h[1], "/pulls")]
+        for hook in after:
+            st.hooks.remove(hook)
+            hook[2](st)
         return self.send(201, pull_body(st, pr))
 
     def get_pull(self, query, payload, number):
@@ -236,26 +409,16 @@ class Handler(ForgeHandler):
         payload = payload or {}
         if not pr:
             return self.error(404, "Not Found")
-        if pr["state"] != "open" or pr["draft"] or pr["mergeable_state"] in ("dirty", "blocked"):
+        if st.merge_queue and pr["state"] == "open":
+            return self.error(405, "Pull Request is in the merge queue" if int(number) in st.queue
+                              else "Changes must be made through the merge queue")
+        if pr["state"] != "open" or pr["draft"] or st.mergeable_state(pr) in ("dirty", "blocked"):
             return self.error(405, "Pull Request is not mergeable")
-        head = st.tip(pr["head"])
-        if payload.get("sha") and payload["sha"] != head:
+        if payload.get("sha") and payload["sha"] != st.tip(pr["head"]):
             return self.error(409, "Head branch was modified. Review and try the merge again.")
-        base = st.tip(pr["base"])
-        tree = st.git("merge-tree", "--write-tree", base, head, check=False)
-        if tree is None:
-            pr["mergeable_state"] = "dirty"
+        commit = st.merge(pr, payload.get("merge_method", "merge"))
+        if commit is None:
             return self.error(405, "Pull Request is not mergeable")
-        tree = tree.splitlines()[0]
-        method = payload.get("merge_method", "merge")
-        title = payload.get("commit_title") or (
-            "Merge pull request #%s from %s/%s" % (number, st.owner, pr["head"]) if method == "merge"
-            else "%s (#%s)" % (pr["title"], number))
-        parents = ["-p", base] + (["-p", head] if method == "merge" else [])
-        commit = st.git("commit-tree", tree, *parents, "-m", title)
-        st.git("update-ref", "refs/heads/" + pr["base"], commit, base)
-        pr.update(state="merged", merge_commit_sha=commit, merged_at="2026-12-05T12:00:00Z",
-                  closed_at="2026-12-05T12:00:00Z", head_sha_at_close=head)
         return self.send(200, {"sha": commit, "merged": True, "message": "Pull Request successfully merged"})
 
     def list_reviews(self, query, payload, number):
@@ -267,14 +430,9 @@ class Handler(ForgeHandler):
         pr = self.pull(number)
         if not pr:
             return self.error(404, "Not Found")
-        event = (payload or {}).get("event", "COMMENT")
-        review = copy.deepcopy(recorded("reviews_list.json")[0])
-        review.update(id=len(pr["reviews"]) + 1, user=_user((payload or {}).get("_as", "reviewer")),
-                      state={"APPROVE": "APPROVED", "REQUEST_CHANGES": "CHANGES_REQUESTED"}.get(event, "COMMENTED"),
-                      commit_id=st.tip(pr["head"]), body=(payload or {}).get("body", ""),
-                      author_association="COLLABORATOR")
-        pr["reviews"].append(review)
-        return self.send(200, review)
+        payload = payload or {}
+        return self.send(200, st.review(pr, payload.get("_as", "reviewer"), payload.get("event", "COMMENT"),
+                                        payload.get("body", "")))
 
     def add_labels(self, query, payload, number):
         pr = self.pull(number)
@@ -368,26 +526,134 @@ class Handler(ForgeHandler):
         st.git("update-ref", "-d", "refs/" + ref)
         return self.send(204)
 
+    # ---- GraphQL -----------------------------------------------------------------------------
+    def graphql(self, payload):
+        st = self.state
+        query, variables = payload.get("query") or "", payload.get("variables") or {}
+        checked = self.checker.ask({"query": query, "variables": variables})
+        if checked["errors"]:
+            st.graphql_violations.append([query, checked["errors"]])
+            return self.send(200, {"errors": [{"message": m} for m in checked["errors"]]})
+        operation, arguments = checked["operation"], checked["arguments"]
+        st.graphql_requests.append((operation, arguments))
+        answer = getattr(self, "gql_" + operation, None)
+        if not answer:
+            st.graphql_violations.append([query, ["this test server does not answer %s" % operation]])
+            return self.send(200, {"errors": [{"message": "not answered here: " + operation}]})
+        root, refused = answer(arguments.get("input") or arguments)
+        if refused:  # GitHub's way: 200, the field null, the reason in "errors"
+            return self.send(200, {"data": {operation: None}, "errors": [
+                {"type": refused[0], "path": [operation], "locations": [{"line": 1, "column": 1}],
+                 "message": refused[1]}]})
+        result = self.checker.ask({"query": query, "variables": variables, "root": {operation: root}})
+        if "errors" in result:
+            st.graphql_violations.append([query, result["errors"]])
+        return self.send(200, result)
 
-class GitHubServer(ForgeServer):
+    def graphql_pull(self, node_id):
+        for pr in self.state.pulls.values():
+            if pull_node_id(pr["number"]) == node_id:
+                return pr
+        return None
+
+    def queue_entry(self, pr):
+        st = self.state
+        if pr["number"] not in st.queue:
+            return None
+        return {"position": st.queue.index(pr["number"]) + 1, "state": "QUEUED" if st.checks_green(pr)
+                else "AWAITING_CHECKS"}
+
+    def gql_node(self, args):
+        pr = self.graphql_pull(args["id"])
+        if not pr:
+            return None, ("NOT_FOUND", "Could not resolve to a node with the global id of '%s'" % args["id"])
+        return {"__typename": "PullRequest", "isInMergeQueue": pr["number"] in self.state.queue,
+                "mergeQueueEntry": self.queue_entry(pr)}, None
+
+    def guarded_pull(self, args):
+        """The open pull request of a mutation's input, and its refusal (GitHub's words) when there is one."""
+        pr = self.graphql_pull(args["pullRequestId"])
+        if not pr:
+            return None, ("NOT_FOUND", "Could not resolve to a node with the global id of '%s'" % args["pullRequestId"])
+        if pr["state"] != "open":
+            return pr, ("UNPROCESSABLE", "Pull request is closed")
+        if args.get("expectedHeadOid") and args["expectedHeadOid"] != self.state.tip(pr["head"]):
+            return pr, ("UNPROCESSABLE", "Head sha didn't match expected head oid")
+        return pr, None
+
+    def gql_enablePullRequestAutoMerge(self, args):
+        st = self.state
+        pr, refused = self.guarded_pull(args)
+        if not refused and st.mergeable_state(pr) == "clean":
+            refused = ("UNPROCESSABLE", "Pull request is in clean status")
+        if refused:
+            return None, refused
+        pr["auto_merge"] = {"merge_method": args.get("mergeMethod", "MERGE").lower(), "enabled_by": "promote-bot"}
+        return {"pullRequest": {"autoMergeRequest": {"enabledAt": "2026-12-05T12:00:00Z"}}}, None
+
+    def gql_enqueuePullRequest(self, args):
+        st = self.state
+        pr, refused = self.guarded_pull(args)
+        if not refused and not st.merge_queue:
+            refused = ("UNPROCESSABLE", "Pull request can't be enqueued: the base branch has no merge queue")
+        if refused:
+            return None, refused
+        if pr["number"] not in st.queue:
+            st.queue.append(pr["number"])
+        return {"mergeQueueEntry": self.queue_entry(pr)}, None
+
+    def gql_markPullRequestReadyForReview(self, args):
+        pr, refused = self.guarded_pull(args)
+        if refused:
+            return None, refused
+        pr["draft"] = False
+        return {"pullRequest": {"isDraft": False}}, None
+
+
+class GitHubServer:
     """The server on a free port of 127.0.0.1, in a thread of the test's process."""
 
-    HANDLER = Handler
-    FAULT_BODY = {"message": "injected", "documentation_url": ""}
-
     def __init__(self, repo_path, owner="org", repo="gitops", token="ghp_testtoken"):
-        super().__init__(GitHubState(repo_path, owner, repo, token))
+        self.state = GitHubState(repo_path, owner, repo, token)
+        self.checker = GraphQLChecker()
+        self.handler = type("BoundHandler", (Handler,), {"state": self.state, "checker": self.checker})
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
+        self.httpd.daemon_threads = True
+        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+        self.checker.close()
 
     # ---- what tests change -------------------------------------------------------------------
     def reset(self, repo_path, owner="org", repo="gitops", token="ghp_testtoken"):
         """A fresh state (no pull requests, statuses or faults) over `repo_path`."""
-        self.use_state(GitHubState(repo_path, owner, repo, token))
+        self.state = GitHubState(repo_path, owner, repo, token)
+        self.handler.state = self.state
 
     def set_checks(self, sha, state):
         """A commit status and a check run on `sha`: "pending", "success" or "failure"."""
         with self.state.lock:
             self.state.statuses[sha] = state
             self.state.check_runs[sha] = "queued" if state == "pending" else state
+
+    def hook_once(self, method, path_regex, fn):
+        """fn(state) runs once before the first request of `method` whose path matches (method "AFTER
+        POST" with "/pulls": after a pull request is made, before its answer is sent)."""
+        with self.state.lock:
+            self.state.hooks.append([method, path_regex, fn])
+
+    def fail_once(self, method, path_regex, status, headers=None, body=None):
+        with self.state.lock:
+            self.state.faults.append([method, path_regex, status, headers or {},
+                                      body if body is not None else {"message": "injected", "documentation_url": ""}])
 
     def pulls(self):
         with self.state.lock:

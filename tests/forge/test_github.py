@@ -4,27 +4,111 @@ server over HTTP: `promote apply` / `promote run` into an environment whose poli
 request, and `promote change ...`."""
 
 import json
+import os
 import re
+import subprocess
+import time
 import urllib.error
 import urllib.request
 
-from forge_cli import Runner, branch_tip, create_gitops, move_head_at_merge, wait_for
+import pytest
+
+from conftest import CLI
+from github_server import pull_node_id as pr_node_id
 from gitserver import run_git
 
 TOKEN = "ghp_S3cretTokenValue0123456789abcdef"
+
+CONFIG = """\
+version: 1
+repositories:
+  gitops: {{url: {url}, provider: github, api: {api}, graphql: {graphql}{extra}}}
+environments:
+  dev: {{path: envs/dev}}
+  prod: {{path: envs/prod, kind: production, strategy: {strategy}}}
+products:
+  shop:
+    path: apps/shop
+    template: {{attributes: {{values.yaml: [image.tag]}}, version: values.yaml#image.tag}}
+policies:
+  - name: prod-by-pull-request
+    match: {{environments: {{names: [prod]}}}}
+    action: pull-request
+flows:
+  default:
+    trigger: dev
+    steps:
+      prod: {{}}
+"""
 
 
 def setup_repo(git_server, github, strategy="auto", extra=""):
     """The gitops repository (dev at 1.5.0, prod at 1.4.0) on the git server; the GitHub server over it."""
     server, prism = github
-    url, bare = create_gitops(git_server, "gitops", "github", prism.url, strategy, extra)
+    url = git_server.url("gitops")
+    files = {
+        "promote.yaml": CONFIG.format(url=url, api=prism.url, graphql=server.url + "/graphql", strategy=strategy,
+                                      extra=extra),
+        "envs/dev/apps/shop/values.yaml": 'image:\n  tag: "1.5.0"\n',
+        "envs/prod/apps/shop/values.yaml": 'image:\n  tag: "1.4.0"\n',
+    }
+    bare = git_server.create_repo("gitops", files)
     server.reset(bare, owner="git", repo="gitops", token=TOKEN)
     return url, bare
 
 
-RUN = Runner(TOKEN, ("GITHUB_TOKEN", "PROMOTE_GITHUB_TOKEN"))
-promote_env, promote, promote_background = RUN.promote_env, RUN.promote, RUN.promote_background
-release_record, release_id_of, assert_no_token = RUN.release_record, RUN.release_id_of, RUN.assert_no_token
+def promote_env(git_server, tmp_path, token=TOKEN, variable="GITHUB_TOKEN"):
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "PROMOTE_GITHUB_TOKEN")}
+    env.update(PROMOTE_GIT_USERNAME=git_server.user, PROMOTE_GIT_PASSWORD=git_server.password,
+               PROMOTE_CACHE_DIR=str(tmp_path / "cache"), no_proxy="127.0.0.1", NO_PROXY="127.0.0.1")
+    if token is not None:
+        env[variable] = token
+    return env
+
+
+def promote(git_server, tmp_path, *args, token=TOKEN):
+    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=120,
+                          env=promote_env(git_server, tmp_path, token), stdin=subprocess.DEVNULL)
+
+
+def promote_background(git_server, tmp_path, *args, variable="GITHUB_TOKEN"):
+    """promote ARGS started, not waited for (it polls a pull request whose checks run)."""
+    return subprocess.Popen([CLI, *map(str, args)], env=promote_env(git_server, tmp_path, TOKEN, variable),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+
+
+def wait_for(predicate, what, timeout=60, show=lambda: ""):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "still waiting for %s %s" % (what, show())
+        time.sleep(0.2)
+
+
+def branch_tip(bare, branch):
+    r = run_git("-C", bare, "rev-parse", "--verify", "-q", "refs/heads/" + branch, check=False)
+    return r.stdout.strip() if r.returncode == 0 else None
+
+
+def release_record(git_server, tmp_path, url, release_id):
+    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "status", release_id)
+    assert r.returncode in (0, 3), r.stdout + r.stderr
+    return json.loads(r.stdout)
+
+
+def release_id_of(git_server, tmp_path, url):
+    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "list")
+    releases = json.loads(r.stdout)["releases"]
+    assert len(releases) == 1, releases
+    return releases[0]["id"]
+
+
+def assert_no_token(bare, *outputs):
+    """The token is in no output, and in no release record (every commit of refs/promote/)."""
+    for text in outputs:
+        assert TOKEN not in text
+    records = run_git("-C", bare, "log", "-p", "--all", "--format=%H %B").stdout
+    assert "refs/promote" in run_git("-C", bare, "for-each-ref", "--format=%(refname)", "refs/promote/").stdout
+    assert TOKEN not in records
 
 
 def test_checks_pending_then_passing_then_merged(git_server, github, tmp_path):
@@ -70,10 +154,24 @@ def test_head_moved_before_merge_is_not_merged(git_server, github, tmp_path):
     server, _ = github
     url, bare = setup_repo(git_server, github)
     server.state.checks_on_open = "pending"
-    apply, pr, main_before, head = RUN.start_apply(git_server, tmp_path, url, bare, server.pulls, lambda p: p["head"])
-    moved = move_head_at_merge(server, pr["head"], head, lambda state, sha: state.statuses.update({sha: "pending"}),
-                               lambda sha: server.set_checks(sha, "success"))
+    apply = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+    wait_for(lambda: server.pulls(), "the pull request")
+    [pr] = server.pulls()
+    main_before = branch_tip(bare, "main")
+    head = branch_tip(bare, pr["head"])
+
+    def push_to_head(state):
+        # Someone pushes to the pull request's branch after its checks were read, before the merge.
+        tree = state.git("rev-parse", head + "^{tree}")
+        moved = state.git("commit-tree", tree, "-p", head, "-m", "a late push")
+        state.git("update-ref", "refs/heads/" + pr["head"], moved, head)
+        state.statuses[moved] = "pending"  # its CI starts
+
+    server.hook_once("PUT", r"/merge$", push_to_head)
+    server.set_checks(head, "success")
+    wait_for(lambda: server.state.merge_calls, "the merge")
     release_id = release_id_of(git_server, tmp_path, url)
+    moved = branch_tip(bare, pr["head"])
     wait_for(lambda: any(q[1].endswith("/commits/%s/status" % moved) for q in list(server.state.requests)),
              "the checks of the new head to be read")
     [after] = server.pulls()
@@ -98,7 +196,14 @@ def test_killed_after_opening_reuses_the_pull_request(git_server, github, tmp_pa
     server, _ = github
     url, bare = setup_repo(git_server, github)
     server.state.checks_on_open = "pending"
-    record = RUN.killed_after_open(git_server, tmp_path, url, server, "/pulls")
+    server.hook_once("AFTER POST", "/pulls", lambda state: os.kill(process.pid, 9))
+    process = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod",
+                                 variable="PROMOTE_GITHUB_TOKEN")
+    process.communicate(timeout=120)
+    assert process.returncode == -9
+    assert len(server.pulls()) == 1
+    release_id = release_id_of(git_server, tmp_path, url)
+    record = release_record(git_server, tmp_path, url, release_id)
     assert len(server.pulls()) == 1, server.pulls()
     assert record["steps"][0]["change"] == "git/gitops#1", record
     assert record["steps"][0]["state"] == "awaiting_merge", record
@@ -152,7 +257,7 @@ def test_refused_token_is_said_and_never_shown(git_server, github, tmp_path):
 
 def test_no_token_says_where_to_put_one(git_server, github, tmp_path):
     url, bare = setup_repo(git_server, github)
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", token=False)
+    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", token=None)
     assert r.returncode != 0
     assert "PROMOTE_GITHUB_TOKEN" in r.stderr and "GITHUB_TOKEN" in r.stderr, r.stderr
 
@@ -210,12 +315,14 @@ def test_manual_environment_opens_a_draft_and_change_commands_act_on_it(git_serv
     assert (info["state"], info["draft"], info["checks"], info["approvals"]) == ("open", True, "passing", 0)
     assert info["head"] == pr["head"] and info["base"] == "main"
     assert info["url"] == "https://github.com/git/gitops/pull/1"
+    # The person approving through promote is the one a manual environment waits for: the draft is
+    # marked ready for review (GraphQL: REST cannot), then approved.
     approved = promote(git_server, tmp_path, "--repo", url, "--json", "change", "approve", "git/gitops#1")
     assert approved.returncode == 0, approved.stderr
-    assert json.loads(approved.stdout)["approvals"] == 0  # a draft: not yet
+    assert (json.loads(approved.stdout)["draft"], json.loads(approved.stdout)["approvals"]) == (False, 1)
     assert [rv["state"] for rv in server.state.pulls[1]["reviews"]] == ["APPROVED"]
-    with server.state.lock:
-        server.state.pulls[1]["draft"] = False  # a person marks it ready for review at GitHub
+    ready = [args for op, args in server.state.graphql_requests if op == "markPullRequestReadyForReview"]
+    assert ready == [{"input": {"pullRequestId": pr_node_id(1)}}], server.state.graphql_requests
     info = json.loads(promote(git_server, tmp_path, "--repo", url, "--json", "change", "show", "git/gitops#1").stdout)
     assert (info["draft"], info["approvals"]) == (False, 1)
     commented = promote(git_server, tmp_path, "--repo", url, "change", "comment", "git/gitops#1", "hello")
@@ -235,14 +342,126 @@ def test_a_conflict_is_told_from_not_ready(git_server, github, tmp_path):
     assert promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod").returncode == 3
     with server.state.lock:
         server.state.pulls[1]["draft"] = False
-        server.state.pulls[1]["mergeable_state"] = "blocked"
+        server.state.pulls[1]["mergeable_state"] = "behind"
     # Not ready yet: read as checks pending (a release waits), a merge refused with the reason.
     info = json.loads(promote(git_server, tmp_path, "--repo", url, "--json", "change", "show", "git/gitops#1").stdout)
     assert info["checks"] == "pending", info
     r = promote(git_server, tmp_path, "--repo", url, "change", "merge", "git/gitops#1")
-    assert r.returncode != 0 and "cannot be merged yet: branch protection blocks it" in r.stderr, r.stderr
+    assert r.returncode != 0 and "cannot be merged yet: its branch is behind the base" in r.stderr, r.stderr
     with server.state.lock:
         server.state.pulls[1]["mergeable_state"] = "dirty"
     r = promote(git_server, tmp_path, "--repo", url, "change", "merge", "git/gitops#1")
     assert r.returncode != 0 and "conflicts with its base branch" in r.stderr, r.stderr
     assert server.state.merge_calls == 0 and server.pulls()[0]["state"] == "open"
+
+
+def step_of(git_server, tmp_path, url, release_id):
+    return release_record(git_server, tmp_path, url, release_id)["steps"][0]
+
+
+def test_branch_protection_hands_the_merge_to_githubs_auto_merge(git_server, github, tmp_path):
+    """A required review blocks the merge: promote turns on GitHub's auto-merge naming the head whose checks
+    it read, waits saying so, and adopts GitHub's merge when a person's review lets GitHub merge."""
+    server, _ = github
+    url, bare = setup_repo(git_server, github, extra=", mergeMethod: squash")
+    server.state.checks_on_open = "success"
+    server.state.required_approvals = 1
+    apply = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+    wait_for(lambda: server.pulls() and server.pulls()[0].get("auto_merge"), "auto-merge to be turned on")
+    [pr] = server.pulls()
+    head = branch_tip(bare, pr["head"])
+    enabled = [args["input"] for op, args in server.state.graphql_requests if op == "enablePullRequestAutoMerge"]
+    assert enabled == [{"pullRequestId": pr_node_id(1), "expectedHeadOid": head, "mergeMethod": "SQUASH"}], enabled
+    release_id = release_id_of(git_server, tmp_path, url)
+    wait_for(lambda: "auto-merge is on" in (step_of(git_server, tmp_path, url, release_id).get("reason") or ""),
+             "the step to say GitHub's auto-merge holds it",
+             show=lambda: step_of(git_server, tmp_path, url, release_id))
+    step = step_of(git_server, tmp_path, url, release_id)
+    assert step["state"] == "awaiting_merge", step
+    assert step["reason"].startswith("change git/gitops#1: GitHub's auto-merge is on (squash"), step
+    assert server.pulls()[0]["state"] == "open" and server.state.merge_calls == 0
+    # A person reviews at GitHub; GitHub merges by itself; promote adopts that merge.
+    with server.state.lock:
+        server.state.review(server.state.pulls[1], "alice", "APPROVE")
+    out, err = apply.communicate(timeout=60)
+    assert apply.returncode == 0, out + err
+    [pr] = server.pulls()
+    assert pr["state"] == "merged" and server.state.merge_calls == 0  # GitHub merged it, not promote
+    assert step_of(git_server, tmp_path, url, release_id)["state"] == "succeeded"
+    assert branch_tip(bare, "main") == pr["merge_commit_sha"]
+    # auto-merge was turned on once: the polls after it read it on and did not ask again
+    assert [op for op, _ in server.state.graphql_requests].count("enablePullRequestAutoMerge") == 1
+    assert_no_token(bare, out, err)
+
+
+def test_a_merge_queue_branch_gets_the_pull_request_queued_once(git_server, github, tmp_path):
+    """The base branch requires a merge queue: the direct merge is refused (405), promote adds the pull
+    request to the queue once (head-SHA guarded), waits with its place in the queue, and adopts the
+    queue's merge."""
+    server, _ = github
+    url, bare = setup_repo(git_server, github)
+    server.state.checks_on_open = "success"
+    server.state.merge_queue = True
+    apply = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+    wait_for(lambda: server.state.queue, "the pull request to be queued")
+    release_id = release_id_of(git_server, tmp_path, url)
+    wait_for(lambda: "merge queue at position 1" in (step_of(git_server, tmp_path, url, release_id).get("reason")
+                                                      or ""), "the step to say it is in the merge queue",
+             show=lambda: step_of(git_server, tmp_path, url, release_id))
+    [pr] = server.pulls()
+    head = branch_tip(bare, pr["head"])
+    queued = [args["input"] for op, args in server.state.graphql_requests if op == "enqueuePullRequest"]
+    assert queued == [{"pullRequestId": pr_node_id(1), "expectedHeadOid": head}], server.state.graphql_requests
+    time.sleep(3)  # polls go on while it waits: none merges or queues again
+    assert server.state.merge_calls == 1 and pr["state"] == "open"
+    assert [op for op, _ in server.state.graphql_requests].count("enqueuePullRequest") == 1
+    assert step_of(git_server, tmp_path, url, release_id)["attempts"] <= 1
+    server.state.process_merge_queue()
+    out, err = apply.communicate(timeout=60)
+    assert apply.returncode == 0, out + err
+    [pr] = server.pulls()
+    assert pr["state"] == "merged" and branch_tip(bare, "main") == pr["merge_commit_sha"]
+    assert step_of(git_server, tmp_path, url, release_id)["state"] == "succeeded"
+
+
+def test_graphql_out_of_the_schema_is_caught(github_behind_prism, tmp_path):
+    """The GraphQL check itself: a field GitHub's schema lacks, or a variable of the wrong type, is
+    reported (so a test whose client sent one fails), and answered as GitHub would."""
+    server, _ = github_behind_prism
+    server.reset(tmp_path, owner="git", repo="gitops", token=TOKEN)
+
+    def post(query, variables):
+        request = urllib.request.Request(server.url + "/graphql", method="POST",
+                                         data=json.dumps({"query": query, "variables": variables}).encode(),
+                                         headers={"Authorization": "Bearer " + TOKEN,
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return json.load(answer)
+
+    answer = post("query($id: ID!) { node(id: $id) { ... on PullRequest { isInTheQueue } } }", {"id": "x"})
+    assert "isInTheQueue" in answer["errors"][0]["message"]
+    answer = post("mutation($id: ID!, $m: PullRequestMergeMethod!) { enablePullRequestAutoMerge(input: "
+                  "{pullRequestId: $id, mergeMethod: $m}) { clientMutationId } }", {"id": "x", "m": "FAST"})
+    assert "FAST" in answer["errors"][0]["message"]
+    assert len(server.state.graphql_violations) == 2
+    server.state.graphql_violations.clear()
+    answer = post("query($id: ID!) { node(id: $id) { ... on PullRequest { isInMergeQueue } } }", {"id": "x"})
+    assert answer["errors"][0]["type"] == "NOT_FOUND" and not server.state.graphql_violations
+
+
+
+@pytest.mark.parametrize("method", ["squash", "rebase"])
+def test_squash_and_rebase_merge_as_configured(git_server, github, tmp_path, method):
+    """mergeMethod squash / rebase: the merge asks GitHub for that method, and main gets one commit on top of
+    the old main (no merge commit), holding the promoted version."""
+    server, _ = github
+    url, bare = setup_repo(git_server, github, extra=", mergeMethod: " + method)
+    server.state.checks_on_open = "success"
+    main_before = branch_tip(bare, "main")
+    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+    assert r.returncode == 0, r.stdout + r.stderr
+    [merge] = [q for q in server.state.requests if q[0] == "PUT"]
+    assert merge[3]["merge_method"] == method
+    main = branch_tip(bare, "main")
+    assert run_git("-C", bare, "rev-list", "--parents", "-n1", main).stdout.split() == [main, main_before]
+    assert '"1.5.0"' in run_git("-C", bare, "show", "main:envs/prod/apps/shop/values.yaml").stdout

@@ -896,6 +896,7 @@ DECLARATIONS = (
     ("promote_change_info_draft", c_int, (info_p,), None),
     ("promote_change_info_approvals", c_uint, (info_p,), None),
     ("promote_change_info_reused", c_int, (info_p,), None),
+    ("promote_change_info_waiting", c_char_p, (info_p,), _string),
     ("promote_change_state_name", c_char_p, (c_int,), _string),
     ("promote_checks_state_name", c_char_p, (c_int,), _string),
     ("promote_change_open", c_int, (_P(info_p), ctx_p, c_char_p, request_p), _check),
@@ -1084,6 +1085,7 @@ DECLARATIONS = (
     ("promote_change_info_set_draft", c_int, (info_p, c_int), _check),
     ("promote_change_info_set_approvals", c_int, (info_p, c_uint), _check),
     ("promote_change_info_set_reused", c_int, (info_p, c_int), _check),
+    ("promote_change_info_set_waiting", c_int, (info_p, c_char_p), _check),
     # sys/deploy_backend.h: for backends written in Python
     ("promote_deploy_request_product", c_char_p, (dreq_p,), _string),
     ("promote_deploy_request_environment", c_char_p, (dreq_p,), _string),

@@ -77,6 +77,7 @@ class Change:
     approvals: int = 0
     merge_commit: Optional[str] = None  # None until merged
     reused: bool = False                # open_change found it open already
+    waiting: str = ""                   # the forge holds it (auto-merge, merge queue): why; "" when not
 
 
 def _change(info: _n.InfoP) -> Change:
@@ -89,7 +90,8 @@ def _change(info: _n.InfoP) -> Change:
             title=lib.promote_change_info_title(info), state=ChangeState(lib.promote_change_info_state(info)),
             checks=ChecksState(lib.promote_change_info_checks(info)),
             draft=bool(lib.promote_change_info_draft(info)), approvals=lib.promote_change_info_approvals(info),
-            merge_commit=merged or None, reused=bool(lib.promote_change_info_reused(info)))
+            merge_commit=merged or None, reused=bool(lib.promote_change_info_reused(info)),
+            waiting=lib.promote_change_info_waiting(info))
     finally:
         lib.promote_change_info_free(info)
 

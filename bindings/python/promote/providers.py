@@ -257,6 +257,8 @@ def _write_change(out: Any, change: Change) -> None:
     lib.promote_change_info_set_draft(out, int(change.draft))
     lib.promote_change_info_set_approvals(out, int(change.approvals))
     lib.promote_change_info_set_reused(out, int(change.reused))
+    if change.waiting:
+        lib.promote_change_info_set_waiting(out, _n.encode(change.waiting, "waiting"))
 
 
 def _write_deploy_status(out: Any, status: Optional[DeployStatus]) -> None:

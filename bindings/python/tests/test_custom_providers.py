@@ -55,7 +55,8 @@ class PyForge(promote.GitProvider):
         request = change["request"]
         return promote.Change(id=id, url="https://forge.example/%s" % id, head=request.head, base=request.base,
                               title=request.title, state=change["state"], checks=promote.ChecksState.PASSING,
-                              draft=change["draft"], approvals=change["approvals"], merge_commit=change["merge"])
+                              draft=change["draft"], approvals=change["approvals"], merge_commit=change["merge"],
+                              waiting=change.get("waiting", ""))
 
     def approve_change(self, id, by):
         self.calls.append(("approve", id, by))
@@ -66,6 +67,10 @@ class PyForge(promote.GitProvider):
 
     def merge_change(self, id):
         self.calls.append(("merge", id))
+        return self.merge(id)
+
+    def merge(self, id):
+        """The merge itself: promote's (merge_change) or the forge's own (a merge queue's turn)."""
         change = self.changes[id]
         request = change["request"]
         base = "refs/heads/" + request.base
@@ -153,6 +158,28 @@ def test_a_release_runs_end_to_end_through_a_python_forge_and_deploy_backend(rep
         assert prod.checks[1].output == "verify ok for prod"
         values = run_git("show", "main:envs/prod/apps/shop/values.yaml", cwd=repo).stdout
         assert 'tag: "1.5.0"' in values  # the quotes it had survive
+
+
+def test_a_change_the_forge_holds_waits_with_its_reason_and_the_forges_merge_is_adopted(repo):
+    """A provider says the forge itself holds the open change (in its merge queue): the release does not
+    merge it, waits with the forge's words as the step's reason, and records the forge's merge as the step's."""
+    ctx, forge, deploy = registered(repo)
+    with ctx:
+        release = ctx.run("shop", version="1.5.0")
+        assert release.run() is State.WAITING
+        forge.changes["PR-1"]["waiting"] = "in the merge queue at position 2"
+        release.approve("prod", by="alice")
+        for _ in range(3):
+            release.poll()
+        prod = release.step("prod")
+        assert prod.state is Step.AWAITING_MERGE, prod
+        assert prod.reason == "change PR-1: in the merge queue at position 2"
+        assert not [c for c in forge.calls if c[0] == "merge"]
+        assert ctx.get_change("PR-1", provider="pyforge").waiting == "in the merge queue at position 2"
+        forge.merge("PR-1")  # the queue's turn: the forge merges it
+        assert release.run() is State.SUCCEEDED, release.step("prod")
+        assert release.step("prod").merge_commit == forge.changes["PR-1"]["merge"]
+        assert not [c for c in forge.calls if c[0] == "merge"]
 
 
 def test_a_provider_error_keeps_its_code_and_message_and_other_exceptions_are_raised_as_they_are(repo):

@@ -70,6 +70,10 @@ PROMOTE_EXTERN(int) promote_change_info_set_draft(promote_change_info *info, int
 PROMOTE_EXTERN(int) promote_change_info_set_approvals(promote_change_info *info, unsigned int approvals);
 /* open_change: the change was found open already, not opened now. */
 PROMOTE_EXTERN(int) promote_change_info_set_reused(promote_change_info *info, int reused);
+/* The change is open and the forge itself holds it (auto-merge on, in a merge
+ * queue, waiting for something outside promote): why, in a person's words.
+ * A release then waits for the forge's merge instead of merging. */
+PROMOTE_EXTERN(int) promote_change_info_set_waiting(promote_change_info *info, const char *reason);
 
 /* Fill `provider` with empty slots for `version`; PROMOTE_EVERSION if unknown. */
 PROMOTE_EXTERN(int) promote_git_provider_init(promote_git_provider *provider, unsigned int version);

@@ -129,31 +129,46 @@ static int auth_header(char **out, promote_context *ctx, const char *api_url, co
 	return rc;
 }
 
-int promote__forge_api_new(promote__api **out, promote_context *ctx, const char *base, const promote__forge_token *how,
-	promote__api_flavor flavor)
+/* The client at `base` (and `extra`'s at extra_base, when extra is set), one token for both. */
+static int api_pair_new(promote__api **out, promote_context *ctx, const char *base, const promote__forge_token *how,
+	promote__api_flavor flavor, promote__api **extra, const char *extra_base)
 {
 	*out = NULL;
 	char *header = NULL;
 	int rc = auth_header(&header, ctx, base, how);
+	promote__api_options options = { 0 };
+	options.auth_header = header;
+	options.flavor = flavor;
+	options.net_timeout_s = ctx->creds.net_timeout_s;
 	if (rc == 0) {
-		promote__api_options options = { 0 };
 		options.base_url = base;
-		options.auth_header = header;
-		options.flavor = flavor;
-		options.net_timeout_s = ctx->creds.net_timeout_s;
 		rc = promote__api_new(out, &options);
+	}
+	if (rc == 0 && extra) {
+		options.base_url = extra_base;
+		rc = promote__api_new(extra, &options);
 	}
 	if (header) {
 		memset(header, 0, strlen(header));
 		free(header);
 	}
+	if (rc) {
+		promote__api_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
-int promote__forge_connect(promote__api **api, char **owner, char **name, const char **merge_method,
+int promote__forge_api_new(promote__api **out, promote_context *ctx, const char *base, const promote__forge_token *how,
+	promote__api_flavor flavor)
+{
+	return api_pair_new(out, ctx, base, how, flavor, NULL, NULL);
+}
+
+int promote__forge_connect_extra(promote__api **api, char **owner, char **name, const char **merge_method,
 	promote_context *ctx, const char *provider, const char *env, const char *id, char sep,
 	char *(*default_base)(const promote__forge_url *url), const promote__forge_token *how, promote__api_flavor flavor,
-	const char *shape)
+	const char *shape, const promote__forge_extra *extra)
 {
 	*api = NULL;
 	*owner = *name = NULL;
@@ -170,7 +185,10 @@ int promote__forge_connect(promote__api **api, char **owner, char **name, const 
 		return rc;
 	*merge_method = repo->merge_method ? repo->merge_method : "merge";
 	char *base = repo->api ? promote__strdupf("%s", repo->api) : default_base(&url);
-	rc = base ? promote__forge_api_new(api, ctx, base, how, flavor) : promote__error_oom();
+	char *extra_base = base && extra ? extra->url(repo, base) : NULL;
+	rc = base && (!extra || extra_base) ? api_pair_new(api, ctx, base, how, flavor, extra ? extra->api : NULL, extra_base)
+					    : promote__error_oom();
+	free(extra_base);
 	free(base);
 	if (rc == 0) {
 		*owner = url.owner;
@@ -179,6 +197,15 @@ int promote__forge_connect(promote__api **api, char **owner, char **name, const 
 	}
 	promote__forge_url_dispose(&url);
 	return rc;
+}
+
+int promote__forge_connect(promote__api **api, char **owner, char **name, const char **merge_method,
+	promote_context *ctx, const char *provider, const char *env, const char *id, char sep,
+	char *(*default_base)(const promote__forge_url *url), const promote__forge_token *how, promote__api_flavor flavor,
+	const char *shape)
+{
+	return promote__forge_connect_extra(api, owner, name, merge_method, ctx, provider, env, id, sep, default_base, how,
+		flavor, shape, NULL);
 }
 
 int promote__forge_call(json_object **out, long *status, promote__api *api, const char *method, const char *path,

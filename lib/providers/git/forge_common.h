@@ -57,6 +57,20 @@ int promote__forge_connect(promote__api **api, char **owner, char **name, const 
 	char *(*default_base)(const promote__forge_url *url), const promote__forge_token *how, promote__api_flavor flavor,
 	const char *shape);
 
+/* A second client beside a forge's API, with the same token (GitHub's GraphQL endpoint): *api at
+ * url(the repository, the API's base) (malloc'd; NULL: out of memory). */
+typedef struct promote__forge_extra {
+	promote__api **api;
+	char *(*url)(const promote_repository *repo, const char *base);
+} promote__forge_extra;
+
+/* promote__forge_connect() with `extra` made too (the token asked once); on an error neither client is
+ * left. */
+int promote__forge_connect_extra(promote__api **api, char **owner, char **name, const char **merge_method,
+	promote_context *ctx, const char *provider, const char *env, const char *id, char sep,
+	char *(*default_base)(const promote__forge_url *url), const promote__forge_token *how, promote__api_flavor flavor,
+	const char *shape, const promote__forge_extra *extra);
+
 /* METHOD `path` with `body` (borrowed; NULL: none): 0 with *out the answer's JSON (the caller puts it;
  * NULL for an empty one), or the code of promote__api_call() with its message. `status` (may be NULL)
  * gets the HTTP status either way. */

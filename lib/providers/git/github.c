@@ -18,6 +18,7 @@
  */
 #include "github.h"
 #include "github_client.h"
+#include "github_graphql.h"
 #include "github_state.h"
 #include "forge_common.h"
 #include "providers/change.h"
@@ -197,6 +198,12 @@ static int read_checks(int *checks, promote__github *gh, const char *sha)
 	return rc;
 }
 
+/* Whether branch protection blocks a direct merge of `pull` (required reviews or checks, a merge queue). */
+static bool blocked(json_object *pull)
+{
+	return strcmp(promote__forge_string(pull, "mergeable_state"), "blocked") == 0;
+}
+
 /* Everything get_change says: the pull request, its head's checks and its approvals. */
 static int read_change(promote_change_info *out, json_object **pull, promote__github *gh, int64_t number)
 {
@@ -206,9 +213,20 @@ static int read_change(promote_change_info *out, json_object **pull, promote__gi
 	if (rc == 0)
 		rc = pull_info(out, gh, *pull);
 	bool conflict = false;
-	const char *why = rc == 0 ? promote__github_not_mergeable(*pull, &conflict) : NULL;
-	if (rc == 0 && (rc = read_checks(&checks, gh, promote__forge_string(head, "sha"))) == 0)
-		checks = promote__forge_checks_seen(checks, out, why, conflict);
+	char *waiting = NULL;
+	if (rc == 0 && (rc = read_checks(&checks, gh, promote__forge_string(head, "sha"))) == 0 &&
+		checks != PROMOTE_CHECKS_FAILING && promote_change_info_state(out) == PROMOTE_CHANGE_OPEN &&
+		!promote__forge_bool(*pull, "draft")) {
+		/* GitHub holds it (auto-merge on, in the merge queue): a release waits for GitHub's merge. Else
+		 * not ready yet (unknown, behind) reads as checks pending; blocked by branch protection goes on
+		 * to the merge, which hands it to GitHub's own (promote__github_hand_over()). */
+		rc = promote__github_forge_waiting(&waiting, gh, *pull);
+		if (rc == 0 && waiting)
+			rc = promote_change_info_set_waiting(out, waiting);
+		else if (rc == 0 && promote__github_not_mergeable(*pull, &conflict) && !conflict && !blocked(*pull))
+			checks = PROMOTE_CHECKS_PENDING;
+	}
+	free(waiting);
 	if (rc == 0)
 		rc = promote_change_info_set_checks(out, checks);
 	char *suffix = promote__strdupf("/pulls/%lld/reviews?per_page=100", (long long)number);
@@ -278,6 +296,20 @@ static void delete_branch(promote__github *gh, const char *branch)
 	free(escaped);
 }
 
+/* Branch protection keeps a direct merge out: the pull request goes to GitHub's auto-merge or merge queue
+ * (EBUSY: merged later, by GitHub). When GitHub refuses that too, EBUSY still, with both reasons: a
+ * release tries again later and fails when its retries are spent. */
+static int hand_over(promote__github *gh, json_object *pull, const char *id, bool queue, const char *why)
+{
+	char *refused = strdup(why);
+	int rc = refused ? promote__github_hand_over(gh, pull, id, queue) : promote__error_oom();
+	if (rc == PROMOTE_ESTATE || rc == PROMOTE_EINVALID)
+		rc = promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER, "pull request %s cannot be merged yet: %s; "
+			"and GitHub's own merge could not take it: %s", id, refused, promote_error_last()->message);
+	free(refused);
+	return rc;
+}
+
 static int github_merge_change(promote_change_info *out, const char *id, void *payload)
 {
 	promote__github gh;
@@ -289,13 +321,33 @@ static int github_merge_change(promote_change_info *out, const char *id, void *p
 	char *merge_sha = NULL;
 	rc = read_change(out, &pull, &gh, number);
 	json_object_object_get_ex(pull, "head", &head);
+	int state = rc == 0 ? promote_change_info_state(out) : PROMOTE_CHANGE_OPEN;
 	bool conflict = false;
-	const char *why = rc == 0 && promote_change_info_state(out) == PROMOTE_CHANGE_OPEN ?
-		promote__github_not_mergeable(pull, &conflict) : NULL;
-	if (rc || (rc = promote__forge_merge_guard(out, why, conflict, id, "pull request", "GitHub",
-			   promote__forge_string(head, "sha"))) != 0) {
-		rc = rc > 0 ? 0 : rc;  /* 1: merged already */
-	} else if ((rc = put_merge(&merge_sha, &gh, number, promote__forge_string(head, "sha"), id)) == 0) {
+	const char *why = rc == 0 && state == PROMOTE_CHANGE_OPEN ? promote__github_not_mergeable(pull, &conflict) : NULL;
+	if (rc || state == PROMOTE_CHANGE_MERGED) {
+		/* merged already (a run that died after the merge): nothing to do */
+	} else if (state == PROMOTE_CHANGE_CLOSED) {
+		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
+			"pull request %s is closed; reopen it at GitHub or apply the promotion again", id);
+	} else if (*promote_change_info_waiting(out)) {
+		rc = promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER, "pull request %s is not merged by promote: "
+			"%s", id, promote_change_info_waiting(out));
+	} else if (why && !conflict && blocked(pull) && promote_change_info_checks(out) != PROMOTE_CHECKS_PENDING &&
+		   promote_change_info_checks(out) != PROMOTE_CHECKS_FAILING) {
+		rc = hand_over(&gh, pull, id, false, why);
+	} else if (why) {
+		/* Not ready yet is EBUSY: a release tries again later; a conflict waits for a person. */
+		rc = promote__error(conflict ? PROMOTE_ECONFLICT : PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER,
+			"pull request %s cannot be merged yet: %s", id, why);
+	} else if (promote_change_info_checks(out) == PROMOTE_CHECKS_PENDING ||
+		   promote_change_info_checks(out) == PROMOTE_CHECKS_FAILING) {
+		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
+			"pull request %s is not merged: the checks of its head %.12s are %s", id,
+			promote__forge_string(head, "sha"), promote_checks_state_name(promote_change_info_checks(out)));
+	} else if ((rc = put_merge(&merge_sha, &gh, number, promote__forge_string(head, "sha"), id)) == PROMOTE_ESTATE &&
+		   strstr(promote_error_last()->message, "merge queue")) {
+		rc = hand_over(&gh, pull, id, true, promote_error_last()->message);
+	} else if (rc == 0) {
 		delete_branch(&gh, promote__forge_string(head, "ref"));
 		rc = promote_change_info_set_state(out, PROMOTE_CHANGE_MERGED);
 		if (rc == 0)
@@ -349,6 +401,11 @@ static int github_approve_change(promote_change_info *out, const char *id, const
 	rc = request && suffix && text ? promote__json_put_string(request, "event", "APPROVE", false) : promote__error_oom();
 	if (rc == 0)
 		rc = promote__json_put_string(request, "body", text, false);
+	/* A manual environment's pull request is a draft until a person approves it: this is that person. */
+	if (rc == 0 && (rc = read_pull(&pull, &gh, number)) == 0 && promote__forge_bool(pull, "draft"))
+		rc = promote__github_mark_ready(&gh, pull);
+	json_object_put(pull);
+	pull = NULL;
 	if (rc == 0)
 		rc = promote__github_call(&answer, NULL, &gh, "POST", suffix, request);
 	if (rc == 0)

@@ -18,6 +18,20 @@ static const promote__forge_token TOKEN = {
 	"context's credentials callback with it as the password",
 };
 
+/* GitHub's GraphQL endpoint: `graphql:`, else beside the REST API's base — https://api.github.com/graphql,
+ * GitHub Enterprise's /api/graphql beside its /api/v3, else BASE/graphql. */
+static char *graphql_url(const promote_repository *repo, const char *base)
+{
+	if (repo->graphql)
+		return promote__strdupf("%s", repo->graphql);
+	size_t n = strlen(base);
+	while (n && base[n - 1] == '/')
+		n--;
+	if (n >= 7 && strncmp(base + n - 7, "/api/v3", 7) == 0)
+		return promote__strdupf("%.*s/api/graphql", (int)(n - 7), base);
+	return promote__strdupf("%.*s/graphql", (int)n, base);
+}
+
 /* The API's base without `api:`: https://api.github.com for github.com, else GitHub Enterprise's /api/v3. */
 static char *api_base(const promote__forge_url *url)
 {
@@ -29,13 +43,15 @@ static char *api_base(const promote__forge_url *url)
 int promote__github_open(promote__github *gh, promote_context *ctx, const char *env, const char *id)
 {
 	memset(gh, 0, sizeof *gh);
-	return promote__forge_connect(&gh->api, &gh->owner, &gh->name, &gh->merge_method, ctx, "github", env, id, '#',
-		api_base, &TOKEN, PROMOTE__API_GITHUB, "OWNER/REPO");
+	promote__forge_extra graphql = { &gh->graphql, graphql_url };
+	return promote__forge_connect_extra(&gh->api, &gh->owner, &gh->name, &gh->merge_method, ctx, "github", env, id,
+		'#', api_base, &TOKEN, PROMOTE__API_GITHUB, "OWNER/REPO", &graphql);
 }
 
 void promote__github_close(promote__github *gh)
 {
 	promote__api_free(gh->api);
+	promote__api_free(gh->graphql);
 	free(gh->owner);
 	free(gh->name);
 	memset(gh, 0, sizeof *gh);

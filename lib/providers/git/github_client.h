@@ -2,7 +2,8 @@
  * Internal: the github provider's connection to one repository at GitHub —
  * which repository of the configuration a change belongs to, its API base
  * (https://api.github.com for github.com, https://HOST/api/v3 for GitHub
- * Enterprise, or the repository's `api:`), the token (never kept in a
+ * Enterprise, or the repository's `api:`; its GraphQL endpoint beside it, or
+ * `graphql:`), the token (never kept in a
  * message or record), and calls under /repos/OWNER/NAME through lib/net's
  * client (retries, rate limits and the request budget are its).
  */
@@ -14,6 +15,7 @@
 
 typedef struct promote__github {
 	promote__api *api;
+	promote__api *graphql;     /* GitHub's GraphQL endpoint (github_graphql.h), the same token */
 	char *owner;
 	char *name;
 	const char *merge_method;  /* "merge", "squash" or "rebase" */

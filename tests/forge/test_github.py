@@ -6,109 +6,31 @@ request, and `promote change ...`."""
 import json
 import os
 import re
-import subprocess
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import CLI
+from forge_cli import Runner, branch_tip, create_gitops, wait_for
 from github_server import pull_node_id as pr_node_id
 from gitserver import run_git
 
 TOKEN = "ghp_S3cretTokenValue0123456789abcdef"
 
-CONFIG = """\
-version: 1
-repositories:
-  gitops: {{url: {url}, provider: github, api: {api}, graphql: {graphql}{extra}}}
-environments:
-  dev: {{path: envs/dev}}
-  prod: {{path: envs/prod, kind: production, strategy: {strategy}}}
-products:
-  shop:
-    path: apps/shop
-    template: {{attributes: {{values.yaml: [image.tag]}}, version: values.yaml#image.tag}}
-policies:
-  - name: prod-by-pull-request
-    match: {{environments: {{names: [prod]}}}}
-    action: pull-request
-flows:
-  default:
-    trigger: dev
-    steps:
-      prod: {{}}
-"""
-
 
 def setup_repo(git_server, github, strategy="auto", extra=""):
     """The gitops repository (dev at 1.5.0, prod at 1.4.0) on the git server; the GitHub server over it."""
     server, prism = github
-    url = git_server.url("gitops")
-    files = {
-        "promote.yaml": CONFIG.format(url=url, api=prism.url, graphql=server.url + "/graphql", strategy=strategy,
-                                      extra=extra),
-        "envs/dev/apps/shop/values.yaml": 'image:\n  tag: "1.5.0"\n',
-        "envs/prod/apps/shop/values.yaml": 'image:\n  tag: "1.4.0"\n',
-    }
-    bare = git_server.create_repo("gitops", files)
+    url, bare = create_gitops(git_server, "gitops", "github", prism.url, strategy,
+                              ", graphql: %s/graphql%s" % (server.url, extra))
     server.reset(bare, owner="git", repo="gitops", token=TOKEN)
     return url, bare
 
 
-def promote_env(git_server, tmp_path, token=TOKEN, variable="GITHUB_TOKEN"):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "PROMOTE_GITHUB_TOKEN")}
-    env.update(PROMOTE_GIT_USERNAME=git_server.user, PROMOTE_GIT_PASSWORD=git_server.password,
-               PROMOTE_CACHE_DIR=str(tmp_path / "cache"), no_proxy="127.0.0.1", NO_PROXY="127.0.0.1")
-    if token is not None:
-        env[variable] = token
-    return env
-
-
-def promote(git_server, tmp_path, *args, token=TOKEN):
-    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=120,
-                          env=promote_env(git_server, tmp_path, token), stdin=subprocess.DEVNULL)
-
-
-def promote_background(git_server, tmp_path, *args, variable="GITHUB_TOKEN"):
-    """promote ARGS started, not waited for (it polls a pull request whose checks run)."""
-    return subprocess.Popen([CLI, *map(str, args)], env=promote_env(git_server, tmp_path, TOKEN, variable),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
-
-
-def wait_for(predicate, what, timeout=60, show=lambda: ""):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "still waiting for %s %s" % (what, show())
-        time.sleep(0.2)
-
-
-def branch_tip(bare, branch):
-    r = run_git("-C", bare, "rev-parse", "--verify", "-q", "refs/heads/" + branch, check=False)
-    return r.stdout.strip() if r.returncode == 0 else None
-
-
-def release_record(git_server, tmp_path, url, release_id):
-    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "status", release_id)
-    assert r.returncode in (0, 3), r.stdout + r.stderr
-    return json.loads(r.stdout)
-
-
-def release_id_of(git_server, tmp_path, url):
-    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "list")
-    releases = json.loads(r.stdout)["releases"]
-    assert len(releases) == 1, releases
-    return releases[0]["id"]
-
-
-def assert_no_token(bare, *outputs):
-    """The token is in no output, and in no release record (every commit of refs/promote/)."""
-    for text in outputs:
-        assert TOKEN not in text
-    records = run_git("-C", bare, "log", "-p", "--all", "--format=%H %B").stdout
-    assert "refs/promote" in run_git("-C", bare, "for-each-ref", "--format=%(refname)", "refs/promote/").stdout
-    assert TOKEN not in records
+RUN = Runner(TOKEN, ("GITHUB_TOKEN", "PROMOTE_GITHUB_TOKEN"))
+promote_env, promote, promote_background = RUN.promote_env, RUN.promote, RUN.promote_background
+release_record, release_id_of, assert_no_token = RUN.release_record, RUN.release_id_of, RUN.assert_no_token
 
 
 def test_checks_pending_then_passing_then_merged(git_server, github, tmp_path):
@@ -257,7 +179,7 @@ def test_refused_token_is_said_and_never_shown(git_server, github, tmp_path):
 
 def test_no_token_says_where_to_put_one(git_server, github, tmp_path):
     url, bare = setup_repo(git_server, github)
-    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", token=None)
+    r = promote(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod", token=False)
     assert r.returncode != 0
     assert "PROMOTE_GITHUB_TOKEN" in r.stderr and "GITHUB_TOKEN" in r.stderr, r.stderr
 
@@ -447,7 +369,6 @@ def test_graphql_out_of_the_schema_is_caught(github_behind_prism, tmp_path):
     server.state.graphql_violations.clear()
     answer = post("query($id: ID!) { node(id: $id) { ... on PullRequest { isInMergeQueue } } }", {"id": "x"})
     assert answer["errors"][0]["type"] == "NOT_FOUND" and not server.state.graphql_violations
-
 
 
 @pytest.mark.parametrize("method", ["squash", "rebase"])

@@ -39,15 +39,15 @@ otherwise). Standard library only.
 
 import base64
 import copy
-import http.server
 import json
 import os
 import pathlib
 import re
 import subprocess
-import threading
 import time
 import urllib.parse
+
+from forge_server import ForgeHandler, ForgeServer, ForgeState
 
 HERE = pathlib.Path(__file__).resolve().parent
 DATA = HERE.parent / "data" / "go-scm" / "scm" / "driver" / "github" / "testdata"
@@ -91,39 +91,29 @@ def recorded(name):
         return json.load(f)
 
 
-class GitHubState:
+class GitHubState(ForgeState):
     """What the server knows; tests read and change it directly (under `lock`)."""
 
+    IDENTITY = IDENTITY
+
     def __init__(self, repo_path, owner, repo, token):
-        self.repo_path = str(repo_path)
-        self.owner, self.repo, self.token = owner, repo, token
-        self.lock = threading.RLock()
+        super().__init__(repo_path, token)
+        self.owner, self.repo = owner, repo
         self.pulls = {}          # number -> dict (our own fields, not GitHub's shape)
         self.statuses = {}       # sha -> "pending" | "success" | "failure"
         self.check_runs = {}     # sha -> "queued" | "success" | "failure"
-        self.faults = []         # [method, path regex, status, headers, body] answered once
-        self.requests = []       # (method, path, headers dict, body, time.monotonic()) of every request
         self.next_number = 1
         self.merge_calls = 0
         self.checks_on_open = None  # "pending": a new pull request's head gets a pending status and check run
-        self.hooks = []             # [method, path regex, fn(state)] run once, before the request is handled
         self.required_approvals = 0  # branch protection: approvals a merge needs ("blocked" until then)
         self.merge_queue = False     # branch protection: merges only through the merge queue
         self.graphql_requests = []   # (operation, variables) of every valid GraphQL request
         self.graphql_violations = []  # [query, [messages]] of every GraphQL request out of the schema
         self.queue = []              # numbers of the pull requests in the merge queue, first first
 
-    # ---- git -------------------------------------------------------------------------------
-    def git(self, *args, check=True):
-        done = subprocess.run(["git", *IDENTITY, "-C", self.repo_path, *args], capture_output=True, text=True,
-                              env={"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
-                                   "PATH": "/usr/bin:/bin"})
-        if check and done.returncode:
-            raise RuntimeError("git %s: %s" % (" ".join(args), done.stderr))
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    def tip(self, branch):
-        return self.git("rev-parse", "--verify", "-q", "refs/heads/" + branch, check=False)
+    def record(self, method, path, headers, query, body):
+        # (method, path, headers dict, body, time.monotonic()) of every request
+        self.requests.append((method, path, headers, body, time.monotonic()))
 
     # ---- branch protection and GitHub's own merges --------------------------------------------
     def approvals(self, pr):
@@ -257,65 +247,27 @@ def simple_pull_body(state, pr):
     return body
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    state = None  # set per server
-
-    def log_message(self, fmt, *args):
-        pass
-
-    # ---- plumbing ----------------------------------------------------------------------------
-    def send(self, status, body=None, headers=None):
-        data = b"" if body is None else json.dumps(body).encode()
-        self.send_response(status)
-        if body is not None:
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
+class Handler(ForgeHandler):
+    content_type = "application/json; charset=utf-8"
 
     def error(self, status, message, **extra):
         body = {"message": message, "documentation_url": "https://docs.github.com/rest", **extra}
         self.send(status, body)
 
-    def handle_any(self, method):
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        try:
-            payload = json.loads(raw) if raw else None
-        except ValueError:
-            return self.error(400, "Problems parsing JSON")
-        url = urllib.parse.urlsplit(self.path)
-        query = dict(urllib.parse.parse_qsl(url.query))
-        st = self.state
-        with st.lock:
-            st.requests.append((method, url.path, dict(self.headers.items()), payload, time.monotonic()))
-            for fault in st.faults:
-                if fault[0] == method and re.search(fault[1], url.path):
-                    st.faults.remove(fault)
-                    return self.send(fault[2], fault[4], fault[3])
-            for hook in st.hooks:
-                if hook[0] == method and re.search(hook[1], url.path):
-                    st.hooks.remove(hook)
-                    hook[2](st)
-                    break
-            if self.headers.get("Authorization") != "Bearer " + st.token:
-                return self.error(401, "Bad credentials")
-            st.tick()
-            if method == "POST" and url.path == "/graphql":
-                return self.graphql(payload or {})
-            prefix = "/repos/%s/%s" % (st.owner, st.repo)
-            if not url.path.startswith(prefix + "/"):
-                return self.error(404, "Not Found")
-            return self.route(method, url.path[len(prefix):], query, payload)
+    def bad_json(self):
+        return self.error(400, "Problems parsing JSON")
 
-    do_GET = lambda self: self.handle_any("GET")          # noqa: E731
-    do_POST = lambda self: self.handle_any("POST")        # noqa: E731
-    do_PUT = lambda self: self.handle_any("PUT")          # noqa: E731
-    do_PATCH = lambda self: self.handle_any("PATCH")      # noqa: E731
-    do_DELETE = lambda self: self.handle_any("DELETE")    # noqa: E731
+    def answer(self, method, path, query, payload):
+        st = self.state
+        if self.headers.get("Authorization") != "Bearer " + st.token:
+            return self.error(401, "Bad credentials")
+        st.tick()
+        if method == "POST" and path == "/graphql":
+            return self.graphql(payload or {})
+        prefix = "/repos/%s/%s" % (st.owner, st.repo)
+        if not path.startswith(prefix + "/"):
+            return self.error(404, "Not Found")
+        return self.route(method, path[len(prefix):], query, payload)
 
     def route(self, method, path, query, payload):
         routes = (
@@ -383,10 +335,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if st.checks_on_open:
             st.statuses[st.tip(head)] = st.checks_on_open
             st.check_runs[st.tip(head)] = "queued" if st.checks_on_open == "pending" else st.checks_on_open
-        after = [h for h in st.hooks if h[0] == "AFTER POST" and re.search(h[1], "/pulls")]
-        for hook in after:
-            st.hooks.remove(hook)
-            hook[2](st)
+        self.run_after("AFTER POST", "/pulls")
         return self.send(201, pull_body(st, pr))
 
     def get_pull(self, query, payload, number):
@@ -610,50 +559,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return {"pullRequest": {"isDraft": False}}, None
 
 
-class GitHubServer:
+class GitHubServer(ForgeServer):
     """The server on a free port of 127.0.0.1, in a thread of the test's process."""
 
-    def __init__(self, repo_path, owner="org", repo="gitops", token="ghp_testtoken"):
-        self.state = GitHubState(repo_path, owner, repo, token)
-        self.checker = GraphQLChecker()
-        self.handler = type("BoundHandler", (Handler,), {"state": self.state, "checker": self.checker})
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
-        self.httpd.daemon_threads = True
-        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+    HANDLER = Handler
+    FAULT_BODY = {"message": "injected", "documentation_url": ""}
 
-    def __enter__(self):
-        self.thread.start()
-        return self
+    def __init__(self, repo_path, owner="org", repo="gitops", token="ghp_testtoken"):
+        self.checker = GraphQLChecker()
+        super().__init__(GitHubState(repo_path, owner, repo, token))
+        self.handler.checker = self.checker
 
     def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
+        super().__exit__(*exc)
         self.checker.close()
 
     # ---- what tests change -------------------------------------------------------------------
     def reset(self, repo_path, owner="org", repo="gitops", token="ghp_testtoken"):
         """A fresh state (no pull requests, statuses or faults) over `repo_path`."""
-        self.state = GitHubState(repo_path, owner, repo, token)
-        self.handler.state = self.state
+        self.use_state(GitHubState(repo_path, owner, repo, token))
 
     def set_checks(self, sha, state):
         """A commit status and a check run on `sha`: "pending", "success" or "failure"."""
         with self.state.lock:
             self.state.statuses[sha] = state
             self.state.check_runs[sha] = "queued" if state == "pending" else state
-
-    def hook_once(self, method, path_regex, fn):
-        """fn(state) runs once before the first request of `method` whose path matches (method "AFTER
-        POST" with "/pulls": after a pull request is made, before its answer is sent)."""
-        with self.state.lock:
-            self.state.hooks.append([method, path_regex, fn])
-
-    def fail_once(self, method, path_regex, status, headers=None, body=None):
-        with self.state.lock:
-            self.state.faults.append([method, path_regex, status, headers or {},
-                                      body if body is not None else {"message": "injected", "documentation_url": ""}])
 
     def pulls(self):
         with self.state.lock:

@@ -6,7 +6,7 @@
 #include <string.h>
 
 const char *const promote__builtin_git_providers[] = { "local", "github", NULL };
-const char *const promote__builtin_deploy_backends[] = { "none", "exec", NULL };
+const char *const promote__builtin_deploy_backends[] = { "none", "exec", "argocd", NULL };
 
 static const char *builtin_at(const char *const *names, size_t index)
 {

@@ -7,6 +7,7 @@
  * placeholders expanded) and reads the status the backend wrote.
  */
 #include "deploy.h"
+#include "argocd.h"
 #include "exec.h"
 #include "none.h"
 #include "request.h"
@@ -51,7 +52,8 @@ static int find_backend(backend *out, promote_context *ctx, const char *environm
 	out->name = out->env->deploy_backend.name ? out->env->deploy_backend.name : "none";
 	out->ctx = ctx;
 	out->builtin = strcmp(out->name, "none") == 0 ? promote__none_backend()
-		: strcmp(out->name, "exec") == 0 ? promote__exec_backend() : NULL;
+		: strcmp(out->name, "exec") == 0 ? promote__exec_backend()
+		: strcmp(out->name, "argocd") == 0 ? promote__argocd_backend() : NULL;
 	out->vtable = out->builtin;
 	out->payload = ctx;
 	const promote__registration *registered = promote__registry_find(&ctx->deploy_backends, out->name);
@@ -61,7 +63,7 @@ static int find_backend(backend *out, promote_context *ctx, const char *environm
 	}
 	if (!out->vtable)
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_DEPLOY,
-			"environment '%s' names deploy backend '%s', which is neither built in ('none', 'exec') nor "
+			"environment '%s' names deploy backend '%s', which is neither built in ('none', 'exec', 'argocd') nor "
 			"registered on this context (promote_deploy_backend_register())", environment, out->name);
 	return 0;
 }

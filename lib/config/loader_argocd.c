@@ -32,14 +32,16 @@ static const char *read_server(promote__reader *r, const promote__ynode *node, c
 }
 
 void promote__load_argocd(promote__reader *r, promote_env *env, const promote__ynode *map, const char *what,
-	bool argocd)
+	const char *backend)
 {
+	bool argocd = backend && strcmp(backend, "argocd") == 0;
 	promote__argocd_config *c = &env->argocd;
 	for (size_t i = 0; i < PROMOTE_ARRAY_SIZE(argocd_keys); i++) {
 		const promote__ynode *n = promote__map_get(map, argocd_keys[i]);
 		if (n && !argocd) {
-			promote__reader_error(r, n, "'%s' of %s is a setting of the argocd backend, but the backend is not "
-				"argocd; remove '%s' or write 'backend: argocd'", argocd_keys[i], what, argocd_keys[i]);
+			promote__reader_error(r, n, "'%s' of %s is a setting of the argocd backend, but %s%s%s; remove '%s' "
+				"or write 'backend: argocd'", argocd_keys[i], what, backend ? "the backend is '" : "no backend is named",
+				backend ? backend : "", backend ? "'" : "", argocd_keys[i]);
 			return;
 		}
 	}
@@ -62,8 +64,7 @@ void promote__load_argocd(promote__reader *r, promote_env *env, const promote__y
 	if ((n = promote__map_get(map, "appNamespace")))
 		c->app_namespace = promote__read_string(r, n, promote__label_field(r, "appNamespace", what));
 	if ((n = promote__map_get(map, "hold")))
-		c->hold_given = promote__read_duration(r, n, promote__label_field(r, "hold", what),
-			PROMOTE__ARGOCD_HOLD_MAX, &c->hold_s);
+		promote__read_duration(r, n, promote__label_field(r, "hold", what), PROMOTE__ARGOCD_HOLD_MAX, &c->hold_s);
 	if ((n = promote__map_get(map, "insecure"))) {
 		static const char *const values[] = { "false", "true" };
 		c->insecure = promote__read_enum(r, n, promote__label_field(r, "insecure", what), values, 2) == 1;

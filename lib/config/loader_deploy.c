@@ -124,7 +124,7 @@ void promote__load_deploy(promote__reader *r, promote_env *env, const promote__y
 		env->deploy_backend.where = promote__reader_where(r, n);
 	}
 	bool exec = backend && strcmp(backend, "exec") == 0;
-	promote__load_argocd(r, env, map, what, backend && strcmp(backend, "argocd") == 0);
+	promote__load_argocd(r, env, map, what, backend);
 	const promote__ynode *sync = promote__map_get(map, "sync"), *health = promote__map_get(map, "health");
 	if (sync && !exec && (backend || !n))
 		not_for_backend(r, sync, "sync", what, backend);

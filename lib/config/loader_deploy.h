@@ -29,8 +29,8 @@ void promote__load_workflows(promote__reader *r, promote__config *cfg, const pro
 void promote__load_deploy(promote__reader *r, promote_env *env, const promote__ynode *node, const char *what);
 
 /* The argocd backend's keys of deploy: mapping `map` into env->argocd (loader_argocd.c); an error
- * for each of them when the backend is not argocd (`argocd` false). */
+ * for each of them when `backend` (NULL: none named) is not argocd. */
 void promote__load_argocd(promote__reader *r, promote_env *env, const promote__ynode *map, const char *what,
-	bool argocd);
+	const char *backend);
 
 #endif

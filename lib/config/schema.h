@@ -37,8 +37,7 @@ typedef struct promote__argocd_config {
 	const char *project;              /* project: or NULL */
 	const char *app_namespace;        /* appNamespace: or NULL (the server's own namespace) */
 	bool insecure;                    /* insecure: true — TLS not verified */
-	bool hold_given;                  /* hold: given (0s is a hold of none) */
-	uint32_t hold_s;                  /* how long healthy counts as healthy (default PROMOTE__ARGOCD_HOLD_DEFAULT) */
+	uint32_t hold_s;                  /* hold: how long it must stay Healthy; 0: PROMOTE__ARGOCD_HOLD_DEFAULT */
 } promote__argocd_config;
 
 struct promote_repository {

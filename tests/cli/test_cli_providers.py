@@ -10,7 +10,8 @@ def test_the_example_uses_the_built_in_ones():
     rows = [line.split(None, 4) for line in shown.out.splitlines()[1:]]
     assert [(r[0], r[1] + " " + r[2], r[3], r[4]) for r in rows] == [
         ("local", "git provider", "builtin", "default"), ("github", "git provider", "builtin", "-"),
-        ("none", "deploy backend", "builtin", "dev"), ("exec", "deploy backend", "builtin", "qa, staging, prod")]
+        ("none", "deploy backend", "builtin", "dev"), ("exec", "deploy backend", "builtin", "qa, staging, prod"),
+        ("argocd", "deploy backend", "builtin", "-")]
 
 
 def test_json_names_an_unknown_provider_and_who_uses_it(write):
@@ -35,6 +36,7 @@ def test_json_names_an_unknown_provider_and_who_uses_it(write):
         "deploy_backends": [
             {"name": "none", "origin": "builtin", "used_by": ["dev"]},
             {"name": "exec", "origin": "builtin", "used_by": []},
+            {"name": "argocd", "origin": "builtin", "used_by": []},
             {"name": "argo-like", "origin": "unknown", "used_by": ["prod"]},
         ],
     }

@@ -91,6 +91,11 @@ def promote(*args, token=TOKEN, timeout=120):
     return Result(completed)
 
 
+def qa_step_of(record):
+    (step,) = [s for s in record["steps"] if s["environment"] == "qa"]
+    return step
+
+
 def git(repo, *args):
     return subprocess.run(["git", "-C", str(repo), *args], env=GIT_ENV, check=True, capture_output=True,
                           text=True).stdout

@@ -12,14 +12,9 @@ import signal
 import subprocess
 import time
 
-from conftest import CLI, TOKEN, git, make_repo, promote, promote_env
+from conftest import CLI, TOKEN, git, make_repo, promote, promote_env, qa_step_of as qa_step
 
 OK, FAILED, USAGE, WAITING = 0, 1, 2, 3
-
-
-def qa_step(record):
-    (step,) = [s for s in record["steps"] if s["environment"] == "qa"]
-    return step
 
 
 def run(repo, *extra):

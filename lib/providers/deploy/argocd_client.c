@@ -96,7 +96,7 @@ int promote__argocd_open(promote__argocd *a, promote_context *ctx, const char *e
 	if (!c->server)
 		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG, "environment '%s' has no Argo CD "
 			"server: give its deploy a 'server: https://argocd.example.com'", env);
-	a->hold_s = c->hold_given ? c->hold_s : PROMOTE__ARGOCD_HOLD_DEFAULT;
+	a->hold_s = c->hold_s ? c->hold_s : PROMOTE__ARGOCD_HOLD_DEFAULT;
 	a->app_namespace = c->app_namespace;
 	a->project = c->project;
 	char *header = NULL;

@@ -11,7 +11,7 @@
  * The token is never here: it comes from the environment or the context's
  * credentials callback.
  */
-#include "loader_deploy.h"
+#include "loader_argocd.h"
 
 #include "labels.h"
 
@@ -19,17 +19,6 @@
 
 /* The keys only this backend reads. */
 static const char *const argocd_keys[] = { "server", "application", "project", "appNamespace", "hold", "insecure" };
-
-static const char *read_server(promote__reader *r, const promote__ynode *node, const char *what)
-{
-	const char *url = promote__read_string(r, node, what);
-	if (url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
-		promote__reader_error(r, node, "%s is '%s', which is not an http(s) URL; give Argo CD's address, such as "
-			"https://argocd.example.com", what, url);
-		return NULL;
-	}
-	return url;
-}
 
 void promote__load_argocd(promote__reader *r, promote_env *env, const promote__ynode *map, const char *what,
 	const char *backend)
@@ -49,7 +38,8 @@ void promote__load_argocd(promote__reader *r, promote_env *env, const promote__y
 		return;
 	const promote__ynode *n;
 	if ((n = promote__map_get(map, "server")))
-		c->server = read_server(r, n, promote__label_field(r, "server", what));
+		c->server = promote__read_http_url(r, n, promote__label_field(r, "server", what),
+			"Argo CD's address, such as https://argocd.example.com");
 	else
 		promote__reader_error(r, map, "%s has backend argocd and no 'server'; give Argo CD's address, e.g. "
 			"'server: https://argocd.example.com'", what);

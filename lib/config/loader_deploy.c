@@ -14,6 +14,7 @@
  * backend, or none, sync and health are an error.
  */
 #include "loader_deploy.h"
+#include "loader_argocd.h"
 
 #include "labels.h"
 

@@ -18,8 +18,6 @@
 #define PROMOTE__RELEASE_TIMEOUT_DEFAULT (24u * 3600u)
 #define PROMOTE__RETRIES_MAX 20
 #define PROMOTE__RETRIES_DEFAULT 3
-#define PROMOTE__ARGOCD_HOLD_MAX 3600u     /* deploy.hold of backend argocd */
-#define PROMOTE__ARGOCD_HOLD_DEFAULT 5u
 
 /* workflows: {NAME: {run: [argv...], timeout: 10m}} */
 void promote__load_workflows(promote__reader *r, promote__config *cfg, const promote__ynode *node);
@@ -27,10 +25,5 @@ void promote__load_workflows(promote__reader *r, promote__config *cfg, const pro
 /* An environment's deploy: {backend: NAME, sync: [argv...], health: [argv...], timeout: 10m};
  * `what` names it ("'deploy' of environment 'qa'"). */
 void promote__load_deploy(promote__reader *r, promote_env *env, const promote__ynode *node, const char *what);
-
-/* The argocd backend's keys of deploy: mapping `map` into env->argocd (loader_argocd.c); an error
- * for each of them when `backend` (NULL: none named) is not argocd. */
-void promote__load_argocd(promote__reader *r, promote_env *env, const promote__ynode *map, const char *what,
-	const char *backend);
 
 #endif

@@ -31,12 +31,14 @@ unknown application is 404; `fail_once` injects any status once. Standard librar
 """
 
 import datetime
-import http.server
-import json
+import pathlib
 import re
+import sys
 import threading
 import time
-import urllib.parse
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "net"))
+from scriptserver import JSONHandler, ThreadedServer  # noqa: E402
 
 PREFIX = "/api/v1/applications/"
 
@@ -160,41 +162,18 @@ class State:
         self.requests = []    # (method, path, query, headers with lower-case names, body)
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    state = None  # set per server
+class Handler(JSONHandler):
+    def bad_json(self):
+        return self.send(400, runtime_error(3, "the body is not JSON"))
 
-    def log_message(self, fmt, *args):
-        pass
-
-    def send(self, status, body=None, headers=None):
-        data = b"" if body is None else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def handle_any(self, method):
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        try:
-            payload = json.loads(raw) if raw else None
-        except ValueError:
-            return self.send(400, runtime_error(3, "the body is not JSON"))
-        url = urllib.parse.urlsplit(self.path)
-        query = dict(urllib.parse.parse_qsl(url.query))
+    def handle_any(self, method, url, query, payload):
         st = self.state
         delay = 0
         with st.lock:
             headers = {key.lower(): value for key, value in self.headers.items()}  # Prism lower-cases them
             st.requests.append((method, url.path, query, headers, payload))
-            for fault in st.faults:
-                if fault[0] == method and re.search(fault[1], url.path):
-                    st.faults.remove(fault)
-                    return self.send(fault[2], fault[4], fault[3])
+            if self.answer_fault(method, url.path):
+                return None
             if self.headers.get("Authorization") != "Bearer " + st.token:
                 return self.send(401, runtime_error(16, "invalid session: token signature is invalid"))
             match = re.fullmatch(re.escape(PREFIX) + r"([a-z0-9.-]+)(/sync|/operation)?", url.path)
@@ -228,30 +207,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         time.sleep(delay)   # outside the lock: the others are answered meanwhile
         return self.send(200, answer)
 
-    do_GET = lambda self: self.handle_any("GET")          # noqa: E731
-    do_POST = lambda self: self.handle_any("POST")        # noqa: E731
-    do_DELETE = lambda self: self.handle_any("DELETE")    # noqa: E731
 
-
-class ArgoCDServer:
+class ArgoCDServer(ThreadedServer):
     """The server on a free port of 127.0.0.1, in a thread of the test's process."""
 
     def __init__(self, token="argo-t0ken"):
         self.state = State(token)
         self.handler = type("BoundHandler", (Handler,), {"state": self.state})
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
-        self.httpd.daemon_threads = True
-        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
+        super().__init__(self.handler)
 
     def reset(self, token="argo-t0ken"):
         self.state = State(token)

@@ -8,13 +8,12 @@ starts once per module; each test gets a fresh Argo CD state, and fails on any r
 out of the contract that Prism saw during it. Without Prism the tests fail saying so (never skipped).
 """
 
-import json
+import importlib.util
 import os
 import pathlib
 import re
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -22,18 +21,21 @@ HERE = pathlib.Path(__file__).resolve().parent
 SOURCE_ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent / "forge"))
 sys.path.insert(0, str(HERE.parent / "integration"))
+sys.path.insert(0, str(HERE.parent / "net"))
 
 from argocd_server import ArgoCDServer  # noqa: E402
+
+# The CLI tests' result of a run and git helpers, shared, not copied.
+_spec = importlib.util.spec_from_file_location("cli_conftest", HERE.parent / "cli" / "conftest.py")
+_cli = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_cli)
+GIT_ENV, Result, git = _cli.GIT_ENV, _cli.Result, _cli.git
 from gitserver import create_bare_repo  # noqa: E402
 from prism import PRISM, PrismProxy  # noqa: E402
 
 SPEC = SOURCE_ROOT / "tests" / "data" / "argo-cd" / "assets" / "swagger.json"
 CLI = os.path.abspath(os.environ.get("PROMOTE_CLI") or SOURCE_ROOT / "build" / "cli" / "promote")
 TOKEN = "argo-s3cr3t-t0ken-5a1c"
-
-GIT_ENV = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull,
-               GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.com",
-               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.com")
 
 # What Prism logs for a request or an answer out of the contract (prism.py's violations() misses
 # a request refused with 422 "Invalid request", and a path or method the contract does not have).
@@ -65,17 +67,6 @@ def make_repo(root, server, timeout="2m", extra=""):
     return create_bare_repo(root, "gitops", files)
 
 
-class Result:
-    def __init__(self, completed):
-        self.code, self.out, self.err = completed.returncode, completed.stdout, completed.stderr
-
-    def json(self):
-        return json.loads(self.out)
-
-    def __repr__(self):
-        return "<exit %d\nstdout:\n%s\nstderr:\n%s>" % (self.code, self.out, self.err)
-
-
 def promote_env(token=TOKEN):
     env = dict(GIT_ENV, PROMOTE_ARGOCD_TOKEN=token)
     env.pop("ARGOCD_AUTH_TOKEN", None)
@@ -94,11 +85,6 @@ def promote(*args, token=TOKEN, timeout=120):
 def qa_step_of(record):
     (step,) = [s for s in record["steps"] if s["environment"] == "qa"]
     return step
-
-
-def git(repo, *args):
-    return subprocess.run(["git", "-C", str(repo), *args], env=GIT_ENV, check=True, capture_output=True,
-                          text=True).stdout
 
 
 @pytest.fixture(scope="module")

@@ -208,3 +208,31 @@ def test_application_pattern_project_and_namespace_reach_argo_cd(argo, tmp_path)
     assert (body["name"], body["project"], body["appNamespace"]) == ("qa-shop-app", "shop", "team-a")
     assert all(q[2].get("appNamespace") == "team-a" and q[2].get("project") == "shop" for q in server.requests()
                if q[0] == "GET")
+
+
+def test_an_aborted_release_terminates_its_running_sync(argo, tmp_path):
+    server, _ = argo
+    app = server.add_app("shop-qa", running_reads=10 ** 6)
+    repo = make_repo(tmp_path, _url(argo))
+    r = run(repo, "--timeout", "2s")
+    assert r.code == WAITING, r
+    assert qa_step(r.json())["state"] == "deploying"
+    aborted = promote("--repo", repo, "--json", "release", "abort", r.json()["id"], "--reason", "a bad build")
+    assert aborted.code == OK, aborted
+    assert qa_step(aborted.json())["state"] == "aborted"
+    assert app.terminated == 1
+    assert [q[:2] for q in server.requests() if q[0] == "DELETE"] == \
+        [("DELETE", "/api/v1/applications/shop-qa/operation")]
+
+
+def test_an_aborted_release_leaves_another_persons_operation_running(argo, tmp_path):
+    server, _ = argo
+    app = server.add_app("shop-qa", busy_reads=10 ** 6)
+    repo = make_repo(tmp_path, _url(argo))
+    r = run(repo, "--timeout", "2s")
+    assert r.code == WAITING, r
+    assert "another operation runs on 'shop-qa'" in qa_step(r.json())["reason"]
+    aborted = promote("--repo", repo, "--json", "release", "abort", r.json()["id"])
+    assert aborted.code == OK, aborted
+    assert app.terminated == 0 and app.accepted == []
+    assert not [q for q in server.requests() if q[0] == "DELETE"]

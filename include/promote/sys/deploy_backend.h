@@ -84,11 +84,17 @@ typedef struct promote_deploy_backend {
 	int (*workflow_status)(promote_workflow_status *out, const promote_workflow_request *request, void *payload);
 	/* Release `payload` when the context no longer needs it. */
 	void (*free_payload)(void *payload);
+	/* Since v2. The release was aborted while it deployed: stop the sync
+	 * this backend started for the request (its release, revision and
+	 * application), if it still runs — never one it did not start. May
+	 * fill `out` with how it stands. PROMOTE_ENOTFOUND when none of this
+	 * release runs. Without it (or for a v1 vtable) nothing is stopped. */
+	int (*abort)(promote_deploy_status *out, const promote_deploy_request *request, void *payload);
 } promote_deploy_backend;
 
-#define PROMOTE_DEPLOY_BACKEND_VERSION 1
+#define PROMOTE_DEPLOY_BACKEND_VERSION 2
 #define PROMOTE_DEPLOY_BACKEND_INIT \
-	{ PROMOTE_DEPLOY_BACKEND_VERSION, 0, NULL, NULL, NULL, NULL, NULL }
+	{ PROMOTE_DEPLOY_BACKEND_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /* ---- requests: what to deploy or check (read-only, valid during the call) ---- */
 

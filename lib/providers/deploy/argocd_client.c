@@ -2,7 +2,7 @@
 #include "argocd_client.h"
 #include "argocd_judge.h"
 
-#include "config/loader_deploy.h"
+#include "config/loader_argocd.h"
 #include "git/remote_auth.h"
 #include "model/context.h"
 #include "core/buf.h"
@@ -156,6 +156,16 @@ int promote__argocd_get(json_object **app, promote__argocd *a, bool refresh)
 				   : promote__error_oom();
 	promote__api_reply_dispose(&reply);
 	free(query);
+	return rc;
+}
+
+int promote__argocd_terminate(promote__argocd *a)
+{
+	json_object *answer = NULL;
+	promote__api_reply reply = { 0, NULL, NULL, NULL };
+	int rc = call(&answer, &reply, a, "DELETE", "/operation", a->query, NULL);
+	json_object_put(answer);
+	promote__api_reply_dispose(&reply);
 	return rc;
 }
 

@@ -36,4 +36,7 @@ int promote__argocd_get(json_object **app, promote__argocd *a, bool refresh);
 int promote__argocd_sync(json_object **app, bool *busy, promote__argocd *a, const char *revision, const char *release,
 	const char *env);
 
+/* DELETE .../operation: Argo CD terminates the operation that runs. 0, or the call's code. */
+int promote__argocd_terminate(promote__argocd *a);
+
 #endif

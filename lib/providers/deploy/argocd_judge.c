@@ -150,6 +150,7 @@ static int judge_ours(promote__argocd_verdict *v, json_object *app, json_object 
 	const char *phase = pending ? "" : text(state, "phase");
 	char why[256];
 	const char *detail = because(why, sizeof why, state, "message");
+	v->running = !*phase || strcmp(phase, "Running") == 0;
 	if (!*phase)
 		return say(v, PROMOTE_SYNC_SYNCING, PROMOTE_HEALTH_PROGRESSING, "Argo CD has not started the sync of '%s' "
 			"to %.12s yet", name, rev);

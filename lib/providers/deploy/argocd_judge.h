@@ -30,6 +30,7 @@ typedef struct promote__argocd_verdict {
 	int sync;       /* promote_sync_state */
 	int health;     /* promote_health_state: HEALTHY only when every rule holds */
 	bool refresh;   /* Argo CD should compare the application again (GET ?refresh=normal) */
+	bool running;   /* OURS: its operation is asked for or Running (it can be terminated) */
 	char *message;  /* a sentence a person reads in the step's reason (malloc'd) */
 } promote__argocd_verdict;
 

@@ -279,6 +279,16 @@ int promote__deploy_sync(promote_context *ctx, const promote__deploy_target *tar
 	return rc;
 }
 
+int promote__deploy_abort(promote_context *ctx, const promote__deploy_target *target)
+{
+	deploy_call c;
+	int rc = deploy_call_init(&c, ctx, target, __func__);
+	if (rc == 0)
+		CALL(rc, c.b, abort, "stop", "the sync", &c.status, &c.request);
+	deploy_call_dispose(&c);
+	return rc;
+}
+
 /* What the step's reason says of a deploy: the backend's message, else its states. */
 static int describe(promote_buf *detail, const promote_deploy_status *s)
 {

@@ -210,14 +210,21 @@ def test_application_pattern_project_and_namespace_reach_argo_cd(argo, tmp_path)
                if q[0] == "GET")
 
 
-def test_an_aborted_release_terminates_its_running_sync(argo, tmp_path):
+def left_deploying(argo, tmp_path, **app):
+    """A release left running after two seconds, its qa step deploying to an application made with
+    `app`: (server, application, repository, record)."""
     server, _ = argo
-    app = server.add_app("shop-qa", running_reads=10 ** 6)
+    application = server.add_app("shop-qa", **app)
     repo = make_repo(tmp_path, _url(argo))
     r = run(repo, "--timeout", "2s")
     assert r.code == WAITING, r
     assert qa_step(r.json())["state"] == "deploying"
-    aborted = promote("--repo", repo, "--json", "release", "abort", r.json()["id"], "--reason", "a bad build")
+    return server, application, repo, r.json()
+
+
+def test_an_aborted_release_terminates_its_running_sync(argo, tmp_path):
+    server, app, repo, record = left_deploying(argo, tmp_path, running_reads=10 ** 6)
+    aborted = promote("--repo", repo, "--json", "release", "abort", record["id"], "--reason", "a bad build")
     assert aborted.code == OK, aborted
     assert qa_step(aborted.json())["state"] == "aborted"
     assert app.terminated == 1
@@ -226,13 +233,9 @@ def test_an_aborted_release_terminates_its_running_sync(argo, tmp_path):
 
 
 def test_an_aborted_release_leaves_another_persons_operation_running(argo, tmp_path):
-    server, _ = argo
-    app = server.add_app("shop-qa", busy_reads=10 ** 6)
-    repo = make_repo(tmp_path, _url(argo))
-    r = run(repo, "--timeout", "2s")
-    assert r.code == WAITING, r
-    assert "another operation runs on 'shop-qa'" in qa_step(r.json())["reason"]
-    aborted = promote("--repo", repo, "--json", "release", "abort", r.json()["id"])
+    server, app, repo, record = left_deploying(argo, tmp_path, busy_reads=10 ** 6)
+    assert "another operation runs on 'shop-qa'" in qa_step(record)["reason"]
+    aborted = promote("--repo", repo, "--json", "release", "abort", record["id"])
     assert aborted.code == OK, aborted
     assert app.terminated == 0 and app.accepted == []
     assert not [q for q in server.requests() if q[0] == "DELETE"]

@@ -269,24 +269,27 @@ static int deploy_call_init(deploy_call *c, promote_context *ctx, const promote_
 	return rc;
 }
 
-int promote__deploy_sync(promote_context *ctx, const promote__deploy_target *target)
+/* The backend's sync, or (`stop`) its abort, of the target. */
+static int deploy_ask(promote_context *ctx, const promote__deploy_target *target, bool stop, const char *function)
 {
 	deploy_call c;
-	int rc = deploy_call_init(&c, ctx, target, __func__);
-	if (rc == 0)
+	int rc = deploy_call_init(&c, ctx, target, function);
+	if (rc == 0 && stop)
+		CALL(rc, c.b, abort, "stop", "the sync", &c.status, &c.request);
+	else if (rc == 0)
 		CALL(rc, c.b, sync, "sync", "the application", &c.status, &c.request);
 	deploy_call_dispose(&c);
 	return rc;
 }
 
+int promote__deploy_sync(promote_context *ctx, const promote__deploy_target *target)
+{
+	return deploy_ask(ctx, target, false, __func__);
+}
+
 int promote__deploy_abort(promote_context *ctx, const promote__deploy_target *target)
 {
-	deploy_call c;
-	int rc = deploy_call_init(&c, ctx, target, __func__);
-	if (rc == 0)
-		CALL(rc, c.b, abort, "stop", "the sync", &c.status, &c.request);
-	deploy_call_dispose(&c);
-	return rc;
+	return deploy_ask(ctx, target, true, __func__);
 }
 
 /* What the step's reason says of a deploy: the backend's message, else its states. */

@@ -211,10 +211,10 @@ class Handler(JSONHandler):
 class ArgoCDServer(ThreadedServer):
     """The server on a free port of 127.0.0.1, in a thread of the test's process."""
 
-    def __init__(self, token="argo-t0ken"):
+    def __init__(self, token="argo-t0ken", tls=None):
         self.state = State(token)
         self.handler = type("BoundHandler", (Handler,), {"state": self.state})
-        super().__init__(self.handler)
+        super().__init__(self.handler, tls)
 
     def reset(self, token="argo-t0ken"):
         self.state = State(token)

@@ -1,12 +1,16 @@
 """`deploy: {backend: argocd, ...}` in promote.yaml: what `promote validate` says of it (every error
-with file:line:column and what to write), and the application name the backend would ask Argo CD
-for refused before any request when it is no Kubernetes name."""
+with file:line:column and what to write), the application name the backend would ask Argo CD for
+refused before any request when it is no Kubernetes name, a missing token, and TLS: verified unless
+`insecure: true` is written (these talk to argocd_server.py directly: nothing of the contract is
+at stake)."""
 
 import textwrap
 
-from conftest import make_repo, promote, qa_step_of
+from argocd_server import ArgoCDServer
+from conftest import TOKEN, make_repo, promote, qa_step_of
+from scriptserver import self_signed_certificate
 
-USAGE, FAILED = 2, 1
+OK, USAGE, FAILED = 0, 2, 1
 
 
 def position(text, token):
@@ -58,3 +62,20 @@ def test_without_a_token_the_step_fails_saying_where_to_put_one(tmp_path):
     assert r.code == FAILED, r
     assert "no Argo CD token for http://127.0.0.1:9: set PROMOTE_ARGOCD_TOKEN or ARGOCD_AUTH_TOKEN" in \
         qa_step_of(r.json())["reason"]
+
+
+def test_tls_is_verified_unless_insecure_is_written(tmp_path):
+    """An Argo CD server whose certificate is signed by itself: refused, naming the host and how to
+    give a CA bundle; accepted with `insecure: true` written in the environment's deploy."""
+    with ArgoCDServer(token=TOKEN, tls=self_signed_certificate(tmp_path)) as server:
+        server.add_app("shop-qa")
+        refused = promote("--repo", make_repo(tmp_path / "verified", server.url), "--json", "run", "shop", "--version",
+                          "1.5.0")
+        assert refused.code == FAILED, refused
+        reason = qa_step_of(refused.json())["reason"]
+        assert "127.0.0.1" in reason and "PROMOTE_CA_BUNDLE" in reason, reason
+        assert server.requests() == []
+        accepted = promote("--repo", make_repo(tmp_path / "insecure", server.url, extra=", insecure: true"), "--json",
+                           "run", "shop", "--version", "1.5.0")
+        assert accepted.code == OK, accepted
+        assert len(server.app("shop-qa").accepted) == 1

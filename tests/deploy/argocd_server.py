@@ -26,7 +26,7 @@ Traps on request: `busy_reads` — another person's operation runs for that many
 sync asked meanwhile is refused with 400 "another operation is already in progress", as Argo CD
 does); `busy_on_sync` — that operation starts just as our sync arrives; `sync_delay` — the answer
 to a sync is held that many seconds after the operation was recorded (a process killed meanwhile
-never learns of it). Every request must carry "Authorization: Bearer TOKEN" (401 otherwise); an
+never learns of it); `drop_sync_answer` — the sync is taken and the connection closed unanswered. Every request must carry "Authorization: Bearer TOKEN" (401 otherwise); an
 unknown application is 404; `fail_once` injects any status once. Standard library only.
 """
 
@@ -55,7 +55,7 @@ def runtime_error(code, message):
 
 class App:
     def __init__(self, name, old_revision, health_after, running_reads, result_revision, busy_reads, busy_on_sync,
-                 sync_delay):
+                 sync_delay, drop_sync_answer):
         self.name = name
         self.sync_status, self.sync_revision = "OutOfSync", old_revision
         self.health, self.health_message = "Healthy", ""      # the previous revision's: a trap
@@ -72,6 +72,7 @@ class App:
         self.result_revision = result_revision
         self.busy_on_sync = busy_on_sync
         self.sync_delay = sync_delay
+        self.drop_sync_answer = drop_sync_answer
         self.accepted = []          # the sync requests accepted (their bodies)
         self.refused = 0            # the sync requests refused because an operation ran
         self.terminated = 0
@@ -195,6 +196,10 @@ class Handler(JSONHandler):
                 app.start_ours(payload or {})
                 delay, answer = app.sync_delay, app.body()
                 app.sync_delay = 0
+                if app.drop_sync_answer:
+                    app.drop_sync_answer = False
+                    self.close_connection = True   # taken, never answered: the connection just closes
+                    return None
             elif what == ("DELETE", "/operation"):
                 if not app.operation:
                     return self.send(400, runtime_error(9, "Unable to terminate operation. No operation is in "
@@ -221,10 +226,10 @@ class ArgoCDServer(ThreadedServer):
         self.handler.state = self.state
 
     def add_app(self, name, old_revision="0" * 40, health_after=("Progressing", "Healthy"), running_reads=3,
-                result_revision=None, busy_reads=0, busy_on_sync=False, sync_delay=0):
+                result_revision=None, busy_reads=0, busy_on_sync=False, sync_delay=0, drop_sync_answer=False):
         with self.state.lock:
             self.state.apps[name] = App(name, old_revision, health_after, running_reads, result_revision,
-                                        busy_reads, busy_on_sync, sync_delay)
+                                        busy_reads, busy_on_sync, sync_delay, drop_sync_answer)
             return self.state.apps[name]
 
     def app(self, name):

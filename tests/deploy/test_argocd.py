@@ -151,6 +151,19 @@ def test_a_process_killed_after_asking_for_the_sync_never_asks_twice(argo, tmp_p
     assert [q[1] for q in server.requests()].count("/api/v1/applications/shop-qa/sync") == 1
 
 
+def test_a_sync_taken_but_never_answered_is_found_again_not_sent_twice(argo, tmp_path):
+    """Argo CD took the sync and the connection closed before its answer (Prism answers the broken
+    upstream, "socket hang up", with a 5xx of its own): the backend does not send it again; it reads
+    the application and follows the operation it finds there."""
+    server, _ = argo
+    app = server.add_app("shop-qa", drop_sync_answer=True)
+    repo = make_repo(tmp_path, _url(argo))
+    r = run(repo)
+    assert r.code == OK, r
+    assert len(app.accepted) == 1
+    assert [q[1] for q in server.requests()].count("/api/v1/applications/shop-qa/sync") == 1
+
+
 def test_a_refused_token_fails_the_step_naming_the_refusal_and_never_the_token(argo, tmp_path):
     server, _ = argo
     server.add_app("shop-qa")

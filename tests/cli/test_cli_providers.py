@@ -11,7 +11,8 @@ def test_the_example_uses_the_built_in_ones():
     assert [(r[0], r[1] + " " + r[2], r[3], r[4]) for r in rows] == [
         ("local", "git provider", "builtin", "default"), ("github", "git provider", "builtin", "-"),
         ("gitea", "git provider", "builtin", "-"),
-        ("none", "deploy backend", "builtin", "dev"), ("exec", "deploy backend", "builtin", "qa, staging, prod")]
+        ("none", "deploy backend", "builtin", "dev"), ("exec", "deploy backend", "builtin", "qa, staging, prod"),
+        ("argocd", "deploy backend", "builtin", "-")]
 
 
 def test_json_names_an_unknown_provider_and_who_uses_it(write):
@@ -37,6 +38,7 @@ def test_json_names_an_unknown_provider_and_who_uses_it(write):
         "deploy_backends": [
             {"name": "none", "origin": "builtin", "used_by": ["dev"]},
             {"name": "exec", "origin": "builtin", "used_by": []},
+            {"name": "argocd", "origin": "builtin", "used_by": []},
             {"name": "argo-like", "origin": "unknown", "used_by": ["prod"]},
         ],
     }

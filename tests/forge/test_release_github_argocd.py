@@ -19,7 +19,10 @@ import sys
 import pytest
 
 import test_github as gh
+from conftest import CLI
+from forge_cli import branch_tip
 from github_server import pull_node_id
+from gitserver import run_git
 from prism import PrismProxy
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -67,9 +70,9 @@ def argocd():
 
 
 def run(git_server, tmp_path, *args):
-    env = gh.promote_env(git_server, tmp_path)
-    env["PROMOTE_ARGOCD_TOKEN"] = ARGO_TOKEN
-    return subprocess.run([gh.CLI, *map(str, args)], capture_output=True, text=True, timeout=300, env=env,
+    """`promote ARGS` with the GitHub token (as the forge tests run it) and the Argo CD token."""
+    env = dict(gh.GITHUB.env(git_server, tmp_path), PROMOTE_ARGOCD_TOKEN=ARGO_TOKEN)
+    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=300, env=env,
                           stdin=subprocess.DEVNULL)
 
 
@@ -113,22 +116,22 @@ def test_a_release_through_github_and_argo_cd(git_server, github, argocd, tmp_pa
     prod = {s["environment"]: s for s in record["steps"]}["prod"]
     [pr] = server.pulls()
     assert pr["state"] == "merged" and not pr["draft"]
-    main = gh.branch_tip(bare, "main")
+    main = branch_tip(bare, "main")
     assert prod["state"] == "succeeded" and prod["deploy"] == "healthy" and prod["merge_commit"] == main == \
         pr["merge_commit_sha"], prod
     assert [body["revision"] for body in prod_app.accepted] == [main]  # one sync, at the merge commit
     assert [body["revision"] for body in qa_app.accepted] == [qa_commit]  # qa not synced again
     [merge] = [q for q in server.state.requests if q[0] == "PUT"]
-    assert merge[3]["sha"] == gh.branch_tip(bare, pr["head"]) or merge[3]["sha"] == pr.get("head_sha_at_close")
+    assert merge[3]["sha"] == branch_tip(bare, pr["head"]) or merge[3]["sha"] == pr.get("head_sha_at_close")
     ready = [a for op, a in server.state.graphql_requests if op == "markPullRequestReadyForReview"]
     assert ready == [{"input": {"pullRequestId": pull_node_id(1)}}]
     assert {"name": "promote.release", "value": release} in prod_app.accepted[0]["infos"]
     # Exactly what moved, with the comment beside the version kept.
     for env in ("qa", "prod"):
-        values = gh.run_git("-C", bare, "show", "main:envs/%s/apps/shop/values.yaml" % env).stdout
+        values = run_git("-C", bare, "show", "main:envs/%s/apps/shop/values.yaml" % env).stdout
         assert values == 'image:\n  tag: "1.5.0"  # the shop\n'
     # No token of either service anywhere.
-    history = gh.run_git("-C", bare, "log", "-p", "--all").stdout
+    history = run_git("-C", bare, "log", "-p", "--all").stdout
     for token in (gh.TOKEN, ARGO_TOKEN):
         assert token not in history and token not in r.stdout + r.stderr
     breaks = [line for line in argo_prism.text()[mark:].splitlines()

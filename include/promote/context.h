@@ -167,7 +167,7 @@ typedef struct promote_warnings promote_warnings;
 /*
  * Check what opening the context could not. Errors: each git provider
  * (repositories.*.provider) and deploy backend (environments.*.deploy.backend)
- * the configuration names must be built in ("local"; "none", "exec") or
+ * the configuration names must be built in ("local"; "none", "exec", "argocd") or
  * registered on `ctx` by now; otherwise PROMOTE_EINVALID, every unknown name
  * in the error chain at its file:line:column with a "did you mean", and *out
  * NULL. Warnings: a flow step of a `never` environment that other steps wait

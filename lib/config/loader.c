@@ -46,17 +46,8 @@ static const char *read_branch(promote__reader *r, const promote__ynode *node, c
 
 /* ---- repositories ---------------------------------------------------- */
 
-/* api: an http(s) URL (a forge's REST API base, such as a GitHub Enterprise server's). */
-static const char *read_api(promote__reader *r, const promote__ynode *node, const char *what)
-{
-	const char *url = promote__read_string(r, node, what);
-	if (url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
-		promote__reader_error(r, node, "%s is '%s', which is not an http(s) URL; give the API's base, such as "
-			"https://api.github.com or https://github.example.com/api/v3", what, url);
-		return NULL;
-	}
-	return url;
-}
+/* What an api: or graphql: that is not an http(s) URL should be. */
+#define API_HINT "the API's base, such as https://api.github.com or https://github.example.com/api/v3"
 
 static const char *read_merge_method(promote__reader *r, const promote__ynode *node, const char *what)
 {
@@ -103,9 +94,9 @@ static void load_repository(promote__reader *r, promote_repository *repo, const 
 	if ((n = promote__map_get(map, "url")))
 		repo->url = promote__read_string(r, n, promote__label_field(r, "url", what));
 	if ((n = promote__map_get(map, "api")))
-		repo->api = read_api(r, n, promote__label_field(r, "api", what));
+		repo->api = promote__read_http_url(r, n, promote__label_field(r, "api", what), API_HINT);
 	if ((n = promote__map_get(map, "graphql")))
-		repo->graphql = read_api(r, n, promote__label_field(r, "graphql", what));
+		repo->graphql = promote__read_http_url(r, n, promote__label_field(r, "graphql", what), API_HINT);
 	if ((n = promote__map_get(map, "mergeMethod")))
 		repo->merge_method = read_merge_method(r, n, promote__label_field(r, "mergeMethod", what));
 	if ((n = promote__map_get(map, "provider"))) {

@@ -14,6 +14,7 @@
  * backend, or none, sync and health are an error.
  */
 #include "loader_deploy.h"
+#include "loader_argocd.h"
 
 #include "labels.h"
 
@@ -115,7 +116,8 @@ void promote__load_deploy(promote__reader *r, promote_env *env, const promote__y
 	const promote__ynode *map = promote__expect(r, node, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
-	promote__check_keys(r, map, KEYS("backend", "sync", "health", "timeout"), what);
+	promote__check_keys(r, map, KEYS("backend", "sync", "health", "timeout", "server", "application",
+		"project", "appNamespace", "hold", "insecure"), what);
 	const promote__ynode *n = promote__map_get(map, "backend");
 	const char *backend = NULL;
 	if (n && (backend = promote__read_string(r, n, promote__label_field(r, "backend", what)))) {
@@ -123,6 +125,7 @@ void promote__load_deploy(promote__reader *r, promote_env *env, const promote__y
 		env->deploy_backend.where = promote__reader_where(r, n);
 	}
 	bool exec = backend && strcmp(backend, "exec") == 0;
+	promote__load_argocd(r, env, map, what, backend);
 	const promote__ynode *sync = promote__map_get(map, "sync"), *health = promote__map_get(map, "health");
 	if (sync && !exec && (backend || !n))
 		not_for_backend(r, sync, "sync", what, backend);

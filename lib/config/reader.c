@@ -166,6 +166,17 @@ const char *promote__read_string(promote__reader *r, const promote__ynode *node,
 	return s;
 }
 
+const char *promote__read_http_url(promote__reader *r, const promote__ynode *node, const char *what,
+	const char *hint)
+{
+	const char *url = promote__read_string(r, node, what);
+	if (url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
+		promote__reader_error(r, node, "%s is '%s', which is not an http(s) URL; give %s", what, url, hint);
+		return NULL;
+	}
+	return url;
+}
+
 /* A plain scalar that is a decimal int32_t. */
 static bool parse_int32(const promote__ynode *n, int32_t *out)
 {

@@ -41,6 +41,11 @@ const promote__ynode *promote__expect(promote__reader *r, const promote__ynode *
 /* A non-null scalar as an arena string; NULL (and an error) otherwise. */
 const char *promote__read_string(promote__reader *r, const promote__ynode *node, const char *what);
 
+/* An http(s) URL (a string starting "https://" or "http://"); NULL and an error saying to give
+ * `hint` ("the API's base, such as https://api.github.com") otherwise. */
+const char *promote__read_http_url(promote__reader *r, const promote__ynode *node, const char *what,
+	const char *hint);
+
 /* A decimal integer that fits in int32_t. */
 bool promote__read_int32(promote__reader *r, const promote__ynode *node, const char *what, int32_t *out);
 

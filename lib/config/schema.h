@@ -30,6 +30,16 @@ typedef struct promote__cluster {
 	const char *namespace_;
 } promote__cluster;
 
+/* deploy: of backend argocd — which Argo CD server and application (providers/deploy/argocd*.c). */
+typedef struct promote__argocd_config {
+	const char *server;               /* server: the API's base URL, "https://argocd.example.com"; NULL: not argocd */
+	const char *application;          /* application: the name, placeholders {product} {env}; NULL: "{product}-{env}" */
+	const char *project;              /* project: or NULL */
+	const char *app_namespace;        /* appNamespace: or NULL (the server's own namespace) */
+	bool insecure;                    /* insecure: true — TLS not verified */
+	uint32_t hold_s;                  /* hold: how long it must stay Healthy; 0: PROMOTE__ARGOCD_HOLD_DEFAULT */
+} promote__argocd_config;
+
 struct promote_repository {
 	const char *name;
 	const char *url;
@@ -61,6 +71,7 @@ struct promote_env {
 	const char **deploy_health;       /* deploy.health: argv (exit 0 healthy, 75 progressing) */
 	size_t deploy_health_count;
 	uint32_t deploy_timeout_s;        /* deploy.timeout; 0: the default (10 min) */
+	promote__argocd_config argocd;    /* deploy.server, application, ...: backend argocd's */
 	struct promote__window *windows;  /* windows: freeze windows (window.h) */
 	size_t window_count;
 	promote__location where;

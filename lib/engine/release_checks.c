@@ -317,6 +317,20 @@ static int request_sync(promote_release *r, promote_release_step *s, promote__po
 	return rc;
 }
 
+int promote__deploy_stop(promote_release *r, const char *env)
+{
+	const promote_release_step *s = promote__release_step(r, env);
+	promote__deploy_target t;
+	int rc = s ? target_of(&t, r, s) : 0;
+	if (rc == 0 && s)
+		rc = promote__deploy_abort(r->ctx, &t);
+	if (rc == PROMOTE_ENOTFOUND || rc == PROMOTE_ENOTSUPPORTED) {
+		promote_error_clear();
+		rc = 0;
+	}
+	return rc;
+}
+
 int promote__deploy_advance(promote_release *r, const char *env, bool *done, promote__poll_state *ps)
 {
 	*done = false;

@@ -105,6 +105,7 @@ int promote_release_approve(promote_release *release, const char *env, const cha
 typedef struct abort_args {
 	const char *reason;
 	PROMOTE__ARRAY(char *) envs; /* the steps aborted now */
+	PROMOTE__ARRAY(bool) deploying; /* ... each of which was deploying */
 } abort_args;
 
 static void abort_args_reset(abort_args *a)
@@ -112,6 +113,7 @@ static void abort_args_reset(abort_args *a)
 	for (size_t i = 0; i < a->envs.size; i++)
 		free(a->envs.ptr[i]);
 	a->envs.size = 0;
+	a->deploying.size = 0;
 }
 
 static int mutate_abort(promote_release *r, bool *changed, void *arg)
@@ -126,11 +128,16 @@ static int mutate_abort(promote_release *r, bool *changed, void *arg)
 		promote_release_step *s = &r->steps[i];
 		if (promote__step_final(s->state))
 			continue;
+		bool deploying = s->state == PROMOTE_STEP_DEPLOYING;
 		s->state = PROMOTE_STEP_ABORTED;
 		s->finished = now;
 		char *name = strdup(s->environment);
 		if (!name || (rc = promote__array_push(&a->envs, name)) != 0) {
 			free(name);
+			rc = promote__error_oom();
+			break;
+		}
+		if ((rc = promote__array_push(&a->deploying, deploying)) != 0) {
 			rc = promote__error_oom();
 			break;
 		}
@@ -172,9 +179,10 @@ int promote_release_abort(promote_release *release, const char *reason)
 		return promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_RELEASE, "release %s is %s already: nothing to abort",
 			release->id, promote_release_state_name(release->state));
 	char *why = reason && *reason ? promote__strdupf("aborted: %s", reason) : strdup("aborted");
-	abort_args a = { why, PROMOTE__ARRAY_INIT };
+	abort_args a = { why, PROMOTE__ARRAY_INIT, PROMOTE__ARRAY_INIT };
 	rc = why ? promote__release_update(release, mutate_abort, &a, "Abort") : promote__error_oom();
-	/* No further writes to the environments; the change requests its steps opened are closed. */
+	/* No further writes to the environments; the change requests its steps opened are closed, and
+	 * the syncs of the steps that were deploying stopped. */
 	for (size_t i = 0; rc == 0 && i < a.envs.size; i++) {
 		const promote_release_step *s = promote__release_step(release, a.envs.ptr[i]);
 		bool first = true;
@@ -186,12 +194,16 @@ int promote_release_abort(promote_release *release, const char *reason)
 			rc = close_change(release, s->environment, s->change, reason && *reason ? reason : "no reason given");
 	}
 	for (size_t i = 0; rc == 0 && i < a.envs.size; i++)
+		if (a.deploying.ptr[i])
+			rc = promote__deploy_stop(release, a.envs.ptr[i]);
+	for (size_t i = 0; rc == 0 && i < a.envs.size; i++)
 		rc = promote__release_emit(release, PROMOTE_RELEASE_EVENT_STEP_FINISHED,
 			promote__release_step(release, a.envs.ptr[i]));
 	if (rc == 0)
 		rc = promote__release_emit(release, PROMOTE_RELEASE_EVENT_RELEASE_FINISHED, NULL);
 	abort_args_reset(&a);
 	promote__array_free(&a.envs);
+	promote__array_free(&a.deploying);
 	free(why);
 	return rc;
 }

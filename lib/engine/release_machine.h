@@ -163,6 +163,10 @@ int promote__step_after_landing(promote_context *ctx, const promote_release_step
 /* Advance the deploy of `env` (state deploying): *done when healthy. */
 int promote__deploy_advance(promote_release *r, const char *env, bool *done, promote__poll_state *ps);
 
+/* The step into `env` was aborted while it deployed: the environment's deploy backend is asked to
+ * stop the sync it started (a backend without that slot, or with nothing running, is no error). */
+int promote__deploy_stop(promote_release *r, const char *env);
+
 /* ---- errors --------------------------------------------------------------- */
 
 /* A failure that may pass by itself (network, a timeout, a lost race, a server's 5xx). */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 const char *const promote__builtin_git_providers[] = { "local", "github", "gitea", "gitlab", NULL };
-const char *const promote__builtin_deploy_backends[] = { "none", "exec", NULL };
+const char *const promote__builtin_deploy_backends[] = { "none", "exec", "argocd", NULL };
 
 static const char *builtin_at(const char *const *names, size_t index)
 {
@@ -42,7 +42,8 @@ static bool valid_name(const char *name)
 /* Each vtable's size in each version (core/options.h). */
 static const size_t git_provider_sizes[] = { sizeof(promote_git_provider) };
 PROMOTE__OPTIONS_SIZES_CHECK(git_provider_sizes, PROMOTE_GIT_PROVIDER_VERSION);
-static const size_t deploy_backend_sizes[] = { sizeof(promote_deploy_backend) };
+static const size_t deploy_backend_sizes[] = { offsetof(promote_deploy_backend, abort) /* v1 */,
+	sizeof(promote_deploy_backend) };
 PROMOTE__OPTIONS_SIZES_CHECK(deploy_backend_sizes, PROMOTE_DEPLOY_BACKEND_VERSION);
 
 /* Checks shared by both kinds; on success a new zeroed slot is appended. */

@@ -216,7 +216,7 @@ def test_validate_refuses_unknown_provider_and_backend(write):
     text = """\
         version: 1
         repositories: {gitops: {provider: gitub}}
-        environments: {dev: {path: envs/dev, deploy: {backend: argocd}}}
+        environments: {dev: {path: envs/dev, deploy: {backend: spinnaker}}}
         """
     path = write(text)
     r = promote("--config", path, "validate")
@@ -224,8 +224,8 @@ def test_validate_refuses_unknown_provider_and_backend(write):
     provider, backend, total = r.err.splitlines()
     assert provider.startswith("%s:%d:%d: repository 'gitops' names unknown git provider 'gitub' (did you mean 'github'?); known: 'local', 'github'" % (
         (path,) + position(textwrap.dedent(text), "gitub")))
-    assert backend.startswith("%s:%d:%d: environment 'dev' names unknown deploy backend 'argocd'; known: 'none', 'exec'" % (
-        (path,) + position(textwrap.dedent(text), "argocd")))
+    assert backend.startswith("%s:%d:%d: environment 'dev' names unknown deploy backend 'spinnaker'; known: 'none', 'exec', 'argocd'" % (
+        (path,) + position(textwrap.dedent(text), "spinnaker")))
     assert total == "promote: 2 errors"
 
 

@@ -12,7 +12,8 @@ def test_the_example_uses_the_built_in_ones():
         ("local", "git provider", "builtin", "default"), ("github", "git provider", "builtin", "-"),
         ("gitea", "git provider", "builtin", "-"),
         ("gitlab", "git provider", "builtin", "-"),
-        ("none", "deploy backend", "builtin", "dev"), ("exec", "deploy backend", "builtin", "qa, staging, prod")]
+        ("none", "deploy backend", "builtin", "dev"), ("exec", "deploy backend", "builtin", "qa, staging, prod"),
+        ("argocd", "deploy backend", "builtin", "-")]
 
 
 def test_json_names_an_unknown_provider_and_who_uses_it(write):
@@ -39,6 +40,7 @@ def test_json_names_an_unknown_provider_and_who_uses_it(write):
         "deploy_backends": [
             {"name": "none", "origin": "builtin", "used_by": ["dev"]},
             {"name": "exec", "origin": "builtin", "used_by": []},
+            {"name": "argocd", "origin": "builtin", "used_by": []},
             {"name": "argo-like", "origin": "unknown", "used_by": ["prod"]},
         ],
     }

@@ -98,7 +98,9 @@ def test_a_young_lock_is_waited_for_then_said_to_be_another_process(example_repo
     waited = time.monotonic() - start
     assert failed.returncode == 1, failed
     assert "another process is writing it" in failed.stderr and str(lock) in failed.stderr
-    assert 4 <= waited < 30
+    # The young lock is waited for (5 s), and the wait ends: bounded well above what the run itself
+    # takes, which a sanitized build on a loaded machine makes several times slower.
+    assert 4 <= waited < (90 if os.environ.get("PROMOTE_FAULTS_SANITIZED") == "1" else 30)
     # doctor leaves a young lock alone, even with --fix
     kept = promote(["--repo", repo, "doctor", "--fix"], env)
     assert kept.returncode == 1 and lock.exists() and "may be writing" in kept.stderr

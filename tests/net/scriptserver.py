@@ -17,10 +17,12 @@ queued, the answer is 599 and the request is still recorded: the test fails on w
 import http.server
 import json
 import pathlib
+import re
 import socket
 import ssl
 import subprocess
 import threading
+import urllib.parse
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -75,22 +77,92 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
 
-class ScriptServer:
-    def __init__(self, tls=None):
-        self.queue = []
-        self.requests = []
-        self.connections = 0
-        self.lock = threading.Lock()
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+class JSONHandler(http.server.BaseHTTPRequestHandler):
+    """The plumbing of a stateful JSON API server (tests/forge/github_server.py,
+    tests/deploy/argocd_server.py): quiet, HTTP/1.1, every method to handle_any(method, url, query,
+    payload), which a subclass writes; the request's JSON body parsed (a body that is not JSON
+    answered with bad_json()); `state.faults` ([method, path regex, status, headers, body]) answered
+    once each by answer_fault()."""
+
+    protocol_version = "HTTP/1.1"
+    content_type = "application/json"
+    state = None  # set per server
+
+    def log_message(self, fmt, *args):  # quiet
+        pass
+
+    def send(self, status, body=None, headers=None):
+        data = b"" if body is None else json.dumps(body).encode()
+        self.send_response(status)
+        if body is not None:
+            self.send_header("Content-Type", self.content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def answer_fault(self, method, path):
+        """True once a fault of `state.faults` matching the request was answered (and removed)."""
+        for fault in self.state.faults:
+            if fault[0] == method and re.search(fault[1], path):
+                self.state.faults.remove(fault)
+                self.send(fault[2], fault[4], fault[3])
+                return True
+        return False
+
+    def _dispatch(self, method):
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            payload = json.loads(raw) if raw else None
+        except ValueError:
+            return self.bad_json()
+        url = urllib.parse.urlsplit(self.path)
+        return self.handle_any(method, url, dict(urllib.parse.parse_qsl(url.query)), payload)
+
+    do_GET = lambda self: self._dispatch("GET")          # noqa: E731
+    do_POST = lambda self: self._dispatch("POST")        # noqa: E731
+    do_PUT = lambda self: self._dispatch("PUT")          # noqa: E731
+    do_PATCH = lambda self: self._dispatch("PATCH")      # noqa: E731
+    do_DELETE = lambda self: self._dispatch("DELETE")    # noqa: E731
+
+
+class ThreadedServer:
+    """An HTTP server of `handler` (a BaseHTTPRequestHandler class) on a free port of 127.0.0.1, serving
+    from a thread of the test's process inside a `with`; `tls` (certfile, keyfile) makes it HTTPS. Every
+    test server here and in tests/forge, tests/deploy is one."""
+
+    def __init__(self, handler, tls=None, poll_interval=0.5):
+        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
-        self._httpd.script = self
         if tls:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(*tls)
             self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
         self.port = self._httpd.server_address[1]
         self.url = "%s://127.0.0.1:%d" % ("https" if tls else "http", self.port)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": poll_interval},
+                                        daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+
+class ScriptServer(ThreadedServer):
+    def __init__(self, tls=None):
+        self.queue = []
+        self.requests = []
+        self.connections = 0
+        self.lock = threading.Lock()
+        super().__init__(_Handler, tls, poll_interval=0.02)
+        self._httpd.script = self
 
     def answer(self, status, body=None, headers=None, echo=None):
         with self.lock:
@@ -101,15 +173,6 @@ class ScriptServer:
         with self.lock:
             self.queue.append({"drop": True})
         return self
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
 
 
 def self_signed_certificate(folder):

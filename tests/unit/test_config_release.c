@@ -46,7 +46,7 @@ static void test_keys_and_defaults(void **state)
 		"environments:\n"
 		"  dev: {path: envs/dev}\n"
 		"  qa: {path: envs/qa, deploy: {backend: exec, sync: [./sync.sh, \"{env}\"], health: [./health.sh], timeout: 90s}}\n"
-		"  prod: {path: envs/prod, deploy: {backend: argocd, timeout: 1h30m}}\n"
+		"  prod: {path: envs/prod, deploy: {backend: argocd, server: https://argocd.example.com, timeout: 1h30m}}\n"
 		"workflows:\n"
 		"  smoke-test: {run: [./checks/smoke.sh, \"{env}\", --fast], timeout: 10m}\n"
 		"  verify: {run: [./verify.sh]}\n"
@@ -72,6 +72,10 @@ static void test_keys_and_defaults(void **state)
 	assert_int_equal(promote_env_lookup(&env, ctx, "prod"), 0);
 	assert_string_equal(promote_env_deploy_backend(env), "argocd");
 	assert_int_equal(env->deploy_timeout_s, 5400);
+	assert_string_equal(env->argocd.server, "https://argocd.example.com");
+	assert_null(env->argocd.application);
+	assert_int_equal(env->argocd.hold_s, 0);
+	assert_false(env->argocd.insecure);
 	assert_null(promote_env_deploy_backend(NULL));
 
 	const promote__workflow *w = promote__workflow_find(ctx, "smoke-test");
@@ -172,7 +176,7 @@ static void test_deploy_errors(void **state)
 		"  qa: {path: envs/qa, deploy: {backend: none, sync: [./sync.sh]}}\n"
 		"  staging: {path: envs/staging, deploy: {health: [./h.sh], timeout: 5m}}\n"
 		"  prod: {path: envs/prod, deploy: {backend: exec, sync: ./sync.sh, helth: [./h.sh]}}\n"
-		"  perf: {path: envs/perf, deploy: {backend: argocd, health: [./h.sh], timeout: 25h}}\n"
+		"  perf: {path: envs/perf, deploy: {backend: spinnaker, health: [./h.sh], timeout: 25h}}\n"
 		"  edge: {path: envs/edge, deploy: [exec]}\n",
 		"promote.yaml:3:53: 'sync' of 'deploy' of environment 'qa' is a command of the exec backend, but the backend "
 		"is 'none'; remove 'sync' or write 'backend: exec'",
@@ -183,10 +187,10 @@ static void test_deploy_errors(void **state)
 		"promote.yaml:5:57: 'sync' of 'deploy' of environment 'prod' must be a list: the program and its arguments, "
 		"run without a shell, e.g. [./checks/smoke.sh, \"{env}\"]",
 		"promote.yaml:5:68: unknown key 'helth' in 'deploy' of environment 'prod' (did you mean 'health'?); the keys "
-		"allowed here are: backend, sync, health, timeout",
-		"promote.yaml:6:61: 'health' of 'deploy' of environment 'perf' is a command of the exec backend, but the "
-		"backend is 'argocd'; remove 'health' or write 'backend: exec'",
-		"promote.yaml:6:80: 'timeout' of 'deploy' of environment 'perf' is '25h'; write a duration from 1s to 24h",
+		"allowed here are: backend, sync, health, timeout, server, application, project, appNamespace, hold, insecure",
+		"promote.yaml:6:64: 'health' of 'deploy' of environment 'perf' is a command of the exec backend, but the "
+		"backend is 'spinnaker'; remove 'health' or write 'backend: exec'",
+		"promote.yaml:6:83: 'timeout' of 'deploy' of environment 'perf' is '25h'; write a duration from 1s to 24h",
 		"promote.yaml:7:35: 'deploy' of environment 'edge' must be a mapping, not a sequence (write 'key: value' "
 		"entries)");
 }

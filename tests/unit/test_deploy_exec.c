@@ -441,8 +441,8 @@ static void test_none_deploys_nothing_and_runs_no_workflow(void **state)
 	assert_true(promote__deploy_configured(f->ctx, "qa"));
 	assert_int_equal(promote__deploy_sync(f->ctx, &qa), PROMOTE_ENOTFOUND);
 	assert_string_equal(promote_error_last()->message,
-		"environment 'qa' names deploy backend 'argo', which is neither built in ('none', 'exec') nor registered "
-		"on this context (promote_deploy_backend_register())");
+		"environment 'qa' names deploy backend 'argo', which is neither built in ('none', 'exec', 'argocd') nor "
+		"registered on this context (promote_deploy_backend_register())");
 	promote__deploy_target nowhere = { "r", "shop", "stagign", "1.4.0", "", NULL };
 	assert_int_equal(promote__deploy_sync(f->ctx, &nowhere), PROMOTE_ENOTFOUND);
 	assert_false(promote__deploy_configured(f->ctx, "stagign"));

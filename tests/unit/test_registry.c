@@ -83,12 +83,47 @@ static void test_init_functions(void **state)
 	assert_int_equal(promote_deploy_backend_init(&backend, 0), PROMOTE_EVERSION);
 }
 
+/* What a caller built against version 1 of the deploy-backend vtable (before `abort`) has. */
+typedef struct deploy_backend_v1 {
+	uint32_t version;
+	uint32_t reserved;
+	void (*slots[4])(void); /* sync, status, run_workflow, workflow_status */
+	void (*free_payload)(void *payload);
+} deploy_backend_v1;
+
+/* Its shorter struct: init and register read and write only its bytes (a heap block of exactly that
+ * size: AddressSanitizer sees any byte past it), and the registered copy has no abort slot. */
+static void test_deploy_backend_version_1_still_registers(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(deploy_backend_v1), offsetof(promote_deploy_backend, abort));
+	deploy_backend_v1 *old = malloc(sizeof *old);
+	assert_non_null(old);
+	assert_int_equal(promote_deploy_backend_init((promote_deploy_backend *)(void *)old, 1), 0);
+	assert_int_equal(old->version, 1);
+	assert_null(old->slots[0]);
+	old->free_payload = count_free;
+	promote_context *ctx = minimal();
+	static int seven = 7;
+	assert_int_equal(promote_deploy_backend_register(ctx, "old", (promote_deploy_backend *)(void *)old, &seven), 0);
+	free(old);
+	assert_int_equal(promote_deploy_backend_count(ctx), 1);
+	promote_deploy_backend current;
+	assert_int_equal(promote_deploy_backend_init(&current, 2), 0);
+	assert_null(current.abort);
+	assert_int_equal(promote_deploy_backend_init(&current, 3), PROMOTE_EVERSION);
+	freed = 0;
+	promote_context_free(ctx);
+	assert_int_equal(freed, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_git_provider_registration),
 		cmocka_unit_test(test_vtable_is_copied),
 		cmocka_unit_test(test_init_functions),
+		cmocka_unit_test(test_deploy_backend_version_1_still_registers),
 	};
 	return cmocka_run_group_tests_name("registry", tests, helpers_init, helpers_shutdown);
 }

@@ -97,7 +97,7 @@ static void test_check_refuses_unknown_names(void **state)
 				   "repositories: {gitops: {url: /nowhere, provider: gitlub}}\n"
 				   "environments:\n"
 				   "  dev: {path: envs/dev}\n"
-				   "  prod: {path: envs/prod, deploy: {backend: argocd}}\n"
+				   "  prod: {path: envs/prod, deploy: {backend: spinnaker}}\n"
 				   "products: {app: {path: app, template: {files: [\"*.yaml\"]}}}\n"
 				   "flows: {default: {trigger: dev, steps: {prod: {}}}}\n";
 	promote_context *ctx = open_yaml(yaml);
@@ -111,7 +111,7 @@ static void test_check_refuses_unknown_names(void **state)
 		"before the check)");
 	assert_non_null(e->next);
 	assert_string_equal(e->next->message,
-		"promote.yaml:5:45: environment 'prod' names unknown deploy backend 'argocd'; known: 'none', 'exec' (a "
+		"promote.yaml:5:45: environment 'prod' names unknown deploy backend 'spinnaker'; known: 'none', 'exec', 'argocd' (a "
 		"program "
 		"registers its own with promote_deploy_backend_register() before the check)");
 	assert_null(e->next->next);
@@ -121,7 +121,7 @@ static void test_check_refuses_unknown_names(void **state)
 	promote_deploy_backend backend = PROMOTE_DEPLOY_BACKEND_INIT;
 	provider.free_payload = free_nothing;
 	assert_int_equal(promote_git_provider_register(ctx, "myforge", &provider, NULL), 0);
-	assert_int_equal(promote_deploy_backend_register(ctx, "argocd", &backend, NULL), 0);
+	assert_int_equal(promote_deploy_backend_register(ctx, "spinnaker", &backend, NULL), 0);
 	assert_int_equal(promote_context_check(&warnings, ctx), PROMOTE_EINVALID);
 	e = promote_error_last();
 	assert_string_equal(e->message,

@@ -29,7 +29,7 @@ SONAME = "libpromote.so.0"
 # PROMOTE_*_VERSION macros; test_layout.py checks them against C).
 CONTEXT_OPTIONS_VERSION = 5
 GIT_PROVIDER_VERSION = 1
-DEPLOY_BACKEND_VERSION = 1
+DEPLOY_BACKEND_VERSION = 2
 YAML_OPTIONS_VERSION = 1
 PLAN_OPTIONS_VERSION = 1
 APPLY_OPTIONS_VERSION = 2
@@ -468,6 +468,7 @@ run_workflow_cb = CFUNCTYPE(c_int, POINTER(promote_workflow_status), POINTER(pro
                             c_void_p)
 workflow_status_cb = CFUNCTYPE(c_int, POINTER(promote_workflow_status), POINTER(promote_workflow_request),
                                c_void_p)
+abort_cb = CFUNCTYPE(c_int, POINTER(promote_deploy_status), POINTER(promote_deploy_request), c_void_p)  # since v2
 
 
 class promote_deploy_backend(Structure):
@@ -479,6 +480,7 @@ class promote_deploy_backend(Structure):
         ("run_workflow", run_workflow_cb),
         ("workflow_status", workflow_status_cb),
         ("free_payload", free_payload_cb),
+        ("abort", abort_cb),  # since v2
     ]
 
 

@@ -108,7 +108,7 @@ class Environment:
     branch: Optional[str]       # None: the repository's default branch
     labels: Dict[str, str] = field(default_factory=dict)
     clusters: List[Cluster] = field(default_factory=list)
-    deploy_backend: str = "none"   # deploy.backend: "none", "exec" or a registered name
+    deploy_backend: str = "none"   # deploy.backend: "none", "exec", "argocd" or a registered name
 
 
 @dataclass(frozen=True)

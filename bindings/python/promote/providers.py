@@ -387,7 +387,7 @@ def deploy_backend_vtable(name: str, obj: DeployBackend, callbacks: _Callbacks) 
         return body
 
     vtable = _n.promote_deploy_backend()
-    lib.promote_deploy_backend_init(vtable, 1)
+    lib.promote_deploy_backend_init(vtable, 1)  # v1: a Python backend has no abort slot
     vtable.sync = reg.slot("sync", _n.sync_cb, deploy("sync"))
     vtable.status = reg.slot("status", _n.status_cb, deploy("status"))
     vtable.run_workflow = reg.slot("run_workflow", _n.run_workflow_cb, workflow("run_workflow"))

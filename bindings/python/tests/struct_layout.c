@@ -114,6 +114,7 @@ int main(void)
 	MEMBER(promote_deploy_backend, run_workflow);
 	MEMBER(promote_deploy_backend, workflow_status);
 	MEMBER(promote_deploy_backend, free_payload);
+	MEMBER(promote_deploy_backend, abort);
 	struct_end();
 
 	STRUCT(promote_plan_options);

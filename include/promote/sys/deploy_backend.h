@@ -4,8 +4,8 @@
  * A deploy backend is what happens on the cluster side after a change lands:
  * ask for a sync of an application at a revision, read its sync and health
  * status, run a named workflow (a pre- or post-action check) and read its
- * result. Built in: none (the commit is the deploy) and exec (local
- * commands); an environment names its backend in promote.yaml
+ * result. Built in: none (the commit is the deploy), exec (local
+ * commands) and argocd (a sync of an Argo CD application); an environment names its backend in promote.yaml
  * (deploy: {backend: NAME}), and a backend registered on the context under
  * that name is the one asked.
  *
@@ -63,7 +63,7 @@ typedef enum promote_workflow_state {
  * the work and answer; the engine polls), return 0 or a negative
  * promote_error_code, and may return PROMOTE_EUSER (passed through) or
  * PROMOTE_PASSTHROUGH: a backend registered under a built-in one's name
- * ("none", "exec") has the built-in one do it. Slots are only appended;
+ * ("none", "exec", "argocd") has the built-in one do it. Slots are only appended;
  * each new one says "since vN".
  */
 typedef struct promote_deploy_backend {
@@ -84,11 +84,17 @@ typedef struct promote_deploy_backend {
 	int (*workflow_status)(promote_workflow_status *out, const promote_workflow_request *request, void *payload);
 	/* Release `payload` when the context no longer needs it. */
 	void (*free_payload)(void *payload);
+	/* Since v2. The release was aborted while it deployed: stop the sync
+	 * this backend started for the request (its release, revision and
+	 * application), if it still runs — never one it did not start. May
+	 * fill `out` with how it stands. PROMOTE_ENOTFOUND when none of this
+	 * release runs. Without it (or for a v1 vtable) nothing is stopped. */
+	int (*abort)(promote_deploy_status *out, const promote_deploy_request *request, void *payload);
 } promote_deploy_backend;
 
-#define PROMOTE_DEPLOY_BACKEND_VERSION 1
+#define PROMOTE_DEPLOY_BACKEND_VERSION 2
 #define PROMOTE_DEPLOY_BACKEND_INIT \
-	{ PROMOTE_DEPLOY_BACKEND_VERSION, 0, NULL, NULL, NULL, NULL, NULL }
+	{ PROMOTE_DEPLOY_BACKEND_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /* ---- requests: what to deploy or check (read-only, valid during the call) ---- */
 
@@ -189,7 +195,7 @@ PROMOTE_EXTERN(int) promote_deploy_backend_init(promote_deploy_backend *backend,
 PROMOTE_EXTERN(int) promote_deploy_backend_register(
 	promote_context *ctx, const char *name, const promote_deploy_backend *backend, void *payload);
 
-/* The built-in deploy backends' names ("none", "exec"), index 0 up; NULL
+/* The built-in deploy backends' names ("none", "exec", "argocd"), index 0 up; NULL
  * past the last. Static. */
 PROMOTE_EXTERN(const char *) promote_deploy_backend_builtin_at(size_t index);
 

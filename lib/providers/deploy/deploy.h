@@ -49,6 +49,12 @@ int promote__workflow_poll(int *state, int *exit_status, promote_buf *output, pr
 /* Ask the environment's backend to sync the target at target->commit. */
 int promote__deploy_sync(promote_context *ctx, const promote__deploy_target *target);
 
+/* The release was aborted while it deployed: ask the environment's backend to
+ * stop the sync it started for the target (its abort slot, since v2).
+ * PROMOTE_ENOTSUPPORTED for a backend without one; PROMOTE_ENOTFOUND when
+ * none of this release runs. */
+int promote__deploy_abort(promote_context *ctx, const promote__deploy_target *target);
+
 /* Where the sync is: *sync a promote_sync_state, *health a
  * promote_health_state; `detail` (may be NULL) a short text for the step's
  * reason ("health Progressing"). PROMOTE_ENOTFOUND when no sync was asked

@@ -7,6 +7,7 @@
  * placeholders expanded) and reads the status the backend wrote.
  */
 #include "deploy.h"
+#include "argocd.h"
 #include "exec.h"
 #include "none.h"
 #include "request.h"
@@ -51,7 +52,8 @@ static int find_backend(backend *out, promote_context *ctx, const char *environm
 	out->name = out->env->deploy_backend.name ? out->env->deploy_backend.name : "none";
 	out->ctx = ctx;
 	out->builtin = strcmp(out->name, "none") == 0 ? promote__none_backend()
-		: strcmp(out->name, "exec") == 0 ? promote__exec_backend() : NULL;
+		: strcmp(out->name, "exec") == 0 ? promote__exec_backend()
+		: strcmp(out->name, "argocd") == 0 ? promote__argocd_backend() : NULL;
 	out->vtable = out->builtin;
 	out->payload = ctx;
 	const promote__registration *registered = promote__registry_find(&ctx->deploy_backends, out->name);
@@ -61,7 +63,7 @@ static int find_backend(backend *out, promote_context *ctx, const char *environm
 	}
 	if (!out->vtable)
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_DEPLOY,
-			"environment '%s' names deploy backend '%s', which is neither built in ('none', 'exec') nor "
+			"environment '%s' names deploy backend '%s', which is neither built in ('none', 'exec', 'argocd') nor "
 			"registered on this context (promote_deploy_backend_register())", environment, out->name);
 	return 0;
 }
@@ -267,14 +269,27 @@ static int deploy_call_init(deploy_call *c, promote_context *ctx, const promote_
 	return rc;
 }
 
-int promote__deploy_sync(promote_context *ctx, const promote__deploy_target *target)
+/* The backend's sync, or (`stop`) its abort, of the target. */
+static int deploy_ask(promote_context *ctx, const promote__deploy_target *target, bool stop, const char *function)
 {
 	deploy_call c;
-	int rc = deploy_call_init(&c, ctx, target, __func__);
-	if (rc == 0)
+	int rc = deploy_call_init(&c, ctx, target, function);
+	if (rc == 0 && stop)
+		CALL(rc, c.b, abort, "stop", "the sync", &c.status, &c.request);
+	else if (rc == 0)
 		CALL(rc, c.b, sync, "sync", "the application", &c.status, &c.request);
 	deploy_call_dispose(&c);
 	return rc;
+}
+
+int promote__deploy_sync(promote_context *ctx, const promote__deploy_target *target)
+{
+	return deploy_ask(ctx, target, false, __func__);
+}
+
+int promote__deploy_abort(promote_context *ctx, const promote__deploy_target *target)
+{
+	return deploy_ask(ctx, target, true, __func__);
 }
 
 /* What the step's reason says of a deploy: the backend's message, else its states. */

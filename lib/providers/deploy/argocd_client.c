@@ -1,0 +1,233 @@
+/* The argocd backend's connection to one application (argocd_client.h). */
+#include "argocd_client.h"
+#include "argocd_judge.h"
+
+#include "config/loader_argocd.h"
+#include "git/remote_auth.h"
+#include "model/context.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/json_util.h"
+#include "core/strbuf.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A Kubernetes object's name (an application's, a project's, a namespace's): lower-case letters,
+ * digits, '-' and '.', at most 253 bytes — nothing in it needs escaping in a URL. */
+static int check_name(const char *name, const char *what, const char *env)
+{
+	size_t n = strlen(name);
+	bool ok = n > 0 && n <= 253 && isalnum((unsigned char)name[0]) && isalnum((unsigned char)name[n - 1]);
+	for (const char *p = name; ok && *p; p++)
+		ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '.';
+	if (ok)
+		return 0;
+	return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG, "the Argo CD %s of environment '%s' would "
+		"be '%.64s', which is no Kubernetes name (lower-case letters, digits, '-' and '.'); fix deploy.%s",
+		what, env, name, strcmp(what, "application") == 0 ? "application" : what);
+}
+
+/* "Authorization: Bearer TOKEN" (malloc'd) from the environment or the credentials callback. */
+static int token_header(char **out, promote_context *ctx, const char *server)
+{
+	static const char *const variables[] = { "PROMOTE_ARGOCD_TOKEN", "ARGOCD_AUTH_TOKEN" };
+	const char *token = NULL;
+	for (size_t i = 0; (!token || !*token) && i < PROMOTE_ARRAY_SIZE(variables); i++)
+		token = getenv(variables[i]);
+	struct promote_credential answer = { 0, NULL, NULL, NULL, NULL, NULL };
+	int rc = 0;
+	if ((!token || !*token) && ctx->creds.cb) {
+		rc = promote__credentials_ask(&answer, &ctx->creds, server, NULL, PROMOTE_CREDENTIAL_USERPASS);
+		if (rc == PROMOTE_PASSTHROUGH)
+			promote_error_clear();
+		else if (rc == 0)
+			token = answer.password;
+		rc = rc == PROMOTE_PASSTHROUGH ? 0 : rc;
+	}
+	if (rc == 0 && (!token || !*token))
+		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_DEPLOY, "no Argo CD token for %s: set "
+			"PROMOTE_ARGOCD_TOKEN or ARGOCD_AUTH_TOKEN to the token of an account that may get and sync the "
+			"applications (and, to abort, terminate their operations), or answer the context's credentials "
+			"callback with it as the password", server);
+	if (rc == 0 && !(*out = promote__strdupf("Authorization: Bearer %s", token)))
+		rc = promote__error_oom();
+	promote__credential_clear(&answer);
+	return rc;
+}
+
+/* The application's name: the pattern with {product} and {env} replaced. */
+static int application_name(char **out, const promote__argocd_config *c, const char *env, const char *product)
+{
+	const char *pattern = c->application ? c->application : "{product}-{env}";
+	if (!*product && strstr(pattern, "{product}"))
+		return promote__error(PROMOTE_ENOTSUPPORTED, PROMOTE_ERROR_CLASS_DEPLOY, "environment '%s' names its Argo "
+			"CD application per product ('%s'), and a sync of several products has none: give deploy.application "
+			"one name without {product} for the environment", env, pattern);
+	static const char *const names[] = { "{product}", "{env}" };
+	const char *const values[] = { product, env };
+	*out = promote__expand(pattern, names, values, PROMOTE_ARRAY_SIZE(names));
+	return *out ? check_name(*out, "application", env) : PROMOTE_ENOMEM;
+}
+
+/* "?appNamespace=A&project=P" (either may be missing), or "". */
+static int query_of(char **out, const promote__argocd_config *c, const char *env)
+{
+	int rc = c->app_namespace ? check_name(c->app_namespace, "appNamespace", env) : 0;
+	if (rc == 0 && c->project)
+		rc = check_name(c->project, "project", env);
+	if (rc)
+		return rc;
+	*out = promote__strdupf("%s%s%s%s%s", c->app_namespace ? "?appNamespace=" : "",
+		c->app_namespace ? c->app_namespace : "", c->project ? (c->app_namespace ? "&" : "?") : "",
+		c->project ? "project=" : "", c->project ? c->project : "");
+	return *out ? 0 : PROMOTE_ENOMEM;
+}
+
+int promote__argocd_open(promote__argocd *a, promote_context *ctx, const char *env, const char *product)
+{
+	memset(a, 0, sizeof *a);
+	const promote_env *e;
+	int rc = promote_env_lookup(&e, ctx, env);
+	if (rc)
+		return rc;
+	const promote__argocd_config *c = &e->argocd;
+	if (!c->server)
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG, "environment '%s' has no Argo CD "
+			"server: give its deploy a 'server: https://argocd.example.com'", env);
+	a->hold_s = c->hold_s ? c->hold_s : PROMOTE__ARGOCD_HOLD_DEFAULT;
+	a->app_namespace = c->app_namespace;
+	a->project = c->project;
+	char *header = NULL;
+	rc = application_name(&a->application, c, env, product);
+	if (rc == 0)
+		rc = query_of(&a->query, c, env);
+	if (rc == 0)
+		rc = token_header(&header, ctx, c->server);
+	if (rc == 0) {
+		promote__api_options options = { 0 };
+		options.base_url = c->server;
+		options.auth_header = header;
+		options.flavor = PROMOTE__API_ARGOCD;
+		options.insecure = c->insecure;
+		options.net_timeout_s = ctx->creds.net_timeout_s;
+		rc = promote__api_new(&a->api, &options);
+	}
+	if (header) {
+		memset(header, 0, strlen(header));
+		free(header);
+	}
+	if (rc)
+		promote__argocd_close(a);
+	return rc;
+}
+
+void promote__argocd_close(promote__argocd *a)
+{
+	promote__api_free(a->api);
+	free(a->application);
+	free(a->query);
+	memset(a, 0, sizeof *a);
+}
+
+/* METHOD /api/v1/applications/NAME`suffix``query` with `body`: 0 with *out, else the call's code. */
+static int call(json_object **out, promote__api_reply *reply, promote__argocd *a, const char *method,
+	const char *suffix, const char *query, json_object *body)
+{
+	*out = NULL;
+	char *path = promote__strdupf("/api/v1/applications/%s%s%s", a->application, suffix, query);
+	if (!path)
+		return promote__error_oom();
+	int rc = promote__api_call(a->api, reply, method, path, body);
+	if (rc == 0) {
+		*out = reply->json;
+		reply->json = NULL;
+	}
+	free(path);
+	return rc;
+}
+
+int promote__argocd_get(json_object **app, promote__argocd *a, bool refresh)
+{
+	char *query = refresh ? promote__strdupf("%s%crefresh=normal", a->query, *a->query ? '&' : '?') : NULL;
+	promote__api_reply reply = { 0, NULL, NULL, NULL };
+	int rc = !refresh || query ? call(app, &reply, a, "GET", "", refresh ? query : a->query, NULL)
+				   : promote__error_oom();
+	promote__api_reply_dispose(&reply);
+	free(query);
+	return rc;
+}
+
+int promote__argocd_terminate(promote__argocd *a)
+{
+	json_object *answer = NULL;
+	promote__api_reply reply = { 0, NULL, NULL, NULL };
+	int rc = call(&answer, &reply, a, "DELETE", "/operation", a->query, NULL);
+	json_object_put(answer);
+	promote__api_reply_dispose(&reply);
+	return rc;
+}
+
+/* {"name": NAME, "value": VALUE} appended to `infos`. */
+static int add_info(json_object *infos, const char *name, const char *value)
+{
+	json_object *item = json_object_new_object();
+	int rc = item ? promote__json_put_string(item, "name", name, false) : promote__error_oom();
+	if (rc == 0)
+		rc = promote__json_put_string(item, "value", value, false);
+	if (rc == 0)
+		return promote__json_append(infos, item);
+	json_object_put(item);
+	return rc;
+}
+
+static int sync_body(json_object **out, promote__argocd *a, const char *revision, const char *release,
+	const char *env)
+{
+	json_object *body = json_object_new_object(), *infos = json_object_new_array();
+	int rc = body && infos ? 0 : promote__error_oom();
+	if (rc == 0)
+		rc = promote__json_put_string(body, "name", a->application, false);
+	if (rc == 0)
+		rc = promote__json_put_string(body, "revision", revision, false);
+	if (rc == 0 && a->app_namespace)
+		rc = promote__json_put_string(body, "appNamespace", a->app_namespace, false);
+	if (rc == 0 && a->project)
+		rc = promote__json_put_string(body, "project", a->project, false);
+	if (rc == 0)
+		rc = add_info(infos, PROMOTE__ARGOCD_INFO_RELEASE, release);
+	if (rc == 0)
+		rc = add_info(infos, PROMOTE__ARGOCD_INFO_ENV, env);
+	if (rc == 0) {
+		rc = promote__json_put(body, "infos", infos, false);
+		infos = NULL;
+	}
+	json_object_put(infos);
+	if (rc)
+		json_object_put(body);
+	*out = rc ? NULL : body;
+	return rc;
+}
+
+int promote__argocd_sync(json_object **app, bool *busy, promote__argocd *a, const char *revision, const char *release,
+	const char *env)
+{
+	*busy = false;
+	json_object *body = NULL;
+	promote__api_reply reply = { 0, NULL, NULL, NULL };
+	int rc = sync_body(&body, a, revision, release, env);
+	if (rc == 0)
+		rc = call(app, &reply, a, "POST", "/sync", "", body);
+	/* Argo CD refuses a sync while an operation runs: 400 (FailedPrecondition) or 409, "another
+	 * operation is already in progress". */
+	if ((rc == PROMOTE_EINVALID || rc == PROMOTE_ECONFLICT || rc == PROMOTE_ERROR) &&
+	    promote__argocd_busy_message(promote_error_last()->message)) {
+		*busy = true;
+		promote_error_clear();
+		rc = 0;
+	}
+	promote__api_reply_dispose(&reply);
+	json_object_put(body);
+	return rc;
+}

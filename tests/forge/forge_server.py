@@ -1,15 +1,17 @@
 """What the stateful forge servers of the tests share (github_server.py, and gitea_server.py through it;
 gitlab_server.py): the state's lock, injected faults, hooks and git over the bare repository; the request
 handler's plumbing (the body read as JSON, every request recorded, a fault answered or a hook run before
-the forge's own answer); the server on a free port of 127.0.0.1 in a thread of the test's process.
-Standard library only."""
+the forge's own answer), over tests/net/scriptserver.py's JSONHandler and ThreadedServer (the JSON
+plumbing and the thread every test server shares). Standard library only."""
 
-import http.server
-import json
+import pathlib
 import re
 import subprocess
+import sys
 import threading
-import urllib.parse
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "net"))
+from scriptserver import JSONHandler, ThreadedServer  # noqa: E402
 
 
 class ForgeState:
@@ -47,24 +49,8 @@ class ForgeState:
         return moved
 
 
-class ForgeHandler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    content_type = "application/json"
-    state = None  # set per server
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def send(self, status, body=None, headers=None):
-        data = b"" if body is None else json.dumps(body).encode()
-        self.send_response(status)
-        if body is not None:
-            self.send_header("Content-Type", self.content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
+class ForgeHandler(JSONHandler):
+    keep_blank_values = True  # a parameter sent empty is seen (and checked) as given
 
     def bad_json(self):
         """The forge's answer to a body that is not JSON."""
@@ -74,34 +60,18 @@ class ForgeHandler(http.server.BaseHTTPRequestHandler):
         """The forge's own answer, under the state's lock."""
         raise NotImplementedError
 
-    def handle_any(self, method):
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        try:
-            payload = json.loads(raw) if raw else None
-        except ValueError:
-            return self.bad_json()
-        url = urllib.parse.urlsplit(self.path)
-        query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+    def handle_any(self, method, url, query, payload):
         st = self.state
         with st.lock:
             st.record(method, url.path, dict(self.headers.items()), query, payload)
-            for fault in st.faults:
-                if fault[0] == method and fault[1].search(url.path):
-                    st.faults.remove(fault)
-                    return self.send(fault[2], fault[4], fault[3]() if callable(fault[3]) else fault[3])
+            if self.answer_fault(method, url.path):
+                return None
             for hook in st.hooks:
                 if hook[0] == method and hook[1].search(url.path):
                     st.hooks.remove(hook)
                     hook[2](st)
                     break
             return self.answer(method, url.path, query, payload)
-
-    do_GET = lambda self: self.handle_any("GET")          # noqa: E731
-    do_POST = lambda self: self.handle_any("POST")        # noqa: E731
-    do_PUT = lambda self: self.handle_any("PUT")          # noqa: E731
-    do_PATCH = lambda self: self.handle_any("PATCH")      # noqa: E731
-    do_DELETE = lambda self: self.handle_any("DELETE")    # noqa: E731
 
     def run_after(self, event, path):
         """The hooks of `event` ("AFTER POST") whose regex matches `path`, run once."""
@@ -111,7 +81,7 @@ class ForgeHandler(http.server.BaseHTTPRequestHandler):
             hook[2](st)
 
 
-class ForgeServer:
+class ForgeServer(ThreadedServer):
     """The server on a free port of 127.0.0.1, in a thread of the test's process; `api_path` after it in
     `url` (the API's base)."""
 
@@ -121,19 +91,8 @@ class ForgeServer:
     def __init__(self, state, api_path=""):
         self.state = state
         self.handler = type("BoundHandler", (self.HANDLER,), {"state": state})
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
-        self.httpd.daemon_threads = True
-        self.url = "http://127.0.0.1:%d%s" % (self.httpd.server_address[1], api_path)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
+        super().__init__(self.handler)
+        self.url += api_path
 
     def use_state(self, state):
         self.state = state

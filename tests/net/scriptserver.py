@@ -82,10 +82,11 @@ class JSONHandler(http.server.BaseHTTPRequestHandler):
     tests/deploy/argocd_server.py): quiet, HTTP/1.1, every method to handle_any(method, url, query,
     payload), which a subclass writes; the request's JSON body parsed (a body that is not JSON
     answered with bad_json()); `state.faults` ([method, path regex, status, headers, body]) answered
-    once each by answer_fault()."""
+    once each by answer_fault() (headers may be a function making them when the fault is answered)."""
 
     protocol_version = "HTTP/1.1"
     content_type = "application/json"
+    keep_blank_values = False  # whether a query's empty parameters are kept
     state = None  # set per server
 
     def log_message(self, fmt, *args):  # quiet
@@ -107,7 +108,7 @@ class JSONHandler(http.server.BaseHTTPRequestHandler):
         for fault in self.state.faults:
             if fault[0] == method and re.search(fault[1], path):
                 self.state.faults.remove(fault)
-                self.send(fault[2], fault[4], fault[3])
+                self.send(fault[2], fault[4], fault[3]() if callable(fault[3]) else fault[3])
                 return True
         return False
 
@@ -119,7 +120,8 @@ class JSONHandler(http.server.BaseHTTPRequestHandler):
         except ValueError:
             return self.bad_json()
         url = urllib.parse.urlsplit(self.path)
-        return self.handle_any(method, url, dict(urllib.parse.parse_qsl(url.query)), payload)
+        query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=self.keep_blank_values))
+        return self.handle_any(method, url, query, payload)
 
     do_GET = lambda self: self._dispatch("GET")          # noqa: E731
     do_POST = lambda self: self._dispatch("POST")        # noqa: E731

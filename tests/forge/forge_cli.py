@@ -14,13 +14,8 @@ import time
 from conftest import CLI
 from gitserver import run_git
 
-CONFIG = """\
-version: 1
-repositories:
-  gitops: {{url: {url}, provider: {provider}, api: {api}{more}{extra}}}
-environments:
-  dev: {{path: envs/dev}}
-  prod: {{path: envs/prod, kind: production, strategy: {strategy}}}
+# The product and the policy every forge test promotes with: prod by pull request (a format string).
+SHOP_BY_PULL_REQUEST = """\
 products:
   shop:
     path: apps/shop
@@ -29,7 +24,16 @@ policies:
   - name: prod-by-pull-request
     match: {{environments: {{names: [prod]}}}}
     action: pull-request
-flows:
+"""
+
+CONFIG = """\
+version: 1
+repositories:
+  gitops: {{url: {url}, provider: {provider}, api: {api}{more}{extra}}}
+environments:
+  dev: {{path: envs/dev}}
+  prod: {{path: envs/prod, kind: production, strategy: {strategy}}}
+""" + SHOP_BY_PULL_REQUEST + """flows:
   default:
     trigger: dev
     steps:

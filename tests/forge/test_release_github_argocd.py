@@ -20,7 +20,7 @@ import pytest
 
 import test_github as gh
 from conftest import CLI
-from forge_cli import branch_tip
+from forge_cli import SHOP_BY_PULL_REQUEST, branch_tip
 from github_server import pull_node_id
 from gitserver import run_git
 from prism import PrismProxy
@@ -44,15 +44,7 @@ environments:
     kind: production
     strategy: manual
     deploy: {{backend: argocd, server: "{argo}", hold: 1s}}
-products:
-  shop:
-    path: apps/shop
-    template: {{attributes: {{values.yaml: [image.tag]}}, version: values.yaml#image.tag}}
-policies:
-  - name: prod-by-pull-request
-    match: {{environments: {{names: [prod]}}}}
-    action: pull-request
-flows:
+""" + SHOP_BY_PULL_REQUEST + """flows:
   default:
     trigger: dev
     steps:

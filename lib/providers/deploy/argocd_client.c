@@ -3,7 +3,7 @@
 #include "argocd_judge.h"
 
 #include "config/loader_argocd.h"
-#include "git/remote_auth.h"
+#include "providers/api_token.h"
 #include "model/context.h"
 #include "core/buf.h"
 #include "core/error.h"
@@ -29,33 +29,12 @@ static int check_name(const char *name, const char *what, const char *env)
 		what, env, name, strcmp(what, "application") == 0 ? "application" : what);
 }
 
-/* "Authorization: Bearer TOKEN" (malloc'd) from the environment or the credentials callback. */
-static int token_header(char **out, promote_context *ctx, const char *server)
-{
-	static const char *const variables[] = { "PROMOTE_ARGOCD_TOKEN", "ARGOCD_AUTH_TOKEN" };
-	const char *token = NULL;
-	for (size_t i = 0; (!token || !*token) && i < PROMOTE_ARRAY_SIZE(variables); i++)
-		token = getenv(variables[i]);
-	struct promote_credential answer = { 0, NULL, NULL, NULL, NULL, NULL };
-	int rc = 0;
-	if ((!token || !*token) && ctx->creds.cb) {
-		rc = promote__credentials_ask(&answer, &ctx->creds, server, NULL, PROMOTE_CREDENTIAL_USERPASS);
-		if (rc == PROMOTE_PASSTHROUGH)
-			promote_error_clear();
-		else if (rc == 0)
-			token = answer.password;
-		rc = rc == PROMOTE_PASSTHROUGH ? 0 : rc;
-	}
-	if (rc == 0 && (!token || !*token))
-		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_DEPLOY, "no Argo CD token for %s: set "
-			"PROMOTE_ARGOCD_TOKEN or ARGOCD_AUTH_TOKEN to the token of an account that may get and sync the "
-			"applications (and, to abort, terminate their operations), or answer the context's credentials "
-			"callback with it as the password", server);
-	if (rc == 0 && !(*out = promote__strdupf("Authorization: Bearer %s", token)))
-		rc = promote__error_oom();
-	promote__credential_clear(&answer);
-	return rc;
-}
+/* Where the token is read; what it must be allowed is said when there is none. */
+static const promote__api_token_source argocd_token = {
+	"Argo CD", { "PROMOTE_ARGOCD_TOKEN", "ARGOCD_AUTH_TOKEN" }, "Authorization: Bearer %s",
+	"the token of an account that may get and sync the applications (and, to abort, terminate their "
+	"operations)", PROMOTE_ERROR_CLASS_DEPLOY
+};
 
 /* The application's name: the pattern with {product} and {env} replaced. */
 static int application_name(char **out, const promote__argocd_config *c, const char *env, const char *product)
@@ -104,7 +83,7 @@ int promote__argocd_open(promote__argocd *a, promote_context *ctx, const char *e
 	if (rc == 0)
 		rc = query_of(&a->query, c, env);
 	if (rc == 0)
-		rc = token_header(&header, ctx, c->server);
+		rc = promote__api_token_header(&header, &argocd_token, ctx, c->server);
 	if (rc == 0) {
 		promote__api_options options = { 0 };
 		options.base_url = c->server;
@@ -114,10 +93,7 @@ int promote__argocd_open(promote__argocd *a, promote_context *ctx, const char *e
 		options.net_timeout_s = ctx->creds.net_timeout_s;
 		rc = promote__api_new(&a->api, &options);
 	}
-	if (header) {
-		memset(header, 0, strlen(header));
-		free(header);
-	}
+	promote__api_token_header_free(header);
 	if (rc)
 		promote__argocd_close(a);
 	return rc;

@@ -1,7 +1,6 @@
 /* A forge provider's connection to one repository (forge.h). */
 #include "forge.h"
 
-#include "git/remote_auth.h"
 #include "model/context.h"
 #include "net/forge_url.h"
 #include "core/error.h"
@@ -78,35 +77,6 @@ static const promote_repository *choose(promote_context *ctx, const promote__for
 	return first;
 }
 
-/* The kind's authorization header (malloc'd) with the token from the environment or the credentials callback. */
-static int auth_header(char **out, const promote__forge_kind *kind, promote_context *ctx, const char *api_url)
-{
-	*out = NULL;
-	const char *token = getenv(kind->token_vars[0]);
-	if ((!token || !*token) && kind->token_vars[1])
-		token = getenv(kind->token_vars[1]);
-	struct promote_credential cred = { 0, NULL, NULL, NULL, NULL, NULL };
-	int rc = 0;
-	if ((!token || !*token) && ctx->creds.cb) {
-		rc = promote__credentials_ask(&cred, &ctx->creds, api_url, NULL, PROMOTE_CREDENTIAL_USERPASS);
-		if (rc == PROMOTE_PASSTHROUGH) {
-			promote_error_clear();
-			rc = 0;
-		} else if (rc == 0) {
-			token = cred.password;
-		}
-	}
-	if (rc == 0 && (!token || !*token))
-		rc = promote__error(PROMOTE_EAUTH, PROMOTE_ERROR_CLASS_PROVIDER,
-			"no %s token for %s: set %s%s%s to a token that %s, or answer the context's credentials callback "
-			"with it as the password", kind->forge, api_url, kind->token_vars[0], kind->token_vars[1] ? " or " : "",
-			kind->token_vars[1] ? kind->token_vars[1] : "", kind->token_help);
-	if (rc == 0 && !(*out = promote__strdupf(kind->auth_format, token)))
-		rc = promote__error_oom();
-	promote__credential_clear(&cred);
-	return rc;
-}
-
 int promote__forge_open(promote__forge *f, const promote__forge_kind *kind, promote_context *ctx, const char *env,
 	const char *id)
 {
@@ -135,7 +105,8 @@ int promote__forge_open(promote__forge *f, const promote__forge_kind *kind, prom
 		rc = promote__error_oom();
 	char *graphql = base && kind->graphql_url ? kind->graphql_url(repo->graphql, base) : NULL;
 	if (rc == 0)
-		rc = base && (graphql || !kind->graphql_url) ? auth_header(&header, kind, ctx, base) : promote__error_oom();
+		rc = base && (graphql || !kind->graphql_url) ? promote__api_token_header(&header, &kind->token, ctx, base)
+							 : promote__error_oom();
 	promote__api_options options = { 0 };
 	options.auth_header = header;
 	options.flavor = kind->flavor;
@@ -148,10 +119,7 @@ int promote__forge_open(promote__forge *f, const promote__forge_kind *kind, prom
 		options.base_url = graphql;
 		rc = promote__api_new(&f->graphql, &options);
 	}
-	if (header) {
-		memset(header, 0, strlen(header));
-		free(header);
-	}
+	promote__api_token_header_free(header);
 	free(graphql);
 	free(base);
 	if (rc)

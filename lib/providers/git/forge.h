@@ -21,6 +21,7 @@
 #include "core/common.h"
 #include "net/api.h"
 #include "net/forge_url.h"
+#include "providers/api_token.h"
 #include "providers/change.h"
 
 #include <json-c/json.h>
@@ -37,9 +38,7 @@ typedef struct promote__forge_send {
 typedef struct promote__forge_kind {
 	const char *provider;        /* the provider's name in promote.yaml: "github" */
 	const char *forge;           /* the forge's name in messages: "GitHub" */
-	const char *token_vars[2];   /* the environment variables read for the token, in order */
-	const char *auth_format;     /* the whole header, "%s" the token: "Authorization: Bearer %s" */
-	const char *token_help;      /* what the token must be allowed, said when there is none */
+	promote__api_token_source token; /* where its token is read and how it is sent */
 	promote__api_flavor flavor;
 	const char *page_query;      /* a list's largest page: "per_page=100" (GitHub), "limit=50" (Gitea) */
 	const char *approve_event;   /* a review's event that approves: "APPROVE" (GitHub), "APPROVED" (Gitea) */
@@ -129,8 +128,7 @@ struct promote__forge {
 
 /* The repository of environment `env` (NULL: none named), else the one a change id "OWNER/NAME#N"
  * names (`id` NULL: none), else the first whose provider is kind->provider; connected with the
- * token of kind->token_vars, else the context's credentials callback (its password).
- * PROMOTE_EAUTH when there is none, saying kind->token_help. */
+ * token kind->token says (promote__api_token_header): PROMOTE_EAUTH when there is none. */
 int promote__forge_open(promote__forge *f, const promote__forge_kind *kind, promote_context *ctx, const char *env,
 	const char *id);
 void promote__forge_close(promote__forge *f);

@@ -260,9 +260,9 @@ static int merge(char **merge_sha, promote__forge *f, json_object *pull, int64_t
 static const promote__forge_kind gitea = {
 	.provider = "gitea",
 	.forge = "Gitea",
-	.token_vars = { "PROMOTE_GITEA_TOKEN", "GITEA_TOKEN" },
-	.auth_format = "Authorization: token %s",
-	.token_help = "may write the repository and its issues (scopes write:repository and write:issue)",
+	.token = { "Gitea", { "PROMOTE_GITEA_TOKEN", "GITEA_TOKEN" }, "Authorization: token %s",
+		"a token that may write the repository and its issues (scopes write:repository and write:issue)",
+		PROMOTE_ERROR_CLASS_PROVIDER },
 	.flavor = PROMOTE__API_GITEA,
 	.page_query = "limit=50",
 	.approve_event = "APPROVED",

@@ -218,9 +218,9 @@ static int merge(char **merge_sha, promote__forge *f, json_object *pull, int64_t
 static const promote__forge_kind github = {
 	.provider = "github",
 	.forge = "GitHub",
-	.token_vars = { "PROMOTE_GITHUB_TOKEN", "GITHUB_TOKEN" },
-	.auth_format = "Authorization: Bearer %s",
-	.token_help = "may write contents and pull requests and read statuses and checks (classic: repo)",
+	.token = { "GitHub", { "PROMOTE_GITHUB_TOKEN", "GITHUB_TOKEN" }, "Authorization: Bearer %s",
+		"a token that may write contents and pull requests and read statuses and checks (classic: repo)",
+		PROMOTE_ERROR_CLASS_PROVIDER },
 	.flavor = PROMOTE__API_GITHUB,
 	.page_query = "per_page=100",
 	.approve_event = "APPROVE",

@@ -273,12 +273,11 @@ static const promote__forge_send close_mr = { "PUT", "/merge_requests/%lld", "st
 static const promote__forge_kind gitlab = {
 	.provider = "gitlab",
 	.forge = "GitLab",
-	.token_vars = { "PROMOTE_GITLAB_TOKEN", "GITLAB_TOKEN" },
+	.token = { "GitLab", { "PROMOTE_GITLAB_TOKEN", "GITLAB_TOKEN" }, "PRIVATE-TOKEN: %s",
+		"a personal, project or group access token with the api scope (and a role that may push and "
+		"merge: Developer or higher)", PROMOTE_ERROR_CLASS_PROVIDER },
 	/* PRIVATE-TOKEN takes a personal, project or group access token (an OAuth token would need
 	 * "Authorization: Bearer"). */
-	.auth_format = "PRIVATE-TOKEN: %s",
-	.token_help = "is a personal, project or group access token with the api scope (and a role that may push and "
-		"merge: Developer or higher)",
 	.flavor = PROMOTE__API_GITLAB,
 	.page_query = "per_page=100",
 	.what = "merge request",

@@ -1,6 +1,6 @@
 /*
  * Internal: the argocd deploy backend's keys of an environment's deploy:
- * (server, application, project, appNamespace, hold, insecure).
+ * (server, application, project, appNamespace, hold, insecure, argoWorkflows).
  */
 #ifndef PROMOTE_CONFIG_LOADER_ARGOCD_H
 #define PROMOTE_CONFIG_LOADER_ARGOCD_H

@@ -18,6 +18,9 @@
 
 #include "labels.h"
 
+#include "core/strutil.h"
+
+#include <ctype.h>
 #include <string.h>
 
 /* A non-empty list of strings, each at most PROMOTE__ARG_MAX bytes, at most
@@ -62,6 +65,50 @@ static bool read_argv(promote__reader *r, const promote__ynode *node, const char
 	return true;
 }
 
+/* "KEY=VALUE" in the configuration's arena; NULL when out of memory. */
+static const char *joined(promote__reader *r, const char *key, const char *value)
+{
+	size_t k = strlen(key), v = strlen(value);
+	char *s = promote__arena_alloc(r->arena, k + v + 2);
+	if (s) {
+		memcpy(s, key, k);
+		s[k] = '=';
+		memcpy(s + k + 1, value, v + 1);
+	}
+	return s;
+}
+
+/* parameters: {NAME: VALUE} as Argo Workflows' submit takes them, "NAME=VALUE" each (names as Argo
+ * allows them: letters, digits, '-' and '_'); bounded as a command line. */
+static void read_parameters(promote__reader *r, promote__workflow *w, const promote__ynode *node, const char *what)
+{
+	promote__pair *pairs = NULL;
+	size_t count = 0;
+	if (!promote__read_string_map(r, node, what, &pairs, &count))
+		return;
+	if (count > PROMOTE__ARGV_MAX) {
+		promote__reader_error(r, node, "%s has %zu parameters, more than the %d allowed", what, count,
+			PROMOTE__ARGV_MAX);
+		return;
+	}
+	w->parameters = promote__reader_array(r, count, sizeof *w->parameters);
+	const promote__ynode *map = promote__ynode_resolve(node);
+	for (size_t i = 0; w->parameters && i < count; i++) {
+		bool ok = *pairs[i].key != '\0';
+		for (const char *p = pairs[i].key; *p && ok; p++)
+			ok = isalnum((unsigned char)*p) || *p == '-' || *p == '_';
+		size_t length = strlen(pairs[i].value);
+		if (!ok)
+			promote__reader_error(r, map->items[2 * i], "parameter '%s' of %s is no Argo Workflows parameter "
+				"name: use letters, digits, '-' and '_'", pairs[i].key, what);
+		else if (length > PROMOTE__ARG_MAX)
+			promote__reader_error(r, map->items[2 * i + 1], "parameter '%s' of %s is %zu bytes long, more than "
+				"the %d allowed", pairs[i].key, what, length, PROMOTE__ARG_MAX);
+		else if ((w->parameters[w->parameter_count] = joined(r, pairs[i].key, pairs[i].value)))
+			w->parameter_count++;
+	}
+}
+
 static void load_workflow(promote__reader *r, promote__workflow *w, const promote__ynode *key,
 	const promote__ynode *value)
 {
@@ -69,13 +116,25 @@ static void load_workflow(promote__reader *r, promote__workflow *w, const promot
 	const promote__ynode *map = promote__expect(r, value, PROMOTE__YMAPPING, what);
 	if (!map)
 		return;
-	promote__check_keys(r, map, KEYS("run", "timeout"), what);
-	const promote__ynode *n;
+	promote__check_keys(r, map, KEYS("run", "workflowTemplate", "parameters", "timeout"), what);
+	const promote__ynode *n, *tmpl = promote__map_get(map, "workflowTemplate");
 	if ((n = promote__map_get(map, "run")))
 		read_argv(r, n, promote__label_field(r, "run", what), &w->argv, &w->argc);
-	else
-		promote__reader_error(r, key, "%s has no 'run'; give the command it runs, e.g. "
-			"'run: [./checks/%s.sh, \"{env}\"]'", what, w->name);
+	else if (!tmpl)
+		promote__reader_error(r, key, "%s has no 'run' and no 'workflowTemplate'; give the command it runs, e.g. "
+			"'run: [./checks/%s.sh, \"{env}\"]' (deploy backend exec), or the Argo Workflows WorkflowTemplate it "
+			"submits, e.g. 'workflowTemplate: %s' (deploy backend argocd)", what, w->name, w->name);
+	if (tmpl && (w->workflow_template = promote__read_string(r, tmpl, promote__label_field(r, "workflowTemplate",
+			     what))) && !promote__kubernetes_name(w->workflow_template))
+		promote__reader_error(r, tmpl, "%s is '%s', which is no WorkflowTemplate name (lower-case letters, "
+			"digits, '-' and '.')", promote__label_field(r, "workflowTemplate", what), w->workflow_template);
+	if ((n = promote__map_get(map, "parameters"))) {
+		if (!tmpl)
+			promote__reader_error(r, n, "'parameters' of %s are passed to an Argo Workflows WorkflowTemplate, but "
+				"it has no 'workflowTemplate'; give one or remove 'parameters'", what);
+		else
+			read_parameters(r, w, n, promote__label_field(r, "parameters", what));
+	}
 	if ((n = promote__map_get(map, "timeout")))
 		promote__read_duration(r, n, promote__label_field(r, "timeout", what), PROMOTE__CHECK_TIMEOUT_MAX,
 			&w->timeout_s);
@@ -117,7 +176,7 @@ void promote__load_deploy(promote__reader *r, promote_env *env, const promote__y
 	if (!map)
 		return;
 	promote__check_keys(r, map, KEYS("backend", "sync", "health", "timeout", "server", "application",
-		"project", "appNamespace", "hold", "insecure"), what);
+		"project", "appNamespace", "hold", "insecure", "argoWorkflows"), what);
 	const promote__ynode *n = promote__map_get(map, "backend");
 	const char *backend = NULL;
 	if (n && (backend = promote__read_string(r, n, promote__label_field(r, "backend", what)))) {

@@ -38,6 +38,12 @@ typedef struct promote__argocd_config {
 	const char *app_namespace;        /* appNamespace: or NULL (the server's own namespace) */
 	bool insecure;                    /* insecure: true — TLS not verified */
 	uint32_t hold_s;                  /* hold: how long it must stay Healthy; 0: PROMOTE__ARGOCD_HOLD_DEFAULT */
+	/* argoWorkflows: where the workflows whose `workflowTemplate` is given are submitted. */
+	const char *workflows_server;     /* argoWorkflows.server: Argo Workflows' base URL; NULL: none */
+	const char *workflows_namespace;  /* argoWorkflows.namespace; NULL: "argo" */
+	const char *workflows_account;    /* argoWorkflows.serviceAccount: the runs' service account, or NULL */
+	bool workflows_insecure;          /* argoWorkflows.insecure: true — TLS not verified */
+	promote__location workflows_where;
 } promote__argocd_config;
 
 struct promote_repository {
@@ -78,11 +84,15 @@ struct promote_env {
 };
 
 /* workflows: {NAME: {run: [argv...], timeout: 10m}} — a check that policies
- * name in pre/post, run by the environment's deploy backend. */
+ * name in pre/post, run by the environment's deploy backend: `run` by exec,
+ * `workflowTemplate` by argocd (submitted to Argo Workflows). */
 typedef struct promote__workflow {
 	const char *name;
-	const char **argv;                /* argv[0] is the program; "{env}" etc. expanded when run */
+	const char **argv;                /* run: argv[0] is the program; "{env}" etc. expanded when run; NULL: none */
 	size_t argc;
+	const char *workflow_template;    /* workflowTemplate: a WorkflowTemplate's name; NULL: none */
+	const char **parameters;          /* parameters: "NAME=VALUE" each, placeholders expanded when submitted */
+	size_t parameter_count;
 	uint32_t timeout_s;               /* 0: the default (10 min) */
 	promote__location where;
 } promote__workflow;

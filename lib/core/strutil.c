@@ -1,5 +1,6 @@
 #include "strutil.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,4 +76,13 @@ const char *promote__scp_like_colon(const char *url)
 {
 	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
 	return colon && colon != url && (!slash || colon < slash) ? colon : NULL;
+}
+
+bool promote__kubernetes_name(const char *name)
+{
+	size_t n = strlen(name);
+	bool ok = n > 0 && n <= 253 && isalnum((unsigned char)name[0]) && isalnum((unsigned char)name[n - 1]);
+	for (const char *p = name; ok && *p; p++)
+		ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '.';
+	return ok;
 }

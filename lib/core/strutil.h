@@ -29,4 +29,9 @@ long promote__env_seconds(const char *name, long max, long fallback);
  * when `url` is not one. */
 const char *promote__scp_like_colon(const char *url);
 
+/* Whether `name` is a Kubernetes object's name (an Argo CD application's, a
+ * namespace's, a WorkflowTemplate's): lower-case letters, digits, '-' and
+ * '.', at most 253 bytes, beginning and ending with a letter or a digit. */
+bool promote__kubernetes_name(const char *name);
+
 #endif

@@ -90,6 +90,34 @@ static void no_backend(promote__errlist *errors, const promote_policy *p, const 
 			env->name);
 }
 
+/* Workflows the environment's built-in backend cannot run: exec runs `run`, argocd submits a
+ * `workflowTemplate` to the Argo Workflows server of its `argoWorkflows`. A backend of another name
+ * is the program's own: what it runs is its business. */
+static void unrunnable(const promote__config *cfg, promote__errlist *errors, const promote_policy *p, const field *f,
+	const promote_env *env)
+{
+	const char *backend = env->deploy_backend.name;
+	bool exec = strcmp(backend, "exec") == 0, argocd = strcmp(backend, "argocd") == 0;
+	for (size_t i = 0; i < f->count; i++) {
+		const promote__workflow *w = promote__config_workflow(cfg, f->names[i]);
+		if (!w)
+			continue;
+		if (exec && !w->argv)
+			ERROR_AT(errors, &f->where[i], "workflow '%s' of policy '%s' would run in environment '%s', whose "
+				"backend exec runs a command, but it has no 'run'; give it one, e.g. 'run: [./checks/%s.sh, "
+				"\"{env}\"]'", w->name, p->name, env->name, w->name);
+		else if (argocd && !w->workflow_template)
+			ERROR_AT(errors, &f->where[i], "workflow '%s' of policy '%s' would run in environment '%s', whose "
+				"backend argocd submits an Argo Workflows WorkflowTemplate, but it has no 'workflowTemplate'; "
+				"give it one, e.g. 'workflowTemplate: %s'", w->name, p->name, env->name, w->name);
+		else if (argocd && !env->argocd.workflows_server)
+			ERROR_AT(errors, &f->where[i], "workflow '%s' of policy '%s' would be submitted to Argo Workflows "
+				"from environment '%s', which names no Argo Workflows server: give %s's deploy "
+				"'argoWorkflows: {server: https://argo-workflows.example.com}'", w->name, p->name, env->name,
+				env->name);
+	}
+}
+
 /* A policy that beats `p` for `env` on field `bit` whatever the product. */
 static bool shadowed(const promote__config *cfg, const promote_policy *p, const promote_env *env, int bit)
 {
@@ -111,9 +139,12 @@ static void check_backends(const promote__config *cfg, promote__errlist *errors,
 		field f = field_of(p, post);
 		for (size_t e = 0; f.count && e < cfg->env_count; e++) {
 			const promote_env *env = &cfg->envs[e];
-			if (!promote__env_has_backend(env) && promote__policy_matches_env(p, env) &&
-				!shadowed(cfg, p, env, f.bit))
+			if (!promote__policy_matches_env(p, env) || shadowed(cfg, p, env, f.bit))
+				continue;
+			if (!promote__env_has_backend(env))
 				no_backend(errors, p, &f, env);
+			else
+				unrunnable(cfg, errors, p, &f, env);
 		}
 	}
 }
@@ -146,12 +177,14 @@ void promote__model_validate_workflows(promote__config *cfg, promote__errlist *e
 		const promote_flow *flow = &cfg->flows[i];
 		for (size_t s = 0; s < flow->step_count; s++) {
 			const promote_flow_step *step = &flow->steps[s];
-			if (!step->policy || !check_names(cfg, errors, step->policy) || !step->env ||
-				promote__env_has_backend(step->env))
+			if (!step->policy || !check_names(cfg, errors, step->policy) || !step->env)
 				continue;
 			for (int post = 0; post < 2; post++) {
 				field f = field_of(step->policy, post);
-				no_backend(errors, step->policy, &f, step->env);
+				if (promote__env_has_backend(step->env))
+					unrunnable(cfg, errors, step->policy, &f, step->env);
+				else
+					no_backend(errors, step->policy, &f, step->env);
 			}
 		}
 	}

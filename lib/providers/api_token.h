@@ -7,7 +7,8 @@
 #ifndef PROMOTE_PROVIDERS_API_TOKEN_H
 #define PROMOTE_PROVIDERS_API_TOKEN_H
 
-#include "promote/common.h"
+#include "core/common.h"
+#include "net/api.h"
 
 typedef struct promote__api_token_source {
 	const char *service;        /* who the token is for, said when there is none: "GitHub", "Argo CD" */
@@ -28,5 +29,12 @@ int promote__api_token_header(char **out, const promote__api_token_source *sourc
 
 /* Wipe and free a header of promote__api_token_header; NULL is fine. */
 void promote__api_token_header_free(char *header);
+
+/* A client (lib/net) of the API at `server` sending the token `source` says
+ * (its header wiped once the client has it): the context's network timeout,
+ * TLS verified unless `insecure`. The codes of promote__api_token_header()
+ * and promote__api_new(). */
+int promote__api_open(promote__api **out, const promote__api_token_source *source, promote_context *ctx,
+	const char *server, promote__api_flavor flavor, bool insecure);
 
 #endif

@@ -30,27 +30,12 @@ never learns of it); `drop_sync_answer` — the sync is taken and the connection
 unknown application is 404; `fail_once` injects any status once. Standard library only.
 """
 
-import datetime
-import pathlib
 import re
-import sys
-import threading
 import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "net"))
-from scriptserver import JSONHandler, ThreadedServer  # noqa: E402
+from argo_api import ArgoHandler, ArgoServer, ArgoState, runtime_error, stamp
 
 PREFIX = "/api/v1/applications/"
-
-
-def stamp(t):
-    """RFC 3339 in whole seconds, as Argo CD writes metav1.Time."""
-    return datetime.datetime.fromtimestamp(int(t), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def runtime_error(code, message):
-    """The contract's runtimeError, as grpc-gateway writes it (code: the gRPC code)."""
-    return {"error": message, "code": code, "message": message}
 
 
 class App:
@@ -154,76 +139,57 @@ class App:
         return app
 
 
-class State:
+class State(ArgoState):
     def __init__(self, token):
-        self.token = token
-        self.lock = threading.RLock()
-        self.apps = {}
-        self.faults = []      # [method, path regex, status, headers, body] answered once
-        self.requests = []    # (method, path, query, headers with lower-case names, body)
+        super().__init__(token)
+        self.apps = {}        # requests: (method, path, query, headers with lower-case names, body)
 
 
-class Handler(JSONHandler):
-    def bad_json(self):
-        return self.send(400, runtime_error(3, "the body is not JSON"))
+class Handler(ArgoHandler):
+    unauthorized = "invalid session: token signature is invalid"
 
-    def handle_any(self, method, url, query, payload):
+    def answer(self, method, url, query, payload):
         st = self.state
-        delay = 0
-        with st.lock:
-            headers = {key.lower(): value for key, value in self.headers.items()}  # Prism lower-cases them
-            st.requests.append((method, url.path, query, headers, payload))
-            if self.answer_fault(method, url.path):
+        match = re.fullmatch(re.escape(PREFIX) + r"([a-z0-9.-]+)(/sync|/operation)?", url.path)
+        app = st.apps.get(match.group(1)) if match else None
+        if not app:
+            return self.send(404, runtime_error(5, "applications.argoproj.io \"%s\" not found"
+                                                % (match.group(1) if match else url.path)))
+        what = (method, match.group(2))
+        if what == ("GET", None):
+            app.step(query.get("refresh") in ("normal", "hard"))
+            return self.send(200, app.body())
+        if what == ("POST", "/sync"):
+            if app.busy_on_sync:
+                app.busy_on_sync = False
+                app.start_other(3)
+            if app.operation:
+                app.refused += 1
+                return self.send(400, runtime_error(9, "another operation is already in progress"))
+            app.start_ours(payload or {})
+            delay, answer = app.sync_delay, app.body()
+            app.sync_delay = 0
+            if app.drop_sync_answer:
+                app.drop_sync_answer = False
+                self.close_connection = True   # taken, never answered: the connection just closes
                 return None
-            if self.headers.get("Authorization") != "Bearer " + st.token:
-                return self.send(401, runtime_error(16, "invalid session: token signature is invalid"))
-            match = re.fullmatch(re.escape(PREFIX) + r"([a-z0-9.-]+)(/sync|/operation)?", url.path)
-            app = st.apps.get(match.group(1)) if match else None
-            if not app:
-                return self.send(404, runtime_error(5, "applications.argoproj.io \"%s\" not found"
-                                                    % (match.group(1) if match else url.path)))
-            what = (method, match.group(2))
-            if what == ("GET", None):
-                app.step(query.get("refresh") in ("normal", "hard"))
-                return self.send(200, app.body())
-            if what == ("POST", "/sync"):
-                if app.busy_on_sync:
-                    app.busy_on_sync = False
-                    app.start_other(3)
-                if app.operation:
-                    app.refused += 1
-                    return self.send(400, runtime_error(9, "another operation is already in progress"))
-                app.start_ours(payload or {})
-                delay, answer = app.sync_delay, app.body()
-                app.sync_delay = 0
-                if app.drop_sync_answer:
-                    app.drop_sync_answer = False
-                    self.close_connection = True   # taken, never answered: the connection just closes
-                    return None
-            elif what == ("DELETE", "/operation"):
-                if not app.operation:
-                    return self.send(400, runtime_error(9, "Unable to terminate operation. No operation is in "
-                                                        "progress"))
-                app.op_state["phase"] = "Terminating"
-                app.terminated += 1
-                return self.send(200, {})
-            else:
-                return self.send(404, runtime_error(5, "Not Found"))
-        time.sleep(delay)   # outside the lock: the others are answered meanwhile
-        return self.send(200, answer)
+        elif what == ("DELETE", "/operation"):
+            if not app.operation:
+                return self.send(400, runtime_error(9, "Unable to terminate operation. No operation is in "
+                                                    "progress"))
+            app.op_state["phase"] = "Terminating"
+            app.terminated += 1
+            return self.send(200, {})
+        else:
+            return self.send(404, runtime_error(5, "Not Found"))
+        return delay, answer
 
 
-class ArgoCDServer(ThreadedServer):
+class ArgoCDServer(ArgoServer):
     """The server on a free port of 127.0.0.1, in a thread of the test's process."""
 
     def __init__(self, token="argo-t0ken", tls=None):
-        self.state = State(token)
-        self.handler = type("BoundHandler", (Handler,), {"state": self.state})
-        super().__init__(self.handler, tls)
-
-    def reset(self, token="argo-t0ken"):
-        self.state = State(token)
-        self.handler.state = self.state
+        super().__init__(Handler, State, token, tls)
 
     def add_app(self, name, old_revision="0" * 40, health_after=("Progressing", "Healthy"), running_reads=3,
                 result_revision=None, busy_reads=0, busy_on_sync=False, sync_delay=0, drop_sync_answer=False):
@@ -234,12 +200,3 @@ class ArgoCDServer(ThreadedServer):
 
     def app(self, name):
         return self.state.apps[name]
-
-    def fail_once(self, method, path_regex, status, headers=None, body=None):
-        with self.state.lock:
-            self.state.faults.append([method, path_regex, status, headers or {},
-                                      body if body is not None else runtime_error(14, "injected")])
-
-    def requests(self):
-        with self.state.lock:
-            return list(self.state.requests)

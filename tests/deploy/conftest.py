@@ -12,8 +12,10 @@ import importlib.util
 import os
 import pathlib
 import re
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -23,6 +25,7 @@ sys.path.insert(0, str(HERE.parent / "forge"))
 sys.path.insert(0, str(HERE.parent / "integration"))
 sys.path.insert(0, str(HERE.parent / "net"))
 
+from argo_workflows_server import ArgoWorkflowsServer  # noqa: E402
 from argocd_server import ArgoCDServer  # noqa: E402
 
 # The CLI tests' result of a run and git helpers, shared, not copied.
@@ -34,8 +37,10 @@ from gitserver import create_bare_repo  # noqa: E402
 from prism import PRISM, PrismProxy  # noqa: E402
 
 SPEC = SOURCE_ROOT / "tests" / "data" / "argo-cd" / "assets" / "swagger.json"
+WORKFLOWS_SPEC = SOURCE_ROOT / "tests" / "data" / "argo-workflows" / "api" / "openapi-spec" / "swagger.json"
 CLI = os.path.abspath(os.environ.get("PROMOTE_CLI") or SOURCE_ROOT / "build" / "cli" / "promote")
 TOKEN = "argo-s3cr3t-t0ken-5a1c"
+WORKFLOWS_TOKEN = "wf-s3cr3t-t0ken-77d0"
 
 # What Prism logs for a request or an answer out of the contract (prism.py's violations() misses
 # a request refused with 422 "Invalid request", and a path or method the contract does not have).
@@ -60,26 +65,44 @@ flows:
 """
 
 
-def make_repo(root, server, timeout="2m", extra=""):
-    files = {"promote.yaml": CONFIG % {"server": server, "timeout": timeout, "extra": extra}}
+def make_repo(root, server, timeout="2m", extra="", tail=""):
+    """The bare repository; `extra` is added to qa's deploy mapping, `tail` to the configuration."""
+    files = {"promote.yaml": CONFIG % {"server": server, "timeout": timeout, "extra": extra} + tail}
     for env in ("dev", "qa"):
         files["envs/%s/apps/shop/values.yaml" % env] = 'image:\n  repository: shop\n  tag: "1.4.0"\n'
     return create_bare_repo(root, "gitops", files)
 
 
-def promote_env(token=TOKEN):
-    env = dict(GIT_ENV, PROMOTE_ARGOCD_TOKEN=token)
-    env.pop("ARGOCD_AUTH_TOKEN", None)
+def promote_env(token=TOKEN, **more):
+    env = {k: v for k, v in GIT_ENV.items()
+           if k not in ("ARGOCD_AUTH_TOKEN", "ARGO_TOKEN", "PROMOTE_ARGO_WORKFLOWS_TOKEN")}
+    env.update(PROMOTE_ARGOCD_TOKEN=token, **more)
     return env
 
 
-def promote(*args, token=TOKEN, timeout=120):
-    """Run the built `promote` with `args` and the Argo CD token in its environment."""
+def promote(*args, token=TOKEN, timeout=120, **more):
+    """Run the built `promote` with `args` and the Argo CD token (and the variables `more`) in its
+    environment."""
     if not os.access(CLI, os.X_OK):
         pytest.fail("no promote executable at %s; set PROMOTE_CLI" % CLI)
     completed = subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=timeout,
-                               stdin=subprocess.DEVNULL, env=promote_env(token))
+                               stdin=subprocess.DEVNULL, env=promote_env(token, **more))
     return Result(completed)
+
+
+def kill_once(repo, happened, **more):
+    """`promote run shop --version 1.5.0` started, and killed (SIGKILL) once `happened()` holds."""
+    process = subprocess.Popen([CLI, "--repo", str(repo), "run", "shop", "--version", "1.5.0"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                               env=promote_env(**more), start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not happened() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        return happened()
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
 
 
 def qa_step_of(record):
@@ -87,14 +110,33 @@ def qa_step_of(record):
     return step
 
 
-@pytest.fixture(scope="module")
-def argocd_behind_prism():
+def require_prism():
     if not PRISM.exists():
         pytest.fail("Prism is missing (%s): run `bash .ci/setup build` (it needs node >= 18.20 and npm), or set "
                     "PROMOTE_FORGE_TOOLS to where it is" % PRISM, pytrace=False)
-    with ArgoCDServer(token=TOKEN) as server:
-        with PrismProxy(SPEC, server.url) as prism:
+
+
+def behind_prism(server_class, token, spec):
+    """A server of `server_class` with `token`, and Prism in front of it validating against `spec`."""
+    require_prism()
+    with server_class(token=token) as server:
+        with PrismProxy(spec, server.url) as prism:
             yield server, prism
+
+
+@pytest.fixture(scope="module")
+def argocd_behind_prism():
+    yield from behind_prism(ArgoCDServer, TOKEN, SPEC)
+
+
+def checked(server, prism, what):
+    """(server, prism) for one test: the test fails when Prism saw a request or an answer out of
+    `what`'s contract while it ran."""
+    mark = prism.mark()
+    yield server, prism
+    breaks = [line for line in prism.text()[mark:].splitlines()
+              if BREAK.search(line) and "[HTTP SERVER] get / " not in line]  # PrismProxy's own start-up probe
+    assert not breaks, "requests or answers out of %s's contract:\n" % what + "\n".join(breaks)
 
 
 @pytest.fixture
@@ -103,8 +145,18 @@ def argo(argocd_behind_prism):
     Argo CD's contract while it ran."""
     server, prism = argocd_behind_prism
     server.reset(token=TOKEN)
-    mark = prism.mark()
-    yield server, prism
-    breaks = [line for line in prism.text()[mark:].splitlines()
-              if BREAK.search(line) and "[HTTP SERVER] get / " not in line]  # PrismProxy's own start-up probe
-    assert not breaks, "requests or answers out of Argo CD's contract:\n" + "\n".join(breaks)
+    yield from checked(server, prism, "Argo CD")
+
+
+@pytest.fixture(scope="module")
+def workflows_behind_prism():
+    yield from behind_prism(ArgoWorkflowsServer, WORKFLOWS_TOKEN, WORKFLOWS_SPEC)
+
+
+@pytest.fixture
+def workflows(workflows_behind_prism):
+    """The Argo Workflows server (server, prism) with a fresh state, checked as `argo` is against Argo
+    Workflows' official description."""
+    server, prism = workflows_behind_prism
+    server.reset(token=WORKFLOWS_TOKEN)
+    yield from checked(server, prism, "Argo Workflows")

@@ -8,11 +8,9 @@ Synced at that commit and Healthy for the hold; a Healthy read before then never
 fails it; another operation is waited for; a process killed after asking for the sync never asks
 twice; the token is in no output and no record."""
 
-import signal
-import subprocess
 import time
 
-from conftest import CLI, TOKEN, git, make_repo, promote, promote_env, qa_step_of as qa_step
+from conftest import TOKEN, git, kill_once, make_repo, promote, qa_step_of as qa_step
 
 OK, FAILED, USAGE, WAITING = 0, 1, 2, 3
 
@@ -132,17 +130,7 @@ def test_a_process_killed_after_asking_for_the_sync_never_asks_twice(argo, tmp_p
     server, _ = argo
     app = server.add_app("shop-qa", sync_delay=30)
     repo = make_repo(tmp_path, _url(argo))
-    process = subprocess.Popen([CLI, "--repo", str(repo), "run", "shop", "--version", "1.5.0"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                               env=promote_env(), start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while not app.accepted and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.05)
-        assert app.accepted, "no sync was asked for"
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    assert kill_once(repo, lambda: app.accepted), "no sync was asked for"
     release = next(i["value"] for i in app.accepted[0]["infos"] if i["name"] == "promote.release")
     r = promote("--repo", repo, "--json", "release", "status", release, "--timeout", "60s")
     assert r.code == OK, r

@@ -64,6 +64,78 @@ def test_without_a_token_the_step_fails_saying_where_to_put_one(tmp_path):
         qa_step_of(r.json())["reason"]
 
 
+def test_validate_names_each_workflow_its_backend_cannot_run_and_each_misused_workflow_key(tmp_path):
+    text = textwrap.dedent("""\
+        version: 1
+        environments:
+          dev: {path: envs/dev, deploy: {backend: exec}}
+          qa: {path: envs/qa, deploy: {backend: argocd, server: "https://argocd.example.com"}}
+          prod:
+            path: envs/prod
+            deploy: {backend: argocd, server: "https://argocd.example.com", argoWorkflows: {namespace: Argo_NS, port: 1}}
+          perf:
+            path: envs/perf
+            deploy: {backend: argocd, server: "https://argocd.example.com", argoWorkflows: {server: "https://wf"}}
+        workflows:
+          smoke: {run: [./smoke.sh]}
+          soak: {workflowTemplate: soak, parameters: {"bad name": x}}
+          lint: {parameters: {a: b}}
+          load: {workflowTemplate: Load_Test}
+        policies:
+          - {name: dev-checks, match: {environments: {names: [dev]}}, pre: [soak]}
+          - {name: qa-checks, match: {environments: {names: [qa]}}, pre: [smoke, soak]}
+          - {name: perf-checks, match: {environments: {names: [perf]}}, post: [smoke]}
+        """)
+    path = tmp_path / "promote.yaml"
+    path.write_text(text)
+    r = promote("--config", path, "validate")
+    assert r.code == USAGE, r
+    at = lambda token, skip=0: "%s:%d:%d: " % ((path,) + position(text, token)[:1] +  # noqa: E731
+                                               (position(text, token)[1] + skip,))
+    wf_server = "'server: https://argo-workflows.example.com'"
+    assert r.err.splitlines() == [
+        at("{namespace: Argo_NS") + "'argoWorkflows' of 'deploy' of environment 'prod' has no 'server'; give the Argo "
+        "Workflows server's address, e.g. " + wf_server,
+        at("Argo_NS") + "'namespace' of 'argoWorkflows' of 'deploy' of environment 'prod' is 'Argo_NS', which is no "
+        "Kubernetes name (lower-case letters, digits, '-' and '.')",
+        at("port: 1") + "unknown key 'port' in 'argoWorkflows' of 'deploy' of environment 'prod'; the keys allowed "
+        "here are: server, namespace, serviceAccount, insecure",
+        at('"bad name"') + "parameter 'bad name' of 'parameters' of workflow 'soak' is no Argo Workflows parameter "
+        "name: use letters, digits, '-' and '_'",
+        at("lint:") + "workflow 'lint' has no 'run' and no 'workflowTemplate'; give the command it runs, e.g. 'run: "
+        "[./checks/lint.sh, \"{env}\"]' (deploy backend exec), or the Argo Workflows WorkflowTemplate it submits, "
+        "e.g. 'workflowTemplate: lint' (deploy backend argocd)",
+        at("{a: b}") + "'parameters' of workflow 'lint' are passed to an Argo Workflows WorkflowTemplate, but it has "
+        "no 'workflowTemplate'; give one or remove 'parameters'",
+        at("Load_Test") + "'workflowTemplate' of workflow 'load' is 'Load_Test', which is no WorkflowTemplate name "
+        "(lower-case letters, digits, '-' and '.')",
+        at("[soak]", 1) + "workflow 'soak' of policy 'dev-checks' would run in environment 'dev', whose backend exec "
+        "runs a command, but it has no 'run'; give it one, e.g. 'run: [./checks/soak.sh, \"{env}\"]'",
+        at("[smoke, soak]", 1) + "workflow 'smoke' of policy 'qa-checks' would run in environment 'qa', whose backend "
+        "argocd submits an Argo Workflows WorkflowTemplate, but it has no 'workflowTemplate'; give it one, e.g. "
+        "'workflowTemplate: smoke'",
+        at("[smoke, soak]", 8) + "workflow 'soak' of policy 'qa-checks' would be submitted to Argo Workflows from "
+        "environment 'qa', which names no Argo Workflows server: give qa's deploy 'argoWorkflows: {server: "
+        "https://argo-workflows.example.com}'",
+        at("post: [smoke]", 7) + "workflow 'smoke' of policy 'perf-checks' would run in environment 'perf', whose "
+        "backend argocd submits an Argo Workflows WorkflowTemplate, but it has no 'workflowTemplate'; give it one, "
+        "e.g. 'workflowTemplate: smoke'",
+        "promote: 11 errors"]
+    assert r.out == ""
+
+
+def test_without_a_workflows_token_the_check_fails_saying_where_to_put_one(tmp_path):
+    # Nothing listens there: a request would fail otherwise.
+    repo = make_repo(tmp_path, "http://127.0.0.1:9", extra=", argoWorkflows: {server: \"http://127.0.0.1:9\"}",
+                     tail="workflows: {smoke: {workflowTemplate: smoke}}\n"
+                          "policies: [{name: checked, match: {environments: {names: [qa]}}, pre: [smoke]}]\n")
+    r = promote("--repo", repo, "--json", "run", "shop", "--version", "1.5.0", PROMOTE_ARGO_WORKFLOWS_TOKEN="")
+    assert r.code == FAILED, r
+    assert "pre-check smoke could not start: no Argo Workflows token for http://127.0.0.1:9: set " \
+        "PROMOTE_ARGO_WORKFLOWS_TOKEN or ARGO_TOKEN to the token of a service account that may submit, get, list " \
+        "and terminate workflows and get workflow templates in the namespace" in qa_step_of(r.json())["reason"]
+
+
 def test_tls_is_verified_unless_insecure_is_written(tmp_path):
     """An Argo CD server whose certificate is signed by itself: refused, naming the host and how to
     give a CA bundle; accepted with `insecure: true` written in the environment's deploy."""

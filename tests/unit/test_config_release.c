@@ -149,9 +149,11 @@ static void test_workflow_errors(void **state)
 		"promote.yaml:4:3: workflow name 'smoke test' is not valid: it cannot be part of a git branch name; a name is 1 "
 		"to 128 bytes that can stand as one part of a git branch name: no '/', spaces, control characters or any of ~ "
 		"^ : ? * [ \\, not starting with '.' or '-', not ending with '.lock' or '.', no '..' or '@{'",
-		"promote.yaml:5:3: workflow 'verify' has no 'run'; give the command it runs, e.g. 'run: [./checks/verify.sh, "
-		"\"{env}\"]'",
-		"promote.yaml:5:12: unknown key 'command' in workflow 'verify'; the keys allowed here are: run, timeout",
+		"promote.yaml:5:3: workflow 'verify' has no 'run' and no 'workflowTemplate'; give the command it runs, e.g. "
+		"'run: [./checks/verify.sh, \"{env}\"]' (deploy backend exec), or the Argo Workflows WorkflowTemplate it "
+		"submits, e.g. 'workflowTemplate: verify' (deploy backend argocd)",
+		"promote.yaml:5:12: unknown key 'command' in workflow 'verify'; the keys allowed here are: run, "
+		"workflowTemplate, parameters, timeout",
 		"promote.yaml:6:16: 'run' of workflow 'empty' is empty; give the program to run and its arguments, e.g. "
 		"[./checks/smoke.sh, \"{env}\"]",
 		"promote.yaml:7:16: 'run' of workflow 'shell' must be a list: the program and its arguments, run without a "
@@ -187,7 +189,8 @@ static void test_deploy_errors(void **state)
 		"promote.yaml:5:57: 'sync' of 'deploy' of environment 'prod' must be a list: the program and its arguments, "
 		"run without a shell, e.g. [./checks/smoke.sh, \"{env}\"]",
 		"promote.yaml:5:68: unknown key 'helth' in 'deploy' of environment 'prod' (did you mean 'health'?); the keys "
-		"allowed here are: backend, sync, health, timeout, server, application, project, appNamespace, hold, insecure",
+		"allowed here are: backend, sync, health, timeout, server, application, project, appNamespace, hold, insecure, "
+		"argoWorkflows",
 		"promote.yaml:6:64: 'health' of 'deploy' of environment 'perf' is a command of the exec backend, but the "
 		"backend is 'spinnaker'; remove 'health' or write 'backend: exec'",
 		"promote.yaml:6:83: 'timeout' of 'deploy' of environment 'perf' is '25h'; write a duration from 1s to 24h",

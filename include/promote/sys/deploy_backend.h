@@ -128,8 +128,10 @@ PROMOTE_EXTERN(size_t) promote_deploy_request_health_arg_count(const promote_dep
 PROMOTE_EXTERN(const char *) promote_deploy_request_health_arg_at(const promote_deploy_request *request, size_t index);
 
 /* The same for a workflow; also its name (under `workflows:`), its `run:`
- * command (argv, placeholders expanded), and for workflow_status the run id
- * run_workflow set ("" for run_workflow). */
+ * command (argv, placeholders expanded) — for the argocd backend, and one
+ * registered under its name, its `parameters:` instead, "NAME=VALUE" each
+ * (placeholders expanded), as Argo Workflows' submit takes them — and for
+ * workflow_status the run id run_workflow set ("" for run_workflow). */
 PROMOTE_EXTERN(const char *) promote_workflow_request_name(const promote_workflow_request *request);
 PROMOTE_EXTERN(const char *) promote_workflow_request_run_id(const promote_workflow_request *request);
 PROMOTE_EXTERN(const char *) promote_workflow_request_product(const promote_workflow_request *request);

@@ -15,8 +15,11 @@
  *   (deploy.hold, 5 s) after the sync, on its own clock;
  * - a Degraded after the sync fails the step; Suspended waits;
  * - an aborted release's sync is terminated, never anyone else's operation.
+ * Its workflows (pre- and post-action checks) are submitted to Argo
+ * Workflows: argo_workflows.h.
  */
 #include "argocd.h"
+#include "argo_workflows.h"
 #include "argocd_client.h"
 #include "argocd_judge.h"
 
@@ -134,6 +137,16 @@ static int argocd_status(promote_deploy_status *out, const promote_deploy_reques
 	return follow(out, req, payload, ASK_STATUS);
 }
 
+static int argocd_run_workflow(promote_workflow_status *out, const promote_workflow_request *req, void *payload)
+{
+	return promote__argo_workflows_run(out, req, payload);
+}
+
+static int argocd_workflow_status(promote_workflow_status *out, const promote_workflow_request *req, void *payload)
+{
+	return promote__argo_workflows_status(out, req, payload);
+}
+
 static int argocd_abort(promote_deploy_status *out, const promote_deploy_request *req, void *payload)
 {
 	return follow(out, req, payload, ASK_ABORT);
@@ -145,6 +158,8 @@ const promote_deploy_backend *promote__argocd_backend(void)
 		.version = PROMOTE_DEPLOY_BACKEND_VERSION,
 		.sync = argocd_sync,
 		.status = argocd_status,
+		.run_workflow = argocd_run_workflow,
+		.workflow_status = argocd_workflow_status,
 		.abort = argocd_abort,
 	};
 	return &vtable;

@@ -9,20 +9,17 @@
 #include "core/error.h"
 #include "core/json_util.h"
 #include "core/strbuf.h"
+#include "core/strutil.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A Kubernetes object's name (an application's, a project's, a namespace's): lower-case letters,
- * digits, '-' and '.', at most 253 bytes — nothing in it needs escaping in a URL. */
+/* A Kubernetes object's name (an application's, a project's, a namespace's): nothing in it needs
+ * escaping in a URL. */
 static int check_name(const char *name, const char *what, const char *env)
 {
-	size_t n = strlen(name);
-	bool ok = n > 0 && n <= 253 && isalnum((unsigned char)name[0]) && isalnum((unsigned char)name[n - 1]);
-	for (const char *p = name; ok && *p; p++)
-		ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '.';
-	if (ok)
+	if (promote__kubernetes_name(name))
 		return 0;
 	return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG, "the Argo CD %s of environment '%s' would "
 		"be '%.64s', which is no Kubernetes name (lower-case letters, digits, '-' and '.'); fix deploy.%s",
@@ -64,36 +61,39 @@ static int query_of(char **out, const promote__argocd_config *c, const char *env
 	return *out ? 0 : PROMOTE_ENOMEM;
 }
 
-int promote__argocd_open(promote__argocd *a, promote_context *ctx, const char *env, const char *product)
+int promote__argocd_config_of(const promote__argocd_config **out, promote_context *ctx, const char *env,
+	bool workflows)
 {
-	memset(a, 0, sizeof *a);
 	const promote_env *e;
 	int rc = promote_env_lookup(&e, ctx, env);
 	if (rc)
 		return rc;
-	const promote__argocd_config *c = &e->argocd;
-	if (!c->server)
+	*out = &e->argocd;
+	if (workflows && !e->argocd.workflows_server)
+		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG, "environment '%s' names no Argo "
+			"Workflows server to submit its workflows to: give its deploy 'argoWorkflows: {server: "
+			"https://argo-workflows.example.com}'", env);
+	if (!workflows && !e->argocd.server)
 		return promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_CONFIG, "environment '%s' has no Argo CD "
 			"server: give its deploy a 'server: https://argocd.example.com'", env);
+	return 0;
+}
+
+int promote__argocd_open(promote__argocd *a, promote_context *ctx, const char *env, const char *product)
+{
+	memset(a, 0, sizeof *a);
+	const promote__argocd_config *c;
+	int rc = promote__argocd_config_of(&c, ctx, env, false);
+	if (rc)
+		return rc;
 	a->hold_s = c->hold_s ? c->hold_s : PROMOTE__ARGOCD_HOLD_DEFAULT;
 	a->app_namespace = c->app_namespace;
 	a->project = c->project;
-	char *header = NULL;
 	rc = application_name(&a->application, c, env, product);
 	if (rc == 0)
 		rc = query_of(&a->query, c, env);
 	if (rc == 0)
-		rc = promote__api_token_header(&header, &argocd_token, ctx, c->server);
-	if (rc == 0) {
-		promote__api_options options = { 0 };
-		options.base_url = c->server;
-		options.auth_header = header;
-		options.flavor = PROMOTE__API_ARGOCD;
-		options.insecure = c->insecure;
-		options.net_timeout_s = ctx->creds.net_timeout_s;
-		rc = promote__api_new(&a->api, &options);
-	}
-	promote__api_token_header_free(header);
+		rc = promote__api_open(&a->api, &argocd_token, ctx, c->server, PROMOTE__API_ARGOCD, c->insecure);
 	if (rc)
 		promote__argocd_close(a);
 	return rc;

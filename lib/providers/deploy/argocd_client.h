@@ -10,6 +10,7 @@
 
 #include "core/common.h"
 #include "net/api.h"
+#include "config/schema.h"
 
 typedef struct promote__argocd {
 	promote__api *api;
@@ -25,6 +26,12 @@ typedef struct promote__argocd {
  * callback (its password). PROMOTE_EAUTH when there is none; PROMOTE_EINVALID for a name that is
  * not an application's. */
 int promote__argocd_open(promote__argocd *a, promote_context *ctx, const char *env, const char *product);
+
+/* Environment `env`'s deploy keys of the argocd backend, *out: the lookup's error, else
+ * PROMOTE_EINVALID saying what to write when the server needed is not given — Argo CD's, or with
+ * `workflows` Argo Workflows'. */
+int promote__argocd_config_of(const promote__argocd_config **out, promote_context *ctx, const char *env,
+	bool workflows);
 void promote__argocd_close(promote__argocd *a);
 
 /* GET the application (`refresh`: asking Argo CD to compare it again first): 0 with *app (the

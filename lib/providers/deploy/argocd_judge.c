@@ -3,6 +3,7 @@
 
 #include "core/civil.h"
 #include "core/error.h"
+#include "core/json_util.h"
 #include "core/strbuf.h"
 
 #include <promote/sys/deploy_backend.h>
@@ -12,48 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The member at dotted `path` of `o` ("status.operationState.phase"), or NULL. */
-static json_object *at(json_object *o, const char *path)
-{
-	char key[64];
-	while (o && *path) {
-		size_t n = strcspn(path, ".");
-		if (n >= sizeof key)
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		json_object *next = NULL;
-		if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &next))
-			return NULL;
-		o = next;
-		path += n + (path[n] == '.');
-	}
-	return o;
-}
-
-/* The string at `path` ("" when absent or not a string). */
-static const char *text(json_object *o, const char *path)
-{
-	json_object *v = at(o, path);
-	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
-}
-
-/* The time at `path` (Unix seconds), or false when absent or not RFC 3339. */
-static bool when(int64_t *out, json_object *o, const char *path)
-{
-	const char *t = text(o, path);
-	return *t && promote__parse_rfc3339(out, t);
-}
-
 /* The value of the info named `name` of operation `op` ("" when it has none). */
 static const char *info(json_object *op, const char *name)
 {
-	json_object *infos = at(op, "info");
+	json_object *infos = promote__json_at(op, "info");
 	size_t n = json_object_is_type(infos, json_type_array) ? json_object_array_length(infos) : 0;
 	for (size_t i = 0; i < n; i++) {
 		json_object *item = json_object_array_get_idx(infos, i);
-		if (strcmp(text(item, "name"), name) == 0)
-			return text(item, "value");
+		if (strcmp(promote__json_text(item, "name"), name) == 0)
+			return promote__json_text(item, "value");
 	}
 	return "";
 }
@@ -62,16 +30,16 @@ static const char *info(json_object *op, const char *name)
 static bool ours(json_object *op, const promote__argocd_subject *s)
 {
 	return op && strcmp(info(op, PROMOTE__ARGOCD_INFO_RELEASE), s->release) == 0 &&
-	       strcmp(text(op, "sync.revision"), s->revision) == 0;
+	       strcmp(promote__json_text(op, "sync.revision"), s->revision) == 0;
 }
 
 /* Who started an operation, for a message. */
 static const char *initiator(json_object *op)
 {
-	json_object *automated = at(op, "initiatedBy.automated");
+	json_object *automated = promote__json_at(op, "initiatedBy.automated");
 	if (json_object_is_type(automated, json_type_boolean) && json_object_get_boolean(automated))
 		return "Argo CD's automated sync";
-	const char *user = text(op, "initiatedBy.username");
+	const char *user = promote__json_text(op, "initiatedBy.username");
 	return *user ? user : "someone else";
 }
 
@@ -94,7 +62,7 @@ static int say(promote__argocd_verdict *v, int sync, int health, const char *fmt
 /* " (MESSAGE)" of Argo CD's own words at `path`, or "". */
 static const char *because(char *buf, size_t size, json_object *o, const char *path)
 {
-	const char *m = text(o, path);
+	const char *m = promote__json_text(o, path);
 	if (!*m)
 		return "";
 	snprintf(buf, size, ": %.200s", m);
@@ -108,18 +76,18 @@ static int after_sync(promote__argocd_verdict *v, json_object *app, const promot
 	const char *name = s->application, *rev = s->revision;
 	char why[256];
 	int64_t reconciled = 0, became = 0;
-	if (!when(&reconciled, app, "status.reconciledAt") || reconciled < finished) {
+	if (!promote__json_when(&reconciled, app, "status.reconciledAt") || reconciled < finished) {
 		v->refresh = true;
 		return say(v, PROMOTE_SYNC_SYNCING, PROMOTE_HEALTH_PROGRESSING, "the sync of '%s' to %.12s finished; "
 			"waiting for Argo CD to compare the application again (its last comparison is older than the sync)",
 			name, rev);
 	}
-	const char *sync = text(app, "status.sync.status"), *at_rev = text(app, "status.sync.revision");
+	const char *sync = promote__json_text(app, "status.sync.status"), *at_rev = promote__json_text(app, "status.sync.revision");
 	if (strcmp(sync, "Synced") != 0 || strcmp(at_rev, rev) != 0)
 		return say(v, PROMOTE_SYNC_OUT_OF_SYNC, PROMOTE_HEALTH_PROGRESSING, "'%s' is %s at %.12s after the sync "
 			"to %.12s; waiting for Argo CD to show it Synced at the promoted revision", name, *sync ? sync : "Unknown",
 			*at_rev ? at_rev : "no revision", rev);
-	const char *health = text(app, "status.health.status");
+	const char *health = promote__json_text(app, "status.health.status");
 	const char *detail = because(why, sizeof why, app, "status.health.message");
 	if (strcmp(health, "Degraded") == 0)
 		return say(v, PROMOTE_SYNC_SYNCED, PROMOTE_HEALTH_DEGRADED, "'%s' is Degraded after the sync to %.12s%s",
@@ -132,7 +100,7 @@ static int after_sync(promote__argocd_verdict *v, json_object *app, const promot
 			*health ? health : "of unknown health", detail);
 	/* Healthy since its last transition (when Argo CD says), never from before our sync finished;
 	 * measured on Argo CD's own clock, up to its last comparison. */
-	int64_t since = when(&became, app, "status.health.lastTransitionTime") && became > finished ? became : finished;
+	int64_t since = promote__json_when(&became, app, "status.health.lastTransitionTime") && became > finished ? became : finished;
 	if (reconciled - since < (int64_t)s->hold_s) {
 		v->refresh = true;
 		return say(v, PROMOTE_SYNC_SYNCED, PROMOTE_HEALTH_PROGRESSING, "'%s' is Healthy at %.12s; holding until "
@@ -147,7 +115,7 @@ static int judge_ours(promote__argocd_verdict *v, json_object *app, json_object 
 	const promote__argocd_subject *s)
 {
 	const char *name = s->application, *rev = s->revision;
-	const char *phase = pending ? "" : text(state, "phase");
+	const char *phase = pending ? "" : promote__json_text(state, "phase");
 	char why[256];
 	const char *detail = because(why, sizeof why, state, "message");
 	v->running = !*phase || strcmp(phase, "Running") == 0;
@@ -163,13 +131,13 @@ static int judge_ours(promote__argocd_verdict *v, json_object *app, json_object 
 	if (strcmp(phase, "Succeeded") != 0)
 		return say(v, PROMOTE_SYNC_FAILED, PROMOTE_HEALTH_UNKNOWN, "the sync of '%s' to %.12s ended %s%s", name,
 			rev, phase, detail);
-	const char *result = text(state, "syncResult.revision");
+	const char *result = promote__json_text(state, "syncResult.revision");
 	if (strcmp(result, rev) != 0)
 		return say(v, PROMOTE_SYNC_FAILED, PROMOTE_HEALTH_UNKNOWN, "Argo CD synced '%s' to %.12s, not to the "
 			"promoted %.12s: does the application's source follow the environment's branch?", name,
 			*result ? result : "no revision", rev);
 	int64_t finished = 0;
-	if (!when(&finished, state, "finishedAt"))
+	if (!promote__json_when(&finished, state, "finishedAt"))
 		return say(v, PROMOTE_SYNC_SYNCING, PROMOTE_HEALTH_PROGRESSING, "the sync of '%s' to %.12s succeeded; "
 			"waiting for Argo CD to say when it finished", name, rev);
 	return after_sync(v, app, s, finished);
@@ -178,9 +146,9 @@ static int judge_ours(promote__argocd_verdict *v, json_object *app, json_object 
 int promote__argocd_judge(promote__argocd_verdict *out, json_object *app, const promote__argocd_subject *s)
 {
 	memset(out, 0, sizeof *out);
-	json_object *requested = at(app, "operation");           /* set while an operation is asked for or runs */
-	json_object *state = at(app, "status.operationState");
-	json_object *op = at(state, "operation");
+	json_object *requested = promote__json_at(app, "operation");           /* set while an operation is asked for or runs */
+	json_object *state = promote__json_at(app, "status.operationState");
+	json_object *op = promote__json_at(state, "operation");
 	if (ours(requested, s) && !ours(op, s)) {
 		out->kind = PROMOTE__ARGOCD_OURS;
 		return judge_ours(out, app, state, true, s);
@@ -189,10 +157,10 @@ int promote__argocd_judge(promote__argocd_verdict *out, json_object *app, const 
 		out->kind = PROMOTE__ARGOCD_OURS;
 		return judge_ours(out, app, state, false, s);
 	}
-	const char *phase = text(state, "phase");
+	const char *phase = promote__json_text(state, "phase");
 	if (requested || strcmp(phase, "Running") == 0 || strcmp(phase, "Terminating") == 0) {
 		json_object *other = requested ? requested : op;
-		const char *to = text(other, "sync.revision");
+		const char *to = promote__json_text(other, "sync.revision");
 		out->kind = PROMOTE__ARGOCD_BUSY;
 		return say(out, PROMOTE_SYNC_OUT_OF_SYNC, PROMOTE_HEALTH_PROGRESSING, "another operation runs on '%s' (a "
 			"sync%s%.12s started by %s, %s): waiting for it to end before syncing to %.12s", s->application,

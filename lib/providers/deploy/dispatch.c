@@ -179,7 +179,12 @@ static int workflow_call_init(workflow_call *c, promote_context *ctx, const char
 	if (rc == 0)
 		rc = revision_of(&c->revision, ctx, c->b.env, t->commit);
 	const promote__workflow *w = found;
-	if (rc == 0)
+	/* argocd submits the WorkflowTemplate with its parameters ("NAME=VALUE", as Argo's submit takes
+	 * them); every other backend is given the command. */
+	bool submitted = rc == 0 && c->b.builtin == promote__argocd_backend();
+	if (rc == 0 && submitted)
+		rc = expand(&c->request.args, w->parameters, w->parameter_count, t, c->revision.hex);
+	else if (rc == 0)
 		rc = expand(&c->request.args, w->argv, w->argc, t, c->revision.hex);
 	if (rc == 0) {
 		subject_of(&c->request.s, t, c->b.env, c->revision.hex, promote__workflow_timeout(ctx, workflow));

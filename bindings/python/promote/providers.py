@@ -190,6 +190,16 @@ class DeployBackend:
         """The state of run ``request.run_id`` (NotFoundError: unknown run, started again)."""
         raise NotImplementedError
 
+    def abort(self, request: DeployRequest) -> Optional[DeployStatus]:
+        """The release ``request.release`` was aborted while it deployed: stop the
+        sync this backend started for it (``request.revision`` of
+        ``request.product`` in ``request.environment``) if it still runs -- never
+        one it did not start. May return how it stands; NotFoundError when none of
+        this release runs. Not overridden: the release is aborted and nothing is
+        stopped. An error raised here is raised by ``Release.abort()`` after the
+        release was recorded aborted."""
+        raise NotImplementedError
+
 
 # ---- the trampolines ------------------------------------------------------------
 
@@ -387,9 +397,10 @@ def deploy_backend_vtable(name: str, obj: DeployBackend, callbacks: _Callbacks) 
         return body
 
     vtable = _n.promote_deploy_backend()
-    lib.promote_deploy_backend_init(vtable, 1)  # v1: a Python backend has no abort slot
+    lib.promote_deploy_backend_init(vtable, _n.DEPLOY_BACKEND_VERSION)
     vtable.sync = reg.slot("sync", _n.sync_cb, deploy("sync"))
     vtable.status = reg.slot("status", _n.status_cb, deploy("status"))
     vtable.run_workflow = reg.slot("run_workflow", _n.run_workflow_cb, workflow("run_workflow"))
     vtable.workflow_status = reg.slot("workflow_status", _n.workflow_status_cb, workflow("workflow_status"))
+    vtable.abort = reg.slot("abort", _n.abort_cb, deploy("abort"))
     return vtable, reg

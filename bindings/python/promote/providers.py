@@ -71,7 +71,9 @@ class GitProvider:
         raise NotImplementedError
 
     def get_change(self, id: str) -> Change:
-        """The state of change ``id``: open/merged/closed, checks, approvals."""
+        """The state of change ``id``: open/merged/closed, checks, approvals, and
+        ``waiting`` (why) when the forge itself holds it open (auto-merge, a merge
+        queue): a release then waits for the forge's merge instead of merging."""
         raise NotImplementedError
 
     def find_change(self, request: ChangeRequest) -> Optional[Change]:

@@ -13,7 +13,8 @@ calls a provider written in C (``promote/sys/git_provider.h``,
 - an operation the subclass does not override is "not supported"
   (``NotSupportedError`` for whoever asks);
 - returning :data:`PASSTHROUGH` from a provider registered under a built-in
-  one's name (``local``; ``none``, ``exec``) has the built-in one do it;
+  one's name (:func:`builtin_git_providers`, :func:`builtin_deploy_backends`)
+  has the built-in one do it;
 - raising a :class:`PromoteError` (``NotFoundError("no pull request 7")``,
   ``AuthError(...)``) fails the operation with that code and message, as the
   library's own errors do;
@@ -47,6 +48,26 @@ class _Passthrough:
 
 PASSTHROUGH: Any = _Passthrough()
 """Returned by an operation: let the built-in provider of this name do it."""
+
+
+def _names(at: Callable[[int], Optional[str]]) -> List[str]:
+    names: List[str] = []
+    while (name := at(len(names))) is not None:
+        names.append(name)
+    return names
+
+
+def builtin_git_providers() -> List[str]:
+    """The built-in git providers' names (``local``, ``github``, ...): what a
+    configuration names without registering anything, and the names under which a
+    registered provider stands in front of the built-in one (:data:`PASSTHROUGH`)."""
+    return _names(lib.promote_git_provider_builtin_at)
+
+
+def builtin_deploy_backends() -> List[str]:
+    """The built-in deploy backends' names (``none``, ``exec``, ``argocd``), as
+    :func:`builtin_git_providers` for git providers."""
+    return _names(lib.promote_deploy_backend_builtin_at)
 
 
 # ---- git providers ------------------------------------------------------------

@@ -337,6 +337,12 @@ def test_passthrough_lets_the_built_in_provider_do_it(tmp_path):
             ctx.get_change(change.id)
 
 
+def test_the_built_in_names_a_provider_can_stand_in_front_of():
+    # The names promote.yaml may give without registering anything, in the library's order.
+    assert promote.builtin_git_providers() == ["local", "github", "gitea", "gitlab"]
+    assert promote.builtin_deploy_backends() == ["none", "exec", "argocd"]
+
+
 def test_registration_checks_what_it_is_given(repo):
     with promote.Context.from_repository(repo) as ctx:
         with pytest.raises(TypeError, match="promote.GitProvider"):

@@ -45,7 +45,8 @@ from .status import Status, StatusCell, StatusRow
 from .sync import SyncKind, Synced, SyncedProduct
 from .drift import Drift, DriftComparison, DriftRelation, DriftRow
 from .providers import (PASSTHROUGH, ChangeRequest, DeployBackend, DeployRequest, DeployStatus, GitProvider,
-                        HealthState, SyncState, WorkflowRequest, WorkflowState, WorkflowStatus)
+                        HealthState, SyncState, WorkflowRequest, WorkflowState, WorkflowStatus,
+                        builtin_deploy_backends, builtin_git_providers)
 from .watch import WatchEvent, WatchEventCallback, WatchEventKind, Watcher, _live_watchers
 from .errors import (AuthError, BusyError, CallbackError, ConfigError, ConflictError, ErrorClass, ErrorCode,
                      ErrorDetail, ExistsError, GitError, InputOutputError, InvalidError, LimitError,
@@ -65,6 +66,7 @@ __all__ = [
     "Drift", "DriftRow", "DriftRelation", "DriftComparison",
     "GitProvider", "DeployBackend", "ChangeRequest", "DeployRequest", "DeployStatus", "WorkflowRequest",
     "WorkflowStatus", "SyncState", "HealthState", "WorkflowState", "PASSTHROUGH",
+    "builtin_git_providers", "builtin_deploy_backends",
     "Watcher", "WatchEvent", "WatchEventKind", "WatchEventCallback", "Synced", "SyncedProduct", "SyncKind",
     "PromoteError", "ErrorCode", "ErrorClass", "ErrorDetail", "OutOfMemoryError", "NotFoundError",
     "ExistsError", "InvalidError", "ConfigError", "LimitError", "VersionError", "CallbackError",

@@ -66,6 +66,7 @@ class Imported:
 
 @dataclass(frozen=True)
 class Change:
+    """A change request at a git provider (``promote_change_info``), as a frozen copy."""
     id: str
     url: str = ""
     head: str = ""

@@ -13,7 +13,8 @@ calls a provider written in C (``promote/sys/git_provider.h``,
 - an operation the subclass does not override is "not supported"
   (``NotSupportedError`` for whoever asks);
 - returning :data:`PASSTHROUGH` from a provider registered under a built-in
-  one's name (``local``; ``none``, ``exec``) has the built-in one do it;
+  one's name (:func:`builtin_git_providers`, :func:`builtin_deploy_backends`)
+  has the built-in one do it;
 - raising a :class:`PromoteError` (``NotFoundError("no pull request 7")``,
   ``AuthError(...)``) fails the operation with that code and message, as the
   library's own errors do;
@@ -49,6 +50,26 @@ PASSTHROUGH: Any = _Passthrough()
 """Returned by an operation: let the built-in provider of this name do it."""
 
 
+def _names(at: Callable[[int], Optional[str]]) -> List[str]:
+    names: List[str] = []
+    while (name := at(len(names))) is not None:
+        names.append(name)
+    return names
+
+
+def builtin_git_providers() -> List[str]:
+    """The built-in git providers' names (``local``, ``github``, ...): what a
+    configuration names without registering anything, and the names under which a
+    registered provider stands in front of the built-in one (:data:`PASSTHROUGH`)."""
+    return _names(lib.promote_git_provider_builtin_at)
+
+
+def builtin_deploy_backends() -> List[str]:
+    """The built-in deploy backends' names (``none``, ``exec``, ``argocd``), as
+    :func:`builtin_git_providers` for git providers."""
+    return _names(lib.promote_deploy_backend_builtin_at)
+
+
 # ---- git providers ------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -71,7 +92,9 @@ class GitProvider:
         raise NotImplementedError
 
     def get_change(self, id: str) -> Change:
-        """The state of change ``id``: open/merged/closed, checks, approvals."""
+        """The state of change ``id``: open/merged/closed, checks, approvals, and
+        ``waiting`` (why) when the forge itself holds it open (auto-merge, a merge
+        queue): a release then waits for the forge's merge instead of merging."""
         raise NotImplementedError
 
     def find_change(self, request: ChangeRequest) -> Optional[Change]:
@@ -188,6 +211,16 @@ class DeployBackend:
 
     def workflow_status(self, request: WorkflowRequest) -> WorkflowStatus:
         """The state of run ``request.run_id`` (NotFoundError: unknown run, started again)."""
+        raise NotImplementedError
+
+    def abort(self, request: DeployRequest) -> Optional[DeployStatus]:
+        """The release ``request.release`` was aborted while it deployed: stop the
+        sync this backend started for it (``request.revision`` of
+        ``request.product`` in ``request.environment``) if it still runs -- never
+        one it did not start. May return how it stands; NotFoundError when none of
+        this release runs. Not overridden: the release is aborted and nothing is
+        stopped. An error raised here is raised by ``Release.abort()`` after the
+        release was recorded aborted."""
         raise NotImplementedError
 
 
@@ -387,9 +420,10 @@ def deploy_backend_vtable(name: str, obj: DeployBackend, callbacks: _Callbacks) 
         return body
 
     vtable = _n.promote_deploy_backend()
-    lib.promote_deploy_backend_init(vtable, 1)  # v1: a Python backend has no abort slot
+    lib.promote_deploy_backend_init(vtable, _n.DEPLOY_BACKEND_VERSION)
     vtable.sync = reg.slot("sync", _n.sync_cb, deploy("sync"))
     vtable.status = reg.slot("status", _n.status_cb, deploy("status"))
     vtable.run_workflow = reg.slot("run_workflow", _n.run_workflow_cb, workflow("run_workflow"))
     vtable.workflow_status = reg.slot("workflow_status", _n.workflow_status_cb, workflow("workflow_status"))
+    vtable.abort = reg.slot("abort", _n.abort_cb, deploy("abort"))
     return vtable, reg

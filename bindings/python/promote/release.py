@@ -392,7 +392,10 @@ class Release(OwnsHandle):
         self._call(lib.promote_release_approve, self._p(), _n.encode(env, "env"), _n.encode(by, "by"))
 
     def abort(self, reason: Optional[str] = None) -> None:
-        """Stop it: no further writes; its open change requests are closed."""
+        """Stop it: no further writes; its open change requests are closed, and the
+        deploy backend of each step that was deploying is asked to stop its sync
+        (:meth:`DeployBackend.abort`). The release is recorded aborted first: an
+        error that backend raises is raised here, the release aborted all the same."""
         self._call(lib.promote_release_abort, self._p(), _n.encode(reason, "reason"))
 
     def retry(self, env: Optional[str] = None) -> None:

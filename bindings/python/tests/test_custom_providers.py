@@ -3,7 +3,8 @@ promote.DeployBackend), registered on a context and driving a whole release:
 the bundled example with its repository's provider named `pyforge` and prod's
 deploy backend `pydeploy`. The forge keeps its pull requests in a dict and
 merges with git itself, in the bare repository; the backend "deploys" by
-remembering the revision and answers the policy's checks."""
+remembering the revision and answers the policy's checks (and, in the abort
+tests, rolls out until a release's abort stops it)."""
 
 import pathlib
 import shutil
@@ -119,9 +120,9 @@ def repo(tmp_path):
     return create_bare_repo(tmp_path, "gitops", source)
 
 
-def registered(repo):
+def registered(repo, deploy=None):
     ctx = promote.Context.from_repository(repo)
-    forge, deploy = PyForge(repo), PyDeploy()
+    forge, deploy = PyForge(repo), deploy or PyDeploy()
     ctx.register_git_provider("pyforge", forge)
     ctx.register_deploy_backend("pydeploy", deploy)
     return ctx, forge, deploy
@@ -182,6 +183,112 @@ def test_a_change_the_forge_holds_waits_with_its_reason_and_the_forges_merge_is_
         assert not [c for c in forge.calls if c[0] == "merge"]
 
 
+class Rolling(PyDeploy):
+    """A rollout that goes on until someone stops it: prod's step stays deploying."""
+
+    def status(self, request):
+        return promote.DeployStatus(sync=promote.SyncState.SYNCING, health=promote.HealthState.PROGRESSING,
+                                    message="rollout 1 of 3 replicas")
+
+
+class Stoppable(Rolling):
+    """Stops the rollout it started when the release is aborted -- or fails to, as `fails` says."""
+
+    def __init__(self, fails=None):
+        super().__init__()
+        self.fails = fails
+        self.aborted = []
+
+    def abort(self, request):
+        self.aborted.append(request)
+        if self.fails:
+            raise self.fails
+        return promote.DeployStatus(sync=promote.SyncState.FAILED, health=promote.HealthState.DEGRADED,
+                                    message="rollout stopped")
+
+
+def deploying(ctx):
+    """A release of shop 1.5.0 whose prod step (deployed by the Python backend) is deploying."""
+    release = ctx.run("shop", version="1.5.0")
+    assert release.run() is State.WAITING
+    release.approve("prod", by="alice")
+    for _ in range(10):
+        release.poll()
+        if release.step("prod").state is Step.DEPLOYING:
+            return release
+    raise AssertionError(release.step("prod"))
+
+
+def assert_aborted(ctx, release, reason):
+    """The release and its deploying step are aborted, in the handle and in the record read again."""
+    for seen in (release, ctx.release(release.id)):
+        assert seen.state is State.ABORTED and seen.reason == "aborted: " + reason
+        prod = seen.step("prod")
+        assert prod.state is Step.ABORTED and prod.reason == "aborted: " + reason, prod
+
+
+def test_abort_stops_the_sync_the_python_backend_started_for_the_release(repo):
+    ctx, forge, deploy = registered(repo, Stoppable())
+    with ctx:
+        release = deploying(ctx)
+        assert release.step("prod").reason.endswith("rollout 1 of 3 replicas")
+        [(env, product, version, revision)] = deploy.synced
+        assert deploy.aborted == []
+        release.abort("1.5.0 breaks checkout")
+        # Asked once, for the very sync it started: this release, prod, the merged commit.
+        [request] = deploy.aborted
+        assert isinstance(request, promote.DeployRequest)
+        assert (request.release, request.environment, request.product, request.version, request.revision) == \
+            (release.id, env, product, version, revision)
+        assert revision == release.step("prod").merge_commit
+        assert_aborted(ctx, release, "1.5.0 breaks checkout")
+        # Nothing more is asked of the backend: no second abort, no new sync.
+        with pytest.raises(promote.StateError, match="nothing to abort"):
+            release.abort("again")
+        release.poll()
+        assert len(deploy.aborted) == 1 and len(deploy.synced) == 1
+
+
+def test_a_backend_without_abort_still_aborts_the_release(repo):
+    ctx, forge, deploy = registered(repo, Rolling())
+    with ctx:
+        release = deploying(ctx)
+        release.abort("no longer wanted")  # nothing to stop it with: no error
+        assert_aborted(ctx, release, "no longer wanted")
+
+
+def test_abort_that_finds_none_of_the_release_running_is_no_error(repo):
+    """NotFoundError from abort: none of this release runs (it finished, or another process stopped it)."""
+    deploy = Stoppable(promote.NotFoundError("no rollout of this release runs", code=promote.ErrorCode.ENOTFOUND))
+    ctx, forge, deploy = registered(repo, deploy)
+    with ctx:
+        release = deploying(ctx)
+        release.abort("superseded")
+        assert len(deploy.aborted) == 1
+        assert_aborted(ctx, release, "superseded")
+
+
+@pytest.mark.parametrize("fails", [
+    promote.AuthError("the cluster refused to stop the rollout", code=promote.ErrorCode.EAUTH),
+    RuntimeError("backend bug in abort"),
+], ids=["promote-error", "other-exception"])
+def test_an_error_raised_by_abort_is_raised_by_release_abort_after_the_release_is_aborted(repo, fails):
+    """A PromoteError keeps its code and message (class deploy); any other exception is raised as it is.
+    Either way the release was recorded aborted first, and the context goes on working."""
+    ctx, forge, deploy = registered(repo, Stoppable(fails))
+    with ctx:
+        release = deploying(ctx)
+        with pytest.raises(type(fails), match=str(fails)) as info:
+            release.abort("refused")
+        assert len(deploy.aborted) == 1
+        if isinstance(fails, promote.PromoteError):
+            assert info.value.code is promote.ErrorCode.EAUTH and info.value.klass is promote.ErrorClass.DEPLOY
+        else:
+            assert info.value is fails
+        assert_aborted(ctx, release, "refused")
+        assert [r.id for r in ctx.releases()] == [release.id]
+
+
 def test_a_provider_error_keeps_its_code_and_message_and_other_exceptions_are_raised_as_they_are(repo):
     class Broken(promote.GitProvider):
         def get_change(self, id):
@@ -228,6 +335,12 @@ def test_passthrough_lets_the_built_in_provider_do_it(tmp_path):
         # even under a built-in one's name.
         with pytest.raises(promote.NotSupportedError, match="'local' cannot read"):
             ctx.get_change(change.id)
+
+
+def test_the_built_in_names_a_provider_can_stand_in_front_of():
+    # The names promote.yaml may give without registering anything, in the library's order.
+    assert promote.builtin_git_providers() == ["local", "github", "gitea", "gitlab"]
+    assert promote.builtin_deploy_backends() == ["none", "exec", "argocd"]
 
 
 def test_registration_checks_what_it_is_given(repo):

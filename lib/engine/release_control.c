@@ -170,6 +170,31 @@ static int close_change(promote_release *r, const char *env, const char *change,
 	return rc;
 }
 
+/* The first failure of the work that follows a recorded abort: the rest is still done. */
+typedef struct first_failure {
+	int code;
+	int klass;
+	char *message;
+} first_failure;
+
+static void note_failure(first_failure *f, int rc)
+{
+	if (rc && !f->code) {
+		f->code = rc;
+		f->klass = promote_error_last()->klass;
+		f->message = strdup(promote_error_last()->message);
+	}
+	if (rc)
+		promote_error_clear();
+}
+
+static int raise_first(const first_failure *f)
+{
+	if (!f->code)
+		return 0;
+	return f->message ? promote__error(f->code, f->klass, "%s", f->message) : promote__error_oom();
+}
+
 int promote_release_abort(promote_release *release, const char *reason)
 {
 	int rc = check_handle(release, __func__);
@@ -182,7 +207,9 @@ int promote_release_abort(promote_release *release, const char *reason)
 	abort_args a = { why, PROMOTE__ARRAY_INIT, PROMOTE__ARRAY_INIT };
 	rc = why ? promote__release_update(release, mutate_abort, &a, "Abort") : promote__error_oom();
 	/* No further writes to the environments; the change requests its steps opened are closed, and
-	 * the syncs of the steps that were deploying stopped. */
+	 * the syncs of the steps that were deploying stopped — each tried, whatever the others did — and
+	 * the steps' and the release's ends told; the first failure is returned. */
+	first_failure failed = { 0, 0, NULL };
 	for (size_t i = 0; rc == 0 && i < a.envs.size; i++) {
 		const promote_release_step *s = promote__release_step(release, a.envs.ptr[i]);
 		bool first = true;
@@ -191,16 +218,19 @@ int promote_release_abort(promote_release *release, const char *reason)
 			first = !*t->change || strcmp(t->change, s->change) != 0;
 		}
 		if (*s->change && first && !*s->merge_commit)
-			rc = close_change(release, s->environment, s->change, reason && *reason ? reason : "no reason given");
+			note_failure(&failed, close_change(release, s->environment, s->change,
+				reason && *reason ? reason : "no reason given"));
 	}
 	for (size_t i = 0; rc == 0 && i < a.envs.size; i++)
 		if (a.deploying.ptr[i])
-			rc = promote__deploy_stop(release, a.envs.ptr[i]);
+			note_failure(&failed, promote__deploy_stop(release, a.envs.ptr[i]));
 	for (size_t i = 0; rc == 0 && i < a.envs.size; i++)
 		rc = promote__release_emit(release, PROMOTE_RELEASE_EVENT_STEP_FINISHED,
 			promote__release_step(release, a.envs.ptr[i]));
 	if (rc == 0)
 		rc = promote__release_emit(release, PROMOTE_RELEASE_EVENT_RELEASE_FINISHED, NULL);
+	rc = rc ? rc : raise_first(&failed);
+	free(failed.message);
 	abort_args_reset(&a);
 	promote__array_free(&a.envs);
 	promote__array_free(&a.deploying);

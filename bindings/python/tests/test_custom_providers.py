@@ -207,9 +207,9 @@ class Stoppable(Rolling):
                                     message="rollout stopped")
 
 
-def deploying(ctx):
+def deploying(ctx, events=None):
     """A release of shop 1.5.0 whose prod step (deployed by the Python backend) is deploying."""
-    release = ctx.run("shop", version="1.5.0")
+    release = ctx.run("shop", version="1.5.0", events=events)
     assert release.run() is State.WAITING
     release.approve("prod", by="alice")
     for _ in range(10):
@@ -274,13 +274,19 @@ def test_abort_that_finds_none_of_the_release_running_is_no_error(repo):
 ], ids=["promote-error", "other-exception"])
 def test_an_error_raised_by_abort_is_raised_by_release_abort_after_the_release_is_aborted(repo, fails):
     """A PromoteError keeps its code and message (class deploy); any other exception is raised as it is.
-    Either way the release was recorded aborted first, and the context goes on working."""
+    Either way the release was recorded aborted first, its end was told, and the context goes on
+    working."""
     ctx, forge, deploy = registered(repo, Stoppable(fails))
+    seen = []
     with ctx:
-        release = deploying(ctx)
+        release = deploying(ctx, events=seen.append)
+        del seen[:]
         with pytest.raises(type(fails), match=str(fails)) as info:
             release.abort("refused")
         assert len(deploy.aborted) == 1
+        # The ends were still told: every step's, then the release's.
+        assert seen[-1].kind is promote.ReleaseEventKind.RELEASE_FINISHED and seen[-1].state is State.ABORTED
+        assert "prod" in [e.environment for e in seen if e.kind is promote.ReleaseEventKind.STEP_FINISHED]
         if isinstance(fails, promote.PromoteError):
             assert info.value.code is promote.ErrorCode.EAUTH and info.value.klass is promote.ErrorClass.DEPLOY
         else:

@@ -176,6 +176,9 @@ static int read_change(promote_change_info *out, json_object **pull, promote__fo
 			rc = promote_change_info_set_waiting(out, waiting);
 		else if (rc == 0 && f->kind->not_mergeable(*pull, &conflict) && !conflict && !merges_anyway(f, *pull))
 			checks = PROMOTE_CHECKS_PENDING;
+		/* Its checks run and the forge would take the merge now (merge_pending): a release asks it. */
+		out->hand_over = rc == 0 && !waiting && checks == PROMOTE_CHECKS_PENDING && f->kind->merge_pending &&
+				 f->kind->merge_pending(*pull);
 	}
 	free(waiting);
 	if (rc == 0)

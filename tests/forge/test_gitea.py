@@ -143,3 +143,23 @@ def test_forbidden_not_found_invalid_and_conflict_are_said(git_server, gitea, tm
     assert len(requests_of(server, "POST", "/pulls")) == 2  # the 422, then the 409: nothing after
     r = promote(git_server, tmp_path, "--repo", url, "change", "show", "git/gitops#7")
     assert r.returncode != 0 and "404" in r.stderr, r.stdout + r.stderr
+
+
+FORGEJO = forge_cli.Forge("forgejo", TOKEN, GITEA.variables, "token ", "POST", "head_commit_id")
+
+
+def test_forgejo_is_the_gitea_provider_under_forgejos_name(git_server, gitea, tmp_path):
+    """`provider: forgejo` (Forgejo serves Gitea's API): the same provider opens, reads and merges the pull
+    request, and `promote providers` says the repository uses the built-in forgejo."""
+    server, _ = gitea
+    url, bare = FORGEJO.setup_repo(git_server, gitea)
+    r = FORGEJO.apply_prod(git_server, tmp_path, url)
+    assert r.returncode == 0, r.stdout + r.stderr
+    [pr] = server.pulls()
+    assert pr["state"] == "merged" and branch_tip(bare, "main") == pr["merge_commit_sha"]
+    assert [q[3]["head_commit_id"] for q in requests_of(server, "POST", "/merge")] == [pr["head_sha_at_close"]]
+    shown = FORGEJO.promote(git_server, tmp_path, "--repo", url, "--json", "change", "show", "git/gitops#1")
+    assert shown.returncode == 0 and json.loads(shown.stdout)["state"] == "merged", shown.stdout + shown.stderr
+    listed = FORGEJO.promote(git_server, tmp_path, "--repo", url, "--json", "providers")
+    assert {"name": "forgejo", "origin": "builtin", "used_by": ["gitops"]} in json.loads(listed.stdout)["git_providers"]
+    FORGEJO.assert_authorized(server)

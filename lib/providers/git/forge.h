@@ -36,6 +36,7 @@ typedef struct promote__forge_send {
 /* A forge: constants and adapters. Adapters marked "may be NULL" have the default said. */
 typedef struct promote__forge_kind {
 	const char *provider;        /* the provider's name in promote.yaml: "github" */
+	const char *alias;           /* another name of it there (gitea's "forgejo"), or NULL */
 	const char *forge;           /* the forge's name in messages: "GitHub" */
 	const char *token_vars[2];   /* the environment variables read for the token, in order */
 	const char *auth_format;     /* the whole header, "%s" the token: "Authorization: Bearer %s" */

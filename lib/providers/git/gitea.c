@@ -259,6 +259,7 @@ static int merge(char **merge_sha, promote__forge *f, json_object *pull, int64_t
 
 static const promote__forge_kind gitea = {
 	.provider = "gitea",
+	.alias = "forgejo",  /* Forgejo serves Gitea's API */
 	.forge = "Gitea",
 	.token_vars = { "PROMOTE_GITEA_TOKEN", "GITEA_TOKEN" },
 	.auth_format = "Authorization: token %s",

@@ -102,9 +102,11 @@ typedef struct promote__forge_kind {
 	/* The approvals of change `number`; may be NULL: its reviews (GET /pulls/N/reviews), each reviewer's
 	 * latest verdict (promote__forge_approvals()). */
 	int (*read_approvals)(unsigned *approvals, promote__forge *f, int64_t number);
-	/* Whether open `pull`, its checks pending, is handed to the forge's merge now, the merge guard skipped:
-	 * the forge merges it itself once they pass (GitLab: merge when pipeline succeeds). May be NULL: never. */
-	bool (*merge_pending)(json_object *pull);
+	/* Whether open `pull` (no draft, its checks pending) is handed to the forge's merge now, the merge guard
+	 * skipped (*pending): the forge takes the merge and carries it out itself once they pass (GitLab: merge when
+	 * pipeline succeeds; Gitea: merge when checks succeed, only where branch protection requires the checks).
+	 * `merge` then sees f->hand_over. May be NULL: never. */
+	int (*merge_pending)(bool *pending, promote__forge *f, json_object *pull);
 	/* Approve change `number` as the token's owner, `by` (promote__change_actor()) said where the forge
 	 * takes a text. May be NULL: a review with approve_event after `approving`. */
 	int (*approve)(promote__forge *f, int64_t number, const char *by);
@@ -126,6 +128,7 @@ struct promote__forge {
 	char *name;
 	char *prefix;              /* the repository's path prefix: "/repos/OWNER/NAME" (kind->prefix) */
 	const char *merge_method;  /* "merge", "squash" or "rebase" (the repository's mergeMethod) */
+	bool hand_over;            /* for `merge`: the change read is handed to the forge's own merge (merge_pending) */
 };
 
 /* The repository of environment `env` (NULL: none named), else the one a change id "OWNER/NAME#N"

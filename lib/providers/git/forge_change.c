@@ -177,8 +177,8 @@ static int read_change(promote_change_info *out, json_object **pull, promote__fo
 		else if (rc == 0 && f->kind->not_mergeable(*pull, &conflict) && !conflict && !merges_anyway(f, *pull))
 			checks = PROMOTE_CHECKS_PENDING;
 		/* Its checks run and the forge would take the merge now (merge_pending): a release asks it. */
-		out->hand_over = rc == 0 && !waiting && checks == PROMOTE_CHECKS_PENDING && f->kind->merge_pending &&
-				 f->kind->merge_pending(*pull);
+		if (rc == 0 && !waiting && checks == PROMOTE_CHECKS_PENDING && f->kind->merge_pending)
+			rc = f->kind->merge_pending(&out->hand_over, f, *pull);
 	}
 	free(waiting);
 	if (rc == 0)
@@ -242,8 +242,8 @@ static int merge_guard(const promote__forge *f, promote_change_info *out, json_o
 	if (*promote_change_info_waiting(out))
 		return promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER, "%s %s is not merged by "
 			"promote: %s", what, id, promote_change_info_waiting(out));
-	/* Handed to the forge's own merge while its checks run (it refuses a moved head itself). */
-	if (state == PROMOTE_CHANGE_OPEN && f->kind->merge_pending && f->kind->merge_pending(pull))
+	/* Handed to the forge's own merge while its checks run (read_change's merge_pending). */
+	if (state == PROMOTE_CHANGE_OPEN && out->hand_over)
 		return 0;
 	if (why && !(!conflict && !pending && merges_anyway(f, pull)))
 		/* Not ready yet is EBUSY: a release tries again later; a conflict waits for a person. */
@@ -267,6 +267,7 @@ int promote__forge_merge_change(const promote__forge_kind *kind, promote_change_
 		return rc;
 	char *merge_sha = NULL;
 	/* Merged already (a run that died after the merge): nothing to do. */
+	f.hand_over = out->hand_over;
 	if (promote_change_info_state(out) != PROMOTE_CHANGE_MERGED &&
 		(rc = merge_guard(&f, out, pull, id)) == 0 && (rc = kind->merge(&merge_sha, &f, pull, number, id)) == 0) {
 		rc = promote_change_info_set_state(out, PROMOTE_CHANGE_MERGED);

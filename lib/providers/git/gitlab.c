@@ -204,10 +204,12 @@ static int read_approvals(unsigned *approvals, promote__forge *f, int64_t iid)
 
 /* Its pipeline runs and it is not a draft: GitLab merges it when the pipeline succeeds. Not when GitLab
  * holds it so already (merge_when_pipeline_succeeds): never asked twice. */
-static bool merge_pending(json_object *mr)
+static int merge_pending(bool *pending, promote__forge *f, json_object *mr)
 {
-	return !promote__gitlab_draft(mr) && !promote__forge_bool(mr, "merge_when_pipeline_succeeds") &&
-	       promote__gitlab_waits_for_pipeline(mr);
+	(void)f;
+	*pending = !promote__gitlab_draft(mr) && !promote__forge_bool(mr, "merge_when_pipeline_succeeds") &&
+		   promote__gitlab_waits_for_pipeline(mr);
+	return 0;
 }
 
 /* What GitLab's automatic merge of `mr` waits for, in a person's words (malloc'd; NULL: out of memory). */
@@ -239,7 +241,7 @@ static int waiting(char **reason, promote__forge *f, json_object *mr)
 static int merge(char **merge_sha, promote__forge *f, json_object *mr, int64_t iid, const char *id)
 {
 	const char *sha = head_sha(mr);
-	bool automatic = merge_pending(mr);
+	bool automatic = f->hand_over;
 	json_object *body = json_object_new_object(), *merged = NULL;
 	char *suffix = promote__strdupf("/merge_requests/%lld/merge", (long long)iid);
 	int rc = body && suffix ? promote__json_put_string(body, "sha", sha, false) : promote__error_oom();

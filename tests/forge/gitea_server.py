@@ -21,7 +21,11 @@ is work in progress: Gitea will not merge it), `mergeable` (false while a confli
 that is POST .../merge with `Do` and `head_commit_id` — 409 "head out of date" when the head moved,
 405 when the pull request is work in progress or not mergeable, the head branch deleted when
 `delete_branch_after_merge` — and 409 for a second open pull request of the same head and base.
-Standard library only.
+Branch protection that requires status checks (`required_checks`): a plain merge of a head whose checks
+have not passed is refused 405, `merge_when_checks_succeed` schedules the merge instead (a
+`pull_scheduled_merge` event in the pull request's timeline; 409 when scheduled already) and the merge
+happens when set_checks() makes them pass; GET .../branches/{branch} says the protection (no recorded
+answer exists: its members are the description's "Branch"). Standard library only.
 """
 
 import copy

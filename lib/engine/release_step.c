@@ -298,7 +298,8 @@ static int await_merge(promote_release *r, const char *env, promote__poll_state 
 	} else if ((rc = adopt_merge(r, names, count, PROMOTE_STEP_AWAITING_MERGE, info, &adopted, ps)) || adopted) {
 		/* merged by someone else: adopted */
 	} else if (state == PROMOTE_CHANGE_OPEN && checks == PROMOTE_CHECKS_FAILING) {
-		message = promote__strdupf("checks failing on change %s", change);
+		message = info->checks_why ? promote__strdupf("checks failing on change %s: %s", change, info->checks_why)
+					   : promote__strdupf("checks failing on change %s", change);
 		rc = message ? promote__steps_fail(r, names, count, message) : promote__error_oom();
 	} else if (state == PROMOTE_CHANGE_OPEN && ((checks == PROMOTE_CHECKS_PENDING && !info->hand_over) ||
 							 *promote_change_info_waiting(info))) {

@@ -133,7 +133,9 @@ def test_a_pipeline_that_fails_after_the_hand_over_fails_the_step(git_server, gi
     record = json.loads(r.stdout)
     assert r.returncode == 1 and record["state"] == "failed", r.stdout + r.stderr
     [step] = record["steps"]
-    assert step["state"] == "failed" and step["reason"] == "checks failing on change %s!1" % PROJECT, step
+    assert step["state"] == "failed", step
+    assert step["reason"] == ("checks failing on change %s!1: its pipeline 7001 failed, and GitLab does not merge it "
+                              "(an automatic merge is cancelled)" % PROJECT), step
     [mr] = gitlab.mrs()
     assert mr["state"] == "opened" and not mr["auto_merge"], mr
     assert gitlab.state.merge_calls == 1 and branch_tip(bare, "main") == main_before

@@ -88,6 +88,8 @@ typedef struct promote__forge_kind {
 	bool (*is_draft)(json_object *pull);
 	/* PROMOTE_CHECKS_* of the head of `pull` (pull->head.sha). */
 	int (*read_checks)(int *checks, promote__forge *f, json_object *pull);
+	/* Why the checks of `pull` fail, a sentence (malloc'd; NULL: out of memory). May be NULL: not said. */
+	char *(*checks_why)(json_object *pull);
 	/* Why the forge would not merge `pull` now: NULL when it would, else a sentence; *conflict true
 	 * when a person must resolve a conflict (otherwise it is "not ready yet"). */
 	const char *(*not_mergeable)(json_object *pull, bool *conflict);

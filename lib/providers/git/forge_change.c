@@ -181,6 +181,11 @@ static int read_change(promote_change_info *out, json_object **pull, promote__fo
 			rc = f->kind->merge_pending(&out->hand_over, f, *pull);
 	}
 	free(waiting);
+	if (rc == 0 && checks == PROMOTE_CHECKS_FAILING && f->kind->checks_why) {
+		free(out->checks_why);
+		if (!(out->checks_why = f->kind->checks_why(*pull)))
+			rc = promote__error_oom();
+	}
 	if (rc == 0)
 		rc = promote_change_info_set_checks(out, checks);
 	unsigned approvals = 0;

@@ -222,6 +222,15 @@ static char *auto_merge_reason(json_object *mr)
 		(long long)promote__forge_int(pipeline, "id"), promote__forge_string(pipeline, "status"));
 }
 
+/* Its head pipeline failed (or was canceled): said with its id; GitLab cancels an automatic merge then. */
+static char *checks_why(json_object *mr)
+{
+	json_object *pipeline = NULL;
+	json_object_object_get_ex(mr, "head_pipeline", &pipeline);
+	return promote__strdupf("its pipeline %lld %s, and GitLab does not merge it (an automatic merge is cancelled)",
+		(long long)promote__forge_int(pipeline, "id"), promote__forge_string(pipeline, "status"));
+}
+
 /* GitLab holds `mr` for its own merge ("merge when pipeline succeeds" set, by promote or a person): a
  * release waits for that merge, saying which pipeline it waits for. */
 static int waiting(char **reason, promote__forge *f, json_object *mr)
@@ -336,6 +345,7 @@ static const promote__forge_kind gitlab = {
 	.set_labels = set_labels,
 	.is_draft = promote__gitlab_draft,
 	.read_checks = read_checks,
+	.checks_why = checks_why,
 	.not_mergeable = promote__gitlab_not_mergeable,
 	.read_approvals = read_approvals,
 	.waiting = waiting,

@@ -109,7 +109,7 @@ static void load_repository(promote__reader *r, promote_repository *repo, const 
 	if ((n = promote__map_get(map, "branch")))
 		repo->branch = read_branch(r, n, promote__label_field(r, "branch", what));
 	if (strcmp(repo->provider, "github") == 0 || strcmp(repo->provider, "gitea") == 0 ||
-		strcmp(repo->provider, "gitlab") == 0)
+		strcmp(repo->provider, "forgejo") == 0 || strcmp(repo->provider, "gitlab") == 0)
 		check_forge(r, repo, map, what);
 }
 

@@ -5,6 +5,7 @@
  * group's effect is made once, when none of them is still checking.
  */
 #include "release_machine.h"
+#include "providers/change.h"
 
 #include "core/error.h"
 #include "core/fault.h"
@@ -237,6 +238,36 @@ static int await_approval(promote_release *r, const char *env, promote__poll_sta
 	return rc;
 }
 
+/* The merge of the steps `envs`' change refused as "not yet" (PROMOTE_EBUSY, its message the last error) may
+ * have handed it to the forge's own merge (GitHub's auto-merge or merge queue, GitLab's merge when pipeline
+ * succeeds): the change read again, one the forge holds now makes the steps wait with its reason (*held),
+ * no retry spent; else the merge's error is the last one again. */
+static int forge_took(promote_release *r, const char *const *envs, size_t count, const char *change, bool *held,
+	promote__poll_state *ps)
+{
+	*held = false;
+	char *said = strdup(promote_error_last()->message), *message = NULL;
+	promote_change_info *again = NULL;
+	if (!said)
+		return promote__error_oom();
+	int rc = promote_change_get(&again, r->ctx, promote__effect_provider(r->ctx, envs[0]), change);
+	if (rc == 0 && *promote_change_info_waiting(again)) {
+		*held = true;
+		message = promote__strdupf("change %s: %s", change, promote_change_info_waiting(again));
+		promote__step_result a = { envs, count, PROMOTE_STEP_AWAITING_MERGE, PROMOTE_STEP_AWAITING_MERGE, message,
+			NULL, NULL, NULL, NULL, NULL, false };
+		rc = message ? promote__step_record(r, &a, "Handed to the forge") : promote__error_oom();
+		ps->progressed |= rc == 0 && a.moved;
+		promote__poll_soon(ps, PROMOTE__POLL_MS);
+	} else {
+		rc = promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER, "%s", said);
+	}
+	promote_change_info_free(again);
+	free(message);
+	free(said);
+	return *held ? rc : 0;
+}
+
 /* A change request: merged when its checks pass (or it has none) and it is approved or no draft. */
 static int await_merge(promote_release *r, const char *env, promote__poll_state *ps)
 {
@@ -267,11 +298,14 @@ static int await_merge(promote_release *r, const char *env, promote__poll_state 
 	} else if ((rc = adopt_merge(r, names, count, PROMOTE_STEP_AWAITING_MERGE, info, &adopted, ps)) || adopted) {
 		/* merged by someone else: adopted */
 	} else if (state == PROMOTE_CHANGE_OPEN && checks == PROMOTE_CHECKS_FAILING) {
-		message = promote__strdupf("checks failing on change %s", change);
+		message = info->checks_why ? promote__strdupf("checks failing on change %s: %s", change, info->checks_why)
+					   : promote__strdupf("checks failing on change %s", change);
 		rc = message ? promote__steps_fail(r, names, count, message) : promote__error_oom();
-	} else if (state == PROMOTE_CHANGE_OPEN && (checks == PROMOTE_CHECKS_PENDING || *promote_change_info_waiting(info))) {
+	} else if (state == PROMOTE_CHANGE_OPEN && ((checks == PROMOTE_CHECKS_PENDING && !info->hand_over) ||
+							 *promote_change_info_waiting(info))) {
 		/* Checks still running, or the forge itself holds the change (auto-merge, a merge queue):
-		 * the forge's merge is adopted when it comes. */
+		 * the forge's merge is adopted when it comes. A change the forge would take now while its checks
+		 * run (hand_over: GitLab's merge when pipeline succeeds) goes on to the merge, which hands it over. */
 		message = *promote_change_info_waiting(info) ?
 			promote__strdupf("change %s: %s", change, promote_change_info_waiting(info)) :
 			promote__strdupf("checks pending on change %s", change);
@@ -290,6 +324,9 @@ static int await_merge(promote_release *r, const char *env, promote__poll_state 
 			if ((rc = promote__claim(r, names, count, PROMOTE_STEP_AWAITING_MERGE, &claimed, ps)) || !claimed)
 				goto merged_done;
 			int made = promote_change_merge(&merged, r->ctx, promote__effect_provider(r->ctx, env), change);
+			bool held = false;
+			if (made == PROMOTE_EBUSY && ((rc = forge_took(r, names, count, change, &held, ps)) || held))
+				goto merged_done;
 			if (made) {
 				rc = promote__release_effect_failed(r, names, count, made, ps);
 				goto merged_done;

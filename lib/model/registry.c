@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const promote__builtin_git_providers[] = { "local", "github", "gitea", "gitlab", NULL };
+const char *const promote__builtin_git_providers[] = { "local", "github", "gitea", "gitlab", "forgejo", NULL };
 const char *const promote__builtin_deploy_backends[] = { "none", "exec", "argocd", NULL };
 
 static const char *builtin_at(const char *const *names, size_t index)

@@ -155,6 +155,7 @@ void promote_change_info_free(promote_change_info *info)
 	free(info->title);
 	free(info->merge_commit);
 	free(info->waiting);
+	free(info->checks_why);
 	free(info);
 }
 

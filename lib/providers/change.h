@@ -38,6 +38,13 @@ struct promote_change_info {
 	unsigned approvals;
 	bool reused;
 	char *waiting;
+	/* Open, its checks running, and the forge would take a merge asked now and carry it out itself once
+	 * they pass (GitLab's merge when pipeline succeeds): a release asks the merge instead of waiting for
+	 * the checks. Set by the built-in forge providers only. */
+	bool hand_over;
+	/* Why its checks fail, in the forge's words ("its pipeline 41 failed"), or NULL: said by a release whose
+	 * step fails on them. Set by the built-in forge providers only. */
+	char *checks_why;
 };
 
 promote_change_info *promote__change_info_new(void);

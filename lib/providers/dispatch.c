@@ -34,7 +34,7 @@ static int find_provider(provider *out, promote_context *ctx, const char *name, 
 	out->ctx = ctx;
 	out->builtin = strcmp(name, "local") == 0 ? promote__local_provider() :
 		strcmp(name, "github") == 0 ? promote__github_provider() :
-		strcmp(name, "gitea") == 0 ? promote__gitea_provider() :
+		strcmp(name, "gitea") == 0 || strcmp(name, "forgejo") == 0 ? promote__gitea_provider() :
 		strcmp(name, "gitlab") == 0 ? promote__gitlab_provider() : NULL;
 	out->vtable = out->builtin;
 	out->payload = ctx;
@@ -45,7 +45,8 @@ static int find_provider(provider *out, promote_context *ctx, const char *name, 
 	}
 	if (!out->vtable)
 		return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_PROVIDER,
-			"no git provider named '%s': the built-in ones are 'local', 'github', 'gitea' and 'gitlab'; others are registered by the "
+			"no git provider named '%s': the built-in ones are 'local', 'github', 'gitea' (also "
+			"named 'forgejo') and 'gitlab'; others are registered by the "
 			"program (promote_git_provider_register)", name);
 	return 0;
 }

@@ -11,7 +11,7 @@ def test_the_example_uses_the_built_in_ones():
     assert [(r[0], r[1] + " " + r[2], r[3], r[4]) for r in rows] == [
         ("local", "git provider", "builtin", "default"), ("github", "git provider", "builtin", "-"),
         ("gitea", "git provider", "builtin", "-"),
-        ("gitlab", "git provider", "builtin", "-"),
+        ("gitlab", "git provider", "builtin", "-"), ("forgejo", "git provider", "builtin", "-"),
         ("none", "deploy backend", "builtin", "dev"), ("exec", "deploy backend", "builtin", "qa, staging, prod"),
         ("argocd", "deploy backend", "builtin", "-")]
 
@@ -35,6 +35,7 @@ def test_json_names_an_unknown_provider_and_who_uses_it(write):
             {"name": "github", "origin": "builtin", "used_by": []},
             {"name": "gitea", "origin": "builtin", "used_by": []},
             {"name": "gitlab", "origin": "builtin", "used_by": []},
+            {"name": "forgejo", "origin": "builtin", "used_by": []},
             {"name": "myforge", "origin": "unknown", "used_by": ["gitops"]},
         ],
         "deploy_backends": [

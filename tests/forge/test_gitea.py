@@ -6,7 +6,9 @@ release approve`, `promote change ...`. The scenarios every forge passes alike a
 import json
 
 import forge_cli
-from forge_cli import UNLISTED_STATUS, branch_tip, requests_of
+import time
+
+from forge_cli import UNLISTED_STATUS, branch_tip, requests_of, wait_for
 from gitserver import run_git
 
 TOKEN = "gitea_S3cretTokenValue0123456789abcdef"
@@ -71,10 +73,12 @@ def test_manual_release_waits_for_a_person_at_gitea_then_merges(git_server, gite
     # (as a person marks it ready at Gitea), the approval is a review at Gitea, and the release merges.
     approved = promote(git_server, tmp_path, "--repo", url, "release", "approve", release_id, "--env", "prod",
                        "--by", "alice")
-    assert approved.returncode in (0, 3), approved.stdout + approved.stderr
-    if approved.returncode == 3:  # recorded; the next poll merges
-        resumed = promote(git_server, tmp_path, "--repo", url, "watch", "--once")
-        assert resumed.returncode in (0, 3), resumed.stdout + resumed.stderr
+    # The approval lets the release go on at once: the same command merges it and the release succeeds.
+    assert approved.returncode == 0, approved.stdout + approved.stderr
+    main = branch_tip(bare, "main")
+    assert "prod: change git/gitops#1 merged as %s\nprod: succeeded\n" % main[:12] in approved.stdout, approved.stdout
+    assert "release %s succeeded" % release_id in approved.stdout, approved.stdout
+    assert server.state.merge_calls == 1 and server.pulls()[0]["merge_commit_sha"] == main
     [review] = server.state.pulls[1]["reviews"]
     assert review["state"] == "APPROVED" and "alice" in review["body"]
     [retitled] = requests_of(server, "PATCH", "/pulls/1")
@@ -111,7 +115,9 @@ def test_a_conflict_is_never_merged(git_server, gitea, tmp_path):
         server.state.pulls[1]["mergeable"] = True
     server.fail_once("POST", r"/merge$", 409, {}, {"message": "Merge Conflict", "url": "https://gitea.example/api"})
     r = promote(git_server, tmp_path, "--repo", url, "change", "merge", "git/gitops#1")
-    assert r.returncode != 0 and "Gitea refused the merge" in r.stderr and "resolve the conflict" in r.stderr, r.stderr
+    assert r.returncode != 0, r.stderr
+    assert "pull request git/gitops#1 cannot be merged: it conflicts with main; rebase it onto main" in r.stderr, r.stderr
+    assert "Gitea refused the merge of head" in r.stderr and "Merge Conflict" in r.stderr, r.stderr
     assert server.pulls()[0]["state"] == "open"
 
 
@@ -141,3 +147,59 @@ def test_forbidden_not_found_invalid_and_conflict_are_said(git_server, gitea, tm
     assert len(requests_of(server, "POST", "/pulls")) == 2  # the 422, then the 409: nothing after
     r = promote(git_server, tmp_path, "--repo", url, "change", "show", "git/gitops#7")
     assert r.returncode != 0 and "404" in r.stderr, r.stdout + r.stderr
+
+
+FORGEJO = forge_cli.Forge("forgejo", TOKEN, GITEA.variables, "token ", "POST", "head_commit_id")
+
+
+def test_forgejo_is_the_gitea_provider_under_forgejos_name(git_server, gitea, tmp_path):
+    """`provider: forgejo` (Forgejo serves Gitea's API): the same provider opens, reads and merges the pull
+    request, and `promote providers` says the repository uses the built-in forgejo."""
+    server, _ = gitea
+    url, bare = FORGEJO.setup_repo(git_server, gitea)
+    r = FORGEJO.apply_prod(git_server, tmp_path, url)
+    assert r.returncode == 0, r.stdout + r.stderr
+    [pr] = server.pulls()
+    assert pr["state"] == "merged" and branch_tip(bare, "main") == pr["merge_commit_sha"]
+    assert [q[3]["head_commit_id"] for q in requests_of(server, "POST", "/merge")] == [pr["head_sha_at_close"]]
+    shown = FORGEJO.promote(git_server, tmp_path, "--repo", url, "--json", "change", "show", "git/gitops#1")
+    assert shown.returncode == 0 and json.loads(shown.stdout)["state"] == "merged", shown.stdout + shown.stderr
+    listed = FORGEJO.promote(git_server, tmp_path, "--repo", url, "--json", "providers")
+    assert {"name": "forgejo", "origin": "builtin", "used_by": ["gitops"]} in json.loads(listed.stdout)["git_providers"]
+    FORGEJO.assert_authorized(server)
+
+
+def step_of(git_server, tmp_path, url, release_id):
+    return GITEA.release_record(git_server, tmp_path, url, release_id)["steps"][0]
+
+
+def test_required_checks_pending_hand_the_merge_to_giteas_auto_merge(git_server, gitea, tmp_path):
+    """The base branch's protection requires status checks, still pending: the release asks Gitea's merge
+    when checks succeed once (Gitea schedules it), waits saying so, asks nothing again, and adopts
+    Gitea's merge when the checks pass."""
+    server, _ = gitea
+    url, bare = setup_repo(git_server, gitea)
+    server.state.required_checks = ["ci/test"]
+    server.state.checks_on_open = "pending"
+    apply = GITEA.background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
+    wait_for(lambda: server.pulls(), "the pull request")
+    release_id = GITEA.release_id_of(git_server, tmp_path, url)
+    reason = "change git/gitops#1: Gitea merges it when its required checks succeed (scheduled by promote-bot)"
+    wait_for(lambda: step_of(git_server, tmp_path, url, release_id).get("reason") == reason,
+             "the step to say Gitea merges it", show=lambda: step_of(git_server, tmp_path, url, release_id))
+    [pr] = server.pulls()
+    head = branch_tip(bare, pr["head"])
+    assert GITEA.merges(server) == [{"Do": "merge", "head_commit_id": head, "delete_branch_after_merge": True,
+                                     "merge_when_checks_succeed": True}]
+    assert pr["state"] == "open" and requests_of(server, "GET", "/branches/main")
+    time.sleep(3)  # polls go on while Gitea holds it: none asks the merge again, no retry is spent
+    assert server.state.merge_calls == 1
+    assert step_of(git_server, tmp_path, url, release_id)["attempts"] <= 1
+    server.set_checks(head, "success")  # Gitea merges it itself
+    out, err = apply.communicate(timeout=60)
+    assert apply.returncode == 0, out + err
+    [pr] = server.pulls()
+    assert pr["state"] == "merged" and branch_tip(bare, "main") == pr["merge_commit_sha"]
+    assert server.state.merge_calls == 1 and branch_tip(bare, pr["head"]) is None
+    assert step_of(git_server, tmp_path, url, release_id)["state"] == "succeeded"
+    GITEA.assert_no_token(bare, out, err)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from forge_cli import Forge, assert_merged_into_main, branch_tip, finish_when_checks_pass, move_head_at_merge, wait_for
+from forge_cli import Forge, assert_merged_into_main, branch_tip, finish_when_checks_pass, wait_for
 from gitlab_server import GitLabServer
 from gitserver import run_git
 
@@ -50,8 +50,28 @@ def calls(gitlab, method, suffix):
     return [q for q in list(gitlab.state.requests) if q[0] == method and q[1].endswith(suffix)]
 
 
-def test_pipeline_running_then_success_then_merged(git_server, gitlab, tmp_path):
-    url, bare = setup_repo(git_server, gitlab)
+def step_of(git_server, tmp_path, url, release_id):
+    return release_record(git_server, tmp_path, url, release_id)["steps"][0]
+
+
+HANDED_OVER = "change %s!1: GitLab merges it when its pipeline succeeds (pipeline 7001 running)" % PROJECT
+
+
+def handed_over(git_server, tmp_path, url, release_id):
+    """The release's step once it says GitLab holds the merge request for its own merge."""
+    wait_for(lambda: step_of(git_server, tmp_path, url, release_id).get("reason") == HANDED_OVER,
+             "the step to say GitLab merges it when its pipeline succeeds",
+             show=lambda: step_of(git_server, tmp_path, url, release_id))
+    step = step_of(git_server, tmp_path, url, release_id)
+    assert step["state"] == "awaiting_merge", step
+    return step
+
+
+def test_a_release_hands_a_running_pipeline_to_merge_when_pipeline_succeeds(git_server, gitlab, tmp_path):
+    """promote apply while the head's pipeline runs: the merge request (no draft) is handed to GitLab's
+    "merge when pipeline succeeds" once, naming the head; the step waits saying which pipeline GitLab waits
+    for, asks nothing again, and adopts GitLab's merge when the pipeline succeeds."""
+    url, bare = setup_repo(git_server, gitlab, extra=", mergeMethod: squash")
     gitlab.state.pipeline_on_open = "running"
     main_before = branch_tip(bare, "main")
     apply = promote_background(git_server, tmp_path, "--repo", url, "apply", "shop", "--to", "prod")
@@ -65,20 +85,75 @@ def test_pipeline_running_then_success_then_merged(git_server, gitlab, tmp_path)
     assert create[4]["labels"] == ",".join(mr["labels"])
     # The project is addressed by its URL-encoded path.
     assert create[1] == "/api/v4/projects/git%2Fplatform%2Fgitops/merge_requests"
-    release_id, step = RUN.awaiting_checks(git_server, tmp_path, url)
+    release_id = release_id_of(git_server, tmp_path, url)
+    step = handed_over(git_server, tmp_path, url, release_id)
     assert step["change"] == PROJECT + "!1", step
-    assert branch_tip(bare, "main") == main_before and gitlab.state.merge_calls == 0  # nothing merged while it runs
     head = branch_tip(bare, mr["source"])
+    [merge] = calls(gitlab, "PUT", "/merge")
+    assert merge[4] == {"sha": head, "should_remove_source_branch": True, "squash": True,
+                        "merge_when_pipeline_succeeds": True, "auto_merge": True}, merge[4]
+    assert gitlab.mrs()[0]["state"] == "opened" and gitlab.mrs()[0]["auto_merge"]["sha"] == head
+    assert branch_tip(bare, "main") == main_before
+    time.sleep(3)  # polls go on while GitLab holds it: none asks the merge again, no retry is spent
+    assert gitlab.state.merge_calls == 1
+    assert step_of(git_server, tmp_path, url, release_id)["attempts"] <= 1
+    # Asked by a person meanwhile: refused, GitLab holds it; nothing is sent.
+    r = promote(git_server, tmp_path, "--repo", url, "change", "merge", PROJECT + "!1")
+    assert r.returncode != 0 and "is not merged by promote: GitLab merges it when its pipeline succeeds" in r.stderr, \
+        r.stderr
+    assert gitlab.state.merge_calls == 1
+    # GitLab merges it itself when the pipeline succeeds; the release adopts that merge.
     out, err = finish_when_checks_pass(apply, lambda sha: gitlab.set_pipeline(sha, "success"), head)
     [mr] = gitlab.mrs()
-    assert mr["state"] == "merged", mr
-    assert release_record(git_server, tmp_path, url, release_id)["steps"][0]["state"] == "succeeded"
-    assert_merged_into_main(bare, main_before, head, mr["source"], mr["merge_commit_sha"])  # should_remove_source_branch
-    [merge] = calls(gitlab, "PUT", "/merge")
-    assert merge[4] == {"sha": head, "should_remove_source_branch": True}, merge[4]
+    assert mr["state"] == "merged" and mr["squash_commit_sha"] == branch_tip(bare, "main"), mr
+    assert gitlab.state.merge_calls == 1
+    step = step_of(git_server, tmp_path, url, release_id)
+    assert step["state"] == "succeeded", step
+    info = show(git_server, tmp_path, url, PROJECT + "!1")
+    assert info["state"] == "merged" and info["mergeCommit"] == mr["squash_commit_sha"]
+    assert branch_tip(bare, mr["source"]) is None  # should_remove_source_branch
+    assert '"1.5.0"' in run_git("-C", bare, "show", "main:envs/prod/apps/shop/values.yaml").stdout
     assert_no_token(bare, out, err)
     assert all({k.lower(): v for k, v in q[2].items()}.get("private-token") == TOKEN for q in gitlab.state.requests)
     assert not any("authorization" in {k.lower() for k in q[2]} for q in gitlab.state.requests)
+
+
+def test_a_pipeline_that_fails_after_the_hand_over_fails_the_step(git_server, gitlab, tmp_path):
+    """GitLab cancels its automatic merge when the pipeline fails: the step fails saying the checks
+    failed, nothing is merged, and promote never merges it itself."""
+    url, bare = setup_repo(git_server, gitlab)
+    gitlab.state.pipeline_on_open = "running"
+    apply, mr, main_before, head = RUN.start_apply(git_server, tmp_path, url, bare, gitlab.mrs, lambda m: m["source"])
+    release_id = release_id_of(git_server, tmp_path, url)
+    handed_over(git_server, tmp_path, url, release_id)
+    gitlab.set_pipeline(head, "failed")
+    out, err = apply.communicate(timeout=60)
+    assert apply.returncode not in (0, 3), out + err
+    r = promote(git_server, tmp_path, "--repo", url, "--json", "release", "status", release_id)
+    record = json.loads(r.stdout)
+    assert r.returncode == 1 and record["state"] == "failed", r.stdout + r.stderr
+    [step] = record["steps"]
+    assert step["state"] == "failed", step
+    assert step["reason"] == ("checks failing on change %s!1: its pipeline 7001 failed, and GitLab does not merge it "
+                              "(an automatic merge is cancelled)" % PROJECT), step
+    [mr] = gitlab.mrs()
+    assert mr["state"] == "opened" and not mr["auto_merge"], mr
+    assert gitlab.state.merge_calls == 1 and branch_tip(bare, "main") == main_before
+
+
+def test_a_pipeline_that_passed_is_merged_by_promote(git_server, gitlab, tmp_path):
+    """No pipeline running when the release reads it: promote merges it itself, naming the head, with no
+    automatic merge asked."""
+    url, bare = setup_repo(git_server, gitlab)
+    gitlab.state.pipeline_on_open = "success"
+    main_before = branch_tip(bare, "main")
+    r = RUN.apply_prod(git_server, tmp_path, url)
+    assert r.returncode == 0, r.stdout + r.stderr
+    [mr] = gitlab.mrs()
+    assert mr["state"] == "merged", mr
+    assert_merged_into_main(bare, main_before, mr["head_at_close"], mr["source"], mr["merge_commit_sha"])
+    [merge] = calls(gitlab, "PUT", "/merge")
+    assert merge[4] == {"sha": mr["head_at_close"], "should_remove_source_branch": True}, merge[4]
 
 
 def test_a_release_into_a_manual_environment_opens_a_draft_approved_then_merged(git_server, gitlab, tmp_path):
@@ -167,20 +242,29 @@ def test_through_the_c_api_token_from_callback_no_empty_merge_request_reuse_by_l
 
 
 def test_head_moved_before_merge_is_not_merged(git_server, gitlab, tmp_path):
+    """Someone pushes to the branch after its pipeline was read, before the hand-over: GitLab refuses the
+    merge naming the old head (409), nothing is merged; the new head's running pipeline is handed over,
+    naming it, and GitLab merges it when that pipeline succeeds."""
     url, bare = setup_repo(git_server, gitlab)
     gitlab.state.pipeline_on_open = "running"
-    apply, mr, main_before, head = RUN.start_apply(git_server, tmp_path, url, bare, gitlab.mrs, lambda m: m["source"])
-    moved = move_head_at_merge(gitlab, mr["source"], head, lambda state, sha: state.pipelines.update({sha: "running"}),
-                               lambda sha: gitlab.set_pipeline(sha, "success"))
+    moved = []
+
+    def push(state):  # on the first merge call, before GitLab handles it
+        mr = state.mrs[1]
+        moved.append(state.push_late(mr["source"], state.tip(mr["source"])))
+        state.pipelines[moved[0]] = "running"
+
+    gitlab.hook_once("PUT", r"/merge$", push)
+    apply, mr, main_before, _ = RUN.start_apply(git_server, tmp_path, url, bare, gitlab.mrs, lambda m: m["source"])
     release_id = release_id_of(git_server, tmp_path, url)
-    assert moved != head
-    wait_for(lambda: len(calls(gitlab, "GET", "/merge_requests/1")) > 2 and
-             "checks pending" in (release_record(git_server, tmp_path, url, release_id)["steps"][0].get("reason") or ""),
-             "the new head's pipeline to be read")
-    assert gitlab.mrs()[0]["state"] == "opened" and branch_tip(bare, "main") == main_before
-    finish_when_checks_pass(apply, lambda sha: gitlab.set_pipeline(sha, "success"), moved)
+    handed_over(git_server, tmp_path, url, release_id)
+    [moved] = moved
+    head = run_git("-C", bare, "rev-parse", moved + "^").stdout.strip()
     assert [q[4]["sha"] for q in calls(gitlab, "PUT", "/merge")] == [head, moved]
-    assert gitlab.mrs()[0]["state"] == "merged"
+    assert gitlab.mrs()[0]["state"] == "opened" and gitlab.mrs()[0]["auto_merge"]["sha"] == moved
+    assert branch_tip(bare, "main") == main_before
+    finish_when_checks_pass(apply, lambda sha: gitlab.set_pipeline(sha, "success"), moved)
+    assert gitlab.mrs()[0]["state"] == "merged" and gitlab.mrs()[0]["head_at_close"] == moved
     history = run_git("-C", bare, "log", "-p", "--format=%s", "refs/promote/releases/" + release_id).stdout
     assert re.search(r"%s!1 was not merged: its head moved since commit %s" % (PROJECT, head[:12]), history), history
 
@@ -223,26 +307,6 @@ def test_a_conflict_is_told_from_not_ready(git_server, gitlab, tmp_path, status,
     r = promote(git_server, tmp_path, "--repo", url, "change", "merge", PROJECT + "!1")
     assert r.returncode != 0 and words in r.stderr, r.stderr
     assert gitlab.state.merge_calls == 0 and gitlab.mrs()[0]["state"] == "opened"
-
-
-def test_merge_when_pipeline_succeeds(git_server, gitlab, tmp_path):
-    """A merge asked while the pipeline runs, of a merge request that may merge itself (no draft), is
-    left to GitLab — naming the head — and GitLab merges it when the pipeline succeeds."""
-    url, bare = setup_repo(git_server, gitlab, extra=", mergeMethod: squash")
-    gitlab.state.pipeline_on_open = "running"
-    apply, _, _, head = RUN.start_apply(git_server, tmp_path, url, bare, gitlab.mrs, lambda m: m["source"])
-    r = promote(git_server, tmp_path, "--repo", url, "change", "merge", PROJECT + "!1")
-    assert r.returncode != 0 and "GitLab merges it when the pipeline succeeds" in r.stderr, r.stderr
-    [merge] = calls(gitlab, "PUT", "/merge")
-    assert merge[4] == {"sha": head, "should_remove_source_branch": True, "squash": True,
-                        "merge_when_pipeline_succeeds": True, "auto_merge": True}, merge[4]
-    assert gitlab.mrs()[0]["state"] == "opened" and gitlab.mrs()[0]["auto_merge"]["sha"] == head
-    # GitLab merges it itself; the release reads it merged (by someone else: GitLab).
-    finish_when_checks_pass(apply, lambda sha: gitlab.set_pipeline(sha, "success"), head)
-    [mr] = gitlab.mrs()
-    assert mr["state"] == "merged" and mr["squash_commit_sha"] == branch_tip(bare, "main")
-    info = show(git_server, tmp_path, url, PROJECT + "!1")
-    assert info["state"] == "merged" and info["mergeCommit"] == mr["squash_commit_sha"]
 
 
 def test_a_draft_is_never_left_to_merge_itself(git_server, gitlab, tmp_path):

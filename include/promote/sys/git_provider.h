@@ -5,8 +5,8 @@
  * change request (a branch, title, body, labels and draft flag, for one or
  * several environments), reads its state, approves, merges, comments on and
  * closes it, and finds an open one again by its labels so that a resumed
- * release never opens a second. Built in: local and github; gitlab and
- * gitea later. Callers reach a provider through promote/change.h.
+ * release never opens a second. Built in: local, github, gitea (also named forgejo) and
+ * gitlab. Callers reach a provider through promote/change.h.
  *
  * The request and result objects are opaque: callbacks read requests through
  * the promote_change_request_* getters and write results through the copying
@@ -88,8 +88,9 @@ PROMOTE_EXTERN(int) promote_git_provider_init(promote_git_provider *provider, un
 PROMOTE_EXTERN(int) promote_git_provider_register(
 	promote_context *ctx, const char *name, const promote_git_provider *provider, void *payload);
 
-/* The built-in git providers' names ("local", "github"), index 0 up; NULL past the
- * last. Static. A configuration may name these without registering. */
+/* The built-in git providers' names ("local", "github", "gitea", "gitlab",
+ * "forgejo": gitea's under Forgejo's name), index 0 up; NULL past the last.
+ * Static. A configuration may name these without registering. */
 PROMOTE_EXTERN(const char *) promote_git_provider_builtin_at(size_t index);
 
 /* Registered git providers, in registration order. */

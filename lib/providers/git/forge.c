@@ -14,7 +14,8 @@
 
 static bool is_kind(const promote_repository *repo, const promote__forge_kind *kind)
 {
-	return repo && repo->provider && strcmp(repo->provider, kind->provider) == 0;
+	return repo && repo->provider &&
+	       (strcmp(repo->provider, kind->provider) == 0 || (kind->alias && strcmp(repo->provider, kind->alias) == 0));
 }
 
 /* Whether change id "PATH<sep>N" names the repository of `url` (OWNER/NAME, case aside; a GitLab

@@ -37,6 +37,7 @@ typedef struct promote__forge_send {
 /* A forge: constants and adapters. Adapters marked "may be NULL" have the default said. */
 typedef struct promote__forge_kind {
 	const char *provider;        /* the provider's name in promote.yaml: "github" */
+	const char *alias;           /* another name of it there (gitea's "forgejo"), or NULL */
 	const char *forge;           /* the forge's name in messages: "GitHub" */
 	promote__api_token_source token; /* where its token is read and how it is sent */
 	promote__api_flavor flavor;
@@ -86,6 +87,8 @@ typedef struct promote__forge_kind {
 	bool (*is_draft)(json_object *pull);
 	/* PROMOTE_CHECKS_* of the head of `pull` (pull->head.sha). */
 	int (*read_checks)(int *checks, promote__forge *f, json_object *pull);
+	/* Why the checks of `pull` fail, a sentence (malloc'd; NULL: out of memory). May be NULL: not said. */
+	char *(*checks_why)(json_object *pull);
 	/* Why the forge would not merge `pull` now: NULL when it would, else a sentence; *conflict true
 	 * when a person must resolve a conflict (otherwise it is "not ready yet"). */
 	const char *(*not_mergeable)(json_object *pull, bool *conflict);
@@ -100,9 +103,11 @@ typedef struct promote__forge_kind {
 	/* The approvals of change `number`; may be NULL: its reviews (GET /pulls/N/reviews), each reviewer's
 	 * latest verdict (promote__forge_approvals()). */
 	int (*read_approvals)(unsigned *approvals, promote__forge *f, int64_t number);
-	/* Whether open `pull`, its checks pending, is handed to the forge's merge now, the merge guard skipped:
-	 * the forge merges it itself once they pass (GitLab: merge when pipeline succeeds). May be NULL: never. */
-	bool (*merge_pending)(json_object *pull);
+	/* Whether open `pull` (no draft, its checks pending) is handed to the forge's merge now, the merge guard
+	 * skipped (*pending): the forge takes the merge and carries it out itself once they pass (GitLab: merge when
+	 * pipeline succeeds; Gitea: merge when checks succeed, only where branch protection requires the checks).
+	 * `merge` then sees f->hand_over. May be NULL: never. */
+	int (*merge_pending)(bool *pending, promote__forge *f, json_object *pull);
 	/* Approve change `number` as the token's owner, `by` (promote__change_actor()) said where the forge
 	 * takes a text. May be NULL: a review with approve_event after `approving`. */
 	int (*approve)(promote__forge *f, int64_t number, const char *by);
@@ -124,6 +129,7 @@ struct promote__forge {
 	char *name;
 	char *prefix;              /* the repository's path prefix: "/repos/OWNER/NAME" (kind->prefix) */
 	const char *merge_method;  /* "merge", "squash" or "rebase" (the repository's mergeMethod) */
+	bool hand_over;            /* for `merge`: the change read is handed to the forge's own merge (merge_pending) */
 };
 
 /* The repository of environment `env` (NULL: none named), else the one a change id "OWNER/NAME#N"

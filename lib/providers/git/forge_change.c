@@ -176,8 +176,16 @@ static int read_change(promote_change_info *out, json_object **pull, promote__fo
 			rc = promote_change_info_set_waiting(out, waiting);
 		else if (rc == 0 && f->kind->not_mergeable(*pull, &conflict) && !conflict && !merges_anyway(f, *pull))
 			checks = PROMOTE_CHECKS_PENDING;
+		/* Its checks run and the forge would take the merge now (merge_pending): a release asks it. */
+		if (rc == 0 && !waiting && checks == PROMOTE_CHECKS_PENDING && f->kind->merge_pending)
+			rc = f->kind->merge_pending(&out->hand_over, f, *pull);
 	}
 	free(waiting);
+	if (rc == 0 && checks == PROMOTE_CHECKS_FAILING && f->kind->checks_why) {
+		free(out->checks_why);
+		if (!(out->checks_why = f->kind->checks_why(*pull)))
+			rc = promote__error_oom();
+	}
 	if (rc == 0)
 		rc = promote_change_info_set_checks(out, checks);
 	unsigned approvals = 0;
@@ -239,8 +247,8 @@ static int merge_guard(const promote__forge *f, promote_change_info *out, json_o
 	if (*promote_change_info_waiting(out))
 		return promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER, "%s %s is not merged by "
 			"promote: %s", what, id, promote_change_info_waiting(out));
-	/* Handed to the forge's own merge while its checks run (it refuses a moved head itself). */
-	if (state == PROMOTE_CHANGE_OPEN && f->kind->merge_pending && f->kind->merge_pending(pull))
+	/* Handed to the forge's own merge while its checks run (read_change's merge_pending). */
+	if (state == PROMOTE_CHANGE_OPEN && out->hand_over)
 		return 0;
 	if (why && !(!conflict && !pending && merges_anyway(f, pull)))
 		/* Not ready yet is EBUSY: a release tries again later; a conflict waits for a person. */
@@ -264,6 +272,7 @@ int promote__forge_merge_change(const promote__forge_kind *kind, promote_change_
 		return rc;
 	char *merge_sha = NULL;
 	/* Merged already (a run that died after the merge): nothing to do. */
+	f.hand_over = out->hand_over;
 	if (promote_change_info_state(out) != PROMOTE_CHANGE_MERGED &&
 		(rc = merge_guard(&f, out, pull, id)) == 0 && (rc = kind->merge(&merge_sha, &f, pull, number, id)) == 0) {
 		rc = promote_change_info_set_state(out, PROMOTE_CHANGE_MERGED);

@@ -25,7 +25,16 @@
  *   branch protection: approvals or required statuses missing), PROMOTE_EBUSY
  *   so a release tries again within its retries;
  *   the style is the repository's mergeMethod (`Do`), and the head branch is
- *   deleted by Gitea itself (`delete_branch_after_merge`).
+ *   deleted by Gitea itself (`delete_branch_after_merge`); a conflict is said
+ *   naming the base ("it conflicts with main; rebase it onto main");
+ * - "merge when checks succeed": a pull request ready but for its pending
+ *   checks, where the base branch's protection requires status checks (GET
+ *   /branches/BASE; without, Gitea would merge at once), is handed to Gitea
+ *   (`merge_when_checks_succeed`; PROMOTE_EBUSY saying so) — a release asks it
+ *   by itself; once scheduled (its timeline's pull_scheduled_merge, not
+ *   cancelled since) the change reads *waiting* and no merge is sent again.
+ * The provider is also named "forgejo" (the kind's alias): Forgejo serves
+ * Gitea's API.
  */
 #include "gitea.h"
 #include "forge.h"
@@ -203,26 +212,83 @@ static const char *not_mergeable(json_object *pull, bool *conflict)
 		return "it is a work in progress (its title starts with " WIP_PREFIX "): a person removes the prefix at Gitea";
 	if (json_object_object_get_ex(pull, "mergeable", &mergeable) && json_object_is_type(mergeable, json_type_boolean) &&
 		!json_object_get_boolean(mergeable))
-		return "Gitea does not find it mergeable now: it is still checking it against its base, or it conflicts "
-		       "with it (then a person resolves the conflict on the branch)";
+		return "Gitea does not find it mergeable now: it conflicts with its base branch (then rebase it onto the "
+		       "base, or a person resolves the conflict on the branch), or Gitea is still checking it; ask again "
+		       "shortly";
 	return NULL;
 }
 
-/* Why Gitea answered 409 to a merge naming head `sha`: the head moved (the pull request says another
- * head now), or the merge conflicts. */
-static int refused_merge(promote__forge *f, int64_t number, const char *sha, const char *id)
+/* Whether the base branch of `pull` requires status checks (GET /branches/BASE: its protection's
+ * enable_status_check): only then does Gitea's "merge when checks succeed" wait for them — without, Gitea
+ * merges at once, its checks pending. So a pull request ready but for its checks is handed over only there. */
+static int merge_pending(bool *pending, promote__forge *f, json_object *pull)
+{
+	json_object *mergeable = NULL, *branch = NULL;
+	*pending = false;
+	if (is_draft(pull) || !json_object_object_get_ex(pull, "mergeable", &mergeable) ||
+		!json_object_get_boolean(mergeable))
+		return 0;
+	char *escaped = promote__forge_escape(promote__forge_string_in(pull, "base", "ref"), false);
+	char *suffix = escaped ? promote__strdupf("/branches/%s", escaped) : NULL;
+	int rc = suffix ? promote__forge_call(&branch, NULL, f, "GET", suffix, NULL) : promote__error_oom();
+	if (rc == 0)
+		*pending = promote__forge_bool(branch, "enable_status_check");
+	json_object_put(branch);
+	free(suffix);
+	free(escaped);
+	return rc;
+}
+
+/* Gitea holds `pull` for its own merge: the latest of its timeline's "pull_scheduled_merge" and
+ * "pull_cancel_scheduled_merge" is the first (the pull request carries no such member). */
+static int waiting(char **reason, promote__forge *f, json_object *pull)
+{
+	*reason = NULL;
+	json_object *timeline = NULL, *scheduled = NULL;
+	char *suffix = promote__strdupf("/issues/%lld/timeline?%s", (long long)promote__forge_int(pull, "number"),
+		f->kind->page_query);
+	int rc = suffix ? promote__forge_list(&timeline, f, suffix) : promote__error_oom();
+	size_t n = rc == 0 ? json_object_array_length(timeline) : 0;
+	for (size_t i = 0; i < n; i++) {
+		json_object *event = json_object_array_get_idx(timeline, i);
+		const char *type = promote__forge_string(event, "type");
+		if (strcmp(type, "pull_scheduled_merge") == 0)
+			scheduled = event;
+		else if (strcmp(type, "pull_cancel_scheduled_merge") == 0)
+			scheduled = NULL;
+	}
+	if (scheduled) {
+		const char *by = promote__forge_string_in(scheduled, "user", "login");
+		*reason = promote__strdupf("Gitea merges it when its required checks succeed (scheduled%s%s)",
+			*by ? " by " : "", by);
+		if (!*reason)
+			rc = promote__error_oom();
+	}
+	json_object_put(timeline);
+	free(suffix);
+	return rc;
+}
+
+/* Why Gitea answered 409 to a merge naming head `sha` of `pull`: the head moved (the pull request says
+ * another head now), or the merge conflicts with the base branch. */
+static int refused_merge(promote__forge *f, json_object *pull, int64_t number, const char *sha, const char *id)
 {
 	char *said = promote__strdupf("%s", promote_error_last()->message);
+	const char *base = promote__forge_string_in(pull, "base", "ref");
 	json_object *now = NULL;
 	promote_error_clear();
 	int rc = promote__forge_read_pull(&now, f, number);
 	const char *head = rc == 0 ? promote__forge_string_in(now, "head", "sha") : "";
 	if (rc == 0 && strcmp(head, sha) != 0)
 		rc = promote__forge_head_moved(f, id, sha);
+	else if (rc == 0 && said && strstr(said, "onflict"))
+		rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_PROVIDER,
+			"pull request %s cannot be merged: it conflicts with %s; rebase it onto %s, or resolve the conflict "
+			"on its branch (Gitea refused the merge of head %.12s: %s)", id, base, base, sha, said);
 	else if (rc == 0)
 		rc = promote__error(PROMOTE_ECONFLICT, PROMOTE_ERROR_CLASS_PROVIDER,
-			"pull request %s was not merged: Gitea refused the merge of head %.12s (%s); if it conflicts with "
-			"its base branch a person must resolve the conflict on the branch", id, sha, said ? said : "409");
+			"pull request %s was not merged: Gitea refused the merge of head %.12s into %s (%s)", id, sha, base,
+			said ? said : "409");
 	json_object_put(now);
 	free(said);
 	return rc;
@@ -239,15 +305,21 @@ static int merge(char **merge_sha, promote__forge *f, json_object *pull, int64_t
 		rc = promote__json_put_string(body, "head_commit_id", sha, false);
 	if (rc == 0)
 		rc = promote__json_put(body, "delete_branch_after_merge", json_object_new_boolean(1), false);
+	/* Its required checks pending: Gitea schedules the merge (201) and carries it out when they succeed. */
+	if (rc == 0 && f->hand_over)
+		rc = promote__json_put(body, "merge_when_checks_succeed", json_object_new_boolean(1), false);
 	if (rc == 0)
 		rc = promote__forge_call(&answer, NULL, f, "POST", suffix, body);
 	if (rc == PROMOTE_ECONFLICT)
-		rc = refused_merge(f, number, sha, id);
+		rc = refused_merge(f, pull, number, sha, id);
 	else if (rc == PROMOTE_ESTATE) /* 405: mostly "not yet" (still checking, protection): tried again */
 		rc = promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER,
 			"Gitea does not merge pull request %s now (%s)", id, promote_error_last()->message);
 	if (rc == 0)
 		rc = promote__forge_read_pull(&merged, f, number);
+	if (rc == 0 && f->hand_over && !promote__forge_bool(merged, "merged"))
+		rc = promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER, "pull request %s is handed to Gitea: Gitea "
+			"merges it when its required checks succeed (head %.12s, scheduled)", id, sha);
 	if (rc == 0 && !(*merge_sha = promote__strdupf("%s", promote__forge_string(merged, "merge_commit_sha"))))
 		rc = promote__error_oom();
 	json_object_put(merged);
@@ -259,6 +331,7 @@ static int merge(char **merge_sha, promote__forge *f, json_object *pull, int64_t
 
 static const promote__forge_kind gitea = {
 	.provider = "gitea",
+	.alias = "forgejo",  /* Forgejo serves Gitea's API */
 	.forge = "Gitea",
 	.token = { "Gitea", { "PROMOTE_GITEA_TOKEN", "GITEA_TOKEN" }, "Authorization: token %s",
 		"a token that may write the repository and its issues (scopes write:repository and write:issue)",
@@ -275,6 +348,8 @@ static const promote__forge_kind gitea = {
 	.is_draft = is_draft,
 	.read_checks = read_checks,
 	.not_mergeable = not_mergeable,
+	.waiting = waiting,
+	.merge_pending = merge_pending,
 	.approving = approving,
 	.merge = merge,
 };

@@ -21,7 +21,12 @@
  * - a merge asked while the head's pipeline runs, of a merge request that is
  *   not a draft (an environment whose changes may merge themselves), is left
  *   to GitLab: "merge when pipeline succeeds" (auto_merge), still with `sha`;
- *   the call says so with PROMOTE_EBUSY (a release reads it merged later).
+ *   the call says so with PROMOTE_EBUSY. A release asks that merge itself as
+ *   soon as the merge request is ready but for its pipeline (the change's
+ *   hand_over, providers/change.h); once GitLab holds it
+ *   (merge_when_pipeline_succeeds read from the merge request) the change
+ *   reads *waiting* — a release waits for GitLab's merge and adopts it — and
+ *   no merge is sent again.
  * A draft (a manual environment's, "Draft:" in its title) counts no approval
  * until it is marked ready: by a person at GitLab, or by approve_change, which
  * approves it (naming the head read: GitLab refuses if it moved) and takes the
@@ -197,10 +202,45 @@ static int read_approvals(unsigned *approvals, promote__forge *f, int64_t iid)
 	return rc;
 }
 
-/* Its pipeline runs and it is not a draft: GitLab merges it when the pipeline succeeds. */
-static bool merge_pending(json_object *mr)
+/* Its pipeline runs and it is not a draft: GitLab merges it when the pipeline succeeds. Not when GitLab
+ * holds it so already (merge_when_pipeline_succeeds): never asked twice. */
+static int merge_pending(bool *pending, promote__forge *f, json_object *mr)
 {
-	return !promote__gitlab_draft(mr) && promote__gitlab_waits_for_pipeline(mr);
+	(void)f;
+	*pending = !promote__gitlab_draft(mr) && !promote__forge_bool(mr, "merge_when_pipeline_succeeds") &&
+		   promote__gitlab_waits_for_pipeline(mr);
+	return 0;
+}
+
+/* What GitLab's automatic merge of `mr` waits for, in a person's words (malloc'd; NULL: out of memory). */
+static char *auto_merge_reason(json_object *mr)
+{
+	json_object *pipeline = NULL;
+	if (!json_object_object_get_ex(mr, "head_pipeline", &pipeline) || !json_object_is_type(pipeline, json_type_object))
+		return promote__strdupf("GitLab merges it when its pipeline succeeds");
+	return promote__strdupf("GitLab merges it when its pipeline succeeds (pipeline %lld %s)",
+		(long long)promote__forge_int(pipeline, "id"), promote__forge_string(pipeline, "status"));
+}
+
+/* Its head pipeline failed (or was canceled): said with its id; GitLab cancels an automatic merge then. */
+static char *checks_why(json_object *mr)
+{
+	json_object *pipeline = NULL;
+	json_object_object_get_ex(mr, "head_pipeline", &pipeline);
+	return promote__strdupf("its pipeline %lld %s, and GitLab does not merge it (an automatic merge is cancelled)",
+		(long long)promote__forge_int(pipeline, "id"), promote__forge_string(pipeline, "status"));
+}
+
+/* GitLab holds `mr` for its own merge ("merge when pipeline succeeds" set, by promote or a person): a
+ * release waits for that merge, saying which pipeline it waits for. */
+static int waiting(char **reason, promote__forge *f, json_object *mr)
+{
+	(void)f;
+	*reason = NULL;
+	if (!promote__forge_bool(mr, "merge_when_pipeline_succeeds"))
+		return 0;
+	*reason = auto_merge_reason(mr);
+	return *reason ? 0 : promote__error_oom();
 }
 
 /* PUT .../merge naming head `sha` (GitLab answers 409 when the head moved since); while its pipeline runs,
@@ -210,7 +250,7 @@ static bool merge_pending(json_object *mr)
 static int merge(char **merge_sha, promote__forge *f, json_object *mr, int64_t iid, const char *id)
 {
 	const char *sha = head_sha(mr);
-	bool automatic = merge_pending(mr);
+	bool automatic = f->hand_over;
 	json_object *body = json_object_new_object(), *merged = NULL;
 	char *suffix = promote__strdupf("/merge_requests/%lld/merge", (long long)iid);
 	int rc = body && suffix ? promote__json_put_string(body, "sha", sha, false) : promote__error_oom();
@@ -230,15 +270,18 @@ static int merge(char **merge_sha, promote__forge *f, json_object *mr, int64_t i
 	else if (rc == PROMOTE_ESTATE)
 		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_PROVIDER,
 			"GitLab does not merge merge request %s now (%s)", id, promote_error_last()->message);
+	char *reason = rc == 0 && automatic ? auto_merge_reason(merged) : NULL;
+	if (rc == 0 && automatic && !reason)
+		rc = promote__error_oom();
 	if (rc == 0 && strcmp(promote__forge_string(merged, "state"), "merged") != 0)
 		rc = automatic ? promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER,
-				"merge request %s is not merged yet: its pipeline is running, and GitLab merges it when "
-				"the pipeline succeeds (auto-merge is set for head %.12s)", id, sha)
+				"merge request %s is handed to GitLab: %s; head %.12s", id, reason, sha)
 			       : promote__error(PROMOTE_EBUSY, PROMOTE_ERROR_CLASS_PROVIDER,
 				"merge request %s is not merged yet: GitLab accepted the merge of head %.12s and is still "
 				"carrying it out (its state is '%s')", id, sha, promote__forge_string(merged, "state"));
 	if (rc == 0 && !(*merge_sha = promote__strdupf("%s", promote__gitlab_merged_commit(merged))))
 		rc = promote__error_oom();
+	free(reason);
 	json_object_put(merged);
 	json_object_put(body);
 	free(suffix);
@@ -301,8 +344,10 @@ static const promote__forge_kind gitlab = {
 	.set_labels = set_labels,
 	.is_draft = promote__gitlab_draft,
 	.read_checks = read_checks,
+	.checks_why = checks_why,
 	.not_mergeable = promote__gitlab_not_mergeable,
 	.read_approvals = read_approvals,
+	.waiting = waiting,
 	.merge_pending = merge_pending,
 	.approve = approve,
 	.merge = merge,

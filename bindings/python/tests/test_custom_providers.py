@@ -345,7 +345,7 @@ def test_passthrough_lets_the_built_in_provider_do_it(tmp_path):
 
 def test_the_built_in_names_a_provider_can_stand_in_front_of():
     # The names promote.yaml may give without registering anything, in the library's order.
-    assert promote.builtin_git_providers() == ["local", "github", "gitea", "gitlab"]
+    assert promote.builtin_git_providers() == ["local", "github", "gitea", "gitlab", "forgejo"]
     assert promote.builtin_deploy_backends() == ["none", "exec", "argocd"]
 
 

@@ -304,6 +304,9 @@ static int run(const cli *c)
 		return cli_usage_error("--interval must be longer than 0 s (it is the longest sleep between passes)");
 	if (listen_addr && once)
 		return cli_usage_error("--listen serves while the watcher runs: give --once or --listen, not both");
+	web_listen where;
+	if (listen_addr && web_listen_parse(&where, listen_addr))
+		return EXIT_USAGE;
 	if (install_signals() != 0) {
 		fprintf(stderr, "promote: cannot set up the signals that stop and wake the watcher: %s\n", strerror(errno));
 		return EXIT_FAILED;
@@ -317,7 +320,7 @@ static int run(const cli *c)
 	web_server *server = NULL;
 	char url[128];
 	int rc = cli_open(&ctx, c);
-	if (rc == 0 && listen_addr && (rc = web_server_start(&server, listen_addr, url, sizeof url)) == 0)
+	if (rc == 0 && listen_addr && (rc = web_server_start(&server, &where, listen_addr, url, sizeof url)) == 0)
 		print_listening(c, url);
 	if (rc == 0)
 		rc = watch(c, ctx, interval_ms, fifo);

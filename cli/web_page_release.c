@@ -69,33 +69,34 @@ static size_t waves(json_object *steps, size_t n, size_t *wave)
 	return n ? top + 1 : 0;
 }
 
+/* One check: its name and phase, its result, how long it took; under it, the end of its output. */
 static void check_row(web_buf *out, json_object *check)
 {
 	json_object *done = web_json_get(check, "done"), *status = web_json_get(check, "status");
 	int code = status ? json_object_get_int(status) : -1;
 	web_buf_add(out, "<tr><th scope=\"row\">");
 	web_html_text(out, web_json_str(check, "name"));
-	web_buf_add(out, "</th><td>");
+	web_buf_add(out, " <span class=\"phase\">(");
 	web_html_text(out, web_json_str(check, "phase"));
+	web_buf_add(out, ")</span></th><td>");
 	if (!done || !json_object_get_boolean(done))
-		web_buf_add(out, "</td><td><span class=\"state state-running\">running</span>");
+		web_buf_add(out, "<span class=\"state state-running\">running</span>");
 	else if (code == 0)
-		web_buf_add(out, "</td><td><span class=\"state state-succeeded\">exit status 0</span>");
+		web_buf_add(out, "<span class=\"state state-succeeded\">exit status 0</span>");
 	else if (code < 0)
-		web_buf_add(out, "</td><td><span class=\"state state-failed\">stopped at its timeout</span>");
+		web_buf_add(out, "<span class=\"state state-failed\">stopped at its timeout</span>");
 	else
-		web_buf_addf(out, "</td><td><span class=\"state state-failed\">exit status %d</span>", code);
+		web_buf_addf(out, "<span class=\"state state-failed\">exit status %d</span>", code);
 	char took[32];
 	web_duration(took, sizeof took, web_json_str(check, "started"), web_json_str(check, "finished"));
 	web_buf_add(out, "</td><td>");
 	web_html_time(out, web_json_str(check, "started"));
-	web_buf_addf(out, "</td><td>%s</td><td>", *took ? took : "-");
+	web_buf_addf(out, "%s%s</td></tr>\n", *took ? ", took " : "", took);
 	if (*web_json_str(check, "output")) {
-		web_buf_add(out, "<pre>");
+		web_buf_add(out, "<tr><td colspan=\"3\"><pre>");
 		web_html_text(out, web_json_str(check, "output"));
-		web_buf_add(out, "</pre>");
+		web_buf_add(out, "</pre></td></tr>\n");
 	}
-	web_buf_add(out, "</td></tr>\n");
 }
 
 static void checks(web_buf *out, json_object *step, size_t k)
@@ -104,10 +105,9 @@ static void checks(web_buf *out, json_object *step, size_t k)
 	size_t n = list ? json_object_array_length(list) : 0;
 	if (!n)
 		return;
-	web_buf_addf(out, "<table class=\"checks\" aria-labelledby=\"step-%zu\"><caption>Checks (output: its end)"
-		"</caption>\n<thead><tr><th scope=\"col\">Check</th><th scope=\"col\">Phase</th><th scope=\"col\">Result</th>"
-		"<th scope=\"col\">Started</th><th scope=\"col\">Took</th><th scope=\"col\">Output</th></tr></thead>\n<tbody>\n",
-		k);
+	web_buf_addf(out, "<table class=\"checks\" aria-describedby=\"step-%zu\"><caption>Checks (each output: its end)"
+		"</caption>\n<thead><tr><th scope=\"col\">Check</th><th scope=\"col\">Result</th>"
+		"<th scope=\"col\">Started</th></tr></thead>\n<tbody>\n", k);
 	for (size_t i = 0; i < n; i++)
 		check_row(out, json_object_array_get_idx(list, i));
 	web_buf_add(out, "</tbody></table>\n");

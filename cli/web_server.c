@@ -2,7 +2,6 @@
 #include "web_server.h"
 
 #include "cli.h"
-#include "web_listen.h"
 #include "web_pages.h"
 
 #include <microhttpd.h>
@@ -150,12 +149,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
 	return rc;
 }
 
-int web_server_start(web_server **out, const char *listen, char *url, size_t url_size)
+int web_server_start(web_server **out, const web_listen *where, const char *text, char *url, size_t url_size)
 {
-	web_listen where;
 	*out = NULL;
-	if (web_listen_parse(&where, listen))
-		return EXIT_USAGE;
 	web_server *server = calloc(1, sizeof *server);
 	if (!server)
 		return EXIT_FAILED;
@@ -166,9 +162,9 @@ int web_server_start(web_server **out, const char *listen, char *url, size_t url
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &block, &saved);
-	server->daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (where.ipv6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
+	server->daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (where->ipv6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
 		answer, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&where.addr,
+		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&where->addr,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS_PER_IP,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
@@ -177,12 +173,12 @@ int web_server_start(web_server **out, const char *listen, char *url, size_t url
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (!server->daemon) {
 		fprintf(stderr, "promote: cannot serve the web view on %s (the address is in use, or not this machine's): "
-			"give --listen another\n", listen);
+			"give --listen another\n", text);
 		free(server);
 		return EXIT_FAILED;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	snprintf(url, url_size, "http://%s:%u/", where.host, info ? (unsigned)info->port : 0u);
+	snprintf(url, url_size, "http://%s:%u/", where->host, info ? (unsigned)info->port : 0u);
 	*out = server;
 	return 0;
 }

@@ -7,13 +7,15 @@
 #ifndef PROMOTE_CLI_WEB_SERVER_H
 #define PROMOTE_CLI_WEB_SERVER_H
 
+#include "web_listen.h"
+
 #include <stddef.h>
 
 typedef struct web_server web_server;
 
-/* Start serving on `listen` ("127.0.0.1:8080", "[::1]:8080", or a port: 127.0.0.1); `url` gets the address
- * served ("http://127.0.0.1:8080/", the port chosen when 0 was given). 0, or an exit status after a message. */
-int web_server_start(web_server **out, const char *listen, char *url, size_t url_size);
+/* Start serving on `where` (web_listen_parse() of `text`, which messages name); `url` gets the address served
+ * ("http://127.0.0.1:8080/", the port chosen when 0 was given). 0, or an exit status after a message. */
+int web_server_start(web_server **out, const web_listen *where, const char *text, char *url, size_t url_size);
 
 /* Stop (waits for the request being answered) and free. NULL is fine. */
 void web_server_stop(web_server *server);

@@ -75,10 +75,42 @@ static void marks(web_buf *out, json_object *cell)
 	}
 }
 
-static void cell_html(web_buf *out, json_object *cell, const char *first)
+/* The step into `env` of `newest` (the product's newest release) when that release failed there: the cell
+ * says so until a newer release (or a retry) moves the product. NULL otherwise. */
+static json_object *failed_step(json_object *newest, const char *env)
 {
-	cell_look l = look(cell, first);
+	if (!newest || !is(web_json_str(newest, "state"), "failed"))
+		return NULL;
+	json_object *steps = web_json_get(newest, "steps");
+	for (size_t k = 0; steps && k < json_object_array_length(steps); k++) {
+		json_object *step = json_object_array_get_idx(steps, k);
+		if (is(web_json_str(step, "environment"), env) && is(web_json_str(step, "state"), "failed"))
+			return step;
+	}
+	return NULL;
+}
+
+static void failed_html(web_buf *out, json_object *newest, json_object *step)
+{
+	const char *id = web_json_str(newest, "id");
+	web_buf_add(out, "<span class=\"reason\"><a href=\"/releases/");
+	web_html_query(out, id);
+	web_buf_add(out, "\">");
+	web_html_text(out, id);
+	web_buf_add(out, "</a> → ");
+	web_html_text(out, web_json_str(newest, "version"));
+	web_buf_add(out, ": ");
+	web_html_state(out, "failed");
+	web_buf_add(out, "</span><span class=\"reason\">");
+	web_html_text(out, web_json_str(step, "reason"));
+	web_buf_add(out, "</span>");
+}
+
+static void cell_html(web_buf *out, json_object *cell, const char *first, json_object *newest, const char *env)
+{
 	json_object *version = web_json_get(cell, "version"), *release = web_json_get(cell, "release");
+	json_object *failed = release && json_object_is_type(release, json_type_object) ? NULL : failed_step(newest, env);
+	cell_look l = failed ? (cell_look){ "failed", "failed" } : look(cell, first);
 	web_buf_addf(out, "<td class=\"cell %s\"><span class=\"version\">", l.cls);
 	web_html_text(out, version && json_object_is_type(version, json_type_string) ? json_object_get_string(version)
 		: "-");
@@ -89,6 +121,8 @@ static void cell_html(web_buf *out, json_object *cell, const char *first)
 		web_html_text(out, web_json_str(cell, "error"));
 		web_buf_add(out, "</span>");
 	}
+	if (failed)
+		failed_html(out, newest, failed);
 	if (release && json_object_is_type(release, json_type_object)) {
 		json_object *step = web_json_get(release, "step");
 		const char *id = web_json_str(release, "id");
@@ -185,8 +219,11 @@ int web_page_status(web_buf *out, const web_snapshot *s, const web_request *req)
 		web_buf_add(out, "<tr><th scope=\"row\">");
 		web_html_text(out, name);
 		web_buf_add(out, "</th>");
-		for (size_t e = 0; e < ne; e++)
-			cell_html(out, web_json_get(cells, json_object_get_string(json_object_array_get_idx(envs, e))), first);
+		json_object *newest = web_json_get(s->newest, name);
+		for (size_t e = 0; e < ne; e++) {
+			const char *env = json_object_get_string(json_object_array_get_idx(envs, e));
+			cell_html(out, web_json_get(cells, env), first, newest, env);
+		}
 		web_buf_add(out, "</tr>\n");
 	}
 	web_buf_add(out, "</tbody>\n</table>\n");

@@ -21,6 +21,7 @@ static void snapshot_free(web_snapshot *s)
 	free(s->release_texts);
 	json_object_put(s->status);
 	json_object_put(s->releases);
+	json_object_put(s->newest);
 	free(s->status_text);
 	free(s->releases_text);
 	free(s->error);
@@ -78,9 +79,16 @@ static int take_releases(web_snapshot *s, promote_context *ctx)
 	s->release_texts = calloc(s->release_count ? s->release_count : 1, sizeof *s->release_texts);
 	if (!s->release_texts)
 		return PROMOTE_ENOMEM;
-	for (size_t i = 0; i < s->release_count; i++)
-		if (!(s->release_texts[i] = printed(json_object_array_get_idx(items, i))))
+	if (!(s->newest = json_object_new_object()))
+		return PROMOTE_ENOMEM;
+	for (size_t i = 0; i < s->release_count; i++) {
+		json_object *r = json_object_array_get_idx(items, i), *product;
+		if (!(s->release_texts[i] = printed(r)))
 			return PROMOTE_ENOMEM;
+		if (json_object_object_get_ex(r, "product", &product) && json_object_is_type(product, json_type_string) &&
+			*json_object_get_string(product) && !json_object_object_get_ex(s->newest, json_object_get_string(product), NULL))
+			json_object_object_add(s->newest, json_object_get_string(product), json_object_get(r));
+	}
 	return 0;
 }
 

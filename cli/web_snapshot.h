@@ -27,6 +27,7 @@ typedef struct web_snapshot {
 	char *releases_text;       /* exactly what `release list --json` prints */
 	json_object *releases;     /* its "releases" array, newest first */
 	char **release_texts;      /* exactly what `release status ID --json` prints, one per release */
+	json_object *newest;       /* product -> its newest release (an element of `releases`) */
 	size_t release_count;
 	unsigned refs;             /* under the publishing mutex */
 } web_snapshot;

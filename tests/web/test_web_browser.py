@@ -40,8 +40,11 @@ def test_the_status_matrix(site, tmp_path):
     assert "waiting for approval of change promote/%s/prod" % site.waiting in text
     cls, text = cell(page, "shop", 1)
     assert (cls, text.split()) == ("in-sync", ["1.5.0", "in", "sync"])
+    # cart's newest release failed at prod: the cell says so, with the release and its reason.
     cls, text = cell(page, "cart", 3)
-    assert cls == "behind" and "1.3.0" in text  # the failed release is over: cart is only behind
+    assert cls == "failed" and "1.3.0" in text and site.failed in text, text
+    assert "pre-check change-window exited 1" in text
+    assert cell(page, "cart", 2)[0] == "in-sync"
     screenshot(site, tmp_path, "/", "status.png")
 
 

@@ -9,33 +9,24 @@
 /* While the release can still move, the page reloads itself this often (seconds): no script needed. */
 #define REFRESH_SECONDS 10
 
-/* A <dt>/<dd> pair with an escaped value, left out when the value is empty. */
-static void pair(web_buf *out, const char *term, const char *value)
+enum shown_as { TEXT, CODE, TIME };
+
+/* A <dt>/<dd> pair: the value escaped (as text, as code, or a time of the JSON), left out when empty. */
+static void pair_as(web_buf *out, const char *term, const char *value, enum shown_as as)
 {
 	if (!value || !*value)
 		return;
-	web_buf_addf(out, "<dt>%s</dt><dd>", term);
-	web_html_text(out, value);
-	web_buf_add(out, "</dd>");
+	web_buf_addf(out, "<dt>%s</dt><dd>%s", term, as == CODE ? "<code>" : "");
+	if (as == TIME)
+		web_html_time(out, value);
+	else
+		web_html_text(out, value);
+	web_buf_addf(out, "%s</dd>", as == CODE ? "</code>" : "");
 }
 
-static void pair_code(web_buf *out, const char *term, const char *value)
-{
-	if (!value || !*value)
-		return;
-	web_buf_addf(out, "<dt>%s</dt><dd><code>", term);
-	web_html_text(out, value);
-	web_buf_add(out, "</code></dd>");
-}
-
-static void pair_time(web_buf *out, const char *term, const char *value)
-{
-	if (!value || !*value)
-		return;
-	web_buf_addf(out, "<dt>%s</dt><dd>", term);
-	web_html_time(out, value);
-	web_buf_add(out, "</dd>");
-}
+static void pair(web_buf *out, const char *term, const char *value) { pair_as(out, term, value, TEXT); }
+static void pair_code(web_buf *out, const char *term, const char *value) { pair_as(out, term, value, CODE); }
+static void pair_time(web_buf *out, const char *term, const char *value) { pair_as(out, term, value, TIME); }
 
 /* The wave of each step: 0 for a step that depends on no step of the release, else one after the latest of
  * those it depends on. The steps come in the flow's order, but a few rounds make any order right. */
@@ -116,17 +107,10 @@ static void checks(web_buf *out, json_object *step, size_t k)
 static void approvals(web_buf *out, json_object *step)
 {
 	json_object *list = web_json_get(step, "approvals");
-	size_t n = list ? json_object_array_length(list) : 0;
-	if (!n)
+	if (!list || !json_object_array_length(list))
 		return;
 	web_buf_add(out, "<dt>Approved</dt><dd>");
-	for (size_t i = 0; i < n; i++) {
-		json_object *a = json_object_array_get_idx(list, i);
-		web_buf_add(out, i ? "; " : "");
-		web_html_text(out, web_json_str(a, "by"));
-		web_buf_add(out, " at ");
-		web_html_time(out, web_json_str(a, "at"));
-	}
+	web_html_list(out, list, "; ", "by", " at ", "at", web_html_time);
 	web_buf_add(out, "</dd>");
 }
 

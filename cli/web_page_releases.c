@@ -61,14 +61,7 @@ static void row(web_buf *out, json_object *r)
 	web_buf_add(out, "</td><td>");
 	web_html_time(out, web_json_str(r, "created"));
 	web_buf_add(out, "</td><td>");
-	json_object *steps = web_json_get(r, "steps");
-	for (size_t k = 0; steps && k < json_object_array_length(steps); k++) {
-		json_object *s = json_object_array_get_idx(steps, k);
-		web_buf_add(out, k ? ", " : "");
-		web_html_text(out, web_json_str(s, "environment"));
-		web_buf_add(out, " ");
-		web_html_state(out, web_json_str(s, "state"));
-	}
+	web_html_list(out, web_json_get(r, "steps"), ", ", "environment", " ", "state", web_html_state);
 	web_buf_add(out, "</td></tr>\n");
 }
 

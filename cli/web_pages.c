@@ -117,6 +117,18 @@ void web_html_state(web_buf *out, const char *state)
 	web_buf_add(out, "</span>");
 }
 
+void web_html_list(web_buf *out, json_object *array, const char *sep, const char *key, const char *middle,
+	const char *key2, void (*show)(web_buf *out, const char *value))
+{
+	for (size_t i = 0; array && i < json_object_array_length(array); i++) {
+		json_object *item = json_object_array_get_idx(array, i);
+		web_buf_add(out, i ? sep : "");
+		web_html_text(out, web_json_str(item, key));
+		web_buf_add(out, middle);
+		show(out, web_json_str(item, key2));
+	}
+}
+
 static int by_text(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);

@@ -51,6 +51,11 @@ void web_duration(char *out, size_t size, const char *from, const char *to);
 /* A state (a release's or a step's) as a badge: <span class="state state-STATE">words</span>. */
 void web_html_state(web_buf *out, const char *state);
 
+/* Each object of `array`, `sep` between them: its `key` as text, `middle`, its `key2` shown by `show`
+ * ("qa <state>, prod <state>"; "alice at <time>; bob at <time>"). */
+void web_html_list(web_buf *out, json_object *array, const char *sep, const char *key, const char *middle,
+	const char *key2, void (*show)(web_buf *out, const char *value));
+
 /* A <select> of a filter form with its <label>: every distinct value (sorted), "all" first. */
 void web_html_select(web_buf *out, const char *name, const char *label, const char *const *values, size_t count,
 	const char *chosen);

@@ -18,13 +18,12 @@ static void snapshot_free(web_snapshot *s)
 		return;
 	for (size_t i = 0; i < s->release_count; i++)
 		free(s->release_texts[i]);
-	free(s->release_texts);
-	json_object_put(s->status);
-	json_object_put(s->releases);
-	json_object_put(s->newest);
-	free(s->status_text);
-	free(s->releases_text);
-	free(s->error);
+	json_object *docs[] = { s->status, s->releases, s->newest };
+	void *texts[] = { s->status_text, s->releases_text, s->error, s->release_texts };
+	for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+		json_object_put(docs[i]);
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		free(texts[i]);
 	free(s);
 }
 

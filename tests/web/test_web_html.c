@@ -57,10 +57,7 @@ static void test_long_values_grow_the_buffer(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_markup_becomes_text),
-		cmocka_unit_test(test_query_values_are_encoded_then_escaped),
-		cmocka_unit_test(test_long_values_grow_the_buffer),
-	};
+	const struct CMUnitTest tests[] = { cmocka_unit_test(test_markup_becomes_text),
+		cmocka_unit_test(test_query_values_are_encoded_then_escaped), cmocka_unit_test(test_long_values_grow_the_buffer) };
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

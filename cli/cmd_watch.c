@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *interval_text, *fifo_path, *listen_addr;
@@ -268,10 +269,18 @@ static int watch(const cli *c, promote_context *ctx, uint32_t interval_ms, int f
 	if (stopping)
 		promote_watcher_stop(watcher);
 	int rc = EXIT_OK;
+	web_pass pass = { 0, 0, 0 };
 	while (!stopping) {
 		uint32_t next = 0;
 		woken = 0;
-		if (promote_watcher_pass(watcher, &next) < 0) {
+		struct timespec began, ended;
+		clock_gettime(CLOCK_MONOTONIC, &began);
+		int passed = promote_watcher_pass(watcher, &next);
+		clock_gettime(CLOCK_MONOTONIC, &ended);
+		pass.seconds = (double)(ended.tv_sec - began.tv_sec) + (double)(ended.tv_nsec - began.tv_nsec) / 1e9;
+		pass.passes++;
+		pass.failures += passed < 0;
+		if (passed < 0) {
 			int failed = cli_fail(c);
 			/* --once reports it; a long-running watcher tries again after its interval (the network may
 			 * come back, the mirror's lock go). */
@@ -285,7 +294,7 @@ static int watch(const cli *c, promote_context *ctx, uint32_t interval_ms, int f
 		}
 		/* The web view shows what this pass left (web_snapshot.h: why a snapshot). */
 		if (listen_addr)
-			web_snapshot_refresh(ctx);
+			web_snapshot_refresh(ctx, &pass);
 		if (once || stopping)
 			break;
 		sleep_until_woken(next && next < interval_ms ? next : interval_ms, fifo);

@@ -1,6 +1,6 @@
 /*
  * The web view's pages (promote watch --listen; doc/WEB.md), made from a snapshot of the watcher's last pass:
- * web_page_status.c (/), web_page_releases.c (/releases), web_page_release.c (/releases/ID); the frame every
+ * web_page_status.c (/), web_page_releases.c (/releases), web_page_release.c (/releases/ID), web_metrics.c (/metrics); the frame every
  * page shares and the words for states in web_pages.c. Each returns the HTTP status of the page it made.
  */
 #ifndef PROMOTE_CLI_WEB_PAGES_H
@@ -22,6 +22,8 @@ typedef struct web_request {
 int web_page_status(web_buf *out, const web_snapshot *s, const web_request *req);
 int web_page_releases(web_buf *out, const web_snapshot *s, const web_request *req);
 int web_page_release(web_buf *out, const web_snapshot *s, const char *id);
+/* /metrics: the snapshot counted, in Prometheus's text format (web_metrics.c). */
+int web_page_metrics(web_buf *out, const web_snapshot *s);
 /* Any page when the snapshot is missing (503) or could not be taken (503, with why). */
 int web_page_unavailable(web_buf *out, const web_snapshot *s);
 /* 404, 405: a page saying so. */

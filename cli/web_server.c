@@ -63,13 +63,13 @@ static enum MHD_Result send_page(struct MHD_Connection *connection, int status, 
 }
 
 /* The paths served, and what each is. */
-enum route { NONE, STATUS, RELEASES, RELEASE, STYLE, API_STATUS, API_RELEASES, API_RELEASE };
+enum route { NONE, STATUS, RELEASES, RELEASE, STYLE, METRICS, API_STATUS, API_RELEASES, API_RELEASE };
 
 /* `id` gets the release of /releases/ID and /api/v1/releases/ID: one segment, not empty. */
 static enum route route(const char *url, const char **id)
 {
 	static const struct { const char *path; enum route route; } fixed[] = {
-		{ "/", STATUS }, { "/releases", RELEASES }, { "/style.css", STYLE },
+		{ "/", STATUS }, { "/releases", RELEASES }, { "/style.css", STYLE }, { "/metrics", METRICS },
 		{ "/api/v1/status", API_STATUS }, { "/api/v1/releases", API_RELEASES },
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
@@ -139,6 +139,11 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
 			rc = send_page(connection, web_page_unavailable(&page, s), &page);
 	} else if (api) {
 		rc = answer_json(connection, r, s, id);
+	} else if (r == METRICS) {
+		web_page_metrics(&page, s);
+		rc = page.failed ? MHD_NO : respond(connection, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
+			page.ptr ? page.ptr : "", page.size, false);
+		web_buf_dispose(&page);
 	} else {
 		int status = r == STATUS ? web_page_status(&page, s, &req)
 			: r == RELEASES ? web_page_releases(&page, s, &req)

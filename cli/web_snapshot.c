@@ -102,7 +102,7 @@ static void publish(web_snapshot *s)
 		snapshot_free(old);
 }
 
-void web_snapshot_refresh(promote_context *ctx)
+void web_snapshot_refresh(promote_context *ctx, const web_pass *pass)
 {
 	web_snapshot *s = calloc(1, sizeof *s);
 	if (!s)
@@ -122,6 +122,9 @@ void web_snapshot_refresh(promote_context *ctx)
 		snapshot_free(s);
 		s = failed;
 	}
+	s->pass_seconds = pass->seconds;
+	s->passes = pass->passes;
+	s->pass_failures = pass->failures;
 	publish(s);
 }
 

@@ -29,12 +29,20 @@ typedef struct web_snapshot {
 	char **release_texts;      /* exactly what `release status ID --json` prints, one per release */
 	json_object *newest;       /* product -> its newest release (an element of `releases`) */
 	size_t release_count;
+	double pass_seconds;       /* how long the pass before it took */
+	uint64_t passes, pass_failures; /* since the watcher started */
 	unsigned refs;             /* under the publishing mutex */
 } web_snapshot;
 
+/* What the watcher says of its passes, for /metrics. */
+typedef struct web_pass {
+	double seconds;            /* the last one's duration */
+	uint64_t passes, failures;
+} web_pass;
+
 /* Take a snapshot with `ctx` (on the thread that owns it) and publish it for the pages; the one published
  * before is let go. On failure the published snapshot carries the error. */
-void web_snapshot_refresh(promote_context *ctx);
+void web_snapshot_refresh(promote_context *ctx, const web_pass *pass);
 
 /* The published snapshot, held until web_snapshot_release(); NULL before the first. */
 web_snapshot *web_snapshot_acquire(void);

@@ -16,12 +16,13 @@ from conftest import HOSTILE, promote
 CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; " \
       "frame-ancestors 'none'"
 HTML, JSON, CSS = "text/html; charset=utf-8", "application/json", "text/css; charset=utf-8"
+METRICS = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def pages(site):
     return [("/", HTML), ("/releases", HTML), ("/releases/" + site.waiting, HTML), ("/releases/" + site.failed, HTML),
             ("/style.css", CSS), ("/api/v1/status", JSON), ("/api/v1/releases", JSON),
-            ("/api/v1/releases/" + site.failed, JSON)]
+            ("/api/v1/releases/" + site.failed, JSON), ("/metrics", METRICS)]
 
 
 def test_every_path_answers_with_its_type_and_the_security_headers(site):
@@ -149,6 +150,29 @@ def test_filters(site):
 def test_an_open_release_refreshes_itself_a_finished_one_does_not(site):
     assert b'<meta http-equiv="refresh" content="10">' in site.get("/releases/" + site.waiting)[2]
     assert b'http-equiv="refresh"' not in site.get("/releases/" + site.failed)[2]
+
+
+def test_metrics_count_what_the_repository_holds(site):
+    status, _, body = site.get("/metrics")
+    assert status == 200
+    lines = body.decode().splitlines()
+    samples = dict(line.rsplit(" ", 1) for line in lines if not line.startswith("#"))
+    assert samples['promote_releases{state="failed"}'] == "1"
+    assert samples['promote_releases{state="waiting"}'] == "1"
+    assert samples['promote_releases{state="succeeded"}'] == "0"
+    assert samples['promote_steps{environment="prod",state="failed"}'] == "1"
+    assert samples['promote_steps{environment="prod",state="awaiting_approval"}'] == "1"
+    assert samples['promote_steps{environment="qa",state="succeeded"}'] == "2"
+    assert samples['promote_waits{reason="approval"}'] == "1"
+    # qa's two steps finished (their started and finished times are whole seconds apart, within an hour).
+    assert samples['promote_step_duration_seconds_count{environment="qa"}'] == "2"
+    assert samples['promote_step_duration_seconds_bucket{environment="qa",le="3600"}'] == "2"
+    assert samples['promote_step_duration_seconds_bucket{environment="qa",le="+Inf"}'] == "2"
+    assert int(samples["promote_watcher_passes_total"]) >= 1
+    assert samples["promote_watcher_pass_failures_total"] == "0"
+    assert float(samples["promote_watcher_pass_duration_seconds"]) > 0
+    for name in ("promote_releases", "promote_steps", "promote_step_duration_seconds", "promote_waits"):
+        assert "# TYPE %s " % name in body.decode()
 
 
 def test_the_watcher_goes_on_while_serving_and_the_pages_follow_its_passes(site):

@@ -270,6 +270,11 @@ static int watch(const cli *c, promote_context *ctx, uint32_t interval_ms, int f
 		promote_watcher_stop(watcher);
 	int rc = EXIT_OK;
 	web_pass pass = { 0, 0, 0 };
+	/* The forge's pages of the steps' commits and changes, for the web view's links. */
+	web_links links;
+	const promote_repository *repo = promote_repository_at(ctx, 0);
+	web_links_init(&links, repo ? promote_repository_provider(repo) : NULL,
+		repo && promote_repository_url(repo) ? promote_repository_url(repo) : c->repo);
 	while (!stopping) {
 		uint32_t next = 0;
 		woken = 0;
@@ -294,7 +299,7 @@ static int watch(const cli *c, promote_context *ctx, uint32_t interval_ms, int f
 		}
 		/* The web view shows what this pass left (web_snapshot.h: why a snapshot). */
 		if (listen_addr)
-			web_snapshot_refresh(ctx, &pass);
+			web_snapshot_refresh(ctx, &pass, &links);
 		if (once || stopping)
 			break;
 		sleep_until_woken(next && next < interval_ms ? next : interval_ms, fifo);

@@ -11,21 +11,40 @@
 
 enum shown_as { TEXT, CODE, TIME };
 
-/* A <dt>/<dd> pair: the value escaped (as text, as code, or a time of the JSON), left out when empty. */
-static void pair_as(web_buf *out, const char *term, const char *value, enum shown_as as)
+/* A <dt>/<dd> pair: the value escaped (as text, as code — a link to `href` when there is one —, or a time
+ * of the JSON), left out when empty. */
+static void pair_link(web_buf *out, const char *term, const char *value, enum shown_as as, const char *href)
 {
 	if (!value || !*value)
 		return;
-	web_buf_addf(out, "<dt>%s</dt><dd>%s", term, as == CODE ? "<code>" : "");
+	web_buf_addf(out, "<dt>%s</dt><dd>", term);
+	if (href) {
+		web_buf_add(out, "<a href=\"");
+		web_html_text(out, href);
+		web_buf_add(out, "\">");
+	}
+	web_buf_add(out, as == CODE ? "<code>" : "");
 	if (as == TIME)
 		web_html_time(out, value);
 	else
 		web_html_text(out, value);
-	web_buf_addf(out, "%s</dd>", as == CODE ? "</code>" : "");
+	web_buf_addf(out, "%s%s</dd>", as == CODE ? "</code>" : "", href ? "</a>" : "");
+}
+
+static void pair_as(web_buf *out, const char *term, const char *value, enum shown_as as)
+{
+	pair_link(out, term, value, as, NULL);
+}
+
+/* A commit or a change, linked to its page on the forge when there is one. */
+static void pair_forge(web_buf *out, const char *term, const char *value, const web_links *links, bool change)
+{
+	char href[1024];
+	bool linked = change ? web_link_change(href, sizeof href, links, value) : web_link_commit(href, sizeof href, links, value);
+	pair_link(out, term, value, CODE, linked ? href : NULL);
 }
 
 static void pair(web_buf *out, const char *term, const char *value) { pair_as(out, term, value, TEXT); }
-static void pair_code(web_buf *out, const char *term, const char *value) { pair_as(out, term, value, CODE); }
 static void pair_time(web_buf *out, const char *term, const char *value) { pair_as(out, term, value, TIME); }
 
 /* The wave of each step: 0 for a step that depends on no step of the release, else one after the latest of
@@ -114,7 +133,7 @@ static void approvals(web_buf *out, json_object *step)
 	web_buf_add(out, "</dd>");
 }
 
-static void step_html(web_buf *out, json_object *step, size_t k)
+static void step_html(web_buf *out, json_object *step, size_t k, const web_links *links)
 {
 	json_object *attempts = web_json_get(step, "attempts");
 	char took[32], text[64];
@@ -136,9 +155,9 @@ static void step_html(web_buf *out, json_object *step, size_t k)
 	pair_time(out, "Finished", web_json_str(step, "finished"));
 	web_duration(took, sizeof took, web_json_str(step, "started"), web_json_str(step, "finished"));
 	pair(out, "Took", took);
-	pair_code(out, "Commit", web_json_str(step, "commit"));
-	pair_code(out, "Change", web_json_str(step, "change"));
-	pair_code(out, "Merged as", web_json_str(step, "merge_commit"));
+	pair_forge(out, "Commit", web_json_str(step, "commit"), links, false);
+	pair_forge(out, "Change", web_json_str(step, "change"), links, true);
+	pair_forge(out, "Merged as", web_json_str(step, "merge_commit"), links, false);
 	approvals(out, step);
 	pair(out, "Deploy", web_json_str(step, "deploy"));
 	pair(out, "Error", web_json_str(step, "error"));
@@ -148,7 +167,7 @@ static void step_html(web_buf *out, json_object *step, size_t k)
 	web_buf_add(out, "</section>\n");
 }
 
-static void summary(web_buf *out, json_object *r)
+static void summary(web_buf *out, json_object *r, const web_links *links)
 {
 	json_object *trigger = web_json_get(r, "trigger");
 	web_buf_add(out, "<dl class=\"summary\">");
@@ -160,7 +179,7 @@ static void summary(web_buf *out, json_object *r)
 	web_buf_add(out, "</dd>");
 	pair(out, "Reason", web_json_str(r, "reason"));
 	pair(out, "Trigger", web_json_str(trigger, "environment"));
-	pair_code(out, "Trigger commit", web_json_str(trigger, "commit"));
+	pair_forge(out, "Trigger commit", web_json_str(trigger, "commit"), links, false);
 	pair(out, "Forced", web_json_str(r, "forced"));
 	pair_time(out, "Created", web_json_str(r, "created"));
 	pair_time(out, "Updated", web_json_str(r, "updated"));
@@ -186,7 +205,7 @@ int web_page_release(web_buf *out, const web_snapshot *s, const char *id)
 	char title[300];
 	snprintf(title, sizeof title, "Release %s", id);
 	web_page_begin(out, title, NULL, open ? REFRESH_SECONDS : 0);
-	summary(out, r);
+	summary(out, r, &s->links);
 	if (open)
 		web_buf_addf(out, "<p>Open: this page reloads itself every %d seconds.</p>\n", REFRESH_SECONDS);
 	size_t n = steps ? json_object_array_length(steps) : 0;
@@ -201,7 +220,7 @@ int web_page_release(web_buf *out, const web_snapshot *s, const char *id)
 		web_buf_addf(out, "<li class=\"wave\"><h3 class=\"wave-title\">Wave %zu</h3>\n", w + 1);
 		for (size_t k = 0; k < n; k++)
 			if (wave[k] == w)
-				step_html(out, json_object_array_get_idx(steps, k), k);
+				step_html(out, json_object_array_get_idx(steps, k), k, &s->links);
 		web_buf_add(out, "</li>\n");
 	}
 	web_buf_add(out, "</ol>\n<p><a href=\"/api/v1/releases/");

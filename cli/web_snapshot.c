@@ -102,7 +102,7 @@ static void publish(web_snapshot *s)
 		snapshot_free(old);
 }
 
-void web_snapshot_refresh(promote_context *ctx, const web_pass *pass)
+void web_snapshot_refresh(promote_context *ctx, const web_pass *pass, const web_links *links)
 {
 	web_snapshot *s = calloc(1, sizeof *s);
 	if (!s)
@@ -122,6 +122,7 @@ void web_snapshot_refresh(promote_context *ctx, const web_pass *pass)
 		snapshot_free(s);
 		s = failed;
 	}
+	s->links = *links;
 	s->pass_seconds = pass->seconds;
 	s->passes = pass->passes;
 	s->pass_failures = pass->failures;

@@ -14,6 +14,8 @@
 #ifndef PROMOTE_CLI_WEB_SNAPSHOT_H
 #define PROMOTE_CLI_WEB_SNAPSHOT_H
 
+#include "web_links.h"
+
 #include <promote.h>
 #include <json-c/json.h>
 #include <stddef.h>
@@ -29,6 +31,7 @@ typedef struct web_snapshot {
 	char **release_texts;      /* exactly what `release status ID --json` prints, one per release */
 	json_object *newest;       /* product -> its newest release (an element of `releases`) */
 	size_t release_count;
+	web_links links;           /* the forge's pages of commits and changes */
 	double pass_seconds;       /* how long the pass before it took */
 	uint64_t passes, pass_failures; /* since the watcher started */
 	unsigned refs;             /* under the publishing mutex */
@@ -42,7 +45,7 @@ typedef struct web_pass {
 
 /* Take a snapshot with `ctx` (on the thread that owns it) and publish it for the pages; the one published
  * before is let go. On failure the published snapshot carries the error. */
-void web_snapshot_refresh(promote_context *ctx, const web_pass *pass);
+void web_snapshot_refresh(promote_context *ctx, const web_pass *pass, const web_links *links);
 
 /* The published snapshot, held until web_snapshot_release(); NULL before the first. */
 web_snapshot *web_snapshot_acquire(void);

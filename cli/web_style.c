@@ -13,7 +13,7 @@ const char web_stylesheet[] =
 	"table{border-collapse:collapse;margin:.5rem 0}\n"
 	"th,td{border:1px solid #bbb;padding:.35rem .55rem;text-align:left;vertical-align:top}\n"
 	"thead th{background:#eef0f2}\n"
-	"a{color:#0b4aa2}\n"
+	"a{color:#093f8f}\n"
 	"form{margin:.5rem 0 1rem}label{margin-right:.3rem}select,button{margin-right:1rem;font:inherit}\n"
 	"code,pre{font:13px/1.4 ui-monospace,monospace}\n"
 	"pre{background:#f4f4f4;border:1px solid #ddd;padding:.4rem;margin:0;max-height:12rem;overflow:auto;white-space:pre-wrap}\n"

@@ -3,15 +3,15 @@ the JSON API being exactly what the command prints with --json (doc/WEB.md)."""
 
 import http.client
 import json
-import os
 import signal
 import socket
+import subprocess
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 
-import pytest
-
-from conftest import HOSTILE, promote
+from conftest import CLI, HOSTILE, promote
 
 CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; " \
       "frame-ancestors 'none'"
@@ -187,3 +187,36 @@ def test_the_watcher_goes_on_while_serving_and_the_pages_follow_its_passes(site)
     assert b'http-equiv="refresh"' not in site.get("/releases/" + site.waiting)[2]
     assert site.get("/api/v1/releases/" + site.waiting)[2].decode() == \
         cli_json(site, "release", "status", site.waiting)
+
+
+def stop_watcher(proc):
+    proc.terminate()
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    return out
+
+
+def test_ipv6_and_the_json_line_that_says_where(site):
+    proc = subprocess.Popen([CLI, "--repo", str(site.repo), "--json", "watch", "--listen", "[::1]:0", "--interval", "1h"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    first = json.loads(proc.stdout.readline())
+    assert first["event"] == "listening" and first["url"].startswith("http://[::1]:"), first
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(first["url"] + "api/v1/status", timeout=30) as r:
+                assert r.read().decode() == cli_json(site, "status")
+                break
+        except urllib.error.HTTPError as e:
+            assert e.code == 503 and time.monotonic() < deadline
+            time.sleep(0.2)
+    stop_watcher(proc)
+
+
+def test_an_address_in_use_is_refused_before_the_first_pass(site):
+    port = urllib.parse.urlsplit(site.url).port
+    r = promote("--repo", site.repo, "watch", "--listen", str(port))
+    assert r.code == 1, r
+    assert r.err == "promote: cannot serve the web view on %d (the address is in use, or not this machine's): " \
+        "give --listen another\n" % port, r
+    assert r.out == ""

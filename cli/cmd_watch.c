@@ -275,6 +275,9 @@ static int watch(const cli *c, promote_context *ctx, uint32_t interval_ms, int f
 	const promote_repository *repo = promote_repository_at(ctx, 0);
 	web_links_init(&links, repo ? promote_repository_provider(repo) : NULL,
 		repo && promote_repository_url(repo) ? promote_repository_url(repo) : c->repo);
+	/* Served at once, not only after the first pass (which may run checks for minutes). */
+	if (listen_addr)
+		web_snapshot_refresh(ctx, &pass, &links);
 	while (!stopping) {
 		uint32_t next = 0;
 		woken = 0;

@@ -1,6 +1,7 @@
 /* The web view's / : every product × environment, as `status --json` has it (web_pages.h). */
 #include "web_pages.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,7 +206,7 @@ int web_page_status(web_buf *out, const web_snapshot *s, const web_request *req)
 	for (size_t p = 0; p < np; p++) {
 		json_object *row = json_object_array_get_idx(products, p), *cells = web_json_get(row, "environments");
 		const char *name = web_json_str(row, "name");
-		if (product && !is(product, name))
+		if (product && fnmatch(product, name, 0) != 0)
 			continue;
 		shown++;
 		const char *first = NULL;
@@ -230,7 +231,7 @@ int web_page_status(web_buf *out, const web_snapshot *s, const web_request *req)
 	if (!shown) {
 		web_buf_add(out, "<p>");
 		if (product) {
-			web_buf_add(out, "No product named ");
+			web_buf_add(out, "No product matches ");
 			web_html_text(out, product);
 			web_buf_add(out, ".");
 		} else {

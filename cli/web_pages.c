@@ -53,7 +53,7 @@ int web_page_unavailable(web_buf *out, const web_snapshot *s)
 {
 	if (!s)
 		return web_page_error(out, 503, "Not ready yet",
-			"The watcher has not finished its first pass: this page is served once it has (reload it).");
+			"The watcher has not read the repository yet: this page is served once it has (reload it).");
 	web_page_begin(out, "The repository could not be read", NULL, 30);
 	web_buf_add(out, "<p>The watcher's last pass could not read the state to show:</p>\n<pre>");
 	web_html_text(out, s->error);

@@ -134,7 +134,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
 	if (!s || s->error) {
 		if (api)
 			rc = send_json(connection, MHD_HTTP_SERVICE_UNAVAILABLE, s ? "{\"error\":\"the repository could not be "
-				"read by the watcher's last pass\"}\n" : "{\"error\":\"the watcher has not finished its first pass\"}\n");
+				"read by the watcher's last pass\"}\n" : "{\"error\":\"the watcher has not read the repository yet\"}\n");
 		else
 			rc = send_page(connection, web_page_unavailable(&page, s), &page);
 	} else if (api) {

@@ -81,10 +81,11 @@ def site(tmp_path_factory):
         s.proc.kill()
         pytest.fail("promote watch --listen did not serve: %r %s" % (first, s.proc.stderr.read()))
     s.url = first.split()[-1]
-    # Served once the first pass is done: 503 before.
+    # Served from the snapshot taken when the watcher started (503 until it is published); the tests begin once
+    # the first pass is done too (its count is in /metrics).
     deadline = time.monotonic() + 60
-    while s.get("/")[0] != 200:
-        assert time.monotonic() < deadline, "the web view never answered 200"
+    while s.get("/")[0] != 200 or b"\npromote_watcher_passes_total 0\n" in s.get("/metrics")[2]:
+        assert time.monotonic() < deadline, "the web view never answered 200 after a pass"
         time.sleep(0.2)
     yield s
     s.proc.terminate()

@@ -139,6 +139,9 @@ def test_hostile_values_are_text(site):
 def test_filters(site):
     body = site.get("/?product=shop")[2].decode()
     assert '<th scope="row">shop</th>' in body and '<th scope="row">cart</th>' not in body
+    body = site.get("/?product=s%2A")[2].decode()  # a glob, as status --product takes
+    assert '<th scope="row">shop</th>' in body and '<th scope="row">cart</th>' not in body
+    assert "No product matches nothing*." in site.get("/?product=nothing*")[2].decode()
     body = site.get("/releases?state=failed")[2].decode()
     assert site.failed in body and site.waiting not in body
     body = site.get("/releases?product=shop&flow=default")[2].decode()

@@ -84,6 +84,9 @@ bool cli_stdout_is_terminal(void);
 
 /* Print `value` to stdout as pretty JSON and release it. */
 void cli_print_json(json_object *value);
+/* `value` as cli_print_json() prints it, without the newline; owned by `value` (valid until it changes or is
+ * released). */
+const char *cli_json_text(json_object *value);
 
 /* Helpers for JSON output: NULL becomes JSON null. */
 json_object *cli_json_string(const char *s);

@@ -42,19 +42,23 @@ static int parse_limit(uint32_t *out)
 	return 0;
 }
 
+json_object *cli_release_list_json(const promote_release_list *list)
+{
+	json_object *o = json_object_new_object(), *items = json_object_new_array();
+	for (size_t i = 0; i < promote_release_list_count(list); i++) {
+		json_object *record = cli_release_json(promote_release_list_at(list, i));
+		if (record)
+			json_object_array_add(items, record);
+	}
+	json_object_object_add(o, "releases", items);
+	return o;
+}
+
 static void print_list(const cli *c, const promote_release_list *list)
 {
 	size_t n = promote_release_list_count(list);
 	if (c->json) {
-		json_object *o = json_object_new_object(), *items = json_object_new_array();
-		for (size_t i = 0; i < n; i++) {
-			promote_buf json = PROMOTE_BUF_INIT;
-			if (promote_release_to_json(&json, promote_release_list_at(list, i)) == 0)
-				json_object_array_add(items, json_tokener_parse(json.ptr));
-			promote_buf_dispose(&json);
-		}
-		json_object_object_add(o, "releases", items);
-		cli_print_json(o);
+		cli_print_json(cli_release_list_json(list));
 		return;
 	}
 	size_t wid = strlen("ID"), wprod = strlen("PRODUCT"), wver = strlen("VERSION"), wflow = strlen("FLOW");

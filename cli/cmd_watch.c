@@ -1,6 +1,7 @@
 /*
- * promote watch [--interval DURATION] [--once] [--wake-fifo PATH]: start a
- * release when a trigger environment changes, advance every open release.
+ * promote watch [--interval DURATION] [--once] [--wake-fifo PATH] [--listen ADDR]: start a
+ * release when a trigger environment changes, advance every open release;
+ * with --listen, serve the read-only web view of what it saw (web_server.h).
  *
  * The loop: a pass (promote_watcher_pass()), then a sleep until the sooner
  * of the interval and the time the open releases asked to be polled again.
@@ -10,6 +11,8 @@
  * sleep polls, so a signal between the pass and the sleep is not lost.
  */
 #include "release_table.h"
+#include "web_server.h"
+#include "web_snapshot.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,9 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-static const char *interval_text, *fifo_path;
+static const char *interval_text, *fifo_path, *listen_addr;
 static int once;
 
 static const cli_opt opts[] = {
@@ -29,6 +33,8 @@ static const cli_opt opts[] = {
 	{ CLI_OPT_SWITCH, "once", 0, &once, 0, NULL, "one pass, then exit (for cron and CI)", 0 },
 	{ CLI_OPT_VALUE, "wake-fifo", 0, &fifo_path, 0, "PATH",
 	  "a named pipe (made if missing): a line written to it starts a pass at once", 0 },
+	{ CLI_OPT_VALUE, "listen", 0, &listen_addr, 0, "ADDR",
+	  "serve the read-only web view on ADDR: 127.0.0.1:8080, [::1]:8080, or a port (default: none)", 0 },
 	{ CLI_OPT_END }
 };
 
@@ -235,6 +241,20 @@ static void print_pass(const cli *c, uint32_t next_ms)
 	fflush(stdout);
 }
 
+/* "web view at http://127.0.0.1:8080/" (--json: {"event": "listening", "url": ...}). */
+static void print_listening(const cli *c, const char *url)
+{
+	if (c->json) {
+		json_object *o = json_object_new_object();
+		put(o, "event", "listening");
+		put(o, "url", url);
+		print_json_line(o);
+	} else if (c->verbosity >= 0) {
+		printf("web view at %s\n", url);
+		fflush(stdout);
+	}
+}
+
 /* ---- the loop ---------------------------------------------------------------------- */
 
 static int watch(const cli *c, promote_context *ctx, uint32_t interval_ms, int fifo)
@@ -249,10 +269,26 @@ static int watch(const cli *c, promote_context *ctx, uint32_t interval_ms, int f
 	if (stopping)
 		promote_watcher_stop(watcher);
 	int rc = EXIT_OK;
+	web_pass pass = { 0, 0, 0 };
+	/* The forge's pages of the steps' commits and changes, for the web view's links. */
+	web_links links;
+	const promote_repository *repo = promote_repository_at(ctx, 0);
+	web_links_init(&links, repo ? promote_repository_provider(repo) : NULL,
+		repo && promote_repository_url(repo) ? promote_repository_url(repo) : c->repo);
+	/* Served at once, not only after the first pass (which may run checks for minutes). */
+	if (listen_addr)
+		web_snapshot_refresh(ctx, &pass, &links);
 	while (!stopping) {
 		uint32_t next = 0;
 		woken = 0;
-		if (promote_watcher_pass(watcher, &next) < 0) {
+		struct timespec began, ended;
+		clock_gettime(CLOCK_MONOTONIC, &began);
+		int passed = promote_watcher_pass(watcher, &next);
+		clock_gettime(CLOCK_MONOTONIC, &ended);
+		pass.seconds = (double)(ended.tv_sec - began.tv_sec) + (double)(ended.tv_nsec - began.tv_nsec) / 1e9;
+		pass.passes++;
+		pass.failures += passed < 0;
+		if (passed < 0) {
 			int failed = cli_fail(c);
 			/* --once reports it; a long-running watcher tries again after its interval (the network may
 			 * come back, the mirror's lock go). */
@@ -264,6 +300,9 @@ static int watch(const cli *c, promote_context *ctx, uint32_t interval_ms, int f
 		} else {
 			print_pass(c, next);
 		}
+		/* The web view shows what this pass left (web_snapshot.h: why a snapshot). */
+		if (listen_addr)
+			web_snapshot_refresh(ctx, &pass, &links);
 		if (once || stopping)
 			break;
 		sleep_until_woken(next && next < interval_ms ? next : interval_ms, fifo);
@@ -280,6 +319,11 @@ static int run(const cli *c)
 		return EXIT_USAGE;
 	if (interval_ms == 0)
 		return cli_usage_error("--interval must be longer than 0 s (it is the longest sleep between passes)");
+	if (listen_addr && once)
+		return cli_usage_error("--listen serves while the watcher runs: give --once or --listen, not both");
+	web_listen where;
+	if (listen_addr && web_listen_parse(&where, listen_addr))
+		return EXIT_USAGE;
 	if (install_signals() != 0) {
 		fprintf(stderr, "promote: cannot set up the signals that stop and wake the watcher: %s\n", strerror(errno));
 		return EXIT_FAILED;
@@ -290,9 +334,14 @@ static int run(const cli *c)
 	/* Progress of transfers would interleave with the lines; the lines say what happened. */
 	cli_progress_suppress();
 	promote_context *ctx = NULL;
+	web_server *server = NULL;
+	char url[128];
 	int rc = cli_open(&ctx, c);
+	if (rc == 0 && listen_addr && (rc = web_server_start(&server, &where, listen_addr, url, sizeof url)) == 0)
+		print_listening(c, url);
 	if (rc == 0)
 		rc = watch(c, ctx, interval_ms, fifo);
+	web_server_stop(server);
 	promote_context_free(ctx);
 	if (fifo >= 0)
 		close(fifo);
@@ -310,6 +359,7 @@ const cli_command cmd_watch = {
 	"it sleeps until the interval passed or a release asked to be polled; SIGUSR1 or a line written to\n"
 	"--wake-fifo starts a pass at once. SIGTERM or SIGINT stops it after the transition it makes (exit\n"
 	"status 0). Prints one line per release started and per release event (--json: one JSON object per line).\n"
+	"--listen serves a read-only web view of the state each pass leaves, and the same as JSON (doc/WEB.md).\n"
 	"Several watchers may share a repository: each release is started once, each side effect made once.",
 	opts, run, NULL, 0
 };

@@ -114,9 +114,14 @@ bool cli_stdout_is_terminal(void)
 	return isatty(STDOUT_FILENO) && term && *term && strcmp(term, "dumb") != 0;
 }
 
+const char *cli_json_text(json_object *value)
+{
+	return json_object_to_json_string_ext(value, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
 void cli_print_json(json_object *value)
 {
-	puts(json_object_to_json_string_ext(value, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(cli_json_text(value));
 	json_object_put(value);
 }
 

@@ -399,17 +399,20 @@ void cli_release_print_result(FILE *out, const promote_release *release)
 	}
 }
 
-int cli_release_print_json(const cli *c, const promote_release *release)
+json_object *cli_release_json(const promote_release *release)
 {
 	promote_buf json = PROMOTE_BUF_INIT;
-	if (promote_release_to_json(&json, release) < 0)
-		return cli_fail(c);
-	json_object *o = json_tokener_parse(json.ptr);
-	if (o)
-		cli_print_json(o);
-	else
-		puts(json.ptr);
+	json_object *o = promote_release_to_json(&json, release) == 0 ? json_tokener_parse(json.ptr) : NULL;
 	promote_buf_dispose(&json);
+	return o;
+}
+
+int cli_release_print_json(const cli *c, const promote_release *release)
+{
+	json_object *o = cli_release_json(release);
+	if (!o)
+		return cli_fail(c);
+	cli_print_json(o);
 	return 0;
 }
 

@@ -82,6 +82,13 @@ void cli_release_print_result(FILE *out, const promote_release *release);
  * command's JSON); 0, or the exit status of the failure. */
 int cli_release_print_json(const cli *c, const promote_release *release);
 
+/* The record of `release` as a JSON object (promote_release_to_json(), parsed), or NULL when it cannot be
+ * made (the thread's error says why). */
+json_object *cli_release_json(const promote_release *release);
+
+/* The document `release list --json` prints: {"releases": [record, ...]}, newest first (cmd_release_list.c). */
+json_object *cli_release_list_json(const promote_release_list *list);
+
 /* The exit status for a release's state: 0, 1 or 3. */
 int cli_release_exit_code(const promote_release *release);
 

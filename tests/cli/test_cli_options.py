@@ -140,6 +140,12 @@ def test_an_unknown_global_option_is_an_option_not_a_command(args, message):
     (["plan", "shop"], "missing --to ENV\nusage: promote plan PRODUCT --to ENV"),
     (["env"], "'env' needs a command\nusage: promote env list"),
     (["validate", "--version"], "unknown option '--version'"),
+    (["watch", "--listen", "localhost:8080"], "--listen takes an address and port (127.0.0.1:8080, [::1]:8080) or "
+     "a port (8080: 127.0.0.1), not 'localhost:8080'"),
+    (["watch", "--listen", "[::1]:65536"], "not '[::1]:65536'"),
+    (["watch", "--listen", "127.0.0.1:"], "not '127.0.0.1:'"),
+    (["watch", "--listen", "8080", "--once"], "--listen serves while the watcher runs: give --once or --listen"),
+    (["watch", "--listen"], "--listen needs a value"),
 ])
 def test_usage_errors(args, message):
     r = promote(*args)

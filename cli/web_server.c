@@ -1,0 +1,198 @@
+/* The web view's HTTP server on libmicrohttpd (web_server.h; the pages: web_pages.h). */
+#include "web_server.h"
+
+#include "cli.h"
+#include "web_pages.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The bounds (doc/WEB.md#bounds). A request's line and headers must fit in its connection's memory (else
+ * libmicrohttpd answers 414 or 431); a connection idle this long is closed. */
+#define MAX_CONNECTIONS 32
+#define MAX_CONNECTIONS_PER_IP 16
+#define CONNECTION_MEMORY (32 * 1024)
+#define CONNECTION_TIMEOUT_S 10
+
+/* Nothing from elsewhere: no script at all, styles and images from this server only, no frames, forms
+ * submitted here only. */
+#define CSP "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; " \
+	"frame-ancestors 'none'"
+
+struct web_server {
+	struct MHD_Daemon *daemon;
+};
+
+static const char *query(void *connection, const char *name)
+{
+	return MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *connection, int status, const char *type, const char *body,
+	size_t size, bool cacheable)
+{
+	struct MHD_Response *response = MHD_create_response_from_buffer(size, (void *)body, MHD_RESPMEM_MUST_COPY);
+	if (!response)
+		return MHD_NO;
+	MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(response, "Content-Security-Policy", CSP);
+	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(response, "X-Frame-Options", "DENY");
+	MHD_add_response_header(response, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, cacheable ? "max-age=300" : "no-store");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	enum MHD_Result rc = MHD_queue_response(connection, (unsigned)status, response);
+	MHD_destroy_response(response);
+	return rc;
+}
+
+static enum MHD_Result send_page(struct MHD_Connection *connection, int status, web_buf *page)
+{
+	enum MHD_Result rc = page->failed
+		? respond(connection, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", "out of memory\n", 14, false)
+		: respond(connection, status, "text/html; charset=utf-8", page->ptr ? page->ptr : "", page->size, false);
+	web_buf_dispose(page);
+	return rc;
+}
+
+/* The paths served, and what each is. */
+enum route { NONE, STATUS, RELEASES, RELEASE, STYLE, METRICS, API_STATUS, API_RELEASES, API_RELEASE };
+
+/* `id` gets the release of /releases/ID and /api/v1/releases/ID: one segment, not empty. */
+static enum route route(const char *url, const char **id)
+{
+	static const struct { const char *path; enum route route; } fixed[] = {
+		{ "/", STATUS }, { "/releases", RELEASES }, { "/style.css", STYLE }, { "/metrics", METRICS },
+		{ "/api/v1/status", API_STATUS }, { "/api/v1/releases", API_RELEASES },
+	};
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		if (strcmp(url, fixed[i].path) == 0)
+			return fixed[i].route;
+	static const struct { const char *prefix; enum route route; } under[] = {
+		{ "/releases/", RELEASE }, { "/api/v1/releases/", API_RELEASE },
+	};
+	for (size_t i = 0; i < sizeof under / sizeof *under; i++) {
+		size_t n = strlen(under[i].prefix);
+		if (strncmp(url, under[i].prefix, n) == 0 && url[n] && !strchr(url + n, '/')) {
+			*id = url + n;
+			return under[i].route;
+		}
+	}
+	return NONE;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *connection, int status, const char *text)
+{
+	return respond(connection, status, "application/json", text, strlen(text), false);
+}
+
+static enum MHD_Result answer_json(struct MHD_Connection *connection, enum route r, const web_snapshot *s,
+	const char *id)
+{
+	if (r == API_STATUS)
+		return send_json(connection, MHD_HTTP_OK, s->status_text);
+	if (r == API_RELEASES)
+		return send_json(connection, MHD_HTTP_OK, s->releases_text);
+	long at = web_snapshot_find(s, id);
+	if (at >= 0)
+		return send_json(connection, MHD_HTTP_OK, s->release_texts[at]);
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "error", json_object_new_string("no such release"));
+	json_object_object_add(o, "release", json_object_new_string(id));
+	enum MHD_Result rc = send_json(connection, MHD_HTTP_NOT_FOUND, cli_json_text(o));
+	json_object_put(o);
+	return rc;
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
+	const char *version, const char *upload_data, size_t *upload_data_size, void **state)
+{
+	(void)cls, (void)version, (void)upload_data, (void)upload_data_size, (void)state;
+	const char *id = NULL;
+	enum route r = route(url, &id);
+	web_buf page = WEB_BUF_INIT;
+	bool api = r == API_STATUS || r == API_RELEASES || r == API_RELEASE;
+	/* Answered at the first call, before any body is read: no request here has one. */
+	if (r == NONE)
+		return send_page(connection, web_page_error(&page, MHD_HTTP_NOT_FOUND, "Not found",
+			"Nothing is served at this address."), &page);
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return send_page(connection, web_page_error(&page, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed",
+			"This view is read-only: only GET and HEAD are answered."), &page);
+	if (r == STYLE)
+		return respond(connection, MHD_HTTP_OK, "text/css; charset=utf-8", web_stylesheet, strlen(web_stylesheet), true);
+	web_snapshot *s = web_snapshot_acquire();
+	enum MHD_Result rc;
+	web_request req = { query, connection };
+	if (!s || s->error) {
+		if (api)
+			rc = send_json(connection, MHD_HTTP_SERVICE_UNAVAILABLE, s ? "{\"error\":\"the repository could not be "
+				"read by the watcher's last pass\"}\n" : "{\"error\":\"the watcher has not read the repository yet\"}\n");
+		else
+			rc = send_page(connection, web_page_unavailable(&page, s), &page);
+	} else if (api) {
+		rc = answer_json(connection, r, s, id);
+	} else if (r == METRICS) {
+		web_page_metrics(&page, s);
+		rc = page.failed ? MHD_NO : respond(connection, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
+			page.ptr ? page.ptr : "", page.size, false);
+		web_buf_dispose(&page);
+	} else {
+		int status = r == STATUS ? web_page_status(&page, s, &req)
+			: r == RELEASES ? web_page_releases(&page, s, &req)
+			: web_page_release(&page, s, id);
+		rc = send_page(connection, status, &page);
+	}
+	web_snapshot_release(s);
+	return rc;
+}
+
+int web_server_start(web_server **out, const web_listen *where, const char *text, char *url, size_t url_size)
+{
+	*out = NULL;
+	web_server *server = calloc(1, sizeof *server);
+	if (!server)
+		return EXIT_FAILED;
+	/* The server's thread inherits the signal mask: the watcher's signals are taken by the main thread. */
+	sigset_t block, saved;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &block, &saved);
+	server->daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (where->ipv6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
+		answer, NULL,
+		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&where->addr,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS_PER_IP,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+		MHD_OPTION_END);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	if (!server->daemon) {
+		fprintf(stderr, "promote: cannot serve the web view on %s (the address is in use, or not this machine's): "
+			"give --listen another\n", text);
+		free(server);
+		return EXIT_FAILED;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	snprintf(url, url_size, "http://%s:%u/", where->host, info ? (unsigned)info->port : 0u);
+	*out = server;
+	return 0;
+}
+
+void web_server_stop(web_server *server)
+{
+	if (!server)
+		return;
+	MHD_stop_daemon(server->daemon);
+	free(server);
+	web_snapshot_clear();
+}

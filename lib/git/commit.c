@@ -156,7 +156,7 @@ static int commit_packed(git_oid *out, bool *created, git_repository *repo, cons
 	if (rc == 0)
 		rc = commit_into(out, created, staging, parent, edits, count, info, memory);
 	if (rc == 0 && *created)
-		rc = promote__git_pack_added(&pack, &packed, staging, out, NULL, false);
+		rc = promote__git_pack_written(&pack, &packed, staging, out, memory);
 	if (rc == 0 && *created && (git_rc = git_odb_write_pack(&writepack, odb, NULL, NULL)) < 0)
 		rc = promote__git_failed(git_rc, "cannot store the new objects in", promote__strbuf_cstr(&dir));
 	if (rc == 0 && *created && ((git_rc = writepack->append(writepack, pack.ptr, pack.size, &stats)) < 0 ||

@@ -21,6 +21,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 
+#include <git2/sys/odb_backend.h>
 #include <limits.h>
 #include <openssl/evp.h>
 #include <stdint.h>
@@ -48,6 +49,8 @@ typedef struct wanted {
 typedef struct objects {
 	PROMOTE__ARRAY(wanted) list;
 	git_repository *repo;
+	/* Where the new objects were written, read from there as they are (NULL: none). */
+	git_odb_backend *memory;
 	bool oom;  /* the list could not grow (its error set) */
 	/* Which ids are in the list: an open-addressing table of list indexes + 1 (0: empty), a power of
 	 * two at least twice the list's size, so that a push of thousands of objects finds each in O(1). */
@@ -333,9 +336,38 @@ static int put_deflated(promote_buf *out, const void *data, size_t len)
 	return 0;
 }
 
-/* One object: as a delta against its base when that is much smaller, else whole. */
-static int put_object(promote_buf *out, git_odb *odb, const wanted *w, bool thin)
+/* An object written into `memory` (commit.c), whole: its bytes as they were hashed when written, not read
+ * and hashed again through the object database. *found false when `memory` does not hold it. */
+static int put_from_memory(promote_buf *out, bool *found, git_odb_backend *memory, const wanted *w)
 {
+	void *data = NULL;
+	size_t len = 0;
+	git_object_t type = GIT_OBJECT_INVALID;
+	*found = false;
+	int git_rc = memory->read(&data, &len, &type, memory, &w->id);
+	if (git_rc == GIT_ENOTFOUND) {
+		git_error_clear();
+		return 0;
+	}
+	if (git_rc < 0)
+		return promote__git_failed(git_rc, "cannot read an object to push", git_oid_tostr_s(&w->id));
+	*found = true;
+	int rc = put_header(out, (unsigned)type, len);
+	if (rc == 0)
+		rc = put_deflated(out, data, len);
+	git_odb_backend_data_free(memory, data);
+	return rc;
+}
+
+/* One object: as a delta against its base when that is much smaller, else whole. */
+static int put_object(promote_buf *out, git_odb *odb, git_odb_backend *memory, const wanted *w, bool thin)
+{
+	if (memory && !thin) {
+		bool found = false;
+		int rc = put_from_memory(out, &found, memory, w);
+		if (rc || found)
+			return rc;
+	}
 	git_odb_object *obj = NULL, *base = NULL;
 	int git_rc = git_odb_read(&obj, odb, &w->id);
 	if (git_rc < 0)
@@ -390,17 +422,18 @@ static int write_pack(promote_buf *out, git_repository *repo, const objects *o, 
 	if (rc == 0)
 		rc = put_be32(out, (uint32_t)o->list.size);
 	for (size_t i = 0; rc == 0 && i < o->list.size; i++)
-		rc = put_object(out, odb, &o->list.ptr[i], thin);
+		rc = put_object(out, odb, o->memory, &o->list.ptr[i], thin);
 	if (rc == 0)
 		rc = put_checksum(out, start);
 	git_odb_free(odb);
 	return rc;
 }
 
-int promote__git_pack_added_many(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commits,
-	const git_oid *haves, const bool *from_root, size_t count, bool thin)
+static int pack_added(promote_buf *out, size_t *objects_out, git_repository *repo, git_odb_backend *memory,
+	const git_oid *commits, const git_oid *haves, const bool *from_root, size_t count, bool thin)
 {
-	objects o = { PROMOTE__ARRAY_INIT, repo, false, NULL, 0 }, chain = { PROMOTE__ARRAY_INIT, repo, false, NULL, 0 };
+	objects o = { PROMOTE__ARRAY_INIT, repo, memory, false, NULL, 0 };
+	objects chain = { PROMOTE__ARRAY_INIT, repo, NULL, false, NULL, 0 };
 	*objects_out = 0;
 	int git_rc = 0;
 	for (size_t k = 0; git_rc == 0 && k < count; k++) {
@@ -422,10 +455,22 @@ int promote__git_pack_added_many(promote_buf *out, size_t *objects_out, git_repo
 	return rc;
 }
 
+int promote__git_pack_added_many(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commits,
+	const git_oid *haves, const bool *from_root, size_t count, bool thin)
+{
+	return pack_added(out, objects_out, repo, NULL, commits, haves, from_root, count, thin);
+}
+
 int promote__git_pack_added(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commit,
 	const git_oid *have, bool thin)
 {
-	return promote__git_pack_added_many(out, objects_out, repo, commit, have, NULL, 1, thin);
+	return pack_added(out, objects_out, repo, NULL, commit, have, NULL, 1, thin);
+}
+
+int promote__git_pack_written(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commit,
+	git_odb_backend *memory)
+{
+	return pack_added(out, objects_out, repo, memory, commit, NULL, NULL, 1, false);
 }
 
 /* The object count of a whole pack, or -1 when it is none. */

@@ -131,6 +131,12 @@ int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid
 int promote__git_pack_added(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commit,
 	const git_oid *have, bool thin);
 
+/* The same, whole objects (no delta), for a commit whose new objects were written into `memory` (a
+ * libgit2 mempack: commit.c): those are read from there as they are — they were hashed when written —
+ * not read and hashed again through `repo`'s object database. */
+int promote__git_pack_written(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commit,
+	git_odb_backend *memory);
+
 /*
  * The pack a commit of many files was stored as (commit.c), kept for its
  * push: `commit`, the `parent` it was made on, and the pack of `objects`

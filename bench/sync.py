@@ -16,6 +16,11 @@ application's values.yaml, nothing else. Prints medians, ratios and whether the 
 sync wall <= 2 s, baseline / sync >= 50x, max RSS <= 128 MiB. Asserts nothing about time.
 
 usage: bench/sync.py [--apps 10000] [--runs 3] [--baseline-runs 1] [--promote build-bench/cli/promote]
+       bench/sync.py --apps 2000 --callgrind FILE [--promote ...]
+
+With --callgrind, one sync (warm mirror, fresh copy) runs under valgrind's callgrind instead, writing FILE,
+and its instruction count is printed (a figure the machine's load does not move); nothing is timed and
+there is no baseline.
 """
 import argparse
 import pathlib
@@ -60,8 +65,11 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="syncs measured (after one warm-up)")
     ap.add_argument("--baseline-runs", type=int, default=1)
     ap.add_argument("--promote", default=str(ROOT / "build-bench" / "cli" / "promote"))
+    ap.add_argument("--callgrind", metavar="FILE", help="one sync under valgrind's callgrind, into FILE")
     a = ap.parse_args()
     promote = promote_binary(a.promote)
+    if a.callgrind:
+        a.runs, a.baseline_runs = 0, 0
     scratch = pathlib.Path(tempfile.mkdtemp(prefix="promote-bench-sync-"))
     syncs, baselines = [], []
     try:
@@ -74,9 +82,13 @@ def main():
                 url, cache = server.url(name), scratch / ("cache-%d" % run)
                 # the warm mirror: fetched once before, as a daemon's or a CI cache's would be
                 subprocess.run([promote, "--repo", url, "--cache", cache, "validate", "-q"], env=env, check=True)
+                sync = [promote, "-q", "--repo", url, "--cache", cache, "sync", "--from", "dev", "--to", "staging"]
+                if a.callgrind:
+                    callgrind(sync, env, a.callgrind)
+                    check_commit(server, name, a.apps)
+                    return
                 since = server.mark()
-                wall, rss, cpu = timed_cpu([promote, "-q", "--repo", url, "--cache", cache, "sync", "--from", "dev",
-                                            "--to", "staging"], env=env)
+                wall, rss, cpu = timed_cpu(sync, env=env)
                 served = server.requests(since)
                 changed = check_commit(server, name, a.apps)
                 print("sync %d: %.3f s, %.1f MiB, CPU %.3f s, server %.3f s in %d requests; %d files, one line "
@@ -97,6 +109,16 @@ def main():
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     report(syncs, baselines, a)
+
+
+def callgrind(command, env, out):
+    """`command` under callgrind into `out`; prints its instruction count."""
+    r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=%s" % out, *map(str, command)],
+                       env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("failed under callgrind (exit %d):\n%s" % (r.returncode, r.stderr))
+    refs = [line for line in r.stderr.splitlines() if "refs:" in line]
+    print("sync under callgrind: %s instructions (%s)" % (refs[-1].split()[-1] if refs else "?", out))
 
 
 def report(syncs, baselines, a):

@@ -65,3 +65,17 @@ int promote__make_folders(const char *path)
 	free(copy);
 	return rc;
 }
+
+int promote__write_all(int fd, const char *data, size_t size)
+{
+	while (size) {
+		ssize_t n = write(fd, data, size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		data += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}

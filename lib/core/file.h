@@ -22,6 +22,9 @@ FILE *promote__fopen_status(const char *path, struct stat *st);
  * cannot be made. */
 int promote__make_folders(const char *path);
 
+/* Write all `size` bytes of `data` to `fd` (a write interrupted goes on); -1 with errno set when one fails. */
+int promote__write_all(int fd, const char *data, size_t size);
+
 /* Remove `path` and everything below it, best effort (links are removed,
  * never followed); nothing when it is not there. */
 void promote__remove_tree(const char *path);

@@ -31,20 +31,6 @@ static int disk_failed(const writer *w, const char *name, const char *what)
 		w->rel, *w->rel ? "/" : "", name, strerror(err));
 }
 
-static int write_all(int fd, const char *data, size_t size)
-{
-	while (size) {
-		ssize_t n = write(fd, data, size);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		size -= (size_t)n;
-	}
-	return 0;
-}
-
 static int write_blob(const writer *w, int dir, const git_tree_entry *entry)
 {
 	const char *name = git_tree_entry_name(entry);
@@ -67,7 +53,7 @@ static int write_blob(const writer *w, int dir, const git_tree_entry *entry)
 		int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		if (fd < 0)
 			rc = disk_failed(w, name, "create");
-		else if (write_all(fd, data, size) < 0)
+		else if (promote__write_all(fd, data, size) < 0)
 			rc = disk_failed(w, name, "write");
 		if (fd >= 0 && close(fd) < 0 && rc == 0)
 			rc = disk_failed(w, name, "write");

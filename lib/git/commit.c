@@ -131,8 +131,7 @@ static int commit_packed(git_oid *out, bool *created, git_repository *repo, cons
 	git_odb *memory_odb = NULL, *odb = NULL;
 	git_odb_backend *memory = NULL;
 	git_repository *staging = NULL;
-	git_odb_writepack *writepack = NULL;
-	git_indexer_progress stats = { 0 };
+	promote__git_pack_entry *entries = NULL;
 	promote_buf pack = PROMOTE_BUF_INIT;
 	size_t packed = 0;
 	const char *objects = NULL;
@@ -156,14 +155,10 @@ static int commit_packed(git_oid *out, bool *created, git_repository *repo, cons
 	if (rc == 0)
 		rc = commit_into(out, created, staging, parent, edits, count, info, memory);
 	if (rc == 0 && *created)
-		rc = promote__git_pack_added(&pack, &packed, staging, out, NULL, false);
-	if (rc == 0 && *created && (git_rc = git_odb_write_pack(&writepack, odb, NULL, NULL)) < 0)
-		rc = promote__git_failed(git_rc, "cannot store the new objects in", promote__strbuf_cstr(&dir));
-	if (rc == 0 && *created && ((git_rc = writepack->append(writepack, pack.ptr, pack.size, &stats)) < 0 ||
-					   (git_rc = writepack->commit(writepack, &stats)) < 0))
-		rc = promote__git_failed(git_rc, "cannot store the new objects in", promote__strbuf_cstr(&dir));
-	if (writepack)
-		writepack->free(writepack);
+		rc = promote__git_pack_written(&pack, &packed, &entries, staging, out, memory);
+	if (rc == 0 && *created)
+		rc = promote__git_pack_store(odb, promote__strbuf_cstr(&dir), &pack, entries, packed);
+	free(entries);
 	if (rc == 0 && *created && keep) { /* for the push: not packed again */
 		keep->commit = *out;
 		keep->parent = *parent;

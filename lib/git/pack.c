@@ -21,8 +21,8 @@
 #include "core/buf.h"
 #include "core/error.h"
 
+#include <git2/sys/odb_backend.h>
 #include <limits.h>
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +48,8 @@ typedef struct wanted {
 typedef struct objects {
 	PROMOTE__ARRAY(wanted) list;
 	git_repository *repo;
+	/* Where the new objects were written, read from there as they are (NULL: none). */
+	git_odb_backend *memory;
 	bool oom;  /* the list could not grow (its error set) */
 	/* Which ids are in the list: an open-addressing table of list indexes + 1 (0: empty), a power of
 	 * two at least twice the list's size, so that a push of thousands of objects finds each in O(1). */
@@ -333,9 +335,38 @@ static int put_deflated(promote_buf *out, const void *data, size_t len)
 	return 0;
 }
 
-/* One object: as a delta against its base when that is much smaller, else whole. */
-static int put_object(promote_buf *out, git_odb *odb, const wanted *w, bool thin)
+/* An object written into `memory` (commit.c), whole: its bytes as they were hashed when written, not read
+ * and hashed again through the object database. *found false when `memory` does not hold it. */
+static int put_from_memory(promote_buf *out, bool *found, git_odb_backend *memory, const wanted *w)
 {
+	void *data = NULL;
+	size_t len = 0;
+	git_object_t type = GIT_OBJECT_INVALID;
+	*found = false;
+	int git_rc = memory->read(&data, &len, &type, memory, &w->id);
+	if (git_rc == GIT_ENOTFOUND) {
+		git_error_clear();
+		return 0;
+	}
+	if (git_rc < 0)
+		return promote__git_failed(git_rc, "cannot read an object to push", git_oid_tostr_s(&w->id));
+	*found = true;
+	int rc = put_header(out, (unsigned)type, len);
+	if (rc == 0)
+		rc = put_deflated(out, data, len);
+	git_odb_backend_data_free(memory, data);
+	return rc;
+}
+
+/* One object: as a delta against its base when that is much smaller, else whole. */
+static int put_object(promote_buf *out, git_odb *odb, git_odb_backend *memory, const wanted *w, bool thin)
+{
+	if (memory && !thin) {
+		bool found = false;
+		int rc = put_from_memory(out, &found, memory, w);
+		if (rc || found)
+			return rc;
+	}
 	git_odb_object *obj = NULL, *base = NULL;
 	int git_rc = git_odb_read(&obj, odb, &w->id);
 	if (git_rc < 0)
@@ -360,24 +391,9 @@ static int put_object(promote_buf *out, git_odb *odb, const wanted *w, bool thin
 	return rc;
 }
 
-static int put_be32(promote_buf *out, uint32_t v)
-{
-	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
-		(unsigned char)v };
-	return promote__buf_put(out, (const char *)b, 4);
-}
-
-/* A pack's trailer: the SHA-1 of everything from its header at `start`. */
-static int put_checksum(promote_buf *out, size_t start)
-{
-	unsigned char sum[EVP_MAX_MD_SIZE];
-	unsigned int sum_len = 0;
-	if (!EVP_Digest(out->ptr + start, out->size - start, sum, &sum_len, EVP_sha1(), NULL))
-		return promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "cannot compute the pack's SHA-1");
-	return promote__buf_put(out, (const char *)sum, sum_len);
-}
-
-static int write_pack(promote_buf *out, git_repository *repo, const objects *o, bool thin)
+/* The pack of `o`'s objects; where each one is in it into `entries` when given (o->list.size of them). */
+static int write_pack(promote_buf *out, git_repository *repo, const objects *o, bool thin,
+	promote__git_pack_entry *entries)
 {
 	git_odb *odb = NULL;
 	int git_rc = git_repository_odb(&odb, repo);
@@ -386,21 +402,28 @@ static int write_pack(promote_buf *out, git_repository *repo, const objects *o, 
 	size_t start = out->size;
 	int rc = promote__buf_put(out, "PACK", 4);
 	if (rc == 0)
-		rc = put_be32(out, 2);
+		rc = promote__git_pack_put_be32(out, 2);
 	if (rc == 0)
-		rc = put_be32(out, (uint32_t)o->list.size);
-	for (size_t i = 0; rc == 0 && i < o->list.size; i++)
-		rc = put_object(out, odb, &o->list.ptr[i], thin);
+		rc = promote__git_pack_put_be32(out, (uint32_t)o->list.size);
+	for (size_t i = 0; rc == 0 && i < o->list.size; i++) {
+		size_t at = out->size;
+		rc = put_object(out, odb, o->memory, &o->list.ptr[i], thin);
+		if (rc == 0 && entries)
+			entries[i] = (promote__git_pack_entry){ o->list.ptr[i].id, at - start,
+				promote__git_pack_crc(out->ptr + at, out->size - at) };
+	}
 	if (rc == 0)
-		rc = put_checksum(out, start);
+		rc = promote__git_pack_put_sum(out, start);
 	git_odb_free(odb);
 	return rc;
 }
 
-int promote__git_pack_added_many(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commits,
-	const git_oid *haves, const bool *from_root, size_t count, bool thin)
+static int pack_added(promote_buf *out, size_t *objects_out, git_repository *repo, git_odb_backend *memory,
+	promote__git_pack_entry **entries, const git_oid *commits, const git_oid *haves, const bool *from_root,
+	size_t count, bool thin)
 {
-	objects o = { PROMOTE__ARRAY_INIT, repo, false, NULL, 0 }, chain = { PROMOTE__ARRAY_INIT, repo, false, NULL, 0 };
+	objects o = { PROMOTE__ARRAY_INIT, repo, memory, false, NULL, 0 };
+	objects chain = { PROMOTE__ARRAY_INIT, repo, NULL, false, NULL, 0 };
 	*objects_out = 0;
 	int git_rc = 0;
 	for (size_t k = 0; git_rc == 0 && k < count; k++) {
@@ -414,18 +437,38 @@ int promote__git_pack_added_many(promote_buf *out, size_t *objects_out, git_repo
 	int rc = o.oom ? PROMOTE_ENOMEM : git_rc < 0 ? promote__git_failed(git_rc, "cannot pack", "the commit to push") : 0;
 	if (rc == 0 && o.list.size > UINT32_MAX)
 		rc = promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT, "a push of more than 2^32 objects");
+	if (rc == 0 && entries && !(*entries = calloc(o.list.size ? o.list.size : 1, sizeof **entries)))
+		rc = promote__error_oom();
 	if (rc == 0)
-		rc = write_pack(out, repo, &o, thin);
+		rc = write_pack(out, repo, &o, thin, entries ? *entries : NULL);
 	if (rc == 0)
 		*objects_out = o.list.size;
 	objects_free(&o);
 	return rc;
 }
 
+int promote__git_pack_added_many(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commits,
+	const git_oid *haves, const bool *from_root, size_t count, bool thin)
+{
+	return pack_added(out, objects_out, repo, NULL, NULL, commits, haves, from_root, count, thin);
+}
+
 int promote__git_pack_added(promote_buf *out, size_t *objects_out, git_repository *repo, const git_oid *commit,
 	const git_oid *have, bool thin)
 {
-	return promote__git_pack_added_many(out, objects_out, repo, commit, have, NULL, 1, thin);
+	return pack_added(out, objects_out, repo, NULL, NULL, commit, have, NULL, 1, thin);
+}
+
+int promote__git_pack_written(promote_buf *out, size_t *objects_out, promote__git_pack_entry **entries,
+	git_repository *repo, const git_oid *commit, git_odb_backend *memory)
+{
+	*entries = NULL;
+	int rc = pack_added(out, objects_out, repo, memory, entries, commit, NULL, NULL, 1, false);
+	if (rc) {
+		free(*entries);
+		*entries = NULL;
+	}
+	return rc;
 }
 
 /* The object count of a whole pack, or -1 when it is none. */
@@ -445,16 +488,16 @@ int promote__git_pack_join(promote_buf *out, const promote_buf *first, const pro
 	size_t start = out->size;
 	int rc = promote__buf_put(out, "PACK", 4);
 	if (rc == 0)
-		rc = put_be32(out, 2);
+		rc = promote__git_pack_put_be32(out, 2);
 	if (rc == 0)
-		rc = put_be32(out, (uint32_t)(a + b));
+		rc = promote__git_pack_put_be32(out, (uint32_t)(a + b));
 	/* The entries: between each pack's 12-byte header and its 20-byte checksum. */
 	if (rc == 0)
 		rc = promote__buf_put(out, first->ptr + 12, first->size - 32);
 	if (rc == 0)
 		rc = promote__buf_put(out, second->ptr + 12, second->size - 32);
 	if (rc == 0)
-		rc = put_checksum(out, start);
+		rc = promote__git_pack_put_sum(out, start);
 	return rc;
 }
 

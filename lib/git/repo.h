@@ -131,6 +131,39 @@ int promote__git_record_commit(git_oid *out, git_repository *repo, const git_oid
 int promote__git_pack_added(promote_buf *out, size_t *objects, git_repository *repo, const git_oid *commit,
 	const git_oid *have, bool thin);
 
+/* Where an object is in a pack: its offset from the pack's start, and the CRC-32 of its entry's bytes. */
+typedef struct promote__git_pack_entry {
+	git_oid id;
+	uint64_t offset;
+	uint32_t crc;
+} promote__git_pack_entry;
+
+/* The same, whole objects (no delta), for a commit whose new objects were written into `memory` (a
+ * libgit2 mempack: commit.c): those are read from there as they are — they were hashed when written —
+ * not read and hashed again through `repo`'s object database. *entries (to free) receives where each
+ * of the *objects objects is in the pack, for its index (promote__git_pack_store()). */
+int promote__git_pack_written(promote_buf *out, size_t *objects, promote__git_pack_entry **entries,
+	git_repository *repo, const git_oid *commit, git_odb_backend *memory);
+
+/* The CRC-32 a pack's index gives an entry of `size` bytes. */
+uint32_t promote__git_pack_crc(const char *data, size_t size);
+
+/* Append `v`, 4 bytes big-endian; append the SHA-1 of `out`'s bytes from `start` on (a pack's or an
+ * index's trailer). */
+int promote__git_pack_put_be32(promote_buf *out, uint32_t v);
+int promote__git_pack_put_sum(promote_buf *out, size_t start);
+
+/*
+ * Store `pack` (whole, made by promote__git_pack_written() with its `count` entries, which are sorted
+ * here) in the objects folder `objects_dir` of `odb` as git stores a pack it has indexed:
+ * pack/pack-SUM.pack, then its index (version 2) pack/pack-SUM.idx, each written under a temporary
+ * name and renamed (a reader never sees part of either; an interrupted store leaves only a temporary
+ * file), then `odb` looks for it. The index is written from the entries: the objects are not
+ * read, inflated and hashed again as libgit2's indexer would.
+ */
+int promote__git_pack_store(git_odb *odb, const char *objects_dir, const promote_buf *pack,
+	promote__git_pack_entry *entries, size_t count);
+
 /*
  * The pack a commit of many files was stored as (commit.c), kept for its
  * push: `commit`, the `parent` it was made on, and the pack of `objects`

@@ -107,8 +107,8 @@ static void test_check_refuses_unknown_names(void **state)
 	const promote_error *e = promote_error_last();
 	assert_string_equal(e->message,
 		"promote.yaml:2:50: repository 'gitops' names unknown git provider 'gitlub' (did you mean 'github'?); "
-		"known: 'local', 'github', 'gitea', 'gitlab' (a program registers its own with promote_git_provider_register() "
-		"before the check)");
+		"known: 'local', 'github', 'gitea', 'gitlab', 'forgejo' (a program registers its own with "
+		"promote_git_provider_register() before the check)");
 	assert_non_null(e->next);
 	assert_string_equal(e->next->message,
 		"promote.yaml:5:45: environment 'prod' names unknown deploy backend 'spinnaker'; known: 'none', 'exec', 'argocd' (a "

@@ -1,7 +1,8 @@
 /*
  * promote watch [--interval DURATION] [--once] [--wake-fifo PATH] [--listen ADDR]: start a
  * release when a trigger environment changes, advance every open release;
- * with --listen, serve the read-only web view of what it saw (web_server.h).
+ * with --listen, serve the read-only web view of what it saw and take the
+ * forges' webhooks, which wake it like SIGUSR1 (web_server.h, web_hooks.h).
  *
  * The loop: a pass (promote_watcher_pass()), then a sleep until the sooner
  * of the interval and the time the open releases asked to be polled again.
@@ -337,7 +338,7 @@ static int run(const cli *c)
 	web_server *server = NULL;
 	char url[128];
 	int rc = cli_open(&ctx, c);
-	if (rc == 0 && listen_addr && (rc = web_server_start(&server, &where, listen_addr, url, sizeof url)) == 0)
+	if (rc == 0 && listen_addr && (rc = web_server_start(&server, &where, listen_addr, ctx, url, sizeof url)) == 0)
 		print_listening(c, url);
 	if (rc == 0)
 		rc = watch(c, ctx, interval_ms, fifo);

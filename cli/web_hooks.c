@@ -2,7 +2,7 @@
  * constant-time comparison are OpenSSL's (libcrypto). */
 #include "web_hooks.h"
 
-#include "../lib/core/civil.h"
+#include "core/json_path.h"
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
@@ -107,40 +107,15 @@ static bool first_delivery(const char *id)
 	return first;
 }
 
-/* The value at a dotted path of `o` ("pull_request.merged"), or NULL. */
-static json_object *at(json_object *o, const char *path)
-{
-	char key[64];
-	while (o && *path) {
-		size_t n = strcspn(path, ".");
-		if (n >= sizeof key)
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		if (!json_object_object_get_ex(o, key, &o))
-			return NULL;
-		path += n + (path[n] == '.');
-	}
-	return o;
-}
-
-static const char *text_at(json_object *o, const char *path)
-{
-	json_object *v = at(o, path);
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
-}
-
 /* When the payload says the event happened (Unix seconds: GitHub's pushed_at; an RFC 3339 time
  * elsewhere), or -1 when it does not say. */
 static int64_t when(json_object *o, const char *path)
 {
-	json_object *v = path ? at(o, path) : NULL;
+	json_object *v = path ? promote__json_at(o, path) : NULL;
 	int64_t t;
 	if (v && json_object_is_type(v, json_type_int))
 		return json_object_get_int64(v);
-	if (v && json_object_is_type(v, json_type_string) && promote__parse_rfc3339(&t, json_object_get_string(v)))
-		return t;
-	return -1;
+	return v && promote__json_when(&t, o, path) ? t : -1;
 }
 
 /* Whether an event may let a pass act, and where its payload says when it happened. One row per event
@@ -171,10 +146,10 @@ static const struct wake {
 /* The field's value as text: a string as it is, true/false, "" when missing or null. */
 static const char *field_text(json_object *o, const char *path)
 {
-	json_object *v = at(o, path);
+	json_object *v = promote__json_at(o, path);
 	if (v && json_object_is_type(v, json_type_boolean))
 		return json_object_get_boolean(v) ? "true" : "false";
-	return text_at(o, path);
+	return promote__json_text(o, path);
 }
 
 static bool matches(const struct wake *w, json_object *o)
@@ -189,15 +164,15 @@ static bool matches(const struct wake *w, json_object *o)
  * (repository.default_branch; GitLab: project.default_branch): at worst a pass too many. */
 static bool to_branch(json_object *o)
 {
-	const char *ref = text_at(o, "ref");
+	const char *ref = promote__json_text(o, "ref");
 	if (strncmp(ref, "refs/heads/", 11) != 0)
 		return false;
 	ref += 11;
 	for (size_t i = 0; i < promote_env_count(watched); i++) {
 		const char *branch = promote_env_branch(promote_env_at(watched, i));
 		if (!branch || !*branch)
-			branch = *text_at(o, "repository.default_branch") ? text_at(o, "repository.default_branch")
-				: text_at(o, "project.default_branch");
+			branch = *promote__json_text(o, "repository.default_branch") ? promote__json_text(o, "repository.default_branch")
+				: promote__json_text(o, "project.default_branch");
 		if (strcmp(branch, ref) == 0)
 			return true;
 	}

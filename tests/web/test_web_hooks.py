@@ -58,13 +58,13 @@ class Watcher:
     def event(self, kind, timeout):
         """The next --json line of event `kind` within `timeout` seconds (None if none came)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while (left := deadline - time.monotonic()) > 0:
             try:
-                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+                found = json.loads(self.lines.get(timeout=left))
             except queue.Empty:
-                return None
-            if json.loads(line).get("event") == kind:
-                return json.loads(line)
+                break
+            if found.get("event") == kind:
+                return found
         return None
 
 

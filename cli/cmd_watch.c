@@ -360,7 +360,9 @@ const cli_command cmd_watch = {
 	"it sleeps until the interval passed or a release asked to be polled; SIGUSR1 or a line written to\n"
 	"--wake-fifo starts a pass at once. SIGTERM or SIGINT stops it after the transition it makes (exit\n"
 	"status 0). Prints one line per release started and per release event (--json: one JSON object per line).\n"
-	"--listen serves a read-only web view of the state each pass leaves, and the same as JSON (doc/WEB.md).\n"
+	"--listen serves a read-only web view of the state each pass leaves, and the same as JSON, and takes\n"
+	"forges' webhooks (POST /hooks/github, /hooks/gitlab, /hooks/gitea, verified with\n"
+	"PROMOTE_WEBHOOK_SECRET), which start a pass at once (doc/WEB.md).\n"
 	"Several watchers may share a repository: each release is started once, each side effect made once.",
 	opts, run, NULL, 0
 };

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,10 @@ static const struct forge {
 		"X-Gitea-Delivery", "X-Gitea-Event" },
 };
 
+const int web_hook_statuses[6] = { 202, 204, 400, 401, 405, 413 };
+#define STATUSES (sizeof web_hook_statuses / sizeof *web_hook_statuses)
+static _Atomic uint64_t counts[3][STATUSES];
+
 static const char *secrets[3];
 static const promote_context *watched;
 static pthread_mutex_t seen_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -54,6 +59,26 @@ int web_hook_forge_of(const char *url)
 		if (strcmp(url, forges[i].path) == 0)
 			return (int)i;
 	return -1;
+}
+
+const char *web_hook_forge_name(web_hook_forge forge)
+{
+	return forges[forge].path + strlen("/hooks/");
+}
+
+void web_hook_count(web_hook_forge forge, int status)
+{
+	for (size_t i = 0; i < STATUSES; i++)
+		if (web_hook_statuses[i] == status)
+			atomic_fetch_add(&counts[forge][i], 1);
+}
+
+uint64_t web_hook_counted(web_hook_forge forge, int status)
+{
+	for (size_t i = 0; i < STATUSES; i++)
+		if (web_hook_statuses[i] == status)
+			return atomic_load(&counts[forge][i]);
+	return 0;
 }
 
 static int hex_value(char c)

@@ -36,4 +36,13 @@ int web_hook_forge_of(const char *url);
 int web_hook_deliver(web_hook_forge forge, web_hook_header_fn header, void *request, const char *body,
 	size_t size, int64_t now, const char **reason);
 
+/* The statuses a delivery is answered with, in the order /metrics lists them; a delivery answered with
+ * one of them counted, and the count since the server started. */
+extern const int web_hook_statuses[6];
+void web_hook_count(web_hook_forge forge, int status);
+uint64_t web_hook_counted(web_hook_forge forge, int status);
+
+/* "github", "gitlab", "gitea". */
+const char *web_hook_forge_name(web_hook_forge forge);
+
 #endif

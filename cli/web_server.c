@@ -133,8 +133,10 @@ static const char *header(void *connection, const char *name)
 	return MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
 }
 
-static enum MHD_Result hook_answer(struct MHD_Connection *connection, int status, const char *reason)
+static enum MHD_Result hook_answer(struct MHD_Connection *connection, web_hook_forge forge, int status,
+	const char *reason)
 {
+	web_hook_count(forge, status);
 	char text[512];
 	int n = snprintf(text, sizeof text, "%s\n", reason);
 	return respond_allowing(connection, status, "text/plain; charset=utf-8", status == MHD_HTTP_NO_CONTENT ? "" : text,
@@ -148,10 +150,10 @@ static enum MHD_Result answer_hook(struct MHD_Connection *connection, web_hook_f
 	if (!body) {
 		/* The first call, before any body: refuse what needs none read. */
 		if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
-			return hook_answer(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "webhooks are delivered with POST");
+			return hook_answer(connection, forge, MHD_HTTP_METHOD_NOT_ALLOWED, "webhooks are delivered with POST");
 		const char *length = header(connection, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (length && strtoull(length, NULL, 10) > WEB_HOOK_MAX_BODY)
-			return hook_answer(connection, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than 1 MiB");
+			return hook_answer(connection, forge, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than 1 MiB");
 		if (!(*state = calloc(1, sizeof *body)))
 			return MHD_NO;
 		return MHD_YES;
@@ -161,7 +163,7 @@ static enum MHD_Result answer_hook(struct MHD_Connection *connection, web_hook_f
 		size_t n = *data_size;
 		*data_size = 0;
 		if (n > WEB_HOOK_MAX_BODY - body->size)
-			return hook_answer(connection, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than 1 MiB");
+			return hook_answer(connection, forge, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than 1 MiB");
 		char *grown = realloc(body->ptr, body->size + n);
 		if (!grown)
 			return MHD_NO;
@@ -173,7 +175,7 @@ static enum MHD_Result answer_hook(struct MHD_Connection *connection, web_hook_f
 	const char *reason = "";
 	int status = web_hook_deliver(forge, header, connection, body->ptr ? body->ptr : "", body->size,
 		(int64_t)time(NULL), &reason);
-	return hook_answer(connection, status, reason);
+	return hook_answer(connection, forge, status, reason);
 }
 
 static void completed(void *cls, struct MHD_Connection *connection, void **state, enum MHD_RequestTerminationCode why)

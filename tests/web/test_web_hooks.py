@@ -326,6 +326,23 @@ def test_an_unknown_forge_is_not_found(watcher):
     assert watcher.post("/hooks/bitbucket", b"{}", {"X-Hub-Signature-256": "x"})[0] == 404
 
 
+def delivered(w, forge, status):
+    line = 'promote_webhook_deliveries_total{forge="%s",status="%d"} ' % (forge, status)
+    return int(next(x for x in w.post("/metrics", None, method="GET")[2].splitlines()
+                    if x.startswith(line)).split()[-1])
+
+
+def test_metrics_count_the_deliveries_by_forge_and_answer(watcher):
+    counts = {(f, s): delivered(watcher, f, s) for f in ("github", "gitlab", "gitea") for s in (202, 204, 401, 405)}
+    assert watcher.post(*github("push", push(), sign=lambda b: github_signature(b, "other")))[0] == 401
+    assert watcher.post(*gitea("issues", {"action": "opened"}))[0] == 204
+    assert watcher.post("/hooks/gitlab", None, method="GET")[0] == 405
+    assert watcher.post(*gitlab("Push Hook", gitlab_push()))[0] == 202
+    for key, value in counts.items():
+        assert delivered(watcher, *key) == value + (key in {("github", 401), ("gitea", 204), ("gitlab", 405),
+                                                            ("gitlab", 202)}), key
+
+
 def test_a_push_webhook_starts_the_release_at_once(watcher):
     """What a user relies on: a version pushed to the trigger environment is released at the webhook, not
     an interval (1 h) later. (Last: the open release it starts makes the watcher poll it between webhooks.)"""

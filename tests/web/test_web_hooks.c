@@ -100,11 +100,7 @@ static void test_paths(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_github),
-		cmocka_unit_test(test_gitea),
-		cmocka_unit_test(test_gitlab_takes_its_own_secret),
-		cmocka_unit_test(test_paths),
-	};
+	const struct CMUnitTest tests[] = { cmocka_unit_test(test_github), cmocka_unit_test(test_gitea),
+		cmocka_unit_test(test_gitlab_takes_its_own_secret), cmocka_unit_test(test_paths) };
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * promote watch [--interval DURATION] [--once] [--wake-fifo PATH] [--listen ADDR]: start a
  * release when a trigger environment changes, advance every open release;
- * with --listen, serve the read-only web view of what it saw (web_server.h).
+ * with --listen, serve the read-only web view of what it saw and take the
+ * forges' webhooks, which wake it like SIGUSR1 (web_server.h, web_hooks.h).
  *
  * The loop: a pass (promote_watcher_pass()), then a sleep until the sooner
  * of the interval and the time the open releases asked to be polled again.
@@ -337,7 +338,7 @@ static int run(const cli *c)
 	web_server *server = NULL;
 	char url[128];
 	int rc = cli_open(&ctx, c);
-	if (rc == 0 && listen_addr && (rc = web_server_start(&server, &where, listen_addr, url, sizeof url)) == 0)
+	if (rc == 0 && listen_addr && (rc = web_server_start(&server, &where, listen_addr, ctx, url, sizeof url)) == 0)
 		print_listening(c, url);
 	if (rc == 0)
 		rc = watch(c, ctx, interval_ms, fifo);
@@ -359,7 +360,9 @@ const cli_command cmd_watch = {
 	"it sleeps until the interval passed or a release asked to be polled; SIGUSR1 or a line written to\n"
 	"--wake-fifo starts a pass at once. SIGTERM or SIGINT stops it after the transition it makes (exit\n"
 	"status 0). Prints one line per release started and per release event (--json: one JSON object per line).\n"
-	"--listen serves a read-only web view of the state each pass leaves, and the same as JSON (doc/WEB.md).\n"
+	"--listen serves a read-only web view of the state each pass leaves, and the same as JSON, and takes\n"
+	"forges' webhooks (POST /hooks/github, /hooks/gitlab, /hooks/gitea, verified with\n"
+	"PROMOTE_WEBHOOK_SECRET), which start a pass at once (doc/WEB.md).\n"
 	"Several watchers may share a repository: each release is started once, each side effect made once.",
 	opts, run, NULL, 0
 };

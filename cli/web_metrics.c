@@ -2,6 +2,7 @@
 #include "web_pages.h"
 
 #include "core/civil.h"
+#include "web_hooks.h"
 
 #include <string.h>
 
@@ -152,5 +153,12 @@ int web_page_metrics(web_buf *out, const web_snapshot *s)
 	web_buf_addf(out, "promote_watcher_pass_failures_total %llu\n", (unsigned long long)s->pass_failures);
 	help(out, "promote_watcher_last_pass_timestamp_seconds", "gauge", "When the last pass ended (Unix time).");
 	web_buf_addf(out, "promote_watcher_last_pass_timestamp_seconds %lld\n", (long long)s->taken);
+	help(out, "promote_webhook_deliveries_total", "counter",
+		"Forges' webhook deliveries since the watcher started, by forge and the status they were answered with.");
+	for (int f = WEB_HOOK_GITHUB; f <= WEB_HOOK_GITEA; f++)
+		for (size_t i = 0; i < sizeof web_hook_statuses / sizeof *web_hook_statuses; i++)
+			web_buf_addf(out, "promote_webhook_deliveries_total{forge=\"%s\",status=\"%d\"} %llu\n",
+				web_hook_forge_name((web_hook_forge)f), web_hook_statuses[i],
+				(unsigned long long)web_hook_counted((web_hook_forge)f, web_hook_statuses[i]));
 	return 200;
 }

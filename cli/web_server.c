@@ -2,6 +2,7 @@
 #include "web_server.h"
 
 #include "cli.h"
+#include "web_hooks.h"
 #include "web_pages.h"
 
 #include <microhttpd.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The bounds (doc/WEB.md#bounds). A request's line and headers must fit in its connection's memory (else
  * libmicrohttpd answers 414 or 431); a connection idle this long is closed. */
@@ -32,8 +34,9 @@ static const char *query(void *connection, const char *name)
 	return MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, name);
 }
 
-static enum MHD_Result respond(struct MHD_Connection *connection, int status, const char *type, const char *body,
-	size_t size, bool cacheable)
+/* Answer `body` with the headers every answer carries; a 405 allows `allow`. */
+static enum MHD_Result respond_allowing(struct MHD_Connection *connection, int status, const char *type,
+	const char *body, size_t size, bool cacheable, const char *allow)
 {
 	struct MHD_Response *response = MHD_create_response_from_buffer(size, (void *)body, MHD_RESPMEM_MUST_COPY);
 	if (!response)
@@ -45,12 +48,18 @@ static enum MHD_Result respond(struct MHD_Connection *connection, int status, co
 	MHD_add_response_header(response, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, cacheable ? "max-age=300" : "no-store");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow);
 	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
 		MHD_add_response_header(response, MHD_HTTP_HEADER_RETRY_AFTER, "5");
 	enum MHD_Result rc = MHD_queue_response(connection, (unsigned)status, response);
 	MHD_destroy_response(response);
 	return rc;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *connection, int status, const char *type, const char *body,
+	size_t size, bool cacheable)
+{
+	return respond_allowing(connection, status, type, body, size, cacheable, "GET, HEAD");
 }
 
 static enum MHD_Result send_page(struct MHD_Connection *connection, int status, web_buf *page)
@@ -111,10 +120,81 @@ static enum MHD_Result answer_json(struct MHD_Connection *connection, enum route
 	return rc;
 }
 
+/* ---- webhooks (web_hooks.h): POST only, the body read up to its bound, then verified ---- */
+
+/* A delivery's body as it arrives. */
+typedef struct hook_body {
+	char *ptr;
+	size_t size;
+} hook_body;
+
+static const char *header(void *connection, const char *name)
+{
+	return MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
+}
+
+static enum MHD_Result hook_answer(struct MHD_Connection *connection, web_hook_forge forge, int status,
+	const char *reason)
+{
+	web_hook_count(forge, status);
+	char text[512];
+	int n = snprintf(text, sizeof text, "%s\n", reason);
+	return respond_allowing(connection, status, "text/plain; charset=utf-8", status == MHD_HTTP_NO_CONTENT ? "" : text,
+		status == MHD_HTTP_NO_CONTENT || n < 0 ? 0 : (size_t)n, false, "POST");
+}
+
+static enum MHD_Result answer_hook(struct MHD_Connection *connection, web_hook_forge forge, const char *method,
+	const char *data, size_t *data_size, void **state)
+{
+	hook_body *body = *state;
+	if (!body) {
+		/* The first call, before any body: refuse what needs none read. */
+		if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+			return hook_answer(connection, forge, MHD_HTTP_METHOD_NOT_ALLOWED, "webhooks are delivered with POST");
+		const char *length = header(connection, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (length && strtoull(length, NULL, 10) > WEB_HOOK_MAX_BODY)
+			return hook_answer(connection, forge, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than 1 MiB");
+		if (!(*state = calloc(1, sizeof *body)))
+			return MHD_NO;
+		return MHD_YES;
+	}
+	if (*data_size) {
+		/* A body sent without its length (chunked) is refused as soon as it passes the bound. */
+		size_t n = *data_size;
+		*data_size = 0;
+		if (n > WEB_HOOK_MAX_BODY - body->size)
+			return hook_answer(connection, forge, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than 1 MiB");
+		char *grown = realloc(body->ptr, body->size + n);
+		if (!grown)
+			return MHD_NO;
+		memcpy(grown + body->size, data, n);
+		body->ptr = grown;
+		body->size += n;
+		return MHD_YES;
+	}
+	const char *reason = "";
+	int status = web_hook_deliver(forge, header, connection, body->ptr ? body->ptr : "", body->size,
+		(int64_t)time(NULL), &reason);
+	return hook_answer(connection, forge, status, reason);
+}
+
+static void completed(void *cls, struct MHD_Connection *connection, void **state, enum MHD_RequestTerminationCode why)
+{
+	(void)cls, (void)connection, (void)why;
+	hook_body *body = *state;
+	if (body)
+		free(body->ptr);
+	free(body);
+	*state = NULL;
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
 	const char *version, const char *upload_data, size_t *upload_data_size, void **state)
 {
-	(void)cls, (void)version, (void)upload_data, (void)upload_data_size, (void)state;
+	(void)cls, (void)version;
+	int forge = web_hook_forge_of(url);
+	if (forge >= 0)
+		return answer_hook(connection, (web_hook_forge)forge, method, upload_data, upload_data_size, state);
 	const char *id = NULL;
 	enum route r = route(url, &id);
 	web_buf page = WEB_BUF_INIT;
@@ -154,7 +234,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
 	return rc;
 }
 
-int web_server_start(web_server **out, const web_listen *where, const char *text, char *url, size_t url_size)
+int web_server_start(web_server **out, const web_listen *where, const char *text, const promote_context *ctx, char *url,
+	size_t url_size)
 {
 	*out = NULL;
 	web_server *server = calloc(1, sizeof *server);
@@ -167,6 +248,7 @@ int web_server_start(web_server **out, const web_listen *where, const char *text
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &block, &saved);
+	web_hooks_init(ctx);
 	server->daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (where->ipv6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
 		answer, NULL,
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&where->addr,
@@ -174,6 +256,7 @@ int web_server_start(web_server **out, const web_listen *where, const char *text
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS_PER_IP,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 		MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (!server->daemon) {

@@ -10,6 +10,8 @@
 
 #include "common.h"
 
+#include "json_path.h"
+
 #include <json-c/json.h>
 
 /* Adds `value` (taken) under `key` of the object `o`: 0, or PROMOTE_ENOMEM
@@ -44,13 +46,5 @@ bool promote__json_get(json_object **out, json_object *o, const char *key, json_
  * NULL and what is wrong in *why (json-c's description, "empty" or "not a
  * JSON object"); PROMOTE_ENOMEM when no parser could be made. */
 int promote__json_parse_object(json_object **out, const char *data, size_t size, int depth, const char **why);
-
-/* Reading an API's answer: the member at dotted `path` of `o`
- * ("status.operationState.phase"; keys of at most 63 bytes), or NULL; the
- * string there ("" when absent or not a string); the RFC 3339 time there
- * (Unix seconds; false when absent or not one). */
-json_object *promote__json_at(json_object *o, const char *path);
-const char *promote__json_text(json_object *o, const char *path);
-bool promote__json_when(int64_t *out, json_object *o, const char *path);
 
 #endif

@@ -126,7 +126,7 @@ static void test_check_refuses_unknown_names(void **state)
 	e = promote_error_last();
 	assert_string_equal(e->message,
 		"promote.yaml:2:50: repository 'gitops' names unknown git provider 'gitlub' (did you mean 'github'?); "
-		"known: 'local', 'github', 'gitea', 'gitlab', 'myforge' (a program registers its own with "
+		"known: 'local', 'github', 'gitea', 'gitlab', 'forgejo', 'myforge' (a program registers its own with "
 		"promote_git_provider_register() before the check)");
 	assert_null(e->next);
 	promote_context_free(ctx);

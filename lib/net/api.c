@@ -519,3 +519,17 @@ promote__api_class promote__api_classify(long status, int rc)
 		return PROMOTE__API_TRANSIENT;
 	return PROMOTE__API_PERMANENT;
 }
+
+int promote__api_call_json(promote__api *api, json_object **out, long *status, const char *method, const char *path,
+	json_object *body)
+{
+	promote__api_reply reply = { 0, NULL, NULL, NULL };
+	int rc = promote__api_call(api, &reply, method, path, body);
+	*out = rc == 0 ? reply.json : NULL;
+	if (rc == 0)
+		reply.json = NULL;
+	if (status)
+		*status = reply.status;
+	promote__api_reply_dispose(&reply);
+	return rc;
+}

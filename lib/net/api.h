@@ -128,6 +128,13 @@ int promote__api_call(promote__api *api, promote__api_reply *out, const char *me
 	json_object *body);
 void promote__api_reply_dispose(promote__api_reply *reply);
 
+/* promote__api_call() for a caller that wants only the answer's JSON: 0 and
+ * *out the parsed body (the caller puts it; NULL for an empty one), or the
+ * call's code with *out NULL; *status (when not NULL) the answer's HTTP
+ * status in either case. */
+int promote__api_call_json(promote__api *api, json_object **out, long *status, const char *method, const char *path,
+	json_object *body);
+
 /* A GET that asks the server for the body only if it changed since `etag`
  * (an earlier reply's, as it came; NULL or "": a plain GET). An unchanged
  * resource answers 304: 0, status 304, json NULL. GitHub does not count a 304

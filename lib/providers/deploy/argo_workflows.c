@@ -61,13 +61,7 @@ static int argo_open(argo *a, promote_context *ctx, const char *env)
  * call's code with its message. */
 static int call(json_object **out, argo *a, const char *method, const char *path, json_object *body)
 {
-	promote__api_reply reply = { 0, NULL, NULL, NULL };
-	int rc = promote__api_call(a->api, &reply, method, path, body);
-	*out = rc == 0 ? reply.json : NULL;
-	if (rc == 0)
-		reply.json = NULL;
-	promote__api_reply_dispose(&reply);
-	return rc;
+	return promote__api_call_json(a->api, out, NULL, method, path, body);
 }
 
 /* ---- labels: what ties a workflow to the check that started it ---------------------------- */

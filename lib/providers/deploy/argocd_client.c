@@ -108,18 +108,12 @@ void promote__argocd_close(promote__argocd *a)
 }
 
 /* METHOD /api/v1/applications/NAME`suffix``query` with `body`: 0 with *out, else the call's code. */
-static int call(json_object **out, promote__api_reply *reply, promote__argocd *a, const char *method,
-	const char *suffix, const char *query, json_object *body)
+static int call(json_object **out, promote__argocd *a, const char *method, const char *suffix, const char *query,
+	json_object *body)
 {
 	*out = NULL;
 	char *path = promote__strdupf("/api/v1/applications/%s%s%s", a->application, suffix, query);
-	if (!path)
-		return promote__error_oom();
-	int rc = promote__api_call(a->api, reply, method, path, body);
-	if (rc == 0) {
-		*out = reply->json;
-		reply->json = NULL;
-	}
+	int rc = path ? promote__api_call_json(a->api, out, NULL, method, path, body) : promote__error_oom();
 	free(path);
 	return rc;
 }
@@ -127,10 +121,7 @@ static int call(json_object **out, promote__api_reply *reply, promote__argocd *a
 int promote__argocd_get(json_object **app, promote__argocd *a, bool refresh)
 {
 	char *query = refresh ? promote__strdupf("%s%crefresh=normal", a->query, *a->query ? '&' : '?') : NULL;
-	promote__api_reply reply = { 0, NULL, NULL, NULL };
-	int rc = !refresh || query ? call(app, &reply, a, "GET", "", refresh ? query : a->query, NULL)
-				   : promote__error_oom();
-	promote__api_reply_dispose(&reply);
+	int rc = !refresh || query ? call(app, a, "GET", "", refresh ? query : a->query, NULL) : promote__error_oom();
 	free(query);
 	return rc;
 }
@@ -138,10 +129,8 @@ int promote__argocd_get(json_object **app, promote__argocd *a, bool refresh)
 int promote__argocd_terminate(promote__argocd *a)
 {
 	json_object *answer = NULL;
-	promote__api_reply reply = { 0, NULL, NULL, NULL };
-	int rc = call(&answer, &reply, a, "DELETE", "/operation", a->query, NULL);
+	int rc = call(&answer, a, "DELETE", "/operation", a->query, NULL);
 	json_object_put(answer);
-	promote__api_reply_dispose(&reply);
 	return rc;
 }
 
@@ -191,10 +180,9 @@ int promote__argocd_sync(json_object **app, bool *busy, promote__argocd *a, cons
 {
 	*busy = false;
 	json_object *body = NULL;
-	promote__api_reply reply = { 0, NULL, NULL, NULL };
 	int rc = sync_body(&body, a, revision, release, env);
 	if (rc == 0)
-		rc = call(app, &reply, a, "POST", "/sync", "", body);
+		rc = call(app, a, "POST", "/sync", "", body);
 	/* Argo CD refuses a sync while an operation runs: 400 (FailedPrecondition) or 409, "another
 	 * operation is already in progress". */
 	if ((rc == PROMOTE_EINVALID || rc == PROMOTE_ECONFLICT || rc == PROMOTE_ERROR) &&
@@ -203,7 +191,6 @@ int promote__argocd_sync(json_object **app, bool *busy, promote__argocd *a, cons
 		promote_error_clear();
 		rc = 0;
 	}
-	promote__api_reply_dispose(&reply);
 	json_object_put(body);
 	return rc;
 }

@@ -143,17 +143,7 @@ int promote__forge_call(json_object **out, long *status, promote__forge *f, cons
 {
 	*out = NULL;
 	char *path = promote__strdupf("%s%s", f->prefix, suffix);
-	if (!path)
-		return promote__error_oom();
-	promote__api_reply reply = { 0, NULL, NULL, NULL };
-	int rc = promote__api_call(f->api, &reply, method, path, body);
-	if (status)
-		*status = reply.status;
-	if (rc == 0) {
-		*out = reply.json;
-		reply.json = NULL;
-	}
-	promote__api_reply_dispose(&reply);
+	int rc = path ? promote__api_call_json(f->api, out, status, method, path, body) : promote__error_oom();
 	free(path);
 	return rc;
 }

@@ -1,13 +1,13 @@
-/* Forge webhooks: verify, refuse, wake (web_hooks.h; doc/WEB.md#webhooks). HMAC-SHA256 and the
+/* Forge webhooks: verify, refuse, wake (web_hooks.h; doc/WEB.md#webhooks). HMAC-SHA256 (core/hmac.h) and the
  * constant-time comparison are OpenSSL's (libcrypto). */
 #include "web_hooks.h"
 
+#include "core/hmac.h"
 #include "core/json_path.h"
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <signal.h>
@@ -89,8 +89,7 @@ static int hex_value(char c)
 /* `text` is the hex of HMAC-SHA256(secret, body): exactly 64 digits, compared in constant time. */
 static bool signed_by(const char *secret, const char *text, const char *body, size_t size)
 {
-	unsigned char want[EVP_MAX_MD_SIZE], got[32];
-	unsigned int n = 0;
+	unsigned char want[PROMOTE__HMAC_SHA256_SIZE], got[PROMOTE__HMAC_SHA256_SIZE];
 	if (strlen(text) != 2 * sizeof got)
 		return false;
 	for (size_t i = 0; i < sizeof got; i++) {
@@ -99,7 +98,7 @@ static bool signed_by(const char *secret, const char *text, const char *body, si
 			return false;
 		got[i] = (unsigned char)(hi << 4 | lo);
 	}
-	if (!HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)body, size, want, &n) || n != sizeof got)
+	if (!promote__hmac_sha256(want, secret, body, size))
 		return false;
 	return CRYPTO_memcmp(want, got, sizeof got) == 0;
 }

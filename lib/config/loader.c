@@ -6,6 +6,7 @@
 #include "loader_deploy.h"
 #include "loader_concurrency.h"
 #include "loader_windows.h"
+#include "loader_notify.h"
 
 #include "core/value.h"
 #include "git/refname.h"
@@ -653,7 +654,7 @@ static void load_document(promote__reader *r, promote__config *cfg, const promot
 		return;
 	promote__check_keys(r, map,
 		KEYS("version", "repositories", "environments", "templates", "products", "workflows", "policies",
-			"flows"),
+			"flows", "notifications"),
 		"the configuration");
 	const promote__ynode *n = promote__map_get(map, "version");
 	int32_t version = 0;
@@ -674,6 +675,8 @@ static void load_document(promote__reader *r, promote__config *cfg, const promot
 		load_policies(r, cfg, n);
 	if ((n = promote__map_get(map, "flows")))
 		load_flows(r, cfg, n);
+	if ((n = promote__map_get(map, "notifications")))
+		promote__load_notifications(r, cfg, n);
 }
 
 bool promote__config_load(promote__config *cfg, const promote__ydoc *doc, promote__errlist *errors)

@@ -29,8 +29,7 @@ static const char *const argocd_keys[] = { "server", "application", "project", "
 
 static bool read_insecure(promote__reader *r, const promote__ynode *n, const char *what)
 {
-	static const char *const values[] = { "false", "true" };
-	return promote__read_enum(r, n, promote__label_field(r, "insecure", what), values, 2) == 1;
+	return promote__read_bool(r, n, promote__label_field(r, "insecure", what), false);
 }
 
 /* Key `server` of `map`, an http(s) URL: what `address` says, such as `example`; required (`missing`

@@ -23,9 +23,7 @@
 #include <ctype.h>
 #include <string.h>
 
-/* A non-empty list of strings, each at most PROMOTE__ARG_MAX bytes, at most
- * PROMOTE__ARGV_MAX of them. */
-static bool read_argv(promote__reader *r, const promote__ynode *node, const char *what, const char ***argv,
+bool promote__read_argv(promote__reader *r, const promote__ynode *node, const char *what, const char ***argv,
 	size_t *argc)
 {
 	*argv = NULL;
@@ -119,7 +117,7 @@ static void load_workflow(promote__reader *r, promote__workflow *w, const promot
 	promote__check_keys(r, map, KEYS("run", "workflowTemplate", "parameters", "timeout"), what);
 	const promote__ynode *n, *tmpl = promote__map_get(map, "workflowTemplate");
 	if ((n = promote__map_get(map, "run")))
-		read_argv(r, n, promote__label_field(r, "run", what), &w->argv, &w->argc);
+		promote__read_argv(r, n, promote__label_field(r, "run", what), &w->argv, &w->argc);
 	else if (!tmpl)
 		promote__reader_error(r, key, "%s has no 'run' and no 'workflowTemplate'; give the command it runs, e.g. "
 			"'run: [./checks/%s.sh, \"{env}\"]' (deploy backend exec), or the Argo Workflows WorkflowTemplate it "
@@ -189,11 +187,11 @@ void promote__load_deploy(promote__reader *r, promote_env *env, const promote__y
 	if (sync && !exec && (backend || !n))
 		not_for_backend(r, sync, "sync", what, backend);
 	else if (sync)
-		read_argv(r, sync, promote__label_field(r, "sync", what), &env->deploy_sync, &env->deploy_sync_count);
+		promote__read_argv(r, sync, promote__label_field(r, "sync", what), &env->deploy_sync, &env->deploy_sync_count);
 	if (health && !exec && (backend || !n))
 		not_for_backend(r, health, "health", what, backend);
 	else if (health)
-		read_argv(r, health, promote__label_field(r, "health", what), &env->deploy_health,
+		promote__read_argv(r, health, promote__label_field(r, "health", what), &env->deploy_health,
 			&env->deploy_health_count);
 	if (!(n = promote__map_get(map, "timeout")))
 		return;

@@ -19,6 +19,11 @@
 #define PROMOTE__RETRIES_MAX 20
 #define PROMOTE__RETRIES_DEFAULT 3
 
+/* A command line: a non-empty list of strings, each at most PROMOTE__ARG_MAX bytes, at most
+ * PROMOTE__ARGV_MAX of them (a single string is refused: program or shell line?). */
+bool promote__read_argv(promote__reader *r, const promote__ynode *node, const char *what, const char ***argv,
+	size_t *argc);
+
 /* workflows: {NAME: {run: [argv...], timeout: 10m}} */
 void promote__load_workflows(promote__reader *r, promote__config *cfg, const promote__ynode *node);
 

@@ -299,6 +299,13 @@ bool promote__read_ref_list(promote__reader *r, const promote__ynode *node, cons
 	return ok;
 }
 
+bool promote__read_bool(promote__reader *r, const promote__ynode *node, const char *what, bool fallback)
+{
+	static const char *const values[] = { "false", "true" };
+	int i = promote__read_enum(r, node, what, values, 2);
+	return i < 0 ? fallback : i == 1;
+}
+
 bool promote__read_string_list(promote__reader *r, const promote__ynode *node, const char *what,
 	const char ***out, size_t *count)
 {

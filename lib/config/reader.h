@@ -63,6 +63,9 @@ bool promote__read_duration(promote__reader *r, const promote__ynode *node, cons
 int promote__read_enum(promote__reader *r, const promote__ynode *node, const char *what,
 	const char *const *names, size_t count);
 
+/* true or false (exactly so spelled); `fallback` with an error otherwise. */
+bool promote__read_bool(promote__reader *r, const promote__ynode *node, const char *what, bool fallback);
+
 /* A sequence of strings (a single string is accepted as a list of one). */
 bool promote__read_string_list(promote__reader *r, const promote__ynode *node, const char *what,
 	const char ***out, size_t *count);

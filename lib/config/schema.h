@@ -97,6 +97,37 @@ typedef struct promote__workflow {
 	promote__location where;
 } promote__workflow;
 
+/* Which events of a release a notification is sent for (PROMOTE__NOTIFY_* bits). */
+enum {
+	PROMOTE__NOTIFY_RELEASE_STARTED = 1u << 0,
+	PROMOTE__NOTIFY_STEP_WAITING = 1u << 1,     /* a step waits for a person: an approval, a change's merge */
+	PROMOTE__NOTIFY_STEP_FAILED = 1u << 2,
+	PROMOTE__NOTIFY_RELEASE_SUCCEEDED = 1u << 3,
+	PROMOTE__NOTIFY_RELEASE_FAILED = 1u << 4,
+	PROMOTE__NOTIFY_RELEASE_ABORTED = 1u << 5
+};
+#define PROMOTE__NOTIFY_EVENT_COUNT 6
+
+/* notifications: {NAME: {events: [...], products: [...], environments: [...], url: ... | run: [argv...],
+ * secretEnv: NAME, timeout: 10s, attempts: 5}} — who is told of what (lib/engine/notify*.c). */
+typedef struct promote__notification {
+	const char *name;
+	unsigned events;                  /* PROMOTE__NOTIFY_* bits; never 0 */
+	const char **products;            /* globs (wildmatch) of the products; NULL: every product */
+	size_t product_count;
+	promote__ref *environments;       /* step events only in these; release events of releases with a step in one */
+	size_t environment_count;
+	const char *url;                  /* url: a JSON POST to it; NULL: urlEnv or run */
+	const char *url_env;              /* urlEnv: the variable that holds the URL (a URL with a token in it) */
+	const char **argv;                /* run: the hook, the event's JSON on its standard input; NULL: none */
+	size_t argc;
+	const char *secret_env;           /* secretEnv: the variable that holds the HMAC key; NULL: not signed */
+	bool insecure;                    /* insecure: true — TLS not verified */
+	uint32_t timeout_s;               /* one attempt's bound */
+	uint32_t attempts;                /* how many attempts before it is given up */
+	promote__location where;
+} promote__notification;
+
 typedef struct promote__attribute {
 	const char *file;
 	const char *path;
@@ -202,6 +233,8 @@ typedef struct promote__config {
 	size_t flow_count;
 	promote__workflow *workflows;
 	size_t workflow_count;
+	promote__notification *notifications;
+	size_t notification_count;
 } promote__config;
 
 #endif

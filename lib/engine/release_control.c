@@ -4,6 +4,7 @@
  * release (poll or run next).
  */
 #include "release_machine.h"
+#include "notify.h"
 
 #include "providers/change.h"
 #include "core/error.h"
@@ -229,6 +230,8 @@ int promote_release_abort(promote_release *release, const char *reason)
 			promote__release_step(release, a.envs.ptr[i]));
 	if (rc == 0)
 		rc = promote__release_emit(release, PROMOTE_RELEASE_EVENT_RELEASE_FINISHED, NULL);
+	if (rc == 0)
+		rc = promote__release_notify(release);
 	rc = rc ? rc : raise_first(&failed);
 	free(failed.message);
 	abort_args_reset(&a);

@@ -239,6 +239,8 @@ static json_object *release_json(const promote_release *r, bool products_apart)
 		rc = promote__error_oom();
 	if (rc == 0)
 		rc = promote__json_put(o, "sync", sync, true);
+	if (rc == 0 && r->notices)
+		rc = promote__json_put(o, "notifications", json_object_get(r->notices), false);
 	json_object_put(trigger);
 	if (rc) {
 		json_object_put(o);
@@ -569,6 +571,14 @@ static void get_release(reader *rd, promote_release *r, json_object *o)
 	r->timeout_s = timeout < 0 || timeout > UINT32_MAX ? 0 : (uint32_t)timeout;
 	r->steps = get_objects(rd, &r->step_count, o, "steps", sizeof *r->steps, "a step", get_step);
 	get_sync(rd, r, o);
+	/* Added later, and only once a notification was sent: its entries are read where they are used (notify.c). */
+	json_object *notices = NULL;
+	if (rd->rc == 0 && json_object_object_get_ex(o, "notifications", &notices)) {
+		if (!json_object_is_type(notices, json_type_array))
+			bad(rd, "'notifications' is not an array");
+		else
+			r->notices = json_object_get(notices);
+	}
 }
 
 /* A sync release's products, once read, stay with it: they never change while it lives. */

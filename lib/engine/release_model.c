@@ -4,6 +4,8 @@
 #include "model/context.h"
 #include "core/error.h"
 
+#include <json-c/json.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,7 @@ void promote__release_clear(promote_release *r)
 	free(r->trigger);
 	free(r->trigger_commit);
 	free(r->forced);
+	json_object_put(r->notices);
 	promote_context *ctx = r->ctx;
 	promote_release_options opts = r->opts;
 	bool listed = r->listed;

@@ -34,7 +34,10 @@
  *                         "status": 0, "output": "...", "started": "...", "finished": "..."}],
  *             "deploy": "", "gate": "", "error": "", "claim": {"owner": "", "at": null},
  *             "next_attempt": null,
- *             "started": "...", "finished": "..."}]}
+ *             "started": "...", "finished": "..."}],
+ *  "notifications": [{"key": "step.failed/prod/1", "to": "chat", "state": "sent", "attempts": 1,
+ *                     "owner": "host:pid:nonce", "at": "...", "next": null, "error": ""}]}
+ * ("notifications" only once one was sent: engine/notify.h.)
  */
 
 #define PROMOTE__RELEASES_PREFIX PROMOTE__GIT_RELEASES_PREFIX
@@ -144,6 +147,8 @@ struct promote_release {
 	bool has_tip;
 	promote_release_options opts; /* author and events (strings borrowed from the caller) */
 	bool listed;           /* a list's item: read-only */
+	struct json_object *notices; /* "notifications": what was sent of its events (engine/notify.h); NULL: none */
+	int64_t notify_due;    /* not recorded: when a notification is to be tried again (0: none) */
 };
 
 /* An empty release for `ctx` (a reference is taken). */

@@ -8,6 +8,7 @@
  * effect (a claim is pushed before its step acts) and at the end of the poll.
  */
 #include "release_machine.h"
+#include "notify.h"
 #include "release_admit.h"
 
 #include "git/session.h"
@@ -542,6 +543,9 @@ static int poll(promote_release *r, uint32_t *next_poll_ms, bool fetch)
 		rc = flushed;
 	else if (rc == 0 && lost)
 		promote__poll_soon(&ps, 1); /* another process moved first: poll again at once, from its record */
+	/* Who is to be told of what the poll did; a notification never holds the release up (tried again later). */
+	if (rc == 0)
+		rc = promote__release_notify(r);
 	for (size_t i = 0; i < ps.idle.size; i++)
 		free(ps.idle.ptr[i]);
 	promote__array_free(&ps.idle);

@@ -152,6 +152,11 @@ int promote_watcher_pass(promote_watcher *w, uint32_t *next_pass_ms)
 		rc = pushed ? pushed : rc;
 	if (lost)
 		next = 1; /* made again at once, from the remote's refs */
+	uint32_t notify_next = 0;
+	if (rc == 0 && !lost && !w->stop)
+		rc = promote__watch_notify(w, &notify_next);
+	if (notify_next && (!next || notify_next < next))
+		next = notify_next;
 	if (promote__watch_stopping(w, rc))
 		rc = 0;
 	if (rc == 0 && next_pass_ms && !w->stop)

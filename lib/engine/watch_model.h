@@ -28,6 +28,8 @@ typedef struct promote__watch_seen {
 	bool waiting;      /* waits for a person: read again only when its record moves */
 	int64_t due_ms;    /* monotonic: not polled before then */
 	bool listed;       /* found in this pass's listing */
+	bool notify;       /* read in this pass: its notifications are looked at after the pass's push */
+	int64_t notify_due; /* the context's clock: a notification is to be tried again then (0: none) */
 } promote__watch_seen;
 
 typedef PROMOTE__ARRAY(promote__watch_seen) promote__watch_seen_list;
@@ -75,5 +77,8 @@ int promote__watch_start_releases(promote_watcher *w);
  * (watch_poll.c). */
 int promote__watch_poll_releases(promote_watcher *w, uint32_t *next_ms);
 void promote__watch_seen_free(promote__watch_seen_list *seen);
+/* Send the notifications of the releases read in this pass, and of those whose retry is due, after the
+ * pass's push; *next_ms: the soonest retry (0: none) (watch_notify.c). */
+int promote__watch_notify(promote_watcher *w, uint32_t *next_ms);
 
 #endif

@@ -115,6 +115,7 @@ static int poll_one(promote_watcher *w, promote__watch_seen *s, const promote_re
 	w->polled++;
 	if (r && r->has_tip)
 		s->tip = r->tip;
+	s->notify = rc == 0;
 	if (rc == 0) {
 		s->final = release_final(r->state);
 		s->waiting = !s->final && next == 0;

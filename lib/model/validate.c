@@ -118,6 +118,18 @@ static void resolve_policies(validator *v)
 	}
 }
 
+static void resolve_notifications(validator *v)
+{
+	promote__strbuf what;
+	promote__strbuf_init(&what, PROMOTE__MESSAGE_MAX, "a label for a message");
+	for (size_t i = 0; i < v->cfg->notification_count; i++) {
+		const promote__notification *n = &v->cfg->notifications[i];
+		for (size_t j = 0; j < n->environment_count; j++)
+			resolve_env(v, &n->environments[j], label(v, &what, "'environments' of notification '%s'", n->name));
+	}
+	promote__strbuf_free(&what);
+}
+
 /* ---- flows ----------------------------------------------------------- */
 
 static long step_index(const validator *v, const promote_env *env)
@@ -335,6 +347,7 @@ void promote__model_validate(promote__config *cfg, promote__errlist *errors)
 	resolve_templates(&v);
 	promote__model_validate_layouts(cfg, errors);
 	resolve_policies(&v);
+	resolve_notifications(&v);
 	validate_flows(&v);
 	promote__model_validate_workflows(cfg, errors);
 }

@@ -465,7 +465,7 @@ static void test_unknown_top(void **state)
 		"version: 1\n"
 		"environments: {dev: {path: envs/dev}}\n"
 		"flow: {}\n",
-		"promote.yaml:3:1: unknown key 'flow' in the configuration (did you mean 'flows'?); the keys allowed here are: version, repositories, environments, templates, products, workflows, policies, flows");
+		"promote.yaml:3:1: unknown key 'flow' in the configuration (did you mean 'flows'?); the keys allowed here are: version, repositories, environments, templates, products, workflows, policies, flows, notifications");
 }
 
 static void test_unknown_trigger(void **state)

@@ -143,33 +143,6 @@ static char *last_line(const run *r)
 
 /* ---- starting a command -------------------------------------------------- */
 
-/* A program named without a folder, found in PATH as execvp would. */
-static int search_path(char **out, const char *name, const char *what)
-{
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (const char *p = path; ; ) {
-		const char *colon = strchr(p, ':');
-		int len = (int)(colon ? (size_t)(colon - p) : strlen(p));
-		char *candidate = promote__strdupf("%.*s%s%s", len, len ? p : ".", "/", name);
-		if (!candidate)
-			return PROMOTE_ENOMEM;
-		struct stat st;
-		if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0) {
-			*out = candidate;
-			return 0;
-		}
-		free(candidate);
-		if (!colon)
-			break;
-		p = colon + 1;
-	}
-	return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_DEPLOY,
-		"%s: no program '%s' in PATH; give its path, or a path in the repository such as ./checks/%s", what,
-		name, name);
-}
-
 /* A program given by a relative path ("./checks/smoke.sh"): in the
  * repository, from the configuration's folder; "a/b" from its root in *out. */
 static int program_in_repository(char **out, const char *folder, const char *program, const char *what)
@@ -315,7 +288,7 @@ static int plan_layout(layout *l, promote_context *ctx, const command *c, const 
 	if (rc == 0 && !(l->env_dir = promote__plan_env_dir(ctx, env)))
 		rc = promote__error_oom();
 	if (rc == 0 && !strchr(argv0, '/')) {
-		rc = search_path(&l->program, argv0, c->what);
+		rc = promote__process_find(&l->program, argv0, c->what);
 	} else if (rc == 0 && argv0[0] == '/') {
 		l->program = strdup(argv0);
 	} else if (rc == 0) {
@@ -382,7 +355,7 @@ static int start_run(run **out, promote_context *ctx, const command *c)
 		for (size_t i = 1; i < c->argc; i++)
 			argv[i] = c->argv[i];
 		promote__process_spec spec = { l.program, (char *const *)argv, envp, l.cwd, r->dir, c->timeout_s,
-			c->argv[0] };
+			c->argv[0], NULL, 0 };
 		rc = promote__process_start(&r->proc, &spec);
 	}
 	if (rc == 0) {

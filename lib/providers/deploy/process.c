@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/file.h"
 #include "core/strbuf.h"
 
 #include <errno.h>
@@ -43,7 +44,7 @@ static void child_fail(int fd, int stage)
 	_exit(127);
 }
 
-static void child(const promote__process_spec *spec, int out_fd, int err_fd, int max_fd)
+static void child(const promote__process_spec *spec, int in_fd, int out_fd, int err_fd, int max_fd)
 {
 	static const int reset[] = { SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2 };
 	setpgid(0, 0);
@@ -55,8 +56,8 @@ static void child(const promote__process_spec *spec, int out_fd, int err_fd, int
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	int null = open("/dev/null", O_RDONLY);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
+	int in = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY);
+	if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
 		child_fail(err_fd, 2);
 	if (chdir(spec->cwd) < 0)
 		child_fail(err_fd, 0);
@@ -121,29 +122,89 @@ static int above_std(int fd)
 	return moved;
 }
 
+int promote__process_find(char **out, const char *name, const char *what)
+{
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path; ; ) {
+		const char *colon = strchr(p, ':');
+		int len = (int)(colon ? (size_t)(colon - p) : strlen(p));
+		char *candidate = promote__strdupf("%.*s%s%s", len, len ? p : ".", "/", name);
+		if (!candidate)
+			return PROMOTE_ENOMEM;
+		struct stat st;
+		if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0) {
+			*out = candidate;
+			return 0;
+		}
+		free(candidate);
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	return promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_DEPLOY,
+		"%s: no program '%s' in PATH; give its path, or a path in the repository such as ./checks/%s", what,
+		name, name);
+}
+
+/* A file made in `dir` and removed at once: `prefix`-XXXXXX, its descriptor above the standard ones
+ * (close-on-exec); -1 after saying why. */
+static int unlinked_file(const promote__process_spec *spec, const char *prefix, int flags)
+{
+	char *path = promote__strdupf("%s/%s-XXXXXX", spec->output_dir, prefix);
+	if (!path)
+		return promote__error_oom(), -1;
+	int fd = above_std(mkostemp(path, O_CLOEXEC | flags));
+	if (fd < 0)
+		promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot create '%s' for the %s of '%s': %s", path,
+			prefix, spec->shown, strerror(errno));
+	else
+		unlink(path);
+	free(path);
+	return fd;
+}
+
+/* The command's standard input: a file holding spec->input, read from its start; -1 (no error) when there is
+ * none, -2 after saying why it cannot be. */
+static int input_file(const promote__process_spec *spec)
+{
+	if (!spec->input)
+		return -1;
+	int fd = unlinked_file(spec, "input", 0);
+	if (fd < 0)
+		return -2;
+	if (promote__write_all(fd, spec->input, spec->input_size) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+		promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot write the input of '%s': %s", spec->shown,
+			strerror(errno));
+		close(fd);
+		return -2;
+	}
+	return fd;
+}
+
 int promote__process_start(promote__process **out, const promote__process_spec *spec)
 {
 	*out = NULL;
 	promote__process *p = calloc(1, sizeof *p);
-	char *path = promote__strdupf("%s/output-XXXXXX", spec->output_dir);
-	int pipe_fds[2] = { -1, -1 };
-	int rc = !p || !path ? promote__error_oom() : 0;
+	int pipe_fds[2] = { -1, -1 }, in_fd = -1;
+	int rc = !p ? promote__error_oom() : 0;
 	if (p)
 		p->out_fd = -1;
-	if (rc == 0 && (p->out_fd = above_std(mkostemp(path, O_CLOEXEC | O_APPEND))) < 0)
-		rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot create '%s' for the output of '%s': %s",
-			path, spec->shown, strerror(errno));
-	else if (rc == 0)
-		unlink(path);
+	if (rc == 0 && (p->out_fd = unlinked_file(spec, "output", O_APPEND)) < 0)
+		rc = promote_error_last()->code;
+	if (rc == 0 && (in_fd = input_file(spec)) == -2)
+		rc = promote_error_last()->code;
 	if (rc == 0 && (pipe2(pipe_fds, O_CLOEXEC) < 0 || (pipe_fds[0] = above_std(pipe_fds[0])) < 0 ||
 		(pipe_fds[1] = above_std(pipe_fds[1])) < 0))
 		rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot run '%s': pipe: %s", spec->shown,
 			strerror(errno));
-	free(path);
 	if (rc) {
 		for (int i = 0; i < 2; i++)
 			if (pipe_fds[i] >= 0)
 				close(pipe_fds[i]);
+		if (in_fd >= 0)
+			close(in_fd);
 		if (p && p->out_fd >= 0)
 			close(p->out_fd);
 		free(p);
@@ -152,9 +213,11 @@ int promote__process_start(promote__process **out, const promote__process_spec *
 	int max_fd = fd_limit();
 	pid_t pid = fork();
 	if (pid == 0)
-		child(spec, p->out_fd, pipe_fds[1], max_fd);
+		child(spec, in_fd, p->out_fd, pipe_fds[1], max_fd);
 	int fork_err = errno;
 	close(pipe_fds[1]);
+	if (in_fd >= 0)
+		close(in_fd);
 	child_failure f;
 	if (pid < 0)
 		rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot run '%s': fork: %s", spec->shown,

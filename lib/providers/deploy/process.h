@@ -29,7 +29,13 @@ typedef struct promote__process_spec {
 	const char *output_dir; /* where the output file is made */
 	uint32_t timeout_s;    /* 0: no bound */
 	const char *shown;     /* the program as configured, for messages */
+	const char *input;     /* its standard input: input_size bytes (NULL: /dev/null) */
+	size_t input_size;
 } promote__process_spec;
+
+/* The program `name` (no '/' in it) found in PATH as execvp would, into *out; PROMOTE_ENOTFOUND naming
+ * `what` and `name` when it is in none of its folders. */
+int promote__process_find(char **out, const char *name, const char *what);
 
 /*
  * Start it. An error when it cannot run — PROMOTE_ENOTFOUND (no such

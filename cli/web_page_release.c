@@ -187,6 +187,37 @@ static void summary(web_buf *out, json_object *r, const web_links *links)
 	web_buf_add(out, "</dl>\n");
 }
 
+/* What was sent of its events (notifications: of promote.yaml), as its record keeps it. */
+static void notifications(web_buf *out, json_object *r)
+{
+	json_object *list = web_json_get(r, "notifications");
+	size_t n = list ? json_object_array_length(list) : 0;
+	if (!n)
+		return;
+	web_buf_add(out, "<h2 id=\"notifications\">Notifications</h2>\n<table class=\"notifications\" "
+		"aria-labelledby=\"notifications\">\n<thead><tr><th scope=\"col\">Event</th><th scope=\"col\">To</th>"
+		"<th scope=\"col\">State</th><th scope=\"col\">Attempts</th><th scope=\"col\">Last attempt</th>"
+		"<th scope=\"col\">Next</th><th scope=\"col\">Error</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(list, i), *attempts = web_json_get(e, "attempts");
+		const char *const cells[] = { web_json_str(e, "key"), web_json_str(e, "to"), web_json_str(e, "state") };
+		web_buf_add(out, "<tr>");
+		for (size_t c = 0; c < sizeof cells / sizeof *cells; c++) {
+			web_buf_add(out, c ? "<td>" : "<th scope=\"row\"><code>");
+			web_html_text(out, cells[c]);
+			web_buf_add(out, c ? "</td>" : "</code></th>");
+		}
+		web_buf_addf(out, "<td>%d</td><td>", attempts ? json_object_get_int(attempts) : 0);
+		web_html_time(out, web_json_str(e, "at"));
+		web_buf_add(out, "</td><td>");
+		web_html_time(out, web_json_str(e, "next"));
+		web_buf_add(out, "</td><td>");
+		web_html_text(out, web_json_str(e, "error"));
+		web_buf_add(out, "</td></tr>\n");
+	}
+	web_buf_add(out, "</tbody></table>\n");
+}
+
 int web_page_release(web_buf *out, const web_snapshot *s, const char *id)
 {
 	long at = web_snapshot_find(s, id);
@@ -223,7 +254,9 @@ int web_page_release(web_buf *out, const web_snapshot *s, const char *id)
 				step_html(out, json_object_array_get_idx(steps, k), k, &s->links);
 		web_buf_add(out, "</li>\n");
 	}
-	web_buf_add(out, "</ol>\n<p><a href=\"/api/v1/releases/");
+	web_buf_add(out, "</ol>\n");
+	notifications(out, r);
+	web_buf_add(out, "<p><a href=\"/api/v1/releases/");
 	web_html_query(out, id);
 	web_buf_add(out, "\">This release as JSON</a></p>\n");
 	free(wave);

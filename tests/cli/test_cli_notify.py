@@ -13,6 +13,8 @@ import os
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 
 import pytest
 
@@ -377,3 +379,37 @@ def test_bad_notifications_are_refused_at_their_place(tmp_path, body, token, mes
     assert r.code != 0, r
     line, column = position(config.read_text(), token)
     assert "promote.yaml:%d:%d: " % (line, column) in r.err and message in r.err, r.err
+
+
+def test_the_release_page_shows_what_was_sent(tmp_path, receiver):
+    rx = receiver([503, 200])
+    repo = make_repo(tmp_path, WEBHOOK % (rx.url(), 5))
+    release = start_release(repo)
+    proc = subprocess.Popen([CLI, "--repo", str(repo), "watch", "--listen", "127.0.0.1:0", "--interval", "1h"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+                            env=env_with())
+    try:
+        first = proc.stdout.readline()
+        assert first.startswith("web view at http://127.0.0.1:"), (first, proc.stderr.read())
+        url = first.split()[-1].rstrip("/")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = urllib.request.urlopen(url + "/releases/" + release, timeout=10).read().decode()
+                if "Notifications" in page:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "no Notifications table on the release page"
+            time.sleep(0.2)
+        api = json.loads(urllib.request.urlopen(url + "/api/v1/releases/" + release, timeout=10).read())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+        proc.stderr.close()
+    assert {(n["event"], n["state"]) for n in api["notifications"]} == {("release.started", "retry"),
+                                                                        ("step.waiting", "sent")}
+    assert '<h2 id="notifications">Notifications</h2>' in page
+    assert "<code>release.started@0</code></th><td>chat</td><td>retry</td><td>1</td>" in page
+    assert "127.0.0.1:%d answered HTTP 503" % rx.port in page

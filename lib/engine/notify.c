@@ -183,10 +183,11 @@ static int attempt_one(promote_release *r, attempt *a)
 		if (rc == PROMOTE_ENET)
 			rc = 0;
 	}
-	a->why = why;
 	a->now = promote__now(r->ctx);
+	a->why = why;
 	if (rc == 0)
 		rc = promote__release_update(r, mutate_result, a, why ? "Notification failed" : "Notified");
+	a->why = why ? "" : NULL; /* freed below: the caller only asks whether it failed */
 	free(why);
 	promote_buf_dispose(&body);
 	promote__strbuf_free(&delivery);
@@ -199,7 +200,7 @@ static void sooner(int64_t *soonest, int64_t t)
 		*soonest = t;
 }
 
-int promote__release_notify(promote_release *r)
+int promote__release_notify(promote_release *r, bool *failing)
 {
 	r->notify_due = 0;
 	promote__git_session *session = NULL;
@@ -210,10 +211,13 @@ int promote__release_notify(promote_release *r)
 	if (rc || session->batch)
 		return rc;
 	const promote__config *cfg = &r->ctx->cfg;
+	bool *own = failing ? NULL : calloc(cfg->notification_count, sizeof *own);
 	promote__notify_fact *facts = NULL;
 	size_t count = 0;
 	char *owner = NULL;
 	int64_t soonest = 0;
+	if (!failing && !(failing = own))
+		return promote__error_oom();
 	rc = promote__notify_facts(&facts, &count, r);
 	if (rc == 0)
 		rc = promote__claim_owner(&owner, r);
@@ -227,14 +231,22 @@ int promote__release_notify(promote_release *r)
 				sooner(&soonest, later);
 				continue;
 			}
+			/* Its receiver failed once in this call (or pass): the others wait for a later one, so that a
+			 * receiver that is down costs one attempt's timeout, not one per event. */
+			if (failing[i]) {
+				sooner(&soonest, now + PROMOTE__NOTIFY_RETRY_S);
+				continue;
+			}
 			attempt a = { n, &facts[k], owner, now, false, 0, NULL };
 			rc = attempt_one(r, &a);
+			failing[i] |= rc == 0 && a.mine && a.why;
 			json_object *e = rc == 0 ? entry_of(r, facts[k].key, n->name) : NULL;
 			if (e && strcmp(text_of(e, "state"), "retry") == 0)
 				sooner(&soonest, time_of(e, "next"));
 		}
 	}
 	r->notify_due = soonest;
+	free(own);
 	free(owner);
 	free(facts);
 	return rc;

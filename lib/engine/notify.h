@@ -26,9 +26,11 @@
 #include "release_model.h"
 
 /* Send what is due of `r` (its record read), unless the session is in a batch (a watcher's pass: it sends
- * after its push, as each claim must be pushed before its attempt). A
- * failed attempt is recorded, not returned: an error is a record that cannot be written. r->notify_due
- * says when one is to be tried again (0: none). */
-int promote__release_notify(promote_release *r);
+ * after its push, as each claim must be pushed before its attempt). A failed attempt is recorded, not
+ * returned: an error is a record that cannot be written. r->notify_due says when one is to be tried again
+ * (0: none). `failing` (one flag per configured notification, or NULL for this call's own) marks those whose
+ * attempt failed: their other events wait for a later call, so a receiver that is down holds a watcher's
+ * pass up by one attempt's timeout, not one per event. */
+int promote__release_notify(promote_release *r, bool *failing);
 
 #endif

@@ -231,7 +231,7 @@ int promote_release_abort(promote_release *release, const char *reason)
 	if (rc == 0)
 		rc = promote__release_emit(release, PROMOTE_RELEASE_EVENT_RELEASE_FINISHED, NULL);
 	if (rc == 0)
-		rc = promote__release_notify(release);
+		rc = promote__release_notify(release, NULL);
 	rc = rc ? rc : raise_first(&failed);
 	free(failed.message);
 	abort_args_reset(&a);

@@ -545,7 +545,7 @@ static int poll(promote_release *r, uint32_t *next_poll_ms, bool fetch)
 		promote__poll_soon(&ps, 1); /* another process moved first: poll again at once, from its record */
 	/* Who is to be told of what the poll did; a notification never holds the release up (tried again later). */
 	if (rc == 0)
-		rc = promote__release_notify(r);
+		rc = promote__release_notify(r, NULL);
 	for (size_t i = 0; i < ps.idle.size; i++)
 		free(ps.idle.ptr[i]);
 	promote__array_free(&ps.idle);

@@ -9,11 +9,15 @@
 #include "release_machine.h"
 #include "release_record.h"
 
+#include "model/context.h"
 #include "core/error.h"
+
+#include <stdlib.h>
 
 #include <stdint.h>
 
-static int notify_one(promote_watcher *w, promote__watch_seen *s, const promote_release_options *ropts)
+static int notify_one(promote_watcher *w, promote__watch_seen *s, const promote_release_options *ropts,
+	bool *failing)
 {
 	promote_release *r = NULL;
 	int rc = promote__release_alloc(&r, w->ctx);
@@ -24,7 +28,7 @@ static int notify_one(promote_watcher *w, promote__watch_seen *s, const promote_
 	if (rc == 0)
 		rc = promote__release_load(r);
 	if (rc == 0)
-		rc = promote__release_notify(r);
+		rc = promote__release_notify(r, failing);
 	if (rc == 0) {
 		s->tip = r->tip;
 		s->notify = false;
@@ -45,14 +49,17 @@ int promote__watch_notify(promote_watcher *w, uint32_t *next_ms)
 		return 0;
 	promote_release_options ropts = promote__watch_release_options(w);
 	int64_t soonest = 0;
-	int rc = 0;
+	/* The receivers that failed in this pass: tried again in a later one. */
+	bool *failing = calloc(w->ctx->cfg.notification_count, sizeof *failing);
+	int rc = failing ? 0 : promote__error_oom();
 	for (size_t i = 0; rc == 0 && i < w->seen.size && !w->stop; i++) {
 		promote__watch_seen *s = &w->seen.ptr[i];
 		if (s->notify || (s->notify_due && s->notify_due <= promote__now(w->ctx)))
-			rc = notify_one(w, s, &ropts);
+			rc = notify_one(w, s, &ropts, failing);
 		if (s->notify_due && (!soonest || s->notify_due < soonest))
 			soonest = s->notify_due;
 	}
+	free(failing);
 	if (rc == 0 && soonest) {
 		int64_t left = (soonest - promote__now(w->ctx)) * 1000;
 		*next_ms = left < 1000 ? 1000 : left > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)left;

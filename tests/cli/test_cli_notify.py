@@ -10,6 +10,7 @@ import hmac
 import http.server
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -413,3 +414,39 @@ def test_the_release_page_shows_what_was_sent(tmp_path, receiver):
     assert '<h2 id="notifications">Notifications</h2>' in page
     assert "<code>release.started@0</code></th><td>chat</td><td>retry</td><td>1</td>" in page
     assert "127.0.0.1:%d answered HTTP 503" % rx.port in page
+
+
+def test_a_receiver_that_never_answers_costs_one_timeout_per_call(tmp_path):
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    port = silent.getsockname()[1]
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                conn, _ = silent.accept()
+            except OSError:
+                return
+            accepted.append(conn)  # read nothing, answer nothing
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        repo = make_repo(tmp_path, """  chat:
+    events: [release.started, step.waiting]
+    url: http://127.0.0.1:%d/hook
+    timeout: 2s
+""" % port)
+        release = start_release(repo)
+        entries = ledger(repo, release)
+        # The first attempt timed out; the other event waits for a later call instead of a second timeout.
+        assert list(entries) == [("release.started", "chat")]
+        assert entries[("release.started", "chat")]["state"] == "retry"
+        assert entries[("release.started", "chat")]["error"] == \
+            "no answer from 127.0.0.1:%d: no connection, or no reply in time" % port
+        assert len(accepted) == 1
+        assert record(repo, release)["state"] == "waiting"
+    finally:
+        silent.close()
+        for conn in accepted:
+            conn.close()

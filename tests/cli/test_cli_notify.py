@@ -186,15 +186,17 @@ def test_two_watchers_at_once_send_each_retry_once(tmp_path, receiver):
     rx = receiver([503])
     repo = make_repo(tmp_path, WEBHOOK % (rx.url(), 5))
     release = start_release(repo)
+    # The receiver failed the first event: the second waits for a later call rather than costing a second try.
+    assert rx.events() == ["release.started"]
+    assert {k: (v["state"], v["attempts"]) for k, v in ledger(repo, release).items()} == {
+        ("release.started", "chat"): ("retry", 1)}
+    # A watcher now tries the second; the first is not due again yet.
+    assert run(repo, "watch", "--once").returncode == 0
     assert rx.events() == ["release.started", "step.waiting"]
     entries = ledger(repo, release)
     assert {k: (v["state"], v["attempts"]) for k, v in entries.items()} == {
         ("release.started", "chat"): ("retry", 1), ("step.waiting", "chat"): ("retry", 1)}
     assert entries[("step.waiting", "chat")]["error"] == "127.0.0.1:%d answered HTTP 503" % rx.port
-
-    # Not due yet: a watcher now sends nothing.
-    assert run(repo, "watch", "--once").returncode == 0
-    assert len(rx.deliveries) == 2
 
     rx.statuses = [200]
     now = later(5)
@@ -203,19 +205,20 @@ def test_two_watchers_at_once_send_each_retry_once(tmp_path, receiver):
     for w in watchers:
         out, err = w.communicate(timeout=120)
         assert w.returncode == 0, err
-    assert rx.events() == ["release.started", "step.waiting", "release.started", "step.waiting"]
+    assert sorted(rx.events()[2:]) == ["release.started", "step.waiting"]
     assert {k: (v["state"], v["attempts"], v["error"]) for k, v in ledger(repo, release).items()} == {
         ("release.started", "chat"): ("sent", 2, ""), ("step.waiting", "chat"): ("sent", 2, "")}
     # A retry is the same delivery: receivers drop a repeated id.
     ids = [headers["X-Promote-Delivery"] for _, headers, _ in rx.deliveries]
-    assert ids[0] == ids[2] and ids[1] == ids[3]
+    assert sorted(ids[:2]) == sorted(ids[2:]) and len(set(ids)) == 2
 
 
 def test_failed_attempts_are_given_up_after_attempts_with_their_reason(tmp_path, receiver):
     rx = receiver([500])
     repo = make_repo(tmp_path, WEBHOOK % (rx.url(), 2))
     release = start_release(repo)
-    assert run(repo, "watch", "--once", now=later(10)).returncode == 0
+    for minutes in (10, 20, 30):
+        assert run(repo, "watch", "--once", now=later(minutes)).returncode == 0
     entries = ledger(repo, release)
     assert {k: (v["state"], v["attempts"]) for k, v in entries.items()} == {
         ("release.started", "chat"): ("given up", 2), ("step.waiting", "chat"): ("given up", 2)}
@@ -397,11 +400,11 @@ def test_the_release_page_shows_what_was_sent(tmp_path, receiver):
         while True:
             try:
                 page = urllib.request.urlopen(url + "/releases/" + release, timeout=10).read().decode()
-                if "Notifications" in page:
+                if "<code>step.waiting/" in page:  # the watcher's pass sent the event the run left
                     break
             except OSError:
                 pass
-            assert time.monotonic() < deadline, "no Notifications table on the release page"
+            assert time.monotonic() < deadline, "step.waiting never shown on the release page"
             time.sleep(0.2)
         api = json.loads(urllib.request.urlopen(url + "/api/v1/releases/" + release, timeout=10).read())
     finally:

@@ -16,6 +16,8 @@ application's values.yaml, nothing else. Prints medians, ratios and whether the 
 sync wall <= 2 s, baseline / sync >= 50x, max RSS <= 128 MiB. Asserts nothing about time.
 
 usage: bench/sync.py [--apps 10000] [--runs 3] [--baseline-runs 1] [--promote build-bench/cli/promote]
+       (--baseline-runs 0: the syncs alone, no ratio; the baseline takes minutes)
+       [--against OTHER-PROMOTE]  (another build's syncs, alternating with --promote's, same repository)
        bench/sync.py --apps 2000 --callgrind FILE [--promote ...]
 
 With --callgrind, one sync (warm mirror, fresh copy) runs under valgrind's callgrind instead, writing FILE,
@@ -66,35 +68,40 @@ def main():
     ap.add_argument("--baseline-runs", type=int, default=1)
     ap.add_argument("--promote", default=str(ROOT / "build-bench" / "cli" / "promote"))
     ap.add_argument("--callgrind", metavar="FILE", help="one sync under valgrind's callgrind, into FILE")
+    ap.add_argument("--against", metavar="PROMOTE", help="another binary (another branch's build), its syncs "
+                    "alternating with --promote's on the same repository")
     a = ap.parse_args()
     promote = promote_binary(a.promote)
     if a.callgrind:
-        a.runs, a.baseline_runs = 0, 0
+        a.runs, a.baseline_runs, a.against = 0, 0, None
     scratch = pathlib.Path(tempfile.mkdtemp(prefix="promote-bench-sync-"))
-    syncs, baselines = [], []
+    syncs, baselines, others = [], [], []
     try:
         with LoggingGitServer(scratch / "repos") as server:
             env = client_env(server)
             print("generating %d applications..." % a.apps, flush=True)
             template = make_repo(server, a.apps, scratch, config(), "template")
             for run in range(a.runs + 1):  # the first is a warm-up, not counted
-                name = fresh_copy(server, template, "sync-%d" % run)
-                url, cache = server.url(name), scratch / ("cache-%d" % run)
-                # the warm mirror: fetched once before, as a daemon's or a CI cache's would be
-                subprocess.run([promote, "--repo", url, "--cache", cache, "validate", "-q"], env=env, check=True)
-                sync = [promote, "-q", "--repo", url, "--cache", cache, "sync", "--from", "dev", "--to", "staging"]
-                if a.callgrind:
-                    callgrind(sync, env, a.callgrind)
-                    check_commit(server, name, a.apps)
-                    return
-                since = server.mark()
-                wall, rss, cpu = timed_cpu(sync, env=env)
-                served = server.requests(since)
-                changed = check_commit(server, name, a.apps)
-                print("sync %d: %.3f s, %.1f MiB, CPU %.3f s, server %.3f s in %d requests; %d files, one line "
-                      "each" % (run, wall, rss, cpu, sum(t for t, _ in served), len(served), changed), flush=True)
-                if run:
-                    syncs.append((wall, rss, cpu))
+                for binary, label, kept in [(promote, "sync", syncs)] + ([(a.against, "against", others)]
+                                                                        if a.against else []):
+                    name = fresh_copy(server, template, "%s-%d" % (label, run))
+                    url, cache = server.url(name), scratch / ("cache-%s-%d" % (label, run))
+                    # the warm mirror: fetched once before, as a daemon's or a CI cache's would be
+                    subprocess.run([binary, "--repo", url, "--cache", cache, "validate", "-q"], env=env, check=True)
+                    sync = [binary, "-q", "--repo", url, "--cache", cache, "sync", "--from", "dev", "--to", "staging"]
+                    if a.callgrind:
+                        callgrind(sync, env, a.callgrind)
+                        check_commit(server, name, a.apps)
+                        return
+                    since = server.mark()
+                    wall, rss, cpu = timed_cpu(sync, env=env)
+                    served = server.requests(since)
+                    changed = check_commit(server, name, a.apps)
+                    print("%s %d: %.3f s, %.1f MiB, CPU %.3f s, server %.3f s in %d requests; %d files, one line "
+                          "each" % (label, run, wall, rss, cpu, sum(t for t, _ in served), len(served), changed),
+                          flush=True)
+                    if run:
+                        kept.append((wall, rss, cpu))
             for run in range(a.baseline_runs):
                 name = fresh_copy(server, template, "baseline-%d" % run)
                 wall, rss, cpu = timed_cpu(["bash", HERE / "baseline-promote.sh", server.url_with_credentials(name),
@@ -109,6 +116,12 @@ def main():
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     report(syncs, baselines, a)
+    if others:
+        wall, cpu = statistics.median(o[0] for o in others), statistics.median(o[2] for o in others)
+        print("--against %s: median wall %.3f s (%.3f-%.3f), max RSS %.1f MiB, CPU %.3f s (median); this / that: "
+              "wall %.2f, CPU %.2f" % (a.against, wall, min(o[0] for o in others), max(o[0] for o in others),
+                                       max(o[1] for o in others), cpu, statistics.median(s[0] for s in syncs) / wall,
+                                       statistics.median(s[2] for s in syncs) / cpu))
 
 
 def callgrind(command, env, out):
@@ -124,7 +137,7 @@ def callgrind(command, env, out):
 def report(syncs, baselines, a):
     wall = statistics.median(s[0] for s in syncs)
     rss = max(s[1] for s in syncs)
-    base = statistics.median(b[0] for b in baselines)
+    base = statistics.median(b[0] for b in baselines) if baselines else None
     print()
     print("%d applications, every one's tag different in dev and staging; %d syncs measured (after a warm-up), "
           "%d baseline runs" % (a.apps, len(syncs), len(baselines)))
@@ -133,13 +146,17 @@ def report(syncs, baselines, a):
     print("|---|---|---|---|---|")
     print("| promote sync | %.3f | %.3f-%.3f | %.1f | %.3f |" % (wall, min(s[0] for s in syncs), max(s[0] for s in syncs),
                                                          rss, statistics.median(s[2] for s in syncs)))
-    print("| baseline | %.3f | %.3f-%.3f | %.1f | %.3f |" % (base, min(b[0] for b in baselines),
-                                                     max(b[0] for b in baselines), max(b[1] for b in baselines),
-                                                     statistics.median(b[2] for b in baselines)))
+    if baselines:
+        print("| baseline | %.3f | %.3f-%.3f | %.1f | %.3f |" % (base, min(b[0] for b in baselines),
+                                                         max(b[0] for b in baselines), max(b[1] for b in baselines),
+                                                         statistics.median(b[2] for b in baselines)))
     print()
     print("sync wall: %.3f s (target <= %.0f s: %s)" % (wall, TARGET_WALL, verdict(wall <= TARGET_WALL)))
-    print("baseline / sync: %.1fx (target >= %.0fx: %s)" % (base / wall, TARGET_RATIO,
-                                                           verdict(base / wall >= TARGET_RATIO)))
+    if baselines:
+        print("baseline / sync: %.1fx (target >= %.0fx: %s)" % (base / wall, TARGET_RATIO,
+                                                               verdict(base / wall >= TARGET_RATIO)))
+    else:
+        print("baseline / sync: not measured (--baseline-runs 0)")
     print("max RSS: %.1f MiB (target <= %.0f MiB: %s)" % (rss, TARGET_RSS, verdict(rss <= TARGET_RSS)))
 
 

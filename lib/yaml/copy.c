@@ -85,7 +85,8 @@ int promote_yaml_copy(promote_yaml_doc *dst, const promote_yaml_path *dst_path, 
 		return rc;
 	size_t src_start = promote__yvalue_start(src, value);
 	size_t src_len = promote__yextent_end(src, value) - src_start;
-	promote__splice sp = { promote__yvalue_start(dst, target), promote__yextent_end(dst, target), PROMOTE_BUF_INIT };
+	promote__splice sp = { promote__yvalue_start(dst, target), promote__yextent_end(dst, target), PROMOTE_BUF_INIT,
+		NULL };
 	bool block_source = !value->flow;
 	bool target_inline = target->type == PROMOTE__YSCALAR || target->flow;
 	if (block_source && target_inline) {

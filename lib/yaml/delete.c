@@ -66,7 +66,7 @@ int promote_yaml_delete(promote_yaml_doc *doc, const promote_yaml_path *path, un
 	bool mapping = parent->type == PROMOTE__YMAPPING;
 	size_t items = mapping ? parent->count / 2 : parent->count;
 	size_t i = mapping ? r.position / 2 : r.position;
-	promote__splice sp = { 0, 0, PROMOTE_BUF_INIT };
+	promote__splice sp = { 0, 0, PROMOTE_BUF_INIT, NULL };
 	if (items == 1) {
 		/* The collection becomes empty: written {} or [], beside its key when it has one
 		 * ("key: []": an indentless "[]" under the key would not parse). */

@@ -384,6 +384,41 @@ static int refuse_unreadable(const promote_yaml_doc *doc, const char *text, size
 		"it with the file)", doc->name, e->message);
 }
 
+/* The text before the first edit, kept to tell whether the bytes changed; a later edit's is dropped. */
+static void keep_original(promote_yaml_doc *doc, char *old_text, size_t old_size)
+{
+	if (doc->original) {
+		free(old_text);
+	} else {
+		doc->original = old_text;
+		doc->original_size = old_size;
+	}
+}
+
+/* The edited `text`, whose tree `replaced` makes of the one before (no parse): kept when the checks pass. */
+static int keep_replaced(promote_yaml_doc *doc, promote__yreplace *replaced, char *text, size_t size,
+	const promote__check *checks, size_t check_count)
+{
+	char *old_text = doc->text;
+	size_t old_size = doc->size;
+	doc->text = text;
+	doc->size = size;
+	promote__yreplace_swap(replaced);
+	int rc = 0;
+	for (size_t i = 0; i < check_count && rc == 0; i++)
+		rc = run_check(doc, &checks[i]);
+	if (rc) {
+		promote__yreplace_swap(replaced); /* back to the text before */
+		doc->text = old_text;
+		doc->size = old_size;
+		free(text);
+	} else {
+		keep_original(doc, old_text, old_size);
+	}
+	promote__yreplace_free(replaced);
+	return rc;
+}
+
 int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t count, const promote__check *checks,
 	size_t check_count)
 {
@@ -423,9 +458,9 @@ int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t 
 	}
 	memcpy(text + to, doc->text + from, doc->size - from);
 	text[size] = '\0';
-	free_splices(splices, count);
 
 	if (size == doc->size && memcmp(text, doc->text, size) == 0) {
+		free_splices(splices, count);
 		free(moves);
 		free(text); /* nothing changed: the value was already there, if the checks agree */
 		int rc = 0;
@@ -433,8 +468,18 @@ int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t 
 			rc = run_check(doc, &checks[i]);
 		return rc;
 	}
+	promote__yreplace *replaced = NULL;
+	int rc = promote__yreplace_prepare(&replaced, doc->tree, doc->text, doc->size, doc->name, &doc->limits, splices,
+		count, size);
+	free_splices(splices, count);
+	if (rc || replaced) { /* a scalar replaced by a scalar: its tree without parsing the file again */
+		free(moves);
+		if (rc)
+			free(text);
+		return rc ? rc : keep_replaced(doc, replaced, text, size, checks, check_count);
+	}
 	promote__ydoc *tree = NULL;
-	int rc = promote__ydoc_parse(&tree, text, size, doc->name, &doc->limits);
+	rc = promote__ydoc_parse(&tree, text, size, doc->name, &doc->limits);
 	if (rc == PROMOTE_ELIMIT) {
 		free(moves);
 		free(text);
@@ -469,11 +514,6 @@ int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t 
 		return rc;
 	}
 	promote__ydoc_free(old.tree);
-	if (doc->original) {
-		free(old.text);
-	} else {
-		doc->original = old.text; /* kept to tell whether the bytes changed */
-		doc->original_size = old.size;
-	}
+	keep_original(doc, old.text, old.size);
 	return 0;
 }

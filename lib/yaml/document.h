@@ -5,6 +5,7 @@
 
 #include "core/common.h"
 #include "yaml/path.h"
+#include "yaml/replace.h"
 #include "yaml/tree.h"
 
 /* The largest document read when the options give no limit (max_size 0). */
@@ -21,12 +22,6 @@ struct promote_yaml_doc {
 	const char *eol;       /* "\r\n" when the file uses CRLF, else "\n" */
 };
 
-/* One replacement of bytes [start, end) of the current text. */
-typedef struct promote__splice {
-	size_t start;
-	size_t end;
-	promote_buf text;
-} promote__splice;
 
 /* What an edit checks in the re-parsed result before it is kept. */
 typedef struct promote__check {
@@ -38,8 +33,9 @@ typedef struct promote__check {
 } promote__check;
 
 /*
- * Apply non-overlapping splices (any order) to `doc`, parse the result and
- * run the checks; on success the document holds the new text, otherwise it
+ * Apply non-overlapping splices (any order) to `doc`, parse the result (or,
+ * for scalars replaced by scalars, work its tree out of the one before:
+ * replace.h) and run the checks; on success the document holds the new text, otherwise it
  * is unchanged and the error says what went wrong. Frees the splices' texts.
  */
 int promote__ydoc_apply(promote_yaml_doc *doc, promote__splice *splices, size_t count, const promote__check *checks,

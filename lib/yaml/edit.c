@@ -312,6 +312,7 @@ int promote__yedit_render_scalar(promote__splice *sp, const promote_yaml_doc *do
 	size_t start = promote__yvalue_start(doc, node);
 	sp->start = start;
 	sp->end = node->end.offset > start ? node->end.offset : start;
+	sp->scalar = node;
 	if (flags & PROMOTE_YAML_TYPED) {
 		if (node->style == PROMOTE__YLITERAL || node->style == PROMOTE__YFOLDED)
 			return promote__ydoc_error(doc, PROMOTE_EINVALID, node,
@@ -790,7 +791,7 @@ int promote_yaml_set_many(promote_yaml_doc *doc, const promote_yaml_path *const 
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		if (!creates[i])
 			continue;
-		promote__splice sp = { 0, 0, PROMOTE_BUF_INIT };
+		promote__splice sp = { 0, 0, PROMOTE_BUF_INIT, NULL };
 		bool created;
 		rc = plan_set(&sp, &created, doc, paths[i], values[i], flags);
 		/* Missing before the batch, present now: an earlier edit of this batch made it. */

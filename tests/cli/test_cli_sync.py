@@ -226,3 +226,29 @@ flows:
     assert show("values.yaml") == values and show("README") == "notes on web in dev\n"
     again = promote("--repo", bare, "sync", "--to", "prod")
     assert again.code == OK and again.out.endswith("nothing to change\n"), again
+
+
+def test_bad_input_is_refused_where_it_is_and_nothing_is_written(tmp_path):
+    """An edited value's file is not parsed again when a scalar replaces a scalar (lib/yaml/replace.c):
+    what the parses refuse is refused all the same, at its file:line:column, and nothing is written."""
+    dev = "api:\n  tag: '1.1.0'\nweb:\n  tag: \"2.1.0\"\n"
+    qa = "api:\n  tag: '1.0.0'\nweb:\n  tag: \"2.0.0\"\n"
+    cases = {
+        "duplicate": (dev, qa + "api:\n  tag: '0.9.0'\n",
+                      "envs/qa/apps/versions.yaml:5:1: duplicate key 'api' (first at line 1, column 1); YAML "
+                      "readers disagree about which one counts (most take the last), so the file is refused: "
+                      "remove or rename one\n"),
+        "utf8": (dev.replace("2.1.0", "2.1.\xff"), qa,
+                 "envs/dev/apps/versions.yaml:4:13: cannot read the text here: invalid leading UTF-8 octet (0xFF); "
+                 "a YAML file must be UTF-8 without control characters: fix these bytes, or convert the file to "
+                 "UTF-8 (e.g. iconv -t UTF-8)\n"),
+        # (a tab that starts a line after a quoted value: libyaml refuses it)
+        "tab": (dev, qa.replace("web:", "\t\nweb:"),
+                "envs/qa/apps/versions.yaml:3:1: YAML syntax error: found character that cannot start any token "
+                "while scanning for the next token (line 3); fix the YAML so that it parses\n"),
+    }
+    for name, (source, target, message) in cases.items():
+        bare = shared_file_repo(tmp_path / name, source.encode("latin-1"), target.encode("latin-1"))
+        r = promote("--repo", bare, "sync", "--to", "qa")
+        assert (r.code, r.out, r.err) == (USAGE, "", message), (name, r)
+        assert count(bare) == 1 and releases(bare) == []

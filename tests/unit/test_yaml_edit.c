@@ -320,10 +320,40 @@ static void test_bounds_and_input(void **state)
 	promote_yaml_doc_free(doc);
 }
 
+/* A scalar replaced by a scalar keeps its tree without a parse of the whole file (lib/yaml/replace.c): what
+ * that parse refused is refused the same, and the document is left as it was. */
+static void test_scalar_replaced_in_place_refuses_the_same(void **state)
+{
+	(void)state;
+	promote_yaml_options opts = PROMOTE_YAML_OPTIONS_INIT;
+	opts.max_size = 37;
+	const char *text = "image:\n  tag: \"1.2.3\"  # the tag\n"; /* 33 bytes */
+	promote_yaml_doc *doc = NULL;
+	assert_int_equal(promote_yaml_doc_parse(&doc, text, strlen(text), "small.yaml", &opts), 0);
+	promote_yaml_path *p = path_of("image.tag");
+	/* One byte past the bound: refused as the parse of the edited text refuses it. */
+	assert_int_equal(promote_yaml_set(doc, p, "1.2.3-rc.1", 0), PROMOTE_ELIMIT);
+	assert_string_equal(promote_error_last()->message,
+		"small.yaml: the edited file would cross a bound (small.yaml: the file has 38 bytes, more than the limit of 37; "
+		"raise the limit or split the file); nothing was written: raise the limit");
+	assert_string_equal(promote_yaml_doc_content(doc, NULL), text);
+	/* At the bound: written. */
+	assert_int_equal(promote_yaml_set(doc, p, "1.2.3-rc.", 0), 0);
+	assert_string_equal(promote_yaml_doc_content(doc, NULL), "image:\n  tag: \"1.2.3-rc.\"  # the tag\n");
+	/* A value that is not UTF-8: refused, nothing changed. */
+	assert_int_equal(promote_yaml_set(doc, p, "1.\xC3\x28", 0), PROMOTE_EINVALID);
+	assert_string_equal(promote_error_last()->message, "the value for 'image.tag' is not valid UTF-8; YAML files hold "
+		"UTF-8 text");
+	assert_string_equal(promote_yaml_doc_content(doc, NULL), "image:\n  tag: \"1.2.3-rc.\"  # the tag\n");
+	promote_yaml_path_free(p);
+	promote_yaml_doc_free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_styles_are_kept),
+		cmocka_unit_test(test_scalar_replaced_in_place_refuses_the_same),
 		cmocka_unit_test(test_block_scalars),
 		cmocka_unit_test(test_bytes_elsewhere_survive),
 		cmocka_unit_test(test_paths),

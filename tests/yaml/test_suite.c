@@ -24,7 +24,10 @@
  *   (the editor's "this is a bug") above all, fails, but for the cases where
  *   libyaml cannot read what must be written ("edits" in the list: refused
  *   with PROMOTE_ENOTSUPPORTED when the editor recognises the case, else
- *   PROMOTE_ERROR).
+ *   PROMOTE_ERROR). The tree the editor keeps after each edit must be the
+ *   one a parse of the result makes, node by node (positions, values,
+ *   styles), also when it was worked out without parsing the file again
+ *   (lib/yaml/replace.c): each run must take that way and the full parse.
  *
  * Failures are collected and printed (case, path, what differs), and each
  * test fails at its end, so that one run shows every problem.
@@ -37,6 +40,8 @@
 #include <promote/yaml.h>
 #undef PROMOTE_INSIDE
 #endif
+
+#include "yaml/document.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -979,8 +984,65 @@ static void tallies_print(const tallies *t, const char *what)
 
 typedef struct edit_stats {
 	size_t cases, leaves, edited, unchanged;
+	size_t kept_tree; /* edits whose tree was worked out without a parse (lib/yaml/replace.c) */
 	tallies skipped, refused;
 } edit_stats;
+
+/* ------------------------------------------------------------------ */
+/* The tree an edit leaves is the parse of its text                     */
+
+static const char *mark_diff(const promote__ymark *a, const promote__ymark *b, const char *which, char *why,
+	size_t n)
+{
+	if (a->offset == b->offset && a->line == b->line && a->column == b->column)
+		return NULL;
+	snprintf(why, n, "%s at byte %zu, %u:%u, the parse says byte %zu, %u:%u", which, a->offset, a->line, a->column,
+		b->offset, b->line, b->column);
+	return why;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* What differs between node `a` of the editor's tree and `b` of a fresh parse (NULL: nothing). */
+static const char *node_diff(const promote__ynode *a, const promote__ynode *b, char *why, size_t n)
+{
+	if (!a || !b)
+		return a == b ? NULL : "a node is missing";
+	const char *d = mark_diff(&a->start, &b->start, "start", why, n);
+	if (!d)
+		d = mark_diff(&a->end, &b->end, "end", why, n);
+	if (d)
+		return d;
+	if (a->type != b->type || a->style != b->style || a->flow != b->flow || a->in_flow != b->in_flow ||
+		a->count != b->count || a->expanded != b->expanded || !same_text(a->tag, b->tag) ||
+		!same_text(a->anchor, b->anchor))
+		return "its type, style, tag, anchor or items differ";
+	if (a->type == PROMOTE__YSCALAR && (a->length != b->length || memcmp(a->value, b->value, a->length) != 0))
+		return "its value differs";
+	if (a->type == PROMOTE__YALIAS && a->target->start.offset != b->target->start.offset)
+		return "its alias points elsewhere";
+	for (size_t i = 0; i < a->count; i++)
+		if ((d = node_diff(a->items[i], b->items[i], why, n)))
+			return d;
+	return NULL;
+}
+
+/* The document's tree against a parse of its content. */
+static const char *tree_diff(const promote_yaml_doc *doc, char *why, size_t n)
+{
+	promote__ydoc *fresh = NULL;
+	if (promote__ydoc_parse(&fresh, doc->text, doc->size, doc->name, &doc->limits) != 0)
+		return "the content does not parse";
+	const char *d = fresh->count == doc->tree->count && fresh->has_aliases == doc->tree->has_aliases
+		? NULL : "another number of documents";
+	for (size_t i = 0; !d && i < fresh->count; i++)
+		d = node_diff(doc->tree->documents[i], fresh->documents[i], why, n);
+	promote__ydoc_free(fresh);
+	return d;
+}
 
 static bool is_quoted(int style)
 {
@@ -1098,6 +1160,7 @@ static void edit_leaf(edit_stats *st, test_case *c, const events *before, const 
 	char *saved = xmalloc(old_size + 1);
 	memcpy(saved, old, old_size + 1);
 
+	const promote__ydoc *tree_before = doc->tree;
 	rc = promote_yaml_set(doc, path, value, 0);
 	size_t new_size;
 	const char *now = promote_yaml_doc_content(doc, &new_size);
@@ -1188,6 +1251,16 @@ static void edit_leaf(edit_stats *st, test_case *c, const events *before, const 
 	}
 	events_free(&after);
 
+	/* The tree it keeps for the next edit is the one a parse of the new text makes, whether it parsed
+	 * it or worked it out from the tree before. */
+	char why[400];
+	const char *diff = tree_diff(doc, why, sizeof why);
+	st->kept_tree += doc->tree == tree_before;
+	if (diff)
+		failure("%s %s: set '%s': the tree %s is not the parse of the result: %s; result: '%s'", c->id,
+			l->path, value, doc->tree == tree_before ? "worked out without a parse" : "parsed", diff,
+			show(now, new_size));
+
 	/* And the editor reads it back. */
 	got = (promote_buf)PROMOTE_BUF_INIT;
 	rc = promote_yaml_get(&got, doc, path);
@@ -1245,9 +1318,13 @@ static void edit_every_leaf(const char *value, bool needs_quotes)
 		skipped += st.skipped.v[i].count;
 	for (size_t i = 0; i < st.refused.count; i++)
 		refused += st.refused.v[i].count;
-	printf("yaml-test-suite, set every leaf to '%s': %zu cases, %zu leaves: %zu edited, %zu already had the "
-	       "value, %zu refused, %zu skipped\n", value, st.cases, st.leaves, st.edited, st.unchanged, refused,
-		skipped);
+	printf("yaml-test-suite, set every leaf to '%s': %zu cases, %zu leaves: %zu edited (%zu without parsing "
+	       "the file again), %zu already had the value, %zu refused, %zu skipped\n", show(value, strlen(value)),
+		st.cases, st.leaves, st.edited, st.kept_tree, st.unchanged, refused, skipped);
+	/* Each run takes both ways: a scalar replaced in place, and a full parse. */
+	if (st.kept_tree == 0 || st.kept_tree == st.edited)
+		failure("'%s': %zu of %zu edits kept their tree without a parse; both ways are expected", value,
+			st.kept_tree, st.edited);
 	tallies_print(&st.refused, "refused");
 	tallies_print(&st.skipped, "skipped");
 	/* A value that needs quotes is quoted: there, the listed cases must still be refused. */
@@ -1270,6 +1347,17 @@ static void test_set_every_leaf_needing_quotes(void **state)
 	edit_every_leaf("a: b #c", true);
 }
 
+/* Longer than the 1024 characters of a simple key, in characters of two bytes: positions after it move
+ * by other counts of bytes and of characters. */
+static void test_set_every_leaf_long(void **state)
+{
+	(void)state;
+	static char value[2 * 1100 + 1];
+	for (size_t i = 0; i < 1100; i++)
+		memcpy(value + 2 * i, "\xC3\xBC", 2);
+	edit_every_leaf(value, false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1277,6 +1365,7 @@ int main(void)
 		cmocka_unit_test(test_error_cases_refused),
 		cmocka_unit_test(test_set_every_leaf_plain),
 		cmocka_unit_test(test_set_every_leaf_needing_quotes),
+		cmocka_unit_test(test_set_every_leaf_long),
 	};
 	int rc = cmocka_run_group_tests_name("yaml-test-suite", tests, helpers_init, helpers_shutdown);
 	for (size_t i = 0; i < case_count; i++)

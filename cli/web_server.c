@@ -211,7 +211,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
 	web_snapshot *s = web_snapshot_acquire();
 	enum MHD_Result rc;
 	web_request req = { query, connection };
-	if (!s || s->error) {
+	/* /metrics counts the passes and transfers also when the last pass could not read the repository. */
+	if (!s || (s->error && r != METRICS)) {
 		if (api)
 			rc = send_json(connection, MHD_HTTP_SERVICE_UNAVAILABLE, s ? "{\"error\":\"the repository could not be "
 				"read by the watcher's last pass\"}\n" : "{\"error\":\"the watcher has not read the repository yet\"}\n");

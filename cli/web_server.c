@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* The bounds (doc/WEB.md#bounds). A request's line and headers must fit in its connection's memory (else
  * libmicrohttpd answers 414 or 431); a connection idle this long is closed. */
@@ -174,7 +173,7 @@ static enum MHD_Result answer_hook(struct MHD_Connection *connection, web_hook_f
 	}
 	const char *reason = "";
 	int status = web_hook_deliver(forge, header, connection, body->ptr ? body->ptr : "", body->size,
-		(int64_t)time(NULL), &reason);
+		cli_now(), &reason);
 	return hook_answer(connection, forge, status, reason);
 }
 

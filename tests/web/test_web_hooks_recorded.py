@@ -26,40 +26,40 @@ GITHUB_PUSH_DAY = "2018-05-30T20:30:00Z"  # GitHub's push (repository.pushed_at 
 GITEA_PUSH_DAY = "2017-12-09T01:45:00Z"   # Gitea's push (repository.updated_at 01:33:08)
 GITEA_PR_DAY = "2018-07-06T01:45:00Z"     # Gitea's merged pull request and review (pull_request.updated_at)
 
-WAKE = [
+# (what, the clock of its day, forge, event header, the recorded body, whether it wakes the watcher)
+DELIVERIES = [
     ("github push to the watched branch", GITHUB_PUSH_DAY, "github", "push",
-     GOSCM / "github/testdata/webhooks/push.json"),
+     GOSCM / "github/testdata/webhooks/push.json", True),
     ("github pull_request_review submitted", CHECKS_DAY, "github", "pull_request_review",
-     GOSCM / "github/testdata/webhooks/pr_review_submitted.json"),
+     GOSCM / "github/testdata/webhooks/pr_review_submitted.json", True),
     # go-scm's file is named "created" but records the suite's "completed" delivery.
     ("github check_suite completed", CHECKS_DAY, "github", "check_suite",
-     GOSCM / "github/testdata/webhooks/check_suite_created.json"),
-    ("github check_run completed", CHECKS_DAY, "github", "check_run", OCTOKIT / "check_run/completed.payload.json"),
+     GOSCM / "github/testdata/webhooks/check_suite_created.json", True),
+    ("github check_run completed", CHECKS_DAY, "github", "check_run", OCTOKIT / "check_run/completed.payload.json", True),
     ("gitlab Push Hook to the watched branch", CHECKS_DAY, "gitlab", "Push Hook",
-     GOSCM / "gitlab/testdata/webhooks/push.json"),
+     GOSCM / "gitlab/testdata/webhooks/push.json", True),
     ("gitlab Merge Request Hook merged", CHECKS_DAY, "gitlab", "Merge Request Hook",
-     GOSCM / "gitlab/testdata/webhooks/pull_request_merge.json"),
-    ("gitea push to the watched branch", GITEA_PUSH_DAY, "gitea", "push", GOSCM / "gitea/testdata/webhooks/push.json"),
+     GOSCM / "gitlab/testdata/webhooks/pull_request_merge.json", True),
+    ("gitea push to the watched branch", GITEA_PUSH_DAY, "gitea", "push", GOSCM / "gitea/testdata/webhooks/push.json", True),
     ("gitea pull_request merged", GITEA_PR_DAY, "gitea", "pull_request",
-     GOSCM / "gitea/testdata/webhooks/pull_request_merged.json"),
+     GOSCM / "gitea/testdata/webhooks/pull_request_merged.json", True),
     ("gitea review approved", GITEA_PR_DAY, "gitea", "pull_request_review_approved",
-     GOSCM / "gitea/testdata/webhooks/review_approved.json"),
-]
-
-IGNORED = [
+     GOSCM / "gitea/testdata/webhooks/review_approved.json", True),
     ("github push to a branch no environment is on", GITHUB_PUSH_DAY, "github", "push",
-     GOSCM / "github/testdata/webhooks/push_branch_create.json"),
+     GOSCM / "github/testdata/webhooks/push_branch_create.json", False),
     ("github pull_request closed unmerged", CHECKS_DAY, "github", "pull_request",
-     OCTOKIT / "pull_request/closed.payload.json"),
+     OCTOKIT / "pull_request/closed.payload.json", False),
     ("github pull_request closed unmerged (go-scm)", CHECKS_DAY, "github", "pull_request",
-     GOSCM / "github/testdata/webhooks/pr_closed.json"),
+     GOSCM / "github/testdata/webhooks/pr_closed.json", False),
     ("github check_run created", CHECKS_DAY, "github", "check_run",
-     GOSCM / "github/testdata/webhooks/check_run_created.json"),
+     GOSCM / "github/testdata/webhooks/check_run_created.json", False),
     ("gitlab Merge Request Hook opened", CHECKS_DAY, "gitlab", "Merge Request Hook",
-     GOSCM / "gitlab/testdata/webhooks/pull_request_create.json"),
+     GOSCM / "gitlab/testdata/webhooks/pull_request_create.json", False),
     ("gitea pull_request opened", GITEA_PR_DAY, "gitea", "pull_request",
-     GOSCM / "gitea/testdata/webhooks/pull_request_opened.json"),
+     GOSCM / "gitea/testdata/webhooks/pull_request_opened.json", False),
 ]
+WAKE = [d[:5] for d in DELIVERIES if d[5]]
+IGNORED = [d[:5] for d in DELIVERIES if not d[5]]
 
 
 def delivery(forge, event, body):

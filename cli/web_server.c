@@ -220,8 +220,8 @@ static bool announces_body(struct MHD_Connection *connection)
 	return (length && strcmp(length, "0") != 0) || header(connection, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 }
 
-/* Only the values between its separators counted: more than one Content-Length (a request that two servers
- * may split differently) is refused. */
+/* Counts the request's Content-Length headers: more than one (a request that two servers may split
+ * differently) is refused. */
 static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind, (void)value;

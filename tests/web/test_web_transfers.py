@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from conftest import CLI, EXAMPLE, HERE
@@ -20,9 +21,13 @@ PATIENCE = 120
 
 
 def metrics(url):
-    with urllib.request.urlopen(url + "metrics", timeout=30) as r:
-        assert r.status == 200
-        text = r.read().decode()
+    """/metrics as {series: value}; None before the watcher published its first snapshot (503)."""
+    try:
+        with urllib.request.urlopen(url + "metrics", timeout=30) as r:
+            text = r.read().decode()
+    except urllib.error.HTTPError as e:
+        assert e.code == 503, e
+        return None
     values = {}
     for line in text.splitlines():
         m = re.fullmatch(r'(promote_[a-z_]+(?:\{[^}]*\})?) (\S+)', line)
@@ -36,7 +41,7 @@ def after_pass(proc, url, passes):
     deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
         m = metrics(url)
-        if m["promote_watcher_passes_total"] > passes:
+        if m and m["promote_watcher_passes_total"] > passes:
             return m
         assert proc.poll() is None, proc.stderr.read()
         time.sleep(0.2)

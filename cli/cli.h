@@ -59,6 +59,9 @@ int cli_open(promote_context **out, const cli *c);
 /* The clock of releases from $PROMOTE_NOW (cli/clock.c), when set; an exit
  * code after a message when it is not a time. */
 int cli_clock_options(promote_context_options *opts);
+/* The time now (Unix seconds) on that clock: PROMOTE_NOW's run on once a context was opened with it, else the
+ * system's (the web view's webhooks judge a delivery's age with it, so that a recorded one can be replayed). */
+int64_t cli_now(void);
 
 /* Transfer progress (cli/progress.c): when stderr is a terminal and -q was
  * not given, `opts` gets the event callback that draws it there. */

@@ -35,3 +35,8 @@ int cli_clock_options(promote_context_options *opts)
 	opts->clock_payload = NULL;
 	return 0;
 }
+
+int64_t cli_now(void)
+{
+	return shifted.real ? shifted_now(NULL) : (int64_t)time(NULL);
+}

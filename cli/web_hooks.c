@@ -4,6 +4,7 @@
 
 #include "core/hmac.h"
 #include "core/json_path.h"
+#include "web_url.h"
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
@@ -81,11 +82,6 @@ uint64_t web_hook_counted(web_hook_forge forge, int status)
 	return 0;
 }
 
-static int hex_value(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* `text` is the hex of HMAC-SHA256(secret, body): exactly 64 digits, compared in constant time. */
 static bool signed_by(const char *secret, const char *text, const char *body, size_t size)
 {
@@ -93,7 +89,7 @@ static bool signed_by(const char *secret, const char *text, const char *body, si
 	if (strlen(text) != 2 * sizeof got)
 		return false;
 	for (size_t i = 0; i < sizeof got; i++) {
-		int hi = hex_value(text[2 * i]), lo = hex_value(text[2 * i + 1]);
+		int hi = web_url_hex_digit(text[2 * i]), lo = web_url_hex_digit(text[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		got[i] = (unsigned char)(hi << 4 | lo);

@@ -128,7 +128,8 @@ static void count_wait(json_object *step, void *payload)
 	w->queue += strcmp(gate, "queue") == 0;
 }
 
-int web_page_metrics(web_buf *out, const web_snapshot *s)
+/* What the snapshot of the repository says: releases, steps, durations, waits. */
+static void repository_metrics(web_buf *out, const web_snapshot *s)
 {
 	json_object *envs = web_json_get(s->status, "environments");
 	help(out, "promote_releases", "gauge", "Releases recorded in the repository, by state.");
@@ -144,6 +145,11 @@ int web_page_metrics(web_buf *out, const web_snapshot *s)
 		"promote_waits{reason=\"hold\"} %zu\npromote_waits{reason=\"window\"} %zu\n"
 		"promote_waits{reason=\"soak\"} %zu\npromote_waits{reason=\"queue\"} %zu\n",
 		w.approval, w.merge, w.hold, w.window, w.soak, w.queue);
+}
+
+/* What the watcher counted: its passes, its transfers with the remote, the webhooks. */
+static void pass_metrics(web_buf *out, const web_snapshot *s)
+{
 	help(out, "promote_watcher_pass_duration_seconds", "gauge", "How long the watcher's last pass took.");
 	web_buf_addf(out, "promote_watcher_pass_duration_seconds %.3f\n", s->pass_seconds);
 	help(out, "promote_watcher_passes_total", "counter", "Passes the watcher made since it started.");
@@ -153,6 +159,15 @@ int web_page_metrics(web_buf *out, const web_snapshot *s)
 	web_buf_addf(out, "promote_watcher_pass_failures_total %llu\n", (unsigned long long)s->pass_failures);
 	help(out, "promote_watcher_last_pass_timestamp_seconds", "gauge", "When the last pass ended (Unix time).");
 	web_buf_addf(out, "promote_watcher_last_pass_timestamp_seconds %lld\n", (long long)s->taken);
+	help(out, "promote_git_fetches_total", "counter",
+		"Fetches of the remote repository since the watcher started (its first included), by result.");
+	web_buf_addf(out, "promote_git_fetches_total{result=\"ok\"} %llu\npromote_git_fetches_total{result=\"error\"} %llu\n",
+		(unsigned long long)s->fetches[PROMOTE_TRANSFER_OK], (unsigned long long)s->fetches[PROMOTE_TRANSFER_FAILED]);
+	help(out, "promote_git_pushes_total", "counter",
+		"Pushes to the remote repository since the watcher started, by result (rejected: the ref had moved).");
+	web_buf_addf(out, "promote_git_pushes_total{result=\"ok\"} %llu\npromote_git_pushes_total{result=\"rejected\"} %llu\n"
+		"promote_git_pushes_total{result=\"error\"} %llu\n", (unsigned long long)s->pushes[PROMOTE_TRANSFER_OK],
+		(unsigned long long)s->pushes[PROMOTE_TRANSFER_REFUSED], (unsigned long long)s->pushes[PROMOTE_TRANSFER_FAILED]);
 	help(out, "promote_webhook_deliveries_total", "counter",
 		"Forges' webhook deliveries since the watcher started, by forge and the status they were answered with.");
 	for (int f = WEB_HOOK_GITHUB; f <= WEB_HOOK_GITEA; f++)
@@ -160,5 +175,13 @@ int web_page_metrics(web_buf *out, const web_snapshot *s)
 			web_buf_addf(out, "promote_webhook_deliveries_total{forge=\"%s\",status=\"%d\"} %llu\n",
 				web_hook_forge_name((web_hook_forge)f), web_hook_statuses[i],
 				(unsigned long long)web_hook_counted((web_hook_forge)f, web_hook_statuses[i]));
+}
+
+int web_page_metrics(web_buf *out, const web_snapshot *s)
+{
+	/* A pass that could not read the repository leaves no releases to count, not zero of them. */
+	if (!s->error)
+		repository_metrics(out, s);
+	pass_metrics(out, s);
 	return 200;
 }

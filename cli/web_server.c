@@ -2,8 +2,10 @@
 #include "web_server.h"
 
 #include "cli.h"
+#include "web_deadline.h"
 #include "web_hooks.h"
 #include "web_pages.h"
+#include "web_url.h"
 
 #include <microhttpd.h>
 #include <pthread.h>
@@ -11,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <strings.h>
 
 /* The bounds (doc/WEB.md#bounds). A request's line and headers must fit in its connection's memory (else
  * libmicrohttpd answers 414 or 431); a connection idle this long is closed. */
@@ -19,6 +21,9 @@
 #define MAX_CONNECTIONS_PER_IP 16
 #define CONNECTION_MEMORY (32 * 1024)
 #define CONNECTION_TIMEOUT_S 10
+/* A request, from the connection's first byte (or the answer before it) to its answer sent, takes at most
+ * this long, however it trickles (web_deadline.h). */
+#define REQUEST_TIME_S 20
 
 /* Nothing from elsewhere: no script at all, styles and images from this server only, no frames, forms
  * submitted here only. */
@@ -174,24 +179,78 @@ static enum MHD_Result answer_hook(struct MHD_Connection *connection, web_hook_f
 	}
 	const char *reason = "";
 	int status = web_hook_deliver(forge, header, connection, body->ptr ? body->ptr : "", body->size,
-		(int64_t)time(NULL), &reason);
+		cli_now(), &reason);
 	return hook_answer(connection, forge, status, reason);
 }
 
+/* The state of a request without a body, between its first call and its last (answer()). */
+static char whole;
+
 static void completed(void *cls, struct MHD_Connection *connection, void **state, enum MHD_RequestTerminationCode why)
 {
-	(void)cls, (void)connection, (void)why;
-	hook_body *body = *state;
+	(void)cls, (void)why;
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (info)
+		web_deadline_answered(info->socket_context);
+	hook_body *body = *state == &whole ? NULL : *state;
 	if (body)
 		free(body->ptr);
 	free(body);
 	*state = NULL;
 }
 
+/* A connection opens (tracked against REQUEST_TIME_S) or closes (before its socket is). */
+static void connection_event(void *cls, struct MHD_Connection *connection, void **socket_context,
+	enum MHD_ConnectionNotificationCode what)
+{
+	(void)cls;
+	if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = info ? web_deadline_open(info->connect_fd) : NULL;
+	} else {
+		web_deadline_close(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
+/* Whether the request says a body follows (a length other than 0, or chunks). */
+static bool announces_body(struct MHD_Connection *connection)
+{
+	const char *length = header(connection, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return (length && strcmp(length, "0") != 0) || header(connection, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+}
+
+/* Counts the request's Content-Length headers: more than one (a request that two servers may split
+ * differently) is refused. */
+static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind, (void)value;
+	*(unsigned *)cls += strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0;
+	return MHD_YES;
+}
+
+static size_t unescape(void *cls, struct MHD_Connection *connection, char *s)
+{
+	(void)cls, (void)connection;
+	return web_url_unescape(s);
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
 	const char *version, const char *upload_data, size_t *upload_data_size, void **state)
 {
-	(void)cls, (void)version;
+	(void)cls;
+	unsigned lengths = 0;
+	if (!*state) {
+		/* (libmicrohttpd's strict mode refuses a missing Host too, but 0.9.75 sends that answer's headers
+		 * twice.) */
+		if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && !header(connection, MHD_HTTP_HEADER_HOST))
+			return respond(connection, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8",
+				"an HTTP/1.1 request names its Host\n", 35, false);
+		MHD_get_connection_values(connection, MHD_HEADER_KIND, count_length, &lengths);
+		if (lengths > 1)
+			return respond(connection, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8",
+				"more than one Content-Length\n", 29, false);
+	}
 	int forge = web_hook_forge_of(url);
 	if (forge >= 0)
 		return answer_hook(connection, (web_hook_forge)forge, method, upload_data, upload_data_size, state);
@@ -199,7 +258,14 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
 	enum route r = route(url, &id);
 	web_buf page = WEB_BUF_INIT;
 	bool api = r == API_STATUS || r == API_RELEASES || r == API_RELEASE;
-	/* Answered at the first call, before any body is read: no request here has one. */
+	/* No request here has a body: one that announces one is answered at its first call, before the body is
+	 * read (and its connection closed); one that does not at its last, so that its connection may serve the
+	 * next (keep-alive, pipelining). */
+	if (!*state && !announces_body(connection)) {
+		*state = &whole;
+		return MHD_YES;
+	}
+	*upload_data_size = 0;
 	if (r == NONE)
 		return send_page(connection, web_page_error(&page, MHD_HTTP_NOT_FOUND, "Not found",
 			"Nothing is served at this address."), &page);
@@ -211,7 +277,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
 	web_snapshot *s = web_snapshot_acquire();
 	enum MHD_Result rc;
 	web_request req = { query, connection };
-	if (!s || s->error) {
+	/* /metrics counts the passes and transfers also when the last pass could not read the repository. */
+	if (!s || (s->error && r != METRICS)) {
 		if (api)
 			rc = send_json(connection, MHD_HTTP_SERVICE_UNAVAILABLE, s ? "{\"error\":\"the repository could not be "
 				"read by the watcher's last pass\"}\n" : "{\"error\":\"the watcher has not read the repository yet\"}\n");
@@ -249,6 +316,12 @@ int web_server_start(web_server **out, const web_listen *where, const char *text
 	sigaddset(&block, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &block, &saved);
 	web_hooks_init(ctx);
+	if (web_deadline_start(REQUEST_TIME_S, 2 * MAX_CONNECTIONS) != 0) {
+		pthread_sigmask(SIG_SETMASK, &saved, NULL);
+		fprintf(stderr, "promote: cannot start the web view's thread that bounds requests' time\n");
+		free(server);
+		return EXIT_FAILED;
+	}
 	server->daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (where->ipv6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
 		answer, NULL,
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&where->addr,
@@ -257,9 +330,12 @@ int web_server_start(web_server **out, const web_listen *where, const char *text
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, connection_event, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (!server->daemon) {
+		web_deadline_stop();
 		fprintf(stderr, "promote: cannot serve the web view on %s (the address is in use, or not this machine's): "
 			"give --listen another\n", text);
 		free(server);
@@ -276,6 +352,7 @@ void web_server_stop(web_server *server)
 	if (!server)
 		return;
 	MHD_stop_daemon(server->daemon);
+	web_deadline_stop();
 	free(server);
 	web_snapshot_clear();
 }

@@ -126,6 +126,10 @@ void web_snapshot_refresh(promote_context *ctx, const web_pass *pass, const web_
 	s->pass_seconds = pass->seconds;
 	s->passes = pass->passes;
 	s->pass_failures = pass->failures;
+	for (int outcome = PROMOTE_TRANSFER_OK; outcome <= PROMOTE_TRANSFER_REFUSED; outcome++) {
+		s->fetches[outcome] = promote_context_transfers(ctx, PROMOTE_TRANSFER_FETCH, outcome);
+		s->pushes[outcome] = promote_context_transfers(ctx, PROMOTE_TRANSFER_PUSH, outcome);
+	}
 	publish(s);
 }
 

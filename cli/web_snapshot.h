@@ -34,6 +34,7 @@ typedef struct web_snapshot {
 	web_links links;           /* the forge's pages of commits and changes */
 	double pass_seconds;       /* how long the pass before it took */
 	uint64_t passes, pass_failures; /* since the watcher started */
+	uint64_t fetches[3], pushes[3];  /* the context's transfers with the remote, by promote_transfer_outcome */
 	unsigned refs;             /* under the publishing mutex */
 } web_snapshot;
 

@@ -159,6 +159,17 @@ PROMOTE_EXTERN(const char *) promote_context_repository_path(const promote_conte
  * opened on a repository or a buffer), and for NULL. Borrowed. */
 PROMOTE_EXTERN(const char *) promote_context_remote_name(const promote_context *ctx);
 
+/* How many transfers of `kind` (PROMOTE_TRANSFER_FETCH or _PUSH, a
+ * promote_transfer_kind) with the remote of a context opened on a remote
+ * repository ended with `outcome` (a promote_transfer_outcome) since the
+ * context was opened — the clone or fetch that opened it is a fetch, every
+ * fetch and push after it counted, whatever made it (plans, applies, a
+ * watcher's passes), with or without the event callback. For a monitor: a
+ * watcher reads the counts between its passes. 0 for a repository on this
+ * machine (nothing is transferred), another kind or outcome, and NULL.
+ * It cannot fail, and leaves the calling thread's error chain alone. */
+PROMOTE_EXTERN(uint64_t) promote_context_transfers(const promote_context *ctx, int kind, int outcome);
+
 /* ---- checking a configuration against its repository --------------------- */
 
 /* Warnings found by promote_context_check(); freed by the caller. */

@@ -36,6 +36,13 @@ typedef enum promote_transfer_phase {
 	PROMOTE_TRANSFER_WRITING = 4     /* push: objects sent of the pack's; bytes sent */
 } promote_transfer_phase;
 
+/* How a transfer ended, as promote_context_transfers() counts them. */
+typedef enum promote_transfer_outcome {
+	PROMOTE_TRANSFER_OK = 0,       /* done */
+	PROMOTE_TRANSFER_FAILED = 1,   /* an error: the network, the credentials, the server, a time-out */
+	PROMOTE_TRANSFER_REFUSED = 2   /* a push the remote refused because the ref had moved (PROMOTE_ECONFLICT) */
+} promote_transfer_outcome;
+
 /*
  * Receives the events of the context's operations, on the thread that runs
  * them. Return 0 to go on; anything else stops the transfer, and the

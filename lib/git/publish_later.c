@@ -75,8 +75,8 @@ static int push_atomic(promote__git_session *s)
 		if (p->has_base)
 			updates[i].expected = p->base;
 	}
-	int rc = promote__git_push_atomic(s->repo, s->path, s->remote_url, &s->creds, branch ? &s->events : NULL, updates,
-		s->pending_count, &s->atomic, &s->kept);
+	int rc = promote__git_session_pushed(s, promote__git_push_atomic(s->repo, s->path, s->remote_url, &s->creds,
+		branch ? &s->events : NULL, updates, s->pending_count, &s->atomic, &s->kept));
 	for (size_t i = 0; rc != PROMOTE_ENOTSUPPORTED && i < s->pending_count; i++)
 		if (git_oid_equal(&updates[i].target, &s->kept.commit)) /* pushed, or to be made again */
 			promote__git_pack_kept_dispose(&s->kept);

@@ -166,6 +166,7 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 	s->worktree = loc->worktree;
 	int rc = promote__git_mirror(&s->path, loc->repository, loc->cache_dir, &s->creds, loc->events);
 	bool remote = rc == 0 && promote__git_is_remote(loc->repository);
+	s->fetches[PROMOTE_TRANSFER_OK] += remote; /* the clone or fetch of the mirror */
 	if (rc == 0 && ((remote && !(s->remote_url = strdup(loc->repository))) ||
 			       (loc->remote_name && !(s->remote_name = strdup(loc->remote_name))) ||
 			       !(s->where = remote ? promote__redact_url(loc->repository) : strdup(s->path))))
@@ -215,7 +216,19 @@ promote__git_pack_kept *promote__git_session_pack_keeper(promote__git_session *s
 
 int promote__git_session_refresh(promote__git_session *s)
 {
-	return s->remote_url ? promote__git_mirror_fetch(s->repo, s->path, s->remote_url, &s->creds, &s->events) : 0;
+	if (!s->remote_url)
+		return 0;
+	int rc = promote__git_mirror_fetch(s->repo, s->path, s->remote_url, &s->creds, &s->events);
+	s->fetches[rc ? PROMOTE_TRANSFER_FAILED : PROMOTE_TRANSFER_OK]++;
+	return rc;
+}
+
+int promote__git_session_pushed(promote__git_session *s, int rc)
+{
+	if (rc != PROMOTE_ENOTSUPPORTED)
+		s->pushes[rc == 0 ? PROMOTE_TRANSFER_OK : rc == PROMOTE_ECONFLICT ? PROMOTE_TRANSFER_REFUSED
+			: PROMOTE_TRANSFER_FAILED]++;
+	return rc;
 }
 
 int promote__git_session_publish(promote__git_session *s, const char *ref, const git_oid *target,
@@ -226,9 +239,9 @@ int promote__git_session_publish(promote__git_session *s, const char *ref, const
 	git_oid none;
 	memset(&none, 0, sizeof none);
 	if (s->remote_url) {
-		int rc = promote__git_push(s->repo, s->path, s->remote_url, &s->creds,
+		int rc = promote__git_session_pushed(s, promote__git_push(s->repo, s->path, s->remote_url, &s->creds,
 			strncmp(ref, "refs/promote/", 13) == 0 ? NULL : &s->events, target, expected ? expected : &none, ref,
-			force, &s->kept);
+			force, &s->kept));
 		if (target && git_oid_equal(target, &s->kept.commit)) /* pushed, or to be made again */
 			promote__git_pack_kept_dispose(&s->kept);
 		return rc;

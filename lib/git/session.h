@@ -46,6 +46,8 @@ typedef struct promote__git_session {
 	/* The pack of the last commit made for a remote, until it is pushed (promote__git_commit()). */
 	promote__git_pack_kept kept;
 	bool own_locks_settled; /* promote__git_session_settle_own() ran */
+	/* The transfers with the remote, by outcome (promote_context_transfers()). */
+	uint64_t fetches[3], pushes[3];
 } promote__git_session;
 
 /* A record's versions written in a remote's mirror and kept in this process
@@ -65,6 +67,10 @@ typedef struct promote__git_pending_record {
 int promote__git_session_open(promote__git_session **out, const promote__git_location *loc);
 
 void promote__git_session_free(promote__git_session *s);
+
+/* Count a push to the remote that ended with `rc` (0, PROMOTE_ECONFLICT: refused, another error) and
+ * return `rc`; PROMOTE_ENOTSUPPORTED (nothing sent; another way is tried) is not counted. */
+int promote__git_session_pushed(promote__git_session *s, int rc);
 
 /* The session now offers `creds` and tells `events` (copied; what it learned
  * of git's helpers stays): the owner that takes it over has its own. */

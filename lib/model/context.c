@@ -465,6 +465,15 @@ const char *promote_context_remote_name(const promote_context *ctx)
 	return ctx && promote__context_repository((promote_context *)ctx) ? ctx->remote_name : NULL;
 }
 
+uint64_t promote_context_transfers(const promote_context *ctx, int kind, int outcome)
+{
+	const promote__git_session *s = ctx ? ctx->session : NULL;
+	if (!s || !s->remote_url || outcome < PROMOTE_TRANSFER_OK || outcome > PROMOTE_TRANSFER_REFUSED)
+		return 0;
+	return kind == PROMOTE_TRANSFER_FETCH ? s->fetches[outcome] : kind == PROMOTE_TRANSFER_PUSH ? s->pushes[outcome]
+		: 0;
+}
+
 const char *promote_context_repository_path(const promote_context *ctx)
 {
 	/* Finding it once and remembering it does not change what the context is. */

@@ -3,8 +3,8 @@
 token), refused when unsigned, wrongly signed, oversized, replayed or stale, and waking the watcher for a pass
 at once when the event may move a release.
 
-The payloads are the fields the forges' documented events carry that the watcher reads (the test material has
-no recorded webhook deliveries to copy)."""
+The payloads here are the fields the forges' documented events carry that the watcher reads, made for each
+case; test_web_hooks_recorded.py sends deliveries the forges really sent (tests/data/SOURCES.md)."""
 
 import hashlib
 import hmac
@@ -68,12 +68,12 @@ class Watcher:
         return None
 
 
-@pytest.fixture(scope="module")
-def watcher(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("hooks")
+def start_watcher(tmp, **extra_env):
+    """A Watcher on a new bare repository in `tmp`, its first pass done; `extra_env` added to its environment."""
     w = Watcher()
     w.repo = create_bare_repo(tmp, "gitops", EXAMPLE.parent)
-    env = dict(__import__("os").environ, PROMOTE_WEBHOOK_SECRET=SECRET, PROMOTE_WEBHOOK_SECRET_GITLAB=GITLAB_TOKEN)
+    env = dict(__import__("os").environ, PROMOTE_WEBHOOK_SECRET=SECRET, PROMOTE_WEBHOOK_SECRET_GITLAB=GITLAB_TOKEN,
+               **extra_env)
     w.proc = subprocess.Popen([CLI, "--repo", str(w.repo), "--json", "watch", "--listen", "127.0.0.1:0",
                                "--interval", "1h"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               stdin=subprocess.DEVNULL, env=env)
@@ -93,9 +93,19 @@ def watcher(tmp_path_factory):
             pass
         assert time.monotonic() < deadline, "the watcher's first pass never ended"
         time.sleep(0.2)
-    yield w
+    return w
+
+
+def stop_watcher(w):
     w.proc.terminate()
     assert w.proc.wait(timeout=30) == 0, w.proc.stderr.read()
+
+
+@pytest.fixture(scope="module")
+def watcher(tmp_path_factory):
+    w = start_watcher(tmp_path_factory.mktemp("hooks"))
+    yield w
+    stop_watcher(w)
 
 
 def github_signature(body, secret=SECRET):

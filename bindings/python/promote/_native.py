@@ -835,6 +835,7 @@ DECLARATIONS = (
     ("promote_warnings_at", _P(promote_error), (warnings_p, c_size_t), None),
     ("promote_warnings_free", None, (warnings_p,), None),
     ("promote_context_remote_name", c_char_p, (ctx_p,), _string),
+    ("promote_context_transfers", c_uint64, (ctx_p, c_int, c_int), None),
     # plan.h
     ("promote_plan_options_init", c_int, (_P(promote_plan_options), c_uint), _check),
     ("promote_plan_create", c_int, (_P(plan_p), ctx_p, c_char_p, c_char_p, _P(promote_plan_options)), _check),

@@ -7,4 +7,7 @@
 /* Milliseconds on a clock that never goes back (CLOCK_MONOTONIC). */
 int64_t promote__now_ms(void);
 
+/* Sleep `ms` milliseconds, through interruptions by signals. */
+void promote__sleep_ms(uint32_t ms);
+
 #endif

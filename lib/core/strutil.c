@@ -86,3 +86,20 @@ bool promote__kubernetes_name(const char *name)
 		ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '.';
 	return ok;
 }
+
+char *promote__last_line(const char *text, size_t size, size_t max)
+{
+	const char *p = text ? text : "";
+	size_t end = text ? size : 0;
+	while (end && (p[end - 1] == '\n' || p[end - 1] == '\r' || p[end - 1] == ' '))
+		end--;
+	size_t start = end;
+	while (start && p[start - 1] != '\n' && end - start < max)
+		start--;
+	char *line = malloc(end - start + 1);
+	if (line) {
+		memcpy(line, p + start, end - start);
+		line[end - start] = '\0';
+	}
+	return line;
+}

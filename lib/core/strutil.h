@@ -34,4 +34,9 @@ const char *promote__scp_like_colon(const char *url);
  * '.', at most 253 bytes, beginning and ending with a letter or a digit. */
 bool promote__kubernetes_name(const char *name);
 
+/* The last line of the `size` bytes at `text` (line ends and blanks at its end left out), at most its
+ * last `max` bytes: what a message quotes of a command's output. malloc'd ("" for none); NULL when out
+ * of memory. */
+char *promote__last_line(const char *text, size_t size, size_t max);
+
 #endif

@@ -11,8 +11,8 @@
 #include "config/loader_notify.h"
 #include "model/context.h"
 #include "git/session.h"
-#include "core/civil.h"
 #include "core/error.h"
+#include "core/json_path.h"
 #include "core/json_util.h"
 #include "core/strbuf.h"
 
@@ -22,17 +22,11 @@
 
 /* ---- the ledger: "notifications" of the record --------------------------------- */
 
-static const char *text_of(json_object *e, const char *key)
-{
-	json_object *v = NULL;
-	return json_object_object_get_ex(e, key, &v) && json_object_is_type(v, json_type_string)
-		? json_object_get_string(v) : "";
-}
-
+/* An entry's time `key` (Unix seconds), 0 when it has none. */
 static int64_t time_of(json_object *e, const char *key)
 {
 	int64_t t = 0;
-	return promote__parse_rfc3339(&t, text_of(e, key)) ? t : 0;
+	return promote__json_when(&t, e, key) ? t : 0;
 }
 
 static unsigned attempts_of(json_object *e)
@@ -49,8 +43,8 @@ static json_object *entry_of(const promote_release *r, const char *key, const ch
 	size_t n = r->notices ? json_object_array_length(r->notices) : 0;
 	for (size_t i = 0; i < n; i++) {
 		json_object *e = json_object_array_get_idx(r->notices, i);
-		if (json_object_is_type(e, json_type_object) && strcmp(text_of(e, "key"), key) == 0 &&
-			strcmp(text_of(e, "to"), to) == 0)
+		if (json_object_is_type(e, json_type_object) && strcmp(promote__json_text(e, "key"), key) == 0 &&
+			strcmp(promote__json_text(e, "to"), to) == 0)
 			return e;
 	}
 	return NULL;
@@ -64,7 +58,7 @@ static bool due(const promote_release *r, const promote__notification *n, const 
 	*later = 0;
 	if (!e)
 		return f->at + PROMOTE__NOTIFY_MAX_AGE_S >= now;
-	const char *state = text_of(e, "state");
+	const char *state = promote__json_text(e, "state");
 	int64_t when = strcmp(state, "retry") == 0 ? time_of(e, "next")
 		: strcmp(state, "sending") == 0        ? time_of(e, "at") + n->timeout_s + PROMOTE__NOTIFY_CLAIM_GRACE_S
 						       : -1; /* sent, or given up */
@@ -151,7 +145,7 @@ static int mutate_result(promote_release *r, bool *changed, void *arg)
 	json_object *e = entry_of(r, a->f->key, a->n->name);
 	*changed = false;
 	/* Taken over by another process meanwhile (this attempt outlived its bound): its result is that one's. */
-	if (!e || strcmp(text_of(e, "state"), "sending") != 0 || strcmp(text_of(e, "owner"), a->owner) != 0 ||
+	if (!e || strcmp(promote__json_text(e, "state"), "sending") != 0 || strcmp(promote__json_text(e, "owner"), a->owner) != 0 ||
 		attempts_of(e) != a->number)
 		return 0;
 	bool last = a->number >= a->n->attempts;
@@ -241,7 +235,7 @@ int promote__release_notify(promote_release *r, bool *failing)
 			rc = attempt_one(r, &a);
 			failing[i] |= rc == 0 && a.mine && a.why;
 			json_object *e = rc == 0 ? entry_of(r, facts[k].key, n->name) : NULL;
-			if (e && strcmp(text_of(e, "state"), "retry") == 0)
+			if (e && strcmp(promote__json_text(e, "state"), "retry") == 0)
 				sooner(&soonest, time_of(e, "next"));
 		}
 	}

@@ -9,18 +9,18 @@
 
 #include "net/http.h"
 #include "providers/deploy/process.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/file.h"
 #include "core/hmac.h"
 #include "core/strbuf.h"
+#include "core/strutil.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-extern char **environ;
 
 /* "hooks.example.com:8443" of a URL (its user information left out). */
 static char *host_of(const char *url)
@@ -95,44 +95,12 @@ static int post(char **why, const promote__notification *n, const char *event, c
 
 /* ---- a hook ---------------------------------------------------------------------- */
 
-/* Our environment with PROMOTE_EVENT and PROMOTE_DELIVERY set (a NULL-terminated array to free). */
-static char **hook_env(const char *event, const char *delivery)
-{
-	size_t count = 0, n = 0;
-	while (environ && environ[count])
-		count++;
-	char **env = calloc(count + 3, sizeof *env);
-	for (size_t i = 0; env && i < count; i++)
-		if (strncmp(environ[i], "PROMOTE_EVENT=", 14) != 0 && strncmp(environ[i], "PROMOTE_DELIVERY=", 17) != 0)
-			env[n++] = environ[i];
-	if (env && (!(env[n] = promote__strdupf("PROMOTE_EVENT=%s", event)) ||
-		    !(env[n + 1] = promote__strdupf("PROMOTE_DELIVERY=%s", delivery)))) {
-		free(env[n]);
-		free(env);
-		return NULL;
-	}
-	return env;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-/* The last line of what the hook wrote (at most 200 bytes), or "". */
+/* The last line of what the hook wrote, or "". */
 static char *last_line(const promote__process *p)
 {
 	promote_buf out = PROMOTE_BUF_INIT;
-	promote__process_output(&out, p, 200);
-	size_t end = out.size;
-	while (end && (out.ptr[end - 1] == '\n' || out.ptr[end - 1] == '\r'))
-		end--;
-	size_t start = end;
-	while (start && out.ptr[start - 1] != '\n')
-		start--;
-	char *line = promote__strdupf("%.*s", (int)(end - start), out.ptr ? out.ptr + start : "");
+	promote__process_output(&out, p, 400);
+	char *line = promote__last_line(out.ptr, out.size, 200);
 	promote_buf_dispose(&out);
 	return line;
 }
@@ -142,8 +110,9 @@ static int run_hook(char **why, const promote__notification *n, const char *even
 {
 	const char *tmp = getenv("TMPDIR");
 	char *dir = promote__strdupf("%s/promote-notify-XXXXXX", tmp && *tmp ? tmp : "/tmp"), *program = NULL;
-	char **envp = hook_env(event, delivery);
-	int rc = dir && envp ? 0 : promote__error_oom();
+	char **envp = NULL;
+	const char *const names[] = { "PROMOTE_EVENT", "PROMOTE_DELIVERY" }, *const values[] = { event, delivery };
+	int rc = dir ? promote__process_environ(&envp, names, values, 2) : promote__error_oom();
 	if (rc == 0 && !mkdtemp(dir))
 		rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot create a scratch folder '%s': %s", dir,
 			strerror(errno));
@@ -165,7 +134,7 @@ static int run_hook(char **why, const promote__notification *n, const char *even
 	}
 	int status = -1;
 	while (rc == 0 && !promote__process_poll(p, &status))
-		sleep_ms(20);
+		promote__sleep_ms(20);
 	if (rc == 0 && status != 0) {
 		char *line = last_line(p);
 		if (promote__process_timed_out(p))
@@ -179,14 +148,7 @@ static int run_hook(char **why, const promote__notification *n, const char *even
 	promote__process_free(p);
 	if (dir)
 		promote__remove_tree(dir);
-	if (envp) {
-		size_t count = 0;
-		while (envp[count])
-			count++;
-		free(envp[count - 2]);
-		free(envp[count - 1]);
-	}
-	free(envp);
+	promote__process_environ_free(envp);
 	free(program);
 	free(dir);
 	return rc;

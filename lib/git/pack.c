@@ -440,6 +440,9 @@ static void *deflate_jobs(void *arg)
 	return NULL;
 }
 
+/* Below this many bytes a batch is deflated here: a thread would cost more than it saves. */
+#define THREAD_MIN_BYTES (64 * 1024)
+
 /* Deflate `count` jobs: the second half of their bytes on another thread when there is enough of them
  * and a thread is allowed (core/thread.h), the rest here. */
 static void deflate_batch(pack_job *jobs, size_t count, bool threads)
@@ -447,7 +450,7 @@ static void deflate_batch(pack_job *jobs, size_t count, bool threads)
 	size_t total = 0, half = 0, split = count;
 	for (size_t i = 0; i < count; i++)
 		total += jobs[i].len;
-	if (threads && count > 1)
+	if (threads && count > 1 && total >= THREAD_MIN_BYTES)
 		for (split = 0; split < count && half < total / 2; split++)
 			half += jobs[split].len;
 	deflating rest = { jobs + split, count - split };

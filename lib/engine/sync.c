@@ -7,6 +7,7 @@
 #include "sync_model.h"
 
 #include "plan/env_copy.h"
+#include "plan/prefetch.h"
 #include "core/buf.h"
 #include "core/options.h"
 #include "core/error.h"
@@ -240,6 +241,22 @@ static int by_item_name(const void *a, const void *b)
 	return strcmp(((const promote__sync_item *)a)->name, ((const promote__sync_item *)b)->name);
 }
 
+/* Once the first product is planned (its plan knows the two commits), the others' files are read and
+ * parsed ahead on other threads (plan/prefetch.h), unless the source lives in another repository. */
+static int read_ahead(promote__prefetch **out, promote_sync *s, const promote__tree_reader *reader,
+	const promote_strarray *chosen)
+{
+	const promote_plan *first = s->items[0].plan;
+	if (chosen->count < 3 || first->from_reader)
+		return 0;
+	promote__prefetch_plan what = { s->from, s->to, &first->from_commit, &first->base, chosen->strings + 1,
+		chosen->count - 1 };
+	int rc = promote__prefetch_start(out, s->ctx, reader, &what);
+	if (rc == 0 && *out)
+		s->overlay.base = promote__prefetch_reader(*out);
+	return rc;
+}
+
 static int plan_all(promote_sync *s, const promote_sync_options *o)
 {
 	const promote__tree_reader *reader = NULL;
@@ -254,6 +271,7 @@ static int plan_all(promote_sync *s, const promote_sync_options *o)
 	if (rc == 0 && !(s->written = calloc(chosen.count ? chosen.count : 1, sizeof *s->written)))
 		rc = promote__error_oom();
 	promote__overlay_init(&s->overlay, reader);
+	promote__prefetch *ahead = NULL;
 	for (size_t i = 0; rc == 0 && i < chosen.count; i++) {
 		promote__sync_item *item = &s->items[s->count];
 		if (!(item->name = strdup(chosen.strings[i]))) {
@@ -261,8 +279,13 @@ static int plan_all(promote_sync *s, const promote_sync_options *o)
 			break;
 		}
 		s->count++;
+		promote__prefetch_enter(ahead, i - 1);
 		rc = plan_item(s, item, listed(&there, item->name), o->update_only != 0);
+		if (rc == 0 && i == 0)
+			rc = read_ahead(&ahead, s, reader, &chosen);
 	}
+	promote__prefetch_stop(ahead);
+	s->overlay.base = reader;
 	if (rc == 0 && s->count > 1)
 		qsort(s->items, s->count, sizeof *s->items, by_item_name);
 	if (rc == 0) {

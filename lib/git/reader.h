@@ -5,8 +5,8 @@
  * (promote__git_session_reader()); a test implements it in memory. lib/plan
  * reads trees only through it, so it includes no libgit2 header.
  *
- * Every slot must be provided. Each returns 0 or a negative PROMOTE_E* code
- * with the thread's error set.
+ * Every slot must be provided but `parsed`. Each returns 0 or a negative
+ * PROMOTE_E* code with the thread's error set.
  */
 #ifndef PROMOTE_GIT_READER_H
 #define PROMOTE_GIT_READER_H
@@ -63,6 +63,13 @@ typedef struct promote__tree_reader {
 	 */
 	int (*parent)(promote__commit_id *out, void *self, const promote__commit_id *commit);
 	void *self;
+	/*
+	 * Optional (NULL: none): the file `path` at `commit` already parsed, when its bytes are `bytes`
+	 * (a reader that reads ahead on other threads: plan/prefetch.h), as promote_yaml_doc_parse()
+	 * names it `path` with no options; the caller owns it. NULL when it has none.
+	 */
+	struct promote_yaml_doc *(*parsed)(void *self, const promote__commit_id *commit, const char *path,
+		const char *bytes, size_t size);
 } promote__tree_reader;
 
 #endif

@@ -9,6 +9,8 @@
 #include "git/global_git.h"
 #include "git/locks.h"
 
+#include <git2/sys/odb_backend.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,12 +201,66 @@ int promote__git_file_at(git_oid *blob, uint64_t *size, unsigned *mode, git_repo
 	return rc;
 }
 
+/* *out = a copy of `data`; *out untouched on failure. */
+static int put_fresh(promote_buf *out, const void *data, size_t len)
+{
+	promote_buf fresh = PROMOTE_BUF_INIT;
+	int rc = promote__buf_put(&fresh, data, len);
+	if (rc == 0)
+		*out = fresh;
+	else
+		promote_buf_dispose(&fresh);
+	return rc;
+}
+
+/*
+ * A blob's bytes straight from the object database's backends, as git reads them: libgit2's
+ * git_odb_read() hashes every object it reads again to check its id, which costs as much as inflating
+ * it (a sync of thousands of files reads thousands). The objects of a repository were hashed when they
+ * came (a fetch's index-pack, a commit), and zlib's checksum still catches a damaged one. *found false
+ * when no backend has it (a pack written since the database was last refreshed): read it the usual way.
+ */
+static int read_from_backends(promote_buf *out, bool *found, git_repository *repo, const git_oid *id,
+	const char *path)
+{
+	git_odb *odb = NULL;
+	*found = false;
+	int git_rc = git_repository_odb(&odb, repo), rc = 0;
+	if (git_rc < 0)
+		return promote__git_failed(git_rc, "cannot read", path);
+	size_t count = git_odb_num_backends(odb);
+	for (size_t i = 0; rc == 0 && !*found && i < count; i++) {
+		git_odb_backend *backend = NULL;
+		void *data = NULL;
+		size_t len = 0;
+		git_object_t type = GIT_OBJECT_INVALID;
+		if (git_odb_get_backend(&backend, odb, i) < 0 || !backend->read)
+			continue;
+		git_rc = backend->read(&data, &len, &type, backend, id);
+		if (git_rc == GIT_ENOTFOUND || git_rc == GIT_PASSTHROUGH) {
+			git_error_clear();
+			continue;
+		}
+		if (git_rc < 0)
+			rc = promote__git_failed(git_rc, "cannot read", path);
+		else if (type != GIT_OBJECT_BLOB)
+			rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "'%s' is not a file's contents (a %s)", path,
+				git_object_type2string(type));
+		else if ((rc = put_fresh(out, data, len)) == 0)
+			*found = true;
+		git_odb_backend_data_free(backend, data);
+	}
+	git_odb_free(odb);
+	return rc;
+}
+
 int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *repo, const git_oid *commit,
 	const char *path, size_t max)
 {
 	git_oid id;
 	uint64_t size = 0;
 	git_blob *blob = NULL;
+	bool found = false;
 	int rc = promote__git_file_at(&id, &size, mode, repo, commit, path), git_rc;
 	if (rc < 0) {
 		/* said */
@@ -214,15 +270,12 @@ int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *rep
 		rc = promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT,
 			"'%s' at commit %.12s has %llu bytes, more than the limit of %zu; it was not read", path, hex,
 			(unsigned long long)size, max);
+	} else if ((rc = read_from_backends(out, &found, repo, &id, path)) < 0 || found) {
+		/* read, or said */
 	} else if ((git_rc = git_blob_lookup(&blob, repo, &id)) < 0) {
 		rc = promote__git_failed(git_rc, "cannot read", path);
 	} else {
-		promote_buf fresh = PROMOTE_BUF_INIT;
-		rc = promote__buf_put(&fresh, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-		if (rc == 0)
-			*out = fresh;
-		else
-			promote_buf_dispose(&fresh);
+		rc = put_fresh(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
 	}
 	git_blob_free(blob);
 	return rc;

@@ -157,7 +157,7 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 	promote__git_session *s = calloc(1, sizeof *s);
 	if (!s)
 		return promote__error_oom();
-	s->reader = (promote__tree_reader){ head_branch, tip, read_file, list, parent, s };
+	s->reader = (promote__tree_reader){ head_branch, tip, read_file, list, parent, s, NULL };
 	if (loc->creds)
 		s->creds = *loc->creds;
 	s->creds.helpers = &s->helpers; /* git's helpers asked once for the remote (credential_helper.h) */
@@ -182,6 +182,32 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 	}
 	*out = s;
 	return 0;
+}
+
+int promote__git_session_reader_open(promote__tree_reader **out, promote__git_session *s)
+{
+	*out = NULL;
+	promote__git_session *lone = calloc(1, sizeof *lone);
+	if (!lone)
+		return promote__error_oom();
+	int rc = 0;
+	if (!(lone->path = strdup(s->path)) || !(lone->where = strdup(s->where)))
+		rc = promote__error_oom();
+	else if (git_repository_open_ext(&lone->repo, lone->path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		rc = open_failed(lone->where);
+	if (rc) {
+		promote__git_session_free(lone);
+		return rc;
+	}
+	lone->reader = (promote__tree_reader){ head_branch, tip, read_file, list, parent, lone, NULL };
+	*out = &lone->reader;
+	return 0;
+}
+
+void promote__git_session_reader_close(promote__tree_reader *reader)
+{
+	if (reader)
+		promote__git_session_free(reader->self);
 }
 
 void promote__git_session_adopt(promote__git_session *s, const promote__credentials *creds,

@@ -84,6 +84,12 @@ promote__git_pack_kept *promote__git_session_pack_keeper(promote__git_session *s
 /* The read-only view of the session's repository; valid while it lives. */
 const promote__tree_reader *promote__git_session_reader(promote__git_session *s);
 
+/* A read-only view of the session's repository on a repository object of its own, for another thread
+ * (libgit2's objects are not shared between threads): it reads what is on disk, not the branches the
+ * session moved and has not written yet. Closed with promote__git_session_reader_close(). */
+int promote__git_session_reader_open(promote__tree_reader **out, promote__git_session *s);
+void promote__git_session_reader_close(promote__tree_reader *reader);
+
 /* Learn the remote's latest branches and records (a fetch into the mirror);
  * nothing for a local repository. */
 int promote__git_session_refresh(promote__git_session *s);

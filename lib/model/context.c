@@ -459,6 +459,19 @@ int promote__context_reader(const promote__tree_reader **out, promote_context *c
 	return rc;
 }
 
+int promote__context_reader_open(promote__tree_reader **out, promote_context *ctx)
+{
+	promote__git_session *session = NULL;
+	int rc = promote__context_session(&session, ctx);
+	*out = NULL;
+	return rc ? rc : promote__git_session_reader_open(out, session);
+}
+
+void promote__context_reader_close(promote__tree_reader *reader)
+{
+	promote__git_session_reader_close(reader);
+}
+
 const char *promote_context_remote_name(const promote_context *ctx)
 {
 	/* Finding the repository once and remembering it does not change what the context is. */

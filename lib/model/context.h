@@ -62,6 +62,11 @@ int promote__context_session(promote__git_session **out, promote_context *ctx);
 /* The read-only view of that session (for lib/plan). */
 int promote__context_reader(const promote__tree_reader **out, promote_context *ctx);
 
+/* Another read-only view of it, for one other thread (promote__git_session_reader_open()); closed
+ * with promote__context_reader_close(). */
+int promote__context_reader_open(promote__tree_reader **out, promote_context *ctx);
+void promote__context_reader_close(promote__tree_reader *reader);
+
 /*
  * The repository `env` lives in, when it is not the context's: *out the
  * location its `repositories.NAME.url` names (a relative path resolved from

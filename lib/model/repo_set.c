@@ -103,7 +103,7 @@ int promote__repo_set_reader(const promote__tree_reader **out, promote__repo_ent
 		int rc = promote__git_session_open(&e->session, where);
 		if (rc)
 			return rc;
-		e->reader = (promote__tree_reader){ head_branch, tip, read_file, list, parent, e };
+		e->reader = (promote__tree_reader){ head_branch, tip, read_file, list, parent, e, NULL };
 	}
 	*out = &e->reader;
 	return 0;

@@ -145,6 +145,24 @@ char *promote__plan_join(const char *folder, const char *path)
 	return promote__strdupf("%s%s%s", root ? "" : folder, root ? "" : "/", path);
 }
 
+char *promote__plan_file_path(const char *dir, const char *file, const promote_env *env, const promote_product *cfg,
+	const char *name)
+{
+	char *expanded = promote__layout_expand(file, promote_env_name(env), cfg, name);
+	char *path = expanded ? promote__plan_join(dir, expanded) : NULL;
+	free(expanded);
+	return path;
+}
+
+bool promote__plan_file_first(const promote_product *cfg, size_t i)
+{
+	const char *file = promote_product_attribute_file_at(cfg, i);
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(promote_product_attribute_file_at(cfg, j), file) == 0)
+			return false;
+	return true;
+}
+
 char *promote__plan_folder(promote_context *ctx, const char *path)
 {
 	const char *folder = promote__context_folder(ctx);

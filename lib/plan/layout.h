@@ -48,6 +48,14 @@ const char *promote__layout_selector(const char *path, size_t *field_len);
 /* "FOLDER/PATH", without "./" for a folder at the root; NULL when out of memory. */
 char *promote__plan_join(const char *folder, const char *path);
 
+/* Where template file `file` of product `name` is in `env`, whose product folder is `dir`: `file` with
+ * its placeholders replaced, below `dir` (what a plan reads and writes); NULL when out of memory. */
+char *promote__plan_file_path(const char *dir, const char *file, const promote_env *env, const promote_product *cfg,
+	const char *name);
+
+/* Whether attribute `i` of `cfg` is the first one in its file (a plan goes through each file once). */
+bool promote__plan_file_first(const promote_product *cfg, size_t i);
+
 /* The folder `path` (relative to the configuration's folder) from the repository's root, as below. */
 char *promote__plan_folder(promote_context *ctx, const char *path);
 

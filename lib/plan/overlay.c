@@ -116,9 +116,18 @@ static int parent(promote__commit_id *out, void *self, const promote__commit_id 
 	return o->base->parent(out, o->base->self, commit);
 }
 
+/* The base's document, unless a plan before changed the file. */
+static struct promote_yaml_doc *parsed(void *self, const promote__commit_id *commit, const char *path,
+	const char *bytes, size_t size)
+{
+	const promote__overlay *o = self;
+	return o->base->parsed && !find(o, commit, path) ? o->base->parsed(o->base->self, commit, path, bytes, size)
+							 : NULL;
+}
+
 void promote__overlay_init(promote__overlay *o, const promote__tree_reader *base)
 {
-	*o = (promote__overlay){ .reader = { head_branch, tip, read_file, list, parent, NULL }, .base = base };
+	*o = (promote__overlay){ .reader = { head_branch, tip, read_file, list, parent, NULL, parsed }, .base = base };
 	o->reader.self = o;
 }
 

@@ -127,14 +127,22 @@ static int rename_new_file(promote_buf *out, const promote_plan *plan, const cha
 	return promote__env_copy_rewrite(out, &how, &view, path);
 }
 
+/* The document of `bytes`, the file `path` at `commit` read through `r`: the reader's when it parsed it
+ * already (prefetch.h), else parsed here. */
+static int parse_read(promote_yaml_doc **out, const promote__tree_reader *r, const promote__commit_id *commit,
+	const char *path, const promote_buf *bytes)
+{
+	if (r->parsed && (*out = r->parsed(r->self, commit, path, bytes->ptr, bytes->size)))
+		return 0;
+	return promote_yaml_doc_parse(out, bytes->ptr, bytes->size, path, NULL);
+}
+
 /* One attribute file: copy every attribute of `file` from source to target. */
 static int plan_attribute_file(promote_plan *plan, const sides *s, const char *file)
 {
 	const promote_product *p = plan->product_cfg;
-	char *src_name = promote__layout_expand(file, promote_env_name(plan->from), p, plan->product);
-	char *dst_name = promote__layout_expand(file, promote_env_name(plan->to), p, plan->product);
-	char *src_path = src_name ? promote__plan_join(s->src_dir, src_name) : NULL;
-	char *dst_path = dst_name ? promote__plan_join(s->dst_dir, dst_name) : NULL;
+	char *src_path = promote__plan_file_path(s->src_dir, file, plan->from, p, plan->product);
+	char *dst_path = promote__plan_file_path(s->dst_dir, file, plan->to, p, plan->product);
 	promote_buf src_bytes = PROMOTE_BUF_INIT, dst_bytes = PROMOTE_BUF_INIT;
 	promote_yaml_doc *src = NULL, *dst = NULL;
 	int rc = src_path && dst_path ? 0 : promote__error_oom();
@@ -157,9 +165,9 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 		}
 	}
 	if (rc == 0)
-		rc = promote_yaml_doc_parse(&src, src_bytes.ptr, src_bytes.size, src_path, NULL);
+		rc = parse_read(&src, s->src_r, &s->src, src_path, &src_bytes);
 	if (rc == 0 && existed)
-		rc = promote_yaml_doc_parse(&dst, dst_bytes.ptr, dst_bytes.size, dst_path, NULL);
+		rc = parse_read(&dst, s->r, &s->dst, dst_path, &dst_bytes);
 	else if (rc == 0) /* a new file starts as the source's, then takes the attributes like any other */
 		rc = promote_yaml_doc_parse(&dst, src_bytes.ptr, src_bytes.size, dst_path, NULL);
 	/* ... but not the other entries of a list the product shares with others: those are not promoted. */
@@ -249,8 +257,6 @@ static int plan_attribute_file(promote_plan *plan, const sides *s, const char *f
 	promote_yaml_doc_free(dst);
 	promote_buf_dispose(&src_bytes);
 	promote_buf_dispose(&dst_bytes);
-	free(src_name);
-	free(dst_name);
 	free(src_path);
 	free(dst_path);
 	return rc;
@@ -390,14 +396,9 @@ int promote__plan_compute(promote_plan *plan, const promote__tree_reader *reader
 	s.dst_dir = dst_dir;
 	/* Each attribute file once, in template order. */
 	const promote_product *p = plan->product_cfg;
-	for (size_t i = 0; rc == 0 && i < promote_product_attribute_count(p); i++) {
-		const char *file = promote_product_attribute_file_at(p, i);
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(promote_product_attribute_file_at(p, j), file) == 0;
-		if (!seen)
-			rc = plan_attribute_file(plan, &s, file);
-	}
+	for (size_t i = 0; rc == 0 && i < promote_product_attribute_count(p); i++)
+		if (promote__plan_file_first(p, i))
+			rc = plan_attribute_file(plan, &s, promote_product_attribute_file_at(p, i));
 	if (rc == 0 && promote_product_file_count(p)) {
 		walk w = { plan, &s, "", 0 };
 		rc = walk_folder(&w);
@@ -479,6 +480,18 @@ int promote_plan_create(promote_plan **out, promote_context *ctx, const char *pr
 	return rc ? rc : promote__plan_make(out, ctx, reader, product, to, opts);
 }
 
+int promote__plan_product_config(const promote_product **out, promote_context *ctx, const char *product)
+{
+	*out = NULL;
+	if (promote_product_lookup(out, ctx, product) == 0)
+		return 0;
+	promote_error_clear();
+	for (size_t i = 0; i < promote_product_count(ctx) && !*out; i++)
+		if (promote_product_is_discovery(promote_product_at(ctx, i)))
+			*out = promote_product_at(ctx, i);
+	return *out ? 0 : promote_product_lookup(out, ctx, product);
+}
+
 static int make(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader, const char *product,
 	const char *to, const promote_plan_options *opts, bool in_place, const promote__commit_id *source);
 
@@ -537,15 +550,8 @@ static int make(promote_plan **out, promote_context *ctx, const promote__tree_re
 	/* A source in another repository is read there (the context keeps its reader). */
 	if (rc == 0 && !in_place)
 		rc = promote__plan_reader_of(&plan->from_reader, ctx, plan->from, NULL);
-	/* The product: configured by name, else discovered under "*". */
-	if (rc == 0 && promote_product_lookup(&plan->product_cfg, ctx, product)) {
-		promote_error_clear();
-		for (size_t i = 0; i < promote_product_count(ctx) && !plan->product_cfg; i++)
-			if (promote_product_is_discovery(promote_product_at(ctx, i)))
-				plan->product_cfg = promote_product_at(ctx, i);
-		if (!plan->product_cfg)
-			rc = promote_product_lookup(&plan->product_cfg, ctx, product);
-	}
+	if (rc == 0)
+		rc = promote__plan_product_config(&plan->product_cfg, ctx, product);
 	if (rc == 0 && (!(plan->product = strdup(product)) || (o.set_version && !(plan->set_version = strdup(o.set_version)))))
 		rc = promote__error_oom();
 	if (rc == 0)

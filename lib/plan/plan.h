@@ -60,6 +60,10 @@ int promote__plan_make_at(promote_plan **out, promote_context *ctx, const promot
 int promote__plan_set_version(promote_plan **out, promote_context *ctx, const promote__tree_reader *reader,
 	const char *product, const char *env, const char *version);
 
+/* How `product` is configured: by its name, else by the discovery product ("*"); PROMOTE_ENOTFOUND when
+ * neither. */
+int promote__plan_product_config(const promote_product **out, promote_context *ctx, const char *product);
+
 /* Changes are written only into the context's repository: PROMOTE_ENOTSUPPORTED, naming the
  * repository, for a target `env` that lives in another (never written into the wrong one). A source
  * may live anywhere: it is only read. */

@@ -126,7 +126,7 @@ static int disk_parent(promote__commit_id *out, void *self, const promote__commi
 }
 
 static disk data_disk = { { NULL, NULL } };
-static promote__tree_reader data_reader = { disk_head, disk_tip, disk_read, disk_list, disk_parent, &data_disk };
+static promote__tree_reader data_reader = { disk_head, disk_tip, disk_read, disk_list, disk_parent, &data_disk, NULL };
 
 /* tests/data, as commit "0" */
 static int setup(void **state)

@@ -116,7 +116,7 @@ static int mem_parent(promote__commit_id *out, void *self, const promote__commit
 
 static promote__tree_reader reader_of(mem_repo *m)
 {
-	return (promote__tree_reader){ mem_head_branch, mem_tip, mem_read, mem_list, mem_parent, m };
+	return (promote__tree_reader){ mem_head_branch, mem_tip, mem_read, mem_list, mem_parent, m, NULL };
 }
 
 /* ---- the planner on it ------------------------------------------------------ */

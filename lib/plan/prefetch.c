@@ -217,29 +217,26 @@ static int add_files(promote__prefetch *pf, size_t item, const promote__prefetch
 	return rc;
 }
 
-/* The workers, each with a reader of its own. */
-static int start_workers(promote__prefetch *pf, size_t wanted)
+/* The workers, each with a reader of its own: as many as the system gives (none at all is a sync
+ * without reading ahead, not an error). */
+static void start_workers(promote__prefetch *pf, size_t wanted)
 {
-	int rc = 0;
-	while (rc == 0 && pf->workers < wanted) {
+	while (pf->workers < wanted) {
 		promote__tree_reader *r = NULL;
 		worker_arg *arg = NULL;
-		rc = promote__context_reader_open(&r, pf->ctx);
-		if (rc == 0 && !(arg = malloc(sizeof *arg)))
-			rc = promote__error_oom();
-		if (rc == 0) {
-			*arg = (worker_arg){ pf, r };
-			if (!promote__thread_start(&pf->threads[pf->workers], work, arg)) {
-				free(arg);
-				promote__context_reader_close(r);
-				break; /* as many as the system gave */
-			}
-			pf->readers[pf->workers++] = r;
-		} else {
+		if (promote__context_reader_open(&r, pf->ctx) < 0 || !(arg = malloc(sizeof *arg))) {
+			promote_error_clear();
 			promote__context_reader_close(r);
+			return;
 		}
+		*arg = (worker_arg){ pf, r };
+		if (!promote__thread_start(&pf->threads[pf->workers], work, arg)) {
+			free(arg);
+			promote__context_reader_close(r);
+			return;
+		}
+		pf->readers[pf->workers++] = r;
 	}
-	return rc;
 }
 
 int promote__prefetch_start(promote__prefetch **out, promote_context *ctx, const promote__tree_reader *base,
@@ -271,7 +268,7 @@ int promote__prefetch_start(promote__prefetch **out, promote_context *ctx, const
 	}
 	pf->first[what->count] = pf->count;
 	if (rc == 0)
-		rc = start_workers(pf, wanted);
+		start_workers(pf, wanted);
 	if (rc) {
 		promote__prefetch_stop(pf);
 		return rc;

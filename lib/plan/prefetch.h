@@ -40,8 +40,9 @@ typedef struct promote__prefetch_plan {
  * one the prefetcher's reader answers with for what it does not hold. *out is
  * NULL (and 0 returned) when reading ahead gains nothing: fewer than two
  * products, or one processor. As many workers as processors, at most 4;
- * PROMOTE_THREADS=N in the environment sets how many (1: none). Errors: out
- * of memory, or the context's repository cannot be opened again.
+ * PROMOTE_THREADS=N in the environment sets how many (1: none); fewer when
+ * the system gives fewer threads, or the repository cannot be opened again
+ * for one. Errors: out of memory.
  */
 int promote__prefetch_start(promote__prefetch **out, promote_context *ctx, const promote__tree_reader *base,
 	const promote__prefetch_plan *what);

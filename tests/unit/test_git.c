@@ -88,6 +88,48 @@ static void test_pack_holds_what_the_commit_adds(void **state)
 	git_repository_free(repo);
 }
 
+/* The objects of the pack of `commit` of the repository at `path`, as git counts them by type. */
+static void pack_counts(char *out, size_t size, const char *path, const char *commit_hex)
+{
+	git_repository *repo;
+	assert_int_equal(promote__git_open(&repo, path), 0);
+	git_oid commit;
+	assert_int_equal(git_oid_fromstr(&commit, commit_hex), 0);
+	promote_buf pack = PROMOTE_BUF_INIT;
+	size_t objects = 0;
+	assert_int_equal(promote__git_pack_added(&pack, &objects, repo, &commit, NULL, false), 0);
+	char file[300];
+	snprintf(file, sizeof file, "%s/order.pack", dir);
+	FILE *f = fopen(file, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(pack.ptr, 1, pack.size, f), pack.size);
+	fclose(f);
+	promote_buf_dispose(&pack);
+	assert_int_equal(sh(out, size, "cd %s && git index-pack order.pack >/dev/null && git verify-pack -v order.idx | "
+				      "awk '$2 ~ /^(commit|tree|blob)$/ {print $2}' | sort | uniq -c | tr -s ' ' | tr '\\n' ';'", dir), 0);
+	git_repository_free(repo);
+}
+
+/* The two trees are walked side by side in git's order, where a folder sorts as if its name ended in '/':
+ * "a-b/" < "a.b" < "a/" < "a0". Paired wrongly, unchanged siblings would be sent again; a file that became
+ * a folder is new. */
+static void test_pack_pairs_entries_in_gits_order(void **state)
+{
+	(void)state;
+	char work[256], out[4096], head[64];
+	snprintf(work, sizeof work, "%s/order", dir);
+	assert_int_equal(sh(head, sizeof head,
+				 "mkdir %s && cd %s && " GIT "init -q -b main && mkdir a a-b && echo 1 > a/f && echo same > a-b/g && "
+				 "echo same > a.b && echo same > a0 && echo blob > x && " GIT "add -A && " GIT "commit -qm one && "
+				 "echo 2 > a/f && rm x && mkdir x && echo new > x/y && " GIT "add -A && " GIT "commit -qm two && "
+				 GIT "rev-parse HEAD | tr -d '\\n'", work, work), 0);
+	char path[300];
+	snprintf(path, sizeof path, "%s/.git", work);
+	pack_counts(out, sizeof out, path, head);
+	/* the commit; the root, a and x trees; a/f and x/y */
+	assert_string_equal(out, " 2 blob; 1 commit; 3 tree;");
+}
+
 /* Files given new content are written into their trees in place: the very trees the tree builder writes. */
 static void test_tree_patch_writes_what_the_builder_writes(void **state)
 {
@@ -223,6 +265,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_pack_holds_what_the_commit_adds),
+		cmocka_unit_test(test_pack_pairs_entries_in_gits_order),
 		cmocka_unit_test(test_tree_patch_writes_what_the_builder_writes),
 		cmocka_unit_test(test_commit_and_move_branch),
 		cmocka_unit_test(test_checked_out_branch_is_not_moved),

@@ -56,6 +56,24 @@ static void test_read(void **state)
 	git_repository_free(repo);
 }
 
+/* The pack of `commit` (what it adds to its first parent), as git itself counts its objects by type once it
+ * has indexed it (a complete pack, not thin): " 1 blob; 1 commit; 3 tree;". *objects: the count it says. */
+static void pack_counts(char *out, size_t size, size_t *objects, git_repository *repo, const git_oid *commit)
+{
+	promote_buf pack = PROMOTE_BUF_INIT;
+	assert_int_equal(promote__git_pack_added(&pack, objects, repo, commit, NULL, false), 0);
+	char path[300];
+	snprintf(path, sizeof path, "%s/push.pack", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(pack.ptr, 1, pack.size, f), pack.size);
+	fclose(f);
+	promote_buf_dispose(&pack);
+	assert_int_equal(sh(out, size, "cd %s && rm -f push.idx && git index-pack push.pack >/dev/null && "
+				      "git verify-pack -v push.idx | awk '$2 ~ /^(commit|tree|blob)$/ {print $2}' | sort | "
+				      "uniq -c | tr -s ' ' | tr '\\n' ';'", dir), 0);
+}
+
 /* The pack a push sends: the commit and what it adds, nothing the parent has. */
 static void test_pack_holds_what_the_commit_adds(void **state)
 {
@@ -69,44 +87,12 @@ static void test_pack_holds_what_the_commit_adds(void **state)
 	promote__git_commit_info info = { "T", "t@example.com", 1700000000, "pack me\n", NULL, NULL };
 	bool created;
 	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 1, &info, NULL), 0);
-	promote_buf pack = PROMOTE_BUF_INIT;
+	char out[4096];
 	size_t objects = 0;
-	assert_int_equal(promote__git_pack_added(&pack, &objects, repo, &commit, NULL, false), 0);
-	char path[300], out[4096];
-	snprintf(path, sizeof path, "%s/push.pack", dir);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(pack.ptr, 1, pack.size, f), pack.size);
-	fclose(f);
-	promote_buf_dispose(&pack);
-	/* git itself indexes it (a complete pack, not thin) and lists its objects by type. */
-	assert_int_equal(sh(out, sizeof out, "cd %s && git index-pack push.pack >/dev/null && git verify-pack -v push.idx | "
-				 "awk '$2 ~ /^(commit|tree|blob)$/ {print $2}' | sort | uniq -c | tr -s ' ' | tr '\\n' ';'", dir), 0);
+	pack_counts(out, sizeof out, &objects, repo, &commit);
 	/* the commit; the root, envs and envs/dev trees; the one new blob */
 	assert_string_equal(out, " 1 blob; 1 commit; 3 tree;");
 	assert_int_equal(objects, 5);
-	git_repository_free(repo);
-}
-
-/* The objects of the pack of `commit` of the repository at `path`, as git counts them by type. */
-static void pack_counts(char *out, size_t size, const char *path, const char *commit_hex)
-{
-	git_repository *repo;
-	assert_int_equal(promote__git_open(&repo, path), 0);
-	git_oid commit;
-	assert_int_equal(git_oid_fromstr(&commit, commit_hex), 0);
-	promote_buf pack = PROMOTE_BUF_INIT;
-	size_t objects = 0;
-	assert_int_equal(promote__git_pack_added(&pack, &objects, repo, &commit, NULL, false), 0);
-	char file[300];
-	snprintf(file, sizeof file, "%s/order.pack", dir);
-	FILE *f = fopen(file, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(pack.ptr, 1, pack.size, f), pack.size);
-	fclose(f);
-	promote_buf_dispose(&pack);
-	assert_int_equal(sh(out, size, "cd %s && git index-pack order.pack >/dev/null && git verify-pack -v order.idx | "
-				      "awk '$2 ~ /^(commit|tree|blob)$/ {print $2}' | sort | uniq -c | tr -s ' ' | tr '\\n' ';'", dir), 0);
 	git_repository_free(repo);
 }
 
@@ -125,9 +111,15 @@ static void test_pack_pairs_entries_in_gits_order(void **state)
 				 GIT "rev-parse HEAD | tr -d '\\n'", work, work), 0);
 	char path[300];
 	snprintf(path, sizeof path, "%s/.git", work);
-	pack_counts(out, sizeof out, path, head);
+	git_repository *repo;
+	assert_int_equal(promote__git_open(&repo, path), 0);
+	git_oid commit;
+	assert_int_equal(git_oid_fromstr(&commit, head), 0);
+	size_t objects = 0;
+	pack_counts(out, sizeof out, &objects, repo, &commit);
 	/* the commit; the root, a and x trees; a/f and x/y */
 	assert_string_equal(out, " 2 blob; 1 commit; 3 tree;");
+	git_repository_free(repo);
 }
 
 /* Files given new content are written into their trees in place: the very trees the tree builder writes. */

@@ -138,7 +138,8 @@ typedef struct raw_entry {
 	git_oid id;
 } raw_entry;
 
-/* The entry at *at of `tree`, *at moved past it; false at the end, or where the tree is not one git wrote. */
+/* The entry at *at of `tree`, *at moved past it; false at the end, or where the tree is not one git wrote
+ * (*at left short of its end). */
 static bool next_entry(raw_entry *e, const promote__git_raw *tree, size_t *at)
 {
 	const unsigned char *data = tree->data, *space, *nul;
@@ -172,13 +173,14 @@ static int entry_order(const raw_entry *a, const raw_entry *b)
 /* `raw`, the tree `id`, kept for the pack when it is large and there is room, else disposed of. */
 static void keep_tree(objects *o, const git_oid *id, promote__git_raw *raw)
 {
-	if (raw->size >= DELTA_MIN && o->trees.size < KEPT_TREES_MAX && o->trees_bytes + raw->size <= KEPT_TREES_BYTES &&
-		promote__array_push(&o->trees, ((kept_tree){ *id, *raw })) == 0) {
-		o->trees_bytes += raw->size;
-		*raw = (promote__git_raw)PROMOTE__GIT_RAW_INIT;
-		return;
+	if (raw->size >= DELTA_MIN && o->trees.size < KEPT_TREES_MAX && o->trees_bytes + raw->size <= KEPT_TREES_BYTES) {
+		if (promote__array_push(&o->trees, ((kept_tree){ *id, *raw })) == 0) {
+			o->trees_bytes += raw->size;
+			*raw = (promote__git_raw)PROMOTE__GIT_RAW_INIT;
+			return;
+		}
+		promote_error_clear(); /* no memory to keep it: read again when packed */
 	}
-	promote_error_clear(); /* (no room: read again when packed) */
 	promote__git_raw_dispose(raw);
 }
 
@@ -236,6 +238,10 @@ static int want_added(objects *o, git_odb *odb, const git_oid *id, const git_oid
 		else if (e.type == GIT_OBJECT_TREE)
 			git_rc = want_added(o, odb, &e.id, same_type ? &was.id : NULL);
 		/* (a submodule's commit is not in this repository) */
+	}
+	if (git_rc == 0 && at != tree.size) { /* (an old tree cut short only pairs less: more is sent) */
+		git_error_set_str(GIT_ERROR_INVALID, "a tree to push is malformed");
+		git_rc = GIT_ERROR;
 	}
 	if (old)
 		keep_tree(o, old, &was_tree);

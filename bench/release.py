@@ -19,6 +19,8 @@ baseline / release >= 50x, overhead <= 10 %, max RSS <= 64 MiB. Asserts nothing 
 
 usage: bench/release.py [--apps 10000] [--runs 5] [--baseline-rounds 1] [--promote build-bench/cli/promote]
                         [--mode run|apply]
+       (--baseline-rounds 0: the releases alone, no ratio; the baseline takes minutes)
+       [--against OTHER-PROMOTE]  (another build's releases, alternating with --promote's, same repository)
 
 --mode apply makes the release with two `promote apply` processes (staging with --version, then prod)
 instead of `promote run`, dev left as it is: what the harness measured before releases existed. The default is
@@ -94,30 +96,37 @@ def main():
     ap.add_argument("--baseline-rounds", type=int, default=1, help="baseline releases (three runs each)")
     ap.add_argument("--promote", default=str(ROOT / "build-bench" / "cli" / "promote"))
     ap.add_argument("--mode", choices=["run", "apply"])
+    ap.add_argument("--against", metavar="PROMOTE", help="another binary (another branch's build), its releases "
+                    "alternating with --promote's on the same repository (its own mirror)")
     a = ap.parse_args()
     promote = promote_binary(a.promote)
     mode = a.mode or ("run" if has_run(promote) else "apply")
     scratch = pathlib.Path(tempfile.mkdtemp(prefix="promote-bench-release-"))
-    releases, baselines, requests = [], [], []
+    releases, baselines, requests, others = [], [], [], []
     try:
         with LoggingGitServer(scratch / "repos") as server:
             env = client_env(server)
             print("generating %d applications..." % a.apps, flush=True)
             name = make_repo(server, a.apps, scratch, CONFIG, "release")
             url = server.url(name)
-            cache = scratch / "cache"
-            subprocess.run([promote, "--repo", url, "--cache", cache, "validate", "-q"], env=env, check=True)
+            builds = [(promote, "release", scratch / "cache", releases)]
+            if a.against:
+                builds.append((promote_binary(a.against), "against", scratch / "cache-against", others))
+            for binary, _, cache, _ in builds:  # the warm mirror
+                subprocess.run([binary, "--repo", url, "--cache", cache, "validate", "-q"], env=env, check=True)
             for run in range(a.runs + 1):  # the first is a warm-up, not counted
-                app, version = "app-%05d" % ((run * 7919) % a.apps), "9.%d.0" % run
-                sample = measured(server, release_commands(promote, url, cache, app, version, mode), env)
-                got = [tag_of(server, name, e, app) for e in written(mode)]
-                if got != [version] * len(got):
-                    sys.exit("the release of %s %s left the tags %s in %s" % (app, version, got, written(mode)))
-                print("release %s %s: %.3f s, %.1f MiB, server %.3f s in %d requests, promote's CPU %.3f s" % (
-                    app, version, sample[0], sample[1], sample[2], len(sample[3]), sample[4]), flush=True)
-                if run:
-                    releases.append(sample)
-                    requests = sample[3]
+                for k, (binary, label, cache, kept) in enumerate(builds):
+                    app, version = "app-%05d" % ((run * 7919 + k * 5003) % a.apps), "9.%d.%d" % (run, k)
+                    sample = measured(server, release_commands(binary, url, cache, app, version, mode), env)
+                    got = [tag_of(server, name, e, app) for e in written(mode)]
+                    if got != [version] * len(got):
+                        sys.exit("the release of %s %s left the tags %s in %s" % (app, version, got, written(mode)))
+                    print("%s %s %s: %.3f s, %.1f MiB, server %.3f s in %d requests, promote's CPU %.3f s" % (
+                        label, app, version, sample[0], sample[1], sample[2], len(sample[3]), sample[4]), flush=True)
+                    if run:
+                        kept.append(sample)
+                        if kept is releases:
+                            requests = sample[3]
             for rnd in range(a.baseline_rounds):
                 app, version = "app-%05d" % ((rnd * 104729 + 13) % a.apps), "8.%d.0" % rnd
                 steps = [("dev", "dev", dict(env, TAG=version)), ("dev", "staging", env), ("staging", "prod", env)]
@@ -135,10 +144,15 @@ def main():
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     report(releases, baselines, requests, mode, a)
+    if others:
+        print("--against %s: median wall %.3f s, engine's overhead median %.1f %% (%s)" % (
+            a.against, statistics.median(o[0] for o in others),
+            100 * statistics.median((w - s) / w for w, _, s, _, _ in others),
+            ", ".join("%.1f" % (100 * (w - s) / w) for w, _, s, _, _ in sorted(others, key=lambda o: (o[0] - o[2]) / o[0]))))
 
 
 def report(releases, baselines, requests, mode, a):
-    rel, base = summary(releases), summary(baselines)
+    rel, base = summary(releases), summary(baselines) if baselines else None
     overheads = sorted((w - s) / w for w, _, s, _, _ in releases)
     overhead = statistics.median(overheads)
     print()
@@ -152,8 +166,9 @@ def report(releases, baselines, requests, mode, a):
     print("| release | %.3f | %.3f-%.3f | %.1f | %.3f | %.3f | %.3f |" % (
         rel[0], rel[1], rel[2], rel[3], rel[4], statistics.median(w - s for w, _, s, _, _ in releases),
         statistics.median(s[4] for s in releases)))
-    print("| baseline (3 runs) | %.3f | %.3f-%.3f | %.1f | %.3f | | %.3f |" % (
-        *base, statistics.median(s[4] for s in baselines)))
+    if base:
+        print("| baseline (3 runs) | %.3f | %.3f-%.3f | %.1f | %.3f | | %.3f |" % (
+            *base, statistics.median(s[4] for s in baselines)))
     print()
     kinds = {}
     for line in requests:
@@ -162,9 +177,12 @@ def report(releases, baselines, requests, mode, a):
         kinds[kind] = kinds.get(kind, 0) + 1
     print("the release's requests (last run): %d: %s" % (len(requests), ", ".join(
         "%d %s" % (n, kind) for kind, n in sorted(kinds.items()))))
-    ratio = base[0] / rel[0]
-    print("baseline / release: %.1fx (target >= %.0fx: %s)" % (ratio, TARGET_RATIO, verdict(ratio >= TARGET_RATIO)))
-    print("one baseline run (a third of it) / release: %.1fx" % (base[0] / 3 / rel[0]))
+    if base:
+        ratio = base[0] / rel[0]
+        print("baseline / release: %.1fx (target >= %.0fx: %s)" % (ratio, TARGET_RATIO, verdict(ratio >= TARGET_RATIO)))
+        print("one baseline run (a third of it) / release: %.1fx" % (base[0] / 3 / rel[0]))
+    else:
+        print("baseline / release: not measured (--baseline-rounds 0)")
     print("engine's overhead, (wall - server) / wall: median %.1f %% (%s) (target <= %.0f %%: %s)" % (
         100 * overhead, ", ".join("%.1f" % (100 * o) for o in overheads), 100 * TARGET_OVERHEAD,
         verdict(overhead <= TARGET_OVERHEAD)))

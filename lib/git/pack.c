@@ -16,6 +16,7 @@
  * changed, travels as a few dozen bytes instead of being deflated whole.
  */
 #include "repo.h"
+#include "odb_raw.h"
 
 #include "core/array.h"
 #include "core/buf.h"
@@ -46,6 +47,18 @@ typedef struct wanted {
 	git_oid id, base;
 } wanted;
 
+/* A large tree the walk read, kept for the pack: a folder of 10,000 applications, and the one it replaces
+ * (the delta's base), are inflated once, not twice. */
+typedef struct kept_tree {
+	git_oid id;
+	promote__git_raw raw;
+} kept_tree;
+
+/* How many kept trees, and how many bytes, at most (looked for one by one): beyond, a tree is read again
+ * when packed. */
+#define KEPT_TREES_MAX 64
+#define KEPT_TREES_BYTES ((size_t)16 << 20)
+
 typedef struct objects {
 	PROMOTE__ARRAY(wanted) list;
 	git_repository *repo;
@@ -56,6 +69,8 @@ typedef struct objects {
 	 * two at least twice the list's size, so that a push of thousands of objects finds each in O(1). */
 	size_t *slots;
 	size_t slot_count;
+	PROMOTE__ARRAY(kept_tree) trees;
+	size_t trees_bytes;
 } objects;
 
 static size_t slot_of(const objects *o, const git_oid *id)
@@ -87,6 +102,9 @@ static void objects_free(objects *o)
 {
 	promote__array_free(&o->list);
 	free(o->slots);
+	for (size_t i = 0; i < o->trees.size; i++)
+		promote__git_raw_dispose(&o->trees.ptr[i].raw);
+	promote__array_free(&o->trees);
 }
 
 static int want(objects *o, const git_oid *id, const git_oid *base)
@@ -112,35 +130,122 @@ static int want(objects *o, const git_oid *id, const git_oid *base)
 	return 0;
 }
 
-/* What `tree` has that `old` (NULL: nothing) has not, recursively. */
-static int want_added(objects *o, const git_tree *tree, const git_tree *old)
+/* One entry of a tree as git stores it: "MODE NAME\0" and the 20 bytes of its id. */
+typedef struct raw_entry {
+	const char *name;
+	size_t len;
+	git_object_t type; /* a blob, a tree, or a submodule's commit */
+	git_oid id;
+} raw_entry;
+
+/* The entry at *at of `tree`, *at moved past it; false at the end, or where the tree is not one git wrote
+ * (*at left short of its end). */
+static bool next_entry(raw_entry *e, const promote__git_raw *tree, size_t *at)
 {
-	int git_rc = want(o, git_tree_id(tree), old ? git_tree_id(old) : NULL);
-	for (size_t i = 0; git_rc == 0 && i < git_tree_entrycount(tree); i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		const git_tree_entry *was = old ? git_tree_entry_byname(old, git_tree_entry_name(e)) : NULL;
-		if (was && git_oid_equal(git_tree_entry_id(was), git_tree_entry_id(e)))
-			continue; /* the receiver has it */
-		bool same_type = was && git_tree_entry_type(was) == git_tree_entry_type(e);
-		switch (git_tree_entry_type(e)) {
-		case GIT_OBJECT_BLOB:
-			git_rc = want(o, git_tree_entry_id(e), same_type ? git_tree_entry_id(was) : NULL);
-			break;
-		case GIT_OBJECT_TREE: {
-			git_tree *sub = NULL, *old_sub = NULL;
-			git_rc = git_tree_lookup(&sub, o->repo, git_tree_entry_id(e));
-			if (git_rc == 0 && same_type)
-				git_rc = git_tree_lookup(&old_sub, o->repo, git_tree_entry_id(was));
-			if (git_rc == 0)
-				git_rc = want_added(o, sub, old_sub);
-			git_tree_free(old_sub);
-			git_tree_free(sub);
-			break;
+	const unsigned char *data = tree->data, *space, *nul;
+	if (*at >= tree->size || !(space = memchr(data + *at, ' ', tree->size - *at)) ||
+		!(nul = memchr(space, '\0', tree->size - (size_t)(space - data))) ||
+		(size_t)(nul - data) + 1 + GIT_OID_RAWSZ > tree->size)
+		return false;
+	const char *mode = (const char *)data + *at;
+	size_t mode_len = (size_t)((const char *)space - mode);
+	e->name = (const char *)space + 1;
+	e->len = (size_t)((const char *)nul - e->name);
+	e->type = mode_len == 5 && memcmp(mode, "40000", 5) == 0 ? GIT_OBJECT_TREE
+		: mode_len == 6 && memcmp(mode, "160000", 6) == 0 ? GIT_OBJECT_COMMIT : GIT_OBJECT_BLOB;
+	git_oid_fromraw(&e->id, nul + 1);
+	*at = (size_t)(nul - data) + 1 + GIT_OID_RAWSZ;
+	return true;
+}
+
+/* git's order of a tree's entries: by name, a folder's as if it ended in '/'. */
+static int entry_order(const raw_entry *a, const raw_entry *b)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->name, b->name, n);
+	if (c)
+		return c;
+	unsigned ca = n < a->len ? (unsigned char)a->name[n] : a->type == GIT_OBJECT_TREE ? '/' : 0;
+	unsigned cb = n < b->len ? (unsigned char)b->name[n] : b->type == GIT_OBJECT_TREE ? '/' : 0;
+	return ca < cb ? -1 : ca > cb;
+}
+
+/* `raw`, the tree `id`, kept for the pack when it is large and there is room, else disposed of. */
+static void keep_tree(objects *o, const git_oid *id, promote__git_raw *raw)
+{
+	if (raw->size >= DELTA_MIN && o->trees.size < KEPT_TREES_MAX && o->trees_bytes + raw->size <= KEPT_TREES_BYTES) {
+		if (promote__array_push(&o->trees, ((kept_tree){ *id, *raw })) == 0) {
+			o->trees_bytes += raw->size;
+			*raw = (promote__git_raw)PROMOTE__GIT_RAW_INIT;
+			return;
 		}
-		default:
-			break; /* a submodule's commit is not in this repository */
-		}
+		promote_error_clear(); /* no memory to keep it: read again when packed */
 	}
+	promote__git_raw_dispose(raw);
+}
+
+/* The tree `id` if the walk kept it, else NULL. */
+static const promote__git_raw *kept(const objects *o, const git_oid *id)
+{
+	for (size_t i = 0; o && i < o->trees.size; i++)
+		if (git_oid_equal(&o->trees.ptr[i].id, id))
+			return &o->trees.ptr[i].raw;
+	return NULL;
+}
+
+static int read_tree(promote__git_raw *out, git_odb *odb, const git_oid *id)
+{
+	int git_rc = promote__git_raw_read(out, odb, id);
+	if (git_rc == 0 && out->type != GIT_OBJECT_TREE) {
+		promote__git_raw_dispose(out);
+		git_error_set_str(GIT_ERROR_INVALID, "a folder's object is not a tree");
+		git_rc = GIT_ERROR;
+	}
+	return git_rc;
+}
+
+/*
+ * What the tree `id` has that the tree `old` (NULL: nothing) has not, recursively. Both are read as
+ * they are stored, not hashed again (odb_raw.h), and walked side by side in git's order: a folder of
+ * 10,000 applications is not parsed into a map. An entry the walk does not pair (a tree out of git's
+ * order) is sent whole: more than needed, never less.
+ */
+static int want_added(objects *o, git_odb *odb, const git_oid *id, const git_oid *old)
+{
+	promote__git_raw tree, was_tree = PROMOTE__GIT_RAW_INIT;
+	int git_rc = want(o, id, old);
+	if (git_rc == 0)
+		git_rc = read_tree(&tree, odb, id);
+	if (git_rc < 0)
+		return git_rc;
+	if (old && (git_rc = read_tree(&was_tree, odb, old)) < 0) {
+		promote__git_raw_dispose(&tree);
+		return git_rc;
+	}
+	size_t at = 0, old_at = 0;
+	raw_entry e, was;
+	bool more_old = old && next_entry(&was, &was_tree, &old_at);
+	while (git_rc == 0 && next_entry(&e, &tree, &at)) {
+		int order = -1;
+		while (more_old && (order = entry_order(&was, &e)) < 0)
+			more_old = next_entry(&was, &was_tree, &old_at);
+		bool paired = more_old && order == 0;
+		if (paired && git_oid_equal(&was.id, &e.id))
+			continue; /* the receiver has it */
+		bool same_type = paired && was.type == e.type;
+		if (e.type == GIT_OBJECT_BLOB)
+			git_rc = want(o, &e.id, same_type ? &was.id : NULL);
+		else if (e.type == GIT_OBJECT_TREE)
+			git_rc = want_added(o, odb, &e.id, same_type ? &was.id : NULL);
+		/* (a submodule's commit is not in this repository) */
+	}
+	if (git_rc == 0 && at != tree.size) { /* (an old tree cut short only pairs less: more is sent) */
+		git_error_set_str(GIT_ERROR_INVALID, "a tree to push is malformed");
+		git_rc = GIT_ERROR;
+	}
+	if (old)
+		keep_tree(o, old, &was_tree);
+	keep_tree(o, id, &tree);
 	return git_rc;
 }
 
@@ -148,17 +253,15 @@ static int want_added(objects *o, const git_tree *tree, const git_tree *old)
 static int want_commit(objects *o, const git_oid *commit)
 {
 	git_commit *c = NULL, *parent = NULL;
-	git_tree *tree = NULL, *old = NULL;
+	git_odb *odb = NULL;
 	int git_rc;
-	if ((git_rc = git_commit_lookup(&c, o->repo, commit)) == 0 && (git_rc = git_commit_tree(&tree, c)) == 0 &&
+	if ((git_rc = git_repository_odb(&odb, o->repo)) == 0 && (git_rc = git_commit_lookup(&c, o->repo, commit)) == 0 &&
 		(git_rc = want(o, commit, NULL)) == 0 &&
-		(git_commit_parentcount(c) == 0 || ((git_rc = git_commit_parent(&parent, c, 0)) == 0 &&
-						      (git_rc = git_commit_tree(&old, parent)) == 0)))
-		git_rc = want_added(o, tree, old);
-	git_tree_free(old);
-	git_tree_free(tree);
+		(git_commit_parentcount(c) == 0 || (git_rc = git_commit_parent(&parent, c, 0)) == 0))
+		git_rc = want_added(o, odb, git_commit_tree_id(c), parent ? git_commit_tree_id(parent) : NULL);
 	git_commit_free(parent);
 	git_commit_free(c);
+	git_odb_free(odb);
 	return git_rc;
 }
 
@@ -350,7 +453,7 @@ typedef struct pack_job {
 	/* who owns `data` */
 	git_odb_backend *memory;
 	void *memory_data;
-	git_odb_object *obj;
+	promote__git_raw raw;
 	promote_buf delta;
 	promote_buf deflated;
 	int rc; /* the deflate's; its error is said again on the calling thread */
@@ -360,7 +463,7 @@ static void job_dispose(pack_job *job)
 {
 	if (job->memory_data)
 		git_odb_backend_data_free(job->memory, job->memory_data);
-	git_odb_object_free(job->obj);
+	promote__git_raw_dispose(&job->raw);
 	promote_buf_dispose(&job->delta);
 	promote_buf_dispose(&job->deflated);
 	memset(job, 0, sizeof *job);
@@ -390,34 +493,46 @@ static int gather_from_memory(pack_job *job, bool *found, git_odb_backend *memor
 	return 0;
 }
 
-/* One object: as a delta against its base when that is much smaller, else whole. */
-static int gather(pack_job *job, git_odb *odb, git_odb_backend *memory, const wanted *w, bool thin)
+/* The object `id`: a tree the walk kept (borrowed), else read into `owned`. A libgit2 error code. */
+static int read_object(const promote__git_raw **out, promote__git_raw *owned, const objects *o, git_odb *odb,
+	const git_oid *id)
 {
-	*job = (pack_job){ 0, 0, NULL, NULL, 0, NULL, NULL, NULL, PROMOTE_BUF_INIT, PROMOTE_BUF_INIT, 0 };
-	if (memory && !thin) {
+	if ((*out = kept(o, id)) != NULL)
+		return 0;
+	*out = owned;
+	return promote__git_raw_read(owned, odb, id);
+}
+
+/* One object: as a delta against its base when that is much smaller, else whole. */
+static int gather(pack_job *job, git_odb *odb, const objects *o, const wanted *w, bool thin)
+{
+	*job = (pack_job){ 0, 0, NULL, NULL, 0, NULL, NULL, PROMOTE__GIT_RAW_INIT, PROMOTE_BUF_INIT, PROMOTE_BUF_INIT, 0 };
+	if (o->memory && !thin) {
 		bool found = false;
-		int rc = gather_from_memory(job, &found, memory, w);
+		int rc = gather_from_memory(job, &found, o->memory, w);
 		if (rc || found)
 			return rc;
 	}
-	git_odb_object *base = NULL;
-	int git_rc = git_odb_read(&job->obj, odb, &w->id);
+	const promote__git_raw *object = NULL, *base = NULL;
+	promote__git_raw base_owned = PROMOTE__GIT_RAW_INIT;
+	int git_rc = read_object(&object, &job->raw, o, odb, &w->id);
 	if (git_rc < 0)
 		return promote__git_failed(git_rc, "cannot read an object to push", git_oid_tostr_s(&w->id));
-	job->data = git_odb_object_data(job->obj);
-	job->len = git_odb_object_size(job->obj);
+	job->data = object->data;
+	job->len = object->size;
 	int rc = 0;
-	if (thin && job->len >= DELTA_MIN && !git_oid_is_zero(&w->base) && git_odb_read(&base, odb, &w->base) == 0 &&
-		git_odb_object_type(base) == git_odb_object_type(job->obj))
-		rc = make_delta(&job->delta, git_odb_object_data(base), git_odb_object_size(base), job->data, job->len);
-	git_odb_object_free(base);
+	if (thin && job->len >= DELTA_MIN && !git_oid_is_zero(&w->base) &&
+		read_object(&base, &base_owned, o, odb, &w->base) == 0 && base->type == object->type)
+		rc = make_delta(&job->delta, base->data, base->size, job->data, job->len);
+	git_error_clear(); /* a base that cannot be read: the object goes whole */
+	promote__git_raw_dispose(&base_owned);
 	if (rc == 0 && job->delta.size > 0 && job->delta.size < job->len / 2) {
 		job->type = OBJ_REF_DELTA;
 		job->size = job->len = job->delta.size;
 		job->base = &w->base;
 		job->data = (const unsigned char *)job->delta.ptr;
 	} else {
-		job->type = (unsigned)git_odb_object_type(job->obj);
+		job->type = (unsigned)object->type;
 		job->size = job->len;
 	}
 	return rc;
@@ -495,7 +610,7 @@ static int write_pack(promote_buf *out, git_repository *repo, const objects *o, 
 	for (size_t first = 0; rc == 0 && first < o->list.size; first += BATCH) {
 		size_t count = o->list.size - first < BATCH ? o->list.size - first : BATCH, gathered = 0;
 		while (rc == 0 && gathered < count) {
-			rc = gather(&jobs[gathered], odb, o->memory, &o->list.ptr[first + gathered], thin);
+			rc = gather(&jobs[gathered], odb, o, &o->list.ptr[first + gathered], thin);
 			gathered++;
 		}
 		if (rc == 0)
@@ -521,8 +636,8 @@ static int pack_added(promote_buf *out, size_t *objects_out, git_repository *rep
 	promote__git_pack_entry **entries, const git_oid *commits, const git_oid *haves, const bool *from_root,
 	size_t count, bool thin)
 {
-	objects o = { PROMOTE__ARRAY_INIT, repo, memory, false, NULL, 0 };
-	objects chain = { PROMOTE__ARRAY_INIT, repo, NULL, false, NULL, 0 };
+	objects o = { PROMOTE__ARRAY_INIT, repo, memory, false, NULL, 0, PROMOTE__ARRAY_INIT, 0 };
+	objects chain = { PROMOTE__ARRAY_INIT, repo, NULL, false, NULL, 0, PROMOTE__ARRAY_INIT, 0 };
 	*objects_out = 0;
 	int git_rc = 0;
 	for (size_t k = 0; git_rc == 0 && k < count; k++) {

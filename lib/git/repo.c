@@ -1,15 +1,14 @@
 /* Reading and committing on a git repository with libgit2, no working tree. */
 #include "repo.h"
-#include "tree_patch.h"
 #include "identity.h"
+#include "odb_raw.h"
+#include "tree_patch.h"
 
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/strbuf.h"
 #include "git/global_git.h"
 #include "git/locks.h"
-
-#include <git2/sys/odb_backend.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,21 +130,21 @@ static int file_in_folder(git_oid *blob, unsigned *mode, bool *found, git_odb *o
 			return 0;
 		}
 	}
-	git_odb_object *object = NULL;
-	if (git_odb_read(&object, odb, &folder) < 0 || git_odb_object_type(object) != GIT_OBJECT_TREE) {
+	promote__git_raw object;
+	if (promote__git_raw_read(&object, odb, &folder) < 0 || object.type != GIT_OBJECT_TREE) {
 		git_error_clear();
-		git_odb_object_free(object);
+		promote__git_raw_dispose(&object);
 		return 0;
 	}
-	const unsigned char *data = git_odb_object_data(object), *id;
+	const unsigned char *id;
 	size_t from = 0, mode_len = 0;
 	const char *mode_text = NULL;
-	if (*name && (id = promote__git_tree_raw_find(data, git_odb_object_size(object), &from, name, strlen(name),
-			      &mode_text, &mode_len)) && (*mode = file_mode(mode_text, mode_len)) != 0) {
+	if (*name && (id = promote__git_tree_raw_find(object.data, object.size, &from, name, strlen(name), &mode_text,
+			      &mode_len)) && (*mode = file_mode(mode_text, mode_len)) != 0) {
 		git_oid_fromraw(blob, id);
 		*found = true;
 	}
-	git_odb_object_free(object);
+	promote__git_raw_dispose(&object);
 	return 0;
 }
 
@@ -213,43 +212,22 @@ static int put_fresh(promote_buf *out, const void *data, size_t len)
 	return rc;
 }
 
-/*
- * A blob's bytes straight from the object database's backends, as git reads them: libgit2's
- * git_odb_read() hashes every object it reads again to check its id, which costs as much as inflating
- * it (a sync of thousands of files reads thousands). The objects of a repository were hashed when they
- * came (a fetch's index-pack, a commit), and zlib's checksum still catches a damaged one. *found false
- * when no backend has it (a pack written since the database was last refreshed): read it the usual way.
- */
-static int read_from_backends(promote_buf *out, bool *found, git_repository *repo, const git_oid *id,
-	const char *path)
+/* A blob's bytes, read without hashing them again (odb_raw.h). */
+static int read_blob(promote_buf *out, git_repository *repo, const git_oid *id, const char *path)
 {
 	git_odb *odb = NULL;
-	*found = false;
-	int git_rc = git_repository_odb(&odb, repo), rc = 0;
+	promote__git_raw raw = PROMOTE__GIT_RAW_INIT;
+	int rc = 0, git_rc = git_repository_odb(&odb, repo);
+	if (git_rc == 0)
+		git_rc = promote__git_raw_read(&raw, odb, id);
 	if (git_rc < 0)
-		return promote__git_failed(git_rc, "cannot read", path);
-	size_t count = git_odb_num_backends(odb);
-	for (size_t i = 0; rc == 0 && !*found && i < count; i++) {
-		git_odb_backend *backend = NULL;
-		void *data = NULL;
-		size_t len = 0;
-		git_object_t type = GIT_OBJECT_INVALID;
-		if (git_odb_get_backend(&backend, odb, i) < 0 || !backend->read)
-			continue;
-		git_rc = backend->read(&data, &len, &type, backend, id);
-		if (git_rc == GIT_ENOTFOUND || git_rc == GIT_PASSTHROUGH) {
-			git_error_clear();
-			continue;
-		}
-		if (git_rc < 0)
-			rc = promote__git_failed(git_rc, "cannot read", path);
-		else if (type != GIT_OBJECT_BLOB)
-			rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "'%s' is not a file's contents (a %s)", path,
-				git_object_type2string(type));
-		else if ((rc = put_fresh(out, data, len)) == 0)
-			*found = true;
-		git_odb_backend_data_free(backend, data);
-	}
+		rc = promote__git_failed(git_rc, "cannot read", path);
+	else if (raw.type != GIT_OBJECT_BLOB)
+		rc = promote__error(PROMOTE_EGIT, PROMOTE_ERROR_CLASS_GIT, "'%s' is not a file's contents (a %s)", path,
+			git_object_type2string(raw.type));
+	else
+		rc = put_fresh(out, raw.data, raw.size);
+	promote__git_raw_dispose(&raw);
 	git_odb_free(odb);
 	return rc;
 }
@@ -259,9 +237,7 @@ int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *rep
 {
 	git_oid id;
 	uint64_t size = 0;
-	git_blob *blob = NULL;
-	bool found = false;
-	int rc = promote__git_file_at(&id, &size, mode, repo, commit, path), git_rc;
+	int rc = promote__git_file_at(&id, &size, mode, repo, commit, path);
 	if (rc < 0) {
 		/* said */
 	} else if (size > max) {
@@ -270,14 +246,9 @@ int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *rep
 		rc = promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT,
 			"'%s' at commit %.12s has %llu bytes, more than the limit of %zu; it was not read", path, hex,
 			(unsigned long long)size, max);
-	} else if ((rc = read_from_backends(out, &found, repo, &id, path)) < 0 || found) {
-		/* read, or said */
-	} else if ((git_rc = git_blob_lookup(&blob, repo, &id)) < 0) {
-		rc = promote__git_failed(git_rc, "cannot read", path);
 	} else {
-		rc = put_fresh(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+		rc = read_blob(out, repo, &id, path);
 	}
-	git_blob_free(blob);
 	return rc;
 }
 

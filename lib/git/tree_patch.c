@@ -1,5 +1,6 @@
 /* Files' new ids written into the trees on their paths, in place (tree_patch.h). */
 #include "tree_patch.h"
+#include "odb_raw.h"
 
 #include "core/error.h"
 
@@ -126,19 +127,19 @@ static int write_tree(git_oid *out, const store *db, const unsigned char *tree, 
 static int patch_tree(git_oid *out, bool *applicable, const store *db, const git_oid *base, pending *todo,
 	size_t count)
 {
-	git_odb_object *object = NULL;
-	if (git_odb_read(&object, db->odb, base) < 0 || git_odb_object_type(object) != GIT_OBJECT_TREE) {
+	promote__git_raw object;
+	if (promote__git_raw_read(&object, db->odb, base) < 0 || object.type != GIT_OBJECT_TREE) {
 		git_error_clear();
-		git_odb_object_free(object);
+		promote__git_raw_dispose(&object);
 		*applicable = false;
 		return 0;
 	}
-	size_t size = git_odb_object_size(object);
+	size_t size = object.size;
 	unsigned char *tree = malloc(size ? size : 1);
 	int rc = tree ? 0 : promote__error_oom();
 	if (rc == 0)
-		memcpy(tree, git_odb_object_data(object), size);
-	git_odb_object_free(object);
+		memcpy(tree, object.data, size);
+	promote__git_raw_dispose(&object);
 	size_t cursor = 0;
 	for (size_t done = 0; rc == 0 && *applicable && done < count;) {
 		size_t used = 0;

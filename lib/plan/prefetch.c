@@ -42,6 +42,9 @@ struct promote__prefetch {
 	bool stopping;
 	size_t parsed;  /* documents the workers made */
 	size_t handed;  /* documents the plans took */
+	/* Who waits, so that a condition is signalled only to someone (a wake-up is a system call): */
+	size_t sleepers;      /* workers waiting for room */
+	bool planner_waiting; /* the planning waiting for a file being read */
 	pthread_mutex_t lock;
 	pthread_cond_t room; /* the planning moved on */
 	pthread_cond_t done; /* a worker finished a file */
@@ -72,6 +75,8 @@ typedef struct worker_arg {
 	const promote__tree_reader *reader;
 } worker_arg;
 
+/* The files of one product a worker took: read and parse them, then hand them over (one lock each way for
+ * the product's files, not for each file). */
 static void *work(void *arg)
 {
 	promote__prefetch *pf = ((worker_arg *)arg)->pf;
@@ -79,24 +84,33 @@ static void *work(void *arg)
 	free(arg);
 	pthread_mutex_lock(&pf->lock);
 	while (!pf->stopping && pf->next < pf->count) {
-		ahead *a = &pf->files[pf->next];
-		if (a->item >= pf->current + LEAD) {
+		size_t item = pf->files[pf->next].item;
+		if (item >= pf->current + LEAD) {
+			pf->sleepers++;
 			pthread_cond_wait(&pf->room, &pf->lock);
+			pf->sleepers--;
 			continue;
 		}
-		pf->next++;
-		if (a->state != WAITING)
-			continue;
-		a->state = READING;
+		size_t from = pf->next, to = pf->first[item + 1];
+		pf->next = to;
+		for (size_t i = from; i < to; i++)
+			if (pf->files[i].state == WAITING)
+				pf->files[i].state = READING;
 		pthread_mutex_unlock(&pf->lock);
-		unsigned mode = 0;
-		promote_yaml_doc *doc = read_and_parse(r, a, &mode);
+		for (size_t i = from; i < to; i++) {
+			ahead *a = &pf->files[i];
+			if (a->state == READING) /* (only this worker writes it now) */
+				a->doc = read_and_parse(r, a, &a->mode);
+		}
 		pthread_mutex_lock(&pf->lock);
-		a->doc = doc;
-		a->mode = mode;
-		a->state = READ;
-		pf->parsed += doc != NULL;
-		pthread_cond_broadcast(&pf->done);
+		for (size_t i = from; i < to; i++) {
+			if (pf->files[i].state != READING)
+				continue;
+			pf->files[i].state = READ;
+			pf->parsed += pf->files[i].doc != NULL;
+		}
+		if (pf->planner_waiting)
+			pthread_cond_broadcast(&pf->done);
 	}
 	pthread_mutex_unlock(&pf->lock);
 	promote_error_clear(); /* the thread's error chain, freed */
@@ -297,13 +311,19 @@ void promote__prefetch_enter(promote__prefetch *pf, size_t index)
 		return;
 	pthread_mutex_lock(&pf->lock);
 	pf->current = index;
-	pthread_cond_broadcast(&pf->room);
+	/* Workers that ran LEAD products ahead are woken when there is room for half as many again, not
+	 * at every product: each wake-up would buy one product's work for two context switches. */
+	if (pf->sleepers && index % (LEAD / 2) == 0)
+		pthread_cond_broadcast(&pf->room);
 	/* This product's files, and any of products skipped: no worker's once this is done. */
 	for (size_t i = pf->freed; i < pf->first[index + 1]; i++) {
 		if (pf->files[i].state == WAITING)
 			pf->files[i].state = LEFT;
-		while (pf->files[i].state == READING)
+		while (pf->files[i].state == READING) {
+			pf->planner_waiting = true;
 			pthread_cond_wait(&pf->done, &pf->lock);
+			pf->planner_waiting = false;
+		}
 	}
 	pthread_mutex_unlock(&pf->lock);
 	free_before(pf, pf->first[index]);

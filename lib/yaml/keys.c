@@ -93,6 +93,21 @@ static int by_form(const void *x, const void *y)
 	return a->key < b->key ? -1 : a->key > b->key;
 }
 
+/* Up to this many spellings (most mappings: a handful of keys) are sorted in place, by insertion: qsort()
+ * costs more in calls and a merge buffer than the comparisons it saves. */
+#define SMALL_SORT 16
+
+static void sort_small(entry *entries, size_t count)
+{
+	for (size_t i = 1; i < count; i++) {
+		entry e = entries[i];
+		size_t j = i;
+		for (; j > 0 && by_form(&entries[j - 1], &e) > 0; j--)
+			entries[j] = entries[j - 1];
+		entries[j] = e;
+	}
+}
+
 /* The working space of one document's check, grown to its largest mapping and reused for every mapping:
  * one allocation for a document instead of three for each of its mappings. */
 typedef struct scratch {
@@ -154,7 +169,10 @@ static int find_repeats(const promote__ynode *map, scratch *w)
 				entries[count++] = (entry){ vals[k].form[i], n, k };
 		}
 	}
-	qsort(entries, count, sizeof *entries, by_form);
+	if (count <= SMALL_SORT)
+		sort_small(entries, count);
+	else
+		qsort(entries, count, sizeof *entries, by_form);
 	for (size_t i = 0, run = 0; i < count; i++) {
 		if (!same_form(&entries[i], &entries[run]))
 			run = i;

@@ -56,6 +56,24 @@ static void test_read(void **state)
 	git_repository_free(repo);
 }
 
+/* The pack of `commit` (what it adds to its first parent), as git itself counts its objects by type once it
+ * has indexed it (a complete pack, not thin): " 1 blob; 1 commit; 3 tree;". *objects: the count it says. */
+static void pack_counts(char *out, size_t size, size_t *objects, git_repository *repo, const git_oid *commit)
+{
+	promote_buf pack = PROMOTE_BUF_INIT;
+	assert_int_equal(promote__git_pack_added(&pack, objects, repo, commit, NULL, false), 0);
+	char path[300];
+	snprintf(path, sizeof path, "%s/push.pack", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(pack.ptr, 1, pack.size, f), pack.size);
+	fclose(f);
+	promote_buf_dispose(&pack);
+	assert_int_equal(sh(out, size, "cd %s && rm -f push.idx && git index-pack push.pack >/dev/null && "
+				      "git verify-pack -v push.idx | awk '$2 ~ /^(commit|tree|blob)$/ {print $2}' | sort | "
+				      "uniq -c | tr -s ' ' | tr '\\n' ';'", dir), 0);
+}
+
 /* The pack a push sends: the commit and what it adds, nothing the parent has. */
 static void test_pack_holds_what_the_commit_adds(void **state)
 {
@@ -69,22 +87,38 @@ static void test_pack_holds_what_the_commit_adds(void **state)
 	promote__git_commit_info info = { "T", "t@example.com", 1700000000, "pack me\n", NULL, NULL };
 	bool created;
 	assert_int_equal(promote__git_commit(&commit, &created, repo, &main, edits, 1, &info, NULL), 0);
-	promote_buf pack = PROMOTE_BUF_INIT;
+	char out[4096];
 	size_t objects = 0;
-	assert_int_equal(promote__git_pack_added(&pack, &objects, repo, &commit, NULL, false), 0);
-	char path[300], out[4096];
-	snprintf(path, sizeof path, "%s/push.pack", dir);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(pack.ptr, 1, pack.size, f), pack.size);
-	fclose(f);
-	promote_buf_dispose(&pack);
-	/* git itself indexes it (a complete pack, not thin) and lists its objects by type. */
-	assert_int_equal(sh(out, sizeof out, "cd %s && git index-pack push.pack >/dev/null && git verify-pack -v push.idx | "
-				 "awk '$2 ~ /^(commit|tree|blob)$/ {print $2}' | sort | uniq -c | tr -s ' ' | tr '\\n' ';'", dir), 0);
+	pack_counts(out, sizeof out, &objects, repo, &commit);
 	/* the commit; the root, envs and envs/dev trees; the one new blob */
 	assert_string_equal(out, " 1 blob; 1 commit; 3 tree;");
 	assert_int_equal(objects, 5);
+	git_repository_free(repo);
+}
+
+/* The two trees are walked side by side in git's order, where a folder sorts as if its name ended in '/':
+ * "a-b/" < "a.b" < "a/" < "a0". Paired wrongly, unchanged siblings would be sent again; a file that became
+ * a folder is new. */
+static void test_pack_pairs_entries_in_gits_order(void **state)
+{
+	(void)state;
+	char work[256], out[4096], head[64];
+	snprintf(work, sizeof work, "%s/order", dir);
+	assert_int_equal(sh(head, sizeof head,
+				 "mkdir %s && cd %s && " GIT "init -q -b main && mkdir a a-b && echo 1 > a/f && echo same > a-b/g && "
+				 "echo same > a.b && echo same > a0 && echo blob > x && " GIT "add -A && " GIT "commit -qm one && "
+				 "echo 2 > a/f && rm x && mkdir x && echo new > x/y && " GIT "add -A && " GIT "commit -qm two && "
+				 GIT "rev-parse HEAD | tr -d '\\n'", work, work), 0);
+	char path[300];
+	snprintf(path, sizeof path, "%s/.git", work);
+	git_repository *repo;
+	assert_int_equal(promote__git_open(&repo, path), 0);
+	git_oid commit;
+	assert_int_equal(git_oid_fromstr(&commit, head), 0);
+	size_t objects = 0;
+	pack_counts(out, sizeof out, &objects, repo, &commit);
+	/* the commit; the root, a and x trees; a/f and x/y */
+	assert_string_equal(out, " 2 blob; 1 commit; 3 tree;");
 	git_repository_free(repo);
 }
 
@@ -223,6 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_pack_holds_what_the_commit_adds),
+		cmocka_unit_test(test_pack_pairs_entries_in_gits_order),
 		cmocka_unit_test(test_tree_patch_writes_what_the_builder_writes),
 		cmocka_unit_test(test_commit_and_move_branch),
 		cmocka_unit_test(test_checked_out_branch_is_not_moved),

@@ -36,14 +36,16 @@ typedef struct entry {
 	 * the lock; NULL before, or when the tree is not in git's order (looked for by a walk). */
 	_Atomic(sorted *) sorted;
 	atomic_size_t lookups;
-	size_t refs;   /* its readers, and the cache while it holds it */
-	uint64_t used; /* when it was last looked up */
+	atomic_size_t refs;   /* its readers, and the cache while it holds it */
+	atomic_uint_fast64_t used; /* when it was last looked up */
 } entry;
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* Who reads the table shares the lock (a sync's threads look the same folders up for every file): a
+ * reader takes its reference under it, and lets go of it without; who changes the table holds it alone. */
+static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static entry *kept[ENTRIES_MAX];
 static size_t kept_bytes;
-static uint64_t clock_tick;
+static atomic_uint_fast64_t clock_tick;
 
 static void entry_free(entry *e)
 {
@@ -53,19 +55,16 @@ static void entry_free(entry *e)
 	free(e);
 }
 
-/* One reference less (the lock held): the last frees it. */
-static bool unref_locked(entry *e)
+/* One reference less: true for the last, whose holder frees it. */
+static bool unref(entry *e)
 {
-	return --e->refs == 0;
+	return atomic_fetch_sub(&e->refs, 1) == 1;
 }
 
 static void release(void *holder)
 {
 	entry *e = holder;
-	pthread_mutex_lock(&lock);
-	bool last = unref_locked(e);
-	pthread_mutex_unlock(&lock);
-	if (last)
+	if (unref(e))
 		entry_free(e);
 }
 
@@ -106,10 +105,16 @@ static void hand_out(promote__git_raw *out, entry *e)
 	out->holder = e;
 }
 
+static void touch(entry *e)
+{
+	atomic_store_explicit(&e->used, atomic_fetch_add(&clock_tick, 1) + 1, memory_order_relaxed);
+}
+
+/* (Looked for at every folder of every file a sync reads: compared in place, not through a call.) */
 static entry *find_locked(const git_oid *id)
 {
 	for (size_t i = 0; i < ENTRIES_MAX; i++)
-		if (kept[i] && git_oid_equal(&kept[i]->id, id))
+		if (kept[i] && memcmp(kept[i]->id.id, id->id, GIT_OID_RAWSZ) == 0)
 			return kept[i];
 	return NULL;
 }
@@ -122,29 +127,29 @@ static bool put(entry *e)
 		return false;
 	entry *dropped[ENTRIES_MAX];
 	size_t drops = 0;
-	pthread_mutex_lock(&lock);
+	pthread_rwlock_wrlock(&lock);
 	bool there = find_locked(&e->id) != NULL;
 	while (!there) {
 		size_t free_slot = ENTRIES_MAX, oldest = ENTRIES_MAX;
 		for (size_t i = 0; i < ENTRIES_MAX; i++) {
 			if (!kept[i])
 				free_slot = i;
-			else if (oldest == ENTRIES_MAX || kept[i]->used < kept[oldest]->used)
+			else if (oldest == ENTRIES_MAX || atomic_load(&kept[i]->used) < atomic_load(&kept[oldest]->used))
 				oldest = i;
 		}
 		if (free_slot < ENTRIES_MAX && kept_bytes + e->size <= BYTES_MAX) {
-			e->refs++;
-			e->used = ++clock_tick;
+			atomic_fetch_add(&e->refs, 1);
+			touch(e);
 			kept[free_slot] = e;
 			kept_bytes += e->size;
 			break;
 		}
 		kept_bytes -= kept[oldest]->size;
-		if (unref_locked(kept[oldest]))
+		if (unref(kept[oldest]))
 			dropped[drops++] = kept[oldest];
 		kept[oldest] = NULL;
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_rwlock_unlock(&lock);
 	for (size_t i = 0; i < drops; i++)
 		entry_free(dropped[i]);
 	return !there;
@@ -155,7 +160,8 @@ static entry *entry_new(const git_oid *id)
 	entry *e = calloc(1, sizeof *e);
 	if (e) {
 		e->id = *id;
-		e->refs = 1;
+		atomic_init(&e->refs, 1);
+		atomic_init(&e->used, 0);
 		e->read = (promote__git_raw)PROMOTE__GIT_RAW_INIT;
 		atomic_init(&e->sorted, NULL);
 		atomic_init(&e->lookups, 0);
@@ -165,13 +171,13 @@ static entry *entry_new(const git_oid *id)
 
 int promote__git_tree_read(promote__git_raw *out, git_odb *odb, const git_oid *id, bool keep)
 {
-	pthread_mutex_lock(&lock);
+	pthread_rwlock_rdlock(&lock);
 	entry *e = find_locked(id);
 	if (e) {
-		e->refs++;
-		e->used = ++clock_tick;
+		atomic_fetch_add(&e->refs, 1);
+		touch(e);
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_rwlock_unlock(&lock);
 	if (e) {
 		hand_out(out, e);
 		return 0;
@@ -261,14 +267,14 @@ void promote__git_tree_cache_clear(void)
 {
 	entry *dropped[ENTRIES_MAX];
 	size_t drops = 0;
-	pthread_mutex_lock(&lock);
+	pthread_rwlock_wrlock(&lock);
 	for (size_t i = 0; i < ENTRIES_MAX; i++) {
-		if (kept[i] && unref_locked(kept[i]))
+		if (kept[i] && unref(kept[i]))
 			dropped[drops++] = kept[i];
 		kept[i] = NULL;
 	}
 	kept_bytes = 0;
-	pthread_mutex_unlock(&lock);
+	pthread_rwlock_unlock(&lock);
 	for (size_t i = 0; i < drops; i++)
 		entry_free(dropped[i]);
 }

@@ -329,6 +329,7 @@ static int start(promote_release **out, promote_context *ctx, const char *produc
 		promote_release_free(r);
 		return rc;
 	}
+	r->just_started = true;
 	*out = r;
 	return 0;
 }

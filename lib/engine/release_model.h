@@ -147,6 +147,7 @@ struct promote_release {
 	bool has_tip;
 	promote_release_options opts; /* author and events (strings borrowed from the caller) */
 	bool listed;           /* a list's item: read-only */
+	bool just_started;     /* made by promote_release_start() and not polled yet */
 	struct json_object *notices; /* "notifications": what was sent of its events (engine/notify.h); NULL: none */
 	int64_t notify_due;    /* not recorded: when a notification is to be tried again (0: none) */
 };

@@ -22,6 +22,8 @@
 
 /* How often one poll goes round the steps while they move (a flow is a small DAG). */
 #define MAX_PASSES 64
+/* How recently the mirror may have been fetched for a release's first poll to go without a fetch (see poll()). */
+#define JUST_FETCHED_MS 5000
 
 static bool release_final(int state)
 {
@@ -520,8 +522,14 @@ static int poll(promote_release *r, uint32_t *next_poll_ms, bool fetch)
 	int rc = promote__context_session(&session, r->ctx);
 	if (rc == 0)
 		rc = promote__git_session_settle_own(session);
+	/* (The first poll of a release just started, on a mirror fetched just before, would fetch the record
+	 * it has just pushed: a round trip of three requests for nothing new. Another process's move is met
+	 * anyway, by the compare-and-swap of what this poll writes.) */
+	bool just_started = r->just_started;
+	r->just_started = false;
 	if (rc == 0 && fetch)
-		rc = promote__git_session_refresh(session);
+		rc = just_started ? promote__git_session_refresh_unless_fresh(session, JUST_FETCHED_MS)
+				  : promote__git_session_refresh(session);
 	if (rc == 0)
 		rc = promote__release_load(r);
 	for (int pass = 0; rc == 0 && pass < MAX_PASSES && !release_final(r->state); pass++) {

@@ -1,6 +1,7 @@
 /* libgit2's start and stop, for core's run-time (see global_git.h). */
 #include "global_git.h"
 #include "net_stream.h"
+#include "tree_cache.h"
 
 #include "core/error.h"
 
@@ -31,6 +32,7 @@ static int git_start(void)
 static void git_stop(void)
 {
 	promote__git_stream_unregister();
+	promote__git_tree_cache_clear();
 	git_libgit2_shutdown();
 }
 

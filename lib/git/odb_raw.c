@@ -23,7 +23,7 @@ int promote__git_raw_read(promote__git_raw *out, git_odb *odb, const git_oid *id
 		}
 		if (git_rc < 0)
 			return git_rc;
-		*out = (promote__git_raw){ data, len, type, backend, data, NULL };
+		*out = (promote__git_raw){ data, len, type, backend, data, NULL, NULL, NULL };
 		return 0;
 	}
 	git_odb_object *object = NULL;
@@ -31,7 +31,7 @@ int promote__git_raw_read(promote__git_raw *out, git_odb *odb, const git_oid *id
 	if (git_rc < 0)
 		return git_rc;
 	*out = (promote__git_raw){ git_odb_object_data(object), git_odb_object_size(object), git_odb_object_type(object),
-		NULL, NULL, object };
+		NULL, NULL, object, NULL, NULL };
 	return 0;
 }
 
@@ -40,5 +40,7 @@ void promote__git_raw_dispose(promote__git_raw *raw)
 	if (raw->owned)
 		git_odb_backend_data_free(raw->backend, raw->owned);
 	git_odb_object_free(raw->object);
+	if (raw->release)
+		raw->release(raw->holder);
 	*raw = (promote__git_raw)PROMOTE__GIT_RAW_INIT;
 }

@@ -19,13 +19,16 @@ typedef struct promote__git_raw {
 	const unsigned char *data;
 	size_t size;
 	git_object_t type;
-	/* who owns `data`: a backend's buffer, or (read the usual way) an object of the database */
+	/* who owns `data`: a backend's buffer, (read the usual way) an object of the database, or a holder
+	 * that release() lets go of (a tree of the cache, tree_cache.h) */
 	git_odb_backend *backend;
 	void *owned;
 	git_odb_object *object;
+	void (*release)(void *holder);
+	void *holder;
 } promote__git_raw;
 
-#define PROMOTE__GIT_RAW_INIT { NULL, 0, GIT_OBJECT_INVALID, NULL, NULL, NULL }
+#define PROMOTE__GIT_RAW_INIT { NULL, 0, GIT_OBJECT_INVALID, NULL, NULL, NULL, NULL, NULL }
 
 /*
  * `id` from the first backend of `odb` that has it; read with

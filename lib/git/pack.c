@@ -17,6 +17,8 @@
  */
 #include "repo.h"
 #include "odb_raw.h"
+#include "tree_cache.h"
+#include "tree_raw.h"
 
 #include "core/array.h"
 #include "core/buf.h"
@@ -130,11 +132,10 @@ static int want(objects *o, const git_oid *id, const git_oid *base)
 	return 0;
 }
 
-/* One entry of a tree as git stores it: "MODE NAME\0" and the 20 bytes of its id. */
+/* An entry of a stored tree, and what it names: a blob, a tree, or a submodule's commit. */
 typedef struct raw_entry {
-	const char *name;
-	size_t len;
-	git_object_t type; /* a blob, a tree, or a submodule's commit */
+	promote__git_tree_entry_raw raw;
+	git_object_t type;
 	git_oid id;
 } raw_entry;
 
@@ -142,32 +143,12 @@ typedef struct raw_entry {
  * (*at left short of its end). */
 static bool next_entry(raw_entry *e, const promote__git_raw *tree, size_t *at)
 {
-	const unsigned char *data = tree->data, *space, *nul;
-	if (*at >= tree->size || !(space = memchr(data + *at, ' ', tree->size - *at)) ||
-		!(nul = memchr(space, '\0', tree->size - (size_t)(space - data))) ||
-		(size_t)(nul - data) + 1 + GIT_OID_RAWSZ > tree->size)
+	if (!promote__git_tree_raw_next(&e->raw, tree->data, tree->size, at))
 		return false;
-	const char *mode = (const char *)data + *at;
-	size_t mode_len = (size_t)((const char *)space - mode);
-	e->name = (const char *)space + 1;
-	e->len = (size_t)((const char *)nul - e->name);
-	e->type = mode_len == 5 && memcmp(mode, "40000", 5) == 0 ? GIT_OBJECT_TREE
-		: mode_len == 6 && memcmp(mode, "160000", 6) == 0 ? GIT_OBJECT_COMMIT : GIT_OBJECT_BLOB;
-	git_oid_fromraw(&e->id, nul + 1);
-	*at = (size_t)(nul - data) + 1 + GIT_OID_RAWSZ;
+	e->type = e->raw.mode == GIT_FILEMODE_TREE ? GIT_OBJECT_TREE
+		: e->raw.mode == GIT_FILEMODE_COMMIT ? GIT_OBJECT_COMMIT : GIT_OBJECT_BLOB;
+	git_oid_fromraw(&e->id, e->raw.id);
 	return true;
-}
-
-/* git's order of a tree's entries: by name, a folder's as if it ended in '/'. */
-static int entry_order(const raw_entry *a, const raw_entry *b)
-{
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->name, b->name, n);
-	if (c)
-		return c;
-	unsigned ca = n < a->len ? (unsigned char)a->name[n] : a->type == GIT_OBJECT_TREE ? '/' : 0;
-	unsigned cb = n < b->len ? (unsigned char)b->name[n] : b->type == GIT_OBJECT_TREE ? '/' : 0;
-	return ca < cb ? -1 : ca > cb;
 }
 
 /* `raw`, the tree `id`, kept for the pack when it is large and there is room, else disposed of. */
@@ -187,21 +168,10 @@ static void keep_tree(objects *o, const git_oid *id, promote__git_raw *raw)
 /* The tree `id` if the walk kept it, else NULL. */
 static const promote__git_raw *kept(const objects *o, const git_oid *id)
 {
-	for (size_t i = 0; o && i < o->trees.size; i++)
+	for (size_t i = 0; i < o->trees.size; i++)
 		if (git_oid_equal(&o->trees.ptr[i].id, id))
 			return &o->trees.ptr[i].raw;
 	return NULL;
-}
-
-static int read_tree(promote__git_raw *out, git_odb *odb, const git_oid *id)
-{
-	int git_rc = promote__git_raw_read(out, odb, id);
-	if (git_rc == 0 && out->type != GIT_OBJECT_TREE) {
-		promote__git_raw_dispose(out);
-		git_error_set_str(GIT_ERROR_INVALID, "a folder's object is not a tree");
-		git_rc = GIT_ERROR;
-	}
-	return git_rc;
 }
 
 /*
@@ -215,10 +185,10 @@ static int want_added(objects *o, git_odb *odb, const git_oid *id, const git_oid
 	promote__git_raw tree, was_tree = PROMOTE__GIT_RAW_INIT;
 	int git_rc = want(o, id, old);
 	if (git_rc == 0)
-		git_rc = read_tree(&tree, odb, id);
+		git_rc = promote__git_tree_read(&tree, odb, id, false);
 	if (git_rc < 0)
 		return git_rc;
-	if (old && (git_rc = read_tree(&was_tree, odb, old)) < 0) {
+	if (old && (git_rc = promote__git_tree_read(&was_tree, odb, old, false)) < 0) {
 		promote__git_raw_dispose(&tree);
 		return git_rc;
 	}
@@ -227,7 +197,7 @@ static int want_added(objects *o, git_odb *odb, const git_oid *id, const git_oid
 	bool more_old = old && next_entry(&was, &was_tree, &old_at);
 	while (git_rc == 0 && next_entry(&e, &tree, &at)) {
 		int order = -1;
-		while (more_old && (order = entry_order(&was, &e)) < 0)
+		while (more_old && (order = promote__git_tree_raw_order(&was.raw, &e.raw)) < 0)
 			more_old = next_entry(&was, &was_tree, &old_at);
 		bool paired = more_old && order == 0;
 		if (paired && git_oid_equal(&was.id, &e.id))

@@ -2,7 +2,7 @@
 #include "repo.h"
 #include "identity.h"
 #include "odb_raw.h"
-#include "tree_patch.h"
+#include "tree_cache.h"
 
 #include "core/buf.h"
 #include "core/error.h"
@@ -86,86 +86,94 @@ int promote__git_tree_of(git_tree **out, git_repository *repo, const git_oid *co
 	return 0;
 }
 
-/* The mode of a tree entry as git writes it ("100644"), as a reader's (PROMOTE__MODE_*); 0: not a file. */
-static unsigned file_mode(const char *text, size_t len)
+/* A tree entry's mode as a reader's (PROMOTE__MODE_*); 0: not a file. (git once wrote 100664 for a
+ * file: a file still.) */
+static unsigned reader_mode(git_filemode_t mode)
 {
-	static const struct {
-		const char *text;
-		unsigned mode;
-	} modes[] = { { "100644", PROMOTE__MODE_FILE }, { "100755", PROMOTE__MODE_EXECUTABLE },
-		{ "120000", PROMOTE__MODE_LINK } };
-	for (size_t i = 0; i < PROMOTE_ARRAY_SIZE(modes); i++)
-		if (strlen(modes[i].text) == len && memcmp(modes[i].text, text, len) == 0)
-			return modes[i].mode;
-	return 0;
+	return mode == GIT_FILEMODE_LINK ? PROMOTE__MODE_LINK
+		: mode == GIT_FILEMODE_BLOB_EXECUTABLE ? PROMOTE__MODE_EXECUTABLE
+		: mode == GIT_FILEMODE_BLOB || (unsigned)mode == 0100664 ? PROMOTE__MODE_FILE : 0;
 }
 
 /*
- * The file `path` of `root` found with its own folder read as git stores it,
- * not through libgit2's trees: the folders above it are looked up (cached:
- * every file of a folder of thousands of applications passes there), but
- * the small folder of one application is read once for one file, and its
- * tree kept in the cache would stay to the end (a sync reads a file in each
- * of 10,000 folders of each environment). *found false, no error set, for
- * anything but a file there: the caller's lookup then says what is there.
+ * The file `path` of the tree `root` found with its trees read as git
+ * stores them (tree_cache.h), not through libgit2's: the folders above it
+ * are kept (every file of a folder of thousands of applications passes
+ * there, and a release reads a file at the commit that has just written
+ * them), the file's own small folder is read once. *found false, no error
+ * set, for anything but a file there: the caller's lookup then says what
+ * is there.
  */
-static int file_in_folder(git_oid *blob, unsigned *mode, bool *found, git_odb *odb, git_tree *root, const char *path)
+static int file_in_tree(git_oid *blob, unsigned *mode, bool *found, git_odb *odb, const git_oid *root,
+	const char *path)
 {
 	*found = false;
-	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
-	git_oid folder;
-	git_oid_cpy(&folder, git_tree_id(root));
-	if (slash) {
-		char *dir = strndup(path, (size_t)(slash - path));
-		git_tree_entry *entry = NULL;
-		if (!dir)
-			return promote__error_oom();
-		bool tree = git_tree_entry_bypath(&entry, root, dir) == 0 && git_tree_entry_type(entry) == GIT_OBJECT_TREE;
-		if (tree)
-			git_oid_cpy(&folder, git_tree_entry_id(entry));
-		git_tree_entry_free(entry);
-		free(dir);
-		if (!tree) {
+	git_oid tree = *root;
+	for (const char *part = path;;) {
+		const char *slash = strchr(part, '/');
+		size_t len = slash ? (size_t)(slash - part) : strlen(part);
+		promote__git_raw raw;
+		promote__git_tree_entry_raw e;
+		if (promote__git_tree_read(&raw, odb, &tree, slash != NULL) < 0) {
 			git_error_clear();
 			return 0;
 		}
+		bool there = len && promote__git_tree_lookup(&e, &raw, part, len) &&
+			(slash ? e.mode == GIT_FILEMODE_TREE : (*mode = reader_mode(e.mode)) != 0);
+		if (there)
+			git_oid_fromraw(slash ? &tree : blob, e.id);
+		promote__git_raw_dispose(&raw);
+		if (!there || !slash) {
+			*found = there;
+			return 0;
+		}
+		part = slash + 1;
 	}
-	promote__git_raw object;
-	if (promote__git_raw_read(&object, odb, &folder) < 0 || object.type != GIT_OBJECT_TREE) {
-		git_error_clear();
-		promote__git_raw_dispose(&object);
-		return 0;
-	}
-	const unsigned char *id;
-	size_t from = 0, mode_len = 0;
-	const char *mode_text = NULL;
-	if (*name && (id = promote__git_tree_raw_find(object.data, object.size, &from, name, strlen(name), &mode_text,
-			      &mode_len)) && (*mode = file_mode(mode_text, mode_len)) != 0) {
-		git_oid_fromraw(blob, id);
-		*found = true;
-	}
-	promote__git_raw_dispose(&object);
-	return 0;
 }
 
-int promote__git_file_at(git_oid *blob, uint64_t *size, unsigned *mode, git_repository *repo, const git_oid *commit,
+/* What is at `path` when it is not a file found by file_in_tree(): libgit2's lookup says it. */
+static int not_a_file(git_oid *blob, unsigned *mode, git_repository *repo, const git_oid *commit,
 	const char *path)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
-	git_odb *odb = NULL;
-	int rc = 0, git_rc;
 	char id[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(id, sizeof id, commit);
+	int rc = promote__git_tree_of(&tree, repo, commit), git_rc;
+	if (rc < 0) {
+		/* said */
+	} else if ((git_rc = git_tree_entry_bypath(&entry, tree, path)) < 0) {
+		rc = git_rc == GIT_ENOTFOUND
+			? promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "commit %.12s has no file '%s'", id, path)
+			: promote__git_failed(git_rc, "cannot read", path);
+	} else if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT,
+			"'%s' is a folder at commit %.12s, not a file", path, id);
+	} else { /* a file after all (a tree out of git's order) */
+		git_oid_cpy(blob, git_tree_entry_id(entry));
+		*mode = reader_mode(git_tree_entry_filemode(entry));
+	}
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	return rc;
+}
+
+/* promote__git_file_at() with the repository's object database. */
+static int file_at(git_oid *blob, uint64_t *size, unsigned *mode, git_repository *repo, git_odb *odb,
+	const git_oid *commit, const char *path)
+{
+	git_commit *c = NULL;
+	char id[GIT_OID_HEXSZ + 1];
 	bool found = false;
 	unsigned found_mode = 0;
-	if ((rc = promote__git_tree_of(&tree, repo, commit)) < 0) {
-		/* the commit cannot be read: said */
-	} else if ((git_rc = git_repository_odb(&odb, repo)) < 0) {
-		rc = promote__git_failed(git_rc, "cannot read", path);
-	} else if ((rc = file_in_folder(blob, &found_mode, &found, odb, tree, path)) < 0) {
-		/* out of memory: said */
-	} else if (found) {
+	int rc = 0, git_rc;
+	if ((git_rc = git_commit_lookup(&c, repo, commit)) < 0) {
+		git_oid_tostr(id, sizeof id, commit);
+		rc = promote__git_failed(git_rc, "cannot read commit", id);
+	} else if ((rc = file_in_tree(blob, &found_mode, &found, odb, git_commit_tree_id(c), path)) < 0 ||
+		(!found && (rc = not_a_file(blob, &found_mode, repo, commit, path)) < 0)) {
+		/* said */
+	} else {
 		/* The object's header only: a huge blob costs nothing to refuse. */
 		size_t n = 0;
 		git_object_t type;
@@ -174,29 +182,19 @@ int promote__git_file_at(git_oid *blob, uint64_t *size, unsigned *mode, git_repo
 		*size = n;
 		if (mode)
 			*mode = found_mode;
-	} else if ((git_rc = git_tree_entry_bypath(&entry, tree, path)) < 0) {
-		rc = git_rc == GIT_ENOTFOUND
-			? promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT, "commit %.12s has no file '%s'", id, path)
-			: promote__git_failed(git_rc, "cannot read", path);
-	} else if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
-		rc = promote__error(PROMOTE_ENOTFOUND, PROMOTE_ERROR_CLASS_GIT,
-			"'%s' is a folder at commit %.12s, not a file", path, id);
-	} else {
-		/* The object's header only: a huge blob costs nothing to refuse. */
-		size_t n = 0;
-		git_object_t type;
-		git_oid_cpy(blob, git_tree_entry_id(entry));
-		if ((git_rc = git_odb_read_header(&n, &type, odb, blob)) < 0)
-			rc = promote__git_failed(git_rc, "cannot read", path);
-		*size = n;
-		git_filemode_t m = git_tree_entry_filemode(entry);
-		if (mode)
-			*mode = m == GIT_FILEMODE_LINK ? PROMOTE__MODE_LINK
-				: m == GIT_FILEMODE_BLOB_EXECUTABLE ? PROMOTE__MODE_EXECUTABLE : PROMOTE__MODE_FILE;
 	}
+	git_commit_free(c);
+	return rc;
+}
+
+int promote__git_file_at(git_oid *blob, uint64_t *size, unsigned *mode, git_repository *repo, const git_oid *commit,
+	const char *path)
+{
+	git_odb *odb = NULL;
+	int git_rc = git_repository_odb(&odb, repo);
+	int rc = git_rc < 0 ? promote__git_failed(git_rc, "cannot read", path)
+			    : file_at(blob, size, mode, repo, odb, commit, path);
 	git_odb_free(odb);
-	git_tree_entry_free(entry);
-	git_tree_free(tree);
 	return rc;
 }
 
@@ -213,13 +211,10 @@ static int put_fresh(promote_buf *out, const void *data, size_t len)
 }
 
 /* A blob's bytes, read without hashing them again (odb_raw.h). */
-static int read_blob(promote_buf *out, git_repository *repo, const git_oid *id, const char *path)
+static int read_blob(promote_buf *out, git_odb *odb, const git_oid *id, const char *path)
 {
-	git_odb *odb = NULL;
 	promote__git_raw raw = PROMOTE__GIT_RAW_INIT;
-	int rc = 0, git_rc = git_repository_odb(&odb, repo);
-	if (git_rc == 0)
-		git_rc = promote__git_raw_read(&raw, odb, id);
+	int rc = 0, git_rc = promote__git_raw_read(&raw, odb, id);
 	if (git_rc < 0)
 		rc = promote__git_failed(git_rc, "cannot read", path);
 	else if (raw.type != GIT_OBJECT_BLOB)
@@ -228,7 +223,6 @@ static int read_blob(promote_buf *out, git_repository *repo, const git_oid *id, 
 	else
 		rc = put_fresh(out, raw.data, raw.size);
 	promote__git_raw_dispose(&raw);
-	git_odb_free(odb);
 	return rc;
 }
 
@@ -237,7 +231,10 @@ int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *rep
 {
 	git_oid id;
 	uint64_t size = 0;
-	int rc = promote__git_file_at(&id, &size, mode, repo, commit, path);
+	git_odb *odb = NULL;
+	int git_rc = git_repository_odb(&odb, repo);
+	int rc = git_rc < 0 ? promote__git_failed(git_rc, "cannot read", path)
+			    : file_at(&id, &size, mode, repo, odb, commit, path);
 	if (rc < 0) {
 		/* said */
 	} else if (size > max) {
@@ -247,8 +244,9 @@ int promote__git_read_file(promote_buf *out, unsigned *mode, git_repository *rep
 			"'%s' at commit %.12s has %llu bytes, more than the limit of %zu; it was not read", path, hex,
 			(unsigned long long)size, max);
 	} else {
-		rc = read_blob(out, repo, &id, path);
+		rc = read_blob(out, odb, &id, path);
 	}
+	git_odb_free(odb);
 	return rc;
 }
 

@@ -4,6 +4,7 @@
 #include "locks.h"
 #include "mirror.h"
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/strbuf.h"
 
@@ -167,6 +168,7 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 	int rc = promote__git_mirror(&s->path, loc->repository, loc->cache_dir, &s->creds, loc->events);
 	bool remote = rc == 0 && promote__git_is_remote(loc->repository);
 	s->fetches[PROMOTE_TRANSFER_OK] += remote; /* the clone or fetch of the mirror */
+	s->fetched_ms = remote ? promote__now_ms() : 0;
 	if (rc == 0 && ((remote && !(s->remote_url = strdup(loc->repository))) ||
 			       (loc->remote_name && !(s->remote_name = strdup(loc->remote_name))) ||
 			       !(s->where = remote ? promote__redact_url(loc->repository) : strdup(s->path))))
@@ -246,7 +248,15 @@ int promote__git_session_refresh(promote__git_session *s)
 		return 0;
 	int rc = promote__git_mirror_fetch(s->repo, s->path, s->remote_url, &s->creds, &s->events);
 	s->fetches[rc ? PROMOTE_TRANSFER_FAILED : PROMOTE_TRANSFER_OK]++;
+	if (rc == 0)
+		s->fetched_ms = promote__now_ms();
 	return rc;
+}
+
+int promote__git_session_refresh_unless_fresh(promote__git_session *s, uint32_t fresh_ms)
+{
+	bool fresh = s->fetched_ms && promote__now_ms() - s->fetched_ms < (int64_t)fresh_ms;
+	return fresh ? 0 : promote__git_session_refresh(s);
 }
 
 int promote__git_session_pushed(promote__git_session *s, int rc)

@@ -48,6 +48,7 @@ typedef struct promote__git_session {
 	bool own_locks_settled; /* promote__git_session_settle_own() ran */
 	/* The transfers with the remote, by outcome (promote_context_transfers()). */
 	uint64_t fetches[3], pushes[3];
+	int64_t fetched_ms; /* when the mirror was last fetched (promote__now_ms()); 0: never */
 } promote__git_session;
 
 /* A record's versions written in a remote's mirror and kept in this process
@@ -93,6 +94,9 @@ void promote__git_session_reader_close(promote__tree_reader *reader);
 /* Learn the remote's latest branches and records (a fetch into the mirror);
  * nothing for a local repository. */
 int promote__git_session_refresh(promote__git_session *s);
+
+/* The same, unless the mirror was fetched less than `fresh_ms` ago. */
+int promote__git_session_refresh_unless_fresh(promote__git_session *s, uint32_t fresh_ms);
 
 /*
  * Point `ref` (a full name) at `target` where changes land: pushed to the

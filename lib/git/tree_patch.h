@@ -35,14 +35,4 @@ typedef struct promote__tree_patch {
 int promote__git_tree_patch(git_oid *out, bool *applicable, git_repository *repo, const git_oid *base,
 	const promote__tree_patch *patches, size_t count, git_odb_backend *into);
 
-/*
- * The entry `name` (len bytes) of a tree as git stores it (`tree`, `size`
- * bytes: "MODE NAME\0ID" entries), looked for from byte *from on, then from
- * the start: where its 20-byte id starts, and its mode (*mode, *mode_len
- * bytes of octal digits); NULL when absent or the tree is malformed. *from
- * moves past it, so that names looked for in git's order are found soon.
- */
-const unsigned char *promote__git_tree_raw_find(const unsigned char *tree, size_t size, size_t *from, const char *name,
-	size_t len, const char **mode, size_t *mode_len);
-
 #endif

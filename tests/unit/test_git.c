@@ -3,6 +3,7 @@
 
 #include "git/commit.h"
 #include "git/repo.h"
+#include "git/tree_cache.h"
 #include "git/tree_patch.h"
 
 #include <unistd.h>
@@ -119,6 +120,123 @@ static void test_pack_pairs_entries_in_gits_order(void **state)
 	pack_counts(out, sizeof out, &objects, repo, &commit);
 	/* the commit; the root, a and x trees; a/f and x/y */
 	assert_string_equal(out, " 2 blob; 1 commit; 3 tree;");
+	git_repository_free(repo);
+}
+
+/* A folder large enough to be kept and looked up by a binary search (tree_cache.c), and to be written
+ * with its id computed apart (tree_patch.c): 600 files, and names that sort differently as a file and as a
+ * folder ("a" is a folder: git orders it as "a/", after "a-b" and "a.b"). */
+static git_repository *large_folder(git_oid *commit, const char *name)
+{
+	char work[256], head[64], path[300];
+	snprintf(work, sizeof work, "%s/%s", dir, name);
+	assert_int_equal(sh(head, sizeof head,
+				 "mkdir %s && cd %s && " GIT "init -q -b main && mkdir -p big/a big/a-b && "
+				 "for i in $(seq 100 699); do echo $i > big/f$i; done && echo in-a > big/a/f && "
+				 "echo in-a-b > big/a-b/g && echo a.b > big/a.b && echo a0 > big/a0 && echo x > big/x && "
+				 GIT "add -A && " GIT "commit -qm big && " GIT "rev-parse HEAD | tr -d '\\n'", work, work), 0);
+	snprintf(path, sizeof path, "%s/.git", work);
+	git_repository *repo;
+	assert_int_equal(promote__git_open(&repo, path), 0);
+	assert_int_equal(git_oid_fromstr(commit, head), 0);
+	return repo;
+}
+
+/* Files are found in a large folder by their stored entries, at the first lookup (a walk) and the next ones
+ * (a binary search), and what is not a file there is said as libgit2 finds it. */
+static void test_read_in_large_folder(void **state)
+{
+	(void)state;
+	git_oid commit;
+	git_repository *repo = large_folder(&commit, "large-read");
+	static const char *const files[][2] = { { "big/a/f", "in-a\n" }, { "big/a-b/g", "in-a-b\n" },
+		{ "big/a.b", "a.b\n" }, { "big/a0", "a0\n" }, { "big/f100", "100\n" }, { "big/f699", "699\n" },
+		{ "big/x", "x\n" } };
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+			promote_buf buf = PROMOTE_BUF_INIT;
+			assert_int_equal(promote__git_read(&buf, repo, &commit, files[i][0], 1024), 0);
+			assert_string_equal(buf.ptr, files[i][1]);
+			promote_buf_dispose(&buf);
+		}
+	}
+	promote_buf buf = PROMOTE_BUF_INIT;
+	assert_int_equal(promote__git_read(&buf, repo, &commit, "big/a", 1024), PROMOTE_ENOTFOUND);
+	assert_non_null(strstr(promote_error_last()->message, "'big/a' is a folder at commit"));
+	assert_int_equal(promote__git_read(&buf, repo, &commit, "big/x/y", 1024), PROMOTE_ENOTFOUND);
+	assert_non_null(strstr(promote_error_last()->message, "has no file 'big/x/y'"));
+	assert_int_equal(promote__git_read(&buf, repo, &commit, "big/f700", 1024), PROMOTE_ENOTFOUND);
+	assert_int_equal(promote__git_read(&buf, repo, &commit, "big//a0", 1024), PROMOTE_ENOTFOUND);
+	assert_null(buf.ptr);
+	git_repository_free(repo);
+}
+
+/* The entries of a kept tree as libgit2 reads them: by a walk at the first lookup, by a binary search from
+ * the second on, whether the name is a file's or a folder's. */
+static void test_tree_lookup_in_kept_tree(void **state)
+{
+	(void)state;
+	git_oid commit;
+	git_repository *repo = large_folder(&commit, "large-lookup");
+	git_odb *odb;
+	assert_int_equal(git_repository_odb(&odb, repo), 0);
+	git_commit *c;
+	git_tree *root, *big;
+	assert_int_equal(git_commit_lookup(&c, repo, &commit), 0);
+	assert_int_equal(git_commit_tree(&root, c), 0);
+	assert_int_equal(git_tree_lookup(&big, repo, git_tree_entry_id(git_tree_entry_byname(root, "big"))), 0);
+	static const char *const names[] = { "a", "a-b", "a.b", "a0", "f100", "f417", "f699", "x" };
+	for (int round = 0; round < 3; round++) {
+		promote__git_raw raw;
+		assert_int_equal(promote__git_tree_read(&raw, odb, git_tree_id(big), false), 0);
+		assert_non_null(raw.holder); /* kept: over 4 KiB */
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+			const git_tree_entry *want = git_tree_entry_byname(big, names[i]);
+			promote__git_tree_entry_raw e;
+			assert_true(promote__git_tree_lookup(&e, &raw, names[i], strlen(names[i])));
+			assert_int_equal(e.mode, git_tree_entry_filemode_raw(want));
+			assert_memory_equal(e.id, git_tree_entry_id(want)->id, GIT_OID_RAWSZ);
+		}
+		promote__git_tree_entry_raw e;
+		assert_false(promote__git_tree_lookup(&e, &raw, "a/", 2));
+		assert_false(promote__git_tree_lookup(&e, &raw, "f7", 2));
+		assert_false(promote__git_tree_lookup(&e, &raw, "", 0));
+		promote__git_raw_dispose(&raw);
+	}
+	git_tree_free(big);
+	git_tree_free(root);
+	git_commit_free(c);
+	git_odb_free(odb);
+	git_repository_free(repo);
+}
+
+/* A large folder patched: the tree the builder writes, stored where git itself reads it. */
+static void test_tree_patch_of_large_folder(void **state)
+{
+	(void)state;
+	char out[256];
+	git_oid commit, blob, patched, built;
+	git_repository *repo = large_folder(&commit, "large-patch");
+	git_commit *c;
+	git_tree *tree;
+	assert_int_equal(git_commit_lookup(&c, repo, &commit), 0);
+	assert_int_equal(git_commit_tree(&tree, c), 0);
+	assert_int_equal(git_blob_create_from_buffer(&blob, repo, "new\n", 4), 0);
+	promote__tree_patch patch = { "big/f400", blob, GIT_FILEMODE_BLOB };
+	git_tree_update update = { GIT_TREE_UPDATE_UPSERT, blob, GIT_FILEMODE_BLOB, "big/f400" };
+	bool applicable = false;
+	assert_int_equal(promote__git_tree_patch(&patched, &applicable, repo, git_tree_id(tree), &patch, 1, NULL), 0);
+	assert_true(applicable);
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof hex, &patched);
+	/* git reads the new folder from the object database before libgit2's builder writes it again */
+	assert_int_equal(sh(out, sizeof out, "cd %s/large-patch && " GIT "cat-file -p %s:big/f400 && " GIT
+				 "ls-tree %s:big | wc -l", dir, hex, hex), 0);
+	assert_string_equal(out, "new\n605");
+	assert_int_equal(git_tree_create_updated(&built, repo, tree, 1, &update), 0);
+	assert_true(git_oid_equal(&patched, &built));
+	git_tree_free(tree);
+	git_commit_free(c);
 	git_repository_free(repo);
 }
 
@@ -258,6 +376,9 @@ int main(void)
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_pack_holds_what_the_commit_adds),
 		cmocka_unit_test(test_pack_pairs_entries_in_gits_order),
+		cmocka_unit_test(test_read_in_large_folder),
+		cmocka_unit_test(test_tree_lookup_in_kept_tree),
+		cmocka_unit_test(test_tree_patch_of_large_folder),
 		cmocka_unit_test(test_tree_patch_writes_what_the_builder_writes),
 		cmocka_unit_test(test_commit_and_move_branch),
 		cmocka_unit_test(test_checked_out_branch_is_not_moved),

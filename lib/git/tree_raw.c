@@ -1,0 +1,61 @@
+/* A tree's entries as git stores them (tree_raw.h). */
+#include "tree_raw.h"
+
+#include <string.h>
+
+/* The octal digits of a mode as a number; 0 where one is not octal (or there are too many). */
+static git_filemode_t octal(const char *text, size_t len)
+{
+	unsigned mode = 0;
+	if (len == 0 || len > 7)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] < '0' || text[i] > '7')
+			return 0;
+		mode = mode * 8 + (unsigned)(text[i] - '0');
+	}
+	return (git_filemode_t)mode;
+}
+
+bool promote__git_tree_raw_next(promote__git_tree_entry_raw *e, const unsigned char *tree, size_t size, size_t *at)
+{
+	const unsigned char *space, *nul;
+	if (*at >= size || !(space = memchr(tree + *at, ' ', size - *at)) ||
+		!(nul = memchr(space, '\0', size - (size_t)(space - tree))) ||
+		(size_t)(nul - tree) + 1 + GIT_OID_RAWSZ > size)
+		return false;
+	e->mode = octal((const char *)tree + *at, (size_t)(space - (tree + *at)));
+	e->name = (const char *)space + 1;
+	e->len = (size_t)((const char *)nul - e->name);
+	e->id = nul + 1;
+	*at = (size_t)(nul - tree) + 1 + GIT_OID_RAWSZ;
+	return true;
+}
+
+bool promote__git_tree_raw_find(promote__git_tree_entry_raw *e, const unsigned char *tree, size_t size, size_t *from,
+	const char *name, size_t len)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		size_t at = pass ? 0 : *from, end = pass ? *from : size;
+		while (at < end) {
+			if (!promote__git_tree_raw_next(e, tree, size, &at))
+				return false; /* not a tree git wrote */
+			if (e->len == len && memcmp(e->name, name, len) == 0) {
+				*from = at;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+int promote__git_tree_raw_order(const promote__git_tree_entry_raw *a, const promote__git_tree_entry_raw *b)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->name, b->name, n);
+	if (c)
+		return c;
+	unsigned ca = n < a->len ? (unsigned char)a->name[n] : a->mode == GIT_FILEMODE_TREE ? '/' : 0;
+	unsigned cb = n < b->len ? (unsigned char)b->name[n] : b->mode == GIT_FILEMODE_TREE ? '/' : 0;
+	return ca < cb ? -1 : ca > cb;
+}

@@ -28,10 +28,10 @@ typedef struct sorted {
 
 typedef struct entry {
 	git_oid id;
-	const unsigned char *data;
+	/* Its own bytes (from malloc()): a tree read is copied, so that nothing kept belongs to an object
+	 * database, which may be gone before the cache lets go of it. */
+	unsigned char *data;
 	size_t size;
-	promote__git_raw read;  /* the object read, which `data` is; or */
-	unsigned char *written; /* the tree written, which `data` is */
 	/* Made by its second lookup (one costs a walk, as making it does), then read by every lookup without
 	 * the lock; NULL before, or when the tree is not in git's order (looked for by a walk). */
 	_Atomic(sorted *) sorted;
@@ -49,8 +49,7 @@ static atomic_uint_fast64_t clock_tick;
 
 static void entry_free(entry *e)
 {
-	promote__git_raw_dispose(&e->read);
-	free(e->written);
+	free(e->data);
 	free(atomic_load(&e->sorted));
 	free(e);
 }
@@ -155,14 +154,17 @@ static bool put(entry *e)
 	return !there;
 }
 
-static entry *entry_new(const git_oid *id)
+/* A new entry holding `data` (size bytes, from malloc()), one reference (its maker's); NULL (`data` not
+ * taken) out of memory. */
+static entry *entry_new(const git_oid *id, unsigned char *data, size_t size)
 {
 	entry *e = calloc(1, sizeof *e);
 	if (e) {
 		e->id = *id;
+		e->data = data;
+		e->size = size;
 		atomic_init(&e->refs, 1);
 		atomic_init(&e->used, 0);
-		e->read = (promote__git_raw)PROMOTE__GIT_RAW_INIT;
 		atomic_init(&e->sorted, NULL);
 		atomic_init(&e->lookups, 0);
 	}
@@ -188,11 +190,15 @@ int promote__git_tree_read(promote__git_raw *out, git_odb *odb, const git_oid *i
 		git_error_set_str(GIT_ERROR_INVALID, "a folder's object is not a tree");
 		return GIT_ERROR;
 	}
-	if (git_rc < 0 || (!keep && out->size < KEEP_MIN) || !(e = entry_new(id)))
-		return git_rc; /* (no memory to keep it: read as it is) */
-	e->read = *out;
-	e->data = out->data;
-	e->size = out->size;
+	if (git_rc < 0 || (!keep && out->size < KEEP_MIN))
+		return git_rc;
+	unsigned char *copy = malloc(out->size ? out->size : 1);
+	if (!copy || !(e = entry_new(id, copy, out->size))) {
+		free(copy);
+		return 0; /* (no memory to keep it: read as it is) */
+	}
+	memcpy(copy, out->data, out->size);
+	promote__git_raw_dispose(out);
 	put(e); /* (another thread may have kept it meanwhile: this one is the caller's alone) */
 	hand_out(out, e);
 	return 0;
@@ -200,14 +206,11 @@ int promote__git_tree_read(promote__git_raw *out, git_odb *odb, const git_oid *i
 
 void promote__git_tree_written(const git_oid *id, unsigned char *data, size_t size)
 {
-	entry *e = size >= KEEP_MIN ? entry_new(id) : NULL;
+	entry *e = size >= KEEP_MIN ? entry_new(id, data, size) : NULL;
 	if (!e) {
 		free(data);
 		return;
 	}
-	e->written = data;
-	e->data = data;
-	e->size = size;
 	put(e);
 	release(e);
 }

@@ -233,6 +233,19 @@ static void test_tree_patch_of_large_folder(void **state)
 	assert_int_equal(sh(out, sizeof out, "cd %s/large-patch && " GIT "cat-file -p %s:big/f400 && " GIT
 				 "ls-tree %s:big | wc -l", dir, hex, hex), 0);
 	assert_string_equal(out, "new\n605");
+	/* a valid object, read-only as git's own, which libgit2 reads too */
+	char big_hex[64];
+	assert_int_equal(sh(big_hex, sizeof big_hex, "cd %s/large-patch && " GIT "rev-parse %s:big | tr -d '\\n'", dir,
+				 hex), 0);
+	assert_int_equal(sh(out, sizeof out, "cd %s/large-patch && " GIT "fsck --strict --no-dangling && stat -c %%a "
+				 ".git/objects/%.2s/%s", dir, big_hex, big_hex + 2), 0);
+	assert_string_equal(out, "444");
+	git_tree *root, *big;
+	assert_int_equal(git_tree_lookup(&root, repo, &patched), 0);
+	assert_int_equal(git_tree_lookup(&big, repo, git_tree_entry_id(git_tree_entry_byname(root, "big"))), 0);
+	assert_int_equal(git_tree_entrycount(big), 605);
+	git_tree_free(big);
+	git_tree_free(root);
 	assert_int_equal(git_tree_create_updated(&built, repo, tree, 1, &update), 0);
 	assert_true(git_oid_equal(&patched, &built));
 	git_tree_free(tree);

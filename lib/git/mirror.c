@@ -217,6 +217,8 @@ static int fetch_into(git_repository *repo, const char *url, const promote__cred
 	fo.callbacks.payload = &state;
 	fo.callbacks.transfer_progress = on_fetch_progress;
 	fo.prune = GIT_FETCH_PRUNE;
+	/* Nothing reads a mirror's FETCH_HEAD: not written (a lock, a write and a rename per refspec). */
+	fo.update_fetchhead = 0;
 	/* The remote's branches (and the change and release records, where watchers handled each flow, the
 	 * environments' leases and the holds) are the mirror's, forced: a push that lost a race is forgotten. */
 	char *refspecs[] = { "+refs/heads/*:refs/heads/*", "+" PROMOTE__GIT_CHANGES_PREFIX "*:" PROMOTE__GIT_CHANGES_PREFIX "*",

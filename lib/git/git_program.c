@@ -136,8 +136,9 @@ static bool cloexec_pipe(int fds[2])
 	return true;
 }
 
-int promote__git_program_run(promote_buf *out, const char *const *args, const char *input, size_t size)
+int promote__git_program_start(promote__git_program *p, const char *const *args, const char *input, size_t size)
 {
+	*p = (promote__git_program){ 0, -1, 0 };
 	size_t n = 0;
 	while (args[n])
 		n++;
@@ -166,17 +167,16 @@ int promote__git_program_run(promote_buf *out, const char *const *args, const ch
 	close(in[0]);
 	close(outp[1]);
 	in[0] = outp[1] = -1;
-	long long deadline = promote__now_ms() + PROMOTE__GIT_PROGRAM_TIMEOUT_MS;
 	/* The input is small (a few lines): the pipe takes it whole, so git
 	 * reading it and us reading its answer cannot wait on each other. */
-	bool ok = write_all(in[1], input ? input : "", input ? size : 0);
-	close(in[1]);
-	in[1] = -1;
-	ok = read_all(out, outp[0], deadline) && ok;
-	close(outp[0]);
+	bool written = write_all(in[1], input ? input : "", input ? size : 0);
+	*p = (promote__git_program){ pid, outp[0], promote__now_ms() + PROMOTE__GIT_PROGRAM_TIMEOUT_MS };
 	outp[0] = -1;
-	int status = reap(pid, ok ? deadline : promote__now_ms());
-	rc = ok && status == 0 ? 0 : PROMOTE_EGIT;
+	rc = 0;
+	if (!written) {
+		promote__git_program_abandon(p);
+		rc = PROMOTE_EGIT;
+	}
 done:
 	close_pipe(in);
 	close_pipe(outp);
@@ -185,4 +185,31 @@ done:
 	free(envp);
 	free(argv);
 	return rc;
+}
+
+int promote__git_program_finish(promote__git_program *p, promote_buf *out)
+{
+	if (p->pid <= 0)
+		return PROMOTE_EGIT;
+	bool ok = read_all(out, p->out_fd, p->deadline);
+	close(p->out_fd);
+	int status = reap(p->pid, ok ? p->deadline : promote__now_ms());
+	*p = (promote__git_program){ 0, -1, 0 };
+	return ok && status == 0 ? 0 : PROMOTE_EGIT;
+}
+
+void promote__git_program_abandon(promote__git_program *p)
+{
+	if (p->pid <= 0)
+		return;
+	close(p->out_fd);
+	reap(p->pid, promote__now_ms());
+	*p = (promote__git_program){ 0, -1, 0 };
+}
+
+int promote__git_program_run(promote_buf *out, const char *const *args, const char *input, size_t size)
+{
+	promote__git_program p;
+	int rc = promote__git_program_start(&p, args, input, size);
+	return rc ? rc : promote__git_program_finish(&p, out);
 }

@@ -142,6 +142,31 @@ static git_repository *large_folder(git_oid *commit, const char *name)
 	return repo;
 }
 
+/* In a large folder, the entries both commits have byte for byte are skipped at once, and every one that
+ * differs is still found: changed first, in the middle and last, removed, added, a file become a folder, in a
+ * subfolder. The pack holds what git itself counts as new. */
+static void test_pack_of_large_folder_holds_each_change(void **state)
+{
+	(void)state;
+	git_oid first, commit;
+	git_repository *repo = large_folder(&first, "large-pack");
+	char head[64], out[4096], counted[64];
+	assert_int_equal(sh(head, sizeof head,
+				 "cd %s/large-pack && echo one > big/f100 && echo two > big/f400 && echo three > big/x && "
+				 "rm big/f500 && echo four > big/f450x && echo five > big/a/f && rm big/f600 && mkdir big/f600 && "
+				 "echo six > big/f600/g && " GIT "add -A && " GIT "commit -qm changes && " GIT
+				 "rev-parse HEAD | tr -d '\\n'", dir), 0);
+	assert_int_equal(git_oid_fromstr(&commit, head), 0);
+	size_t objects = 0;
+	pack_counts(out, sizeof out, &objects, repo, &commit);
+	/* the commit; the root, big, big/a and big/f600 trees; f100, f400, x, f450x, a/f and f600/g */
+	assert_string_equal(out, " 6 blob; 1 commit; 4 tree;");
+	assert_int_equal(sh(counted, sizeof counted, "cd %s/large-pack && " GIT "rev-list --objects HEAD ^HEAD~1 | wc -l",
+				 dir), 0);
+	assert_int_equal(objects, (size_t)atoi(counted));
+	git_repository_free(repo);
+}
+
 /* Files are found in a large folder by their stored entries, at the first lookup (a walk) and the next ones
  * (a binary search), and what is not a file there is said as libgit2 finds it. */
 static void test_read_in_large_folder(void **state)
@@ -389,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_pack_holds_what_the_commit_adds),
 		cmocka_unit_test(test_pack_pairs_entries_in_gits_order),
+		cmocka_unit_test(test_pack_of_large_folder_holds_each_change),
 		cmocka_unit_test(test_read_in_large_folder),
 		cmocka_unit_test(test_tree_lookup_in_kept_tree),
 		cmocka_unit_test(test_tree_patch_of_large_folder),

@@ -16,6 +16,7 @@
  * changed, travels as a few dozen bytes instead of being deflated whole.
  */
 #include "repo.h"
+#include "deflate.h"
 #include "odb_raw.h"
 #include "tree_cache.h"
 #include "tree_raw.h"
@@ -387,26 +388,13 @@ static int make_delta(promote_buf *out, const unsigned char *base, size_t base_l
 	return rc;
 }
 
-/* zlib's window and hash sized to the object: its defaults (a 32 KiB window, 32K hash heads) are cleared
- * for every stream, 64 KiB and more, which costs more than compressing a file of a few hundred bytes.
- * At zlib's fastest level, as git writes the objects a commit makes (core.looseCompression's default):
- * a file of a kilobyte comes out about 1 % larger than at the default level, 15 to 20 % sooner. */
-static int window_bits(size_t len)
-{
-	int bits = 9; /* zlib's smallest */
-	while (bits < MAX_WBITS && ((size_t)1 << bits) < len)
-		bits++;
-	return bits;
-}
-
 static int put_deflated(promote_buf *out, const void *data, size_t len)
 {
 	if (len > UINT_MAX)
 		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT, "an object of %zu bytes is too large to pack", len);
-	int bits = window_bits(len);
 	z_stream z;
 	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, bits, bits - 7, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (promote__git_deflate_init(&z, len) != Z_OK) /* (deflate.h) */
 		return promote__error_oom();
 	uLong bound = deflateBound(&z, (uLong)len);
 	int rc = promote__buf_grow(out, bound), zrc = Z_OK;

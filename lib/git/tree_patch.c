@@ -110,7 +110,7 @@ static int write_large(git_oid *out, const store *db, const unsigned char *tree,
 	int git_rc = large_tree_id(out, tree, size);
 	if (git_rc < 0 || git_odb_exists_ext(db->odb, out, GIT_ODB_LOOKUP_NO_REFRESH))
 		return git_rc;
-	return promote__git_loose_write_stored(db->repo, out, GIT_OBJECT_TREE, tree, size);
+	return promote__git_loose_write(db->repo, out, GIT_OBJECT_TREE, tree, size, true);
 }
 
 /* The tree written where `db` writes. */
@@ -119,7 +119,7 @@ static int write_tree(git_oid *out, const store *db, const unsigned char *tree, 
 	if (!db->into && size >= LARGE_TREE)
 		return write_large(out, db, tree, size);
 	if (!db->into)
-		return git_odb_write(out, db->odb, tree, size, GIT_OBJECT_TREE);
+		return promote__git_object_write(out, db->repo, db->odb, GIT_OBJECT_TREE, tree, size);
 	int git_rc = git_odb_hash(out, tree, size, GIT_OBJECT_TREE);
 	return git_rc < 0 ? git_rc : db->into->write(db->into, out, tree, size, GIT_OBJECT_TREE);
 }

@@ -5,6 +5,7 @@
 #include "git/repo.h"
 #include "git/tree_cache.h"
 #include "git/tree_patch.h"
+#include "git/loose_object.h"
 
 #include <unistd.h>
 
@@ -278,6 +279,30 @@ static void test_tree_patch_of_large_folder(void **state)
 	git_repository_free(repo);
 }
 
+/* An object written stored in its zlib stream, larger than the buffer it is written through: git reads
+ * it, checks its id, and finds it read-only. */
+static void test_stored_object_git_reads(void **state)
+{
+	(void)state;
+	git_oid commit, id;
+	git_repository *repo = large_folder(&commit, "large-stored");
+	size_t size = 200000;
+	char *data = malloc(size);
+	assert_non_null(data);
+	for (size_t i = 0; i < size; i++)
+		data[i] = (char)('a' + (i * 7 + i / 13) % 26);
+	assert_int_equal(git_odb_hash(&id, data, size, GIT_OBJECT_BLOB), 0);
+	assert_int_equal(promote__git_loose_write(repo, &id, GIT_OBJECT_BLOB, data, size, true), 0);
+	char hex[GIT_OID_HEXSZ + 1], out[256];
+	git_oid_tostr(hex, sizeof hex, &id);
+	assert_int_equal(sh(out, sizeof out, "cd %s/large-stored && " GIT "cat-file -s %s && " GIT
+				 "cat-file -p %s | cut -c1-8 | head -1 && " GIT "fsck --strict --no-dangling --full && stat -c %%a "
+				 ".git/objects/%.2s/%s", dir, hex, hex, hex, hex + 2), 0);
+	assert_string_equal(out, "200000\nahovcjqx\n444");
+	free(data);
+	git_repository_free(repo);
+}
+
 /* Files given new content are written into their trees in place: the very trees the tree builder writes. */
 static void test_tree_patch_writes_what_the_builder_writes(void **state)
 {
@@ -418,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_read_in_large_folder),
 		cmocka_unit_test(test_tree_lookup_in_kept_tree),
 		cmocka_unit_test(test_tree_patch_of_large_folder),
+		cmocka_unit_test(test_stored_object_git_reads),
 		cmocka_unit_test(test_tree_patch_writes_what_the_builder_writes),
 		cmocka_unit_test(test_commit_and_move_branch),
 		cmocka_unit_test(test_checked_out_branch_is_not_moved),

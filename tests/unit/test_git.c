@@ -7,6 +7,8 @@
 #include "git/tree_patch.h"
 #include "git/loose_object.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[128];
@@ -303,6 +305,43 @@ static void test_stored_object_git_reads(void **state)
 	git_repository_free(repo);
 }
 
+/* A blob and a commit written by promote's writer (zlib's state sized to them) are what git reads and
+ * checks; writing one the repository has gives its id again and freshens it, as libgit2 does. */
+static void test_small_objects_git_reads(void **state)
+{
+	(void)state;
+	git_oid commit, blob, again, made;
+	git_repository *repo = large_folder(&commit, "small-objects");
+	const char *text = "image:\n  tag: \"1.2.3\" # kept\n";
+	assert_int_equal(promote__git_blob_write(&blob, repo, text, strlen(text)), 0);
+	char hex[GIT_OID_HEXSZ + 1], made_hex[GIT_OID_HEXSZ + 1], out[512], path[400];
+	git_oid_tostr(hex, sizeof hex, &blob);
+	snprintf(path, sizeof path, "%s/small-objects/.git/objects/%.2s/%s", dir, hex, hex + 2);
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	assert_int_equal(promote__git_blob_write(&again, repo, text, strlen(text)), 0);
+	assert_true(git_oid_equal(&blob, &again));
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_mtime > 1000000000);
+	git_commit *parent;
+	git_tree *tree;
+	git_signature *who;
+	assert_int_equal(git_commit_lookup(&parent, repo, &commit), 0);
+	assert_int_equal(git_commit_tree(&tree, parent), 0);
+	assert_int_equal(git_signature_new(&who, "T", "t@example.com", 1700000000, 0), 0);
+	const git_commit *parents[1] = { parent };
+	assert_int_equal(promote__git_commit_write(&made, repo, who, who, "written\n", tree, 1, parents), 0);
+	git_oid_tostr(made_hex, sizeof made_hex, &made);
+	assert_int_equal(sh(out, sizeof out, "cd %s/small-objects && " GIT "cat-file -p %s && " GIT
+				 "log --format=%%s -1 %s && " GIT "fsck --strict --no-dangling --full", dir, hex, made_hex), 0);
+	assert_string_equal(out, "image:\n  tag: \"1.2.3\" # kept\nwritten");
+	git_signature_free(who);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_repository_free(repo);
+}
+
 /* Files given new content are written into their trees in place: the very trees the tree builder writes. */
 static void test_tree_patch_writes_what_the_builder_writes(void **state)
 {
@@ -444,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_tree_lookup_in_kept_tree),
 		cmocka_unit_test(test_tree_patch_of_large_folder),
 		cmocka_unit_test(test_stored_object_git_reads),
+		cmocka_unit_test(test_small_objects_git_reads),
 		cmocka_unit_test(test_tree_patch_writes_what_the_builder_writes),
 		cmocka_unit_test(test_commit_and_move_branch),
 		cmocka_unit_test(test_checked_out_branch_is_not_moved),

@@ -1,6 +1,7 @@
 #include "strutil.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,4 +103,34 @@ char *promote__last_line(const char *text, size_t size, size_t max)
 		line[end - start] = '\0';
 	}
 	return line;
+}
+
+size_t promote__common_prefix(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	size_t i = 0;
+	for (; i + sizeof(uint64_t) <= n; i += sizeof(uint64_t)) {
+		uint64_t x, y;
+		memcpy(&x, a + i, sizeof x);
+		memcpy(&y, b + i, sizeof y);
+		if (x != y)
+			break;
+	}
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+size_t promote__common_suffix(const unsigned char *a_end, const unsigned char *b_end, size_t n)
+{
+	size_t i = 0;
+	for (; i + sizeof(uint64_t) <= n; i += sizeof(uint64_t)) {
+		uint64_t x, y;
+		memcpy(&x, a_end - i - sizeof x, sizeof x);
+		memcpy(&y, b_end - i - sizeof y, sizeof y);
+		if (x != y)
+			break;
+	}
+	while (i < n && a_end[-1 - (ptrdiff_t)i] == b_end[-1 - (ptrdiff_t)i])
+		i++;
+	return i;
 }

@@ -39,4 +39,11 @@ bool promote__kubernetes_name(const char *name);
  * of memory. */
 char *promote__last_line(const char *text, size_t size, size_t max);
 
+/* How many bytes `a` and `b` begin with alike, of their first `n` (compared a word at a time: a folder of
+ * 10,000 applications is 360 KiB). */
+size_t promote__common_prefix(const unsigned char *a, const unsigned char *b, size_t n);
+
+/* How many bytes the `n` bytes that end at `a_end` and at `b_end` end with alike. */
+size_t promote__common_suffix(const unsigned char *a_end, const unsigned char *b_end, size_t n);
+
 #endif

@@ -5,6 +5,7 @@
  * written into memory first and stored as one pack.
  */
 #include "commit.h"
+#include "loose_object.h"
 #include "identity.h"
 #include "tree_patch.h"
 
@@ -42,7 +43,7 @@ static int patch_files(git_oid *tree, bool *patched, git_repository *repo, const
 static int store_blob(git_oid *id, git_repository *repo, git_odb_backend *memory, const char *data, size_t size)
 {
 	if (!memory)
-		return git_blob_create_from_buffer(id, repo, data, size);
+		return promote__git_blob_write(id, repo, data, size);
 	int git_rc = git_odb_hash(id, data, size, GIT_OBJECT_BLOB);
 	return git_rc < 0 ? git_rc : memory->write(memory, id, data, size, GIT_OBJECT_BLOB);
 }
@@ -100,7 +101,9 @@ static int commit_into(git_oid *out, bool *created, git_repository *repo, const 
 	if (rc == 0 && (git_rc = git_tree_lookup(&new_tree, repo, &tree_id)) < 0)
 		rc = promote__git_failed(git_rc, "cannot read the new tree of", id);
 	const git_commit *parents[1] = { base };
-	if (rc == 0 && (git_rc = git_commit_create(out, repo, NULL, author, committer, NULL, info->message, new_tree, 1, parents)) < 0)
+	/* (into `memory`, when given, through the database that has it) */
+	if (rc == 0 && (git_rc = memory ? git_commit_create(out, repo, NULL, author, committer, NULL, info->message, new_tree, 1, parents)
+					: promote__git_commit_write(out, repo, author, committer, info->message, new_tree, 1, parents)) < 0)
 		rc = promote__git_failed(git_rc, "cannot commit on", id);
 	if (rc == 0)
 		*created = true;

@@ -56,23 +56,58 @@ static bool describe(promote__strbuf *req, promote__strbuf *plain, const char *u
 	return rc == 0;
 }
 
+static const char *const ask_configured[] = { "config", "--get-urlmatch", "credential.helper", NULL, NULL };
+
+/* git's answer to `git config --get-urlmatch credential.helper`: a helper is named. */
+static bool names_a_helper(int rc, const promote_buf *out)
+{
+	return rc == 0 && out->ptr && strspn(out->ptr, " \t\r\n") < out->size;
+}
+
 /* Is a helper configured for `url` (git's url-matched credential.helper)? Asked once per `memo`. */
 static bool helper_configured(const char *url, promote__git_helper_memo *memo)
 {
-	if (memo && memo->url && strcmp(memo->url, url) == 0)
+	if (memo && memo->url && strcmp(memo->url, url) == 0) {
+		if (memo->asking.pid > 0) { /* asked ahead: its answer now */
+			promote_buf out = PROMOTE_BUF_INIT;
+			memo->configured = names_a_helper(promote__git_program_finish(&memo->asking, &out), &out);
+			promote_buf_dispose(&out);
+		}
 		return memo->configured;
+	}
 	promote_buf out = PROMOTE_BUF_INIT;
-	const char *const args[] = { "config", "--get-urlmatch", "credential.helper", url, NULL };
-	bool configured = promote__git_program_run(&out, args, NULL, 0) == 0 && out.ptr &&
-		strspn(out.ptr, " \t\r\n") < out.size;
+	const char *args[PROMOTE_ARRAY_SIZE(ask_configured)];
+	memcpy(args, ask_configured, sizeof args);
+	args[3] = url;
+	bool configured = names_a_helper(promote__git_program_run(&out, args, NULL, 0), &out);
 	promote_buf_dispose(&out);
 	char *copy = memo ? strdup(url) : NULL;
 	if (copy) { /* out of memory: asked again next time */
+		promote__git_program_abandon(&memo->asking);
 		free(memo->url);
 		memo->url = copy;
 		memo->configured = configured;
 	}
 	return configured;
+}
+
+void promote__git_helper_ask_ahead(promote__git_helper_memo *memo, const char *url)
+{
+	promote__strbuf req, plain;
+	promote__strbuf_init(&req, 8192, "a credential request");
+	promote__strbuf_init(&plain, 8192, "a credential request's URL");
+	if (!memo->url && describe(&req, &plain, url)) {
+		const char *args[PROMOTE_ARRAY_SIZE(ask_configured)];
+		memcpy(args, ask_configured, sizeof args);
+		args[3] = promote__strbuf_cstr(&plain);
+		char *copy = strdup(args[3]);
+		if (copy && promote__git_program_start(&memo->asking, args, NULL, 0) == 0)
+			memo->url = copy;
+		else
+			free(copy);
+	}
+	promote__strbuf_free(&req);
+	promote__strbuf_free(&plain);
 }
 
 /* The value of "key=value" lines of `answer` for `key`, copied (NULL: none). */
@@ -102,6 +137,7 @@ static void clear(promote__git_credential *cred)
 
 void promote__git_helper_memo_dispose(promote__git_helper_memo *memo)
 {
+	promote__git_program_abandon(&memo->asking);
 	free(memo->url);
 	memo->url = NULL;
 	clear(&memo->accepted);

@@ -13,6 +13,7 @@
 #define PROMOTE_GIT_CREDENTIAL_HELPER_H
 
 #include "core/common.h"
+#include "git_program.h"
 
 typedef struct promote__git_credential {
 	char *request;   /* "protocol=..\nhost=..\npath=..\n", NULL before a fill */
@@ -29,10 +30,20 @@ typedef struct promote__git_credential {
 typedef struct promote__git_helper_memo {
 	char *url;        /* the URL asked about, without user information; NULL: not asked yet */
 	bool configured;
+	promote__git_program asking; /* `git config` still answering for `url`, asked ahead */
 	promote__git_credential accepted; /* request NULL until then; wiped when disposed */
 } promote__git_helper_memo;
 
 void promote__git_helper_memo_dispose(promote__git_helper_memo *memo);
+
+/*
+ * Start asking git whether a helper is configured for the http(s) `url`
+ * without waiting for its answer, which a fill takes when a server first
+ * wants credentials: git (6 ms, a process) runs while libgit2 starts and
+ * the first request travels. Nothing when `memo` asked already, or git
+ * cannot be started (a fill asks then, as always).
+ */
+void promote__git_helper_ask_ahead(promote__git_helper_memo *memo, const char *url);
 
 /*
  * Ask the helpers for credentials for the http(s) `url` (`user`, may be

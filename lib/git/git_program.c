@@ -95,10 +95,12 @@ static bool read_all(promote_buf *out, int fd, long long deadline)
 	}
 }
 
-/* Wait for `pid` until the deadline, then kill it: its exit status, or -1. */
+/* Wait for `pid` until the deadline, then kill it: its exit status, or -1. Looked at again after 0.1 ms,
+ * then twice as long each time up to 5 ms: a git that closed its output is usually exiting then. */
 static int reap(pid_t pid, long long deadline)
 {
 	int status;
+	long pause_ns = 100 * 1000L;
 	for (;;) {
 		pid_t done = waitpid(pid, &status, WNOHANG);
 		if (done == pid)
@@ -111,8 +113,9 @@ static int reap(pid_t pid, long long deadline)
 				;
 			return -1;
 		}
-		struct timespec ts = { 0, 5 * 1000000L };
+		struct timespec ts = { 0, pause_ns };
 		nanosleep(&ts, NULL);
+		pause_ns = pause_ns * 2 < 5 * 1000000L ? pause_ns * 2 : 5 * 1000000L;
 	}
 }
 
@@ -136,8 +139,9 @@ static bool cloexec_pipe(int fds[2])
 	return true;
 }
 
-int promote__git_program_run(promote_buf *out, const char *const *args, const char *input, size_t size)
+int promote__git_program_start(promote__git_program *p, const char *const *args, const char *input, size_t size)
 {
+	*p = (promote__git_program){ 0, -1, 0 };
 	size_t n = 0;
 	while (args[n])
 		n++;
@@ -166,17 +170,16 @@ int promote__git_program_run(promote_buf *out, const char *const *args, const ch
 	close(in[0]);
 	close(outp[1]);
 	in[0] = outp[1] = -1;
-	long long deadline = promote__now_ms() + PROMOTE__GIT_PROGRAM_TIMEOUT_MS;
 	/* The input is small (a few lines): the pipe takes it whole, so git
 	 * reading it and us reading its answer cannot wait on each other. */
-	bool ok = write_all(in[1], input ? input : "", input ? size : 0);
-	close(in[1]);
-	in[1] = -1;
-	ok = read_all(out, outp[0], deadline) && ok;
-	close(outp[0]);
+	bool written = write_all(in[1], input ? input : "", input ? size : 0);
+	*p = (promote__git_program){ pid, outp[0], promote__now_ms() + PROMOTE__GIT_PROGRAM_TIMEOUT_MS };
 	outp[0] = -1;
-	int status = reap(pid, ok ? deadline : promote__now_ms());
-	rc = ok && status == 0 ? 0 : PROMOTE_EGIT;
+	rc = 0;
+	if (!written) {
+		promote__git_program_abandon(p);
+		rc = PROMOTE_EGIT;
+	}
 done:
 	close_pipe(in);
 	close_pipe(outp);
@@ -185,4 +188,31 @@ done:
 	free(envp);
 	free(argv);
 	return rc;
+}
+
+int promote__git_program_finish(promote__git_program *p, promote_buf *out)
+{
+	if (p->pid <= 0)
+		return PROMOTE_EGIT;
+	bool ok = read_all(out, p->out_fd, p->deadline);
+	close(p->out_fd);
+	int status = reap(p->pid, ok ? p->deadline : promote__now_ms());
+	*p = (promote__git_program){ 0, -1, 0 };
+	return ok && status == 0 ? 0 : PROMOTE_EGIT;
+}
+
+void promote__git_program_abandon(promote__git_program *p)
+{
+	if (p->pid <= 0)
+		return;
+	close(p->out_fd);
+	reap(p->pid, promote__now_ms());
+	*p = (promote__git_program){ 0, -1, 0 };
+}
+
+int promote__git_program_run(promote_buf *out, const char *const *args, const char *input, size_t size)
+{
+	promote__git_program p;
+	int rc = promote__git_program_start(&p, args, input, size);
+	return rc ? rc : promote__git_program_finish(&p, out);
 }

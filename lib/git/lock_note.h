@@ -4,7 +4,8 @@
  * holder's pid, what it does (one word: "fetching" or "pushing") and the URL, without its user
  * information), since when, and its network bound. Written after the flock is
  * taken, emptied before it is released; a holder killed meanwhile leaves a
- * note that the next holder overwrites.
+ * note that the next holder overwrites, after it removed the lock files of
+ * git the killed one may have left in the mirror (mirror.c).
  */
 #ifndef PROMOTE_GIT_LOCK_NOTE_H
 #define PROMOTE_GIT_LOCK_NOTE_H

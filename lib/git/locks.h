@@ -6,11 +6,12 @@
  * records no owner in one: its age is what tells a crash's leftover from a
  * writer at work.
  *
- * In a mirror promote owns, every lock is removed while the mirror's flock
- * is held (no one else writes it then). In a repository promote does not
- * own, a lock in the way of an update is waited for a short time, then
- * reported with its path, its age and how to remove it; promote_context_doctor()
- * lists them and removes the stale ones on request.
+ * In a mirror promote owns, every lock is removed when its flock is taken
+ * after a holder was killed (no one else writes it then; mirror.c). In a
+ * repository promote does not own, a lock in the way of an update is waited
+ * for a short time, then reported with its path, its age and how to remove
+ * it; promote_context_doctor() lists them and removes the stale ones on
+ * request.
  */
 #ifndef PROMOTE_GIT_LOCKS_H
 #define PROMOTE_GIT_LOCKS_H

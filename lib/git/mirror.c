@@ -114,15 +114,26 @@ char *promote__git_mirror_folder(const char *url, const char *cache_dir)
 	return full;
 }
 
-/* Hold the mirror's lock file, waiting a bounded time; say in it what for
- * (`doing` `url`, `creds`' network bound), for whoever waits. */
+/*
+ * Hold the mirror's lock file, waiting a bounded time; say in it what for
+ * (`doing` `url`, `creds`' network bound), for whoever waits. When its last
+ * holder was killed — its note is still there (lock_note.h), or the lock file
+ * is new and the mirror's past unknown — git's lock files that holder may
+ * have left in the mirror are removed: the mirror's refs change only under
+ * this lock, so no one else's are there. A holder that let go emptied its
+ * note, and left none: the mirror's refs are not walked at every fetch and
+ * push (a repository's release records and leases grow with its history).
+ */
 static int lock_mirror(int *fd_out, const char *path, const char *doing, const char *url,
 	const promote__credentials *creds)
 {
 	promote__strbuf lock;
 	promote__strbuf_init(&lock, PROMOTE__PATH_MAX, "the mirror's lock file's path");
 	int rc = promote__strbuf_addf(&lock, "%s.lock", path);
-	int fd = rc == 0 ? open(promote__strbuf_cstr(&lock), O_CREAT | O_RDWR | O_CLOEXEC, 0644) : -1;
+	int fd = rc == 0 ? open(promote__strbuf_cstr(&lock), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0644) : -1;
+	bool created = fd >= 0;
+	if (rc == 0 && fd < 0 && errno == EEXIST)
+		fd = open(promote__strbuf_cstr(&lock), O_RDWR | O_CLOEXEC);
 	if (rc == 0 && fd < 0)
 		rc = promote__error(PROMOTE_EIO, PROMOTE_ERROR_CLASS_OS, "cannot open the lock %s: %s",
 			promote__strbuf_cstr(&lock), strerror(errno));
@@ -142,11 +153,19 @@ static int lock_mirror(int *fd_out, const char *path, const char *doing, const c
 		nanosleep(&ts, NULL);
 	}
 	promote__strbuf_free(&lock);
-	if (rc == 0) {
-		promote__lock_note_write(fd, doing, url, promote__net_timeout_s(creds ? creds->net_timeout_s : 0));
-		*fd_out = fd;
+	if (rc)
+		return rc;
+	struct stat st;
+	bool holder_killed = created || fstat(fd, &st) != 0 || st.st_size > 0;
+	promote__lock_note_write(fd, doing, url, promote__net_timeout_s(creds ? creds->net_timeout_s : 0));
+	if (holder_killed && (rc = promote__git_locks_clear(path, NULL))) {
+		promote__lock_note_clear(fd);
+		flock(fd, LOCK_UN);
+		close(fd);
+		return rc;
 	}
-	return rc;
+	*fd_out = fd;
+	return 0;
 }
 
 static void unlock_mirror(int fd)
@@ -217,6 +236,8 @@ static int fetch_into(git_repository *repo, const char *url, const promote__cred
 	fo.callbacks.payload = &state;
 	fo.callbacks.transfer_progress = on_fetch_progress;
 	fo.prune = GIT_FETCH_PRUNE;
+	/* Nothing reads a mirror's FETCH_HEAD: not written (a lock, a write and a rename per refspec). */
+	fo.update_fetchhead = 0;
 	/* The remote's branches (and the change and release records, where watchers handled each flow, the
 	 * environments' leases and the holds) are the mirror's, forced: a push that lost a race is forgotten. */
 	char *refspecs[] = { "+refs/heads/*:refs/heads/*", "+" PROMOTE__GIT_CHANGES_PREFIX "*:" PROMOTE__GIT_CHANGES_PREFIX "*",
@@ -273,7 +294,7 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 	struct stat st;
 	bool fresh = stat(full, &st) != 0;
 	/* Ours, and locked: what a killed promote left there is removed — its
-	 * lock files, or a first clone that never became a repository. */
+	 * lock files (lock_mirror()), or a first clone that never became a repository. */
 	int git_rc = fresh ? 0 : git_repository_open_bare(&repo, full);
 	if (!fresh && git_rc < 0) {
 		promote__remove_tree(full);
@@ -281,8 +302,6 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 	}
 	if (fresh)
 		git_rc = git_repository_init(&repo, full, 1);
-	if (git_rc == 0)
-		rc = promote__git_locks_clear(full, NULL);
 	if (git_rc < 0) {
 		promote__remote_auth none;
 		if ((rc = promote__remote_auth_init(&none, url, creds)) == 0) {
@@ -311,9 +330,7 @@ int promote__git_mirror_fetch(git_repository *repo, const char *path, const char
 	int lock_fd, rc = lock_mirror(&lock_fd, path, "fetching", url, creds);
 	if (rc)
 		return rc;
-	rc = promote__git_locks_clear(path, NULL);
-	if (rc == 0)
-		rc = fetch_into(repo, url, creds, events, PROMOTE_TRANSFER_FETCH);
+	rc = fetch_into(repo, url, creds, events, PROMOTE_TRANSFER_FETCH);
 	unlock_mirror(lock_fd);
 	return rc;
 }
@@ -425,7 +442,6 @@ static int mirror_pushed(git_repository *repo, const char *path, const char *url
 	int rc = lock_mirror(&lock_fd, path, "pushing", url, creds);
 	if (rc)
 		return rc;
-	rc = promote__git_locks_clear(path, NULL);
 	int git_rc = 0;
 	for (size_t i = 0; rc == 0 && git_rc >= 0 && i < count; i++) {
 		git_reference *mirrored = NULL;

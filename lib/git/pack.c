@@ -16,6 +16,7 @@
  * changed, travels as a few dozen bytes instead of being deflated whole.
  */
 #include "repo.h"
+#include "deflate.h"
 #include "odb_raw.h"
 #include "tree_cache.h"
 #include "tree_raw.h"
@@ -23,6 +24,7 @@
 #include "core/array.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/strutil.h"
 #include "core/thread.h"
 
 #include <git2/sys/odb_backend.h>
@@ -192,21 +194,39 @@ static int want_added(objects *o, git_odb *odb, const git_oid *id, const git_oid
 		promote__git_raw_dispose(&tree);
 		return git_rc;
 	}
-	size_t at = 0, old_at = 0;
-	raw_entry e, was;
+	size_t at = 0, old_at = 0, was_at = 0; /* (was_at: where `was`, the old entry read ahead, starts) */
+	raw_entry e, was = { 0 };
 	bool more_old = old && next_entry(&was, &was_tree, &old_at);
-	while (git_rc == 0 && next_entry(&e, &tree, &at)) {
-		int order = -1;
-		while (more_old && (order = promote__git_tree_raw_order(&was.raw, &e.raw)) < 0)
+	while (git_rc == 0) {
+		size_t same = more_old ? promote__git_tree_raw_same(tree.data + at, tree.size - at, was_tree.data + was_at,
+						 was_tree.size - was_at)
+				       : 0;
+		if (same > 0) { /* entries both have, byte for byte: the receiver has them */
+			at += same;
+			was_at += same;
+			old_at = was_at;
 			more_old = next_entry(&was, &was_tree, &old_at);
+		}
+		if (!next_entry(&e, &tree, &at))
+			break;
+		int order = -1;
+		while (more_old && (order = promote__git_tree_raw_order(&was.raw, &e.raw)) < 0) {
+			was_at = old_at;
+			more_old = next_entry(&was, &was_tree, &old_at);
+		}
 		bool paired = more_old && order == 0;
-		if (paired && git_oid_equal(&was.id, &e.id))
+		raw_entry pair = was;
+		if (paired) { /* taken: the next old entry is read ahead, where the next new one starts if alike */
+			was_at = old_at;
+			more_old = next_entry(&was, &was_tree, &old_at);
+		}
+		if (paired && git_oid_equal(&pair.id, &e.id))
 			continue; /* the receiver has it */
-		bool same_type = paired && was.type == e.type;
+		bool same_type = paired && pair.type == e.type;
 		if (e.type == GIT_OBJECT_BLOB)
-			git_rc = want(o, &e.id, same_type ? &was.id : NULL);
+			git_rc = want(o, &e.id, same_type ? &pair.id : NULL);
 		else if (e.type == GIT_OBJECT_TREE)
-			git_rc = want_added(o, odb, &e.id, same_type ? &was.id : NULL);
+			git_rc = want_added(o, odb, &e.id, same_type ? &pair.id : NULL);
 		/* (a submodule's commit is not in this repository) */
 	}
 	if (git_rc == 0 && at != tree.size) { /* (an old tree cut short only pairs less: more is sent) */
@@ -353,11 +373,9 @@ static int put_insert(promote_buf *out, const unsigned char *data, size_t len)
 static int make_delta(promote_buf *out, const unsigned char *base, size_t base_len, const unsigned char *target,
 	size_t target_len)
 {
-	size_t shorter = base_len < target_len ? base_len : target_len, head = 0, tail = 0;
-	while (head < shorter && base[head] == target[head])
-		head++;
-	while (tail < shorter - head && base[base_len - 1 - tail] == target[target_len - 1 - tail])
-		tail++;
+	size_t shorter = base_len < target_len ? base_len : target_len;
+	size_t head = promote__common_prefix(base, target, shorter);
+	size_t tail = promote__common_suffix(base + base_len, target + target_len, shorter - head);
 	int rc = put_varint(out, base_len);
 	if (rc == 0)
 		rc = put_varint(out, target_len);
@@ -370,26 +388,13 @@ static int make_delta(promote_buf *out, const unsigned char *base, size_t base_l
 	return rc;
 }
 
-/* zlib's window and hash sized to the object: its defaults (a 32 KiB window, 32K hash heads) are cleared
- * for every stream, 64 KiB and more, which costs more than compressing a file of a few hundred bytes.
- * At zlib's fastest level, as git writes the objects a commit makes (core.looseCompression's default):
- * a file of a kilobyte comes out about 1 % larger than at the default level, 15 to 20 % sooner. */
-static int window_bits(size_t len)
-{
-	int bits = 9; /* zlib's smallest */
-	while (bits < MAX_WBITS && ((size_t)1 << bits) < len)
-		bits++;
-	return bits;
-}
-
 static int put_deflated(promote_buf *out, const void *data, size_t len)
 {
 	if (len > UINT_MAX)
 		return promote__error(PROMOTE_ELIMIT, PROMOTE_ERROR_CLASS_GIT, "an object of %zu bytes is too large to pack", len);
-	int bits = window_bits(len);
 	z_stream z;
 	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, bits, bits - 7, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (promote__git_deflate_init(&z, len) != Z_OK) /* (deflate.h) */
 		return promote__error_oom();
 	uLong bound = deflateBound(&z, (uLong)len);
 	int rc = promote__buf_grow(out, bound), zrc = Z_OK;

@@ -165,6 +165,8 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 	if (loc->events)
 		s->events = *loc->events;
 	s->worktree = loc->worktree;
+	if (!s->creds.cb && promote__git_is_http(loc->repository))
+		promote__git_helper_ask_ahead(&s->helpers, loc->repository);
 	int rc = promote__git_mirror(&s->path, loc->repository, loc->cache_dir, &s->creds, loc->events);
 	bool remote = rc == 0 && promote__git_is_remote(loc->repository);
 	s->fetches[PROMOTE_TRANSFER_OK] += remote; /* the clone or fetch of the mirror */

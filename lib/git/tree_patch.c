@@ -1,5 +1,6 @@
 /* Files' new ids written into the trees on their paths, in place (tree_patch.h). */
 #include "tree_patch.h"
+#include "loose_object.h"
 #include "tree_cache.h"
 #include "tree_raw.h"
 
@@ -23,9 +24,10 @@ static size_t first_component(const char *path)
 	return slash ? (size_t)(slash - path) : strlen(path);
 }
 
-/* Where trees are read and written: the repository's object database, and the backend new trees go to
- * (NULL: the database). */
+/* Where trees are read and written: the repository and its object database, and the backend new trees go
+ * to (NULL: the database). */
 typedef struct store {
+	git_repository *repo;
 	git_odb *odb;
 	git_odb_backend *into;
 } store;
@@ -101,34 +103,23 @@ static int large_tree_id(git_oid *out, const unsigned char *tree, size_t size)
 	return ok ? 0 : GIT_ERROR;
 }
 
-/*
- * A large tree written by the database's first writer (its loose objects),
- * as git_odb_write() does but with its id computed as above, and looked for
- * without looking for packs added on disk since (git_odb_write() does, at
- * every new object).
- */
-static int write_large(git_oid *out, git_odb *odb, const unsigned char *tree, size_t size)
+/* A large tree written to the loose objects, stored (loose_object.h), with its id computed as above and
+ * looked for without looking for packs added on disk since (git_odb_write() does, at every new object). */
+static int write_large(git_oid *out, const store *db, const unsigned char *tree, size_t size)
 {
 	int git_rc = large_tree_id(out, tree, size);
-	if (git_rc < 0 || git_odb_exists_ext(odb, out, GIT_ODB_LOOKUP_NO_REFRESH))
+	if (git_rc < 0 || git_odb_exists_ext(db->odb, out, GIT_ODB_LOOKUP_NO_REFRESH))
 		return git_rc;
-	size_t count = git_odb_num_backends(odb);
-	for (size_t i = 0; i < count; i++) {
-		git_odb_backend *backend = NULL;
-		if (git_odb_get_backend(&backend, odb, i) == 0 && backend->write)
-			return backend->write(backend, out, tree, size, GIT_OBJECT_TREE);
-	}
-	git_error_clear();
-	return git_odb_write(out, odb, tree, size, GIT_OBJECT_TREE);
+	return promote__git_loose_write(db->repo, out, GIT_OBJECT_TREE, tree, size, true);
 }
 
 /* The tree written where `db` writes. */
 static int write_tree(git_oid *out, const store *db, const unsigned char *tree, size_t size)
 {
 	if (!db->into && size >= LARGE_TREE)
-		return write_large(out, db->odb, tree, size);
+		return write_large(out, db, tree, size);
 	if (!db->into)
-		return git_odb_write(out, db->odb, tree, size, GIT_OBJECT_TREE);
+		return promote__git_object_write(out, db->repo, db->odb, GIT_OBJECT_TREE, tree, size);
 	int git_rc = git_odb_hash(out, tree, size, GIT_OBJECT_TREE);
 	return git_rc < 0 ? git_rc : db->into->write(db->into, out, tree, size, GIT_OBJECT_TREE);
 }
@@ -187,7 +178,7 @@ int promote__git_tree_patch(git_oid *out, bool *applicable, git_repository *repo
 	if (rc == 0 && count > 1)
 		qsort(todo, count, sizeof *todo, by_path);
 	if (rc == 0 && *applicable)
-		rc = patch_tree(out, applicable, &(store){ odb, into }, base, todo, count);
+		rc = patch_tree(out, applicable, &(store){ repo, odb, into }, base, todo, count);
 	git_odb_free(odb);
 	free(todo);
 	return rc;

@@ -1,6 +1,8 @@
 /* A tree's entries as git stores them (tree_raw.h). */
 #include "tree_raw.h"
 
+#include "core/strutil.h"
+
 #include <string.h>
 
 /* The octal digits of a mode as a number; 0 where one is not octal (or there are too many). */
@@ -47,6 +49,20 @@ bool promote__git_tree_raw_find(promote__git_tree_entry_raw *e, const unsigned c
 		}
 	}
 	return false;
+}
+
+size_t promote__git_tree_raw_same(const unsigned char *a, size_t a_size, const unsigned char *b, size_t b_size)
+{
+	size_t common = promote__common_prefix(a, b, a_size < b_size ? a_size : b_size);
+	/* the end of each entry: its name's NUL (a mode and a name hold none) and the 20 bytes of its id */
+	size_t whole = 0;
+	for (const unsigned char *nul; whole < common && (nul = memchr(a + whole, '\0', common - whole));) {
+		size_t end = (size_t)(nul - a) + 1 + GIT_OID_RAWSZ;
+		if (end > common)
+			break;
+		whole = end;
+	}
+	return whole;
 }
 
 int promote__git_tree_raw_order(const promote__git_tree_entry_raw *a, const promote__git_tree_entry_raw *b)

@@ -34,6 +34,15 @@ bool promote__git_tree_raw_next(promote__git_tree_entry_raw *e, const unsigned c
 bool promote__git_tree_raw_find(promote__git_tree_entry_raw *e, const unsigned char *tree, size_t size, size_t *from,
 	const char *name, size_t len);
 
+/*
+ * How many bytes of whole entries `a` and `b` (each the entries of a tree
+ * from one entry's start on, a_size and b_size bytes) begin with alike: the
+ * same bytes from two entries' starts are the same entries, so these are
+ * found by comparing bytes and walking only the entries' ends, not by
+ * pairing entry by entry (a folder of 10,000 applications where one changed).
+ */
+size_t promote__git_tree_raw_same(const unsigned char *a, size_t a_size, const unsigned char *b, size_t b_size);
+
 /* git's order of a tree's entries: by name, a folder's as if it ended in '/'. */
 int promote__git_tree_raw_order(const promote__git_tree_entry_raw *a, const promote__git_tree_entry_raw *b);
 

@@ -8,6 +8,7 @@ import re
 import shutil
 import threading
 import time
+from pathlib import Path
 
 from faults import STALE_MESSAGE, failed_at, kill_points, killed_at, promote, subjects, the_change, with_change
 from scenarios import APPLY, APPROVE, MERGE, PROPOSE, http_env
@@ -149,6 +150,11 @@ def _mirror(git_server, example_repo, tmp_path):
     return url, env, mirror
 
 
+def _killed_holder(mirror, url):
+    """What a promote killed while it held the mirror's lock leaves in the lock file: its note."""
+    Path(str(mirror) + ".lock").write_text("4242 %d 30 pushing %s\n" % (time.time(), url))
+
+
 def test_locks_left_in_a_mirror_are_removed_under_its_lock(example_repo, git_server, tmp_path):
     url, env, mirror = _mirror(git_server, example_repo, tmp_path)
     planted = [mirror / "refs/heads/main.lock", mirror / "packed-refs.lock", mirror / "HEAD.lock",
@@ -156,11 +162,14 @@ def test_locks_left_in_a_mirror_are_removed_under_its_lock(example_repo, git_ser
     for lock in planted:
         lock.parent.mkdir(parents=True, exist_ok=True)
         lock.write_text("0" * 40 + "\n")  # young: a mirror's locks go whatever their age
+    _killed_holder(mirror, url)
     checked = promote(["--repo", url, "validate"], env)
     assert checked.returncode == 0, checked.stderr
     assert not [lock for lock in planted if lock.exists()]
+    assert Path(str(mirror) + ".lock").read_text() == ""  # let go of: its note emptied
     for lock in planted:
         lock.write_text("")
+    _killed_holder(mirror, url)
     done = promote(["--repo", url, *APPLY], env)
     assert done.returncode == 0, done.stderr
     assert subjects(git_server.repo_path("gitops"))[0] == "Promote shop 1.4.0 to staging"

@@ -5,7 +5,10 @@
 #include "git/repo.h"
 #include "git/tree_cache.h"
 #include "git/tree_patch.h"
+#include "git/loose_object.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[128];
@@ -142,6 +145,31 @@ static git_repository *large_folder(git_oid *commit, const char *name)
 	return repo;
 }
 
+/* In a large folder, the entries both commits have byte for byte are skipped at once, and every one that
+ * differs is still found: changed first, in the middle and last, removed, added, a file become a folder, in a
+ * subfolder. The pack holds what git itself counts as new. */
+static void test_pack_of_large_folder_holds_each_change(void **state)
+{
+	(void)state;
+	git_oid first, commit;
+	git_repository *repo = large_folder(&first, "large-pack");
+	char head[64], out[4096], counted[64];
+	assert_int_equal(sh(head, sizeof head,
+				 "cd %s/large-pack && echo one > big/f100 && echo two > big/f400 && echo three > big/x && "
+				 "rm big/f500 && echo four > big/f450x && echo five > big/a/f && rm big/f600 && mkdir big/f600 && "
+				 "echo six > big/f600/g && " GIT "add -A && " GIT "commit -qm changes && " GIT
+				 "rev-parse HEAD | tr -d '\\n'", dir), 0);
+	assert_int_equal(git_oid_fromstr(&commit, head), 0);
+	size_t objects = 0;
+	pack_counts(out, sizeof out, &objects, repo, &commit);
+	/* the commit; the root, big, big/a and big/f600 trees; f100, f400, x, f450x, a/f and f600/g */
+	assert_string_equal(out, " 6 blob; 1 commit; 4 tree;");
+	assert_int_equal(sh(counted, sizeof counted, "cd %s/large-pack && " GIT "rev-list --objects HEAD ^HEAD~1 | wc -l",
+				 dir), 0);
+	assert_int_equal(objects, (size_t)atoi(counted));
+	git_repository_free(repo);
+}
+
 /* Files are found in a large folder by their stored entries, at the first lookup (a walk) and the next ones
  * (a binary search), and what is not a file there is said as libgit2 finds it. */
 static void test_read_in_large_folder(void **state)
@@ -233,10 +261,84 @@ static void test_tree_patch_of_large_folder(void **state)
 	assert_int_equal(sh(out, sizeof out, "cd %s/large-patch && " GIT "cat-file -p %s:big/f400 && " GIT
 				 "ls-tree %s:big | wc -l", dir, hex, hex), 0);
 	assert_string_equal(out, "new\n605");
+	/* a valid object, read-only as git's own, which libgit2 reads too */
+	char big_hex[64];
+	assert_int_equal(sh(big_hex, sizeof big_hex, "cd %s/large-patch && " GIT "rev-parse %s:big | tr -d '\\n'", dir,
+				 hex), 0);
+	assert_int_equal(sh(out, sizeof out, "cd %s/large-patch && " GIT "fsck --strict --no-dangling && stat -c %%a "
+				 ".git/objects/%.2s/%s", dir, big_hex, big_hex + 2), 0);
+	assert_string_equal(out, "444");
+	git_tree *root, *big;
+	assert_int_equal(git_tree_lookup(&root, repo, &patched), 0);
+	assert_int_equal(git_tree_lookup(&big, repo, git_tree_entry_id(git_tree_entry_byname(root, "big"))), 0);
+	assert_int_equal(git_tree_entrycount(big), 605);
+	git_tree_free(big);
+	git_tree_free(root);
 	assert_int_equal(git_tree_create_updated(&built, repo, tree, 1, &update), 0);
 	assert_true(git_oid_equal(&patched, &built));
 	git_tree_free(tree);
 	git_commit_free(c);
+	git_repository_free(repo);
+}
+
+/* An object written stored in its zlib stream, larger than the buffer it is written through: git reads
+ * it, checks its id, and finds it read-only. */
+static void test_stored_object_git_reads(void **state)
+{
+	(void)state;
+	git_oid commit, id;
+	git_repository *repo = large_folder(&commit, "large-stored");
+	size_t size = 200000;
+	char *data = malloc(size);
+	assert_non_null(data);
+	for (size_t i = 0; i < size; i++)
+		data[i] = (char)('a' + (i * 7 + i / 13) % 26);
+	assert_int_equal(git_odb_hash(&id, data, size, GIT_OBJECT_BLOB), 0);
+	assert_int_equal(promote__git_loose_write(repo, &id, GIT_OBJECT_BLOB, data, size, true), 0);
+	char hex[GIT_OID_HEXSZ + 1], out[256];
+	git_oid_tostr(hex, sizeof hex, &id);
+	assert_int_equal(sh(out, sizeof out, "cd %s/large-stored && " GIT "cat-file -s %s && " GIT
+				 "cat-file -p %s | cut -c1-8 | head -1 && " GIT "fsck --strict --no-dangling --full && stat -c %%a "
+				 ".git/objects/%.2s/%s", dir, hex, hex, hex, hex + 2), 0);
+	assert_string_equal(out, "200000\nahovcjqx\n444");
+	free(data);
+	git_repository_free(repo);
+}
+
+/* A blob and a commit written by promote's writer (zlib's state sized to them) are what git reads and
+ * checks; writing one the repository has gives its id again and freshens it, as libgit2 does. */
+static void test_small_objects_git_reads(void **state)
+{
+	(void)state;
+	git_oid commit, blob, again, made;
+	git_repository *repo = large_folder(&commit, "small-objects");
+	const char *text = "image:\n  tag: \"1.2.3\" # kept\n";
+	assert_int_equal(promote__git_blob_write(&blob, repo, text, strlen(text)), 0);
+	char hex[GIT_OID_HEXSZ + 1], made_hex[GIT_OID_HEXSZ + 1], out[512], path[400];
+	git_oid_tostr(hex, sizeof hex, &blob);
+	snprintf(path, sizeof path, "%s/small-objects/.git/objects/%.2s/%s", dir, hex, hex + 2);
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	assert_int_equal(promote__git_blob_write(&again, repo, text, strlen(text)), 0);
+	assert_true(git_oid_equal(&blob, &again));
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_mtime > 1000000000);
+	git_commit *parent;
+	git_tree *tree;
+	git_signature *who;
+	assert_int_equal(git_commit_lookup(&parent, repo, &commit), 0);
+	assert_int_equal(git_commit_tree(&tree, parent), 0);
+	assert_int_equal(git_signature_new(&who, "T", "t@example.com", 1700000000, 0), 0);
+	const git_commit *parents[1] = { parent };
+	assert_int_equal(promote__git_commit_write(&made, repo, who, who, "written\n", tree, 1, parents), 0);
+	git_oid_tostr(made_hex, sizeof made_hex, &made);
+	assert_int_equal(sh(out, sizeof out, "cd %s/small-objects && " GIT "cat-file -p %s && " GIT
+				 "log --format=%%s -1 %s && " GIT "fsck --strict --no-dangling --full", dir, hex, made_hex), 0);
+	assert_string_equal(out, "image:\n  tag: \"1.2.3\" # kept\nwritten");
+	git_signature_free(who);
+	git_tree_free(tree);
+	git_commit_free(parent);
 	git_repository_free(repo);
 }
 
@@ -376,9 +478,12 @@ int main(void)
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_pack_holds_what_the_commit_adds),
 		cmocka_unit_test(test_pack_pairs_entries_in_gits_order),
+		cmocka_unit_test(test_pack_of_large_folder_holds_each_change),
 		cmocka_unit_test(test_read_in_large_folder),
 		cmocka_unit_test(test_tree_lookup_in_kept_tree),
 		cmocka_unit_test(test_tree_patch_of_large_folder),
+		cmocka_unit_test(test_stored_object_git_reads),
+		cmocka_unit_test(test_small_objects_git_reads),
 		cmocka_unit_test(test_tree_patch_writes_what_the_builder_writes),
 		cmocka_unit_test(test_commit_and_move_branch),
 		cmocka_unit_test(test_checked_out_branch_is_not_moved),

@@ -46,12 +46,33 @@ static void test_longest_suggestion_whole(void **state)
 	assert_string_equal(promote__did_you_mean(typo, too_long, 1), "");
 }
 
+/* The bytes two buffers share at their start and at their end, found a word at a time: every length up to
+ * a few words, a difference at every place, and none. */
+static void test_common_prefix_and_suffix(void **state)
+{
+	(void)state;
+	unsigned char a[40] = { 0 }, b[40] = { 0 };
+	for (size_t n = 0; n <= sizeof a; n++) {
+		for (size_t i = 0; i < n; i++)
+			a[i] = b[i] = (unsigned char)(i * 7 + 1);
+		assert_int_equal(promote__common_prefix(a, b, n), n);
+		assert_int_equal(promote__common_suffix(a + n, b + n, n), n);
+		for (size_t at = 0; at < n; at++) {
+			b[at] ^= 0x40;
+			assert_int_equal(promote__common_prefix(a, b, n), at);
+			assert_int_equal(promote__common_suffix(a + n, b + n, n), n - 1 - at);
+			b[at] ^= 0x40;
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edit_distance),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_longest_suggestion_whole),
+		cmocka_unit_test(test_common_prefix_and_suffix),
 	};
 	return cmocka_run_group_tests_name("strutil", tests, NULL, NULL);
 }

@@ -52,8 +52,10 @@ static void command_list(FILE *out, const cli_command *const *list, const char *
 	for (; *list; list++) {
 		if (!visible(*list))
 			continue;
-		char name[64];
-		snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? " " : "", (*list)->name);
+		char name[128]; /* (the built-in commands' names, at most three words: never cut) */
+		int len = snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? " " : "", (*list)->name);
+		if (len < 0 || (size_t)len >= sizeof name)
+			continue;
 		if ((*list)->subcommands)
 			command_list(out, (*list)->subcommands, name);
 		else

@@ -95,7 +95,7 @@ static int finish(promote_change_info **out, promote_change_info *info, int rc, 
 /* The body of a call that answers with a change: `argument` must be set
  * (its name is `what`), then the slot is called with `...` and the info. */
 #define ANSWER(slot, verb, argument, what, ...)                                                         \
-	provider p;                                                                                     \
+	provider p = { 0 };                                                                             \
 	promote_change_info *info = NULL;                                                               \
 	int rc = (argument) ? start(&p, &info, out, ctx, name, __func__) : promote__error_arg(__func__, what); \
 	if (rc)                                                                                         \
@@ -133,7 +133,7 @@ int promote_change_merge(promote_change_info **out, promote_context *ctx, const 
 
 int promote_change_comment(promote_context *ctx, const char *name, const char *id, const char *body)
 {
-	provider p;
+	provider p = { 0 };
 	int rc = !id || !body ? promote__error_arg(__func__, !id ? "id" : "body") : find_provider(&p, ctx, name, __func__);
 	if (rc == 0)
 		CALL(rc, p, comment_change, "comment on", id, body);
@@ -142,7 +142,7 @@ int promote_change_comment(promote_context *ctx, const char *name, const char *i
 
 int promote_change_close(promote_context *ctx, const char *name, const char *id)
 {
-	provider p;
+	provider p = { 0 };
 	int rc = !id ? promote__error_arg(__func__, "id") : find_provider(&p, ctx, name, __func__);
 	if (rc == 0)
 		CALL(rc, p, close_change, "close", id);

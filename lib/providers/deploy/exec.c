@@ -379,7 +379,7 @@ static int state_of(exec_state **out, promote_context *ctx)
 
 static int exec_run_workflow(promote_workflow_status *out, const promote_workflow_request *req, void *payload)
 {
-	exec_state *st;
+	exec_state *st = NULL;
 	int rc = state_of(&st, payload);
 	if (rc)
 		return rc;
@@ -411,7 +411,7 @@ static int exec_run_workflow(promote_workflow_status *out, const promote_workflo
 
 static int exec_workflow_status(promote_workflow_status *out, const promote_workflow_request *req, void *payload)
 {
-	exec_state *st;
+	exec_state *st = NULL;
 	int rc = state_of(&st, payload);
 	const char *id = promote_workflow_request_run_id(req);
 	run *r = NULL;
@@ -581,7 +581,7 @@ static int report(promote_deploy_status *out, const deployment *d)
 
 static int exec_sync(promote_deploy_status *out, const promote_deploy_request *req, void *payload)
 {
-	exec_state *st;
+	exec_state *st = NULL;
 	int rc = state_of(&st, payload);
 	deployment *d = rc == 0 ? find_deployment(st, req) : NULL;
 	if (rc == 0 && !d) {
@@ -623,7 +623,7 @@ static int exec_sync(promote_deploy_status *out, const promote_deploy_request *r
 
 static int exec_status(promote_deploy_status *out, const promote_deploy_request *req, void *payload)
 {
-	exec_state *st;
+	exec_state *st = NULL;
 	int rc = state_of(&st, payload);
 	deployment *d = rc == 0 ? find_deployment(st, req) : NULL;
 	if (rc == 0 && !d)

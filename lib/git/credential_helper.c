@@ -56,31 +56,33 @@ static bool describe(promote__strbuf *req, promote__strbuf *plain, const char *u
 	return rc == 0;
 }
 
-static const char *const ask_configured[] = { "config", "--get-urlmatch", "credential.helper", NULL, NULL };
-
-/* git's answer to `git config --get-urlmatch credential.helper`: a helper is named. */
-static bool names_a_helper(int rc, const promote_buf *out)
+/* Start asking git whether a helper is configured for `url` (without user information). */
+static int start_asking(promote__git_program *p, const char *url)
 {
-	return rc == 0 && out->ptr && strspn(out->ptr, " \t\r\n") < out->size;
+	const char *const args[] = { "config", "--get-urlmatch", "credential.helper", url, NULL };
+	return promote__git_program_start(p, args, NULL, 0);
 }
 
-/* Is a helper configured for `url` (git's url-matched credential.helper)? Asked once per `memo`. */
+/* git's answer to start_asking(): whether a helper is named. */
+static bool helper_named(promote__git_program *p)
+{
+	promote_buf out = PROMOTE_BUF_INIT;
+	bool named = promote__git_program_finish(p, &out) == 0 && out.ptr && strspn(out.ptr, " \t\r\n") < out.size;
+	promote_buf_dispose(&out);
+	return named;
+}
+
+/* Is a helper configured for `url` (git's url-matched credential.helper)? Asked once per `memo` (its
+ * answer taken now when it was asked ahead). */
 static bool helper_configured(const char *url, promote__git_helper_memo *memo)
 {
 	if (memo && memo->url && strcmp(memo->url, url) == 0) {
-		if (memo->asking.pid > 0) { /* asked ahead: its answer now */
-			promote_buf out = PROMOTE_BUF_INIT;
-			memo->configured = names_a_helper(promote__git_program_finish(&memo->asking, &out), &out);
-			promote_buf_dispose(&out);
-		}
+		if (memo->asking.pid > 0)
+			memo->configured = helper_named(&memo->asking);
 		return memo->configured;
 	}
-	promote_buf out = PROMOTE_BUF_INIT;
-	const char *args[PROMOTE_ARRAY_SIZE(ask_configured)];
-	memcpy(args, ask_configured, sizeof args);
-	args[3] = url;
-	bool configured = names_a_helper(promote__git_program_run(&out, args, NULL, 0), &out);
-	promote_buf_dispose(&out);
+	promote__git_program asking;
+	bool configured = start_asking(&asking, url) == 0 && helper_named(&asking);
 	char *copy = memo ? strdup(url) : NULL;
 	if (copy) { /* out of memory: asked again next time */
 		promote__git_program_abandon(&memo->asking);
@@ -96,16 +98,11 @@ void promote__git_helper_ask_ahead(promote__git_helper_memo *memo, const char *u
 	promote__strbuf req, plain;
 	promote__strbuf_init(&req, 8192, "a credential request");
 	promote__strbuf_init(&plain, 8192, "a credential request's URL");
-	if (!memo->url && describe(&req, &plain, url)) {
-		const char *args[PROMOTE_ARRAY_SIZE(ask_configured)];
-		memcpy(args, ask_configured, sizeof args);
-		args[3] = promote__strbuf_cstr(&plain);
-		char *copy = strdup(args[3]);
-		if (copy && promote__git_program_start(&memo->asking, args, NULL, 0) == 0)
-			memo->url = copy;
-		else
-			free(copy);
-	}
+	char *copy = !memo->url && describe(&req, &plain, url) ? strdup(promote__strbuf_cstr(&plain)) : NULL;
+	if (copy && start_asking(&memo->asking, copy) == 0)
+		memo->url = copy;
+	else
+		free(copy);
 	promote__strbuf_free(&req);
 	promote__strbuf_free(&plain);
 }

@@ -114,6 +114,13 @@ char *promote__git_mirror_folder(const char *url, const char *cache_dir)
 	return full;
 }
 
+static void unlock_mirror(int fd)
+{
+	promote__lock_note_clear(fd);
+	flock(fd, LOCK_UN);
+	close(fd);
+}
+
 /*
  * Hold the mirror's lock file, waiting a bounded time; say in it what for
  * (`doing` `url`, `creds`' network bound), for whoever waits. When its last
@@ -159,20 +166,11 @@ static int lock_mirror(int *fd_out, const char *path, const char *doing, const c
 	bool holder_killed = created || fstat(fd, &st) != 0 || st.st_size > 0;
 	promote__lock_note_write(fd, doing, url, promote__net_timeout_s(creds ? creds->net_timeout_s : 0));
 	if (holder_killed && (rc = promote__git_locks_clear(path, NULL))) {
-		promote__lock_note_clear(fd);
-		flock(fd, LOCK_UN);
-		close(fd);
+		unlock_mirror(fd);
 		return rc;
 	}
 	*fd_out = fd;
 	return 0;
-}
-
-static void unlock_mirror(int fd)
-{
-	promote__lock_note_clear(fd);
-	flock(fd, LOCK_UN);
-	close(fd);
 }
 
 /* A transfer's callbacks' payload: the connection's state first (remote_auth.h). */

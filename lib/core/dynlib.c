@@ -21,6 +21,7 @@ bool promote__dynlib_load(const char *soname, const promote__dynlib_symbol *symb
 		if (!symbol) {
 			snprintf(why, n, "it has no function %s", symbols[i].name);
 			memset(table, 0, table_size);
+			dlclose(lib); /* nothing of it is used */
 			return false;
 		}
 		/* dlsym()'s object pointer into a function pointer: memcpy, which ISO C allows, not a cast. */

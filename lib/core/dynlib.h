@@ -22,8 +22,8 @@ typedef struct promote__dynlib_symbol {
  * process's namespace, as a host program's own copy stays its) and fill
  * `table` with the `count` functions of `symbols`: true, or false with the
  * table zeroed and `why` (n bytes) saying what failed — dlerror()'s message,
- * or "it has no function NAME". The library is never closed: the ones loaded
- * so keep threads and handlers for the process.
+ * or "it has no function NAME" (then closed again). A library loaded is never
+ * closed: the ones loaded so keep threads and handlers for the process.
  */
 bool promote__dynlib_load(const char *soname, const promote__dynlib_symbol *symbols, size_t count, void *table,
 	size_t table_size, char *why, size_t n);

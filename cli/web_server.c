@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "web_deadline.h"
 #include "web_hooks.h"
+#include "web_mhd.h"
 #include "web_pages.h"
 #include "web_url.h"
 
@@ -34,30 +35,33 @@ struct web_server {
 	struct MHD_Daemon *daemon;
 };
 
+/* libmicrohttpd, loaded by web_server_start() before its daemon calls anything here. */
+static const web_mhd_api *mhd;
+
 static const char *query(void *connection, const char *name)
 {
-	return MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, name);
+	return mhd->lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, name);
 }
 
 /* Answer `body` with the headers every answer carries; a 405 allows `allow`. */
 static enum MHD_Result respond_allowing(struct MHD_Connection *connection, int status, const char *type,
 	const char *body, size_t size, bool cacheable, const char *allow)
 {
-	struct MHD_Response *response = MHD_create_response_from_buffer(size, (void *)body, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *response = mhd->create_response_from_buffer(size, (void *)body, MHD_RESPMEM_MUST_COPY);
 	if (!response)
 		return MHD_NO;
-	MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(response, "Content-Security-Policy", CSP);
-	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(response, "X-Frame-Options", "DENY");
-	MHD_add_response_header(response, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, cacheable ? "max-age=300" : "no-store");
+	mhd->add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd->add_response_header(response, "Content-Security-Policy", CSP);
+	mhd->add_response_header(response, "X-Content-Type-Options", "nosniff");
+	mhd->add_response_header(response, "X-Frame-Options", "DENY");
+	mhd->add_response_header(response, "Referrer-Policy", "no-referrer");
+	mhd->add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, cacheable ? "max-age=300" : "no-store");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow);
+		mhd->add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow);
 	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
-		MHD_add_response_header(response, MHD_HTTP_HEADER_RETRY_AFTER, "5");
-	enum MHD_Result rc = MHD_queue_response(connection, (unsigned)status, response);
-	MHD_destroy_response(response);
+		mhd->add_response_header(response, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	enum MHD_Result rc = mhd->queue_response(connection, (unsigned)status, response);
+	mhd->destroy_response(response);
 	return rc;
 }
 
@@ -135,7 +139,7 @@ typedef struct hook_body {
 
 static const char *header(void *connection, const char *name)
 {
-	return MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
+	return mhd->lookup_connection_value(connection, MHD_HEADER_KIND, name);
 }
 
 static enum MHD_Result hook_answer(struct MHD_Connection *connection, web_hook_forge forge, int status,
@@ -189,7 +193,7 @@ static char whole;
 static void completed(void *cls, struct MHD_Connection *connection, void **state, enum MHD_RequestTerminationCode why)
 {
 	(void)cls, (void)why;
-	const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const union MHD_ConnectionInfo *info = mhd->get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	if (info)
 		web_deadline_answered(info->socket_context);
 	hook_body *body = *state == &whole ? NULL : *state;
@@ -205,7 +209,7 @@ static void connection_event(void *cls, struct MHD_Connection *connection, void 
 {
 	(void)cls;
 	if (what == MHD_CONNECTION_NOTIFY_STARTED) {
-		const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *info = mhd->get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
 		*socket_context = info ? web_deadline_open(info->connect_fd) : NULL;
 	} else {
 		web_deadline_close(*socket_context);
@@ -246,7 +250,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
 		if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && !header(connection, MHD_HTTP_HEADER_HOST))
 			return respond(connection, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8",
 				"an HTTP/1.1 request names its Host\n", 35, false);
-		MHD_get_connection_values(connection, MHD_HEADER_KIND, count_length, &lengths);
+		mhd->get_connection_values(connection, MHD_HEADER_KIND, count_length, &lengths);
 		if (lengths > 1)
 			return respond(connection, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8",
 				"more than one Content-Length\n", 29, false);
@@ -305,6 +309,11 @@ int web_server_start(web_server **out, const web_listen *where, const char *text
 	size_t url_size)
 {
 	*out = NULL;
+	char why[640];
+	if (!mhd && !(mhd = web_mhd(why, sizeof why))) {
+		fprintf(stderr, "promote: cannot serve the web view: %s\n", why);
+		return EXIT_FAILED;
+	}
 	web_server *server = calloc(1, sizeof *server);
 	if (!server)
 		return EXIT_FAILED;
@@ -322,7 +331,7 @@ int web_server_start(web_server **out, const web_listen *where, const char *text
 		free(server);
 		return EXIT_FAILED;
 	}
-	server->daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (where->ipv6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
+	server->daemon = mhd->start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (where->ipv6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
 		answer, NULL,
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&where->addr,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
@@ -341,7 +350,7 @@ int web_server_start(web_server **out, const web_listen *where, const char *text
 		free(server);
 		return EXIT_FAILED;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *info = mhd->get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	snprintf(url, url_size, "http://%s:%u/", where->host, info ? (unsigned)info->port : 0u);
 	*out = server;
 	return 0;
@@ -351,7 +360,7 @@ void web_server_stop(web_server *server)
 {
 	if (!server)
 		return;
-	MHD_stop_daemon(server->daemon);
+	mhd->stop_daemon(server->daemon);
 	web_deadline_stop();
 	free(server);
 	web_snapshot_clear();

@@ -83,7 +83,7 @@ static int find_done(git_oid *found, bool *same, promote_context *ctx, promote__
 		rc = promote__strbuf_addf(&lines[1], "Promote-From: %s", promote_env_name(req->from));
 	const char *wanted[] = { promote__strbuf_cstr(&lines[0]), promote__strbuf_cstr(&lines[1]) };
 	if (rc == 0)
-		rc = promote__git_find_by_trailers(found, session->repo, &at, wanted, 2, PROMOTE__TRAILER_SEARCH_DEPTH);
+		rc = promote__git_find_by_trailers(found, session->repo, &at, wanted, 2, PROMOTE__TRAILER_SEARCH_DEPTH, NULL);
 	git_commit *done = NULL;
 	if (rc == 0 && git_commit_lookup(&done, session->repo, found) == 0 && git_commit_parentcount(done) == 1) {
 		promote__commit_id parent;

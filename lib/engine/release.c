@@ -264,6 +264,10 @@ int promote__release_create(promote_release *r, const char *what)
 	promote__git_session *session = NULL;
 	if (rc == 0 && (rc = promote__context_session(&session, r->ctx)) == 0)
 		rc = promote__git_clear_abandoned_creations(session->repo, "refs/promote/releases");
+	/* Before the record exists, nothing can have been committed for it: the branches' tips now bound the
+	 * searches for its commits. */
+	if (rc == 0)
+		rc = promote__effect_bases_take(r);
 	return rc ? rc : promote__release_update(r, mutate_create, NULL, what);
 }
 

@@ -14,6 +14,7 @@
 
 #include "git/session.h"
 #include "git/trailers.h"
+#include "plan/plan.h"
 #include "model/context.h"
 #include "core/error.h"
 #include "core/fault.h"
@@ -41,6 +42,54 @@ const char *promote__effect_provider(promote_context *ctx, const char *env)
 	return repository ? promote_repository_provider(repository) : NULL;
 }
 
+/* The tip of `branch` before `r` was created by this process, or NULL. */
+static const git_oid *base_of(const promote_release *r, const char *branch)
+{
+	for (size_t i = 0; i < r->base_count; i++)
+		if (strcmp(r->bases[i].branch, branch) == 0)
+			return &r->bases[i].tip;
+	return NULL;
+}
+
+/* `env`'s branch and its tip now into r->bases, unless it is there already or cannot be read (the search
+ * then walks to its usual depth). 0, or PROMOTE_ENOMEM. */
+static int take_base(promote_release *r, promote__git_session *session, const char *env_name)
+{
+	const promote_env *env = NULL;
+	char *branch = NULL;
+	git_oid tip;
+	int rc = promote_env_lookup(&env, r->ctx, env_name);
+	if (rc == 0)
+		rc = promote__plan_branch_of(&branch, promote__git_session_reader(session), env);
+	if (rc == 0 && !base_of(r, branch) && (rc = promote__git_session_branch_tip(&tip, session, branch)) == 0) {
+		promote__release_base *more = realloc(r->bases, (r->base_count + 1) * sizeof *more);
+		if (more) {
+			r->bases = more;
+			r->bases[r->base_count++] = (promote__release_base){ branch, tip };
+			return 0;
+		}
+		rc = promote__error_oom();
+	}
+	free(branch);
+	if (rc == 0 || rc == PROMOTE_ENOMEM)
+		return rc;
+	promote_error_clear();
+	return 0;
+}
+
+int promote__effect_bases_take(promote_release *r)
+{
+	promote__git_session *session = NULL;
+	if (promote__context_session(&session, r->ctx) != 0) {
+		promote_error_clear();
+		return 0;
+	}
+	int rc = r->trigger && *r->trigger ? take_base(r, session, r->trigger) : 0;
+	for (size_t i = 0; rc == 0 && i < r->step_count; i++)
+		rc = take_base(r, session, r->steps[i].environment);
+	return rc;
+}
+
 /* The commit on `branch` whose trailers name release `r` and environment `env`: 0 with *hex set
  * (malloc'd), or 0 with *hex NULL when there is none. A commit found was made by a process that died
  * before it could record it — perhaps before it could remove its lock on the branch: not left for the
@@ -61,7 +110,8 @@ static int find_commit(char **hex, promote_release *r, const char *branch, const
 		rc = promote__error_oom();
 	if (rc == 0) {
 		const char *lines[] = { release_line, env_line };
-		rc = promote__git_find_by_trailers(&found, session->repo, &tip, lines, 2, PROMOTE__TRAILER_SEARCH_DEPTH);
+		rc = promote__git_find_by_trailers(&found, session->repo, &tip, lines, 2, PROMOTE__TRAILER_SEARCH_DEPTH,
+			base_of(r, branch));
 		if (rc == 0 && !(*hex = strdup(git_oid_tostr_s(&found))))
 			rc = promote__error_oom();
 		else if (rc == PROMOTE_ENOTFOUND)

@@ -142,6 +142,10 @@ void promote__effect_forget(promote_release *r);
  * with git): *merge_commit receives the first commit of base's first-parent line that holds it (malloc'd);
  * NULL when base does not hold it. */
 int promote__effect_merged_outside(char **merge_commit, promote_release *r, const char *base, const char *head);
+/* Before the release's record is created: its environments' branches' tips, below which no commit of it can
+ * be (r->bases). Best effort: a branch that cannot be read now is searched to the usual depth. 0 or
+ * PROMOTE_ENOMEM. */
+int promote__effect_bases_take(promote_release *r);
 /* The trigger's version commit of a release that sets the version (made or adopted). */
 int promote__effect_trigger(char **commit, promote_release *r);
 /* The git provider of environment `env` (NULL: the context's first repository's). */

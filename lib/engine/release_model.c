@@ -97,11 +97,15 @@ void promote__release_clear(promote_release *r)
 	promote_release_options opts = r->opts;
 	bool listed = r->listed;
 	promote_sync *prepared = r->prepared_sync;
+	promote__release_base *bases = r->bases; /* this process's, not the record's */
+	size_t base_count = r->base_count;
 	memset(r, 0, sizeof *r);
 	r->ctx = ctx;
 	r->opts = opts;
 	r->listed = listed;
 	r->prepared_sync = prepared;
+	r->bases = bases;
+	r->base_count = base_count;
 }
 
 int promote__release_alloc(promote_release **out, promote_context *ctx)
@@ -122,6 +126,9 @@ void promote__release_free(promote_release *r)
 	if (!r)
 		return;
 	promote__release_clear(r);
+	for (size_t i = 0; i < r->base_count; i++)
+		free(r->bases[i].branch);
+	free(r->bases);
 	promote_sync_free(r->prepared_sync);
 	promote__context_unref(r->ctx);
 	free(r);

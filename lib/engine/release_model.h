@@ -125,6 +125,12 @@ typedef struct promote__release_sync {
 /* Its bound: about 100 bytes a product. */
 #define PROMOTE__RELEASE_PRODUCTS_MAX (256u << 20)
 
+/* A branch of the context's repository and its tip when this process created a release (release_effects.c). */
+typedef struct promote__release_base {
+	char *branch;
+	git_oid tip;
+} promote__release_base;
+
 struct promote_release {
 	promote_context *ctx;  /* kept alive (a reference) */
 	char *id, *flow, *product, *version;
@@ -150,13 +156,18 @@ struct promote_release {
 	bool just_started;     /* made by promote_release_start() and not polled yet */
 	struct json_object *notices; /* "notifications": what was sent of its events (engine/notify.h); NULL: none */
 	int64_t notify_due;    /* not recorded: when a notification is to be tried again (0: none) */
+	/* Not recorded: its environments' branches as this process found them before it created the release
+	 * (none for a release opened). Every commit made for the release is above them: the search for one
+	 * stops there (promote__effect_make(), promote__effect_trigger()). */
+	promote__release_base *bases;
+	size_t base_count;
 };
 
 /* An empty release for `ctx` (a reference is taken). */
 int promote__release_alloc(promote_release **out, promote_context *ctx);
 /* Free `count` products. */
 void promote__release_products_free(promote__release_product *products, size_t count);
-/* Free the fields of `r`, keeping ctx/opts, so it can be parsed again. */
+/* Free the fields of `r`, keeping ctx/opts (and what this process knows of it), so it can be parsed again. */
 void promote__release_clear(promote_release *r);
 /* Free `r` and drop its reference on the context. */
 void promote__release_free(promote_release *r);

@@ -26,7 +26,7 @@ long promote__git_stale_lock_age(void)
 	return promote__env_seconds("PROMOTE_STALE_LOCK_AGE", MAX_STALE_S, DEFAULT_STALE_S);
 }
 
-static bool is_lock_name(const char *name)
+bool promote__git_is_lock_name(const char *name)
 {
 	size_t n = strlen(name);
 	return n > 5 && strcmp(name + n - 5, ".lock") == 0;
@@ -46,8 +46,7 @@ static long age_of(const struct stat *st)
 	return age_ms_of(st) / 1000;
 }
 
-/* The lock files in folder `dir`; its subfolders too when `deep`. */
-static int walk(const char *dir, bool deep, int depth, promote__git_lock_cb cb, void *payload)
+static int walk(const char *dir, bool deep, int depth, promote__git_file_cb cb, void *payload)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -66,14 +65,30 @@ static int walk(const char *dir, bool deep, int depth, promote__git_lock_cb cb, 
 		struct stat st;
 		if (lstat(promote__strbuf_cstr(&path), &st) != 0)
 			continue; /* gone meanwhile */
-		if (S_ISREG(st.st_mode) && is_lock_name(e->d_name))
-			rc = cb(promote__strbuf_cstr(&path), age_of(&st), payload);
+		if (S_ISREG(st.st_mode))
+			rc = cb(promote__strbuf_cstr(&path), e->d_name, &st, payload);
 		else if (S_ISDIR(st.st_mode) && deep && depth < MAX_DEPTH)
 			rc = walk(promote__strbuf_cstr(&path), true, depth + 1, cb, payload);
 	}
 	closedir(d);
 	promote__strbuf_free(&path);
 	return rc;
+}
+
+int promote__git_files_each(const char *dir, bool deep, promote__git_file_cb cb, void *payload)
+{
+	return walk(dir, deep, 0, cb, payload);
+}
+
+typedef struct lock_walk {
+	promote__git_lock_cb cb;
+	void *payload;
+} lock_walk;
+
+static int lock_file(const char *path, const char *name, const struct stat *st, void *payload)
+{
+	lock_walk *w = payload;
+	return promote__git_is_lock_name(name) ? w->cb(path, age_of(st), w->payload) : 0;
 }
 
 int promote__git_locks_each(const char *gitdir, promote__git_lock_cb cb, void *payload)
@@ -83,11 +98,12 @@ int promote__git_locks_each(const char *gitdir, promote__git_lock_cb cb, void *p
 	size_t n = strlen(gitdir);
 	while (n > 1 && gitdir[n - 1] == '/')
 		n--;
+	lock_walk w = { cb, payload };
 	int rc = promote__strbuf_add(&dir, gitdir, n);
 	if (rc == 0)
-		rc = walk(promote__strbuf_cstr(&dir), false, 0, cb, payload);
+		rc = walk(promote__strbuf_cstr(&dir), false, 0, lock_file, &w);
 	if (rc == 0 && (rc = promote__strbuf_adds(&dir, "/refs")) == 0)
-		rc = walk(promote__strbuf_cstr(&dir), true, 0, cb, payload);
+		rc = walk(promote__strbuf_cstr(&dir), true, 0, lock_file, &w);
 	promote__strbuf_free(&dir);
 	return rc;
 }
@@ -169,11 +185,12 @@ static int walk_refs(git_repository *repo, const char *folder, bool deep, promot
 	while (n > 1 && gitdir[n - 1] == '/')
 		n--;
 	abandoned a = { repo, n, promote__git_stale_lock_age() };
+	lock_walk w = { cb, &a };
 	promote__strbuf dir;
 	promote__strbuf_init(&dir, PROMOTE__PATH_MAX, "a path in the repository's folder");
 	int rc = promote__strbuf_addf(&dir, "%.*s/%s", (int)n, gitdir, folder);
 	if (rc == 0)
-		rc = walk(promote__strbuf_cstr(&dir), deep, 0, cb, &a);
+		rc = walk(promote__strbuf_cstr(&dir), deep, 0, lock_file, &w);
 	promote__strbuf_free(&dir);
 	return rc;
 }

@@ -19,6 +19,7 @@
 #include <git2.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 /* The age in seconds from which a lock counts as left by a crash:
  * $PROMOTE_STALE_LOCK_AGE (0 to 31536000), else 600 (ten minutes). */
@@ -26,6 +27,17 @@ long promote__git_stale_lock_age(void);
 
 /* An age in seconds as people say it: "42 s", "7 min", "3 h", "2 days". */
 void promote__git_say_age(char *out, size_t size, long s);
+
+/* Whether a file named `name` is a lock file ("NAME.lock"), as libgit2 and git make them. */
+bool promote__git_is_lock_name(const char *name);
+
+/* Called for each file: its path, its name in its folder and what lstat() said of it. A non-zero return
+ * stops the walk and is returned. */
+typedef int (*promote__git_file_cb)(const char *path, const char *name, const struct stat *st, void *payload);
+
+/* Each regular file of the folder `dir`, and of its subfolders (32 levels at most) when `deep`. 0, the
+ * callback's non-zero return, or PROMOTE_EIO when a folder cannot be read (none is not an error). */
+int promote__git_files_each(const char *dir, bool deep, promote__git_file_cb cb, void *payload);
 
 /* Called for each lock file: its path and its age in seconds (from its
  * last change). A non-zero return stops the walk and is returned. */

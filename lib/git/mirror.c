@@ -3,6 +3,7 @@
 #include "mirror.h"
 #include "lock_note.h"
 #include "push_error.h"
+#include "refs_pack.h"
 #include "remote_auth.h"
 #include "smart_http.h"
 
@@ -218,6 +219,8 @@ static int fetch_into(git_repository *repo, const char *url, const promote__cred
 {
 	git_remote *remote = NULL;
 	transfer_state state;
+	/* Under the mirror's lock, before the fetch reads them all. */
+	promote__git_refs_pack_if_many(repo, PROMOTE__GIT_LOOSE_REFS_MAX);
 	int rc = transfer_start(&state, url, creds, events, kind);
 	if (rc < 0)
 		return rc;

@@ -15,6 +15,8 @@
 #include "remote_auth.h"
 #include "core/progress.h"
 
+#include <pthread.h>
+
 /* Where a session's repository is. */
 typedef struct promote__git_location {
 	const char *repository;  /* a path, a file:// URL, or a remote URL (mirrored) */
@@ -49,6 +51,8 @@ typedef struct promote__git_session {
 	/* The transfers with the remote, by outcome (promote_context_transfers()). */
 	uint64_t fetches[3], pushes[3];
 	int64_t fetched_ms; /* when the mirror was last fetched (promote__now_ms()); 0: never */
+	pthread_t curl_loader; /* loading libcurl ahead of the first push (curl_api.h), when curl_loading */
+	bool curl_loading;
 } promote__git_session;
 
 /* A record's versions written in a remote's mirror and kept in this process

@@ -15,7 +15,7 @@ static bool has_line(const char *message, const char *line)
 }
 
 int promote__git_find_by_trailers(git_oid *out, git_repository *repo, const git_oid *tip,
-	const char *const *lines, size_t count, unsigned depth)
+	const char *const *lines, size_t count, unsigned depth, const git_oid *stop)
 {
 	git_oid at = *tip;
 	for (unsigned walked = 0; walked < depth; walked++) {
@@ -27,7 +27,7 @@ int promote__git_find_by_trailers(git_oid *out, git_repository *repo, const git_
 		bool all = message != NULL;
 		for (size_t i = 0; all && i < count; i++)
 			all = has_line(message, lines[i]);
-		bool more = !all && git_commit_parentcount(commit) > 0;
+		bool more = !all && git_commit_parentcount(commit) > 0 && !(stop && git_oid_equal(&at, stop));
 		if (all)
 			*out = at;
 		else if (more)

@@ -15,11 +15,13 @@
 
 /*
  * The newest commit on the first-parent line from `tip` (at most `depth`
- * commits) whose message holds every line of `lines` (each a whole line,
- * such as "Promote-Release: shop-1.4.0-3fa9c1"), into *out.
- * PROMOTE_ENOTFOUND (no error set) when none does.
+ * commits, and none below `stop` when it is on that line: a commit known to
+ * be older than any that could hold the lines; NULL: none) whose message
+ * holds every line of `lines` (each a whole line, such as
+ * "Promote-Release: shop-1.4.0-3fa9c1"), into *out. PROMOTE_ENOTFOUND (no
+ * error set) when none does.
  */
 int promote__git_find_by_trailers(git_oid *out, git_repository *repo, const git_oid *tip,
-	const char *const *lines, size_t count, unsigned depth);
+	const char *const *lines, size_t count, unsigned depth, const git_oid *stop);
 
 #endif

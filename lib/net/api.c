@@ -3,6 +3,7 @@
 #include "api_error.h"
 #include "api_reply.h"
 #include "api_wait.h"
+#include "curl_api.h"
 #include "http.h"
 #include "redact.h"
 
@@ -13,7 +14,6 @@
 #include "core/error.h"
 #include "core/strbuf.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -106,12 +106,15 @@ static int rewrap(const promote__api *api, int code, const char *suffix)
 /* "scheme://host:port", lower case, with the scheme's default port; NULL for what is not an http(s) URL. */
 static char *origin_of(const char *url, char **host_out)
 {
-	CURLU *u = curl_url();
+	const promote__curl_api *api = promote__curl();
+	if (!api)
+		return NULL;
+	CURLU *u = api->url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *out = NULL;
-	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-		curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-		curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-		curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+	if (u && api->url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		api->url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+		api->url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+		api->url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
 		(strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0)) {
 		for (char *p = host; *p; p++)
 			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
@@ -119,10 +122,10 @@ static char *origin_of(const char *url, char **host_out)
 		if (host_out)
 			*host_out = strdup(host);
 	}
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
+	api->free(scheme);
+	api->free(host);
+	api->free(port);
+	api->url_cleanup(u);
 	return out;
 }
 
@@ -187,6 +190,10 @@ int promote__api_new(promote__api **out, const promote__api_options *options)
 		rc = promote__error(PROMOTE_EINVALID, PROMOTE_ERROR_CLASS_NET,
 			"the CA bundle '%s'%s cannot be read: %s; give a PEM file of CA certificates", api->ca_bundle,
 			options->ca_bundle ? "" : " ($PROMOTE_CA_BUNDLE)", strerror(errno));
+		goto fail;
+	}
+	if (!promote__curl()) { /* its URL parser reads the base: a library missing, not a bad URL */
+		rc = PROMOTE_ENET;
 		goto fail;
 	}
 	if (!(api->origin = origin_of(api->base, &api->host)) || !api->host) {

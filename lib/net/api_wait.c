@@ -1,7 +1,7 @@
 /* When to try an API call again (see api_wait.h). */
 #include "api_wait.h"
+#include "curl_api.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,7 +19,8 @@ int64_t promote__retry_after_s(const char *value, int64_t now)
 	long long s = strtoll(value, &end, 10);
 	if (end != value && *end == '\0')
 		return s < 0 ? 0 : s > WAIT_MAX_S ? WAIT_MAX_S : s;
-	time_t when = curl_getdate(value, NULL);
+	const promote__curl_api *curl = promote__curl();
+	time_t when = curl ? curl->getdate(value, NULL) : (time_t)-1;
 	if (when == (time_t)-1)
 		return -1;
 	int64_t left = (int64_t)when > now ? (int64_t)when - now : 0;

@@ -1,10 +1,12 @@
 """The command line itself: help for every command, typos, option forms, verbosity, version."""
 
+import os
 import re
+import subprocess
 
 import pytest
 
-from conftest import EXAMPLE, promote
+from conftest import CLI, EXAMPLE, promote
 
 OK, USAGE = 0, 2
 CONFIG = ["--config", EXAMPLE]
@@ -209,6 +211,25 @@ def test_version_command_and_option():
     doc = promote("version", "--json").json()
     assert set(doc) == {"promote", "libpromote"}
     assert command.out == "promote %s (libpromote %s)\n" % (doc["promote"], doc["libpromote"])
+
+
+def loaded_libraries(*args):
+    """The shared libraries the dynamic loader opened for `promote ARGS` (LD_DEBUG=files)."""
+    done = subprocess.run([CLI, *args], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                          env=dict(os.environ, LD_DEBUG="files"))
+    return set(re.findall(r"file=(\S+) \[0\];  needed by", done.stderr)) | \
+        set(re.findall(r"file=(\S+) \[0\];  dynamically loaded by", done.stderr))
+
+
+def test_libcurl_and_libmicrohttpd_load_only_when_needed():
+    # A command that makes no HTTP request and serves nothing maps neither (nor their twenty libraries:
+    # TLS, HTTP/2, LDAP, Kerberos): lib/core/dynlib.h
+    seen = loaded_libraries("--version")
+    assert any(name.startswith("libpromote.so") for name in seen), seen
+    assert not [name for name in seen if name.startswith(("libcurl", "libmicrohttpd", "libgnutls", "libldap"))], seen
+    # validating a configuration reads no remote either
+    seen = loaded_libraries("--config", str(EXAMPLE), "validate")
+    assert not [name for name in seen if name.startswith(("libcurl", "libmicrohttpd"))], seen
 
 
 def test_a_global_name_is_the_command_s_own_after_it(repo):

@@ -47,6 +47,34 @@ def test_apply_pushes_one_commit(git_server, tmp_path):
     assert len(remote_log(git_server)) == 2
 
 
+def test_a_mirror_of_many_loose_refs_has_them_packed(git_server, tmp_path):
+    """Each release leaves loose refs in the mirror (its record, leases); the fetch packs them once there
+    are 100 (lib/git/refs_pack.h), and every ref still reads the same."""
+    git_server.create_repo("gitops", EXAMPLE)
+    served = git_server.repo_path("gitops")
+    tip = run_git("-C", served, "rev-parse", "main").stdout.strip()
+    updates = "".join("create refs/promote/releases/shop-1.%d.0-abcdef %s\n" % (i, tip) for i in range(120))
+    subprocess.run(["git", "-C", str(served), "update-ref", "--stdin"], input=updates, text=True, check=True)
+    cache = tmp_path / "cache"
+    url = git_server.url("gitops")
+    # the first fetch (a clone) writes each ref loose; the next one packs them before it reads them
+    for _ in range(2):
+        r = promote(git_server, cache, "--repo", url, "plan", "shop", "--to", "qa")
+        assert r.returncode == 0, r.stderr
+    mirror = next(cache.glob("*.git"))
+    loose = [p for p in (mirror / "refs").rglob("*") if p.is_file()]
+    assert loose == []
+    packed = (mirror / "packed-refs").read_text()
+    assert packed.count("refs/promote/releases/shop-1.") == 120
+    listed = run_git("-C", mirror, "for-each-ref", "--format=%(objectname) %(refname)", "refs/promote/releases/")
+    assert listed.stdout.splitlines() == sorted("%s refs/promote/releases/shop-1.%d.0-abcdef" % (tip, i)
+                                                for i in range(120))
+    # and nothing is packed again while few are loose
+    before = (mirror / "packed-refs").stat().st_mtime_ns
+    assert promote(git_server, cache, "--repo", url, "plan", "shop", "--to", "qa").returncode == 0
+    assert (mirror / "packed-refs").stat().st_mtime_ns == before
+
+
 def test_a_push_that_lost_a_race_is_planned_again(git_server, tmp_path):
     git_server.create_repo("gitops", EXAMPLE)
     url = git_server.url("gitops")

@@ -6,6 +6,8 @@
 #include "git/tree_cache.h"
 #include "git/tree_patch.h"
 #include "git/loose_object.h"
+#include "git/trailers.h"
+#include "git/refs_pack.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -472,6 +474,82 @@ static void test_checked_out_branch_is_not_moved(void **state)
 	git_repository_free(repo);
 }
 
+/* The commit `rev` of `repo_dir` (git rev-parse). */
+static git_oid rev_of(const char *repo_dir, const char *rev)
+{
+	char out[128];
+	git_oid id;
+	assert_int_equal(sh(out, sizeof out, "git -C %s rev-parse %s", repo_dir, rev), 0);
+	assert_int_equal(git_oid_fromstr(&id, out), 0);
+	return id;
+}
+
+/* A search by trailers walks the first-parent line down to `stop` (checked itself) and no further: a commit
+ * below the tip a release was created at cannot be the release's. */
+static void test_trailer_search_stops_at_base(void **state)
+{
+	(void)state;
+	char work[256];
+	snprintf(work, sizeof work, "%s/trailers", dir);
+	/* made (r9, dev) <- other <- tip */
+	assert_int_equal(sh(NULL, 0, "git init -q -b main %s && cd %s && "
+		    GIT "commit -q --allow-empty -m 'Promote shop to dev' -m 'Promote-Release: r9\nPromote-Environment: dev' && "
+		    GIT "commit -q --allow-empty -m other && " GIT "commit -q --allow-empty -m tip", work, work), 0);
+	git_repository *repo;
+	assert_int_equal(promote__git_open(&repo, work), 0);
+	git_oid tip = rev_of(work, "main"), other = rev_of(work, "main~1"), made = rev_of(work, "main~2"), found;
+	const char *lines[] = { "Promote-Release: r9", "Promote-Environment: dev" };
+	assert_int_equal(promote__git_find_by_trailers(&found, repo, &tip, lines, 2, 500, NULL), 0);
+	assert_true(git_oid_equal(&found, &made));
+	/* The commit stopped at is looked at; one below it is not. */
+	assert_int_equal(promote__git_find_by_trailers(&found, repo, &tip, lines, 2, 500, &made), 0);
+	assert_true(git_oid_equal(&found, &made));
+	assert_int_equal(promote__git_find_by_trailers(&found, repo, &tip, lines, 2, 500, &other), PROMOTE_ENOTFOUND);
+	assert_int_equal(promote__git_find_by_trailers(&found, repo, &tip, lines, 2, 500, &tip), PROMOTE_ENOTFOUND);
+	/* A stop that is not on the line (history rewritten since) bounds nothing; the depth still does. */
+	git_oid elsewhere;
+	assert_int_equal(git_oid_fromstr(&elsewhere, "1234567890123456789012345678901234567890"), 0);
+	assert_int_equal(promote__git_find_by_trailers(&found, repo, &tip, lines, 2, 500, &elsewhere), 0);
+	assert_true(git_oid_equal(&found, &made));
+	assert_int_equal(promote__git_find_by_trailers(&found, repo, &tip, lines, 2, 2, &elsewhere), PROMOTE_ENOTFOUND);
+	git_repository_free(repo);
+}
+
+/* A mirror's loose refs are packed once there are `at_least` of them (lock files are no refs); every ref
+ * still reads the same, with git too. */
+static void test_many_loose_refs_are_packed(void **state)
+{
+	(void)state;
+	char work[256], out[256];
+	snprintf(work, sizeof work, "%s/many-refs.git", dir);
+	/* 99 release records and 5 lock files (of refs being created), loose */
+	assert_int_equal(sh(NULL, 0, "git clone -q --bare %s %s && cd %s && tip=$(git rev-parse main) && "
+		    "mkdir -p refs/promote/releases && for i in $(seq 1 99); do echo $tip > refs/promote/releases/r$i; done && "
+		    "for i in 1 2 3 4 5; do echo $tip > refs/promote/releases/gone$i.lock; done", bare, work, work), 0);
+	git_repository *repo;
+	assert_int_equal(promote__git_open(&repo, work), 0);
+	assert_false(promote__git_refs_pack_if_many(repo, 100)); /* 99 loose (the clone packed main's) */
+	assert_int_equal(sh(out, sizeof out, "find %s/refs -type f ! -name '*.lock' | wc -l", work), 0);
+	assert_string_equal(out, "99");
+	assert_int_equal(sh(NULL, 0, "cd %s && git rev-parse main > refs/promote/releases/r100", work), 0);
+	char before[128]; /* every ref and its value, summed up */
+	assert_int_equal(sh(before, sizeof before, "git -C %s for-each-ref | md5sum", work), 0);
+	assert_true(promote__git_refs_pack_if_many(repo, 100));
+	assert_int_equal(sh(out, sizeof out, "find %s/refs -type f ! -name '*.lock' | wc -l", work), 0);
+	assert_string_equal(out, "0");
+	char after[128];
+	assert_int_equal(sh(after, sizeof after, "git -C %s for-each-ref | md5sum", work), 0);
+	assert_string_equal(after, before);
+	assert_int_equal(sh(out, sizeof out, "grep -c refs/promote/releases/r %s/packed-refs", work), 0);
+	assert_string_equal(out, "100");
+	assert_int_equal(sh(out, sizeof out, "git -C %s fsck --strict --no-dangling 2>&1 && echo ok", work), 0);
+	assert_string_equal(out, "ok");
+	git_oid tip;
+	assert_int_equal(promote__git_branch_tip(&tip, repo, "main"), 0);
+	assert_false(promote__git_refs_pack_if_many(repo, 100)); /* none loose now */
+	git_repository_free(repo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +565,8 @@ int main(void)
 		cmocka_unit_test(test_tree_patch_writes_what_the_builder_writes),
 		cmocka_unit_test(test_commit_and_move_branch),
 		cmocka_unit_test(test_checked_out_branch_is_not_moved),
+		cmocka_unit_test(test_trailer_search_stops_at_base),
+		cmocka_unit_test(test_many_loose_refs_are_packed),
 	};
 	return cmocka_run_group_tests_name("git", tests, setup, teardown);
 }

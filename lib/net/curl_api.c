@@ -1,0 +1,70 @@
+/* libcurl loaded by name when first needed (curl_api.h). */
+#include "curl_api.h"
+
+#include "core/dynlib.h"
+#include "core/error.h"
+#include "core/thread.h"
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#ifndef PROMOTE_CURL_SONAME
+#error "PROMOTE_CURL_SONAME: libcurl's soname, set by meson.build"
+#endif
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static promote__curl_api loaded;
+static bool usable;
+static char failure[512];
+
+#define SYMBOL(field) { "curl_" #field, offsetof(promote__curl_api, field) }
+
+static const promote__dynlib_symbol symbols[] = {
+	SYMBOL(global_init), SYMBOL(global_cleanup), SYMBOL(easy_init), SYMBOL(easy_cleanup), SYMBOL(easy_reset),
+	SYMBOL(easy_setopt), SYMBOL(easy_perform), SYMBOL(easy_getinfo), SYMBOL(easy_strerror), SYMBOL(slist_append),
+	SYMBOL(slist_free_all), SYMBOL(url), SYMBOL(url_set), SYMBOL(url_get),
+	SYMBOL(url_cleanup), SYMBOL(free), SYMBOL(getdate),
+};
+
+bool promote__curl_load(promote__curl_api *api, const char *soname, char *why, size_t n)
+{
+	return promote__dynlib_load(soname, symbols, sizeof symbols / sizeof *symbols, api, sizeof *api, why, n);
+}
+
+static void load_once(void)
+{
+	usable = promote__curl_load(&loaded, PROMOTE_CURL_SONAME, failure, sizeof failure);
+}
+
+const promote__curl_api *promote__curl(void)
+{
+	pthread_once(&once, load_once);
+	if (usable)
+		return &loaded;
+	promote__error(PROMOTE_ENET, PROMOTE_ERROR_CLASS_NET,
+		"could not load libcurl (%s): %s; install libcurl (Debian: apt install libcurl4)", PROMOTE_CURL_SONAME,
+		failure);
+	return NULL;
+}
+
+static void *load_on_thread(void *unused)
+{
+	(void)unused;
+	pthread_once(&once, load_once);
+	return NULL;
+}
+
+bool promote__curl_load_ahead(pthread_t *thread)
+{
+	/* Two threads at least, or the work would only change places. A load that is done or under way is
+	 * not started again: pthread_once() would make the thread wait, for nothing. */
+	static atomic_bool asked;
+	if (promote__thread_budget(2) < 2 || atomic_exchange(&asked, true))
+		return false;
+	return promote__thread_start(thread, load_on_thread, NULL);
+}
+
+void promote__curl_load_joined(pthread_t thread)
+{
+	pthread_join(thread, NULL);
+}

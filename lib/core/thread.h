@@ -1,4 +1,5 @@
-/* Internal: worker threads the library starts and joins within one call. */
+/* Internal: worker threads the library starts and joins within one call — save libcurl's loading ahead of a
+ * remote's pushes, joined when its session ends (net/curl_api.h). */
 #ifndef PROMOTE_CORE_THREAD_H
 #define PROMOTE_CORE_THREAD_H
 

@@ -4,6 +4,7 @@
 #include "locks.h"
 #include "global_git.h"
 #include "mirror.h"
+#include "tree_cache.h"
 
 #include "core/clock.h"
 #include "core/error.h"
@@ -191,6 +192,12 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 		promote__git_session_free(s);
 		return rc;
 	}
+	/* Its large trees, which promote stores loose, are read from there in one pass (tree_cache.h). */
+	git_buf objects = { 0 };
+	if (git_repository_item_path(&objects, s->repo, GIT_REPOSITORY_ITEM_OBJECTS) == 0)
+		promote__git_tree_cache_objects_at(objects.ptr);
+	git_buf_dispose(&objects);
+	git_error_clear();
 	*out = s;
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* The trees read or written lately (tree_cache.h). */
 #include "tree_cache.h"
+#include "loose_stored.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -39,6 +40,13 @@ typedef struct entry {
 	atomic_size_t refs;   /* its readers, and the cache while it holds it */
 	atomic_uint_fast64_t used; /* when it was last looked up */
 } entry;
+
+/* The objects folders of the repositories sessions opened (promote__git_tree_cache_objects_at()): a tree
+ * stored loose and not deflated is read from there into the cache in one pass (loose_stored.h). Any of
+ * them that has the object's file has the tree: an object is what its id says. Added, never removed. */
+#define FOLDERS_MAX 8
+static char *folders[FOLDERS_MAX];
+static size_t folder_count;
 
 /* Who reads the table shares the lock (a sync's threads look the same folders up for every file): a
  * reader takes its reference under it, and lets go of it without; who changes the table holds it alone. */
@@ -171,6 +179,39 @@ static entry *entry_new(const git_oid *id, unsigned char *data, size_t size)
 	return e;
 }
 
+void promote__git_tree_cache_objects_at(const char *objects_dir)
+{
+	pthread_rwlock_wrlock(&lock);
+	bool known = false;
+	for (size_t i = 0; i < folder_count && !known; i++)
+		known = strcmp(folders[i], objects_dir) == 0;
+	if (!known && folder_count < FOLDERS_MAX && (folders[folder_count] = strdup(objects_dir)))
+		folder_count++;
+	pthread_rwlock_unlock(&lock);
+}
+
+/* The tree `id` stored loose and not deflated in one of the known objects folders, into a new entry (one
+ * reference, its reader's); NULL when none has it so (libgit2 then reads it). */
+static entry *read_stored(const git_oid *id)
+{
+	pthread_rwlock_rdlock(&lock);
+	size_t count = folder_count; /* the strings stay: never removed */
+	pthread_rwlock_unlock(&lock);
+	for (size_t i = 0; i < count; i++) {
+		unsigned char *data = NULL;
+		size_t size = 0;
+		git_object_t type = GIT_OBJECT_INVALID;
+		int rc = promote__git_loose_read_stored(&data, &size, &type, folders[i], id);
+		if (rc == GIT_ENOTFOUND)
+			continue;
+		entry *e = rc == 0 && type == GIT_OBJECT_TREE ? entry_new(id, data, size) : NULL;
+		if (!e)
+			free(data);
+		return e;
+	}
+	return NULL;
+}
+
 int promote__git_tree_read(promote__git_raw *out, git_odb *odb, const git_oid *id, bool keep)
 {
 	pthread_rwlock_rdlock(&lock);
@@ -181,6 +222,11 @@ int promote__git_tree_read(promote__git_raw *out, git_odb *odb, const git_oid *i
 	}
 	pthread_rwlock_unlock(&lock);
 	if (e) {
+		hand_out(out, e);
+		return 0;
+	}
+	if ((e = read_stored(id))) {
+		put(e);
 		hand_out(out, e);
 		return 0;
 	}

@@ -6,6 +6,7 @@
 #include "git/tree_cache.h"
 #include "git/tree_patch.h"
 #include "git/loose_object.h"
+#include "git/loose_stored.h"
 #include "git/trailers.h"
 #include "git/refs_pack.h"
 
@@ -307,6 +308,81 @@ static void test_stored_object_git_reads(void **state)
 	git_repository_free(repo);
 }
 
+/* A tree of `count` entries (names "app-NNNNN", each a file whose id is its number's bytes), in git's order. */
+static unsigned char *tree_of(size_t *size, size_t count)
+{
+	unsigned char *tree = malloc(count * 40);
+	assert_non_null(tree);
+	size_t at = 0;
+	for (size_t i = 0; i < count; i++) {
+		at += (size_t)sprintf((char *)tree + at, "100644 app-%05zu", i) + 1;
+		for (size_t b = 0; b < 20; b++)
+			tree[at++] = (unsigned char)(i >> (b % 4 * 8));
+	}
+	*size = at;
+	return tree;
+}
+
+/* A large tree stored in its zlib stream is read back in one pass, exactly (and through the tree cache
+ * from a known objects folder); one deflated, one damaged or one absent is left to libgit2. */
+static void test_stored_tree_read_in_one_pass(void **state)
+{
+	(void)state;
+	git_oid commit, stored, deflated, absent;
+	git_repository *repo = large_folder(&commit, "stored-read");
+	size_t size;
+	unsigned char *tree = tree_of(&size, 5000); /* 135 KB: three of zlib's stored blocks and more */
+	assert_int_equal(git_odb_hash(&stored, tree, size, GIT_OBJECT_TREE), 0);
+	assert_int_equal(promote__git_loose_write(repo, &stored, GIT_OBJECT_TREE, tree, size, true), 0);
+	char objects[300];
+	snprintf(objects, sizeof objects, "%s/stored-read/.git/objects/", dir);
+	unsigned char *data = NULL;
+	size_t got = 0;
+	git_object_t type = GIT_OBJECT_INVALID;
+	assert_int_equal(promote__git_loose_read_stored(&data, &got, &type, objects, &stored), 0);
+	assert_int_equal(type, GIT_OBJECT_TREE);
+	assert_int_equal(got, size);
+	assert_memory_equal(data, tree, size);
+	free(data);
+	/* through the cache, from a folder a session made known: there only (moved out of the repository's),
+	 * where libgit2 would not find it */
+	char hex[GIT_OID_HEXSZ + 1], elsewhere[300];
+	git_oid_tostr(hex, sizeof hex, &stored);
+	snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere/objects/", dir);
+	assert_int_equal(sh(NULL, 0, "mkdir -p %s%.2s && mv %s%.2s/%s %s%.2s/", elsewhere, hex, objects, hex, hex + 2,
+		    elsewhere, hex), 0);
+	promote__git_tree_cache_clear();
+	promote__git_tree_cache_objects_at(objects);
+	promote__git_tree_cache_objects_at(elsewhere);
+	git_odb *odb;
+	assert_int_equal(git_repository_odb(&odb, repo), 0);
+	assert_false(git_odb_exists(odb, &stored));
+	promote__git_raw raw;
+	assert_int_equal(promote__git_tree_read(&raw, odb, &stored, false), 0);
+	assert_int_equal(raw.size, size);
+	assert_memory_equal(raw.data, tree, size);
+	promote__git_raw_dispose(&raw);
+	assert_int_equal(sh(NULL, 0, "mv %s%.2s/%s %s%.2s/", elsewhere, hex, hex + 2, objects, hex), 0);
+	/* deflated: libgit2's to read */
+	tree[size - 1] ^= 1;
+	assert_int_equal(git_odb_hash(&deflated, tree, size, GIT_OBJECT_TREE), 0);
+	assert_int_equal(promote__git_loose_write(repo, &deflated, GIT_OBJECT_TREE, tree, size, false), 0);
+	assert_int_equal(promote__git_loose_read_stored(&data, &got, &type, objects, &deflated), GIT_PASSTHROUGH);
+	assert_null(data);
+	/* absent */
+	assert_int_equal(git_oid_fromstr(&absent, "1234567890123456789012345678901234567890"), 0);
+	assert_int_equal(promote__git_loose_read_stored(&data, &got, &type, objects, &absent), GIT_ENOTFOUND);
+	/* one byte of the stored one damaged: its Adler-32 no longer checks, and libgit2 says so */
+	assert_int_equal(sh(NULL, 0, "cd %s && f=%.2s/%s && chmod u+w $f && printf 'X' | dd of=$f bs=1 seek=70000 "
+		    "conv=notrunc 2>/dev/null", objects, hex, hex + 2), 0);
+	assert_int_equal(promote__git_loose_read_stored(&data, &got, &type, objects, &stored), GIT_PASSTHROUGH);
+	promote__git_tree_cache_clear();
+	assert_true(promote__git_tree_read(&raw, odb, &stored, false) < 0);
+	git_odb_free(odb);
+	free(tree);
+	git_repository_free(repo);
+}
+
 /* A blob and a commit written by promote's writer (zlib's state sized to them) are what git reads and
  * checks; writing one the repository has gives its id again and freshens it, as libgit2 does. */
 static void test_small_objects_git_reads(void **state)
@@ -561,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_tree_lookup_in_kept_tree),
 		cmocka_unit_test(test_tree_patch_of_large_folder),
 		cmocka_unit_test(test_stored_object_git_reads),
+		cmocka_unit_test(test_stored_tree_read_in_one_pass),
 		cmocka_unit_test(test_small_objects_git_reads),
 		cmocka_unit_test(test_tree_patch_writes_what_the_builder_writes),
 		cmocka_unit_test(test_commit_and_move_branch),

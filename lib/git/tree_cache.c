@@ -43,7 +43,8 @@ typedef struct entry {
 
 /* The objects folders of the repositories sessions opened (promote__git_tree_cache_objects_at()): a tree
  * stored loose and not deflated is read from there into the cache in one pass (loose_stored.h). Any of
- * them that has the object's file has the tree: an object is what its id says. Added, never removed. */
+ * them whose file of the id holds bytes of that id has the tree: what is read is hashed, so that no
+ * repository's file stands for another's tree. Added, never removed. */
 #define FOLDERS_MAX 8
 static char *folders[FOLDERS_MAX];
 static size_t folder_count;
@@ -204,7 +205,11 @@ static entry *read_stored(const git_oid *id)
 		int rc = promote__git_loose_read_stored(&data, &size, &type, folders[i], id);
 		if (rc == GIT_ENOTFOUND)
 			continue;
-		entry *e = rc == 0 && type == GIT_OBJECT_TREE ? entry_new(id, data, size) : NULL;
+		git_oid is;
+		bool right = rc == 0 && type == GIT_OBJECT_TREE && promote__git_large_tree_id(&is, data, size) == 0 &&
+			git_oid_equal(&is, id);
+		git_error_clear();
+		entry *e = right ? entry_new(id, data, size) : NULL;
 		if (!e)
 			free(data);
 		return e;

@@ -30,7 +30,7 @@
 int promote__git_tree_read(promote__git_raw *out, git_odb *odb, const git_oid *id, bool keep);
 
 /* The objects folder (ending with '/') of a repository a session opened: the large trees stored loose there
- * are read from it in one pass (loose_stored.h), before libgit2 is asked. */
+ * are read from it in one pass (loose_stored.h), and hashed, before libgit2 is asked. */
 void promote__git_tree_cache_objects_at(const char *objects_dir);
 
 /* The tree `id` just written, `data` (size bytes, from malloc()): the cache takes it when it is large,

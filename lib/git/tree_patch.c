@@ -7,7 +7,6 @@
 #include "core/error.h"
 
 #include <git2/sys/odb_backend.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,27 +86,11 @@ static int patch_entry(unsigned char *tree, size_t size, size_t *cursor, bool *a
  * of ids the repository has, no attacker's crafted bytes. */
 #define LARGE_TREE ((size_t)16 << 10)
 
-/* git's id of the tree `tree`: the SHA-1 of "tree SIZE\0" and its bytes. */
-static int large_tree_id(git_oid *out, const unsigned char *tree, size_t size)
-{
-	char header[32];
-	int n = snprintf(header, sizeof header, "tree %zu", size);
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned int len = 0;
-	bool ok = ctx && n > 0 && EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) &&
-		EVP_DigestUpdate(ctx, header, (size_t)n + 1) && EVP_DigestUpdate(ctx, tree, size) &&
-		EVP_DigestFinal_ex(ctx, out->id, &len) && len == GIT_OID_RAWSZ;
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		git_error_set_str(GIT_ERROR_INTERNAL, "cannot compute a tree's SHA-1");
-	return ok ? 0 : GIT_ERROR;
-}
-
 /* A large tree written to the loose objects, stored (loose_object.h), with its id computed as above and
  * looked for without looking for packs added on disk since (git_odb_write() does, at every new object). */
 static int write_large(git_oid *out, const store *db, const unsigned char *tree, size_t size)
 {
-	int git_rc = large_tree_id(out, tree, size);
+	int git_rc = promote__git_large_tree_id(out, tree, size);
 	if (git_rc < 0 || git_odb_exists_ext(db->odb, out, GIT_ODB_LOOKUP_NO_REFRESH))
 		return git_rc;
 	return promote__git_loose_write(db->repo, out, GIT_OBJECT_TREE, tree, size, true);

@@ -3,6 +3,8 @@
 
 #include "core/strutil.h"
 
+#include <openssl/evp.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The octal digits of a mode as a number; 0 where one is not octal (or there are too many). */
@@ -74,4 +76,19 @@ int promote__git_tree_raw_order(const promote__git_tree_entry_raw *a, const prom
 	unsigned ca = n < a->len ? (unsigned char)a->name[n] : a->mode == GIT_FILEMODE_TREE ? '/' : 0;
 	unsigned cb = n < b->len ? (unsigned char)b->name[n] : b->mode == GIT_FILEMODE_TREE ? '/' : 0;
 	return ca < cb ? -1 : ca > cb;
+}
+
+int promote__git_large_tree_id(git_oid *out, const unsigned char *tree, size_t size)
+{
+	char header[32];
+	int n = snprintf(header, sizeof header, "tree %zu", size);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned int len = 0;
+	bool ok = ctx && n > 0 && EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) &&
+		EVP_DigestUpdate(ctx, header, (size_t)n + 1) && EVP_DigestUpdate(ctx, tree, size) &&
+		EVP_DigestFinal_ex(ctx, out->id, &len) && len == GIT_OID_RAWSZ;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		git_error_set_str(GIT_ERROR_INTERNAL, "cannot compute a tree's SHA-1");
+	return ok ? 0 : GIT_ERROR;
 }

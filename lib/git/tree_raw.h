@@ -46,4 +46,9 @@ size_t promote__git_tree_raw_same(const unsigned char *a, size_t a_size, const u
 /* git's order of a tree's entries: by name, a folder's as if it ended in '/'. */
 int promote__git_tree_raw_order(const promote__git_tree_entry_raw *a, const promote__git_tree_entry_raw *b);
 
+/* git's id of the large tree `tree` (`size` bytes): the SHA-1 of "tree SIZE\0" and its bytes by OpenSSL's
+ * SHA-1, not libgit2's collision-detecting one (360 KiB: 0.2 ms, not 3 ms). 0, or GIT_ERROR with libgit2's
+ * error set. */
+int promote__git_large_tree_id(git_oid *out, const unsigned char *tree, size_t size);
+
 #endif

@@ -362,7 +362,23 @@ static void test_stored_tree_read_in_one_pass(void **state)
 	assert_int_equal(raw.size, size);
 	assert_memory_equal(raw.data, tree, size);
 	promote__git_raw_dispose(&raw);
-	assert_int_equal(sh(NULL, 0, "mv %s%.2s/%s %s%.2s/", elsewhere, hex, hex + 2, objects, hex), 0);
+	/* a folder whose file of that id holds other bytes (another valid stored tree) is not believed */
+	size_t other_size;
+	unsigned char *other = tree_of(&other_size, 4000);
+	git_oid other_id;
+	assert_int_equal(git_odb_hash(&other_id, other, other_size, GIT_OBJECT_TREE), 0);
+	assert_int_equal(promote__git_loose_write(repo, &other_id, GIT_OBJECT_TREE, other, other_size, true), 0);
+	char other_hex[GIT_OID_HEXSZ + 1], forged[300];
+	git_oid_tostr(other_hex, sizeof other_hex, &other_id);
+	snprintf(forged, sizeof forged, "%s/forged/objects/", dir);
+	assert_int_equal(sh(NULL, 0, "mkdir -p %s%.2s && cp %s%.2s/%s %s%.2s/%s", forged, hex, objects, other_hex,
+		    other_hex + 2, forged, hex, hex + 2), 0);
+	promote__git_tree_cache_objects_at(forged);
+	assert_int_equal(sh(NULL, 0, "mv %s%.2s/%s %s/kept-aside", elsewhere, hex, hex + 2, dir), 0);
+	promote__git_tree_cache_clear();
+	assert_true(promote__git_tree_read(&raw, odb, &stored, false) < 0); /* only the forged file is there */
+	free(other);
+	assert_int_equal(sh(NULL, 0, "mv %s/kept-aside %s%.2s/%s", dir, objects, hex, hex + 2), 0);
 	/* deflated: libgit2's to read */
 	tree[size - 1] ^= 1;
 	assert_int_equal(git_odb_hash(&deflated, tree, size, GIT_OBJECT_TREE), 0);

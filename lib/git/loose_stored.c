@@ -2,6 +2,7 @@
 #include "loose_stored.h"
 #include "loose_object.h"
 
+#include "core/bulk_alloc.h"
 #include "core/strbuf.h"
 
 #include <errno.h>
@@ -101,7 +102,7 @@ int promote__git_loose_read_stored(unsigned char **data, size_t *size, git_objec
 	if (fd < 0)
 		return absent ? GIT_ENOTFOUND : GIT_PASSTHROUGH;
 	/* (Read as long as it was: a file that changed meanwhile fails the checks below.) */
-	unsigned char *buf = malloc((size_t)st.st_size);
+	unsigned char *buf = promote__bulk_alloc((size_t)st.st_size);
 	size_t joined = (size_t)-1, header = 0;
 	if (buf && read_whole(fd, buf, (size_t)st.st_size))
 		joined = join_stored(buf, (size_t)st.st_size);

@@ -4,6 +4,7 @@
 #include "tree_cache.h"
 #include "tree_raw.h"
 
+#include "core/bulk_alloc.h"
 #include "core/error.h"
 
 #include <git2/sys/odb_backend.h>
@@ -118,7 +119,7 @@ static int patch_tree(git_oid *out, bool *applicable, const store *db, const git
 		return 0;
 	}
 	size_t size = object.size;
-	unsigned char *tree = malloc(size ? size : 1);
+	unsigned char *tree = promote__bulk_alloc(size);
 	int rc = tree ? 0 : promote__error_oom();
 	if (rc == 0)
 		memcpy(tree, object.data, size);

@@ -53,16 +53,18 @@ static void test_large_buffer_is_present_at_once(void **state)
 	free(p);
 }
 
-/* Below the bound a buffer is malloc()'s alone: a fresh large one of malloc() is not present (the
- * control that makes the case above mean something). */
-static void test_plain_malloc_is_not_present(void **state)
+/* The control that makes the case above mean something: fresh memory is not present before it is
+ * written. And below the bound a buffer is malloc()'s alone, usable as any. */
+static void test_fresh_memory_is_not_present(void **state)
 {
 	(void)state;
 	size_t size = (size_t)3 << 20, whole;
-	unsigned char *p = malloc(size);
-	assert_non_null(p);
-	assert_true(resident_pages(p, size, &whole) < whole / 2);
-	free(p);
+	unsigned char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	assert_int_equal(resident_pages(p, size, &whole), 0);
+	p[0] = 1;
+	assert_int_equal(resident_pages(p, size, &whole), 1);
+	munmap(p, size);
 	unsigned char *small = promote__bulk_alloc(PROMOTE__BULK_MIN - 1), *none = promote__bulk_alloc(0);
 	assert_non_null(small);
 	assert_non_null(none);
@@ -75,7 +77,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_large_buffer_is_present_at_once),
-		cmocka_unit_test(test_plain_malloc_is_not_present),
+		cmocka_unit_test(test_fresh_memory_is_not_present),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,9 @@
 
 #include <git2.h>
 
+/* The smallest tree promote writes stored (tree_patch.c); a smaller one is deflated. */
+#define PROMOTE__GIT_STORED_TREE_MIN ((size_t)16 << 10)
+
 /*
  * Write `data` (`size` bytes, of type `type`, whose id is `id`, computed by
  * the caller) as a loose object of `repo`, deflated, or `stored`. An object

@@ -1,6 +1,8 @@
 /* A loose object of stored zlib blocks, read in one pass (loose_stored.h). */
 #include "loose_stored.h"
+#include "loose_object.h"
 
+#include "core/bulk_alloc.h"
 #include "core/strbuf.h"
 
 #include <errno.h>
@@ -87,16 +89,22 @@ int promote__git_loose_read_stored(unsigned char **data, size_t *size, git_objec
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(hex, sizeof hex, id);
 	char *path = promote__strdupf("%s%.2s/%s", objects_dir, hex, hex + 2);
-	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	bool absent = fd < 0 && errno == ENOENT;
+	/* Its size first: a file smaller than the trees promote stores is not one, and costs no more here
+	 * (most trees a release reads are small: its records', the root's). */
+	struct stat st;
+	int fd = -1;
+	bool absent = false;
+	if (path && stat(path, &st) != 0)
+		absent = errno == ENOENT;
+	else if (path && st.st_size >= (off_t)PROMOTE__GIT_STORED_TREE_MIN && (size_t)st.st_size <= STORED_MAX)
+		absent = (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 && errno == ENOENT;
 	free(path);
 	if (fd < 0)
 		return absent ? GIT_ENOTFOUND : GIT_PASSTHROUGH;
-	struct stat st;
-	unsigned char *buf = NULL;
+	/* (Read as long as it was: a file that changed meanwhile fails the checks below.) */
+	unsigned char *buf = promote__bulk_alloc((size_t)st.st_size);
 	size_t joined = (size_t)-1, header = 0;
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && (size_t)st.st_size <= STORED_MAX &&
-		(buf = malloc((size_t)st.st_size)) && read_whole(fd, buf, (size_t)st.st_size))
+	if (buf && read_whole(fd, buf, (size_t)st.st_size))
 		joined = join_stored(buf, (size_t)st.st_size);
 	close(fd);
 	if (joined == (size_t)-1 || !(header = parse_header(type, size, buf, joined))) {

@@ -19,9 +19,11 @@
  * The loose object `id` of the objects folder `objects_dir` (ending with
  * '/'): 0 with *data (malloc'd, the caller's) holding its *size bytes and
  * *type. GIT_ENOTFOUND when there is no such file; GIT_PASSTHROUGH when it
- * is not a stream of stored blocks with a valid checksum and header (a
- * deflated object, or a damaged one): libgit2's reader then reads it, or
- * says what is wrong. No error is set.
+ * is smaller than the trees promote stores (PROMOTE__GIT_STORED_TREE_MIN,
+ * loose_object.h: only its size is read), or is not a stream of stored
+ * blocks with a valid checksum and header (a deflated object, or a damaged
+ * one): libgit2's reader then reads it, or says what is wrong. No error is
+ * set.
  */
 int promote__git_loose_read_stored(unsigned char **data, size_t *size, git_object_t *type, const char *objects_dir,
 	const git_oid *id);

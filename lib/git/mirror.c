@@ -214,13 +214,15 @@ static int on_fetch_progress(const git_indexer_progress *stats, void *payload)
 	return stop ? GIT_EUSER : 0;
 }
 
+/* The fetch of `url` into `repo`, its refs packed first when `pack_refs` (under the mirror's lock, before
+ * the fetch reads them all: refs_pack.h). */
 static int fetch_into(git_repository *repo, const char *url, const promote__credentials *creds,
-	const promote__events *events, int kind)
+	const promote__events *events, int kind, bool pack_refs)
 {
 	git_remote *remote = NULL;
 	transfer_state state;
-	/* Under the mirror's lock, before the fetch reads them all. */
-	promote__git_refs_pack_if_many(repo, PROMOTE__GIT_LOOSE_REFS_MAX);
+	if (pack_refs)
+		promote__git_refs_pack(repo);
 	int rc = transfer_start(&state, url, creds, events, kind);
 	if (rc < 0)
 		return rc;
@@ -268,10 +270,10 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 	const promote__events *events)
 {
 	*path = NULL;
-	int rc = promote__need_git();
-	if (rc)
-		return rc;
+	int rc = 0;
 	if (!promote__git_is_remote(url)) {
+		if ((rc = promote__need_git()))
+			return rc;
 		*path = promote__git_mirror_folder(url, cache_dir);
 		return *path ? 0 : promote__error_oom();
 	}
@@ -288,6 +290,14 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 		return promote__error_oom();
 	int lock_fd;
 	if ((rc = lock_mirror(&lock_fd, full, "fetching", url, creds))) {
+		free(full);
+		return rc;
+	}
+	bool many_refs = promote__git_refs_loose_many(full, PROMOTE__GIT_LOOSE_REFS_MAX);
+	/* (Only now: until here nothing needs libgit2, which may be starting on another thread meanwhile,
+	 * start_ahead.h.) */
+	if ((rc = promote__need_git())) {
+		unlock_mirror(lock_fd);
 		free(full);
 		return rc;
 	}
@@ -311,7 +321,8 @@ int promote__git_mirror(char **path, const char *url, const char *cache_dir, con
 		}
 	}
 	if (rc == 0)
-		rc = fetch_into(repo, url, creds, events, fresh ? PROMOTE_TRANSFER_CLONE : PROMOTE_TRANSFER_FETCH);
+		rc = fetch_into(repo, url, creds, events, fresh ? PROMOTE_TRANSFER_CLONE : PROMOTE_TRANSFER_FETCH,
+			many_refs && !fresh);
 	git_repository_free(repo);
 	if (rc && fresh) /* a first clone that failed leaves no half mirror behind */
 		promote__remove_tree(full);
@@ -331,7 +342,8 @@ int promote__git_mirror_fetch(git_repository *repo, const char *path, const char
 	int lock_fd, rc = lock_mirror(&lock_fd, path, "fetching", url, creds);
 	if (rc)
 		return rc;
-	rc = fetch_into(repo, url, creds, events, PROMOTE_TRANSFER_FETCH);
+	rc = fetch_into(repo, url, creds, events, PROMOTE_TRANSFER_FETCH,
+		promote__git_refs_loose_many(path, PROMOTE__GIT_LOOSE_REFS_MAX));
 	unlock_mirror(lock_fd);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include "core/strbuf.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct counting {
 	size_t count, limit;
@@ -19,20 +20,29 @@ static int count_ref(const char *path, const char *name, const struct stat *st, 
 	return c->count >= c->limit;
 }
 
-bool promote__git_refs_pack_if_many(git_repository *repo, size_t at_least)
+bool promote__git_refs_loose_many(const char *gitdir, size_t at_least)
 {
-	char *refs = promote__strdupf("%srefs", git_repository_path(repo));
+	size_t len = strlen(gitdir);
+	char *refs = promote__strdupf("%s%srefs", gitdir, len && gitdir[len - 1] == '/' ? "" : "/");
 	counting c = { 0, at_least };
 	int walked = refs ? promote__git_files_each(refs, true, count_ref, &c) : 0;
 	free(refs);
-	if (walked < 0 || c.count < at_least) {
+	if (walked < 0)
 		promote_error_clear();
-		return false;
-	}
+	return walked >= 0 && c.count >= at_least;
+}
+
+bool promote__git_refs_pack(git_repository *repo)
+{
 	git_refdb *db = NULL;
 	bool packed = git_repository_refdb(&db, repo) == 0 && git_refdb_compress(db) == 0;
 	git_refdb_free(db);
 	if (!packed)
 		git_error_clear();
 	return packed;
+}
+
+bool promote__git_refs_pack_if_many(git_repository *repo, size_t at_least)
+{
+	return promote__git_refs_loose_many(git_repository_path(repo), at_least) && promote__git_refs_pack(repo);
 }

@@ -26,4 +26,10 @@
  */
 bool promote__git_refs_pack_if_many(git_repository *repo, size_t at_least);
 
+/* Its two halves: whether the repository of the folder `gitdir` has `at_least` loose refs or more (lock
+ * files are none; counted without libgit2, which may be starting meanwhile: start_ahead.h), and the
+ * packing itself. */
+bool promote__git_refs_loose_many(const char *gitdir, size_t at_least);
+bool promote__git_refs_pack(git_repository *repo);
+
 #endif

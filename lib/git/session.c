@@ -2,14 +2,13 @@
 #include "session.h"
 #include "clone.h"
 #include "locks.h"
-#include "global_git.h"
 #include "mirror.h"
+#include "start_ahead.h"
 #include "tree_cache.h"
 
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/strbuf.h"
-#include "net/curl_api.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -169,12 +168,12 @@ int promote__git_session_open(promote__git_session **out, const promote__git_loc
 		s->events = *loc->events;
 	s->worktree = loc->worktree;
 	bool http = promote__git_is_http(loc->repository);
+	/* libgit2 starts (and libcurl, for the pushes, loads) on a thread of its own while this one starts
+	 * git's credential helper and locks the mirror (start_ahead.h). */
+	if (promote__git_is_remote(loc->repository))
+		s->starting = promote__git_start_ahead(&s->starter, http);
 	if (!s->creds.cb && http)
 		promote__git_helper_ask_ahead(&s->helpers, loc->repository);
-	/* Its pushes go through libcurl: loaded on a thread of its own while the fetch waits for the server
-	 * (curl_api.h). After libgit2's start, which would share the second processor with it otherwise. */
-	if (http && promote__need_git() == 0)
-		s->curl_loading = promote__curl_load_ahead(&s->curl_loader);
 	int rc = promote__git_mirror(&s->path, loc->repository, loc->cache_dir, &s->creds, loc->events);
 	bool remote = rc == 0 && promote__git_is_remote(loc->repository);
 	s->fetches[PROMOTE_TRANSFER_OK] += remote; /* the clone or fetch of the mirror */
@@ -240,8 +239,8 @@ void promote__git_session_free(promote__git_session *s)
 {
 	if (!s)
 		return;
-	if (s->curl_loading)
-		promote__curl_load_joined(s->curl_loader);
+	if (s->starting)
+		promote__git_start_joined(s->starter);
 	git_repository_free(s->repo);
 	free(s->path);
 	free(s->remote_url);

@@ -51,8 +51,8 @@ typedef struct promote__git_session {
 	/* The transfers with the remote, by outcome (promote_context_transfers()). */
 	uint64_t fetches[3], pushes[3];
 	int64_t fetched_ms; /* when the mirror was last fetched (promote__now_ms()); 0: never */
-	pthread_t curl_loader; /* loading libcurl ahead of the first push (curl_api.h), when curl_loading */
-	bool curl_loading;
+	pthread_t starter; /* starting libgit2 and libcurl ahead of the first request (start_ahead.h), when starting */
+	bool starting;
 } promote__git_session;
 
 /* A record's versions written in a remote's mirror and kept in this process

@@ -2,6 +2,8 @@
 #include "tree_cache.h"
 #include "loose_stored.h"
 
+#include "core/bulk_alloc.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -243,7 +245,7 @@ int promote__git_tree_read(promote__git_raw *out, git_odb *odb, const git_oid *i
 	}
 	if (git_rc < 0 || (!keep && out->size < KEEP_MIN))
 		return git_rc;
-	unsigned char *copy = malloc(out->size ? out->size : 1);
+	unsigned char *copy = promote__bulk_alloc(out->size);
 	if (!copy || !(e = entry_new(id, copy, out->size))) {
 		free(copy);
 		return 0; /* (no memory to keep it: read as it is) */

@@ -4,6 +4,7 @@
 #include "tree_cache.h"
 #include "tree_raw.h"
 
+#include "core/bulk_alloc.h"
 #include "core/error.h"
 
 #include <git2/sys/odb_backend.h>
@@ -83,8 +84,8 @@ static int patch_entry(unsigned char *tree, size_t size, size_t *cursor, bool *a
 
 /* From this size on a new tree's id is computed by OpenSSL's SHA-1, not libgit2's collision-detecting one
  * (a folder of 10,000 applications, 360 KiB of names and ids: 3 ms, and 0.2 ms): the tree is ours, made
- * of ids the repository has, no attacker's crafted bytes. */
-#define LARGE_TREE ((size_t)16 << 10)
+ * of ids the repository has, no attacker's crafted bytes. It is written stored. */
+#define LARGE_TREE PROMOTE__GIT_STORED_TREE_MIN
 
 /* A large tree written to the loose objects, stored (loose_object.h), with its id computed as above and
  * looked for without looking for packs added on disk since (git_odb_write() does, at every new object). */
@@ -118,7 +119,7 @@ static int patch_tree(git_oid *out, bool *applicable, const store *db, const git
 		return 0;
 	}
 	size_t size = object.size;
-	unsigned char *tree = malloc(size ? size : 1);
+	unsigned char *tree = promote__bulk_alloc(size);
 	int rc = tree ? 0 : promote__error_oom();
 	if (rc == 0)
 		memcpy(tree, object.data, size);

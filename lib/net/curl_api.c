@@ -3,9 +3,8 @@
 
 #include "core/dynlib.h"
 #include "core/error.h"
-#include "core/thread.h"
 
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stddef.h>
 
 #ifndef PROMOTE_CURL_SONAME
@@ -45,26 +44,4 @@ const promote__curl_api *promote__curl(void)
 		"could not load libcurl (%s): %s; install libcurl (Debian: apt install libcurl4)", PROMOTE_CURL_SONAME,
 		failure);
 	return NULL;
-}
-
-static void *load_on_thread(void *unused)
-{
-	(void)unused;
-	pthread_once(&once, load_once);
-	return NULL;
-}
-
-bool promote__curl_load_ahead(pthread_t *thread)
-{
-	/* Two threads at least, or the work would only change places. A load that is done or under way is
-	 * not started again: pthread_once() would make the thread wait, for nothing. */
-	static atomic_bool asked;
-	if (promote__thread_budget(2) < 2 || atomic_exchange(&asked, true))
-		return false;
-	return promote__thread_start(thread, load_on_thread, NULL);
-}
-
-void promote__curl_load_joined(pthread_t thread)
-{
-	pthread_join(thread, NULL);
 }

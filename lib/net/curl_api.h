@@ -6,7 +6,7 @@
  * command on a local repository, and a remote's fetch (libgit2's own
  * transport). A session of an http(s) remote, whose pushes do use it, loads
  * it on a thread while its fetch waits for the server
- * (promote__curl_load_ahead()).
+ * (git/start_ahead.h).
  *
  * The fields keep curl.h's own prototypes (__typeof__), so a call is checked
  * as it was; the soname is the one the build found (meson.build,
@@ -19,7 +19,6 @@
 #include "core/common.h"
 
 #include <curl/curl.h>
-#include <pthread.h>
 
 typedef struct promote__curl_api {
 	__typeof__(curl_global_init) *global_init;
@@ -55,17 +54,5 @@ const promote__curl_api *promote__curl(void);
  * promote__curl() does once with the build's soname; a test gives another.
  */
 bool promote__curl_load(promote__curl_api *api, const char *soname, char *why, size_t n);
-
-/*
- * Start loading libcurl on a thread of its own (promote__curl()), for a
- * caller that will need it after a wait; *thread is what
- * promote__curl_load_joined() waits for. false when it is loaded already,
- * when PROMOTE_THREADS allows one thread only, or when no thread starts: the
- * first need loads it then.
- */
-bool promote__curl_load_ahead(pthread_t *thread);
-
-/* Wait for the thread promote__curl_load_ahead() started. */
-void promote__curl_load_joined(pthread_t thread);
 
 #endif

@@ -4,7 +4,6 @@
 #include "core/error.h"
 #include "net/curl_api.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,46 +49,9 @@ static void test_library_without_the_functions(void **state)
 	assert_null(api.global_init);
 }
 
-static void *load(void *out)
-{
-	*(const promote__curl_api **)out = promote__curl();
-	return NULL;
-}
-
-/* Loaded ahead on a thread while another caller asks: both get the one table. */
-static void test_load_ahead_and_a_caller_meet(void **state)
-{
-	(void)state;
-	setenv("PROMOTE_THREADS", "2", 1);
-	pthread_t ahead;
-	assert_true(promote__curl_load_ahead(&ahead));
-	const promote__curl_api *other = NULL;
-	pthread_t caller;
-	assert_int_equal(pthread_create(&caller, NULL, load, &other), 0);
-	pthread_join(caller, NULL);
-	promote__curl_load_joined(ahead);
-	assert_non_null(other);
-	assert_ptr_equal(other, promote__curl());
-	/* Asked once: a second session does not start another thread. */
-	assert_false(promote__curl_load_ahead(&ahead));
-}
-
-/* One thread allowed: nothing is started (the first need loads it). */
-static void test_one_thread_starts_none(void **state)
-{
-	(void)state;
-	setenv("PROMOTE_THREADS", "1", 1);
-	pthread_t ahead;
-	assert_false(promote__curl_load_ahead(&ahead));
-	unsetenv("PROMOTE_THREADS");
-}
-
 int main(void)
 {
-	/* The thread cases first, in this order: nothing asked ahead nor loaded yet. */
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_one_thread_starts_none),
-		cmocka_unit_test(test_load_ahead_and_a_caller_meet),
 		cmocka_unit_test(test_loaded_functions_work),
 		cmocka_unit_test(test_missing_library_says_which),
 		cmocka_unit_test(test_library_without_the_functions),

@@ -388,6 +388,19 @@ static void test_stored_tree_read_in_one_pass(void **state)
 	/* absent */
 	assert_int_equal(git_oid_fromstr(&absent, "1234567890123456789012345678901234567890"), 0);
 	assert_int_equal(promote__git_loose_read_stored(&data, &got, &type, objects, &absent), GIT_ENOTFOUND);
+	/* smaller than the trees promote stores: not read here, even stored (its size alone is looked at) */
+	size_t small_size;
+	unsigned char *small = tree_of(&small_size, 100);
+	git_oid small_id;
+	assert_int_equal(git_odb_hash(&small_id, small, small_size, GIT_OBJECT_TREE), 0);
+	assert_int_equal(promote__git_loose_write(repo, &small_id, GIT_OBJECT_TREE, small, small_size, true), 0);
+	assert_int_equal(promote__git_loose_read_stored(&data, &got, &type, objects, &small_id), GIT_PASSTHROUGH);
+	assert_null(data);
+	assert_int_equal(promote__git_tree_read(&raw, odb, &small_id, false), 0);
+	assert_int_equal(raw.size, small_size);
+	assert_memory_equal(raw.data, small, small_size);
+	promote__git_raw_dispose(&raw);
+	free(small);
 	/* one byte of the stored one damaged: its Adler-32 no longer checks, and libgit2 says so */
 	assert_int_equal(sh(NULL, 0, "cd %s && f=%.2s/%s && chmod u+w $f && printf 'X' | dd of=$f bs=1 seek=70000 "
 		    "conv=notrunc 2>/dev/null", objects, hex, hex + 2), 0);

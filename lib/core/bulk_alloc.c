@@ -1,5 +1,5 @@
-#define _DEFAULT_SOURCE /* madvise */
 /* Large buffers populated in one call (bulk_alloc.h). */
+#define _DEFAULT_SOURCE /* madvise */
 #include "bulk_alloc.h"
 
 #include <stdint.h>

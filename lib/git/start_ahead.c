@@ -9,7 +9,7 @@
 
 static atomic_bool git_asked, curl_asked;
 /* What the thread is given when it loads libcurl too (NULL: libgit2 only). */
-static const char with_curl;
+static char with_curl;
 
 static void *start(void *curl)
 {
@@ -27,7 +27,7 @@ bool promote__git_start_ahead(pthread_t *thread, bool http)
 		return false;
 	bool git = !atomic_exchange(&git_asked, true);
 	bool curl = http && !atomic_exchange(&curl_asked, true);
-	return (git || curl) && promote__thread_start(thread, start, curl ? (void *)&with_curl : NULL);
+	return (git || curl) && promote__thread_start(thread, start, curl ? &with_curl : NULL);
 }
 
 void promote__git_start_joined(pthread_t thread)

@@ -1,5 +1,5 @@
-/* Internal: worker threads the library starts and joins within one call — save libcurl's loading ahead of a
- * remote's pushes, joined when its session ends (net/curl_api.h). */
+/* Internal: worker threads the library starts and joins within one call — save libgit2's start (and
+ * libcurl's loading) ahead of a remote's first request, joined when its session ends (git/start_ahead.h). */
 #ifndef PROMOTE_CORE_THREAD_H
 #define PROMOTE_CORE_THREAD_H
 

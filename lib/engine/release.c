@@ -11,6 +11,7 @@
 #include "plan/gate.h"
 #include "git/locks.h"
 #include "git/session.h"
+#include "providers/deploy/process.h"
 #include "model/workflow.h"
 #include "model/context.h"
 #include "core/clock.h"
@@ -419,6 +420,7 @@ int promote_release_run(promote_release *release, uint32_t timeout_ms)
 				"release %s is still %s when the wait ran out (%s); it goes on from where it is: run or "
 				"poll it again", release->id, promote_release_state_name(release->state),
 				release->reason && *release->reason ? release->reason : "running");
-		promote__sleep_ms((uint32_t)(deadline - now < next ? deadline - now : next));
+		/* Woken sooner by the end of a check or deploy command this process runs: it is looked at at once. */
+		promote__process_wait((uint32_t)(deadline - now < next ? deadline - now : next));
 	}
 }

@@ -10,11 +10,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +26,7 @@ extern char **environ;
 
 struct promote__process {
 	pid_t pid;            /* also its group's id */
+	int pid_fd;           /* readable once it ended (pidfd_open); -1: none, or not watched */
 	int out_fd;           /* the output file, already unlinked */
 	int64_t deadline_ms;  /* 0: none */
 	int64_t term_ms;      /* when SIGTERM was sent, or 0 */
@@ -30,6 +34,107 @@ struct promote__process {
 	bool finished;
 	int exit_status;
 };
+
+/*
+ * The commands of this process that have not been reaped, each with a pidfd that becomes readable when it
+ * ends: promote__process_wait() sleeps on them. An entry a wait saw end is not waited on again (its owner
+ * may poll it only later: another release's check). Bounded: a command started while WATCHED_MAX are
+ * watched is not, and a wait sleeps through its end, as without pidfds (Linux before 5.3).
+ */
+#define WATCHED_MAX 64
+
+typedef struct watched {
+	int fd;
+	uint64_t serial; /* tells an entry from a later one given the same descriptor number */
+	bool ended;
+} watched;
+
+static pthread_mutex_t watched_lock = PTHREAD_MUTEX_INITIALIZER;
+static watched watched_list[WATCHED_MAX];
+static size_t watched_count;
+static uint64_t watched_serial;
+
+static void watch(promote__process *p)
+{
+#ifdef SYS_pidfd_open
+	int fd = (int)syscall(SYS_pidfd_open, p->pid, 0u); /* close-on-exec, as every pidfd */
+	if (fd < 0)
+		return;
+	pthread_mutex_lock(&watched_lock);
+	if (watched_count < WATCHED_MAX) {
+		watched_list[watched_count++] = (watched){ fd, ++watched_serial, false };
+		p->pid_fd = fd;
+	}
+	pthread_mutex_unlock(&watched_lock);
+	if (p->pid_fd < 0)
+		close(fd);
+#else
+	(void)p;
+#endif
+}
+
+static void unwatch(promote__process *p)
+{
+	if (p->pid_fd < 0)
+		return;
+	pthread_mutex_lock(&watched_lock);
+	for (size_t i = 0; i < watched_count; i++)
+		if (watched_list[i].fd == p->pid_fd) {
+			watched_list[i] = watched_list[--watched_count];
+			break;
+		}
+	close(p->pid_fd); /* under the lock: a wait copies the descriptors it sleeps on under it too */
+	pthread_mutex_unlock(&watched_lock);
+	p->pid_fd = -1;
+}
+
+/* The copies of the watched descriptors of commands not seen ended, into fds (their serials into serials). */
+static nfds_t watched_copies(struct pollfd *fds, uint64_t *serials)
+{
+	nfds_t n = 0;
+	pthread_mutex_lock(&watched_lock);
+	for (size_t i = 0; i < watched_count; i++) {
+		if (watched_list[i].ended || (fds[n].fd = fcntl(watched_list[i].fd, F_DUPFD_CLOEXEC, 3)) < 0)
+			continue;
+		fds[n].events = POLLIN;
+		fds[n].revents = 0;
+		serials[n++] = watched_list[i].serial;
+	}
+	pthread_mutex_unlock(&watched_lock);
+	return n;
+}
+
+/* The entry of `serial`, if it is still watched, is marked ended. */
+static void mark_ended(uint64_t serial)
+{
+	pthread_mutex_lock(&watched_lock);
+	for (size_t i = 0; i < watched_count; i++)
+		if (watched_list[i].serial == serial)
+			watched_list[i].ended = true;
+	pthread_mutex_unlock(&watched_lock);
+}
+
+void promote__process_wait(uint32_t ms)
+{
+	struct pollfd fds[WATCHED_MAX];
+	uint64_t serials[WATCHED_MAX];
+	nfds_t n = watched_copies(fds, serials);
+	if (n == 0) {
+		promote__sleep_ms(ms);
+		return;
+	}
+	int64_t end = promote__now_ms() + ms;
+	for (;;) {
+		int64_t left = end - promote__now_ms();
+		if (left <= 0 || poll(fds, n, left > INT32_MAX ? INT32_MAX : (int)left) >= 0 || errno != EINTR)
+			break;
+	}
+	for (nfds_t i = 0; i < n; i++) {
+		if (fds[i].revents)
+			mark_ended(serials[i]);
+		close(fds[i].fd);
+	}
+}
 
 /* What the child reports through the error pipe when it cannot run. */
 typedef struct child_failure {
@@ -44,6 +149,20 @@ static void child_fail(int fd, int stage)
 	ssize_t n = write(fd, &f, sizeof f);
 	(void)n;
 	_exit(127);
+}
+
+/* In the child: close every descriptor from `first` on but `keep`. One close_range() call (Linux 5.9) each side
+ * of `keep`; where there is none, one close() per possible descriptor below `max_fd`. */
+static void close_from(int first, int keep, int max_fd)
+{
+#ifdef SYS_close_range
+	if ((keep <= first || syscall(SYS_close_range, (unsigned)first, (unsigned)keep - 1, 0u) == 0) &&
+		syscall(SYS_close_range, (unsigned)(keep < first ? first : keep + 1), ~0u, 0u) == 0)
+		return;
+#endif
+	for (int fd = first; fd < max_fd; fd++)
+		if (fd != keep)
+			close(fd);
 }
 
 static void child(const promote__process_spec *spec, int in_fd, int out_fd, int err_fd, int max_fd)
@@ -63,9 +182,7 @@ static void child(const promote__process_spec *spec, int in_fd, int out_fd, int 
 		child_fail(err_fd, 2);
 	if (chdir(spec->cwd) < 0)
 		child_fail(err_fd, 0);
-	for (int fd = 3; fd < max_fd; fd++)
-		if (fd != err_fd)
-			close(fd);
+	close_from(3, err_fd, max_fd);
 	execve(spec->program, spec->argv, spec->envp);
 	child_fail(err_fd, 1);
 }
@@ -222,7 +339,7 @@ int promote__process_start(promote__process **out, const promote__process_spec *
 	int pipe_fds[2] = { -1, -1 }, in_fd = -1;
 	int rc = !p ? promote__error_oom() : 0;
 	if (p)
-		p->out_fd = -1;
+		p->out_fd = p->pid_fd = -1;
 	if (rc == 0 && (p->out_fd = unlinked_file(spec, "output", O_APPEND)) < 0)
 		rc = promote_error_last()->code;
 	if (rc == 0 && (in_fd = input_file(spec)) == -2)
@@ -269,6 +386,7 @@ int promote__process_start(promote__process **out, const promote__process_spec *
 	}
 	p->pid = pid;
 	p->deadline_ms = spec->timeout_s ? promote__now_ms() + (int64_t)spec->timeout_s * 1000 : 0;
+	watch(p);
 	*out = p;
 	return 0;
 }
@@ -277,6 +395,7 @@ int promote__process_start(promote__process **out, const promote__process_spec *
  * it left in its group is killed, then it is reaped. */
 static void finish(promote__process *p)
 {
+	unwatch(p);
 	kill(-p->pid, SIGKILL);
 	int status = 0;
 	bool reaped = reap(p->pid, &status) == 0;
@@ -349,6 +468,7 @@ void promote__process_free(promote__process *p)
 		kill(-p->pid, SIGKILL);
 		reap(p->pid, NULL);
 	}
+	unwatch(p);
 	close(p->out_fd);
 	free(p);
 }

@@ -63,6 +63,13 @@ bool promote__process_timed_out(const promote__process *p);
 /* Append the last `max` bytes of its output so far to `out`. */
 int promote__process_output(promote_buf *out, const promote__process *p, size_t max);
 
+/*
+ * Sleep `ms` milliseconds, or less: until a command started here (by any thread of this process) ends, so a
+ * release's run loop looks at a finished check at once rather than at its next timed poll. A command a wait
+ * saw end wakes no later wait, reaped or not. Without pidfds (Linux before 5.3), a plain sleep.
+ */
+void promote__process_wait(uint32_t ms);
+
 /* Kill its group if it still runs, reap it, release everything. NULL: nothing. */
 void promote__process_free(promote__process *p);
 

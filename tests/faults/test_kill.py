@@ -4,7 +4,8 @@ change, never two, and the next run succeeds — or, in a repository promote doe
 with the stale-lock message and succeeds after `promote doctor --fix`.
 
 By default a sample of the kill points (every point at a lock file and a deterministic stride);
-PROMOTE_FAULTS_EXHAUSTIVE=1 tries every one, PROMOTE_FAULTS_POINTS=N changes the stride's size."""
+PROMOTE_FAULTS_EXHAUSTIVE=1 tries every distinct crash (faults.distinct_crashes()), =calls every system call;
+PROMOTE_FAULTS_POINTS=N changes the stride's size."""
 
 import pytest
 

@@ -83,6 +83,17 @@ int promote__subsystem_need(const promote__subsystem *s)
 	return rc;
 }
 
+bool promote__subsystem_started(const promote__subsystem *s)
+{
+	pthread_mutex_lock(&init_lock);
+	size_t i = 0;
+	while (i < subsystem_count && subsystems[i] != s)
+		i++;
+	bool yes = init_count > 0 && i < subsystem_count && started[i];
+	pthread_mutex_unlock(&init_lock);
+	return yes;
+}
+
 int promote_version(int *major, int *minor, int *rev)
 {
 	if (major)

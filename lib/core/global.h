@@ -44,4 +44,7 @@ bool promote__initialized(void);
  */
 int promote__subsystem_need(const promote__subsystem *s);
 
+/* Whether `s` is started (and not shut down since). Thread-safe: a start under way is waited for. */
+bool promote__subsystem_started(const promote__subsystem *s);
+
 #endif

@@ -41,8 +41,3 @@ bool promote__git_refs_pack(git_repository *repo)
 		git_error_clear();
 	return packed;
 }
-
-bool promote__git_refs_pack_if_many(git_repository *repo, size_t at_least)
-{
-	return promote__git_refs_loose_many(git_repository_path(repo), at_least) && promote__git_refs_pack(repo);
-}

@@ -16,20 +16,17 @@
 /* The loose refs at which a mirror's fetch packs them first. */
 #define PROMOTE__GIT_LOOSE_REFS_MAX 100u
 
+/* Whether the repository of the folder `gitdir` has `at_least` loose refs or more (lock files are none;
+ * counted without libgit2, which may be starting meanwhile: start_ahead.h). */
+bool promote__git_refs_loose_many(const char *gitdir, size_t at_least);
+
 /*
  * Pack the refs of `repo` (git_refdb_compress(): packed-refs written, then
- * each loose ref removed under its lock if it did not change) when it has
- * `at_least` loose refs or more. The caller holds the repository's lock
- * (mirror.c): its refs change under it only. true when they were packed;
- * false when there were fewer, or packing failed: a best effort, refs that
- * stay loose are still right (no error is left set).
+ * each loose ref removed under its lock if it did not change). The caller
+ * holds the repository's lock (mirror.c): its refs change under it only.
+ * true when they were packed; false when packing failed: a best effort,
+ * refs that stay loose are still right (no error is left set).
  */
-bool promote__git_refs_pack_if_many(git_repository *repo, size_t at_least);
-
-/* Its two halves: whether the repository of the folder `gitdir` has `at_least` loose refs or more (lock
- * files are none; counted without libgit2, which may be starting meanwhile: start_ahead.h), and the
- * packing itself. */
-bool promote__git_refs_loose_many(const char *gitdir, size_t at_least);
 bool promote__git_refs_pack(git_repository *repo);
 
 #endif

@@ -7,7 +7,8 @@
 
 #include <stdatomic.h>
 
-static atomic_bool git_asked, curl_asked;
+/* libcurl, once loaded, stays for the process (curl_api.h); libgit2 is started again after a shutdown. */
+static atomic_bool curl_asked;
 /* What the thread is given when it loads libcurl too (NULL: libgit2 only). */
 static char with_curl;
 
@@ -25,7 +26,7 @@ bool promote__git_start_ahead(pthread_t *thread, bool http)
 	/* Two threads at least, or the work would only change places. */
 	if (promote__thread_budget(2) < 2)
 		return false;
-	bool git = !atomic_exchange(&git_asked, true);
+	bool git = !promote__subsystem_started(&promote__git_subsystem);
 	bool curl = http && !atomic_exchange(&curl_asked, true);
 	return (git || curl) && promote__thread_start(thread, start, curl ? &with_curl : NULL);
 }

@@ -22,9 +22,9 @@
 /*
  * Start libgit2, then libcurl when `http`, on a new thread: true, with
  * *thread for promote__git_start_joined(). false when PROMOTE_THREADS
- * allows one thread only, when both were asked for before in this process
- * (started, or under way), or when no thread starts: their first need
- * starts them then.
+ * allows one thread only, when libgit2 is started and libcurl was asked
+ * for before in this process (loaded, or under way), or when no thread
+ * starts: their first need starts them then.
  */
 bool promote__git_start_ahead(pthread_t *thread, bool http);
 

@@ -49,8 +49,15 @@ static void test_git_starts_ahead(void **state)
 	promote__git_start_joined(thread);
 	assert_true(git_started_already());
 	assert_false(curl_mapped());
-	/* Asked once: another ssh session starts no thread. */
+	/* Started: another ssh session starts no thread. */
 	assert_false(promote__git_start_ahead(&thread, false));
+	/* Until the library is shut down: libgit2 with it, and a later session starts it ahead again. */
+	assert_int_equal(promote_shutdown(), 0);
+	assert_true(promote_init() > 0);
+	assert_false(git_started_already());
+	assert_true(promote__git_start_ahead(&thread, false));
+	promote__git_start_joined(thread);
+	assert_true(git_started_already());
 }
 
 static void *need_curl(void *out)

@@ -256,10 +256,16 @@ static int fetch_into(git_repository *repo, const char *url, const promote__cred
 								? "the clone of" : "the fetch of")))
 		rc = promote__remote_failed(git_rc, &state.auth, "cannot fetch", url);
 	promote__remote_auth_finish(&state.auth, rc);
-	/* The remote's default branch becomes the mirror's HEAD. */
+	/* The remote's default branch becomes the mirror's HEAD (when it is not already: libgit2 writes HEAD's
+	 * lock file even to leave it as it is). */
 	git_buf head = { 0 };
-	if (rc == 0 && git_remote_default_branch(&head, remote) == 0)
+	git_reference *ours = NULL;
+	if (rc == 0 && git_remote_default_branch(&head, remote) == 0 &&
+		!(git_reference_lookup(&ours, repo, "HEAD") == 0 && git_reference_symbolic_target(ours) &&
+			strcmp(git_reference_symbolic_target(ours), head.ptr) == 0))
 		git_repository_set_head(repo, head.ptr);
+	git_reference_free(ours);
+	git_error_clear();
 	git_buf_dispose(&head);
 	git_remote_free(remote);
 	transfer_end(&state);

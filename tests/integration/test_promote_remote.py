@@ -75,6 +75,25 @@ def test_a_mirror_of_many_loose_refs_has_them_packed(git_server, tmp_path):
     assert (mirror / "packed-refs").stat().st_mtime_ns == before
 
 
+def test_the_mirror_follows_the_servers_default_branch(git_server, tmp_path):
+    """The server's HEAD is the mirror's after each fetch; set only when it changed."""
+    git_server.create_repo("gitops", EXAMPLE)
+    served = git_server.repo_path("gitops")
+    cache = tmp_path / "cache"
+    url = git_server.url("gitops")
+
+    def mirror_head():
+        r = promote(git_server, cache, "--repo", url, "plan", "shop", "--to", "qa")
+        assert r.returncode == 0, r.stderr
+        return run_git("-C", next(cache.glob("*.git")), "symbolic-ref", "HEAD").stdout.strip()
+
+    assert mirror_head() == "refs/heads/main"
+    assert mirror_head() == "refs/heads/main"
+    run_git("-C", served, "branch", "trunk", "main")
+    run_git("-C", served, "symbolic-ref", "HEAD", "refs/heads/trunk")
+    assert mirror_head() == "refs/heads/trunk"
+
+
 def test_a_push_that_lost_a_race_is_planned_again(git_server, tmp_path):
     git_server.create_repo("gitops", EXAMPLE)
     url = git_server.url("gitops")

@@ -31,8 +31,9 @@ static void wipe_free(char **s)
 }
 
 /* "protocol=P\nhost=H[:PORT]\npath=PATH\n" for "P://[userinfo@]H[:PORT]/PATH"
- * (the query and fragment left out), and the URL without its user
- * information into `plain`. false for a URL the protocol cannot carry. */
+ * (the query and fragment left out) into `req` (NULL: not wanted), and the
+ * URL without its user information into `plain`. false for a URL the
+ * protocol cannot carry. */
 static bool describe(promote__strbuf *req, promote__strbuf *plain, const char *url)
 {
 	const char *sep = strstr(url, "://");
@@ -46,9 +47,9 @@ static bool describe(promote__strbuf *req, promote__strbuf *plain, const char *u
 	size_t path_len = strcspn(path, "?#");
 	if (!sendable(host, (size_t)(slash - host)) || memchr(path, '\n', path_len))
 		return false;
-	int rc = promote__strbuf_addf(req, "protocol=%.*s\nhost=%.*s\n", (int)(sep - url), url, (int)(slash - host),
-		host);
-	if (rc == 0 && path_len > 0)
+	int rc = req ? promote__strbuf_addf(req, "protocol=%.*s\nhost=%.*s\n", (int)(sep - url), url,
+		(int)(slash - host), host) : 0;
+	if (rc == 0 && req && path_len > 0)
 		rc = promote__strbuf_addf(req, "path=%.*s\n", (int)path_len, path);
 	if (rc == 0)
 		rc = promote__strbuf_addf(plain, "%.*s%.*s/%.*s", (int)(sep + 3 - url), url, (int)(slash - host), host,
@@ -95,15 +96,13 @@ static bool helper_configured(const char *url, promote__git_helper_memo *memo)
 
 void promote__git_helper_ask_ahead(promote__git_helper_memo *memo, const char *url)
 {
-	promote__strbuf req, plain;
-	promote__strbuf_init(&req, 8192, "a credential request");
+	promote__strbuf plain;
 	promote__strbuf_init(&plain, 8192, "a credential request's URL");
-	char *copy = !memo->url && describe(&req, &plain, url) ? strdup(promote__strbuf_cstr(&plain)) : NULL;
+	char *copy = !memo->url && describe(NULL, &plain, url) ? strdup(promote__strbuf_cstr(&plain)) : NULL;
 	if (copy && start_asking(&memo->asking, copy) == 0)
 		memo->url = copy;
 	else
 		free(copy);
-	promote__strbuf_free(&req);
 	promote__strbuf_free(&plain);
 }
 

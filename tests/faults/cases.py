@@ -1,8 +1,12 @@
 """One fault case: break a command, then check the repository and make the next run."""
 
 import pathlib
+import re
 
 from faults import STALE_MESSAGE, fsck, kill_points, promote
+
+# What a run whose release a stale lock failed says to do once the lock is removed.
+RETRY_HINT = re.compile(r"resume it with: promote release retry (\S+)")
 
 
 def _folders(where):
@@ -55,7 +59,10 @@ def run_case(where, command, check, inject, owned, expected=0):
         fixed = promote([*where.prefix, "doctor", "--fix"], env)
         if fixed.returncode != 0:
             return "promote doctor --fix failed (exit %d): %s" % (fixed.returncode, fixed.stderr.strip()[-400:])
-        again = promote(args, env)
+        # As the message says: the release that the lock failed is resumed (`promote release retry ID`), not
+        # replaced by a new one, which would sync a newer source or leave the failed one's change branch behind.
+        hint = RETRY_HINT.search(again.stderr)
+        again = promote([*where.prefix, "release", "retry", hint.group(1)] if hint else args, env)
         if again.returncode != expected:
             return "the run after doctor --fix failed (exit %d): %s" % (again.returncode,
                                                                        again.stderr.strip()[-400:])

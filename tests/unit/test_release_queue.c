@@ -291,6 +291,9 @@ static void test_terminate_closes_the_change(void **state)
 	promote_context *ctx = setup_repo(config("terminate", 50, "", "pull-request"));
 	promote_release *a = start(ctx, "1.1");
 	poll_until(a, "prod", PROMOTE_STEP_AWAITING_APPROVAL, NULL);
+	/* and its qa post-check seen to its end: a check still running holds its step's claim, and b would wait
+	 * for that safe point as long as nobody polls a */
+	poll_until(a, "qa", PROMOTE_STEP_SUCCEEDED, NULL);
 	char change[256];
 	snprintf(change, sizeof change, "%s", promote_release_step_change(step(a, "prod")));
 	assert_true(*change);

@@ -70,6 +70,9 @@ def site(tmp_path_factory):
     r = promote("--repo", s.repo, "--json", "run", "cart", "--version", "2.0.0")
     assert r.code == 1, r
     s.failed = r.json()["id"]
+    # The next release is created in a later second (a release's creation time has seconds): newest first is
+    # then the order they were made in.
+    time.sleep(1.01 - time.time() % 1)
     edit_main(s.repo, "envs/prod/FREEZE", None)
     r = promote("--repo", s.repo, "--json", "run", "shop", "--version", "1.5.0")
     assert r.code == 3, r

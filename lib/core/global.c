@@ -64,13 +64,20 @@ bool promote__initialized(void)
 	return yes;
 }
 
+/* `s`'s place in the table (subsystem_count: not in it). Under init_lock. */
+static size_t index_of(const promote__subsystem *s)
+{
+	size_t i = 0;
+	while (i < subsystem_count && subsystems[i] != s)
+		i++;
+	return i;
+}
+
 int promote__subsystem_need(const promote__subsystem *s)
 {
 	int rc = 0;
 	pthread_mutex_lock(&init_lock);
-	size_t i = 0;
-	while (i < subsystem_count && subsystems[i] != s)
-		i++;
+	size_t i = index_of(s);
 	if (init_count == 0)
 		rc = promote__error(PROMOTE_ESTATE, PROMOTE_ERROR_CLASS_INVALID,
 			"libpromote is not initialised; call promote_init() first");
@@ -86,9 +93,7 @@ int promote__subsystem_need(const promote__subsystem *s)
 bool promote__subsystem_started(const promote__subsystem *s)
 {
 	pthread_mutex_lock(&init_lock);
-	size_t i = 0;
-	while (i < subsystem_count && subsystems[i] != s)
-		i++;
+	size_t i = index_of(s);
 	bool yes = init_count > 0 && i < subsystem_count && started[i];
 	pthread_mutex_unlock(&init_lock);
 	return yes;

@@ -34,11 +34,6 @@ static int lock_wait_s(void)
 	return (int)promote__env_seconds("PROMOTE_CACHE_LOCK_WAIT", MAX_LOCK_WAIT_S, DEFAULT_LOCK_WAIT_S);
 }
 
-bool promote__git_is_http(const char *url)
-{
-	return strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
-}
-
 bool promote__git_is_remote(const char *url)
 {
 	if (strncmp(url, "file://", 7) == 0)

@@ -27,9 +27,6 @@
 /* True for a URL that needs a mirror (http(s)://, ssh://, git://, user@host:path). */
 bool promote__git_is_remote(const char *url);
 
-/* `url` is an http:// or https:// one. */
-bool promote__git_is_http(const char *url);
-
 /* The cache folder: `dir`, else $PROMOTE_CACHE_DIR, else $XDG_CACHE_HOME/promote,
  * else $HOME/.cache/promote. Freed by the caller. */
 char *promote__git_cache_dir(const char *dir);

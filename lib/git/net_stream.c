@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -35,6 +36,7 @@ static long long now_ms(void)
 struct promote__git_watch_state {
 	atomic_int refs;
 	unsigned seconds;
+	bool watchdog;              /* a thread watches each connection (else its reads and writes bound themselves) */
 	atomic_llong paused_since;  /* ms; 0: not paused */
 	atomic_llong resumed_at;    /* ms: the end of the last pause */
 	pthread_mutex_t lock;
@@ -62,13 +64,14 @@ static void state_stalled(promote__git_watch_state *state, promote__net_stall st
 	pthread_mutex_unlock(&state->lock);
 }
 
-void promote__git_watch_begin(promote__git_watch *watch, unsigned seconds)
+void promote__git_watch_begin(promote__git_watch *watch, unsigned seconds, bool watchdog)
 {
 	memset(watch, 0, sizeof *watch);
 	watch->seconds = seconds;
 	if ((watch->state = calloc(1, sizeof *watch->state))) {
 		atomic_init(&watch->state->refs, 1);
 		watch->state->seconds = seconds;
+		watch->state->watchdog = watchdog;
 		pthread_mutex_init(&watch->state->lock, NULL);
 	}
 	watch->outer = current;
@@ -269,9 +272,49 @@ static int stream_connect(git_stream *stream)
 		git_error_set(GIT_ERROR_OS, "failed to connect to %s: %s", st->host, strerror(err));
 		return -1;
 	}
-	if (st->watch && pthread_create(&st->watchdog, NULL, watchdog, st) == 0)
+	if (st->watch && st->watch->watchdog && pthread_create(&st->watchdog, NULL, watchdog, st) == 0)
 		st->watching = true;
 	return 0;
+}
+
+/* Wait at most the bound for `events` on the socket: true when it is ready (or has an error its call
+ * reports), false when it stalled: the peer sent and acknowledged nothing for the bound. */
+static bool ready_within_bound(net_stream *st, short events)
+{
+	long long bound = (long long)st->watch->seconds * 1000, since = now_ms();
+	for (;;) {
+		long long left = since + bound - now_ms();
+		struct pollfd p = { st->s, events, 0 };
+		int n = left > 0 ? poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left) : 0;
+		if (n > 0 || (n < 0 && errno != EINTR))
+			return true;
+		if (n < 0)
+			continue;
+		/* A peer still acknowledging what was sent is no stall: wait until it has been idle for the bound. */
+		long long idle = tcp_idle_ms(st->s);
+		if (idle < 0 || idle >= bound)
+			return false;
+		since = now_ms() - idle;
+	}
+}
+
+/* One recv() into `in`, or send() of `out`. Bounded when no watchdog watches the stream: it waits for the
+ * socket first, then takes what is there without blocking again. */
+static ssize_t transfer(net_stream *st, void *in, const void *out, size_t len)
+{
+	bool sending = out != NULL;
+	bool bounded = st->watch && !st->watching;
+	int flags = bounded ? MSG_DONTWAIT : 0;
+	for (;;) {
+		if (bounded && !ready_within_bound(st, sending ? POLLOUT : POLLIN)) {
+			atomic_store(&st->stalled, true);
+			state_stalled(st->watch, PROMOTE__NET_NO_DATA, st->host);
+			return -1;
+		}
+		ssize_t n = sending ? send(st->s, out, len, flags | MSG_NOSIGNAL) : recv(st->s, in, len, flags);
+		if (n >= 0 || (errno != EINTR && !(bounded && (errno == EAGAIN || errno == EWOULDBLOCK))))
+			return n;
+	}
 }
 
 /* A read or a write of the stream starts waiting on the socket. */
@@ -297,22 +340,16 @@ static ssize_t waited(net_stream *st, ssize_t n, const char *failed)
 static ssize_t stream_read(git_stream *stream, void *data, size_t len)
 {
 	net_stream *st = (net_stream *)stream;
-	ssize_t n;
 	waiting(st);
-	while ((n = recv(st->s, data, len, 0)) < 0 && errno == EINTR)
-		;
-	return waited(st, n, "error receiving data from");
+	return waited(st, transfer(st, data, NULL, len), "error receiving data from");
 }
 
 static ssize_t stream_write(git_stream *stream, const char *data, size_t len, int flags)
 {
 	(void)flags;
 	net_stream *st = (net_stream *)stream;
-	ssize_t n;
 	waiting(st);
-	while ((n = send(st->s, data, len, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-		;
-	return waited(st, n, "error sending data to");
+	return waited(st, transfer(st, NULL, data, len), "error sending data to");
 }
 
 static int stream_close(git_stream *stream)

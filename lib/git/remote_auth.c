@@ -25,9 +25,17 @@ int promote__remote_auth_init(promote__remote_auth *auth, const char *url, const
 	return rc;
 }
 
+bool promote__git_is_http(const char *url)
+{
+	return strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
+}
+
 void promote__remote_watch_begin(promote__remote_auth *auth)
 {
-	promote__git_watch_begin(&auth->watch, promote__net_timeout_s(auth->creds ? auth->creds->net_timeout_s : 0));
+	/* http(s) reads and writes all go through the stream, which bounds them itself; ssh's socket is
+	 * libssh2's, which a watchdog thread watches (net_stream.h). */
+	promote__git_watch_begin(&auth->watch, promote__net_timeout_s(auth->creds ? auth->creds->net_timeout_s : 0),
+		!promote__git_is_http(auth->url));
 }
 
 void promote__remote_watch_end(promote__remote_auth *auth)

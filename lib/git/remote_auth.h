@@ -75,6 +75,9 @@ int promote__credentials_ask(struct promote_credential *out, const promote__cred
 /* Wipe and free what an answer holds. */
 void promote__credential_clear(struct promote_credential *cred);
 
+/* `url` is an http:// or https:// one. */
+bool promote__git_is_http(const char *url);
+
 /* libgit2's exchanges with the remote between these two are bounded by the
  * context's net_timeout (else $PROMOTE_NET_TIMEOUT); promote__remote_failed()
  * then reports a bound that ran out (PROMOTE_ETIMEOUT). `auth` must not move

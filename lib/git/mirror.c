@@ -1,6 +1,7 @@
 /* Mirrors of remote repositories in the cache, and pushing back. */
 #define _DEFAULT_SOURCE /* flock */
 #include "mirror.h"
+#include "fetch_needed.h"
 #include "lock_note.h"
 #include "push_error.h"
 #include "refs_pack.h"
@@ -244,8 +245,18 @@ static int fetch_into(git_repository *repo, const char *url, const promote__cred
 		"+" PROMOTE__GIT_LEASES_PREFIX "*:" PROMOTE__GIT_LEASES_PREFIX "*",
 		"+" PROMOTE__GIT_HOLDS_REF ":" PROMOTE__GIT_HOLDS_REF };
 	git_strarray specs = { refspecs, PROMOTE_ARRAY_SIZE(refspecs) };
+	/* Connected first: when the advertisement shows the mirror has it all, the fetch is not run
+	 * (fetch_needed.h); else it goes on with this connection. */
+	git_remote_connect_options connect;
+	git_remote_connect_options_init(&connect, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
+	connect.callbacks = fo.callbacks;
+	connect.proxy_opts = fo.proxy_opts;
+	connect.follow_redirects = fo.follow_redirects;
+	connect.custom_headers = fo.custom_headers;
 	promote__remote_watch_begin(&state.auth);
-	git_rc = git_remote_fetch(remote, &specs, &fo, "promote: fetch");
+	git_rc = git_remote_connect_ext(remote, GIT_DIRECTION_FETCH, &connect);
+	if (git_rc == 0 && !promote__git_fetch_changes_nothing(repo, remote, &specs))
+		git_rc = git_remote_fetch(remote, &specs, &fo, "promote: fetch");
 	promote__remote_watch_end(&state.auth);
 	if (git_rc < 0 && !(rc = promote__progress_stopped(&state.progress, kind == PROMOTE_TRANSFER_CLONE
 								? "the clone of" : "the fetch of")))

@@ -22,7 +22,8 @@ bool promote__git_refs_loose_many(const char *gitdir, size_t at_least);
 
 /*
  * Pack the refs of `repo` (git_refdb_compress(): packed-refs written, then
- * each loose ref removed under its lock if it did not change). The caller
+ * each loose ref removed under its lock if it did not change), then remove
+ * the folders that left empty below refs/NAME/. The caller
  * holds the repository's lock (mirror.c): its refs change under it only.
  * true when they were packed; false when packing failed: a best effort,
  * refs that stay loose are still right (no error is left set).

@@ -9,6 +9,7 @@
 #include "git/loose_stored.h"
 #include "git/trailers.h"
 #include "git/refs_pack.h"
+#include "git/fetch_needed.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -621,16 +622,21 @@ static void test_trailer_search_stops_at_base(void **state)
 }
 
 /* A mirror's loose refs are packed once there are `at_least` of them (lock files are no refs); every ref
- * still reads the same, with git too. */
+ * still reads the same, with git too; the folders they leave empty are removed, save refs/NAME/. */
 static void test_many_loose_refs_are_packed(void **state)
 {
 	(void)state;
 	char work[256], out[256];
 	snprintf(work, sizeof work, "%s/many-refs.git", dir);
-	/* 99 release records and 5 lock files (of refs being created), loose */
+	/* 90 release records and 9 leases (a folder each), and 5 lock files (of refs being created: one in a
+	 * folder of its own), loose */
 	assert_int_equal(sh(NULL, 0, "git clone -q --bare %s %s && cd %s && tip=$(git rev-parse main) && "
-		    "mkdir -p refs/promote/releases && for i in $(seq 1 99); do echo $tip > refs/promote/releases/r$i; done && "
-		    "for i in 1 2 3 4 5; do echo $tip > refs/promote/releases/gone$i.lock; done", bare, work, work), 0);
+		    "mkdir -p refs/promote/releases && for i in $(seq 1 90); do echo $tip > refs/promote/releases/r$i; done && "
+		    "for i in $(seq 1 9); do mkdir -p refs/promote/leases/app-$i && "
+		    "echo $tip > refs/promote/leases/app-$i/staging; done && "
+		    "for i in 1 2 3 4; do echo $tip > refs/promote/releases/gone$i.lock; done && "
+		    "mkdir refs/promote/leases/app-busy && echo $tip > refs/promote/leases/app-busy/prod.lock", bare, work,
+		    work), 0);
 	git_repository *repo;
 	assert_int_equal(promote__git_open(&repo, work), 0);
 	/* 99 loose (the clone packed main's): too few, as the mirror asks before it packs */
@@ -647,8 +653,12 @@ static void test_many_loose_refs_are_packed(void **state)
 	char after[128];
 	assert_int_equal(sh(after, sizeof after, "git -C %s for-each-ref | md5sum", work), 0);
 	assert_string_equal(after, before);
-	assert_int_equal(sh(out, sizeof out, "grep -c refs/promote/releases/r %s/packed-refs", work), 0);
+	assert_int_equal(sh(out, sizeof out, "grep -c refs/promote/ %s/packed-refs", work), 0);
 	assert_string_equal(out, "100");
+	/* the leases' folders went, with nothing in them; the one holding a lock file stays, and so do
+	 * refs/heads and refs/tags */
+	assert_int_equal(sh(out, sizeof out, "cd %s/refs && find . -type d | sort | tr '\\n' ' '", work), 0);
+	assert_string_equal(out, ". ./heads ./promote ./promote/leases ./promote/leases/app-busy ./promote/releases ./tags ");
 	assert_int_equal(sh(out, sizeof out, "git -C %s fsck --strict --no-dangling 2>&1 && echo ok", work), 0);
 	assert_string_equal(out, "ok");
 	git_oid tip;
@@ -657,10 +667,65 @@ static void test_many_loose_refs_are_packed(void **state)
 	git_repository_free(repo);
 }
 
+/* What the mirror's fetch would say, asked of `mirror` against the server `server` over a fresh connection. */
+static bool fetch_changes_nothing(git_repository *mirror, const char *server)
+{
+	char *specs[] = { "+refs/heads/*:refs/heads/*", "+refs/promote/releases/*:refs/promote/releases/*",
+		"+refs/promote/holds:refs/promote/holds" };
+	git_strarray list = { specs, 3 };
+	git_remote *remote;
+	assert_int_equal(git_remote_create_anonymous(&remote, mirror, server), 0);
+	assert_int_equal(git_remote_connect(remote, GIT_DIRECTION_FETCH, NULL, NULL, NULL), 0);
+	bool nothing = promote__git_fetch_changes_nothing(mirror, remote, &list);
+	git_remote_free(remote);
+	return nothing;
+}
+
+/* A fetch is skipped only when it would change nothing under its refspecs: a ref moved, added or removed on
+ * the server (pruned from the mirror), or one the mirror has and the server lacks, makes it run; refs
+ * outside the refspecs, loose or packed refs alike, do not. */
+static void test_fetch_needed_only_when_refs_differ(void **state)
+{
+	(void)state;
+	char server[256], mirror_dir[256];
+	snprintf(server, sizeof server, "%s/fetch-server.git", dir);
+	snprintf(mirror_dir, sizeof mirror_dir, "%s/fetch-mirror.git", dir);
+	assert_int_equal(sh(NULL, 0, "git clone -q --bare %s %s && cd %s && tip=$(git rev-parse main) && "
+		    "mkdir -p refs/promote/releases && echo $tip > refs/promote/releases/r1 && git pack-refs --all && "
+		    "git update-ref refs/promote/releases/r2 main && git update-ref refs/promote/holds main && "
+		    "git clone -q --mirror %s %s", bare, server, server, server, mirror_dir), 0);
+	git_repository *mirror;
+	assert_int_equal(promote__git_open(&mirror, mirror_dir), 0);
+	assert_true(fetch_changes_nothing(mirror, server));
+	/* outside the refspecs: a tag on the server, a ref of its own in the mirror */
+	assert_int_equal(sh(NULL, 0, "git -C %s tag v1 main && git -C %s update-ref refs/promote/push/x main", server,
+			     mirror_dir), 0);
+	assert_true(fetch_changes_nothing(mirror, server));
+	/* a branch moved on the server */
+	assert_int_equal(sh(NULL, 0, "cd %s && git update-ref refs/heads/main $(git commit-tree -p main -m next "
+				     "main^{tree})", server), 0);
+	assert_false(fetch_changes_nothing(mirror, server));
+	assert_int_equal(sh(NULL, 0, "git -C %s fetch -q --prune origin '+refs/*:refs/*'", mirror_dir), 0);
+	assert_true(fetch_changes_nothing(mirror, server));
+	/* a record added, then one removed (the mirror's is pruned) */
+	assert_int_equal(sh(NULL, 0, "git -C %s update-ref refs/promote/releases/r3 main", server), 0);
+	assert_false(fetch_changes_nothing(mirror, server));
+	assert_int_equal(sh(NULL, 0, "git -C %s fetch -q --prune origin '+refs/*:refs/*' && "
+				     "git -C %s update-ref -d refs/promote/releases/r1", mirror_dir, server), 0);
+	assert_false(fetch_changes_nothing(mirror, server));
+	assert_int_equal(sh(NULL, 0, "git -C %s update-ref -d refs/promote/releases/r1", mirror_dir), 0);
+	assert_true(fetch_changes_nothing(mirror, server));
+	/* a branch only the mirror has */
+	assert_int_equal(sh(NULL, 0, "git -C %s branch stray main", mirror_dir), 0);
+	assert_false(fetch_changes_nothing(mirror, server));
+	git_repository_free(mirror);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_fetch_needed_only_when_refs_differ),
 		cmocka_unit_test(test_pack_holds_what_the_commit_adds),
 		cmocka_unit_test(test_pack_pairs_entries_in_gits_order),
 		cmocka_unit_test(test_pack_of_large_folder_holds_each_change),

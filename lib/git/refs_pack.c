@@ -48,7 +48,8 @@ static void remove_empty(const char *dir, int depth)
 	if (d) {
 		struct dirent *e;
 		while ((e = readdir(d))) {
-			if ((e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			bool folder = e->d_type == DT_DIR || e->d_type == DT_UNKNOWN;
+			if (!folder || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 				continue;
 			char *sub = promote__strdupf("%s/%s", dir, e->d_name);
 			if (sub)

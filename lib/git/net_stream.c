@@ -277,23 +277,26 @@ static int stream_connect(git_stream *stream)
 	return 0;
 }
 
-/* Wait at most the bound for `events` on the socket: true when it is ready (or has an error its call
- * reports), false when it stalled: the peer sent and acknowledged nothing for the bound. */
-static bool ready_within_bound(net_stream *st, short events)
+/* Wait at most the bound for `events` on the socket: 1 when it is ready (or has an error its call
+ * reports), 0 when it stalled (the peer sent and acknowledged nothing for the bound), -1 when poll()
+ * failed (errno). */
+static int ready_within_bound(net_stream *st, short events)
 {
 	long long bound = (long long)st->watch->seconds * 1000, since = now_ms();
 	for (;;) {
 		long long left = since + bound - now_ms();
 		struct pollfd p = { st->s, events, 0 };
 		int n = left > 0 ? poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left) : 0;
-		if (n > 0 || (n < 0 && errno != EINTR))
-			return true;
+		if (n > 0)
+			return 1;
+		if (n < 0 && errno != EINTR)
+			return -1;
 		if (n < 0)
 			continue;
 		/* A peer still acknowledging what was sent is no stall: wait until it has been idle for the bound. */
 		long long idle = tcp_idle_ms(st->s);
 		if (idle < 0 || idle >= bound)
-			return false;
+			return 0;
 		since = now_ms() - idle;
 	}
 }
@@ -306,7 +309,10 @@ static ssize_t transfer(net_stream *st, void *in, const void *out, size_t len)
 	bool bounded = st->watch && !st->watching;
 	int flags = bounded ? MSG_DONTWAIT : 0;
 	for (;;) {
-		if (bounded && !ready_within_bound(st, sending ? POLLOUT : POLLIN)) {
+		int ready = bounded ? ready_within_bound(st, sending ? POLLOUT : POLLIN) : 1;
+		if (ready < 0)
+			return -1;
+		if (ready == 0) {
 			atomic_store(&st->stalled, true);
 			state_stalled(st->watch, PROMOTE__NET_NO_DATA, st->host);
 			return -1;
